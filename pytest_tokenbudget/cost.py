@@ -1,0 +1,166 @@
+"""Usage x catalog prices -> Cost, in exact decimals.
+
+Every component with tokens needs a price: a missing one raises :class:`UnpricedError` naming the
+model and the key to add. Nothing is ever priced at a silent $0.
+"""
+
+from __future__ import annotations
+
+import decimal
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+from .catalog import Catalog, ModelInfo, get_catalog
+from .usage import Usage, usage_from_response
+
+__all__ = ["Cost", "PricingError", "UnpricedError", "money_str", "price", "MTOK"]
+
+MTOK = Decimal(1_000_000)
+_ZERO = Decimal(0)
+_EXACT = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_EVEN)
+
+
+class PricingError(ValueError):
+    """A usage that cannot be priced as given (contradictory modifiers)."""
+
+
+class UnpricedError(PricingError):
+    """A usage component whose price the catalog does not know."""
+
+
+def money_str(amount: Decimal) -> str:
+    """A decimal string with no exponent and no trailing zeros: ``Decimal("0.02040")`` -> ``"0.0204"``."""
+    text = format(amount.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+@dataclass(frozen=True)
+class Cost:
+    """The cost of one call, by component, in USD. ``total_usd`` is their exact sum."""
+
+    model: str
+    input_usd: Decimal = _ZERO
+    cache_write_5m_usd: Decimal = _ZERO
+    cache_write_1h_usd: Decimal = _ZERO
+    cache_read_usd: Decimal = _ZERO
+    output_usd: Decimal = _ZERO
+    web_search_usd: Decimal = _ZERO
+    compaction_usd: Decimal = _ZERO
+    modifiers: tuple[str, ...] = ()
+
+    @property
+    def total_usd(self) -> Decimal:
+        return sum(self.components().values(), _ZERO)
+
+    def components(self) -> dict[str, Decimal]:
+        """``{"input_usd": ..., ...}`` for every money field."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name.endswith("_usd")}
+
+    def as_json(self) -> dict[str, Any]:
+        """Money as decimal strings (JSON and execnet cannot carry Decimal)."""
+        out: dict[str, Any] = {"model": self.model, "total_usd": money_str(self.total_usd)}
+        out.update({k: money_str(v) for k, v in self.components().items()})
+        out["modifiers"] = list(self.modifiers)
+        return out
+
+
+def _rates(info: ModelInfo, usage: Usage) -> tuple[dict[str, Decimal | None], str | None]:
+    """The per-MTok rates for this call: the base row, or its prompt-length tier."""
+    base = {k: info.price_of(k) for k in ("input", "cache-write-5m", "cache-write-1h", "cache-read", "output")}
+    tier = info.prompt_tier
+    if tier is not None and usage.prompt_tokens > tier.above:
+        return {k: tier.prices.get(k) for k in base}, f"prompt>{tier.above}"
+    return base, None
+
+
+def _need(rate: Decimal | None, key: str, info: ModelInfo, tokens: int, why: str = "") -> Decimal:
+    if rate is None:
+        if tokens == 0:
+            return _ZERO
+        raise UnpricedError(
+            f"no {key} price for {info.id}{why}, so {tokens} tokens cannot be priced. "
+            f'Add {key} = <USD per MTok> under [tool.tokenbudget.models."{info.id}"] in pyproject.toml.'
+        )
+    return rate
+
+
+def _geo_multiplier(info: ModelInfo, geo: str | None) -> Decimal:
+    if geo is None or geo == "global":
+        return Decimal(1)
+    mult = info.geo.get(geo)
+    if mult is None:
+        known = ", ".join(sorted(info.geo)) or "none"
+        raise UnpricedError(
+            f"no price for inference_geo={geo!r} on {info.id} (known regions: {known}; the API rejects "
+            f"inference_geo before the 4.6 generation). Add geo = {{ {geo} = <multiplier> }} under "
+            f'[tool.tokenbudget.models."{info.id}"] if this is right.'
+        )
+    return mult
+
+
+def _price_tokens(info: ModelInfo, usage: Usage, *, batch: bool, fast: bool, geo: Decimal,
+                  batch_mult: Decimal) -> tuple[dict[str, Decimal], list[str]]:
+    rates, tier_label = _rates(info, usage)
+    notes = [tier_label] if tier_label else []
+    why = f" (prompt tier above {info.prompt_tier.above} tokens)" if tier_label and info.prompt_tier else ""
+    in_mult = out_rate_override = None
+    if fast:
+        base_in = _need(info.input, "input", info, 1)
+        fin = _need(info.fast_input, "fast-input", info, usage.prompt_tokens or 1, " in fast mode")
+        fout = _need(info.fast_output, "fast-output", info, usage.output_tokens or 1, " in fast mode")
+        in_mult, out_rate_override = fin / base_in, fout
+        notes.append("fast")
+    mult = geo * (batch_mult if batch else Decimal(1))
+    parts = {
+        "input_usd": (usage.input_tokens, "input"),
+        "cache_write_5m_usd": (usage.cache_write_5m_tokens, "cache-write-5m"),
+        "cache_write_1h_usd": (usage.cache_write_1h_tokens, "cache-write-1h"),
+        "cache_read_usd": (usage.cache_read_tokens, "cache-read"),
+        "output_usd": (usage.output_tokens, "output"),
+    }
+    out: dict[str, Decimal] = {}
+    for name, (tokens, key) in parts.items():
+        rate = _need(rates[key], key, info, tokens, why)
+        if fast:
+            rate = out_rate_override if key == "output" else rate * in_mult
+        out[name] = tokens * rate * mult / MTOK
+    return out, notes
+
+
+def price(model: str, usage: Any, *, batch: bool | None = None, speed: str | None = None,
+          geo: str | None = None, catalog: Catalog | None = None) -> Cost:
+    """Price one call's ``usage`` for ``model`` exactly.
+
+    ``usage`` is an Anthropic usage mapping or SDK object, an OpenAI-style usage mapping, or a
+    :class:`Usage`. Modifiers default to what the usage reports (``service_tier == "batch"``,
+    ``speed``, ``inference_geo``); the keyword arguments override them.
+    """
+    u = usage_from_response(usage)
+    cat = catalog if catalog is not None else get_catalog()
+    info = cat.lookup(model)
+    is_batch = u.service_tier == "batch" if batch is None else batch
+    is_fast = (speed if speed is not None else u.speed) == "fast"
+    if is_batch and is_fast:
+        raise PricingError("fast mode is not available with the Batch API: a usage cannot be both")
+    if info.input is None and info.output is None:
+        raise UnpricedError(
+            f"{info.id} has no published per-token price in the catalog. "
+            f'Add input and output (USD per MTok) under [tool.tokenbudget.models."{info.id}"] in pyproject.toml.'
+        )
+    geo_name = geo if geo is not None else u.inference_geo
+    geo_mult = _geo_multiplier(info, geo_name)
+    with decimal.localcontext(_EXACT):
+        parts, notes = _price_tokens(info, u, batch=is_batch, fast=is_fast, geo=geo_mult,
+                                     batch_mult=cat.batch_multiplier)
+        compaction = _ZERO
+        for it in u.compaction:
+            sub, _ = _price_tokens(info, it, batch=is_batch, fast=is_fast, geo=geo_mult,
+                                   batch_mult=cat.batch_multiplier)
+            compaction += sum(sub.values(), _ZERO)
+        web = u.web_search_requests * cat.web_search_per_request
+    if is_batch:
+        notes.insert(0, "batch")
+    if geo_mult != 1:
+        notes.append(f"geo:{geo_name}x{geo_mult}")
+    return Cost(model=info.id, web_search_usd=web, compaction_usd=compaction, modifiers=tuple(notes), **parts)

@@ -1,0 +1,1 @@
+"""pytest hooks for ``--token-budget``. (Filled in by the plugin issue.)"""

