@@ -1,0 +1,208 @@
+"""The cost engine against figures computed by hand from shared/facts/anthropic.md.
+
+Usage for the per-row table: 1,000 uncached input, 2,000 5m-cache writes, 3,000 1h-cache writes,
+4,000 cache reads and 500 output tokens. E.g. claude-sonnet-4-5: (1000*3 + 2000*3.75 + 3000*6 +
+4000*0.30 + 500*15) / 1e6 = 0.0372. The batch column is half of it (prices stack).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pytest_tokenbudget import Cost, PricingError, UnknownModelError, UnpricedError, Usage, price
+from pytest_tokenbudget.catalog import shipped_catalog
+
+USAGE = {
+    "input_tokens": 1000,
+    "cache_creation_input_tokens": 5000,
+    "cache_creation": {"ephemeral_5m_input_tokens": 2000, "ephemeral_1h_input_tokens": 3000},
+    "cache_read_input_tokens": 4000,
+    "output_tokens": 500,
+}
+
+# (model, total, batch total) — computed by hand from the facts table, not from the catalog.
+HAND_COMPUTED = [
+    ("claude-fable-5-2", "0.0968", "0.0484"),
+    ("claude-mythos-5-2", "0.0968", "0.0484"),
+    ("claude-fable-5-1", "0.121", "0.0605"),
+    ("claude-mythos-5-1", "0.121", "0.0605"),
+    ("claude-fable-5", "0.124", "0.062"),
+    ("claude-mythos-5", "0.124", "0.062"),
+    ("claude-opus-5-5", "0.0488", "0.0244"),
+    ("claude-opus-5", "0.062", "0.031"),
+    ("claude-opus-4-8", "0.062", "0.031"),
+    ("claude-opus-4-7", "0.062", "0.031"),
+    ("claude-opus-4-6", "0.062", "0.031"),
+    ("claude-opus-4-5", "0.062", "0.031"),
+    ("claude-opus-4-1", "0.186", "0.093"),
+    ("claude-opus-4-0", "0.186", "0.093"),
+    ("claude-sonnet-5-5", "0.0248", "0.0124"),
+    ("claude-sonnet-5", "0.0248", "0.0124"),
+    ("claude-sonnet-4-6", "0.0372", "0.0186"),
+    ("claude-sonnet-4-5", "0.0372", "0.0186"),
+    ("claude-sonnet-4-0", "0.0372", "0.0186"),
+    ("claude-haiku-5-5", "0.00124", "0.00062"),
+    ("claude-haiku-4-5", "0.0124", "0.0062"),
+    ("claude-3-5-haiku-20241022", "0.00992", "0.00496"),
+    ("claude-3-haiku-20240307", "0.003095", "0.0015475"),
+]
+
+
+@pytest.mark.parametrize(("model", "total", "batch_total"), HAND_COMPUTED)
+def test_every_priced_row_matches_the_hand_computed_figure(model, total, batch_total):
+    assert price(model, USAGE).total_usd == Decimal(total)
+    assert price(model, USAGE, batch=True).total_usd == Decimal(batch_total)
+    assert price(model, {**USAGE, "service_tier": "batch"}).total_usd == Decimal(batch_total)
+
+
+def test_the_table_covers_every_priced_catalog_row():
+    priced = {m.id for m in shipped_catalog() if m.input is not None}
+    assert priced == {row[0] for row in HAND_COMPUTED}
+
+
+def test_issue_example_sonnet_4_5_is_exactly_0_0204():
+    cost = price("claude-sonnet-4-5", Usage(input_tokens=1000, output_tokens=500, cache_write_5m_tokens=2000,
+                                            cache_read_tokens=8000))
+    assert cost.total_usd == Decimal("0.0204")
+    assert cost.input_usd == Decimal("0.003")
+    assert cost.cache_write_5m_usd == Decimal("0.0075")
+    assert cost.cache_read_usd == Decimal("0.0024")
+    assert cost.output_usd == Decimal("0.0075")
+
+
+def test_components_follow_the_5m_1h_split():
+    cost = price("claude-opus-4-5", USAGE)
+    assert cost.cache_write_5m_usd == Decimal("2000") * Decimal("6.25") / 10**6
+    assert cost.cache_write_1h_usd == Decimal("3000") * Decimal("10") / 10**6
+
+
+def test_unsplit_cache_write_is_priced_at_the_5m_rate():
+    cost = price("claude-haiku-4-5", {"input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 4000})
+    assert cost.cache_write_5m_usd == Decimal("0.005")
+    assert cost.cache_write_1h_usd == 0
+
+
+def test_cache_read_is_per_model_not_a_fixed_tenth_of_input():
+    # Opus 5.5 reads at $0.20 on a $4 input (0.05x); Fable 5.1 at $0.25 on $10 (0.025x).
+    assert price("claude-opus-5-5", Usage(cache_read_tokens=1_000_000)).total_usd == Decimal("0.20")
+    assert price("claude-fable-5-1", Usage(cache_read_tokens=1_000_000)).total_usd == Decimal("0.25")
+
+
+def test_haiku_5_5_prompt_tier_applies_to_the_whole_request_above_100k():
+    at_limit = price("claude-haiku-5-5", Usage(input_tokens=60_000, cache_read_tokens=40_000, output_tokens=1000))
+    # 60000*0.10 + 40000*0.01 + 1000*0.50 = 6000 + 400 + 500 -> 0.0069
+    assert at_limit.total_usd == Decimal("0.0069")
+    assert at_limit.modifiers == ()
+    over = price("claude-haiku-5-5", Usage(input_tokens=60_001, cache_read_tokens=40_000, output_tokens=1000))
+    # 60001*0.50 + 40000*0.05 + 1000*2.50 = 30000.5 + 2000 + 2500 -> 0.0345005
+    assert over.total_usd == Decimal("0.0345005")
+    assert over.modifiers == ("prompt>100000",)
+
+
+def test_prompt_tier_counts_cache_writes_and_stacks_with_batch():
+    usage = Usage(input_tokens=10, cache_write_1h_tokens=100_000, output_tokens=0)
+    # 10*0.50 + 100000*1.00 = 100005 -> 0.100005; batch halves it
+    assert price("claude-haiku-5-5", usage).total_usd == Decimal("0.100005")
+    assert price("claude-haiku-5-5", usage, batch=True).total_usd == Decimal("0.0500025")
+
+
+def test_us_inference_geo_is_1_1x_on_every_category():
+    cost = price("claude-sonnet-4-6", {**USAGE, "inference_geo": "us"})
+    assert cost.total_usd == Decimal("0.0372") * Decimal("1.1")
+    assert price("claude-sonnet-4-6", USAGE, geo="global").total_usd == Decimal("0.0372")
+
+
+def test_geo_stacks_with_batch():
+    assert price("claude-opus-5", USAGE, geo="us", batch=True).total_usd == Decimal("0.0341")
+
+
+def test_inference_geo_on_a_model_that_rejects_it_is_an_error_not_a_guess():
+    with pytest.raises(UnpricedError, match="inference_geo='us' on claude-sonnet-4-5"):
+        price("claude-sonnet-4-5", USAGE, geo="us")
+
+
+def test_fast_mode_uses_fast_prices_and_scales_cache_prices():
+    usage = Usage(input_tokens=1000, cache_read_tokens=1000, output_tokens=1000)
+    cost = price("claude-opus-4-8", usage, speed="fast")
+    # fast input $10 (2x): cache read 0.50 * 2 = 1.00; output $50
+    assert cost.input_usd == Decimal("0.01")
+    assert cost.cache_read_usd == Decimal("0.001")
+    assert cost.output_usd == Decimal("0.05")
+    assert "fast" in cost.modifiers
+
+
+def test_fast_mode_without_a_published_price_is_an_error():
+    with pytest.raises(UnpricedError, match="fast-input"):
+        price("claude-fable-5-2", {"input_tokens": 10, "output_tokens": 10, "speed": "fast"})
+
+
+def test_fast_and_batch_together_is_rejected():
+    with pytest.raises(PricingError, match="not available with the Batch API"):
+        price("claude-opus-5", USAGE, batch=True, speed="fast")
+
+
+def test_web_search_requests_cost_a_cent_each():
+    usage = {"input_tokens": 0, "output_tokens": 0, "server_tool_use": {"web_search_requests": 3,
+                                                                         "web_fetch_requests": 5}}
+    assert price("claude-sonnet-4-5", usage).web_search_usd == Decimal("0.03")
+    assert price("claude-sonnet-4-5", usage).total_usd == Decimal("0.03")
+
+
+def test_compaction_iterations_are_billed_on_top_of_the_top_level_usage():
+    usage = {"input_tokens": 100, "output_tokens": 10, "iterations": [
+        {"type": "message", "input_tokens": 100, "output_tokens": 10,
+         "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+        {"type": "compaction", "input_tokens": 2000, "output_tokens": 300,
+         "cache_creation_input_tokens": 0, "cache_read_input_tokens": 1000},
+    ]}
+    cost = price("claude-sonnet-4-5", usage)
+    # top level: 100*3 + 10*15 = 450; compaction: 2000*3 + 1000*0.3 + 300*15 = 10800
+    assert cost.compaction_usd == Decimal("0.0108")
+    assert cost.total_usd == Decimal("0.01125")
+
+
+def test_openai_style_usage_subtracts_cached_tokens():
+    usage = {"prompt_tokens": 1000, "completion_tokens": 100, "total_tokens": 1100,
+             "prompt_tokens_details": {"cached_tokens": 400}}
+    cost = price("claude-sonnet-4-5", usage)
+    assert cost.input_usd == Decimal("0.0018")
+    assert cost.cache_read_usd == Decimal("0.00012")
+    assert cost.output_usd == Decimal("0.0015")
+
+
+def test_sdk_usage_objects_are_accepted():
+    from anthropic.types import Usage as SdkUsage
+
+    sdk = SdkUsage(input_tokens=1000, output_tokens=500, cache_creation_input_tokens=2000,
+                   cache_read_input_tokens=8000)
+    assert price("claude-sonnet-4-5", sdk).total_usd == Decimal("0.0204")
+
+
+def test_unknown_model_is_an_error_never_zero():
+    with pytest.raises(UnknownModelError) as exc:
+        price("claude-sonnet-9-9", USAGE)
+    message = str(exc.value)
+    assert "'claude-sonnet-9-9'" in message
+    assert '[tool.tokenbudget.models."claude-sonnet-9-9"]' in message
+    assert "claude-sonnet-" in message.split("Closest known ids:")[1]
+
+
+def test_a_model_without_any_published_price_is_an_error():
+    with pytest.raises(UnpricedError, match="claude-mythos-preview has no published per-token price"):
+        price("claude-mythos-preview", USAGE)
+
+
+def test_cost_json_is_decimal_strings_and_adds_up():
+    data = price("claude-sonnet-4-5", USAGE).as_json()
+    assert data["model"] == "claude-sonnet-4-5"
+    parts = [Decimal(v) for k, v in data.items() if k.endswith("_usd") and k != "total_usd"]
+    assert sum(parts) == Decimal(data["total_usd"]) == Decimal("0.0372")
+
+
+def test_cost_is_immutable():
+    cost = price("claude-sonnet-4-5", USAGE)
+    with pytest.raises(AttributeError):
+        cost.input_usd = Decimal(0)  # type: ignore[misc]
+    assert isinstance(cost, Cost)
