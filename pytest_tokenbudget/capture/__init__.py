@@ -1,0 +1,64 @@
+"""HTTP interception: every LLM API attempt made through httpx2 / httpx, as one record each.
+
+Public API (stable)::
+
+    from pytest_tokenbudget import capture
+
+    capture.install(listener)      # start; patches send() once per client class (idempotent)
+    capture.uninstall()            # stop; restores send() where it is still ours, else goes inert
+    capture.installed()            # -> bool
+    with capture.bypass():         # this thread / asyncio task: calls are not intercepted
+        ...                        # (for the plugin's own HTTP calls)
+
+``listener`` implements :class:`CaptureListener` (see :mod:`.types`):
+
+- ``before_send(request: CallRequest) -> token`` runs on the caller's thread before the request
+  leaves (attribute the test here). Raising :class:`~pytest_tokenbudget.TokenBudgetExceeded`
+  refuses the call: nothing is sent, the exception reaches the caller unchanged (the SDKs do not
+  wrap or retry a ``BaseException``), and ``on_record(None, record)`` is called with
+  ``record.refused=True, status=None``. Any other ``BaseException`` also propagates (recorded with
+  ``error`` set, ``refused=False``). An ``Exception`` raised by ``before_send`` is a listener bug:
+  it is reported as a :class:`CaptureWarning` and the call goes ahead (token ``None``).
+- ``on_record(token, record: CallRecord)`` is called exactly once per attempt, when it is over:
+  non-streaming — right after ``send`` returns (body parsed); streaming — when the stream is read
+  to its end, closed (``close``/``aclose``, also early), fails, or is garbage-collected unclosed;
+  ``send`` raised — with ``status=None`` and ``error``. An ``Exception`` from ``on_record`` becomes a
+  :class:`CaptureWarning`; a ``BaseException`` propagates to the caller (except from ``__del__``).
+
+What is intercepted: ``POST`` requests whose path (query ignored) ends in ``/v1/messages``
+(endpoint ``messages``), ``/v1/messages/count_tokens`` (``count_tokens``),
+``/v1/messages/batches`` (``batches``), ``/chat/completions``, ``/responses``, ``/completions``,
+``/embeddings`` (api ``openai``), Bedrock ``/model/{id}/invoke[-with-response-stream]`` and
+Vertex ``…/models/{id}:rawPredict|:streamRawPredict`` (api ``anthropic``, model from the URL).
+Everything else goes straight to the original ``send`` (about a microsecond of overhead).
+
+Record semantics:
+
+- ``usage``: the raw usage mapping with null fields removed (equals the SDK's
+  ``usage.model_dump(exclude_none=True)``). Anthropic streams: ``message_start`` usage merged with
+  each ``message_delta`` (:func:`~pytest_tokenbudget.usage.merge_message_delta`). OpenAI streams:
+  the chunk that carries ``usage`` (only with ``stream_options.include_usage``), else ``None``.
+  ``None`` always means *unknown*, never zero. HTTP errors, ``count_tokens`` and ``batches``
+  (billed later, with the results) have ``usage=None``.
+- ``complete``: non-streaming — the 2xx body parsed; streaming — the end event (``message_stop``,
+  ``[DONE]``, ``response.completed``) was seen and no error event / exception happened.
+- ``live``: ``"network_stream" in response.extensions`` (httpcore sets it), or an aiohttp
+  transport; mocks and cassette replays are ``live=False``.
+- ``streamed``: the response body is an event stream (SSE / AWS event stream).
+- ``error``: exception text, ``type: message`` of a JSON error body (or ``HTTP 502 (body is not
+  JSON)``), an SSE error event, or an observer problem. No headers are ever copied; URLs lose
+  their query string.
+- ``request.attempt``: ``x-stainless-retry-count`` (one record per attempt, retries included);
+  ``None`` for raw HTTP calls. ``request.input_estimate`` from ``tokens.estimate_request_tokens``.
+"""
+
+from __future__ import annotations
+
+from .observe import CaptureWarning
+from .patch import bypass, install, installed, patched_classes, uninstall
+from .types import CallRecord, CallRequest, CaptureListener
+
+__all__ = [
+    "CallRecord", "CallRequest", "CaptureListener", "CaptureWarning", "bypass", "install", "installed",
+    "patched_classes", "uninstall",
+]
