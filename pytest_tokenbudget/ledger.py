@@ -52,7 +52,9 @@ __all__ = [
     "Limits",
     "Overrun",
     "Reservation",
+    "TestUsage",
     "Totals",
+    "UsageView",
     "current",
     "fmt_amount",
     "fmt_usd",
@@ -297,6 +299,7 @@ class Entry:
     status: int | None = None
     complete: bool = True
     refused: bool = False
+    refused_by: str | None = None  # the scope of the budget that refused it: session | test | block
     usage_unknown: bool = False  # a response that should carry usage, and did not (or it did not parse)
     unpriced: str | None = None  # why a usage could not be priced (unknown model ...): totals incomplete
     error: str | None = None
@@ -481,8 +484,81 @@ class Totals:
         return cls(**kw)
 
 
+# ----------------------------------------------------------------------------- live views
+class UsageView:
+    """Live figures over a set of entries (what the ``token_usage`` fixture and a budget block show)."""
+
+    def _entries(self) -> list[Entry]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def records(self) -> list[Entry]:
+        """The entries so far, oldest first (refused calls included, flagged ``refused``)."""
+        return list(self._entries())
+
+    @property
+    def totals(self) -> Totals:
+        return Totals.of(self._entries())
+
+    @property
+    def calls(self) -> int:
+        return self.totals.calls
+
+    @property
+    def refused(self) -> int:
+        return self.totals.refused
+
+    @property
+    def input_tokens(self) -> int:
+        """Uncached input tokens (Anthropic's ``input_tokens``)."""
+        return self.totals.input_tokens
+
+    @property
+    def cache_write_tokens(self) -> int:
+        return self.totals.cache_write_tokens
+
+    @property
+    def cache_read_tokens(self) -> int:
+        return self.totals.cache_read_tokens
+
+    @property
+    def output_tokens(self) -> int:
+        return self.totals.output_tokens
+
+    @property
+    def total_tokens(self) -> int:
+        return self.totals.total_tokens
+
+    @property
+    def cost_usd(self) -> Decimal:
+        """The priced cost (exact); see ``totals.complete`` for whether it is the whole story."""
+        return self.totals.cost_usd
+
+    @property
+    def cache_hit_rate(self) -> float | None:
+        return self.totals.cache_hit_rate
+
+    def __repr__(self) -> str:
+        t = self.totals
+        return (f"<{type(self).__name__} calls={t.calls} tokens={t.total_tokens} cost={fmt_usd(t.cost_usd)}"
+                f"{'' if t.complete else ' (incomplete)'}>")
+
+
+class TestUsage(UsageView):
+    """The calls of one test so far."""
+
+    __test__ = False  # not a test class, whatever pytest's collection rules say
+
+    def __init__(self, ledger: Ledger, nodeid: str) -> None:
+        self.ledger = ledger
+        self.nodeid = nodeid
+
+    def _entries(self) -> list[Entry]:
+        return self.ledger.entries_for(self.nodeid)
+
+
 # ----------------------------------------------------------------------------- budgets
-class Budget:
+class Budget(UsageView):
     """One budget: a scope, limits, what was spent and what calls in flight have reserved.
 
     Counters change only under the owning ledger's lock. (A budget shared between processes, as the
@@ -497,7 +573,6 @@ class Budget:
         self.spent = Amounts()
         self.reserved = Amounts()
         self.entries: list[Entry] = []
-        self.refused = 0
         self.closed = False
 
     def __repr__(self) -> str:
@@ -536,13 +611,8 @@ class Budget:
                 out.append(Overrun(self.scope, self.name, dim, limit, spent))
         return out
 
-    @property
-    def totals(self) -> Totals:
-        return Totals.of(self.entries)
-
-    @property
-    def records(self) -> list[Entry]:
-        return list(self.entries)
+    def _entries(self) -> list[Entry]:
+        return self.entries
 
 
 @dataclass
@@ -581,7 +651,7 @@ class Ledger:
         self._tests: dict[str, Budget] = {}
         self._blocks: list[Budget] = []
         self._seq = 0
-        self._refused_requests: dict[int, Entry] = {}
+        self._refused_requests: dict[int, CallRequest] = {}
 
     # -- scopes ---------------------------------------------------------------------------------
     def begin_test(self, nodeid: str, limits: Limits | None = None) -> Budget:
@@ -696,6 +766,7 @@ class Ledger:
 
         Raises :class:`TokenBudgetExceeded` (nothing is sent) when it could overrun one.
         """
+        __tracebackhide__ = True
         nodeid, phase = current()
         worst, why = self.worst_case(request)
         refusal: TokenBudgetExceeded | None = None
@@ -715,14 +786,12 @@ class Ledger:
                 for b in budgets:
                     b.reserve(reserved)
                 return Reservation(nodeid, phase, budgets, worst, reserved, time.perf_counter())
-            for b in budgets:
-                b.refused += 1
             entry = self._make_entry(nodeid, phase, request, status=None, response_model=None, usage=None,
                                      raw_usage=None, cost=None, unpriced=None, usage_unknown=False, complete=False,
                                      streamed=request.stream, live=True, duration_s=0.0, error=str(refusal),
-                                     refused=True, charged=Amounts(), worst=worst)
+                                     refused=True, refused_by=refusal.scope, charged=Amounts(), worst=worst)
             self._store(entry, budgets)
-            self._refused_requests[id(request)] = entry
+            self._refused_requests[id(request)] = request
         self._notify(entry)
         raise refusal
 
@@ -752,7 +821,7 @@ class Ledger:
         """Settle the reservation with what the call really did, and store the entry."""
         if record.refused:
             with self._lock:
-                if self._refused_requests.pop(id(record.request), None) is not None:
+                if self._refused_requests.pop(id(record.request), None) is record.request:
                     return None  # already recorded when it was refused
         res = token if isinstance(token, Reservation) else None
         if res is not None:
@@ -872,7 +941,7 @@ class Ledger:
             return {
                 "entries": [e.as_json() for e in self.entries],
                 "session": {"limits": self.session.limits.as_json(), "spent": self.session.spent.as_json(),
-                            "refused": self.session.refused},
+                            "refused": self.session.totals.refused},
                 "totals": Totals.of(self.entries).as_json(),
             }
 

@@ -1,1 +1,512 @@
-"""pytest hooks for ``--token-budget``. (Filled in by the plugin issue.)"""
+"""pytest hooks for ``--token-budget``: wiring only (settings -> ledger -> capture -> report).
+
+Budgets (USD per test and per session) come from, lowest to highest precedence:
+ini ``token_budget_per_test`` / ``token_budget_session`` < environment ``TOKEN_BUDGET_PER_TEST`` /
+``TOKEN_BUDGET_SESSION`` < ``--token-budget-per-test`` / ``--token-budget-session`` < the
+``token_budget`` marker (tests, classes, modules; the closest marker wins, dimension by dimension).
+
+In every dimension, ``0`` means *nothing allowed* (``usd=0``: any call that could cost money is
+refused) and ``None`` means *no limit* (``usd=None`` in a marker lifts an inherited limit; the
+word ``none`` does the same on the command line, in the environment or in ini). A dimension a
+marker does not name is inherited.
+
+Without ``--token-budget``, without a configured budget, and without a test that uses the marker
+or the fixtures, the plugin does nothing and patches nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from .errors import TokenBudgetExceeded
+from .ledger import (DIMENSIONS, Budget, Entry, Ledger, Limits, Overrun, TestUsage, fmt_usd, set_current,
+                     top_entries)
+
+__all__ = ["Settings", "resolve_settings"]
+
+ENV_PER_TEST = "TOKEN_BUDGET_PER_TEST"
+ENV_SESSION = "TOKEN_BUDGET_SESSION"
+MARKER = "token_budget"
+FIXTURES = ("token_usage", "token_budget")
+TOP_CALLS = 5
+_NO_LIMIT_WORDS = ("none", "off", "no", "unlimited")
+_FAKE_SERVER_PLUGIN = "pytest_tokenbudget.testing.fixture"
+
+
+# ----------------------------------------------------------------------------- options
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("tokenbudget", "token budgets for LLM API calls (pytest-tokenbudget)")
+    group.addoption("--token-budget", action="store_true", default=False, dest="token_budget",
+                    help="price every Anthropic/OpenAI API call the tests make, enforce budgets, report.")
+    group.addoption("--token-budget-per-test", metavar="USD", default=None, dest="token_budget_per_test",
+                    help="USD budget of each test (0: no spend allowed; 'none': no limit). "
+                         f"Overrides ini token_budget_per_test and ${ENV_PER_TEST}; a marker overrides it.")
+    group.addoption("--token-budget-session", metavar="USD", default=None, dest="token_budget_session",
+                    help="USD budget of the whole run: once spent, further calls are refused and the run "
+                         f"fails. Overrides ini token_budget_session and ${ENV_SESSION}.")
+    group.addoption("--token-budget-top", metavar="N", type=int, default=None, dest="token_budget_top",
+                    help="show the N most expensive tests in the report (0: all; default 5).")
+    parser.addini("token_budget_per_test", "USD budget of each test (0: nothing allowed; none: no limit)",
+                  default=None)
+    parser.addini("token_budget_session", "USD budget of the whole run", default=None)
+    parser.addini("token_budget_preflight", "refuse a call before it is sent when its worst case could "
+                  "overrun a budget (default true)", type="bool", default=True)
+    parser.addini("token_budget_unknown_model", "a call to a model the catalog cannot price: error (default) "
+                  "or warn (totals are marked incomplete); overrides [tool.tokenbudget] unknown-model",
+                  default=None)
+
+
+# ----------------------------------------------------------------------------- settings
+@dataclass(frozen=True)
+class Setting:
+    value: Decimal | None
+    source: str  # "ini", "env TOKEN_BUDGET_…", "--token-budget-…", "" when unset
+    set: bool = False  # given anywhere (even as "none")
+
+
+@dataclass(frozen=True)
+class Settings:
+    enabled: bool
+    per_test: Setting
+    session: Setting
+    preflight: bool
+    unknown_model: str
+    top: int
+
+
+def _parse_usd(raw: Any, where: str) -> Decimal | None:
+    if isinstance(raw, str) and raw.strip().lower() in _NO_LIMIT_WORDS:
+        return None
+    try:
+        return Limits.parse(where, usd=raw).usd
+    except ValueError as exc:
+        raise pytest.UsageError(f"{exc} (use 0 for no spend at all, or 'none' for no limit)") from None
+
+
+def _layered(config: pytest.Config, ini: str, env: str, opt: str, flag: str) -> Setting:
+    """ini < env < CLI: the last one given wins."""
+    found = Setting(None, "")
+    raw_ini = config.getini(ini)
+    if raw_ini not in (None, "", []):
+        found = Setting(_parse_usd(raw_ini, f"ini {ini}"), f"ini {ini}", True)
+    raw_env = os.environ.get(env)
+    if raw_env is not None and raw_env.strip() != "":
+        found = Setting(_parse_usd(raw_env, f"${env}"), f"${env}", True)
+    raw_cli = config.getoption(opt)
+    if raw_cli is not None:
+        found = Setting(_parse_usd(raw_cli, flag), flag, True)
+    return found
+
+
+def resolve_settings(config: pytest.Config) -> Settings:
+    per_test = _layered(config, "token_budget_per_test", ENV_PER_TEST, "token_budget_per_test",
+                        "--token-budget-per-test")
+    session = _layered(config, "token_budget_session", ENV_SESSION, "token_budget_session",
+                       "--token-budget-session")
+    unknown = config.getini("token_budget_unknown_model")
+    if unknown not in (None, ""):
+        unknown = str(unknown).strip().lower()
+        if unknown not in ("error", "warn"):
+            raise pytest.UsageError(f"ini token_budget_unknown_model = {unknown!r}: expected error or warn")
+    else:
+        unknown = None
+    top = config.getoption("token_budget_top")
+    if top is not None and top < 0:
+        raise pytest.UsageError("--token-budget-top must be >= 0 (0 shows all tests)")
+    enabled = bool(config.getoption("token_budget")) or per_test.value is not None or session.value is not None
+    return Settings(enabled=enabled, per_test=per_test, session=session,
+                    preflight=bool(config.getini("token_budget_preflight")),
+                    unknown_model=unknown or "", top=TOP_CALLS if top is None else top)
+
+
+def marker_limits(item: pytest.Item, base: Limits) -> Limits:
+    """``base`` with each dimension replaced by the closest ``token_budget`` marker that names it."""
+    values: dict[str, Any] = {}
+    for mark in item.iter_markers(MARKER):  # closest first
+        kwargs = dict(mark.kwargs)
+        if mark.args:
+            if len(mark.args) > 1 or "usd" in kwargs:
+                raise pytest.UsageError(f"{item.nodeid}: token_budget takes one positional value (usd), "
+                                        f"got {mark.args!r}")
+            kwargs["usd"] = mark.args[0]
+        bad = set(kwargs) - set(DIMENSIONS)
+        if bad:
+            raise pytest.UsageError(f"{item.nodeid}: token_budget marker: unknown dimension(s) "
+                                    f"{', '.join(sorted(bad))}; allowed: {', '.join(DIMENSIONS)}")
+        for dim, v in kwargs.items():
+            values.setdefault(dim, v)
+    merged = {d: getattr(base, d) for d in DIMENSIONS}
+    merged.update(values)
+    try:
+        return Limits.parse(f"{item.nodeid}: token_budget marker", **merged)
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+# ----------------------------------------------------------------------------- run state
+@dataclass
+class _Test:
+    limits: Limits
+    budget: Budget | None = None
+    overrun_reported: bool = False
+
+
+@dataclass
+class _State:
+    config: pytest.Config
+    settings: Settings
+    ledger: Ledger | None = None
+    active: bool = False
+    installed: bool = False
+    tests: dict[str, _Test] = field(default_factory=dict)
+    internal_errors: list[str] = field(default_factory=list)
+    session_failure: str | None = None
+
+    def internal(self, what: str, exc: BaseException) -> None:
+        self.internal_errors.append(f"{what}: {type(exc).__name__}: {exc}")
+
+    # -- activation ---------------------------------------------------------------------------
+    def activate(self) -> None:
+        if self.active:
+            return
+        from .config import ConfigError, load_config
+        try:
+            project = load_config(self.config.rootpath)
+            catalog = project.catalog
+        except ConfigError as exc:
+            raise pytest.UsageError(f"token budget: {exc}") from None
+        unknown = self.settings.unknown_model or project.unknown_model
+        self.settings = Settings(**{**self.settings.__dict__, "unknown_model": unknown})
+        self.ledger = Ledger(catalog=catalog, unknown_model=unknown, preflight=self.settings.preflight,
+                             session_limits=Limits(usd=self.settings.session.value))
+        try:
+            from . import capture
+            capture.install(_SafeListener(self))
+        except Exception as exc:  # without interception every call would go unseen: fail loudly
+            raise pytest.UsageError(
+                f"token budget: cannot intercept LLM API calls ({type(exc).__name__}: {exc}); "
+                "spend would go unmeasured, so the run stops here") from None
+        self.installed = True
+        self.active = True
+
+    def deactivate(self) -> None:
+        if self.installed:
+            self.installed = False
+            try:
+                from . import capture
+                capture.uninstall()
+            except Exception as exc:
+                self.internal("uninstalling the HTTP patch", exc)
+        set_current(None, None)
+
+
+class _SafeListener:
+    """The ledger as capture sees it, with the plugin's own bugs kept away from the user's calls."""
+
+    def __init__(self, state: _State) -> None:
+        self.state = state
+
+    def before_send(self, request: Any) -> Any:
+        try:
+            return self.state.ledger.before_send(request)
+        except TokenBudgetExceeded:
+            raise
+        except Exception as exc:  # the call goes ahead; on_record still records it (spend not hidden)
+            self.state.internal("checking a request before sending", exc)
+            return None
+
+    def on_record(self, token: Any, record: Any) -> None:
+        try:
+            self.state.ledger.on_record(token, record)
+        except Exception as exc:  # a call went unrecorded: that hides spend, so the run fails
+            self.state.internal("recording a call (its spend is missing from the totals)", exc)
+
+
+_STATE = pytest.StashKey[_State]()
+
+
+def _state(config: pytest.Config) -> _State | None:
+    return config.stash.get(_STATE, None)
+
+
+def _active(config: pytest.Config) -> _State | None:
+    st = config.stash.get(_STATE, None)
+    return st if st is not None and st.active else None
+
+
+# ----------------------------------------------------------------------------- lifecycle hooks
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "token_budget(usd=None, input_tokens=None, output_tokens=None, total_tokens=None, calls=None): "
+        "budget of this test's LLM API calls (closest marker wins per dimension; 0 = nothing allowed, "
+        "None = no limit). Needs pytest-tokenbudget.")
+    _register_fake_server(config)
+    settings = resolve_settings(config)
+    st = _State(config, settings)
+    config.stash[_STATE] = st
+    if settings.enabled:
+        st.activate()
+
+
+def _register_fake_server(config: pytest.Config) -> None:
+    """Offer ``fake_llm_server`` whenever the plugin loads (a missing module is not an error)."""
+    pm = config.pluginmanager
+    if pm.has_plugin(_FAKE_SERVER_PLUGIN):
+        return
+    try:
+        import importlib
+        mod = importlib.import_module(_FAKE_SERVER_PLUGIN)
+    except Exception:
+        return
+    if not pm.is_registered(mod):
+        pm.register(mod, _FAKE_SERVER_PLUGIN)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    st = _state(config)
+    if st is not None:
+        st.deactivate()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    st = _state(config)
+    if st is None or st.active:
+        return
+    for item in items:
+        if item.get_closest_marker(MARKER) is not None or any(
+                f in getattr(item, "fixturenames", ()) for f in FIXTURES):
+            st.activate()
+            return
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    st = _state(config)
+    if st is None or not st.settings.enabled:
+        return None
+    return [_header(st.settings)]
+
+
+def _header(s: Settings) -> str:
+    def show(setting: Setting) -> str:
+        if setting.value is None:
+            return f"no limit ({setting.source})" if setting.set else "no limit"
+        return f"{fmt_usd(setting.value)} ({setting.source})"
+    unknown = s.unknown_model or "per [tool.tokenbudget]"
+    return (f"token budget: per test {show(s.per_test)}, session {show(s.session)}, "
+            f"pre-flight {'on' if s.preflight else 'off'}, unknown models: {unknown}")
+
+
+# ----------------------------------------------------------------------------- per test
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    st = _active(item.config)
+    error: BaseException | None = None
+    if st is not None:
+        set_current(item.nodeid, "setup")
+        try:
+            limits = marker_limits(item, Limits(usd=st.settings.per_test.value))
+        except pytest.UsageError as exc:
+            error, limits = exc, Limits()
+        t = _Test(limits)
+        try:
+            t.budget = st.ledger.begin_test(item.nodeid, limits)
+        except Exception as exc:
+            st.internal("opening a test budget", exc)
+        st.tests[item.nodeid] = t
+    if error is not None:
+        raise error
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    if _active(item.config) is not None:
+        set_current(item.nodeid, "call")
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    if _active(item.config) is not None:
+        set_current(item.nodeid, "teardown")
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    st = _active(item.config)
+    if st is None:
+        return
+    try:
+        report = outcome.get_result()
+        _judge(st, item, report)
+    except Exception as exc:
+        st.internal(f"judging {item.nodeid}", exc)
+
+
+def _judge(st: _State, item: pytest.Item, report: pytest.TestReport) -> None:
+    t = st.tests.get(item.nodeid)
+    if t is None or t.budget is None:
+        return
+    if report.when == "call":
+        overruns = t.budget.overruns()
+        if overruns:
+            text = _overrun_text(t.budget, overruns)
+            t.overrun_reported = True
+            if report.passed:
+                report.outcome = "failed"
+                report.longrepr = text
+            else:
+                report.sections.append(("token budget", text))
+    elif report.when == "teardown":
+        problems = []
+        overruns = t.budget.overruns()
+        if overruns and not t.overrun_reported:
+            problems.append(_overrun_text(t.budget, overruns))
+        if st.ledger.unknown_model == "error":
+            for msg in st.ledger.unpriced_for(item.nodeid):
+                problems.append(f"token budget: a call could not be priced: {msg}")
+        if problems:
+            text = "\n\n".join(problems)
+            if report.passed:
+                report.outcome = "failed"
+                report.longrepr = text
+            else:
+                report.sections.append(("token budget", text))
+        set_current(None, None)
+        st.ledger.end_test(item.nodeid)
+
+
+def _overrun_text(budget: Budget, overruns: list[Overrun]) -> str:
+    first = f"{budget.title} of {budget.name} exceeded: {overruns[0].describe()}" if budget.scope == "test" else \
+        f"{budget.title} exceeded: {overruns[0].describe()}"
+    lines = [first]
+    lines += [f"  and {o.describe()}" for o in overruns[1:]]
+    lines += _top_calls(budget.entries)
+    return "\n".join(lines)
+
+
+def _top_calls(entries: list[Entry]) -> list[str]:
+    calls = [e for e in entries if not e.refused]
+    if not calls:
+        return []
+    top = top_entries(calls, TOP_CALLS)
+    head = "top calls:" if len(calls) > len(top) else "calls:"
+    return [head] + [f"  {e.describe()}" for e in top] + (
+        [f"  ... and {len(calls) - len(top)} more"] if len(calls) > len(top) else [])
+
+
+# ----------------------------------------------------------------------------- fixtures
+@pytest.fixture
+def token_usage(request: pytest.FixtureRequest) -> TestUsage:
+    """This test's LLM calls so far: ``.records``, ``.totals``, ``.calls``, ``.input_tokens``,
+    ``.cache_write_tokens``, ``.cache_read_tokens``, ``.output_tokens``, ``.cost_usd`` (Decimal),
+    ``.cache_hit_rate``."""
+    st = _require(request.config)
+    return TestUsage(st.ledger, request.node.nodeid)
+
+
+class _BlockBudget:
+    """``with token_budget(usd=0.002) as spent:`` -- a budget around one block (blocks nest)."""
+
+    def __init__(self, st: _State, limits: Limits, name: str) -> None:
+        self._st = st
+        self._limits = limits
+        self._name = name
+        self.budget: Budget | None = None
+
+    def __enter__(self) -> Budget:
+        self.budget = self._st.ledger.open_block(self._limits, self._name)
+        return self.budget
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        overruns = self._st.ledger.close_block(self.budget)
+        if overruns and exc_type is None:
+            first = overruns[0].error()
+            raise TokenBudgetExceeded(_overrun_text(self.budget, overruns), scope="block", budget=self._name,
+                                      dimension=first.dimension, limit=first.limit, spent=first.spent)
+
+
+@pytest.fixture
+def token_budget(request: pytest.FixtureRequest):
+    """A context-manager factory: ``with token_budget(usd=0.002, calls=2) as spent: ...`` budgets the
+    block (pre-flight refusal inside it, an overrun raises ``TokenBudgetExceeded`` at the end) and
+    yields a live view of its calls (``spent.records``, ``spent.cost_usd``, ``spent.totals`` ...)."""
+    st = _require(request.config)
+
+    def factory(usd: Any = None, *, input_tokens: int | None = None, output_tokens: int | None = None,
+                total_tokens: int | None = None, calls: int | None = None, name: str = "") -> _BlockBudget:
+        limits = Limits.parse("token_budget()", usd=usd, input_tokens=input_tokens, output_tokens=output_tokens,
+                              total_tokens=total_tokens, calls=calls)
+        return _BlockBudget(st, limits, name)
+
+    return factory
+
+
+def _require(config: pytest.Config) -> _State:
+    st = _state(config)
+    if st is None:  # pragma: no cover - pytest_configure always runs first
+        raise RuntimeError("pytest-tokenbudget is not configured")
+    if not st.active:
+        st.activate()
+    return st
+
+
+# ----------------------------------------------------------------------------- session end
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    st = _active(session.config)
+    if st is None:
+        return
+    try:
+        reason = _session_failure(st)
+    except Exception as exc:
+        st.internal("checking the session budget", exc)
+        reason = None
+    if st.internal_errors and any("missing from the totals" in e for e in st.internal_errors):
+        reason = (reason + "; " if reason else "") + "some calls could not be recorded (plugin error)"
+    if reason:
+        st.session_failure = reason
+        if session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _session_failure(st: _State) -> str | None:
+    ledger = st.ledger
+    s = ledger.session
+    parts = []
+    if s.limits:
+        overruns = s.overruns()
+        refused = sum(1 for e in s.entries if e.refused and e.refused_by == "session")
+        if overruns:
+            parts.append(f"session token budget exceeded: {overruns[0].describe()}")
+        if refused:
+            parts.append(f"session token budget of {s.limits.describe()} reached: {fmt_usd(s.spent.usd)} spent, "
+                         f"{refused} call{'s' if refused != 1 else ''} refused")
+    if ledger.unknown_model == "error":
+        stray = [e for e in ledger.entries if e.unpriced and e.nodeid is None]
+        if stray:
+            parts.append(f"{len(stray)} call(s) outside any test could not be priced: {stray[0].unpriced}")
+    return "; ".join(parts) or None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    st = _active(config)
+    if st is None:
+        return
+    try:
+        from .report.terminal import write_section
+        write_section(terminalreporter, st.ledger, top=st.settings.top, header=_header(st.settings),
+                      failure=st.session_failure, internal_errors=st.internal_errors)
+    except Exception as exc:  # the report is a convenience: never break the run over it
+        terminalreporter.write_line(f"token budget: report failed: {type(exc).__name__}: {exc}", red=True)
