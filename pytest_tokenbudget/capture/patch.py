@@ -143,7 +143,7 @@ def _observe(call: Call, client: Any, request: Any, response: Any, stream: bool,
     try:
         call.status = response.status_code
         call.live = _is_live(client, request, response)
-        if stream:
+        if stream and not getattr(response, "is_stream_consumed", False):
             call.start_stream(response, lib)
             wrap_stream(response, call, lib)
         else:

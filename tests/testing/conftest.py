@@ -1,0 +1,1 @@
+from pytest_tokenbudget.testing.fixture import _fake_llm_server_session, fake_llm_server  # noqa: F401
