@@ -119,7 +119,7 @@ def resolve_settings(config: pytest.Config) -> Settings:
     top = config.getoption("token_budget_top")
     if top is not None and top < 0:
         raise pytest.UsageError("--token-budget-top must be >= 0 (0 shows all tests)")
-    enabled = bool(config.getoption("token_budget")) or per_test.value is not None or session.value is not None
+    enabled = bool(config.getoption("token_budget")) or per_test.set or session.set
     return Settings(enabled=enabled, per_test=per_test, session=session,
                     preflight=bool(config.getini("token_budget_preflight")),
                     unknown_model=unknown or "", top=TOP_CALLS if top is None else top)
@@ -305,39 +305,36 @@ def _header(s: Settings) -> str:
 
 
 # ----------------------------------------------------------------------------- per test
-@pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Runs before pytest sets up the fixtures: open the test's budget, attribute calls to it."""
     st = _active(item.config)
-    error: BaseException | None = None
-    if st is not None:
-        set_current(item.nodeid, "setup")
-        try:
-            limits = marker_limits(item, Limits(usd=st.settings.per_test.value))
-        except pytest.UsageError as exc:
-            error, limits = exc, Limits()
-        t = _Test(limits)
-        try:
-            t.budget = st.ledger.begin_test(item.nodeid, limits)
-        except Exception as exc:
-            st.internal("opening a test budget", exc)
-        st.tests[item.nodeid] = t
-    if error is not None:
-        raise error
-    yield
+    if st is None:
+        return
+    set_current(item.nodeid, "setup")
+    t = _Test(Limits())
+    st.tests[item.nodeid] = t
+    try:
+        t.limits = marker_limits(item, Limits(usd=st.settings.per_test.value))
+    except pytest.UsageError as exc:
+        t.budget = st.ledger.begin_test(item.nodeid, Limits())
+        raise pytest.fail(str(exc), pytrace=False) from None
+    try:
+        t.budget = st.ledger.begin_test(item.nodeid, t.limits)
+    except Exception as exc:
+        st.internal("opening a test budget", exc)
 
 
-@pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
     if _active(item.config) is not None:
         set_current(item.nodeid, "call")
-    yield
 
 
-@pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
     if _active(item.config) is not None:
         set_current(item.nodeid, "teardown")
-    yield
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -384,6 +381,10 @@ def _judge(st: _State, item: pytest.Item, report: pytest.TestReport) -> None:
                 report.sections.append(("token budget", text))
         set_current(None, None)
         st.ledger.end_test(item.nodeid)
+        session_over = st.ledger.session.overruns()
+        if session_over and not st.settings.preflight and not item.session.shouldfail:
+            # no refusals without pre-flight: stop the run so that it stops spending (pytest-timeout style)
+            item.session.shouldfail = f"token budget: session {session_over[0].describe()}"
 
 
 def _overrun_text(budget: Budget, overruns: list[Overrun]) -> str:

@@ -30,11 +30,14 @@ MSG = [{"role": "user", "content": "Say hi"}]
 '''
 
 
+INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
+
+
 @pytest.fixture
 def inner(pytester: pytest.Pytester) -> pytest.Pytester:
     """A pytester with the shared inner conftest; ``inner.run(*args)`` runs pytest in-process."""
     pytester.makeconftest(INNER_CONFTEST)
-    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")  # keep the outer project's configuration out of the inner runs
+    pytester.makeini(INI)  # keep the outer project's configuration out of the inner runs
     return pytester
 
 
