@@ -1,0 +1,139 @@
+"""The lint cache in ``.tokenbudget_cache/`` (at the project root, or ``cache-dir``).
+
+Layout::
+
+    .tokenbudget_cache/
+      .gitignore            "*"  (the cache ignores itself; no need to edit the project's .gitignore)
+      CACHEDIR.TAG          marks it for backup tools
+      v<version>/stat.json  path -> [mtime_ns, size, content hash | "clean"]
+      v<version>/results-<settings>.json   content hash -> per-file result
+
+Per-file results are keyed by the file's content hash (blake2b) and by a fingerprint of the
+settings that change verdicts (rule options, catalog rows, estimator, tool version, rule set).
+The stat index lets a warm run skip reading files whose mtime and size are unchanged; files the
+prefilter rejected are recorded as "clean". Writes are atomic (temp file + ``os.replace``); an
+unreadable or corrupt cache file is discarded and rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Cache", "CACHE_DIR_NAME"]
+
+CACHE_DIR_NAME = ".tokenbudget_cache"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file marks a cache directory (tokenbudget lint).\n"
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+class Cache:
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        from .. import __version__
+
+        self.base = folder
+        self.folder = folder / f"v{__version__}"
+        self.stat_path = self.folder / "stat.json"
+        self.results_path = self.folder / f"results-{fingerprint}.json"
+        raw_stat = _load_json(self.stat_path)
+        self.stat: dict[str, list[Any]] = {k: v for k, v in raw_stat.items()
+                                           if isinstance(v, list) and len(v) == 3}
+        raw = _load_json(self.results_path)
+        self.results: dict[str, Any] = {k: v for k, v in raw.items() if isinstance(v, dict)}
+        self.used: dict[str, Any] = {}
+        self.new_stat: dict[str, list[Any]] = {}
+        self.dirty = False
+
+    @classmethod
+    def open(cls, settings: Any) -> Cache:
+        folder = settings.cache_dir or (settings.root / CACHE_DIR_NAME)
+        return cls(Path(folder), settings.fingerprint())
+
+    # ------------------------------------------------------------------ stat index
+    @staticmethod
+    def _key(path: Path) -> str:
+        return str(path.absolute())
+
+    def lookup_stat(self, path: Path) -> str | None:
+        """The recorded content hash (or "clean") if the file's mtime and size are unchanged."""
+        entry = self.stat.get(self._key(path))
+        if entry is None:
+            return None
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        if entry[0] == st.st_mtime_ns and entry[1] == st.st_size and isinstance(entry[2], str):
+            self.new_stat[self._key(path)] = entry
+            return entry[2]
+        return None
+
+    def record_stat(self, path: Path, digest: str) -> None:
+        try:
+            st = path.stat()
+        except OSError:
+            return
+        self.new_stat[self._key(path)] = [st.st_mtime_ns, st.st_size, digest]
+        self.dirty = True
+
+    # ------------------------------------------------------------------ results
+    def result(self, digest: str, shown_path: str):
+        from .engine import FileResult
+
+        data = self.results.get(digest)
+        if data is None:
+            return None
+        try:
+            fr = FileResult.from_json(shown_path, data)
+        except (KeyError, TypeError, ValueError):
+            self.results.pop(digest, None)
+            return None
+        self.used[digest] = data
+        return fr
+
+    def store(self, digest: str, data: dict[str, Any]) -> None:
+        self.used[digest] = data
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the files used in this run (entries not seen are dropped), atomically."""
+        stat = {**self.stat, **self.new_stat}
+        if not self.dirty and len(self.used) == len(self.results) and len(stat) == len(self.stat):
+            return
+        try:
+            self.base.mkdir(parents=True, exist_ok=True)
+            gi = self.base / ".gitignore"
+            if not gi.exists():
+                _atomic_write(gi, "# Created by tokenbudget lint\n*\n")
+            tag = self.base / "CACHEDIR.TAG"
+            if not tag.exists():
+                _atomic_write(tag, _TAG)
+            _atomic_write(self.stat_path, json.dumps(stat, separators=(",", ":")))
+            _atomic_write(self.results_path, json.dumps(self.used, separators=(",", ":")))
+        except OSError:
+            pass  # a read-only tree: lint without a cache

@@ -1,0 +1,677 @@
+"""Call-site extraction: which calls in a module are Claude API requests, with resolved arguments.
+
+One libcst pass builds the scopes (bindings, imports, mutations, ``self.x`` attributes) and
+collects calls whose callee *could* be an API method (``…messages.create`` or a bare name that
+may be an alias). After the pass, each candidate's receiver is traced:
+
+* to an SDK client (``anthropic.Anthropic()``, ``AsyncAnthropicBedrock``, ``openai.OpenAI()``,
+  ``with_options(...)``, through names, ``self.client``, annotated parameters, aliases such as
+  ``create = client.messages.create``): the API path decides (an OpenAI client has no
+  ``messages.create``; ``client.beta.threads.messages.create`` is not a Messages call);
+* or nowhere (a parameter, a helper's result): then the call must have Anthropic-shaped
+  arguments, ``model=`` with ``messages=`` or ``max_tokens=`` (Twilio's
+  ``client.messages.create(body=..., to=...)`` does not).
+
+OpenAI-style ``chat.completions.create`` counts only with a resolved Claude model. Each request
+``params`` of ``messages.batches.create`` becomes its own :class:`~.types.CallSite`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import libcst as cst
+
+from .resolve import Binding, ClientRef, ImportRef, Resolver, Scope, iter_name_refs
+from .types import CallContext, CallSite, ClientInfo, LoopInfo, Range
+from .values import UNKNOWN, Unknown
+
+__all__ = ["extract_call_sites", "ModuleAnalysis", "analyse_module"]
+
+METHODS = frozenset({"create", "stream", "parse", "count_tokens"})
+_PASSTHROUGH = frozenset({"with_raw_response", "with_streaming_response"})
+_MUTATORS = {"append": "append", "extend": "extend", "insert": "insert", "update": "update",
+             "setdefault": "update", "pop": "pop", "clear": "clear", "remove": "pop", "sort": "sort",
+             "reverse": "sort"}
+
+
+def _api_of(segs: list[str]) -> tuple[str, int] | None:
+    """Match the tail of an attribute path to an API: (api, how many segments it uses)."""
+    if len(segs) >= 3 and segs[-3:] == ["messages", "batches", "create"]:
+        if len(segs) >= 4 and segs[-4] == "beta":
+            return "beta.messages.batches.create", 4
+        return "messages.batches.create", 3
+    if len(segs) >= 2 and segs[-2] == "messages" and segs[-1] in METHODS:
+        if len(segs) >= 3 and segs[-3] == "beta":
+            return f"beta.messages.{segs[-1]}", 3
+        return f"messages.{segs[-1]}", 2
+    if len(segs) >= 3 and segs[-3:-1] == ["chat", "completions"] and segs[-1] in ("create", "parse", "stream"):
+        if len(segs) >= 4 and segs[-4] == "beta":
+            return f"beta.chat.completions.{segs[-1]}", 4
+        return f"chat.completions.{segs[-1]}", 3
+    return None
+
+
+@dataclass
+class _Candidate:
+    node: cst.Call
+    scope: Scope
+    loops: tuple[tuple[str, Any, Any], ...]  # (kind, loop node, iter node)
+    statement: Any
+    awaited: bool
+
+
+class _Builder(cst.CSTVisitor):
+    """Builds scopes and collects candidate calls in one pass."""
+
+    def __init__(self) -> None:
+        self.module_scope = Scope("module", None, "<module>")
+        self.scope = self.module_scope
+        self.loops: list[tuple[str, Any, Any]] = []
+        self.loop_stack_per_scope: list[list[tuple[str, Any, Any]]] = []
+        self.statements: list[Any] = []
+        self.candidates: list[_Candidate] = []
+        self.alias_calls: list[_Candidate] = []
+        self.alias_names: set[str] = set()
+        self.awaited: set[int] = set()
+
+    # ----------------------------------------------------------------- scopes
+    def _push(self, scope: Scope) -> None:
+        self.scope = scope
+        self.loop_stack_per_scope.append(self.loops)
+        self.loops = []
+
+    def _pop(self) -> None:
+        assert self.scope.parent is not None
+        self.scope = self.scope.parent
+        self.loops = self.loop_stack_per_scope.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.scope.bind(node.name.value, Binding("def", node))
+        for dec in node.decorators:
+            dec.visit(self)
+        fn = Scope("function", self.scope, node.name.value, node, is_async=node.asynchronous is not None)
+        if self.scope.kind == "class":
+            fn.owner_class = self.scope
+            params = node.params.params or node.params.posonly_params
+            is_static = any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+                            for d in node.decorators)
+            if params and not is_static:
+                fn.self_name = params[0].name.value
+        # defaults and annotations are evaluated in the enclosing scope
+        for p in _all_params(node.params):
+            if p.default is not None:
+                p.default.visit(self)
+        self._push(fn)
+        for p in _all_params(node.params):
+            fn.bind(p.name.value, Binding("param", p))
+        node.body.visit(self)
+        self._pop()
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        fn = Scope("lambda", self.scope, "<lambda>", node)
+        self._push(fn)
+        for p in _all_params(node.params):
+            fn.bind(p.name.value, Binding("param", p))
+        node.body.visit(self)
+        self._pop()
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        cls = Scope("class", self.scope, node.name.value, node)
+        self.scope.bind(node.name.value, Binding("class", node, scope=cls))
+        for b in node.bases:
+            b.visit(self)
+        self._push(cls)
+        node.body.visit(self)
+        self._pop()
+        return False
+
+    def _comp(self, node: Any) -> bool:
+        comp = Scope("comprehension", self.scope, "<comp>", node)
+        # the outermost iterable is evaluated in the enclosing scope
+        node.for_in.iter.visit(self)
+        self.scope = comp  # comprehensions keep the enclosing loops (they run inside them)
+        self.loops.append(("comprehension", node, node.for_in.iter))
+        for_in: Any = node.for_in
+        first = True
+        while for_in is not None:
+            self._bind_target(for_in.target, Binding("other"))
+            if not first:
+                for_in.iter.visit(self)
+            for cond in for_in.ifs:
+                cond.visit(self)
+            for_in = for_in.inner_for_in
+            first = False
+        if isinstance(node, cst.DictComp):
+            node.key.visit(self)
+            node.value.visit(self)
+        else:
+            node.elt.visit(self)
+        self.loops.pop()
+        self.scope = comp.parent  # type: ignore[assignment]
+        return False
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comp
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.scope.globals_.update(n.name.value for n in node.names)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.scope.nonlocals.update(n.name.value for n in node.names)
+
+    # ----------------------------------------------------------------- loops
+    def visit_For(self, node: cst.For) -> bool:
+        node.iter.visit(self)
+        self._bind_target(node.target, Binding("other"))
+        self.loops.append(("async for" if node.asynchronous else "for", node, node.iter))
+        node.body.visit(self)
+        self.loops.pop()
+        if node.orelse:
+            node.orelse.visit(self)
+        return False
+
+    def visit_While(self, node: cst.While) -> bool:
+        self.loops.append(("while", node, None))
+        node.test.visit(self)
+        node.body.visit(self)
+        self.loops.pop()
+        if node.orelse:
+            node.orelse.visit(self)
+        return False
+
+    # ----------------------------------------------------------------- bindings
+    def _bind_target(self, target: Any, binding: Binding) -> None:
+        if isinstance(target, cst.Name):
+            self.scope.bind(target.value, binding)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for el in target.elements:
+                self._bind_target(el.value, Binding("other"))
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, Binding("other"))
+        elif isinstance(target, cst.Attribute):
+            self._bind_self_attr(target, binding)
+        elif isinstance(target, cst.Subscript):
+            self._mutate(target.value, "setitem")
+
+    def _bind_self_attr(self, target: cst.Attribute, binding: Binding) -> None:
+        fn = self.scope
+        while fn.kind == "comprehension" and fn.parent is not None:
+            fn = fn.parent
+        if fn.kind == "function" and fn.owner_class is not None and isinstance(target.value, cst.Name) \
+                and target.value.value == fn.self_name:
+            b = Binding(binding.kind, binding.node, binding.ref, scope=fn)
+            fn.owner_class.self_attrs.setdefault(target.attr.value, []).append(b)
+
+    def _mutate(self, target: Any, op: str) -> None:
+        if isinstance(target, cst.Name):
+            found = self.scope
+            # mutation of a name from an outer scope marks it where it is bound (when known)
+            from .resolve import _lookup
+
+            hit = _lookup(target.value, found)
+            where = hit[0] if hit else self.scope
+            where.mutated.setdefault(target.value, set()).add(op)
+        elif isinstance(target, cst.Attribute):
+            # self.history.append(...) -> the attribute's value is not static
+            fn = self.scope
+            if fn.kind == "function" and fn.owner_class is not None and isinstance(target.value, cst.Name) \
+                    and target.value.value == fn.self_name:
+                fn.owner_class.self_attrs.setdefault(target.attr.value, []).append(Binding("other", scope=fn))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for t in node.targets:
+            self._bind_target(t.target, Binding("assign", node.value))
+            if isinstance(t.target, cst.Name) and isinstance(node.value, cst.Attribute) \
+                    and node.value.attr.value in METHODS | {"messages", "completions", "batches"}:
+                self.alias_names.add(t.target.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind_target(node.target, Binding("assign", node.value))
+        elif isinstance(node.target, cst.Name) and self.scope.kind == "class":
+            # `client: Anthropic` in a class body: an annotated attribute (traced by its annotation)
+            p = cst.Param(name=node.target, annotation=node.annotation)
+            self.scope.bind(node.target.value, Binding("param", p))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self.scope.bind(node.target.value, Binding("aug", node.value))
+            self._mutate_if_outer(node.target)
+        elif isinstance(node.target, cst.Attribute):
+            self._bind_self_attr(node.target, Binding("aug", node.value))
+        elif isinstance(node.target, cst.Subscript):
+            self._mutate(node.target.value, "setitem")
+
+    def _mutate_if_outer(self, target: cst.Name) -> None:
+        # `x += [...]` on a list rebinds locally; treat as a mutation for the list logic too
+        self.scope.mutated.setdefault(target.value, set()).add("extend")
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target, Binding("assign", node.value))
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = _dotted(alias.name)
+            if full is None:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.scope.bind(alias.asname.name.value, Binding("import", ref=ImportRef(full)))
+            else:
+                top = full.split(".", 1)[0]
+                self.scope.bind(top, Binding("import", ref=ImportRef(top)))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        mod = _dotted(node.module) if node.module is not None else ""
+        prefix = "." * len(node.relative) + (mod or "")
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = _dotted(alias.name)
+            if name is None:
+                continue
+            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) \
+                else name
+            self.scope.bind(local, Binding("import", ref=ImportRef(f"{prefix}.{name}" if prefix else name)))
+
+    def visit_With(self, node: cst.With) -> None:
+        for item in node.items:
+            if item.asname is not None:
+                self._bind_target(item.asname.name, Binding("with", item.item))
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bind_target(node.name.name, Binding("other"))
+
+    def visit_Del(self, node: cst.Del) -> None:
+        if isinstance(node.target, cst.Name):
+            self.scope.bind(node.target.value, Binding("other"))
+
+    # ----------------------------------------------------------------- statements & calls
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.statements.append(node)
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
+        self.statements.pop()
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self.awaited.add(id(node.expression))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            name = func.attr.value
+            if name in METHODS:
+                self.candidates.append(self._candidate(node))
+            elif name in _MUTATORS:
+                self._mutate(func.value, _MUTATORS[name])
+        elif isinstance(func, cst.Name):
+            self.alias_calls.append(self._candidate(node))
+
+    def _candidate(self, node: cst.Call) -> _Candidate:
+        return _Candidate(node, self.scope, tuple(self.loops), self.statements[-1] if self.statements else None,
+                          id(node) in self.awaited)
+
+
+def _all_params(params: cst.Parameters) -> Iterator[cst.Param]:
+    yield from params.posonly_params
+    yield from params.params
+    if isinstance(params.star_arg, cst.Param):
+        yield params.star_arg
+    yield from params.kwonly_params
+    if params.star_kwarg is not None:
+        yield params.star_kwarg
+
+
+def _dotted(node: Any) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+@dataclass
+class ModuleAnalysis:
+    """The scopes and candidate calls of one parsed module."""
+
+    module: cst.Module
+    builder: _Builder
+    resolver: Resolver
+
+
+def analyse_module(module: cst.Module) -> ModuleAnalysis:
+    builder = _Builder()
+    module.visit(builder)
+    return ModuleAnalysis(module, builder, Resolver())
+
+
+# --------------------------------------------------------------------------- receiver tracing
+@dataclass
+class _Receiver:
+    api: str
+    client: ClientRef | None  # None: untraced
+    chain_timeout: bool  # with_options(timeout=...) in the chain
+    rejected: bool = False
+
+
+def _trace(func: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> _Receiver | None:
+    """Decompose ``<receiver>.<path>`` and trace the receiver."""
+    segs: list[str] = []
+    cur = func
+    cur_scope = scope
+    chain_timeout = False
+    while depth < 12:
+        depth += 1
+        if isinstance(cur, cst.Attribute):
+            if cur.attr.value not in _PASSTHROUGH:
+                segs.insert(0, cur.attr.value)
+            cur = cur.value
+            if _api_of(segs) is not None and _is_receiver_root(cur, cur_scope, resolver):
+                break
+            continue
+        if isinstance(cur, cst.Call) and isinstance(cur.func, cst.Attribute) and cur.func.attr.value in ("with_options", "copy"):
+            chain_timeout = chain_timeout or any(
+                (a.keyword is not None and a.keyword.value == "timeout") or a.star for a in cur.args)
+            cur = cur.func.value
+            continue
+        if isinstance(cur, cst.Name) and not segs or (isinstance(cur, cst.Name) and _api_of(segs) is None):
+            # an alias: `create = client.messages.create` / `messages = client.messages`
+            found = resolver.lookup(cur.value, cur_scope)
+            if found is None:
+                return None
+            where, bindings = found
+            if len(bindings) != 1 or bindings[0].kind != "assign" or not isinstance(
+                    bindings[0].node, (cst.Attribute, cst.Call)):
+                return None
+            cur = bindings[0].node
+            cur_scope = where
+            continue
+        break
+    api = _api_of(segs)
+    if api is None:
+        return None
+    name, used = api
+    extra = segs[: len(segs) - used]
+    root = resolver.expr(cur, cur_scope)
+    if isinstance(root, ClientRef):
+        if extra:  # client.beta.threads.messages.create and friends
+            return _Receiver(name, root, chain_timeout, rejected=True)
+        return _Receiver(name, root, chain_timeout)
+    if isinstance(root, ImportRef):
+        # anthropic.resources... or a module-level function: never a client call
+        return _Receiver(name, None, chain_timeout, rejected=True)
+    if extra and extra[-1] in ("threads", "assistants", "realtime", "conversations", "responses"):
+        return _Receiver(name, None, chain_timeout, rejected=True)
+    return _Receiver(name, None, chain_timeout)
+
+
+def _is_receiver_root(node: Any, scope: Scope, resolver: Resolver) -> bool:
+    """Stop walking outward once the remaining expression is a client (keeps `extra` honest)."""
+    if isinstance(node, (cst.Attribute, cst.Call)):
+        if isinstance(node, cst.Attribute):
+            v = resolver.expr(node, scope)
+            return isinstance(v, ClientRef)
+        return not (isinstance(node.func, cst.Attribute) and node.func.attr.value in ("with_options", "copy"))
+    return True
+
+
+# --------------------------------------------------------------------------- call sites
+def _looks_anthropic(args: dict[str, tuple[Any, Any]]) -> bool:
+    return "model" in args and ("messages" in args or "max_tokens" in args)
+
+
+def _is_claude_model(value: Any, catalog: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    from ..catalog import normalise_model_id
+
+    if catalog is not None and catalog.find(value) is not None:
+        return True
+    return normalise_model_id(value).startswith("claude")
+
+
+def _streaming(api: str, args: dict[str, tuple[Any, Any]], is_open: bool) -> bool | None:
+    if api.endswith(".stream"):
+        return True
+    if "stream" in args:
+        v = args["stream"][0]
+        return v if isinstance(v, bool) else None
+    return None if is_open else False
+
+
+def _loop_infos(cand: _Candidate, arg_value_nodes: list[Any]) -> tuple[LoopInfo, ...]:
+    if not cand.loops:
+        return ()
+    result_names = _result_names(cand)
+    read_names: set[str] = set()
+    for n in arg_value_nodes:
+        read_names.update(iter_name_refs(n))
+    out = []
+    for kind, node, iter_node in cand.loops:
+        targets = set()
+        if kind in ("for", "async for"):
+            targets = set(iter_name_refs(node.target))
+        feeds = _feeds_back(node, result_names, read_names - targets) if result_names else False
+        out.append(LoopInfo(kind, node, feeds, iter_node))
+    return tuple(out)
+
+
+def _result_names(cand: _Candidate) -> set[str]:
+    st = cand.statement
+    names: set[str] = set()
+    if st is None:
+        return names
+    for small in st.body:
+        if isinstance(small, cst.Assign):
+            for t in small.targets:
+                names.update(iter_name_refs(t.target))
+        elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+            names.update(iter_name_refs(small.target))
+    return names
+
+
+class _FlowCollector(cst.CSTVisitor):
+    """(targets, names read) for assignments, and (mutated name, names read) for mutations."""
+
+    def __init__(self) -> None:
+        self.flows: list[tuple[set[str], set[str]]] = []
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        targets: set[str] = set()
+        for t in node.targets:
+            targets.update(iter_name_refs(t.target))
+        self.flows.append((targets, set(iter_name_refs(node.value))))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.flows.append((set(iter_name_refs(node.target)), set(iter_name_refs(node.value))))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self.flows.append((set(iter_name_refs(node.target)), set(iter_name_refs(node.value))))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        f = node.func
+        if isinstance(f, cst.Attribute) and f.attr.value in _MUTATORS and isinstance(f.value, cst.Name):
+            reads: set[str] = set()
+            for a in node.args:
+                reads.update(iter_name_refs(a.value))
+            self.flows.append(({f.value.value}, reads))
+
+
+def _feeds_back(loop_node: Any, result_names: set[str], read_names: set[str]) -> bool:
+    collector = _FlowCollector()
+    loop_node.body.visit(collector)
+    derived = set(result_names)
+    changed = True
+    while changed:
+        changed = False
+        for targets, reads in collector.flows:
+            if reads & derived and not targets <= derived:
+                derived |= targets
+                changed = True
+    return bool(derived & read_names)
+
+
+def extract_call_sites(module: cst.Module | ModuleAnalysis, *, path: str = "", catalog: Any = None,
+                       ranges: Callable[[Any], Range] | None = None) -> list[CallSite]:
+    """Every Claude API request in ``module``, in source order.
+
+    ``catalog`` decides whether an OpenAI-style call's model is a Claude model (default: the
+    shipped catalog). ``ranges`` maps a node to its :class:`~.types.Range` (the engine passes a
+    lazy position index); without it ``CallSite.range()`` raises.
+    """
+    if catalog is None:
+        from ..catalog import shipped_catalog
+
+        catalog = shipped_catalog()
+    analysis = module if isinstance(module, ModuleAnalysis) else analyse_module(module)
+    b = analysis.builder
+    resolver = analysis.resolver
+    cands = list(b.candidates)
+    cands.extend(c for c in b.alias_calls if isinstance(c.node.func, cst.Name) and c.node.func.value in b.alias_names)
+    out: list[CallSite] = []
+    for cand in cands:
+        out.extend(_sites_for(cand, resolver, catalog, path, ranges))
+    return out
+
+
+def _sites_for(cand: _Candidate, resolver: Resolver, catalog: Any, path: str,
+               ranges: Callable[[Any], Range] | None) -> list[CallSite]:
+    rec = _trace(cand.node.func, cand.scope, resolver)
+    if rec is None or rec.rejected:
+        return []
+    api = rec.api
+    is_openai_api = ".completions." in f".{api}"
+    client = rec.client
+    if client is not None:
+        if (client.sdk == "openai") != is_openai_api:
+            return []
+    args, is_open = resolver.call_kwargs(cand.node, cand.scope)
+    is_async = client.is_async if client is not None else (cand.awaited or _in_async_function(cand.scope))
+    has_timeout = rec.chain_timeout or (client.has_timeout if client is not None else True)
+    fn_qual = cand.scope.qualname()
+    fn_scope = _enclosing_function(cand.scope)
+    cls = fn_scope.owner_class.name if fn_scope is not None and fn_scope.owner_class is not None else None
+
+    def make(site_args: dict[str, tuple[Any, Any]], site_open: bool, *, kind: str, anchor: Any,
+             streaming: bool | None, batch: bool = False, index: int | None = None, template: bool = False,
+             sdk: str) -> CallSite:
+        info = ClientInfo(sdk=sdk, traced=client is not None, variant=client.variant if client else None,
+                          is_async=is_async, has_timeout=has_timeout)
+        value_nodes = [n for _, n in site_args.values()]
+        ctx = CallContext(function=fn_qual, is_async_function=bool(fn_scope and fn_scope.is_async),
+                          class_name=cls, loops=_loop_infos(cand, value_nodes))
+        return CallSite(api=api, kind=kind, client=info, args={k: v for k, (v, _) in site_args.items()},
+                        node=cand.node, anchor=anchor, arg_nodes={k: n for k, (_, n) in site_args.items()},
+                        open_kwargs=site_open, is_async=is_async, streaming=streaming, batch=batch,
+                        batch_index=index, batch_template=template, context=ctx, path=path, _ranges=ranges)
+
+    if api.endswith("batches.create"):
+        if client is None and "requests" not in args:
+            return []
+        sites = []
+        for i, (params_node, p_scope, template) in enumerate(_batch_params(args.get("requests", (None, None))[1],
+                                                                          cand.scope, resolver)):
+            items = resolver.dict_items(params_node, p_scope)
+            if items is None:
+                continue
+            p_args, p_open = items
+            if client is None and not _looks_anthropic(p_args):
+                continue
+            sites.append(make(p_args, p_open, kind="batch", anchor=params_node, streaming=False, batch=True,
+                              index=i, template=template, sdk="anthropic"))
+        return sites
+    kind = api.rsplit(".", 1)[-1]
+    if is_openai_api:
+        if not _is_claude_model(args.get("model", (UNKNOWN, None))[0], catalog):
+            return []
+        return [make(args, is_open, kind=kind, anchor=cand.node, streaming=_streaming(api, args, is_open),
+                     sdk="openai")]
+    if client is None:
+        if not _looks_anthropic(args) or not _is_claude_like(args.get("model", (UNKNOWN, None))[0]):
+            return []
+    return [make(args, is_open, kind=kind, anchor=cand.node, streaming=_streaming(api, args, is_open),
+                 sdk="anthropic")]
+
+
+def _is_claude_like(model: Any) -> bool:
+    """An untraced receiver: a resolved model that is clearly not Claude (gpt-4o) rules it out."""
+    if not isinstance(model, str):
+        return True
+    from ..catalog import normalise_model_id
+
+    norm = normalise_model_id(model)
+    return "claude" in norm or not any(norm.startswith(p) for p in ("gpt", "o1", "o3", "o4", "gemini", "llama",
+                                                                     "mistral", "command", "text-", "deepseek"))
+
+
+def _batch_params(node: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> Iterator[tuple[Any, Scope, bool]]:
+    """The ``params`` expressions of a batch's ``requests`` (literal list, comprehension, name)."""
+    if node is None or depth > 8:
+        return
+    if isinstance(node, cst.Name):
+        found = resolver.lookup(node.value, scope)
+        if found is None:
+            return
+        where, bindings = found
+        if len(bindings) == 1 and bindings[0].kind == "assign":
+            yield from _batch_params(bindings[0].node, where, resolver, depth + 1)
+        return
+    if isinstance(node, (cst.List, cst.Tuple)):
+        for el in node.elements:
+            if isinstance(el, cst.Element):
+                p = _params_of_request(el.value, scope, resolver)
+                if p is not None:
+                    yield p, scope, False
+        return
+    if isinstance(node, (cst.ListComp, cst.GeneratorExp)):
+        p = _params_of_request(node.elt, scope, resolver)
+        if p is not None:
+            yield p, _comp_scope_for(node, scope), True
+
+
+def _comp_scope_for(node: Any, scope: Scope) -> Scope:
+    # Names bound by the comprehension are unknown anyway: resolving in the outer scope is safe
+    # except that a comprehension variable could shadow an outer constant. Make them unknown.
+    comp = Scope("comprehension", scope, "<comp>", node)
+    for_in = node.for_in
+    while for_in is not None:
+        for n in iter_name_refs(for_in.target):
+            comp.bind(n, Binding("other"))
+        for_in = for_in.inner_for_in
+    return comp
+
+
+def _params_of_request(node: Any, scope: Scope, resolver: Resolver) -> Any:
+    if isinstance(node, cst.Dict):
+        for el in node.elements:
+            if isinstance(el, cst.DictElement):
+                key = resolver.expr(el.key, scope)
+                if key == "params":
+                    return el.value
+        return None
+    if isinstance(node, cst.Call):
+        for a in node.args:
+            if a.keyword is not None and a.keyword.value == "params":
+                return a.value
+    return None
+
+
+def _enclosing_function(scope: Scope) -> Scope | None:
+    s: Scope | None = scope
+    while s is not None and s.kind not in ("function", "lambda"):
+        s = s.parent
+    return s
+
+
+def _in_async_function(scope: Scope) -> bool:
+    fn = _enclosing_function(scope)
+    return bool(fn and fn.is_async)
+
+
+__all__ += ["UNKNOWN", "Unknown"]

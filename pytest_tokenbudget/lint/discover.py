@@ -1,0 +1,168 @@
+"""File discovery: paths -> the ``.py`` / ``.ipynb`` files to lint.
+
+Directories are walked with :func:`os.scandir`. Skipped: the default excludes (as ruff: VCS and
+tool directories, virtualenvs, ``site-packages`` below the given root, build output), the
+``exclude`` / ``extend-exclude`` globs of ``[tool.tokenbudget.lint]`` (gitignore-style, relative
+to the project root), and whatever ``.gitignore`` files in the walked tree ignore. Files named
+explicitly on the command line are always linted unless ``force_exclude`` is set (pre-commit).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+__all__ = ["DEFAULT_EXCLUDE", "GlobSet", "discover"]
+
+DEFAULT_EXCLUDE = (
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",
+    ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", ".vscode",
+    "__pypackages__", "__pycache__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages",
+    "venv", ".tokenbudget_cache",
+)
+EXTENSIONS = (".py", ".pyi", ".ipynb")
+
+
+def _glob_to_regex(pattern: str) -> str:
+    i, out = 0, []
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[":
+            j = pattern.find("]", i)
+            if j == -1:
+                out.append(re.escape(c))
+            else:
+                out.append(pattern[i: j + 1].replace("\\", "\\\\"))
+                i = j + 1
+                continue
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return "".join(out)
+
+
+class GlobSet:
+    """Gitignore-style patterns (``!`` negation, trailing ``/`` = directories only, a ``/`` inside
+    anchors the pattern at ``base``), matched against paths relative to ``base``."""
+
+    def __init__(self, patterns: Iterable[str], base: Path) -> None:
+        self.base = base
+        self.rules: list[tuple[re.Pattern[str], bool, bool]] = []  # (regex, negate, dir_only)
+        for raw in patterns:
+            p = raw.strip()
+            if not p or p.startswith("#"):
+                continue
+            negate = p.startswith("!")
+            if negate:
+                p = p[1:]
+            dir_only = p.endswith("/")
+            p = p.rstrip("/")
+            if not p:
+                continue
+            anchored = "/" in p
+            p = p.lstrip("/")
+            rx = _glob_to_regex(p)
+            rx = f"^{rx}(?:/.*)?$" if anchored else f"^(?:.*/)?{rx}(?:/.*)?$"
+            self.rules.append((re.compile(rx), negate, dir_only))
+
+    def __bool__(self) -> bool:
+        return bool(self.rules)
+
+    def matches(self, path: Path, is_dir: bool) -> bool:
+        try:
+            rel = path.relative_to(self.base).as_posix()
+        except ValueError:
+            return False
+        if rel == ".":
+            return False
+        hit = False
+        for rx, negate, dir_only in self.rules:
+            if dir_only and not is_dir and not rel.count("/"):
+                continue
+            if rx.match(rel):
+                hit = not negate
+        return hit
+
+
+def _gitignore(folder: Path) -> GlobSet | None:
+    try:
+        text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    gs = GlobSet(text.splitlines(), folder)
+    return gs or None
+
+
+def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] = DEFAULT_EXCLUDE,
+             extend_exclude: Iterable[str] = (), respect_gitignore: bool = True,
+             force_exclude: bool = False) -> Iterator[Path]:
+    """Files to lint under ``paths`` (a file given explicitly is yielded even if excluded)."""
+    names = {e for e in (*exclude, *extend_exclude) if "/" not in e and not any(ch in e for ch in "*?[!")}
+    globs = GlobSet([e for e in (*exclude, *extend_exclude) if e not in names], root)
+    root_ignores = [g for g in (_gitignore(root),) if g] if respect_gitignore else []
+    seen: set[str] = set()
+
+    def excluded(p: Path, is_dir: bool, ignores: list[GlobSet]) -> bool:
+        if p.name in names:
+            return True
+        if globs and globs.matches(p.resolve() if not p.is_absolute() else p, is_dir):
+            return True
+        return any(g.matches(p, is_dir) for g in ignores)
+
+    for given in paths:
+        p = Path(given)
+        if not p.exists():
+            yield p  # reported as unreadable by the engine
+            continue
+        if p.is_file():
+            if force_exclude and excluded(p.absolute(), False, root_ignores):
+                continue
+            key = str(p)
+            if key not in seen:
+                seen.add(key)
+                yield p
+            continue
+        stack: list[tuple[Path, list[GlobSet]]] = [(p, root_ignores)]
+        while stack:
+            folder, ignores = stack.pop()
+            if respect_gitignore:
+                local = _gitignore(folder.absolute())
+                if local is not None and (not root_ignores or local.base != root_ignores[0].base):
+                    ignores = [*ignores, local]
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                continue
+            subdirs = []
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    continue
+                child = Path(entry.path)
+                if is_dir:
+                    if entry.name in names or ((globs or ignores) and excluded(child.absolute(), True, ignores)):
+                        continue
+                    subdirs.append((child, ignores))
+                elif entry.name.endswith(EXTENSIONS):
+                    if entry.name in names or ((globs or ignores) and excluded(child.absolute(), False, ignores)):
+                        continue
+                    key = entry.path
+                    if key not in seen:
+                        seen.add(key)
+                        yield child
+            stack.extend(reversed(subdirs))

@@ -1,0 +1,511 @@
+"""The lint engine: files -> findings, with selection, suppression, positions, cache and processes.
+
+``lint_source`` lints one text; ``lint_paths`` discovers files, prefilters their bytes, serves
+unchanged files from the cache, parses the rest (in a process pool when there are many) and
+returns a :class:`LintResult`. Every rule runs on every call site of a parsed file; selection and
+per-file ignores are applied afterwards, so cached results stay valid across ``--select`` changes.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..catalog import Catalog
+from .prefilter import may_contain_calls
+from .types import Edit, Finding, Fix, Range
+
+__all__ = ["LintSettings", "LintResult", "FileResult", "FileError", "lint_source", "lint_paths",
+           "settings_from_config", "Selection"]
+
+SYNTAX_ERROR = ("E999", "syntax-error")
+READ_ERROR = ("E902", "io-error")
+# Lint options the rules read, with defaults (the rest of [tool.tokenbudget.lint] is engine config).
+RULE_OPTION_DEFAULTS: dict[str, Any] = {
+    "max-tokens-ceiling": 16384,
+    "short-answer-max-tokens": 64,
+    "require-stop-sequences": False,
+}
+POOL_MIN_FILES = 8  # parse in processes only when at least this many candidate files need parsing
+
+
+# --------------------------------------------------------------------------- selection
+class Selection:
+    """Which codes are on: ruff-style selectors (full codes, prefixes, ``ALL``); the most specific
+    selector wins, and on a tie ``ignore`` wins."""
+
+    def __init__(self, select: Sequence[str] | None, extend_select: Sequence[str] = (),
+                 ignore: Sequence[str] = (), known: Sequence[str] = ()) -> None:
+        self.select = [s.upper() for s in (select if select is not None else ["TB"])] + \
+            [s.upper() for s in extend_select]
+        self.ignore = [s.upper() for s in ignore]
+        known_set = set(known)
+        for sel in (*self.select, *self.ignore):
+            if sel != "ALL" and not any(c.startswith(sel) for c in known_set):
+                from ..cli import UserError
+
+                raise UserError(f"unknown rule selector {sel!r}: known codes are {', '.join(sorted(known_set))}")
+
+    @staticmethod
+    def _best(code: str, selectors: Sequence[str]) -> int:
+        best = -1
+        for s in selectors:
+            if s == "ALL":
+                best = max(best, 0)
+            elif code.startswith(s):
+                best = max(best, len(s))
+        return best
+
+    def enabled(self, code: str, extra_ignore: Sequence[str] = ()) -> bool:
+        sel = self._best(code, self.select)
+        ign = self._best(code, [*self.ignore, *extra_ignore])
+        return sel >= 0 and sel > ign
+
+
+@dataclass(frozen=True)
+class LintSettings:
+    """Everything that decides a lint run (built from config + CLI by :func:`settings_from_config`)."""
+
+    root: Path
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=lambda: dict(RULE_OPTION_DEFAULTS))
+    cache: bool = True
+    cache_dir: Path | None = None
+    jobs: int | None = None
+    respect_gitignore: bool = True
+    force_exclude: bool = False
+    catalog: Catalog | None = None
+
+    def fingerprint(self) -> str:
+        """What the cached per-file results depend on: rule options, catalog rows, estimator, version."""
+        from .. import __version__
+        from ..tokens import get_estimator
+
+        h = hashlib.blake2b(digest_size=12)
+        h.update(__version__.encode())
+        h.update(repr(sorted(self.options.items())).encode())
+        h.update(get_estimator().method.encode())
+        cat = self.catalog
+        if cat is not None:
+            h.update(repr(sorted((m.id, m.min_cacheable, m.max_output, m.batch_max_output, str(m.input),
+                                  str(m.output), str(m.cache_read), m.family, m.generation, m.tier)
+                                 for m in cat)).encode())
+        from .rule import registry
+
+        h.update(",".join(registry()).encode())
+        return h.hexdigest()
+
+
+def settings_from_config(cfg: Any, **overrides: Any) -> LintSettings:
+    """LintSettings from a loaded ProjectConfig's ``lint`` table, then CLI overrides."""
+    lint = dict(cfg.lint)
+    options = dict(RULE_OPTION_DEFAULTS)
+    for key in RULE_OPTION_DEFAULTS:
+        if key in lint:
+            options[key] = lint[key]
+    ignore = tuple(lint.get("ignore", ())) + tuple(lint.get("extend-ignore", ()))
+    cache_dir = lint.get("cache-dir")
+    s = dict(
+        root=cfg.root,
+        select=tuple(lint["select"]) if "select" in lint else None,
+        extend_select=tuple(lint.get("extend-select", ())),
+        ignore=ignore,
+        per_file_ignores={k: tuple(v) for k, v in lint.get("per-file-ignores", {}).items()},
+        exclude=tuple(lint["exclude"]) if "exclude" in lint else None,
+        extend_exclude=tuple(lint.get("extend-exclude", ())),
+        options=options,
+        cache=lint.get("cache", True),
+        cache_dir=(cfg.root / cache_dir) if cache_dir else None,
+        jobs=lint.get("jobs"),
+        catalog=cfg.catalog,
+    )
+    for k, v in overrides.items():
+        if v is not None:
+            s[k] = v
+    return LintSettings(**s)
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be read (exit 2) or parsed (reported, exit 1)."""
+
+    path: str
+    kind: str  # "read" | "parse"
+    message: str
+    line: int = 1
+    column: int = 1
+    cell: int | None = None
+
+    def as_finding(self) -> Finding:
+        code, name = READ_ERROR if self.kind == "read" else SYNTAX_ERROR
+        return Finding(code, name, "error", self.path, self.line, self.column, self.line, self.column,
+                       self.message, cell=self.cell)
+
+
+@dataclass
+class FileResult:
+    """One file's outcome (cached as JSON)."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    error: FileError | None = None
+    call_sites: int = 0
+    suppressions: list[dict[str, Any]] = field(default_factory=list)  # line, codes, used (for TB900)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "findings": [f.as_json() for f in self.findings],
+            "error": None if self.error is None else self.error.__dict__,
+            "call_sites": self.call_sites,
+            "suppressions": self.suppressions,
+        }
+
+    @classmethod
+    def from_json(cls, path: str, data: Mapping[str, Any]) -> FileResult:
+        findings = [Finding.from_json({**f, "path": path}) for f in data["findings"]]
+        err = data.get("error")
+        return cls(path, findings, FileError(**{**err, "path": path}) if err else None, data.get("call_sites", 0),
+                   list(data.get("suppressions", [])))
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding]
+    errors: list[FileError]
+    files: int = 0
+    candidates: int = 0
+    parsed: int = 0
+    cached: int = 0
+    call_sites: int = 0
+    bytes_read: int = 0
+
+    @property
+    def read_errors(self) -> list[FileError]:
+        return [e for e in self.errors if e.kind == "read"]
+
+    def all_findings(self) -> list[Finding]:
+        """Findings plus parse / read errors as findings, sorted."""
+        out = [*self.findings, *(e.as_finding() for e in self.errors)]
+        return sorted(out, key=Finding.sort_key)
+
+
+# --------------------------------------------------------------------------- one source text
+class _Positions:
+    """Lazy node -> Range for one module (PositionProvider runs only when a position is needed)."""
+
+    def __init__(self, module: Any, line_map: Callable[[int], tuple[int | None, int]] | None = None) -> None:
+        self.module = module
+        self._index: Mapping[Any, Any] | None = None
+
+    def __call__(self, node: Any) -> Range:
+        if self._index is None:
+            from libcst.metadata import MetadataWrapper, PositionProvider
+
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._index = wrapper.resolve(PositionProvider)
+        r = self._index[node]
+        return Range(r.start.line, r.start.column + 1, r.end.line, r.end.column + 1)
+
+
+def _fingerprint(code: str, line_text: str, occurrence: int) -> str:
+    h = hashlib.sha256(f"{code}\0{' '.join(line_text.split())}".encode()).hexdigest()[:16]
+    return f"{h}:{occurrence}"
+
+
+def _run_rules(source: str, path: str, catalog: Catalog, options: Mapping[str, Any],
+               cell_of: Callable[[int], tuple[int | None, int]] | None) -> FileResult:
+    import libcst as cst
+
+    from .callsites import extract_call_sites
+    from .rule import RuleContext, registry
+    from .suppress import SuppressionIndex
+
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        line, col = exc.raw_line, exc.raw_column + 1
+        cell = None
+        if cell_of is not None:
+            cell, line = cell_of(line)
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid syntax"
+        return FileResult(path, error=FileError(path, "parse", f"cannot parse: {msg}", line, col, cell))
+    except Exception as exc:  # libcst raises other errors on odd input (e.g. invalid encodings)
+        return FileResult(path, error=FileError(path, "parse", f"cannot parse: {exc}"))
+    positions = _Positions(module)
+    sites = extract_call_sites(module, path=path, catalog=catalog, ranges=positions)
+    result = FileResult(path, call_sites=len(sites))
+    if not sites:
+        return result
+    ctx = RuleContext(catalog=catalog, options=options, path=path)
+    rules = [cls() for cls in registry().values()]
+    raw: list[tuple[Any, Any, Any]] = []  # (rule, site, report)
+    for site in sites:
+        for rule in rules:
+            if not rule.applies_to(site):
+                continue
+            try:
+                for rep in rule.check(site, ctx):
+                    raw.append((rule, site, rep))
+            except Exception as exc:  # a rule bug must not stop the run: report it, loudly
+                raw.append((rule, site, _internal_error(rule, exc)))
+    if not raw:
+        return result
+    supp = SuppressionIndex(source)
+    lines = source.splitlines()
+    seen: dict[tuple[str, int, int], int] = {}
+    occurrences: dict[tuple[str, str], int] = {}
+    for rule, site, rep in raw:
+        node = rep.node if rep.node is not None else site.anchor
+        try:
+            r = positions(node)
+        except KeyError:
+            r = positions(site.anchor)
+        call_line = positions(site.node).line
+        key = (rule.code, r.line, r.column)
+        if key in seen:
+            continue  # one finding per code and position (e.g. a batch template seen twice)
+        seen[key] = 1
+        hit = supp.match(rule.code, r.line, call_line)
+        if hit is not None:
+            hit.used.add(rule.code)
+            continue
+        line_text = lines[r.line - 1] if r.line - 1 < len(lines) else ""
+        occ_key = (rule.code, " ".join(line_text.split()))
+        occurrences[occ_key] = occurrences.get(occ_key, 0) + 1
+        fix = _make_fix(rep.fix, positions, module) if rep.fix is not None else None
+        line, end_line, cell = r.line, r.end_line, None
+        if cell_of is not None:
+            cell, line = cell_of(r.line)
+            _, end_line = cell_of(r.end_line)
+        result.findings.append(Finding(
+            code=rule.code, name=rule.name, severity=rep.severity or rule.severity, path=path,
+            line=line, column=r.column, end_line=end_line, end_column=r.end_column,
+            message=rep.message, fix=fix, cell=cell,
+            fingerprint=_fingerprint(rule.code, line_text, occurrences[occ_key]),
+            properties=dict(rep.properties or {}),
+        ))
+    result.suppressions = [
+        {"line": s.line, "codes": sorted(s.codes) if s.codes is not None else None, "kind": s.kind,
+         "used": sorted(s.used)} for s in supp.by_line.values()
+    ]
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def _internal_error(rule: Any, exc: Exception) -> Any:
+    from .types import Report
+
+    return Report(f"internal error in rule {rule.code}: {type(exc).__name__}: {exc} (please report this)",
+                  severity="error")
+
+
+def _make_fix(spec: Any, positions: _Positions, module: Any) -> Fix | None:
+    edits = []
+    try:
+        for old, new in spec.replacements:
+            r = positions(old)
+            edits.append(Edit(r.line, r.column, r.end_line, r.end_column, module.code_for_node(new)))
+    except Exception:
+        return None
+    return Fix(spec.description, tuple(edits), spec.applicability)
+
+
+def lint_source(source: str, *, path: str = "<string>", settings: LintSettings | None = None,
+                select: Sequence[str] | None = None) -> list[Finding]:
+    """Findings for one Python source text (selection applied; no cache)."""
+    settings = settings or LintSettings(root=Path.cwd())
+    catalog = settings.catalog or _default_catalog()
+    result = _run_rules(source, path, catalog, settings.options, None)
+    if result.error is not None:
+        return [result.error.as_finding()]
+    sel = _selection(settings if select is None else _replace(settings, select=tuple(select)))
+    return [f for f in result.findings if sel.enabled(f.code)]
+
+
+def _replace(settings: LintSettings, **kw: Any) -> LintSettings:
+    import dataclasses
+
+    return dataclasses.replace(settings, **kw)
+
+
+def _default_catalog() -> Catalog:
+    from ..catalog import shipped_catalog
+
+    return shipped_catalog()
+
+
+def _selection(settings: LintSettings) -> Selection:
+    from .rule import known_codes
+
+    return Selection(settings.select, settings.extend_select, settings.ignore, known=known_codes())
+
+
+# --------------------------------------------------------------------------- files
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        import io
+        import tokenize
+
+        enc, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(enc)
+
+
+def lint_bytes(data: bytes, path: str, catalog: Catalog, options: Mapping[str, Any]) -> FileResult:
+    """Lint one file's bytes (``.ipynb`` by its extension)."""
+    try:
+        if path.endswith(".ipynb"):
+            from .notebook import NotebookError, notebook_source
+
+            try:
+                nb = notebook_source(data)
+            except NotebookError as exc:
+                return FileResult(path, error=FileError(path, "parse", f"cannot parse notebook: {exc}"))
+            return _run_rules(nb.code, path, catalog, options, nb.locate)
+        text = _decode(data)
+    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        return FileResult(path, error=FileError(path, "parse", f"cannot decode: {exc}"))
+    return _run_rules(text, path, catalog, options, None)
+
+
+def _worker_init(catalog: Catalog, options: Mapping[str, Any]) -> None:
+    global _W_CATALOG, _W_OPTIONS
+    _W_CATALOG, _W_OPTIONS = catalog, options
+
+
+_W_CATALOG: Catalog | None = None
+_W_OPTIONS: Mapping[str, Any] = {}
+
+
+def _worker(job: tuple[str, bytes]) -> dict[str, Any]:
+    path, data = job
+    assert _W_CATALOG is not None
+    return lint_bytes(data, path, _W_CATALOG, _W_OPTIONS).as_json()
+
+
+def _display(path: Path) -> str:
+    """A path as shown in output: relative to the cwd when below it, POSIX separators."""
+    try:
+        if path.is_absolute():
+            return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        pass
+    return path.as_posix()
+
+
+def _per_file_ignored(settings: LintSettings, path: Path) -> list[str]:
+    if not settings.per_file_ignores:
+        return []
+    try:
+        rel = path.absolute().relative_to(settings.root.absolute()).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    codes: list[str] = []
+    for pattern, pcodes in settings.per_file_ignores.items():
+        if fnmatch.fnmatch(rel, pattern) or ("/" not in pattern and fnmatch.fnmatch(path.name, pattern)) \
+                or fnmatch.fnmatch(rel, pattern.rstrip("/") + "/*"):
+            codes.extend(pcodes)
+    return codes
+
+
+def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResult:
+    """Lint files and directories. Selection, per-file ignores and suppressions are applied."""
+    from .cache import Cache
+    from .discover import DEFAULT_EXCLUDE, discover
+
+    catalog = settings.catalog or _default_catalog()
+    settings = _replace(settings, catalog=catalog)
+    selection = _selection(settings)
+    files = list(discover(paths, root=settings.root,
+                          exclude=settings.exclude if settings.exclude is not None else DEFAULT_EXCLUDE,
+                          extend_exclude=settings.extend_exclude, respect_gitignore=settings.respect_gitignore,
+                          force_exclude=settings.force_exclude))
+    cache = Cache.open(settings) if settings.cache else None
+    result = LintResult([], [], files=len(files))
+    results: dict[str, FileResult] = {}
+    todo: list[tuple[str, bytes, str]] = []  # (display path, data, content hash)
+    for f in files:
+        shown = _display(f)
+        if cache is not None:
+            hit = cache.lookup_stat(f)
+            if hit is not None:  # unchanged since the last run
+                if hit == "clean":
+                    continue
+                result.candidates += 1
+                cached = cache.result(hit, shown)
+                if cached is not None:
+                    result.cached += 1
+                    results[shown] = cached
+                    continue
+        try:
+            data = f.read_bytes()
+        except OSError as exc:
+            result.errors.append(FileError(shown, "read", f"cannot read: {exc.strerror or exc}"))
+            continue
+        result.bytes_read += len(data)
+        is_nb = f.suffix == ".ipynb"
+        if not is_nb and not may_contain_calls(data):
+            if cache is not None:
+                cache.record_stat(f, "clean")
+            continue
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        if cache is not None:
+            cache.record_stat(f, digest)
+            cached = cache.result(digest, shown)
+            if cached is not None:
+                result.candidates += 1
+                result.cached += 1
+                results[shown] = cached
+                continue
+        if is_nb and not may_contain_calls(data.replace(b'\\n', b'\n')):
+            if cache is not None:
+                cache.record_stat(f, "clean")
+            continue
+        result.candidates += 1
+        todo.append((shown, data, digest))
+    jobs = settings.jobs or os.cpu_count() or 1
+    if len(todo) >= POOL_MIN_FILES and jobs > 1:
+        import concurrent.futures as cf
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx, initializer=_worker_init,
+                                    initargs=(catalog, dict(settings.options))) as pool:
+            outs = list(pool.map(_worker, [(p, d) for p, d, _ in todo], chunksize=max(1, len(todo) // (jobs * 4))))
+        for (shown, _, digest), data in zip(todo, outs):
+            fr = FileResult.from_json(shown, data)
+            results[shown] = fr
+            if cache is not None:
+                cache.store(digest, data)
+    else:
+        for shown, data, digest in todo:
+            fr = lint_bytes(data, shown, catalog, settings.options)
+            results[shown] = fr
+            if cache is not None:
+                cache.store(digest, fr.as_json())
+    result.parsed = len(todo)
+    for shown, fr in sorted(results.items()):
+        result.call_sites += fr.call_sites
+        if fr.error is not None:
+            result.errors.append(fr.error)
+        extra = _per_file_ignored(settings, Path(shown))
+        result.findings.extend(f for f in fr.findings if f.code.startswith("TB") and selection.enabled(f.code, extra)
+                               or not f.code.startswith("TB"))
+    result.findings.sort(key=Finding.sort_key)
+    if cache is not None:
+        cache.save()
+    return result

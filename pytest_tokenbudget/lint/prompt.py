@@ -1,0 +1,161 @@
+"""Prompt helpers for rules: the request as ordered blocks (tools -> system -> messages).
+
+Prompt caching covers "tools, system, and messages (in that order) up to and including the block
+designated with cache_control", so rules about caching reason over this block sequence:
+:func:`request_blocks` lists it, :func:`static_prefix` measures the fully static prefix, and
+:func:`breakpoints` finds the ``cache_control`` markers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..tokens import estimate_tokens
+from .types import CallSite
+from .values import OpenDict, Text, Unknown, is_complete, iter_texts, static_text
+
+__all__ = ["Block", "Blocks", "request_blocks", "static_prefix", "prefix_tokens", "instruction_text"]
+
+_SKIP_KEYS = frozenset({"cache_control", "type", "role"})
+
+
+@dataclass
+class Block:
+    """One cacheable unit: a tool, a system block, or a message content block."""
+
+    section: str  # "tools" | "system" | "messages"
+    value: Any
+    complete: bool  # fully static
+    cache_control: bool | None  # True: marked; False: definitely not; None: cannot tell
+    message_index: int | None = None
+    role: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(iter_texts(self.value, skip_keys=_SKIP_KEYS))
+
+
+@dataclass
+class Blocks:
+    """The request's blocks; ``complete`` is False when some part of the sequence is unknown
+    (an unresolved ``messages`` / ``tools`` / ``system``, ``*history`` ...): blocks after
+    ``items`` may exist and may carry ``cache_control``."""
+
+    items: list[Block]
+    complete: bool
+    top_level_cache: bool | None  # the top-level cache_control= argument
+
+    @property
+    def may_have_cache_control(self) -> bool:
+        if self.top_level_cache is not False or not self.complete:
+            return True
+        return any(b.cache_control is not False for b in self.items)
+
+    @property
+    def marked(self) -> list[int]:
+        """Indexes of blocks that definitely carry cache_control."""
+        return [i for i, b in enumerate(self.items) if b.cache_control]
+
+
+def _cc(block: Any) -> bool | None:
+    if isinstance(block, dict):
+        if "cache_control" in block:
+            v = block["cache_control"]
+            return None if isinstance(v, Unknown) else v is not None
+        return None if isinstance(block, OpenDict) else False
+    if isinstance(block, (str, Text)):
+        return False
+    return None
+
+
+def _content_blocks(section: str, content: Any, out: list[Block], *, index: int | None, role: str | None) -> bool:
+    """Append blocks of one content value; False if the structure is unknown."""
+    if isinstance(content, (str, Text)):
+        out.append(Block(section, content, isinstance(content, str), False, index, role))
+        return True
+    if isinstance(content, list):
+        for item in content:
+            if isinstance(item, Unknown):
+                return False
+            out.append(Block(section, item, is_complete(item), _cc(item), index, role))
+        return True
+    if isinstance(content, Unknown) and section == "messages":
+        # An unresolved message content is taken to be the user's text (no marker). Documented
+        # assumption: a content block list built elsewhere with cache_control is not seen.
+        out.append(Block(section, content, False, False, index, role))
+        return True
+    return False
+
+
+def request_blocks(call: CallSite) -> Blocks:
+    """The call's tools, system and messages as an ordered block list."""
+    items: list[Block] = []
+    top = call.get("cache_control", None)
+    top_level: bool | None = None if isinstance(top, Unknown) else (top is not None)
+    extra = call.get("extra_body", None)
+    if isinstance(extra, dict) and "cache_control" in extra:
+        top_level = True
+    elif extra is not None and not isinstance(extra, dict):
+        top_level = None if top_level is False else top_level
+    elif isinstance(extra, OpenDict) and top_level is False:
+        top_level = None
+    tools = call.get("tools", None)
+    if tools is not None:
+        if not isinstance(tools, list):
+            return Blocks(items, False, top_level)
+        for t in tools:
+            if isinstance(t, Unknown):
+                return Blocks(items, False, top_level)
+            items.append(Block("tools", t, is_complete(t), _cc(t)))
+    system = call.get("system", None)
+    if system is not None and not _content_blocks("system", system, items, index=None, role="system"):
+        return Blocks(items, False, top_level)
+    messages = call.get("messages", None)
+    if messages is None:
+        return Blocks(items, not call.open_kwargs, top_level)
+    if not isinstance(messages, list):
+        return Blocks(items, False, top_level)
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict) or isinstance(m, OpenDict):
+            return Blocks(items, False, top_level)
+        role = m.get("role")
+        role_s = role if isinstance(role, str) else None
+        if "cache_control" in m:  # a marker on the message itself (not valid API, but be safe)
+            return Blocks(items, False, top_level)
+        if not _content_blocks("messages", m.get("content"), items, index=i, role=role_s):
+            return Blocks(items, False, top_level)
+    return Blocks(items, True, top_level)
+
+
+def static_prefix(blocks: Blocks) -> list[Block]:
+    """The leading blocks that are fully static (identical on every call)."""
+    out = []
+    for b in blocks.items:
+        if not b.complete:
+            break
+        out.append(b)
+    return out
+
+
+def prefix_tokens(blocks: list[Block]) -> int:
+    """Estimated tokens of the blocks' text (tiktoken cl100k offline, else chars/4)."""
+    return estimate_tokens("\n".join(b.text for b in blocks)) if blocks else 0
+
+
+def instruction_text(call: CallSite) -> str:
+    """The static text of the system prompt and the user / system messages (what asks the model)."""
+    parts: list[str] = []
+    system = call.get("system", None)
+    if system is not None:
+        parts.extend(iter_texts(system, skip_keys=_SKIP_KEYS))
+    messages = call.get("messages", None)
+    if isinstance(messages, list):
+        for m in messages:
+            if isinstance(m, dict) and m.get("role") in ("user", "system", "developer"):
+                parts.extend(iter_texts(m.get("content"), skip_keys=_SKIP_KEYS))
+    return "\n".join(p for p in parts if p)
+
+
+def last_text(value: Any) -> str:
+    return static_text(value)

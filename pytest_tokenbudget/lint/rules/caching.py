@@ -1,0 +1,393 @@
+"""TB1xx: prompt caching (shared/facts/anthropic.md §3).
+
+Caching covers tools -> system -> messages up to a ``cache_control`` breakpoint; a cached read
+costs 0.1x the input price, a write 1.25x (5 minutes) or 2x (1 hour). Prefixes shorter than the
+model's minimum are silently not cached; at most 4 breakpoints are allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...tokens import SAFETY_MARGIN
+from ..prompt import Block, request_blocks, static_prefix, prefix_tokens
+from ..rule import Invalid, Rule, RuleContext, Valid, register
+from ..types import CallSite, Report
+from ..values import volatile_parts
+from ._util import fmt_int, money, usd
+
+_ANTHROPIC = frozenset({"anthropic"})
+
+
+def _section_node(call: CallSite, blocks: list[Block]):
+    """The argument expression holding the last of ``blocks`` (for the finding's position)."""
+    if blocks:
+        return call.arg_nodes.get(blocks[-1].section, call.anchor)
+    return call.anchor
+
+
+@register
+class MissingCacheControl(Rule):
+    code = "TB101"
+    name = "missing-cache-control"
+    summary = "A large static prompt prefix is sent on every call without cache_control."
+    rationale = (
+        "Prompt caching bills a cached prefix at 0.1x the input price on every read (after a 1.25x "
+        "write). A static system prompt / tool list / few-shot prefix at or above the model's minimum "
+        "cacheable length that is re-sent from a function or a loop is paid in full every time: "
+        "marking it (top-level cache_control={'type': 'ephemeral'} in SDK 2.x, or a cache_control "
+        "block marker on the last static block) saves ~90% of that prefix's input cost per call. "
+        "Only calls that can repeat (inside a function, method, loop or a batch comprehension) are "
+        "flagged; the prefix must clear the minimum by the estimator safety margin."
+    )
+    KINDS = frozenset({"create", "stream", "parse", "batch"})
+    SDKS = _ANTHROPIC
+    VALID = [
+        # cached with a block marker
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        SYSTEM = "You are a meticulous support agent. " * 400
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=512,
+                system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}],
+                messages=[{"role": "user", "content": q}])
+        ''',
+        # automatic caching: the top-level argument
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        SYSTEM = "You are a meticulous support agent. " * 400
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=SYSTEM,
+                cache_control={"type": "ephemeral"}, messages=[{"role": "user", "content": q}])
+        ''',
+        # one-shot script at module level: nothing is reused
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        SYSTEM = "You are a meticulous support agent. " * 400
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=SYSTEM,
+            messages=[{"role": "user", "content": "hi"}])
+        ''',
+        # short prompt: below the minimum cacheable length
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=512,
+                system="Be brief.", messages=[{"role": "user", "content": q}])
+        ''',
+        # the system prompt is unknown (loaded at runtime)
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q, system):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=system,
+                messages=[{"role": "user", "content": q}])
+        ''',
+        # **kwargs could carry cache_control
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        SYSTEM = "You are a meticulous support agent. " * 400
+        def ask(q, **kw):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=SYSTEM,
+                messages=[{"role": "user", "content": q}], **kw)
+        ''',
+        # conversation history could hold a breakpoint
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        SYSTEM = "You are a meticulous support agent. " * 400
+        def chat(history):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=SYSTEM,
+                messages=history)
+        ''',
+    ]
+    INVALID = [
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        SYSTEM = "You are a meticulous support agent. " * 400
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=SYSTEM,
+                messages=[{"role": "user", "content": q}])
+        ''', message="cache_control", line=6),
+        Invalid('''
+        from anthropic import AsyncAnthropic
+        import textwrap
+        RULES = textwrap.dedent("""
+            Follow the refund policy below exactly.
+        """) + "Policy clause. " * 500
+        async def answer(client: AsyncAnthropic, questions):
+            for q in questions:
+                await client.messages.create(model="claude-haiku-4-5", max_tokens=256, system=RULES,
+                    messages=[{"role": "user", "content": q}])
+        ''', message="per call"),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        if not (call.context.repeated or call.batch_template):
+            return
+        blocks = request_blocks(call)
+        if blocks.may_have_cache_control:
+            return
+        prefix = static_prefix(blocks)
+        if not prefix:
+            return
+        info = ctx.model_info(call)
+        minimum = info.min_cacheable if info is not None else None
+        if minimum is None:  # unknown model or unconfirmed minimum: the largest known minimum
+            minimum = ctx.catalog_extreme("min_cacheable", largest=True)
+        if minimum is None:
+            return
+        tokens = prefix_tokens(prefix)
+        if tokens < minimum * SAFETY_MARGIN:
+            return
+        sections = "+".join(dict.fromkeys(b.section for b in prefix))
+        model = info.id if info else (call.model or "the model")
+        saving = None
+        props: dict[str, object] = {"prefix_tokens": tokens}
+        if info is not None and info.input is not None and info.cache_read is not None:
+            saving = usd(tokens, info.input - info.cache_read)
+            props["saving_usd_per_call"] = money(tokens, info.input - info.cache_read)
+        cost = f"; caching saves ~{saving} per call after the first" if saving else \
+            "; cached reads cost 0.1x the input price"
+        yield Report(
+            f"~{fmt_int(tokens)} tokens of static prompt ({sections}) are re-sent uncached on every call "
+            f"(minimum cacheable for {model}: {fmt_int(minimum)}){cost}. Add cache_control="
+            "{'type': 'ephemeral'} to the call (automatic caching) or a cache_control marker on the last "
+            "static block",
+            node=_section_node(call, prefix),
+            properties=props,
+        )
+
+
+@register
+class CacheBelowMinimum(Rule):
+    code = "TB102"
+    name = "cache-below-minimum"
+    summary = "cache_control marks a prefix shorter than the model's minimum cacheable length."
+    rationale = (
+        "The API does not cache prefixes below the model's minimum (512-4,096 tokens depending on "
+        "the model) and returns no error: the marker silently does nothing, and the team believes it "
+        "is paying 0.1x for input it pays in full. Either grow the cached prefix (move static "
+        "instructions or examples before the breakpoint) or drop the marker. Flagged only when the "
+        "whole prefix up to the breakpoint is static and falls short by the estimator safety margin."
+    )
+    SDKS = _ANTHROPIC
+    VALID = [
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        LONG = "Policy clause. " * 2000
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=256,
+                system=[{"type": "text", "text": LONG, "cache_control": {"type": "ephemeral"}}],
+                messages=[{"role": "user", "content": q}])
+        ''',
+        # part of the prefix is dynamic: its size is unknown
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q, docs):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=256,
+                system=[{"type": "text", "text": docs, "cache_control": {"type": "ephemeral"}}],
+                messages=[{"role": "user", "content": q}])
+        ''',
+        # top-level caching: the last block is dynamic, the total is unknown
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=256, system="Be brief.",
+                cache_control={"type": "ephemeral"}, messages=[{"role": "user", "content": q}])
+        ''',
+    ]
+    INVALID = [
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=256,
+                system=[{"type": "text", "text": "You are terse.", "cache_control": {"type": "ephemeral"}}],
+                messages=[{"role": "user", "content": q}])
+        ''', message="minimum"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.create(model="claude-haiku-4-5", max_tokens=64, system="Classify.",
+            cache_control={"type": "ephemeral"}, messages=[{"role": "user", "content": "great product"}])
+        ''', message="4,096"),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        blocks = request_blocks(call)
+        marked = blocks.marked
+        if marked:
+            upto = blocks.items[: marked[-1] + 1]
+            node = _section_node(call, upto)
+        elif blocks.top_level_cache and blocks.complete:
+            upto = blocks.items
+            node = call.arg_nodes.get("cache_control", call.anchor)
+        else:
+            return
+        if not upto or not all(b.complete for b in upto):
+            return
+        info = ctx.model_info(call)
+        minimum = info.min_cacheable if info is not None else None
+        if minimum is None:  # unknown: the smallest minimum any model has
+            minimum = ctx.catalog_extreme("min_cacheable", largest=False)
+        if minimum is None:
+            return
+        tokens = prefix_tokens(upto)
+        if tokens * SAFETY_MARGIN >= minimum:
+            return
+        model = info.id if info else "any known model"
+        yield Report(
+            f"cache_control marks a ~{fmt_int(tokens)}-token prefix, below the minimum cacheable length for "
+            f"{model} ({fmt_int(minimum)} tokens): the API silently does not cache it and every call pays full "
+            "input price. Move more static content before the breakpoint or remove the marker",
+            node=node,
+            properties={"prefix_tokens": tokens, "min_cacheable": minimum},
+        )
+
+
+@register
+class TooManyBreakpoints(Rule):
+    code = "TB103"
+    name = "too-many-breakpoints"
+    summary = "More than 4 cache_control breakpoints in one request (an API error)."
+    rationale = (
+        "The API accepts at most 4 cache breakpoints per request; automatic caching (top-level "
+        "cache_control) uses one of them. A fifth makes the request fail with a 400, so the call "
+        "costs a failed round trip and no answer. Keep the breakpoints at the ends of the tools, "
+        "system and the stable part of the conversation."
+    )
+    severity = "error"
+    precision = "very-high"
+    SDKS = _ANTHROPIC
+    VALID = [
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        CC = {"type": "ephemeral"}
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=256,
+            system=[{"type": "text", "text": "a", "cache_control": CC}, {"type": "text", "text": "b", "cache_control": CC}],
+            messages=[{"role": "user", "content": [{"type": "text", "text": "c", "cache_control": CC},
+                                                   {"type": "text", "text": "d", "cache_control": CC}]}])
+        ''',
+    ]
+    INVALID = [
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        CC = {"type": "ephemeral"}
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=256, cache_control=CC,
+            system=[{"type": "text", "text": "a", "cache_control": CC}, {"type": "text", "text": "b", "cache_control": CC}],
+            messages=[{"role": "user", "content": [{"type": "text", "text": "c", "cache_control": CC},
+                                                   {"type": "text", "text": "d", "cache_control": CC}]}])
+        ''', message="5 cache breakpoints"),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        blocks = request_blocks(call)
+        count = len(blocks.marked) + (1 if blocks.top_level_cache else 0)
+        if count <= 4:
+            return
+        auto = " (counting the top-level cache_control)" if blocks.top_level_cache else ""
+        yield Report(
+            f"{count} cache breakpoints{auto}: the API allows at most 4 and rejects the request (400), so the "
+            "call is paid for in retries and gets no answer. Keep at most 4 cache_control markers",
+            properties={"breakpoints": count},
+        )
+
+
+@register
+class VolatileCachedPrefix(Rule):
+    code = "TB104"
+    name = "volatile-cached-prefix"
+    summary = "The cached prefix interpolates a value that changes on every call (time, uuid, random)."
+    rationale = (
+        "A cache hit needs a byte-identical prefix. A timestamp, uuid or random value inside the "
+        "cached part (tools, system, or messages before the breakpoint) makes every call write a new "
+        "entry at 1.25x (or 2x) the input price and never read one at 0.1x: caching then costs more "
+        "than not caching. Move the value after the last breakpoint (e.g. into the final user message), "
+        "or make it stable (the date instead of the time)."
+    )
+    SDKS = _ANTHROPIC
+    VALID = [
+        # the volatile value sits in the last (uncached) user message
+        '''
+        import anthropic, datetime
+        client = anthropic.Anthropic()
+        SYSTEM = "Policy. " * 2000
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=256,
+                system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}],
+                messages=[{"role": "user", "content": f"Now: {datetime.datetime.now()}. {q}"}])
+        ''',
+        # no caching requested at all
+        '''
+        import anthropic, time
+        client = anthropic.Anthropic()
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=256,
+                system=f"Request at {time.time()}", messages=[{"role": "user", "content": q}])
+        ''',
+    ]
+    INVALID = [
+        Invalid('''
+        import anthropic
+        from datetime import datetime
+        client = anthropic.Anthropic()
+        POLICY = "Policy. " * 2000
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=256,
+                system=[{"type": "text", "text": f"Time: {datetime.now()}\\n{POLICY}",
+                         "cache_control": {"type": "ephemeral"}}],
+                messages=[{"role": "user", "content": q}])
+        ''', message="datetime.datetime.now()", line=8),
+        Invalid('''
+        import anthropic, uuid
+        client = anthropic.Anthropic()
+        def ask(q):
+            run_id = uuid.uuid4()
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=256,
+                cache_control={"type": "ephemeral"}, system=f"Run {run_id}. Policy...",
+                messages=[{"role": "user", "content": q}])
+        ''', message="uuid.uuid4()"),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        blocks = request_blocks(call)
+        marked = blocks.marked
+        if marked:
+            scope_values = [b.value for b in blocks.items[: marked[-1] + 1]]
+        elif blocks.top_level_cache:
+            # automatic caching moves the breakpoint forward each turn: the last message may vary
+            last_msg = max((b.message_index for b in blocks.items if b.message_index is not None), default=None)
+            scope_values = [b.value for b in blocks.items if b.message_index is None or b.message_index != last_msg]
+        else:
+            return
+        # tools / system resolved to a bare volatile unknown are not in the block list
+        for key in ("tools", "system"):
+            v = call.get(key, None)
+            if v is not None and not isinstance(v, (list, str)):
+                scope_values.append(v)
+        seen = set()
+        for part in volatile_parts(scope_values):
+            if part.volatile in seen:
+                continue
+            seen.add(part.volatile)
+            yield Report(
+                f"{part.volatile} is interpolated into the cached prefix: the prefix changes on every call, "
+                "so each call pays the cache-write premium (1.25x input) and never gets a 0.1x read. Move it "
+                "after the last cache breakpoint (e.g. into the final user message) or make it stable",
+                node=part.node if part.node is not None else call.anchor,
+                properties={"volatile": part.volatile},
+            )
+
+
+__all__ = ["MissingCacheControl", "CacheBelowMinimum", "TooManyBreakpoints", "VolatileCachedPrefix", "Valid"]

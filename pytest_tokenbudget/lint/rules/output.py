@@ -1,0 +1,532 @@
+"""TB2xx: output budget (max_tokens, stop sequences, streaming).
+
+Output tokens cost 5x input on every current model; ``max_tokens`` bounds the worst case a call
+can bill, and a stop sequence ends an answer the moment it is complete.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..prompt import instruction_text
+from ..rule import Invalid, Rule, RuleContext, Valid, register
+from ..types import MISSING, CallSite, Report
+from ..values import Unknown, is_complete
+from ._util import fmt_int, thinks_by_default, usd
+
+_ANTHROPIC = frozenset({"anthropic"})
+
+
+def _worst(call: CallSite, ctx: RuleContext, tokens: int) -> str:
+    info = ctx.model_info(call)
+    if info is None or info.output is None:
+        return ""
+    price = info.output * (ctx.catalog.batch_multiplier if call.batch else 1)
+    return f" ({usd(tokens, price)} at {info.id}'s output price)"
+
+
+@register
+class MaxTokensMissing(Rule):
+    code = "TB201"
+    name = "max-tokens-missing"
+    summary = "No max_tokens: the Anthropic SDK call fails; an OpenAI-compatible call's output is unbounded."
+    rationale = (
+        "The Anthropic SDK requires max_tokens (the call raises before anything is sent; a batch "
+        "request without it errors). Through the OpenAI-compatible endpoint neither max_tokens nor "
+        "max_completion_tokens means the answer may run to the model's maximum output, billed at the "
+        "output price. Set max_tokens to the longest answer you need. Not raised when an unresolved "
+        "**kwargs could supply it."
+    )
+    severity = "error"
+    precision = "very-high"
+    VALID = [
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=300, messages=[])
+        ''',
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def call(**params):
+            return client.messages.create(model="claude-sonnet-4-5", messages=[], **params)
+        ''',
+        # Twilio's messages.create is not an LLM call
+        '''
+        from twilio.rest import Client
+        client = Client("sid", "token")
+        client.messages.create(body="hi", to="+15551234567", from_="+15557654321")
+        ''',
+        # count_tokens takes no max_tokens
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.count_tokens(model="claude-sonnet-4-5", messages=[{"role": "user", "content": "x"}])
+        ''',
+        '''
+        import openai
+        client = openai.OpenAI(base_url="https://api.anthropic.com/v1/")
+        client.chat.completions.create(model="claude-sonnet-4-5", max_completion_tokens=500, messages=[])
+        ''',
+    ]
+    INVALID = [
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.create(model="claude-sonnet-4-5", messages=[{"role": "user", "content": "hi"}])
+        ''', message="requires max_tokens", line=3),
+        Invalid('''
+        from openai import OpenAI
+        client = OpenAI(base_url="https://api.anthropic.com/v1/")
+        client.chat.completions.create(model="claude-sonnet-4-5", messages=[{"role": "user", "content": "hi"}])
+        ''', message="unbounded"),
+        Invalid('''
+        import anthropic
+        create = anthropic.Anthropic().messages.create
+        def ask(q):
+            return create(model="claude-haiku-4-5", messages=[{"role": "user", "content": q}])
+        ''', line=4),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        if call.may_have("max_tokens") or call.may_have("max_completion_tokens"):
+            return
+        if call.sdk == "openai":
+            info = ctx.model_info(call)
+            cap = info.max_output if info else None
+            worst = f" up to {fmt_int(cap)} tokens{_worst(call, ctx, cap)}" if cap else ""
+            yield Report(
+                f"{call.api} without max_tokens or max_completion_tokens: the output is unbounded{worst} "
+                "per call. Add max_tokens=<the longest answer you need>",
+                severity="warning",
+            )
+            return
+        where = "this batch request fails" if call.batch else "the call raises TypeError before sending"
+        yield Report(
+            f"{call.api} without max_tokens: the Anthropic SDK requires max_tokens and {where}. "
+            "Add max_tokens=<the longest answer you need>",
+        )
+
+
+@register
+class MaxTokensOverModelLimit(Rule):
+    code = "TB202"
+    name = "max-tokens-over-model-limit"
+    summary = "max_tokens is above the model's maximum output."
+    rationale = (
+        "A max_tokens above the model's output limit is rejected by the API (400): the call fails "
+        "and is retried or paid for in debugging time. Use the model's limit from the catalog "
+        "(`tokenbudget prices MODEL`), or stream with a lower cap. When the model cannot be resolved "
+        "the largest limit of any known model is used."
+    )
+    severity = "error"
+    precision = "very-high"
+    VALID = [
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=64000, messages=[], stream=True)
+        ''',
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(model):
+            return client.messages.create(model=model, max_tokens=100000, messages=[], stream=True)
+        ''',
+    ]
+    INVALID = [
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.create(model="claude-haiku-4-5-20251001", max_tokens=100_000, messages=[], stream=True)
+        ''', message="64,000"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(model):
+            return client.messages.create(model=model, max_tokens=500_000, messages=[], stream=True)
+        ''', message="any known model"),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        n = call.max_tokens
+        if n is None:
+            return
+        info = ctx.model_info(call)
+        if info is not None:
+            limit = info.max_output
+            if call.batch and call.api.startswith("beta.") and info.batch_max_output:
+                limit = max(limit or 0, info.batch_max_output)
+            who = info.id
+        elif call.model is not None:
+            return  # a model id the catalog does not know: TB303's business, not a guess here
+        else:
+            limit = ctx.catalog_extreme("max_output", largest=True)
+            batch_limit = ctx.catalog_extreme("batch_max_output", largest=True)
+            if call.batch and batch_limit:
+                limit = max(limit or 0, batch_limit)
+            who = "any known model"
+        if limit is None or n <= limit:
+            return
+        yield Report(
+            f"max_tokens={fmt_int(n)} is above the maximum output of {who} ({fmt_int(limit)} tokens): the API "
+            f"rejects the request (400). Use max_tokens<={fmt_int(limit)}",
+            node=call.max_tokens_node(),
+            properties={"max_tokens": n, "limit": limit},
+        )
+
+
+@register
+class MaxTokensOverCeiling(Rule):
+    code = "TB203"
+    name = "max-tokens-over-ceiling"
+    summary = "max_tokens is above the project's ceiling (max-tokens-ceiling, default 16384)."
+    rationale = (
+        "max_tokens is the most a single call can bill for output (5x the input price). A project "
+        "ceiling keeps one looping or rambling answer from costing dollars; calls that really need "
+        "long outputs raise it explicitly (suppress with a reason, or raise max-tokens-ceiling in "
+        "[tool.tokenbudget.lint])."
+    )
+    OPTIONS = {"max-tokens-ceiling": 16384}
+    VALID = [
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=4096, messages=[])
+        ''',
+        Valid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=32000, messages=[], stream=True)
+        ''', options={"max-tokens-ceiling": 32000}),
+    ]
+    INVALID = [
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        with client.messages.stream(model="claude-sonnet-4-5", max_tokens=64000, messages=[]) as s:
+            pass
+        ''', message="ceiling 16,384"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=2048, messages=[])
+        ''', options={"max-tokens-ceiling": 1024}, message="$0.031"),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        n = call.max_tokens
+        ceiling = self.option(ctx, "max-tokens-ceiling")
+        if n is None or n <= ceiling:
+            return
+        yield Report(
+            f"max_tokens={fmt_int(n)} is above the project ceiling {fmt_int(ceiling)}: one runaway answer can bill "
+            f"{fmt_int(n)} output tokens{_worst(call, ctx, n)}. Lower max_tokens, or raise max-tokens-ceiling in "
+            "[tool.tokenbudget.lint] if this call needs it",
+            node=call.max_tokens_node(),
+            properties={"max_tokens": n, "ceiling": ceiling},
+        )
+
+
+_SHORT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p, re.I), what) for p, what in (
+        (r"\b(?:answer|respond|reply)(?:\s+(?:only|just))?(?:\s+with)?(?:\s+(?:only|just))?(?:\s+(?:a\s+)?single)?\s+"
+         r"[\"'`]?yes[\"'`]?\s*(?:or|/)\s*[\"'`]?no\b", "a yes/no answer"),
+        (r"\b(?:respond|reply|answer|output|return)\s+(?:with\s+)?(?:only|just)\s+(?:the\s+|a\s+|one\s+)?"
+         r"(?:single\s+)?(word|label|number|digit|integer|category|class|letter|score|rating|sentiment)\b",
+         "a single {0}"),
+        (r"\b(?:respond|reply|answer)\s+(?:in|with)\s+(?:a\s+|exactly\s+)?(?:single|one)\s+(word|number|label)\b",
+         "a single {0}"),
+        (r"\b(?:one|single)[- ]word\s+(?:answer|response|reply)\b", "a one-word answer"),
+        (r"\bonly\s+(?:output|return|print)\s+(?:the\s+)?(label|category|number|score|word|sentiment)\b",
+         "a single {0}"),
+    )
+)
+
+
+def short_answer_kind(text: str) -> str | None:
+    """What short answer the prompt asks for ("a yes/no answer", "a single label"), or None."""
+    for pattern, what in _SHORT_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            return what.format(*(g.lower() for g in m.groups() if g))
+    return None
+
+
+def _thinking_enabled(call: CallSite) -> bool:
+    v = call.get("thinking", MISSING)
+    if v is MISSING or v is None:
+        return False
+    if isinstance(v, dict) and v.get("type") == "disabled":
+        return False
+    return True
+
+
+@register
+class MaxTokensShortAnswer(Rule):
+    code = "TB204"
+    name = "max-tokens-short-answer"
+    summary = "The prompt asks for a short answer (yes/no, a label, a number) but max_tokens is large."
+    rationale = (
+        "A yes/no or one-label answer needs a handful of tokens. A large max_tokens lets a confused or "
+        "chatty reply bill hundreds or thousands of output tokens (5x the input price) and hides the "
+        "bug; a tight cap (short-answer-max-tokens, default 64) bounds the worst case and makes a "
+        "rambling answer visible (stop_reason 'max_tokens'). Not raised with thinking enabled, tools, "
+        "structured output, or models that think by default (thinking counts toward max_tokens)."
+    )
+    OPTIONS = {"short-answer-max-tokens": 64}
+    VALID = [
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def is_spam(text):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=5,
+                system="Answer yes or no.", messages=[{"role": "user", "content": text}])
+        ''',
+        # thinking needs room
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def is_spam(text):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=4000,
+                thinking={"type": "enabled", "budget_tokens": 2000},
+                system="Answer yes or no.", messages=[{"role": "user", "content": text}])
+        ''',
+        # the model is not resolved: it may think by default
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def is_spam(text, model):
+            return client.messages.create(model=model, max_tokens=1024,
+                system="Answer yes or no.", messages=[{"role": "user", "content": text}])
+        ''',
+    ]
+    INVALID = [
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def is_spam(text):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=1024,
+                system="Is this message spam? Answer only with yes or no.",
+                messages=[{"role": "user", "content": text}])
+        ''', message="yes/no", line=5),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        LABELS = "billing, bug, feature"
+        def label(ticket):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=2048, messages=[
+                {"role": "user", "content": f"Classify the ticket into {LABELS}. Respond with only the label.\\n{ticket}"}])
+        ''', message="a single label"),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        n = call.max_tokens
+        limit = self.option(ctx, "short-answer-max-tokens")
+        if n is None or n <= limit:
+            return
+        if _thinking_enabled(call) or call.may_have("tools") or call.may_have("output_config") \
+                or call.may_have("response_format") or call.may_have("output_format"):
+            return
+        info = ctx.model_info(call)
+        if info is None or thinks_by_default(info):
+            return
+        what = short_answer_kind(instruction_text(call))
+        if what is None:
+            return
+        yield Report(
+            f"the prompt asks for {what} but max_tokens={fmt_int(n)}: a rambling answer bills up to {fmt_int(n)} "
+            f"output tokens{_worst(call, ctx, n)} per call. Lower max_tokens to {limit} "
+            "(short-answer-max-tokens)",
+            node=call.max_tokens_node(),
+            properties={"max_tokens": n, "short_answer_max_tokens": limit},
+        )
+
+
+_TAG_RE = re.compile(
+    r"(?P<verb>answer|respond|response|reply|output|return|put|place|write|wrap|enclose|give|provide|final|"
+    r"format)[^.\n<]{0,60}?\b(?:inside|in|within|between|into)\s+(?:the\s+|an?\s+)?"
+    r"<(?P<tag>[A-Za-z][\w-]{0,40})>(?:\s*(?:and|</(?P=tag)>)\s*(?:</(?P=tag)>)?)?\s*(?:xml\s+)?tags?\b",
+    re.I,
+)
+
+
+def answer_tag(text: str) -> str | None:
+    """The tag the prompt asks the answer to be wrapped in (the last one mentioned), or None."""
+    tag = None
+    for m in _TAG_RE.finditer(text):
+        tag = m.group("tag")
+    return tag
+
+
+def _forced_structure(call: CallSite) -> bool:
+    tc = call.get("tool_choice", None)
+    forced = isinstance(tc, dict) and tc.get("type") in ("tool", "any") or isinstance(tc, Unknown)
+    return forced or call.has("output_config") or call.has("response_format") or call.has("output_format")
+
+
+@register
+class MissingStopSequence(Rule):
+    code = "TB205"
+    name = "missing-stop-sequence"
+    summary = "The prompt wants the answer inside <tag> but stop_sequences lacks </tag>."
+    rationale = (
+        "When the answer is wrapped in <answer>...</answer>, everything the model writes after the "
+        "closing tag (commentary, a summary, a sign-off) is billed output you throw away. "
+        "stop_sequences=['</answer>'] ends the response right there (the API reports the matched "
+        "stop_sequence, so parsing stays easy). Strict mode (require-stop-sequences = true) flags "
+        "every call without stop_sequences."
+    )
+    OPTIONS = {"require-stop-sequences": False}
+    VALID = [
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def extract(doc):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=500, stop_sequences=["</answer>"],
+                messages=[{"role": "user", "content": f"Put the answer inside <answer></answer> tags.\\n{doc}"}])
+        ''',
+        # stop_sequences comes from a variable we cannot see
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def extract(doc, stops):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=500, stop_sequences=stops,
+                messages=[{"role": "user", "content": f"Put the answer inside <answer> tags.\\n{doc}"}])
+        ''',
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=500, messages=[{"role": "user", "content": "hi"}])
+        ''',
+    ]
+    INVALID = [
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        PROMPT = """Think step by step in <thinking> tags, then give the final answer in <answer></answer> tags."""
+        def solve(problem):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=2000, system=PROMPT,
+                messages=[{"role": "user", "content": problem}])
+        ''', message="stop_sequences=['</answer>']", line=5),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=500, messages=[{"role": "user", "content": "hi"}])
+        ''', options={"require-stop-sequences": True}, message="no stop_sequences"),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        key = "stop" if call.sdk == "openai" else "stop_sequences"
+        stops = call.get(key, MISSING)
+        if isinstance(stops, Unknown) or _forced_structure(call):
+            return
+        if isinstance(stops, str):
+            stops = [stops]
+        tag = answer_tag(instruction_text(call))
+        if tag is not None:
+            closing = f"</{tag}>"
+            if stops is MISSING or stops is None:
+                have = "no stop_sequences"
+            elif isinstance(stops, list) and is_complete(stops):
+                if closing in stops:
+                    return
+                have = f"stop_sequences={stops!r} lacks {closing!r}"
+            else:
+                return
+            yield Report(
+                f"the prompt asks for the answer inside <{tag}> tags but the call has {have}: everything after "
+                f"{closing} is billed output that is thrown away. Add {key}=['{closing}']",
+                node=call.arg_nodes.get(key, call.anchor),
+                properties={"tag": tag},
+            )
+        elif self.option(ctx, "require-stop-sequences") and (stops is MISSING or stops is None or stops == []):
+            yield Report(
+                f"no stop_sequences (require-stop-sequences = true): the answer runs until max_tokens or the "
+                f"model stops on its own. Add {key}=[...] for the marker that ends the answer",
+            )
+
+
+# The SDK's non-streaming guard (anthropic/_base_client.py _calculate_nonstreaming_timeout and
+# _constants.MODEL_NONSTREAMING_TOKENS, SDK 2.12): refused when 3600 * max_tokens / 128000 > 600,
+# i.e. max_tokens > 21,333, or above 8,192 for the Opus 4 / 4.1 ids listed below (exact strings).
+NONSTREAMING_MAX = 21_333
+MODEL_NONSTREAMING_TOKENS = {
+    "claude-opus-4-20250514": 8_192,
+    "claude-opus-4-0": 8_192,
+    "claude-4-opus-20250514": 8_192,
+    "anthropic.claude-opus-4-20250514-v1:0": 8_192,
+    "claude-opus-4@20250514": 8_192,
+    "anthropic.claude-opus-4-1-20250805-v1:0": 8_192,
+    "claude-opus-4-1@20250805": 8_192,
+}
+
+
+@register
+class NonStreamingLongOutput(Rule):
+    code = "TB206"
+    name = "non-streaming-long-output"
+    summary = "A non-streaming call whose max_tokens is above the SDK's non-streaming limit."
+    rationale = (
+        "The Anthropic SDK refuses a non-streaming request whose max_tokens could take more than 10 "
+        "minutes (max_tokens > 21,333; > 8,192 for Opus 4/4.1) unless a timeout is set: it raises "
+        "ValueError before sending, so the code path never works. Stream it "
+        "(client.messages.stream(...) or stream=True), which also lets you stop early and pay only for "
+        "what you read. Not raised when the call or its client sets timeout=, or the client is untraced."
+    )
+    severity = "error"
+    KINDS = frozenset({"create", "parse"})
+    SDKS = _ANTHROPIC
+    VALID = [
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        with client.messages.stream(model="claude-sonnet-4-5", max_tokens=32000, messages=[]) as s:
+            pass
+        ''',
+        '''
+        import anthropic
+        client = anthropic.Anthropic(timeout=1200)
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=32000, messages=[])
+        ''',
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=32000, messages=[], stream=True)
+        ''',
+    ]
+    INVALID = [
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=32000, messages=[])
+        ''', message="21,333"),
+        Invalid('''
+        from anthropic import Anthropic
+        client = Anthropic()
+        client.messages.create(model="claude-opus-4-0", max_tokens=10000, messages=[])
+        ''', message="8,192"),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        if call.streaming is not False or call.batch:
+            return
+        n = call.max_tokens
+        if n is None or call.client.has_timeout or call.may_have("timeout"):
+            return
+        model = call.model
+        limit = MODEL_NONSTREAMING_TOKENS.get(model, NONSTREAMING_MAX) if model else NONSTREAMING_MAX
+        if n <= limit:
+            return
+        yield Report(
+            f"non-streaming {call.api} with max_tokens={fmt_int(n)}: the Anthropic SDK raises ValueError "
+            f"('Streaming is required ...') before sending for max_tokens > {fmt_int(limit)}, so this call never "
+            "runs. Use client.messages.stream(...) or stream=True (or lower max_tokens)",
+            node=call.max_tokens_node(),
+            properties={"max_tokens": n, "limit": limit},
+        )
+
+
+__all__ = ["MaxTokensMissing", "MaxTokensOverModelLimit", "MaxTokensOverCeiling", "MaxTokensShortAnswer",
+           "MissingStopSequence", "NonStreamingLongOutput", "short_answer_kind", "answer_tag"]
