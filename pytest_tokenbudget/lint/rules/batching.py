@@ -1,0 +1,199 @@
+"""Batching rules (TB4xx): independent requests sent one by one that the Message Batches API bills at half price."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import libcst as cst
+
+from ..intent import is_first_party
+from ..rule import Invalid, Rule, RuleContext, register
+from ..types import CallSite, Report
+
+__all__ = ["LoopCouldBatch"]
+
+_ITER_SHOWN = 40
+
+
+def _contains(tree: Any, target: Any) -> bool:
+    if tree is None:
+        return False
+    if tree is target:
+        return True
+    return any(_contains(child, target) for child in getattr(tree, "children", ()))
+
+
+class _Exits(cst.CSTVisitor):
+    """Finds ``break`` / ``return`` in a loop body (not in nested functions, classes or loops)."""
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Break(self, node: cst.Break) -> None:
+        self.found = True
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.found = True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_For(self, node: cst.For) -> bool:
+        return False  # a break there leaves the inner loop only
+
+    def visit_While(self, node: cst.While) -> bool:
+        return False
+
+
+def _exits_early(loop_node: Any) -> bool:
+    body = getattr(loop_node, "body", None)
+    if body is None or not isinstance(loop_node, cst.For):
+        return False
+    v = _Exits()
+    body.visit(v)
+    return v.found
+
+
+def _code(node: Any) -> str:
+    try:
+        text = cst.Module(body=[]).code_for_node(node)
+    except Exception:  # pragma: no cover - odd nodes
+        return ""
+    text = " ".join(text.split())
+    return text if len(text) <= _ITER_SHOWN else text[: _ITER_SHOWN - 3] + "..."
+
+
+def _usd(d: Decimal) -> str:
+    """``$4``, ``$0.10``, ``$0.025``: whole dollars bare, cents with two digits at least."""
+    s = f"{d.normalize():f}"
+    if "." in s and len(s.split(".", 1)[1]) == 1:
+        s += "0"
+    return f"${s}"
+
+
+@register
+class LoopCouldBatch(Rule):
+    code = "TB401"
+    name = "loop-could-batch"
+    summary = "Independent, non-streaming requests made one by one in a loop over a collection."
+    rationale = (
+        "The Message Batches API (client.messages.batches.create) bills every request at 50% of the "
+        "standard price, input and output, and the discount stacks with prompt caching. A for loop or "
+        "comprehension that sends one independent request per item (the response is not fed back "
+        "into the next request) is exactly a batch: when the results can wait (most batches finish "
+        "within an hour), batching halves the cost. Agent loops, while loops, loops that stop early "
+        "(break / return: retries, searches) and streaming calls are not flagged."
+    )
+    severity = "warning"
+    precision = "high"
+    KINDS = frozenset({"create"})
+    SDKS = frozenset({"anthropic"})
+    VALID = [
+        # An agent loop: each response goes back into the conversation.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def run(task, steps):
+            messages = [{"role": "user", "content": task}]
+            for _ in range(steps):
+                reply = client.messages.create(model="claude-sonnet-5-5", max_tokens=1024, messages=messages)
+                messages.append({"role": "assistant", "content": reply.content})
+                messages.append({"role": "user", "content": "continue"})
+            return messages
+        """,
+        # A retry loop.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q):
+            for attempt in range(3):
+                try:
+                    return client.messages.create(model="claude-sonnet-5-5", max_tokens=1024,
+                                                  messages=[{"role": "user", "content": q}])
+                except anthropic.APIError:
+                    continue
+        """,
+        # Streaming to a user.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def show(questions):
+            for q in questions:
+                with client.messages.stream(model="claude-sonnet-5-5", max_tokens=1024,
+                                            messages=[{"role": "user", "content": q}]) as s:
+                    for text in s.text_stream:
+                        print(text)
+        """,
+        # A chat loop over a conversation.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def chat():
+            while True:
+                q = input()
+                print(client.messages.create(model="claude-sonnet-5-5", max_tokens=1024,
+                                             messages=[{"role": "user", "content": q}]))
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def summarise(docs):
+                out = []
+                for doc in docs:
+                    r = client.messages.create(model="claude-sonnet-5-5", max_tokens=1024,
+                                               messages=[{"role": "user", "content": "Summarise:\\n" + doc}])
+                    out.append(r.content[0].text)
+                return out
+            """,
+            message="50%",
+            line=7,
+        ),
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.AsyncAnthropic()
+            async def label_all(items):
+                return [await client.messages.create(model="claude-haiku-5-5", max_tokens=5,
+                                                     messages=[{"role": "user", "content": i}]) for i in items]
+            """,
+            message="comprehension over items",
+        ),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        if call.batch or call.streaming is not False or not is_first_party(call):
+            return
+        loops = call.context.loops
+        if not loops or any(lp.kind == "while" or lp.feeds_back for lp in loops):
+            return
+        loop = loops[-1]
+        if _contains(loop.iter_node, call.node) or _exits_early(loop.node):
+            return
+        saving = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
+        pct = f"{saving.normalize():f}%"
+        kind = "comprehension" if loop.kind == "comprehension" else f"{loop.kind} loop"
+        over = _code(loop.iter_node) if loop.iter_node is not None else ""
+        where = f"{kind} over {over}" if over else kind
+        price = ""
+        info = ctx.model_info(call)
+        if info is not None and info.input is not None and info.output is not None:
+            m = ctx.catalog.batch_multiplier
+            price = (f" ({info.id}: input {_usd(info.input)} -> {_usd(info.input * m)}, output "
+                     f"{_usd(info.output)} -> {_usd(info.output * m)} per MTok)")
+        yield Report(
+            f"independent requests one by one in a {where}: the Message Batches API "
+            f"(client.messages.batches.create) bills them {pct} less{price}; batch them when the results "
+            f"can wait",
+            properties={"saving_percent": str(saving.normalize()), "loop": loop.kind},
+        )

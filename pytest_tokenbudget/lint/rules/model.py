@@ -1,0 +1,424 @@
+"""Model choice rules (TB3xx): a premium model for a simple task, retired / deprecated and unknown ids.
+
+All three read the model from the catalog (:mod:`pytest_tokenbudget.catalog`): tiers, prices,
+lifecycle and retirement dates are data, not lists in this file. An unresolved model (a variable
+the linter cannot follow, ``**kwargs``) makes every rule here silent.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+import libcst as cst
+
+from ...catalog import Catalog, ModelInfo, normalise_model_id
+from ..intent import forced_tool_choice, is_first_party, prompt_text, simple_task
+from ..rule import Invalid, Rule, RuleContext, Valid, register
+from ..types import CallSite, FixSpec, Report
+
+__all__ = [
+    "PremiumModelSimpleTask",
+    "RetiredOrDeprecatedModel",
+    "UnknownModelId",
+    "cheaper_alternative",
+    "successor",
+    "today",
+]
+
+# A classification prompt with a large output cap is probably not a one-word task after all.
+_SIMPLE_TASK_MAX_TOKENS = 1024
+
+
+def today() -> _dt.date:
+    """The date lifecycle verdicts are taken against (tests pass ``today`` in the rule options)."""
+    return _dt.date.today()
+
+
+def _today(ctx: RuleContext) -> _dt.date:
+    value = ctx.options.get("today")
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        return _dt.date.fromisoformat(value)
+    return today()
+
+
+def _generation_key(info: ModelInfo) -> tuple[int, ...]:
+    """``"5.5"`` -> (5, 5); ``"4"`` -> (4, 0); anything else sorts first."""
+    gen = info.generation or ""
+    if not re.fullmatch(r"\d+(?:\.\d+)*", gen):
+        return (-1,)
+    nums = tuple(int(p) for p in gen.split("."))
+    return nums + (0,) * (2 - len(nums))
+
+
+def _usable(info: ModelInfo) -> bool:
+    return info.lifecycle in ("active", "legacy") and info.input is not None and info.output is not None
+
+
+def cheaper_alternative(catalog: Catalog, info: ModelInfo) -> ModelInfo | None:
+    """The model to suggest instead of a premium one for a simple task.
+
+    Same generation first (economy, then standard tier: Opus 5.5 -> Haiku 5.5, Opus 4.6 -> Sonnet
+    4.6); when the generation has no cheaper line, the newest active economy model, then the newest
+    active standard one. Only usable (active / legacy, priced) models cheaper on both prices.
+    """
+    if info.input is None or info.output is None:
+        return None
+    cheaper = [m for m in catalog if m.tier in ("economy", "standard") and _usable(m)
+               and m.input < info.input and m.output < info.output]
+    for tier in ("economy", "standard"):
+        same = [m for m in cheaper if m.tier == tier and m.generation == info.generation]
+        if same:
+            return same[0]
+    for tier in ("economy", "standard"):
+        newest = sorted((m for m in cheaper if m.tier == tier and m.lifecycle == "active"),
+                        key=_generation_key, reverse=True)
+        if newest:
+            return newest[0]
+    return None
+
+
+def successor(catalog: Catalog, info: ModelInfo) -> ModelInfo | None:
+    """The newest active model of the same family (for retired / deprecated models)."""
+    same = [m for m in catalog if m.family == info.family and m.lifecycle == "active" and m.id != info.id
+            and _generation_key(m) > _generation_key(info)]
+    return max(same, key=_generation_key) if same else None
+
+
+def _ratio(a: Decimal, b: Decimal) -> str:
+    r = a / b
+    if r == r.to_integral_value():
+        return f"{int(r)}x"
+    return f"{r.quantize(Decimal('0.1'))}x".replace(".0x", "x")
+
+
+def _usd(d: Decimal) -> str:
+    """``$4``, ``$0.10``, ``$0.025``: whole dollars bare, cents with two digits at least."""
+    s = f"{d.normalize():f}"
+    if "." in s and len(s.split(".", 1)[1]) == 1:
+        s += "0"
+    return f"${s}"
+
+
+def _model_node(call: CallSite) -> Any:
+    return call.arg_nodes.get("model")
+
+
+@register
+class PremiumModelSimpleTask(Rule):
+    code = "TB301"
+    name = "premium-model-simple-task"
+    summary = "A top-tier (premium) model answers a classification, extraction or yes/no prompt."
+    rationale = (
+        "Premium models (the catalog's tier = \"premium\": Opus, Fable, Mythos lines) cost 2-80x more "
+        "per token than the standard and economy lines of the same generation, and a label, a yes/no "
+        "or a short extraction is answered just as well by the cheaper model. Routing such calls to the "
+        "cheaper model cuts their cost by that ratio. Flagged when the prompt asks for a "
+        "classification / extraction / yes-no answer, or when max_tokens is at or below the "
+        "short-answer limit (option short-answer-max-tokens, default 64)."
+    )
+    severity = "warning"
+    precision = "medium"
+    SDKS = frozenset({"anthropic", "openai"})
+    OPTIONS = {"short-answer-max-tokens": 64}
+    VALID = [
+        # A premium model doing real work.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def review(diff):
+            return client.messages.create(
+                model="claude-opus-5-5", max_tokens=8000,
+                messages=[{"role": "user", "content": "Review this diff and explain each bug:\\n" + diff}])
+        """,
+        # The cheap model for a label: what the rule asks for.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def label(text):
+            return client.messages.create(
+                model="claude-haiku-5-5", max_tokens=5,
+                messages=[{"role": "user", "content": f"Classify the sentiment: {text}"}])
+        """,
+        # The model is not known: silent.
+        """
+        import anthropic, os
+        client = anthropic.Anthropic()
+        def label(text):
+            return client.messages.create(
+                model=os.environ["MODEL"], max_tokens=5,
+                messages=[{"role": "user", "content": f"Classify the sentiment: {text}"}])
+        """,
+        # Agentic tool use with a premium model is not a simple task.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def agent(tools, msgs):
+            return client.messages.create(model="claude-opus-5-5", max_tokens=4096, tools=tools,
+                                          messages=[{"role": "user", "content": "Classify and fix the failing tests."}])
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def is_spam(email):
+                return client.messages.create(
+                    model="claude-opus-5-5",
+                    max_tokens=256,
+                    messages=[{"role": "user", "content": f"Is this email spam? Answer yes or no.\\n{email}"}])
+            """,
+            message="claude-haiku-5-5 is 40x cheaper",
+            line=6,
+        ),
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def route(ticket):
+                return client.messages.create(model="claude-opus-4-6", max_tokens=10,
+                    messages=[{"role": "user", "content": ticket}])
+            """,
+            message="use claude-sonnet-4-6",
+        ),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        info = ctx.model_info(call)
+        if info is None or info.tier != "premium":
+            return
+        alt = cheaper_alternative(ctx.catalog, info)
+        if alt is None:
+            return
+        limit = self.option(ctx, "short-answer-max-tokens")
+        max_tokens = call.max_tokens
+        if max_tokens is not None and max_tokens <= limit:
+            why = f"max_tokens={max_tokens} (a short answer)"
+        else:
+            if max_tokens is not None and max_tokens > _SIMPLE_TASK_MAX_TOKENS:
+                return
+            if call.has("tools") and forced_tool_choice(call) is not True:
+                return  # tools the model may choose among: agentic work, not a one-shot label
+            kind = simple_task(prompt_text(call))
+            if kind is None:
+                return
+            why = f"a {kind} prompt"
+        ratio_in, ratio_out = _ratio(info.input, alt.input), _ratio(info.output, alt.output)
+        ratio = ratio_in if ratio_in == ratio_out else f"{ratio_in} (input) / {ratio_out} (output)"
+        yield Report(
+            f"premium model {call.model} for {why}: {alt.id} is {ratio} cheaper "
+            f"(input {_usd(info.input)} -> {_usd(alt.input)}, output {_usd(info.output)} -> {_usd(alt.output)} "
+            f"per MTok); use {alt.id} for this call",
+            node=_model_node(call),
+            properties={"model": info.id, "suggested_model": alt.id,
+                        "price_ratio_input": str(info.input / alt.input),
+                        "price_ratio_output": str(info.output / alt.output)},
+        )
+
+
+@register
+class RetiredOrDeprecatedModel(Rule):
+    code = "TB302"
+    name = "retired-or-deprecated-model"
+    summary = "The model is retired (every call fails) or deprecated (it will stop working on a known date)."
+    rationale = (
+        "A retired model answers every request with an error, so the code path is dead and its retries "
+        "are wasted; a deprecated model stops working on its retirement date, usually while its newer "
+        "replacement is cheaper or better for the price. Retirement dates come from the catalog and are "
+        "compared with today's date: a deprecated model whose date has passed is reported as retired. "
+        "Only calls to the Claude API itself are checked (Bedrock and Google Cloud keep some models longer)."
+    )
+    severity = "warning"
+    precision = "very-high"
+    SDKS = frozenset({"anthropic"})
+    VALID = [
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-5-5", max_tokens=512,
+                                          messages=[{"role": "user", "content": q}])
+        """,
+        # Bedrock still serves some models the Claude API retired.
+        """
+        from anthropic import AnthropicBedrock
+        client = AnthropicBedrock()
+        def ask(q):
+            return client.messages.create(model="anthropic.claude-opus-4-1-20250805-v1:0", max_tokens=512,
+                                          messages=[{"role": "user", "content": q}])
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def ask(q):
+                return client.messages.create(model="claude-opus-4-1", max_tokens=512,
+                                              messages=[{"role": "user", "content": q}])
+            """,
+            message="claude-opus-4-1 was retired on 2026-08-05",
+            line=5,
+        ),
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def ask(q):
+                return client.messages.create(model="claude-sonnet-4-5-20250929", max_tokens=512,
+                                              messages=[{"role": "user", "content": q}])
+            """,
+            message="deprecated and retires on 2026-11-30 (in 6 days)",
+            options={"today": "2026-11-24"},
+        ),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        if not is_first_party(call):
+            return
+        info = ctx.model_info(call)
+        if info is None or info.lifecycle not in ("retired", "deprecated"):
+            return
+        now = _today(ctx)
+        new = successor(ctx.catalog, info)
+        instead = f"; use {new.id}" if new is not None else ""
+        props = {"model": info.id, "lifecycle": info.lifecycle,
+                 "retires": info.retires.isoformat() if info.retires else None,
+                 "suggested_model": new.id if new else None}
+        name = info.id if call.model == info.id else f"{call.model} ({info.id})"
+        if info.lifecycle == "retired" or (info.retires is not None and info.retires <= now):
+            when = f" on {info.retires.isoformat()}" if info.retires else ""
+            yield Report(f"{name} was retired{when}: every call fails (404 not_found_error)"
+                         f"{instead}", node=_model_node(call), severity="error", properties=props)
+            return
+        if info.retires is not None:
+            days = (info.retires - now).days
+            left = f" (in {days} day{'s' if days != 1 else ''})"
+            yield Report(f"{name} is deprecated and retires on {info.retires.isoformat()}{left}: "
+                         f"calls fail after that date{instead}", node=_model_node(call), properties=props)
+        else:
+            yield Report(f"{name} is deprecated and will be retired{instead}",
+                         node=_model_node(call), properties=props)
+
+
+def _api_ids(catalog: Catalog) -> set[str]:
+    return {name for m in catalog for name in (m.id, *m.aliases)}
+
+
+def _suggest(catalog: Catalog, model: str) -> list[str]:
+    return difflib.get_close_matches(normalise_model_id(model), sorted(_api_ids(catalog)), n=3, cutoff=0.6)
+
+
+def _replace_string(node: Any, text: str) -> Any:
+    """A string literal like ``node`` (same prefix and quotes) holding ``text``, or None."""
+    if not isinstance(node, cst.SimpleString) or "\\" in text or node.quote in text:
+        return None
+    return node.with_changes(value=f"{node.prefix}{node.quote}{text}{node.quote}")
+
+
+@register
+class UnknownModelId(Rule):
+    code = "TB303"
+    name = "unknown-model-id"
+    summary = "The model id is not in the catalog, or is a gateway spelling the Claude API does not accept."
+    rationale = (
+        "The Claude API answers 404 for an id it does not know, so the call fails after the request "
+        "was built and sent (retries included); gateway spellings such as claude-sonnet-4.5 or "
+        "anthropic/claude-sonnet-4-5 work on OpenRouter or LiteLLM but not through the Anthropic SDK. "
+        "An id outside the catalog also cannot be priced or budgeted. The fix replaces a gateway "
+        "spelling by the real id."
+    )
+    severity = "warning"
+    precision = "high"
+    SDKS = frozenset({"anthropic", "openai"})
+    VALID = [
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-5-20250929", max_tokens=512,
+                                          messages=[{"role": "user", "content": q}])
+        """,
+        # Bedrock ids are the right form for a Bedrock client.
+        """
+        from anthropic import AnthropicBedrock
+        client = AnthropicBedrock()
+        def ask(q):
+            return client.messages.create(model="us.anthropic.claude-sonnet-4-5-20250929-v1:0", max_tokens=512,
+                                          messages=[{"role": "user", "content": q}])
+        """,
+        # Not a Claude model name: a proxy alias the linter cannot judge.
+        """
+        import anthropic
+        client = anthropic.Anthropic(base_url="http://proxy")
+        def ask(q):
+            return client.messages.create(model="fast-tier", max_tokens=512,
+                                          messages=[{"role": "user", "content": q}])
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def ask(q):
+                return client.messages.create(model="claude-sonnet-4.5", max_tokens=512,
+                                              messages=[{"role": "user", "content": q}])
+            """,
+            message="use 'claude-sonnet-4-5'",
+            line=5,
+        ),
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def ask(q):
+                return client.messages.create(model="claude-sonnet-4-7", max_tokens=512,
+                                              messages=[{"role": "user", "content": q}])
+            """,
+            message="not in the catalog",
+        ),
+    ]
+    FIXABLE = "safe"
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterable[Report]:
+        model = call.model
+        if not model or model.startswith("arn:"):
+            return
+        info = ctx.catalog.find(model)
+        node = _model_node(call)
+        if info is None:
+            if "claude" not in model.lower():
+                return  # a proxy alias or another vendor's model: not ours to judge
+            close = _suggest(ctx.catalog, model)
+            hint = f" (closest: {', '.join(close)})" if close else ""
+            yield Report(
+                f"unknown model {model!r}: not in the catalog{hint}; the Claude API answers 404 for an unknown id "
+                f"and tokenbudget cannot price it (a new model: add [tool.tokenbudget.models.\"{model}\"])",
+                node=node, properties={"model": model, "suggestions": close},
+            )
+            return
+        if not is_first_party(call):
+            return
+        norm = normalise_model_id(model)
+        if model.lower() == norm:
+            return
+        correct = norm if norm in _api_ids(ctx.catalog) else info.id
+        fix = None
+        new_node = _replace_string(node, correct)
+        if new_node is not None:
+            fix = FixSpec(f"replace {model!r} by {correct!r}", ((node, new_node),), "safe")
+        yield Report(
+            f"{model!r} is a gateway spelling: the Claude API answers 404 (not_found_error) for it; "
+            f"use {correct!r}",
+            node=node, severity="error", fix=fix, properties={"model": model, "suggested_model": correct},
+        )
