@@ -704,7 +704,7 @@ class Ledger:
             return tuple(out)
 
     # -- pricing --------------------------------------------------------------------------------
-    def worst_case(self, request: CallRequest) -> tuple[Amounts, str | None]:
+    def worst_case(self, request: CallRequest, *, batch: bool = False) -> tuple[Amounts, str | None]:
         """The most a request can cost: (amounts, why the usd figure is unknown or None).
 
         Input: the capture layer's estimate of the body (all of it billed as uncached input, so
@@ -713,6 +713,8 @@ class Ledger:
         """
         if request.endpoint in _FREE_ENDPOINTS:
             return Amounts(), None
+        if request.endpoint == "batches":
+            return self._batch_worst_case(request)
         inp = request.input_estimate
         if inp is None and request.body is not None:
             try:
@@ -742,13 +744,33 @@ class Ledger:
             geo = body.get("inference_geo") if isinstance(body.get("inference_geo"), str) else None
             try:
                 usd = price(info.id, Usage(input_tokens=inp, output_tokens=out), speed=speed, geo=geo,
-                            catalog=self.catalog).total_usd
+                            batch=batch, catalog=self.catalog).total_usd
             except PricingError:
                 try:
-                    usd = price(info.id, Usage(input_tokens=inp, output_tokens=out), catalog=self.catalog).total_usd
+                    usd = price(info.id, Usage(input_tokens=inp, output_tokens=out), batch=batch,
+                                catalog=self.catalog).total_usd
                 except PricingError as exc:
                     why = str(exc)
         return Amounts(usd=usd, input_tokens=inp, output_tokens=out, calls=1), why
+
+    def _batch_worst_case(self, request: CallRequest) -> tuple[Amounts, str | None]:
+        """A Message Batch: the sum of its requests' worst cases, at the batch price."""
+        items = (request.body or {}).get("requests")
+        if not isinstance(items, list):
+            return Amounts(usd=None, input_tokens=None, output_tokens=None, calls=1), "the batch body could not be read"
+        total = Amounts(calls=1)
+        why = None
+        for item in items:
+            params = item.get("params") if isinstance(item, dict) else None
+            if not isinstance(params, dict):
+                return Amounts(usd=None, input_tokens=None, output_tokens=None, calls=1), "a batch request has no params"
+            sub = CallRequest(api=request.api, endpoint="messages", url=request.url, model=params.get("model"),
+                              max_tokens=params.get("max_tokens") if isinstance(params.get("max_tokens"), int)
+                              else None, stream=False, attempt=None, body=params)
+            w, w_why = self.worst_case(sub, batch=True)
+            why = why or w_why
+            total = total + Amounts(usd=w.usd, input_tokens=w.input_tokens, output_tokens=w.output_tokens)
+        return total, why
 
     def _price(self, model: str | None, usage: Usage) -> tuple[Cost | None, str | None]:
         if not model:
@@ -802,6 +824,9 @@ class Ledger:
         if w is None:
             detail = (f"this call's worst case in {dim.replace('_', ' ')} cannot be bounded "
                       f"({why or 'no max_tokens'})")
+        elif limit == 0:
+            what = "spend" if dim == "usd" else fmt_amount(dim, 0).partition(" ")[2]
+            detail = f"the budget allows no {what}, and this call's worst case is {fmt_amount(dim, w)}"
         else:
             total = spent + reserved + w
             inflight = f" + in flight {fmt_amount(dim, reserved)}" if reserved else ""
@@ -901,6 +926,19 @@ class Ledger:
                 fn(entry)
             except Exception as exc:  # a listener's bug must not break the call
                 self.internal_errors.append(f"ledger listener {fn!r} failed: {exc!r}")
+
+    def absorb(self, entries: Iterable[Entry]) -> None:
+        """Add entries recorded elsewhere (another process) to the run, charging the session budget.
+
+        Used by the pytest-xdist controller, which runs no tests itself: each worker's per-test
+        entries arrive as plain values (:meth:`Entry.from_json`)."""
+        with self._lock:
+            for e in entries:
+                if e.refused:
+                    self._store(e, (self.session,))
+                else:
+                    self.session.settle(Amounts(), e.charged, e)
+                    self._store(e, ())
 
     # -- queries --------------------------------------------------------------------------------
     def entries_for(self, nodeid: str | None) -> list[Entry]:

@@ -164,6 +164,7 @@ class _State:
     ledger: Ledger | None = None
     active: bool = False
     installed: bool = False
+    controller: bool = False  # the pytest-xdist controller: runs no tests, aggregates the workers' reports
     tests: dict[str, _Test] = field(default_factory=dict)
     internal_errors: list[str] = field(default_factory=list)
     session_failure: str | None = None
@@ -185,6 +186,9 @@ class _State:
         self.settings = Settings(**{**self.settings.__dict__, "unknown_model": unknown})
         self.ledger = Ledger(catalog=catalog, unknown_model=unknown, preflight=self.settings.preflight,
                              session_limits=Limits(usd=self.settings.session.value))
+        if self.controller:  # no test runs here: nothing to intercept
+            self.active = True
+            return
         try:
             from . import capture
             capture.install(_SafeListener(self))
@@ -213,6 +217,7 @@ class _SafeListener:
         self.state = state
 
     def before_send(self, request: Any) -> Any:
+        __tracebackhide__ = True
         try:
             return self.state.ledger.before_send(request)
         except TokenBudgetExceeded:
@@ -249,10 +254,16 @@ def pytest_configure(config: pytest.Config) -> None:
         "None = no limit). Needs pytest-tokenbudget.")
     _register_fake_server(config)
     settings = resolve_settings(config)
-    st = _State(config, settings)
+    st = _State(config, settings, controller=_is_xdist_controller(config))
     config.stash[_STATE] = st
+    if st.controller:
+        config.pluginmanager.register(_XdistController(st), "tokenbudget-xdist-controller")
     if settings.enabled:
         st.activate()
+
+
+def _is_xdist_controller(config: pytest.Config) -> bool:
+    return getattr(config.option, "dist", "no") not in ("no", None) and not hasattr(config, "workerinput")
 
 
 def _register_fake_server(config: pytest.Config) -> None:
@@ -381,6 +392,9 @@ def _judge(st: _State, item: pytest.Item, report: pytest.TestReport) -> None:
                 report.sections.append(("token budget", text))
         set_current(None, None)
         st.ledger.end_test(item.nodeid)
+        # plain values (no Decimal) so that they survive pytest-xdist's serialisation to the controller
+        report.token_budget = {"version": 1, "limits": t.limits.as_json(),
+                               "entries": [e.as_json() for e in st.ledger.entries_for(item.nodeid)]}
         session_over = st.ledger.session.overruns()
         if session_over and not st.settings.preflight and not item.session.shouldfail:
             # no refusals without pre-flight: stop the run so that it stops spending (pytest-timeout style)
@@ -404,6 +418,26 @@ def _top_calls(entries: list[Entry]) -> list[str]:
     head = "top calls:" if len(calls) > len(top) else "calls:"
     return [head] + [f"  {e.describe()}" for e in top] + (
         [f"  ... and {len(calls) - len(top)} more"] if len(calls) > len(top) else [])
+
+
+class _XdistController:
+    """Registered on the pytest-xdist controller only: gathers the workers' per-test entries."""
+
+    def __init__(self, state: _State) -> None:
+        self.state = state
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        data = getattr(report, "token_budget", None)
+        if data is None or report.when != "teardown":
+            return
+        st = self.state
+        try:
+            if not st.active:
+                st.activate()
+            st.ledger.absorb(Entry.from_json(e) for e in data.get("entries", ()))
+        except Exception as exc:
+            st.internal(f"reading the figures of {report.nodeid} from a worker (its spend is missing from the "
+                        "totals)", exc)
 
 
 # ----------------------------------------------------------------------------- fixtures
@@ -507,7 +541,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     try:
         from .report.terminal import write_section
+        notes = []
+        if st.controller and st.ledger.session.limits:
+            notes.append("note: under pytest-xdist each worker enforces the session budget on its own calls; "
+                         "the total is checked here, after the run")
         write_section(terminalreporter, st.ledger, top=st.settings.top, header=_header(st.settings),
-                      failure=st.session_failure, internal_errors=st.internal_errors)
+                      failure=st.session_failure, internal_errors=st.internal_errors, notes=notes)
     except Exception as exc:  # the report is a convenience: never break the run over it
         terminalreporter.write_line(f"token budget: report failed: {type(exc).__name__}: {exc}", red=True)

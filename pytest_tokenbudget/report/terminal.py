@@ -24,6 +24,13 @@ def _rate(t: Totals) -> str:
     return "-" if r is None else f"{r:.0%}"
 
 
+def _cost(t: Totals) -> str:
+    """The cost cell: ``$?`` when nothing could be priced, ``+?`` when part of it could not."""
+    if t.complete:
+        return fmt_usd(t.cost_usd)
+    return "$?" if t.cost_usd == 0 else fmt_usd(t.cost_usd) + "+?"
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
@@ -55,7 +62,7 @@ def _per_model(ledger: Ledger, entries: list[Entry]) -> list[str]:
     rows = [["model", "calls", "input", "cache write", "cache read", "output", "hit rate", "cost"]]
     for model, t in by.items():
         rows.append([model, _n(t.calls), _n(t.input_tokens), _n(t.cache_write_tokens), _n(t.cache_read_tokens),
-                     _n(t.output_tokens), _rate(t), fmt_usd(t.cost_usd) + ("" if t.complete else "+?")])
+                     _n(t.output_tokens), _rate(t), _cost(t)])
     return _table(rows, right=range(1, 8))
 
 
@@ -71,7 +78,7 @@ def _top_tests(ledger: Ledger, top: int) -> list[str]:
     per_test.sort(key=lambda kv: (-kv[1].cost_usd, kv[0]))
     shown = per_test if top == 0 else per_test[:top]
     title = "all tests by cost" if top == 0 or top >= len(per_test) else f"{len(shown)} most expensive tests"
-    rows = [[fmt_usd(t.cost_usd) + ("" if t.complete else "+?"), _plural(t.calls, "call"),
+    rows = [[_cost(t), _plural(t.calls, "call"),
              _n(t.total_tokens) + " tok", nodeid + (f"  ({t.refused} refused)" if t.refused else "")]
             for nodeid, t in shown]
     lines = [title + ":"] + _table(rows, right=(0, 1, 2))
@@ -116,7 +123,7 @@ def _attention(entries: list[Entry]) -> list[str]:
 
 
 def render_lines(ledger: Ledger, *, top: int = 5, header: str | None = None, failure: str | None = None,
-                 internal_errors: Iterable[str] = ()) -> list[str]:
+                 internal_errors: Iterable[str] = (), notes: Iterable[str] = ()) -> list[str]:
     """The section's lines (no title)."""
     entries = list(ledger.entries)
     live = [e for e in entries if e.live or e.refused]
@@ -124,6 +131,7 @@ def render_lines(ledger: Ledger, *, top: int = 5, header: str | None = None, fai
     lines: list[str] = []
     if header:
         lines.append(header)
+    lines.extend(notes)
     if not entries:
         lines.append("no LLM API calls were made")
     else:
@@ -143,9 +151,10 @@ def render_lines(ledger: Ledger, *, top: int = 5, header: str | None = None, fai
 
 
 def write_section(terminalreporter: Any, ledger: Ledger, *, top: int = 5, header: str | None = None,
-                  failure: str | None = None, internal_errors: Iterable[str] = ()) -> None:
+                  failure: str | None = None, internal_errors: Iterable[str] = (), notes: Iterable[str] = ()) -> None:
     """Write the ``token budget`` section to pytest's terminal reporter."""
-    lines = render_lines(ledger, top=top, header=header, failure=failure, internal_errors=internal_errors)
+    lines = render_lines(ledger, top=top, header=header, failure=failure, internal_errors=internal_errors,
+                         notes=notes)
     terminalreporter.write_sep("=", "token budget", bold=True, red=bool(failure))
     for line in lines:
         bad = line.startswith(("FAILED:", "plugin error:"))

@@ -266,3 +266,28 @@ def test_plain_value_round_trip(ledger):
     assert [e.charged for e in back] == [e.charged for e in ledger.entries]
     assert Totals.from_json(data["totals"]) == ledger.totals()
     assert Limits.from_json(Limits.parse(usd="0.5", calls=2).as_json()) == Limits.parse(usd="0.5", calls=2)
+
+
+def test_batch_worst_case_is_the_sum_of_its_requests_at_batch_price(ledger):
+    body = {"requests": [{"custom_id": str(i), "params": {"model": HAIKU, "max_tokens": 1000,
+                                                         "messages": [{"role": "user", "content": "hi"}]}}
+                         for i in range(3)]}
+    r = CallRequest(api="anthropic", endpoint="batches", url="u", model=None, max_tokens=None, stream=False,
+                    attempt=0, body=body)
+    w, why = ledger.worst_case(r)
+    one, _ = ledger.worst_case(req(max_tokens=1000, est=w.input_tokens // 3))
+    assert why is None and w.calls == 1 and w.output_tokens == 3000
+    assert w.usd == 3 * one.usd / 2  # the Batch API costs half
+
+
+def test_absorb_entries_from_another_process(ledger):
+    other = Ledger(catalog=shipped_catalog())
+    call(other)
+    other.session.limits = Limits.parse(calls=0)
+    with pytest.raises(TokenBudgetExceeded):
+        other.before_send(req())
+    ledger.session.limits = Limits.parse(usd="0.0001")
+    ledger.absorb(Entry.from_json(e.as_json()) for e in other.entries)
+    assert ledger.totals() == other.totals()
+    assert ledger.session.spent.usd == Decimal("0.00063") and ledger.session.overruns()
+    assert ledger.session.totals.refused == 1
