@@ -157,7 +157,7 @@ class LoopCouldBatch(Rule):
                 return out
             """,
             message="50%",
-            line=7,
+            line=6,
         ),
         Invalid(
             """

@@ -178,7 +178,7 @@ class PremiumModelSimpleTask(Rule):
                     messages=[{"role": "user", "content": f"Is this email spam? Answer yes or no.\\n{email}"}])
             """,
             message="claude-haiku-5-5 is 40x cheaper",
-            line=6,
+            line=5,
         ),
         Invalid(
             """
@@ -267,7 +267,7 @@ class RetiredOrDeprecatedModel(Rule):
                                               messages=[{"role": "user", "content": q}])
             """,
             message="claude-opus-4-1 was retired on 2026-08-05",
-            line=5,
+            line=4,
         ),
         Invalid(
             """
@@ -375,7 +375,7 @@ class UnknownModelId(Rule):
                                               messages=[{"role": "user", "content": q}])
             """,
             message="use 'claude-sonnet-4-5'",
-            line=5,
+            line=4,
         ),
         Invalid(
             """

@@ -121,7 +121,7 @@ class JsonWithoutStructure(Rule):
                     messages=[{"role": "user", "content": text}])
             """,
             message="output_config",
-            line=5,
+            line=4,
         ),
     ]
 
@@ -185,7 +185,7 @@ class PrefillWithForcedTool(Rule):
                               {"role": "assistant", "content": "{"}])
             """,
             message="forced tool_choice",
-            line=8,
+            line=7,
         ),
     ]
 
@@ -242,7 +242,7 @@ class PrefillUnsupported(Rule):
                               {"role": "assistant", "content": "{"}])
             """,
             message="claude-sonnet-5-5 rejects an assistant prefill",
-            line=7,
+            line=6,
         ),
     ]
 
