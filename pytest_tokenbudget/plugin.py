@@ -446,7 +446,7 @@ def token_usage(request: pytest.FixtureRequest) -> TestUsage:
     """This test's LLM calls so far: ``.records``, ``.totals``, ``.calls``, ``.input_tokens``,
     ``.cache_write_tokens``, ``.cache_read_tokens``, ``.output_tokens``, ``.cost_usd`` (Decimal),
     ``.cache_hit_rate``."""
-    st = _require(request.config)
+    st = _require(request)
     return TestUsage(st.ledger, request.node.nodeid)
 
 
@@ -476,7 +476,7 @@ def token_budget(request: pytest.FixtureRequest):
     """A context-manager factory: ``with token_budget(usd=0.002, calls=2) as spent: ...`` budgets the
     block (pre-flight refusal inside it, an overrun raises ``TokenBudgetExceeded`` at the end) and
     yields a live view of its calls (``spent.records``, ``spent.cost_usd``, ``spent.totals`` ...)."""
-    st = _require(request.config)
+    st = _require(request)
 
     def factory(usd: Any = None, *, input_tokens: int | None = None, output_tokens: int | None = None,
                 total_tokens: int | None = None, calls: int | None = None, name: str = "") -> _BlockBudget:
@@ -487,12 +487,17 @@ def token_budget(request: pytest.FixtureRequest):
     return factory
 
 
-def _require(config: pytest.Config) -> _State:
-    st = _state(config)
+def _require(request: pytest.FixtureRequest) -> _State:
+    st = _state(request.config)
     if st is None:  # pragma: no cover - pytest_configure always runs first
         raise RuntimeError("pytest-tokenbudget is not configured")
-    if not st.active:
+    if not st.active:  # a fixture requested dynamically (getfixturevalue): start measuring now
         st.activate()
+        item = request.node
+        set_current(item.nodeid, "setup")
+        t = _Test(marker_limits(item, Limits(usd=st.settings.per_test.value)))
+        t.budget = st.ledger.begin_test(item.nodeid, t.limits)
+        st.tests[item.nodeid] = t
     return st
 
 

@@ -374,3 +374,18 @@ def test_a_plugin_bug_that_hides_spend_fails_the_run(inner):
         "plugin error: recording a call (its spend is missing from the totals): RuntimeError: ledger bug",
         "FAILED: some calls could not be recorded (plugin error)",
     ])
+
+
+def test_fixture_requested_dynamically_starts_measuring(inner, monkeypatch):
+    monkeypatch.delenv("TOKEN_BUDGET_PER_TEST", raising=False)
+    monkeypatch.delenv("TOKEN_BUDGET_SESSION", raising=False)
+    inner.makepyfile(test_dyn='''
+        from conftest import MSG
+        def test_dyn(request, claude):
+            usage = request.getfixturevalue("token_usage")
+            claude.messages.create(model="claude-haiku-4-5", max_tokens=50, messages=MSG)
+            assert usage.calls == 1 and usage.records[0].nodeid == request.node.nodeid
+    ''')
+    result = run(inner)
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["live: 1 call, 24 tokens*"])
