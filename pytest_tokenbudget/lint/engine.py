@@ -271,7 +271,12 @@ def _run_rules(source: str, path: str, catalog: Catalog, options: Mapping[str, A
             r = positions(node)
         except KeyError:
             r = positions(site.anchor)
-        call_line = positions(site.node).line
+        call_range = positions(site.node)
+        call_line = call_range.line
+        if (r.line, r.column) < (call_range.line, call_range.column) or \
+                (r.end_line, r.end_column) > (call_range.end_line, call_range.end_column):
+            # the value was written elsewhere (a constant, a **dict): point at the call itself
+            r = positions(site.anchor)
         key = (rule.code, r.line, r.column)
         if key in seen:
             continue  # one finding per code and position (e.g. a batch template seen twice)

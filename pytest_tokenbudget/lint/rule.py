@@ -30,7 +30,8 @@ class Valid:
 @dataclass(frozen=True)
 class Invalid:
     """A code example the rule must flag ``count`` times; ``message`` must be a substring of each
-    message; ``line`` (1-based, in the dedented example) is where the first finding must be."""
+    message; ``line`` (1-based, in the dedented example without its leading newline) is where the
+    first finding must be."""
 
     code: str
     message: str | None = None

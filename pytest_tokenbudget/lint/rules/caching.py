@@ -113,13 +113,13 @@ class MissingCacheControl(Rule):
         def ask(q):
             return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=SYSTEM,
                 messages=[{"role": "user", "content": q}])
-        ''', message="cache_control", line=6),
+        ''', message="cache_control", line=5),
         Invalid('''
         from anthropic import AsyncAnthropic
         import textwrap
         RULES = textwrap.dedent("""
             Follow the refund policy below exactly.
-        """) + "Policy clause. " * 500
+        """) + "Policy clause. " * 2500
         async def answer(client: AsyncAnthropic, questions):
             for q in questions:
                 await client.messages.create(model="claude-haiku-4-5", max_tokens=256, system=RULES,
@@ -348,7 +348,7 @@ class VolatileCachedPrefix(Rule):
                 system=[{"type": "text", "text": f"Time: {datetime.now()}\\n{POLICY}",
                          "cache_control": {"type": "ephemeral"}}],
                 messages=[{"role": "user", "content": q}])
-        ''', message="datetime.datetime.now()", line=8),
+        ''', message="datetime.datetime.now()", line=7),
         Invalid('''
         import anthropic, uuid
         client = anthropic.Anthropic()

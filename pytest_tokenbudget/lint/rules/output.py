@@ -310,7 +310,7 @@ class MaxTokensShortAnswer(Rule):
             return client.messages.create(model="claude-haiku-4-5", max_tokens=1024,
                 system="Is this message spam? Answer only with yes or no.",
                 messages=[{"role": "user", "content": text}])
-        ''', message="yes/no", line=5),
+        ''', message="yes/no", line=4),
         Invalid('''
         import anthropic
         client = anthropic.Anthropic()

@@ -1,0 +1,57 @@
+"""Realistic files in tests/lint/cases/ with their expected findings as trailing comments.
+
+A line ending in ``# TB101`` (or ``# TB202 TB203``) must produce exactly those codes on that
+line, and no other line may produce any (bugbear's eval-file style). In notebooks the line is
+counted within its code cell. Only the engine issue's families (TB1xx, TB2xx) are checked here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pytest_tokenbudget.lint.engine import LintSettings, lint_paths
+
+CASES = Path(__file__).parent / "cases"
+EXPECT = re.compile(r"#\s*(TB\d{3}(?:\s+TB\d{3})*)\s*(?:\\n)?$")
+SELECT = ("TB1", "TB2")
+
+
+def _expected(path: Path) -> set[tuple]:
+    out: set[tuple] = set()
+    if path.suffix == ".ipynb":
+        cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+        for ci, cell in enumerate(cells, 1):
+            for li, line in enumerate("".join(cell["source"]).split("\n"), 1):
+                m = EXPECT.search(line)
+                if m:
+                    out.update((ci, li, code) for code in m.group(1).split())
+        return out
+    for li, line in enumerate(path.read_text().splitlines(), 1):
+        m = EXPECT.search(line)
+        if m:
+            out.update((None, li, code) for code in m.group(1).split())
+    return out
+
+
+@pytest.mark.parametrize("path", sorted(CASES.iterdir()), ids=lambda p: p.name)
+def test_case_file_findings_match_comments(path: Path):
+    settings = LintSettings(root=CASES, select=SELECT, cache=False)
+    result = lint_paths([path], settings)
+    assert not result.errors
+    got = {(f.cell, f.line, f.code) for f in result.findings}
+    assert got == _expected(path)
+    assert all(Path(f.path).name == path.name for f in result.findings)
+
+
+def test_lookalikes_have_no_call_sites():
+    result = lint_paths([CASES / "lookalikes.py"], LintSettings(root=CASES, cache=False))
+    assert result.call_sites == 0 and result.findings == []
+
+
+def test_corpus_is_not_trivially_empty():
+    total = sum(len(_expected(p)) for p in CASES.iterdir())
+    assert total >= 15
