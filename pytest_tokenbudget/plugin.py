@@ -475,7 +475,11 @@ class _BlockBudget:
 def token_budget(request: pytest.FixtureRequest):
     """A context-manager factory: ``with token_budget(usd=0.002, calls=2) as spent: ...`` budgets the
     block (pre-flight refusal inside it, an overrun raises ``TokenBudgetExceeded`` at the end) and
-    yields a live view of its calls (``spent.records``, ``spent.cost_usd``, ``spent.totals`` ...)."""
+    yields a live view of its calls (``spent.records``, ``spent.cost_usd``, ``spent.totals`` ...).
+
+    The block covers every call made while it is open, from any thread or task (like the test
+    budget). Blocks nest: a call must fit every open block, the test budget and the session budget.
+    ``usd=0`` allows no spend, ``None`` (the default) sets no limit for that dimension."""
     st = _require(request)
 
     def factory(usd: Any = None, *, input_tokens: int | None = None, output_tokens: int | None = None,
