@@ -163,3 +163,42 @@ def test_classic_httpx_client(inner):
             assert e.attempt is None and e.cost == price("claude-haiku-4-5", r.json()["usage"])
     ''')
     run(inner, "--token-budget").assert_outcomes(passed=1)
+
+
+def test_broken_usage_and_streams_are_flagged_not_zeroed(inner):
+    inner.makepyfile(test_broken='''
+        import anthropic, pytest
+        from pytest_tokenbudget import price
+        from conftest import MSG
+
+        def test_missing_usage(claude, fake_llm_server, token_usage):
+            fake_llm_server.fault = "missing-usage"
+            claude.messages.create(model="claude-haiku-4-5", max_tokens=40, messages=MSG)
+            [e] = token_usage.records
+            assert e.usage_unknown and e.cost is None and e.charged.output_tokens == 40
+
+        def test_bad_usage(oai, fake_llm_server, token_usage):
+            fake_llm_server.fault = "bad-usage"
+            oai.chat.completions.create(model="claude-haiku-4-5", max_tokens=40, messages=MSG)
+            [e] = token_usage.records
+            assert e.usage_unknown and "usage could not be read" in e.error
+
+        def test_gzip_stream(claude, fake_llm_server, token_usage):
+            fake_llm_server.gzip = True
+            fake_llm_server.set_usage(input=30, output=12, cache_read=100)
+            with claude.messages.stream(model="claude-haiku-4-5", max_tokens=40, messages=MSG) as s:
+                final = s.get_final_message()
+            [e] = token_usage.records
+            assert e.complete and e.cost == price(final.model, final.usage)
+
+        def test_stream_error_event(claude, fake_llm_server, token_usage):
+            fake_llm_server.fault = "stream-error"
+            with pytest.raises(anthropic.APIStatusError):
+                with claude.messages.stream(model="claude-haiku-4-5", max_tokens=40, messages=MSG) as s:
+                    s.get_final_message()
+            [e] = token_usage.records
+            assert e.incomplete_stream and e.charged.output_tokens == 40
+    ''')
+    result = run(inner, "--token-budget")
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(["*incomplete streams: 1 call*", "*usage unknown: 2 calls;*"])
