@@ -26,7 +26,16 @@ turn per-call figures into daily and 30-day projections.
 
 Savings (:func:`saving_for`): the money a lint finding's fix saves per call (TB101 caching,
 TB204 lower ``max_tokens``, TB301 cheaper model, TB401 batch). Rules attach the same figures to
-their findings with :func:`saving_properties` (JSON and SARIF ``properties``).
+their findings with :func:`saving_properties`; the engine copies ``Report.properties`` into
+``Finding.properties``, which lint JSON and SARIF ``result.properties`` already print::
+
+    from ..estimate import saving_properties
+    yield Report(message, node=..., properties={**props, **saving_properties("TB204", call, ctx)})
+    # TB301: saving_properties("TB301", call, ctx, target_model=alt.id)  (the model the message names)
+
+Keys: ``saving_usd_per_call`` (exact decimal string), ``saving_lower_bound``, ``saving`` (the
+sentence) and ``saving_<basis>`` (``saving_prefix_tokens``, ``saving_target_model`` ...). It
+returns ``{}`` when there is no figure and never raises.
 """
 
 from __future__ import annotations

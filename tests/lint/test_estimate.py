@@ -454,3 +454,62 @@ def test_savings_honour_suppression_comments(tmp_path):
     tb204 = [s for s in report.savings if s.saving.code == "TB204"]
     assert [s.site.function for s in tb204] == ["urgent2"]
     assert tb204[0].saving.per_call == Decimal("0.00468")
+
+
+def test_lint_finding_properties_agree_with_saving_for():
+    """The figures in lint JSON / SARIF ``properties`` are the ones :func:`saving_for` computes.
+
+    TB101 already attaches ``saving_usd_per_call``; the other codes are checked as soon as their
+    rules attach :func:`saving_properties` (see the integration note in estimate.py's docstring).
+    """
+    from pytest_tokenbudget.lint.engine import lint_source
+
+    body = f"""
+        POLICY = {LONG!r}
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=1000, system=POLICY,
+                messages=[{{"role": "user", "content": f"Answer yes or no: {{q}}"}}])
+    """
+    call = _site(body)
+    findings = lint_source(HEAD + textwrap.dedent(body), path="t.py",
+                           settings=LintSettings(root=Path.cwd(), cache=False, catalog=CAT))
+    checked = set()
+    for f in findings:
+        if "saving_usd_per_call" in f.properties:
+            s = saving_for(f.code, call, CAT, {"short-answer-max-tokens": 64})
+            assert s is not None and Decimal(f.properties["saving_usd_per_call"]) == s.per_call, f.code
+            checked.add(f.code)
+    assert "TB101" in checked
+
+
+def test_openai_compatible_call_without_max_tokens_uses_the_model_maximum():
+    s = one("""
+        import openai
+        oc = openai.OpenAI(base_url="https://api.anthropic.com/v1/")
+        def ask():
+            return oc.chat.completions.create(model="claude-sonnet-4-6",
+                messages=[{"role": "user", "content": "Tell me a story."}])
+    """)
+    t = tok("Tell me a story.")
+    # no max_tokens: output is bounded only by claude-sonnet-4-6's 128,000-token maximum
+    assert s.worst == Figure((Decimal(t) * 3 + 128000 * 15) / M)
+    assert any("128,000" in n for n in s.notes)
+
+
+def test_notebook_cells(tmp_path):
+    cells = [
+        {"cell_type": "markdown", "source": ["# notes"]},
+        {"cell_type": "code", "source": ["import anthropic\n", "client = anthropic.Anthropic()"]},
+        {"cell_type": "code", "source": [
+            "def ask():\n",
+            "    # tokenbudget: calls-per-day=7\n",
+            "    return client.messages.create(model=\"claude-haiku-4-5\", max_tokens=20,\n",
+            "        messages=[{\"role\": \"user\", \"content\": \"hi\"}])",
+        ]},
+    ]
+    (tmp_path / "nb.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}))
+    report = estimate_paths([str(tmp_path)], _settings(tmp_path))
+    (s,) = report.sites
+    assert (s.cell, s.line, s.calls_per_day) == (2, 3, 7)
+    assert s.worst.usd == (Decimal(tok("hi")) + 20 * 5) / M
+    assert "[cell 2]:3" in s.location
