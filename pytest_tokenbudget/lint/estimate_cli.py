@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .estimate import DAYS_PER_MONTH, EstimateReport, Figure, SiteEstimate, Totals, fmt_usd
+from .estimate import DAYS_PER_MONTH, EstimateReport, Figure, SiteEstimate, SiteSaving, Totals, fmt_usd
 
 __all__ = ["add_estimate_arguments", "run_estimate", "render_text", "render_markdown", "render_json"]
 
@@ -216,8 +216,7 @@ def _savings_text(report: EstimateReport) -> list[str]:
     for ss in report.savings:
         row = [("≥ " if ss.saving.lower_bound else "") + fmt_usd(ss.saving.per_call), ss.saving.code]
         if projected:
-            row += [fmt_usd(ss.daily) if ss.daily is not None else "-",
-                    fmt_usd(ss.daily * DAYS_PER_MONTH) if ss.daily is not None else "-"]
+            row += _saving_projection(ss)
         row += [_where(ss.site), ss.saving.sentence]
         rows.append(row)
     if rows:
@@ -225,9 +224,28 @@ def _savings_text(report: EstimateReport) -> list[str]:
             ["site", "saving"]
         right = [True, False] + ([True, True] if projected else []) + [False, False]
         out.extend(_table(headers, rows, right))
-    out.extend(f"  note: {n}" for n in report.savings_notes)
+    out.extend(f"  note: {n}" for n in _savings_notes(report))
     out.append("")
     return out
+
+
+def _saving_projection(ss: SiteSaving) -> list[str]:
+    if ss.daily is None:
+        return ["-", "-"]
+    bound = "≥ " if ss.saving.lower_bound else ""
+    return [bound + fmt_usd(ss.daily), bound + fmt_usd(ss.daily * DAYS_PER_MONTH)]
+
+
+def _savings_notes(report: EstimateReport) -> list[str]:
+    notes = list(report.savings_notes)
+    seen: dict[tuple[str, int, int], int] = {}
+    for ss in report.savings or ():
+        key = (ss.site.path, ss.site.line, ss.site.column)
+        seen[key] = seen.get(key, 0) + 1
+    if any(n > 1 for n in seen.values()):
+        notes.append("savings on the same call overlap (each is measured against the call as written): "
+                     "do not add them up")
+    return notes
 
 
 # ----------------------------------------------------------------------------- markdown
@@ -286,8 +304,7 @@ def render_markdown(report: EstimateReport) -> str:
                 per = ("≥ " if ss.saving.lower_bound else "") + fmt_usd(ss.saving.per_call)
                 row = [per, ss.saving.code, f"`{_where(ss.site)}`"]
                 if projected:
-                    row += [fmt_usd(ss.daily) if ss.daily is not None else "-",
-                            fmt_usd(ss.daily * DAYS_PER_MONTH) if ss.daily is not None else "-"]
+                    row += _saving_projection(ss)
                 row.append(ss.saving.sentence)
                 rows.append(row)
             headers = ["per call", "code", "site"] + (["per day", f"per {DAYS_PER_MONTH} days"] if projected else [])
@@ -296,7 +313,7 @@ def render_markdown(report: EstimateReport) -> str:
             out.extend(_md_table(headers, rows, right))
         else:
             out.append("No priced findings.")
-        out.extend(f"\n_Note: {n}_" for n in report.savings_notes)
+        out.extend(f"\n_Note: {n}_" for n in _savings_notes(report))
         out.append("")
     if report.errors:
         out += ["### Files that could not be estimated", ""]
