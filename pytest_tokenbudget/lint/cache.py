@@ -76,28 +76,30 @@ class Cache:
 
     # ------------------------------------------------------------------ stat index
     @staticmethod
-    def _key(path: Path) -> str:
-        return str(path.absolute())
+    def _key(path: str) -> str:
+        return path if os.path.isabs(path) else os.path.abspath(path)
 
-    def lookup_stat(self, path: Path) -> str | None:
+    def lookup_stat(self, path: str) -> str | None:
         """The recorded content hash (or "clean") if the file's mtime and size are unchanged."""
-        entry = self.stat.get(self._key(path))
+        key = self._key(path)
+        entry = self.stat.get(key)
         if entry is None:
             return None
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             return None
         if entry[0] == st.st_mtime_ns and entry[1] == st.st_size and isinstance(entry[2], str):
-            self.new_stat[self._key(path)] = entry
+            self.new_stat[key] = entry
             return entry[2]
         return None
 
-    def record_stat(self, path: Path, digest: str) -> None:
-        try:
-            st = path.stat()
-        except OSError:
-            return
+    def record_stat(self, path: str, digest: str, st: os.stat_result | None = None) -> None:
+        if st is None:
+            try:
+                st = os.stat(path)
+            except OSError:
+                return
         self.new_stat[self._key(path)] = [st.st_mtime_ns, st.st_size, digest]
         self.dirty = True
 

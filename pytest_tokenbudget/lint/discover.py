@@ -109,7 +109,7 @@ def _gitignore(folder: Path) -> GlobSet | None:
 
 def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] = DEFAULT_EXCLUDE,
              extend_exclude: Iterable[str] = (), respect_gitignore: bool = True,
-             force_exclude: bool = False) -> Iterator[Path]:
+             force_exclude: bool = False) -> Iterator[str]:
     """Files to lint under ``paths`` (a file given explicitly is yielded even if excluded)."""
     names = {e for e in (*exclude, *extend_exclude) if "/" not in e and not any(ch in e for ch in "*?[!")}
     globs = GlobSet([e for e in (*exclude, *extend_exclude) if e not in names], root)
@@ -126,7 +126,7 @@ def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] 
     for given in paths:
         p = Path(given)
         if not p.exists():
-            yield p  # reported as unreadable by the engine
+            yield str(p)  # reported as unreadable by the engine
             continue
         if p.is_file():
             if force_exclude and excluded(p.absolute(), False, root_ignores):
@@ -134,9 +134,9 @@ def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] 
             key = str(p)
             if key not in seen:
                 seen.add(key)
-                yield p
+                yield key
             continue
-        stack: list[tuple[Path, list[GlobSet]]] = [(p, root_ignores)]
+        stack: list[tuple[Path, list[GlobSet]]] = [(p.absolute(), root_ignores)]
         while stack:
             folder, ignores = stack.pop()
             if respect_gitignore:
@@ -148,21 +148,21 @@ def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] 
             except OSError:
                 continue
             subdirs = []
+            filtering = bool(globs or ignores)
             for entry in entries:
                 try:
                     is_dir = entry.is_dir()
                 except OSError:
                     continue
-                child = Path(entry.path)
                 if is_dir:
-                    if entry.name in names or ((globs or ignores) and excluded(child.absolute(), True, ignores)):
+                    if entry.name in names or (filtering and excluded(Path(entry.path).absolute(), True, ignores)):
                         continue
-                    subdirs.append((child, ignores))
+                    subdirs.append((Path(entry.path), ignores))
                 elif entry.name.endswith(EXTENSIONS):
-                    if entry.name in names or ((globs or ignores) and excluded(child.absolute(), False, ignores)):
+                    if entry.name in names or (filtering and excluded(Path(entry.path).absolute(), False, ignores)):
                         continue
                     key = entry.path
                     if key not in seen:
                         seen.add(key)
-                        yield child
+                        yield key
             stack.extend(reversed(subdirs))
