@@ -5,6 +5,7 @@ Public API (stable)::
     from pytest_tokenbudget import capture
 
     capture.install(listener)      # start; patches send() once per client class (idempotent)
+    capture.install(listener, estimate_input=False)   # same, without CallRequest.input_estimate
     capture.uninstall()            # stop; restores send() where it is still ours, else goes inert
     capture.installed()            # -> bool
     with capture.bypass():         # this thread / asyncio task: calls are not intercepted
@@ -49,7 +50,9 @@ Record semantics:
   JSON)``), an SSE error event, or an observer problem. No headers are ever copied; URLs lose
   their query string.
 - ``request.attempt``: ``x-stainless-retry-count`` (one record per attempt, retries included);
-  ``None`` for raw HTTP calls. ``request.input_estimate`` from ``tokens.estimate_request_tokens``.
+  ``None`` for raw HTTP calls. ``request.input_estimate`` from ``tokens.estimate_request_tokens``
+  (``None`` with ``install(..., estimate_input=False)``, for count_tokens / batches, or when the
+  body is not JSON).
 """
 
 from __future__ import annotations

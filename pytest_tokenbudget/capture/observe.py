@@ -95,7 +95,7 @@ class Call:
         req = self.request
         status = self.status
         content = response.content
-        ctype = response.headers.get("content-type", "")
+        ctype = "" if content[:1] == b"{" else response.headers.get("content-type", "")
         if status < 400 and ("text/event-stream" in ctype or "vnd.amazon.eventstream" in ctype):
             self.streamed = True
             reader = make_stream_reader(req.api, req.endpoint, ctype, status)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import struct
 import zlib
 from typing import Any
@@ -23,6 +24,7 @@ __all__ = [
 ]
 
 _MAX_JSON_BODY = 32 * 1024 * 1024  # non-SSE bodies observed in streaming mode are buffered up to this
+_USAGE_OBJECT = re.compile(rb'"usage"\s*:\s*\{')  # a chunk that carries usage (not "usage": null)
 
 
 def strip_none(obj: Any) -> Any:
@@ -62,7 +64,7 @@ def _usage_of(api: str, endpoint: str, obj: dict[str, Any]) -> dict[str, Any] | 
 def parse_json_body(api: str, endpoint: str, data: bytes, status: int) -> tuple[str | None, dict | None, str | None, bool]:
     """(response model, usage, error, parsed) from a complete, already-decoded JSON body."""
     try:
-        obj = json.loads(data)
+        obj = json.loads(data.decode("utf-8") if isinstance(data, bytes) else data)
     except ValueError as exc:
         if status >= 400:
             return None, None, f"HTTP {status} (body is not JSON)", False
@@ -178,23 +180,75 @@ class JSONBody(StreamReader):
 
 
 class _SSE(StreamReader):
-    """Incremental SSE framing; subclasses implement ``_event(name, data)``."""
+    """Incremental SSE framing; subclasses implement ``_event(name, data)``.
 
-    __slots__ = ("_buf", "_name", "_data")
+    Fast path for LF-only streams (what the APIs send): complete events are cut at blank lines,
+    and an event whose name the reader does not need (``_SKIP``) is only counted. Once a CR is
+    seen, the reader switches to a general line parser (CRLF / CR line ends)."""
+
+    __slots__ = ("_pending", "_generic", "_buf", "_name", "_data")
+    _SKIP: frozenset[bytes] = frozenset()
 
     def __init__(self, api: str, endpoint: str) -> None:
         super().__init__(api, endpoint)
+        self._pending: list[bytes] = []
+        self._generic = False
         self._buf = b""
         self._name = b""
         self._data: list[bytes] = []
 
     def feed(self, data: bytes) -> None:
+        if self._generic:
+            self._feed_lines(data)
+            return
+        pending = self._pending
+        if b"\r" in data:
+            self._generic = True
+            data = b"".join(pending) + data
+            pending.clear()
+            self._feed_lines(data)
+            return
+        if b"\n\n" not in data and not (pending and data[:1] == b"\n" and pending[-1][-1:] == b"\n"):
+            if data:
+                pending.append(data)
+            return
+        if pending:
+            pending.append(data)
+            data = b"".join(pending)
+            pending.clear()
+        blocks = data.split(b"\n\n")
+        rest = blocks.pop()
+        if rest:
+            pending.append(rest)
+        for block in blocks:
+            if block:
+                self._block(block)
+
+    def _block(self, block: bytes) -> None:
+        if block[:7] == b"event: ":
+            nl = block.find(b"\n")
+            if block[7:nl if nl >= 0 else None] in self._SKIP:
+                self.events += 1
+                return
+        name = b""
+        datas = []
+        for line in block.split(b"\n"):
+            if line[:5] == b"data:":
+                v = line[5:]
+                datas.append(v[1:] if v[:1] == b" " else v)
+            elif line[:6] == b"event:":
+                v = line[6:]
+                name = v[1:] if v[:1] == b" " else v
+        if datas or name:
+            self.events += 1
+            self._event(name, b"\n".join(datas))
+
+    def _feed_lines(self, data: bytes) -> None:
         buf = self._buf + data if self._buf else data
         if not buf:
             return
         lines = buf.splitlines(keepends=True)
-        last = lines[-1]
-        if last[-1:] == b"\n":
+        if lines[-1][-1:] == b"\n":
             self._buf = b""
         else:
             # An unterminated line (or a lone CR that may be half of CRLF) waits for more bytes.
@@ -223,6 +277,7 @@ class _SSE(StreamReader):
 
 class AnthropicSSE(_SSE):
     __slots__ = ()
+    _SKIP = frozenset({b"content_block_delta", b"content_block_start", b"content_block_stop", b"ping"})
 
     def _event(self, name: bytes, data: bytes) -> None:
         if not name:
@@ -260,7 +315,8 @@ class OpenAIChatSSE(_SSE):
         if data == b"[DONE]":
             self.complete = True
             return
-        if self.model is not None and b'"usage"' not in data and b'"error"' not in data:
+        if self.model is not None and b'"error"' not in data and (
+                b'"usage"' not in data or _USAGE_OBJECT.search(data) is None):
             return
         obj = json.loads(data)
         if not isinstance(obj, dict):
@@ -278,6 +334,9 @@ class ResponsesSSE(_SSE):
     """OpenAI Responses API events."""
 
     __slots__ = ()
+    _SKIP = frozenset({b"response.output_text.delta", b"response.content_part.added", b"response.output_item.added",
+                       b"response.output_text.done", b"response.content_part.done", b"response.output_item.done",
+                       b"response.function_call_arguments.delta", b"response.reasoning_summary_text.delta"})
     _WANTED = (b"response.created", b"response.in_progress", b"response.completed", b"response.incomplete",
                b"response.failed", b"error")
 

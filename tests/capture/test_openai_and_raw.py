@@ -212,3 +212,69 @@ def test_listener_bugs_become_warnings(fake_llm_server):
             "pytest-tokenbudget: capture listener before_send", "pytest-tokenbudget: capture listener on_record"}
     finally:
         capture.uninstall()
+
+
+def test_bedrock_and_vertex_model_from_url(recorder):
+    """Bedrock invoke (JSON) and Vertex streamRawPredict (SSE) through a mock transport."""
+    message = {"type": "message", "model": "claude-haiku-4-5-20251001",
+               "usage": {"input_tokens": 5, "output_tokens": 6}}
+    sse = (b'event: message_start\ndata: {"type":"message_start","message":{"model":"claude-haiku-4-5",'
+           b'"usage":{"input_tokens":8,"output_tokens":1}}}\n\n'
+           b'event: message_delta\ndata: {"type":"message_delta","usage":{"output_tokens":4}}\n\n'
+           b'event: message_stop\ndata: {"type":"message_stop"}\n\n')
+
+    def handler(request):
+        if request.url.path.endswith(":streamRawPredict"):
+            return httpx2.Response(200, content=sse, headers={"content-type": "text/event-stream"})
+        return httpx2.Response(200, json=message)
+
+    body = {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 9, "messages": MSG}
+    with httpx2.Client(transport=httpx2.MockTransport(handler)) as c:
+        c.post("https://bedrock-runtime.us-east-1.example/model/"
+               "us.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke", json=body)
+        c.post("https://us-east5-aiplatform.example/v1/projects/p/locations/us-east5/publishers/anthropic/models/"
+               "claude-haiku-4-5@20251001:streamRawPredict", json={**body, "stream": True})
+    bedrock, vertex = recorder.records
+    assert bedrock.request.model == "us.anthropic.claude-haiku-4-5-20251001-v1:0" and bedrock.request.max_tokens == 9
+    assert bedrock.usage == message["usage"] and not bedrock.request.stream and not bedrock.live
+    assert vertex.request.model == "claude-haiku-4-5@20251001" and vertex.request.stream
+    assert vertex.usage == {"input_tokens": 8, "output_tokens": 4} and vertex.complete and vertex.streamed
+
+
+def test_estimate_input_off(fake_llm_server):
+    from .conftest import Recorder
+
+    rec = Recorder()
+    capture.install(rec, estimate_input=False)
+    try:
+        httpx2.post(fake_llm_server.url + "/v1/messages", json={"model": "m", "max_tokens": 1, "messages": MSG})
+    finally:
+        capture.uninstall()
+    assert rec.last.request.input_estimate is None and rec.last.request.model == "m"
+
+
+def test_secrets_never_recorded(recorder, fake_llm_server):
+    client = openai.OpenAI(base_url=fake_llm_server.openai_url, api_key="sk-live-SECRET123")
+    client.chat.completions.create(model=GPT, messages=MSG, extra_query={"api-key": "SECRET456"})
+    with httpx2.Client() as c:
+        c.post(fake_llm_server.url + "/v1/messages?key=SECRET789", json={"model": "m", "max_tokens": 1},
+               headers={"authorization": "Bearer SECRET000"})
+    text = repr(recorder.records) + repr([r.request.body for r in recorder.records])
+    for secret in ("SECRET123", "SECRET456", "SECRET789", "SECRET000"):
+        assert secret not in text
+    assert all("SECRET" not in repr(r.headers) for r in fake_llm_server.requests)
+
+
+def test_aiohttp_transport_counts_as_live():
+    from pytest_tokenbudget.capture import patch
+
+    class AiohttpTransport(httpx2.AsyncBaseTransport):
+        pass
+
+    class FakeClient:
+        def _transport_for_url(self, url):
+            return AiohttpTransport()
+
+    response = httpx2.Response(200)
+    assert patch._is_live(FakeClient(), httpx2.Request("POST", "http://x/v1/messages"), response)
+    assert not patch._is_live(httpx2.Client(), httpx2.Request("POST", "http://x/v1/messages"), response)

@@ -1,0 +1,247 @@
+"""Per-call overhead of the capture layer (the plugin's ``send`` patch and stream observers).
+
+    python benchmarks/plugin_overhead.py [--pairs N] [--seed S]
+
+The fake API runs in a separate process (``python -m pytest_tokenbudget.testing``). For each call
+kind, N pairs are timed; within a pair the call is made once with capture installed and once
+without, in random order (install/uninstall happen between calls, untimed; GC is off while timing).
+Reported: median µs without / with, their ratio, and the median of the paired differences.
+Streams: the difference is also divided by the number of SSE events in the stream.
+
+Non-LLM traffic (a POST to another path, a GET) is measured on an in-process MockTransport in
+blocks of calls, where the network does not drown a microsecond-sized difference.
+
+The listener is a no-op, so this is the cost of interception itself; the ledger's own work
+(attribution, pricing) comes on top and is measured by the plugin's benchmark if any.
+Tests never assert timings; this script is run by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import anthropic
+import httpx2
+import openai
+
+from pytest_tokenbudget import capture
+
+MSG = [{"role": "user", "content": "Say something short about foxes."}]
+MODEL = "claude-haiku-4-5"
+TEXT = " ".join(["word"] * 15)  # 15 text deltas -> 21 SSE events per stream
+
+
+class NullListener:
+    def before_send(self, request):
+        return None
+
+    def on_record(self, token, record):
+        pass
+
+
+class CountingListener(NullListener):
+    def __init__(self) -> None:
+        self.events = 0
+        self.records = 0
+
+    def on_record(self, token, record):
+        self.records += 1
+        self.events = record.events
+
+
+def start_server() -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, "-m", "pytest_tokenbudget.testing"], stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    if "listening on" not in line:
+        proc.kill()
+        raise SystemExit(f"fake server did not start: {line!r}")
+    return proc, line.split()[-1]
+
+
+def timed(fn: Callable[[], object]) -> int:
+    t0 = time.perf_counter_ns()
+    fn()
+    return time.perf_counter_ns() - t0
+
+
+def paired(fn: Callable[[], object], pairs: int, rnd: random.Random, listener) -> tuple[list[int], list[int]]:
+    for _ in range(20):  # warm up both paths
+        capture.install(listener)
+        fn()
+        capture.uninstall()
+        fn()
+    on: list[int] = []
+    off: list[int] = []
+    gc.collect()
+    gc.disable()
+    try:
+        for i in range(pairs):
+            order = (True, False) if rnd.random() < 0.5 else (False, True)
+            for installed in order:
+                if installed:
+                    capture.install(listener)
+                    on.append(timed(fn))
+                    capture.uninstall()
+                else:
+                    off.append(timed(fn))
+            if i % 200 == 199:
+                gc.enable()
+                gc.collect()
+                gc.disable()
+    finally:
+        gc.enable()
+        capture.uninstall()
+    return on, off
+
+
+def blocks(fn: Callable[[], object], n_blocks: int, per_block: int, listener) -> tuple[float, float]:
+    """Median per-call ns over blocks, alternating installed / not."""
+    on, off = [], []
+    gc.disable()
+    try:
+        for b in range(n_blocks * 2):
+            installed = b % 2 == 0
+            if installed:
+                capture.install(listener)
+            t0 = time.perf_counter_ns()
+            for _ in range(per_block):
+                fn()
+            dt = (time.perf_counter_ns() - t0) / per_block
+            (on if installed else off).append(dt)
+            capture.uninstall()
+    finally:
+        gc.enable()
+        capture.uninstall()
+    return statistics.median(on), statistics.median(off)
+
+
+def row(name: str, on: list[int], off: list[int], events: int = 0, base: float | None = None) -> tuple[str, float]:
+    """One result line; ``base`` is the same SDK's non-streamed delta, to show the per-event share."""
+    mon, moff = statistics.median(on) / 1000, statistics.median(off) / 1000
+    delta = statistics.median([a - b for a, b in zip(on, off)]) / 1000
+    per_event = f"{delta / events:8.2f}" if events else " " * 8
+    excess = f"{(delta - base) / events:10.2f}" if events and base is not None else ""
+    return f"{name:<44} {moff:9.0f} {mon:9.0f} {mon / moff:7.3f} {delta:9.1f} {per_event} {excess}", delta
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pairs", type=int, default=500)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    rnd = random.Random(args.seed)
+    proc, url = start_server()
+    listener = NullListener()
+    try:
+        headers = {"x-fake-text": TEXT}
+        client = anthropic.Anthropic(base_url=url, api_key="bench", max_retries=0, default_headers=headers)
+        oclient = openai.OpenAI(base_url=url + "/v1", api_key="bench", max_retries=0, default_headers=headers)
+        raw = httpx2.Client()
+        loop = asyncio.new_event_loop()
+        aclient = anthropic.AsyncAnthropic(base_url=url, api_key="bench", max_retries=0, default_headers=headers)
+
+        def create():
+            client.messages.create(model=MODEL, max_tokens=64, messages=MSG)
+
+        def stream():
+            for _ in client.messages.create(model=MODEL, max_tokens=64, messages=MSG, stream=True):
+                pass
+
+        def acreate():
+            loop.run_until_complete(aclient.messages.create(model=MODEL, max_tokens=64, messages=MSG))
+
+        async def _astream():
+            async for _ in await aclient.messages.create(model=MODEL, max_tokens=64, messages=MSG, stream=True):
+                pass
+
+        def astream():
+            loop.run_until_complete(_astream())
+
+        def ocreate():
+            oclient.chat.completions.create(model="gpt-4o-mini", messages=MSG, max_completion_tokens=64)
+
+        def ostream():
+            for _ in oclient.chat.completions.create(model="gpt-4o-mini", messages=MSG, stream=True,
+                                                     stream_options={"include_usage": True}):
+                pass
+
+        def raw_post():
+            raw.post(url + "/v1/messages", json={"model": MODEL, "max_tokens": 64, "messages": MSG})
+
+        counter = CountingListener()
+        capture.install(counter)
+        stream()
+        capture.uninstall()
+        events = counter.events
+        capture.install(counter)
+        ostream()
+        capture.uninstall()
+        oevents = counter.events
+
+        print(f"python {sys.version.split()[0]}, anthropic {anthropic.__version__}, openai {openai.__version__}, "
+              f"httpx2 {httpx2.__version__}; {args.pairs} pairs; load avg {os.getloadavg()[0]:.1f}")
+        print(f"{'call':<44} {'off µs':>9} {'on µs':>9} {'ratio':>7} {'Δ µs':>9} {'Δ/event':>8} "
+              f"{'(Δ-Δcreate)/event':>10}")
+        cases = [
+            ("anthropic sync create", create, 0, None),
+            ("anthropic async create", acreate, 0, None),
+            (f"anthropic sync stream ({events} SSE events)", stream, events, "anthropic sync create"),
+            (f"anthropic async stream ({events} SSE events)", astream, events, "anthropic async create"),
+            ("openai sync chat.completions", ocreate, 0, None),
+            (f"openai sync stream + usage ({oevents} events)", ostream, oevents, "openai sync chat.completions"),
+            ("raw httpx2 POST /v1/messages", raw_post, 0, None),
+        ]
+        deltas: dict[str, float] = {}
+        for name, fn, ev, base in cases:
+            on, off = paired(fn, args.pairs, rnd, listener)
+            line, deltas[name] = row(name, on, off, ev, deltas.get(base) if base else None)
+            print(line, flush=True)
+
+        # Non-LLM traffic: in-process mock transport, blocks of calls.
+        mock = httpx2.Client(transport=httpx2.MockTransport(lambda r: httpx2.Response(200, content=b"{}")))
+        other = httpx2.Request("POST", "http://127.0.0.1:1/api/v2/users", content=b'{"a":1}')
+        get = httpx2.Request("GET", "http://127.0.0.1:1/v1/messages")
+        for name, req in (("non-LLM POST (mock transport)", other), ("GET (mock transport)", get)):
+            on_ns, off_ns = blocks(lambda req=req: mock.send(req), 15, 2000, listener)
+            print(f"{name:<44} {off_ns / 1000:9.2f} {on_ns / 1000:9.2f} {on_ns / off_ns:7.3f} "
+                  f"{(on_ns - off_ns) / 1000:9.2f}")
+
+        # The observer alone: feeding one stream's chunks (per event), no I/O.
+        from pytest_tokenbudget.capture.observe import Call
+        from pytest_tokenbudget.capture.parse import AnthropicSSE
+        from pytest_tokenbudget.capture.types import CallRequest
+
+        with raw.stream("POST", url + "/v1/messages", headers=headers,
+                        json={"model": MODEL, "max_tokens": 64, "messages": MSG, "stream": True}) as r:
+            chunks = list(r.iter_raw())
+        req = CallRequest("anthropic", "messages", url, MODEL, 64, True, 0)
+        reps = 2000
+        t0 = time.perf_counter_ns()
+        for _ in range(reps):
+            call = Call(listener, req)
+            call.reader = AnthropicSSE("anthropic", "messages")
+            for ch in chunks:
+                call.feed(ch)
+            call.stream_end()
+        per_stream = (time.perf_counter_ns() - t0) / reps / 1000
+        print(f"{'observer only: parse + record one stream':<44} {per_stream:9.1f} µs "
+              f"= {per_stream / events:.2f} µs/event ({len(chunks)} chunks)")
+        loop.run_until_complete(aclient.close())
+        loop.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
