@@ -777,6 +777,18 @@ class EstimateReport:
         if self.savings is not None:
             self.savings = sorted(self.savings, key=lambda s: (-s.saving.per_call, s.site.path, s.site.line))
 
+    def all_savings_notes(self) -> list[str]:
+        """Notes on the savings view: rules not installed, and overlapping savings on one call."""
+        notes = list(self.savings_notes)
+        per_site: dict[tuple[str, int, int], int] = {}
+        for ss in self.savings or ():
+            key = (ss.site.path, ss.site.line, ss.site.column)
+            per_site[key] = per_site.get(key, 0) + 1
+        if any(n > 1 for n in per_site.values()):
+            notes.append("savings on the same call overlap (each is measured against the call as written): "
+                         "do not add them up")
+        return notes
+
     def by_file(self) -> dict[str, Totals]:
         groups: dict[str, list[SiteEstimate]] = {}
         for s in self.sites:
@@ -807,7 +819,7 @@ class EstimateReport:
         }
         if self.savings is not None:
             out["savings"] = [s.as_json() for s in self.savings]
-            out["savings_notes"] = list(self.savings_notes)
+            out["savings_notes"] = self.all_savings_notes()
         return out
 
 

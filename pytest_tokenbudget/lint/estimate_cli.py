@@ -74,7 +74,11 @@ def _tokens(site: SiteEstimate) -> str:
 
 
 def _max_tokens(site: SiteEstimate) -> str:
-    return f"{site.max_tokens:,}" if site.max_tokens is not None else "?"
+    if site.max_tokens is not None:
+        return f"{site.max_tokens:,}"
+    if site.worst_usage is not None and any(n.startswith("no max_tokens") for n in site.notes):
+        return f"none (≤{site.worst_usage.output_tokens:,})"  # bounded by the model's maximum output
+    return "?"
 
 
 def _where(site: SiteEstimate) -> str:
@@ -224,7 +228,7 @@ def _savings_text(report: EstimateReport) -> list[str]:
             ["site", "saving"]
         right = [True, False] + ([True, True] if projected else []) + [False, False]
         out.extend(_table(headers, rows, right))
-    out.extend(f"  note: {n}" for n in _savings_notes(report))
+    out.extend(f"  note: {n}" for n in report.all_savings_notes())
     out.append("")
     return out
 
@@ -234,18 +238,6 @@ def _saving_projection(ss: SiteSaving) -> list[str]:
         return ["-", "-"]
     bound = "≥ " if ss.saving.lower_bound else ""
     return [bound + fmt_usd(ss.daily), bound + fmt_usd(ss.daily * DAYS_PER_MONTH)]
-
-
-def _savings_notes(report: EstimateReport) -> list[str]:
-    notes = list(report.savings_notes)
-    seen: dict[tuple[str, int, int], int] = {}
-    for ss in report.savings or ():
-        key = (ss.site.path, ss.site.line, ss.site.column)
-        seen[key] = seen.get(key, 0) + 1
-    if any(n > 1 for n in seen.values()):
-        notes.append("savings on the same call overlap (each is measured against the call as written): "
-                     "do not add them up")
-    return notes
 
 
 # ----------------------------------------------------------------------------- markdown
@@ -313,7 +305,7 @@ def render_markdown(report: EstimateReport) -> str:
             out.extend(_md_table(headers, rows, right))
         else:
             out.append("No priced findings.")
-        out.extend(f"\n_Note: {n}_" for n in _savings_notes(report))
+        out.extend(f"\n_Note: {n}_" for n in report.all_savings_notes())
         out.append("")
     if report.errors:
         out += ["### Files that could not be estimated", ""]

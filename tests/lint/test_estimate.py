@@ -513,3 +513,20 @@ def test_notebook_cells(tmp_path):
     assert (s.cell, s.line, s.calls_per_day) == (2, 3, 7)
     assert s.worst.usd == (Decimal(tok("hi")) + 20 * 5) / M
     assert "[cell 2]:3" in s.location
+
+
+def test_cli_json_savings_with_projection(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["estimate", str(CASES), "--format", "json", "--savings"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert isinstance(data["savings"], list) and isinstance(data["savings_notes"], list)
+    tb204 = [s for s in data["savings"] if s["code"] == "TB204"]
+    if not tb204:
+        assert any("TB204" in n for n in data["savings_notes"])  # the rule is not installed
+        return
+    (s,) = tb204
+    # is_urgent: max_tokens 1000 -> 64 on claude-haiku-4-5 ($5 / MTok output), 250 calls a day (comment)
+    assert s["path"].endswith("desk.py") and s["per_call_usd"] == "0.00468"
+    assert Decimal(s["daily_usd"]) == Decimal("0.00468") * 250
+    assert Decimal(s["monthly_usd"]) == Decimal("0.00468") * 250 * 30
+    assert data["savings"][0]["per_call_usd"] == max((x["per_call_usd"] for x in data["savings"]), key=Decimal)
