@@ -653,7 +653,7 @@ def estimate_paths(paths: Iterable[str], settings: Any, *, calls_per_day: int | 
     found: list[SiteSaving] = []
     errors: list[tuple[str, str]] = []
     for f in files:
-        shown = _display(Path(f))
+        shown = _display(str(f))
         try:
             data = Path(f).read_bytes()
         except OSError as exc:
