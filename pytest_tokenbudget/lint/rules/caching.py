@@ -15,6 +15,7 @@ from ..rule import Invalid, Rule, RuleContext, Valid, register
 from ..types import CallSite, Report
 from ..values import volatile_parts
 from ._util import fmt_int, money, usd
+from ..fixes_builders import cache_control_fix  # issue 4: autofix
 
 _ANTHROPIC = frozenset({"anthropic"})
 
@@ -161,6 +162,7 @@ class MissingCacheControl(Rule):
             "static block",
             node=_section_node(call, prefix),
             properties=props,
+            fix=cache_control_fix(call, prefix_sections=tuple(dict.fromkeys(b.section for b in prefix))),  # issue 4
         )
 
 

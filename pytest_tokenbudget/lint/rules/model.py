@@ -30,10 +30,6 @@ __all__ = [
     "today",
 ]
 
-# A classification prompt with a large output cap is probably not a one-word task after all.
-_SIMPLE_TASK_MAX_TOKENS = 1024
-
-
 def today() -> _dt.date:
     """The date lifecycle verdicts are taken against (tests pass ``today`` in the rule options)."""
     return _dt.date.today()
@@ -204,8 +200,6 @@ class PremiumModelSimpleTask(Rule):
         if max_tokens is not None and max_tokens <= limit:
             why = f"max_tokens={max_tokens} (a short answer)"
         else:
-            if max_tokens is not None and max_tokens > _SIMPLE_TASK_MAX_TOKENS:
-                return
             if call.has("tools") and forced_tool_choice(call) is not True:
                 return  # tools the model may choose among: agentic work, not a one-shot label
             kind = simple_task(prompt_text(call))

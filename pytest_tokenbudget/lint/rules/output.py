@@ -14,6 +14,7 @@ from ..rule import Invalid, Rule, RuleContext, Valid, register
 from ..types import MISSING, CallSite, Report
 from ..values import Unknown, is_complete
 from ._util import fmt_int, thinks_by_default, usd
+from ..fixes_builders import lower_max_tokens_fix, stop_sequence_fix  # issue 4: autofixes
 
 _ANTHROPIC = frozenset({"anthropic"})
 
@@ -341,6 +342,7 @@ class MaxTokensShortAnswer(Rule):
             "(short-answer-max-tokens)",
             node=call.max_tokens_node(),
             properties={"max_tokens": n, "short_answer_max_tokens": limit},
+            fix=lower_max_tokens_fix(call, limit),  # issue 4: autofix (fixes_builders)
         )
 
 
@@ -440,6 +442,7 @@ class MissingStopSequence(Rule):
                 f"{closing} is billed output that is thrown away. Add {key}=['{closing}']",
                 node=call.arg_nodes.get(key, call.anchor),
                 properties={"tag": tag},
+                fix=stop_sequence_fix(call, closing),  # issue 4: autofix (fixes_builders)
             )
         elif self.option(ctx, "require-stop-sequences") and (stops is MISSING or stops is None or stops == []):
             yield Report(

@@ -1,0 +1,242 @@
+"""Fix builders: libcst replacements (:class:`~.types.FixSpec`) for the TB101, TB204 and TB205 rules.
+
+Each builder takes the :class:`~.types.CallSite` a rule is reporting on and returns a
+:class:`FixSpec`, or ``None`` when the code is not in a shape the fix can rewrite without guessing
+(a value behind ``**kwargs``, a batch ``params`` dict, a list built elsewhere ...). Rules attach
+the result to their :class:`~.types.Report` (``fix=...``); the engine turns it into text edits and
+:mod:`.fixes` applies them. Formatting and comments are kept: only the replaced nodes change, and
+an inserted argument copies the separators (commas, line breaks, indentation) of its neighbours.
+
+Applicability (ruff's meaning: "unsafe" may change what the program does):
+
+* TB205 add ``stop_sequences=['</tag>']``: **unsafe** - the response text no longer contains the
+  closing tag (and nothing after it), so code that searches for ``</tag>`` in the reply changes.
+* TB101 ``system="..."`` -> ``[{"type": "text", "text": ..., "cache_control": {"type":
+  "ephemeral"}}]``: safe (same prompt, now cached). When the system prompt is not a string (or the
+  static prefix runs into the messages), the top-level ``cache_control={"type": "ephemeral"}``
+  (automatic caching, anthropic SDK >= 2.x): **unsafe**, as older SDKs reject the argument.
+* TB204 lower ``max_tokens`` to the short-answer limit: **unsafe** (a longer answer is cut off).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from .types import CallSite, FixSpec
+from .values import Text
+
+__all__ = ["stop_sequence_fix", "lower_max_tokens_fix", "cache_control_fix", "add_keyword", "FIXABLE"]
+
+# Which rules carry a fix, and the applicability of their usual fix (for docs / ``tokenbudget rules``).
+FIXABLE = {"TB101": "safe", "TB204": "unsafe", "TB205": "unsafe", "TB303": "safe"}
+
+_EPHEMERAL = '{"type": "ephemeral"}'
+
+
+def _expr(code: str) -> cst.BaseExpression:
+    return cst.parse_expression(code)
+
+
+def _call_node(call: CallSite) -> cst.Call | None:
+    """The call whose keywords can be edited (not a batch ``params`` dict)."""
+    if call.batch or not isinstance(call.node, cst.Call):
+        return None
+    return call.node
+
+
+def _pw_pairs(node: Any) -> Any:
+    """(whitespace, the node written right after it) pairs inside ``node``: argument and element lists."""
+    def chain(first_ws: Any, items: Any) -> Any:
+        ws = first_ws
+        for item in items:
+            yield ws, item
+            comma = getattr(item, "comma", None)
+            ws = comma.whitespace_after if isinstance(comma, cst.Comma) else None
+
+    if isinstance(node, cst.Call):
+        yield from chain(node.whitespace_before_args, node.args)
+    elif isinstance(node, (cst.List, cst.Set)):
+        bracket = node.lbracket if isinstance(node, cst.List) else node.lbrace
+        yield from chain(bracket.whitespace_after, node.elements)
+    elif isinstance(node, cst.Dict):
+        yield from chain(node.lbrace.whitespace_after, node.elements)
+    elif isinstance(node, cst.Tuple) and node.lpar:
+        yield from chain(node.lpar[0].whitespace_after, node.elements)
+    for child in node.children:
+        yield from _pw_pairs(child)
+
+
+def _has_block_indent(node: Any) -> bool:
+    if isinstance(node, cst.ParenthesizedWhitespace) and node.indent:
+        return True
+    return any(_has_block_indent(c) for c in node.children)
+
+
+def _block_indent(node: Any, call: CallSite) -> str | None:
+    """The indentation of the block ``node`` sits in, measured from a line that starts inside it."""
+    for ws, item in _pw_pairs(node):
+        if isinstance(ws, cst.ParenthesizedWhitespace) and ws.indent:
+            try:
+                col = call.range(item).column
+            except Exception:
+                return None
+            n = col - 1 - len(ws.last_line.value)
+            return " " * n if n >= 0 else None
+    return None
+
+
+class _Absolute(cst.CSTTransformer):
+    """Make every line break's indentation absolute, so the node renders right on its own."""
+
+    def __init__(self, indent: str) -> None:
+        self.indent = indent
+
+    def leave_ParenthesizedWhitespace(self, original: Any, updated: Any) -> Any:
+        if not updated.indent:
+            return updated
+        return updated.with_changes(indent=False,
+                                    last_line=cst.SimpleWhitespace(self.indent + updated.last_line.value))
+
+
+def _standalone(old: Any, new: Any, call: CallSite) -> Any:
+    """``new`` (replacing ``old``) made to render with the right indentation out of its block.
+
+    The engine renders a replacement node by itself, where libcst no longer knows the block's
+    indentation; multi-line replacements get it written in. None when it cannot be measured.
+    """
+    if not _has_block_indent(new):
+        return new
+    indent = _block_indent(old, call)
+    if indent is None:
+        return None
+    return new.visit(_Absolute(indent))
+
+
+def add_keyword(node: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
+    """``node`` with ``name=value`` appended as its last argument, in the call's own layout.
+
+    A one-line call gets ``, name=value``; a call with one argument per line gets a new line with
+    the same indentation (the separator is copied from the previous arguments' commas), and a
+    trailing comma stays trailing.
+    """
+    new_arg = cst.Arg(value=value, keyword=cst.Name(name),
+                      equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                            whitespace_after=cst.SimpleWhitespace("")))
+    args = list(node.args)
+    if not args:
+        return node.with_changes(args=[new_arg])
+    last = args[-1]
+    if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma):
+        sep = args[-2].comma
+    else:
+        sep = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    args[-1] = last.with_changes(comma=sep)
+    args.append(new_arg.with_changes(comma=last.comma))
+    return node.with_changes(args=args)
+
+
+def _append_element(node: cst.List, value: cst.BaseExpression) -> cst.List:
+    elems = list(node.elements)
+    if not elems:
+        return node.with_changes(elements=[cst.Element(value)])
+    last = elems[-1]
+    if len(elems) >= 2 and isinstance(elems[-2].comma, cst.Comma):
+        sep = elems[-2].comma
+    else:
+        sep = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    elems[-1] = last.with_changes(comma=sep)
+    elems.append(cst.Element(value, comma=last.comma))
+    return node.with_changes(elements=elems)
+
+
+def _quote_of(node: Any) -> str:
+    """The quote character the code around ``node`` uses (double quotes when it cannot tell)."""
+    if isinstance(node, cst.SimpleString) and node.quote in ('"', "'"):
+        return node.quote
+    for child in getattr(node, "children", ()):
+        q = _quote_of(child)
+        if q:
+            return q
+    return ""
+
+
+def _string(text: str, like: Any = None) -> cst.SimpleString:
+    q = _quote_of(like) or '"'
+    if q in text or "\\" in text:
+        return cst.SimpleString(repr(text))
+    return cst.SimpleString(f"{q}{text}{q}")
+
+
+def stop_sequence_fix(call: CallSite, closing: str) -> FixSpec | None:
+    """TB205: add ``closing`` (e.g. ``"</answer>"``) to the call's stop sequences.
+
+    No ``stop_sequences`` (OpenAI: ``stop``) argument: one is added with ``[closing]``. A list
+    literal written in the call: ``closing`` is appended. Anything else: no fix.
+    """
+    key = "stop" if call.sdk == "openai" else "stop_sequences"
+    node = _call_node(call)
+    if node is None:
+        return None
+    desc = f"add {closing!r} to {key}"
+    existing = call.arg_nodes.get(key)
+    if existing is None:
+        if call.has(key) or call.open_kwargs:
+            return None  # supplied by ** or written where we cannot edit
+        new = _standalone(node, add_keyword(node, key, cst.List([cst.Element(_string(closing, node))])), call)
+        return FixSpec(desc, ((node, new),), "unsafe") if new is not None else None
+    if isinstance(existing, cst.List) and all(isinstance(e, cst.Element) for e in existing.elements):
+        new = _standalone(existing, _append_element(existing, _string(closing, existing)), call)
+        return FixSpec(desc, ((existing, new),), "unsafe") if new is not None else None
+    return None
+
+
+def lower_max_tokens_fix(call: CallSite, limit: int) -> FixSpec | None:
+    """TB204: replace an integer literal ``max_tokens`` by ``limit`` (unsafe: longer answers are cut)."""
+    node = None
+    for key in ("max_tokens", "max_completion_tokens"):
+        if key in call.arg_nodes:
+            node = call.arg_nodes[key]
+            break
+    if not isinstance(node, cst.Integer):
+        return None  # a constant or a parameter: lowering it here would change other callers
+    return FixSpec(f"lower max_tokens to {limit}", ((node, cst.Integer(str(limit))),), "unsafe")
+
+
+def cache_control_fix(call: CallSite, *, prefix_sections: tuple[str, ...] | None = None) -> FixSpec | None:
+    """TB101: cache the static prefix.
+
+    ``system`` written as a string (literal, constant, f-string ...) and the prefix not reaching
+    into the messages: the system becomes one text block with ``cache_control`` (safe). Otherwise,
+    for the Anthropic SDK, a top-level ``cache_control={"type": "ephemeral"}`` argument (automatic
+    caching, SDK 2.x; unsafe since older SDKs reject it). ``prefix_sections`` are the sections the
+    cacheable prefix spans (``"tools"``, ``"system"``, ``"messages"``), when the rule knows them.
+    """
+    if call.sdk != "anthropic":
+        return None
+    system_node = call.arg_nodes.get("system")
+    system = call.get("system", None)
+    reaches_messages = prefix_sections is not None and "messages" in prefix_sections
+    if system_node is not None and isinstance(system, (str, Text)) and not reaches_messages:
+        value = _expr('[{"type": "text", "text": __TB_TEXT__, "cache_control": ' + _EPHEMERAL + "}]")
+        value = _standalone(system_node, value.visit(_Substitute("__TB_TEXT__", system_node)), call)
+        if value is None:
+            return None
+        return FixSpec("make the system prompt a cached text block", ((system_node, value),), "safe")
+    node = _call_node(call)
+    if node is None or call.has("cache_control") or call.open_kwargs:
+        return None
+    new = _standalone(node, add_keyword(node, "cache_control", _expr(_EPHEMERAL)), call)
+    if new is None:
+        return None
+    return FixSpec("add cache_control={'type': 'ephemeral'} (automatic prompt caching)", ((node, new),), "unsafe")
+
+
+class _Substitute(cst.CSTTransformer):
+    def __init__(self, name: str, replacement: Any) -> None:
+        self.name = name
+        self.replacement = replacement
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> Any:
+        return self.replacement if original.value == self.name else updated
