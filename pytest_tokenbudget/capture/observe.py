@@ -13,6 +13,7 @@ re-raised unchanged, and a reader failure only stops observation.
 
 from __future__ import annotations
 
+import threading
 import time
 import warnings
 from collections.abc import AsyncGenerator
@@ -44,7 +45,7 @@ class Call:
     """State of one attempt; :meth:`finish` delivers the record once."""
 
     __slots__ = ("listener", "token", "request", "t0", "done", "status", "live", "streamed", "reader",
-                 "decoder", "observe_error", "kept")
+                 "decoder", "observe_error", "kept", "_once")
 
     def __init__(self, listener: Any, request: CallRequest) -> None:
         self.listener = listener
@@ -52,6 +53,7 @@ class Call:
         self.request = request
         self.t0 = time.perf_counter()
         self.done = False
+        self._once = threading.Lock()  # acquired by the one finish() that delivers the record
         self.status: int | None = None
         self.live = False
         self.streamed = False
@@ -63,7 +65,7 @@ class Call:
     # -- delivery --------------------------------------------------------------------------------
     def finish(self, *, response_model: str | None = None, usage: dict | None = None, complete: bool = False,
                error: str | None = None, refused: bool = False, events: int = 0, in_del: bool = False) -> None:
-        if self.done:
+        if self.done or not self._once.acquire(False):
             return
         self.done = True
         record = CallRecord(

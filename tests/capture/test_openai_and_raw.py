@@ -278,3 +278,27 @@ def test_aiohttp_transport_counts_as_live():
     response = httpx2.Response(200)
     assert patch._is_live(FakeClient(), httpx2.Request("POST", "http://x/v1/messages"), response)
     assert not patch._is_live(httpx2.Client(), httpx2.Request("POST", "http://x/v1/messages"), response)
+
+
+def test_vcr_record_is_live_and_replay_is_not(recorder, fake_llm_server, tmp_path):
+    vcr = pytest.importorskip("vcr")
+    import anthropic
+
+    cassettes = vcr.VCR(cassette_library_dir=str(tmp_path), record_mode="once",
+                        filter_headers=["x-api-key", "authorization"])
+    client = anthropic.Anthropic(base_url=fake_llm_server.url, api_key="k", max_retries=0)
+
+    def calls():
+        with cassettes.use_cassette("call.yaml"):
+            msg = client.messages.create(model="claude-haiku-4-5", max_tokens=5, messages=MSG)
+            with client.messages.stream(model="claude-haiku-4-5", max_tokens=5, messages=MSG) as s:
+                final = s.get_final_message()
+        return msg, final
+
+    recorded = calls()
+    replayed = calls()
+    assert fake_llm_server.request_count == 2  # the replays never reached the server
+    assert [(r.live, r.streamed, r.complete) for r in recorder.records] == [
+        (True, False, True), (True, True, True), (False, False, True), (False, True, True)]
+    for rec, msg in zip(recorder.records, recorded + replayed):
+        assert rec.usage == msg.usage.model_dump(exclude_none=True)
