@@ -28,12 +28,12 @@ def _expected(path: Path) -> set[tuple]:
             for li, line in enumerate("".join(cell["source"]).split("\n"), 1):
                 m = EXPECT.search(line)
                 if m:
-                    out.update((ci, li, code) for code in m.group(1).split())
+                    out.update((ci, li, code) for code in m.group(1).split() if code.startswith(SELECT))
         return out
     for li, line in enumerate(path.read_text().splitlines(), 1):
         m = EXPECT.search(line)
         if m:
-            out.update((None, li, code) for code in m.group(1).split())
+            out.update((None, li, code) for code in m.group(1).split() if code.startswith(SELECT))
     return out
 
 

@@ -195,5 +195,5 @@ class LoopCouldBatch(Rule):
             f"independent requests one by one in a {where}: the Message Batches API "
             f"(client.messages.batches.create) bills them {pct} less{price}; batch them when the results "
             f"can wait",
-            properties={"saving_percent": str(saving.normalize()), "loop": loop.kind},
+            properties={"saving_percent": f"{saving.normalize():f}", "loop": loop.kind},
         )

@@ -1,0 +1,85 @@
+"""Loops around calls: nightly jobs that could batch, and agent / chat / streaming loops that cannot."""
+import asyncio
+
+import anthropic
+
+client = anthropic.Anthropic()
+aclient = anthropic.AsyncAnthropic()
+MODEL = "claude-sonnet-5-5"
+TOOLS = [{"name": "lookup", "description": "Look up an order", "input_schema": {"type": "object"}}]
+
+
+def nightly_summaries(reviews: list[str]) -> list[str]:
+    out = []
+    for review in reviews:
+        reply = client.messages.create(  # TB401
+            model=MODEL,
+            max_tokens=300,
+            messages=[{"role": "user", "content": f"Summarise this review:\n{review}"}],
+        )
+        out.append(reply.content[0].text)
+    return out
+
+
+async def translate_all(texts: list[str]):
+    return await asyncio.gather(*[
+        aclient.messages.create(model=MODEL, max_tokens=400,  # TB401
+                                messages=[{"role": "user", "content": f"Translate to French:\n{t}"}])
+        for t in texts
+    ])
+
+
+def grade(essays: dict[str, str]) -> dict[str, str]:
+    return {
+        student: client.messages.create(model="claude-haiku-5-5", max_tokens=50,  # TB401
+                                        messages=[{"role": "user", "content": f"Grade A-F:\n{text}"}]).content[0].text
+        for student, text in essays.items()
+    }
+
+
+def agent(task: str, steps: int = 8):
+    # Not flagged: each response goes back into the conversation.
+    messages = [{"role": "user", "content": task}]
+    for _ in range(steps):
+        reply = client.messages.create(model=MODEL, max_tokens=1024, tools=TOOLS, messages=messages)
+        messages.append({"role": "assistant", "content": reply.content})
+        if reply.stop_reason != "tool_use":
+            break
+        messages.append({"role": "user", "content": [{"type": "tool_result", "tool_use_id": "x", "content": "ok"}]})
+    return messages
+
+
+def chat():
+    # Not flagged: a while loop over a conversation.
+    history = []
+    while True:
+        history.append({"role": "user", "content": input("> ")})
+        reply = client.messages.create(model=MODEL, max_tokens=1024, messages=history)
+        history.append({"role": "assistant", "content": reply.content})
+
+
+def live_captions(frames: list[str]):
+    # Not flagged: streaming to a user.
+    for frame in frames:
+        with client.messages.stream(model=MODEL, max_tokens=200,
+                                    messages=[{"role": "user", "content": frame}]) as stream:
+            for text in stream.text_stream:
+                print(text, end="")
+
+
+def first_match(candidates: list[str]):
+    # Not flagged: stops at the first hit.
+    for c in candidates:
+        reply = client.messages.create(model=MODEL, max_tokens=200, messages=[{"role": "user", "content": c}])
+        if reply.content[0].text.startswith("MATCH"):
+            return c
+    return None
+
+
+def already_batched(items: list[str]):
+    # Not flagged: this is the batch.
+    return client.messages.batches.create(requests=[
+        {"custom_id": f"item-{i}", "params": {"model": MODEL, "max_tokens": 300,
+                                              "messages": [{"role": "user", "content": item}]}}
+        for i, item in enumerate(items)
+    ])

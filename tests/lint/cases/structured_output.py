@@ -1,0 +1,91 @@
+"""Getting JSON out of Claude: prose instructions, forced tools, structured outputs and prefills."""
+import json
+
+import anthropic
+
+client = anthropic.Anthropic()
+EXTRACT_SYSTEM = "You extract invoice fields. Respond only with valid JSON: {\"vendor\": str, \"total\": float}."
+RECORD_TOOL = {
+    "name": "record_invoice",
+    "description": "Record the invoice fields",
+    "input_schema": {"type": "object", "properties": {"vendor": {"type": "string"}, "total": {"type": "number"}}},
+}
+
+
+def extract_prose(invoice: str) -> dict:
+    reply = client.messages.create(  # TB501
+        model="claude-sonnet-5-5",
+        max_tokens=300,
+        system=EXTRACT_SYSTEM,
+        messages=[{"role": "user", "content": invoice}],
+    )
+    return json.loads(reply.content[0].text)
+
+
+def extract_with_tool(invoice: str) -> dict:
+    # Not flagged: JSON asked for, and a forced tool delivers it.
+    reply = client.messages.create(
+        model="claude-sonnet-5-5",
+        max_tokens=300,
+        system=EXTRACT_SYSTEM,
+        tools=[RECORD_TOOL],
+        tool_choice={"type": "tool", "name": "record_invoice"},
+        messages=[{"role": "user", "content": invoice}],
+    )
+    return reply.content[0].input
+
+
+def extract_structured(invoice: str) -> dict:
+    # Not flagged: structured outputs.
+    reply = client.messages.create(
+        model="claude-sonnet-5-5",
+        max_tokens=300,
+        output_config={"format": {"type": "json_schema", "schema": RECORD_TOOL["input_schema"]}},
+        messages=[{"role": "user", "content": f"Return the invoice fields as JSON.\n{invoice}"}],
+    )
+    return json.loads(reply.content[0].text)
+
+
+def extract_prefill_old_model(invoice: str) -> dict:
+    # Not flagged: Haiku 4.5 accepts a prefill, and the prefill forces the JSON.
+    reply = client.messages.create(
+        model="claude-haiku-4-5",
+        max_tokens=300,
+        messages=[
+            {"role": "user", "content": f"Return the invoice fields as JSON.\n{invoice}"},
+            {"role": "assistant", "content": "{"},
+        ],
+    )
+    return json.loads("{" + reply.content[0].text)
+
+
+def extract_prefill_new_model(invoice: str) -> dict:
+    reply = client.messages.create(
+        model="claude-sonnet-4-6",
+        max_tokens=300,
+        messages=[
+            {"role": "user", "content": f"Return the invoice fields as JSON.\n{invoice}"},
+            {"role": "assistant", "content": "{"},  # TB503
+        ],
+    )
+    return json.loads("{" + reply.content[0].text)
+
+
+def extract_prefill_and_tool(invoice: str) -> dict:
+    reply = client.messages.create(
+        model="claude-haiku-4-5",
+        max_tokens=300,
+        tools=[RECORD_TOOL],
+        tool_choice={"type": "any"},
+        messages=[
+            {"role": "user", "content": invoice},
+            {"role": "assistant", "content": "{"},  # TB502
+        ],
+    )
+    return reply.content[0].input
+
+
+def continue_conversation(history: list, question: str):
+    # Not flagged: whatever ends the history is unknown.
+    return client.messages.create(model="claude-opus-5-5", max_tokens=800,
+                                  messages=[*history, {"role": "user", "content": question}, *history])

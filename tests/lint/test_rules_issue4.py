@@ -1,0 +1,528 @@
+"""Issue 4 rules: TB301-303 (model choice), TB401 (batching), TB501-503 (structure), TB900 (hygiene).
+
+The rules' own VALID / INVALID examples run here (as tests/lint/test_rule_examples.py does for
+TB1xx/TB2xx), then the edge cases that decide precision, then the realistic case files in
+tests/lint/cases/ whose trailing ``# TBnnn`` comments are the expected findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pytest_tokenbudget.catalog import shipped_catalog
+from pytest_tokenbudget.lint.docs import rule_table_markdown, rule_text, rules_listing
+from pytest_tokenbudget.lint.engine import RULE_OPTION_DEFAULTS, LintSettings, lint_source
+from pytest_tokenbudget.lint.rule import registry
+from pytest_tokenbudget.lint.rules.model import cheaper_alternative, successor
+from pytest_tokenbudget.lint.suppressions_audit import unused_suppressions
+
+FAMILIES = ("TB3", "TB4", "TB5")
+RULES = [cls for code, cls in registry().items() if code.startswith(FAMILIES)]
+CASES = Path(__file__).parent / "cases"
+ISSUE4_CASES = ("model_choice.py", "batching_loops.py", "structured_output.py")
+EXPECT = re.compile(r"#\s*(TB\d{3}(?:\s+TB\d{3})*)\s*$")
+
+
+def _settings(options=None):
+    return LintSettings(root=Path.cwd(), options={**RULE_OPTION_DEFAULTS, **(options or {})}, cache=False)
+
+
+def lint(code: str, select, **options):
+    src = textwrap.dedent(code).lstrip("\n")
+    return lint_source(src, settings=_settings(options), select=list(select) if not isinstance(select, str)
+                       else [select])
+
+
+def _cases(kind: str):
+    for cls in RULES:
+        valid, invalid = cls.examples()
+        for i, ex in enumerate(valid if kind == "valid" else invalid):
+            yield pytest.param(cls, ex, id=f"{cls.code}-{kind}-{i}")
+
+
+# ------------------------------------------------------------------------------ the rules' examples
+def test_every_issue4_rule_is_registered_with_examples():
+    codes = {cls.code for cls in RULES} | {"TB900"} & set(registry())
+    assert codes == {"TB301", "TB302", "TB303", "TB401", "TB501", "TB502", "TB503", "TB900"}
+    for code in codes:
+        valid, invalid = registry()[code].examples()
+        assert valid and invalid, code
+
+
+@pytest.mark.parametrize(("cls", "example"), list(_cases("valid")))
+def test_valid_example_is_not_flagged(cls, example):
+    found = lint(example.code, cls.code, **example.options)
+    assert found == [], [f"{f.line}: {f.code} {f.message}" for f in found]
+
+
+@pytest.mark.parametrize(("cls", "example"), list(_cases("invalid")))
+def test_invalid_example_is_flagged(cls, example):
+    found = lint(example.code, cls.code, **example.options)
+    assert len(found) == example.count, [f"{f.line}: {f.code} {f.message}" for f in found]
+    for f in found:
+        assert f.code == cls.code and f.name == cls.name
+        if example.message:
+            assert example.message in f.message, f.message
+    if example.line is not None:
+        assert found[0].line == example.line
+
+
+def _tb900(code: str):
+    src = textwrap.dedent(code).lstrip("\n")
+    # The engine drops suppressed findings: lint with the comments blanked to get them all.
+    bare = re.sub(r"#\s*(tokenbudget:\s*ignore(\[[^\]]*\])?|noqa(:[^#\n]*)?)", "#", src)
+    before = lint_source(bare, settings=LintSettings(root=Path.cwd(), cache=False))
+    return unused_suppressions(src, before)
+
+
+@pytest.mark.parametrize("i", range(len(registry()["TB900"].VALID)))
+def test_tb900_valid_examples(i):
+    assert _tb900(registry()["TB900"].examples()[0][i].code) == []
+
+
+@pytest.mark.parametrize("i", range(len(registry()["TB900"].INVALID)))
+def test_tb900_invalid_examples(i):
+    ex = registry()["TB900"].examples()[1][i]
+    found = _tb900(ex.code)
+    assert len(found) == ex.count and all(ex.message in f.message for f in found), [f.message for f in found]
+    assert all(f.code == "TB900" and f.name == "unused-suppression" for f in found)
+    if ex.line is not None:
+        assert found[0].line == ex.line
+
+
+# ------------------------------------------------------------------------------ TB301
+def test_tb301_alternative_comes_from_the_catalog_for_every_premium_model():
+    cat = shipped_catalog()
+    premium = [m for m in cat if m.tier == "premium" and m.input is not None]
+    assert len(premium) >= 5
+    for m in premium:
+        alt = cheaper_alternative(cat, m)
+        assert alt is not None and alt.tier != "premium", m.id
+        assert alt.input < m.input and alt.output < m.output
+        assert alt.lifecycle in ("active", "legacy")
+    by_id = {m.id: m for m in cat}
+    assert cheaper_alternative(cat, by_id["claude-opus-5-5"]).id == "claude-haiku-5-5"  # same generation
+    assert cheaper_alternative(cat, by_id["claude-opus-4-6"]).id == "claude-sonnet-4-6"
+    assert cheaper_alternative(cat, by_id["claude-opus-4-5"]).id == "claude-haiku-4-5"
+
+
+def test_tb301_message_ratio_is_computed_from_prices():
+    found = lint('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def is_urgent(t):
+            return client.messages.create(model="claude-fable-5-2", max_tokens=5,
+                                          messages=[{"role": "user", "content": t}])
+        ''', "TB301")
+    assert len(found) == 1
+    f = found[0]
+    cat = shipped_catalog()
+    fable, alt = cat.find("claude-fable-5-2"), cat.find(f.properties["suggested_model"])
+    assert Decimal(f.properties["price_ratio_input"]) == fable.input / alt.input
+    assert f"use {alt.id}" in f.message and "max_tokens=5" in f.message
+
+
+def test_tb301_user_catalog_override_decides_the_tier(tmp_path):
+    cat = shipped_catalog().with_overrides({"claude-sonnet-5-5": {"tier": "premium"}}, where="test")
+    code = textwrap.dedent('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def label(t):
+            return client.messages.create(model="claude-sonnet-5-5", max_tokens=5,
+                                          messages=[{"role": "user", "content": t}])
+        ''')
+    assert lint_source(code, settings=LintSettings(root=tmp_path, cache=False), select=["TB301"]) == []
+    found = lint_source(code, settings=LintSettings(root=tmp_path, cache=False, catalog=cat), select=["TB301"])
+    assert [f.properties["suggested_model"] for f in found] == ["claude-haiku-5-5"]
+
+
+@pytest.mark.parametrize("prompt", [
+    "Explain step by step how this contract could be classified under EU law.",
+    "Write a detailed report on the sentiment of our customers this quarter.",
+])
+def test_tb301_real_work_is_not_a_simple_task(prompt):
+    assert lint(f'''
+        import anthropic
+        client = anthropic.Anthropic()
+        def work(t):
+            return client.messages.create(model="claude-opus-5-5", max_tokens=4000,
+                                          messages=[{{"role": "user", "content": "{prompt}" + t}}])
+        ''', "TB301") == []
+
+
+# ------------------------------------------------------------------------------ TB302
+SONNET_45 = '''
+    import anthropic
+    client = anthropic.Anthropic()
+    def ask(q):
+        return client.messages.create(model="claude-sonnet-4-5", max_tokens=512,
+                                      messages=[{"role": "user", "content": q}])
+    '''
+
+
+def test_tb302_deprecated_is_a_warning_with_the_date_until_it_retires():
+    [f] = lint(SONNET_45, "TB302", today="2026-11-29")
+    assert f.severity == "warning" and "retires on 2026-11-30 (in 1 day)" in f.message
+    assert "use claude-sonnet-5-5" in f.message
+
+
+@pytest.mark.parametrize("today", ["2026-11-30", "2027-01-15"])
+def test_tb302_deprecated_past_its_date_is_retired(today):
+    [f] = lint(SONNET_45, "TB302", today=today)
+    assert f.severity == "error" and "was retired on 2026-11-30" in f.message
+
+
+def test_tb302_today_accepts_a_date_object():
+    [f] = lint(SONNET_45, "TB302", today=dt.date(2026, 11, 1))
+    assert "(in 29 days)" in f.message
+
+
+def test_tb302_retired_model_is_an_error_whatever_the_date():
+    [f] = lint(SONNET_45.replace("claude-sonnet-4-5", "claude-3-5-haiku-latest"), "TB302", today="2020-01-01")
+    assert f.severity == "error" and "claude-3-5-haiku-20241022" in f.message
+    assert "use claude-haiku-5-5" in f.message
+
+
+def test_tb302_active_and_legacy_models_are_not_flagged():
+    for model in ("claude-sonnet-5-5", "claude-opus-4-5", "claude-haiku-4-5", "claude-opus-5"):
+        assert lint(SONNET_45.replace("claude-sonnet-4-5", model), "TB302") == [], model
+
+
+def test_tb302_successor_is_newest_active_of_the_family():
+    cat = shipped_catalog()
+    assert successor(cat, cat.find("claude-opus-4-1")).id == "claude-opus-5-5"
+    assert successor(cat, cat.find("claude-sonnet-4-0")).id == "claude-sonnet-5-5"
+
+
+# ------------------------------------------------------------------------------ TB303
+@pytest.mark.parametrize(("written", "correct"), [
+    ("claude-sonnet-4.5", "claude-sonnet-4-5"),
+    ("claude-opus-4.6", "claude-opus-4-6"),
+    ("anthropic/claude-haiku-4-5", "claude-haiku-4-5"),
+    ("claude-sonnet-5-5[1m]", "claude-sonnet-5-5"),
+    ("claude-sonnet-4.5-20250929", "claude-sonnet-4-5-20250929"),
+])
+def test_tb303_gateway_spellings_get_the_real_id(written, correct):
+    [f] = lint(SONNET_45.replace("claude-sonnet-4-5", written), "TB303")
+    assert f.severity == "error" and f"use {correct!r}" in f.message
+    assert f.fix is not None and f.fix.applicability == "safe"
+    assert f.fix.edits[0].content == f'"{correct}"'
+
+
+def test_tb303_constant_gets_the_message_but_no_fix():
+    [f] = lint('''
+        import anthropic
+        MODEL = "claude-sonnet-4.5"
+        client = anthropic.Anthropic()
+        def ask(q):
+            return client.messages.create(model=MODEL, max_tokens=512, messages=[{"role": "user", "content": q}])
+        ''', "TB303")
+    assert "use 'claude-sonnet-4-5'" in f.message and f.fix is None
+
+
+def test_tb303_dotted_names_are_fine_through_openai_compatible_gateways():
+    assert lint('''
+        from openai import OpenAI
+        client = OpenAI(base_url="https://openrouter.ai/api/v1")
+        def ask(q):
+            return client.chat.completions.create(model="anthropic/claude-sonnet-4.5", max_tokens=512,
+                                                  messages=[{"role": "user", "content": q}])
+        ''', "TB303") == []
+
+
+def test_tb303_bedrock_and_vertex_forms_on_their_clients():
+    for ctor, model in (("AnthropicBedrock", "anthropic.claude-opus-4-6-v1"),
+                        ("AnthropicVertex", "claude-sonnet-4-5@20250929"),
+                        ("AnthropicBedrock", "arn:aws:bedrock:us-east-1:123:application-inference-profile/x1")):
+        assert lint(f'''
+            from anthropic import {ctor}
+            client = {ctor}()
+            def ask(q):
+                return client.messages.create(model="{model}", max_tokens=512,
+                                              messages=[{{"role": "user", "content": q}}])
+            ''', "TB303") == [], model
+
+
+# ------------------------------------------------------------------------------ precision: unknown model
+@pytest.mark.parametrize("model_expr", ["model", "os.environ['MODEL']", "settings.model", "MODELS[tier]"])
+def test_unresolved_model_keeps_model_rules_silent(model_expr):
+    found = lint(f'''
+        import os
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q, model, settings, tier, MODELS):
+            return client.messages.create(model={model_expr}, max_tokens=5,
+                messages=[{{"role": "user", "content": "Is this spam? Answer yes or no." + q}},
+                          {{"role": "assistant", "content": "{{"}}])
+        ''', ["TB301", "TB302", "TB303", "TB503"])
+    assert found == []
+
+
+def test_kwargs_model_keeps_model_rules_silent():
+    assert lint('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q, **opts):
+            return client.messages.create(max_tokens=5, messages=[{"role": "user", "content": "yes or no?" + q}],
+                                          **opts)
+        ''', ["TB301", "TB302", "TB303", "TB503"]) == []
+
+
+# ------------------------------------------------------------------------------ TB401
+def _loop(body: str, header: str = "def run(items):") -> str:
+    return "import anthropic\nclient = anthropic.Anthropic()\n" + header + "\n" + textwrap.indent(
+        textwrap.dedent(body).strip("\n"), "    ") + "\n"
+
+
+def test_tb401_for_loop_over_a_collection():
+    [f] = lint_source(_loop('''
+        for item in items:
+            print(client.messages.create(model="claude-opus-5-5", max_tokens=100,
+                                         messages=[{"role": "user", "content": item}]))
+        '''), settings=_settings(), select=["TB401"])
+    assert "50% less" in f.message and "for loop over items" in f.message
+    assert "input $4 -> $2, output $20 -> $10 per MTok" in f.message
+    assert f.properties["saving_percent"] == "50"
+
+
+@pytest.mark.parametrize("body", [
+    # the response feeds the next request
+    '''
+    history = []
+    for item in items:
+        r = client.messages.create(model="claude-sonnet-5-5", max_tokens=100, messages=history)
+        history.append({"role": "assistant", "content": r.content})
+    ''',
+    # a search that stops at the first hit
+    '''
+    for item in items:
+        r = client.messages.create(model="claude-sonnet-5-5", max_tokens=100,
+                                   messages=[{"role": "user", "content": item}])
+        if "yes" in r.content[0].text:
+            break
+    ''',
+    # streaming
+    '''
+    for item in items:
+        s = client.messages.create(model="claude-sonnet-5-5", max_tokens=100, stream=True,
+                                   messages=[{"role": "user", "content": item}])
+    ''',
+    # stream may be on: unknown
+    '''
+    for item in items:
+        s = client.messages.create(model="claude-sonnet-5-5", max_tokens=100, stream=items.stream,
+                                   messages=[{"role": "user", "content": item}])
+    ''',
+    # a for loop inside a while loop (a conversation)
+    '''
+    while True:
+        for item in items:
+            client.messages.create(model="claude-sonnet-5-5", max_tokens=100,
+                                   messages=[{"role": "user", "content": item}])
+    ''',
+    # the call is what the loop iterates over
+    '''
+    for event in client.messages.create(model="claude-sonnet-5-5", max_tokens=100, stream=True,
+                                        messages=[{"role": "user", "content": "hi"}]):
+        print(event)
+    ''',
+    # already a batch
+    '''
+    client.messages.batches.create(requests=[
+        {"custom_id": f"r{i}", "params": {"model": "claude-sonnet-5-5", "max_tokens": 100,
+                                          "messages": [{"role": "user", "content": it}]}}
+        for i, it in enumerate(items)])
+    ''',
+    # count_tokens costs nothing
+    '''
+    for item in items:
+        client.messages.count_tokens(model="claude-sonnet-5-5", messages=[{"role": "user", "content": item}])
+    ''',
+])
+def test_tb401_not_flagged(body):
+    found = lint_source(_loop(body), settings=_settings(), select=["TB401"])
+    assert found == [], [f.message for f in found]
+
+
+def test_tb401_bedrock_client_is_not_told_about_message_batches():
+    src = _loop('''
+        for item in items:
+            client.messages.create(model="anthropic.claude-sonnet-4-6", max_tokens=100,
+                                   messages=[{"role": "user", "content": item}])
+        ''').replace("anthropic.Anthropic()", "anthropic.AnthropicBedrock()")
+    assert lint_source(src, settings=_settings(), select=["TB401"]) == []
+
+
+def test_tb401_async_for_and_nested_loops():
+    src = _loop('''
+        async for item in items:
+            for variant in (item, item.upper()):
+                await client.messages.create(model="claude-haiku-5-5", max_tokens=100,
+                                             messages=[{"role": "user", "content": variant}])
+        ''', header="async def run(items):").replace("anthropic.Anthropic()", "anthropic.AsyncAnthropic()")
+    [f] = lint_source(src, settings=_settings(), select=["TB401"])
+    assert "for loop over (item, item.upper())" in f.message
+
+
+# ------------------------------------------------------------------------------ TB501
+@pytest.mark.parametrize(("text", "asks"), [
+    ("Respond only with valid JSON.", True),
+    ("Return a JSON object with keys name and total.", True),
+    ("Output the result in JSON.", True),
+    ("Format your answer as JSON", True),
+    ("Answer in plain prose, not JSON.", False),
+    ("Do not return JSON; write a paragraph.", False),
+    ("Explain what a JSON schema is to a beginner.", False),
+    ("Summarise the JSONL export in two sentences.", False),
+])
+def test_tb501_json_ask_detection(text, asks):
+    found = lint(f'''
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-5-5", max_tokens=512,
+                                          messages=[{{"role": "user", "content": "{text}\\n" + q}}])
+        ''', "TB501")
+    assert bool(found) is asks
+
+
+@pytest.mark.parametrize("extra", [
+    'tools=TOOLS, tool_choice={"type": "any"},',
+    'output_config={"format": {"type": "json_schema", "schema": {"type": "object"}}},',
+    "tool_choice=choice, tools=TOOLS,",
+    "output_config=cfg,",
+])
+def test_tb501_structure_or_unknown_structure_is_silent(extra):
+    assert lint(f'''
+        import anthropic
+        client = anthropic.Anthropic()
+        TOOLS = [{{"name": "r", "description": "d", "input_schema": {{"type": "object"}}}}]
+        def ask(q, choice, cfg):
+            return client.messages.create(model="claude-sonnet-5-5", max_tokens=512, {extra}
+                                          messages=[{{"role": "user", "content": "Reply in JSON: " + q}}])
+        ''', "TB501") == []
+
+
+def test_tb501_tools_without_forcing_still_flagged():
+    [f] = lint('''
+        import anthropic
+        client = anthropic.Anthropic()
+        TOOLS = [{"name": "search", "description": "d", "input_schema": {"type": "object"}}]
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-5-5", max_tokens=512, tools=TOOLS,
+                                          messages=[{"role": "user", "content": "Reply in JSON: " + q}])
+        ''', "TB501")
+    assert "output_config" in f.message
+
+
+def test_tb501_openai_compatible_call():
+    code = '''
+        from openai import OpenAI
+        client = OpenAI(base_url="https://api.anthropic.com/v1/")
+        def ask(q):
+            return client.chat.completions.create(model="claude-sonnet-5-5", max_tokens=512, {extra}
+                messages=[{{"role": "system", "content": "Return JSON only."}}, {{"role": "user", "content": q}}])
+        '''
+    [f] = lint(code.format(extra=""), "TB501")
+    assert "response_format" in f.message
+    assert lint(code.format(extra='response_format={"type": "json_object"},'), "TB501") == []
+
+
+# ------------------------------------------------------------------------------ TB502 / TB503
+PREFILL = '''
+    import anthropic
+    client = anthropic.Anthropic()
+    def ask(q, history, tools):
+        return client.messages.create(model="{model}", max_tokens=512, {extra}
+                                      messages={messages})
+    '''
+
+
+@pytest.mark.parametrize("model", ["claude-opus-4-6", "claude-sonnet-4-6", "claude-opus-5-5", "claude-haiku-5-5",
+                                   "claude-fable-5-2"])
+def test_tb503_models_that_reject_prefill(model):
+    [f] = lint(PREFILL.format(model=model, extra="", messages='[*history, {"role": "assistant", "content": "{"}]'),
+               "TB503")
+    assert f.severity == "error" and "400" in f.message
+
+
+@pytest.mark.parametrize("model", ["claude-opus-4-5", "claude-sonnet-4-5", "claude-haiku-4-5"])
+def test_tb503_pre_46_models_accept_prefill(model):
+    assert lint(PREFILL.format(model=model, extra="", messages='[{"role": "user", "content": q}, '
+                               '{"role": "assistant", "content": "{"}]'), "TB503") == []
+
+
+@pytest.mark.parametrize("messages", ["history", "[*history]", '[{"role": "user", "content": q}, *history]',
+                                      '[{"role": "user", "content": q}]'])
+def test_prefill_rules_silent_when_the_last_message_is_unknown_or_user(messages):
+    extra = 'tool_choice={"type": "any"}, tools=tools,'
+    assert lint(PREFILL.format(model="claude-sonnet-5-5", extra=extra, messages=messages), ["TB502", "TB503"]) == []
+
+
+@pytest.mark.parametrize(("choice", "flagged"), [('{"type": "tool", "name": "x"}', True), ('{"type": "any"}', True),
+                                                 ('{"type": "auto"}', False), ("choice", False)])
+def test_tb502_forced_tool_choice(choice, flagged):
+    src = PREFILL.replace("history, tools", "history, tools, choice").format(
+        model="claude-haiku-4-5", extra=f"tools=tools, tool_choice={choice},",
+        messages='[{"role": "user", "content": q}, {"role": "assistant", "content": "{"}]')
+    assert bool(lint(src, "TB502")) is flagged
+
+
+# ------------------------------------------------------------------------------ corpus
+def _expected(path: Path) -> set[tuple[int, str]]:
+    out = set()
+    for i, line in enumerate(path.read_text().splitlines(), 1):
+        m = EXPECT.search(line)
+        if m:
+            out.update((i, code) for code in m.group(1).split())
+    return out
+
+
+@pytest.mark.parametrize("name", ISSUE4_CASES)
+def test_issue4_case_files_match_their_comments(name):
+    path = CASES / name
+    found = lint_source(path.read_text(), path=str(path), settings=_settings({"today": "2026-11-24"}))
+    got = {(f.line, f.code) for f in found}
+    assert got == _expected(path), sorted(got ^ _expected(path))
+
+
+@pytest.mark.parametrize("name", ISSUE4_CASES)
+def test_issue4_case_files_have_negative_and_positive_cases(name):
+    text = (CASES / name).read_text()
+    assert len(_expected(CASES / name)) >= 3
+    assert "not flagged" in text.lower()
+
+
+def test_engine_cases_only_gain_issue4_findings_that_are_real():
+    """On the engine issue's corpus the new rules add only TB302 (claude-sonnet-4-5 is deprecated)."""
+    codes = set()
+    for path in CASES.glob("*.py"):
+        if path.name in ISSUE4_CASES:
+            continue
+        codes |= {f.code for f in lint_source(path.read_text(), path=str(path), settings=_settings(),
+                                              select=list(FAMILIES))}
+    assert codes <= {"TB302"}
+
+
+# ------------------------------------------------------------------------------ docs
+def test_rule_table_lists_every_rule_with_fix_column():
+    table = rule_table_markdown()
+    lines = table.strip().splitlines()
+    assert lines[0] == "| code | name | summary | fix |"
+    assert len(lines) == 2 + len(registry())
+    row = {ln.split(" | ")[0].strip("| "): ln for ln in lines[2:]}
+    assert row["TB303"].endswith("| yes |") and row["TB204"].endswith("| yes (unsafe) |")
+    assert row["TB301"].endswith("| no |") and row["TB900"].endswith("| yes |")
+
+
+def test_rule_text_and_listing():
+    text = rule_text("TB401")
+    assert text.startswith("TB401 loop-could-batch") and "Flagged:" in text and "Not flagged:" in text
+    assert rule_text("loop-could-batch") == text and rule_text("TB999") is None
+    assert all(code in rules_listing() for code in registry())
