@@ -129,7 +129,8 @@ def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] 
             yield str(p)  # reported as unreadable by the engine
             continue
         if p.is_file():
-            if force_exclude and excluded(p.absolute(), False, root_ignores):
+            if force_exclude and (any(part in names for part in p.absolute().parts[:-1])
+                                  or excluded(p.absolute(), False, root_ignores)):
                 continue
             key = str(p)
             if key not in seen:

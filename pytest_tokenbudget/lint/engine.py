@@ -490,6 +490,16 @@ def _ast_may_contain_calls(data: bytes) -> bool:
     return False
 
 
+def _is_json(data: bytes) -> bool:
+    import json
+
+    try:
+        json.loads(data)
+    except ValueError:
+        return False
+    return True
+
+
 _METHOD_NAMES = frozenset({"create", "stream", "parse", "count_tokens"})
 _ALIASABLE = _METHOD_NAMES | {"messages", "completions", "batches"}
 
@@ -532,8 +542,11 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
             continue
         result.bytes_read += len(data)
         is_nb = f.endswith(".ipynb")
-        if not (may_contain_calls(data.replace(b"\\n", b"\n")) if is_nb else may_contain_calls(data)) \
-                or not (is_nb or _ast_may_contain_calls(data)):
+        if is_nb:
+            candidate = may_contain_calls(data.replace(b"\\n", b"\n")) or not _is_json(data)
+        else:
+            candidate = may_contain_calls(data) and _ast_may_contain_calls(data)
+        if not candidate:
             if cache is not None:
                 cache.record_stat(f, "clean", st)
             continue

@@ -1,0 +1,145 @@
+"""Engine behaviour: suppressions, selection, prefilter, notebooks, process pool, cache keys."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pytest_tokenbudget.lint.engine import LintSettings, Selection, lint_paths, lint_source
+from pytest_tokenbudget.lint.prefilter import may_contain_calls
+
+CALL = 'client.messages.create(model="claude-sonnet-4-5", max_tokens=50000, messages=[])'
+HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
+
+
+def codes(src: str, **kw) -> list[tuple[int, str]]:
+    return [(f.line, f.code) for f in lint_source(HEAD + textwrap.dedent(src), select=["TB2"], **kw)]
+
+
+@pytest.mark.parametrize(("src", "expected"), [
+    (CALL + "\n", [(3, "TB203"), (3, "TB206")]),
+    (CALL + "  # tokenbudget: ignore[TB203]\n", [(3, "TB206")]),
+    (CALL + "  # tokenbudget: ignore[TB203, TB206]\n", []),
+    (CALL + "  # tokenbudget: ignore\n", []),
+    (CALL + "  # noqa: TB206\n", [(3, "TB203")]),
+    (CALL + "  # noqa\n", []),
+    (CALL + "  # noqa: E501\n", [(3, "TB203"), (3, "TB206")]),
+    ("# tokenbudget: ignore[TB206]\n" + CALL + "\n", [(4, "TB203")]),
+    ("x = 1  # tokenbudget: ignore\n" + CALL + "\n", [(4, "TB203"), (4, "TB206")]),  # trailing, other line
+    (CALL + "  # a '# tokenbudget: ignore' inside text is still a comment\n", []),
+    ('s = "# tokenbudget: ignore"\n' + CALL + "\n", [(4, "TB203"), (4, "TB206")]),  # in a string: not a comment
+    ('client.messages.create(  # tokenbudget: ignore[TB203]\n    model="claude-sonnet-4-5",\n'
+     '    max_tokens=50000, messages=[])\n', [(5, "TB206")]),  # on the call's first line
+])
+def test_suppression_comments(src, expected):
+    assert codes(src) == expected
+
+
+def test_selection_specificity():
+    known = ["TB101", "TB102", "TB201", "TB203"]
+    sel = Selection(["TB2"], ["TB101"], ["TB203"], known=known)
+    assert [c for c in known if sel.enabled(c)] == ["TB101", "TB201"]
+    sel = Selection(["TB203"], (), ["TB2"], known=known)
+    assert sel.enabled("TB203") and not sel.enabled("TB201")
+    sel = Selection(["ALL"], (), ["TB1"], known=known)
+    assert [c for c in known if sel.enabled(c)] == ["TB201", "TB203"]
+    assert not Selection(None, (), (), known=known).enabled("TB201", extra_ignore=["TB201"])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (b"client.messages.create(model=x)", True),
+    (b"client.messages\n    .create(model=x)", True),
+    (b"client.beta.messages.with_raw_response.stream(", True),
+    (b"c.chat.completions.create(", True),
+    (b"m = client.messages\nm.create(model='x')", True),
+    (b"print('no calls here')", False),
+    (b"self.messages = []\nself.messages.append(x)", False),
+    (b"Model.objects.create(x=1)", False),
+])
+def test_byte_prefilter(text, expected):
+    assert may_contain_calls(text) is expected
+
+
+def test_prefilter_is_sound_for_the_rule_examples():
+    """Every INVALID example must pass the prefilter (else the engine would never see it)."""
+    from pytest_tokenbudget.lint.engine import _ast_may_contain_calls
+    from pytest_tokenbudget.lint.rule import registry
+
+    for cls in registry().values():
+        for ex in cls.examples()[1]:
+            if cls.KINDS:  # file-level rules (no call sites) are not about calls
+                data = textwrap.dedent(ex.code).encode()
+                assert may_contain_calls(data) and _ast_may_contain_calls(data), (cls.code, ex.code)
+
+
+def test_notebook_locations_in_text_output(tmp_path, monkeypatch, capsys):
+    from pytest_tokenbudget.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    nb = {"cells": [{"cell_type": "code", "source": ["!pip install anthropic\n", "import anthropic\n",
+                                                      "c = anthropic.Anthropic()"]},
+                    {"cell_type": "markdown", "source": "text"},
+                    {"cell_type": "code", "source": ["\n", CALL.replace("client", "c")]}]}
+    (tmp_path / "nb.ipynb").write_text(json.dumps(nb))
+    assert main(["lint", "--no-cache", "--select", "TB203", "nb.ipynb"]) == 1
+    assert capsys.readouterr().out.startswith("nb.ipynb:cell 2:2:57: TB203 ")
+    assert main(["lint", "--no-cache", "--select", "TB203", "--format", "json", "nb.ipynb"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert (data[0]["cell"], data[0]["line"]) == (2, 2)
+
+
+def test_broken_notebook_is_a_parse_error(tmp_path):
+    (tmp_path / "bad.ipynb").write_text("{not json")
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, cache=False))
+    assert [(e.kind, e.path.endswith("bad.ipynb")) for e in result.errors] == [("parse", True)]
+
+
+def test_process_pool_gives_the_same_findings(tmp_path):
+    for i in range(10):
+        (tmp_path / f"m{i}.py").write_text(HEAD + "\n" * i + CALL + "\n")
+    (tmp_path / "broken.py").write_text(HEAD + "client.messages.create(\n")
+    serial = lint_paths([tmp_path], LintSettings(root=tmp_path, cache=False, jobs=1))
+    pooled = lint_paths([tmp_path], LintSettings(root=tmp_path, cache=False, jobs=2))
+    assert serial.parsed == pooled.parsed == 11
+    assert [f.as_json() for f in serial.all_findings()] == [f.as_json() for f in pooled.all_findings()]
+    by_code = {}
+    for f in serial.findings:
+        by_code[f.code] = by_code.get(f.code, 0) + 1
+    assert by_code["TB203"] == by_code["TB206"] == 10
+
+
+def test_cache_key_changes_with_rule_options(tmp_path):
+    (tmp_path / "a.py").write_text(HEAD + CALL + "\n")
+    s1 = LintSettings(root=tmp_path, select=("TB203",))
+    assert len(lint_paths([tmp_path], s1).findings) == 1
+    s2 = LintSettings(root=tmp_path, select=("TB203",), options={"max-tokens-ceiling": 60000})
+    r2 = lint_paths([tmp_path], s2)
+    assert r2.findings == [] and r2.cached == 0
+    r3 = lint_paths([tmp_path], s1)
+    assert r3.cached == 1 and len(r3.findings) == 1
+    assert (tmp_path / ".tokenbudget_cache" / ".gitignore").exists()
+
+
+def test_call_site_default_excludes_and_explicit_files(tmp_path):
+    (tmp_path / ".venv").mkdir()
+    (tmp_path / ".venv" / "x.py").write_text(HEAD + CALL + "\n")
+    assert lint_paths([tmp_path], LintSettings(root=tmp_path, cache=False)).files == 0
+    explicit = lint_paths([tmp_path / ".venv" / "x.py"], LintSettings(root=tmp_path, cache=False))
+    assert explicit.files == 1 and explicit.findings
+    forced = lint_paths([tmp_path / ".venv" / "x.py"], LintSettings(root=tmp_path, cache=False, force_exclude=True))
+    assert forced.files == 0
+
+
+def test_rule_exception_is_reported_not_raised(monkeypatch):
+    from pytest_tokenbudget.lint.rules.output import MaxTokensOverCeiling
+
+    def boom(self, call, ctx):
+        raise RuntimeError("bug")
+        yield
+
+    monkeypatch.setattr(MaxTokensOverCeiling, "check", boom)
+    found = lint_source(HEAD + CALL + "\n", select=["TB203"])
+    assert len(found) == 1 and "internal error in rule TB203" in found[0].message and found[0].severity == "error"
