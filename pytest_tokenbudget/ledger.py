@@ -990,7 +990,3 @@ def top_entries(entries: Iterable[Entry], n: int = 5) -> list[Entry]:
         return (e.cost_usd if e.cost_usd is not None else Decimal(-1), -e.seq)
     return sorted(entries, key=key, reverse=True)[:n]
 
-
-def replace_entry(entry: Entry, **changes: Any) -> Entry:
-    """A copy of ``entry`` with ``changes`` (for tests and report merging)."""
-    return replace(entry, **changes)

@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 
 from .errors import TokenBudgetExceeded
-from .ledger import (DIMENSIONS, Budget, Entry, Ledger, Limits, Overrun, TestUsage, fmt_usd, set_current,
-                     top_entries)
+from .ledger import DIMENSIONS, Budget, Entry, Ledger, Limits, TestUsage, fmt_usd, set_current
+from .report.text import overrun_text, session_failure
 
 __all__ = ["Settings", "resolve_settings"]
 
@@ -34,7 +34,7 @@ ENV_PER_TEST = "TOKEN_BUDGET_PER_TEST"
 ENV_SESSION = "TOKEN_BUDGET_SESSION"
 MARKER = "token_budget"
 FIXTURES = ("token_usage", "token_budget")
-TOP_CALLS = 5
+DEFAULT_TOP = 5  # --token-budget-top default
 _NO_LIMIT_WORDS = ("none", "off", "no", "unlimited")
 _FAKE_SERVER_PLUGIN = "pytest_tokenbudget.testing.fixture"
 
@@ -122,7 +122,7 @@ def resolve_settings(config: pytest.Config) -> Settings:
     enabled = bool(config.getoption("token_budget")) or per_test.set or session.set
     return Settings(enabled=enabled, per_test=per_test, session=session,
                     preflight=bool(config.getini("token_budget_preflight")),
-                    unknown_model=unknown or "", top=TOP_CALLS if top is None else top)
+                    unknown_model=unknown or "", top=DEFAULT_TOP if top is None else top)
 
 
 def marker_limits(item: pytest.Item, base: Limits) -> Limits:
@@ -368,7 +368,7 @@ def _judge(st: _State, item: pytest.Item, report: pytest.TestReport) -> None:
     if report.when == "call":
         overruns = t.budget.overruns()
         if overruns:
-            text = _overrun_text(t.budget, overruns)
+            text = overrun_text(t.budget, overruns)
             t.overrun_reported = True
             if report.passed:
                 report.outcome = "failed"
@@ -379,7 +379,7 @@ def _judge(st: _State, item: pytest.Item, report: pytest.TestReport) -> None:
         problems = []
         overruns = t.budget.overruns()
         if overruns and not t.overrun_reported:
-            problems.append(_overrun_text(t.budget, overruns))
+            problems.append(overrun_text(t.budget, overruns))
         if st.ledger.unknown_model == "error":
             for msg in st.ledger.unpriced_for(item.nodeid):
                 problems.append(f"token budget: a call could not be priced: {msg}")
@@ -399,25 +399,6 @@ def _judge(st: _State, item: pytest.Item, report: pytest.TestReport) -> None:
         if session_over and not st.settings.preflight and not item.session.shouldfail:
             # no refusals without pre-flight: stop the run so that it stops spending (pytest-timeout style)
             item.session.shouldfail = f"token budget: session {session_over[0].describe()}"
-
-
-def _overrun_text(budget: Budget, overruns: list[Overrun]) -> str:
-    first = f"{budget.title} of {budget.name} exceeded: {overruns[0].describe()}" if budget.scope == "test" else \
-        f"{budget.title} exceeded: {overruns[0].describe()}"
-    lines = [first]
-    lines += [f"  and {o.describe()}" for o in overruns[1:]]
-    lines += _top_calls(budget.entries)
-    return "\n".join(lines)
-
-
-def _top_calls(entries: list[Entry]) -> list[str]:
-    calls = [e for e in entries if not e.refused]
-    if not calls:
-        return []
-    top = top_entries(calls, TOP_CALLS)
-    head = "top calls:" if len(calls) > len(top) else "calls:"
-    return [head] + [f"  {e.describe()}" for e in top] + (
-        [f"  ... and {len(calls) - len(top)} more"] if len(calls) > len(top) else [])
 
 
 class _XdistController:
@@ -467,7 +448,7 @@ class _BlockBudget:
         overruns = self._st.ledger.close_block(self.budget)
         if overruns and exc_type is None:
             first = overruns[0].error()
-            raise TokenBudgetExceeded(_overrun_text(self.budget, overruns), scope="block", budget=self._name,
+            raise TokenBudgetExceeded(overrun_text(self.budget, overruns), scope="block", budget=self._name,
                                       dimension=first.dimension, limit=first.limit, spent=first.spent)
 
 
@@ -512,7 +493,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if st is None:
         return
     try:
-        reason = _session_failure(st)
+        reason = session_failure(st.ledger)
     except Exception as exc:
         st.internal("checking the session budget", exc)
         reason = None
@@ -522,25 +503,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         st.session_failure = reason
         if session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def _session_failure(st: _State) -> str | None:
-    ledger = st.ledger
-    s = ledger.session
-    parts = []
-    if s.limits:
-        overruns = s.overruns()
-        refused = sum(1 for e in s.entries if e.refused and e.refused_by == "session")
-        if overruns:
-            parts.append(f"session token budget exceeded: {overruns[0].describe()}")
-        if refused:
-            parts.append(f"session token budget of {s.limits.describe()} reached: {fmt_usd(s.spent.usd)} spent, "
-                         f"{refused} call{'s' if refused != 1 else ''} refused")
-    if ledger.unknown_model == "error":
-        stray = [e for e in ledger.entries if e.unpriced and e.nodeid is None]
-        if stray:
-            parts.append(f"{len(stray)} call(s) outside any test could not be priced: {stray[0].unpriced}")
-    return "; ".join(parts) or None
 
 
 @pytest.hookimpl(trylast=True)

@@ -23,8 +23,10 @@ def test_xdist_totals_equal_serial(inner):
         def test_refused(claude):
             claude.messages.create(model="claude-haiku-4-5", max_tokens=50, messages=MSG)
     ''')
-    serial = run(inner, "--token-budget")
-    parallel = run(inner, "--token-budget", "-n", "2")
+    # workers are fresh processes: spare them the plugins these tests do not use
+    lean = ("-p", "no:hypothesispytest", "-p", "no:recording", "-p", "no:anyio", "-p", "no:asyncio")
+    serial = run(inner, "--token-budget", *lean)
+    parallel = run(inner, "--token-budget", "-n", "2", *lean)
     serial.assert_outcomes(passed=4, failed=1)
     parallel.assert_outcomes(passed=4, failed=1)
     assert serial.ret == parallel.ret == 1

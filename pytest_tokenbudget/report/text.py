@@ -1,0 +1,57 @@
+"""Failure texts: a budget overrun with its top calls, and why a session failed.
+
+pytest-django style: actual vs budget, the excess, then the calls that spent it, e.g.::
+
+    token budget of tests/test_a.py::test_x exceeded: spent $0.0123 of a $0.0100 budget (+$0.0023, 23% over)
+    calls:
+        $0.0123 claude-haiku-4-5 [call] in=2,300 cw=0 cr=0 out=2,000 max_tokens=1,000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..ledger import Budget, Entry, Ledger, Overrun, fmt_usd, top_entries
+
+__all__ = ["TOP_CALLS", "overrun_text", "session_failure", "top_calls_lines"]
+
+TOP_CALLS = 5
+
+
+def top_calls_lines(entries: Iterable[Entry], n: int = TOP_CALLS) -> list[str]:
+    """``calls:`` (or ``top calls:``) and one line per call, most expensive first."""
+    calls = [e for e in entries if not e.refused]
+    if not calls:
+        return []
+    top = top_entries(calls, n)
+    more = len(calls) - len(top)
+    return (["top calls:" if more else "calls:"] + [f"  {e.describe()}" for e in top]
+            + ([f"  ... and {more} more"] if more else []))
+
+
+def overrun_text(budget: Budget, overruns: list[Overrun]) -> str:
+    """What a test (or block) that went over its budget fails with."""
+    who = f"{budget.title} of {budget.name}" if budget.scope == "test" else budget.title
+    lines = [f"{who} exceeded: {overruns[0].describe()}"]
+    lines += [f"  and {o.describe()}" for o in overruns[1:]]
+    lines += top_calls_lines(budget.entries)
+    return "\n".join(lines)
+
+
+def session_failure(ledger: Ledger) -> str | None:
+    """Why the run fails because of the session budget (or unpriceable calls outside tests), if it does."""
+    s = ledger.session
+    parts = []
+    if s.limits:
+        overruns = s.overruns()
+        refused = sum(1 for e in s.entries if e.refused and e.refused_by == "session")
+        if overruns:
+            parts.append(f"session token budget exceeded: {overruns[0].describe()}")
+        if refused:
+            parts.append(f"session token budget of {s.limits.describe()} reached: {fmt_usd(s.spent.usd)} spent, "
+                         f"{refused} call{'s' if refused != 1 else ''} refused")
+    if ledger.unknown_model == "error":
+        stray = [e for e in ledger.entries if e.unpriced and e.nodeid is None]
+        if stray:
+            parts.append(f"{len(stray)} call(s) outside any test could not be priced: {stray[0].unpriced}")
+    return "; ".join(parts) or None
