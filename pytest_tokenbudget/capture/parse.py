@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import struct
 import zlib
 from typing import Any
@@ -24,7 +23,6 @@ __all__ = [
 ]
 
 _MAX_JSON_BODY = 32 * 1024 * 1024  # non-SSE bodies observed in streaming mode are buffered up to this
-_USAGE_OBJECT = re.compile(rb'"usage"\s*:\s*\{')  # a chunk that carries usage (not "usage": null)
 
 
 def strip_none(obj: Any) -> Any:
@@ -225,6 +223,10 @@ class _SSE(StreamReader):
                 self._block(block)
 
     def _block(self, block: bytes) -> None:
+        if block[:6] == b"data: " and b"\n" not in block:  # one data line (OpenAI chunks)
+            self.events += 1
+            self._event(b"", block[6:])
+            return
         if block[:7] == b"event: ":
             nl = block.find(b"\n")
             if block[7:nl if nl >= 0 else None] in self._SKIP:
@@ -315,9 +317,10 @@ class OpenAIChatSSE(_SSE):
         if data == b"[DONE]":
             self.complete = True
             return
-        if self.model is not None and b'"error"' not in data and (
-                b'"usage"' not in data or _USAGE_OBJECT.search(data) is None):
-            return
+        if self.model is not None and b'"error"' not in data:
+            i = data.find(b'"usage"')
+            if i < 0 or data[i + 7:i + 24].lstrip(b" \t\r\n:")[:1] != b"{":
+                return  # no usage, or "usage": null
         obj = json.loads(data)
         if not isinstance(obj, dict):
             return

@@ -39,7 +39,8 @@ Faults (:data:`FAULTS`): ``stream-error`` (SSE ``event: error`` after the first 
 an event, connection dropped), ``html-502`` (an HTML 502 page), ``reset`` (TCP reset right after
 reading the request), ``stall`` (stream: stall after ``message_start``; JSON: stall before the
 headers — for read timeouts), ``missing-usage`` (no ``usage`` anywhere), ``unknown-model`` (the
-response names a model no catalog has), ``bad-usage`` (negative and non-integer counts).
+response names a model no catalog has), ``bad-usage`` (negative and non-integer counts),
+``gzip-garbage`` (``content-encoding: gzip`` on bytes that are not gzip).
 
 The server counts what it received (:attr:`FakeLLMServer.request_count`,
 :attr:`FakeLLMServer.requests`) so a test can prove that a refused call never reached it. It
@@ -64,7 +65,7 @@ __all__ = ["FAULTS", "FakeLLMServer", "ReceivedRequest", "UNKNOWN_MODEL"]
 
 FAULTS = frozenset({
     "stream-error", "truncated-json", "sse-cut", "html-502", "reset", "stall", "missing-usage",
-    "unknown-model", "bad-usage",
+    "unknown-model", "bad-usage", "gzip-garbage",
 })
 UNKNOWN_MODEL = "claude-nonexistent-9-20990101"
 DEFAULT_TEXT = "the quick brown fox jumps over the lazy dog"
@@ -399,6 +400,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if s.fault == "reset":
             self._reset_connection()
+            return
+        if s.fault == "gzip-garbage":
+            body = b"\x1f\x8b\x08\x00garbage-that-is-not-deflate" * 4
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream" if isinstance(body, dict) and body.get("stream")
+                             else "application/json")
+            self.send_header("content-encoding", "gzip")
+            self.send_header("content-length", str(len(body)))
+            self._headers_buffer.append(b"\r\n" + body)
+            self.flush_headers()
             return
         if s.fault == "html-502":
             self._send(502, b"<html><body>502 Bad Gateway</body></html>", "text/html", gzip=s.gzip)
