@@ -123,10 +123,13 @@ class Cache:
         self.dirty = True
 
     def save(self) -> None:
-        """Write the files used in this run (entries not seen are dropped), atomically."""
+        """Write the stat index and the results atomically. Results are kept while some file's stat
+        entry still points at them (so linting one file does not evict the others)."""
         stat = {**self.stat, **self.new_stat}
+        live = {e[2] for e in stat.values()}
+        self.used = {**{d: r for d, r in self.results.items() if d in live}, **self.used}
         if not self.dirty and len(self.used) == len(self.results) and len(stat) == len(self.stat):
-            return
+            return  # a fully warm run: nothing to write
         try:
             self.base.mkdir(parents=True, exist_ok=True)
             gi = self.base / ".gitignore"

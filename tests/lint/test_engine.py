@@ -143,3 +143,13 @@ def test_rule_exception_is_reported_not_raised(monkeypatch):
     monkeypatch.setattr(MaxTokensOverCeiling, "check", boom)
     found = lint_source(HEAD + CALL + "\n", select=["TB203"])
     assert len(found) == 1 and "internal error in rule TB203" in found[0].message and found[0].severity == "error"
+
+
+def test_cache_keeps_results_of_files_not_linted_this_run(tmp_path):
+    (tmp_path / "a.py").write_text(HEAD + CALL + "\n")
+    (tmp_path / "b.py").write_text(HEAD + "\n" + CALL + "\n")
+    s = LintSettings(root=tmp_path, select=("TB203",))
+    assert lint_paths([tmp_path / "a.py"], s).cached == 0
+    assert lint_paths([tmp_path / "b.py"], s).cached == 0
+    again = lint_paths([tmp_path / "a.py"], s)
+    assert again.cached == 1 and [f.line for f in again.findings] == [3]
