@@ -137,6 +137,7 @@ class _Settings:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 512  # listen backlog: hundreds of concurrent clients must not be refused
 
     def handle_error(self, request: Any, client_address: Any) -> None:  # clients hang up: expected
         pass

@@ -70,6 +70,25 @@ def test_refusal_of_some_calls_only(recorder, fake_llm_server):
 
 # -- concurrency -----------------------------------------------------------------------------------
 
+def test_cancelled_stream_recorded_once(recorder, fake_llm_server):
+    fake_llm_server.fault = "stall"
+    fake_llm_server.stall_ms = 600
+
+    async def main():
+        async with anthropic.AsyncAnthropic(base_url=fake_llm_server.url, api_key="k") as c:
+            async def consume():
+                async with c.messages.stream(model=MODEL, max_tokens=10, messages=MSG) as s:
+                    await s.until_done()
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(consume(), 0.2)
+
+    asyncio.run(main())
+    gc.collect()
+    assert len(recorder.records) == 1
+    rec = recorder.last
+    assert not rec.complete and rec.usage["output_tokens"] == 1 and "Cancelled" in rec.error
+
+
 def test_threads_and_gather_all_recorded_once(recorder, fake_llm_server):
     client = anthropic.Anthropic(base_url=fake_llm_server.url, api_key="k")
     errors: list[BaseException] = []
@@ -84,7 +103,7 @@ def test_threads_and_gather_all_recorded_once(recorder, fake_llm_server):
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(50)]
     for t in threads:
         t.start()
     for t in threads:
@@ -97,17 +116,17 @@ def test_threads_and_gather_all_recorded_once(recorder, fake_llm_server):
                     return await c.messages.create(model=MODEL, max_tokens=100 + i, messages=MSG)
                 async with c.messages.stream(model=MODEL, max_tokens=100 + i, messages=MSG) as s:
                     return await s.get_final_message()
-            return await asyncio.gather(*(one(i) for i in range(12)))
+            return await asyncio.gather(*(one(i) for i in range(200)))
 
     asyncio.run(main())
     gc.collect()
     assert not errors
-    assert len(recorder.records) == 20 == fake_llm_server.request_count
-    assert sorted(recorder.tokens) == list(range(1, 21))  # each attempt delivered exactly once
+    assert len(recorder.records) == 250 == fake_llm_server.request_count == len(recorder.requests)
+    assert sorted(recorder.tokens) == list(range(1, 251))  # each attempt delivered exactly once
     assert sorted(r.request.max_tokens for r in recorder.records) == sorted(
-        [10 + i for i in range(8)] + [100 + i for i in range(12)])
+        [10 + i for i in range(50)] + [100 + i for i in range(200)])
     assert all(r.complete and r.usage["output_tokens"] == 7 for r in recorder.records)
-    assert len(set(recorder.threads)) >= 9  # 8 worker threads + the event loop's
+    assert len(set(recorder.threads)) >= 51  # 50 worker threads + the event loop's
 
 
 # -- faults: same outcome for the caller, honest record -------------------------------------------
