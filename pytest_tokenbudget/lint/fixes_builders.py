@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
 
 from .types import CallSite, FixSpec
 from .values import Text
@@ -46,44 +47,50 @@ def _call_node(call: CallSite) -> cst.Call | None:
     return call.node
 
 
-def _pw_pairs(node: Any) -> Any:
-    """(whitespace, the node written right after it) pairs inside ``node``: argument and element lists."""
-    def chain(first_ws: Any, items: Any) -> Any:
-        ws = first_ws
-        for item in items:
-            yield ws, item
-            comma = getattr(item, "comma", None)
-            ws = comma.whitespace_after if isinstance(comma, cst.Comma) else None
-
-    if isinstance(node, cst.Call):
-        yield from chain(node.whitespace_before_args, node.args)
-    elif isinstance(node, (cst.List, cst.Set)):
-        bracket = node.lbracket if isinstance(node, cst.List) else node.lbrace
-        yield from chain(bracket.whitespace_after, node.elements)
-    elif isinstance(node, cst.Dict):
-        yield from chain(node.lbrace.whitespace_after, node.elements)
-    elif isinstance(node, cst.Tuple) and node.lpar:
-        yield from chain(node.lpar[0].whitespace_after, node.elements)
-    for child in node.children:
-        yield from _pw_pairs(child)
-
-
 def _has_block_indent(node: Any) -> bool:
     if isinstance(node, cst.ParenthesizedWhitespace) and node.indent:
         return True
     return any(_has_block_indent(c) for c in node.children)
 
 
+_WHITESPACE_NODES = (cst.SimpleWhitespace, cst.ParenthesizedWhitespace, cst.TrailingWhitespace, cst.Newline,
+                     cst.Comment, cst.EmptyLine)
+
+
+class _IndentRecorder(CodegenState):
+    """Renders a node and notes, for every line break that takes the block's indentation, the first
+    node written after it and the text (the line's own extra indentation) emitted before that node."""
+
+    def __init__(self) -> None:
+        super().__init__(default_indent="    ", default_newline="\n")
+        self.mark: int | None = None
+        self.found: list[tuple[Any, str]] = []
+
+    def add_indent_tokens(self) -> None:
+        super().add_indent_tokens()
+        self.mark = len(self.tokens)
+
+    def before_codegen(self, node: Any) -> None:
+        if self.mark is not None and not isinstance(node, _WHITESPACE_NODES):
+            self.found.append((node, "".join(self.tokens[self.mark:])))
+            self.mark = None
+
+
 def _block_indent(node: Any, call: CallSite) -> str | None:
-    """The indentation of the block ``node`` sits in, measured from a line that starts inside it."""
-    for ws, item in _pw_pairs(node):
-        if isinstance(ws, cst.ParenthesizedWhitespace) and ws.indent:
-            try:
-                col = call.range(item).column
-            except Exception:
-                return None
-            n = col - 1 - len(ws.last_line.value)
-            return " " * n if n >= 0 else None
+    """The indentation of the block ``node`` sits in, measured on a line that starts inside it."""
+    rec = _IndentRecorder()
+    try:
+        node._codegen(rec)
+    except Exception:  # pragma: no cover - libcst internals
+        return None
+    for first, extra in rec.found:
+        try:
+            col = call.range(first).column
+        except Exception:
+            continue
+        n = col - 1 - len(extra)
+        if n >= 0 and not extra.strip():
+            return " " * n
     return None
 
 
@@ -106,6 +113,8 @@ def _standalone(old: Any, new: Any, call: CallSite) -> Any:
     The engine renders a replacement node by itself, where libcst no longer knows the block's
     indentation; multi-line replacements get it written in. None when it cannot be measured.
     """
+    if getattr(new, "lpar", None):
+        new = new.with_changes(lpar=[], rpar=[])  # the old node's parentheses stay in the source
     if not _has_block_indent(new):
         return new
     indent = _block_indent(old, call)
@@ -114,12 +123,22 @@ def _standalone(old: Any, new: Any, call: CallSite) -> Any:
     return new.visit(_Absolute(indent))
 
 
+def _separator(between: Any, opening: Any) -> cst.Comma:
+    """A comma followed by the whitespace the list already uses between items (comments dropped)."""
+    ws = between if between is not None else opening
+    if isinstance(ws, cst.ParenthesizedWhitespace):
+        ws = ws.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+    elif not isinstance(ws, cst.SimpleWhitespace) or between is None:
+        ws = cst.SimpleWhitespace(" ")
+    return cst.Comma(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=ws)
+
+
 def add_keyword(node: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
     """``node`` with ``name=value`` appended as its last argument, in the call's own layout.
 
     A one-line call gets ``, name=value``; a call with one argument per line gets a new line with
-    the same indentation (the separator is copied from the previous arguments' commas), and a
-    trailing comma stays trailing.
+    the same indentation (the separator is copied from the arguments' commas, without their
+    comments), and a trailing comma or the line break before ``)`` stays at the end.
     """
     new_arg = cst.Arg(value=value, keyword=cst.Name(name),
                       equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
@@ -128,12 +147,10 @@ def add_keyword(node: cst.Call, name: str, value: cst.BaseExpression) -> cst.Cal
     if not args:
         return node.with_changes(args=[new_arg])
     last = args[-1]
-    if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma):
-        sep = args[-2].comma
-    else:
-        sep = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    args[-1] = last.with_changes(comma=sep)
-    args.append(new_arg.with_changes(comma=last.comma))
+    between = args[-2].comma.whitespace_after if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma) else None
+    sep = _separator(between, node.whitespace_before_args)
+    args[-1] = last.with_changes(comma=sep, whitespace_after_arg=cst.SimpleWhitespace(""))
+    args.append(new_arg.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg))
     return node.with_changes(args=args)
 
 
@@ -142,11 +159,8 @@ def _append_element(node: cst.List, value: cst.BaseExpression) -> cst.List:
     if not elems:
         return node.with_changes(elements=[cst.Element(value)])
     last = elems[-1]
-    if len(elems) >= 2 and isinstance(elems[-2].comma, cst.Comma):
-        sep = elems[-2].comma
-    else:
-        sep = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    elems[-1] = last.with_changes(comma=sep)
+    between = elems[-2].comma.whitespace_after if len(elems) >= 2 and isinstance(elems[-2].comma, cst.Comma) else None
+    elems[-1] = last.with_changes(comma=_separator(between, node.lbracket.whitespace_after))
     elems.append(cst.Element(value, comma=last.comma))
     return node.with_changes(elements=elems)
 
@@ -220,7 +234,8 @@ def cache_control_fix(call: CallSite, *, prefix_sections: tuple[str, ...] | None
     reaches_messages = prefix_sections is not None and "messages" in prefix_sections
     if system_node is not None and isinstance(system, (str, Text)) and not reaches_messages:
         value = _expr('[{"type": "text", "text": __TB_TEXT__, "cache_control": ' + _EPHEMERAL + "}]")
-        value = _standalone(system_node, value.visit(_Substitute("__TB_TEXT__", system_node)), call)
+        inner = system_node.with_changes(lpar=[], rpar=[]) if getattr(system_node, "lpar", None) else system_node
+        value = _standalone(system_node, value.visit(_Substitute("__TB_TEXT__", inner)), call)
         if value is None:
             return None
         return FixSpec("make the system prompt a cached text block", ((system_node, value),), "safe")

@@ -316,7 +316,7 @@ def _replace_string(node: Any, text: str) -> Any:
     """A string literal like ``node`` (same prefix and quotes) holding ``text``, or None."""
     if not isinstance(node, cst.SimpleString) or "\\" in text or node.quote in text:
         return None
-    return node.with_changes(value=f"{node.prefix}{node.quote}{text}{node.quote}")
+    return node.with_changes(value=f"{node.prefix}{node.quote}{text}{node.quote}", lpar=[], rpar=[])
 
 
 @register
