@@ -33,6 +33,7 @@ __all__ = ["FixOutcome", "apply_fixes", "fix_until_stable", "unified_diff", "add
 
 IGNORE_COMMENT = "# tokenbudget: ignore[{codes}]"
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_TB_CODE = re.compile(r"^TB\d{3}$")
 
 
 @dataclass(frozen=True)
@@ -262,8 +263,8 @@ def ignore_plan(source: str, findings: Iterable[Finding]) -> dict[int, tuple[str
     no_comment, starts_inside, _ = _line_facts(source)
     plan: dict[int, tuple[str, set[str]]] = {}
     for f in findings:
-        if f.cell is not None or f.code == "TB900" or not f.code:
-            continue
+        if f.cell is not None or f.code == "TB900" or not _TB_CODE.match(f.code or ""):
+            continue  # notebooks (per-cell lines), TB900 itself, E999/E902 file errors
         line = f.line
         if line not in no_comment:
             where = "trailing"

@@ -412,3 +412,71 @@ def test_unused_from_engine_records():
     fixed = apply_fixes(src, found).source
     assert "# tokenbudget: ignore[TB101]\n" in fixed and fixed.endswith("x = 1\n")
     assert ast.parse(fixed)
+
+
+def test_add_ignores_skips_file_errors_and_tb900():
+    src = "x = 1\n"
+    errors = [Finding("E999", "syntax-error", "error", "x.py", 1, 1, 1, 1, "m"),
+              Finding("TB900", "unused-suppression", "warning", "x.py", 1, 1, 1, 2, "m")]
+    assert add_ignores(src, errors) == src
+
+
+def test_batch_params_get_no_keyword_fix():
+    src = _src('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def run(docs):
+            return client.messages.batches.create(requests=[
+                {"custom_id": "a", "params": {"model": "claude-sonnet-5-5", "max_tokens": 500,
+                 "messages": [{"role": "user", "content": "Reply inside <answer> tags."}]}}])
+        ''')
+    [f] = lint_source(src, settings=SETTINGS, select=["TB205"])
+    assert f.fix is None
+
+
+# ------------------------------------------------------------------------------ properties
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_PROPERTY_SRC = "def f(a, b):\n    x = [a, b]  # keep\n    return {'k': x, 'n': 10}\n"
+_LINES = _PROPERTY_SRC.splitlines()
+
+
+@st.composite
+def _edits(draw):
+    line = draw(st.integers(1, len(_LINES)))
+    width = len(_LINES[line - 1])
+    col = draw(st.integers(1, width + 1))
+    end = draw(st.integers(col, width + 1))
+    content = draw(st.sampled_from(["", "0", "(", ")", "a", "[1, 2]", "  ", "# c", "\n", "'s'"]))
+    safe = draw(st.sampled_from(["safe", "unsafe"]))
+    return _finding(line, col, line, end, content, safe)
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.lists(_edits(), max_size=6), st.booleans())
+def test_apply_fixes_never_breaks_the_file(findings, unsafe):
+    out = apply_fixes(_PROPERTY_SRC, findings, unsafe=unsafe)
+    assert parses(out.source)
+    assert len(out.applied) + len(out.skipped) <= len(findings)
+    if not unsafe:
+        assert all(f.fix.applicability == "safe" for f in out.applied)
+    if not out.applied:
+        assert out.source == _PROPERTY_SRC
+
+
+# ------------------------------------------------------------------------------ README
+def test_readme_rule_table_is_the_generated_one():
+    from pytest_tokenbudget.lint.docs import rule_table_markdown
+
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    text = readme.read_text() if readme.exists() else ""
+    header = "| code | name | summary | fix |"
+    if header not in text:
+        pytest.skip("the README has no generated rule table yet (python -m pytest_tokenbudget.lint.docs)")
+    start = text.index(header)
+    lines = []
+    for line in text[start:].splitlines():
+        if not line.startswith("|"):
+            break
+        lines.append(line)
+    assert "\n".join(lines) + "\n" == rule_table_markdown()
