@@ -168,6 +168,22 @@ FIXES = [
                 cache_control={"type": "ephemeral"}
             )
         ''', id="TB101-top-level-cache-control"),
+    pytest.param("TB101", True, '''
+        import anthropic
+        client = anthropic.Anthropic()
+        SHOTS = [{"role": "user", "content": "Example question. " * 800}, {"role": "assistant", "content": "Example."}]
+        def answer(q):
+            return client.messages.create(model="claude-sonnet-5", max_tokens=512, system="Be brief.",
+                                          messages=[*SHOTS, {"role": "user", "content": q}])
+        ''', '''
+        import anthropic
+        client = anthropic.Anthropic()
+        SHOTS = [{"role": "user", "content": "Example question. " * 800}, {"role": "assistant", "content": "Example."}]
+        def answer(q):
+            return client.messages.create(model="claude-sonnet-5", max_tokens=512, system="Be brief.",
+                                          messages=[*SHOTS, {"role": "user", "content": q}],
+                                          cache_control={"type": "ephemeral"})
+        ''', id="TB101-few-shot-prefix-uses-top-level"),
     pytest.param("TB204", True, '''
         import anthropic
         client = anthropic.Anthropic()
