@@ -19,7 +19,7 @@ import warnings
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from .parse import make_decoder, make_stream_reader, parse_json_body
+from .parse import make_decoder, make_stream_reader, parse_json_body, scrub
 from .types import CallRecord, CallRequest
 
 __all__ = ["Call", "CaptureWarning", "stream_classes"]
@@ -37,8 +37,11 @@ def warn_listener_failure(where: str, exc: BaseException) -> None:
 
 
 def _exc_text(exc: BaseException) -> str:
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
+    try:
+        text = str(exc)
+    except Exception:
+        text = ""
+    return scrub(f"{type(exc).__name__}: {text}")[:300] if text else type(exc).__name__
 
 
 class Call:

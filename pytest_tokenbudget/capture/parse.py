@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import struct
 import zlib
 from typing import Any
@@ -19,7 +20,7 @@ from ..usage import merge_message_delta
 
 __all__ = [
     "AnthropicSSE", "BedrockEventStream", "JSONBody", "OpenAIChatSSE", "ResponsesSSE", "StreamReader",
-    "describe_error", "make_decoder", "parse_json_body", "strip_none",
+    "describe_error", "make_decoder", "make_stream_reader", "parse_json_body", "scrub", "strip_none",
 ]
 
 _MAX_JSON_BODY = 32 * 1024 * 1024  # non-SSE bodies observed in streaming mode are buffered up to this
@@ -34,6 +35,19 @@ def strip_none(obj: Any) -> Any:
     return obj
 
 
+_URL_QUERY = re.compile(r"((?:https?|wss?)://[^\s?#'\"<>]+)[?#][^\s'\"<>]*")
+_KEYLIKE = re.compile(r"\b(sk-[A-Za-z0-9_-]{4})[A-Za-z0-9_-]{8,}|\b(Bearer\s+)\S+", re.IGNORECASE)
+
+
+def scrub(text: str) -> str:
+    """Remove query strings from URLs and anything shaped like an API key from a message."""
+    if "://" in text:
+        text = _URL_QUERY.sub(r"\1", text)
+    if "sk-" in text or "earer" in text:
+        text = _KEYLIKE.sub(lambda m: (m.group(1) or m.group(2)) + "***", text)
+    return text
+
+
 def describe_error(obj: Any) -> str | None:
     """``type: message`` from an Anthropic or OpenAI error body, or None."""
     if not isinstance(obj, dict):
@@ -42,9 +56,9 @@ def describe_error(obj: Any) -> str | None:
     if isinstance(err, dict):
         etype = err.get("type") or err.get("code") or "error"
         msg = err.get("message")
-        return f"{etype}: {str(msg)[:200]}" if msg else str(etype)
+        return scrub(f"{etype}: {str(msg)[:200]}") if msg else str(etype)
     if isinstance(err, str):
-        return err[:200]
+        return scrub(err[:200])
     if obj.get("type") == "error":
         return "error"
     return None

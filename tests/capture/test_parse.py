@@ -150,3 +150,13 @@ def test_parse_json_body_and_strip_none():
 def test_classify_path(path, expected):
     got = classify_path(path)
     assert (got[:4] if got else None) == expected
+
+
+def test_scrub_removes_queries_and_keys():
+    from pytest_tokenbudget.capture.parse import describe_error, scrub
+
+    text = scrub("POST https://h.example/v1/messages?key=abc#x failed for sk-ant-api03-abcdefghijkl (Bearer tok123)")
+    assert "abc" not in text and "abcdefghijkl" not in text and "tok123" not in text
+    assert "https://h.example/v1/messages" in text
+    assert "sk-proj-secretsecret" not in describe_error(
+        {"error": {"type": "authentication_error", "message": "bad key sk-proj-secretsecret"}})
