@@ -526,3 +526,18 @@ def test_rule_text_and_listing():
     assert text.startswith("TB401 loop-could-batch") and "Flagged:" in text and "Not flagged:" in text
     assert rule_text("loop-could-batch") == text and rule_text("TB999") is None
     assert all(code in rules_listing() for code in registry())
+
+
+def test_odd_catalog_rows_and_options_do_not_break_the_rules(tmp_path):
+    cat = shipped_catalog().with_overrides({"claude-free-1": {"input": 0, "output": 0, "tier": "economy"}},
+                                           where="test")
+    code = textwrap.dedent('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def label(t):
+            return client.messages.create(model="claude-opus-5-5", max_tokens=5,
+                                          messages=[{"role": "user", "content": t}])
+        ''')
+    found = lint_source(code, settings=LintSettings(root=tmp_path, cache=False, catalog=cat,
+                                                    options={**RULE_OPTION_DEFAULTS, "today": "not a date"}))
+    assert [f.code for f in found] == ["TB301"] and "internal error" not in found[0].message

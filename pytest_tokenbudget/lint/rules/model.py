@@ -42,7 +42,10 @@ def _today(ctx: RuleContext) -> _dt.date:
     if isinstance(value, _dt.date):
         return value
     if isinstance(value, str):
-        return _dt.date.fromisoformat(value)
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     return today()
 
 
@@ -56,7 +59,9 @@ def _generation_key(info: ModelInfo) -> tuple[int, ...]:
 
 
 def _usable(info: ModelInfo) -> bool:
-    return info.lifecycle in ("active", "legacy") and info.input is not None and info.output is not None
+    """Active or legacy, with both prices known and above zero (ratios divide by them)."""
+    return (info.lifecycle in ("active", "legacy") and info.input is not None and info.output is not None
+            and info.input > 0 and info.output > 0)
 
 
 def cheaper_alternative(catalog: Catalog, info: ModelInfo) -> ModelInfo | None:
