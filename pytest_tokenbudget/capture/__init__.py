@@ -7,6 +7,8 @@ Public API (stable)::
     capture.install(listener)      # start; patches send() once per client class (idempotent)
     capture.install(listener, estimate_input=False)   # same, without CallRequest.input_estimate
     capture.uninstall()            # stop; restores send() where it is still ours, else goes inert
+                                   # (calls already in flight still deliver their record to the
+                                   # listener they started with)
     capture.installed()            # -> bool
     with capture.bypass():         # this thread / asyncio task: calls are not intercepted
         ...                        # (for the plugin's own HTTP calls)

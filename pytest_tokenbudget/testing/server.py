@@ -32,6 +32,7 @@ attribute / header          meaning
 ``gzip`` / x-fake-gzip      gzip the body (SSE: one sync-flushed gzip member per event)
 ``fault`` / x-fake-fault    one of :data:`FAULTS` (below)
 ``stall_ms`` / x-fake-stall-ms  for ``fault="stall"``: how long to stall (default 5000)
+``event_delay_ms`` / x-fake-event-delay-ms  streams: pause before each text delta
 ==========================  ===========================================================
 
 Faults (:data:`FAULTS`): ``stream-error`` (SSE ``event: error`` after the first delta),
@@ -113,7 +114,8 @@ def _parse_usage(value: Any) -> dict[str, int]:
 class _Settings:
     """The knobs in effect for one request: server values overridden by x-fake-* headers."""
 
-    __slots__ = ("model", "text", "usage", "fail", "retry_after_ms", "delay_ms", "gzip", "fault", "stall_ms")
+    __slots__ = ("model", "text", "usage", "fail", "retry_after_ms", "delay_ms", "gzip", "fault", "stall_ms",
+                 "event_delay_ms")
 
     def __init__(self, server: FakeLLMServer, headers: Any) -> None:
         self.model = headers.get("x-fake-model") or server.model
@@ -133,6 +135,7 @@ class _Settings:
         if self.fault is not None and self.fault not in FAULTS:
             raise ValueError(f"unknown fault {self.fault!r}")
         self.stall_ms = float(headers.get("x-fake-stall-ms") or server.stall_ms)
+        self.event_delay_ms = float(headers.get("x-fake-event-delay-ms") or server.event_delay_ms)
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -170,6 +173,7 @@ class FakeLLMServer:
         self.gzip: bool = False
         self.fault: str | None = None
         self.stall_ms: float = 5000.0
+        self.event_delay_ms: float = 0.0
         with self._lock:
             self.requests.clear()
             self._batches.clear()
@@ -331,6 +335,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self._gz = zlib.compressobj(1, zlib.DEFLATED, 31) if gzip else None
 
+    def _pace(self, s: _Settings) -> None:
+        if s.event_delay_ms:
+            self.wfile.flush()
+            time.sleep(s.event_delay_ms / 1000)
+
     def _chunk(self, data: bytes) -> None:
         if self._gz is not None:
             data = self._gz.compress(data) + self._gz.flush(zlib.Z_SYNC_FLUSH)
@@ -485,6 +494,7 @@ class _Handler(BaseHTTPRequestHandler):
             if i == 1 and s.fault == "sse-cut":
                 self._cut(event[: len(event) // 2])
                 return
+            self._pace(s)
             self._chunk(event)
             if i == 0 and s.fault == "stream-error":
                 self._chunk(ev("error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}))
@@ -591,6 +601,7 @@ class _Handler(BaseHTTPRequestHandler):
             if i == 1 and s.fault == "sse-cut":
                 self._cut(event[: len(event) // 2])
                 return
+            self._pace(s)
             self._chunk(event)
             if i == 0 and s.fault == "stream-error":
                 self._chunk(b'data: {"error":{"message":"fake overloaded","type":"server_error","param":null,"code":null}}\n\n')
@@ -667,6 +678,7 @@ class _Handler(BaseHTTPRequestHandler):
             if i == 1 and s.fault == "sse-cut":
                 self._cut(event[: len(event) // 2])
                 return
+            self._pace(s)
             self._chunk(event)
         self._chunk(ev("response.completed", {"response": self._response_obj(body, s, rid=rid)}))
         self._end_chunked()

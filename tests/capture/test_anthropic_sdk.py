@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import re
+import time
 
 import anthropic
 import pytest
@@ -201,3 +203,33 @@ def test_uninstalled_records_nothing(client, server):
     assert not capture.installed()
     client.messages.create(model=MODEL, max_tokens=8, messages=MSG)
     assert server.request_count == 1
+
+
+def test_stream_stays_incremental_and_bytes_identical(recorder, server):
+    """The observer never holds chunks back: the first delta arrives long before the end."""
+    import httpx2
+
+    server.event_delay_ms = 40
+    server.text = "a b c d e f"
+
+    def read():
+        with httpx2.Client() as c, c.stream("POST", server.url + "/v1/messages",
+                                            json={"model": MODEL, "max_tokens": 5, "messages": MSG, "stream": True}) as r:
+            t0 = time.perf_counter()
+            first = None
+            data = b""
+            for chunk in r.iter_raw():
+                if first is None and b"text_delta" in chunk:
+                    first = time.perf_counter() - t0
+                data += chunk
+            return first, time.perf_counter() - t0, data
+
+    first, total, observed = read()
+    from pytest_tokenbudget import capture
+
+    capture.uninstall()
+    _, _, plain = read()
+    strip = re.compile(rb"msg_fake_[0-9a-f]+")
+    assert strip.sub(b"", observed) == strip.sub(b"", plain)
+    assert first < total - 0.1  # ≥ 3 more paced deltas still to come when the first was yielded
+    assert recorder.last.complete
