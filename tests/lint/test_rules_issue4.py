@@ -541,3 +541,16 @@ def test_odd_catalog_rows_and_options_do_not_break_the_rules(tmp_path):
     found = lint_source(code, settings=LintSettings(root=tmp_path, cache=False, catalog=cat,
                                                     options={**RULE_OPTION_DEFAULTS, "today": "not a date"}))
     assert [f.code for f in found] == ["TB301"] and "internal error" not in found[0].message
+
+
+def test_tb401_break_of_an_inner_loop_does_not_hide_the_outer_one_but_return_does():
+    inner_break = _loop('''
+        for item in items:
+            r = client.messages.create(model="claude-sonnet-5-5", max_tokens=100,
+                                       messages=[{"role": "user", "content": item}])
+            for block in r.content:
+                break
+        ''')
+    assert [f.code for f in lint_source(inner_break, settings=_settings(), select=["TB401"])] == ["TB401"]
+    inner_return = inner_break.replace("break", "return block")
+    assert lint_source(inner_return, settings=_settings(), select=["TB401"]) == []

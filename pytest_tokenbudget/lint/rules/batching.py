@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-import libcst as cst
 
 from ..intent import is_first_party
 from ..rule import Invalid, Rule, RuleContext, register
@@ -25,44 +24,27 @@ def _contains(tree: Any, target: Any) -> bool:
     return any(_contains(child, target) for child in getattr(tree, "children", ()))
 
 
-class _Exits(cst.CSTVisitor):
-    """Finds ``break`` / ``return`` in a loop body (not in nested functions, classes or loops)."""
-
-    def __init__(self) -> None:
-        self.found = False
-
-    def visit_Break(self, node: cst.Break) -> None:
-        self.found = True
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self.found = True
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_For(self, node: cst.For) -> bool:
-        return False  # a break there leaves the inner loop only
-
-    def visit_While(self, node: cst.While) -> bool:
-        return False
-
-
 def _exits_early(loop_node: Any) -> bool:
-    body = getattr(loop_node, "body", None)
-    if body is None or not isinstance(loop_node, cst.For):
+    """A ``return``, or a ``break`` of this loop, in a for loop's body (nested functions and classes aside)."""
+    import libcst as cst
+
+    if not isinstance(loop_node, cst.For):
         return False
-    v = _Exits()
-    body.visit(v)
-    return v.found
+    stack: list[tuple[Any, bool]] = [(loop_node.body, False)]
+    while stack:
+        node, nested = stack.pop()
+        if isinstance(node, cst.Return) or (isinstance(node, cst.Break) and not nested):
+            return True
+        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            continue
+        inner = nested or isinstance(node, (cst.For, cst.While))  # a break there leaves the inner loop only
+        stack.extend((child, inner) for child in node.children)
+    return False
 
 
 def _code(node: Any) -> str:
+    import libcst as cst
+
     try:
         text = cst.Module(body=[]).code_for_node(node)
     except Exception:  # pragma: no cover - odd nodes

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-import libcst as cst
 
 from ...catalog import Catalog, ModelInfo, normalise_model_id
 from ..intent import forced_tool_choice, is_first_party, prompt_text, simple_task
@@ -319,6 +318,8 @@ def _suggest(catalog: Catalog, model: str) -> list[str]:
 
 def _replace_string(node: Any, text: str) -> Any:
     """A string literal like ``node`` (same prefix and quotes) holding ``text``, or None."""
+    import libcst as cst
+
     if not isinstance(node, cst.SimpleString) or "\\" in text or node.quote in text:
         return None
     return node.with_changes(value=f"{node.prefix}{node.quote}{text}{node.quote}", lpar=[], rpar=[])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import libcst as cst
 
 from ..intent import asks_for_json, forced_tool_choice, prefill, prompt_text
 from ..rule import Invalid, Rule, RuleContext, register
@@ -16,6 +15,8 @@ __all__ = ["JsonWithoutStructure", "PrefillWithForcedTool", "PrefillUnsupported"
 
 def _prefill_node(call: CallSite) -> Any:
     """The node of the last message (the prefill) when the list is written in the call."""
+    import libcst as cst
+
     node = call.arg_nodes.get("messages")
     if isinstance(node, cst.List) and node.elements:
         last = node.elements[-1]
