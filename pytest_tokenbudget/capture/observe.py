@@ -31,7 +31,7 @@ class CaptureWarning(RuntimeWarning):
 
 def warn_listener_failure(where: str, exc: BaseException) -> None:
     try:
-        warnings.warn(f"pytest-tokenbudget: capture listener {where} failed: {exc!r}", CaptureWarning, stacklevel=3)
+        warnings.warn(f"pytest-tokenbudget: capture {where} failed: {exc!r}", CaptureWarning, stacklevel=3)
     except Exception:  # warnings configured as errors inside a stream close: never break the caller
         pass
 
@@ -81,7 +81,7 @@ class Call:
         try:
             self.listener.on_record(self.token, record)
         except Exception as exc:
-            warn_listener_failure("on_record", exc)
+            warn_listener_failure("listener on_record", exc)
         except BaseException:
             if in_del:
                 return

@@ -106,15 +106,26 @@ def _classify(request: Any) -> tuple[Endpoint, bytes] | None:
     return None if kind is None else (kind, raw)
 
 
+def _fallback_request(kind: Endpoint, path: bytes) -> CallRequest:
+    """When the request cannot be read: still one record, with what the URL says."""
+    return CallRequest(api=kind.api, endpoint=kind.endpoint, url=path.decode("ascii", "replace"), model=kind.model,
+                       max_tokens=None, stream=bool(kind.stream), attempt=None)
+
+
 def _begin(listener: Any, request: Any, kind: Endpoint, path: bytes) -> Call:
-    call = Call(listener, _build_request(request, kind, path))
+    try:
+        call_request = _build_request(request, kind, path)
+    except Exception as exc:  # never let a capture bug fail the user's call; the attempt is still recorded
+        warn_listener_failure("request parsing", exc)
+        call_request = _fallback_request(kind, path)
+    call = Call(listener, call_request)
     try:
         call.token = listener.before_send(call.request)
     except TokenBudgetExceeded as exc:
         call.refused(exc)
         raise
     except Exception as exc:  # a listener bug must not stop (or alter) the user's call
-        warn_listener_failure("before_send", exc)
+        warn_listener_failure("listener before_send", exc)
     except BaseException as exc:  # KeyboardInterrupt and the like: nothing sent, not a refusal
         call.failed(exc)
         raise

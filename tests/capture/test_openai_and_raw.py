@@ -302,3 +302,16 @@ def test_vcr_record_is_live_and_replay_is_not(recorder, fake_llm_server, tmp_pat
         (True, False, True), (True, True, True), (False, False, True), (False, True, True)]
     for rec, msg in zip(recorder.records, recorded + replayed):
         assert rec.usage == msg.usage.model_dump(exclude_none=True)
+
+
+def test_unreadable_request_still_recorded(recorder, fake_llm_server, monkeypatch):
+    from pytest_tokenbudget.capture import patch
+
+    def broken(*a):
+        raise RuntimeError("capture bug")
+
+    monkeypatch.setattr(patch, "_build_request", broken)
+    with pytest.warns(capture.CaptureWarning, match="request parsing"), httpx2.Client() as c:
+        r = c.post(fake_llm_server.url + "/v1/messages", json={"model": "m", "max_tokens": 1, "messages": MSG})
+    assert r.status_code == 200
+    assert recorder.last.request.url == "/v1/messages" and recorder.last.usage == r.json()["usage"]
