@@ -554,3 +554,14 @@ def test_tb401_break_of_an_inner_loop_does_not_hide_the_outer_one_but_return_doe
     assert [f.code for f in lint_source(inner_break, settings=_settings(), select=["TB401"])] == ["TB401"]
     inner_return = inner_break.replace("break", "return block")
     assert lint_source(inner_return, settings=_settings(), select=["TB401"]) == []
+
+
+def test_issue4_modules_do_not_import_libcst_at_import_time():
+    import subprocess
+    import sys
+
+    code = ("import sys; import pytest_tokenbudget.lint.rules, pytest_tokenbudget.lint.fixes, "
+            "pytest_tokenbudget.lint.fixes_builders, pytest_tokenbudget.lint.docs, "
+            "pytest_tokenbudget.lint.suppressions_audit; print('libcst' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
