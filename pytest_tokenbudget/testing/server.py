@@ -28,6 +28,8 @@ attribute / header          meaning
                             ``x-stainless-retry-count``, 0 without it) fails with
                             ``fail[n]``; later attempts succeed. Errors carry
                             ``retry-after-ms`` (``retry_after_ms``, default 1)
+``fail_next`` (Python only)  statuses consumed one per request, whatever its headers
+                            (for raw clients that send no retry count): ``[500]``
 ``delay_ms`` / x-fake-delay-ms  wait before answering
 ``gzip`` / x-fake-gzip      gzip the body (SSE: one sync-flushed gzip member per event)
 ``fault`` / x-fake-fault    one of :data:`FAULTS` (below)
@@ -168,6 +170,7 @@ class FakeLLMServer:
         self.text: str = DEFAULT_TEXT
         self.usage: dict[str, int] = dict(DEFAULT_USAGE)
         self.fail: list[int] = []
+        self.fail_next: list[int] = []
         self.retry_after_ms: int = 1
         self.delay_ms: float = 0.0
         self.gzip: bool = False
@@ -404,6 +407,11 @@ class _Handler(BaseHTTPRequestHandler):
         api = "anthropic" if path.startswith("/v1/messages") else "openai"
         if s.delay_ms:
             time.sleep(s.delay_ms / 1000)
+        with self.fake._lock:
+            queued = self.fake.fail_next.pop(0) if self.fake.fail_next else None
+        if queued and queued != 200:
+            self._error(queued, api, s)
+            return
         n = attempt or 0
         if n < len(s.fail) and s.fail[n] and s.fail[n] != 200:
             self._error(s.fail[n], api, s)

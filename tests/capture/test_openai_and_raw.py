@@ -315,3 +315,17 @@ def test_unreadable_request_still_recorded(recorder, fake_llm_server, monkeypatc
         r = c.post(fake_llm_server.url + "/v1/messages", json={"model": "m", "max_tokens": 1, "messages": MSG})
     assert r.status_code == 200
     assert recorder.last.request.url == "/v1/messages" and recorder.last.usage == r.json()["usage"]
+
+
+def test_classic_httpx_gzip_stream_and_error(recorder, fake_llm_server):
+    body = {"model": "claude-haiku-4-5", "max_tokens": 10, "messages": MSG, "stream": True}
+    fake_llm_server.fail_next = [529]
+    with httpx.Client(base_url=fake_llm_server.url, headers={"x-fake-gzip": "1"}) as c:
+        with c.stream("POST", "/v1/messages", json=body) as r:
+            error = r.read()
+        with c.stream("POST", "/v1/messages", json=body) as r:
+            text = "".join(r.iter_text())
+    assert b"overloaded_error" in error and "message_stop" in text
+    failed, ok = recorder.records
+    assert failed.status == 529 and failed.error.startswith("overloaded_error") and failed.usage is None
+    assert ok.complete and ok.streamed and ok.usage["output_tokens"] == 7

@@ -206,3 +206,9 @@ def test_fixture_plugin_module(pytester):
     result = pytester.runpytest("-p", "pytest_tokenbudget.testing.fixture", "-p", "no:cacheprovider",
                                "-o", "asyncio_default_fixture_loop_scope=function")
     result.assert_outcomes(passed=2)
+
+
+def test_fail_next_queue_for_raw_clients(fake_llm_server):
+    fake_llm_server.fail_next = [503, 500]
+    statuses = [httpx2.post(fake_llm_server.url + "/v1/messages", json=BODY).status_code for _ in range(3)]
+    assert statuses == [503, 500, 200] and fake_llm_server.fail_next == []
