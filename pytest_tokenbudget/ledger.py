@@ -52,6 +52,7 @@ __all__ = [
     "Limits",
     "Overrun",
     "Reservation",
+    "SharedBudget",
     "TestUsage",
     "Totals",
     "UsageView",
@@ -584,10 +585,14 @@ class Budget(UsageView):
 
     def violations(self, worst: Amounts) -> list[tuple[str, Any, Any, Any, Any]]:
         """``(dimension, limit, spent, reserved, worst)`` for every limit the call could overrun."""
+        return self._violations(self.spent, self.reserved, worst)
+
+    def _violations(self, spent_all: Amounts, reserved_all: Amounts,
+                    worst: Amounts) -> list[tuple[str, Any, Any, Any, Any]]:
         out = []
         for dim, limit in self.limits.items():
             w = worst.get(dim)
-            spent, reserved = self.spent.get(dim), self.reserved.get(dim)
+            spent, reserved = spent_all.get(dim), reserved_all.get(dim)
             if w is None:
                 # Unbounded or unpriceable worst case: only an untouched, non-zero limit would not know.
                 out.append((dim, limit, spent, reserved, None))
@@ -597,6 +602,19 @@ class Budget(UsageView):
 
     def reserve(self, amounts: Amounts) -> None:
         self.reserved = self.reserved + amounts
+
+    def try_reserve(self, check: Amounts, amounts: Amounts, nodeid: str | None = None) -> list[tuple]:
+        """Reserve ``amounts`` unless ``check`` could overrun a limit; return the violations.
+
+        One step, so that a budget shared between processes can check and reserve atomically."""
+        problems = self.violations(check)
+        if not problems:
+            self.reserve(amounts)
+        return problems
+
+    def release(self, amounts: Amounts) -> None:
+        """Give back a reservation unspent (another budget refused the call)."""
+        self.reserved = self.reserved - amounts
 
     def settle(self, reserved: Amounts, charged: Amounts, entry: Entry) -> None:
         self.reserved = self.reserved - reserved
@@ -613,6 +631,79 @@ class Budget(UsageView):
 
     def _entries(self) -> list[Entry]:
         return self.entries
+
+
+def _from_counters(values: Mapping[str, Decimal]) -> Amounts:
+    return Amounts(usd=values.get("usd", _ZERO), input_tokens=int(values.get("input_tokens", 0)),
+                   output_tokens=int(values.get("output_tokens", 0)), calls=int(values.get("calls", 0)))
+
+
+def _to_counters(a: Amounts) -> dict[str, Any]:
+    k = a.known()
+    return {"usd": k.usd, "input_tokens": k.input_tokens, "output_tokens": k.output_tokens, "calls": k.calls}
+
+
+class SharedBudget(Budget):
+    """The session budget of a distributed run: its counters live in a shared store (SQLite, see
+    :mod:`pytest_tokenbudget.shared_ledger`) that every pytest-xdist worker reads and writes.
+
+    ``spent`` and ``reserved`` are the *whole run's*; ``local_spent`` is this process's share.
+    Check and reservation happen in one store transaction (:meth:`try_reserve`)."""
+
+    def __init__(self, store: Any, limits: Limits | None = None) -> None:
+        self.store = store
+        self.local_spent = Amounts()
+        self._ids: dict[int, tuple[Amounts, int]] = {}
+        super().__init__("session", "session", limits)
+
+    @property
+    def spent(self) -> Amounts:  # type: ignore[override]
+        return _from_counters(self.store.totals()[0])
+
+    @spent.setter
+    def spent(self, value: Amounts) -> None:  # Budget.__init__; the store keeps the run's figure
+        pass
+
+    @property
+    def reserved(self) -> Amounts:  # type: ignore[override]
+        return _from_counters(self.store.totals()[1])
+
+    @reserved.setter
+    def reserved(self, value: Amounts) -> None:
+        pass
+
+    def violations(self, worst: Amounts) -> list[tuple[str, Any, Any, Any, Any]]:
+        spent, reserved = self.store.totals()
+        return self._violations(_from_counters(spent), _from_counters(reserved), worst)
+
+    def _remember(self, amounts: Amounts, rid: int | None) -> None:
+        if rid is not None:
+            self._ids[id(amounts)] = (amounts, rid)  # the key object is kept alive: ids stay unique
+
+    def _forget(self, amounts: Amounts) -> int | None:
+        got = self._ids.pop(id(amounts), None)
+        return got[1] if got is not None and got[0] is amounts else None
+
+    def try_reserve(self, check: Amounts, amounts: Amounts, nodeid: str | None = None) -> list[tuple]:
+        def decide(spent: Mapping[str, Decimal], reserved: Mapping[str, Decimal]) -> list[tuple]:
+            return self._violations(_from_counters(spent), _from_counters(reserved), check)
+        problems, rid = self.store.reserve(_to_counters(amounts), decide, nodeid)
+        self._remember(amounts, rid)
+        return problems
+
+    def reserve(self, amounts: Amounts) -> None:
+        _, rid = self.store.reserve(_to_counters(amounts), lambda s, r: None)
+        self._remember(amounts, rid)
+
+    def release(self, amounts: Amounts) -> None:
+        rid = self._forget(amounts)
+        if rid is not None:
+            self.store.release(rid)
+
+    def settle(self, reserved: Amounts, charged: Amounts, entry: Entry) -> None:
+        self.store.settle(self._forget(reserved), _to_counters(charged), nodeid=entry.nodeid, entry=entry.as_json())
+        self.local_spent = self.local_spent + charged
+        self.entries.append(entry)
 
 
 @dataclass
@@ -645,6 +736,9 @@ class Ledger:
         self.session = Budget("session", "session", session_limits)
         self.entries: list[Entry] = []
         self.listeners: list[Callable[[Entry], None]] = []
+        # Price what the catalog lacks: fn(model, usage) -> Cost | Decimal | None (None: do not know).
+        # The plugin puts the pytest_tokenbudget_price hook here.
+        self.pricers: list[Callable[[str, Usage], Any]] = []
         self.internal_errors: list[str] = []
         self._lock = threading.RLock()
         self._by_test: dict[str | None, list[Entry]] = {}
@@ -738,6 +832,10 @@ class Ledger:
             if out is None and why is None:
                 why = f"the request sets no max_tokens and the catalog has no max-output for {info.id}"
         usd: Decimal | None = None
+        if info is None and request.model and out is not None and self.pricers:
+            custom = self._custom_price(request.model, Usage(input_tokens=inp, output_tokens=out))
+            if custom is not None:
+                return Amounts(usd=custom.total_usd, input_tokens=inp, output_tokens=out, calls=1), None
         if info is not None and out is not None:
             body = request.body or {}
             speed = body.get("speed") if isinstance(body.get("speed"), str) else None
@@ -778,9 +876,32 @@ class Ledger:
         try:
             return price(model, usage, catalog=self.catalog), None
         except UnknownModelError as exc:
+            custom = self._custom_price(model, usage) if self.pricers else None
+            if custom is not None:
+                return custom, None
             return None, str(exc)
         except (PricingError, CatalogError) as exc:
             return None, f"{model}: {exc}"
+
+    def _custom_price(self, model: str, usage: Usage) -> Cost | None:
+        """Ask :attr:`pricers` (in order) for a model the catalog lacks; the first answer wins."""
+        for fn in list(self.pricers):
+            try:
+                got = fn(model, usage)
+            except Exception as exc:  # a user's pricer bug: the call stays unpriced, and it is said why
+                self.internal_errors.append(f"custom pricer {fn!r} failed for {model}: {exc!r}")
+                continue
+            if got is None:
+                continue
+            if isinstance(got, Cost):
+                return got
+            try:
+                usd = _to_usd(got, f"custom price of {model}")
+            except ValueError as exc:
+                self.internal_errors.append(str(exc))
+                continue
+            return Cost(model=model, input_usd=usd, modifiers=("custom price",))
+        return None
 
     # -- the capture listener -------------------------------------------------------------------
     def before_send(self, request: CallRequest) -> Reservation:
@@ -794,19 +915,25 @@ class Ledger:
         refusal: TokenBudgetExceeded | None = None
         with self._lock:
             budgets = self.active_budgets(nodeid)
+            reserved = worst.known()
             if self.preflight:
                 check = worst
                 if worst.usd is None and self.unknown_model == "warn":
                     check = replace(worst, usd=_ZERO)  # warn: an unpriceable call is let through
-                for b in budgets:
-                    problems = b.violations(check)
+                taken: list[Budget] = []
+                for b in budgets:  # check-and-reserve per budget (atomic for a shared session budget)
+                    problems = b.try_reserve(check, reserved, nodeid)
                     if problems:
                         refusal = self._refusal(b, problems[0], request, worst, why)
                         break
-            if refusal is None:
-                reserved = worst.known()
+                    taken.append(b)
+                if refusal is not None:
+                    for b in taken:
+                        b.release(reserved)
+            else:
                 for b in budgets:
                     b.reserve(reserved)
+            if refusal is None:
                 return Reservation(nodeid, phase, budgets, worst, reserved, time.perf_counter())
             entry = self._make_entry(nodeid, phase, request, status=None, response_model=None, usage=None,
                                      raw_usage=None, cost=None, unpriced=None, usage_unknown=False, complete=False,
@@ -839,8 +966,10 @@ class Ledger:
         where = budget.title if budget.scope != "test" else f"token budget of {budget.name}"
         msg = (f"{where} ({budget.limits.describe()}): call to {model} refused before sending: {detail}. "
                f"Nothing was sent.")
-        return TokenBudgetExceeded(msg, scope=budget.scope, budget=budget.name, dimension=dim, limit=limit,
-                                   spent=spent, reserved=reserved, attempted=w, refused=True)
+        err = TokenBudgetExceeded(msg, scope=budget.scope, budget=budget.name, dimension=dim, limit=limit,
+                                  spent=spent, reserved=reserved, attempted=w, refused=True)
+        err.budget_ref = budget  # for the plugin's pytest_tokenbudget_budget_exceeded hook
+        return err
 
     def on_record(self, token: Any, record: CallRecord) -> Entry | None:
         """Settle the reservation with what the call really did, and store the entry."""
@@ -941,6 +1070,15 @@ class Ledger:
                     self._store(e, ())
 
     # -- queries --------------------------------------------------------------------------------
+    def share_session(self, store: Any) -> SharedBudget:
+        """Keep the session budget in ``store`` (a :class:`~pytest_tokenbudget.shared_ledger.SharedLedger`)
+        shared by every process of the run: each call checks and reserves against the whole run's spend."""
+        with self._lock:
+            shared = SharedBudget(store, self.session.limits)
+            shared.entries = self.session.entries
+            self.session = shared
+            return shared
+
     def entries_for(self, nodeid: str | None) -> list[Entry]:
         with self._lock:
             return list(self._by_test.get(nodeid, ()))

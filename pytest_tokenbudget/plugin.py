@@ -37,9 +37,16 @@ FIXTURES = ("token_usage", "token_budget")
 DEFAULT_TOP = 5  # --token-budget-top default
 _NO_LIMIT_WORDS = ("none", "off", "no", "unlimited")
 _FAKE_SERVER_PLUGIN = "pytest_tokenbudget.testing.fixture"
+_SHARED_KEY = "tokenbudget_shared_ledger"  # config.workerinput key: the run's shared session ledger file
+_STOP_PREFIX = "token budget: session"  # session.shouldfail text when the session budget stops a run
 
 
 # ----------------------------------------------------------------------------- options
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from . import hooks
+    pluginmanager.add_hookspecs(hooks)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tokenbudget", "token budgets for LLM API calls (pytest-tokenbudget)")
     group.addoption("--token-budget", action="store_true", default=False, dest="token_budget",
@@ -57,6 +64,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("token_budget_session", "USD budget of the whole run", default=None)
     parser.addini("token_budget_preflight", "refuse a call before it is sent when its worst case could "
                   "overrun a budget (default true)", type="bool", default=True)
+    parser.addini("token_budget_count_replayed", "cassette replays and mocked calls count against budgets at "
+                  "what they would cost live (default true); reports show them apart either way",
+                  type="bool", default=True)
     parser.addini("token_budget_unknown_model", "a call to a model the catalog cannot price: error (default) "
                   "or warn (totals are marked incomplete); overrides [tool.tokenbudget] unknown-model",
                   default=None)
@@ -155,6 +165,7 @@ class _Test:
     limits: Limits
     budget: Budget | None = None
     overrun_reported: bool = False
+    item: Any = None
 
 
 @dataclass
@@ -168,6 +179,10 @@ class _State:
     tests: dict[str, _Test] = field(default_factory=dict)
     internal_errors: list[str] = field(default_factory=list)
     session_failure: str | None = None
+    run: Any = None  # xdist controller: shared_ledger.RunControl (the run's shared session ledger)
+    shared: Any = None  # xdist worker: shared_ledger.SharedLedger
+    notes: list[str] = field(default_factory=list)  # report notes (incomplete figures ...)
+    stopped_by_budget: bool = False  # xdist controller: the run was interrupted by the session budget
 
     def internal(self, what: str, exc: BaseException) -> None:
         self.internal_errors.append(f"{what}: {type(exc).__name__}: {exc}")
@@ -185,7 +200,9 @@ class _State:
         unknown = self.settings.unknown_model or project.unknown_model
         self.settings = Settings(**{**self.settings.__dict__, "unknown_model": unknown})
         self.ledger = Ledger(catalog=catalog, unknown_model=unknown, preflight=self.settings.preflight,
-                             session_limits=Limits(usd=self.settings.session.value))
+                             session_limits=Limits(usd=self.settings.session.value),
+                             count_replayed=bool(self.config.getini("token_budget_count_replayed")))
+        _user_hooks(self)
         if self.controller:  # no test runs here: nothing to intercept
             self.active = True
             return
@@ -198,6 +215,15 @@ class _State:
                 "spend would go unmeasured, so the run stops here") from None
         self.installed = True
         self.active = True
+        path = getattr(self.config, "workerinput", {}).get(_SHARED_KEY)
+        if path:  # a pytest-xdist worker: the session budget is the whole run's
+            from .shared_ledger import SharedLedger, SharedLedgerError
+            try:
+                self.shared = SharedLedger.open(path, self.config.workerinput.get("workerid", "gw?"))
+                self.shared.worker_started()
+            except SharedLedgerError as exc:  # unshared, the run could spend n x the session budget
+                raise pytest.UsageError(f"token budget: cannot share the session budget: {exc}") from None
+            self.ledger.share_session(self.shared)
 
     def deactivate(self) -> None:
         if self.installed:
@@ -220,7 +246,8 @@ class _SafeListener:
         __tracebackhide__ = True
         try:
             return self.state.ledger.before_send(request)
-        except TokenBudgetExceeded:
+        except TokenBudgetExceeded as exc:
+            _exceeded(self.state, exc)
             raise
         except Exception as exc:  # the call goes ahead; on_record still records it (spend not hidden)
             self.state.internal("checking a request before sending", exc)
@@ -258,6 +285,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_STATE] = st
     if st.controller:
         config.pluginmanager.register(_XdistController(st), "tokenbudget-xdist-controller")
+        if settings.enabled:  # the workers share the session budget through one SQLite file
+            from .shared_ledger import RunControl
+            st.run = RunControl()
     if settings.enabled:
         st.activate()
 
@@ -284,6 +314,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     st = _state(config)
     if st is not None:
         st.deactivate()
+        for shared in (st.shared, st.run):
+            if shared is not None:
+                shared.close()
 
 
 @pytest.hookimpl(trylast=True)
@@ -323,7 +356,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if st is None:
         return
     set_current(item.nodeid, "setup")
-    t = _Test(Limits())
+    t = _Test(Limits(), item=item)
     st.tests[item.nodeid] = t
     try:
         t.limits = marker_limits(item, Limits(usd=st.settings.per_test.value))
@@ -370,6 +403,7 @@ def _judge(st: _State, item: pytest.Item, report: pytest.TestReport) -> None:
         if overruns:
             text = overrun_text(t.budget, overruns)
             t.overrun_reported = True
+            _exceeded(st, overruns[0].error(), t.budget, item)
             if report.passed:
                 report.outcome = "failed"
                 report.longrepr = text
@@ -380,6 +414,7 @@ def _judge(st: _State, item: pytest.Item, report: pytest.TestReport) -> None:
         overruns = t.budget.overruns()
         if overruns and not t.overrun_reported:
             problems.append(overrun_text(t.budget, overruns))
+            _exceeded(st, overruns[0].error(), t.budget, item)
         if st.ledger.unknown_model == "error":
             for msg in st.ledger.unpriced_for(item.nodeid):
                 problems.append(f"token budget: a call could not be priced: {msg}")
@@ -415,10 +450,56 @@ class _XdistController:
         try:
             if not st.active:
                 st.activate()
+            if st.run is not None:
+                st.run.reported.add(report.nodeid)
             st.ledger.absorb(Entry.from_json(e) for e in data.get("entries", ()))
         except Exception as exc:
             st.internal(f"reading the figures of {report.nodeid} from a worker (its spend is missing from the "
                         "totals)", exc)
+
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        if self.state.run is not None:
+            node.workerinput[_SHARED_KEY] = self.state.run.path
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        run = self.state.run
+        worker = getattr(getattr(node, "gateway", None), "id", None) or "?"
+        if error is not None and run is None:  # no shared ledger: say so all the same
+            self.state.notes.append(f"figures incomplete: worker {worker} crashed")
+        elif run is not None:
+            run.node_down(worker, error)
+
+    def pytest_keyboard_interrupt(self, excinfo: Any) -> None:
+        # xdist turns a worker's session.shouldfail into Interrupted (exit 2); serial runs exit 1
+        if str(excinfo.value).startswith(_STOP_PREFIX):
+            self.state.stopped_by_budget = True
+
+
+def _exceeded(st: _State, error: TokenBudgetExceeded, budget: Any = None, item: Any = None) -> None:
+    """Tell users' ``pytest_tokenbudget_budget_exceeded`` hooks (their bugs never break the run)."""
+    budget = budget if budget is not None else getattr(error, "budget_ref", None)
+    if budget is None:
+        return
+    if item is None and budget.scope != "session":
+        from .ledger import current
+        t = st.tests.get(budget.name if budget.scope == "test" else current()[0])
+        item = t.item if t is not None else None
+    try:
+        st.config.hook.pytest_tokenbudget_budget_exceeded(item=item, budget=budget, spent=budget.spent, error=error)
+    except Exception as exc:
+        st.internal("a pytest_tokenbudget_budget_exceeded hook", exc)
+
+
+def _user_hooks(st: _State) -> None:
+    """Route the ledger's events to the users' ``pytest_tokenbudget_*`` hook implementations."""
+    hook = st.config.hook
+    if hook.pytest_tokenbudget_call_recorded.get_hookimpls():
+        st.ledger.listeners.append(lambda entry: hook.pytest_tokenbudget_call_recorded(record=entry))
+    if hook.pytest_tokenbudget_price.get_hookimpls():
+        st.ledger.pricers.append(lambda model, usage: hook.pytest_tokenbudget_price(model=model, usage=usage))
 
 
 # ----------------------------------------------------------------------------- fixtures
@@ -448,6 +529,7 @@ class _BlockBudget:
         overruns = self._st.ledger.close_block(self.budget)
         if overruns and exc_type is None:
             first = overruns[0].error()
+            _exceeded(self._st, first, self.budget)
             raise TokenBudgetExceeded(overrun_text(self.budget, overruns), scope="block", budget=self._name,
                                       dimension=first.dimension, limit=first.limit, spent=first.spent)
 
@@ -492,8 +574,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     st = _active(session.config)
     if st is None:
         return
+    _finish_shared(st)
     try:
         reason = session_failure(st.ledger)
+        if st.shared is None and st.ledger.session.overruns():  # workers leave this to the controller
+            _exceeded(st, st.ledger.session.overruns()[0].error(), st.ledger.session)
     except Exception as exc:
         st.internal("checking the session budget", exc)
         reason = None
@@ -503,6 +588,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         st.session_failure = reason
         if session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if st.stopped_by_budget and session.exitstatus == pytest.ExitCode.INTERRUPTED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED  # as without -n: a budget stop is a failure
+
+
+def _finish_shared(st: _State) -> None:
+    """xdist: a worker marks itself finished; the controller recovers what reports did not carry."""
+    try:
+        if st.shared is not None:
+            st.shared.worker_finished()
+        if st.run is not None:
+            st.notes += st.run.finish(lambda entries: st.ledger.absorb(Entry.from_json(e) for e in entries))
+    except Exception as exc:
+        st.internal("closing the shared session ledger", exc)
 
 
 @pytest.hookimpl(trylast=True)
@@ -512,11 +610,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     try:
         from .report.terminal import write_section
-        notes = []
-        if st.controller and st.ledger.session.limits:
+        notes = list(st.notes)
+        if st.controller and st.run is None and st.ledger.session.limits:
             notes.append("note: under pytest-xdist each worker enforces the session budget on its own calls; "
                          "the total is checked here, after the run")
         write_section(terminalreporter, st.ledger, top=st.settings.top, header=_header(st.settings),
-                      failure=st.session_failure, internal_errors=st.internal_errors, notes=notes)
+                      failure=st.session_failure, internal_errors=st.internal_errors + st.ledger.internal_errors,
+                      notes=notes)
     except Exception as exc:  # the report is a convenience: never break the run over it
         terminalreporter.write_line(f"token budget: report failed: {type(exc).__name__}: {exc}", red=True)
