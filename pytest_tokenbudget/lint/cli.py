@@ -36,6 +36,14 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
                         help="apply excludes to files named on the command line too (pre-commit)")
     parser.add_argument("--no-respect-gitignore", action="store_true", help="lint files .gitignore excludes")
     parser.add_argument("--statistics", action="store_true", help="print counts per code instead of findings")
+    fixing = parser.add_argument_group("fixes")
+    fixing.add_argument("--fix", action="store_true", help="apply the safe autofixes in place, then report what is left")
+    fixing.add_argument("--unsafe-fixes", action="store_true",
+                        help="with --fix or --diff: also apply fixes that may change behaviour")
+    fixing.add_argument("--diff", action="store_true",
+                        help="print the fixes as a unified diff and change nothing (exit 1 when there are any)")
+    fixing.add_argument("--add-ignore", action="store_true",
+                        help="write '# tokenbudget: ignore[...]' comments for every current finding")
 
 
 def run_lint(args: argparse.Namespace) -> int:
@@ -63,7 +71,17 @@ def run_lint(args: argparse.Namespace) -> int:
     settings = dataclasses.replace(settings, extend_select=(*settings.extend_select, *args.extend_select),
                                    ignore=(*settings.ignore, *args.ignore))
     paths = args.paths or [str(cfg.root)]
+    modes = [flag for flag, on in (("--fix", args.fix), ("--diff", args.diff), ("--add-ignore", args.add_ignore)) if on]
+    if len(modes) > 1:
+        from ..cli import UserError
+
+        raise UserError(f"{' and '.join(modes)} cannot be combined: choose one")
     result = lint_paths(paths, settings)
+    if args.diff or args.add_ignore or args.fix:
+        code = _rewrite(args, result, settings)
+        if code is not None:
+            return code
+        result = lint_paths(paths, settings)  # report what --fix left
     rules = registry()
     if args.statistics:
         counts: dict[str, int] = {}
@@ -87,6 +105,33 @@ def run_lint(args: argparse.Namespace) -> int:
     if (result.findings or result.errors) and not args.exit_zero:
         return 1
     return 0
+
+
+def _rewrite(args: argparse.Namespace, result, settings) -> int | None:
+    """Run --diff / --add-ignore (returning the exit code) or --fix (returning None: report next)."""
+    from .apply import add_ignore_comments, fix_files
+
+    if args.add_ignore:
+        run = add_ignore_comments(result.findings)
+        _note(f"Added {run.fixed} ignore comment{'s' * (run.fixed != 1)} to {len(run.files)} "
+              f"file{'s' * (len(run.files) != 1)}.", run.skipped)
+        return 2 if result.read_errors else 0
+    run = fix_files(result.findings, settings, unsafe=args.unsafe_fixes, write=args.fix)
+    hint = (f" ({run.unsafe_left} more with --unsafe-fixes)" if run.unsafe_left and not args.unsafe_fixes else "")
+    if args.diff:
+        sys.stdout.write(run.diff)
+        _note(f"{run.fixed} fix{'es' * (run.fixed != 1)} would change {len(run.files)} "
+              f"file{'s' * (len(run.files) != 1)}{hint}.", run.skipped)
+        return 2 if result.read_errors else (1 if run.files and not args.exit_zero else 0)
+    _note(f"Fixed {run.fixed} finding{'s' * (run.fixed != 1)} in {len(run.files)} "
+          f"file{'s' * (len(run.files) != 1)}{hint}.", run.skipped)
+    return None
+
+
+def _note(line: str, skipped: list[str]) -> None:
+    for item in skipped:
+        print(f"tokenbudget lint: skipped {item}", file=sys.stderr)
+    print(line, file=sys.stderr)
 
 
 def add_rules_arguments(parser: argparse.ArgumentParser) -> None:

@@ -258,7 +258,7 @@ def _run_rules(source: str, path: str, catalog: Catalog, options: Mapping[str, A
     sites = extract_call_sites(module, path=path, catalog=catalog, ranges=positions)
     result = FileResult(path, call_sites=len(sites))
     if not sites:
-        return result
+        return _with_unused_suppressions(result, source, cell_of)
     ctx = RuleContext(catalog=catalog, options=options, path=path)
     rules = [cls() for cls in registry().values()]
     raw: list[tuple[Any, Any, Any]] = []  # (rule, site, report)
@@ -272,7 +272,7 @@ def _run_rules(source: str, path: str, catalog: Catalog, options: Mapping[str, A
             except Exception as exc:  # a rule bug must not stop the run: report it, loudly
                 raw.append((rule, site, _internal_error(rule, exc)))
     if not raw:
-        return result
+        return _with_unused_suppressions(result, source, cell_of)
     supp = SuppressionIndex(source)
     lines = source.splitlines()
     seen: dict[tuple[str, int, int], int] = {}
@@ -316,6 +316,26 @@ def _run_rules(source: str, path: str, catalog: Catalog, options: Mapping[str, A
         {"line": s.line, "codes": sorted(s.codes) if s.codes is not None else None, "kind": s.kind,
          "used": sorted(s.used)} for s in supp.by_line.values()
     ]
+    return _with_unused_suppressions(result, source, cell_of)
+
+
+def _with_unused_suppressions(result: FileResult, source: str,
+                              cell_of: Callable[[int], tuple[int | None, int]] | None) -> FileResult:
+    """Add TB900 findings: ignore comments that suppressed nothing in this file (all rules ran).
+
+    Every rule runs on every file (selection is applied later), so "used" is independent of the
+    selection and the result can be cached like any other finding.
+    """
+    if "tokenbudget" in source or "noqa" in source:
+        import dataclasses
+
+        from .suppressions_audit import unused_from_records
+
+        for f in unused_from_records(source, result.suppressions, path=result.path):
+            if cell_of is not None:
+                cell, line = cell_of(f.line)
+                f = dataclasses.replace(f, cell=cell, line=line, end_line=line, fix=None)
+            result.findings.append(f)
     result.findings.sort(key=Finding.sort_key)
     return result
 
@@ -600,3 +620,8 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
     if cache is not None:
         cache.save()
     return result
+
+
+# Public names for the other steps that need the engine's selection rules (fixes, estimate).
+per_file_ignored = _per_file_ignored
+selection_of = _selection
