@@ -479,7 +479,29 @@ def test_lint_finding_properties_agree_with_saving_for():
             s = saving_for(f.code, call, CAT, {"short-answer-max-tokens": 64})
             assert s is not None and Decimal(f.properties["saving_usd_per_call"]) == s.per_call, f.code
             checked.add(f.code)
-    assert "TB101" in checked
+    assert checked == {"TB101", "TB204"}
+
+
+def test_tb301_and_tb401_findings_carry_the_saving_for_figures():
+    from pytest_tokenbudget.lint.engine import lint_source
+
+    body = """
+        def route(tickets):
+            out = []
+            for t in tickets:
+                out.append(client.messages.create(model="claude-opus-4-5", max_tokens=40,
+                    messages=[{"role": "user", "content": f"Classify this ticket as billing or bug: {t}"}]))
+            return out
+    """
+    call = _site(body)
+    findings = lint_source(HEAD + textwrap.dedent(body), path="t.py",
+                           settings=LintSettings(root=Path.cwd(), cache=False, catalog=CAT))
+    by_code = {f.code: f for f in findings}
+    assert {"TB301", "TB401"} <= set(by_code)
+    tb301 = by_code["TB301"].properties
+    expected = saving_for("TB301", call, CAT, {"target-model": tb301["suggested_model"]})
+    assert Decimal(tb301["saving_usd_per_call"]) == expected.per_call
+    assert Decimal(by_code["TB401"].properties["saving_usd_per_call"]) == saving_for("TB401", call, CAT, {}).per_call
 
 
 def test_openai_compatible_call_without_max_tokens_uses_the_model_maximum():

@@ -177,5 +177,13 @@ class LoopCouldBatch(Rule):
             f"independent requests one by one in a {where}: the Message Batches API "
             f"(client.messages.batches.create) bills them {pct} less{price}; batch them when the results "
             f"can wait",
-            properties={"saving_percent": f"{saving.normalize():f}", "loop": loop.kind},
+            properties={"saving_percent": f"{saving.normalize():f}", "loop": loop.kind,
+                        **_saving("TB401", call, ctx)},
         )
+
+
+def _saving(code, call, ctx, **options):
+    """The priced saving of fixing this finding (lint JSON / SARIF properties; {} when unknown)."""
+    from ..estimate import saving_properties
+
+    return saving_properties(code, call, ctx, **options)

@@ -219,7 +219,8 @@ class PremiumModelSimpleTask(Rule):
             node=_model_node(call),
             properties={"model": info.id, "suggested_model": alt.id,
                         "price_ratio_input": str(info.input / alt.input),
-                        "price_ratio_output": str(info.output / alt.output)},
+                        "price_ratio_output": str(info.output / alt.output),
+                        **_saving("TB301", call, ctx, target_model=alt.id)},
         )
 
 
@@ -422,3 +423,10 @@ class UnknownModelId(Rule):
             f"use {correct!r}",
             node=node, severity="error", fix=fix, properties={"model": model, "suggested_model": correct},
         )
+
+
+def _saving(code, call, ctx, **options):
+    """The priced saving of fixing this finding (lint JSON / SARIF properties; {} when unknown)."""
+    from ..estimate import saving_properties
+
+    return saving_properties(code, call, ctx, **options)

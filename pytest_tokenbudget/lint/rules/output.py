@@ -341,7 +341,7 @@ class MaxTokensShortAnswer(Rule):
             f"output tokens{_worst(call, ctx, n)} per call. Lower max_tokens to {limit} "
             "(short-answer-max-tokens)",
             node=call.max_tokens_node(),
-            properties={"max_tokens": n, "short_answer_max_tokens": limit},
+            properties={"max_tokens": n, "short_answer_max_tokens": limit, **_saving("TB204", call, ctx)},
             fix=lower_max_tokens_fix(call, limit),  # issue 4: autofix (fixes_builders)
         )
 
@@ -533,3 +533,10 @@ class NonStreamingLongOutput(Rule):
 
 __all__ = ["MaxTokensMissing", "MaxTokensOverModelLimit", "MaxTokensOverCeiling", "MaxTokensShortAnswer",
            "MissingStopSequence", "NonStreamingLongOutput", "short_answer_kind", "answer_tag"]
+
+
+def _saving(code, call, ctx, **options):
+    """The priced saving of fixing this finding (lint JSON / SARIF properties; {} when unknown)."""
+    from ..estimate import saving_properties
+
+    return saving_properties(code, call, ctx, **options)
