@@ -12,6 +12,11 @@ answers:
 - ``POST /v1/chat/completions`` (JSON or SSE; the final usage chunk only with
   ``stream_options.include_usage``; then ``data: [DONE]``)
 - ``POST /v1/responses`` (JSON or SSE), ``POST /v1/completions``, ``POST /v1/embeddings``
+- Vertex AI: ``POST /v1/projects/{p}/locations/{l}/publishers/anthropic/models/{model}:rawPredict``
+  (JSON) / ``:streamRawPredict`` (SSE), ``…/models/count-tokens:rawPredict`` (``AnthropicVertex(
+  base_url=server.url + "/v1", access_token="x", …)``)
+- Bedrock: ``POST /model/{id}/invoke`` (JSON) / ``/invoke-with-response-stream`` (AWS event stream,
+  ``{"bytes": base64(event)}`` payloads; ``stream-error`` becomes an exception frame)
 
 Every knob can be set on the server (Python API, lasts until :meth:`FakeLLMServer.reset`) or per
 request with an ``x-fake-*`` header (SDKs: ``extra_headers={...}``):
@@ -52,8 +57,11 @@ ignores authentication and never stores or logs ``x-api-key`` / ``authorization`
 
 from __future__ import annotations
 
+import base64
+import binascii
 import gzip as _gzip
 import json
+import re
 import socket
 import struct
 import threading
@@ -63,6 +71,7 @@ import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import unquote
 
 __all__ = ["FAULTS", "FakeLLMServer", "ReceivedRequest", "UNKNOWN_MODEL"]
 
@@ -80,6 +89,25 @@ _ANTHROPIC_ERRORS = {
     502: "api_error", 503: "api_error", 504: "api_error", 529: "overloaded_error",
 }
 _USAGE_KEYS = ("input", "output", "cache_read", "cache_write_5m", "cache_write_1h")
+_BEDROCK = re.compile(r"/model/([^/]+)/(invoke|invoke-with-response-stream)")
+_VERTEX = re.compile(r"/v1/projects/[^/]+/locations/[^/]+/publishers/anthropic/models/([^/:]+):(rawPredict|streamRawPredict)")
+_OPENAI_PATHS = ("/v1/chat/", "/v1/responses", "/v1/completions", "/v1/embeddings")
+
+
+def _es_header(name: str, value: str) -> bytes:
+    n, v = name.encode(), value.encode()
+    return bytes([len(n)]) + n + b"\x07" + len(v).to_bytes(2, "big") + v
+
+
+def eventstream_frame(payload: bytes, message_type: str = "event", event_type: str = "chunk") -> bytes:
+    """One AWS event-stream message (prelude, headers, payload, CRCs), as Bedrock streams them."""
+    headers = _es_header(":event-type" if message_type == "event" else ":exception-type", event_type)
+    headers += _es_header(":content-type", "application/json") + _es_header(":message-type", message_type)
+    total = 12 + len(headers) + len(payload) + 4
+    prelude = total.to_bytes(4, "big") + len(headers).to_bytes(4, "big")
+    prelude += binascii.crc32(prelude).to_bytes(4, "big")
+    message = prelude + headers + payload
+    return message + binascii.crc32(message).to_bytes(4, "big")
 
 
 @dataclass(frozen=True)
@@ -404,7 +432,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (ValueError, TypeError) as exc:
             self._json(400, {"type": "error", "error": {"type": "invalid_request_error", "message": f"fake knob: {exc}"}})
             return
-        api = "anthropic" if path.startswith("/v1/messages") else "openai"
+        api = "openai" if path.startswith(_OPENAI_PATHS) else "anthropic"
         if s.delay_ms:
             time.sleep(s.delay_ms / 1000)
         with self.fake._lock:
@@ -449,6 +477,8 @@ class _Handler(BaseHTTPRequestHandler):
         }.get((method, path))
         if route is None and path.startswith("/v1/messages/batches/"):
             route = self._batch_get
+        if route is None and method == "POST":
+            route = self._platform_route(path)
         if route is None:
             self._error(404, api, s)
             return
@@ -456,6 +486,21 @@ class _Handler(BaseHTTPRequestHandler):
             route(body, s)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+    def _platform_route(self, path: str) -> Any:
+        """Bedrock and Vertex: the model (and streaming) come from the URL."""
+        m = _BEDROCK.fullmatch(path)
+        if m:
+            model, stream = unquote(m[1]), m[2] != "invoke"
+            return lambda body, s: self._messages({**body, "model": model, "stream": stream}, s,
+                                                  "eventstream" if stream else "sse")
+        m = _VERTEX.fullmatch(path)
+        if m:
+            if m[1] == "count-tokens":
+                return self._count_tokens
+            model, stream = unquote(m[1]), m[2] == "streamRawPredict"
+            return lambda body, s: self._messages({**body, "model": model, "stream": stream}, s)
+        return None
 
     # -- Anthropic -----------------------------------------------------------------------------
     def _model(self, body: dict[str, Any], s: _Settings, default: str = "claude-haiku-4-5") -> str:
@@ -474,7 +519,7 @@ class _Handler(BaseHTTPRequestHandler):
             msg["usage"] = usage
         return msg
 
-    def _messages(self, body: dict[str, Any], s: _Settings) -> None:
+    def _messages(self, body: dict[str, Any], s: _Settings, framing: str = "sse") -> None:
         if not body.get("stream"):
             self._json(200, self._message_obj(body, s), s)
             return
@@ -482,10 +527,18 @@ class _Handler(BaseHTTPRequestHandler):
         msg["content"], msg["stop_reason"] = [], None
         if "usage" in msg:
             msg["usage"] = _anthropic_usage(s, start=True)
-        self._start_chunked("text/event-stream; charset=utf-8", s.gzip)
+        eventstream = framing == "eventstream"
+        self._start_chunked("application/vnd.amazon.eventstream" if eventstream else "text/event-stream; charset=utf-8",
+                            s.gzip)
 
         def ev(name: str, data: dict[str, Any]) -> bytes:
-            return b"event: %s\ndata: %s\n\n" % (name.encode(), json.dumps(data, separators=(",", ":")).encode())
+            raw = json.dumps(data, separators=(",", ":")).encode()
+            if not eventstream:
+                return b"event: %s\ndata: %s\n\n" % (name.encode(), raw)
+            if name == "error":
+                return eventstream_frame(json.dumps({"message": data["error"]["message"]}).encode(),
+                                         "exception", "modelStreamErrorException")
+            return eventstream_frame(json.dumps({"bytes": base64.b64encode(raw).decode()}).encode())
 
         self._chunk(ev("message_start", {"type": "message_start", "message": msg}))
         if s.fault == "stall":

@@ -233,3 +233,38 @@ def test_stream_stays_incremental_and_bytes_identical(recorder, server):
     assert strip.sub(b"", observed) == strip.sub(b"", plain)
     assert first < total - 0.1  # ≥ 3 more paced deltas still to come when the first was yielded
     assert recorder.last.complete
+
+
+def test_vertex_sdk_model_from_url(recorder, server):
+    vertex = anthropic.AnthropicVertex(region="us-east5", project_id="p", access_token="ya29.secret",
+                                       base_url=server.url + "/v1")
+    msg = vertex.messages.create(model="claude-haiku-4-5@20251001", max_tokens=8, messages=MSG)
+    with vertex.messages.stream(model="claude-haiku-4-5@20251001", max_tokens=8, messages=MSG) as s:
+        final = s.get_final_message()
+    plain, streamed = recorder.records
+    assert plain.request.model == streamed.request.model == "claude-haiku-4-5@20251001"
+    assert plain.usage == dump(msg.usage) and streamed.usage == dump(final.usage)
+    assert not plain.request.stream and streamed.request.stream and streamed.complete
+    assert ":rawPredict" in plain.request.url and ":streamRawPredict" in streamed.request.url
+    assert "ya29" not in repr(recorder.records)
+
+
+@pytest.mark.parametrize("fault", [None, "stream-error", "sse-cut"])
+def test_bedrock_event_stream_over_the_wire(recorder, server, fault):
+    import httpx2
+
+    url = server.url + "/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke-with-response-stream"
+    with httpx2.Client() as c, c.stream("POST", url, json={"max_tokens": 8, "messages": MSG},
+                                        headers={"x-fake-fault": fault} if fault else {}) as r:
+        assert r.headers["content-type"] == "application/vnd.amazon.eventstream"
+        try:
+            r.read()
+        except httpx2.RemoteProtocolError:
+            assert fault == "sse-cut"
+    rec = recorder.last
+    assert rec.request.model == "us.anthropic.claude-haiku-4-5-20251001-v1:0" and rec.request.stream
+    assert rec.streamed and rec.complete == (fault is None)
+    assert rec.usage["input_tokens"] == 17
+    assert rec.usage["output_tokens"] == (7 if fault is None else 1)
+    if fault == "stream-error":
+        assert rec.error == "Overloaded"
