@@ -70,6 +70,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("token_budget_unknown_model", "a call to a model the catalog cannot price: error (default) "
                   "or warn (totals are marked incomplete); overrides [tool.tokenbudget] unknown-model",
                   default=None)
+    from .report.run import add_options as _add_report_options
+    _add_report_options(group, parser)  # --token-budget-json/-junit/-save/-compare ...
 
 
 # ----------------------------------------------------------------------------- settings
@@ -261,6 +263,7 @@ class _SafeListener:
 
 
 _STATE = pytest.StashKey[_State]()
+_REPORTS = pytest.StashKey[Any]()  # report.run.RunReports
 
 
 def _state(config: pytest.Config) -> _State | None:
@@ -288,8 +291,18 @@ def pytest_configure(config: pytest.Config) -> None:
         if settings.enabled:  # the workers share the session budget through one SQLite file
             from .shared_ledger import RunControl
             st.run = RunControl()
-    if settings.enabled:
+    reports = _configure_reports(config)
+    if settings.enabled or reports.enables:
         st.activate()
+
+
+def _configure_reports(config: pytest.Config) -> Any:
+    """JSON report, baseline, JUnit properties, GitHub summary (report/run.py); sees every test report."""
+    from .report.run import RunReports
+    reports = RunReports(config)
+    config.stash[_REPORTS] = reports
+    config.pluginmanager.register(reports, "tokenbudget-reports")
+    return reports
 
 
 def _is_xdist_controller(config: pytest.Config) -> bool:
@@ -390,6 +403,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     try:
         report = outcome.get_result()
         _judge(st, item, report)
+        item.config.stash[_REPORTS].after_makereport(item, report, st.ledger)  # baseline, JUnit properties
     except Exception as exc:
         st.internal(f"judging {item.nodeid}", exc)
 
@@ -584,12 +598,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         reason = None
     if st.internal_errors and any("missing from the totals" in e for e in st.internal_errors):
         reason = (reason + "; " if reason else "") + "some calls could not be recorded (plugin error)"
+    reports = session.config.stash[_REPORTS]
+    stale = reports.check(st.ledger)  # the baseline comparison (--token-budget-compare)
+    if stale:
+        reason = (reason + "; " if reason else "") + stale
     if reason:
         st.session_failure = reason
         if session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
     if st.stopped_by_budget and session.exitstatus == pytest.ExitCode.INTERRUPTED:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED  # as without -n: a budget stop is a failure
+    reports.finish(session, st)  # JSON report, baseline file, GitHub job summary
 
 
 def _finish_shared(st: _State) -> None:
@@ -617,5 +636,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         write_section(terminalreporter, st.ledger, top=st.settings.top, header=_header(st.settings),
                       failure=st.session_failure, internal_errors=st.internal_errors + st.ledger.internal_errors,
                       notes=notes)
+        for line, bad in config.stash[_REPORTS].terminal_lines():
+            terminalreporter.write_line(line, red=bad, bold=bad)
     except Exception as exc:  # the report is a convenience: never break the run over it
         terminalreporter.write_line(f"token budget: report failed: {type(exc).__name__}: {exc}", red=True)

@@ -1,0 +1,48 @@
+"""JUnit XML properties for one test (``--token-budget-junit``).
+
+They ride on the teardown report's ``user_properties``, which pytest's junitxml writes as
+``<property name=… value=…/>`` under the ``<testcase>`` whatever the ``junit_family`` (and which
+pytest-xdist carries from the workers). Only when asked for: with the default ``xunit2`` family,
+``record_property`` warns that test-case properties are not part of that schema.
+
+Names are prefixed ``tokenbudget.``; values are strings (money as decimal strings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..cost import money_str
+from ..ledger import Entry, Totals
+
+__all__ = ["PREFIX", "properties"]
+
+PREFIX = "tokenbudget."
+
+
+def properties(entries: Iterable[Entry], limits: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
+    """``[(name, value), …]`` for a test's calls: cost, calls, tokens by kind; replayed, refused and
+    incomplete figures only when there are any; the test's USD budget when it has one."""
+    entries = list(entries)
+    live = Totals.of(e for e in entries if e.live or e.refused)
+    replayed = Totals.of(e for e in entries if not e.live and not e.refused)
+    out = [
+        ("cost_usd", money_str(live.cost_usd)),
+        ("calls", str(live.calls)),
+        ("input_tokens", str(live.input_tokens)),
+        ("cache_write_tokens", str(live.cache_write_tokens)),
+        ("cache_read_tokens", str(live.cache_read_tokens)),
+        ("output_tokens", str(live.output_tokens)),
+        ("total_tokens", str(live.total_tokens)),
+    ]
+    if replayed.calls:
+        out += [("replayed_calls", str(replayed.calls)), ("replayed_cost_usd", money_str(replayed.cost_usd))]
+    if live.refused:
+        out.append(("refused_calls", str(live.refused)))
+    both = live + replayed
+    if not both.complete:
+        out.append(("complete", "false"))
+    if limits and limits.get("usd") is not None:
+        out.append(("budget_usd", str(limits["usd"])))
+    return [(PREFIX + k, v) for k, v in out]

@@ -1,0 +1,268 @@
+"""The report outputs of one pytest run: JSON report, baseline save/compare, JUnit properties,
+GitHub job summary. Glue between the plugin's hooks and the pure report modules.
+
+One :class:`RunReports` per process, registered as a pytest plugin only for
+``pytest_runtest_logreport`` (it learns each test's outcome and budget there, on the controller
+too under pytest-xdist); the plugin calls :meth:`after_makereport`, :meth:`check`,
+:meth:`finish` and :meth:`terminal_lines` from its own hooks. Files are written once, by the
+process that sees the whole run (never by an xdist worker).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from ..ledger import Entry, Ledger, Totals, fmt_usd
+from . import baseline as bl
+from .json_report import ReportError, TestInfo, build_report, write_json
+
+__all__ = ["RunReports", "add_options"]
+
+
+def add_options(group: Any, parser: pytest.Parser) -> None:
+    """The report options (called from the plugin's ``pytest_addoption``)."""
+    group.addoption("--token-budget-json", metavar="PATH", default=None, dest="token_budget_json",
+                    help="write the run's token budget report as JSON (versioned schema; implies --token-budget).")
+    group.addoption("--token-budget-junit", action="store_true", default=False, dest="token_budget_junit",
+                    help="add cost and token properties to each test case of the --junitxml report.")
+    group.addoption("--token-budget-save", metavar="PATH", default=None, dest="token_budget_save",
+                    help="save each test's cost as a baseline file (implies --token-budget).")
+    group.addoption("--token-budget-compare", metavar="PATH", default=None, dest="token_budget_compare",
+                    help="fail tests whose cost grew beyond --token-budget-max-increase over this baseline "
+                         "(a --token-budget-save or --token-budget-json file; implies --token-budget).")
+    group.addoption("--token-budget-max-increase", metavar="PCT", default=None, dest="token_budget_max_increase",
+                    help="allowed cost increase over the baseline, e.g. 20%% (default 20%%).")
+    group.addoption("--token-budget-min-change", metavar="USD", default=None, dest="token_budget_min_change",
+                    help="changes in a test's cost smaller than this are never a regression (default 0.0001).")
+    group.addoption("--token-budget-fail-on-decrease", action="store_true", default=False,
+                    dest="token_budget_fail_on_decrease",
+                    help="also fail the run when tests got much cheaper than the baseline (refresh it).")
+    parser.addini("token_budget_max_increase", "allowed cost increase over the baseline (default 20%)",
+                  default=None)
+    parser.addini("token_budget_min_change", "smallest cost change (USD) a baseline comparison reports "
+                  "(default 0.0001)", default=None)
+    parser.addini("token_budget_github_summary", "append a Markdown summary to $GITHUB_STEP_SUMMARY when it is "
+                  "set (default true)", type="bool", default=True)
+
+
+def _outcome(report: Any, current: str) -> str:
+    when, outcome = report.when, report.outcome
+    xfail = hasattr(report, "wasxfail")
+    if when == "setup":
+        if outcome == "failed":
+            return "error"
+        if outcome == "skipped":
+            return "xfailed" if xfail else "skipped"
+        return current
+    if when == "call":
+        if outcome == "passed":
+            return "xpassed" if xfail else "passed"
+        if outcome == "skipped":
+            return "xfailed" if xfail else "skipped"
+        return "failed"
+    if when == "teardown":
+        if outcome == "failed" and current in ("passed", "unknown", "xpassed"):
+            return "error"
+        return current
+    return "failed" if outcome == "failed" else current  # e.g. a crashed xdist worker's report
+
+
+def _entries_cost(entries: list[Entry]) -> tuple[Decimal, bool]:
+    t = Totals.of(e for e in entries if not e.refused)
+    return t.cost_usd, t.complete
+
+
+class RunReports:
+    """What the report options asked for, and what this process learned for them."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        opt = config.getoption
+        self.config = config
+        self.worker = hasattr(config, "workerinput")
+        self.json_path: str | None = opt("token_budget_json")
+        self.junit: bool = bool(opt("token_budget_junit"))
+        self.save_path: str | None = opt("token_budget_save")
+        self.compare_path: str | None = opt("token_budget_compare")
+        self.fail_on_decrease = bool(opt("token_budget_fail_on_decrease"))
+        try:
+            raw = opt("token_budget_max_increase") or config.getini("token_budget_max_increase")
+            self.max_increase = bl.parse_percent(raw, "--token-budget-max-increase") if raw else \
+                bl.DEFAULT_MAX_INCREASE
+            raw = opt("token_budget_min_change") or config.getini("token_budget_min_change")
+            self.min_change = bl.parse_usd(raw, "--token-budget-min-change") if raw else bl.DEFAULT_MIN_CHANGE
+        except ValueError as exc:
+            raise pytest.UsageError(f"token budget: {exc}") from None
+        self.baseline: bl.Baseline | None = None
+        if self.compare_path:
+            try:
+                self.baseline = bl.load_baseline(self.compare_path)
+            except ReportError as exc:
+                raise pytest.UsageError(f"--token-budget-compare: {exc}") from None
+        try:
+            self.github = bool(config.getini("token_budget_github_summary"))
+        except ValueError:
+            self.github = True
+        self.tests: dict[str, TestInfo] = {}
+        self.flagged: set[str] = set()
+        self.comparison: bl.Comparison | None = None
+        self.lines: list[tuple[str, bool]] = []  # (terminal line, is a problem)
+
+    @property
+    def enables(self) -> bool:
+        """Options that only make sense with measuring on."""
+        return bool(self.json_path or self.save_path or self.compare_path)
+
+    # -- hooks ----------------------------------------------------------------------------------
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        info = self.tests.get(report.nodeid)
+        if info is None:
+            info = self.tests[report.nodeid] = TestInfo(report.nodeid)
+        info.outcome = _outcome(report, info.outcome)
+        if report.when == "teardown":
+            data = getattr(report, "token_budget", None)
+            if isinstance(data, dict) and data.get("limits") is not None:
+                info.limits = data["limits"]
+
+    # -- per test, from the plugin's makereport -------------------------------------------------
+    def after_makereport(self, item: pytest.Item, report: pytest.TestReport, ledger: Ledger) -> None:
+        if report.when not in ("call", "teardown"):
+            return
+        if self.baseline is not None and item.nodeid not in self.flagged:
+            self._check_baseline(item.nodeid, report, ledger)
+        if self.junit and report.when == "teardown":
+            from .junit import properties
+            data = getattr(report, "token_budget", None)
+            limits = data.get("limits") if isinstance(data, dict) else None
+            report.user_properties.extend(properties(ledger.entries_for(item.nodeid), limits))
+
+    def _check_baseline(self, nodeid: str, report: pytest.TestReport, ledger: Ledger) -> None:
+        base = self.baseline.tests.get(nodeid) if self.baseline is not None else None
+        if base is None:
+            return
+        entries = ledger.entries_for(nodeid)
+        cost, complete = _entries_cost(entries)
+        if bl.verdict(cost, base.cost_usd, self.max_increase, self.min_change) != "more":
+            return
+        self.flagged.add(nodeid)
+        from .text import top_calls_lines
+        row = bl.Row(nodeid, "more", cost, base.cost_usd, complete)
+        lines = [f"token budget baseline of {nodeid}: {bl.describe(row, self.max_increase)}",
+                 f"(baseline {self.compare_path}; when the increase is intended, refresh it with "
+                 f"--token-budget-save={self.compare_path})"]
+        lines += top_calls_lines(entries)
+        text = "\n".join(lines)
+        if report.passed:
+            report.outcome = "failed"
+            report.longrepr = text
+        else:
+            report.sections.append(("token budget baseline", text))
+
+    # -- session end ----------------------------------------------------------------------------
+    def _current(self, ledger: Ledger) -> list[tuple[str, Decimal, bool]]:
+        ids = {n for n in ledger.nodeids() if n is not None}
+        ids.update(n for n, t in self.tests.items() if t.outcome != "skipped")
+        out = []
+        for n in sorted(ids):
+            info = self.tests.get(n)
+            if info is not None and info.outcome == "skipped":
+                continue
+            cost, complete = _entries_cost(ledger.entries_for(n))
+            out.append((n, cost, complete))
+        return out
+
+    def check(self, ledger: Ledger) -> str | None:
+        """Compare with the baseline (controller / serial only); a reason to fail the run, if any."""
+        if self.worker or self.baseline is None:
+            return None
+        try:
+            self.comparison = bl.compare(self._current(ledger), self.baseline, max_increase=self.max_increase,
+                                         min_change=self.min_change)
+        except Exception as exc:  # a plugin bug must not break the run; per-test checks already ran
+            self.lines.append((f"token budget baseline comparison failed: {type(exc).__name__}: {exc}", True))
+            return None
+        cheaper = self.comparison.cheaper
+        if self.fail_on_decrease and cheaper:
+            return (f"{len(cheaper)} test{'s' if len(cheaper) != 1 else ''} got much cheaper than the baseline "
+                    f"{self.compare_path}: refresh it with --token-budget-save={self.compare_path}")
+        return None
+
+    def finish(self, session: pytest.Session, state: Any) -> None:
+        """Write what was asked for (controller / serial only). Failures to write are reported, and
+        make the run fail when a file the user asked for is missing."""
+        if self.worker:
+            return
+        from .github import append_step_summary, summary_path
+        gh = summary_path() if self.github else None
+        if not (self.json_path or self.save_path or gh or self.comparison is not None):
+            return
+        try:
+            report = self._build(session, state)
+        except Exception as exc:  # a plugin bug: say so, and fail the run if a file was asked for
+            self.lines.append((f"token budget report failed: {type(exc).__name__}: {exc}", True))
+            if (self.json_path or self.save_path) and session.exitstatus == 0:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            return
+        if self.json_path:
+            self._write("JSON report", self.json_path, lambda: write_json(self.json_path, report), session)
+        if self.save_path:
+            base = bl.baseline_from_report(report)
+            self._write(f"baseline ({len(base.tests)} tests)", self.save_path,
+                        lambda: bl.write_baseline(self.save_path, base), session)
+        if gh:
+            try:
+                n = append_step_summary(gh, report, comparison=self.comparison)
+                if not n:
+                    self.lines.append(("GitHub job summary skipped: $GITHUB_STEP_SUMMARY is already near "
+                                       "GitHub's 1024k limit", False))
+            except OSError as exc:
+                self.lines.append((f"GitHub job summary not written: {exc}", True))
+
+    def _build(self, session: pytest.Session, state: Any) -> dict[str, Any]:
+        ledger: Ledger = state.ledger
+        errors = list(getattr(state, "internal_errors", ())) + list(getattr(ledger, "internal_errors", ()))
+        reasons = [f"plugin error: {e}" for e in errors]
+        notes: list[str] = []
+        for note in getattr(state, "notes", ()) or ():
+            (reasons if str(note).startswith("figures incomplete") else notes).append(str(note))
+        return build_report(list(ledger.entries), self.tests, settings=state.settings,
+                            unknown_model=ledger.unknown_model, count_replayed=ledger.count_replayed,
+                            catalog_checked=getattr(ledger.catalog, "checked", None),
+                            exit_status=int(session.exitstatus), session_failure=state.session_failure,
+                            extra_reasons=reasons, notes=notes)
+
+    def _write(self, what: str, path: str, write: Any, session: pytest.Session) -> None:
+        try:
+            write()
+        except OSError as exc:
+            self.lines.append((f"token budget {what} NOT written to {path}: {exc}", True))
+            if session.exitstatus == 0:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            return
+        self.lines.append((f"{what} written to {path}", False))
+
+    def terminal_lines(self) -> list[tuple[str, bool]]:
+        """Lines for the ``token budget`` section: files written, the baseline comparison."""
+        out = list(self.lines)
+        cmp = self.comparison
+        if cmp is not None:
+            more, cheaper = cmp.more, cmp.cheaper
+            new, gone = cmp.having("new"), cmp.having("not run")
+            out.append((f"compared with baseline {self.compare_path} (allowed +{bl.pct_str(cmp.max_increase)}, "
+                        f"changes under {fmt_usd(cmp.min_change)} ignored): {len(more)} more expensive, "
+                        f"{len(cheaper)} much cheaper, {len(new)} new, {len(gone)} not run; tests on both sides "
+                        f"{fmt_usd(cmp.total('baseline'))} -> {fmt_usd(cmp.total('cost'))}", bool(more)))
+            for r in more[:10]:
+                out.append((f"  more expensive: {r.nodeid}: {cmp.describe(r)}", True))
+            if len(more) > 10:
+                out.append((f"  ... and {len(more) - 10} more", True))
+            for r in cheaper[:10]:
+                out.append((f"  much cheaper: {r.nodeid}: {cmp.describe(r)}", self.fail_on_decrease))
+            if len(cheaper) > 10:
+                out.append((f"  ... and {len(cheaper) - 10} more", False))
+            if cheaper:
+                out.append((f"  refresh the baseline so that it keeps catching regressions: "
+                            f"--token-budget-save={self.compare_path}", self.fail_on_decrease))
+        return out
