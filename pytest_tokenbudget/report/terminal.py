@@ -66,21 +66,32 @@ def _per_model(ledger: Ledger, entries: list[Entry]) -> list[str]:
     return _table(rows, right=range(1, 8))
 
 
+def _replayed_note(entries: list[Entry]) -> str:
+    """``  (+ 2 replayed, would cost $0.0015 live)`` for a test's cassette replays / mocked calls."""
+    replayed = [e for e in entries if not e.live and not e.refused]
+    if not replayed:
+        return ""
+    t = Totals.of(replayed)
+    return f"  (+ {t.calls} replayed, would cost {_cost(t)} live)"
+
+
 def _top_tests(ledger: Ledger, top: int) -> list[str]:
-    per_test: list[tuple[str, Totals]] = []
+    per_test: list[tuple[str, Totals, str]] = []
     for nodeid in ledger.nodeids():
-        entries = [e for e in ledger.entries_for(nodeid) if e.live]
-        if nodeid is None or not entries or all(e.refused for e in entries):
+        every = ledger.entries_for(nodeid)
+        entries = [e for e in every if e.live]
+        note = _replayed_note(every)
+        if nodeid is None or ((not entries or all(e.refused for e in entries)) and not note):
             continue
-        per_test.append((nodeid, Totals.of(entries)))
+        per_test.append((nodeid, Totals.of(entries), note))
     if not per_test:
         return []
     per_test.sort(key=lambda kv: (-kv[1].cost_usd, kv[0]))
     shown = per_test if top == 0 else per_test[:top]
     title = "all tests by cost" if top == 0 or top >= len(per_test) else f"{len(shown)} most expensive tests"
     rows = [[_cost(t), _plural(t.calls, "call"),
-             _n(t.total_tokens) + " tok", nodeid + (f"  ({t.refused} refused)" if t.refused else "")]
-            for nodeid, t in shown]
+             _n(t.total_tokens) + " tok", nodeid + (f"  ({t.refused} refused)" if t.refused else "") + note]
+            for nodeid, t, note in shown]
     lines = [title + ":"] + _table(rows, right=(0, 1, 2))
     hidden = len(per_test) - len(shown)
     if hidden:
@@ -141,6 +152,9 @@ def render_lines(ledger: Ledger, *, top: int = 5, header: str | None = None, fai
             t = Totals.of(replayed)
             lines.append(f"mocked/replayed (not live, not in the live cost): {_plural(t.calls, 'call')}, "
                          f"{_n(t.total_tokens)} tokens, would cost {fmt_usd(t.cost_usd)} live")
+            lines.append("  budgets: replayed calls count at what they would cost live"
+                         if ledger.count_replayed else
+                         "  budgets: replayed calls are not counted (token_budget_count_replayed = false)")
         lines += _attention(entries)
         lines += _top_tests(ledger, top)
     for err in internal_errors:
