@@ -141,7 +141,10 @@ def _test_json(info: TestInfo, entries: list[Entry]) -> dict[str, Any]:
     live, replayed = _split(entries)
     lt, rt = Totals.of(live), Totals.of(replayed)
     overruns = _overruns(info.limits, info.nodeid, entries)
-    limits = dict(info.limits) if info.limits else Limits().as_json()
+    try:
+        limits = Limits.from_json(info.limits or {}).as_json()
+    except (ValueError, TypeError):
+        limits = Limits().as_json()
     return {
         "nodeid": info.nodeid, "outcome": info.outcome, "budget": limits, "over_budget": bool(overruns),
         "overruns": overruns, "cost_usd": money_str(lt.cost_usd + rt.cost_usd),

@@ -1,0 +1,64 @@
+"""The report builder and reader, without pytest runs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pytest_tokenbudget.report.json_report import ReportError, load_report, report_from_data
+
+
+def test_build_report_figures_and_schema(report_factory, entry_factory, validate):
+    r = validate(report_factory(
+        {"t.py::a": [{}, {"inp": 3000}], "t.py::b": [{"live": False}], "t.py::c": [{"refused": True}],
+         "t.py::d": [{"usage_unknown": True}]},
+        extra=[entry_factory(99, None, inp=2000, out=0)], limits={"t.py::a": {"usd": "0.004"}}))
+    tests = {t["nodeid"]: t for t in r["tests"]}
+    assert tests["t.py::a"]["cost_usd"] == "0.005"
+    assert tests["t.py::a"]["over_budget"] is True
+    assert tests["t.py::a"]["overruns"] == ["spent $0.0050 of a $0.0040 budget (+$0.0010, 25% over)"]
+    assert tests["t.py::a"]["budget"] == {"usd": "0.004", "input_tokens": None, "output_tokens": None,
+                                          "total_tokens": None, "calls": None}
+    assert tests["t.py::b"]["live"]["calls"] == 0 and tests["t.py::b"]["replayed"]["cost_usd"] == "0.0015"
+    assert tests["t.py::c"]["live"]["refused"] == 1 and tests["t.py::c"]["cost_usd"] == "0"
+    assert tests["t.py::d"]["complete"] is False and tests["t.py::d"]["charged"]["usd"] == "0.0015"
+    assert r["totals"]["live"]["cost_usd"] == "0.007"  # a (0.005) + the unattributed call (0.002)
+    assert r["totals"]["replayed"]["cost_usd"] == "0.0015"
+    assert r["totals"]["refused"] == 1 and len(r["refused"]) == 1
+    assert r["unattributed_calls"][0]["cost_usd"] == "0.002"
+    assert r["run"]["complete"] is False and len(r["run"]["incomplete_reasons"]) == 1
+    assert [m["model"] for m in r["models"]] == ["claude-haiku-4-5"]
+
+
+def test_unpriced_calls_make_the_report_incomplete(report_factory, validate):
+    r = validate(report_factory({"t.py::a": [{"unpriced": True}]}))
+    assert r["run"]["complete"] is False
+    assert "could not be priced" in r["run"]["incomplete_reasons"][0]
+    assert r["models"][0]["model"] == "mystery-model"
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json", "not JSON"),
+    ("[1, 2]", "not a pytest-tokenbudget report"),
+    ('{"schema": "pytest-tokenbudget/baseline", "version": 1}', "is not a run report"),
+    ('{"schema": "pytest-tokenbudget/report", "version": 2}', "report version 2 is newer than this tokenbudget"),
+    ('{"schema": "pytest-tokenbudget/report", "version": "1"}', "not a whole number"),
+])
+def test_load_report_rejects_what_it_cannot_read(write, content, message):
+    with pytest.raises(ReportError, match=message):
+        load_report(write("r.json", content))
+
+
+def test_load_report_checks_money_and_duplicates(report_factory):
+    r = report_factory({"t.py::a": [{}]})
+    bad = json.loads(json.dumps(r))
+    bad["tests"][0]["cost_usd"] = 0.0015  # a float is not money
+    with pytest.raises(ReportError, match="decimal string"):
+        report_from_data(bad)
+    dup = json.loads(json.dumps(r))
+    dup["tests"].append(dup["tests"][0])
+    with pytest.raises(ReportError, match="appears twice"):
+        report_from_data(dup)
+    with pytest.raises(ReportError, match="no such file"):
+        load_report("/nonexistent/r.json")
