@@ -382,19 +382,31 @@ class ResponsesSSE(_SSE):
 class BedrockEventStream(StreamReader):
     """AWS ``application/vnd.amazon.eventstream`` framing around Anthropic stream events."""
 
-    __slots__ = ("_buf", "_inner")
+    __slots__ = ("_buf", "_inner", "_corrupt")
 
     def __init__(self, api: str, endpoint: str) -> None:
         super().__init__(api, endpoint)
         self._buf = b""
         self._inner = AnthropicSSE(api, endpoint)
+        self._corrupt = False
 
     def feed(self, data: bytes) -> None:
+        if self._corrupt:  # frame boundaries are lost: keep what was seen, read nothing more
+            return
         buf = self._buf + data
         inner = self._inner
         while len(buf) >= 12:
             total, hlen = struct.unpack_from(">II", buf)
-            if total < 16 or len(buf) < total:
+            # prelude: total length, headers length, CRC32 of those 8 bytes; the frame ends with a CRC32
+            if struct.unpack_from(">I", buf, 8)[0] != zlib.crc32(buf[:8]) or total < 16 or hlen > total - 16:
+                self._corrupt, buf = True, b""
+                inner.error = inner.error or "corrupt event-stream frame (prelude CRC or lengths)"
+                break
+            if len(buf) < total:
+                break
+            if struct.unpack_from(">I", buf, total - 4)[0] != zlib.crc32(buf[:total - 4]):
+                self._corrupt, buf = True, b""
+                inner.error = inner.error or "corrupt event-stream frame (message CRC)"
                 break
             payload = buf[12 + hlen: total - 4]
             buf = buf[total:]
