@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import textwrap
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -182,6 +184,39 @@ def _string_value(node: cst.BaseString) -> Any:
     except Exception:
         return UNKNOWN
     return v if isinstance(v, str) else UNKNOWN
+
+
+_FSTRING_TEXT = re.compile(
+    r"\{\{|\}\}|\\(?:\n|[\\'\"abfnrtv]|[0-7]{1,3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^{}]*\})")
+_SIMPLE_ESCAPES = {"\n": "", "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n",
+                   "r": "\r", "t": "\t", "v": "\v"}
+
+
+def _fstring_text(raw: str, prefix: str) -> str:
+    """The value of one static part of an f-string, as Python evaluates it: ``{{`` / ``}}`` are
+    braces and, unless the prefix has ``r``, backslash escapes are decoded (an unknown escape keeps
+    its backslash, as in Python)."""
+    is_raw = "r" in prefix.lower()
+
+    def one(m: re.Match[str]) -> str:
+        tok = m.group(0)
+        if tok in ("{{", "}}"):
+            return tok[0]
+        if is_raw:
+            return tok
+        body = tok[1:]
+        if body in _SIMPLE_ESCAPES:
+            return _SIMPLE_ESCAPES[body]
+        if body[0] in "xuU":
+            return chr(int(body[1:], 16)) if int(body[1:], 16) <= 0x10FFFF else tok
+        if body[0] == "N":
+            try:
+                return unicodedata.lookup(body[2:-1])
+            except KeyError:
+                return tok
+        return chr(int(body, 8))
+
+    return _FSTRING_TEXT.sub(one, raw)
 
 
 class Resolver:
@@ -358,7 +393,7 @@ class Resolver:
         parts: list[Any] = []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
-                parts.append(part.value.replace("{{", "{").replace("}}", "}"))
+                parts.append(_fstring_text(part.value, node.prefix))
             elif isinstance(part, cst.FormattedStringExpression):
                 v = self.expr(part.expression, scope, depth + 1)
                 if part.conversion is None and part.format_spec is None and isinstance(v, (str, int)) \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import warnings
 
 import libcst as cst
 import pytest
@@ -64,6 +65,22 @@ def test_fstring_keeps_static_parts_and_marks_volatile_holes():
     v = s.get("system")
     assert isinstance(v, Text) and v.static == "Hello , it is ."
     assert [h.volatile for h in v.holes] == [None, "datetime.datetime.now()"]
+
+
+@pytest.mark.parametrize(("literal", "static"), [
+    (r'f"Rules:\n\n{user}"', "Rules:\n\n"),  # escapes decoded, as Python does
+    (r'rf"Rules:\n{user}"', "Rules:\\n"),  # ... but not in a raw f-string
+    (r'f"\N{BULLET}\t{{x}}\x41\101\u00e9 {user}"', "\u2022\t{x}AA\u00e9 "),
+    (r'f"keep \d {user}\\n"', "keep \\d \\n"),  # unknown escape keeps its backslash; \\ is one
+    (r"f'it\'s {user}'", "it's "),
+])
+def test_fstring_static_parts_are_evaluated_like_python(literal, static):
+    s = one(HEAD + f"def f(user):\n    client.messages.create(model='m', max_tokens=1, messages=[], system={literal})\n")
+    v = s.get("system")
+    assert isinstance(v, Text) and v.static == static
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the invalid escape \d warns
+        assert v.static == eval(literal, {"user": ""})  # noqa: S307 - the literal is the test's own
 
 
 def test_locals_params_defaults_and_reassignment():
