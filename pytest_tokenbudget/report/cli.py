@@ -68,20 +68,27 @@ def session_verdict(report: Mapping[str, Any], budget: Decimal) -> tuple[str, st
     if usd is None:
         return "unknown", f"session budget {fmt_usd(budget)}: the total could not be bounded (some calls have no price)"
     total = Decimal(usd)
+    live = Decimal(report["totals"]["live"]["cost_usd"])
+    how = "" if total == live else (f" (live {fmt_usd(live)}; counted as budgets count: replayed calls at their "
+                                    "live price, unknown usage at its worst case)")
     if total > budget:
         pct = ((total - budget) * 100 / budget).quantize(Decimal(1)) if budget else None
         over = f"{pct}% over" if pct is not None else "nothing was allowed"
         return "exceeded", (f"session budget exceeded: spent {fmt_usd(total)} of a {fmt_usd(budget)} budget "
-                      f"(+{fmt_usd(total - budget)}, {over})")
+                            f"(+{fmt_usd(total - budget)}, {over}){how}")
     if unpriced:
-        return "unknown", (f"session budget {fmt_usd(budget)}: {unpriced} call(s) could not be priced, so the total "
-                      f"{fmt_usd(total)} is a lower bound and the budget cannot be confirmed")
-    return "ok", f"session budget: spent {fmt_usd(total)} of {fmt_usd(budget)}"
+        return "unknown", (f"session budget {fmt_usd(budget)}: {unpriced} call(s) could not be priced, so the "
+                           f"total {fmt_usd(total)} is a lower bound and the budget cannot be confirmed")
+    return "ok", f"session budget: spent {fmt_usd(total)} of {fmt_usd(budget)}{how}"
 
 
 # ----------------------------------------------------------------------------- text
 def _n(v: Any) -> str:
     return f"{int(v or 0):,}"
+
+
+def _plural(n: Any, word: str) -> str:
+    return f"{int(n or 0):,} {word}{'' if int(n or 0) == 1 else 's'}"
 
 
 def _cost(t: Mapping[str, Any]) -> str:
@@ -111,7 +118,7 @@ def render_text(report: Mapping[str, Any], *, top: int = DEFAULT_TOP, comparison
     if run.get("shards"):
         lines.append(f"merged from {len(run['shards'])} reports: " + ", ".join(s["source"] for s in run["shards"]))
     cost = fmt_usd(Decimal(live["cost_usd"])) + ("" if live.get("complete", True) else " (incomplete: a lower bound)")
-    lines.append(f"live: {_n(live['calls'])} calls, {_n(live.get('total_tokens'))} tokens (input "
+    lines.append(f"live: {_plural(live['calls'], 'call')}, {_n(live.get('total_tokens'))} tokens (input "
                  f"{_n(live['input_tokens'])}, cache write {_n(live.get('cache_write_tokens'))}, cache read "
                  f"{_n(live.get('cache_read_tokens'))}, output {_n(live['output_tokens'])}), cost {cost}")
     rows = [["model", "calls", "input", "cache write", "cache read", "output", "cost"]]
@@ -123,10 +130,10 @@ def render_text(report: Mapping[str, Any], *, top: int = DEFAULT_TOP, comparison
     if len(rows) > 1:
         lines += _table(rows, set(range(1, 7)))
     if replayed.get("calls"):
-        lines.append(f"mocked/replayed (not live): {_n(replayed['calls'])} calls, would cost "
+        lines.append(f"mocked/replayed (not live): {_plural(replayed['calls'], 'call')}, would cost "
                      f"{fmt_usd(Decimal(replayed['cost_usd']))} live")
     if totals.get("refused"):
-        lines.append(f"refused before sending: {_n(totals['refused'])} calls; nothing was sent")
+        lines.append(f"refused before sending: {_plural(totals['refused'], 'call')}; nothing was sent")
     for why in run.get("incomplete_reasons", ()):
         lines.append(f"figures incomplete: {why}")
     for note in run.get("notes", ()):
@@ -138,13 +145,13 @@ def render_text(report: Mapping[str, Any], *, top: int = DEFAULT_TOP, comparison
         shown = tests if top == 0 else tests[:top]
         lines.append("all tests by cost:" if len(shown) == len(tests) else f"{len(shown)} most expensive tests:")
         lines += _table([[_cost({"cost_usd": t["cost_usd"], "complete": t.get("complete", True)}),
-                          f"{int(t['live']['calls']) + int(t['replayed']['calls'])} calls", t.get("outcome", ""),
+                          _plural(int(t['live']['calls']) + int(t['replayed']['calls']), "call"), t.get("outcome", ""),
                           t["nodeid"]] for t in shown], {0, 1})
         if len(tests) > len(shown):
             lines.append(f"({len(tests) - len(shown)} cheaper tests hidden.  Use --top 0 to show all.)")
     over = [t for t in report["tests"] if t.get("over_budget")]
     if over:
-        lines.append(f"over budget: {len(over)} tests")
+        lines.append(f"over budget: {_plural(len(over), 'test')}")
         lines += [f"  {t['nodeid']}: {'; '.join(t.get('overruns', ())) or 'over budget'}" for t in over]
     if comparison is not None:
         lines += _comparison_lines(comparison)

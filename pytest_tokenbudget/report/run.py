@@ -117,14 +117,17 @@ class RunReports:
 
     # -- hooks ----------------------------------------------------------------------------------
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        info = self.tests.get(report.nodeid)
-        if info is None:
-            info = self.tests[report.nodeid] = TestInfo(report.nodeid)
-        info.outcome = _outcome(report, info.outcome)
-        if report.when == "teardown":
-            data = getattr(report, "token_budget", None)
-            if isinstance(data, dict) and data.get("limits") is not None:
-                info.limits = data["limits"]
+        try:
+            info = self.tests.get(report.nodeid)
+            if info is None:
+                info = self.tests[report.nodeid] = TestInfo(report.nodeid)
+            info.outcome = _outcome(report, info.outcome)
+            if report.when == "teardown":
+                data = getattr(report, "token_budget", None)
+                if isinstance(data, dict) and data.get("limits") is not None:
+                    info.limits = data["limits"]
+        except Exception as exc:  # a plugin bug must not break the run
+            self.lines.append((f"token budget report: reading {report.nodeid}: {type(exc).__name__}: {exc}", True))
 
     # -- per test, from the plugin's makereport -------------------------------------------------
     def after_makereport(self, item: pytest.Item, report: pytest.TestReport, ledger: Ledger) -> None:

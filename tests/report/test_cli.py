@@ -21,7 +21,7 @@ def test_render_text(shards, capsys):
     assert main(["report", shards[0]]) == 0
     out = capsys.readouterr().out
     assert "live: 2 calls, 2,200 tokens" in out and "cost $0.0060" in out
-    assert "claude-sonnet-4-6" in out and "refused before sending: 1 calls" in out
+    assert "claude-sonnet-4-6" in out and "refused before sending: 1 call" in out
     assert "$0.0060  2 calls  passed  tests/test_a.py::test_1" in out
 
 
@@ -97,5 +97,5 @@ def test_markdown_output(shards, tmp_path, capsys):
     assert main(["report", "--merge", *shards, "--format", "markdown", "-o", str(out), "--session-budget", "1"]) == 0
     md = out.read_text()
     assert md.startswith("## Token budget") and "merged from 2 reports" in md
-    assert "**session budget: spent $0.0110 of $1.0000**" in md
+    assert "**session budget: spent $0.0110 of $1.0000 (live $0.0095; counted as budgets count" in md
     assert "session budget: spent" in capsys.readouterr().err
