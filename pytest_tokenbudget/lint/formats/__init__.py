@@ -23,6 +23,10 @@ def _loc(f: Finding) -> str:
     return f"{f.path}:{f.line}:{f.column}"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
 def text(result: LintResult, rules: Mapping[str, Any]) -> str:
     lines = [f"{_loc(f)}: {f.code} {f.message}" for f in result.all_findings()]
     n = len(result.findings)
@@ -30,8 +34,8 @@ def text(result: LintResult, rules: Mapping[str, Any]) -> str:
     files_with = len({f.path for f in result.findings})
     summary = (f"Found {n} finding{'s' if n != 1 else ''} in {files_with} file{'s' if files_with != 1 else ''}"
                if n else "All checks passed")
-    summary += (f" ({result.files} files checked, {result.candidates} with candidate calls, "
-                f"{result.call_sites} Claude call sites")
+    summary += (f" ({_count(result.files, 'file')} checked, {result.candidates} with candidate calls, "
+                f"{_count(result.call_sites, 'Claude call site')}")
     summary += f", {result.cached} from cache)" if result.cached else ")"
     if errors:
         summary += f"; {errors} file{'s' if errors != 1 else ''} could not be read or parsed"
