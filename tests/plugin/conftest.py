@@ -34,8 +34,9 @@ INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 
 
 @pytest.fixture
-def inner(pytester: pytest.Pytester) -> pytest.Pytester:
+def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """A pytester with the shared inner conftest; ``inner.run(*args)`` runs pytest in-process."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)  # inner runs must not write to our CI's summary
     pytester.makeconftest(INNER_CONFTEST)
     pytester.makeini(INI)  # keep the outer project's configuration out of the inner runs
     return pytester
