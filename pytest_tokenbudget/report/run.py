@@ -230,11 +230,14 @@ class RunReports:
         notes: list[str] = []
         for note in getattr(state, "notes", ()) or ():
             (reasons if str(note).startswith("figures incomplete") else notes).append(str(note))
-        return build_report(list(ledger.entries), self.tests, settings=state.settings,
-                            unknown_model=ledger.unknown_model, count_replayed=ledger.count_replayed,
-                            catalog_checked=getattr(ledger.catalog, "checked", None),
-                            exit_status=int(session.exitstatus), session_failure=state.session_failure,
-                            extra_reasons=reasons, notes=notes)
+        report = build_report(list(ledger.entries), self.tests, settings=state.settings,
+                              unknown_model=ledger.unknown_model, count_replayed=ledger.count_replayed,
+                              catalog_checked=getattr(ledger.catalog, "checked", None),
+                              exit_status=int(session.exitstatus), session_failure=state.session_failure,
+                              extra_reasons=reasons, notes=notes)
+        if self.comparison is not None:
+            report["comparison"] = self.comparison.as_json()
+        return report
 
     def _write(self, what: str, path: str, write: Any, session: pytest.Session) -> None:
         try:

@@ -5,8 +5,12 @@ changes under the absolute floor never count."""
 from __future__ import annotations
 
 import json
+from importlib import resources
 
+import jsonschema
 from conftest import run
+
+SCHEMA = json.loads(resources.files("pytest_tokenbudget.report").joinpath("schema.json").read_text("utf-8"))
 
 LEAN = ("-p", "no:hypothesispytest", "-p", "no:recording", "-p", "no:anyio", "-p", "no:asyncio")
 
@@ -48,8 +52,16 @@ def test_save_then_compare(inner, tmp_path):
 
     # grows +50% (fails), same, shrinks -80% (listed), tiny doubles (+100% but under the floor), a new test
     _suite(inner, {"grows": 2500, "same": 1050, "shrinks": 1500, "new": 1000}, tiny=2)
-    result = run(inner, f"--token-budget-compare={base}", "--token-budget-max-increase=20%", *LEAN)
+    report = tmp_path / "report.json"
+    result = run(inner, f"--token-budget-compare={base}", "--token-budget-max-increase=20%",
+                 f"--token-budget-json={report}", *LEAN)
     result.assert_outcomes(passed=5, failed=1)
+    data = json.loads(report.read_text())
+    jsonschema.validate(data, SCHEMA, cls=jsonschema.Draft202012Validator)
+    rows = {r["nodeid"].split("[")[-1].rstrip("]"): r for r in data["comparison"]["tests"]}
+    assert rows["grows"]["status"] == "more" and rows["grows"]["delta_usd"] == "0.001"
+    assert rows["shrinks"]["status"] == "cheaper" and rows["new"]["status"] == "new"
+    assert next(t for t in data["tests"] if t["nodeid"].endswith("[grows]"))["outcome"] == "failed"
     out = result.stdout.str()
     assert (f"token budget baseline of test_b.py::test_cost[grows]: cost $0.0030, baseline $0.0020 "
             f"(+50%, allowed +20%)") in out

@@ -69,7 +69,7 @@ def test_duplicates_and_same_run_exit_2(shards, report_factory, write, capsys):
     assert main(["report", shards[0], "--session-budget", "lots"]) == 2
 
 
-def test_compare_exit_codes(report_factory, write, capsys, tmp_path):
+def test_compare_exit_codes(report_factory, write, capsys, tmp_path, validate):
     base = write("base.json", report_factory({"t.py::a": [{}], "t.py::b": [{"inp": 10000}], "t.py::c": [{}]}))
     now = write("now.json", report_factory({"t.py::a": [{"inp": 2000}], "t.py::b": [{"inp": 1000}],
                                             "t.py::c": [{"inp": 1010}], "t.py::d": [{}]}))
@@ -87,7 +87,7 @@ def test_compare_exit_codes(report_factory, write, capsys, tmp_path):
     from pytest_tokenbudget.report.json_report import load_report
     bl.write_baseline(tmp_path / "b.json", bl.baseline_from_report(load_report(base)))
     assert main(["report", now, "--compare", str(tmp_path / "b.json"), "--format", "json"]) == 1
-    data = json.loads(capsys.readouterr().out)
+    data = validate(json.loads(capsys.readouterr().out))
     assert data["comparison"]["more_expensive"] == 1 and data["comparison"]["cheaper"] == 1
     assert main(["report", now, "--compare", str(tmp_path / "missing.json")]) == 2
 
