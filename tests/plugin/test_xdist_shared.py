@@ -98,6 +98,39 @@ def test_two_processes_worth_of_ledgers_never_overspend(tmp_path):
     assert not tmp_path.joinpath("tokenbudget-session.sqlite3").exists()
 
 
+def test_a_refusal_by_an_inner_budget_gives_the_shared_reservation_back():
+    run_ctl = RunControl()
+    led = Ledger(session_limits=Limits(usd=Decimal("1")))
+    led.share_session(SharedLedger.open(run_ctl.path, "gw0"))
+    led.begin_test("t", Limits(calls=0))
+    from pytest_tokenbudget.ledger import set_current
+    set_current("t", "call")
+    try:
+        with pytest.raises(TokenBudgetExceeded):
+            led.before_send(_request())
+    finally:
+        set_current(None, None)
+    spent, reserved = run_ctl.store.totals()
+    assert reserved["usd"] == 0 and spent["usd"] == 0 and run_ctl.store.open_reservations() == 0
+    run_ctl.close()
+
+
+def test_a_busy_file_is_waited_for(tmp_path):
+    """Another process holding the write lock delays a reservation; it does not fail it."""
+    import sqlite3
+    import time
+    run_ctl = RunControl()
+    store = SharedLedger.open(run_ctl.path, "gw0")
+    holder = sqlite3.connect(run_ctl.path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.3, lambda: holder.execute("COMMIT")).start()
+    t0 = time.perf_counter()
+    problems, rid = store.reserve({"usd": "0.5", "calls": 1}, lambda spent, reserved: None)
+    assert rid is not None and not problems and time.perf_counter() - t0 >= 0.25
+    holder.close()
+    run_ctl.close()
+
+
 def test_crashed_worker_in_flight_is_charged_and_reported(tmp_path):
     run_ctl = RunControl()
     led = Ledger(session_limits=Limits(usd=Decimal("1")))
