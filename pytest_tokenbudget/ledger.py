@@ -653,6 +653,7 @@ class SharedBudget(Budget):
     def __init__(self, store: Any, limits: Limits | None = None) -> None:
         self.store = store
         self.local_spent = Amounts()
+        self.errors: list[str] = []  # store failures: spend the other workers could not see
         self._ids: dict[int, tuple[Amounts, int]] = {}
         super().__init__("session", "session", limits)
 
@@ -701,7 +702,12 @@ class SharedBudget(Budget):
             self.store.release(rid)
 
     def settle(self, reserved: Amounts, charged: Amounts, entry: Entry) -> None:
-        self.store.settle(self._forget(reserved), _to_counters(charged), nodeid=entry.nodeid, entry=entry.as_json())
+        try:
+            self.store.settle(self._forget(reserved), _to_counters(charged), nodeid=entry.nodeid,
+                              entry=entry.as_json())
+        except Exception as exc:  # the entry is still recorded here and reported; only sharing failed
+            self.errors.append(f"shared session ledger: a call of {entry.nodeid} could not be settled "
+                               f"(other workers did not see its spend): {exc}")
         self.local_spent = self.local_spent + charged
         self.entries.append(entry)
 

@@ -38,6 +38,7 @@ DEFAULT_TOP = 5  # --token-budget-top default
 _NO_LIMIT_WORDS = ("none", "off", "no", "unlimited")
 _FAKE_SERVER_PLUGIN = "pytest_tokenbudget.testing.fixture"
 _SHARED_KEY = "tokenbudget_shared_ledger"  # config.workerinput key: the run's shared session ledger file
+_ERRORS_KEY = "tokenbudget_errors"  # config.workeroutput key: a worker's plugin errors, as strings
 _STOP_PREFIX = "token budget: session"  # session.shouldfail text when the session budget stops a run
 
 
@@ -485,6 +486,9 @@ class _XdistController:
             self.state.notes.append(f"figures incomplete: worker {worker} crashed")
         elif run is not None:
             run.node_down(worker, error)
+        output = getattr(node, "workeroutput", None) or {}  # missing or partial after a crash
+        for err in output.get(_ERRORS_KEY, ()):  # a worker's plugin errors fail the run as they would serially
+            self.state.internal_errors.append(f"worker {worker}: {err}")
 
     def pytest_keyboard_interrupt(self, excinfo: Any) -> None:
         # xdist turns a worker's session.shouldfail into Interrupted (exit 2); serial runs exit 1
@@ -614,6 +618,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def _finish_shared(st: _State) -> None:
     """xdist: a worker marks itself finished; the controller recovers what reports did not carry."""
     try:
+        workeroutput = getattr(st.config, "workeroutput", None)
+        if workeroutput is not None:  # a worker prints nothing: its plugin errors go to the controller
+            workeroutput[_ERRORS_KEY] = [str(e) for e in st.internal_errors + st.ledger.internal_errors
+                                         + getattr(st.ledger.session, "errors", [])]
         if st.shared is not None:
             st.shared.worker_finished()
         if st.run is not None:

@@ -222,6 +222,12 @@ def test_without_preflight_a_distributed_stop_exits_like_serial(shared_inner, se
 
 
 def test_crashed_worker_is_reported(shared_inner, server):
+    """Also: a worker's plugin errors (here a user's hook that raises) reach the controller's report."""
+    shared_inner.makeconftest(CONFTEST.format(url=server.url) + '''
+def pytest_tokenbudget_call_recorded(record):
+    if record.nodeid.endswith("test_ok[0]"):
+        raise RuntimeError("hook boom")
+''')
     shared_inner.makepyfile(test_crash='''
         import os
         import pytest
@@ -243,3 +249,4 @@ def test_crashed_worker_is_reported(shared_inner, server):
                      out, re.M), out
     assert server.request_count == 4
     assert "live: 4 calls" in _live(result)  # the crashed test's call is counted, not dropped
+    assert re.search(r"^plugin error: worker gw\d: ledger listener .* failed: RuntimeError\('hook boom'\)", out, re.M)
