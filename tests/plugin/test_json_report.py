@@ -153,8 +153,11 @@ def test_json_report_validates_and_carries_the_run(inner, tmp_path, schema):
 @pytest.mark.slow
 def test_json_report_same_under_xdist(inner, tmp_path, schema):
     _, serial = _run_suite(inner, tmp_path / "serial.json")
-    _, parallel = _run_suite(inner, tmp_path / "parallel.json", "-n", "2")
+    _, parallel = _run_suite(inner, tmp_path / "parallel.json", "-n", "2", f"--token-budget-save={tmp_path / 'b.json'}")
     jsonschema.validate(parallel, schema, cls=jsonschema.Draft202012Validator)
+    # the baseline is written once, by the controller, with every test's cost
+    from pytest_tokenbudget.report.baseline import baseline_from_report, load_baseline
+    assert load_baseline(tmp_path / "b.json").tests == baseline_from_report(serial).tests
 
     def stable(report):
         def call(c):
