@@ -33,7 +33,7 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -290,11 +290,24 @@ class SharedLedger:
         """Worker id -> state (``running``, ``finished``, ``crashed``)."""
         return dict(self._read(lambda c: c.execute("SELECT worker, state FROM workers").fetchall()))
 
-    def entries(self, worker: str | None = None) -> list[tuple[str, str | None, dict[str, Any] | None]]:
-        """Settled calls as ``(worker, nodeid, entry)``, oldest first (``entry`` None for in-flight charges)."""
-        sql = "SELECT worker, nodeid, entry FROM calls" + (" WHERE worker=?" if worker else "") + " ORDER BY id"
-        rows = self._read(lambda c: c.execute(sql, (worker,) if worker else ()).fetchall())
-        return [(w, n, json.loads(e) if e else None) for w, n, e in rows]
+    def entries(self, worker: str | None = None,
+                skip_nodeids: Container[str] = ()) -> list[tuple[str, str | None, dict[str, Any] | None]]:
+        """Settled calls as ``(worker, nodeid, entry)``, oldest first (``entry`` None for in-flight
+        charges), leaving out the tests in ``skip_nodeids`` (only their ids are read)."""
+        where = " WHERE worker=?" if worker else ""
+        args = (worker,) if worker else ()
+        pairs = self._read(lambda c: c.execute(f"SELECT DISTINCT worker, nodeid FROM calls{where}", args).fetchall())
+        wanted = [(w, n) for w, n in pairs if n is None or n not in skip_nodeids]
+        if not wanted:
+            return []
+
+        def read(c: sqlite3.Connection) -> list[tuple[str, str | None, str | None]]:
+            rows = []
+            for w, n in wanted:
+                rows += c.execute("SELECT id, worker, nodeid, entry FROM calls WHERE worker=? AND nodeid IS ?",
+                                  (w, n)).fetchall()
+            return [r[1:] for r in sorted(rows)]
+        return [(w, n, json.loads(e) if e else None) for w, n, e in self._read(read)]
 
     def open_reservations(self) -> int:
         return self._read(lambda c: c.execute("SELECT COUNT(*) FROM reservations").fetchone()[0])
@@ -340,7 +353,7 @@ class RunControl:
         notes: list[str] = []
         try:
             states = self.store.workers()
-            rows = self.store.entries()
+            rows = self.store.entries(skip_nodeids=self.reported)
         except SharedLedgerError as exc:
             return [f"figures incomplete: the shared ledger could not be read ({exc})"]
         lost: dict[str, list[Mapping[str, Any]]] = {}
