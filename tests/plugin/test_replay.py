@@ -80,8 +80,12 @@ def test_record_then_replay_without_server(pytester, count_replayed):
 
     # the server is gone: only the cassette can answer
     # a $0.0001 test budget: the first replay ($0.00105 live) leaves no room for the second
-    replayed = run(pytester, "--token-budget-per-test=0.0001", "--record-mode=none", "-p", "no:randomly")
+    replayed = run(pytester, "--token-budget-per-test=0.0001", "--record-mode=none", "-p", "no:randomly",
+                   "--token-budget-json=report.json", "--token-budget-junit", "--junitxml=junit.xml")
     out = replayed.stdout.str()
+    report_json = (pytester.path / "report.json").read_text()
+    report_files = report_json + (pytester.path / "junit.xml").read_text()
+    assert json.loads(report_json)["totals"]["replayed"]["calls"] == (1 if count_replayed else 2)
     records = _records(pytester)
     assert "live: 0 calls" in out
     if count_replayed:  # budgets apply to replays as to live calls: the second call is refused
@@ -100,7 +104,7 @@ def test_record_then_replay_without_server(pytester, count_replayed):
                 in out)
         assert "test_rec.py::test_recorded  (+ 2 replayed, would cost $0.0021 live)" in out
         assert "budgets: replayed calls are not counted (token_budget_count_replayed = false)" in out
-    for text in (recorded.stdout.str(), out, json.dumps(records)):
+    for text in (recorded.stdout.str(), out, json.dumps(records), report_files):
         assert KEY not in text
 
 
