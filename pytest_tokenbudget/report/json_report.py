@@ -33,7 +33,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -73,7 +73,6 @@ class TestInfo:
     nodeid: str
     outcome: str = "unknown"  # passed | failed | error | skipped | xfailed | xpassed | unknown
     limits: Mapping[str, Any] | None = None  # Limits.as_json() of the test budget
-    sections: list[str] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------- building

@@ -27,7 +27,8 @@ def add_options(group: Any, parser: pytest.Parser) -> None:
     group.addoption("--token-budget-json", metavar="PATH", default=None, dest="token_budget_json",
                     help="write the run's token budget report as JSON (versioned schema; implies --token-budget).")
     group.addoption("--token-budget-junit", action="store_true", default=False, dest="token_budget_junit",
-                    help="add cost and token properties to each test case of the --junitxml report.")
+                    help="add cost and token properties to each test case of the --junitxml report "
+                         "(implies --token-budget).")
     group.addoption("--token-budget-save", metavar="PATH", default=None, dest="token_budget_save",
                     help="save each test's cost as a baseline file (implies --token-budget).")
     group.addoption("--token-budget-compare", metavar="PATH", default=None, dest="token_budget_compare",
@@ -106,14 +107,15 @@ class RunReports:
         except ValueError:
             self.github = True
         self.tests: dict[str, TestInfo] = {}
-        self.flagged: set[str] = set()
+        self.flagged: set[str] = set()  # failed on the baseline already
+        self.failed_calls: set[str] = set()  # failed anyway: a teardown error on top would count it twice
         self.comparison: bl.Comparison | None = None
         self.lines: list[tuple[str, bool]] = []  # (terminal line, is a problem)
 
     @property
     def enables(self) -> bool:
         """Options that only make sense with measuring on."""
-        return bool(self.json_path or self.save_path or self.compare_path)
+        return bool(self.json_path or self.save_path or self.compare_path or self.junit)
 
     # -- hooks ----------------------------------------------------------------------------------
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -133,6 +135,8 @@ class RunReports:
     def after_makereport(self, item: pytest.Item, report: pytest.TestReport, ledger: Ledger) -> None:
         if report.when not in ("call", "teardown"):
             return
+        if report.when == "call" and report.failed:
+            self.failed_calls.add(item.nodeid)
         if self.baseline is not None and item.nodeid not in self.flagged:
             self._check_baseline(item.nodeid, report, ledger)
         if self.junit and report.when == "teardown":
@@ -157,7 +161,7 @@ class RunReports:
                  f"--token-budget-save={self.compare_path})"]
         lines += top_calls_lines(entries)
         text = "\n".join(lines)
-        if report.passed:
+        if report.passed and not (report.when == "teardown" and nodeid in self.failed_calls):
             report.outcome = "failed"
             report.longrepr = text
         else:

@@ -101,3 +101,33 @@ def test_bad_baseline_is_a_usage_error(inner, tmp_path):
     assert "baseline version 3 is newer" in result.stderr.str()
     result = run(inner, f"--token-budget-compare={bad}", "--token-budget-max-increase=lots", *LEAN)
     assert result.ret == 4 and "expected a percentage" in result.stderr.str()
+
+
+def test_a_failing_test_over_its_baseline_is_not_counted_twice(inner, tmp_path):
+    base = tmp_path / "b.json"
+    base.write_text('{"schema": "pytest-tokenbudget/baseline", "version": 1, "tests": {'
+                    '"test_f.py::test_fails": {"cost_usd": "0.0001"}, "test_f.py::test_late": {"cost_usd": "0.0001"}}}')
+    inner.makepyfile(test_f='''
+        import pytest
+        from conftest import MSG
+
+        def test_fails(claude, fake_llm_server):
+            fake_llm_server.set_usage(input=5000, output=100)
+            claude.messages.create(model="claude-haiku-4-5", max_tokens=200, messages=MSG)
+            assert False, "the test's own failure"
+
+        @pytest.fixture
+        def spends_in_teardown(claude, fake_llm_server):
+            yield
+            fake_llm_server.set_usage(input=5000, output=100)
+            claude.messages.create(model="claude-haiku-4-5", max_tokens=200, messages=MSG)
+
+        def test_late(spends_in_teardown):
+            pass
+    ''')
+    result = run(inner, f"--token-budget-compare={base}", *LEAN)
+    result.assert_outcomes(failed=1, passed=1, errors=1)  # test_fails: failed, not also an error; test_late: at teardown
+    out = result.stdout.str()
+    assert "the test's own failure" in out
+    assert "token budget baseline of test_f.py::test_late: cost $0.0055, baseline $0.0001" in out
+    assert "2 more expensive" in out

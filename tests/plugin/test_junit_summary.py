@@ -46,7 +46,7 @@ def junit_properties(path):
 def test_junit_properties_only_when_asked(inner, tmp_path):
     inner.makepyfile(test_j=SUITE)
     xml = tmp_path / "junit.xml"
-    result = run(inner, "--token-budget", f"--junitxml={xml}", "--token-budget-junit", *LEAN)
+    result = run(inner, f"--junitxml={xml}", "--token-budget-junit", *LEAN)  # implies --token-budget
     result.assert_outcomes(passed=2, failed=2)
     assert "record_property is incompatible" not in result.stdout.str()  # no xunit2 warning: no fixture used
     props = junit_properties(xml)
