@@ -51,6 +51,7 @@ __all__ = [
     "cost_of",
     "load_json",
     "load_report",
+    "load_schema",
     "report_from_data",
     "write_json",
 ]
@@ -246,6 +247,12 @@ def cost_of(test: Mapping[str, Any]) -> Decimal:
 
 
 # ----------------------------------------------------------------------------- files
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the report, as shipped in ``report/schema.json``."""
+    from importlib import resources
+    return json.loads(resources.files(__package__).joinpath("schema.json").read_text("utf-8"))
+
+
 def write_json(path: str | os.PathLike[str], data: Mapping[str, Any]) -> Path:
     """Write ``data`` as UTF-8 JSON (atomically: a reader never sees half a file)."""
     p = Path(path)

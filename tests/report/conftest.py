@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from importlib import resources
-
 import jsonschema
 import pytest
 
 from pytest_tokenbudget.cost import price
 from pytest_tokenbudget.ledger import Amounts, Entry
-from pytest_tokenbudget.report.json_report import TestInfo, build_report
+from pytest_tokenbudget.report.json_report import TestInfo, build_report, load_schema
 from pytest_tokenbudget.usage import Usage
 
 
@@ -64,7 +62,7 @@ def entry_factory():
 
 @pytest.fixture(scope="session")
 def validate():
-    schema = json.loads(resources.files("pytest_tokenbudget.report").joinpath("schema.json").read_text("utf-8"))
+    schema = load_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
 
