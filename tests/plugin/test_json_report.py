@@ -197,3 +197,31 @@ def test_json_report_that_cannot_be_written_fails_the_run(inner, tmp_path):
     result.assert_outcomes(passed=1)
     assert result.ret == 1
     assert "JSON report NOT written to" in result.stdout.str()
+
+
+def test_shards_merge_to_the_whole_run(inner, tmp_path, capsys):
+    """Two CI shards (-k halves of the suite), merged by `tokenbudget report --merge`, equal one full run."""
+    from pytest_tokenbudget.cli import main
+
+    inner.makepyfile(test_suite=SUITE)
+    paths = {}
+    for name, k in (("full", None), ("s1", "calls or sonnet or refused"), ("s2", "not (calls or sonnet or refused)")):
+        paths[name] = tmp_path / f"{name}.json"
+        run(inner, "--token-budget", f"--token-budget-json={paths[name]}", *LEAN, *(("-k", k) if k else ()))
+    merged_path = tmp_path / "merged.json"
+    assert main(["report", "--merge", str(paths["s1"]), str(paths["s2"]), "--format", "json",
+                 "-o", str(merged_path)]) == 0
+    full, merged = (json.loads(p.read_text()) for p in (paths["full"], merged_path))
+
+    def stable(report):
+        return {"totals": report["totals"], "models": report["models"],
+                "tests": [{k: v for k, v in t.items() if k != "calls"} for t in report["tests"]]}
+
+    assert stable(merged) == stable(full)
+    assert merged["run"]["complete"] is False and merged["run"]["incomplete_reasons"][0].startswith(str(paths["s2"]))
+    # the session budget over the merged total sets the exit code
+    live = Decimal(full["totals"]["charged"]["usd"])
+    assert main(["report", "--merge", str(paths["s1"]), str(paths["s2"]), "--session-budget", str(live)]) == 0
+    assert main(["report", "--merge", str(paths["s1"]), str(paths["s2"]), "--session-budget",
+                 str(live - Decimal("0.0001"))]) == 1
+    assert "session budget exceeded" in capsys.readouterr().out
