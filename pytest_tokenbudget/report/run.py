@@ -234,6 +234,9 @@ class RunReports:
         notes: list[str] = []
         for note in getattr(state, "notes", ()) or ():
             (reasons if str(note).startswith("figures incomplete") else notes).append(str(note))
+        stop = session.shouldfail or session.shouldstop
+        if int(session.exitstatus) == int(pytest.ExitCode.INTERRUPTED) or stop:
+            notes.append(f"the run stopped early{f' ({stop})' if isinstance(stop, str) else ''}: not every test ran")
         report = build_report(list(ledger.entries), self.tests, settings=state.settings,
                               unknown_model=ledger.unknown_model, count_replayed=ledger.count_replayed,
                               catalog_checked=getattr(ledger.catalog, "checked", None),

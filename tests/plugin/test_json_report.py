@@ -225,3 +225,12 @@ def test_shards_merge_to_the_whole_run(inner, tmp_path, capsys):
     assert main(["report", "--merge", str(paths["s1"]), str(paths["s2"]), "--session-budget",
                  str(live - Decimal("0.0001"))]) == 1
     assert "session budget exceeded" in capsys.readouterr().out
+
+
+def test_json_report_notes_a_run_that_stopped_early(inner, tmp_path):
+    inner.makepyfile(test_x="def test_a():\n    assert False\n\ndef test_b():\n    pass\n")
+    path = tmp_path / "r.json"
+    run(inner, "--token-budget", f"--token-budget-json={path}", "-x", *LEAN).assert_outcomes(failed=1)
+    report = json.loads(path.read_text())
+    assert report["run"]["notes"] == ["the run stopped early (stopping after 1 failures): not every test ran"]
+    assert [t["nodeid"] for t in report["tests"]] == ["test_x.py::test_a"]
