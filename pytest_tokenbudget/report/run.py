@@ -220,7 +220,8 @@ class RunReports:
                         lambda: bl.write_baseline(self.save_path, base), session)
         if gh:
             try:
-                n = append_step_summary(gh, report, comparison=self.comparison)
+                top = getattr(state.settings, "top", 10)
+                n = append_step_summary(gh, report, comparison=self.comparison, top=top and max(top, 10))
                 if not n:
                     self.lines.append(("GitHub job summary skipped: $GITHUB_STEP_SUMMARY is already near "
                                        "GitHub's 1024k limit", False))
