@@ -18,6 +18,18 @@ def _codes(value: str) -> list[str]:
     return [c.strip().upper() for c in value.split(",") if c.strip()]
 
 
+def _size(value: str) -> int:
+    v = value.strip().lower().removesuffix("b")
+    scale = {"k": 1024, "m": 1024 * 1024}.get(v[-1:], 1)
+    try:
+        n = float(v[:-1] if scale != 1 else v) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 500k, 2M, 3000000)") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("a size cannot be negative")
+    return int(n)
+
+
 def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", default=None, help="files or directories (default: the project root)")
     parser.add_argument("--format", "--output-format", dest="format", default="text",
@@ -36,6 +48,9 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
                         help="apply excludes to files named on the command line too (pre-commit)")
     parser.add_argument("--no-respect-gitignore", action="store_true", help="lint files .gitignore excludes")
     parser.add_argument("--statistics", action="store_true", help="print counts per code instead of findings")
+    parser.add_argument("--max-file-size", type=_size, metavar="SIZE",
+                        help="report, instead of analysing, files with calls larger than SIZE (bytes, or with k / M; "
+                             "0 = no limit; default 2M)")
     fixing = parser.add_argument_group("fixes")
     fixing.add_argument("--fix", action="store_true", help="apply the safe autofixes in place, then report what is left")
     fixing.add_argument("--unsafe-fixes", action="store_true",
@@ -70,6 +85,8 @@ def run_lint(args: argparse.Namespace) -> int:
 
     settings = dataclasses.replace(settings, extend_select=(*settings.extend_select, *args.extend_select),
                                    ignore=(*settings.ignore, *args.ignore))
+    if args.max_file_size is not None:
+        settings = dataclasses.replace(settings, options={**settings.options, "max-file-size": args.max_file_size})
     paths = args.paths or [str(cfg.root)]
     modes = [flag for flag, on in (("--fix", args.fix), ("--diff", args.diff), ("--add-ignore", args.add_ignore)) if on]
     if len(modes) > 1:

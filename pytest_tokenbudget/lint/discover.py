@@ -107,10 +107,22 @@ def _gitignore(folder: Path) -> GlobSet | None:
     return gs or None
 
 
+def _dir_id(p: os.DirEntry[str] | Path) -> tuple[int, int]:
+    try:
+        st = p.stat()  # follows symlinks: a link and its target are the same folder
+    except OSError:
+        return (-1, id(p))
+    return (st.st_dev, st.st_ino)
+
+
 def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] = DEFAULT_EXCLUDE,
              extend_exclude: Iterable[str] = (), respect_gitignore: bool = True,
-             force_exclude: bool = False) -> Iterator[str]:
-    """Files to lint under ``paths`` (a file given explicitly is yielded even if excluded)."""
+             force_exclude: bool = False, skipped: list[tuple[str, str]] | None = None) -> Iterator[str]:
+    """Files to lint under ``paths`` (a file given explicitly is yielded even if excluded).
+
+    Directory symlinks are followed, except one that leads back to a folder being walked (a loop):
+    it is not entered, and ``(path, reason)`` is appended to ``skipped`` when a list is given.
+    """
     names = {e for e in (*exclude, *extend_exclude) if "/" not in e and not any(ch in e for ch in "*?[!")}
     globs = GlobSet([e for e in (*exclude, *extend_exclude) if e not in names], root)
     root_ignores = [g for g in (_gitignore(root),) if g] if respect_gitignore else []
@@ -137,9 +149,10 @@ def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] 
                 seen.add(key)
                 yield key
             continue
-        stack: list[tuple[Path, list[GlobSet]]] = [(p.absolute(), root_ignores)]
+        stack: list[tuple[Path, list[GlobSet], frozenset[tuple[int, int]]]] = [
+            (p.absolute(), root_ignores, frozenset({_dir_id(p)}))]
         while stack:
-            folder, ignores = stack.pop()
+            folder, ignores, ancestors = stack.pop()
             if respect_gitignore:
                 local = _gitignore(folder.absolute())
                 if local is not None and (not root_ignores or local.base != root_ignores[0].base):
@@ -153,12 +166,18 @@ def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] 
             for entry in entries:
                 try:
                     is_dir = entry.is_dir()
-                except OSError:
-                    continue
+                except OSError:  # e.g. a symbolic link loop: the engine reports it as a file it cannot read
+                    is_dir = False
                 if is_dir:
                     if entry.name in names or (filtering and excluded(Path(entry.path).absolute(), True, ignores)):
                         continue
-                    subdirs.append((Path(entry.path), ignores))
+                    ident = _dir_id(entry)
+                    if ident in ancestors:
+                        if skipped is not None:
+                            skipped.append((entry.path, "skipped: symbolic link loop (the directory links back "
+                                                        "to a folder that contains it)"))
+                        continue
+                    subdirs.append((Path(entry.path), ignores, ancestors | {ident}))
                 elif entry.name.endswith(EXTENSIONS):
                     if entry.name in names or (filtering and excluded(Path(entry.path).absolute(), False, ignores)):
                         continue

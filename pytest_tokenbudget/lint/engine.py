@@ -30,8 +30,14 @@ RULE_OPTION_DEFAULTS: dict[str, Any] = {
     "max-tokens-ceiling": 16384,
     "short-answer-max-tokens": 64,
     "require-stop-sequences": False,
+    # Engine, not rule: candidate files (or notebooks' code) larger than this are reported, not
+    # parsed (libcst needs ~10-40 s per MB). In the options so that cached verdicts follow it.
+    "max-file-size": 2 * 1024 * 1024,
 }
 POOL_MIN_FILES = 8  # parse in processes only when at least this many candidate files need parsing
+MAX_NESTING = 1000  # deeper code is reported, not analysed (libcst parses it in quadratic time)
+DEEP_STACK_BYTES = 512 * 1024 * 1024  # thread stack for the retry of deeply nested (but allowed) code
+DEEP_RECURSION_LIMIT = 100_000
 
 
 # --------------------------------------------------------------------------- selection
@@ -153,15 +159,16 @@ class FileError:
     """A file that could not be read (exit 2) or parsed (reported, exit 1)."""
 
     path: str
-    kind: str  # "read" | "parse"
+    kind: str  # "read" (exit 2: the user must act) | "parse" | "skip" (reported; exit 1 like findings)
     message: str
     line: int = 1
     column: int = 1
     cell: int | None = None
 
     def as_finding(self) -> Finding:
-        code, name = READ_ERROR if self.kind == "read" else SYNTAX_ERROR
-        return Finding(code, name, "error", self.path, self.line, self.column, self.line, self.column,
+        code, name = SYNTAX_ERROR if self.kind == "parse" else READ_ERROR
+        severity = "warning" if self.kind == "skip" else "error"
+        return Finding(code, name, severity, self.path, self.line, self.column, self.line, self.column,
                        self.message, cell=self.cell)
 
 
@@ -235,8 +242,109 @@ def _fingerprint(code: str, line_text: str, occurrence: int) -> str:
     return f"{h}:{occurrence}"
 
 
+def _located(path: str, message: str, line: int, column: int,
+             cell_of: Callable[[int], tuple[int | None, int]] | None) -> FileError:
+    cell = None
+    if cell_of is not None:
+        cell, line = cell_of(line)
+    return FileError(path, "parse", message, max(line, 1), max(column, 1), cell)
+
+
+def _max_depth(tree: Any) -> int:
+    """The deepest nesting of an :mod:`ast` tree (iterative: the tree may be too deep to recurse)."""
+    import ast
+
+    best, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > best:
+            best = depth
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return best
+
+
+def _precheck(source: str, path: str, cell_of: Callable[[int], tuple[int | None, int]] | None) -> FileError | None:
+    """Reject, with a clear message, what Python itself cannot compile or the analyser cannot walk.
+
+    Runs the C parser first: it is fast, its messages are Python's own ("invalid syntax", "'(' was
+    never closed"), and it fails quickly on input that libcst parses in quadratic time (very long
+    operator chains, hundreds of nested brackets).
+    """
+    import ast
+    import warnings
+
+    nul = source.find("\0")
+    if nul >= 0:
+        line = source.count("\n", 0, nul) + 1
+        return _located(path, "cannot parse: the file contains a NUL byte (Python cannot compile it)", line,
+                        nul - source.rfind("\n", 0, nul), cell_of)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences etc. are not ours to report
+            tree = ast.parse(source)
+    except SyntaxError as exc:
+        return _located(path, f"cannot parse: {exc.msg}", exc.lineno or 1, exc.offset or 1, cell_of)
+    except (RecursionError, MemoryError):
+        return FileError(path, "parse", "cannot parse: too deeply nested for Python's parser (Python cannot "
+                                        "compile it either)")
+    except ValueError as exc:
+        return FileError(path, "parse", f"cannot parse: {exc}")
+    depth = _max_depth(tree)
+    if depth > MAX_NESTING:
+        return FileError(path, "parse", f"not analysed: code nested {depth} levels deep (the analyser's limit is "
+                                        f"{MAX_NESTING}); split the expression to have this file checked")
+    return None
+
+
 def _run_rules(source: str, path: str, catalog: Catalog, options: Mapping[str, Any],
                cell_of: Callable[[int], tuple[int | None, int]] | None) -> FileResult:
+    """Parse and check one module. Deeply nested code that exhausts the recursion limit is retried
+    once in a thread with a large stack; if that fails too the file gets a diagnostic, never a crash."""
+    err = _precheck(source, path, cell_of)
+    if err is not None:
+        return FileResult(path, error=err)
+    try:
+        return _run_rules_once(source, path, catalog, options, cell_of)
+    except RecursionError:
+        pass
+    out = _with_deep_stack(lambda: _run_rules_once(source, path, catalog, options, cell_of))
+    if isinstance(out, FileResult):
+        return out
+    return FileResult(path, error=FileError(path, "parse", "not analysed: code nested too deeply for the analyser "
+                                                           f"({type(out).__name__}); the file was not checked"))
+
+
+def _with_deep_stack(fn: Callable[[], Any]) -> Any:
+    """``fn()`` in a thread with a 512 MiB stack and a raised recursion limit; returns its result or
+    the exception it raised."""
+    import sys
+    import threading
+
+    box: list[Any] = [RecursionError()]
+
+    def target() -> None:
+        try:
+            box[0] = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller
+            box[0] = exc
+
+    old_limit, old_size = sys.getrecursionlimit(), threading.stack_size()
+    try:
+        threading.stack_size(DEEP_STACK_BYTES)
+        sys.setrecursionlimit(max(old_limit, DEEP_RECURSION_LIMIT))
+        t = threading.Thread(target=target, name="tokenbudget-lint-deep")
+        t.start()
+        t.join()
+    except (RuntimeError, ValueError, MemoryError) as exc:  # no thread / stack size refused
+        box[0] = exc
+    finally:
+        threading.stack_size(old_size)
+        sys.setrecursionlimit(old_limit)
+    return box[0]
+
+
+def _run_rules_once(source: str, path: str, catalog: Catalog, options: Mapping[str, Any],
+                    cell_of: Callable[[int], tuple[int | None, int]] | None) -> FileResult:
     import libcst as cst
 
     from .callsites import extract_call_sites
@@ -269,6 +377,8 @@ def _run_rules(source: str, path: str, catalog: Catalog, options: Mapping[str, A
             try:
                 for rep in rule.check(site, ctx):
                     raw.append((rule, site, rep))
+            except RecursionError:
+                raise  # deep code, not a rule bug: _run_rules retries the whole file with a deep stack
             except Exception as exc:  # a rule bug must not stop the run: report it, loudly
                 raw.append((rule, site, _internal_error(rule, exc)))
     if not raw:
@@ -389,33 +499,69 @@ def _selection(settings: LintSettings) -> Selection:
 
 
 # --------------------------------------------------------------------------- files
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        import io
-        import tokenize
+class _DecodeError(ValueError):
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
 
+
+def _decode(data: bytes) -> str:
+    """Source bytes -> text as Python reads them: a UTF-8 BOM, else a PEP 263 coding line, else UTF-8."""
+    import io
+    import tokenize
+
+    try:
         enc, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # unknown codec, BOM with another coding line, or a non-UTF-8 first line
+        if data.startswith(b"\xef\xbb\xbf") and "encoding problem" in str(exc):
+            raise _DecodeError("the file starts with a UTF-8 byte order mark but its coding line declares "
+                               "another encoding") from None
+        if "encoding" in str(exc) and "invalid or missing" not in str(exc):
+            raise _DecodeError(f"{exc}") from None
+        enc = "utf-8"
+    try:
         return data.decode(enc)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        declared = enc not in ("utf-8", "utf-8-sig")
+        hint = ("the bytes do not match the declared coding" if declared else
+                "save it as UTF-8 or declare its encoding with a '# -*- coding: <name> -*-' line")
+        raise _DecodeError(f"not valid {enc}: byte 0x{data[exc.start]:02x} on line {line}; {hint}", line) from None
+    except LookupError as exc:
+        raise _DecodeError(f"unknown encoding {enc!r}: {exc}") from None
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} kB"
+
+
+def _too_big(size: int, path: str, options: Mapping[str, Any], what: str) -> FileResult | None:
+    limit = options.get("max-file-size", RULE_OPTION_DEFAULTS["max-file-size"])
+    if not limit or size <= limit:
+        return None
+    return FileResult(path, error=FileError(
+        path, "skip", f"not analysed: {what} {_mb(size)}, over the {_mb(limit)} limit (raise it with "
+                      f"--max-file-size or max-file-size in [tool.tokenbudget.lint], or exclude the file)"))
 
 
 def lint_bytes(data: bytes, path: str, catalog: Catalog, options: Mapping[str, Any]) -> FileResult:
     """Lint one file's bytes (``.ipynb`` by its extension)."""
-    try:
-        if path.endswith(".ipynb"):
-            from .notebook import NotebookError, notebook_source
+    if path.endswith(".ipynb"):
+        from .notebook import NotebookError, notebook_source
 
-            try:
-                nb = notebook_source(data)
-            except NotebookError as exc:
-                return FileResult(path, error=FileError(path, "parse", f"cannot parse notebook: {exc}"))
-            return _run_rules(nb.code, path, catalog, options, nb.locate)
+        try:
+            nb = notebook_source(data)
+        except NotebookError as exc:
+            return FileResult(path, error=FileError(path, "parse", f"cannot parse notebook: {exc}"))
+        too_big = _too_big(len(nb.code.encode()), path, options, "its code cells are")
+        return too_big or _run_rules(nb.code, path, catalog, options, nb.locate)
+    too_big = _too_big(len(data), path, options, "it is")
+    if too_big is not None:
+        return too_big
+    try:
         text = _decode(data)
-    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
-        return FileResult(path, error=FileError(path, "parse", f"cannot decode: {exc}"))
+    except _DecodeError as exc:
+        return FileResult(path, error=FileError(path, "parse", f"cannot decode: {exc}", exc.line))
     return _run_rules(text, path, catalog, options, None)
 
 
@@ -471,9 +617,12 @@ def _ast_may_contain_calls(data: bytes) -> bool:
     parser rejects go on to libcst, which reports the syntax error.
     """
     import ast
+    import warnings
 
     try:
-        tree = ast.parse(data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for "\d" etc.: the user's business, not ours
+            tree = ast.parse(data)
     except Exception:  # SyntaxError, ValueError (NUL bytes), RecursionError ...
         return True
     sdk_import = False
@@ -510,12 +659,40 @@ def _ast_may_contain_calls(data: bytes) -> bool:
     return False
 
 
+def _read_file(f: str) -> tuple[bytes, os.stat_result] | FileError:
+    """A file's bytes, or the per-file diagnostic: ``read`` (exit 2) for what the user must fix
+    (permissions, I/O errors, a named path that does not exist), ``skip`` for what has nothing to
+    lint (symbolic link loops, dangling links, FIFOs and devices, which would block a plain read)."""
+    import errno
+    import stat as st_mod
+
+    shown = _display(f)
+    try:
+        fd = os.open(f, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return FileError(shown, "skip", "skipped: symbolic link loop (the link never reaches a file)")
+        if exc.errno == errno.ENOENT and os.path.islink(f):
+            return FileError(shown, "skip", f"skipped: dangling symbolic link to {os.readlink(f)}")
+        return FileError(shown, "read", f"cannot read: {exc.strerror or exc}")
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if not st_mod.S_ISREG(st.st_mode):
+                kind = ("a directory" if st_mod.S_ISDIR(st.st_mode) else "a FIFO" if st_mod.S_ISFIFO(st.st_mode)
+                        else "a socket" if st_mod.S_ISSOCK(st.st_mode) else "a device")
+                return FileError(shown, "skip", f"skipped: not a regular file ({kind})")
+            return fh.read(), st
+    except OSError as exc:
+        return FileError(shown, "read", f"cannot read: {exc.strerror or exc}")
+
+
 def _is_json(data: bytes) -> bool:
     import json
 
     try:
         json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return True
 
@@ -532,14 +709,16 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
     catalog = settings.catalog or _default_catalog()
     settings = _replace(settings, catalog=catalog)
     selection = _selection(settings)
+    skipped: list[tuple[str, str]] = []
     files = list(discover(paths, root=settings.root,
                           exclude=settings.exclude if settings.exclude is not None else DEFAULT_EXCLUDE,
                           extend_exclude=settings.extend_exclude, respect_gitignore=settings.respect_gitignore,
-                          force_exclude=settings.force_exclude))
+                          force_exclude=settings.force_exclude, skipped=skipped))
     cache = Cache.open(settings) if settings.cache else None
-    result = LintResult([], [], files=len(files))
+    result = LintResult([], [FileError(_display(p), "skip", why) for p, why in skipped], files=len(files))
     results: dict[str, FileResult] = {}
     todo: list[tuple[str, bytes, str]] = []  # (display path, data, content hash)
+    max_size = settings.options.get("max-file-size", RULE_OPTION_DEFAULTS["max-file-size"]) or 0
     for f in files:
         if cache is not None:
             hit = cache.lookup_stat(f)
@@ -553,19 +732,18 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
                     result.cached += 1
                     results[shown] = cached
                     continue
-        try:
-            with open(f, "rb") as fh:
-                st = os.fstat(fh.fileno())
-                data = fh.read()
-        except OSError as exc:
-            result.errors.append(FileError(_display(f), "read", f"cannot read: {exc.strerror or exc}"))
+        read = _read_file(f)
+        if isinstance(read, FileError):
+            result.errors.append(read)
             continue
+        data, st = read
         result.bytes_read += len(data)
         is_nb = f.endswith(".ipynb")
         if is_nb:
             candidate = may_contain_calls(data.replace(b"\\n", b"\n")) or not _is_json(data)
         else:
-            candidate = may_contain_calls(data) and _ast_may_contain_calls(data)
+            # over the size limit the (slow, ~2 s/MB) ast stage is skipped: lint_bytes only reports the size
+            candidate = may_contain_calls(data) and (len(data) > max_size > 0 or _ast_may_contain_calls(data))
         if not candidate:
             if cache is not None:
                 cache.record_stat(f, "clean", st)

@@ -31,9 +31,11 @@ class NotebookSource:
 def notebook_source(data: bytes) -> NotebookSource:
     try:
         doc = json.loads(data)
-        cells = doc["cells"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise NotebookError(f"not a notebook: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise NotebookError(f"broken JSON: {exc}") from None
+    cells = doc.get("cells") if isinstance(doc, dict) else None
+    if not isinstance(cells, list):
+        raise NotebookError("not a notebook: no 'cells' list at the top level")
     lines: list[str] = []
     line_map: list[tuple[int, int]] = []
     cell_no = 0
@@ -42,7 +44,12 @@ def notebook_source(data: bytes) -> NotebookSource:
             continue
         cell_no += 1
         src = cell.get("source", "")
-        text = "".join(src) if isinstance(src, list) else str(src)
+        if isinstance(src, list) and all(isinstance(x, str) for x in src):
+            text = "".join(src)
+        elif isinstance(src, str) or src is None:
+            text = src or ""
+        else:
+            raise NotebookError(f"code cell {cell_no}: 'source' is not text or a list of lines")
         cell_lines = text.split("\n")
         for i, line in enumerate(cell_lines):
             stripped = line.lstrip()

@@ -33,12 +33,12 @@ def text(result: LintResult, rules: Mapping[str, Any]) -> str:
     errors = len(result.errors)
     files_with = len({f.path for f in result.findings})
     summary = (f"Found {n} finding{'s' if n != 1 else ''} in {files_with} file{'s' if files_with != 1 else ''}"
-               if n else "All checks passed")
+               if n else "No findings" if errors else "All checks passed")
     summary += (f" ({_count(result.files, 'file')} checked, {result.candidates} with candidate calls, "
                 f"{_count(result.call_sites, 'Claude call site')}")
     summary += f", {result.cached} from cache)" if result.cached else ")"
     if errors:
-        summary += f"; {errors} file{'s' if errors != 1 else ''} could not be read or parsed"
+        summary += f"; {errors} file{'s' if errors != 1 else ''} could not be read, parsed or analysed"
     lines.append(summary + ".")
     return "\n".join(lines) + "\n"
 
