@@ -11,8 +11,10 @@ Layout::
 Per-file results are keyed by the file's content hash (blake2b) and by a fingerprint of the
 settings that change verdicts (rule options, catalog rows, estimator, tool version, rule set).
 The stat index lets a warm run skip reading files whose mtime and size are unchanged; files the
-prefilter rejected are recorded as "clean". Writes are atomic (temp file + ``os.replace``); an
-unreadable or corrupt cache file is discarded and rebuilt.
+prefilter rejected are recorded as "clean". Writes are atomic (temp file + ``os.replace``), so a
+process killed mid-write leaves the previous file intact (its temp file is removed by a later run
+after an hour); an unreadable or corrupt cache file is discarded with a notice
+(``Cache.notices``, printed on stderr by the CLI) and rebuilt.
 """
 
 from __future__ import annotations
@@ -44,12 +46,42 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def _load_json(path: Path) -> dict[str, Any]:
+def _load_json(path: Path, notices: list[str]) -> dict[str, Any]:
+    """A cache file's JSON object; ``{}`` when it is missing. A corrupt or unreadable file (a crash
+    of an older version, a full disk, a hand edit) is discarded with a notice: it is rebuilt."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
-    return data if isinstance(data, dict) else {}
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+        notices.append(f"discarded unreadable cache file {path} ({getattr(exc, 'strerror', None) or exc}); "
+                       "it is rebuilt")
+        return {}
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict):
+        notices.append(f"discarded corrupt cache file {path}; it is rebuilt")
+        return {}
+    return data
+
+
+def _remove_stale_temp_files(folder: Path, max_age: float = 3600.0) -> None:
+    """Temp files of writers that were killed before their ``os.replace`` (never read; just litter)."""
+    import time
+
+    try:
+        entries = list(folder.glob(".*.tmp"))
+    except OSError:
+        return
+    now = time.time()
+    for tmp in entries:
+        try:
+            if now - tmp.stat().st_mtime > max_age:
+                tmp.unlink()
+        except OSError:
+            pass
 
 
 class Cache:
@@ -60,10 +92,11 @@ class Cache:
         self.folder = folder / f"v{__version__}"
         self.stat_path = self.folder / "stat.json"
         self.results_path = self.folder / f"results-{fingerprint}.json"
-        raw_stat = _load_json(self.stat_path)
+        self.notices: list[str] = []
+        raw_stat = _load_json(self.stat_path, self.notices)
         self.stat: dict[str, list[Any]] = {k: v for k, v in raw_stat.items()
                                            if isinstance(v, list) and len(v) == 3}
-        raw = _load_json(self.results_path)
+        raw = _load_json(self.results_path, self.notices)
         self.results: dict[str, Any] = {k: v for k, v in raw.items() if isinstance(v, dict)}
         self.used: dict[str, Any] = {}
         self.new_stat: dict[str, list[Any]] = {}
@@ -140,5 +173,6 @@ class Cache:
                 _atomic_write(tag, _TAG)
             _atomic_write(self.stat_path, json.dumps(stat, separators=(",", ":")))
             _atomic_write(self.results_path, json.dumps(self.used, separators=(",", ":")))
+            _remove_stale_temp_files(self.folder)
         except OSError:
             pass  # a read-only tree: lint without a cache

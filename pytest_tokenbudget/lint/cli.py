@@ -94,6 +94,8 @@ def run_lint(args: argparse.Namespace) -> int:
 
         raise UserError(f"{' and '.join(modes)} cannot be combined: choose one")
     result = lint_paths(paths, settings)
+    for notice in result.notices:
+        print(f"tokenbudget lint: {notice}", file=sys.stderr)
     if args.diff or args.add_ignore or args.fix:
         code = _rewrite(args, result, settings)
         if code is not None:

@@ -208,6 +208,7 @@ class LintResult:
     cached: int = 0
     call_sites: int = 0
     bytes_read: int = 0
+    notices: list[str] = field(default_factory=list)  # e.g. a corrupt cache file was discarded
 
     @property
     def read_errors(self) -> list[FileError]:
@@ -716,6 +717,8 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
                           force_exclude=settings.force_exclude, skipped=skipped))
     cache = Cache.open(settings) if settings.cache else None
     result = LintResult([], [FileError(_display(p), "skip", why) for p, why in skipped], files=len(files))
+    if cache is not None:
+        result.notices.extend(cache.notices)
     results: dict[str, FileResult] = {}
     todo: list[tuple[str, bytes, str]] = []  # (display path, data, content hash)
     max_size = settings.options.get("max-file-size", RULE_OPTION_DEFAULTS["max-file-size"]) or 0

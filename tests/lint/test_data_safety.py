@@ -1,0 +1,106 @@
+"""Issue 8, the linter's share of data safety.
+
+* The lint cache survives a process killed mid-save (atomic writes: the previous file stays
+  whole), and a corrupt cache file is discarded with a notice on stderr, then rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pytest_tokenbudget.cli import main
+
+CALL = ("import anthropic\nclient = anthropic.Anthropic()\n"
+        "client.messages.create(model='claude-haiku-4-5', max_tokens=50000, messages=[], stream=True)\n")
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.tokenbudget.lint]\n")
+    (tmp_path / "src").mkdir()
+    for i in range(3):
+        (tmp_path / "src" / f"m{i}.py").write_text(CALL)
+    return tmp_path
+
+
+def _cache_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / ".tokenbudget_cache").rglob("*.json"))
+
+
+def _lint(capsys, *args):
+    rc = main(["lint", *args])
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+@pytest.mark.parametrize("garbage", [b"{not json", b"", b"\xff\xfe\x00", b"[1, 2]", b"{\"a\": " * 5])
+def test_corrupt_cache_file_is_discarded_with_a_notice(tree, capsys, garbage):
+    rc, cold, _ = _lint(capsys, "src")
+    files = _cache_files(tree)
+    assert rc == 1 and [p.name for p in files][-1] == "stat.json" and len(files) == 2
+    for p in files:
+        p.write_bytes(garbage)
+    rc, out, err = _lint(capsys, "src")
+    assert rc == 1 and out == cold
+    assert err.count("tokenbudget lint: discarded ") == 2 and "it is rebuilt" in err
+    for p in files:  # rebuilt, valid again
+        assert isinstance(json.loads(p.read_text()), dict)
+    rc, out, err = _lint(capsys, "src")
+    assert err == "" and "3 from cache" in out
+
+
+_KILLER = textwrap.dedent("""\
+    import os, signal, sys
+    from pytest_tokenbudget.lint import cache
+    real_write = cache._atomic_write
+    def dying(path, text):
+        if path.name.startswith(sys.argv[1]):
+            # half the new content is on disk in the temp file: die before the rename
+            import tempfile
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            os.write(fd, text[: len(text) // 2].encode())
+            os.kill(os.getpid(), signal.SIGKILL)
+        real_write(path, text)
+    cache._atomic_write = dying
+    from pytest_tokenbudget.cli import main
+    sys.exit(main(["lint", "src"]))
+""")
+
+
+@pytest.mark.parametrize("victim", ["stat", "results"])
+def test_cache_survives_a_process_killed_mid_save(tree, capsys, victim):
+    rc, cold, _ = _lint(capsys, "src")
+    before = {p: p.read_bytes() for p in _cache_files(tree)}
+    (tree / "src" / "m0.py").write_text(CALL.replace("50000", "40000"))  # something to re-save
+    proc = subprocess.run([sys.executable, "-c", _KILLER, victim], cwd=tree, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == -signal.SIGKILL
+    for p, data in before.items():
+        if p.name.startswith(victim):
+            assert p.read_bytes() == data  # the old file, whole: the rename never happened
+        json.loads(p.read_text())  # every cache file parses
+    assert list((tree / ".tokenbudget_cache").rglob(".*.tmp"))  # the killed writer's litter
+    rc, out, err = _lint(capsys, "src")
+    assert err == "" and rc == 1 and "m0.py:3:61: TB203 max_tokens=40,000" in out
+    assert out.splitlines()[:-1] == _lint(capsys, "--no-cache", "src")[1].splitlines()[:-1]
+
+
+def test_stale_temp_files_are_removed(tree, capsys):
+    _lint(capsys, "src")
+    folder = _cache_files(tree)[0].parent
+    stale, fresh = folder / ".stat.json.abc.tmp", folder / ".stat.json.def.tmp"
+    stale.write_text("{")
+    fresh.write_text("{")
+    os.utime(stale, (1, 1))
+    (tree / "src" / "m1.py").write_text(CALL.replace("50000", "500"))  # something to save
+    _lint(capsys, "src")
+    assert not stale.exists() and fresh.exists()  # a concurrent writer's temp file is left alone
