@@ -14,7 +14,8 @@ The stat index lets a warm run skip reading files whose mtime and size are uncha
 prefilter rejected are recorded as "clean". Writes are atomic (temp file + ``os.replace``), so a
 process killed mid-write leaves the previous file intact (its temp file is removed by a later run
 after an hour); an unreadable or corrupt cache file is discarded with a notice
-(``Cache.notices``, printed on stderr by the CLI) and rebuilt.
+(``Cache.notices``, printed on stderr by the CLI) and rebuilt. Results whose fixes would carry a
+key-shaped string are not cached (see ``engine.SECRET_PATTERN``).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,6 +239,33 @@ class _Positions:
         return Range(r.start.line, r.start.column + 1, r.end.line, r.end.column + 1)
 
 
+# Key-shaped strings: Anthropic / OpenAI / AWS / GitHub / Slack / Google key prefixes, and any run of
+# 32+ key characters mixing upper case, lower case and digits. A finding never repeats one (a model
+# name or a tag taken from a string literal may be a pasted key), and a file whose fixes would carry
+# one is not cached: the only output that shows it is the user's own source (a --diff, a fix's text).
+SECRET_PATTERN = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:sk-ant-[A-Za-z0-9_-]{8,}|sk-(?:proj-)?[A-Za-z0-9_-]{20,}|AKIA[0-9A-Z]{16}"
+    r"|(?:ghp|gho|ghs|ghu|github_pat|xox[abpr])_[A-Za-z0-9_]{20,}|AIza[0-9A-Za-z_-]{30,}"
+    r"|(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{32,})(?![A-Za-z0-9_-])")
+REDACTED = "[redacted key]"
+
+
+def redact_secrets(value: Any) -> Any:
+    """``value`` with key-shaped substrings replaced by ``[redacted key]`` (strings, and strings in
+    lists, tuples and dicts; anything else unchanged)."""
+    if isinstance(value, str):
+        return SECRET_PATTERN.sub(REDACTED, value) if len(value) >= 20 else value
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact_secrets(v) for v in value)
+    if isinstance(value, dict):
+        return {k: redact_secrets(v) for k, v in value.items()}
+    return value
+
+
+def _carries_secret(fr: FileResult) -> bool:
+    return any(SECRET_PATTERN.search(e.content) for f in fr.findings if f.fix is not None for e in f.fix.edits)
+
+
 def _fingerprint(code: str, line_text: str, occurrence: int) -> str:
     h = hashlib.sha256(f"{code}\0{' '.join(line_text.split())}".encode()).hexdigest()[:16]
     return f"{h}:{occurrence}"
@@ -419,9 +447,9 @@ def _run_rules_once(source: str, path: str, catalog: Catalog, options: Mapping[s
         result.findings.append(Finding(
             code=rule.code, name=rule.name, severity=rep.severity or rule.severity, path=path,
             line=line, column=r.column, end_line=end_line, end_column=r.end_column,
-            message=rep.message, fix=fix, cell=cell,
+            message=redact_secrets(rep.message), fix=fix, cell=cell,
             fingerprint=_fingerprint(rule.code, line_text, occurrences[occ_key]),
-            properties=dict(rep.properties or {}),
+            properties=redact_secrets(dict(rep.properties or {})),
         ))
     result.suppressions = [
         {"line": s.line, "codes": sorted(s.codes) if s.codes is not None else None, "kind": s.kind,
@@ -781,13 +809,13 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
         for (shown, _, digest), data in zip(todo, outs):
             fr = FileResult.from_json(shown, data)
             results[shown] = fr
-            if cache is not None:
+            if cache is not None and not _carries_secret(fr):
                 cache.store(digest, data)
     else:
         for shown, data, digest in todo:
             fr = lint_bytes(data, shown, catalog, settings.options)
             results[shown] = fr
-            if cache is not None:
+            if cache is not None and not _carries_secret(fr):
                 cache.store(digest, fr.as_json())
     result.parsed = len(todo)
     for shown, fr in sorted(results.items()):

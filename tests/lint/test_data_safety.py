@@ -1,7 +1,12 @@
-"""Issue 8, the linter's share of data safety.
+"""Issue 8, the linter's share of data safety and secrets.
 
 * The lint cache survives a process killed mid-save (atomic writes: the previous file stays
   whole), and a corrupt cache file is discarded with a notice on stderr, then rebuilt.
+* A key-shaped string literal in linted source is never copied into a finding's message or
+  properties, nor into the cache. Decision: the only outputs that may show it are the user's own
+  source text: a fix's replacement text (JSON ``fix.edits[].content``) and ``--diff``, which
+  rewrite the user's own lines. Findings whose fix would carry one still work in-process, but the
+  file's results are not cached.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from pytest_tokenbudget.cli import main
+from pytest_tokenbudget.lint.engine import lint_source, redact_secrets
 
 CALL = ("import anthropic\nclient = anthropic.Anthropic()\n"
         "client.messages.create(model='claude-haiku-4-5', max_tokens=50000, messages=[], stream=True)\n")
@@ -104,3 +110,72 @@ def test_stale_temp_files_are_removed(tree, capsys):
     (tree / "src" / "m1.py").write_text(CALL.replace("50000", "500"))  # something to save
     _lint(capsys, "src")
     assert not stale.exists() and fresh.exists()  # a concurrent writer's temp file is left alone
+
+
+KEY = "sk-ant-api03-Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVbNm-AbCdEfGhIjKl_mN0pQ"
+GENERIC = "Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVbNmQ"
+LEAKY = textwrap.dedent(f"""\
+    import anthropic
+    KEY = "{KEY}"
+    client = anthropic.Anthropic(api_key="{KEY}")
+    def ask(q):
+        return client.messages.create(
+            model="{KEY}", max_tokens=50000,
+            system="You are a bot. Key: {KEY} " * 400,
+            stop_sequences=["{KEY}"],
+            extra_headers={{"x-api-key": KEY, "authorization": f"Bearer {{KEY}}"}},
+            messages=[{{"role": "user", "content": "Answer in <{KEY}> tags then <{GENERIC}>" + q}}])
+    for q in ["a", "b"]:
+        client.messages.create(model="{GENERIC}", max_tokens=10, messages=[{{"role": "user", "content": KEY + q}}])
+""")
+
+
+def _outside_fix_edits(obj, inside=False):
+    """Every string of a JSON document that is not a fix's replacement text."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _outside_fix_edits(v, inside or k == "edits")
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _outside_fix_edits(v, inside)
+    elif isinstance(obj, str) and not inside:
+        yield obj
+
+
+def test_key_literals_never_reach_findings_outputs_or_cache(tree, capsys):
+    (tree / "src" / "leaky.py").write_text(LEAKY)
+    (tree / "pyproject.toml").write_text("[tool.tokenbudget.lint]\nselect = ['ALL']\n")
+    outputs = {}
+    for fmt in ("text", "json", "github", "sarif"):
+        rc, outputs[fmt], err = _lint(capsys, "--format", fmt, "src")
+        assert rc == 1 and KEY not in err
+    _, outputs["statistics"], _ = _lint(capsys, "--statistics", "src")
+    assert "[redacted key]" in outputs["text"]  # the unknown-model messages would have quoted it
+    for fmt in ("text", "github", "statistics"):
+        assert KEY not in outputs[fmt] and GENERIC not in outputs[fmt], fmt
+    for fmt in ("json", "sarif"):
+        strings = list(_outside_fix_edits(json.loads(outputs[fmt])))
+        assert not [s for s in strings if KEY in s or GENERIC in s], fmt
+    assert KEY in outputs["json"]  # ... inside a fix's replacement text: the user's own source, kept
+    for p in (tree / ".tokenbudget_cache").rglob("*"):
+        if p.is_file():
+            data = p.read_bytes()
+            assert KEY.encode() not in data and GENERIC.encode() not in data, p
+    # the findings themselves (in-process API) are redacted too, fixes still carry the source
+    findings = lint_source(LEAKY, select=["ALL"])
+    assert findings and not [f for f in findings if KEY in f.message or KEY in json.dumps(f.properties)]
+
+
+@pytest.mark.parametrize(("text", "redacted"), [
+    (f"model {KEY}: unknown", "model [redacted key]: unknown"),
+    ("sk-proj-abcdefghijklmnopqrstuvwxyz012345", "[redacted key]"),
+    ("AKIAIOSFODNN7EXAMPLE and ghp_abcdefghijklmnopqrstuvwxyz0123", "[redacted key] and [redacted key]"),
+    (f"<{GENERIC}>", "<[redacted key]>"),
+    ("claude-sonnet-4-5-20250929 is deprecated", "claude-sonnet-4-5-20250929 is deprecated"),
+    ("tokens_of_the_static_prompt_are_re_sent_uncached", "tokens_of_the_static_prompt_are_re_sent_uncached"),
+    ("0123456789abcdef0123456789abcdef0123", "0123456789abcdef0123456789abcdef0123"),  # a hash: no upper case
+    (["x", {"k": KEY}], ["x", {"k": "[redacted key]"}]),
+    (42, 42),
+])
+def test_redact_secrets(text, redacted):
+    assert redact_secrets(text) == redacted
