@@ -456,7 +456,9 @@ def _loop_infos(cand: _Candidate, arg_value_nodes: list[Any]) -> tuple[LoopInfo,
         targets = set()
         if kind in ("for", "async for"):
             targets = set(iter_name_refs(node.target))
-        feeds = _feeds_back(node, result_names, read_names - targets) if result_names else False
+        # a comprehension's result exists only after its last iteration: it cannot feed back
+        feeds = (_feeds_back(node, result_names, read_names - targets)
+                 if result_names and kind != "comprehension" else False)
         out.append(LoopInfo(kind, node, feeds, iter_node))
     return tuple(out)
 

@@ -336,11 +336,20 @@ def _run_rules(source: str, path: str, catalog: Catalog, options: Mapping[str, A
         return _run_rules_once(source, path, catalog, options, cell_of)
     except RecursionError:
         pass
+    except Exception as exc:  # an analyser bug must not stop the run: report it on the file, loudly
+        return FileResult(path, error=_analyser_error(path, exc))
     out = _with_deep_stack(lambda: _run_rules_once(source, path, catalog, options, cell_of))
     if isinstance(out, FileResult):
         return out
+    if not isinstance(out, (RecursionError, MemoryError, RuntimeError)):
+        return FileResult(path, error=_analyser_error(path, out))
     return FileResult(path, error=FileError(path, "parse", "not analysed: code nested too deeply for the analyser "
                                                            f"({type(out).__name__}); the file was not checked"))
+
+
+def _analyser_error(path: str, exc: BaseException) -> FileError:
+    return FileError(path, "parse", f"not analysed: internal error {type(exc).__name__}: {exc} (please report "
+                                    "this); the file was not checked")
 
 
 def _with_deep_stack(fn: Callable[[], Any]) -> Any:

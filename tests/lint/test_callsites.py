@@ -258,3 +258,10 @@ def test_open_dict_value():
     s = one(HEAD + "def f(extra):\n    client.messages.create(model='m', max_tokens=1, messages=[], "
             "metadata={'a': 1, **extra})")
     assert isinstance(s.get("metadata"), OpenDict) and s.get("metadata")["a"] == 1
+
+
+def test_call_in_an_assigned_comprehension_is_not_an_agent_loop():
+    """Found by tests/lint/test_fuzz.py: `r = [create(...) for q in qs]` raised AttributeError
+    (a comprehension has no body to look for feedback in; its result exists only at the end)."""
+    s = one(HEAD + "qs = []\nr = [client.messages.create(model='m', max_tokens=1, messages=[q]) for q in qs if q]\n")
+    assert [(loop.kind, loop.feeds_back) for loop in s.context.loops] == [("comprehension", False)]

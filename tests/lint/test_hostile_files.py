@@ -230,3 +230,21 @@ def test_diagnostics_in_every_format(tree, capsys):
     _, out, _ = _lint(capsys, "--no-cache", "--format", "sarif", "src")
     results = json.loads(out)["runs"][0]["results"]
     assert {r["ruleId"] for r in results} == {"E902", "E999"}
+
+
+def test_an_analyser_bug_is_a_diagnostic_on_that_file_not_a_crash(tree, capsys, monkeypatch):
+    from pytest_tokenbudget.lint import callsites
+
+    real = callsites.extract_call_sites
+
+    def flaky(module, **kw):
+        if kw.get("path", "").endswith("boom.py"):
+            raise AttributeError("'ListComp' object has no attribute 'body'")
+        return real(module, **kw)
+    monkeypatch.setattr(callsites, "extract_call_sites", flaky)
+    (tree / "src" / "boom.py").write_text(CALL)
+    (tree / "src" / "good.py").write_text(CALL)
+    rc, out, err = _lint(capsys, "--no-cache", "src")
+    assert rc == 1 and "Traceback" not in out + err and "src/good.py:3:" in out
+    assert ("src/boom.py:1:1: E999 not analysed: internal error AttributeError: 'ListComp' object has no attribute "
+            "'body' (please report this)") in out
