@@ -422,7 +422,7 @@ def _run_rules_once(source: str, path: str, catalog: Catalog, options: Mapping[s
     if not raw:
         return _with_unused_suppressions(result, source, cell_of)
     supp = SuppressionIndex(source)
-    lines = source.splitlines()
+    lines = re.split(r"\r\n|\r|\n", source)  # Python's line breaks, not str.splitlines' (\f, \u2028 ...)
     seen: dict[tuple[str, int, int], int] = {}
     occurrences: dict[tuple[str, str], int] = {}
     for rule, site, rep in raw:
@@ -477,15 +477,35 @@ def _with_unused_suppressions(result: FileResult, source: str,
     if "tokenbudget" in source or "noqa" in source:
         import dataclasses
 
-        from .suppressions_audit import unused_from_records
+        from .suppressions_audit import CODE, NAME, unused_from_records
 
-        for f in unused_from_records(source, result.suppressions, path=result.path):
+        try:
+            # Same length, same lines as libcst counts them: the audit splits with str.splitlines
+            # and tokenizes without universal newlines (a lone CR, or a \f / \u2028 in a string,
+            # shifted its line numbers: IndexError).
+            found = unused_from_records(_python_breaks_only(source), result.suppressions, path=result.path)
+        except Exception as exc:  # a TB900 bug must not cost the file its other findings
+            found = [Finding(CODE, NAME, "error", result.path, 1, 1, 1, 1,
+                             f"internal error in rule {CODE}: {type(exc).__name__}: {exc} (please report this)")]
+        for f in found:
             if cell_of is not None:
                 cell, line = cell_of(f.line)
                 f = dataclasses.replace(f, cell=cell, line=line, end_line=line, fix=None)
             result.findings.append(f)
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+_NOT_PYTHON_BREAKS = str.maketrans({c: " " for c in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
+def _python_breaks_only(source: str) -> str:
+    """``source`` with the same length and columns, whose only line breaks (for str.splitlines and
+    for tokenize) are Python's: lone CRs become LFs, other splitlines separators become spaces."""
+    if source.isascii() and "\r" not in source and "\x0b" not in source and "\x0c" not in source \
+            and not any(c in source for c in "\x1c\x1d\x1e"):
+        return source
+    return re.sub(r"\r(?!\n)", "\n", source).translate(_NOT_PYTHON_BREAKS)
 
 
 def _internal_error(rule: Any, exc: Exception) -> Any:

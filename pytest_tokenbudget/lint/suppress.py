@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 __all__ = ["Suppression", "parse_suppressions", "SuppressionIndex"]
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TB = re.compile(r"#\s*tokenbudget\s*:\s*ignore\b(?:\s*\[(?P<codes>[^\]]*)\])?", re.I)
 _NOQA = re.compile(r"#\s*noqa\b(?:\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?", re.I)
 
@@ -55,9 +56,12 @@ def parse_suppressions(source: str) -> dict[int, Suppression]:
     out: dict[int, Suppression] = {}
     if "tokenbudget" not in source and "noqa" not in source.lower():
         return out
-    lines = source.splitlines()
+    # Python's line breaks only (str.splitlines also splits on \f, \v, \x1c-\x1e, \x85, \u2028 ...,
+    # which may sit in a string); CR-only files are read with universal newlines so that tokenize
+    # numbers lines as libcst does.
+    lines = _LINE_BREAK.split(source)
     try:
-        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        for tok in tokenize.generate_tokens(io.StringIO(source, newline=None).readline):
             if tok.type != tokenize.COMMENT:
                 continue
             parsed = _parse_comment(tok.string)

@@ -248,3 +248,24 @@ def test_an_analyser_bug_is_a_diagnostic_on_that_file_not_a_crash(tree, capsys, 
     assert rc == 1 and "Traceback" not in out + err and "src/good.py:3:" in out
     assert ("src/boom.py:1:1: E999 not analysed: internal error AttributeError: 'ListComp' object has no attribute "
             "'body' (please report this)") in out
+
+
+ODD_BREAKS = ("import anthropic\nclient = anthropic.Anthropic()\nS = 'a\u2028b\x0cc\x1cd\x85'  # not line breaks\n"
+              "if True:\n    # noqa: TB203\n    client.messages.create(model='claude-haiku-4-5', max_tokens=50000,"
+              " messages=[], stream=True)  # noqa: TB999\n"
+              "client.messages.create(model='claude-haiku-4-5', max_tokens=40000, messages=[], stream=True)\n")
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_line_breaks_and_splitlines_separators_in_strings(eol):
+    """Found by fuzzing: a lone CR, or \\f / \\u2028 inside a string, shifted the suppression and
+    TB900 line numbers (str.splitlines / tokenize without universal newlines), and TB900 raised
+    IndexError. Every variant now gives the same findings, suppressions and fixes."""
+    from pytest_tokenbudget.lint.engine import lint_source
+    from pytest_tokenbudget.lint.fixes import apply_fixes, parses
+
+    src = ODD_BREAKS.replace("\n", eol)
+    findings = lint_source(src, select=["ALL"])
+    assert [(f.code, f.line, f.column) for f in findings] == [("TB900", 6, 99), ("TB203", 7, 61)]
+    fixed = apply_fixes(src, findings).source
+    assert parses(fixed) and "# noqa: TB999" not in fixed and fixed.count(eol) == src.count(eol)
