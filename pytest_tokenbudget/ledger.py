@@ -18,9 +18,11 @@ Otherwise the worst case is reserved, and settled with the real figures when the
 
 What a call is charged. A 2xx response with complete usage is charged what it reports. When the
 real figure is not known -- usage missing (an OpenAI stream without ``include_usage``), usage
-that does not parse, or a stream that ended early (output is billed until the API noticed) -- the
+that does not parse, a stream that ended early (output is billed until the API noticed), or a
+request that left but whose response was lost (read timeout, reset, undecodable body) -- the
 budgets are charged the larger of what was seen and the pre-flight worst case, so the unknown is
-never counted as 0. Error responses and connection failures count as a call and no tokens.
+never counted as 0; a call whose response model cannot be priced is charged the request's worst
+case in USD. Error responses and connection failures before sending count as a call and no tokens.
 ``count_tokens`` requests are free and not counted as calls. Reports show the *priced* cost of
 what was seen, and flag the entries whose figures are incomplete.
 
@@ -999,8 +1001,8 @@ class Ledger:
             except MalformedUsageError as exc:
                 usage_unknown = True
                 error = f"usage could not be read: {exc}" + (f"; {error}" if error else "")
-        elif ok and not record.refused and request.endpoint not in _FREE_ENDPOINTS:
-            usage_unknown = True
+        elif (ok or getattr(record, "lost", False)) and not record.refused and request.endpoint not in _FREE_ENDPOINTS:
+            usage_unknown = True  # lost: sent, no response read; the API may have billed it
         cost: Cost | None = None
         unpriced: str | None = None
         model = record.response_model or request.model
@@ -1036,9 +1038,13 @@ class Ledger:
             actual = Amounts(usd=cost.total_usd if cost is not None else _ZERO, input_tokens=usage.prompt_tokens,
                              output_tokens=usage.output_tokens, calls=calls)
         ok = record.status is not None and 200 <= record.status < 300
-        unknown = ok and not free and (usage_unknown or (record.streamed and not record.complete))
+        lost = getattr(record, "lost", False) and record.status is None
+        unknown = (ok or lost) and not free and (usage_unknown or (record.streamed and not record.complete))
         if unknown and worst is not None:
             return actual.at_least(worst)
+        if usage is not None and cost is None and not free and worst is not None and worst.usd is not None:
+            # priced by nothing (a response model the catalog lacks): the budgets get the request's worst case
+            return replace(actual, usd=max(actual.usd or _ZERO, worst.usd))
         return actual
 
     def _make_entry(self, nodeid, phase, request: CallRequest, **kw: Any) -> Entry:

@@ -51,6 +51,9 @@ Record semantics:
 - ``error``: exception text, ``type: message`` of a JSON error body (or ``HTTP 502 (body is not
   JSON)``), an SSE error event, or an observer problem. No headers are ever copied; URLs lose
   their query string.
+- ``lost``: ``send`` raised after the request left (read timeout / error, reset, undecodable body,
+  cancellation): no response was read, and whether the API billed it is unknown. ``live`` is then
+  judged from the client's transport (an ``HTTPTransport``, or aiohttp), as no response says.
 - ``request.attempt``: ``x-stainless-retry-count`` (one record per attempt, retries included);
   ``None`` for raw HTTP calls. ``request.input_estimate`` from ``tokens.estimate_request_tokens``
   (``None`` with ``install(..., estimate_input=False)``, for count_tokens / batches, or when the

@@ -36,6 +36,11 @@ def warn_listener_failure(where: str, exc: BaseException) -> None:
         pass
 
 
+# Raised by ``send`` once the request has left: the API may have processed (and billed) it.
+# (Connect errors, pool timeouts, write errors: the request was not, or not wholly, sent.)
+_LOST = frozenset({"ReadTimeout", "ReadError", "RemoteProtocolError", "DecodingError", "CancelledError"})
+
+
 def _exc_text(exc: BaseException) -> str:
     try:
         text = str(exc)
@@ -67,7 +72,8 @@ class Call:
 
     # -- delivery --------------------------------------------------------------------------------
     def finish(self, *, response_model: str | None = None, usage: dict | None = None, complete: bool = False,
-               error: str | None = None, refused: bool = False, events: int = 0, in_del: bool = False) -> None:
+               error: str | None = None, refused: bool = False, events: int = 0, in_del: bool = False,
+               lost: bool = False) -> None:
         if self.done or not self._once.acquire(False):
             return
         self.done = True
@@ -75,7 +81,7 @@ class Call:
             request=self.request, status=self.status, response_model=response_model, usage=usage,
             complete=complete, streamed=self.streamed, live=self.live,
             duration_s=0.0 if refused else time.perf_counter() - self.t0, error=error, refused=refused,
-            events=events,
+            events=events, lost=lost,
         )
         self.reader = self.decoder = self.kept = None
         try:
@@ -92,7 +98,7 @@ class Call:
 
     def failed(self, exc: BaseException) -> None:
         """``send`` raised: no response (connection error, timeout, cancellation)."""
-        self.finish(error=_exc_text(exc))
+        self.finish(error=_exc_text(exc), lost=type(exc).__name__ in _LOST)
 
     # -- responses -------------------------------------------------------------------------------
     def read_body(self, response: Any) -> None:

@@ -26,6 +26,7 @@ _lock = threading.Lock()
 _patched: dict[type, tuple[Any, Any, Any]] = {}
 _ESTIMATED = frozenset({"messages", "chat.completions", "responses", "completions", "embeddings"})
 _live_transport_types: dict[type, bool] = {}
+_network_transport_types: dict[type, bool] = {}
 _estimate_input = True
 
 
@@ -149,6 +150,21 @@ def _is_live(client: Any, request: Any, response: Any) -> bool:
     return live
 
 
+def _network_transport(client: Any, request: Any, lib: Any) -> bool:
+    """``send`` raised before a response existed: was it going to the network (not a mock)?"""
+    try:
+        t = type(client._transport_for_url(request.url))
+    except Exception:
+        return False
+    live = _network_transport_types.get(t)
+    if live is None:
+        real = tuple(c for c in (getattr(lib, "HTTPTransport", None), getattr(lib, "AsyncHTTPTransport", None)) if c)
+        live = issubclass(t, real) or any("aiohttp" in (c.__module__ or "") or "aiohttp" in c.__name__.lower()
+                                          for c in t.__mro__)
+        _network_transport_types[t] = live
+    return live
+
+
 def _observe(call: Call, client: Any, request: Any, response: Any, stream: bool, lib: Any) -> None:
     try:
         call.status = response.status_code
@@ -178,6 +194,10 @@ def _make_sync_send(original: Any, lib: Any) -> Any:
         try:
             response = original(self, request, *args, **kwargs)
         except BaseException as exc:
+            try:
+                call.live = _network_transport(self, request, lib)
+            except Exception:
+                pass
             call.failed(exc)
             raise
         _observe(call, self, request, response, kwargs.get("stream", False), lib)
@@ -202,6 +222,10 @@ def _make_async_send(original: Any, lib: Any) -> Any:
         try:
             response = await original(self, request, *args, **kwargs)
         except BaseException as exc:
+            try:
+                call.live = _network_transport(self, request, lib)
+            except Exception:
+                pass
             call.failed(exc)
             raise
         _observe(call, self, request, response, kwargs.get("stream", False), lib)

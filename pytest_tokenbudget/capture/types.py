@@ -43,6 +43,8 @@ class CallRecord:
     error: str | None = None  # what went wrong, secrets removed (HTTP error body type, parse error, exception)
     refused: bool = False  # refused before sending by a budget (nothing was sent)
     events: int = 0  # SSE events seen (streams)
+    lost: bool = False  # sent, but the response was lost (read timeout/error, reset, undecodable body):
+    #                     whether the API billed it is unknown
 
 
 class CaptureListener(Protocol):
