@@ -448,13 +448,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._reset_connection()
             return
         if s.fault == "gzip-garbage":
-            body = b"\x1f\x8b\x08\x00garbage-that-is-not-deflate" * 4
+            stream = isinstance(body, dict) and body.get("stream") is True
+            garbage = b"\x1f\x8b\x08\x00garbage-that-is-not-deflate" * 4
             self.send_response(200)
-            self.send_header("content-type", "text/event-stream" if isinstance(body, dict) and body.get("stream")
-                             else "application/json")
+            self.send_header("content-type", "text/event-stream" if stream else "application/json")
             self.send_header("content-encoding", "gzip")
-            self.send_header("content-length", str(len(body)))
-            self._headers_buffer.append(b"\r\n" + body)
+            self.send_header("content-length", str(len(garbage)))
+            self._headers_buffer.append(b"\r\n" + garbage)
             self.flush_headers()
             return
         if s.fault == "html-502":
