@@ -116,7 +116,9 @@ def _attention(entries: list[Entry]) -> list[str]:
                      "billed until the API noticed, so budgets were charged their worst case")
     unknown = [e for e in sent if e.usage_unknown]
     if unknown:
-        openai_streams = sum(1 for e in unknown if e.api == "openai" and e.streamed)
+        # a stream that ran to its end without usage (a faulted one is unknown for another reason)
+        openai_streams = sum(1 for e in unknown if e.api == "openai" and e.streamed and e.complete
+                             and e.raw_usage is None and not e.error)
         hint = (f" ({openai_streams} OpenAI stream(s) without stream_options={{'include_usage': True}})"
                 if openai_streams else "")
         lines.append(f"usage unknown: {_plural(len(unknown), 'call')}{hint}; counted as calls, charged their "
