@@ -7,6 +7,7 @@ import pytest
 # pytester's in-process runs restore sys.modules afterwards: import the heavy SDKs here, once, so
 # that each inner run does not import them again.
 import anthropic  # noqa: F401
+import httpcore2  # noqa: F401 - httpx2 imports it lazily and keeps its exception classes: one copy only
 import openai  # noqa: F401
 import pytest_tokenbudget.testing.fixture  # noqa: F401
 
