@@ -1,0 +1,129 @@
+"""Data safety (issue 8): a pytest-xdist worker killed with SIGKILL in the middle of a test — after
+three settled calls, with a stream in flight — loses nothing that was settled, and the run says
+its figures are incomplete.
+
+The shared SQLite ledger (WAL) is copied by the controller just before the run removes it, and
+checked: it passes ``PRAGMA integrity_check``, holds every settled call (with its entry), no
+reservation is left open, the in-flight call was charged its worst case and the dead worker is
+marked crashed. The JSON report has every settled call of the killed test (recovered from the
+ledger: its report never arrived) and ``run.complete`` is false with the reason.
+
+(tests/plugin/test_xdist_shared.py covers ``os._exit`` after one settled call, in the terminal.)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from decimal import Decimal
+
+import pytest
+from conftest import run
+
+from pytest_tokenbudget.testing.server import FakeLLMServer
+
+LEAN = ("-p", "no:hypothesispytest", "-p", "no:recording", "-p", "no:anyio", "-p", "no:asyncio", "-p", "no:randomly")
+
+CONFTEST = '''
+import pathlib, shutil
+import anthropic, pytest
+URL = {url!r}
+OUT = pathlib.Path({out!r})
+
+@pytest.fixture
+def claude():
+    return anthropic.Anthropic(base_url=URL, api_key="sk-test", max_retries=0)
+
+MSG = [{{"role": "user", "content": "Say hi"}}]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_unconfigure(config):
+    """The controller: keep a copy of the run's SQLite ledger (the plugin removes it next)."""
+    from pytest_tokenbudget.plugin import _STATE
+    st = config.stash.get(_STATE, None)
+    if st is not None and st.run is not None:
+        for suffix in ("", "-wal"):
+            src = pathlib.Path(st.run.path + suffix)
+            if src.exists():
+                shutil.copy(src, OUT / ("ledger.sqlite3" + suffix))
+'''
+
+INNER = '''
+import os, signal
+import pytest
+from conftest import MSG
+
+@pytest.mark.parametrize("n", range(4))
+def test_ok(claude, n):
+    claude.messages.create(model="claude-haiku-4-5", max_tokens=20, messages=MSG)
+
+
+def test_killed(claude):
+    for _ in range(3):  # settled
+        claude.messages.create(model="claude-haiku-4-5", max_tokens=30, messages=MSG)
+    with claude.messages.stream(model="claude-haiku-4-5", max_tokens=500, messages=MSG) as s:
+        next(iter(s))  # message_start: the call is in flight, its worst case reserved
+        os.kill(os.getpid(), signal.SIGKILL)
+'''
+
+
+@pytest.fixture
+def server():
+    with FakeLLMServer() as s:
+        yield s
+
+
+def test_sigkilled_worker_loses_no_settled_call(pytester, server):
+    out = pytester.mkdir("out")
+    pytester.makeconftest(CONFTEST.format(url=server.url, out=str(out)))
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(test_kill=INNER)
+    result = run(pytester, "--token-budget", "--token-budget-session=1", "--token-budget-json=report.json",
+                 "--token-budget-top=0", "-n", "2", *LEAN)
+    text = result.stdout.str()
+    assert result.ret == 1 and "INTERNALERROR" not in text and "plugin error" not in text
+    result.assert_outcomes(passed=4, failed=1)
+    assert server.request_count == 8  # 4 + 3 settled + the stream in flight
+
+    # the terminal and the JSON report say the figures are incomplete, and why
+    m = re.search(r"^figures incomplete: worker (gw\d) crashed \(3 call\(s\) of its unfinished test recovered "
+                  r"from the shared ledger; 1 call\(s\) in flight charged their worst case \(\$([0-9.]+)\) to the "
+                  r"session budget, their real cost unknown\)$", text, re.M)
+    assert m, text
+    worker, inflight_usd = m.group(1), Decimal(m.group(2))
+    assert inflight_usd > Decimal("0.0025")  # 500 output tokens of haiku at least
+    report = json.loads((pytester.path / "report.json").read_text())
+    assert not report["run"]["complete"]
+    assert any(r.startswith(f"figures incomplete: worker {worker} crashed") for r in report["run"]["incomplete_reasons"])
+
+    # no settled call lost: all 7 are in the report, each once, with its test
+    tests = {t["nodeid"]: t for t in report["tests"]}
+    killed = tests["test_kill.py::test_killed"]
+    assert [(c["status"], c["complete"], c["max_tokens"]) for c in killed["calls"]] == [(200, True, 30)] * 3
+    for n in range(4):
+        assert [c["max_tokens"] for c in tests[f"test_kill.py::test_ok[{n}]"]["calls"]] == [20]
+    assert report["totals"]["live"]["calls"] == 7 and "live: 7 calls" in text
+    assert len({(t["nodeid"], c["seq"]) for t in report["tests"] for c in t["calls"]}) == 7
+
+    # the SQLite ledger survived the kill: consistent, everything settled is there
+    db = sqlite3.connect(out / "ledger.sqlite3")
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = db.execute("SELECT worker, nodeid, entry, note FROM calls ORDER BY id").fetchall()
+        settled = [r for r in rows if r[2] is not None]
+        assert len(settled) == 7 and sorted(json.loads(r[2])["max_tokens"] for r in settled) == [20] * 4 + [30] * 3
+        [charged] = [r for r in rows if r[2] is None]
+        assert charged[:2] == (worker, "test_kill.py::test_killed") and "in flight" in charged[3]
+        assert db.execute("SELECT COUNT(*) FROM reservations").fetchone()[0] == 0
+        states = dict(db.execute("SELECT worker, state FROM workers").fetchall())
+        assert states[worker] == "crashed" and list(states.values()).count("finished") >= 1
+        spent = {d: Decimal(s) for d, s, _ in db.execute("SELECT dim, spent, reserved FROM counters")}
+        reserved = {d: Decimal(r) for d, _, r in db.execute("SELECT dim, spent, reserved FROM counters")}
+        assert all(v == 0 for v in reserved.values())
+        assert spent["calls"] == 8  # 7 settled + the in-flight one, charged
+        settled_usd = sum(Decimal(json.loads(r[2])["charged"]["usd"]) for r in settled)
+        assert spent["usd"] == settled_usd + inflight_usd
+    finally:
+        db.close()
