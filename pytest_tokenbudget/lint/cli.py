@@ -2,6 +2,13 @@
 
 Exit codes (as ruff): 0 no findings, 1 findings (a file that does not parse counts), 2 usage or
 configuration error, or a file that could not be read. ``--exit-zero`` turns 1 into 0, never 2.
+
+Exit 2 is kept for what the user must act on: a file that exists but cannot be read (permissions,
+I/O errors) and a named path that does not exist. Every other file that is reported instead of
+checked gets one per-file diagnostic and counts like a finding (1): E999 when it does not decode
+or parse, is nested too deeply, or hit an analyser bug; E902 (warning) when it is skipped: a
+symbolic link loop, a dangling link, a FIFO or device, over ``--max-file-size``. Notices that
+need no action (a corrupt cache file was discarded) go to stderr and do not change the exit code.
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--statistics", action="store_true", help="print counts per code instead of findings")
     parser.add_argument("--max-file-size", type=_size, metavar="SIZE",
                         help="report, instead of analysing, files with calls larger than SIZE (bytes, or with k / M; "
-                             "0 = no limit; default 2M)")
+                             "0 = no limit; default 1M)")
     fixing = parser.add_argument_group("fixes")
     fixing.add_argument("--fix", action="store_true", help="apply the safe autofixes in place, then report what is left")
     fixing.add_argument("--unsafe-fixes", action="store_true",

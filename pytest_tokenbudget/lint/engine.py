@@ -33,7 +33,7 @@ RULE_OPTION_DEFAULTS: dict[str, Any] = {
     "require-stop-sequences": False,
     # Engine, not rule: candidate files (or notebooks' code) larger than this are reported, not
     # parsed (libcst needs ~10-40 s per MB). In the options so that cached verdicts follow it.
-    "max-file-size": 2 * 1024 * 1024,
+    "max-file-size": 1024 * 1024,
 }
 POOL_MIN_FILES = 8  # parse in processes only when at least this many candidate files need parsing
 MAX_NESTING = 1000  # deeper code is reported, not analysed (libcst parses it in quadratic time)

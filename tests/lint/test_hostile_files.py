@@ -91,8 +91,11 @@ CASES: list[tuple[str, Callable[[Path], None], str | None, int]] = [
     ("empty-file", _write("empty.py", b""), None, 0),
     ("crlf-and-cr-and-form-feed", _write("eol.py", CLEAN.replace("\n", "\r\n").encode() + b"\x0c\r\nx = 1\ry = 2\r\n"), None, 0),
     ("five-megabyte-file-with-a-call", _write("big.py", CALL + "x = 1\n" * (5 * 1024 * 1024 // 6)),
-     "src/big.py:1:1: E902 not analysed: it is 5.0 MB, over the 2.0 MB limit", 1),
+     "src/big.py:1:1: E902 not analysed: it is 5.0 MB, over the 1.0 MB limit", 1),
     ("five-megabyte-file-without-calls", _write("bigdata.py", "x = 1\n" * (5 * 1024 * 1024 // 6)), None, 0),
+    ("notebook-with-5MB-of-outputs", _write("plots.ipynb", _nb([{"cell_type": "code", "source": CALL, "outputs": [
+        {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo" * (5 * 1024 * 1024 // 11)}}]}])),
+     "src/plots.ipynb:cell 1:3:", 1),  # the limit applies to the code, not to the JSON
     ("deep-but-allowed-nesting", _write("deep_ok.py", CALL + "y = " + "1 + " * 900 + "1\n"), "src/deep_ok.py:3:", 1),
     ("too-deep-for-the-analyser", _write("deep.py", CALL + "y = " + "1 + " * 1500 + "1\n"),
      "src/deep.py:1:1: E999 not analysed: code nested 1503 levels deep (the analyser's limit is 1000)", 1),
