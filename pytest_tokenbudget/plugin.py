@@ -39,6 +39,7 @@ _NO_LIMIT_WORDS = ("none", "off", "no", "unlimited")
 _FAKE_SERVER_PLUGIN = "pytest_tokenbudget.testing.fixture"
 _SHARED_KEY = "tokenbudget_shared_ledger"  # config.workerinput key: the run's shared session ledger file
 _ERRORS_KEY = "tokenbudget_errors"  # config.workeroutput key: a worker's plugin errors, as strings
+_LATE_KEY = "tokenbudget_late"  # config.workeroutput key: entries recorded after their test's report
 _STOP_PREFIX = "token budget: session"  # session.shouldfail text when the session budget stops a run
 
 
@@ -186,6 +187,9 @@ class _State:
     shared: Any = None  # xdist worker: shared_ledger.SharedLedger
     notes: list[str] = field(default_factory=list)  # report notes (incomplete figures ...)
     stopped_by_budget: bool = False  # xdist controller: the run was interrupted by the session budget
+    listener: Any = None  # what capture delivers to (this process's tests make calls)
+    sent: set[int] = field(default_factory=set)  # seqs of the entries a teardown report carried
+    sent_tests: set[str] = field(default_factory=set)  # node ids whose teardown report was made
 
     def internal(self, what: str, exc: BaseException) -> None:
         self.internal_errors.append(f"{what}: {type(exc).__name__}: {exc}")
@@ -211,7 +215,8 @@ class _State:
             return
         try:
             from . import capture
-            capture.install(_SafeListener(self))
+            self.listener = _SafeListener(self)
+            capture.install(self.listener)
         except Exception as exc:  # without interception every call would go unseen: fail loudly
             raise pytest.UsageError(
                 f"token budget: cannot intercept LLM API calls ({type(exc).__name__}: {exc}); "
@@ -443,8 +448,10 @@ def _judge(st: _State, item: pytest.Item, report: pytest.TestReport) -> None:
         set_current(None, None)
         st.ledger.end_test(item.nodeid)
         # plain values (no Decimal) so that they survive pytest-xdist's serialisation to the controller
-        report.token_budget = {"version": 1, "limits": t.limits.as_json(),
-                               "entries": [e.as_json() for e in st.ledger.entries_for(item.nodeid)]}
+        entries = st.ledger.entries_for(item.nodeid)
+        report.token_budget = {"version": 1, "limits": t.limits.as_json(), "entries": [e.as_json() for e in entries]}
+        st.sent.update(e.seq for e in entries)
+        st.sent_tests.add(item.nodeid)
         session_over = st.ledger.session.overruns()
         if session_over and not st.settings.preflight and not item.session.shouldfail:
             # no refusals without pre-flight: stop the run so that it stops spending (pytest-timeout style)
@@ -487,6 +494,15 @@ class _XdistController:
         elif run is not None:
             run.node_down(worker, error)
         output = getattr(node, "workeroutput", None) or {}  # missing or partial after a crash
+        late = output.get(_LATE_KEY)
+        if late:  # calls that ended after their test's report (streams left open): not in any report
+            try:
+                if not self.state.active:
+                    self.state.activate()
+                self.state.ledger.absorb(Entry.from_json(e) for e in late)
+            except Exception as exc:
+                self.state.internal(f"reading late figures from worker {worker} (their spend is missing from the "
+                                    "totals)", exc)
         for err in output.get(_ERRORS_KEY, ()):  # a worker's plugin errors fail the run as they would serially
             self.state.internal_errors.append(f"worker {worker}: {err}")
 
@@ -592,6 +608,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     st = _active(session.config)
     if st is None:
         return
+    _finish_open(st)
     _finish_shared(st)
     try:
         reason = session_failure(st.ledger)
@@ -613,6 +630,26 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if st.stopped_by_budget and session.exitstatus == pytest.ExitCode.INTERRUPTED:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED  # as without -n: a budget stop is a failure
     reports.finish(session, st)  # JSON report, baseline file, GitHub job summary
+
+
+def _finish_open(st: _State) -> None:
+    """Calls still open when the run ends (a stream nobody closed or read to its end, a request still
+    waiting) are recorded as they are: incomplete, charged their worst case, never left out. Under
+    pytest-xdist, those of tests whose report already left go to the controller in workeroutput."""
+    if st.listener is None:
+        return
+    try:
+        import gc
+
+        from . import capture
+        gc.collect()  # streams dropped unclosed record themselves first ("stream dropped without being closed")
+        capture.finish_open("still open when the run ended (never closed or read to its end)", st.listener)
+        workeroutput = getattr(st.config, "workeroutput", None)
+        if workeroutput is not None:  # the shared ledger recovers the others (tests that never reported)
+            workeroutput[_LATE_KEY] = [e.as_json() for e in st.ledger.entries
+                                       if e.seq not in st.sent and e.nodeid in st.sent_tests]
+    except Exception as exc:
+        st.internal("recording the calls still open at the end (their spend may be missing from the totals)", exc)
 
 
 def _finish_shared(st: _State) -> None:

@@ -12,6 +12,8 @@ Public API (stable)::
     capture.installed()            # -> bool
     with capture.bypass():         # this thread / asyncio task: calls are not intercepted
         ...                        # (for the plugin's own HTTP calls)
+    capture.finish_open(reason)    # record now every attempt not over yet (a stream nobody closed,
+                                   # a request still waiting): incomplete, what was seen; -> count
 
 ``listener`` implements :class:`CaptureListener` (see :mod:`.types`):
 
@@ -62,11 +64,11 @@ Record semantics:
 
 from __future__ import annotations
 
-from .observe import CaptureWarning
+from .observe import CaptureWarning, finish_open
 from .patch import bypass, install, installed, patched_classes, uninstall
 from .types import CallRecord, CallRequest, CaptureListener
 
 __all__ = [
-    "CallRecord", "CallRequest", "CaptureListener", "CaptureWarning", "bypass", "install", "installed",
-    "patched_classes", "uninstall",
+    "CallRecord", "CallRequest", "CaptureListener", "CaptureWarning", "bypass", "finish_open", "install",
+    "installed", "patched_classes", "uninstall",
 ]

@@ -22,7 +22,11 @@ from typing import Any
 from .parse import make_decoder, make_stream_reader, parse_json_body, scrub
 from .types import CallRecord, CallRequest
 
-__all__ = ["Call", "CaptureWarning", "stream_classes"]
+__all__ = ["Call", "CaptureWarning", "finish_open", "stream_classes"]
+
+# Attempts not over yet (in send, or a stream not yet read to its end / closed / collected): id -> Call.
+# Dict operations are atomic under the GIL; an entry goes away when its call finishes.
+_OPEN: dict[int, Call] = {}
 
 
 class CaptureWarning(RuntimeWarning):
@@ -69,6 +73,7 @@ class Call:
         self.decoder: Any = None
         self.observe_error: str | None = None
         self.kept: Any = None  # a reader that failed mid-way: what it saw is still recorded
+        _OPEN[id(self)] = self
 
     # -- delivery --------------------------------------------------------------------------------
     def finish(self, *, response_model: str | None = None, usage: dict | None = None, complete: bool = False,
@@ -77,6 +82,7 @@ class Call:
         if self.done or not self._once.acquire(False):
             return
         self.done = True
+        _OPEN.pop(id(self), None)
         record = CallRecord(
             request=self.request, status=self.status, response_model=response_model, usage=usage,
             complete=complete, streamed=self.streamed, live=self.live,
@@ -92,6 +98,17 @@ class Call:
             if in_del:
                 return
             raise
+
+    def abandon(self, reason: str) -> None:
+        """Record the attempt now, as far as it got (it may still be read or closed later: that is
+        then ignored). For a stream, what was seen is kept and it is incomplete; an attempt still
+        waiting for its response is ``lost``."""
+        reader = self.reader if self.reader is not None else self.kept
+        if reader is None:
+            self.finish(error=reason, lost=self.status is None)
+            return
+        self.finish(response_model=reader.model, usage=reader.usage, complete=False, error=reason,
+                    events=reader.events)
 
     def refused(self, exc: BaseException) -> None:
         self.finish(error=_exc_text(exc), refused=True)
@@ -173,6 +190,22 @@ class Call:
         self.finish(response_model=reader.model, usage=reader.usage,
                     complete=reader.complete and exc is None and reader.error is None,
                     error=error, events=reader.events, in_del=dropped)
+
+
+def finish_open(reason: str = "still open when capture was asked to finish", listener: Any = None) -> int:
+    """Record every attempt that is not over yet (of ``listener``, or of all listeners) as it is now:
+    streams nobody closed or read to their end, requests still waiting for a response. Returns how
+    many. Their record is final: a later read, close or collection of the stream changes nothing."""
+    n = 0
+    for call in list(_OPEN.values()):
+        if call.done or (listener is not None and call.listener is not listener):
+            continue
+        try:
+            call.abandon(reason)
+            n += 1
+        except Exception as exc:  # a listener failure: reported, never raised at the caller
+            warn_listener_failure("finishing an open call", exc)
+    return n
 
 
 def _make_classes(lib: Any) -> tuple[type, type, type]:

@@ -127,3 +127,57 @@ def test_sigkilled_worker_loses_no_settled_call(pytester, server):
         assert spent["usd"] == settled_usd + inflight_usd
     finally:
         db.close()
+
+
+LEAKY = '''
+import anthropic, pytest
+from conftest import MSG
+KEEP = []
+
+def test_leaves_a_stream_open(claude):
+    s = claude.messages.create(model="claude-haiku-4-5", max_tokens=500, messages=MSG, stream=True)
+    next(iter(s))
+    KEEP.append(s)  # never closed, still referenced when the run ends
+
+def test_plain(claude):
+    claude.messages.create(model="claude-haiku-4-5", max_tokens=5, messages=MSG)
+
+def test_interrupted(claude, request):
+    if not request.config.getoption("--interrupt", default=False):
+        return
+    with claude.messages.stream(model="claude-haiku-4-5", max_tokens=500, messages=MSG) as s:
+        next(iter(s))
+        raise KeyboardInterrupt  # the run stops with this stream in flight
+'''
+
+
+@pytest.mark.parametrize("how", ["serial", "xdist", "interrupted"])
+def test_a_call_still_open_when_the_run_ends_is_recorded(pytester, server, how):
+    """A stream nobody closed (or a run interrupted mid-stream) is still billed: it is recorded when
+    the run ends, incomplete, charged its worst case -- not left out of the totals."""
+    out = pytester.mkdir("out")
+    pytester.makeconftest(CONFTEST.format(url=server.url, out=str(out)) +
+                          "\ndef pytest_addoption(parser):\n    parser.addoption('--interrupt', action='store_true')\n")
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(test_leak=LEAKY)
+    args = ["--token-budget", "--token-budget-session=1", "--token-budget-json=report.json", *LEAN]
+    if how == "xdist":
+        args += ["-n", "2"]
+    if how == "interrupted":
+        args += ["--interrupt", "-p", "no:xdist"]
+    if how == "interrupted":  # in a subprocess: in-process, the KeyboardInterrupt would stop this run too
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *args, timeout=120)
+    else:
+        result = run(pytester, *args)
+    assert result.ret == (2 if how == "interrupted" else 0), result.stdout.str()
+    report = json.loads((pytester.path / "report.json").read_text())
+    calls = {t["nodeid"].split("::")[1]: t["calls"] for t in report["tests"] if t["calls"]}
+    expected = {"test_leaves_a_stream_open", "test_plain"} | ({"test_interrupted"} if how == "interrupted" else set())
+    assert set(calls) == expected and server.request_count == len(expected)
+    for name in expected - {"test_plain"}:
+        [c] = calls[name]
+        assert c["status"] == 200 and c["streamed"] and not c["complete"] and "incomplete" in c["flags"]
+        assert c["usage"]["input_tokens"] == 17 and c["charged"]["output_tokens"] == 500
+        if name == "test_leaves_a_stream_open":
+            assert c["error"] == "still open when the run ended (never closed or read to its end)"
+    assert not report["run"]["complete"] and report["totals"]["live"]["calls"] == len(expected)
