@@ -117,8 +117,8 @@ def _attention(entries: list[Entry]) -> list[str]:
     unknown = [e for e in sent if e.usage_unknown]
     if unknown:
         # a stream that ran to its end without usage (a faulted one is unknown for another reason)
-        openai_streams = sum(1 for e in unknown if e.api == "openai" and e.streamed and e.complete
-                             and e.raw_usage is None and not e.error)
+        openai_streams = sum(1 for e in unknown if e.endpoint in ("chat.completions", "completions") and e.streamed
+                             and e.complete and e.raw_usage is None and not e.error)
         hint = (f" ({openai_streams} OpenAI stream(s) without stream_options={{'include_usage': True}})"
                 if openai_streams else "")
         lines.append(f"usage unknown: {_plural(len(unknown), 'call')}{hint}; counted as calls, charged their "

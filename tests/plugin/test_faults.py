@@ -38,11 +38,14 @@ LEAN = ("-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:hypothesispytes
 STREAM_ONLY = {"stream-error", "sse-cut", "gzip+sse-cut"}
 JSON_ONLY = {"truncated-json"}
 ALL_FAULTS = ["none", *sorted(FAULTS), "gzip+sse-cut"]
-MODES = ["anthropic-create", "anthropic-stream", "anthropic-async-stream", "openai-create", "openai-stream"]
+MODES = ["anthropic-create", "anthropic-stream", "anthropic-async-stream", "openai-create", "openai-stream",
+         "responses-create", "responses-stream"]
 
 
 def _applies(mode: str, fault: str) -> bool:
     stream = "stream" in mode
+    if mode == "responses-stream" and fault in ("stall", "stream-error"):
+        return False  # the fake server has neither for Responses streams
     if fault in STREAM_ONLY:
         return stream
     if fault in JSON_ONLY:
@@ -64,7 +67,7 @@ EXPECT = os.environ.get("FAULT_EXPECT")
 MSG = [{"role": "user", "content": "Say hi"}]
 MODEL = "claude-haiku-4-5"  # also through the OpenAI SDK (Anthropic's OpenAI-compatible endpoint): priced
 IDS = re.compile(r"(req|msg|chatcmpl|resp)[-_]?fake[-_]?[0-9a-f]+")
-CREATED = re.compile(r'(?<="created": )[0-9]+')
+CREATED = re.compile(r'(?<="created": )[0-9.]+|(?<="created_at": )[0-9.]+')
 CLAUDE = anthropic.Anthropic(base_url=URL, api_key="sk-test", max_retries=0)
 OAI = openai.OpenAI(base_url=URL + "/v1", api_key="sk-test", max_retries=0)
 
@@ -112,7 +115,20 @@ def openai_stream(fault, timeout):
         return [ch.to_dict() for ch in s]
 
 
-CALLS = {"anthropic-create": anthropic_create, "anthropic-stream": anthropic_stream,
+def responses_create(fault, timeout):
+    r = OAI.responses.create(model=MODEL, max_output_tokens=64, input="Say hi", extra_headers=headers(fault),
+                             timeout=timeout)
+    return [r.model, r.output_text, r.usage.to_dict() if r.usage else None]
+
+
+def responses_stream(fault, timeout):
+    with OAI.responses.create(model=MODEL, max_output_tokens=64, input="Say hi", stream=True,
+                              extra_headers=headers(fault), timeout=timeout) as s:
+        return [e.to_dict() for e in s]
+
+
+CALLS = {"responses-create": responses_create, "responses-stream": responses_stream,
+         "anthropic-create": anthropic_create, "anthropic-stream": anthropic_stream,
          "anthropic-async-stream": anthropic_async_stream, "openai-create": openai_create,
          "openai-stream": openai_stream}
 
@@ -195,8 +211,10 @@ def _check_record(mode: str, fault: str, c: dict[str, Any]) -> None:
     flags = set(c["flags"])
     charged = Decimal(c["charged"]["usd"])
     assert not c["refused"] and c["live"] and "replayed" not in flags, c  # a fault is not a mock
-    assert c["charged"]["calls"] == 1 and c["endpoint"] == ("messages" if "anthropic" in mode else "chat.completions")
-    assert Decimal(c["worst"]["usd"]) == WORST
+    endpoint = {"anthropic": "messages", "openai": "chat.completions", "responses": "responses"}[mode.split("-")[0]]
+    assert c["charged"]["calls"] == 1 and c["endpoint"] == endpoint
+    worst = Decimal(c["worst"]["usd"])
+    assert worst == WORST if endpoint != "responses" else worst > 0
     if fault == "none":
         assert c["status"] == 200 and c["complete"] and c["error"] is None
         assert flags <= {"streamed"} and c["streamed"] == stream
@@ -208,7 +226,7 @@ def _check_record(mode: str, fault: str, c: dict[str, Any]) -> None:
         return
     # Everything else reached the API and may have been billed: flagged, never a silent $0.
     assert flags & BILLED_FLAGS, c
-    assert charged >= WORST, c
+    assert charged >= worst, c
     error = c["error"] or ""
     if fault == "reset":
         assert c["status"] is None and {"no response", "usage unknown"} <= flags
@@ -236,7 +254,7 @@ def _check_record(mode: str, fault: str, c: dict[str, Any]) -> None:
         assert "must not be negative" in error
     elif fault == "unknown-model":
         assert c["response_model"] == UNKNOWN_MODEL and "unpriced" in flags and c["cost_usd"] is None
-        assert c["usage"]["output_tokens"] == 7 and charged == WORST  # tokens known, price not: the worst case
+        assert c["usage"]["output_tokens"] == 7 and charged == worst  # tokens known, price not: the worst case
     elif fault == "gzip-garbage":
         assert "DecodingError" in error or "decompress" in error
         if stream:  # an event stream (by its content-type) that could not be decoded
@@ -314,3 +332,39 @@ def test_an_unpriced_response_model_charges_the_request_worst_case() -> None:
     assert e.unpriced and e.cost is None
     assert e.charged.usd == Decimal("0.0005") and (e.charged.input_tokens, e.charged.output_tokens) == (5, 5)
     assert ledger.session.spent.usd == Decimal("0.0005")
+
+
+# ----------------------------------------------------------------------------- hostile usage values
+HOSTILE = ["17", True, None, 1e30, float("nan"), float("inf"), -0.0, -5, 2.5, 17.0, [], {}, "abc", 10**30, 2**63]
+USAGE_KEYS = [("anthropic", "messages", "input_tokens"), ("anthropic", "messages", "output_tokens"),
+              ("anthropic", "messages", "cache_read_input_tokens"),
+              ("openai", "chat.completions", "prompt_tokens"), ("openai", "chat.completions", "completion_tokens")]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=[repr(v)[:12] for v in HOSTILE])
+@pytest.mark.parametrize("api,endpoint,key", USAGE_KEYS, ids=[k[2] for k in USAGE_KEYS])
+def test_hostile_usage_values_are_unknown_never_zero(api: str, endpoint: str, key: str, value: Any) -> None:
+    """Whatever a usage field holds, the call is recorded; anything but a whole number >= 0 makes its
+    usage unknown (charged the worst case), and the run's JSON and terminal report still render."""
+    from pytest_tokenbudget.report.json_report import build_report
+    from pytest_tokenbudget.report.terminal import render_lines
+
+    base = {"input_tokens": 1, "output_tokens": 1} if api == "anthropic" else {"prompt_tokens": 1,
+                                                                              "completion_tokens": 1}
+    ledger = Ledger(session_limits=Limits(usd=Decimal(1)))
+    req = CallRequest(api=api, endpoint=endpoint, url="http://x/v1/" + endpoint, model="claude-haiku-4-5",
+                      max_tokens=100, stream=False, attempt=0, input_estimate=3)
+    rec = CallRecord(request=req, status=200, response_model="claude-haiku-4-5", usage={**base, key: value},
+                     complete=True, streamed=False, live=True, duration_s=0.0)
+    e = ledger.on_record(ledger.before_send(req), rec)
+    worst = e.worst.usd
+    optional_null = value is None and key == "cache_read_input_tokens"  # null = absent, as the APIs send it
+    if optional_null or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+        assert not e.usage_unknown and e.cost is not None and e.charged.usd == e.cost_usd
+    else:
+        assert e.usage_unknown and e.cost is None and e.usage is None and "usage could not be read" in e.error
+        assert e.charged.usd == worst > 0 and not ledger.totals().complete
+    assert ledger.totals().calls == 1
+    report = build_report(list(ledger.entries))
+    json.loads(json.dumps(report))  # plain JSON (no NaN / Decimal / float leaks)
+    assert any(line.startswith("live: 1 call") for line in render_lines(ledger, top=5))
