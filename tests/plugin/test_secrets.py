@@ -1,8 +1,9 @@
 """API keys never leak into anything the tool writes (issue 8).
 
 One distinctive canary key is sent every way an SDK or a user sends one: ``x-api-key``
-(Anthropic), ``authorization: Bearer`` (OpenAI, Anthropic ``auth_token``), an ``api-key`` header
-(Azure style) and ``?key=`` in the URL (Vertex/Gemini style, raw HTTP) — on successful calls,
+(Anthropic), ``authorization: Bearer`` (OpenAI, Anthropic ``auth_token``, Bedrock API keys, Vertex
+access tokens), an ``api-key`` header (Azure style) and ``?key=`` in the URL (raw HTTP, SDK
+``default_query``) — on successful calls,
 streams, faulted calls (HTTP 502, connection reset, read timeout), refused calls, an overrun block
 and a call to an unknown model. The run has every output on, twice: under pytest-xdist (the shared
 SQLite ledger, copied before the run removes it) and serially against the saved baseline. Then
@@ -130,6 +131,13 @@ def test_every_way_of_sending_a_key():
             s.until_done()
     oai().chat.completions.create(model=MODEL, max_tokens=20, messages=MSG)
     list(oai().chat.completions.create(model=MODEL, max_tokens=20, messages=MSG, stream=True))
+    bedrock = anthropic.AnthropicBedrock(api_key=KEY, aws_region="us-east-1", base_url=URL, max_retries=0)
+    bedrock.messages.create(model="us.anthropic.claude-haiku-4-5-20251001-v1:0", max_tokens=8, messages=MSG)
+    vertex = anthropic.AnthropicVertex(region="us-east5", project_id="proj", access_token=KEY, base_url=URL + "/v1",
+                                       max_retries=0)
+    vertex.messages.create(model="claude-haiku-4-5@20251001", max_tokens=8, messages=MSG)
+    with vertex.messages.stream(model="claude-haiku-4-5@20251001", max_tokens=8, messages=MSG) as s:
+        s.until_done()
     r = httpx2.post(f"{URL}/v1/messages?key={KEY}&x-api-key={KEY}", headers={"x-api-key": KEY},
                     json={"model": MODEL, "max_tokens": 5, "messages": MSG})
     assert r.status_code == 200
