@@ -366,5 +366,6 @@ def test_hostile_usage_values_are_unknown_never_zero(api: str, endpoint: str, ke
         assert e.charged.usd == worst > 0 and not ledger.totals().complete
     assert ledger.totals().calls == 1
     report = build_report(list(ledger.entries))
-    json.loads(json.dumps(report))  # plain JSON (no NaN / Decimal / float leaks)
+    json.loads(json.dumps(report, allow_nan=False))  # plain, strict JSON (no NaN / Decimal leaks)
+    json.dumps(ledger.as_json(), default=str)  # what xdist and the shared ledger carry
     assert any(line.startswith("live: 1 call") for line in render_lines(ledger, top=5))

@@ -138,6 +138,11 @@ def test_every_way_of_sending_a_key():
     vertex.messages.create(model="claude-haiku-4-5@20251001", max_tokens=8, messages=MSG)
     with vertex.messages.stream(model="claude-haiku-4-5@20251001", max_tokens=8, messages=MSG) as s:
         s.until_done()
+    try:  # a gateway that takes the key in the path
+        anthropic.Anthropic(base_url=f"{URL}/{KEY}", api_key="k", max_retries=0).messages.create(
+            model=MODEL, max_tokens=8, messages=MSG)
+    except anthropic.NotFoundError:
+        pass
     r = httpx2.post(f"{URL}/v1/messages?key={KEY}&x-api-key={KEY}", headers={"x-api-key": KEY},
                     json={"model": MODEL, "max_tokens": 5, "messages": MSG})
     assert r.status_code == 200
