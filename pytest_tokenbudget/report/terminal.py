@@ -130,8 +130,10 @@ def _attention(entries: list[Entry]) -> list[str]:
                      f"incomplete. {unpriced[0].unpriced}")
     errors = [e for e in sent if not e.ok]
     if errors:
+        lost = sum(1 for e in errors if e.usage_unknown)  # sent, response lost: maybe billed
         lines.append(f"failed attempts: {_plural(len(errors), 'call')} (error status or no response; "
-                     "counted as calls, no tokens)")
+                     "counted as calls, no tokens" + (f"; {lost} lost after sending may have been billed: "
+                                                      "see usage unknown" if lost else "") + ")")
     return lines
 
 

@@ -297,6 +297,8 @@ def test_fault_matrix_run_as_a_whole(matrix: Matrix) -> None:
     billed = [c for t in matrix.report["tests"] for c in t["calls"] if c["status"] != 502]
     assert Decimal(totals["charged"]["usd"]) == sum(Decimal(c["charged"]["usd"]) for c in billed)
     assert f"live: {n} calls" in out and "(incomplete: a lower bound)" in out
+    lost = sum(1 for t in matrix.report["tests"] for c in t["calls"] if c["status"] is None)
+    assert lost == 13 and f"; {lost} lost after sending may have been billed: see usage unknown)" in out
     # the include_usage hint names only streams that ran to their end without usage, not faulted ones
     assert "(1 OpenAI stream(s) without stream_options" in out
 
