@@ -348,8 +348,8 @@ def _run_rules(source: str, path: str, catalog: Catalog, options: Mapping[str, A
 
 
 def _analyser_error(path: str, exc: BaseException) -> FileError:
-    return FileError(path, "parse", f"not analysed: internal error {type(exc).__name__}: {exc} (please report "
-                                    "this); the file was not checked")
+    return FileError(path, "parse", redact_secrets(f"not analysed: internal error {type(exc).__name__}: {exc} "
+                                                   "(please report this); the file was not checked"))
 
 
 def _with_deep_stack(fn: Callable[[], Any]) -> Any:
@@ -485,8 +485,8 @@ def _with_unused_suppressions(result: FileResult, source: str,
             # shifted its line numbers: IndexError).
             found = unused_from_records(_python_breaks_only(source), result.suppressions, path=result.path)
         except Exception as exc:  # a TB900 bug must not cost the file its other findings
-            found = [Finding(CODE, NAME, "error", result.path, 1, 1, 1, 1,
-                             f"internal error in rule {CODE}: {type(exc).__name__}: {exc} (please report this)")]
+            found = [Finding(CODE, NAME, "error", result.path, 1, 1, 1, 1, redact_secrets(
+                f"internal error in rule {CODE}: {type(exc).__name__}: {exc} (please report this)"))]
         for f in found:
             if cell_of is not None:
                 cell, line = cell_of(f.line)
@@ -512,7 +512,7 @@ def _internal_error(rule: Any, exc: Exception) -> Any:
     from .types import Report
 
     return Report(f"internal error in rule {rule.code}: {type(exc).__name__}: {exc} (please report this)",
-                  severity="error")
+                  severity="error")  # redacted with the other messages
 
 
 def _make_fix(spec: Any, positions: _Positions, module: Any) -> Fix | None:

@@ -179,3 +179,14 @@ def test_key_literals_never_reach_findings_outputs_or_cache(tree, capsys):
 ])
 def test_redact_secrets(text, redacted):
     assert redact_secrets(text) == redacted
+
+
+def test_internal_error_messages_do_not_echo_keys(monkeypatch):
+    """An exception's text may quote a value from the source (KeyError('sk-ant-...')): redacted."""
+    from pytest_tokenbudget.lint import callsites
+
+    def boom(module, **kw):
+        raise KeyError(KEY)
+    monkeypatch.setattr(callsites, "extract_call_sites", boom)
+    (finding,) = lint_source(CALL)
+    assert finding.code == "E999" and "internal error KeyError" in finding.message and KEY not in finding.message
