@@ -197,7 +197,13 @@ def finish_open(reason: str = "still open when capture was asked to finish", lis
     streams nobody closed or read to their end, requests still waiting for a response. Returns how
     many. Their record is final: a later read, close or collection of the stream changes nothing."""
     n = 0
-    for call in list(_OPEN.values()):
+    while True:
+        try:  # a stream collected meanwhile (its __del__ finishes its call) may change the dict
+            calls = list(_OPEN.values())
+            break
+        except RuntimeError:
+            continue
+    for call in calls:
         if call.done or (listener is not None and call.listener is not listener):
             continue
         try:

@@ -181,3 +181,54 @@ def test_a_call_still_open_when_the_run_ends_is_recorded(pytester, server, how):
         if name == "test_leaves_a_stream_open":
             assert c["error"] == "still open when the run ended (never closed or read to its end)"
     assert not report["run"]["complete"] and report["totals"]["live"]["calls"] == len(expected)
+
+
+def test_finish_open_races_streams_being_read(server):
+    """Streams read by 20 threads while finish_open() records them: every call recorded exactly
+    once, whichever comes first; the readers see their streams unchanged."""
+    import threading
+
+    import anthropic
+
+    from pytest_tokenbudget import capture
+
+    class Listener:
+        def __init__(self):
+            self.lock = threading.Lock()
+            self.records = []
+
+        def before_send(self, request):
+            return object()
+
+        def on_record(self, token, record):
+            with self.lock:
+                self.records.append((token, record))
+
+    server.event_delay_ms = 15
+    listener = Listener()
+    capture.install(listener)
+    texts, started = [], threading.Barrier(21)
+    try:
+        client = anthropic.Anthropic(base_url=server.url, api_key="sk-test", max_retries=0)
+
+        def read():
+            with client.messages.stream(model="claude-haiku-4-5", max_tokens=50,
+                                        messages=[{"role": "user", "content": "hi"}]) as s:
+                started.wait()
+                texts.append("".join(s.text_stream))
+
+        threads = [threading.Thread(target=read) for _ in range(20)]
+        for t in threads:
+            t.start()
+        started.wait()
+        abandoned = capture.finish_open("cut short by the test", listener)
+        for t in threads:
+            t.join()
+        assert capture.finish_open("again", listener) == 0
+    finally:
+        capture.uninstall()
+    assert texts == ["the quick brown fox jumps over the lazy dog"] * 20
+    assert len(listener.records) == 20 and len({id(tok) for tok, _ in listener.records}) == 20
+    cut = [r for _, r in listener.records if r.error == "cut short by the test"]
+    assert len(cut) == abandoned >= 1 and all(not r.complete and r.status == 200 for r in cut)
+    assert all(r.complete for _, r in listener.records if r.error is None)
