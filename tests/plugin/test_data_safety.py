@@ -232,3 +232,42 @@ def test_finish_open_races_streams_being_read(server):
     cut = [r for _, r in listener.records if r.error == "cut short by the test"]
     assert len(cut) == abandoned >= 1 and all(not r.complete and r.status == 200 for r in cut)
     assert all(r.complete for _, r in listener.records if r.error is None)
+
+
+def test_a_worker_killed_inside_a_ledger_transaction_leaves_it_consistent(tmp_path):
+    """SIGKILL while a worker holds the shared ledger's write lock, half-way through a reservation:
+    the transaction is rolled back, the lock is free for the others, the file is intact."""
+    import subprocess
+    import sys
+
+    from pytest_tokenbudget.shared_ledger import RunControl
+
+    run_ctl = RunControl(str(tmp_path))
+    store = run_ctl.store
+    store.settle(None, {"usd": "0.25", "calls": 1}, nodeid="t::before")
+    code = f'''
+import os, signal
+from pytest_tokenbudget.shared_ledger import SharedLedger
+led = SharedLedger.open({store.path!r}, "gw9")
+led.worker_started()
+def decide(spent, reserved):
+    led._conn.execute("UPDATE counters SET spent='999' WHERE dim='usd'")  # a write in the same transaction
+    os.kill(os.getpid(), signal.SIGKILL)
+led.reserve({{"usd": "0.5", "calls": 1}}, decide, "t::killed")
+'''
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert proc.returncode == -9, proc.stderr.decode()
+    assert store.totals()[0]["usd"] == Decimal("0.25") and store.totals()[1]["usd"] == 0  # rolled back
+    assert store.open_reservations() == 0 and store.workers() == {"gw9": "running"}  # a half-written run
+    problems, rid = store.reserve({"usd": "0.1", "calls": 1}, lambda s, r: None, "t::after")  # lock is free
+    assert problems is None and rid is not None
+    db = sqlite3.connect(store.path)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        db.close()
+    recovered: list = []
+    assert run_ctl.finish(recovered.extend) == [  # and the run says so
+        "figures incomplete: worker gw9 never finished (its last figures may be missing)"]
+    run_ctl.close(remove=False)
