@@ -96,7 +96,8 @@ def test_sigkilled_worker_loses_no_settled_call(pytester, server):
     assert inflight_usd > Decimal("0.0025")  # 500 output tokens of haiku at least
     report = json.loads((pytester.path / "report.json").read_text())
     assert not report["run"]["complete"]
-    assert any(r.startswith(f"figures incomplete: worker {worker} crashed") for r in report["run"]["incomplete_reasons"])
+    reasons = report["run"]["incomplete_reasons"]
+    assert any(r.startswith(f"figures incomplete: worker {worker} crashed") for r in reasons)
 
     # no settled call lost: all 7 are in the report, each once, with its test
     tests = {t["nodeid"]: t for t in report["tests"]}
