@@ -16,6 +16,7 @@ this one checks what reaches the ledger, the report and the exit code.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -25,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from pytest_tokenbudget.capture.types import CallRecord, CallRequest
@@ -297,6 +299,7 @@ def test_fault_matrix_run_as_a_whole(matrix: Matrix) -> None:
     billed = [c for t in matrix.report["tests"] for c in t["calls"] if c["status"] != 502]
     assert Decimal(totals["charged"]["usd"]) == sum(Decimal(c["charged"]["usd"]) for c in billed)
     assert f"live: {n} calls" in out and "(incomplete: a lower bound)" in out
+    jsonschema.validate(matrix.report, _schema(), cls=jsonschema.Draft202012Validator)  # faults included
     lost = sum(1 for t in matrix.report["tests"] for c in t["calls"] if c["status"] is None)
     assert lost == 13 and f"; {lost} lost after sending may have been billed: see usage unknown)" in out
     # the include_usage hint names only streams that ran to their end without usage, not faulted ones
@@ -337,6 +340,12 @@ def test_an_unpriced_response_model_charges_the_request_worst_case() -> None:
 
 
 # ----------------------------------------------------------------------------- hostile usage values
+@functools.lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    from pytest_tokenbudget.report.json_report import load_schema
+    return load_schema()
+
+
 HOSTILE = ["17", True, None, 1e30, float("nan"), float("inf"), -0.0, -5, 2.5, 17.0, [], {}, "abc", 10**30, 2**63]
 USAGE_KEYS = [("anthropic", "messages", "input_tokens"), ("anthropic", "messages", "output_tokens"),
               ("anthropic", "messages", "cache_read_input_tokens"),
@@ -369,5 +378,6 @@ def test_hostile_usage_values_are_unknown_never_zero(api: str, endpoint: str, ke
     assert ledger.totals().calls == 1
     report = build_report(list(ledger.entries))
     json.loads(json.dumps(report, allow_nan=False))  # plain, strict JSON (no NaN / Decimal leaks)
+    jsonschema.validate(report, _schema(), cls=jsonschema.Draft202012Validator)
     json.dumps(ledger.as_json(), default=str)  # what xdist and the shared ledger carry
     assert any(line.startswith("live: 1 call") for line in render_lines(ledger, top=5))
