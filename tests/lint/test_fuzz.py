@@ -276,7 +276,7 @@ def modules(draw) -> str:
     return src.replace("\n", draw(st.sampled_from(["\n", "\n", "\r\n", "\r"])))
 
 
-@profile(200)
+@profile(180)
 @given(modules())
 def test_mutated_call_sites(src):
     _count("mutated call sites")
@@ -286,6 +286,42 @@ def test_mutated_call_sites(src):
         assert [f.code for f in findings] == ["E999"], findings
         return
     check_source(src)
+
+
+@profile(20)
+@given(modules(), st.booleans())
+def test_cli_fix_on_files(tmp_path_factory, src, bom):
+    """`tokenbudget lint --fix --unsafe-fixes` on the file: it still parses, keeps its BOM and its
+    line endings, and a second --fix changes nothing."""
+    from pytest_tokenbudget.cli import main
+
+    if not _quiet_parse(src):
+        return
+    _count("CLI --fix on a file")
+    root = tmp_path_factory.mktemp("fix")
+    (root / "pyproject.toml").write_text("[tool.tokenbudget.lint]\nselect = ['ALL']\n")
+    path = root / "m.py"
+    data = (b"\xef\xbb\xbf" if bom else b"") + src.encode()
+    path.write_bytes(data)
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        rc = main(["lint", "--fix", "--unsafe-fixes", "--no-cache", "--exit-zero", "-o", os.devnull, "m.py"])
+        first = path.read_bytes()
+        rc2 = main(["lint", "--fix", "--unsafe-fixes", "--no-cache", "--exit-zero", "-o", os.devnull, "m.py"])
+    finally:
+        os.chdir(old)
+    assert rc == rc2 == 0
+    assert first.startswith(b"\xef\xbb\xbf") == bom
+    text = first.decode("utf-8-sig")
+    assert parses(text), text
+    def lone_lf(t: str) -> bool:
+        return "\n" in t.replace("\r\n", "")
+    if not lone_lf(src):  # a CRLF or CR file stays one
+        assert not lone_lf(text), text
+    if first != data:
+        _count("CLI --fix changed the file (re-parsed, stable)")
+    assert path.read_bytes() == first  # the second --fix found nothing left to do
 
 
 # ----------------------------------------------------------------------------- byte mutations
