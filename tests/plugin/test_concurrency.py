@@ -3,6 +3,7 @@ test, and budgets raced by them.
 
 - Every call is recorded once, attributed to its test, and the totals are exact: the count
   matches what the fake server received, tokens and cost are 250 x the configured usage x price.
+- A ``calls`` cap raced by 50 threads lets exactly that many calls through.
 - A budget under concurrency: pre-flight reserves each call's worst case, so while calls cost no
   more than their worst case the cap is never exceeded, whatever the interleaving. When the API
   reports more than the worst case (input above the estimate), the overspend is bounded by what
@@ -142,6 +143,14 @@ def test_cap_tasks_within_worst_case(fake_llm_server):
     peak.save("tasks-within", fake_llm_server)
 
 
+@pytest.mark.token_budget(calls=37)
+def test_call_cap_threads_exact(fake_llm_server):
+    peak = Peak()
+    race_threads(fake_llm_server, peak)
+    peak.save("threads-calls", fake_llm_server)
+    assert (peak.sent, peak.refused, fake_llm_server.request_count) == (37, 50, 37)
+
+
 # 400 input tokens, far above the estimate of the 2-word prompt: each call costs more than it reserved
 @pytest.mark.token_budget(usd="0.03")
 def test_cap_threads_above_worst_case(fake_llm_server):
@@ -173,7 +182,7 @@ def test_fifty_threads_two_hundred_tasks_and_capped_races(inner):
     out = result.stdout.str()
     assert "INTERNALERROR" not in out and "plugin error" not in out
     # the over-budget races fail their test (an overrun is a failure), the rest pass
-    result.assert_outcomes(passed=3, failed=2)
+    result.assert_outcomes(passed=4, failed=2)
     report = json.loads((inner.path / "report.json").read_text())
     tests = _tests(report)
 
@@ -196,6 +205,10 @@ def test_fifty_threads_two_hundred_tasks_and_capped_races(inner):
             live["output_tokens"]) == (250, 250 * 1000, 250 * 2000, 250 * 300, 250 * 100)
     assert Decimal(live["cost_usd"]) == 250 * one and live["complete"]
     assert all(Decimal(c["cost_usd"]) == one == Decimal(c["charged"]["usd"]) for c in calls)
+
+    # -- a calls cap raced by 50 threads: exactly 37 calls, never 38 ----------------------------------
+    capped = tests["test_call_cap_threads_exact"]
+    assert capped["outcome"] == "passed" and capped["live"]["calls"] == 37 and capped["live"]["refused"] == 50
 
     # -- capped races: overspend bounded by the calls in flight -----------------------------------
     for name, cap in CAPS.items():
