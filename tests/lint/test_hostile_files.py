@@ -120,6 +120,11 @@ CASES: list[tuple[str, Callable[[Path], None], str | None, int]] = [
      "src/cellerr.ipynb:cell 2:1:5: E999 cannot parse: '(' was never closed", 1),
     ("notebook-null-byte-in-cell", _write("nulcell.ipynb", _nb([{"cell_type": "code", "source": "x = '\x00'\n" + CALL}])),
      "src/nulcell.ipynb:cell 1:1:6: E999 cannot parse: the file contains a NUL byte", 1),
+    ("notebook-with-cell-magics", _write("magics.ipynb", _nb([
+        {"cell_type": "code", "source": "%%bash\necho hi\nfor f in *; do ls $f; done\n"},
+        {"cell_type": "code", "source": CALL.replace("client.messages", "%time r = client.messages") + "files = !ls\n"},
+        {"cell_type": "code", "source": "%%time\n" + CALL.splitlines()[-1]}])),
+     "src/magics.ipynb:cell 2:3:71: TB203", 1),  # %time keeps its statement (and its columns)
     ("symlink-loop", _symlink_loop, "src/loop_a.py:1:1: E902 skipped: symbolic link loop", 1),
     ("directory-symlink-loop", _dir_loop, "src/pkg/up:1:1: E902 skipped: symbolic link loop (the directory", 1),
     ("dangling-symlink", _dangling, "src/dangling.py:1:1: E902 skipped: dangling symbolic link to gone.py", 1),
