@@ -119,13 +119,14 @@ def run_lint(args: argparse.Namespace) -> int:
         report = render(args.format, result, rules)
     if args.output:
         try:
-            Path(args.output).write_text(report, encoding="utf-8")
+            # surrogateescape: a file name that is not UTF-8 is written back as its own bytes
+            Path(args.output).write_text(report, encoding="utf-8", errors="surrogateescape")
         except OSError as exc:
             from ..cli import UserError
 
             raise UserError(f"cannot write {args.output}: {exc.strerror}") from None
     else:
-        sys.stdout.write(report)
+        _stdout(report)
     if result.read_errors:
         return 2
     if (result.findings or result.errors) and not args.exit_zero:
@@ -145,7 +146,7 @@ def _rewrite(args: argparse.Namespace, result, settings) -> int | None:
     run = fix_files(result.findings, settings, unsafe=args.unsafe_fixes, write=args.fix)
     hint = (f" ({run.unsafe_left} more with --unsafe-fixes)" if run.unsafe_left and not args.unsafe_fixes else "")
     if args.diff:
-        sys.stdout.write(run.diff)
+        _stdout(run.diff)
         _note(f"{run.fixed} fix{'es' * (run.fixed != 1)} would change {len(run.files)} "
               f"file{'s' * (len(run.files) != 1)}{hint}.", run.skipped)
         return 2 if result.read_errors else (1 if run.files and not args.exit_zero else 0)
@@ -158,6 +159,15 @@ def _note(line: str, skipped: list[str]) -> None:
     for item in skipped:
         print(f"tokenbudget lint: skipped {item}", file=sys.stderr)
     print(line, file=sys.stderr)
+
+
+def _stdout(text: str) -> None:
+    """Write to stdout; a file name that is not UTF-8 (surrogate escapes) shows as U+FFFD rather
+    than raising UnicodeEncodeError when stdout is strict (e.g. PYTHONIOENCODING=utf-8)."""
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        sys.stdout.write(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 def add_rules_arguments(parser: argparse.ArgumentParser) -> None:

@@ -277,3 +277,28 @@ def test_line_breaks_and_splitlines_separators_in_strings(eol):
     assert [(f.code, f.line, f.column) for f in findings] == [("TB900", 6, 99), ("TB203", 7, 61)]
     fixed = apply_fixes(src, findings).source
     assert parses(fixed) and "# noqa: TB999" not in fixed and fixed.count(eol) == src.count(eol)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file names are bytes")
+def test_file_names_that_are_not_utf8_or_carry_separators(tree, capsys, monkeypatch):
+    """A non-UTF-8 file name crashed -o FILE (and a strict stdout) with UnicodeEncodeError."""
+    import io
+    import sys
+
+    names = [b"\xff\xfe.py", b"new\nline.py", b"a:b,c%d.py"]
+    for name in names:
+        (Path(os.fsdecode(b"src/" + name))).write_text(CALL)
+    rc = main(["lint", "--no-cache", "-o", "report.txt", "src"])
+    assert rc == 1
+    report = (tree / "report.txt").read_bytes()
+    assert report.count(b": TB203 ") == 3 and b"src/\xff\xfe.py:3:61" in report  # the name's own bytes
+    strict = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    original = sys.stdout
+    monkeypatch.setattr(sys, "stdout", strict)
+    assert main(["lint", "--no-cache", "src"]) == 1
+    strict.flush()
+    out = strict.buffer.getvalue().decode()
+    assert "src/\ufffd\ufffd.py:3:61: TB203" in out
+    monkeypatch.setattr(sys, "stdout", original)
+    rc, out, _ = _lint(capsys, "--no-cache", "--format", "github", "src")
+    assert "file=src/new%0Aline.py," in out and "file=src/a%3Ab%2Cc%25d.py," in out
