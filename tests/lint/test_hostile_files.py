@@ -302,3 +302,15 @@ def test_file_names_that_are_not_utf8_or_carry_separators(tree, capsys, monkeypa
     monkeypatch.setattr(sys, "stdout", original)
     rc, out, _ = _lint(capsys, "--no-cache", "--format", "github", "src")
     assert "file=src/new%0Aline.py," in out and "file=src/a%3Ab%2Cc%25d.py," in out
+
+
+@pytest.mark.parametrize("expr", ["x" + ".a" * 980, "lambda: " * 980 + "1", "1 if x else " * 980 + "1"],
+                         ids=["attribute-chain", "lambda-chain", "conditional-chain"])
+def test_deep_but_compilable_expressions_are_analysed(expr):
+    """Nesting just under the limit, of kinds the analyser recurses through differently: analysed on
+    the deep-stack retry (no RecursionError, no crash), with the findings of the call."""
+    from pytest_tokenbudget.lint.engine import lint_source
+
+    src = ("import anthropic\nclient = anthropic.Anthropic()\nx = None\n"
+           f"client.messages.create(model='claude-haiku-4-5', max_tokens=50000, stream=True, system={expr}, messages=[])\n")
+    assert [f.code for f in lint_source(src)] == ["TB203"]
