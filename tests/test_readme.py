@@ -69,9 +69,9 @@ def test_every_pytest_option_and_ini_key_exists():
 
 
 def test_every_environment_variable_is_read_by_the_plugin():
-    import pytest_tokenbudget.plugin as plugin
+    import pytest_tokenbudget.settings as settings
 
-    source = Path(plugin.__file__).read_text()
+    source = Path(settings.__file__).read_text()
     for name in set(re.findall(r"\b(TOKEN_BUDGET_[A-Z_]+)\b", README)):
         assert f'"{name}"' in source, name
 
