@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-__all__ = ["DEFAULT_EXCLUDE", "GlobSet", "discover"]
+__all__ = ["DEFAULT_EXCLUDE", "GlobSet", "discover", "file_kind"]
 
 DEFAULT_EXCLUDE = (
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",
@@ -107,6 +107,28 @@ def _gitignore(folder: Path) -> GlobSet | None:
     return gs or None
 
 
+def file_kind(mode: int) -> str:
+    import stat
+
+    return ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a regular file" if stat.S_ISREG(mode) else "not a file")
+
+
+def _not_regular(entry: os.DirEntry[str]) -> str | None:
+    """What a walked entry is when it is neither a regular file nor a link that cannot be followed
+    (loops and dangling links are yielded: the engine reports them)."""
+    import stat
+
+    try:
+        if entry.is_file():
+            return None
+        mode = entry.stat().st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else file_kind(mode)
+
+
 def _dir_id(p: os.DirEntry[str] | Path) -> tuple[int, int]:
     try:
         st = p.stat()  # follows symlinks: a link and its target are the same folder
@@ -180,6 +202,11 @@ def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] 
                     subdirs.append((Path(entry.path), ignores, ancestors | {ident}))
                 elif entry.name.endswith(EXTENSIONS):
                     if entry.name in names or (filtering and excluded(Path(entry.path).absolute(), False, ignores)):
+                        continue
+                    odd = _not_regular(entry)
+                    if odd is not None:  # a FIFO would block whoever reads it (lint, estimate)
+                        if skipped is not None:
+                            skipped.append((entry.path, f"skipped: not a regular file ({odd})"))
                         continue
                     key = entry.path
                     if key not in seen:

@@ -557,7 +557,7 @@ def _selection(settings: LintSettings) -> Selection:
 
 
 # --------------------------------------------------------------------------- files
-class _DecodeError(ValueError):
+class _DecodeError(SyntaxError):  # what tokenize.detect_encoding raises; callers catch SyntaxError
     def __init__(self, message: str, line: int = 1) -> None:
         super().__init__(message)
         self.line = line
@@ -724,6 +724,8 @@ def _read_file(f: str) -> tuple[bytes, os.stat_result] | FileError:
     import errno
     import stat as st_mod
 
+    from .discover import file_kind
+
     shown = _display(f)
     try:
         fd = os.open(f, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
@@ -737,9 +739,7 @@ def _read_file(f: str) -> tuple[bytes, os.stat_result] | FileError:
         with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fd)
             if not st_mod.S_ISREG(st.st_mode):
-                kind = ("a directory" if st_mod.S_ISDIR(st.st_mode) else "a FIFO" if st_mod.S_ISFIFO(st.st_mode)
-                        else "a socket" if st_mod.S_ISSOCK(st.st_mode) else "a device")
-                return FileError(shown, "skip", f"skipped: not a regular file ({kind})")
+                return FileError(shown, "skip", f"skipped: not a regular file ({file_kind(st.st_mode)})")
             return fh.read(), st
     except OSError as exc:
         return FileError(shown, "read", f"cannot read: {exc.strerror or exc}")

@@ -202,7 +202,7 @@ def test_all_hostile_files_in_one_run_pool_cache_and_fix(tree, capsys):
             data = p.read_bytes()
             try:
                 text = engine._decode(data)
-            except ValueError:
+            except SyntaxError:  # undecodable: --fix leaves it alone
                 continue
             if p.name in ("good.py",):
                 assert parses(text)
@@ -314,3 +314,16 @@ def test_deep_but_compilable_expressions_are_analysed(expr):
     src = ("import anthropic\nclient = anthropic.Anthropic()\nx = None\n"
            f"client.messages.create(model='claude-haiku-4-5', max_tokens=50000, stream=True, system={expr}, messages=[])\n")
     assert [f.code for f in lint_source(src)] == ["TB203"]
+
+
+def test_estimate_shares_decoding_and_discovery_safely(tree, capsys):
+    """`tokenbudget estimate` reuses engine._decode and discover: an undecodable file is an error
+    line (not a traceback), and a FIFO found in a walk is never opened (it would block)."""
+    src = tree / "src"
+    _write("klingon.py", b"# -*- coding: klingon -*-\n" + CALL.encode())(src)
+    _fifo(src)
+    (src / "good.py").write_text(CALL)
+    rc = main(["estimate", "src"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "src/good.py:3" in out
+    assert "src/klingon.py: cannot decode: unknown encoding: klingon" in out and "pipe.py" not in out
