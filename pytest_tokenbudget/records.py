@@ -1,0 +1,298 @@
+"""What the ledger keeps: one :class:`Entry` per call attempt, :class:`Totals` of many, live views."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .cost import Cost, money_str
+from .usage import MalformedUsageError, Usage, usage_from_response
+from .amounts import _ZERO, Amounts, fmt_usd
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
+
+_FREE_ENDPOINTS = frozenset({"count_tokens"})
+
+# ----------------------------------------------------------------------------- entries & totals
+@dataclass(frozen=True)
+class Entry:
+    """One call attempt as the ledger recorded it."""
+
+    seq: int
+    nodeid: str | None
+    phase: str | None
+    api: str
+    endpoint: str
+    request_model: str | None
+    response_model: str | None
+    usage: Usage | None  # parsed; None = unknown (see usage_unknown) or not billed (errors, refusals)
+    raw_usage: Mapping[str, Any] | None = field(default=None, repr=False)
+    cost: Cost | None = None  # priced from ``usage``; None when there is nothing to price or it cannot be
+    max_tokens: int | None = None
+    input_estimate: int | None = None
+    streamed: bool = False
+    live: bool = True
+    duration_s: float = 0.0
+    attempt: int | None = None
+    status: int | None = None
+    complete: bool = True
+    refused: bool = False
+    refused_by: str | None = None  # the scope of the budget that refused it: session | test | block
+    usage_unknown: bool = False  # a response that should carry usage, and did not (or it did not parse)
+    unpriced: str | None = None  # why a usage could not be priced (unknown model ...): totals incomplete
+    error: str | None = None
+    charged: Amounts = Amounts()  # what the budgets were charged
+    worst: Amounts | None = None  # the pre-flight worst case
+
+    @property
+    def model(self) -> str | None:
+        """The model the call is priced by: the response's, else the request's."""
+        return self.response_model or self.request_model
+
+    @property
+    def priced_model(self) -> str | None:
+        """The catalog id the call was priced as (else the raw model name)."""
+        return self.cost.model if self.cost is not None else self.model
+
+    @property
+    def cost_usd(self) -> Decimal | None:
+        return self.cost.total_usd if self.cost is not None else None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+    @property
+    def is_call(self) -> bool:
+        """Counted as a call: sent (not refused), and not a free ``count_tokens`` request."""
+        return not self.refused and self.endpoint not in _FREE_ENDPOINTS
+
+    @property
+    def incomplete_stream(self) -> bool:
+        return self.streamed and not self.complete and not self.refused and self.status is not None
+
+    def flags(self) -> list[str]:
+        out = []
+        if self.refused:
+            out.append("refused")
+        if not self.live:
+            out.append("replayed")
+        if self.streamed:
+            out.append("streamed")
+        if self.incomplete_stream:
+            out.append("incomplete")
+        if self.usage_unknown:
+            out.append("usage unknown")
+        if self.unpriced:
+            out.append("unpriced")
+        if self.status is not None and not self.ok:
+            out.append(f"HTTP {self.status}")
+        elif self.status is None and not self.refused:
+            out.append("no response")
+        return out
+
+    def describe(self) -> str:
+        """One line: cost, model, phase, tokens, flags."""
+        u = self.usage
+        toks = (f"in={u.input_tokens:,} cw={u.cache_write_tokens:,} cr={u.cache_read_tokens:,} "
+                f"out={u.output_tokens:,}" if u is not None else "tokens=?")
+        cost = fmt_usd(self.cost_usd) if self.cost is not None else ("-" if u is None else "$?")
+        bits = [f"{cost:>9}", self.priced_model or "?", f"[{self.phase or '-'}]", toks]
+        if self.max_tokens is not None:
+            bits.append(f"max_tokens={self.max_tokens:,}")
+        flags = self.flags()
+        if flags:
+            bits.append("(" + ", ".join(flags) + ")")
+        return " ".join(bits)
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain values only (money as decimal strings): safe for execnet and JSON."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.name == "usage":
+                v = None
+            elif f.name == "cost":
+                v = None if v is None else v.as_json()
+            elif f.name in ("charged", "worst"):
+                v = None if v is None else v.as_json()
+            elif f.name == "raw_usage":
+                v = None if v is None else dict(v)
+            out[f.name] = v
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Entry:
+        kw = {f.name: data.get(f.name, f.default) for f in fields(cls) if f.name in data}
+        raw = data.get("raw_usage")
+        usage = None
+        if raw is not None and not data.get("usage_unknown"):
+            try:
+                usage = usage_from_response(raw)
+            except MalformedUsageError:
+                usage = None
+        kw["usage"] = usage
+        c = data.get("cost")
+        if c is not None:
+            kw["cost"] = Cost(model=c["model"], modifiers=tuple(c.get("modifiers", ())),
+                              **{k: Decimal(v) for k, v in c.items() if k.endswith("_usd") and k != "total_usd"})
+        kw["charged"] = Amounts.from_json(data["charged"]) if data.get("charged") else Amounts()
+        kw["worst"] = Amounts.from_json(data["worst"]) if data.get("worst") else None
+        return cls(**kw)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums over a set of entries. ``cost_usd`` adds only what could be priced: see ``complete``."""
+
+    calls: int = 0
+    refused: int = 0
+    input_tokens: int = 0  # uncached input
+    cache_write_tokens: int = 0
+    cache_read_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: Decimal = _ZERO
+    unpriced: int = 0
+    usage_unknown: int = 0
+    incomplete_streams: int = 0
+    errors: int = 0  # error statuses and attempts without a response
+
+    @classmethod
+    def of(cls, entries: Iterable[Entry]) -> Totals:
+        t = dict.fromkeys(("calls", "refused", "input_tokens", "cache_write_tokens", "cache_read_tokens",
+                           "output_tokens", "unpriced", "usage_unknown", "incomplete_streams", "errors"), 0)
+        cost = _ZERO
+        for e in entries:
+            if e.refused:
+                t["refused"] += 1
+                continue
+            if e.is_call:
+                t["calls"] += 1
+            u = e.usage
+            if u is not None:
+                t["input_tokens"] += u.input_tokens
+                t["cache_write_tokens"] += u.cache_write_tokens
+                t["cache_read_tokens"] += u.cache_read_tokens
+                t["output_tokens"] += u.output_tokens
+            if e.cost is not None:
+                cost += e.cost.total_usd
+            if e.unpriced:
+                t["unpriced"] += 1
+            if e.usage_unknown:
+                t["usage_unknown"] += 1
+            if e.incomplete_stream:
+                t["incomplete_streams"] += 1
+            if not e.ok:
+                t["errors"] += 1
+        return cls(cost_usd=cost, **t)
+
+    @property
+    def prompt_tokens(self) -> int:
+        return self.input_tokens + self.cache_write_tokens + self.cache_read_tokens
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.output_tokens
+
+    @property
+    def cache_hit_rate(self) -> float | None:
+        """Cache reads as a share of all input tokens; ``None`` when there was no input."""
+        return self.cache_read_tokens / self.prompt_tokens if self.prompt_tokens else None
+
+    @property
+    def complete(self) -> bool:
+        """False when some spend could not be known or priced (the cost is a lower bound)."""
+        return not (self.unpriced or self.usage_unknown or self.incomplete_streams)
+
+    def __add__(self, other: Totals) -> Totals:
+        return Totals(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["cost_usd"] = money_str(self.cost_usd)
+        out["total_tokens"] = self.total_tokens
+        out["cache_hit_rate"] = self.cache_hit_rate
+        out["complete"] = self.complete
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Totals:
+        kw = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+        kw["cost_usd"] = Decimal(kw.get("cost_usd", "0"))
+        return cls(**kw)
+
+
+# ----------------------------------------------------------------------------- live views
+class UsageView:
+    """Live figures over a set of entries (what the ``token_usage`` fixture and a budget block show)."""
+
+    def _entries(self) -> list[Entry]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def records(self) -> list[Entry]:
+        """The entries so far, oldest first (refused calls included, flagged ``refused``)."""
+        return list(self._entries())
+
+    @property
+    def totals(self) -> Totals:
+        return Totals.of(self._entries())
+
+    @property
+    def calls(self) -> int:
+        return self.totals.calls
+
+    @property
+    def refused(self) -> int:
+        return self.totals.refused
+
+    @property
+    def input_tokens(self) -> int:
+        """Uncached input tokens (Anthropic's ``input_tokens``)."""
+        return self.totals.input_tokens
+
+    @property
+    def cache_write_tokens(self) -> int:
+        return self.totals.cache_write_tokens
+
+    @property
+    def cache_read_tokens(self) -> int:
+        return self.totals.cache_read_tokens
+
+    @property
+    def output_tokens(self) -> int:
+        return self.totals.output_tokens
+
+    @property
+    def total_tokens(self) -> int:
+        return self.totals.total_tokens
+
+    @property
+    def cost_usd(self) -> Decimal:
+        """The priced cost (exact); see ``totals.complete`` for whether it is the whole story."""
+        return self.totals.cost_usd
+
+    @property
+    def cache_hit_rate(self) -> float | None:
+        return self.totals.cache_hit_rate
+
+    def __repr__(self) -> str:
+        t = self.totals
+        return (f"<{type(self).__name__} calls={t.calls} tokens={t.total_tokens} cost={fmt_usd(t.cost_usd)}"
+                f"{'' if t.complete else ' (incomplete)'}>")
+
+
+class TestUsage(UsageView):
+    """The calls of one test so far."""
+
+    __test__ = False  # not a test class, whatever pytest's collection rules say
+
+    def __init__(self, ledger: Ledger, nodeid: str) -> None:
+        self.ledger = ledger
+        self.nodeid = nodeid
+
+    def _entries(self) -> list[Entry]:
+        return self.ledger.entries_for(self.nodeid)
