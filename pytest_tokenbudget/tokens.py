@@ -63,8 +63,21 @@ def get_estimator() -> Estimator:
     return Estimator(f"chars/{CHARS_PER_TOKEN}", _char_estimate)
 
 
+# Below this length counting is cheaper than a cache lookup is worth; above it, the same text (a
+# system prompt, a tool list) is usually sent again and again, so its count is remembered.
+_CACHE_MIN_CHARS = 256
+_CACHE_MAX_CHARS = 2_000_000
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_count(text: str) -> int:
+    return get_estimator().count(text)
+
+
 def estimate_tokens(text: str) -> int:
-    """Estimated tokens in ``text``."""
+    """Estimated tokens in ``text`` (long texts are counted once and remembered)."""
+    if _CACHE_MIN_CHARS <= len(text) <= _CACHE_MAX_CHARS:
+        return _cached_count(text)
     return get_estimator().count(text)
 
 
@@ -90,9 +103,16 @@ def _texts(node: Any):
 
 
 def estimate_request_tokens(body: dict[str, Any]) -> int:
-    """Estimated input tokens of a Messages / chat-completions request body (for pre-flight)."""
+    """Estimated input tokens of a Messages / chat-completions request body (for pre-flight).
+
+    Each text piece is counted on its own (and a long piece only once per process), so a request
+    that re-sends the same system prompt with a new question costs a cache lookup, not a tokenizer
+    pass over the whole prompt. The sum differs from counting the joined text by at most a token
+    or so per piece boundary.
+    """
     parts = [body.get(k) for k in ("system", "tools", "messages", "input", "instructions") if body.get(k)]
-    text = "\n".join(_texts(parts))
-    # Per-message framing tokens (role markers) that the text alone does not show.
-    framing = 4 * len(body.get("messages") or ()) + 8
-    return estimate_tokens(text) + framing
+    pieces = list(_texts(parts))
+    # Per-message framing tokens (role markers) that the text alone does not show, plus one
+    # separator per piece.
+    framing = 4 * len(body.get("messages") or ()) + 8 + len(pieces)
+    return sum(estimate_tokens(t) for t in pieces) + framing

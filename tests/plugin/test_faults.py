@@ -32,6 +32,7 @@ import pytest
 from pytest_tokenbudget.capture.types import CallRecord, CallRequest
 from pytest_tokenbudget.ledger import Ledger, Limits
 from pytest_tokenbudget.testing.server import FAULTS, UNKNOWN_MODEL, FakeLLMServer
+from pytest_tokenbudget.tokens import estimate_request_tokens
 
 # workers of the inner runs: spare them the plugins the matrix does not use
 LEAN = ("-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:hypothesispytest", "-p", "no:recording",
@@ -202,8 +203,11 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Matrix:
     return Matrix(_load(plain_dir), _load(budgeted_dir), plain, budgeted, report, requests)
 
 
-# what the pre-flight worst case of every call is: ~16 input tokens + max_tokens 64 at haiku prices
-WORST = Decimal("0.000336")
+# The pre-flight worst case of every call: the request's input estimate at haiku-4-5's $1/MTok input
+# price plus max_tokens 64 at its $5/MTok output price (the chat-completions body estimates the same).
+_INPUT_ESTIMATE = estimate_request_tokens({"model": "claude-haiku-4-5", "max_tokens": 64,
+                                           "messages": [{"role": "user", "content": "Say hi"}]})
+WORST = (Decimal(_INPUT_ESTIMATE) * 1 + 64 * 5) / 10**6
 PRICE = Decimal("0.000052")  # 17 input + 7 output tokens of claude-haiku-4-5
 BILLED_FLAGS = {"usage unknown", "incomplete", "unpriced"}
 
