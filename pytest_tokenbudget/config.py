@@ -17,7 +17,7 @@ from typing import Any
 from ._toml import TomlError, load_toml_bytes
 from .catalog import Catalog, CatalogError, shipped_catalog
 
-__all__ = ["ConfigError", "ProjectConfig", "find_pyproject", "load_config", "LINT_KEYS"]
+__all__ = ["ConfigError", "ProjectConfig", "find_pyproject", "load_config", "parse_size", "LINT_KEYS"]
 
 
 class ConfigError(ValueError):
@@ -46,6 +46,26 @@ def _per_file(v: Any) -> dict[str, list[str]]:
     if not isinstance(v, Mapping):
         raise TypeError('a table of "glob" = ["CODE", ...]')
     return {str(k): _str_list(codes) for k, codes in v.items()}
+
+
+def parse_size(v: Any) -> int:
+    """A size in bytes: a whole number, or text such as ``"500k"``, ``"2M"``, ``"3000000"``."""
+    if isinstance(v, bool):
+        raise TypeError("a size in bytes, or text such as '500k' or '2M'")
+    if isinstance(v, int):
+        n = float(v)
+    elif isinstance(v, str):
+        text = v.strip().lower().removesuffix("b")
+        scale = {"k": 1024, "m": 1024 * 1024}.get(text[-1:], 1)
+        try:
+            n = float(text[:-1] if scale != 1 else text) * scale
+        except ValueError:
+            raise TypeError(f"a size such as '500k', '2M' or 3000000, not {v!r}") from None
+    else:
+        raise TypeError("a size in bytes, or text such as '500k' or '2M'")
+    if n < 0:
+        raise TypeError("a size >= 0")
+    return int(n)
 
 
 def _path(v: Any) -> str:
@@ -85,6 +105,7 @@ LINT_KEYS: dict[str, Callable[[Any], Any]] = {
     "cache": _bool,
     "cache-dir": _path,
     "jobs": _pos_int,
+    "max-file-size": parse_size,
 }
 
 TOP_KEYS: dict[str, Callable[[Any], Any]] = {

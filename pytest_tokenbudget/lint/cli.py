@@ -26,15 +26,12 @@ def _codes(value: str) -> list[str]:
 
 
 def _size(value: str) -> int:
-    v = value.strip().lower().removesuffix("b")
-    scale = {"k": 1024, "m": 1024 * 1024}.get(v[-1:], 1)
+    from ..config import parse_size
+
     try:
-        n = float(v[:-1] if scale != 1 else v) * scale
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 500k, 2M, 3000000)") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError("a size cannot be negative")
-    return int(n)
+        return parse_size(value)
+    except TypeError as exc:
+        raise argparse.ArgumentTypeError(f"not a size: {exc}") from None
 
 
 def add_lint_arguments(parser: argparse.ArgumentParser) -> None:

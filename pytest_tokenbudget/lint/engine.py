@@ -599,7 +599,7 @@ def _too_big(size: int, path: str, options: Mapping[str, Any], what: str) -> Fil
         return None
     return FileResult(path, error=FileError(
         path, "skip", f"not analysed: {what} {_mb(size)}, over the {_mb(limit)} limit (raise it with "
-                      "--max-file-size, or exclude the file)"))
+                      "--max-file-size or max-file-size in [tool.tokenbudget.lint], or exclude the file)"))
 
 
 def lint_bytes(data: bytes, path: str, catalog: Catalog, options: Mapping[str, Any]) -> FileResult:

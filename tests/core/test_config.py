@@ -100,3 +100,16 @@ def test_config_is_reloaded_when_the_file_changes(tmp_path):
     path.write_text("[tool.tokenbudget]\nunknown-model = 'error'\n")
     os.utime(path, ns=(1, 1))
     assert load_config(tmp_path).unknown_model == "error"
+
+
+@pytest.mark.parametrize(("value", "expected"), [("'500k'", 512_000), ("'2M'", 2 * 1024 * 1024), ("3000000", 3_000_000),
+                                                 ("'1.5m'", 1_572_864)])
+def test_max_file_size_takes_bytes_or_units(tmp_path, value, expected):
+    write(tmp_path, f"[tool.tokenbudget.lint]\nmax-file-size = {value}\n")
+    assert load_config(tmp_path).lint["max-file-size"] == expected
+
+
+def test_a_bad_max_file_size_names_the_key(tmp_path):
+    write(tmp_path, "[tool.tokenbudget.lint]\nmax-file-size = 'big'\n")
+    with pytest.raises(ConfigError, match="max-file-size = 'big' is not valid: expected a size such as"):
+        load_config(tmp_path)
