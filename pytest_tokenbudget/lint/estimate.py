@@ -49,6 +49,7 @@ from typing import Any
 from ..catalog import Catalog, ModelInfo
 from ..cost import PricingError, money_str, price
 from ..usage import Usage
+from .engine import redact_secrets
 from .prompt import Block, request_blocks, prefix_tokens, static_prefix
 from .types import MISSING, CallSite
 from .values import OpenDict, Text, Unknown, volatile_parts
@@ -491,10 +492,10 @@ def estimate_call(call: CallSite, catalog: Catalog, *, line: int = 0, column: in
             best = Figure(None, False, worst_why)
     return SiteEstimate(
         path=call.path, line=line, column=column, cell=cell, api=call.api, function=call.context.function,
-        batch=bool(call.batch), model=raw_model, model_id=info.id if info else None,
+        batch=bool(call.batch), model=redact_secrets(raw_model), model_id=info.id if info else None,
         input_tokens=shape.total, input_lower_bound=lower_in, cached_tokens=shape.read_best,
-        max_tokens=max_tokens, best=best, worst=worst, unknowns=tuple(dict.fromkeys(unknowns)),
-        notes=tuple(dict.fromkeys(notes)), calls_per_day=calls_per_day,
+        max_tokens=max_tokens, best=best, worst=worst, unknowns=redact_secrets(tuple(dict.fromkeys(unknowns))),
+        notes=redact_secrets(tuple(dict.fromkeys(notes))), calls_per_day=calls_per_day,
         calls_per_day_source=calls_per_day_source if calls_per_day is not None else None,
         best_usage=best_usage, worst_usage=worst_usage, call=call,
     )
@@ -579,9 +580,12 @@ def _estimate_file(data: bytes, path: str, catalog: Catalog, calls_per_day: int 
                    rules: Sequence[Any] | None, options: Mapping[str, Any]) -> _FileEstimate:
     import libcst as cst
 
-    from .engine import _decode
+    from .engine import _decode, _precheck, _too_big
 
     cell_of = None
+    too_big = _too_big(len(data), path, options, "it is")
+    if too_big is not None and too_big.error is not None:
+        return _FileEstimate([], [], too_big.error.message)
     try:
         if path.endswith(".ipynb"):
             from .notebook import NotebookError, notebook_source
@@ -595,6 +599,9 @@ def _estimate_file(data: bytes, path: str, catalog: Catalog, calls_per_day: int 
             text = _decode(data)
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         return _FileEstimate([], [], f"cannot decode: {exc}")
+    problem = _precheck(text, path, cell_of)  # what Python cannot compile, or nesting the analyser refuses
+    if problem is not None:
+        return _FileEstimate([], [], problem.message)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -640,7 +647,7 @@ def estimate_paths(paths: Iterable[str], settings: Any, *, calls_per_day: int | 
 
     from ..tokens import get_estimator
     from .discover import DEFAULT_EXCLUDE, discover
-    from .engine import _default_catalog, _display, _per_file_ignored
+    from .engine import FileError, _default_catalog, _display, _per_file_ignored, _read_file
     from .prefilter import may_contain_calls
 
     catalog = settings.catalog or _default_catalog()
@@ -654,11 +661,11 @@ def estimate_paths(paths: Iterable[str], settings: Any, *, calls_per_day: int | 
     errors: list[tuple[str, str]] = []
     for f in files:
         shown = _display(str(f))
-        try:
-            data = Path(f).read_bytes()
-        except OSError as exc:
-            errors.append((shown, f"cannot read: {exc.strerror or exc}"))
+        read = _read_file(str(f))  # FIFOs, devices and link loops are diagnosed, never read
+        if isinstance(read, FileError):
+            errors.append((shown, read.message))
             continue
+        data, _ = read
         is_nb = shown.endswith(".ipynb")
         if not may_contain_calls(data.replace(b"\\n", b"\n") if is_nb else data):
             continue

@@ -58,6 +58,9 @@ def run_estimate(args: argparse.Namespace) -> int:
         raise UserError(f"no such file or directory: {', '.join(missing)}")
     report = estimate_paths(paths, settings, calls_per_day=args.calls_per_day, savings=args.savings)
     text = {"text": render_text, "markdown": render_markdown, "json": render_json}[args.format](report)
+    from .engine import redact_secrets
+
+    text = redact_secrets(text)  # a key pasted into code (e.g. as the model) is never repeated in a report
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")

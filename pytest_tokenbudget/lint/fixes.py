@@ -57,9 +57,13 @@ class FixOutcome:
 
 def parses(source: str) -> bool:
     """True when ``source`` parses as Python (both :mod:`ast` and libcst, the linter's parser)."""
+    import warnings
+
     try:
-        ast.parse(source)
-    except (SyntaxError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. invalid escape sequences: the user's, not ours to print
+            ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     try:
         import libcst as cst

@@ -552,3 +552,33 @@ def test_cli_json_savings_with_projection(tmp_path, capsys, monkeypatch):
     assert Decimal(s["daily_usd"]) == Decimal("0.00468") * 250
     assert Decimal(s["monthly_usd"]) == Decimal("0.00468") * 250 * 30
     assert data["savings"][0]["per_call_usd"] == max((x["per_call_usd"] for x in data["savings"]), key=Decimal)
+
+
+def test_estimate_never_repeats_a_key_pasted_as_the_model(tmp_path, capsys):
+    from pytest_tokenbudget.cli import main
+
+    key = "sk-ant-api03-" + "Q" * 40
+    (tmp_path / "k.py").write_text("import anthropic\nc = anthropic.Anthropic()\ndef f(q):\n"
+                                   f"    return c.messages.create(model={key!r}, max_tokens=10, "
+                                   "messages=[{'role': 'user', 'content': q}])\n")
+    for fmt in ("text", "markdown", "json"):
+        assert main(["estimate", "--format", fmt, str(tmp_path / "k.py")]) == 0
+        out = capsys.readouterr().out
+        assert key not in out and "[redacted key]" in out, fmt
+
+
+def test_estimate_reports_files_it_cannot_analyse_and_goes_on(tmp_path):
+    from pytest_tokenbudget.lint.engine import LintSettings
+    from pytest_tokenbudget.lint.estimate import estimate_paths
+
+    head = "import anthropic\nc = anthropic.Anthropic()\n"
+    call = "c.messages.create(model='claude-haiku-4-5', max_tokens=5, messages=[])"
+    (tmp_path / "deep.py").write_text(head + f"x = {call} + " + "1 + " * 3000 + "1\n")
+    (tmp_path / "big.py").write_text(head + f"y = {call}\n" + "# filler\n" * 200_000)
+    (tmp_path / "ok.py").write_text(head + f"def f():\n    return {call}\n")
+    settings = LintSettings(root=tmp_path, cache=False, options={"max-file-size": 1024 * 1024})
+    report = estimate_paths([str(tmp_path)], settings)
+    errors = dict((Path(p).name, why) for p, why in report.errors)
+    assert "too deeply nested" in errors["deep.py"]
+    assert errors["big.py"].startswith("not analysed: it is 1.7 MB, over the 1.0 MB limit")
+    assert [Path(s.path).name for s in report.sites] == ["ok.py"]
