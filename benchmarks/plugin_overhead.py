@@ -30,6 +30,21 @@ Figures of 2026-11-24 (shared 2-core box, load 1.6-1.8, 400-500 pairs; ±20 µs 
 
 About half of a non-streamed call's overhead is tokens.estimate_request_tokens (tiktoken); a
 listener that does not pre-flight can install with estimate_input=False.
+
+With --listener ledger (the plugin's real Ledger, a per-test and a session budget active, so every
+call is estimated, pre-flighted, reserved, priced twice and settled), same day, load ~0.9, 400 pairs:
+
+    call                               Δ µs    ratio    Δ/event   (Δ-Δcreate)/event
+    anthropic sync create              231     1.15
+    anthropic async create             246     1.15
+    anthropic sync stream, 21 events   345     1.15     16.4       5.4
+    anthropic async stream, 21 events  361     1.14     17.2       5.5
+    openai chat.completions            246     1.12
+    raw httpx2 POST                    221     1.28
+    non-LLM POST / GET (mock)          2.4 / 1.0
+
+The ledger alone (before_send + on_record, no HTTP) measures ~57 µs per call in isolation; in the
+real call path it costs ~130-150 µs more than the null listener (cold caches, Decimal arithmetic).
 """
 
 from __future__ import annotations
@@ -72,6 +87,36 @@ class CountingListener(NullListener):
     def on_record(self, token, record):
         self.records += 1
         self.events = record.events
+
+
+def ledger_listener():
+    """The plugin's ledger as it runs inside a test: budgets active, so every call is pre-flighted,
+    reserved and settled. Limits are high so nothing is refused; entries are dropped as they come so
+    the run's memory stays flat."""
+    from decimal import Decimal
+
+    from pytest_tokenbudget.catalog import shipped_catalog
+    from pytest_tokenbudget.ledger import Ledger, Limits, set_current
+
+    # The OpenAI rows call gpt-4o-mini, which the Claude catalog does not price (the ledger would
+    # rightly refuse it): price it here, as a user would in [tool.tokenbudget.models].
+    catalog = shipped_catalog().with_overrides({"gpt-4o-mini": {"input": Decimal("0.15"), "output": Decimal("0.6"),
+                                                                "max-output": 16384}},
+                                               where="benchmark")
+    ledger = Ledger(catalog=catalog, session_limits=Limits(usd=Decimal(10_000)))
+    ledger.begin_test("bench::test", Limits(usd=Decimal(10_000)))
+    set_current("bench::test", "call")
+
+    class Bounded:
+        def before_send(self, request):
+            return ledger.before_send(request)
+
+        def on_record(self, token, record):
+            ledger.on_record(token, record)
+            if len(ledger.entries) > 1000:
+                del ledger.entries[:500]
+
+    return Bounded()
 
 
 def start_server() -> tuple[subprocess.Popen, str]:
@@ -158,12 +203,15 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-estimate", action="store_true",
                     help="install(estimate_input=False): no tokenizer estimate of the request body")
+    ap.add_argument("--listener", choices=("null", "ledger"), default="null",
+                    help="null: interception alone; ledger: the plugin's real Ledger behind it, with a "
+                         "per-test and a session budget active (attribution, pre-flight, reservation, pricing)")
     args = ap.parse_args()
     global ESTIMATE
     ESTIMATE = not args.no_estimate
     rnd = random.Random(args.seed)
     proc, url = start_server()
-    listener = NullListener()
+    listener = NullListener() if args.listener == "null" else ledger_listener()
     try:
         headers = {"x-fake-text": TEXT}
         client = anthropic.Anthropic(base_url=url, api_key="bench", max_retries=0, default_headers=headers)

@@ -51,11 +51,12 @@ class Cost:
 
     @property
     def total_usd(self) -> Decimal:
-        return sum(self.components().values(), _ZERO)
+        return (self.input_usd + self.cache_write_5m_usd + self.cache_write_1h_usd + self.cache_read_usd
+                + self.output_usd + self.web_search_usd + self.compaction_usd)
 
     def components(self) -> dict[str, Decimal]:
         """``{"input_usd": ..., ...}`` for every money field."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name.endswith("_usd")}
+        return {name: getattr(self, name) for name in _MONEY_FIELDS}
 
     def as_json(self) -> dict[str, Any]:
         """Money as decimal strings (JSON and execnet cannot carry Decimal)."""
@@ -63,6 +64,9 @@ class Cost:
         out.update({k: money_str(v) for k, v in self.components().items()})
         out["modifiers"] = list(self.modifiers)
         return out
+
+
+_MONEY_FIELDS = tuple(f.name for f in fields(Cost) if f.name.endswith("_usd"))
 
 
 def _rates(info: ModelInfo, usage: Usage) -> tuple[dict[str, Decimal | None], str | None]:

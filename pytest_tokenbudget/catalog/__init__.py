@@ -33,6 +33,7 @@ __all__ = [
 ]
 
 PRICE_KEYS = ("input", "cache-write-5m", "cache-write-1h", "cache-read", "output")
+_ATTR = {k: k.replace("-", "_") for k in (*PRICE_KEYS, "fast-input", "fast-output")}
 LIFECYCLES = ("active", "legacy", "deprecated", "retired")
 TIERS = ("premium", "standard", "economy")
 
@@ -100,7 +101,7 @@ class ModelInfo:
 
     def price_of(self, key: str) -> Decimal | None:
         """The per-MTok price for a kebab-case price key (``"cache-write-5m"`` ...)."""
-        return getattr(self, key.replace("-", "_"))
+        return getattr(self, _ATTR.get(key) or key.replace("-", "_"))
 
     @property
     def is_retired(self) -> bool:
@@ -240,6 +241,7 @@ _BRACKET_SUFFIX = re.compile(r"\[[^\]]*\]$")
 _DATE_SUFFIX = re.compile(r"-\d{8}$")
 
 
+@functools.lru_cache(maxsize=1024)
 def normalise_model_id(raw: str) -> str:
     """Map the spellings a model id takes in the wild to the Claude API's own form.
 
@@ -280,6 +282,7 @@ class Catalog:
         self.cache_multipliers = dict(cache_multipliers)
         self.checked = checked
         self.sources = sources
+        self._found: dict[str, ModelInfo | None] = {}  # find() memo: the catalog never changes
 
     def __iter__(self):
         return iter(self._models.values())
@@ -289,12 +292,20 @@ class Catalog:
 
     def find(self, model: str) -> ModelInfo | None:
         """The row for any spelling of ``model``, or ``None``."""
+        try:
+            return self._found[model]
+        except KeyError:
+            pass
+        found = None
         norm = normalise_model_id(model)
         for candidate in (norm, _DATE_SUFFIX.sub("", norm), norm.removesuffix("-latest")):
             row_id = self._index.get(candidate)
             if row_id is not None:
-                return self._models[row_id]
-        return None
+                found = self._models[row_id]
+                break
+        if len(self._found) < 4096:
+            self._found[model] = found
+        return found
 
     def lookup(self, model: str) -> ModelInfo:
         """The row for ``model``; :class:`UnknownModelError` (with suggestions) when there is none."""

@@ -206,3 +206,12 @@ def test_cost_is_immutable():
     with pytest.raises(AttributeError):
         cost.input_usd = Decimal(0)  # type: ignore[misc]
     assert isinstance(cost, Cost)
+
+
+def test_total_is_the_sum_of_every_money_field():
+    from dataclasses import fields
+
+    money = {f.name: Decimal(i + 1) / 1000 for i, f in enumerate(fields(Cost)) if f.name.endswith("_usd")}
+    cost = Cost(model="m", **money)
+    assert cost.components() == money
+    assert cost.total_usd == sum(money.values())
