@@ -103,6 +103,7 @@ class Ledger:
         self.preflight = preflight
         self.count_replayed = count_replayed
         self.session = Budget("session", "session", session_limits)
+        self._worst_memo: dict[tuple, tuple[Decimal | None, str | None]] = {}
         self.entries: list[Entry] = []
         self.listeners: list[Callable[[Entry], None]] = []
         # Price what the catalog lacks: fn(model, usage) -> Cost | Decimal | None (None: do not know).
@@ -209,16 +210,32 @@ class Ledger:
             body = request.body or {}
             speed = body.get("speed") if isinstance(body.get("speed"), str) else None
             geo = body.get("inference_geo") if isinstance(body.get("inference_geo"), str) else None
-            try:
-                usd = price(info.id, Usage(input_tokens=inp, output_tokens=out), speed=speed, geo=geo,
-                            batch=batch, catalog=self.catalog).total_usd
-            except PricingError:
-                try:
-                    usd = price(info.id, Usage(input_tokens=inp, output_tokens=out), batch=batch,
-                                catalog=self.catalog).total_usd
-                except PricingError as exc:
-                    why = str(exc)
+            usd, price_why = self._worst_usd(info.id, inp, out, speed, geo, batch)
+            why = price_why or why
         return Amounts(usd=usd, input_tokens=inp, output_tokens=out, calls=1), why
+
+    def _worst_usd(self, model: str, inp: int, out: int, speed: str | None, geo: str | None,
+                   batch: bool) -> tuple[Decimal | None, str | None]:
+        """The worst-case price, memoised: a suite repeats the same request shapes, and the catalog
+        never changes during a run."""
+        key = (model, inp, out, speed, geo, batch)
+        hit = self._worst_memo.get(key)
+        if hit is not None:
+            return hit
+        usd: Decimal | None = None
+        why: str | None = None
+        try:
+            usd = price(model, Usage(input_tokens=inp, output_tokens=out), speed=speed, geo=geo,
+                        batch=batch, catalog=self.catalog).total_usd
+        except PricingError:
+            try:
+                usd = price(model, Usage(input_tokens=inp, output_tokens=out), batch=batch,
+                            catalog=self.catalog).total_usd
+            except PricingError as exc:
+                why = str(exc)
+        if len(self._worst_memo) < 4096:
+            self._worst_memo[key] = (usd, why)
+        return usd, why
 
     def _batch_worst_case(self, request: CallRequest) -> tuple[Amounts, str | None]:
         """A Message Batch: the sum of its requests' worst cases, at the batch price."""
