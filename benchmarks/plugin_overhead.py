@@ -35,16 +35,16 @@ With --listener ledger (the plugin's real Ledger, a per-test and a session budge
 call is estimated, pre-flighted, reserved, priced twice and settled), same day, load ~0.9, 400 pairs:
 
     call                               Δ µs    ratio    Δ/event   (Δ-Δcreate)/event
-    anthropic sync create              231     1.15
-    anthropic async create             246     1.15
-    anthropic sync stream, 21 events   345     1.15     16.4       5.4
-    anthropic async stream, 21 events  361     1.14     17.2       5.5
-    openai chat.completions            246     1.12
-    raw httpx2 POST                    221     1.28
-    non-LLM POST / GET (mock)          2.4 / 1.0
+    anthropic sync create              203     1.13
+    anthropic async create             200     1.13
+    anthropic sync stream, 21 events   323     1.15     15.4       5.7
+    anthropic async stream, 21 events  331     1.13     15.8       6.2
+    openai chat.completions            200     1.12
+    raw httpx2 POST                    196     1.23
+    non-LLM POST / GET (mock)          2.2 / 0.6
 
-The ledger alone (before_send + on_record, no HTTP) measures ~57 µs per call in isolation; in the
-real call path it costs ~130-150 µs more than the null listener (cold caches, Decimal arithmetic).
+The ledger alone (before_send + on_record, no HTTP) measures ~46 µs per call in isolation; in the
+real call path it costs ~100 µs more than the null listener (cold caches, Decimal arithmetic).
 """
 
 from __future__ import annotations
