@@ -113,3 +113,15 @@ def test_quick_start_commands_are_the_ci_commands():
     ci = (ROOT / ".ci" / "run").read_text()
     assert 'pip install --quiet -e ".[test]"' in ci and "python -m pytest" in ci
     assert 'pip install -e ".[test]" && pytest\n' in README
+
+
+def test_the_estimate_table_of_the_example_is_current():
+    """The README shows `tokenbudget estimate` on the bundled example; it must be today's output."""
+    start = README.index("<!-- estimate-example:start -->\n") + len("<!-- estimate-example:start -->\n")
+    shown = README[start:README.index("<!-- estimate-example:end -->")].strip()
+    proc = subprocess.run([sys.executable, "-m", "pytest_tokenbudget", "estimate", "examples/support_desk",
+                           "--calls-per-day", "1000", "--savings", "--format", "markdown"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    fresh = proc.stdout.replace("## tokenbudget estimate\n", "").replace("\n### ", "\n#### ").strip()
+    assert shown == fresh
