@@ -14,7 +14,6 @@ import textwrap
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 
 from pytest_tokenbudget.catalog import shipped_catalog
 from pytest_tokenbudget.cli import main
@@ -449,8 +448,7 @@ def test_savings_honour_suppression_comments(tmp_path):
                 messages=[{"role": "user", "content": f"Is this urgent? Answer yes or no. {t}"}])
     """))
     report = estimate_paths([str(tmp_path)], _settings(tmp_path), savings=True)
-    if any("TB204 is not installed" in n for n in report.savings_notes):
-        pytest.skip("TB204 not installed")
+    assert not any("is not installed" in n for n in report.savings_notes), report.savings_notes
     tb204 = [s for s in report.savings if s.saving.code == "TB204"]
     assert [s.site.function for s in tb204] == ["urgent2"]
     assert tb204[0].saving.per_call == Decimal("0.00468")
