@@ -182,6 +182,24 @@ def _observe(call: Call, client: Any, request: Any, response: Any, stream: bool,
 
 # -- the wrappers --------------------------------------------------------------------------------
 
+def _send_failed(call: Any, client: Any, request: Any, lib: Any, exc: BaseException) -> None:
+    """Record an attempt whose ``send`` raised: live unless a mock transport raised it."""
+    try:
+        call.live = _network_transport(client, request, lib)
+    except Exception:
+        pass
+    call.failed(exc)
+
+
+def _as_send(send: Any, original: Any) -> Any:
+    """Give the wrapper the original's name and docstring, and remember the original (uninstall)."""
+    send.__doc__ = original.__doc__
+    send.__name__ = "send"
+    send.__qualname__ = getattr(original, "__qualname__", "send")
+    send._tokenbudget_original = original  # type: ignore[attr-defined]
+    return send
+
+
 def _make_sync_send(original: Any, lib: Any) -> Any:
     def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
         listener = _listener
@@ -194,20 +212,12 @@ def _make_sync_send(original: Any, lib: Any) -> Any:
         try:
             response = original(self, request, *args, **kwargs)
         except BaseException as exc:
-            try:
-                call.live = _network_transport(self, request, lib)
-            except Exception:
-                pass
-            call.failed(exc)
+            _send_failed(call, self, request, lib, exc)
             raise
         _observe(call, self, request, response, kwargs.get("stream", False), lib)
         return response
 
-    send.__doc__ = original.__doc__
-    send.__name__ = "send"
-    send.__qualname__ = getattr(original, "__qualname__", "send")
-    send._tokenbudget_original = original  # type: ignore[attr-defined]
-    return send
+    return _as_send(send, original)
 
 
 def _make_async_send(original: Any, lib: Any) -> Any:
@@ -222,20 +232,12 @@ def _make_async_send(original: Any, lib: Any) -> Any:
         try:
             response = await original(self, request, *args, **kwargs)
         except BaseException as exc:
-            try:
-                call.live = _network_transport(self, request, lib)
-            except Exception:
-                pass
-            call.failed(exc)
+            _send_failed(call, self, request, lib, exc)
             raise
         _observe(call, self, request, response, kwargs.get("stream", False), lib)
         return response
 
-    send.__doc__ = original.__doc__
-    send.__name__ = "send"
-    send.__qualname__ = getattr(original, "__qualname__", "send")
-    send._tokenbudget_original = original  # type: ignore[attr-defined]
-    return send
+    return _as_send(send, original)
 
 
 def _libraries() -> list[Any]:
