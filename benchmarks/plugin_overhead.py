@@ -64,7 +64,7 @@ import anthropic
 import httpx2
 import openai
 
-from pytest_tokenbudget import capture
+from pytest_tokenbudget.plugin import capture
 
 MSG = [{"role": "user", "content": "Say something short about foxes."}]
 MODEL = "claude-haiku-4-5"
@@ -95,8 +95,8 @@ def ledger_listener():
     the run's memory stays flat."""
     from decimal import Decimal
 
-    from pytest_tokenbudget.catalog import shipped_catalog
-    from pytest_tokenbudget.ledger import Ledger, Limits, set_current
+    from pytest_tokenbudget.core.catalog import shipped_catalog
+    from pytest_tokenbudget.plugin.ledger.ledger import Ledger, Limits, set_current
 
     # The OpenAI rows call gpt-4o-mini, which the Claude catalog does not price (the ledger would
     # rightly refuse it): price it here, as a user would in [tool.tokenbudget.models].
@@ -288,9 +288,9 @@ def main() -> int:
                   f"{(on_ns - off_ns) / 1000:9.2f}")
 
         # The observer alone: feeding one stream's chunks (per event), no I/O.
-        from pytest_tokenbudget.capture.observe import Call
-        from pytest_tokenbudget.capture.parse import AnthropicSSE
-        from pytest_tokenbudget.capture.types import CallRequest
+        from pytest_tokenbudget.plugin.capture.observe import Call
+        from pytest_tokenbudget.plugin.capture.parse import AnthropicSSE
+        from pytest_tokenbudget.plugin.capture.types import CallRequest
 
         with raw.stream("POST", url + "/v1/messages", headers=headers,
                         json={"model": MODEL, "max_tokens": 64, "messages": MSG, "stream": True}) as r:

@@ -6,16 +6,17 @@ The public API is small: :func:`price` turns a response's ``usage`` into an exac
 
 from __future__ import annotations
 
-from .catalog import CatalogError, ModelInfo, UnknownModelError, get_catalog, normalise_model_id
-from .config import ConfigError
-from .cost import Cost, PricingError, UnpricedError, price
-from .errors import TokenBudgetExceeded
-from .usage import MalformedUsageError, Usage, usage_from_response
+from pytest_tokenbudget.core.catalog import CatalogError, ModelInfo, UnknownModelError, normalise_model_id
+from pytest_tokenbudget.core.config import ConfigError, get_catalog
+from pytest_tokenbudget.core.cost import Cost, PricingError, UnpricedError, price
+from pytest_tokenbudget.core.errors import TokenBudgetExceeded
+from pytest_tokenbudget.core.usage import MalformedUsageError, Usage, usage_from_response
 
-__version__ = "0.1.0"
+from pytest_tokenbudget.core.version import __version__
 
 __all__ = [
     "CatalogError",
+    "__version__",
     "ConfigError",
     "Cost",
     "MalformedUsageError",

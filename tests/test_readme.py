@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pytest_tokenbudget.cli import COMMANDS, build_parser
-from pytest_tokenbudget.config import load_config
+from pytest_tokenbudget.core.config import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -69,7 +69,7 @@ def test_every_pytest_option_and_ini_key_exists():
 
 
 def test_every_environment_variable_is_read_by_the_plugin():
-    import pytest_tokenbudget.settings as settings
+    import pytest_tokenbudget.plugin.settings as settings
 
     source = Path(settings.__file__).read_text()
     for name in set(re.findall(r"\b(TOKEN_BUDGET_[A-Z_]+)\b", README)):
@@ -94,7 +94,7 @@ def test_every_toml_example_is_valid_configuration(tmp_path, block):
 
 
 def test_model_row_keys_listed_exist():
-    from pytest_tokenbudget.catalog import ROW_KEYS
+    from pytest_tokenbudget.core.catalog import ROW_KEYS
 
     listed = README.split("Row keys:", 1)[1].split("\n\n", 1)[0]
     for key in re.findall(r"`([a-z0-9-]+)`", listed):

@@ -12,8 +12,8 @@ Public API for other tools (``tokenbudget estimate``, editors): :func:`lint_path
 
 from __future__ import annotations
 
-from .rule import Invalid, Rule, RuleContext, Valid, register, registry
-from .types import CallContext, CallSite, ClientInfo, Edit, Finding, Fix, FixSpec, LoopInfo, Range, Report
+from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, Valid, register, registry
+from pytest_tokenbudget.lint.types import CallContext, CallSite, ClientInfo, Edit, Finding, Fix, FixSpec, LoopInfo, Range, Report
 
 __all__ = [
     "CallContext", "CallSite", "ClientInfo", "Edit", "Finding", "Fix", "FixSpec", "Invalid", "LoopInfo",
@@ -24,11 +24,11 @@ __all__ = [
 
 def __getattr__(name: str):  # lazy: importing the types must not import libcst
     if name in ("lint_paths", "lint_source"):
-        from . import engine
+        from pytest_tokenbudget.lint import engine
 
         return getattr(engine, name)
     if name == "extract_call_sites":
-        from .callsites import extract_call_sites
+        from pytest_tokenbudget.lint.callsites import extract_call_sites
 
         return extract_call_sites
     raise AttributeError(name)

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import LintSettings, lint_source, per_file_ignored, selection_of
-from .fixes import add_ignores, fix_until_stable, ignore_plan, unified_diff
-from .types import Finding
+from pytest_tokenbudget.lint.engine import LintSettings, lint_source, per_file_ignored, selection_of
+from pytest_tokenbudget.lint.fixes import add_ignores, fix_until_stable, ignore_plan, unified_diff
+from pytest_tokenbudget.lint.types import Finding
 
 __all__ = ["FileRun", "add_ignore_comments", "fix_files"]
 

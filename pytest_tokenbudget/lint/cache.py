@@ -87,7 +87,7 @@ def _remove_stale_temp_files(folder: Path, max_age: float = 3600.0) -> None:
 
 class Cache:
     def __init__(self, folder: Path, fingerprint: str) -> None:
-        from .. import __version__
+        from pytest_tokenbudget.core.version import __version__
 
         self.base = folder
         self.folder = folder / f"v{__version__}"
@@ -139,7 +139,7 @@ class Cache:
 
     # ------------------------------------------------------------------ results
     def result(self, digest: str, shown_path: str):
-        from .engine import FileResult
+        from pytest_tokenbudget.lint.engine import FileResult
 
         data = self.results.get(digest)
         if data is None:

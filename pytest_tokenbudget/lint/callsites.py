@@ -24,9 +24,9 @@ from typing import Any
 
 import libcst as cst
 
-from .resolve import Binding, ClientRef, ImportRef, Resolver, Scope, iter_name_refs
-from .types import CallContext, CallSite, ClientInfo, LoopInfo, Range
-from .values import UNKNOWN, Unknown
+from pytest_tokenbudget.lint.resolve import Binding, ClientRef, ImportRef, Resolver, Scope, iter_name_refs
+from pytest_tokenbudget.lint.types import CallContext, CallSite, ClientInfo, LoopInfo, Range
+from pytest_tokenbudget.lint.values import UNKNOWN, Unknown
 
 __all__ = ["extract_call_sites", "ModuleAnalysis", "analyse_module"]
 
@@ -210,7 +210,7 @@ class _Builder(cst.CSTVisitor):
         if isinstance(target, cst.Name):
             found = self.scope
             # mutation of a name from an outer scope marks it where it is bound (when known)
-            from .resolve import _lookup
+            from pytest_tokenbudget.lint.resolve import _lookup
 
             hit = _lookup(target.value, found)
             where = hit[0] if hit else self.scope
@@ -428,7 +428,7 @@ def _looks_anthropic(args: dict[str, tuple[Any, Any]]) -> bool:
 def _is_claude_model(value: Any, catalog: Any) -> bool:
     if not isinstance(value, str):
         return False
-    from ..catalog import normalise_model_id
+    from pytest_tokenbudget.core.catalog import normalise_model_id
 
     if catalog is not None and catalog.find(value) is not None:
         return True
@@ -528,7 +528,7 @@ def extract_call_sites(module: cst.Module | ModuleAnalysis, *, path: str = "", c
     lazy position index); without it ``CallSite.range()`` raises.
     """
     if catalog is None:
-        from ..catalog import shipped_catalog
+        from pytest_tokenbudget.core.catalog import shipped_catalog
 
         catalog = shipped_catalog()
     analysis = module if isinstance(module, ModuleAnalysis) else analyse_module(module)
@@ -605,7 +605,7 @@ def _is_claude_like(model: Any) -> bool:
     """An untraced receiver: a resolved model that is clearly not Claude (gpt-4o) rules it out."""
     if not isinstance(model, str):
         return True
-    from ..catalog import normalise_model_id
+    from pytest_tokenbudget.core.catalog import normalise_model_id
 
     norm = normalise_model_id(model)
     return "claude" in norm or not any(norm.startswith(p) for p in ("gpt", "o1", "o3", "o4", "gemini", "llama",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .rule import Rule, get_rule, registry
+from pytest_tokenbudget.lint.rule import Rule, get_rule, registry
 
 __all__ = ["rule_table_markdown", "rule_fix", "rule_text", "rules_listing"]
 
@@ -22,7 +22,7 @@ def rule_fix(cls: type[Rule]) -> str | None:
     own = getattr(cls, "FIXABLE", None)
     if own:
         return own if own in ("safe", "unsafe") else "safe"
-    from .fixes_builders import FIXABLE
+    from pytest_tokenbudget.lint.fixes_builders import FIXABLE
 
     return FIXABLE.get(cls.code)
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Catalog
-from .prefilter import may_contain_calls
-from .types import Edit, Finding, Fix, Range
+from pytest_tokenbudget.core.catalog import Catalog
+from pytest_tokenbudget.lint.prefilter import may_contain_calls
+from pytest_tokenbudget.lint.types import Edit, Finding, Fix, Range
 
 __all__ = ["LintSettings", "LintResult", "FileResult", "FileError", "lint_source", "lint_paths",
            "settings_from_config", "Selection"]
@@ -54,7 +54,7 @@ class Selection:
         known_set = set(known)
         for sel in (*self.select, *self.ignore):
             if sel != "ALL" and not any(c.startswith(sel) for c in known_set):
-                from ..cli import UserError
+                from pytest_tokenbudget.core.errors import UserError
 
                 raise UserError(f"unknown rule selector {sel!r}: known codes are {', '.join(sorted(known_set))}")
 
@@ -95,7 +95,7 @@ class LintSettings:
 
     def fingerprint(self) -> str:
         """What the cached per-file results depend on: rule options, catalog rows, estimator, version."""
-        from .. import __version__
+        from pytest_tokenbudget.core.version import __version__
         h = hashlib.blake2b(digest_size=12)
         h.update(__version__.encode())
         h.update(repr(sorted(self.options.items())).encode())
@@ -105,7 +105,7 @@ class LintSettings:
             h.update(repr(sorted((m.id, m.min_cacheable, m.max_output, m.batch_max_output, str(m.input),
                                   str(m.output), str(m.cache_read), m.family, m.generation, m.tier)
                                  for m in cat)).encode())
-        from .rule import registry
+        from pytest_tokenbudget.lint.rule import registry
 
         h.update(",".join(registry()).encode())
         return h.hexdigest()
@@ -385,9 +385,9 @@ def _run_rules_once(source: str, path: str, catalog: Catalog, options: Mapping[s
                     cell_of: Callable[[int], tuple[int | None, int]] | None) -> FileResult:
     import libcst as cst
 
-    from .callsites import extract_call_sites
-    from .rule import RuleContext, registry
-    from .suppress import SuppressionIndex
+    from pytest_tokenbudget.lint.callsites import extract_call_sites
+    from pytest_tokenbudget.lint.rule import RuleContext, registry
+    from pytest_tokenbudget.lint.suppress import SuppressionIndex
 
     try:
         module = cst.parse_module(source)
@@ -477,7 +477,7 @@ def _with_unused_suppressions(result: FileResult, source: str,
     if "tokenbudget" in source or "noqa" in source:
         import dataclasses
 
-        from .suppressions_audit import CODE, NAME, unused_from_records
+        from pytest_tokenbudget.lint.suppressions_audit import CODE, NAME, unused_from_records
 
         try:
             # Same length, same lines as libcst counts them: the audit splits with str.splitlines
@@ -509,7 +509,7 @@ def _python_breaks_only(source: str) -> str:
 
 
 def _internal_error(rule: Any, exc: Exception) -> Any:
-    from .types import Report
+    from pytest_tokenbudget.lint.types import Report
 
     return Report(f"internal error in rule {rule.code}: {type(exc).__name__}: {exc} (please report this)",
                   severity="error")  # redacted with the other messages
@@ -545,13 +545,13 @@ def _replace(settings: LintSettings, **kw: Any) -> LintSettings:
 
 
 def _default_catalog() -> Catalog:
-    from ..catalog import shipped_catalog
+    from pytest_tokenbudget.core.catalog import shipped_catalog
 
     return shipped_catalog()
 
 
 def _selection(settings: LintSettings) -> Selection:
-    from .rule import known_codes
+    from pytest_tokenbudget.lint.rule import known_codes
 
     return Selection(settings.select, settings.extend_select, settings.ignore, known=known_codes())
 
@@ -605,7 +605,7 @@ def _too_big(size: int, path: str, options: Mapping[str, Any], what: str) -> Fil
 def lint_bytes(data: bytes, path: str, catalog: Catalog, options: Mapping[str, Any]) -> FileResult:
     """Lint one file's bytes (``.ipynb`` by its extension)."""
     if path.endswith(".ipynb"):
-        from .notebook import NotebookError, notebook_source
+        from pytest_tokenbudget.lint.notebook import NotebookError, notebook_source
 
         try:
             nb = notebook_source(data)
@@ -724,7 +724,7 @@ def _read_file(f: str) -> tuple[bytes, os.stat_result] | FileError:
     import errno
     import stat as st_mod
 
-    from .discover import file_kind
+    from pytest_tokenbudget.lint.discover import file_kind
 
     shown = _display(f)
     try:
@@ -761,8 +761,8 @@ _ALIASABLE = _METHOD_NAMES | {"messages", "completions", "batches"}
 
 def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResult:
     """Lint files and directories. Selection, per-file ignores and suppressions are applied."""
-    from .cache import Cache
-    from .discover import DEFAULT_EXCLUDE, discover
+    from pytest_tokenbudget.lint.cache import Cache
+    from pytest_tokenbudget.lint.discover import DEFAULT_EXCLUDE, discover
 
     catalog = settings.catalog or _default_catalog()
     settings = _replace(settings, catalog=catalog)
@@ -826,8 +826,8 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
 
         import libcst  # noqa: F401  (imported once here, shared by the forked workers)
 
-        from . import callsites, rule  # noqa: F401
-        from ..tokens import get_estimator
+        from pytest_tokenbudget.lint import callsites, rule  # noqa: F401
+        from pytest_tokenbudget.core.tokens import get_estimator
 
         get_estimator()
 

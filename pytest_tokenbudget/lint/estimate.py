@@ -29,7 +29,7 @@ TB204 lower ``max_tokens``, TB301 cheaper model, TB401 batch). Rules attach the 
 their findings with :func:`saving_properties`; the engine copies ``Report.properties`` into
 ``Finding.properties``, which lint JSON and SARIF ``result.properties`` already print::
 
-    from ..estimate import saving_properties
+    from pytest_tokenbudget.estimate import saving_properties
     yield Report(message, node=..., properties={**props, **saving_properties("TB204", call, ctx)})
     # TB301: saving_properties("TB301", call, ctx, target_model=alt.id)  (the model the message names)
 
@@ -46,13 +46,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..catalog import Catalog, ModelInfo
-from ..cost import PricingError, money_str, price
-from ..usage import Usage
-from .engine import redact_secrets
-from .prompt import Block, request_blocks, prefix_tokens, static_prefix
-from .types import MISSING, CallSite
-from .values import OpenDict, Text, Unknown, volatile_parts
+from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
+from pytest_tokenbudget.core.cost import PricingError, money_str, price
+from pytest_tokenbudget.core.usage import Usage
+from pytest_tokenbudget.lint.engine import redact_secrets
+from pytest_tokenbudget.lint.prompt import Block, request_blocks, prefix_tokens, static_prefix
+from pytest_tokenbudget.lint.types import MISSING, CallSite
+from pytest_tokenbudget.lint.values import OpenDict, Text, Unknown, volatile_parts
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -397,7 +397,7 @@ def _model_of(call: CallSite, catalog: Catalog) -> tuple[ModelInfo | None, str |
         return None, None, "model is not resolved (a runtime value): cannot price"
     info = catalog.find(raw)
     if info is None:
-        from ..catalog import normalise_model_id
+        from pytest_tokenbudget.core.catalog import normalise_model_id
 
         norm = normalise_model_id(raw)
         return None, raw, (f"model {raw!r} is not in the catalog: add its prices under "
@@ -529,9 +529,9 @@ def estimate_module(module: Any, source: str, *, path: str, catalog: Catalog, ca
     With ``rules`` (rule instances), each site's findings from those rules are priced with
     :func:`saving_for`; suppression comments are honoured as in ``tokenbudget lint``.
     """
-    from .callsites import extract_call_sites
-    from .engine import _Positions
-    from .suppress import SuppressionIndex
+    from pytest_tokenbudget.lint.callsites import extract_call_sites
+    from pytest_tokenbudget.lint.engine import _Positions
+    from pytest_tokenbudget.lint.suppress import SuppressionIndex
 
     positions = _Positions(module)
     lines = source.splitlines()
@@ -580,7 +580,7 @@ def _estimate_file(data: bytes, path: str, catalog: Catalog, calls_per_day: int 
                    rules: Sequence[Any] | None, options: Mapping[str, Any]) -> _FileEstimate:
     import libcst as cst
 
-    from .engine import _decode, _precheck, _too_big
+    from pytest_tokenbudget.lint.engine import _decode, _precheck, _too_big
 
     cell_of = None
     too_big = _too_big(len(data), path, options, "it is")
@@ -588,7 +588,7 @@ def _estimate_file(data: bytes, path: str, catalog: Catalog, calls_per_day: int 
         return _FileEstimate([], [], too_big.error.message)
     try:
         if path.endswith(".ipynb"):
-            from .notebook import NotebookError, notebook_source
+            from pytest_tokenbudget.lint.notebook import NotebookError, notebook_source
 
             try:
                 nb = notebook_source(data)
@@ -615,7 +615,7 @@ def _estimate_file(data: bytes, path: str, catalog: Catalog, calls_per_day: int 
 
 def saving_rules(settings: Any = None) -> tuple[list[Any], list[str]]:
     """Instances of the installed saving-bearing rules enabled by ``settings``, and notes on the rest."""
-    from .rule import registry
+    from pytest_tokenbudget.lint.rule import registry
 
     notes: list[str] = []
     try:
@@ -624,7 +624,7 @@ def saving_rules(settings: Any = None) -> tuple[list[Any], list[str]]:
         return [], [f"lint rules could not be loaded ({type(exc).__name__}: {exc}): no savings"]
     selection = None
     if settings is not None:
-        from .engine import _selection
+        from pytest_tokenbudget.lint.engine import _selection
 
         selection = _selection(settings)
     rules = []
@@ -645,10 +645,10 @@ def estimate_paths(paths: Iterable[str], settings: Any, *, calls_per_day: int | 
     does; ``settings`` is the lint :class:`~.engine.LintSettings`)."""
     from pathlib import Path
 
-    from ..tokens import get_estimator
-    from .discover import DEFAULT_EXCLUDE, discover
-    from .engine import FileError, _default_catalog, _display, _per_file_ignored, _read_file
-    from .prefilter import may_contain_calls
+    from pytest_tokenbudget.core.tokens import get_estimator
+    from pytest_tokenbudget.lint.discover import DEFAULT_EXCLUDE, discover
+    from pytest_tokenbudget.lint.engine import FileError, _default_catalog, _display, _per_file_ignored, _read_file
+    from pytest_tokenbudget.lint.prefilter import may_contain_calls
 
     catalog = settings.catalog or _default_catalog()
     rules, notes = saving_rules(settings) if savings else (None, [])
@@ -839,7 +839,7 @@ def _group_key(sites: Sequence[SiteEstimate]) -> tuple:
 def cheaper_model(info: ModelInfo, catalog: Catalog) -> ModelInfo | None:
     """The model TB301 suggests instead of ``info`` (the rule's own choice, so figures agree)."""
     try:
-        from .rules.model import cheaper_alternative
+        from pytest_tokenbudget.lint.rules.model import cheaper_alternative
     except ImportError:  # the model rules are not installed: no TB301 figure
         return None
     return cheaper_alternative(catalog, info)
@@ -971,7 +971,7 @@ def saving_properties(code: str, call: CallSite, ctx: Any, **options: Any) -> di
 def savings_for_site(est: SiteEstimate, catalog: Catalog, options: Mapping[str, Any],
                      rules: Iterable[Any]) -> list[SiteSaving]:
     """Run the saving-bearing ``rules`` on ``est``'s call site and price each finding."""
-    from .rule import RuleContext
+    from pytest_tokenbudget.lint.rule import RuleContext
 
     call = est.call
     if call is None:

@@ -7,8 +7,8 @@ from typing import Any
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from .types import CallSite, FixSpec
-from .values import Text
+from pytest_tokenbudget.lint.types import CallSite, FixSpec
+from pytest_tokenbudget.lint.values import Text
 
 __all__ = ["stop_sequence_fix", "lower_max_tokens_fix", "cache_control_fix", "add_keyword"]
 

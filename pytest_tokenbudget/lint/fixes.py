@@ -26,7 +26,7 @@ import tokenize
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .types import Edit, Finding, Fix
+from pytest_tokenbudget.lint.types import Edit, Finding, Fix
 
 __all__ = ["FixOutcome", "apply_fixes", "fix_until_stable", "unified_diff", "add_ignores", "ignore_plan",
            "parses", "IGNORE_COMMENT"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .types import CallSite, FixSpec
+from pytest_tokenbudget.lint.types import CallSite, FixSpec
 
 __all__ = ["stop_sequence_fix", "lower_max_tokens_fix", "cache_control_fix", "add_keyword", "FIXABLE"]
 
@@ -39,27 +39,27 @@ def stop_sequence_fix(call: CallSite, closing: str) -> FixSpec | None:
     No ``stop_sequences`` (OpenAI: ``stop``) argument: one is added with ``[closing]``. A list
     literal written in the call: ``closing`` is appended. Anything else: ``None``.
     """
-    from .fix_nodes import stop_sequence_fix as build
+    from pytest_tokenbudget.lint.fix_nodes import stop_sequence_fix as build
 
     return build(call, closing)
 
 
 def lower_max_tokens_fix(call: CallSite, limit: int) -> FixSpec | None:
     """TB204: replace an integer literal ``max_tokens`` by ``limit`` (unsafe); ``None`` otherwise."""
-    from .fix_nodes import lower_max_tokens_fix as build
+    from pytest_tokenbudget.lint.fix_nodes import lower_max_tokens_fix as build
 
     return build(call, limit)
 
 
 def cache_control_fix(call: CallSite, *, prefix_sections: tuple[str, ...] | None = None) -> FixSpec | None:
     """TB101: the system string as a cached text block (safe), else top-level ``cache_control`` (unsafe)."""
-    from .fix_nodes import cache_control_fix as build
+    from pytest_tokenbudget.lint.fix_nodes import cache_control_fix as build
 
     return build(call, prefix_sections=prefix_sections)
 
 
 def add_keyword(node: Any, name: str, value: Any) -> Any:
     """``node`` (a libcst Call) with ``name=value`` appended in the call's own layout."""
-    from .fix_nodes import add_keyword as build
+    from pytest_tokenbudget.lint.fix_nodes import add_keyword as build
 
     return build(node, name, value)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .types import MISSING, CallSite
-from .values import Unknown, is_known, iter_texts, static_text
+from pytest_tokenbudget.lint.types import MISSING, CallSite
+from pytest_tokenbudget.lint.values import Unknown, is_known, iter_texts, static_text
 
 __all__ = [
     "prompt_text",

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ..catalog import Catalog, ModelInfo
-from .types import CallSite, Report
+from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
+from pytest_tokenbudget.lint.types import CallSite, Report
 
 __all__ = ["Rule", "RuleContext", "Valid", "Invalid", "register", "registry", "get_rule", "known_codes"]
 
@@ -139,7 +139,7 @@ def register(cls: type[Rule]) -> type[Rule]:
 
 def registry() -> dict[str, type[Rule]]:
     """Every registered rule by code, in code order (imports the rule families on first use)."""
-    from . import rules  # noqa: F401  (importing the package registers the families)
+    from pytest_tokenbudget.lint import rules  # noqa: F401  (importing the package registers the families)
 
     return dict(sorted(_REGISTRY.items()))
 

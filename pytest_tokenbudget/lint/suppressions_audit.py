@@ -25,8 +25,8 @@ import tokenize
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .suppress import Suppression, SuppressionIndex, parse_suppressions
-from .types import Edit, Finding, Fix
+from pytest_tokenbudget.lint.suppress import Suppression, SuppressionIndex, parse_suppressions
+from pytest_tokenbudget.lint.types import Edit, Finding, Fix
 
 __all__ = ["unused_suppressions", "unused_from_records", "CODE", "NAME"]
 
@@ -50,7 +50,7 @@ def _comments(source: str) -> dict[int, tuple[int, str]]:
 
 
 def _known_codes() -> set[str]:
-    from .rule import registry
+    from pytest_tokenbudget.lint.rule import registry
 
     return set(registry())
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .values import UNKNOWN, Unknown, is_known
+from pytest_tokenbudget.lint.values import UNKNOWN, Unknown, is_known
 
 __all__ = [
     "CallContext",

@@ -38,10 +38,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..cost import money_str
-from ..ledger import fmt_usd
-from .json_report import SCHEMA as REPORT_SCHEMA
-from .json_report import ReportError, cost_of, load_json, report_from_data
+from pytest_tokenbudget.core.cost import money_str
+from pytest_tokenbudget.plugin.ledger.ledger import fmt_usd
+from pytest_tokenbudget.report.json_report import SCHEMA as REPORT_SCHEMA
+from pytest_tokenbudget.report.json_report import ReportError, cost_of, load_json, report_from_data
 
 __all__ = [
     "BASELINE_SCHEMA",
@@ -112,7 +112,7 @@ class Baseline:
     catalog_checked: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        from .. import __version__
+        from pytest_tokenbudget.core.version import __version__
         return {"schema": BASELINE_SCHEMA, "version": BASELINE_VERSION, "created": self.created,
                 "tool_version": __version__, "catalog_checked": self.catalog_checked,
                 "tests": {n: _test_json(t) for n, t in sorted(self.tests.items())}}

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .markdown import MAX_BYTES, render_markdown
+from pytest_tokenbudget.report.markdown import MAX_BYTES, render_markdown
 
 __all__ = ["ENV", "append_step_summary", "summary_path"]
 

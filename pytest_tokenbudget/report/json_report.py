@@ -19,7 +19,7 @@ Shape, in brief::
     refused   [{nodeid, phase, model, refused_by, worst, message}]
 
 Money is a decimal string everywhere (``"0.000052"``), never a float. A *Totals* object is
-:meth:`pytest_tokenbudget.ledger.Totals.as_json` (calls, refused, input_tokens, cache_write_tokens,
+:meth:`pytest_tokenbudget.plugin.ledger.ledger.Totals.as_json` (calls, refused, input_tokens, cache_write_tokens,
 cache_read_tokens, output_tokens, cost_usd, unpriced, usage_unknown, incomplete_streams, errors,
 total_tokens, cache_hit_rate, complete).
 
@@ -38,8 +38,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..cost import money_str
-from ..ledger import Amounts, Budget, Entry, Limits, Totals
+from pytest_tokenbudget.core.cost import money_str
+from pytest_tokenbudget.plugin.ledger.ledger import Amounts, Budget, Entry, Limits, Totals
 
 __all__ = [
     "SCHEMA",
@@ -194,7 +194,7 @@ def build_report(entries: Iterable[Entry], tests: Mapping[str, TestInfo] | Itera
     """The report of a run: ``entries`` are the ledger's (all of them, refused calls included);
     ``tests`` what is known of each test (outcome, budget). ``settings`` is the plugin's Settings
     (``per_test`` / ``session`` with ``value`` and ``source``)."""
-    from .. import __version__
+    from pytest_tokenbudget.core.version import __version__
 
     entries = list(entries)
     infos = dict(tests) if isinstance(tests, Mapping) else {t.nodeid: t for t in tests}

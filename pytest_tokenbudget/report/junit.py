@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..cost import money_str
-from ..ledger import Entry, Totals
+from pytest_tokenbudget.core.cost import money_str
+from pytest_tokenbudget.plugin.ledger.ledger import Entry, Totals
 
 __all__ = ["PREFIX", "properties"]
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..ledger import fmt_usd
-from .baseline import Comparison, pct_str
+from pytest_tokenbudget.plugin.ledger.ledger import fmt_usd
+from pytest_tokenbudget.report.baseline import Comparison, pct_str
 
 __all__ = ["MAX_BYTES", "render_markdown"]
 

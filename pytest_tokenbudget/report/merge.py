@@ -26,9 +26,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..cost import money_str
-from ..ledger import Amounts, Totals
-from .json_report import SCHEMA, VERSION, ReportError
+from pytest_tokenbudget.core.cost import money_str
+from pytest_tokenbudget.plugin.ledger.ledger import Amounts, Totals
+from pytest_tokenbudget.report.json_report import SCHEMA, VERSION, ReportError
 
 __all__ = ["MergeError", "OUTCOME_ORDER", "merge_reports"]
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from ..ledger import Entry, Ledger, Totals, fmt_usd
-from . import baseline as bl
-from .json_report import ReportError, TestInfo, build_report, write_json
+from pytest_tokenbudget.plugin.ledger.ledger import Entry, Ledger, Totals, fmt_usd
+from pytest_tokenbudget.report import baseline as bl
+from pytest_tokenbudget.report.json_report import ReportError, TestInfo, build_report, write_json
 
 __all__ = ["RunReports", "add_options"]
 
@@ -140,7 +140,7 @@ class RunReports:
         if self.baseline is not None and item.nodeid not in self.flagged:
             self._check_baseline(item.nodeid, report, ledger)
         if self.junit and report.when == "teardown":
-            from .junit import properties
+            from pytest_tokenbudget.report.junit import properties
             data = getattr(report, "token_budget", None)
             limits = data.get("limits") if isinstance(data, dict) else None
             report.user_properties.extend(properties(ledger.entries_for(item.nodeid), limits))
@@ -154,7 +154,7 @@ class RunReports:
         if bl.verdict(cost, base.cost_usd, self.max_increase, self.min_change) != "more":
             return
         self.flagged.add(nodeid)
-        from .text import top_calls_lines
+        from pytest_tokenbudget.report.text import top_calls_lines
         row = bl.Row(nodeid, "more", cost, base.cost_usd, complete)
         lines = [f"token budget baseline of {nodeid}: {bl.describe(row, self.max_increase)}",
                  f"(baseline {self.compare_path}; when the increase is intended, refresh it with "
@@ -201,7 +201,7 @@ class RunReports:
         make the run fail when a file the user asked for is missing."""
         if self.worker:
             return
-        from .github import append_step_summary, summary_path
+        from pytest_tokenbudget.report.github import append_step_summary, summary_path
         gh = summary_path() if self.github else None
         if not (self.json_path or self.save_path or gh or self.comparison is not None):
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..ledger import Entry, Ledger, Totals, fmt_usd
+from pytest_tokenbudget.plugin.ledger.ledger import Entry, Ledger, Totals, fmt_usd
 
 __all__ = ["render_lines", "write_section"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..ledger import Budget, Entry, Ledger, Overrun, fmt_usd, top_entries
+from pytest_tokenbudget.plugin.ledger.ledger import Budget, Entry, Ledger, Overrun, fmt_usd, top_entries
 
 __all__ = ["TOP_CALLS", "overrun_text", "session_failure", "top_calls_lines"]
 

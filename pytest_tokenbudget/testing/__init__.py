@@ -17,6 +17,6 @@ one until killed and prints its URL. See :mod:`pytest_tokenbudget.testing.server
 
 from __future__ import annotations
 
-from .server import FAULTS, UNKNOWN_MODEL, FakeLLMServer, ReceivedRequest
+from pytest_tokenbudget.testing.server import FAULTS, UNKNOWN_MODEL, FakeLLMServer, ReceivedRequest
 
 __all__ = ["FAULTS", "FakeLLMServer", "ReceivedRequest", "UNKNOWN_MODEL"]

@@ -7,7 +7,7 @@ import signal
 import sys
 import threading
 
-from .server import FakeLLMServer
+from pytest_tokenbudget.testing.server import FakeLLMServer
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .server import FakeLLMServer
+from pytest_tokenbudget.testing.server import FakeLLMServer
 
 __all__ = ["fake_llm_server"]
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from pytest_tokenbudget import capture
-from pytest_tokenbudget.capture import CallRecord, CallRequest
-from pytest_tokenbudget.errors import TokenBudgetExceeded
+from pytest_tokenbudget.plugin import capture
+from pytest_tokenbudget.plugin.capture import CallRecord, CallRequest
+from pytest_tokenbudget.core.errors import TokenBudgetExceeded
 from pytest_tokenbudget.testing.fixture import _fake_llm_server_session, fake_llm_server  # noqa: F401
 
 

@@ -198,7 +198,7 @@ def test_with_raw_response_headers_unchanged(recorder, client):
 
 
 def test_uninstalled_records_nothing(client, server):
-    from pytest_tokenbudget import capture
+    from pytest_tokenbudget.plugin import capture
 
     assert not capture.installed()
     client.messages.create(model=MODEL, max_tokens=8, messages=MSG)
@@ -225,7 +225,7 @@ def test_stream_stays_incremental_and_bytes_identical(recorder, server):
             return first, time.perf_counter() - t0, data
 
     first, total, observed = read()
-    from pytest_tokenbudget import capture
+    from pytest_tokenbudget.plugin import capture
 
     capture.uninstall()
     _, _, plain = read()

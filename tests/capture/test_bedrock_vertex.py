@@ -15,7 +15,7 @@ import zlib
 
 import anthropic  # noqa: F401  (imported once: pytester's in-process runs restore sys.modules)
 
-from pytest_tokenbudget.capture.parse import BedrockEventStream
+from pytest_tokenbudget.plugin.capture.parse import BedrockEventStream
 
 BEDROCK_SECRET = "bedrock-bearer-SECRET-123"
 VERTEX_SECRET = "ya29.SECRET-456"

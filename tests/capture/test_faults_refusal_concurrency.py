@@ -12,8 +12,8 @@ import httpx
 import openai
 import pytest
 
-from pytest_tokenbudget import capture
-from pytest_tokenbudget.errors import TokenBudgetExceeded
+from pytest_tokenbudget.plugin import capture
+from pytest_tokenbudget.core.errors import TokenBudgetExceeded
 from pytest_tokenbudget.testing import UNKNOWN_MODEL
 
 from .conftest import MSG, Recorder

@@ -12,7 +12,7 @@ import httpx2
 import openai
 import pytest
 
-from pytest_tokenbudget import capture
+from pytest_tokenbudget.plugin import capture
 
 from .conftest import MSG
 
@@ -181,7 +181,7 @@ import httpx2
 httpx2.alias_httpx()
 import httpx
 assert httpx.Client is httpx2.Client
-from pytest_tokenbudget import capture
+from pytest_tokenbudget.plugin import capture
 capture.install(object())
 names = sorted(f"{c.__module__}.{c.__name__}" for c in capture.patched_classes())
 print(names)
@@ -266,7 +266,7 @@ def test_secrets_never_recorded(recorder, fake_llm_server):
 
 
 def test_aiohttp_transport_counts_as_live():
-    from pytest_tokenbudget.capture import patch
+    from pytest_tokenbudget.plugin.capture import patch
 
     class AiohttpTransport(httpx2.AsyncBaseTransport):
         pass
@@ -305,7 +305,7 @@ def test_vcr_record_is_live_and_replay_is_not(recorder, fake_llm_server, tmp_pat
 
 
 def test_unreadable_request_still_recorded(recorder, fake_llm_server, monkeypatch):
-    from pytest_tokenbudget.capture import patch
+    from pytest_tokenbudget.plugin.capture import patch
 
     def broken(*a):
         raise RuntimeError("capture bug")

@@ -12,8 +12,8 @@ import zlib
 import httpx2
 import pytest
 
-from pytest_tokenbudget.capture.endpoints import classify_path
-from pytest_tokenbudget.capture.parse import (
+from pytest_tokenbudget.plugin.capture.endpoints import classify_path
+from pytest_tokenbudget.plugin.capture.parse import (
     AnthropicSSE, BedrockEventStream, OpenAIChatSSE, ResponsesSSE, make_decoder, parse_json_body, strip_none,
 )
 
@@ -153,7 +153,7 @@ def test_classify_path(path, expected):
 
 
 def test_scrub_removes_queries_and_keys():
-    from pytest_tokenbudget.capture.parse import describe_error, scrub
+    from pytest_tokenbudget.plugin.capture.parse import describe_error, scrub
 
     text = scrub("POST https://h.example/v1/messages?key=abc#x failed for sk-ant-api03-abcdefghijkl (Bearer tok123)")
     assert "abc" not in text and "abcdefghijkl" not in text and "tok123" not in text

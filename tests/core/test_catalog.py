@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from pytest_tokenbudget.catalog import UnknownModelError, normalise_model_id, shipped_catalog
+from pytest_tokenbudget.core.catalog import UnknownModelError, normalise_model_id, shipped_catalog
 
 CATALOG = shipped_catalog()
 
@@ -95,7 +95,7 @@ def test_every_row_has_a_source_a_check_date_and_a_lifecycle():
 
 
 def test_unconfirmed_marks_name_real_keys():
-    from pytest_tokenbudget.catalog import ROW_KEYS
+    from pytest_tokenbudget.core.catalog import ROW_KEYS
 
     for model in CATALOG:
         assert model.unconfirmed <= set(ROW_KEYS), model.id

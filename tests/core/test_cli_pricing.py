@@ -71,7 +71,7 @@ def test_negative_tokens_are_refused_by_the_parser(capsys):
 def test_prices_table_lists_every_model_and_marks_unconfirmed(capsys):
     code, out, _ = run(capsys, "prices")
     assert code == 0
-    from pytest_tokenbudget.catalog import shipped_catalog
+    from pytest_tokenbudget.core.catalog import shipped_catalog
 
     for model in shipped_catalog():
         assert model.id in out

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pytest_tokenbudget import price
-from pytest_tokenbudget.config import ConfigError, find_pyproject, load_config
+from pytest_tokenbudget.core.config import ConfigError, find_pyproject, load_config
 
 
 def write(tmp_path: Path, text: str) -> Path:

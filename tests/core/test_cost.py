@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from pytest_tokenbudget import Cost, PricingError, UnknownModelError, UnpricedError, Usage, price
-from pytest_tokenbudget.catalog import shipped_catalog
+from pytest_tokenbudget.core.catalog import shipped_catalog
 
 USAGE = {
     "input_tokens": 1000,

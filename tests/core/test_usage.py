@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_tokenbudget.usage import MalformedUsageError, Usage, merge_message_delta, usage_from_response
+from pytest_tokenbudget.core.usage import MalformedUsageError, Usage, merge_message_delta, usage_from_response
 
 
 def test_anthropic_usage_with_ttl_split():

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 
-from pytest_tokenbudget.catalog import shipped_catalog
+from pytest_tokenbudget.core.catalog import shipped_catalog
 from pytest_tokenbudget.cli import main
 from pytest_tokenbudget.lint.engine import LintSettings
 from pytest_tokenbudget.lint.estimate import (
@@ -28,7 +28,7 @@ from pytest_tokenbudget.lint.estimate import (
     saving_properties,
 )
 from pytest_tokenbudget.lint.rule import RuleContext
-from pytest_tokenbudget.tokens import estimate_tokens
+from pytest_tokenbudget.core.tokens import estimate_tokens
 
 CAT = shipped_catalog()
 M = Decimal(1_000_000)

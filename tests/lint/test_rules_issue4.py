@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tokenbudget.catalog import shipped_catalog
+from pytest_tokenbudget.core.catalog import shipped_catalog
 from pytest_tokenbudget.lint.docs import rule_table_markdown, rule_text, rules_listing
 from pytest_tokenbudget.lint.engine import RULE_OPTION_DEFAULTS, LintSettings, lint_source
 from pytest_tokenbudget.lint.rule import registry

@@ -331,7 +331,7 @@ def test_inactive_without_budget_patches_nothing(inner, monkeypatch):
     monkeypatch.delenv("TOKEN_BUDGET_SESSION", raising=False)
     inner.makepyfile(test_off='''
         import httpx2
-        from pytest_tokenbudget import capture
+        from pytest_tokenbudget.plugin import capture
         from conftest import MSG
 
         def test_nothing_patched(claude, fake_llm_server):
@@ -358,7 +358,7 @@ def test_bad_settings_are_usage_errors(inner, monkeypatch):
 
 def test_a_plugin_bug_that_hides_spend_fails_the_run(inner):
     inner.makepyfile(test_bug='''
-        from pytest_tokenbudget.ledger import Ledger
+        from pytest_tokenbudget.plugin.ledger.ledger import Ledger
         from conftest import MSG
 
         def test_call(claude, monkeypatch):

@@ -191,7 +191,7 @@ def test_finish_open_races_streams_being_read(server):
 
     import anthropic
 
-    from pytest_tokenbudget import capture
+    from pytest_tokenbudget.plugin import capture
 
     class Listener:
         def __init__(self):
@@ -241,14 +241,14 @@ def test_a_worker_killed_inside_a_ledger_transaction_leaves_it_consistent(tmp_pa
     import subprocess
     import sys
 
-    from pytest_tokenbudget.shared_ledger import RunControl
+    from pytest_tokenbudget.plugin.ledger.shared import RunControl
 
     run_ctl = RunControl(str(tmp_path))
     store = run_ctl.store
     store.settle(None, {"usd": "0.25", "calls": 1}, nodeid="t::before")
     code = f'''
 import os, signal
-from pytest_tokenbudget.shared_ledger import SharedLedger
+from pytest_tokenbudget.plugin.ledger.shared import SharedLedger
 led = SharedLedger.open({store.path!r}, "gw9")
 led.worker_started()
 def decide(spent, reserved):

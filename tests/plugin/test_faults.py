@@ -29,10 +29,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from pytest_tokenbudget.capture.types import CallRecord, CallRequest
-from pytest_tokenbudget.ledger import Ledger, Limits
+from pytest_tokenbudget.plugin.capture.types import CallRecord, CallRequest
+from pytest_tokenbudget.plugin.ledger.ledger import Ledger, Limits
 from pytest_tokenbudget.testing.server import FAULTS, UNKNOWN_MODEL, FakeLLMServer
-from pytest_tokenbudget.tokens import estimate_request_tokens
+from pytest_tokenbudget.core.tokens import estimate_request_tokens
 
 # workers of the inner runs: spare them the plugins the matrix does not use
 LEAN = ("-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:hypothesispytest", "-p", "no:recording",
@@ -62,7 +62,7 @@ CASES = [f"{m}/{f}" for m, f in MATRIX]
 INNER = '''
 import asyncio, json, os, re
 import anthropic, openai, pytest
-from pytest_tokenbudget import capture
+from pytest_tokenbudget.plugin import capture
 
 URL = os.environ["FAULT_URL"]
 OUT = os.environ["FAULT_OUT"]

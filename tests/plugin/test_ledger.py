@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from pytest_tokenbudget import ledger as L
-from pytest_tokenbudget.capture.types import CallRecord, CallRequest
-from pytest_tokenbudget.catalog import shipped_catalog
-from pytest_tokenbudget.cost import price
-from pytest_tokenbudget.errors import TokenBudgetExceeded
-from pytest_tokenbudget.ledger import Amounts, Entry, Ledger, Limits, Overrun, Totals, fmt_usd
+from pytest_tokenbudget.plugin.ledger import ledger as L
+from pytest_tokenbudget.plugin.capture.types import CallRecord, CallRequest
+from pytest_tokenbudget.core.catalog import shipped_catalog
+from pytest_tokenbudget.core.cost import price
+from pytest_tokenbudget.core.errors import TokenBudgetExceeded
+from pytest_tokenbudget.plugin.ledger.ledger import Amounts, Entry, Ledger, Limits, Overrun, Totals, fmt_usd
 
 HAIKU = "claude-haiku-4-5"
 USAGE = {"input_tokens": 100, "cache_creation_input_tokens": 200, "cache_read_input_tokens": 300,

@@ -14,10 +14,10 @@ from decimal import Decimal
 import pytest
 from conftest import run
 
-from pytest_tokenbudget.capture.types import CallRecord, CallRequest
-from pytest_tokenbudget.errors import TokenBudgetExceeded
-from pytest_tokenbudget.ledger import Ledger, Limits
-from pytest_tokenbudget.shared_ledger import RunControl, SharedLedger
+from pytest_tokenbudget.plugin.capture.types import CallRecord, CallRequest
+from pytest_tokenbudget.core.errors import TokenBudgetExceeded
+from pytest_tokenbudget.plugin.ledger.ledger import Ledger, Limits
+from pytest_tokenbudget.plugin.ledger.shared import RunControl, SharedLedger
 from pytest_tokenbudget.testing.server import FakeLLMServer
 
 # workers are fresh processes: spare them the plugins these tests do not use
@@ -103,7 +103,7 @@ def test_a_refusal_by_an_inner_budget_gives_the_shared_reservation_back():
     led = Ledger(session_limits=Limits(usd=Decimal("1")))
     led.share_session(SharedLedger.open(run_ctl.path, "gw0"))
     led.begin_test("t", Limits(calls=0))
-    from pytest_tokenbudget.ledger import set_current
+    from pytest_tokenbudget.plugin.ledger.ledger import set_current
     set_current("t", "call")
     try:
         with pytest.raises(TokenBudgetExceeded):

@@ -8,10 +8,10 @@ from decimal import Decimal
 import jsonschema
 import pytest
 
-from pytest_tokenbudget.cost import price
-from pytest_tokenbudget.ledger import Amounts, Entry
+from pytest_tokenbudget.core.cost import price
+from pytest_tokenbudget.plugin.ledger.ledger import Amounts, Entry
 from pytest_tokenbudget.report.json_report import TestInfo, build_report, load_schema
-from pytest_tokenbudget.usage import Usage
+from pytest_tokenbudget.core.usage import Usage
 
 
 def make_entry(seq, nodeid, *, model="claude-haiku-4-5", inp=1000, out=100, live=True, refused=False,

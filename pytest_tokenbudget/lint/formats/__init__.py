@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..engine import LintResult
-from ..types import Finding
+from pytest_tokenbudget.lint.engine import LintResult
+from pytest_tokenbudget.lint.types import Finding
 
 __all__ = ["FORMATS", "render"]
 
@@ -69,7 +69,7 @@ def github(result: LintResult, rules: Mapping[str, Any]) -> str:
 
 
 def sarif(result: LintResult, rules: Mapping[str, Any]) -> str:
-    from .sarif import to_sarif
+    from pytest_tokenbudget.lint.formats.sarif import to_sarif
 
     return json.dumps(to_sarif(result, rules), indent=2) + "\n"
 

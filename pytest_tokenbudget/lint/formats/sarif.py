@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..engine import READ_ERROR, SYNTAX_ERROR, LintResult
+from pytest_tokenbudget.lint.engine import READ_ERROR, SYNTAX_ERROR, LintResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -35,7 +35,7 @@ def _help(cls: Any) -> tuple[str, str]:
 
 
 def to_sarif(result: LintResult, rules: Mapping[str, Any]) -> dict[str, Any]:
-    from ... import __version__
+    from pytest_tokenbudget.core.version import __version__
 
     findings = result.all_findings()
     codes = sorted({f.code for f in findings} | set(rules))

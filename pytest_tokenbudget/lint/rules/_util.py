@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ...catalog import ModelInfo
+from pytest_tokenbudget.core.catalog import ModelInfo
 
 MTOK = Decimal(1_000_000)
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 
-from ..intent import is_first_party
-from ..rule import Invalid, Rule, RuleContext, register
-from ..types import CallSite, Report
+from pytest_tokenbudget.lint.intent import is_first_party
+from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, register
+from pytest_tokenbudget.lint.types import CallSite, Report
 
 __all__ = ["LoopCouldBatch"]
 
@@ -184,6 +184,6 @@ class LoopCouldBatch(Rule):
 
 def _saving(code, call, ctx, **options):
     """The priced saving of fixing this finding (lint JSON / SARIF properties; {} when unknown)."""
-    from ..estimate import saving_properties
+    from pytest_tokenbudget.lint.estimate import saving_properties
 
     return saving_properties(code, call, ctx, **options)

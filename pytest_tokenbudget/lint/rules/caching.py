@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...tokens import SAFETY_MARGIN
-from ..prompt import Block, request_blocks, static_prefix, prefix_tokens
-from ..rule import Invalid, Rule, RuleContext, Valid, register
-from ..types import CallSite, Report
-from ..values import volatile_parts
-from ._util import fmt_int, money, usd
-from ..fixes_builders import cache_control_fix  # issue 4: autofix
+from pytest_tokenbudget.core.tokens import SAFETY_MARGIN
+from pytest_tokenbudget.lint.prompt import Block, request_blocks, static_prefix, prefix_tokens
+from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, Valid, register
+from pytest_tokenbudget.lint.types import CallSite, Report
+from pytest_tokenbudget.lint.values import volatile_parts
+from pytest_tokenbudget.lint.rules._util import fmt_int, money, usd
+from pytest_tokenbudget.lint.fixes_builders import cache_control_fix  # issue 4: autofix
 
 _ANTHROPIC = frozenset({"anthropic"})
 

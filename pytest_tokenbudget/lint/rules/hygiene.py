@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..rule import Invalid, Rule, RuleContext, register
-from ..types import CallSite, Report
+from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, register
+from pytest_tokenbudget.lint.types import CallSite, Report
 
 __all__ = ["UnusedSuppression"]
 

@@ -1,6 +1,6 @@
 """Model choice rules (TB3xx): a premium model for a simple task, retired / deprecated and unknown ids.
 
-All three read the model from the catalog (:mod:`pytest_tokenbudget.catalog`): tiers, prices,
+All three read the model from the catalog (:mod:`pytest_tokenbudget.core.catalog`): tiers, prices,
 lifecycle and retirement dates are data, not lists in this file. An unresolved model (a variable
 the linter cannot follow, ``**kwargs``) makes every rule here silent.
 """
@@ -15,10 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 
-from ...catalog import Catalog, ModelInfo, normalise_model_id
-from ..intent import forced_tool_choice, is_first_party, prompt_text, simple_task
-from ..rule import Invalid, Rule, RuleContext, Valid, register
-from ..types import CallSite, FixSpec, Report
+from pytest_tokenbudget.core.catalog import Catalog, ModelInfo, normalise_model_id
+from pytest_tokenbudget.lint.intent import forced_tool_choice, is_first_party, prompt_text, simple_task
+from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, Valid, register
+from pytest_tokenbudget.lint.types import CallSite, FixSpec, Report
 
 __all__ = [
     "PremiumModelSimpleTask",
@@ -427,6 +427,6 @@ class UnknownModelId(Rule):
 
 def _saving(code, call, ctx, **options):
     """The priced saving of fixing this finding (lint JSON / SARIF properties; {} when unknown)."""
-    from ..estimate import saving_properties
+    from pytest_tokenbudget.lint.estimate import saving_properties
 
     return saving_properties(code, call, ctx, **options)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..prompt import instruction_text
-from ..rule import Invalid, Rule, RuleContext, Valid, register
-from ..types import MISSING, CallSite, Report
-from ..values import Unknown, is_complete
-from ._util import fmt_int, thinks_by_default, usd
-from ..fixes_builders import lower_max_tokens_fix, stop_sequence_fix  # issue 4: autofixes
+from pytest_tokenbudget.lint.prompt import instruction_text
+from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, Valid, register
+from pytest_tokenbudget.lint.types import MISSING, CallSite, Report
+from pytest_tokenbudget.lint.values import Unknown, is_complete
+from pytest_tokenbudget.lint.rules._util import fmt_int, thinks_by_default, usd
+from pytest_tokenbudget.lint.fixes_builders import lower_max_tokens_fix, stop_sequence_fix  # issue 4: autofixes
 
 _ANTHROPIC = frozenset({"anthropic"})
 
@@ -537,6 +537,6 @@ __all__ = ["MaxTokensMissing", "MaxTokensOverModelLimit", "MaxTokensOverCeiling"
 
 def _saving(code, call, ctx, **options):
     """The priced saving of fixing this finding (lint JSON / SARIF properties; {} when unknown)."""
-    from ..estimate import saving_properties
+    from pytest_tokenbudget.lint.estimate import saving_properties
 
     return saving_properties(code, call, ctx, **options)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._toml import TomlError, load_toml_bytes
-from .catalog import Catalog, CatalogError, shipped_catalog
+from pytest_tokenbudget.core.toml import TomlError, load_toml_bytes
+from pytest_tokenbudget.core.catalog import Catalog, CatalogError, shipped_catalog
 
 __all__ = ["ConfigError", "ProjectConfig", "find_pyproject", "load_config", "parse_size", "LINT_KEYS"]
 
@@ -210,3 +210,8 @@ def _load(path: str, _mtime: int, _size: int) -> ProjectConfig:
     )
     cfg.catalog  # noqa: B018 - validate model overrides now, so the error surfaces at load time
     return cfg
+
+
+def get_catalog(start: Path | str | None = None) -> Catalog:
+    """The shipped catalog with the overrides of the nearest pyproject.toml above ``start`` (cwd)."""
+    return load_config(start).catalog

@@ -26,7 +26,7 @@ def _codes(value: str) -> list[str]:
 
 
 def _size(value: str) -> int:
-    from ..config import parse_size
+    from pytest_tokenbudget.core.config import parse_size
 
     try:
         return parse_size(value)
@@ -66,14 +66,14 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_lint(args: argparse.Namespace) -> int:
-    from ..config import load_config
-    from .engine import lint_paths, settings_from_config
-    from .formats import render
-    from .rule import registry
+    from pytest_tokenbudget.core.config import load_config
+    from pytest_tokenbudget.lint.engine import lint_paths, settings_from_config
+    from pytest_tokenbudget.lint.formats import render
+    from pytest_tokenbudget.lint.rule import registry
 
     cfg = load_config(Path.cwd(), path=args.config) if args.config else load_config(Path.cwd())
     if args.jobs is not None and args.jobs < 1:
-        from ..cli import UserError
+        from pytest_tokenbudget.core.errors import UserError
 
         raise UserError("--jobs must be >= 1")
     overrides = {
@@ -94,7 +94,7 @@ def run_lint(args: argparse.Namespace) -> int:
     paths = args.paths or [str(cfg.root)]
     modes = [flag for flag, on in (("--fix", args.fix), ("--diff", args.diff), ("--add-ignore", args.add_ignore)) if on]
     if len(modes) > 1:
-        from ..cli import UserError
+        from pytest_tokenbudget.core.errors import UserError
 
         raise UserError(f"{' and '.join(modes)} cannot be combined: choose one")
     result = lint_paths(paths, settings)
@@ -119,7 +119,7 @@ def run_lint(args: argparse.Namespace) -> int:
             # surrogateescape: a file name that is not UTF-8 is written back as its own bytes
             Path(args.output).write_text(report, encoding="utf-8", errors="surrogateescape")
         except OSError as exc:
-            from ..cli import UserError
+            from pytest_tokenbudget.core.errors import UserError
 
             raise UserError(f"cannot write {args.output}: {exc.strerror}") from None
     else:
@@ -133,7 +133,7 @@ def run_lint(args: argparse.Namespace) -> int:
 
 def _rewrite(args: argparse.Namespace, result, settings) -> int | None:
     """Run --diff / --add-ignore (returning the exit code) or --fix (returning None: report next)."""
-    from .apply import add_ignore_comments, fix_files
+    from pytest_tokenbudget.lint.apply import add_ignore_comments, fix_files
 
     if args.add_ignore:
         run = add_ignore_comments(result.findings)
@@ -175,7 +175,7 @@ def add_rules_arguments(parser: argparse.ArgumentParser) -> None:
 def run_rules(args: argparse.Namespace) -> int:
     import json
 
-    from .rule import get_rule, registry
+    from pytest_tokenbudget.lint.rule import get_rule, registry
 
     rules = registry()
     if args.code is None:
@@ -188,7 +188,7 @@ def run_rules(args: argparse.Namespace) -> int:
         return 0
     cls = get_rule(args.code)
     if cls is None:
-        from ..cli import UserError
+        from pytest_tokenbudget.core.errors import UserError
 
         raise UserError(f"no rule {args.code!r}; `tokenbudget rules` lists them")
     valid, invalid = cls.examples()

@@ -5,7 +5,7 @@ The pieces live beside it and are re-exported here: :mod:`.amounts` (amounts, li
 :mod:`.shared_ledger` (the SQLite file pytest-xdist workers share).
 
 Pure Python, no pytest. The plugin owns one :class:`Ledger` per run and hands it to
-``capture.install`` as the :class:`~pytest_tokenbudget.capture.types.CaptureListener`.
+``capture.install`` as the :class:`~pytest_tokenbudget.plugin.capture.types.CaptureListener`.
 
 Attribution. The test (node id) and phase a call belongs to are read at *request* time from a
 plain module-level slot (:func:`set_current`), not a ContextVar: threads and executor threads do
@@ -17,7 +17,7 @@ Budgets. A :class:`Budget` has a scope (``session``, ``test`` or ``block``; bloc
 refuses every call. When a request is about to leave, its worst case (:meth:`Ledger.worst_case`:
 the input estimate at the input price plus ``max_tokens`` at the output price, cache discounts
 ignored) is checked against every active budget: ``spent + reserved + worst > limit`` refuses it
-with :class:`~pytest_tokenbudget.errors.TokenBudgetExceeded` (pre-flight; can be turned off).
+with :class:`~pytest_tokenbudget.core.errors.TokenBudgetExceeded` (pre-flight; can be turned off).
 Otherwise the worst case is reserved, and settled with the real figures when the record arrives.
 
 What a call is charged. A 2xx response with complete usage is charged what it reports. When the
@@ -43,14 +43,14 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from .capture.types import CallRecord, CallRequest
-from .catalog import Catalog, CatalogError, UnknownModelError
-from .cost import Cost, PricingError, price
-from .errors import TokenBudgetExceeded
-from .usage import MalformedUsageError, Usage, usage_from_response
-from .amounts import _ZERO, DIMENSIONS, Amounts, Limits, Overrun, _to_usd, fmt_amount, fmt_usd
-from .budgets import Budget, Reservation, SharedBudget
-from .records import _FREE_ENDPOINTS, Entry, TestUsage, Totals, UsageView
+from pytest_tokenbudget.plugin.capture.types import CallRecord, CallRequest
+from pytest_tokenbudget.core.catalog import Catalog, CatalogError, UnknownModelError
+from pytest_tokenbudget.core.cost import Cost, PricingError, price
+from pytest_tokenbudget.core.errors import TokenBudgetExceeded
+from pytest_tokenbudget.core.usage import MalformedUsageError, Usage, usage_from_response
+from pytest_tokenbudget.plugin.ledger.amounts import _ZERO, DIMENSIONS, Amounts, Limits, Overrun, _to_usd, fmt_amount, fmt_usd
+from pytest_tokenbudget.plugin.ledger.budgets import Budget, Reservation, SharedBudget
+from pytest_tokenbudget.plugin.ledger.entries import _FREE_ENDPOINTS, Entry, TestUsage, Totals, UsageView
 
 __all__ = [
     "Amounts",
@@ -96,7 +96,7 @@ class Ledger:
         if unknown_model not in ("error", "warn"):
             raise ValueError(f"unknown_model must be 'error' or 'warn', not {unknown_model!r}")
         if catalog is None:
-            from .catalog import get_catalog
+            from pytest_tokenbudget.core.config import get_catalog
             catalog = get_catalog()
         self.catalog = catalog
         self.unknown_model = unknown_model
@@ -182,7 +182,7 @@ class Ledger:
         inp = request.input_estimate
         if inp is None and request.body is not None:
             try:
-                from .tokens import estimate_request_tokens
+                from pytest_tokenbudget.core.tokens import estimate_request_tokens
                 inp = estimate_request_tokens(request.body)
             except Exception:  # an estimate is best effort; 0 keeps the check on output alone
                 inp = None
@@ -461,7 +461,7 @@ class Ledger:
 
     # -- queries --------------------------------------------------------------------------------
     def share_session(self, store: Any) -> SharedBudget:
-        """Keep the session budget in ``store`` (a :class:`~pytest_tokenbudget.shared_ledger.SharedLedger`)
+        """Keep the session budget in ``store`` (a :class:`~pytest_tokenbudget.plugin.ledger.shared.SharedLedger`)
         shared by every process of the run: each call checks and reserves against the whole run's spend."""
         with self._lock:
             shared = SharedBudget(store, self.session.limits)

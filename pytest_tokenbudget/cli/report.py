@@ -23,11 +23,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..cli import UserError
-from ..cost import money_str
-from ..ledger import fmt_usd
-from . import baseline as bl
-from .json_report import ReportError, load_report
+from pytest_tokenbudget.core.errors import UserError
+from pytest_tokenbudget.core.cost import money_str
+from pytest_tokenbudget.plugin.ledger.ledger import fmt_usd
+from pytest_tokenbudget.report import baseline as bl
+from pytest_tokenbudget.report.json_report import ReportError, load_report
 
 __all__ = ["add_report_arguments", "run_report", "render_text", "session_verdict"]
 
@@ -184,7 +184,7 @@ def _load(path: str) -> dict[str, Any]:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from .merge import merge_reports
+    from pytest_tokenbudget.report.merge import merge_reports
 
     paths = ([args.report] if args.report else []) + list(args.merge)
     if not paths:
@@ -232,7 +232,7 @@ def run_report(args: argparse.Namespace) -> int:
                 out["session_budget"] = {"usd": money_str(budget), "status": status, "verdict": verdict}
         text = json.dumps(out, indent=1, ensure_ascii=False) + "\n"
     elif args.format == "markdown":
-        from .markdown import render_markdown
+        from pytest_tokenbudget.report.markdown import render_markdown
         text = render_markdown(report, top=args.top, comparison=comparison, max_bytes=None)
         if verdict:
             text += f"\n**{verdict}**\n"

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from .ledger import DIMENSIONS, Limits
+from pytest_tokenbudget.plugin.ledger.ledger import DIMENSIONS, Limits
 
 __all__ = ["ENV_PER_TEST", "ENV_SESSION", "MARKER", "Setting", "Settings", "add_budget_options", "marker_limits",
            "resolve_settings"]

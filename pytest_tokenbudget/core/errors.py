@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["TokenBudgetExceeded"]
+__all__ = ["TokenBudgetExceeded", "UserError"]
+
+
+class UserError(Exception):
+    """An error in what the user asked for (a flag, a selector, a path); the CLI prints it as one
+    line and exits 2. Library code raises it; only the CLI turns it into an exit code."""
 
 
 class TokenBudgetExceeded(BaseException):

@@ -11,8 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 
-from .amounts import _ZERO, Amounts, Limits, Overrun, _scope_title
-from .records import Entry, UsageView
+from pytest_tokenbudget.plugin.ledger.amounts import _ZERO, Amounts, Limits, Overrun, _scope_title
+from pytest_tokenbudget.plugin.ledger.entries import Entry, UsageView
 
 # ----------------------------------------------------------------------------- budgets
 class Budget(UsageView):
@@ -101,7 +101,7 @@ def _to_counters(a: Amounts) -> dict[str, Any]:
 
 class SharedBudget(Budget):
     """The session budget of a distributed run: its counters live in a shared store (SQLite, see
-    :mod:`pytest_tokenbudget.shared_ledger`) that every pytest-xdist worker reads and writes.
+    :mod:`pytest_tokenbudget.plugin.ledger.shared`) that every pytest-xdist worker reads and writes.
 
     ``spent`` and ``reserved`` are the *whole run's*; ``local_spent`` is this process's share.
     Check and reservation happen in one store transaction (:meth:`try_reserve`)."""

@@ -7,10 +7,10 @@ import json
 import sys
 from decimal import Decimal
 
-from ..config import load_config
-from ..cost import money_str, price
-from ..usage import Usage
-from . import Catalog, ModelInfo
+from pytest_tokenbudget.core.config import load_config
+from pytest_tokenbudget.core.cost import money_str, price
+from pytest_tokenbudget.core.usage import Usage
+from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
 
 _PRICE_COLUMNS = (("input", "input"), ("cache-write-5m", "5m write"), ("cache-write-1h", "1h write"),
                   ("cache-read", "cache read"), ("output", "output"))

@@ -16,7 +16,7 @@ import struct
 import zlib
 from typing import Any
 
-from ..usage import merge_message_delta
+from pytest_tokenbudget.core.usage import merge_message_delta
 
 __all__ = [
     "AnthropicSSE", "BedrockEventStream", "JSONBody", "OpenAIChatSSE", "ResponsesSSE", "StreamReader",

@@ -31,7 +31,7 @@ import pytest
 def pytest_tokenbudget_call_recorded(record: Any) -> None:
     """An LLM API call attempt was recorded (also a refused one, with ``record.refused``).
 
-    ``record`` is a :class:`pytest_tokenbudget.ledger.Entry`: ``nodeid``, ``phase``, ``api``,
+    ``record`` is a :class:`pytest_tokenbudget.plugin.ledger.ledger.Entry`: ``nodeid``, ``phase``, ``api``,
     ``endpoint``, ``request_model``, ``response_model``, ``priced_model``, ``usage``, ``cost``,
     ``cost_usd`` (Decimal or None), ``max_tokens``, ``streamed``, ``live`` (False for mocks and
     cassette replays), ``status``, ``refused``, ``duration_s``, ``flags()``. Exceptions raised
@@ -43,11 +43,11 @@ def pytest_tokenbudget_budget_exceeded(item: Any, budget: Any, spent: Any, error
     more than its budget.
 
     ``item``: the test (``pytest.Item``), or ``None`` for the session outside any test.
-    ``budget``: the :class:`pytest_tokenbudget.ledger.Budget` (``scope`` = ``session`` | ``test``
+    ``budget``: the :class:`pytest_tokenbudget.plugin.ledger.ledger.Budget` (``scope`` = ``session`` | ``test``
     | ``block``, ``name``, ``limits``, ``records``). ``spent``: what it had spent, an
-    :class:`~pytest_tokenbudget.ledger.Amounts` (``usd`` Decimal, ``input_tokens``,
+    :class:`~pytest_tokenbudget.plugin.ledger.ledger.Amounts` (``usd`` Decimal, ``input_tokens``,
     ``output_tokens``, ``total_tokens``, ``calls``). ``error``: the
-    :class:`~pytest_tokenbudget.errors.TokenBudgetExceeded` with the details (``refused`` tells a
+    :class:`~pytest_tokenbudget.core.errors.TokenBudgetExceeded` with the details (``refused`` tells a
     refusal from an overrun). Called at most once per refusal, once per overrun test."""
 
 
@@ -55,8 +55,8 @@ def pytest_tokenbudget_budget_exceeded(item: Any, budget: Any, spent: Any, error
 def pytest_tokenbudget_price(model: str, usage: Any) -> Any:
     """Price a call to a model the catalog does not know (or return ``None`` to pass).
 
-    ``model`` is the model id as the API named it; ``usage`` a :class:`pytest_tokenbudget.usage.Usage`
+    ``model`` is the model id as the API named it; ``usage`` a :class:`pytest_tokenbudget.core.usage.Usage`
     (``input_tokens`` uncached, ``cache_write_tokens``, ``cache_read_tokens``, ``output_tokens``,
-    ``prompt_tokens``). Return a :class:`pytest_tokenbudget.cost.Cost`, or the total in USD as a
+    ``prompt_tokens``). Return a :class:`pytest_tokenbudget.core.cost.Cost`, or the total in USD as a
     ``Decimal`` (or a decimal string or int; a float is read by its repr). The first non-None
     answer wins. It is also asked for the pre-flight worst case (``output_tokens`` = ``max_tokens``)."""

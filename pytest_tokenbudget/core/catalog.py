@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .._toml import load_toml_bytes
+from pytest_tokenbudget.core.toml import load_toml_bytes
 
 __all__ = [
     "Catalog",
@@ -354,7 +354,7 @@ class Catalog:
 def shipped_catalog() -> Catalog:
     """The catalog as shipped in ``models.toml`` (no user overrides)."""
     data = load_toml_bytes(resources.files(__package__).joinpath("models.toml").read_bytes(),
-                           where="pytest_tokenbudget/catalog/models.toml")
+                           where="pytest_tokenbudget/core/models.toml")
     meta = data["catalog"]
     rows = [ModelInfo(**parse_row(r, where=f"models.toml row {i + 1}")) for i, r in enumerate(data["model"])]
     return Catalog(
@@ -369,10 +369,3 @@ def shipped_catalog() -> Catalog:
         checked=meta["checked"],
         sources=("shipped models.toml",),
     )
-
-
-def get_catalog(start: Path | str | None = None) -> Catalog:
-    """The shipped catalog with the overrides of the nearest pyproject.toml above ``start`` (cwd)."""
-    from ..config import load_config
-
-    return load_config(start).catalog

@@ -2,7 +2,7 @@
 
 Public API (stable)::
 
-    from pytest_tokenbudget import capture
+    from pytest_tokenbudget.plugin import capture
 
     capture.install(listener)      # start; patches send() once per client class (idempotent)
     capture.install(listener, estimate_input=False)   # same, without CallRequest.input_estimate
@@ -41,7 +41,7 @@ Record semantics:
 
 - ``usage``: the raw usage mapping with null fields removed (equals the SDK's
   ``usage.model_dump(exclude_none=True)``). Anthropic streams: ``message_start`` usage merged with
-  each ``message_delta`` (:func:`~pytest_tokenbudget.usage.merge_message_delta`). OpenAI streams:
+  each ``message_delta`` (:func:`~pytest_tokenbudget.core.usage.merge_message_delta`). OpenAI streams:
   the chunk that carries ``usage`` (only with ``stream_options.include_usage``), else ``None``.
   ``None`` always means *unknown*, never zero. HTTP errors, ``count_tokens`` and ``batches``
   (billed later, with the results) have ``usage=None``.
@@ -64,9 +64,9 @@ Record semantics:
 
 from __future__ import annotations
 
-from .observe import CaptureWarning, finish_open
-from .patch import bypass, install, installed, patched_classes, uninstall
-from .types import CallRecord, CallRequest, CaptureListener
+from pytest_tokenbudget.plugin.capture.observe import CaptureWarning, finish_open
+from pytest_tokenbudget.plugin.capture.patch import bypass, install, installed, patched_classes, uninstall
+from pytest_tokenbudget.plugin.capture.types import CallRecord, CallRequest, CaptureListener
 
 __all__ = [
     "CallRecord", "CallRequest", "CaptureListener", "CaptureWarning", "bypass", "finish_open", "install",

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .cost import money_str
-from .errors import TokenBudgetExceeded
+from pytest_tokenbudget.core.cost import money_str
+from pytest_tokenbudget.core.errors import TokenBudgetExceeded
 
 DIMENSIONS = ("usd", "input_tokens", "output_tokens", "total_tokens", "calls")
 _ZERO = Decimal(0)

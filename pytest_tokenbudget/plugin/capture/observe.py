@@ -19,8 +19,8 @@ import warnings
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from .parse import make_decoder, make_stream_reader, parse_json_body, scrub
-from .types import CallRecord, CallRequest
+from pytest_tokenbudget.plugin.capture.parse import make_decoder, make_stream_reader, parse_json_body, scrub
+from pytest_tokenbudget.plugin.capture.types import CallRecord, CallRequest
 
 __all__ = ["Call", "CaptureWarning", "finish_open", "stream_classes"]
 

@@ -1,6 +1,6 @@
 """pytest hooks for ``--token-budget``: wiring only (settings -> ledger -> capture -> report).
 
-Where budgets come from and what 0 / None mean: :mod:`pytest_tokenbudget.settings`. Without
+Where budgets come from and what 0 / None mean: :mod:`pytest_tokenbudget.plugin.settings`. Without
 ``--token-budget``, without a configured budget, and without a test that uses the marker or the
 fixtures, the plugin does nothing and patches nothing.
 """
@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from .errors import TokenBudgetExceeded
-from .ledger import Budget, Entry, Ledger, Limits, TestUsage, fmt_usd, set_current
-from .report.text import overrun_text, session_failure
-from .settings import MARKER, Setting, Settings, add_budget_options, marker_limits, resolve_settings
+from pytest_tokenbudget.core.errors import TokenBudgetExceeded
+from pytest_tokenbudget.plugin.ledger.ledger import Budget, Entry, Ledger, Limits, TestUsage, fmt_usd, set_current
+from pytest_tokenbudget.report.text import overrun_text, session_failure
+from pytest_tokenbudget.plugin.settings import MARKER, Setting, Settings, add_budget_options, marker_limits, resolve_settings
 
 FIXTURES = ("token_usage", "token_budget")
 _FAKE_SERVER_PLUGIN = "pytest_tokenbudget.testing.fixture"
@@ -28,14 +28,14 @@ _STOP_PREFIX = "token budget: session"  # session.shouldfail text when the sessi
 
 # ----------------------------------------------------------------------------- options
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
-    from . import hooks
-    pluginmanager.add_hookspecs(hooks)
+    from pytest_tokenbudget.plugin import hookspecs
+    pluginmanager.add_hookspecs(hookspecs)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tokenbudget", "token budgets for LLM API calls (pytest-tokenbudget)")
     add_budget_options(group, parser)
-    from .report.run import add_options as _add_report_options
+    from pytest_tokenbudget.report.run import add_options as _add_report_options
     _add_report_options(group, parser)  # --token-budget-json/-junit/-save/-compare ...
 
 
@@ -74,7 +74,7 @@ class _State:
     def activate(self) -> None:
         if self.active:
             return
-        from .config import ConfigError, load_config
+        from pytest_tokenbudget.core.config import ConfigError, load_config
         try:
             project = load_config(self.config.rootpath)
             catalog = project.catalog
@@ -90,7 +90,7 @@ class _State:
             self.active = True
             return
         try:
-            from . import capture
+            from pytest_tokenbudget.plugin import capture
             self.listener = _SafeListener(self)
             capture.install(self.listener)
         except Exception as exc:  # without interception every call would go unseen: fail loudly
@@ -101,7 +101,7 @@ class _State:
         self.active = True
         path = getattr(self.config, "workerinput", {}).get(_SHARED_KEY)
         if path:  # a pytest-xdist worker: the session budget is the whole run's
-            from .shared_ledger import SharedLedger, SharedLedgerError
+            from pytest_tokenbudget.plugin.ledger.shared import SharedLedger, SharedLedgerError
             try:
                 self.shared = SharedLedger.open(path, self.config.workerinput.get("workerid", "gw?"))
                 self.shared.worker_started()
@@ -113,7 +113,7 @@ class _State:
         if self.installed:
             self.installed = False
             try:
-                from . import capture
+                from pytest_tokenbudget.plugin import capture
                 capture.uninstall()
             except Exception as exc:
                 self.internal("uninstalling the HTTP patch", exc)
@@ -171,7 +171,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if st.controller:
         config.pluginmanager.register(_XdistController(st), "tokenbudget-xdist-controller")
         if settings.enabled:  # the workers share the session budget through one SQLite file
-            from .shared_ledger import RunControl
+            from pytest_tokenbudget.plugin.ledger.shared import RunControl
             st.run = RunControl()
     reports = _configure_reports(config)
     if settings.enabled or reports.enables:
@@ -180,7 +180,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _configure_reports(config: pytest.Config) -> Any:
     """JSON report, baseline, JUnit properties, GitHub summary (report/run.py); sees every test report."""
-    from .report.run import RunReports
+    from pytest_tokenbudget.report.run import RunReports
     reports = RunReports(config)
     config.stash[_REPORTS] = reports
     config.pluginmanager.register(reports, "tokenbudget-reports")
@@ -394,7 +394,7 @@ def _exceeded(st: _State, error: TokenBudgetExceeded, budget: Any = None, item: 
     if budget is None:
         return
     if item is None and budget.scope != "session":
-        from .ledger import current
+        from pytest_tokenbudget.plugin.ledger.ledger import current
         t = st.tests.get(budget.name if budget.scope == "test" else current()[0])
         item = t.item if t is not None else None
     try:
@@ -517,7 +517,7 @@ def _finish_open(st: _State) -> None:
     try:
         import gc
 
-        from . import capture
+        from pytest_tokenbudget.plugin import capture
         gc.collect()  # streams dropped unclosed record themselves first ("stream dropped without being closed")
         capture.finish_open("still open when the run ended (never closed or read to its end)", st.listener)
         workeroutput = getattr(st.config, "workeroutput", None)
@@ -549,7 +549,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if st is None:
         return
     try:
-        from .report.terminal import write_section
+        from pytest_tokenbudget.report.terminal import write_section
         notes = list(st.notes)
         if st.controller and st.run is None and st.ledger.session.limits:
             notes.append("note: under pytest-xdist each worker enforces the session budget on its own calls; "

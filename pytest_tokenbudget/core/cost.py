@@ -11,8 +11,9 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
-from .catalog import Catalog, ModelInfo, get_catalog
-from .usage import Usage, usage_from_response
+from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
+from pytest_tokenbudget.core.config import get_catalog
+from pytest_tokenbudget.core.usage import Usage, usage_from_response
 
 __all__ = ["Cost", "PricingError", "UnpricedError", "money_str", "price", "MTOK"]
 

@@ -14,26 +14,25 @@ from collections.abc import Sequence
 
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "lint": ("pytest_tokenbudget.lint.cli", "find costly Claude API calls in Python code (exit 1 on findings)"),
-    "rules": ("pytest_tokenbudget.lint.cli", "list the lint rules, or explain one (tokenbudget rules TB101)"),
-    "estimate": ("pytest_tokenbudget.lint.estimate_cli", "static cost map: best/worst case per call site"),
-    "prices": ("pytest_tokenbudget.catalog.cli", "show the model price catalog as the tool sees it"),
-    "cost": ("pytest_tokenbudget.catalog.cli", "price a usage by hand"),
-    "report": ("pytest_tokenbudget.report.cli", "render, compare or merge --token-budget-json reports"),
+    "lint": ("pytest_tokenbudget.cli.lint", "find costly Claude API calls in Python code (exit 1 on findings)"),
+    "rules": ("pytest_tokenbudget.cli.lint", "list the lint rules, or explain one (tokenbudget rules TB101)"),
+    "estimate": ("pytest_tokenbudget.cli.estimate", "static cost map: best/worst case per call site"),
+    "prices": ("pytest_tokenbudget.cli.prices", "show the model price catalog as the tool sees it"),
+    "cost": ("pytest_tokenbudget.cli.prices", "price a usage by hand"),
+    "report": ("pytest_tokenbudget.cli.report", "render, compare or merge --token-budget-json reports"),
 }
 
 EXIT_USAGE = 2
 
 
-class UserError(Exception):
-    """An error in what the user asked for; printed as one line, exit 2."""
+from pytest_tokenbudget.core.errors import UserError  # noqa: E402  (re-exported for subcommands)
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
-    from .catalog import CatalogError, UnknownModelError
-    from .config import ConfigError
-    from .cost import PricingError
-    from .usage import MalformedUsageError
+    from pytest_tokenbudget.core.catalog import CatalogError, UnknownModelError
+    from pytest_tokenbudget.core.config import ConfigError
+    from pytest_tokenbudget.core.cost import PricingError
+    from pytest_tokenbudget.core.usage import MalformedUsageError
 
     return (UserError, ConfigError, CatalogError, UnknownModelError, PricingError, MalformedUsageError)
 
@@ -43,7 +42,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="tokenbudget",
         description="Catch avoidable Claude API spend: lint costly calls, price usage, report test spend.",
     )
-    from . import __version__
+    from pytest_tokenbudget.core.version import __version__
 
     parser.add_argument("--version", action="version", version=f"tokenbudget {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .cost import Cost, money_str
-from .usage import MalformedUsageError, Usage, usage_from_response
-from .amounts import _ZERO, Amounts, fmt_usd
+from pytest_tokenbudget.core.cost import Cost, money_str
+from pytest_tokenbudget.core.usage import MalformedUsageError, Usage, usage_from_response
+from pytest_tokenbudget.plugin.ledger.amounts import _ZERO, Amounts, fmt_usd
 
 if TYPE_CHECKING:
-    from .ledger import Ledger
+    from pytest_tokenbudget.plugin.ledger.ledger import Ledger
 
 _FREE_ENDPOINTS = frozenset({"count_tokens"})
 

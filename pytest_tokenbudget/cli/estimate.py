@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .estimate import DAYS_PER_MONTH, EstimateReport, Figure, SiteEstimate, SiteSaving, Totals, fmt_usd
+from pytest_tokenbudget.lint.estimate import DAYS_PER_MONTH, EstimateReport, Figure, SiteEstimate, SiteSaving, Totals, fmt_usd
 
 __all__ = ["add_estimate_arguments", "run_estimate", "render_text", "render_markdown", "render_json"]
 
@@ -44,10 +44,10 @@ def add_estimate_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_estimate(args: argparse.Namespace) -> int:
-    from ..cli import UserError
-    from ..config import load_config
-    from .engine import settings_from_config
-    from .estimate import estimate_paths
+    from pytest_tokenbudget.core.errors import UserError
+    from pytest_tokenbudget.core.config import load_config
+    from pytest_tokenbudget.lint.engine import settings_from_config
+    from pytest_tokenbudget.lint.estimate import estimate_paths
 
     cfg = load_config(Path.cwd(), path=args.config) if args.config else load_config(Path.cwd())
     settings = settings_from_config(cfg, force_exclude=args.force_exclude or None,
@@ -58,7 +58,7 @@ def run_estimate(args: argparse.Namespace) -> int:
         raise UserError(f"no such file or directory: {', '.join(missing)}")
     report = estimate_paths(paths, settings, calls_per_day=args.calls_per_day, savings=args.savings)
     text = {"text": render_text, "markdown": render_markdown, "json": render_json}[args.format](report)
-    from .engine import redact_secrets
+    from pytest_tokenbudget.lint.engine import redact_secrets
 
     text = redact_secrets(text)  # a key pasted into code (e.g. as the model) is never repeated in a report
     if args.output:
