@@ -16,7 +16,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from pytest_tokenbudget.core.toml import load_toml_bytes
@@ -27,7 +26,6 @@ __all__ = [
     "ModelInfo",
     "PromptTier",
     "UnknownModelError",
-    "get_catalog",
     "normalise_model_id",
     "shipped_catalog",
 ]

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_tokenbudget.core.toml import TomlError, load_toml_bytes
 from pytest_tokenbudget.core.catalog import Catalog, CatalogError, shipped_catalog
+from pytest_tokenbudget.core.toml import TomlError, load_toml_bytes
 
 __all__ = ["ConfigError", "ProjectConfig", "find_pyproject", "load_config", "parse_size", "LINT_KEYS"]
 

@@ -27,7 +27,6 @@ from typing import Any
 import pytest
 
 
-
 def pytest_tokenbudget_call_recorded(record: Any) -> None:
     """An LLM API call attempt was recorded (also a refused one, with ``record.refused``).
 

@@ -41,8 +41,8 @@ MSG = [{{"role": "user", "content": "Say hi"}}]
 @pytest.hookimpl(tryfirst=True)
 def pytest_unconfigure(config):
     """The controller: keep a copy of the run's SQLite ledger (the plugin removes it next)."""
-    from pytest_tokenbudget.plugin import _STATE
-    st = config.stash.get(_STATE, None)
+    from pytest_tokenbudget.plugin.state import STATE
+    st = config.stash.get(STATE, None)
     if st is not None and st.run is not None:
         for suffix in ("", "-wal"):
             src = pathlib.Path(st.run.path + suffix)

@@ -80,8 +80,8 @@ def pytest_unconfigure(config):
     """The xdist controller: copy the run's SQLite ledger before the plugin removes it."""
     logging.getLogger().removeHandler(HANDLER)
     logging.getLogger("pytest_tokenbudget").setLevel(logging.NOTSET)
-    from pytest_tokenbudget.plugin import _STATE
-    st = config.stash.get(_STATE, None)
+    from pytest_tokenbudget.plugin.state import STATE
+    st = config.stash.get(STATE, None)
     if st is not None and st.run is not None:
         for suffix in ("", "-wal", "-shm"):
             src = pathlib.Path(st.run.path + suffix)

@@ -65,8 +65,18 @@ Record semantics:
 from __future__ import annotations
 
 from pytest_tokenbudget.plugin.capture.observe import CaptureWarning, finish_open
-from pytest_tokenbudget.plugin.capture.patch import bypass, install, installed, patched_classes, uninstall
-from pytest_tokenbudget.plugin.capture.types import CallRecord, CallRequest, CaptureListener
+from pytest_tokenbudget.plugin.capture.patch import (
+    bypass,
+    install,
+    installed,
+    patched_classes,
+    uninstall,
+)
+from pytest_tokenbudget.plugin.capture.types import (
+    CallRecord,
+    CallRequest,
+    CaptureListener,
+)
 
 __all__ = [
     "CallRecord", "CallRequest", "CaptureListener", "CaptureWarning", "bypass", "finish_open", "install",

@@ -19,7 +19,12 @@ import warnings
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from pytest_tokenbudget.plugin.capture.parse import make_decoder, make_stream_reader, parse_json_body, scrub
+from pytest_tokenbudget.plugin.capture.parse import (
+    make_decoder,
+    make_stream_reader,
+    parse_json_body,
+    scrub,
+)
 from pytest_tokenbudget.plugin.capture.types import CallRecord, CallRequest
 
 __all__ = ["Call", "CaptureWarning", "finish_open", "stream_classes"]

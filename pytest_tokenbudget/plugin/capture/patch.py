@@ -13,8 +13,16 @@ from typing import Any
 
 from pytest_tokenbudget.core.errors import TokenBudgetExceeded
 from pytest_tokenbudget.core.tokens import estimate_request_tokens
-from pytest_tokenbudget.plugin.capture.endpoints import SUFFIXES, Endpoint, classify_path
-from pytest_tokenbudget.plugin.capture.observe import Call, warn_listener_failure, wrap_stream
+from pytest_tokenbudget.plugin.capture.endpoints import (
+    SUFFIXES,
+    Endpoint,
+    classify_path,
+)
+from pytest_tokenbudget.plugin.capture.observe import (
+    Call,
+    warn_listener_failure,
+    wrap_stream,
+)
 from pytest_tokenbudget.plugin.capture.types import CallRequest
 
 __all__ = ["bypass", "install", "installed", "patched_classes", "uninstall"]

@@ -10,9 +10,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-
-from pytest_tokenbudget.plugin.ledger.amounts import _ZERO, Amounts, Limits, Overrun, _scope_title
+from pytest_tokenbudget.plugin.ledger.amounts import (
+    _ZERO,
+    Amounts,
+    Limits,
+    Overrun,
+    _scope_title,
+)
 from pytest_tokenbudget.plugin.ledger.entries import Entry, UsageView
+
 
 # ----------------------------------------------------------------------------- budgets
 class Budget(UsageView):

@@ -8,7 +8,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pytest_tokenbudget.core.cost import Cost, money_str
-from pytest_tokenbudget.core.usage import MalformedUsageError, Usage, usage_from_response
+from pytest_tokenbudget.core.usage import (
+    MalformedUsageError,
+    Usage,
+    usage_from_response,
+)
 from pytest_tokenbudget.plugin.ledger.amounts import _ZERO, Amounts, fmt_usd
 
 if TYPE_CHECKING:

@@ -43,14 +43,33 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from pytest_tokenbudget.plugin.capture.types import CallRecord, CallRequest
 from pytest_tokenbudget.core.catalog import Catalog, CatalogError, UnknownModelError
 from pytest_tokenbudget.core.cost import Cost, PricingError, price
 from pytest_tokenbudget.core.errors import TokenBudgetExceeded
-from pytest_tokenbudget.core.usage import MalformedUsageError, Usage, usage_from_response
-from pytest_tokenbudget.plugin.ledger.amounts import _ZERO, DIMENSIONS, Amounts, Limits, Overrun, _to_usd, fmt_amount, fmt_usd
+from pytest_tokenbudget.core.usage import (
+    MalformedUsageError,
+    Usage,
+    usage_from_response,
+)
+from pytest_tokenbudget.plugin.capture.types import CallRecord, CallRequest
+from pytest_tokenbudget.plugin.ledger.amounts import (
+    _ZERO,
+    DIMENSIONS,
+    Amounts,
+    Limits,
+    Overrun,
+    _to_usd,
+    fmt_amount,
+    fmt_usd,
+)
 from pytest_tokenbudget.plugin.ledger.budgets import Budget, Reservation, SharedBudget
-from pytest_tokenbudget.plugin.ledger.entries import _FREE_ENDPOINTS, Entry, TestUsage, Totals, UsageView
+from pytest_tokenbudget.plugin.ledger.entries import (
+    _FREE_ENDPOINTS,
+    Entry,
+    TestUsage,
+    Totals,
+    UsageView,
+)
 
 __all__ = [
     "Amounts",

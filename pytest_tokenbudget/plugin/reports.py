@@ -17,7 +17,12 @@ import pytest
 
 from pytest_tokenbudget.plugin.ledger.ledger import Entry, Ledger, Totals, fmt_usd
 from pytest_tokenbudget.report import baseline as bl
-from pytest_tokenbudget.report.json_report import ReportError, TestInfo, build_report, write_json
+from pytest_tokenbudget.report.json_report import (
+    ReportError,
+    TestInfo,
+    build_report,
+    write_json,
+)
 
 __all__ = ["RunReports", "add_options"]
 
@@ -154,7 +159,7 @@ class RunReports:
         if bl.verdict(cost, base.cost_usd, self.max_increase, self.min_change) != "more":
             return
         self.flagged.add(nodeid)
-        from pytest_tokenbudget.report.text import top_calls_lines
+        from pytest_tokenbudget.plugin.failures import top_calls_lines
         row = bl.Row(nodeid, "more", cost, base.cost_usd, complete)
         lines = [f"token budget baseline of {nodeid}: {bl.describe(row, self.max_increase)}",
                  f"(baseline {self.compare_path}; when the increase is intended, refresh it with "

@@ -1,0 +1,113 @@
+"""Failures: the text of a budget overrun with its top calls, why a session failed, and the
+judgement that turns a test's overrun into a failed report.
+
+pytest-django style: actual vs budget, the excess, then the calls that spent it, e.g.::
+
+    token budget of tests/test_a.py::test_x exceeded: spent $0.0123 of a $0.0100 budget (+$0.0023, 23% over)
+    calls:
+        $0.0123 claude-haiku-4-5 [call] in=2,300 cw=0 cr=0 out=2,000 max_tokens=1,000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pytest
+
+from pytest_tokenbudget.plugin.ledger.ledger import (
+    Budget,
+    Entry,
+    Ledger,
+    Overrun,
+    fmt_usd,
+    set_current,
+    top_entries,
+)
+from pytest_tokenbudget.plugin.state import RunState, notify_exceeded
+
+__all__ = ["TOP_CALLS", "judge", "notify_exceeded", "overrun_text", "session_failure", "top_calls_lines"]
+
+TOP_CALLS = 5
+
+
+def top_calls_lines(entries: Iterable[Entry], n: int = TOP_CALLS) -> list[str]:
+    """``calls:`` (or ``top calls:``) and one line per call, most expensive first."""
+    calls = [e for e in entries if not e.refused]
+    if not calls:
+        return []
+    top = top_entries(calls, n)
+    more = len(calls) - len(top)
+    return (["top calls:" if more else "calls:"] + [f"  {e.describe()}" for e in top]
+            + ([f"  ... and {more} more"] if more else []))
+
+
+def overrun_text(budget: Budget, overruns: list[Overrun]) -> str:
+    """What a test (or block) that went over its budget fails with."""
+    who = f"{budget.title} of {budget.name}" if budget.scope == "test" else budget.title
+    lines = [f"{who} exceeded: {overruns[0].describe()}"]
+    lines += [f"  and {o.describe()}" for o in overruns[1:]]
+    lines += top_calls_lines(budget.entries)
+    return "\n".join(lines)
+
+
+def session_failure(ledger: Ledger) -> str | None:
+    """Why the run fails because of the session budget (or unpriceable calls outside tests), if it does."""
+    s = ledger.session
+    parts = []
+    if s.limits:
+        overruns = s.overruns()
+        refused = sum(1 for e in s.entries if e.refused and e.refused_by == "session")
+        if overruns:
+            parts.append(f"session token budget exceeded: {overruns[0].describe()}")
+        if refused:
+            parts.append(f"session token budget of {s.limits.describe()} reached: {fmt_usd(s.spent.usd)} spent, "
+                         f"{refused} call{'s' if refused != 1 else ''} refused")
+    if ledger.unknown_model == "error":
+        stray = [e for e in ledger.entries if e.unpriced and e.nodeid is None]
+        if stray:
+            parts.append(f"{len(stray)} call(s) outside any test could not be priced: {stray[0].unpriced}")
+    return "; ".join(parts) or None
+
+
+def judge(st: RunState, item: pytest.Item, report: pytest.TestReport) -> None:
+    t = st.tests.get(item.nodeid)
+    if t is None or t.budget is None:
+        return
+    if report.when == "call":
+        overruns = t.budget.overruns()
+        if overruns:
+            text = overrun_text(t.budget, overruns)
+            t.overrun_reported = True
+            notify_exceeded(st, overruns[0].error(), t.budget, item)
+            if report.passed:
+                report.outcome = "failed"
+                report.longrepr = text
+            else:
+                report.sections.append(("token budget", text))
+    elif report.when == "teardown":
+        problems = []
+        overruns = t.budget.overruns()
+        if overruns and not t.overrun_reported:
+            problems.append(overrun_text(t.budget, overruns))
+            notify_exceeded(st, overruns[0].error(), t.budget, item)
+        if st.ledger.unknown_model == "error":
+            for msg in st.ledger.unpriced_for(item.nodeid):
+                problems.append(f"token budget: a call could not be priced: {msg}")
+        if problems:
+            text = "\n\n".join(problems)
+            if report.passed:
+                report.outcome = "failed"
+                report.longrepr = text
+            else:
+                report.sections.append(("token budget", text))
+        set_current(None, None)
+        st.ledger.end_test(item.nodeid)
+        # plain values (no Decimal) so that they survive pytest-xdist's serialisation to the controller
+        entries = st.ledger.entries_for(item.nodeid)
+        report.token_budget = {"version": 1, "limits": t.limits.as_json(), "entries": [e.as_json() for e in entries]}
+        st.sent.update(e.seq for e in entries)
+        st.sent_tests.add(item.nodeid)
+        session_over = st.ledger.session.overruns()
+        if session_over and not st.settings.preflight and not item.session.shouldfail:
+            # no refusals without pre-flight: stop the run so that it stops spending (pytest-timeout style)
+            item.session.shouldfail = f"token budget: session {session_over[0].describe()}"
