@@ -264,7 +264,9 @@ def report(result: dict, labels: list[dict], out=sys.stdout) -> dict:
 
     w(f"\n## False positives ({len(fp)})\n")
     for s, code in sorted(fp, key=lambda x: (x[1], x[0]["repo"], x[0]["path"], x[0]["line"])):
-        reason = s.get("note") or ("not a Claude call" if s["not_a_claude_call"] else "reviewer expects only " + (", ".join(s["expected"]) or "nothing"))
+        reason = "not a Claude call" if s["not_a_claude_call"] else "expected: " + (", ".join(s["expected"]) or "nothing")
+        if s.get("note"):
+            reason += f"; {s['note']}"
         w(f"- {code} {where(s)}: {reason} [{' '.join(s.get('tags', []))}]\n")
     w(f"\n## False negatives ({len(fn)})\n")
     for s, code in sorted(fn, key=lambda x: (x[1], x[0]["repo"], x[0]["path"], x[0]["line"])):
