@@ -259,12 +259,18 @@ class Catalog:
         rows = [m for m in self if fam is None or m.family == fam]
         if fam is not None and not rows:
             return []
-        names = {canonical(name): m.id for m in rows for name in (m.id, *m.aliases, *m.spellings)}
-        close = difflib.get_close_matches(normalise_model_id(model), sorted(names), n=n * 3, cutoff=0.6)
-        out = list(dict.fromkeys(names[c] for c in close))
-        if not out and fam is not None:
-            out = [m.id for m in sorted(rows, key=lambda m: m.status().usable, reverse=True)]
-        return out[:n]
+        names = {canonical(name): m for m in rows for name in (m.id, *m.aliases, *m.spellings)}
+        target = normalise_model_id(model)
+        scored: dict[str, tuple[bool, float]] = {}
+        for name, m in names.items():
+            ratio = difflib.SequenceMatcher(None, target, name).ratio()
+            if ratio >= 0.6:
+                best = max(scored.get(m.id, (False, 0.0))[1], ratio)
+                scored[m.id] = (m.status().usable, best)
+        if not scored and fam is not None:  # the family is clear, the version is not: its usable models
+            scored = {m.id: (m.status().usable, 0.0) for m in rows}
+        # the closest spellings first; among equally close ones, the models that still work
+        return sorted(scored, key=lambda i: (-round(scored[i][1], 2), not scored[i][0], i))[:n]
 
     def successor(self, info: ModelInfo, on: _dt.date | None = None) -> ModelInfo | None:
         """The model to move to from ``info``: its ``successor``, followed while that one is

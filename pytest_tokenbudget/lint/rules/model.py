@@ -440,8 +440,8 @@ class UnknownModelId(Rule):
         if new_node is not None:
             fix = FixSpec(f"replace {model!r} by {correct!r}", ((node, new_node),), "safe")
         yield Report(
-            f"{model!r} is a gateway spelling: the Claude API answers 404 (not_found_error) for it; "
-            f"use {correct!r}",
+            f"{model!r} is a gateway or shorthand spelling, not a Claude API id: the Claude API answers 404 "
+            f"(not_found_error) for it; use {correct!r}",
             node=node, severity="error", fix=fix, properties={"model": model, "suggested_model": correct},
         )
 
