@@ -325,3 +325,18 @@ def test_regional_bedrock_profile_is_reserved_and_charged_with_its_premium(ledge
     e = call(ledger, req(model=model))  # the response names the bare model; the request its profile
     assert e.cost_usd == Decimal("0.000693")  # 630 per MTok * 1.1
     assert "regionalx1.1" in e.cost.modifiers
+
+
+def test_vertex_regional_locations_carry_the_premium_and_global_does_not(ledger, monkeypatch):
+    monkeypatch.setenv("TOKENBUDGET_TODAY", "2026-12-01")
+    base = "https://aiplatform.googleapis.com/v1/projects/p/locations/{}/publishers/anthropic/models/{}:rawPredict"
+
+    def vertex(location, model="claude-haiku-4-5@20251001"):
+        return CallRequest(api="anthropic", endpoint="messages", url=base.format(location, model), model=model,
+                           max_tokens=1000, stream=False, attempt=0, body={}, input_estimate=2000)
+
+    assert ledger.worst_case(vertex("us-east5"))[0].usd == Decimal("0.0077")  # (2000*1 + 1000*5) * 1.1
+    assert ledger.worst_case(vertex("global"))[0].usd == Decimal("0.007")
+    assert ledger.worst_case(vertex("us-east5", "claude-3-5-haiku@20241022"))[0].usd == Decimal("0.0056")  # no premium
+    e = call(ledger, vertex("europe-west1"))
+    assert e.cost_usd == Decimal("0.000693") and "regionalx1.1" in e.cost.modifiers

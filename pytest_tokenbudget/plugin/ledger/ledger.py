@@ -89,6 +89,18 @@ def current() -> tuple[str | None, str | None]:
     return _current
 
 # ----------------------------------------------------------------------------- the ledger
+def _regional_endpoint(request: CallRequest) -> bool | None:
+    """True when the request goes to a regional endpoint, whose price carries the model's regional
+    premium: a Bedrock regional inference profile (``us.anthropic.…``; the response then names the
+    bare model) or a Vertex regional / multi-region location (not ``locations/global``)."""
+    if bedrock_prefix(request.model or "") in REGIONAL_BEDROCK_PREFIXES:
+        return True
+    url = request.url or ""
+    if "/publishers/anthropic/" in url and "/locations/" in url:
+        return "/locations/global/" not in url
+    return None
+
+
 class Ledger:
     """Records, prices and budgets every call; a :class:`CaptureListener`. Thread-safe."""
 
@@ -212,15 +224,16 @@ class Ledger:
             speed = body.get("speed") if isinstance(body.get("speed"), str) else None
             geo = body.get("inference_geo") if isinstance(body.get("inference_geo"), str) else None
             # The raw model keeps the Bedrock prefix: a regional profile carries a premium.
-            usd, price_why = self._worst_usd(request.model or info.id, inp, out, speed, geo, batch)
+            usd, price_why = self._worst_usd(request.model or info.id, inp, out, speed, geo, batch,
+                                             _regional_endpoint(request))
             why = price_why or why
         return Amounts(usd=usd, input_tokens=inp, output_tokens=out, calls=1), why
 
     def _worst_usd(self, model: str, inp: int, out: int, speed: str | None, geo: str | None,
-                   batch: bool) -> tuple[Decimal | None, str | None]:
+                   batch: bool, regional: bool | None = None) -> tuple[Decimal | None, str | None]:
         """The worst-case price, memoised: a suite repeats the same request shapes, and the catalog
         never changes during a run."""
-        key = (model, inp, out, speed, geo, batch)
+        key = (model, inp, out, speed, geo, batch, regional)
         hit = self._worst_memo.get(key)
         if hit is not None:
             return hit
@@ -230,7 +243,7 @@ class Ledger:
             # worst_fast: a fast call on a model with an unpublished fast price is reserved at the
             # highest documented fast multiplier, never at the standard price (and says so).
             cost = price(model, Usage(input_tokens=inp, output_tokens=out), speed=speed, geo=geo,
-                         batch=batch, catalog=self.catalog, worst_fast=True)
+                         batch=batch, regional=regional, catalog=self.catalog, worst_fast=True)
             usd = cost.total_usd
             why = next((f"{m} of the standard price" for m in cost.modifiers if m.startswith("fast price")), None)
         except PricingError:
@@ -394,9 +407,7 @@ class Ledger:
         unpriced: str | None = None
         model = record.response_model or request.model
         if usage is not None and request.endpoint not in _FREE_ENDPOINTS:
-            # The response names the bare model; a regional Bedrock profile is only in the request.
-            regional = True if bedrock_prefix(request.model or "") in REGIONAL_BEDROCK_PREFIXES else None
-            cost, unpriced = self._price(model, usage, regional=regional)
+            cost, unpriced = self._price(model, usage, regional=_regional_endpoint(request))
         worst = res.worst if res is not None else None
         charged = self._charge(request, record, usage, cost, usage_unknown, worst)
         entry = self._make_entry(nodeid, phase, request, status=record.status, response_model=record.response_model,
