@@ -1,8 +1,10 @@
-"""The Claude model catalog: prices, limits and lifecycle of every model, and id normalisation.
+"""The Claude model catalog: every model Anthropic has served, its prices by date, its limits and
+its lifecycle on each platform.
 
-The shipped rows live in ``models.toml`` beside this module (read with ``parse_float=Decimal``
-so that prices stay exact). User rows from ``[tool.tokenbudget.models."<id>"]`` replace or add
-rows; see :func:`get_catalog`.
+The shipped rows live in ``models.toml`` beside this module (see its header for the keys). User
+rows from ``[tool.tokenbudget.models."<id>"]`` replace or add rows; see :meth:`Catalog.with_overrides`.
+Dates are verdicts, not labels: a model whose retirement date has passed *is* retired. "Today" is
+:func:`today`, which tests and replays move with ``TOKENBUDGET_TODAY=YYYY-MM-DD``.
 """
 
 from __future__ import annotations
@@ -11,33 +13,41 @@ import dataclasses
 import datetime as _dt
 import difflib
 import functools
-import re
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 from typing import Any
 
+from pytest_tokenbudget.core.catalog_rows import (
+    FAST_MODES, PERIOD_KEYS, PLATFORMS, PRICE_KEYS, ROW_KEYS, TIERS, CatalogError, Period, Platform, PromptTier,
+    parse_row,
+)
+from pytest_tokenbudget.core.model_ids import canonical, family_hint, id_candidates, normalise_model_id
 from pytest_tokenbudget.core.toml import load_toml_bytes
 
 __all__ = [
-    "Catalog",
-    "CatalogError",
-    "ModelInfo",
-    "PromptTier",
-    "UnknownModelError",
-    "normalise_model_id",
-    "shipped_catalog",
+    "Catalog", "CatalogError", "FAST_MODES", "LIFECYCLES", "ModelInfo", "PLATFORMS", "PRICE_KEYS", "Platform",
+    "PromptTier", "ROW_KEYS", "Status", "TIERS", "UnknownModelError", "normalise_model_id", "shipped_catalog",
+    "today",
 ]
 
-PRICE_KEYS = ("input", "cache-write-5m", "cache-write-1h", "cache-read", "output")
+LIFECYCLES = ("active", "legacy", "deprecated", "retired", "available", "unknown")
+PLATFORM_NAMES = {"api": "the Claude API", "bedrock": "Amazon Bedrock", "vertex": "Google Cloud Vertex AI"}
 _ATTR = {k: k.replace("-", "_") for k in (*PRICE_KEYS, "fast-input", "fast-output")}
-LIFECYCLES = ("active", "legacy", "deprecated", "retired")
-TIERS = ("premium", "standard", "economy")
 
 
-class CatalogError(ValueError):
-    """A catalog row or a user override is malformed."""
+def today() -> _dt.date:
+    """The date lifecycle verdicts and live prices are taken against: ``TOKENBUDGET_TODAY`` when
+    set (tests, replays of a given day), else the local date."""
+    forced = os.environ.get("TOKENBUDGET_TODAY", "").strip()
+    if forced:
+        try:
+            return _dt.date.fromisoformat(forced)
+        except ValueError:
+            raise CatalogError(f"TOKENBUDGET_TODAY={forced!r} is not a date (YYYY-MM-DD)") from None
+    return _dt.date.today()
 
 
 class UnknownModelError(LookupError):
@@ -57,22 +67,36 @@ class UnknownModelError(LookupError):
 
 
 @dataclass(frozen=True)
-class PromptTier:
-    """Prices that apply to a whole request when its prompt is longer than ``above`` tokens."""
+class Status:
+    """A model's lifecycle on one platform on one day."""
 
-    above: int
-    prices: Mapping[str, Decimal]
+    platform: str
+    state: str  # one of LIFECYCLES
+    deprecated: _dt.date | None = None
+    retired: _dt.date | None = None
+    not_before: _dt.date | None = None
+    replacement: str | None = None
+    note: str = ""
+
+    @property
+    def usable(self) -> bool:
+        return self.state in ("active", "legacy", "deprecated", "available")
 
 
 @dataclass(frozen=True)
 class ModelInfo:
-    """One model's prices (USD per million tokens), limits and lifecycle. ``None`` = unknown."""
+    """One model: prices in force (USD per MTok), limits and lifecycle. ``None`` = unknown.
+
+    The price fields hold the current prices; :meth:`on` gives the row as priced on another day.
+    """
 
     id: str
+    name: str = ""
     family: str | None = None
     tier: str | None = None
     generation: str | None = None
     aliases: tuple[str, ...] = ()
+    spellings: tuple[str, ...] = ()
     input: Decimal | None = None
     cache_write_5m: Decimal | None = None
     cache_write_1h: Decimal | None = None
@@ -80,26 +104,87 @@ class ModelInfo:
     output: Decimal | None = None
     fast_input: Decimal | None = None
     fast_output: Decimal | None = None
+    fast_mode: str = "none"
     geo: Mapping[str, Decimal] = field(default_factory=dict)
+    regional: Decimal | None = None
     prompt_tier: PromptTier | None = None
+    periods: tuple[Period, ...] = ()
     max_output: int | None = None
     batch_max_output: int | None = None
     context_window: int | None = None
     min_cacheable: int | None = None
     prefill: bool | None = None
-    lifecycle: str = "active"
     released: _dt.date | None = None
-    deprecated: _dt.date | None = None
-    retires: _dt.date | None = None
+    successor: str | None = None
+    platforms: Mapping[str, Platform] = field(default_factory=dict)
     unconfirmed: frozenset[str] = frozenset()
     source: str = ""
     checked: _dt.date | None = None
     notes: str = ""
     origin: str = "shipped"
+    period: str = "current"  # which price period these fields hold ("current" or "until YYYY-MM-DD")
 
     def price_of(self, key: str) -> Decimal | None:
         """The per-MTok price for a kebab-case price key (``"cache-write-5m"`` ...)."""
         return getattr(self, _ATTR.get(key) or key.replace("-", "_"))
+
+    # -- prices by date -------------------------------------------------------------------------
+    def period_for(self, day: _dt.date) -> Period | None:
+        """The history period in force on ``day``, or ``None`` for the current prices."""
+        for p in self.periods:
+            if day <= p.until:
+                return p
+        return None
+
+    def on(self, day: _dt.date | None) -> ModelInfo:
+        """This row as priced on ``day`` (``None``: today's prices, the fields as they are)."""
+        p = self.period_for(day) if day is not None else None
+        if p is None:
+            return self
+        marks = (self.unconfirmed - {k.replace("_", "-") for k in p.values}) | p.unconfirmed
+        return dataclasses.replace(self, **p.values, unconfirmed=marks, periods=(), source=p.source or self.source,
+                                   period=f"until {p.until.isoformat()}")
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def status(self, on: _dt.date | None = None, platform: str = "api") -> Status:
+        """The lifecycle on ``platform`` (``api``, ``bedrock``, ``vertex``) on ``on`` (default today)."""
+        if platform not in PLATFORMS:
+            raise CatalogError(f"unknown platform {platform!r}; one of {', '.join(PLATFORMS)}")
+        day = on if on is not None else today()
+        p = self.platforms.get(platform)
+        if p is None:
+            if platform != "api":
+                return Status(platform, "unknown")
+            p = Platform()
+        common = dict(deprecated=p.deprecated, retired=p.retired, not_before=p.not_before,
+                      replacement=p.replacement, note=p.note)
+        if p.retired is not None and day >= p.retired:
+            state = "retired"
+        elif p.deprecated is not None and day >= p.deprecated:
+            state = "deprecated"
+        elif p.available is False:
+            state = "retired"
+        elif p.available and p.retired is None and p.deprecated is None and platform != "api":
+            state = "available"
+        else:
+            state = "legacy" if p.legacy else "active"
+        return Status(platform, state, **common)
+
+    @property
+    def lifecycle(self) -> str:
+        """The Claude API lifecycle today (see :meth:`status` for another day or platform)."""
+        return self.status().state
+
+    @property
+    def retires(self) -> _dt.date | None:
+        """The announced Claude API retirement date (a tentative not-before date is not one)."""
+        p = self.platforms.get("api")
+        return p.retired if p else None
+
+    @property
+    def deprecated(self) -> _dt.date | None:
+        p = self.platforms.get("api")
+        return p.deprecated if p else None
 
     @property
     def is_retired(self) -> bool:
@@ -110,160 +195,8 @@ class ModelInfo:
         return self.lifecycle == "deprecated"
 
 
-# Key name in TOML -> (attribute, converter). Anything else in a row is an error.
-def _price(v: Any) -> Decimal:
-    if isinstance(v, bool) or not isinstance(v, (int, Decimal)):
-        raise TypeError("a number (USD per million tokens)")
-    d = Decimal(v)
-    if d < 0 or not d.is_finite():
-        raise ValueError("a price must be a finite number >= 0")
-    return d
-
-
-def _count(v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int):
-        raise TypeError("a whole number of tokens")
-    if v < 0:
-        raise ValueError("a token count must be >= 0")
-    return v
-
-
-def _text(v: Any) -> str:
-    if not isinstance(v, str):
-        raise TypeError("a string")
-    return v
-
-
-def _date(v: Any) -> _dt.date:
-    if isinstance(v, _dt.datetime):
-        return v.date()
-    if isinstance(v, _dt.date):
-        return v
-    if isinstance(v, str):
-        try:
-            return _dt.date.fromisoformat(v)
-        except ValueError:
-            pass
-    raise TypeError("a date (YYYY-MM-DD)")
-
-
-def _bool(v: Any) -> bool:
-    if not isinstance(v, bool):
-        raise TypeError("true or false")
-    return v
-
-
-def _strings(v: Any) -> tuple[str, ...]:
-    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-        raise TypeError("a list of strings")
-    return tuple(v)
-
-
-def _choice(options: tuple[str, ...]):
-    def conv(v: Any) -> str:
-        if v not in options:
-            raise ValueError(f"one of {', '.join(options)}")
-        return v
-
-    return conv
-
-
-def _geo(v: Any) -> Mapping[str, Decimal]:
-    if not isinstance(v, Mapping):
-        raise TypeError('a table of region = multiplier, e.g. { us = 1.1 }')
-    return {str(k): _price(m) for k, m in v.items()}
-
-
-def _prompt_tier(v: Any) -> PromptTier:
-    if not isinstance(v, Mapping) or "above" not in v:
-        raise TypeError("a table with above = <tokens> and the tier's prices")
-    extra = set(v) - {"above", *PRICE_KEYS}
-    if extra:
-        raise ValueError(f"unknown key(s) {sorted(extra)}; allowed: above, {', '.join(PRICE_KEYS)}")
-    return PromptTier(above=_count(v["above"]), prices={k: _price(v[k]) for k in PRICE_KEYS if k in v})
-
-
-_ROW_KEYS: dict[str, tuple[str, Any]] = {
-    "id": ("id", _text),
-    "family": ("family", _text),
-    "tier": ("tier", _choice(TIERS)),
-    "generation": ("generation", _text),
-    "aliases": ("aliases", _strings),
-    "input": ("input", _price),
-    "cache-write-5m": ("cache_write_5m", _price),
-    "cache-write-1h": ("cache_write_1h", _price),
-    "cache-read": ("cache_read", _price),
-    "output": ("output", _price),
-    "fast-input": ("fast_input", _price),
-    "fast-output": ("fast_output", _price),
-    "geo": ("geo", _geo),
-    "prompt-tier": ("prompt_tier", _prompt_tier),
-    "max-output": ("max_output", _count),
-    "batch-max-output": ("batch_max_output", _count),
-    "context-window": ("context_window", _count),
-    "min-cacheable": ("min_cacheable", _count),
-    "prefill": ("prefill", _bool),
-    "lifecycle": ("lifecycle", _choice(LIFECYCLES)),
-    "released": ("released", _date),
-    "deprecated": ("deprecated", _date),
-    "retires": ("retires", _date),
-    "unconfirmed": ("unconfirmed", lambda v: frozenset(_strings(v))),
-    "source": ("source", _text),
-    "checked": ("checked", _date),
-    "notes": ("notes", _text),
-}
-ROW_KEYS = tuple(_ROW_KEYS)
-
-
-def parse_row(raw: Mapping[str, Any], *, where: str) -> dict[str, Any]:
-    """Validate one TOML row and return ModelInfo keyword arguments. Errors name ``where``."""
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in _ROW_KEYS:
-            close = difflib.get_close_matches(key, ROW_KEYS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise CatalogError(f"{where}: unknown key {key!r}{hint}; allowed keys: {', '.join(ROW_KEYS)}")
-        attr, conv = _ROW_KEYS[key]
-        try:
-            out[attr] = conv(value)
-        except (TypeError, ValueError) as exc:
-            raise CatalogError(f"{where}: {key} = {value!r} is not valid: expected {exc}") from None
-    return out
-
-
-# ------------------------------------------------------------------------------ normalisation
-_BEDROCK_PREFIX = re.compile(r"^(?:(?:us|eu|apac|jp|au|ca|global|us-gov)\.)?anthropic\.")
-_BEDROCK_SUFFIX = re.compile(r"-v\d+(?::\d+)?$")
-_DOTTED_VERSION = re.compile(r"(?<=\d)\.(?=\d)")
-_BRACKET_SUFFIX = re.compile(r"\[[^\]]*\]$")
-_DATE_SUFFIX = re.compile(r"-\d{8}$")
-
-
-@functools.lru_cache(maxsize=1024)
-def normalise_model_id(raw: str) -> str:
-    """Map the spellings a model id takes in the wild to the Claude API's own form.
-
-    Handles ARNs and ``provider/`` prefixes (``anthropic/``, ``bedrock/``), Bedrock ids
-    (``us.anthropic.claude-…-v1:0``), Vertex ids (``claude-…@20250929``), dotted gateway
-    names (``claude-sonnet-4.5``) and Claude Code's bracketed suffixes (``[1m]``). Dated ids and
-    ``-latest`` are kept: the catalog lists them as aliases, and :meth:`Catalog.lookup` falls back
-    to the undated id when a date is not listed.
-    """
-    s = raw.strip().lower()
-    if s.startswith("arn:"):
-        s = s.rsplit("/", 1)[-1]
-    if "/" in s:
-        s = s.rsplit("/", 1)[-1]
-    s = _BRACKET_SUFFIX.sub("", s)
-    s = _BEDROCK_PREFIX.sub("", s)
-    s = _BEDROCK_SUFFIX.sub("", s)
-    s = s.replace("@", "-")
-    s = _DOTTED_VERSION.sub("-", s)
-    return s
-
-
 class Catalog:
-    """An immutable set of model rows with an alias index."""
+    """An immutable set of model rows with an index of every id and alias spelling."""
 
     def __init__(self, models: Iterable[ModelInfo], *, web_search_per_request: Decimal,
                  batch_multiplier: Decimal, cache_multipliers: Mapping[str, Decimal],
@@ -273,8 +206,12 @@ class Catalog:
         for m in models:
             self._models[m.id] = m
         for m in self._models.values():
-            for name in (m.id, *m.aliases):
-                self._index[name] = m.id
+            for name in (m.id, *m.aliases, *m.spellings):
+                key = canonical(name)
+                other = self._index.get(key)
+                if other is not None and other != m.id:
+                    raise CatalogError(f"{name!r} names both {other} and {m.id}")
+                self._index[key] = m.id
         self.web_search_per_request = web_search_per_request
         self.batch_multiplier = batch_multiplier
         self.cache_multipliers = dict(cache_multipliers)
@@ -282,11 +219,15 @@ class Catalog:
         self.sources = sources
         self._found: dict[str, ModelInfo | None] = {}  # find() memo: the catalog never changes
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[ModelInfo]:
         return iter(self._models.values())
 
     def __len__(self) -> int:
         return len(self._models)
+
+    def get(self, model_id: str) -> ModelInfo | None:
+        """The row whose id is exactly ``model_id``."""
+        return self._models.get(model_id)
 
     def find(self, model: str) -> ModelInfo | None:
         """The row for any spelling of ``model``, or ``None``."""
@@ -295,8 +236,7 @@ class Catalog:
         except KeyError:
             pass
         found = None
-        norm = normalise_model_id(model)
-        for candidate in (norm, _DATE_SUFFIX.sub("", norm), norm.removesuffix("-latest")):
+        for candidate in id_candidates(model):
             row_id = self._index.get(candidate)
             if row_id is not None:
                 found = self._models[row_id]
@@ -310,12 +250,49 @@ class Catalog:
         found = self.find(model)
         if found is not None:
             return found
-        norm = normalise_model_id(model)
-        return self._unknown(model, norm)
+        raise UnknownModelError(model, normalise_model_id(model), self.suggestions(model))
 
-    def _unknown(self, raw: str, norm: str):
-        suggestions = difflib.get_close_matches(norm, list(self._index), n=3, cutoff=0.6)
-        raise UnknownModelError(raw, norm, suggestions)
+    def suggestions(self, model: str, n: int = 3) -> list[str]:
+        """Known ids close to an unknown one, from the same family (and so the same tier) when the
+        spelling names a family: a misspelt Sonnet is never offered a Haiku."""
+        fam = family_hint(model)
+        rows = [m for m in self if fam is None or m.family == fam]
+        if fam is not None and not rows:
+            return []
+        names = {canonical(name): m for m in rows for name in (m.id, *m.aliases, *m.spellings)}
+        target = normalise_model_id(model)
+        scored: dict[str, tuple[bool, float]] = {}
+        for name, m in names.items():
+            ratio = difflib.SequenceMatcher(None, target, name).ratio()
+            if ratio >= 0.6:
+                best = max(scored.get(m.id, (False, 0.0))[1], ratio)
+                scored[m.id] = (m.status().usable, best)
+        if not scored and fam is not None:  # the family is clear, the version is not: its usable models
+            scored = {m.id: (m.status().usable, 0.0) for m in rows}
+        # the closest spellings first; among equally close ones, the models that still work
+        return sorted(scored, key=lambda i: (-round(scored[i][1], 2), not scored[i][0], i))[:n]
+
+    def successor(self, info: ModelInfo, on: _dt.date | None = None) -> ModelInfo | None:
+        """The model to move to from ``info``: its ``successor``, followed while that one is
+        itself retired on ``on``. ``None`` for a model that is the current one of its tier."""
+        seen = {info.id}
+        nxt = self._models.get(info.successor) if info.successor else None
+        while nxt is not None and nxt.status(on).state == "retired" and nxt.successor and nxt.id not in seen:
+            seen.add(nxt.id)
+            nxt = self._models.get(nxt.successor)
+        return nxt
+
+    @functools.cached_property
+    def max_fast_multiplier(self) -> Decimal:
+        """The highest fast-mode multiplier any row ever documented (input or output), the worst
+        case assumed for a model whose fast price is unpublished."""
+        best = Decimal(1)
+        for m in self:
+            for row in (m, *(m.on(p.until) for p in m.periods)):
+                if row.fast_mode != "priced" or not row.input or not row.output:
+                    continue
+                best = max(best, (row.fast_input or 0) / row.input, (row.fast_output or 0) / row.output)
+        return best
 
     def with_overrides(self, overrides: Mapping[str, Mapping[str, Any]], *, where: str) -> Catalog:
         """A new catalog where each override replaces fields of a row, or adds a row."""
@@ -329,8 +306,10 @@ class Catalog:
             existing = self.find(key)
             if existing is not None:
                 row = dataclasses.replace(existing, **fields, origin=where)
-                # An override of a price confirms it: drop it from the unconfirmed marks.
-                row = dataclasses.replace(row, unconfirmed=row.unconfirmed - {k for k in raw if k in PRICE_KEYS})
+                # An override of a price confirms it (and replaces the history of that price).
+                given = {k for k in raw if k in PERIOD_KEYS}
+                periods = tuple(p for p in row.periods if not given & {k.replace("_", "-") for k in p.values})
+                row = dataclasses.replace(row, unconfirmed=row.unconfirmed - given, periods=periods)
             else:
                 missing = [k for k in ("input", "output") if k not in fields]
                 if missing:
@@ -348,13 +327,22 @@ class Catalog:
                        checked=self.checked, sources=(*self.sources, where))
 
 
+def _check_links(models: Iterable[ModelInfo], where: str) -> None:
+    ids = {m.id for m in models}
+    for m in models:
+        if m.successor is not None and m.successor not in ids:
+            raise CatalogError(f"{where}: {m.id} names successor {m.successor!r}, which has no row")
+
+
 @functools.lru_cache(maxsize=1)
 def shipped_catalog() -> Catalog:
     """The catalog as shipped in ``models.toml`` (no user overrides)."""
-    data = load_toml_bytes(resources.files(__package__).joinpath("models.toml").read_bytes(),
-                           where="pytest_tokenbudget/core/models.toml")
+    where = "pytest_tokenbudget/core/models.toml"
+    data = load_toml_bytes(resources.files(__package__).joinpath("models.toml").read_bytes(), where=where)
     meta = data["catalog"]
-    rows = [ModelInfo(**parse_row(r, where=f"models.toml row {i + 1}")) for i, r in enumerate(data["model"])]
+    rows = [ModelInfo(**parse_row(r, where=f"models.toml row {i + 1} ({r.get('id')})"))
+            for i, r in enumerate(data["model"])]
+    _check_links(rows, where)
     return Catalog(
         rows,
         web_search_per_request=Decimal(meta["web-search-per-request"]),

@@ -82,7 +82,8 @@ def test_bedrock_invoke(bedrock, token_usage):
     bedrock.messages.create(model=BEDROCK, max_tokens=8, messages=MSG)
     (e,) = token_usage.records
     assert (e.request_model, e.priced_model, e.streamed) == (BEDROCK, "claude-haiku-4-5", False)
-    assert str(e.cost_usd) == "0.000052"  # 17 in x $1/M + 7 out x $5/M
+    # 17 in x $1/M + 7 out x $5/M, +10% for the us. regional inference profile (Claude 4.5 and later)
+    assert str(e.cost_usd) == "0.0000572"
 
 def test_bedrock_stream(fake_llm_server, token_usage):
     url = fake_llm_server.url + "/model/" + SONNET.replace(":", "%3A") + "/invoke-with-response-stream"
@@ -98,9 +99,10 @@ def test_vertex(vertex, token_usage):
     vertex.messages.create(model="claude-haiku-4-5@20251001", max_tokens=8, messages=MSG)
     with vertex.messages.stream(model="claude-haiku-4-5@20251001", max_tokens=8, messages=MSG) as s:
         s.get_final_message()
+    # the us-east5 regional endpoint costs 10% more than the global one on Claude 4.5 and later
     assert [(e.request_model, e.priced_model, e.streamed, str(e.cost_usd)) for e in token_usage.records] == [
-        ("claude-haiku-4-5@20251001", "claude-haiku-4-5", False, "0.000052"),
-        ("claude-haiku-4-5@20251001", "claude-haiku-4-5", True, "0.000052")]
+        ("claude-haiku-4-5@20251001", "claude-haiku-4-5", False, "0.0000572"),
+        ("claude-haiku-4-5@20251001", "claude-haiku-4-5", True, "0.0000572")]
 
 @pytest.mark.token_budget(usd=0.001)
 def test_bedrock_refused_by_url_model(bedrock, fake_llm_server):
@@ -120,8 +122,8 @@ def test_bedrock_and_vertex_through_the_plugin(pytester):
     result.assert_outcomes(passed=4)
     out = result.stdout.str()
     result.stdout.fnmatch_lines([
-        "live: 4 calls, 96 tokens *cost $0.000312",
-        "  claude-haiku-4-5 * 3 * $0.000156",
+        "live: 4 calls, 96 tokens *cost $0.0003276",  # 3 regional calls at +10%
+        "  claude-haiku-4-5 * 3 * $0.0001716",
         "  claude-sonnet-4-5 * 1 * $0.000156",
         "refused before sending: 1 call (1 by the test budget); nothing was sent",
     ])

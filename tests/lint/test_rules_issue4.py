@@ -183,15 +183,35 @@ def test_tb302_today_accepts_a_date_object():
     assert "(in 29 days)" in f.message
 
 
-def test_tb302_retired_model_is_an_error_whatever_the_date():
-    [f] = lint(SONNET_45.replace("claude-sonnet-4-5", "claude-3-5-haiku-latest"), "TB302", today="2020-01-01")
+def test_tb302_retired_model_is_an_error_after_its_date():
+    [f] = lint(SONNET_45.replace("claude-sonnet-4-5", "claude-3-5-haiku-latest"), "TB302", today="2026-02-19")
     assert f.severity == "error" and "claude-3-5-haiku-20241022" in f.message
-    assert "use claude-haiku-5-5" in f.message
+    assert "use claude-haiku-5-5 ($0.10 / $0.50)" in f.message
+    # before its deprecation it was a good model: the verdict is the day's, not a label
+    assert lint(SONNET_45.replace("claude-sonnet-4-5", "claude-3-5-haiku-latest"), "TB302", today="2025-06-01") == []
+
+
+def test_tb302_issue_13_message_for_a_retired_sonnet():
+    [f] = lint(SONNET_45.replace("claude-sonnet-4-5", "claude-3-5-sonnet-20241022"), "TB302", today="2026-12-01")
+    assert f.severity == "error"
+    assert f.message == ("claude-3-5-sonnet-20241022 was retired on 2025-10-28: every call fails (404 not_found_error); "
+                         "use claude-sonnet-5-5 ($2 / $10)")
 
 
 def test_tb302_active_and_legacy_models_are_not_flagged():
-    for model in ("claude-sonnet-5-5", "claude-opus-4-5", "claude-haiku-4-5", "claude-opus-5"):
-        assert lint(SONNET_45.replace("claude-sonnet-4-5", model), "TB302") == [], model
+    for model in ("claude-sonnet-5-5", "claude-haiku-4-5", "claude-opus-5", "claude-opus-4-6"):
+        assert lint(SONNET_45.replace("claude-sonnet-4-5", model), "TB302", today="2026-12-01") == [], model
+    assert lint(SONNET_45.replace("claude-sonnet-4-5", "claude-opus-4-5"), "TB302", today="2026-11-22") == []
+
+
+def test_tb302_partner_clients_use_their_platforms_schedule():
+    bedrock = SONNET_45.replace("import anthropic\n    client = anthropic.Anthropic()",
+                                "from anthropic import AnthropicVertex\n    client = AnthropicVertex()")
+    [f] = lint(bedrock.replace("claude-sonnet-4-5", "claude-3-5-haiku@20241022"), "TB302", today="2026-08-01")
+    assert "was retired on Google Cloud Vertex AI on 2026-07-05" in f.message
+    # still served on Google Cloud though the Claude API retired it; not recorded: not judged
+    assert lint(bedrock.replace("claude-sonnet-4-5", "claude-opus-4-1@20250805"), "TB302", today="2026-12-01") == []
+    assert lint(bedrock.replace("claude-sonnet-4-5", "claude-3-opus@20240229"), "TB302", today="2026-12-01") == []
 
 
 def test_tb302_successor_is_newest_active_of_the_family():

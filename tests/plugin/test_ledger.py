@@ -291,3 +291,52 @@ def test_absorb_entries_from_another_process(ledger):
     assert ledger.totals() == other.totals()
     assert ledger.session.spent.usd == Decimal("0.00063") and ledger.session.overruns()
     assert ledger.session.totals.refused == 1
+
+
+# ------------------------------------------------------------------------------ never under-price
+def fast_req(model, est=1000, max_tokens=1000):
+    r = req(model=model, max_tokens=max_tokens, est=est)
+    return CallRequest(api=r.api, endpoint=r.endpoint, url=r.url, model=model, max_tokens=max_tokens,
+                       stream=False, attempt=0, body={"speed": "fast"}, input_estimate=est)
+
+
+def test_fast_worst_case_uses_the_fast_price(ledger, monkeypatch):
+    monkeypatch.setenv("TOKENBUDGET_TODAY", "2026-12-01")
+    w, why = ledger.worst_case(fast_req("claude-fable-5-2"))
+    assert w.usd == Decimal("0.096") and why is None  # 1000*16 + 1000*80, not the standard 0.048
+
+
+def test_unpublished_fast_price_reserves_the_highest_documented_multiplier(ledger, monkeypatch):
+    monkeypatch.setenv("TOKENBUDGET_TODAY", "2026-12-01")
+    w, why = ledger.worst_case(fast_req("claude-mythos-5-2"))
+    assert w.usd == Decimal("0.288")  # 6x (Opus 4.6 fast): 1000*48 + 1000*240
+    assert "fast price unpublished: worst case 6x" in why
+    ledger.begin_test("t::a", Limits.parse(usd="0.1"))
+    with pytest.raises(TokenBudgetExceeded) as exc:
+        ledger.before_send(fast_req("claude-mythos-5-2"))
+    assert "fast price unpublished: worst case 6x of the standard price" in str(exc.value)
+
+
+def test_regional_bedrock_profile_is_reserved_and_charged_with_its_premium(ledger, monkeypatch):
+    monkeypatch.setenv("TOKENBUDGET_TODAY", "2026-12-01")
+    model = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
+    w, _ = ledger.worst_case(req(model=model, max_tokens=1000, est=2000))
+    assert w.usd == Decimal("0.0077")  # (2000*1 + 1000*5) * 1.1
+    e = call(ledger, req(model=model))  # the response names the bare model; the request its profile
+    assert e.cost_usd == Decimal("0.000693")  # 630 per MTok * 1.1
+    assert "regionalx1.1" in e.cost.modifiers
+
+
+def test_vertex_regional_locations_carry_the_premium_and_global_does_not(ledger, monkeypatch):
+    monkeypatch.setenv("TOKENBUDGET_TODAY", "2026-12-01")
+    base = "https://aiplatform.googleapis.com/v1/projects/p/locations/{}/publishers/anthropic/models/{}:rawPredict"
+
+    def vertex(location, model="claude-haiku-4-5@20251001"):
+        return CallRequest(api="anthropic", endpoint="messages", url=base.format(location, model), model=model,
+                           max_tokens=1000, stream=False, attempt=0, body={}, input_estimate=2000)
+
+    assert ledger.worst_case(vertex("us-east5"))[0].usd == Decimal("0.0077")  # (2000*1 + 1000*5) * 1.1
+    assert ledger.worst_case(vertex("global"))[0].usd == Decimal("0.007")
+    assert ledger.worst_case(vertex("us-east5", "claude-3-5-haiku@20241022"))[0].usd == Decimal("0.0056")  # no premium
+    e = call(ledger, vertex("europe-west1"))
+    assert e.cost_usd == Decimal("0.000693") and "regionalx1.1" in e.cost.modifiers

@@ -8,14 +8,15 @@ the linter cannot follow, ``**kwargs``) makes every rule here silent.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
 
-from pytest_tokenbudget.core.catalog import Catalog, ModelInfo, normalise_model_id
+from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
+from pytest_tokenbudget.core.lifecycle import lifecycle_sentence
+from pytest_tokenbudget.core.model_ids import canonical, id_candidates
 from pytest_tokenbudget.lint.intent import forced_tool_choice, is_first_party, prompt_text, simple_task
 from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.types import CallSite, FixSpec, Report
@@ -86,11 +87,10 @@ def cheaper_alternative(catalog: Catalog, info: ModelInfo) -> ModelInfo | None:
     return None
 
 
-def successor(catalog: Catalog, info: ModelInfo) -> ModelInfo | None:
-    """The newest active model of the same family (for retired / deprecated models)."""
-    same = [m for m in catalog if m.family == info.family and m.lifecycle == "active" and m.id != info.id
-            and _generation_key(m) > _generation_key(info)]
-    return max(same, key=_generation_key) if same else None
+def successor(catalog: Catalog, info: ModelInfo, on: _dt.date | None = None) -> ModelInfo | None:
+    """The current model of the same tier to move to (the catalog's ``successor``, followed past
+    retired ones)."""
+    return catalog.successor(info, on)
 
 
 def _ratio(a: Decimal, b: Decimal) -> str:
@@ -282,31 +282,40 @@ class RetiredOrDeprecatedModel(Rule):
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
-        if not is_first_party(call):
+        platform = _platform(call)
+        if platform is None:
             return
         info = ctx.model_info(call)
-        if info is None or info.lifecycle not in ("retired", "deprecated"):
+        if info is None:
             return
         now = _today(ctx)
-        new = successor(ctx.catalog, info)
-        instead = f"; use {new.id}" if new is not None else ""
-        props = {"model": info.id, "lifecycle": info.lifecycle,
-                 "retires": info.retires.isoformat() if info.retires else None,
+        st = info.status(now, platform)
+        if st.state not in ("retired", "deprecated"):
+            return
+        new = successor(ctx.catalog, info, now)
+        props = {"model": info.id, "lifecycle": st.state, "platform": platform,
+                 "retires": st.retired.isoformat() if st.retired else None,
                  "suggested_model": new.id if new else None}
         name = info.id if call.model == info.id else f"{call.model} ({info.id})"
-        if info.lifecycle == "retired" or (info.retires is not None and info.retires <= now):
-            when = f" on {info.retires.isoformat()}" if info.retires else ""
-            yield Report(f"{name} was retired{when}: every call fails (404 not_found_error)"
-                         f"{instead}", node=_model_node(call), severity="error", properties=props)
-            return
-        if info.retires is not None:
-            days = (info.retires - now).days
-            left = f" (in {days} day{'s' if days != 1 else ''})"
-            yield Report(f"{name} is deprecated and retires on {info.retires.isoformat()}{left}: "
-                         f"calls fail after that date{instead}", node=_model_node(call), properties=props)
+        text = lifecycle_sentence(ctx.catalog, info, on=now, platform=platform, name=name) or ""
+        if st.state == "retired":
+            yield Report(text.replace("every call fails", "every call fails (404 not_found_error)", 1),
+                         node=_model_node(call), severity="error", properties=props)
         else:
-            yield Report(f"{name} is deprecated and will be retired{instead}",
-                         node=_model_node(call), properties=props)
+            yield Report(text, node=_model_node(call), properties=props)
+
+
+def _platform(call: CallSite) -> str | None:
+    """Whose lifecycle applies to the call: the Claude API's (Anthropic SDK, Claude Platform on
+    AWS, Foundry), Bedrock's or Vertex's. ``None`` for an OpenAI-compatible client."""
+    if call.sdk != "anthropic":
+        return None
+    variant = call.client.variant or ""
+    if "Bedrock" in variant:
+        return "bedrock"
+    if "Vertex" in variant:
+        return "vertex"
+    return "api"
 
 
 def _api_ids(catalog: Catalog) -> set[str]:
@@ -314,7 +323,18 @@ def _api_ids(catalog: Catalog) -> set[str]:
 
 
 def _suggest(catalog: Catalog, model: str) -> list[str]:
-    return difflib.get_close_matches(normalise_model_id(model), sorted(_api_ids(catalog)), n=3, cutoff=0.6)
+    """Close known ids, from the family the spelling names (a Sonnet typo is offered Sonnets)."""
+    return catalog.suggestions(model)
+
+
+def _api_spelling(info: ModelInfo, model: str) -> str:
+    """The id or API alias of ``info`` that ``model`` is a spelling of (``claude-sonnet-4.5`` ->
+    ``claude-sonnet-4-5``; ``claude-2.1`` stays itself), else the row id."""
+    wanted = set(id_candidates(model))
+    for name in (info.id, *info.aliases):
+        if canonical(name) in wanted:
+            return name
+    return info.id
 
 
 def _replace_string(node: Any, text: str) -> Any:
@@ -410,17 +430,18 @@ class UnknownModelId(Rule):
             return
         if not is_first_party(call):
             return
-        norm = normalise_model_id(model)
-        if model.lower() == norm:
+        if model in _api_ids(ctx.catalog):
             return
-        correct = norm if norm in _api_ids(ctx.catalog) else info.id
+        correct = _api_spelling(info, model)
+        if correct == model:
+            return
         fix = None
         new_node = _replace_string(node, correct)
         if new_node is not None:
             fix = FixSpec(f"replace {model!r} by {correct!r}", ((node, new_node),), "safe")
         yield Report(
-            f"{model!r} is a gateway spelling: the Claude API answers 404 (not_found_error) for it; "
-            f"use {correct!r}",
+            f"{model!r} is a gateway or shorthand spelling, not a Claude API id: the Claude API answers 404 "
+            f"(not_found_error) for it; use {correct!r}",
             node=node, severity="error", fix=fix, properties={"model": model, "suggested_model": correct},
         )
 

@@ -44,6 +44,7 @@ from decimal import Decimal
 from typing import Any
 
 from pytest_tokenbudget.core.catalog import Catalog, CatalogError, UnknownModelError
+from pytest_tokenbudget.core.model_ids import REGIONAL_BEDROCK_PREFIXES, bedrock_prefix
 from pytest_tokenbudget.core.cost import Cost, PricingError, price
 from pytest_tokenbudget.core.errors import TokenBudgetExceeded
 from pytest_tokenbudget.core.usage import (
@@ -107,6 +108,18 @@ def current() -> tuple[str | None, str | None]:
     return _current
 
 # ----------------------------------------------------------------------------- the ledger
+def _regional_endpoint(request: CallRequest) -> bool | None:
+    """True when the request goes to a regional endpoint, whose price carries the model's regional
+    premium: a Bedrock regional inference profile (``us.anthropic.…``; the response then names the
+    bare model) or a Vertex regional / multi-region location (not ``locations/global``)."""
+    if bedrock_prefix(request.model or "") in REGIONAL_BEDROCK_PREFIXES:
+        return True
+    url = request.url or ""
+    if "/publishers/anthropic/" in url and "/locations/" in url:
+        return "/locations/global/" not in url
+    return None
+
+
 class Ledger:
     """Records, prices and budgets every call; a :class:`CaptureListener`. Thread-safe."""
 
@@ -229,24 +242,32 @@ class Ledger:
             body = request.body or {}
             speed = body.get("speed") if isinstance(body.get("speed"), str) else None
             geo = body.get("inference_geo") if isinstance(body.get("inference_geo"), str) else None
-            usd, price_why = self._worst_usd(info.id, inp, out, speed, geo, batch)
+            # The raw model keeps the Bedrock prefix: a regional profile carries a premium.
+            usd, price_why = self._worst_usd(request.model or info.id, inp, out, speed, geo, batch,
+                                             _regional_endpoint(request))
             why = price_why or why
         return Amounts(usd=usd, input_tokens=inp, output_tokens=out, calls=1), why
 
     def _worst_usd(self, model: str, inp: int, out: int, speed: str | None, geo: str | None,
-                   batch: bool) -> tuple[Decimal | None, str | None]:
+                   batch: bool, regional: bool | None = None) -> tuple[Decimal | None, str | None]:
         """The worst-case price, memoised: a suite repeats the same request shapes, and the catalog
         never changes during a run."""
-        key = (model, inp, out, speed, geo, batch)
+        key = (model, inp, out, speed, geo, batch, regional)
         hit = self._worst_memo.get(key)
         if hit is not None:
             return hit
         usd: Decimal | None = None
         why: str | None = None
         try:
-            usd = price(model, Usage(input_tokens=inp, output_tokens=out), speed=speed, geo=geo,
-                        batch=batch, catalog=self.catalog).total_usd
+            # worst_fast: a fast call on a model with an unpublished fast price is reserved at the
+            # highest documented fast multiplier, never at the standard price (and says so).
+            cost = price(model, Usage(input_tokens=inp, output_tokens=out), speed=speed, geo=geo,
+                         batch=batch, regional=regional, catalog=self.catalog, worst_fast=True)
+            usd = cost.total_usd
+            why = next((f"{m} of the standard price" for m in cost.modifiers if m.startswith("fast price")), None)
         except PricingError:
+            # speed=fast where the API rejects it, or an inference_geo it rejects: the call fails
+            # without a charge, so the standard price is already an over-estimate.
             try:
                 usd = price(model, Usage(input_tokens=inp, output_tokens=out), batch=batch,
                             catalog=self.catalog).total_usd
@@ -275,11 +296,11 @@ class Ledger:
             total = total + Amounts(usd=w.usd, input_tokens=w.input_tokens, output_tokens=w.output_tokens)
         return total, why
 
-    def _price(self, model: str | None, usage: Usage) -> tuple[Cost | None, str | None]:
+    def _price(self, model: str | None, usage: Usage, *, regional: bool | None = None) -> tuple[Cost | None, str | None]:
         if not model:
             return None, "neither the request nor the response names a model, so the call cannot be priced"
         try:
-            return price(model, usage, catalog=self.catalog), None
+            return price(model, usage, catalog=self.catalog, regional=regional), None
         except UnknownModelError as exc:
             custom = self._custom_price(model, usage) if self.pricers else None
             if custom is not None:
@@ -353,6 +374,7 @@ class Ledger:
                  why: str | None) -> TokenBudgetExceeded:
         dim, limit, spent, reserved, w = problem
         model = request.model or "?"
+        assumed = f"; {why}" if w is not None and why and dim == "usd" else ""
         if w is None:
             detail = (f"this call's worst case in {dim.replace('_', ' ')} cannot be bounded "
                       f"({why or 'no max_tokens'})")
@@ -365,7 +387,7 @@ class Ledger:
             how = ""
             if dim in ("usd", "output_tokens", "total_tokens"):
                 how = (f" (~{worst.input_tokens or 0:,} input tokens estimated + max_tokens "
-                       f"{worst.output_tokens:,}" + (f" at {model} prices)" if dim == "usd" else ")"))
+                       f"{worst.output_tokens:,}" + (f" at {model} prices{assumed})" if dim == "usd" else ")"))
             detail = (f"spent {fmt_amount(dim, spent)}{inflight} + this call's worst case "
                       f"{fmt_amount(dim, w)}{how} = {fmt_amount(dim, total)} > {fmt_amount(dim, limit)}")
         where = budget.title if budget.scope != "test" else f"token budget of {budget.name}"
@@ -404,7 +426,7 @@ class Ledger:
         unpriced: str | None = None
         model = record.response_model or request.model
         if usage is not None and request.endpoint not in _FREE_ENDPOINTS:
-            cost, unpriced = self._price(model, usage)
+            cost, unpriced = self._price(model, usage, regional=_regional_endpoint(request))
         worst = res.worst if res is not None else None
         charged = self._charge(request, record, usage, cost, usage_unknown, worst)
         entry = self._make_entry(nodeid, phase, request, status=record.status, response_model=record.response_model,
