@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 
 from genai_prices import data as gp_data  # the [test] extra installs it: a missing package fails here
 
