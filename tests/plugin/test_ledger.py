@@ -12,7 +12,7 @@ from pytest_tokenbudget.plugin.capture.types import CallRecord, CallRequest
 from pytest_tokenbudget.core.catalog import shipped_catalog
 from pytest_tokenbudget.core.cost import price
 from pytest_tokenbudget.core.errors import TokenBudgetExceeded
-from pytest_tokenbudget.plugin.ledger.ledger import Amounts, Entry, Ledger, Limits, Overrun, Totals, fmt_usd
+from pytest_tokenbudget.plugin.ledger.ledger import Amounts, Entry, Ledger, Limits, Overrun, Totals
 
 HAIKU = "claude-haiku-4-5"
 USAGE = {"input_tokens": 100, "cache_creation_input_tokens": 200, "cache_read_input_tokens": 300,
@@ -238,12 +238,6 @@ def test_overrun_text_is_django_style():
     o = Overrun("test", "t", "output_tokens", 1000, 1500)
     assert o.describe() == "used 1,500 output tokens of a 1,000 output tokens budget (+500, 50% over)"
     assert "nothing was allowed" in Overrun("test", "t", "usd", Decimal(0), Decimal("0.5")).describe()
-
-
-def test_fmt_usd_never_rounds_small_amounts_to_zero():
-    assert fmt_usd(Decimal("0.0000175")) == "$0.0000175"
-    assert fmt_usd(Decimal("0.01")) == "$0.0100"
-    assert fmt_usd(Decimal(0)) == "$0"
 
 
 def test_limits_parse():

@@ -60,7 +60,6 @@ from pytest_tokenbudget.plugin.ledger.amounts import (
     Overrun,
     _to_usd,
     fmt_amount,
-    fmt_usd,
 )
 from pytest_tokenbudget.plugin.ledger.budgets import Budget, Reservation, SharedBudget
 from pytest_tokenbudget.plugin.ledger.entries import (
@@ -86,7 +85,6 @@ __all__ = [
     "UsageView",
     "current",
     "fmt_amount",
-    "fmt_usd",
     "set_current",
 ]
 
