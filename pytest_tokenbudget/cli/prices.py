@@ -7,10 +7,12 @@ import json
 import sys
 from decimal import Decimal
 
-from pytest_tokenbudget.core.config import load_config
-from pytest_tokenbudget.core.cost import money_str, price
-from pytest_tokenbudget.core.usage import Usage
 from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
+from pytest_tokenbudget.core.config import load_config
+from pytest_tokenbudget.core.cost import price
+from pytest_tokenbudget.core.money import decimal_str, format_usd
+from pytest_tokenbudget.core.text import table
+from pytest_tokenbudget.core.usage import Usage
 
 _PRICE_COLUMNS = (("input", "input"), ("cache-write-5m", "5m write"), ("cache-write-1h", "1h write"),
                   ("cache-read", "cache read"), ("output", "output"))
@@ -50,7 +52,7 @@ def _cell(m: ModelInfo, key: str) -> str:
     value = getattr(m, key.replace("-", "_"))
     if value is None:
         return "?"
-    text = money_str(value) if isinstance(value, Decimal) else f"{value:,}"
+    text = format_usd(value) if isinstance(value, Decimal) else f"{value:,}"
     return text + ("*" if key in m.unconfirmed else "")
 
 
@@ -59,12 +61,12 @@ def _row_json(m: ModelInfo) -> dict:
                  "lifecycle": m.lifecycle}
     for key, _ in _PRICE_COLUMNS + (("fast-input", ""), ("fast-output", "")):
         v = m.price_of(key)
-        out[key] = None if v is None else money_str(v)
+        out[key] = None if v is None else decimal_str(v)
     for key, _ in _LIMIT_COLUMNS + (("batch-max-output", ""),):
         out[key] = getattr(m, key.replace("-", "_"))
-    out["geo"] = {k: money_str(v) for k, v in m.geo.items()}
+    out["geo"] = {k: decimal_str(v) for k, v in m.geo.items()}
     if m.prompt_tier:
-        out["prompt-tier"] = {"above": m.prompt_tier.above, **{k: money_str(v) for k, v in m.prompt_tier.prices.items()}}
+        out["prompt-tier"] = {"above": m.prompt_tier.above, **{k: decimal_str(v) for k, v in m.prompt_tier.prices.items()}}
     out["prefill"] = m.prefill
     for key in ("released", "deprecated", "retires", "checked"):
         v = getattr(m, key)
@@ -83,10 +85,7 @@ def _table(catalog: Catalog) -> str:
     header = ["model", *(h for _, h in _PRICE_COLUMNS), *(h for _, h in _LIMIT_COLUMNS), "lifecycle"]
     rows = [[m.id, *(_cell(m, k) for k, _ in _PRICE_COLUMNS), *(_cell(m, k) for k, _ in _LIMIT_COLUMNS),
              _lifecycle(m)] for m in catalog]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) if i in (0, len(header) - 1) else c.rjust(w)
-                       for i, (c, w) in enumerate(zip(r, widths))).rstrip() for r in [header, *rows]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines = table(rows, headers=header, right=range(1, len(header) - 1), rule=True)
     checked = catalog.checked.isoformat() if catalog.checked else "?"
     lines += ["", f"Prices in USD per million tokens; catalog checked {checked}; sources: {', '.join(catalog.sources)}.",
               "* = unconfirmed (third-party or inferred, not an official page); ? = unknown.",
@@ -133,8 +132,8 @@ def run_cost(args: argparse.Namespace) -> int:
     print(f"{cost.model}" + (f"  ({', '.join(cost.modifiers)})" if cost.modifiers else ""))
     for name, amount in cost.components().items():
         if amount:
-            print(f"  {name.removesuffix('_usd').replace('_', ' '):<16} ${money_str(amount)}")
-    print(f"  {'total':<16} ${money_str(cost.total_usd)}")
+            print(f"  {name.removesuffix('_usd').replace('_', ' '):<16} {format_usd(amount)}")
+    print(f"  {'total':<16} {format_usd(cost.total_usd)}")
     if info.unconfirmed & {k for k, _ in _PRICE_COLUMNS}:
         print(f"note: unconfirmed price(s) for {info.id}: {', '.join(sorted(info.unconfirmed))}", file=sys.stderr)
     return 0
