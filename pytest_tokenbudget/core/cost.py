@@ -13,6 +13,7 @@ from typing import Any
 
 from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
 from pytest_tokenbudget.core.config import get_catalog
+from pytest_tokenbudget.core.money import decimal_str
 from pytest_tokenbudget.core.usage import Usage, usage_from_response
 
 __all__ = ["Cost", "PricingError", "UnpricedError", "money_str", "price", "MTOK"]
@@ -30,10 +31,7 @@ class UnpricedError(PricingError):
     """A usage component whose price the catalog does not know."""
 
 
-def money_str(amount: Decimal) -> str:
-    """A decimal string with no exponent and no trailing zeros: ``Decimal("0.02040")`` -> ``"0.0204"``."""
-    text = format(amount.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+money_str = decimal_str  # the exact decimal string for machines (JSON, xdist): one implementation, core.money
 
 
 @dataclass(frozen=True)
