@@ -15,8 +15,10 @@ from decimal import Decimal
 
 from pytest_tokenbudget.core.catalog import PLATFORMS, Catalog, ModelInfo, PromptTier, today
 from pytest_tokenbudget.core.config import load_config
-from pytest_tokenbudget.core.cost import Cost, money_str, price
+from pytest_tokenbudget.core.cost import Cost, price
 from pytest_tokenbudget.core.lifecycle import lifecycle_label, lifecycle_sentence
+from pytest_tokenbudget.core.money import decimal_str, format_usd
+from pytest_tokenbudget.core.text import plural, table
 from pytest_tokenbudget.core.usage import Usage
 
 _PRICE_COLUMNS = (("input", "input"), ("cache-write-5m", "5m write"), ("cache-write-1h", "1h write"),
@@ -76,20 +78,20 @@ def _cell(m: ModelInfo, key: str) -> str:
     value = getattr(m, key.replace("-", "_"))
     if value is None:
         return "?"
-    text = money_str(value) if isinstance(value, Decimal) else f"{value:,}"
+    text = format_usd(value) if isinstance(value, Decimal) else f"{value:,}"
     return text + ("*" if key in m.unconfirmed else "")
 
 
 def _money(v: Decimal | None) -> str | None:
-    return None if v is None else money_str(v)
+    return None if v is None else decimal_str(v)
 
 
 def _plain(v: object) -> object:
     """A catalog value as JSON: decimals as strings, a prompt tier as a table."""
     if isinstance(v, Decimal):
-        return money_str(v)
+        return decimal_str(v)
     if isinstance(v, PromptTier):
-        return {"above": v.above, **{k: money_str(p) for k, p in v.prices.items()}}
+        return {"above": v.above, **{k: decimal_str(p) for k, p in v.prices.items()}}
     if isinstance(v, dict):
         return {k: _plain(x) for k, x in v.items()}
     return v
@@ -125,7 +127,7 @@ def _row_json(catalog: Catalog, row: ModelInfo, day: _dt.date) -> dict:
     out["fast-mode"] = m.fast_mode
     for key, _ in _LIMIT_COLUMNS + (("batch-max-output", ""),):
         out[key] = getattr(m, key.replace("-", "_"))
-    out["geo"] = {k: money_str(v) for k, v in m.geo.items()}
+    out["geo"] = {k: decimal_str(v) for k, v in m.geo.items()}
     out["regional"] = _money(m.regional)
     if m.prompt_tier:
         out["prompt-tier"] = _plain(m.prompt_tier)
@@ -149,11 +151,7 @@ def _table(catalog: Catalog, day: _dt.date, platform: str, show_all: bool) -> st
         new = catalog.successor(row, day) if m.status(day, platform).state in ("deprecated", "retired") else None
         rows.append([m.id, *(_cell(m, k) for k, _ in _PRICE_COLUMNS), *(_cell(m, k) for k, _ in _LIMIT_COLUMNS),
                      lifecycle_label(row, on=day, platform=platform), new.id if new else ""])
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    left = (0, len(header) - 2, len(header) - 1)
-    lines = ["  ".join(c.ljust(w) if i in left else c.rjust(w)
-                       for i, (c, w) in enumerate(zip(r, widths))).rstrip() for r in [header, *rows]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines = table(rows, headers=header, right=range(1, len(header) - 2), rule=True)
     checked = catalog.checked.isoformat() if catalog.checked else "?"
     hidden = len(catalog) - len(shown)
     where = "" if platform == "api" else f" on {platform}"
@@ -162,7 +160,7 @@ def _table(catalog: Catalog, day: _dt.date, platform: str, show_all: bool) -> st
               "* = unconfirmed (third-party or inferred, not an official page); ? = unknown.",
               "Batch API: 50% of every token price. Override or add a model under [tool.tokenbudget.models.\"<id>\"]."]
     if hidden:
-        lines.append(f"{hidden} retired model{'s' if hidden != 1 else ''} not shown: tokenbudget prices --all lists them.")
+        lines.append(f"{plural(hidden, 'retired model')} not shown: tokenbudget prices --all lists them.")
     return "\n".join(lines)
 
 
@@ -227,14 +225,16 @@ def run_cost(args: argparse.Namespace) -> int:
     print(f"{cost.model}" + (f"  ({', '.join(cost.modifiers)})" if cost.modifiers else ""))
     for name, amount in cost.components().items():
         if amount:
-            print(f"  {name.removesuffix('_usd').replace('_', ' '):<16} ${money_str(amount)}")
-    print(f"  {'total':<16} ${money_str(cost.total_usd)}")
+            print(f"  {name.removesuffix('_usd').replace('_', ' '):<16} {format_usd(amount)}")
+    exact = decimal_str(cost.total_usd)
+    shown = format_usd(cost.total_usd)
+    print(f"  {'total':<16} {shown}" + ("" if shown == f"${exact}" else f"  (exactly ${exact})"))
     if sentence:
         print(f"note: {sentence}")
     worst = next((m for m in cost.modifiers if m.startswith("fast price unpublished")), None)
     if worst:
         print(f"note: {info.id} offers fast mode but no fast price is published: this is a worst case at the "
-              f"highest documented fast multiplier ({money_str(catalog.max_fast_multiplier)}x the standard price)",
+              f"highest documented fast multiplier ({decimal_str(catalog.max_fast_multiplier)}x the standard price)",
               file=sys.stderr)
     if info.unconfirmed & {k for k, _ in _PRICE_COLUMNS}:
         print(f"note: unconfirmed price(s) for {info.id}: {', '.join(sorted(info.unconfirmed))}", file=sys.stderr)

@@ -16,9 +16,10 @@ import datetime as _dt
 from pytest_tokenbudget.core.catalog import Catalog, ModelInfo, today
 from pytest_tokenbudget.core.config import get_catalog
 from pytest_tokenbudget.core.model_ids import REGIONAL_BEDROCK_PREFIXES, bedrock_prefix
+from pytest_tokenbudget.core.money import decimal_str
 from pytest_tokenbudget.core.usage import Usage, usage_from_response
 
-__all__ = ["Cost", "PricingError", "UnpricedError", "dollars", "fast_situation", "money_str", "price", "MTOK"]
+__all__ = ["Cost", "PricingError", "UnpricedError", "fast_situation", "money_str", "price", "MTOK"]
 
 MTOK = Decimal(1_000_000)
 _ZERO = Decimal(0)
@@ -33,19 +34,7 @@ class UnpricedError(PricingError):
     """A usage component whose price the catalog does not know."""
 
 
-def money_str(amount: Decimal) -> str:
-    """A decimal string with no exponent and no trailing zeros: ``Decimal("0.02040")`` -> ``"0.0204"``."""
-    text = format(amount.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
-
-
-def dollars(amount: Decimal) -> str:
-    """A price for a sentence: ``$4``, ``$0.10``, ``$0.025`` (whole dollars bare, cents with two
-    digits at least)."""
-    text = money_str(amount)
-    if "." in text and len(text.split(".", 1)[1]) == 1:
-        text += "0"
-    return f"${text}"
+money_str = decimal_str  # the exact decimal string for machines (JSON, xdist): one implementation, core.money
 
 
 @dataclass(frozen=True)

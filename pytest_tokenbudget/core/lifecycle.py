@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from pytest_tokenbudget.core.catalog import PLATFORM_NAMES, Catalog, ModelInfo, Status, today
-from pytest_tokenbudget.core.cost import dollars
+from pytest_tokenbudget.core.money import format_usd
 
 __all__ = ["instead", "lifecycle_label", "lifecycle_sentence"]
 
@@ -23,7 +23,7 @@ def instead(catalog: Catalog, info: ModelInfo, on: _dt.date | None = None) -> st
     if new is None:
         return ""
     known = new.input is not None and new.output is not None
-    price = f" ({dollars(new.input)} / {dollars(new.output)})" if known else ""
+    price = f" ({format_usd(new.input)} / {format_usd(new.output)})" if known else ""
     return f"; use {new.id}{price}"
 
 

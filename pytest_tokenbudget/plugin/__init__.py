@@ -12,14 +12,11 @@ from typing import Any
 
 import pytest
 
-from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.plugin.failures import judge, session_failure
 from pytest_tokenbudget.plugin.fixtures import FIXTURES, token_budget, token_usage  # noqa: F401  (pytest finds them here)
 from pytest_tokenbudget.plugin.ledger.ledger import Limits, set_current
 from pytest_tokenbudget.plugin.settings import (
     MARKER,
-    Setting,
-    Settings,
     add_budget_options,
     marker_limits,
     resolve_settings,
@@ -125,17 +122,9 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     st = get_state(config)
     if st is None or not st.settings.enabled:
         return None
-    return [_header(st.settings)]
-
-
-def _header(s: Settings) -> str:
-    def show(setting: Setting) -> str:
-        if setting.value is None:
-            return f"no limit ({setting.source})" if setting.set else "no limit"
-        return f"{format_usd(setting.value)} ({setting.source})"
-    unknown = s.unknown_model or "per [tool.tokenbudget]"
-    return (f"token budget: per test {show(s.per_test)}, session {show(s.session)}, "
-            f"pre-flight {'on' if s.preflight else 'off'}, unknown models: {unknown}")
+    from pytest_tokenbudget.plugin.report_builder import budgets_of
+    from pytest_tokenbudget.report.render.terminal import header_line
+    return [header_line(budgets_of(st.settings, unknown_model=st.settings.unknown_model or "per [tool.tokenbudget]"))]
 
 
 # ----------------------------------------------------------------------------- per test
@@ -241,15 +230,15 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if st is None:
         return
     try:
-        from pytest_tokenbudget.report.terminal import write_section
-        notes = list(st.notes)
-        if st.controller and st.run is None and st.ledger.session.limits:
-            notes.append("note: under pytest-xdist each worker enforces the session budget on its own calls; "
-                         "the total is checked here, after the run")
-        write_section(terminalreporter, st.ledger, top=st.settings.top, header=_header(st.settings),
-                      failure=st.session_failure, internal_errors=st.internal_errors + st.ledger.internal_errors,
-                      notes=notes)
-        for line, bad in config.stash[REPORTS].terminal_lines():
+        from pytest_tokenbudget.report.render.terminal import header_line, render_lines, write_section
+        reports = config.stash[REPORTS]
+        if reports.report is not None:
+            lines = render_lines(reports.report, top=st.settings.top)
+        else:  # building it failed: reports.terminal_lines() says why
+            from pytest_tokenbudget.plugin.report_builder import budgets_of
+            lines = [header_line(budgets_of(st.settings))]
+        write_section(terminalreporter, lines, failed=bool(st.session_failure))
+        for line, bad in reports.terminal_lines():
             terminalreporter.write_line(line, red=bad, bold=bad)
     except Exception as exc:  # the report is a convenience: never break the run over it
         terminalreporter.write_line(f"token budget: report failed: {type(exc).__name__}: {exc}", red=True)

@@ -14,12 +14,12 @@ from collections.abc import Iterable
 
 import pytest
 
+from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.plugin.ledger.ledger import (
     Budget,
     Entry,
     Ledger,
     Overrun,
-    fmt_usd,
     set_current,
     top_entries,
 )
@@ -60,7 +60,7 @@ def session_failure(ledger: Ledger) -> str | None:
         if overruns:
             parts.append(f"session token budget exceeded: {overruns[0].describe()}")
         if refused:
-            parts.append(f"session token budget of {s.limits.describe()} reached: {fmt_usd(s.spent.usd)} spent, "
+            parts.append(f"session token budget of {s.limits.describe()} reached: {format_usd(s.spent.usd)} spent, "
                          f"{refused} call{'s' if refused != 1 else ''} refused")
     if ledger.unknown_model == "error":
         stray = [e for e in ledger.entries if e.unpriced and e.nodeid is None]

@@ -1,11 +1,12 @@
 """The report outputs of one pytest run: JSON report, baseline save/compare, JUnit properties,
-GitHub job summary. Glue between the plugin's hooks and the pure report modules.
+GitHub job summary, the terminal section. Glue between the plugin's hooks and the report layer.
 
 One :class:`RunReports` per process, registered as a pytest plugin only for
 ``pytest_runtest_logreport`` (it learns each test's outcome and budget there, on the controller
 too under pytest-xdist); the plugin calls :meth:`after_makereport`, :meth:`check`,
-:meth:`finish` and :meth:`terminal_lines` from its own hooks. Files are written once, by the
-process that sees the whole run (never by an xdist worker).
+:meth:`finish` and :meth:`terminal_lines` from its own hooks. The report model is built once, in
+:meth:`finish`; every output renders it. Files are written once, by the process that sees the
+whole run (never by an xdist worker).
 """
 
 from __future__ import annotations
@@ -15,14 +16,12 @@ from typing import Any
 
 import pytest
 
-from pytest_tokenbudget.plugin.ledger.ledger import Entry, Ledger, Totals, fmt_usd
+from pytest_tokenbudget.core.text import plural
+from pytest_tokenbudget.plugin.ledger.ledger import Entry, Ledger, Totals
+from pytest_tokenbudget.plugin.report_builder import TestInfo, build_report, build_test
 from pytest_tokenbudget.report import baseline as bl
-from pytest_tokenbudget.report.json_report import (
-    ReportError,
-    TestInfo,
-    build_report,
-    write_json,
-)
+from pytest_tokenbudget.report.model import Report, ReportError
+from pytest_tokenbudget.report.render.json import write_json
 
 __all__ = ["RunReports", "add_options"]
 
@@ -115,6 +114,7 @@ class RunReports:
         self.flagged: set[str] = set()  # failed on the baseline already
         self.failed_calls: set[str] = set()  # failed anyway: a teardown error on top would count it twice
         self.comparison: bl.Comparison | None = None
+        self.report: Report | None = None  # the run's report, built once at the end
         self.lines: list[tuple[str, bool]] = []  # (terminal line, is a problem)
 
     @property
@@ -145,10 +145,11 @@ class RunReports:
         if self.baseline is not None and item.nodeid not in self.flagged:
             self._check_baseline(item.nodeid, report, ledger)
         if self.junit and report.when == "teardown":
-            from pytest_tokenbudget.report.junit import properties
+            from pytest_tokenbudget.report.render.junit import properties
             data = getattr(report, "token_budget", None)
             limits = data.get("limits") if isinstance(data, dict) else None
-            report.user_properties.extend(properties(ledger.entries_for(item.nodeid), limits))
+            test = build_test(TestInfo(item.nodeid, limits=limits), ledger.entries_for(item.nodeid))
+            report.user_properties.extend(properties(test))
 
     def _check_baseline(self, nodeid: str, report: pytest.TestReport, ledger: Ledger) -> None:
         base = self.baseline.tests.get(nodeid) if self.baseline is not None else None
@@ -197,60 +198,62 @@ class RunReports:
             return None
         cheaper = self.comparison.cheaper
         if self.fail_on_decrease and cheaper:
-            return (f"{len(cheaper)} test{'s' if len(cheaper) != 1 else ''} got much cheaper than the baseline "
+            return (f"{plural(len(cheaper), 'test')} got much cheaper than the baseline "
                     f"{self.compare_path}: refresh it with --token-budget-save={self.compare_path}")
         return None
 
     def finish(self, session: pytest.Session, state: Any) -> None:
-        """Write what was asked for (controller / serial only). Failures to write are reported, and
-        make the run fail when a file the user asked for is missing."""
-        if self.worker:
-            return
-        from pytest_tokenbudget.report.github import append_step_summary, summary_path
-        gh = summary_path() if self.github else None
-        if not (self.json_path or self.save_path or gh or self.comparison is not None):
-            return
+        """Build the run's report; write what was asked for (controller / serial only). Failures to
+        write are reported, and make the run fail when a file the user asked for is missing."""
         try:
-            report = self._build(session, state)
+            self.report = self._build(session, state)
         except Exception as exc:  # a plugin bug: say so, and fail the run if a file was asked for
             self.lines.append((f"token budget report failed: {type(exc).__name__}: {exc}", True))
-            if (self.json_path or self.save_path) and session.exitstatus == 0:
+            if not self.worker and (self.json_path or self.save_path) and session.exitstatus == 0:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
             return
+        if self.worker:
+            return
+        report = self.report
         if self.json_path:
             self._write("JSON report", self.json_path, lambda: write_json(self.json_path, report), session)
         if self.save_path:
             base = bl.baseline_from_report(report)
             self._write(f"baseline ({len(base.tests)} tests)", self.save_path,
                         lambda: bl.write_baseline(self.save_path, base), session)
-        if gh:
-            try:
-                top = getattr(state.settings, "top", 10)
-                n = append_step_summary(gh, report, comparison=self.comparison, top=top and max(top, 10))
-                if not n:
-                    self.lines.append(("GitHub job summary skipped: $GITHUB_STEP_SUMMARY is already near "
-                                       "GitHub's 1024k limit", False))
-            except OSError as exc:
-                self.lines.append((f"GitHub job summary not written: {exc}", True))
+        self._step_summary(report, state)
 
-    def _build(self, session: pytest.Session, state: Any) -> dict[str, Any]:
+    def _step_summary(self, report: Report, state: Any) -> None:
+        from pytest_tokenbudget.report.render.github import append_step_summary, summary_path
+        gh = summary_path() if self.github else None
+        if not gh:
+            return
+        try:
+            top = getattr(state.settings, "top", 10)
+            if not append_step_summary(gh, report, top=top and max(top, 10)):
+                self.lines.append(("GitHub job summary skipped: $GITHUB_STEP_SUMMARY is already near "
+                                   "GitHub's 1024k limit", False))
+        except OSError as exc:
+            self.lines.append((f"GitHub job summary not written: {exc}", True))
+
+    def _build(self, session: pytest.Session, state: Any) -> Report:
         ledger: Ledger = state.ledger
         errors = list(getattr(state, "internal_errors", ())) + list(getattr(ledger, "internal_errors", ()))
         reasons = [f"plugin error: {e}" for e in errors]
         notes: list[str] = []
         for note in getattr(state, "notes", ()) or ():
             (reasons if str(note).startswith("figures incomplete") else notes).append(str(note))
+        if getattr(state, "controller", False) and getattr(state, "run", None) is None and ledger.session.limits:
+            notes.append("under pytest-xdist each worker enforces the session budget on its own calls; "
+                         "the total is checked here, after the run")
         stop = session.shouldfail or session.shouldstop
         if int(session.exitstatus) == int(pytest.ExitCode.INTERRUPTED) or stop:
             notes.append(f"the run stopped early{f' ({stop})' if isinstance(stop, str) else ''}: not every test ran")
-        report = build_report(list(ledger.entries), self.tests, settings=state.settings,
-                              unknown_model=ledger.unknown_model, count_replayed=ledger.count_replayed,
-                              catalog_checked=getattr(ledger.catalog, "checked", None),
-                              exit_status=int(session.exitstatus), session_failure=state.session_failure,
-                              extra_reasons=reasons, notes=notes)
-        if self.comparison is not None:
-            report["comparison"] = self.comparison.as_json()
-        return report
+        return build_report(list(ledger.entries), self.tests, settings=state.settings,
+                            unknown_model=ledger.unknown_model, count_replayed=ledger.count_replayed,
+                            catalog_checked=getattr(ledger.catalog, "checked", None),
+                            exit_status=int(session.exitstatus), session_failure=state.session_failure,
+                            extra_reasons=reasons, notes=notes, comparison=self.comparison)
 
     def _write(self, what: str, path: str, write: Any, session: pytest.Session) -> None:
         try:
@@ -263,25 +266,5 @@ class RunReports:
         self.lines.append((f"{what} written to {path}", False))
 
     def terminal_lines(self) -> list[tuple[str, bool]]:
-        """Lines for the ``token budget`` section: files written, the baseline comparison."""
-        out = list(self.lines)
-        cmp = self.comparison
-        if cmp is not None:
-            more, cheaper = cmp.more, cmp.cheaper
-            new, gone = cmp.having("new"), cmp.having("not run")
-            out.append((f"compared with baseline {self.compare_path} (allowed +{bl.pct_str(cmp.max_increase)}, "
-                        f"changes under {fmt_usd(cmp.min_change)} ignored): {len(more)} more expensive, "
-                        f"{len(cheaper)} much cheaper, {len(new)} new, {len(gone)} not run; tests on both sides "
-                        f"{fmt_usd(cmp.total('baseline'))} -> {fmt_usd(cmp.total('cost'))}", bool(more)))
-            for r in more[:10]:
-                out.append((f"  more expensive: {r.nodeid}: {cmp.describe(r)}", True))
-            if len(more) > 10:
-                out.append((f"  ... and {len(more) - 10} more", True))
-            for r in cheaper[:10]:
-                out.append((f"  much cheaper: {r.nodeid}: {cmp.describe(r)}", self.fail_on_decrease))
-            if len(cheaper) > 10:
-                out.append((f"  ... and {len(cheaper) - 10} more", False))
-            if cheaper:
-                out.append((f"  refresh the baseline so that it keeps catching regressions: "
-                            f"--token-budget-save={self.compare_path}", self.fail_on_decrease))
-        return out
+        """Lines under the ``token budget`` section: files written, what went wrong writing them."""
+        return list(self.lines)

@@ -12,6 +12,7 @@ import base64
 import json
 import struct
 import zlib
+from decimal import Decimal
 
 import anthropic  # noqa: F401  (imported once: pytester's in-process runs restore sys.modules)
 
@@ -118,12 +119,15 @@ def test_bedrock_refused_by_url_model(bedrock, fake_llm_server):
 def test_bedrock_and_vertex_through_the_plugin(pytester):
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     pytester.makepyfile(test_platforms=INNER.format(bedrock=BEDROCK_SECRET, vertex=VERTEX_SECRET))
-    result = pytester.runpytest("--token-budget", "-p", "no:cacheprovider", "-p", "no:randomly")
+    result = pytester.runpytest("--token-budget", "--token-budget-json=run.json", "-p", "no:cacheprovider",
+                                "-p", "no:randomly")
     result.assert_outcomes(passed=4)
     out = result.stdout.str()
+    run = json.loads((pytester.path / "run.json").read_text())
+    assert Decimal(run["totals"]["live"]["cost_usd"]) == Decimal("0.0003276")  # 3 regional calls at +10%
     result.stdout.fnmatch_lines([
-        "live: 4 calls, 96 tokens *cost $0.0003276",  # 3 regional calls at +10%
-        "  claude-haiku-4-5 * 3 * $0.0001716",
+        "live: 4 calls, 96 tokens *cost $0.000328",
+        "  claude-haiku-4-5 * 3 * $0.000172",
         "  claude-sonnet-4-5 * 1 * $0.000156",
         "refused before sending: 1 call (1 by the test budget); nothing was sent",
     ])

@@ -90,7 +90,7 @@ def test_prices_table_hides_retired_models_unless_all(capsys):
         assert (model.id in lines) == (model.lifecycle != "retired"), model.id
     assert "retired models not shown: tokenbudget prices --all lists them" in out
     fable52 = lines["claude-fable-5-2"]
-    assert " 8 " in fable52 and "0.2*" in fable52
+    assert " $8 " in fable52 and "$0.20*" in fable52
     assert "* = unconfirmed" in out
     code, out, _ = run(capsys, "prices", "--all")
     lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("claude-")}
@@ -109,7 +109,7 @@ def test_prices_lifecycle_is_the_verdict_of_the_day(capsys):
     assert "deprecated, retires 2026-11-30" in sonnet45
     _, out, _ = run(capsys, "prices", "--on", "2026-10-01")
     sonnet55 = next(line for line in out.splitlines() if line.startswith("claude-sonnet-5-5 "))
-    assert " 0.2 " in sonnet55  # cache hits before the 2026-10-07 cut
+    assert " $0.20 " in sonnet55  # cache hits before the 2026-10-07 cut
 
 
 def test_prices_json_and_single_model(capsys):

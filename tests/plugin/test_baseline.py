@@ -63,11 +63,11 @@ def test_save_then_compare(inner, tmp_path):
     assert rows["shrinks"]["status"] == "cheaper" and rows["new"]["status"] == "new"
     assert next(t for t in data["tests"] if t["nodeid"].endswith("[grows]"))["outcome"] == "failed"
     out = result.stdout.str()
-    assert (f"token budget baseline of test_b.py::test_cost[grows]: cost $0.0030, baseline $0.0020 "
+    assert (f"token budget baseline of test_b.py::test_cost[grows]: cost $0.003, baseline $0.002 "
             f"(+50%, allowed +20%)") in out
     assert f"refresh it with --token-budget-save={base}" in out
     assert "compared with baseline" in out and "1 more expensive, 1 much cheaper, 1 new, 0 not run" in out
-    assert "much cheaper: test_b.py::test_cost[shrinks]: cost $0.0020, baseline $0.0100 (-80%, allowed +20%)" in out
+    assert "much cheaper: test_b.py::test_cost[shrinks]: cost $0.002, baseline $0.01 (-80%, allowed +20%)" in out
     assert result.ret == 1
 
     # the same with a wider tolerance passes; asking for it, much cheaper tests fail the run

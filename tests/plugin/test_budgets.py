@@ -43,7 +43,7 @@ def test_preflight_refusal_sends_nothing(inner):
     result.assert_outcomes(passed=2, failed=1)
     out = result.stdout.str()
     assert ("TokenBudgetExceeded: token budget of test_refuse.py::test_not_caught ($0.0001): call to "
-            "claude-haiku-4-5 refused before sending: spent $0 + this call's worst case $0.0050") in out
+            "claude-haiku-4-5 refused before sending: spent $0 + this call's worst case $0.005") in out
     assert "Nothing was sent." in out
     assert "refused before sending: 5 calls (5 by the test budget); nothing was sent" in out
 
@@ -67,7 +67,7 @@ def test_overrun_after_the_fact_fails_the_test_with_top_calls(inner):
     result = run(inner, "--token-budget")
     result.assert_outcomes(failed=2)
     out = result.stdout.str()
-    assert ("token budget of test_over.py::test_over exceeded: spent $0.0123 of a $0.0100 budget "
+    assert ("token budget of test_over.py::test_over exceeded: spent $0.0123 of a $0.01 budget "
             "(+$0.0023, 23% over)") in out
     result.stdout.fnmatch_lines(["calls:", "*$0.0123 claude-haiku-4-5 ?call? in=2,300 cw=0 cr=0 out=2,000 max_tokens=1,000"])
     assert "used 15 output tokens of a 10 output tokens budget (+5, 50% over)" in out
@@ -190,7 +190,7 @@ def test_block_budgets_nest_and_yield_their_records(inner):
 
         def test_block_overrun_raises_at_exit(claude, token_budget, fake_llm_server):
             fake_llm_server.set_usage(input=2300, output=2000)
-            with pytest.raises(TokenBudgetExceeded, match=r"spent \\$0.0123 of a \\$0.0100 budget \\(\\+\\$0.0023, 23% over\\)"):
+            with pytest.raises(TokenBudgetExceeded, match=r"spent \\$0.0123 of a \\$0.01 budget \\(\\+\\$0.0023, 23% over\\)"):
                 with token_budget(usd=0.01):
                     call(claude, 1000)
 

@@ -346,7 +346,7 @@ def test_an_unpriced_response_model_charges_the_request_worst_case() -> None:
 # ----------------------------------------------------------------------------- hostile usage values
 @functools.lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
-    from pytest_tokenbudget.report.json_report import load_schema
+    from pytest_tokenbudget.report.validate import load_schema
     return load_schema()
 
 
@@ -361,8 +361,8 @@ USAGE_KEYS = [("anthropic", "messages", "input_tokens"), ("anthropic", "messages
 def test_hostile_usage_values_are_unknown_never_zero(api: str, endpoint: str, key: str, value: Any) -> None:
     """Whatever a usage field holds, the call is recorded; anything but a whole number >= 0 makes its
     usage unknown (charged the worst case), and the run's JSON and terminal report still render."""
-    from pytest_tokenbudget.report.json_report import build_report
-    from pytest_tokenbudget.report.terminal import render_lines
+    from pytest_tokenbudget.plugin.report_builder import build_report
+    from pytest_tokenbudget.report.render.terminal import render_lines
 
     base = {"input_tokens": 1, "output_tokens": 1} if api == "anthropic" else {"prompt_tokens": 1,
                                                                               "completion_tokens": 1}
@@ -380,8 +380,9 @@ def test_hostile_usage_values_are_unknown_never_zero(api: str, endpoint: str, ke
         assert e.usage_unknown and e.cost is None and e.usage is None and "usage could not be read" in e.error
         assert e.charged.usd == worst > 0 and not ledger.totals().complete
     assert ledger.totals().calls == 1
-    report = build_report(list(ledger.entries))
+    model = build_report(list(ledger.entries))
+    report = model.to_json()
     json.loads(json.dumps(report, allow_nan=False))  # plain, strict JSON (no NaN / Decimal leaks)
     jsonschema.validate(report, _schema(), cls=jsonschema.Draft202012Validator)
     json.dumps(ledger.as_json(), default=str)  # what xdist and the shared ledger carry
-    assert any(line.startswith("live: 1 call") for line in render_lines(ledger, top=5))
+    assert any(line.startswith("live: 1 call") for line in render_lines(model, top=5))

@@ -98,7 +98,7 @@ def test_json_report_validates_and_carries_the_run(inner, tmp_path, schema):
 
     over = tests["test_suite.py::test_over"]
     assert over["over_budget"] is True and over["budget"]["usd"] == "0.01"
-    assert over["overruns"] == ["spent $0.0123 of a $0.0100 budget (+$0.0023, 23% over)"]
+    assert over["overruns"] == ["spent $0.0123 of a $0.01 budget (+$0.0023, 23% over)"]
     assert over["cost_usd"] == "0.0123"
     call = over["calls"][0]
     assert call["usage"]["input_tokens"] == 2300 and call["usage"]["output_tokens"] == 2000
@@ -157,7 +157,8 @@ def test_json_report_same_under_xdist(inner, tmp_path, schema):
     jsonschema.validate(parallel, schema, cls=jsonschema.Draft202012Validator)
     # the baseline is written once, by the controller, with every test's cost
     from pytest_tokenbudget.report.baseline import baseline_from_report, load_baseline
-    assert load_baseline(tmp_path / "b.json").tests == baseline_from_report(serial).tests
+    from pytest_tokenbudget.report.model import Report
+    assert load_baseline(tmp_path / "b.json").tests == baseline_from_report(Report.from_json(serial)).tests
 
     def stable(report):
         def call(c):
@@ -234,3 +235,24 @@ def test_json_report_notes_a_run_that_stopped_early(inner, tmp_path):
     report = json.loads(path.read_text())
     assert report["run"]["notes"] == ["the run stopped early (stopping after 1 failures): not every test ran"]
     assert [t["nodeid"] for t in report["tests"]] == ["test_x.py::test_a"]
+
+
+def test_terminal_section_and_tokenbudget_report_show_the_same_lines(inner, tmp_path, capsys):
+    """One rendering path: pytest's ``token budget`` section and ``tokenbudget report run.json`` print
+    the same lines for the same run (the command adds a title line; pytest adds the files written)."""
+    from pytest_tokenbudget.cli import main
+
+    path = tmp_path / "run.json"
+    result, _ = _run_suite(inner, path, "--token-budget-top=3")
+    out = result.stdout.lines
+    start = next(i for i, line in enumerate(out) if line.strip("= ") == "token budget") + 1
+    end = out.index(f"JSON report written to {path}")
+    section = out[start:end]
+    capsys.readouterr()  # the inner run's own output
+    assert main(["report", str(path), "--top", "3"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("token budget report, ")
+    assert printed[1:] == section
+    for expected in ("live: 6 calls", "refused before sending: 1 call", "usage unknown: 1 call",
+                     "mocked/replayed (not live", "3 most expensive tests:", "over budget: 1 test"):
+        assert any(line.startswith(expected) for line in section), (expected, section)

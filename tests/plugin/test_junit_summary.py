@@ -76,7 +76,7 @@ def test_github_step_summary(inner, tmp_path, monkeypatch):
     assert "- **Live spend: $0.0154** — 3 calls" in md
     assert "- Refused before sending (nothing was sent): 1 call" in md
     assert "### Per model" in md and "### Tests by cost" in md
-    assert "### Over budget (1)" in md and "| `test_j.py::test_over` | spent $0.0123 of a $0.0100 budget" in md
+    assert "### Over budget (1)" in md and "| `test_j.py::test_over` | spent $0.0123 of a $0.01 budget" in md
     assert len(md.encode()) < 1_000_000
 
     summary.write_text("")
@@ -95,7 +95,7 @@ def test_junit_and_baseline_under_xdist(inner, tmp_path):
     result = run(inner, "--token-budget", "-n", "2", f"--junitxml={xml}", "--token-budget-junit",
                  f"--token-budget-compare={base}", *LEAN)
     result.assert_outcomes(passed=1, failed=3)  # test_two_calls now fails on the baseline, in its worker
-    assert "cost $0.0031, baseline $0.0010 (+208%, allowed +20%)" in result.stdout.str()
+    assert "cost $0.00308, baseline $0.001 (+208%, allowed +20%)" in result.stdout.str()
     props = junit_properties(xml)
     assert props["test_two_calls"]["tokenbudget.cost_usd"] == "0.00308"
     assert props["test_over"]["tokenbudget.cost_usd"] == "0.0123"

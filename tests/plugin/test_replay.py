@@ -92,9 +92,9 @@ def test_record_then_replay_without_server(pytester, count_replayed):
         replayed.assert_outcomes(failed=1)
         assert [(r["live"], r["refused"], (r["cost"] or {}).get("total_usd")) for r in records] == [
             (False, False, "0.00105"), (True, True, None)]
-        assert ("mocked/replayed (not live, not in the live cost): 1 call, 1,010 tokens, would cost $0.0010 live"
+        assert ("mocked/replayed (not live, not in the live cost): 1 call, 1,010 tokens, would cost $0.00105 live"
                 in out)
-        assert "test_rec.py::test_recorded  (1 refused)  (+ 1 replayed, would cost $0.0010 live)" in out
+        assert "test_rec.py::test_recorded  (1 refused)  (+ 1 replayed, would cost $0.00105 live)" in out
         assert "budgets: replayed calls count at what they would cost live" in out
     else:
         replayed.assert_outcomes(passed=1)

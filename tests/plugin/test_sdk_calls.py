@@ -123,7 +123,7 @@ def test_every_call_kind_is_recorded_and_priced_exactly(inner):
     assert "usage unknown: 1 call (1 OpenAI stream(s) without stream_options" in out
     assert "failed attempts: 2 calls" in out
     result.stdout.fnmatch_lines(["*3 most expensive tests:*", "*test_calls.py::test_sync_create*",
-                                 "*cheaper tests hidden.  Use --token-budget-top=0 to show all.)"])
+                                 "*cheaper tests hidden: --token-budget-top=0 or tokenbudget report --top 0 shows all)"])
 
 
 def test_calls_in_fixtures_are_attributed_to_the_phase(inner):

@@ -37,4 +37,4 @@ def test_xdist_totals_equal_serial(inner):
                 re.findall(r"^ +\$\S+ +\d+ calls? .*test_x.py::\S+.*$", out, re.M))
 
     assert figures(serial) == figures(parallel)
-    assert "cost $0.0046" in figures(serial)[0]
+    assert "cost $0.00455" in figures(serial)[0]

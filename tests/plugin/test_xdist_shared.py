@@ -202,7 +202,7 @@ def test_session_cap_stops_the_whole_distributed_run(shared_inner, server):
     for result, calls in ((serial, serial_calls), (parallel, parallel_calls)):
         out = result.stdout.str()
         assert f"live: {calls} call" in _live(result)
-        assert "session token budget of $0.0030 reached" in out
+        assert "session token budget of $0.003 reached" in out
         assert "each worker enforces the session budget on its own" not in out
     spent = Decimal(re.search(r"cost \$([0-9.]+)", _live(parallel)).group(1))
     assert spent <= Decimal("0.003")

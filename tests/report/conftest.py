@@ -9,9 +9,11 @@ import jsonschema
 import pytest
 
 from pytest_tokenbudget.core.cost import price
-from pytest_tokenbudget.plugin.ledger.ledger import Amounts, Entry
-from pytest_tokenbudget.report.json_report import TestInfo, build_report, load_schema
 from pytest_tokenbudget.core.usage import Usage
+from pytest_tokenbudget.plugin.ledger.ledger import Amounts, Entry
+from pytest_tokenbudget.plugin.report_builder import TestInfo, build_report
+from pytest_tokenbudget.report.model import Report
+from pytest_tokenbudget.report.validate import load_schema
 
 
 def make_entry(seq, nodeid, *, model="claude-haiku-4-5", inp=1000, out=100, live=True, refused=False,
@@ -40,7 +42,7 @@ def make_entry(seq, nodeid, *, model="claude-haiku-4-5", inp=1000, out=100, live
 
 
 def make_report(tests, *, run_id=None, extra=(), outcomes=None, limits=None):
-    """``tests``: {nodeid: [entry kwargs, ...]}."""
+    """The report model of a run; ``tests``: {nodeid: [entry kwargs, ...]}."""
     entries, seq = [], 0
     for nodeid, calls in tests.items():
         for kw in calls:
@@ -67,8 +69,10 @@ def validate():
     validator = jsonschema.Draft202012Validator(schema)
 
     def check(report):
-        validator.validate(json.loads(json.dumps(report)))  # as a file would hold it
-        return report
+        """The report's JSON (a model is written out first), checked against the shipped schema."""
+        data = json.loads(json.dumps(report.to_json() if isinstance(report, Report) else report))
+        validator.validate(data)  # as a file would hold it
+        return data
     return check
 
 
@@ -76,6 +80,8 @@ def validate():
 def write(tmp_path):
     def w(name, data):
         p = tmp_path / name
+        if isinstance(data, Report):
+            data = data.to_json()
         p.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
         return str(p)
     return w

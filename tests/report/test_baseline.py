@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from pytest_tokenbudget.report import baseline as bl
-from pytest_tokenbudget.report.json_report import ReportError
+from pytest_tokenbudget.report.model import ReportError
 
 
 @pytest.mark.parametrize("text, value", [("20%", D("0.2")), ("20", D("0.2")), (" 12.5 % ", D("0.125")), (0, D(0))])
@@ -42,8 +42,8 @@ def test_describe_is_pytest_django_style():
                      bl.Baseline({"t::a": bl.BaselineTest(D("0.01")), "t::b": bl.BaselineTest(D(0)),
                                   "t::gone": bl.BaselineTest(D("0.3"))}, "base.json"))
     rows = {r.nodeid: r for r in cmp.rows}
-    assert cmp.describe(rows["t::a"]) == "cost $0.0150, baseline $0.0100 (+50%, allowed +20%)"
-    assert cmp.describe(rows["t::b"]) == "cost $0.0020, baseline $0 (new spend, allowed +20%)"
+    assert cmp.describe(rows["t::a"]) == "cost $0.015, baseline $0.01 (+50%, allowed +20%)"
+    assert cmp.describe(rows["t::b"]) == "cost $0.002, baseline $0 (new spend, allowed +20%)"
     assert [r.nodeid for r in cmp.more] == ["t::a", "t::b"]  # largest increase first
     assert rows["t::new"].status == "new" and rows["t::gone"].status == "not run"
     assert cmp.total("cost") == D("0.017") and cmp.total("baseline") == D("0.01")
@@ -58,7 +58,7 @@ def test_cheaper_rows_and_custom_tolerance():
     assert cmp.rows[0].status == "same"
     cmp = bl.compare({"t::a": (D("0.004"), True)}, base, max_increase=D("0.5"))
     assert cmp.rows[0].status == "cheaper"
-    assert cmp.describe(cmp.rows[0]) == "cost $0.0040, baseline $0.0100 (-60%, allowed +50%)"
+    assert cmp.describe(cmp.rows[0]) == "cost $0.004, baseline $0.01 (-60%, allowed +50%)"
 
 
 def test_baseline_file_round_trip_one_test_per_line(tmp_path, report_factory):
@@ -76,7 +76,7 @@ def test_baseline_file_round_trip_one_test_per_line(tmp_path, report_factory):
     assert again.tests == base.tests
     # a full report serves as a baseline too
     rp = tmp_path / "r.json"
-    rp.write_text(json.dumps(report))
+    rp.write_text(json.dumps(report.to_json()))
     assert bl.load_baseline(rp).tests == base.tests
 
 

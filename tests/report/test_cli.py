@@ -20,18 +20,18 @@ def shards(report_factory, write):
 def test_render_text(shards, capsys):
     assert main(["report", shards[0]]) == 0
     out = capsys.readouterr().out
-    assert "live: 2 calls, 2,200 tokens" in out and "cost $0.0060" in out
+    assert "live: 2 calls, 2,200 tokens" in out and "cost $0.006" in out
     assert "claude-sonnet-4-6" in out and "refused before sending: 1 call" in out
-    assert "$0.0060  2 calls  passed  tests/test_a.py::test_1" in out
+    assert "  $0.006  2 calls  2,200 tok  tests/test_a.py::test_1" in out
 
 
 def test_merge_with_session_budget_sets_the_exit_code(shards, capsys, validate, tmp_path):
     # merged live total: 0.006 + 0.0035 = 0.0095; charged (what budgets count) adds the replayed 0.0015
     assert main(["report", "--merge", *shards, "--session-budget", "0.02"]) == 0
     out = capsys.readouterr().out
-    assert "merged from 2 reports" in out and "session budget: spent $0.0110 of $0.0200" in out
+    assert "merged from 2 reports" in out and "session budget: spent $0.011 of $0.02" in out
     assert main(["report", "--merge", *shards, "--session-budget", "$0.01"]) == 1
-    assert "session budget exceeded: spent $0.0110 of a $0.0100 budget (+$0.0010, 10% over)" in capsys.readouterr().out
+    assert "session budget exceeded: spent $0.011 of a $0.01 budget (+$0.001, 10% over)" in capsys.readouterr().out
     out_file = tmp_path / "merged.json"
     assert main(["report", shards[0], "--merge", shards[1], "--format", "json", "-o", str(out_file)]) == 0
     merged = validate(json.loads(out_file.read_text()))
@@ -76,15 +76,15 @@ def test_compare_exit_codes(report_factory, write, capsys, tmp_path, validate):
     assert main(["report", now, "--compare", base]) == 1
     out = capsys.readouterr().out
     assert "1 more expensive, 1 much cheaper, 1 new, 0 not run" in out
-    assert "t.py::a: cost $0.0025, baseline $0.0015 (+67%, allowed +20%)" in out
-    assert "t.py::b: cost $0.0015, baseline $0.0105 (-86%, allowed +20%)" in out
+    assert "more expensive: t.py::a: cost $0.0025, baseline $0.0015 (+67%, allowed +20%)" in out
+    assert "much cheaper: t.py::b: cost $0.0015, baseline $0.0105 (-86%, allowed +20%)" in out
     assert main(["report", now, "--compare", base, "--max-increase", "70%"]) == 0
     capsys.readouterr()
     assert main(["report", now, "--compare", base, "--max-increase", "70%", "--fail-on-decrease"]) == 1
     capsys.readouterr()
     # a baseline file works like a report, and JSON output carries the comparison
     from pytest_tokenbudget.report import baseline as bl
-    from pytest_tokenbudget.report.json_report import load_report
+    from pytest_tokenbudget.report.model import load_report
     bl.write_baseline(tmp_path / "b.json", bl.baseline_from_report(load_report(base)))
     assert main(["report", now, "--compare", str(tmp_path / "b.json"), "--format", "json"]) == 1
     data = validate(json.loads(capsys.readouterr().out))
@@ -97,5 +97,5 @@ def test_markdown_output(shards, tmp_path, capsys):
     assert main(["report", "--merge", *shards, "--format", "markdown", "-o", str(out), "--session-budget", "1"]) == 0
     md = out.read_text()
     assert md.startswith("## Token budget") and "merged from 2 reports" in md
-    assert "**session budget: spent $0.0110 of $1.0000 (live $0.0095; counted as budgets count" in md
+    assert "**session budget: spent $0.011 of $1 (live $0.0095; counted as budgets count" in md
     assert "session budget: spent" in capsys.readouterr().err

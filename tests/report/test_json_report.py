@@ -1,4 +1,5 @@
-"""The report builder and reader, without pytest runs."""
+"""The report model: built from ledger entries, written as JSON, read back and checked against the
+shipped schema, without pytest runs."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 
 import pytest
 
-from pytest_tokenbudget.report.json_report import ReportError, load_report, report_from_data
+from pytest_tokenbudget.report.model import Report, ReportError, load_report
 
 
 def test_build_report_figures_and_schema(report_factory, entry_factory, validate):
@@ -17,7 +18,7 @@ def test_build_report_figures_and_schema(report_factory, entry_factory, validate
     tests = {t["nodeid"]: t for t in r["tests"]}
     assert tests["t.py::a"]["cost_usd"] == "0.005"
     assert tests["t.py::a"]["over_budget"] is True
-    assert tests["t.py::a"]["overruns"] == ["spent $0.0050 of a $0.0040 budget (+$0.0010, 25% over)"]
+    assert tests["t.py::a"]["overruns"] == ["spent $0.005 of a $0.004 budget (+$0.001, 25% over)"]
     assert tests["t.py::a"]["budget"] == {"usd": "0.004", "input_tokens": None, "output_tokens": None,
                                           "total_tokens": None, "calls": None}
     assert tests["t.py::b"]["live"]["calls"] == 0 and tests["t.py::b"]["replayed"]["cost_usd"] == "0.0015"
@@ -51,14 +52,32 @@ def test_load_report_rejects_what_it_cannot_read(write, content, message):
 
 
 def test_load_report_checks_money_and_duplicates(report_factory):
-    r = report_factory({"t.py::a": [{}]})
+    r = report_factory({"t.py::a": [{}]}).to_json()
     bad = json.loads(json.dumps(r))
     bad["tests"][0]["cost_usd"] = 0.0015  # a float is not money
-    with pytest.raises(ReportError, match="decimal string"):
-        report_from_data(bad)
+    with pytest.raises(ReportError, match=r"tests\[0\]\.cost_usd: expected a decimal string"):
+        Report.from_json(bad)
     dup = json.loads(json.dumps(r))
     dup["tests"].append(dup["tests"][0])
     with pytest.raises(ReportError, match="appears twice"):
-        report_from_data(dup)
+        Report.from_json(dup)
     with pytest.raises(ReportError, match="no such file"):
         load_report("/nonexistent/r.json")
+
+
+def test_schema_violations_name_the_place(report_factory):
+    data = report_factory({"t.py::a": [{}]}).to_json()
+    del data["tests"][0]["calls"][0]["api"]
+    with pytest.raises(ReportError, match=r"r\.json: tests\[0\]\.calls\[0\]: 'api' is a required property"):
+        Report.from_json(data, "r.json")
+
+
+def test_json_round_trip_is_exact(report_factory, entry_factory, write):
+    """Written and read back, a report is the same model and the same JSON, money to the last digit."""
+    r = report_factory({"t.py::a": [{}, {"inp": 3, "model": "claude-sonnet-4-6"}], "t.py::b": [{"refused": True}],
+                        "t.py::c": [{"usage_unknown": True}], "t.py::d": [{"live": False}]},
+                       extra=[entry_factory(99, None, inp=7, out=0)], limits={"t.py::a": {"usd": "0.004"}})
+    again = load_report(write("r.json", r))
+    assert again == r
+    assert again.to_json() == r.to_json()
+    assert again.tests[0].calls[1].cost_usd == r.tests[0].calls[1].cost_usd

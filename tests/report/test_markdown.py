@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 from pytest_tokenbudget.report import baseline as bl
-from pytest_tokenbudget.report.github import append_step_summary, summary_path
-from pytest_tokenbudget.report.markdown import MAX_BYTES, render_markdown
+from pytest_tokenbudget.report.render.github import append_step_summary, summary_path
+from pytest_tokenbudget.report.render.markdown import MAX_BYTES, render_markdown
 
 
 def test_markdown_sections(report_factory):
@@ -15,14 +15,14 @@ def test_markdown_sections(report_factory):
     cmp = bl.compare({"t.py::a": (D("0.02"), True)}, bl.Baseline({"t.py::a": bl.BaselineTest(D("0.01"))}, "b.json"))
     md = render_markdown(r, comparison=cmp)
     assert md.startswith("## Token budget\n")
-    assert "- **Live spend: $0.0060** — 2 calls" in md
+    assert "- **Live spend: $0.006** — 2 calls" in md
     assert "- Mocked/replayed (not live): 1 call, would cost $0.0015 live" in md
     assert "- Refused before sending (nothing was sent): 1 call" in md
     assert "### Per model" in md and "| `claude-sonnet-4-6` | 1 |" in md
     assert "### Tests by cost" in md and "`t.py::b\\|pipe`" in md  # pipes cannot break the table
-    assert "### Over budget (1)" in md and "spent $0.0060 of a $0.0010 budget" in md
+    assert "### Over budget (1)" in md and "spent $0.006 of a $0.001 budget" in md
     assert "### More expensive than the baseline (1)" in md
-    assert "cost $0.0200, baseline $0.0100 (+100%, allowed +20%)" in md
+    assert "cost $0.02, baseline $0.01 (+100%, allowed +20%)" in md
     assert "prices as of 2026-11-24" in md
     assert len(md.encode()) < 5000
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from pytest_tokenbudget.report.merge import MergeError, merge_reports
+from pytest_tokenbudget.report.model import Setting, replace
 
 
 def test_merge_sums_exactly_and_validates(report_factory, validate):
@@ -14,7 +15,7 @@ def test_merge_sums_exactly_and_validates(report_factory, validate):
     b = report_factory({"t.py::b": [{"inp": 1}], "t.py::c": [{"live": False}]})
     m = validate(merge_reports([("a.json", a), ("b.json", b)]))
     assert [t["nodeid"] for t in m["tests"]] == ["t.py::a", "t.py::b", "t.py::c"]
-    total = Decimal(a["totals"]["live"]["cost_usd"]) + Decimal(b["totals"]["live"]["cost_usd"])
+    total = a.totals.live.cost_usd + b.totals.live.cost_usd
     assert Decimal(m["totals"]["live"]["cost_usd"]) == total
     assert m["totals"]["live"]["calls"] == 3 and m["totals"]["replayed"]["calls"] == 1
     assert Decimal(m["totals"]["charged"]["usd"]) == total + Decimal("0.0015")
@@ -22,7 +23,7 @@ def test_merge_sums_exactly_and_validates(report_factory, validate):
     assert haiku["live"]["calls"] == 2 and haiku["replayed"]["calls"] == 1
     assert m["models"][0]["model"] == "claude-sonnet-4-6"  # most expensive first
     assert [s["source"] for s in m["run"]["shards"]] == ["a.json", "b.json"]
-    assert m["run"]["id"] not in (a["run"]["id"], b["run"]["id"])
+    assert m["run"]["id"] not in (a.run.id, b.run.id)
 
 
 def test_merge_refuses_the_same_run_twice(report_factory):
@@ -47,8 +48,8 @@ def test_merge_duplicate_tests_refused_unless_allowed(report_factory, validate):
 def test_merge_keeps_incomplete_reasons_and_notes_differences(report_factory, validate):
     a = report_factory({"t.py::a": [{"unpriced": True}]})
     b = report_factory({"t.py::b": [{}]})
-    b["budgets"]["per_test"] = {"usd": "0.5", "source": "--token-budget-per-test"}
-    b["run"]["catalog_checked"] = "2026-10-01"
+    b = replace(b, budgets=replace(b.budgets, per_test=Setting(Decimal("0.5"), "--token-budget-per-test")),
+                run=replace(b.run, catalog_checked="2026-10-01"))
     m = validate(merge_reports([("a.json", a), ("b.json", b)]))
     assert m["run"]["complete"] is False and m["run"]["incomplete_reasons"][0].startswith("a.json: ")
     assert any("different budgets" in n for n in m["run"]["notes"])

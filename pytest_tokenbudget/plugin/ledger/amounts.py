@@ -12,29 +12,19 @@ from typing import Any
 
 from pytest_tokenbudget.core.cost import money_str
 from pytest_tokenbudget.core.errors import TokenBudgetExceeded
+from pytest_tokenbudget.core.money import format_usd, format_usd_pair
 
 DIMENSIONS = ("usd", "input_tokens", "output_tokens", "total_tokens", "calls")
 _ZERO = Decimal(0)
 
 
 # ----------------------------------------------------------------------------- formatting
-def fmt_usd(amount: Decimal | None) -> str:
-    """``$0.0123``: four decimals, more when the amount is smaller than $0.001 (never rounded to $0)."""
-    if amount is None:
-        return "$?"
-    if amount == 0:
-        return "$0"
-    if abs(amount) >= Decimal("0.001"):
-        return f"${amount.quantize(Decimal('0.0001')):f}" if abs(amount) < 100 else f"${amount:,.2f}"
-    return "$" + money_str(amount)
-
-
 def fmt_amount(dimension: str, value: Any) -> str:
     """A value of one budget dimension, for people."""
     if value is None:
         return "unbounded" if dimension != "usd" else "$?"
     if dimension == "usd":
-        return fmt_usd(value)
+        return format_usd(value)
     unit = {"calls": "calls", "input_tokens": "input tokens", "output_tokens": "output tokens",
             "total_tokens": "tokens"}[dimension]
     if dimension == "calls" and value == 1:
@@ -188,14 +178,12 @@ class Overrun:
         return self.spent - self.limit
 
     def describe(self) -> str:
-        """pytest-django style: ``spent $0.0123 of a $0.0100 budget (+$0.0023, 23% over)``."""
-        verb = "spent" if self.dimension == "usd" else "used"
+        """pytest-django style: ``spent $0.0123 of a $0.01 budget (+$0.0023, 23% over)``."""
         if self.dimension == "usd":
-            plus = fmt_usd(self.excess)
-        else:
-            plus = f"{self.excess:,}"
-        return (f"{verb} {fmt_amount(self.dimension, self.spent)} of a "
-                f"{fmt_amount(self.dimension, self.limit)} budget (+{plus}, {_pct_over(self.spent, self.limit)})")
+            spent, limit = format_usd_pair(self.spent, self.limit)
+            return f"spent {spent} of a {limit} budget (+{format_usd(self.excess)}, {_pct_over(self.spent, self.limit)})"
+        return (f"used {fmt_amount(self.dimension, self.spent)} of a {fmt_amount(self.dimension, self.limit)} budget "
+                f"(+{self.excess:,}, {_pct_over(self.spent, self.limit)})")
 
     def error(self) -> TokenBudgetExceeded:
         return TokenBudgetExceeded(f"{_scope_title(self.scope, self.budget)}: {self.describe()}",

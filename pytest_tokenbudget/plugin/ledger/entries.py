@@ -13,7 +13,8 @@ from pytest_tokenbudget.core.usage import (
     Usage,
     usage_from_response,
 )
-from pytest_tokenbudget.plugin.ledger.amounts import _ZERO, Amounts, fmt_usd
+from pytest_tokenbudget.core.money import format_usd
+from pytest_tokenbudget.plugin.ledger.amounts import _ZERO, Amounts
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.plugin.ledger.ledger import Ledger
@@ -103,7 +104,7 @@ class Entry:
         u = self.usage
         toks = (f"in={u.input_tokens:,} cw={u.cache_write_tokens:,} cr={u.cache_read_tokens:,} "
                 f"out={u.output_tokens:,}" if u is not None else "tokens=?")
-        cost = fmt_usd(self.cost_usd) if self.cost is not None else ("-" if u is None else "$?")
+        cost = format_usd(self.cost_usd) if self.cost is not None else ("-" if u is None else "$?")
         bits = [f"{cost:>9}", self.priced_model or "?", f"[{self.phase or '-'}]", toks]
         if self.max_tokens is not None:
             bits.append(f"max_tokens={self.max_tokens:,}")
@@ -285,7 +286,7 @@ class UsageView:
 
     def __repr__(self) -> str:
         t = self.totals
-        return (f"<{type(self).__name__} calls={t.calls} tokens={t.total_tokens} cost={fmt_usd(t.cost_usd)}"
+        return (f"<{type(self).__name__} calls={t.calls} tokens={t.total_tokens} cost={format_usd(t.cost_usd)}"
                 f"{'' if t.complete else ' (incomplete)'}>")
 
 

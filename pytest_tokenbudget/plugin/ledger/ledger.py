@@ -61,7 +61,6 @@ from pytest_tokenbudget.plugin.ledger.amounts import (
     Overrun,
     _to_usd,
     fmt_amount,
-    fmt_usd,
 )
 from pytest_tokenbudget.plugin.ledger.budgets import Budget, Reservation, SharedBudget
 from pytest_tokenbudget.plugin.ledger.entries import (
@@ -87,7 +86,6 @@ __all__ = [
     "UsageView",
     "current",
     "fmt_amount",
-    "fmt_usd",
     "set_current",
 ]
 

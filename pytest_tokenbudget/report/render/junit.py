@@ -5,30 +5,26 @@ They ride on the teardown report's ``user_properties``, which pytest's junitxml 
 pytest-xdist carries from the workers). Only when asked for: with the default ``xunit2`` family,
 ``record_property`` warns that test-case properties are not part of that schema.
 
-Names are prefixed ``tokenbudget.``; values are strings (money as decimal strings).
+Names are prefixed ``tokenbudget.``; values are strings (money as exact decimal strings: these
+are for machines, like the JSON report).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
-
-from pytest_tokenbudget.core.cost import money_str
-from pytest_tokenbudget.plugin.ledger.ledger import Entry, Totals
+from pytest_tokenbudget.core.money import decimal_str
+from pytest_tokenbudget.report.model import TestResult
 
 __all__ = ["PREFIX", "properties"]
 
 PREFIX = "tokenbudget."
 
 
-def properties(entries: Iterable[Entry], limits: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
+def properties(test: TestResult) -> list[tuple[str, str]]:
     """``[(name, value), …]`` for a test's calls: cost, calls, tokens by kind; replayed, refused and
     incomplete figures only when there are any; the test's USD budget when it has one."""
-    entries = list(entries)
-    live = Totals.of(e for e in entries if e.live or e.refused)
-    replayed = Totals.of(e for e in entries if not e.live and not e.refused)
+    live, replayed = test.live, test.replayed
     out = [
-        ("cost_usd", money_str(live.cost_usd)),
+        ("cost_usd", decimal_str(live.cost_usd)),
         ("calls", str(live.calls)),
         ("input_tokens", str(live.input_tokens)),
         ("cache_write_tokens", str(live.cache_write_tokens)),
@@ -37,12 +33,11 @@ def properties(entries: Iterable[Entry], limits: Mapping[str, Any] | None = None
         ("total_tokens", str(live.total_tokens)),
     ]
     if replayed.calls:
-        out += [("replayed_calls", str(replayed.calls)), ("replayed_cost_usd", money_str(replayed.cost_usd))]
+        out += [("replayed_calls", str(replayed.calls)), ("replayed_cost_usd", decimal_str(replayed.cost_usd))]
     if live.refused:
         out.append(("refused_calls", str(live.refused)))
-    both = live + replayed
-    if not both.complete:
+    if not test.complete:
         out.append(("complete", "false"))
-    if limits and limits.get("usd") is not None:
-        out.append(("budget_usd", str(limits["usd"])))
+    if test.budget.usd is not None:
+        out.append(("budget_usd", decimal_str(test.budget.usd)))
     return [(PREFIX + k, v) for k, v in out]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-from pytest_tokenbudget.report.markdown import MAX_BYTES, render_markdown
+from pytest_tokenbudget.report.model import Report
+from pytest_tokenbudget.report.render.markdown import MAX_BYTES, render_markdown
 
 __all__ = ["ENV", "append_step_summary", "summary_path"]
 
@@ -25,8 +25,8 @@ def summary_path(environ: Mapping[str, str] | None = None) -> str | None:
     return value or None
 
 
-def append_step_summary(path: str | os.PathLike[str], report: Mapping[str, Any], *, comparison: Any = None,
-                        top: int = 10, limit: int = MAX_BYTES) -> int:
+def append_step_summary(path: str | os.PathLike[str], report: Report, *, top: int = 10,
+                        limit: int = MAX_BYTES) -> int:
     """Append the report's Markdown to ``path``; return the bytes written (0 when there is no room)."""
     p = Path(path)
     try:
@@ -36,7 +36,7 @@ def append_step_summary(path: str | os.PathLike[str], report: Mapping[str, Any],
     share = limit - used
     if share < _MIN_SHARE:
         return 0
-    text = render_markdown(report, top=top, comparison=comparison, max_bytes=share - 1)
+    text = render_markdown(report, top=top, max_bytes=share - 1)
     data = ("\n" if used else "") + text
     with open(p, "a", encoding="utf-8") as fh:
         fh.write(data)
