@@ -54,6 +54,8 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--top", type=int, default=DEFAULT_TOP, metavar="N",
                    help=f"most expensive tests to show (0: all; default {DEFAULT_TOP})")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output here instead of stdout")
+    from pytest_tokenbudget.cli.store_report import add_store_arguments
+    add_store_arguments(p)  # --store URL --run-id ID: the whole run from a shared store (issue 18)
 
 
 def session_verdict(report: Mapping[str, Any], budget: Decimal) -> tuple[str, str]:
@@ -183,11 +185,20 @@ def _load(path: str) -> dict[str, Any]:
         raise UserError(str(exc)) from None
 
 
+def _from_store(args: argparse.Namespace, budget: Decimal | None) -> tuple[dict[str, Any], Decimal | None]:
+    """The whole run of a shared store (all shards, merged); its session budget unless one was given."""
+    from pytest_tokenbudget.cli.store_report import report_from_store
+    report, cap = report_from_store(args.store, args.run_id)
+    return report, budget if budget is not None else cap
+
+
 def run_report(args: argparse.Namespace) -> int:
     from pytest_tokenbudget.report.merge import merge_reports
 
     paths = ([args.report] if args.report else []) + list(args.merge)
-    if not paths:
+    if args.store and paths:
+        raise UserError("give either report files or --store, not both")
+    if not paths and not args.store:
         raise UserError("give a report (tokenbudget report run.json) or shards to merge (--merge a.json b.json)")
     if args.top < 0:
         raise UserError("--top must be >= 0 (0 shows all tests)")
@@ -198,11 +209,14 @@ def run_report(args: argparse.Namespace) -> int:
         min_change = bl.parse_usd(args.min_change, "--min-change") if args.min_change else bl.DEFAULT_MIN_CHANGE
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    loaded = [(p, _load(p)) for p in paths]
-    try:
-        report = merge_reports(loaded, allow_duplicates=args.allow_duplicates) if len(loaded) > 1 else loaded[0][1]
-    except ReportError as exc:
-        raise UserError(str(exc)) from None
+    if args.store:
+        report, budget = _from_store(args, budget)
+    else:
+        loaded = [(p, _load(p)) for p in paths]
+        try:
+            report = merge_reports(loaded, allow_duplicates=args.allow_duplicates) if len(loaded) > 1 else loaded[0][1]
+        except ReportError as exc:
+            raise UserError(str(exc)) from None
 
     comparison = None
     if args.compare:

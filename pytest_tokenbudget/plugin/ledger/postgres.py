@@ -39,6 +39,7 @@ from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.plugin.ledger.shared import AMOUNT_KEYS, _amounts
 from pytest_tokenbudget.plugin.ledger.storebase import (
     DEFAULT_LEASE_S,
+    LOST_PREFIX,
     StoreError,
     StoreLost,
     StoreUnavailable,
@@ -131,7 +132,7 @@ class PostgresLedger:
             import psycopg
         except ImportError:
             raise StoreError("a postgresql:// store needs psycopg 3: pip install 'psycopg[binary]'") from None
-        kwargs: dict[str, Any] = {"autocommit": True, "application_name": "pytest-tokenbudget"}
+        kwargs: dict[str, Any] = {"autocommit": True, "application_name": f"pytest-tokenbudget {run_id}"[:63]}
         if "connect_timeout" not in url:
             kwargs["connect_timeout"] = CONNECT_TIMEOUT_S
         try:
@@ -192,7 +193,7 @@ class PostgresLedger:
         text = scrub(str(exc).strip() or type(exc).__name__, self._url)
         if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)) and (
                 self._conn.closed or self._conn.broken):
-            self.lost = (f"the connection to the shared budget store {self.path} (run {self.run_id}) was lost: "
+            self.lost = (f"{LOST_PREFIX} {self.path} (run {self.run_id}) was lost: "
                          f"{text.splitlines()[0]}")
             return StoreLost(self.lost)
         return StoreError(f"{self.path}: {text}")
@@ -241,7 +242,12 @@ class PostgresLedger:
             row = c.execute(f"SELECT {_DIMS.format('spent')}, {_DIMS.format('reserved')} FROM tokenbudget_runs "
                             "WHERE run_id=%s FOR UPDATE", (self.run_id,)).fetchone()
             problems = decide(dict(zip(AMOUNT_KEYS, row[:n])), dict(zip(AMOUNT_KEYS, row[n:])))
-            if problems:
+            if problems:  # kept for the run's report: which shard was refused what
+                c.execute("INSERT INTO tokenbudget_calls (run_id, holder, shard, nodeid, usd, input_tokens, "
+                          "output_tokens, calls, note) VALUES (%(run)s, %(holder)s, %(shard)s, %(nodeid)s, %(usd)s, "
+                          "%(input_tokens)s, %(output_tokens)s, %(calls)s, 'refused')",
+                          {**_params(amt), "run": self.run_id, "holder": self.holder, "shard": self.shard,
+                           "nodeid": nodeid})
                 return problems, None
             sets = ", ".join(f"reserved_{k} = reserved_{k} + %({k})s" for k in AMOUNT_KEYS)
             rid = c.execute(
@@ -344,7 +350,7 @@ class PostgresLedger:
                 skip_nodeids: Container[str] = ()) -> list[tuple[str, str | None, dict[str, Any] | None]]:
         """This shard's settled calls as ``(worker, nodeid, entry)``, oldest first, leaving out the tests
         in ``skip_nodeids`` (their entries are not even read)."""
-        where, args = "run_id=%s AND shard=%s", [self.run_id, self.shard]
+        where, args = "run_id=%s AND shard=%s AND note IS DISTINCT FROM 'refused'", [self.run_id, self.shard]
         if worker:
             where, args = where + " AND holder=%s", args + [f"{self.shard}/{worker}"]
         pairs = self._read(lambda c: c.execute(f"SELECT DISTINCT holder, nodeid FROM tokenbudget_calls WHERE {where}",
@@ -400,7 +406,7 @@ class PostgresLedger:
 
 
 def default_shard() -> str:
-    """``$TOKEN_BUDGET_SHARD``, else this machine and process (unique within a run)."""
+    """``$TOKEN_BUDGET_SHARD``, else this machine and process (unique within a run)."""  # noqa: D401
     return os.environ.get("TOKEN_BUDGET_SHARD", "").strip() or f"{socket.gethostname()}-{os.getpid()}"
 
 

@@ -13,13 +13,14 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from pytest_tokenbudget.core.errors import TokenBudgetExceeded
 from pytest_tokenbudget.plugin.ledger.shared import SharedLedgerError
 
-__all__ = ["DEFAULT_LEASE_S", "POSTGRES_SCHEMES", "StoreError", "StoreLost", "StoreUnavailable", "check_run_id",
-           "default_run_id", "is_postgres", "mask_url", "scrub"]
+__all__ = ["DEFAULT_LEASE_S", "LOST_PREFIX", "POSTGRES_SCHEMES", "StoreError", "StoreLost", "StoreUnavailable",
+           "check_run_id", "default_run_id", "is_postgres", "mask_url", "scrub"]
 
 Counters = dict[str, Decimal]
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 DEFAULT_LEASE_S = 900.0  # a reservation's lease: longer than any one API call should take
 MASK = "***"
+LOST_PREFIX = "the connection to the shared budget store"  # how a lost store's message starts
 
 StoreError = SharedLedgerError  # the store could not be read or written (either implementation)
 
