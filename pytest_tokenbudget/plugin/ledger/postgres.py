@@ -123,6 +123,11 @@ class PostgresLedger:
         self.lost: str | None = None
         self._lock = threading.Lock()
 
+    @property
+    def conninfo(self) -> str:
+        """The connection's libpq parameters as libpq took them (never the password)."""
+        return self._conn.info.dsn
+
     # -- connecting -----------------------------------------------------------------------------
     @classmethod
     def connect(cls, url: str, run_id: str, *, worker: str = "main", shard: str | None = None,

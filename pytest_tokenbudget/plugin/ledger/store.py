@@ -98,7 +98,7 @@ def open_store(url: str, run_id: str, *, worker: str = "main", shard: str | None
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("sqlite", "file", ""):
         raise StoreError(f"store {mask_url(url)}: unknown kind {parts.scheme!r} (use postgresql://… or sqlite:///path)")
-    path = parts.path if parts.scheme else url
+    path = ("/" + parts.path.lstrip("/") if parts.path.startswith("/") else parts.path) if parts.scheme else url
     if os.path.isdir(path):
         path = os.path.join(path, FILENAME)
     if not os.path.exists(path):
