@@ -4,6 +4,8 @@ and psycopg (the ``test`` extra) these tests error, as CI must notice."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 
@@ -15,12 +17,16 @@ PASSWORD = "Sup3r-s3cret-pw"  # the server trusts local sockets: a password in t
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+def pg_server() -> Iterator[object]:
+    # Not under pytest's basetemp: pgserver opens the parent folders to its system user (as root),
+    # and every other pytest session on the machine closes /tmp/pytest-of-<user> again (0700).
+    data = tempfile.mkdtemp(prefix="tokenbudget-pg-")
+    server = pgserver.get_server(data, cleanup_mode="stop")
     try:
         yield server
     finally:
         server.cleanup()
+        shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
