@@ -52,6 +52,8 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"most expensive tests to show (0: all; default {DEFAULT_TOP}, as in the pytest summary; "
                         "10 in Markdown, as in the job summary)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output here instead of stdout")
+    from pytest_tokenbudget.cli.store_report import add_store_arguments
+    add_store_arguments(p)  # --store URL --run-id ID: the whole run from a shared store (issue 18)
 
 
 def session_verdict(report: Report, budget: Decimal) -> tuple[str, str]:
@@ -113,23 +115,30 @@ def _options(args: argparse.Namespace) -> tuple[Decimal | None, Decimal, Decimal
     return budget, max_increase, min_change
 
 
-def _report(args: argparse.Namespace, max_increase: Decimal, min_change: Decimal) -> Report:
-    """The report to render: one file, or the shards merged; with the comparison asked for."""
+def _report(args: argparse.Namespace, max_increase: Decimal, min_change: Decimal) -> tuple[Report, Decimal | None]:
+    """The report to render (one file, the shards merged, or a shared store's whole run) with the
+    comparison asked for, and the session budget the store recorded (None for files)."""
     from pytest_tokenbudget.report.merge import merge_reports
 
     paths = ([args.report] if args.report else []) + list(args.merge)
-    if not paths:
+    if args.store and paths:
+        raise UserError("give either report files or --store, not both")
+    if not paths and not args.store:
         raise UserError("give a report (tokenbudget report run.json) or shards to merge (--merge a.json b.json)")
-    loaded = [(p, _load(p)) for p in paths]
     try:
-        report = merge_reports(loaded, allow_duplicates=args.allow_duplicates)
+        if args.store:
+            from pytest_tokenbudget.cli.store_report import report_from_store
+            report, cap = report_from_store(args.store, args.run_id)
+        else:
+            cap = None
+            report = merge_reports([(p, _load(p)) for p in paths], allow_duplicates=args.allow_duplicates)
         if args.compare:
             base = bl.load_baseline(args.compare)
             report = replace(report, comparison=bl.compare(bl.current_from_report(report), base,
                                                            max_increase=max_increase, min_change=min_change))
     except ReportError as exc:
         raise UserError(str(exc)) from None
-    return report
+    return report, cap
 
 
 def _render(args: argparse.Namespace, report: Report, budget: Decimal | None, status: str | None,
@@ -150,7 +159,8 @@ def _render(args: argparse.Namespace, report: Report, budget: Decimal | None, st
 
 def run_report(args: argparse.Namespace) -> int:
     budget, max_increase, min_change = _options(args)
-    report = _report(args, max_increase, min_change)
+    report, store_cap = _report(args, max_increase, min_change)
+    budget = budget if budget is not None else store_cap
     failed = False
     status = verdict = None
     if budget is not None:

@@ -49,6 +49,8 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tokenbudget", "token budgets for LLM API calls (pytest-tokenbudget)")
     add_budget_options(group, parser)
+    from pytest_tokenbudget.plugin.sharing import add_store_options
+    add_store_options(group, parser)  # issue 18: --token-budget-store, --token-budget-run-id, --token-budget-shard
     from pytest_tokenbudget.plugin.reports import add_options as _add_report_options
     _add_report_options(group, parser)  # --token-budget-json/-junit/-save/-compare ...
 
@@ -68,7 +70,8 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(XdistController(st), "tokenbudget-xdist-controller")
         if settings.enabled:  # the workers share the session budget through one SQLite file
             from pytest_tokenbudget.plugin.ledger.shared import RunControl
-            st.run = RunControl()
+            from pytest_tokenbudget.plugin.sharing import controller_run
+            st.run = controller_run(st) or RunControl()  # issue 18: or through the store across machines
     reports = _configure_reports(config)
     if settings.enabled or reports.enables:
         st.activate()
@@ -182,6 +185,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     _finish_open(st)
     finish_shared(st)
+    from pytest_tokenbudget.plugin.sharing import finish_store
+    lost_store = finish_store(st)  # issue 18: the whole run's spend; a lost store fails the run
     try:
         reason = session_failure(st.ledger)
         if st.shared is None and st.ledger.session.overruns():  # workers leave this to the controller
@@ -191,6 +196,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         reason = None
     if st.internal_errors and any("missing from the totals" in e for e in st.internal_errors):
         reason = (reason + "; " if reason else "") + "some calls could not be recorded (plugin error)"
+    if lost_store:
+        reason = (reason + "; " if reason else "") + lost_store
     reports = session.config.stash[REPORTS]
     stale = reports.check(st.ledger)  # the baseline comparison (--token-budget-compare)
     if stale:

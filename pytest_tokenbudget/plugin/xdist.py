@@ -43,8 +43,11 @@ class XdistController:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
-        if self.state.run is not None:
-            node.workerinput[SHARED_KEY] = self.state.run.path
+        run = self.state.run
+        if run is not None and hasattr(run, "workerinput"):  # issue 18: a store run (PostgreSQL)
+            node.workerinput.update(run.workerinput())
+        elif run is not None:
+            node.workerinput[SHARED_KEY] = run.path
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
