@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import pytest
 
+from pytest_tokenbudget.plugin.capture.observe import drain_dropped
 from pytest_tokenbudget.plugin.ledger.ledger import (
     Budget,
     Entry,
@@ -85,6 +86,7 @@ def judge(st: RunState, item: pytest.Item, report: pytest.TestReport) -> None:
             else:
                 report.sections.append(("token budget", text))
     elif report.when == "teardown":
+        drain_dropped()  # streams of this test dropped unclosed: recorded before its figures are judged
         problems = []
         overruns = t.budget.overruns()
         if overruns and not t.overrun_reported:
