@@ -63,6 +63,7 @@ from pytest_tokenbudget.plugin.ledger.amounts import (
     fmt_usd,
 )
 from pytest_tokenbudget.plugin.ledger.budgets import Budget, Reservation, SharedBudget
+from pytest_tokenbudget.plugin.ledger.preflight import Preflight
 from pytest_tokenbudget.plugin.ledger.entries import (
     _FREE_ENDPOINTS,
     Entry,
@@ -122,7 +123,7 @@ class Ledger:
         self.preflight = preflight
         self.count_replayed = count_replayed
         self.session = Budget("session", "session", session_limits)
-        self._worst_memo: dict[tuple, tuple[Decimal | None, str | None]] = {}
+        self.bounds = Preflight(catalog)
         self.entries: list[Entry] = []
         self.listeners: list[Callable[[Entry], None]] = []
         # Price what the catalog lacks: fn(model, usage) -> Cost | Decimal | None (None: do not know).
@@ -190,90 +191,18 @@ class Ledger:
     def worst_case(self, request: CallRequest, *, batch: bool = False) -> tuple[Amounts, str | None]:
         """The most a request can cost: (amounts, why the usd figure is unknown or None).
 
-        Input: the capture layer's estimate of the body (all of it billed as uncached input, so
-        cache discounts are ignored). Output: ``max_tokens``, or the model's maximum output when
-        the request sets none. Priced with the catalog by the request model.
+        A true upper bound (:mod:`.preflight`): bounded input, cache writes at the request's TTL,
+        ``max_tokens`` (or the thinking budget), server-tool fees, fast mode and regional premiums.
+        A model the catalog lacks is asked of :attr:`pricers`.
         """
-        if request.endpoint in _FREE_ENDPOINTS:
-            return Amounts(), None
-        if request.endpoint == "batches":
-            return self._batch_worst_case(request)
-        inp = request.input_estimate
-        if inp is None and request.body is not None:
-            try:
-                from pytest_tokenbudget.core.tokens import estimate_request_tokens
-                inp = estimate_request_tokens(request.body)
-            except Exception:  # an estimate is best effort; 0 keeps the check on output alone
-                inp = None
-        inp = inp or 0
-        info = None
-        why: str | None = None
-        if request.model:
-            try:
-                info = self.catalog.lookup(request.model)
-            except UnknownModelError as exc:
-                why = str(exc)
-        else:
-            why = "the request names no model"
-        out = request.max_tokens
-        if out is None:
-            out = info.max_output if info is not None else None
-            if out is None and why is None:
-                why = f"the request sets no max_tokens and the catalog has no max-output for {info.id}"
-        usd: Decimal | None = None
-        if info is None and request.model and out is not None and self.pricers:
-            custom = self._custom_price(request.model, Usage(input_tokens=inp, output_tokens=out))
+        worst, why = self.bounds.worst_case(request, batch=batch)
+        if (worst.usd is None and self.pricers and request.model and worst.output_tokens is not None
+                and request.endpoint != "batches"):
+            custom = self._custom_price(request.model, Usage(input_tokens=worst.input_tokens or 0,
+                                                             output_tokens=worst.output_tokens))
             if custom is not None:
-                return Amounts(usd=custom.total_usd, input_tokens=inp, output_tokens=out, calls=1), None
-        if info is not None and out is not None:
-            body = request.body or {}
-            speed = body.get("speed") if isinstance(body.get("speed"), str) else None
-            geo = body.get("inference_geo") if isinstance(body.get("inference_geo"), str) else None
-            usd, price_why = self._worst_usd(info.id, inp, out, speed, geo, batch)
-            why = price_why or why
-        return Amounts(usd=usd, input_tokens=inp, output_tokens=out, calls=1), why
-
-    def _worst_usd(self, model: str, inp: int, out: int, speed: str | None, geo: str | None,
-                   batch: bool) -> tuple[Decimal | None, str | None]:
-        """The worst-case price, memoised: a suite repeats the same request shapes, and the catalog
-        never changes during a run."""
-        key = (model, inp, out, speed, geo, batch)
-        hit = self._worst_memo.get(key)
-        if hit is not None:
-            return hit
-        usd: Decimal | None = None
-        why: str | None = None
-        try:
-            usd = price(model, Usage(input_tokens=inp, output_tokens=out), speed=speed, geo=geo,
-                        batch=batch, catalog=self.catalog).total_usd
-        except PricingError:
-            try:
-                usd = price(model, Usage(input_tokens=inp, output_tokens=out), batch=batch,
-                            catalog=self.catalog).total_usd
-            except PricingError as exc:
-                why = str(exc)
-        if len(self._worst_memo) < 4096:
-            self._worst_memo[key] = (usd, why)
-        return usd, why
-
-    def _batch_worst_case(self, request: CallRequest) -> tuple[Amounts, str | None]:
-        """A Message Batch: the sum of its requests' worst cases, at the batch price."""
-        items = (request.body or {}).get("requests")
-        if not isinstance(items, list):
-            return Amounts(usd=None, input_tokens=None, output_tokens=None, calls=1), "the batch body could not be read"
-        total = Amounts(calls=1)
-        why = None
-        for item in items:
-            params = item.get("params") if isinstance(item, dict) else None
-            if not isinstance(params, dict):
-                return Amounts(usd=None, input_tokens=None, output_tokens=None, calls=1), "a batch request has no params"
-            sub = CallRequest(api=request.api, endpoint="messages", url=request.url, model=params.get("model"),
-                              max_tokens=params.get("max_tokens") if isinstance(params.get("max_tokens"), int)
-                              else None, stream=False, attempt=None, body=params)
-            w, w_why = self.worst_case(sub, batch=True)
-            why = why or w_why
-            total = total + Amounts(usd=w.usd, input_tokens=w.input_tokens, output_tokens=w.output_tokens)
-        return total, why
+                return replace(worst, usd=custom.total_usd), None
+        return worst, why
 
     def _price(self, model: str | None, usage: Usage) -> tuple[Cost | None, str | None]:
         if not model:
