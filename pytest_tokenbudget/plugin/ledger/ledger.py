@@ -63,7 +63,7 @@ from pytest_tokenbudget.plugin.ledger.amounts import (
     fmt_usd,
 )
 from pytest_tokenbudget.plugin.ledger.budgets import Budget, Reservation, SharedBudget
-from pytest_tokenbudget.plugin.ledger.preflight import Preflight
+from pytest_tokenbudget.plugin.ledger.preflight import Preflight, request_shape
 from pytest_tokenbudget.plugin.ledger.entries import (
     _FREE_ENDPOINTS,
     Entry,
@@ -202,6 +202,13 @@ class Ledger:
                                                              output_tokens=worst.output_tokens))
             if custom is not None:
                 return replace(worst, usd=custom.total_usd), None
+        if (worst.usd is None and self.unknown_model == "warn" and worst.output_tokens is not None
+                and request.endpoint != "batches" and self.bounds.lookup(request.model)[0] is None):
+            # warn lets an unknown model through, at the most any catalog price could make it cost:
+            # a zero budget refuses it, and budgets are charged this (issue 17)
+            usd = self.bounds.unknown_model_usd(worst.input_tokens or 0, worst.output_tokens,
+                                                request_shape(request.body))
+            return replace(worst, usd=usd), why
         return worst, why
 
     def _price(self, model: str | None, usage: Usage) -> tuple[Cost | None, str | None]:
@@ -252,8 +259,6 @@ class Ledger:
             reserved = worst.known()
             if self.preflight:
                 check = worst
-                if worst.usd is None and self.unknown_model == "warn":
-                    check = replace(worst, usd=_ZERO)  # warn: an unpriceable call is let through
                 taken: list[Budget] = []
                 for b in budgets:  # check-and-reserve per budget (atomic for a shared session budget)
                     problems = b.try_reserve(check, reserved, nodeid)
