@@ -46,6 +46,7 @@ from typing import Any
 from pytest_tokenbudget.core.catalog import Catalog, CatalogError, UnknownModelError
 from pytest_tokenbudget.core.cost import Cost, PricingError, price
 from pytest_tokenbudget.core.errors import TokenBudgetExceeded
+from pytest_tokenbudget.core.text import redact
 from pytest_tokenbudget.core.usage import (
     MalformedUsageError,
     Usage,
@@ -107,6 +108,21 @@ def current() -> tuple[str | None, str | None]:
     """The (node id, phase) calls are attributed to right now."""
     return _current
 
+_SAFE_IDS: dict[str, str] = {}
+
+
+def _safe_id(nodeid: str | None) -> str | None:
+    """``nodeid`` with secrets redacted (an API key as a parametrize value), memoised per id."""
+    if nodeid is None:
+        return None
+    got = _SAFE_IDS.get(nodeid)
+    if got is None:
+        got = redact(nodeid)
+        if len(_SAFE_IDS) < 65536:
+            _SAFE_IDS[nodeid] = got
+    return got
+
+
 # ----------------------------------------------------------------------------- the ledger
 class Ledger:
     """Records, prices and budgets every call; a :class:`CaptureListener`. Thread-safe."""
@@ -141,7 +157,7 @@ class Ledger:
     def begin_test(self, nodeid: str, limits: Limits | None = None) -> Budget:
         """Open the budget of test ``nodeid`` (it applies to calls attributed to that test)."""
         with self._lock:
-            b = Budget("test", nodeid, limits)
+            b = Budget("test", _safe_id(nodeid), limits)  # its name is shown: redacted
             self._tests[nodeid] = b
             return b
 
@@ -382,7 +398,10 @@ class Ledger:
         with self._lock:
             self._seq += 1
             seq = self._seq
-        return Entry(seq=seq, nodeid=nodeid, phase=phase, api=request.api, endpoint=request.endpoint,
+        if kw.get("error"):
+            kw["error"] = redact(kw["error"])
+        # Redaction by shape where data enters: every output (reports, baseline, terminal) inherits it.
+        return Entry(seq=seq, nodeid=_safe_id(nodeid), phase=phase, api=request.api, endpoint=request.endpoint,
                      request_model=request.model, max_tokens=request.max_tokens,
                      input_estimate=request.input_estimate, attempt=request.attempt, **kw)
 
@@ -424,7 +443,7 @@ class Ledger:
 
     def entries_for(self, nodeid: str | None) -> list[Entry]:
         with self._lock:
-            return list(self._by_test.get(nodeid, ()))
+            return list(self._by_test.get(_safe_id(nodeid), ()))  # by the raw or the redacted id
 
     def nodeids(self) -> list[str | None]:
         with self._lock:
