@@ -4,6 +4,8 @@ refuses them -- and the totals are marked incomplete."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from pytest_tokenbudget.core.errors import TokenBudgetExceeded
@@ -66,3 +68,18 @@ def test_unknown_model_is_charged_its_worst_case_and_totals_are_incomplete(in_te
     assert entry.charged.usd == worst.usd and entry.unpriced
     assert ledger.session.spent.usd == worst.usd
     assert not ledger.totals().complete
+
+
+def test_refusal_wording_never_prints_equal_amounts(in_test):
+    """Issue 17: a refusal read "$0.0050 > $0.0050" (both sides rounded)."""
+    ledger = Ledger()
+    req = CallRequest(api="anthropic", endpoint="messages", url="http://127.0.0.1/v1/messages",
+                      model="claude-haiku-4-5", max_tokens=1000, stream=False, attempt=0, body={},
+                      input_estimate=10)
+    worst = ledger.worst_case(req)[0].usd
+    ledger.begin_test("t", Limits.parse(usd=worst - Decimal("0.000001")))
+    with pytest.raises(TokenBudgetExceeded) as info:
+        ledger.before_send(req)
+    msg = str(info.value)
+    total, limit = msg.split(" = ", 1)[1].split(" (")[0].split(". Nothing")[0].split(" > ")
+    assert total != limit, msg

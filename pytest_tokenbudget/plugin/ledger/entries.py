@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pytest_tokenbudget.core.cost import Cost, money_str
 from pytest_tokenbudget.core.usage import (
@@ -15,8 +15,12 @@ from pytest_tokenbudget.core.usage import (
 )
 from pytest_tokenbudget.plugin.ledger.amounts import _ZERO, Amounts, fmt_usd
 
-if TYPE_CHECKING:
-    from pytest_tokenbudget.plugin.ledger.ledger import Ledger
+
+
+class EntrySource(Protocol):
+    """What a live view reads: the ledger's entries of one test (no import of the ledger: no cycle)."""
+
+    def entries_for(self, nodeid: str | None) -> list[Entry]: ...
 
 _FREE_ENDPOINTS = frozenset({"count_tokens"})
 
@@ -294,7 +298,7 @@ class TestUsage(UsageView):
 
     __test__ = False  # not a test class, whatever pytest's collection rules say
 
-    def __init__(self, ledger: Ledger, nodeid: str) -> None:
+    def __init__(self, ledger: EntrySource, nodeid: str) -> None:
         self.ledger = ledger
         self.nodeid = nodeid
 

@@ -46,6 +46,7 @@ from typing import Any
 from pytest_tokenbudget.core.catalog import Catalog, CatalogError, UnknownModelError
 from pytest_tokenbudget.core.cost import Cost, PricingError, price
 from pytest_tokenbudget.core.errors import TokenBudgetExceeded
+from pytest_tokenbudget.core.money import format_usd_pair
 from pytest_tokenbudget.core.text import redact
 from pytest_tokenbudget.core.usage import (
     MalformedUsageError,
@@ -316,8 +317,10 @@ class Ledger:
             if dim in ("usd", "output_tokens", "total_tokens"):
                 how = (f" (~{worst.input_tokens or 0:,} input tokens estimated + max_tokens "
                        f"{worst.output_tokens:,}" + (f" at {model} prices)" if dim == "usd" else ")"))
+            shown_total, shown_limit = (format_usd_pair(total, limit) if dim == "usd"
+                                        else (fmt_amount(dim, total), fmt_amount(dim, limit)))
             detail = (f"spent {fmt_amount(dim, spent)}{inflight} + this call's worst case "
-                      f"{fmt_amount(dim, w)}{how} = {fmt_amount(dim, total)} > {fmt_amount(dim, limit)}")
+                      f"{fmt_amount(dim, w)}{how} = {shown_total} > {shown_limit}")  # never "$0.0050 > $0.0050"
         where = budget.title if budget.scope != "test" else f"token budget of {budget.name}"
         msg = (f"{where} ({budget.limits.describe()}): call to {model} refused before sending: {detail}. "
                f"Nothing was sent.")
