@@ -20,7 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Estimator", "SAFETY_MARGIN", "estimate_tokens", "estimate_request_tokens", "get_estimator"]
+__all__ = ["Estimator", "INPUT_MARGIN", "SAFETY_MARGIN", "bound_method", "estimate_tokens", "estimate_request_tokens",
+           "get_estimator", "token_bound", "utf8_bound"]
 
 # Relative error the threshold rules tolerate: a verdict needs the estimate to clear the threshold
 # by this factor. Covers cl100k-vs-Claude differences (up to ~30% for newer tokenizers).
@@ -81,38 +82,109 @@ def estimate_tokens(text: str) -> int:
     return get_estimator().count(text)
 
 
-def _texts(node: Any):
-    """Every string that a model would read in a request body (keys of tool schemas included)."""
+# ----------------------------------------------------------------------------- pre-flight bound
+# What a request's input can be, at most, for the plugin's pre-flight check (issue 17). Claude's
+# tokenizer is not public, so:
+#
+# - The hard bound is the UTF-8 byte length: a byte-level BPE token covers at least one byte.
+#   Without a tokenizer this is the bound (about 4x the real count for English, ~1.3x for CJK).
+# - With tiktoken, a piece counts ``min(bytes, ceil(INPUT_MARGIN x cl100k))``: Claude's tokenizers
+#   run ~30% above cl100k for prose (and the 4.7+ tokenizer ~30% above the older one), so 2x leaves
+#   room for both; the byte length caps it. This bound is *claimed*, not proven (see the README's
+#   pre-flight section for the corpus measurement); the byte bound alone is proven.
+# - Media: an image is at most IMAGE_TOKENS (Claude resizes images to a bounded pixel count); a
+#   base64 document counts its base64 length. A tool list adds the tool-use system prompt
+#   (TOOLS_SYSTEM_TOKENS); each message adds MESSAGE_FRAMING role tokens.
+INPUT_MARGIN = 2
+IMAGE_TOKENS = 6400
+TOOLS_SYSTEM_TOKENS = 1000
+MESSAGE_FRAMING = 8
+REQUEST_FRAMING = 16
+_SKIP_KEYS = frozenset({"cache_control", "type", "model", "max_tokens", "stream", "metadata", "id",
+                        "tool_use_id", "media_type", "role", "max_uses", "ttl", "speed", "inference_geo",
+                        "thinking", "temperature", "top_p", "top_k", "stop_sequences", "service_tier"})
+_JSON_KEYS = frozenset({"input_schema", "parameters", "schema", "input", "output_format", "response_format"})
+
+
+def utf8_bound(text: str) -> int:
+    """The hard upper bound on the tokens of ``text``: its UTF-8 byte length."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+@functools.lru_cache(maxsize=1)
+def _bound_fn() -> tuple[str, Callable[[str], int]]:
+    est = get_estimator()
+    if not est.method.startswith("tiktoken"):
+        return "utf8-bytes", utf8_bound
+    count = est.count
+
+    def bound(text: str) -> int:
+        b = utf8_bound(text)
+        if b <= 4:  # a piece this short is its byte count at most: no need to tokenize it
+            return b
+        return min(b, INPUT_MARGIN * count(text))
+    return f"min(utf8-bytes, {INPUT_MARGIN}x {est.method})", bound
+
+
+def bound_method() -> str:
+    """How :func:`token_bound` bounds a text (shown in reports and docs)."""
+    return _bound_fn()[0]
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_bound(text: str) -> int:
+    return _bound_fn()[1](text)
+
+
+def token_bound(text: str) -> int:
+    """At most this many Claude tokens in ``text`` (see the pre-flight notes above)."""
+    if len(text) >= _CACHE_MIN_CHARS:
+        return _cached_bound(text) if len(text) <= _CACHE_MAX_CHARS else _bound_fn()[1](text)
+    return _bound_fn()[1](text)
+
+
+def _bound(node: Any) -> int:
+    """The input bound of every string a model would read in ``node`` (keys of tool schemas included)."""
     if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
+        return token_bound(node)
+    total = 0
+    if isinstance(node, dict):
+        kind = node.get("type")
+        if kind == "image" or kind == "image_url" or kind == "input_image":
+            return IMAGE_TOKENS
         for k, v in node.items():
-            if k in ("cache_control", "type", "model", "max_tokens", "stream", "metadata"):
+            if k in _SKIP_KEYS:
                 continue
-            if k in ("input_schema", "parameters", "schema", "input"):
-                yield json.dumps(v, separators=(",", ":"), sort_keys=True)
-                continue
-            if k == "data" and isinstance(v, str) and len(v) > 1000:
-                # base64 media: images are billed by size, not by characters; a rough upper bound
-                yield "x" * min(len(v) // 4, 6400)
-                continue
-            yield from _texts(v)
+            if k in _JSON_KEYS:
+                total += utf8_bound(json.dumps(v, separators=(",", ":"), ensure_ascii=False, default=str))
+            elif k == "data" and isinstance(v, str) and len(v) > 1000:
+                total += len(v)  # a base64 document: its length (pages are billed as text + images)
+            else:
+                total += _bound(v) + (utf8_bound(k) if isinstance(k, str) else 0)
     elif isinstance(node, list):
         for item in node:
-            yield from _texts(item)
+            total += _bound(item)
+    elif node is not None and not isinstance(node, bool):
+        total += len(str(node))
+    return total
 
 
 def estimate_request_tokens(body: dict[str, Any]) -> int:
-    """Estimated input tokens of a Messages / chat-completions request body (for pre-flight).
+    """An upper bound on the input tokens of a Messages / chat-completions / Responses request body
+    (for pre-flight): never lower than what the API will count, for any script or code.
 
-    Each text piece is counted on its own (and a long piece only once per process), so a request
-    that re-sends the same system prompt with a new question costs a cache lookup, not a tokenizer
-    pass over the whole prompt. The sum differs from counting the joined text by at most a token
-    or so per piece boundary.
+    Every piece of text is bounded on its own (a long piece is bounded once per process and
+    remembered), plus framing per message and the tool-use system prompt when tools are sent.
     """
-    parts = [body.get(k) for k in ("system", "tools", "messages", "input", "instructions") if body.get(k)]
-    pieces = list(_texts(parts))
-    # Per-message framing tokens (role markers) that the text alone does not show, plus one
-    # separator per piece.
-    framing = 4 * len(body.get("messages") or ()) + 8 + len(pieces)
-    return sum(estimate_tokens(t) for t in pieces) + framing
+    total = REQUEST_FRAMING
+    for k in ("system", "tools", "messages", "input", "instructions", "prompt", "functions",
+              "output_format", "response_format", "tool_choice"):
+        v = body.get(k)
+        if v:
+            total += utf8_bound(json.dumps(v, ensure_ascii=False, default=str)) if k in _JSON_KEYS else _bound(v)
+    messages = body.get("messages")
+    if isinstance(messages, list):
+        total += MESSAGE_FRAMING * len(messages)
+    if body.get("tools") or body.get("functions"):
+        total += TOOLS_SYSTEM_TOKENS
+    return total

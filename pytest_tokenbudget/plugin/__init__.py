@@ -237,7 +237,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if st is None:
         return
     try:
-        from pytest_tokenbudget.report.render.terminal import header_line, render_lines, write_section
+        from pytest_tokenbudget.report.render.terminal import (
+            header_line,
+            render_lines,
+            write_section,
+        )
         reports = config.stash[REPORTS]
         if reports.report is not None:
             lines = render_lines(reports.report, top=st.settings.top)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import pytest
 
 from pytest_tokenbudget.core.money import format_usd
+from pytest_tokenbudget.plugin.capture.observe import drain_dropped
 from pytest_tokenbudget.plugin.ledger.ledger import (
     Budget,
     Entry,
@@ -25,7 +26,7 @@ from pytest_tokenbudget.plugin.ledger.ledger import (
 )
 from pytest_tokenbudget.plugin.state import RunState, notify_exceeded
 
-__all__ = ["TOP_CALLS", "judge", "notify_exceeded", "overrun_text", "session_failure", "top_calls_lines"]
+__all__ = ["TOP_CALLS", "fail_first", "judge", "notify_exceeded", "overrun_text", "session_failure", "top_calls_lines"]
 
 TOP_CALLS = 5
 
@@ -69,6 +70,39 @@ def session_failure(ledger: Ledger) -> str | None:
     return "; ".join(parts) or None
 
 
+def fail_first(report: pytest.TestReport, text: str) -> None:
+    """Fail ``report`` with ``text`` first, whatever the test did afterwards: passed, skipped,
+    xfailed (marker or ``pytest.xfail``) or failed with another exception (kept below it)."""
+    before = report.longrepr
+    if report.skipped and isinstance(before, tuple) and len(before) == 3:
+        before = f"(the test then skipped: {before[2]})"
+    elif getattr(report, "wasxfail", None) is not None:
+        before = f"(the test was marked xfail{': ' + report.wasxfail if report.wasxfail else ''})\n{before or ''}"
+    if hasattr(report, "wasxfail"):
+        del report.wasxfail
+    report.outcome = "failed"
+    report.longrepr = text if not before else f"{text}\n\n{before}"
+
+
+def refusal_text(ledger: Ledger, nodeid: str, phase: str | None) -> str | None:
+    """The refusals of a test's phase, when its exception may have masked them (a library that
+    wraps the refusal, an ExceptionGroup): the refusal is recorded, so the outcome can state it."""
+    refused = [e for e in ledger.entries_for(nodeid) if e.refused and e.phase == phase]
+    if not refused:
+        return None
+    lines = [f"token budget: {len(refused)} call(s) refused before sending in this test "
+             "(the exception below may hide it):"]
+    lines += [f"  {e.error}" for e in refused[:TOP_CALLS]]
+    return "\n".join(lines)
+
+
+def _raised_refusal(report: pytest.TestReport) -> bool:
+    """The failure is the refusal itself, unmasked (its message is already first)."""
+    crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
+    return crash is not None and str(getattr(crash, "message", "")).startswith("pytest_tokenbudget.core.errors."
+                                                                                 "TokenBudgetExceeded")
+
+
 def judge(st: RunState, item: pytest.Item, report: pytest.TestReport) -> None:
     t = st.tests.get(item.nodeid)
     if t is None or t.budget is None:
@@ -79,12 +113,13 @@ def judge(st: RunState, item: pytest.Item, report: pytest.TestReport) -> None:
             text = overrun_text(t.budget, overruns)
             t.overrun_reported = True
             notify_exceeded(st, overruns[0].error(), t.budget, item)
-            if report.passed:
-                report.outcome = "failed"
-                report.longrepr = text
-            else:
-                report.sections.append(("token budget", text))
+            fail_first(report, text)  # an overrun is never hidden by skip, xfail or another exception
+        elif not report.passed and not _raised_refusal(report):
+            text = refusal_text(st.ledger, item.nodeid, "call")
+            if text:
+                fail_first(report, text)
     elif report.when == "teardown":
+        drain_dropped()  # streams of this test dropped unclosed: recorded before its figures are judged
         problems = []
         overruns = t.budget.overruns()
         if overruns and not t.overrun_reported:
@@ -94,12 +129,7 @@ def judge(st: RunState, item: pytest.Item, report: pytest.TestReport) -> None:
             for msg in st.ledger.unpriced_for(item.nodeid):
                 problems.append(f"token budget: a call could not be priced: {msg}")
         if problems:
-            text = "\n\n".join(problems)
-            if report.passed:
-                report.outcome = "failed"
-                report.longrepr = text
-            else:
-                report.sections.append(("token budget", text))
+            fail_first(report, "\n\n".join(problems))
         set_current(None, None)
         st.ledger.end_test(item.nodeid)
         # plain values (no Decimal) so that they survive pytest-xdist's serialisation to the controller

@@ -12,7 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from pytest_tokenbudget.plugin.ledger.ledger import Amounts, Budget, Entry, Limits, Totals
+from pytest_tokenbudget.plugin.ledger.ledger import (
+    Amounts,
+    Budget,
+    Entry,
+    Limits,
+    Totals,
+)
 from pytest_tokenbudget.report import model as m
 from pytest_tokenbudget.report.comparison import Comparison
 

@@ -224,7 +224,10 @@ class RunReports:
         self._step_summary(report, state)
 
     def _step_summary(self, report: Report, state: Any) -> None:
-        from pytest_tokenbudget.report.render.github import append_step_summary, summary_path
+        from pytest_tokenbudget.report.render.github import (
+            append_step_summary,
+            summary_path,
+        )
         gh = summary_path() if self.github else None
         if not gh:
             return

@@ -48,7 +48,8 @@ an event, connection dropped), ``html-502`` (an HTML 502 page), ``reset`` (TCP r
 reading the request), ``stall`` (stream: stall after ``message_start``; JSON: stall before the
 headers — for read timeouts), ``missing-usage`` (no ``usage`` anywhere), ``unknown-model`` (the
 response names a model no catalog has), ``bad-usage`` (negative and non-integer counts),
-``gzip-garbage`` (``content-encoding: gzip`` on bytes that are not gzip).
+``gzip-garbage`` (``content-encoding: gzip`` on bytes that are not gzip), ``no-final-usage``
+(Anthropic streams: ``message_delta`` without ``usage``, so only ``message_start``'s is known).
 
 The server counts what it received (:attr:`FakeLLMServer.request_count`,
 :attr:`FakeLLMServer.requests`) so a test can prove that a refused call never reached it. It
@@ -77,7 +78,7 @@ __all__ = ["FAULTS", "FakeLLMServer", "ReceivedRequest", "UNKNOWN_MODEL"]
 
 FAULTS = frozenset({
     "stream-error", "truncated-json", "sse-cut", "html-502", "reset", "stall", "missing-usage",
-    "unknown-model", "bad-usage", "gzip-garbage",
+    "unknown-model", "bad-usage", "gzip-garbage", "no-final-usage",
 })
 UNKNOWN_MODEL = "claude-nonexistent-9-20990101"
 DEFAULT_TEXT = "the quick brown fox jumps over the lazy dog"
@@ -564,7 +565,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._chunk(ev("content_block_stop", {"type": "content_block_stop", "index": 0}))
         delta: dict[str, Any] = {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}}
         full = _anthropic_usage(s)
-        if full is not None:
+        if full is not None and s.fault != "no-final-usage":
             delta["usage"] = {k: full[k] for k in ("input_tokens", "cache_creation_input_tokens",
                                                    "cache_read_input_tokens", "output_tokens")}
         self._chunk(ev("message_delta", delta))

@@ -49,6 +49,8 @@ def _applies(mode: str, fault: str) -> bool:
     stream = "stream" in mode
     if mode == "responses-stream" and fault in ("stall", "stream-error"):
         return False  # the fake server has neither for Responses streams
+    if fault == "no-final-usage":  # Anthropic SSE only: message_delta without usage
+        return mode in ("anthropic-stream", "anthropic-async-stream")
     if fault in STREAM_ONLY:
         return stream
     if fault in JSON_ONLY:
@@ -253,6 +255,8 @@ def _check_record(mode: str, fault: str, c: dict[str, Any]) -> None:
             assert "RemoteProtocolError" in error
         if "anthropic" in mode:  # message_start's usage was seen: priced, flagged, charged the worst case
             assert c["usage"]["input_tokens"] == 17 and c["usage"]["output_tokens"] == 1 and c["cost_usd"]
+    elif fault == "no-final-usage":  # only message_start's usage (output 1): charged the worst case (issue 17)
+        assert c["status"] == 200 and {"streamed", "incomplete"} <= flags and not c["complete"]
     elif fault == "missing-usage":
         assert "usage unknown" in flags and c["usage"] is None and c["cost_usd"] is None
     elif fault == "bad-usage":  # negative and non-integer counts are never read as numbers

@@ -229,7 +229,8 @@ def test_warn_mode_lets_unknown_model_through(ledger):
         ledger.before_send(req(model="claude-nope-9"))
     ledger.unknown_model = "warn"
     e = call(ledger, req(model="claude-nope-9"), response_model=None)
-    assert e.unpriced and e.charged.usd == 0
+    # let through, but charged its worst case at the catalog's highest prices (issue 17), never $0
+    assert e.unpriced and e.charged.usd == e.worst.usd > 0
 
 
 def test_overrun_text_is_django_style():

@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 import time
 import warnings
+from collections import deque
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -27,11 +28,37 @@ from pytest_tokenbudget.plugin.capture.parse import (
 )
 from pytest_tokenbudget.plugin.capture.types import CallRecord, CallRequest
 
-__all__ = ["Call", "CaptureWarning", "finish_open", "stream_classes"]
+__all__ = ["Call", "CaptureWarning", "drain_dropped", "finish_open", "stream_classes"]
 
 # Attempts not over yet (in send, or a stream not yet read to its end / closed / collected): id -> Call.
 # Dict operations are atomic under the GIL; an entry goes away when its call finishes.
 _OPEN: dict[int, Call] = {}
+
+# Calls whose stream was dropped unclosed. A finaliser (``__del__``, run by the garbage collector at
+# any allocation -- also while this very thread holds a lock the listener needs) must take no lock,
+# so it only appends the call here (``deque.append`` is atomic and lock-free under the GIL). The
+# queue is drained outside any finaliser: when the next call starts, by :func:`drain_dropped` (the
+# plugin calls it when a test ends) and by :func:`finish_open`.
+_DROPPED: deque[Call] = deque()
+
+
+def drain_dropped() -> int:
+    """Record the calls whose stream a finaliser queued (dropped without being closed); -> count.
+    Never call this from a finaliser."""
+    n = 0
+    while _DROPPED:
+        try:
+            call = _DROPPED.popleft()
+        except IndexError:  # drained meanwhile by another thread
+            break
+        if call.done:
+            continue
+        try:
+            call.stream_end(dropped=True)
+            n += 1
+        except Exception as exc:  # a listener failure: reported, never raised at the caller
+            warn_listener_failure("recording a dropped stream", exc)
+    return n
 
 
 class CaptureWarning(RuntimeWarning):
@@ -79,6 +106,8 @@ class Call:
         self.observe_error: str | None = None
         self.kept: Any = None  # a reader that failed mid-way: what it saw is still recorded
         _OPEN[id(self)] = self
+        if _DROPPED:  # outside any finaliser and any lock: record the streams dropped meanwhile
+            drain_dropped()
 
     # -- delivery --------------------------------------------------------------------------------
     def finish(self, *, response_model: str | None = None, usage: dict | None = None, complete: bool = False,
@@ -201,7 +230,7 @@ def finish_open(reason: str = "still open when capture was asked to finish", lis
     """Record every attempt that is not over yet (of ``listener``, or of all listeners) as it is now:
     streams nobody closed or read to their end, requests still waiting for a response. Returns how
     many. Their record is final: a later read, close or collection of the stream changes nothing."""
-    n = 0
+    n = drain_dropped()
     while True:
         try:  # a stream collected meanwhile (its __del__ finishes its call) may change the dict
             calls = list(_OPEN.values())
@@ -253,10 +282,7 @@ def _make_classes(lib: Any) -> tuple[type, type, type]:
         def __del__(self) -> None:
             call = self._tb_call
             if call is not None and not call.done:
-                try:
-                    call.stream_end(dropped=True)
-                except BaseException:
-                    pass
+                _DROPPED.append(call)  # no lock in a finaliser: recorded by drain_dropped(), outside
 
     class _SyncMixin:
         def __iter__(self) -> Any:

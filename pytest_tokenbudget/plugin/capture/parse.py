@@ -292,7 +292,7 @@ class _SSE(StreamReader):
 
 
 class AnthropicSSE(_SSE):
-    __slots__ = ()
+    __slots__ = ("_final",)  # a message_delta carried usage (the final output count)
     _SKIP = frozenset({b"content_block_delta", b"content_block_start", b"content_block_stop", b"ping"})
 
     def _event(self, name: bytes, data: bytes) -> None:
@@ -312,12 +312,17 @@ class AnthropicSSE(_SSE):
             self.model = model if isinstance(model, str) else None
             usage = msg.get("usage")
             self.usage = strip_none(usage) if isinstance(usage, dict) else None
+            self._final = False
         elif name == b"message_delta":
             usage = obj.get("usage")
             if isinstance(usage, dict):
                 self.usage = merge_message_delta(self.usage, strip_none(usage))
+                self._final = True
         elif name == b"message_stop":
-            self.complete = True
+            # without a final usage only message_start's (output_tokens: 1) is known: incomplete (issue 17)
+            self.complete = getattr(self, "_final", True) or self.usage is None
+            if not self.complete:
+                self.error = self.error or "the stream ended without final usage (no message_delta usage)"
         elif name == b"error":
             self.error = describe_error(obj) or "error event"
 

@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pytest_tokenbudget.core.cost import Cost, money_str
+from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.core.usage import (
     MalformedUsageError,
     Usage,
     usage_from_response,
 )
-from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.plugin.ledger.amounts import _ZERO, Amounts
 
-if TYPE_CHECKING:
-    from pytest_tokenbudget.plugin.ledger.ledger import Ledger
+
+class EntrySource(Protocol):
+    """What a live view reads: the ledger's entries of one test (no import of the ledger: no cycle)."""
+
+    def entries_for(self, nodeid: str | None) -> list[Entry]: ...
 
 _FREE_ENDPOINTS = frozenset({"count_tokens"})
 
@@ -295,7 +298,7 @@ class TestUsage(UsageView):
 
     __test__ = False  # not a test class, whatever pytest's collection rules say
 
-    def __init__(self, ledger: Ledger, nodeid: str) -> None:
+    def __init__(self, ledger: EntrySource, nodeid: str) -> None:
         self.ledger = ledger
         self.nodeid = nodeid
 

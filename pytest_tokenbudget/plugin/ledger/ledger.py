@@ -44,9 +44,10 @@ from decimal import Decimal
 from typing import Any
 
 from pytest_tokenbudget.core.catalog import Catalog, CatalogError, UnknownModelError
-from pytest_tokenbudget.core.model_ids import REGIONAL_BEDROCK_PREFIXES, bedrock_prefix
 from pytest_tokenbudget.core.cost import Cost, PricingError, price
 from pytest_tokenbudget.core.errors import TokenBudgetExceeded
+from pytest_tokenbudget.core.money import format_usd_pair
+from pytest_tokenbudget.core.text import redact
 from pytest_tokenbudget.core.usage import (
     MalformedUsageError,
     Usage,
@@ -69,6 +70,11 @@ from pytest_tokenbudget.plugin.ledger.entries import (
     TestUsage,
     Totals,
     UsageView,
+)
+from pytest_tokenbudget.plugin.ledger.preflight import (
+    Preflight,
+    regional_endpoint,
+    request_shape,
 )
 
 __all__ = [
@@ -105,19 +111,22 @@ def current() -> tuple[str | None, str | None]:
     """The (node id, phase) calls are attributed to right now."""
     return _current
 
+_SAFE_IDS: dict[str, str] = {}
+
+
+def _safe_id(nodeid: str | None) -> str | None:
+    """``nodeid`` with secrets redacted (an API key as a parametrize value), memoised per id."""
+    if nodeid is None:
+        return None
+    got = _SAFE_IDS.get(nodeid)
+    if got is None:
+        got = redact(nodeid)
+        if len(_SAFE_IDS) < 65536:
+            _SAFE_IDS[nodeid] = got
+    return got
+
+
 # ----------------------------------------------------------------------------- the ledger
-def _regional_endpoint(request: CallRequest) -> bool | None:
-    """True when the request goes to a regional endpoint, whose price carries the model's regional
-    premium: a Bedrock regional inference profile (``us.anthropic.…``; the response then names the
-    bare model) or a Vertex regional / multi-region location (not ``locations/global``)."""
-    if bedrock_prefix(request.model or "") in REGIONAL_BEDROCK_PREFIXES:
-        return True
-    url = request.url or ""
-    if "/publishers/anthropic/" in url and "/locations/" in url:
-        return "/locations/global/" not in url
-    return None
-
-
 class Ledger:
     """Records, prices and budgets every call; a :class:`CaptureListener`. Thread-safe."""
 
@@ -133,7 +142,7 @@ class Ledger:
         self.preflight = preflight
         self.count_replayed = count_replayed
         self.session = Budget("session", "session", session_limits)
-        self._worst_memo: dict[tuple, tuple[Decimal | None, str | None]] = {}
+        self.bounds = Preflight(catalog)
         self.entries: list[Entry] = []
         self.listeners: list[Callable[[Entry], None]] = []
         # Price what the catalog lacks: fn(model, usage) -> Cost | Decimal | None (None: do not know).
@@ -151,7 +160,7 @@ class Ledger:
     def begin_test(self, nodeid: str, limits: Limits | None = None) -> Budget:
         """Open the budget of test ``nodeid`` (it applies to calls attributed to that test)."""
         with self._lock:
-            b = Budget("test", nodeid, limits)
+            b = Budget("test", _safe_id(nodeid), limits)  # its name is shown: redacted
             self._tests[nodeid] = b
             return b
 
@@ -201,98 +210,25 @@ class Ledger:
     def worst_case(self, request: CallRequest, *, batch: bool = False) -> tuple[Amounts, str | None]:
         """The most a request can cost: (amounts, why the usd figure is unknown or None).
 
-        Input: the capture layer's estimate of the body (all of it billed as uncached input, so
-        cache discounts are ignored). Output: ``max_tokens``, or the model's maximum output when
-        the request sets none. Priced with the catalog by the request model.
+        A true upper bound (:mod:`.preflight`): bounded input, cache writes at the request's TTL,
+        ``max_tokens`` (or the thinking budget), server-tool fees, fast mode and regional premiums.
+        A model the catalog lacks is asked of :attr:`pricers`.
         """
-        if request.endpoint in _FREE_ENDPOINTS:
-            return Amounts(), None
-        if request.endpoint == "batches":
-            return self._batch_worst_case(request)
-        inp = request.input_estimate
-        if inp is None and request.body is not None:
-            try:
-                from pytest_tokenbudget.core.tokens import estimate_request_tokens
-                inp = estimate_request_tokens(request.body)
-            except Exception:  # an estimate is best effort; 0 keeps the check on output alone
-                inp = None
-        inp = inp or 0
-        info = None
-        why: str | None = None
-        if request.model:
-            try:
-                info = self.catalog.lookup(request.model)
-            except UnknownModelError as exc:
-                why = str(exc)
-        else:
-            why = "the request names no model"
-        out = request.max_tokens
-        if out is None:
-            out = info.max_output if info is not None else None
-            if out is None and why is None:
-                why = f"the request sets no max_tokens and the catalog has no max-output for {info.id}"
-        usd: Decimal | None = None
-        if info is None and request.model and out is not None and self.pricers:
-            custom = self._custom_price(request.model, Usage(input_tokens=inp, output_tokens=out))
+        worst, why = self.bounds.worst_case(request, batch=batch)
+        if (worst.usd is None and self.pricers and request.model and worst.output_tokens is not None
+                and request.endpoint != "batches"):
+            custom = self._custom_price(request.model, Usage(input_tokens=worst.input_tokens or 0,
+                                                             output_tokens=worst.output_tokens))
             if custom is not None:
-                return Amounts(usd=custom.total_usd, input_tokens=inp, output_tokens=out, calls=1), None
-        if info is not None and out is not None:
-            body = request.body or {}
-            speed = body.get("speed") if isinstance(body.get("speed"), str) else None
-            geo = body.get("inference_geo") if isinstance(body.get("inference_geo"), str) else None
-            # The raw model keeps the Bedrock prefix: a regional profile carries a premium.
-            usd, price_why = self._worst_usd(request.model or info.id, inp, out, speed, geo, batch,
-                                             _regional_endpoint(request))
-            why = price_why or why
-        return Amounts(usd=usd, input_tokens=inp, output_tokens=out, calls=1), why
-
-    def _worst_usd(self, model: str, inp: int, out: int, speed: str | None, geo: str | None,
-                   batch: bool, regional: bool | None = None) -> tuple[Decimal | None, str | None]:
-        """The worst-case price, memoised: a suite repeats the same request shapes, and the catalog
-        never changes during a run."""
-        key = (model, inp, out, speed, geo, batch, regional)
-        hit = self._worst_memo.get(key)
-        if hit is not None:
-            return hit
-        usd: Decimal | None = None
-        why: str | None = None
-        try:
-            # worst_fast: a fast call on a model with an unpublished fast price is reserved at the
-            # highest documented fast multiplier, never at the standard price (and says so).
-            cost = price(model, Usage(input_tokens=inp, output_tokens=out), speed=speed, geo=geo,
-                         batch=batch, regional=regional, catalog=self.catalog, worst_fast=True)
-            usd = cost.total_usd
-            why = next((f"{m} of the standard price" for m in cost.modifiers if m.startswith("fast price")), None)
-        except PricingError:
-            # speed=fast where the API rejects it, or an inference_geo it rejects: the call fails
-            # without a charge, so the standard price is already an over-estimate.
-            try:
-                usd = price(model, Usage(input_tokens=inp, output_tokens=out), batch=batch,
-                            catalog=self.catalog).total_usd
-            except PricingError as exc:
-                why = str(exc)
-        if len(self._worst_memo) < 4096:
-            self._worst_memo[key] = (usd, why)
-        return usd, why
-
-    def _batch_worst_case(self, request: CallRequest) -> tuple[Amounts, str | None]:
-        """A Message Batch: the sum of its requests' worst cases, at the batch price."""
-        items = (request.body or {}).get("requests")
-        if not isinstance(items, list):
-            return Amounts(usd=None, input_tokens=None, output_tokens=None, calls=1), "the batch body could not be read"
-        total = Amounts(calls=1)
-        why = None
-        for item in items:
-            params = item.get("params") if isinstance(item, dict) else None
-            if not isinstance(params, dict):
-                return Amounts(usd=None, input_tokens=None, output_tokens=None, calls=1), "a batch request has no params"
-            sub = CallRequest(api=request.api, endpoint="messages", url=request.url, model=params.get("model"),
-                              max_tokens=params.get("max_tokens") if isinstance(params.get("max_tokens"), int)
-                              else None, stream=False, attempt=None, body=params)
-            w, w_why = self.worst_case(sub, batch=True)
-            why = why or w_why
-            total = total + Amounts(usd=w.usd, input_tokens=w.input_tokens, output_tokens=w.output_tokens)
-        return total, why
+                return replace(worst, usd=custom.total_usd), None
+        if (worst.usd is None and self.unknown_model == "warn" and worst.output_tokens is not None
+                and request.endpoint != "batches" and self.bounds.lookup(request.model)[0] is None):
+            # warn lets an unknown model through, at the most any catalog price could make it cost:
+            # a zero budget refuses it, and budgets are charged this (issue 17)
+            usd = self.bounds.unknown_model_usd(worst.input_tokens or 0, worst.output_tokens,
+                                                request_shape(request.body))
+            return replace(worst, usd=usd), why
+        return worst, why
 
     def _price(self, model: str | None, usage: Usage, *, regional: bool | None = None) -> tuple[Cost | None, str | None]:
         if not model:
@@ -342,8 +278,6 @@ class Ledger:
             reserved = worst.known()
             if self.preflight:
                 check = worst
-                if worst.usd is None and self.unknown_model == "warn":
-                    check = replace(worst, usd=_ZERO)  # warn: an unpriceable call is let through
                 taken: list[Budget] = []
                 for b in budgets:  # check-and-reserve per budget (atomic for a shared session budget)
                     problems = b.try_reserve(check, reserved, nodeid)
@@ -386,8 +320,10 @@ class Ledger:
             if dim in ("usd", "output_tokens", "total_tokens"):
                 how = (f" (~{worst.input_tokens or 0:,} input tokens estimated + max_tokens "
                        f"{worst.output_tokens:,}" + (f" at {model} prices{assumed})" if dim == "usd" else ")"))
+            shown_total, shown_limit = (format_usd_pair(total, limit) if dim == "usd"
+                                        else (fmt_amount(dim, total), fmt_amount(dim, limit)))
             detail = (f"spent {fmt_amount(dim, spent)}{inflight} + this call's worst case "
-                      f"{fmt_amount(dim, w)}{how} = {fmt_amount(dim, total)} > {fmt_amount(dim, limit)}")
+                      f"{fmt_amount(dim, w)}{how} = {shown_total} > {shown_limit}")  # never "$0.0050 > $0.0050"
         where = budget.title if budget.scope != "test" else f"token budget of {budget.name}"
         msg = (f"{where} ({budget.limits.describe()}): call to {model} refused before sending: {detail}. "
                f"Nothing was sent.")
@@ -424,7 +360,7 @@ class Ledger:
         unpriced: str | None = None
         model = record.response_model or request.model
         if usage is not None and request.endpoint not in _FREE_ENDPOINTS:
-            cost, unpriced = self._price(model, usage, regional=_regional_endpoint(request))
+            cost, unpriced = self._price(model, usage, regional=regional_endpoint(request))
         worst = res.worst if res is not None else None
         charged = self._charge(request, record, usage, cost, usage_unknown, worst)
         entry = self._make_entry(nodeid, phase, request, status=record.status, response_model=record.response_model,
@@ -468,7 +404,10 @@ class Ledger:
         with self._lock:
             self._seq += 1
             seq = self._seq
-        return Entry(seq=seq, nodeid=nodeid, phase=phase, api=request.api, endpoint=request.endpoint,
+        if kw.get("error"):
+            kw["error"] = redact(kw["error"])
+        # Redaction by shape where data enters: every output (reports, baseline, terminal) inherits it.
+        return Entry(seq=seq, nodeid=_safe_id(nodeid), phase=phase, api=request.api, endpoint=request.endpoint,
                      request_model=request.model, max_tokens=request.max_tokens,
                      input_estimate=request.input_estimate, attempt=request.attempt, **kw)
 
@@ -510,7 +449,7 @@ class Ledger:
 
     def entries_for(self, nodeid: str | None) -> list[Entry]:
         with self._lock:
-            return list(self._by_test.get(nodeid, ()))
+            return list(self._by_test.get(_safe_id(nodeid), ()))  # by the raw or the redacted id
 
     def nodeids(self) -> list[str | None]:
         with self._lock:
