@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pytest_tokenbudget.lint.prompt import instruction_text
-from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, Valid, register
+from pytest_tokenbudget.lint.analysis.prompt import instruction_text
+from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
+from pytest_tokenbudget.lint.rules.options import DEFAULTS, options
+from pytest_tokenbudget.lint.estimate.savings import saving_properties
 from pytest_tokenbudget.lint.types import MISSING, CallSite, Report
-from pytest_tokenbudget.lint.values import Unknown, is_complete
+from pytest_tokenbudget.lint.analysis.values import Unknown, is_complete
 from pytest_tokenbudget.lint.rules._util import fmt_int, thinks_by_default, usd
-from pytest_tokenbudget.lint.fixes_builders import lower_max_tokens_fix, stop_sequence_fix  # issue 4: autofixes
 
 _ANTHROPIC = frozenset({"anthropic"})
 
@@ -182,14 +183,14 @@ class MaxTokensOverModelLimit(Rule):
 class MaxTokensOverCeiling(Rule):
     code = "TB203"
     name = "max-tokens-over-ceiling"
-    summary = "max_tokens is above the project's ceiling (max-tokens-ceiling, default 16384)."
+    summary = f"max_tokens is above the project's ceiling (max-tokens-ceiling, default {DEFAULTS['max-tokens-ceiling']})."
     rationale = (
         "max_tokens is the most a single call can bill for output (5x the input price). A project "
         "ceiling keeps one looping or rambling answer from costing dollars; calls that really need "
         "long outputs raise it explicitly (suppress with a reason, or raise max-tokens-ceiling in "
         "[tool.tokenbudget.lint])."
     )
-    OPTIONS = {"max-tokens-ceiling": 16384}
+    OPTIONS = options("max-tokens-ceiling")
     VALID = [
         '''
         import anthropic
@@ -267,16 +268,18 @@ def _thinking_enabled(call: CallSite) -> bool:
 @register
 class MaxTokensShortAnswer(Rule):
     code = "TB204"
+    FIX = "unsafe"
     name = "max-tokens-short-answer"
     summary = "The prompt asks for a short answer (yes/no, a label, a number) but max_tokens is large."
     rationale = (
         "A yes/no or one-label answer needs a handful of tokens. A large max_tokens lets a confused or "
         "chatty reply bill hundreds or thousands of output tokens (5x the input price) and hides the "
-        "bug; a tight cap (short-answer-max-tokens, default 64) bounds the worst case and makes a "
+        f"bug; a tight cap (short-answer-max-tokens, default {DEFAULTS['short-answer-max-tokens']}) bounds the "
+        "worst case and makes a "
         "rambling answer visible (stop_reason 'max_tokens'). Not raised with thinking enabled, tools, "
         "structured output, or models that think by default (thinking counts toward max_tokens)."
     )
-    OPTIONS = {"short-answer-max-tokens": 64}
+    OPTIONS = options("short-answer-max-tokens")
     VALID = [
         '''
         import anthropic
@@ -341,8 +344,8 @@ class MaxTokensShortAnswer(Rule):
             f"output tokens{_worst(call, ctx, n)} per call. Lower max_tokens to {limit} "
             "(short-answer-max-tokens)",
             node=call.max_tokens_node(),
-            properties={"max_tokens": n, "short_answer_max_tokens": limit, **_saving("TB204", call, ctx)},
-            fix=lower_max_tokens_fix(call, limit),  # issue 4: autofix (fixes_builders)
+            properties={"max_tokens": n, "short_answer_max_tokens": limit, **saving_properties("TB204", call, ctx)},
+            fix=_lower_max_tokens(call, limit),
         )
 
 
@@ -371,6 +374,7 @@ def _forced_structure(call: CallSite) -> bool:
 @register
 class MissingStopSequence(Rule):
     code = "TB205"
+    FIX = "unsafe"
     name = "missing-stop-sequence"
     summary = "The prompt wants the answer inside <tag> but stop_sequences lacks </tag>."
     rationale = (
@@ -380,7 +384,7 @@ class MissingStopSequence(Rule):
         "stop_sequence, so parsing stays easy). Strict mode (require-stop-sequences = true) flags "
         "every call without stop_sequences."
     )
-    OPTIONS = {"require-stop-sequences": False}
+    OPTIONS = options("require-stop-sequences")
     VALID = [
         '''
         import anthropic
@@ -442,7 +446,7 @@ class MissingStopSequence(Rule):
                 f"{closing} is billed output that is thrown away. Add {key}=['{closing}']",
                 node=call.arg_nodes.get(key, call.anchor),
                 properties={"tag": tag},
-                fix=stop_sequence_fix(call, closing),  # issue 4: autofix (fixes_builders)
+                fix=_add_stop_sequence(call, closing),
             )
         elif self.option(ctx, "require-stop-sequences") and (stops is MISSING or stops is None or stops == []):
             yield Report(
@@ -535,8 +539,14 @@ __all__ = ["MaxTokensMissing", "MaxTokensOverModelLimit", "MaxTokensOverCeiling"
            "MissingStopSequence", "NonStreamingLongOutput", "short_answer_kind", "answer_tag"]
 
 
-def _saving(code, call, ctx, **options):
-    """The priced saving of fixing this finding (lint JSON / SARIF properties; {} when unknown)."""
-    from pytest_tokenbudget.lint.estimate import saving_properties
 
-    return saving_properties(code, call, ctx, **options)
+def _lower_max_tokens(call: CallSite, limit: int):
+    from pytest_tokenbudget.lint.fixes.build import lower_max_tokens_fix  # libcst: only when a fix is built
+
+    return lower_max_tokens_fix(call, limit)
+
+
+def _add_stop_sequence(call: CallSite, closing: str):
+    from pytest_tokenbudget.lint.fixes.build import stop_sequence_fix  # libcst: only when a fix is built
+
+    return stop_sequence_fix(call, closing)

@@ -13,7 +13,7 @@ from typing import Any
 
 from pytest_tokenbudget.core.tokens import estimate_tokens
 from pytest_tokenbudget.lint.types import CallSite
-from pytest_tokenbudget.lint.values import OpenDict, Text, Unknown, is_complete, iter_texts, static_text
+from pytest_tokenbudget.lint.analysis.values import OpenDict, Text, Unknown, is_complete, iter_texts, static_text
 
 __all__ = ["Block", "Blocks", "request_blocks", "static_prefix", "prefix_tokens", "instruction_text"]
 

@@ -24,9 +24,9 @@ from typing import Any
 
 import libcst as cst
 
-from pytest_tokenbudget.lint.resolve import Binding, ClientRef, ImportRef, Resolver, Scope, iter_name_refs
+from pytest_tokenbudget.lint.analysis.resolve import Binding, ClientRef, ImportRef, Resolver, Scope, iter_name_refs
 from pytest_tokenbudget.lint.types import CallContext, CallSite, ClientInfo, LoopInfo, Range
-from pytest_tokenbudget.lint.values import UNKNOWN, Unknown
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
 
 __all__ = ["extract_call_sites", "ModuleAnalysis", "analyse_module"]
 
@@ -210,7 +210,7 @@ class _Builder(cst.CSTVisitor):
         if isinstance(target, cst.Name):
             found = self.scope
             # mutation of a name from an outer scope marks it where it is bound (when known)
-            from pytest_tokenbudget.lint.resolve import _lookup
+            from pytest_tokenbudget.lint.analysis.resolve import _lookup
 
             hit = _lookup(target.value, found)
             where = hit[0] if hit else self.scope

@@ -29,7 +29,7 @@ from typing import Any
 
 import libcst as cst
 
-from pytest_tokenbudget.lint.values import UNKNOWN, Hole, OpenDict, Text, Unknown, is_complete
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Hole, OpenDict, Text, Unknown, is_complete
 
 __all__ = ["Scope", "ImportRef", "ClientRef", "ClassRef", "Resolver", "Binding", "ANTHROPIC_CLIENTS",
            "OPENAI_CLIENTS"]
@@ -729,7 +729,7 @@ def _function_scope(scope: Scope) -> Scope | None:
 
 
 def _first_volatile(v: Any) -> str | None:
-    from pytest_tokenbudget.lint.values import volatile_parts
+    from pytest_tokenbudget.lint.analysis.values import volatile_parts
 
     for part in volatile_parts(v):
         return part.volatile
