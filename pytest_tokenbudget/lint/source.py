@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pytest_tokenbudget.lint.discover import file_kind
 from pytest_tokenbudget.lint.prefilter import may_contain_calls, tree_may_contain_calls
 from pytest_tokenbudget.lint.results import FileError
 from pytest_tokenbudget.lint.types import Range
@@ -112,14 +113,6 @@ def display_path(path: str) -> str:
     except ValueError:
         pass
     return p.as_posix()
-
-
-def file_kind(mode: int) -> str:
-    import stat
-
-    return ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "a regular file" if stat.S_ISREG(mode) else "not a file")
 
 
 def read_file(f: str) -> tuple[bytes, os.stat_result] | FileError:

@@ -68,6 +68,8 @@ class UnusedSuppression(Rule):
             x = 1  # noqa: E501, TB999
             ''',
             message="unknown rule code TB999",
+            line=1, column=8, end_line=1, end_column=27,
+            fixed="x = 1  # noqa: E501\n",
         ),
     ]
 

@@ -214,7 +214,7 @@ class MaxTokensOverCeiling(Rule):
         import anthropic
         client = anthropic.Anthropic()
         client.messages.create(model="claude-sonnet-4-5", max_tokens=2048, messages=[])
-        ''', options={"max-tokens-ceiling": 1024}, message="$0.031"),
+        ''', options={"max-tokens-ceiling": 1024}, message="$0.0307"),
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
@@ -314,7 +314,14 @@ class MaxTokensShortAnswer(Rule):
             return client.messages.create(model="claude-haiku-4-5", max_tokens=1024,
                 system="Is this message spam? Answer only with yes or no.",
                 messages=[{"role": "user", "content": text}])
-        ''', message="yes/no", line=4),
+        ''', message="yes/no", line=4, column=72, end_line=4, end_column=76, fixed='''
+        import anthropic
+        client = anthropic.Anthropic()
+        def is_spam(text):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=64,
+                system="Is this message spam? Answer only with yes or no.",
+                messages=[{"role": "user", "content": text}])
+        '''),
         Invalid('''
         import anthropic
         client = anthropic.Anthropic()
@@ -421,6 +428,17 @@ class MissingStopSequence(Rule):
         client = anthropic.Anthropic()
         client.messages.create(model="claude-sonnet-4-5", max_tokens=500, messages=[{"role": "user", "content": "hi"}])
         ''', options={"require-stop-sequences": True}, message="no stop_sequences"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=500,
+                               system="Reply inside <reply></reply> tags.", messages=[])
+        ''', message="stop_sequences=['</reply>']", line=3, fixed='''
+        import anthropic
+        client = anthropic.Anthropic()
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=500,
+                               system="Reply inside <reply></reply> tags.", messages=[], stop_sequences=["</reply>"])
+        '''),
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
