@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown, is_known
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, is_known
 
 __all__ = [
     "CallContext",

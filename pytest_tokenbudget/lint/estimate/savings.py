@@ -1,9 +1,9 @@
-"""Savings: the money a lint finding's fix saves per call (TB101 caching, TB204 lower ``max_tokens``,
+"""Savings: the money a lint finding's fix saves per call (TB101 caching,
 TB204 lower ``max_tokens``, TB301 cheaper model, TB401 batch). Rules attach the same figures to
 their findings with :func:`saving_properties`; the engine copies ``Report.properties`` into
 ``Finding.properties``, which lint JSON and SARIF ``result.properties`` already print::
 
-    from pytest_tokenbudget.estimate import saving_properties
+    from pytest_tokenbudget.lint.estimate.savings import saving_properties
     yield Report(message, node=..., properties={**props, **saving_properties("TB204", call, ctx)})
     # TB301: saving_properties("TB301", call, ctx, target_model=alt.id)  (the model the message names)
 
@@ -29,7 +29,7 @@ from pytest_tokenbudget.lint.rules.alternatives import cheaper_alternative
 from pytest_tokenbudget.lint.rules.options import DEFAULTS
 from pytest_tokenbudget.lint.types import CallSite
 
-__all__ = ["SAVING_CODES", "Saving", "cheaper_model", "saving_for", "saving_properties"]
+__all__ = ["SAVING_CODES", "Saving", "saving_for", "saving_properties"]
 
 SAVING_CODES = ("TB101", "TB204", "TB301", "TB401")
 
@@ -50,14 +50,6 @@ class Saving:
                 "saving": self.sentence, **{f"saving_{k}": v for k, v in self.basis.items()}}
 
 # ----------------------------------------------------------------------------- savings
-def cheaper_model(info: ModelInfo, catalog: Catalog) -> ModelInfo | None:
-    """The model TB301 suggests instead of ``info`` (the rule's own choice, so figures agree)."""
-    try:
-        from pytest_tokenbudget.lint.rules.model import cheaper_alternative
-    except ImportError:  # the model rules are not installed: no TB301 figure
-        return None
-    return cheaper_alternative(catalog, info)
-
 def _price_or_none(model_id: str, usage: Usage, kw: Mapping[str, Any], catalog: Catalog) -> Decimal | None:
     try:
         return price(model_id, usage, catalog=catalog, **kw).total_usd
@@ -75,8 +67,8 @@ def saving_for(code: str, call: CallSite, catalog: Catalog, options: Mapping[str
 
     * TB101: caching the static prefix: prefix tokens x (input - cache read) per call after the
       first (the first call pays the 5m write premium once).
-    * TB204: ``max_tokens`` lowered to ``short-answer-max-tokens`` (default 64): the worst case
-      drops by (max_tokens - limit) output tokens.
+    * TB204: ``max_tokens`` lowered to ``short-answer-max-tokens``: the worst case drops by
+      (max_tokens - limit) output tokens.
     * TB301: the cheaper model of the same generation (``options["target-model"]`` when the rule
       names one): the difference of the two worst cases.
     * TB401: the Message Batches API: the worst case at 0.5x.
@@ -88,79 +80,96 @@ def saving_for(code: str, call: CallSite, catalog: Catalog, options: Mapping[str
     if info is None:
         return None
     kw, mod_unknowns, _ = modifiers(call)
-    lower_mods = bool(mod_unknowns)
     if code == "TB101":
-        if call.sdk != "anthropic":
-            return None
-        blocks = request_blocks(call)
-        prefix = static_prefix(blocks)
-        tokens = prefix_tokens(prefix)
-        if not tokens or (info.min_cacheable is not None and tokens < info.min_cacheable):
-            return None
-        total = max(prefix_tokens(blocks.items), tokens)
-        plain = _price_or_none(info.id, Usage(input_tokens=total), kw, catalog)
-        cached = _price_or_none(info.id, Usage(input_tokens=total - tokens, cache_read_tokens=tokens), kw, catalog)
-        write = _price_or_none(info.id, Usage(input_tokens=total - tokens, cache_write_5m_tokens=tokens), kw, catalog)
-        if plain is None or cached is None or plain <= cached:
-            return None
-        per_call = plain - cached
-        extra = f" (the first call pays {format_usd(write - plain)} more to write it)" if write is not None else ""
-        sections = "+".join(dict.fromkeys(b.section for b in prefix))
-        return Saving(code, per_call,
-                      f"caching this {tokens:,}-token prefix ({sections}) saves {format_usd(per_call)} per call "
-                      f"after the first{extra}",
-                      lower_mods,
-                      {"prefix_tokens": tokens, "first_call_extra_usd": money_str(write - plain) if write else None})
+        return _caching(call, info, kw, catalog, bool(mod_unknowns))
     if code == "TB204":
-        limit = options.get("short-answer-max-tokens", 64)
-        mt = call.max_tokens
-        if mt is None or not isinstance(limit, int) or mt <= limit:
-            return None
-        hi = _price_or_none(info.id, Usage(output_tokens=mt), kw, catalog)
-        lo = _price_or_none(info.id, Usage(output_tokens=limit), kw, catalog)
-        if hi is None or lo is None or hi <= lo:
-            return None
-        per_call = hi - lo
-        return Saving(code, per_call,
-                      f"lowering max_tokens from {mt:,} to {limit:,} cuts the worst case by {format_usd(per_call)} "
-                      f"per call", lower_mods, {"max_tokens": mt, "limit": limit})
+        return _lower_max_tokens(call, info, kw, catalog, bool(mod_unknowns), options)
     est = estimate if estimate is not None else estimate_call(call, catalog)
     if est.worst_usage is None or est.worst.usd is None:
         return None
     if code == "TB301":
-        target_id = options.get("target-model")
-        target = catalog.find(target_id) if isinstance(target_id, str) else cheaper_model(info, catalog)
-        if target is None or target.id == info.id:
-            return None
-        other = _price_or_none(target.id, est.worst_usage, kw, catalog)
-        if other is None or other >= est.worst.usd:
-            return None
-        per_call = est.worst.usd - other
-        ratio = other / est.worst.usd
-        return Saving(code, per_call,
-                      f"{target.id} instead of {info.id} ({_ratio_text(ratio)} the price) cuts the worst case "
-                      f"by {'≥ ' if est.worst.lower_bound else ''}{format_usd(per_call)} per call",
-                      est.worst.lower_bound, {"target_model": target.id, "price_ratio": money_str(ratio)})
-    if code == "TB401":
-        if call.batch or kw.get("speed") == "fast":
-            return None
-        batched = _price_or_none(info.id, est.worst_usage, {**kw, "batch": True}, catalog)
-        if batched is None or batched >= est.worst.usd:
-            return None
-        per_call = est.worst.usd - batched
-        best_part = ""
-        basis: dict[str, Any] = {"batch_multiplier": money_str(catalog.batch_multiplier)}
-        if est.best.usd is not None and est.best_usage is not None:
-            best_b = _price_or_none(info.id, est.best_usage, {**kw, "batch": True}, catalog)
-            if best_b is not None:
-                best_part = f", {format_usd(est.best.usd - best_b)} in the best case"
-                basis["best_case_usd"] = money_str(est.best.usd - best_b)
-        pct = (1 - catalog.batch_multiplier) * 100
-        return Saving(code, per_call,
-                      f"the Message Batches API ({pct.normalize():f}% off) saves "
-                      f"{'≥ ' if est.worst.lower_bound else ''}{format_usd(per_call)} per call in the worst case"
-                      f"{best_part}", est.worst.lower_bound, basis)
+        return _cheaper_model(est, info, kw, catalog, options)
+    if code == "TB401" and not (call.batch or kw.get("speed") == "fast"):
+        return _batch(est, info, kw, catalog)
     return None
+
+
+def _caching(call: CallSite, info: ModelInfo, kw: Mapping[str, Any], catalog: Catalog, lower: bool) -> Saving | None:
+    if call.sdk != "anthropic":
+        return None
+    blocks = request_blocks(call)
+    prefix = static_prefix(blocks)
+    tokens = prefix_tokens(prefix)
+    if not tokens or (info.min_cacheable is not None and tokens < info.min_cacheable):
+        return None
+    total = max(prefix_tokens(blocks.items), tokens)
+    plain = _price_or_none(info.id, Usage(input_tokens=total), kw, catalog)
+    cached = _price_or_none(info.id, Usage(input_tokens=total - tokens, cache_read_tokens=tokens), kw, catalog)
+    write = _price_or_none(info.id, Usage(input_tokens=total - tokens, cache_write_5m_tokens=tokens), kw, catalog)
+    if plain is None or cached is None or plain <= cached:
+        return None
+    per_call = plain - cached
+    extra = f" (the first call pays {format_usd(write - plain)} more to write it)" if write is not None else ""
+    sections = "+".join(dict.fromkeys(b.section for b in prefix))
+    return Saving("TB101", per_call,
+                  f"caching this {tokens:,}-token prefix ({sections}) saves {format_usd(per_call)} per call "
+                  f"after the first{extra}",
+                  lower, {"prefix_tokens": tokens, "first_call_extra_usd": money_str(write - plain) if write else None})
+
+
+def _lower_max_tokens(call: CallSite, info: ModelInfo, kw: Mapping[str, Any], catalog: Catalog, lower: bool,
+                      options: Mapping[str, Any]) -> Saving | None:
+    limit = options.get("short-answer-max-tokens", DEFAULTS["short-answer-max-tokens"])
+    mt = call.max_tokens
+    if mt is None or not isinstance(limit, int) or mt <= limit:
+        return None
+    hi = _price_or_none(info.id, Usage(output_tokens=mt), kw, catalog)
+    lo = _price_or_none(info.id, Usage(output_tokens=limit), kw, catalog)
+    if hi is None or lo is None or hi <= lo:
+        return None
+    per_call = hi - lo
+    return Saving("TB204", per_call,
+                  f"lowering max_tokens from {mt:,} to {limit:,} cuts the worst case by {format_usd(per_call)} "
+                  f"per call", lower, {"max_tokens": mt, "limit": limit})
+
+
+def _cheaper_model(est: SiteEstimate, info: ModelInfo, kw: Mapping[str, Any], catalog: Catalog,
+                   options: Mapping[str, Any]) -> Saving | None:
+    target_id = options.get("target-model")
+    target = catalog.find(target_id) if isinstance(target_id, str) else cheaper_alternative(catalog, info)
+    if target is None or target.id == info.id:
+        return None
+    worst = est.worst.usd
+    other = _price_or_none(target.id, est.worst_usage, kw, catalog)  # type: ignore[arg-type]
+    if worst is None or other is None or other >= worst:
+        return None
+    per_call = worst - other
+    ratio = other / worst
+    return Saving("TB301", per_call,
+                  f"{target.id} instead of {info.id} ({_ratio_text(ratio)} the price) cuts the worst case "
+                  f"by {'≥ ' if est.worst.lower_bound else ''}{format_usd(per_call)} per call",
+                  est.worst.lower_bound, {"target_model": target.id, "price_ratio": money_str(ratio)})
+
+
+def _batch(est: SiteEstimate, info: ModelInfo, kw: Mapping[str, Any], catalog: Catalog) -> Saving | None:
+    worst = est.worst.usd
+    batched = _price_or_none(info.id, est.worst_usage, {**kw, "batch": True}, catalog)  # type: ignore[arg-type]
+    if worst is None or batched is None or batched >= worst:
+        return None
+    per_call = worst - batched
+    best_part = ""
+    basis: dict[str, Any] = {"batch_multiplier": money_str(catalog.batch_multiplier)}
+    if est.best.usd is not None and est.best_usage is not None:
+        best_b = _price_or_none(info.id, est.best_usage, {**kw, "batch": True}, catalog)
+        if best_b is not None:
+            best_part = f", {format_usd(est.best.usd - best_b)} in the best case"
+            basis["best_case_usd"] = money_str(est.best.usd - best_b)
+    pct = (1 - catalog.batch_multiplier) * 100
+    return Saving("TB401", per_call,
+                  f"the Message Batches API ({pct.normalize():f}% off) saves "
+                  f"{'≥ ' if est.worst.lower_bound else ''}{format_usd(per_call)} per call in the worst case"
+                  f"{best_part}", est.worst.lower_bound, basis)
+
 
 def saving_properties(code: str, call: CallSite, ctx: Any, **options: Any) -> dict[str, Any]:
     """``Report(..., properties=saving_properties("TB204", call, ctx))`` for a rule.
