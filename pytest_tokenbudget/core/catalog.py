@@ -105,11 +105,6 @@ class ModelInfo:
     def is_retired(self) -> bool:
         return self.lifecycle == "retired"
 
-    @property
-    def is_deprecated(self) -> bool:
-        return self.lifecycle == "deprecated"
-
-
 # Key name in TOML -> (attribute, converter). Anything else in a row is an error.
 def _price(v: Any) -> Decimal:
     if isinstance(v, bool) or not isinstance(v, (int, Decimal)):

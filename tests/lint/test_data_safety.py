@@ -1,4 +1,4 @@
-"""Issue 8, the linter's share of data safety and secrets.
+"""The linter's share of data safety and secrets.
 
 * The lint cache survives a process killed mid-save (atomic writes: the previous file stays
   whole), and a corrupt cache file is discarded with a notice on stderr, then rebuilt.

@@ -1,4 +1,4 @@
-"""Linter fuzzing (issue 8): whatever the module, the linter returns findings, never raises, never
+"""Linter fuzzing: whatever the module, the linter returns findings, never raises, never
 reports an internal error, gives positions inside the file, and its fixes re-parse.
 
 Three generators:

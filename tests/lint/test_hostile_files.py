@@ -1,4 +1,4 @@
-"""Hostile files (issue 8): each gets one clear per-file diagnostic, the rest of the run is linted,
+"""Hostile files: each gets one clear per-file diagnostic, the rest of the run is linted,
 and the exit code is 2 only where the user must act.
 
 Exit codes: 2 = a file that exists could not be read (permissions, I/O) or a named path is

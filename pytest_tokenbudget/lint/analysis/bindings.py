@@ -70,15 +70,14 @@ class ScopeBuilder(cst.CSTVisitor):
         for p in _all_params(node.params):
             if p.default is not None:
                 p.default.visit(self)
-        self._push(fn)
-        for p in _all_params(node.params):
-            fn.bind(p.name.value, Binding("param", p))
-        node.body.visit(self)
-        self._pop()
-        return False
+        return self._visit_body(fn, node)
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         fn = Scope("lambda", self.scope, "<lambda>", node)
+        return self._visit_body(fn, node)
+
+    def _visit_body(self, fn: Scope, node: cst.FunctionDef | cst.Lambda) -> bool:
+        """Visit a function's or lambda's body in its own scope, its parameters bound."""
         self._push(fn)
         for p in _all_params(node.params):
             fn.bind(p.name.value, Binding("param", p))

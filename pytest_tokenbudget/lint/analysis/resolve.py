@@ -413,12 +413,7 @@ class Resolver(TextOps):
             is_open = False
             for el in node.elements:
                 if isinstance(el, cst.StarredDictElement):
-                    inner = self.dict_items(el.value, scope, depth + 1)
-                    if inner is None:
-                        is_open = True
-                    else:
-                        out.update(inner[0])
-                        is_open = is_open or inner[1]
+                    is_open = self._merge_unpacked(out, el.value, scope, depth) or is_open
                     continue
                 key = self.expr(el.key, scope, depth + 1)
                 if isinstance(key, str):
@@ -435,6 +430,14 @@ class Resolver(TextOps):
                 return self.call_kwargs(node, scope, depth + 1)
         return None
 
+    def _merge_unpacked(self, out: dict[str, tuple[Any, Any]], node: Any, scope: Scope, depth: int) -> bool:
+        """Add the items of a ``**node`` to ``out``; True when they leave it open (unknown keys)."""
+        inner = self.dict_items(node, scope, depth + 1)
+        if inner is None:
+            return True
+        out.update(inner[0])
+        return inner[1]
+
     def call_kwargs(self, node: cst.Call, scope: Scope, depth: int = 0) -> tuple[dict[str, tuple[Any, Any]], bool]:
         """A call's keyword arguments as ``{name: (value, node)}`` and whether ``*``/``**`` leave it open."""
         out: dict[str, tuple[Any, Any]] = {}
@@ -443,12 +446,7 @@ class Resolver(TextOps):
             if a.keyword is not None:
                 out[a.keyword.value] = (self.expr(a.value, scope, depth + 1), a.value)
             elif a.star == "**":
-                inner = self.dict_items(a.value, scope, depth + 1)
-                if inner is None:
-                    is_open = True
-                else:
-                    out.update(inner[0])
-                    is_open = is_open or inner[1]
+                is_open = self._merge_unpacked(out, a.value, scope, depth) or is_open
             elif a.star == "*":
                 is_open = True
             else:

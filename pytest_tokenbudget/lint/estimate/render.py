@@ -54,6 +54,13 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequenc
     return table(rows, headers=headers, right=[i for i, r in enumerate(right) if r], indent="  ")
 
 
+def _columns(first: list[str], first_right: list[bool], projection: list[str],
+             last: str | None = None) -> tuple[list[str], list[bool]]:
+    """Headers and right-alignment of a table: the columns, the projections (right), then a text column."""
+    headers = [*first, *projection, *([last] if last is not None else [])]
+    return headers, [*first_right, *(True for _ in projection), *([False] if last is not None else [])]
+
+
 def _legend(report: EstimateReport) -> list[str]:
     lines = [
         "best = static prompt with the cached prefix read from cache (after the first call) + 1 output token;",
@@ -87,13 +94,9 @@ def render_text(report: EstimateReport) -> str:
     out.append("")
     projected = _projected(report)
     if report.sites:
-        headers = ["worst/call", "best/call", "model", "input tok", "max_tokens"]
-        right = [True, True, False, True, True]
-        if projected:
-            headers += ["calls/day", "worst/day", f"worst/{DAYS_PER_MONTH}d"]
-            right += [True, True, True]
-        headers.append("site")
-        right.append(False)
+        headers, right = _columns(["worst/call", "best/call", "model", "input tok", "max_tokens"],
+                                  [True, True, False, True, True],
+                                  ["calls/day", "worst/day", f"worst/{DAYS_PER_MONTH}d"] if projected else [], "site")
         rows = []
         for s in report.sites:
             row = [s.worst.text(), s.best.text(), _model(s), _tokens(s), _max_tokens(s)]
@@ -111,11 +114,8 @@ def render_text(report: EstimateReport) -> str:
                 out.append(f"  {s.location}")
                 out.extend(f"    - {item}" for item in items)
             out.append("")
-        headers = ["", "sites", "best/call", "worst/call"]
-        right = [False, True, True, True]
-        if projected:
-            headers += ["worst/day", f"worst/{DAYS_PER_MONTH}d"]
-            right += [True, True]
+        headers, right = _columns(["", "sites", "best/call", "worst/call"], [False, True, True, True],
+                                  ["worst/day", f"worst/{DAYS_PER_MONTH}d"] if projected else [])
         out.append("Per file (one call of each site):")
         out.extend(_table(headers, _totals_rows(files, projected), right))
         out.append("")
@@ -196,13 +196,10 @@ def render_markdown(report: EstimateReport) -> str:
     out.append("")
     projected = _projected(report)
     if report.sites:
-        headers = ["site", "model", "input tokens", "max_tokens", "best / call", "worst / call"]
-        right = [False, False, True, True, True, True]
-        if projected:
-            headers += ["calls / day", "worst / day", f"worst / {DAYS_PER_MONTH} days"]
-            right += [True, True, True]
-        headers.append("unknown inputs and notes")
-        right.append(False)
+        headers, right = _columns(["site", "model", "input tokens", "max_tokens", "best / call", "worst / call"],
+                                  [False, False, True, True, True, True],
+                                  ["calls / day", "worst / day", f"worst / {DAYS_PER_MONTH} days"] if projected else [],
+                                  "unknown inputs and notes")
         rows = []
         for s in report.sites:
             row = [f"`{_where(s)}`", _model(s), _tokens(s), _max_tokens(s), s.best.text(), s.worst.text()]
@@ -212,11 +209,8 @@ def render_markdown(report: EstimateReport) -> str:
             rows.append(row)
         out.extend(_md_table(headers, rows, right))
         out.append("")
-        th = ["", "sites", "best / call", "worst / call"]
-        tr = [False, True, True, True]
-        if projected:
-            th += ["worst / day", f"worst / {DAYS_PER_MONTH} days"]
-            tr += [True, True]
+        th, tr = _columns(["", "sites", "best / call", "worst / call"], [False, True, True, True],
+                          ["worst / day", f"worst / {DAYS_PER_MONTH} days"] if projected else [])
         out += ["### Per file", ""]
         out.extend(_md_table(th, [[f"`{r[0]}`", *r[1:]] for r in _totals_rows(files, projected)], tr))
         out += ["", "### Per model", ""]

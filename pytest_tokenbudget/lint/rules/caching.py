@@ -1,4 +1,4 @@
-"""TB1xx: prompt caching (shared/facts/anthropic.md §3).
+"""TB1xx: prompt caching.
 
 Caching covers tools -> system -> messages up to a ``cache_control`` breakpoint; a cached read
 costs 0.1x the input price, a write 1.25x (5 minutes) or 2x (1 hour). Prefixes shorter than the
