@@ -13,7 +13,6 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import pathspec
 
 __all__ = ["DEFAULT_EXCLUDE", "GlobSet", "discover", "file_kind"]
 
@@ -33,17 +32,22 @@ class GlobSet:
 
     def __init__(self, patterns: Iterable[str], base: Path) -> None:
         self.base = base
-        self.spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
+        lines = [p for p in patterns if p.strip() and not p.lstrip().startswith("#")]
+        self.spec = None
+        if lines:  # pathspec costs ~40 ms to import: only when there is a pattern to match
+            import pathspec
+
+            self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
 
     def __bool__(self) -> bool:
-        return any(p.include is not None for p in self.spec.patterns)
+        return self.spec is not None and any(p.include is not None for p in self.spec.patterns)
 
     def matches(self, path: Path, is_dir: bool) -> bool:
         try:
             rel = path.relative_to(self.base).as_posix()
         except ValueError:
             return False
-        if rel == ".":
+        if rel == "." or self.spec is None:
             return False
         return self.spec.match_file(rel + "/" if is_dir else rel)
 

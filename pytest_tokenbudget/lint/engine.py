@@ -7,6 +7,7 @@ compile check) -> :func:`.findings.check_source` (libcst parse, call sites, rule
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,10 +19,9 @@ from pytest_tokenbudget.core.catalog import Catalog
 from pytest_tokenbudget.core.text import SECRET_PATTERN
 from pytest_tokenbudget.lint.cache import Cache
 from pytest_tokenbudget.lint.discover import DEFAULT_EXCLUDE, discover
-from pytest_tokenbudget.lint.findings import check_source
 from pytest_tokenbudget.lint.results import FileError, FileResult, LintResult
 from pytest_tokenbudget.lint.settings import LintSettings, per_file_ignored, selection_of
-from pytest_tokenbudget.lint.source import display_path, from_text, load, may_hold_calls, read_file
+from pytest_tokenbudget.lint.source import Source, display_path, from_text, load, may_hold_calls, read_file
 from pytest_tokenbudget.lint.types import Finding
 
 __all__ = ["discover_files", "lint_bytes", "lint_paths", "lint_source"]
@@ -32,7 +32,7 @@ POOL_MIN_FILES = 8  # check in processes only when at least this many candidate 
 def lint_source(source: str, *, path: str = "<string>", settings: LintSettings | None = None,
                 select: Sequence[str] | None = None) -> list[Finding]:
     """Findings for one Python source text (selection applied; no cache)."""
-    import dataclasses
+    from pytest_tokenbudget.lint.findings import check_source
 
     settings = (settings or LintSettings(root=Path.cwd())).with_catalog()
     loaded = from_text(source, path)
@@ -45,19 +45,16 @@ def lint_source(source: str, *, path: str = "<string>", settings: LintSettings |
     return [f for f in result.findings if sel.enabled(f.code)]
 
 
-def _lint_candidate(data: bytes, path: str, catalog: Catalog, options: Mapping[str, Any]) -> FileResult | None:
-    """One file's result, or ``None`` when the prefilters show it holds no call."""
+def lint_bytes(data: bytes, path: str, catalog: Catalog, options: Mapping[str, Any]) -> FileResult:
+    """Lint one file's bytes (``.ipynb`` by its extension)."""
+    from pytest_tokenbudget.lint.findings import check_source  # the analysis: not loaded by warm runs
+
     loaded = load(data, path, options)
-    if loaded is None:
-        return None
+    if loaded is None:  # the prefilters: no call the analysis could report
+        return FileResult(path)
     if isinstance(loaded, FileError):
         return FileResult(path, error=loaded)
     return check_source(loaded, catalog, options)
-
-
-def lint_bytes(data: bytes, path: str, catalog: Catalog, options: Mapping[str, Any]) -> FileResult:
-    """Lint one file's bytes (``.ipynb`` by its extension)."""
-    return _lint_candidate(data, path, catalog, options) or FileResult(path)
 
 
 _W_CATALOG: Catalog | None = None
@@ -69,11 +66,11 @@ def _worker_init(catalog: Catalog, options: Mapping[str, Any]) -> None:
     _W_CATALOG, _W_OPTIONS = catalog, options
 
 
-def _worker(job: tuple[str, bytes]) -> dict[str, Any] | None:
-    path, data = job
+def _worker(source: Source) -> dict[str, Any]:
+    from pytest_tokenbudget.lint.findings import check_source
+
     assert _W_CATALOG is not None
-    fr = _lint_candidate(data, path, _W_CATALOG, _W_OPTIONS)
-    return None if fr is None else fr.as_json()
+    return check_source(source, _W_CATALOG, _W_OPTIONS).as_json()
 
 
 def _carries_secret(fr: FileResult) -> bool:
@@ -93,7 +90,7 @@ def discover_files(paths: Iterable[str | Path], settings: LintSettings,
 class _Job:
     path: str  # as given by discovery
     shown: str  # as shown in output
-    data: bytes
+    source: Source | FileError  # loaded here (one ast parse); checked here or in a worker
     digest: str
     stat: os.stat_result
 
@@ -107,8 +104,8 @@ class _Run:
     todo: list[_Job] = field(default_factory=list)
 
 
-def _collect(run: _Run, files: list[str], cache: Cache | None) -> None:
-    """Read each file; serve it from the cache, drop it (byte prefilter), or queue it."""
+def _collect(run: _Run, files: list[str], cache: Cache | None, options: Mapping[str, Any]) -> None:
+    """Read each file; serve it from the cache, drop it (prefilters), or load it and queue it."""
     result = run.result
     for f in files:
         hit = cache.lookup_stat(f) if cache is not None else None
@@ -131,7 +128,14 @@ def _collect(run: _Run, files: list[str], cache: Cache | None) -> None:
         if cache is not None and _from_cache(run, cache, digest, shown):
             cache.record_stat(f, digest, st)
             continue
-        run.todo.append(_Job(f, shown, data, digest, st))
+        source = load(data, shown, options)
+        if source is None:  # the ast prefilter: no call the analysis could report
+            if cache is not None:
+                cache.record_stat(f, "clean", st)
+            continue
+        if isinstance(source, Source):
+            source = dataclasses.replace(source, tree=None)  # the workers need the text, not the tree
+        run.todo.append(_Job(f, shown, source, digest, st))
 
 
 def _from_cache(run: _Run, cache: Cache, digest: str, shown: str) -> bool:
@@ -144,25 +148,37 @@ def _from_cache(run: _Run, cache: Cache, digest: str, shown: str) -> bool:
     return True
 
 
-def _check_all(todo: list[_Job], settings: LintSettings) -> list[dict[str, Any] | None]:
-    """Each queued file's result as JSON (``None``: no candidate call), in processes when many."""
+def _check_all(todo: list[_Job], settings: LintSettings) -> list[dict[str, Any]]:
+    """Each queued file's result as JSON, checked in processes when there are many."""
+    from pytest_tokenbudget.lint.findings import check_source
+
     jobs = settings.jobs or os.cpu_count() or 1
     catalog, options = settings.catalog, dict(settings.options)
-    if len(todo) < POOL_MIN_FILES or jobs < 2:
-        out = [_lint_candidate(j.data, j.shown, catalog, options) for j in todo]  # type: ignore[arg-type]
-        return [None if fr is None else fr.as_json() for fr in out]
+    sources = [j.source for j in todo if isinstance(j.source, Source)]
+    if len(sources) < POOL_MIN_FILES or jobs < 2:
+        checked = [check_source(src, catalog, options).as_json() for src in sources]  # type: ignore[arg-type]
+    else:
+        checked = _in_processes(sources, catalog, options, jobs)  # type: ignore[arg-type]
+    results = iter(checked)
+    return [next(results) if isinstance(j.source, Source) else FileResult(j.shown, error=j.source).as_json()
+            for j in todo]
+
+
+def _in_processes(sources: list[Source], catalog: Catalog, options: dict[str, Any], jobs: int) -> list[dict[str, Any]]:
     import concurrent.futures as cf
     import multiprocessing as mp
 
-    import libcst  # noqa: F401  (imported once here, shared by the forked workers)
-
     from pytest_tokenbudget.core.tokens import get_estimator
+    from pytest_tokenbudget.lint import findings
+    from pytest_tokenbudget.lint.analysis import callsites
 
+    # Imported (and the estimator loaded) once here, shared by the forked workers.
+    assert findings.check_source and callsites.extract_call_sites
     get_estimator()
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx, initializer=_worker_init,
+    with cf.ProcessPoolExecutor(max_workers=min(jobs, len(sources)), mp_context=ctx, initializer=_worker_init,
                                 initargs=(catalog, options)) as pool:
-        return list(pool.map(_worker, [(j.shown, j.data) for j in todo], chunksize=max(1, len(todo) // (jobs * 4))))
+        return list(pool.map(_worker, sources, chunksize=max(1, len(sources) // (jobs * 4))))
 
 
 def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResult:
@@ -175,12 +191,10 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
     run = _Run(LintResult([], [FileError(display_path(p), "skip", why) for p, why in skipped], files=len(files)))
     if cache is not None:
         run.result.notices.extend(cache.notices)
-    _collect(run, files, cache)
+    _collect(run, files, cache, settings.options)
     for job, data in zip(run.todo, _check_all(run.todo, settings)):
         if cache is not None:
-            cache.record_stat(job.path, "clean" if data is None else job.digest, job.stat)
-        if data is None:
-            continue
+            cache.record_stat(job.path, job.digest, job.stat)
         fr = FileResult.from_json(job.shown, data)
         run.result.candidates += 1
         run.result.parsed += 1

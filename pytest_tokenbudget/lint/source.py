@@ -184,7 +184,7 @@ class Source:
 
     path: str
     text: str
-    tree: ast.Module
+    tree: ast.Module | None  # None once the prefilter and the compile check are done with it
     cell_of: CellOf | None = None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from pytest_tokenbudget.core.catalog import ModelInfo
 from pytest_tokenbudget.core.money import decimal_str, format_usd
@@ -43,3 +44,14 @@ def thinks_by_default(info: ModelInfo) -> bool:
 
 def fmt_int(n: int) -> str:
     return f"{n:,}"
+
+
+def saving(code: str, call: Any, ctx: Any, **options: Any) -> dict[str, Any]:
+    """The priced saving of fixing a finding, as ``Report`` properties (``{}`` when unknown).
+
+    The pricing modules load on the first finding, not with the rules: every warm run imports the
+    rule modules and most never report anything.
+    """
+    from pytest_tokenbudget.lint.estimate.savings import saving_properties
+
+    return saving_properties(code, call, ctx, **options)

@@ -9,8 +9,8 @@ from typing import Any
 
 from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.lint.analysis.intent import is_first_party
+from pytest_tokenbudget.lint.rules._util import saving
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
-from pytest_tokenbudget.lint.estimate.savings import saving_properties
 from pytest_tokenbudget.lint.types import CallSite, Report
 
 __all__ = ["LoopCouldBatch"]
@@ -156,8 +156,8 @@ class LoopCouldBatch(Rule):
         loop = loops[-1]
         if _contains(loop.iter_node, call.node) or _exits_early(loop.node):
             return
-        saving = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
-        pct = f"{saving.normalize():f}%"
+        discount = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
+        pct = f"{discount.normalize():f}%"
         kind = "comprehension" if loop.kind == "comprehension" else f"{loop.kind} loop"
         over = _code(loop.iter_node) if loop.iter_node is not None else ""
         where = f"{kind} over {over}" if over else kind
@@ -171,7 +171,7 @@ class LoopCouldBatch(Rule):
             f"independent requests one by one in a {where}: the Message Batches API "
             f"(client.messages.batches.create) bills them {pct} less{price}; batch them when the results "
             f"can wait",
-            properties={"saving_percent": f"{saving.normalize():f}", "loop": loop.kind,
-                        **saving_properties("TB401", call, ctx)},
+            properties={"saving_percent": f"{discount.normalize():f}", "loop": loop.kind,
+                        **saving("TB401", call, ctx)},
         )
 

@@ -18,9 +18,9 @@ from pytest_tokenbudget.core.catalog import Catalog, ModelInfo, normalise_model_
 from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.lint.analysis.intent import forced_tool_choice, is_first_party, prompt_text, simple_task
 from pytest_tokenbudget.lint.rules.alternatives import cheaper_alternative, generation_key
+from pytest_tokenbudget.lint.rules._util import saving
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.rules.options import DEFAULTS, options
-from pytest_tokenbudget.lint.estimate.savings import saving_properties
 from pytest_tokenbudget.lint.types import CallSite, FixSpec, Report
 
 __all__ = [
@@ -177,7 +177,7 @@ class PremiumModelSimpleTask(Rule):
             properties={"model": info.id, "suggested_model": alt.id,
                         "price_ratio_input": str(info.input / alt.input),
                         "price_ratio_output": str(info.output / alt.output),
-                        **saving_properties("TB301", call, ctx, target_model=alt.id)},
+                        **saving("TB301", call, ctx, target_model=alt.id)},
         )
 
 

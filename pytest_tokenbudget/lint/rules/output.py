@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from pytest_tokenbudget.lint.analysis.prompt import instruction_text
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.rules.options import DEFAULTS, options
-from pytest_tokenbudget.lint.estimate.savings import saving_properties
 from pytest_tokenbudget.lint.types import MISSING, CallSite, Report
 
-from pytest_tokenbudget.lint.rules._util import fmt_int, thinks_by_default, usd
+from pytest_tokenbudget.lint.rules._util import fmt_int, saving, thinks_by_default, usd
 
 _ANTHROPIC = frozenset({"anthropic"})
 
@@ -351,7 +350,7 @@ class MaxTokensShortAnswer(Rule):
             f"output tokens{_worst(call, ctx, n)} per call. Lower max_tokens to {limit} "
             "(short-answer-max-tokens)",
             node=call.max_tokens_node(),
-            properties={"max_tokens": n, "short_answer_max_tokens": limit, **saving_properties("TB204", call, ctx)},
+            properties={"max_tokens": n, "short_answer_max_tokens": limit, **saving("TB204", call, ctx)},
             fix=_lower_max_tokens(call, limit),
         )
 
