@@ -150,6 +150,8 @@ def _from_cache(run: _Run, cache: Cache, digest: str, shown: str) -> bool:
 
 def _check_all(todo: list[_Job], settings: LintSettings) -> list[dict[str, Any]]:
     """Each queued file's result as JSON, checked in processes when there are many."""
+    if not todo:
+        return []  # a warm run: the analysis is not even imported
     from pytest_tokenbudget.lint.findings import check_source
 
     jobs = settings.jobs or os.cpu_count() or 1
