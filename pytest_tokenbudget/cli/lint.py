@@ -67,9 +67,10 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_lint(args: argparse.Namespace) -> int:
     from pytest_tokenbudget.core.config import load_config
-    from pytest_tokenbudget.lint.engine import lint_paths, settings_from_config
+    from pytest_tokenbudget.lint.engine import lint_paths
     from pytest_tokenbudget.lint.formats import render
-    from pytest_tokenbudget.lint.rule import registry
+    from pytest_tokenbudget.lint.rules.registry import registry
+    from pytest_tokenbudget.lint.settings import settings_from_config
 
     cfg = load_config(Path.cwd(), path=args.config) if args.config else load_config(Path.cwd())
     if args.jobs is not None and args.jobs < 1:
@@ -133,7 +134,7 @@ def run_lint(args: argparse.Namespace) -> int:
 
 def _rewrite(args: argparse.Namespace, result, settings) -> int | None:
     """Run --diff / --add-ignore (returning the exit code) or --fix (returning None: report next)."""
-    from pytest_tokenbudget.lint.apply import add_ignore_comments, fix_files
+    from pytest_tokenbudget.lint.fixes.files import add_ignore_comments, fix_files
 
     if args.add_ignore:
         run = add_ignore_comments(result.findings)
@@ -175,7 +176,7 @@ def add_rules_arguments(parser: argparse.ArgumentParser) -> None:
 def run_rules(args: argparse.Namespace) -> int:
     import json
 
-    from pytest_tokenbudget.lint.rule import get_rule, registry
+    from pytest_tokenbudget.lint.rules.registry import get_rule, registry
 
     rules = registry()
     if args.code is None:

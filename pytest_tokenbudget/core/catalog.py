@@ -190,10 +190,6 @@ class ModelInfo:
     def is_retired(self) -> bool:
         return self.lifecycle == "retired"
 
-    @property
-    def is_deprecated(self) -> bool:
-        return self.lifecycle == "deprecated"
-
 
 class Catalog:
     """An immutable set of model rows with an index of every id and alias spelling."""

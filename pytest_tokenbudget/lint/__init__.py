@@ -1,18 +1,19 @@
 """``tokenbudget lint``: a static checker for costly Claude API calls, on libcst.
 
-Pipeline (one module per step): discover files (:mod:`.discover`) -> byte prefilter
-(:mod:`.prefilter`) -> libcst parse of candidates -> call sites with resolved arguments
-(:mod:`.callsites`, :mod:`.resolve`) -> rules (:mod:`.rules`) -> findings with positions and
-suppressions (:mod:`.engine`, :mod:`.suppress`) -> cache (:mod:`.cache`) -> formats
-(:mod:`.formats`).
+Pipeline, one module per step, shared by ``lint`` and ``estimate``: discover files
+(:mod:`.discover`) -> read and decode, prefilter, compile check, one libcst parse (:mod:`.source`,
+:mod:`.prefilter`) -> call sites with resolved arguments (:mod:`.analysis`) -> rules
+(:mod:`.rules`) -> suppressions (:mod:`.suppressions`) -> findings (:mod:`.findings`); the run
+over files with its cache and processes (:mod:`.engine`, :mod:`.cache`); then output formats
+(:mod:`.formats`), fixes (:mod:`.fixes`) or cost figures (:mod:`.estimate`).
 
-Public API for other tools (``tokenbudget estimate``, editors): :func:`lint_paths`,
-:func:`lint_source`, :func:`extract_call_sites`, and the types in :mod:`.types`.
+Public API for other tools: :mod:`.api` (:func:`lint_paths`, :func:`lint_source`,
+:func:`extract_call_sites`, ``estimate_paths`` ...), and the types in :mod:`.types`.
 """
 
 from __future__ import annotations
 
-from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, Valid, register, registry
+from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.types import CallContext, CallSite, ClientInfo, Edit, Finding, Fix, FixSpec, LoopInfo, Range, Report
 
 __all__ = [
@@ -23,12 +24,8 @@ __all__ = [
 
 
 def __getattr__(name: str):  # lazy: importing the types must not import libcst
-    if name in ("lint_paths", "lint_source"):
-        from pytest_tokenbudget.lint import engine
+    if name in ("lint_paths", "lint_source", "extract_call_sites", "registry"):
+        from pytest_tokenbudget.lint import api
 
-        return getattr(engine, name)
-    if name == "extract_call_sites":
-        from pytest_tokenbudget.lint.callsites import extract_call_sites
-
-        return extract_call_sites
+        return getattr(api, name)
     raise AttributeError(name)

@@ -15,36 +15,23 @@ prefilter rejected are recorded as "clean". Writes are atomic (temp file + ``os.
 process killed mid-write leaves the previous file intact (its temp file is removed by a later run
 after an hour); an unreadable or corrupt cache file is discarded with a notice
 (``Cache.notices``, printed on stderr by the CLI) and rebuilt. Results whose fixes would carry a
-key-shaped string are not cached (see ``engine.SECRET_PATTERN``).
+key-shaped string are not cached (``core.text.SECRET_PATTERN``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from pytest_tokenbudget.core.text import atomic_write
+from pytest_tokenbudget.lint.results import FileResult
 
 __all__ = ["Cache", "CACHE_DIR_NAME"]
 
 CACHE_DIR_NAME = ".tokenbudget_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file marks a cache directory (tokenbudget lint).\n"
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _load_json(path: Path, notices: list[str]) -> dict[str, Any]:
@@ -138,9 +125,7 @@ class Cache:
         self.dirty = True
 
     # ------------------------------------------------------------------ results
-    def result(self, digest: str, shown_path: str):
-        from pytest_tokenbudget.lint.engine import FileResult
-
+    def result(self, digest: str, shown_path: str) -> FileResult | None:
         data = self.results.get(digest)
         if data is None:
             return None
@@ -168,12 +153,12 @@ class Cache:
             self.base.mkdir(parents=True, exist_ok=True)
             gi = self.base / ".gitignore"
             if not gi.exists():
-                _atomic_write(gi, "# Created by tokenbudget lint\n*\n")
+                atomic_write(gi, "# Created by tokenbudget lint\n*\n")
             tag = self.base / "CACHEDIR.TAG"
             if not tag.exists():
-                _atomic_write(tag, _TAG)
-            _atomic_write(self.stat_path, json.dumps(stat, separators=(",", ":")))
-            _atomic_write(self.results_path, json.dumps(self.used, separators=(",", ":")))
+                atomic_write(tag, _TAG)
+            atomic_write(self.stat_path, json.dumps(stat, separators=(",", ":")))
+            atomic_write(self.results_path, json.dumps(self.used, separators=(",", ":")))
             _remove_stale_temp_files(self.folder)
         except OSError:
             pass  # a read-only tree: lint without a cache

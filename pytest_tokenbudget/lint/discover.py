@@ -10,9 +10,9 @@ explicitly on the command line are always linted unless ``force_exclude`` is set
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
 
 __all__ = ["DEFAULT_EXCLUDE", "GlobSet", "discover", "file_kind"]
 
@@ -25,77 +25,31 @@ DEFAULT_EXCLUDE = (
 EXTENSIONS = (".py", ".pyi", ".ipynb")
 
 
-def _glob_to_regex(pattern: str) -> str:
-    i, out = 0, []
-    while i < len(pattern):
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            j = pattern.find("]", i)
-            if j == -1:
-                out.append(re.escape(c))
-            else:
-                out.append(pattern[i: j + 1].replace("\\", "\\\\"))
-                i = j + 1
-                continue
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return "".join(out)
-
-
 class GlobSet:
     """Gitignore-style patterns (``!`` negation, trailing ``/`` = directories only, a ``/`` inside
-    anchors the pattern at ``base``), matched against paths relative to ``base``."""
+    anchors the pattern at ``base``, ``**``), matched with :mod:`pathspec` against paths relative
+    to ``base``."""
 
     def __init__(self, patterns: Iterable[str], base: Path) -> None:
         self.base = base
-        self.rules: list[tuple[re.Pattern[str], bool, bool]] = []  # (regex, negate, dir_only)
-        for raw in patterns:
-            p = raw.strip()
-            if not p or p.startswith("#"):
-                continue
-            negate = p.startswith("!")
-            if negate:
-                p = p[1:]
-            dir_only = p.endswith("/")
-            p = p.rstrip("/")
-            if not p:
-                continue
-            anchored = "/" in p
-            p = p.lstrip("/")
-            rx = _glob_to_regex(p)
-            rx = f"^{rx}(?:/.*)?$" if anchored else f"^(?:.*/)?{rx}(?:/.*)?$"
-            self.rules.append((re.compile(rx), negate, dir_only))
+        lines = [p for p in patterns if p.strip() and not p.lstrip().startswith("#")]
+        self.spec = None
+        if lines:  # pathspec costs ~40 ms to import: only when there is a pattern to match
+            import pathspec
+
+            self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
 
     def __bool__(self) -> bool:
-        return bool(self.rules)
+        return self.spec is not None and any(p.include is not None for p in self.spec.patterns)
 
     def matches(self, path: Path, is_dir: bool) -> bool:
         try:
             rel = path.relative_to(self.base).as_posix()
         except ValueError:
             return False
-        if rel == ".":
+        if rel == "." or self.spec is None:
             return False
-        hit = False
-        for rx, negate, dir_only in self.rules:
-            if dir_only and not is_dir and not rel.count("/"):
-                continue
-            if rx.match(rel):
-                hit = not negate
-        return hit
+        return self.spec.match_file(rel + "/" if is_dir else rel)
 
 
 def _gitignore(folder: Path) -> GlobSet | None:

@@ -8,23 +8,15 @@ from __future__ import annotations
 
 import textwrap
 
-from pytest_tokenbudget.lint.rule import Rule, get_rule, registry
+from pytest_tokenbudget.lint.rules.base import Rule
+from pytest_tokenbudget.lint.rules.registry import get_rule, registry
 
 __all__ = ["rule_table_markdown", "rule_fix", "rule_text", "rules_listing"]
 
 
 def rule_fix(cls: type[Rule]) -> str | None:
-    """``"safe"`` / ``"unsafe"`` when the rule's findings can carry a fix, else ``None``.
-
-    A rule declares it with a ``FIXABLE`` class attribute; fixes built by
-    :mod:`.fixes_builders` for rules of other modules are listed in its ``FIXABLE`` table.
-    """
-    own = getattr(cls, "FIXABLE", None)
-    if own:
-        return own if own in ("safe", "unsafe") else "safe"
-    from pytest_tokenbudget.lint.fixes_builders import FIXABLE
-
-    return FIXABLE.get(cls.code)
+    """``"safe"`` / ``"unsafe"`` when the rule's findings carry a fix (its ``FIX``), else ``None``."""
+    return cls.FIX
 
 
 def _cell(text: str) -> str:

@@ -12,11 +12,12 @@ they cross process boundaries and are cached.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pytest_tokenbudget.lint.values import UNKNOWN, Unknown, is_known
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, is_known
 
 __all__ = [
     "CallContext",
@@ -31,6 +32,7 @@ __all__ = [
     "Report",
     "MISSING",
     "SEVERITIES",
+    "fingerprint",
 ]
 
 SEVERITIES = ("error", "warning", "info")
@@ -325,9 +327,8 @@ class Finding:
         return (self.path, self.cell or 0, self.line, self.column, self.code)
 
 
-def unknown_or(value: Any) -> Any:
-    """``value`` unless it is MISSING, then UNKNOWN (helper for rules)."""
-    return UNKNOWN if value is MISSING else value
-
-
-__all__ += ["Unknown", "unknown_or"]
+def fingerprint(code: str, line_text: str, occurrence: int) -> str:
+    """A finding's fingerprint: its code and its source line (whitespace collapsed), plus which
+    occurrence of that pair in the file it is; stable across edits that move the line."""
+    h = hashlib.sha256(f"{code}\0{' '.join(line_text.split())}".encode()).hexdigest()[:16]
+    return f"{h}:{occurrence}"

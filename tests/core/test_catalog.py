@@ -214,7 +214,7 @@ def test_lifecycle_is_computed_from_the_dates(model, day, state):
 def test_lifecycle_defaults_to_today():
     assert CATALOG.lookup("claude-sonnet-4-5").lifecycle == "retired"
     assert CATALOG.lookup("claude-sonnet-4-5").retires == D("2026-11-30")
-    assert CATALOG.lookup("claude-opus-4-5").is_deprecated
+    assert CATALOG.lookup("claude-opus-4-5").lifecycle == "deprecated"
     assert CATALOG.lookup("claude-3-haiku-20240307").is_retired
 
 

@@ -8,8 +8,8 @@ import warnings
 import libcst as cst
 import pytest
 
-from pytest_tokenbudget.lint.callsites import extract_call_sites
-from pytest_tokenbudget.lint.values import UNKNOWN, OpenDict, Text, Unknown
+from pytest_tokenbudget.lint.analysis.callsites import extract_call_sites
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown
 
 
 def sites(src: str):
@@ -244,12 +244,12 @@ def test_loops_and_feed_back():
 
 
 def test_positions_are_lazy_and_one_based():
-    from pytest_tokenbudget.lint.engine import _Positions
+    from pytest_tokenbudget.lint.source import Positions
 
     module = cst.parse_module(HEAD + "x = 1\nclient.messages.create(model='m', max_tokens=5, messages=[])\n")
-    pos = _Positions(module)
+    pos = Positions(module)
     s = extract_call_sites(module, ranges=pos)[0]
-    assert pos._index is None  # nothing computed until asked
+    assert not pos.computed  # nothing computed until asked
     r = s.range()
     assert (r.line, r.column) == (4, 1) and s.range(s.arg_nodes["max_tokens"]).column == 46
 

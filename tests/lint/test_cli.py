@@ -76,8 +76,7 @@ def test_github_annotations(project, capsys):
 
 
 # A minimal schema of what GitHub code scanning requires of SARIF 2.1.0 (github/docs
-# "SARIF support for code scanning", summarised in shared/facts/anchors-lint.md §5.1). The
-# official OASIS schema cannot be downloaded here (no network), so this checks the required
+# "SARIF support for code scanning"). The official OASIS schema is not bundled, so this checks the required
 # subset; required strings must be non-empty.
 _TEXT = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 1}}}
 SARIF_SUBSET = {

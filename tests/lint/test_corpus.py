@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tokenbudget.lint.engine import LintSettings, lint_paths
+from pytest_tokenbudget.lint.api import LintSettings, lint_paths
 
 CASES = Path(__file__).parent / "cases"
 EXPECT = re.compile(r"#\s*(TB\d{3}(?:\s+TB\d{3})*)\s*(?:\\n)?$")

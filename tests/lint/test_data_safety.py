@@ -1,4 +1,4 @@
-"""Issue 8, the linter's share of data safety and secrets.
+"""The linter's share of data safety and secrets.
 
 * The lint cache survives a process killed mid-save (atomic writes: the previous file stays
   whole), and a corrupt cache file is discarded with a notice on stderr, then rebuilt.
@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from pytest_tokenbudget.cli import main
-from pytest_tokenbudget.lint.engine import lint_source, redact_secrets
+from pytest_tokenbudget.core.text import redact as redact_secrets
+from pytest_tokenbudget.lint.api import lint_source
 
 CALL = ("import anthropic\nclient = anthropic.Anthropic()\n"
         "client.messages.create(model='claude-haiku-4-5', max_tokens=50000, messages=[], stream=True)\n")
@@ -67,7 +68,7 @@ def test_corrupt_cache_file_is_discarded_with_a_notice(tree, capsys, garbage):
 _KILLER = textwrap.dedent("""\
     import os, signal, sys
     from pytest_tokenbudget.lint import cache
-    real_write = cache._atomic_write
+    real_write = cache.atomic_write
     def dying(path, text):
         if path.name.startswith(sys.argv[1]):
             # half the new content is on disk in the temp file: die before the rename
@@ -76,7 +77,7 @@ _KILLER = textwrap.dedent("""\
             os.write(fd, text[: len(text) // 2].encode())
             os.kill(os.getpid(), signal.SIGKILL)
         real_write(path, text)
-    cache._atomic_write = dying
+    cache.atomic_write = dying
     from pytest_tokenbudget.cli import main
     sys.exit(main(["lint", "src"]))
 """)
@@ -183,7 +184,7 @@ def test_redact_secrets(text, redacted):
 
 def test_internal_error_messages_do_not_echo_keys(monkeypatch):
     """An exception's text may quote a value from the source (KeyError('sk-ant-...')): redacted."""
-    from pytest_tokenbudget.lint import callsites
+    from pytest_tokenbudget.lint.analysis import callsites
 
     def boom(module, **kw):
         raise KeyError(KEY)

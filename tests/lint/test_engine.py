@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tokenbudget.lint.engine import LintSettings, Selection, lint_paths, lint_source
+from pytest_tokenbudget.lint.api import LintSettings, lint_paths, lint_source
+from pytest_tokenbudget.lint.settings import Selection
 from pytest_tokenbudget.lint.prefilter import may_contain_calls
 
 CALL = 'client.messages.create(model="claude-sonnet-4-5", max_tokens=50000, messages=[])'
@@ -65,14 +66,16 @@ def test_byte_prefilter(text, expected):
 
 def test_prefilter_is_sound_for_the_rule_examples():
     """Every INVALID example must pass the prefilter (else the engine would never see it)."""
-    from pytest_tokenbudget.lint.engine import _ast_may_contain_calls
-    from pytest_tokenbudget.lint.rule import registry
+    import ast
+
+    from pytest_tokenbudget.lint.prefilter import tree_may_contain_calls
+    from pytest_tokenbudget.lint.rules.registry import registry
 
     for cls in registry().values():
         for ex in cls.examples()[1]:
             if cls.KINDS:  # file-level rules (no call sites) are not about calls
                 data = textwrap.dedent(ex.code).encode()
-                assert may_contain_calls(data) and _ast_may_contain_calls(data), (cls.code, ex.code)
+                assert may_contain_calls(data) and tree_may_contain_calls(ast.parse(data)), (cls.code, ex.code)
 
 
 def test_notebook_locations_in_text_output(tmp_path, monkeypatch, capsys):

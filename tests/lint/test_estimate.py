@@ -17,17 +17,13 @@ from pathlib import Path
 
 from pytest_tokenbudget.core.catalog import shipped_catalog
 from pytest_tokenbudget.cli import main
-from pytest_tokenbudget.lint.engine import LintSettings
-from pytest_tokenbudget.lint.estimate import (
-    EstimateReport,
-    Figure,
-    estimate_paths,
-    estimate_source,
-    fmt_usd,
-    saving_for,
-    saving_properties,
-)
-from pytest_tokenbudget.lint.rule import RuleContext
+from pytest_tokenbudget.lint.api import LintSettings
+from pytest_tokenbudget.core.money import format_usd as fmt_usd
+from pytest_tokenbudget.lint.api import estimate_paths, estimate_source
+from pytest_tokenbudget.lint.estimate.report import EstimateReport
+from pytest_tokenbudget.lint.estimate.savings import saving_for, saving_properties
+from pytest_tokenbudget.lint.estimate.sites import Figure
+from pytest_tokenbudget.lint.rules.base import RuleContext
 from pytest_tokenbudget.core.tokens import estimate_tokens
 
 CAT = shipped_catalog()
@@ -460,7 +456,7 @@ def test_lint_finding_properties_agree_with_saving_for():
     TB101 already attaches ``saving_usd_per_call``; the other codes are checked as soon as their
     rules attach :func:`saving_properties` (see the integration note in estimate.py's docstring).
     """
-    from pytest_tokenbudget.lint.engine import lint_source
+    from pytest_tokenbudget.lint.api import lint_source
 
     body = f"""
         POLICY = {LONG!r}
@@ -481,7 +477,7 @@ def test_lint_finding_properties_agree_with_saving_for():
 
 
 def test_tb301_and_tb401_findings_carry_the_saving_for_figures():
-    from pytest_tokenbudget.lint.engine import lint_source
+    from pytest_tokenbudget.lint.api import lint_source
 
     body = """
         def route(tickets):
@@ -566,8 +562,8 @@ def test_estimate_never_repeats_a_key_pasted_as_the_model(tmp_path, capsys):
 
 
 def test_estimate_reports_files_it_cannot_analyse_and_goes_on(tmp_path):
-    from pytest_tokenbudget.lint.engine import LintSettings
-    from pytest_tokenbudget.lint.estimate import estimate_paths
+    from pytest_tokenbudget.lint.api import LintSettings
+    from pytest_tokenbudget.lint.api import estimate_paths
 
     head = "import anthropic\nc = anthropic.Anthropic()\n"
     call = "c.messages.create(model='claude-haiku-4-5', max_tokens=5, messages=[])"

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tokenbudget.lint.engine import LintSettings, lint_bytes, lint_source, _default_catalog
-from pytest_tokenbudget.lint.engine import RULE_OPTION_DEFAULTS
-from pytest_tokenbudget.lint.fixes import (add_ignores, apply_fixes, fix_until_stable, ignore_plan, parses,
+from pytest_tokenbudget.lint.api import LintSettings, default_catalog, lint_bytes, lint_source
+from pytest_tokenbudget.lint.api import OPTION_DEFAULTS
+from pytest_tokenbudget.lint.fixes.edits import (add_ignores, apply_fixes, fix_until_stable, ignore_plan, parses,
                                            unified_diff)
-from pytest_tokenbudget.lint.suppressions_audit import unused_from_records, unused_suppressions
+from pytest_tokenbudget.lint.suppressions import unused_from_records, unused_suppressions
 from pytest_tokenbudget.lint.types import Edit, Finding, Fix
 
 SETTINGS = LintSettings(root=Path.cwd(), cache=False)
@@ -420,7 +420,7 @@ def test_unused_from_engine_records():
                                           messages=[{"role": "user", "content": q}])
         x = 1  # tokenbudget: ignore
         ''')
-    result = lint_bytes(src.encode(), "x.py", _default_catalog(), dict(RULE_OPTION_DEFAULTS))
+    result = lint_bytes(src.encode(), "x.py", default_catalog(), dict(OPTION_DEFAULTS))
     assert [f for f in result.findings if f.code != "TB900"] == []
     found = unused_from_records(src, result.suppressions, path="x.py")
     assert found == [f for f in result.findings if f.code == "TB900"]  # the engine reports exactly these

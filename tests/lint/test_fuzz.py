@@ -1,4 +1,4 @@
-"""Linter fuzzing (issue 8): whatever the module, the linter returns findings, never raises, never
+"""Linter fuzzing: whatever the module, the linter returns findings, never raises, never
 reports an internal error, gives positions inside the file, and its fixes re-parse.
 
 Three generators:
@@ -33,8 +33,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_tokenbudget.lint.engine import RULE_OPTION_DEFAULTS, _default_catalog, lint_bytes, lint_source
-from pytest_tokenbudget.lint.fixes import fix_until_stable, parses
+from pytest_tokenbudget.lint.api import OPTION_DEFAULTS, default_catalog, lint_bytes, lint_source
+from pytest_tokenbudget.lint.fixes.edits import fix_until_stable, parses
 
 # fixes.parses() runs ast.parse unguarded: generated code like "1()" warns (not the linter's output)
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
@@ -362,7 +362,7 @@ def mutated_bytes(draw) -> tuple[str, bytes]:
 def test_mutated_bytes(case):
     _count("byte mutations")
     name, data = case
-    fr = lint_bytes(data, name, _default_catalog(), RULE_OPTION_DEFAULTS)
+    fr = lint_bytes(data, name, default_catalog(), OPTION_DEFAULTS)
     assert not [f for f in fr.findings if "internal error" in f.message]
     if fr.error is not None:
         assert fr.error.message.startswith(("cannot parse", "cannot decode", "not analysed")), fr.error

@@ -1,4 +1,4 @@
-"""Hostile files (issue 8): each gets one clear per-file diagnostic, the rest of the run is linted,
+"""Hostile files: each gets one clear per-file diagnostic, the rest of the run is linted,
 and the exit code is 2 only where the user must act.
 
 Exit codes: 2 = a file that exists could not be read (permissions, I/O) or a named path is
@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from pytest_tokenbudget.cli import main
-from pytest_tokenbudget.lint import engine
+from pytest_tokenbudget.lint import source as lint_source_module
+from pytest_tokenbudget.lint.source import DecodeError, decode
 
 CALL = ("import anthropic\nclient = anthropic.Anthropic()\n"
         "client.messages.create(model='claude-haiku-4-5', max_tokens=50000, messages=[], stream=True)\n")
@@ -146,7 +147,7 @@ def tree(tmp_path, monkeypatch):
             if os.path.exists(path) and os.stat(path).st_mode & 0o777 == 0:
                 raise PermissionError(errno.EACCES, "Permission denied", str(path))
             return real_open(path, flags, *a, **kw)
-        monkeypatch.setattr(engine.os, "open", guarded)
+        monkeypatch.setattr(lint_source_module.os, "open", guarded)
     return tmp_path
 
 
@@ -196,13 +197,13 @@ def test_all_hostile_files_in_one_run_pool_cache_and_fix(tree, capsys):
         assert any(ln.startswith(diag.replace("src/", f"src/{name}/", 1)) for ln in strip), (name, diag)
     fixed = _lint(capsys, "--fix", "--jobs", "2", "src")
     assert fixed[0] == 2 and "Traceback" not in fixed[1] + fixed[2]
-    from pytest_tokenbudget.lint.fixes import parses
+    from pytest_tokenbudget.lint.fixes.edits import parses
     for p in src.rglob("*.py"):
         if p.is_file() and not p.is_symlink() and os.access(p, os.R_OK) and p.stat().st_mode & 0o777:
             data = p.read_bytes()
             try:
-                text = engine._decode(data)
-            except SyntaxError:  # undecodable: --fix leaves it alone
+                text = decode(data)
+            except DecodeError:  # undecodable: --fix leaves it alone
                 continue
             if p.name in ("good.py",):
                 assert parses(text)
@@ -241,7 +242,7 @@ def test_diagnostics_in_every_format(tree, capsys):
 
 
 def test_an_analyser_bug_is_a_diagnostic_on_that_file_not_a_crash(tree, capsys, monkeypatch):
-    from pytest_tokenbudget.lint import callsites
+    from pytest_tokenbudget.lint.analysis import callsites
 
     real = callsites.extract_call_sites
 
@@ -269,8 +270,8 @@ def test_line_breaks_and_splitlines_separators_in_strings(eol):
     """Found by fuzzing: a lone CR, or \\f / \\u2028 inside a string, shifted the suppression and
     TB900 line numbers (str.splitlines / tokenize without universal newlines), and TB900 raised
     IndexError. Every variant now gives the same findings, suppressions and fixes."""
-    from pytest_tokenbudget.lint.engine import lint_source
-    from pytest_tokenbudget.lint.fixes import apply_fixes, parses
+    from pytest_tokenbudget.lint.api import lint_source
+    from pytest_tokenbudget.lint.fixes.edits import apply_fixes, parses
 
     src = ODD_BREAKS.replace("\n", eol)
     findings = lint_source(src, select=["ALL"])
@@ -309,7 +310,7 @@ def test_file_names_that_are_not_utf8_or_carry_separators(tree, capsys, monkeypa
 def test_deep_but_compilable_expressions_are_analysed(expr):
     """Nesting just under the limit, of kinds the analyser recurses through differently: analysed on
     the deep-stack retry (no RecursionError, no crash), with the findings of the call."""
-    from pytest_tokenbudget.lint.engine import lint_source
+    from pytest_tokenbudget.lint.api import lint_source
 
     src = ("import anthropic\nclient = anthropic.Anthropic()\nx = None\n"
            f"client.messages.create(model='claude-haiku-4-5', max_tokens=50000, stream=True, system={expr}, messages=[])\n")
@@ -317,7 +318,7 @@ def test_deep_but_compilable_expressions_are_analysed(expr):
 
 
 def test_estimate_shares_decoding_and_discovery_safely(tree, capsys):
-    """`tokenbudget estimate` reuses engine._decode and discover: an undecodable file is an error
+    """`tokenbudget estimate` reuses the lint pipeline's decoding and discovery: an undecodable file is an error
     line (not a traceback), and a FIFO found in a walk is never opened (it would block)."""
     src = tree / "src"
     _write("klingon.py", b"# -*- coding: klingon -*-\n" + CALL.encode())(src)

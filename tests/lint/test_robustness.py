@@ -6,7 +6,7 @@ import hypothesmith
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_tokenbudget.lint.engine import lint_source
+from pytest_tokenbudget.lint.api import lint_source
 
 HEAD = "import anthropic, datetime\nclient = anthropic.Anthropic()\nK = 'const'\n"
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
-from pytest_tokenbudget.lint.engine import LintResult
+from pytest_tokenbudget.core.text import plural
+from pytest_tokenbudget.lint.results import LintResult
 from pytest_tokenbudget.lint.types import Finding
 
 __all__ = ["FORMATS", "render"]
@@ -23,10 +23,6 @@ def _loc(f: Finding) -> str:
     return f"{f.path}:{f.line}:{f.column}"
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' if n != 1 else ''}"
-
-
 def text(result: LintResult, rules: Mapping[str, Any]) -> str:
     lines = [f"{_loc(f)}: {f.code} {f.message}" for f in result.all_findings()]
     n = len(result.findings)
@@ -34,8 +30,8 @@ def text(result: LintResult, rules: Mapping[str, Any]) -> str:
     files_with = len({f.path for f in result.findings})
     summary = (f"Found {n} finding{'s' if n != 1 else ''} in {files_with} file{'s' if files_with != 1 else ''}"
                if n else "No findings" if errors else "All checks passed")
-    summary += (f" ({_count(result.files, 'file')} checked, {result.candidates} with candidate calls, "
-                f"{_count(result.call_sites, 'Claude call site')}")
+    summary += (f" ({plural(result.files, 'file')} checked, {result.candidates} with candidate calls, "
+                f"{plural(result.call_sites, 'Claude call site')}")
     summary += f", {result.cached} from cache)" if result.cached else ")"
     if errors:
         summary += f"; {errors} file{'s' if errors != 1 else ''} could not be read, parsed or analysed"
@@ -84,7 +80,3 @@ FORMATS: dict[str, Callable[[LintResult, Mapping[str, Any]], str]] = {
 
 def render(name: str, result: LintResult, rules: Mapping[str, Any]) -> str:
     return FORMATS[name](result, rules)
-
-
-def _unused(_: Path) -> None:  # pragma: no cover
-    return None

@@ -1,4 +1,4 @@
-"""SARIF 2.1.0 for GitHub code scanning (shared/facts/anchors-lint.md §5.1).
+"""SARIF 2.1.0 for GitHub code scanning.
 
 Every property GitHub marks as required is present and non-empty: ``$schema``, ``version``,
 ``runs[].tool.driver.name`` and ``rules[]`` (``id``, ``shortDescription.text``,
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pytest_tokenbudget.lint.engine import READ_ERROR, SYNTAX_ERROR, LintResult
+from pytest_tokenbudget.lint.results import READ_ERROR, SYNTAX_ERROR, LintResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}

@@ -1,12 +1,12 @@
 """The lint rules: one module per family, one small class per rule.
 
-Families: ``caching`` (TB1xx), ``output`` (TB2xx); ``model`` (TB3xx), ``batching`` (TB4xx),
-``structure`` (TB5xx) and ``hygiene`` (TB9xx) come with issue 4. A family module that does not
-exist yet is simply skipped (see ``FAMILIES`` below).
+Families: ``caching`` (TB1xx), ``output`` (TB2xx), ``model`` (TB3xx), ``batching`` (TB4xx),
+``structure`` (TB5xx) and ``hygiene`` (TB9xx). :mod:`.registry` imports them; :mod:`.base` holds
+the rule class, :mod:`.options` the option defaults.
 
 How to add a rule
 -----------------
-1. Pick the family module (or add one to ``FAMILIES``) and a free code ``TBnnn``.
+1. Pick the family module (or add one, and import it in :mod:`.registry`) and a free code ``TBnnn``.
 2. Write a class::
 
        @register
@@ -16,7 +16,7 @@ How to add a rule
            summary = "A top-tier model answers a classification / yes-no prompt."
            rationale = "... what it costs and what fixing it saves ..."
            severity = "warning"                          # "error" when the call fails
-           OPTIONS = {"short-answer-max-tokens": 64}     # keys must be in config.LINT_KEYS
+           OPTIONS = options("short-answer-max-tokens")  # defaults in .options; keys in config.LINT_KEYS
            VALID = ["...code that must not be flagged..."]
            INVALID = [Invalid("...flagged code...", message="substring of the message")]
 
@@ -31,30 +31,19 @@ How to add a rule
    (resolved arguments in ``call.args`` / ``call.get(name)``, ``call.open_kwargs``,
    ``call.context`` for function / loop facts, ``call.batch``, ``call.streaming`` ...) and yields
    :class:`~pytest_tokenbudget.lint.types.Report` objects. Helpers for prompts (static text,
-   cached prefix, breakpoints, token estimates) are in :mod:`pytest_tokenbudget.lint.prompt`.
+   cached prefix, breakpoints, token estimates) are in :mod:`pytest_tokenbudget.lint.analysis.prompt`.
 4. Precision first: when a value the verdict depends on is unknown (``Unknown``, ``Text`` holes,
    ``OpenDict``, ``call.open_kwargs`` for "missing" checks, an unknown model) stay silent or use
    the most conservative threshold. Messages say what is wrong, what it costs, and the fix.
-5. ``VALID`` / ``INVALID`` run as tests automatically (tests/lint/test_rule_examples.py); add a
-   realistic case to ``tests/lint/cases/`` with ``# TBnnn`` trailing comments as well.
-6. A fix: ``Report(..., fix=FixSpec("add stop_sequences", ((old_node, new_node),), "safe"))``;
-   the engine converts libcst replacements to text edits (``Finding.fix``).
+5. ``VALID`` / ``INVALID`` run as tests automatically, for every rule in the registry
+   (tests/lint/test_rule_examples.py); an ``Invalid`` may state the finding's range and the
+   example after its fix (``fixed=``). Add a realistic case to ``tests/lint/cases/`` with
+   ``# TBnnn`` trailing comments as well.
+6. A fix: ``Report(..., fix=FixSpec("add stop_sequences", ((old_node, new_node),), "safe"))``
+   (builders in :mod:`pytest_tokenbudget.lint.fixes.build`), and ``FIX = "safe"`` (or
+   ``"unsafe"``) on the class; the engine converts libcst replacements to text edits.
 7. Speed: every ``tokenbudget lint`` run imports all rule modules (for the registry), including
    warm runs served entirely from the cache that never parse a file. Import libcst (and other
    heavy modules) inside the functions that need them, not at module level: a module-level
    ``import libcst`` adds ~0.3 s to every warm run.
 """
-
-from __future__ import annotations
-
-import importlib
-
-# Family modules, imported in this order; missing ones are skipped so families can land separately.
-FAMILIES = ("caching", "output", "model", "batching", "structure", "hygiene")
-
-for _family in FAMILIES:
-    try:
-        importlib.import_module(f"{__name__}.{_family}")
-    except ModuleNotFoundError as _exc:  # pragma: no cover - depends on which families exist
-        if _exc.name != f"{__name__}.{_family}":
-            raise

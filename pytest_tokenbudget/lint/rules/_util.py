@@ -1,37 +1,34 @@
-"""Small helpers shared by rule families (money formatting, model facts)."""
+"""Small helpers shared by rule families (token prices, model facts)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from pytest_tokenbudget.core.catalog import ModelInfo
+from pytest_tokenbudget.core.money import decimal_str, format_usd
 
 MTOK = Decimal(1_000_000)
 
 
 def usd(tokens: int, per_mtok: Decimal | None) -> str | None:
-    """``$0.0123`` for ``tokens`` at a per-MTok price (None when the price is unknown)."""
+    """What ``tokens`` cost at a per-MTok price, for people (None when the price is unknown)."""
     if per_mtok is None:
         return None
-    amount = Decimal(tokens) * per_mtok / MTOK
-    if amount >= 1:
-        return f"${amount:.2f}"
-    if amount >= Decimal("0.01"):
-        return f"${amount:.3f}"
-    return f"${amount:.4f}" if amount >= Decimal("0.0001") else f"${amount:.6f}"
+    return format_usd(Decimal(tokens) * per_mtok / MTOK)
 
 
 def money(tokens: int, per_mtok: Decimal | None) -> str | None:
     """The exact amount as a plain decimal string (for JSON ``properties``)."""
     if per_mtok is None:
         return None
-    return format((Decimal(tokens) * per_mtok / MTOK).normalize(), "f")
+    return decimal_str(Decimal(tokens) * per_mtok / MTOK)
 
 
 def thinks_by_default(info: ModelInfo) -> bool:
     """Models whose thinking is on unless disabled (thinking tokens count toward max_tokens).
 
-    Facts (shared/facts/anthropic.md §4): Opus 5 thinks by default; Fable 5.x and Opus 5.5 use
+    Opus 5 thinks by default; Fable 5.x and Opus 5.5 use
     adaptive thinking "always on". Mythos rows are treated like Fable (same line, same policy).
     """
     fam = info.family or ""
@@ -47,3 +44,14 @@ def thinks_by_default(info: ModelInfo) -> bool:
 
 def fmt_int(n: int) -> str:
     return f"{n:,}"
+
+
+def saving(code: str, call: Any, ctx: Any, **options: Any) -> dict[str, Any]:
+    """The priced saving of fixing a finding, as ``Report`` properties (``{}`` when unknown).
+
+    The pricing modules load on the first finding, not with the rules: every warm run imports the
+    rule modules and most never report anything.
+    """
+    from pytest_tokenbudget.lint.estimate.savings import saving_properties
+
+    return saving_properties(code, call, ctx, **options)

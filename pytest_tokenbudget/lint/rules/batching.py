@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 
-from pytest_tokenbudget.lint.intent import is_first_party
-from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, register
+from pytest_tokenbudget.core.money import format_usd
+from pytest_tokenbudget.lint.analysis.intent import is_first_party
+from pytest_tokenbudget.lint.rules._util import saving
+from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.types import CallSite, Report
 
 __all__ = ["LoopCouldBatch"]
@@ -51,14 +53,6 @@ def _code(node: Any) -> str:
         return ""
     text = " ".join(text.split())
     return text if len(text) <= _ITER_SHOWN else text[: _ITER_SHOWN - 3] + "..."
-
-
-def _usd(d: Decimal) -> str:
-    """``$4``, ``$0.10``, ``$0.025``: whole dollars bare, cents with two digits at least."""
-    s = f"{d.normalize():f}"
-    if "." in s and len(s.split(".", 1)[1]) == 1:
-        s += "0"
-    return f"${s}"
 
 
 @register
@@ -162,8 +156,8 @@ class LoopCouldBatch(Rule):
         loop = loops[-1]
         if _contains(loop.iter_node, call.node) or _exits_early(loop.node):
             return
-        saving = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
-        pct = f"{saving.normalize():f}%"
+        discount = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
+        pct = f"{discount.normalize():f}%"
         kind = "comprehension" if loop.kind == "comprehension" else f"{loop.kind} loop"
         over = _code(loop.iter_node) if loop.iter_node is not None else ""
         where = f"{kind} over {over}" if over else kind
@@ -171,19 +165,13 @@ class LoopCouldBatch(Rule):
         info = ctx.model_info(call)
         if info is not None and info.input is not None and info.output is not None:
             m = ctx.catalog.batch_multiplier
-            price = (f" ({info.id}: input {_usd(info.input)} -> {_usd(info.input * m)}, output "
-                     f"{_usd(info.output)} -> {_usd(info.output * m)} per MTok)")
+            price = (f" ({info.id}: input {format_usd(info.input)} -> {format_usd(info.input * m)}, output "
+                     f"{format_usd(info.output)} -> {format_usd(info.output * m)} per MTok)")
         yield Report(
             f"independent requests one by one in a {where}: the Message Batches API "
             f"(client.messages.batches.create) bills them {pct} less{price}; batch them when the results "
             f"can wait",
-            properties={"saving_percent": f"{saving.normalize():f}", "loop": loop.kind,
-                        **_saving("TB401", call, ctx)},
+            properties={"saving_percent": f"{discount.normalize():f}", "loop": loop.kind,
+                        **saving("TB401", call, ctx)},
         )
 
-
-def _saving(code, call, ctx, **options):
-    """The priced saving of fixing this finding (lint JSON / SARIF properties; {} when unknown)."""
-    from pytest_tokenbudget.lint.estimate import saving_properties
-
-    return saving_properties(code, call, ctx, **options)

@@ -1,4 +1,4 @@
-"""TB1xx: prompt caching (shared/facts/anthropic.md §3).
+"""TB1xx: prompt caching.
 
 Caching covers tools -> system -> messages up to a ``cache_control`` breakpoint; a cached read
 costs 0.1x the input price, a write 1.25x (5 minutes) or 2x (1 hour). Prefixes shorter than the
@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_tokenbudget.core.tokens import SAFETY_MARGIN
-from pytest_tokenbudget.lint.prompt import Block, request_blocks, static_prefix, prefix_tokens
-from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, Valid, register
+from pytest_tokenbudget.lint.analysis.prompt import Block, request_blocks, static_prefix, prefix_tokens
+from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.types import CallSite, Report
-from pytest_tokenbudget.lint.values import volatile_parts
+from pytest_tokenbudget.lint.analysis.values import volatile_parts
 from pytest_tokenbudget.lint.rules._util import fmt_int, money, usd
-from pytest_tokenbudget.lint.fixes_builders import cache_control_fix  # issue 4: autofix
 
 _ANTHROPIC = frozenset({"anthropic"})
 
@@ -30,6 +29,7 @@ def _section_node(call: CallSite, blocks: list[Block]):
 @register
 class MissingCacheControl(Rule):
     code = "TB101"
+    FIX = "safe"  # the system string as a cached block; top-level cache_control is unsafe
     name = "missing-cache-control"
     summary = "A large static prompt prefix is sent on every call without cache_control."
     rationale = (
@@ -162,7 +162,7 @@ class MissingCacheControl(Rule):
             "static block",
             node=_section_node(call, prefix),
             properties=props,
-            fix=cache_control_fix(call, prefix_sections=tuple(dict.fromkeys(b.section for b in prefix))),  # issue 4
+            fix=_cache_control_fix(call, tuple(dict.fromkeys(b.section for b in prefix))),
         )
 
 
@@ -393,3 +393,9 @@ class VolatileCachedPrefix(Rule):
 
 
 __all__ = ["MissingCacheControl", "CacheBelowMinimum", "TooManyBreakpoints", "VolatileCachedPrefix", "Valid"]
+
+
+def _cache_control_fix(call: CallSite, sections: tuple[str, ...]):
+    from pytest_tokenbudget.lint.fixes.build import cache_control_fix  # libcst: only when a fix is built
+
+    return cache_control_fix(call, prefix_sections=sections)

@@ -1,12 +1,12 @@
 """Suppression hygiene (TB9xx). TB900 is a file-level rule: the engine / CLI computes it with
-:func:`pytest_tokenbudget.lint.suppressions_audit.unused_suppressions` after the per-call rules ran,
+:mod:`pytest_tokenbudget.lint.suppressions` after the per-call rules ran,
 so :meth:`check` here yields nothing; the class registers the code, its docs and its examples."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, register
+from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.types import CallSite, Report
 
 __all__ = ["UnusedSuppression"]
@@ -26,8 +26,8 @@ class UnusedSuppression(Rule):
     )
     severity = "warning"
     precision = "very-high"
-    KINDS = frozenset()  # file-level: see suppressions_audit
-    FIXABLE = "safe"
+    KINDS = frozenset()  # file-level: see lint.suppressions
+    FIX = "safe"
     VALID = [
         # The comment suppresses a real TB101 finding.
         '''
@@ -68,6 +68,8 @@ class UnusedSuppression(Rule):
             x = 1  # noqa: E501, TB999
             ''',
             message="unknown rule code TB999",
+            line=1, column=8, end_line=1, end_column=27,
+            fixed="x = 1  # noqa: E501\n",
         ),
     ]
 

@@ -8,7 +8,6 @@ the linter cannot follow, ``**kwargs``) makes every rule here silent.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -17,8 +16,12 @@ from typing import Any
 from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
 from pytest_tokenbudget.core.lifecycle import lifecycle_sentence
 from pytest_tokenbudget.core.model_ids import canonical, id_candidates
-from pytest_tokenbudget.lint.intent import forced_tool_choice, is_first_party, prompt_text, simple_task
-from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, Valid, register
+from pytest_tokenbudget.core.money import format_usd
+from pytest_tokenbudget.lint.analysis.intent import forced_tool_choice, is_first_party, prompt_text, simple_task
+from pytest_tokenbudget.lint.rules.alternatives import cheaper_alternative
+from pytest_tokenbudget.lint.rules._util import saving
+from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
+from pytest_tokenbudget.lint.rules.options import DEFAULTS, options
 from pytest_tokenbudget.lint.types import CallSite, FixSpec, Report
 
 __all__ = [
@@ -49,44 +52,6 @@ def _today(ctx: RuleContext) -> _dt.date:
     return today()
 
 
-def _generation_key(info: ModelInfo) -> tuple[int, ...]:
-    """``"5.5"`` -> (5, 5); ``"4"`` -> (4, 0); anything else sorts first."""
-    gen = info.generation or ""
-    if not re.fullmatch(r"\d+(?:\.\d+)*", gen):
-        return (-1,)
-    nums = tuple(int(p) for p in gen.split("."))
-    return nums + (0,) * (2 - len(nums))
-
-
-def _usable(info: ModelInfo) -> bool:
-    """Active or legacy, with both prices known and above zero (ratios divide by them)."""
-    return (info.lifecycle in ("active", "legacy") and info.input is not None and info.output is not None
-            and info.input > 0 and info.output > 0)
-
-
-def cheaper_alternative(catalog: Catalog, info: ModelInfo) -> ModelInfo | None:
-    """The model to suggest instead of a premium one for a simple task.
-
-    Same generation first (economy, then standard tier: Opus 5.5 -> Haiku 5.5, Opus 4.6 -> Sonnet
-    4.6); when the generation has no cheaper line, the newest active economy model, then the newest
-    active standard one. Only usable (active / legacy, priced) models cheaper on both prices.
-    """
-    if info.input is None or info.output is None:
-        return None
-    cheaper = [m for m in catalog if m.tier in ("economy", "standard") and _usable(m)
-               and m.input < info.input and m.output < info.output]
-    for tier in ("economy", "standard"):
-        same = [m for m in cheaper if m.tier == tier and m.generation == info.generation]
-        if same:
-            return same[0]
-    for tier in ("economy", "standard"):
-        newest = sorted((m for m in cheaper if m.tier == tier and m.lifecycle == "active"),
-                        key=_generation_key, reverse=True)
-        if newest:
-            return newest[0]
-    return None
-
-
 def successor(catalog: Catalog, info: ModelInfo, on: _dt.date | None = None) -> ModelInfo | None:
     """The current model of the same tier to move to (the catalog's ``successor``, followed past
     retired ones)."""
@@ -98,14 +63,6 @@ def _ratio(a: Decimal, b: Decimal) -> str:
     if r == r.to_integral_value():
         return f"{int(r)}x"
     return f"{r.quantize(Decimal('0.1'))}x".replace(".0x", "x")
-
-
-def _usd(d: Decimal) -> str:
-    """``$4``, ``$0.10``, ``$0.025``: whole dollars bare, cents with two digits at least."""
-    s = f"{d.normalize():f}"
-    if "." in s and len(s.split(".", 1)[1]) == 1:
-        s += "0"
-    return f"${s}"
 
 
 def _model_node(call: CallSite) -> Any:
@@ -123,12 +80,12 @@ class PremiumModelSimpleTask(Rule):
         "or a short extraction is answered just as well by the cheaper model. Routing such calls to the "
         "cheaper model cuts their cost by that ratio. Flagged when the prompt asks for a "
         "classification / extraction / yes-no answer, or when max_tokens is at or below the "
-        "short-answer limit (option short-answer-max-tokens, default 64)."
+        f"short-answer limit (option short-answer-max-tokens, default {DEFAULTS['short-answer-max-tokens']})."
     )
     severity = "warning"
     precision = "medium"
     SDKS = frozenset({"anthropic", "openai"})
-    OPTIONS = {"short-answer-max-tokens": 64}
+    OPTIONS = options("short-answer-max-tokens")
     VALID = [
         # A premium model doing real work.
         """
@@ -214,13 +171,13 @@ class PremiumModelSimpleTask(Rule):
         ratio = ratio_in if ratio_in == ratio_out else f"{ratio_in} (input) / {ratio_out} (output)"
         yield Report(
             f"premium model {call.model} for {why}: {alt.id} is {ratio} cheaper "
-            f"(input {_usd(info.input)} -> {_usd(alt.input)}, output {_usd(info.output)} -> {_usd(alt.output)} "
+            f"(input {format_usd(info.input)} -> {format_usd(alt.input)}, output {format_usd(info.output)} -> {format_usd(alt.output)} "
             f"per MTok); use {alt.id} for this call",
             node=_model_node(call),
             properties={"model": info.id, "suggested_model": alt.id,
                         "price_ratio_input": str(info.input / alt.input),
                         "price_ratio_output": str(info.output / alt.output),
-                        **_saving("TB301", call, ctx, target_model=alt.id)},
+                        **saving("TB301", call, ctx, target_model=alt.id)},
         )
 
 
@@ -409,7 +366,7 @@ class UnknownModelId(Rule):
             message="not in the catalog",
         ),
     ]
-    FIXABLE = "safe"
+    FIX = "safe"
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterable[Report]:
         model = call.model
@@ -445,9 +402,3 @@ class UnknownModelId(Rule):
             node=node, severity="error", fix=fix, properties={"model": model, "suggested_model": correct},
         )
 
-
-def _saving(code, call, ctx, **options):
-    """The priced saving of fixing this finding (lint JSON / SARIF properties; {} when unknown)."""
-    from pytest_tokenbudget.lint.estimate import saving_properties
-
-    return saving_properties(code, call, ctx, **options)

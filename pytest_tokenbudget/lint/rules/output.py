@@ -1,4 +1,4 @@
-"""TB2xx: output budget (max_tokens, stop sequences, streaming).
+"""TB2xx: output budget (max_tokens, streaming; TB205 stop sequences is in :mod:`.stop_sequences`).
 
 Output tokens cost 5x input on every current model; ``max_tokens`` bounds the worst case a call
 can bill, and a stop sequence ends an answer the moment it is complete.
@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pytest_tokenbudget.lint.prompt import instruction_text
-from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, Valid, register
+from pytest_tokenbudget.lint.analysis.prompt import instruction_text
+from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
+from pytest_tokenbudget.lint.rules.options import DEFAULTS, options
 from pytest_tokenbudget.lint.types import MISSING, CallSite, Report
-from pytest_tokenbudget.lint.values import Unknown, is_complete
-from pytest_tokenbudget.lint.rules._util import fmt_int, thinks_by_default, usd
-from pytest_tokenbudget.lint.fixes_builders import lower_max_tokens_fix, stop_sequence_fix  # issue 4: autofixes
+
+from pytest_tokenbudget.lint.rules._util import fmt_int, saving, thinks_by_default, usd
 
 _ANTHROPIC = frozenset({"anthropic"})
 
@@ -182,14 +182,14 @@ class MaxTokensOverModelLimit(Rule):
 class MaxTokensOverCeiling(Rule):
     code = "TB203"
     name = "max-tokens-over-ceiling"
-    summary = "max_tokens is above the project's ceiling (max-tokens-ceiling, default 16384)."
+    summary = f"max_tokens is above the project's ceiling (max-tokens-ceiling, default {DEFAULTS['max-tokens-ceiling']})."
     rationale = (
         "max_tokens is the most a single call can bill for output (5x the input price). A project "
         "ceiling keeps one looping or rambling answer from costing dollars; calls that really need "
         "long outputs raise it explicitly (suppress with a reason, or raise max-tokens-ceiling in "
         "[tool.tokenbudget.lint])."
     )
-    OPTIONS = {"max-tokens-ceiling": 16384}
+    OPTIONS = options("max-tokens-ceiling")
     VALID = [
         '''
         import anthropic
@@ -213,7 +213,7 @@ class MaxTokensOverCeiling(Rule):
         import anthropic
         client = anthropic.Anthropic()
         client.messages.create(model="claude-sonnet-4-5", max_tokens=2048, messages=[])
-        ''', options={"max-tokens-ceiling": 1024}, message="$0.031"),
+        ''', options={"max-tokens-ceiling": 1024}, message="$0.0307"),
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
@@ -267,16 +267,18 @@ def _thinking_enabled(call: CallSite) -> bool:
 @register
 class MaxTokensShortAnswer(Rule):
     code = "TB204"
+    FIX = "unsafe"
     name = "max-tokens-short-answer"
     summary = "The prompt asks for a short answer (yes/no, a label, a number) but max_tokens is large."
     rationale = (
         "A yes/no or one-label answer needs a handful of tokens. A large max_tokens lets a confused or "
         "chatty reply bill hundreds or thousands of output tokens (5x the input price) and hides the "
-        "bug; a tight cap (short-answer-max-tokens, default 64) bounds the worst case and makes a "
+        f"bug; a tight cap (short-answer-max-tokens, default {DEFAULTS['short-answer-max-tokens']}) bounds the "
+        "worst case and makes a "
         "rambling answer visible (stop_reason 'max_tokens'). Not raised with thinking enabled, tools, "
         "structured output, or models that think by default (thinking counts toward max_tokens)."
     )
-    OPTIONS = {"short-answer-max-tokens": 64}
+    OPTIONS = options("short-answer-max-tokens")
     VALID = [
         '''
         import anthropic
@@ -311,7 +313,14 @@ class MaxTokensShortAnswer(Rule):
             return client.messages.create(model="claude-haiku-4-5", max_tokens=1024,
                 system="Is this message spam? Answer only with yes or no.",
                 messages=[{"role": "user", "content": text}])
-        ''', message="yes/no", line=4),
+        ''', message="yes/no", line=4, column=72, end_line=4, end_column=76, fixed='''
+        import anthropic
+        client = anthropic.Anthropic()
+        def is_spam(text):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=64,
+                system="Is this message spam? Answer only with yes or no.",
+                messages=[{"role": "user", "content": text}])
+        '''),
         Invalid('''
         import anthropic
         client = anthropic.Anthropic()
@@ -341,114 +350,9 @@ class MaxTokensShortAnswer(Rule):
             f"output tokens{_worst(call, ctx, n)} per call. Lower max_tokens to {limit} "
             "(short-answer-max-tokens)",
             node=call.max_tokens_node(),
-            properties={"max_tokens": n, "short_answer_max_tokens": limit, **_saving("TB204", call, ctx)},
-            fix=lower_max_tokens_fix(call, limit),  # issue 4: autofix (fixes_builders)
+            properties={"max_tokens": n, "short_answer_max_tokens": limit, **saving("TB204", call, ctx)},
+            fix=_lower_max_tokens(call, limit),
         )
-
-
-_TAG_RE = re.compile(
-    r"(?P<verb>answer|respond|response|reply|output|return|put|place|write|wrap|enclose|give|provide|final|"
-    r"format)[^.\n<]{0,60}?\b(?:inside|in|within|between|into)\s+(?:the\s+|an?\s+)?"
-    r"<(?P<tag>[A-Za-z][\w-]{0,40})>(?:\s*(?:and|</(?P=tag)>)\s*(?:</(?P=tag)>)?)?\s*(?:xml\s+)?tags?\b",
-    re.I,
-)
-
-
-def answer_tag(text: str) -> str | None:
-    """The tag the prompt asks the answer to be wrapped in (the last one mentioned), or None."""
-    tag = None
-    for m in _TAG_RE.finditer(text):
-        tag = m.group("tag")
-    return tag
-
-
-def _forced_structure(call: CallSite) -> bool:
-    tc = call.get("tool_choice", None)
-    forced = isinstance(tc, dict) and tc.get("type") in ("tool", "any") or isinstance(tc, Unknown)
-    return forced or call.has("output_config") or call.has("response_format") or call.has("output_format")
-
-
-@register
-class MissingStopSequence(Rule):
-    code = "TB205"
-    name = "missing-stop-sequence"
-    summary = "The prompt wants the answer inside <tag> but stop_sequences lacks </tag>."
-    rationale = (
-        "When the answer is wrapped in <answer>...</answer>, everything the model writes after the "
-        "closing tag (commentary, a summary, a sign-off) is billed output you throw away. "
-        "stop_sequences=['</answer>'] ends the response right there (the API reports the matched "
-        "stop_sequence, so parsing stays easy). Strict mode (require-stop-sequences = true) flags "
-        "every call without stop_sequences."
-    )
-    OPTIONS = {"require-stop-sequences": False}
-    VALID = [
-        '''
-        import anthropic
-        client = anthropic.Anthropic()
-        def extract(doc):
-            return client.messages.create(model="claude-sonnet-4-5", max_tokens=500, stop_sequences=["</answer>"],
-                messages=[{"role": "user", "content": f"Put the answer inside <answer></answer> tags.\\n{doc}"}])
-        ''',
-        # stop_sequences comes from a variable we cannot see
-        '''
-        import anthropic
-        client = anthropic.Anthropic()
-        def extract(doc, stops):
-            return client.messages.create(model="claude-sonnet-4-5", max_tokens=500, stop_sequences=stops,
-                messages=[{"role": "user", "content": f"Put the answer inside <answer> tags.\\n{doc}"}])
-        ''',
-        '''
-        import anthropic
-        client = anthropic.Anthropic()
-        client.messages.create(model="claude-sonnet-4-5", max_tokens=500, messages=[{"role": "user", "content": "hi"}])
-        ''',
-    ]
-    INVALID = [
-        Invalid('''
-        import anthropic
-        client = anthropic.Anthropic()
-        PROMPT = """Think step by step in <thinking> tags, then give the final answer in <answer></answer> tags."""
-        def solve(problem):
-            return client.messages.create(model="claude-sonnet-4-5", max_tokens=2000, system=PROMPT,
-                messages=[{"role": "user", "content": problem}])
-        ''', message="stop_sequences=['</answer>']", line=5),
-        Invalid('''
-        import anthropic
-        client = anthropic.Anthropic()
-        client.messages.create(model="claude-sonnet-4-5", max_tokens=500, messages=[{"role": "user", "content": "hi"}])
-        ''', options={"require-stop-sequences": True}, message="no stop_sequences"),
-    ]
-
-    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
-        key = "stop" if call.sdk == "openai" else "stop_sequences"
-        stops = call.get(key, MISSING)
-        if isinstance(stops, Unknown) or _forced_structure(call):
-            return
-        if isinstance(stops, str):
-            stops = [stops]
-        tag = answer_tag(instruction_text(call))
-        if tag is not None:
-            closing = f"</{tag}>"
-            if stops is MISSING or stops is None:
-                have = "no stop_sequences"
-            elif isinstance(stops, list) and is_complete(stops):
-                if closing in stops:
-                    return
-                have = f"stop_sequences={stops!r} lacks {closing!r}"
-            else:
-                return
-            yield Report(
-                f"the prompt asks for the answer inside <{tag}> tags but the call has {have}: everything after "
-                f"{closing} is billed output that is thrown away. Add {key}=['{closing}']",
-                node=call.arg_nodes.get(key, call.anchor),
-                properties={"tag": tag},
-                fix=stop_sequence_fix(call, closing),  # issue 4: autofix (fixes_builders)
-            )
-        elif self.option(ctx, "require-stop-sequences") and (stops is MISSING or stops is None or stops == []):
-            yield Report(
-                f"no stop_sequences (require-stop-sequences = true): the answer runs until max_tokens or the "
-                f"model stops on its own. Add {key}=[...] for the marker that ends the answer",
-            )
 
 
 # The SDK's non-streaming guard (anthropic/_base_client.py _calculate_nonstreaming_timeout and
@@ -532,11 +436,10 @@ class NonStreamingLongOutput(Rule):
 
 
 __all__ = ["MaxTokensMissing", "MaxTokensOverModelLimit", "MaxTokensOverCeiling", "MaxTokensShortAnswer",
-           "MissingStopSequence", "NonStreamingLongOutput", "short_answer_kind", "answer_tag"]
+           "NonStreamingLongOutput", "short_answer_kind"]
 
 
-def _saving(code, call, ctx, **options):
-    """The priced saving of fixing this finding (lint JSON / SARIF properties; {} when unknown)."""
-    from pytest_tokenbudget.lint.estimate import saving_properties
+def _lower_max_tokens(call: CallSite, limit: int):
+    from pytest_tokenbudget.lint.fixes.build import lower_max_tokens_fix  # libcst: only when a fix is built
 
-    return saving_properties(code, call, ctx, **options)
+    return lower_max_tokens_fix(call, limit)

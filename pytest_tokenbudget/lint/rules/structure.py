@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 
-from pytest_tokenbudget.lint.intent import asks_for_json, forced_tool_choice, prefill, prompt_text
-from pytest_tokenbudget.lint.rule import Invalid, Rule, RuleContext, register
+from pytest_tokenbudget.lint.analysis.intent import asks_for_json, forced_tool_choice, prefill, prompt_text
+from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.types import MISSING, CallSite, Report
 
 __all__ = ["JsonWithoutStructure", "PrefillWithForcedTool", "PrefillUnsupported"]

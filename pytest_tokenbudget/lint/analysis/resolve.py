@@ -1,4 +1,4 @@
-"""Scopes and argument resolution: an expression -> a value or "unknown" (see :mod:`.values`).
+"""Argument resolution: an expression -> a value or "unknown" (see :mod:`.values`).
 
 What resolves: literals (numbers with ``_``, strings, implicit concatenation, bytes excluded),
 names bound once in the enclosing function / module (or bound several times to the same value),
@@ -20,30 +20,16 @@ from __future__ import annotations
 
 import inspect
 import json
-import re
 import textwrap
-import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
 
-from pytest_tokenbudget.lint.values import UNKNOWN, Hole, OpenDict, Text, Unknown, is_complete
+from pytest_tokenbudget.lint.analysis.scopes import Binding, ClassRef, ClientRef, ImportRef, Scope, client_class, lookup
+from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, string_value
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, is_complete
 
-__all__ = ["Scope", "ImportRef", "ClientRef", "ClassRef", "Resolver", "Binding", "ANTHROPIC_CLIENTS",
-           "OPENAI_CLIENTS"]
-
-ANTHROPIC_CLIENTS = frozenset({
-    "Anthropic", "AsyncAnthropic", "AnthropicBedrock", "AsyncAnthropicBedrock", "AnthropicVertex",
-    "AsyncAnthropicVertex", "AnthropicFoundry", "AsyncAnthropicFoundry", "AnthropicAWS", "AsyncAnthropicAWS",
-    "AnthropicGoogleCloud", "AsyncAnthropicGoogleCloud", "AnthropicBedrockMantle", "AsyncAnthropicBedrockMantle",
-    "Client", "AsyncClient",
-})
-OPENAI_CLIENTS = frozenset({
-    "OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI", "BedrockOpenAI", "AsyncBedrockOpenAI",
-    "Client", "AsyncClient",
-})
+__all__ = ["Resolver"]
 
 # Calls whose result differs on every call: interpolating them into a cached prefix defeats caching.
 _VOLATILE_EXACT = frozenset({
@@ -52,174 +38,15 @@ _VOLATILE_EXACT = frozenset({
     "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today", "datetime.date.today",
     "uuid.uuid1", "uuid.uuid4", "os.urandom", "os.getpid",
 })
+
 _VOLATILE_MODULES = ("random.", "secrets.")
+
 _TEXT_METHODS_IDENTITY = frozenset({"strip", "lstrip", "rstrip"})
 
 _MAX_DEPTH = 25
 
 
-@dataclass(frozen=True)
-class ImportRef:
-    """An imported module or object, by qualified name (``anthropic.Anthropic``, ``textwrap.dedent``)."""
-
-    qualname: str
-
-    def attr(self, name: str) -> ImportRef:
-        return ImportRef(f"{self.qualname}.{name}")
-
-    @property
-    def root(self) -> str:
-        return self.qualname.split(".", 1)[0]
-
-    @property
-    def last(self) -> str:
-        return self.qualname.rsplit(".", 1)[-1]
-
-
-@dataclass(frozen=True)
-class ClientRef:
-    """An instance of an Anthropic or OpenAI SDK client."""
-
-    sdk: str
-    variant: str
-    is_async: bool
-    has_timeout: bool = False
-
-
-@dataclass(frozen=True, eq=False)
-class ClassRef:
-    """A class defined in this file (for ``Class.ATTR`` lookups)."""
-
-    scope: Scope
-
-
-def client_class(ref: ImportRef) -> tuple[str, str] | None:
-    """(sdk, class name) when ``ref`` names an SDK client class."""
-    if ref.root == "anthropic" and ref.last in ANTHROPIC_CLIENTS:
-        return "anthropic", ref.last
-    if ref.root == "openai" and ref.last in OPENAI_CLIENTS:
-        return "openai", ref.last
-    return None
-
-
-@dataclass(frozen=True, eq=False)
-class Binding:
-    """One way a name gets a value in a scope.
-
-    kind: ``assign`` (node = the value expression), ``aug`` (``+=``, node = the value),
-    ``import`` (ref = ImportRef), ``param`` (node = the libcst Param), ``def`` (function),
-    ``class`` (scope = its ClassScope), ``with`` (node = the context manager expression),
-    ``other`` (loop targets, unpacking, except, walrus ...: unknown).
-    """
-
-    kind: str
-    node: Any = None
-    ref: ImportRef | None = None
-    scope: Scope | None = None
-
-
-@dataclass(eq=False)
-class Scope:
-    """A module, class, function, lambda or comprehension scope."""
-
-    kind: str
-    parent: Scope | None
-    name: str = ""
-    node: Any = None
-    bindings: dict[str, list[Binding]] = field(default_factory=dict)
-    mutated: dict[str, set[str]] = field(default_factory=dict)  # name -> {"append", "setitem", ...}
-    globals_: set[str] = field(default_factory=set)
-    nonlocals: set[str] = field(default_factory=set)
-    # class scopes: attributes assigned as ``self.x = ...`` in its methods
-    self_attrs: dict[str, list[Binding]] = field(default_factory=dict)
-    # function scopes: the class a method belongs to, and its ``self`` parameter name
-    owner_class: Scope | None = None
-    self_name: str | None = None
-    is_async: bool = False
-
-    def bind(self, name: str, binding: Binding) -> None:
-        self.bindings.setdefault(name, []).append(binding)
-
-    def module(self) -> Scope:
-        s = self
-        while s.parent is not None:
-            s = s.parent
-        return s
-
-    def qualname(self) -> str | None:
-        """``func`` / ``Class.method`` for function scopes (innermost function), else None."""
-        s: Scope | None = self
-        while s is not None and s.kind not in ("function", "lambda"):
-            s = s.parent
-        if s is None:
-            return None
-        names = []
-        t: Scope | None = s
-        while t is not None and t.kind != "module":
-            if t.kind in ("function", "class", "lambda"):
-                names.append(t.name)
-            t = t.parent
-        return ".".join(reversed(names))
-
-
-def _lookup(name: str, scope: Scope) -> tuple[Scope, list[Binding]] | None:
-    """LEGB lookup (class bodies are skipped from inner functions, as in Python)."""
-    s: Scope | None = scope
-    first = True
-    while s is not None:
-        if name in s.globals_:
-            s = s.module()
-            first = False
-            continue
-        if (first or s.kind != "class") and name in s.bindings and name not in s.nonlocals:
-            return s, s.bindings[name]
-        first = False
-        s = s.parent
-    return None
-
-
-def _string_value(node: cst.BaseString) -> Any:
-    try:
-        v = node.evaluated_value
-    except Exception:
-        return UNKNOWN
-    return v if isinstance(v, str) else UNKNOWN
-
-
-_FSTRING_TEXT = re.compile(
-    r"\{\{|\}\}|\\(?:\n|[\\'\"abfnrtv]|[0-7]{1,3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^{}]*\})")
-_SIMPLE_ESCAPES = {"\n": "", "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n",
-                   "r": "\r", "t": "\t", "v": "\v"}
-
-
-def _fstring_text(raw: str, prefix: str) -> str:
-    """The value of one static part of an f-string, as Python evaluates it: ``{{`` / ``}}`` are
-    braces and, unless the prefix has ``r``, backslash escapes are decoded (an unknown escape keeps
-    its backslash, as in Python)."""
-    is_raw = "r" in prefix.lower()
-
-    def one(m: re.Match[str]) -> str:
-        tok = m.group(0)
-        if tok in ("{{", "}}"):
-            return tok[0]
-        if is_raw:
-            return tok
-        body = tok[1:]
-        if body in _SIMPLE_ESCAPES:
-            return _SIMPLE_ESCAPES[body]
-        if body[0] in "xuU":
-            return chr(int(body[1:], 16)) if int(body[1:], 16) <= 0x10FFFF else tok
-        if body[0] == "N":
-            try:
-                return unicodedata.lookup(body[2:-1])
-            except KeyError:
-                return tok
-        return chr(int(body, 8))
-
-    return _FSTRING_TEXT.sub(one, raw)
-
-
-class Resolver:
+class Resolver(TextOps):
     """Resolves expressions to values in a given scope (memoised per (name, scope))."""
 
     def __init__(self) -> None:
@@ -228,10 +55,10 @@ class Resolver:
 
     # ----------------------------------------------------------------- names
     def lookup(self, name: str, scope: Scope) -> tuple[Scope, list[Binding]] | None:
-        return _lookup(name, scope)
+        return lookup(name, scope)
 
     def name(self, name: str, scope: Scope, depth: int = 0) -> Any:
-        found = _lookup(name, scope)
+        found = lookup(name, scope)
         if found is None:
             if name == "True":
                 return True
@@ -308,7 +135,7 @@ class Resolver:
                         return found
             return None
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            text = _string_value(node)
+            text = string_value(node)
             if isinstance(text, str):
                 try:
                     return self._annotation_client(cst.parse_expression(text), scope, depth)
@@ -343,7 +170,7 @@ class Resolver:
 
     def _expr(self, node: Any, scope: Scope, depth: int) -> Any:
         if isinstance(node, cst.SimpleString):
-            return _string_value(node)
+            return string_value(node)
         if isinstance(node, cst.ConcatenatedString):
             return Text.join(self.expr(node.left, scope, depth + 1), self.expr(node.right, scope, depth + 1))
         if isinstance(node, cst.FormattedString):
@@ -389,24 +216,6 @@ class Resolver:
             return self.expr(node.expression, scope, depth + 1)
         return UNKNOWN
 
-    def _fstring(self, node: cst.FormattedString, scope: Scope, depth: int) -> Any:
-        parts: list[Any] = []
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
-                parts.append(_fstring_text(part.value, node.prefix))
-            elif isinstance(part, cst.FormattedStringExpression):
-                v = self.expr(part.expression, scope, depth + 1)
-                if part.conversion is None and part.format_spec is None and isinstance(v, (str, int)) \
-                        and not isinstance(v, bool):
-                    parts.append(str(v))
-                elif isinstance(v, Unknown):
-                    parts.append(Unknown(v.volatile, part.expression))
-                elif isinstance(v, Text):
-                    parts.append(v)
-                else:
-                    parts.append(Unknown(None, part.expression))
-        return Text.join(*parts) if parts else ""
-
     def _dict(self, node: cst.Dict, scope: Scope, depth: int) -> Any:
         out: dict[Any, Any] = {}
         is_open = False
@@ -433,7 +242,7 @@ class Resolver:
         if isinstance(base_node, cst.Name):
             fn = _function_scope(scope)
             if fn is not None and fn.owner_class is not None and base_node.value == fn.self_name \
-                    and _lookup(base_node.value, scope) == (fn, fn.bindings.get(base_node.value, [])):
+                    and lookup(base_node.value, scope) == (fn, fn.bindings.get(base_node.value, [])):
                 cls = fn.owner_class
                 if attr in cls.self_attrs:
                     bindings = cls.self_attrs[attr]
@@ -492,7 +301,7 @@ class Resolver:
             if isinstance(v, str):
                 return fn(v)
             if isinstance(v, Text):
-                return _map_text(v, fn)
+                return map_text(v, fn)
             return v if isinstance(v, Unknown) else UNKNOWN
         if q == "builtins.dict":
             out: dict[str, Any] = {}
@@ -524,64 +333,6 @@ class Resolver:
                     return UNKNOWN
             return Unknown(volatile=_first_volatile(v))
         return UNKNOWN
-
-    def _format(self, template: str | Text, node: cst.Call, scope: Scope, depth: int) -> Any:
-        pos = [self.expr(a.value, scope, depth + 1) for a in node.args if a.keyword is None and not a.star]
-        kw = {a.keyword.value: self.expr(a.value, scope, depth + 1) for a in node.args if a.keyword is not None}
-        if any(a.star for a in node.args):
-            kw_open = True
-        else:
-            kw_open = False
-        parts = template.parts if isinstance(template, Text) else (template,)
-        out: list[Any] = []
-        auto = 0
-        import string
-
-        fmt = string.Formatter()
-        for p in parts:
-            if not isinstance(p, str):
-                out.append(Unknown(p.volatile, p.node))
-                continue
-            try:
-                parsed = list(fmt.parse(p))
-            except ValueError:
-                return Text.join(UNKNOWN)
-            for literal, fname, spec, conv in parsed:
-                out.append(literal)
-                if fname is None:
-                    continue
-                key = fname.split(".", 1)[0].split("[", 1)[0]
-                if key == "":
-                    value = pos[auto] if auto < len(pos) else UNKNOWN
-                    auto += 1
-                elif key.isdigit():
-                    i = int(key)
-                    value = pos[i] if i < len(pos) else UNKNOWN
-                else:
-                    value = kw.get(key, UNKNOWN)
-                if kw_open and key not in kw:
-                    value = UNKNOWN
-                simple = key == fname and not spec and not conv
-                if simple and isinstance(value, (str, int)) and not isinstance(value, bool):
-                    out.append(str(value))
-                elif isinstance(value, Text) and simple:
-                    out.append(value)
-                else:
-                    out.append(value if isinstance(value, Unknown) else UNKNOWN)
-        return Text.join(*out)
-
-    def _join(self, sep: str | Text, node: cst.Call, scope: Scope, depth: int) -> Any:
-        if len(node.args) != 1 or not isinstance(sep, str):
-            return UNKNOWN
-        items = self.expr(node.args[0].value, scope, depth + 1)
-        if not isinstance(items, list):
-            return Text.join(UNKNOWN)
-        pieces: list[Any] = []
-        for i, it in enumerate(items):
-            if i:
-                pieces.append(sep)
-            pieces.append(it if isinstance(it, (str, Text, Unknown)) else UNKNOWN)
-        return Text.join(*pieces) if pieces else ""
 
     def _binop(self, node: cst.BinaryOperation, scope: Scope, depth: int) -> Any:
         op = node.operator
@@ -650,7 +401,7 @@ class Resolver:
         if depth > _MAX_DEPTH:
             return None
         if isinstance(node, cst.Name):
-            found = _lookup(node.value, scope)
+            found = lookup(node.value, scope)
             if found is None:
                 return None
             where, bindings = found
@@ -662,12 +413,7 @@ class Resolver:
             is_open = False
             for el in node.elements:
                 if isinstance(el, cst.StarredDictElement):
-                    inner = self.dict_items(el.value, scope, depth + 1)
-                    if inner is None:
-                        is_open = True
-                    else:
-                        out.update(inner[0])
-                        is_open = is_open or inner[1]
+                    is_open = self._merge_unpacked(out, el.value, scope, depth) or is_open
                     continue
                 key = self.expr(el.key, scope, depth + 1)
                 if isinstance(key, str):
@@ -684,6 +430,14 @@ class Resolver:
                 return self.call_kwargs(node, scope, depth + 1)
         return None
 
+    def _merge_unpacked(self, out: dict[str, tuple[Any, Any]], node: Any, scope: Scope, depth: int) -> bool:
+        """Add the items of a ``**node`` to ``out``; True when they leave it open (unknown keys)."""
+        inner = self.dict_items(node, scope, depth + 1)
+        if inner is None:
+            return True
+        out.update(inner[0])
+        return inner[1]
+
     def call_kwargs(self, node: cst.Call, scope: Scope, depth: int = 0) -> tuple[dict[str, tuple[Any, Any]], bool]:
         """A call's keyword arguments as ``{name: (value, node)}`` and whether ``*``/``**`` leave it open."""
         out: dict[str, tuple[Any, Any]] = {}
@@ -692,12 +446,7 @@ class Resolver:
             if a.keyword is not None:
                 out[a.keyword.value] = (self.expr(a.value, scope, depth + 1), a.value)
             elif a.star == "**":
-                inner = self.dict_items(a.value, scope, depth + 1)
-                if inner is None:
-                    is_open = True
-                else:
-                    out.update(inner[0])
-                    is_open = is_open or inner[1]
+                is_open = self._merge_unpacked(out, a.value, scope, depth) or is_open
             elif a.star == "*":
                 is_open = True
             else:
@@ -716,10 +465,8 @@ def _typed_dict_name(ref: ImportRef) -> bool:
     last = ref.last
     return last.endswith("Param") or last.endswith("Params") or last == "Request"
 
-
 def _sets_timeout(node: cst.Call) -> bool:
     return any((a.keyword is not None and a.keyword.value == "timeout") or a.star for a in node.args)
-
 
 def _function_scope(scope: Scope) -> Scope | None:
     s: Scope | None = scope
@@ -727,38 +474,9 @@ def _function_scope(scope: Scope) -> Scope | None:
         s = s.parent
     return s
 
-
 def _first_volatile(v: Any) -> str | None:
-    from pytest_tokenbudget.lint.values import volatile_parts
+    from pytest_tokenbudget.lint.analysis.values import volatile_parts
 
     for part in volatile_parts(v):
         return part.volatile
     return None
-
-
-def _map_text(t: Text, fn) -> Any:
-    """Apply a whole-string transform (dedent) to a Text, keeping its holes in place."""
-    marker = "\x00"
-    holes = [p for p in t.parts if isinstance(p, Hole)]
-    joined = "".join(p if isinstance(p, str) else marker for p in t.parts)
-    if marker in "".join(p for p in t.parts if isinstance(p, str)):
-        return t
-    done = fn(joined)
-    pieces = done.split(marker)
-    out: list[Any] = []
-    for i, piece in enumerate(pieces):
-        out.append(piece)
-        if i < len(holes):
-            out.append(Unknown(holes[i].volatile, holes[i].node))
-    return Text.join(*out)
-
-
-def iter_name_refs(node: Any) -> Iterator[str]:
-    """Every ``Name`` read inside an expression (for loop feed-back analysis)."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, cst.Name):
-            yield n.value
-        elif isinstance(n, cst.CSTNode):
-            stack.extend(n.children)

@@ -1,8 +1,6 @@
-"""Issue 4 rules: TB301-303 (model choice), TB401 (batching), TB501-503 (structure), TB900 (hygiene).
-
-The rules' own VALID / INVALID examples run here (as tests/lint/test_rule_examples.py does for
-TB1xx/TB2xx), then the edge cases that decide precision, then the realistic case files in
-tests/lint/cases/ whose trailing ``# TBnnn`` comments are the expected findings.
+"""TB301-303 (model choice), TB401 (batching), TB501-503 (structure): the edge cases that decide
+precision, the realistic case files in tests/lint/cases/ whose trailing ``# TBnnn`` comments are
+the expected findings, and the rule docs. (Every rule's own examples run in test_rule_examples.py.)
 """
 
 from __future__ import annotations
@@ -17,83 +15,24 @@ import pytest
 
 from pytest_tokenbudget.core.catalog import shipped_catalog
 from pytest_tokenbudget.lint.docs import rule_table_markdown, rule_text, rules_listing
-from pytest_tokenbudget.lint.engine import RULE_OPTION_DEFAULTS, LintSettings, lint_source
-from pytest_tokenbudget.lint.rule import registry
+from pytest_tokenbudget.lint.api import OPTION_DEFAULTS, LintSettings, lint_source
+from pytest_tokenbudget.lint.rules.registry import registry
 from pytest_tokenbudget.lint.rules.model import cheaper_alternative, successor
-from pytest_tokenbudget.lint.suppressions_audit import unused_suppressions
 
 FAMILIES = ("TB3", "TB4", "TB5")
-RULES = [cls for code, cls in registry().items() if code.startswith(FAMILIES)]
 CASES = Path(__file__).parent / "cases"
-ISSUE4_CASES = ("model_choice.py", "batching_loops.py", "structured_output.py")
+CASE_FILES = ("model_choice.py", "batching_loops.py", "structured_output.py")
 EXPECT = re.compile(r"#\s*(TB\d{3}(?:\s+TB\d{3})*)\s*$")
 
 
 def _settings(options=None):
-    return LintSettings(root=Path.cwd(), options={**RULE_OPTION_DEFAULTS, **(options or {})}, cache=False)
+    return LintSettings(root=Path.cwd(), options={**OPTION_DEFAULTS, **(options or {})}, cache=False)
 
 
 def lint(code: str, select, **options):
     src = textwrap.dedent(code).lstrip("\n")
     return lint_source(src, settings=_settings(options), select=list(select) if not isinstance(select, str)
                        else [select])
-
-
-def _cases(kind: str):
-    for cls in RULES:
-        valid, invalid = cls.examples()
-        for i, ex in enumerate(valid if kind == "valid" else invalid):
-            yield pytest.param(cls, ex, id=f"{cls.code}-{kind}-{i}")
-
-
-# ------------------------------------------------------------------------------ the rules' examples
-def test_every_issue4_rule_is_registered_with_examples():
-    codes = {cls.code for cls in RULES} | {"TB900"} & set(registry())
-    assert codes == {"TB301", "TB302", "TB303", "TB401", "TB501", "TB502", "TB503", "TB900"}
-    for code in codes:
-        valid, invalid = registry()[code].examples()
-        assert valid and invalid, code
-
-
-@pytest.mark.parametrize(("cls", "example"), list(_cases("valid")))
-def test_valid_example_is_not_flagged(cls, example):
-    found = lint(example.code, cls.code, **example.options)
-    assert found == [], [f"{f.line}: {f.code} {f.message}" for f in found]
-
-
-@pytest.mark.parametrize(("cls", "example"), list(_cases("invalid")))
-def test_invalid_example_is_flagged(cls, example):
-    found = lint(example.code, cls.code, **example.options)
-    assert len(found) == example.count, [f"{f.line}: {f.code} {f.message}" for f in found]
-    for f in found:
-        assert f.code == cls.code and f.name == cls.name
-        if example.message:
-            assert example.message in f.message, f.message
-    if example.line is not None:
-        assert found[0].line == example.line
-
-
-def _tb900(code: str):
-    src = textwrap.dedent(code).lstrip("\n")
-    # The engine drops suppressed findings: lint with the comments blanked to get them all.
-    bare = re.sub(r"#\s*(tokenbudget:\s*ignore(\[[^\]]*\])?|noqa(:[^#\n]*)?)", "#", src)
-    before = lint_source(bare, settings=LintSettings(root=Path.cwd(), cache=False))
-    return unused_suppressions(src, before)
-
-
-@pytest.mark.parametrize("i", range(len(registry()["TB900"].VALID)))
-def test_tb900_valid_examples(i):
-    assert _tb900(registry()["TB900"].examples()[0][i].code) == []
-
-
-@pytest.mark.parametrize("i", range(len(registry()["TB900"].INVALID)))
-def test_tb900_invalid_examples(i):
-    ex = registry()["TB900"].examples()[1][i]
-    found = _tb900(ex.code)
-    assert len(found) == ex.count and all(ex.message in f.message for f in found), [f.message for f in found]
-    assert all(f.code == "TB900" and f.name == "unused-suppression" for f in found)
-    if ex.line is not None:
-        assert found[0].line == ex.line
 
 
 # ------------------------------------------------------------------------------ TB301
@@ -504,26 +443,26 @@ def _expected(path: Path) -> set[tuple[int, str]]:
     return out
 
 
-@pytest.mark.parametrize("name", ISSUE4_CASES)
-def test_issue4_case_files_match_their_comments(name):
+@pytest.mark.parametrize("name", CASE_FILES)
+def test_case_files_match_their_comments(name):
     path = CASES / name
     found = lint_source(path.read_text(), path=str(path), settings=_settings({"today": "2026-11-24"}))
     got = {(f.line, f.code) for f in found}
     assert got == _expected(path), sorted(got ^ _expected(path))
 
 
-@pytest.mark.parametrize("name", ISSUE4_CASES)
-def test_issue4_case_files_have_negative_and_positive_cases(name):
+@pytest.mark.parametrize("name", CASE_FILES)
+def test_case_files_have_negative_and_positive_cases(name):
     text = (CASES / name).read_text()
     assert len(_expected(CASES / name)) >= 3
     assert "not flagged" in text.lower()
 
 
-def test_engine_cases_only_gain_issue4_findings_that_are_real():
-    """On the engine issue's corpus the new rules add only TB302 (claude-sonnet-4-5 is deprecated)."""
+def test_other_case_files_only_gain_findings_that_are_real():
+    """On the TB1xx/TB2xx case files these families add only TB302 (claude-sonnet-4-5 is deprecated)."""
     codes = set()
     for path in CASES.glob("*.py"):
-        if path.name in ISSUE4_CASES:
+        if path.name in CASE_FILES:
             continue
         codes |= {f.code for f in lint_source(path.read_text(), path=str(path), settings=_settings(),
                                               select=list(FAMILIES))}
@@ -559,7 +498,7 @@ def test_odd_catalog_rows_and_options_do_not_break_the_rules(tmp_path):
                                           messages=[{"role": "user", "content": t}])
         ''')
     found = lint_source(code, settings=LintSettings(root=tmp_path, cache=False, catalog=cat,
-                                                    options={**RULE_OPTION_DEFAULTS, "today": "not a date"}))
+                                                    options={**OPTION_DEFAULTS, "today": "not a date"}))
     assert [f.code for f in found] == ["TB301"] and "internal error" not in found[0].message
 
 
@@ -576,12 +515,12 @@ def test_tb401_break_of_an_inner_loop_does_not_hide_the_outer_one_but_return_doe
     assert lint_source(inner_return, settings=_settings(), select=["TB401"]) == []
 
 
-def test_issue4_modules_do_not_import_libcst_at_import_time():
+def test_rule_modules_do_not_import_libcst_at_import_time():
     import subprocess
     import sys
 
-    code = ("import sys; import pytest_tokenbudget.lint.rules, pytest_tokenbudget.lint.fixes, "
-            "pytest_tokenbudget.lint.fixes_builders, pytest_tokenbudget.lint.docs, "
-            "pytest_tokenbudget.lint.suppressions_audit; print('libcst' in sys.modules)")
+    code = ("import sys; import pytest_tokenbudget.lint.rules.registry, pytest_tokenbudget.lint.fixes.edits, "
+            "pytest_tokenbudget.lint.api, pytest_tokenbudget.lint.docs, "
+            "pytest_tokenbudget.lint.suppressions; print('libcst' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

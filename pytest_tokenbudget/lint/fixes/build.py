@@ -1,4 +1,25 @@
-"""libcst side of :mod:`.fixes_builders` (imported only when a fix is built: libcst is loaded by then)."""
+"""Fix builders: libcst replacements (:class:`~..types.FixSpec`) for the TB101, TB204 and TB205 rules.
+
+Each builder takes the :class:`~.types.CallSite` a rule is reporting on and returns a
+:class:`FixSpec`, or ``None`` when the code is not in a shape the fix can rewrite without guessing
+(a value behind ``**kwargs``, a batch ``params`` dict, a list built elsewhere ...). Rules attach
+the result to their :class:`~.types.Report` (``fix=...``); the engine turns it into text edits and
+:mod:`.edits` applies them. Formatting and comments are kept: only the replaced nodes change, and
+an inserted argument copies the separators (commas, line breaks, indentation) of its neighbours.
+
+Applicability (ruff's meaning: "unsafe" may change what the program does):
+
+* TB205 add ``stop_sequences=['</tag>']``: **unsafe** - the response text no longer contains the
+  closing tag (and nothing after it), so code that searches for ``</tag>`` in the reply changes.
+* TB101 ``system="..."`` -> ``[{"type": "text", "text": ..., "cache_control": {"type":
+  "ephemeral"}}]``: safe (same prompt, now cached). When the system prompt is not a string (or the
+  static prefix runs into the messages), the top-level ``cache_control={"type": "ephemeral"}``
+  (automatic caching, anthropic SDK >= 2.x): **unsafe**, as older SDKs reject the argument.
+* TB204 lower ``max_tokens`` to the short-answer limit: **unsafe** (a longer answer is cut off).
+
+libcst is imported at the top of this module: rules import it inside ``check``, when a fix
+is built, so that warm runs served from the cache never load libcst.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +29,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from pytest_tokenbudget.lint.types import CallSite, FixSpec
-from pytest_tokenbudget.lint.values import Text
+from pytest_tokenbudget.lint.analysis.values import Text
 
 __all__ = ["stop_sequence_fix", "lower_max_tokens_fix", "cache_control_fix", "add_keyword"]
 

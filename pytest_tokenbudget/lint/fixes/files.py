@@ -1,6 +1,6 @@
 """``--fix``, ``--diff`` and ``--add-ignore`` over files: read, rewrite with :mod:`.fixes`, write.
 
-The text transformations are pure (:mod:`.fixes`); this module only groups findings by file,
+The text transformations are pure (:mod:`.edits`); this module only groups findings by file,
 re-lints between fix passes (so a fix that exposes or removes another finding is seen), and writes
 files atomically, keeping a UTF-8 BOM and the file's line endings. Files that are not UTF-8 and
 notebook cells are left alone (reported in :attr:`FileRun.skipped`).
@@ -9,14 +9,15 @@ notebook cells are left alone (reported in :attr:`FileRun.skipped`).
 from __future__ import annotations
 
 import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pytest_tokenbudget.lint.engine import LintSettings, lint_source, per_file_ignored, selection_of
-from pytest_tokenbudget.lint.fixes import add_ignores, fix_until_stable, ignore_plan, unified_diff
+from pytest_tokenbudget.core.text import atomic_write
+from pytest_tokenbudget.lint.engine import lint_source
+from pytest_tokenbudget.lint.settings import LintSettings, per_file_ignored, selection_of
+from pytest_tokenbudget.lint.fixes.edits import add_ignores, fix_until_stable, ignore_plan, unified_diff
 from pytest_tokenbudget.lint.types import Finding
 
 __all__ = ["FileRun", "add_ignore_comments", "fix_files"]
@@ -53,17 +54,10 @@ def _read(path: str) -> tuple[str, bool]:
 
 
 def _write(path: str, text: str, bom: bool) -> None:
-    """Replace ``path`` atomically (a killed process leaves the old file or the new one)."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tokenbudget")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write((_BOM if bom else b"") + text.encode("utf-8"))
-        os.chmod(tmp, target.stat().st_mode & 0o7777)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Replace ``path`` atomically (a killed process leaves the old file or the new one), keeping its mode."""
+    mode = Path(path).stat().st_mode & 0o7777
+    atomic_write(path, (_BOM if bom else b"") + text.encode("utf-8"))
+    os.chmod(path, mode)
 
 
 def fix_files(findings: Iterable[Finding], settings: LintSettings, *, unsafe: bool, write: bool) -> FileRun:

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from pytest_tokenbudget.lint.types import MISSING, CallSite
-from pytest_tokenbudget.lint.values import Unknown, is_known, iter_texts, static_text
+from pytest_tokenbudget.lint.analysis.values import Unknown, is_known, iter_texts, static_text
 
 __all__ = [
     "prompt_text",

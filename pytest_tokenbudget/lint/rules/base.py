@@ -1,19 +1,20 @@
 """The rule base class, the rule registry, and the context a rule runs in.
 
-See :mod:`pytest_tokenbudget.lint.rules` for how to add a rule.
+See :mod:`pytest_tokenbudget.lint.rules` for how to add a rule; :mod:`.registry` imports every
+family and lists the rules.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
 from pytest_tokenbudget.lint.types import CallSite, Report
 
-__all__ = ["Rule", "RuleContext", "Valid", "Invalid", "register", "registry", "get_rule", "known_codes"]
+__all__ = ["Rule", "RuleContext", "Valid", "Invalid", "register", "registered"]
 
 _CODE_RE = re.compile(r"^TB\d{3}$")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -31,13 +32,19 @@ class Valid:
 class Invalid:
     """A code example the rule must flag ``count`` times; ``message`` must be a substring of each
     message; ``line`` (1-based, in the dedented example without its leading newline) is where the
-    first finding must be."""
+    first finding must be, ``column`` / ``end_line`` / ``end_column`` the rest of its range.
+    ``fixed`` is the whole example after applying the first finding's fix (unsafe fixes too):
+    the example harness checks it, and that a rule without ``FIX`` never offers one."""
 
     code: str
     message: str | None = None
     line: int | None = None
     count: int = 1
     options: Mapping[str, Any] = field(default_factory=dict)
+    column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    fixed: str | None = None
 
 
 @dataclass
@@ -80,6 +87,8 @@ class Rule:
       SDKS         which SDKs' call sites it looks at ("anthropic", "openai")
       OPTIONS      ``{"option-key": default}`` the rule reads via ``ctx.option`` (the key must be
                    in ``config.LINT_KEYS`` so that typos are caught)
+      FIX          ``"safe"`` / ``"unsafe"``: the applicability of the fix the rule's findings
+                   carry (``None``: no fix); docs and ``tokenbudget rules`` show it
       VALID / INVALID   examples (str, :class:`Valid` or :class:`Invalid`) run by the test suite
                    and printed by ``tokenbudget rules CODE``
     """
@@ -93,6 +102,7 @@ class Rule:
     KINDS: ClassVar[frozenset[str]] = frozenset({"create", "stream", "parse", "batch"})
     SDKS: ClassVar[frozenset[str]] = frozenset({"anthropic", "openai"})
     OPTIONS: ClassVar[Mapping[str, Any]] = {}
+    FIX: ClassVar[str | None] = None
     VALID: ClassVar[list[str | Valid]] = []
     INVALID: ClassVar[list[str | Invalid]] = []
 
@@ -127,6 +137,8 @@ def register(cls: type[Rule]) -> type[Rule]:
         raise ValueError(f"{cls.__name__}: summary and rationale are required")
     if cls.severity not in ("error", "warning", "info"):
         raise ValueError(f"{cls.__name__}: severity {cls.severity!r}")
+    if cls.FIX not in (None, "safe", "unsafe"):
+        raise ValueError(f"{cls.__name__}: FIX {cls.FIX!r} must be None, 'safe' or 'unsafe'")
     other = _REGISTRY.get(cls.code)
     if other is not None and other is not cls and other.__qualname__ != cls.__qualname__:
         raise ValueError(f"rule code {cls.code} is used by both {other.__name__} and {cls.__name__}")
@@ -137,30 +149,6 @@ def register(cls: type[Rule]) -> type[Rule]:
     return cls
 
 
-def registry() -> dict[str, type[Rule]]:
-    """Every registered rule by code, in code order (imports the rule families on first use)."""
-    from pytest_tokenbudget.lint import rules  # noqa: F401  (importing the package registers the families)
-
+def registered() -> dict[str, type[Rule]]:
+    """The rules registered so far, by code (:func:`.registry.registry` imports every family first)."""
     return dict(sorted(_REGISTRY.items()))
-
-
-def get_rule(code_or_name: str) -> type[Rule] | None:
-    reg = registry()
-    key = code_or_name.strip()
-    if key.upper() in reg:
-        return reg[key.upper()]
-    for cls in reg.values():
-        if cls.name == key.lower():
-            return cls
-    return None
-
-
-def known_codes() -> list[str]:
-    return list(registry())
-
-
-def iter_rules(codes: Iterable[str] | None = None) -> Iterator[Rule]:
-    """Instances of the rules with the given codes (all when None)."""
-    reg = registry()
-    for code in reg if codes is None else codes:
-        yield reg[code]()

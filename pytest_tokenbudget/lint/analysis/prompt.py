@@ -13,7 +13,7 @@ from typing import Any
 
 from pytest_tokenbudget.core.tokens import estimate_tokens
 from pytest_tokenbudget.lint.types import CallSite
-from pytest_tokenbudget.lint.values import OpenDict, Text, Unknown, is_complete, iter_texts, static_text
+from pytest_tokenbudget.lint.analysis.values import OpenDict, Text, Unknown, is_complete, iter_texts
 
 __all__ = ["Block", "Blocks", "request_blocks", "static_prefix", "prefix_tokens", "instruction_text"]
 
@@ -155,7 +155,3 @@ def instruction_text(call: CallSite) -> str:
             if isinstance(m, dict) and m.get("role") in ("user", "system", "developer"):
                 parts.extend(iter_texts(m.get("content"), skip_keys=_SKIP_KEYS))
     return "\n".join(p for p in parts if p)
-
-
-def last_text(value: Any) -> str:
-    return static_text(value)

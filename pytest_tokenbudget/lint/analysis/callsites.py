@@ -24,17 +24,15 @@ from typing import Any
 
 import libcst as cst
 
-from pytest_tokenbudget.lint.resolve import Binding, ClientRef, ImportRef, Resolver, Scope, iter_name_refs
+from pytest_tokenbudget.lint.analysis.bindings import METHODS, MUTATORS, Candidate, ModuleAnalysis, analyse_module
+from pytest_tokenbudget.lint.analysis.resolve import Resolver
+from pytest_tokenbudget.lint.analysis.scopes import Binding, ClientRef, ImportRef, Scope, iter_name_refs
 from pytest_tokenbudget.lint.types import CallContext, CallSite, ClientInfo, LoopInfo, Range
-from pytest_tokenbudget.lint.values import UNKNOWN, Unknown
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
 
 __all__ = ["extract_call_sites", "ModuleAnalysis", "analyse_module"]
 
-METHODS = frozenset({"create", "stream", "parse", "count_tokens"})
 _PASSTHROUGH = frozenset({"with_raw_response", "with_streaming_response"})
-_MUTATORS = {"append": "append", "extend": "extend", "insert": "insert", "update": "update",
-             "setdefault": "update", "pop": "pop", "clear": "clear", "remove": "pop", "sort": "sort",
-             "reverse": "sort"}
 
 
 def _api_of(segs: list[str]) -> tuple[str, int] | None:
@@ -52,302 +50,6 @@ def _api_of(segs: list[str]) -> tuple[str, int] | None:
             return f"beta.chat.completions.{segs[-1]}", 4
         return f"chat.completions.{segs[-1]}", 3
     return None
-
-
-@dataclass
-class _Candidate:
-    node: cst.Call
-    scope: Scope
-    loops: tuple[tuple[str, Any, Any], ...]  # (kind, loop node, iter node)
-    statement: Any
-    awaited: bool
-
-
-class _Builder(cst.CSTVisitor):
-    """Builds scopes and collects candidate calls in one pass."""
-
-    def __init__(self) -> None:
-        self.module_scope = Scope("module", None, "<module>")
-        self.scope = self.module_scope
-        self.loops: list[tuple[str, Any, Any]] = []
-        self.loop_stack_per_scope: list[list[tuple[str, Any, Any]]] = []
-        self.statements: list[Any] = []
-        self.candidates: list[_Candidate] = []
-        self.alias_calls: list[_Candidate] = []
-        self.alias_names: set[str] = set()
-        self.awaited: set[int] = set()
-
-    # ----------------------------------------------------------------- scopes
-    def _push(self, scope: Scope) -> None:
-        self.scope = scope
-        self.loop_stack_per_scope.append(self.loops)
-        self.loops = []
-
-    def _pop(self) -> None:
-        assert self.scope.parent is not None
-        self.scope = self.scope.parent
-        self.loops = self.loop_stack_per_scope.pop()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.scope.bind(node.name.value, Binding("def", node))
-        for dec in node.decorators:
-            dec.visit(self)
-        fn = Scope("function", self.scope, node.name.value, node, is_async=node.asynchronous is not None)
-        if self.scope.kind == "class":
-            fn.owner_class = self.scope
-            params = node.params.params or node.params.posonly_params
-            is_static = any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
-                            for d in node.decorators)
-            if params and not is_static:
-                fn.self_name = params[0].name.value
-        # defaults and annotations are evaluated in the enclosing scope
-        for p in _all_params(node.params):
-            if p.default is not None:
-                p.default.visit(self)
-        self._push(fn)
-        for p in _all_params(node.params):
-            fn.bind(p.name.value, Binding("param", p))
-        node.body.visit(self)
-        self._pop()
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        fn = Scope("lambda", self.scope, "<lambda>", node)
-        self._push(fn)
-        for p in _all_params(node.params):
-            fn.bind(p.name.value, Binding("param", p))
-        node.body.visit(self)
-        self._pop()
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        cls = Scope("class", self.scope, node.name.value, node)
-        self.scope.bind(node.name.value, Binding("class", node, scope=cls))
-        for b in node.bases:
-            b.visit(self)
-        self._push(cls)
-        node.body.visit(self)
-        self._pop()
-        return False
-
-    def _comp(self, node: Any) -> bool:
-        comp = Scope("comprehension", self.scope, "<comp>", node)
-        # the outermost iterable is evaluated in the enclosing scope
-        node.for_in.iter.visit(self)
-        self.scope = comp  # comprehensions keep the enclosing loops (they run inside them)
-        self.loops.append(("comprehension", node, node.for_in.iter))
-        for_in: Any = node.for_in
-        first = True
-        while for_in is not None:
-            self._bind_target(for_in.target, Binding("other"))
-            if not first:
-                for_in.iter.visit(self)
-            for cond in for_in.ifs:
-                cond.visit(self)
-            for_in = for_in.inner_for_in
-            first = False
-        if isinstance(node, cst.DictComp):
-            node.key.visit(self)
-            node.value.visit(self)
-        else:
-            node.elt.visit(self)
-        self.loops.pop()
-        self.scope = comp.parent  # type: ignore[assignment]
-        return False
-
-    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comp
-
-    def visit_Global(self, node: cst.Global) -> None:
-        self.scope.globals_.update(n.name.value for n in node.names)
-
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        self.scope.nonlocals.update(n.name.value for n in node.names)
-
-    # ----------------------------------------------------------------- loops
-    def visit_For(self, node: cst.For) -> bool:
-        node.iter.visit(self)
-        self._bind_target(node.target, Binding("other"))
-        self.loops.append(("async for" if node.asynchronous else "for", node, node.iter))
-        node.body.visit(self)
-        self.loops.pop()
-        if node.orelse:
-            node.orelse.visit(self)
-        return False
-
-    def visit_While(self, node: cst.While) -> bool:
-        self.loops.append(("while", node, None))
-        node.test.visit(self)
-        node.body.visit(self)
-        self.loops.pop()
-        if node.orelse:
-            node.orelse.visit(self)
-        return False
-
-    # ----------------------------------------------------------------- bindings
-    def _bind_target(self, target: Any, binding: Binding) -> None:
-        if isinstance(target, cst.Name):
-            self.scope.bind(target.value, binding)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for el in target.elements:
-                self._bind_target(el.value, Binding("other"))
-        elif isinstance(target, cst.StarredElement):
-            self._bind_target(target.value, Binding("other"))
-        elif isinstance(target, cst.Attribute):
-            self._bind_self_attr(target, binding)
-        elif isinstance(target, cst.Subscript):
-            self._mutate(target.value, "setitem")
-
-    def _bind_self_attr(self, target: cst.Attribute, binding: Binding) -> None:
-        fn = self.scope
-        while fn.kind == "comprehension" and fn.parent is not None:
-            fn = fn.parent
-        if fn.kind == "function" and fn.owner_class is not None and isinstance(target.value, cst.Name) \
-                and target.value.value == fn.self_name:
-            b = Binding(binding.kind, binding.node, binding.ref, scope=fn)
-            fn.owner_class.self_attrs.setdefault(target.attr.value, []).append(b)
-
-    def _mutate(self, target: Any, op: str) -> None:
-        if isinstance(target, cst.Name):
-            found = self.scope
-            # mutation of a name from an outer scope marks it where it is bound (when known)
-            from pytest_tokenbudget.lint.resolve import _lookup
-
-            hit = _lookup(target.value, found)
-            where = hit[0] if hit else self.scope
-            where.mutated.setdefault(target.value, set()).add(op)
-        elif isinstance(target, cst.Attribute):
-            # self.history.append(...) -> the attribute's value is not static
-            fn = self.scope
-            if fn.kind == "function" and fn.owner_class is not None and isinstance(target.value, cst.Name) \
-                    and target.value.value == fn.self_name:
-                fn.owner_class.self_attrs.setdefault(target.attr.value, []).append(Binding("other", scope=fn))
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for t in node.targets:
-            self._bind_target(t.target, Binding("assign", node.value))
-            if isinstance(t.target, cst.Name) and isinstance(node.value, cst.Attribute) \
-                    and node.value.attr.value in METHODS | {"messages", "completions", "batches"}:
-                self.alias_names.add(t.target.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._bind_target(node.target, Binding("assign", node.value))
-        elif isinstance(node.target, cst.Name) and self.scope.kind == "class":
-            # `client: Anthropic` in a class body: an annotated attribute (traced by its annotation)
-            p = cst.Param(name=node.target, annotation=node.annotation)
-            self.scope.bind(node.target.value, Binding("param", p))
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name):
-            self.scope.bind(node.target.value, Binding("aug", node.value))
-            self._mutate_if_outer(node.target)
-        elif isinstance(node.target, cst.Attribute):
-            self._bind_self_attr(node.target, Binding("aug", node.value))
-        elif isinstance(node.target, cst.Subscript):
-            self._mutate(node.target.value, "setitem")
-
-    def _mutate_if_outer(self, target: cst.Name) -> None:
-        # `x += [...]` on a list rebinds locally; treat as a mutation for the list logic too
-        self.scope.mutated.setdefault(target.value, set()).add("extend")
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._bind_target(node.target, Binding("assign", node.value))
-
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            full = _dotted(alias.name)
-            if full is None:
-                continue
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self.scope.bind(alias.asname.name.value, Binding("import", ref=ImportRef(full)))
-            else:
-                top = full.split(".", 1)[0]
-                self.scope.bind(top, Binding("import", ref=ImportRef(top)))
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        mod = _dotted(node.module) if node.module is not None else ""
-        prefix = "." * len(node.relative) + (mod or "")
-        if isinstance(node.names, cst.ImportStar):
-            return
-        for alias in node.names:
-            name = _dotted(alias.name)
-            if name is None:
-                continue
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) \
-                else name
-            self.scope.bind(local, Binding("import", ref=ImportRef(f"{prefix}.{name}" if prefix else name)))
-
-    def visit_With(self, node: cst.With) -> None:
-        for item in node.items:
-            if item.asname is not None:
-                self._bind_target(item.asname.name, Binding("with", item.item))
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.name is not None:
-            self._bind_target(node.name.name, Binding("other"))
-
-    def visit_Del(self, node: cst.Del) -> None:
-        if isinstance(node.target, cst.Name):
-            self.scope.bind(node.target.value, Binding("other"))
-
-    # ----------------------------------------------------------------- statements & calls
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        self.statements.append(node)
-
-    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
-        self.statements.pop()
-
-    def visit_Await(self, node: cst.Await) -> None:
-        self.awaited.add(id(node.expression))
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute):
-            name = func.attr.value
-            if name in METHODS:
-                self.candidates.append(self._candidate(node))
-            elif name in _MUTATORS:
-                self._mutate(func.value, _MUTATORS[name])
-        elif isinstance(func, cst.Name):
-            self.alias_calls.append(self._candidate(node))
-
-    def _candidate(self, node: cst.Call) -> _Candidate:
-        return _Candidate(node, self.scope, tuple(self.loops), self.statements[-1] if self.statements else None,
-                          id(node) in self.awaited)
-
-
-def _all_params(params: cst.Parameters) -> Iterator[cst.Param]:
-    yield from params.posonly_params
-    yield from params.params
-    if isinstance(params.star_arg, cst.Param):
-        yield params.star_arg
-    yield from params.kwonly_params
-    if params.star_kwarg is not None:
-        yield params.star_kwarg
-
-
-def _dotted(node: Any) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else None
-    return None
-
-
-@dataclass
-class ModuleAnalysis:
-    """The scopes and candidate calls of one parsed module."""
-
-    module: cst.Module
-    builder: _Builder
-    resolver: Resolver
-
-
-def analyse_module(module: cst.Module) -> ModuleAnalysis:
-    builder = _Builder()
-    module.visit(builder)
-    return ModuleAnalysis(module, builder, Resolver())
 
 
 # --------------------------------------------------------------------------- receiver tracing
@@ -444,7 +146,7 @@ def _streaming(api: str, args: dict[str, tuple[Any, Any]], is_open: bool) -> boo
     return None if is_open else False
 
 
-def _loop_infos(cand: _Candidate, arg_value_nodes: list[Any]) -> tuple[LoopInfo, ...]:
+def _loop_infos(cand: Candidate, arg_value_nodes: list[Any]) -> tuple[LoopInfo, ...]:
     if not cand.loops:
         return ()
     result_names = _result_names(cand)
@@ -463,7 +165,7 @@ def _loop_infos(cand: _Candidate, arg_value_nodes: list[Any]) -> tuple[LoopInfo,
     return tuple(out)
 
 
-def _result_names(cand: _Candidate) -> set[str]:
+def _result_names(cand: Candidate) -> set[str]:
     st = cand.statement
     names: set[str] = set()
     if st is None:
@@ -498,7 +200,7 @@ class _FlowCollector(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         f = node.func
-        if isinstance(f, cst.Attribute) and f.attr.value in _MUTATORS and isinstance(f.value, cst.Name):
+        if isinstance(f, cst.Attribute) and f.attr.value in MUTATORS and isinstance(f.value, cst.Name):
             reads: set[str] = set()
             for a in node.args:
                 reads.update(iter_name_refs(a.value))
@@ -542,7 +244,7 @@ def extract_call_sites(module: cst.Module | ModuleAnalysis, *, path: str = "", c
     return out
 
 
-def _sites_for(cand: _Candidate, resolver: Resolver, catalog: Any, path: str,
+def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
                ranges: Callable[[Any], Range] | None) -> list[CallSite]:
     rec = _trace(cand.node.func, cand.scope, resolver)
     if rec is None or rec.rejected:

@@ -1,0 +1,1 @@
+"""Call-site analysis: libcst module -> call sites with resolved arguments, and what rules read from them."""

@@ -1,0 +1,149 @@
+"""The scope model of one module: bindings per scope, imports, client and class references, and
+Python's name lookup over them (:mod:`.bindings` fills it in one libcst pass)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+__all__ = ["ANTHROPIC_CLIENTS", "OPENAI_CLIENTS", "Binding", "ClassRef", "ClientRef", "ImportRef", "Scope",
+           "client_class", "iter_name_refs", "lookup"]
+
+ANTHROPIC_CLIENTS = frozenset({
+    "Anthropic", "AsyncAnthropic", "AnthropicBedrock", "AsyncAnthropicBedrock", "AnthropicVertex",
+    "AsyncAnthropicVertex", "AnthropicFoundry", "AsyncAnthropicFoundry", "AnthropicAWS", "AsyncAnthropicAWS",
+    "AnthropicGoogleCloud", "AsyncAnthropicGoogleCloud", "AnthropicBedrockMantle", "AsyncAnthropicBedrockMantle",
+    "Client", "AsyncClient",
+})
+
+OPENAI_CLIENTS = frozenset({
+    "OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI", "BedrockOpenAI", "AsyncBedrockOpenAI",
+    "Client", "AsyncClient",
+})
+
+
+@dataclass(frozen=True)
+class ImportRef:
+    """An imported module or object, by qualified name (``anthropic.Anthropic``, ``textwrap.dedent``)."""
+
+    qualname: str
+
+    def attr(self, name: str) -> ImportRef:
+        return ImportRef(f"{self.qualname}.{name}")
+
+    @property
+    def root(self) -> str:
+        return self.qualname.split(".", 1)[0]
+
+    @property
+    def last(self) -> str:
+        return self.qualname.rsplit(".", 1)[-1]
+
+@dataclass(frozen=True)
+class ClientRef:
+    """An instance of an Anthropic or OpenAI SDK client."""
+
+    sdk: str
+    variant: str
+    is_async: bool
+    has_timeout: bool = False
+
+@dataclass(frozen=True, eq=False)
+class ClassRef:
+    """A class defined in this file (for ``Class.ATTR`` lookups)."""
+
+    scope: Scope
+
+def client_class(ref: ImportRef) -> tuple[str, str] | None:
+    """(sdk, class name) when ``ref`` names an SDK client class."""
+    if ref.root == "anthropic" and ref.last in ANTHROPIC_CLIENTS:
+        return "anthropic", ref.last
+    if ref.root == "openai" and ref.last in OPENAI_CLIENTS:
+        return "openai", ref.last
+    return None
+
+@dataclass(frozen=True, eq=False)
+class Binding:
+    """One way a name gets a value in a scope.
+
+    kind: ``assign`` (node = the value expression), ``aug`` (``+=``, node = the value),
+    ``import`` (ref = ImportRef), ``param`` (node = the libcst Param), ``def`` (function),
+    ``class`` (scope = its ClassScope), ``with`` (node = the context manager expression),
+    ``other`` (loop targets, unpacking, except, walrus ...: unknown).
+    """
+
+    kind: str
+    node: Any = None
+    ref: ImportRef | None = None
+    scope: Scope | None = None
+
+@dataclass(eq=False)
+class Scope:
+    """A module, class, function, lambda or comprehension scope."""
+
+    kind: str
+    parent: Scope | None
+    name: str = ""
+    node: Any = None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    mutated: dict[str, set[str]] = field(default_factory=dict)  # name -> {"append", "setitem", ...}
+    globals_: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
+    # class scopes: attributes assigned as ``self.x = ...`` in its methods
+    self_attrs: dict[str, list[Binding]] = field(default_factory=dict)
+    # function scopes: the class a method belongs to, and its ``self`` parameter name
+    owner_class: Scope | None = None
+    self_name: str | None = None
+    is_async: bool = False
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+    def module(self) -> Scope:
+        s = self
+        while s.parent is not None:
+            s = s.parent
+        return s
+
+    def qualname(self) -> str | None:
+        """``func`` / ``Class.method`` for function scopes (innermost function), else None."""
+        s: Scope | None = self
+        while s is not None and s.kind not in ("function", "lambda"):
+            s = s.parent
+        if s is None:
+            return None
+        names = []
+        t: Scope | None = s
+        while t is not None and t.kind != "module":
+            if t.kind in ("function", "class", "lambda"):
+                names.append(t.name)
+            t = t.parent
+        return ".".join(reversed(names))
+
+def lookup(name: str, scope: Scope) -> tuple[Scope, list[Binding]] | None:
+    """LEGB lookup (class bodies are skipped from inner functions, as in Python)."""
+    s: Scope | None = scope
+    first = True
+    while s is not None:
+        if name in s.globals_:
+            s = s.module()
+            first = False
+            continue
+        if (first or s.kind != "class") and name in s.bindings and name not in s.nonlocals:
+            return s, s.bindings[name]
+        first = False
+        s = s.parent
+    return None
+
+def iter_name_refs(node: Any) -> Iterator[str]:
+    """Every ``Name`` read inside an expression (for loop feed-back analysis)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.Name):
+            yield n.value
+        elif isinstance(n, cst.CSTNode):
+            stack.extend(n.children)

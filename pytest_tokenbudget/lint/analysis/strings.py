@@ -1,0 +1,154 @@
+"""Strings the resolver builds: literal values, f-strings, ``str.format`` and ``sep.join`` with
+their unknown fields kept as holes (mixed into :class:`.resolve.Resolver`)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import libcst as cst
+
+from pytest_tokenbudget.lint.analysis.scopes import Scope
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Hole, Text, Unknown
+
+__all__ = ["TextOps", "map_text", "string_value"]
+
+_FSTRING_TEXT = re.compile(
+    r"\{\{|\}\}|\\(?:\n|[\\'\"abfnrtv]|[0-7]{1,3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^{}]*\})")
+
+_SIMPLE_ESCAPES = {"\n": "", "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n",
+                   "r": "\r", "t": "\t", "v": "\v"}
+
+
+def string_value(node: cst.BaseString) -> Any:
+    try:
+        v = node.evaluated_value
+    except Exception:
+        return UNKNOWN
+    return v if isinstance(v, str) else UNKNOWN
+
+def _fstring_text(raw: str, prefix: str) -> str:
+    """The value of one static part of an f-string, as Python evaluates it: ``{{`` / ``}}`` are
+    braces and, unless the prefix has ``r``, backslash escapes are decoded (an unknown escape keeps
+    its backslash, as in Python)."""
+    is_raw = "r" in prefix.lower()
+
+    def one(m: re.Match[str]) -> str:
+        tok = m.group(0)
+        if tok in ("{{", "}}"):
+            return tok[0]
+        if is_raw:
+            return tok
+        body = tok[1:]
+        if body in _SIMPLE_ESCAPES:
+            return _SIMPLE_ESCAPES[body]
+        if body[0] in "xuU":
+            return chr(int(body[1:], 16)) if int(body[1:], 16) <= 0x10FFFF else tok
+        if body[0] == "N":
+            try:
+                return unicodedata.lookup(body[2:-1])
+            except KeyError:
+                return tok
+        return chr(int(body, 8))
+
+    return _FSTRING_TEXT.sub(one, raw)
+
+def map_text(t: Text, fn) -> Any:
+    """Apply a whole-string transform (dedent) to a Text, keeping its holes in place."""
+    marker = "\x00"
+    holes = [p for p in t.parts if isinstance(p, Hole)]
+    joined = "".join(p if isinstance(p, str) else marker for p in t.parts)
+    if marker in "".join(p for p in t.parts if isinstance(p, str)):
+        return t
+    done = fn(joined)
+    pieces = done.split(marker)
+    out: list[Any] = []
+    for i, piece in enumerate(pieces):
+        out.append(piece)
+        if i < len(holes):
+            out.append(Unknown(holes[i].volatile, holes[i].node))
+    return Text.join(*out)
+
+
+class TextOps:
+    """The string-building half of the resolver; ``self._expr`` is the resolver's evaluator."""
+
+    def _expr(self, node: Any, scope: Scope, depth: int) -> Any:  # pragma: no cover - provided by Resolver
+        raise NotImplementedError
+
+    def _fstring(self, node: cst.FormattedString, scope: Scope, depth: int) -> Any:
+        parts: list[Any] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(_fstring_text(part.value, node.prefix))
+            elif isinstance(part, cst.FormattedStringExpression):
+                v = self.expr(part.expression, scope, depth + 1)
+                if part.conversion is None and part.format_spec is None and isinstance(v, (str, int)) \
+                        and not isinstance(v, bool):
+                    parts.append(str(v))
+                elif isinstance(v, Unknown):
+                    parts.append(Unknown(v.volatile, part.expression))
+                elif isinstance(v, Text):
+                    parts.append(v)
+                else:
+                    parts.append(Unknown(None, part.expression))
+        return Text.join(*parts) if parts else ""
+
+    def _format(self, template: str | Text, node: cst.Call, scope: Scope, depth: int) -> Any:
+        pos = [self.expr(a.value, scope, depth + 1) for a in node.args if a.keyword is None and not a.star]
+        kw = {a.keyword.value: self.expr(a.value, scope, depth + 1) for a in node.args if a.keyword is not None}
+        if any(a.star for a in node.args):
+            kw_open = True
+        else:
+            kw_open = False
+        parts = template.parts if isinstance(template, Text) else (template,)
+        out: list[Any] = []
+        auto = 0
+        import string
+
+        fmt = string.Formatter()
+        for p in parts:
+            if not isinstance(p, str):
+                out.append(Unknown(p.volatile, p.node))
+                continue
+            try:
+                parsed = list(fmt.parse(p))
+            except ValueError:
+                return Text.join(UNKNOWN)
+            for literal, fname, spec, conv in parsed:
+                out.append(literal)
+                if fname is None:
+                    continue
+                key = fname.split(".", 1)[0].split("[", 1)[0]
+                if key == "":
+                    value = pos[auto] if auto < len(pos) else UNKNOWN
+                    auto += 1
+                elif key.isdigit():
+                    i = int(key)
+                    value = pos[i] if i < len(pos) else UNKNOWN
+                else:
+                    value = kw.get(key, UNKNOWN)
+                if kw_open and key not in kw:
+                    value = UNKNOWN
+                simple = key == fname and not spec and not conv
+                if simple and isinstance(value, (str, int)) and not isinstance(value, bool):
+                    out.append(str(value))
+                elif isinstance(value, Text) and simple:
+                    out.append(value)
+                else:
+                    out.append(value if isinstance(value, Unknown) else UNKNOWN)
+        return Text.join(*out)
+
+    def _join(self, sep: str | Text, node: cst.Call, scope: Scope, depth: int) -> Any:
+        if len(node.args) != 1 or not isinstance(sep, str):
+            return UNKNOWN
+        items = self.expr(node.args[0].value, scope, depth + 1)
+        if not isinstance(items, list):
+            return Text.join(UNKNOWN)
+        pieces: list[Any] = []
+        for i, it in enumerate(items):
+            if i:
+                pieces.append(sep)
+            pieces.append(it if isinstance(it, (str, Text, Unknown)) else UNKNOWN)
+        return Text.join(*pieces) if pieces else ""

