@@ -1,4 +1,8 @@
-"""HTTP interception: every LLM API attempt made through httpx2 / httpx, as one record each.
+"""HTTP interception: every LLM API attempt, as one record each -- made through httpx2 / httpx
+(:mod:`.patch`), urllib3 (requests, botocore/boto3), http.client (urllib) or aiohttp
+(:mod:`.layers`; each library patched when it is imported). When stacks nest (requests -> urllib3
+-> http.client, an httpx transport built on urllib3) only the outermost layer records
+(:mod:`.hub`); an inner network layer tells it the call was live.
 
 Public API (stable)::
 
