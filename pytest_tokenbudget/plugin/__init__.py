@@ -52,6 +52,8 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tokenbudget", "token budgets for LLM API calls (pytest-tokenbudget)")
     add_budget_options(group, parser)
+    parser.addini("token_budget_llm_hosts", "more LLM API hosts to watch for calls no interceptor accounted for "
+                  "(host, host:port, * wildcards; one per line)", type="linelist", default=[])
     from pytest_tokenbudget.plugin.reports import add_options as _add_report_options
     _add_report_options(group, parser)  # --token-budget-json/-junit/-save/-compare ...
 

@@ -228,7 +228,7 @@ def install(listener: Any, *, estimate_input: bool = True) -> None:
     """
     if listener is None:
         raise TypeError("install() needs a listener; use uninstall() to stop capturing")
-    from pytest_tokenbudget.plugin.capture import layers
+    from pytest_tokenbudget.plugin.capture import guard, layers
     with _lock:
         for lib in _libraries():
             for cls, maker in ((getattr(lib, "Client", None), _make_sync_send),
@@ -243,12 +243,13 @@ def install(listener: Any, *, estimate_input: bool = True) -> None:
                 setattr(cls, "send", wrapper)
         hub.set_listener(listener, estimate_input)
     layers.install()
+    guard.install()
 
 
 def uninstall() -> None:
     """Stop capturing. Restores ``send`` where our wrapper is still the class attribute; where
     someone patched on top of it, the wrapper stays in their chain but passes everything through."""
-    from pytest_tokenbudget.plugin.capture import layers
+    from pytest_tokenbudget.plugin.capture import guard, layers
     with _lock:
         hub.set_listener(None)
         for cls, (original, wrapper, _lib) in list(_patched.items()):
@@ -256,3 +257,4 @@ def uninstall() -> None:
                 setattr(cls, "send", original)
                 del _patched[cls]
     layers.uninstall()
+    guard.uninstall()
