@@ -59,6 +59,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 # ----------------------------------------------------------------------------- lifecycle hooks
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
+    from pytest_tokenbudget.plugin import scopes
+    scopes.start_buffer()  # calls at import time of conftests count too (charged to "collection")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
@@ -77,6 +83,9 @@ def pytest_configure(config: pytest.Config) -> None:
     reports = _configure_reports(config)
     if settings.enabled or reports.enables:
         st.activate()
+    if st.active:
+        from pytest_tokenbudget.plugin import scopes
+        scopes.settle(config, st)
 
 
 def _configure_reports(config: pytest.Config) -> Any:
@@ -114,13 +123,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     st = get_state(config)
-    if st is None or st.active:
-        return
-    for item in items:
-        if item.get_closest_marker(MARKER) is not None or any(
-                f in getattr(item, "fixturenames", ()) for f in FIXTURES):
-            st.activate()
-            return
+    if st is not None and not st.active:
+        for item in items:
+            if item.get_closest_marker(MARKER) is not None or any(
+                    f in getattr(item, "fixturenames", ()) for f in FIXTURES):
+                st.activate()
+                break
+    from pytest_tokenbudget.plugin import scopes
+    scopes.settle(config, st)  # charge the calls made during collection, or drop the patches
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
