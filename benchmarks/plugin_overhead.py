@@ -15,6 +15,23 @@ The listener is a no-op, so this is the cost of interception itself; the ledger'
 (attribution, pricing) comes on top and is measured by the plugin's benchmark if any.
 Tests never assert timings; this script is run by hand.
 
+Other stacks (issue 16; ``--only TEXT`` runs the rows whose name contains TEXT). Figures of
+2026-12-01, null listener, input estimate on, 200 pairs, the box heavily loaded (load avg 5.6-5.9 on
+2 cores: read ±30 µs); ``--only layer`` then ``--only POST`` for an httpx2 baseline:
+
+    call                                          off µs  on µs  ratio   Δ µs   Δ/event
+    raw httpx2 POST /v1/messages (baseline)          475    579  1.220   102.9
+    requests POST (urllib3 layer)                    769-880  904-998  1.135-1.175  123-132
+    requests stream, 21 events (urllib3 layer)      1037   1247  1.203   201.6   9.6 (3.3 beyond the POST)
+    urllib.request.urlopen (http.client layer)       581    759  1.307   147.6
+    aiohttp ClientSession.post (aiohttp layer)       374    500  1.335   110.8
+    boto3 bedrock invoke_model (urllib3 layer)       928   1059  1.141   140.1
+    non-LLM POST / GET (httpx2 mock)                 ~1-2.5 µs (and the last line of defence adds
+                                                     nothing per request: it runs on connect only)
+
+So each extra layer costs about what the httpx2 patch does (100-150 µs per call with the
+tokenizer's input estimate, about half of it), i.e. well under 0.1% of a real API round trip.
+
 Figures of 2026-11-24 (shared 2-core box, load 1.6-1.8, 400-500 pairs; ±20 µs between runs):
 
     call                               Δ µs (estimate on / off)   ratio on      Δ/event   (Δ-Δcreate)/event
@@ -197,12 +214,73 @@ def row(name: str, on: list[int], off: list[int], events: int = 0, base: float |
     return f"{name:<44} {moff:9.0f} {mon:9.0f} {mon / moff:7.3f} {delta:9.1f} {per_event} {excess}", delta
 
 
+def _other_stacks(url: str, headers: dict, loop: asyncio.AbstractEventLoop) -> list:
+    """The interception layers beyond httpx (issue 16): urllib3, http.client, aiohttp, boto3."""
+    import json
+    import urllib.request
+
+    import aiohttp
+    import boto3
+    import requests
+    import urllib3
+
+    body = {"model": MODEL, "max_tokens": 64, "messages": MSG}
+    data = json.dumps(body).encode()
+    session = requests.Session()
+    pool = urllib3.PoolManager()
+    bedrock = boto3.client("bedrock-runtime", region_name="us-east-1", endpoint_url=url,
+                           aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="bench")
+    params = json.dumps({"max_tokens": 64, "messages": MSG})
+    asession = loop.run_until_complete(_aiohttp_session(aiohttp))
+
+    def req_post():
+        session.post(url + "/v1/messages", json=body).json()
+
+    def req_stream():
+        with session.post(url + "/v1/messages", json={**body, "stream": True}, headers=headers, stream=True) as r:
+            for _ in r.iter_content(None):
+                pass
+
+    def u3_post():
+        pool.request("POST", url + "/v1/messages", body=data)
+
+    def urllib_post():
+        with urllib.request.urlopen(urllib.request.Request(url + "/v1/messages", data=data, method="POST")) as r:
+            r.read()
+
+    async def _aio():
+        async with asession.post(url + "/v1/messages", json=body) as r:
+            await r.read()
+
+    def aio_post():
+        loop.run_until_complete(_aio())
+
+    def bedrock_invoke():
+        bedrock.invoke_model(modelId="us.anthropic.claude-haiku-4-5-20251001-v1:0", body=params)["body"].read()
+
+    _CLOSE.append(asession.close)
+    return [("requests POST (urllib3 layer)", req_post, 0, None),
+            ("requests stream (urllib3 layer, 21 events)", req_stream, 21, "requests POST (urllib3 layer)"),
+            ("urllib3 PoolManager.request (preloaded)", u3_post, 0, None),
+            ("urllib.request.urlopen (http.client layer)", urllib_post, 0, None),
+            ("aiohttp ClientSession.post (aiohttp layer)", aio_post, 0, None),
+            ("boto3 bedrock invoke_model (urllib3 layer)", bedrock_invoke, 0, None)]
+
+
+_CLOSE: list = []
+
+
+async def _aiohttp_session(aiohttp):
+    return aiohttp.ClientSession()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pairs", type=int, default=500)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-estimate", action="store_true",
                     help="install(estimate_input=False): no tokenizer estimate of the request body")
+    ap.add_argument("--only", default="", help="run only the call kinds whose name contains this text")
     ap.add_argument("--listener", choices=("null", "ledger"), default="null",
                     help="null: interception alone; ledger: the plugin's real Ledger behind it, with a "
                          "per-test and a session budget active (attribution, pre-flight, reservation, pricing)")
@@ -248,6 +326,8 @@ def main() -> int:
         def raw_post():
             raw.post(url + "/v1/messages", json={"model": MODEL, "max_tokens": 64, "messages": MSG})
 
+        other_stacks = _other_stacks(url, headers, loop)
+
         counter = CountingListener()
         capture.install(counter)
         stream()
@@ -271,9 +351,12 @@ def main() -> int:
             ("openai sync chat.completions", ocreate, 0, None),
             (f"openai sync stream + usage ({oevents} events)", ostream, oevents, "openai sync chat.completions"),
             ("raw httpx2 POST /v1/messages", raw_post, 0, None),
+            *other_stacks,
         ]
         deltas: dict[str, float] = {}
         for name, fn, ev, base in cases:
+            if args.only and args.only not in name:
+                continue
             on, off = paired(fn, args.pairs, rnd, listener)
             line, deltas[name] = row(name, on, off, ev, deltas.get(base) if base else None)
             print(line, flush=True)
@@ -308,6 +391,8 @@ def main() -> int:
         print(f"{'observer only: parse + record one stream':<44} {per_stream:9.1f} µs "
               f"= {per_stream / events:.2f} µs/event ({len(chunks)} chunks)")
         loop.run_until_complete(aclient.close())
+        for close in _CLOSE:
+            loop.run_until_complete(close())
         loop.close()
     finally:
         proc.terminate()

@@ -166,14 +166,12 @@ def _regional(info: ModelInfo, model: str, regional: bool | None) -> tuple[Decim
     """The regional-endpoint premium: a Bedrock regional inference profile (``us.`` ``eu.`` ``jp.``
     ``au.`` ``apac.`` …; not ``global.``) or ``regional=True`` (a Vertex regional endpoint)."""
     if regional is None:
-        prefix = bedrock_prefix(model)
-        regional = prefix in REGIONAL_BEDROCK_PREFIXES
-        label = f"regional:{prefix}"
-    else:
-        label = "regional"
+        regional = bedrock_prefix(model) in REGIONAL_BEDROCK_PREFIXES
     if not regional or info.regional is None or info.regional == 1:
         return Decimal(1), None
-    return info.regional, f"{label}x{money_str(info.regional)}"
+    # One label however the endpoint was recognised (the id's prefix, or the request's URL), so a
+    # recorded call and price() of the same request compare equal.
+    return info.regional, f"regionalx{money_str(info.regional)}"
 
 
 def price(model: str, usage: Any, *, batch: bool | None = None, speed: str | None = None,

@@ -50,12 +50,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tokenbudget", "token budgets for LLM API calls (pytest-tokenbudget)")
     add_budget_options(group, parser)
     from pytest_tokenbudget.plugin.sharing import add_store_options
-    add_store_options(group, parser)  # issue 18: --token-budget-store, --token-budget-run-id, --token-budget-shard
+    add_store_options(group, parser)  # --token-budget-store, --token-budget-run-id, --token-budget-shard
+    parser.addini("token_budget_llm_hosts", "more LLM API hosts to watch for calls no interceptor accounted for "
+                  "(host, host:port, * wildcards; one per line)", type="linelist", default=[])
     from pytest_tokenbudget.plugin.reports import add_options as _add_report_options
     _add_report_options(group, parser)  # --token-budget-json/-junit/-save/-compare ...
 
 
 # ----------------------------------------------------------------------------- lifecycle hooks
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
+    from pytest_tokenbudget.plugin import scopes
+    scopes.start_buffer()  # calls at import time of conftests count too (charged to "collection")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
@@ -75,6 +83,9 @@ def pytest_configure(config: pytest.Config) -> None:
     reports = _configure_reports(config)
     if settings.enabled or reports.enables:
         st.activate()
+    if st.active:
+        from pytest_tokenbudget.plugin import scopes
+        scopes.settle(config, st)
 
 
 def _configure_reports(config: pytest.Config) -> Any:
@@ -112,13 +123,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     st = get_state(config)
-    if st is None or st.active:
-        return
-    for item in items:
-        if item.get_closest_marker(MARKER) is not None or any(
-                f in getattr(item, "fixturenames", ()) for f in FIXTURES):
-            st.activate()
-            return
+    if st is not None and not st.active:
+        for item in items:
+            if item.get_closest_marker(MARKER) is not None or any(
+                    f in getattr(item, "fixturenames", ()) for f in FIXTURES):
+                st.activate()
+                break
+    from pytest_tokenbudget.plugin import scopes
+    scopes.settle(config, st)  # charge the calls made during collection, or drop the patches
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:

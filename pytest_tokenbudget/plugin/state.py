@@ -77,6 +77,7 @@ class RunState:
             from pytest_tokenbudget.plugin import capture
             self.listener = SafeListener(self)
             capture.install(self.listener)
+            capture.add_hosts(self.config.getini("token_budget_llm_hosts"))  # the last line of defence
         except Exception as exc:  # without interception every call would go unseen: fail loudly
             raise pytest.UsageError(
                 f"token budget: cannot intercept LLM API calls ({type(exc).__name__}: {exc}); "

@@ -192,7 +192,8 @@ assert not hasattr(httpx2.Client.send, "_tokenbudget_original")
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == str(["httpx2.AsyncClient", "httpx2.Client"])
+    # httpx2 once (httpx is the same module now), plus http.client (always patched: stdlib)
+    assert out.stdout.strip() == str(["http.client.HTTPConnection", "httpx2.AsyncClient", "httpx2.Client"])
 
 
 def test_listener_bugs_become_warnings(fake_llm_server):

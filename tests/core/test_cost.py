@@ -256,7 +256,7 @@ def test_bedrock_regional_profiles_carry_the_10_percent_premium(model, total):
 def test_regional_premium_can_be_asked_for_and_is_named():
     cost = price("claude-sonnet-4-6", USAGE, regional=True)  # a Vertex regional endpoint
     assert cost.total_usd == Decimal("0.04092") and "regionalx1.1" in cost.modifiers
-    assert "regional:usx1.1" in price("us.anthropic.claude-sonnet-4-6", USAGE).modifiers
+    assert "regionalx1.1" in price("us.anthropic.claude-sonnet-4-6", USAGE).modifiers
     assert price("us.anthropic.claude-sonnet-4-6", USAGE, regional=False).total_usd == Decimal("0.0372")
 
 

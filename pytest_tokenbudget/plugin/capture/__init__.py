@@ -1,4 +1,8 @@
-"""HTTP interception: every LLM API attempt made through httpx2 / httpx, as one record each.
+"""HTTP interception: every LLM API attempt, as one record each -- made through httpx2 / httpx
+(:mod:`.patch`), urllib3 (requests, botocore/boto3), http.client (urllib) or aiohttp
+(:mod:`.layers`; each library patched when it is imported). When stacks nest (requests -> urllib3
+-> http.client, an httpx transport built on urllib3) only the outermost layer records
+(:mod:`.hub`); an inner network layer tells it the call was live.
 
 Public API (stable)::
 
@@ -10,6 +14,8 @@ Public API (stable)::
                                    # (calls already in flight still deliver their record to the
                                    # listener they started with)
     capture.installed()            # -> bool
+    capture.add_hosts(["llm.internal:8443", "*.my-gateway.example"])   # the last line of defence
+                                   # (:mod:`.guard`) also watches these hosts
     with capture.bypass():         # this thread / asyncio task: calls are not intercepted
         ...                        # (for the plugin's own HTTP calls)
     capture.finish_open(reason)    # record now every attempt not over yet (a stream nobody closed,
@@ -64,6 +70,7 @@ Record semantics:
 
 from __future__ import annotations
 
+from pytest_tokenbudget.plugin.capture.guard import add_hosts
 from pytest_tokenbudget.plugin.capture.observe import CaptureWarning, finish_open
 from pytest_tokenbudget.plugin.capture.patch import (
     bypass,
@@ -79,6 +86,6 @@ from pytest_tokenbudget.plugin.capture.types import (
 )
 
 __all__ = [
-    "CallRecord", "CallRequest", "CaptureListener", "CaptureWarning", "bypass", "finish_open", "install",
+    "CallRecord", "CallRequest", "CaptureListener", "CaptureWarning", "add_hosts", "bypass", "finish_open", "install",
     "installed", "patched_classes", "uninstall",
 ]

@@ -74,7 +74,10 @@ def warn_listener_failure(where: str, exc: BaseException) -> None:
 
 # Raised by ``send`` once the request has left: the API may have processed (and billed) it.
 # (Connect errors, pool timeouts, write errors: the request was not, or not wholly, sent.)
-_LOST = frozenset({"ReadTimeout", "ReadError", "RemoteProtocolError", "DecodingError", "CancelledError"})
+_LOST = frozenset({"ReadTimeout", "ReadError", "RemoteProtocolError", "DecodingError", "CancelledError",
+                   # urllib3 / http.client / aiohttp, once the request is out
+                   "ReadTimeoutError", "ProtocolError", "RemoteDisconnected", "IncompleteRead", "ServerDisconnectedError",
+                   "ClientPayloadError", "SocketTimeoutError", "ServerTimeoutError"})
 
 
 def _exc_text(exc: BaseException) -> str:
@@ -147,17 +150,21 @@ class Call:
     def refused(self, exc: BaseException) -> None:
         self.finish(error=_exc_text(exc), refused=True)
 
-    def failed(self, exc: BaseException) -> None:
-        """``send`` raised: no response (connection error, timeout, cancellation)."""
-        self.finish(error=_exc_text(exc), lost=type(exc).__name__ in _LOST)
+    def failed(self, exc: BaseException, lost: bool | None = None) -> None:
+        """``send`` raised: no response (connection error, timeout, cancellation). ``lost``: the
+        request had left (None: judged from the exception's type)."""
+        self.finish(error=_exc_text(exc), lost=type(exc).__name__ in _LOST if lost is None else lost)
 
     # -- responses -------------------------------------------------------------------------------
     def read_body(self, response: Any) -> None:
         """``send(stream=False)``: the body is read and decoded already."""
-        req = self.request
-        status = self.status
         content = response.content
-        ctype = "" if content[:1] == b"{" else response.headers.get("content-type", "")
+        self.read_bytes(content, "" if content[:1] == b"{" else response.headers.get("content-type", ""))
+
+    def read_bytes(self, content: bytes, ctype: str) -> None:
+        """A whole, already-decoded body (any HTTP library)."""
+        req = self.request
+        status = self.status or 0
         if status < 400 and ("text/event-stream" in ctype or "vnd.amazon.eventstream" in ctype):
             self.streamed = True
             reader = make_stream_reader(req.api, req.endpoint, ctype, status)
@@ -199,6 +206,14 @@ class Call:
             self.observe_error = f"observer: {_exc_text(exc)}"
             self.reader = None  # stop observing; keep what was seen
             self.kept = reader
+
+    def dropped(self) -> None:
+        """The response object was garbage-collected (a ``weakref.finalize`` callback)."""
+        if not self.done:
+            try:
+                self.stream_end(dropped=True)
+            except BaseException:
+                pass
 
     def stream_end(self, *, exhausted: bool = False, exc: BaseException | None = None, dropped: bool = False) -> None:
         if self.done:

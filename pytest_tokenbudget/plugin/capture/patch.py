@@ -5,146 +5,71 @@ from __future__ import annotations
 import contextlib
 import importlib
 import importlib.util
-import json
 import threading
 from collections.abc import Iterator
-from contextvars import ContextVar
 from typing import Any
 
-from pytest_tokenbudget.core.errors import TokenBudgetExceeded
-from pytest_tokenbudget.core.tokens import estimate_request_tokens
-from pytest_tokenbudget.plugin.capture.endpoints import (
-    SUFFIXES,
-    Endpoint,
-    classify_path,
-)
-from pytest_tokenbudget.plugin.capture.observe import (
-    Call,
-    warn_listener_failure,
-    wrap_stream,
-)
+from pytest_tokenbudget.plugin.capture import hub
+from pytest_tokenbudget.plugin.capture.endpoints import Endpoint
+from pytest_tokenbudget.plugin.capture.hub import ACTIVE, BYPASS, PASSING, Layer, begin, classify
+from pytest_tokenbudget.plugin.capture.observe import Call, wrap_stream
 from pytest_tokenbudget.plugin.capture.types import CallRequest
 
 __all__ = ["bypass", "install", "installed", "patched_classes", "uninstall"]
 
-_BYPASS: ContextVar[bool] = ContextVar("pytest_tokenbudget_capture_bypass", default=False)
-_listener: Any = None
+_state = hub._state  # the listener and options, shared with the other transport patches
 _lock = threading.Lock()
 # client class -> (original send, our wrapper, library module)
 _patched: dict[type, tuple[Any, Any, Any]] = {}
-_ESTIMATED = frozenset({"messages", "chat.completions", "responses", "completions", "embeddings"})
 _live_transport_types: dict[type, bool] = {}
 _network_transport_types: dict[type, bool] = {}
-_estimate_input = True
 
 
 @contextlib.contextmanager
 def bypass() -> Iterator[None]:
     """Calls made inside this block (this thread / this asyncio task) are not intercepted."""
-    token = _BYPASS.set(True)
+    token = BYPASS.set(True)
     try:
         yield
     finally:
-        _BYPASS.reset(token)
+        BYPASS.reset(token)
 
 
 def installed() -> bool:
     """Whether a listener is currently receiving calls."""
-    return _listener is not None
+    return _state["listener"] is not None
 
 
 def patched_classes() -> list[type]:
     """The client classes whose ``send`` carries our wrapper (for diagnostics and tests)."""
-    return list(_patched)
+    from pytest_tokenbudget.plugin.capture import layers
+    return list(_patched) + layers.patched()
 
 
 # -- request side --------------------------------------------------------------------------------
 
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def _build_request(request: Any, kind: Endpoint, path: bytes) -> CallRequest:
     url = request.url
     # netloc is host[:port] without userinfo; the path comes without its query string
-    clean_url = f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}{path.decode('ascii', 'replace')}"
-    body: dict[str, Any] | None = None
+    origin = f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}"
     try:
         content = request.content
     except Exception:  # a streamed request body that has not been read
         content = None
-    if content:
-        try:
-            parsed = json.loads(content.decode("utf-8") if isinstance(content, bytes) else content)
-            if isinstance(parsed, dict):
-                body = parsed
-        except ValueError:
-            body = None
-    model = kind.model
-    max_tokens = None
-    stream = bool(kind.stream)
-    estimate = None
-    if body is not None:
-        if model is None and isinstance(body.get("model"), str):
-            model = body["model"]
-        max_tokens = _int(body.get("max_tokens"))
-        if max_tokens is None:
-            max_tokens = _int(body.get("max_completion_tokens"))
-            if max_tokens is None:
-                max_tokens = _int(body.get("max_output_tokens"))
-        if kind.stream is None:
-            stream = body.get("stream") is True
-        if _estimate_input and kind.endpoint in _ESTIMATED:
-            try:
-                estimate = estimate_request_tokens(body)
-            except Exception:
-                estimate = None
-    retry = request.headers.get("x-stainless-retry-count")
-    attempt = int(retry) if retry is not None and retry.isdigit() else None
-    return CallRequest(api=kind.api, endpoint=kind.endpoint, url=clean_url, model=model, max_tokens=max_tokens,
-                       stream=stream, attempt=attempt, body=body, input_estimate=estimate)
-
-
-def _classify(request: Any) -> tuple[Endpoint, bytes] | None:
-    raw = request.url.raw_path
-    if b"?" in raw:
-        raw = raw.partition(b"?")[0]
-    if not raw.endswith(SUFFIXES):
-        return None
-    kind = classify_path(raw)
-    return None if kind is None else (kind, raw)
-
-
-def _fallback_request(kind: Endpoint, path: bytes) -> CallRequest:
-    """When the request cannot be read: still one record, with what the URL says."""
-    return CallRequest(api=kind.api, endpoint=kind.endpoint, url=path.decode("ascii", "replace"), model=kind.model,
-                       max_tokens=None, stream=bool(kind.stream), attempt=None)
+    return hub.build_request(kind, origin, path, content, request.headers.get("x-stainless-retry-count"))
 
 
 def _begin(listener: Any, request: Any, kind: Endpoint, path: bytes) -> Call:
-    try:
-        call_request = _build_request(request, kind, path)
-    except Exception as exc:  # never let a capture bug fail the user's call; the attempt is still recorded
-        warn_listener_failure("request parsing", exc)
-        call_request = _fallback_request(kind, path)
-    call = Call(listener, call_request)
-    try:
-        call.token = listener.before_send(call.request)
-    except TokenBudgetExceeded as exc:
-        call.refused(exc)
-        raise
-    except Exception as exc:  # a listener bug must not stop (or alter) the user's call
-        warn_listener_failure("listener before_send", exc)
-    except BaseException as exc:  # KeyboardInterrupt and the like: nothing sent, not a refusal
-        call.failed(exc)
-        raise
-    return call
+    return begin(listener, kind, path, lambda: _build_request(request, kind, path))
 
 
 # -- response side -------------------------------------------------------------------------------
 
-def _is_live(client: Any, request: Any, response: Any) -> bool:
-    if "network_stream" in response.extensions:
+def _is_live(client: Any, request: Any, response: Any, layer: Layer | None = None) -> bool:
+    """Where the response came from: the network (httpcore's ``network_stream``, or an inner
+    network layer -- urllib3, http.client, aiohttp -- that carried the request for a custom
+    transport), or a mock / cassette replay."""
+    if "network_stream" in response.extensions or (layer is not None and layer.network):
         return True
     try:
         transport = client._transport_for_url(request.url)
@@ -173,10 +98,11 @@ def _network_transport(client: Any, request: Any, lib: Any) -> bool:
     return live
 
 
-def _observe(call: Call, client: Any, request: Any, response: Any, stream: bool, lib: Any) -> None:
+def _observe(call: Call, client: Any, request: Any, response: Any, stream: bool, lib: Any,
+             layer: Layer | None = None) -> None:
     try:
         call.status = response.status_code
-        call.live = _is_live(client, request, response)
+        call.live = _is_live(client, request, response, layer)
         if stream and not getattr(response, "is_stream_consumed", False):
             call.start_stream(response, lib)
             wrap_stream(response, call, lib)
@@ -190,10 +116,10 @@ def _observe(call: Call, client: Any, request: Any, response: Any, stream: bool,
 
 # -- the wrappers --------------------------------------------------------------------------------
 
-def _send_failed(call: Any, client: Any, request: Any, lib: Any, exc: BaseException) -> None:
+def _send_failed(call: Any, client: Any, request: Any, lib: Any, exc: BaseException, layer: Layer) -> None:
     """Record an attempt whose ``send`` raised: live unless a mock transport raised it."""
     try:
-        call.live = _network_transport(client, request, lib)
+        call.live = layer.network or _network_transport(client, request, lib)
     except Exception:
         pass
     call.failed(exc)
@@ -208,21 +134,39 @@ def _as_send(send: Any, original: Any) -> Any:
     return send
 
 
+def _nested(response: Any) -> None:
+    """An httpx client used inside another intercepted layer (a transport built on a client)."""
+    if "network_stream" in getattr(response, "extensions", ()):
+        hub.inner_network()
+
+
 def _make_sync_send(original: Any, lib: Any) -> Any:
     def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-        listener = _listener
-        if listener is None or request.method != "POST" or _BYPASS.get():
+        listener = _state["listener"]
+        if listener is None or BYPASS.get():
             return original(self, request, *args, **kwargs)
-        found = _classify(request)
+        if ACTIVE.get() is not None:
+            response = original(self, request, *args, **kwargs)
+            _nested(response)
+            return response
+        found = classify(request.method, request.url.raw_path) if request.method == "POST" else None
         if found is None:
-            return original(self, request, *args, **kwargs)
+            token = ACTIVE.set(PASSING)
+            try:
+                return original(self, request, *args, **kwargs)
+            finally:
+                ACTIVE.reset(token)
         call = _begin(listener, request, *found)
+        layer = Layer(True)
+        token = ACTIVE.set(layer)
         try:
             response = original(self, request, *args, **kwargs)
         except BaseException as exc:
-            _send_failed(call, self, request, lib, exc)
+            _send_failed(call, self, request, lib, exc, layer)
             raise
-        _observe(call, self, request, response, kwargs.get("stream", False), lib)
+        finally:
+            ACTIVE.reset(token)
+        _observe(call, self, request, response, kwargs.get("stream", False), lib, layer)
         return response
 
     return _as_send(send, original)
@@ -230,19 +174,31 @@ def _make_sync_send(original: Any, lib: Any) -> Any:
 
 def _make_async_send(original: Any, lib: Any) -> Any:
     async def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-        listener = _listener
-        if listener is None or request.method != "POST" or _BYPASS.get():
+        listener = _state["listener"]
+        if listener is None or BYPASS.get():
             return await original(self, request, *args, **kwargs)
-        found = _classify(request)
+        if ACTIVE.get() is not None:
+            response = await original(self, request, *args, **kwargs)
+            _nested(response)
+            return response
+        found = classify(request.method, request.url.raw_path) if request.method == "POST" else None
         if found is None:
-            return await original(self, request, *args, **kwargs)
+            token = ACTIVE.set(PASSING)
+            try:
+                return await original(self, request, *args, **kwargs)
+            finally:
+                ACTIVE.reset(token)
         call = _begin(listener, request, *found)
+        layer = Layer(True)
+        token = ACTIVE.set(layer)
         try:
             response = await original(self, request, *args, **kwargs)
         except BaseException as exc:
-            _send_failed(call, self, request, lib, exc)
+            _send_failed(call, self, request, lib, exc, layer)
             raise
-        _observe(call, self, request, response, kwargs.get("stream", False), lib)
+        finally:
+            ACTIVE.reset(token)
+        _observe(call, self, request, response, kwargs.get("stream", False), lib, layer)
         return response
 
     return _as_send(send, original)
@@ -264,13 +220,15 @@ def install(listener: Any, *, estimate_input: bool = True) -> None:
     """Start delivering LLM calls to ``listener`` (replaces a previous listener).
 
     Patches ``send`` on ``Client`` / ``AsyncClient`` of httpx2 and, when importable, classic
-    httpx — each class once, also when ``httpx2.alias_httpx()`` made them the same class.
+    httpx — each class once, also when ``httpx2.alias_httpx()`` made them the same class — and
+    the other HTTP stacks (:mod:`.layers`: urllib3, http.client, aiohttp; each when it is
+    imported, so installing imports none of them).
     ``estimate_input=False`` leaves ``CallRequest.input_estimate`` at ``None`` (saves the
     tokenizer's ~5-20 µs per call when no pre-flight check needs it).
     """
-    global _listener, _estimate_input
     if listener is None:
         raise TypeError("install() needs a listener; use uninstall() to stop capturing")
+    from pytest_tokenbudget.plugin.capture import guard, layers
     with _lock:
         for lib in _libraries():
             for cls, maker in ((getattr(lib, "Client", None), _make_sync_send),
@@ -283,17 +241,20 @@ def install(listener: Any, *, estimate_input: bool = True) -> None:
                 wrapper = maker(original, lib)
                 _patched[cls] = (original, wrapper, lib)
                 setattr(cls, "send", wrapper)
-        _estimate_input = bool(estimate_input)
-        _listener = listener
+        hub.set_listener(listener, estimate_input)
+    layers.install()
+    guard.install()
 
 
 def uninstall() -> None:
     """Stop capturing. Restores ``send`` where our wrapper is still the class attribute; where
     someone patched on top of it, the wrapper stays in their chain but passes everything through."""
-    global _listener
+    from pytest_tokenbudget.plugin.capture import guard, layers
     with _lock:
-        _listener = None
+        hub.set_listener(None)
         for cls, (original, wrapper, _lib) in list(_patched.items()):
             if cls.__dict__.get("send") is wrapper:
                 setattr(cls, "send", original)
                 del _patched[cls]
+    layers.uninstall()
+    guard.uninstall()

@@ -7,9 +7,9 @@ The pieces live beside it and are re-exported here: :mod:`.amounts` (amounts, li
 Pure Python, no pytest. The plugin owns one :class:`Ledger` per run and hands it to
 ``capture.install`` as the :class:`~pytest_tokenbudget.plugin.capture.types.CaptureListener`.
 
-Attribution. The test (node id) and phase a call belongs to are read at *request* time from a
-plain module-level slot (:func:`set_current`), not a ContextVar: threads and executor threads do
-not inherit a context, and streams may finish later (teardown, garbage collection).
+Attribution. The test (node id) and phase a call belongs to are read at *request* time
+(:func:`~.attribution.current`: the thread's or task's test, see :mod:`.attribution`), as streams
+may finish later (teardown, garbage collection).
 
 Budgets. A :class:`Budget` has a scope (``session``, ``test`` or ``block``; blocks nest) and
 :class:`Limits` in five dimensions. In every dimension ``None`` means *no limit* and ``0`` means
@@ -63,6 +63,7 @@ from pytest_tokenbudget.plugin.ledger.amounts import (
     _to_usd,
     fmt_amount,
 )
+from pytest_tokenbudget.plugin.ledger.attribution import current, set_current
 from pytest_tokenbudget.plugin.ledger.budgets import Budget, Reservation, SharedBudget
 from pytest_tokenbudget.plugin.ledger.entries import (
     _FREE_ENDPOINTS,
@@ -96,20 +97,7 @@ __all__ = [
 ]
 
 
-# ----------------------------------------------------------------------------- attribution slot
-# One tuple, replaced in one assignment (atomic under the GIL): (node id, phase).
-_current: tuple[str | None, str | None] = (None, None)
-
-
-def set_current(nodeid: str | None, phase: str | None) -> None:
-    """Attribute calls made from now on (from any thread) to ``nodeid`` in ``phase``."""
-    global _current
-    _current = (nodeid, phase)
-
-
-def current() -> tuple[str | None, str | None]:
-    """The (node id, phase) calls are attributed to right now."""
-    return _current
+# The attribution slot (which test a call belongs to) lives in .attribution; re-exported here.
 
 _SAFE_IDS: dict[str, str] = {}
 
