@@ -153,7 +153,7 @@ def test_interrupted(claude, request):
 '''
 
 
-@pytest.mark.parametrize("how", ["serial", pytest.param("xdist", marks=pytest.mark.slow), "interrupted"])
+@pytest.mark.parametrize("how", ["serial", *(pytest.param(h, marks=pytest.mark.slow) for h in ("xdist", "interrupted"))])
 def test_a_call_still_open_when_the_run_ends_is_recorded(pytester, server, how):
     """A stream nobody closed (or a run interrupted mid-stream) is still billed: it is recorded when
     the run ends, incomplete, charged its worst case -- not left out of the totals."""
