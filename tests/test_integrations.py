@@ -135,21 +135,36 @@ def test_the_action_steps_run_locally_as_a_script(tmp_path):
     assert sarif_errors(json.loads(sarif.read_text())) == []
 
 
+def _readme_pre_commit_rev() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"^```yaml\n(.*?)^```", readme, flags=re.S | re.M) if "repos:" in b]
+    (repo,) = yaml.safe_load(block.replace("<you>", "someone"))["repos"]
+    return repo["rev"]
+
+
 @pytest.mark.slow
-def test_pre_commit_try_repo_flags_a_bad_call(tmp_path):
+def test_pre_commit_try_repo_at_the_readme_rev_flags_a_bad_call(tmp_path):
+    """The README's pre-commit `rev` form against a local tag: a clone of this repository's committed
+    HEAD tagged with that rev, then `pre-commit try-repo CLONE tokenbudget-lint --ref REV`, which
+    fetches the tagged commit and pip-installs the package from it (building with setuptools-scm)."""
     if shutil.which("git") is None:
         pytest.fail("git is required for pre-commit")
+    rev = _readme_pre_commit_rev()
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    upstream = tmp_path / "pytest-tokenbudget"
+    for cmd in (["git", "clone", "-q", str(ROOT), str(upstream)], ["git", "-C", str(upstream), "tag", "-f", rev]):
+        proc = run(cmd, env=env)
+        assert proc.returncode == 0, proc.stderr
     repo = tmp_path / "user-repo"
     repo.mkdir()
     (repo / "spam.py").write_text(BAD_CALL)
     (repo / "clean.py").write_text("print('no LLM here')\n")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
     for cmd in (["git", "init", "-q"], ["git", "add", "."]):
         assert run(cmd, cwd=repo, env=env).returncode == 0
-    proc = run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "tokenbudget-lint", "--all-files"],
-               cwd=repo, env=env)
+    proc = run([sys.executable, "-m", "pre_commit", "try-repo", str(upstream), "tokenbudget-lint", "--ref", rev,
+                "--all-files"], cwd=repo, env=env)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     assert re.search(r"tokenbudget lint\.+Failed", out), out
@@ -170,3 +185,77 @@ def test_readme_run_command_on_the_example(tmp_path):
     assert "token budget" in tests.stdout and "most expensive tests" in tests.stdout
     assert "refused before sending: 1 call" in tests.stdout
     assert "sk-ant-example-not-a-real-key" not in tests.stdout + tests.stderr
+
+
+# --- the repository's own workflows and CI script ---
+
+def _workflow(name: str) -> dict:
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())
+    workflow["on"] = workflow.pop(True)  # YAML 1.1 reads the key `on` as a boolean
+    return workflow
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "release.yml"])
+def test_workflows_are_valid_against_the_github_workflow_schema(name):
+    schema_file = importlib.resources.files("check_jsonschema.builtin_schemas.vendor").joinpath("github-workflows.json")
+    validator = jsonschema.Draft7Validator(json.loads(schema_file.read_text()))
+    workflow = _workflow(name)
+    assert [e.message for e in validator.iter_errors(workflow)] == []
+    # and the schema is not vacuous: a job without runs-on is rejected
+    del next(iter(workflow["jobs"].values()))["runs-on"]
+    assert list(validator.iter_errors(workflow))
+
+
+def _runs(job: dict) -> list[str]:
+    return [step.get("run", "") for step in job["steps"]]
+
+
+def _checkouts_have_the_tags(job: dict) -> bool:
+    return all(s.get("with", {}).get("fetch-depth") == 0 for s in job["steps"] if s.get("uses", "").startswith(
+        "actions/checkout@"))
+
+
+def test_ci_workflow_runs_ci_run_with_the_tags_on_every_change():
+    ci = _workflow("ci.yml")
+    assert set(ci["on"]) == {"push", "pull_request"}
+    job = ci["jobs"]["ci"]
+    assert "bash .ci/run" in _runs(job) and _checkouts_have_the_tags(job)
+    assert job["timeout-minutes"] <= 20
+    commands = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if not line.startswith("#")]
+    steps = ["pip install --quiet build twine", "python -m build", "twine check --strict dist/*",
+             ".ci/check_dist.py dist", ".ci/smoke_wheel.py dist", "python -m pytest"]
+    positions = [next(i for i, line in enumerate(commands) if step in line) for step in steps]
+    assert positions == sorted(positions)  # the archives are checked before the long test run
+    assert commands[-1] == "python -m pytest"  # its summary closes the run
+
+
+def test_release_workflow_publishes_a_version_tag_with_trusted_publishing():
+    release = _workflow("release.yml")
+    assert release["on"] == {"push": {"tags": ["v*"]}}
+    assert release["permissions"] == {"contents": "read"}
+    jobs = release["jobs"]
+    assert "bash .ci/run" in _runs(jobs["test"])
+    build = jobs["build"]
+    assert build["needs"] == "test" and _checkouts_have_the_tags(build)
+    assert any('.ci/check_dist.py dist --version "${GITHUB_REF_NAME#v}"' in r for r in _runs(build))
+    assert any("CHANGELOG.md" in r for r in _runs(build))
+    publish = jobs["publish"]
+    assert publish["needs"] == "build" and publish["environment"]["name"] == "pypi"
+    assert publish["permissions"] == {"id-token": "write"}  # OIDC for PyPI; nothing else
+    (upload,) = [s for s in publish["steps"] if s.get("uses", "").startswith("pypa/gh-action-pypi-publish@")]
+    assert "with" not in upload  # no password or token: trusted publishing
+    text = (ROOT / ".github" / "workflows" / "release.yml").read_text()
+    assert "secrets." not in text
+
+
+def test_the_release_changelog_check_accepts_a_dated_entry_and_refuses_unreleased(tmp_path):
+    """release.yml's grep, run for real against the changelog as it is and as it will be on release day."""
+    if shutil.which("bash") is None or shutil.which("grep") is None:
+        pytest.fail("bash and grep are required")
+    step = next(r for r in _runs(_workflow("release.yml")["jobs"]["build"]) if "CHANGELOG.md" in r)
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    (version,) = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - unreleased$", changelog, flags=re.M)
+    env = {**os.environ, "GITHUB_REF_NAME": f"v{version}"}
+    assert run(["bash", "-c", step], cwd=ROOT, env=env).returncode == 1  # not dated yet: no release
+    (tmp_path / "CHANGELOG.md").write_text(changelog.replace(f"## [{version}] - unreleased", f"## [{version}] - 2026-01-31"))
+    assert run(["bash", "-c", step], cwd=tmp_path, env=env).returncode == 0

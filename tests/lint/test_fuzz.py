@@ -37,7 +37,7 @@ from pytest_tokenbudget.lint.api import OPTION_DEFAULTS, default_catalog, lint_b
 from pytest_tokenbudget.lint.fixes.edits import fix_until_stable, parses
 
 # fixes.parses() runs ast.parse unguarded: generated code like "1()" warns (not the linter's output)
-pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::SyntaxWarning"), pytest.mark.slow]
 
 settings.register_profile("ci", deadline=None, derandomize=True, database=None, print_blob=True,
                           suppress_health_check=list(HealthCheck))

@@ -8,6 +8,7 @@ import json
 from importlib import resources
 
 import jsonschema
+import pytest
 from conftest import run
 
 SCHEMA = json.loads(resources.files("pytest_tokenbudget.report").joinpath("schema.json").read_text("utf-8"))
@@ -39,6 +40,7 @@ def _suite(inner, usage, tiny=1):
     inner.makepyfile(test_b=SUITE.format(usage=usage, tiny=tiny))
 
 
+@pytest.mark.slow
 def test_save_then_compare(inner, tmp_path):
     base = tmp_path / "cost-baseline.json"
     _suite(inner, {"grows": 1500, "same": 1000, "shrinks": 9500})

@@ -19,6 +19,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import pytest
+
 from conftest import run
 
 from pytest_tokenbudget import price
@@ -176,6 +178,7 @@ def _tests(report):
     return {t["nodeid"].split("::")[1]: t for t in report["tests"]}
 
 
+@pytest.mark.slow
 def test_fifty_threads_two_hundred_tasks_and_capped_races(inner):
     inner.makepyfile(test_conc=INNER)
     result = run(inner, "--token-budget", "--token-budget-json=report.json", "-p", "no:xdist")

@@ -75,6 +75,7 @@ def server():
         yield s
 
 
+@pytest.mark.slow
 def test_sigkilled_worker_loses_no_settled_call(pytester, server):
     out = pytester.mkdir("out")
     pytester.makeconftest(CONFTEST.format(url=server.url, out=str(out)))
@@ -152,7 +153,7 @@ def test_interrupted(claude, request):
 '''
 
 
-@pytest.mark.parametrize("how", ["serial", "xdist", "interrupted"])
+@pytest.mark.parametrize("how", ["serial", *(pytest.param(h, marks=pytest.mark.slow) for h in ("xdist", "interrupted"))])
 def test_a_call_still_open_when_the_run_ends_is_recorded(pytester, server, how):
     """A stream nobody closed (or a run interrupted mid-stream) is still billed: it is recorded when
     the run ends, incomplete, charged its worst case -- not left out of the totals."""

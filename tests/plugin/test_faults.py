@@ -275,6 +275,7 @@ def _check_record(mode: str, fault: str, c: dict[str, Any]) -> None:
         pytest.fail(f"no expectations for fault {fault!r}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode,fault", MATRIX, ids=CASES)
 def test_fault_caller_sees_the_same_and_the_record_is_honest(matrix: Matrix, mode: str, fault: str) -> None:
     case = f"{mode}/{fault}"
@@ -289,6 +290,7 @@ def test_fault_caller_sees_the_same_and_the_record_is_honest(matrix: Matrix, mod
     assert test["live"]["calls"] == 1 and test["replayed"]["calls"] == 0
 
 
+@pytest.mark.slow
 def test_fault_matrix_run_as_a_whole(matrix: Matrix) -> None:
     """Nothing crashed, nothing was lost, and the run says its figures are a lower bound."""
     n = len(CASES)

@@ -200,6 +200,7 @@ def test_json_report_that_cannot_be_written_fails_the_run(inner, tmp_path):
     assert "JSON report NOT written to" in result.stdout.str()
 
 
+@pytest.mark.slow
 def test_shards_merge_to_the_whole_run(inner, tmp_path, capsys):
     """Two CI shards (-k halves of the suite), merged by `tokenbudget report --merge`, equal one full run."""
     from pytest_tokenbudget.cli import main

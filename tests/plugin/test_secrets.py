@@ -233,6 +233,7 @@ def _grep(data: bytes) -> list[str]:
     return [m for m in MARKS if m.encode() in data]
 
 
+@pytest.mark.slow
 def test_the_key_appears_in_no_artefact(pytester, server, monkeypatch, capsys, tmp_path_factory):
     out = pytester.mkdir("artefacts")
     summary = out / "github-summary.md"

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import run
 
 
+@pytest.mark.slow
 def test_xdist_totals_equal_serial(inner):
     inner.makepyfile(test_x='''
         import pytest

@@ -182,6 +182,7 @@ def _live(result) -> str:
     return re.search(r"^live: .*$", result.stdout.str(), re.M).group(0)
 
 
+@pytest.mark.slow
 def test_session_cap_stops_the_whole_distributed_run(shared_inner, server):
     """24 calls are attempted across 2 workers; each call's worst case is ~$0.0005 and a real call
     costs $0.000501, so a $0.003 session cap has room for 5 calls. Enforced per worker, the run
@@ -208,6 +209,7 @@ def test_session_cap_stops_the_whole_distributed_run(shared_inner, server):
     assert spent <= Decimal("0.003")
 
 
+@pytest.mark.slow
 def test_without_preflight_a_distributed_stop_exits_like_serial(shared_inner, server):
     """No pre-flight: the first overrun stops the run. Without -n that is exit 1; xdist would say
     'Interrupted' (exit 2): the plugin makes it 1 too."""
@@ -221,6 +223,7 @@ def test_without_preflight_a_distributed_stop_exits_like_serial(shared_inner, se
     assert server.request_count < 24  # the run stopped spending
 
 
+@pytest.mark.slow
 def test_crashed_worker_is_reported(shared_inner, server):
     """Also: a worker's plugin errors (here a user's hook that raises) reach the controller's report."""
     shared_inner.makeconftest(CONFTEST.format(url=server.url) + '''

@@ -14,7 +14,7 @@ def classify(ticket: str, *, api: anthropic.Anthropic = client) -> str:
     # COST MISTAKE: the premium model for a one-word label, max_tokens 40x the answer, and the
     # answer sits in <queue> tags with no stop sequence, so the model keeps talking after it.
     reply = api.messages.create(
-        model="claude-opus-4-5",
+        model="claude-opus-4-8",
         max_tokens=2048,
         messages=[
             {

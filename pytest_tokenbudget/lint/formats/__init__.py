@@ -40,7 +40,10 @@ def text(result: LintResult, rules: Mapping[str, Any]) -> str:
 
 
 def as_json(result: LintResult, rules: Mapping[str, Any]) -> str:
-    return json.dumps([f.as_json() for f in result.all_findings()], indent=2) + "\n"
+    from pytest_tokenbudget.core.tokens import estimator_name  # which tokenizer the "~N tokens" came from
+
+    estimator = estimator_name()
+    return json.dumps([{**f.as_json(), "token_estimator": estimator} for f in result.all_findings()], indent=2) + "\n"
 
 
 def _esc_data(s: str) -> str:
