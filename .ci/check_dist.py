@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "pytest_tokenbudget"
 DATA_FILES = {f"{PACKAGE}/py.typed", f"{PACKAGE}/core/models.toml", f"{PACKAGE}/report/schema.json"}
-SDIST_METADATA = {"pyproject.toml", "README.md", "PKG-INFO", "setup.cfg"}
+SDIST_METADATA = {"pyproject.toml", "README.md", "LICENSE", "PKG-INFO", "setup.cfg"}
 
 
 def package_files() -> set[str]:
