@@ -52,7 +52,7 @@ def test_cyclic_streams_under_xdist_do_not_hang(pytester: pytest.Pytester, monke
         result = pytester.runpytest_subprocess(
             "-p", "no:cacheprovider", "-n", "1", "--token-budget", "--token-budget-session", "5",
             "--token-budget-json", "out.json", "-p", "no:hypothesispytest", "-p", "no:recording",
-            timeout=60)
+            timeout=240)  # a hang never ends; a loaded 2-core box takes ~30 s
     except pytester.TimeoutExpired:
         pytest.fail("the run hung: a finaliser waited on the shared ledger's lock")
     result.assert_outcomes(passed=3)
