@@ -62,7 +62,10 @@ def _client(url: str, run_id: str, worker: str, start: float, seconds: float, ou
     end = start + seconds
     while True:
         t0 = time.perf_counter()
-        _, rid = store.reserve(WORST, _decide, "bench::call")
+        if hasattr(store, "reserve_within"):  # PostgreSQL: the plugin's one-statement check-and-reserve
+            _, rid = store.reserve_within(WORST, WORST, {"usd": CAP}, _decide, "bench::call")
+        else:
+            _, rid = store.reserve(WORST, _decide, "bench::call")
         store.settle(rid, COST, nodeid="bench::call", entry={"nodeid": "bench::call"})
         lat.append(time.perf_counter() - t0)
         if time.time() >= end:
