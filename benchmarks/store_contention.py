@@ -34,9 +34,14 @@ Measured (2 shared CPUs, load from ~8 other engineers' work, embedded PostgreSQL
     postgresql        8      1239     4.60    17.60    29.41
     postgresql       32       700    41.55    90.77   113.90
 
-(SQLite's code did not change: its spread, 6616 vs 2658 pairs/s with one client, is the noise of the
-shared machine.) PostgreSQL: ~3.4x / 1.6x / 2.3x the pairs per second at 1 / 8 / 32 clients, p99 at
-32 clients 448 -> 114 ms. The run row's lock is now held for one statement (one round trip)
+A second pair of runs right after (old code from a checkout of the previous commit, then this one):
+PostgreSQL 1104 -> 405 (1 client), 644 -> 2118 (8), 293 -> 653 (32) pairs/s, p99 at 32 clients
+456 -> 109 ms; and 1 client alone, 5 s, alternating: old 424, 592 / new 1108, 1521 pairs/s (p50 0.75,
+0.37 -> 0.22, 0.25 ms). The machine's load average was ~9 on 2 CPUs, so single runs swing by 2-3x
+(SQLite's code did not change and went 6616 -> 2658 with 1 client); what held in every pair: with
+8 and 32 clients the one-statement reserve gives 1.6-3.3x the pairs per second and a quarter of the
+p99 latency, and with 1 client it was faster in 3 of 4 pairs.
+The run row's lock is now held for one statement (one round trip)
 instead of a transaction's four (BEGIN, SELECT FOR UPDATE, UPDATE, COMMIT), so one run's ceiling is
 roughly 1 / (RTT + statement time): ~500-1000 calls/s at a 1 ms network RTT. A 100-machine run with
 4 workers each and LLM calls of ~2-10 s makes 40-200 calls/s: within that with room to spare,
