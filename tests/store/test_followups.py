@@ -156,3 +156,30 @@ def test_outcomes_are_kept_in_the_store_and_reported(project, server, pg_url, ru
     import json
     tests = json.loads(rep.stdout)["tests"]
     assert {(t["nodeid"], t["outcome"]) for t in tests} == set(expect.items()), tests
+
+
+def test_a_store_from_an_earlier_version_names_the_upgrade(pg_url, admin_url, run_id):
+    """Tables made by the previous DDL (no tokenbudget_tests) and a role that cannot create tables:
+    joining fails with the upgrade step, not a bare permission error."""
+    from pytest_tokenbudget.plugin.ledger.postgres import SCHEMA_SQL
+    from pytest_tokenbudget.plugin.ledger.store import StoreError
+    schema = f"old_{run_id.replace('-', '_')}"
+    with psycopg.connect(admin_url, autocommit=True) as c:
+        c.execute(f"CREATE SCHEMA {schema}")
+        c.execute(f"SET search_path TO {schema}")
+        c.execute(SCHEMA_SQL[:SCHEMA_SQL.index("CREATE TABLE IF NOT EXISTS tokenbudget_tests")])
+        c.execute(f"CREATE ROLE {schema} LOGIN PASSWORD 'pw'")
+        c.execute(f"GRANT USAGE ON SCHEMA {schema} TO {schema}")
+        c.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {schema}")
+        c.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {schema}")
+        c.execute(f"ALTER ROLE {schema} SET search_path TO {schema}")
+    role_url = admin_url.replace("postgres:@", f"{schema}:pw@", 1)
+    try:
+        with pytest.raises(StoreError, match=r"earlier version \(no tokenbudget_tests\): run `python -m "
+                                             r"pytest_tokenbudget\.plugin\.ledger\.postgres"):
+            open_store(role_url, run_id, worker="main", shard="A", cap=CAP)
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as c:
+            c.execute(f"DROP SCHEMA {schema} CASCADE")
+            c.execute(f"DROP OWNED BY {schema}")
+            c.execute(f"DROP ROLE {schema}")

@@ -186,7 +186,15 @@ class PostgresLedger:
         def init(c: Any) -> None:
             c.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             c.execute(SCHEMA_SQL)
-        self._tx(init)
+        older = self._read(lambda c: c.execute("SELECT to_regclass('tokenbudget_calls') IS NOT NULL").fetchone()[0])
+        try:
+            self._tx(init)
+        except StoreError as exc:
+            if not older:
+                raise
+            raise StoreError(f"{exc}; the store's tables are from an earlier version (no tokenbudget_tests): run "
+                             "`python -m pytest_tokenbudget.plugin.ledger.postgres | psql ADMIN_URL` as their owner "
+                             "and grant tokenbudget_tests to the CI role (see the README)") from None
 
     def _join(self, cap: Decimal | None, create: bool) -> None:
         def op(c: Any) -> None:
