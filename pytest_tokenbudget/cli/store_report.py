@@ -78,7 +78,7 @@ def report_from_store(url: str, run_id: str | None) -> tuple[Report, Decimal | N
     """(the merged report of every shard of ``run_id``, the run's session budget)."""
     from pytest_tokenbudget.plugin.ledger.ledger import Entry
     from pytest_tokenbudget.plugin.ledger.store import StoreError, is_postgres, mask_url, open_store
-    from pytest_tokenbudget.plugin.report_builder import build_report
+    from pytest_tokenbudget.plugin.report_builder import TestInfo, build_report
     from pytest_tokenbudget.report.merge import merge_reports
 
     if not run_id:
@@ -101,10 +101,15 @@ def report_from_store(url: str, run_id: str | None) -> tuple[Report, Decimal | N
             entries.setdefault(c["shard"], []).append(Entry.from_json(c["entry"]))
         elif c["note"] == "refused":
             entries.setdefault(c["shard"], []).append(_refused_entry(c["nodeid"], c["usd"], c["shard"]))
+    outcomes: dict[str, list[Any]] = {}  # per shard: each test's outcome, as its shard recorded it
+    for t in snap.get("tests", ()):
+        entries.setdefault(t["shard"], [])
+        outcomes.setdefault(t["shard"], []).append(TestInfo(t["nodeid"], t["outcome"]))
     reasons, notes = _shard_notes(snap)
     created = snap["created"].astimezone().replace(microsecond=0).isoformat()
     settings = _RunSettings(snap["cap_usd"])
-    reports = [(f"shard {shard}", build_report(es, settings=settings, extra_reasons=reasons.get(shard, ()),
+    reports = [(f"shard {shard}", build_report(es, outcomes.get(shard, ()), settings=settings,
+                                                extra_reasons=reasons.get(shard, ()),
                                                 run_id=f"{run_id}/{shard}", created=created))
                for shard, es in sorted(entries.items())]
     if not reports:

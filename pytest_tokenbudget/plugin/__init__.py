@@ -197,10 +197,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     _finish_open(st)
     finish_shared(st)
-    from pytest_tokenbudget.plugin.sharing import finish_store
+    from pytest_tokenbudget.plugin.sharing import finish_store, run_spent
     lost_store = finish_store(st)  # issue 18: the whole run's spend; a lost store fails the run
     try:
-        reason = session_failure(st.ledger)
+        reason = session_failure(st.ledger, run_spent(st))  # a store run: quote every shard's spend
         if st.shared is None and st.ledger.session.overruns():  # workers leave this to the controller
             notify_exceeded(st, st.ledger.session.overruns()[0].error(), st.ledger.session)
     except Exception as exc:

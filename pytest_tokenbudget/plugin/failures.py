@@ -10,12 +10,15 @@ pytest-django style: actual vs budget, the excess, then the calls that spent it,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.plugin.capture.observe import drain_dropped
+from pytest_tokenbudget.plugin.ledger.amounts import Amounts
 from pytest_tokenbudget.plugin.ledger.ledger import (
     Budget,
     Entry,
@@ -29,6 +32,11 @@ from pytest_tokenbudget.plugin.state import RunState, notify_exceeded
 __all__ = ["TOP_CALLS", "fail_first", "judge", "notify_exceeded", "overrun_text", "session_failure", "top_calls_lines"]
 
 TOP_CALLS = 5
+
+
+def _amounts_of(counters: Mapping[str, Any]) -> Amounts:
+    return Amounts(usd=Decimal(counters.get("usd", 0)), input_tokens=int(counters.get("input_tokens", 0)),
+                   output_tokens=int(counters.get("output_tokens", 0)), calls=int(counters.get("calls", 0)))
 
 
 def top_calls_lines(entries: Iterable[Entry], n: int = TOP_CALLS) -> list[str]:
@@ -51,18 +59,26 @@ def overrun_text(budget: Budget, overruns: list[Overrun]) -> str:
     return "\n".join(lines)
 
 
-def session_failure(ledger: Ledger) -> str | None:
-    """Why the run fails because of the session budget (or unpriceable calls outside tests), if it does."""
+def session_failure(ledger: Ledger, run_spent: Mapping[str, Any] | None = None) -> str | None:
+    """Why the run fails because of the session budget (or unpriceable calls outside tests), if it does.
+
+    ``run_spent``: the whole run's spend when the session budget is shared by a store (every shard,
+    every machine: what the cap is about), as the store's counters; without it, this process's."""
     s = ledger.session
     parts = []
     if s.limits:
-        overruns = s.overruns()
+        spent = s.spent if run_spent is None else _amounts_of(run_spent)
+        overruns = [Overrun("session", "session", dim, limit, spent.get(dim)) for dim, limit in s.limits.items()
+                    if spent.get(dim) is not None and spent.get(dim) > limit]
         refused = sum(1 for e in s.entries if e.refused and e.refused_by == "session")
         if overruns:
-            parts.append(f"session token budget exceeded: {overruns[0].describe()}")
+            parts.append(f"session token budget exceeded: {overruns[0].describe()}"
+                         + (" (the whole run)" if run_spent is not None else ""))
         if refused:
-            parts.append(f"session token budget of {s.limits.describe()} reached: {format_usd(s.spent.usd)} spent, "
-                         f"{refused} call{'s' if refused != 1 else ''} refused")
+            who = ", the whole run" if run_spent is not None else ""
+            here = " here" if run_spent is not None else ""
+            parts.append(f"session token budget of {s.limits.describe()} reached: {format_usd(spent.usd)} spent{who}, "
+                         f"{refused} call{'s' if refused != 1 else ''} refused{here}")
     if ledger.unknown_model == "error":
         stray = [e for e in ledger.entries if e.unpriced and e.nodeid is None]
         if stray:

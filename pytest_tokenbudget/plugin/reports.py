@@ -133,8 +133,20 @@ class RunReports:
                 data = getattr(report, "token_budget", None)
                 if isinstance(data, dict) and data.get("limits") is not None:
                     info.limits = data["limits"]
+                self._share_outcome(info)
         except Exception as exc:  # a plugin bug must not break the run
             self.lines.append((f"token budget report: reading {report.nodeid}: {type(exc).__name__}: {exc}", True))
+
+    def _share_outcome(self, info: TestInfo) -> None:
+        """Issue 18: a shard sharing a PostgreSQL store keeps each test's outcome there, so that
+        ``tokenbudget report --store`` shows it (not ``unknown``)."""
+        if self.worker or info.outcome == "unknown":
+            return
+        from pytest_tokenbudget.plugin.sharing import record_outcome
+        from pytest_tokenbudget.plugin.state import get_active
+        st = get_active(self.config)
+        if st is not None:
+            record_outcome(st, info.nodeid, info.outcome)
 
     # -- per test, from the plugin's makereport -------------------------------------------------
     def after_makereport(self, item: pytest.Item, report: pytest.TestReport, ledger: Ledger) -> None:

@@ -31,18 +31,21 @@ import pytest
 from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.plugin.ledger.shared import RunControl
 from pytest_tokenbudget.plugin.ledger.storebase import (
+    DEFAULT_LEASE_S,
     LOST_PREFIX,
     StoreError,
     check_run_id,
     default_run_id,
     is_postgres,
     mask_url,
+    parse_lease,
     scrub,
 )
 from pytest_tokenbudget.plugin.settings import ENV_RUN_ID, ENV_SHARD, ENV_STORE
 
 __all__ = ["ENV_RUN_ID", "ENV_SHARD", "ENV_STORE", "STORE_KEY", "StoreRunControl", "StoreSettings",
-           "add_store_options", "controller_run", "finish_store", "join_shared_store", "resolve_store"]
+           "add_store_options", "controller_run", "finish_store", "join_shared_store", "record_outcome",
+           "resolve_store", "run_spent"]
 
 STORE_KEY = "tokenbudget_store"  # config.workerinput key: {"url", "run_id", "shard"} of a store run
 ERRORS_KEY = "tokenbudget_errors"  # = plugin.xdist.ERRORS_KEY (a worker's plugin errors, to the controller)
@@ -58,7 +61,13 @@ def add_store_options(group: Any, parser: pytest.Parser) -> None:
                          f"under GitHub Actions, else a fresh id, i.e. no sharing). Overrides ${ENV_RUN_ID}.")
     group.addoption("--token-budget-shard", metavar="NAME", default=None, dest="token_budget_shard",
                     help=f"this shard's name in the store's reports (default ${ENV_SHARD}, else host-pid).")
+    group.addoption("--token-budget-store-lease", metavar="DURATION", default=None, dest="token_budget_store_lease",
+                    help="how long a call in flight holds its worst-case reservation in the store if its shard dies "
+                         "(seconds, or 90s / 15m / 1h; default 15m). Longer than your slowest call. "
+                         "Overrides ini token_budget_store_lease.")
     parser.addini("token_budget_store", "store of the shared session budget (postgresql://… or sqlite)", default=None)
+    parser.addini("token_budget_store_lease", "lease of a reservation in the store (seconds, or 15m; default 15m)",
+                  default=None)
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,7 @@ class StoreSettings:
     shard: str
     source: str  # where the URL came from
     joined: bool  # the run id was given (or GitHub's): other shards can join it
+    lease_s: float = DEFAULT_LEASE_S  # a reservation's lease (--token-budget-store-lease)
 
     @property
     def shown(self) -> str:
@@ -103,13 +113,25 @@ def resolve_store(config: pytest.Config, environ: Mapping[str, str] | None = Non
     if shard is None:
         import socket
         shard = f"{socket.gethostname()}-{os.getpid()}"
-    return StoreSettings(url=url, run_id=run_id, shard=shard, source=source, joined=joined)
+    return StoreSettings(url=url, run_id=run_id, shard=shard, source=source, joined=joined, lease_s=_lease(config))
 
 
-def _open(st: Any, url: str, run_id: str, shard: str, worker: str, create: bool) -> Any:
+def _lease(config: pytest.Config) -> float:
+    raw, source = _first((config.getoption("token_budget_store_lease", None), "--token-budget-store-lease"),
+                         (config.getini("token_budget_store_lease"), "ini token_budget_store_lease"))
+    if raw is None:
+        return DEFAULT_LEASE_S
+    try:
+        return parse_lease(raw)
+    except ValueError as exc:
+        raise pytest.UsageError(f"{source}: {exc}") from None
+
+
+def _open(st: Any, url: str, run_id: str, shard: str, worker: str, create: bool, lease_s: float) -> Any:
     from pytest_tokenbudget.plugin.ledger.store import open_store
     try:
-        return open_store(url, run_id, worker=worker, shard=shard, cap=st.settings.session.value, create=create)
+        return open_store(url, run_id, worker=worker, shard=shard, cap=st.settings.session.value, create=create,
+                          lease_s=lease_s)
     except StoreError as exc:  # unshared, the run could spend n x the session budget: never go on without it
         raise pytest.UsageError(f"token budget: cannot share the session budget: {scrub(str(exc), url)}") from None
 
@@ -122,14 +144,15 @@ def join_shared_store(st: Any) -> None:
     given = getattr(st.config, "workerinput", {}).get(STORE_KEY)
     if given:  # an xdist worker of a store run: the controller joined it already
         store = _open(st, given["url"], given["run_id"], given["shard"],
-                      st.config.workerinput.get("workerid", "gw?"), create=False)
+                      st.config.workerinput.get("workerid", "gw?"), create=False,
+                      lease_s=float(given.get("lease_s", DEFAULT_LEASE_S)))
     elif hasattr(st.config, "workerinput"):  # a worker of a run without a store (or SQLite): as before
         return
     else:
         s = resolve_store(st.config)
         if s is None:
             return
-        store = _open(st, s.url, s.run_id, s.shard, "main", create=True)
+        store = _open(st, s.url, s.run_id, s.shard, "main", create=True, lease_s=s.lease_s)
     try:
         store.worker_started()
     except StoreError as exc:
@@ -156,7 +179,8 @@ class StoreRunControl(RunControl):
         return self.store.path  # masked
 
     def workerinput(self) -> dict[str, Any]:
-        return {STORE_KEY: {"url": self._url, "run_id": self.store.run_id, "shard": self.store.shard}}
+        return {STORE_KEY: {"url": self._url, "run_id": self.store.run_id, "shard": self.store.shard,
+                            "lease_s": self.store.lease_s}}
 
     def finish(self, absorb: Callable[[list[Mapping[str, Any]]], None]) -> list[str]:
         try:
@@ -174,7 +198,7 @@ def controller_run(st: Any) -> StoreRunControl | None:
     s = resolve_store(st.config)
     if s is None:
         return None
-    store = _open(st, s.url, s.run_id, s.shard, "controller", create=True)
+    store = _open(st, s.url, s.run_id, s.shard, "controller", create=True, lease_s=s.lease_s)
     try:
         store.worker_started()
     except StoreError as exc:
@@ -190,6 +214,32 @@ def _store_of(st: Any) -> Any:
     if isinstance(st.run, StoreRunControl):
         return st.run.store
     return None
+
+
+def record_outcome(st: Any, nodeid: str, outcome: str) -> None:
+    """A test's teardown report: keep its outcome in the store, for ``tokenbudget report --store``.
+    Recorded where every report of the shard arrives (a serial run, the xdist controller), once."""
+    if hasattr(st.config, "workerinput"):
+        return
+    store = _store_of(st)
+    if store is None or not hasattr(store, "record_outcome"):
+        return
+    try:
+        store.record_outcome(nodeid, outcome)
+    except StoreError as exc:  # the report will say "unknown"; the budget is not at stake
+        st.internal(f"recording the outcome of {nodeid} in the store", exc)
+
+
+def run_spent(st: Any) -> dict[str, Any] | None:
+    """The whole run's spend from the store (every shard), or None without a store or when it cannot
+    be read (the lost store fails the run anyway)."""
+    store = _store_of(st)
+    if store is None:
+        return None
+    try:
+        return dict(store.totals()[0])
+    except StoreError:
+        return None
 
 
 def finish_store(st: Any) -> str | None:

@@ -54,12 +54,14 @@ response names a model no catalog has), ``bad-usage`` (negative and non-integer 
 The server counts what it received (:attr:`FakeLLMServer.request_count`,
 :attr:`FakeLLMServer.requests`) so a test can prove that a refused call never reached it. It
 ignores authentication and never stores or logs ``x-api-key`` / ``authorization`` / ``api-key``.
+
+This module is the plumbing (HTTP server, threads, knobs, faults, request log); the bodies and
+events are built by :mod:`pytest_tokenbudget.testing.wire`, the knobs live in
+:mod:`pytest_tokenbudget.testing.knobs`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import gzip as _gzip
 import json
 import re
@@ -67,48 +69,26 @@ import socket
 import struct
 import threading
 import time
-import uuid
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote
 
-__all__ = ["FAULTS", "FakeLLMServer", "ReceivedRequest", "UNKNOWN_MODEL"]
+from pytest_tokenbudget.testing import wire
+from pytest_tokenbudget.testing.knobs import DEFAULT_TEXT, DEFAULT_USAGE, FAULTS, Settings
+from pytest_tokenbudget.testing.wire import UNKNOWN_MODEL, eventstream_frame
 
-FAULTS = frozenset({
-    "stream-error", "truncated-json", "sse-cut", "html-502", "reset", "stall", "missing-usage",
-    "unknown-model", "bad-usage", "gzip-garbage", "no-final-usage",
-})
-UNKNOWN_MODEL = "claude-nonexistent-9-20990101"
-DEFAULT_TEXT = "the quick brown fox jumps over the lazy dog"
-DEFAULT_USAGE = {"input": 17, "output": 7, "cache_read": 0, "cache_write_5m": 0, "cache_write_1h": 0}
+__all__ = ["FAULTS", "FakeLLMServer", "ReceivedRequest", "UNKNOWN_MODEL", "eventstream_frame"]
+
 _SECRET_HEADERS = frozenset({"x-api-key", "authorization", "api-key", "proxy-authorization", "cookie"})
-_ANTHROPIC_ERRORS = {
-    400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
-    404: "not_found_error", 413: "request_too_large", 429: "rate_limit_error", 500: "api_error",
-    502: "api_error", 503: "api_error", 504: "api_error", 529: "overloaded_error",
-}
-_USAGE_KEYS = ("input", "output", "cache_read", "cache_write_5m", "cache_write_1h")
 _BEDROCK = re.compile(r"/model/([^/]+)/(invoke|invoke-with-response-stream)")
 _VERTEX = re.compile(r"/v1/projects/[^/]+/locations/[^/]+/publishers/anthropic/models/([^/:]+):(rawPredict|streamRawPredict)")
 _OPENAI_PATHS = ("/v1/chat/", "/v1/responses", "/v1/completions", "/v1/embeddings")
+_GARBAGE = b"\x1f\x8b\x08\x00garbage-that-is-not-deflate" * 4
 
-
-def _es_header(name: str, value: str) -> bytes:
-    n, v = name.encode(), value.encode()
-    return bytes([len(n)]) + n + b"\x07" + len(v).to_bytes(2, "big") + v
-
-
-def eventstream_frame(payload: bytes, message_type: str = "event", event_type: str = "chunk") -> bytes:
-    """One AWS event-stream message (prelude, headers, payload, CRCs), as Bedrock streams them."""
-    headers = _es_header(":event-type" if message_type == "event" else ":exception-type", event_type)
-    headers += _es_header(":content-type", "application/json") + _es_header(":message-type", message_type)
-    total = 12 + len(headers) + len(payload) + 4
-    prelude = total.to_bytes(4, "big") + len(headers).to_bytes(4, "big")
-    prelude += binascii.crc32(prelude).to_bytes(4, "big")
-    message = prelude + headers + payload
-    return message + binascii.crc32(message).to_bytes(4, "big")
+Route = Callable[[dict[str, Any], Settings], None]
 
 
 @dataclass(frozen=True)
@@ -120,53 +100,6 @@ class ReceivedRequest:
     headers: dict[str, str] = field(repr=False)
     body: Any = field(repr=False)
     attempt: int | None
-
-
-def _parse_usage(value: Any) -> dict[str, int]:
-    if isinstance(value, dict):
-        raw = value
-    else:
-        text = str(value).strip()
-        if text.startswith("{"):
-            raw = json.loads(text)
-        else:
-            raw = dict(part.split("=", 1) for part in text.split(",") if part.strip())
-    out: dict[str, int] = {}
-    for key, v in raw.items():
-        key = key.strip()
-        key = {"input_tokens": "input", "output_tokens": "output", "cache_read_input_tokens": "cache_read",
-               "cache_write": "cache_write_5m"}.get(key, key)
-        if key not in _USAGE_KEYS:
-            raise ValueError(f"unknown usage knob {key!r} (use {', '.join(_USAGE_KEYS)})")
-        out[key] = int(v)
-    return out
-
-
-class _Settings:
-    """The knobs in effect for one request: server values overridden by x-fake-* headers."""
-
-    __slots__ = ("model", "text", "usage", "fail", "retry_after_ms", "delay_ms", "gzip", "fault", "stall_ms",
-                 "event_delay_ms")
-
-    def __init__(self, server: FakeLLMServer, headers: Any) -> None:
-        self.model = headers.get("x-fake-model") or server.model
-        self.text = headers.get("x-fake-text") or server.text
-        usage = dict(DEFAULT_USAGE)
-        usage.update(server.usage)
-        if headers.get("x-fake-usage"):
-            usage.update(_parse_usage(headers["x-fake-usage"]))
-        self.usage = usage
-        fail = headers.get("x-fake-fail")
-        self.fail = [int(s) for s in fail.split(",") if s.strip()] if fail is not None else list(server.fail)
-        self.retry_after_ms = int(headers.get("x-fake-retry-after-ms") or server.retry_after_ms)
-        self.delay_ms = float(headers.get("x-fake-delay-ms") or server.delay_ms)
-        g = headers.get("x-fake-gzip")
-        self.gzip = server.gzip if g is None else g.lower() not in ("0", "false", "no", "")
-        self.fault = headers.get("x-fake-fault") or server.fault
-        if self.fault is not None and self.fault not in FAULTS:
-            raise ValueError(f"unknown fault {self.fault!r}")
-        self.stall_ms = float(headers.get("x-fake-stall-ms") or server.stall_ms)
-        self.event_delay_ms = float(headers.get("x-fake-event-delay-ms") or server.event_delay_ms)
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -286,25 +219,6 @@ class FakeLLMServer:
             self.requests.append(req)
 
 
-def _anthropic_usage(s: _Settings, *, start: bool = False) -> dict[str, Any] | None:
-    if s.fault == "missing-usage":
-        return None
-    u = s.usage
-    w5, w1 = u["cache_write_5m"], u["cache_write_1h"]
-    usage: dict[str, Any] = {
-        "input_tokens": u["input"],
-        "cache_creation_input_tokens": w5 + w1,
-        "cache_read_input_tokens": u["cache_read"],
-        "cache_creation": {"ephemeral_5m_input_tokens": w5, "ephemeral_1h_input_tokens": w1},
-        "output_tokens": 1 if start else u["output"],
-        "service_tier": "standard",
-    }
-    if s.fault == "bad-usage":
-        usage["input_tokens"] = -5
-        usage["output_tokens"] = 2.5
-    return usage
-
-
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body are separate writes: avoid 40 ms delayed-ACK stalls
@@ -330,7 +244,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("content-type", content_type)
         self.send_header("content-length", str(len(body)))
-        self.send_header("request-id", "req_fake_" + uuid.uuid4().hex[:16])
+        self.send_header("request-id", wire.request_id())
         if gzip:
             self.send_header("content-encoding", "gzip")
         for k, v in (headers or {}).items():
@@ -339,7 +253,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._headers_buffer.append(b"\r\n" + body)
         self.flush_headers()
 
-    def _json(self, status: int, obj: Any, s: _Settings | None = None, headers: dict[str, str] | None = None) -> None:
+    def _json(self, status: int, obj: Any, s: Settings | None = None, headers: dict[str, str] | None = None) -> None:
         body = json.dumps(obj, separators=(",", ":")).encode()
         if s is not None and s.fault == "truncated-json" and status == 200:
             body = body[: len(body) // 2]
@@ -356,21 +270,25 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    def _gzip_garbage(self, body: Any) -> None:
+        stream = isinstance(body, dict) and body.get("stream") is True
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream" if stream else "application/json")
+        self.send_header("content-encoding", "gzip")
+        self.send_header("content-length", str(len(_GARBAGE)))
+        self._headers_buffer.append(b"\r\n" + _GARBAGE)
+        self.flush_headers()
+
     def _start_chunked(self, content_type: str, gzip: bool) -> None:
         self.send_response(200)
         self.send_header("content-type", content_type)
         self.send_header("cache-control", "no-cache")
         self.send_header("transfer-encoding", "chunked")
-        self.send_header("request-id", "req_fake_" + uuid.uuid4().hex[:16])
+        self.send_header("request-id", wire.request_id())
         if gzip:
             self.send_header("content-encoding", "gzip")
         self.end_headers()
         self._gz = zlib.compressobj(1, zlib.DEFLATED, 31) if gzip else None
-
-    def _pace(self, s: _Settings) -> None:
-        if s.event_delay_ms:
-            self.wfile.flush()
-            time.sleep(s.event_delay_ms / 1000)
 
     def _chunk(self, data: bytes) -> None:
         if self._gz is not None:
@@ -395,16 +313,28 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _error(self, status: int, api: str, s: _Settings) -> None:
+    def _stream(self, stream: wire.Stream, s: Settings) -> None:
+        """Send a stream chunked, applying the stream faults (stall, sse-cut, stream-error) and pacing."""
+        self._start_chunked(stream.content_type, s.gzip)
+        for event in stream.events:
+            if event.delta == 1 and s.fault == "sse-cut":
+                self._cut(event.data[: len(event.data) // 2])
+                return
+            if event.delta is not None and s.event_delay_ms:
+                self.wfile.flush()
+                time.sleep(s.event_delay_ms / 1000)
+            self._chunk(event.data)
+            if event.stall and s.fault == "stall":
+                self.wfile.flush()
+                time.sleep(s.stall_ms / 1000)
+            if event.delta == 0 and s.fault == "stream-error" and stream.error is not None:
+                self._chunk(stream.error)
+                break
+        self._end_chunked()
+
+    def _error(self, status: int, api: str, s: Settings) -> None:
         headers = {"retry-after-ms": str(s.retry_after_ms), "x-should-retry": "true" if status >= 500 or status == 429 else "false"}
-        if api == "anthropic":
-            etype = _ANTHROPIC_ERRORS.get(status, "api_error")
-            obj: Any = {"type": "error", "error": {"type": etype, "message": f"fake {status} ({etype})"},
-                        "request_id": "req_fake_" + uuid.uuid4().hex[:16]}
-        else:
-            obj = {"error": {"message": f"fake {status}", "type": "server_error" if status >= 500 else "invalid_request_error",
-                             "param": None, "code": None}}
-        self._json(status, obj, None, headers)
+        self._json(status, wire.error_body(status, api), None, headers)
 
     # -- dispatch ------------------------------------------------------------------------------
     def do_GET(self) -> None:
@@ -413,12 +343,13 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._dispatch("POST")
 
-    def _dispatch(self, method: str) -> None:
+    def _receive(self, method: str) -> tuple[str, Any, int | None] | None:
+        """Read and log the request: (path, parsed body, retry attempt), or None after a 400."""
         try:
             raw = self._read_body() if method == "POST" else b""
         except Exception:
-            self._json(400, {"type": "error", "error": {"type": "invalid_request_error", "message": "bad body"}})
-            return
+            self._json(400, wire.invalid_request("bad body"))
+            return None
         path = self.path.split("?", 1)[0]
         try:
             body = json.loads(raw) if raw else None
@@ -428,38 +359,40 @@ class _Handler(BaseHTTPRequestHandler):
         attempt = int(retry) if retry and retry.isdigit() else None
         headers = {k.lower(): v for k, v in self.headers.items() if k.lower() not in _SECRET_HEADERS}
         self.fake._received(ReceivedRequest(method, path, headers, body, attempt))
+        return path, body, attempt
+
+    def _failed(self, api: str, s: Settings, attempt: int | None, body: Any) -> bool:
+        """Apply the failure knobs and the transport faults; True when the answer has been sent."""
+        with self.fake._lock:
+            queued = self.fake.fail_next.pop(0) if self.fake.fail_next else None
+        n = attempt or 0
+        status = queued if queued and queued != 200 else (s.fail[n] if n < len(s.fail) else None)
+        if status and status != 200:
+            self._error(status, api, s)
+        elif s.fault == "reset":
+            self._reset_connection()
+        elif s.fault == "gzip-garbage":
+            self._gzip_garbage(body)
+        elif s.fault == "html-502":
+            self._send(502, b"<html><body>502 Bad Gateway</body></html>", "text/html", gzip=s.gzip)
+        else:
+            return False
+        return True
+
+    def _dispatch(self, method: str) -> None:
+        received = self._receive(method)
+        if received is None:
+            return
+        path, body, attempt = received
         try:
-            s = _Settings(self.fake, self.headers)
+            s = Settings(self.fake, self.headers)
         except (ValueError, TypeError) as exc:
-            self._json(400, {"type": "error", "error": {"type": "invalid_request_error", "message": f"fake knob: {exc}"}})
+            self._json(400, wire.invalid_request(f"fake knob: {exc}"))
             return
         api = "openai" if path.startswith(_OPENAI_PATHS) else "anthropic"
         if s.delay_ms:
             time.sleep(s.delay_ms / 1000)
-        with self.fake._lock:
-            queued = self.fake.fail_next.pop(0) if self.fake.fail_next else None
-        if queued and queued != 200:
-            self._error(queued, api, s)
-            return
-        n = attempt or 0
-        if n < len(s.fail) and s.fail[n] and s.fail[n] != 200:
-            self._error(s.fail[n], api, s)
-            return
-        if s.fault == "reset":
-            self._reset_connection()
-            return
-        if s.fault == "gzip-garbage":
-            stream = isinstance(body, dict) and body.get("stream") is True
-            garbage = b"\x1f\x8b\x08\x00garbage-that-is-not-deflate" * 4
-            self.send_response(200)
-            self.send_header("content-type", "text/event-stream" if stream else "application/json")
-            self.send_header("content-encoding", "gzip")
-            self.send_header("content-length", str(len(garbage)))
-            self._headers_buffer.append(b"\r\n" + garbage)
-            self.flush_headers()
-            return
-        if s.fault == "html-502":
-            self._send(502, b"<html><body>502 Bad Gateway</body></html>", "text/html", gzip=s.gzip)
+        if self._failed(api, s, attempt, body):
             return
         if not isinstance(body, dict) and method == "POST":
             self._error(400, api, s)
@@ -467,19 +400,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = body or {}
         if s.fault == "stall" and not body.get("stream"):
             time.sleep(s.stall_ms / 1000)
-        route = {
-            ("POST", "/v1/messages"): self._messages,
-            ("POST", "/v1/messages/count_tokens"): self._count_tokens,
-            ("POST", "/v1/messages/batches"): self._batch_create,
-            ("POST", "/v1/chat/completions"): self._chat,
-            ("POST", "/v1/responses"): self._responses,
-            ("POST", "/v1/completions"): self._completions,
-            ("POST", "/v1/embeddings"): self._embeddings,
-        }.get((method, path))
-        if route is None and path.startswith("/v1/messages/batches/"):
-            route = self._batch_get
-        if route is None and method == "POST":
-            route = self._platform_route(path)
+        route = self._route(method, path)
         if route is None:
             self._error(404, api, s)
             return
@@ -488,7 +409,23 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 
-    def _platform_route(self, path: str) -> Any:
+    def _route(self, method: str, path: str) -> Route | None:
+        route: Route | None = {
+            ("POST", "/v1/messages"): self._messages,
+            ("POST", "/v1/messages/count_tokens"): self._count_tokens,
+            ("POST", "/v1/messages/batches"): self._batch_create,
+            ("POST", "/v1/chat/completions"): self._chat,
+            ("POST", "/v1/responses"): self._responses,
+            ("POST", "/v1/completions"): lambda body, s: self._json(200, wire.completion_obj(body, s), s),
+            ("POST", "/v1/embeddings"): lambda body, s: self._json(200, wire.embeddings_obj(body, s), s),
+        }.get((method, path))
+        if route is None and path.startswith("/v1/messages/batches/"):
+            route = self._batch_get
+        if route is None and method == "POST":
+            route = self._platform_route(path)
+        return route
+
+    def _platform_route(self, path: str) -> Route | None:
         """Bedrock and Vertex: the model (and streaming) come from the URL."""
         m = _BEDROCK.fullmatch(path)
         if m:
@@ -503,103 +440,24 @@ class _Handler(BaseHTTPRequestHandler):
             return lambda body, s: self._messages({**body, "model": model, "stream": stream}, s)
         return None
 
-    # -- Anthropic -----------------------------------------------------------------------------
-    def _model(self, body: dict[str, Any], s: _Settings, default: str = "claude-haiku-4-5") -> str:
-        if s.fault == "unknown-model":
-            return UNKNOWN_MODEL
-        return s.model or body.get("model") or default
+    # -- routes: the wire module builds, these send ----------------------------------------------
+    def _messages(self, body: dict[str, Any], s: Settings, framing: str = "sse") -> None:
+        if body.get("stream"):
+            self._stream(wire.message_stream(body, s, framing), s)
+        else:
+            self._json(200, wire.message_obj(body, s), s)
 
-    def _message_obj(self, body: dict[str, Any], s: _Settings) -> dict[str, Any]:
-        msg: dict[str, Any] = {
-            "id": "msg_fake_" + uuid.uuid4().hex[:20], "type": "message", "role": "assistant",
-            "model": self._model(body, s), "content": [{"type": "text", "text": s.text}],
-            "stop_reason": "end_turn", "stop_sequence": None,
-        }
-        usage = _anthropic_usage(s)
-        if usage is not None:
-            msg["usage"] = usage
-        return msg
+    def _count_tokens(self, body: dict[str, Any], s: Settings) -> None:
+        self._json(200, wire.count_tokens_obj(s), s)
 
-    def _messages(self, body: dict[str, Any], s: _Settings, framing: str = "sse") -> None:
-        if not body.get("stream"):
-            self._json(200, self._message_obj(body, s), s)
-            return
-        msg = self._message_obj(body, s)
-        msg["content"], msg["stop_reason"] = [], None
-        if "usage" in msg:
-            msg["usage"] = _anthropic_usage(s, start=True)
-        eventstream = framing == "eventstream"
-        self._start_chunked("application/vnd.amazon.eventstream" if eventstream else "text/event-stream; charset=utf-8",
-                            s.gzip)
-
-        def ev(name: str, data: dict[str, Any]) -> bytes:
-            raw = json.dumps(data, separators=(",", ":")).encode()
-            if not eventstream:
-                return b"event: %s\ndata: %s\n\n" % (name.encode(), raw)
-            if name == "error":
-                return eventstream_frame(json.dumps({"message": data["error"]["message"]}).encode(),
-                                         "exception", "modelStreamErrorException")
-            return eventstream_frame(json.dumps({"bytes": base64.b64encode(raw).decode()}).encode())
-
-        self._chunk(ev("message_start", {"type": "message_start", "message": msg}))
-        if s.fault == "stall":
-            self.wfile.flush()
-            time.sleep(s.stall_ms / 1000)
-        self._chunk(ev("content_block_start", {"type": "content_block_start", "index": 0,
-                                               "content_block": {"type": "text", "text": ""}}))
-        self._chunk(ev("ping", {"type": "ping"}))
-        words = s.text.split(" ")
-        for i, word in enumerate(words):
-            piece = word if i == 0 else " " + word
-            event = ev("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                               "delta": {"type": "text_delta", "text": piece}})
-            if i == 1 and s.fault == "sse-cut":
-                self._cut(event[: len(event) // 2])
-                return
-            self._pace(s)
-            self._chunk(event)
-            if i == 0 and s.fault == "stream-error":
-                self._chunk(ev("error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}))
-                self._end_chunked()
-                return
-        self._chunk(ev("content_block_stop", {"type": "content_block_stop", "index": 0}))
-        delta: dict[str, Any] = {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}}
-        full = _anthropic_usage(s)
-        if full is not None and s.fault != "no-final-usage":
-            delta["usage"] = {k: full[k] for k in ("input_tokens", "cache_creation_input_tokens",
-                                                   "cache_read_input_tokens", "output_tokens")}
-        self._chunk(ev("message_delta", delta))
-        self._chunk(ev("message_stop", {"type": "message_stop"}))
-        self._end_chunked()
-
-    def _count_tokens(self, body: dict[str, Any], s: _Settings) -> None:
-        u = s.usage
-        self._json(200, {"input_tokens": u["input"] + u["cache_read"] + u["cache_write_5m"] + u["cache_write_1h"]}, s)
-
-    def _batch_obj(self, batch_id: str, n: int) -> dict[str, Any]:
-        now = "2026-01-01T00:00:00Z"
-        return {
-            "id": batch_id, "type": "message_batch", "processing_status": "ended",
-            "request_counts": {"processing": 0, "succeeded": n, "errored": 0, "canceled": 0, "expired": 0},
-            "ended_at": now, "created_at": now, "expires_at": now, "archived_at": None,
-            "cancel_initiated_at": None, "results_url": f"{self.fake.url}/v1/messages/batches/{batch_id}/results",
-        }
-
-    def _batch_create(self, body: dict[str, Any], s: _Settings) -> None:
-        batch_id = "msgbatch_fake_" + uuid.uuid4().hex[:16]
-        lines = []
-        for item in body.get("requests") or []:
-            params = item.get("params") or {}
-            msg = self._message_obj(params, s)
-            if "usage" in msg:
-                msg["usage"]["service_tier"] = "batch"
-            lines.append(json.dumps({"custom_id": item.get("custom_id"),
-                                     "result": {"type": "succeeded", "message": msg}}, separators=(",", ":")))
+    def _batch_create(self, body: dict[str, Any], s: Settings) -> None:
+        batch_id = wire.new_batch_id()
+        n, results = wire.batch_results(body, s)
         with self.fake._lock:
-            self.fake._batches[batch_id] = {"n": len(lines), "results": ("\n".join(lines) + "\n").encode()}
-        self._json(200, self._batch_obj(batch_id, len(lines)), None)
+            self.fake._batches[batch_id] = {"n": n, "results": results}
+        self._json(200, wire.batch_obj(batch_id, n, self.fake.url), None)
 
-    def _batch_get(self, body: dict[str, Any], s: _Settings) -> None:
+    def _batch_get(self, body: dict[str, Any], s: Settings) -> None:
         rest = self.path.split("?", 1)[0][len("/v1/messages/batches/"):]
         batch_id, _, tail = rest.partition("/")
         batch = self.fake._batches.get(batch_id)
@@ -608,139 +466,16 @@ class _Handler(BaseHTTPRequestHandler):
         elif tail == "results":
             self._send(200, batch["results"], "application/binary")
         else:
-            self._json(200, self._batch_obj(batch_id, batch["n"]), None)
+            self._json(200, wire.batch_obj(batch_id, batch["n"], self.fake.url), None)
 
-    # -- OpenAI --------------------------------------------------------------------------------
-    def _openai_usage(self, s: _Settings, chat: bool = True) -> dict[str, Any] | None:
-        if s.fault == "missing-usage":
-            return None
-        u = s.usage
-        prompt = u["input"] + u["cache_read"] + u["cache_write_5m"] + u["cache_write_1h"]
-        out: Any = u["output"]
-        if s.fault == "bad-usage":
-            prompt, out = -5, 2.5
-        if chat:
-            return {"prompt_tokens": prompt, "completion_tokens": out, "total_tokens": prompt + out,
-                    "prompt_tokens_details": {"cached_tokens": u["cache_read"], "audio_tokens": 0},
-                    "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
-                                                  "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0}}
-        return {"input_tokens": prompt, "input_tokens_details": {"cached_tokens": u["cache_read"]},
-                "output_tokens": out, "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": prompt + out}
+    def _chat(self, body: dict[str, Any], s: Settings) -> None:
+        if body.get("stream"):
+            self._stream(wire.chat_stream(body, s), s)
+        else:
+            self._json(200, wire.chat_obj(body, s), s)
 
-    def _chat(self, body: dict[str, Any], s: _Settings) -> None:
-        model = self._model(body, s, "gpt-4o-mini")
-        cid, created = "chatcmpl-fake" + uuid.uuid4().hex[:12], int(time.time())
-        usage = self._openai_usage(s)
-        if not body.get("stream"):
-            obj: dict[str, Any] = {
-                "id": cid, "object": "chat.completion", "created": created, "model": model,
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": s.text, "refusal": None},
-                             "logprobs": None, "finish_reason": "stop"}],
-                "service_tier": "default", "system_fingerprint": "fp_fake",
-            }
-            if usage is not None:
-                obj["usage"] = usage
-            self._json(200, obj, s)
-            return
-        include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-        self._start_chunked("text/event-stream; charset=utf-8", s.gzip)
-
-        def chunk(delta: dict[str, Any], finish: str | None = None, choices: bool = True, u: Any = None) -> bytes:
-            obj = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
-                   "system_fingerprint": "fp_fake",
-                   "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}] if choices else []}
-            if include_usage:
-                obj["usage"] = u
-            return b"data: " + json.dumps(obj, separators=(",", ":")).encode() + b"\n\n"
-
-        self._chunk(chunk({"role": "assistant", "content": "", "refusal": None}))
-        if s.fault == "stall":
-            self.wfile.flush()
-            time.sleep(s.stall_ms / 1000)
-        words = s.text.split(" ")
-        for i, word in enumerate(words):
-            event = chunk({"content": word if i == 0 else " " + word})
-            if i == 1 and s.fault == "sse-cut":
-                self._cut(event[: len(event) // 2])
-                return
-            self._pace(s)
-            self._chunk(event)
-            if i == 0 and s.fault == "stream-error":
-                self._chunk(b'data: {"error":{"message":"fake overloaded","type":"server_error","param":null,"code":null}}\n\n')
-                self._end_chunked()
-                return
-        self._chunk(chunk({}, "stop"))
-        if include_usage:
-            self._chunk(chunk({}, choices=False, u=usage))
-        self._chunk(b"data: [DONE]\n\n")
-        self._end_chunked()
-
-    def _completions(self, body: dict[str, Any], s: _Settings) -> None:
-        obj: dict[str, Any] = {
-            "id": "cmpl-fake" + uuid.uuid4().hex[:12], "object": "text_completion", "created": int(time.time()),
-            "model": self._model(body, s, "gpt-3.5-turbo-instruct"),
-            "choices": [{"text": s.text, "index": 0, "logprobs": None, "finish_reason": "stop"}],
-        }
-        usage = self._openai_usage(s)
-        if usage is not None:
-            obj["usage"] = {k: usage[k] for k in ("prompt_tokens", "completion_tokens", "total_tokens")}
-        self._json(200, obj, s)
-
-    def _embeddings(self, body: dict[str, Any], s: _Settings) -> None:
-        inputs = body.get("input")
-        n = len(inputs) if isinstance(inputs, list) and inputs and not isinstance(inputs[0], int) else 1
-        obj: dict[str, Any] = {
-            "object": "list", "model": self._model(body, s, "text-embedding-3-small"),
-            "data": [{"object": "embedding", "index": i, "embedding": [0.0, 0.1, 0.2]} for i in range(n)],
-        }
-        if s.fault != "missing-usage":
-            obj["usage"] = {"prompt_tokens": s.usage["input"], "total_tokens": s.usage["input"]}
-        self._json(200, obj, s)
-
-    def _response_obj(self, body: dict[str, Any], s: _Settings, status: str = "completed",
-                      rid: str | None = None) -> dict[str, Any]:
-        obj: dict[str, Any] = {
-            "id": rid or "resp_fake" + uuid.uuid4().hex[:12], "object": "response", "created_at": int(time.time()),
-            "status": status, "model": self._model(body, s, "gpt-4o-mini"), "error": None,
-            "incomplete_details": None, "instructions": None, "max_output_tokens": body.get("max_output_tokens"),
-            "output": [] if status != "completed" else [{
-                "type": "message", "id": "msg_fake", "status": "completed", "role": "assistant",
-                "content": [{"type": "output_text", "text": s.text, "annotations": []}]}],
-            "parallel_tool_calls": True, "temperature": 1.0, "tool_choice": "auto", "tools": [], "top_p": 1.0,
-            "usage": None,
-        }
-        if status == "completed":
-            obj["usage"] = self._openai_usage(s, chat=False)
-            if obj["usage"] is None:
-                del obj["usage"]
-        return obj
-
-    def _responses(self, body: dict[str, Any], s: _Settings) -> None:
-        if not body.get("stream"):
-            self._json(200, self._response_obj(body, s), s)
-            return
-        self._start_chunked("text/event-stream; charset=utf-8", s.gzip)
-        seq, rid = 0, "resp_fake" + uuid.uuid4().hex[:12]
-
-        def ev(name: str, data: dict[str, Any]) -> bytes:
-            nonlocal seq
-            data = {"type": name, "sequence_number": seq, **data}
-            seq += 1
-            return b"event: %s\ndata: %s\n\n" % (name.encode(), json.dumps(data, separators=(",", ":")).encode())
-
-        self._chunk(ev("response.created", {"response": self._response_obj(body, s, "in_progress", rid)}))
-        self._chunk(ev("response.output_item.added", {"output_index": 0, "item": {
-            "type": "message", "id": "msg_fake", "status": "in_progress", "role": "assistant", "content": []}}))
-        self._chunk(ev("response.content_part.added", {"item_id": "msg_fake", "output_index": 0, "content_index": 0,
-                                                       "part": {"type": "output_text", "text": "", "annotations": []}}))
-        words = s.text.split(" ")
-        for i, word in enumerate(words):
-            event = ev("response.output_text.delta", {"item_id": "msg_fake", "output_index": 0, "content_index": 0,
-                                                      "delta": word if i == 0 else " " + word, "logprobs": []})
-            if i == 1 and s.fault == "sse-cut":
-                self._cut(event[: len(event) // 2])
-                return
-            self._pace(s)
-            self._chunk(event)
-        self._chunk(ev("response.completed", {"response": self._response_obj(body, s, rid=rid)}))
-        self._end_chunked()
+    def _responses(self, body: dict[str, Any], s: Settings) -> None:
+        if body.get("stream"):
+            self._stream(wire.response_stream(body, s), s)
+        else:
+            self._json(200, wire.response_obj(body, s), s)

@@ -213,7 +213,9 @@ def test_readme_role_has_just_enough_privileges(pg_url, admin_url, run_id):
     _, rid = s.reserve({"usd": Decimal("0.1"), "calls": 1}, lambda a, b: None, "t")
     s.settle(rid, {"usd": Decimal("0.05"), "calls": 1}, nodeid="t", entry={"nodeid": "t"})
     s.worker_finished()
-    assert s.snapshot()["spent"]["usd"] == Decimal("0.05")
+    s.record_outcome("t", "passed")  # tokenbudget_tests: granted too
+    snap = s.snapshot()
+    assert snap["spent"]["usd"] == Decimal("0.05") and snap["tests"] == [{"shard": "A", "nodeid": "t", "outcome": "passed"}]
     s.close()
     with psycopg.connect(role_url, autocommit=True) as c:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):

@@ -263,85 +263,94 @@ def finish_open(reason: str = "still open when capture was asked to finish", lis
     return n
 
 
+class _Observed:
+    """What the observing stream wrappers share: delegation to the inner stream, and the dropped-
+    stream record (a wrapper collected before its call finished)."""
+
+    _tb_call: Call | None = None
+
+    def __init__(self, inner: Any, call: Call) -> None:
+        self._tb_inner = inner
+        self._tb_call = call
+        self._tb_observer = getattr(inner, "stream_observer", None)
+
+    @property
+    def elapsed(self) -> Any:
+        return getattr(self._tb_inner, "elapsed", None)
+
+    @elapsed.setter
+    def elapsed(self, value: Any) -> None:
+        self._tb_inner.elapsed = value
+
+    @property
+    def stream_observer(self) -> Any:
+        return self._tb_observer
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_tb_"):
+            raise AttributeError(name)
+        return getattr(self._tb_inner, name)
+
+    def __repr__(self) -> str:
+        return f"<observed {self._tb_inner!r}>"
+
+    def __del__(self) -> None:
+        call = self._tb_call
+        if call is not None and not call.done:
+            _DROPPED.append(call)  # no lock in a finaliser: recorded by drain_dropped(), outside
+
+class _SyncMixin:
+    """Sync iteration: feed each chunk to the call, end it on exhaustion, error or close."""
+
+    def __iter__(self) -> Any:
+        call = self._tb_call
+        try:
+            for chunk in self._tb_inner:
+                call.feed(chunk)
+                yield chunk
+        except GeneratorExit:
+            raise
+        except BaseException as exc:
+            call.stream_end(exc=exc)
+            raise
+        call.stream_end(exhausted=True)
+
+    def close(self) -> None:
+        try:
+            self._tb_inner.close()
+        finally:
+            self._tb_call.stream_end()
+
+class _AsyncMixin:
+    """Async iteration, as :class:`_SyncMixin`."""
+
+    async def __aiter__(self) -> Any:
+        call = self._tb_call
+        stream = self._tb_inner.__aiter__()
+        try:
+            async for chunk in stream:
+                call.feed(chunk)
+                yield chunk
+        except GeneratorExit:
+            raise
+        except BaseException as exc:
+            call.stream_end(exc=exc)
+            raise
+        finally:
+            if isinstance(stream, AsyncGenerator):
+                await stream.aclose()
+        call.stream_end(exhausted=True)
+
+    async def aclose(self) -> None:
+        try:
+            await self._tb_inner.aclose()
+        finally:
+            self._tb_call.stream_end()
+
+
 def _make_classes(lib: Any) -> tuple[type, type, type]:
+    """The observing classes for one httpx-like module (they must subclass its byte-stream bases)."""
     SyncBase, AsyncBase = lib.SyncByteStream, lib.AsyncByteStream
-
-    class _Observed:
-        _tb_call: Call | None = None
-
-        def __init__(self, inner: Any, call: Call) -> None:
-            self._tb_inner = inner
-            self._tb_call = call
-            self._tb_observer = getattr(inner, "stream_observer", None)
-
-        @property
-        def elapsed(self) -> Any:
-            return getattr(self._tb_inner, "elapsed", None)
-
-        @elapsed.setter
-        def elapsed(self, value: Any) -> None:
-            self._tb_inner.elapsed = value
-
-        @property
-        def stream_observer(self) -> Any:
-            return self._tb_observer
-
-        def __getattr__(self, name: str) -> Any:
-            if name.startswith("_tb_"):
-                raise AttributeError(name)
-            return getattr(self._tb_inner, name)
-
-        def __repr__(self) -> str:
-            return f"<observed {self._tb_inner!r}>"
-
-        def __del__(self) -> None:
-            call = self._tb_call
-            if call is not None and not call.done:
-                _DROPPED.append(call)  # no lock in a finaliser: recorded by drain_dropped(), outside
-
-    class _SyncMixin:
-        def __iter__(self) -> Any:
-            call = self._tb_call
-            try:
-                for chunk in self._tb_inner:
-                    call.feed(chunk)
-                    yield chunk
-            except GeneratorExit:
-                raise
-            except BaseException as exc:
-                call.stream_end(exc=exc)
-                raise
-            call.stream_end(exhausted=True)
-
-        def close(self) -> None:
-            try:
-                self._tb_inner.close()
-            finally:
-                self._tb_call.stream_end()
-
-    class _AsyncMixin:
-        async def __aiter__(self) -> Any:
-            call = self._tb_call
-            stream = self._tb_inner.__aiter__()
-            try:
-                async for chunk in stream:
-                    call.feed(chunk)
-                    yield chunk
-            except GeneratorExit:
-                raise
-            except BaseException as exc:
-                call.stream_end(exc=exc)
-                raise
-            finally:
-                if isinstance(stream, AsyncGenerator):
-                    await stream.aclose()
-            call.stream_end(exhausted=True)
-
-        async def aclose(self) -> None:
-            try:
-                await self._tb_inner.aclose()
-            finally:
-                self._tb_call.stream_end()
 
     class ObservedSyncStream(_SyncMixin, _Observed, SyncBase):
         pass

@@ -150,7 +150,12 @@ class SharedBudget(Budget):
     def try_reserve(self, check: Amounts, amounts: Amounts, nodeid: str | None = None) -> list[tuple]:
         def decide(spent: Mapping[str, Decimal], reserved: Mapping[str, Decimal]) -> list[tuple]:
             return self._violations(_from_counters(spent), _from_counters(reserved), check)
-        problems, rid = self.store.reserve(_to_counters(amounts), decide, nodeid)
+        within = getattr(self.store, "reserve_within", None)  # PostgreSQL: the cap check in the statement
+        if within is not None:
+            limits = dict(self.limits.items())
+            problems, rid = within(_to_counters(amounts), {d: check.get(d) for d in limits}, limits, decide, nodeid)
+        else:
+            problems, rid = self.store.reserve(_to_counters(amounts), decide, nodeid)
         self._remember(amounts, rid)
         return problems
 

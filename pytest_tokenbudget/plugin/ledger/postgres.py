@@ -5,9 +5,13 @@ whole run's counters -- money and tokens as ``numeric`` (exact decimals, never a
 pytest process that joins it is a *holder* (``shard/worker``: ``ci-3/gw1``, ``ci-3/controller``,
 ``ci-3/main`` for a serial shard) in ``tokenbudget_holders``.
 
-Check-and-reserve is one transaction holding the run row's lock (``SELECT … FOR UPDATE``): the
-decision (:meth:`PostgresLedger.reserve`'s ``decide``) sees the whole run's counters and no other
-process, on this machine or another, can reserve between the check and the reservation. N machines
+Check-and-reserve is ONE conditional statement (:meth:`PostgresLedger.reserve_within`: ``UPDATE
+tokenbudget_runs SET reserved = reserved + worst WHERE … AND spent + reserved + worst <= limit``, and
+the reservation row inserted from its ``RETURNING`` in the same statement), so the run row's lock is
+held for one round trip and no other process, on this machine or another, can reserve between the
+check and the reservation. After a refusal the plugin's ``decide`` reads the totals for the detailed
+reason. (:meth:`PostgresLedger.reserve`, a transaction around ``SELECT … FOR UPDATE``, remains for
+arbitrary decisions and unbounded worst cases.) N machines
 x M workers therefore overrun the cap by at most the calls already in flight when it was reached
 (with pre-flight: not at all -- every reservation is a call's worst case). Settling is one statement.
 
@@ -50,7 +54,8 @@ from pytest_tokenbudget.plugin.ledger.storebase import (
 __all__ = ["SCHEMA_SQL", "SCHEMA_VERSION", "TABLES", "PostgresLedger", "RunMismatch"]
 
 SCHEMA_VERSION = 1
-TABLES = ("tokenbudget_runs", "tokenbudget_holders", "tokenbudget_reservations", "tokenbudget_calls")
+TABLES = ("tokenbudget_runs", "tokenbudget_holders", "tokenbudget_reservations", "tokenbudget_calls",
+          "tokenbudget_tests")
 CONNECT_TIMEOUT_S = 10
 Counters = dict[str, Decimal]
 
@@ -93,7 +98,17 @@ CREATE TABLE IF NOT EXISTS tokenbudget_calls (
     created timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS tokenbudget_calls_run ON tokenbudget_calls (run_id, shard);
+CREATE TABLE IF NOT EXISTS tokenbudget_tests (
+    run_id text NOT NULL REFERENCES tokenbudget_runs ON DELETE CASCADE,
+    shard text NOT NULL, nodeid text NOT NULL,
+    outcome text NOT NULL,  -- passed | failed | error | skipped | xfailed | xpassed
+    recorded timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (run_id, shard, nodeid)
+);
 """
+# What a session limit's dimension is in the run row's counters (spent + reserved).
+_LIMITED = {k: f"(spent_{k} + reserved_{k})" for k in AMOUNT_KEYS}
+_LIMITED["total_tokens"] = "(spent_input_tokens + spent_output_tokens + reserved_input_tokens + reserved_output_tokens)"
 _SCHEMA_LOCK = 0x746F6B656E  # pg_advisory_xact_lock key: shards creating the tables at once wait in turn
 
 
@@ -164,14 +179,22 @@ class PostgresLedger:
         return led
 
     def _ensure_schema(self) -> None:
-        exists = self._read(lambda c: c.execute("SELECT to_regclass('tokenbudget_calls') IS NOT NULL").fetchone()[0])
+        exists = self._read(lambda c: c.execute("SELECT to_regclass('tokenbudget_tests') IS NOT NULL").fetchone()[0])
         if exists:
             return
 
         def init(c: Any) -> None:
             c.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             c.execute(SCHEMA_SQL)
-        self._tx(init)
+        older = self._read(lambda c: c.execute("SELECT to_regclass('tokenbudget_calls') IS NOT NULL").fetchone()[0])
+        try:
+            self._tx(init)
+        except StoreError as exc:
+            if not older:
+                raise
+            raise StoreError(f"{exc}; the store's tables are from an earlier version (no tokenbudget_tests): run "
+                             "`python -m pytest_tokenbudget.plugin.ledger.postgres | psql ADMIN_URL` as their owner "
+                             "and grant tokenbudget_tests to the CI role (see the README)") from None
 
     def _join(self, cap: Decimal | None, create: bool) -> None:
         def op(c: Any) -> None:
@@ -206,12 +229,16 @@ class PostgresLedger:
             return StoreLost(self.lost)
         return StoreError(f"{self.path}: {text}")
 
-    def _tx(self, fn: Callable[[Any], Any]) -> Any:
+    def _tx(self, fn: Callable[[Any], Any], block: bool = True) -> Any:
+        """Run ``fn(connection)`` in a transaction; ``block=False`` for ONE statement, which autocommit
+        makes atomic on its own (no BEGIN / COMMIT round trips)."""
         import psycopg
         with self._lock:
             if self.lost:
                 raise StoreLost(self.lost)
             try:
+                if not block:
+                    return fn(self._conn)
                 with self._conn.transaction():
                     return fn(self._conn)
             except psycopg.Error as exc:
@@ -251,11 +278,7 @@ class PostgresLedger:
                             "WHERE run_id=%s FOR UPDATE", (self.run_id,)).fetchone()
             problems = decide(dict(zip(AMOUNT_KEYS, row[:n])), dict(zip(AMOUNT_KEYS, row[n:])))
             if problems:  # kept for the run's report: which shard was refused what
-                c.execute("INSERT INTO tokenbudget_calls (run_id, holder, shard, nodeid, usd, input_tokens, "
-                          "output_tokens, calls, note) VALUES (%(run)s, %(holder)s, %(shard)s, %(nodeid)s, %(usd)s, "
-                          "%(input_tokens)s, %(output_tokens)s, %(calls)s, 'refused')",
-                          {**_params(amt), "run": self.run_id, "holder": self.holder, "shard": self.shard,
-                           "nodeid": nodeid})
+                self._refused(c, amt, nodeid)
                 return problems, None
             sets = ", ".join(f"reserved_{k} = reserved_{k} + %({k})s" for k in AMOUNT_KEYS)
             rid = c.execute(
@@ -267,12 +290,53 @@ class PostgresLedger:
                 {**_params(amt), "run": self.run_id, "holder": self.holder, "shard": self.shard, "nodeid": nodeid,
                  "lease": self.lease_s}).fetchone()[0]
             return problems, rid
+        return self._refusing(lambda: self._tx(op))
+
+    def _refusing(self, fn: Callable[[], Any]) -> Any:
         try:
-            return self._tx(op)
+            return fn()
         except StoreLost as exc:
             raise StoreUnavailable(f"token budget: call refused, {exc}; without it the session budget cannot be "
                                    "enforced, so the run fails", scope="session", budget="session",
                                    refused=True) from None
+
+    def _refused(self, c: Any, amt: Counters, nodeid: str | None) -> None:
+        c.execute("INSERT INTO tokenbudget_calls (run_id, holder, shard, nodeid, usd, input_tokens, "
+                  "output_tokens, calls, note) VALUES (%(run)s, %(holder)s, %(shard)s, %(nodeid)s, %(usd)s, "
+                  "%(input_tokens)s, %(output_tokens)s, %(calls)s, 'refused')",
+                  {**_params(amt), "run": self.run_id, "holder": self.holder, "shard": self.shard, "nodeid": nodeid})
+
+    def reserve_within(self, amount: Mapping[str, Any], worst: Mapping[str, Any], limits: Mapping[str, Any],
+                       decide: Callable[[Counters, Counters], Any], nodeid: str | None = None) -> tuple[Any, int | None]:
+        """:meth:`reserve` as ONE conditional statement: reserve ``amount`` only if, for every dimension
+        in ``limits``, ``spent + reserved + worst <= limit`` -- the run row is locked for one round trip
+        instead of a transaction's four. Refused: ``decide(spent, reserved)`` on the totals read after it
+        gives the detailed reasons (if they no longer refuse -- a call settled meanwhile -- try again).
+        An unbounded worst case (None) or a dimension the store does not count: :meth:`reserve`."""
+        if any(worst.get(d) is None or d not in _LIMITED for d in limits):
+            return self.reserve(amount, decide, nodeid)
+        amt = _amounts(amount)
+        cond = " AND ".join(f"{_LIMITED[d]} + %(w_{d})s <= %(l_{d})s" for d in limits) or "true"
+        sets = ", ".join(f"reserved_{k} = reserved_{k} + %({k})s" for k in AMOUNT_KEYS)
+        sql = (f"WITH r AS (UPDATE tokenbudget_runs SET {sets} WHERE run_id = %(run)s AND {cond} RETURNING run_id) "
+               "INSERT INTO tokenbudget_reservations (run_id, holder, shard, nodeid, usd, input_tokens, output_tokens, "
+               "calls, lease_until) SELECT r.run_id, %(holder)s, %(shard)s, %(nodeid)s, %(usd)s, %(input_tokens)s, "
+               "%(output_tokens)s, %(calls)s, now() + make_interval(secs => %(lease)s) FROM r RETURNING id")
+        params: dict[str, Any] = {**_params(amt), "run": self.run_id, "holder": self.holder, "shard": self.shard,
+                                  "nodeid": nodeid, "lease": self.lease_s}
+        for d, limit in limits.items():
+            params[f"w_{d}"], params[f"l_{d}"] = worst[d], limit
+        for _ in range(3):
+            row = self._refusing(lambda: self._tx(lambda c: c.execute(sql, params).fetchone(), block=False))
+            if row is not None:
+                return None, row[0]
+            spent, reserved = self._refusing(self.totals)
+            problems = decide(spent, reserved)
+            if problems:
+                self._refusing(lambda: self._tx(lambda c: self._refused(c, amt, nodeid), block=False))
+                return problems, None
+        return self.reserve(amount, decide, nodeid)  # the totals keep moving: decide under the row lock
+
 
     def settle(self, reservation: int | None, charged: Mapping[str, Any], *, nodeid: str | None = None,
                entry: Mapping[str, Any] | None = None) -> None:
@@ -291,7 +355,7 @@ class PostgresLedger:
                "%(output_tokens)s, %(calls)s, %(entry)s)")
         params = {**_params(amt), "rid": reservation if reservation is not None else -1, "run": self.run_id,
                   "holder": self.holder, "shard": self.shard, "nodeid": nodeid, "entry": blob}
-        self._tx(lambda c: c.execute(sql, params))
+        self._tx(lambda c: c.execute(sql, params), block=False)
 
     def release(self, reservation: int) -> None:
         sets = ", ".join(f"reserved_{k} = reserved_{k} - COALESCE((SELECT {k} FROM d WHERE NOT expired), 0), "
@@ -300,7 +364,7 @@ class PostgresLedger:
         sql = ("WITH d AS (DELETE FROM tokenbudget_reservations WHERE id = %(rid)s AND run_id = %(run)s "
                f"RETURNING {', '.join(AMOUNT_KEYS)}, expired) UPDATE tokenbudget_runs SET {sets} "
                "WHERE run_id = %(run)s")
-        self._tx(lambda c: c.execute(sql, {"rid": reservation, "run": self.run_id}))
+        self._tx(lambda c: c.execute(sql, {"rid": reservation, "run": self.run_id}), block=False)
 
     def expire_leases(self) -> int:
         """Turn reservations whose lease ran out (their holder died mid-call, or the call outlived
@@ -372,6 +436,14 @@ class PostgresLedger:
             "AND (nodeid IS NULL OR nodeid = ANY(%s)) ORDER BY id", args + [holders, nodeids]).fetchall())
         return [(h.split("/", 1)[1], n, json.loads(e) if e else None) for h, n, e in rows]
 
+    def record_outcome(self, nodeid: str, outcome: str) -> None:
+        """Keep a test's outcome (at its teardown report) for ``tokenbudget report --store``; a test that
+        reports again in this shard (a rerun) replaces it."""
+        self._tx(lambda c: c.execute(
+            "INSERT INTO tokenbudget_tests (run_id, shard, nodeid, outcome) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (run_id, shard, nodeid) DO UPDATE SET outcome = EXCLUDED.outcome, recorded = now()",
+            (self.run_id, self.shard, nodeid, outcome)), block=False)
+
     def open_reservations(self) -> int:
         return self._read(lambda c: c.execute(
             "SELECT COUNT(*) FROM tokenbudget_reservations WHERE run_id=%s AND NOT expired",
@@ -390,7 +462,9 @@ class PostgresLedger:
                                  (self.run_id,)).fetchall()
             calls = c.execute("SELECT shard, holder, nodeid, usd, entry, note FROM tokenbudget_calls WHERE run_id=%s "
                               "ORDER BY id", (self.run_id,)).fetchall()
-            return {"run": run, "holders": holders, "inflight": inflight, "calls": calls}
+            tests = c.execute("SELECT shard, nodeid, outcome FROM tokenbudget_tests WHERE run_id=%s ORDER BY shard, "
+                              "nodeid", (self.run_id,)).fetchall()
+            return {"run": run, "holders": holders, "inflight": inflight, "calls": calls, "tests": tests}
         raw = self._read(read)
         n = len(AMOUNT_KEYS)
         cap, by, created, *counters = raw["run"]
@@ -403,6 +477,7 @@ class PostgresLedger:
                           "lease_until": r[3 + n], "expired": r[4 + n] or r[5 + n]} for r in raw["inflight"]],
             "calls": [{"shard": s, "worker": h.split("/", 1)[1], "nodeid": nd, "usd": u,
                        "entry": json.loads(e) if e else None, "note": note} for s, h, nd, u, e, note in raw["calls"]],
+            "tests": [{"shard": s, "nodeid": nd, "outcome": o} for s, nd, o in raw["tests"]],
         }
 
     def close(self) -> None:

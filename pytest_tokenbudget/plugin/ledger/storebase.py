@@ -14,7 +14,7 @@ from pytest_tokenbudget.core.errors import TokenBudgetExceeded
 from pytest_tokenbudget.plugin.ledger.shared import SharedLedgerError
 
 __all__ = ["DEFAULT_LEASE_S", "LOST_PREFIX", "POSTGRES_SCHEMES", "StoreError", "StoreLost", "StoreUnavailable",
-           "check_run_id", "default_run_id", "is_postgres", "mask_url", "scrub"]
+           "check_run_id", "default_run_id", "is_postgres", "mask_url", "parse_lease", "scrub"]
 
 Counters = dict[str, Decimal]
 POSTGRES_SCHEMES = ("postgresql", "postgres")
@@ -83,6 +83,23 @@ def scrub(text: str, url: str) -> str:
         for form in {secret, quote(secret, safe="")}:
             text = text.replace(form, MASK)
     return text
+
+
+# ----------------------------------------------------------------------------- leases
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*$", re.I)
+_UNIT_S = {"": 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}
+
+
+def parse_lease(value: str | float) -> float:
+    """A reservation lease in seconds from ``900``, ``90s``, ``15m`` or ``1h``; it must be positive
+    (and at most a week: a lease holds a dead shard's worst case that long)."""
+    m = _DURATION.match(str(value))
+    if not m:
+        raise ValueError(f"{value!r}: expected seconds (900) or a duration such as 90s, 15m or 1h")
+    seconds = float(m[1]) * _UNIT_S[(m[2] or "").lower()]
+    if not 0 < seconds <= 7 * 86400:
+        raise ValueError(f"{value!r}: a lease must be more than 0 seconds and at most a week")
+    return seconds
 
 
 # ----------------------------------------------------------------------------- runs
