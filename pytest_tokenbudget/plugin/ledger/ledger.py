@@ -260,6 +260,10 @@ class Ledger:
         __tracebackhide__ = True
         nodeid, phase = current()
         worst, why = self.worst_case(request)
+        if not self.count_replayed and request.expected_live is False:
+            # a mock / cassette replay answers it, and replays are not counted: nothing to check or reserve
+            # (settled as usual: should it go out after all, its real cost is charged and can overrun)
+            return Reservation(nodeid, phase, self.active_budgets(nodeid), worst, Amounts(), time.perf_counter())
         refusal: TokenBudgetExceeded | None = None
         with self._lock:
             budgets = self.active_budgets(nodeid)
@@ -313,8 +317,13 @@ class Ledger:
             detail = (f"spent {fmt_amount(dim, spent)}{inflight} + this call's worst case "
                       f"{fmt_amount(dim, w)}{how} = {shown_total} > {shown_limit}")  # never "$0.0050 > $0.0050"
         where = budget.title if budget.scope != "test" else f"token budget of {budget.name}"
+        unsure = ""
+        if not self.count_replayed and request.expected_live is None:
+            unsure = (" Replays are not counted here (token_budget_count_replayed = false), but whether a mock "
+                      "or a cassette would answer this call cannot be known before sending (a custom transport "
+                      "or a respx side effect), so it was checked as a live call.")
         msg = (f"{where} ({budget.limits.describe()}): call to {model} refused before sending: {detail}. "
-               f"Nothing was sent.")
+               f"Nothing was sent.{unsure}")
         err = TokenBudgetExceeded(msg, scope=budget.scope, budget=budget.name, dimension=dim, limit=limit,
                                   spent=spent, reserved=reserved, attempted=w, refused=True)
         err.budget_ref = budget  # for the plugin's pytest_tokenbudget_budget_exceeded hook
