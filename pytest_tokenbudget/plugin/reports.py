@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from pytest_tokenbudget.core.text import plural
+from pytest_tokenbudget.core.text import plural, redact
 from pytest_tokenbudget.plugin.ledger.ledger import Entry, Ledger, Totals
 from pytest_tokenbudget.plugin.report_builder import TestInfo, build_report, build_test
 from pytest_tokenbudget.report import baseline as bl
@@ -134,7 +134,8 @@ class RunReports:
                 if isinstance(data, dict) and data.get("limits") is not None:
                     info.limits = data["limits"]
         except Exception as exc:  # a plugin bug must not break the run
-            self.lines.append((f"token budget report: reading {report.nodeid}: {type(exc).__name__}: {exc}", True))
+            self.lines.append((redact(f"token budget report: reading {report.nodeid}: {type(exc).__name__}: {exc}"),
+                               True))
 
     # -- per test, from the plugin's makereport -------------------------------------------------
     def after_makereport(self, item: pytest.Item, report: pytest.TestReport, ledger: Ledger) -> None:
@@ -152,7 +153,8 @@ class RunReports:
             report.user_properties.extend(properties(test))
 
     def _check_baseline(self, nodeid: str, report: pytest.TestReport, ledger: Ledger) -> None:
-        base = self.baseline.tests.get(nodeid) if self.baseline is not None else None
+        safe = redact(nodeid)  # the baseline file holds redacted ids (an API key as a parametrize value)
+        base = self.baseline.tests.get(safe) if self.baseline is not None else None
         if base is None:
             return
         entries = ledger.entries_for(nodeid)
@@ -161,8 +163,8 @@ class RunReports:
             return
         self.flagged.add(nodeid)
         from pytest_tokenbudget.plugin.failures import top_calls_lines
-        row = bl.Row(nodeid, "more", cost, base.cost_usd, complete)
-        lines = [f"token budget baseline of {nodeid}: {bl.describe(row, self.max_increase)}",
+        row = bl.Row(safe, "more", cost, base.cost_usd, complete)
+        lines = [f"token budget baseline of {safe}: {bl.describe(row, self.max_increase)}",
                  f"(baseline {self.compare_path}; when the increase is intended, refresh it with "
                  f"--token-budget-save={self.compare_path})"]
         lines += top_calls_lines(entries)
@@ -175,12 +177,14 @@ class RunReports:
 
     # -- session end ----------------------------------------------------------------------------
     def _current(self, ledger: Ledger) -> list[tuple[str, Decimal, bool]]:
+        # ids as the ledger files them: redacted (two tests whose ids differ only by a key are one row)
         ids = {n for n in ledger.nodeids() if n is not None}
-        ids.update(n for n, t in self.tests.items() if t.outcome != "skipped")
+        ids.update(redact(n) for n, t in self.tests.items() if t.outcome != "skipped")
+        skipped = {redact(n) for n, t in self.tests.items() if t.outcome == "skipped"}
+        run = {redact(n) for n, t in self.tests.items() if t.outcome != "skipped"}
         out = []
         for n in sorted(ids):
-            info = self.tests.get(n)
-            if info is not None and info.outcome == "skipped":
+            if n in skipped and n not in run:
                 continue
             cost, complete = _entries_cost(ledger.entries_for(n))
             out.append((n, cost, complete))
