@@ -76,3 +76,4 @@ def test_a_canary_of_each_kind_reaches_no_output(inner, monkeypatch):
     assert sorted(rows) == [f"test_leak.py::test_call[{REDACTED}]", f"test_leak.py::test_refused[{REDACTED}]"]
     assert rows[f"test_leak.py::test_call[{REDACTED}]"]["live"]["calls"] == 2 * len(keys)
     assert sorted(json.loads(outputs["baseline"])["tests"]) == sorted(rows)
+    assert f"  test_leak.py::test_refused[{REDACTED}]: claude-haiku-4-5" in terminal  # refusals are named
