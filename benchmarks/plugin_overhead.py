@@ -136,6 +136,35 @@ def ledger_listener():
     return Bounded()
 
 
+def ledger_hot_path(url: str, events: int, reps: int = 3000, rounds: int = 9) -> None:
+    """The ledger's own work, without HTTP: ``before_send`` + ``on_record`` of a realistic request
+    (input estimate already made by capture) and record, CPU time of this thread, best of ``rounds``.
+    A stream's record reaches the ledger once, at its end: its cost per SSE event is that / events."""
+    from pytest_tokenbudget.core.tokens import estimate_request_tokens
+    from pytest_tokenbudget.plugin.capture.types import CallRecord, CallRequest
+
+    ledger = ledger_listener()
+    body = {"model": MODEL, "max_tokens": 64, "messages": MSG}
+    usage = {"input_tokens": 12, "output_tokens": 7, "cache_creation_input_tokens": 0,
+             "cache_read_input_tokens": 0, "service_tier": "standard"}
+    rows = []
+    for stream in (False, True):
+        req = CallRequest("anthropic", "messages", url + "/v1/messages", MODEL, 64, stream, 0,
+                          body={**body, "stream": stream} if stream else body,
+                          input_estimate=estimate_request_tokens(body))
+        rec = CallRecord(req, 200, MODEL, usage, True, stream, True, 0.01, events=events if stream else 0)
+        best = float("inf")
+        for _ in range(rounds):
+            t0 = time.thread_time_ns()
+            for _ in range(reps):
+                ledger.on_record(ledger.before_send(req), rec)
+            best = min(best, (time.thread_time_ns() - t0) / reps / 1000)
+        rows.append(best)
+    print(f"{'ledger hot path alone (CPU, no HTTP): call':<44} {rows[0]:9.1f} µs")
+    print(f"{'ledger hot path alone: stream, per SSE event':<44} {rows[1] / events:9.2f} µs/event "
+          f"({rows[1]:.1f} µs per {events}-event stream)")
+
+
 def start_server() -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([sys.executable, "-m", "pytest_tokenbudget.testing"], stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
@@ -390,6 +419,8 @@ def main() -> int:
         per_stream = (time.perf_counter_ns() - t0) / reps / 1000
         print(f"{'observer only: parse + record one stream':<44} {per_stream:9.1f} µs "
               f"= {per_stream / events:.2f} µs/event ({len(chunks)} chunks)")
+        if args.listener == "ledger":
+            ledger_hot_path(url, events)
         loop.run_until_complete(aclient.close())
         for close in _CLOSE:
             loop.run_until_complete(close())

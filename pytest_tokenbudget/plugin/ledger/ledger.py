@@ -43,7 +43,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from pytest_tokenbudget.core.catalog import Catalog, CatalogError, UnknownModelError
+from pytest_tokenbudget.core.catalog import Catalog, CatalogError, UnknownModelError, today
 from pytest_tokenbudget.core.cost import Cost, PricingError, price
 from pytest_tokenbudget.core.errors import TokenBudgetExceeded
 from pytest_tokenbudget.core.money import format_usd_pair
@@ -99,6 +99,8 @@ __all__ = [
 
 # The attribution slot (which test a call belongs to) lives in .attribution; re-exported here.
 
+_MEMO_MAX = 4096  # entries per memo (worst cases, prices): bounded memory
+
 _SAFE_IDS: dict[str, str] = {}
 
 
@@ -143,6 +145,8 @@ class Ledger:
         self._blocks: list[Budget] = []
         self._seq = 0
         self._refused_requests: dict[int, CallRequest] = {}
+        self._worst_memo: dict[tuple, tuple[Amounts, str | None]] = {}  # hot path (issue 17): the same
+        self._price_memo: dict[tuple, Cost] = {}  # requests and usages recur in a test suite
 
     # -- scopes ---------------------------------------------------------------------------------
     def begin_test(self, nodeid: str, limits: Limits | None = None) -> Budget:
@@ -202,7 +206,24 @@ class Ledger:
         ``max_tokens`` (or the thinking budget), server-tool fees, fast mode and regional premiums.
         A model the catalog lacks is asked of :attr:`pricers`.
         """
-        worst, why = self.bounds.worst_case(request, batch=batch)
+        key = None
+        if request.endpoint not in ("batches", *_FREE_ENDPOINTS) and not self.pricers:
+            # the worst case depends on these alone (the body only through its shape): memoised
+            inp, shape = self.bounds.input_bound(request), request_shape(request.body)
+            key = (request.endpoint, request.model, request.max_tokens, inp, shape, request.url, batch, today(),
+                   self.unknown_model)
+            hit = self._worst_memo.get(key)
+            if hit is not None:
+                return hit
+            got = self._worst_case(request, batch, inp, shape)
+            if len(self._worst_memo) < _MEMO_MAX:
+                self._worst_memo[key] = got
+            return got
+        return self._worst_case(request, batch)
+
+    def _worst_case(self, request: CallRequest, batch: bool, inp: int | None = None,
+                    shape: Any = None) -> tuple[Amounts, str | None]:
+        worst, why = self.bounds.worst_case(request, batch=batch, inp=inp, shape=shape)
         if (worst.usd is None and self.pricers and request.model and worst.output_tokens is not None
                 and request.endpoint != "batches"):
             custom = self._custom_price(request.model, Usage(input_tokens=worst.input_tokens or 0,
@@ -222,7 +243,13 @@ class Ledger:
         if not model:
             return None, "neither the request nor the response names a model, so the call cannot be priced"
         try:
-            return price(model, usage, catalog=self.catalog, regional=regional), None
+            key = (model, usage, regional, today())  # prices depend on the day (catalog price changes)
+            cost = self._price_memo.get(key)
+            if cost is None:
+                cost = price(model, usage, catalog=self.catalog, regional=regional, on=key[3])
+                if len(self._price_memo) < _MEMO_MAX:
+                    self._price_memo[key] = cost  # Cost and Usage are frozen: sharing one is safe
+            return cost, None
         except UnknownModelError as exc:
             custom = self._custom_price(model, usage) if self.pricers else None
             if custom is not None:
