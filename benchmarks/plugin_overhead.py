@@ -32,6 +32,11 @@ Other stacks (issue 16; ``--only TEXT`` runs the rows whose name contains TEXT).
 So each extra layer costs about what the httpx2 patch does (100-150 µs per call with the
 tokenizer's input estimate, about half of it), i.e. well under 0.1% of a real API round trip.
 
+Issue 17, 2026-12-01, the ledger's hot path alone (``ledger hot path alone`` rows, CPU time of the
+thread, no HTTP; the box at load 6-9, so the Δ rows above were unreadable that day): before the
+memoised worst cases/prices and cheaper Amounts 47-50 µs per non-streamed call, after 28-30 µs;
+a 21-event stream's record 29 µs in the ledger = 1.4 µs per SSE event (the observer adds ~6.5).
+
 Figures of 2026-11-24 (shared 2-core box, load 1.6-1.8, 400-500 pairs; ±20 µs between runs):
 
     call                               Δ µs (estimate on / off)   ratio on      Δ/event   (Δ-Δcreate)/event
