@@ -117,3 +117,30 @@ def test_cassette_replay_reaches_the_cassette_under_a_zero_budget(pytester, coun
         assert sent == 3  # the recording run's 3 calls; the zero budget refused the one that would record
     else:
         result.assert_outcomes(failed=2)
+
+
+def test_expected_live_from_the_transport():
+    """The decision itself, on classic httpx (respx patches it) and httpx2: no request is sent."""
+    import httpx
+    import httpx2
+    import respx
+
+    from pytest_tokenbudget.plugin.capture.liveness import expected_live
+
+    url = "https://api.anthropic.com/v1/messages"
+
+    def decide(client, lib):
+        return expected_live(client, client.build_request("POST", url, json={"model": "m"}), lib)
+
+    assert decide(httpx.Client(), httpx) is True
+    assert decide(httpx2.Client(), httpx2) is True
+    assert decide(httpx2.Client(transport=httpx2.MockTransport(lambda r: httpx2.Response(200))), httpx2) is False
+    assert decide(httpx2.Client(transport=object()), httpx2) is None  # a custom transport: unknown
+    with respx.mock(assert_all_called=False) as router:
+        assert decide(httpx.Client(), httpx) is False  # unmatched: respx answers or raises
+        router.post(url).pass_through()
+        assert decide(httpx.Client(), httpx) is True
+    with respx.mock(assert_all_called=False) as router:
+        router.post(url).respond(200)
+        assert decide(httpx.Client(), httpx) is False
+        assert decide(httpx2.Client(), httpx2) is True  # respx does not patch httpx2
