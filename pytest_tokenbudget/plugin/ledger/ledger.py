@@ -46,7 +46,6 @@ from typing import Any
 from pytest_tokenbudget.core.catalog import Catalog, CatalogError, UnknownModelError, today
 from pytest_tokenbudget.core.cost import Cost, PricingError, price
 from pytest_tokenbudget.core.errors import TokenBudgetExceeded
-from pytest_tokenbudget.core.money import format_usd_pair
 from pytest_tokenbudget.core.text import redact
 from pytest_tokenbudget.core.usage import (
     MalformedUsageError,
@@ -77,6 +76,7 @@ from pytest_tokenbudget.plugin.ledger.preflight import (
     regional_endpoint,
     request_shape,
 )
+from pytest_tokenbudget.plugin.ledger.refusals import refusal_error
 
 __all__ = [
     "Amounts",
@@ -301,7 +301,7 @@ class Ledger:
                 for b in budgets:  # check-and-reserve per budget (atomic for a shared session budget)
                     problems = b.try_reserve(check, reserved, nodeid)
                     if problems:
-                        refusal = self._refusal(b, problems[0], request, worst, why)
+                        refusal = refusal_error(b, problems[0], request, worst, why, self.count_replayed)
                         break
                     taken.append(b)
                 if refusal is not None:
@@ -320,41 +320,6 @@ class Ledger:
             self._refused_requests[id(request)] = request
         self._notify(entry)
         raise refusal
-
-    def _refusal(self, budget: Budget, problem: tuple, request: CallRequest, worst: Amounts,
-                 why: str | None) -> TokenBudgetExceeded:
-        dim, limit, spent, reserved, w = problem
-        model = request.model or "?"
-        assumed = f"; {why}" if w is not None and why and dim == "usd" else ""
-        if w is None:
-            detail = (f"this call's worst case in {dim.replace('_', ' ')} cannot be bounded "
-                      f"({why or 'no max_tokens'})")
-        elif limit == 0:
-            what = "spend" if dim == "usd" else fmt_amount(dim, 0).partition(" ")[2]
-            detail = f"the budget allows no {what}, and this call's worst case is {fmt_amount(dim, w)}"
-        else:
-            total = spent + reserved + w
-            inflight = f" + in flight {fmt_amount(dim, reserved)}" if reserved else ""
-            how = ""
-            if dim in ("usd", "output_tokens", "total_tokens"):
-                how = (f" (~{worst.input_tokens or 0:,} input tokens estimated + max_tokens "
-                       f"{worst.output_tokens:,}" + (f" at {model} prices{assumed})" if dim == "usd" else ")"))
-            shown_total, shown_limit = (format_usd_pair(total, limit) if dim == "usd"
-                                        else (fmt_amount(dim, total), fmt_amount(dim, limit)))
-            detail = (f"spent {fmt_amount(dim, spent)}{inflight} + this call's worst case "
-                      f"{fmt_amount(dim, w)}{how} = {shown_total} > {shown_limit}")  # never "$0.0050 > $0.0050"
-        where = budget.title if budget.scope != "test" else f"token budget of {budget.name}"
-        unsure = ""
-        if not self.count_replayed and request.expected_live is None:
-            unsure = (" Replays are not counted here (token_budget_count_replayed = false), but whether a mock "
-                      "or a cassette would answer this call cannot be known before sending (a custom transport "
-                      "or a respx side effect), so it was checked as a live call.")
-        msg = (f"{where} ({budget.limits.describe()}): call to {model} refused before sending: {detail}. "
-               f"Nothing was sent.{unsure}")
-        err = TokenBudgetExceeded(msg, scope=budget.scope, budget=budget.name, dimension=dim, limit=limit,
-                                  spent=spent, reserved=reserved, attempted=w, refused=True)
-        err.budget_ref = budget  # for the plugin's pytest_tokenbudget_budget_exceeded hook
-        return err
 
     def on_record(self, token: Any, record: CallRecord) -> Entry | None:
         """Settle the reservation with what the call really did, and store the entry."""
