@@ -35,7 +35,9 @@ tokenizer's input estimate, about half of it), i.e. well under 0.1% of a real AP
 Issue 17, 2026-12-01, the ledger's hot path alone (``ledger hot path alone`` rows, CPU time of the
 thread, no HTTP; the box at load 6-9, so the Δ rows above were unreadable that day): before the
 memoised worst cases/prices and cheaper Amounts 47-50 µs per non-streamed call, after 28-30 µs;
-a 21-event stream's record 29 µs in the ledger = 1.4 µs per SSE event (the observer adds ~6.5).
+a 21-event stream's record 29-37 µs in the ledger = 1.4-1.8 µs per SSE event. Observer + ledger
+for one 21-event stream (CPU, interleaved A/B): 102-104 µs before, 84-85 µs after (4.0 µs/event).
+Deciding before sending whether a mock/cassette answers (capture.liveness): 0.7 µs per call.
 
 Figures of 2026-11-24 (shared 2-core box, load 1.6-1.8, 400-500 pairs; ±20 µs between runs):
 
