@@ -32,6 +32,13 @@ Other stacks (issue 16; ``--only TEXT`` runs the rows whose name contains TEXT).
 So each extra layer costs about what the httpx2 patch does (100-150 µs per call with the
 tokenizer's input estimate, about half of it), i.e. well under 0.1% of a real API round trip.
 
+Issue 17, 2026-12-01, the ledger's hot path alone (``ledger hot path alone`` rows, CPU time of the
+thread, no HTTP; the box at load 6-9, so the Δ rows above were unreadable that day): before the
+memoised worst cases/prices and cheaper Amounts 47-50 µs per non-streamed call, after 28-30 µs;
+a 21-event stream's record 29-37 µs in the ledger = 1.4-1.8 µs per SSE event. Observer + ledger
+for one 21-event stream (CPU, interleaved A/B): 102-104 µs before, 84-85 µs after (4.0 µs/event).
+Deciding before sending whether a mock/cassette answers (capture.liveness): 0.7 µs per call.
+
 Figures of 2026-11-24 (shared 2-core box, load 1.6-1.8, 400-500 pairs; ±20 µs between runs):
 
     call                               Δ µs (estimate on / off)   ratio on      Δ/event   (Δ-Δcreate)/event
@@ -134,6 +141,35 @@ def ledger_listener():
                 del ledger.entries[:500]
 
     return Bounded()
+
+
+def ledger_hot_path(url: str, events: int, reps: int = 3000, rounds: int = 9) -> None:
+    """The ledger's own work, without HTTP: ``before_send`` + ``on_record`` of a realistic request
+    (input estimate already made by capture) and record, CPU time of this thread, best of ``rounds``.
+    A stream's record reaches the ledger once, at its end: its cost per SSE event is that / events."""
+    from pytest_tokenbudget.core.tokens import estimate_request_tokens
+    from pytest_tokenbudget.plugin.capture.types import CallRecord, CallRequest
+
+    ledger = ledger_listener()
+    body = {"model": MODEL, "max_tokens": 64, "messages": MSG}
+    usage = {"input_tokens": 12, "output_tokens": 7, "cache_creation_input_tokens": 0,
+             "cache_read_input_tokens": 0, "service_tier": "standard"}
+    rows = []
+    for stream in (False, True):
+        req = CallRequest("anthropic", "messages", url + "/v1/messages", MODEL, 64, stream, 0,
+                          body={**body, "stream": stream} if stream else body,
+                          input_estimate=estimate_request_tokens(body))
+        rec = CallRecord(req, 200, MODEL, usage, True, stream, True, 0.01, events=events if stream else 0)
+        best = float("inf")
+        for _ in range(rounds):
+            t0 = time.thread_time_ns()
+            for _ in range(reps):
+                ledger.on_record(ledger.before_send(req), rec)
+            best = min(best, (time.thread_time_ns() - t0) / reps / 1000)
+        rows.append(best)
+    print(f"{'ledger hot path alone (CPU, no HTTP): call':<44} {rows[0]:9.1f} µs")
+    print(f"{'ledger hot path alone: stream, per SSE event':<44} {rows[1] / events:9.2f} µs/event "
+          f"({rows[1]:.1f} µs per {events}-event stream)")
 
 
 def start_server() -> tuple[subprocess.Popen, str]:
@@ -390,6 +426,8 @@ def main() -> int:
         per_stream = (time.perf_counter_ns() - t0) / reps / 1000
         print(f"{'observer only: parse + record one stream':<44} {per_stream:9.1f} µs "
               f"= {per_stream / events:.2f} µs/event ({len(chunks)} chunks)")
+        if args.listener == "ledger":
+            ledger_hot_path(url, events)
         loop.run_until_complete(aclient.close())
         for close in _CLOSE:
             loop.run_until_complete(close())

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from pytest_tokenbudget.core.text import redact
 from pytest_tokenbudget.plugin.ledger.ledger import (
     Amounts,
     Budget,
@@ -111,10 +112,32 @@ def build_test(info: TestInfo, entries: Iterable[Entry]) -> m.TestResult:
     live, replayed = _split(entries)
     lt, rt = _totals(live), _totals(replayed)
     limits = _limits(info.limits)
-    overruns = _overruns(limits, info.nodeid, entries)
-    return m.TestResult(info.nodeid, info.outcome, m.Limits.from_json(limits.as_json()), bool(overruns),
+    nodeid = redact(info.nodeid)  # an API key as a parametrize value is part of the id (issue 17)
+    overruns = _overruns(limits, nodeid, entries)
+    return m.TestResult(nodeid, info.outcome, m.Limits.from_json(limits.as_json()), bool(overruns),
                         tuple(overruns), lt.cost_usd + rt.cost_usd, lt.complete and rt.complete, lt, rt,
                         _charged(entries), tuple(call_of(e) for e in entries))
+
+
+# When redaction makes two ids one (the same test parametrized with two keys), the row keeps the
+# worst outcome; the ledger already files both tests' calls under the redacted id.
+_SEVERITY = ("error", "failed", "xpassed", "passed", "xfailed", "skipped", "unknown")
+
+
+def _redacted_infos(tests: Mapping[str, TestInfo] | Iterable[TestInfo]) -> dict[str, TestInfo]:
+    out: dict[str, TestInfo] = {}
+    for t in (tests.values() if isinstance(tests, Mapping) else tests):
+        nodeid = redact(t.nodeid)
+        seen = out.get(nodeid)
+        if seen is None:
+            out[nodeid] = TestInfo(nodeid, t.outcome, t.limits)
+        elif _rank(t.outcome) < _rank(seen.outcome):
+            seen.outcome = t.outcome
+    return out
+
+
+def _rank(outcome: str) -> int:
+    return _SEVERITY.index(outcome) if outcome in _SEVERITY else len(_SEVERITY)
 
 
 def _models(entries: list[Entry]) -> tuple[m.ModelRow, ...]:
@@ -156,7 +179,7 @@ def build_report(entries: Iterable[Entry], tests: Mapping[str, TestInfo] | Itera
     from pytest_tokenbudget.core.version import __version__
 
     entries = list(entries)
-    infos = dict(tests) if isinstance(tests, Mapping) else {t.nodeid: t for t in tests}
+    infos = _redacted_infos(tests)  # entries carry redacted ids already (the ledger's _make_entry)
     by_test: dict[str | None, list[Entry]] = {}
     for e in entries:
         by_test.setdefault(e.nodeid, []).append(e)

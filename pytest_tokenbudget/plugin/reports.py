@@ -11,12 +11,14 @@ whole run (never by an xdist worker).
 
 from __future__ import annotations
 
+import sys
+import threading
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from pytest_tokenbudget.core.text import plural
+from pytest_tokenbudget.core.text import plural, redact
 from pytest_tokenbudget.plugin.ledger.ledger import Entry, Ledger, Totals
 from pytest_tokenbudget.plugin.report_builder import TestInfo, build_report, build_test
 from pytest_tokenbudget.report import baseline as bl
@@ -116,6 +118,9 @@ class RunReports:
         self.comparison: bl.Comparison | None = None
         self.report: Report | None = None  # the run's report, built once at the end
         self.lines: list[tuple[str, bool]] = []  # (terminal line, is a problem)
+        self._session: pytest.Session | None = None
+        self._running: str | None = None  # the test running now (the one pytest-timeout ends)
+        self._unhook = _hook_pytest_timeout(self._flush_before_exit)  # reports survive its os._exit
 
     @property
     def enables(self) -> bool:
@@ -123,6 +128,34 @@ class RunReports:
         return bool(self.json_path or self.save_path or self.compare_path or self.junit)
 
     # -- hooks ----------------------------------------------------------------------------------
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self._session = session
+
+    def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
+        self._running = nodeid
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        self._unhook()
+
+    def _flush_before_exit(self) -> None:
+        """pytest-timeout (``method=thread``) is about to ``os._exit``: write the reports now, from its
+        timer thread (the test's thread is stuck; nothing here waits on the ledger's lock)."""
+        from pytest_tokenbudget.plugin.state import get_state
+        state, session = get_state(self.config), self._session
+        if self.worker or session is None or state is None or state.ledger is None:
+            return
+        nodeid = self._running
+        if nodeid is not None:
+            info = self.tests.setdefault(nodeid, TestInfo(nodeid))
+            info.outcome = "failed"
+        state.notes.append("the run was ended by pytest-timeout (method=thread, os._exit)"
+                           + (f" in {redact(nodeid)}" if nodeid else "") + ": the figures stop there")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED  # what os._exit(1) will report
+        self.finish(session, state)
+        for line, _bad in self.lines:
+            sys.stderr.write(f"token budget: {line}\n")
+        sys.stderr.flush()
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         try:
             info = self.tests.get(report.nodeid)
@@ -135,7 +168,8 @@ class RunReports:
                     info.limits = data["limits"]
                 self._share_outcome(info)
         except Exception as exc:  # a plugin bug must not break the run
-            self.lines.append((f"token budget report: reading {report.nodeid}: {type(exc).__name__}: {exc}", True))
+            self.lines.append((redact(f"token budget report: reading {report.nodeid}: {type(exc).__name__}: {exc}"),
+                               True))
 
     def _share_outcome(self, info: TestInfo) -> None:
         """Issue 18: a shard sharing a PostgreSQL store keeps each test's outcome there, so that
@@ -164,7 +198,8 @@ class RunReports:
             report.user_properties.extend(properties(test))
 
     def _check_baseline(self, nodeid: str, report: pytest.TestReport, ledger: Ledger) -> None:
-        base = self.baseline.tests.get(nodeid) if self.baseline is not None else None
+        safe = redact(nodeid)  # the baseline file holds redacted ids (an API key as a parametrize value)
+        base = self.baseline.tests.get(safe) if self.baseline is not None else None
         if base is None:
             return
         entries = ledger.entries_for(nodeid)
@@ -173,8 +208,8 @@ class RunReports:
             return
         self.flagged.add(nodeid)
         from pytest_tokenbudget.plugin.failures import top_calls_lines
-        row = bl.Row(nodeid, "more", cost, base.cost_usd, complete)
-        lines = [f"token budget baseline of {nodeid}: {bl.describe(row, self.max_increase)}",
+        row = bl.Row(safe, "more", cost, base.cost_usd, complete)
+        lines = [f"token budget baseline of {safe}: {bl.describe(row, self.max_increase)}",
                  f"(baseline {self.compare_path}; when the increase is intended, refresh it with "
                  f"--token-budget-save={self.compare_path})"]
         lines += top_calls_lines(entries)
@@ -187,12 +222,14 @@ class RunReports:
 
     # -- session end ----------------------------------------------------------------------------
     def _current(self, ledger: Ledger) -> list[tuple[str, Decimal, bool]]:
+        # ids as the ledger files them: redacted (two tests whose ids differ only by a key are one row)
         ids = {n for n in ledger.nodeids() if n is not None}
-        ids.update(n for n, t in self.tests.items() if t.outcome != "skipped")
+        ids.update(redact(n) for n, t in self.tests.items() if t.outcome != "skipped")
+        skipped = {redact(n) for n, t in self.tests.items() if t.outcome == "skipped"}
+        run = {redact(n) for n, t in self.tests.items() if t.outcome != "skipped"}
         out = []
         for n in sorted(ids):
-            info = self.tests.get(n)
-            if info is not None and info.outcome == "skipped":
+            if n in skipped and n not in run:
                 continue
             cost, complete = _entries_cost(ledger.entries_for(n))
             out.append((n, cost, complete))
@@ -283,3 +320,28 @@ class RunReports:
     def terminal_lines(self) -> list[tuple[str, bool]]:
         """Lines under the ``token budget`` section: files written, what went wrong writing them."""
         return list(self.lines)
+
+
+def _hook_pytest_timeout(flush: Any) -> Any:
+    """Run ``flush`` before pytest-timeout's thread method ends the process with ``os._exit`` (it
+    dumps the stacks from its timer thread first: we wrap that). Returns the undo function."""
+    mod = sys.modules.get("pytest_timeout")
+    original = getattr(mod, "dump_stacks", None)
+    if mod is None or original is None or getattr(original, "_tokenbudget_original", None) is not None:
+        return lambda: None
+
+    def dump_stacks(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is not threading.main_thread():  # the timer: os._exit follows
+            try:
+                flush()
+            except Exception as exc:  # never stand between pytest-timeout and its exit
+                sys.stderr.write(f"token budget: reports not written before the timeout exit: {exc!r}\n")
+        return original(*args, **kwargs)
+
+    dump_stacks._tokenbudget_original = original  # type: ignore[attr-defined]
+    mod.dump_stacks = dump_stacks
+
+    def undo() -> None:
+        if getattr(mod, "dump_stacks", None) is dump_stacks:
+            mod.dump_stacks = original
+    return undo

@@ -3,7 +3,13 @@
 Budgets (USD per test and per session) come from, lowest to highest precedence:
 ini ``token_budget_per_test`` / ``token_budget_session`` < environment ``TOKEN_BUDGET_PER_TEST`` /
 ``TOKEN_BUDGET_SESSION`` < ``--token-budget-per-test`` / ``--token-budget-session`` < the
-``token_budget`` marker (tests, classes, modules; the closest marker wins, dimension by dimension).
+``token_budget`` marker (tests, classes, modules).
+
+Marker precedence, one rule, dimension by dimension: the closest level wins (the test over its
+class over its module), and among markers at the same level the one *applied last* wins. Python
+applies stacked decorators bottom-up, so the top decorator wins; in a ``pytestmark`` list the last
+entry wins; a marker added with ``item.add_marker()`` wins over both. A dimension no marker at a
+level names is looked up at the next level out, then in the settings below.
 
 In every dimension, ``0`` means *nothing allowed* (``usd=0``: any call that could cost money is
 refused) and ``None`` means *no limit* (``usd=None`` in a marker lifts an inherited limit; the
@@ -22,8 +28,8 @@ import pytest
 
 from pytest_tokenbudget.plugin.ledger.ledger import DIMENSIONS, Limits
 
-__all__ = ["ENV_PER_TEST", "ENV_SESSION", "MARKER", "Setting", "Settings", "add_budget_options", "marker_limits",
-           "resolve_settings"]
+__all__ = ["ENV_PER_TEST", "ENV_SESSION", "MARKER", "Setting", "Settings", "add_budget_options", "ini_bool",
+           "marker_limits", "resolve_settings"]
 
 ENV_PER_TEST = "TOKEN_BUDGET_PER_TEST"
 ENV_SESSION = "TOKEN_BUDGET_SESSION"
@@ -39,7 +45,9 @@ ENV_SHARD = "TOKEN_BUDGET_SHARD"
 def add_budget_options(group: Any, parser: pytest.Parser) -> None:
     """The budget options and ini keys (report options live in :mod:`.report.run`)."""
     group.addoption("--token-budget", action="store_true", default=False, dest="token_budget",
-                    help="price every Anthropic/OpenAI API call the tests make, enforce budgets, report.")
+                    help="count every Anthropic/OpenAI API call the tests make, enforce budgets, report. "
+                         "Claude models are priced from the bundled catalog; OpenAI models are counted "
+                         "(calls, tokens) but unpriced unless added to [tool.tokenbudget.models].")
     group.addoption("--token-budget-per-test", metavar="USD", default=None, dest="token_budget_per_test",
                     help="USD budget of each test (0: no spend allowed; 'none': no limit). "
                          f"Overrides ini token_budget_per_test and ${ENV_PER_TEST}; a marker overrides it.")
@@ -52,10 +60,10 @@ def add_budget_options(group: Any, parser: pytest.Parser) -> None:
                   default=None)
     parser.addini("token_budget_session", "USD budget of the whole run", default=None)
     parser.addini("token_budget_preflight", "refuse a call before it is sent when its worst case could "
-                  "overrun a budget (default true)", type="bool", default=True)
+                  "overrun a budget (default true)", default="true")
     parser.addini("token_budget_count_replayed", "cassette replays and mocked calls count against budgets at "
                   "what they would cost live (default true); reports show them apart either way",
-                  type="bool", default=True)
+                  default="true")
     parser.addini("token_budget_unknown_model", "a call to a model the catalog cannot price: error (default) "
                   "or warn (totals are marked incomplete); overrides [tool.tokenbudget] unknown-model",
                   default=None)
@@ -102,6 +110,24 @@ def _layered(config: pytest.Config, ini: str, env: str, opt: str, flag: str) -> 
     return found
 
 
+_TRUE = ("true", "yes", "on", "1", "y", "t")
+_FALSE = ("false", "no", "off", "0", "n", "f")
+
+
+def ini_bool(config: pytest.Config, name: str) -> bool:
+    """A true/false ini setting (read as text, so that a bad value is an error naming the setting)."""
+    raw = config.getini(name)
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise pytest.UsageError(f"ini {name} = {str(raw).strip()!r}: expected true or false "
+                            "(also accepted: yes/no, on/off, 1/0)")
+
+
 def resolve_settings(config: pytest.Config) -> Settings:
     per_test = _layered(config, "token_budget_per_test", ENV_PER_TEST, "token_budget_per_test",
                         "--token-budget-per-test")
@@ -119,14 +145,25 @@ def resolve_settings(config: pytest.Config) -> Settings:
         raise pytest.UsageError("--token-budget-top must be >= 0 (0 shows all tests)")
     enabled = bool(config.getoption("token_budget")) or per_test.set or session.set
     return Settings(enabled=enabled, per_test=per_test, session=session,
-                    preflight=bool(config.getini("token_budget_preflight")),
+                    preflight=ini_bool(config, "token_budget_preflight"),
                     unknown_model=unknown or "", top=DEFAULT_TOP if top is None else top)
 
 
+def _by_precedence(item: pytest.Item) -> list[Any]:
+    """The item's ``token_budget`` marks, the one that wins first."""
+    levels: list[tuple[Any, list[Any]]] = []
+    for node, mark in item.iter_markers_with_node(MARKER):  # closest level first, each in applied order
+        if not levels or levels[-1][0] is not node:
+            levels.append((node, []))
+        levels[-1][1].append(mark)
+    return [mark for _node, marks in levels for mark in reversed(marks)]
+
+
 def marker_limits(item: pytest.Item, base: Limits) -> Limits:
-    """``base`` with each dimension replaced by the closest ``token_budget`` marker that names it."""
+    """``base`` with each dimension replaced by the closest ``token_budget`` marker that names it
+    (closest level first; at one level, the marker applied last first: see the module docstring)."""
     values: dict[str, Any] = {}
-    for mark in item.iter_markers(MARKER):  # closest first
+    for mark in _by_precedence(item):
         kwargs = dict(mark.kwargs)
         if mark.args:
             if len(mark.args) > 1 or "usd" in kwargs:

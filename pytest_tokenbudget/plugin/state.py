@@ -19,7 +19,7 @@ from pytest_tokenbudget.plugin.ledger.ledger import (
     current,
     set_current,
 )
-from pytest_tokenbudget.plugin.settings import Settings
+from pytest_tokenbudget.plugin.settings import Settings, ini_bool
 
 SHARED_KEY = "tokenbudget_shared_ledger"  # config.workerinput key: the run's shared session ledger file
 
@@ -68,7 +68,7 @@ class RunState:
         self.settings = Settings(**{**self.settings.__dict__, "unknown_model": unknown})
         self.ledger = Ledger(catalog=catalog, unknown_model=unknown, preflight=self.settings.preflight,
                              session_limits=Limits(usd=self.settings.session.value),
-                             count_replayed=bool(self.config.getini("token_budget_count_replayed")))
+                             count_replayed=ini_bool(self.config, "token_budget_count_replayed"))
         user_hooks(self)
         if self.controller:  # no test runs here: nothing to intercept
             self.active = True

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_tokenbudget.core.money import decimal_str
-from pytest_tokenbudget.core.text import atomic_write
+from pytest_tokenbudget.core.text import atomic_write, redact
 from pytest_tokenbudget.report.comparison import (
     DEFAULT_MAX_INCREASE,
     DEFAULT_MIN_CHANGE,
@@ -83,7 +83,20 @@ def baseline_json(baseline: Baseline) -> dict[str, Any]:
         .replace("+00:00", "Z")
     return {"schema": BASELINE_SCHEMA, "version": BASELINE_VERSION, "created": created,
             "tool_version": __version__, "catalog_checked": baseline.catalog_checked,
-            "tests": {n: _test_json(t) for n, t in sorted(baseline.tests.items())}}
+            "tests": {n: _test_json(t) for n, t in sorted(_redacted(baseline.tests).items())}}
+
+
+def _redacted(tests: dict[str, BaselineTest]) -> dict[str, BaselineTest]:
+    """Test ids with secrets redacted (the file is meant to be committed; an API key used as a
+    parametrize value is part of the id); tests whose ids become one are summed."""
+    out: dict[str, BaselineTest] = {}
+    for nodeid, t in tests.items():
+        safe = redact(nodeid)
+        seen = out.get(safe)
+        out[safe] = t if seen is None else BaselineTest(seen.cost_usd + t.cost_usd, seen.calls + t.calls,
+                                                          seen.total_tokens + t.total_tokens,
+                                                          seen.complete and t.complete)
+    return out
 
 
 def baseline_from_report(report: Report, source: str = "") -> Baseline:

@@ -96,7 +96,8 @@ def _parse_body(content: Any) -> dict[str, Any] | None:
     return parsed if isinstance(parsed, dict) else None
 
 
-def build_request(kind: Endpoint, origin: str, path: bytes, content: Any, retry: str | None) -> CallRequest:
+def build_request(kind: Endpoint, origin: str, path: bytes, content: Any, retry: str | None,
+                  expected_live: bool | None = None) -> CallRequest:
     """A :class:`CallRequest` from the parts every library can give: ``origin`` is
     ``scheme://host[:port]`` (no userinfo), ``path`` without its query, ``content`` the body
     (bytes, str, or an already-built JSON dict), ``retry`` the ``x-stainless-retry-count`` header."""
@@ -123,7 +124,7 @@ def build_request(kind: Endpoint, origin: str, path: bytes, content: Any, retry:
     attempt = int(retry) if isinstance(retry, str) and retry.isdigit() else None
     return CallRequest(api=kind.api, endpoint=kind.endpoint, url=origin + path.decode("ascii", "replace"),
                        model=model, max_tokens=max_tokens, stream=stream, attempt=attempt, body=body,
-                       input_estimate=estimate)
+                       input_estimate=estimate, expected_live=expected_live)
 
 
 def fallback_request(kind: Endpoint, path: bytes) -> CallRequest:

@@ -12,6 +12,7 @@ from typing import Any
 from pytest_tokenbudget.plugin.capture import hub
 from pytest_tokenbudget.plugin.capture.endpoints import Endpoint
 from pytest_tokenbudget.plugin.capture.hub import ACTIVE, BYPASS, PASSING, Layer, begin, classify
+from pytest_tokenbudget.plugin.capture.liveness import expected_live
 from pytest_tokenbudget.plugin.capture.observe import Call, wrap_stream
 from pytest_tokenbudget.plugin.capture.types import CallRequest
 
@@ -48,7 +49,7 @@ def patched_classes() -> list[type]:
 
 # -- request side --------------------------------------------------------------------------------
 
-def _build_request(request: Any, kind: Endpoint, path: bytes) -> CallRequest:
+def _build_request(request: Any, kind: Endpoint, path: bytes, live: bool | None = None) -> CallRequest:
     url = request.url
     # netloc is host[:port] without userinfo; the path comes without its query string
     origin = f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}"
@@ -56,11 +57,13 @@ def _build_request(request: Any, kind: Endpoint, path: bytes) -> CallRequest:
         content = request.content
     except Exception:  # a streamed request body that has not been read
         content = None
-    return hub.build_request(kind, origin, path, content, request.headers.get("x-stainless-retry-count"))
+    return hub.build_request(kind, origin, path, content, request.headers.get("x-stainless-retry-count"), live)
 
 
-def _begin(listener: Any, request: Any, kind: Endpoint, path: bytes) -> Call:
-    return begin(listener, kind, path, lambda: _build_request(request, kind, path))
+def _begin(listener: Any, client: Any, request: Any, lib: Any, kind: Endpoint, path: bytes) -> Call:
+    # whether a mock or a cassette will answer is decided here, before pre-flight reserves (issue 17)
+    return begin(listener, kind, path,
+                 lambda: _build_request(request, kind, path, expected_live(client, request, lib)))
 
 
 # -- response side -------------------------------------------------------------------------------
@@ -156,7 +159,7 @@ def _make_sync_send(original: Any, lib: Any) -> Any:
                 return original(self, request, *args, **kwargs)
             finally:
                 ACTIVE.reset(token)
-        call = _begin(listener, request, *found)
+        call = _begin(listener, self, request, lib, *found)
         layer = Layer(True)
         token = ACTIVE.set(layer)
         try:
@@ -188,7 +191,7 @@ def _make_async_send(original: Any, lib: Any) -> Any:
                 return await original(self, request, *args, **kwargs)
             finally:
                 ACTIVE.reset(token)
-        call = _begin(listener, request, *found)
+        call = _begin(listener, self, request, lib, *found)
         layer = Layer(True)
         token = ACTIVE.set(layer)
         try:

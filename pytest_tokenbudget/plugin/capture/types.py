@@ -26,6 +26,9 @@ class CallRequest:
     attempt: int | None  # x-stainless-retry-count (0 = first try); None for raw HTTP calls
     body: dict[str, Any] | None = field(default=None, repr=False, compare=False)  # parsed JSON body
     input_estimate: int | None = None  # estimated input tokens of the body (for pre-flight)
+    # known before sending (.liveness): True = goes to the network, False = a mock transport, a respx
+    # route or a cassette replay answers it, None = cannot be known (pre-flight counts it as live)
+    expected_live: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def _to_count(value: Any, what: str) -> int:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Amounts:
     """A quantity in every budget dimension. ``None`` in a field means unknown / unbounded."""
 
@@ -70,6 +70,16 @@ class Amounts:
     input_tokens: int | None = 0  # all input: uncached + cache writes + cache reads
     output_tokens: int | None = 0
     calls: int = 0
+
+    def __init__(self, usd: Decimal | None = _ZERO, input_tokens: int | None = 0, output_tokens: int | None = 0,
+                 calls: int = 0) -> None:
+        # the ledger's hot path builds several per call: fill the instance dict directly (a frozen
+        # dataclass's generated __init__ goes through object.__setattr__ once per field)
+        d = self.__dict__
+        d["usd"] = usd
+        d["input_tokens"] = input_tokens
+        d["output_tokens"] = output_tokens
+        d["calls"] = calls
 
     @property
     def total_tokens(self) -> int | None:
@@ -82,6 +92,8 @@ class Amounts:
 
     def known(self) -> Amounts:
         """Unknown fields as 0 (what is reserved for a dimension without a limit)."""
+        if self.usd is not None and self.input_tokens is not None and self.output_tokens is not None:
+            return self  # immutable: nothing to fill in
         return Amounts(self.usd or _ZERO, self.input_tokens or 0, self.output_tokens or 0, self.calls)
 
     def __add__(self, other: Amounts) -> Amounts:
@@ -146,7 +158,11 @@ class Limits:
 
     def items(self) -> list[tuple[str, Any]]:
         """The dimensions that have a limit, with it."""
-        return [(d, getattr(self, d)) for d in DIMENSIONS if getattr(self, d) is not None]
+        got = self.__dict__.get("_items")
+        if got is None:  # immutable: computed once (budgets check it on every call)
+            got = tuple((d, getattr(self, d)) for d in DIMENSIONS if getattr(self, d) is not None)
+            object.__setattr__(self, "_items", got)
+        return list(got)
 
     def __bool__(self) -> bool:
         return bool(self.items())

@@ -43,10 +43,9 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from pytest_tokenbudget.core.catalog import Catalog, CatalogError, UnknownModelError
+from pytest_tokenbudget.core.catalog import Catalog, CatalogError, UnknownModelError, today
 from pytest_tokenbudget.core.cost import Cost, PricingError, price
 from pytest_tokenbudget.core.errors import TokenBudgetExceeded
-from pytest_tokenbudget.core.money import format_usd_pair
 from pytest_tokenbudget.core.text import redact
 from pytest_tokenbudget.core.usage import (
     MalformedUsageError,
@@ -77,6 +76,7 @@ from pytest_tokenbudget.plugin.ledger.preflight import (
     regional_endpoint,
     request_shape,
 )
+from pytest_tokenbudget.plugin.ledger.refusals import refusal_error
 
 __all__ = [
     "Amounts",
@@ -98,6 +98,8 @@ __all__ = [
 
 
 # The attribution slot (which test a call belongs to) lives in .attribution; re-exported here.
+
+_MEMO_MAX = 4096  # entries per memo (worst cases, prices): bounded memory
 
 _SAFE_IDS: dict[str, str] = {}
 
@@ -143,6 +145,8 @@ class Ledger:
         self._blocks: list[Budget] = []
         self._seq = 0
         self._refused_requests: dict[int, CallRequest] = {}
+        self._worst_memo: dict[tuple, tuple[Amounts, str | None]] = {}  # hot path (issue 17): the same
+        self._price_memo: dict[tuple, Cost] = {}  # requests and usages recur in a test suite
 
     # -- scopes ---------------------------------------------------------------------------------
     def begin_test(self, nodeid: str, limits: Limits | None = None) -> Budget:
@@ -202,7 +206,24 @@ class Ledger:
         ``max_tokens`` (or the thinking budget), server-tool fees, fast mode and regional premiums.
         A model the catalog lacks is asked of :attr:`pricers`.
         """
-        worst, why = self.bounds.worst_case(request, batch=batch)
+        key = None
+        if request.endpoint not in ("batches", *_FREE_ENDPOINTS) and not self.pricers:
+            # the worst case depends on these alone (the body only through its shape): memoised
+            inp, shape = self.bounds.input_bound(request), request_shape(request.body)
+            key = (request.endpoint, request.model, request.max_tokens, inp, shape, request.url, batch, today(),
+                   self.unknown_model)
+            hit = self._worst_memo.get(key)
+            if hit is not None:
+                return hit
+            got = self._worst_case(request, batch, inp, shape)
+            if len(self._worst_memo) < _MEMO_MAX:
+                self._worst_memo[key] = got
+            return got
+        return self._worst_case(request, batch)
+
+    def _worst_case(self, request: CallRequest, batch: bool, inp: int | None = None,
+                    shape: Any = None) -> tuple[Amounts, str | None]:
+        worst, why = self.bounds.worst_case(request, batch=batch, inp=inp, shape=shape)
         if (worst.usd is None and self.pricers and request.model and worst.output_tokens is not None
                 and request.endpoint != "batches"):
             custom = self._custom_price(request.model, Usage(input_tokens=worst.input_tokens or 0,
@@ -222,7 +243,13 @@ class Ledger:
         if not model:
             return None, "neither the request nor the response names a model, so the call cannot be priced"
         try:
-            return price(model, usage, catalog=self.catalog, regional=regional), None
+            key = (model, usage, regional, today())  # prices depend on the day (catalog price changes)
+            cost = self._price_memo.get(key)
+            if cost is None:
+                cost = price(model, usage, catalog=self.catalog, regional=regional, on=key[3])
+                if len(self._price_memo) < _MEMO_MAX:
+                    self._price_memo[key] = cost  # Cost and Usage are frozen: sharing one is safe
+            return cost, None
         except UnknownModelError as exc:
             custom = self._custom_price(model, usage) if self.pricers else None
             if custom is not None:
@@ -260,6 +287,10 @@ class Ledger:
         __tracebackhide__ = True
         nodeid, phase = current()
         worst, why = self.worst_case(request)
+        if not self.count_replayed and request.expected_live is False:
+            # a mock / cassette replay answers it, and replays are not counted: nothing to check or reserve
+            # (settled as usual: should it go out after all, its real cost is charged and can overrun)
+            return Reservation(nodeid, phase, self.active_budgets(nodeid), worst, Amounts(), time.perf_counter())
         refusal: TokenBudgetExceeded | None = None
         with self._lock:
             budgets = self.active_budgets(nodeid)
@@ -270,7 +301,7 @@ class Ledger:
                 for b in budgets:  # check-and-reserve per budget (atomic for a shared session budget)
                     problems = b.try_reserve(check, reserved, nodeid)
                     if problems:
-                        refusal = self._refusal(b, problems[0], request, worst, why)
+                        refusal = refusal_error(b, problems[0], request, worst, why, self.count_replayed)
                         break
                     taken.append(b)
                 if refusal is not None:
@@ -289,36 +320,6 @@ class Ledger:
             self._refused_requests[id(request)] = request
         self._notify(entry)
         raise refusal
-
-    def _refusal(self, budget: Budget, problem: tuple, request: CallRequest, worst: Amounts,
-                 why: str | None) -> TokenBudgetExceeded:
-        dim, limit, spent, reserved, w = problem
-        model = request.model or "?"
-        assumed = f"; {why}" if w is not None and why and dim == "usd" else ""
-        if w is None:
-            detail = (f"this call's worst case in {dim.replace('_', ' ')} cannot be bounded "
-                      f"({why or 'no max_tokens'})")
-        elif limit == 0:
-            what = "spend" if dim == "usd" else fmt_amount(dim, 0).partition(" ")[2]
-            detail = f"the budget allows no {what}, and this call's worst case is {fmt_amount(dim, w)}"
-        else:
-            total = spent + reserved + w
-            inflight = f" + in flight {fmt_amount(dim, reserved)}" if reserved else ""
-            how = ""
-            if dim in ("usd", "output_tokens", "total_tokens"):
-                how = (f" (~{worst.input_tokens or 0:,} input tokens estimated + max_tokens "
-                       f"{worst.output_tokens:,}" + (f" at {model} prices{assumed})" if dim == "usd" else ")"))
-            shown_total, shown_limit = (format_usd_pair(total, limit) if dim == "usd"
-                                        else (fmt_amount(dim, total), fmt_amount(dim, limit)))
-            detail = (f"spent {fmt_amount(dim, spent)}{inflight} + this call's worst case "
-                      f"{fmt_amount(dim, w)}{how} = {shown_total} > {shown_limit}")  # never "$0.0050 > $0.0050"
-        where = budget.title if budget.scope != "test" else f"token budget of {budget.name}"
-        msg = (f"{where} ({budget.limits.describe()}): call to {model} refused before sending: {detail}. "
-               f"Nothing was sent.")
-        err = TokenBudgetExceeded(msg, scope=budget.scope, budget=budget.name, dimension=dim, limit=limit,
-                                  spent=spent, reserved=reserved, attempted=w, refused=True)
-        err.budget_ref = budget  # for the plugin's pytest_tokenbudget_budget_exceeded hook
-        return err
 
     def on_record(self, token: Any, record: CallRecord) -> Entry | None:
         """Settle the reservation with what the call really did, and store the entry."""

@@ -250,14 +250,16 @@ class Preflight:
             self._unknown_usd[key] = usd
         return usd
 
-    def worst_case(self, request: CallRequest, *, batch: bool = False) -> tuple[Amounts, str | None]:
-        """The most ``request`` can cost: (amounts, why the usd figure is unknown, or None)."""
+    def worst_case(self, request: CallRequest, *, batch: bool = False, inp: int | None = None,
+                   shape: Shape | None = None) -> tuple[Amounts, str | None]:
+        """The most ``request`` can cost: (amounts, why the usd figure is unknown, or None).
+        ``inp`` and ``shape``: :meth:`input_bound` and :func:`request_shape`, when already known."""
         if request.endpoint in FREE_ENDPOINTS:
             return Amounts(), None
         if request.endpoint == "batches":
             return self._batch(request)
-        inp = self.input_bound(request)
-        shape = request_shape(request.body)
+        inp = self.input_bound(request) if inp is None else inp
+        shape = request_shape(request.body) if shape is None else shape
         info, why = self.lookup(request.model)
         out = self.output_bound(request, info, shape, batch)
         if out is None and why is None and info is not None:

@@ -15,7 +15,7 @@ from pytest_tokenbudget.core.money import format_usd, format_usd_pair
 from pytest_tokenbudget.core.text import plural
 from pytest_tokenbudget.report.comparison import Comparison, pct_str
 from pytest_tokenbudget.report.model import Report, Setting, Totals
-from pytest_tokenbudget.report.render.terminal import cost_cell
+from pytest_tokenbudget.report.render.terminal import cost_cell, refusal_rows
 
 __all__ = ["MAX_BYTES", "cell", "code", "render_markdown"]
 
@@ -91,6 +91,7 @@ def _summary(report: Report) -> list[str]:
                      f"{format_usd(replayed.cost_usd)} live")
     if report.totals.refused:
         lines.append(f"- Refused before sending (nothing was sent): {plural(report.totals.refused, 'call')}")
+        lines += [f"  - {cell(row)}" for row in refusal_rows(report)]
     lines += _budgets(report)
     tests = report.tests
     lines.append(f"- Tests: {len(tests):,} ({sum(1 for t in tests if t.calls):,} made LLM calls, "

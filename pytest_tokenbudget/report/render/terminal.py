@@ -18,11 +18,11 @@ from pytest_tokenbudget.core.text import plural, table
 from pytest_tokenbudget.report.comparison import Comparison, pct_str
 from pytest_tokenbudget.report.model import Budgets, Call, Report, Setting, Totals, incomplete_reasons
 
-__all__ = ["DEFAULT_TOP", "comparison_lines", "cost_cell", "header_line", "is_problem", "render_lines",
-           "write_section"]
+__all__ = ["DEFAULT_TOP", "comparison_lines", "cost_cell", "header_line", "is_problem", "refusal_rows",
+           "render_lines", "write_section"]
 
 DEFAULT_TOP = 5  # most expensive tests shown (0: all)
-_SHOWN_ROWS = 10  # baseline comparison rows shown per kind
+_SHOWN_ROWS = 10  # baseline comparison rows shown per kind (and refused calls named)
 _PROBLEMS = ("FAILED:", "plugin error:", "  more expensive:")
 
 
@@ -80,7 +80,34 @@ def _refused(report: Report) -> list[str]:
         return []
     by = Counter(r.refused_by or "budget" for r in report.refused)
     how = ", ".join(f"{n} by the {scope} budget" for scope, n in by.items())
-    return [f"refused before sending: {plural(len(report.refused), 'call')} ({how}); nothing was sent"]
+    return ([f"refused before sending: {plural(len(report.refused), 'call')} ({how}); nothing was sent"]
+            + [f"  {row}" for row in refusal_rows(report)])
+
+
+def refusal_rows(report: Report, cap: int = _SHOWN_ROWS) -> list[str]:
+    """One line per refused call (test, model, worst case, the budget that refused it), at most
+    ``cap`` of them, then ``and N more``. The terminal section and the job summary show these."""
+    rows = []
+    for r in report.refused[:cap]:
+        worst = r.worst
+        if worst is not None and worst.usd is not None:
+            amount = f"worst case {format_usd(worst.usd)}"
+        elif worst is not None and worst.output_tokens is not None:
+            amount = f"worst case {(worst.input_tokens or 0) + worst.output_tokens:,} tokens, not priced"
+        else:
+            amount = "worst case unbounded"
+        where = r.message.partition(": call to ")[0] if ": call to " in r.message else ""
+        if r.refused_by == "test":
+            limits = where[where.rfind(" ("):] if where.endswith(")") else ""
+            budget = f"its test budget{limits}"
+        else:
+            budget = where or f"the {r.refused_by or '?'} budget"
+        test = r.nodeid or "(outside any test)"
+        phase = f" ({r.phase})" if r.phase and r.phase != "call" else ""
+        rows.append(f"{test}{phase}: {r.model or '?'}, {amount}, refused by {budget}")
+    if len(report.refused) > cap:
+        rows.append(f"and {len(report.refused) - cap:,} more")
+    return rows
 
 
 def _usage_unknown(unknown: list[Call]) -> str:
