@@ -78,6 +78,7 @@ class ClientInfo:
     variant: str | None = None
     is_async: bool | None = None
     has_timeout: bool = False
+    local: bool = False  # base_url= at localhost / 127.0.0.1: a test or mock server
 
 
 @dataclass(frozen=True)

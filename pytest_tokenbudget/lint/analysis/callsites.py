@@ -266,7 +266,7 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
              streaming: bool | None, batch: bool = False, index: int | None = None, template: bool = False,
              sdk: str) -> CallSite:
         info = ClientInfo(sdk=sdk, traced=client is not None, variant=client.variant if client else None,
-                          is_async=is_async, has_timeout=has_timeout)
+                          is_async=is_async, has_timeout=has_timeout, local=bool(client and client.local))
         value_nodes = [n for _, n in site_args.values()]
         ctx = CallContext(function=fn_qual, is_async_function=bool(fn_scope and fn_scope.is_async),
                           class_name=cls, loops=_loop_infos(cand, value_nodes))

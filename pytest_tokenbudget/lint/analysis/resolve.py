@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import textwrap
 from typing import Any
 
@@ -274,7 +275,7 @@ class Resolver(TextOps):
                 if method == "with_options" or method == "copy":
                     if isinstance(base, ClientRef):
                         return ClientRef(base.sdk, base.variant, base.is_async,
-                                         base.has_timeout or _sets_timeout(node))
+                                         base.has_timeout or _sets_timeout(node), base.local)
                     return UNKNOWN
                 if isinstance(base, (str, Text)):
                     if method == "format":
@@ -290,7 +291,7 @@ class Resolver(TextOps):
         q = target.qualname
         cc = client_class(target)
         if cc is not None:
-            return ClientRef(cc[0], cc[1], cc[1].startswith("Async"), _sets_timeout(node))
+            return ClientRef(cc[0], cc[1], cc[1].startswith("Async"), _sets_timeout(node), _points_local(node))
         if q in _VOLATILE_EXACT or q.startswith(_VOLATILE_MODULES):
             return Unknown(volatile=f"{q}()", node=node)
         if q.endswith(".strftime") and (q.startswith("datetime.") or q.startswith("time.")):
@@ -464,6 +465,16 @@ def _typed_dict_name(ref: ImportRef) -> bool:
     """SDK param TypedDicts used as constructors: ``MessageCreateParamsNonStreaming(...)``, ``Request(...)``."""
     last = ref.last
     return last.endswith("Param") or last.endswith("Params") or last == "Request"
+
+def _points_local(node: cst.Call) -> bool:
+    """``base_url=`` is a literal on this machine (a fake or mock server: test code)."""
+    for a in node.args:
+        if a.keyword is not None and a.keyword.value == "base_url" and isinstance(a.value, cst.SimpleString):
+            if re.match(r"[rRuU]?['\"](https?://)?(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])([:/'\"]|$)",
+                        a.value.value):
+                return True
+    return False
+
 
 def _sets_timeout(node: cst.Call) -> bool:
     return any((a.keyword is not None and a.keyword.value == "timeout") or a.star for a in node.args)

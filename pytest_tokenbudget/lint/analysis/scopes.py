@@ -50,6 +50,7 @@ class ClientRef:
     variant: str
     is_async: bool
     has_timeout: bool = False
+    local: bool = False  # base_url= points at localhost / 127.0.0.1 (a test or mock server)
 
 @dataclass(frozen=True, eq=False)
 class ClassRef:
