@@ -265,11 +265,30 @@ class Resolver(TextOps):
                 return self._bindings_value(cls.bindings[attr], cls, depth + 1)
         return UNKNOWN
 
+    def _replace(self, base: Any, node: cst.Call, scope: Scope, depth: int) -> Any:
+        """``base.replace(old, new)``: the static text with ``new`` (a hole when unknown) for ``old``."""
+        old = self.expr(node.args[0].value, scope, depth + 1)
+        if not isinstance(base, (str, Text)) or not isinstance(old, str) or not old:
+            return UNKNOWN
+        new = self.expr(node.args[1].value, scope, depth + 1)
+        if not isinstance(new, (str, Text, Unknown)):
+            new = UNKNOWN
+        items: list[Any] = []
+        for part in (base.parts if isinstance(base, Text) else (base,)):
+            if not isinstance(part, str):
+                items.append(Text((part,)))
+                continue
+            for i, piece in enumerate(part.split(old)):
+                items.extend((new, piece) if i else (piece,))
+        return Text.join(*items)
+
     def _call(self, node: cst.Call, scope: Scope, depth: int) -> Any:
         func = node.func
         # Methods on string values: "...".format(...), "sep".join([...]), .strip()
         if isinstance(func, cst.Attribute):
             method = func.attr.value
+            if method == "replace" and len(node.args) == 2:  # prompt templates: .replace("{{x}}", x) chains
+                return self._replace(self.expr(func.value, scope, depth + 1), node, scope, depth)
             if method in ("format", "join", *_TEXT_METHODS_IDENTITY, "with_options", "copy"):
                 base = self.expr(func.value, scope, depth + 1)
                 if method == "with_options" or method == "copy":
