@@ -240,10 +240,54 @@ _SHORT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:respond|reply|answer)\s+(?:in|with)\s+(?:a\s+|exactly\s+)?(?:single|one)\s+(word|number|label)\b",
          "a single {0}"),
         (r"\b(?:one|single)[- ]word\s+(?:answer|response|reply)\b", "a one-word answer"),
-        (r"\bonly\s+(?:output|return|print)\s+(?:the\s+)?(label|category|number|score|word|sentiment)\b",
+        (r"\bonly\s+(?:output|return|print)\s+(?:the\s+)?(label|category|number|score|word|sentiment|title)\b",
          "a single {0}"),
+        # "Reply only with 1 word", "answer just with one number"
+        (r"\b(?:respond|reply|answer|output|return)\s+(?:only|just)\s+(?:with\s+)?(?:the\s+|a\s+|one\s+|1\s+)?"
+         r"(?:single\s+)?(word|label|number|digit|integer|category|letter|score|rating|title)s?\b", "a single {0}"),
+        # "just output the translated word", "only respond with the result"
+        (r"\b(?:just|only)\s+(?:output|return|print|give|write)\s+(?:the\s+|a\s+)?(?:[a-z]+\s+)?"
+         r"(word|label|title|number|category|score|rating)\b(?!\s+(?:and|with|followed))", "a single {0}"),
+        (r"\b(?:just|only)\s+(?:respond|reply|answer)\s+with\s+the\s+(result|title|label|number|category)\b"
+         r"(?!\s+(?:and|with|followed|of\s+(?:your|the)\s+analysis))", "a single {0}"),
+        # "If yes then just return 1 else return 0", "output 1 or 0"
+        (r"\breturn\s+[\"'`]?1[\"'`]?[^.\n]{0,25}\b(?:else|otherwise)\b[^.\n]{0,10}\breturn\s+[\"'`]?0\b"
+         r"|\b(?:return|output|respond\s+with|answer\s+with|reply\s+with)\s+(?:only\s+)?[\"'`]?1[\"'`]?\s+or\s+[\"'`]?0\b",
+         "a 1/0 answer"),
     )
 )
+# the prompt asks for reasoning before the answer: a large max_tokens is needed (chain of thought)
+_REASONING_FIRST = re.compile(
+    r"\bstep[- ]by[- ]step\b|\bchain[- ]of[- ]thought\b|<(?:thinking|reasoning|scratchpad|analysis|thoughts)>"
+    r"|\b(?:think|reason)\s+(?:through|about|carefully|first)\b|\bexplain\s+your\s+(?:reasoning|thinking)\b"
+    r"|\bfirst,?\s+(?:think|reason|analy[sz]e|explain|write\s+(?:out\s+)?your)", re.I)
+# an assistant prefill that opens a label-like tag, closed by a stop sequence: the answer is the label
+_LABEL_TAGS = re.compile(r"^(?:category|categories|label|class|classification|sentiment|intent|verdict|rating|score|"
+                         r"choice|option|decision|grade|answer_letter|letter|tag|topic|language)$", re.I)
+
+
+def _label_from_shape(call: CallSite) -> str | None:
+    """A short answer the request's messages impose: a prefill ``<category>`` closed by the stop
+    sequence ``</category>``, or few-shot assistant turns that each answer with one label."""
+    from pytest_tokenbudget.lint.analysis.values import is_complete
+
+    messages = call.get("messages", None)
+    if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
+        return None
+    last = messages[-1]
+    if last.get("role") == "assistant" and isinstance(last.get("content"), str):
+        m = re.search(r"<([A-Za-z][\w-]*)>\s*$", last["content"])
+        stops = call.get("stop_sequences", None)
+        if m and _LABEL_TAGS.match(m.group(1)) and isinstance(stops, list) and is_complete(stops) \
+                and f"</{m.group(1)}>" in stops:
+            return f"a single {m.group(1).lower()} (the prefill opens <{m.group(1)}>, the stop sequence closes it)"
+        return None
+    shots = [m.get("content") for m in messages[:-1] if m.get("role") == "assistant"]
+    if last.get("role") != "user" or len(shots) < 2:
+        return None
+    if all(isinstance(c, str) and 0 < len(c.split()) <= 2 and len(c) <= 30 for c in shots):
+        return "a single label (as in the few-shot answers)"
+    return None
 
 
 def short_answer_kind(text: str) -> str | None:
@@ -304,8 +348,81 @@ class MaxTokensShortAnswer(Rule):
             return client.messages.create(model=model, max_tokens=1024,
                 system="Answer yes or no.", messages=[{"role": "user", "content": text}])
         ''',
+        # chain of thought before the label needs the room
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def classify(ticket):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=2048, messages=[{"role": "user",
+                "content": f"Think step by step in <thinking> tags, then respond with just the label.\\n{ticket}"}])
+        ''',
+        # the prefill opens a tag that holds a long answer, not a label
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def draft(topic):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=2048, stop_sequences=["</essay>"],
+                messages=[{"role": "user", "content": topic}, {"role": "assistant", "content": "<essay>"}])
+        ''',
+        # few-shot turns with long answers
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def reply(q):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=1000, messages=[
+                {"role": "user", "content": "hi"}, {"role": "assistant", "content": "Hello! How can I help you today with your order?"},
+                {"role": "user", "content": "where is it"}, {"role": "assistant", "content": "It shipped yesterday and arrives on Monday."},
+                {"role": "user", "content": q}])
+        ''',
     ]
     INVALID = [
+        # the label is given by few-shot assistant turns
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def sentiment(tweet):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=500, messages=[
+                {"role": "user", "content": "Pickles are disgusting."}, {"role": "assistant", "content": "NEGATIVE"},
+                {"role": "user", "content": "I love pickles."}, {"role": "assistant", "content": "POSITIVE"},
+                {"role": "user", "content": tweet}])
+        ''', message="few-shot"),
+        # an assistant prefill opens <category> and the stop sequence closes it
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def route(prompt):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=4096, stop_sequences=["</category>"],
+                messages=[{"role": "user", "content": prompt}, {"role": "assistant", "content": "<category>"}])
+        ''', message="prefill"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def translate(word, language):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=1000, messages=[
+                {"role": "user", "content": f"translate {word} into {language}. Reply only with 1 word."}])
+        ''', message="a single word"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def title(text):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=1000, messages=[
+                {"role": "user", "content": f"Suggest a title for this post. Only output the title.\\n{text}"}])
+        ''', message="a single title"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def related(image):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=1024, messages=[
+                {"role": "user", "content": [image, {"type": "text",
+                 "text": "Is the image related to the answer? If yes then just return 1 else return 0."}]}])
+        ''', message="1/0"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def compute(expr):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=1000, messages=[
+                {"role": "user", "content": f"Evaluate {expr}. Only respond with the result."}])
+        ''', message="a single result"),
         Invalid('''
         import anthropic
         client = anthropic.Anthropic()
@@ -342,7 +459,10 @@ class MaxTokensShortAnswer(Rule):
         info = ctx.model_info(call)
         if info is None or thinks_by_default(info):
             return
-        what = short_answer_kind(instruction_text(call))
+        text = instruction_text(call)
+        if _REASONING_FIRST.search(text):
+            return  # chain of thought before the label needs the room
+        what = short_answer_kind(text) or _label_from_shape(call)
         if what is None:
             return
         yield Report(
