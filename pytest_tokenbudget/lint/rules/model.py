@@ -122,8 +122,49 @@ class PremiumModelSimpleTask(Rule):
             return client.messages.create(model="claude-opus-5-5", max_tokens=4096, tools=tools,
                                           messages=[{"role": "user", "content": "Classify and fix the failing tests."}])
         """,
+        # Code generation is not a simple task, even when it extracts something.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def regex_for(sample):
+            return client.messages.create(model="claude-opus-5-5", max_tokens=1000, messages=[{"role": "user",
+                "content": f"I want to extract all the explanations from this file with a Python regex.\\n{sample}"}])
+        """,
     ]
     INVALID = [
+        # multiple choice
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def pick(q, options):
+                return client.messages.create(model="claude-opus-5-5", max_tokens=1024, messages=[{"role": "user",
+                    "content": f"QUESTION: {q}. Select which one of the following options is correct: {options}"}])
+            """,
+            message="classification",
+        ),
+        # a one-word translation
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def translate(word, language):
+                return client.messages.create(model="claude-opus-5-5", max_tokens=400, messages=[{"role": "user",
+                    "content": f"Translate {word} into {language}. Just output the translated word."}])
+            """,
+            message="claude-haiku-5-5",
+        ),
+        # a rating
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def rate(paper):
+                return client.messages.create(model="claude-opus-5-5", max_tokens=300, messages=[{"role": "user",
+                    "content": f"Rate the novelty of this abstract on a scale from 1 to 5.\\n{paper}"}])
+            """,
+            message="rating",
+        ),
         Invalid(
             """
             import anthropic
@@ -145,7 +186,7 @@ class PremiumModelSimpleTask(Rule):
                 return client.messages.create(model="claude-opus-4-6", max_tokens=10,
                     messages=[{"role": "user", "content": ticket}])
             """,
-            message="use claude-sonnet-4-6",
+            message="use claude-haiku-5-5",
         ),
     ]
 

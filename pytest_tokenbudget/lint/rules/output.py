@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pytest_tokenbudget.lint.analysis.intent import label_from_shape, reasoning_first, short_answer_kind
 from pytest_tokenbudget.lint.analysis.prompt import instruction_text
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.rules.options import DEFAULTS, options
@@ -230,75 +231,6 @@ class MaxTokensOverCeiling(Rule):
         )
 
 
-_SHORT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p, re.I), what) for p, what in (
-        (r"\b(?:answer|respond|reply)(?:\s+(?:only|just))?(?:\s+with)?(?:\s+(?:only|just))?(?:\s+(?:a\s+)?single)?\s+"
-         r"[\"'`]?yes[\"'`]?\s*(?:or|/)\s*[\"'`]?no\b", "a yes/no answer"),
-        (r"\b(?:respond|reply|answer|output|return)\s+(?:with\s+)?(?:only|just)\s+(?:the\s+|a\s+|one\s+)?"
-         r"(?:single\s+)?(word|label|number|digit|integer|category|class|letter|score|rating|sentiment)\b",
-         "a single {0}"),
-        (r"\b(?:respond|reply|answer)\s+(?:in|with)\s+(?:a\s+|exactly\s+)?(?:single|one)\s+(word|number|label)\b",
-         "a single {0}"),
-        (r"\b(?:one|single)[- ]word\s+(?:answer|response|reply)\b", "a one-word answer"),
-        (r"\bonly\s+(?:output|return|print)\s+(?:the\s+)?(label|category|number|score|word|sentiment|title)\b",
-         "a single {0}"),
-        # "Reply only with 1 word", "answer just with one number"
-        (r"\b(?:respond|reply|answer|output|return)\s+(?:only|just)\s+(?:with\s+)?(?:the\s+|a\s+|one\s+|1\s+)?"
-         r"(?:single\s+)?(word|label|number|digit|integer|category|letter|score|rating|title)s?\b", "a single {0}"),
-        # "just output the translated word", "only respond with the result"
-        (r"\b(?:just|only)\s+(?:output|return|print|give|write)\s+(?:the\s+|a\s+)?(?:[a-z]+\s+)?"
-         r"(word|label|title|number|category|score|rating)\b(?!\s+(?:and|with|followed))", "a single {0}"),
-        (r"\b(?:just|only)\s+(?:respond|reply|answer)\s+with\s+the\s+(result|title|label|number|category)\b"
-         r"(?!\s+(?:and|with|followed|of\s+(?:your|the)\s+analysis))", "a single {0}"),
-        # "If yes then just return 1 else return 0", "output 1 or 0"
-        (r"\breturn\s+[\"'`]?1[\"'`]?[^.\n]{0,25}\b(?:else|otherwise)\b[^.\n]{0,10}\breturn\s+[\"'`]?0\b"
-         r"|\b(?:return|output|respond\s+with|answer\s+with|reply\s+with)\s+(?:only\s+)?[\"'`]?1[\"'`]?\s+or\s+[\"'`]?0\b",
-         "a 1/0 answer"),
-    )
-)
-# the prompt asks for reasoning before the answer: a large max_tokens is needed (chain of thought)
-_REASONING_FIRST = re.compile(
-    r"\bstep[- ]by[- ]step\b|\bchain[- ]of[- ]thought\b|<(?:thinking|reasoning|scratchpad|analysis|thoughts)>"
-    r"|\b(?:think|reason)\s+(?:through|about|carefully|first)\b|\bexplain\s+your\s+(?:reasoning|thinking)\b"
-    r"|\bfirst,?\s+(?:think|reason|analy[sz]e|explain|write\s+(?:out\s+)?your)", re.I)
-# an assistant prefill that opens a label-like tag, closed by a stop sequence: the answer is the label
-_LABEL_TAGS = re.compile(r"^(?:category|categories|label|class|classification|sentiment|intent|verdict|rating|score|"
-                         r"choice|option|decision|grade|answer_letter|letter|tag|topic|language)$", re.I)
-
-
-def _label_from_shape(call: CallSite) -> str | None:
-    """A short answer the request's messages impose: a prefill ``<category>`` closed by the stop
-    sequence ``</category>``, or few-shot assistant turns that each answer with one label."""
-    from pytest_tokenbudget.lint.analysis.values import is_complete
-
-    messages = call.get("messages", None)
-    if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
-        return None
-    last = messages[-1]
-    if last.get("role") == "assistant" and isinstance(last.get("content"), str):
-        m = re.search(r"<([A-Za-z][\w-]*)>\s*$", last["content"])
-        stops = call.get("stop_sequences", None)
-        if m and _LABEL_TAGS.match(m.group(1)) and isinstance(stops, list) and is_complete(stops) \
-                and f"</{m.group(1)}>" in stops:
-            return f"a single {m.group(1).lower()} (the prefill opens <{m.group(1)}>, the stop sequence closes it)"
-        return None
-    shots = [m.get("content") for m in messages[:-1] if m.get("role") == "assistant"]
-    if last.get("role") != "user" or len(shots) < 2:
-        return None
-    if all(isinstance(c, str) and 0 < len(c.split()) <= 2 and len(c) <= 30 for c in shots):
-        return "a single label (as in the few-shot answers)"
-    return None
-
-
-def short_answer_kind(text: str) -> str | None:
-    """What short answer the prompt asks for ("a yes/no answer", "a single label"), or None."""
-    for pattern, what in _SHORT_PATTERNS:
-        m = pattern.search(text)
-        if m:
-            return what.format(*(g.lower() for g in m.groups() if g))
-    return None
-
-
 def _thinking_enabled(call: CallSite) -> bool:
     v = call.get("thinking", MISSING)
     if v is MISSING or v is None:
@@ -460,9 +392,9 @@ class MaxTokensShortAnswer(Rule):
         if info is None or thinks_by_default(info):
             return
         text = instruction_text(call)
-        if _REASONING_FIRST.search(text):
+        if reasoning_first(text):
             return  # chain of thought before the label needs the room
-        what = short_answer_kind(text) or _label_from_shape(call)
+        what = short_answer_kind(text) or label_from_shape(call)
         if what is None:
             return
         yield Report(
