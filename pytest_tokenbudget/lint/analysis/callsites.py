@@ -252,9 +252,13 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
     api = rec.api
     is_openai_api = ".completions." in f".{api}"
     client = rec.client
-    if client is not None:
+    # instructor over an Anthropic client: chat.completions.create and messages.create both run Claude
+    via_instructor = client is not None and client.wrapper == "instructor" and client.sdk == "anthropic"
+    if client is not None and not via_instructor:
         if (client.sdk == "openai") != is_openai_api:
             return []
+    if via_instructor and is_openai_api:
+        is_openai_api = False
     args, is_open = resolver.call_kwargs(cand.node, cand.scope)
     is_async = client.is_async if client is not None else (cand.awaited or _in_async_function(cand.scope))
     has_timeout = rec.chain_timeout or (client.has_timeout if client is not None else True)
@@ -266,7 +270,8 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
              streaming: bool | None, batch: bool = False, index: int | None = None, template: bool = False,
              sdk: str) -> CallSite:
         info = ClientInfo(sdk=sdk, traced=client is not None, variant=client.variant if client else None,
-                          is_async=is_async, has_timeout=has_timeout, local=bool(client and client.local))
+                          is_async=is_async, has_timeout=has_timeout, local=bool(client and client.local),
+                          wrapper=client.wrapper if client else None, claude_api=bool(client and client.claude_api))
         value_nodes = [n for _, n in site_args.values()]
         ctx = CallContext(function=fn_qual, is_async_function=bool(fn_scope and fn_scope.is_async),
                           class_name=cls, loops=_loop_infos(cand, value_nodes))

@@ -18,16 +18,17 @@ Client tracing uses the same machinery: ``anthropic.Anthropic(...)`` resolves to
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
-import re
 import textwrap
 from typing import Any
 
 import libcst as cst
 
-from pytest_tokenbudget.lint.analysis.scopes import Binding, ClassRef, ClientRef, ImportRef, Scope, client_class, lookup
-from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, string_value
+from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
+                                                     base_url_has, client_class, lookup, points_local)
+from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, is_complete
 
 __all__ = ["Resolver"]
@@ -270,17 +271,7 @@ class Resolver(TextOps):
         old = self.expr(node.args[0].value, scope, depth + 1)
         if not isinstance(base, (str, Text)) or not isinstance(old, str) or not old:
             return UNKNOWN
-        new = self.expr(node.args[1].value, scope, depth + 1)
-        if not isinstance(new, (str, Text, Unknown)):
-            new = UNKNOWN
-        items: list[Any] = []
-        for part in (base.parts if isinstance(base, Text) else (base,)):
-            if not isinstance(part, str):
-                items.append(Text((part,)))
-                continue
-            for i, piece in enumerate(part.split(old)):
-                items.extend((new, piece) if i else (piece,))
-        return Text.join(*items)
+        return replace_text(base, old, self.expr(node.args[1].value, scope, depth + 1))
 
     def _call(self, node: cst.Call, scope: Scope, depth: int) -> Any:
         func = node.func
@@ -293,8 +284,7 @@ class Resolver(TextOps):
                 base = self.expr(func.value, scope, depth + 1)
                 if method == "with_options" or method == "copy":
                     if isinstance(base, ClientRef):
-                        return ClientRef(base.sdk, base.variant, base.is_async,
-                                         base.has_timeout or _sets_timeout(node), base.local)
+                        return dataclasses.replace(base, has_timeout=base.has_timeout or _sets_timeout(node))
                     return UNKNOWN
                 if isinstance(base, (str, Text)):
                     if method == "format":
@@ -310,7 +300,13 @@ class Resolver(TextOps):
         q = target.qualname
         cc = client_class(target)
         if cc is not None:
-            return ClientRef(cc[0], cc[1], cc[1].startswith("Async"), _sets_timeout(node), _points_local(node))
+            return ClientRef(cc[0], cc[1], cc[1].startswith("Async"), _sets_timeout(node), points_local(node),
+                             claude_api=base_url_has(node, "api.anthropic.com"))
+        if q in INSTRUCTOR_WRAPPERS and node.args:  # instructor.from_anthropic(anthropic.Anthropic()) ...
+            base = self.expr(node.args[0].value, scope, depth + 1)
+            if isinstance(base, ClientRef):
+                return dataclasses.replace(base, wrapper="instructor")
+            return UNKNOWN
         if q in _VOLATILE_EXACT or q.startswith(_VOLATILE_MODULES):
             return Unknown(volatile=f"{q}()", node=node)
         if q.endswith(".strftime") and (q.startswith("datetime.") or q.startswith("time.")):
@@ -484,16 +480,6 @@ def _typed_dict_name(ref: ImportRef) -> bool:
     """SDK param TypedDicts used as constructors: ``MessageCreateParamsNonStreaming(...)``, ``Request(...)``."""
     last = ref.last
     return last.endswith("Param") or last.endswith("Params") or last == "Request"
-
-def _points_local(node: cst.Call) -> bool:
-    """``base_url=`` is a literal on this machine (a fake or mock server: test code)."""
-    for a in node.args:
-        if a.keyword is not None and a.keyword.value == "base_url" and isinstance(a.value, cst.SimpleString):
-            if re.match(r"[rRuU]?['\"](https?://)?(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])([:/'\"]|$)",
-                        a.value.value):
-                return True
-    return False
-
 
 def _sets_timeout(node: cst.Call) -> bool:
     return any((a.keyword is not None and a.keyword.value == "timeout") or a.star for a in node.args)

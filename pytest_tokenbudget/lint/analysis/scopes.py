@@ -3,6 +3,7 @@ Python's name lookup over them (:mod:`.bindings` fills it in one libcst pass).""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import libcst as cst
 
 __all__ = ["ANTHROPIC_CLIENTS", "OPENAI_CLIENTS", "Binding", "ClassRef", "ClientRef", "ImportRef", "Scope",
-           "client_class", "iter_name_refs", "lookup"]
+           "client_class", "iter_name_refs", "lookup", "INSTRUCTOR_WRAPPERS", "base_url_has", "points_local"]
 
 ANTHROPIC_CLIENTS = frozenset({
     "Anthropic", "AsyncAnthropic", "AnthropicBedrock", "AsyncAnthropicBedrock", "AnthropicVertex",
@@ -51,6 +52,8 @@ class ClientRef:
     is_async: bool
     has_timeout: bool = False
     local: bool = False  # base_url= points at localhost / 127.0.0.1 (a test or mock server)
+    wrapper: str | None = None  # "instructor": patched by instructor.from_anthropic / patch (response_model=)
+    claude_api: bool = False  # an OpenAI client whose base_url is the Claude API (api.anthropic.com)
 
 @dataclass(frozen=True, eq=False)
 class ClassRef:
@@ -148,3 +151,22 @@ def iter_name_refs(node: Any) -> Iterator[str]:
             yield n.value
         elif isinstance(n, cst.CSTNode):
             stack.extend(n.children)
+
+
+INSTRUCTOR_WRAPPERS = frozenset({"instructor.from_anthropic", "instructor.from_openai", "instructor.patch",
+                                  "instructor.apatch", "instructor.from_provider_client"})
+
+
+def base_url_has(node: cst.Call, host: str) -> bool:
+    return any(a.keyword is not None and a.keyword.value == "base_url" and isinstance(a.value, cst.SimpleString)
+               and host in a.value.value for a in node.args)
+
+
+def points_local(node: cst.Call) -> bool:
+    """``base_url=`` is a literal on this machine (a fake or mock server: test code)."""
+    for a in node.args:
+        if a.keyword is not None and a.keyword.value == "base_url" and isinstance(a.value, cst.SimpleString):
+            if re.match(r"[rRuU]?['\"](https?://)?(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])([:/'\"]|$)",
+                        a.value.value):
+                return True
+    return False

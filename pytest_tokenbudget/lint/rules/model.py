@@ -207,7 +207,7 @@ class PremiumModelSimpleTask(Rule):
             kind = simple_task(prompt_text(call))
             if kind is None:
                 return
-            why = f"a {kind} prompt"
+            why = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} prompt"
         ratio_in, ratio_out = _ratio(info.input, alt.input), _ratio(info.output, alt.output)
         ratio = ratio_in if ratio_in == ratio_out else f"{ratio_in} (input) / {ratio_out} (output)"
         yield Report(

@@ -386,7 +386,8 @@ class MaxTokensShortAnswer(Rule):
         if n is None or n <= limit:
             return
         if _thinking_enabled(call) or call.may_have("tools") or call.may_have("output_config") \
-                or call.may_have("response_format") or call.may_have("output_format"):
+                or call.may_have("response_format") or call.may_have("output_format") \
+                or call.may_have("response_model") or call.kind == "parse":
             return
         info = ctx.model_info(call)
         if info is None or thinks_by_default(info):

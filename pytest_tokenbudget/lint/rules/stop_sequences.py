@@ -64,7 +64,8 @@ def answer_tag(text: str) -> str | None:
 def _forced_structure(call: CallSite) -> bool:
     tc = call.get("tool_choice", None)
     forced = isinstance(tc, dict) and tc.get("type") in ("tool", "any") or isinstance(tc, Unknown)
-    return forced or call.has("output_config") or call.has("response_format") or call.has("output_format")
+    return forced or call.kind == "parse" or any(
+        call.has(k) for k in ("output_config", "response_format", "output_format", "response_model"))
 
 @register
 class MissingStopSequence(Rule):
