@@ -236,7 +236,7 @@ class RetiredOrDeprecatedModel(Rule):
     )
     severity = "warning"
     precision = "very-high"
-    SDKS = frozenset({"anthropic"})
+    SDKS = frozenset({"anthropic", "openai"})
     VALID = [
         """
         import anthropic
@@ -244,6 +244,14 @@ class RetiredOrDeprecatedModel(Rule):
         def ask(q):
             return client.messages.create(model="claude-sonnet-5-5", max_tokens=512,
                                           messages=[{"role": "user", "content": q}])
+        """,
+        # an OpenAI-compatible gateway other than the Claude API has its own lifecycle
+        """
+        import openai
+        client = openai.OpenAI(base_url="https://openrouter.ai/api/v1")
+        def ask(q):
+            return client.chat.completions.create(model="claude-3-opus-20240229", max_tokens=512,
+                                                  messages=[{"role": "user", "content": q}])
         """,
         # Bedrock still serves some models the Claude API retired.
         """
@@ -265,6 +273,17 @@ class RetiredOrDeprecatedModel(Rule):
             """,
             message="claude-opus-4-1 was retired on 2026-08-05",
             line=4,
+        ),
+        # the OpenAI SDK pointed at the Claude API
+        Invalid(
+            """
+            from openai import OpenAI
+            client = OpenAI(base_url="https://api.anthropic.com/v1/")
+            def ask(q):
+                return client.chat.completions.create(model="claude-opus-4-1-20250805", max_tokens=512,
+                                                      messages=[{"role": "user", "content": q}])
+            """,
+            message="was retired on 2026-08-05",
         ),
         Invalid(
             """
@@ -305,9 +324,10 @@ class RetiredOrDeprecatedModel(Rule):
 
 def _platform(call: CallSite) -> str | None:
     """Whose lifecycle applies to the call: the Claude API's (Anthropic SDK, Claude Platform on
-    AWS, Foundry), Bedrock's or Vertex's. ``None`` for an OpenAI-compatible client."""
+    AWS, Foundry), Bedrock's or Vertex's. ``None`` for an OpenAI-compatible client, unless its
+    base_url is the Claude API itself (api.anthropic.com/v1/)."""
     if call.sdk != "anthropic":
-        return None
+        return "api" if call.client.claude_api else None
     variant = call.client.variant or ""
     if "Bedrock" in variant:
         return "bedrock"
