@@ -42,6 +42,8 @@ def _api_of(segs: list[str]) -> tuple[str, int] | None:
             return "beta.messages.batches.create", 4
         return "messages.batches.create", 3
     if len(segs) >= 2 and segs[-2] == "messages" and segs[-1] in METHODS:
+        if len(segs) >= 4 and segs[-4:-2] == ["beta", "prompt_caching"]:  # the old prompt-caching beta
+            return f"beta.prompt_caching.messages.{segs[-1]}", 4
         if len(segs) >= 3 and segs[-3] == "beta":
             return f"beta.messages.{segs[-1]}", 3
         return f"messages.{segs[-1]}", 2
@@ -87,10 +89,12 @@ def _trace(func: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> _Rece
             if found is None:
                 return None
             where, bindings = found
-            if len(bindings) != 1 or bindings[0].kind != "assign" or not isinstance(
-                    bindings[0].node, (cst.Attribute, cst.Call)):
+            node = bindings[0].node if len(bindings) == 1 and bindings[0].kind == "assign" else None
+            if isinstance(node, cst.IfExp):  # client.beta.messages if beta else client.messages
+                node = _same_client_branch(node, where, resolver)
+            if not isinstance(node, (cst.Attribute, cst.Call)):
                 return None
-            cur = bindings[0].node
+            cur = node
             cur_scope = where
             continue
         break
@@ -110,6 +114,22 @@ def _trace(func: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> _Rece
     if extra and extra[-1] in ("threads", "assistants", "realtime", "conversations", "responses"):
         return _Receiver(name, None, chain_timeout, rejected=True)
     return _Receiver(name, None, chain_timeout)
+
+
+def _same_client_branch(node: cst.IfExp, scope: Scope, resolver: Resolver) -> Any:
+    """The first branch of ``a.messages if c else b.messages`` when both branches are the same
+    client's messages namespace (``client.beta.messages`` / ``client.messages``), else None."""
+    roots = []
+    for branch in (node.body, node.orelse):
+        cur = branch
+        while isinstance(cur, cst.Attribute) and cur.attr.value in ("messages", "beta", "prompt_caching"):
+            cur = cur.value
+        if cur is branch:
+            return None
+        roots.append(resolver.expr(cur, scope))
+    if isinstance(roots[0], ClientRef) and roots[0] == roots[1]:
+        return node.body
+    return None
 
 
 def _is_receiver_root(node: Any, scope: Scope, resolver: Resolver) -> bool:

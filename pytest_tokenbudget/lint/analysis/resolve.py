@@ -27,7 +27,8 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
-                                                     base_url_has, client_class, lookup, points_local)
+                                                     base_url_has, client_class, factory_client, lookup, merged_client,
+                                                     points_local)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, is_complete
 
@@ -94,6 +95,7 @@ class Resolver(TextOps):
                 values = [self.expr(b.node, where, depth + 1) for b in plain]
                 if all(is_complete(v) for v in values) and all(v == values[0] for v in values):
                     return values[0]
+                return merged_client(values)  # self.client = None ... = anthropic.Anthropic(): the client
             return UNKNOWN
         b = plain[0]
         if b.kind == "assign":
@@ -296,7 +298,7 @@ class Resolver(TextOps):
                     return base  # strip() of a Text: close enough for an estimate
         target = self.expr(func, scope, depth + 1)
         if not isinstance(target, ImportRef):
-            return UNKNOWN
+            return factory_client(self, func, scope, depth + 1)  # def make_client(): return Anthropic()
         q = target.qualname
         cc = client_class(target)
         if cc is not None:

@@ -11,7 +11,8 @@ from typing import Any
 import libcst as cst
 
 __all__ = ["ANTHROPIC_CLIENTS", "OPENAI_CLIENTS", "Binding", "ClassRef", "ClientRef", "ImportRef", "Scope",
-           "client_class", "iter_name_refs", "lookup", "INSTRUCTOR_WRAPPERS", "base_url_has", "points_local"]
+           "client_class", "iter_name_refs", "lookup", "INSTRUCTOR_WRAPPERS", "base_url_has", "points_local",
+           "merged_client", "factory_client"]
 
 ANTHROPIC_CLIENTS = frozenset({
     "Anthropic", "AsyncAnthropic", "AnthropicBedrock", "AsyncAnthropicBedrock", "AnthropicVertex",
@@ -170,3 +171,67 @@ def points_local(node: cst.Call) -> bool:
                         a.value.value):
                 return True
     return False
+
+
+def merged_client(values: list[Any]) -> Any:
+    """One SDK client among several assignments of a name or ``self.x`` whose other values are
+    ``None`` or unknown (``self.client = None`` / ``= make_client()`` / ``= anthropic.Anthropic()``):
+    that client; else unknown."""
+    from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
+
+    clients = [v for v in values if isinstance(v, ClientRef)]
+    if clients and all(c == clients[0] for c in clients) and \
+            all(isinstance(v, (ClientRef, Unknown)) or v is None for v in values):
+        return clients[0]
+    return UNKNOWN
+
+
+class _Returns(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.values.append(node.value)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # a nested function's returns are not this one's
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def factory_client(resolver: Any, func: Any, scope: Scope, depth: int) -> Any:
+    """The client a same-module helper returns: ``get_client()`` or ``self._client()`` whose every
+    ``return`` is the same SDK client (``return anthropic.Anthropic()`` / ``return self.client``)."""
+    from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+
+    if depth > 20:
+        return UNKNOWN
+    binding = None
+    if isinstance(func, cst.Name):
+        found = lookup(func.value, scope)
+        binding = found[1][0] if found and len(found[1]) == 1 else None
+    elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        fn = scope
+        while fn is not None and fn.kind not in ("function", "lambda"):
+            fn = fn.parent
+        if fn is not None and fn.owner_class is not None and func.value.value == fn.self_name:
+            defs = fn.owner_class.bindings.get(func.attr.value, [])
+            binding = defs[0] if len(defs) == 1 else None
+    if binding is None or binding.kind != "def" or binding.scope is None:
+        return UNKNOWN
+    memo = resolver.__dict__.setdefault("_factory_memo", {})
+    key = id(binding.node)
+    if key not in memo:
+        memo[key] = UNKNOWN  # while computing: a recursive helper is unknown
+        collector = _Returns()
+        for stmt in binding.node.body.body if hasattr(binding.node.body, "body") else ():
+            stmt.visit(collector)
+        values = [resolver.expr(v, binding.scope, depth + 1) if v is not None else None for v in collector.values]
+        clients = [v for v in values if isinstance(v, ClientRef)]
+        if clients and len(clients) == len(values) and all(c == clients[0] for c in clients):
+            memo[key] = clients[0]
+    return memo[key]
