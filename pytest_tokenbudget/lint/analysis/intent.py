@@ -102,8 +102,26 @@ _JSON_NEGATION = re.compile(r"\b(?:not|no|never|without|instead\s+of|rather\s+th
                             re.I)
 
 
+# pasted / quoted input inside the prompt: an XML-delimited block (<document>...</document>) or a
+# quoted line; a "JSON" inside it is data, not an instruction
+_INPUT_BLOCK = re.compile(r"<([A-Za-z][\w-]{0,40})>(?:(?!<\1>).){20,}?</\1>|^\s*>.*$", re.S | re.M)
+_INPUT_TAG_WORDS = re.compile(r"doc|text|article|email|mail|message|input|content|context|data|transcript|"
+                              r"review|ticket|page|post|comment|report|source|paper|file|query|question", re.I)
+
+
+def _instructions_only(text: str) -> str:
+    """``text`` without the blocks that hold pasted input (document / email / ticket tags, quotes)."""
+    def drop(m: re.Match[str]) -> str:
+        tag = m.group(1)
+        return " " if tag is None or _INPUT_TAG_WORDS.search(tag) else m.group(0)
+
+    return _INPUT_BLOCK.sub(drop, text)
+
+
 def asks_for_json(text: str) -> bool:
-    """True when ``text`` asks for the answer as JSON (and does not say *not* JSON)."""
+    """True when the instructions in ``text`` ask for the answer as JSON (and do not say *not*
+    JSON); a "JSON" inside pasted input (a <document> block, a quoted line) does not count."""
+    text = _instructions_only(text)
     for pattern in _JSON_ASKS:
         for m in pattern.finditer(text):
             json_at = text.lower().rfind("json", m.start(), m.end())

@@ -128,6 +128,16 @@ class JsonWithoutStructure(Rule):
         def extract(text):
             return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "JSON only: " + text}])
         """,
+        # "JSON" only inside the pasted input, not in the instructions
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def summarise(ticket):
+            return client.messages.create(model="claude-sonnet-5-5", max_tokens=1024, messages=[{"role": "user",
+                "content": "Summarise the ticket in two sentences.\\n<ticket>Customer: the export should return JSON, "
+                           "not CSV. " + ticket + "</ticket>"}])
+        """,
+        # **kwargs may carry output_config.
         """
         import anthropic
         client = anthropic.Anthropic()
