@@ -104,3 +104,20 @@ def test_factory_with_different_clients_is_untraced():
             return make(1).messages.create(model="claude-haiku-4-5", max_tokens=10, messages=q)
     """)
     assert not s.client.traced
+
+
+def test_prompt_returned_by_a_same_module_helper_keeps_its_static_text():
+    (s,) = sites('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def prompt_template(data):
+            return f"You are a technical writer. Return your response in VALID JSON ONLY.\\n{data}"
+        def short(name):
+            return name
+        def go(data):
+            return client.messages.create(model=short("x"), max_tokens=10,
+                messages=[{"role": "user", "content": prompt_template(data)}])
+    ''')
+    content = s.args["messages"][0]["content"]
+    assert "VALID JSON ONLY" in content.static and content.holes
+    assert s.model is None  # a short value computed by a helper is not guessed

@@ -173,6 +173,9 @@ def points_local(node: cst.Call) -> bool:
     return False
 
 
+PROMPT_HELPER_MIN_CHARS = 40  # a helper's returned text counts as a prompt from this length
+
+
 def merged_client(values: list[Any]) -> Any:
     """One SDK client among several assignments of a name or ``self.x`` whose other values are
     ``None`` or unknown (``self.client = None`` / ``= make_client()`` / ``= anthropic.Anthropic()``):
@@ -204,8 +207,9 @@ class _Returns(cst.CSTVisitor):
 
 
 def factory_client(resolver: Any, func: Any, scope: Scope, depth: int) -> Any:
-    """The client a same-module helper returns: ``get_client()`` or ``self._client()`` whose every
-    ``return`` is the same SDK client (``return anthropic.Anthropic()`` / ``return self.client``)."""
+    """What a same-module helper returns: ``get_client()`` or ``self._client()`` whose every
+    ``return`` is the same SDK client (``return anthropic.Anthropic()`` / ``return self.client``),
+    or the prompt text of a helper with one ``return`` (arguments are holes)."""
     from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 
     if depth > 20:
@@ -234,4 +238,14 @@ def factory_client(resolver: Any, func: Any, scope: Scope, depth: int) -> Any:
         clients = [v for v in values if isinstance(v, ClientRef)]
         if clients and len(clients) == len(values) and all(c == clients[0] for c in clients):
             memo[key] = clients[0]
+        elif len(values) == 1 and _is_prompt(values[0]):
+            memo[key] = values[0]  # def prompt_template(data): return f"... {data}": its static text
     return memo[key]
+
+
+def _is_prompt(value: Any) -> bool:
+    """A prompt-sized text (not a model id or a short setting a helper may compute from its arguments)."""
+    from pytest_tokenbudget.lint.analysis.values import Text
+
+    text = value.static if isinstance(value, Text) else value if isinstance(value, str) else ""
+    return len(text.strip()) >= PROMPT_HELPER_MIN_CHARS

@@ -161,6 +161,19 @@ class JsonWithoutStructure(Rule):
             message="output_config",
             line=4,
         ),
+        # the prompt comes from a helper in the same module
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def prompt_template(data):
+                return f"You are a technical writer. Return your response in VALID JSON ONLY.\\n{data}"
+            def summarise(data):
+                return client.messages.create(model="claude-sonnet-5-5", max_tokens=1024,
+                    messages=[{"role": "user", "content": prompt_template(data)}])
+            """,
+            message="output_config",
+        ),
         # instructor-patched client used without a response_model
         Invalid(
             """
