@@ -121,3 +121,23 @@ def test_prompt_returned_by_a_same_module_helper_keeps_its_static_text():
     content = s.args["messages"][0]["content"]
     assert "VALID JSON ONLY" in content.static and content.holes
     assert s.model is None  # a short value computed by a helper is not guessed
+
+
+def test_batch_requests_built_by_a_helper_with_the_sdk_typed_dicts():
+    found = sites('''
+        import anthropic
+        from anthropic.types.message_create_params import MessageCreateParamsNonStreaming
+        from anthropic.types.messages.batch_create_params import Request
+        client = anthropic.Anthropic()
+        def run(prompts, system):
+            def make_request(i, prompt):
+                return Request(custom_id=str(i), params=MessageCreateParamsNonStreaming(
+                    model="claude-3-7-sonnet-20250219", max_tokens=100, system=system,
+                    messages=[{"role": "user", "content": prompt}]))
+            requests = [make_request(k, v) for k, v in prompts.items()]
+            client.messages.batches.create(requests=requests)
+            client.messages.batches.create(requests=[Request(custom_id="a", params=MessageCreateParamsNonStreaming(
+                model="claude-haiku-4-5", max_tokens=10, messages=[]))])
+    ''')
+    assert [(s.kind, s.model, s.max_tokens) for s in found] == [
+        ("batch", "claude-3-7-sonnet-20250219", 100), ("batch", "claude-haiku-4-5", 10)]

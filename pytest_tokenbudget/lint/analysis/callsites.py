@@ -26,7 +26,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.bindings import METHODS, MUTATORS, Candidate, ModuleAnalysis, analyse_module
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
-from pytest_tokenbudget.lint.analysis.scopes import Binding, ClientRef, ImportRef, Scope, iter_name_refs
+from pytest_tokenbudget.lint.analysis.scopes import Binding, ClientRef, ImportRef, Scope, iter_name_refs, single_return
 from pytest_tokenbudget.lint.types import CallContext, CallSite, ClientInfo, LoopInfo, Range
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
 
@@ -306,7 +306,10 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
         sites = []
         for i, (params_node, p_scope, template) in enumerate(_batch_params(args.get("requests", (None, None))[1],
                                                                           cand.scope, resolver)):
-            items = resolver.dict_items(params_node, p_scope)
+            if isinstance(params_node, cst.Call) and _params_constructor(params_node.func):
+                items = resolver.call_kwargs(params_node, p_scope)  # MessageCreateParamsNonStreaming(model=...)
+            else:
+                items = resolver.dict_items(params_node, p_scope)
             if items is None:
                 continue
             p_args, p_open = items
@@ -356,12 +359,18 @@ def _batch_params(node: Any, scope: Scope, resolver: Resolver, depth: int = 0) -
             if isinstance(el, cst.Element):
                 p = _params_of_request(el.value, scope, resolver)
                 if p is not None:
-                    yield p, scope, False
+                    yield p[0], p[1], False
         return
     if isinstance(node, (cst.ListComp, cst.GeneratorExp)):
         p = _params_of_request(node.elt, scope, resolver)
         if p is not None:
-            yield p, _comp_scope_for(node, scope), True
+            yield p[0], (_comp_scope_for(node, scope) if p[1] is scope else p[1]), True
+
+
+def _params_constructor(func: Any) -> bool:
+    """``dict(...)`` or the SDK's TypedDicts (``MessageCreateParamsNonStreaming(...)``) as params."""
+    name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
+    return name == "dict" or (name.startswith("MessageCreateParams") and name[:1].isupper())
 
 
 def _comp_scope_for(node: Any, scope: Scope) -> Scope:
@@ -376,18 +385,22 @@ def _comp_scope_for(node: Any, scope: Scope) -> Scope:
     return comp
 
 
-def _params_of_request(node: Any, scope: Scope, resolver: Resolver) -> Any:
+def _params_of_request(node: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> tuple[Any, Scope] | None:
+    """(the ``params`` expression of one batch request, the scope to resolve it in)."""
     if isinstance(node, cst.Dict):
         for el in node.elements:
             if isinstance(el, cst.DictElement):
                 key = resolver.expr(el.key, scope)
                 if key == "params":
-                    return el.value
+                    return el.value, scope
         return None
     if isinstance(node, cst.Call):
         for a in node.args:
             if a.keyword is not None and a.keyword.value == "params":
-                return a.value
+                return a.value, scope
+        helper = single_return(node.func, scope) if depth < 4 else None  # make_request(i, p) -> Request(params=...)
+        if helper is not None:
+            return _params_of_request(helper[0], helper[1], resolver, depth + 1)
     return None
 
 

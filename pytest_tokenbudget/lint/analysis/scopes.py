@@ -12,7 +12,7 @@ import libcst as cst
 
 __all__ = ["ANTHROPIC_CLIENTS", "OPENAI_CLIENTS", "Binding", "ClassRef", "ClientRef", "ImportRef", "Scope",
            "client_class", "iter_name_refs", "lookup", "INSTRUCTOR_WRAPPERS", "base_url_has", "points_local",
-           "merged_client", "factory_client"]
+           "merged_client", "factory_client", "single_return"]
 
 ANTHROPIC_CLIENTS = frozenset({
     "Anthropic", "AsyncAnthropic", "AnthropicBedrock", "AsyncAnthropicBedrock", "AnthropicVertex",
@@ -249,3 +249,20 @@ def _is_prompt(value: Any) -> bool:
 
     text = value.static if isinstance(value, Text) else value if isinstance(value, str) else ""
     return len(text.strip()) >= PROMPT_HELPER_MIN_CHARS
+
+
+def single_return(func: Any, scope: Scope) -> tuple[Any, Scope] | None:
+    """(the returned expression, the function's scope) when ``func`` names a same-module function
+    with exactly one ``return <expr>`` (``def make_request(i, p): return Request(params=...)``)."""
+    if not isinstance(func, cst.Name):
+        return None
+    found = lookup(func.value, scope)
+    if not found or len(found[1]) != 1 or found[1][0].kind != "def" or found[1][0].scope is None:
+        return None
+    binding = found[1][0]
+    collector = _Returns()
+    for stmt in binding.node.body.body if hasattr(binding.node.body, "body") else ():
+        stmt.visit(collector)
+    if len(collector.values) != 1 or collector.values[0] is None:
+        return None
+    return collector.values[0], binding.scope
