@@ -33,6 +33,7 @@ _INPUT = re.compile(r"\b(?:is|are|provided|given|found|shown|contained|listed|in
 _MORE_AFTER = re.compile(r"^[^.\n]{0,20}(?:,?\s*(?:then|followed\s+by|and\s+then|after\s+(?:that|this|which)|"
                          r"next|before\s+(?:writing|giving|providing)))", re.I)
 
+_ANSWER_VERBS = frozenset({"answer", "respond", "reply", "return", "output", "give", "provide"})
 _OTHER_SECTION = re.compile(r"<(?!/)[A-Za-z][\w-]*>\s*(?:</[\w-]+>\s*)?(?:xml\s+)?tags?\b", re.I)
 
 
@@ -53,8 +54,8 @@ def answer_tag(text: str) -> str | None:
     tag, span = last.group("tag"), last.group(0)
     if _REASONING.search(tag) or (_REASONING.match(last.group("verb")) and not _ANSWER_WORDS.search(span)):
         return None
-    if not _ANSWER_WORDS.search(span) and last.group("verb").lower() not in ("answer", "respond", "reply"):
-        return None
+    if not _ANSWER_WORDS.search(span) and last.group("verb").lower() not in _ANSWER_VERBS:
+        return None  # "enclose the code within <code> tags": a part of the answer, not the answer
     after = text[last.end():last.end() + 200]
     if _MORE_AFTER.search(after) or _OTHER_SECTION.search(after):
         return None  # more output follows, or several tagged sections are asked for
@@ -162,6 +163,14 @@ class MissingStopSequence(Rule):
             return client.messages.create(model="claude-sonnet-4-5", max_tokens=2000, system=PROMPT,
                 messages=[{"role": "user", "content": problem}])
         ''', message="stop_sequences=['</answer>']", line=5),
+        # the answer is the SQL, returned in its tag
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def to_sql(question):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=500, messages=[{"role": "user",
+                "content": f"Return the SQL query for this question inside <sql> tags.\\n{question}"}])
+        ''', message="stop_sequences=['</sql>']"),
         # reasoning first, then the label in a tag as the last thing asked
         Invalid('''
         import anthropic
