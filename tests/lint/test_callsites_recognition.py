@@ -141,3 +141,21 @@ def test_batch_requests_built_by_a_helper_with_the_sdk_typed_dicts():
     ''')
     assert [(s.kind, s.model, s.max_tokens) for s in found] == [
         ("batch", "claude-3-7-sonnet-20250219", 100), ("batch", "claude-haiku-4-5", 10)]
+
+
+def test_an_env_var_default_is_the_model_that_reaches_the_call():
+    found = sites('''
+        import os, anthropic
+        client = anthropic.Anthropic()
+        MODEL = os.environ.get("MODEL_NAME", "claude-sonnet-4-5")
+        class Provider:
+            def __init__(self):
+                self.model = os.getenv("ANTHROPIC_MODEL", "claude-3-5-haiku-latest")
+            def ask(self, q):
+                return client.messages.create(model=self.model, max_tokens=10, messages=q)
+        def ask(q):
+            return client.messages.create(model=MODEL, max_tokens=10, messages=q)
+        def no_default(q):
+            return client.messages.create(model=os.getenv("MODEL"), max_tokens=10, messages=q)
+    ''')
+    assert [s.model for s in found] == ["claude-3-5-haiku-latest", "claude-sonnet-4-5", None]

@@ -27,8 +27,8 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
-                                                     base_url_has, client_class, factory_client, lookup, merged_client,
-                                                     points_local)
+                                                     base_url_has, client_class, factory_client, function_scope,
+                                                     lookup, merged_client, points_local)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, is_complete
 
@@ -244,7 +244,7 @@ class Resolver(TextOps):
         base_node = node.value
         # self.attr inside a method: attributes set in the class's methods, else class-body values
         if isinstance(base_node, cst.Name):
-            fn = _function_scope(scope)
+            fn = function_scope(scope)
             if fn is not None and fn.owner_class is not None and base_node.value == fn.self_name \
                     and lookup(base_node.value, scope) == (fn, fn.bindings.get(base_node.value, [])):
                 cls = fn.owner_class
@@ -309,6 +309,8 @@ class Resolver(TextOps):
             if isinstance(base, ClientRef):
                 return dataclasses.replace(base, wrapper="instructor")
             return UNKNOWN
+        if q in ("os.getenv", "os.environ.get") and len(node.args) >= 2:  # the default reaches the call
+            return self.expr(node.args[1].value, scope, depth + 1)
         if q in _VOLATILE_EXACT or q.startswith(_VOLATILE_MODULES):
             return Unknown(volatile=f"{q}()", node=node)
         if q.endswith(".strftime") and (q.startswith("datetime.") or q.startswith("time.")):
@@ -485,12 +487,6 @@ def _typed_dict_name(ref: ImportRef) -> bool:
 
 def _sets_timeout(node: cst.Call) -> bool:
     return any((a.keyword is not None and a.keyword.value == "timeout") or a.star for a in node.args)
-
-def _function_scope(scope: Scope) -> Scope | None:
-    s: Scope | None = scope
-    while s is not None and s.kind not in ("function", "lambda"):
-        s = s.parent
-    return s
 
 def _first_volatile(v: Any) -> str | None:
     from pytest_tokenbudget.lint.analysis.values import volatile_parts

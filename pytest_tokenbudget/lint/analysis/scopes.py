@@ -12,7 +12,7 @@ import libcst as cst
 
 __all__ = ["ANTHROPIC_CLIENTS", "OPENAI_CLIENTS", "Binding", "ClassRef", "ClientRef", "ImportRef", "Scope",
            "client_class", "iter_name_refs", "lookup", "INSTRUCTOR_WRAPPERS", "base_url_has", "points_local",
-           "merged_client", "factory_client", "single_return"]
+           "merged_client", "factory_client", "single_return", "function_scope"]
 
 ANTHROPIC_CLIENTS = frozenset({
     "Anthropic", "AsyncAnthropic", "AnthropicBedrock", "AsyncAnthropicBedrock", "AnthropicVertex",
@@ -266,3 +266,11 @@ def single_return(func: Any, scope: Scope) -> tuple[Any, Scope] | None:
     if len(collector.values) != 1 or collector.values[0] is None:
         return None
     return collector.values[0], binding.scope
+
+
+def function_scope(scope: Scope) -> Scope | None:
+    """The innermost function (or lambda) scope around ``scope``."""
+    s: Scope | None = scope
+    while s is not None and s.kind not in ("function", "lambda"):
+        s = s.parent
+    return s
