@@ -102,6 +102,7 @@ LINT_KEYS: dict[str, Callable[[Any], Any]] = {
     "max-tokens-ceiling": _pos_int,
     "short-answer-max-tokens": _pos_int,
     "require-stop-sequences": _bool,
+    "test-code": _one_of("correctness", "all", "skip"),
     "cache": _bool,
     "cache-dir": _path,
     "jobs": _pos_int,

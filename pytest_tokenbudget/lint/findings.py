@@ -18,6 +18,7 @@ from pytest_tokenbudget.core.text import redact
 from pytest_tokenbudget.lint.results import FileError, FileResult
 from pytest_tokenbudget.lint.rules.base import RuleContext
 from pytest_tokenbudget.lint.rules.registry import registry
+from pytest_tokenbudget.lint.settings import CORRECTNESS_CODES
 from pytest_tokenbudget.lint.source import Parsed, Positions, Source, parse
 from pytest_tokenbudget.lint.suppressions import SuppressionIndex, with_unused_suppressions
 from pytest_tokenbudget.lint.types import Edit, Finding, Fix, Report, fingerprint
@@ -103,9 +104,15 @@ def _run_rules(sites: list[Any], ctx: RuleContext) -> list[tuple[Any, Any, Repor
     """(rule, site, report) for every report of every rule on every site; a rule that raises
     gets an internal-error report instead (a rule bug must not stop the run)."""
     rules = [cls() for cls in registry().values()]
+    policy = ctx.options.get("test-code", "correctness")
     raw: list[tuple[Any, Any, Report]] = []
     for site in sites:
+        test_site = site.client.local  # test files are handled with per-file ignores (by path)
+        if test_site and policy == "skip":
+            continue
         for rule in rules:
+            if test_site and policy != "all" and rule.code not in CORRECTNESS_CODES:
+                continue  # tests spend no production money: the plugin watches them
             if not rule.applies_to(site):
                 continue
             try:

@@ -16,12 +16,30 @@ from pytest_tokenbudget.lint.rules.options import DEFAULTS as RULE_DEFAULTS
 from pytest_tokenbudget.lint.rules.registry import known_codes
 
 __all__ = ["OPTION_DEFAULTS", "LintSettings", "Selection", "settings_from_config", "per_file_ignored",
-           "selection_of", "default_catalog"]
+           "selection_of", "default_catalog", "CORRECTNESS_CODES", "is_test_code"]
 
 # Rule options plus the one engine option that changes verdicts: candidate files (or notebooks'
 # code) larger than max-file-size are reported, not parsed (libcst needs ~10-40 s per MB). It is in
 # the options so that cached verdicts follow it.
 OPTION_DEFAULTS: Mapping[str, Any] = {**RULE_DEFAULTS, "max-file-size": 1024 * 1024}
+
+
+# The rules test code gets by default (``test-code = "correctness"``): requests that would fail or
+# are unbounded, not cost advice (tests spend no production money; the plugin watches them).
+CORRECTNESS_CODES = frozenset({"TB201", "TB202", "TB206", "TB302", "TB303", "TB502", "TB503"})
+_TEST_DIRS = frozenset({"tests", "test"})
+
+
+def is_test_code(path: str) -> bool:
+    """True for files under ``tests/`` or ``test/``, ``test_*.py``, ``*_test.py`` and ``conftest.py``."""
+    parts = [p for p in path.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts:
+        return False
+    name = parts[-1]
+    stem = name.rsplit(".", 1)[0] if name.endswith((".py", ".pyi", ".ipynb")) else None
+    if stem is not None and (stem.startswith("test_") or stem.endswith("_test") or stem == "conftest"):
+        return True
+    return any(p in _TEST_DIRS for p in parts[:-1])
 
 
 class Selection:
@@ -143,14 +161,17 @@ def settings_from_config(cfg: Any, **overrides: Any) -> LintSettings:
 
 
 def per_file_ignored(settings: LintSettings, path: Path) -> list[str]:
-    """The codes ``per-file-ignores`` switches off for ``path``."""
-    if not settings.per_file_ignores:
-        return []
+    """The codes ``per-file-ignores`` and the ``test-code`` policy switch off for ``path``."""
+    inside = True
     try:
         rel = path.absolute().relative_to(settings.root.absolute()).as_posix()
     except ValueError:
-        rel = path.as_posix()
+        rel, inside = path.as_posix(), False
     codes: list[str] = []
+    policy = settings.options.get("test-code", "correctness")
+    # outside the project root only the file's own name says it is a test (not /home/me/tests/...)
+    if policy != "all" and is_test_code(rel if inside else path.name):
+        codes.extend(c for c in known_codes() if policy == "skip" or c not in CORRECTNESS_CODES)
     for pattern, pcodes in settings.per_file_ignores.items():
         if fnmatch.fnmatch(rel, pattern) or ("/" not in pattern and fnmatch.fnmatch(path.name, pattern)) \
                 or fnmatch.fnmatch(rel, pattern.rstrip("/") + "/*"):

@@ -60,6 +60,26 @@ _COMPOUND = frozenset({"if", "for", "while", "with", "def", "class", "try", "asy
 _SHELL_ASSIGNMENT = re.compile(r"^([A-Za-z_][\w, ]*?)\s*=\s*([!%].*)$")
 
 
+_HELP_SUFFIX = re.compile(r"^[A-Za-z_][\w.]*\?{1,2}$")
+
+
+class ForeignNotebook(NotebookError):
+    """A notebook whose kernel is not Python (TypeScript / Deno, R, Julia ...): not analysed."""
+
+
+def notebook_language(doc: Any) -> str | None:
+    """The notebook's kernel language (``metadata.kernelspec.language``, else
+    ``metadata.language_info.name``), or ``None`` when it does not say."""
+    meta = doc.get("metadata") if isinstance(doc, dict) else None
+    if not isinstance(meta, dict):
+        return None
+    for key, field_ in (("kernelspec", "language"), ("language_info", "name")):
+        table = meta.get(key)
+        if isinstance(table, dict) and isinstance(table.get(field_), str) and table[field_].strip():
+            return table[field_].strip()
+    return None
+
+
 def notebook_source(data: bytes) -> NotebookSource:
     try:
         doc = json.loads(data)
@@ -68,6 +88,9 @@ def notebook_source(data: bytes) -> NotebookSource:
     cells = doc.get("cells") if isinstance(doc, dict) else None
     if not isinstance(cells, list):
         raise NotebookError("not a notebook: no 'cells' list at the top level")
+    language = notebook_language(doc)
+    if language is not None and not language.lower().startswith(("python", "ipython")):
+        raise ForeignNotebook(language)
     lines: list[str] = []
     line_map: list[tuple[int, int]] = []
     cell_no = 0
@@ -85,11 +108,18 @@ def notebook_source(data: bytes) -> NotebookSource:
         cell_lines = text.split("\n")
         first = cell_lines[0].lstrip()
         foreign = first.startswith("%%") and first[2:].split(" ", 1)[0].strip() not in _PYTHON_CELL_MAGICS
+        continued: str | None = None  # indent of a magic / shell line continued with a backslash
         for i, line in enumerate(cell_lines):
             stripped = line.lstrip()
             indent = line[: len(line) - len(stripped)]
-            if foreign:  # %%bash, %%html, %%sql ...: not Python; keep the line count
+            magic = continued is not None or stripped.startswith(("%", "!", "?")) or \
+                bool(_SHELL_ASSIGNMENT.match(stripped)) or bool(_HELP_SUFFIX.match(stripped))
+            if continued is not None:  # !pip install a \ <newline> b: the rest of the shell command
+                line, indent = f"{continued}pass  # {stripped}", continued
+            elif foreign:  # %%bash, %%html, %%sql ...: not Python; keep the line count
                 line = "pass  # cell magic" if i == 0 else ""
+            elif _HELP_SUFFIX.match(stripped):  # obj? / obj.attr??: IPython help
+                line = f"{indent}pass  # {stripped}"
             elif (m := _LINE_MAGIC_STATEMENT.match(stripped)) is not None and \
                     m.group(1).split(" ", 1)[0].rstrip(":") not in _COMPOUND:
                 # %time x = f(): the statement runs, so it is linted; "pass;" + spaces keeps columns
@@ -98,6 +128,7 @@ def notebook_source(data: bytes) -> NotebookSource:
                 line = f"{indent}pass  # {stripped}" if stripped.startswith(("%", "!")) else f"{indent}pass"
             elif (m := _SHELL_ASSIGNMENT.match(stripped)) is not None:
                 line = f"{indent}{m.group(1)} = None  # {m.group(2)}"  # x = !ls / x = %sx ls
+            continued = indent if magic and not foreign and stripped.endswith("\\") else None
             lines.append(line)
             line_map.append((cell_no, i + 1))
     return NotebookSource("\n".join(lines) + "\n", tuple(line_map))
@@ -223,6 +254,9 @@ def load(data: bytes, path: str, options: Mapping[str, Any], *, prefilter: bool 
     if path.endswith(".ipynb"):
         try:
             nb = notebook_source(data)
+        except ForeignNotebook as exc:
+            return FileError(path, "skip", f"not analysed: the notebook's kernel language is {exc} "
+                                           "(only Python kernels are linted)")
         except NotebookError as exc:
             return FileError(path, "parse", f"cannot parse notebook: {exc}")
         text, cell_of, prefilter = nb.code, nb.locate, False

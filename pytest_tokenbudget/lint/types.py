@@ -78,6 +78,9 @@ class ClientInfo:
     variant: str | None = None
     is_async: bool | None = None
     has_timeout: bool = False
+    local: bool = False  # base_url= at localhost / 127.0.0.1: a test or mock server
+    wrapper: str | None = None  # "instructor" (instructor.from_anthropic / patch): response_model= is structured output
+    claude_api: bool = False  # an OpenAI SDK client whose base_url is the Claude API
 
 
 @dataclass(frozen=True)

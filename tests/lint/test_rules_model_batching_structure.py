@@ -47,7 +47,8 @@ def test_tb301_alternative_comes_from_the_catalog_for_every_premium_model():
         assert alt.lifecycle in ("active", "legacy")
     by_id = {m.id: m for m in cat}
     assert cheaper_alternative(cat, by_id["claude-opus-5-5"]).id == "claude-haiku-5-5"  # same generation
-    assert cheaper_alternative(cat, by_id["claude-opus-4-6"]).id == "claude-sonnet-4-6"
+    # no Haiku 4.6: the economy line's newest model, not the same generation's standard tier
+    assert cheaper_alternative(cat, by_id["claude-opus-4-6"]).id == "claude-haiku-5-5"
     assert cheaper_alternative(cat, by_id["claude-opus-4-5"]).id == "claude-haiku-4-5"
 
 

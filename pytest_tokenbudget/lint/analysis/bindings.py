@@ -55,10 +55,10 @@ class ScopeBuilder(cst.CSTVisitor):
         self.loops = self.loop_stack_per_scope.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.scope.bind(node.name.value, Binding("def", node))
+        fn = Scope("function", self.scope, node.name.value, node, is_async=node.asynchronous is not None)
+        self.scope.bind(node.name.value, Binding("def", node, scope=fn))  # scope: its returns (factories)
         for dec in node.decorators:
             dec.visit(self)
-        fn = Scope("function", self.scope, node.name.value, node, is_async=node.asynchronous is not None)
         if self.scope.kind == "class":
             fn.owner_class = self.scope
             params = node.params.params or node.params.posonly_params

@@ -26,7 +26,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.bindings import METHODS, MUTATORS, Candidate, ModuleAnalysis, analyse_module
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
-from pytest_tokenbudget.lint.analysis.scopes import Binding, ClientRef, ImportRef, Scope, iter_name_refs
+from pytest_tokenbudget.lint.analysis.scopes import Binding, ClientRef, ImportRef, Scope, iter_name_refs, single_return
 from pytest_tokenbudget.lint.types import CallContext, CallSite, ClientInfo, LoopInfo, Range
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
 
@@ -42,6 +42,8 @@ def _api_of(segs: list[str]) -> tuple[str, int] | None:
             return "beta.messages.batches.create", 4
         return "messages.batches.create", 3
     if len(segs) >= 2 and segs[-2] == "messages" and segs[-1] in METHODS:
+        if len(segs) >= 4 and segs[-4:-2] == ["beta", "prompt_caching"]:  # the old prompt-caching beta
+            return f"beta.prompt_caching.messages.{segs[-1]}", 4
         if len(segs) >= 3 and segs[-3] == "beta":
             return f"beta.messages.{segs[-1]}", 3
         return f"messages.{segs[-1]}", 2
@@ -87,10 +89,12 @@ def _trace(func: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> _Rece
             if found is None:
                 return None
             where, bindings = found
-            if len(bindings) != 1 or bindings[0].kind != "assign" or not isinstance(
-                    bindings[0].node, (cst.Attribute, cst.Call)):
+            node = bindings[0].node if len(bindings) == 1 and bindings[0].kind == "assign" else None
+            if isinstance(node, cst.IfExp):  # client.beta.messages if beta else client.messages
+                node = _same_client_branch(node, where, resolver)
+            if not isinstance(node, (cst.Attribute, cst.Call)):
                 return None
-            cur = bindings[0].node
+            cur = node
             cur_scope = where
             continue
         break
@@ -110,6 +114,22 @@ def _trace(func: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> _Rece
     if extra and extra[-1] in ("threads", "assistants", "realtime", "conversations", "responses"):
         return _Receiver(name, None, chain_timeout, rejected=True)
     return _Receiver(name, None, chain_timeout)
+
+
+def _same_client_branch(node: cst.IfExp, scope: Scope, resolver: Resolver) -> Any:
+    """The first branch of ``a.messages if c else b.messages`` when both branches are the same
+    client's messages namespace (``client.beta.messages`` / ``client.messages``), else None."""
+    roots = []
+    for branch in (node.body, node.orelse):
+        cur = branch
+        while isinstance(cur, cst.Attribute) and cur.attr.value in ("messages", "beta", "prompt_caching"):
+            cur = cur.value
+        if cur is branch:
+            return None
+        roots.append(resolver.expr(cur, scope))
+    if isinstance(roots[0], ClientRef) and roots[0] == roots[1]:
+        return node.body
+    return None
 
 
 def _is_receiver_root(node: Any, scope: Scope, resolver: Resolver) -> bool:
@@ -252,9 +272,13 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
     api = rec.api
     is_openai_api = ".completions." in f".{api}"
     client = rec.client
-    if client is not None:
+    # instructor over an Anthropic client: chat.completions.create and messages.create both run Claude
+    via_instructor = client is not None and client.wrapper == "instructor" and client.sdk == "anthropic"
+    if client is not None and not via_instructor:
         if (client.sdk == "openai") != is_openai_api:
             return []
+    if via_instructor and is_openai_api:
+        is_openai_api = False
     args, is_open = resolver.call_kwargs(cand.node, cand.scope)
     is_async = client.is_async if client is not None else (cand.awaited or _in_async_function(cand.scope))
     has_timeout = rec.chain_timeout or (client.has_timeout if client is not None else True)
@@ -266,7 +290,8 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
              streaming: bool | None, batch: bool = False, index: int | None = None, template: bool = False,
              sdk: str) -> CallSite:
         info = ClientInfo(sdk=sdk, traced=client is not None, variant=client.variant if client else None,
-                          is_async=is_async, has_timeout=has_timeout)
+                          is_async=is_async, has_timeout=has_timeout, local=bool(client and client.local),
+                          wrapper=client.wrapper if client else None, claude_api=bool(client and client.claude_api))
         value_nodes = [n for _, n in site_args.values()]
         ctx = CallContext(function=fn_qual, is_async_function=bool(fn_scope and fn_scope.is_async),
                           class_name=cls, loops=_loop_infos(cand, value_nodes))
@@ -281,7 +306,10 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
         sites = []
         for i, (params_node, p_scope, template) in enumerate(_batch_params(args.get("requests", (None, None))[1],
                                                                           cand.scope, resolver)):
-            items = resolver.dict_items(params_node, p_scope)
+            if isinstance(params_node, cst.Call) and _params_constructor(params_node.func):
+                items = resolver.call_kwargs(params_node, p_scope)  # MessageCreateParamsNonStreaming(model=...)
+            else:
+                items = resolver.dict_items(params_node, p_scope)
             if items is None:
                 continue
             p_args, p_open = items
@@ -331,12 +359,18 @@ def _batch_params(node: Any, scope: Scope, resolver: Resolver, depth: int = 0) -
             if isinstance(el, cst.Element):
                 p = _params_of_request(el.value, scope, resolver)
                 if p is not None:
-                    yield p, scope, False
+                    yield p[0], p[1], False
         return
     if isinstance(node, (cst.ListComp, cst.GeneratorExp)):
         p = _params_of_request(node.elt, scope, resolver)
         if p is not None:
-            yield p, _comp_scope_for(node, scope), True
+            yield p[0], (_comp_scope_for(node, scope) if p[1] is scope else p[1]), True
+
+
+def _params_constructor(func: Any) -> bool:
+    """``dict(...)`` or the SDK's TypedDicts (``MessageCreateParamsNonStreaming(...)``) as params."""
+    name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
+    return name == "dict" or (name.startswith("MessageCreateParams") and name[:1].isupper())
 
 
 def _comp_scope_for(node: Any, scope: Scope) -> Scope:
@@ -351,18 +385,22 @@ def _comp_scope_for(node: Any, scope: Scope) -> Scope:
     return comp
 
 
-def _params_of_request(node: Any, scope: Scope, resolver: Resolver) -> Any:
+def _params_of_request(node: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> tuple[Any, Scope] | None:
+    """(the ``params`` expression of one batch request, the scope to resolve it in)."""
     if isinstance(node, cst.Dict):
         for el in node.elements:
             if isinstance(el, cst.DictElement):
                 key = resolver.expr(el.key, scope)
                 if key == "params":
-                    return el.value
+                    return el.value, scope
         return None
     if isinstance(node, cst.Call):
         for a in node.args:
             if a.keyword is not None and a.keyword.value == "params":
-                return a.value
+                return a.value, scope
+        helper = single_return(node.func, scope) if depth < 4 else None  # make_request(i, p) -> Request(params=...)
+        if helper is not None:
+            return _params_of_request(helper[0], helper[1], resolver, depth + 1)
     return None
 
 

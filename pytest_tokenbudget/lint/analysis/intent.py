@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from pytest_tokenbudget.lint.types import MISSING, CallSite
-from pytest_tokenbudget.lint.analysis.values import Unknown, is_known, iter_texts, static_text
+from pytest_tokenbudget.lint.analysis.values import Unknown, is_complete, is_known, iter_texts, static_text
 
 __all__ = [
     "prompt_text",
@@ -22,6 +22,9 @@ __all__ = [
     "asks_for_json",
     "simple_task",
     "is_first_party",
+    "short_answer_kind",
+    "reasoning_first",
+    "label_from_shape",
 ]
 
 _ROLES_READ = ("user", "system", "developer")
@@ -99,8 +102,26 @@ _JSON_NEGATION = re.compile(r"\b(?:not|no|never|without|instead\s+of|rather\s+th
                             re.I)
 
 
+# pasted / quoted input inside the prompt: an XML-delimited block (<document>...</document>) or a
+# quoted line; a "JSON" inside it is data, not an instruction
+_INPUT_BLOCK = re.compile(r"<([A-Za-z][\w-]{0,40})>(?:(?!<\1>).){20,}?</\1>|^\s*>.*$", re.S | re.M)
+_INPUT_TAG_WORDS = re.compile(r"doc|text|article|email|mail|message|input|content|context|data|transcript|"
+                              r"review|ticket|page|post|comment|report|source|paper|file|query|question", re.I)
+
+
+def _instructions_only(text: str) -> str:
+    """``text`` without the blocks that hold pasted input (document / email / ticket tags, quotes)."""
+    def drop(m: re.Match[str]) -> str:
+        tag = m.group(1)
+        return " " if tag is None or _INPUT_TAG_WORDS.search(tag) else m.group(0)
+
+    return _INPUT_BLOCK.sub(drop, text)
+
+
 def asks_for_json(text: str) -> bool:
-    """True when ``text`` asks for the answer as JSON (and does not say *not* JSON)."""
+    """True when the instructions in ``text`` ask for the answer as JSON (and do not say *not*
+    JSON); a "JSON" inside pasted input (a <document> block, a quoted line) does not count."""
+    text = _instructions_only(text)
     for pattern in _JSON_ASKS:
         for m in pattern.finditer(text):
             json_at = text.lower().rfind("json", m.start(), m.end())
@@ -110,20 +131,97 @@ def asks_for_json(text: str) -> bool:
     return False
 
 
+# --------------------------------------------------------------------------- short answers (TB204)
+_SHORT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p, re.I), what) for p, what in (
+        (r"\b(?:answer|respond|reply)(?:\s+(?:only|just))?(?:\s+with)?(?:\s+(?:only|just))?(?:\s+(?:a\s+)?single)?\s+"
+         r"[\"'`]?yes[\"'`]?\s*(?:or|/)\s*[\"'`]?no\b", "a yes/no answer"),
+        (r"\b(?:respond|reply|answer|output|return)\s+(?:with\s+)?(?:only|just)\s+(?:the\s+|a\s+|one\s+)?"
+         r"(?:single\s+)?(word|label|number|digit|integer|category|class|letter|score|rating|sentiment)\b",
+         "a single {0}"),
+        (r"\b(?:respond|reply|answer)\s+(?:in|with)\s+(?:a\s+|exactly\s+)?(?:single|one)\s+(word|number|label)\b",
+         "a single {0}"),
+        (r"\b(?:one|single)[- ]word\s+(?:answer|response|reply)\b", "a one-word answer"),
+        (r"\bonly\s+(?:output|return|print)\s+(?:the\s+)?(label|category|number|score|word|sentiment|title)\b",
+         "a single {0}"),
+        # "Reply only with 1 word", "answer just with one number"
+        (r"\b(?:respond|reply|answer|output|return)\s+(?:only|just)\s+(?:with\s+)?(?:the\s+|a\s+|one\s+|1\s+)?"
+         r"(?:single\s+)?(word|label|number|digit|integer|category|letter|score|rating|title)s?\b", "a single {0}"),
+        # "just output the translated word", "only respond with the result"
+        (r"\b(?:just|only)\s+(?:output|return|print|give|write)\s+(?:the\s+|a\s+)?(?:[a-z]+\s+)?"
+         r"(word|label|title|number|category|score|rating)\b(?!\s+(?:and|with|followed))", "a single {0}"),
+        (r"\b(?:just|only)\s+(?:respond|reply|answer)\s+with\s+the\s+(result|title|label|number|category)\b"
+         r"(?!\s+(?:and|with|followed|of\s+(?:your|the)\s+analysis))", "a single {0}"),
+        # "If yes then just return 1 else return 0", "output 1 or 0"
+        (r"\breturn\s+[\"'`]?1[\"'`]?[^.\n]{0,25}\b(?:else|otherwise)\b[^.\n]{0,10}\breturn\s+[\"'`]?0\b"
+         r"|\b(?:return|output|respond\s+with|answer\s+with|reply\s+with)\s+(?:only\s+)?[\"'`]?1[\"'`]?\s+or\s+[\"'`]?0\b",
+         "a 1/0 answer"),
+    )
+)
+# the prompt asks for reasoning before the answer: a large max_tokens is needed (chain of thought)
+_REASONING_FIRST = re.compile(
+    r"\bstep[- ]by[- ]step\b|\bchain[- ]of[- ]thought\b|<(?:thinking|reasoning|scratchpad|analysis|thoughts)>"
+    r"|\b(?:think|reason)\s+(?:through|about|carefully|first)\b|\bexplain\s+your\s+(?:reasoning|thinking)\b"
+    r"|\bfirst,?\s+(?:think|reason|analy[sz]e|explain|write\s+(?:out\s+)?your)", re.I)
+# an assistant prefill that opens a label-like tag, closed by a stop sequence: the answer is the label
+_LABEL_TAGS = re.compile(r"^(?:category|categories|label|class|classification|sentiment|intent|verdict|rating|score|"
+                         r"choice|option|decision|grade|answer_letter|letter|tag|topic|language)$", re.I)
+
+
+def label_from_shape(call: CallSite) -> str | None:
+    """A short answer the request's messages impose: a prefill ``<category>`` closed by the stop
+    sequence ``</category>``, or few-shot assistant turns that each answer with one label."""
+    messages = call.get("messages", None)
+    if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
+        return None
+    last = messages[-1]
+    if last.get("role") == "assistant" and isinstance(last.get("content"), str):
+        m = re.search(r"<([A-Za-z][\w-]*)>\s*$", last["content"])
+        stops = call.get("stop_sequences", None)
+        if m and _LABEL_TAGS.match(m.group(1)) and isinstance(stops, list) and is_complete(stops) \
+                and f"</{m.group(1)}>" in stops:
+            return f"a single {m.group(1).lower()} (the prefill opens <{m.group(1)}>, the stop sequence closes it)"
+        return None
+    shots = [m.get("content") for m in messages[:-1] if m.get("role") == "assistant"]
+    if last.get("role") != "user" or len(shots) < 2:
+        return None
+    if all(isinstance(c, str) and 0 < len(c.split()) <= 2 and len(c) <= 30 for c in shots):
+        return "a single label (as in the few-shot answers)"
+    return None
+
+
+def short_answer_kind(text: str) -> str | None:
+    """What short answer the prompt asks for ("a yes/no answer", "a single label"), or None."""
+    for pattern, what in _SHORT_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            return what.format(*(g.lower() for g in m.groups() if g))
+    return None
+
+
+def reasoning_first(text: str) -> bool:
+    """The prompt asks for reasoning (chain of thought) before the answer."""
+    return bool(_REASONING_FIRST.search(text))
+
+
 # --------------------------------------------------------------------------- simple tasks
 _SIMPLE_TASKS: list[tuple[str, re.Pattern[str]]] = [
     ("yes/no", re.compile(r"\byes\s*(?:or|/)\s*no\b|\btrue\s*(?:or|/)\s*false\b", re.I)),
     ("classification", re.compile(
         r"\bclassify\b|\bcategori[sz]e\b|\bclassification\b|\bsentiment\b"
         r"|\b(?:which|what|one)\s+(?:of\s+the\s+(?:following\s+)?)?(?:category|categories|label|labels|queue|class)\b"
-        r"|\bone\s+of\s*:", re.I)),
+        r"|\bone\s+of\s*:|\b(?:select|choose|pick)\s+(?:which\s+)?(?:one|the\s+(?:best|correct|right))\b"
+        r"|\bwhich\s+one\s+of\s+the\s+following\b|\bmultiple[- ]choice\b", re.I)),
+    ("rating", re.compile(r"\b(?:rate|score|grade)\b[^.\n]{0,40}\b(?:on\s+a\s+scale|from\s+1\s+to|1\s*-\s*(?:5|10)\b|"
+                          r"out\s+of\s+(?:5|10))", re.I)),
     ("extraction", re.compile(
-        r"\bextract\s+(?:the|all|every|each|any)\b|\bpull\s+out\s+the\b"
+        r"\bextract\s+(?:the|all|every|each|any)\b|\bextract\s*:|\bpull\s+out\s+the\b"
         r"|\b(?:answer|respond|reply)\s+with\s+(?:only\s+)?(?:one|a\s+single)\s+(?:word|number|label)\b", re.I)),
 ]
 # Prompts that ask for real work: a premium model may be the right choice even if a keyword matched.
 _HEAVY = re.compile(r"\b(?:essay|report|analy[sz]e|analysis|explain|reason(?:ing)?\s+step|step[- ]by[- ]step|"
-                    r"write\s+(?:a|an|the)\s+\w+|proof)\b", re.I)
+                    r"write\s+(?:a|an|the)\s+\w+|proof|code|regex|script|program|function|python|bash|sql|"
+                    r"implement|refactor|debug)\b", re.I)
 
 
 def simple_task(text: str) -> str | None:
@@ -133,7 +231,8 @@ def simple_task(text: str) -> str | None:
     for kind, pattern in _SIMPLE_TASKS:
         if pattern.search(text):
             return kind
-    return None
+    short = short_answer_kind(text)  # "just output the translated word"
+    return f"short-answer ({short})" if short else None
 
 
 def is_first_party(call: CallSite) -> bool:

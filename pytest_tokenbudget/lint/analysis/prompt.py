@@ -15,7 +15,8 @@ from pytest_tokenbudget.core.tokens import estimate_tokens
 from pytest_tokenbudget.lint.types import CallSite
 from pytest_tokenbudget.lint.analysis.values import OpenDict, Text, Unknown, is_complete, iter_texts
 
-__all__ = ["Block", "Blocks", "request_blocks", "static_prefix", "prefix_tokens", "instruction_text"]
+__all__ = ["Block", "Blocks", "request_blocks", "static_prefix", "prefix_tokens", "instruction_text",
+           "final_instruction_text"]
 
 _SKIP_KEYS = frozenset({"cache_control", "type", "role"})
 
@@ -154,4 +155,21 @@ def instruction_text(call: CallSite) -> str:
         for m in messages:
             if isinstance(m, dict) and m.get("role") in ("user", "system", "developer"):
                 parts.extend(iter_texts(m.get("content"), skip_keys=_SKIP_KEYS))
+    return "\n".join(p for p in parts if p)
+
+
+def final_instruction_text(call: CallSite) -> str:
+    """The system prompt and the *last* user message: what the final request asks for (a format asked
+    in an earlier turn of the conversation is not what this reply must follow)."""
+    parts: list[str] = []
+    system = call.get("system", None)
+    if system is not None:
+        parts.extend(iter_texts(system, skip_keys=_SKIP_KEYS))
+    messages = call.get("messages", None)
+    if isinstance(messages, list):
+        users = [m for m in messages if isinstance(m, dict) and m.get("role") in ("user", "developer")]
+        if users:
+            parts.extend(iter_texts(users[-1].get("content"), skip_keys=_SKIP_KEYS))
+        parts.extend(t for m in messages if isinstance(m, dict) and m.get("role") == "system"
+                     for t in iter_texts(m.get("content"), skip_keys=_SKIP_KEYS))
     return "\n".join(p for p in parts if p)

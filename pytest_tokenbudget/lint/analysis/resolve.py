@@ -18,6 +18,7 @@ Client tracing uses the same machinery: ``anthropic.Anthropic(...)`` resolves to
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 import textwrap
@@ -25,8 +26,10 @@ from typing import Any
 
 import libcst as cst
 
-from pytest_tokenbudget.lint.analysis.scopes import Binding, ClassRef, ClientRef, ImportRef, Scope, client_class, lookup
-from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, string_value
+from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
+                                                     base_url_has, client_class, factory_client, function_scope,
+                                                     lookup, merged_client, points_local)
+from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, is_complete
 
 __all__ = ["Resolver"]
@@ -92,6 +95,7 @@ class Resolver(TextOps):
                 values = [self.expr(b.node, where, depth + 1) for b in plain]
                 if all(is_complete(v) for v in values) and all(v == values[0] for v in values):
                     return values[0]
+                return merged_client(values)  # self.client = None ... = anthropic.Anthropic(): the client
             return UNKNOWN
         b = plain[0]
         if b.kind == "assign":
@@ -240,7 +244,7 @@ class Resolver(TextOps):
         base_node = node.value
         # self.attr inside a method: attributes set in the class's methods, else class-body values
         if isinstance(base_node, cst.Name):
-            fn = _function_scope(scope)
+            fn = function_scope(scope)
             if fn is not None and fn.owner_class is not None and base_node.value == fn.self_name \
                     and lookup(base_node.value, scope) == (fn, fn.bindings.get(base_node.value, [])):
                 cls = fn.owner_class
@@ -264,17 +268,25 @@ class Resolver(TextOps):
                 return self._bindings_value(cls.bindings[attr], cls, depth + 1)
         return UNKNOWN
 
+    def _replace(self, base: Any, node: cst.Call, scope: Scope, depth: int) -> Any:
+        """``base.replace(old, new)``: the static text with ``new`` (a hole when unknown) for ``old``."""
+        old = self.expr(node.args[0].value, scope, depth + 1)
+        if not isinstance(base, (str, Text)) or not isinstance(old, str) or not old:
+            return UNKNOWN
+        return replace_text(base, old, self.expr(node.args[1].value, scope, depth + 1))
+
     def _call(self, node: cst.Call, scope: Scope, depth: int) -> Any:
         func = node.func
         # Methods on string values: "...".format(...), "sep".join([...]), .strip()
         if isinstance(func, cst.Attribute):
             method = func.attr.value
+            if method == "replace" and len(node.args) == 2:  # prompt templates: .replace("{{x}}", x) chains
+                return self._replace(self.expr(func.value, scope, depth + 1), node, scope, depth)
             if method in ("format", "join", *_TEXT_METHODS_IDENTITY, "with_options", "copy"):
                 base = self.expr(func.value, scope, depth + 1)
                 if method == "with_options" or method == "copy":
                     if isinstance(base, ClientRef):
-                        return ClientRef(base.sdk, base.variant, base.is_async,
-                                         base.has_timeout or _sets_timeout(node))
+                        return dataclasses.replace(base, has_timeout=base.has_timeout or _sets_timeout(node))
                     return UNKNOWN
                 if isinstance(base, (str, Text)):
                     if method == "format":
@@ -286,11 +298,19 @@ class Resolver(TextOps):
                     return base  # strip() of a Text: close enough for an estimate
         target = self.expr(func, scope, depth + 1)
         if not isinstance(target, ImportRef):
-            return UNKNOWN
+            return factory_client(self, func, scope, depth + 1)  # def make_client(): return Anthropic()
         q = target.qualname
         cc = client_class(target)
         if cc is not None:
-            return ClientRef(cc[0], cc[1], cc[1].startswith("Async"), _sets_timeout(node))
+            return ClientRef(cc[0], cc[1], cc[1].startswith("Async"), _sets_timeout(node), points_local(node),
+                             claude_api=base_url_has(node, "api.anthropic.com"))
+        if q in INSTRUCTOR_WRAPPERS and node.args:  # instructor.from_anthropic(anthropic.Anthropic()) ...
+            base = self.expr(node.args[0].value, scope, depth + 1)
+            if isinstance(base, ClientRef):
+                return dataclasses.replace(base, wrapper="instructor")
+            return UNKNOWN
+        if q in ("os.getenv", "os.environ.get") and len(node.args) >= 2:  # the default reaches the call
+            return self.expr(node.args[1].value, scope, depth + 1)
         if q in _VOLATILE_EXACT or q.startswith(_VOLATILE_MODULES):
             return Unknown(volatile=f"{q}()", node=node)
         if q.endswith(".strftime") and (q.startswith("datetime.") or q.startswith("time.")):
@@ -467,12 +487,6 @@ def _typed_dict_name(ref: ImportRef) -> bool:
 
 def _sets_timeout(node: cst.Call) -> bool:
     return any((a.keyword is not None and a.keyword.value == "timeout") or a.star for a in node.args)
-
-def _function_scope(scope: Scope) -> Scope | None:
-    s: Scope | None = scope
-    while s is not None and s.kind not in ("function", "lambda"):
-        s = s.parent
-    return s
 
 def _first_volatile(v: Any) -> str | None:
     from pytest_tokenbudget.lint.analysis.values import volatile_parts

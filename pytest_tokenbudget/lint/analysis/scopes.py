@@ -3,6 +3,7 @@ Python's name lookup over them (:mod:`.bindings` fills it in one libcst pass).""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +11,8 @@ from typing import Any
 import libcst as cst
 
 __all__ = ["ANTHROPIC_CLIENTS", "OPENAI_CLIENTS", "Binding", "ClassRef", "ClientRef", "ImportRef", "Scope",
-           "client_class", "iter_name_refs", "lookup"]
+           "client_class", "iter_name_refs", "lookup", "INSTRUCTOR_WRAPPERS", "base_url_has", "points_local",
+           "merged_client", "factory_client", "single_return", "function_scope"]
 
 ANTHROPIC_CLIENTS = frozenset({
     "Anthropic", "AsyncAnthropic", "AnthropicBedrock", "AsyncAnthropicBedrock", "AnthropicVertex",
@@ -50,6 +52,9 @@ class ClientRef:
     variant: str
     is_async: bool
     has_timeout: bool = False
+    local: bool = False  # base_url= points at localhost / 127.0.0.1 (a test or mock server)
+    wrapper: str | None = None  # "instructor": patched by instructor.from_anthropic / patch (response_model=)
+    claude_api: bool = False  # an OpenAI client whose base_url is the Claude API (api.anthropic.com)
 
 @dataclass(frozen=True, eq=False)
 class ClassRef:
@@ -147,3 +152,125 @@ def iter_name_refs(node: Any) -> Iterator[str]:
             yield n.value
         elif isinstance(n, cst.CSTNode):
             stack.extend(n.children)
+
+
+INSTRUCTOR_WRAPPERS = frozenset({"instructor.from_anthropic", "instructor.from_openai", "instructor.patch",
+                                  "instructor.apatch", "instructor.from_provider_client"})
+
+
+def base_url_has(node: cst.Call, host: str) -> bool:
+    return any(a.keyword is not None and a.keyword.value == "base_url" and isinstance(a.value, cst.SimpleString)
+               and host in a.value.value for a in node.args)
+
+
+def points_local(node: cst.Call) -> bool:
+    """``base_url=`` is a literal on this machine (a fake or mock server: test code)."""
+    for a in node.args:
+        if a.keyword is not None and a.keyword.value == "base_url" and isinstance(a.value, cst.SimpleString):
+            if re.match(r"[rRuU]?['\"](https?://)?(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])([:/'\"]|$)",
+                        a.value.value):
+                return True
+    return False
+
+
+PROMPT_HELPER_MIN_CHARS = 40  # a helper's returned text counts as a prompt from this length
+
+
+def merged_client(values: list[Any]) -> Any:
+    """One SDK client among several assignments of a name or ``self.x`` whose other values are
+    ``None`` or unknown (``self.client = None`` / ``= make_client()`` / ``= anthropic.Anthropic()``):
+    that client; else unknown."""
+    from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
+
+    clients = [v for v in values if isinstance(v, ClientRef)]
+    if clients and all(c == clients[0] for c in clients) and \
+            all(isinstance(v, (ClientRef, Unknown)) or v is None for v in values):
+        return clients[0]
+    return UNKNOWN
+
+
+class _Returns(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.values.append(node.value)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # a nested function's returns are not this one's
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def factory_client(resolver: Any, func: Any, scope: Scope, depth: int) -> Any:
+    """What a same-module helper returns: ``get_client()`` or ``self._client()`` whose every
+    ``return`` is the same SDK client (``return anthropic.Anthropic()`` / ``return self.client``),
+    or the prompt text of a helper with one ``return`` (arguments are holes)."""
+    from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+
+    if depth > 20:
+        return UNKNOWN
+    binding = None
+    if isinstance(func, cst.Name):
+        found = lookup(func.value, scope)
+        binding = found[1][0] if found and len(found[1]) == 1 else None
+    elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        fn = scope
+        while fn is not None and fn.kind not in ("function", "lambda"):
+            fn = fn.parent
+        if fn is not None and fn.owner_class is not None and func.value.value == fn.self_name:
+            defs = fn.owner_class.bindings.get(func.attr.value, [])
+            binding = defs[0] if len(defs) == 1 else None
+    if binding is None or binding.kind != "def" or binding.scope is None:
+        return UNKNOWN
+    memo = resolver.__dict__.setdefault("_factory_memo", {})
+    key = id(binding.node)
+    if key not in memo:
+        memo[key] = UNKNOWN  # while computing: a recursive helper is unknown
+        collector = _Returns()
+        for stmt in binding.node.body.body if hasattr(binding.node.body, "body") else ():
+            stmt.visit(collector)
+        values = [resolver.expr(v, binding.scope, depth + 1) if v is not None else None for v in collector.values]
+        clients = [v for v in values if isinstance(v, ClientRef)]
+        if clients and len(clients) == len(values) and all(c == clients[0] for c in clients):
+            memo[key] = clients[0]
+        elif len(values) == 1 and _is_prompt(values[0]):
+            memo[key] = values[0]  # def prompt_template(data): return f"... {data}": its static text
+    return memo[key]
+
+
+def _is_prompt(value: Any) -> bool:
+    """A prompt-sized text (not a model id or a short setting a helper may compute from its arguments)."""
+    from pytest_tokenbudget.lint.analysis.values import Text
+
+    text = value.static if isinstance(value, Text) else value if isinstance(value, str) else ""
+    return len(text.strip()) >= PROMPT_HELPER_MIN_CHARS
+
+
+def single_return(func: Any, scope: Scope) -> tuple[Any, Scope] | None:
+    """(the returned expression, the function's scope) when ``func`` names a same-module function
+    with exactly one ``return <expr>`` (``def make_request(i, p): return Request(params=...)``)."""
+    if not isinstance(func, cst.Name):
+        return None
+    found = lookup(func.value, scope)
+    if not found or len(found[1]) != 1 or found[1][0].kind != "def" or found[1][0].scope is None:
+        return None
+    binding = found[1][0]
+    collector = _Returns()
+    for stmt in binding.node.body.body if hasattr(binding.node.body, "body") else ():
+        stmt.visit(collector)
+    if len(collector.values) != 1 or collector.values[0] is None:
+        return None
+    return collector.values[0], binding.scope
+
+
+def function_scope(scope: Scope) -> Scope | None:
+    """The innermost function (or lambda) scope around ``scope``."""
+    s: Scope | None = scope
+    while s is not None and s.kind not in ("function", "lambda"):
+        s = s.parent
+    return s

@@ -12,7 +12,7 @@ import libcst as cst
 from pytest_tokenbudget.lint.analysis.scopes import Scope
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Hole, Text, Unknown
 
-__all__ = ["TextOps", "map_text", "string_value"]
+__all__ = ["TextOps", "map_text", "replace_text", "string_value"]
 
 _FSTRING_TEXT = re.compile(
     r"\{\{|\}\}|\\(?:\n|[\\'\"abfnrtv]|[0-7]{1,3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^{}]*\})")
@@ -152,3 +152,17 @@ class TextOps:
                 pieces.append(sep)
             pieces.append(it if isinstance(it, (str, Text, Unknown)) else UNKNOWN)
         return Text.join(*pieces) if pieces else ""
+
+
+def replace_text(base: str | Text, old: str, new: Any) -> str | Text:
+    """``base.replace(old, new)`` on static text; an unknown ``new`` becomes a hole."""
+    if not isinstance(new, (str, Text, Unknown)):
+        new = UNKNOWN
+    items: list[Any] = []
+    for part in (base.parts if isinstance(base, Text) else (base,)):
+        if not isinstance(part, str):
+            items.append(Text((part,)))
+            continue
+        for i, piece in enumerate(part.split(old)):
+            items.extend((new, piece) if i else (piece,))
+    return Text.join(*items)

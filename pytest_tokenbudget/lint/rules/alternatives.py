@@ -27,12 +27,24 @@ def usable(info: ModelInfo) -> bool:
 def cheaper_alternative(catalog: Catalog, info: ModelInfo) -> ModelInfo | None:
     """The model to suggest instead of a premium one for a simple task.
 
-    Same generation first (economy, then standard tier: Opus 5.5 -> Haiku 5.5, Opus 4.6 -> Sonnet
-    4.6); when the generation has no cheaper line, the newest active economy model, then the newest
-    active standard one. Only usable (active / legacy, priced) models cheaper on both prices.
+    The economy line first (a label, a yes/no or a few fields need no more): the same generation's
+    economy model, else the newest active economy model (Opus 5.5 -> Haiku 5.5, Opus 4.6 -> Haiku
+    5.5); only when there is none, the standard line the same way. Only usable (active / legacy,
+    priced) models cheaper on both prices.
     """
     if info.input is None or info.output is None:
         return None
+    cheaper = [m for m in catalog if m.tier in ("economy", "standard") and usable(m)
+               and m.input < info.input and m.output < info.output]
+    for tier in ("economy", "standard"):
+        same = [m for m in cheaper if m.tier == tier and m.generation == info.generation]
+        if same:
+            return same[0]
+        newest = sorted((m for m in cheaper if m.tier == tier and m.lifecycle == "active"),
+                        key=generation_key, reverse=True)
+        if newest:
+            return newest[0]
+    return None
     cheaper = [m for m in catalog if m.tier in ("economy", "standard") and usable(m)
                and m.input < info.input and m.output < info.output]
     for tier in ("economy", "standard"):

@@ -122,8 +122,49 @@ class PremiumModelSimpleTask(Rule):
             return client.messages.create(model="claude-opus-5-5", max_tokens=4096, tools=tools,
                                           messages=[{"role": "user", "content": "Classify and fix the failing tests."}])
         """,
+        # Code generation is not a simple task, even when it extracts something.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def regex_for(sample):
+            return client.messages.create(model="claude-opus-5-5", max_tokens=1000, messages=[{"role": "user",
+                "content": f"I want to extract all the explanations from this file with a Python regex.\\n{sample}"}])
+        """,
     ]
     INVALID = [
+        # multiple choice
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def pick(q, options):
+                return client.messages.create(model="claude-opus-5-5", max_tokens=1024, messages=[{"role": "user",
+                    "content": f"QUESTION: {q}. Select which one of the following options is correct: {options}"}])
+            """,
+            message="classification",
+        ),
+        # a one-word translation
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def translate(word, language):
+                return client.messages.create(model="claude-opus-5-5", max_tokens=400, messages=[{"role": "user",
+                    "content": f"Translate {word} into {language}. Just output the translated word."}])
+            """,
+            message="claude-haiku-5-5",
+        ),
+        # a rating
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def rate(paper):
+                return client.messages.create(model="claude-opus-5-5", max_tokens=300, messages=[{"role": "user",
+                    "content": f"Rate the novelty of this abstract on a scale from 1 to 5.\\n{paper}"}])
+            """,
+            message="rating",
+        ),
         Invalid(
             """
             import anthropic
@@ -145,7 +186,7 @@ class PremiumModelSimpleTask(Rule):
                 return client.messages.create(model="claude-opus-4-6", max_tokens=10,
                     messages=[{"role": "user", "content": ticket}])
             """,
-            message="use claude-sonnet-4-6",
+            message="use claude-haiku-5-5",
         ),
     ]
 
@@ -166,7 +207,7 @@ class PremiumModelSimpleTask(Rule):
             kind = simple_task(prompt_text(call))
             if kind is None:
                 return
-            why = f"a {kind} prompt"
+            why = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} prompt"
         ratio_in, ratio_out = _ratio(info.input, alt.input), _ratio(info.output, alt.output)
         ratio = ratio_in if ratio_in == ratio_out else f"{ratio_in} (input) / {ratio_out} (output)"
         yield Report(
@@ -195,7 +236,7 @@ class RetiredOrDeprecatedModel(Rule):
     )
     severity = "warning"
     precision = "very-high"
-    SDKS = frozenset({"anthropic"})
+    SDKS = frozenset({"anthropic", "openai"})
     VALID = [
         """
         import anthropic
@@ -203,6 +244,14 @@ class RetiredOrDeprecatedModel(Rule):
         def ask(q):
             return client.messages.create(model="claude-sonnet-5-5", max_tokens=512,
                                           messages=[{"role": "user", "content": q}])
+        """,
+        # an OpenAI-compatible gateway other than the Claude API has its own lifecycle
+        """
+        import openai
+        client = openai.OpenAI(base_url="https://openrouter.ai/api/v1")
+        def ask(q):
+            return client.chat.completions.create(model="claude-3-opus-20240229", max_tokens=512,
+                                                  messages=[{"role": "user", "content": q}])
         """,
         # Bedrock still serves some models the Claude API retired.
         """
@@ -224,6 +273,17 @@ class RetiredOrDeprecatedModel(Rule):
             """,
             message="claude-opus-4-1 was retired on 2026-08-05",
             line=4,
+        ),
+        # the OpenAI SDK pointed at the Claude API
+        Invalid(
+            """
+            from openai import OpenAI
+            client = OpenAI(base_url="https://api.anthropic.com/v1/")
+            def ask(q):
+                return client.chat.completions.create(model="claude-opus-4-1-20250805", max_tokens=512,
+                                                      messages=[{"role": "user", "content": q}])
+            """,
+            message="was retired on 2026-08-05",
         ),
         Invalid(
             """
@@ -264,9 +324,10 @@ class RetiredOrDeprecatedModel(Rule):
 
 def _platform(call: CallSite) -> str | None:
     """Whose lifecycle applies to the call: the Claude API's (Anthropic SDK, Claude Platform on
-    AWS, Foundry), Bedrock's or Vertex's. ``None`` for an OpenAI-compatible client."""
+    AWS, Foundry), Bedrock's or Vertex's. ``None`` for an OpenAI-compatible client, unless its
+    base_url is the Claude API itself (api.anthropic.com/v1/)."""
     if call.sdk != "anthropic":
-        return None
+        return "api" if call.client.claude_api else None
     variant = call.client.variant or ""
     if "Bedrock" in variant:
         return "bedrock"

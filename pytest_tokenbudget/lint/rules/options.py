@@ -15,6 +15,9 @@ DEFAULTS: Mapping[str, Any] = {
     "max-tokens-ceiling": 16384,
     "short-answer-max-tokens": 64,
     "require-stop-sequences": False,
+    # test code (tests/, test_*.py, *_test.py, conftest.py, clients at localhost): "correctness"
+    # rules only, "all" rules, or "skip" it
+    "test-code": "correctness",
 }
 
 

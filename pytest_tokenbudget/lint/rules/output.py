@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pytest_tokenbudget.lint.analysis.intent import label_from_shape, reasoning_first, short_answer_kind
 from pytest_tokenbudget.lint.analysis.prompt import instruction_text
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.rules.options import DEFAULTS, options
@@ -230,31 +231,6 @@ class MaxTokensOverCeiling(Rule):
         )
 
 
-_SHORT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p, re.I), what) for p, what in (
-        (r"\b(?:answer|respond|reply)(?:\s+(?:only|just))?(?:\s+with)?(?:\s+(?:only|just))?(?:\s+(?:a\s+)?single)?\s+"
-         r"[\"'`]?yes[\"'`]?\s*(?:or|/)\s*[\"'`]?no\b", "a yes/no answer"),
-        (r"\b(?:respond|reply|answer|output|return)\s+(?:with\s+)?(?:only|just)\s+(?:the\s+|a\s+|one\s+)?"
-         r"(?:single\s+)?(word|label|number|digit|integer|category|class|letter|score|rating|sentiment)\b",
-         "a single {0}"),
-        (r"\b(?:respond|reply|answer)\s+(?:in|with)\s+(?:a\s+|exactly\s+)?(?:single|one)\s+(word|number|label)\b",
-         "a single {0}"),
-        (r"\b(?:one|single)[- ]word\s+(?:answer|response|reply)\b", "a one-word answer"),
-        (r"\bonly\s+(?:output|return|print)\s+(?:the\s+)?(label|category|number|score|word|sentiment)\b",
-         "a single {0}"),
-    )
-)
-
-
-def short_answer_kind(text: str) -> str | None:
-    """What short answer the prompt asks for ("a yes/no answer", "a single label"), or None."""
-    for pattern, what in _SHORT_PATTERNS:
-        m = pattern.search(text)
-        if m:
-            return what.format(*(g.lower() for g in m.groups() if g))
-    return None
-
-
 def _thinking_enabled(call: CallSite) -> bool:
     v = call.get("thinking", MISSING)
     if v is MISSING or v is None:
@@ -304,8 +280,81 @@ class MaxTokensShortAnswer(Rule):
             return client.messages.create(model=model, max_tokens=1024,
                 system="Answer yes or no.", messages=[{"role": "user", "content": text}])
         ''',
+        # chain of thought before the label needs the room
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def classify(ticket):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=2048, messages=[{"role": "user",
+                "content": f"Think step by step in <thinking> tags, then respond with just the label.\\n{ticket}"}])
+        ''',
+        # the prefill opens a tag that holds a long answer, not a label
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def draft(topic):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=2048, stop_sequences=["</essay>"],
+                messages=[{"role": "user", "content": topic}, {"role": "assistant", "content": "<essay>"}])
+        ''',
+        # few-shot turns with long answers
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def reply(q):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=1000, messages=[
+                {"role": "user", "content": "hi"}, {"role": "assistant", "content": "Hello! How can I help you today with your order?"},
+                {"role": "user", "content": "where is it"}, {"role": "assistant", "content": "It shipped yesterday and arrives on Monday."},
+                {"role": "user", "content": q}])
+        ''',
     ]
     INVALID = [
+        # the label is given by few-shot assistant turns
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def sentiment(tweet):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=500, messages=[
+                {"role": "user", "content": "Pickles are disgusting."}, {"role": "assistant", "content": "NEGATIVE"},
+                {"role": "user", "content": "I love pickles."}, {"role": "assistant", "content": "POSITIVE"},
+                {"role": "user", "content": tweet}])
+        ''', message="few-shot"),
+        # an assistant prefill opens <category> and the stop sequence closes it
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def route(prompt):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=4096, stop_sequences=["</category>"],
+                messages=[{"role": "user", "content": prompt}, {"role": "assistant", "content": "<category>"}])
+        ''', message="prefill"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def translate(word, language):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=1000, messages=[
+                {"role": "user", "content": f"translate {word} into {language}. Reply only with 1 word."}])
+        ''', message="a single word"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def title(text):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=1000, messages=[
+                {"role": "user", "content": f"Suggest a title for this post. Only output the title.\\n{text}"}])
+        ''', message="a single title"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def related(image):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=1024, messages=[
+                {"role": "user", "content": [image, {"type": "text",
+                 "text": "Is the image related to the answer? If yes then just return 1 else return 0."}]}])
+        ''', message="1/0"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def compute(expr):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=1000, messages=[
+                {"role": "user", "content": f"Evaluate {expr}. Only respond with the result."}])
+        ''', message="a single result"),
         Invalid('''
         import anthropic
         client = anthropic.Anthropic()
@@ -337,12 +386,16 @@ class MaxTokensShortAnswer(Rule):
         if n is None or n <= limit:
             return
         if _thinking_enabled(call) or call.may_have("tools") or call.may_have("output_config") \
-                or call.may_have("response_format") or call.may_have("output_format"):
+                or call.may_have("response_format") or call.may_have("output_format") \
+                or call.may_have("response_model") or call.kind == "parse":
             return
         info = ctx.model_info(call)
         if info is None or thinks_by_default(info):
             return
-        what = short_answer_kind(instruction_text(call))
+        text = instruction_text(call)
+        if reasoning_first(text):
+            return  # chain of thought before the label needs the room
+        what = short_answer_kind(text) or label_from_shape(call)
         if what is None:
             return
         yield Report(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pytest_tokenbudget.lint.analysis.prompt import instruction_text
+from pytest_tokenbudget.lint.analysis.prompt import final_instruction_text
 from pytest_tokenbudget.lint.analysis.values import Unknown, is_complete
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.rules.options import options
@@ -17,22 +17,56 @@ __all__ = ["MissingStopSequence", "answer_tag"]
 
 _TAG_RE = re.compile(
     r"(?P<verb>answer|respond|response|reply|output|return|put|place|write|wrap|enclose|give|provide|final|"
-    r"format)[^.\n<]{0,60}?\b(?:inside|in|within|between|into)\s+(?:the\s+|an?\s+)?"
+    r"format|think|reason|analy[sz]e)[^.\n<]{0,60}?\b(?:inside|in|within|between|into)\s+(?:the\s+|an?\s+)?"
     r"<(?P<tag>[A-Za-z][\w-]{0,40})>(?:\s*(?:and|</(?P=tag)>)\s*(?:</(?P=tag)>)?)?\s*(?:xml\s+)?tags?\b",
     re.I,
 )
+# a tagged section of reasoning: the answer (if any) comes after it
+_REASONING = re.compile(r"think|thought|reason|scratch|analy[sz]|reflect|plan|step", re.I)
+# what the tag wraps must be the answer itself (not "the code", "the JSON" followed by files ...)
+_ANSWER_WORDS = re.compile(r"\b(?:answer|response|reply|result|label|classification|category|intent|verdict|"
+                           r"score|rating|decision|choice|final|output|summary|translation|title)\b", re.I)
+# the tag is an input delimiter ("the document is in <doc> tags"), not where the answer goes
+_INPUT = re.compile(r"\b(?:is|are|provided|given|found|shown|contained|listed|included|enclosed|below|above|"
+                    r"following|here)\b[^.\n<]{0,25}$", re.I)
+# more output must follow the tagged section
+_MORE_AFTER = re.compile(r"^[^.\n]{0,20}(?:,?\s*(?:then|followed\s+by|and\s+then|after\s+(?:that|this|which)|"
+                         r"next|before\s+(?:writing|giving|providing)))", re.I)
+
+_ANSWER_VERBS = frozenset({"answer", "respond", "reply", "return", "output", "give", "provide"})
+_OTHER_SECTION = re.compile(r"<(?!/)[A-Za-z][\w-]*>\s*(?:</[\w-]+>\s*)?(?:xml\s+)?tags?\b", re.I)
+
 
 def answer_tag(text: str) -> str | None:
-    """The tag the prompt asks the answer to be wrapped in (the last one mentioned), or None."""
-    tag = None
+    """The tag the prompt asks the final answer to be wrapped in, or None.
+
+    The last tagged section the prompt asks for counts. None when it is a reasoning section, when
+    what it wraps is not the answer (code, JSON followed by files), when more output must follow it,
+    or when the tag only delimits input.
+    """
+    last = None
     for m in _TAG_RE.finditer(text):
-        tag = m.group("tag")
+        if _INPUT.search(text[max(0, m.start("tag") - 60):m.start("tag") - 1]):
+            continue  # "the document is provided in <doc> tags"
+        last = m
+    if last is None:
+        return None
+    tag, span = last.group("tag"), last.group(0)
+    if _REASONING.search(tag) or (_REASONING.match(last.group("verb")) and not _ANSWER_WORDS.search(span)):
+        return None
+    if not _ANSWER_WORDS.search(span) and last.group("verb").lower() not in _ANSWER_VERBS:
+        return None  # "enclose the code within <code> tags": a part of the answer, not the answer
+    after = text[last.end():last.end() + 200]
+    if _MORE_AFTER.search(after) or _OTHER_SECTION.search(after):
+        return None  # more output follows, or several tagged sections are asked for
     return tag
+
 
 def _forced_structure(call: CallSite) -> bool:
     tc = call.get("tool_choice", None)
     forced = isinstance(tc, dict) and tc.get("type") in ("tool", "any") or isinstance(tc, Unknown)
-    return forced or call.has("output_config") or call.has("response_format") or call.has("output_format")
+    return forced or call.kind == "parse" or any(
+        call.has(k) for k in ("output_config", "response_format", "output_format", "response_model"))
 
 @register
 class MissingStopSequence(Rule):
@@ -69,6 +103,56 @@ class MissingStopSequence(Rule):
         client = anthropic.Anthropic()
         client.messages.create(model="claude-sonnet-4-5", max_tokens=500, messages=[{"role": "user", "content": "hi"}])
         ''',
+        # several parts: text, then code in <code> tags (the tag is not the whole answer)
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def chart(data):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=4096, messages=[{"role": "user",
+                "content": f"Answer the question. Also generate Python code for a chart. Enclose the code within <code> tags.\\n{data}"}])
+        ''',
+        # more output must follow the tagged section
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def scaffold(spec):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=8000, stream=True, messages=[{"role": "user",
+                "content": f"Output the answer as JSON in <folder_structure> tags, followed by every code file.\\n{spec}"}])
+        ''',
+        # the last section asked for is the reasoning, not the answer
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def count(image):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=2048, messages=[{"role": "user",
+                "content": "Before providing the answer in <answer> tags, think step by step in <thinking> tags."}])
+        ''',
+        # several tagged sections
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def digest(doc):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=2048, messages=[{"role": "user",
+                "content": f"Write the summary inside <summary> tags and the open questions in <questions> tags.\\n{doc}"}])
+        ''',
+        # an input delimiter, not the answer's tag
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def summarise(doc):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=1000, messages=[{"role": "user",
+                "content": f"The report is given in <report> tags. Summarise it in three sentences.\\n<report>{doc}</report>"}])
+        ''',
+        # the tag was asked for in an earlier turn: the final request asks for something else
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def follow_up(doc, first):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=1000, messages=[
+                {"role": "user", "content": f"Put the answer inside <answer> tags.\\n{doc}"},
+                {"role": "assistant", "content": first},
+                {"role": "user", "content": "Now explain your answer to a ten-year-old."}])
+        ''',
     ]
     INVALID = [
         Invalid('''
@@ -79,6 +163,24 @@ class MissingStopSequence(Rule):
             return client.messages.create(model="claude-sonnet-4-5", max_tokens=2000, system=PROMPT,
                 messages=[{"role": "user", "content": problem}])
         ''', message="stop_sequences=['</answer>']", line=5),
+        # the answer is the SQL, returned in its tag
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def to_sql(question):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=500, messages=[{"role": "user",
+                "content": f"Return the SQL query for this question inside <sql> tags.\\n{question}"}])
+        ''', message="stop_sequences=['</sql>']"),
+        # reasoning first, then the label in a tag as the last thing asked
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        PROMPT = """First, write your reasoning inside <reasoning> tags.
+        Then, output the classification label for the request inside a <intent> tag."""
+        def route(ticket):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=500, system=PROMPT,
+                messages=[{"role": "user", "content": ticket}])
+        ''', message="stop_sequences=['</intent>']"),
         Invalid('''
         import anthropic
         client = anthropic.Anthropic()
@@ -104,7 +206,7 @@ class MissingStopSequence(Rule):
             return
         if isinstance(stops, str):
             stops = [stops]
-        tag = answer_tag(instruction_text(call))
+        tag = answer_tag(final_instruction_text(call))
         if tag is not None:
             closing = f"</{tag}>"
             if stops is MISSING or stops is None:

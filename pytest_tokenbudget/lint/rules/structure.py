@@ -27,9 +27,11 @@ def _prefill_node(call: CallSite) -> Any:
 
 def _structured(call: CallSite) -> bool | None:
     """True when the request constrains the output shape; None when that cannot be known."""
-    for key in ("output_format", "response_format"):
+    for key in ("output_format", "response_format", "response_model"):  # response_model: instructor
         if call.has(key):
             return True
+    if call.kind == "parse":  # messages.parse / beta.messages.parse: the SDK's structured outputs
+        return True
     cfg = call.get("output_config", MISSING)
     if cfg is not MISSING:
         if not isinstance(cfg, dict):
@@ -100,6 +102,41 @@ class JsonWithoutStructure(Rule):
             return client.messages.create(model="claude-sonnet-5-5", max_tokens=1024,
                 messages=[{"role": "user", "content": "Answer in plain prose, not JSON:\\n" + text}])
         """,
+        # instructor's response_model is structured output (over Claude, either API shape)
+        """
+        import anthropic, instructor
+        from pydantic import BaseModel
+        class User(BaseModel):
+            name: str
+        client = instructor.from_anthropic(anthropic.Anthropic())
+        def extract(text):
+            return client.chat.completions.create(model="claude-sonnet-5-5", max_tokens=1024, response_model=User,
+                messages=[{"role": "user", "content": "Return the user as JSON:\\n" + text}])
+        """,
+        # messages.parse is structured output
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def extract(text, User):
+            return client.beta.messages.parse(model="claude-sonnet-5-5", max_tokens=1024, output_format=User,
+                messages=[{"role": "user", "content": "Return the user as JSON:\\n" + text}])
+        """,
+        # instructor over OpenAI with a GPT model is not a Claude call
+        """
+        import instructor, openai
+        client = instructor.from_openai(openai.OpenAI())
+        def extract(text):
+            return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "JSON only: " + text}])
+        """,
+        # "JSON" only inside the pasted input, not in the instructions
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def summarise(ticket):
+            return client.messages.create(model="claude-sonnet-5-5", max_tokens=1024, messages=[{"role": "user",
+                "content": "Summarise the ticket in two sentences.\\n<ticket>Customer: the export should return JSON, "
+                           "not CSV. " + ticket + "</ticket>"}])
+        """,
         # **kwargs may carry output_config.
         """
         import anthropic
@@ -123,6 +160,30 @@ class JsonWithoutStructure(Rule):
             """,
             message="output_config",
             line=4,
+        ),
+        # the prompt comes from a helper in the same module
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def prompt_template(data):
+                return f"You are a technical writer. Return your response in VALID JSON ONLY.\\n{data}"
+            def summarise(data):
+                return client.messages.create(model="claude-sonnet-5-5", max_tokens=1024,
+                    messages=[{"role": "user", "content": prompt_template(data)}])
+            """,
+            message="output_config",
+        ),
+        # instructor-patched client used without a response_model
+        Invalid(
+            """
+            import anthropic, instructor
+            client = instructor.from_anthropic(anthropic.Anthropic())
+            def extract(text):
+                return client.messages.create(model="claude-sonnet-5-5", max_tokens=1024,
+                    messages=[{"role": "user", "content": "Respond only with valid JSON.\\n" + text}])
+            """,
+            message="output_config",
         ),
     ]
 

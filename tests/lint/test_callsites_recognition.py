@@ -1,0 +1,161 @@
+"""Call recognition on real code (issue 14): clients from factories and other methods, aliases,
+the old prompt-caching namespace, instructor; and the look-alikes that must stay silent."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+
+from pytest_tokenbudget.lint.analysis.callsites import extract_call_sites
+
+
+def sites(src: str):
+    return extract_call_sites(cst.parse_module(textwrap.dedent(src)))
+
+
+def test_client_returned_by_a_factory_function():
+    (s,) = sites("""
+        import anthropic
+        def get_client():
+            return anthropic.Anthropic()
+        def go(q):
+            client = get_client()
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=10, messages=q)
+    """)
+    assert s.client.traced and s.client.variant == "Anthropic"
+
+
+def test_client_stored_on_self_in_another_method_and_returned_by_a_getter():
+    found = sites("""
+        import anthropic
+        class Svc:
+            def __init__(self):
+                self.client = None
+            def connect(self, key):
+                if not self.client:
+                    self.client = anthropic.AsyncAnthropic(api_key=key)
+            def _get_client(self):
+                return self.client
+            async def ask(self, q):
+                c = self._get_client()
+                return await c.messages.create(model="claude-haiku-4-5", max_tokens=10, messages=q)
+    """)
+    (s,) = found
+    assert s.client.traced and s.client.variant == "AsyncAnthropic" and s.is_async
+
+
+def test_messages_alias_chosen_by_a_condition():
+    (s,) = sites("""
+        import anthropic
+        client = anthropic.Anthropic()
+        def go(q, beta):
+            messages = client.beta.messages if beta else client.messages
+            return messages.create(model="claude-haiku-4-5", max_tokens=10, messages=q)
+    """)
+    assert s.client.traced and s.api == "beta.messages.create"
+
+
+def test_old_prompt_caching_namespace():
+    (s,) = sites("""
+        import anthropic
+        client = anthropic.Anthropic()
+        client.beta.prompt_caching.messages.create(model="claude-3-haiku-20240307", max_tokens=10, messages=[])
+    """)
+    assert s.api == "beta.prompt_caching.messages.create" and s.kind == "create"
+
+
+def test_instructor_over_anthropic_runs_claude_in_both_shapes():
+    found = sites("""
+        import anthropic, instructor
+        client = instructor.from_anthropic(anthropic.Anthropic())
+        patched = instructor.patch(anthropic.Anthropic())
+        client.chat.completions.create(model="claude-haiku-4-5", max_tokens=10, response_model=int, messages=[])
+        patched.messages.create(model="claude-haiku-4-5", max_tokens=10, response_model=int, messages=[])
+    """)
+    assert [(s.sdk, s.client.wrapper) for s in found] == [("anthropic", "instructor")] * 2
+    assert all(s.has("response_model") for s in found)
+
+
+def test_look_alikes_stay_silent():
+    assert sites("""
+        import instructor, openai
+        from twilio.rest import Client
+        tw = Client("sid", "token")
+        tw.messages.create(body="hi", to="+15551234567", from_="+15557654321")
+        oc = openai.OpenAI()
+        oc.beta.threads.messages.create(thread_id="t", role="user", content="hi")
+        ic = instructor.from_openai(openai.OpenAI())
+        ic.chat.completions.create(model="gpt-4o", response_model=int, messages=[])
+        def make():
+            return openai.OpenAI()
+        make().chat.completions.create(model="gpt-4o-mini", messages=[])
+    """) == []
+
+
+def test_factory_with_different_clients_is_untraced():
+    (s,) = sites("""
+        import anthropic, openai
+        def make(kind):
+            if kind:
+                return anthropic.Anthropic()
+            return anthropic.AnthropicBedrock()
+        def go(q):
+            return make(1).messages.create(model="claude-haiku-4-5", max_tokens=10, messages=q)
+    """)
+    assert not s.client.traced
+
+
+def test_prompt_returned_by_a_same_module_helper_keeps_its_static_text():
+    (s,) = sites('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def prompt_template(data):
+            return f"You are a technical writer. Return your response in VALID JSON ONLY.\\n{data}"
+        def short(name):
+            return name
+        def go(data):
+            return client.messages.create(model=short("x"), max_tokens=10,
+                messages=[{"role": "user", "content": prompt_template(data)}])
+    ''')
+    content = s.args["messages"][0]["content"]
+    assert "VALID JSON ONLY" in content.static and content.holes
+    assert s.model is None  # a short value computed by a helper is not guessed
+
+
+def test_batch_requests_built_by_a_helper_with_the_sdk_typed_dicts():
+    found = sites('''
+        import anthropic
+        from anthropic.types.message_create_params import MessageCreateParamsNonStreaming
+        from anthropic.types.messages.batch_create_params import Request
+        client = anthropic.Anthropic()
+        def run(prompts, system):
+            def make_request(i, prompt):
+                return Request(custom_id=str(i), params=MessageCreateParamsNonStreaming(
+                    model="claude-3-7-sonnet-20250219", max_tokens=100, system=system,
+                    messages=[{"role": "user", "content": prompt}]))
+            requests = [make_request(k, v) for k, v in prompts.items()]
+            client.messages.batches.create(requests=requests)
+            client.messages.batches.create(requests=[Request(custom_id="a", params=MessageCreateParamsNonStreaming(
+                model="claude-haiku-4-5", max_tokens=10, messages=[]))])
+    ''')
+    assert [(s.kind, s.model, s.max_tokens) for s in found] == [
+        ("batch", "claude-3-7-sonnet-20250219", 100), ("batch", "claude-haiku-4-5", 10)]
+
+
+def test_an_env_var_default_is_the_model_that_reaches_the_call():
+    found = sites('''
+        import os, anthropic
+        client = anthropic.Anthropic()
+        MODEL = os.environ.get("MODEL_NAME", "claude-sonnet-4-5")
+        class Provider:
+            def __init__(self):
+                self.model = os.getenv("ANTHROPIC_MODEL", "claude-3-5-haiku-latest")
+            def ask(self, q):
+                return client.messages.create(model=self.model, max_tokens=10, messages=q)
+        def ask(q):
+            return client.messages.create(model=MODEL, max_tokens=10, messages=q)
+        def no_default(q):
+            return client.messages.create(model=os.getenv("MODEL"), max_tokens=10, messages=q)
+    ''')
+    assert [s.model for s in found] == ["claude-3-5-haiku-latest", "claude-sonnet-4-5", None]
