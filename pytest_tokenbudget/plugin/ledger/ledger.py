@@ -64,6 +64,7 @@ from pytest_tokenbudget.plugin.ledger.amounts import (
     fmt_amount,
 )
 from pytest_tokenbudget.plugin.ledger.attribution import current, set_current
+from pytest_tokenbudget.plugin.ledger.batches import BATCH_ENDPOINTS, BatchLedger
 from pytest_tokenbudget.plugin.ledger.budgets import Budget, Reservation, SharedBudget
 from pytest_tokenbudget.plugin.ledger.entries import (
     _FREE_ENDPOINTS,
@@ -115,7 +116,7 @@ def _safe_id(nodeid: str | None) -> str | None:
 
 
 # ----------------------------------------------------------------------------- the ledger
-class Ledger:
+class Ledger(BatchLedger):
     """Records, prices and budgets every call; a :class:`CaptureListener`. Thread-safe."""
 
     def __init__(self, *, catalog: Catalog | None = None, unknown_model: str = "error", preflight: bool = True,
@@ -332,6 +333,8 @@ class Ledger:
         else:
             nodeid, phase = current()
         request = record.request
+        if request.endpoint in BATCH_ENDPOINTS and not record.refused:
+            return self._on_batch(res, nodeid, phase, record)
         ok = record.status is not None and 200 <= record.status < 300
         usage: Usage | None = None
         usage_unknown = False
