@@ -150,7 +150,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if st is None:
         return
     set_current(item.nodeid, "setup")
-    t = TestBudget(Limits(), item=item)
+    t = TestBudget(Limits(), item=item, since=st.ledger.last_seq)  # a rerun is a new attempt (token_usage)
     st.tests[item.nodeid] = t
     try:
         t.limits = marker_limits(item, Limits(usd=st.settings.per_test.value))

@@ -30,9 +30,10 @@ FIXTURES = ("token_usage", "token_budget")
 def token_usage(request: pytest.FixtureRequest) -> TestUsage:
     """This test's LLM calls so far: ``.records``, ``.totals``, ``.calls``, ``.input_tokens``,
     ``.cache_write_tokens``, ``.cache_read_tokens``, ``.output_tokens``, ``.cost_usd`` (Decimal),
-    ``.cache_hit_rate``."""
+    ``.cache_hit_rate``. A rerun attempt (pytest-rerunfailures) sees its own calls, as its budget does."""
     st = require_state(request)
-    return TestUsage(st.ledger, request.node.nodeid)
+    t = st.tests.get(request.node.nodeid)
+    return TestUsage(st.ledger, request.node.nodeid, since=t.since if t is not None else 0)
 
 
 class _BlockBudget:

@@ -30,6 +30,7 @@ class TestBudget:
     budget: Budget | None = None
     overrun_reported: bool = False
     item: Any = None
+    since: int = 0  # the ledger's last entry seq when this attempt began (token_usage: this attempt's calls)
 
 
 @dataclass

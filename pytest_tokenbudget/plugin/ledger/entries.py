@@ -303,9 +303,11 @@ class TestUsage(UsageView):
 
     __test__ = False  # not a test class, whatever pytest's collection rules say
 
-    def __init__(self, ledger: EntrySource, nodeid: str) -> None:
+    def __init__(self, ledger: EntrySource, nodeid: str, since: int = 0) -> None:
         self.ledger = ledger
         self.nodeid = nodeid
+        self.since = since  # only entries after this seq (the current attempt of a rerun test)
 
     def _entries(self) -> list[Entry]:
-        return self.ledger.entries_for(self.nodeid)
+        entries = self.ledger.entries_for(self.nodeid)
+        return [e for e in entries if e.seq > self.since] if self.since else entries

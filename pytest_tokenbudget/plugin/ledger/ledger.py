@@ -438,6 +438,11 @@ class Ledger(BatchLedger):
             self.session = shared
             return shared
 
+    @property
+    def last_seq(self) -> int:
+        """The seq of the latest entry (0: none yet)."""
+        return self._seq
+
     def entries_for(self, nodeid: str | None) -> list[Entry]:
         with self._lock:
             return list(self._by_test.get(_safe_id(nodeid), ()))  # by the raw or the redacted id
