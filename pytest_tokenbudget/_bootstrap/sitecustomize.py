@@ -28,7 +28,11 @@ def _chain() -> None:
 if os.environ.get("PYTEST_TOKENBUDGET_CHILD"):
     try:
         from pytest_tokenbudget.plugin.children import bootstrap
-        bootstrap()
+    except ImportError:  # another interpreter, without the plugin: nothing to join
+        bootstrap = None
+    try:
+        if bootstrap is not None:
+            bootstrap()
     except Exception as exc:  # the child runs unmeasured; say so (its spend is missing from the run)
         sys.stderr.write(f"pytest-tokenbudget: this child process is not measured: {exc!r}\n")
 _chain()

@@ -105,6 +105,8 @@ class RunState:
 
     def _start_children(self) -> None:
         """Python child processes join the run (:mod:`.children`): serial runs get a shared ledger too."""
+        if not self.config.getini("token_budget_children"):
+            return
         from pytest_tokenbudget.plugin.children import Children
         session = self.settings.session.value
         settings = {"session_usd": None if session is None else str(session), "preflight": self.settings.preflight,

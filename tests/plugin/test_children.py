@@ -126,3 +126,40 @@ def test_children_share_the_session_cap(kids, tmp_path):
     assert cost == len(sent) * each and cost <= Decimal("0.002")
     assert len(sent) == 3 and len(refused) >= 1
     result.assert_outcomes(passed=1)
+
+
+def test_children_can_be_left_out(kids, tmp_path):
+    kids.makeini("[pytest]\ntoken_budget_children = false\n")
+    kids.makepyfile(test_off='''
+        import os, subprocess, sys
+        from pathlib import Path
+
+        def test_off(fake_llm_server):
+            assert "PYTEST_TOKENBUDGET_CHILD" not in os.environ
+            subprocess.run([sys.executable, "kids.py", fake_llm_server.url], cwd=str(Path(__file__).parent), check=True)
+            assert fake_llm_server.count("/v1/messages") == 1
+    ''')
+    result, report = _report(kids, tmp_path)
+    result.assert_outcomes(passed=1)
+    assert report["totals"]["live"]["calls"] == 0  # not measured: the documented opt-out
+
+
+def test_environment_is_exported_only_while_active(inner, monkeypatch):
+    import os
+
+    from conftest import run
+    monkeypatch.setenv("PYTHONPATH", "/somewhere")
+    monkeypatch.delenv("PYTEST_TOKENBUDGET_CHILD", raising=False)
+    inner.makepyfile(test_env='''
+        import json, os
+
+        def test_env():
+            paths = os.environ["PYTHONPATH"].split(os.pathsep)
+            assert paths[0].endswith("_bootstrap") and paths[1:] == ["/somewhere"]
+            cfg = json.loads(os.environ["PYTEST_TOKENBUDGET_CHILD"])
+            assert os.path.exists(cfg["path"]) and "sk-" not in json.dumps(cfg)
+            assert json.loads(os.environ["PYTEST_TOKENBUDGET_CHILD_TEST"]) == ["test_env.py::test_env", "call"]
+    ''')
+    run(inner, "--token-budget").assert_outcomes(passed=1)
+    assert os.environ["PYTHONPATH"] == "/somewhere"
+    assert "PYTEST_TOKENBUDGET_CHILD" not in os.environ and "PYTEST_TOKENBUDGET_CHILD_TEST" not in os.environ
