@@ -94,6 +94,7 @@ class Children:
         self.prefix = prefix
         self.own_dir = own_dir  # a serial run's ledger directory (removed at the end)
         self.last_id = 0
+        self._adopting = threading.Lock()
         self._saved = {k: os.environ.get(k) for k in ("PYTHONPATH", CHILD_ENV, TEST_ENV)}
         env = dict(settings, path=store.path, prefix=prefix)
         os.environ[CHILD_ENV] = json.dumps(env)
@@ -126,10 +127,14 @@ class Children:
         """Take the entries the children settled since the last time into this process's ledger
         (fresh seqs; the shared counters already hold their spend). ``budget``: the open budget of
         test ``nodeid``, charged what that test's children spent."""
-        rows = self.store.rows_after(self.last_id, self.prefix + "child-")
-        if not rows:
-            return []
-        self.last_id = rows[-1][0]
+        with self._adopting:  # two threads must not adopt the same rows
+            rows = self.store.rows_after(self.last_id, self.prefix + "child-")
+            if not rows:
+                return []
+            self.last_id = rows[-1][0]
+            return self._take(rows, budget, nodeid)
+
+    def _take(self, rows: list, budget: Any, nodeid: str | None) -> list[Entry]:
         led = self.ledger
         adopted = []
         with led._lock:

@@ -41,17 +41,24 @@ import kids
 
 HERE = str(Path(__file__).parent)
 
-def test_subprocess(fake_llm_server):
+from pytest_tokenbudget import price
+ONE = price("claude-haiku-4-5", {"input_tokens": 17, "output_tokens": 7}).total_usd
+
+def test_subprocess(fake_llm_server, token_usage):
     subprocess.run([sys.executable, "kids.py", fake_llm_server.url], cwd=HERE, check=True)
     assert fake_llm_server.count("/v1/messages") == 1
+    # the child's call is seen while the test runs, attributed to it
+    [e] = token_usage.records
+    assert (e.nodeid, e.phase, e.cost_usd) == ("test_kids.py::test_subprocess", "call", ONE)
 
 @pytest.mark.parametrize("method", ["spawn", "fork", "forkserver"])
-def test_multiprocessing(fake_llm_server, method):
+def test_multiprocessing(fake_llm_server, method, token_usage):
     p = multiprocessing.get_context(method).Process(target=kids.call, args=(fake_llm_server.url,))
     p.start()
     p.join(60)
     assert p.exitcode == 0
     assert fake_llm_server.count("/v1/messages") == 1
+    assert token_usage.calls == 1 and token_usage.cost_usd == ONE
 
 def test_os_fork(fake_llm_server):
     pid = os.fork()
