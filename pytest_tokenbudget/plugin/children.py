@@ -78,9 +78,22 @@ def _share_refusal(entry: Entry) -> None:
         store.settle(None, {}, nodeid=entry.nodeid, entry=entry.as_json())
 
 
+def _after_fork_safely() -> None:
+    try:
+        _after_fork()
+    except Exception as exc:  # never enforce against the parent's connection: stop measuring, say so
+        _JOINED.clear()
+        try:
+            from pytest_tokenbudget.plugin import capture
+            capture.uninstall()
+        finally:
+            import sys
+            sys.stderr.write(f"pytest-tokenbudget: this forked process is not measured: {exc!r}\n")
+
+
 def _install_fork_hook() -> None:
     if not _FORK_HOOK and hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=_after_fork)
+        os.register_at_fork(after_in_child=_after_fork_safely)
         _FORK_HOOK.append(True)
 
 
