@@ -149,8 +149,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     st = get_active(item.config)
     if st is None:
         return
-    set_current(item.nodeid, "setup")
-    t = TestBudget(Limits(), item=item)
+    _set_current(st, item.nodeid, "setup")
+    t = TestBudget(Limits(), item=item, since=st.ledger.last_seq)  # a rerun is a new attempt (token_usage)
     st.tests[item.nodeid] = t
     try:
         t.limits = marker_limits(item, Limits(usd=st.settings.per_test.value))
@@ -165,14 +165,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_call(item: pytest.Item) -> None:
-    if get_active(item.config) is not None:
-        set_current(item.nodeid, "call")
+    st = get_active(item.config)
+    if st is not None:
+        _set_current(st, item.nodeid, "call")
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> None:
-    if get_active(item.config) is not None:
-        set_current(item.nodeid, "teardown")
+    st = get_active(item.config)
+    if st is not None:
+        _set_current(st, item.nodeid, "teardown")
+
+
+def _set_current(st: Any, nodeid: str, phase: str) -> None:
+    set_current(nodeid, phase)
+    if st.children is not None:
+        st.children.set_test(nodeid, phase)  # child processes started from now on belong to this test
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -183,6 +191,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return
     try:
         report = outcome.get_result()
+        if report.when == "teardown" and st.children is not None:  # what its child processes spent
+            t = st.tests.get(item.nodeid)
+            st.children.adopt(t.budget if t is not None else None, item.nodeid)
         judge(st, item, report)
         item.config.stash[REPORTS].after_makereport(item, report, st.ledger)  # baseline, JUnit properties
     except Exception as exc:
@@ -235,6 +246,8 @@ def _finish_open(st: RunState) -> None:
         from pytest_tokenbudget.plugin import capture
         gc.collect()  # streams dropped unclosed record themselves first ("stream dropped without being closed")
         capture.finish_open("still open when the run ended (never closed or read to its end)", st.listener)
+        if st.children is not None:
+            st.children.adopt()  # children still running after their test's report (background processes)
         workeroutput = getattr(st.config, "workeroutput", None)
         if workeroutput is not None:  # the shared ledger recovers the others (tests that never reported)
             workeroutput[LATE_KEY] = [e.as_json() for e in st.ledger.entries

@@ -148,8 +148,10 @@ def judge(st: RunState, item: pytest.Item, report: pytest.TestReport) -> None:
             fail_first(report, "\n\n".join(problems))
         set_current(None, None)
         st.ledger.end_test(item.nodeid)
-        # plain values (no Decimal) so that they survive pytest-xdist's serialisation to the controller
-        entries = st.ledger.entries_for(item.nodeid)
+        # plain values (no Decimal) so that they survive pytest-xdist's serialisation to the controller.
+        # Only what no earlier report carried: a test rerun (pytest-rerunfailures) makes a teardown report
+        # per attempt under the same node id, and the controller adds up what each one carries.
+        entries = [e for e in st.ledger.entries_for(item.nodeid) if e.seq not in st.sent]
         report.token_budget = {"version": 1, "limits": t.limits.as_json(), "entries": [e.as_json() for e in entries]}
         st.sent.update(e.seq for e in entries)
         st.sent_tests.add(item.nodeid)

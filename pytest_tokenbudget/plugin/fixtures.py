@@ -30,9 +30,26 @@ FIXTURES = ("token_usage", "token_budget")
 def token_usage(request: pytest.FixtureRequest) -> TestUsage:
     """This test's LLM calls so far: ``.records``, ``.totals``, ``.calls``, ``.input_tokens``,
     ``.cache_write_tokens``, ``.cache_read_tokens``, ``.output_tokens``, ``.cost_usd`` (Decimal),
-    ``.cache_hit_rate``."""
+    ``.cache_hit_rate``. A rerun attempt (pytest-rerunfailures) sees its own calls, as its budget does."""
     st = require_state(request)
-    return TestUsage(st.ledger, request.node.nodeid)
+    t = st.tests.get(request.node.nodeid)
+    return TestUsage(_WithChildren(st) if st.children is not None else st.ledger, request.node.nodeid,
+                     since=t.since if t is not None else 0)
+
+
+class _WithChildren:
+    """The ledger as ``token_usage`` reads it when child processes join the run: the calls its child
+    processes settled so far are adopted first (and charged to the test's budget)."""
+
+    def __init__(self, st: RunState) -> None:
+        self.st = st
+
+    def entries_for(self, nodeid: str | None) -> list[Any]:
+        st = self.st
+        if st.children is not None and st.ledger is not None:
+            t = st.tests.get(nodeid) if nodeid is not None else None
+            st.children.adopt(t.budget if t is not None else None, nodeid)
+        return st.ledger.entries_for(nodeid)
 
 
 class _BlockBudget:

@@ -68,7 +68,7 @@ def call_of(entry: Entry) -> m.Call:
         "cost": entry.cost.as_json() if entry.cost is not None else None, "cost_usd": entry.cost_usd,
         "charged": entry.charged.as_json(), "worst": entry.worst.as_json() if entry.worst is not None else None,
         "refused": entry.refused, "refused_by": entry.refused_by, "usage_unknown": entry.usage_unknown,
-        "unpriced": entry.unpriced, "error": entry.error, "flags": entry.flags(),
+        "unpriced": entry.unpriced, "error": entry.error, "flags": entry.flags(), "batch": entry.batch,
     })
 
 

@@ -64,6 +64,9 @@ def add_budget_options(group: Any, parser: pytest.Parser) -> None:
     parser.addini("token_budget_count_replayed", "cassette replays and mocked calls count against budgets at "
                   "what they would cost live (default true); reports show them apart either way",
                   default="true")
+    parser.addini("token_budget_children", "Python child processes started by tests (subprocess, "
+                  "multiprocessing, os.fork) join the run: their calls are recorded and budgeted (default true; "
+                  "a joined child starts about half a second slower)", type="bool", default=True)
     parser.addini("token_budget_unknown_model", "a call to a model the catalog cannot price: error (default) "
                   "or warn (totals are marked incomplete); overrides [tool.tokenbudget] unknown-model",
                   default=None)

@@ -30,6 +30,7 @@ class TestBudget:
     budget: Budget | None = None
     overrun_reported: bool = False
     item: Any = None
+    since: int = 0  # the ledger's last entry seq when this attempt began (token_usage: this attempt's calls)
 
 
 @dataclass
@@ -45,6 +46,7 @@ class RunState:
     session_failure: str | None = None
     run: Any = None  # xdist controller: shared_ledger.RunControl (the run's shared session ledger)
     shared: Any = None  # xdist worker: shared_ledger.SharedLedger
+    children: Any = None  # children.Children: child processes record into the run's shared ledger
     notes: list[str] = field(default_factory=list)  # report notes (incomplete figures ...)
     stopped_by_budget: bool = False  # xdist controller: the run was interrupted by the session budget
     listener: Any = None  # what capture delivers to (this process's tests make calls)
@@ -99,8 +101,30 @@ class RunState:
         # -- issue 18: a store shared across machines (--token-budget-store=postgresql://…) ----------
         from pytest_tokenbudget.plugin.sharing import join_shared_store
         join_shared_store(self)  # serial runs and xdist workers of a store run; nothing otherwise
+        self._start_children()
+
+    def _start_children(self) -> None:
+        """Python child processes join the run (:mod:`.children`): serial runs get a shared ledger too."""
+        if not self.config.getini("token_budget_children"):
+            return
+        from pytest_tokenbudget.plugin.children import Children
+        session = self.settings.session.value
+        settings = {"session_usd": None if session is None else str(session), "preflight": self.settings.preflight,
+                    "unknown_model": self.settings.unknown_model, "rootdir": str(self.config.rootpath),
+                    "count_replayed": self.ledger.count_replayed}
+        try:
+            self.children = Children.start(self.ledger, self.shared, getattr(self.config, "workerinput", {}).get(
+                "workerid"), settings)
+        except Exception as exc:  # the run goes on; children are then not measured: said in the report
+            self.internal("letting child processes join the run (their calls are not measured)", exc)
 
     def deactivate(self) -> None:
+        if self.children is not None:
+            children, self.children = self.children, None
+            try:
+                children.stop()
+            except Exception as exc:
+                self.internal("restoring the environment after child processes", exc)
         if self.installed:
             self.installed = False
             try:

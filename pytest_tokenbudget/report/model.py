@@ -190,7 +190,7 @@ class Limits:
 
 
 # ----------------------------------------------------------------------------- calls and tests
-_FREE_ENDPOINTS = frozenset({"count_tokens"})
+_FREE_ENDPOINTS = frozenset({"count_tokens", "batches", "batch_results"})
 
 
 @dataclass(frozen=True)
@@ -223,6 +223,7 @@ class Call:
     unpriced: str | None = None
     error: str | None = None
     flags: tuple[str, ...] = ()
+    batch: bool = False  # Message Batches (optional in schema version 1: absent = False)
 
     @property
     def ok(self) -> bool:

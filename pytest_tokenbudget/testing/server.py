@@ -127,7 +127,8 @@ class FakeLLMServer:
 
     # -- knobs -------------------------------------------------------------------------------
     def reset(self) -> None:
-        """Back to the defaults, and forget the requests received."""
+        """Back to the defaults, and forget the requests received (batches stay: like the real API's,
+        a batch outlives the test that created it)."""
         self.model: str | None = None
         self.text: str = DEFAULT_TEXT
         self.usage: dict[str, int] = dict(DEFAULT_USAGE)
@@ -141,7 +142,6 @@ class FakeLLMServer:
         self.event_delay_ms: float = 0.0
         with self._lock:
             self.requests.clear()
-            self._batches.clear()
 
     def set_usage(self, input: int | None = None, output: int | None = None, cache_read: int | None = None,
                   cache_write_5m: int | None = None, cache_write_1h: int | None = None) -> None:

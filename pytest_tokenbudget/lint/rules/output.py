@@ -6,7 +6,6 @@ can bill, and a stop sequence ends an answer the moment it is complete.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from pytest_tokenbudget.lint.analysis.intent import label_from_shape, reasoning_first, short_answer_kind

@@ -40,7 +40,8 @@ What is intercepted: ``POST`` requests whose path (query ignored) ends in ``/v1/
 (endpoint ``messages``), ``/v1/messages/count_tokens`` (``count_tokens``),
 ``/v1/messages/batches`` (``batches``), ``/chat/completions``, ``/responses``, ``/completions``,
 ``/embeddings`` (api ``openai``), Bedrock ``/model/{id}/invoke[-with-response-stream]`` and
-Vertex ``…/models/{id}:rawPredict|:streamRawPredict`` (api ``anthropic``, model from the URL).
+Vertex ``…/models/{id}:rawPredict|:streamRawPredict`` (api ``anthropic``, model from the URL), and
+one ``GET``: the results of a Message Batch, ``…/messages/batches/{id}/results`` (``batch_results``).
 Everything else goes straight to the original ``send`` (about a microsecond of overhead).
 
 Record semantics:
@@ -59,6 +60,9 @@ Record semantics:
 - ``error``: exception text, ``type: message`` of a JSON error body (or ``HTTP 502 (body is not
   JSON)``), an SSE error event, or an observer problem. No headers are ever copied; URLs lose
   their query string.
+- ``batch`` (Message Batches, 2xx only; :mod:`.batches`): ``{"id"}`` for a create, and for the
+  results (JSONL, streamed or read at once) ``{"id", "results": [(custom_id, model, usage), …],
+  "errored"}`` -- the succeeded requests, each billed at the batch rate by the ledger.
 - ``lost``: ``send`` raised after the request left (read timeout / error, reset, undecodable body,
   cancellation): no response was read, and whether the API billed it is unknown. ``live`` is then
   judged from the client's transport (an ``HTTPTransport``, or aiohttp), as no response says.

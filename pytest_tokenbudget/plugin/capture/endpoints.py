@@ -1,6 +1,6 @@
 """Which HTTP requests are LLM API calls: a path-suffix test that costs well under a microsecond.
 
-Recognised (POST only; the query string is ignored):
+Recognised (POST, except the batch results; the query string is ignored):
 
 ==============================================  =========  ==================  =================
 path ends with                                  api        endpoint            model from
@@ -8,6 +8,7 @@ path ends with                                  api        endpoint            m
 ``/v1/messages``                                anthropic  messages            body
 ``/v1/messages/count_tokens``                   anthropic  count_tokens        body
 ``/v1/messages/batches``                        anthropic  batches             (per request)
+GET ``/v1/messages/batches/{id}/results``       anthropic  batch_results       (per result, JSONL)
 ``/chat/completions``                           openai     chat.completions    body
 ``/responses``                                  openai     responses           body
 ``/completions``                                openai     completions         body
@@ -22,7 +23,7 @@ from __future__ import annotations
 from typing import NamedTuple
 from urllib.parse import unquote
 
-__all__ = ["Endpoint", "classify_path"]
+__all__ = ["BATCH_RESULTS", "Endpoint", "batch_id_of", "classify_get", "classify_path"]
 
 
 class Endpoint(NamedTuple):
@@ -41,6 +42,7 @@ SUFFIXES = (
 _MESSAGES = Endpoint("anthropic", "messages")
 _COUNT = Endpoint("anthropic", "count_tokens")
 _BATCHES = Endpoint("anthropic", "batches")
+BATCH_RESULTS = Endpoint("anthropic", "batch_results")
 _CHAT = Endpoint("openai", "chat.completions")
 _COMPLETIONS = Endpoint("openai", "completions")
 _RESPONSES = Endpoint("openai", "responses")
@@ -80,3 +82,17 @@ def classify_path(path: bytes) -> Endpoint | None:
             return Endpoint("anthropic", "count_tokens", None, False, "vertex")
         return Endpoint("anthropic", "messages", model_s, action == b"streamRawPredict", "vertex")
     return None
+
+
+def classify_get(path: bytes) -> Endpoint | None:
+    """A GET that bills: the results of a Message Batch (``…/messages/batches/{id}/results``)."""
+    if path.endswith(b"/results") and b"/messages/batches/" in path:
+        return BATCH_RESULTS
+    return None
+
+
+def batch_id_of(url: str) -> str | None:
+    """The batch id in a results URL (``…/messages/batches/{id}/results``), or None."""
+    head, sep, tail = url.partition("/messages/batches/")
+    batch_id = tail.split("/", 1)[0] if sep else ""
+    return batch_id or None

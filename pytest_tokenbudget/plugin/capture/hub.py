@@ -18,7 +18,7 @@ from typing import Any
 
 from pytest_tokenbudget.core.errors import TokenBudgetExceeded
 from pytest_tokenbudget.core.tokens import estimate_request_tokens
-from pytest_tokenbudget.plugin.capture.endpoints import SUFFIXES, Endpoint, classify_path
+from pytest_tokenbudget.plugin.capture.endpoints import SUFFIXES, Endpoint, classify_get, classify_path
 from pytest_tokenbudget.plugin.capture.observe import Call, warn_listener_failure
 from pytest_tokenbudget.plugin.capture.types import CallRequest
 
@@ -66,8 +66,13 @@ def inner_network() -> bool:
 
 def classify(method: str, raw_path: bytes) -> tuple[Endpoint, bytes] | None:
     """The LLM endpoint of a request (``raw_path`` may carry a query), or None."""
-    if method.upper() != "POST":
-        return None
+    method = method.upper()
+    if method != "POST":
+        if method != "GET" or b"/results" not in raw_path:
+            return None
+        raw_path = raw_path.partition(b"?")[0]
+        kind = classify_get(raw_path)
+        return None if kind is None else (kind, raw_path)
     if b"?" in raw_path:
         raw_path = raw_path.partition(b"?")[0]
     if not raw_path.endswith(SUFFIXES):

@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import AsyncGenerator
 from typing import Any
 
+from pytest_tokenbudget.plugin.capture.batches import batch_reader
 from pytest_tokenbudget.plugin.capture.parse import (
     make_decoder,
     make_stream_reader,
@@ -115,7 +116,7 @@ class Call:
     # -- delivery --------------------------------------------------------------------------------
     def finish(self, *, response_model: str | None = None, usage: dict | None = None, complete: bool = False,
                error: str | None = None, refused: bool = False, events: int = 0, in_del: bool = False,
-               lost: bool = False) -> None:
+               lost: bool = False, batch: dict | None = None) -> None:
         if self.done or not self._once.acquire(False):
             return
         self.done = True
@@ -124,7 +125,7 @@ class Call:
             request=self.request, status=self.status, response_model=response_model, usage=usage,
             complete=complete, streamed=self.streamed, live=self.live,
             duration_s=0.0 if refused else time.perf_counter() - self.t0, error=error, refused=refused,
-            events=events, lost=lost,
+            events=events, lost=lost, batch=batch,
         )
         self.reader = self.decoder = self.kept = None
         try:
@@ -145,7 +146,7 @@ class Call:
             self.finish(error=reason, lost=self.status is None)
             return
         self.finish(response_model=reader.model, usage=reader.usage, complete=False, error=reason,
-                    events=reader.events)
+                    events=reader.events, batch=getattr(reader, "batch", None))
 
     def refused(self, exc: BaseException) -> None:
         self.finish(error=_exc_text(exc), refused=True)
@@ -165,16 +166,17 @@ class Call:
         """A whole, already-decoded body (any HTTP library)."""
         req = self.request
         status = self.status or 0
-        if status < 400 and ("text/event-stream" in ctype or "vnd.amazon.eventstream" in ctype):
-            self.streamed = True
-            reader = make_stream_reader(req.api, req.endpoint, ctype, status)
+        batch = batch_reader(req, status)
+        if batch is not None or (status < 400 and ("text/event-stream" in ctype or "vnd.amazon.eventstream" in ctype)):
+            self.streamed = batch is None
+            reader = batch or make_stream_reader(req.api, req.endpoint, ctype, status)
             try:
                 reader.feed(content)
                 reader.eof(status)
             except Exception as exc:
                 reader.error = reader.error or f"observer: {_exc_text(exc)}"
             self.finish(response_model=reader.model, usage=reader.usage, complete=reader.complete,
-                        error=reader.error, events=reader.events)
+                        error=reader.error, events=reader.events, batch=getattr(reader, "batch", None))
             return
         model, usage, error, parsed = parse_json_body(req.api, req.endpoint, content, status)
         self.finish(response_model=model, usage=usage, complete=parsed and status < 400, error=error)
@@ -185,7 +187,8 @@ class Call:
         headers = response.headers
         ctype = headers.get("content-type", "")
         self.streamed = "text/event-stream" in ctype or "vnd.amazon.eventstream" in ctype
-        self.reader = make_stream_reader(req.api, req.endpoint, ctype, self.status or 0)
+        self.reader = (batch_reader(req, self.status or 0)
+                       or make_stream_reader(req.api, req.endpoint, ctype, self.status or 0))
         encoding = headers.get("content-encoding")
         if encoding:
             try:
@@ -238,7 +241,7 @@ class Call:
             return
         self.finish(response_model=reader.model, usage=reader.usage,
                     complete=reader.complete and exc is None and reader.error is None,
-                    error=error, events=reader.events, in_del=dropped)
+                    error=error, events=reader.events, in_del=dropped, batch=getattr(reader, "batch", None))
 
 
 def finish_open(reason: str = "still open when capture was asked to finish", listener: Any = None) -> int:

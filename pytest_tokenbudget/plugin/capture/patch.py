@@ -117,6 +117,9 @@ def _observe(call: Call, client: Any, request: Any, response: Any, stream: bool,
             call.finish(error=call.observe_error)
 
 
+_CLASSIFIED = frozenset({"POST", "GET"})  # GET: batch results only (hub.classify)
+
+
 # -- the wrappers --------------------------------------------------------------------------------
 
 def _send_failed(call: Any, client: Any, request: Any, lib: Any, exc: BaseException, layer: Layer) -> None:
@@ -152,7 +155,7 @@ def _make_sync_send(original: Any, lib: Any) -> Any:
             response = original(self, request, *args, **kwargs)
             _nested(response)
             return response
-        found = classify(request.method, request.url.raw_path) if request.method == "POST" else None
+        found = classify(request.method, request.url.raw_path) if request.method in _CLASSIFIED else None
         if found is None:
             token = ACTIVE.set(PASSING)
             try:
@@ -184,7 +187,7 @@ def _make_async_send(original: Any, lib: Any) -> Any:
             response = await original(self, request, *args, **kwargs)
             _nested(response)
             return response
-        found = classify(request.method, request.url.raw_path) if request.method == "POST" else None
+        found = classify(request.method, request.url.raw_path) if request.method in _CLASSIFIED else None
         if found is None:
             token = ACTIVE.set(PASSING)
             try:

@@ -48,6 +48,8 @@ class CallRecord:
     events: int = 0  # SSE events seen (streams)
     lost: bool = False  # sent, but the response was lost (read timeout/error, reset, undecodable body):
     #                     whether the API billed it is unknown
+    batch: dict[str, Any] | None = None  # Message Batches: {"id", "requests"} (create) or {"id", "results":
+    #   [(custom_id, model, usage), ...], "errored"} (results; succeeded requests only, billed at the batch rate)
 
 
 class CaptureListener(Protocol):

@@ -22,7 +22,8 @@ class EntrySource(Protocol):
 
     def entries_for(self, nodeid: str | None) -> list[Entry]: ...
 
-_FREE_ENDPOINTS = frozenset({"count_tokens"})
+_FREE_ENDPOINTS = frozenset({"count_tokens", "batches", "batch_results"})  # batches: billed per result
+_BATCH_CALLS = {"batches": "batches.create", "batch_results": "batches.results"}
 
 # ----------------------------------------------------------------------------- entries & totals
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Entry:
     error: str | None = None
     charged: Amounts = Amounts()  # what the budgets were charged
     worst: Amounts | None = None  # the pre-flight worst case
+    batch: bool = False  # a Message Batches call: the create / results request, or one billed result
 
     @property
     def model(self) -> str | None:
@@ -86,6 +88,8 @@ class Entry:
         out = []
         if self.refused:
             out.append("refused")
+        if self.batch:
+            out.append("batch")
         if not self.live:
             out.append("replayed")
         if self.streamed:
@@ -108,7 +112,8 @@ class Entry:
         toks = (f"in={u.input_tokens:,} cw={u.cache_write_tokens:,} cr={u.cache_read_tokens:,} "
                 f"out={u.output_tokens:,}" if u is not None else "tokens=?")
         cost = format_usd(self.cost_usd) if self.cost is not None else ("-" if u is None else "$?")
-        bits = [f"{cost:>9}", self.priced_model or "?", f"[{self.phase or '-'}]", toks]
+        name = self.priced_model or _BATCH_CALLS.get(self.endpoint, "?")
+        bits = [f"{cost:>9}", name, f"[{self.phase or '-'}]", toks if name == self.priced_model or u else "no tokens"]
         if self.max_tokens is not None:
             bits.append(f"max_tokens={self.max_tokens:,}")
         flags = self.flags()
@@ -298,9 +303,11 @@ class TestUsage(UsageView):
 
     __test__ = False  # not a test class, whatever pytest's collection rules say
 
-    def __init__(self, ledger: EntrySource, nodeid: str) -> None:
+    def __init__(self, ledger: EntrySource, nodeid: str, since: int = 0) -> None:
         self.ledger = ledger
         self.nodeid = nodeid
+        self.since = since  # only entries after this seq (the current attempt of a rerun test)
 
     def _entries(self) -> list[Entry]:
-        return self.ledger.entries_for(self.nodeid)
+        entries = self.ledger.entries_for(self.nodeid)
+        return [e for e in entries if e.seq > self.since] if self.since else entries

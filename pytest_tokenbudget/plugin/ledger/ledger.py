@@ -63,6 +63,7 @@ from pytest_tokenbudget.plugin.ledger.amounts import (
     fmt_amount,
 )
 from pytest_tokenbudget.plugin.ledger.attribution import current, set_current
+from pytest_tokenbudget.plugin.ledger.batches import BATCH_ENDPOINTS, BatchLedger
 from pytest_tokenbudget.plugin.ledger.budgets import Budget, Reservation, SharedBudget
 from pytest_tokenbudget.plugin.ledger.entries import (
     _FREE_ENDPOINTS,
@@ -117,7 +118,7 @@ def _safe_id(nodeid: str | None) -> str | None:
 
 
 # ----------------------------------------------------------------------------- the ledger
-class Ledger:
+class Ledger(BatchLedger):
     """Records, prices and budgets every call; a :class:`CaptureListener`. Thread-safe."""
 
     def __init__(self, *, catalog: Catalog | None = None, unknown_model: str = "error", preflight: bool = True,
@@ -294,7 +295,9 @@ class Ledger:
         refusal: TokenBudgetExceeded | None = None
         with self._lock:
             budgets = self.active_budgets(nodeid)
-            reserved = worst.known()
+            # a fresh object per call: a shared budget keys its store reservation by the object's
+            # identity, and memoised worst cases are shared between concurrent calls
+            reserved = replace(worst.known())
             if self.preflight:
                 check = worst
                 taken: list[Budget] = []
@@ -333,6 +336,8 @@ class Ledger:
         else:
             nodeid, phase = current()
         request = record.request
+        if request.endpoint in BATCH_ENDPOINTS and not record.refused:
+            return self._on_batch(res, nodeid, phase, record)
         ok = record.status is not None and 200 <= record.status < 300
         usage: Usage | None = None
         usage_unknown = False
@@ -435,6 +440,11 @@ class Ledger:
             shared.entries = self.session.entries
             self.session = shared
             return shared
+
+    @property
+    def last_seq(self) -> int:
+        """The seq of the latest entry (0: none yet)."""
+        return self._seq
 
     def entries_for(self, nodeid: str | None) -> list[Entry]:
         with self._lock:

@@ -41,7 +41,7 @@ from pytest_tokenbudget.plugin.ledger.amounts import Amounts
 __all__ = ["CODE_EXECUTION_ALLOWANCE", "FREE_ENDPOINTS", "Preflight", "Shape", "UNBOUNDED_TOOL_USES",
            "request_shape"]
 
-FREE_ENDPOINTS = frozenset({"count_tokens"})
+FREE_ENDPOINTS = frozenset({"count_tokens", "batch_results"})  # results: charged as read (.batches)
 # A web_search tool without max_uses: assumed used at most this many times in one request.
 UNBOUNDED_TOOL_USES = 20
 # A code-execution tool: one container-hour ($0.05/h, minimum 5 minutes; free with the 2026-02-09
@@ -275,7 +275,7 @@ class Preflight:
         unknown = Amounts(usd=None, input_tokens=None, output_tokens=None, calls=1)
         if not isinstance(items, list):
             return unknown, "the batch body could not be read"
-        total = Amounts(calls=1)
+        total = Amounts(calls=len(items))  # each request is billed (and counted) as a call
         why = None
         for item in items:
             params = item.get("params") if isinstance(item, dict) else None

@@ -309,6 +309,15 @@ class SharedLedger:
             return [r[1:] for r in sorted(rows)]
         return [(w, n, json.loads(e) if e else None) for w, n, e in self._read(read)]
 
+    def rows_after(self, last_id: int, worker_prefix: str) -> list[tuple[int, str | None, dict[str, Any]]]:
+        """Settled calls of the workers named ``worker_prefix…`` (child processes) with an id above
+        ``last_id``, as ``(id, nodeid, entry)``, oldest first."""
+        pattern = worker_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self._read(lambda c: c.execute(
+            "SELECT id, nodeid, entry FROM calls WHERE id>? AND worker LIKE ? ESCAPE '\\' AND entry IS NOT NULL "
+            "ORDER BY id", (last_id, pattern)).fetchall())
+        return [(i, n, json.loads(e)) for i, n, e in rows]
+
     def open_reservations(self) -> int:
         return self._read(lambda c: c.execute("SELECT COUNT(*) FROM reservations").fetchone()[0])
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from pytest_tokenbudget.core.money import format_usd, format_usd_pair
@@ -73,6 +74,17 @@ def _replayed(report: Report, calls: list[Call]) -> list[str]:
             f"{t.total_tokens:,} tokens, would cost {format_usd(t.cost_usd)} live",
             "  budgets: replayed calls count at what they would cost live" if report.budgets.count_replayed else
             "  budgets: replayed calls are not counted (token_budget_count_replayed = false)"]
+
+
+def _batches(calls: list[Call]) -> list[str]:
+    billed = [c for c in calls if c.batch and c.endpoint == "messages" and not c.refused]
+    created = sum(1 for c in calls if c.batch and c.endpoint == "batches" and c.ok)
+    if not billed and not created:
+        return []
+    cost = sum((c.cost_usd for c in billed if c.cost_usd is not None), Decimal(0))
+    unpriced = " (incomplete: some results unpriced)" if any(c.cost_usd is None for c in billed) else ""
+    return [f"batch (Message Batches, in the live cost above): {plural(created, 'batch', 'batches')} created, "
+            f"{plural(len(billed), 'result')} billed at the batch rate, cost {format_usd(cost)}{unpriced}"]
 
 
 def _refused(report: Report) -> list[str]:
@@ -210,7 +222,7 @@ def render_lines(report: Report, *, top: int = DEFAULT_TOP) -> list[str]:
         lines.append("no LLM API calls were made")
     else:
         lines.append(_totals_line("live", report.totals.live))
-        lines += _per_model(report) + _replayed(report, calls) + _attention(report, calls)
+        lines += _per_model(report) + _batches(calls) + _replayed(report, calls) + _attention(report, calls)
         lines += _top_tests(report, top)
     lines += _over_budget(report) + _other_reasons(report)
     if report.comparison is not None:
