@@ -1,0 +1,94 @@
+"""The resolver's bridge to the project index (:mod:`..project`) and to prompt files.
+
+* :func:`imported` — an imported name (``from .prompts import SYSTEM``, ``prompts.SYSTEM``,
+  ``config.MODEL``) as the value the index finds in the project, else the import reference;
+* :func:`called` — a call of a project function that returns a constant or a template;
+* :func:`fallback` — an expression the libcst resolver could not evaluate (file reads, path
+  arithmetic, ``.replace`` / ``string.Template`` / Jinja rendering) evaluated by the :mod:`ast`
+  evaluator, names looked up through the libcst scopes.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import Any
+
+import libcst as cst
+
+from pytest_tokenbudget.lint.analysis.scopes import ImportRef
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+
+__all__ = ["imported", "called", "fallback", "module_value"]
+
+
+def _project():
+    from pytest_tokenbudget.lint.project import active
+
+    return active()
+
+
+def imported(ref: ImportRef) -> Any:
+    """The project's value for an imported name, or ``ref`` itself (a module, an SDK name ...)."""
+    act = _project()
+    if act is None or ref.root in ("anthropic", "openai", "builtins"):
+        return ref
+    found = act[0].value(ref.qualname, act[1])
+    if found is None or found[0] is UNKNOWN:
+        return ref
+    return found[0]
+
+
+def called(ref: ImportRef | None, local: str | None = None) -> Any:
+    """The value a project function returns (``ref``: an imported one; ``local``: one of this file)."""
+    act = _project()
+    if act is None:
+        return UNKNOWN
+    project, path = act
+    if local is not None:
+        found = project._name(path, local + "()")
+    elif ref is not None and ref.root not in ("anthropic", "openai", "builtins"):
+        found = project.value(ref.qualname, path, call=True)
+    else:
+        return UNKNOWN
+    return found[0] if found else UNKNOWN
+
+
+def module_value(name: str) -> Any:
+    """A module-level name of the file being checked, as the index evaluates it (file reads ...)."""
+    act = _project()
+    if act is None:
+        return UNKNOWN
+    found = act[0]._name(act[1], name)
+    return found[0] if found else UNKNOWN
+
+
+_EMPTY = cst.Module(body=[])
+
+
+def fallback(node: cst.BaseExpression, name: Callable[[str], Any]) -> Any:
+    """``node`` evaluated by the ast evaluator (prompt files, path arithmetic, templates)."""
+    act = _project()
+    if act is None:
+        return UNKNOWN
+    project, path = act
+    try:
+        tree = ast.parse("(" + _EMPTY.code_for_node(node) + ")", mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return UNKNOWN
+    from pytest_tokenbudget.lint.evaluate import Evaluator
+
+    def qualname(n: ast.expr) -> str | None:
+        chain: list[str] = []
+        while isinstance(n, ast.Attribute):
+            chain.append(n.attr)
+            n = n.value
+        if not isinstance(n, ast.Name):
+            return None
+        head = name(n.id)
+        base = head.qualname if isinstance(head, ImportRef) else n.id
+        return ".".join([base, *reversed(chain)])
+
+    ev = Evaluator(path, name, qualname, lambda pkg: project.package_dir(pkg, path), project.root,
+                   project._file_dep)
+    return ev.expr(tree.body)
