@@ -285,10 +285,14 @@ class Evaluator:
             new = args[1]
             if isinstance(base, str) and isinstance(new, str):
                 return base.replace(args[0], new)
-            pieces = static_text(base).split(args[0])
+            fill = new if isinstance(new, (str, Text)) else UNKNOWN
             out: list[Any] = []
-            for i, piece in enumerate(pieces):
-                out += [piece] if i == 0 else [new if isinstance(new, (str, Text)) else UNKNOWN, piece]
+            for part in (base.parts if isinstance(base, Text) else [base]):
+                if not isinstance(part, str):
+                    out.append(UNKNOWN)
+                    continue
+                for i, piece in enumerate(part.split(args[0])):
+                    out += [piece] if i == 0 else [fill, piece]
             return Text.join(*out)
         if name == "join" and len(args) == 1 and isinstance(args[0], list) and isinstance(base, str):
             return Text.join(*[x for i, it in enumerate(args[0]) for x in ([base] if i else []) + [it]])
