@@ -103,6 +103,7 @@ class Evaluator:
         self.file, self.lookup, self.qualname = file, lookup, qualname
         self.package_dir, self.root, self.deps = package_dir, root, deps
         self.calls: Callable[[str], Any] | None = None  # a project function's return value
+        self.remember: Callable[[Any, str, int], Any] | None = None  # where a value was defined
 
     def expr(self, node: ast.expr | None, depth: int = 0) -> Any:
         if node is None or depth > 30:
@@ -195,7 +196,13 @@ class Evaluator:
 
     def read(self, value: Any) -> Any:
         p = self._path(value.path if isinstance(value, Handle) else value)
-        return read_prompt_file(p.path, self.deps) if p is not None else UNKNOWN
+        if p is None:
+            return UNKNOWN
+        out = read_prompt_file(p.path, self.deps)
+        if self.remember is not None and out is not UNKNOWN:
+            for v in [out, *(out.values() if isinstance(out, dict) else ())]:
+                self.remember(v, p.path, 1)
+        return out
 
     def _call(self, node: ast.Call, d: int) -> Any:
         func = node.func
@@ -237,7 +244,7 @@ class Evaluator:
             return template_text(args[0], jinja=True) if isinstance(args[0], str) else args[0]
         if q in ("json.load", "yaml.safe_load", "yaml.load", "tomllib.load", "toml.load") and args \
                 and isinstance(args[0], Handle):
-            return read_prompt_file(args[0].path, self.deps)
+            return self.read(args[0])
         if q in ("textwrap.dedent", "inspect.cleandoc") and len(args) == 1 and isinstance(args[0], str):
             return (textwrap.dedent if q == "textwrap.dedent" else inspect.cleandoc)(args[0])
         if q and self.calls is not None:

@@ -286,6 +286,7 @@ class Project:
         return value, path, line
 
     def origin(self, value: Any) -> tuple[str, int] | None:
+        """Where a resolved value was defined (a module line, or line 1 of a prompt file)."""
         hit = self.origins.get(id(value))
         return (hit[0], hit[1]) if hit is not None and hit[2] is value else None
 
@@ -396,7 +397,8 @@ class Project:
 
         ev = Evaluator(mod.path, lookup, qualname, lambda pkg: self.package_dir(pkg, mod.path), self.root,
                        self._file_dep)
-        ev.calls = lambda q: self._call_value(q, mod)  # type: ignore[attr-defined]
+        ev.calls = lambda q: self._call_value(q, mod)
+        ev.remember = self._remember
         return ev
 
     def _call_value(self, q: str, mod: _Module) -> Any:
@@ -440,6 +442,7 @@ def activate(project: Project | None, path: str) -> None:
     if project is not None:
         project.deps = {}
         project.new_values = {}
+        project.origins = {}
         _ACTIVE.append((project, os.path.abspath(path)))
 
 

@@ -42,3 +42,24 @@ def test_warm_run_rechecks_a_file_when_a_prompt_it_resolved_through_changes(tmp_
     (root / "pkg" / "prompts" / "system.md").write_text("Short.")
     again = lint_paths([root], settings)
     assert _tb101_lines(again) == {33, 60}  # the Markdown file's readers follow it too
+
+
+def test_findings_point_at_where_the_prompt_text_lives(tmp_path):
+    import json
+
+    from pytest_tokenbudget.lint.formats import render
+    from pytest_tokenbudget.lint.rules.registry import registry
+
+    root = _copy(tmp_path)
+    result = lint_paths([root / "pkg" / "runner.py"], LintSettings(root=root, select=("TB101",), cache=False))
+    by_line = {f.line: f for f in result.findings}
+    assert by_line[18].message.endswith("prompts.py:1)") and "prompt defined at " in by_line[18].message
+    assert "system.md:1)" in by_line[28].message
+    assert "library.json:1)" in by_line[60].message
+    rows = {r["line"]: r for r in json.loads(render("json", result, registry()))}
+    assert rows[33]["related"] == [{"path": str(root / "pkg" / "prompts.py"), "line": 3,
+                                    "message": "prompt defined here"}] or \
+        rows[33]["related"][0]["path"].endswith("pkg/prompts.py") and rows[33]["related"][0]["line"] == 3
+    sarif = json.loads(render("sarif", result, registry()))
+    related = [r.get("relatedLocations") for r in sarif["runs"][0]["results"]]
+    assert all(related) and related[0][0]["physicalLocation"]["region"] == {"startLine": 1}

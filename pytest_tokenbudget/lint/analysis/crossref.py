@@ -91,4 +91,30 @@ def fallback(node: cst.BaseExpression, name: Callable[[str], Any]) -> Any:
 
     ev = Evaluator(path, name, qualname, lambda pkg: project.package_dir(pkg, path), project.root,
                    project._file_dep)
+    ev.remember = project._remember
     return ev.expr(tree.body)
+
+
+def origin(values: list[Any]) -> tuple[str, int] | None:
+    """Where the first of ``values`` that came from another module or a prompt file is defined."""
+    act = _project()
+    if act is None:
+        return None
+    for v in values:
+        where = act[0].origin(v)
+        if where is not None and where[0] != act[1]:
+            return where
+    return None
+
+
+def related(values: list[Any], what: str) -> tuple[str, dict[str, Any]]:
+    """A message suffix (" (prompt defined at prompts.py:12)") and the ``related`` property."""
+    where = origin(values)
+    if where is None:
+        return "", {}
+    import os
+
+    shown = os.path.relpath(where[0])
+    shown = where[0] if shown.startswith("..") else shown
+    return (f" ({what} defined at {shown}:{where[1]})",
+            {"related": [{"path": shown, "line": where[1], "message": f"{what} defined here"}]})
