@@ -174,6 +174,10 @@ def _check_all(todo: list[_Job], settings: LintSettings) -> list[dict[str, Any]]
     jobs = settings.jobs or os.cpu_count() or 1
     catalog, options = settings.catalog, dict(settings.options)
     sources = [j.source for j in todo if isinstance(j.source, Source)]
+    if _PROJECT is not None and _PROJECT.word_index is None and len(sources) >= POOL_MIN_FILES and jobs >= 2:
+        from pytest_tokenbudget.lint.callers import build_word_index
+
+        _PROJECT.word_index = build_word_index(_PROJECT.root)  # once, before the workers fork
     if len(sources) < POOL_MIN_FILES or jobs < 2:
         checked = [_check_with_index(src, catalog, options) for src in sources]  # type: ignore[arg-type]
     else:

@@ -167,6 +167,7 @@ class Project:
         self.origins: dict[int, tuple[str, int, Any]] = {}  # id(value) -> where it was defined
         self._active: set[tuple[str, str]] = set()
         self._found: dict[tuple[str, str], tuple[str, list[str]] | None] = {}
+        self.word_index: dict[str, list[str]] | None = None  # see .callers
         self.dirty = False
         if cache_folder is not None:
             try:

@@ -95,6 +95,22 @@ def fallback(node: cst.BaseExpression, name: Callable[[str], Any]) -> Any:
     return ev.expr(tree.body)
 
 
+def loop_callers(function: str | None) -> list[Any]:
+    """The loops elsewhere in the project that call ``function`` of the file being checked."""
+    act = _project()
+    if act is None or not function:
+        return []
+    from pytest_tokenbudget.lint.callers import loop_callers as find
+
+    project, path = act
+    found = find(project, path, function)
+    for c in found:
+        d = project.digest_of(c.path)
+        if d is not None:
+            project.deps[c.path] = d
+    return found
+
+
 def origin(values: list[Any]) -> tuple[str, int] | None:
     """Where the first of ``values`` that came from another module or a prompt file is defined."""
     act = _project()

@@ -1,0 +1,36 @@
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from tqdm import tqdm
+
+from app import llm
+from app.llm import ask_async, ask_model, converse, label, lookup, once, reply, summarize, translate
+
+
+def run(docs, items, rows, questions, df):
+    summaries = [None] * len(docs)
+    for i, doc in enumerate(tqdm(docs)):
+        summaries[i] = summarize(doc)
+    labels = [label(x) for x in items]
+    with ThreadPoolExecutor(8) as pool:
+        classes = list(pool.map(llm.classify, rows))
+    answers = asyncio.run(asyncio.gather(*[ask_async(q) for q in questions]))
+    for model in ["claude-haiku-4-5", "claude-sonnet-4-6"]:
+        ask_model(model, "ping")
+    for attempt in range(3):
+        try:
+            translate("bonjour")
+            break
+        except Exception:
+            pass
+    while True:
+        print(reply(input("> ")))
+    history = []
+    for q in questions:
+        history.append({"role": "user", "content": q})
+        answer = converse(history)
+        history.append({"role": "assistant", "content": answer})
+    for term in ["a", "b", "a"]:
+        lookup(term)
+    once("hello")
+    return summaries, labels, classes, answers
