@@ -102,8 +102,14 @@ def _module_names(project: Project, callee_path: str, caller_path: str) -> set[s
     return {".".join(parts[i:]) for i in range(len(parts))}
 
 
-def loop_callers(project: Project, callee_path: str, function: str) -> list[LoopCaller]:
-    """The loops (in any project file) that call ``function`` (``f`` or ``Class.m``) of ``callee_path``."""
+def loop_callers(project: Project, callee_path: str, function: str, depth: int = 0,
+                 seen: set[tuple[str, str]] | None = None) -> list[LoopCaller]:
+    """The loops (in any project file) that call ``function`` (``f`` or ``Class.m``) of ``callee_path``,
+    directly or through up to two plain (loop-free) calling functions."""
+    seen = set() if seen is None else seen
+    if (callee_path, function) in seen or depth > 2:
+        return []
+    seen.add((callee_path, function))
     callee = project._load(callee_path)
     if callee is None or callee.parse() is None or callee.tree is None:
         return []
@@ -115,17 +121,20 @@ def loop_callers(project: Project, callee_path: str, function: str) -> list[Loop
         project.word_index = build_word_index(project.root)
     method = "." in function
     out: list[LoopCaller] = []
+    plain: list[tuple[str, str]] = []
     for path in project.word_index.get(name, []):
         path = os.path.normpath(path)
         same = os.path.abspath(path) == os.path.abspath(callee_path)
-        if method and not same:
-            continue  # obj.m(...) elsewhere: the receiver's class is unknown
         mod = project._load(path)
         if mod is None or mod.parse() is None or mod.tree is None:
             continue
-        if not same and not _imports_function(mod.tree, name, _module_names(project, callee_path, path)):
-            continue
-        out.extend(_loops_calling(mod.tree, path, name, method, fn))
+        imported = name if not method else function.split(".")[0]
+        if not same and not _imports_function(mod.tree, imported, _module_names(project, callee_path, path)):
+            continue  # obj.m(...) elsewhere counts only where the class or its module is imported
+        out.extend(_loops_calling(mod.tree, path, name, method and same, fn, plain))
+    if not out:
+        for path, caller in plain[:5]:
+            out.extend(loop_callers(project, path, caller, depth + 1, seen))
     return out
 
 
@@ -144,6 +153,7 @@ def _imports_function(tree: ast.Module, name: str, modules: set[str]) -> bool:
 
 
 def _refers(node: ast.expr, name: str, method: bool) -> bool:
+    """``node`` names the function: ``f`` / ``mod.f`` / ``obj.f``; a method in its own file: ``self.f``."""
     if method:
         return isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.value, ast.Name) \
             and node.value.id in ("self", "cls")
@@ -152,7 +162,7 @@ def _refers(node: ast.expr, name: str, method: bool) -> bool:
 
 
 def _loops_calling(tree: ast.Module, path: str, name: str, method: bool,
-                   callee: ast.FunctionDef | ast.AsyncFunctionDef) -> list[LoopCaller]:
+                   callee: ast.FunctionDef | ast.AsyncFunctionDef, plain: list[tuple[str, str]]) -> list[LoopCaller]:
     out: list[LoopCaller] = []
     parents: dict[int, ast.AST] = {}
     for node in ast.walk(tree):
@@ -170,11 +180,30 @@ def _loops_calling(tree: ast.Module, path: str, name: str, method: bool,
                 _enclosing_loop(node, parents, callee)
         else:
             continue
+        if hit is None:
+            owner = _owner(node, parents)
+            if owner and (path, owner) not in plain:
+                plain.append((path, owner))
+            continue
         if hit is not None:
             hit = LoopCaller(path, hit.line, hit.kind, hit.over)
             if hit not in out:
                 out.append(hit)
     return out
+
+
+def _owner(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
+    """``f`` or ``Class.m`` of the function holding ``node`` (None at module level / nested defs)."""
+    names: list[str] = []
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, ast.Lambda):
+            return None
+    if not names or isinstance(node, ast.ClassDef) or len(names) > 2:
+        return None
+    return ".".join(reversed(names))
 
 
 def _enclosing_loop(call: ast.Call, parents: dict[int, ast.AST],
@@ -187,8 +216,14 @@ def _enclosing_loop(call: ast.Call, parents: dict[int, ast.AST],
         if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             return None
         if isinstance(parent, ast.While):
+            if _RETRY.search(ast.unparse(parent.test)):
+                node = parent  # a retry loop inside the per-item loop: look further out
+                continue
             return None
         if isinstance(parent, (ast.For, ast.AsyncFor)) and node is not parent.iter:
+            if _RETRY.search(ast.unparse(parent.target)) or _RETRY.search(ast.unparse(parent.iter)):
+                node = parent
+                continue
             return _judge_for(parent, call)
         if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             gen = parent.generators[0]
@@ -199,15 +234,29 @@ def _enclosing_loop(call: ast.Call, parents: dict[int, ast.AST],
     return None
 
 
+def _exits(body: list[ast.stmt]) -> bool:
+    """A ``return``, or a ``break`` of this loop (not of a nested one), in a loop body."""
+    stack: list[tuple[ast.AST, bool]] = [(s, False) for s in body]
+    while stack:
+        node, nested = stack.pop()
+        if isinstance(node, ast.Return) or (isinstance(node, ast.Break) and not nested):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        inner = nested or isinstance(node, (ast.For, ast.AsyncFor, ast.While))
+        stack.extend((c, inner) for c in ast.iter_child_nodes(node))
+    return False
+
+
 def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> LoopCaller | None:
     target, over = ast.unparse(loop.target), ast.unparse(loop.iter)
-    if _SWEEP.search(target) or _SWEEP.search(over) or _RETRY.search(target) or _RETRY.search(over):
+    if _SWEEP.search(target) or _SWEEP.search(over):
         return None
     body = ast.Module(body=loop.body, type_ignores=[])
+    if _exits(loop.body):
+        return None
     assigned: set[str] = set()
     for n in ast.walk(body):
-        if isinstance(n, (ast.Break, ast.Return)):
-            return None
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "input":
             return None
         if isinstance(n, ast.Assign) and any(c is call for c in ast.walk(n.value)):

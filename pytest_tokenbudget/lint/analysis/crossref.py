@@ -14,9 +14,6 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
-import libcst as cst
-
-from pytest_tokenbudget.lint.analysis.scopes import ImportRef
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 
 __all__ = ["imported", "called", "fallback", "module_value"]
@@ -28,7 +25,7 @@ def _project():
     return active()
 
 
-def imported(ref: ImportRef) -> Any:
+def imported(ref: Any) -> Any:
     """The project's value for an imported name, or ``ref`` itself (a module, an SDK name ...)."""
     act = _project()
     if act is None or ref.root in ("anthropic", "openai", "builtins"):
@@ -39,7 +36,7 @@ def imported(ref: ImportRef) -> Any:
     return found[0]
 
 
-def called(ref: ImportRef | None, local: str | None = None) -> Any:
+def called(ref: Any, local: str | None = None) -> Any:
     """The value a project function returns (``ref``: an imported one; ``local``: one of this file)."""
     act = _project()
     if act is None:
@@ -63,17 +60,16 @@ def module_value(name: str) -> Any:
     return found[0] if found else UNKNOWN
 
 
-_EMPTY = cst.Module(body=[])
-
-
-def fallback(node: cst.BaseExpression, name: Callable[[str], Any]) -> Any:
+def fallback(node: Any, name: Callable[[str], Any]) -> Any:
     """``node`` evaluated by the ast evaluator (prompt files, path arithmetic, templates)."""
     act = _project()
     if act is None:
         return UNKNOWN
     project, path = act
+    import libcst as cst  # the analysis has it loaded already; rule modules must not import it
+
     try:
-        tree = ast.parse("(" + _EMPTY.code_for_node(node) + ")", mode="eval")
+        tree = ast.parse("(" + cst.Module(body=[]).code_for_node(node) + ")", mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return UNKNOWN
     from pytest_tokenbudget.lint.evaluate import Evaluator
@@ -86,7 +82,7 @@ def fallback(node: cst.BaseExpression, name: Callable[[str], Any]) -> Any:
         if not isinstance(n, ast.Name):
             return None
         head = name(n.id)
-        base = head.qualname if isinstance(head, ImportRef) else n.id
+        base = head.qualname if type(head).__name__ == "ImportRef" else n.id
         return ".".join([base, *reversed(chain)])
 
     ev = Evaluator(path, name, qualname, lambda pkg: project.package_dir(pkg, path), project.root,

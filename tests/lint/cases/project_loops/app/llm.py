@@ -57,3 +57,24 @@ def lookup(term):
 def once(q):
     # called once, outside any loop
     return client.messages.create(model=MODEL, max_tokens=64, messages=[{"role": "user", "content": q}])
+
+
+class Analyst:
+    def classify_item(self, item):
+        return client.messages.create(model=MODEL, max_tokens=16,  # TB401
+                                      messages=[{"role": "user", "content": item}])
+
+
+def extract(page):
+    return client.messages.create(model=MODEL, max_tokens=1024,  # TB401
+                                  messages=[{"role": "user", "content": page}])
+
+
+def process(pdf):
+    # no loop here: the loop is in process()'s caller
+    return extract(pdf)
+
+
+def fix(text):
+    return client.messages.create(model=MODEL, max_tokens=256,  # TB401
+                                  messages=[{"role": "user", "content": text}])

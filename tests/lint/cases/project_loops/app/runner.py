@@ -4,6 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 from tqdm import tqdm
 
 from app import llm
+from app.llm import Analyst, fix, process
 from app.llm import ask_async, ask_model, converse, label, lookup, once, reply, summarize, translate
 
 
@@ -33,4 +34,15 @@ def run(docs, items, rows, questions, df):
     for term in ["a", "b", "a"]:
         lookup(term)
     once("hello")
+    analyst = Analyst()
+    for it in items:
+        analyst.classify_item(it)
+    extracted = [process(p) for p in docs]
+    for x in items:
+        for attempt in range(3):  # a retry inside the per-item loop
+            try:
+                fix(x)
+                break
+            except Exception:
+                continue
     return summaries, labels, classes, answers
