@@ -32,8 +32,11 @@ __all__ = ["LoopCaller", "build_word_index", "loop_callers"]
 _SKIP_DIRS = frozenset({".git", ".venv", "venv", "env", "node_modules", "site-packages", "__pycache__", "build",
                         "dist", ".tox", ".nox", ".mypy_cache", ".tokenbudget_cache"})
 _CALLED = re.compile(rb"\b(\w+)\s*\(")
+_PASSED = re.compile(rb"[(,]\s*(?:\w+\.)?(\w+)(?=\s*[,)])")  # f passed as an argument: g(rows, f)
 _MAPPED = re.compile(rb"(?:map|submit|imap|imap_unordered|starmap|apply_async)\(\s*(?:[\w.]+\.)?(\w+)")
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
+_SWEEP_ITER = re.compile(r"models|temperatures|params|parameters|configs\b|settings|providers|variants|engines", re.I)
+_BATCHED = re.compile(r"batch|chunk", re.I)  # the helper already sends several items per request
 _RETRY = re.compile(r"retr|attempt|tries|backoff", re.I)
 _MAP_METHODS = frozenset({"map", "submit", "imap", "imap_unordered", "starmap", "apply_async"})
 _MAX_FILES = 50_000
@@ -67,7 +70,7 @@ def build_word_index(root: str) -> dict[str, list[str]]:
                     data = fh.read()
             except OSError:
                 continue
-            words = set(_CALLED.findall(data)) | set(_MAPPED.findall(data))
+            words = set(_CALLED.findall(data)) | set(_MAPPED.findall(data)) | set(_PASSED.findall(data))
             for w in words:
                 index.setdefault(w.decode("ascii", "replace"), []).append(path)
     return index
@@ -122,7 +125,8 @@ def loop_callers(project: Project, callee_path: str, function: str, depth: int =
     method = "." in function
     out: list[LoopCaller] = []
     plain: list[tuple[str, str]] = []
-    for path in project.word_index.get(name, []):
+    paths = list(dict.fromkeys([callee_path, *project.word_index.get(name, [])]))
+    for path in paths:
         path = os.path.normpath(path)
         same = os.path.abspath(path) == os.path.abspath(callee_path)
         mod = project._load(path)
@@ -173,6 +177,8 @@ def _loops_calling(tree: ast.Module, path: str, name: str, method: bool,
             continue
         if _refers(node.func, name, method):
             hit = _enclosing_loop(node, parents, callee)
+        elif isinstance(node.func, ast.Name) and not method and _passed_to(node, name):
+            hit = _loop_over_parameter(tree, path, node, name, callee)
         elif isinstance(node.func, ast.Attribute) and node.func.attr in _MAP_METHODS \
                 and node.args and _refers(node.args[0], name, method):
             over = ast.unparse(node.args[1])[:40] if node.func.attr == "map" and len(node.args) > 1 else ""
@@ -227,11 +233,44 @@ def _enclosing_loop(call: ast.Call, parents: dict[int, ast.AST],
             return _judge_for(parent, call)
         if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             gen = parent.generators[0]
-            if _SWEEP.search(ast.unparse(gen.target)) or _SWEEP.search(ast.unparse(gen.iter)):
+            if _sweep_or_batched(ast.unparse(gen.target), gen.iter):
                 return None
             return LoopCaller("", parent.lineno, "comprehension", ast.unparse(gen.iter)[:40])
         node = parent
     return None
+
+
+def _sweep_or_batched(target: str, it: ast.expr) -> bool:
+    """A sweep over models / parameters, or a loop over chunks a helper sends in one request."""
+    over = ast.unparse(it)
+    if _SWEEP.search(target) or _SWEEP_ITER.search(over) or _BATCHED.search(target) or _BATCHED.search(over):
+        return True
+    if isinstance(it, ast.Call) and ast.unparse(it.func) == "range" and len(it.args) == 3:
+        return True  # range(0, n, size): chunks
+    if isinstance(it, (ast.List, ast.Tuple)) and it.elts and all(isinstance(e, ast.Constant) for e in it.elts):
+        return all(isinstance(e.value, (int, float)) or str(e.value).startswith(("claude", "gpt")) for e in it.elts)
+    return False
+
+
+def _passed_to(call: ast.Call, name: str) -> bool:
+    return any(_refers(a, name, False) for a in [*call.args, *(k.value for k in call.keywords)])
+
+
+def _loop_over_parameter(tree: ast.Module, path: str, call: ast.Call, name: str,
+                         callee: ast.FunctionDef | ast.AsyncFunctionDef) -> LoopCaller | None:
+    """``g(items, f)``: a loop in ``g`` (same file) that calls or maps the parameter ``f`` is bound to."""
+    assert isinstance(call.func, ast.Name)
+    g = _find_def(tree, call.func.id)
+    if g is None or g is callee:
+        return None
+    params = [a.arg for a in [*g.args.posonlyargs, *g.args.args]]
+    param = next((params[i] for i, a in enumerate(call.args) if _refers(a, name, False) and i < len(params)), None)
+    param = param or next((k.arg for k in call.keywords if _refers(k.value, name, False)), None)
+    if param is None:
+        return None
+    inner = ast.Module(body=[g], type_ignores=[])
+    found = _loops_calling(inner, path, param, False, callee, [])
+    return found[0] if found else None
 
 
 def _exits(body: list[ast.stmt]) -> bool:
@@ -250,7 +289,7 @@ def _exits(body: list[ast.stmt]) -> bool:
 
 def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> LoopCaller | None:
     target, over = ast.unparse(loop.target), ast.unparse(loop.iter)
-    if _SWEEP.search(target) or _SWEEP.search(over):
+    if _sweep_or_batched(target, loop.iter):
         return None
     body = ast.Module(body=loop.body, type_ignores=[])
     if _exits(loop.body):

@@ -99,7 +99,13 @@ class _Module:
     def parse(self) -> ast.Module | None:
         if self.tree is None:
             try:
-                self.tree = ast.parse(self.data)
+                if self.path.endswith(".ipynb"):  # the notebook's code cells, as the linter reads them
+                    from pytest_tokenbudget.lint.source import Source, load
+
+                    src = load(self.data, self.path, {}, prefilter=False)
+                    self.tree = ast.parse(src.text if isinstance(src, Source) else "")
+                else:
+                    self.tree = ast.parse(self.data)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 self.tree = ast.Module(body=[], type_ignores=[])
             _collect(self.tree.body, self)

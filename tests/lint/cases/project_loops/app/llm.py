@@ -78,3 +78,12 @@ def process(pdf):
 def fix(text):
     return client.messages.create(model=MODEL, max_tokens=256,  # TB401
                                   messages=[{"role": "user", "content": text}])
+
+
+def grade(row):
+    return client.messages.create(model=MODEL, max_tokens=16,  # TB401
+                                  messages=[{"role": "user", "content": row}])
+
+
+def grade_chunk(rows):
+    return client.messages.create(model=MODEL, max_tokens=512, messages=[{"role": "user", "content": str(rows)}])

@@ -46,3 +46,18 @@ def run(docs, items, rows, questions, df):
             except Exception:
                 continue
     return summaries, labels, classes, answers
+
+
+def evaluate(rows, predict):
+    # the function is passed in: the loop calls it through the parameter
+    with ThreadPoolExecutor(4) as pool:
+        futures = [pool.submit(predict, r) for r in rows]
+    return [f.result() for f in futures]
+
+
+def score_all(rows, chunks):
+    evaluate(rows, llm.grade)
+    for chunk in chunks:  # chunks of items, one request each: already batched
+        llm.grade_chunk(chunk)
+    for temperature in [0.0, 0.5, 1.0]:  # a parameter sweep
+        llm.grade_chunk(temperature)
