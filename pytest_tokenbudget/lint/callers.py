@@ -129,6 +129,8 @@ def loop_callers(project: Project, callee_path: str, function: str, depth: int =
     for path in paths:
         path = os.path.normpath(path)
         same = os.path.abspath(path) == os.path.abspath(callee_path)
+        if not same and _test_or_live_file(os.path.relpath(path, project.root)):
+            continue  # a test suite or a request handler looping: not production batch work
         mod = project._load(path)
         if mod is None or mod.parse() is None or mod.tree is None:
             continue
@@ -186,6 +188,8 @@ def _loops_calling(tree: ast.Module, path: str, name: str, method: bool,
                 _enclosing_loop(node, parents, callee)
         else:
             continue
+        if hit is not None and _live(node, parents, hit.kind):
+            continue
         if hit is None:
             owner = _owner(node, parents)
             if owner and (path, owner) not in plain:
@@ -196,6 +200,32 @@ def _loops_calling(tree: ast.Module, path: str, name: str, method: bool,
             if hit not in out:
                 out.append(hit)
     return out
+
+
+_TEST_OR_LIVE = re.compile(r"(^|/)(tests?|testing|routes|views|handlers|endpoints|api)/|(^|/)(test_[^/]*|[^/]*_test|"
+                           r"conftest)\.py$")
+_ROUTE = re.compile(r"\.(route|get|post|put|patch|delete|websocket|on_event|message|command)$|handler|lambda", re.I)
+
+
+def _test_or_live_file(rel: str) -> bool:
+    return bool(_TEST_OR_LIVE.search(rel.replace(os.sep, "/")))
+
+
+def _live(node: ast.AST, parents: dict[int, ast.AST], kind: str) -> bool:
+    """The loop serves a live request (a route / handler, or a sequential loop in async code), or runs
+    under a library's batching context (``with batchify(): ...``): not a batch candidate."""
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+                "batch" in ast.unparse(i.context_expr).lower() for i in node.items):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            decos = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
+            if any(_ROUTE.search(d) for d in decos) or _ROUTE.search(node.name):
+                return True
+            if isinstance(node, ast.AsyncFunctionDef) and kind == "for loop":
+                return True
+    return False
 
 
 def _owner(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
@@ -233,20 +263,22 @@ def _enclosing_loop(call: ast.Call, parents: dict[int, ast.AST],
             return _judge_for(parent, call)
         if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             gen = parent.generators[0]
-            if _sweep_or_batched(ast.unparse(gen.target), gen.iter):
+            if _sweep_or_batched(ast.unparse(gen.target), gen.iter, call):
                 return None
             return LoopCaller("", parent.lineno, "comprehension", ast.unparse(gen.iter)[:40])
         node = parent
     return None
 
 
-def _sweep_or_batched(target: str, it: ast.expr) -> bool:
-    """A sweep over models / parameters, or a loop over chunks a helper sends in one request."""
+def _sweep_or_batched(target: str, it: ast.expr, call: ast.Call) -> bool:
+    """A sweep over models / parameters, or a loop over chunks the helper sends in one request
+    (an argument named ``batch``/``chunk``, or a slice ``items[i:i + n]``)."""
     over = ast.unparse(it)
-    if _SWEEP.search(target) or _SWEEP_ITER.search(over) or _BATCHED.search(target) or _BATCHED.search(over):
+    if _SWEEP.search(target) or _SWEEP_ITER.search(over):
         return True
-    if isinstance(it, ast.Call) and ast.unparse(it.func) == "range" and len(it.args) == 3:
-        return True  # range(0, n, size): chunks
+    for a in [*call.args, *(k.value for k in call.keywords)]:
+        if _BATCHED.search(ast.unparse(a)) or (isinstance(a, ast.Subscript) and isinstance(a.slice, ast.Slice)):
+            return True
     if isinstance(it, (ast.List, ast.Tuple)) and it.elts and all(isinstance(e, ast.Constant) for e in it.elts):
         return all(isinstance(e.value, (int, float)) or str(e.value).startswith(("claude", "gpt")) for e in it.elts)
     return False
@@ -289,7 +321,7 @@ def _exits(body: list[ast.stmt]) -> bool:
 
 def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> LoopCaller | None:
     target, over = ast.unparse(loop.target), ast.unparse(loop.iter)
-    if _sweep_or_batched(target, loop.iter):
+    if _sweep_or_batched(target, loop.iter, call):
         return None
     body = ast.Module(body=loop.body, type_ignores=[])
     if _exits(loop.body):
