@@ -79,3 +79,10 @@ def j(q, doc):
     text = (HERE / "prompts" / "review.j2").read_text().replace("{{ doc }}", doc)
     return client.messages.create(model=MODEL, max_tokens=512, system=text,
                                   messages=[{"role": "user", "content": q}])
+
+
+def k(essay):
+    # the static rubric comes after the essay: it can never be a cached prefix
+    return client.messages.create(model=MODEL, max_tokens=512,
+                                  messages=[{"role": "user", "content": [{"type": "text", "text": essay},  # TB105
+                                                                         {"type": "text", "text": SYSTEM}]}])
