@@ -1,8 +1,10 @@
 """Benchmark `tokenbudget lint` on a large tree against `grep -rl` in the same run.
 
-    python benchmarks/lint_speed.py [TREE] [--baseline-sample N]
+    python benchmarks/lint_speed.py [TREE ...] [--real DIR] [--baseline-sample N]
 
-TREE defaults to the running interpreter's site-packages (read in place). Each lint run is a fresh
+TREE defaults to the running interpreter's site-packages (read in place); ``--real DIR`` adds a
+tree of real LLM code (e.g. the real-world corpus snapshots), measured the same way in the same run:
+site-packages has few candidate files and flatters the engine. Each lint run is a fresh
 `tokenbudget lint` subprocess (so interpreter start-up and imports count), timed by wall clock:
 
   grep   `grep -rl messages.create TREE` (page cache warmed first); also shown: the stricter
@@ -10,7 +12,10 @@ TREE defaults to the running interpreter's site-packages (read in place). Each l
   cold   `tokenbudget lint --no-cache` (prefilter + parse candidates + rules, no cache)
   warm   the same with a cache directory, run once to fill it, then timed
 
-It prints files, MB, seconds, the ratios to grep, and each run's peak RSS (RUSAGE_CHILDREN of a
+  semgrep `semgrep --config RULE --metrics=off` with one equivalent pattern rule
+         (``$C.messages.create(...)``), when semgrep is installed (else it says so)
+
+It prints files, MB, seconds, the ratios to grep and semgrep, and each run's peak RSS (RUSAGE_CHILDREN of a
 wrapper process). With --baseline-sample N it also times a full libcst parse (plus
 PositionProvider, what every Fixit rule pays) of every Nth file, extrapolated to the whole tree:
 the "parse everything" approach the prefilter avoids.
@@ -82,15 +87,48 @@ def baseline_parse(tree: Path, every: int) -> tuple[int, int, float]:
     return len(files), size, time.perf_counter() - t
 
 
+SEMGREP_RULE = """rules:
+  - id: messages-create
+    languages: [python]
+    severity: INFO
+    message: a Messages API call
+    pattern: $C.messages.create(...)
+"""
+
+
+def semgrep_time(tree: Path, repeat: int) -> float | None:
+    exe = shutil.which("semgrep") or str(Path(sys.executable).parent / "semgrep")
+    if not Path(exe).exists():
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        rule = Path(tmp) / "rule.yml"
+        rule.write_text(SEMGREP_RULE)
+        cmd = [exe, "--config", str(rule), "--metrics=off", "--quiet", "--disable-version-check", "--no-git-ignore",
+               "--max-target-bytes", "0", str(tree)]
+        return min(timed(cmd)[0] for _ in range(repeat))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("tree", nargs="?", default=sysconfig.get_paths()["purelib"])
+    ap.add_argument("trees", nargs="*")
+    ap.add_argument("--real", type=Path, help="also measure this tree of real LLM code")
+    ap.add_argument("--no-semgrep", action="store_true", help="skip the semgrep comparison")
     ap.add_argument("--baseline-sample", type=int, default=0, metavar="N",
                     help="also time a full libcst parse + positions of every Nth file")
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (best is reported)")
     args = ap.parse_args()
-    tree = Path(args.tree).resolve()
-    tb = shutil.which("tokenbudget") or str(Path(sys.executable).parent / "tokenbudget")
+    trees = [Path(t) for t in args.trees] or [Path(sysconfig.get_paths()["purelib"])]
+    if args.real:
+        trees.append(args.real)
+    for tree in trees:
+        bench(tree.resolve(), args)
+        print()
+    return 0
+
+
+def bench(tree: Path, args: argparse.Namespace) -> None:
+    tb = str(Path(sys.executable).parent / "tokenbudget")
+    tb = tb if Path(tb).exists() else shutil.which("tokenbudget") or "tokenbudget"
     n, size = tree_stats(tree)
     mb = size / 1e6
     print(f"tree: {tree}\nfiles: {n} (.py/.pyi/.ipynb), {mb:.1f} MB; cpus: {os.cpu_count()}")
@@ -124,6 +162,12 @@ def main() -> int:
           f"peak RSS {max(r[1] for r in cold_runs)} MB")
     print(f"lint warm (cache):        {warm[0]:.3f} s = {warm[0] / g:.1f}x grep, peak RSS {max(r[1] for r in warm_runs)} MB")
     print(f"lint summary: {summary}")
+    sg = None if args.no_semgrep else semgrep_time(tree, 1)
+    if sg is None:
+        print("semgrep: not measured (not installed, or --no-semgrep)")
+    else:
+        print(f"semgrep, one pattern rule: {sg:.3f} s; lint cold is {sg / cold[0]:.1f}x faster, "
+              f"warm {sg / warm[0]:.1f}x faster")
     if args.baseline_sample:
         bn, bsize, bt = baseline_parse(tree, args.baseline_sample)
         rate = bsize / 1e6 / bt if bt else 0
@@ -131,7 +175,6 @@ def main() -> int:
         print(f"full libcst parse + Position + Parent (fixit-style), every {args.baseline_sample}th file: "
               f"{bn} files, {bsize / 1e6:.1f} MB in {bt:.1f} s = {rate:.2f} MB/s -> ~{full:.0f} s for the tree "
               f"(lint cold is {full / cold[0]:.0f}x faster)")
-    return 0
 
 
 if __name__ == "__main__":

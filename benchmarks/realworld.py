@@ -20,7 +20,7 @@ The corpus lives in ``benchmarks/realworld/``:
 Usage (by hand, never in CI; it needs git and network or local mirrors)::
 
     python benchmarks/realworld.py fetch SNAPSHOTS_DIR [--mirror-root /work/.mirror]
-    python benchmarks/realworld.py SNAPSHOTS_DIR [--tokenbudget CMD] [--json OUT]
+    python benchmarks/realworld.py SNAPSHOTS_DIR [--tokenbudget CMD] [--json OUT] [--tags T1,T2]
 
 ``fetch`` materialises each pinned repository at its commit into ``SNAPSHOTS_DIR/owner+name/``:
 from a local bare mirror ``MIRROR_ROOT/owner+name/repo`` when there is one (``git archive``; a
@@ -182,7 +182,9 @@ def _norm(path: str) -> str:
     return path[2:] if path.startswith("./") else path
 
 
-def score(labels: list[dict], findings_by_repo: dict[str, list[dict]]) -> dict:
+def score(labels: list[dict], findings_by_repo: dict[str, list[dict]], tags: frozenset[str] = frozenset()) -> dict:
+    """Findings matched to sites. With ``tags``, only sites carrying one of them are tallied (findings
+    on the other labelled sites are matched but not counted; unlabelled findings are not listed)."""
     sites_by_file: dict[tuple, list[dict]] = defaultdict(list)
     for site in labels:
         sites_by_file[(site["repo"], site["path"], site.get("cell"))].append(site)
@@ -206,6 +208,8 @@ def score(labels: list[dict], findings_by_repo: dict[str, list[dict]]) -> dict:
     fn: list[tuple[dict, str]] = []
     positives: dict[str, int] = defaultdict(int)
     for s in labels:
+        if tags and not tags & set(s.get("tags", [])):
+            continue
         exp = set(s["expected"])
         got = found.get(id(s), set())
         for code in exp:
@@ -216,6 +220,8 @@ def score(labels: list[dict], findings_by_repo: dict[str, list[dict]]) -> dict:
                 fn.append((s, code))
         for code in sorted(got - exp):
             fp.append((s, code))
+    if tags:
+        unlabelled = []
     return {"tp": tp, "fp": fp, "fn": fn, "positives": positives, "unlabelled": unlabelled,
             "repos_scored": sorted(findings_by_repo)}
 
@@ -284,7 +290,7 @@ def report(result: dict, labels: list[dict], out=sys.stdout) -> dict:
     return summary
 
 
-def evaluate(snapshots: Path, cmd: list[str], json_out: Path | None) -> int:
+def evaluate(snapshots: Path, cmd: list[str], json_out: Path | None, tags: frozenset[str] = frozenset()) -> int:
     labels = load_labels()
     repos = load_repos()
     findings_by_repo: dict[str, list[dict]] = {}
@@ -300,8 +306,11 @@ def evaluate(snapshots: Path, cmd: list[str], json_out: Path | None) -> int:
             print(f"{repo}: {err}", file=sys.stderr)
         findings_by_repo[repo] = findings
     scored = [s for s in labels if s["repo"] in findings_by_repo]
-    result = score(scored, findings_by_repo)
+    result = score(scored, findings_by_repo, tags)
     print(f"lint time over {len(findings_by_repo)} snapshots: {total:.1f} s\n")
+    if tags:
+        scored = [s for s in scored if tags & set(s.get("tags", []))]
+        print(f"only sites tagged {', '.join(sorted(tags))}\n")
     summary = report(result, scored)
     if json_out:
         summary["lint_seconds"] = round(total, 2)
@@ -321,8 +330,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("snapshots", type=Path)
     p.add_argument("--tokenbudget", default="tokenbudget", help="command that runs tokenbudget (default: tokenbudget)")
     p.add_argument("--json", type=Path, help="also write the figures and every FP/FN as JSON here")
+    p.add_argument("--tags", default="", help="comma-separated: score only the sites carrying one of these tags")
     a = p.parse_args(argv)
-    return evaluate(a.snapshots.resolve(), shlex.split(a.tokenbudget), a.json)
+    tags = frozenset(t.strip() for t in a.tags.split(",") if t.strip())
+    return evaluate(a.snapshots.resolve(), shlex.split(a.tokenbudget), a.json, tags)
 
 
 if __name__ == "__main__":

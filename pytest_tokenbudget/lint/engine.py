@@ -19,6 +19,7 @@ from pytest_tokenbudget.core.catalog import Catalog
 from pytest_tokenbudget.core.text import SECRET_PATTERN
 from pytest_tokenbudget.lint.cache import Cache
 from pytest_tokenbudget.lint.discover import DEFAULT_EXCLUDE, discover
+from pytest_tokenbudget.lint.project import Project, activate, project_root
 from pytest_tokenbudget.lint.results import FileError, FileResult, LintResult
 from pytest_tokenbudget.lint.settings import LintSettings, per_file_ignored, selection_of
 from pytest_tokenbudget.lint.source import Source, display_path, from_text, load, may_hold_calls, read_file
@@ -59,6 +60,23 @@ def lint_bytes(data: bytes, path: str, catalog: Catalog, options: Mapping[str, A
 
 _W_CATALOG: Catalog | None = None
 _W_OPTIONS: Mapping[str, Any] = {}
+_PROJECT: Project | None = None  # the run's project index (inherited by forked workers)
+
+
+def _check_with_index(source: Source, catalog: Catalog, options: Mapping[str, Any]) -> dict[str, Any]:
+    """A file's result as JSON, with the project index active: ``deps`` (the other files its
+    resolution relied on, path -> digest) and ``index`` (index entries computed meanwhile)."""
+    from pytest_tokenbudget.lint.findings import check_source
+
+    activate(_PROJECT, source.path)
+    try:
+        data = check_source(source, catalog, options).as_json()
+    finally:
+        activate(None, "")
+    if _PROJECT is not None:
+        data["deps"] = dict(_PROJECT.deps)
+        data["index"] = _PROJECT.new_values
+    return data
 
 
 def _worker_init(catalog: Catalog, options: Mapping[str, Any]) -> None:
@@ -67,10 +85,8 @@ def _worker_init(catalog: Catalog, options: Mapping[str, Any]) -> None:
 
 
 def _worker(source: Source) -> dict[str, Any]:
-    from pytest_tokenbudget.lint.findings import check_source
-
     assert _W_CATALOG is not None
-    return check_source(source, _W_CATALOG, _W_OPTIONS).as_json()
+    return _check_with_index(source, _W_CATALOG, _W_OPTIONS)
 
 
 def _carries_secret(fr: FileResult) -> bool:
@@ -139,6 +155,9 @@ def _collect(run: _Run, files: list[str], cache: Cache | None, options: Mapping[
 
 
 def _from_cache(run: _Run, cache: Cache, digest: str, shown: str) -> bool:
+    deps = cache.results.get(digest, {}).get("deps") or {}
+    if _PROJECT is not None and any(_PROJECT.digest_of(p) != d for p, d in deps.items()):
+        return False  # a prompt or helper it resolved through has changed: check it again
     cached = cache.result(digest, shown)
     if cached is None:
         return False
@@ -152,13 +171,15 @@ def _check_all(todo: list[_Job], settings: LintSettings) -> list[dict[str, Any]]
     """Each queued file's result as JSON, checked in processes when there are many."""
     if not todo:
         return []  # a warm run: the analysis is not even imported
-    from pytest_tokenbudget.lint.findings import check_source
-
     jobs = settings.jobs or os.cpu_count() or 1
     catalog, options = settings.catalog, dict(settings.options)
     sources = [j.source for j in todo if isinstance(j.source, Source)]
+    if _PROJECT is not None and _PROJECT.word_index is None and len(sources) >= POOL_MIN_FILES and jobs >= 2:
+        from pytest_tokenbudget.lint.callers import build_word_index
+
+        _PROJECT.word_index = build_word_index(_PROJECT.root)  # once, before the workers fork
     if len(sources) < POOL_MIN_FILES or jobs < 2:
-        checked = [check_source(src, catalog, options).as_json() for src in sources]  # type: ignore[arg-type]
+        checked = [_check_with_index(src, catalog, options) for src in sources]  # type: ignore[arg-type]
     else:
         checked = _in_processes(sources, catalog, options, jobs)  # type: ignore[arg-type]
     results = iter(checked)
@@ -189,7 +210,10 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
     selection = selection_of(settings)
     skipped: list[tuple[str, str]] = []
     files = discover_files(paths, settings, skipped)
+    global _PROJECT
     cache = Cache.open(settings) if settings.cache else None
+    _PROJECT = Project(project_root([str(p) for p in paths] if not isinstance(paths, (str, Path)) else [str(paths)],
+                                    settings.root), cache.folder if cache is not None else None)
     run = _Run(LintResult([], [FileError(display_path(p), "skip", why) for p, why in skipped], files=len(files)))
     if cache is not None:
         run.result.notices.extend(cache.notices)
@@ -197,6 +221,7 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
     for job, data in zip(run.todo, _check_all(run.todo, settings)):
         if cache is not None:
             cache.record_stat(job.path, job.digest, job.stat)
+        _PROJECT.merge(data.pop("index", {}))
         fr = FileResult.from_json(job.shown, data)
         run.result.candidates += 1
         run.result.parsed += 1
@@ -213,4 +238,6 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
     result.findings.sort(key=Finding.sort_key)
     if cache is not None:
         cache.save()
+    _PROJECT.save()
+    _PROJECT = None
     return result

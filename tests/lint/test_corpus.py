@@ -18,26 +18,40 @@ from pytest_tokenbudget.lint.api import LintSettings, lint_paths
 CASES = Path(__file__).parent / "cases"
 EXPECT = re.compile(r"#\s*(TB\d{3}(?:\s+TB\d{3})*)\s*(?:\\n)?$")
 SELECT = ("TB1", "TB2")
+PROJECT_SELECT = ("TB1", "TB2", "TB4")  # projects also check loops in callers (TB401)
 
 
-def _expected(path: Path) -> set[tuple]:
+def _expected(path: Path, select: tuple[str, ...] = SELECT) -> set[tuple]:
     out: set[tuple] = set()
+    if path.is_dir():  # a small project: (file, line, code) for every module in it
+        for f in sorted(path.rglob("*.py")):
+            out.update((f.relative_to(path).as_posix(), li, code) for _, li, code in _expected(f, PROJECT_SELECT))
+        return out
     if path.suffix == ".ipynb":
         cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
         for ci, cell in enumerate(cells, 1):
             for li, line in enumerate("".join(cell["source"]).split("\n"), 1):
                 m = EXPECT.search(line)
                 if m:
-                    out.update((ci, li, code) for code in m.group(1).split() if code.startswith(SELECT))
+                    out.update((ci, li, code) for code in m.group(1).split() if code.startswith(select))
         return out
     for li, line in enumerate(path.read_text().splitlines(), 1):
         m = EXPECT.search(line)
         if m:
-            out.update((None, li, code) for code in m.group(1).split() if code.startswith(SELECT))
+            out.update((None, li, code) for code in m.group(1).split() if code.startswith(select))
     return out
 
 
-@pytest.mark.parametrize("path", sorted(CASES.iterdir()), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(p for p in CASES.iterdir() if p.is_dir()), ids=lambda p: p.name)
+def test_case_project_findings_match_comments(path: Path):
+    """Multi-module projects: prompts and loops that live in other modules and files."""
+    result = lint_paths([path], LintSettings(root=path, select=PROJECT_SELECT, cache=False))
+    assert not result.errors
+    got = {(Path(f.path).resolve().relative_to(path.resolve()).as_posix(), f.line, f.code) for f in result.findings}
+    assert got == _expected(path)
+
+
+@pytest.mark.parametrize("path", sorted(p for p in CASES.iterdir() if p.is_file()), ids=lambda p: p.name)
 def test_case_file_findings_match_comments(path: Path):
     settings = LintSettings(root=CASES, select=SELECT, cache=False)
     result = lint_paths([path], settings)

@@ -239,7 +239,8 @@ class ScopeBuilder(cst.CSTVisitor):
                 continue
             local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) \
                 else name
-            self.scope.bind(local, Binding("import", ref=ImportRef(f"{prefix}.{name}" if prefix else name)))
+            sep = "" if prefix and set(prefix) == {"."} else "."  # `from . import x` is ".x"
+            self.scope.bind(local, Binding("import", ref=ImportRef(f"{prefix}{sep}{name}" if prefix else name)))
 
     def visit_With(self, node: cst.With) -> None:
         for item in node.items:

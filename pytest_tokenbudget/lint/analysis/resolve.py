@@ -26,6 +26,7 @@ from typing import Any
 
 import libcst as cst
 
+from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, function_scope,
                                                      lookup, merged_client, points_local)
@@ -101,14 +102,14 @@ class Resolver(TextOps):
         if b.kind == "assign":
             value = self.expr(b.node, where, depth + 1)
         elif b.kind == "import":
-            value = b.ref
+            value = crossref.imported(b.ref)
         elif b.kind == "param":
             value = self._param(b.node, where, depth)
         elif b.kind == "class":
             value = ClassRef(b.scope) if b.scope is not None else UNKNOWN
         elif b.kind == "with":
             v = self.expr(b.node, where, depth + 1)
-            value = v if isinstance(v, ClientRef) else UNKNOWN
+            value = v if isinstance(v, ClientRef) or type(v).__name__ == "Handle" else UNKNOWN
         else:
             value = UNKNOWN
         if augs:
@@ -173,6 +174,13 @@ class Resolver(TextOps):
             return UNKNOWN
 
     def _expr(self, node: Any, scope: Scope, depth: int) -> Any:
+        value = self._expr1(node, scope, depth)
+        if value is UNKNOWN and (isinstance(node, (cst.Call, cst.BinaryOperation))
+                                 or isinstance(node, cst.Attribute) and node.attr.value == "parent"):
+            return crossref.fallback(node, lambda n: self.name(n, scope, depth + 1))
+        return value
+
+    def _expr1(self, node: Any, scope: Scope, depth: int) -> Any:
         if isinstance(node, cst.SimpleString):
             return string_value(node)
         if isinstance(node, cst.ConcatenatedString):
@@ -261,7 +269,7 @@ class Resolver(TextOps):
                 return UNKNOWN
         base = self.expr(base_node, scope, depth + 1)
         if isinstance(base, ImportRef):
-            return base.attr(attr)
+            return crossref.imported(base.attr(attr))
         if isinstance(base, ClassRef):
             cls = base.scope
             if attr in cls.bindings and attr not in cls.self_attrs:
@@ -298,7 +306,16 @@ class Resolver(TextOps):
                     return base  # strip() of a Text: close enough for an estimate
         target = self.expr(func, scope, depth + 1)
         if not isinstance(target, ImportRef):
-            return factory_client(self, func, scope, depth + 1)  # def make_client(): return Anthropic()
+            client = factory_client(self, func, scope, depth + 1)  # def make_client(): return Anthropic()
+            if client is not UNKNOWN:
+                return client
+            found = lookup(func.value, scope) if isinstance(func, cst.Name) else None
+            if found is not None and found[0].parent is None and [b.kind for b in found[1]] == ["def"]:
+                return crossref.called(None, func.value)  # a helper defined at module level: the project index
+            return UNKNOWN
+        value = crossref.called(target)
+        if value is not UNKNOWN:
+            return value
         q = target.qualname
         cc = client_class(target)
         if cc is not None:

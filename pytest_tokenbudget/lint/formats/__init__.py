@@ -43,7 +43,8 @@ def as_json(result: LintResult, rules: Mapping[str, Any]) -> str:
     from pytest_tokenbudget.core.tokens import estimator_name  # which tokenizer the "~N tokens" came from
 
     estimator = estimator_name()
-    return json.dumps([{**f.as_json(), "token_estimator": estimator} for f in result.all_findings()], indent=2) + "\n"
+    return json.dumps([{**f.as_json(), "related": list(f.properties.get("related", [])), "token_estimator": estimator}
+                       for f in result.all_findings()], indent=2) + "\n"
 
 
 def _esc_data(s: str) -> str:

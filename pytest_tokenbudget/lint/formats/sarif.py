@@ -81,6 +81,12 @@ def to_sarif(result: LintResult, rules: Mapping[str, Any]) -> dict[str, Any]:
             "partialFingerprints": {"primaryLocationLineHash": f.fingerprint or f"{f.code}:{f.line}:1"},
         }
         props = dict(f.properties)
+        related = props.pop("related", None) or []
+        if related:  # where the prompt text lives, or the loop that repeats the call
+            res["relatedLocations"] = [{
+                "id": i, "message": {"text": r.get("message", "")},
+                "physicalLocation": {"artifactLocation": {"uri": Path(r["path"]).as_posix(), "uriBaseId": "%SRCROOT%"},
+                                     "region": {"startLine": r["line"]}}} for i, r in enumerate(related)]
         if f.cell is not None:
             props["cell"] = f.cell
         if props:

@@ -151,6 +151,9 @@ class LoopCouldBatch(Rule):
         if call.batch or call.streaming is not False or not is_first_party(call):
             return
         loops = call.context.loops
+        if not loops and call.context.function and not call.batch_template:
+            yield from self._in_callers(call, ctx)
+            return
         if not loops or any(lp.kind == "while" or lp.feeds_back for lp in loops):
             return
         loop = loops[-1]
@@ -172,6 +175,32 @@ class LoopCouldBatch(Rule):
             f"(client.messages.batches.create) bills them {pct} less{price}; batch them when the results "
             f"can wait",
             properties={"saving_percent": f"{discount.normalize():f}", "loop": loop.kind,
+                        **saving("TB401", call, ctx)},
+        )
+
+    def _in_callers(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        """The function holding the call is called once per item by a loop elsewhere."""
+        import os
+
+        from pytest_tokenbudget.lint.analysis import crossref
+
+        found = crossref.loop_callers(call.context.function)
+        if not found:
+            return
+        first = found[0]
+        shown = os.path.relpath(first.path)
+        shown = first.path if shown.startswith("..") else shown
+        discount = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
+        pct = f"{discount.normalize():f}%"
+        over = f" over {first.over}" if first.over else ""
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        yield Report(
+            f"independent requests one by one: {call.context.function}() is called per item by a "
+            f"{first.kind}{over} at {shown}:{first.line}{more}; the Message Batches API "
+            f"(client.messages.batches.create) bills them {pct} less; batch them when the results can wait",
+            properties={"saving_percent": f"{discount.normalize():f}", "loop": first.kind,
+                        "related": [{"path": os.path.relpath(c.path) if not os.path.relpath(c.path).startswith("..")
+                                     else c.path, "line": c.line, "message": "loop here"} for c in found],
                         **saving("TB401", call, ctx)},
         )
 

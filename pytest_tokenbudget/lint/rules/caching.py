@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_tokenbudget.core.tokens import SAFETY_MARGIN
+from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.prompt import Block, request_blocks, static_prefix, prefix_tokens
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.types import CallSite, Report
@@ -155,11 +156,13 @@ class MissingCacheControl(Rule):
             props["saving_usd_per_call"] = money(tokens, info.input - info.cache_read)
         cost = f"; caching saves ~{saving} per call after the first" if saving else \
             "; cached reads cost 0.1x the input price"
+        where, extra = crossref.related([b.value for b in prefix], "prompt")
+        props.update(extra)
         yield Report(
             f"~{fmt_int(tokens)} tokens of static prompt ({sections}) are re-sent uncached on every call "
             f"(minimum cacheable for {model}: {fmt_int(minimum)}){cost}. Add cache_control="
             "{'type': 'ephemeral'} to the call (automatic caching) or a cache_control marker on the last "
-            "static block",
+            f"static block{where}",
             node=_section_node(call, prefix),
             properties=props,
             fix=_cache_control_fix(call, tuple(dict.fromkeys(b.section for b in prefix))),

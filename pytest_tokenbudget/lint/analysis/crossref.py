@@ -1,0 +1,132 @@
+"""The resolver's bridge to the project index (:mod:`..project`) and to prompt files.
+
+* :func:`imported` — an imported name (``from .prompts import SYSTEM``, ``prompts.SYSTEM``,
+  ``config.MODEL``) as the value the index finds in the project, else the import reference;
+* :func:`called` — a call of a project function that returns a constant or a template;
+* :func:`fallback` — an expression the libcst resolver could not evaluate (file reads, path
+  arithmetic, ``.replace`` / ``string.Template`` / Jinja rendering) evaluated by the :mod:`ast`
+  evaluator, names looked up through the libcst scopes.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import Any
+
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+
+__all__ = ["imported", "called", "fallback", "module_value"]
+
+
+def _project():
+    from pytest_tokenbudget.lint.project import active
+
+    return active()
+
+
+def imported(ref: Any) -> Any:
+    """The project's value for an imported name, or ``ref`` itself (a module, an SDK name ...)."""
+    act = _project()
+    if act is None or ref.root in ("anthropic", "openai", "builtins"):
+        return ref
+    found = act[0].value(ref.qualname, act[1])
+    if found is None or found[0] is UNKNOWN:
+        return ref
+    return found[0]
+
+
+def called(ref: Any, local: str | None = None) -> Any:
+    """The value a project function returns (``ref``: an imported one; ``local``: one of this file)."""
+    act = _project()
+    if act is None:
+        return UNKNOWN
+    project, path = act
+    if local is not None:
+        found = project._name(path, local + "()")
+    elif ref is not None and ref.root not in ("anthropic", "openai", "builtins"):
+        found = project.value(ref.qualname, path, call=True)
+    else:
+        return UNKNOWN
+    return found[0] if found else UNKNOWN
+
+
+def module_value(name: str) -> Any:
+    """A module-level name of the file being checked, as the index evaluates it (file reads ...)."""
+    act = _project()
+    if act is None:
+        return UNKNOWN
+    found = act[0]._name(act[1], name)
+    return found[0] if found else UNKNOWN
+
+
+def fallback(node: Any, name: Callable[[str], Any]) -> Any:
+    """``node`` evaluated by the ast evaluator (prompt files, path arithmetic, templates)."""
+    act = _project()
+    if act is None:
+        return UNKNOWN
+    project, path = act
+    import libcst as cst  # the analysis has it loaded already; rule modules must not import it
+
+    try:
+        tree = ast.parse("(" + cst.Module(body=[]).code_for_node(node) + ")", mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return UNKNOWN
+    from pytest_tokenbudget.lint.evaluate import Evaluator
+
+    def qualname(n: ast.expr) -> str | None:
+        chain: list[str] = []
+        while isinstance(n, ast.Attribute):
+            chain.append(n.attr)
+            n = n.value
+        if not isinstance(n, ast.Name):
+            return None
+        head = name(n.id)
+        base = head.qualname if type(head).__name__ == "ImportRef" else n.id
+        return ".".join([base, *reversed(chain)])
+
+    ev = Evaluator(path, name, qualname, lambda pkg: project.package_dir(pkg, path), project.root,
+                   project._file_dep)
+    ev.remember = project._remember
+    return ev.expr(tree.body)
+
+
+def loop_callers(function: str | None) -> list[Any]:
+    """The loops elsewhere in the project that call ``function`` of the file being checked."""
+    act = _project()
+    if act is None or not function:
+        return []
+    from pytest_tokenbudget.lint.callers import loop_callers as find
+
+    project, path = act
+    found = find(project, path, function)
+    for c in found:
+        d = project.digest_of(c.path)
+        if d is not None:
+            project.deps[c.path] = d
+    return found
+
+
+def origin(values: list[Any]) -> tuple[str, int] | None:
+    """Where the first of ``values`` that came from another module or a prompt file is defined."""
+    act = _project()
+    if act is None:
+        return None
+    for v in values:
+        where = act[0].origin(v)
+        if where is not None and where[0] != act[1]:
+            return where
+    return None
+
+
+def related(values: list[Any], what: str) -> tuple[str, dict[str, Any]]:
+    """A message suffix (" (prompt defined at prompts.py:12)") and the ``related`` property."""
+    where = origin(values)
+    if where is None:
+        return "", {}
+    import os
+
+    shown = os.path.relpath(where[0])
+    shown = where[0] if shown.startswith("..") else shown
+    return (f" ({what} defined at {shown}:{where[1]})",
+            {"related": [{"path": shown, "line": where[1], "message": f"{what} defined here"}]})

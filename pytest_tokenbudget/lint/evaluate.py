@@ -1,0 +1,323 @@
+"""A small evaluator over :mod:`ast` expressions, for the project index and prompt files.
+
+It turns an expression into the values of :mod:`.analysis.values` (``str``, numbers, containers,
+:class:`~.analysis.values.Text`, :data:`~.analysis.values.UNKNOWN`) plus three path-like values
+used only on the way to a file's text: :class:`FilePath` (``Path(__file__).parent / "prompts"``),
+:class:`Handle` (``open(p)``) and :class:`JinjaEnv` (``Environment(loader=FileSystemLoader(d))``).
+
+Names are looked up through a callback (the index's module constants, or the libcst resolver's
+scopes), so the same code serves both. A prompt file's text counts statically: Jinja / ``{name}``
+placeholders become holes; JSON / YAML / TOML files load as data (indexed by constant keys). A path
+that cannot be pinned stays unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import os
+import re
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown, is_complete, static_text
+
+__all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "read_prompt_file", "template_text"]
+
+MAX_PROMPT_FILE = 1 << 20  # bytes: a larger "prompt" is data, not a prompt
+
+
+@dataclass(frozen=True)
+class FilePath:
+    path: str
+
+
+@dataclass(frozen=True)
+class Handle:
+    path: str
+
+
+@dataclass(frozen=True)
+class JinjaEnv:
+    folder: str | None
+
+
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def template_text(text: str, *, jinja: bool) -> Any:
+    """The static text of a template: Jinja tags (or ``$name``/``{name}`` fields) become holes."""
+    if not jinja:
+        return text
+    parts: list[Any] = []
+    pos = 0
+    for m in _JINJA.finditer(text):
+        parts += [text[pos:m.start()], UNKNOWN] if not m.group().startswith("{#") else [text[pos:m.start()]]
+        pos = m.end()
+    parts.append(text[pos:])
+    return Text.join(*parts)
+
+
+def read_prompt_file(path: str, deps: Callable[[str], None] | None = None) -> Any:
+    """A prompt file's value: its text (templates with holes) or its data (JSON / YAML / TOML)."""
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > MAX_PROMPT_FILE:
+            return UNKNOWN
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, ValueError):
+        return UNKNOWN
+    if deps is not None:
+        deps(path)
+    ext = os.path.splitext(path)[1].lower()
+    try:
+        if ext == ".json":
+            return json.loads(text)
+        if ext == ".toml":
+            import tomllib
+
+            return tomllib.loads(text)
+        if ext in (".yaml", ".yml"):
+            import yaml  # type: ignore[import-untyped]
+
+            return yaml.safe_load(text)
+    except Exception:
+        return UNKNOWN
+    return template_text(text, jinja=ext in (".j2", ".jinja", ".jinja2") or "{{" in text or "{%" in text)
+
+
+_PATH_CTORS = frozenset({"Path", "pathlib.Path", "PurePath", "pathlib.PurePath"})
+_READ_TEXT = frozenset({"read_text", "read"})
+
+
+class Evaluator:
+    """Evaluates ast expressions of one module. ``lookup(name)`` gives a name's value (or UNKNOWN);
+    ``qualname(node)`` gives the dotted import name a call target stands for (or None)."""
+
+    def __init__(self, file: str, lookup: Callable[[str], Any], qualname: Callable[[ast.expr], str | None],
+                 package_dir: Callable[[str], str | None] = lambda _: None, root: str | None = None,
+                 deps: Callable[[str], None] | None = None) -> None:
+        self.file, self.lookup, self.qualname = file, lookup, qualname
+        self.package_dir, self.root, self.deps = package_dir, root, deps
+        self.calls: Callable[[str], Any] | None = None  # a project function's return value
+        self.remember: Callable[[Any, str, int], Any] | None = None  # where a value was defined
+
+    def expr(self, node: ast.expr | None, depth: int = 0) -> Any:
+        if node is None or depth > 30:
+            return UNKNOWN
+        try:
+            return self._expr(node, depth + 1)
+        except (RecursionError, ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError):
+            return UNKNOWN
+
+    def _expr(self, node: ast.expr, d: int) -> Any:
+        if isinstance(node, ast.Constant):
+            return node.value if not isinstance(node.value, bytes) else UNKNOWN
+        if isinstance(node, ast.JoinedStr):
+            return Text.join(*(v.value if isinstance(v, ast.Constant) else UNKNOWN for v in node.values))
+        if isinstance(node, ast.Name):
+            if node.id == "__file__":
+                return FilePath(self.file)
+            return self.lookup(node.id)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [UNKNOWN if isinstance(e, ast.Starred) else self.expr(e, d) for e in node.elts]
+        if isinstance(node, ast.Dict):
+            out: dict[Any, Any] = {}
+            for k, v in zip(node.keys, node.values):
+                key = self.expr(k, d) if k is not None else UNKNOWN
+                if not isinstance(key, (str, int)):
+                    return UNKNOWN
+                out[key] = self.expr(v, d)
+            return out
+        if isinstance(node, ast.BinOp):
+            return self._binop(node, d)
+        if isinstance(node, ast.Attribute):
+            base = self.expr(node.value, d)
+            if isinstance(base, FilePath):
+                if node.attr == "parent":
+                    return FilePath(os.path.dirname(base.path))
+                return UNKNOWN
+            return UNKNOWN
+        if isinstance(node, ast.Subscript):
+            base = self.expr(node.value, d)
+            key = self.expr(node.slice, d)
+            if isinstance(base, dict) and isinstance(key, (str, int)) and key in base:
+                return base[key]
+            if isinstance(base, list) and isinstance(key, int) and -len(base) <= key < len(base):
+                return base[key]
+            return UNKNOWN
+        if isinstance(node, ast.Call):
+            return self._call(node, d)
+        if isinstance(node, ast.Await):
+            return self.expr(node.value, d)
+        return UNKNOWN
+
+    def _binop(self, node: ast.BinOp, d: int) -> Any:
+        left, right = self.expr(node.left, d), self.expr(node.right, d)
+        if isinstance(node.op, ast.Div) and isinstance(left, FilePath) and isinstance(right, str):
+            return FilePath(os.path.normpath(os.path.join(left.path, right)))
+        if isinstance(node.op, ast.Add):
+            if isinstance(left, (str, Text, Unknown)) and isinstance(right, (str, Text, Unknown)) \
+                    and (isinstance(left, (str, Text)) or isinstance(right, (str, Text))):
+                return Text.join(left, right)
+            if isinstance(left, list) and isinstance(right, list):
+                return left + right
+        if isinstance(node.op, ast.Mod) and isinstance(left, (str, Text)):
+            if isinstance(left, str) and is_complete(right) and not isinstance(right, dict):
+                return left % (tuple(right) if isinstance(right, list) else right)
+            return Text.join(static_text(left), UNKNOWN)
+        if isinstance(node.op, ast.Mult) and isinstance(left, str) and isinstance(right, int) and 0 <= right < 10_000:
+            return left * right
+        num = (int, float)
+        if isinstance(left, num) and isinstance(right, num) and not isinstance(left, bool):
+            ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+                   ast.FloorDiv: lambda a, b: a // b}
+            fn = ops.get(type(node.op))
+            if fn is not None:
+                try:
+                    return fn(left, right)
+                except ZeroDivisionError:
+                    return UNKNOWN
+        return UNKNOWN
+
+    def _path(self, value: Any) -> FilePath | None:
+        """A value used as a path: a FilePath, or a string relative to the project root."""
+        if isinstance(value, FilePath):
+            return value
+        if isinstance(value, str) and value and "\n" not in value and len(value) < 400:
+            if os.path.isabs(value):
+                return FilePath(value)
+            if self.root is not None:
+                return FilePath(os.path.normpath(os.path.join(self.root, value)))
+        return None
+
+    def read(self, value: Any) -> Any:
+        p = self._path(value.path if isinstance(value, Handle) else value)
+        if p is None:
+            return UNKNOWN
+        out = read_prompt_file(p.path, self.deps)
+        if self.remember is not None and out is not UNKNOWN:
+            for v in [out, *(out.values() if isinstance(out, dict) else ())]:
+                self.remember(v, p.path, 1)
+        return out
+
+    def _call(self, node: ast.Call, d: int) -> Any:
+        func = node.func
+        args = [self.expr(a, d) for a in node.args if not isinstance(a, ast.Starred)]
+        if isinstance(func, ast.Attribute):
+            out = self._method(node, func, args, d)
+            if out is not None:
+                return out
+        q = self.qualname(func) or ""
+        if q in _PATH_CTORS and args:
+            return self._path(args[0]) if len(args) == 1 else UNKNOWN
+        if q in ("open", "builtins.open", "io.open", "codecs.open") and args:
+            p = self._path(args[0])
+            mode = args[1] if len(args) > 1 else "r"
+            return Handle(p.path) if p is not None and isinstance(mode, str) and "r" in mode and "b" not in mode \
+                else UNKNOWN
+        if q in ("os.path.join",) and args and all(isinstance(a, (str, FilePath)) for a in args):
+            first = self._path(args[0]) if isinstance(args[0], FilePath) else args[0]
+            parts = [a.path if isinstance(a, FilePath) else a for a in [first, *args[1:]]]
+            return FilePath(os.path.normpath(os.path.join(*parts)))  # type: ignore[arg-type]
+        if q in ("os.path.dirname", "os.path.abspath", "os.path.realpath") and len(args) == 1:
+            p = args[0]
+            if isinstance(p, FilePath):
+                return FilePath(os.path.dirname(p.path)) if q.endswith("dirname") else p
+            return UNKNOWN
+        if q.endswith("resources.files") and len(args) == 1 and isinstance(args[0], str):
+            folder = self.package_dir(args[0])
+            return FilePath(folder) if folder else UNKNOWN
+        if q == "pkgutil.get_data" and len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], str):
+            folder = self.package_dir(args[0])
+            return self.read(FilePath(os.path.join(folder, args[1]))) if folder else UNKNOWN
+        if q.endswith("FileSystemLoader") and args:
+            p = self._path(args[0])
+            return FilePath(p.path) if p is not None else UNKNOWN
+        if q.endswith("Environment"):
+            loader = next((self.expr(k.value, d) for k in node.keywords if k.arg == "loader"), None)
+            return JinjaEnv(loader.path if isinstance(loader, FilePath) else None)
+        if q.endswith("Template") and len(args) == 1 and isinstance(args[0], (str, Text)):
+            return template_text(args[0], jinja=True) if isinstance(args[0], str) else args[0]
+        if q in ("json.load", "yaml.safe_load", "yaml.load", "tomllib.load", "toml.load") and args \
+                and isinstance(args[0], Handle):
+            return self.read(args[0])
+        if q in ("textwrap.dedent", "inspect.cleandoc") and len(args) == 1 and isinstance(args[0], str):
+            return (textwrap.dedent if q == "textwrap.dedent" else inspect.cleandoc)(args[0])
+        if q and self.calls is not None:
+            return self.calls(q)
+        return UNKNOWN
+
+    def _method(self, node: ast.Call, func: ast.Attribute, args: list[Any], d: int) -> Any:
+        name = func.attr
+        base = self.expr(func.value, d)
+        if isinstance(base, Handle) and name == "read" and not args:
+            return self.read(base)
+        if isinstance(base, FilePath):
+            if name in _READ_TEXT:
+                return self.read(base)
+            if name == "joinpath" and args and all(isinstance(a, str) for a in args):
+                return FilePath(os.path.normpath(os.path.join(base.path, *args)))
+            if name in ("resolve", "absolute"):
+                return base
+            if name == "open" and (not args or args[0] == "r"):
+                return Handle(base.path)
+            return UNKNOWN
+        if isinstance(base, JinjaEnv) and name == "get_template" and len(args) == 1 and isinstance(args[0], str):
+            return self.read(FilePath(os.path.join(base.folder, args[0]))) if base.folder else UNKNOWN
+        if isinstance(base, (str, Text)):
+            return self._text_method(base, name, node, args)
+        if isinstance(base, dict) and name == "get" and args and isinstance(args[0], str):
+            return base.get(args[0], args[1] if len(args) > 1 else None) if args[0] in base else UNKNOWN
+        return None
+
+    def _text_method(self, base: str | Text, name: str, node: ast.Call, args: list[Any]) -> Any:
+        if name in ("strip", "lstrip", "rstrip") and not args:
+            return getattr(base, name)() if isinstance(base, str) else base
+        if name == "decode" and isinstance(base, str):
+            return base
+        if name in ("format", "format_map", "render", "substitute", "safe_substitute"):
+            kw = {k.arg: self.expr(k.value, 0) for k in node.keywords if k.arg}
+            if name == "format" and isinstance(base, str) and not node.args and kw \
+                    and all(isinstance(v, str) for v in kw.values()):
+                try:
+                    return base.format(**kw)
+                except (KeyError, IndexError, ValueError):
+                    pass
+            return _fields_as_holes(base, name)
+        if name == "replace" and len(args) == 2 and isinstance(args[0], str):
+            new = args[1]
+            if isinstance(base, str) and isinstance(new, str):
+                return base.replace(args[0], new)
+            fill = new if isinstance(new, (str, Text)) else UNKNOWN
+            out: list[Any] = []
+            for part in (base.parts if isinstance(base, Text) else [base]):
+                if not isinstance(part, str):
+                    out.append(UNKNOWN)
+                    continue
+                for i, piece in enumerate(part.split(args[0])):
+                    out += [piece] if i == 0 else [fill, piece]
+            return Text.join(*out)
+        if name == "join" and len(args) == 1 and isinstance(args[0], list) and isinstance(base, str):
+            return Text.join(*[x for i, it in enumerate(args[0]) for x in ([base] if i else []) + [it]])
+        return UNKNOWN
+
+
+_FIELD = re.compile(r"\{[^{}\n]*\}|\$\{?\w+\}?")
+
+
+def _fields_as_holes(base: str | Text, how: str) -> Any:
+    """``{field}`` / ``$name`` placeholders of a template as holes, the rest static."""
+    if how == "render":
+        return template_text(base, jinja=True) if isinstance(base, str) else base
+    text = static_text(base)
+    parts: list[Any] = []
+    pos = 0
+    for m in _FIELD.finditer(text):
+        parts += [text[pos:m.start()], UNKNOWN]
+        pos = m.end()
+    parts.append(text[pos:])
+    return Text.join(*parts)

@@ -1,0 +1,454 @@
+"""The project index: what other modules and files of the project say about a name.
+
+The linter checks one file at a time, but real code keeps its prompts in ``prompts.py``, in a
+``prompts/`` folder of Markdown or Jinja files, in a config module, or behind a helper function.
+The index answers "what is ``pkg.prompts.SYSTEM``, seen from ``pkg/runner.py``?" on demand:
+
+* the project root is the directory holding ``pyproject.toml`` (else the linted paths' root);
+  modules are found under the root, ``root/src`` and beside the importing file (scripts);
+* a module is parsed with :mod:`ast` only when a name is asked of it, and only after a byte
+  search for that name in its text (a module that never mentions the name is not parsed);
+* a module-level name resolves to its single assignment (strings, f-string static parts,
+  containers, file reads through :mod:`.evaluate`), an import (followed), a class attribute
+  (class body or ``self.x = ...`` in ``__init__``), or, for calls, a function with one ``return``;
+* per-file answers are cached by content hash in the lint cache (``index.json``) with the
+  digests of the files they depend on, so warm runs and pre-commit runs that pass only the changed
+  files resolve without parsing the rest of the project.
+
+The engine activates a :class:`Project` around each file's check (:func:`activate`); the resolver
+asks :func:`active` and records the files it relied on, which the engine stores with the file's
+cached result (a changed dependency re-checks its dependents).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown
+from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaEnv
+from pytest_tokenbudget.lint.source import FileError, read_file
+
+__all__ = ["Project", "activate", "active", "project_root", "encode", "decode"]
+
+MAX_MODULE_BYTES = 2 << 20
+INDEX_FILE = "index.json"
+
+
+def project_root(paths: list[str], fallback: Path) -> Path:
+    """The directory holding ``pyproject.toml`` above the first path, else the paths' common root."""
+    absolute = [os.path.abspath(p) for p in paths] or [str(fallback)]
+    try:
+        common = os.path.commonpath(absolute)
+    except ValueError:
+        return fallback
+    start = Path(common if os.path.isdir(common) else os.path.dirname(common))
+    for d in (start, *start.parents):
+        if (d / "pyproject.toml").is_file() or (d / "setup.py").is_file():
+            return d
+    return start
+
+
+# ---------------------------------------------------------------------- value encoding (cache)
+def encode(v: Any) -> Any:
+    if isinstance(v, Text):
+        return {"$t": [p if isinstance(p, str) else None for p in v.parts]}
+    if isinstance(v, dict):
+        enc = {str(k): encode(x) for k, x in v.items()}
+        return {"$o": enc} if isinstance(v, OpenDict) else {"$d": enc}
+    if isinstance(v, (list, tuple)):
+        return [encode(x) for x in v]
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    if isinstance(v, (FilePath, Handle, JinjaEnv)):
+        return {"$p": [type(v).__name__, getattr(v, "path", None) or getattr(v, "folder", None)]}
+    return {"$u": v.volatile if isinstance(v, Unknown) else None}
+
+
+def decode(v: Any) -> Any:
+    if isinstance(v, list):
+        return [decode(x) for x in v]
+    if isinstance(v, dict):
+        if "$t" in v:
+            return Text.join(*(p if p is not None else UNKNOWN for p in v["$t"]))
+        if "$d" in v:
+            return {k: decode(x) for k, x in v["$d"].items()}
+        if "$o" in v:
+            return OpenDict({k: decode(x) for k, x in v["$o"].items()})
+        if "$p" in v:
+            kind, where = v["$p"]
+            return {"FilePath": FilePath, "Handle": Handle, "JinjaEnv": JinjaEnv}[kind](where)
+        return Unknown(volatile=v.get("$u")) if v.get("$u") else UNKNOWN
+    return v
+
+
+# ---------------------------------------------------------------------- one module
+@dataclass
+class _Module:
+    path: str
+    data: bytes
+    digest: str
+    tree: ast.Module | None = None
+    names: dict[str, list[ast.stmt]] = field(default_factory=dict)
+    imports: dict[str, str] = field(default_factory=dict)
+
+    def parse(self) -> ast.Module | None:
+        if self.tree is None:
+            try:
+                if self.path.endswith(".ipynb"):  # the notebook's code cells, as the linter reads them
+                    from pytest_tokenbudget.lint.source import Source, load
+
+                    src = load(self.data, self.path, {}, prefilter=False)
+                    self.tree = ast.parse(src.text if isinstance(src, Source) else "")
+                else:
+                    self.tree = ast.parse(self.data)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                self.tree = ast.Module(body=[], type_ignores=[])
+            _collect(self.tree.body, self)
+        return self.tree
+
+
+def _collect(body: list[ast.stmt], mod: _Module) -> None:
+    for st in body:
+        if isinstance(st, (ast.Assign, ast.AnnAssign)):
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    mod.names.setdefault(t.id, []).append(st)
+        elif isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            mod.names.setdefault(st.name, []).append(st)
+        elif isinstance(st, ast.Import):
+            for a in st.names:
+                local = a.asname or a.name.split(".")[0]
+                mod.imports[local] = a.name if a.asname else local
+                mod.names.setdefault(local, []).append(st)
+        elif isinstance(st, ast.ImportFrom):
+            prefix = "." * st.level + (st.module or "")
+            for a in st.names:
+                if a.name != "*":
+                    sep = "" if prefix and set(prefix) == {"."} else "."
+                    mod.imports[a.asname or a.name] = f"{prefix}{sep}{a.name}" if prefix else a.name
+                    mod.names.setdefault(a.asname or a.name, []).append(st)
+        elif isinstance(st, ast.If):
+            _collect(st.body, mod)
+            _collect(st.orelse, mod)
+        elif isinstance(st, ast.Try):
+            _collect(st.body, mod)
+        elif isinstance(st, ast.With):
+            _collect(st.body, mod)
+            for item in st.items:
+                if isinstance(item.optional_vars, ast.Name):
+                    mod.names.setdefault(item.optional_vars.id, []).append(st)
+
+
+def _returns(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Return]:
+    out: list[ast.Return] = []
+    stack: list[ast.AST] = list(fn.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            out.append(node)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+# ---------------------------------------------------------------------- the project
+class Project:
+    """The index of one project (one lint run)."""
+
+    def __init__(self, root: Path, cache_folder: Path | None = None) -> None:
+        self.root = str(root)
+        self.bases = [self.root, os.path.join(self.root, "src")]
+        self.cache_folder = cache_folder
+        self.modules: dict[str, _Module | None] = {}
+        self._stat: dict[str, list[Any]] = {}
+        self._values: dict[str, dict[str, Any]] = {}  # digest -> name -> [encoded, path, line, deps]
+        self.new_values: dict[str, dict[str, Any]] = {}
+        self.deps: dict[str, str] = {}  # files the current file's resolution relied on (path -> digest)
+        self.origins: dict[int, tuple[str, int, Any]] = {}  # id(value) -> where it was defined
+        self._active: set[tuple[str, str]] = set()
+        self._found: dict[tuple[str, str], tuple[str, list[str]] | None] = {}
+        self.word_index: dict[str, list[str]] | None = None  # see .callers
+        self.dirty = False
+        if cache_folder is not None:
+            try:
+                data = json.loads((cache_folder / INDEX_FILE).read_text(encoding="utf-8"))
+                self._stat, self._values = dict(data["stat"]), dict(data["values"])
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+
+    # ------------------------------------------------------------------ files
+    def digest_of(self, path: str) -> str | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        entry = self._stat.get(path)
+        if entry and entry[0] == st.st_mtime_ns and entry[1] == st.st_size:
+            return entry[2]
+        mod = self._load(path)
+        return mod.digest if mod else None
+
+    def _load(self, path: str) -> _Module | None:
+        if path in self.modules:
+            return self.modules[path]
+        mod = None
+        got = read_file(path)  # never blocks on a FIFO or a device; skips what is not a regular file
+        if not isinstance(got, FileError) and got[1].st_size <= MAX_MODULE_BYTES:
+            data, st = got
+            mod = _Module(path, data, hashlib.blake2b(data, digest_size=16).hexdigest())
+            self._stat[path] = [st.st_mtime_ns, st.st_size, mod.digest]
+            self.dirty = True
+        self.modules[path] = mod
+        return mod
+
+    def _find_module(self, dotted: str, from_file: str) -> tuple[str, list[str]] | None:
+        key = (dotted, os.path.dirname(from_file))
+        if key not in self._found:
+            self._found[key] = self._search_module(dotted, from_file)
+        return self._found[key]
+
+    def _search_module(self, dotted: str, from_file: str) -> tuple[str, list[str]] | None:
+        """The file of the longest module prefix of ``dotted`` (absolute or relative) + the rest."""
+        level = len(dotted) - len(dotted.lstrip("."))
+        parts = [p for p in dotted.lstrip(".").split(".") if p]
+        if level:
+            base = os.path.dirname(from_file)
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            bases = [base]
+        else:
+            bases = [*self.bases, os.path.dirname(from_file)]
+        for n in range(len(parts), 0, -1):
+            for b in bases:
+                stem = os.path.join(b, *parts[:n])
+                for cand in (stem + ".py", os.path.join(stem, "__init__.py")):
+                    if os.path.isfile(cand):
+                        return os.path.normpath(cand), parts[n:]
+        if level and not parts:
+            init = os.path.join(bases[0], "__init__.py")
+            return (init, []) if os.path.isfile(init) else None
+        return None
+
+    def package_dir(self, dotted: str, from_file: str) -> str | None:
+        found = self._find_module(dotted, from_file)
+        if found is None or found[1]:
+            return None
+        return os.path.dirname(found[0]) if found[0].endswith("__init__.py") else None
+
+    # ------------------------------------------------------------------ lookups
+    def value(self, dotted: str, from_file: str, call: bool = False) -> tuple[Any, str, int] | None:
+        """The value of ``dotted`` (``pkg.prompts.SYSTEM``; a call of it with ``call``) seen from
+        ``from_file``, with where it is defined; None when it is not a project name."""
+        found = self._find_module(dotted, from_file)
+        if found is None or not found[1] or len(found[1]) > 2:
+            return None
+        path, rest = found
+        name = ".".join(rest) + ("()" if call else "")
+        return self._name(path, name)
+
+    def _name(self, path: str, name: str) -> tuple[Any, str, int] | None:
+        digest = self.digest_of(path)
+        if digest is None:
+            return None
+        cached = self._values.get(digest, {}).get(name)
+        if cached is not None and all(self.digest_of(p) == d for p, d in cached[3].items()):
+            self.deps[path] = digest
+            self.deps.update(cached[3])
+            return self._remember(decode(cached[0]), path, cached[2])
+        key = (path, name)
+        if key in self._active:
+            return None
+        mod = self._load(path)
+        if mod is None or mod.digest != digest:
+            return None
+        self._active.add(key)
+        outer_deps, self.deps = self.deps, {}
+        try:
+            value, line = self._compute(mod, name)
+        finally:
+            self._active.discard(key)
+            mine, self.deps = self.deps, outer_deps
+        mine.pop(path, None)
+        entry = [encode(value), path, line, mine]
+        self._values.setdefault(digest, {})[name] = entry
+        self.new_values.setdefault(digest, {})[name] = entry
+        self.dirty = True
+        self.deps[path] = digest
+        self.deps.update(mine)
+        return self._remember(value, path, line)
+
+    def _remember(self, value: Any, path: str, line: int) -> tuple[Any, str, int]:
+        if isinstance(value, (str, Text, dict, list)) and line:
+            self.origins[id(value)] = (path, line, value)
+        return value, path, line
+
+    def origin(self, value: Any) -> tuple[str, int] | None:
+        """Where a resolved value was defined (a module line, or line 1 of a prompt file)."""
+        hit = self.origins.get(id(value))
+        return (hit[0], hit[1]) if hit is not None and hit[2] is value else None
+
+    def _compute(self, mod: _Module, name: str) -> tuple[Any, int]:
+        base = name[:-2] if name.endswith("()") else name
+        first = base.split(".")[0]
+        if first.encode() not in mod.data:  # the byte search: no mention, no parse
+            return UNKNOWN, 0
+        mod.parse()
+        stmts = mod.names.get(first, [])
+        if len(stmts) != 1:
+            return UNKNOWN, 0
+        st = stmts[0]
+        ev = self._evaluator(mod, {})
+        if "." in base:  # Class.attr
+            if not isinstance(st, ast.ClassDef):
+                return UNKNOWN, 0
+            return self._class_attr(mod, st, base.split(".", 1)[1])
+        if name.endswith("()"):
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return self._function(mod, st), st.lineno
+            return UNKNOWN, 0
+        if isinstance(st, (ast.Assign, ast.AnnAssign)) and st.value is not None:
+            return ev.expr(st.value), st.lineno
+        if isinstance(st, (ast.Import, ast.ImportFrom)):
+            found = self.value(mod.imports.get(first, first), mod.path)
+            return (found[0], found[2]) if found else (UNKNOWN, 0)
+        if isinstance(st, ast.With):
+            for item in st.items:
+                if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == first:
+                    return ev.expr(item.context_expr), st.lineno
+        return UNKNOWN, 0
+
+    def _class_attr(self, mod: _Module, cls: ast.ClassDef, attr: str) -> tuple[Any, int]:
+        found: list[tuple[ast.expr, int, dict[str, Any]]] = []
+        for st in cls.body:
+            if isinstance(st, (ast.Assign, ast.AnnAssign)) and st.value is not None:
+                targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+                if any(isinstance(t, ast.Name) and t.id == attr for t in targets):
+                    found.append((st.value, st.lineno, {}))
+            elif isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == "__init__":
+                local = self._locals(st)
+                for sub in ast.walk(st):
+                    if isinstance(sub, ast.Assign) and any(
+                            isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name)
+                            and t.value.id == "self" for t in sub.targets):
+                        found.append((sub.value, sub.lineno, local))
+        if len(found) != 1:
+            return UNKNOWN, 0
+        node, line, local = found[0]
+        return self._evaluator(mod, local).expr(node), line
+
+    def _locals(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, Any]:
+        """A function's single-assignment locals (ast nodes), parameters as unknown."""
+        seen: dict[str, list[ast.expr]] = {}
+        for sub in ast.walk(fn):
+            if isinstance(sub, ast.Assign):
+                for t in sub.targets:
+                    if isinstance(t, ast.Name):
+                        seen.setdefault(t.id, []).append(sub.value)
+            elif isinstance(sub, (ast.AugAssign, ast.AnnAssign, ast.For, ast.NamedExpr)):
+                t = sub.target
+                if isinstance(t, ast.Name):
+                    seen.setdefault(t.id, []).extend([sub.value] * 2 if isinstance(sub, ast.AugAssign) else
+                                                     ([sub.value] if isinstance(sub, ast.AnnAssign) and sub.value
+                                                      else [None, None]))  # type: ignore[list-item]
+            elif isinstance(sub, ast.withitem) and isinstance(sub.optional_vars, ast.Name):
+                seen.setdefault(sub.optional_vars.id, []).append(sub.context_expr)
+        out: dict[str, Any] = {n: (v[0] if len(v) == 1 and v[0] is not None else UNKNOWN) for n, v in seen.items()}
+        args = fn.args
+        for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+            if a is not None:
+                out[a.arg] = UNKNOWN
+        return out
+
+    def _function(self, mod: _Module, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Any:
+        rets = _returns(fn)
+        if len(rets) != 1 or rets[0].value is None:
+            return UNKNOWN
+        return self._evaluator(mod, self._locals(fn)).expr(rets[0].value)
+
+    def _evaluator(self, mod: _Module, local: dict[str, Any]) -> Evaluator:
+        done: dict[str, Any] = {}
+
+        def lookup(name: str) -> Any:
+            if name in local:
+                v = local[name]
+                if isinstance(v, ast.expr):
+                    if name in done:
+                        return done[name]
+                    done[name] = UNKNOWN  # a self-reference stays unknown
+                    done[name] = ev.expr(v)
+                    return done[name]
+                return v
+            found = self._name(mod.path, name)
+            return found[0] if found else UNKNOWN
+
+        def qualname(node: ast.expr) -> str | None:
+            chain: list[str] = []
+            cur: ast.expr = node
+            while isinstance(cur, ast.Attribute):
+                chain.append(cur.attr)
+                cur = cur.value
+            if not isinstance(cur, ast.Name):
+                return None
+            head = mod.imports.get(cur.id, cur.id)
+            return ".".join([head, *reversed(chain)])
+
+        ev = Evaluator(mod.path, lookup, qualname, lambda pkg: self.package_dir(pkg, mod.path), self.root,
+                       self._file_dep)
+        ev.calls = lambda q: self._call_value(q, mod)
+        ev.remember = self._remember
+        return ev
+
+    def _call_value(self, q: str, mod: _Module) -> Any:
+        if "." not in q and q in mod.names:
+            found = self._name(mod.path, q + "()")
+        else:
+            found = self.value(q, mod.path, call=True)
+        return found[0] if found else UNKNOWN
+
+    def _file_dep(self, path: str) -> None:
+        d = self.digest_of(path)
+        if d is not None:
+            self.deps[path] = d
+
+    # ------------------------------------------------------------------ persistence
+    def merge(self, values: dict[str, dict[str, Any]]) -> None:
+        for digest, names in values.items():
+            self._values.setdefault(digest, {}).update(names)
+            self.dirty = True
+
+    def save(self, live_paths: set[str] | None = None) -> None:
+        if self.cache_folder is None or not self.dirty:
+            return
+        from pytest_tokenbudget.core.text import atomic_write
+
+        live = {e[2] for e in self._stat.values()}
+        data = {"stat": self._stat, "values": {d: v for d, v in self._values.items() if d in live}}
+        try:
+            self.cache_folder.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.cache_folder / INDEX_FILE, json.dumps(data, separators=(",", ":")))
+        except OSError:
+            pass
+
+
+_ACTIVE: list[tuple[Project, str]] = []
+
+
+def activate(project: Project | None, path: str) -> None:
+    """Make ``project`` the index the resolver consults while ``path`` is checked (None: off)."""
+    _ACTIVE.clear()
+    if project is not None:
+        project.deps = {}
+        project.new_values = {}
+        project.origins = {}
+        _ACTIVE.append((project, os.path.abspath(path)))
+
+
+def active() -> tuple[Project, str] | None:
+    return _ACTIVE[0] if _ACTIVE else None

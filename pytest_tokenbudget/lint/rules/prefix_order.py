@@ -1,0 +1,135 @@
+"""TB105: a large static text placed after per-call data (a document, a page image, an essay):
+it can never be part of a cached prefix (see :mod:`.caching` for the caching rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pytest_tokenbudget.core.tokens import SAFETY_MARGIN
+from pytest_tokenbudget.lint.analysis.prompt import request_blocks
+from pytest_tokenbudget.lint.rules._util import fmt_int
+from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
+from pytest_tokenbudget.lint.types import CallSite, Report
+
+__all__ = ["StaticAfterDynamic"]
+
+_ANTHROPIC = frozenset({"anthropic"})
+
+
+def _static_after_hole(value: object) -> str:
+    """The static text that follows the first dynamic hole of a partly known string."""
+    from pytest_tokenbudget.lint.analysis.values import Hole, Text
+
+    if not isinstance(value, Text):
+        return ""
+    parts = list(value.parts)
+    first = next((i for i, p in enumerate(parts) if isinstance(p, Hole)), len(parts))
+    return "".join(p for p in parts[first:] if isinstance(p, str))
+
+
+@register
+class StaticAfterDynamic(Rule):
+    code = "TB105"
+    name = "static-after-dynamic"
+    summary = "A large static text comes after per-call data, so it can never be part of a cached prefix."
+    rationale = (
+        "The API caches a request prefix: tools, then system, then messages, up to a breakpoint. Static "
+        "instructions placed after the per-call part (a document, a page image, an essay interpolated "
+        "before them) change position with every input and are paid in full on every call. Moving "
+        "the static part first (into system, or before the document in the same message) makes it a "
+        "prefix that cache_control can cache at 0.1x the input price. Flagged when the static text "
+        "after the first dynamic part clears the model's minimum cacheable length by the estimator "
+        "safety margin, on calls that can repeat."
+    )
+    KINDS = frozenset({"create", "stream", "parse", "batch"})
+    SDKS = _ANTHROPIC
+    VALID = [
+        # the static instructions come first: a cacheable prefix
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        RUBRIC = "Grade the essay against this rubric. " * 400
+        def grade(essay):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=512,
+                messages=[{"role": "user", "content": [{"type": "text", "text": RUBRIC},
+                                                       {"type": "text", "text": essay}]}])
+        ''',
+        # a short static tail: nothing worth caching
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def grade(essay):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=512,
+                messages=[{"role": "user", "content": f"{essay}\\n\\nGrade it from 1 to 5."}])
+        ''',
+        # a one-shot script at module level: nothing repeats
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        RUBRIC = "Grade the essay against this rubric. " * 400
+        essay = open("essay.txt").read()
+        client.messages.create(model="claude-sonnet-4-6", max_tokens=512,
+            messages=[{"role": "user", "content": [{"type": "text", "text": essay},
+                                                   {"type": "text", "text": RUBRIC}]}])
+        ''',
+    ]
+    INVALID = [
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        RUBRIC = "Grade the essay against this rubric. " * 400
+        def grade(essay):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=512,
+                messages=[{"role": "user", "content": [{"type": "text", "text": essay},
+                                                       {"type": "text", "text": RUBRIC}]}])
+        ''', message="move the static part first"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        RULES = "Extract every invoice field listed in the schema below. " * 300
+        def extract(page_png_b64):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=1024,
+                messages=[{"role": "user", "content": [
+                    {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": page_png_b64}},
+                    {"type": "text", "text": RULES}]}])
+        ''', message="after per-call data"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        GUIDE = "Follow the style guide: " + "Use short sentences. " * 500
+        def review(doc):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=512,
+                system=f"Document under review:\\n{doc}\\n\\n{GUIDE}",
+                messages=[{"role": "user", "content": "Review it."}])
+        ''', message="system"),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        from pytest_tokenbudget.core.tokens import estimate_tokens
+
+        if not (call.context.repeated or call.batch_template):
+            return
+        items = request_blocks(call).items
+        first = next((i for i, b in enumerate(items) if not b.complete), None)
+        if first is None:
+            return
+        dyn = items[first]
+        later = [b for b in items[first + 1:] if b.complete and b.section == dyn.section
+                 and b.message_index == dyn.message_index]
+        text = "\n".join(t for t in [_static_after_hole(dyn.value), *(b.text for b in later)] if t)
+        info = ctx.model_info(call)
+        minimum = (info.min_cacheable if info is not None else None) or ctx.catalog_extreme("min_cacheable",
+                                                                                            largest=True)
+        if not text or minimum is None:
+            return
+        tokens = estimate_tokens(text)
+        if tokens < minimum * SAFETY_MARGIN:
+            return
+        where = "system" if dyn.section == "system" else f"message {(dyn.message_index or 0) + 1}"
+        yield Report(
+            f"~{fmt_int(tokens)} tokens of static text in {where} come after per-call data, so they can "
+            "never be part of a cached prefix and are paid in full on every call: move the static part first "
+            "(before the document or image, or into system) and mark it with cache_control",
+            node=call.arg_nodes.get(dyn.section, call.anchor),
+            properties={"static_tokens": tokens},
+        )

@@ -1,0 +1,5 @@
+MODEL = "claude-sonnet-4-6"
+
+
+class Settings:
+    MAX_TOKENS = 512

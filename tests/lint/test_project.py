@@ -1,0 +1,65 @@
+"""The project index: resolution through other modules and prompt files, on partial and warm runs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pytest_tokenbudget.lint.api import LintSettings, lint_paths
+
+PROJECT = Path(__file__).parent / "cases" / "project_prompts"
+
+
+def _tb101_lines(result) -> set[int]:
+    return {f.line for f in result.findings if f.code == "TB101"}
+
+
+def _copy(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    shutil.copytree(PROJECT, root)
+    return root
+
+
+def test_a_run_on_one_changed_file_still_resolves_through_the_rest_of_the_project(tmp_path):
+    root = _copy(tmp_path)
+    whole = lint_paths([root], LintSettings(root=root, select=("TB101",), cache=False))
+    one = lint_paths([root / "pkg" / "runner.py"], LintSettings(root=root, select=("TB101",), cache=False))
+    assert _tb101_lines(one) == _tb101_lines(whole) == {18, 23, 28, 33, 40, 60, 73}
+
+
+def test_warm_run_rechecks_a_file_when_a_prompt_it_resolved_through_changes(tmp_path):
+    root = _copy(tmp_path)
+    settings = LintSettings(root=root, select=("TB101",), cache=True)
+    cold = lint_paths([root], settings)
+    warm = lint_paths([root], settings)
+    assert warm.cached == 1 and warm.parsed == 0
+    assert _tb101_lines(warm) == _tb101_lines(cold)
+    prompts = root / "pkg" / "prompts.py"
+    prompts.write_text('SYSTEM = "Be brief."\n\ndef build():\n    return "Rules: " + "clause. " * 1500\n')
+    changed = lint_paths([root], settings)
+    assert changed.parsed == 1
+    assert _tb101_lines(changed) == {28, 33, 40, 60}  # SYSTEM users (18, 23, 73) are silent now
+    (root / "pkg" / "prompts" / "system.md").write_text("Short.")
+    again = lint_paths([root], settings)
+    assert _tb101_lines(again) == {33, 60}  # the Markdown file's readers follow it too
+
+
+def test_findings_point_at_where_the_prompt_text_lives(tmp_path):
+    import json
+
+    from pytest_tokenbudget.lint.formats import render
+    from pytest_tokenbudget.lint.rules.registry import registry
+
+    root = _copy(tmp_path)
+    result = lint_paths([root / "pkg" / "runner.py"], LintSettings(root=root, select=("TB101",), cache=False))
+    by_line = {f.line: f for f in result.findings}
+    assert by_line[18].message.endswith("prompts.py:1)") and "prompt defined at " in by_line[18].message
+    assert "system.md:1)" in by_line[28].message
+    assert "library.json:1)" in by_line[60].message
+    rows = {r["line"]: r for r in json.loads(render("json", result, registry()))}
+    assert rows[33]["related"] == [{"path": str(root / "pkg" / "prompts.py"), "line": 3,
+                                    "message": "prompt defined here"}] or \
+        rows[33]["related"][0]["path"].endswith("pkg/prompts.py") and rows[33]["related"][0]["line"] == 3
+    sarif = json.loads(render("sarif", result, registry()))
+    related = [r.get("relatedLocations") for r in sarif["runs"][0]["results"]]
+    assert all(related) and related[0][0]["physicalLocation"]["region"] == {"startLine": 1}
