@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import os
+import stat
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -54,6 +55,9 @@ def build_word_index(root: str) -> dict[str, list[str]]:
     """identifier -> the project's ``.py`` files that call it or pass it to ``map``/``submit``."""
     index: dict[str, list[str]] = {}
     n = 0
+    if not any(os.path.exists(os.path.join(root, m)) for m in ("pyproject.toml", "setup.py", "setup.cfg", ".git")) \
+            or os.path.dirname(root) == root:
+        return index  # not a project (a scratch folder, /tmp, /): no caller search
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
         for name in files:
@@ -64,8 +68,9 @@ def build_word_index(root: str) -> dict[str, list[str]]:
                 return index
             path = os.path.join(folder, name)
             try:
-                if os.path.getsize(path) > 2 << 20:
-                    continue
+                st = os.stat(path)
+                if not stat.S_ISREG(st.st_mode) or st.st_size > 2 << 20:
+                    continue  # never open a FIFO or a device
                 with open(path, "rb") as fh:
                     data = fh.read()
             except OSError:

@@ -26,6 +26,7 @@ import ast
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -200,7 +201,7 @@ class Project:
         mod = None
         try:
             st = os.stat(path)
-            if st.st_size <= MAX_MODULE_BYTES:
+            if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_MODULE_BYTES:  # never open a FIFO or a device
                 with open(path, "rb") as fh:
                     data = fh.read()
                 mod = _Module(path, data, hashlib.blake2b(data, digest_size=16).hexdigest())
