@@ -56,6 +56,9 @@ def build_word_index(root: str) -> dict[str, list[str]]:
     """identifier -> the project's ``.py`` files that call it or pass it to ``map``/``submit``."""
     index: dict[str, list[str]] = {}
     n = 0
+    if not any(os.path.exists(os.path.join(root, m)) for m in ("pyproject.toml", "setup.py", "setup.cfg", ".git")) \
+            or os.path.dirname(root) == root:
+        return index  # not a project (a scratch folder, /tmp, /): no caller search
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
         for name in files:

@@ -29,9 +29,10 @@ import libcst as cst
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, function_scope,
-                                                     lookup, merged_client, points_local)
+                                                     lookup, merged_client, points_local, sets_timeout,
+                                                     typed_dict_name)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, is_complete
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, first_volatile, is_complete
 
 __all__ = ["Resolver"]
 
@@ -294,7 +295,7 @@ class Resolver(TextOps):
                 base = self.expr(func.value, scope, depth + 1)
                 if method == "with_options" or method == "copy":
                     if isinstance(base, ClientRef):
-                        return dataclasses.replace(base, has_timeout=base.has_timeout or _sets_timeout(node))
+                        return dataclasses.replace(base, has_timeout=base.has_timeout or sets_timeout(node))
                     return UNKNOWN
                 if isinstance(base, (str, Text)):
                     if method == "format":
@@ -314,12 +315,15 @@ class Resolver(TextOps):
                 return crossref.called(None, func.value)  # a helper defined at module level: the project index
             return UNKNOWN
         value = crossref.called(target)
-        if value is not UNKNOWN:
-            return value
+        return value if value is not UNKNOWN else self._library_call(target, node, scope, depth)
+
+    def _library_call(self, target: ImportRef, node: cst.Call, scope: Scope, depth: int) -> Any:
+        """A call of an imported name: SDK clients and wrappers, env defaults, volatile values,
+        text helpers, ``dict(...)``, ``str(...)``, ``json.dumps(...)``."""
         q = target.qualname
         cc = client_class(target)
         if cc is not None:
-            return ClientRef(cc[0], cc[1], cc[1].startswith("Async"), _sets_timeout(node), points_local(node),
+            return ClientRef(cc[0], cc[1], cc[1].startswith("Async"), sets_timeout(node), points_local(node),
                              claude_api=base_url_has(node, "api.anthropic.com"))
         if q in INSTRUCTOR_WRAPPERS and node.args:  # instructor.from_anthropic(anthropic.Anthropic()) ...
             base = self.expr(node.args[0].value, scope, depth + 1)
@@ -341,21 +345,7 @@ class Resolver(TextOps):
                 return map_text(v, fn)
             return v if isinstance(v, Unknown) else UNKNOWN
         if q == "builtins.dict":
-            out: dict[str, Any] = {}
-            is_open = False
-            for i, a in enumerate(node.args):
-                if a.keyword is not None:
-                    out[a.keyword.value] = self.expr(a.value, scope, depth + 1)
-                elif i == 0 and a.star == "":
-                    inner = self.expr(a.value, scope, depth + 1)
-                    if isinstance(inner, dict):
-                        out.update(inner)
-                        is_open = isinstance(inner, OpenDict)
-                    else:
-                        is_open = True
-                else:
-                    is_open = True
-            return OpenDict(out) if is_open else out
+            return self._dict_call(node, scope, depth)
         if q == "builtins.str" and len(node.args) == 1:
             v = self.expr(node.args[0].value, scope, depth + 1)
             if isinstance(v, (str, int)) and not isinstance(v, bool):
@@ -368,8 +358,21 @@ class Resolver(TextOps):
                     return json.dumps(v)
                 except (TypeError, ValueError):
                     return UNKNOWN
-            return Unknown(volatile=_first_volatile(v))
+            return Unknown(volatile=first_volatile(v))
         return UNKNOWN
+
+    def _dict_call(self, node: cst.Call, scope: Scope, depth: int) -> Any:
+        out: dict[str, Any] = {}
+        is_open = False
+        for i, a in enumerate(node.args):
+            if a.keyword is not None:
+                out[a.keyword.value] = self.expr(a.value, scope, depth + 1)
+            elif i == 0 and a.star == "" and isinstance(inner := self.expr(a.value, scope, depth + 1), dict):
+                out.update(inner)
+                is_open = isinstance(inner, OpenDict)
+            else:
+                is_open = True
+        return OpenDict(out) if is_open else out
 
     def _binop(self, node: cst.BinaryOperation, scope: Scope, depth: int) -> Any:
         op = node.operator
@@ -460,9 +463,9 @@ class Resolver(TextOps):
             return out, is_open
         if isinstance(node, cst.Call):
             target = self.expr(node.func, scope, depth + 1)
-            if isinstance(target, ImportRef) and (target.qualname == "builtins.dict" or _typed_dict_name(target)):
+            if isinstance(target, ImportRef) and (target.qualname == "builtins.dict" or typed_dict_name(target)):
                 return self.call_kwargs(node, scope, depth + 1)
-            if isinstance(node.func, cst.Name) and _typed_dict_name(ImportRef(node.func.value)) \
+            if isinstance(node.func, cst.Name) and typed_dict_name(ImportRef(node.func.value)) \
                     and not isinstance(target, ClassRef):
                 return self.call_kwargs(node, scope, depth + 1)
         return None
@@ -495,19 +498,3 @@ class Resolver(TextOps):
                     out.update(inner[0])
                     is_open = is_open or inner[1]
         return out, is_open
-
-
-def _typed_dict_name(ref: ImportRef) -> bool:
-    """SDK param TypedDicts used as constructors: ``MessageCreateParamsNonStreaming(...)``, ``Request(...)``."""
-    last = ref.last
-    return last.endswith("Param") or last.endswith("Params") or last == "Request"
-
-def _sets_timeout(node: cst.Call) -> bool:
-    return any((a.keyword is not None and a.keyword.value == "timeout") or a.star for a in node.args)
-
-def _first_volatile(v: Any) -> str | None:
-    from pytest_tokenbudget.lint.analysis.values import volatile_parts
-
-    for part in volatile_parts(v):
-        return part.volatile
-    return None

@@ -274,3 +274,14 @@ def function_scope(scope: Scope) -> Scope | None:
     while s is not None and s.kind not in ("function", "lambda"):
         s = s.parent
     return s
+
+
+def typed_dict_name(ref: ImportRef) -> bool:
+    """SDK param TypedDicts used as constructors: ``MessageCreateParamsNonStreaming(...)``, ``Request(...)``."""
+    last = ref.last
+    return last.endswith("Param") or last.endswith("Params") or last == "Request"
+
+
+def sets_timeout(node: cst.Call) -> bool:
+    """A client constructor or ``with_options`` that sets ``timeout=`` (or may, through ``**kw``)."""
+    return any((a.keyword is not None and a.keyword.value == "timeout") or a.star for a in node.args)

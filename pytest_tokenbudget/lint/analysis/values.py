@@ -154,3 +154,10 @@ def volatile_parts(value: Any) -> Iterator[Unknown | Hole]:
     elif isinstance(value, (list, tuple)):
         for v in value:
             yield from volatile_parts(v)
+
+
+def first_volatile(v: Any) -> str | None:
+    """The first per-call value (time, uuid, random ...) inside ``v``, or None."""
+    for part in volatile_parts(v):
+        return part.volatile
+    return None
