@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, Protocol
 
-from pytest_tokenbudget.core.cost import Cost, money_str
+from pytest_tokenbudget.core.cost import Cost
 from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.core.usage import (
     MalformedUsageError,
@@ -15,6 +15,7 @@ from pytest_tokenbudget.core.usage import (
     usage_from_response,
 )
 from pytest_tokenbudget.plugin.ledger.amounts import _ZERO, Amounts
+from pytest_tokenbudget.report.model import Totals as ReportTotals
 
 
 class EntrySource(Protocol):
@@ -157,21 +158,9 @@ class Entry:
         return cls(**kw)
 
 
-@dataclass(frozen=True)
-class Totals:
-    """Sums over a set of entries. ``cost_usd`` adds only what could be priced: see ``complete``."""
-
-    calls: int = 0
-    refused: int = 0
-    input_tokens: int = 0  # uncached input
-    cache_write_tokens: int = 0
-    cache_read_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: Decimal = _ZERO
-    unpriced: int = 0
-    usage_unknown: int = 0
-    incomplete_streams: int = 0
-    errors: int = 0  # error statuses and attempts without a response
+class Totals(ReportTotals):
+    """The report model's sums, built from ledger entries. ``cost_usd`` adds only what could be
+    priced: see ``complete``."""
 
     @classmethod
     def of(cls, entries: Iterable[Entry]) -> Totals:
@@ -202,40 +191,7 @@ class Totals:
                 t["errors"] += 1
         return cls(cost_usd=cost, **t)
 
-    @property
-    def prompt_tokens(self) -> int:
-        return self.input_tokens + self.cache_write_tokens + self.cache_read_tokens
-
-    @property
-    def total_tokens(self) -> int:
-        return self.prompt_tokens + self.output_tokens
-
-    @property
-    def cache_hit_rate(self) -> float | None:
-        """Cache reads as a share of all input tokens; ``None`` when there was no input."""
-        return self.cache_read_tokens / self.prompt_tokens if self.prompt_tokens else None
-
-    @property
-    def complete(self) -> bool:
-        """False when some spend could not be known or priced (the cost is a lower bound)."""
-        return not (self.unpriced or self.usage_unknown or self.incomplete_streams)
-
-    def __add__(self, other: Totals) -> Totals:
-        return Totals(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
-
-    def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
-        out["cost_usd"] = money_str(self.cost_usd)
-        out["total_tokens"] = self.total_tokens
-        out["cache_hit_rate"] = self.cache_hit_rate
-        out["complete"] = self.complete
-        return out
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Totals:
-        kw = {f.name: data[f.name] for f in fields(cls) if f.name in data}
-        kw["cost_usd"] = Decimal(kw.get("cost_usd", "0"))
-        return cls(**kw)
+    as_json = ReportTotals.to_json
 
 
 # ----------------------------------------------------------------------------- live views
