@@ -53,7 +53,7 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
                         "10 in Markdown, as in the job summary)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output here instead of stdout")
     from pytest_tokenbudget.cli.store_report import add_store_arguments
-    add_store_arguments(p)  # --store URL --run-id ID: the whole run from a shared store (issue 18)
+    add_store_arguments(p)  # --store URL --run-id ID: the whole run from a shared store
 
 
 def session_verdict(report: Report, budget: Decimal) -> tuple[str, str]:

@@ -110,7 +110,7 @@ def estimate_tokens(text: str) -> int:
 
 
 # ----------------------------------------------------------------------------- pre-flight bound
-# What a request's input can be, at most, for the plugin's pre-flight check (issue 17). Claude's
+# What a request's input can be, at most, for the plugin's pre-flight check. Claude's
 # tokenizer is not public, so:
 #
 # - The hard bound is the UTF-8 byte length: a byte-level BPE token covers at least one byte.

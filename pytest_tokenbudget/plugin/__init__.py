@@ -79,7 +79,7 @@ def pytest_configure(config: pytest.Config) -> None:
         if settings.enabled:  # the workers share the session budget through one SQLite file
             from pytest_tokenbudget.plugin.ledger.shared import RunControl
             from pytest_tokenbudget.plugin.sharing import controller_run
-            st.run = controller_run(st) or RunControl()  # issue 18: or through the store across machines
+            st.run = controller_run(st) or RunControl()  # or through the store across machines
     reports = _configure_reports(config)
     if settings.enabled or reports.enables:
         st.activate()
@@ -209,7 +209,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _finish_open(st)
     finish_shared(st)
     from pytest_tokenbudget.plugin.sharing import finish_store, run_spent
-    lost_store = finish_store(st)  # issue 18: the whole run's spend; a lost store fails the run
+    lost_store = finish_store(st)  # the whole run's spend; a lost store fails the run
     try:
         reason = session_failure(st.ledger, run_spent(st))  # a store run: quote every shard's spend
         if st.shared is None and st.ledger.session.overruns():  # workers leave this to the controller

@@ -112,7 +112,7 @@ def build_test(info: TestInfo, entries: Iterable[Entry]) -> m.TestResult:
     live, replayed = _split(entries)
     lt, rt = _totals(live), _totals(replayed)
     limits = _limits(info.limits)
-    nodeid = redact(info.nodeid)  # an API key as a parametrize value is part of the id (issue 17)
+    nodeid = redact(info.nodeid)  # an API key as a parametrize value is part of the id
     overruns = _overruns(limits, nodeid, entries)
     return m.TestResult(nodeid, info.outcome, m.Limits.from_json(limits.as_json()), bool(overruns),
                         tuple(overruns), lt.cost_usd + rt.cost_usd, lt.complete and rt.complete, lt, rt,

@@ -36,7 +36,7 @@ ENV_SESSION = "TOKEN_BUDGET_SESSION"
 MARKER = "token_budget"
 DEFAULT_TOP = 5  # --token-budget-top default
 _NO_LIMIT_WORDS = ("none", "off", "no", "unlimited")
-# issue 18, the store shared across machines (read by plugin/sharing.py): URL, run id, shard name
+# the store shared across machines (read by plugin/sharing.py): URL, run id, shard name
 ENV_STORE = "TOKEN_BUDGET_STORE"
 ENV_RUN_ID = "TOKEN_BUDGET_RUN_ID"
 ENV_SHARD = "TOKEN_BUDGET_SHARD"

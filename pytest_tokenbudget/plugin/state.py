@@ -98,7 +98,7 @@ class RunState:
             except SharedLedgerError as exc:  # unshared, the run could spend n x the session budget
                 raise pytest.UsageError(f"token budget: cannot share the session budget: {exc}") from None
             self.ledger.share_session(self.shared)
-        # -- issue 18: a store shared across machines (--token-budget-store=postgresql://…) ----------
+        # -- a store shared across machines (--token-budget-store=postgresql://…) ----------
         from pytest_tokenbudget.plugin.sharing import join_shared_store
         join_shared_store(self)  # serial runs and xdist workers of a store run; nothing otherwise
         self._start_children()

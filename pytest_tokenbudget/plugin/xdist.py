@@ -44,7 +44,7 @@ class XdistController:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
         run = self.state.run
-        if run is not None and hasattr(run, "workerinput"):  # issue 18: a store run (PostgreSQL)
+        if run is not None and hasattr(run, "workerinput"):  # a store run (PostgreSQL)
             node.workerinput.update(run.workerinput())
         elif run is not None:
             node.workerinput[SHARED_KEY] = run.path

@@ -1,4 +1,4 @@
-"""Call recognition on real code (issue 14): clients from factories and other methods, aliases,
+"""Call recognition on real code: clients from factories and other methods, aliases,
 the old prompt-caching namespace, instructor; and the look-alikes that must stay silent."""
 
 from __future__ import annotations

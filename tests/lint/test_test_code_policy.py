@@ -1,4 +1,4 @@
-"""Test code gets the correctness rules only by default (issue 14): tests spend no production
+"""Test code gets the correctness rules only by default: tests spend no production
 money, the plugin watches them. ``[tool.tokenbudget.lint] test-code`` changes that."""
 
 from __future__ import annotations

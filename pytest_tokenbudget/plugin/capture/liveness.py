@@ -2,7 +2,7 @@
 
 The after-the-fact answer (:func:`.patch._is_live`: httpcore's ``network_stream``) comes too late
 for pre-flight: with ``token_budget_count_replayed = false`` a call answered by a mock costs
-nothing and must not be refused by a zero budget (issue 17). What is recognisable before sending:
+nothing and must not be refused by a zero budget. What is recognisable before sending:
 
 - the client's transport is a ``MockTransport`` (httpx, httpx2, respx's) or an in-process app
   (``WSGITransport`` / ``ASGITransport``): not live;

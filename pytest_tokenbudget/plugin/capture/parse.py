@@ -319,7 +319,7 @@ class AnthropicSSE(_SSE):
                 self.usage = merge_message_delta(self.usage, strip_none(usage))
                 self._final = True
         elif name == b"message_stop":
-            # without a final usage only message_start's (output_tokens: 1) is known: incomplete (issue 17)
+            # without a final usage only message_start's (output_tokens: 1) is known: incomplete
             self.complete = getattr(self, "_final", True) or self.usage is None
             if not self.complete:
                 self.error = self.error or "the stream ended without final usage (no message_delta usage)"

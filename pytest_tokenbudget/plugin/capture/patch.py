@@ -61,7 +61,7 @@ def _build_request(request: Any, kind: Endpoint, path: bytes, live: bool | None 
 
 
 def _begin(listener: Any, client: Any, request: Any, lib: Any, kind: Endpoint, path: bytes) -> Call:
-    # whether a mock or a cassette will answer is decided here, before pre-flight reserves (issue 17)
+    # whether a mock or a cassette will answer is decided here, before pre-flight reserves
     return begin(listener, kind, path,
                  lambda: _build_request(request, kind, path, expected_live(client, request, lib)))
 

@@ -146,7 +146,7 @@ class Ledger(BatchLedger):
         self._blocks: list[Budget] = []
         self._seq = 0
         self._refused_requests: dict[int, CallRequest] = {}
-        self._worst_memo: dict[tuple, tuple[Amounts, str | None]] = {}  # hot path (issue 17): the same
+        self._worst_memo: dict[tuple, tuple[Amounts, str | None]] = {}  # hot path: the same
         self._price_memo: dict[tuple, Cost] = {}  # requests and usages recur in a test suite
 
     # -- scopes ---------------------------------------------------------------------------------
@@ -234,7 +234,7 @@ class Ledger(BatchLedger):
         if (worst.usd is None and self.unknown_model == "warn" and worst.output_tokens is not None
                 and request.endpoint != "batches" and self.bounds.lookup(request.model)[0] is None):
             # warn lets an unknown model through, at the most any catalog price could make it cost:
-            # a zero budget refuses it, and budgets are charged this (issue 17)
+            # a zero budget refuses it, and budgets are charged this
             usd = self.bounds.unknown_model_usd(worst.input_tokens or 0, worst.output_tokens,
                                                 request_shape(request.body))
             return replace(worst, usd=usd), why

@@ -1,4 +1,4 @@
-"""Pre-flight: the most a request can cost, before it is sent -- a true upper bound (issue 17).
+"""Pre-flight: the most a request can cost, before it is sent -- a true upper bound.
 
 For a Messages / chat-completions / Responses request the worst case is the bill of the largest
 usage consistent with the request:
@@ -22,7 +22,7 @@ usage consistent with the request:
 Unknown models: ``worst_usd`` is ``None`` with the reason; :meth:`Preflight.unknown_model_usd`
 gives the catalog-wide worst price (what ``unknown_model = "warn"`` charges).
 
-Catalog seam (issue 13 extends the catalog): :func:`premium_prices` is the one place that reads
+Catalog seam: :func:`premium_prices` is the one place that reads
 fast/geo premiums and :meth:`Preflight.tool_fees` the one that reads server-tool fees.
 """
 
