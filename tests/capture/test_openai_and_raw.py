@@ -282,7 +282,7 @@ def test_aiohttp_transport_counts_as_live():
 
 
 def test_vcr_record_is_live_and_replay_is_not(recorder, fake_llm_server, tmp_path):
-    vcr = pytest.importorskip("vcr")
+    import vcr  # vcrpy is in the [test] extra
     import anthropic
 
     cassettes = vcr.VCR(cassette_library_dir=str(tmp_path), record_mode="once",

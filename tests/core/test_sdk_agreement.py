@@ -13,12 +13,14 @@ import datetime as dt
 import re
 import typing
 
-import pytest
+import importlib
+
 
 from pytest_tokenbudget.core.catalog import shipped_catalog
 
-sdk_data = pytest.importorskip("anthropic._data")
-sdk_model = pytest.importorskip("anthropic.types.model")
+# the installed SDK's own tables: the [test] extra installs anthropic, so a missing module fails here
+sdk_data = importlib.import_module("anthropic._data")
+sdk_model = importlib.import_module("anthropic.types.model")
 
 CATALOG = shipped_catalog()
 TODAY = dt.date(2026, 12, 1)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
-pytest.importorskip("pytest_timeout")  # in the [test] extra: always there in the suite
+import pytest_timeout  # noqa: F401  (in the [test] extra: a missing plugin fails, never skips)
 
 TESTS = '''
 import time
