@@ -99,12 +99,21 @@ def snapshot_dir(root: Path, repo: str) -> Path:
 
 
 # ---------------------------------------------------------------------------------------- fetch
+def _skip_unsafe(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+    """The "data" extraction filter, but a member it refuses (a committed virtualenv's symlink to an
+    absolute interpreter path) is skipped instead of aborting the whole snapshot."""
+    try:
+        return tarfile.data_filter(member, path)
+    except tarfile.FilterError:
+        return None
+
+
 def _export_from_mirror(git_dir: Path, commit: str, dest: Path) -> None:
     archive = subprocess.run(["git", "--git-dir", str(git_dir), "archive", "--format=tar", commit],
                              capture_output=True)
     if archive.returncode == 0:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(dest, filter="data") if hasattr(tarfile, "data_filter") else tar.extractall(dest)
+            tar.extractall(dest, filter=_skip_unsafe) if hasattr(tarfile, "data_filter") else tar.extractall(dest)
         return
     # A snapshot may list blobs it does not hold (large files): export what is there.
     listing = subprocess.run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "-z", commit],
