@@ -237,6 +237,7 @@ class RetiredOrDeprecatedModel(Rule):
     severity = "warning"
     precision = "very-high"
     SDKS = frozenset({"anthropic", "openai"})
+    KINDS = frozenset({"create", "stream", "parse", "batch", "completion"})  # + the legacy Text Completions API
     VALID = [
         """
         import anthropic
@@ -252,6 +253,12 @@ class RetiredOrDeprecatedModel(Rule):
         def ask(q):
             return client.chat.completions.create(model="claude-3-opus-20240229", max_tokens=512,
                                                   messages=[{"role": "user", "content": q}])
+        """,
+        # OpenAI's own legacy completions endpoint is not a Claude call.
+        """
+        import openai
+        client = openai.OpenAI()
+        text = client.completions.create(model="claude-2.1", prompt="Say hi", max_tokens=5)
         """,
         # Bedrock still serves some models the Claude API retired.
         """
@@ -295,6 +302,17 @@ class RetiredOrDeprecatedModel(Rule):
             """,
             message="deprecated and retires on 2026-11-30 (in 6 days)",
             options={"today": "2026-11-24"},
+        ),
+        # the legacy Text Completions API (HUMAN_PROMPT / AI_PROMPT) only served retired models
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            completion = client.completions.create(model="claude-2.1", max_tokens_to_sample=300,
+                                                   prompt=f"{anthropic.HUMAN_PROMPT} Hello{anthropic.AI_PROMPT}")
+            """,
+            message="claude-2.1 was retired on 2025-07-21",
+            line=3,
         ),
     ]
 
@@ -379,6 +397,7 @@ class UnknownModelId(Rule):
     severity = "warning"
     precision = "high"
     SDKS = frozenset({"anthropic", "openai"})
+    KINDS = frozenset({"create", "stream", "parse", "batch", "completion"})  # + the legacy Text Completions API
     VALID = [
         """
         import anthropic
