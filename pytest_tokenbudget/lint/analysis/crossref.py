@@ -88,7 +88,14 @@ def fallback(node: Any, name: Callable[[str], Any]) -> Any:
     ev = Evaluator(path, name, qualname, lambda pkg: project.package_dir(pkg, path), project.root,
                    project._file_dep)
     ev.remember = project._remember
+    ev.attribute = lambda n, attr: _module_attribute(project, path, n, attr)
     return ev.expr(tree.body)
+
+
+def _module_attribute(project: Any, path: str, name: str, attr: str) -> Any:
+    """``name.attr`` for a module-level object of the file being checked (``settings = Settings()``)."""
+    found = project._name(path, f"{name}.{attr}")
+    return found[0] if found else UNKNOWN
 
 
 def loop_callers(function: str | None) -> list[Any]:
