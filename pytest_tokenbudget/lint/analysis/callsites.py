@@ -26,6 +26,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.bindings import METHODS, MUTATORS, Candidate, ModuleAnalysis, analyse_module
 from pytest_tokenbudget.lint.analysis.legacy import LEGACY_API, legacy_completion
+from pytest_tokenbudget.lint.analysis.model_sources import model_choices
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, ClientRef, ImportRef, Scope, iter_name_refs, single_return
 from pytest_tokenbudget.lint.types import CallContext, CallSite, ClientInfo, LoopInfo, Range
@@ -337,8 +338,10 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
     if client is None:
         if not _looks_anthropic(args) or not _is_claude_like(args.get("model", (UNKNOWN, None))[0]):
             return []
-    return [make(args, is_open, kind=kind, anchor=cand.node, streaming=_streaming(api, args, is_open),
-                 sdk="anthropic")]
+    site = make(args, is_open, kind=kind, anchor=cand.node, streaming=_streaming(api, args, is_open), sdk="anthropic")
+    if "model" in args:
+        site.model_choices = model_choices(args["model"][1], cand.scope, resolver, path)
+    return [site]
 
 
 def _is_claude_like(model: Any) -> bool:

@@ -17,6 +17,7 @@ from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
 from pytest_tokenbudget.core.lifecycle import lifecycle_sentence
 from pytest_tokenbudget.core.model_ids import canonical, id_candidates
 from pytest_tokenbudget.core.money import format_usd
+from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.intent import forced_tool_choice, is_first_party, prompt_text, simple_task
 from pytest_tokenbudget.lint.rules.alternatives import cheaper_alternative
 from pytest_tokenbudget.lint.rules._util import saving
@@ -320,24 +321,37 @@ class RetiredOrDeprecatedModel(Rule):
         platform = _platform(call)
         if platform is None:
             return
-        info = ctx.model_info(call)
-        if info is None:
-            return
         now = _today(ctx)
-        st = info.status(now, platform)
-        if st.state not in ("retired", "deprecated"):
-            return
+        models = _possible_models(call)
+        infos = [ctx.catalog.find(m) if isinstance(m, str) else None for m in models]
+        states = [i.status(now, platform) if i is not None else None for i in infos]
+        if not models or any(st is None or st.state not in ("retired", "deprecated") for st in states):
+            return  # one value the call may use is current (or unknown): not every request fails
+        model, info, st = models[0], infos[0], states[0]
         new = successor(ctx.catalog, info, now)
         props = {"model": info.id, "lifecycle": st.state, "platform": platform,
                  "retires": st.retired.isoformat() if st.retired else None,
                  "suggested_model": new.id if new else None}
-        name = info.id if call.model == info.id else f"{call.model} ({info.id})"
-        text = lifecycle_sentence(ctx.catalog, info, on=now, platform=platform, name=name) or ""
+        where, related = crossref.related([model], "model")
+        others = sorted({m for m in models[1:] if m != model})
+        also = f" (and {', '.join(others)}, the other values it takes: all retired or deprecated)" if others else ""
+        name = (info.id if model == info.id else f"{model} ({info.id})") + where + also
+        text = (lifecycle_sentence(ctx.catalog, info, on=now, platform=platform, name=name) or "") + (
+            " (the legacy Text Completions API: move to messages.create)" if call.kind == "completion" else "")
+        props.update(related)
         if st.state == "retired":
             yield Report(text.replace("every call fails", "every call fails (404 not_found_error)", 1),
                          node=_model_node(call), severity="error", properties=props)
         else:
             yield Report(text, node=_model_node(call), properties=props)
+
+
+def _possible_models(call: CallSite) -> list[Any]:
+    """The model ids the call may send: its resolved model, or every value of ``model_choices``."""
+    if call.model_choices is not None:
+        return list(dict.fromkeys(call.model_choices)) if all(isinstance(m, str) for m in call.model_choices) \
+            else [None]
+    return [call.model] if call.model else []
 
 
 def _platform(call: CallSite) -> str | None:
@@ -449,7 +463,8 @@ class UnknownModelId(Rule):
     FIX = "safe"
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterable[Report]:
-        model = call.model
+        models = _possible_models(call)
+        model = models[0] if len(models) == 1 else None  # several values: each judged where it is written
         if not model or model.startswith("arn:"):
             return
         info = ctx.catalog.find(model)

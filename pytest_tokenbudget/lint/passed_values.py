@@ -1,0 +1,112 @@
+"""What callers pass for a parameter that has a default: does the default really run?
+
+``def complete(self, *, model: str = SONNET)`` resolves to ``SONNET`` in the function, but if the
+callers pass ``model=HAIKU`` the default is only one of the values the request can carry. A rule
+that judges the model (retired / unknown id) must see them all. :func:`passed_values` finds, through
+the project's word index (:mod:`.callers`), every call of the function (``f(...)``, ``obj.f(...)``,
+or ``Cls(...)`` for a parameter of ``Cls.__init__``) that passes the parameter, by keyword or by
+position, and evaluates what it passes in the caller's module (a value that cannot be pinned is
+:data:`~.analysis.values.UNKNOWN`). A call with ``*args`` / ``**kwargs`` may pass it: unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from typing import Any
+
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.source import FileError, read_file
+
+__all__ = ["passed_values"]
+
+_MAX_FILES = 20_000
+_SKIP_DIRS = frozenset({"node_modules", "site-packages", "__pycache__", "build", "dist", "venv", "env"})
+
+
+def _py_files(project: Any) -> list[str]:
+    """The project's ``.py`` files (once per run; hidden and vendored folders skipped)."""
+    files = project.__dict__.get("_py_files")
+    if files is None:
+        files = []
+        for folder, dirs, names in os.walk(project.root):
+            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+            files.extend(os.path.normpath(os.path.join(folder, n)) for n in sorted(names) if n.endswith(".py"))
+            if len(files) > _MAX_FILES:
+                break
+        project._py_files = files
+    return files
+
+
+def _mentioning(project: Any, name: str) -> list[str]:
+    """The project's files whose bytes mention ``name(`` (a byte search, memoised per run)."""
+    memo = project.__dict__.setdefault("_mentioning", {})
+    if name not in memo:
+        pattern = re.compile(rb"\b" + re.escape(name.encode()) + rb"\s*\(")
+        hits = []
+        for path in _py_files(project):
+            got = read_file(path)
+            if not isinstance(got, FileError) and got[1].st_size <= 2 << 20 and pattern.search(got[0]):
+                hits.append(path)
+        memo[name] = hits
+    return memo[name]
+
+
+def _passed(call: ast.Call, param: str, index: int | None) -> ast.expr | None | bool:
+    """The expression ``call`` passes for the parameter; None when it does not pass it; True when
+    ``*``/``**`` arguments may."""
+    for k in call.keywords:
+        if k.arg == param:
+            return k.value
+        if k.arg is None:
+            return True
+    for i, a in enumerate(call.args):
+        if isinstance(a, ast.Starred):
+            return True
+        if index is not None and i == index:
+            return a
+    return None
+
+
+def _calls(tree: ast.Module, name: str, attribute_only: bool) -> list[tuple[ast.Call, Any]]:
+    """The calls of ``name`` in ``tree`` with their enclosing function (None at module level)."""
+    out: list[tuple[ast.Call, Any]] = []
+
+    def visit(node: ast.AST, fn: Any) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(child, child)
+                continue
+            if isinstance(child, ast.Call):
+                f = child.func
+                if (isinstance(f, ast.Attribute) and f.attr == name) or \
+                        (not attribute_only and isinstance(f, ast.Name) and f.id == name):
+                    out.append((child, fn))
+            visit(child, fn)
+
+    visit(tree, None)
+    return out
+
+
+def passed_values(project: Any, callee_path: str, name: str, param: str, index: int | None,
+                  method: bool) -> list[Any]:
+    """The values the project's calls of ``name`` pass for ``param`` (``index``: its position among
+    the arguments a caller writes, None when keyword-only). ``method``: only ``obj.name(...)`` calls
+    count (a method; a class constructor is called by its bare name)."""
+    out: list[Any] = []
+    for path in [callee_path, *(p for p in _mentioning(project, name) if p != callee_path)]:
+        mod = project._load(path)
+        if mod is None or mod.parse() is None:
+            continue
+        for call, fn in _calls(mod.tree, name, method):
+            expr = _passed(call, param, index)
+            if expr is None:
+                continue
+            project._file_dep(mod.path)
+            if expr is True:
+                out.append(UNKNOWN)
+                continue
+            local = project._locals(fn) if fn is not None else {}
+            out.append(project._evaluator(mod, local).expr(expr))
+    return out
