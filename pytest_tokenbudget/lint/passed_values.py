@@ -17,12 +17,13 @@ import re
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
-from pytest_tokenbudget.lint.settings import is_test_code
 from pytest_tokenbudget.lint.source import FileError, read_file
 
 __all__ = ["passed_values"]
 
 _MAX_FILES = 20_000
+# tests/ and test/ folders, test_*.py, *_test.py, conftest.py, unit_tests.py, tests.py
+_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$")
 _SKIP_DIRS = frozenset({"node_modules", "site-packages", "__pycache__", "build", "dist", "venv", "env"})
 
 
@@ -42,8 +43,7 @@ def _py_files(project: Any) -> list[str]:
 
 def _test_file(path: str) -> bool:
     """A test module: what it passes (mocks, placeholders such as "Model") is not what runs."""
-    stem = os.path.splitext(os.path.basename(path))[0]
-    return is_test_code(path) or bool(re.search(r"(^|_)tests?($|_)", stem))
+    return bool(_TEST_FILE.search(path.replace(os.sep, "/")))
 
 
 def _mentioning(project: Any, name: str) -> list[str]:
