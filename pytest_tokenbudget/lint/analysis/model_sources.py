@@ -33,6 +33,13 @@ __all__ = ["model_choices"]
 def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
         return _self_attribute(node, scope, resolver, path)
+    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or) \
+            and isinstance(node.left, cst.Name):  # model or DEFAULT_MODEL: the callers' model, else the fallback
+        choices = model_choices(node.left, scope, resolver, path)
+        if choices is None:
+            return None
+        fallback = resolver.expr(node.right, scope)
+        return tuple(fallback if v is None or v == "" else v for v in choices)
     if not isinstance(node, cst.Name):
         return None
     found = lookup(node.value, scope)
@@ -54,13 +61,15 @@ def _self_attribute(node: cst.Attribute, scope: Scope, resolver: Resolver, path:
     if fn is None or fn.owner_class is None or node.value.value != fn.self_name:
         return None
     bindings = fn.owner_class.self_attrs.get(node.attr.value, [])
-    if len(bindings) != 1 or bindings[0].kind != "assign" or not isinstance(bindings[0].node, cst.Name) \
-            or bindings[0].scope is None:
+    if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].scope is None \
+            or not isinstance(bindings[0].node, (cst.Name, cst.BooleanOperation)):
         return None
-    found = lookup(bindings[0].node.value, bindings[0].scope)
+    value = bindings[0].node
+    name = value if isinstance(value, cst.Name) else value.left
+    found = lookup(name.value, bindings[0].scope) if isinstance(name, cst.Name) else None
     if found is None or [b.kind for b in found[1]] != ["param"] or found[0] is not bindings[0].scope:
-        return None
-    return _param_choices(found[1][0], found[0], resolver, path)
+        return None  # self.model = model / model or DEFAULT, model a parameter of the method setting it
+    return model_choices(value, bindings[0].scope, resolver, path)
 
 
 def _param_choices(b: Binding, fn: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:

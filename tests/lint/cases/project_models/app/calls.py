@@ -67,3 +67,16 @@ class Provider:
 
 def provider():
     return Provider()
+
+
+class Configurable:
+    def __init__(self, model=None):
+        self.model = model or DEFAULT_MODELS["anthropic"]
+
+    def ask(self, q):
+        return client.messages.create(model=self.model, max_tokens=400,  # callers pass a current model too
+                                      messages=[{"role": "user", "content": q}])
+
+
+def configurables():
+    return [Configurable(), Configurable(model="claude-sonnet-5-5")]
