@@ -7,6 +7,8 @@ too blind:
 * ``def complete(self, model=SONNET)`` whose callers pass ``model=HAIKU``: the default is one of
   the values, not the value (a parameter of ``__init__`` stored in ``self.model``: the callers are
   the constructor calls ``Cls(model=...)``); found through the project (:mod:`..passed_values`);
+* ``MODELS[tier]`` / ``MODELS.get(tier, DEFAULT)`` with a key that cannot be pinned: every id of
+  the table;
 * ``if name == "claude-sonnet": model = "claude-3-sonnet-20240229" elif ...: model = ...``: each
   branch's value. When the branches translate the parameter itself (every assignment sits under an
   ``if`` comparing that name), the untranslated fall-through is not counted; otherwise an
@@ -40,6 +42,8 @@ def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tup
             return None
         fallback = resolver.expr(node.right, scope)
         return tuple(fallback if v is None or v == "" else v for v in choices)
+    if isinstance(node, (cst.Subscript, cst.Call)):
+        return _table_choices(node, scope, resolver)
     if not isinstance(node, cst.Name):
         return None
     found = lookup(node.value, scope)
@@ -53,6 +57,26 @@ def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tup
             and len(kinds) >= 2:
         return _branch_choices(node.value, bindings, where, resolver)
     return None
+
+
+def _table_choices(node: cst.Subscript | cst.Call, scope: Scope, resolver: Resolver) -> tuple[Any, ...] | None:
+    """``MODELS[tier]`` / ``MODELS.get(tier, DEFAULT)`` with a key that cannot be pinned: every id
+    of the table (and the default) is a value the call may send."""
+    if isinstance(node, cst.Subscript):
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return None
+        table, key, default = node.value, node.slice[0].slice.value, None
+    elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "get" and 1 <= len(node.args) <= 2 \
+            and all(a.keyword is None and not a.star for a in node.args):
+        table, key = node.func.value, node.args[0].value
+        default = node.args[1].value if len(node.args) == 2 else None
+    else:
+        return None
+    values = resolver.expr(table, scope)
+    if type(values) is not dict or not values or isinstance(resolver.expr(key, scope), (str, int)):
+        return None  # not a closed table, or a constant key (the resolver's single value stands)
+    choices = list(values.values()) + ([resolver.expr(default, scope)] if default is not None else [])
+    return tuple(choices) if all(isinstance(v, str) for v in choices) else None
 
 
 def _self_attribute(node: cst.Attribute, scope: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:

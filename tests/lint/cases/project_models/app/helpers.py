@@ -55,3 +55,27 @@ def compute_model():
 def legacy_completion(text):
     return client.completions.create(model="claude-2.1", max_tokens_to_sample=300,  # TB302
                                      prompt=f"{anthropic.HUMAN_PROMPT} {text}{anthropic.AI_PROMPT}")
+
+
+TIERS = {"fast": "claude-3-haiku-20240307", "smart": "claude-3-opus-20240229"}
+MIXED_TIERS = {"fast": "claude-haiku-5-5", "smart": "claude-3-opus-20240229"}
+
+
+def by_tier(user, tier):
+    return client.messages.create(model=TIERS[tier], max_tokens=400,  # TB302
+                                  messages=[{"role": "user", "content": user}])
+
+
+def by_tier_with_default(user, tier):
+    return client.messages.create(model=TIERS.get(tier, "claude-sonnet-5-5"), max_tokens=400,
+                                  messages=[{"role": "user", "content": user}])
+
+
+def by_mixed_tier(user, tier):
+    return client.messages.create(model=MIXED_TIERS[tier], max_tokens=400,
+                                  messages=[{"role": "user", "content": user}])
+
+
+def by_constant_tier(user):
+    return client.messages.create(model=MIXED_TIERS["fast"], max_tokens=400,
+                                  messages=[{"role": "user", "content": user}])
