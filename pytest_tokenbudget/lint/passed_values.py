@@ -22,6 +22,7 @@ from pytest_tokenbudget.lint.source import FileError, read_file
 __all__ = ["passed_values"]
 
 _MAX_FILES = 20_000
+_CALLED = re.compile(rb"\b(\w+)\s*\(")
 # tests/ and test/ folders, test_*.py, *_test.py, conftest.py, unit_tests.py, tests.py
 _TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$")
 _SKIP_DIRS = frozenset({"node_modules", "site-packages", "__pycache__", "build", "dist", "venv", "env"})
@@ -47,17 +48,19 @@ def _test_file(path: str) -> bool:
 
 
 def _mentioning(project: Any, name: str) -> list[str]:
-    """The project's files whose bytes mention ``name(`` (a byte search, memoised per run)."""
-    memo = project.__dict__.setdefault("_mentioning", {})
-    if name not in memo:
-        pattern = re.compile(rb"\b" + re.escape(name.encode()) + rb"\s*\(")
-        hits = []
+    """The project's files that call ``name`` (one byte-regex pass over the project per run: the
+    engine's word index when it has one, else our own)."""
+    index = project.word_index or project.__dict__.get("_called_index")
+    if index is None:
+        index = {}
         for path in _py_files(project):
             got = read_file(path)
-            if not isinstance(got, FileError) and got[1].st_size <= 2 << 20 and pattern.search(got[0]):
-                hits.append(path)
-        memo[name] = hits
-    return memo[name]
+            if isinstance(got, FileError) or got[1].st_size > 2 << 20:
+                continue
+            for word in set(_CALLED.findall(got[0])):
+                index.setdefault(word.decode("ascii", "replace"), []).append(path)
+        project._called_index = index
+    return [os.path.normpath(p) for p in index.get(name, [])]
 
 
 def _passed(call: ast.Call, param: str, index: int | None) -> ast.expr | None | bool:

@@ -233,7 +233,10 @@ class RetiredOrDeprecatedModel(Rule):
         "are wasted; a deprecated model stops working on its retirement date, usually while its newer "
         "replacement is cheaper or better for the price. Retirement dates come from the catalog and are "
         "compared with today's date: a deprecated model whose date has passed is reported as retired. "
-        "Only calls to the Claude API itself are checked (Bedrock and Google Cloud keep some models longer)."
+        "Only calls to the Claude API itself are checked (Bedrock and Google Cloud keep some models longer). "
+        "The model is followed into env defaults, settings objects and constants; when it can take several "
+        "values (callers overriding a default, if/elif branches, a table indexed at run time) the rule fires "
+        "only when every value is retired or deprecated."
     )
     severity = "warning"
     precision = "very-high"
@@ -372,11 +375,6 @@ def _api_ids(catalog: Catalog) -> set[str]:
     return {name for m in catalog for name in (m.id, *m.aliases)}
 
 
-def _suggest(catalog: Catalog, model: str) -> list[str]:
-    """Close known ids, from the family the spelling names (a Sonnet typo is offered Sonnets)."""
-    return catalog.suggestions(model)
-
-
 def _api_spelling(info: ModelInfo, model: str) -> str:
     """The id or API alias of ``info`` that ``model`` is a spelling of (``claude-sonnet-4.5`` ->
     ``claude-sonnet-4-5``; ``claude-2.1`` stays itself), else the row id."""
@@ -472,7 +470,7 @@ class UnknownModelId(Rule):
         if info is None:
             if "claude" not in model.lower():
                 return  # a proxy alias or another vendor's model: not ours to judge
-            close = _suggest(ctx.catalog, model)
+            close = ctx.catalog.suggestions(model)  # from the family the spelling names
             hint = f" (closest: {', '.join(close)})" if close else ""
             yield Report(
                 f"unknown model {model!r}: not in the catalog{hint}; the Claude API answers 404 for an unknown id "
