@@ -43,7 +43,7 @@ def test_model_ids_kept_in_config_are_judged_exactly_where_marked():
     assert not result.errors
     got = {(_rel(f.path), f.line, f.code) for f in result.findings}
     assert got == _expected()
-    assert len(got) == 10
+    assert len(got) == 12
 
 
 def test_a_model_from_another_module_names_where_it_is_defined():
