@@ -11,7 +11,7 @@ values; anything that cannot be pinned stays :data:`~.analysis.values.UNKNOWN`:
 * ``pydantic.Field(default)`` / ``Field(default=...)`` / ``dataclasses.field(default=...)`` -> the
   default (``default_factory`` and required fields: unknown);
 * ``a or b`` -> the first operand that is not known to be falsy (``None or X`` -> ``X``), unknown as
-  soon as an operand before it is unknown;
+  soon as an operand before it is unknown; ``os.getenv(NAME) or X`` -> ``X`` (the variable unset);
 * ``obj.ATTR`` where ``obj = SomeClass()`` (or ``obj = get_settings()`` returning ``SomeClass()``)
   at module level -> the class's default for ``ATTR`` when the constructor does not set it.
 """
@@ -59,12 +59,17 @@ def _falsy(v: Any) -> bool | None:
     return None
 
 
-def bool_op(node: ast.BoolOp, expr: Callable[[ast.expr], Any]) -> Any:
-    """``a or b or c``: the first operand not known to be falsy; ``and`` is left unknown."""
+def bool_op(node: ast.BoolOp, expr: Callable[[ast.expr], Any],
+            qualname: Callable[[ast.expr], str | None] = lambda _: None) -> Any:
+    """``a or b or c``: the first operand not known to be falsy; ``and`` is left unknown. An env
+    getter without default (``os.getenv("MODEL") or "claude-..."``) is None when the variable is
+    unset: the fallback is what runs then."""
     if not isinstance(node.op, ast.Or):
         return UNKNOWN
     for i, operand in enumerate(node.values):
-        v = expr(operand)
+        unset = isinstance(operand, ast.Call) and qualname(operand.func) in _ENV_GETTERS \
+            and len(operand.args) < 2 and not operand.keywords
+        v = None if unset else expr(operand)
         falsy = _falsy(v)
         if falsy is None:
             return UNKNOWN

@@ -147,7 +147,7 @@ class Evaluator:
                 return self.attribute(node.value.id, node.attr)  # settings.MODEL, settings = Settings()
             return UNKNOWN
         if isinstance(node, ast.BoolOp):
-            return bool_op(node, lambda n: self.expr(n, d))
+            return bool_op(node, lambda n: self.expr(n, d), self.qualname)
         if isinstance(node, ast.Subscript):
             base = self.expr(node.value, d)
             key = self.expr(node.slice, d)

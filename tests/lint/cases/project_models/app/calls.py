@@ -23,6 +23,11 @@ def env_without_default(q):
                                   messages=[{"role": "user", "content": q}])
 
 
+def env_or_fallback(q):
+    return client.messages.create(model=config.JUDGE_MODEL, max_tokens=400,  # TB302
+                                  messages=[{"role": "user", "content": q}])
+
+
 def settings_field(q):
     return client.messages.create(model=settings.REVIEW_MODEL, max_tokens=400,  # TB302
                                   messages=[{"role": "user", "content": q}])

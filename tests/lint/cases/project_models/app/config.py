@@ -26,3 +26,4 @@ class Limits:
 settings = Settings()
 limits = Limits()
 configured = Settings(REVIEW_MODEL="claude-sonnet-5-5")  # the constructor sets it: not the class default
+JUDGE_MODEL = os.getenv("JUDGE_MODEL") or "claude-3-5-sonnet-20241022"  # the fallback runs when unset
