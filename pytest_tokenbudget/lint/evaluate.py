@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown, is_complete, static_text
+from pytest_tokenbudget.lint.config_values import bool_op, call_default
 
 __all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "read_prompt_file", "template_text"]
 
@@ -104,6 +105,7 @@ class Evaluator:
         self.package_dir, self.root, self.deps = package_dir, root, deps
         self.calls: Callable[[str], Any] | None = None  # a project function's return value
         self.remember: Callable[[Any, str, int], Any] | None = None  # where a value was defined
+        self.attribute: Callable[[str, str], Any] | None = None  # ``name.attr`` of a module-level object
 
     def expr(self, node: ast.expr | None, depth: int = 0) -> Any:
         if node is None or depth > 30:
@@ -140,7 +142,12 @@ class Evaluator:
                 if node.attr == "parent":
                     return FilePath(os.path.dirname(base.path))
                 return UNKNOWN
+            if base is UNKNOWN and isinstance(node.value, ast.Name) and self.attribute is not None \
+                    and node.value.id not in ("self", "cls"):
+                return self.attribute(node.value.id, node.attr)  # settings.MODEL, settings = Settings()
             return UNKNOWN
+        if isinstance(node, ast.BoolOp):
+            return bool_op(node, lambda n: self.expr(n, d), self.qualname)
         if isinstance(node, ast.Subscript):
             base = self.expr(node.value, d)
             key = self.expr(node.slice, d)
@@ -212,6 +219,9 @@ class Evaluator:
             if out is not None:
                 return out
         q = self.qualname(func) or ""
+        default = call_default(q, node, lambda n: self.expr(n, d))  # os.getenv(NAME, default), Field(default)
+        if default is not None:
+            return default
         if q in _PATH_CTORS and args:
             return self._path(args[0]) if len(args) == 1 else UNKNOWN
         if q in ("open", "builtins.open", "io.open", "codecs.open") and args:

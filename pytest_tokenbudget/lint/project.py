@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown
+from pytest_tokenbudget.lint.config_values import instance_attr
 from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaEnv
 from pytest_tokenbudget.lint.source import FileError, read_file
 
@@ -158,6 +159,15 @@ def _returns(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Return]:
     return out
 
 
+def _ancestors(folder: str, root: str) -> list[str]:
+    """``folder`` and its parents up to (not including) ``root``: where a script's imports start."""
+    out = [folder]
+    while folder.startswith(root + os.sep) and os.path.dirname(folder) != root:
+        folder = os.path.dirname(folder)
+        out.append(folder)
+    return out
+
+
 # ---------------------------------------------------------------------- the project
 class Project:
     """The index of one project (one lint run)."""
@@ -223,8 +233,8 @@ class Project:
             for _ in range(level - 1):
                 base = os.path.dirname(base)
             bases = [base]
-        else:
-            bases = [*self.bases, os.path.dirname(from_file)]
+        else:  # the root, root/src, then the importing file's folder and its parents (backend/app/...)
+            bases = [*self.bases, *_ancestors(os.path.dirname(from_file), self.root)]
         for n in range(len(parts), 0, -1):
             for b in bases:
                 stem = os.path.join(b, *parts[:n])
@@ -305,9 +315,10 @@ class Project:
             return UNKNOWN, 0
         st = stmts[0]
         ev = self._evaluator(mod, {})
-        if "." in base:  # Class.attr
+        if "." in base:  # Class.attr, or obj.attr of a module-level obj = Class() (a settings object)
             if not isinstance(st, ast.ClassDef):
-                return UNKNOWN, 0
+                found = instance_attr(self, mod, st, base.split(".", 1)[1])
+                return self._class_attr(found[0], found[1], base.split(".", 1)[1]) if found else (UNKNOWN, 0)
             return self._class_attr(mod, st, base.split(".", 1)[1])
         if name.endswith("()"):
             if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -402,8 +413,16 @@ class Project:
         ev = Evaluator(mod.path, lookup, qualname, lambda pkg: self.package_dir(pkg, mod.path), self.root,
                        self._file_dep)
         ev.calls = lambda q: self._call_value(q, mod)
+        ev.attribute = lambda name, attr: UNKNOWN if name in local else self._attribute(mod, name, attr)
         ev.remember = self._remember
         return ev
+
+    def _attribute(self, mod: _Module, name: str, attr: str) -> Any:
+        if name in mod.imports:  # import config: config.MODEL; from .config import settings: settings.MODEL
+            found = self.value(f"{mod.imports[name]}.{attr}", mod.path)
+        else:
+            found = self._name(mod.path, f"{name}.{attr}")
+        return found[0] if found else UNKNOWN
 
     def _call_value(self, q: str, mod: _Module) -> Any:
         if "." not in q and q in mod.names:

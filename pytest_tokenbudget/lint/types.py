@@ -161,6 +161,9 @@ class CallSite:
     batch_template: bool = False  # params built by a comprehension: one template for many requests
     context: CallContext = field(default_factory=CallContext)
     path: str = ""
+    # every value model= can take when it is not one (callers overriding a default, if/elif
+    # branches; UNKNOWN for those that cannot be pinned), else None: see analysis.model_sources
+    model_choices: tuple[Any, ...] | None = None
     _ranges: Callable[[Any], Range] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:

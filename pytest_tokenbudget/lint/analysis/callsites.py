@@ -25,6 +25,8 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.bindings import METHODS, MUTATORS, Candidate, ModuleAnalysis, analyse_module
+from pytest_tokenbudget.lint.analysis.legacy import LEGACY_API, legacy_completion
+from pytest_tokenbudget.lint.analysis.model_sources import model_choices
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, ClientRef, ImportRef, Scope, iter_name_refs, single_return
 from pytest_tokenbudget.lint.types import CallContext, CallSite, ClientInfo, LoopInfo, Range
@@ -51,6 +53,8 @@ def _api_of(segs: list[str]) -> tuple[str, int] | None:
         if len(segs) >= 4 and segs[-4] == "beta":
             return f"beta.chat.completions.{segs[-1]}", 4
         return f"chat.completions.{segs[-1]}", 3
+    if len(segs) >= 2 and segs[-2:] == ["completions", "create"]:  # the legacy Text Completions API
+        return "completions.create", 2
     return None
 
 
@@ -75,7 +79,9 @@ def _trace(func: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> _Rece
             if cur.attr.value not in _PASSTHROUGH:
                 segs.insert(0, cur.attr.value)
             cur = cur.value
-            if _api_of(segs) is not None and _is_receiver_root(cur, cur_scope, resolver):
+            now = _api_of(segs)
+            if now is not None and (now[0] != LEGACY_API or not isinstance(cur, cst.Name)) \
+                    and _is_receiver_root(cur, cur_scope, resolver):
                 break
             continue
         if isinstance(cur, cst.Call) and isinstance(cur.func, cst.Attribute) and cur.func.attr.value in ("with_options", "copy"):
@@ -83,7 +89,8 @@ def _trace(func: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> _Rece
                 (a.keyword is not None and a.keyword.value == "timeout") or a.star for a in cur.args)
             cur = cur.func.value
             continue
-        if isinstance(cur, cst.Name) and not segs or (isinstance(cur, cst.Name) and _api_of(segs) is None):
+        legacy = isinstance(cur, cst.Name) and (_api_of(segs) or ("",))[0] == LEGACY_API  # or `chat.completions`
+        if isinstance(cur, cst.Name) and not segs or (isinstance(cur, cst.Name) and _api_of(segs) is None) or legacy:
             # an alias: `create = client.messages.create` / `messages = client.messages`
             found = resolver.lookup(cur.value, cur_scope)
             if found is None:
@@ -93,6 +100,8 @@ def _trace(func: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> _Rece
             if isinstance(node, cst.IfExp):  # client.beta.messages if beta else client.messages
                 node = _same_client_branch(node, where, resolver)
             if not isinstance(node, (cst.Attribute, cst.Call)):
+                if legacy:
+                    break
                 return None
             cur = node
             cur_scope = where
@@ -270,8 +279,10 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
     if rec is None or rec.rejected:
         return []
     api = rec.api
-    is_openai_api = ".completions." in f".{api}"
     client = rec.client
+    if api == LEGACY_API:
+        return legacy_completion(cand, client, resolver, path, ranges)
+    is_openai_api = ".completions." in f".{api}"
     # instructor over an Anthropic client: chat.completions.create and messages.create both run Claude
     via_instructor = client is not None and client.wrapper == "instructor" and client.sdk == "anthropic"
     if client is not None and not via_instructor:
@@ -327,8 +338,10 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
     if client is None:
         if not _looks_anthropic(args) or not _is_claude_like(args.get("model", (UNKNOWN, None))[0]):
             return []
-    return [make(args, is_open, kind=kind, anchor=cand.node, streaming=_streaming(api, args, is_open),
-                 sdk="anthropic")]
+    site = make(args, is_open, kind=kind, anchor=cand.node, streaming=_streaming(api, args, is_open), sdk="anthropic")
+    if "model" in args:
+        site.model_choices = model_choices(args["model"][1], cand.scope, resolver, path)
+    return [site]
 
 
 def _is_claude_like(model: Any) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 
-__all__ = ["imported", "called", "fallback", "module_value"]
+__all__ = ["imported", "called", "fallback", "module_value", "passed"]
 
 
 def _project():
@@ -88,7 +88,14 @@ def fallback(node: Any, name: Callable[[str], Any]) -> Any:
     ev = Evaluator(path, name, qualname, lambda pkg: project.package_dir(pkg, path), project.root,
                    project._file_dep)
     ev.remember = project._remember
+    ev.attribute = lambda n, attr: _module_attribute(project, path, n, attr)
     return ev.expr(tree.body)
+
+
+def _module_attribute(project: Any, path: str, name: str, attr: str) -> Any:
+    """``name.attr`` for a module-level object of the file being checked (``settings = Settings()``)."""
+    found = project._name(path, f"{name}.{attr}")
+    return found[0] if found else UNKNOWN
 
 
 def loop_callers(function: str | None) -> list[Any]:
@@ -105,6 +112,16 @@ def loop_callers(function: str | None) -> list[Any]:
         if d is not None:
             project.deps[c.path] = d
     return found
+
+
+def passed(name: str, param: str, index: int | None, method: bool) -> list[Any]:
+    """What the project's calls of ``name`` pass for ``param`` (see :mod:`..passed_values`)."""
+    act = _project()
+    if act is None:
+        return []
+    from pytest_tokenbudget.lint.passed_values import passed_values
+
+    return passed_values(act[0], act[1], name, param, index, method)
 
 
 def origin(values: list[Any]) -> tuple[str, int] | None:

@@ -28,7 +28,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
-                                                     base_url_has, client_class, factory_client, function_scope,
+                                                     base_url_has, client_class, factory_client, method_scope,
                                                      lookup, merged_client, points_local, sets_timeout,
                                                      typed_dict_name)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
@@ -176,8 +176,7 @@ class Resolver(TextOps):
 
     def _expr(self, node: Any, scope: Scope, depth: int) -> Any:
         value = self._expr1(node, scope, depth)
-        if value is UNKNOWN and (isinstance(node, (cst.Call, cst.BinaryOperation))
-                                 or isinstance(node, cst.Attribute) and node.attr.value == "parent"):
+        if value is UNKNOWN and isinstance(node, (cst.Call, cst.BinaryOperation, cst.BooleanOperation, cst.Attribute)):
             return crossref.fallback(node, lambda n: self.name(n, scope, depth + 1))
         return value
 
@@ -253,7 +252,7 @@ class Resolver(TextOps):
         base_node = node.value
         # self.attr inside a method: attributes set in the class's methods, else class-body values
         if isinstance(base_node, cst.Name):
-            fn = function_scope(scope)
+            fn = method_scope(scope)  # a closure inside a method sees the method's self
             if fn is not None and fn.owner_class is not None and base_node.value == fn.self_name \
                     and lookup(base_node.value, scope) == (fn, fn.bindings.get(base_node.value, [])):
                 cls = fn.owner_class

@@ -11,7 +11,7 @@ from typing import Any
 import libcst as cst
 
 __all__ = ["ANTHROPIC_CLIENTS", "OPENAI_CLIENTS", "Binding", "ClassRef", "ClientRef", "ImportRef", "Scope",
-           "client_class", "iter_name_refs", "lookup", "INSTRUCTOR_WRAPPERS", "base_url_has", "points_local",
+           "method_scope", "client_class", "iter_name_refs", "lookup", "INSTRUCTOR_WRAPPERS", "base_url_has", "points_local",
            "merged_client", "factory_client", "single_return", "function_scope"]
 
 ANTHROPIC_CLIENTS = frozenset({
@@ -274,6 +274,18 @@ def function_scope(scope: Scope) -> Scope | None:
     while s is not None and s.kind not in ("function", "lambda"):
         s = s.parent
     return s
+
+
+def method_scope(scope: Scope) -> Scope | None:
+    """The innermost method around ``scope``, through closures and comprehensions defined in it
+    (``async def _gen(): ... self.model`` inside a method); else the innermost function scope."""
+    fn = function_scope(scope)
+    s = fn
+    while s is not None and s.owner_class is None:
+        s = s.parent
+        while s is not None and s.kind not in ("function", "lambda"):
+            s = None if s.kind == "class" else s.parent  # a nested class ends the search
+    return s if s is not None else fn
 
 
 def typed_dict_name(ref: ImportRef) -> bool:

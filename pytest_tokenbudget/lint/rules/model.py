@@ -17,6 +17,7 @@ from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
 from pytest_tokenbudget.core.lifecycle import lifecycle_sentence
 from pytest_tokenbudget.core.model_ids import canonical, id_candidates
 from pytest_tokenbudget.core.money import format_usd
+from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.intent import forced_tool_choice, is_first_party, prompt_text, simple_task
 from pytest_tokenbudget.lint.rules.alternatives import cheaper_alternative
 from pytest_tokenbudget.lint.rules._util import saving
@@ -232,11 +233,15 @@ class RetiredOrDeprecatedModel(Rule):
         "are wasted; a deprecated model stops working on its retirement date, usually while its newer "
         "replacement is cheaper or better for the price. Retirement dates come from the catalog and are "
         "compared with today's date: a deprecated model whose date has passed is reported as retired. "
-        "Only calls to the Claude API itself are checked (Bedrock and Google Cloud keep some models longer)."
+        "Only calls to the Claude API itself are checked (Bedrock and Google Cloud keep some models longer). "
+        "The model is followed into env defaults, settings objects and constants; when it can take several "
+        "values (callers overriding a default, if/elif branches, a table indexed at run time) the rule fires "
+        "only when every value is retired or deprecated."
     )
     severity = "warning"
     precision = "very-high"
     SDKS = frozenset({"anthropic", "openai"})
+    KINDS = frozenset({"create", "stream", "parse", "batch", "completion"})  # + the legacy Text Completions API
     VALID = [
         """
         import anthropic
@@ -252,6 +257,12 @@ class RetiredOrDeprecatedModel(Rule):
         def ask(q):
             return client.chat.completions.create(model="claude-3-opus-20240229", max_tokens=512,
                                                   messages=[{"role": "user", "content": q}])
+        """,
+        # OpenAI's own legacy completions endpoint is not a Claude call.
+        """
+        import openai
+        client = openai.OpenAI()
+        text = client.completions.create(model="claude-2.1", prompt="Say hi", max_tokens=5)
         """,
         # Bedrock still serves some models the Claude API retired.
         """
@@ -296,30 +307,54 @@ class RetiredOrDeprecatedModel(Rule):
             message="deprecated and retires on 2026-11-30 (in 6 days)",
             options={"today": "2026-11-24"},
         ),
+        # the legacy Text Completions API (HUMAN_PROMPT / AI_PROMPT) only served retired models
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            completion = client.completions.create(model="claude-2.1", max_tokens_to_sample=300,
+                                                   prompt=f"{anthropic.HUMAN_PROMPT} Hello{anthropic.AI_PROMPT}")
+            """,
+            message="claude-2.1 was retired on 2025-07-21",
+            line=3,
+        ),
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
         platform = _platform(call)
         if platform is None:
             return
-        info = ctx.model_info(call)
-        if info is None:
-            return
         now = _today(ctx)
-        st = info.status(now, platform)
-        if st.state not in ("retired", "deprecated"):
-            return
+        models = _possible_models(call)
+        infos = [ctx.catalog.find(m) if isinstance(m, str) else None for m in models]
+        states = [i.status(now, platform) if i is not None else None for i in infos]
+        if not models or any(st is None or st.state not in ("retired", "deprecated") for st in states):
+            return  # one value the call may use is current (or unknown): not every request fails
+        model, info, st = models[0], infos[0], states[0]
         new = successor(ctx.catalog, info, now)
         props = {"model": info.id, "lifecycle": st.state, "platform": platform,
                  "retires": st.retired.isoformat() if st.retired else None,
                  "suggested_model": new.id if new else None}
-        name = info.id if call.model == info.id else f"{call.model} ({info.id})"
-        text = lifecycle_sentence(ctx.catalog, info, on=now, platform=platform, name=name) or ""
+        where, related = crossref.related([model], "model")
+        others = sorted({m for m in models[1:] if m != model})
+        also = f" (and {', '.join(others)}, the other values it takes: all retired or deprecated)" if others else ""
+        name = (info.id if model == info.id else f"{model} ({info.id})") + where + also
+        text = (lifecycle_sentence(ctx.catalog, info, on=now, platform=platform, name=name) or "") + (
+            " (the legacy Text Completions API: move to messages.create)" if call.kind == "completion" else "")
+        props.update(related)
         if st.state == "retired":
             yield Report(text.replace("every call fails", "every call fails (404 not_found_error)", 1),
                          node=_model_node(call), severity="error", properties=props)
         else:
             yield Report(text, node=_model_node(call), properties=props)
+
+
+def _possible_models(call: CallSite) -> list[Any]:
+    """The model ids the call may send: its resolved model, or every value of ``model_choices``."""
+    if call.model_choices is not None:
+        return list(dict.fromkeys(call.model_choices)) if all(isinstance(m, str) for m in call.model_choices) \
+            else [None]
+    return [call.model] if call.model else []
 
 
 def _platform(call: CallSite) -> str | None:
@@ -338,11 +373,6 @@ def _platform(call: CallSite) -> str | None:
 
 def _api_ids(catalog: Catalog) -> set[str]:
     return {name for m in catalog for name in (m.id, *m.aliases)}
-
-
-def _suggest(catalog: Catalog, model: str) -> list[str]:
-    """Close known ids, from the family the spelling names (a Sonnet typo is offered Sonnets)."""
-    return catalog.suggestions(model)
 
 
 def _api_spelling(info: ModelInfo, model: str) -> str:
@@ -379,6 +409,7 @@ class UnknownModelId(Rule):
     severity = "warning"
     precision = "high"
     SDKS = frozenset({"anthropic", "openai"})
+    KINDS = frozenset({"create", "stream", "parse", "batch", "completion"})  # + the legacy Text Completions API
     VALID = [
         """
         import anthropic
@@ -430,7 +461,8 @@ class UnknownModelId(Rule):
     FIX = "safe"
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterable[Report]:
-        model = call.model
+        models = _possible_models(call)
+        model = models[0] if len(models) == 1 else None  # several values: each judged where it is written
         if not model or model.startswith("arn:"):
             return
         info = ctx.catalog.find(model)
@@ -438,7 +470,7 @@ class UnknownModelId(Rule):
         if info is None:
             if "claude" not in model.lower():
                 return  # a proxy alias or another vendor's model: not ours to judge
-            close = _suggest(ctx.catalog, model)
+            close = ctx.catalog.suggestions(model)  # from the family the spelling names
             hint = f" (closest: {', '.join(close)})" if close else ""
             yield Report(
                 f"unknown model {model!r}: not in the catalog{hint}; the Claude API answers 404 for an unknown id "

@@ -1,0 +1,155 @@
+"""Every value a call's ``model=`` can take, when it is not a single one.
+
+The resolver gives one value per expression: a parameter resolves to its default, a name assigned
+in several branches to nothing. For the model-id rules (TB302 / TB303) that is either too sure or
+too blind:
+
+* ``def complete(self, model=SONNET)`` whose callers pass ``model=HAIKU``: the default is one of
+  the values, not the value (a parameter of ``__init__`` stored in ``self.model``: the callers are
+  the constructor calls ``Cls(model=...)``); found through the project (:mod:`..passed_values`);
+* ``MODELS[tier]`` / ``MODELS.get(tier, DEFAULT)`` with a key that cannot be pinned: every id of
+  the table;
+* ``if name == "claude-sonnet": model = "claude-3-sonnet-20240229" elif ...: model = ...``: each
+  branch's value. When the branches translate the parameter itself (every assignment sits under an
+  ``if`` comparing that name), the untranslated fall-through is not counted; otherwise an
+  unknown parameter is.
+
+:func:`model_choices` returns those values (``UNKNOWN`` for any that cannot be pinned), or None
+when the single resolved value stands.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from pytest_tokenbudget.lint.analysis import crossref
+from pytest_tokenbudget.lint.analysis.resolve import Resolver
+from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope, lookup, method_scope
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+
+__all__ = ["model_choices"]
+
+
+def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+        return _self_attribute(node, scope, resolver, path)
+    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or) \
+            and isinstance(node.left, cst.Name):  # model or DEFAULT_MODEL: the callers' model, else the fallback
+        choices = model_choices(node.left, scope, resolver, path)
+        if choices is None:
+            return None
+        fallback = resolver.expr(node.right, scope)
+        return tuple(fallback if v is None or v == "" else v for v in choices)
+    if isinstance(node, (cst.Subscript, cst.Call)):
+        return _table_choices(node, scope, resolver)
+    if not isinstance(node, cst.Name):
+        return None
+    found = lookup(node.value, scope)
+    if found is None:
+        return None
+    where, bindings = found
+    kinds = [b.kind for b in bindings]
+    if kinds == ["param"]:
+        return _param_choices(bindings[0], where, resolver, path)
+    if kinds.count("assign") >= 1 and set(kinds) <= {"param", "assign"} and kinds.count("param") <= 1 \
+            and len(kinds) >= 2:
+        return _branch_choices(node.value, bindings, where, resolver)
+    return None
+
+
+def _table_choices(node: cst.Subscript | cst.Call, scope: Scope, resolver: Resolver) -> tuple[Any, ...] | None:
+    """``MODELS[tier]`` / ``MODELS.get(tier, DEFAULT)`` with a key that cannot be pinned: every id
+    of the table (and the default) is a value the call may send."""
+    if isinstance(node, cst.Subscript):
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return None
+        table, key, default = node.value, node.slice[0].slice.value, None
+    elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "get" and 1 <= len(node.args) <= 2 \
+            and all(a.keyword is None and not a.star for a in node.args):
+        table, key = node.func.value, node.args[0].value
+        default = node.args[1].value if len(node.args) == 2 else None
+    else:
+        return None
+    values = resolver.expr(table, scope)
+    if type(values) is not dict or not values or isinstance(resolver.expr(key, scope), (str, int)):
+        return None  # not a closed table, or a constant key (the resolver's single value stands)
+    choices = list(values.values()) + ([resolver.expr(default, scope)] if default is not None else [])
+    return tuple(choices) if all(isinstance(v, str) for v in choices) else None
+
+
+def _self_attribute(node: cst.Attribute, scope: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
+    """``self.model`` set once, from a parameter of the method that sets it (``__init__``)."""
+    fn = method_scope(scope)
+    if fn is None or fn.owner_class is None or node.value.value != fn.self_name:
+        return None
+    bindings = fn.owner_class.self_attrs.get(node.attr.value, [])
+    if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].scope is None \
+            or not isinstance(bindings[0].node, (cst.Name, cst.BooleanOperation)):
+        return None
+    value = bindings[0].node
+    name = value if isinstance(value, cst.Name) else value.left
+    found = lookup(name.value, bindings[0].scope) if isinstance(name, cst.Name) else None
+    if found is None or [b.kind for b in found[1]] != ["param"] or found[0] is not bindings[0].scope:
+        return None  # self.model = model / model or DEFAULT, model a parameter of the method setting it
+    return model_choices(value, bindings[0].scope, resolver, path)
+
+
+def _param_choices(b: Binding, fn: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
+    param: cst.Param = b.node
+    if param.default is None or not isinstance(fn.node, cst.FunctionDef):
+        return None  # no default: the value comes from the callers (not this module's concern)
+    params = fn.node.params
+    positional = [*params.posonly_params, *params.params]
+    index = next((i for i, p in enumerate(positional) if p is param), None)
+    method = fn.owner_class is not None
+    if fn.self_name is not None and index is not None:
+        index -= 1  # self is not written by the caller
+    name = fn.node.name.value
+    if name == "__init__" and fn.owner_class is not None:
+        name, method = fn.owner_class.name, False  # the constructor calls: Cls(model=...)
+    passed = crossref.passed(name, param.name.value, index, method)
+    if not passed:
+        return None  # no caller passes it: the default is the value
+    default = resolver.expr(param.default, fn.parent or fn)
+    return (default, *passed)
+
+
+def _branch_choices(name: str, bindings: list[Binding], where: Scope, resolver: Resolver) -> tuple[Any, ...] | None:
+    values = [resolver.expr(b.node, where) for b in bindings if b.kind == "assign"]
+    param = next((b for b in bindings if b.kind == "param"), None)
+    if param is not None:
+        if param.node.default is not None:
+            values.append(resolver.expr(param.node.default, where.parent or where))
+        elif not isinstance(where.node, cst.FunctionDef) or \
+                _mapped_assignments(where.node, name) != len(values):
+            values.append(UNKNOWN)  # an untranslated parameter value falls through
+    return tuple(values)
+
+
+class _MappingVisitor(cst.CSTVisitor):
+    """Counts assignments to ``name`` directly inside ``if name == <constant>`` branches."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.count = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # nested functions have their own names
+
+    def visit_If(self, node: cst.If) -> None:
+        test = node.test
+        if isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name) and test.left.value == self.name \
+                and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, (cst.Equal, cst.In)):
+            for st in node.body.body:
+                for small in getattr(st, "body", []):
+                    if isinstance(small, cst.Assign) and any(
+                            isinstance(t.target, cst.Name) and t.target.value == self.name for t in small.targets):
+                        self.count += 1
+
+
+def _mapped_assignments(fn: cst.FunctionDef, name: str) -> int:
+    v = _MappingVisitor(name)
+    fn.body.visit(v)
+    return v.count

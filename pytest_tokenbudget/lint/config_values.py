@@ -1,0 +1,138 @@
+"""Values real code keeps in configuration: env defaults, settings objects, field defaults.
+
+A model id (or any other request value) is rarely a literal at the call. It is the default of an
+environment variable (``os.getenv("MODEL", "claude-...")``: what runs when the variable is unset),
+a field of a settings object (``settings = Settings()`` with ``MODEL: str = "claude-..."``, a
+pydantic ``BaseSettings``, a dataclass, ``Field(default=...)``), or ``model or DEFAULT_MODEL``.
+These helpers give the :class:`~.evaluate.Evaluator` and the project index (:mod:`.project`) those
+values; anything that cannot be pinned stays :data:`~.analysis.values.UNKNOWN`:
+
+* ``os.getenv(NAME, default)`` / ``os.environ.get(NAME, default)`` -> the default (no default: unknown);
+* ``pydantic.Field(default)`` / ``Field(default=...)`` / ``dataclasses.field(default=...)`` -> the
+  default (``default_factory`` and required fields: unknown);
+* ``a or b`` -> the first operand that is not known to be falsy (``None or X`` -> ``X``), unknown as
+  soon as an operand before it is unknown; ``os.getenv(NAME) or X`` -> ``X`` (the variable unset);
+* ``obj.ATTR`` where ``obj = SomeClass()`` (or ``obj = get_settings()`` returning ``SomeClass()``)
+  at module level -> the class's default for ``ATTR`` when the constructor does not set it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import Any
+
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown
+
+__all__ = ["bool_op", "call_default", "instance_attr", "instance_class"]
+
+_ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "environ.get", "getenv"})
+_FIELDS = frozenset({"Field", "pydantic.Field", "pydantic.fields.Field", "dataclasses.field", "field",
+                     "attr.ib", "attrs.field", "sqlmodel.Field"})
+
+
+def call_default(q: str, node: ast.Call, expr: Callable[[ast.expr], Any]) -> Any:
+    """The value an env getter or a field declaration stands for, or None when ``q`` is neither."""
+    if q in _ENV_GETTERS:
+        default = node.args[1] if len(node.args) >= 2 else _keyword(node, "default")
+        return expr(default) if default is not None else UNKNOWN
+    if q in _FIELDS:
+        default = _keyword(node, "default")
+        if default is None and node.args and q.endswith("Field"):  # pydantic: Field(default, ...)
+            default = node.args[0]
+        if default is None or isinstance(default, ast.Constant) and default.value is Ellipsis:
+            return UNKNOWN  # required, or default_factory: not a constant
+        return expr(default)
+    return None
+
+
+def _keyword(node: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in node.keywords if k.arg == name), None)
+
+
+def _falsy(v: Any) -> bool | None:
+    """True / False when ``v``'s truth is known, None when it is not."""
+    if isinstance(v, (Unknown, Text)) or v is UNKNOWN:
+        return None if not isinstance(v, Text) else False  # a template always has static text
+    if v is None or isinstance(v, (str, int, float, bool, list, dict)):
+        return not v
+    return None
+
+
+def bool_op(node: ast.BoolOp, expr: Callable[[ast.expr], Any],
+            qualname: Callable[[ast.expr], str | None] = lambda _: None) -> Any:
+    """``a or b or c``: the first operand not known to be falsy; ``and`` is left unknown. An env
+    getter without default (``os.getenv("MODEL") or "claude-..."``) is None when the variable is
+    unset: the fallback is what runs then."""
+    if not isinstance(node.op, ast.Or):
+        return UNKNOWN
+    for i, operand in enumerate(node.values):
+        unset = isinstance(operand, ast.Call) and qualname(operand.func) in _ENV_GETTERS \
+            and len(operand.args) < 2 and not operand.keywords
+        v = None if unset else expr(operand)
+        falsy = _falsy(v)
+        if falsy is None:
+            return UNKNOWN
+        if not falsy or i == len(node.values) - 1:
+            return v
+    return UNKNOWN
+
+
+def instance_class(st: ast.stmt, attr: str,
+                   find_class: Callable[[ast.expr], tuple[Any, ast.ClassDef] | None],
+                   returned: Callable[[ast.expr], ast.expr | None]) -> tuple[Any, ast.ClassDef] | None:
+    """For ``obj = Cls()`` (or ``obj = make()`` whose single return is ``Cls()``), the class whose
+    default ``obj.<attr>`` has, with its module; None when the constructor may set ``attr``."""
+    value = st.value if isinstance(st, (ast.Assign, ast.AnnAssign)) else None
+    for _ in range(3):
+        if not isinstance(value, ast.Call) or value.args or any(k.arg in (attr, None) for k in value.keywords):
+            return None  # positional / ** arguments may set the field
+        found = find_class(value.func)
+        if found is not None:
+            return found
+        value = returned(value.func)  # def get_settings(): return Settings()
+    return None
+
+
+def _dotted(node: ast.expr, imports: dict[str, str]) -> str | None:
+    chain: list[str] = []
+    while isinstance(node, ast.Attribute):
+        chain.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([imports.get(node.id, node.id), *reversed(chain)])
+
+
+def _single(mod: Any, name: str, kind: type | tuple[type, ...]) -> Any:
+    stmts = mod.names.get(name, [])
+    return stmts[0] if len(stmts) == 1 and isinstance(stmts[0], kind) else None
+
+
+def instance_attr(project: Any, mod: Any, st: ast.stmt, attr: str) -> tuple[Any, ast.ClassDef] | None:
+    """``(module, class)`` whose default ``<st's name>.<attr>`` is, seen from the project index's
+    module ``mod`` (a class of the module or imported from another module of the project)."""
+
+    def find_class(func: ast.expr) -> tuple[Any, ast.ClassDef] | None:
+        q = _dotted(func, mod.imports)
+        if q is None:
+            return None
+        if "." not in q:
+            cls = _single(mod, q, ast.ClassDef)
+            return (mod, cls) if cls is not None else None
+        found = project._find_module(q, mod.path)
+        if found is None or len(found[1]) != 1:
+            return None
+        other = project._load(found[0])
+        if other is None or other.parse() is None:
+            return None
+        project._file_dep(found[0])
+        cls = _single(other, found[1][0], ast.ClassDef)
+        return (other, cls) if cls is not None else None
+
+    def returned(func: ast.expr) -> ast.expr | None:
+        fn = _single(mod, func.id, (ast.FunctionDef, ast.AsyncFunctionDef)) if isinstance(func, ast.Name) else None
+        rets = [n for n in ast.walk(fn) if isinstance(n, ast.Return)] if fn is not None else []
+        return rets[0].value if len(rets) == 1 else None
+
+    return instance_class(st, attr, find_class, returned)
