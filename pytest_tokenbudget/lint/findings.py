@@ -89,7 +89,7 @@ def _check_once(source: Source, catalog: Catalog, options: Mapping[str, Any]) ->
         return FileResult(source.path, error=parsed)
     sites = extract_call_sites(parsed.module, path=source.path, catalog=catalog, ranges=parsed.positions)
     result = FileResult(source.path, call_sites=len(sites))
-    raw = _run_rules(sites, RuleContext(catalog=catalog, options=options, path=source.path)) if sites else []
+    raw = _run_rules(sites, RuleContext(catalog=catalog, options=options, path=source.path, text=source.text)) if sites else []
     if raw:
         supp = SuppressionIndex(source.text)
         result.findings = _findings(parsed, raw, supp)

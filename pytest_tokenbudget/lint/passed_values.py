@@ -17,29 +17,14 @@ import re
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.project_text import py_files
 from pytest_tokenbudget.lint.source import FileError, read_file
 
 __all__ = ["passed_values"]
 
-_MAX_FILES = 20_000
 _CALLED = re.compile(rb"\b(\w+)\s*\(")
 # tests/ and test/ folders, test_*.py, *_test.py, conftest.py, unit_tests.py, tests.py
 _TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$")
-_SKIP_DIRS = frozenset({"node_modules", "site-packages", "__pycache__", "build", "dist", "venv", "env"})
-
-
-def _py_files(project: Any) -> list[str]:
-    """The project's ``.py`` files (once per run; hidden and vendored folders skipped)."""
-    files = project.__dict__.get("_py_files")
-    if files is None:
-        files = []
-        for folder, dirs, names in os.walk(project.root):
-            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-            files.extend(os.path.normpath(os.path.join(folder, n)) for n in sorted(names) if n.endswith(".py"))
-            if len(files) > _MAX_FILES:
-                break
-        project._py_files = files
-    return files
 
 
 def _test_file(path: str) -> bool:
@@ -53,7 +38,7 @@ def _mentioning(project: Any, name: str) -> list[str]:
     index = project.word_index or project.__dict__.get("_called_index")
     if index is None:
         index = {}
-        for path in _py_files(project):
+        for path in py_files(project) or []:
             got = read_file(path)
             if isinstance(got, FileError) or got[1].st_size > 2 << 20:
                 continue

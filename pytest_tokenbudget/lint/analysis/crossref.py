@@ -16,7 +16,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 
-__all__ = ["imported", "called", "fallback", "module_value", "passed"]
+__all__ = ["imported", "called", "fallback", "module_value", "passed", "project_mentions"]
 
 
 def _project():
@@ -122,6 +122,16 @@ def passed(name: str, param: str, index: int | None, method: bool) -> list[Any]:
     from pytest_tokenbudget.lint.passed_values import passed_values
 
     return passed_values(act[0], act[1], name, param, index, method)
+
+
+def project_mentions(needle: bytes) -> bool | None:
+    """Whether any file of the project says ``needle`` (None when there is no project to ask)."""
+    act = _project()
+    if act is None:
+        return None
+    from pytest_tokenbudget.lint.project_text import mentions
+
+    return mentions(act[0], needle)
 
 
 def origin(values: list[Any]) -> tuple[str, int] | None:

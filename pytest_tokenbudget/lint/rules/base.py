@@ -54,6 +54,14 @@ class RuleContext:
     catalog: Catalog
     options: Mapping[str, Any]
     path: str = ""
+    text: str = ""  # the file's source: what "the project" is when there is no project index
+
+    def project_mentions(self, needle: str) -> bool:
+        """Whether any file of the project (or, linting a lone source, this file) says ``needle``."""
+        from pytest_tokenbudget.lint.analysis import crossref
+
+        found = crossref.project_mentions(needle.encode())
+        return needle in self.text if found is None else found
 
     def option(self, key: str, default: Any = None) -> Any:
         """A ``[tool.tokenbudget.lint]`` option (kebab-case key) with the rule's default."""

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from pytest_tokenbudget.core.tokens import SAFETY_MARGIN
 from pytest_tokenbudget.lint.analysis import crossref
-from pytest_tokenbudget.lint.analysis.prompt import Block, request_blocks, static_prefix, prefix_tokens
+from pytest_tokenbudget.lint.analysis.prompt import Block, Blocks, request_blocks, static_prefix, prefix_tokens
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.types import CallSite, Report
 from pytest_tokenbudget.lint.analysis.values import volatile_parts
@@ -27,6 +27,14 @@ def _section_node(call: CallSite, blocks: list[Block]):
     return call.anchor
 
 
+def _unseen_parts_unmarked(blocks: Blocks, ctx: RuleContext) -> bool:
+    """The request's unresolved parts (a history passed in, a system list built elsewhere) carry no
+    ``cache_control``: every part that is seen is unmarked, there is no top-level marker, and no
+    file of the project writes ``cache_control`` at all, so nothing it builds can hold one."""
+    return (blocks.top_level_cache is False and all(b.cache_control is False for b in blocks.items)
+            and not ctx.project_mentions("cache_control"))
+
+
 @register
 class MissingCacheControl(Rule):
     code = "TB101"
@@ -40,7 +48,9 @@ class MissingCacheControl(Rule):
         "marking it (top-level cache_control={'type': 'ephemeral'} in SDK 2.x, or a cache_control "
         "block marker on the last static block) saves ~90% of that prefix's input cost per call. "
         "Only calls that can repeat (inside a function, method, loop or a batch comprehension) are "
-        "flagged; the prefix must clear the minimum by the estimator safety margin."
+        "flagged; the prefix must clear the minimum by the estimator safety margin. Parts of the "
+        "request the linter cannot see (a history passed in) are taken to carry no marker only when "
+        "no file of the project writes cache_control."
     )
     KINDS = frozenset({"create", "stream", "parse", "batch"})
     SDKS = _ANTHROPIC
@@ -97,7 +107,7 @@ class MissingCacheControl(Rule):
             return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=SYSTEM,
                 messages=[{"role": "user", "content": q}], **kw)
         ''',
-        # conversation history could hold a breakpoint
+        # the conversation history could hold a breakpoint: the project writes cache_control markers
         '''
         import anthropic
         client = anthropic.Anthropic()
@@ -105,9 +115,21 @@ class MissingCacheControl(Rule):
         def chat(history):
             return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=SYSTEM,
                 messages=history)
+        def remember(history, text):
+            history.append({"role": "user", "content": [
+                {"type": "text", "text": text, "cache_control": {"type": "ephemeral"}}]})
         ''',
     ]
     INVALID = [
+        # a history passed in cannot hold a marker: no file of the project writes cache_control
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        SYSTEM = "You are a meticulous support agent. " * 400
+        def chat(history):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=SYSTEM,
+                messages=history)
+        ''', message="re-sent uncached", line=5),
         Invalid('''
         import anthropic
         client = anthropic.Anthropic()
@@ -133,7 +155,7 @@ class MissingCacheControl(Rule):
         if not (call.context.repeated or call.batch_template):
             return
         blocks = request_blocks(call)
-        if blocks.may_have_cache_control:
+        if blocks.may_have_cache_control and not _unseen_parts_unmarked(blocks, ctx):
             return
         prefix = static_prefix(blocks)
         if not prefix:

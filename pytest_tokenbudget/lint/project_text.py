@@ -1,0 +1,51 @@
+"""Byte-level facts about the whole project: its ``.py`` files and whether any of them says a word.
+
+A rule that must stay silent when a value it cannot see *might* carry something (an unresolved
+message history that might hold a ``cache_control`` marker) can ask whether the project mentions
+that thing at all: a project whose code never writes ``cache_control`` cannot build a history
+that carries one. One directory walk per run, shared by every question; no file is parsed.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from pytest_tokenbudget.lint.source import FileError, read_file
+
+__all__ = ["py_files", "mentions"]
+
+_MAX_FILES = 20_000
+_MAX_BYTES = 2 << 20
+_SKIP_DIRS = frozenset({"node_modules", "site-packages", "__pycache__", "build", "dist", "venv", "env"})
+
+
+def py_files(project: Any) -> list[str] | None:
+    """The project's ``.py`` files, hidden and vendored folders skipped (``None``: too many to
+    walk, so nothing can be said about the whole project)."""
+    if "_py_files" not in project.__dict__:
+        files: list[str] | None = []
+        for folder, dirs, names in os.walk(project.root):
+            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+            files.extend(os.path.normpath(os.path.join(folder, n)) for n in sorted(names) if n.endswith(".py"))
+            if len(files) > _MAX_FILES:
+                files = None
+                break
+        project._py_files = files
+    return project._py_files
+
+
+def mentions(project: Any, needle: bytes) -> bool:
+    """Whether any project ``.py`` file (or a file too large or unreadable to check) contains ``needle``."""
+    memo = project.__dict__.setdefault("_mentions", {})
+    if needle not in memo:
+        files = py_files(project)
+        memo[needle] = files is None or any(_contains(path, needle) for path in files)
+    return memo[needle]
+
+
+def _contains(path: str, needle: bytes) -> bool:
+    got = read_file(path)
+    if isinstance(got, FileError):
+        return False  # a broken link or a FIFO holds no code
+    return got[1].st_size > _MAX_BYTES or needle in got[0]
