@@ -56,9 +56,6 @@ def build_word_index(root: str) -> dict[str, list[str]]:
     """identifier -> the project's ``.py`` files that call it or pass it to ``map``/``submit``."""
     index: dict[str, list[str]] = {}
     n = 0
-    if not any(os.path.exists(os.path.join(root, m)) for m in ("pyproject.toml", "setup.py", "setup.cfg", ".git")) \
-            or os.path.dirname(root) == root:
-        return index  # not a project (a scratch folder, /tmp, /): no caller search
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
         for name in files:
@@ -123,7 +120,7 @@ def loop_callers(project: Project, callee_path: str, function: str, depth: int =
         return []
     name = function.rsplit(".", 1)[-1]
     if project.word_index is None:
-        project.word_index = build_word_index(project.root)
+        project.word_index = build_word_index(project.root) if project.searchable else {}
     method = "." in function
     out: list[LoopCaller] = []
     plain: list[tuple[str, str]] = []

@@ -174,7 +174,8 @@ def _check_all(todo: list[_Job], settings: LintSettings) -> list[dict[str, Any]]
     jobs = settings.jobs or os.cpu_count() or 1
     catalog, options = settings.catalog, dict(settings.options)
     sources = [j.source for j in todo if isinstance(j.source, Source)]
-    if _PROJECT is not None and _PROJECT.word_index is None and len(sources) >= POOL_MIN_FILES and jobs >= 2:
+    if _PROJECT is not None and _PROJECT.word_index is None and _PROJECT.searchable \
+            and len(sources) >= POOL_MIN_FILES and jobs >= 2:
         from pytest_tokenbudget.lint.callers import build_word_index
 
         _PROJECT.word_index = build_word_index(_PROJECT.root)  # once, before the workers fork
@@ -212,8 +213,9 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
     files = discover_files(paths, settings, skipped)
     global _PROJECT
     cache = Cache.open(settings) if settings.cache else None
-    _PROJECT = Project(project_root([str(p) for p in paths] if not isinstance(paths, (str, Path)) else [str(paths)],
-                                    settings.root), cache.folder if cache is not None else None)
+    named = [str(p) for p in paths] if not isinstance(paths, (str, Path)) else [str(paths)]
+    _PROJECT = Project(project_root(named, settings.root), cache.folder if cache is not None else None,
+                       named=any(os.path.isdir(p) for p in named))
     run = _Run(LintResult([], [FileError(display_path(p), "skip", why) for p, why in skipped], files=len(files)))
     if cache is not None:
         run.result.notices.extend(cache.notices)

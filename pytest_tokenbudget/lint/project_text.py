@@ -24,6 +24,9 @@ def py_files(project: Any) -> list[str] | None:
     """The project's ``.py`` files, hidden and vendored folders skipped (``None``: too many to
     walk, so nothing can be said about the whole project)."""
     if "_py_files" not in project.__dict__:
+        if not project.searchable:
+            project._py_files = None  # a lone file in a scratch folder: the folder is not a project
+            return None
         files: list[str] | None = []
         for folder, dirs, names in os.walk(project.root):
             dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))

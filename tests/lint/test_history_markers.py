@@ -56,3 +56,18 @@ def test_a_history_the_project_marks_elsewhere_stays_silent(tmp_path):
                                           "        'cache_control': {'type': 'ephemeral'}}]})\n"
                                           "    return call_claude(history)\n"})
     assert _tb101(root) == []
+
+
+def test_a_directory_named_on_the_command_line_is_a_project_even_without_markers(tmp_path):
+    """A checkout without pyproject.toml or .git (a copied app folder) linted as ``lint .``: the
+    named directory is the project, so the other modules are searched."""
+    root = _project(tmp_path, {"chat.py": "from app import call_claude\n"})
+    (root / "pyproject.toml").unlink()
+    assert _tb101(root) == [("app.py", 9)]
+
+
+def test_a_lone_file_in_a_folder_without_markers_does_not_search_the_folder(tmp_path):
+    root = _project(tmp_path, {"chat.py": "from app import call_claude\n"})
+    (root / "pyproject.toml").unlink()
+    settings = LintSettings(root=root, select=("TB101",), cache=False, options=dict(DEFAULTS))
+    assert lint_paths([root / "app.py"], settings).findings == []  # the folder is not known to be the project: the history may be marked elsewhere
