@@ -97,6 +97,15 @@ _JSON_ASKS = [
                r"structure[d]?)\b[^.\n]{0,50}?\bjson\b", re.I),
     re.compile(r"\b(?:in|as)\s+(?:a\s+)?(?:valid\s+|strict\s+|raw\s+|pure\s+)?json\b", re.I),
     re.compile(r"\bjson\s+only\b|\bonly\s+(?:valid\s+)?json\b|\bvalid\s+json\b", re.I),
+    # French, Spanish, Portuguese, Italian, German: "Réponds UNIQUEMENT en JSON", "au format JSON",
+    # "devuelve un objeto JSON", "em formato JSON", "im JSON-Format", "gib ... als JSON zurück"
+    re.compile(r"\b(?:en|au|em|im|als|como|nel)\s+(?:formato?\s+|format\s+)?json\b|\bformato\s+json\b|"
+               r"\b(?:r[ée]ponds?|r[ée]pondez|retourne[rz]?|renvoie[rz]?|fournis|responde[rn]?|responda|devuelve|"
+               r"devolver|retorna[r]?|rispondi|restituisci|gib|antworte|liefere)\b[^.\n]{0,50}?\bjson\b", re.I),
+    # Russian: "в формате JSON", "верни JSON-объект"
+    re.compile(r"в\s+формате\s+json|\bверни\w*\b[^.\n]{0,40}?json|json[-\s]?объект", re.I),
+    # Chinese, Japanese, Korean (no word boundaries): "以JSON格式输出", "JSON形式で", "JSON만 반환"
+    re.compile(r"json\s*(?:格式|形式|만|으로|형식)|(?:以|用|返回|输出|輸出|回答)\s*json", re.I),
 ]
 _JSON_NEGATION = re.compile(r"\b(?:not|no|never|without|instead\s+of|rather\s+than|don'?t|do\s+not)\b[^.\n]{0,25}$",
                             re.I)

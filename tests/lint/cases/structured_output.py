@@ -89,3 +89,44 @@ def continue_conversation(history: list, question: str):
     # Not flagged: whatever ends the history is unknown.
     return client.messages.create(model="claude-opus-5-5", max_tokens=800,
                                   messages=[*history, {"role": "user", "content": question}, *history])
+
+
+# The JSON ask in other languages: the same cost, the same fix.
+def extraire_facture(facture: str) -> dict:
+    reply = client.messages.create(  # TB501
+        model="claude-sonnet-5-5",
+        max_tokens=300,
+        system="Tu extrais les champs d'une facture. Réponds UNIQUEMENT en JSON valide.",
+        messages=[{"role": "user", "content": facture}],
+    )
+    return json.loads(reply.content[0].text)
+
+
+def extraer_factura(factura: str) -> dict:
+    reply = client.messages.create(  # TB501
+        model="claude-sonnet-5-5",
+        max_tokens=300,
+        messages=[{"role": "user", "content": f"Devuelve un objeto JSON con proveedor y total.\n{factura}"}],
+    )
+    return json.loads(reply.content[0].text)
+
+
+def 提取发票(发票: str) -> dict:
+    reply = client.messages.create(  # TB501
+        model="claude-sonnet-5-5",
+        max_tokens=300,
+        system="请以以下JSON格式输出：{\"vendor\": \"...\", \"total\": 0}",
+        messages=[{"role": "user", "content": 发票}],
+    )
+    return json.loads(reply.content[0].text)
+
+
+def resume_document(document: str) -> str:
+    # Not flagged: "JSON" describes the pasted document, the answer is prose.
+    reply = client.messages.create(
+        model="claude-sonnet-5-5",
+        max_tokens=300,
+        system="Le document contient du JSON mal formé; résume-le en deux phrases.",
+        messages=[{"role": "user", "content": document}],
+    )
+    return reply.content[0].text
