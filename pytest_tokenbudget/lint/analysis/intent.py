@@ -109,6 +109,10 @@ _JSON_ASKS = [
 ]
 _JSON_NEGATION = re.compile(r"\b(?:not|no|never|without|instead\s+of|rather\s+than|don'?t|do\s+not)\b[^.\n]{0,25}$",
                             re.I)
+# the same in the other languages asked in: "ne réponds pas en JSON", "sin JSON", "nicht als JSON",
+# "не в формате JSON", "不要输出json", "JSONで出力しない"
+_JSON_NEGATION_OTHER = re.compile(r"(?:\bne\b|\bn'|\bpas\b|\bsin\b|\bsem\b|\bnicht\b|\bkein\w*|\bне\b|\bбез\b|"
+                                  r"不要|不|别|別|勿|禁止|않|말)[^.。\n]{0,25}$", re.I)
 
 
 # pasted / quoted input inside the prompt: an XML-delimited block (<document>...</document>) or a
@@ -135,7 +139,7 @@ def asks_for_json(text: str) -> bool:
         for m in pattern.finditer(text):
             json_at = text.lower().rfind("json", m.start(), m.end())
             before = text[max(0, m.start() - 30):json_at]
-            if not _JSON_NEGATION.search(before):
+            if not (_JSON_NEGATION.search(before) or _JSON_NEGATION_OTHER.search(before)):
                 return True
     return False
 

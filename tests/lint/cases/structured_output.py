@@ -130,3 +130,14 @@ def resume_document(document: str) -> str:
         messages=[{"role": "user", "content": document}],
     )
     return reply.content[0].text
+
+
+def 回答问题(问题: str) -> str:
+    # Not flagged: the prompt says NOT to answer in JSON ("不要输出json").
+    reply = client.messages.create(
+        model="claude-sonnet-5-5",
+        max_tokens=300,
+        system="请用中文回答。注意不要输出json类型的回答。",
+        messages=[{"role": "user", "content": 问题}],
+    )
+    return reply.content[0].text
