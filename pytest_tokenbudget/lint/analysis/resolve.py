@@ -32,7 +32,8 @@ from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Bindin
                                                      lookup, merged_client, points_local, sets_timeout,
                                                      typed_dict_name)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, first_volatile, is_complete
+from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, common_value, first_volatile,
+                                                     is_complete)
 
 __all__ = ["Resolver"]
 
@@ -187,16 +188,13 @@ class Resolver(TextOps):
             return Text.join(self.expr(node.left, scope, depth + 1), self.expr(node.right, scope, depth + 1))
         if isinstance(node, cst.FormattedString):
             return self._fstring(node, scope, depth)
-        if isinstance(node, cst.Integer):
+        if isinstance(node, (cst.Integer, cst.Float)):
             try:
-                return int(node.evaluated_value)
+                return node.evaluated_value  # int or float
             except Exception:
                 return UNKNOWN
-        if isinstance(node, cst.Float):
-            try:
-                return float(node.evaluated_value)
-            except Exception:
-                return UNKNOWN
+        if isinstance(node, cst.IfExp):  # A if c else B: what both branches share
+            return common_value(self.expr(node.body, scope, depth + 1), self.expr(node.orelse, scope, depth + 1))
         if isinstance(node, cst.Name):
             return self.name(node.value, scope, depth)
         if isinstance(node, (cst.List, cst.Tuple)):

@@ -18,11 +18,12 @@ Rules must treat anything unknown as "could be anything": value rules stay silen
 from __future__ import annotations
 
 from collections.abc import Iterator
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["UNKNOWN", "Unknown", "Text", "OpenDict", "Hole", "is_known", "static_text", "iter_texts",
-           "volatile_parts", "is_complete"]
+           "volatile_parts", "is_complete", "common_value"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,6 +113,19 @@ def is_complete(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return all(is_complete(v) for v in value)
     return True
+
+
+def common_value(a: Any, b: Any) -> Any:
+    """What two possible values (``a if c else b``) certainly share: the value itself when equal;
+    for two texts, their common leading and trailing text around a hole (a rule reading the
+    instructions sees what every branch says, a prefix rule what every branch starts with)."""
+    if type(a) is type(b) and not isinstance(a, Unknown) and a == b:
+        return a
+    if not (isinstance(a, str) and isinstance(b, str)):
+        return UNKNOWN
+    head = os.path.commonprefix([a, b])
+    tail = os.path.commonprefix([a[len(head):][::-1], b[len(head):][::-1]])[::-1]
+    return Text.join(head, UNKNOWN, tail)
 
 
 def static_text(value: Any) -> str:

@@ -141,3 +141,30 @@ def 回答问题(问题: str) -> str:
         messages=[{"role": "user", "content": 问题}],
     )
     return reply.content[0].text
+
+
+SALES_SYSTEM = "You are a sales analyst. Respond ONLY in valid JSON with this exact structure: {\"summary\": str}"
+MARKETING_SYSTEM = "You are a marketing analyst. Respond ONLY in valid JSON with this exact structure: {\"summary\": str}"
+CHAT_SYSTEM = "You are a friendly assistant."
+
+
+def insights(kpis: str, analyst: str) -> dict:
+    system = MARKETING_SYSTEM if analyst == "marketing" else SALES_SYSTEM
+    reply = client.messages.create(  # TB501
+        model="claude-sonnet-5-5",
+        max_tokens=1000,
+        system=system,
+        messages=[{"role": "user", "content": kpis}],
+    )
+    return json.loads(reply.content[0].text)
+
+
+def insights_or_chat(kpis: str, chat: bool) -> str:
+    # Not flagged: only one of the two prompts asks for JSON.
+    reply = client.messages.create(
+        model="claude-sonnet-5-5",
+        max_tokens=1000,
+        system=CHAT_SYSTEM if chat else SALES_SYSTEM,
+        messages=[{"role": "user", "content": kpis}],
+    )
+    return reply.content[0].text
