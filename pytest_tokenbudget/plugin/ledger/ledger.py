@@ -64,7 +64,7 @@ from pytest_tokenbudget.plugin.ledger.amounts import (
 )
 from pytest_tokenbudget.plugin.ledger.attribution import current, set_current
 from pytest_tokenbudget.plugin.ledger.batches import BATCH_ENDPOINTS, BatchLedger
-from pytest_tokenbudget.plugin.ledger.budgets import Budget, Reservation, SharedBudget
+from pytest_tokenbudget.plugin.ledger.budgets import Budget, Reservation, SessionBudget, SharedBudget
 from pytest_tokenbudget.plugin.ledger.entries import (
     _FREE_ENDPOINTS,
     Entry,
@@ -80,21 +80,8 @@ from pytest_tokenbudget.plugin.ledger.preflight import (
 from pytest_tokenbudget.plugin.ledger.refusals import refusal_error
 
 __all__ = [
-    "Amounts",
-    "Budget",
-    "DIMENSIONS",
-    "Entry",
-    "Ledger",
-    "Limits",
-    "Overrun",
-    "Reservation",
-    "SharedBudget",
-    "TestUsage",
-    "Totals",
-    "UsageView",
-    "current",
-    "fmt_amount",
-    "set_current",
+    "Amounts", "Budget", "DIMENSIONS", "Entry", "Ledger", "Limits", "Overrun", "Reservation", "SharedBudget",
+    "TestUsage", "Totals", "UsageView", "current", "fmt_amount", "set_current",
 ]
 
 
@@ -132,7 +119,7 @@ class Ledger(BatchLedger):
         self.unknown_model = unknown_model
         self.preflight = preflight
         self.count_replayed = count_replayed
-        self.session = Budget("session", "session", session_limits)
+        self.session: Budget = SessionBudget(session_limits)
         self.bounds = Preflight(catalog)
         self.entries: list[Entry] = []
         self.listeners: list[Callable[[Entry], None]] = []
@@ -440,6 +427,14 @@ class Ledger(BatchLedger):
             shared.entries = self.session.entries
             self.session = shared
             return shared
+
+    def move_session(self, store: Any) -> Budget:
+        """Move this process's in-memory session budget into ``store`` (its spend and its calls in flight,
+        atomically): from now on every process sharing ``store`` checks against the same figures."""
+        with self._lock:
+            if isinstance(self.session, SessionBudget):
+                self.session = self.session.move_to(store)
+            return self.session
 
     @property
     def last_seq(self) -> int:
