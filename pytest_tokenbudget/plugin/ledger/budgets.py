@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from pytest_tokenbudget.plugin.ledger.amounts import (
+    _NONE,
     _ZERO,
     Amounts,
     Limits,
@@ -198,10 +199,11 @@ class SessionBudget(Budget):
     def try_reserve(self, check: Amounts, amounts: Amounts, nodeid: str | None = None) -> list[tuple]:
         if self.moved is not None:
             return self.moved.try_reserve(check, amounts, nodeid)
-        problems = self._violations(self.spent, self.reserved, check) if self.limits else None
+        problems = self._violations(self.spent, self.reserved, check)
         if not problems:
-            self.reserve(amounts)
-        return problems or []
+            self.reserved = self.reserved + amounts
+            self.inflight[id(amounts)] = amounts
+        return problems
 
     def reserve(self, amounts: Amounts) -> None:
         if self.moved is not None:
@@ -221,7 +223,7 @@ class SessionBudget(Budget):
             self.moved.settle(reserved, charged, entry)
             return
         if self.inflight.pop(id(reserved), None) is not reserved:
-            reserved = _NOTHING  # never reserved here (a mock's empty reservation, an absorbed entry)
+            reserved = _NONE  # never reserved here (a mock's empty reservation, an absorbed entry)
         super().settle(reserved, charged, entry)
 
     def move_to(self, store: Any) -> SharedBudget:
@@ -238,9 +240,6 @@ class SessionBudget(Budget):
         return shared
 
 
-_NOTHING = Amounts()
-
-
 @dataclass
 class Reservation:
     """What :meth:`Ledger.before_send` hands to capture, and gets back in :meth:`Ledger.on_record`."""
@@ -251,3 +250,4 @@ class Reservation:
     worst: Amounts  # the full worst case (None fields = unbounded)
     reserved: Amounts  # what was reserved (unknown fields as 0)
     started: float
+    day: Any = None  # the date the request was priced on (its price is taken on the same day)
