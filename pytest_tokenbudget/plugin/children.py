@@ -154,9 +154,14 @@ class Children:
             if self.store is not None:
                 return
             from pytest_tokenbudget.plugin.ledger.shared import SharedLedger
-            store = SharedLedger.create(self.own_dir or "")
-            if self.capped:
-                self.ledger.move_session(store)
+            try:
+                store = SharedLedger.create(self.own_dir or "")
+                if self.capped:
+                    self.ledger.move_session(store)
+            except Exception as exc:  # the child runs unmeasured (it says so); the report says why
+                self.ledger.internal_errors.append(
+                    f"opening the shared ledger for a child process (its calls are not measured): {exc!r}")
+                raise
             self.store = store
 
     @staticmethod
