@@ -7,7 +7,9 @@ While the plugin is active it exports two things to every process the tests star
   *spawn* and *forkserver*) and calls :func:`bootstrap` -- only when the variable below is set; it
   then runs the ``sitecustomize`` it shadows, if any;
 - ``PYTEST_TOKENBUDGET_CHILD``: the run's shared SQLite ledger (:mod:`.ledger.shared`, the file
-  pytest-xdist workers share; a serial run makes one too), the session limit and the settings.
+  pytest-xdist workers share), the session limit and the settings. A serial run keeps its budgets
+  in memory and makes that file only when its first Python child starts: the child asks for it
+  (:mod:`.joining`) and the parent moves its session spend and calls in flight into it first.
   ``PYTEST_TOKENBUDGET_CHILD_TEST`` names the test (and phase) running when the child started.
 
 A child installs the capture with a ledger whose session budget *is* the shared one: each call is
@@ -62,6 +64,9 @@ def _after_fork() -> None:
     from pytest_tokenbudget.plugin.ledger.shared import SharedLedger
     ledger = joined["ledger"]
     ledger._lock = threading.RLock()  # another thread may have held it at the fork
+    if joined.get("join"):  # a serial run's parent opens the shared ledger when its first child starts
+        from pytest_tokenbudget.plugin.joining import request
+        request(joined["join"], joined["token"])
     store = SharedLedger.open(joined["path"], _worker_name(joined["prefix"]))
     session = ledger.session
     if hasattr(session, "store"):
@@ -109,14 +114,25 @@ class Children:
         self.store = store
         self.prefix = prefix
         self.own_dir = own_dir  # a serial run's ledger directory (removed at the end)
+        self.capped = settings.get("session_usd") is not None
         self.last_id = 0
         self._adopting = threading.Lock()
+        self._opening = threading.Lock()
+        self._server: Any = None
         self._saved = {k: os.environ.get(k) for k in ("PYTHONPATH", CHILD_ENV, TEST_ENV)}
-        env = dict(settings, path=store.path, prefix=prefix)
+        env = dict(settings, prefix=prefix)
+        if store is not None:
+            env["path"] = store.path
+        else:  # a serial run: the shared ledger is made when the first child asks for it
+            from pytest_tokenbudget.plugin.joining import JoinServer
+            from pytest_tokenbudget.plugin.ledger.shared import FILENAME
+            self._server = JoinServer(own_dir or "", self._open_store)
+            env.update(path=os.path.join(own_dir or "", FILENAME), join=self._server.address,
+                       token=self._server.token)
         os.environ[CHILD_ENV] = json.dumps(env)
         paths = [bootstrap_dir()] + [p for p in (os.environ.get("PYTHONPATH") or "").split(os.pathsep) if p]
         os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
-        _JOINED.update(ledger=ledger, path=store.path, prefix=prefix)
+        _JOINED.update(ledger=ledger, path=env["path"], prefix=prefix, join=env.get("join"), token=env.get("token"))
         _install_fork_hook()
 
     @classmethod
@@ -127,16 +143,26 @@ class Children:
                 return None
             return cls(ledger, shared, f"{worker or 'gw?'}/", settings)
         import tempfile
+        return cls(ledger, None, "", settings, own_dir=tempfile.mkdtemp(prefix="tokenbudget-run-"))
 
-        from pytest_tokenbudget.plugin.ledger.shared import SharedLedger
-        directory = tempfile.mkdtemp(prefix="tokenbudget-run-")
-        store = SharedLedger.create(directory)
-        if settings.get("session_usd") is not None:
-            # one session cap for this process and its children: checked in the store. Without a cap
-            # this process keeps its in-memory budgets (~40 µs a call, not ~1 ms) and only adopts
-            # the entries its children settle there.
-            ledger.share_session(store)
-        return cls(ledger, store, "", settings, own_dir=directory)
+    def _open_store(self) -> None:
+        """A child asks for the shared ledger (the server's thread): make it, once. With a session cap
+        this process's session budget moves into it (spend and calls in flight, in one transaction),
+        so parent and children check one figure; without one this process keeps its in-memory budgets
+        and only adopts the entries its children settle there."""
+        with self._opening:
+            if self.store is not None:
+                return
+            from pytest_tokenbudget.plugin.ledger.shared import SharedLedger
+            try:
+                store = SharedLedger.create(self.own_dir or "")
+                if self.capped:
+                    self.ledger.move_session(store)
+            except Exception as exc:  # the child runs unmeasured (it says so); the report says why
+                self.ledger.internal_errors.append(
+                    f"opening the shared ledger for a child process (its calls are not measured): {exc!r}")
+                raise
+            self.store = store
 
     @staticmethod
     def set_test(nodeid: str | None, phase: str | None) -> None:
@@ -147,6 +173,8 @@ class Children:
         """Take the entries the children settled since the last time into this process's ledger
         (fresh seqs; the shared counters already hold their spend). ``budget``: the open budget of
         test ``nodeid``, charged what that test's children spent."""
+        if self.store is None:  # no child has started yet
+            return []
         with self._adopting:  # two threads must not adopt the same rows
             rows = self.store.rows_after(self.last_id, self.prefix + "child-")
             if not rows:
@@ -169,13 +197,17 @@ class Children:
 
     def stop(self) -> None:
         _JOINED.clear()
+        if self._server is not None:
+            self._server.close()
         for k, v in self._saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
         if self.own_dir is not None:
-            self.store.close()
+            with self._opening:
+                if self.store is not None:
+                    self.store.close()
             import shutil
             shutil.rmtree(self.own_dir, ignore_errors=True)
 
@@ -195,6 +227,9 @@ def bootstrap() -> None:
     ledger = Ledger(catalog=catalog, unknown_model=cfg.get("unknown_model") or "error",
                     preflight=bool(cfg.get("preflight", True)), count_replayed=bool(cfg.get("count_replayed", True)),
                     session_limits=Limits(usd=None if usd is None else Decimal(usd)))
+    if cfg.get("join"):  # a serial run: the parent makes the shared ledger now (once), and shares its budget
+        from pytest_tokenbudget.plugin.joining import request
+        request(cfg["join"], cfg["token"])
     store = SharedLedger.open(cfg["path"], _worker_name(cfg["prefix"]))
     ledger.share_session(store)
     try:
@@ -205,7 +240,8 @@ def bootstrap() -> None:
     from pytest_tokenbudget.plugin.ledger.attribution import propagate
     propagate()  # threads of the child belong to the same test
     capture.install(ledger)
-    _JOINED.update(ledger=ledger, path=cfg["path"], prefix=cfg["prefix"], store=store)
+    _JOINED.update(ledger=ledger, path=cfg["path"], prefix=cfg["prefix"], store=store, join=cfg.get("join"),
+                   token=cfg.get("token"))
     ledger.listeners.append(_share_refusal)
     _install_fork_hook()
     import atexit

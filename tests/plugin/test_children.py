@@ -158,15 +158,67 @@ def test_environment_is_exported_only_while_active(inner, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", "/somewhere")
     monkeypatch.delenv("PYTEST_TOKENBUDGET_CHILD", raising=False)
     inner.makepyfile(test_env='''
-        import json, os
+        import json, os, subprocess, sys
 
         def test_env():
             paths = os.environ["PYTHONPATH"].split(os.pathsep)
             assert paths[0].endswith("_bootstrap") and paths[1:] == ["/somewhere"]
             cfg = json.loads(os.environ["PYTEST_TOKENBUDGET_CHILD"])
-            assert os.path.exists(cfg["path"]) and "sk-" not in json.dumps(cfg)
+            assert "sk-" not in json.dumps(cfg)
+            assert not os.path.exists(cfg["path"])  # a serial run makes the shared ledger for its first child
+            subprocess.run([sys.executable, "-c", "pass"], check=True)
+            assert os.path.exists(cfg["path"])
             assert json.loads(os.environ["PYTEST_TOKENBUDGET_CHILD_TEST"]) == ["test_env.py::test_env", "call"]
     ''')
     run(inner, "--token-budget").assert_outcomes(passed=1)
     assert os.environ["PYTHONPATH"] == "/somewhere"
     assert "PYTEST_TOKENBUDGET_CHILD" not in os.environ and "PYTEST_TOKENBUDGET_CHILD_TEST" not in os.environ
+
+
+CAP_THEN_CHILD = '''
+import json, multiprocessing, os, shutil, subprocess, sys
+from pathlib import Path
+import pytest
+import kids
+
+HERE = str(Path(__file__).parent)
+
+def store():
+    return json.loads(os.environ["PYTEST_TOKENBUDGET_CHILD"])["path"]
+
+def test_parent_alone(fake_llm_server):
+    fake_llm_server.set_usage(input=10, output=100)
+    kids.call(fake_llm_server.url, 2, 100)
+    if shutil.which("sh"):
+        subprocess.run(["sh", "-c", "exit 0"], check=True)  # not a Python child: it does not join
+    assert not os.path.exists(store())  # the session cap is checked in memory
+
+@pytest.mark.parametrize("how", ["subprocess", "fork"])
+def test_then_a_child(fake_llm_server, how):
+    # the parent spent 2 of the 3 calls the cap fits (previous test and this one share the session)
+    fake_llm_server.set_usage(input=10, output=100)
+    if how == "subprocess":
+        code = subprocess.run([sys.executable, "kids.py", fake_llm_server.url, "3", "100"], cwd=HERE).returncode
+    else:
+        p = multiprocessing.get_context("fork").Process(target=kids.call, args=(fake_llm_server.url, 3, 100))
+        p.start()
+        p.join(60)
+        code = p.exitcode
+    assert code == 3  # refused once the whole run's spend reached the cap
+    assert os.path.exists(store())
+'''
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fork")
+@pytest.mark.parametrize("how", ["subprocess", "fork"])
+def test_a_capped_serial_run_moves_its_session_into_the_shared_ledger_when_a_child_starts(kids, tmp_path, how):
+    # $0.002 fits 3 calls of $0.00051 (worst case ~$0.00056): the parent makes 2 in memory, then a
+    # child may make only 1 -- the parent's spend moved into the shared ledger before the child's first call
+    kids.makepyfile(test_cap=CAP_THEN_CHILD)
+    result, report = _report(kids, tmp_path, "--token-budget-session=0.002", "-k", f"alone or {how}")
+    result.assert_outcomes(passed=2)
+    each = price("claude-haiku-4-5", {"input_tokens": 10, "output_tokens": 100}).total_usd
+    calls = [c for t in report["tests"] for c in t["calls"]]
+    sent = [c for c in calls if not c["refused"]]
+    assert len(sent) == 3 and sum(1 for c in calls if c["refused"]) == 1
+    assert Decimal(report["totals"]["live"]["cost_usd"]) == 3 * each <= Decimal("0.002")

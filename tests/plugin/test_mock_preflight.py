@@ -144,3 +144,98 @@ def test_expected_live_from_the_transport():
         router.post(url).respond(200)
         assert decide(httpx.Client(), httpx) is False
         assert decide(httpx2.Client(), httpx2) is True  # respx does not patch httpx2
+
+
+# requests (urllib3) and aiohttp: the same decision before sending, from vcrpy's patched connection
+# (urllib3) or its patched ClientSession._request (aiohttp), whichever of ours and vcrpy's is outer.
+STACK_TESTS = '''
+import asyncio, aiohttp, pytest, requests
+URL = URL_HERE
+BODY = {"model": "claude-haiku-4-5", "max_tokens": 10, "messages": MSG_HERE}
+H = {"x-api-key": "sk-test", "anthropic-version": "2023-06-01"}
+
+def post(max_tokens=10, stream=False):
+    body = {**BODY, "max_tokens": max_tokens, "stream": stream}
+    with requests.post(URL + "/v1/messages", json=body, headers=H, stream=stream) as r:
+        return r.content
+
+async def apost(max_tokens=10):
+    async with aiohttp.ClientSession() as s:
+        async with s.post(URL + "/v1/messages", json={**BODY, "max_tokens": max_tokens}, headers=H) as r:
+            return await r.read()
+
+@pytest.mark.vcr
+def test_requests_replayed():
+    assert b"content" in post() and b"message_stop" in post(stream=True)
+
+@pytest.mark.vcr
+def test_requests_not_in_the_cassette():
+    post(11)
+
+@pytest.mark.vcr
+def test_aiohttp_replayed():
+    assert b"content" in asyncio.run(apost())
+
+@pytest.mark.vcr
+def test_aiohttp_not_in_the_cassette():
+    asyncio.run(apost(11))
+'''
+
+
+@pytest.mark.parametrize("count_replayed", ["false", "true"])
+def test_requests_and_aiohttp_cassette_replays_reach_the_cassette_under_a_zero_budget(pytester, count_replayed):
+    with FakeLLMServer() as server:
+        pytester.makeconftest(CASSETTE_CONFTEST.format(url=server.url))
+        pytester.makeini(ZERO)
+        pytester.makepyfile(test_stacks=STACK_TESTS.replace("URL_HERE", repr(server.url)).replace("MSG_HERE", MSG))
+        recorded = run(pytester, "--token-budget", "--record-mode=once")
+        recorded.assert_outcomes(passed=4)
+        assert server.request_count == 5
+        # what vcrpy recorded through requests is read from its response too (not "usage unknown")
+        recorded.stdout.fnmatch_lines(["live: 5 calls, 120 tokens*"])
+        for name in ("test_requests_not_in_the_cassette", "test_aiohttp_not_in_the_cassette"):
+            (pytester.path / "cassettes" / "test_stacks" / f"{name}.yaml").unlink()
+        pytester.makeini(ZERO.replace("false", count_replayed))
+        result = run(pytester, "--token-budget-per-test=0", "--record-mode=once")
+        sent = server.request_count
+    out = result.stdout.str()
+    assert sent == 5  # nothing went out: replays answered, the calls that would record were refused
+    if count_replayed == "false":
+        result.assert_outcomes(passed=2, failed=2)
+        assert "test_stacks.py::test_requests_not_in_the_cassette" in out
+        assert "test_stacks.py::test_aiohttp_not_in_the_cassette" in out
+        # vcrpy answers aiohttp replays above our patch: nothing reaches the plugin (not recorded)
+        assert "mocked/replayed (not live, not in the live cost): 2 calls, 48 tokens" in out
+    else:  # vcrpy answers the aiohttp replay above our patch: it never reaches the budget
+        result.assert_outcomes(passed=1, failed=3)
+
+
+EARLY_CASSETTE = '''
+import vcr
+# a plugin (-p) that enters a cassette as it is imported, before this plugin patches aiohttp: vcrpy's
+# stub is then inside our wrapper, and the replay reaches it
+_cassette = vcr.use_cassette("early.yaml", record_mode="once", filter_headers=["x-api-key"])
+_cassette.__enter__()
+
+def pytest_unconfigure(config):
+    _cassette.__exit__(None, None, None)  # saves what it recorded
+'''
+
+
+def test_aiohttp_replay_below_the_plugin_is_recognised_before_sending(pytester):
+    with FakeLLMServer() as server:
+        pytester.makepyfile(early_vcr=EARLY_CASSETTE)
+        pytester.syspathinsert()
+        pytester.makeini(ZERO)
+        pytester.makepyfile(test_stacks=STACK_TESTS.replace("URL_HERE", repr(server.url)).replace("MSG_HERE", MSG))
+        args = ("-p", "no:cacheprovider", "-p", "early_vcr", "-p", "no:recording", "-k")
+        pytester.runpytest_subprocess("--token-budget", *args, "aiohttp_replayed").assert_outcomes(passed=1)
+        result = pytester.runpytest_subprocess("--token-budget-per-test=0", *args, "aiohttp")
+        sent = server.request_count
+    result.assert_outcomes(passed=1, failed=1)
+    assert sent == 1  # the recording only
+    out = result.stdout.str()
+    # the replay, and the call vcrpy refuses itself (nothing sent either way)
+    assert "mocked/replayed (not live, not in the live cost): 2 calls, 24 tokens" in out
+    # the cassette is write-protected (record_mode once): vcrpy refuses the other call itself, not the budget
+    assert "CannotOverwriteExistingCassetteException" in out and "refused before sending" not in out

@@ -253,3 +253,26 @@ def pytest_tokenbudget_call_recorded(record):
     assert server.request_count == 4
     assert "live: 4 calls" in _live(result)  # the crashed test's call is counted, not dropped
     assert re.search(r"^plugin error: worker gw\d: ledger listener .* failed: RuntimeError\('hook boom'\)", out, re.M)
+
+
+def test_moving_an_in_memory_session_keeps_its_spend_and_its_calls_in_flight(tmp_path):
+    """A serial run's session budget moves into the shared store when its first child starts: what it
+    spent, and the call still in flight (settled in the store later), so a second process sees both."""
+    cap = Decimal("0.0025")  # $0.0005 worst case (and real cost) a call: 5 fit
+    parent = Ledger(session_limits=Limits(usd=cap))
+    done = parent.before_send(_request())
+    parent.on_record(done, _record(_request()))
+    in_flight = parent.before_send(_request())
+    store = SharedLedger.create(str(tmp_path))
+    session = parent.move_session(store)
+    assert session.spent.usd == Decimal("0.0005") and session.reserved.usd == Decimal("0.0005")
+    child = Ledger(session_limits=Limits(usd=cap))
+    child.share_session(SharedLedger.open(store.path, "child-1"))
+    for _ in range(3):
+        child.on_record(child.before_send(_request()), _record(_request()))
+    with pytest.raises(TokenBudgetExceeded):  # the parent's 1 spent + 1 in flight + the child's 3 = the cap
+        child.before_send(_request())
+    parent.on_record(in_flight, _record(_request()))  # settles in the store, not in the old in-memory budget
+    assert parent.session.reserved.usd == 0 and parent.session.spent.usd == Decimal("0.0025")
+    assert child.session.spent.usd == Decimal("0.0025") and store.open_reservations() == 0
+    assert parent.move_session(store) is session  # once

@@ -2,9 +2,10 @@
 
 Patched: ``aiohttp.ClientSession._request`` -- what ``request``, ``get``, ``post`` ... and their
 context managers all await (private, but the only per-request entry point; trace configs cannot
-refuse a request or see the body). Mocking libraries that replace ``_request`` themselves
-(aioresponses, vcrpy's aiohttp stubs) take the call away from us: nothing is sent, nothing is
-recorded.
+refuse a request or see the body). Mocking libraries that replace ``_request`` after the plugin
+did (aioresponses, vcrpy's aiohttp stubs) take the call away from us: nothing is sent, nothing is
+recorded. A vcrpy stub already in place when the plugin patched is inside our wrapper: its cassette
+says before sending whether it answers (:func:`.liveness.aiohttp_expected_live`).
 
 The body: the response's ``content`` (a ``StreamReader`` fed by the connection, already
 decompressed unless ``auto_decompress=False``) becomes an :class:`_Observed` reader -- same slots,
@@ -21,6 +22,7 @@ from typing import Any
 
 from pytest_tokenbudget.plugin.capture import hub
 from pytest_tokenbudget.plugin.capture.hub import ACTIVE, BYPASS, PASSING, ClassPatches, Layer
+from pytest_tokenbudget.plugin.capture.liveness import aiohttp_expected_live
 from pytest_tokenbudget.plugin.capture.observe import Call
 
 __all__ = ["install", "patched", "uninstall"]
@@ -63,8 +65,9 @@ def _make(original: Any) -> Any:
         if body is None:
             body = kwargs.get("data")
         call = hub.begin(listener, kind, path, lambda: hub.build_request(
-            kind, origin, path, body, hub.header(kwargs.get("headers"), "x-stainless-retry-count")))
-        call.live = True
+            kind, origin, path, body, hub.header(kwargs.get("headers"), "x-stainless-retry-count"),
+            aiohttp_expected_live(original, self, method, str_or_url, kwargs)))
+        call.live = call.request.expected_live is not False
         token = ACTIVE.set(Layer(True))
         try:
             response = await original(self, method, str_or_url, **kwargs)
@@ -89,12 +92,12 @@ def _observe(call: Call, response: Any, decompressed: bool) -> None:
         if decompressed:
             call.decoder = None
         content = response.content
-        if type(content) is not _Observed.__base__:  # EmptyStreamReader (HEAD, 204), or someone's reader
+        if not isinstance(content, _Observed.__base__):  # someone's reader: nothing to read from
             call.stream_end(exhausted=True)
             return
         for chunk in list(getattr(content, "_buffer", ())):  # arrived before the response was handed over
             call.feed(bytes(chunk))
-        if content.is_eof():
+        if content.is_eof() or type(content) is not _Observed.__base__:  # a replay's reader holds it all
             call.stream_end(exhausted=True)
             return
         _TAPS[id(content)] = call

@@ -14,6 +14,12 @@ nothing and must not be refused by a zero budget. What is recognisable before se
   no matching route: respx answers or raises, nothing is sent (not live);
 - the library's own ``HTTPTransport``: live. Anything else (a custom transport): cannot be known.
 
+The other stacks (:func:`urllib3_expected_live`, :func:`aiohttp_expected_live`): urllib3's own
+connection classes are live; vcrpy's stub connection (its urllib3/requests patch) replays or
+refuses when its cassette can answer or is write-protected; aiohttp's ``ClientSession._request``
+wrapped by vcrpy's stub (when vcrpy patched it before the plugin did) likewise; anything else
+cannot be known.
+
 :func:`expected_live` returns True, False or None (cannot be known: the caller keeps counting the
 call as live, so a budget is never under-reserved). It never raises and never sends anything.
 """
@@ -23,7 +29,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-__all__ = ["expected_live"]
+__all__ = ["aiohttp_expected_live", "expected_live", "urllib3_expected_live"]
 
 _HANDLERS = ("handle_request", "handle_async_request")
 _by_type: dict[tuple[type, Any], bool | None] = {}
@@ -65,9 +71,15 @@ def _cassette(t: type) -> Any:
 
 def _vcr(cassette: Any, request: Any) -> bool | None:
     try:
+        return _vcr_decides(cassette, request.method, str(request.url), request.content, request.headers)
+    except Exception:
+        return None
+
+
+def _vcr_decides(cassette: Any, method: str, url: str, body: Any, headers: Any) -> bool | None:
+    try:
         from vcr.request import Request as VcrRequest
-        body = request.content
-        vcr_request = VcrRequest(request.method, str(request.url), body, request.headers)
+        vcr_request = VcrRequest(method, url, body, headers)
         if cassette.can_play_response_for(vcr_request):
             return False  # replayed
         if cassette.write_protected and cassette.filter_request(vcr_request):
@@ -119,3 +131,43 @@ def expected_live(client: Any, request: Any, lib: Any) -> bool | None:
     except Exception:
         return None
 
+
+
+def urllib3_expected_live(conn: Any, method: str, url: str, body: Any, headers: Any) -> bool | None:
+    """Before urllib3 sends on ``conn``: True (its own connection classes), False (vcrpy's stub
+    connection and a cassette that answers or is write-protected), None (anything else)."""
+    try:
+        module = type(conn).__module__ or ""
+        if module.startswith("urllib3."):
+            return True
+        cassette = getattr(conn, "cassette", None) if module.startswith("vcr.") else None
+        if cassette is None:
+            return None
+        return _vcr_decides(cassette, method, conn._uri(url), body, dict(headers or {}))
+    except Exception:
+        return None
+
+
+def aiohttp_expected_live(inner: Any, session: Any, method: str, url: Any, kwargs: dict[str, Any]) -> bool | None:
+    """Before aiohttp's ``ClientSession._request`` runs ``inner`` (what the plugin wrapped): True
+    (aiohttp's own), False (vcrpy's stub whose cassette answers or is write-protected), None."""
+    try:
+        if getattr(inner, "__module__", "") == "aiohttp.client" and getattr(inner, "__wrapped__", None) is None:
+            return True
+        cassette = next((c.cell_contents for c in getattr(inner, "__closure__", None) or ()
+                         if type(c.cell_contents).__module__.startswith("vcr.cassette")), None)
+        if cassette is None:
+            return None
+        from vcr.stubs.aiohttp_stubs import _build_url_with_params, _recordable_data, _serialize_headers
+        from yarl import URL
+        data = kwargs.get("data")
+        if data is None:
+            data = kwargs.get("json")
+        if hasattr(data, "__aiter__"):  # a streamed upload: reading it here would consume it
+            return None
+        params = kwargs.get("params")  # the request as vcrpy's stub builds it
+        target = URL(url) if not params else _build_url_with_params(url, params)
+        headers = session._prepare_headers(kwargs.get("headers"))
+        return _vcr_decides(cassette, method, str(target), _recordable_data(data), _serialize_headers(headers))
+    except Exception:
+        return None

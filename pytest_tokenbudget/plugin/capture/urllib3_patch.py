@@ -19,6 +19,7 @@ from typing import Any
 
 from pytest_tokenbudget.plugin.capture import hub
 from pytest_tokenbudget.plugin.capture.hub import ACTIVE, BYPASS, PASSING, ClassPatches, Layer
+from pytest_tokenbudget.plugin.capture.liveness import urllib3_expected_live
 from pytest_tokenbudget.plugin.capture.observe import Call
 
 __all__ = ["install", "patched", "uninstall"]
@@ -52,7 +53,8 @@ def _make(original: Any) -> Any:
         body = kwargs.get("body", args[0] if args else None)
         headers = kwargs.get("headers", args[1] if len(args) > 1 else None)
         call = hub.begin(listener, kind, path, lambda: hub.build_request(
-            kind, origin, path, body, hub.header(headers, "x-stainless-retry-count")))
+            kind, origin, path, body, hub.header(headers, "x-stainless-retry-count"),
+            urllib3_expected_live(conn, method, url, body, headers)))
         token = ACTIVE.set(Layer(True))
         try:
             response = original(self, conn, method, url, *args, **kwargs)
@@ -81,12 +83,28 @@ def _observe(call: Call, conn: Any, response: Any, decode_content: bool) -> None
                 data = decoder(data) if decoder is not None else data
             call.read_bytes(data, "" if data[:1] == b"{" else response.headers.get("content-type", ""))
             return
+        recorded = getattr(response, "recorded_response", None)
+        if recorded is not None and (type(response).__module__ or "").startswith("vcr."):
+            _read_recorded(call, response, recorded)  # vcrpy's response: the whole body is known up front
+            return
         call.start_stream(response, None)
         _tap(call, response)
     except Exception as exc:  # observation must never break the caller: record what we know
         if not call.done:
             call.observe_error = f"observer: {type(exc).__name__}: {exc}"[:300]
             call.finish(error=call.observe_error)
+
+
+def _read_recorded(call: Call, response: Any, recorded: Any) -> None:
+    """A vcrpy response (replayed, or just recorded): its body as the server sent it (maybe compressed)."""
+    data = recorded["body"]["string"]
+    data = data.encode("utf-8") if isinstance(data, str) else bytes(data or b"")
+    encoding = response.getheader("content-encoding")
+    if encoding:
+        from pytest_tokenbudget.plugin.capture.parse import make_decoder
+        decoder = make_decoder(encoding, None)
+        data = decoder(data) if decoder is not None else data
+    call.read_bytes(data, "" if data[:1] == b"{" else response.getheader("content-type") or "")
 
 
 def _fp_closed(response: Any) -> bool:

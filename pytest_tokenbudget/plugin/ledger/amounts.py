@@ -101,6 +101,8 @@ class Amounts:
                        _add(self.output_tokens, other.output_tokens), self.calls + other.calls)
 
     def __sub__(self, other: Amounts) -> Amounts:
+        if other is _NONE:  # settling a call nothing was reserved for
+            return self.known()
         o = other.known()
         s = self.known()
         return Amounts(s.usd - o.usd, s.input_tokens - o.input_tokens, s.output_tokens - o.output_tokens,
@@ -123,6 +125,9 @@ class Amounts:
         usd = data.get("usd")
         return cls(None if usd is None else Decimal(usd), data.get("input_tokens"), data.get("output_tokens"),
                    int(data.get("calls", 0)))
+
+
+_NONE = Amounts()  # the empty amount (an identity check, so fresh Amounts() compare by value as before)
 
 
 def _add(a, b):

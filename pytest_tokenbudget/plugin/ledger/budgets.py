@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from pytest_tokenbudget.plugin.ledger.amounts import (
+    _NONE,
     _ZERO,
     Amounts,
     Limits,
@@ -179,6 +180,66 @@ class SharedBudget(Budget):
         self.entries.append(entry)
 
 
+class SessionBudget(Budget):
+    """The session budget while it is in this process's memory (a serial run): it remembers the
+    reservations of calls in flight, so that :meth:`Ledger.move_session` can carry them into a shared
+    store when the run's first child process joins. From then on it forwards to that
+    :class:`SharedBudget` (``moved``): a call reserved before the move settles in the store."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        super().__init__("session", "session", limits)
+        self.inflight: dict[int, Amounts] = {}  # id(reserved) -> reserved (kept alive: ids stay unique)
+        self.moved: SharedBudget | None = None
+
+    def violations(self, worst: Amounts) -> list[tuple[str, Any, Any, Any, Any]]:
+        if self.moved is not None:
+            return self.moved.violations(worst)
+        return self._violations(self.spent, self.reserved, worst)
+
+    def try_reserve(self, check: Amounts, amounts: Amounts, nodeid: str | None = None) -> list[tuple]:
+        if self.moved is not None:
+            return self.moved.try_reserve(check, amounts, nodeid)
+        problems = self._violations(self.spent, self.reserved, check)
+        if not problems:
+            self.reserved = self.reserved + amounts
+            self.inflight[id(amounts)] = amounts
+        return problems
+
+    def reserve(self, amounts: Amounts) -> None:
+        if self.moved is not None:
+            self.moved.reserve(amounts)
+            return
+        self.reserved = self.reserved + amounts
+        self.inflight[id(amounts)] = amounts
+
+    def release(self, amounts: Amounts) -> None:
+        if self.moved is not None:
+            self.moved.release(amounts)
+        elif self.inflight.pop(id(amounts), None) is amounts:
+            self.reserved = self.reserved - amounts
+
+    def settle(self, reserved: Amounts, charged: Amounts, entry: Entry) -> None:
+        if self.moved is not None:
+            self.moved.settle(reserved, charged, entry)
+            return
+        if self.inflight.pop(id(reserved), None) is not reserved:
+            reserved = _NONE  # never reserved here (a mock's empty reservation, an absorbed entry)
+        super().settle(reserved, charged, entry)
+
+    def move_to(self, store: Any) -> SharedBudget:
+        """Carry the spend and the calls in flight into ``store`` in one transaction; forward from now on.
+        The caller holds the ledger's lock."""
+        shared = SharedBudget(store, self.limits)
+        inflight = list(self.inflight.values())
+        rids = store.seed(_to_counters(self.spent), [_to_counters(a) for a in inflight])
+        shared._ids = {id(a): (a, rid) for a, rid in zip(inflight, rids)}
+        shared.local_spent = self.spent
+        shared.entries = self.entries
+        self.inflight = {}
+        self.moved = shared
+        return shared
+
+
 @dataclass
 class Reservation:
     """What :meth:`Ledger.before_send` hands to capture, and gets back in :meth:`Ledger.on_record`."""
@@ -189,3 +250,4 @@ class Reservation:
     worst: Amounts  # the full worst case (None fields = unbounded)
     reserved: Amounts  # what was reserved (unknown fields as 0)
     started: float
+    day: Any = None  # the date the request was priced on (its price is taken on the same day)

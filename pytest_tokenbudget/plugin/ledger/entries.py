@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -57,6 +57,16 @@ class Entry:
     charged: Amounts = Amounts()  # what the budgets were charged
     worst: Amounts | None = None  # the pre-flight worst case
     batch: bool = False  # a Message Batches call: the create / results request, or one billed result
+
+    @classmethod
+    def fast(cls, **values: Any) -> Entry:
+        """The same entry as ``Entry(**values)``, built without the frozen dataclass's per-field
+        ``object.__setattr__`` (the ledger makes one per call: ~4 µs less)."""
+        e = object.__new__(cls)
+        d = e.__dict__
+        d.update(_ENTRY_DEFAULTS)
+        d.update(values)
+        return e
 
     @property
     def model(self) -> str | None:
@@ -156,6 +166,9 @@ class Entry:
         kw["charged"] = Amounts.from_json(data["charged"]) if data.get("charged") else Amounts()
         kw["worst"] = Amounts.from_json(data["worst"]) if data.get("worst") else None
         return cls(**kw)
+
+
+_ENTRY_DEFAULTS = {f.name: f.default for f in fields(Entry) if f.default is not MISSING}
 
 
 class Totals(ReportTotals):
@@ -267,3 +280,10 @@ class TestUsage(UsageView):
     def _entries(self) -> list[Entry]:
         entries = self.ledger.entries_for(self.nodeid)
         return [e for e in entries if e.seq > self.since] if self.since else entries
+
+
+def top_entries(entries: Iterable[Entry], n: int = 5) -> list[Entry]:
+    """The ``n`` most expensive entries (refusals and unpriced calls after the priced ones)."""
+    def key(e: Entry):
+        return (e.cost_usd if e.cost_usd is not None else Decimal(-1), -e.seq)
+    return sorted(entries, key=key, reverse=True)[:n]

@@ -1,8 +1,7 @@
 """The run's ledger: one entry per LLM call attempt, budgets with reservations, totals.
 
-The pieces live beside it and are re-exported here: :mod:`.amounts` (amounts, limits, overruns),
-:mod:`.records` (entries, totals, live views), :mod:`.budgets` (budgets and reservations),
-:mod:`.shared_ledger` (the SQLite file pytest-xdist workers share).
+The pieces live beside it (re-exported): :mod:`.amounts`, :mod:`.entries`, :mod:`.budgets`; the
+SQLite file processes share is :mod:`.shared`.
 
 Pure Python, no pytest. The plugin owns one :class:`Ledger` per run and hands it to
 ``capture.install`` as the :class:`~pytest_tokenbudget.plugin.capture.types.CaptureListener`.
@@ -40,7 +39,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from decimal import Decimal
 from typing import Any
 
 from pytest_tokenbudget.core.catalog import Catalog, CatalogError, UnknownModelError, today
@@ -64,13 +62,14 @@ from pytest_tokenbudget.plugin.ledger.amounts import (
 )
 from pytest_tokenbudget.plugin.ledger.attribution import current, set_current
 from pytest_tokenbudget.plugin.ledger.batches import BATCH_ENDPOINTS, BatchLedger
-from pytest_tokenbudget.plugin.ledger.budgets import Budget, Reservation, SharedBudget
+from pytest_tokenbudget.plugin.ledger.budgets import Budget, Reservation, SessionBudget, SharedBudget
 from pytest_tokenbudget.plugin.ledger.entries import (
     _FREE_ENDPOINTS,
     Entry,
     TestUsage,
     Totals,
     UsageView,
+    top_entries,
 )
 from pytest_tokenbudget.plugin.ledger.preflight import (
     Preflight,
@@ -80,25 +79,9 @@ from pytest_tokenbudget.plugin.ledger.preflight import (
 from pytest_tokenbudget.plugin.ledger.refusals import refusal_error
 
 __all__ = [
-    "Amounts",
-    "Budget",
-    "DIMENSIONS",
-    "Entry",
-    "Ledger",
-    "Limits",
-    "Overrun",
-    "Reservation",
-    "SharedBudget",
-    "TestUsage",
-    "Totals",
-    "UsageView",
-    "current",
-    "fmt_amount",
-    "set_current",
+    "Amounts", "Budget", "DIMENSIONS", "Entry", "Ledger", "Limits", "Overrun", "Reservation", "SharedBudget",
+    "TestUsage", "Totals", "UsageView", "current", "fmt_amount", "set_current",
 ]
-
-
-# The attribution slot (which test a call belongs to) lives in .attribution; re-exported here.
 
 _MEMO_MAX = 4096  # entries per memo (worst cases, prices): bounded memory
 
@@ -132,7 +115,7 @@ class Ledger(BatchLedger):
         self.unknown_model = unknown_model
         self.preflight = preflight
         self.count_replayed = count_replayed
-        self.session = Budget("session", "session", session_limits)
+        self.session: Budget = SessionBudget(session_limits)
         self.bounds = Preflight(catalog)
         self.entries: list[Entry] = []
         self.listeners: list[Callable[[Entry], None]] = []
@@ -148,6 +131,7 @@ class Ledger(BatchLedger):
         self._refused_requests: dict[int, CallRequest] = {}
         self._worst_memo: dict[tuple, tuple[Amounts, str | None]] = {}  # hot path: the same
         self._price_memo: dict[tuple, Cost] = {}  # requests and usages recur in a test suite
+        self._usage_memo: dict[tuple, Usage] = {}
 
     # -- scopes ---------------------------------------------------------------------------------
     def begin_test(self, nodeid: str, limits: Limits | None = None) -> Budget:
@@ -200,7 +184,7 @@ class Ledger(BatchLedger):
             return tuple(out)
 
     # -- pricing --------------------------------------------------------------------------------
-    def worst_case(self, request: CallRequest, *, batch: bool = False) -> tuple[Amounts, str | None]:
+    def worst_case(self, request: CallRequest, *, batch: bool = False, day: Any = None) -> tuple[Amounts, str | None]:
         """The most a request can cost: (amounts, why the usd figure is unknown or None).
 
         A true upper bound (:mod:`.preflight`): bounded input, cache writes at the request's TTL,
@@ -211,8 +195,8 @@ class Ledger(BatchLedger):
         if request.endpoint not in ("batches", *_FREE_ENDPOINTS) and not self.pricers:
             # the worst case depends on these alone (the body only through its shape): memoised
             inp, shape = self.bounds.input_bound(request), request_shape(request.body)
-            key = (request.endpoint, request.model, request.max_tokens, inp, shape, request.url, batch, today(),
-                   self.unknown_model)
+            key = (request.endpoint, request.model, request.max_tokens, inp, shape, request.url, batch,
+                   day or today(), self.unknown_model)
             hit = self._worst_memo.get(key)
             if hit is not None:
                 return hit
@@ -240,11 +224,12 @@ class Ledger(BatchLedger):
             return replace(worst, usd=usd), why
         return worst, why
 
-    def _price(self, model: str | None, usage: Usage, *, regional: bool | None = None) -> tuple[Cost | None, str | None]:
+    def _price(self, model: str | None, usage: Usage, *, regional: bool | None = None,
+               day: Any = None) -> tuple[Cost | None, str | None]:
         if not model:
             return None, "neither the request nor the response names a model, so the call cannot be priced"
         try:
-            key = (model, usage, regional, today())  # prices depend on the day (catalog price changes)
+            key = (model, usage, regional, day or today())  # prices depend on the day (catalog price changes)
             cost = self._price_memo.get(key)
             if cost is None:
                 cost = price(model, usage, catalog=self.catalog, regional=regional, on=key[3])
@@ -287,17 +272,19 @@ class Ledger(BatchLedger):
         """
         __tracebackhide__ = True
         nodeid, phase = current()
-        worst, why = self.worst_case(request)
+        day = today()  # once per call: the worst case and the price are taken on the same day
+        worst, why = self.worst_case(request, day=day)
         if not self.count_replayed and request.expected_live is False:
             # a mock / cassette replay answers it, and replays are not counted: nothing to check or reserve
             # (settled as usual: should it go out after all, its real cost is charged and can overrun)
-            return Reservation(nodeid, phase, self.active_budgets(nodeid), worst, Amounts(), time.perf_counter())
+            return Reservation(nodeid, phase, self.active_budgets(nodeid), worst, Amounts(), time.perf_counter(), day)
         refusal: TokenBudgetExceeded | None = None
         with self._lock:
             budgets = self.active_budgets(nodeid)
             # a fresh object per call: a shared budget keys its store reservation by the object's
             # identity, and memoised worst cases are shared between concurrent calls
-            reserved = replace(worst.known())
+            k = worst.known()
+            reserved = Amounts(k.usd, k.input_tokens, k.output_tokens, k.calls)
             if self.preflight:
                 check = worst
                 taken: list[Budget] = []
@@ -314,7 +301,7 @@ class Ledger(BatchLedger):
                 for b in budgets:
                     b.reserve(reserved)
             if refusal is None:
-                return Reservation(nodeid, phase, budgets, worst, reserved, time.perf_counter())
+                return Reservation(nodeid, phase, budgets, worst, reserved, time.perf_counter(), day)
             entry = self._make_entry(nodeid, phase, request, status=None, response_model=None, usage=None,
                                      raw_usage=None, cost=None, unpriced=None, usage_unknown=False, complete=False,
                                      streamed=request.stream, live=True, duration_s=0.0, error=str(refusal),
@@ -344,7 +331,7 @@ class Ledger(BatchLedger):
         error = record.error
         if record.usage is not None:
             try:
-                usage = usage_from_response(record.usage)
+                usage = self._usage(record.usage)
             except MalformedUsageError as exc:
                 usage_unknown = True
                 error = f"usage could not be read: {exc}" + (f"; {error}" if error else "")
@@ -354,7 +341,8 @@ class Ledger(BatchLedger):
         unpriced: str | None = None
         model = record.response_model or request.model
         if usage is not None and request.endpoint not in _FREE_ENDPOINTS:
-            cost, unpriced = self._price(model, usage, regional=regional_endpoint(request))
+            cost, unpriced = self._price(model, usage, regional=regional_endpoint(request),
+                                         day=res.day if res is not None else None)
         worst = res.worst if res is not None else None
         charged = self._charge(request, record, usage, cost, usage_unknown, worst)
         entry = self._make_entry(nodeid, phase, request, status=record.status, response_model=record.response_model,
@@ -370,6 +358,19 @@ class Ledger(BatchLedger):
             self._store(entry, ())
         self._notify(entry)
         return entry
+
+    def _usage(self, raw: Any) -> Usage:
+        """``usage_from_response(raw)``, memoised by the raw figures (a suite's usages recur)."""
+        try:
+            key = tuple((k, tuple(v.items()) if type(v) is dict else v) for k, v in raw.items())
+            got = self._usage_memo.get(key)
+        except (AttributeError, TypeError):  # not a flat-enough dict: parse it every time
+            return usage_from_response(raw)
+        if got is None:
+            got = usage_from_response(raw)
+            if len(self._usage_memo) < _MEMO_MAX:
+                self._usage_memo[key] = got  # Usage is frozen: sharing one is safe
+        return got
 
     def _charge(self, request: CallRequest, record: CallRecord, usage: Usage | None, cost: Cost | None,
                 usage_unknown: bool, worst: Amounts | None) -> Amounts:
@@ -401,9 +402,9 @@ class Ledger(BatchLedger):
         if kw.get("error"):
             kw["error"] = redact(kw["error"])
         # Redaction by shape where data enters: every output (reports, baseline, terminal) inherits it.
-        return Entry(seq=seq, nodeid=_safe_id(nodeid), phase=phase, api=request.api, endpoint=request.endpoint,
-                     request_model=request.model, max_tokens=request.max_tokens,
-                     input_estimate=request.input_estimate, attempt=request.attempt, **kw)
+        return Entry.fast(seq=seq, nodeid=_safe_id(nodeid), phase=phase, api=request.api, endpoint=request.endpoint,
+                          request_model=request.model, max_tokens=request.max_tokens,
+                          input_estimate=request.input_estimate, attempt=request.attempt, **kw)
 
     def _store(self, entry: Entry, budgets: Iterable[Budget]) -> None:
         for b in budgets:
@@ -440,6 +441,14 @@ class Ledger(BatchLedger):
             shared.entries = self.session.entries
             self.session = shared
             return shared
+
+    def move_session(self, store: Any) -> Budget:
+        """Move this process's in-memory session budget into ``store`` (its spend and its calls in flight,
+        atomically): from now on every process sharing ``store`` checks against the same figures."""
+        with self._lock:
+            if isinstance(self.session, SessionBudget):
+                self.session = self.session.move_to(store)
+            return self.session
 
     @property
     def last_seq(self) -> int:
@@ -487,11 +496,4 @@ class Ledger(BatchLedger):
                             "refused": self.session.totals.refused},
                 "totals": Totals.of(self.entries).as_json(),
             }
-
-
-def top_entries(entries: Iterable[Entry], n: int = 5) -> list[Entry]:
-    """The ``n`` most expensive entries (refusals and unpriced calls after the priced ones)."""
-    def key(e: Entry):
-        return (e.cost_usd if e.cost_usd is not None else Decimal(-1), -e.seq)
-    return sorted(entries, key=key, reverse=True)[:n]
 

@@ -41,7 +41,8 @@ def refusal_error(budget: Budget, problem: tuple, request: CallRequest, worst: A
     if not count_replayed and request.expected_live is None:
         unsure = (" Replays are not counted here (token_budget_count_replayed = false), but whether a mock "
                   "or a cassette would answer this call cannot be known before sending (a custom transport, "
-                  "a respx side effect, or an HTTP stack other than httpx), so it was checked as a live call.")
+                  "a respx side effect, a mock the plugin does not know, or http.client), so it was checked as a "
+                  "live call.")
     msg = (f"{where} ({budget.limits.describe()}): call to {model} refused before sending: {detail}. "
            f"Nothing was sent.{unsure}")
     err = TokenBudgetExceeded(msg, scope=budget.scope, budget=budget.name, dimension=dim, limit=limit,

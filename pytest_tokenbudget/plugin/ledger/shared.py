@@ -244,6 +244,24 @@ class SharedLedger:
                       (self.worker, nodeid, *(_text(amt[k]) for k in AMOUNT_KEYS), blob))
         self._tx(op)
 
+    def seed(self, spent: Mapping[str, Any], reservations: list[Mapping[str, Any]],
+             nodeid: str | None = None) -> list[int]:
+        """One transaction: add ``spent`` (what this process spent before it shared its session budget)
+        to the run's spend, and reserve each of ``reservations`` (its calls in flight); their ids."""
+        amounts = [_amounts(r) for r in reservations]
+
+        def op(c: sqlite3.Connection) -> list[int]:
+            self._add(c, "spent", _amounts(spent))
+            ids = []
+            for amt in amounts:
+                self._add(c, "reserved", amt)
+                cur = c.execute("INSERT INTO reservations(worker, nodeid, usd, input_tokens, output_tokens, calls, "
+                                "created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                (self.worker, nodeid, *(_text(amt[k]) for k in AMOUNT_KEYS), time.time()))
+                ids.append(cur.lastrowid)
+            return ids
+        return self._tx(op)
+
     def release(self, reservation: int) -> None:
         """Give a reservation back unspent (the call was refused by another budget)."""
         def op(c: sqlite3.Connection) -> None:
