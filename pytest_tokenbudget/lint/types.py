@@ -162,6 +162,7 @@ class CallSite:
     context: CallContext = field(default_factory=CallContext)
     path: str = ""
     _ranges: Callable[[Any], Range] | None = field(default=None, repr=False)
+    scope: Any = field(default=None, repr=False)  # the analysis scope of the call (callers' values)
 
     def __post_init__(self) -> None:
         if self.anchor is None:
