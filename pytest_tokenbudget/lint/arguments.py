@@ -206,6 +206,7 @@ def _in_function(c: FoundCall) -> bool:
 
 
 _BLOCKS = ("body", "orelse", "finalbody")
+_MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "clear", "remove", "popitem"})
 
 
 def _locals(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> tuple[dict[str, Any], set[str]]:
@@ -238,7 +239,15 @@ def _locals(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> tuple
     a = fn.args
     params = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if p is not None}
     local: dict[str, Any] = {p: PARAM for p in params}
+    mutated = {n.func.value.id for n in ast.walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+               and n.func.attr in _MUTATORS and isinstance(n.func.value, ast.Name)}
+    mutated |= {t.value.id for n in ast.walk(fn) if isinstance(n, (ast.Assign, ast.AugAssign))
+                for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+                if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
     for name, found in defs.items():
+        if name in mutated:  # x.append(...) / x[k] = v: the assigned literal is not what is sent
+            local[name] = UNKNOWN
+            continue
         got = _reaching(found, straight, loops, call.lineno)
         if got is not PARAM or name not in params:
             local[name] = UNKNOWN if got is PARAM else got
@@ -257,7 +266,8 @@ def _reaching(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int], 
         if chosen is not None and node is chosen[0]:
             continue
         n_line = getattr(node, "lineno", 0)
-        if start <= n_line < line or any(_contains(loop, node) for loop in loops):
+        if start <= n_line < line or any(_contains(loop, node) for loop in loops
+                                         if chosen is None or not _contains(loop, chosen[0])):
             return UNKNOWN  # another assignment may run between the reaching one and the call
     if chosen is None:
         return PARAM
@@ -281,9 +291,23 @@ def _straight_line(call: ast.Call, parents: dict[int, ast.AST], fn: ast.AST) -> 
                 for s in block:
                     if s is node:
                         break
-                    out.add(id(s))
+                    _always_runs(s, out)
         node = parent
     return out
+
+
+_EXITS = (ast.Raise, ast.Return, ast.Continue, ast.Break)
+
+
+def _always_runs(stmt: ast.stmt, out: set[int]) -> None:
+    """Add ``stmt`` and, for an ``if`` whose other branch always leaves (``raise``/``return`` ...),
+    the statements of the branch that runs on."""
+    out.add(id(stmt))
+    if isinstance(stmt, ast.If):
+        for runs, leaves in ((stmt.orelse, stmt.body), (stmt.body, stmt.orelse)):
+            if leaves and isinstance(leaves[-1], _EXITS):
+                for s in runs:
+                    _always_runs(s, out)
 
 
 def _loop_ancestors(call: ast.Call, parents: dict[int, ast.AST]) -> list[ast.AST]:

@@ -53,12 +53,12 @@ class LoopCaller:
     over: str  # the iterable's source text (short)
 
 
-def build_word_index(root: str) -> dict[str, list[str]]:
+def build_word_index(root: str, markers: tuple[str, ...] = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+                     ) -> dict[str, list[str]]:
     """identifier -> the project's ``.py`` files that call it or pass it to ``map``/``submit``."""
     index: dict[str, list[str]] = {}
     n = 0
-    if not any(os.path.exists(os.path.join(root, m)) for m in ("pyproject.toml", "setup.py", "setup.cfg", ".git")) \
-            or os.path.dirname(root) == root:
+    if not any(os.path.exists(os.path.join(root, m)) for m in markers) or os.path.dirname(root) == root:
         return index  # not a project (a scratch folder, /tmp, /): no caller search
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
@@ -373,13 +373,21 @@ def find_calls(project: Project, callee_path: str, function: str,
     ctor = parts[-1] == "__init__"
     name = parts[0] if ctor else parts[-1]
     imported = {parts[0]} if len(parts) > 1 else {name}
+    bases: set[str] = set()
     cls = next((s for s in callee.tree.body if isinstance(s, ast.ClassDef) and s.name == parts[0]), None)
-    if cls is not None and len(parts) > 1:
-        imported |= {b.id if isinstance(b, ast.Name) else b.attr for b in cls.bases if isinstance(b, (ast.Name, ast.Attribute))}
+    if cls is not None and len(parts) > 1:  # obj.m(...): obj may be typed by a base class, or made by a factory
+        bases = {b.id if isinstance(b, ast.Name) else b.attr for b in cls.bases if isinstance(b, (ast.Name, ast.Attribute))}
+        imported |= {s.name for s in callee.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
     if project.word_index is None:
         project.word_index = build_word_index(project.root)
+    index = project.word_index
+    if not index:  # a folder of scripts without packaging metadata: still a project when it is versioned
+        index = project.__dict__.get("script_word_index")
+        if index is None:
+            index = project.__dict__["script_word_index"] = build_word_index(
+                project.root, (".gitignore", "requirements.txt"))
     out: list[FoundCall] = []
-    for path in dict.fromkeys([callee_path, *project.word_index.get(name, [])]):
+    for path in dict.fromkeys([callee_path, *index.get(name, [])]):
         path = os.path.normpath(path)
         same = os.path.abspath(path) == os.path.abspath(callee_path)
         if not same and _TEST_FILE.search(os.path.relpath(path, project.root).replace(os.sep, "/")):
@@ -388,7 +396,7 @@ def find_calls(project: Project, callee_path: str, function: str,
         if mod is None or mod.parse() is None or mod.tree is None:
             continue
         if not same and not any(_imports_function(mod.tree, n, _module_names(project, callee_path, path))
-                                for n in imported):
+                                for n in imported) and not _imports_name(mod.tree, bases):
             continue
         parents = {id(c): n for n in ast.walk(mod.tree) for c in ast.iter_child_nodes(n)}
         for node in ast.walk(mod.tree):
@@ -403,3 +411,9 @@ def find_calls(project: Project, callee_path: str, function: str,
             if hit and accepts(node):
                 out.append(FoundCall(path, node, mod.tree, _owner(node, parents)))
     return out
+
+
+def _imports_name(tree: ast.Module, names: set[str]) -> bool:
+    """``from x import Name`` of one of ``names`` (a base class, wherever it is defined)."""
+    return bool(names) and any(isinstance(n, ast.ImportFrom) and any(a.name in names for a in n.names)
+                               for n in ast.walk(tree))

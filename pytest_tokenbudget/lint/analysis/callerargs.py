@@ -85,7 +85,7 @@ class _ParamResolver(Resolver):
         return super()._expr1(node, scope, depth)
 
     def dict_items(self, node: Any, scope: Scope, depth: int = 0) -> tuple[dict[str, tuple[Any, Any]], bool] | None:
-        if isinstance(node, cst.Name) and self.overrides:
+        if isinstance(node, cst.Name):
             found = lookup(node.value, scope)
             if found is not None and len(found[1]) == 1:
                 where, (b,) = found

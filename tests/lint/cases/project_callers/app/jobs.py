@@ -57,3 +57,10 @@ def desk_reply(question):
 
 def via_module(question):
     return client.ask(SHORT, question)
+
+
+def either(question, short):
+    system = POLICY
+    if short:
+        system = SHORT  # either may reach the call: unknown, so unknown() stays silent
+    return unknown(system, question)
