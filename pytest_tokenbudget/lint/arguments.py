@@ -2,7 +2,7 @@
 
 A request wrapper (``def ask(system, prompt, model=MODEL)``, a method, or ``self.system = system``
 set in ``__init__``) holds the API call; the prompt, the model and the limits come from its callers.
-:func:`parameter_values` finds those callers (:func:`.callers.find_calls`: the word index, import
+:func:`parameter_values` finds those callers (:func:`.callsearch.find_calls`: the word index, import
 checks, the call's keywords and arity checked against the signature) and evaluates, in each
 caller's module, what it passes for the asked parameters, with the :mod:`.evaluate` evaluator of the
 project index (module constants, ``prompts.py`` imports, prompt files, f-string static parts):
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
-from pytest_tokenbudget.lint.callers import FoundCall, find_calls
+from pytest_tokenbudget.lint.callsearch import FoundCall, find_calls
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -170,9 +170,12 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
     if mod is None:
         return []
     owner = _find(c.tree, c.owner) if c.owner else None
-    if owner is None and _in_function(c):
+    if owner is None and c.in_function:
         return [({p: UNKNOWN for p, (how, _) in bound.items() if how != "default"}, ())]
-    local, params = _locals(owner, c.call) if owner is not None else ({}, set())
+    facts = project.__dict__.setdefault("function_facts", {})
+    if owner is not None and id(owner) not in facts:
+        facts[id(owner)] = _facts(owner)
+    local, params = _locals(owner, c.call, facts[id(owner)]) if owner is not None else ({}, set())
     exprs = [n for how, n in bound.values() if how == "expr"] + \
             [n for how, d in bound.values() if how == "kwargs" for n in d.values()]
     used = frozenset(n.id for e in exprs for n in ast.walk(e) if isinstance(n, ast.Name) and local.get(n.id) is PARAM)
@@ -196,22 +199,12 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
     return out
 
 
-def _in_function(c: FoundCall) -> bool:
-    """The call sits in a function or lambda the caller search could not name (nested ones)."""
-    for node in ast.walk(c.tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and \
-                any(n is c.call for n in ast.walk(node)):
-            return True
-    return False
-
-
 _BLOCKS = ("body", "orelse", "finalbody")
 _MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "clear", "remove", "popitem"})
 
 
-def _locals(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> tuple[dict[str, Any], set[str]]:
-    """The calling function's names as the call sees them: the assignment that reaches the call
-    (an ast node, evaluated lazily), else unknown; and its parameter names."""
+def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AST], dict[str, list], set[str]]:
+    """A function's parent map, its assignments by name, and the names it mutates (once per function)."""
     parents = {id(ch): n for n in ast.walk(fn) for ch in ast.iter_child_nodes(n)}
     defs: dict[str, list[tuple[ast.AST, ast.expr | None]]] = {}
     for node in ast.walk(fn):
@@ -234,16 +227,24 @@ def _locals(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> tuple
             for n in ast.walk(t):
                 if isinstance(n, ast.Name):
                     defs.setdefault(n.id, []).append((node, value if t is n else None))
-    straight = _straight_line(call, parents, fn)
-    loops = _loop_ancestors(call, parents)
-    a = fn.args
-    params = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if p is not None}
-    local: dict[str, Any] = {p: PARAM for p in params}
     mutated = {n.func.value.id for n in ast.walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                and n.func.attr in _MUTATORS and isinstance(n.func.value, ast.Name)}
     mutated |= {t.value.id for n in ast.walk(fn) if isinstance(n, (ast.Assign, ast.AugAssign))
                 for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
                 if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
+    return parents, defs, mutated
+
+
+def _locals(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
+            facts: tuple[dict[int, ast.AST], dict[str, list], set[str]]) -> tuple[dict[str, Any], set[str]]:
+    """The calling function's names as the call sees them: the assignment that reaches the call
+    (an ast node, evaluated lazily), else unknown; and its parameter names."""
+    parents, defs, mutated = facts
+    straight = _straight_line(call, parents, fn)
+    loops = _loop_ancestors(call, parents)
+    a = fn.args
+    params = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if p is not None}
+    local: dict[str, Any] = {p: PARAM for p in params}
     for name, found in defs.items():
         if name in mutated:  # x.append(...) / x[k] = v: the assigned literal is not what is sent
             local[name] = UNKNOWN

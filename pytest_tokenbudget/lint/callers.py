@@ -21,7 +21,6 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,7 +29,7 @@ from pytest_tokenbudget.lint.source import FileError, read_file
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["FoundCall", "LoopCaller", "build_word_index", "find_calls", "loop_callers"]
+__all__ = ["LoopCaller", "build_word_index", "loop_callers"]
 
 _SKIP_DIRS = frozenset({".git", ".venv", "venv", "env", "node_modules", "site-packages", "__pycache__", "build",
                         "dist", ".tox", ".nox", ".mypy_cache", ".tokenbudget_cache"})
@@ -345,75 +344,3 @@ def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> LoopCaller | Non
                 and any(isinstance(x, ast.Name) and x.id in assigned for a in n.args for x in ast.walk(a)):
             return None
     return LoopCaller("", loop.lineno, "for loop", over[:40])
-
-
-# ---------------------------------------------------------------------- call sites of a function
-_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
-
-
-@dataclass(frozen=True)
-class FoundCall:
-    """A call of a project function (``f``, ``Class.m``; ``Class.__init__``: a constructor call)."""
-
-    path: str
-    call: ast.Call
-    tree: ast.Module
-    owner: str | None  # ``f`` / ``Class.m`` of the function holding the call (None: module level)
-
-
-def find_calls(project: Project, callee_path: str, function: str,
-               accepts: Callable[[ast.Call], bool] = lambda _: True) -> list[FoundCall]:
-    """The calls of ``function`` of ``callee_path`` across the project (test files left out): by its
-    name where it is imported (a method: ``self.m`` in its file, ``obj.m`` where the class, its module
-    or a base class is imported), kept when ``accepts`` (the caller's signature check) agrees."""
-    callee = project._load(callee_path)
-    if callee is None or callee.parse() is None or callee.tree is None or _find_def(callee.tree, function) is None:
-        return []
-    parts = function.split(".")
-    ctor = parts[-1] == "__init__"
-    name = parts[0] if ctor else parts[-1]
-    imported = {parts[0]} if len(parts) > 1 else {name}
-    bases: set[str] = set()
-    cls = next((s for s in callee.tree.body if isinstance(s, ast.ClassDef) and s.name == parts[0]), None)
-    if cls is not None and len(parts) > 1:  # obj.m(...): obj may be typed by a base class, or made by a factory
-        bases = {b.id if isinstance(b, ast.Name) else b.attr for b in cls.bases if isinstance(b, (ast.Name, ast.Attribute))}
-        imported |= {s.name for s in callee.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    if project.word_index is None:
-        project.word_index = build_word_index(project.root)
-    index = project.word_index
-    if not index:  # a folder of scripts without packaging metadata: still a project when it is versioned
-        index = project.__dict__.get("script_word_index")
-        if index is None:
-            index = project.__dict__["script_word_index"] = build_word_index(
-                project.root, (".gitignore", "requirements.txt"))
-    out: list[FoundCall] = []
-    for path in dict.fromkeys([callee_path, *index.get(name, [])]):
-        path = os.path.normpath(path)
-        same = os.path.abspath(path) == os.path.abspath(callee_path)
-        if not same and _TEST_FILE.search(os.path.relpath(path, project.root).replace(os.sep, "/")):
-            continue  # tests call with stubs and mocks: not what production sends
-        mod = project._load(path)
-        if mod is None or mod.parse() is None or mod.tree is None:
-            continue
-        if not same and not any(_imports_function(mod.tree, n, _module_names(project, callee_path, path))
-                                for n in imported) and not _imports_name(mod.tree, bases):
-            continue
-        parents = {id(c): n for n in ast.walk(mod.tree) for c in ast.iter_child_nodes(n)}
-        for node in ast.walk(mod.tree):
-            if not isinstance(node, ast.Call):
-                continue
-            f = node.func
-            if ctor or len(parts) == 1:
-                hit = _refers(f, name, False)
-            else:
-                hit = isinstance(f, ast.Attribute) and f.attr == name and (not same or _refers(f, name, True)
-                                                                           or isinstance(f.value, ast.Name))
-            if hit and accepts(node):
-                out.append(FoundCall(path, node, mod.tree, _owner(node, parents)))
-    return out
-
-
-def _imports_name(tree: ast.Module, names: set[str]) -> bool:
-    """``from x import Name`` of one of ``names`` (a base class, wherever it is defined)."""
-    return bool(names) and any(isinstance(n, ast.ImportFrom) and any(a.name in names for a in n.names)
-                               for n in ast.walk(tree))

@@ -104,7 +104,10 @@ class _ParamResolver(Resolver):
         if base is None or where.node is None:
             return None
         items, is_open = dict(base[0]), base[1]
-        for target, val in _subscript_assigns(where.node, name):
+        found = where.__dict__.setdefault("subscript_assigns", {})
+        if name not in found:
+            found[name] = list(_subscript_assigns(where.node, name))
+        for target, val in found[name]:
             key = self.expr(target, where, depth + 1)
             if not isinstance(key, str):
                 return items, True
@@ -112,21 +115,29 @@ class _ParamResolver(Resolver):
         return items, is_open
 
 
+class _SubscriptAssigns(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        self.name, self.found = name, []  # type: ignore[var-annotated]
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for t in node.targets:
+            sub = t.target
+            if isinstance(sub, cst.Subscript) and isinstance(sub.value, cst.Name) and sub.value.value == self.name \
+                    and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
+                self.found.append((sub.slice[0].slice.value, node.value))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
 def _subscript_assigns(fn: Any, name: str) -> Iterator[tuple[Any, Any]]:
     """(key node, value node) of every ``name[key] = value`` in a function."""
-    stack = [fn.body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Assign):
-            for t in node.targets:
-                sub = t.target
-                if isinstance(sub, cst.Subscript) and isinstance(sub.value, cst.Name) and sub.value.value == name \
-                        and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
-                    yield sub.slice[0].slice.value, node.value
-        elif isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        if isinstance(node, cst.CSTNode):
-            stack.extend(node.children)
+    visitor = _SubscriptAssigns(name)
+    fn.body.visit(visitor)
+    yield from visitor.found
 
 
 def _function_name(scope: Scope) -> str | None:
