@@ -63,8 +63,10 @@ class _ParamResolver(Resolver):
     """The resolver with some function parameters bound to values (``overrides``); it records the
     parameters a resolution read."""
 
-    def __init__(self, overrides: dict[tuple[int, str], Any] | None = None) -> None:
+    def __init__(self, module: Scope, overrides: dict[tuple[int, str], Any] | None = None) -> None:
         super().__init__()
+        # what same-module helpers return (clients, prompts) does not depend on the bound parameters
+        self.__dict__["_factory_memo"] = module.__dict__.setdefault("factory_memo", {})
         self.overrides = overrides or {}
         self.read: dict[tuple[int, str], tuple[Scope, str]] = {}
 
@@ -154,7 +156,7 @@ def _function_name(scope: Scope) -> str | None:
 
 def _read_params(site: CallSite) -> dict[int, tuple[Scope, set[str]]]:
     """The parameters (by function scope) the request fields that rules judge read."""
-    rec = _ParamResolver()
+    rec = _ParamResolver(site.scope.module())
     for a in site.node.args:
         if a.star or (a.keyword is not None and a.keyword.value in _FIELDS):
             if a.star == "**":
@@ -200,7 +202,7 @@ def _variants(site: CallSite) -> list[Variant]:
     for combo in product(*groups):
         overrides = {k: v for binding, _ in combo for k, v in binding.items()}
         callers = tuple(c for _, via in combo for c in via)
-        rs = _ParamResolver(overrides)
+        rs = _ParamResolver(site.scope.module(), overrides)
         args, is_open = rs.call_kwargs(site.node, site.scope)
         nodes = {**site.arg_nodes, **{k: n for k, (_, n) in args.items()}}
         out.append(Variant(dataclasses.replace(site, args={k: v for k, (v, _) in args.items()}, arg_nodes=nodes,
