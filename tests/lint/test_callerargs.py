@@ -56,7 +56,7 @@ def test_finding_names_the_caller_that_wrote_the_value(monkeypatch):
         forwarded.properties["related"]
     assert forwarded.fix is None  # the wrapper serves other callers: no automatic edit
     retired = next(f for f in result.findings if f.code == "TB302")
-    assert "every caller" in retired.message and "app/jobs.py:32" in retired.message and "app/jobs.py:33" in \
+    assert "every caller sends such a value" in retired.message and "app/jobs.py:32" in retired.message and "app/jobs.py:33" in \
         retired.message
     result.findings = [retired]
     sarif = json.loads(render("sarif", result, registry()))

@@ -21,8 +21,9 @@ How the variants' results combine, per rule (:func:`rule_reports`), as a cost re
   that switch caching off do not count; an unknown size keeps it silent).
 
 When callers are found, their variants replace the wrapper's own view (a parameter default is only
-what callers that leave it out send). Findings name the callers ("passed by caller x.py:40") and
-list them as related locations. Rules not listed above see the call site as before.
+what callers that leave it out send). Findings name the callers ("passed by caller x.py:40 through
+client.py:20"; "every caller sends such a value: ...") and list them as related locations (JSON
+``related``, SARIF ``relatedLocations``); no automatic fix is offered on a caller's account. Rules not listed above see the call site as before.
 """
 
 from __future__ import annotations
@@ -250,7 +251,7 @@ def _with_callers(rep: Report, chains: list[tuple[tuple[str, int], ...]], every:
 
     if every:
         origins = list(dict.fromkeys(at(ch[-1]) for ch in chains if ch))
-        suffix = f" (every caller passes it: {', '.join(origins[:3])}{', ...' if len(origins) > 3 else ''})"
+        suffix = f" (every caller sends such a value: {', '.join(origins[:3])}{', ...' if len(origins) > 3 else ''})"
     else:
         chain = chains[0]
         suffix = f" (passed by caller {at(chain[-1])}" + (f" through {at(chain[0])})" if len(chain) > 1 else ")")

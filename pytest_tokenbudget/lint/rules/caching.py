@@ -127,6 +127,15 @@ class MissingCacheControl(Rule):
                 await client.messages.create(model="claude-haiku-4-5", max_tokens=256, system=RULES,
                     messages=[{"role": "user", "content": q}])
         ''', message="per call"),
+        # the static rules lead the system block; the per-call glossary ends it: split, then cache
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        RULES = "Follow the refund policy below exactly. " * 400
+        def ask(q, glossary):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=RULES + glossary,
+                messages=[{"role": "user", "content": q}])
+        ''', message="block of its own"),
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
