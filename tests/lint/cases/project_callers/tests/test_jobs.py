@@ -1,6 +1,0 @@
-"""A test calling a wrapper with a current model: test callers do not count for the wrapper."""
-from app.client import legacy
-
-
-def test_legacy(monkeypatch):
-    assert legacy("hi", "claude-sonnet-4-6") is not None
