@@ -177,7 +177,13 @@ def variants(site: CallSite) -> list[Variant]:
     """The call site once per path of callers that give its parameters values ([] when none)."""
     if site in _CACHE:
         return _CACHE[site]
-    _CACHE[site] = out = _variants(site)
+    try:
+        out = _variants(site)
+    except RecursionError:
+        raise  # deep code: the file is checked again with a deep stack
+    except Exception:  # the callers' code is not this file's: it must not cost this file its findings
+        out = []
+    _CACHE[site] = out
     return out
 
 

@@ -70,3 +70,11 @@ class Desk:
     def reply(self, question):
         return client.messages.create(model=MODEL, max_tokens=512, system=self.system,  # TB101
                                       messages=[{"role": "user", "content": question}])
+
+
+def build(prompt, system=None):
+    # a request dict completed by kw["system"] = ... before create(**kw): the caller's system asks for JSON
+    kwargs = {"model": MODEL, "max_tokens": 256, "messages": [{"role": "user", "content": prompt}]}
+    if system is not None:
+        kwargs["system"] = system
+    return client.messages.create(**kwargs)  # TB501

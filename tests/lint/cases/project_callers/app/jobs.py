@@ -64,3 +64,9 @@ def either(question, short):
     if short:
         system = SHORT  # either may reach the call: unknown, so unknown() stays silent
     return unknown(system, question)
+
+
+def built(invoice):
+    from app.client import build
+
+    return build(invoice, system=EXTRACT)
