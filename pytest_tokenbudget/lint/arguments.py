@@ -178,7 +178,7 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
     local, params = _locals(owner, c.call, facts[id(owner)]) if owner is not None else ({}, set())
     exprs = [n for how, n in bound.values() if how == "expr"] + \
             [n for how, d in bound.values() if how == "kwargs" for n in d.values()]
-    used = frozenset(n.id for e in exprs for n in ast.walk(e) if isinstance(n, ast.Name) and local.get(n.id) is PARAM)
+    used = _params_read(exprs, local)
     upstream: list[Assignment] | None = None
     if used and owner is not None and depth < MAX_DEPTH and c.owner is not None:
         upstream = parameter_values(project, c.path, c.owner, used, depth + 1)
@@ -201,6 +201,24 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
 
 _BLOCKS = ("body", "orelse", "finalbody")
 _MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "clear", "remove", "popitem"})
+
+
+def _params_read(exprs: list[ast.expr], local: dict[str, Any]) -> frozenset[str]:
+    """The caller's parameters the arguments read, directly or through the locals they read
+    (``system = BASE.format(role=role)``: ``role``)."""
+    out: set[str] = set()
+    seen: set[str] = set()
+    stack = list(exprs)
+    while stack:
+        for n in ast.walk(stack.pop()):
+            if isinstance(n, ast.Name) and n.id not in seen:
+                seen.add(n.id)
+                v = local.get(n.id)
+                if v is PARAM:
+                    out.add(n.id)
+                elif isinstance(v, ast.expr):
+                    stack.append(v)
+    return frozenset(out)
 
 
 def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AST], dict[str, list], set[str]]:

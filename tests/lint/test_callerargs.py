@@ -106,3 +106,11 @@ def test_a_single_file_keeps_the_wrapper_silent():
     """Without the project (one source text) a parameter is unknown: nothing is guessed."""
     findings = lint_source((PROJECT / "app" / "client.py").read_text(), path="client.py", select=list(SELECT))
     assert [(f.line, f.code) for f in findings] == [(44, "TB302")]  # the default of mixed(): no callers seen
+
+
+def test_a_caller_local_built_from_its_own_parameter_follows_that_parameter_up():
+    project = Project(PROJECT)
+    found = parameter_values(project, str(PROJECT / "app" / "client.py"), "request", frozenset({"system"}))
+    themed = [a for a in found if len(a.callers) == 2]
+    assert [a.values["system"] for a in themed] == ["You are the billing desk. Reply with JSON only."]
+    assert [Path(p).name for p, _ in themed[0].callers] == ["jobs.py", "jobs.py"]
