@@ -119,7 +119,7 @@ class Evaluator:
         if isinstance(node, ast.Constant):
             return node.value if not isinstance(node.value, bytes) else UNKNOWN
         if isinstance(node, ast.JoinedStr):
-            return Text.join(*(v.value if isinstance(v, ast.Constant) else UNKNOWN for v in node.values))
+            return Text.join(*(v.value if isinstance(v, ast.Constant) else self._field(v, d) for v in node.values))
         if isinstance(node, ast.Name):
             if node.id == "__file__":
                 return FilePath(self.file)
@@ -160,6 +160,14 @@ class Evaluator:
             return self._call(node, d)
         if isinstance(node, ast.Await):
             return self.expr(node.value, d)
+        return UNKNOWN
+
+    def _field(self, node: ast.expr, d: int) -> Any:
+        """An f-string field: a known text is spliced in (``f"{system}\\n{rules}"``), anything else a hole."""
+        if isinstance(node, ast.FormattedValue) and node.conversion == -1 and node.format_spec is None:
+            v = self.expr(node.value, d)
+            if isinstance(v, (str, Text)):
+                return v
         return UNKNOWN
 
     def _binop(self, node: ast.BinOp, d: int) -> Any:

@@ -103,6 +103,8 @@ def _check_once(source: Source, catalog: Catalog, options: Mapping[str, Any]) ->
 def _run_rules(sites: list[Any], ctx: RuleContext) -> list[tuple[Any, Any, Report]]:
     """(rule, site, report) for every report of every rule on every site; a rule that raises
     gets an internal-error report instead (a rule bug must not stop the run)."""
+    from pytest_tokenbudget.lint.analysis.callerargs import rule_reports  # libcst: loaded with the analysis
+
     rules = [cls() for cls in registry().values()]
     policy = ctx.options.get("test-code", "correctness")
     raw: list[tuple[Any, Any, Report]] = []
@@ -116,7 +118,7 @@ def _run_rules(sites: list[Any], ctx: RuleContext) -> list[tuple[Any, Any, Repor
             if not rule.applies_to(site):
                 continue
             try:
-                for rep in rule.check(site, ctx):
+                for rep in rule_reports(rule, site, ctx):  # callers' values where the rule uses them
                     raw.append((rule, site, rep))
             except RecursionError:
                 raise  # deep code, not a rule bug: check_source retries the whole file with a deep stack

@@ -174,9 +174,11 @@ class Project:
 
     def __init__(self, root: Path, cache_folder: Path | None = None, *, named: bool = False) -> None:
         self.root = str(root)
-        # May the whole tree be searched (callers, byte facts)? A marked project (pyproject.toml,
-        # setup.py/.cfg, .git) or a directory the user named; never a lone file's scratch folder.
-        marked = any(os.path.exists(os.path.join(self.root, m)) for m in ("pyproject.toml", "setup.py", "setup.cfg", ".git"))
+        # May the whole tree be searched (callers, byte facts)? A marked project (packaging metadata,
+        # .git, or a versioned folder of scripts) or a directory the user named; never a lone file's
+        # scratch folder.
+        marked = any(os.path.exists(os.path.join(self.root, m))
+                     for m in ("pyproject.toml", "setup.py", "setup.cfg", ".git", ".gitignore", "requirements.txt"))
         self.searchable = (marked or named) and os.path.dirname(self.root) != self.root
         self.bases = [self.root, os.path.join(self.root, "src")]
         self.cache_folder = cache_folder

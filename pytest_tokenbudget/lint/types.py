@@ -165,6 +165,7 @@ class CallSite:
     # branches; UNKNOWN for those that cannot be pinned), else None: see analysis.model_sources
     model_choices: tuple[Any, ...] | None = None
     _ranges: Callable[[Any], Range] | None = field(default=None, repr=False)
+    scope: Any = field(default=None, repr=False)  # the analysis scope of the call (callers' values)
 
     def __post_init__(self) -> None:
         if self.anchor is None:

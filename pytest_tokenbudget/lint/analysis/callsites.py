@@ -309,7 +309,8 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
         return CallSite(api=api, kind=kind, client=info, args={k: v for k, (v, _) in site_args.items()},
                         node=cand.node, anchor=anchor, arg_nodes={k: n for k, (_, n) in site_args.items()},
                         open_kwargs=site_open, is_async=is_async, streaming=streaming, batch=batch,
-                        batch_index=index, batch_template=template, context=ctx, path=path, _ranges=ranges)
+                        batch_index=index, batch_template=template, context=ctx, path=path, _ranges=ranges,
+                        scope=cand.scope)
 
     if api.endswith("batches.create"):
         if client is None and "requests" not in args:

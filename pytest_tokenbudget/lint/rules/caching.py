@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pytest_tokenbudget.core.tokens import SAFETY_MARGIN
+from pytest_tokenbudget.core.tokens import SAFETY_MARGIN, estimate_tokens
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.prompt import Block, Blocks, request_blocks, static_prefix, prefix_tokens
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.types import CallSite, Report
-from pytest_tokenbudget.lint.analysis.values import volatile_parts
+from pytest_tokenbudget.lint.analysis.values import Text, volatile_parts
 from pytest_tokenbudget.lint.rules._util import fmt_int, money, usd
 
 _ANTHROPIC = frozenset({"anthropic"})
@@ -149,6 +149,15 @@ class MissingCacheControl(Rule):
                 await client.messages.create(model="claude-haiku-4-5", max_tokens=256, system=RULES,
                     messages=[{"role": "user", "content": q}])
         ''', message="per call"),
+        # the static rules lead the system block; the per-call glossary ends it: split, then cache
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        RULES = "Follow the refund policy below exactly. " * 400
+        def ask(q, glossary):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=RULES + glossary,
+                messages=[{"role": "user", "content": q}])
+        ''', message="block of its own"),
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
@@ -158,7 +167,8 @@ class MissingCacheControl(Rule):
         if blocks.may_have_cache_control and not _unseen_parts_unmarked(blocks, ctx):
             return
         prefix = static_prefix(blocks)
-        if not prefix:
+        lead = _leading_static(blocks.items[len(prefix)]) if len(prefix) < len(blocks.items) else ""
+        if not prefix and not lead:
             return
         info = ctx.model_info(call)
         minimum = info.min_cacheable if info is not None else None
@@ -167,6 +177,12 @@ class MissingCacheControl(Rule):
         if minimum is None:
             return
         tokens = prefix_tokens(prefix)
+        split = ""
+        if tokens < minimum * SAFETY_MARGIN and lead:  # a static start of a block with per-call text after it
+            tokens = estimate_tokens("\n".join([*(b.text for b in prefix), lead]))
+            prefix = [*prefix, blocks.items[len(prefix)]]
+            split = (f" (the {prefix[-1].section} block ends with per-call text: put the static part in a block of "
+                     "its own and mark that one)")
         if tokens < minimum * SAFETY_MARGIN:
             return
         sections = "+".join(dict.fromkeys(b.section for b in prefix))
@@ -184,11 +200,21 @@ class MissingCacheControl(Rule):
             f"~{fmt_int(tokens)} tokens of static prompt ({sections}) are re-sent uncached on every call "
             f"(minimum cacheable for {model}: {fmt_int(minimum)}){cost}. Add cache_control="
             "{'type': 'ephemeral'} to the call (automatic caching) or a cache_control marker on the last "
-            f"static block{where}",
+            f"static block{split}{where}",
             node=_section_node(call, prefix),
             properties=props,
-            fix=_cache_control_fix(call, tuple(dict.fromkeys(b.section for b in prefix))),
+            fix=None if split else _cache_control_fix(call, tuple(dict.fromkeys(b.section for b in prefix))),
         )
+
+
+def _leading_static(block: Block) -> str:
+    """The static text a partly known block starts with (``SYSTEM + terms``), else ''."""
+    value = block.value
+    if isinstance(value, dict):
+        value = value.get("text") if value.get("type", "text") == "text" else None
+    if isinstance(value, Text) and value.parts and isinstance(value.parts[0], str):
+        return value.parts[0]
+    return ""
 
 
 @register

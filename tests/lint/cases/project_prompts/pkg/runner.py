@@ -42,9 +42,9 @@ def e(q):
 
 
 def g(q, doc):
-    # a Jinja template with a variable inside the system block: silent
+    # a Jinja template: the static guidelines lead the block, the document ends it: split and cache them
     sysp = env.get_template("review.j2").render(doc=doc)
-    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=sysp,
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=sysp,  # TB101
                                   messages=[{"role": "user", "content": q}])
 
 
@@ -75,9 +75,9 @@ class Bot:
 
 
 def j(q, doc):
-    # the guideline file is static but the document is filled into the same block: silent
+    # the guideline file is static and the document is filled in at its end: split and cache the guidelines
     text = (HERE / "prompts" / "review.j2").read_text().replace("{{ doc }}", doc)
-    return client.messages.create(model=MODEL, max_tokens=512, system=text,
+    return client.messages.create(model=MODEL, max_tokens=512, system=text,  # TB101
                                   messages=[{"role": "user", "content": q}])
 
 

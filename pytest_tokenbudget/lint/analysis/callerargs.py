@@ -1,0 +1,269 @@
+"""Request fields that come from the callers: a wrapper's parameters resolved at its call sites.
+
+``def ask(system, prompt, model=MODEL): client.messages.create(system=system, ...)`` says nothing
+by itself; its callers do (``ask(SYSTEM_PROMPT, text)``). For a call site whose request reads a
+parameter of the enclosing function (directly, through locals, or through ``self.attr`` assigned
+from an ``__init__`` parameter), :func:`variants` asks :mod:`..arguments` what the project's
+callers pass and re-resolves the request once per caller (a *variant*: the same call site with
+those values bound). Client parameters are never rebound. In a variant a conditional
+``**({...} if flag else {})`` follows the known flag, ``**kwargs`` is the caller's extra keywords,
+and ``kwargs["system"] = system`` items set on a request dict before ``create(**kwargs)`` count.
+
+How the variants' results combine, per rule (:func:`rule_reports`), as a cost reviewer reads them:
+
+* ``TB101`` / ``TB105`` / ``TB501`` (a saving any caller's requests would get): reported when the
+  request of at least one caller qualifies (a large static prefix each time it sends one; JSON
+  asked for by that caller's prompt with no structured output in the request);
+* ``TB301`` / ``TB302`` (a judgement on the model): reported only when *every* caller's request
+  qualifies (every caller sends a premium / retired model); a caller whose value is unknown keeps
+  it silent;
+* ``TB102``: only when every caller that caches has a known prefix below the minimum (callers
+  that switch caching off do not count; an unknown size keeps it silent).
+
+When callers are found, their variants replace the wrapper's own view (a parameter default is only
+what callers that leave it out send). Findings name the callers ("passed by caller x.py:40 through
+client.py:20"; "every caller sends such a value: ...") and list them as related locations (JSON
+``related``, SARIF ``relatedLocations``); no automatic fix is offered on a caller's account. Rules not listed above see the call site as before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+import libcst as cst
+
+from pytest_tokenbudget.lint.analysis.resolve import Resolver
+from pytest_tokenbudget.lint.analysis.scopes import ClientRef, Scope, lookup
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Unknown
+from pytest_tokenbudget.lint.types import CallSite, Report
+
+__all__ = ["ANY_CALLER", "EVERY_CALLER", "Variant", "rule_reports", "variants"]
+
+ANY_CALLER = frozenset({"TB101", "TB105", "TB501"})
+EVERY_CALLER = frozenset({"TB301", "TB302"})
+CACHING_CALLERS = frozenset({"TB102"})
+MAX_VARIANTS = 24
+_FIELDS = frozenset({"system", "messages", "model", "tools", "tool_choice", "output_format", "output_config",
+                     "response_format", "response_model", "cache_control", "extra_body", "max_tokens"})
+
+
+@dataclass
+class Variant:
+    """The call site as one path of callers makes it."""
+
+    site: CallSite
+    callers: tuple[tuple[str, int], ...]  # (path, line) of the calls on the way, the one writing the value last
+
+
+class _ParamResolver(Resolver):
+    """The resolver with some function parameters bound to values (``overrides``); it records the
+    parameters a resolution read."""
+
+    def __init__(self, module: Scope, overrides: dict[tuple[int, str], Any] | None = None) -> None:
+        super().__init__()
+        # what same-module helpers return (clients, prompts) does not depend on the bound parameters
+        self.__dict__["_factory_memo"] = module.__dict__.setdefault("factory_memo", {})
+        self.overrides = overrides or {}
+        self.read: dict[tuple[int, str], tuple[Scope, str]] = {}
+
+    def _param(self, param: cst.Param, where: Scope, depth: int) -> Any:
+        base = super()._param(param, where, depth)
+        if isinstance(base, ClientRef) or where.kind != "function":
+            return base  # a client is traced by its annotation: never rebound
+        key = (id(where), param.name.value)
+        self.read[key] = (where, param.name.value)
+        return self.overrides.get(key, base)
+
+    def _expr1(self, node: Any, scope: Scope, depth: int) -> Any:
+        if isinstance(node, cst.IfExp):
+            test = self.expr(node.test, scope, depth + 1)
+            if isinstance(test, Unknown) or not isinstance(test, (bool, int, str, type(None))):
+                return UNKNOWN
+            return self.expr(node.body if test else node.orelse, scope, depth + 1)
+        return super()._expr1(node, scope, depth)
+
+    def dict_items(self, node: Any, scope: Scope, depth: int = 0) -> tuple[dict[str, tuple[Any, Any]], bool] | None:
+        if isinstance(node, cst.Name):
+            found = lookup(node.value, scope)
+            if found is not None and len(found[1]) == 1:
+                where, (b,) = found
+                if b.kind == "param":  # **kwargs: the caller's extra keywords
+                    value = self.name(node.value, scope, depth + 1)
+                    if isinstance(value, dict):
+                        return {k: (v, node) for k, v in value.items()}, isinstance(value, OpenDict)
+                    return None
+                if b.kind == "assign" and where.mutated.get(node.value) == {"setitem"}:
+                    return self._set_items(node.value, b.node, where, depth)
+        return super().dict_items(node, scope, depth)
+
+    def _set_items(self, name: str, value: Any, where: Scope, depth: int) -> tuple[dict, bool] | None:
+        """``kw = {...}; kw["system"] = system`` (perhaps under an ``if``) before ``create(**kw)``."""
+        base = super().dict_items(value, where, depth + 1)
+        if base is None or where.node is None:
+            return None
+        items, is_open = dict(base[0]), base[1]
+        found = where.__dict__.setdefault("subscript_assigns", {})
+        if name not in found:
+            found[name] = list(_subscript_assigns(where.node, name))
+        for target, val in found[name]:
+            key = self.expr(target, where, depth + 1)
+            if not isinstance(key, str):
+                return items, True
+            items[key] = (self.expr(val, where, depth + 1), val)
+        return items, is_open
+
+
+class _SubscriptAssigns(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        self.name, self.found = name, []  # type: ignore[var-annotated]
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for t in node.targets:
+            sub = t.target
+            if isinstance(sub, cst.Subscript) and isinstance(sub.value, cst.Name) and sub.value.value == self.name \
+                    and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
+                self.found.append((sub.slice[0].slice.value, node.value))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def _subscript_assigns(fn: Any, name: str) -> Iterator[tuple[Any, Any]]:
+    """(key node, value node) of every ``name[key] = value`` in a function."""
+    visitor = _SubscriptAssigns(name)
+    fn.body.visit(visitor)
+    yield from visitor.found
+
+
+def _function_name(scope: Scope) -> str | None:
+    """``f`` / ``Class.m`` for a module-level function or a method of a module-level class."""
+    parent = scope.parent
+    if parent is None:
+        return None
+    if parent.kind == "module":
+        return scope.name
+    if parent.kind == "class" and parent.parent is not None and parent.parent.kind == "module":
+        return f"{parent.name}.{scope.name}"
+    return None
+
+
+def _read_params(site: CallSite) -> dict[int, tuple[Scope, set[str]]]:
+    """The parameters (by function scope) the request fields that rules judge read."""
+    rec = _ParamResolver(site.scope.module())
+    for a in site.node.args:
+        if a.star or (a.keyword is not None and a.keyword.value in _FIELDS):
+            if a.star == "**":
+                rec.dict_items(a.value, site.scope)
+            rec.expr(a.value, site.scope)
+    out: dict[int, tuple[Scope, set[str]]] = {}
+    for where, name in rec.read.values():
+        if name not in (where.self_name, "cls"):
+            out.setdefault(id(where), (where, set()))[1].add(name)
+    return out
+
+
+_CACHE: weakref.WeakKeyDictionary[CallSite, list[Variant]] = weakref.WeakKeyDictionary()
+
+
+def variants(site: CallSite) -> list[Variant]:
+    """The call site once per path of callers that give its parameters values ([] when none)."""
+    if site in _CACHE:
+        return _CACHE[site]
+    try:
+        out = _variants(site)
+    except RecursionError:
+        raise  # deep code: the file is checked again with a deep stack
+    except Exception:  # the callers' code is not this file's: it must not cost this file its findings
+        out = []
+    _CACHE[site] = out
+    return out
+
+
+def _variants(site: CallSite) -> list[Variant]:
+    from pytest_tokenbudget.lint.arguments import parameter_values
+    from pytest_tokenbudget.lint.project import active
+
+    act = active()
+    if act is None or site.scope is None or site.batch or not site.context.in_function:
+        return []
+    project, path = act
+    groups: list[list[tuple[dict[tuple[int, str], Any], tuple[tuple[str, int], ...]]]] = []
+    for where, names in _read_params(site).values():
+        function = _function_name(where)
+        if function is None:
+            continue
+        found = parameter_values(project, path, function, frozenset(names))
+        if found:
+            groups.append([({(id(where), p): v for p, v in a.values.items()}, a.callers) for a in found])
+    if not groups:
+        return []
+    out: list[Variant] = []
+    for combo in product(*groups):
+        overrides = {k: v for binding, _ in combo for k, v in binding.items()}
+        callers = tuple(c for _, via in combo for c in via)
+        rs = _ParamResolver(site.scope.module(), overrides)
+        args, is_open = rs.call_kwargs(site.node, site.scope)
+        nodes = {**site.arg_nodes, **{k: n for k, (_, n) in args.items()}}
+        out.append(Variant(dataclasses.replace(site, args={k: v for k, (v, _) in args.items()}, arg_nodes=nodes,
+                                               open_kwargs=is_open), callers))
+        if len(out) >= MAX_VARIANTS:
+            break
+    return out
+
+
+def _caches(site: CallSite) -> bool:
+    from pytest_tokenbudget.lint.analysis.prompt import request_blocks
+
+    return request_blocks(site).may_have_cache_control
+
+
+def rule_reports(rule: Any, site: CallSite, ctx: Any) -> list[Report]:
+    """The rule's reports on ``site``, with the callers' values where the rule's policy uses them."""
+    base = list(rule.check(site, ctx))
+    code = rule.code
+    if code not in ANY_CALLER | EVERY_CALLER | CACHING_CALLERS:
+        return base
+    vs = variants(site)
+    if not vs:
+        return base
+    if code in CACHING_CALLERS:
+        vs = [v for v in vs if _caches(v.site)]
+        if not vs:
+            return []
+    results = [(v, list(rule.check(v.site, ctx))) for v in vs]
+    firing = [(v, reps) for v, reps in results if reps]
+    if not firing or (code not in ANY_CALLER and len(firing) < len(results)):
+        return []
+    v, reps = firing[0]
+    if base and [r.message for r in base] == [r.message for r in reps]:
+        return base  # the finding does not depend on what the callers pass
+    chains = [v.callers for v, _ in (firing if code not in ANY_CALLER else firing[:1])]
+    return [_with_callers(r, chains, every=code not in ANY_CALLER) for r in reps]
+
+
+def _with_callers(rep: Report, chains: list[tuple[tuple[str, int], ...]], every: bool) -> Report:
+    from pytest_tokenbudget.lint.arguments import shown
+
+    def at(c: tuple[str, int]) -> str:
+        return f"{shown(c[0])}:{c[1]}"
+
+    if every:
+        origins = list(dict.fromkeys(at(ch[-1]) for ch in chains if ch))
+        suffix = f" (every caller sends such a value: {', '.join(origins[:3])}{', ...' if len(origins) > 3 else ''})"
+    else:
+        chain = chains[0]
+        suffix = f" (passed by caller {at(chain[-1])}" + (f" through {at(chain[0])})" if len(chain) > 1 else ")")
+    props = dict(rep.properties or {})
+    related = list(props.get("related", []))
+    seen = list(dict.fromkeys(c for ch in chains for c in ch))
+    related += [{"path": shown(p), "line": line, "message": "value passed by this caller"} for p, line in seen]
+    props["related"] = related
+    return dataclasses.replace(rep, message=rep.message + suffix, properties=props, fix=None)

@@ -1,0 +1,345 @@
+"""What the project's callers pass to a function's parameters.
+
+A request wrapper (``def ask(system, prompt, model=MODEL)``, a method, or ``self.system = system``
+set in ``__init__``) holds the API call; the prompt, the model and the limits come from its callers.
+:func:`parameter_values` finds those callers (:func:`.callsearch.find_calls`: the word index, import
+checks, the call's keywords and arity checked against the signature) and evaluates, in each
+caller's module, what it passes for the asked parameters, with the :mod:`.evaluate` evaluator of the
+project index (module constants, ``prompts.py`` imports, prompt files, f-string static parts):
+
+* an argument by keyword or by position (``self`` skipped for methods and constructors), the
+  parameter's default when the caller leaves it out, the caller's extra keywords for ``**kwargs``;
+  anything spread with ``*``/``**`` is unknown;
+* a name local to the calling function is the assignment that reaches the call (the last one in
+  the straight-line code before it; unknown when another one may run in between);
+* an argument built from the caller's own parameters is followed to *its* callers, up to two
+  levels (``_call_api(system, ...)`` forwarding to ``_call_claude(system, ...)``).
+
+Each result is one path of calls (an :class:`Assignment`: parameter -> value, and the call lines it
+came through). Results are computed on demand and cached per function for the run.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.callsearch import FoundCall, find_calls
+
+if TYPE_CHECKING:
+    from pytest_tokenbudget.lint.project import Project
+
+__all__ = ["Assignment", "parameter_values", "MAX_CALLERS"]
+
+MAX_CALLERS = 12  # calls followed per function
+MAX_ASSIGNMENTS = 16  # value combinations kept per function
+MAX_DEPTH = 2  # levels of forwarding through the callers' own parameters
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """What one path of calls passes: parameter -> value, and (path, line) of each call on the way
+    (the direct caller first)."""
+
+    values: dict[str, Any]
+    callers: tuple[tuple[str, int], ...]
+
+
+def _find(tree: ast.Module, function: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    body: list[ast.stmt] = tree.body
+    found: ast.AST | None = None
+    for part in function.split("."):
+        found = next((s for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                      and s.name == part), None)
+        if found is None:
+            return None
+        body = found.body  # type: ignore[attr-defined]
+    return found if isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+
+
+class _Signature:
+    """A function's parameters, for binding a call's arguments."""
+
+    def __init__(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, bound_self: bool) -> None:
+        a = fn.args
+        positional = [*a.posonlyargs, *a.args]
+        defaults = dict(zip([p.arg for p in positional][len(positional) - len(a.defaults):], a.defaults))
+        defaults.update({p.arg: d for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None})
+        self.positional = [p.arg for p in positional][1 if bound_self and positional else 0:]
+        self.keywords = {p.arg for p in [*a.args, *a.kwonlyargs]}
+        self.defaults = defaults
+        self.vararg = a.vararg.arg if a.vararg else None
+        self.kwarg = a.kwarg.arg if a.kwarg else None
+        self.required = {p for p in self.positional if p not in defaults} | \
+                        {p.arg for p in a.kwonlyargs if p.arg not in defaults}
+
+    def accepts(self, call: ast.Call) -> bool:
+        """The call fits the signature (a same-named method of another class usually does not)."""
+        spread = any(isinstance(x, ast.Starred) for x in call.args) or any(k.arg is None for k in call.keywords)
+        names = {k.arg for k in call.keywords if k.arg is not None}
+        if self.kwarg is None and not names <= self.keywords:
+            return False
+        plain = [x for x in call.args if not isinstance(x, ast.Starred)]
+        if self.vararg is None and len(plain) > len(self.positional):
+            return False
+        given = set(self.positional[:len(plain)]) | names
+        return spread or self.required <= given
+
+    def bind(self, call: ast.Call, param: str) -> tuple[str, Any]:
+        """How the call gives ``param``: ("expr", node), ("default", node), ("kwargs", {k: node}),
+        or ("unknown", None)."""
+        spread = any(k.arg is None for k in call.keywords)
+        if param == self.kwarg:
+            extra = {k.arg: k.value for k in call.keywords if k.arg is not None and k.arg not in self.keywords}
+            return ("unknown", None) if spread else ("kwargs", extra)
+        for k in call.keywords:
+            if k.arg == param:
+                return "expr", k.value
+        if param in self.positional:
+            i = self.positional.index(param)
+            before = call.args[:i + 1]
+            if any(isinstance(x, ast.Starred) for x in before):
+                return "unknown", None
+            if i < len(call.args):
+                return "expr", call.args[i]
+        if spread or param == self.vararg:
+            return "unknown", None
+        if param in self.defaults:
+            return "default", self.defaults[param]
+        return "unknown", None
+
+
+def parameter_values(project: Project, callee_path: str, function: str, params: frozenset[str],
+                     depth: int = 0) -> list[Assignment] | None:
+    """What the project's callers pass to ``params`` of ``function`` (``f``, ``Class.m``,
+    ``Class.__init__``) defined in ``callee_path``; None when no caller is found."""
+    cache: dict[tuple, Any] = project.__dict__.setdefault("parameter_values_cache", {})
+    key = (callee_path, function, params, depth)
+    if key not in cache:
+        cache[key] = None  # while computing: a recursive caller finds nothing
+        cache[key] = _compute(project, callee_path, function, params, depth)
+    found = cache[key]
+    if found is None:
+        return None
+    assignments, paths = found
+    for p in paths:  # the file's cached result depends on its callers
+        d = project.digest_of(p)
+        if d is not None:
+            project.deps[p] = d
+    return assignments
+
+
+def _compute(project: Project, callee_path: str, function: str, params: frozenset[str],
+             depth: int) -> tuple[list[Assignment], set[str]] | None:
+    callee = project._load(callee_path)
+    tree = callee.parse() if callee is not None else None
+    fn = _find(tree, function) if tree is not None else None
+    if fn is None or callee is None:
+        return None
+    sig = _Signature(fn, bound_self="." in function)
+    calls = [c for c in find_calls(project, callee_path, function, sig.accepts) if c.call is not None]
+    calls = [c for c in calls if not _inside(c, fn)][:MAX_CALLERS]  # recursion is not a caller
+    if not calls:
+        return None
+    default_ev = project._evaluator(callee, {})
+    out: list[Assignment] = []
+    paths = {c.path for c in calls}
+    for c in calls:
+        bound = {p: sig.bind(c.call, p) for p in params}
+        for values, via in _caller_values(project, c, bound, depth, paths):
+            for p, (how, node) in bound.items():
+                if how == "default":
+                    values[p] = default_ev.expr(node)
+            out.append(Assignment(values, ((c.path, c.call.lineno), *via)))
+            if len(out) >= MAX_ASSIGNMENTS:
+                return out, paths
+    return out, paths
+
+
+def _inside(c: FoundCall, fn: ast.AST) -> bool:
+    return any(n is c.call for n in ast.walk(fn))
+
+
+def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, Any]], depth: int,
+                   paths: set[str]) -> list[tuple[dict[str, Any], tuple[tuple[str, int], ...]]]:
+    """The values one call passes (several when they come from the caller's own callers)."""
+    mod = project._load(c.path)
+    if mod is None:
+        return []
+    owner = _find(c.tree, c.owner) if c.owner else None
+    if owner is None and c.in_function:
+        return [({p: UNKNOWN for p, (how, _) in bound.items() if how != "default"}, ())]
+    facts = project.__dict__.setdefault("function_facts", {})
+    if owner is not None and id(owner) not in facts:
+        facts[id(owner)] = _facts(owner)
+    local, params = _locals(owner, c.call, facts[id(owner)]) if owner is not None else ({}, set())
+    exprs = [n for how, n in bound.values() if how == "expr"] + \
+            [n for how, d in bound.values() if how == "kwargs" for n in d.values()]
+    used = _params_read(exprs, local)
+    upstream: list[Assignment] | None = None
+    if used and owner is not None and depth < MAX_DEPTH and c.owner is not None:
+        upstream = parameter_values(project, c.path, c.owner, used, depth + 1)
+        paths.update(p for a in upstream or () for p, _ in a.callers)
+    out = []
+    local = {k: (UNKNOWN if v is PARAM else v) for k, v in local.items()}
+    for up in upstream or [Assignment({}, ())]:
+        ev = project._evaluator(mod, {**local, **up.values})
+        values: dict[str, Any] = {}
+        for p, (how, node) in bound.items():
+            if how == "expr":
+                values[p] = ev.expr(node)
+            elif how == "kwargs":
+                values[p] = {k: ev.expr(v) for k, v in node.items()}
+            elif how == "unknown":
+                values[p] = UNKNOWN
+        out.append((values, up.callers))
+    return out
+
+
+_BLOCKS = ("body", "orelse", "finalbody")
+_MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "clear", "remove", "popitem"})
+
+
+def _params_read(exprs: list[ast.expr], local: dict[str, Any]) -> frozenset[str]:
+    """The caller's parameters the arguments read, directly or through the locals they read
+    (``system = BASE.format(role=role)``: ``role``)."""
+    out: set[str] = set()
+    seen: set[str] = set()
+    stack = list(exprs)
+    while stack:
+        for n in ast.walk(stack.pop()):
+            if isinstance(n, ast.Name) and n.id not in seen:
+                seen.add(n.id)
+                v = local.get(n.id)
+                if v is PARAM:
+                    out.add(n.id)
+                elif isinstance(v, ast.expr):
+                    stack.append(v)
+    return frozenset(out)
+
+
+def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AST], dict[str, list], set[str]]:
+    """A function's parent map, its assignments by name, and the names it mutates (once per function)."""
+    parents = {id(ch): n for n in ast.walk(fn) for ch in ast.iter_child_nodes(n)}
+    defs: dict[str, list[tuple[ast.AST, ast.expr | None]]] = {}
+    for node in ast.walk(fn):
+        if node is not fn and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defs.setdefault(node.name, []).append((node, None))
+        targets: list[ast.expr] = []
+        value: ast.expr | None = None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign):
+            targets, value = [node.target], node.value
+        elif isinstance(node, (ast.AugAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
+            targets = [node.target]
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for a in node.names:
+                defs.setdefault((a.asname or a.name).split(".")[0], []).append((node, None))
+        for t in targets:
+            for n in ast.walk(t):
+                if isinstance(n, ast.Name):
+                    defs.setdefault(n.id, []).append((node, value if t is n else None))
+    mutated = {n.func.value.id for n in ast.walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+               and n.func.attr in _MUTATORS and isinstance(n.func.value, ast.Name)}
+    mutated |= {t.value.id for n in ast.walk(fn) if isinstance(n, (ast.Assign, ast.AugAssign))
+                for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+                if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
+    return parents, defs, mutated
+
+
+def _locals(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
+            facts: tuple[dict[int, ast.AST], dict[str, list], set[str]]) -> tuple[dict[str, Any], set[str]]:
+    """The calling function's names as the call sees them: the assignment that reaches the call
+    (an ast node, evaluated lazily), else unknown; and its parameter names."""
+    parents, defs, mutated = facts
+    straight = _straight_line(call, parents, fn)
+    loops = _loop_ancestors(call, parents)
+    a = fn.args
+    params = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if p is not None}
+    local: dict[str, Any] = {p: PARAM for p in params}
+    for name, found in defs.items():
+        if name in mutated:  # x.append(...) / x[k] = v: the assigned literal is not what is sent
+            local[name] = UNKNOWN
+            continue
+        got = _reaching(found, straight, loops, call.lineno)
+        if got is not PARAM or name not in params:
+            local[name] = UNKNOWN if got is PARAM else got
+    return local, params
+
+
+PARAM = object()  # no assignment reaches the call: the parameter's value (or the module's name)
+
+
+def _reaching(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int], loops: list[ast.AST],
+              line: int) -> Any:
+    """The assigned expression that reaches ``line``; UNKNOWN when it cannot be told; PARAM when none."""
+    chosen = max((d for d in found if id(d[0]) in straight), key=lambda d: getattr(d[0], "lineno", 0), default=None)
+    start = getattr(chosen[0], "lineno", 0) if chosen is not None else 0
+    for node, _ in found:
+        if chosen is not None and node is chosen[0]:
+            continue
+        n_line = getattr(node, "lineno", 0)
+        if start <= n_line < line or any(_contains(loop, node) for loop in loops
+                                         if chosen is None or not _contains(loop, chosen[0])):
+            return UNKNOWN  # another assignment may run between the reaching one and the call
+    if chosen is None:
+        return PARAM
+    return UNKNOWN if chosen[1] is None else chosen[1]
+
+
+def _contains(outer: ast.AST, node: ast.AST) -> bool:
+    return any(n is node for n in ast.walk(outer))
+
+
+def _straight_line(call: ast.Call, parents: dict[int, ast.AST], fn: ast.AST) -> set[int]:
+    """The statements that always run before the call: the earlier siblings of each statement on the
+    way from the call up to the function body."""
+    out: set[int] = set()
+    node: ast.AST = call
+    while id(node) in parents and node is not fn:
+        parent = parents[id(node)]
+        for field in _BLOCKS:
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and any(s is node for s in block):
+                for s in block:
+                    if s is node:
+                        break
+                    _always_runs(s, out)
+        node = parent
+    return out
+
+
+_EXITS = (ast.Raise, ast.Return, ast.Continue, ast.Break)
+
+
+def _always_runs(stmt: ast.stmt, out: set[int]) -> None:
+    """Add ``stmt`` and, for an ``if`` whose other branch always leaves (``raise``/``return`` ...),
+    the statements of the branch that runs on."""
+    out.add(id(stmt))
+    if isinstance(stmt, ast.If):
+        for runs, leaves in ((stmt.orelse, stmt.body), (stmt.body, stmt.orelse)):
+            if leaves and isinstance(leaves[-1], _EXITS):
+                for s in runs:
+                    _always_runs(s, out)
+
+
+def _loop_ancestors(call: ast.Call, parents: dict[int, ast.AST]) -> list[ast.AST]:
+    out = []
+    node: ast.AST = call
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            out.append(node)
+    return out
+
+
+def shown(path: str) -> str:
+    """A path as findings show it (relative to the working directory when below it)."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel

@@ -1,0 +1,116 @@
+"""Request fields that come from a wrapper's callers (lint/arguments.py, lint/analysis/callerargs.py).
+
+The project in cases/project_callers keeps every request in app/client.py and every prompt, model
+and flag in its callers; a line ending in ``# TB101`` must produce exactly those codes (all rule
+families here, not only the TB1/TB2/TB4 of test_corpus), and no other line any.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.api import LintSettings, lint_paths
+from pytest_tokenbudget.lint.arguments import parameter_values
+from pytest_tokenbudget.lint.engine import lint_source
+from pytest_tokenbudget.lint.formats import render
+from pytest_tokenbudget.lint.rules.registry import registry
+from pytest_tokenbudget.lint.project import Project
+
+PROJECT = Path(__file__).parent / "cases" / "project_callers"
+SELECT = ("TB1", "TB2", "TB3", "TB4", "TB5")
+EXPECT = re.compile(r"#\s*(TB\d{3}(?:\s+TB\d{3})*)\s*$")
+
+
+def _expected() -> set[tuple[str, int, str]]:
+    out = set()
+    for f in sorted(PROJECT.rglob("*.py")):
+        for li, line in enumerate(f.read_text().splitlines(), 1):
+            m = EXPECT.search(line)
+            if m:
+                out.update((f.relative_to(PROJECT).as_posix(), li, c) for c in m.group(1).split())
+    return out
+
+
+def _lint(monkeypatch):
+    monkeypatch.chdir(PROJECT)
+    return lint_paths([PROJECT], LintSettings(root=PROJECT, select=SELECT, cache=False))
+
+
+def test_findings_from_callers_match_comments(monkeypatch):
+    result = _lint(monkeypatch)
+    assert not result.errors
+    got = {(Path(f.path).resolve().relative_to(PROJECT.resolve()).as_posix(), f.line, f.code)
+           for f in result.findings}
+    assert got == _expected()
+
+
+def test_finding_names_the_caller_that_wrote_the_value(monkeypatch):
+    result = _lint(monkeypatch)
+    forwarded = next(f for f in result.findings if f.code == "TB101" and f.line == 15)
+    assert forwarded.message.endswith("(passed by caller app/desk.py:7 through app/client.py:20)")
+    assert {"path": "app/desk.py", "line": 7, "message": "value passed by this caller"} in \
+        forwarded.properties["related"]
+    assert forwarded.fix is None  # the wrapper serves other callers: no automatic edit
+    retired = next(f for f in result.findings if f.code == "TB302")
+    assert "every caller sends such a value" in retired.message and "app/jobs.py:32" in retired.message and "app/jobs.py:33" in \
+        retired.message
+    result.findings = [retired]
+    sarif = json.loads(render("sarif", result, registry()))
+    related = sarif["runs"][0]["results"][0]["relatedLocations"]
+    assert [r["physicalLocation"]["region"]["startLine"] for r in related] == [32, 33]
+
+
+def _prompts() -> dict[str, str]:
+    names: dict[str, str] = {}
+    exec((PROJECT / "app" / "prompts.py").read_text(), names)
+    return names
+
+
+def test_parameter_values_one_assignment_per_caller():
+    project = Project(PROJECT)
+    found = parameter_values(project, str(PROJECT / "app" / "client.py"), "ask", frozenset({"system", "model"}))
+    p = _prompts()
+    assert [(a.values["system"], a.values["model"]) for a in found] == [
+        (p["POLICY"], "claude-sonnet-4-6"),  # the default, left out by the caller
+        (p["EXTRACT"], "claude-haiku-4-5"),
+        (p["SHORT"], "claude-sonnet-4-6"),  # client.ask(...) through the module
+    ]
+    assert [Path(a.callers[0][0]).name for a in found] == ["jobs.py", "jobs.py", "jobs.py"]
+
+
+def test_parameter_values_follow_forwarding_and_keep_unknowns():
+    project = Project(PROJECT)
+    client = str(PROJECT / "app" / "client.py")
+    (forwarded,) = parameter_values(project, client, "_send", frozenset({"system"}))
+    assert forwarded.values["system"] == _prompts()["POLICY"]
+    assert [(Path(p).name, line) for p, line in forwarded.callers] == [("client.py", 20), ("desk.py", 7)]
+    runtime, either = parameter_values(project, client, "unknown", frozenset({"system"}))
+    assert runtime.values["system"] is UNKNOWN  # loader(): read at run time
+    assert either.values["system"] is UNKNOWN  # two assignments may reach the call
+    (reply,) = parameter_values(project, client, "Desk.reply", frozenset({"question"}))
+    assert reply.values["question"] is UNKNOWN  # desk_reply's own parameter, and nothing calls desk_reply
+    assert parameter_values(project, str(PROJECT / "app" / "desk.py"), "policy_answer", frozenset({"question"})) is None
+
+
+def test_test_files_are_not_callers():
+    project = Project(PROJECT)
+    found = parameter_values(project, str(PROJECT / "app" / "client.py"), "legacy", frozenset({"model"}))
+    assert sorted(a.values["model"] for a in found) == ["claude-3-haiku-20240307", "claude-3-opus-20240229"]
+
+
+def test_a_single_file_keeps_the_wrapper_silent():
+    """Without the project (one source text) a parameter is unknown: nothing is guessed."""
+    findings = lint_source((PROJECT / "app" / "client.py").read_text(), path="client.py", select=list(SELECT))
+    assert [(f.line, f.code) for f in findings] == [(44, "TB302")]  # the default of mixed(): no callers seen
+
+
+def test_a_caller_local_built_from_its_own_parameter_follows_that_parameter_up():
+    project = Project(PROJECT)
+    found = parameter_values(project, str(PROJECT / "app" / "client.py"), "request", frozenset({"system"}))
+    themed = [a for a in found if len(a.callers) == 2]
+    assert [a.values["system"] for a in themed] == ["You are the billing desk. Reply with JSON only."]
+    assert [Path(p).name for p, _ in themed[0].callers] == ["jobs.py", "jobs.py"]
