@@ -96,6 +96,9 @@ _JSON_ASKS = [
     re.compile(r"\b(?:respond|reply|answer|return|output|format(?:ted)?|give|produce|provide|generate|emit|"
                r"structure[d]?)\b[^.\n]{0,50}?\bjson\b", re.I),
     re.compile(r"\b(?:in|as)\s+(?:a\s+)?(?:valid\s+|strict\s+|raw\s+|pure\s+)?json\b", re.I),
+    # "write the answers in the form of a json dictionary"
+    re.compile(r"\b(?:write|give|return|output|provide|answer|respond|reply|list)\b[^.\n]{0,60}?"
+               r"\bin\s+the\s+(?:form|format|shape)\s+of\s+(?:an?\s+)?(?:valid\s+)?json\b", re.I),
     re.compile(r"\bjson\s+only\b|\bonly\s+(?:valid\s+)?json\b|\bvalid\s+json\b", re.I),
     # French, Spanish, Portuguese, Italian, German: "Réponds UNIQUEMENT en JSON", "au format JSON",
     # "devuelve un objeto JSON", "em formato JSON", "im JSON-Format", "gib ... als JSON zurück"

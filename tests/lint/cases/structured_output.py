@@ -168,3 +168,13 @@ def insights_or_chat(kpis: str, chat: bool) -> str:
         messages=[{"role": "user", "content": kpis}],
     )
     return reply.content[0].text
+
+
+def answer_questions(conversation: str, questions: str) -> dict:
+    reply = client.messages.create(  # TB501
+        model="claude-sonnet-5-5",
+        max_tokens=800,
+        messages=[{"role": "user", "content": f"{conversation}\n\n{questions}\n"
+                   "Write the answers in the form of a json dictionary with the question number as key."}],
+    )
+    return json.loads(reply.content[0].text)
