@@ -15,7 +15,7 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
 * a function passed as an argument (``run_eval(generate=generate)``, ``process(rows, fn)``) is
   followed into the function that receives it, in any module, through up to three hand-offs, to
   the loop that calls the parameter;
-* a caller with no loop is itself looked up (up to three levels: helper -> wrapper -> loop);
+* a caller with no loop is itself looked up (up to two levels: helper -> wrapper -> loop);
 * whether the loop is a batch of independent items is :mod:`.loopjudge`'s call (dependent
   requests, retries, sweeps, interactive and live loops, library batching contexts are not);
   a function memoised by a cache decorator is never reported (repeats are free).
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.callnames import (Def, Refs, find_def, memoised, owner_of, param_of, parents_of,
+from pytest_tokenbudget.lint.callnames import (Def, Refs, facts_of, find_def, memoised, owner_of, param_of, parents_of,
                                                 refs_for, resolve_function, same_file, test_or_live_file, tree_of)
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters, live,
                                                mentions_batching, request_entry)
@@ -128,11 +128,10 @@ class _Search:
 def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, callee: Def | None,
           handoffs: int) -> list[LoopCaller]:
     """Loops in ``scope`` that call (or map) what ``refs`` names, or that call a function it is passed to."""
-    parents = parents_of(tree)
+    facts = facts_of(tree)
+    parents = facts.parents
     out: list[LoopCaller] = []
-    for node in ast.walk(scope):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in (facts.calls if scope is tree else (n for n in ast.walk(scope) if isinstance(n, ast.Call))):
         hit: Hit | None
         func = node.func
         if refs.refers(func):
@@ -250,8 +249,8 @@ def _references(project: Project, path: str, function: str) -> Iterator[tuple[st
         refs = refs_for(project, ctree, cpath, path, function) if ctree is not None else None
         if refs is None:
             continue
-        for node in ast.walk(ctree):
-            if isinstance(node, (ast.Name, ast.Attribute)) and refs.refers(node):
+        for node in facts_of(ctree).names:
+            if refs.refers(node):
                 yield cpath, ctree, node
 
 
@@ -301,8 +300,8 @@ def under_batching(project: Project, path: str, function: str | None, line: int 
     seen.add((path, function or ""))
     parents = parents_of(tree)
     if line is not None:
-        for node in ast.walk(tree):
-            if getattr(node, "lineno", None) == line and batching_context(node, parents):
+        for node in facts_of(tree).calls:
+            if node.lineno == line and batching_context(node, parents):
                 return True
     fn = find_def(tree, function) if function else None
     if fn is None or function is None:

@@ -18,15 +18,28 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["Def", "Refs", "find_def", "memoised", "owner_of", "param_of", "parents_of", "refs_for", "rel_path",
+__all__ = ["Def", "Facts", "Refs", "facts_of", "find_def", "memoised", "owner_of", "param_of", "parents_of", "refs_for", "rel_path",
            "resolve_function", "same_file", "test_or_live_file", "tree_of"]
 
 Def = ast.FunctionDef | ast.AsyncFunctionDef
-_TEST_OR_LIVE = re.compile(r"(^|/)(tests?|testing|routes|views|handlers|endpoints|api)/|(^|/)(test_[^/]*|[^/]*_test|"
+# test suites, and the web layer's folders (a loop there answers a request); other live code is
+# recognised by its functions (routes, request parameters, handlers looping over the request's items)
+_TEST_OR_LIVE = re.compile(r"(^|/)(tests?|testing|routes|views|endpoints)/|(^|/)(test_[^/]*|[^/]*_test|"
                            r"conftest)\.py$")
 
 
-_PARENTS: dict[int, tuple[ast.Module, dict[int, ast.AST]]] = {}
+@dataclass
+class Facts:
+    """One walk of a tree: parents, and the nodes the caller search looks at."""
+
+    parents: dict[int, ast.AST] = field(default_factory=dict)
+    imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
+    assigns: list[ast.Assign] = field(default_factory=list)
+    calls: list[ast.Call] = field(default_factory=list)
+    names: list[ast.expr] = field(default_factory=list)  # Name and Attribute nodes
+
+
+_FACTS: dict[int, tuple[ast.Module, Facts]] = {}
 
 
 def tree_of(project: Project, path: str) -> ast.Module | None:
@@ -36,18 +49,30 @@ def tree_of(project: Project, path: str) -> ast.Module | None:
     return mod.tree
 
 
-def parents_of(tree: ast.Module) -> dict[int, ast.AST]:
-    hit = _PARENTS.get(id(tree))
+def facts_of(tree: ast.Module) -> Facts:
+    hit = _FACTS.get(id(tree))
     if hit is not None and hit[0] is tree:
         return hit[1]
-    parents: dict[int, ast.AST] = {}
+    f = Facts()
     for node in ast.walk(tree):
         for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
-    if len(_PARENTS) > 256:
-        _PARENTS.clear()
-    _PARENTS[id(tree)] = (tree, parents)
-    return parents
+            f.parents[id(child)] = node
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            f.imports.append(node)
+        elif isinstance(node, ast.Assign):
+            f.assigns.append(node)
+        elif isinstance(node, ast.Call):
+            f.calls.append(node)
+        elif isinstance(node, (ast.Name, ast.Attribute)):
+            f.names.append(node)
+    if len(_FACTS) > 256:
+        _FACTS.clear()
+    _FACTS[id(tree)] = (tree, f)
+    return f
+
+
+def parents_of(tree: ast.Module) -> dict[int, ast.AST]:
+    return facts_of(tree).parents
 
 
 def find_def(tree: ast.Module, function: str) -> Def | None:
@@ -156,7 +181,7 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
         refs.names.add(head)
         refs.self_only = refs.method
     else:
-        for node in ast.walk(tree):
+        for node in facts_of(tree).imports:
             if isinstance(node, ast.ImportFrom):
                 for a in node.names:
                     if a.name in ("*", head) and _is_module(project, _dotted(node), path, callee_path):
@@ -174,8 +199,8 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
 
 def _aliases(tree: ast.Module, refs: Refs) -> None:
     """``fn = f`` re-binds the function; ``x = Cls(...)`` / ``self.x = Cls(...)`` makes an instance."""
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+    for node in facts_of(tree).assigns:
+        if len(node.targets) != 1:
             continue
         target, value = node.targets[0], node.value
         if not refs.method and isinstance(target, ast.Name) and refs.refers(value):
@@ -196,7 +221,7 @@ def resolve_function(project: Project, path: str, tree: ast.Module, func: ast.ex
         local = find_def(tree, func.id)
         if local is not None:
             return path, local, func.id
-        for node in ast.walk(tree):
+        for node in facts_of(tree).imports:
             if not isinstance(node, ast.ImportFrom):
                 continue
             for a in node.names:
@@ -215,7 +240,7 @@ def resolve_function(project: Project, path: str, tree: ast.Module, func: ast.ex
                 found = find_def(tree, qual)
                 return (path, found, qual) if found is not None else None
             return None
-        for node in ast.walk(tree):
+        for node in facts_of(tree).imports:
             if isinstance(node, ast.Import):
                 dotted = next((a.name for a in node.names if (a.asname or a.name) == func.value.id), None)
             elif isinstance(node, ast.ImportFrom):

@@ -123,8 +123,14 @@ class LoopCouldBatch(Rule):
         "standard price, input and output, and the discount stacks with prompt caching. A for loop or "
         "comprehension that sends one independent request per item (the response is not fed back "
         "into the next request) is exactly a batch: when the results can wait (most batches finish "
-        "within an hour), batching halves the cost. Agent loops, while loops, loops that stop early "
-        "(break / return: retries, searches) and streaming calls are not flagged."
+        "within an hour), batching halves the cost. The loop may be in a caller in another module, "
+        "reached through wrappers or a function passed as an argument; the finding names it. Not "
+        "flagged: agent loops and conversations, while loops, retries, loops that stop early "
+        "(searches), sweeps over models or parameters, a literal handful of cases, interactive "
+        "input, streaming calls, memoised functions, test code, live work (a web route, a bot "
+        "command, a handler looping over the request's own items, or anything they call) and loops "
+        "run under a batching library's context (with batchify(): ...). A scheduled job or a CLI "
+        "command looping over data it collected itself is batch work."
     )
     severity = "warning"
     precision = "high"
@@ -175,6 +181,15 @@ class LoopCouldBatch(Rule):
                 q = input()
                 print(client.messages.create(model="claude-sonnet-5-5", max_tokens=1024,
                                              messages=[{"role": "user", "content": q}]))
+        """,
+        # A literal handful of demo cases, not a collection of data.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def demo():
+            for question in ("What is 2 + 2?", "Name a colour."):
+                print(client.messages.create(model="claude-sonnet-5-5", max_tokens=1024,
+                                             messages=[{"role": "user", "content": question}]))
         """,
     ]
     INVALID = [
