@@ -20,8 +20,10 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
   requests, retries, sweeps, interactive and live loops, library batching contexts are not);
   a function memoised by a cache decorator is never reported (repeats are free).
 
-:func:`under_batching` answers the reverse question for a loop in the function itself: is the
-function only run inside a library's batching context (``async with batchify(): await main()``)?
+:func:`references` lists every expression in the project that names a function (its call sites
+and hand-offs). :func:`under_batching` and :func:`serves_request` answer, for a loop in the function
+itself or in a caller, whether the work is already batched by a library (``async with batchify():
+await main()``) or is live work someone waits for (reached from a route or a request handler).
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_so
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["LoopCaller", "build_word_index", "is_project_root", "loop_callers", "serves_request", "under_batching"]
+__all__ = ["LoopCaller", "build_word_index", "is_project_root", "loop_callers", "references", "serves_request",
+           "under_batching"]
 
 _SKIP_DIRS = frozenset({".git", ".venv", "venv", "env", "node_modules", "site-packages", "__pycache__", "build",
                         "dist", ".tox", ".nox", ".mypy_cache", ".tokenbudget_cache"})
@@ -58,8 +61,8 @@ _MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", "requirements.txt
             "environment.yml")
 _MAX_FILES = 50_000
 _MAX_DEPTH = 2  # caller levels above the function (helper -> wrapper -> loop)
-_MAX_HANDOFFS = 3
-_MAX_REQUEST_DEPTH = 4  # callers walked up to find a request handler  # a function passed on as an argument, function to function
+_MAX_HANDOFFS = 3  # a function passed on as an argument, function to function
+_MAX_REQUEST_DEPTH = 4  # callers walked up to find a request handler
 
 
 @dataclass(frozen=True)
@@ -212,14 +215,9 @@ def loop_callers(project: Project, callee_path: str, function: str, depth: int =
     fn = find_def(tree, function) if tree is not None else None
     if fn is None or memoised(fn):
         return []
-    if project.word_index is None:
-        project.word_index = build_word_index(project.root)
     out: list[LoopCaller] = []
-    for path in dict.fromkeys([callee_path, *(os.path.normpath(p) for p in
-                                              project.word_index.get(function.rsplit(".", 1)[-1], []))]):
+    for path in _candidates(project, callee_path, function):
         same = same_file(path, callee_path)
-        if not same and test_or_live_file(project, path):
-            continue  # a test suite or a request handler looping: not production batch work
         ctree = tree if same else tree_of(project, path)
         refs = refs_for(project, ctree, path, callee_path, function) if ctree is not None else None
         if refs is None:
@@ -235,16 +233,30 @@ def loop_callers(project: Project, callee_path: str, function: str, depth: int =
     return out
 
 
-# ------------------------------------------------------------------------------ who runs the loop
-def _references(project: Project, path: str, function: str) -> Iterator[tuple[str, ast.Module, ast.expr]]:
-    """Every expression in the project (test files aside) that names ``function`` of ``path``."""
+def _candidates(project: Project, callee_path: str, function: str) -> list[str]:
+    """The callee's own file, and the project files (test suites aside) whose bytes name the function
+    and its module (and its class, for a method): the only ones worth parsing."""
     if project.word_index is None:
         project.word_index = build_word_index(project.root)
+    stem = os.path.splitext(os.path.basename(callee_path))[0]
+    stem = os.path.basename(os.path.dirname(callee_path)) if stem == "__init__" else stem
+    words = [stem.encode(), *(w.encode() for w in function.split(".")[:-1])]
+    out = [callee_path]
+    for p in project.word_index.get(function.rsplit(".", 1)[-1], []):
+        p = os.path.normpath(p)
+        if p in out or same_file(p, callee_path) or test_or_live_file(project, p):
+            continue  # a test suite or a web layer looping: not production batch work
+        mod = project._load(p)
+        if mod is not None and all(w in mod.data for w in words):
+            out.append(p)
+    return out
+
+
+# ------------------------------------------------------------------------------ who runs the loop
+def references(project: Project, path: str, function: str) -> Iterator[tuple[str, ast.Module, ast.expr]]:
+    """Every expression in the project (test files aside) that names ``function`` of ``path``."""
     tree = tree_of(project, path)
-    for cpath in dict.fromkeys([path, *(os.path.normpath(p) for p in
-                                        project.word_index.get(function.rsplit(".", 1)[-1], []))]):
-        if not same_file(cpath, path) and test_or_live_file(project, cpath):
-            continue
+    for cpath in _candidates(project, path, function):
         ctree = tree if same_file(cpath, path) else tree_of(project, cpath)
         refs = refs_for(project, ctree, cpath, path, function) if ctree is not None else None
         if refs is None:
@@ -271,7 +283,7 @@ def serves_request(project: Project, path: str, function: str | None, depth: int
         return True
     if depth >= _MAX_REQUEST_DEPTH:
         return False
-    for cpath, ctree, node in _references(project, path, function):
+    for cpath, ctree, node in references(project, path, function):
         parents = parents_of(ctree)
         owner = owner_of(node, parents)
         odef = find_def(ctree, owner) if owner else None
@@ -308,7 +320,7 @@ def under_batching(project: Project, path: str, function: str | None, line: int 
         return False
     if any(mentions_batching(d) for d in fn.decorator_list):
         return True
-    for cpath, ctree, node in _references(project, path, function):
+    for cpath, ctree, node in references(project, path, function):
         cparents = parents_of(ctree)
         parent = cparents.get(id(node))
         if batching_context(node, cparents) or (

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["Def", "Facts", "Refs", "facts_of", "find_def", "memoised", "owner_of", "param_of", "parents_of", "refs_for", "rel_path",
+__all__ = ["Def", "Facts", "Refs", "facts_of", "find_def", "memoised", "owner_of", "param_of", "parents_of", "refs_for",
+           "rel_path",
            "resolve_function", "same_file", "test_or_live_file", "tree_of"]
 
 Def = ast.FunctionDef | ast.AsyncFunctionDef
@@ -189,8 +190,8 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
                     elif a.name != "*" and _is_module(project, _dotted(node, a.name), path, callee_path):
                         refs.modules.add(a.asname or a.name)
             elif isinstance(node, ast.Import):
-                refs.modules.update(a.asname or a.name for a in node.names
-                                    if (a.asname or "." not in a.name) and _is_module(project, a.name, path, callee_path))
+                refs.modules.update(a.asname or a.name for a in node.names if (a.asname or "." not in a.name)
+                                    and _is_module(project, a.name, path, callee_path))
         if not refs.names and not refs.modules:
             return None
     _aliases(tree, refs)

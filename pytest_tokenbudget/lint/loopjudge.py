@@ -26,7 +26,8 @@ import ast
 import re
 from dataclasses import dataclass
 
-__all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "enclosing_loop", "from_parameters", "handful", "live",
+__all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "enclosing_loop", "from_parameters", "handful",
+           "live",
            "mentions_batching", "reads_message", "request_entry"]
 
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
@@ -112,8 +113,9 @@ def handful(it: ast.expr) -> bool:
     if not isinstance(it, (ast.List, ast.Tuple, ast.Set)) or not it.elts \
             or not all(isinstance(e, ast.Constant) for e in it.elts):
         return False
-    return len(it.elts) <= HANDFUL or all(isinstance(e.value, (int, float)) or  # type: ignore[attr-defined]
-                                          str(e.value).startswith(("claude", "gpt")) for e in it.elts)  # type: ignore[attr-defined]
+    values = [e.value for e in it.elts if isinstance(e, ast.Constant)]
+    return len(values) <= HANDFUL or all(isinstance(v, (int, float)) or str(v).startswith(("claude", "gpt"))
+                                         for v in values)
 
 
 def _exits(body: list[ast.stmt]) -> bool:

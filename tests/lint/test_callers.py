@@ -88,3 +88,15 @@ def test_a_folder_of_scripts_outside_the_working_directory_is_not_walked(tmp_pat
     (scripts / "requirements.txt").write_text("anthropic\n")  # a project marker: searched from anywhere
     marked = lint_paths([scripts / "helpers.py"], LintSettings(root=scripts, select=("TB401",), cache=False))
     assert [f.line for f in marked.findings] == [7]
+
+
+def test_references_lists_every_place_a_function_is_named_across_modules():
+    from pytest_tokenbudget.lint.callers import references
+    from pytest_tokenbudget.lint.project import Project
+
+    project = Project(FLOW)
+    llm = str(FLOW / "app" / "llm.py")
+    found = {(Path(p).name, node.lineno) for p, _, node in references(project, llm, "summarize")}
+    assert found == {("jobs.py", 29), ("jobs.py", 30)}  # fn = llm.summarize; process_all(docs, fn)
+    aliased = {(Path(p).name, node.lineno) for p, _, node in references(project, llm, "classify")}
+    assert aliased == {("jobs.py", 21)}  # llm_classify(item), imported under an alias inside the function
