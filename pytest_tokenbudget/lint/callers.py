@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 from pytest_tokenbudget.lint.callnames import (Def, Refs, facts_of, find_def, memoised, owner_of, param_of, parents_of,
                                                 refs_for, resolve_function, same_file, test_or_live_file, tree_of)
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters, live,
-                                               mentions_batching, request_entry)
+                                               mapped, mentions_batching, request_entry)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
 
 if TYPE_CHECKING:
@@ -56,7 +56,6 @@ _ALIASED = re.compile(rb"^[ \t]*\w+\s*=\s*(?:\w+\.)?(\w+)[ \t]*$", re.M)  # fn =
 _IMPORTED = re.compile(rb"\bimport[ \t]+(\(?[\w \t,\\\r\n]+\)?)")  # from m import (f as g, h)
 _WORD = re.compile(rb"\w+")
 _MAPPED = re.compile(rb"(?:map|submit|imap|imap_unordered|starmap|apply_async)\(\s*(?:[\w.]+\.)?(\w+)")
-_MAP_METHODS = frozenset({"map", "submit", "imap", "imap_unordered", "starmap", "apply_async"})
 _MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", "requirements.txt", "Pipfile", "tox.ini",
             "environment.yml")
 _MAX_FILES = 50_000
@@ -139,14 +138,11 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
         func = node.func
         if refs.refers(func):
             hit = enclosing_loop(node, parents, callee)
-        elif node.args and refs.refers(node.args[0]) and (
-                (isinstance(func, ast.Attribute) and func.attr in _MAP_METHODS)
-                or (isinstance(func, ast.Name) and func.id == "map")):
-            if isinstance(func, ast.Attribute) and func.attr == "submit":
-                hit = enclosing_loop(node, parents, callee)
-            else:
-                it = node.args[1] if len(node.args) > 1 else None
-                hit = Hit("map", node.lineno, ast.unparse(it)[:40] if it is not None else "", it)
+        elif node.args and refs.refers(node.args[0]) and isinstance(func, ast.Attribute) \
+                and func.attr in ("submit", "apply_async"):
+            hit = enclosing_loop(node, parents, callee)  # one task per iteration of the loop around it
+        elif node.args and refs.refers(node.args[0]) and mapped(node) is not None:
+            hit = mapped(node)
         elif not refs.method and any(refs.refers(a) for a in [*node.args, *(k.value for k in node.keywords)]):
             out.extend(_handed_on(s, path, tree, node, refs, handoffs))
             continue

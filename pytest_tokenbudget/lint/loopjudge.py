@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "enclosing_loop", "from_parameters", "handful",
-           "live",
+           "live", "mapped",
            "mentions_batching", "reads_message", "request_entry"]
 
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
@@ -52,11 +52,34 @@ class Hit:
     iter_node: ast.expr | None = None
 
 
+_MAP_METHODS = frozenset({"map", "imap", "imap_unordered", "starmap", "map_async"})
+_APPLY_METHODS = frozenset({"apply", "progress_apply", "parallel_apply", "swifter_apply"})
+_FRAME = re.compile(r"df|frame|series|data|rows|column", re.I)
+
+
+def mapped(call: ast.Call) -> Hit | None:
+    """``pool.map(f, rows)``, ``map(f, rows)``, ``df["text"].apply(f)``: one call of ``f`` per item."""
+    func = call.func
+    if (isinstance(func, ast.Name) and func.id == "map") or (isinstance(func, ast.Attribute) and func.attr in _MAP_METHODS):
+        it = call.args[1] if len(call.args) > 1 else func.value if isinstance(func, ast.Attribute) else None
+    elif isinstance(func, ast.Attribute) and func.attr in _APPLY_METHODS and (
+            isinstance(func.value, ast.Subscript) or _FRAME.search(ast.unparse(func.value))):
+        it = func.value  # a pandas column / frame: apply runs once per row
+    else:
+        return None
+    return Hit("map", call.lineno, ast.unparse(it)[:40] if it is not None else "", it)
+
+
 def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> Hit | None:
     """The per-item loop around ``call`` inside its function (retry loops looked through), or None."""
     node: ast.AST = call
     while id(node) in parents:
         parent = parents[id(node)]
+        if isinstance(parent, ast.Lambda):  # map(lambda r: f(r), rows), df.apply(lambda row: f(row), axis=1)
+            outer = parents.get(id(parent))
+            if isinstance(outer, ast.Call) and outer.args and outer.args[0] is parent:
+                return mapped(outer)
+            return None
         if parent is callee or isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             return None  # recursion, or the edge of the function
         if isinstance(parent, ast.While):

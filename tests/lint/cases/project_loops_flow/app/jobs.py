@@ -86,3 +86,12 @@ def find_answer(questions):
         if reply:
             return reply
     return None
+
+
+def score_column(df):
+    df["score"] = df["text"].apply(llm.score)
+    return df
+
+
+def rewrite_all(texts):
+    return list(map(lambda t: llm.rewrite(t), texts))

@@ -102,3 +102,15 @@ def ask(question):
 def first_answer(question):
     # the caller's loop stops at the first good answer: a search, not a batch
     return client.messages.create(model=MODEL, max_tokens=256, messages=[{"role": "user", "content": question}])
+
+
+def score(text):
+    # applied to every row of a pandas column
+    return client.messages.create(model=MODEL, max_tokens=16,  # TB401
+                                  messages=[{"role": "user", "content": text}])
+
+
+def rewrite(text):
+    # mapped over the texts through a lambda
+    return client.messages.create(model=MODEL, max_tokens=512,  # TB401
+                                  messages=[{"role": "user", "content": text}])
