@@ -71,7 +71,22 @@ def mapped(call: ast.Call) -> Hit | None:
 
 
 def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> Hit | None:
-    """The per-item loop around ``call`` inside its function (retry loops looked through), or None."""
+    """The per-item loop around ``call`` inside its function (retry loops looked through), or None;
+    None too when that loop runs inside a ``while`` loop (an agent turn, a polling worker, a chat):
+    the items are one step of an ongoing cycle, not a batch that can wait."""
+    hit = _innermost(call, parents, callee)
+    node: ast.AST = call
+    while hit is not None and id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and node is not \
+                parents.get(id(call)):
+            break
+        if isinstance(node, ast.While) and not _retry_while(node):
+            return None
+    return hit
+
+
+def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> Hit | None:
     node: ast.AST = call
     while id(node) in parents:
         parent = parents[id(node)]

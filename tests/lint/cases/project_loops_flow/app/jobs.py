@@ -95,3 +95,15 @@ def score_column(df):
 
 def rewrite_all(texts):
     return list(map(lambda t: llm.rewrite(t), texts))
+
+
+def agent(task):
+    from concurrent.futures import ThreadPoolExecutor
+
+    messages = [{"role": "user", "content": task}]
+    while True:
+        blocks = llm.plan(messages)
+        if not blocks:
+            return messages
+        with ThreadPoolExecutor() as pool:
+            messages.extend(pool.map(lambda b: llm.run_tool(b), blocks))

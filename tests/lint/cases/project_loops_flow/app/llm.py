@@ -114,3 +114,13 @@ def rewrite(text):
     # mapped over the texts through a lambda
     return client.messages.create(model=MODEL, max_tokens=512,  # TB401
                                   messages=[{"role": "user", "content": text}])
+
+
+def plan(messages):
+    # the agent's own turn, inside its while loop
+    return client.messages.create(model=MODEL, max_tokens=1024, messages=messages)
+
+
+def run_tool(block):
+    # tools of one agent turn, run in parallel inside the agent's while loop: one step of a live cycle
+    return client.messages.create(model=MODEL, max_tokens=256, messages=[{"role": "user", "content": block}])
