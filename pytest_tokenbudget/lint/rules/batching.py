@@ -81,13 +81,9 @@ def _not_streamed(call: CallSite) -> bool:
     """``stream`` unknown (hidden in ``**kwargs``) but the result is read as a whole message."""
     from pytest_tokenbudget.lint.analysis import crossref
 
-    if call.streaming is not None or call.kind != "create":
-        return False
-    try:
-        line = call.line
-    except RuntimeError:
-        return False
-    return crossref.reads_message(call.context.function, line)
+    line = _line(call)
+    return call.streaming is None and call.kind == "create" and line is not None \
+        and crossref.reads_message(call.context.function, line)
 
 
 def _not_batch_work(call: CallSite) -> bool:
@@ -95,11 +91,15 @@ def _not_batch_work(call: CallSite) -> bool:
     serves a live request (its function is, or is called by, a route or a request handler)."""
     from pytest_tokenbudget.lint.analysis import crossref
 
+    line = _line(call)
+    return line is not None and crossref.not_batch_work(call.context.function, line)
+
+
+def _line(call: CallSite) -> int | None:
     try:
-        line = call.line
-    except RuntimeError:
-        return False
-    return crossref.not_batch_work(call.context.function, line)
+        return call.line
+    except RuntimeError:  # a CallSite built without positions
+        return None
 
 
 def _code(node: Any) -> str:
