@@ -5,15 +5,25 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
 ``ThreadPoolExecutor.map(ask, rows)``, ``asyncio.gather(*[ask(x) for x in rows])``,
 ``df.iterrows()``). :func:`loop_callers` finds them through the project index:
 
-* a word index (identifier -> files that call or ``map`` it), built once per run from the
-  project's ``.py`` files by a byte regex, then only the files naming the function are parsed;
-* a caller counts when it calls the function by its name (imported from the defining module, or
-  ``module.f``), or ``self.f`` in the same file for a method, or passes it to ``map``/``submit``,
-  inside a ``for`` loop or a comprehension;
-* not when the iterations depend on each other or are not a batch of items: a loop that feeds the
-  result back (``history.append(r)``), retries (``attempt``/``retry`` names, ``range(max_...)``),
-  sweeps over models or parameters, interactive loops (``input()``), loops that ``break``, or a
-  function memoised by a cache decorator (repeats are free).
+* a word index (identifier -> files that call it, pass it, alias it or import it), built once per
+  run from the project's ``.py`` files by a byte regex; then only the files naming the function
+  are parsed (:mod:`ast`);
+* a caller counts when it names the function: imported from the defining module under any alias
+  (``from m import f as g``, ``import m as mm; mm.f``, ``from m import *``, imports inside
+  functions), re-bound (``fn = f``), ``self.f`` / an instance of the class for a method; called
+  inside a ``for`` loop or a comprehension, or passed to ``map``/``submit``;
+* a function passed as an argument (``run_eval(generate=generate)``, ``process(rows, fn)``) is
+  followed into the function that receives it, in any module, through up to three hand-offs, to
+  the loop that calls the parameter;
+* a caller with no loop is itself looked up (up to two levels: helper -> wrapper -> loop);
+* whether the loop is a batch of independent items is :mod:`.loopjudge`'s call (dependent
+  requests, retries, sweeps, interactive and live loops, library batching contexts are not);
+  a function memoised by a cache decorator is never reported (repeats are free).
+
+:func:`references` lists every expression in the project that names a function (its call sites
+and hand-offs). :func:`under_batching` and :func:`serves_request` answer, for a loop in the function
+itself or in a caller, whether the work is already batched by a library (``async with batchify():
+await main()``) or is live work someone waits for (reached from a route or a request handler).
 """
 
 from __future__ import annotations
@@ -21,45 +31,54 @@ from __future__ import annotations
 import ast
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.source import FileError, read_file
+from pytest_tokenbudget.lint.callnames import (Def, Refs, facts_of, find_def, memoised, owner_of, param_of, parents_of,
+                                                refs_for, resolve_function, same_file, test_or_live_file, tree_of)
+from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters, live,
+                                               mapped, mentions_batching, request_entry)
+from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["LoopCaller", "build_word_index", "loop_callers"]
+__all__ = ["LoopCaller", "build_word_index", "loop_callers", "references", "serves_request",
+           "under_batching"]
 
 _SKIP_DIRS = frozenset({".git", ".venv", "venv", "env", "node_modules", "site-packages", "__pycache__", "build",
                         "dist", ".tox", ".nox", ".mypy_cache", ".tokenbudget_cache"})
 _CALLED = re.compile(rb"\b(\w+)\s*\(")
-_PASSED = re.compile(rb"[(,]\s*(?:\w+\.)?(\w+)(?=\s*[,)])")  # f passed as an argument: g(rows, f)
+_PASSED = re.compile(rb"[(,=]\s*(?:\w+\.)?(\w+)(?=\s*[,)])")  # g(rows, f), g(fn=f)
+_ALIASED = re.compile(rb"^[ \t]*\w+\s*=\s*(?:\w+\.)?(\w+)[ \t]*$", re.M)  # fn = f
+_IMPORTED = re.compile(rb"\bimport[ \t]+(\(?[\w \t,\\\r\n]+\)?)")  # from m import (f as g, h)
+_WORD = re.compile(rb"\w+")
 _MAPPED = re.compile(rb"(?:map|submit|imap|imap_unordered|starmap|apply_async)\(\s*(?:[\w.]+\.)?(\w+)")
-_SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
-_SWEEP_ITER = re.compile(r"models|temperatures|params|parameters|configs\b|settings|providers|variants|engines", re.I)
-_BATCHED = re.compile(r"batch|chunk", re.I)  # the helper already sends several items per request
-_RETRY = re.compile(r"retr|attempt|tries|backoff", re.I)
-_MAP_METHODS = frozenset({"map", "submit", "imap", "imap_unordered", "starmap", "apply_async"})
 _MAX_FILES = 50_000
+_MAX_DEPTH = 2  # caller levels above the function (helper -> wrapper -> loop)
+_MAX_HANDOFFS = 3  # a function passed on as an argument, function to function
+_MAX_REQUEST_DEPTH = 4  # callers walked up to find a request handler
 
 
 @dataclass(frozen=True)
 class LoopCaller:
     path: str
-    line: int  # the loop's line
+    line: int  # the loop's line (within its cell for a notebook)
     kind: str  # "for loop" / "comprehension" / "map"
     over: str  # the iterable's source text (short)
+    cell: int | None = None  # the notebook code cell holding the loop
 
 
+# ------------------------------------------------------------------------------ the word index
 def build_word_index(root: str) -> dict[str, list[str]]:
-    """identifier -> the project's ``.py`` files that call it or pass it to ``map``/``submit``."""
+    """identifier -> the project's ``.py`` files that call it, pass it, re-bind it or import it."""
     index: dict[str, list[str]] = {}
     n = 0
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
         for name in files:
-            if not name.endswith(".py"):
+            if not name.endswith((".py", ".ipynb")):
                 continue
             n += 1
             if n > _MAX_FILES:
@@ -69,275 +88,220 @@ def build_word_index(root: str) -> dict[str, list[str]]:
             if isinstance(got, FileError) or got[1].st_size > 2 << 20:
                 continue
             data = got[0]
-            words = set(_CALLED.findall(data)) | set(_MAPPED.findall(data)) | set(_PASSED.findall(data))
+            words = set(_CALLED.findall(data)) | set(_MAPPED.findall(data)) | set(_PASSED.findall(data)) \
+                | set(_ALIASED.findall(data))
+            for names in _IMPORTED.findall(data):
+                words.update(_WORD.findall(names))
             for w in words:
                 index.setdefault(w.decode("ascii", "replace"), []).append(path)
     return index
 
 
-def _memoised(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    for d in fn.decorator_list:
-        target = d.func if isinstance(d, ast.Call) else d
-        text = ast.unparse(target).lower()
-        if "cache" in text or "memo" in text:
-            return True
-    return False
+# ------------------------------------------------------------------------------ the search
+@dataclass
+class _Search:
+    project: Project
+    seen: set[tuple[str, ...]] = field(default_factory=set)
+    plain: list[tuple[str, str]] = field(default_factory=list)  # callers with no loop: (path, function)
+    memo: dict[tuple[str, ...], bool] = field(default_factory=dict)
 
 
-def _find_def(tree: ast.Module, function: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    parts = function.split(".")
-    body: list[ast.stmt] = tree.body
-    found = None
-    for p in parts:
-        found = next((s for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                      and s.name == p), None)
-        if found is None:
-            return None
-        body = found.body
-    return found if isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, callee: Def | None,
+          handoffs: int) -> list[LoopCaller]:
+    """Loops in ``scope`` that call (or map) what ``refs`` names, or that call a function it is passed to."""
+    facts = facts_of(tree)
+    parents = facts.parents
+    out: list[LoopCaller] = []
+    for node in (facts.calls if scope is tree else (n for n in ast.walk(scope) if isinstance(n, ast.Call))):
+        hit: Hit | None
+        func = node.func
+        if refs.refers(func):
+            hit = enclosing_loop(node, parents, callee)
+        elif node.args and refs.refers(node.args[0]) and isinstance(func, ast.Attribute) \
+                and func.attr in ("submit", "apply_async"):
+            hit = enclosing_loop(node, parents, callee)  # one task per iteration of the loop around it
+        elif node.args and refs.refers(node.args[0]) and mapped(node) is not None:
+            hit = mapped(node)
+        elif not refs.method and any(refs.refers(a) for a in [*node.args, *(k.value for k in node.keywords)]):
+            out.extend(_handed_on(s, path, tree, node, refs, handoffs))
+            continue
+        else:
+            continue
+        if hit is None:
+            owner = owner_of(node, parents)
+            if owner and (path, owner) not in s.plain:
+                s.plain.append((path, owner))
+        elif not live(node, parents, hit, tree) and not _request_work(s, path, owner_of(node, parents)):
+            found = _located(s.project, LoopCaller(path, hit.line, hit.kind, hit.over))
+            if found not in out:
+                out.append(found)
+    return out
 
 
-def _module_names(project: Project, callee_path: str, caller_path: str) -> set[str]:
-    """How ``caller_path`` may name the module of ``callee_path`` (its dotted tails)."""
-    stem = os.path.splitext(os.path.relpath(callee_path, project.root))[0].replace(os.sep, ".")
-    parts = [p for p in stem.split(".") if p != "__init__"]
-    return {".".join(parts[i:]) for i in range(len(parts))}
+def _request_work(s: _Search, path: str, owner: str | None) -> bool:
+    key = ("request", path, owner or "")
+    if key not in s.memo:
+        s.memo[key] = serves_request(s.project, path, owner)
+    return s.memo[key]
+
+
+def _handed_on(s: _Search, path: str, tree: ast.Module, call: ast.Call, refs: Refs,
+               handoffs: int) -> list[LoopCaller]:
+    """``g(items, f)`` / ``g(fn=f)``: the loops in ``g`` (any module) that call the parameter."""
+    if handoffs >= _MAX_HANDOFFS or mentions_batching(call):
+        return []
+    target = resolve_function(s.project, path, tree, call.func, parents_of(tree))
+    if target is None:
+        return []
+    tpath, tdef, tqual = target
+    param = param_of(tdef, call, refs, "." in tqual)
+    key = ("param", tpath, tqual, param or "")
+    if param is None or key in s.seen or memoised(tdef):
+        return []
+    s.seen.add(key)
+    ttree = tree_of(s.project, tpath)
+    if ttree is None or (not same_file(tpath, path) and test_or_live_file(s.project, tpath)):
+        return []
+    return _scan(s, tpath, ttree, Refs(names={param}, attr=param), tdef, tdef, handoffs + 1)
+
+
+def _located(project: Project, c: LoopCaller) -> LoopCaller:
+    """A notebook's loop line as (cell, line within the cell), the way findings show it."""
+    if not c.path.endswith(".ipynb"):
+        return c
+    mod = project._load(c.path)
+    try:
+        cell, line = notebook_source(mod.data).locate(c.line) if mod is not None else (None, c.line)
+    except (NotebookError, ValueError, IndexError):
+        return c
+    return LoopCaller(c.path, line, c.kind, c.over, cell)
 
 
 def loop_callers(project: Project, callee_path: str, function: str, depth: int = 0,
-                 seen: set[tuple[str, str]] | None = None) -> list[LoopCaller]:
+                 seen: set[tuple[str, ...]] | None = None) -> list[LoopCaller]:
     """The loops (in any project file) that call ``function`` (``f`` or ``Class.m``) of ``callee_path``,
-    directly or through up to two plain (loop-free) calling functions."""
-    seen = set() if seen is None else seen
-    if (callee_path, function) in seen or depth > 2:
+    directly, through functions it is passed to, or through up to two plain (loop-free) callers."""
+    s = _Search(project, set() if seen is None else seen)
+    key = ("fn", callee_path, function)
+    if key in s.seen or depth > _MAX_DEPTH:
         return []
-    seen.add((callee_path, function))
-    callee = project._load(callee_path)
-    if callee is None or callee.parse() is None or callee.tree is None:
+    s.seen.add(key)
+    tree = tree_of(project, callee_path)
+    fn = find_def(tree, function) if tree is not None else None
+    if fn is None or memoised(fn):
         return []
-    fn = _find_def(callee.tree, function)
-    if fn is None or _memoised(fn):
-        return []
-    name = function.rsplit(".", 1)[-1]
+    out: list[LoopCaller] = []
+    for path in _candidates(project, callee_path, function):
+        same = same_file(path, callee_path)
+        ctree = tree if same else tree_of(project, path)
+        refs = refs_for(project, ctree, path, callee_path, function) if ctree is not None else None
+        if refs is None:
+            continue
+        for c in _scan(s, path, ctree, refs, ctree, fn if same else None, 0):
+            if c not in out and (same_file(c.path, callee_path) or not test_or_live_file(project, c.path)):
+                out.append(c)
+    if not out:
+        for path, caller in s.plain[:8]:
+            for c in loop_callers(project, path, caller, depth + 1, s.seen):
+                if c not in out:
+                    out.append(c)
+    return out
+
+
+def _candidates(project: Project, callee_path: str, function: str) -> list[str]:
+    """The callee's own file, and the project files (test suites aside) whose bytes name the function
+    and its module (and its class, for a method): the only ones worth parsing."""
     if project.word_index is None:
         project.word_index = build_word_index(project.root) if project.searchable else {}
-    method = "." in function
-    out: list[LoopCaller] = []
-    plain: list[tuple[str, str]] = []
-    paths = list(dict.fromkeys([callee_path, *project.word_index.get(name, [])]))
-    for path in paths:
-        path = os.path.normpath(path)
-        same = os.path.abspath(path) == os.path.abspath(callee_path)
-        if not same and _test_or_live_file(os.path.relpath(path, project.root)):
-            continue  # a test suite or a request handler looping: not production batch work
-        mod = project._load(path)
-        if mod is None or mod.parse() is None or mod.tree is None:
-            continue
-        imported = name if not method else function.split(".")[0]
-        if not same and not _imports_function(mod.tree, imported, _module_names(project, callee_path, path)):
-            continue  # obj.m(...) elsewhere counts only where the class or its module is imported
-        out.extend(_loops_calling(mod.tree, path, name, method and same, fn, plain))
-    if not out:
-        for path, caller in plain[:5]:
-            out.extend(loop_callers(project, path, caller, depth + 1, seen))
+    stem = os.path.splitext(os.path.basename(callee_path))[0]
+    stem = os.path.basename(os.path.dirname(callee_path)) if stem == "__init__" else stem
+    words = [stem.encode(), *(w.encode() for w in function.split(".")[:-1])]
+    out = [callee_path]
+    for p in project.word_index.get(function.rsplit(".", 1)[-1], []):
+        p = os.path.normpath(p)
+        if p in out or same_file(p, callee_path) or test_or_live_file(project, p):
+            continue  # a test suite or a web layer looping: not production batch work
+        mod = project._load(p)
+        if mod is not None and all(w in mod.data for w in words):
+            out.append(p)
     return out
 
 
-def _imports_function(tree: ast.Module, name: str, modules: set[str]) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            mod = (node.module or "").lstrip(".")
-            if any(a.name == name for a in node.names) and (
-                    not mod or mod in modules or any(m.endswith("." + mod) or mod.endswith("." + m) for m in modules)):
-                return True
-            if any(".".join(filter(None, [mod, a.name])) in modules for a in node.names):
-                return True  # from pkg import module; module.f(...)
-        if isinstance(node, ast.Import) and any(a.name in modules for a in node.names):
-            return True
-    return False
-
-
-def _refers(node: ast.expr, name: str, method: bool) -> bool:
-    """``node`` names the function: ``f`` / ``mod.f`` / ``obj.f``; a method in its own file: ``self.f``."""
-    if method:
-        return isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.value, ast.Name) \
-            and node.value.id in ("self", "cls")
-    return (isinstance(node, ast.Name) and node.id == name) or (isinstance(node, ast.Attribute) and node.attr == name
-                                                              and isinstance(node.value, ast.Name))
-
-
-def _loops_calling(tree: ast.Module, path: str, name: str, method: bool,
-                   callee: ast.FunctionDef | ast.AsyncFunctionDef, plain: list[tuple[str, str]]) -> list[LoopCaller]:
-    out: list[LoopCaller] = []
-    parents: dict[int, ast.AST] = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
+# ------------------------------------------------------------------------------ who runs the loop
+def references(project: Project, path: str, function: str) -> Iterator[tuple[str, ast.Module, ast.expr]]:
+    """Every expression in the project (test files aside) that names ``function`` of ``path``."""
+    tree = tree_of(project, path)
+    for cpath in _candidates(project, path, function):
+        ctree = tree if same_file(cpath, path) else tree_of(project, cpath)
+        refs = refs_for(project, ctree, cpath, path, function) if ctree is not None else None
+        if refs is None:
             continue
-        if _refers(node.func, name, method):
-            hit = _enclosing_loop(node, parents, callee)
-        elif isinstance(node.func, ast.Name) and not method and _passed_to(node, name):
-            hit = _loop_over_parameter(tree, path, node, name, callee)
-        elif isinstance(node.func, ast.Attribute) and node.func.attr in _MAP_METHODS \
-                and node.args and _refers(node.args[0], name, method):
-            over = ast.unparse(node.args[1])[:40] if node.func.attr == "map" and len(node.args) > 1 else ""
-            hit = LoopCaller(path, node.lineno, "map", over) if node.func.attr != "submit" else \
-                _enclosing_loop(node, parents, callee)
-        else:
-            continue
-        if hit is not None and _live(node, parents, hit.kind):
-            continue
-        if hit is None:
-            owner = _owner(node, parents)
-            if owner and (path, owner) not in plain:
-                plain.append((path, owner))
-            continue
-        if hit is not None:
-            hit = LoopCaller(path, hit.line, hit.kind, hit.over)
-            if hit not in out:
-                out.append(hit)
-    return out
+        for node in facts_of(ctree).names:
+            if refs.refers(node):
+                yield cpath, ctree, node
 
 
-_TEST_OR_LIVE = re.compile(r"(^|/)(tests?|testing|routes|views|handlers|endpoints|api)/|(^|/)(test_[^/]*|[^/]*_test|"
-                           r"conftest)\.py$")
-_ROUTE = re.compile(r"\.(route|get|post|put|patch|delete|websocket|on_event|message|command)$|handler|lambda", re.I)
-
-
-def _test_or_live_file(rel: str) -> bool:
-    return bool(_TEST_OR_LIVE.search(rel.replace(os.sep, "/")))
-
-
-def _live(node: ast.AST, parents: dict[int, ast.AST], kind: str) -> bool:
-    """The loop serves a live request (a route / handler, or a sequential loop in async code), or runs
-    under a library's batching context (``with batchify(): ...``): not a batch candidate."""
-    while id(node) in parents:
-        node = parents[id(node)]
-        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
-                "batch" in ast.unparse(i.context_expr).lower() for i in node.items):
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            decos = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
-            if any(_ROUTE.search(d) for d in decos) or _ROUTE.search(node.name):
-                return True
-            if isinstance(node, ast.AsyncFunctionDef) and kind == "for loop":
-                return True
-    return False
-
-
-def _owner(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
-    """``f`` or ``Class.m`` of the function holding ``node`` (None at module level / nested defs)."""
-    names: list[str] = []
-    while id(node) in parents:
-        node = parents[id(node)]
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.append(node.name)
-        elif isinstance(node, ast.Lambda):
-            return None
-    if not names or isinstance(node, ast.ClassDef) or len(names) > 2:
-        return None
-    return ".".join(reversed(names))
-
-
-def _enclosing_loop(call: ast.Call, parents: dict[int, ast.AST],
-                    callee: ast.FunctionDef | ast.AsyncFunctionDef) -> LoopCaller | None:
-    node: ast.AST = call
-    while id(node) in parents:
-        parent = parents[id(node)]
-        if parent is callee:
-            return None  # recursion
-        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            return None
-        if isinstance(parent, ast.While):
-            if _RETRY.search(ast.unparse(parent.test)):
-                node = parent  # a retry loop inside the per-item loop: look further out
-                continue
-            return None
-        if isinstance(parent, (ast.For, ast.AsyncFor)) and node is not parent.iter:
-            if _RETRY.search(ast.unparse(parent.target)) or _RETRY.search(ast.unparse(parent.iter)):
-                node = parent
-                continue
-            return _judge_for(parent, call)
-        if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            gen = parent.generators[0]
-            if _sweep_or_batched(ast.unparse(gen.target), gen.iter, call):
-                return None
-            return LoopCaller("", parent.lineno, "comprehension", ast.unparse(gen.iter)[:40])
-        node = parent
-    return None
-
-
-def _sweep_or_batched(target: str, it: ast.expr, call: ast.Call) -> bool:
-    """A sweep over models / parameters, or a loop over chunks the helper sends in one request
-    (an argument named ``batch``/``chunk``, or a slice ``items[i:i + n]``)."""
-    over = ast.unparse(it)
-    if _SWEEP.search(target) or _SWEEP_ITER.search(over):
+def serves_request(project: Project, path: str, function: str | None, depth: int = 0,
+                   seen: set[tuple[str, str]] | None = None) -> bool:
+    """``function`` of ``path`` does live work: it is, or is called (up to four levels up) by, a web
+    route, a bot command, a function taking a request object, or a handler passing on the
+    request's own data (``lambda_handler(event, ...)`` calling ``process(event["items"])``)."""
+    seen = set() if seen is None else seen
+    if function is None or (path, function) in seen:
+        return False
+    seen.add((path, function))
+    tree = tree_of(project, path)
+    fn = find_def(tree, function) if tree is not None else None
+    if fn is None:
+        return False
+    if request_entry(fn, tree):
         return True
-    for a in [*call.args, *(k.value for k in call.keywords)]:
-        if _BATCHED.search(ast.unparse(a)) or (isinstance(a, ast.Subscript) and isinstance(a.slice, ast.Slice)):
-            return True
-    if isinstance(it, (ast.List, ast.Tuple)) and it.elts and all(isinstance(e, ast.Constant) for e in it.elts):
-        return all(isinstance(e.value, (int, float)) or str(e.value).startswith(("claude", "gpt")) for e in it.elts)
-    return False
-
-
-def _passed_to(call: ast.Call, name: str) -> bool:
-    return any(_refers(a, name, False) for a in [*call.args, *(k.value for k in call.keywords)])
-
-
-def _loop_over_parameter(tree: ast.Module, path: str, call: ast.Call, name: str,
-                         callee: ast.FunctionDef | ast.AsyncFunctionDef) -> LoopCaller | None:
-    """``g(items, f)``: a loop in ``g`` (same file) that calls or maps the parameter ``f`` is bound to."""
-    assert isinstance(call.func, ast.Name)
-    g = _find_def(tree, call.func.id)
-    if g is None or g is callee:
-        return None
-    params = [a.arg for a in [*g.args.posonlyargs, *g.args.args]]
-    param = next((params[i] for i, a in enumerate(call.args) if _refers(a, name, False) and i < len(params)), None)
-    param = param or next((k.arg for k in call.keywords if _refers(k.value, name, False)), None)
-    if param is None:
-        return None
-    inner = ast.Module(body=[g], type_ignores=[])
-    found = _loops_calling(inner, path, param, False, callee, [])
-    return found[0] if found else None
-
-
-def _exits(body: list[ast.stmt]) -> bool:
-    """A ``return``, or a ``break`` of this loop (not of a nested one), in a loop body."""
-    stack: list[tuple[ast.AST, bool]] = [(s, False) for s in body]
-    while stack:
-        node, nested = stack.pop()
-        if isinstance(node, ast.Return) or (isinstance(node, ast.Break) and not nested):
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+    if depth >= _MAX_REQUEST_DEPTH:
+        return False
+    for cpath, ctree, node in references(project, path, function):
+        parents = parents_of(ctree)
+        owner = owner_of(node, parents)
+        odef = find_def(ctree, owner) if owner else None
+        if odef is None or odef is fn:
             continue
-        inner = nested or isinstance(node, (ast.For, ast.AsyncFor, ast.While))
-        stack.extend((c, inner) for c in ast.iter_child_nodes(node))
+        call = parents.get(id(node))
+        if HANDLER.search(odef.name) and isinstance(call, ast.Call) and any(
+                from_parameters(odef, a) for a in [*call.args, *(k.value for k in call.keywords)]):
+            return True
+        if serves_request(project, cpath, owner, depth + 1, seen):
+            return True
     return False
 
 
-def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> LoopCaller | None:
-    target, over = ast.unparse(loop.target), ast.unparse(loop.iter)
-    if _sweep_or_batched(target, loop.iter, call):
-        return None
-    body = ast.Module(body=loop.body, type_ignores=[])
-    if _exits(loop.body):
-        return None
-    assigned: set[str] = set()
-    for n in ast.walk(body):
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "input":
-            return None
-        if isinstance(n, ast.Assign) and any(c is call for c in ast.walk(n.value)):
-            assigned.update(t.id for t in n.targets if isinstance(t, ast.Name))
-    arg_names = {n.id for a in [*call.args, *(k.value for k in call.keywords)] for n in ast.walk(a)
-                 if isinstance(n, ast.Name)}
-    if assigned & arg_names:
-        return None  # the request reads the previous response
-    for n in ast.walk(body):  # history.append(response): a conversation
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "extend") \
-                and isinstance(n.func.value, ast.Name) and n.func.value.id in arg_names \
-                and any(isinstance(x, ast.Name) and x.id in assigned for a in n.args for x in ast.walk(a)):
-            return None
-    return LoopCaller("", loop.lineno, "for loop", over[:40])
+# ------------------------------------------------------------------------------ batching contexts
+def under_batching(project: Project, path: str, function: str | None, line: int | None = None,
+                   depth: int = 0, seen: set[tuple[str, str]] | None = None) -> bool:
+    """The code at ``line`` of ``function`` (module level when None) runs under a library's batching
+    context: inside ``with batchify():``, a function decorated by one, or a function some caller
+    (up to three levels up) runs inside such a context or hands to a batching wrapper
+    (``batchify(main)``)."""
+    seen = set() if seen is None else seen
+    tree = tree_of(project, path)
+    if tree is None or (path, function or "") in seen or depth > 3:
+        return False
+    seen.add((path, function or ""))
+    parents = parents_of(tree)
+    if line is not None:
+        for node in facts_of(tree).calls:
+            if node.lineno == line and batching_context(node, parents):
+                return True
+    fn = find_def(tree, function) if function else None
+    if fn is None or function is None:
+        return False
+    if any(mentions_batching(d) for d in fn.decorator_list):
+        return True
+    for cpath, ctree, node in references(project, path, function):
+        cparents = parents_of(ctree)
+        parent = cparents.get(id(node))
+        if batching_context(node, cparents) or (
+                isinstance(parent, ast.Call) and node is not parent.func and mentions_batching(parent)):
+            return True
+        owner = owner_of(node, cparents)
+        if owner and owner != function and under_batching(project, cpath, owner, None, depth + 1, seen):
+            return True
+    return False

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.callers import _find_def, _imports_function, _module_names, _owner, _refers, build_word_index
+from pytest_tokenbudget.lint.callers import build_word_index
+from pytest_tokenbudget.lint.callnames import find_def, owner_of
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -43,7 +44,7 @@ def find_calls(project: Project, callee_path: str, function: str,
     name where it is imported (a method: ``self.m`` in its file, ``obj.m`` where the class, its module
     or a base class is imported), kept when ``accepts`` (the caller's signature check) agrees."""
     callee = project._load(callee_path)
-    if callee is None or callee.parse() is None or callee.tree is None or _find_def(callee.tree, function) is None:
+    if callee is None or callee.parse() is None or callee.tree is None or find_def(callee.tree, function) is None:
         return []
     parts = function.split(".")
     ctor = parts[-1] == "__init__"
@@ -81,7 +82,7 @@ def find_calls(project: Project, callee_path: str, function: str,
             if hit and accepts(node):
                 hits.append(node)
         if hits:
-            out.extend(FoundCall(path, node, mod.tree, _owner(node, parents), _in_def(node, parents)) for node in hits)
+            out.extend(FoundCall(path, node, mod.tree, owner_of(node, parents), _in_def(node, parents)) for node in hits)
     return out
 
 
@@ -116,3 +117,33 @@ def _imports_name(tree: ast.Module, names: set[str]) -> bool:
     """``from x import Name`` of one of ``names`` (a base class, wherever it is defined)."""
     return bool(names) and any(isinstance(n, ast.ImportFrom) and any(a.name in names for a in n.names)
                                for n in ast.walk(tree))
+
+
+def _module_names(project: Project, callee_path: str, caller_path: str) -> set[str]:
+    """How ``caller_path`` may name the module of ``callee_path`` (its dotted tails)."""
+    stem = os.path.splitext(os.path.relpath(callee_path, project.root))[0].replace(os.sep, ".")
+    parts = [p for p in stem.split(".") if p != "__init__"]
+    return {".".join(parts[i:]) for i in range(len(parts))}
+
+
+def _imports_function(tree: ast.Module, name: str, modules: set[str]) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            mod = (node.module or "").lstrip(".")
+            if any(a.name == name for a in node.names) and (
+                    not mod or mod in modules or any(m.endswith("." + mod) or mod.endswith("." + m) for m in modules)):
+                return True
+            if any(".".join(filter(None, [mod, a.name])) in modules for a in node.names):
+                return True  # from pkg import module; module.f(...)
+        if isinstance(node, ast.Import) and any(a.name in modules for a in node.names):
+            return True
+    return False
+
+
+def _refers(node: ast.expr, name: str, method: bool) -> bool:
+    """``node`` names the function: ``f`` / ``mod.f`` / ``obj.f``; a method in its own file: ``self.f``."""
+    if method:
+        return isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.value, ast.Name) \
+            and node.value.id in ("self", "cls")
+    return (isinstance(node, ast.Name) and node.id == name) or (isinstance(node, ast.Attribute) and node.attr == name
+                                                              and isinstance(node.value, ast.Name))

@@ -26,6 +26,7 @@ import ast
 import hashlib
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from pytest_tokenbudget.lint.config_values import instance_attr
 from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaEnv
 from pytest_tokenbudget.lint.source import FileError, read_file
 
-__all__ = ["Project", "activate", "active", "project_root", "encode", "decode"]
+__all__ = ["Project", "activate", "active", "project_root", "searchable_root", "encode", "decode"]
 
 MAX_MODULE_BYTES = 2 << 20
 INDEX_FILE = "index.json"
@@ -53,6 +54,26 @@ def project_root(paths: list[str], fallback: Path) -> Path:
         if (d / "pyproject.toml").is_file() or (d / "setup.py").is_file():
             return d
     return start
+
+
+_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", ".gitignore", "requirements.txt", "Pipfile",
+            "tox.ini", "environment.yml")
+
+
+def searchable_root(root: str, named: bool = False) -> bool:
+    """Whether the whole tree under ``root`` may be searched (callers, loops, byte facts): a project
+    (packaging, VCS or requirements marker), a directory the user named, or the working directory
+    the user linted in; never ``/``, the home folder or the temp folder (linting ``/tmp/x.py``)."""
+    root = os.path.abspath(root)
+    home = os.path.expanduser("~")
+    if os.path.dirname(root) == root or root in (home, os.path.abspath(tempfile.gettempdir())):
+        return False
+    if named or any(os.path.exists(os.path.join(root, m)) for m in _MARKERS):
+        return True
+    cwd = os.getcwd()
+    if os.path.dirname(cwd) == cwd or cwd == home:
+        return False
+    return root == cwd or root.startswith(cwd + os.sep)
 
 
 # ---------------------------------------------------------------------- value encoding (cache)
@@ -174,12 +195,7 @@ class Project:
 
     def __init__(self, root: Path, cache_folder: Path | None = None, *, named: bool = False) -> None:
         self.root = str(root)
-        # May the whole tree be searched (callers, byte facts)? A marked project (packaging metadata,
-        # .git, or a versioned folder of scripts) or a directory the user named; never a lone file's
-        # scratch folder.
-        marked = any(os.path.exists(os.path.join(self.root, m))
-                     for m in ("pyproject.toml", "setup.py", "setup.cfg", ".git", ".gitignore", "requirements.txt"))
-        self.searchable = (marked or named) and os.path.dirname(self.root) != self.root
+        self.searchable = searchable_root(self.root, named)
         self.bases = [self.root, os.path.join(self.root, "src")]
         self.cache_folder = cache_folder
         self.modules: dict[str, _Module | None] = {}

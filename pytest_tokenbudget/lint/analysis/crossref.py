@@ -16,7 +16,8 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 
-__all__ = ["imported", "called", "fallback", "module_value", "passed", "project_mentions"]
+__all__ = ["imported", "called", "fallback", "module_value", "loop_callers", "not_batch_work", "reads_message",
+           "passed", "project_mentions"]
 
 
 def _project():
@@ -132,6 +133,30 @@ def project_mentions(needle: bytes) -> bool | None:
     from pytest_tokenbudget.lint.project_text import mentions
 
     return mentions(act[0], needle)
+
+
+def not_batch_work(function: str | None, line: int) -> bool:
+    """The code at ``line`` of the file being checked runs under a library's batching context, or
+    serves a live request (a route, a handler, a function taking a request, or their callees)."""
+    act = _project()
+    if act is None:
+        return False
+    from pytest_tokenbudget.lint.callers import serves_request, under_batching
+
+    return under_batching(act[0], act[1], function, line) or serves_request(act[0], act[1], function)
+
+
+def reads_message(function: str | None, line: int) -> bool:
+    """The request on ``line`` of the file being checked is read as a whole message (not a stream)."""
+    act = _project()
+    if act is None:
+        return False
+    from pytest_tokenbudget.lint.callnames import find_def, tree_of
+    from pytest_tokenbudget.lint.loopjudge import reads_message as reads
+
+    tree = tree_of(act[0], act[1])
+    scope = find_def(tree, function) if tree is not None and function else tree
+    return scope is not None and reads(scope, line)
 
 
 def origin(values: list[Any]) -> tuple[str, int] | None:

@@ -44,6 +44,64 @@ def _exits_early(loop_node: Any) -> bool:
     return False
 
 
+def _retry_loop(loop: Any) -> bool:
+    """``for attempt in range(3)`` / ``while retries < n``: the loop repeats one request until it succeeds."""
+    import libcst as cst
+
+    from pytest_tokenbudget.lint.loopjudge import RETRY
+
+    node = loop.node
+    if isinstance(node, (cst.For,)):
+        head = _code(node.target) + " " + _code(node.iter)
+    elif isinstance(node, cst.While):
+        head = _code(node.test)
+    else:
+        return False
+    return bool(RETRY.search(head))
+
+
+def _handful(loop: Any) -> bool:
+    """A literal handful of constants (``for key in ("a", "b")``) or a sweep over numbers / model ids."""
+    import ast
+
+    import libcst as cst
+
+    from pytest_tokenbudget.lint.loopjudge import handful
+
+    if loop.iter_node is None:
+        return False
+    try:
+        tree = ast.parse("(" + cst.Module(body=[]).code_for_node(loop.iter_node) + ")", mode="eval")
+    except (SyntaxError, ValueError, RecursionError):
+        return False
+    return handful(tree.body)
+
+
+def _not_streamed(call: CallSite) -> bool:
+    """``stream`` unknown (hidden in ``**kwargs``) but the result is read as a whole message."""
+    from pytest_tokenbudget.lint.analysis import crossref
+
+    line = _line(call)
+    return call.streaming is None and call.kind == "create" and line is not None \
+        and crossref.reads_message(call.context.function, line)
+
+
+def _not_batch_work(call: CallSite) -> bool:
+    """The loop runs under a library's batching context (``async with batchify(): await main()``), or
+    serves a live request (its function is, or is called by, a route or a request handler)."""
+    from pytest_tokenbudget.lint.analysis import crossref
+
+    line = _line(call)
+    return line is not None and crossref.not_batch_work(call.context.function, line)
+
+
+def _line(call: CallSite) -> int | None:
+    try:
+        return call.line
+    except RuntimeError:  # a CallSite built without positions
+        return None
+
+
 def _code(node: Any) -> str:
     import libcst as cst
 
@@ -65,8 +123,14 @@ class LoopCouldBatch(Rule):
         "standard price, input and output, and the discount stacks with prompt caching. A for loop or "
         "comprehension that sends one independent request per item (the response is not fed back "
         "into the next request) is exactly a batch: when the results can wait (most batches finish "
-        "within an hour), batching halves the cost. Agent loops, while loops, loops that stop early "
-        "(break / return: retries, searches) and streaming calls are not flagged."
+        "within an hour), batching halves the cost. The loop may be in a caller in another module, "
+        "reached through wrappers or a function passed as an argument; the finding names it. Not "
+        "flagged: agent loops and conversations, while loops, retries, loops that stop early "
+        "(searches), sweeps over models or parameters, a literal handful of cases, interactive "
+        "input, streaming calls, memoised functions, test code, live work (a web route, a bot "
+        "command, a handler looping over the request's own items, or anything they call) and loops "
+        "run under a batching library's context (with batchify(): ...). A scheduled job or a CLI "
+        "command looping over data it collected itself is batch work."
     )
     severity = "warning"
     precision = "high"
@@ -118,6 +182,15 @@ class LoopCouldBatch(Rule):
                 print(client.messages.create(model="claude-sonnet-5-5", max_tokens=1024,
                                              messages=[{"role": "user", "content": q}]))
         """,
+        # A literal handful of demo cases, not a collection of data.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def demo():
+            for question in ("What is 2 + 2?", "Name a colour."):
+                print(client.messages.create(model="claude-sonnet-5-5", max_tokens=1024,
+                                             messages=[{"role": "user", "content": question}]))
+        """,
     ]
     INVALID = [
         Invalid(
@@ -148,16 +221,16 @@ class LoopCouldBatch(Rule):
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
-        if call.batch or call.streaming is not False or not is_first_party(call):
+        if call.batch or not is_first_party(call) or not (call.streaming is False or _not_streamed(call)):
             return
-        loops = call.context.loops
+        loops = [lp for lp in call.context.loops if not _retry_loop(lp)]  # a retry loop is not a batch
         if not loops and call.context.function and not call.batch_template:
             yield from self._in_callers(call, ctx)
             return
         if not loops or any(lp.kind == "while" or lp.feeds_back for lp in loops):
             return
         loop = loops[-1]
-        if _contains(loop.iter_node, call.node) or _exits_early(loop.node):
+        if _contains(loop.iter_node, call.node) or _exits_early(loop.node) or _handful(loop) or _not_batch_work(call):
             return
         discount = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
         pct = f"{discount.normalize():f}%"
@@ -180,27 +253,42 @@ class LoopCouldBatch(Rule):
 
     def _in_callers(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
         """The function holding the call is called once per item by a loop elsewhere."""
-        import os
-
         from pytest_tokenbudget.lint.analysis import crossref
 
         found = crossref.loop_callers(call.context.function)
         if not found:
             return
         first = found[0]
-        shown = os.path.relpath(first.path)
-        shown = first.path if shown.startswith("..") else shown
         discount = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
         pct = f"{discount.normalize():f}%"
         over = f" over {first.over}" if first.over else ""
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         yield Report(
             f"independent requests one by one: {call.context.function}() is called per item by a "
-            f"{first.kind}{over} at {shown}:{first.line}{more}; the Message Batches API "
+            f"{first.kind}{over} at {_where(first)}{more}; the Message Batches API "
             f"(client.messages.batches.create) bills them {pct} less; batch them when the results can wait",
             properties={"saving_percent": f"{discount.normalize():f}", "loop": first.kind,
-                        "related": [{"path": os.path.relpath(c.path) if not os.path.relpath(c.path).startswith("..")
-                                     else c.path, "line": c.line, "message": "loop here"} for c in found],
+                        "related": [_related(c) for c in found],
                         **saving("TB401", call, ctx)},
         )
 
+
+
+def _shown(path: str) -> str:
+    import os
+
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def _where(c: Any) -> str:
+    """``runner.py:12``, or ``eval.ipynb:cell 4:2`` (the line within its cell) for a notebook."""
+    cell = getattr(c, "cell", None)
+    return f"{_shown(c.path)}:cell {cell}:{c.line}" if cell is not None else f"{_shown(c.path)}:{c.line}"
+
+
+def _related(c: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"path": _shown(c.path), "line": c.line, "message": "loop here"}
+    if getattr(c, "cell", None) is not None:
+        out["cell"] = c.cell
+    return out

@@ -1,0 +1,278 @@
+"""How a file names a project function: the :mod:`ast` helpers of the caller search (:mod:`.callers`).
+
+* :class:`Refs` — the local names, module aliases or method receivers under which a file reaches a
+  function of another (or its own) module, imports anywhere in the file and re-bindings included;
+* :func:`resolve_function` — the project function a call names (``g``, ``mod.g``, ``self.g``, a
+  ``from m import *`` name), for following a function passed as an argument;
+* small tree helpers (parents, definitions, owners), shared by the search and its callers.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytest_tokenbudget.lint.project import Project
+
+__all__ = ["Def", "Facts", "Refs", "facts_of", "find_def", "memoised", "owner_of", "param_of", "parents_of", "refs_for",
+           "rel_path",
+           "resolve_function", "same_file", "test_or_live_file", "tree_of"]
+
+Def = ast.FunctionDef | ast.AsyncFunctionDef
+# test suites, and the web layer's folders (a loop there answers a request); other live code is
+# recognised by its functions (routes, request parameters, handlers looping over the request's items)
+_TEST_OR_LIVE = re.compile(r"(^|/)(tests?|testing|routes|views|endpoints)/|(^|/)(test_[^/]*|[^/]*_test|"
+                           r"conftest)\.py$")
+
+
+@dataclass
+class Facts:
+    """One walk of a tree: parents, and the nodes the caller search looks at."""
+
+    parents: dict[int, ast.AST] = field(default_factory=dict)
+    imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
+    assigns: list[ast.Assign] = field(default_factory=list)
+    calls: list[ast.Call] = field(default_factory=list)
+    names: list[ast.expr] = field(default_factory=list)  # Name and Attribute nodes
+
+
+_FACTS: dict[int, tuple[ast.Module, Facts]] = {}
+
+
+def tree_of(project: Project, path: str) -> ast.Module | None:
+    mod = project._load(path)
+    if mod is None or mod.parse() is None:
+        return None
+    return mod.tree
+
+
+def facts_of(tree: ast.Module) -> Facts:
+    hit = _FACTS.get(id(tree))
+    if hit is not None and hit[0] is tree:
+        return hit[1]
+    f = Facts()
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            f.parents[id(child)] = node
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            f.imports.append(node)
+        elif isinstance(node, ast.Assign):
+            f.assigns.append(node)
+        elif isinstance(node, ast.Call):
+            f.calls.append(node)
+        elif isinstance(node, (ast.Name, ast.Attribute)):
+            f.names.append(node)
+    if len(_FACTS) > 256:
+        _FACTS.clear()
+    _FACTS[id(tree)] = (tree, f)
+    return f
+
+
+def parents_of(tree: ast.Module) -> dict[int, ast.AST]:
+    return facts_of(tree).parents
+
+
+def find_def(tree: ast.Module, function: str) -> Def | None:
+    body: list[ast.stmt] = tree.body
+    found: ast.stmt | None = None
+    for p in function.split("."):
+        found = next((s for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                      and s.name == p), None)
+        if found is None:
+            return None
+        body = found.body
+    return found if isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+
+
+def memoised(fn: Def) -> bool:
+    for d in fn.decorator_list:
+        text = ast.unparse(d.func if isinstance(d, ast.Call) else d).lower()
+        if "cache" in text or "memo" in text:
+            return True
+    return False
+
+
+def owner_of(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
+    """``f`` or ``Class.m`` of the function holding ``node`` (None at module level, in a lambda, a
+    nested function or a nested class)."""
+    chain: list[ast.AST] = []
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            chain.append(node)
+        elif isinstance(node, ast.Lambda):
+            return None
+    if not chain or isinstance(chain[0], ast.ClassDef) or len(chain) > 2 \
+            or (len(chain) == 2 and not isinstance(chain[1], ast.ClassDef)):
+        return None
+    return ".".join(n.name for n in reversed(chain))  # type: ignore[attr-defined]
+
+
+def rel_path(project: Project, path: str) -> str:
+    return os.path.relpath(path, project.root).replace(os.sep, "/")
+
+
+def test_or_live_file(project: Project, path: str) -> bool:
+    return bool(_TEST_OR_LIVE.search(rel_path(project, path)))
+
+
+def same_file(a: str, b: str) -> bool:
+    return os.path.abspath(a) == os.path.abspath(b)
+
+
+# ------------------------------------------------------------------------------ modules and names
+def _dotted(node: ast.ImportFrom, name: str | None = None) -> str:
+    prefix = "." * node.level + (node.module or "")
+    if name is None:
+        return prefix
+    return f"{prefix}{name}" if prefix and set(prefix) == {"."} else f"{prefix}.{name}" if prefix else name
+
+
+def _is_module(project: Project, dotted: str, from_path: str, callee_path: str) -> bool:
+    """``dotted`` (seen from ``from_path``) is the module of ``callee_path``."""
+    found = project._find_module(dotted, from_path)
+    if found is not None and not found[1] and same_file(found[0], callee_path):
+        return True
+    if not dotted.startswith("."):  # a script's own folder comes first on sys.path (a Lambda, a tool)
+        stem = os.path.join(os.path.dirname(from_path), *dotted.split("."))
+        if same_file(stem + ".py", callee_path) or same_file(os.path.join(stem, "__init__.py"), callee_path):
+            return True
+    if found is not None:
+        return False
+    stem = os.path.splitext(rel_path(project, callee_path))[0].replace("/", ".")
+    parts = [p for p in stem.split(".") if p != "__init__"]
+    tails = {".".join(parts[i:]) for i in range(len(parts))}
+    mod = dotted.lstrip(".")
+    return bool(mod) and (mod in tails or any(t.endswith("." + mod) or mod.endswith("." + t) for t in tails))
+
+
+@dataclass
+class Refs:
+    """How one file names the function: local names, module aliases, or a method on receivers."""
+
+    names: set[str] = field(default_factory=set)
+    modules: set[str] = field(default_factory=set)
+    attr: str = ""  # the function's / method's own name
+    method: bool = False
+    self_only: bool = False  # a method in its own file: self.m / cls.m / an instance made here
+    receivers: set[str] = field(default_factory=set)
+
+    def refers(self, node: ast.expr) -> bool:
+        if not self.method:
+            return (isinstance(node, ast.Name) and node.id in self.names) or (
+                isinstance(node, ast.Attribute) and node.attr == self.attr and isinstance(node.value, ast.Name)
+                and node.value.id in self.modules)
+        if not isinstance(node, ast.Attribute) or node.attr != self.attr:
+            return False
+        recv = node.value
+        if self.self_only:
+            return (isinstance(recv, ast.Name) and recv.id in ("self", "cls")) or ast.unparse(recv) in self.receivers
+        return isinstance(recv, ast.Name) or (isinstance(recv, ast.Attribute) and isinstance(recv.value, ast.Name))
+
+
+def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, function: str) -> Refs | None:
+    """How ``path`` names ``function`` of ``callee_path`` (None: it does not import it)."""
+    head, _, meth = function.partition(".")
+    refs = Refs(attr=meth or head, method=bool(meth))
+    if same_file(path, callee_path):
+        refs.names.add(head)
+        refs.self_only = refs.method
+    else:
+        for node in facts_of(tree).imports:
+            if isinstance(node, ast.ImportFrom):
+                for a in node.names:
+                    if a.name in ("*", head) and _is_module(project, _dotted(node), path, callee_path):
+                        refs.names.add(head if a.name == "*" else a.asname or a.name)
+                    elif a.name != "*" and _is_module(project, _dotted(node, a.name), path, callee_path):
+                        refs.modules.add(a.asname or a.name)
+            elif isinstance(node, ast.Import):
+                refs.modules.update(a.asname or a.name for a in node.names if (a.asname or "." not in a.name)
+                                    and _is_module(project, a.name, path, callee_path))
+        if not refs.names and not refs.modules:
+            return None
+    _aliases(tree, refs)
+    return refs
+
+
+def _aliases(tree: ast.Module, refs: Refs) -> None:
+    """``fn = f`` re-binds the function; ``x = Cls(...)`` / ``self.x = Cls(...)`` makes an instance."""
+    for node in facts_of(tree).assigns:
+        if len(node.targets) != 1:
+            continue
+        target, value = node.targets[0], node.value
+        if not refs.method and isinstance(target, ast.Name) and refs.refers(value):
+            refs.names.add(target.id)
+        elif refs.method and isinstance(value, ast.Call) and (
+                (isinstance(value.func, ast.Name) and value.func.id in refs.names)
+                or (isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name)
+                    and value.func.value.id in refs.modules)):
+            refs.receivers.add(ast.unparse(target))
+
+
+# ------------------------------------------------------------------------------ functions called
+def resolve_function(project: Project, path: str, tree: ast.Module, func: ast.expr,
+                     parents: dict[int, ast.AST]) -> tuple[str, Def, str] | None:
+    """The project function a call's ``func`` names: ``g`` (defined here or imported, ``*`` too),
+    ``mod.g`` (an imported module), ``self.g`` (a method of the enclosing class)."""
+    if isinstance(func, ast.Name):
+        local = find_def(tree, func.id)
+        if local is not None:
+            return path, local, func.id
+        for node in facts_of(tree).imports:
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            for a in node.names:
+                if a.name == "*" or (a.asname or a.name) == func.id:
+                    hit = _def_at(project, _dotted(node, func.id if a.name == "*" else a.name), path)
+                    if hit is not None:
+                        return hit
+        return None
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        if func.value.id in ("self", "cls"):
+            node: ast.AST = func
+            while id(node) in parents and not isinstance(node, ast.ClassDef):
+                node = parents[id(node)]
+            if isinstance(node, ast.ClassDef):
+                qual = f"{node.name}.{func.attr}"
+                found = find_def(tree, qual)
+                return (path, found, qual) if found is not None else None
+            return None
+        for node in facts_of(tree).imports:
+            if isinstance(node, ast.Import):
+                dotted = next((a.name for a in node.names if (a.asname or a.name) == func.value.id), None)
+            elif isinstance(node, ast.ImportFrom):
+                dotted = next((_dotted(node, a.name) for a in node.names if (a.asname or a.name) == func.value.id),
+                              None)
+            else:
+                continue
+            if dotted is not None:
+                return _def_at(project, f"{dotted}.{func.attr}", path)
+    return None
+
+
+def _def_at(project: Project, dotted: str, from_path: str) -> tuple[str, Def, str] | None:
+    """The function ``pkg.mod.f`` names: ``f`` defined in the module file of ``pkg.mod``."""
+    found = project._find_module(dotted, from_path)
+    if found is None or len(found[1]) != 1:
+        return None
+    file, (name,) = found
+    tree = tree_of(project, file)
+    fn = find_def(tree, name) if tree is not None else None
+    return (file, fn, name) if fn is not None else None
+
+
+def param_of(fn: Def, call: ast.Call, refs: Refs, method: bool) -> str | None:
+    """The parameter of ``fn`` that ``call`` binds the referenced function to."""
+    params = [a.arg for a in [*fn.args.posonlyargs, *fn.args.args]]
+    if method and params and params[0] in ("self", "cls"):
+        params = params[1:]
+    for i, a in enumerate(call.args):
+        if refs.refers(a) and not refs.method:
+            return params[i] if i < len(params) else None
+    return next((k.arg for k in call.keywords if k.arg and refs.refers(k.value) and not refs.method), None)
+
+

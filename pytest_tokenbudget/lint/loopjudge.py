@@ -1,0 +1,321 @@
+"""Is a loop around a call a batch of independent items? (TB401, for loops found by :mod:`.callers`)
+
+Works on :mod:`ast` trees (the project index's parse). A loop is a batch candidate when it runs
+once per item of a collection and the iterations do not depend on each other. Not a batch:
+
+* dependent requests: the loop feeds the result back (``history.append(r)``, the request reads a
+  name the previous response was assigned to);
+* retries: ``for attempt in range(3)``, ``while retries < n``, ``while True: try: ...`` — a retry
+  loop *inside* a per-item loop is looked through, the per-item loop outside it still counts;
+* sweeps over models or parameters (``for model in MODELS``, ``for t in [0.0, 0.5]``), a fixed
+  handful of literal cases (``for key in ("demo_a", "demo_b")``: up to five constants), and loops
+  over chunks the helper already sends in one request (``batch``/``chunk`` arguments, slices);
+* interactive loops (``input()``) and loops that stop early (``break``/``return``: searches);
+* live work, where someone waits for the answer: a web route (``@app.post``), a bot command, a
+  sequential loop in ``async`` code; and a request handler (``lambda_handler``, ``handler``)
+  **looping over the request's own items** (the iterable derives from the handler's parameters:
+  ``for record in event["Records"]``). A handler that loops over data the job collected itself
+  (new articles fetched by a scheduled ingestion, rows read from a database) is batch work;
+* work already batched by a library: the loop runs inside ``with batchify():`` (any context whose
+  callable's name says *batch*).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+__all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "enclosing_loop", "from_parameters", "handful",
+           "live", "mapped",
+           "mentions_batching", "reads_message", "request_entry"]
+
+_SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
+_SWEEP_ITER = re.compile(r"models|temperatures|params|parameters|configs\b|settings|providers|variants|engines", re.I)
+_BATCHED = re.compile(r"batch|chunk", re.I)  # the helper already sends several items per request
+RETRY = re.compile(r"retr|attempt|tries|trial|backoff", re.I)
+_ROUTE = re.compile(r"\.(route|get|post|put|patch|delete|websocket|on_event|message|event|command)$|handler", re.I)
+HANDLER = re.compile(r"handler|lambda", re.I)
+_CLI = frozenset({"click", "typer"})
+_NOT_REQUEST = frozenset({"self", "cls", "context"})
+_BATCH_NAME = re.compile(r"batch", re.I)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A per-item loop: its kind (``for loop`` / ``comprehension`` / ``map``), line, iterable text
+    and the iterable's node (for the live-request check)."""
+
+    kind: str
+    line: int
+    over: str
+    iter_node: ast.expr | None = None
+
+
+_MAP_METHODS = frozenset({"map", "imap", "imap_unordered", "starmap", "map_async"})
+_APPLY_METHODS = frozenset({"apply", "progress_apply", "parallel_apply", "swifter_apply"})
+_FRAME = re.compile(r"df|frame|series|data|rows|column", re.I)
+
+
+def mapped(call: ast.Call) -> Hit | None:
+    """``pool.map(f, rows)``, ``map(f, rows)``, ``df["text"].apply(f)``: one call of ``f`` per item."""
+    func = call.func
+    if (isinstance(func, ast.Name) and func.id == "map") or (isinstance(func, ast.Attribute) and func.attr in _MAP_METHODS):
+        it = call.args[1] if len(call.args) > 1 else func.value if isinstance(func, ast.Attribute) else None
+    elif isinstance(func, ast.Attribute) and func.attr in _APPLY_METHODS and (
+            isinstance(func.value, ast.Subscript) or _FRAME.search(ast.unparse(func.value))):
+        it = func.value  # a pandas column / frame: apply runs once per row
+    else:
+        return None
+    return Hit("map", call.lineno, ast.unparse(it)[:40] if it is not None else "", it)
+
+
+def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> Hit | None:
+    """The per-item loop around ``call`` inside its function (retry loops looked through), or None;
+    None too when that loop runs inside a ``while`` loop (an agent turn, a polling worker, a chat):
+    the items are one step of an ongoing cycle, not a batch that can wait."""
+    hit = _innermost(call, parents, callee)
+    node: ast.AST = call
+    while hit is not None and id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and node is not \
+                parents.get(id(call)):
+            break
+        if isinstance(node, ast.While) and not _retry_while(node):
+            return None
+    return hit
+
+
+def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> Hit | None:
+    node: ast.AST = call
+    while id(node) in parents:
+        parent = parents[id(node)]
+        if isinstance(parent, ast.Lambda):  # map(lambda r: f(r), rows), df.apply(lambda row: f(row), axis=1)
+            outer = parents.get(id(parent))
+            if isinstance(outer, ast.Call) and outer.args and outer.args[0] is parent:
+                return mapped(outer)
+            return None
+        if parent is callee or isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return None  # recursion, or the edge of the function
+        if isinstance(parent, ast.While):
+            if _retry_while(parent):
+                node = parent  # a retry loop inside the per-item loop: look further out
+                continue
+            return None
+        if isinstance(parent, (ast.For, ast.AsyncFor)) and node is not parent.iter:
+            if RETRY.search(ast.unparse(parent.target)) or RETRY.search(ast.unparse(parent.iter)):
+                node = parent
+                continue
+            return _judge_for(parent, call)
+        if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            gen = parent.generators[0]
+            if _sweep_or_batched(ast.unparse(gen.target), gen.iter, call):
+                return None
+            return Hit("comprehension", parent.lineno, ast.unparse(gen.iter)[:40], gen.iter)
+        node = parent
+    return None
+
+
+def _retry_while(loop: ast.While) -> bool:
+    """``while attempts < 3`` / ``while not done and retries`` / ``while True: try: ... except``."""
+    if RETRY.search(ast.unparse(loop.test)):
+        return True
+    body = [s for s in loop.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    return isinstance(loop.test, ast.Constant) and loop.test.value is True and len(body) == 1 \
+        and isinstance(body[0], ast.Try) and bool(body[0].handlers) and not _calls_input(loop)
+
+
+def _calls_input(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "input"
+               for n in ast.walk(node))
+
+
+def _sweep_or_batched(target: str, it: ast.expr, call: ast.Call) -> bool:
+    """A sweep over models / parameters, or a loop over chunks the helper sends in one request
+    (an argument named ``batch``/``chunk``, or a slice ``items[i:i + n]``)."""
+    over = ast.unparse(it)
+    if _SWEEP.search(target) or _SWEEP_ITER.search(over):
+        return True
+    for a in [*call.args, *(k.value for k in call.keywords)]:
+        if _BATCHED.search(ast.unparse(a)) or (isinstance(a, ast.Subscript) and isinstance(a.slice, ast.Slice)):
+            return True
+    return handful(it)
+
+
+HANDFUL = 5
+
+
+def handful(it: ast.expr) -> bool:
+    """A literal list of constants: a sweep over numbers or model ids, or a fixed handful of cases
+    (``for key in ("demo_a", "demo_b")``) — not a collection of data worth a batch."""
+    if not isinstance(it, (ast.List, ast.Tuple, ast.Set)) or not it.elts \
+            or not all(isinstance(e, ast.Constant) for e in it.elts):
+        return False
+    values = [e.value for e in it.elts if isinstance(e, ast.Constant)]
+    return len(values) <= HANDFUL or all(isinstance(v, (int, float)) or str(v).startswith(("claude", "gpt"))
+                                         for v in values)
+
+
+def _exits(body: list[ast.stmt]) -> bool:
+    """A ``return``, or a ``break`` of this loop (not of a nested one), in a loop body."""
+    stack: list[tuple[ast.AST, bool]] = [(s, False) for s in body]
+    while stack:
+        node, nested = stack.pop()
+        if isinstance(node, ast.Return) or (isinstance(node, ast.Break) and not nested):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        inner = nested or isinstance(node, (ast.For, ast.AsyncFor, ast.While))
+        stack.extend((c, inner) for c in ast.iter_child_nodes(node))
+    return False
+
+
+def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> Hit | None:
+    target, over = ast.unparse(loop.target), ast.unparse(loop.iter)
+    if _sweep_or_batched(target, loop.iter, call) or _exits(loop.body):
+        return None
+    body = ast.Module(body=loop.body, type_ignores=[])
+    if _calls_input(body):
+        return None  # an interactive loop
+    assigned: set[str] = set()
+    for n in ast.walk(body):
+        if isinstance(n, ast.Assign) and any(c is call for c in ast.walk(n.value)):
+            assigned.update(t.id for t in n.targets if isinstance(t, ast.Name))
+    arg_names = {n.id for a in [*call.args, *(k.value for k in call.keywords)] for n in ast.walk(a)
+                 if isinstance(n, ast.Name)}
+    if assigned & arg_names:
+        return None  # the request reads the previous response
+    for n in ast.walk(body):  # history.append(response): a conversation
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "extend") \
+                and isinstance(n.func.value, ast.Name) and n.func.value.id in arg_names \
+                and any(isinstance(x, ast.Name) and x.id in assigned for a in n.args for x in ast.walk(a)):
+            return None
+    return Hit("for loop", loop.lineno, over[:40], loop.iter)
+
+
+# ------------------------------------------------------------------------------ live or batched
+def mentions_batching(expr: ast.expr) -> bool:
+    """``batchify()``, ``client.batch(...)``, ``@batched``: the callable's own name says *batch*."""
+    target = expr.func if isinstance(expr, ast.Call) else expr
+    name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+    return bool(_BATCH_NAME.search(name))
+
+
+def batching_context(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """``node`` runs inside ``with batchify():`` or a function decorated by a batching wrapper."""
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(mentions_batching(i.context_expr) for i in node.items):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                mentions_batching(d) for d in node.decorator_list):
+            return True
+    return False
+
+
+def live(node: ast.AST, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module) -> bool:
+    """The loop serves a live request (a route, a bot command, a handler looping over the request's
+    own items, a sequential loop in async code), or runs under a library's batching context."""
+    if batching_context(node, parents):
+        return True
+    while id(node) in parents:
+        node = parents[id(node)]
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if request_entry(node, tree):
+            return True
+        if HANDLER.search(node.name) and (hit.iter_node is None or from_parameters(node, hit.iter_node)):
+            return True
+        if isinstance(node, ast.AsyncFunctionDef) and hit.kind == "for loop":
+            return True
+    return False
+
+
+_REQUEST_PARAM = re.compile(r"^(?:request|req|\w+_request)$")
+_REQUEST_TYPE = re.compile(r"(?:Request|HttpRequest|WebSocket)$")
+_RESPONSE_TYPE = re.compile(r"Response$")
+
+
+def request_entry(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> bool:
+    """``fn`` answers a live request: a web route or a bot command (a click / typer command is a CLI
+    run: batch work), or it takes a request object (``request``, ``x: FooRequest``) or returns a
+    response (``-> FooResponse``)."""
+    decos = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in fn.decorator_list]
+    cli = any(d.endswith(".command") for d in decos) and _imports_any(tree, _CLI)
+    if any(_ROUTE.search(d) and not (cli and d.endswith(".command")) for d in decos):
+        return True
+    a = fn.args
+    for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
+        ann = p.annotation
+        name = ann.attr if isinstance(ann, ast.Attribute) else ann.id if isinstance(ann, ast.Name) else ""
+        if _REQUEST_PARAM.match(p.arg) or _REQUEST_TYPE.search(name):
+            return True
+    ret = fn.returns
+    rname = ret.attr if isinstance(ret, ast.Attribute) else ret.id if isinstance(ret, ast.Name) else ""
+    return bool(_RESPONSE_TYPE.search(rname))
+
+
+def _imports_any(tree: ast.Module, modules: frozenset[str]) -> bool:
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Import) and any(a.name.split(".")[0] in modules for a in n.names):
+            return True
+        if isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] in modules:
+            return True
+    return False
+
+
+def from_parameters(fn: ast.FunctionDef | ast.AsyncFunctionDef, it: ast.expr) -> bool:
+    """``it`` derives (through assignments in ``fn``) from the handler's parameters: the request."""
+    a = fn.args
+    tainted = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs] if p.arg not in _NOT_REQUEST}
+    tainted |= {p.arg for p in (a.vararg, a.kwarg) if p is not None}
+    pairs: list[tuple[ast.AST, ast.AST]] = []
+    for n in ast.walk(fn):
+        if isinstance(n, ast.Assign):
+            pairs.extend((t, n.value) for t in n.targets)
+        elif isinstance(n, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)) and n.value is not None:
+            pairs.append((n.target, n.value))
+        elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
+            pairs.append((n.target, n.iter))
+        elif isinstance(n, (ast.With, ast.AsyncWith)):
+            pairs.extend((i.optional_vars, i.context_expr) for i in n.items if i.optional_vars is not None)
+    changed = True
+    while changed:
+        changed = False
+        for target, value in pairs:
+            if _names(value) & tainted and not _names(target) <= tainted:
+                tainted |= _names(target)
+                changed = True
+    return bool(_names(it) & tainted)
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+_MESSAGE_ATTRS = frozenset({"content", "stop_reason", "usage", "choices"})
+
+
+def reads_message(scope: ast.AST, line: int) -> bool:
+    """The result of the request on ``line`` is read as a complete message (``r.content[0].text``,
+    ``r.usage``), so the request does not stream, even where ``**kwargs`` hide its arguments."""
+    names: set[str] = set()
+    calls: list[ast.Call] = []
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Call) and node.lineno <= line <= (node.end_lineno or node.lineno) \
+                and isinstance(node.func, ast.Attribute) and node.func.attr == "create":
+            calls.append(node)
+    if not calls:
+        return False
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Attribute) and node.attr in _MESSAGE_ATTRS:
+            inner = node.value.value if isinstance(node.value, ast.Await) else node.value
+            if any(inner is c for c in calls):
+                return True  # client.messages.create(...).content
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            value = node.value.value if isinstance(node.value, ast.Await) else node.value
+            if any(value is c for c in calls):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return any(isinstance(n, ast.Attribute) and n.attr in _MESSAGE_ATTRS and isinstance(n.value, ast.Name)
+               and n.value.id in names for n in ast.walk(scope))

@@ -1,0 +1,102 @@
+"""TB401 through callers: where the finding says the loop is, notebooks, and which folders are searched."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from pytest_tokenbudget.lint.api import LintSettings, lint_paths
+from pytest_tokenbudget.lint.formats import as_json
+from pytest_tokenbudget.lint.rules.registry import registry
+
+FLOW = Path(__file__).parent / "cases" / "project_loops_flow"
+
+HELPER = '''import anthropic
+
+client = anthropic.Anthropic()
+
+
+def label(item):
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64,
+                                  messages=[{"role": "user", "content": item}])
+'''
+RUNNER = '''from helpers import label
+
+
+def run(items):
+    for item in items:
+        print(label(item))
+'''
+
+
+def _tb401(result) -> dict[int, object]:
+    return {f.line: f for f in result.findings if f.code == "TB401"}
+
+
+def test_the_message_and_json_related_name_the_loop_in_the_other_module():
+    result = lint_paths([FLOW], LintSettings(root=FLOW, select=("TB401",), cache=False))
+    f = _tb401(result)[17]  # generate(), looped over by app/pipeline.py:7 after two hand-offs
+    assert "generate() is called per item by a for loop over dataset at " in f.message
+    shown = f.message.split(" at ", 1)[1].split(";", 1)[0]
+    assert shown.endswith(os.path.join("app", "pipeline.py") + ":7")
+    [entry] = [e for e in json.loads(as_json(result, registry())) if e["line"] == 17]
+    [related] = entry["related"]
+    assert related["path"].endswith(os.path.join("app", "pipeline.py")) and related["line"] == 7
+    assert related["message"] == "loop here" and "cell" not in related
+
+
+def test_a_loop_in_a_later_notebook_cell_is_reported_at_its_line_within_the_cell(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'nb'\n")
+    code = lambda src: {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],  # noqa: E731
+                        "source": src.splitlines(keepends=True)}
+    cells = [code(HELPER), {"cell_type": "markdown", "metadata": {}, "source": ["# Evaluate\n"]},
+             code("items = ['a', 'b', 'c', 'd', 'e', 'f']\n"),
+             code("results = []\nfor item in items:\n    results.append(label(item))\n")]
+    nb = tmp_path / "eval.ipynb"
+    nb.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
+    monkeypatch.chdir(tmp_path)
+    result = lint_paths([nb], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    [f] = result.findings
+    assert (f.cell, f.line) == (1, 7)
+    assert "label() is called per item by a for loop over items at eval.ipynb:cell 3:2;" in f.message
+    assert f.properties["related"] == [{"path": "eval.ipynb", "line": 2, "cell": 3, "message": "loop here"}]
+
+
+def _scripts(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "helpers.py").write_text(HELPER)
+    (folder / "runner.py").write_text(RUNNER)
+    return folder
+
+
+def test_a_folder_of_scripts_without_project_files_is_searched_when_it_is_the_folder_linted(tmp_path, monkeypatch):
+    scripts = _scripts(tmp_path / "scripts")  # no pyproject.toml, setup.py, requirements.txt or .git
+    monkeypatch.chdir(scripts)
+    found = lint_paths([Path(".")], LintSettings(root=scripts, select=("TB401",), cache=False))
+    assert [(Path(f.path).name, f.line) for f in found.findings] == [("helpers.py", 7)]
+    assert "at runner.py:5" in found.findings[0].message
+
+
+def test_a_folder_of_scripts_outside_the_working_directory_is_not_walked(tmp_path, monkeypatch):
+    scripts = _scripts(tmp_path / "scripts")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = lint_paths([scripts / "helpers.py"], LintSettings(root=scripts, select=("TB401",), cache=False))
+    assert result.findings == []
+    (scripts / "requirements.txt").write_text("anthropic\n")  # a project marker: searched from anywhere
+    marked = lint_paths([scripts / "helpers.py"], LintSettings(root=scripts, select=("TB401",), cache=False))
+    assert [f.line for f in marked.findings] == [7]
+
+
+def test_references_lists_every_place_a_function_is_named_across_modules():
+    from pytest_tokenbudget.lint.callers import references
+    from pytest_tokenbudget.lint.project import Project
+
+    project = Project(FLOW)
+    llm = str(FLOW / "app" / "llm.py")
+    found = {(Path(p).name, node.lineno) for p, _, node in references(project, llm, "summarize")}
+    assert found == {("jobs.py", 29), ("jobs.py", 30)}  # fn = llm.summarize; process_all(docs, fn)
+    aliased = {(Path(p).name, node.lineno) for p, _, node in references(project, llm, "classify")}
+    assert aliased == {("jobs.py", 21)}  # llm_classify(item), imported under an alias inside the function
