@@ -23,7 +23,7 @@ from typing import Any
 
 import libcst as cst
 
-__all__ = ["children", "install", "installed", "visit_order"]
+__all__ = ["children", "install", "installed", "uninstall", "visit_order"]
 
 _ORDER: dict[type, tuple[str, ...]] = {}
 _PLAIN: dict[type, bool] = {}
@@ -157,6 +157,11 @@ def _walk(node: Any, visitor: Any) -> None:
 def install() -> None:
     """Make ``CSTNode.visit`` use the non-rebuilding traversal (idempotent)."""
     cst.CSTNode.visit = _visit  # type: ignore[method-assign,assignment]
+
+
+def uninstall() -> None:
+    """Give ``CSTNode.visit`` back to libcst."""
+    cst.CSTNode.visit = _ORIGINAL_VISIT  # type: ignore[method-assign]
 
 
 def installed() -> bool:

@@ -153,23 +153,22 @@ def read_file(f: str) -> tuple[bytes, os.stat_result] | FileError:
     import errno
     import stat as st_mod
 
-    shown = display_path(f)
-    try:
+    try:  # the path is made displayable only for a diagnostic (it is a cwd lookup per file)
         fd = os.open(f, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return FileError(shown, "skip", "skipped: symbolic link loop (the link never reaches a file)")
+            return FileError(display_path(f), "skip", "skipped: symbolic link loop (the link never reaches a file)")
         if exc.errno == errno.ENOENT and os.path.islink(f):
-            return FileError(shown, "skip", f"skipped: dangling symbolic link to {os.readlink(f)}")
-        return FileError(shown, "read", f"cannot read: {exc.strerror or exc}")
+            return FileError(display_path(f), "skip", f"skipped: dangling symbolic link to {os.readlink(f)}")
+        return FileError(display_path(f), "read", f"cannot read: {exc.strerror or exc}")
     try:
         with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fd)
             if not st_mod.S_ISREG(st.st_mode):
-                return FileError(shown, "skip", f"skipped: not a regular file ({file_kind(st.st_mode)})")
+                return FileError(display_path(f), "skip", f"skipped: not a regular file ({file_kind(st.st_mode)})")
             return fh.read(), st
     except OSError as exc:
-        return FileError(shown, "read", f"cannot read: {exc.strerror or exc}")
+        return FileError(display_path(f), "read", f"cannot read: {exc.strerror or exc}")
 
 
 # --------------------------------------------------------------------------- decoding
