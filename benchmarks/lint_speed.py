@@ -7,16 +7,17 @@ tree of real LLM code (e.g. the real-world corpus snapshots), measured the same 
 site-packages has few candidate files and flatters the engine. Each lint run is a fresh
 `tokenbudget lint` subprocess (so interpreter start-up and imports count), timed by wall clock:
 
-  grep   `grep -rl messages.create TREE` (page cache warmed first); also shown: the stricter
-         `grep -rl --include=*.py --include=*.pyi --include=*.ipynb ...`
+  grep   `grep -rl messages.create TREE` (page cache warmed first)
   cold   `tokenbudget lint --no-cache` (prefilter + parse candidates + rules, no cache)
   warm   the same with a cache directory, run once to fill it, then timed
 
   semgrep `semgrep --config RULE --metrics=off` with one equivalent pattern rule
          (``$C.messages.create(...)``), when semgrep is installed (else it says so)
 
-It prints files, MB, seconds, the ratios to grep and semgrep, and each run's peak RSS (RUSAGE_CHILDREN of a
-wrapper process). With --baseline-sample N it also times a full libcst parse (plus
+The four are run one after the other in each of ``--repeat`` rounds (default 3), so the ratios of a
+round compare runs made under the same machine load; it prints the median seconds, the median of
+the per-round ratios to grep and semgrep, and the peak RSS (RUSAGE_CHILDREN of a wrapper process:
+the largest single process, a pool worker included), then one table row per tree. With --baseline-sample N it also times a full libcst parse (plus
 PositionProvider, what every Fixit rule pays) of every Nth file, extrapolated to the whole tree:
 the "parse everything" approach the prefilter avoids.
 """
@@ -27,6 +28,7 @@ import argparse
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import sysconfig
@@ -96,16 +98,12 @@ SEMGREP_RULE = """rules:
 """
 
 
-def semgrep_time(tree: Path, repeat: int) -> float | None:
+def semgrep_cmd(tree: Path, rule: Path) -> list[str] | None:
     exe = shutil.which("semgrep") or str(Path(sys.executable).parent / "semgrep")
     if not Path(exe).exists():
         return None
-    with tempfile.TemporaryDirectory() as tmp:
-        rule = Path(tmp) / "rule.yml"
-        rule.write_text(SEMGREP_RULE)
-        cmd = [exe, "--config", str(rule), "--metrics=off", "--quiet", "--disable-version-check", "--no-git-ignore",
-               "--max-target-bytes", "0", str(tree)]
-        return min(timed(cmd)[0] for _ in range(repeat))
+    return [exe, "--config", str(rule), "--metrics=off", "--quiet", "--disable-version-check", "--no-git-ignore",
+            "--max-target-bytes", "0", str(tree)]
 
 
 def main() -> int:
@@ -115,66 +113,99 @@ def main() -> int:
     ap.add_argument("--no-semgrep", action="store_true", help="skip the semgrep comparison")
     ap.add_argument("--baseline-sample", type=int, default=0, metavar="N",
                     help="also time a full libcst parse + positions of every Nth file")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (best is reported)")
+    ap.add_argument("--repeat", type=int, default=3, help="rounds (medians are reported)")
     args = ap.parse_args()
     trees = [Path(t) for t in args.trees] or [Path(sysconfig.get_paths()["purelib"])]
     if args.real:
         trees.append(args.real)
+    rows = []
     for tree in trees:
-        bench(tree.resolve(), args)
+        rows.append((tree.name or str(tree), bench(tree.resolve(), args)))
         print()
+    print("| tree | files | MB | grep s | lint cold s | lint warm s | semgrep s | cold / grep | warm / grep "
+          "| semgrep / cold | peak RSS cold / warm MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, r in rows:
+        sg = f"{r['semgrep']:.2f}" if r["semgrep"] == r["semgrep"] else "-"
+        sgr = f"{r['semgrep/cold']:.1f}x" if "semgrep/cold" in r else "-"
+        print(f"| {name} | {r['files']} | {r['mb']:.0f} | {r['grep']:.2f} | {r['cold']:.2f} | {r['warm']:.2f} | {sg} "
+              f"| {r['cold/grep']:.1f}x | {r['warm/grep']:.1f}x | {sgr} | {r['rss_cold']} / {r['rss_warm']} |")
     return 0
 
 
-def bench(tree: Path, args: argparse.Namespace) -> None:
+def _median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def bench(tree: Path, args: argparse.Namespace) -> dict[str, float]:
+    """Rounds of grep, lint cold, lint warm and semgrep, one after the other in each round (so each
+    round's ratios compare runs made under the same load); medians over the rounds."""
     tb = str(Path(sys.executable).parent / "tokenbudget")
     tb = tb if Path(tb).exists() else shutil.which("tokenbudget") or "tokenbudget"
     n, size = tree_stats(tree)
     mb = size / 1e6
-    print(f"tree: {tree}\nfiles: {n} (.py/.pyi/.ipynb), {mb:.1f} MB; cpus: {os.cpu_count()}")
-
+    print(f"tree: {tree}\nfiles: {n} (.py/.pyi/.ipynb), {mb:.1f} MB; cpus: {os.cpu_count()}; "
+          f"load average: {os.getloadavg()[0]:.1f}")
     grep = ["grep", "-rl", "messages.create", str(tree)]
-    grep_py = ["grep", "-rl", "--include=*.py", "--include=*.pyi", "--include=*.ipynb", "messages.create", str(tree)]
     subprocess.run(grep, capture_output=True)  # warm the page cache
-    g = min(timed(grep)[0] for _ in range(args.repeat))
-    g_py = min(timed(grep_py)[0] for _ in range(args.repeat))
     grep_hits = len(subprocess.run(grep, capture_output=True, text=True).stdout.split())
-
     # The tree is linted in place: excludes that would skip it (site-packages, .venv) are turned off.
     # tests/lint/cases is linted too, so the run includes real call sites and findings.
     cases = Path(__file__).resolve().parent.parent / "tests" / "lint" / "cases"
-    base = [tb, "lint", "--exit-zero", "--config", os.devnull, str(tree), *([str(cases)] if cases.is_dir() else [])]
-    env = dict(os.environ)
+    t: dict[str, list[float]] = {k: [] for k in ("grep", "cold", "warm", "semgrep")}
+    rss: dict[str, int] = {"cold": 0, "warm": 0, "semgrep": 0}
+    summary = ""
     with tempfile.TemporaryDirectory() as tmp:
         cfg = Path(tmp) / "pyproject.toml"
         cfg.write_text("[tool.tokenbudget.lint]\nexclude = ['__pycache__', '.git']\n")
-        base[4] = str(cfg)
-        cold_runs = [timed([*base, "--no-cache"], env) for _ in range(args.repeat)]
-        cold = min(cold_runs, key=lambda r: r[0])
+        rule = Path(tmp) / "rule.yml"
+        rule.write_text(SEMGREP_RULE)
+        sg = None if args.no_semgrep else semgrep_cmd(tree, rule)
+        base = [tb, "lint", "--exit-zero", "--config", str(cfg), str(tree), *([str(cases)] if cases.is_dir() else [])]
         cache_dir = str(Path(tmp) / "cache")
-        timed([*base, "--cache-dir", cache_dir], env)  # fill the cache
-        warm_runs = [timed([*base, "--cache-dir", cache_dir], env) for _ in range(args.repeat)]
-        warm = min(warm_runs, key=lambda r: r[0])
-    summary = cold[2].strip().splitlines()[-1] if cold[2].strip() else ""
-    print(f"grep -rl messages.create: {g:.3f} s ({grep_hits} files); with --include=*.py etc.: {g_py:.3f} s "
-          f"(cold {cold[0] / g_py:.1f}x, warm {warm[0] / g_py:.1f}x of that)")
-    print(f"lint cold (no cache):     {cold[0]:.3f} s = {cold[0] / g:.1f}x grep, {mb / cold[0]:.1f} MB/s, "
-          f"peak RSS {max(r[1] for r in cold_runs)} MB")
-    print(f"lint warm (cache):        {warm[0]:.3f} s = {warm[0] / g:.1f}x grep, peak RSS {max(r[1] for r in warm_runs)} MB")
-    print(f"lint summary: {summary}")
-    sg = None if args.no_semgrep else semgrep_time(tree, 1)
-    if sg is None:
-        print("semgrep: not measured (not installed, or --no-semgrep)")
+        timed([*base, "--cache-dir", cache_dir])  # fill the cache
+        for _ in range(args.repeat):
+            t["grep"].append(timed(grep)[0])
+            dt, peak, out = timed([*base, "--no-cache"])
+            t["cold"].append(dt)
+            rss["cold"] = max(rss["cold"], peak)
+            summary = out.strip().splitlines()[-1] if out.strip() else ""
+            dt, peak, _ = timed([*base, "--cache-dir", cache_dir])
+            t["warm"].append(dt)
+            rss["warm"] = max(rss["warm"], peak)
+            if sg is not None:
+                dt, peak, _ = timed(sg)
+                t["semgrep"].append(dt)
+                rss["semgrep"] = max(rss["semgrep"], peak)
+    rounds = range(args.repeat)
+    med = {k: _median(v) for k, v in t.items()}
+    ratio = {
+        "cold/grep": _median([t["cold"][i] / t["grep"][i] for i in rounds]),
+        "warm/grep": _median([t["warm"][i] / t["grep"][i] for i in rounds]),
+    }
+    if t["semgrep"]:
+        ratio["semgrep/cold"] = _median([t["semgrep"][i] / t["cold"][i] for i in rounds])
+        ratio["semgrep/warm"] = _median([t["semgrep"][i] / t["warm"][i] for i in rounds])
+    print(f"grep -rl messages.create: {med['grep']:.3f} s ({grep_hits} files)")
+    print(f"lint cold (no cache):     {med['cold']:.3f} s = {ratio['cold/grep']:.1f}x grep, {mb / med['cold']:.1f} MB/s, "
+          f"peak RSS {rss['cold']} MB")
+    print(f"lint warm (cache):        {med['warm']:.3f} s = {ratio['warm/grep']:.1f}x grep, peak RSS {rss['warm']} MB")
+    if t["semgrep"]:
+        print(f"semgrep, one pattern rule: {med['semgrep']:.3f} s, peak RSS {rss['semgrep']} MB; lint cold is "
+              f"{ratio['semgrep/cold']:.1f}x faster, warm {ratio['semgrep/warm']:.1f}x faster")
     else:
-        print(f"semgrep, one pattern rule: {sg:.3f} s; lint cold is {sg / cold[0]:.1f}x faster, "
-              f"warm {sg / warm[0]:.1f}x faster")
+        print("semgrep: not measured (not installed, or --no-semgrep)")
+    print(f"(medians of {args.repeat} rounds; ratios are medians of per-round ratios; peak RSS: the largest "
+          "single process, a pool worker included)")
+    print(f"lint summary: {summary}")
     if args.baseline_sample:
         bn, bsize, bt = baseline_parse(tree, args.baseline_sample)
         rate = bsize / 1e6 / bt if bt else 0
         full = mb / rate if rate else float("nan")
         print(f"full libcst parse + Position + Parent (fixit-style), every {args.baseline_sample}th file: "
               f"{bn} files, {bsize / 1e6:.1f} MB in {bt:.1f} s = {rate:.2f} MB/s -> ~{full:.0f} s for the tree "
-              f"(lint cold is {full / cold[0]:.0f}x faster)")
+              f"(lint cold is {full / med['cold']:.0f}x faster)")
+    return {**med, **ratio, "files": n, "mb": mb, "rss_cold": rss["cold"], "rss_warm": rss["warm"]}
 
 
 if __name__ == "__main__":

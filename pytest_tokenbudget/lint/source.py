@@ -27,7 +27,7 @@ from typing import Any
 from pytest_tokenbudget.lint.discover import file_kind
 from pytest_tokenbudget.lint.prefilter import may_contain_calls, tree_may_contain_calls
 from pytest_tokenbudget.lint.results import FileError
-from pytest_tokenbudget.lint.types import Range
+from pytest_tokenbudget.lint.positions import Positions
 
 __all__ = ["MAX_NESTING", "NotebookError", "NotebookSource", "Parsed", "Positions", "Source", "decode",
            "display_path", "from_text", "load", "notebook_source", "parse", "read_file"]
@@ -153,23 +153,22 @@ def read_file(f: str) -> tuple[bytes, os.stat_result] | FileError:
     import errno
     import stat as st_mod
 
-    shown = display_path(f)
-    try:
+    try:  # the path is made displayable only for a diagnostic (it is a cwd lookup per file)
         fd = os.open(f, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return FileError(shown, "skip", "skipped: symbolic link loop (the link never reaches a file)")
+            return FileError(display_path(f), "skip", "skipped: symbolic link loop (the link never reaches a file)")
         if exc.errno == errno.ENOENT and os.path.islink(f):
-            return FileError(shown, "skip", f"skipped: dangling symbolic link to {os.readlink(f)}")
-        return FileError(shown, "read", f"cannot read: {exc.strerror or exc}")
+            return FileError(display_path(f), "skip", f"skipped: dangling symbolic link to {os.readlink(f)}")
+        return FileError(display_path(f), "read", f"cannot read: {exc.strerror or exc}")
     try:
         with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fd)
             if not st_mod.S_ISREG(st.st_mode):
-                return FileError(shown, "skip", f"skipped: not a regular file ({file_kind(st.st_mode)})")
+                return FileError(display_path(f), "skip", f"skipped: not a regular file ({file_kind(st.st_mode)})")
             return fh.read(), st
     except OSError as exc:
-        return FileError(shown, "read", f"cannot read: {exc.strerror or exc}")
+        return FileError(display_path(f), "read", f"cannot read: {exc.strerror or exc}")
 
 
 # --------------------------------------------------------------------------- decoding
@@ -335,29 +334,6 @@ def _max_depth(tree: Any) -> int:
 
 
 # --------------------------------------------------------------------------- libcst
-class Positions:
-    """Lazy node -> :class:`~.types.Range` for one libcst module (PositionProvider runs only when
-    a position is first asked for)."""
-
-    def __init__(self, module: Any) -> None:
-        self.module = module
-        self._index: Mapping[Any, Any] | None = None
-
-    @property
-    def computed(self) -> bool:
-        """Whether the positions have been computed yet."""
-        return self._index is not None
-
-    def __call__(self, node: Any) -> Range:
-        if self._index is None:
-            from libcst.metadata import MetadataWrapper, PositionProvider
-
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._index = wrapper.resolve(PositionProvider)
-        r = self._index[node]
-        return Range(r.start.line, r.start.column + 1, r.end.line, r.end.column + 1)
-
-
 @dataclass(frozen=True)
 class Parsed:
     """A :class:`Source` parsed by libcst, with lazy positions."""
@@ -367,16 +343,34 @@ class Parsed:
     positions: Positions
 
 
+_VALIDATE: Any = None  # libcst's own CSTNode.__post_init__, kept by the first parse
+
+
+def _trusted(self: Any) -> None:
+    """``CSTNode.__post_init__`` while libcst's own parser builds the nodes: no re-validation."""
+
+
 def parse(source: Source) -> Parsed | FileError:
     """The libcst module of ``source`` (its one libcst parse), or the parse diagnostic."""
     import libcst as cst
 
+    from pytest_tokenbudget.lint.cstwalk import install
+
+    install()  # the analysis's visitors traverse without rebuilding the tree (same calls, same order)
     path = source.path
+    global _VALIDATE
+    if _VALIDATE is None:
+        _VALIDATE = cst.CSTNode.__dict__["__post_init__"]
     try:
-        module = cst.parse_module(source.text)
+        # The parser builds only valid nodes; re-checking each one (a fifth of the parse) is skipped.
+        cst.CSTNode.__post_init__ = _trusted  # type: ignore[method-assign]
+        try:
+            module = cst.parse_module(source.text)
+        finally:
+            cst.CSTNode.__post_init__ = _VALIDATE  # type: ignore[method-assign]
     except cst.ParserSyntaxError as exc:
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid syntax"
         return _located(path, f"cannot parse: {msg}", exc.raw_line, exc.raw_column + 1, source.cell_of)
     except Exception as exc:  # libcst raises other errors on odd input (e.g. invalid encodings)
         return FileError(path, "parse", f"cannot parse: {exc}")
-    return Parsed(source, module, Positions(module))
+    return Parsed(source, module, Positions(module, source.text))

@@ -576,3 +576,65 @@ def test_estimate_reports_files_it_cannot_analyse_and_goes_on(tmp_path):
     assert "too deeply nested" in errors["deep.py"]
     assert errors["big.py"].startswith("not analysed: it is 1.7 MB, over the 1.0 MB limit")
     assert [Path(s.path).name for s in report.sites] == ["ok.py"]
+
+
+# ----------------------------------------------------------------------------- the project index
+RUNNER = '''\
+import os
+from pathlib import Path
+
+import anthropic
+
+from .prompts import SYSTEM
+
+GUIDE = (Path(__file__).parent / "prompts" / "guide.md").read_text()
+client = anthropic.Anthropic()
+
+
+def label_example():
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=10,
+                                  system=[{"type": "text", "text": SYSTEM}, {"type": "text", "text": GUIDE}],
+                                  messages=[{"role": "user", "content": "Ticket: my invoice is wrong."}])
+
+
+def label_custom():
+    extra = Path(os.environ["PROMPT_FILE"]).read_text()  # a path nobody can pin before the run
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=10,
+                                  system=[{"type": "text", "text": SYSTEM}, {"type": "text", "text": extra}],
+                                  messages=[{"role": "user", "content": "Ticket: my invoice is wrong."}])
+'''
+SYSTEM_TEXT = "You label support tickets as billing, bug or other. Reply with the label only."
+GUIDE_TEXT = "# Labelling guide\n\nBilling: invoices, refunds, charges. Bug: errors, crashes. Other: the rest.\n"
+
+
+def _project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    (root / "pkg" / "prompts").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("")
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "prompts.py").write_text(f"SYSTEM = {SYSTEM_TEXT!r}\n")
+    (root / "pkg" / "prompts" / "guide.md").write_text(GUIDE_TEXT)
+    (root / "pkg" / "runner.py").write_text(RUNNER)
+    return root
+
+
+def test_estimate_resolves_prompts_through_the_project_index(tmp_path):
+    """A constant imported from prompts.py and a prompt file read through a static path are known
+    text: the input estimate is exact, not a lower bound."""
+    report = estimate_paths([str(_project(tmp_path))], _settings(tmp_path))
+    site = {s.function: s for s in report.sites}["label_example"]
+    t = tok(SYSTEM_TEXT, GUIDE_TEXT, "Ticket: my invoice is wrong.")
+    assert (site.input_tokens, site.input_lower_bound, site.unknowns) == (t, False, ())
+    assert site.worst == Figure(Decimal(t) * 1 / M + 10 * Decimal(5) / M)  # haiku 4.5: $1 in, $5 out
+    assert not site.worst.text().startswith("≥")
+
+
+def test_estimate_keeps_a_lower_bound_where_the_prompt_path_cannot_be_pinned(tmp_path):
+    """The file named by an environment variable stays unknown: the known parts (the imported
+    constant, the message) are counted and the figure stays a lower bound."""
+    report = estimate_paths([str(_project(tmp_path))], _settings(tmp_path))
+    site = {s.function: s for s in report.sites}["label_custom"]
+    t = tok(SYSTEM_TEXT, "Ticket: my invoice is wrong.")
+    assert (site.input_tokens, site.input_lower_bound) == (t, True)
+    assert site.unknowns == ("system: 1 unresolved value",)
+    assert site.worst.lower_bound and site.worst.text().startswith("≥")

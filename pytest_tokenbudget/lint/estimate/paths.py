@@ -13,6 +13,7 @@ from pytest_tokenbudget.lint.engine import discover_files
 from pytest_tokenbudget.lint.estimate.report import EstimateReport, SiteSaving
 from pytest_tokenbudget.lint.estimate.savings import SAVING_CODES, saving_for
 from pytest_tokenbudget.lint.estimate.sites import SiteEstimate, calls_per_day_comment, estimate_call
+from pytest_tokenbudget.lint.project import Project, activate, project_root
 from pytest_tokenbudget.lint.results import FileError
 from pytest_tokenbudget.lint.rules.base import RuleContext
 from pytest_tokenbudget.lint.rules.registry import registry
@@ -115,12 +116,17 @@ def saving_rules(settings: LintSettings | None = None) -> tuple[list[Any], list[
 def estimate_paths(paths: Iterable[str], settings: LintSettings, *, calls_per_day: int | None = None,
                    savings: bool = False) -> EstimateReport:
     """Estimate every call site under ``paths`` (files and folders, discovered as ``tokenbudget lint``
-    does, with the same settings)."""
+    does, with the same settings), resolving names and prompt files through the same project index
+    as ``tokenbudget lint``."""
     settings = settings.with_catalog()
+    paths = [str(p) for p in paths]
     rules, notes = saving_rules(settings) if savings else (None, [])
     sites: list[SiteEstimate] = []
     found: list[SiteSaving] = []
     errors: list[tuple[str, str]] = []
+    # The lint run's project index: a prompt imported from prompts.py, read from a prompt file or
+    # set as a class attribute is resolved exactly as `tokenbudget lint` resolves it.
+    project = Project(project_root(paths, settings.root))
     for f in discover_files(paths, settings):
         shown = display_path(str(f))
         read = read_file(str(f))  # FIFOs, devices and link loops are diagnosed, never read
@@ -134,7 +140,11 @@ def estimate_paths(paths: Iterable[str], settings: LintSettings, *, calls_per_da
         if rules:
             ignored = per_file_ignored(settings, Path(f))
             file_rules = [r for r in rules if not any(r.code.startswith(c) for c in ignored)]
-        res = _estimate_file(data, shown, settings.catalog, calls_per_day, file_rules, settings.options)  # type: ignore[arg-type]
+        activate(project, shown)
+        try:
+            res = _estimate_file(data, shown, settings.catalog, calls_per_day, file_rules, settings.options)  # type: ignore[arg-type]
+        finally:
+            activate(None, "")
         if res.error:
             errors.append((shown, res.error))
         sites.extend(res.sites)

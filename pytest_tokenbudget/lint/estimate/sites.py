@@ -8,7 +8,9 @@ out what one call can cost before anything runs:
   part is dynamic (an f-string hole, a parameter, ``*history``, an image, a ``**kwargs`` that may
   add a system prompt, the tool-use system prompt the API adds when ``tools`` are sent ...) the
   figure is a **lower bound** ("≥") and the part is named in ``unknowns``. Nothing dynamic is
-  counted as zero silently.
+  counted as zero silently. Names and prompt files are resolved through the lint run's project
+  index (:mod:`..project`), so a prompt imported from another module or read from a file through
+  a static path is known text.
 * **best case** per call — the static input, with the prefix up to the last ``cache_control``
   breakpoint priced as a cache read (steady state: a call after the first, within the TTL), and
   1 output token. A prefix that is fully static and below the model's minimum cacheable length
