@@ -11,7 +11,8 @@ is exactly equivalent:
 * whose class defines no attribute hooks of its own (``visit_<Node>_<field>`` /
   ``leave_<Node>_<field>``; libcst's no-op stubs do not count) and does not override ``on_visit_attribute`` / ``on_leave_attribute`` (those are skipped);
 
-any other visitor goes through libcst's own ``visit``. The children of a node are visited in
+any other visitor, and every visitor not defined by this package (another libcst user in the same
+process), goes through libcst's own ``visit``. The children of a node are visited in
 libcst's order: the order in which the node's ``_visit_and_replace_children`` names its fields
 (read once per node class from the field-name constants of its code, which are in source order).
 """
@@ -25,6 +26,7 @@ import libcst as cst
 
 __all__ = ["children", "install", "installed", "uninstall", "visit_order"]
 
+_OURS: list[tuple[str, ...]] = [("pytest_tokenbudget.",)]  # modules whose visitors walk fast (see install)
 _ORDER: dict[type, tuple[str, ...]] = {}
 _PLAIN: dict[type, bool] = {}
 _ORIGINAL_VISIT = cst.CSTNode.visit
@@ -105,7 +107,7 @@ def _hooks(visitor_cls: type, node_cls: type) -> tuple[Any, Any, tuple[str, ...]
 
 def _visit(self: Any, visitor: Any) -> Any:
     vcls = type(visitor)
-    if not _plain(vcls) or any(k.startswith(("visit_", "leave_", "on_")) for k in getattr(visitor, "__dict__", ())):
+    if not vcls.__module__.startswith(_OURS[0]) or not _plain(vcls) or any(k.startswith(("visit_", "leave_", "on_")) for k in getattr(visitor, "__dict__", ())):
         return _ORIGINAL_VISIT(self, visitor)
     if vcls.on_visit is _BASE_ON_VISIT and vcls.on_leave is _BASE_ON_LEAVE:
         table = _HOOKS.get(vcls)
@@ -154,8 +156,10 @@ def _walk(node: Any, visitor: Any) -> None:
     visitor.on_leave(node)
 
 
-def install() -> None:
-    """Make ``CSTNode.visit`` use the non-rebuilding traversal (idempotent)."""
+def install(modules: tuple[str, ...] = ("pytest_tokenbudget.",)) -> None:
+    """Make ``CSTNode.visit`` use the non-rebuilding traversal (idempotent) for the visitors defined
+    in ``modules`` (name prefixes); every other visitor keeps libcst's own ``visit``."""
+    _OURS[0] = modules
     cst.CSTNode.visit = _visit  # type: ignore[method-assign,assignment]
 
 

@@ -100,7 +100,7 @@ class _Hooks(cst.CSTVisitor):
 def test_read_only_traversal_calls_the_same_hooks_in_the_same_order(text, visitor_cls, monkeypatch):
     module = cst.parse_module(text)
     monkeypatch.setattr(cst.CSTNode, "visit", cst.CSTNode.visit)  # restored after the test
-    cstwalk.install()
+    cstwalk.install(modules=(visitor_cls.__module__,))
     fast = visitor_cls()
     module.visit(fast)
     assert cstwalk.installed()
@@ -129,7 +129,7 @@ def test_a_visitor_with_attribute_hooks_goes_through_libcst(monkeypatch):
             self.seen += 1
 
     monkeypatch.setattr(cst.CSTNode, "visit", cst.CSTNode.visit)
-    cstwalk.install()
+    cstwalk.install(modules=(Attr.__module__,))
     v = Attr()
     cst.parse_module("f(g(1))\n").visit(v)
     assert v.seen == 2
@@ -150,3 +150,4 @@ def test_positions_without_the_text_use_the_whole_module():
     assert Positions(module)(call) == Range(2, 5, 2, 9)
     with pytest.raises(KeyError):
         Positions(module, "a = 1\nb = f(2)\n")(cst.Name("elsewhere"))
+
