@@ -20,6 +20,8 @@ import jsonschema
 import pytest
 import yaml
 
+from pytest_tokenbudget.cli import main
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "support_desk"
 BAD_CALL = '''import anthropic
@@ -46,11 +48,11 @@ def sarif_errors(log: dict) -> list[str]:
     return validation_errors(log)
 
 
-def test_lint_sarif_of_the_example_is_valid_sarif_2_1_0(tmp_path):
+def test_lint_sarif_of_the_example_is_valid_sarif_2_1_0(tmp_path, monkeypatch, capsys):
     out = tmp_path / "out.sarif"
-    proc = run([sys.executable, "-m", "pytest_tokenbudget", "lint", "--no-cache", "--format", "sarif", "-o", str(out),
-                str(EXAMPLE)], cwd=ROOT)
-    assert proc.returncode == 1, proc.stderr
+    monkeypatch.chdir(ROOT)  # `tokenbudget lint` run from the repository, in this process (the test is about the log)
+    code = main(["lint", "--no-cache", "--format", "sarif", "-o", str(out), str(EXAMPLE)])
+    assert code == 1, capsys.readouterr().err
     log = json.loads(out.read_text())
     assert sarif_errors(log) == []
     results = log["runs"][0]["results"]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from pytest_tokenbudget.cli import COMMANDS, build_parser
+from pytest_tokenbudget.cli import COMMANDS, build_parser, main
 from pytest_tokenbudget.core.config import load_config
 
 try:
@@ -63,16 +61,21 @@ def test_every_tokenbudget_command_parses(words):
     parser.parse_args(words)  # argparse exits 2 on an unknown command or option
 
 
-@functools.lru_cache(maxsize=1)
-def pytest_help() -> str:
-    return subprocess.run([sys.executable, "-m", "pytest", "--help", "-p", "no:cacheprovider"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120).stdout
+_HELP: list[str] = []
 
 
-def test_every_pytest_option_and_ini_key_exists():
+def pytest_help(pytester: pytest.Pytester) -> str:
+    """`pytest --help` with the installed plugin (its entry point), run once per session, in-process:
+    the tests read its text, a subprocess would only import everything again."""
+    if not _HELP:
+        _HELP.append(pytester.runpytest_inprocess("--help", "-p", "no:cacheprovider").stdout.str())
+    return _HELP[0]
+
+
+def test_every_pytest_option_and_ini_key_exists(pytester):
     shown_flags = set(re.findall(r"(--token-budget[a-z-]*)", README))
     shown_ini = set(re.findall(r"\b(token_budget_[a-z_]+)\b", README))
-    help_text = pytest_help()
+    help_text = pytest_help(pytester)
     assert shown_flags and shown_ini
     for flag in shown_flags:
         assert re.search(rf"{re.escape(flag)}\b", help_text), f"README shows {flag}, pytest --help lacks it"
@@ -113,8 +116,8 @@ def test_model_row_keys_listed_exist():
         assert key in ROW_KEYS, key
 
 
-def test_ini_example_keys_exist():
-    help_text = pytest_help()
+def test_ini_example_keys_exist(pytester):
+    help_text = pytest_help(pytester)
     for block in blocks("ini"):
         for key in re.findall(r"^(\w+)\s*=", block, flags=re.M):
             assert re.search(rf"^\s+{key}\s", help_text, flags=re.M), key
@@ -126,15 +129,16 @@ def test_quick_start_commands_are_the_ci_commands():
     assert 'pip install -e ".[test]" && pytest\n' in README
 
 
-def test_the_estimate_table_of_the_example_is_current():
-    """The README shows `tokenbudget estimate` on the bundled example; it must be today's output."""
+def test_the_estimate_table_of_the_example_is_current(capsys, monkeypatch):
+    """The README shows `tokenbudget estimate` on the bundled example; it must be today's output
+    (the command's main() in this process: the test is about its output, not the process)."""
     start = README.index("<!-- estimate-example:start -->\n") + len("<!-- estimate-example:start -->\n")
     shown = README[start:README.index("<!-- estimate-example:end -->")].strip()
-    proc = subprocess.run([sys.executable, "-m", "pytest_tokenbudget", "estimate", "examples/support_desk",
-                           "--calls-per-day", "1000", "--savings", "--format", "markdown"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    fresh = proc.stdout.replace("## tokenbudget estimate\n", "").replace("\n### ", "\n#### ").strip()
+    monkeypatch.chdir(ROOT)
+    code = main(["estimate", "examples/support_desk", "--calls-per-day", "1000", "--savings", "--format", "markdown"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    fresh = out.replace("## tokenbudget estimate\n", "").replace("\n### ", "\n#### ").strip()
     assert shown == fresh
 
 
@@ -270,15 +274,18 @@ def test_inline_tokenbudget_and_python_commands_exist():
             assert importlib.util.find_spec(words[2]) is not None, line  # venv, build, pytest_tokenbudget.testing
 
 
-def test_pre_commit_commands_use_real_subcommands_and_flags():
+def test_pre_commit_commands_use_real_subcommands_and_flags(capsys):
+    from pre_commit.main import main as pre_commit  # its console script's function, in this process
+
     lines = [shlex.split(line) for line in COMMAND_LINES if line.startswith("pre-commit ")]
     assert lines
     for words in lines:
-        proc = subprocess.run([sys.executable, "-m", "pre_commit", words[1], "--help"], capture_output=True,
-                              text=True, timeout=60)
-        assert proc.returncode == 0, words
+        with pytest.raises(SystemExit) as exc:  # argparse: --help prints and exits 0, an unknown command exits 2
+            pre_commit([words[1], "--help"])
+        assert exc.value.code == 0, words
+        help_text = capsys.readouterr().out
         for flag in (w for w in words[2:] if w.startswith("--")):
-            assert flag in proc.stdout, f"pre-commit {words[1]} has no {flag}"
+            assert flag in help_text, f"pre-commit {words[1]} has no {flag}"
         if words[1] == "try-repo":
             assert words[3] in HOOK_IDS and words[words.index("--ref") + 1].startswith("v")
 

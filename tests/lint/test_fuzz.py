@@ -98,7 +98,7 @@ TAIL = ("\nimport anthropic\n_c = anthropic.Anthropic()\n"
 
 
 @profile(30)
-@given(hypothesmith.from_grammar())
+@given(st.deferred(hypothesmith.from_grammar))  # built when drawn: its Lark grammar costs ~1 s at every collection
 def test_grammar_modules(source):
     _count("hypothesmith.from_grammar")
     check_source(source + TAIL)

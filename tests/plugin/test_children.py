@@ -75,10 +75,13 @@ def test_no_child(fake_llm_server):
 '''
 
 
-def _report(pytester, tmp_path, *args):
+def _report(pytester, tmp_path, *args, in_process=False):
+    """The inner run is a subprocess where its tests fork (forking the outer pytest is not a child of
+    the inner run); ``in_process`` where they only start subprocesses."""
     path = tmp_path / "r.json"
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:randomly", "--token-budget",
-                                           f"--token-budget-json={path}", *args)
+    runner = pytester.runpytest_inprocess if in_process else pytester.runpytest_subprocess
+    result = runner("-p", "no:cacheprovider", "-p", "no:randomly", "--token-budget", f"--token-budget-json={path}",
+                    *args)
     return result, json.loads(path.read_text())
 
 
@@ -89,6 +92,9 @@ def kids(pytester):
     return pytester
 
 
+# Inherently slow: a pytest subprocess whose tests start five Python children (two of them fresh
+# interpreters through spawn and forkserver), each importing the SDK; under xdist, three more.
+@pytest.mark.slow
 @pytest.mark.parametrize("dist", [(), ("-n", "2")], ids=["serial", "xdist"])
 @pytest.mark.skipif(sys.platform == "win32", reason="fork")
 def test_every_kind_of_child_is_recorded_and_attributed(kids, tmp_path, dist):
@@ -108,6 +114,7 @@ def test_every_kind_of_child_is_recorded_and_attributed(kids, tmp_path, dist):
     result.stdout.fnmatch_lines(["live: 5 calls*"])
 
 
+@pytest.mark.slow  # a pytest subprocess starting four Python children at once, each importing the SDK
 def test_children_share_the_session_cap(kids, tmp_path):
     # each call really costs $0.00051 (10 in, 100 out), its worst case (max_tokens=100) ~$0.00056: a $0.002
     # cap fits 3 -- before, each child enforced against its own empty copy and all 12 calls went out
@@ -146,7 +153,7 @@ def test_children_can_be_left_out(kids, tmp_path):
             subprocess.run([sys.executable, "kids.py", fake_llm_server.url], cwd=str(Path(__file__).parent), check=True)
             assert fake_llm_server.count("/v1/messages") == 1
     ''')
-    result, report = _report(kids, tmp_path)
+    result, report = _report(kids, tmp_path, in_process=True)
     result.assert_outcomes(passed=1)
     assert report["totals"]["live"]["calls"] == 0  # not measured: the documented opt-out
 

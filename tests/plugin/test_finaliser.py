@@ -43,6 +43,7 @@ def test_dropped_cyclic_streams(claude, round):
 '''
 
 
+@pytest.mark.slow  # a pytest subprocess with an xdist worker making 360 calls (~30 s on a loaded 2-core box)
 def test_cyclic_streams_under_xdist_do_not_hang(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     pytester.makeconftest(INNER_CONFTEST)

@@ -32,7 +32,8 @@ FLAKY = '''
 '''
 
 
-@pytest.mark.parametrize("dist", [(), ("-n", "2")], ids=["serial", "xdist"])
+# xdist: a controller and two worker processes, each importing the SDKs
+@pytest.mark.parametrize("dist", [(), pytest.param(("-n", "2"), marks=pytest.mark.slow)], ids=["serial", "xdist"])
 def test_each_attempt_counted_once(inner, tmp_path, dist):
     inner.makepyfile(test_flaky=FLAKY)
     path = tmp_path / "r.json"

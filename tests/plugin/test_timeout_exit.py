@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 import pytest_timeout  # noqa: F401  (in the [test] extra: a missing plugin fails, never skips)
 
@@ -25,6 +27,9 @@ def test_never_runs(claude):
 '''
 
 
+# Inherently slow: pytest-timeout's thread method ends the process (os._exit), so the run must be a
+# subprocess, and it waits out the 3 s timeout (shorter would time out test_first on a loaded box).
+@pytest.mark.slow
 def test_thread_timeout_still_writes_the_reports(inner):
     inner.makepyfile(test_slow=TESTS)
     result = inner.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:randomly", "--token-budget",

@@ -13,7 +13,7 @@ from pytest_tokenbudget.plugin.ledger.storebase import parse_lease
 from pytest_tokenbudget.plugin.ledger.store import open_store
 
 from .conftest import PASSWORD
-from .test_shards import CAP, SPEND, _report, _shard, project, server  # noqa: F401 - fixtures
+from .test_shards import CAP, SPEND, _report, _shard, _shard_here, project, server  # noqa: F401 - fixtures
 
 
 def _spend_elsewhere(pg_url: str, run_id: str, usd: str) -> None:
@@ -25,6 +25,7 @@ def _spend_elsewhere(pg_url: str, run_id: str, usd: str) -> None:
     other.close()
 
 
+@pytest.mark.slow  # a shard with two xdist workers: three interpreters importing the SDKs
 def test_an_xdist_shard_quotes_the_whole_runs_spend(project, server, pg_url, run_id):
     """Another machine spent $0.95 of the $1 cap: this xdist shard's 6 calls ($0.10 worst case each)
     are all refused and it spent nothing itself -- its failure line quotes the run's $0.95, not $0."""
@@ -39,12 +40,11 @@ def test_an_xdist_shard_quotes_the_whole_runs_spend(project, server, pg_url, run
     assert "reached: $0 spent" not in out and PASSWORD not in out
 
 
-def test_a_serial_shard_quotes_the_whole_runs_spend_too(project, server, pg_url, run_id):
+def test_a_serial_shard_quotes_the_whole_runs_spend_too(project, server, pg_url, run_id, monkeypatch):
     _spend_elsewhere(pg_url, run_id, "0.95")
     project.makepyfile(test_spend=SPEND)
-    proc = _shard(project, pg_url, run_id, "late-serial")
-    out = proc.communicate(timeout=300)[0]
-    assert proc.returncode == 1, out
+    code, out = _shard_here(project, monkeypatch, pg_url, run_id, "late-serial")
+    assert code == 1, out
     assert re.search(r"reached: \$0\.95 spent, the whole run, 6 calls refused here", out), out
 
 
@@ -60,6 +60,7 @@ def test_parse_lease_refuses_bad_values(bad):
         parse_lease(bad)
 
 
+@pytest.mark.slow  # a shard with two xdist workers (three interpreters) and a call held open for 1.5 s
 def test_the_lease_option_reaches_the_reservations(project, server, pg_url, run_id):
     """--token-budget-store-lease=2m under xdist: the workers' reservations carry a 2-minute lease."""
     project.makepyfile(test_one='''
@@ -84,11 +85,10 @@ def test_the_lease_option_reaches_the_reservations(project, server, pg_url, run_
 
 
 @pytest.mark.parametrize("how", [("--token-budget-store-lease=15 minutes",), ("-o", "token_budget_store_lease=0")])
-def test_a_bad_lease_is_a_usage_error(project, pg_url, run_id, how):
+def test_a_bad_lease_is_a_usage_error(project, pg_url, run_id, how, monkeypatch):
     project.makepyfile(test_nothing="def test_x(): pass")
-    proc = _shard(project, pg_url, run_id, "bad", *how)
-    out = proc.communicate(timeout=120)[0]
-    assert proc.returncode == pytest.ExitCode.USAGE_ERROR, out
+    code, out = _shard_here(project, monkeypatch, pg_url, run_id, "bad", *how)
+    assert code == pytest.ExitCode.USAGE_ERROR, out
     assert re.search(r"(--token-budget-store-lease|ini token_budget_store_lease): '(15 minutes|0)': ", out), out
 
 
@@ -120,6 +120,7 @@ def test_reserve_within_decides_in_the_statement_and_explains_refusals(pg_url, r
     s.close()
 
 
+@pytest.mark.slow  # two shard processes, one with two xdist workers, and `tokenbudget report` in another
 def test_outcomes_are_kept_in_the_store_and_reported(project, server, pg_url, run_id):
     """Each test's outcome reaches the store at its teardown report (serial and xdist shards), and
     ``tokenbudget report --store`` shows it instead of ``unknown``."""

@@ -80,6 +80,18 @@ def _shard(project, url: str, run_id: str, name: str, *args: str, cap: Decimal =
         start_new_session=True)
 
 
+def _shard_here(project, monkeypatch, url: str, run_id: str, name: str, *args: str,
+                cap: Decimal = CAP) -> tuple[int, str]:
+    """One serial shard run in this process (pytester in-process): for what a shard reports and how
+    it exits, where no second process is involved. Returns (exit code, stdout + stderr)."""
+    for key in list(os.environ):
+        if key.startswith(("TOKEN_BUDGET_", "GITHUB_", "PYTEST_ADDOPTS", "PYTEST_XDIST")):
+            monkeypatch.delenv(key)
+    result = project.runpytest_inprocess(*LEAN, f"--token-budget-session={cap}", f"--token-budget-store={url}",
+                                         f"--token-budget-run-id={run_id}", f"--token-budget-shard={name}", *args)
+    return int(result.ret), result.stdout.str() + "\n" + result.stderr.str()
+
+
 def _report(url: str, run_id: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pytest_tokenbudget", "report", "--store", url, "--run-id", run_id,
                            "--top", "0", *args], capture_output=True, text=True, env=_env(), timeout=120)
@@ -157,8 +169,10 @@ def test_a_killed_shard_stays_charged_and_is_named(project, server, pg_url, run_
     assert re.search(r"^live: 1 call,", text, re.M)
 
 
-@pytest.mark.parametrize("xdist", [(), ("-n", "2", "--dist", "loadfile")], ids=["serial", "xdist"])
-def test_a_dropped_connection_fails_the_run_loudly(project, server, pg_url, admin_url, run_id, xdist):
+# xdist: a controller and two worker processes, each importing the SDKs (~20 s on a loaded 2-core box)
+@pytest.mark.parametrize("xdist", [(), pytest.param(("-n", "2", "--dist", "loadfile"), marks=pytest.mark.slow)],
+                         ids=["serial", "xdist"])
+def test_a_dropped_connection_fails_the_run_loudly(project, server, pg_url, admin_url, run_id, xdist, monkeypatch):
     """The store's backends are terminated mid-run (pg_terminate_backend): the next call is refused,
     never sent unchecked, and the run fails naming the store (password masked)."""
     project.makepyfile(test_drop=f'''
@@ -177,9 +191,13 @@ def test_a_dropped_connection_fails_the_run_loudly(project, server, pg_url, admi
         def test_c(claude):
             claude.messages.create(model="claude-haiku-4-5", max_tokens=100, messages=MSG)
     ''')
-    proc = _shard(project, pg_url, run_id, "dropped", *xdist)
-    out = proc.communicate(timeout=180)[0]
-    assert proc.returncode == 1, out
+    if xdist:
+        proc = _shard(project, pg_url, run_id, "dropped", *xdist)
+        out = proc.communicate(timeout=180)[0]
+        code = proc.returncode
+    else:  # the terminated backends are the inner run's own (its application_name): in-process is the same run
+        code, out = _shard_here(project, monkeypatch, pg_url, run_id, "dropped")
+    assert code == 1, out
     assert server.request_count == 1  # test_c's call was refused, not sent
     assert re.search(r"test_c .*FAILED|FAILED .*test_c", out) or "1 failed" in out, out
     assert "StoreUnavailable: token budget: call refused, the connection to the shared budget store" in out
@@ -188,24 +206,21 @@ def test_a_dropped_connection_fails_the_run_loudly(project, server, pg_url, admi
     assert PASSWORD not in out
 
 
-def test_a_later_shard_with_another_cap_stops_naming_both(project, pg_url, run_id):
+def test_a_later_shard_with_another_cap_stops_naming_both(project, pg_url, run_id, monkeypatch):
     project.makepyfile(test_nothing="def test_x(): pass")
-    first = _shard(project, pg_url, run_id, "first")
-    out1 = first.communicate(timeout=120)[0]
-    assert first.returncode == 0, out1
-    later = _shard(project, pg_url, run_id, "later", cap=Decimal("2.50"))
-    out2 = later.communicate(timeout=120)[0]
-    assert later.returncode == pytest.ExitCode.USAGE_ERROR, out2
+    code1, out1 = _shard_here(project, monkeypatch, pg_url, run_id, "first")
+    assert code1 == 0, out1
+    code2, out2 = _shard_here(project, monkeypatch, pg_url, run_id, "later", cap=Decimal("2.50"))
+    assert code2 == pytest.ExitCode.USAGE_ERROR, out2
     assert re.search(rf"run '{run_id}' in postgresql://postgres:\*\*\*@\S+ has a session budget of \$1 \(set by "
                      r"shard first\), but this shard \(later\) was given \$2\.50", out2), out2
     assert PASSWORD not in out1 + out2
 
 
-def test_an_unreachable_store_is_a_usage_error(project):
+def test_an_unreachable_store_is_a_usage_error(project, monkeypatch):
     project.makepyfile(test_nothing="def test_x(): pass")
     url = f"postgresql://ci:{PASSWORD}@127.0.0.1:1/tb?connect_timeout=2"
-    proc = _shard(project, url, "r1", "x")
-    out = proc.communicate(timeout=120)[0]
-    assert proc.returncode == pytest.ExitCode.USAGE_ERROR, out
+    code, out = _shard_here(project, monkeypatch, url, "r1", "x")
+    assert code == pytest.ExitCode.USAGE_ERROR, out
     assert "cannot share the session budget: cannot connect to the store postgresql://ci:***@127.0.0.1:1/tb" in out
     assert PASSWORD not in out
