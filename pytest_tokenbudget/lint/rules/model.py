@@ -19,6 +19,7 @@ from pytest_tokenbudget.core.model_ids import canonical, id_candidates
 from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.intent import forced_tool_choice, is_first_party, prompt_text, simple_task
+from pytest_tokenbudget.lint.analysis.task_shape import shaped_simple_task
 from pytest_tokenbudget.lint.rules.alternatives import cheaper_alternative
 from pytest_tokenbudget.lint.rules._util import saving
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
@@ -205,7 +206,8 @@ class PremiumModelSimpleTask(Rule):
         else:
             if call.has("tools") and forced_tool_choice(call) is not True:
                 return  # tools the model may choose among: agentic work, not a one-shot label
-            kind = simple_task(prompt_text(call))
+            text = prompt_text(call)
+            kind = simple_task(text) or shaped_simple_task(call, text)
             if kind is None:
                 return
             why = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} prompt"
