@@ -28,7 +28,7 @@ from pytest_tokenbudget.lint.analysis.intent import asks_for_json, forced_tool_c
 from pytest_tokenbudget.lint.analysis.values import is_complete, static_text
 from pytest_tokenbudget.lint.types import MISSING, CallSite
 
-__all__ = ["shaped_simple_task", "forced_tool", "tool_task", "label_choice", "boolean_marks", "json_extraction"]
+__all__ = ["shaped_simple_task", "reads_media", "forced_tool", "tool_task", "label_choice", "boolean_marks", "json_extraction"]
 
 # Words of real work: even a structured answer needs the stronger model for these.
 _HARD = re.compile(r"\b(?:essay|article|story|proof|prove|code|coding|regex|script|program|python|javascript|"
@@ -162,7 +162,7 @@ def _thinking_on(call: CallSite) -> bool:
 _MEDIA = frozenset({"image", "document", "file", "image_url", "input_image", "input_file"})
 
 
-def _reads_media(call: CallSite) -> bool:
+def reads_media(call: CallSite) -> bool:
     """A message carries an image, a PDF or another file: extracting from it is reading a scan or a
     chart (perception), where the stronger model's fewer misreads can be worth its price."""
     messages = call.get("messages", None)
@@ -195,6 +195,6 @@ def shaped_simple_task(call: CallSite, text: str) -> str | None:
         kind = "classification"
     else:
         kind = "extraction" if json_extraction(text) else None
-    if kind == "extraction" and _reads_media(call):
+    if kind == "extraction" and reads_media(call):
         return None
     return kind
