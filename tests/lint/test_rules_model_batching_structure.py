@@ -96,6 +96,29 @@ def test_tb301_real_work_is_not_a_simple_task(prompt):
         ''', "TB301") == []
 
 
+@pytest.mark.parametrize(("prompt", "max_tokens", "flagged"), [
+    ("Tag the review as 'positive', 'negative' or 'mixed'.", 4000, True),
+    ("Analyze the email. Answer either 'spam' or 'ham'.", 1000, True),
+    ("Mark each field as true if the form fills it, false otherwise.", 800, True),
+    ("Extract the sender and the date from the email. Return only JSON.", 3000, True),
+    # real work around the same shapes: code, prose, a plan, generation with a large budget
+    ("Write a Python script that prints 'positive', 'negative' or 'mixed' for a review.", 4000, False),
+    ("Explain why the field is true if the form fills it and false otherwise.", 800, False),
+    ("Extract key insights from the meeting and return them as JSON.", 3000, False),
+    ("Generate twenty tweets, each tagged 'funny', 'serious' or 'sad'.", 8000, False),
+    ("Extract the dates with a regex and return JSON.", 3000, False),
+])
+def test_tb301_shapes_of_simple_tasks_and_real_work(prompt, max_tokens, flagged):
+    found = lint(f'''
+        import anthropic
+        client = anthropic.Anthropic()
+        def work(t):
+            return client.messages.create(model="claude-opus-5-5", max_tokens={max_tokens},
+                                          messages=[{{"role": "user", "content": "{prompt}" + t}}])
+        ''', "TB301")
+    assert len(found) == int(flagged), [f.message for f in found]
+
+
 # ------------------------------------------------------------------------------ TB302
 SONNET_45 = '''
     import anthropic

@@ -79,7 +79,7 @@ def forced_tool_choice(call: CallSite) -> bool | None:
     if tc is MISSING:
         return False
     if not is_known(tc):
-        return None
+        return _typed_tool_choice(call.arg_nodes.get("tool_choice"))
     if isinstance(tc, str):
         return tc in ("required", "any")
     if isinstance(tc, dict):
@@ -88,6 +88,23 @@ def forced_tool_choice(call: CallSite) -> bool | None:
             return None
         return kind in ("tool", "any", "function")
     return None
+
+
+_TYPED_CHOICES = {"ToolChoiceAnyParam": True, "ToolChoiceToolParam": True, "ToolChoiceAutoParam": False,
+                  "ToolChoiceNoneParam": False, "ToolChoiceAny": True, "ToolChoiceTool": True,
+                  "ToolChoiceAuto": False, "ToolChoiceNone": False}
+
+
+def _typed_tool_choice(node: Any) -> bool | None:
+    """``tool_choice`` written with the SDK's typed constructors (``anthropic.types.ToolChoiceAnyParam(
+    type="any")``, ``ToolChoiceToolParam(type="tool", name=...)``): forced or not by the class."""
+    import libcst as cst
+
+    if not isinstance(node, cst.Call):
+        return None
+    func = node.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return _TYPED_CHOICES.get(name)
 
 
 # --------------------------------------------------------------------------- JSON asks

@@ -1,4 +1,5 @@
-"""Model choice rules (TB3xx): a premium model for a simple task, retired / deprecated and unknown ids.
+"""Model choice rules (TB3xx): retired / deprecated and unknown ids (TB301, a premium model for a simple
+task, lives in :mod:`.premium` and is re-exported here).
 
 All three read the model from the catalog (:mod:`pytest_tokenbudget.core.catalog`): tiers, prices,
 lifecycle and retirement dates are data, not lists in this file. An unresolved model (a variable
@@ -9,20 +10,17 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import Any
 
 
 from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
 from pytest_tokenbudget.core.lifecycle import lifecycle_sentence
 from pytest_tokenbudget.core.model_ids import canonical, id_candidates
-from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.lint.analysis import crossref
-from pytest_tokenbudget.lint.analysis.intent import forced_tool_choice, is_first_party, prompt_text, simple_task
+from pytest_tokenbudget.lint.analysis.intent import is_first_party
 from pytest_tokenbudget.lint.rules.alternatives import cheaper_alternative
-from pytest_tokenbudget.lint.rules._util import saving
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
-from pytest_tokenbudget.lint.rules.options import DEFAULTS, options
+from pytest_tokenbudget.lint.rules.premium import PremiumModelSimpleTask
 from pytest_tokenbudget.lint.types import CallSite, FixSpec, Report
 
 __all__ = [
@@ -59,168 +57,8 @@ def successor(catalog: Catalog, info: ModelInfo, on: _dt.date | None = None) -> 
     return catalog.successor(info, on)
 
 
-def _ratio(a: Decimal, b: Decimal) -> str:
-    r = a / b
-    if r == r.to_integral_value():
-        return f"{int(r)}x"
-    return f"{r.quantize(Decimal('0.1'))}x".replace(".0x", "x")
-
-
 def _model_node(call: CallSite) -> Any:
     return call.arg_nodes.get("model")
-
-
-@register
-class PremiumModelSimpleTask(Rule):
-    code = "TB301"
-    name = "premium-model-simple-task"
-    summary = "A top-tier (premium) model answers a classification, extraction or yes/no prompt."
-    rationale = (
-        "Premium models (the catalog's tier = \"premium\": Opus, Fable, Mythos lines) cost 2-80x more "
-        "per token than the standard and economy lines of the same generation, and a label, a yes/no "
-        "or a short extraction is answered just as well by the cheaper model. Routing such calls to the "
-        "cheaper model cuts their cost by that ratio. Flagged when the prompt asks for a "
-        "classification / extraction / yes-no answer, or when max_tokens is at or below the "
-        f"short-answer limit (option short-answer-max-tokens, default {DEFAULTS['short-answer-max-tokens']})."
-    )
-    severity = "warning"
-    precision = "medium"
-    SDKS = frozenset({"anthropic", "openai"})
-    OPTIONS = options("short-answer-max-tokens")
-    VALID = [
-        # A premium model doing real work.
-        """
-        import anthropic
-        client = anthropic.Anthropic()
-        def review(diff):
-            return client.messages.create(
-                model="claude-opus-5-5", max_tokens=8000,
-                messages=[{"role": "user", "content": "Review this diff and explain each bug:\\n" + diff}])
-        """,
-        # The cheap model for a label: what the rule asks for.
-        """
-        import anthropic
-        client = anthropic.Anthropic()
-        def label(text):
-            return client.messages.create(
-                model="claude-haiku-5-5", max_tokens=5,
-                messages=[{"role": "user", "content": f"Classify the sentiment: {text}"}])
-        """,
-        # The model is not known: silent.
-        """
-        import anthropic, os
-        client = anthropic.Anthropic()
-        def label(text):
-            return client.messages.create(
-                model=os.environ["MODEL"], max_tokens=5,
-                messages=[{"role": "user", "content": f"Classify the sentiment: {text}"}])
-        """,
-        # Agentic tool use with a premium model is not a simple task.
-        """
-        import anthropic
-        client = anthropic.Anthropic()
-        def agent(tools, msgs):
-            return client.messages.create(model="claude-opus-5-5", max_tokens=4096, tools=tools,
-                                          messages=[{"role": "user", "content": "Classify and fix the failing tests."}])
-        """,
-        # Code generation is not a simple task, even when it extracts something.
-        """
-        import anthropic
-        client = anthropic.Anthropic()
-        def regex_for(sample):
-            return client.messages.create(model="claude-opus-5-5", max_tokens=1000, messages=[{"role": "user",
-                "content": f"I want to extract all the explanations from this file with a Python regex.\\n{sample}"}])
-        """,
-    ]
-    INVALID = [
-        # multiple choice
-        Invalid(
-            """
-            import anthropic
-            client = anthropic.Anthropic()
-            def pick(q, options):
-                return client.messages.create(model="claude-opus-5-5", max_tokens=1024, messages=[{"role": "user",
-                    "content": f"QUESTION: {q}. Select which one of the following options is correct: {options}"}])
-            """,
-            message="classification",
-        ),
-        # a one-word translation
-        Invalid(
-            """
-            import anthropic
-            client = anthropic.Anthropic()
-            def translate(word, language):
-                return client.messages.create(model="claude-opus-5-5", max_tokens=400, messages=[{"role": "user",
-                    "content": f"Translate {word} into {language}. Just output the translated word."}])
-            """,
-            message="claude-haiku-5-5",
-        ),
-        # a rating
-        Invalid(
-            """
-            import anthropic
-            client = anthropic.Anthropic()
-            def rate(paper):
-                return client.messages.create(model="claude-opus-5-5", max_tokens=300, messages=[{"role": "user",
-                    "content": f"Rate the novelty of this abstract on a scale from 1 to 5.\\n{paper}"}])
-            """,
-            message="rating",
-        ),
-        Invalid(
-            """
-            import anthropic
-            client = anthropic.Anthropic()
-            def is_spam(email):
-                return client.messages.create(
-                    model="claude-opus-5-5",
-                    max_tokens=256,
-                    messages=[{"role": "user", "content": f"Is this email spam? Answer yes or no.\\n{email}"}])
-            """,
-            message="claude-haiku-5-5 is 40x cheaper",
-            line=5,
-        ),
-        Invalid(
-            """
-            import anthropic
-            client = anthropic.Anthropic()
-            def route(ticket):
-                return client.messages.create(model="claude-opus-4-6", max_tokens=10,
-                    messages=[{"role": "user", "content": ticket}])
-            """,
-            message="use claude-haiku-5-5",
-        ),
-    ]
-
-    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
-        info = ctx.model_info(call)
-        if info is None or info.tier != "premium":
-            return
-        alt = cheaper_alternative(ctx.catalog, info)
-        if alt is None:
-            return
-        limit = self.option(ctx, "short-answer-max-tokens")
-        max_tokens = call.max_tokens
-        if max_tokens is not None and max_tokens <= limit:
-            why = f"max_tokens={max_tokens} (a short answer)"
-        else:
-            if call.has("tools") and forced_tool_choice(call) is not True:
-                return  # tools the model may choose among: agentic work, not a one-shot label
-            kind = simple_task(prompt_text(call))
-            if kind is None:
-                return
-            why = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} prompt"
-        ratio_in, ratio_out = _ratio(info.input, alt.input), _ratio(info.output, alt.output)
-        ratio = ratio_in if ratio_in == ratio_out else f"{ratio_in} (input) / {ratio_out} (output)"
-        yield Report(
-            f"premium model {call.model} for {why}: {alt.id} is {ratio} cheaper "
-            f"(input {format_usd(info.input)} -> {format_usd(alt.input)}, output {format_usd(info.output)} -> {format_usd(alt.output)} "
-            f"per MTok); use {alt.id} for this call",
-            node=_model_node(call),
-            properties={"model": info.id, "suggested_model": alt.id,
-                        "price_ratio_input": str(info.input / alt.input),
-                        "price_ratio_output": str(info.output / alt.output),
-                        **saving("TB301", call, ctx, target_model=alt.id)},
-        )
 
 
 @register

@@ -66,3 +66,51 @@ def bedrock_answer(question: str) -> str:
     # Not flagged: Bedrock ids and Bedrock's own model lifecycle.
     return bedrock.messages.create(model="us.anthropic.claude-opus-4-1-20250805-v1:0", max_tokens=800,
                                    messages=[{"role": "user", "content": question}])
+
+
+ROUTE_TOOL = {
+    "name": "extract_ticket_fields",
+    "description": "Extract the customer, the product and the order number named in the ticket.",
+    "input_schema": {"type": "object", "properties": {"customer": {"type": "string"},
+                                                      "product": {"type": "string"},
+                                                      "order_number": {"type": ["string", "null"]}}},
+}
+
+
+def ticket_fields(ticket: str) -> dict:
+    # A forced extraction tool (the SDK's typed tool_choice): an extraction for the cheaper model.
+    reply = client.messages.create(
+        model=TRIAGE_MODEL,  # TB301
+        max_tokens=1024,
+        tools=[ROUTE_TOOL],
+        tool_choice=anthropic.types.ToolChoiceToolParam(type="tool", name="extract_ticket_fields"),
+        messages=[{"role": "user", "content": ticket}],
+    )
+    return reply.content[0].input
+
+
+def attachment_kind(pdf_b64: str) -> str:
+    # One of three quoted labels, though the prompt opens with "Analyze": a classification.
+    reply = client.messages.create(
+        model=TRIAGE_MODEL,  # TB301
+        max_tokens=2000,
+        messages=[{"role": "user", "content": [
+            {"type": "text", "text": 'Analyze the attached file. Its kind is "invoice" or "receipt" or "other".'},
+            {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": pdf_b64}},
+        ]}],
+    )
+    return reply.content[0].text
+
+
+def attachment_lines(pdf_b64: str) -> str:
+    # Not flagged: extracting every line of a scanned invoice is reading the scan.
+    reply = client.messages.create(
+        model=TRIAGE_MODEL,
+        max_tokens=16000,
+        output_config={"format": {"type": "json_schema", "schema": {"type": "object"}}},
+        messages=[{"role": "user", "content": [
+            {"type": "text", "text": "Extract every line item with its amount. Return ONLY valid JSON."},
+            {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": pdf_b64}},
+        ]}],
+    )
+    return reply.content[0].text

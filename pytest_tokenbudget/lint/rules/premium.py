@@ -1,0 +1,301 @@
+"""TB301 premium-model-simple-task: a top-tier model answers a classification, extraction or yes/no prompt.
+
+The task is read from the prompt's words (:func:`.intent.simple_task`) and from the request's shape
+(:func:`.task_shape.shaped_simple_task`: a forced extraction tool, quoted labels to choose from,
+true / false per attribute, "extract ... as JSON"). Tiers and prices come from the catalog; an
+unresolved model makes the rule silent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from pytest_tokenbudget.core.money import format_usd
+from pytest_tokenbudget.lint.analysis.intent import forced_tool_choice, prompt_text, simple_task
+from pytest_tokenbudget.lint.analysis.task_shape import reads_media, shaped_simple_task
+from pytest_tokenbudget.lint.rules.alternatives import cheaper_alternative
+from pytest_tokenbudget.lint.rules._util import saving
+from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
+from pytest_tokenbudget.lint.rules.options import DEFAULTS, options
+from pytest_tokenbudget.lint.types import CallSite, Report
+
+__all__ = ["PremiumModelSimpleTask"]
+
+
+def _ratio(a: Decimal, b: Decimal) -> str:
+    r = a / b
+    if r == r.to_integral_value():
+        return f"{int(r)}x"
+    return f"{r.quantize(Decimal('0.1'))}x".replace(".0x", "x")
+
+
+
+@register
+class PremiumModelSimpleTask(Rule):
+    code = "TB301"
+    name = "premium-model-simple-task"
+    summary = "A top-tier (premium) model answers a classification, extraction or yes/no prompt."
+    rationale = (
+        "Premium models (the catalog's tier = \"premium\": Opus, Fable, Mythos lines) cost 2-80x more "
+        "per token than the standard and economy lines of the same generation, and a label, a yes/no "
+        "or a short extraction is answered just as well by the cheaper model. Routing such calls to the "
+        "cheaper model cuts their cost by that ratio. Flagged when the prompt asks for a "
+        "classification / extraction / yes-no answer (in words, or by its shape: a forced extraction or "
+        "labelling tool, a short list of quoted labels, true/false per attribute, 'extract ... as JSON'), or "
+        "when max_tokens is at or below the short-answer limit (option short-answer-max-tokens, default "
+        f"{DEFAULTS['short-answer-max-tokens']}). Code, prose, step-by-step reasoning, extended thinking, "
+        "extraction from images / PDFs and a large output budget with words of generation stay silent."
+    )
+    severity = "warning"
+    precision = "medium"
+    SDKS = frozenset({"anthropic", "openai"})
+    OPTIONS = options("short-answer-max-tokens")
+    VALID = [
+        # A premium model doing real work.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def review(diff):
+            return client.messages.create(
+                model="claude-opus-5-5", max_tokens=8000,
+                messages=[{"role": "user", "content": "Review this diff and explain each bug:\\n" + diff}])
+        """,
+        # The cheap model for a label: what the rule asks for.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def label(text):
+            return client.messages.create(
+                model="claude-haiku-5-5", max_tokens=5,
+                messages=[{"role": "user", "content": f"Classify the sentiment: {text}"}])
+        """,
+        # The model is not known: silent.
+        """
+        import anthropic, os
+        client = anthropic.Anthropic()
+        def label(text):
+            return client.messages.create(
+                model=os.environ["MODEL"], max_tokens=5,
+                messages=[{"role": "user", "content": f"Classify the sentiment: {text}"}])
+        """,
+        # Agentic tool use with a premium model is not a simple task.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def agent(tools, msgs):
+            return client.messages.create(model="claude-opus-5-5", max_tokens=4096, tools=tools,
+                                          messages=[{"role": "user", "content": "Classify and fix the failing tests."}])
+        """,
+        # Code generation is not a simple task, even when it extracts something.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def regex_for(sample):
+            return client.messages.create(model="claude-opus-5-5", max_tokens=1000, messages=[{"role": "user",
+                "content": f"I want to extract all the explanations from this file with a Python regex.\\n{sample}"}])
+        """,
+        # A forced tool that writes prose (a report body) is generation, not extraction.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        REPORT = {"name": "submit_report", "description": "Submit the incident write-up.",
+                  "input_schema": {"type": "object", "properties": {"title": {"type": "string"},
+                                                                     "body": {"type": "string"}}}}
+        def write_up(log):
+            return client.messages.create(model="claude-opus-5-5", max_tokens=4000, tools=[REPORT],
+                tool_choice={"type": "tool", "name": "submit_report"},
+                messages=[{"role": "user", "content": log}])
+        """,
+        # Quoted labels inside a request for code: real work.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def router(spec):
+            return client.messages.create(model="claude-opus-5-5", max_tokens=4000, messages=[{"role": "user",
+                "content": f"Implement a Python function that returns 'low', 'medium' or 'high' for a ticket.\\n{spec}"}])
+        """,
+        # Extracting values from a scanned PDF is reading the scan: the stronger model may be worth it.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def lab_values(pdf_b64):
+            return client.messages.create(model="claude-opus-5-5", max_tokens=16000, messages=[{"role": "user",
+                "content": [{"type": "text", "text": "Extract every marker and its value. Return ONLY valid JSON."},
+                            {"type": "document", "source": {"type": "base64", "media_type": "application/pdf",
+                                                            "data": pdf_b64}}]}])
+        """,
+        # A large output budget with words of generation: the answer is written, not picked.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def campaign(product):
+            return client.messages.create(model="claude-opus-5-5", max_tokens=8000, messages=[{"role": "user",
+                "content": f"Generate ten ad variants for {product}, each with a tone of 'playful', 'formal' or 'bold'."}])
+        """,
+        # Extended thinking asked for: the author wants reasoning, not a lookup.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def verdict(case):
+            return client.messages.create(model="claude-opus-5-5", max_tokens=16000,
+                thinking={"type": "enabled", "budget_tokens": 8000}, messages=[{"role": "user",
+                "content": f"Answer 'guilty', 'not guilty' or 'mistrial' for this case.\\n{case}"}])
+        """,
+    ]
+    INVALID = [
+        # a forced extraction tool (by its name)
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            TOOL = {"name": "extract_params", "description": "Extract the parameters of the request.",
+                    "input_schema": {"type": "object", "properties": PARAMS}}
+            def params(task):
+                return client.messages.create(model="claude-opus-4-6", max_tokens=1024, tools=[TOOL],
+                    tool_choice={"type": "tool", "name": "extract_params"},
+                    messages=[{"role": "user", "content": task}])
+            """,
+            message="for an extraction prompt",
+        ),
+        # a forced tool whose schema is a small flat record with an enum: a classification; the
+        # SDK's typed ToolChoiceAnyParam forces it
+        Invalid(
+            """
+            import anthropic
+            from anthropic.types import ToolChoiceAnyParam
+            client = anthropic.Anthropic()
+            TOOL = {"name": "record", "description": "Record the result.", "input_schema": {"type": "object",
+                    "properties": {"relevant": {"type": "boolean"},
+                                   "topic": {"type": "string", "enum": ["billing", "bug", "other"]}}}}
+            def triage(ticket):
+                return client.messages.create(model="claude-opus-4-6", max_tokens=1024, tools=[TOOL],
+                    tool_choice=ToolChoiceAnyParam(type="any"), messages=[{"role": "user", "content": ticket}])
+            """,
+            message="for a classification prompt",
+        ),
+        # one of a few quoted labels, even after "Analyze this ..."
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def doc_type(doc):
+                return client.messages.create(model="claude-opus-5", max_tokens=4000, messages=[{"role": "user",
+                    "content": 'Analyze this document. Return ONLY JSON: {"type": "invoice" or "receipt" or "other"}\\n'
+                               + doc}])
+            """,
+            message="for a classification prompt",
+        ),
+        # true / false per attribute
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def attributes(prompt):
+                return client.messages.create(model="claude-3-opus-20240229", max_tokens=150, messages=[{"role": "user",
+                    "content": "Say whether colors and objects are specified clearly (true) or left open (false). "
+                               "Return ONLY in JSON format. Prompt: " + prompt}])
+            """,
+            message="true/false per attribute",
+        ),
+        # "extract ... " answered as JSON
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def npcs(adventure):
+                return client.messages.create(model="claude-opus-4-6", max_tokens=4096, messages=[{"role": "user",
+                    "content": "Analyze this adventure and extract every named character. Return ONLY valid JSON."
+                               f"\\n---\\n{adventure}"}])
+            """,
+            message="for an extraction prompt",
+        ),
+        # multiple choice
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def pick(q, options):
+                return client.messages.create(model="claude-opus-5-5", max_tokens=1024, messages=[{"role": "user",
+                    "content": f"QUESTION: {q}. Select which one of the following options is correct: {options}"}])
+            """,
+            message="classification",
+        ),
+        # a one-word translation
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def translate(word, language):
+                return client.messages.create(model="claude-opus-5-5", max_tokens=400, messages=[{"role": "user",
+                    "content": f"Translate {word} into {language}. Just output the translated word."}])
+            """,
+            message="claude-haiku-5-5",
+        ),
+        # a rating
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def rate(paper):
+                return client.messages.create(model="claude-opus-5-5", max_tokens=300, messages=[{"role": "user",
+                    "content": f"Rate the novelty of this abstract on a scale from 1 to 5.\\n{paper}"}])
+            """,
+            message="rating",
+        ),
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def is_spam(email):
+                return client.messages.create(
+                    model="claude-opus-5-5",
+                    max_tokens=256,
+                    messages=[{"role": "user", "content": f"Is this email spam? Answer yes or no.\\n{email}"}])
+            """,
+            message="claude-haiku-5-5 is 40x cheaper",
+            line=5,
+        ),
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def route(ticket):
+                return client.messages.create(model="claude-opus-4-6", max_tokens=10,
+                    messages=[{"role": "user", "content": ticket}])
+            """,
+            message="use claude-haiku-5-5",
+        ),
+    ]
+
+    def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
+        info = ctx.model_info(call)
+        if info is None or info.tier != "premium":
+            return
+        alt = cheaper_alternative(ctx.catalog, info)
+        if alt is None:
+            return
+        limit = self.option(ctx, "short-answer-max-tokens")
+        max_tokens = call.max_tokens
+        if max_tokens is not None and max_tokens <= limit:
+            why = f"max_tokens={max_tokens} (a short answer)"
+        else:
+            if call.has("tools") and forced_tool_choice(call) is not True:
+                return  # tools the model may choose among: agentic work, not a one-shot label
+            text = prompt_text(call)
+            kind = simple_task(text) or shaped_simple_task(call, text)
+            if kind is None or (kind == "extraction" and reads_media(call)):
+                return  # no simple task; or values read off an image / a PDF (perception, not a lookup)
+            why = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} prompt"
+        ratio_in, ratio_out = _ratio(info.input, alt.input), _ratio(info.output, alt.output)
+        ratio = ratio_in if ratio_in == ratio_out else f"{ratio_in} (input) / {ratio_out} (output)"
+        yield Report(
+            f"premium model {call.model} for {why}: {alt.id} is {ratio} cheaper "
+            f"(input {format_usd(info.input)} -> {format_usd(alt.input)}, output {format_usd(info.output)} -> {format_usd(alt.output)} "
+            f"per MTok); use {alt.id} for this call",
+            node=call.arg_nodes.get("model"),
+            properties={"model": info.id, "suggested_model": alt.id,
+                        "price_ratio_input": str(info.input / alt.input),
+                        "price_ratio_output": str(info.output / alt.output),
+                        **saving("TB301", call, ctx, target_model=alt.id)},
+        )
