@@ -8,8 +8,10 @@ once per item of a collection and the iterations do not depend on each other. No
 * retries: ``for attempt in range(3)``, ``while retries < n``, ``while True: try: ...`` — a retry
   loop *inside* a per-item loop is looked through, the per-item loop outside it still counts;
 * sweeps over models or parameters (``for model in MODELS``, ``for t in [0.0, 0.5]``), a fixed
-  handful of literal cases (``for key in ("demo_a", "demo_b")``: up to five constants), and loops
+  handful of literal cases (``for key in ("demo_a", "demo_b")``: up to five constants, also through a
+  local name, or ``rows[:5]``), the fields of one record (``pitch.items()``), sweeps over kinds of thing (``task_types``, ``modes``), and loops
   over chunks the helper already sends in one request (``batch``/``chunk`` arguments, slices);
+* an agent executing the tool calls of the response it just got (``for tc in tool_calls``);
 * interactive loops (``input()``) and loops that stop early (``break``/``return``: searches);
 * live work, where someone waits for the answer: a web route (``@app.post``), a bot command, a
   sequential loop in ``async`` code; and a request handler (``lambda_handler``, ``handler``)
@@ -31,8 +33,11 @@ __all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "enclosing_
            "mentions_batching", "reads_message", "request_entry"]
 
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
-_SWEEP_ITER = re.compile(r"models|temperatures|params|parameters|configs\b|settings|providers|variants|engines", re.I)
+_SWEEP_ITER = re.compile(r"models|temperatures|params|parameters|configs\b|settings|providers|variants|engines|"
+                         r"types\b|kinds\b|modes\b|plans\b", re.I)
 _BATCHED = re.compile(r"batch|chunk", re.I)  # the helper already sends several items per request
+# an agent executing the tool calls of the response it just got: the results feed its next turn
+_AGENT_STEPS = re.compile(r"\btool_?(?:calls?|uses?|use_blocks|requests)\b", re.I)
 RETRY = re.compile(r"retr|attempt|tries|trial|backoff", re.I)
 _ROUTE = re.compile(r"\.(route|get|post|put|patch|delete|websocket|on_event|message|event|command)$|handler", re.I)
 HANDLER = re.compile(r"handler|lambda", re.I)
@@ -75,6 +80,9 @@ def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST 
     None too when that loop runs inside a ``while`` loop (an agent turn, a polling worker, a chat):
     the items are one step of an ongoing cycle, not a batch that can wait."""
     hit = _innermost(call, parents, callee)
+    if hit is not None and hit.iter_node is not None and (
+            _small(hit.iter_node, parents) or _AGENT_STEPS.search(ast.unparse(hit.iter_node))):
+        return None
     node: ast.AST = call
     while hit is not None and id(node) in parents:
         node = parents[id(node)]
@@ -84,6 +92,43 @@ def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST 
         if isinstance(node, ast.While) and not _retry_while(node):
             return None
     return hit
+
+
+def _small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
+    """The loop runs over a handful of items at most: ``rows[:5]``, or a name whose every assignment
+    in the enclosing function is a literal of at most :data:`HANDFUL` items (``keys = [a, b] if both
+    else [a]``) — a batch saves little and its results come back later."""
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and it.args:
+        it = it.args[0]
+    if _fields_of_one(it):
+        return True
+    if isinstance(it, ast.Subscript) and isinstance(it.slice, ast.Slice) and it.slice.lower is None \
+            and isinstance(it.slice.upper, ast.Constant) and isinstance(it.slice.upper.value, int):
+        return 0 < it.slice.upper.value <= HANDFUL
+    if not isinstance(it, ast.Name):
+        return False
+    scope: ast.AST = it
+    while id(scope) in parents and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        scope = parents[id(scope)]
+    values = [n.value for n in ast.walk(scope) if isinstance(n, ast.Assign)
+              and any(isinstance(t, ast.Name) and t.id == it.id for t in n.targets)]
+    literals = [b for v in values for b in ((v.body, v.orelse) if isinstance(v, ast.IfExp) else (v,))]
+    return bool(literals) and all(isinstance(v, (ast.List, ast.Tuple, ast.Set)) and len(v.elts) <= HANDFUL
+                                  and not any(isinstance(e, ast.Starred) for e in v.elts) for v in literals)
+
+
+_COLLECTION = re.compile(r"(?:s|list|dict|map|index|table|data|set|queue|cache|db|store|registry|lookup)$", re.I)
+
+
+def _fields_of_one(it: ast.expr) -> bool:
+    """``for name, section in pitch.items()``: the fields of one record (a singular name), not a
+    collection of items (``documents.items()``, ``by_id.values()`` keep counting)."""
+    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args
+            and it.func.attr in ("items", "keys", "values")):
+        return False
+    base = it.func.value
+    name = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else None
+    return name is not None and not _COLLECTION.search(name.rstrip("_"))
 
 
 def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> Hit | None:

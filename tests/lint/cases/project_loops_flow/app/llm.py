@@ -124,3 +124,16 @@ def plan(messages):
 def run_tool(block):
     # tools of one agent turn, run in parallel inside the agent's while loop: one step of a live cycle
     return client.messages.create(model=MODEL, max_tokens=256, messages=[{"role": "user", "content": block}])
+
+
+def story(team):
+    # called for one or both teams picked in a menu, for the top five matches, over the sections of
+    # one pitch, for each kind of plan and for the tool calls of an agent turn: none is a batch
+    return client.messages.create(model=MODEL, max_tokens=512,
+                                  messages=[{"role": "user", "content": team}])
+
+
+def extract(document):
+    # called once per document of a collection in a module-level script: a batch
+    return client.messages.create(model=MODEL, max_tokens=512,  # TB401
+                                  messages=[{"role": "user", "content": document}])
