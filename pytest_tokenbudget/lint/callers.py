@@ -37,8 +37,8 @@ from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callnames import (Def, Refs, facts_of, find_def, memoised, owner_of, param_of, parents_of,
                                                 refs_for, resolve_function, same_file, test_or_live_file, tree_of)
-from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters, live,
-                                               mapped, mentions_batching, request_entry)
+from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
+                                               in_service_loop, live, mapped, mentions_batching, request_entry)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
 
 if TYPE_CHECKING:
@@ -244,8 +244,9 @@ def references(project: Project, path: str, function: str) -> Iterator[tuple[str
 def serves_request(project: Project, path: str, function: str | None, depth: int = 0,
                    seen: set[tuple[str, str]] | None = None) -> bool:
     """``function`` of ``path`` does live work: it is, or is called (up to four levels up) by, a web
-    route, a bot command, a function taking a request object, or a handler passing on the
-    request's own data (``lambda_handler(event, ...)`` calling ``process(event["items"])``)."""
+    route, a bot command, a function taking a request object, a handler passing on the request's
+    own data (``lambda_handler(event, ...)`` calling ``process(event["items"])``), or a service
+    loop (``while True:`` around the call: polling, trading, a game)."""
     seen = set() if seen is None else seen
     if function is None or (path, function) in seen:
         return False
@@ -260,6 +261,8 @@ def serves_request(project: Project, path: str, function: str | None, depth: int
         return False
     for cpath, ctree, node in references(project, path, function):
         parents = parents_of(ctree)
+        if in_service_loop(node, parents):
+            return True  # called once per cycle of a service loop (polling, trading, a game)
         owner = owner_of(node, parents)
         odef = find_def(ctree, owner) if owner else None
         if odef is None or odef is fn:

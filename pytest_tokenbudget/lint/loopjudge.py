@@ -14,7 +14,8 @@ once per item of a collection and the iterations do not depend on each other. No
 * an agent executing the tool calls of the response it just got (``for tc in tool_calls``);
 * interactive loops (``input()``) and loops that stop early (``break``/``return``: searches);
 * live work, where someone waits for the answer: a web route (``@app.post``), a bot command, a
-  sequential loop in ``async`` code; and a request handler (``lambda_handler``, ``handler``)
+  sequential loop in ``async`` code, a function called from a service loop (``while True:`` polling,
+  trading or game loops); and a request handler (``lambda_handler``, ``handler``)
   **looping over the request's own items** (the iterable derives from the handler's parameters:
   ``for record in event["Records"]``). A handler that loops over data the job collected itself
   (new articles fetched by a scheduled ingestion, rows read from a database) is batch work;
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 
 __all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "enclosing_loop", "from_parameters", "handful",
            "live", "mapped",
-           "mentions_batching", "reads_message", "request_entry"]
+           "mentions_batching", "reads_message", "request_entry", "in_service_loop"]
 
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
 _SWEEP_ITER = re.compile(r"models|temperatures|params|parameters|configs\b|settings|providers|variants|engines|"
@@ -168,6 +169,20 @@ def _retry_while(loop: ast.While) -> bool:
     body = [s for s in loop.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
     return isinstance(loop.test, ast.Constant) and loop.test.value is True and len(body) == 1 \
         and isinstance(body[0], ast.Try) and bool(body[0].handlers) and not _calls_input(loop)
+
+
+def in_service_loop(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """``node`` (a call of the function holding a per-item loop) runs inside a ``while`` loop of its
+    own function that is not a retry counter: a polling service, a trading or game loop, a chat.
+    Each cycle uses its results at once (the next trade, the next hand), so they cannot wait for a
+    batch. ``while True: try: ... except`` counts here: around a whole job it is the service."""
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(node, ast.While) and not RETRY.search(ast.unparse(node.test)):
+            return True
+    return False
 
 
 def _calls_input(node: ast.AST) -> bool:

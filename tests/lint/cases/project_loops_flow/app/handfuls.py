@@ -1,5 +1,5 @@
 """Loops that call a request helper for a handful of items, or for steps of one task: no batch."""
-from app.llm import extract, story
+from app.llm import extract, story, verdict
 
 
 def pick(both: bool, key: str):
@@ -30,3 +30,15 @@ def run_tools(tool_calls):
 def extract_all(documents):
     for doc in documents.values():
         extract(doc)
+
+
+def review_candidates(candidates):
+    # one cycle of the trading service below: its verdicts are acted on at once
+    for c in candidates:
+        verdict(c)
+
+
+def serve(fetch, sleep):
+    while True:
+        review_candidates(fetch())
+        sleep(60)

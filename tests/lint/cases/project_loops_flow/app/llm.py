@@ -137,3 +137,9 @@ def extract(document):
     # called once per document of a collection in a module-level script: a batch
     return client.messages.create(model=MODEL, max_tokens=512,  # TB401
                                   messages=[{"role": "user", "content": document}])
+
+
+def verdict(candidate):
+    # called per candidate by one cycle of a service loop (handfuls.serve): the verdicts are used at once
+    return client.messages.create(model=MODEL, max_tokens=256,
+                                  messages=[{"role": "user", "content": candidate}])
