@@ -180,9 +180,23 @@ def in_service_loop(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
         node = parents[id(node)]
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             return False
-        if isinstance(node, ast.While) and not RETRY.search(ast.unparse(node.test)):
+        if isinstance(node, ast.While) and _runs_until_stopped(node.test):
             return True
     return False
+
+
+def _runs_until_stopped(test: ast.expr) -> bool:
+    """``while True`` / ``while running`` / ``while not stop.is_set()``: a service that runs until it
+    is stopped. ``while start < total`` pages through a collection (batch work), and retry counters
+    are retries."""
+    if RETRY.search(ast.unparse(test)):
+        return False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    if isinstance(test, ast.Constant):
+        return bool(test.value)
+    return isinstance(test, (ast.Name, ast.Attribute)) or (
+        isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and not test.args)
 
 
 def _calls_input(node: ast.AST) -> bool:

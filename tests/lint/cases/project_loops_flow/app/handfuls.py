@@ -1,5 +1,5 @@
 """Loops that call a request helper for a handful of items, or for steps of one task: no batch."""
-from app.llm import extract, story, verdict
+from app.llm import describe_video, extract_document, story, verdict
 
 
 def pick(both: bool, key: str):
@@ -29,7 +29,7 @@ def run_tools(tool_calls):
 
 def extract_all(documents):
     for doc in documents.values():
-        extract(doc)
+        extract_document(doc)
 
 
 def review_candidates(candidates):
@@ -42,3 +42,17 @@ def serve(fetch, sleep):
     while True:
         review_candidates(fetch())
         sleep(60)
+
+
+
+def backfill_page(page):
+    for video in page:
+        describe_video(video)
+
+
+def backfill(videos):
+    # pages through a collection: batch work, even inside a while loop
+    start = 0
+    while start < len(videos):
+        backfill_page(videos[start:start + 50])
+        start += 50

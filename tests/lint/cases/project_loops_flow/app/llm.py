@@ -133,8 +133,8 @@ def story(team):
                                   messages=[{"role": "user", "content": team}])
 
 
-def extract(document):
-    # called once per document of a collection in a module-level script: a batch
+def extract_document(document):
+    # called once per document of a collection (handfuls.extract_all): a batch
     return client.messages.create(model=MODEL, max_tokens=512,  # TB401
                                   messages=[{"role": "user", "content": document}])
 
@@ -143,3 +143,9 @@ def verdict(candidate):
     # called per candidate by one cycle of a service loop (handfuls.serve): the verdicts are used at once
     return client.messages.create(model=MODEL, max_tokens=256,
                                   messages=[{"role": "user", "content": candidate}])
+
+
+def describe_video(video):
+    # called per video of a page of a backfill (handfuls.backfill pages with while start < total)
+    return client.messages.create(model=MODEL, max_tokens=256,  # TB401
+                                  messages=[{"role": "user", "content": video}])
