@@ -239,3 +239,20 @@ def test_aiohttp_replay_below_the_plugin_is_recognised_before_sending(pytester):
     assert "mocked/replayed (not live, not in the live cost): 2 calls, 24 tokens" in out
     # the cassette is write-protected (record_mode once): vcrpy refuses the other call itself, not the budget
     assert "CannotOverwriteExistingCassetteException" in out and "refused before sending" not in out
+
+
+def test_aiohttp_recording_is_seen_when_vcrpy_was_imported_before_the_plugin(pytester):
+    """vcrpy saves aiohttp's own _request when vcr.patch is imported; imported before this plugin
+    patched aiohttp, each cassette's recordings called that saved method and never reached us: a
+    real call sent, and the report said no LLM API calls were made."""
+    with FakeLLMServer() as server:
+        pytester.makepyfile(early_vcr_import="import vcr.patch  # before the plugin patches aiohttp\n")
+        pytester.syspathinsert()
+        pytester.makeconftest(CASSETTE_CONFTEST.format(url=server.url))
+        pytester.makepyfile(test_stacks=STACK_TESTS.replace("URL_HERE", repr(server.url)).replace("MSG_HERE", MSG))
+        result = pytester.runpytest_subprocess("--token-budget", "--record-mode=once", "-p", "no:cacheprovider",
+                                               "-p", "early_vcr_import", "-k", "aiohttp_replayed")
+        sent = server.request_count
+    result.assert_outcomes(passed=1)
+    assert sent == 1  # the recording went out
+    result.stdout.fnmatch_lines(["live: 1 call, * tokens*"])

@@ -5,7 +5,8 @@ context managers all await (private, but the only per-request entry point; trace
 refuse a request or see the body). Mocking libraries that replace ``_request`` after the plugin
 did (aioresponses, vcrpy's aiohttp stubs) take the call away from us: nothing is sent, nothing is
 recorded. A vcrpy stub already in place when the plugin patched is inside our wrapper: its cassette
-says before sending whether it answers (:func:`.liveness.aiohttp_expected_live`).
+says before sending whether it answers (:func:`.liveness.aiohttp_expected_live`). vcrpy imported
+earlier still keeps aiohttp's own method for its recordings; :func:`install` points it at ours.
 
 The body: the response's ``content`` (a ``StreamReader`` fed by the connection, already
 decompressed unless ``auto_decompress=False``) becomes an :class:`_Observed` reader -- same slots,
@@ -17,6 +18,7 @@ early abort.
 
 from __future__ import annotations
 
+import sys
 import weakref
 from typing import Any
 
@@ -31,6 +33,8 @@ _patches = ClassPatches()
 _state = hub._state
 _TAPS: dict[int, Call] = {}  # id(observed StreamReader) -> its call, until it ends
 _Observed: Any = None
+_VCR_ORIGINAL = "_AiohttpClientSessionRequest"  # vcr.patch's saved aiohttp method
+_VCR_RESTORE: list[tuple[Any, Any]] = []
 
 
 def _target(session: Any, str_or_url: Any) -> tuple[str, bytes]:
@@ -159,13 +163,28 @@ def install() -> None:
     from aiohttp.streams import StreamReader
     if _Observed is None:
         _Observed = _observed_class(StreamReader)
+    original = aiohttp.ClientSession.__dict__.get("_request")
     _patches.patch(aiohttp.ClientSession, "_request", _make)
     _patches.patch(ClientResponse, "release", _make_ender)
     _patches.patch(ClientResponse, "close", _make_ender)
+    _route_vcr_through_us(original, aiohttp.ClientSession.__dict__.get("_request"))
+
+
+def _route_vcr_through_us(original: Any, ours: Any) -> None:
+    """vcrpy keeps the ``_request`` it found when ``vcr.patch`` was imported and wraps that in each
+    cassette's stub. Imported before this patch, its recordings would call aiohttp's own method and
+    never reach us: a real, billed call unseen. Point it at ours (put back by :func:`uninstall`)."""
+    vcr_patch = sys.modules.get("vcr.patch")
+    if vcr_patch is not None and original is not None and getattr(vcr_patch, _VCR_ORIGINAL, None) is original:
+        setattr(vcr_patch, _VCR_ORIGINAL, ours)
+        _VCR_RESTORE.append((vcr_patch, original))
 
 
 def uninstall() -> None:
     _patches.restore()
+    while _VCR_RESTORE:
+        vcr_patch, original = _VCR_RESTORE.pop()
+        setattr(vcr_patch, _VCR_ORIGINAL, original)
 
 
 def patched() -> list[type]:
