@@ -241,6 +241,7 @@ def test_aiohttp_replay_below_the_plugin_is_recognised_before_sending(pytester):
     assert "CannotOverwriteExistingCassetteException" in out and "refused before sending" not in out
 
 
+@pytest.mark.slow  # a subprocess run: the import order of vcr.patch and the plugin is the subject
 def test_aiohttp_recording_is_seen_when_vcrpy_was_imported_before_the_plugin(pytester):
     """vcrpy saves aiohttp's own _request when vcr.patch is imported; imported before this plugin
     patched aiohttp, each cassette's recordings called that saved method and never reached us: a
