@@ -216,8 +216,8 @@ def test_then_a_child(fake_llm_server, how):
 '''
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="fork")
-@pytest.mark.parametrize("how", ["subprocess", "fork"])
+@pytest.mark.parametrize("how", ["subprocess", pytest.param("fork", marks=pytest.mark.skipif(
+    sys.platform == "win32", reason="Windows has no fork"))])
 def test_a_capped_serial_run_moves_its_session_into_the_shared_ledger_when_a_child_starts(kids, tmp_path, how):
     # $0.002 fits 3 calls of $0.00051 (worst case ~$0.00056): the parent makes 2 in memory, then a
     # child may make only 1 -- the parent's spend moved into the shared ledger before the child's first call
