@@ -24,7 +24,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown
 
-__all__ = ["bool_op", "call_default", "instance_attr", "instance_class"]
+__all__ = ["bool_op", "call_default", "dotted_name", "instance_attr", "instance_class"]
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "environ.get", "getenv"})
 _FIELDS = frozenset({"Field", "pydantic.Field", "pydantic.fields.Field", "dataclasses.field", "field",
@@ -94,14 +94,16 @@ def instance_class(st: ast.stmt, attr: str,
     return None
 
 
-def _dotted(node: ast.expr, imports: dict[str, str]) -> str | None:
+def dotted_name(node: ast.expr, head: Callable[[str], str]) -> str | None:
+    """``a.b.c`` as a dotted name, its first name mapped by ``head`` (an import to its full name);
+    None for anything but a name or an attribute chain on one."""
     chain: list[str] = []
     while isinstance(node, ast.Attribute):
         chain.append(node.attr)
         node = node.value
     if not isinstance(node, ast.Name):
         return None
-    return ".".join([imports.get(node.id, node.id), *reversed(chain)])
+    return ".".join([head(node.id), *reversed(chain)])
 
 
 def _single(mod: Any, name: str, kind: type | tuple[type, ...]) -> Any:
@@ -114,7 +116,7 @@ def instance_attr(project: Any, mod: Any, st: ast.stmt, attr: str) -> tuple[Any,
     module ``mod`` (a class of the module or imported from another module of the project)."""
 
     def find_class(func: ast.expr) -> tuple[Any, ast.ClassDef] | None:
-        q = _dotted(func, mod.imports)
+        q = dotted_name(func, lambda n: mod.imports.get(n, n))
         if q is None:
             return None
         if "." not in q:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown
-from pytest_tokenbudget.lint.config_values import instance_attr
+from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr
 from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaEnv
 from pytest_tokenbudget.lint.source import FileError, read_file
 
@@ -422,15 +422,7 @@ class Project:
             return found[0] if found else UNKNOWN
 
         def qualname(node: ast.expr) -> str | None:
-            chain: list[str] = []
-            cur: ast.expr = node
-            while isinstance(cur, ast.Attribute):
-                chain.append(cur.attr)
-                cur = cur.value
-            if not isinstance(cur, ast.Name):
-                return None
-            head = mod.imports.get(cur.id, cur.id)
-            return ".".join([head, *reversed(chain)])
+            return dotted_name(node, lambda n: mod.imports.get(n, n))
 
         ev = Evaluator(mod.path, lookup, qualname, lambda pkg: self.package_dir(pkg, mod.path), self.root,
                        self._file_dep)

@@ -73,18 +73,15 @@ def fallback(node: Any, name: Callable[[str], Any]) -> Any:
         tree = ast.parse("(" + cst.Module(body=[]).code_for_node(node) + ")", mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return UNKNOWN
+    from pytest_tokenbudget.lint.config_values import dotted_name
     from pytest_tokenbudget.lint.evaluate import Evaluator
 
+    def head(n: str) -> str:
+        ref = name(n)
+        return ref.qualname if type(ref).__name__ == "ImportRef" else n
+
     def qualname(n: ast.expr) -> str | None:
-        chain: list[str] = []
-        while isinstance(n, ast.Attribute):
-            chain.append(n.attr)
-            n = n.value
-        if not isinstance(n, ast.Name):
-            return None
-        head = name(n.id)
-        base = head.qualname if type(head).__name__ == "ImportRef" else n.id
-        return ".".join([base, *reversed(chain)])
+        return dotted_name(n, head)
 
     ev = Evaluator(path, name, qualname, lambda pkg: project.package_dir(pkg, path), project.root,
                    project._file_dep)
