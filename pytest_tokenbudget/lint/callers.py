@@ -36,7 +36,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callnames import (Def, Refs, facts_of, find_def, memoised, owner_of, param_of, parents_of,
-                                                refs_for, rel_path, resolve_function, same_file, test_or_live_file, tree_of)
+                                                refs_for, rel_path, resolve_function, same_file, test_or_live_file,
+                                                tree_of)
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
                                                in_service_loop, live, mapped, mentions_batching, request_entry)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file

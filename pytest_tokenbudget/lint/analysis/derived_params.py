@@ -28,14 +28,15 @@ import libcst as cst
 from pytest_tokenbudget.lint.analysis.scopes import Scope
 from pytest_tokenbudget.lint.types import CallSite
 
-__all__ = ["caller_texts", "parameters_read"]
+__all__ = ["caller_texts", "names_in", "parameters_read", "value_text"]
 
 _FIELDS = ("system", "messages")
 _ROLES = ("user", "system", "developer")
 _MAX_NODES = 20_000
 
 
-def _names(node: Any) -> set[str]:
+def names_in(node: Any) -> set[str]:
+    """Every name an expression (or statement) reads or writes, nested functions aside."""
     out: set[str] = set()
     stack = [node]
     while stack:
@@ -52,9 +53,9 @@ def _flows(fn_node: Any) -> dict[str, set[str]]:
     deps: dict[str, set[str]] = {}
 
     def add(target: Any, value: Any) -> None:
-        sources = _names(value)
-        for t in _names(target) if not isinstance(target, (cst.Subscript, cst.Attribute)) else \
-                _names(target.value):
+        sources = names_in(value)
+        for t in names_in(target) if not isinstance(target, (cst.Subscript, cst.Attribute)) else \
+                names_in(target.value):
             deps.setdefault(t, set()).update(sources)
 
     stack: list[Any] = [fn_node.body]
@@ -75,7 +76,7 @@ def _flows(fn_node: Any) -> dict[str, set[str]]:
             add(n.asname.name, n.item)
         elif isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name) \
                 and n.func.attr.value in ("append", "extend", "insert", "update"):
-            deps.setdefault(n.func.value.value, set()).update(*(_names(a.value) for a in n.args))
+            deps.setdefault(n.func.value.value, set()).update(*(names_in(a.value) for a in n.args))
         if isinstance(n, cst.CSTNode):
             stack.extend(n.children)
     return deps
@@ -88,14 +89,18 @@ def parameters_read(call: CallSite, fn: Scope) -> set[str]:
         return set()
     params = {p.name.value for p in [*fn.node.params.posonly_params, *fn.node.params.params,
                                       *fn.node.params.kwonly_params]} - {fn.self_name or "self", "cls"}
+    if not params:
+        return set()
     start: set[str] = set()
     for f in _FIELDS:
         if call.arg_nodes.get(f) is not None:
-            start |= _names(call.arg_nodes[f])
+            start |= names_in(call.arg_nodes[f])
     for a in call.node.args:
         if a.star == "**":
-            start |= _names(a.value)
-    deps = _flows(fn.node)
+            start |= names_in(a.value)
+    deps = fn.__dict__.get("data_flows")
+    if deps is None:  # once per function, for all its requests
+        deps = fn.__dict__["data_flows"] = _flows(fn.node)
     reached, todo = set(start), list(start)
     while todo:
         for src in deps.get(todo.pop(), ()):
@@ -124,22 +129,22 @@ def caller_texts(call: CallSite) -> list[tuple[str, tuple[str, int]]]:
     found = parameter_values(act[0], act[1], qual, frozenset(params)) or []
     out = []
     for a in found:
-        text = "\n".join(t for t in (_text(v) for v in a.values.values()) if t)
+        text = "\n".join(t for t in (value_text(v) for v in a.values.values()) if t)
         if text and a.callers:
             out.append((text, a.callers[0]))
     return out
 
 
-def _text(value: Any) -> str:
+def value_text(value: Any) -> str:
     """The static text a model reads in a caller's value: a string's static parts, or the user /
     system turns of a message list."""
     from pytest_tokenbudget.lint.analysis.values import static_text
 
     if isinstance(value, (list, tuple)):
-        return "\n".join(_text(v) for v in value)
+        return "\n".join(value_text(v) for v in value)
     if isinstance(value, dict):
         if "role" in value:
-            return _text(value.get("content")) if value.get("role") in _ROLES else ""
+            return value_text(value.get("content")) if value.get("role") in _ROLES else ""
         return static_text(value.get("text")) if value.get("type", "text") == "text" else ""
     if isinstance(value, (int, float, bool)) or value is None:
         return ""

@@ -28,6 +28,7 @@ from typing import Any
 
 import libcst as cst
 
+from pytest_tokenbudget.lint.analysis.derived_params import names_in, value_text
 from pytest_tokenbudget.lint.analysis.scopes import Scope, lookup
 from pytest_tokenbudget.lint.types import CallSite
 
@@ -35,7 +36,6 @@ __all__ = ["appended_text", "asked", "helper_text", "instruction_text"]
 
 _APPENDERS = frozenset({"append", "extend", "insert"})
 _FIELDS = ("system", "messages")
-_ROLES = ("user", "system", "developer")
 _MAX_NODES = 20_000  # a function walked for appends / returns: bounded work on generated code
 
 
@@ -66,18 +66,6 @@ def instruction_text(call: CallSite, every: Callable[[str], bool]) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _names_in(node: Any) -> list[str]:
-    out: list[str] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, cst.Name):
-            out.append(n.value)
-        elif isinstance(n, cst.CSTNode) and not isinstance(n, (cst.Lambda, cst.FunctionDef)):
-            stack.extend(n.children)
-    return out
-
-
 def _function_of(scope: Scope) -> Scope | None:
     s: Scope | None = scope
     while s is not None and s.kind != "function":
@@ -97,7 +85,7 @@ def appended_text(call: CallSite) -> str:
     fn = _function_of(call.scope)
     if fn is None or fn.node is None:
         return ""
-    names = {n for node in _field_nodes(call) for n in _names_in(node)}
+    names = {n for node in _field_nodes(call) for n in names_in(node)}
     lists = {n for n in names if _local_list(n, call.scope, fn)}
     if not lists:
         return ""
@@ -106,7 +94,7 @@ def appended_text(call: CallSite) -> str:
     resolver = Resolver()
     texts: list[str] = []
     for name, value in _appends_before(fn.node, call.node, lists):
-        texts.append(_value_text(resolver.expr(value, call.scope)))
+        texts.append(value_text(resolver.expr(value, call.scope)))
     return "\n".join(t for t in texts if t)
 
 
@@ -147,24 +135,6 @@ def _appends_before(fn_node: Any, call_node: Any, lists: set[str]) -> list[tuple
     return out
 
 
-def _value_text(value: Any) -> str:
-    """The static text of an appended value: a string, a text block, or a user / system message."""
-    from pytest_tokenbudget.lint.analysis.values import static_text
-
-    if isinstance(value, dict):
-        if "role" in value:
-            if value.get("role") not in _ROLES:
-                return ""
-            content = value.get("content")
-            if isinstance(content, (list, tuple)):
-                return "\n".join(_value_text(b) for b in content)
-            return _value_text(content)
-        if value.get("type", "text") == "text":
-            return static_text(value.get("text"))
-        return ""
-    if isinstance(value, (list, tuple, int, float, bool)) or value is None:
-        return ""
-    return static_text(value)
 
 
 # ------------------------------------------------------------------------------ multi-return helpers
@@ -176,7 +146,7 @@ def helper_text(call: CallSite, every: Callable[[str], bool]) -> str:
     if fn is None:
         return ""
     texts: list[str] = []
-    for name in {n for node in _field_nodes(call) for n in _names_in(node)}:
+    for name in {n for node in _field_nodes(call) for n in names_in(node)}:
         found = lookup(name, call.scope)
         if found is None or found[0] is not fn or len(found[1]) != 1 or found[1][0].kind != "assign":
             continue

@@ -7,7 +7,6 @@ from typing import Any
 
 
 from pytest_tokenbudget.lint.analysis.intent import asks_for_json, forced_tool_choice, prefill
-from pytest_tokenbudget.lint.analysis.request_text import asked
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.types import MISSING, CallSite, Report
 
@@ -191,6 +190,8 @@ class JsonWithoutStructure(Rule):
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
         if prefill(call) is not None or _structured(call) is not False:
             return
+        from pytest_tokenbudget.lint.analysis.request_text import asked  # libcst: loaded only when linting
+
         where = asked(call, asks_for_json)
         if where is None:
             return
