@@ -23,7 +23,10 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
 :func:`references` lists every expression in the project that names a function (its call sites
 and hand-offs). :func:`under_batching` and :func:`serves_request` answer, for a loop in the function
 itself or in a caller, whether the work is already batched by a library (``async with batchify():
-await main()``) or is live work someone waits for (reached from a route or a request handler).
+await main()``) or is live work someone waits for (reached from a route or a request handler). The
+web layer's folders (``routes/``, ``views/``, ``endpoints/``) are skipped when looking for batch
+loops but searched when looking for who runs a function: a route there calling a service method
+(``extractor.extract_facts(...)``, ``PitchAgent(...).questions()``) makes its loops per-request work.
 """
 
 from __future__ import annotations

@@ -17,6 +17,12 @@ caller's values (the user / system turns of a message list; a string's static pa
 judging the *instructions* (TB501: JSON asked for in prose) reads those texts the way it reads the
 request's own, one caller at a time; a reshaping that keeps the instructions (splitting off the
 persona, moving the system turn to ``system=``) keeps the verdict.
+
+Not followed (deliberately): a wrapper reached only through a function chosen at run time and
+passed as an argument (``ask_fn = API_BACKENDS[backend][0].ask`` wrapped in a local ``def``, then
+``debate(..., ask_fn=ask_fn)`` calling ``ask_fn(JUDGE_SYSTEM, user)``). Binding those prompts to
+the Claude wrapper needs the run-time choice of module, which a static search cannot make without
+charging every provider's prompts to it; the finding stays silent there.
 """
 
 from __future__ import annotations
