@@ -13,7 +13,9 @@ project index (module constants, ``prompts.py`` imports, prompt files, f-string 
 * a name local to the calling function is the assignment that reaches the call (the last one in
   the straight-line code before it; unknown when another one may run in between);
 * an argument built from the caller's own parameters is followed to *its* callers, up to two
-  levels (``_call_api(system, ...)`` forwarding to ``_call_claude(system, ...)``).
+  levels (``_call_api(system, ...)`` forwarding to ``_call_claude(system, ...)``); when the call
+  sits in a branch on those parameters (a router: ``if task_type in (...)``), only the callers
+  whose values take that branch count (:mod:`.branches`).
 
 Each result is one path of calls (an :class:`Assignment`: parameter -> value, and the call lines it
 came through). Results are computed on demand and cached per function for the run.
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_names
 from pytest_tokenbudget.lint.callsearch import FoundCall, find_calls
 
 if TYPE_CHECKING:
@@ -179,6 +182,9 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
     exprs = [n for how, n in bound.values() if how == "expr"] + \
             [n for how, d in bound.values() if how == "kwargs" for n in d.values()]
     used = _params_read(exprs, local)
+    tests = branch_tests(c.call, facts[id(owner)][0], owner) if owner is not None else []
+    if used:  # a router's branch on its own parameters: only the callers taking it reach the call
+        used |= tested_names(tests) & params
     upstream: list[Assignment] | None = None
     if used and owner is not None and depth < MAX_DEPTH and c.owner is not None:
         upstream = parameter_values(project, c.path, c.owner, used, depth + 1)
@@ -186,6 +192,8 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
     out = []
     local = {k: (UNKNOWN if v is PARAM else v) for k, v in local.items()}
     for up in upstream or [Assignment({}, ())]:
+        if not reachable(tests, up.values):
+            continue
         ev = project._evaluator(mod, {**local, **up.values})
         values: dict[str, Any] = {}
         for p, (how, node) in bound.items():

@@ -23,7 +23,10 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
 :func:`references` lists every expression in the project that names a function (its call sites
 and hand-offs). :func:`under_batching` and :func:`serves_request` answer, for a loop in the function
 itself or in a caller, whether the work is already batched by a library (``async with batchify():
-await main()``) or is live work someone waits for (reached from a route or a request handler).
+await main()``) or is live work someone waits for (reached from a route or a request handler). The
+web layer's folders (``routes/``, ``views/``, ``endpoints/``) are skipped when looking for batch
+loops but searched when looking for who runs a function: a route there calling a service method
+(``extractor.extract_facts(...)``, ``PitchAgent(...).questions()``) makes its loops per-request work.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callnames import (Def, Refs, facts_of, find_def, memoised, owner_of, param_of, parents_of,
-                                                refs_for, resolve_function, same_file, test_or_live_file, tree_of)
+                                                refs_for, rel_path, resolve_function, same_file, test_or_live_file,
+                                                tree_of)
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
                                                in_service_loop, live, mapped, mentions_batching, request_entry)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
@@ -59,6 +63,9 @@ _MAX_FILES = 50_000
 _MAX_DEPTH = 2  # caller levels above the function (helper -> wrapper -> loop)
 _MAX_HANDOFFS = 3  # a function passed on as an argument, function to function
 _MAX_REQUEST_DEPTH = 4  # callers walked up to find a request handler
+# the web layer's folders (a route there answers a request) and test files (which never make code live)
+_WEB_LAYER = re.compile(r"(^|/)(routes|views|endpoints)/")
+_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
 
 
 @dataclass(frozen=True)
@@ -208,9 +215,11 @@ def loop_callers(project: Project, callee_path: str, function: str, depth: int =
     return out
 
 
-def _candidates(project: Project, callee_path: str, function: str) -> list[str]:
+def _candidates(project: Project, callee_path: str, function: str, web: bool = False) -> list[str]:
     """The callee's own file, and the project files (test suites aside) whose bytes name the function
-    and its module (and its class, for a method): the only ones worth parsing."""
+    and its module (and its class, for a method): the only ones worth parsing. The web layer's
+    folders (``routes/``, ``views/``) count only with ``web``: a loop there is not batch work, but a
+    route calling the function makes it live work."""
     if project.word_index is None:
         project.word_index = build_word_index(project.root) if project.searchable else {}
     stem = os.path.splitext(os.path.basename(callee_path))[0]
@@ -219,7 +228,8 @@ def _candidates(project: Project, callee_path: str, function: str) -> list[str]:
     out = [callee_path]
     for p in project.word_index.get(function.rsplit(".", 1)[-1], []):
         p = os.path.normpath(p)
-        if p in out or same_file(p, callee_path) or test_or_live_file(project, p):
+        if p in out or same_file(p, callee_path) or (test_or_live_file(project, p) and not (
+                web and _WEB_LAYER.search(rel_path(project, p)) and not _TEST_FILE.search(rel_path(project, p)))):
             continue  # a test suite or a web layer looping: not production batch work
         mod = project._load(p)
         if mod is not None and all(w in mod.data for w in words):
@@ -228,10 +238,12 @@ def _candidates(project: Project, callee_path: str, function: str) -> list[str]:
 
 
 # ------------------------------------------------------------------------------ who runs the loop
-def references(project: Project, path: str, function: str) -> Iterator[tuple[str, ast.Module, ast.expr]]:
-    """Every expression in the project (test files aside) that names ``function`` of ``path``."""
+def references(project: Project, path: str, function: str,
+               web: bool = False) -> Iterator[tuple[str, ast.Module, ast.expr]]:
+    """Every expression in the project (test files aside; the web layer's files with ``web``) that
+    names ``function`` of ``path``."""
     tree = tree_of(project, path)
-    for cpath in _candidates(project, path, function):
+    for cpath in _candidates(project, path, function, web):
         ctree = tree if same_file(cpath, path) else tree_of(project, cpath)
         refs = refs_for(project, ctree, cpath, path, function) if ctree is not None else None
         if refs is None:
@@ -259,7 +271,7 @@ def serves_request(project: Project, path: str, function: str | None, depth: int
         return True
     if depth >= _MAX_REQUEST_DEPTH:
         return False
-    for cpath, ctree, node in references(project, path, function):
+    for cpath, ctree, node in references(project, path, function, web=True):
         parents = parents_of(ctree)
         if in_service_loop(node, parents):
             return True  # called once per cycle of a service loop (polling, trading, a game)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 
-from pytest_tokenbudget.lint.analysis.intent import asks_for_json, forced_tool_choice, prefill, prompt_text
+from pytest_tokenbudget.lint.analysis.intent import asks_for_json, forced_tool_choice, prefill
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.types import MISSING, CallSite, Report
 
@@ -190,7 +190,10 @@ class JsonWithoutStructure(Rule):
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
         if prefill(call) is not None or _structured(call) is not False:
             return
-        if not asks_for_json(prompt_text(call)):
+        from pytest_tokenbudget.lint.analysis.request_text import asked  # libcst: loaded only when linting
+
+        where = asked(call, asks_for_json)
+        if where is None:
             return
         if call.sdk == "openai":
             how = ("response_format={\"type\": \"json_schema\", ...} or a forced tool "
@@ -200,7 +203,7 @@ class JsonWithoutStructure(Rule):
                    "messages.parse(output_format=Model)), or a forced tool (tool_choice={\"type\": \"tool\", ...})")
         yield Report(
             "the prompt asks for JSON but nothing constrains the output: replies wrapped in prose or code "
-            f"fences fail to parse and each retry pays the whole request again; use {how}",
+            f"fences fail to parse and each retry pays the whole request again; use {how}{where}",
         )
 
 
