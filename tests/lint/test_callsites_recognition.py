@@ -159,3 +159,30 @@ def test_an_env_var_default_is_the_model_that_reaches_the_call():
             return client.messages.create(model=os.getenv("MODEL"), max_tokens=10, messages=q)
     ''')
     assert [s.model for s in found] == ["claude-3-5-haiku-latest", "claude-sonnet-4-5", None]
+
+
+PROVIDER_SWITCH = """
+    import os, anthropic, openai
+    MODEL = os.getenv("MODEL_NAME", "claude-opus-4-7")
+    def ask_claude(q):
+        return anthropic.Anthropic().messages.create(model=MODEL, max_tokens=512, messages=q)
+    def ask_openai(q):
+        client = openai.OpenAI(api_key=os.environ["OPENAI_API_KEY"])
+        return client.chat.completions.create(model=MODEL, max_tokens=512, messages=q)
+"""
+
+
+def test_openai_branch_of_a_provider_switch_is_not_a_claude_call():
+    # OpenAI() with no base_url talks to api.openai.com: the Claude id is the Anthropic branch's
+    found = sites(PROVIDER_SWITCH)
+    assert [s.client.sdk for s in found] == ["anthropic"]
+
+
+def test_openai_client_still_counts_when_it_could_reach_claude():
+    # a base_url (a gateway), a model written at the call, or a setting no Anthropic call shares
+    with_gateway = PROVIDER_SWITCH.replace('api_key=os.environ["OPENAI_API_KEY"]', 'base_url=os.environ["GATEWAY"]')
+    written_at_call = PROVIDER_SWITCH.replace("completions.create(model=MODEL", 'completions.create(model="claude-opus-4-7"')
+    own_setting = PROVIDER_SWITCH.replace("completions.create(model=MODEL", "completions.create(model=OTHER").replace(
+        "    def ask_claude", '    OTHER = "claude-opus-4-7"\n    def ask_claude')
+    for src in (with_gateway, written_at_call, own_setting):
+        assert [s.client.sdk for s in sites(src)] == ["anthropic", "openai"], src

@@ -270,7 +270,29 @@ def extract_call_sites(module: cst.Module | ModuleAnalysis, *, path: str = "", c
     out: list[CallSite] = []
     for cand in cands:
         out.extend(_sites_for(cand, resolver, catalog, path, ranges))
-    return out
+    return _without_provider_switch_branches(out)
+
+
+def _without_provider_switch_branches(sites: list[CallSite]) -> list[CallSite]:
+    """Drop the OpenAI branch of a provider switch: an ``OpenAI()`` with no ``base_url`` (so
+    api.openai.com) sent a model setting that the same file also sends through an Anthropic client.
+    The Claude id is the switch's shared default, meant for the Anthropic branch; a model written
+    at the OpenAI call itself still counts (a gateway set through ``OPENAI_BASE_URL``)."""
+    anthropic_models = {_setting_name(s.arg_nodes.get("model")) for s in sites if s.client.sdk == "anthropic"}
+    anthropic_models.discard(None)
+    return [s for s in sites
+            if not (s.client.openai_host and _setting_name(s.arg_nodes.get("model")) in anthropic_models)]
+
+
+def _setting_name(node: Any) -> str | None:
+    """``MODEL`` / ``settings.model`` / ``self.model`` as written, or None for anything else."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.insert(0, node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    return ".".join([node.value, *parts])
 
 
 def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
@@ -302,7 +324,8 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
              sdk: str) -> CallSite:
         info = ClientInfo(sdk=sdk, traced=client is not None, variant=client.variant if client else None,
                           is_async=is_async, has_timeout=has_timeout, local=bool(client and client.local),
-                          wrapper=client.wrapper if client else None, claude_api=bool(client and client.claude_api))
+                          wrapper=client.wrapper if client else None, claude_api=bool(client and client.claude_api),
+                          openai_host=bool(client and client.openai_host))
         value_nodes = [n for _, n in site_args.values()]
         ctx = CallContext(function=fn_qual, is_async_function=bool(fn_scope and fn_scope.is_async),
                           class_name=cls, loops=_loop_infos(cand, value_nodes))

@@ -12,6 +12,7 @@ import libcst as cst
 
 __all__ = ["ANTHROPIC_CLIENTS", "OPENAI_CLIENTS", "Binding", "ClassRef", "ClientRef", "ImportRef", "Scope",
            "method_scope", "client_class", "iter_name_refs", "lookup", "INSTRUCTOR_WRAPPERS", "base_url_has", "points_local",
+           "talks_to_openai",
            "merged_client", "factory_client", "single_return", "function_scope"]
 
 ANTHROPIC_CLIENTS = frozenset({
@@ -55,6 +56,7 @@ class ClientRef:
     local: bool = False  # base_url= points at localhost / 127.0.0.1 (a test or mock server)
     wrapper: str | None = None  # "instructor": patched by instructor.from_anthropic / patch (response_model=)
     claude_api: bool = False  # an OpenAI client whose base_url is the Claude API (api.anthropic.com)
+    openai_host: bool = False  # OpenAI()/AsyncOpenAI() with no base_url: api.openai.com, which serves no Claude model
 
 @dataclass(frozen=True, eq=False)
 class ClassRef:
@@ -161,6 +163,13 @@ INSTRUCTOR_WRAPPERS = frozenset({"instructor.from_anthropic", "instructor.from_o
 def base_url_has(node: cst.Call, host: str) -> bool:
     return any(a.keyword is not None and a.keyword.value == "base_url" and isinstance(a.value, cst.SimpleString)
                and host in a.value.value for a in node.args)
+
+
+def talks_to_openai(variant: str, node: cst.Call) -> bool:
+    """``OpenAI()`` / ``AsyncOpenAI()`` built with no ``base_url`` and no ``**options``: requests go to
+    api.openai.com, so a Claude model id there is a provider switch's shared default, not a Claude call."""
+    return variant in ("OpenAI", "AsyncOpenAI") and not any(
+        a.star == "**" or (a.keyword is not None and a.keyword.value == "base_url") for a in node.args)
 
 
 def points_local(node: cst.Call) -> bool:
