@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 from pytest_tokenbudget.core.catalog import Catalog
 from pytest_tokenbudget.core.tokens import get_estimator
+from pytest_tokenbudget.lint.cache import prepared_folder
 from pytest_tokenbudget.lint.engine import discover_files
 from pytest_tokenbudget.lint.estimate.report import EstimateReport, SiteSaving
 from pytest_tokenbudget.lint.estimate.savings import SAVING_CODES, saving_for
@@ -126,7 +128,10 @@ def estimate_paths(paths: Iterable[str], settings: LintSettings, *, calls_per_da
     errors: list[tuple[str, str]] = []
     # The lint run's project index: a prompt imported from prompts.py, read from a prompt file or
     # set as a class attribute is resolved exactly as `tokenbudget lint` resolves it.
-    project = Project(project_root(paths, settings.root))
+    # Its on-disk cache is lint's too (same folder, same content-hash keys): a warm index resolves
+    # without parsing the other modules, and an estimate run warms it for the next lint.
+    project = Project(project_root(paths, settings.root), prepared_folder(settings),
+                      named=any(os.path.isdir(p) for p in paths))
     for f in discover_files(paths, settings):
         shown = display_path(str(f))
         read = read_file(str(f))  # FIFOs, devices and link loops are diagnosed, never read
@@ -149,6 +154,7 @@ def estimate_paths(paths: Iterable[str], settings: LintSettings, *, calls_per_da
             errors.append((shown, res.error))
         sites.extend(res.sites)
         found.extend(res.savings)
+    project.save()
     return EstimateReport(sites, get_estimator().method, errors, calls_per_day,
                           found if savings else None, notes)
 
