@@ -172,6 +172,8 @@ class ScopeBuilder(cst.CSTVisitor):
             fn.owner_class.self_attrs.setdefault(target.attr.value, []).append(b)
 
     def _mutate(self, target: Any, op: str) -> None:
+        while isinstance(target, cst.Subscript):  # blocks[-1]["cache_control"] = ...: blocks itself changes
+            target = target.value
         if isinstance(target, cst.Name):
             found = self.scope
             # mutation of a name from an outer scope marks it where it is bound (when known)

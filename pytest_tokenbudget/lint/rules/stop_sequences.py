@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pytest_tokenbudget.lint.analysis.configured import ConfiguredStops, configured_stops, read_forms
 from pytest_tokenbudget.lint.analysis.prompt import final_instruction_text
 from pytest_tokenbudget.lint.analysis.values import Unknown, is_complete
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.rules.options import options
 from pytest_tokenbudget.lint.types import MISSING, CallSite, Report
+
+if TYPE_CHECKING:
+    from pytest_tokenbudget.lint.analysis.configured import ConfiguredStops
 
 __all__ = ["MissingStopSequence", "answer_tag"]
 
@@ -236,7 +238,7 @@ class MissingStopSequence(Rule):
             stops = [stops]
         tag = answer_tag(final_instruction_text(call))
         absent = stops is MISSING or stops is None
-        conf = configured_stops(call) if absent else None
+        conf = _configured(call) if absent else None
         if tag is not None:
             closing = f"</{tag}>"
             if absent:
@@ -256,7 +258,7 @@ class MissingStopSequence(Rule):
                 properties={"tag": tag, **props},
                 fix=_add_stop_sequence(call, closing),
             )
-        elif conf is not None and not any(ctx.project_mentions(t) for t in read_forms(conf.member)):
+        elif conf is not None and not any(ctx.project_mentions(t) for t in _read_forms(conf.member)):
             where, props = _configured_note(conf)
             yield Report(f"no {key}{where}: the answer runs past the configured stop marker and every token after "
                          f"it is billed. Add {key}={conf.expr}", properties=props)
@@ -265,6 +267,18 @@ class MissingStopSequence(Rule):
                 f"no stop_sequences (require-stop-sequences = true): the answer runs until max_tokens or the "
                 f"model stops on its own. Add {key}=[...] for the marker that ends the answer",
             )
+
+
+def _configured(call: CallSite) -> ConfiguredStops | None:
+    from pytest_tokenbudget.lint.analysis.configured import configured_stops  # libcst: only once parsing
+
+    return configured_stops(call)
+
+
+def _read_forms(member: str) -> tuple[str, ...]:
+    from pytest_tokenbudget.lint.analysis.configured import read_forms
+
+    return read_forms(member)
 
 
 def _configured_note(conf: ConfiguredStops | None) -> tuple[str, dict[str, Any]]:
