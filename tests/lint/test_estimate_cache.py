@@ -71,3 +71,33 @@ def test_estimate_cli_cache_options(tmp_path, capsys, monkeypatch):
     assert not (root / ".tokenbudget_cache").exists()
     assert main(["estimate", "--cache-dir", str(tmp_path / "c"), str(root)]) == 0
     assert list((tmp_path / "c").glob("v*/index.json"))
+
+
+LOOP = '''from runner import ask
+
+
+def main(questions):
+    return [ask(q) for q in questions]
+'''
+
+
+def _report_json(root: Path, **kw) -> dict:
+    import json
+
+    from pytest_tokenbudget.lint.estimate.render import render_json
+
+    report = estimate_paths([root], LintSettings(root=root, cache=True), calls_per_day=kw.get("n"), savings=True)
+    return json.loads(render_json(report))
+
+
+def test_a_warm_estimate_equals_the_cold_one_and_follows_changes(tmp_path):
+    root = _project(tmp_path)
+    cold = _report_json(root, n=1000)
+    assert list((root / ".tokenbudget_cache").glob("v*/estimate-*.json"))
+    assert _report_json(root, n=1000) == cold
+    assert _report_json(root) != cold  # --calls-per-day is part of the key
+    assert {s["code"] for s in cold["savings"]} == {"TB101"}
+    (root / "batch.py").write_text(LOOP)  # a new caller looping over the call: a batch saving appears
+    assert {s["code"] for s in _report_json(root, n=1000)["savings"]} == {"TB101", "TB401"}
+    (root / "prompts.py").write_text('SYSTEM = "Be brief."\n')  # a prompt it resolved through changed
+    assert {s["code"] for s in _report_json(root, n=1000)["savings"]} == {"TB401"}
