@@ -67,6 +67,8 @@ class TrackedProject(Project):
         super().__init__(root, cache_folder, named=named)
         self._mentions = _Recording({}, self.needles)
         self._walk: tuple[dict[str, int], dict[str, int]] | None = None
+        self._recent: list[tuple[int, str]] = []
+        self._newest_folder = 0
         self._bytes: dict[str, bytes | None] = {}
 
     @property  # type: ignore[override]
@@ -109,7 +111,24 @@ class TrackedProject(Project):
                             continue
                         files[path] = max(st.st_mtime_ns, st.st_ctime_ns)
             self._walk = (files, folders)
+            self._recent = sorted(((stamp, path) for path, stamp in files.items()), reverse=True)
+            self._newest_folder = max(folders.values(), default=0)
         return self._walk
+
+    def newest_folder(self) -> int:
+        """The latest stamp of a walked folder (a file was added, removed or renamed in it then)."""
+        self.walk()
+        return self._newest_folder
+
+    def changed_since(self, at: int) -> list[str]:
+        """The walked files whose stamp is ``at`` or later (newest first)."""
+        self.walk()
+        out = []
+        for stamp, path in self._recent:
+            if stamp < at:
+                break
+            out.append(path)
+        return out
 
     def says(self, path: str, word: bytes) -> bool:
         if path not in self._bytes:
@@ -142,14 +161,13 @@ def stale(project: Project | None, data: dict[str, Any]) -> bool:
         at, words, files = int(rec["at"]), [*rec["words"], *rec["needles"]], rec["files"]
     except (KeyError, TypeError, ValueError):
         return True
-    walked, folders = project.walk()
+    walked, _ = project.walk()
     if files is None:  # too many candidates to list, or a byte search that found the word
-        if any(stamp >= at for stamp in folders.values()):
+        if project.newest_folder() >= at:
             return True  # a folder gained or lost a file
     elif any(f not in walked for f in files):
         return True  # a candidate caller is gone
     needles = [w.encode("utf-8") for w in words]
-    for path, stamp in walked.items():
-        if stamp >= at and (files is None or path in files or any(project.says(path, w) for w in needles)):
-            return True
-    return False
+    listed = set(files or ())
+    return any(files is None or path in listed or any(project.says(path, w) for w in needles)
+               for path in project.changed_since(at))
