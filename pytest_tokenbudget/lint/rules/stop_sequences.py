@@ -82,8 +82,10 @@ class MissingStopSequence(Rule):
         "When the answer is wrapped in <answer>...</answer>, everything the model writes after the "
         "closing tag (commentary, a summary, a sign-off) is billed output you throw away. "
         "stop_sequences=['</answer>'] ends the response right there (the API reports the matched "
-        "stop_sequence, so parsing stays easy). Strict mode (require-stop-sequences = true) flags "
-        "every call without stop_sequences."
+        "stop_sequence, so parsing stays easy). Stop sequences configured beside the values a call "
+        "reads (settings.stop_sequences next to settings.model, a config dict's 'stop_sequences', a "
+        "config module's STOP_SEQUENCES) but passed to no call are reported too, naming where they are "
+        "defined. Strict mode (require-stop-sequences = true) flags every call without stop_sequences."
     )
     OPTIONS = options("require-stop-sequences")
     VALID = [
