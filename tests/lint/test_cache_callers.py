@@ -96,3 +96,31 @@ def test_an_unrelated_new_file_keeps_the_callee_cached(tmp_path):
     (root / "notes.py").write_text("def helper(x):\n    return x * 2\n")
     warm = lint_paths([root], _settings(root))
     assert _tb401(warm) == [("llm.py", 7)] and warm.parsed == 0
+
+
+HANDS_ON = '''from evals import run_eval
+from llm import summarize
+
+
+def main(docs):
+    return run_eval(docs, generate=summarize)
+'''
+
+EVAL_LOOP = '''def run_eval(items, generate):
+    return [generate(x) for x in items]
+'''
+
+EVAL_ONE = '''def run_eval(items, generate):
+    return generate(items[0])
+'''
+
+
+def test_a_module_the_search_followed_into_is_watched_too(tmp_path):
+    """The loop lives in the function the callee is handed to (evals.py names neither summarize nor
+    llm; the search looked up run_eval): editing that loop away re-checks the cached callee."""
+    root = _project(tmp_path)
+    (root / "runner.py").write_text(HANDS_ON)
+    (root / "evals.py").write_text(EVAL_LOOP)
+    assert _tb401(lint_paths([root / "llm.py"], _settings(root))) == [("llm.py", 7)]
+    (root / "evals.py").write_text(EVAL_ONE)
+    assert _tb401(lint_paths([root / "llm.py"], _settings(root))) == []
