@@ -41,6 +41,9 @@ def add_estimate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force-exclude", action="store_true",
                         help="apply excludes to files named on the command line too")
     parser.add_argument("--no-respect-gitignore", action="store_true", help="include files .gitignore excludes")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="do not read or write the project index in .tokenbudget_cache/ (shared with lint)")
+    parser.add_argument("--cache-dir", metavar="DIR", help="cache folder (default: <project>/.tokenbudget_cache)")
 
 
 def run_estimate(args: argparse.Namespace) -> int:
@@ -50,7 +53,9 @@ def run_estimate(args: argparse.Namespace) -> int:
 
     cfg = load_config(Path.cwd(), path=args.config) if args.config else load_config(Path.cwd())
     settings = settings_from_config(cfg, force_exclude=args.force_exclude or None,
-                                    respect_gitignore=False if args.no_respect_gitignore else None)
+                                    respect_gitignore=False if args.no_respect_gitignore else None,
+                                    cache=False if args.no_cache else None,
+                                    cache_dir=Path(args.cache_dir) if args.cache_dir else None)
     paths = args.paths or [str(cfg.root)]
     missing = [p for p in paths if not Path(p).exists()]
     if missing:

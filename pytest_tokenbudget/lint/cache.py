@@ -28,7 +28,7 @@ from typing import Any
 from pytest_tokenbudget.core.text import atomic_write
 from pytest_tokenbudget.lint.results import FileResult
 
-__all__ = ["Cache", "CACHE_DIR_NAME"]
+__all__ = ["Cache", "CACHE_DIR_NAME", "cache_folder", "mark", "prepared_folder"]
 
 CACHE_DIR_NAME = ".tokenbudget_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file marks a cache directory (tokenbudget lint).\n"
@@ -72,12 +72,50 @@ def _remove_stale_temp_files(folder: Path, max_age: float = 3600.0) -> None:
             pass
 
 
+def _base(settings: Any) -> Path:
+    return Path(settings.cache_dir or (settings.root / CACHE_DIR_NAME))
+
+
+def _versioned(base: Path) -> Path:
+    from pytest_tokenbudget.core.version import __version__
+
+    return base / f"v{__version__}"
+
+
+def cache_folder(settings: Any) -> Path:
+    """This version's cache folder for ``settings``: where ``lint`` keeps its results and the
+    project index (``index.json``) that ``estimate`` reads and fills too."""
+    return _versioned(_base(settings))
+
+
+def mark(base: Path) -> None:
+    """Create the cache folder with its ``.gitignore`` (``*``) and ``CACHEDIR.TAG`` (OSError: a
+    read-only tree)."""
+    base.mkdir(parents=True, exist_ok=True)
+    gi = base / ".gitignore"
+    if not gi.exists():
+        atomic_write(gi, "# Created by tokenbudget lint\n*\n")
+    tag = base / "CACHEDIR.TAG"
+    if not tag.exists():
+        atomic_write(tag, _TAG)
+
+
+def prepared_folder(settings: Any) -> Path | None:
+    """:func:`cache_folder`, created and marked, for a command that only fills the project index
+    (``estimate``); None when the cache is off or the folder cannot be written."""
+    if not settings.cache:
+        return None
+    try:
+        mark(_base(settings))
+    except OSError:
+        return None
+    return cache_folder(settings)
+
+
 class Cache:
     def __init__(self, folder: Path, fingerprint: str) -> None:
-        from pytest_tokenbudget.core.version import __version__
-
         self.base = folder
-        self.folder = folder / f"v{__version__}"
+        self.folder = _versioned(folder)
         self.stat_path = self.folder / "stat.json"
         self.results_path = self.folder / f"results-{fingerprint}.json"
         self.notices: list[str] = []
@@ -92,8 +130,7 @@ class Cache:
 
     @classmethod
     def open(cls, settings: Any) -> Cache:
-        folder = settings.cache_dir or (settings.root / CACHE_DIR_NAME)
-        return cls(Path(folder), settings.fingerprint())
+        return cls(_base(settings), settings.fingerprint())
 
     # ------------------------------------------------------------------ stat index
     @staticmethod
@@ -150,13 +187,7 @@ class Cache:
         if not self.dirty and len(self.used) == len(self.results) and len(stat) == len(self.stat):
             return  # a fully warm run: nothing to write
         try:
-            self.base.mkdir(parents=True, exist_ok=True)
-            gi = self.base / ".gitignore"
-            if not gi.exists():
-                atomic_write(gi, "# Created by tokenbudget lint\n*\n")
-            tag = self.base / "CACHEDIR.TAG"
-            if not tag.exists():
-                atomic_write(tag, _TAG)
+            mark(self.base)
             atomic_write(self.stat_path, json.dumps(stat, separators=(",", ":")))
             atomic_write(self.results_path, json.dumps(self.used, separators=(",", ":")))
             _remove_stale_temp_files(self.folder)

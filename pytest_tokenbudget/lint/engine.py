@@ -18,6 +18,7 @@ from typing import Any
 from pytest_tokenbudget.core.catalog import Catalog
 from pytest_tokenbudget.core.text import SECRET_PATTERN
 from pytest_tokenbudget.lint.cache import Cache
+from pytest_tokenbudget.lint.callerdeps import TrackedProject, record, stale
 from pytest_tokenbudget.lint.discover import DEFAULT_EXCLUDE, discover
 from pytest_tokenbudget.lint.project import Project, activate, project_root
 from pytest_tokenbudget.lint.results import FileError, FileResult, LintResult
@@ -69,6 +70,8 @@ def _check_with_index(source: Source, catalog: Catalog, options: Mapping[str, An
     from pytest_tokenbudget.lint.findings import check_source
 
     activate(_PROJECT, source.path)
+    if isinstance(_PROJECT, TrackedProject):
+        _PROJECT.begin()
     try:
         data = check_source(source, catalog, options).as_json()
     finally:
@@ -76,6 +79,8 @@ def _check_with_index(source: Source, catalog: Catalog, options: Mapping[str, An
     if _PROJECT is not None:
         data["deps"] = dict(_PROJECT.deps)
         data["index"] = _PROJECT.new_values
+        if (asked := record(_PROJECT)) is not None:
+            data["callers"] = asked  # the project-wide questions it asked (a new caller re-checks it)
     return data
 
 
@@ -158,6 +163,8 @@ def _from_cache(run: _Run, cache: Cache, digest: str, shown: str) -> bool:
     deps = cache.results.get(digest, {}).get("deps") or {}
     if _PROJECT is not None and any(_PROJECT.digest_of(p) != d for p, d in deps.items()):
         return False  # a prompt or helper it resolved through has changed: check it again
+    if stale(_PROJECT, cache.results.get(digest, {})):
+        return False  # a caller appeared, changed or went
     cached = cache.result(digest, shown)
     if cached is None:
         return False
@@ -214,7 +221,7 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
     global _PROJECT
     cache = Cache.open(settings) if settings.cache else None
     named = [str(p) for p in paths] if not isinstance(paths, (str, Path)) else [str(paths)]
-    _PROJECT = Project(project_root(named, settings.root), cache.folder if cache is not None else None,
+    _PROJECT = TrackedProject(project_root(named, settings.root), cache.folder if cache is not None else None,
                        named=any(os.path.isdir(p) for p in named))
     run = _Run(LintResult([], [FileError(display_path(p), "skip", why) for p, why in skipped], files=len(files)))
     if cache is not None:

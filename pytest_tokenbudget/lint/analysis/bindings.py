@@ -11,6 +11,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, ImportRef, Scope, lookup
+from pytest_tokenbudget.lint.analysis.wrappers import forwarded, wrapped_method
 
 __all__ = ["METHODS", "MUTATORS", "Candidate", "ModuleAnalysis", "ScopeBuilder", "analyse_module", "dotted"]
 
@@ -41,6 +42,7 @@ class ScopeBuilder(cst.CSTVisitor):
         self.candidates: list[Candidate] = []
         self.alias_calls: list[Candidate] = []
         self.alias_names: set[str] = set()
+        self.forwarded: list[Candidate] = []  # requests sent through a retry helper (see .wrappers)
         self.awaited: set[int] = set()
 
     # ----------------------------------------------------------------- scopes
@@ -172,6 +174,8 @@ class ScopeBuilder(cst.CSTVisitor):
             fn.owner_class.self_attrs.setdefault(target.attr.value, []).append(b)
 
     def _mutate(self, target: Any, op: str) -> None:
+        while isinstance(target, cst.Subscript):  # blocks[-1]["cache_control"] = ...: blocks itself changes
+            target = target.value
         if isinstance(target, cst.Name):
             found = self.scope
             # mutation of a name from an outer scope marks it where it is bound (when known)
@@ -189,9 +193,10 @@ class ScopeBuilder(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         for t in node.targets:
             self._bind_target(t.target, Binding("assign", node.value))
-            if isinstance(t.target, cst.Name) and isinstance(node.value, cst.Attribute) \
-                    and node.value.attr.value in METHODS | {"messages", "completions", "batches"}:
-                self.alias_names.add(t.target.value)
+            if isinstance(t.target, cst.Name) and (isinstance(node.value, cst.Attribute) and node.value.attr.value
+                                                   in METHODS | {"messages", "completions", "batches"}
+                                                   or wrapped_method(node.value) is not None):
+                self.alias_names.add(t.target.value)  # create = client.messages.create / retry(...)(...create)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
@@ -275,6 +280,8 @@ class ScopeBuilder(cst.CSTVisitor):
                 self._mutate(func.value, MUTATORS[name])
         elif isinstance(func, cst.Name):
             self.alias_calls.append(self._candidate(node))
+        if forwarded(node) is not None:  # call_with_retry(client.messages.create, ...)
+            self.forwarded.append(self._candidate(node))
 
     def _candidate(self, node: cst.Call) -> Candidate:
         return Candidate(node, self.scope, tuple(self.loops), self.statements[-1] if self.statements else None,

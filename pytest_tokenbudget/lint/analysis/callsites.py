@@ -29,6 +29,7 @@ from pytest_tokenbudget.lint.analysis.legacy import LEGACY_API, legacy_completio
 from pytest_tokenbudget.lint.analysis.model_sources import model_choices
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, ClientRef, ImportRef, Scope, iter_name_refs, single_return
+from pytest_tokenbudget.lint.analysis.wrappers import forwarded, wrapped_method
 from pytest_tokenbudget.lint.types import CallContext, CallSite, ClientInfo, LoopInfo, Range
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
 
@@ -97,6 +98,7 @@ def _trace(func: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> _Rece
                 return None
             where, bindings = found
             node = bindings[0].node if len(bindings) == 1 and bindings[0].kind == "assign" else None
+            node = wrapped_method(node) or node  # create = retry(...)(client.messages.create)
             if isinstance(node, cst.IfExp):  # client.beta.messages if beta else client.messages
                 node = _same_client_branch(node, where, resolver)
             if not isinstance(node, (cst.Attribute, cst.Call)):
@@ -270,6 +272,8 @@ def extract_call_sites(module: cst.Module | ModuleAnalysis, *, path: str = "", c
     out: list[CallSite] = []
     for cand in cands:
         out.extend(_sites_for(cand, resolver, catalog, path, ranges))
+    for cand in b.forwarded:
+        out.extend(_sites_for(cand, resolver, catalog, path, ranges, forwarded(cand.node)))
     return _without_provider_switch_branches(out)
 
 
@@ -296,8 +300,9 @@ def _setting_name(node: Any) -> str | None:
 
 
 def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
-               ranges: Callable[[Any], Range] | None) -> list[CallSite]:
-    rec = _trace(cand.node.func, cand.scope, resolver)
+               ranges: Callable[[Any], Range] | None, via: tuple[Any, Any] | None = None) -> list[CallSite]:
+    method, call = via or (cand.node.func, cand.node)  # via: a retry wrapper's (method, its arguments)
+    rec = _trace(method, cand.scope, resolver)
     if rec is None or rec.rejected:
         return []
     api = rec.api
@@ -312,7 +317,7 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
             return []
     if via_instructor and is_openai_api:
         is_openai_api = False
-    args, is_open = resolver.call_kwargs(cand.node, cand.scope)
+    args, is_open = resolver.call_kwargs(call, cand.scope)
     is_async = client.is_async if client is not None else (cand.awaited or _in_async_function(cand.scope))
     has_timeout = rec.chain_timeout or (client.has_timeout if client is not None else True)
     fn_qual = cand.scope.qualname()

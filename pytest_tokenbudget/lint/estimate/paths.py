@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pytest_tokenbudget.core.catalog import Catalog
-from pytest_tokenbudget.core.tokens import get_estimator
+from pytest_tokenbudget.core.tokens import estimator_name
+from pytest_tokenbudget.lint.cache import prepared_folder
 from pytest_tokenbudget.lint.engine import discover_files
 from pytest_tokenbudget.lint.estimate.report import EstimateReport, SiteSaving
 from pytest_tokenbudget.lint.estimate.savings import SAVING_CODES, saving_for
 from pytest_tokenbudget.lint.estimate.sites import SiteEstimate, calls_per_day_comment, estimate_call
-from pytest_tokenbudget.lint.project import Project, activate, project_root
+from pytest_tokenbudget.lint.callerdeps import TrackedProject
+from pytest_tokenbudget.lint.estimate.filecache import EstimateCache
+from pytest_tokenbudget.lint.project import activate, project_root
 from pytest_tokenbudget.lint.results import FileError
 from pytest_tokenbudget.lint.rules.base import RuleContext
 from pytest_tokenbudget.lint.rules.registry import registry
@@ -125,8 +130,11 @@ def estimate_paths(paths: Iterable[str], settings: LintSettings, *, calls_per_da
     found: list[SiteSaving] = []
     errors: list[tuple[str, str]] = []
     # The lint run's project index: a prompt imported from prompts.py, read from a prompt file or
-    # set as a class attribute is resolved exactly as `tokenbudget lint` resolves it.
-    project = Project(project_root(paths, settings.root))
+    # set as a class attribute is resolved exactly as `tokenbudget lint` resolves it. Its on-disk
+    # cache is lint's (same folder, same content-hash keys); per-file estimates are kept beside it.
+    folder = prepared_folder(settings)
+    project = TrackedProject(project_root(paths, settings.root), folder, named=any(os.path.isdir(p) for p in paths))
+    cache = EstimateCache(folder, settings.fingerprint())
     for f in discover_files(paths, settings):
         shown = display_path(str(f))
         read = read_file(str(f))  # FIFOs, devices and link loops are diagnosed, never read
@@ -140,16 +148,25 @@ def estimate_paths(paths: Iterable[str], settings: LintSettings, *, calls_per_da
         if rules:
             ignored = per_file_ignored(settings, Path(f))
             file_rules = [r for r in rules if not any(r.code.startswith(c) for c in ignored)]
-        activate(project, shown)
-        try:
-            res = _estimate_file(data, shown, settings.catalog, calls_per_day, file_rules, settings.options)  # type: ignore[arg-type]
-        finally:
-            activate(None, "")
-        if res.error:
-            errors.append((shown, res.error))
-        sites.extend(res.sites)
-        found.extend(res.savings)
-    return EstimateReport(sites, get_estimator().method, errors, calls_per_day,
+        key = ":".join([hashlib.blake2b(data, digest_size=16).hexdigest(), str(calls_per_day),
+                        ",".join(r.code for r in file_rules or ()) if savings else "-"])
+        hit = cache.get(key, shown, project)
+        if hit is None:
+            activate(project, shown)
+            project.begin()
+            try:
+                res = _estimate_file(data, shown, settings.catalog, calls_per_day, file_rules, settings.options)  # type: ignore[arg-type]
+            finally:
+                activate(None, "")
+            cache.put(key, res.sites, res.savings, res.error, project)
+            hit = (res.sites, res.savings, res.error)
+        if hit[2]:
+            errors.append((shown, hit[2]))
+        sites.extend(hit[0])
+        found.extend(hit[1])
+    cache.save()
+    project.save()
+    return EstimateReport(sites, estimator_name(), errors, calls_per_day,  # no encoding load when all is cached
                           found if savings else None, notes)
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from pytest_tokenbudget.lint.analysis.prompt import final_instruction_text
 from pytest_tokenbudget.lint.analysis.values import Unknown, is_complete
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.rules.options import options
 from pytest_tokenbudget.lint.types import MISSING, CallSite, Report
+
+if TYPE_CHECKING:
+    from pytest_tokenbudget.lint.analysis.configured import ConfiguredStops
 
 __all__ = ["MissingStopSequence", "answer_tag"]
 
@@ -78,8 +82,10 @@ class MissingStopSequence(Rule):
         "When the answer is wrapped in <answer>...</answer>, everything the model writes after the "
         "closing tag (commentary, a summary, a sign-off) is billed output you throw away. "
         "stop_sequences=['</answer>'] ends the response right there (the API reports the matched "
-        "stop_sequence, so parsing stays easy). Strict mode (require-stop-sequences = true) flags "
-        "every call without stop_sequences."
+        "stop_sequence, so parsing stays easy). Stop sequences configured beside the values a call "
+        "reads (settings.stop_sequences next to settings.model, a config dict's 'stop_sequences', a "
+        "config module's STOP_SEQUENCES) but passed to no call are reported too, naming where they are "
+        "defined. Strict mode (require-stop-sequences = true) flags every call without stop_sequences."
     )
     OPTIONS = options("require-stop-sequences")
     VALID = [
@@ -153,6 +159,23 @@ class MissingStopSequence(Rule):
                 {"role": "assistant", "content": first},
                 {"role": "user", "content": "Now explain your answer to a ten-year-old."}])
         ''',
+        # the configured stop sequences are passed
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        CONFIG = {"model": "claude-haiku-4-5", "max_tokens": 5, "stop_sequences": ["</label>"]}
+        def label(q):
+            return client.messages.create(model=CONFIG["model"], max_tokens=CONFIG["max_tokens"],
+                stop_sequences=CONFIG["stop_sequences"], messages=[{"role": "user", "content": q}])
+        ''',
+        # a stop sequence built at run time is not a configured constant
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        CONFIG = {"model": "claude-haiku-4-5", "stop_sequences": load_stops()}
+        def label(q):
+            return client.messages.create(model=CONFIG["model"], max_tokens=5, messages=[{"role": "user", "content": q}])
+        ''',
     ]
     INVALID = [
         Invalid('''
@@ -197,6 +220,15 @@ class MissingStopSequence(Rule):
         client.messages.create(model="claude-sonnet-4-5", max_tokens=500,
                                system="Reply inside <reply></reply> tags.", messages=[], stop_sequences=["</reply>"])
         '''),
+        # stop sequences configured beside the model but never passed
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        CONFIG = {"model": "claude-haiku-4-5", "max_tokens": 5, "stop_sequences": ["</label>"]}
+        def label(q):
+            return client.messages.create(model=CONFIG["model"], max_tokens=CONFIG["max_tokens"],
+                messages=[{"role": "user", "content": q}])
+        ''', message='Add stop_sequences=CONFIG["stop_sequences"]', line=5),
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
@@ -207,9 +239,11 @@ class MissingStopSequence(Rule):
         if isinstance(stops, str):
             stops = [stops]
         tag = answer_tag(final_instruction_text(call))
+        absent = stops is MISSING or stops is None
+        conf = _configured(call) if absent else None
         if tag is not None:
             closing = f"</{tag}>"
-            if stops is MISSING or stops is None:
+            if absent:
                 have = "no stop_sequences"
             elif isinstance(stops, list) and is_complete(stops):
                 if closing in stops:
@@ -217,18 +251,48 @@ class MissingStopSequence(Rule):
                 have = f"stop_sequences={stops!r} lacks {closing!r}"
             else:
                 return
+            where, props = _configured_note(conf)
+            passing = conf.expr if conf is not None and closing in conf.stops else f"['{closing}']"
             yield Report(
-                f"the prompt asks for the answer inside <{tag}> tags but the call has {have}: everything after "
-                f"{closing} is billed output that is thrown away. Add {key}=['{closing}']",
+                f"the prompt asks for the answer inside <{tag}> tags but the call has {have}{where}: everything after "
+                f"{closing} is billed output that is thrown away. Add {key}={passing}",
                 node=call.arg_nodes.get(key, call.anchor),
-                properties={"tag": tag},
+                properties={"tag": tag, **props},
                 fix=_add_stop_sequence(call, closing),
             )
-        elif self.option(ctx, "require-stop-sequences") and (stops is MISSING or stops is None or stops == []):
+        elif conf is not None and not any(ctx.project_mentions(t) for t in _read_forms(conf.member)):
+            where, props = _configured_note(conf)
+            yield Report(f"no {key}{where}: the answer runs past the configured stop marker and every token after "
+                         f"it is billed. Add {key}={conf.expr}", properties=props)
+        elif self.option(ctx, "require-stop-sequences") and (absent or stops == []):
             yield Report(
                 f"no stop_sequences (require-stop-sequences = true): the answer runs until max_tokens or the "
                 f"model stops on its own. Add {key}=[...] for the marker that ends the answer",
             )
+
+
+def _configured(call: CallSite) -> ConfiguredStops | None:
+    from pytest_tokenbudget.lint.analysis.configured import configured_stops  # libcst: only once parsing
+
+    return configured_stops(call)
+
+
+def _read_forms(member: str) -> tuple[str, ...]:
+    from pytest_tokenbudget.lint.analysis.configured import read_forms
+
+    return read_forms(member)
+
+
+def _configured_note(conf: ConfiguredStops | None) -> tuple[str, dict[str, Any]]:
+    """", though settings.stop_sequences = ['</answer>'] is configured (defined at config.py:7) and
+    never passed", with the ``related`` location, when the project configures stop sequences."""
+    if conf is None:
+        return "", {}
+    from pytest_tokenbudget.lint.analysis import crossref
+
+    at, props = crossref.related([conf.value], "stop sequences")
+    return (f", though {conf.expr} = {list(conf.stops)!r} is configured{at} but not passed to this call",
+            {**props, "configured": conf.expr})
 
 def _add_stop_sequence(call: CallSite, closing: str):
     from pytest_tokenbudget.lint.fixes.build import stop_sequence_fix  # libcst: only when a fix is built

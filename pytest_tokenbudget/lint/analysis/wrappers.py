@@ -1,0 +1,71 @@
+"""API methods reached through a retry wrapper.
+
+Real code wraps the SDK method for retries instead of decorating a function of its own:
+
+* ``create = retry(stop=stop_after_attempt(3))(client.messages.create)`` (tenacity), ``backoff.on_exception(
+  backoff.expo, RateLimitError)(client.messages.create)(model=...)``, a local ``with_retries(client.messages.create)``:
+  the wrapped callable is the method itself;
+* ``call_with_retry(client.messages.create, model=..., messages=...)``, ``Retrying(...)(client.messages.create,
+  **params)`` (tenacity), ``self._retry(self.client.messages.create, **kwargs)``: a helper that calls the method it
+  is handed with the arguments that follow.
+
+A wrapper counts by its name (``retry``/``retries``/``retrying``/``backoff``/``on_exception``/``on_predicate`` in
+the last name of the callee, or of the factory that made it): a cache or a ``functools.partial`` around the method
+is something else (a memoised call; arguments bound elsewhere). Decorated functions (``@retry(...)`` on a ``def``)
+need nothing here: the call inside them is an ordinary call site.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import libcst as cst
+
+__all__ = ["forwarded", "wrapped_method"]
+
+_API_METHODS = frozenset({"create", "stream", "parse", "count_tokens"})
+_RETRY = re.compile(r"retr(?:y|ies|ying)|backoff|on_exception|on_predicate", re.I)
+
+
+def _last_name(func: Any) -> str | None:
+    while isinstance(func, cst.Call):  # retry(...)(fn): the factory's name
+        func = func.func
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return None
+
+
+def _retrying(func: Any) -> bool:
+    name = _last_name(func)
+    return bool(name and _RETRY.search(name))
+
+
+def _method(arg: cst.Arg) -> Any | None:
+    v = arg.value
+    if arg.keyword is None and not arg.star and isinstance(v, cst.Attribute) and v.attr.value in _API_METHODS:
+        return v
+    return None
+
+
+def wrapped_method(node: Any) -> Any | None:
+    """``retry(...)(client.messages.create)``: the wrapped method expression, else None."""
+    if isinstance(node, cst.Call) and len(node.args) == 1 and _retrying(node.func):
+        return _method(node.args[0])
+    return None
+
+
+def forwarded(node: cst.Call) -> tuple[Any, cst.Call] | None:
+    """(the method expression, a call holding the request's arguments) when ``node`` sends a request
+    through a retry wrapper: ``backoff.on_exception(...)(client.messages.create)(model=...)`` or
+    ``call_with_retry(client.messages.create, model=..., ...)``; else None."""
+    inner = wrapped_method(node.func)
+    if inner is not None:
+        return inner, node
+    if len(node.args) >= 2 and _retrying(node.func):
+        method = _method(node.args[0])
+        if method is not None:
+            return method, node.with_changes(args=node.args[1:])
+    return None

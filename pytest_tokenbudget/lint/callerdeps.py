@@ -1,0 +1,173 @@
+"""What a cached result learnt from the rest of the project, and whether the project still says it.
+
+A file's findings can depend on files it never imports: TB401 looks for loops in its callers,
+argument rules read what callers pass, and some rules ask whether the project mentions a word at
+all. The content-hash key of the per-file cache cannot see those: a *new* caller file with a loop
+leaves the callee's bytes unchanged. So while a file is checked, the project records the words it
+looked up in the word index (function names whose callers were searched) and the byte searches it
+made; the engine stores them with the result (``"callers"``) together with the files that were
+candidates and the wall-clock time of the run.
+
+A warm run serves such a result only when no project file (``.py``/``.ipynb``, the folders every
+caller search walks) that is new or changed since then mentions one of those words, no candidate
+file is gone, and no folder lost a file when the candidates were too many to list. "Changed since"
+is the later of a file's mtime and ctime (ctime moves on creation, rename and copy even when a tool
+keeps an old mtime). The project walk is made once per run and only when some cached result
+carries such a record.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from pytest_tokenbudget.lint.project import Project
+from pytest_tokenbudget.lint.source import FileError, read_file
+
+__all__ = ["TrackedProject", "record", "stale"]
+
+_SKIP_DIRS = frozenset({"node_modules", "site-packages", "__pycache__", "build", "dist", "venv", "env"})
+_MAX_FILES = 300  # candidate files listed per result; more: any folder change re-checks it
+
+
+class _Recording(dict):  # type: ignore[type-arg]
+    """A dict that notes the keys asked of it (the word index; the byte-search memo)."""
+
+    def __init__(self, data: dict[Any, Any], asked: dict[Any, Any]) -> None:
+        super().__init__(data)
+        self.asked = asked
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = super().get(key, default)
+        self.asked.setdefault(key, value)
+        return value
+
+    def __getitem__(self, key: Any) -> Any:
+        value = super().__getitem__(key)
+        self.asked.setdefault(key, value)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        found = super().__contains__(key)
+        if found:
+            self.asked.setdefault(key, super().__getitem__(key))
+        return found
+
+
+class TrackedProject(Project):
+    """The project index, noting the project-wide questions each file's check asks."""
+
+    def __init__(self, root: Path, cache_folder: Path | None = None, *, named: bool = False) -> None:
+        self.started = time.time_ns()
+        self.words: dict[str, Any] = {}  # word index lookups of the file being checked
+        self.needles: dict[bytes, Any] = {}  # byte searches (project_text.mentions)
+        self._index: _Recording | None = None
+        super().__init__(root, cache_folder, named=named)
+        self._mentions = _Recording({}, self.needles)
+        self._walk: tuple[dict[str, int], dict[str, int]] | None = None
+        self._recent: list[tuple[int, str]] = []
+        self._newest_folder = 0
+        self._bytes: dict[str, bytes | None] = {}
+
+    @property  # type: ignore[override]
+    def word_index(self) -> dict[str, list[str]] | None:
+        return self._index
+
+    @word_index.setter
+    def word_index(self, value: dict[str, list[str]] | None) -> None:
+        self._index = None if value is None else _Recording(value, self.words)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "_called_index" and isinstance(value, dict):  # passed_values' own index of called names
+            value = _Recording(value, self.words)
+        super().__setattr__(name, value)
+
+    def begin(self) -> None:
+        """Start recording for the next file's check."""
+        self.words.clear()
+        self.needles.clear()
+
+    # ------------------------------------------------------------------ validation
+    def walk(self) -> tuple[dict[str, int], dict[str, int]]:
+        """(file -> stamp, folder -> stamp) under the root; a stamp is max(mtime, ctime) in ns."""
+        if self._walk is None:
+            files: dict[str, int] = {}
+            folders: dict[str, int] = {}
+            for folder, dirs, names in os.walk(self.root):
+                dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
+                try:
+                    st = os.stat(folder)
+                    folders[folder] = max(st.st_mtime_ns, st.st_ctime_ns)
+                except OSError:
+                    continue
+                for n in names:
+                    if n.endswith((".py", ".ipynb")):
+                        path = os.path.normpath(os.path.join(folder, n))
+                        try:
+                            st = os.stat(path)
+                        except OSError:
+                            continue
+                        files[path] = max(st.st_mtime_ns, st.st_ctime_ns)
+            self._walk = (files, folders)
+            self._recent = sorted(((stamp, path) for path, stamp in files.items()), reverse=True)
+            self._newest_folder = max(folders.values(), default=0)
+        return self._walk
+
+    def newest_folder(self) -> int:
+        """The latest stamp of a walked folder (a file was added, removed or renamed in it then)."""
+        self.walk()
+        return self._newest_folder
+
+    def changed_since(self, at: int) -> list[str]:
+        """The walked files whose stamp is ``at`` or later (newest first)."""
+        self.walk()
+        out = []
+        for stamp, path in self._recent:
+            if stamp < at:
+                break
+            out.append(path)
+        return out
+
+    def says(self, path: str, word: bytes) -> bool:
+        if path not in self._bytes:
+            got = read_file(path)
+            self._bytes[path] = None if isinstance(got, FileError) else got[0]
+        data = self._bytes[path]
+        return data is None or word in data
+
+
+def record(project: Project) -> dict[str, Any] | None:
+    """The project-wide questions the file just checked asked (None: none, or nothing to search)."""
+    if not isinstance(project, TrackedProject) or not project.searchable or not (project.words or project.needles):
+        return None
+    files: set[str] = set()
+    for paths in project.words.values():
+        files.update(os.path.normpath(p) for p in paths or ())
+    any_change = len(files) > _MAX_FILES or any(v for v in project.needles.values())
+    return {"at": project.started, "words": sorted(project.words),
+            "needles": sorted(n.decode("utf-8", "replace") for n in project.needles),
+            "files": None if any_change else sorted(files)}
+
+
+def stale(project: Project | None, data: dict[str, Any]) -> bool:
+    """Whether the project changed since the cached result ``data`` was made in a way its
+    project-wide questions could see (see the module docstring)."""
+    rec = data.get("callers")
+    if not rec or not isinstance(project, TrackedProject):
+        return False
+    try:
+        at, words, files = int(rec["at"]), [*rec["words"], *rec["needles"]], rec["files"]
+    except (KeyError, TypeError, ValueError):
+        return True
+    walked, _ = project.walk()
+    if files is None:  # too many candidates to list, or a byte search that found the word
+        if project.newest_folder() >= at:
+            return True  # a folder gained or lost a file
+    elif any(f not in walked for f in files):
+        return True  # a candidate caller is gone
+    needles = [w.encode("utf-8") for w in words]
+    listed = set(files or ())
+    return any(files is None or path in listed or any(project.says(path, w) for w in needles)
+               for path in project.changed_since(at))

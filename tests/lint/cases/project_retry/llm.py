@@ -1,0 +1,81 @@
+"""Requests sent through retry wrappers. A call marked with a TB401 comment is looped over by run.py;
+every retry loop here is a retry, never a batch."""
+import functools
+import time
+
+import anthropic
+import backoff
+from tenacity import Retrying, retry, stop_after_attempt, wait_exponential
+
+client = anthropic.Anthropic()
+MODEL = "claude-haiku-4-5"
+
+
+def with_retries(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        for attempt in range(5):
+            try:
+                return fn(*args, **kwargs)
+            except anthropic.APIError:
+                time.sleep(2 ** attempt)
+    return wrapper
+
+
+@retry(stop=stop_after_attempt(3), wait=wait_exponential())
+def tenacity_decorated(doc):
+    return client.messages.create(model=MODEL, max_tokens=300, messages=[{"role": "user", "content": doc}])  # TB401
+
+
+@backoff.on_exception(backoff.expo, anthropic.RateLimitError, max_tries=5)
+def backoff_decorated(doc):
+    return client.messages.create(model=MODEL, max_tokens=300, messages=[{"role": "user", "content": doc}])  # TB401
+
+
+@with_retries
+def local_decorated(doc):
+    return client.messages.create(model=MODEL, max_tokens=300, messages=[{"role": "user", "content": doc}])  # TB401
+
+
+create = retry(stop=stop_after_attempt(3))(client.messages.create)
+
+
+def wrapped_method(doc):
+    return create(model=MODEL, max_tokens=300, messages=[{"role": "user", "content": doc}])  # TB401
+
+
+def wrapped_inline(doc):
+    return backoff.on_exception(backoff.expo, anthropic.RateLimitError)(client.messages.create)(  # TB401
+        model=MODEL, max_tokens=300, messages=[{"role": "user", "content": doc}])
+
+
+def call_with_retry(fn, *args, **kwargs):
+    for i in range(4):
+        try:
+            return fn(*args, **kwargs)
+        except anthropic.APIError:
+            time.sleep(i)
+
+
+def through_helper(doc):
+    return call_with_retry(client.messages.create, model=MODEL, max_tokens=300,  # TB401
+                           messages=[{"role": "user", "content": doc}])
+
+
+def through_retrying(doc):
+    retryer = Retrying(stop=stop_after_attempt(3))
+    return retryer(client.messages.create, model=MODEL, max_tokens=300,  # TB401
+                   messages=[{"role": "user", "content": doc}])
+
+
+def retry_loop_only(doc):
+    for attempt in range(3):
+        try:
+            return client.messages.create(model=MODEL, max_tokens=300, messages=[{"role": "user", "content": doc}])
+        except anthropic.APIError:
+            time.sleep(attempt)
+
+
+def memoised(doc):
+    return functools.lru_cache()(client.messages.create)(model=MODEL, max_tokens=300,
+                                                         messages=[{"role": "user", "content": doc}])

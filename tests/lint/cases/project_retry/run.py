@@ -1,0 +1,8 @@
+import llm
+
+
+def main(docs):
+    for doc in docs:
+        print(llm.tenacity_decorated(doc), llm.backoff_decorated(doc), llm.local_decorated(doc))
+        print(llm.wrapped_method(doc), llm.wrapped_inline(doc), llm.through_helper(doc), llm.through_retrying(doc))
+    print(llm.retry_loop_only("once"))

@@ -1,0 +1,126 @@
+"""Warm runs and callers: a cached result that depends on the project's callers (TB401 loops in
+other modules, values callers pass) is re-checked when a caller file appears, changes or goes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pytest_tokenbudget.lint.api import LintSettings, lint_paths
+
+LLM = '''import anthropic
+
+client = anthropic.Anthropic()
+
+
+def summarize(doc):
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=300,
+                                  messages=[{"role": "user", "content": f"Summarize: {doc}"}])
+'''
+
+LOOP = '''from llm import summarize
+
+
+def main(docs):
+    for doc in docs:
+        print(summarize(doc))
+'''
+
+ONCE = '''from llm import summarize
+
+
+def main(doc):
+    print(summarize(doc))
+'''
+
+
+def _project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (root / "llm.py").write_text(LLM)
+    return root
+
+
+def _tb401(result) -> list[tuple[str, int]]:
+    return [(Path(f.path).name, f.line) for f in result.findings if f.code == "TB401"]
+
+
+def _settings(root: Path) -> LintSettings:
+    return LintSettings(root=root, select=("TB401",), cache=True)
+
+
+def test_a_new_caller_file_with_a_loop_rechecks_the_cached_callee(tmp_path):
+    root = _project(tmp_path)
+    assert _tb401(lint_paths([root], _settings(root))) == []
+    warm = lint_paths([root], _settings(root))
+    assert warm.cached == 1 and _tb401(warm) == []
+    (root / "runner.py").write_text(LOOP)  # a new file: llm.py's bytes did not change
+    after = lint_paths([root], _settings(root))
+    assert _tb401(after) == [("llm.py", 7)]
+    assert "runner.py:5" in next(f.message for f in after.findings if f.code == "TB401")
+
+
+def test_a_new_caller_outside_the_linted_paths_still_counts(tmp_path):
+    """A pre-commit style run on the callee alone resolves callers through the whole project."""
+    root = _project(tmp_path)
+    (root / "scripts").mkdir()
+    assert _tb401(lint_paths([root / "llm.py"], _settings(root))) == []
+    (root / "scripts" / "batch.py").write_text(LOOP)
+    assert _tb401(lint_paths([root / "llm.py"], _settings(root))) == [("llm.py", 7)]
+
+
+def test_a_caller_edited_to_loop_rechecks_the_cached_callee(tmp_path):
+    root = _project(tmp_path)
+    runner = root / "runner.py"
+    runner.write_text(ONCE)
+    assert _tb401(lint_paths([root], _settings(root))) == []
+    runner.write_text(LOOP)
+    st = runner.stat()
+    os.utime(runner, ns=(st.st_atime_ns, st.st_mtime_ns - 10**12))  # an old mtime (a checkout, cp -p)
+    assert _tb401(lint_paths([root], _settings(root))) == [("llm.py", 7)]
+
+
+def test_a_removed_loop_caller_silences_the_cached_finding(tmp_path):
+    root = _project(tmp_path)
+    (root / "runner.py").write_text(LOOP)
+    assert _tb401(lint_paths([root], _settings(root))) == [("llm.py", 7)]
+    (root / "runner.py").unlink()
+    assert _tb401(lint_paths([root], _settings(root))) == []
+
+
+def test_an_unrelated_new_file_keeps_the_callee_cached(tmp_path):
+    root = _project(tmp_path)
+    (root / "runner.py").write_text(LOOP)
+    lint_paths([root], _settings(root))
+    (root / "notes.py").write_text("def helper(x):\n    return x * 2\n")
+    warm = lint_paths([root], _settings(root))
+    assert _tb401(warm) == [("llm.py", 7)] and warm.parsed == 0
+
+
+HANDS_ON = '''from evals import run_eval
+from llm import summarize
+
+
+def main(docs):
+    return run_eval(docs, generate=summarize)
+'''
+
+EVAL_LOOP = '''def run_eval(items, generate):
+    return [generate(x) for x in items]
+'''
+
+EVAL_ONE = '''def run_eval(items, generate):
+    return generate(items[0])
+'''
+
+
+def test_a_module_the_search_followed_into_is_watched_too(tmp_path):
+    """The loop lives in the function the callee is handed to (evals.py names neither summarize nor
+    llm; the search looked up run_eval): editing that loop away re-checks the cached callee."""
+    root = _project(tmp_path)
+    (root / "runner.py").write_text(HANDS_ON)
+    (root / "evals.py").write_text(EVAL_LOOP)
+    assert _tb401(lint_paths([root / "llm.py"], _settings(root))) == [("llm.py", 7)]
+    (root / "evals.py").write_text(EVAL_ONE)
+    assert _tb401(lint_paths([root / "llm.py"], _settings(root))) == []
