@@ -81,7 +81,7 @@ class ClientInfo:
     local: bool = False  # base_url= at localhost / 127.0.0.1: a test or mock server
     wrapper: str | None = None  # "instructor" (instructor.from_anthropic / patch): response_model= is structured output
     claude_api: bool = False  # an OpenAI SDK client whose base_url is the Claude API
-    openai_host: bool = False  # OpenAI()/AsyncOpenAI() with no base_url: api.openai.com unless OPENAI_BASE_URL is set
+    other_host: bool = False  # OpenAI()/AsyncOpenAI() to api.openai.com (no base_url) or a literal non-Anthropic base_url
 
 
 @dataclass(frozen=True)

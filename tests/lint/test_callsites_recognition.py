@@ -173,16 +173,20 @@ PROVIDER_SWITCH = """
 
 
 def test_openai_branch_of_a_provider_switch_is_not_a_claude_call():
-    # OpenAI() with no base_url talks to api.openai.com: the Claude id is the Anthropic branch's
-    found = sites(PROVIDER_SWITCH)
-    assert [s.client.sdk for s in found] == ["anthropic"]
+    # OpenAI() with no base_url talks to api.openai.com, and OpenRouter is not the Claude API:
+    # the shared Claude id is the Anthropic branch's
+    openrouter = PROVIDER_SWITCH.replace('api_key=os.environ["OPENAI_API_KEY"]', 'base_url="https://openrouter.ai/api/v1"')
+    for src in (PROVIDER_SWITCH, openrouter):
+        assert [s.client.sdk for s in sites(src)] == ["anthropic"], src
 
 
 def test_openai_client_still_counts_when_it_could_reach_claude():
-    # a base_url (a gateway), a model written at the call, or a setting no Anthropic call shares
+    # a base_url from a setting (a gateway), the Claude API's own OpenAI-compatible endpoint, a model
+    # written at the call, or a setting no Anthropic call shares
     with_gateway = PROVIDER_SWITCH.replace('api_key=os.environ["OPENAI_API_KEY"]', 'base_url=os.environ["GATEWAY"]')
     written_at_call = PROVIDER_SWITCH.replace("completions.create(model=MODEL", 'completions.create(model="claude-opus-4-7"')
     own_setting = PROVIDER_SWITCH.replace("completions.create(model=MODEL", "completions.create(model=OTHER").replace(
         "    def ask_claude", '    OTHER = "claude-opus-4-7"\n    def ask_claude')
-    for src in (with_gateway, written_at_call, own_setting):
+    claude_api = PROVIDER_SWITCH.replace('api_key=os.environ["OPENAI_API_KEY"]', 'base_url="https://api.anthropic.com/v1/"')
+    for src in (with_gateway, claude_api, written_at_call, own_setting):
         assert [s.client.sdk for s in sites(src)] == ["anthropic", "openai"], src

@@ -278,14 +278,15 @@ def extract_call_sites(module: cst.Module | ModuleAnalysis, *, path: str = "", c
 
 
 def _without_provider_switch_branches(sites: list[CallSite]) -> list[CallSite]:
-    """Drop the OpenAI branch of a provider switch: an ``OpenAI()`` with no ``base_url`` (so
-    api.openai.com) sent a model setting that the same file also sends through an Anthropic client.
-    The Claude id is the switch's shared default, meant for the Anthropic branch; a model written
-    at the OpenAI call itself still counts (a gateway set through ``OPENAI_BASE_URL``)."""
+    """Drop the OpenAI branches of a provider switch: an ``OpenAI()`` sending to OpenAI's own host (no
+    ``base_url``) or a literal other one (OpenRouter, a proxy) a model setting that the same file also
+    sends through an Anthropic client. The Claude id is the switch's shared default, meant for the
+    Anthropic branch. A model written at the OpenAI call itself, or a ``base_url`` from a setting,
+    still counts (a gateway to Claude)."""
     anthropic_models = {_setting_name(s.arg_nodes.get("model")) for s in sites if s.client.sdk == "anthropic"}
     anthropic_models.discard(None)
     return [s for s in sites
-            if not (s.client.openai_host and _setting_name(s.arg_nodes.get("model")) in anthropic_models)]
+            if not (s.client.other_host and _setting_name(s.arg_nodes.get("model")) in anthropic_models)]
 
 
 def _setting_name(node: Any) -> str | None:
@@ -330,7 +331,7 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
         info = ClientInfo(sdk=sdk, traced=client is not None, variant=client.variant if client else None,
                           is_async=is_async, has_timeout=has_timeout, local=bool(client and client.local),
                           wrapper=client.wrapper if client else None, claude_api=bool(client and client.claude_api),
-                          openai_host=bool(client and client.openai_host))
+                          other_host=bool(client and client.other_host))
         value_nodes = [n for _, n in site_args.values()]
         ctx = CallContext(function=fn_qual, is_async_function=bool(fn_scope and fn_scope.is_async),
                           class_name=cls, loops=_loop_infos(cand, value_nodes))

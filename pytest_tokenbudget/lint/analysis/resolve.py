@@ -30,7 +30,7 @@ from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, method_scope,
                                                      lookup, merged_client, points_local, sets_timeout,
-                                                     talks_to_openai, typed_dict_name)
+                                                     names_other_host, typed_dict_name)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
 from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, common_value, first_volatile,
                                                      is_complete)
@@ -322,7 +322,7 @@ class Resolver(TextOps):
         if cc is not None:
             return ClientRef(cc[0], cc[1], cc[1].startswith("Async"), sets_timeout(node), points_local(node),
                              claude_api=base_url_has(node, "api.anthropic.com"),
-                             openai_host=talks_to_openai(cc[1], node))
+                             other_host=names_other_host(cc[1], node))
         if q in INSTRUCTOR_WRAPPERS and node.args:  # instructor.from_anthropic(anthropic.Anthropic()) ...
             base = self.expr(node.args[0].value, scope, depth + 1)
             if isinstance(base, ClientRef):

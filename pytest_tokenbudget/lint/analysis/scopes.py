@@ -12,7 +12,7 @@ import libcst as cst
 
 __all__ = ["ANTHROPIC_CLIENTS", "OPENAI_CLIENTS", "Binding", "ClassRef", "ClientRef", "ImportRef", "Scope",
            "method_scope", "client_class", "iter_name_refs", "lookup", "INSTRUCTOR_WRAPPERS", "base_url_has", "points_local",
-           "talks_to_openai",
+           "names_other_host",
            "merged_client", "factory_client", "single_return", "function_scope"]
 
 ANTHROPIC_CLIENTS = frozenset({
@@ -56,7 +56,7 @@ class ClientRef:
     local: bool = False  # base_url= points at localhost / 127.0.0.1 (a test or mock server)
     wrapper: str | None = None  # "instructor": patched by instructor.from_anthropic / patch (response_model=)
     claude_api: bool = False  # an OpenAI client whose base_url is the Claude API (api.anthropic.com)
-    openai_host: bool = False  # OpenAI()/AsyncOpenAI() with no base_url: api.openai.com, which serves no Claude model
+    other_host: bool = False  # OpenAI()/AsyncOpenAI() sending to api.openai.com or a literal non-Anthropic base_url
 
 @dataclass(frozen=True, eq=False)
 class ClassRef:
@@ -165,11 +165,16 @@ def base_url_has(node: cst.Call, host: str) -> bool:
                and host in a.value.value for a in node.args)
 
 
-def talks_to_openai(variant: str, node: cst.Call) -> bool:
-    """``OpenAI()`` / ``AsyncOpenAI()`` built with no ``base_url`` and no ``**options``: requests go to
-    api.openai.com, so a Claude model id there is a provider switch's shared default, not a Claude call."""
-    return variant in ("OpenAI", "AsyncOpenAI") and not any(
-        a.star == "**" or (a.keyword is not None and a.keyword.value == "base_url") for a in node.args)
+def names_other_host(variant: str, node: cst.Call) -> bool:
+    """``OpenAI()`` / ``AsyncOpenAI()`` sending to a known host other than the Claude API: no
+    ``base_url`` (api.openai.com) or a literal one elsewhere (openrouter.ai, a proxy). A ``base_url``
+    read from a setting, or ``**options``, could be anything: False."""
+    if variant not in ("OpenAI", "AsyncOpenAI") or any(a.star == "**" for a in node.args):
+        return False
+    urls = [a.value for a in node.args if a.keyword is not None and a.keyword.value == "base_url"]
+    if not urls:
+        return True
+    return isinstance(urls[0], cst.SimpleString) and "anthropic.com" not in urls[0].value
 
 
 def points_local(node: cst.Call) -> bool:
