@@ -32,7 +32,7 @@ from pytest_tokenbudget.lint.callsearch import FoundCall, find_calls
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["Assignment", "parameter_values", "MAX_CALLERS"]
+__all__ = ["Assignment", "parameter_values", "passed_values", "MAX_CALLERS"]
 
 MAX_CALLERS = 12  # calls followed per function
 MAX_ASSIGNMENTS = 16  # value combinations kept per function
@@ -46,6 +46,7 @@ class Assignment:
 
     values: dict[str, Any]
     callers: tuple[tuple[str, int], ...]
+    omitted: frozenset[str] = frozenset()  # the parameters the direct caller leaves to their defaults
 
 
 def _find(tree: ast.Module, function: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
@@ -132,6 +133,13 @@ def parameter_values(project: Project, callee_path: str, function: str, params: 
     return assignments
 
 
+def passed_values(project: Project, callee_path: str, function: str, param: str) -> list[Any]:
+    """The values the project's callers write for ``param`` of ``function`` (callers that leave it
+    to its default left out: [] when none writes it)."""
+    return [a.values[param] for a in parameter_values(project, callee_path, function, frozenset({param})) or ()
+            if param not in a.omitted]
+
+
 def _compute(project: Project, callee_path: str, function: str, params: frozenset[str],
              depth: int) -> tuple[list[Assignment], set[str]] | None:
     callee = project._load(callee_path)
@@ -149,11 +157,11 @@ def _compute(project: Project, callee_path: str, function: str, params: frozense
     paths = {c.path for c in calls}
     for c in calls:
         bound = {p: sig.bind(c.call, p) for p in params}
+        omitted = frozenset(p for p, (how, _) in bound.items() if how == "default")
         for values, via in _caller_values(project, c, bound, depth, paths):
-            for p, (how, node) in bound.items():
-                if how == "default":
-                    values[p] = default_ev.expr(node)
-            out.append(Assignment(values, ((c.path, c.call.lineno), *via)))
+            for p in omitted:
+                values[p] = default_ev.expr(bound[p][1])
+            out.append(Assignment(values, ((c.path, c.call.lineno), *via), omitted))
             if len(out) >= MAX_ASSIGNMENTS:
                 return out, paths
     return out, paths

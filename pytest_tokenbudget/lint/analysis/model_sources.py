@@ -6,7 +6,8 @@ too blind:
 
 * ``def complete(self, model=SONNET)`` whose callers pass ``model=HAIKU``: the default is one of
   the values, not the value (a parameter of ``__init__`` stored in ``self.model``: the callers are
-  the constructor calls ``Cls(model=...)``); found through the project (:mod:`..passed_values`);
+  the constructor calls ``Cls(model=...)``); found by the project's caller search
+  (:func:`..arguments.passed_values`);
 * ``MODELS[tier]`` / ``MODELS.get(tier, DEFAULT)`` with a key that cannot be pinned: every id of
   the table;
 * ``if name == "claude-sonnet": model = "claude-3-sonnet-20240229" elif ...: model = ...``: each
@@ -25,6 +26,7 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis import crossref
+from pytest_tokenbudget.lint.analysis.callerargs import function_name
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope, lookup, method_scope
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
@@ -98,18 +100,10 @@ def _self_attribute(node: cst.Attribute, scope: Scope, resolver: Resolver, path:
 
 def _param_choices(b: Binding, fn: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
     param: cst.Param = b.node
-    if param.default is None or not isinstance(fn.node, cst.FunctionDef):
+    function = function_name(fn)
+    if param.default is None or not isinstance(fn.node, cst.FunctionDef) or function is None:
         return None  # no default: the value comes from the callers (not this module's concern)
-    params = fn.node.params
-    positional = [*params.posonly_params, *params.params]
-    index = next((i for i, p in enumerate(positional) if p is param), None)
-    method = fn.owner_class is not None
-    if fn.self_name is not None and index is not None:
-        index -= 1  # self is not written by the caller
-    name = fn.node.name.value
-    if name == "__init__" and fn.owner_class is not None:
-        name, method = fn.owner_class.name, False  # the constructor calls: Cls(model=...)
-    passed = crossref.passed(name, param.name.value, index, method)
+    passed = crossref.passed(function, param.name.value)  # __init__: the constructor calls Cls(model=...)
     if not passed:
         return None  # no caller passes it: the default is the value
     default = resolver.expr(param.default, fn.parent or fn)
