@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.callnames import find_def
 from pytest_tokenbudget.lint.callsearch import FoundCall, find_calls
 
 if TYPE_CHECKING:
@@ -47,18 +48,6 @@ class Assignment:
     values: dict[str, Any]
     callers: tuple[tuple[str, int], ...]
     omitted: frozenset[str] = frozenset()  # the parameters the direct caller leaves to their defaults
-
-
-def _find(tree: ast.Module, function: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    body: list[ast.stmt] = tree.body
-    found: ast.AST | None = None
-    for part in function.split("."):
-        found = next((s for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                      and s.name == part), None)
-        if found is None:
-            return None
-        body = found.body  # type: ignore[attr-defined]
-    return found if isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
 
 
 class _Signature:
@@ -144,7 +133,7 @@ def _compute(project: Project, callee_path: str, function: str, params: frozense
              depth: int) -> tuple[list[Assignment], set[str]] | None:
     callee = project._load(callee_path)
     tree = callee.parse() if callee is not None else None
-    fn = _find(tree, function) if tree is not None else None
+    fn = find_def(tree, function) if tree is not None else None
     if fn is None or callee is None:
         return None
     sig = _Signature(fn, bound_self="." in function)
@@ -177,7 +166,7 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
     mod = project._load(c.path)
     if mod is None:
         return []
-    owner = _find(c.tree, c.owner) if c.owner else None
+    owner = find_def(c.tree, c.owner) if c.owner else None
     if owner is None and c.in_function:
         return [({p: UNKNOWN for p, (how, _) in bound.items() if how != "default"}, ())]
     facts = project.__dict__.setdefault("function_facts", {})
