@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = ["FoundCall", "find_calls"]
 
-_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
+# tests/ and test/ folders, test_*.py, *_test.py, *_tests.py (unit_tests.py), tests.py, conftest.py
+_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$")
 
 
 @dataclass(frozen=True)
