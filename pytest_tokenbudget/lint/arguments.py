@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 from pytest_tokenbudget.lint.callnames import find_def
-from pytest_tokenbudget.lint.callsearch import FoundCall, find_calls
+from pytest_tokenbudget.lint.callsearch import FoundCall, field_class, find_calls
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -65,6 +65,23 @@ class _Signature:
         self.kwarg = a.kwarg.arg if a.kwarg else None
         self.required = {p for p in self.positional if p not in defaults} | \
                         {p.arg for p in a.kwonlyargs if p.arg not in defaults}
+
+    @classmethod
+    def of_fields(cls, node: ast.ClassDef) -> _Signature:
+        """The constructor of a class declared by its fields (a dataclass, a pydantic model or
+        settings class, attrs): each annotated field a keyword (positional too for a dataclass), its
+        default the field's value. Other keywords are accepted: a base class may declare them."""
+        sig = cls.__new__(cls)
+        fields = [s for s in node.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+                  and "ClassVar" not in ast.unparse(s.annotation)]
+        names = [s.target.id for s in fields]  # type: ignore[union-attr]
+        dataclass = any("dataclass" in ast.unparse(d) for d in node.decorator_list)
+        sig.positional = names if dataclass else []
+        sig.keywords = set(names)
+        sig.defaults = {s.target.id: s.value for s in fields if s.value is not None}  # type: ignore[union-attr]
+        sig.vararg, sig.kwarg = "*", "**"  # never a field's name: extra arguments go unbound
+        sig.required = set()
+        return sig
 
     def accepts(self, call: ast.Call) -> bool:
         """The call fits the signature (a same-named method of another class usually does not)."""
@@ -134,11 +151,12 @@ def _compute(project: Project, callee_path: str, function: str, params: frozense
     callee = project._load(callee_path)
     tree = callee.parse() if callee is not None else None
     fn = find_def(tree, function) if tree is not None else None
-    if fn is None or callee is None:
+    fields = field_class(tree, function) if fn is None and tree is not None else None
+    if (fn is None and fields is None) or callee is None:
         return None
-    sig = _Signature(fn, bound_self="." in function)
+    sig = _Signature(fn, bound_self="." in function) if fn is not None else _Signature.of_fields(fields)
     calls = [c for c in find_calls(project, callee_path, function, sig.accepts) if c.call is not None]
-    calls = [c for c in calls if not _inside(c, fn)][:MAX_CALLERS]  # recursion is not a caller
+    calls = [c for c in calls if fn is None or not _inside(c, fn)][:MAX_CALLERS]  # recursion is not a caller
     if not calls:
         return None
     default_ev = project._evaluator(callee, {})

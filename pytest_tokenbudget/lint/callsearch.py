@@ -24,7 +24,7 @@ from pytest_tokenbudget.lint.callnames import Refs, facts_of, find_def, owner_of
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["FoundCall", "find_calls"]
+__all__ = ["FoundCall", "field_class", "find_calls"]
 
 # tests/ and test/ folders, test_*.py, *_test.py, *_tests.py (unit_tests.py), tests.py, conftest.py
 _TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$")
@@ -47,7 +47,8 @@ def find_calls(project: Project, callee_path: str, function: str,
     name where it is imported (a method: ``self.m`` in its file, ``obj.m`` where the class, its module
     or a base class is imported), kept when ``accepts`` (the caller's signature check) agrees."""
     callee = project._load(callee_path)
-    if callee is None or callee.parse() is None or callee.tree is None or find_def(callee.tree, function) is None:
+    if callee is None or callee.parse() is None or callee.tree is None or (
+            find_def(callee.tree, function) is None and field_class(callee.tree, function) is None):
         return []
     parts = function.split(".")
     ctor = parts[-1] == "__init__"
@@ -76,9 +77,27 @@ def find_calls(project: Project, callee_path: str, function: str,
             continue
         facts = facts_of(mod.tree)
         for node in facts.calls:
-            if _names(node.func, name, refs, method, same) and accepts(node):
-                out.append(FoundCall(path, node, mod.tree, owner_of(node, facts.parents), _in_def(node, facts.parents)))
+            owner = owner_of(node, facts.parents)
+            if (_names(node.func, name, refs, method, same) or (ctor and same and _cls_call(node, owner, name))) \
+                    and accepts(node):
+                out.append(FoundCall(path, node, mod.tree, owner, _in_def(node, facts.parents)))
     return out
+
+
+def field_class(tree: ast.Module, function: str) -> ast.ClassDef | None:
+    """For ``Cls.__init__`` of a module-level class declared by its fields (no ``__init__`` of its
+    own, annotated fields: a dataclass, a pydantic model), the class."""
+    head, _, rest = function.partition(".")
+    cls = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == head), None)
+    if rest != "__init__" or cls is None or any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                                                and s.name == "__init__" for s in cls.body):
+        return None
+    return cls if any(isinstance(s, ast.AnnAssign) for s in cls.body) else None
+
+
+def _cls_call(node: ast.Call, owner: str | None, name: str) -> bool:
+    """``cls(...)`` in a classmethod of the class (``from_env``): a constructor call."""
+    return isinstance(node.func, ast.Name) and node.func.id == "cls" and (owner or "").startswith(name + ".")
 
 
 def _imported(project: Project, tree: ast.Module, path: str, callee_path: str, names: list[str],

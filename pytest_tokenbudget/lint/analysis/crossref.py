@@ -33,7 +33,9 @@ def imported(ref: Any) -> Any:
         return ref
     found = act[0].value(ref.qualname, act[1])
     if found is None or found[0] is UNKNOWN:
-        return ref
+        from pytest_tokenbudget.lint.analysis.imported_clients import imported_client
+
+        return imported_client(act[0], ref.qualname, act[1]) or ref  # `from .llm import client`
     return found[0]
 
 

@@ -8,8 +8,11 @@ too blind:
   the values, not the value (a parameter of ``__init__`` stored in ``self.model``: the callers are
   the constructor calls ``Cls(model=...)``); found by the project's caller search
   (:func:`..arguments.passed_values`);
+* ``self.config.model`` / ``settings.model`` where ``config: Config`` is a parameter annotated with
+  a field class of the project (a dataclass, a pydantic settings model): what every construction
+  of ``Config`` in the project gives the field (:mod:`.typed_fields`);
 * ``MODELS[tier]`` / ``MODELS.get(tier, DEFAULT)`` with a key that cannot be pinned: every id of
-  the table;
+  the table; the same lookup returned by a project helper (``get_model_name(tier)``, :mod:`..model_tables`);
 * ``if name == "claude-sonnet": model = "claude-3-sonnet-20240229" elif ...: model = ...``: each
   branch's value. When the branches translate the parameter itself (every assignment sits under an
   ``if`` comparing that name), the untranslated fall-through is not counted; otherwise an
@@ -27,6 +30,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.callerargs import function_name
+from pytest_tokenbudget.lint.analysis.typed_fields import typed_field
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope, lookup, method_scope
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
@@ -35,8 +39,9 @@ __all__ = ["model_choices"]
 
 
 def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
-    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
-        return _self_attribute(node, scope, resolver, path)
+    if isinstance(node, cst.Attribute):
+        own = _self_attribute(node, scope, resolver, path) if isinstance(node.value, cst.Name) else None
+        return own if own is not None else typed_field(node, scope, resolver)
     if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or) \
             and isinstance(node.left, cst.Name):  # model or DEFAULT_MODEL: the callers' model, else the fallback
         choices = model_choices(node.left, scope, resolver, path)
@@ -44,8 +49,10 @@ def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tup
             return None
         fallback = resolver.expr(node.right, scope)
         return tuple(fallback if v is None or v == "" else v for v in choices)
-    if isinstance(node, (cst.Subscript, cst.Call)):
+    if isinstance(node, cst.Subscript):
         return _table_choices(node, scope, resolver)
+    if isinstance(node, cst.Call):
+        return _table_choices(node, scope, resolver) or _returned_choices(node, path)
     if not isinstance(node, cst.Name):
         return None
     found = lookup(node.value, scope)
@@ -55,6 +62,8 @@ def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tup
     kinds = [b.kind for b in bindings]
     if kinds == ["param"]:
         return _param_choices(bindings[0], where, resolver, path)
+    if kinds == ["assign"] and isinstance(bindings[0].node, cst.Call):  # model = get_model_name(tier)
+        return _returned_choices(bindings[0].node, path)
     if kinds.count("assign") >= 1 and set(kinds) <= {"param", "assign"} and kinds.count("param") <= 1 \
             and len(kinds) >= 2:
         return _branch_choices(node.value, bindings, where, resolver)
@@ -79,6 +88,18 @@ def _table_choices(node: cst.Subscript | cst.Call, scope: Scope, resolver: Resol
         return None  # not a closed table, or a constant key (the resolver's single value stands)
     choices = list(values.values()) + ([resolver.expr(default, scope)] if default is not None else [])
     return tuple(choices) if all(isinstance(v, str) for v in choices) else None
+
+
+def _returned_choices(call: cst.Call, path: str) -> tuple[Any, ...] | None:
+    """A project helper returning a table lookup with a key it cannot pin: every id of the table."""
+    from pytest_tokenbudget.lint.model_tables import returned_table
+    from pytest_tokenbudget.lint.project import active
+
+    act = active()
+    if act is None:
+        return None
+    values = returned_table(act[0], act[1], cst.Module([]).code_for_node(call))
+    return tuple(values) if values else None
 
 
 def _self_attribute(node: cst.Attribute, scope: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
