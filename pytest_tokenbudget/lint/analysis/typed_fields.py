@@ -56,11 +56,23 @@ def _annotated_class(value: Any, scope: Scope, resolver: Resolver) -> str | None
     if found is None or [b.kind for b in found[1]] != ["param"]:
         return None
     param: cst.Param = found[1][0].node
-    if param.annotation is None or not isinstance(param.annotation.annotation, (cst.Name, cst.Attribute)):
+    annotation = _optional_of(param.annotation.annotation) if param.annotation is not None else None
+    if not isinstance(annotation, (cst.Name, cst.Attribute)):
         return None
-    ref = resolver.expr(param.annotation.annotation, found[0].parent or found[0])
+    ref = resolver.expr(annotation, found[0].parent or found[0])
     if isinstance(ref, ImportRef):
         return ref.qualname
     if isinstance(ref, ClassRef) and ref.scope.parent is not None and ref.scope.parent.kind == "module":
         return ref.scope.name
     return None
+
+
+def _optional_of(node: Any) -> Any:
+    """``Config`` for ``Optional[Config]`` / ``Config | None`` (None only fails at the attribute)."""
+    if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name) and node.value.value == "Optional" \
+            and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        return node.slice[0].slice.value
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        sides = [n for n in (node.left, node.right) if not (isinstance(n, cst.Name) and n.value == "None")]
+        return sides[0] if len(sides) == 1 else None
+    return node

@@ -1,4 +1,6 @@
 """Models read from a configuration object received as an annotated parameter (app/typed_config.py)."""
+from typing import Optional
+
 import anthropic
 
 from app.typed_config import (ChatConfig, CliConfig, LoadedSettings, MixedConfig, NeverBuilt, OpenSettings,
@@ -8,7 +10,7 @@ client = anthropic.Anthropic()
 
 
 class ChatClient:
-    def __init__(self, config: ChatConfig):
+    def __init__(self, config: Optional[ChatConfig] = None):
         self.config = config
 
     def ask(self, q):
@@ -17,7 +19,7 @@ class ChatClient:
                                       messages=[{"role": "user", "content": q}])
 
 
-def review(settings: ReviewSettings, q):
+def review(settings: ReviewSettings | None, q):
     return client.messages.create(model=settings.model, max_tokens=400,  # TB302
                                   messages=[{"role": "user", "content": q}])
 
