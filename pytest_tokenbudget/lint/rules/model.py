@@ -57,6 +57,17 @@ def successor(catalog: Catalog, info: ModelInfo, on: _dt.date | None = None) -> 
     return catalog.successor(info, on)
 
 
+# a table whose every value fails: a retired id and one the Claude API never knew (TB302 and TB303)
+_RETIRED_OR_UNKNOWN_TABLE = """
+import anthropic
+client = anthropic.Anthropic()
+TIERS = {"fast": "claude-3-haiku-20240307", "smart": "claude-opus-4-5-20251124"}
+def ask(q, tier):
+    return client.messages.create(model=TIERS[tier], max_tokens=512,
+                                  messages=[{"role": "user", "content": q}])
+"""
+
+
 def _model_node(call: CallSite) -> Any:
     return call.arg_nodes.get("model")
 
@@ -159,14 +170,7 @@ class RetiredOrDeprecatedModel(Rule):
         ),
         # every value of the table fails: a retired id, and one the Claude API never knew
         Invalid(
-            """
-            import anthropic
-            client = anthropic.Anthropic()
-            TIERS = {"fast": "claude-3-haiku-20240307", "smart": "claude-opus-4-5-20251124"}
-            def ask(q, tier):
-                return client.messages.create(model=TIERS[tier], max_tokens=512,
-                                              messages=[{"role": "user", "content": q}])
-            """,
+            _RETIRED_OR_UNKNOWN_TABLE,
             message="(and claude-opus-4-5-20251124, not a Claude API id: 404 as well)",
             options={"today": "2026-12-01"},
         ),
@@ -357,14 +361,7 @@ class UnknownModelId(Rule):
         ),
         # Every value of the table fails: one is retired, the other never existed.
         Invalid(
-            """
-            import anthropic
-            client = anthropic.Anthropic()
-            TIERS = {"fast": "claude-3-haiku-20240307", "smart": "claude-opus-4-5-20251124"}
-            def ask(q, tier):
-                return client.messages.create(model=TIERS[tier], max_tokens=512,
-                                              messages=[{"role": "user", "content": q}])
-            """,
+            _RETIRED_OR_UNKNOWN_TABLE,
             message="unknown model 'claude-opus-4-5-20251124' among the values the call may take",
             options={"today": "2026-12-01"},
         ),
