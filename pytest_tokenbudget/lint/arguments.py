@@ -30,12 +30,13 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_names
-from pytest_tokenbudget.lint.callsearch import FoundCall, find_calls
+from pytest_tokenbudget.lint.callnames import find_def
+from pytest_tokenbudget.lint.callsearch import FoundCall, field_class, find_calls
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["Assignment", "parameter_values", "MAX_CALLERS"]
+__all__ = ["Assignment", "parameter_values", "passed_values", "MAX_CALLERS"]
 
 MAX_CALLERS = 12  # calls followed per function
 MAX_ASSIGNMENTS = 16  # value combinations kept per function
@@ -49,18 +50,7 @@ class Assignment:
 
     values: dict[str, Any]
     callers: tuple[tuple[str, int], ...]
-
-
-def _find(tree: ast.Module, function: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    body: list[ast.stmt] = tree.body
-    found: ast.AST | None = None
-    for part in function.split("."):
-        found = next((s for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                      and s.name == part), None)
-        if found is None:
-            return None
-        body = found.body  # type: ignore[attr-defined]
-    return found if isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+    omitted: frozenset[str] = frozenset()  # the parameters the direct caller leaves to their defaults
 
 
 class _Signature:
@@ -78,6 +68,23 @@ class _Signature:
         self.kwarg = a.kwarg.arg if a.kwarg else None
         self.required = {p for p in self.positional if p not in defaults} | \
                         {p.arg for p in a.kwonlyargs if p.arg not in defaults}
+
+    @classmethod
+    def of_fields(cls, node: ast.ClassDef) -> _Signature:
+        """The constructor of a class declared by its fields (a dataclass, a pydantic model or
+        settings class, attrs): each annotated field a keyword (positional too for a dataclass), its
+        default the field's value. Other keywords are accepted: a base class may declare them."""
+        sig = cls.__new__(cls)
+        fields = [s for s in node.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+                  and "ClassVar" not in ast.unparse(s.annotation)]
+        names = [s.target.id for s in fields]  # type: ignore[union-attr]
+        dataclass = any("dataclass" in ast.unparse(d) for d in node.decorator_list)
+        sig.positional = names if dataclass else []
+        sig.keywords = set(names)
+        sig.defaults = {s.target.id: s.value for s in fields if s.value is not None}  # type: ignore[union-attr]
+        sig.vararg, sig.kwarg = "*", "**"  # never a field's name: extra arguments go unbound
+        sig.required = set()
+        return sig
 
     def accepts(self, call: ast.Call) -> bool:
         """The call fits the signature (a same-named method of another class usually does not)."""
@@ -135,16 +142,24 @@ def parameter_values(project: Project, callee_path: str, function: str, params: 
     return assignments
 
 
+def passed_values(project: Project, callee_path: str, function: str, param: str) -> list[Any]:
+    """The values the project's callers write for ``param`` of ``function`` (callers that leave it
+    to its default left out: [] when none writes it)."""
+    return [a.values[param] for a in parameter_values(project, callee_path, function, frozenset({param})) or ()
+            if param not in a.omitted]
+
+
 def _compute(project: Project, callee_path: str, function: str, params: frozenset[str],
              depth: int) -> tuple[list[Assignment], set[str]] | None:
     callee = project._load(callee_path)
     tree = callee.parse() if callee is not None else None
-    fn = _find(tree, function) if tree is not None else None
-    if fn is None or callee is None:
+    fn = find_def(tree, function) if tree is not None else None
+    fields = field_class(tree, function) if fn is None and tree is not None else None
+    if (fn is None and fields is None) or callee is None:
         return None
-    sig = _Signature(fn, bound_self="." in function)
+    sig = _Signature(fn, bound_self="." in function) if fn is not None else _Signature.of_fields(fields)
     calls = [c for c in find_calls(project, callee_path, function, sig.accepts) if c.call is not None]
-    calls = [c for c in calls if not _inside(c, fn)][:MAX_CALLERS]  # recursion is not a caller
+    calls = [c for c in calls if fn is None or not _inside(c, fn)][:MAX_CALLERS]  # recursion is not a caller
     if not calls:
         return None
     default_ev = project._evaluator(callee, {})
@@ -152,11 +167,11 @@ def _compute(project: Project, callee_path: str, function: str, params: frozense
     paths = {c.path for c in calls}
     for c in calls:
         bound = {p: sig.bind(c.call, p) for p in params}
+        omitted = frozenset(p for p, (how, _) in bound.items() if how == "default")
         for values, via in _caller_values(project, c, bound, depth, paths):
-            for p, (how, node) in bound.items():
-                if how == "default":
-                    values[p] = default_ev.expr(node)
-            out.append(Assignment(values, ((c.path, c.call.lineno), *via)))
+            for p in omitted:
+                values[p] = default_ev.expr(bound[p][1])
+            out.append(Assignment(values, ((c.path, c.call.lineno), *via), omitted))
             if len(out) >= MAX_ASSIGNMENTS:
                 return out, paths
     return out, paths
@@ -172,7 +187,7 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
     mod = project._load(c.path)
     if mod is None:
         return []
-    owner = _find(c.tree, c.owner) if c.owner else None
+    owner = find_def(c.tree, c.owner) if c.owner else None
     if owner is None and c.in_function:
         return [({p: UNKNOWN for p, (how, _) in bound.items() if how != "default"}, ())]
     facts = project.__dict__.setdefault("function_facts", {})

@@ -1,4 +1,6 @@
-"""How a file names a project function: the :mod:`ast` helpers of the caller search (:mod:`.callers`).
+"""How a file names a project function: the :mod:`ast` helpers of the caller searches (the loops in
+callers, :mod:`.callers`; the values callers pass, :mod:`.callsearch`): the project's one import
+resolution for "does this file reach that function".
 
 * :class:`Refs` — the local names, module aliases or method receivers under which a file reaches a
   function of another (or its own) module, imports anywhere in the file and re-bindings included;

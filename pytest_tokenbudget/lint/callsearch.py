@@ -1,10 +1,12 @@
 """Call sites of a project function: where ``f``, ``Class.m`` or ``Class(...)`` is called.
 
-Uses the word index and the import checks of :mod:`.callers` (the loops-in-callers search): only
-the files whose text calls the name are parsed, and a call in another file counts where the
-function, its class, a function of its module (a factory: ``get_client().complete(...)``) or a
-base class of its class is imported. The caller's signature check (``accepts``) weeds out
-same-named methods of other classes. Test files are left out: they call with stubs and mocks.
+The one caller search of the values-passed analysis (:mod:`.arguments`; the model ids of
+:mod:`.analysis.model_sources` go through it too). Uses the word index of :mod:`.callers` (only the
+files whose text calls the name are parsed) and the import resolution of :mod:`.callnames`
+(:func:`~.callnames.refs_for`): a call in another file counts where the function, its class, a
+function of its module (a factory: ``get_client().complete(...)``) or a base class of its class is
+imported. The caller's signature check (``accepts``) weeds out same-named methods of other
+classes. Test files are left out: they call with stubs and mocks.
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callers import build_word_index
-from pytest_tokenbudget.lint.callnames import find_def, owner_of
+from pytest_tokenbudget.lint.callnames import Refs, facts_of, find_def, owner_of, refs_for, same_file
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["FoundCall", "find_calls"]
+__all__ = ["FoundCall", "field_class", "find_calls"]
 
-_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
+# tests/ and test/ folders, test_*.py, *_test.py, *_tests.py (unit_tests.py), tests.py, conftest.py
+_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$")
 
 
 @dataclass(frozen=True)
@@ -44,65 +47,78 @@ def find_calls(project: Project, callee_path: str, function: str,
     name where it is imported (a method: ``self.m`` in its file, ``obj.m`` where the class, its module
     or a base class is imported), kept when ``accepts`` (the caller's signature check) agrees."""
     callee = project._load(callee_path)
-    if callee is None or callee.parse() is None or callee.tree is None or find_def(callee.tree, function) is None:
+    if callee is None or callee.parse() is None or callee.tree is None or (
+            find_def(callee.tree, function) is None and field_class(callee.tree, function) is None):
         return []
     parts = function.split(".")
     ctor = parts[-1] == "__init__"
+    method = len(parts) > 1 and not ctor
     name = parts[0] if ctor else parts[-1]
-    imported = {parts[0]} if len(parts) > 1 else {name}
+    imported = [parts[0]]  # the function, or its class
     bases: set[str] = set()
     cls = next((s for s in callee.tree.body if isinstance(s, ast.ClassDef) and s.name == parts[0]), None)
-    if cls is not None and len(parts) > 1:  # obj.m(...): obj may be typed by a base class, or made by a factory
-        bases = {b.id if isinstance(b, ast.Name) else b.attr for b in cls.bases if isinstance(b, (ast.Name, ast.Attribute))}
-        imported |= {s.name for s in callee.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if cls is not None and method:  # obj.m(...): obj may be typed by a base class, or made by a factory
+        bases = {b.id if isinstance(b, ast.Name) else b.attr for b in cls.bases
+                 if isinstance(b, (ast.Name, ast.Attribute))}
+        imported += [s.name for s in callee.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
     if project.word_index is None:
         project.word_index = build_word_index(project.root) if project.searchable else {}
-    index = project.word_index
     out: list[FoundCall] = []
-    for path in dict.fromkeys([callee_path, *index.get(name, [])]):
+    for path in dict.fromkeys([callee_path, *project.word_index.get(name, [])]):
         path = os.path.normpath(path)
-        same = os.path.abspath(path) == os.path.abspath(callee_path)
+        same = same_file(path, callee_path)
         if not same and _TEST_FILE.search(os.path.relpath(path, project.root).replace(os.sep, "/")):
             continue  # tests call with stubs and mocks: not what production sends
         mod = project._load(path)
         if mod is None or mod.parse() is None or mod.tree is None:
             continue
-        if not same and not any(_imports_function(mod.tree, n, _module_names(project, callee_path, path))
-                                for n in imported) and not _imports_name(mod.tree, bases):
+        refs = _imported(project, mod.tree, path, callee_path, imported, bases)
+        if refs is None:
             continue
-        hits = []
-        by_name, parents = _call_index(project, path, mod.tree)
-        for node in by_name.get(name, ()):
-            f = node.func
-            if ctor or len(parts) == 1:
-                hit = _refers(f, name, False)
-            else:
-                hit = isinstance(f, ast.Attribute) and f.attr == name and (not same or _refers(f, name, True)
-                                                                           or isinstance(f.value, ast.Name))
-            if hit and accepts(node):
-                hits.append(node)
-        if hits:
-            out.extend(FoundCall(path, node, mod.tree, owner_of(node, parents), _in_def(node, parents)) for node in hits)
+        facts = facts_of(mod.tree)
+        for node in facts.calls:
+            owner = owner_of(node, facts.parents)
+            if (_names(node.func, name, refs, method, same) or (ctor and same and _cls_call(node, owner, name))) \
+                    and accepts(node):
+                out.append(FoundCall(path, node, mod.tree, owner, _in_def(node, facts.parents)))
     return out
 
 
-def _call_index(project: Project, path: str, tree: ast.Module
-                ) -> tuple[dict[str, list[ast.Call]], dict[int, ast.AST]]:
-    """A module's calls by the name they call (``f(...)`` / ``x.f(...)``) and its parent map, once per run."""
-    cache = project.__dict__.setdefault("call_index", {})
-    if path not in cache:
-        by_name: dict[str, list[ast.Call]] = {}
-        parents: dict[int, ast.AST] = {}
-        for n in ast.walk(tree):
-            for c in ast.iter_child_nodes(n):
-                parents[id(c)] = n
-            if isinstance(n, ast.Call):
-                f = n.func
-                key = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
-                if key is not None:
-                    by_name.setdefault(key, []).append(n)
-        cache[path] = (by_name, parents)
-    return cache[path]
+def field_class(tree: ast.Module, function: str) -> ast.ClassDef | None:
+    """For ``Cls.__init__`` of a module-level class declared by its fields (no ``__init__`` of its
+    own, annotated fields: a dataclass, a pydantic model), the class."""
+    head, _, rest = function.partition(".")
+    cls = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == head), None)
+    if rest != "__init__" or cls is None or any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                                                and s.name == "__init__" for s in cls.body):
+        return None
+    return cls if any(isinstance(s, ast.AnnAssign) for s in cls.body) else None
+
+
+def _cls_call(node: ast.Call, owner: str | None, name: str) -> bool:
+    """``cls(...)`` in a classmethod of the class (``from_env``): a constructor call."""
+    return isinstance(node.func, ast.Name) and node.func.id == "cls" and (owner or "").startswith(name + ".")
+
+
+def _imported(project: Project, tree: ast.Module, path: str, callee_path: str, names: list[str],
+              bases: set[str]) -> Refs | None:
+    """How ``path`` names the function or its class (the first of ``names``); None when it imports
+    none of ``names`` from the callee's module nor one of ``bases`` from anywhere."""
+    refs = refs_for(project, tree, path, callee_path, names[0])
+    if refs is not None:
+        return refs
+    if any(refs_for(project, tree, path, callee_path, n) is not None for n in names[1:]) or (bases and any(
+            isinstance(n, ast.ImportFrom) and any(a.name in bases for a in n.names) for n in facts_of(tree).imports)):
+        return Refs()  # a factory or a base class: a method call is recognised by its name
+    return None
+
+
+def _names(func: ast.expr, name: str, refs: Refs, method: bool, same: bool) -> bool:
+    """The call's ``func`` names the function: ``f`` / ``mod.f`` / ``Cls`` as the file imports it;
+    a method: ``obj.m`` (in its own file on a name: ``self.m``, ``client.m``)."""
+    if not method:
+        return refs.refers(func)
+    return isinstance(func, ast.Attribute) and func.attr == name and (not same or isinstance(func.value, ast.Name))
 
 
 def _in_def(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
@@ -111,39 +127,3 @@ def _in_def(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             return True
     return False
-
-
-def _imports_name(tree: ast.Module, names: set[str]) -> bool:
-    """``from x import Name`` of one of ``names`` (a base class, wherever it is defined)."""
-    return bool(names) and any(isinstance(n, ast.ImportFrom) and any(a.name in names for a in n.names)
-                               for n in ast.walk(tree))
-
-
-def _module_names(project: Project, callee_path: str, caller_path: str) -> set[str]:
-    """How ``caller_path`` may name the module of ``callee_path`` (its dotted tails)."""
-    stem = os.path.splitext(os.path.relpath(callee_path, project.root))[0].replace(os.sep, ".")
-    parts = [p for p in stem.split(".") if p != "__init__"]
-    return {".".join(parts[i:]) for i in range(len(parts))}
-
-
-def _imports_function(tree: ast.Module, name: str, modules: set[str]) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            mod = (node.module or "").lstrip(".")
-            if any(a.name == name for a in node.names) and (
-                    not mod or mod in modules or any(m.endswith("." + mod) or mod.endswith("." + m) for m in modules)):
-                return True
-            if any(".".join(filter(None, [mod, a.name])) in modules for a in node.names):
-                return True  # from pkg import module; module.f(...)
-        if isinstance(node, ast.Import) and any(a.name in modules for a in node.names):
-            return True
-    return False
-
-
-def _refers(node: ast.expr, name: str, method: bool) -> bool:
-    """``node`` names the function: ``f`` / ``mod.f`` / ``obj.f``; a method in its own file: ``self.f``."""
-    if method:
-        return isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.value, ast.Name) \
-            and node.value.id in ("self", "cls")
-    return (isinstance(node, ast.Name) and node.id == name) or (isinstance(node, ast.Attribute) and node.attr == name
-                                                              and isinstance(node.value, ast.Name))

@@ -42,7 +42,7 @@ from pytest_tokenbudget.lint.analysis.scopes import ClientRef, Scope, lookup
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Unknown
 from pytest_tokenbudget.lint.types import CallSite, Report
 
-__all__ = ["ANY_CALLER", "EVERY_CALLER", "Variant", "rule_reports", "variants"]
+__all__ = ["ANY_CALLER", "EVERY_CALLER", "Variant", "function_name", "rule_reports", "variants"]
 
 ANY_CALLER = frozenset({"TB101", "TB105", "TB501"})
 EVERY_CALLER = frozenset({"TB301", "TB302"})
@@ -143,7 +143,7 @@ def _subscript_assigns(fn: Any, name: str) -> Iterator[tuple[Any, Any]]:
     yield from visitor.found
 
 
-def _function_name(scope: Scope) -> str | None:
+def function_name(scope: Scope) -> str | None:
     """``f`` / ``Class.m`` for a module-level function or a method of a module-level class."""
     parent = scope.parent
     if parent is None:
@@ -197,7 +197,7 @@ def _variants(site: CallSite) -> list[Variant]:
     project, path = act
     groups: list[list[tuple[dict[tuple[int, str], Any], tuple[tuple[str, int], ...]]]] = []
     for where, names in _read_params(site).values():
-        function = _function_name(where)
+        function = function_name(where)
         if function is None:
             continue
         found = parameter_values(project, path, function, frozenset(names))

@@ -33,7 +33,9 @@ def imported(ref: Any) -> Any:
         return ref
     found = act[0].value(ref.qualname, act[1])
     if found is None or found[0] is UNKNOWN:
-        return ref
+        from pytest_tokenbudget.lint.analysis.imported_clients import imported_client
+
+        return imported_client(act[0], ref.qualname, act[1]) or ref  # `from .llm import client`
     return found[0]
 
 
@@ -112,14 +114,15 @@ def loop_callers(function: str | None) -> list[Any]:
     return found
 
 
-def passed(name: str, param: str, index: int | None, method: bool) -> list[Any]:
-    """What the project's calls of ``name`` pass for ``param`` (see :mod:`..passed_values`)."""
+def passed(function: str, param: str) -> list[Any]:
+    """What the project's callers of ``function`` (``f``, ``Cls.m``, ``Cls.__init__``) of the file
+    being checked write for ``param`` (see :func:`..arguments.passed_values`)."""
     act = _project()
     if act is None:
         return []
-    from pytest_tokenbudget.lint.passed_values import passed_values
+    from pytest_tokenbudget.lint.arguments import passed_values
 
-    return passed_values(act[0], act[1], name, param, index, method)
+    return passed_values(act[0], act[1], function, param)
 
 
 def project_mentions(needle: bytes) -> bool | None:

@@ -6,9 +6,13 @@ too blind:
 
 * ``def complete(self, model=SONNET)`` whose callers pass ``model=HAIKU``: the default is one of
   the values, not the value (a parameter of ``__init__`` stored in ``self.model``: the callers are
-  the constructor calls ``Cls(model=...)``); found through the project (:mod:`..passed_values`);
+  the constructor calls ``Cls(model=...)``); found by the project's caller search
+  (:func:`..arguments.passed_values`);
+* ``self.config.model`` / ``settings.model`` where ``config: Config`` is a parameter annotated with
+  a field class of the project (a dataclass, a pydantic settings model): what every construction
+  of ``Config`` in the project gives the field (:mod:`.typed_fields`);
 * ``MODELS[tier]`` / ``MODELS.get(tier, DEFAULT)`` with a key that cannot be pinned: every id of
-  the table;
+  the table; the same lookup returned by a project helper (``get_model_name(tier)``, :mod:`..model_tables`);
 * ``if name == "claude-sonnet": model = "claude-3-sonnet-20240229" elif ...: model = ...``: each
   branch's value. When the branches translate the parameter itself (every assignment sits under an
   ``if`` comparing that name), the untranslated fall-through is not counted; otherwise an
@@ -25,6 +29,8 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis import crossref
+from pytest_tokenbudget.lint.analysis.callerargs import function_name
+from pytest_tokenbudget.lint.analysis.typed_fields import typed_field
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope, lookup, method_scope
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
@@ -33,8 +39,9 @@ __all__ = ["model_choices"]
 
 
 def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
-    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
-        return _self_attribute(node, scope, resolver, path)
+    if isinstance(node, cst.Attribute):
+        own = _self_attribute(node, scope, resolver, path) if isinstance(node.value, cst.Name) else None
+        return own if own is not None else typed_field(node, scope, resolver)
     if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or) \
             and isinstance(node.left, cst.Name):  # model or DEFAULT_MODEL: the callers' model, else the fallback
         choices = model_choices(node.left, scope, resolver, path)
@@ -42,8 +49,10 @@ def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tup
             return None
         fallback = resolver.expr(node.right, scope)
         return tuple(fallback if v is None or v == "" else v for v in choices)
-    if isinstance(node, (cst.Subscript, cst.Call)):
+    if isinstance(node, cst.Subscript):
         return _table_choices(node, scope, resolver)
+    if isinstance(node, cst.Call):
+        return _table_choices(node, scope, resolver) or _returned_choices(node, path)
     if not isinstance(node, cst.Name):
         return None
     found = lookup(node.value, scope)
@@ -53,6 +62,8 @@ def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tup
     kinds = [b.kind for b in bindings]
     if kinds == ["param"]:
         return _param_choices(bindings[0], where, resolver, path)
+    if kinds == ["assign"] and isinstance(bindings[0].node, cst.Call):  # model = get_model_name(tier)
+        return _returned_choices(bindings[0].node, path)
     if kinds.count("assign") >= 1 and set(kinds) <= {"param", "assign"} and kinds.count("param") <= 1 \
             and len(kinds) >= 2:
         return _branch_choices(node.value, bindings, where, resolver)
@@ -79,6 +90,18 @@ def _table_choices(node: cst.Subscript | cst.Call, scope: Scope, resolver: Resol
     return tuple(choices) if all(isinstance(v, str) for v in choices) else None
 
 
+def _returned_choices(call: cst.Call, path: str) -> tuple[Any, ...] | None:
+    """A project helper returning a table lookup with a key it cannot pin: every id of the table."""
+    from pytest_tokenbudget.lint.model_tables import returned_table
+    from pytest_tokenbudget.lint.project import active
+
+    act = active()
+    if act is None:
+        return None
+    values = returned_table(act[0], act[1], cst.Module([]).code_for_node(call))
+    return tuple(values) if values else None
+
+
 def _self_attribute(node: cst.Attribute, scope: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
     """``self.model`` set once, from a parameter of the method that sets it (``__init__``)."""
     fn = method_scope(scope)
@@ -98,18 +121,10 @@ def _self_attribute(node: cst.Attribute, scope: Scope, resolver: Resolver, path:
 
 def _param_choices(b: Binding, fn: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
     param: cst.Param = b.node
-    if param.default is None or not isinstance(fn.node, cst.FunctionDef):
+    function = function_name(fn)
+    if param.default is None or not isinstance(fn.node, cst.FunctionDef) or function is None:
         return None  # no default: the value comes from the callers (not this module's concern)
-    params = fn.node.params
-    positional = [*params.posonly_params, *params.params]
-    index = next((i for i, p in enumerate(positional) if p is param), None)
-    method = fn.owner_class is not None
-    if fn.self_name is not None and index is not None:
-        index -= 1  # self is not written by the caller
-    name = fn.node.name.value
-    if name == "__init__" and fn.owner_class is not None:
-        name, method = fn.owner_class.name, False  # the constructor calls: Cls(model=...)
-    passed = crossref.passed(name, param.name.value, index, method)
+    passed = crossref.passed(function, param.name.value)  # __init__: the constructor calls Cls(model=...)
     if not passed:
         return None  # no caller passes it: the default is the value
     default = resolver.expr(param.default, fn.parent or fn)

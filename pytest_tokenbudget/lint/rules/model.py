@@ -57,6 +57,17 @@ def successor(catalog: Catalog, info: ModelInfo, on: _dt.date | None = None) -> 
     return catalog.successor(info, on)
 
 
+# a table whose every value fails: a retired id and one the Claude API never knew (TB302 and TB303)
+_RETIRED_OR_UNKNOWN_TABLE = """
+import anthropic
+client = anthropic.Anthropic()
+TIERS = {"fast": "claude-3-haiku-20240307", "smart": "claude-opus-4-5-20251124"}
+def ask(q, tier):
+    return client.messages.create(model=TIERS[tier], max_tokens=512,
+                                  messages=[{"role": "user", "content": q}])
+"""
+
+
 def _model_node(call: CallSite) -> Any:
     return call.arg_nodes.get("model")
 
@@ -73,8 +84,9 @@ class RetiredOrDeprecatedModel(Rule):
         "compared with today's date: a deprecated model whose date has passed is reported as retired. "
         "Only calls to the Claude API itself are checked (Bedrock and Google Cloud keep some models longer). "
         "The model is followed into env defaults, settings objects and constants; when it can take several "
-        "values (callers overriding a default, if/elif branches, a table indexed at run time) the rule fires "
-        "only when every value is retired or deprecated."
+        "values (callers overriding a default, if/elif branches, a table indexed at run time, a helper "
+        "returning a table lookup, every construction of a configuration object) the rule fires only when "
+        "every value is retired or deprecated, or a Claude id the API does not know (TB303 names those)."
     )
     severity = "warning"
     precision = "very-high"
@@ -156,6 +168,12 @@ class RetiredOrDeprecatedModel(Rule):
             message="claude-2.1 was retired on 2025-07-21",
             line=3,
         ),
+        # every value of the table fails: a retired id, and one the Claude API never knew
+        Invalid(
+            _RETIRED_OR_UNKNOWN_TABLE,
+            message="(and claude-opus-4-5-20251124, not a Claude API id: 404 as well)",
+            options={"today": "2026-12-01"},
+        ),
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
@@ -164,18 +182,19 @@ class RetiredOrDeprecatedModel(Rule):
             return
         now = _today(ctx)
         models = _possible_models(call)
-        infos = [ctx.catalog.find(m) if isinstance(m, str) else None for m in models]
-        states = [i.status(now, platform) if i is not None else None for i in infos]
-        if not models or any(st is None or st.state not in ("retired", "deprecated") for st in states):
-            return  # one value the call may use is current (or unknown): not every request fails
-        model, info, st = models[0], infos[0], states[0]
+        failing, unknown = _failing(models, ctx.catalog, now, platform)
+        if not failing or len(failing) + len(unknown) != len(models):
+            return  # one value the call may use is current (or cannot be told): not every request fails
+        model, info, st = failing[0]
         new = successor(ctx.catalog, info, now)
         props = {"model": info.id, "lifecycle": st.state, "platform": platform,
                  "retires": st.retired.isoformat() if st.retired else None,
                  "suggested_model": new.id if new else None}
         where, related = crossref.related([model], "model")
-        others = sorted({m for m in models[1:] if m != model})
-        also = f" (and {', '.join(others)}, the other values it takes: all retired or deprecated)" if others else ""
+        others = sorted({m for m, _, _ in failing[1:] if m != model})
+        parts = [f"{', '.join(others)}, the other values it takes: all retired or deprecated"] if others else []
+        parts += [f"{', '.join(unknown)}, not a Claude API id: 404 as well"] if unknown else []
+        also = f" (and {'; and '.join(parts)})" if parts else ""
         name = (info.id if model == info.id else f"{model} ({info.id})") + where + also
         text = (lifecycle_sentence(ctx.catalog, info, on=now, platform=platform, name=name) or "") + (
             " (the legacy Text Completions API: move to messages.create)" if call.kind == "completion" else "")
@@ -185,6 +204,41 @@ class RetiredOrDeprecatedModel(Rule):
                          node=_model_node(call), severity="error", properties=props)
         else:
             yield Report(text, node=_model_node(call), properties=props)
+
+
+def _failing(models: list[Any], catalog: Catalog, now: _dt.date,
+             platform: str) -> tuple[list[tuple[str, ModelInfo, Any]], list[str]]:
+    """The values that are retired or deprecated (with their catalog row and state), and, on the
+    Claude API when the call may take several values, the Claude ids the catalog does not know."""
+    failing: list[tuple[str, ModelInfo, Any]] = []
+    unknown: list[str] = []
+    for m in models:
+        info = catalog.find(m) if isinstance(m, str) else None
+        st = info.status(now, platform) if info is not None else None
+        if info is not None and st is not None and st.state in ("retired", "deprecated"):
+            failing.append((m, info, st))
+        elif info is None and isinstance(m, str) and "claude" in m.lower() and platform == "api" and len(models) > 1:
+            unknown.append(m)
+    return failing, unknown
+
+
+def _unknown_among(call: CallSite, ctx: RuleContext, models: list[Any]) -> Iterator[Report]:
+    """Several values (a table, callers, branches): reported when every one fails (retired,
+    deprecated or unknown) and some are Claude ids the catalog does not know; one that works keeps
+    the call silent (that value is judged where it is written, when it is)."""
+    platform = _platform(call)
+    if platform is None:
+        return
+    failing, unknown = _failing(models, ctx.catalog, _today(ctx), platform)
+    if not unknown or len(failing) + len(unknown) != len(models):
+        return
+    close = ctx.catalog.suggestions(unknown[0])
+    hint = f" (closest: {', '.join(close)})" if close else ""
+    rest = ", ".join(m for m in models if m not in unknown)
+    yield Report(f"unknown model {', '.join(map(repr, unknown))} among the values the call may take: not in the "
+                 f"catalog{hint}; the Claude API answers 404 for an unknown id"
+                 + (f", and the other values ({rest}) are retired or deprecated" if rest else ""),
+                 node=_model_node(call), properties={"model": unknown[0], "suggestions": close})
 
 
 def _possible_models(call: CallSite) -> list[Any]:
@@ -242,7 +296,8 @@ class UnknownModelId(Rule):
         "was built and sent (retries included); gateway spellings such as claude-sonnet-4.5 or "
         "anthropic/claude-sonnet-4-5 work on OpenRouter or LiteLLM but not through the Anthropic SDK. "
         "An id outside the catalog also cannot be priced or budgeted. The fix replaces a gateway "
-        "spelling by the real id."
+        "spelling by the real id. When the call can take several values (a table, callers, branches), "
+        "the unknown ones are reported only when no value works (every other one retired or deprecated)."
     )
     severity = "warning"
     precision = "high"
@@ -272,6 +327,15 @@ class UnknownModelId(Rule):
             return client.messages.create(model="fast-tier", max_tokens=512,
                                           messages=[{"role": "user", "content": q}])
         """,
+        # One value of the table works: the call is not broken for every tier.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        TIERS = {"fast": "claude-haiku-5-5", "smart": "claude-opus-4-5-20251124"}
+        def ask(q, tier):
+            return client.messages.create(model=TIERS[tier], max_tokens=512,
+                                          messages=[{"role": "user", "content": q}])
+        """,
     ]
     INVALID = [
         Invalid(
@@ -295,12 +359,21 @@ class UnknownModelId(Rule):
             """,
             message="not in the catalog",
         ),
+        # Every value of the table fails: one is retired, the other never existed.
+        Invalid(
+            _RETIRED_OR_UNKNOWN_TABLE,
+            message="unknown model 'claude-opus-4-5-20251124' among the values the call may take",
+            options={"today": "2026-12-01"},
+        ),
     ]
     FIX = "safe"
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterable[Report]:
         models = _possible_models(call)
-        model = models[0] if len(models) == 1 else None  # several values: each judged where it is written
+        if len(models) > 1:
+            yield from _unknown_among(call, ctx, models)
+            return
+        model = models[0] if models else None
         if not model or model.startswith("arn:"):
             return
         info = ctx.catalog.find(model)

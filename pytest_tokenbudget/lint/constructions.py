@@ -1,0 +1,73 @@
+"""What a field of a configuration class holds: the values its constructions in the project give it.
+
+A class declared by its fields (a dataclass, a pydantic model or settings class) is built by calls
+somewhere in the project (``Config(model=...)``, ``cls(model=os.getenv("MODEL", "claude-..."))``
+in a ``from_env`` classmethod); :func:`field_values` evaluates, through the caller search of
+:mod:`.arguments`, what each construction gives one field (the field's default when it is left
+out). The answer stands only when those constructions are the whole story: when the project sets
+the field after construction (``config.model = args.model``) or builds objects another way
+(``Config.model_validate(data)``, ``dataclasses.replace``, ``.model_copy(update=...)``,
+``setattr``), it is None.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from pytest_tokenbudget.lint.arguments import parameter_values
+from pytest_tokenbudget.lint.callsearch import field_class
+from pytest_tokenbudget.lint.project_text import py_files
+from pytest_tokenbudget.lint.source import FileError, read_file
+
+if TYPE_CHECKING:
+    from pytest_tokenbudget.lint.project import Project
+
+__all__ = ["field_values"]
+
+_OTHER_BUILDERS = (rb"\.(model_validate\w*|parse_obj|parse_raw|parse_file|model_construct|construct|from_dict|"
+                   rb"from_json)\(")
+_COPIES = re.compile(rb"dataclasses\.replace\(|from dataclasses import[^\n]*\breplace\b|\.model_copy\(|\.copy\(update|"
+                     rb"\bsetattr\(")
+
+
+def field_values(project: Project, from_path: str, qualname: str, field: str) -> list[Any] | None:
+    """The values the project's constructions of the field class ``qualname`` (as ``from_path``
+    imports it; a class of that file when undotted) give its ``field``: written by a caller, else
+    the field's default (unknown when it has none); None when the class is not such a class of the
+    project, nothing constructs it, or the field may be set another way."""
+    if "." in qualname:
+        found = project._find_module(qualname, from_path)
+        if found is None or len(found[1]) != 1:
+            return None
+        path, (name,) = found
+    else:
+        path, name = from_path, qualname
+    mod = project._load(path)
+    if mod is None or mod.parse() is None or field_class(mod.tree, f"{name}.__init__") is None:
+        return None
+    if _set_elsewhere(project, name, field):
+        return None
+    project._file_dep(path)
+    found_values = parameter_values(project, path, f"{name}.__init__", frozenset({field}))
+    return [a.values[field] for a in found_values] if found_values else None
+
+
+def _set_elsewhere(project: Project, name: str, field: str) -> bool:
+    """Some project file assigns ``<obj>.field`` (not ``self.field``), builds ``name`` by a library
+    constructor or copies objects with changes: the constructions are not every value."""
+    memo = project.__dict__.setdefault("_fields_set_elsewhere", {})
+    key = (name, field)
+    if key not in memo:
+        assigned = re.compile(rb"(?<!\bself)\." + re.escape(field.encode()) + rb"\s*(=(?!=)|\+=)")
+        built = re.compile(rb"\b" + re.escape(name.encode()) + _OTHER_BUILDERS)
+        files = py_files(project)
+        memo[key] = files is None or any(_says(p, (assigned, built, _COPIES)) for p in files)
+    return memo[key]
+
+
+def _says(path: str, patterns: tuple[re.Pattern[bytes], ...]) -> bool:
+    got = read_file(path)
+    if isinstance(got, FileError):
+        return False
+    return any(p.search(got[0]) for p in patterns)

@@ -1,0 +1,66 @@
+"""A model chosen by a helper that looks a table up: ``model = get_model_name(tier)``.
+
+``def get_model_name(tier): return MODELS.get(tier.lower(), MODELS["sonnet"])`` (in this module or
+another of the project) returns one id of the table per call; with a key the linter cannot pin,
+every id of the table (and the fallback) is a value the request may carry, as for
+``MODELS[tier]`` written at the call (:mod:`.analysis.model_sources`). :func:`returned_table`
+gives those values when every ``return`` of the helper is such a lookup of a module-level dict of
+strings, else None.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from pytest_tokenbudget.lint.callnames import parents_of, resolve_function, tree_of
+
+__all__ = ["returned_table"]
+
+
+def returned_table(project: Any, path: str, call_source: str) -> list[Any] | None:
+    """The values the project function called by ``call_source`` (``f(x)`` / ``mod.f(x)`` written in
+    ``path``) may return when it returns a table lookup with a key it cannot pin."""
+    try:
+        call = ast.parse(call_source, mode="eval").body
+    except SyntaxError:
+        return None
+    tree = tree_of(project, path)
+    if not isinstance(call, ast.Call) or tree is None:
+        return None
+    found = resolve_function(project, path, tree, call.func, parents_of(tree))
+    if found is None:
+        return None
+    fpath, fn, _ = found
+    returns = [n.value for n in ast.walk(fn) if isinstance(n, ast.Return)]
+    mod = project._load(fpath)
+    if not returns or mod is None or any(r is None for r in returns):
+        return None
+    ev = project._evaluator(mod, {})
+    out: list[Any] = []
+    for r in returns:
+        values = _lookup(r, ev)
+        if values is None:
+            return None
+        out.extend(values)
+    project._file_dep(fpath)
+    return out
+
+
+def _lookup(node: ast.expr, ev: Any) -> list[Any] | None:
+    """``TABLE[key]`` / ``TABLE.get(key[, default])`` on a module dict of strings, ``key`` not a constant."""
+    if isinstance(node, ast.Subscript):
+        table, key, default = node.value, node.slice, None
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+            and 1 <= len(node.args) <= 2 and not node.keywords:
+        table, key = node.func.value, node.args[0]
+        default = node.args[1] if len(node.args) == 2 else None
+    else:
+        return None
+    if not isinstance(table, ast.Name) or isinstance(ev.expr(key), (str, int)):
+        return None  # a local table, or a constant key: the evaluator's single value stands
+    values = ev.expr(table)
+    if type(values) is not dict or not values:
+        return None
+    choices = [*values.values(), *([ev.expr(default)] if default is not None else [])]
+    return choices if all(isinstance(v, str) for v in choices) else None
