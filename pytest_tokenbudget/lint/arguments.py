@@ -126,12 +126,16 @@ def parameter_values(project: Project, callee_path: str, function: str, params: 
                      depth: int = 0) -> list[Assignment] | None:
     """What the project's callers pass to ``params`` of ``function`` (``f``, ``Class.m``,
     ``Class.__init__``) defined in ``callee_path``; None when no caller is found."""
-    cache: dict[tuple, Any] = project.__dict__.setdefault("parameter_values_cache", {})
     key = (callee_path, function, params, depth)
-    if key not in cache:
-        cache[key] = None  # while computing: a recursive caller finds nothing
-        cache[key] = _compute(project, callee_path, function, params, depth)
-    found = cache[key]
+    busy: set[tuple] = project.__dict__.setdefault("parameter_values_busy", set())
+    if key in busy:  # while computing: a recursive caller finds nothing
+        return None
+    busy.add(key)
+    try:
+        found = project.remember("parameter_values_cache", key,
+                                 lambda: _compute(project, callee_path, function, params, depth))
+    finally:
+        busy.discard(key)
     if found is None:
         return None
     assignments, paths = found

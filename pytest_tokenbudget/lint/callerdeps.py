@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pytest_tokenbudget.lint.project import Project
 from pytest_tokenbudget.lint.source import FileError, read_file
@@ -79,10 +79,27 @@ class TrackedProject(Project):
     def word_index(self, value: dict[str, list[str]] | None) -> None:
         self._index = None if value is None else _Recording(value, self.words)
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "_called_index" and isinstance(value, dict):  # passed_values' own index of called names
-            value = _Recording(value, self.words)
-        super().__setattr__(name, value)
+    def remember(self, memo: str, key: Any, compute: Callable[[], Any]) -> Any:
+        """Like :meth:`Project.remember`, and a later check served from the memo records the same
+        lookups the computation made (else a file checked second would not learn its callers)."""
+        table = self.__dict__.setdefault(memo, {})
+        if key not in table:
+            outer = dict(self.words), dict(self.needles)
+            self.words.clear()
+            self.needles.clear()
+            try:
+                value = compute()
+            finally:
+                made = dict(self.words), dict(self.needles)
+                self.words.update(outer[0])
+                self.needles.update(outer[1])
+            table[key] = (value, made)
+        value, (words, needles) = table[key]
+        for k, v in words.items():
+            self.words.setdefault(k, v)
+        for k, v in needles.items():
+            self.needles.setdefault(k, v)
+        return value
 
     def begin(self) -> None:
         """Start recording for the next file's check."""

@@ -56,14 +56,17 @@ def field_values(project: Project, from_path: str, qualname: str, field: str) ->
 def _set_elsewhere(project: Project, name: str, field: str) -> bool:
     """Some project file assigns ``<obj>.field`` (not ``self.field``), builds ``name`` by a library
     constructor or copies objects with changes: the constructions are not every value."""
-    memo = project.__dict__.setdefault("_fields_set_elsewhere", {})
-    key = (name, field)
-    if key not in memo:
+    def search() -> bool:
         assigned = re.compile(rb"(?<!\bself)\." + re.escape(field.encode()) + rb"\s*(=(?!=)|\+=)")
         built = re.compile(rb"\b" + re.escape(name.encode()) + _OTHER_BUILDERS)
         files = py_files(project)
-        memo[key] = files is None or any(_says(p, (assigned, built, _COPIES)) for p in files)
-    return memo[key]
+        found = files is None or any(_says(p, (assigned, built, _COPIES)) for p in files)
+        needles = getattr(project, "needles", None)
+        if needles is not None:  # a warm run re-checks when a new file might assign the field
+            needles[field.encode()] = found
+        return found
+
+    return bool(project.remember("_fields_set_elsewhere", (name, field), search))
 
 
 def _says(path: str, patterns: tuple[re.Pattern[bytes], ...]) -> bool:

@@ -29,7 +29,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown
 from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr
@@ -216,6 +216,14 @@ class Project:
                 pass
 
     # ------------------------------------------------------------------ files
+    def remember(self, memo: str, key: Any, compute: Callable[[], Any]) -> Any:
+        """A project-wide answer computed once per run and shared by every file's check
+        (``callerdeps.TrackedProject`` also replays the lookups it made into each later check)."""
+        table = self.__dict__.setdefault(memo, {})
+        if key not in table:
+            table[key] = compute()
+        return table[key]
+
     def digest_of(self, path: str) -> str | None:
         try:
             st = os.stat(path)

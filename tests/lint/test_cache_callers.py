@@ -124,3 +124,27 @@ def test_a_module_the_search_followed_into_is_watched_too(tmp_path):
     assert _tb401(lint_paths([root / "llm.py"], _settings(root))) == [("llm.py", 7)]
     (root / "evals.py").write_text(EVAL_ONE)
     assert _tb401(lint_paths([root / "llm.py"], _settings(root))) == []
+
+
+def test_an_answer_shared_between_checks_records_its_lookups_in_each(tmp_path):
+    # parameter_values and the field search are computed once per run and shared by every file's
+    # check: the second check served from that memo must still learn which callers it depends on
+    from pytest_tokenbudget.lint.callerdeps import TrackedProject, record
+
+    root = _project(tmp_path)
+    project = TrackedProject(root, named=True)
+    project.word_index = {"summarize": [str(root / "runner.py")]}
+
+    def search() -> str:
+        project.word_index.get("summarize")
+        project.needles[b"model"] = False
+        return "answer"
+
+    project.begin()
+    assert project.remember("memo", "key", search) == "answer"
+    first = record(project)
+    project.begin()
+    assert project.remember("memo", "key", lambda: "recomputed") == "answer"
+    second = record(project)
+    assert first is not None and second == first
+    assert second["words"] == ["summarize"] and second["needles"] == ["model"]
