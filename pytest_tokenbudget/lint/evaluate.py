@@ -23,7 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown, is_complete, static_text
+from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, Text, Unknown, any_entry, choice, dict_get,
+                                                     is_complete, static_text)
 from pytest_tokenbudget.lint.config_values import bool_op, call_default
 
 __all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "read_prompt_file", "template_text"]
@@ -155,7 +156,9 @@ class Evaluator:
                 return base[key]
             if isinstance(base, list) and isinstance(key, int) and -len(base) <= key < len(base):
                 return base[key]
-            return UNKNOWN
+            return any_entry(base, key)
+        if isinstance(node, ast.IfExp):  # what both branches share (the libcst resolver does the same)
+            return choice([self.expr(node.body, d), self.expr(node.orelse, d)])
         if isinstance(node, ast.Call):
             return self._call(node, d)
         if isinstance(node, ast.Await):
@@ -288,8 +291,8 @@ class Evaluator:
             return self.read(FilePath(os.path.join(base.folder, args[0]))) if base.folder else UNKNOWN
         if isinstance(base, (str, Text)):
             return self._text_method(base, name, node, args)
-        if isinstance(base, dict) and name == "get" and args and isinstance(args[0], str):
-            return base.get(args[0], args[1] if len(args) > 1 else None) if args[0] in base else UNKNOWN
+        if isinstance(base, dict) and name == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
+            return dict_get(base, args)
         return None
 
     def _text_method(self, base: str | Text, name: str, node: ast.Call, args: list[Any]) -> Any:

@@ -14,7 +14,8 @@ from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.prompt import Block, Blocks, request_blocks, static_prefix, prefix_tokens
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.types import CallSite, Report
-from pytest_tokenbudget.lint.analysis.values import Text, volatile_parts
+from pytest_tokenbudget.lint.analysis.bounds import block_leads, most_tokens
+from pytest_tokenbudget.lint.analysis.values import volatile_parts
 from pytest_tokenbudget.lint.rules._util import fmt_int, money, usd
 
 _ANTHROPIC = frozenset({"anthropic"})
@@ -167,8 +168,9 @@ class MissingCacheControl(Rule):
         if blocks.may_have_cache_control and not _unseen_parts_unmarked(blocks, ctx):
             return
         prefix = static_prefix(blocks)
-        lead = _leading_static(blocks.items[len(prefix)]) if len(prefix) < len(blocks.items) else ""
-        if not prefix and not lead:
+        # the static start of the next block: one per candidate text (analysis.bounds), the smallest counts
+        leads, whole = block_leads(blocks.items[len(prefix)].value) if len(prefix) < len(blocks.items) else ([], False)
+        if not prefix and not any(leads):
             return
         info = ctx.model_info(call)
         minimum = info.min_cacheable if info is not None else None
@@ -178,11 +180,12 @@ class MissingCacheControl(Rule):
             return
         tokens = prefix_tokens(prefix)
         split = ""
-        if tokens < minimum * SAFETY_MARGIN and lead:  # a static start of a block with per-call text after it
-            tokens = estimate_tokens("\n".join([*(b.text for b in prefix), lead]))
+        if tokens < minimum * SAFETY_MARGIN and any(leads):  # a static start of a block with per-call text after it
+            tokens = min(estimate_tokens("\n".join([*(b.text for b in prefix), lead])) for lead in leads)
             prefix = [*prefix, blocks.items[len(prefix)]]
-            split = (f" (the {prefix[-1].section} block ends with per-call text: put the static part in a block of "
-                     "its own and mark that one)")
+            split = (f" (the {prefix[-1].section} prompt is one of {len(leads)} static texts, each at least this long)"
+                     if whole else f" (the {prefix[-1].section} block ends with per-call text: put the static part "
+                     "in a block of its own and mark that one)")
         if tokens < minimum * SAFETY_MARGIN:
             return
         sections = "+".join(dict.fromkeys(b.section for b in prefix))
@@ -205,16 +208,6 @@ class MissingCacheControl(Rule):
             properties=props,
             fix=None if split else _cache_control_fix(call, tuple(dict.fromkeys(b.section for b in prefix))),
         )
-
-
-def _leading_static(block: Block) -> str:
-    """The static text a partly known block starts with (``SYSTEM + terms``), else ''."""
-    value = block.value
-    if isinstance(value, dict):
-        value = value.get("text") if value.get("type", "text") == "text" else None
-    if isinstance(value, Text) and value.parts and isinstance(value.parts[0], str):
-        return value.parts[0]
-    return ""
 
 
 @register
@@ -286,7 +279,9 @@ class CacheBelowMinimum(Rule):
             node = call.arg_nodes.get("cache_control", call.anchor)
         else:
             return
-        if not upto or not all(b.complete for b in upto):
+        # every block static, or one of several static texts: the largest candidate counts (analysis.bounds)
+        tokens = most_tokens(upto) if upto else None
+        if tokens is None:
             return
         info = ctx.model_info(call)
         minimum = info.min_cacheable if info is not None else None
@@ -294,7 +289,6 @@ class CacheBelowMinimum(Rule):
             minimum = ctx.catalog_extreme("min_cacheable", largest=False)
         if minimum is None:
             return
-        tokens = prefix_tokens(upto)
         if tokens * SAFETY_MARGIN >= minimum:
             return
         model = info.id if info else "any known model"

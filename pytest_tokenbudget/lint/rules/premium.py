@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from pytest_tokenbudget.core.money import format_usd
+from pytest_tokenbudget.lint.analysis.caller_prompts import every_caller_task
 from pytest_tokenbudget.lint.analysis.intent import forced_tool_choice, prompt_text, simple_task
 from pytest_tokenbudget.lint.analysis.task_shape import reads_media, shaped_simple_task
 from pytest_tokenbudget.lint.rules.alternatives import cheaper_alternative
@@ -284,9 +285,15 @@ class PremiumModelSimpleTask(Rule):
                 return  # tools the model may choose among: agentic work, not a one-shot label
             text = prompt_text(call)
             kind = simple_task(text) or shaped_simple_task(call, text)
+            callers = None
+            if kind is None and not text.strip():  # the wrapper rebuilds its callers' prompts: ask them
+                callers = every_caller_task(call, lambda t: simple_task(t) or shaped_simple_task(call, t))
+                kind = callers[0] if callers else None
             if kind is None or (kind == "extraction" and reads_media(call)):
                 return  # no simple task; or values read off an image / a PDF (perception, not a lookup)
             why = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} prompt"
+            if callers:
+                why += f" written by its callers ({', '.join(callers[1][:3])}{', ...' if len(callers[1]) > 3 else ''})"
         ratio_in, ratio_out = _ratio(info.input, alt.input), _ratio(info.output, alt.output)
         ratio = ratio_in if ratio_in == ratio_out else f"{ratio_in} (input) / {ratio_out} (output)"
         yield Report(
