@@ -54,7 +54,7 @@ def test_findings_are_exactly_the_marked_calls():
     assert not result.errors
     got = {(_rel(f.path), f.line, f.code) for f in result.findings}
     assert got == _expected()
-    assert len(got) == 5
+    assert len(got) == 6
 
 
 def test_a_prompt_picked_among_static_texts_is_sized_by_its_smallest_candidate():

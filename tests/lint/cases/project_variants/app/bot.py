@@ -3,7 +3,7 @@
 import anthropic
 
 from app import prompts
-from app.prompts import PERSONAS, STYLES, mixed_for, small_for, system_for, greeting_for
+from app.prompts import PERSONAS, STYLES, greeting_for, mixed_for, roles_for, small_for, system_for
 
 client = anthropic.Anthropic()
 
@@ -22,6 +22,11 @@ def reply_by_key(persona, question):
 
 def reply_in(language, question):
     return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=system_for(language),  # TB101
+                                  messages=[{"role": "user", "content": question}])
+
+
+def desk(kind, question):  # TB105 stays silent: the role line is one of two static texts, not data
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=roles_for(kind),  # TB101
                                   messages=[{"role": "user", "content": question}])
 
 

@@ -42,3 +42,9 @@ def mixed_for(kind):
     if kind == "ticket":
         return SMALL_A
     return HANDBOOK
+
+
+def roles_for(kind):  # the candidates share a long static end: a choice, not per-call data
+    if kind == "refunds":
+        return "Role: refunds desk.\n" + LONG_EN
+    return "Role: exchanges desk.\n" + LONG_EN
