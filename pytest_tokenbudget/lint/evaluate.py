@@ -157,6 +157,11 @@ class Evaluator:
             if isinstance(base, list) and isinstance(key, int) and -len(base) <= key < len(base):
                 return base[key]
             return any_entry(base, key)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:  # language == "he": a helper's branch test
+            return _compare(node.ops[0], self.expr(node.left, d), self.expr(node.comparators[0], d))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            v = self.expr(node.operand, d)
+            return not v if is_complete(v) else UNKNOWN
         if isinstance(node, ast.IfExp):  # what both branches share (the libcst resolver does the same)
             return choice([self.expr(node.body, d), self.expr(node.orelse, d)])
         if isinstance(node, ast.Call):
@@ -325,6 +330,22 @@ class Evaluator:
         if name == "join" and len(args) == 1 and isinstance(args[0], list) and isinstance(base, str):
             return Text.join(*[x for i, it in enumerate(args[0]) for x in ([base] if i else []) + [it]])
         return UNKNOWN
+
+
+def _compare(op: ast.cmpop, left: Any, right: Any) -> Any:
+    """``left <op> right`` for two fully known values, else UNKNOWN."""
+    if not (is_complete(left) and is_complete(right)):
+        return UNKNOWN
+    try:
+        if isinstance(op, (ast.Eq, ast.NotEq)):
+            return (left == right) is isinstance(op, ast.Eq)
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (str, list, dict)):
+            return (left in right) is isinstance(op, ast.In)
+        if isinstance(op, (ast.Is, ast.IsNot)) and (left is None or right is None):
+            return (left is right) is isinstance(op, ast.Is)
+    except TypeError:
+        return UNKNOWN
+    return UNKNOWN
 
 
 _FIELD = re.compile(r"\{[^{}\n]*\}|\$\{?\w+\}?")

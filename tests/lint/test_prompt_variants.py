@@ -6,7 +6,8 @@ comment; every other call there must stay silent. What it covers:
 * TB101 counts the smallest candidate of a system prompt read from a dict with a key known only at
   run time (``PERSONAS.get(persona, default)``, ``PERSONAS[persona]``) or returned by a helper with
   several ``return`` branches: the common prefix of the dict's entries survives ``system += notes``;
-  a dict or helper with one short candidate stays silent (no lower bound above the minimum);
+  a dict or helper with one short candidate stays silent (no lower bound above the minimum), unless
+  the argument is pinned (a setting's default) and decides which ``return`` runs;
 * TB102 counts the largest candidate of a marked block: every candidate below the minimum is a
   finding; one candidate above it, or per-call text in the block, keeps it silent;
 * TB301 reads the task from what the callers of a wrapper pass when the wrapper rebuilds the
@@ -54,7 +55,7 @@ def test_findings_are_exactly_the_marked_calls():
     assert not result.errors
     got = {(_rel(f.path), f.line, f.code) for f in result.findings}
     assert got == _expected()
-    assert len(got) == 6
+    assert len(got) == 7
 
 
 def test_a_prompt_picked_among_static_texts_is_sized_by_its_smallest_candidate():
@@ -68,6 +69,14 @@ def test_a_prompt_picked_among_static_texts_is_sized_by_its_smallest_candidate()
     # after ``system += live_notes`` only the personas' common start is static
     appended = by_line[("app/bot.py", _line("app/bot.py", "system=system,  # TB101"))]
     assert "ends with per-call text" in appended.message
+
+
+def test_a_helper_called_with_a_settings_default_returns_the_branch_that_runs():
+    by_line = {(_rel(f.path), f.line): f for f in _lint().findings}
+    configured = by_line[("app/bot.py", _line("app/bot.py", "greeting_for(settings.bot_language)"))]
+    assert configured.properties["prefix_tokens"] > 2000  # the German prompt, not the short note
+    assert "one of" not in configured.message
+    assert ("app/bot.py", _line("app/bot.py", "greeting_for(settings.fallback_language)")) not in by_line
 
 
 def test_cache_below_minimum_holds_for_the_largest_candidate():

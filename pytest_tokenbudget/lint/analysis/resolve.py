@@ -313,7 +313,7 @@ class Resolver(TextOps):
             if found is not None and found[0].parent is None and [b.kind for b in found[1]] == ["def"]:
                 return crossref.called(None, func.value)  # a helper defined at module level: the project index
             return UNKNOWN
-        value = crossref.called(target)
+        value = self._project_call(target, node, scope, depth)  # crossref.called, the arguments bound
         return value if value is not UNKNOWN else self._library_call(target, node, scope, depth)
 
     def _library_call(self, target: ImportRef, node: cst.Call, scope: Scope, depth: int) -> Any:

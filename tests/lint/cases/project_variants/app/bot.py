@@ -3,6 +3,7 @@
 import anthropic
 
 from app import prompts
+from app.settings import settings
 from app.prompts import PERSONAS, STYLES, greeting_for, mixed_for, roles_for, small_for, system_for
 
 client = anthropic.Anthropic()
@@ -37,6 +38,18 @@ def styled(style, question):  # one candidate is short: no lower bound above the
 
 def greet(language, question):  # one of the helper's returns is short
     return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=greeting_for(language),
+                                  messages=[{"role": "user", "content": question}])
+
+
+def greet_configured(question):  # the setting's default picks the long German prompt
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512,
+                                  system=greeting_for(settings.bot_language),  # TB101
+                                  messages=[{"role": "user", "content": question}])
+
+
+def greet_fallback(question):  # the other setting picks the short note: nothing to cache
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512,
+                                  system=greeting_for(settings.fallback_language),
                                   messages=[{"role": "user", "content": question}])
 
 
