@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from pytest_tokenbudget.core.money import format_usd
-from pytest_tokenbudget.lint.analysis.caller_prompts import every_caller_task
 from pytest_tokenbudget.lint.analysis.intent import forced_tool_choice, prompt_text, simple_task
 from pytest_tokenbudget.lint.analysis.task_shape import reads_media, shaped_simple_task
 from pytest_tokenbudget.lint.rules.alternatives import cheaper_alternative
@@ -287,6 +286,8 @@ class PremiumModelSimpleTask(Rule):
             kind = simple_task(text) or shaped_simple_task(call, text)
             callers = None
             if kind is None and not text.strip():  # the wrapper rebuilds its callers' prompts: ask them
+                from pytest_tokenbudget.lint.analysis.caller_prompts import every_caller_task  # libcst: lazily
+
                 callers = every_caller_task(call, lambda t: simple_task(t) or shaped_simple_task(call, t))
                 kind = callers[0] if callers else None
             if kind is None or (kind == "extraction" and reads_media(call)):
