@@ -7,7 +7,9 @@ comment; every other call there must stay silent. What it covers:
   run time (``PERSONAS.get(persona, default)``, ``PERSONAS[persona]``) or returned by a helper with
   several ``return`` branches: the common prefix of the dict's entries survives ``system += notes``;
   a dict or helper with one short candidate stays silent (no lower bound above the minimum), unless
-  the argument is pinned (a setting's default) and decides which ``return`` runs;
+  the argument is pinned (a setting's default) and decides which ``return`` runs; a template helper
+  called with a pinned argument is the filled-in text (with a per-call argument the static handbook
+  after it is TB105);
 * TB102 counts the largest candidate of a marked block: every candidate below the minimum is a
   finding; one candidate above it, or per-call text in the block, keeps it silent;
 * TB301 reads the task from what the callers of a wrapper pass when the wrapper rebuilds the
@@ -55,7 +57,7 @@ def test_findings_are_exactly_the_marked_calls():
     assert not result.errors
     got = {(_rel(f.path), f.line, f.code) for f in result.findings}
     assert got == _expected()
-    assert len(got) == 7
+    assert len(got) == 9
 
 
 def test_a_prompt_picked_among_static_texts_is_sized_by_its_smallest_candidate():

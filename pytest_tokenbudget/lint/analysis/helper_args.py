@@ -5,7 +5,8 @@ English prompt otherwise; the project index alone sees one of two texts (:func:`
 Called as ``get_system_prompt(settings.bot_language)`` with the setting's default ``"he"`` (or a
 literal, a constant, an env default: what the resolver pins), the helper's ``if`` chain is decided:
 :func:`called_with` walks its body with the parameters bound and returns the value of the
-``return`` that runs. A condition that cannot be decided, a ``return`` inside a loop / ``try`` /
+``return`` that runs; a helper with one ``return`` (a template, a request dict built from its
+parameters) is evaluated with them filled in. A condition that cannot be decided, a ``return`` inside a loop / ``try`` /
 ``with``, or an argument that cannot be pinned keeps the index's value (every candidate).
 Defaults count as any other setting does for the model rules: the value the code runs with unless
 the environment says otherwise.
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis import crossref
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Hole, Text, is_complete
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Hole, Text, Unknown, is_complete
 
 __all__ = ["called_with"]
 
@@ -93,7 +94,7 @@ def called_with(target: Any, node: Any, value_of: Callable[[Any], Any]) -> Any:
     """The value of the project function ``target`` called as ``node`` (its pinned arguments bound);
     the index's value (:func:`.crossref.called`) when the arguments decide nothing."""
     value = crossref.called(target)
-    if not _has_options(value) or not node.args:
+    if is_complete(value) or not node.args:
         return value
     found = _function(target)
     if found is None:
@@ -104,5 +105,23 @@ def called_with(target: Any, node: Any, value_of: Callable[[Any], Any]) -> Any:
         return value
     local = project._locals(fn)
     local.update(bound)
-    got = _run(fn.body, project._evaluator(mod, local), [0])
-    return value if got is _UNDECIDED or got is _NO_RETURN or got is UNKNOWN else got
+    ev = project._evaluator(mod, local)
+    if _has_options(value):  # several returns: the one the arguments select
+        got = _run(fn.body, ev, [0])
+    else:  # one return (a template, a request dict): its parameters filled in
+        rets = _returns(fn)
+        got = ev.expr(rets[0].value) if len(rets) == 1 and rets[0].value is not None else UNKNOWN
+    return value if got is _UNDECIDED or got is _NO_RETURN or isinstance(got, Unknown) else got
+
+
+def _returns(fn: ast.AST) -> list[ast.Return]:
+    """The ``return`` statements of ``fn`` (not those of functions defined inside it)."""
+    out: list[ast.Return] = []
+    stack = list(ast.iter_child_nodes(fn))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            out.append(node)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+    return out

@@ -4,7 +4,7 @@ import anthropic
 
 from app import prompts
 from app.settings import settings
-from app.prompts import PERSONAS, STYLES, greeting_for, mixed_for, roles_for, small_for, system_for
+from app.prompts import PERSONAS, STYLES, greeting_for, mixed_for, persona_prompt, roles_for, small_for, system_for
 
 client = anthropic.Anthropic()
 
@@ -50,6 +50,16 @@ def greet_configured(question):  # the setting's default picks the long German p
 def greet_fallback(question):  # the other setting picks the short note: nothing to cache
     return client.messages.create(model="claude-sonnet-4-5", max_tokens=512,
                                   system=greeting_for(settings.fallback_language),
+                                  messages=[{"role": "user", "content": question}])
+
+
+def ada(question):  # the template's name is pinned: the whole prompt is static
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=persona_prompt("Ada"),  # TB101
+                                  messages=[{"role": "user", "content": question}])
+
+
+def anyone(name, question):  # the name is per call and the handbook follows it: move the handbook first
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=persona_prompt(name),  # TB105
                                   messages=[{"role": "user", "content": question}])
 
 

@@ -48,3 +48,7 @@ def roles_for(kind):  # the candidates share a long static end: a choice, not pe
     if kind == "refunds":
         return "Role: refunds desk.\n" + LONG_EN
     return "Role: exchanges desk.\n" + LONG_EN
+
+
+def persona_prompt(name):  # a template: its static start is short, the handbook follows the name
+    return f"You are {name}, the support assistant.\n" + HANDBOOK
