@@ -51,7 +51,8 @@ class MissingCacheControl(Rule):
         "Only calls that can repeat (inside a function, method, loop or a batch comprehension) are "
         "flagged; the prefix must clear the minimum by the estimator safety margin. Parts of the "
         "request the linter cannot see (a history passed in) are taken to carry no marker only when "
-        "no file of the project writes cache_control."
+        "no file of the project writes cache_control. A prompt picked among several static texts (a dict "
+        "read with a key known at run time, a helper with several returns) counts by its smallest candidate."
     )
     KINDS = frozenset({"create", "stream", "parse", "batch"})
     SDKS = _ANTHROPIC
@@ -220,7 +221,8 @@ class CacheBelowMinimum(Rule):
         "the model) and returns no error: the marker silently does nothing, and the team believes it "
         "is paying 0.1x for input it pays in full. Either grow the cached prefix (move static "
         "instructions or examples before the breakpoint) or drop the marker. Flagged only when the "
-        "whole prefix up to the breakpoint is static and falls short by the estimator safety margin."
+        "whole prefix up to the breakpoint is static and falls short by the estimator safety margin (for a "
+        "prompt picked among several static texts: when the largest candidate does)."
     )
     SDKS = _ANTHROPIC
     VALID = [

@@ -45,7 +45,9 @@ class PremiumModelSimpleTask(Rule):
         "labelling tool, a short list of quoted labels, true/false per attribute, 'extract ... as JSON'), or "
         "when max_tokens is at or below the short-answer limit (option short-answer-max-tokens, default "
         f"{DEFAULTS['short-answer-max-tokens']}). Code, prose, step-by-step reasoning, extended thinking, "
-        "extraction from images / PDFs and a large output budget with words of generation stay silent."
+        "extraction from images / PDFs and a large output budget with words of generation stay silent. A "
+        "wrapper that rebuilds its callers' messages is judged by what every caller writes (one caller "
+        "asking for more than a simple task, or a prompt that cannot be pinned, keeps it silent)."
     )
     severity = "warning"
     precision = "medium"
