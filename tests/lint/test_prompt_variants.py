@@ -14,7 +14,8 @@ comment; every other call there must stay silent. What it covers:
   finding; one candidate above it, or per-call text in the block, keeps it silent;
 * TB301 reads the task from what the callers of a wrapper pass when the wrapper rebuilds the
   messages (a loop copying them, the system message picked out): every caller asking for a rating /
-  label is a finding; a caller asking for an essay, or messages that cannot be pinned, keep it silent.
+  label is a finding (with the wrapper's own neutral system prompt too); a caller asking for an essay,
+  messages that cannot be pinned, or a wrapper whose own prompt asks for reasoning keep it silent.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def test_findings_are_exactly_the_marked_calls():
     assert not result.errors
     got = {(_rel(f.path), f.line, f.code) for f in result.findings}
     assert got == _expected()
-    assert len(got) == 9
+    assert len(got) == 10
 
 
 def test_a_prompt_picked_among_static_texts_is_sized_by_its_smallest_candidate():
@@ -93,3 +94,23 @@ def test_the_task_of_a_wrapper_is_read_from_every_caller():
     assert re.search(r"a rating prompt written by its callers \(\S*app/jobs\.py:\d+, \S*app/jobs\.py:\d+\)",
                      found.message)
     assert "claude-opus-4-6" in found.message
+
+
+def test_a_prompt_picked_among_whole_static_texts_gets_the_cached_block_fix():
+    import textwrap
+
+    from pytest_tokenbudget.lint.api import lint_source
+    from pytest_tokenbudget.lint.fixes.edits import apply_fixes
+
+    src = textwrap.dedent('''
+        import anthropic
+        client = anthropic.Anthropic()
+        PROMPTS = {"a": "Policy A clause. " * 400, "b": "Policy B clause. " * 400}
+        def ask(kind, q):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=PROMPTS[kind],
+                                          messages=[{"role": "user", "content": q}])
+        ''')
+    found = lint_source(src, select=["TB101"])
+    assert [f.code for f in found] == ["TB101"] and "one of 2 static texts" in found[0].message
+    fixed = apply_fixes(src, found).source
+    assert 'system=[{"type": "text", "text": PROMPTS[kind], "cache_control": {"type": "ephemeral"}}]' in fixed

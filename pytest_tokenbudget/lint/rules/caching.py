@@ -207,7 +207,7 @@ class MissingCacheControl(Rule):
             f"static block{split}{where}",
             node=_section_node(call, prefix),
             properties=props,
-            fix=None if split else _cache_control_fix(call, tuple(dict.fromkeys(b.section for b in prefix))),
+            fix=None if split and not whole else _cache_control_fix(call, tuple(dict.fromkeys(b.section for b in prefix))),
         )
 
 

@@ -287,10 +287,11 @@ class PremiumModelSimpleTask(Rule):
             text = prompt_text(call)
             kind = simple_task(text) or shaped_simple_task(call, text)
             callers = None
-            if kind is None and not text.strip():  # the wrapper rebuilds its callers' prompts: ask them
+            if kind is None:  # a wrapper that rebuilds its callers' prompts: its own text and each caller's
                 from pytest_tokenbudget.lint.analysis.caller_prompts import every_caller_task  # libcst: lazily
 
-                callers = every_caller_task(call, lambda t: simple_task(t) or shaped_simple_task(call, t))
+                callers = every_caller_task(call, lambda t: simple_task(f"{text}\n{t}")
+                                            or shaped_simple_task(call, f"{text}\n{t}"))
                 kind = callers[0] if callers else None
             if kind is None or (kind == "extraction" and reads_media(call)):
                 return  # no simple task; or values read off an image / a PDF (perception, not a lookup)

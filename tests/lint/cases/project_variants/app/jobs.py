@@ -22,3 +22,10 @@ def mixed(paper):  # a rating and an essay: not every caller asks for a simple t
 
 def unknown(history):  # the messages are not known here: silent
     return chat_unknown(history)
+
+
+def triage(ticket):
+    from app.wrapper import chat_as_assistant, chat_reasoning
+
+    chat_reasoning([{"role": "user", "content": LABEL + "\n" + ticket}])
+    return chat_as_assistant([{"role": "user", "content": LABEL + "\n" + ticket}])

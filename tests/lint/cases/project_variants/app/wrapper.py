@@ -31,3 +31,15 @@ def chat_mixed(messages, max_tokens=1024):
 def chat_unknown(messages, max_tokens=1024):
     filtered = [{"role": m["role"], "content": m["content"]} for m in messages]
     return client.messages.create(model="claude-opus-4-6", max_tokens=max_tokens, messages=filtered)
+
+
+def chat_as_assistant(messages):  # its own system says nothing of the task: the callers' text decides
+    turns = [{"role": m["role"], "content": m["content"]} for m in messages]
+    return client.messages.create(model="claude-opus-4-6", max_tokens=1024,  # TB301
+                                  system="You are a helpful assistant.", messages=turns)
+
+
+def chat_reasoning(messages):  # its own system asks for reasoning: real work whatever the callers ask
+    turns = [{"role": m["role"], "content": m["content"]} for m in messages]
+    return client.messages.create(model="claude-opus-4-6", max_tokens=1024,
+                                  system="Explain your reasoning step by step before the answer.", messages=turns)
