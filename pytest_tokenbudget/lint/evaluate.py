@@ -23,7 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown, is_complete, static_text
+from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, Text, Unknown, any_entry, choice, dict_get,
+                                                     is_complete, static_text)
 from pytest_tokenbudget.lint.config_values import bool_op, call_default
 
 __all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "read_prompt_file", "template_text"]
@@ -155,7 +156,14 @@ class Evaluator:
                 return base[key]
             if isinstance(base, list) and isinstance(key, int) and -len(base) <= key < len(base):
                 return base[key]
-            return UNKNOWN
+            return any_entry(base, key)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:  # language == "he": a helper's branch test
+            return _compare(node.ops[0], self.expr(node.left, d), self.expr(node.comparators[0], d))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            v = self.expr(node.operand, d)
+            return not v if is_complete(v) else UNKNOWN
+        if isinstance(node, ast.IfExp):  # what both branches share (the libcst resolver does the same)
+            return choice([self.expr(node.body, d), self.expr(node.orelse, d)])
         if isinstance(node, ast.Call):
             return self._call(node, d)
         if isinstance(node, ast.Await):
@@ -288,8 +296,8 @@ class Evaluator:
             return self.read(FilePath(os.path.join(base.folder, args[0]))) if base.folder else UNKNOWN
         if isinstance(base, (str, Text)):
             return self._text_method(base, name, node, args)
-        if isinstance(base, dict) and name == "get" and args and isinstance(args[0], str):
-            return base.get(args[0], args[1] if len(args) > 1 else None) if args[0] in base else UNKNOWN
+        if isinstance(base, dict) and name == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
+            return dict_get(base, args)
         return None
 
     def _text_method(self, base: str | Text, name: str, node: ast.Call, args: list[Any]) -> Any:
@@ -322,6 +330,22 @@ class Evaluator:
         if name == "join" and len(args) == 1 and isinstance(args[0], list) and isinstance(base, str):
             return Text.join(*[x for i, it in enumerate(args[0]) for x in ([base] if i else []) + [it]])
         return UNKNOWN
+
+
+def _compare(op: ast.cmpop, left: Any, right: Any) -> Any:
+    """``left <op> right`` for two fully known values, else UNKNOWN."""
+    if not (is_complete(left) and is_complete(right)):
+        return UNKNOWN
+    try:
+        if isinstance(op, (ast.Eq, ast.NotEq)):
+            return (left == right) is isinstance(op, ast.Eq)
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (str, list, dict)):
+            return (left in right) is isinstance(op, ast.In)
+        if isinstance(op, (ast.Is, ast.IsNot)) and (left is None or right is None):
+            return (left is right) is isinstance(op, ast.Is)
+    except TypeError:
+        return UNKNOWN
+    return UNKNOWN
 
 
 _FIELD = re.compile(r"\{[^{}\n]*\}|\$\{?\w+\}?")

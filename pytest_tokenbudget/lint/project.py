@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, choice
 from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr
 from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaEnv
 from pytest_tokenbudget.lint.source import FileError, read_file
@@ -79,7 +79,7 @@ def searchable_root(root: str, named: bool = False) -> bool:
 # ---------------------------------------------------------------------- value encoding (cache)
 def encode(v: Any) -> Any:
     if isinstance(v, Text):
-        return {"$t": [p if isinstance(p, str) else None for p in v.parts]}
+        return {"$t": [p if isinstance(p, str) else [encode(o) for o in p.options] or None for p in v.parts]}
     if isinstance(v, dict):
         enc = {str(k): encode(x) for k, x in v.items()}
         return {"$o": enc} if isinstance(v, OpenDict) else {"$d": enc}
@@ -97,7 +97,8 @@ def decode(v: Any) -> Any:
         return [decode(x) for x in v]
     if isinstance(v, dict):
         if "$t" in v:
-            return Text.join(*(p if p is not None else UNKNOWN for p in v["$t"]))
+            return Text.join(*(UNKNOWN if p is None else p if isinstance(p, str) else choice([decode(o) for o in p])
+                               for p in v["$t"]))
         if "$d" in v:
             return {k: decode(x) for k, x in v["$d"].items()}
         if "$o" in v:
@@ -408,10 +409,11 @@ class Project:
         return out
 
     def _function(self, mod: _Module, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Any:
-        rets = _returns(fn)
-        if len(rets) != 1 or rets[0].value is None:
+        rets = _returns(fn)  # several returns: one of their values (analysis.values.choice)
+        if not rets or any(r.value is None for r in rets):
             return UNKNOWN
-        return self._evaluator(mod, self._locals(fn)).expr(rets[0].value)
+        ev = self._evaluator(mod, self._locals(fn))
+        return choice([ev.expr(r.value) for r in rets])
 
     def _evaluator(self, mod: _Module, local: dict[str, Any]) -> Evaluator:
         done: dict[str, Any] = {}

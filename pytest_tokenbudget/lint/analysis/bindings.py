@@ -152,8 +152,8 @@ class ScopeBuilder(cst.CSTVisitor):
 
     # ----------------------------------------------------------------- bindings
     def _bind_target(self, target: Any, binding: Binding) -> None:
-        if isinstance(target, cst.Name):
-            self.scope.bind(target.value, binding)
+        if isinstance(target, cst.Name):  # ``global x`` first: the assignment binds the module's x
+            (self.scope.module() if target.value in self.scope.globals_ else self.scope).bind(target.value, binding)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for el in target.elements:
                 self._bind_target(el.value, Binding("other"))

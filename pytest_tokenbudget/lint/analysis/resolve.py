@@ -32,8 +32,8 @@ from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Bindin
                                                      lookup, merged_client, points_local, sets_timeout,
                                                      names_other_host, typed_dict_name)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
-from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, common_value, first_volatile,
-                                                     is_complete)
+from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, common_value,
+                                                     dict_get, first_volatile, is_complete)
 
 __all__ = ["Resolver"]
 
@@ -161,8 +161,8 @@ class Resolver(TextOps):
             return value
         if isinstance(value, list) and ops <= {"append", "extend"}:
             return [*value, UNKNOWN]
-        if isinstance(value, (ClientRef, ImportRef, ClassRef)):
-            return value
+        if isinstance(value, (ClientRef, ImportRef, ClassRef)) or (isinstance(value, Text) and ops == {"extend"}):
+            return value  # a text's ``+=`` (the "extend"): its trailing hole is already there
         return UNKNOWN
 
     # ----------------------------------------------------------------- expressions
@@ -288,6 +288,8 @@ class Resolver(TextOps):
             method = func.attr.value
             if method == "replace" and len(node.args) == 2:  # prompt templates: .replace("{{x}}", x) chains
                 return self._replace(self.expr(func.value, scope, depth + 1), node, scope, depth)
+            if method == "get" and 0 < len(node.args) < 3 and isinstance(d := self.expr(func.value, scope, depth), dict):
+                return dict_get(d, [self.expr(a.value, scope, depth + 1) for a in node.args])  # values.choice
             if method in ("format", "join", *_TEXT_METHODS_IDENTITY, "with_options", "copy"):
                 base = self.expr(func.value, scope, depth + 1)
                 if method == "with_options" or method == "copy":
@@ -311,7 +313,7 @@ class Resolver(TextOps):
             if found is not None and found[0].parent is None and [b.kind for b in found[1]] == ["def"]:
                 return crossref.called(None, func.value)  # a helper defined at module level: the project index
             return UNKNOWN
-        value = crossref.called(target)
+        value = self._project_call(target, node, scope, depth)  # crossref.called, the arguments bound
         return value if value is not UNKNOWN else self._library_call(target, node, scope, depth)
 
     def _library_call(self, target: ImportRef, node: cst.Call, scope: Scope, depth: int) -> Any:
@@ -428,7 +430,7 @@ class Resolver(TextOps):
                 return base[key]
             except IndexError:
                 return UNKNOWN
-        return UNKNOWN
+        return any_entry(base, key)  # an unknown key: one of the values (values.choice)
 
     # ----------------------------------------------------------------- helpers for callsites
     def dict_items(self, node: Any, scope: Scope, depth: int = 0) -> tuple[dict[str, tuple[Any, Any]], bool] | None:

@@ -23,7 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["UNKNOWN", "Unknown", "Text", "OpenDict", "Hole", "is_known", "static_text", "iter_texts",
-           "volatile_parts", "is_complete", "common_value"]
+           "volatile_parts", "is_complete", "common_value", "choice",
+           "any_entry", "dict_get"]
+
+MAX_OPTIONS = 16  # more candidate texts than this: a plain hole
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,10 +51,13 @@ UNKNOWN = Unknown()
 
 @dataclass(frozen=True)
 class Hole:
-    """A dynamic part of a :class:`Text`."""
+    """A dynamic part of a :class:`Text`. ``options``, when not empty, are the texts the hole can
+    stand for (one of several static prompts picked by a key, a branch or a setting): sizing rules
+    take their smallest (a lower bound) or largest (an upper bound); every other rule sees a hole."""
 
     volatile: str | None = None
     node: Any = field(default=None, repr=False, compare=False)
+    options: tuple[Any, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -123,9 +129,63 @@ def common_value(a: Any, b: Any) -> Any:
         return a
     if not (isinstance(a, str) and isinstance(b, str)):
         return UNKNOWN
-    head = os.path.commonprefix([a, b])
-    tail = os.path.commonprefix([a[len(head):][::-1], b[len(head):][::-1]])[::-1]
-    return Text.join(head, UNKNOWN, tail)
+    return choice([a, b])
+
+
+def _lead(value: str | Text) -> str:
+    if isinstance(value, str):
+        return value
+    return value.parts[0] if value.parts and isinstance(value.parts[0], str) else ""
+
+
+def _after(value: str | Text, n: int) -> Any:
+    """``value`` without its first ``n`` characters (all within its leading static text)."""
+    if isinstance(value, str):
+        return value[n:]
+    if value.parts and isinstance(value.parts[0], str):
+        return Text.join(value.parts[0][n:], Text(value.parts[1:]))
+    return value
+
+
+def choice(values: list[Any]) -> Any:
+    """One of ``values`` (a dict read with an unknown key, a function with several returns, both
+    branches of ``a if c else b``): the value itself when they are all equal; for texts, their common
+    leading and trailing static text around one hole whose ``options`` are the differing middles (so
+    every rule sees what every candidate says, and the caching rules can bound each candidate's size);
+    else UNKNOWN."""
+    values = list(values)
+    if not values or any(isinstance(v, Unknown) for v in values):
+        return UNKNOWN
+    if all(type(v) is type(values[0]) and v == values[0] for v in values[1:]):
+        return values[0]
+    if not all(isinstance(v, (str, Text)) for v in values):
+        return UNKNOWN
+    head = os.path.commonprefix([_lead(v) for v in values])
+    rest = [_after(v, len(head)) for v in values]
+    tail = ""
+    if all(isinstance(v, str) for v in rest):
+        tail = os.path.commonprefix([v[::-1] for v in rest])[::-1]  # type: ignore[index]
+        rest = [v[: len(v) - len(tail)] for v in rest]  # type: ignore[index,arg-type]
+    unique = tuple(dict.fromkeys(rest))
+    hole = Hole(options=unique if len(unique) <= MAX_OPTIONS else ())
+    return Text.join(head, Text((hole,)), tail)
+
+
+def any_entry(base: Any, key: Any, default: list[Any] | tuple[Any, ...] = ()) -> Any:
+    """``base[key]`` (``base.get(key, default)``) for a key that is not known: one of the dict's
+    values, or the default (see :func:`choice`); UNKNOWN for an open dict or a known key."""
+    if isinstance(base, dict) and not isinstance(base, OpenDict) and isinstance(key, (Unknown, Text)) and base:
+        return choice([*base.values(), *(d for d in default if d not in base.values())])
+    return UNKNOWN
+
+
+def dict_get(base: dict, args: list[Any]) -> Any:
+    """``base.get(*args)``: the entry of a known key (UNKNOWN when absent: the dict may have been
+    filled elsewhere), any entry or the default for an unknown key."""
+    key = args[0] if args else UNKNOWN
+    if isinstance(key, (str, int)):
+        return base[key] if key in base else UNKNOWN
+    return any_entry(base, key, args[1:2] if len(args) == 2 else [None])
 
 
 def static_text(value: Any) -> str:

@@ -14,7 +14,8 @@ from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.prompt import Block, Blocks, request_blocks, static_prefix, prefix_tokens
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.types import CallSite, Report
-from pytest_tokenbudget.lint.analysis.values import Text, volatile_parts
+from pytest_tokenbudget.lint.analysis.bounds import block_leads, most_tokens
+from pytest_tokenbudget.lint.analysis.values import volatile_parts
 from pytest_tokenbudget.lint.rules._util import fmt_int, money, usd
 
 _ANTHROPIC = frozenset({"anthropic"})
@@ -50,7 +51,8 @@ class MissingCacheControl(Rule):
         "Only calls that can repeat (inside a function, method, loop or a batch comprehension) are "
         "flagged; the prefix must clear the minimum by the estimator safety margin. Parts of the "
         "request the linter cannot see (a history passed in) are taken to carry no marker only when "
-        "no file of the project writes cache_control."
+        "no file of the project writes cache_control. A prompt picked among several static texts (a dict "
+        "read with a key known at run time, a helper with several returns) counts by its smallest candidate."
     )
     KINDS = frozenset({"create", "stream", "parse", "batch"})
     SDKS = _ANTHROPIC
@@ -167,8 +169,9 @@ class MissingCacheControl(Rule):
         if blocks.may_have_cache_control and not _unseen_parts_unmarked(blocks, ctx):
             return
         prefix = static_prefix(blocks)
-        lead = _leading_static(blocks.items[len(prefix)]) if len(prefix) < len(blocks.items) else ""
-        if not prefix and not lead:
+        # the static start of the next block: one per candidate text (analysis.bounds), the smallest counts
+        leads, whole = block_leads(blocks.items[len(prefix)].value) if len(prefix) < len(blocks.items) else ([], False)
+        if not prefix and not any(leads):
             return
         info = ctx.model_info(call)
         minimum = info.min_cacheable if info is not None else None
@@ -178,11 +181,12 @@ class MissingCacheControl(Rule):
             return
         tokens = prefix_tokens(prefix)
         split = ""
-        if tokens < minimum * SAFETY_MARGIN and lead:  # a static start of a block with per-call text after it
-            tokens = estimate_tokens("\n".join([*(b.text for b in prefix), lead]))
+        if tokens < minimum * SAFETY_MARGIN and any(leads):  # a static start of a block with per-call text after it
+            tokens = min(estimate_tokens("\n".join([*(b.text for b in prefix), lead])) for lead in leads)
             prefix = [*prefix, blocks.items[len(prefix)]]
-            split = (f" (the {prefix[-1].section} block ends with per-call text: put the static part in a block of "
-                     "its own and mark that one)")
+            split = (f" (the {prefix[-1].section} prompt is one of {len(leads)} static texts, each at least this long)"
+                     if whole else f" (the {prefix[-1].section} block ends with per-call text: put the static part "
+                     "in a block of its own and mark that one)")
         if tokens < minimum * SAFETY_MARGIN:
             return
         sections = "+".join(dict.fromkeys(b.section for b in prefix))
@@ -203,18 +207,8 @@ class MissingCacheControl(Rule):
             f"static block{split}{where}",
             node=_section_node(call, prefix),
             properties=props,
-            fix=None if split else _cache_control_fix(call, tuple(dict.fromkeys(b.section for b in prefix))),
+            fix=None if split and not whole else _cache_control_fix(call, tuple(dict.fromkeys(b.section for b in prefix))),
         )
-
-
-def _leading_static(block: Block) -> str:
-    """The static text a partly known block starts with (``SYSTEM + terms``), else ''."""
-    value = block.value
-    if isinstance(value, dict):
-        value = value.get("text") if value.get("type", "text") == "text" else None
-    if isinstance(value, Text) and value.parts and isinstance(value.parts[0], str):
-        return value.parts[0]
-    return ""
 
 
 @register
@@ -227,7 +221,8 @@ class CacheBelowMinimum(Rule):
         "the model) and returns no error: the marker silently does nothing, and the team believes it "
         "is paying 0.1x for input it pays in full. Either grow the cached prefix (move static "
         "instructions or examples before the breakpoint) or drop the marker. Flagged only when the "
-        "whole prefix up to the breakpoint is static and falls short by the estimator safety margin."
+        "whole prefix up to the breakpoint is static and falls short by the estimator safety margin (for a "
+        "prompt picked among several static texts: when the largest candidate does)."
     )
     SDKS = _ANTHROPIC
     VALID = [
@@ -286,7 +281,9 @@ class CacheBelowMinimum(Rule):
             node = call.arg_nodes.get("cache_control", call.anchor)
         else:
             return
-        if not upto or not all(b.complete for b in upto):
+        # every block static, or one of several static texts: the largest candidate counts (analysis.bounds)
+        tokens = most_tokens(upto) if upto else None
+        if tokens is None:
             return
         info = ctx.model_info(call)
         minimum = info.min_cacheable if info is not None else None
@@ -294,7 +291,6 @@ class CacheBelowMinimum(Rule):
             minimum = ctx.catalog_extreme("min_cacheable", largest=False)
         if minimum is None:
             return
-        tokens = prefix_tokens(upto)
         if tokens * SAFETY_MARGIN >= minimum:
             return
         model = info.id if info else "any known model"

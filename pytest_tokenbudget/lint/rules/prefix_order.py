@@ -23,8 +23,16 @@ def _static_after_hole(value: object) -> str:
     if not isinstance(value, Text):
         return ""
     parts = list(value.parts)
-    first = next((i for i, p in enumerate(parts) if isinstance(p, Hole)), len(parts))
+    # a hole with options is one of several static texts, not per-call data (analysis.bounds)
+    first = next((i for i, p in enumerate(parts) if isinstance(p, Hole) and not p.options), len(parts))
     return "".join(p for p in parts[first:] if isinstance(p, str))
+
+
+def _static_choice(value: object) -> bool:
+    """One of several static texts (a prompt picked by a key or a branch): not per-call data."""
+    from pytest_tokenbudget.lint.analysis.bounds import block_leads
+
+    return block_leads(value)[1]
 
 
 @register
@@ -110,7 +118,7 @@ class StaticAfterDynamic(Rule):
         if not (call.context.repeated or call.batch_template):
             return
         items = request_blocks(call).items
-        first = next((i for i, b in enumerate(items) if not b.complete), None)
+        first = next((i for i, b in enumerate(items) if not b.complete and not _static_choice(b.value)), None)
         if first is None:
             return
         dyn = items[first]

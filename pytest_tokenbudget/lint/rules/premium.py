@@ -45,7 +45,9 @@ class PremiumModelSimpleTask(Rule):
         "labelling tool, a short list of quoted labels, true/false per attribute, 'extract ... as JSON'), or "
         "when max_tokens is at or below the short-answer limit (option short-answer-max-tokens, default "
         f"{DEFAULTS['short-answer-max-tokens']}). Code, prose, step-by-step reasoning, extended thinking, "
-        "extraction from images / PDFs and a large output budget with words of generation stay silent."
+        "extraction from images / PDFs and a large output budget with words of generation stay silent. A "
+        "wrapper that rebuilds its callers' messages is judged by what every caller writes (one caller "
+        "asking for more than a simple task, or a prompt that cannot be pinned, keeps it silent)."
     )
     severity = "warning"
     precision = "medium"
@@ -284,9 +286,18 @@ class PremiumModelSimpleTask(Rule):
                 return  # tools the model may choose among: agentic work, not a one-shot label
             text = prompt_text(call)
             kind = simple_task(text) or shaped_simple_task(call, text)
+            callers = None
+            if kind is None:  # a wrapper that rebuilds its callers' prompts: its own text and each caller's
+                from pytest_tokenbudget.lint.analysis.caller_prompts import every_caller_task  # libcst: lazily
+
+                callers = every_caller_task(call, lambda t: simple_task(f"{text}\n{t}")
+                                            or shaped_simple_task(call, f"{text}\n{t}"))
+                kind = callers[0] if callers else None
             if kind is None or (kind == "extraction" and reads_media(call)):
                 return  # no simple task; or values read off an image / a PDF (perception, not a lookup)
             why = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} prompt"
+            if callers:
+                why += f" written by its callers ({', '.join(callers[1][:3])}{', ...' if len(callers[1]) > 3 else ''})"
         ratio_in, ratio_out = _ratio(info.input, alt.input), _ratio(info.output, alt.output)
         ratio = ratio_in if ratio_in == ratio_out else f"{ratio_in} (input) / {ratio_out} (output)"
         yield Report(

@@ -1,0 +1,127 @@
+"""A project helper that picks its prompt by an argument, called with a known argument.
+
+``get_system_prompt(language)`` returns ``SYSTEM_PROMPT_HEBREW`` when ``language == "he"`` and the
+English prompt otherwise; the project index alone sees one of two texts (:func:`.values.choice`).
+Called as ``get_system_prompt(settings.bot_language)`` with the setting's default ``"he"`` (or a
+literal, a constant, an env default: what the resolver pins), the helper's ``if`` chain is decided:
+:func:`called_with` walks its body with the parameters bound and returns the value of the
+``return`` that runs; a helper with one ``return`` (a template, a request dict built from its
+parameters) is evaluated with them filled in. A condition that cannot be decided, a ``return`` inside a loop / ``try`` /
+``with``, or an argument that cannot be pinned keeps the index's value (every candidate).
+Defaults count as any other setting does for the model rules: the value the code runs with unless
+the environment says otherwise.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import Any
+
+from pytest_tokenbudget.lint.analysis import crossref
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Hole, Text, Unknown, is_complete
+
+__all__ = ["called_with"]
+
+_UNDECIDED = object()
+_NO_RETURN = object()
+_MAX_STEPS = 200
+
+
+def _has_options(value: Any) -> bool:
+    return isinstance(value, Text) and any(isinstance(p, Hole) and p.options for p in value.parts)
+
+
+def _function(target: Any) -> tuple[Any, Any, ast.FunctionDef | ast.AsyncFunctionDef] | None:
+    """(project, module, def) of the module-level project function ``target`` names."""
+    from pytest_tokenbudget.lint.project import active
+
+    act = active()
+    if act is None:
+        return None
+    project, path = act
+    found = project._find_module(target.qualname, path)
+    if found is None or len(found[1]) != 1:
+        return None
+    mod = project._load(found[0])
+    if mod is None or mod.parse() is None:
+        return None
+    stmts = mod.names.get(found[1][0], [])
+    if len(stmts) != 1 or not isinstance(stmts[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    return project, mod, stmts[0]
+
+
+def _bind(fn: ast.FunctionDef | ast.AsyncFunctionDef, node: Any, value_of: Callable[[Any], Any]) -> dict[str, Any]:
+    """The parameters ``node`` (a libcst call) passes, as pinned constants."""
+    names = [a.arg for a in [*fn.args.posonlyargs, *fn.args.args]]
+    kwonly = {a.arg for a in fn.args.kwonlyargs}
+    out: dict[str, Any] = {}
+    for i, arg in enumerate(node.args):
+        if arg.star:
+            return {}
+        name = arg.keyword.value if arg.keyword is not None else (names[i] if i < len(names) else None)
+        if name is None or (arg.keyword is not None and name not in names and name not in kwonly):
+            return {}
+        value = value_of(arg.value)
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            out[name] = value
+    return out
+
+
+def _run(stmts: list[ast.stmt], ev: Any, steps: list[int]) -> Any:
+    """The value of the ``return`` that runs, _NO_RETURN when none does, _UNDECIDED when unsure."""
+    for st in stmts:
+        steps[0] += 1
+        if steps[0] > _MAX_STEPS:
+            return _UNDECIDED
+        if isinstance(st, ast.Return):
+            return ev.expr(st.value) if st.value is not None else None
+        if isinstance(st, ast.If):
+            test = ev.expr(st.test)
+            if not is_complete(test) or isinstance(test, (dict, list)):
+                return _UNDECIDED
+            got = _run(st.body if test else st.orelse, ev, steps)
+            if got is not _NO_RETURN:
+                return got
+        elif any(isinstance(n, ast.Return) for n in ast.walk(st)) and not isinstance(
+                st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return _UNDECIDED  # a return inside a loop, try or with: not followed
+    return _NO_RETURN
+
+
+def called_with(target: Any, node: Any, value_of: Callable[[Any], Any]) -> Any:
+    """The value of the project function ``target`` called as ``node`` (its pinned arguments bound);
+    the index's value (:func:`.crossref.called`) when the arguments decide nothing."""
+    value = crossref.called(target)
+    if is_complete(value) or not node.args:
+        return value
+    found = _function(target)
+    if found is None:
+        return value
+    project, mod, fn = found
+    bound = _bind(fn, node, value_of)
+    if not bound:
+        return value
+    local = project._locals(fn)
+    local.update(bound)
+    ev = project._evaluator(mod, local)
+    if _has_options(value):  # several returns: the one the arguments select
+        got = _run(fn.body, ev, [0])
+    else:  # one return (a template, a request dict): its parameters filled in
+        rets = _returns(fn)
+        got = ev.expr(rets[0].value) if len(rets) == 1 and rets[0].value is not None else UNKNOWN
+    return value if got is _UNDECIDED or got is _NO_RETURN or isinstance(got, Unknown) else got
+
+
+def _returns(fn: ast.AST) -> list[ast.Return]:
+    """The ``return`` statements of ``fn`` (not those of functions defined inside it)."""
+    out: list[ast.Return] = []
+    stack = list(ast.iter_child_nodes(fn))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            out.append(node)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+    return out
