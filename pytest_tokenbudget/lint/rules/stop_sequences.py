@@ -77,7 +77,8 @@ class MissingStopSequence(Rule):
     code = "TB205"
     FIX = "unsafe"
     name = "missing-stop-sequence"
-    summary = "The prompt wants the answer inside <tag> but stop_sequences lacks </tag>."
+    summary = ("The prompt wants the answer inside <tag> but stop_sequences lacks </tag>; or stop sequences "
+               "configured beside the call's settings are passed to no call.")
     rationale = (
         "When the answer is wrapped in <answer>...</answer>, everything the model writes after the "
         "closing tag (commentary, a summary, a sign-off) is billed output you throw away. "
