@@ -46,3 +46,25 @@ def test_caller_supplied_prompt_names_the_caller():
     story = [f for f in result.findings if f.line == 25]
     assert len(story) == 1
     assert "the prompt comes from caller" in story[0].message and "tasks.py:" in story[0].message
+
+
+def test_a_caller_named_by_the_rule_is_not_named_again(tmp_path):
+    # the wrapper moves the caller's system turn into system=, and max_tokens comes from the caller
+    # too: the finding is re-read per caller, and the caller appears once in its message
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "llm.py").write_text(
+        "import anthropic\n\n\ndef chat(messages, max_tokens=1024):\n"
+        "    system, rest = None, []\n"
+        "    for m in messages:\n"
+        "        if m['role'] == 'system':\n            system = m['content']\n"
+        "        else:\n            rest.append(m)\n"
+        "    kwargs = {'model': 'claude-sonnet-4-6', 'max_tokens': max_tokens, 'messages': rest}\n"
+        "    if system:\n        kwargs['system'] = system\n"
+        "    return anthropic.Anthropic().messages.create(**kwargs)\n")
+    (tmp_path / "score.py").write_text(
+        "from llm import chat\n\nSYSTEM = 'Rate the paper. Respond ONLY with valid JSON: {\"score\": 1}'\n\n\n"
+        "def rate(paper):\n"
+        "    return chat([{'role': 'system', 'content': SYSTEM}, {'role': 'user', 'content': paper}], max_tokens=256)\n")
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False))
+    (finding,) = result.findings
+    assert finding.message.count("score.py:7") == 1, finding.message

@@ -261,6 +261,8 @@ def _with_callers(rep: Report, chains: list[tuple[tuple[str, int], ...]], every:
     else:
         chain = chains[0]
         suffix = f" (passed by caller {at(chain[-1])}" + (f" through {at(chain[0])})" if len(chain) > 1 else ")")
+    if not every and f"caller {at(chains[0][-1])}" in rep.message:
+        suffix = ""  # the rule already named this caller ("the prompt comes from caller x.py:12")
     props = dict(rep.properties or {})
     related = list(props.get("related", []))
     seen = list(dict.fromkeys(c for ch in chains for c in ch))
