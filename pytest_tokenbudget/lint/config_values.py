@@ -24,7 +24,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown
 
-__all__ = ["bool_op", "call_default", "dotted_name", "instance_attr", "instance_class"]
+__all__ = ["bool_op", "call_default", "dotted_name", "instance_attr", "instance_class", "own_returns"]
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "environ.get", "getenv"})
 _FIELDS = frozenset({"Field", "pydantic.Field", "pydantic.fields.Field", "dataclasses.field", "field",
@@ -92,6 +92,19 @@ def instance_class(st: ast.stmt, attr: str,
             return found
         value = returned(value.func)  # def get_settings(): return Settings()
     return None
+
+
+def own_returns(fn: ast.AST) -> list[ast.Return]:
+    """The ``return`` statements of function ``fn``, not those of functions or classes defined inside it."""
+    out: list[ast.Return] = []
+    stack = list(ast.iter_child_nodes(fn))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            out.append(node)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+    return out
 
 
 def dotted_name(node: ast.expr, head: Callable[[str], str]) -> str | None:

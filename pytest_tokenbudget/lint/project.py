@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, choice
-from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr
+from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr, own_returns
 from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaEnv
 from pytest_tokenbudget.lint.source import FileError, read_file
 
@@ -167,18 +167,6 @@ def _collect(body: list[ast.stmt], mod: _Module) -> None:
             for item in st.items:
                 if isinstance(item.optional_vars, ast.Name):
                     mod.names.setdefault(item.optional_vars.id, []).append(st)
-
-
-def _returns(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Return]:
-    out: list[ast.Return] = []
-    stack: list[ast.AST] = list(fn.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Return):
-            out.append(node)
-        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
-    return out
 
 
 def _ancestors(folder: str, root: str) -> list[str]:
@@ -409,7 +397,7 @@ class Project:
         return out
 
     def _function(self, mod: _Module, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Any:
-        rets = _returns(fn)  # several returns: one of their values (analysis.values.choice)
+        rets = own_returns(fn)  # several returns: one of their values (analysis.values.choice)
         if not rets or any(r.value is None for r in rets):
             return UNKNOWN
         ev = self._evaluator(mod, self._locals(fn))

@@ -20,6 +20,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Hole, Text, Unknown, is_complete
+from pytest_tokenbudget.lint.config_values import own_returns
 
 __all__ = ["called_with"]
 
@@ -109,19 +110,6 @@ def called_with(target: Any, node: Any, value_of: Callable[[Any], Any]) -> Any:
     if _has_options(value):  # several returns: the one the arguments select
         got = _run(fn.body, ev, [0])
     else:  # one return (a template, a request dict): its parameters filled in
-        rets = _returns(fn)
+        rets = own_returns(fn)
         got = ev.expr(rets[0].value) if len(rets) == 1 and rets[0].value is not None else UNKNOWN
     return value if got is _UNDECIDED or got is _NO_RETURN or isinstance(got, Unknown) else got
-
-
-def _returns(fn: ast.AST) -> list[ast.Return]:
-    """The ``return`` statements of ``fn`` (not those of functions defined inside it)."""
-    out: list[ast.Return] = []
-    stack = list(ast.iter_child_nodes(fn))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Return):
-            out.append(node)
-        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
-    return out
