@@ -8,8 +8,6 @@ families here, not only the TB1/TB2/TB4 of test_corpus), and no other line any.
 from __future__ import annotations
 
 import json
-import os
-import re
 from pathlib import Path
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
@@ -20,19 +18,10 @@ from pytest_tokenbudget.lint.formats import render
 from pytest_tokenbudget.lint.rules.registry import registry
 from pytest_tokenbudget.lint.project import Project
 
+from .marked import marked
+
 PROJECT = Path(__file__).parent / "cases" / "project_callers"
 SELECT = ("TB1", "TB2", "TB3", "TB4", "TB5")
-EXPECT = re.compile(r"#\s*(TB\d{3}(?:\s+TB\d{3})*)\s*$")
-
-
-def _expected() -> set[tuple[str, int, str]]:
-    out = set()
-    for f in sorted(PROJECT.rglob("*.py")):
-        for li, line in enumerate(f.read_text().splitlines(), 1):
-            m = EXPECT.search(line)
-            if m:
-                out.update((f.relative_to(PROJECT).as_posix(), li, c) for c in m.group(1).split())
-    return out
 
 
 def _lint(monkeypatch):
@@ -45,7 +34,7 @@ def test_findings_from_callers_match_comments(monkeypatch):
     assert not result.errors
     got = {(Path(f.path).resolve().relative_to(PROJECT.resolve()).as_posix(), f.line, f.code)
            for f in result.findings}
-    assert got == _expected()
+    assert got == marked(PROJECT)
 
 
 def test_finding_names_the_caller_that_wrote_the_value(monkeypatch):

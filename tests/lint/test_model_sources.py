@@ -12,14 +12,14 @@ if/elif mapping with a current branch, a branch value that cannot be pinned).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from pytest_tokenbudget.lint.api import LintSettings, lint_paths
 from pytest_tokenbudget.lint.rules.options import DEFAULTS
 
+from .marked import line_of, marked, relative
+
 PROJECT = Path(__file__).parent / "cases" / "project_models"
-EXPECT = re.compile(r"#\s*(TB30[23](?:\s+TB30[23])*)\s*$")
 
 
 def _lint(select: tuple[str, ...] = ("TB302", "TB303")):
@@ -27,56 +27,36 @@ def _lint(select: tuple[str, ...] = ("TB302", "TB303")):
     return lint_paths([PROJECT], LintSettings(root=PROJECT, select=select, cache=False, options=options))
 
 
-def _expected() -> set[tuple[str, int, str]]:
-    out = set()
-    for f in sorted(PROJECT.rglob("*.py")):
-        for li, line in enumerate(f.read_text().splitlines(), 1):
-            m = EXPECT.search(line)
-            if m:
-                out.update((f.relative_to(PROJECT).as_posix(), li, code) for code in m.group(1).split())
-    return out
-
-
-def _line(rel: str, text: str) -> int:
-    """The line of ``rel`` holding ``text`` (findings are looked up by content, not by number)."""
-    lines = (PROJECT / rel).read_text().splitlines()
-    return next(i for i, line in enumerate(lines, 1) if text in line)
-
-
-def _rel(path: str) -> str:
-    return Path(path).resolve().relative_to(PROJECT.resolve()).as_posix()
-
-
 def test_model_ids_kept_in_config_are_judged_exactly_where_marked():
     result = _lint()
     assert not result.errors
-    got = {(_rel(f.path), f.line, f.code) for f in result.findings}
-    assert got == _expected()
+    got = {(relative(f.path, PROJECT), f.line, f.code) for f in result.findings}
+    assert got == marked(PROJECT, ("TB302", "TB303"))
     assert len(got) == 19
 
 
 def test_a_model_from_another_module_names_where_it_is_defined():
-    by_line = {(_rel(f.path), f.line): f for f in _lint().findings}
-    env = by_line[("app/calls.py", _line("app/calls.py", "model=config.CLAUDE_MODEL"))]
-    assert "(model defined at " in env.message and f"config.py:{_line('app/config.py', 'CLAUDE_MODEL = ')})" in env.message
+    by_line = {(relative(f.path, PROJECT), f.line): f for f in _lint().findings}
+    env = by_line[("app/calls.py", line_of(PROJECT, "app/calls.py", "model=config.CLAUDE_MODEL"))]
+    assert "(model defined at " in env.message and f"config.py:{line_of(PROJECT, 'app/config.py', 'CLAUDE_MODEL = ')})" in env.message
     related = env.properties["related"]
-    assert [(Path(r["path"]).name, r["line"]) for r in related] == [("config.py", _line("app/config.py", "CLAUDE_MODEL = "))]
-    field = by_line[("app/calls.py", _line("app/calls.py", "model=settings.SUMMARY_MODEL"))]
-    assert "claude-3-opus-20240229" in field.message and f"config.py:{_line('app/config.py', 'SUMMARY_MODEL')})" in field.message
+    assert [(Path(r["path"]).name, r["line"]) for r in related] == [("config.py", line_of(PROJECT, "app/config.py", "CLAUDE_MODEL = "))]
+    field = by_line[("app/calls.py", line_of(PROJECT, "app/calls.py", "model=settings.SUMMARY_MODEL"))]
+    assert "claude-3-opus-20240229" in field.message and f"config.py:{line_of(PROJECT, 'app/config.py', 'SUMMARY_MODEL')})" in field.message
 
 
 def test_every_value_of_a_mapping_or_of_the_callers_is_named():
-    by_line = {(_rel(f.path), f.line): f for f in _lint().findings}
-    mapped = by_line[("app/helpers.py", _line("app/helpers.py", "model=model_name, max_tokens=400,  # TB302"))].message
+    by_line = {(relative(f.path, PROJECT), f.line): f for f in _lint().findings}
+    mapped = by_line[("app/helpers.py", line_of(PROJECT, "app/helpers.py", "model=model_name, max_tokens=400,  # TB302"))].message
     assert mapped.startswith("claude-3-sonnet-20240229 (and claude-3-haiku-20240307,")
-    callers = by_line[("app/helpers.py", _line("app/helpers.py", "model=model, max_tokens=400,  # TB302"))].message
+    callers = by_line[("app/helpers.py", line_of(PROJECT, "app/helpers.py", "model=model, max_tokens=400,  # TB302"))].message
     assert "claude-3-opus-20240229" in callers and "claude-3-haiku-20240307" in callers
     assert "claude-sonnet-5-5" not in callers.split(" use ")[0]  # the test module's placeholder is not counted
 
 
 def test_the_legacy_text_completions_call_is_a_claude_call_for_model_rules_only():
     result = _lint(select=("ALL",))
-    line = _line("app/helpers.py", "client.completions.create(")
-    legacy = [f for f in result.findings if _rel(f.path) == "app/helpers.py" and f.line == line]
+    line = line_of(PROJECT, "app/helpers.py", "client.completions.create(")
+    legacy = [f for f in result.findings if relative(f.path, PROJECT) == "app/helpers.py" and f.line == line]
     assert [f.code for f in legacy] == ["TB302"]
     assert "legacy Text Completions API" in legacy[0].message

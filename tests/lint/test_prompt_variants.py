@@ -25,72 +25,54 @@ from pathlib import Path
 
 from pytest_tokenbudget.lint.api import LintSettings, lint_paths
 
+from .marked import line_of, marked, relative
+
 PROJECT = Path(__file__).parent / "cases" / "project_variants"
 CODES = ("TB101", "TB102", "TB105", "TB301")
-EXPECT = re.compile(r"#\s*(TB\d{3}(?:\s+TB\d{3})*)\s*$")
 
 
 def _lint():
     return lint_paths([PROJECT], LintSettings(root=PROJECT, select=CODES, cache=False))
 
 
-def _expected() -> set[tuple[str, int, str]]:
-    out = set()
-    for f in sorted(PROJECT.rglob("*.py")):
-        for li, line in enumerate(f.read_text().splitlines(), 1):
-            m = EXPECT.search(line)
-            if m:
-                out.update((f.relative_to(PROJECT).as_posix(), li, code) for code in m.group(1).split())
-    return out
-
-
-def _rel(path: str) -> str:
-    return Path(path).resolve().relative_to(PROJECT.resolve()).as_posix()
-
-
-def _line(rel: str, text: str) -> int:
-    lines = (PROJECT / rel).read_text().splitlines()
-    return next(i for i, line in enumerate(lines, 1) if text in line)
-
-
 def test_findings_are_exactly_the_marked_calls():
     result = _lint()
     assert not result.errors
-    got = {(_rel(f.path), f.line, f.code) for f in result.findings}
-    assert got == _expected()
+    got = {(relative(f.path, PROJECT), f.line, f.code) for f in result.findings}
+    assert got == marked(PROJECT)
     assert len(got) == 10
 
 
 def test_a_prompt_picked_among_static_texts_is_sized_by_its_smallest_candidate():
-    by_line = {(_rel(f.path), f.line): f for f in _lint().findings}
-    helper = by_line[("app/bot.py", _line("app/bot.py", "system=system_for(language)"))]
+    by_line = {(relative(f.path, PROJECT), f.line): f for f in _lint().findings}
+    helper = by_line[("app/bot.py", line_of(PROJECT, "app/bot.py", "system=system_for(language)"))]
     assert "one of 2 static texts, each at least this long" in helper.message
     # the English and German prompts differ in size: the smaller one is what is claimed
     assert helper.properties["prefix_tokens"] < 1500
-    keyed = by_line[("app/bot.py", _line("app/bot.py", "system=PERSONAS[persona]"))]
+    keyed = by_line[("app/bot.py", line_of(PROJECT, "app/bot.py", "system=PERSONAS[persona]"))]
     assert "one of 3 static texts" in keyed.message
     # after ``system += live_notes`` only the personas' common start is static
-    appended = by_line[("app/bot.py", _line("app/bot.py", "system=system,  # TB101"))]
+    appended = by_line[("app/bot.py", line_of(PROJECT, "app/bot.py", "system=system,  # TB101"))]
     assert "ends with per-call text" in appended.message
 
 
 def test_a_helper_called_with_a_settings_default_returns_the_branch_that_runs():
-    by_line = {(_rel(f.path), f.line): f for f in _lint().findings}
-    configured = by_line[("app/bot.py", _line("app/bot.py", "greeting_for(settings.bot_language)"))]
+    by_line = {(relative(f.path, PROJECT), f.line): f for f in _lint().findings}
+    configured = by_line[("app/bot.py", line_of(PROJECT, "app/bot.py", "greeting_for(settings.bot_language)"))]
     assert configured.properties["prefix_tokens"] > 2000  # the German prompt, not the short note
     assert "one of" not in configured.message
-    assert ("app/bot.py", _line("app/bot.py", "greeting_for(settings.fallback_language)")) not in by_line
+    assert ("app/bot.py", line_of(PROJECT, "app/bot.py", "greeting_for(settings.fallback_language)")) not in by_line
 
 
 def test_cache_below_minimum_holds_for_the_largest_candidate():
-    by_line = {(_rel(f.path), f.line): f for f in _lint().findings}
-    small = by_line[("app/bot.py", _line("app/bot.py", "small_for(kind),  # TB102"))]
+    by_line = {(relative(f.path, PROJECT), f.line): f for f in _lint().findings}
+    small = by_line[("app/bot.py", line_of(PROJECT, "app/bot.py", "small_for(kind),  # TB102"))]
     assert small.properties["prefix_tokens"] < 20 and small.properties["min_cacheable"] == 1024
 
 
 def test_the_task_of_a_wrapper_is_read_from_every_caller():
-    by_line = {(_rel(f.path), f.line): f for f in _lint().findings}
-    found = by_line[("app/wrapper.py", _line("app/wrapper.py", "create(**kwargs)"))]
+    by_line = {(relative(f.path, PROJECT), f.line): f for f in _lint().findings}
+    found = by_line[("app/wrapper.py", line_of(PROJECT, "app/wrapper.py", "create(**kwargs)"))]
     assert re.search(r"a rating prompt written by its callers \(\S*app/jobs\.py:\d+, \S*app/jobs\.py:\d+\)",
                      found.message)
     assert "claude-opus-4-6" in found.message
