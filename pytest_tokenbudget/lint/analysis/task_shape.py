@@ -25,10 +25,11 @@ import re
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.intent import asks_for_json, forced_tool_choice
+from pytest_tokenbudget.lint.analysis.task_fields import checking_tools, named_fields, without_short_fields
 from pytest_tokenbudget.lint.analysis.values import is_complete, static_text
 from pytest_tokenbudget.lint.types import MISSING, CallSite
 
-__all__ = ["shaped_simple_task", "reads_media", "forced_tool", "tool_task", "label_choice", "boolean_marks", "json_extraction"]
+__all__ = ["shaped_simple_task", "reads_media", "media_exempt", "forced_tool", "tool_task", "label_choice", "boolean_marks", "json_extraction"]
 
 # Words of real work: even a structured answer needs the stronger model for these.
 _HARD = re.compile(r"\b(?:essay|article|story|proof|prove|code|coding|regex|script|program|python|javascript|"
@@ -176,10 +177,19 @@ def reads_media(call: CallSite) -> bool:
     return False
 
 
+def media_exempt(call: CallSite, text: str) -> bool:
+    """An extraction read off an image / a PDF that names no fixed fields ("every marker"): reading
+    the scan is perception, where the stronger model's fewer misreads can be worth its price. Named
+    fields (vendor, number, date, total) are a small fixed record, a simple task from a scan too."""
+    return reads_media(call) and not named_fields(text)
+
+
 def shaped_simple_task(call: CallSite, text: str) -> str | None:
     """The kind of simple task ("classification", "extraction", "yes/no") the request's form shows,
-    or None (nothing shows one, or the task is real work: code, prose, reasoning, thinking)."""
-    if _HARD.search(text) or _thinking_on(call):
+    or None (nothing shows one, or the task is real work: code, prose, reasoning, thinking).
+    Answer-template fields bounded to a sentence or three ("summary": 2-3 sentences) are not
+    words of real work."""
+    if _HARD.search(without_short_fields(text)) or _thinking_on(call):
         return None
     max_tokens = call.max_tokens
     if max_tokens is not None and max_tokens >= _LARGE_OUTPUT and _GENERATE.search(text):
@@ -188,13 +198,17 @@ def shaped_simple_task(call: CallSite, text: str) -> str | None:
     if tool is not None:
         kind = tool_task(tool)
     elif call.has("tools"):
-        return None  # tools the model may choose among: agentic work
+        # tools the model may choose among: agentic work, unless the request extracts named fields
+        # as JSON and every tool only looks up or checks them (validate_vendor, a 3-way match)
+        if not (named_fields(text) and asks_for_json(text) and checking_tools(call.get("tools", None))):
+            return None
+        kind = "extraction"
     elif boolean_marks(text):
         kind = "yes/no (true/false per attribute)"
     elif label_choice(text):
         kind = "classification"
     else:
         kind = "extraction" if json_extraction(text) else None
-    if kind == "extraction" and reads_media(call):
+    if kind == "extraction" and media_exempt(call, text):
         return None
     return kind

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.lint.analysis.intent import forced_tool_choice, prompt_text, simple_task
-from pytest_tokenbudget.lint.analysis.task_shape import reads_media, shaped_simple_task
+from pytest_tokenbudget.lint.analysis.task_shape import media_exempt, shaped_simple_task
 from pytest_tokenbudget.lint.rules.alternatives import cheaper_alternative
 from pytest_tokenbudget.lint.rules._util import saving
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
@@ -44,8 +44,12 @@ class PremiumModelSimpleTask(Rule):
         "classification / extraction / yes-no answer (in words, or by its shape: a forced extraction or "
         "labelling tool, a short list of quoted labels, true/false per attribute, 'extract ... as JSON'), or "
         "when max_tokens is at or below the short-answer limit (option short-answer-max-tokens, default "
-        f"{DEFAULTS['short-answer-max-tokens']}). Code, prose, step-by-step reasoning, extended thinking, "
-        "extraction from images / PDFs and a large output budget with words of generation stay silent. A "
+        f"{DEFAULTS['short-answer-max-tokens']}). A JSON template's field bounded to a few sentences "
+        "(\"summary\": 2-3 sentences) does not make a label prose, and an extraction of named fields "
+        "(vendor, number, date, total) stays an extraction when read off an image or inside a tool loop "
+        "whose tools only look up or check the fields. Code, prose, step-by-step reasoning, extended "
+        "thinking, open-ended extraction from images / PDFs, tools that run code, browse, send or change "
+        "records, and a large output budget with words of generation stay silent. A "
         "wrapper that rebuilds its callers' messages is judged by what every caller writes (one caller "
         "asking for more than a simple task, or a prompt that cannot be pinned, keeps it silent)."
     )
@@ -143,6 +147,25 @@ class PremiumModelSimpleTask(Rule):
             return client.messages.create(model="claude-opus-5-5", max_tokens=16000,
                 thinking={"type": "enabled", "budget_tokens": 8000}, messages=[{"role": "user",
                 "content": f"Answer 'guilty', 'not guilty' or 'mistrial' for this case.\\n{case}"}])
+        """,
+        # Extraction in a tool loop whose tools run code: open agent work, whatever fields it names.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        TOOLS = [{"name": "run_python", "description": "Run Python code and return its output.",
+                  "input_schema": {"type": "object", "properties": {"code": {"type": "string"}}}}]
+        def reconcile(messages):
+            return client.messages.create(model="claude-opus-5-5", max_tokens=4096, tools=TOOLS, messages=messages,
+                system="Extract: vendor, invoice number, date, total. Reconcile them with the ledger. Output JSON.")
+        """,
+        # A label with a field of written prose (no length bound): the answer is a write-up.
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def assess(page):
+            return client.messages.create(model="claude-opus-5-5", max_tokens=1024, messages=[{"role": "user",
+                "content": 'Return ONLY JSON:\\n"verdict": "phishing" | "suspicious" | "legitimate"\\n'
+                           '"summary": a full write-up of every indicator, with evidence\\n' + page}])
         """,
     ]
     INVALID = [
@@ -245,6 +268,35 @@ class PremiumModelSimpleTask(Rule):
             """,
             message="rating",
         ),
+        # labels in a JSON answer template, with a screenshot; a field bounded to a few sentences
+        # ("summary": 2-3 sentences) is part of the label's answer, not prose to write
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def verdict(shot_b64):
+                return client.messages.create(model="claude-opus-5-5", max_tokens=1024, messages=[{"role": "user",
+                    "content": [{"type": "image", "source": {"type": "base64", "media_type": "image/png",
+                                                             "data": shot_b64}},
+                                {"type": "text", "text": 'Return ONLY JSON:\\n"verdict": "phishing" | "suspicious" | '
+                                                         '"legitimate"\\n"summary": 2-3 sentence assessment\\n'}]}])
+            """,
+            message="for a classification prompt",
+        ),
+        # named fields extracted in a loop whose tools only check them (and read off an image:
+        # a fixed small record, unlike "every marker" of a scan)
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            TOOLS = [{"name": "validate_vendor", "description": "Check if a vendor exists in the database.",
+                      "input_schema": {"type": "object", "properties": {"vendor": {"type": "string"}}}}]
+            def invoice(messages):
+                return client.messages.create(model="claude-opus-5-5", max_tokens=2048, tools=TOOLS, messages=messages,
+                    system="Extract: vendor name, invoice number, date, total amount. Validate the vendor. Output JSON.")
+            """,
+            message="its tools only look up or check the extracted fields",
+        ),
         Invalid(
             """
             import anthropic
@@ -282,10 +334,15 @@ class PremiumModelSimpleTask(Rule):
         if max_tokens is not None and max_tokens <= limit:
             why = f"max_tokens={max_tokens} (a short answer)"
         else:
-            if call.has("tools") and forced_tool_choice(call) is not True:
-                return  # tools the model may choose among: agentic work, not a one-shot label
             text = prompt_text(call)
-            kind = simple_task(text) or shaped_simple_task(call, text)
+            if call.has("tools") and forced_tool_choice(call) is not True:
+                # tools the model may choose among: agentic work, not a one-shot label, unless the
+                # request's form shows an extraction whose tools only check it
+                kind = shaped_simple_task(call, text)
+                if kind is None:
+                    return
+            else:
+                kind = simple_task(text) or shaped_simple_task(call, text)
             callers = None
             if kind is None:  # a wrapper that rebuilds its callers' prompts: its own text and each caller's
                 from pytest_tokenbudget.lint.analysis.caller_prompts import every_caller_task  # libcst: lazily
@@ -293,9 +350,11 @@ class PremiumModelSimpleTask(Rule):
                 callers = every_caller_task(call, lambda t: simple_task(f"{text}\n{t}")
                                             or shaped_simple_task(call, f"{text}\n{t}"))
                 kind = callers[0] if callers else None
-            if kind is None or (kind == "extraction" and reads_media(call)):
-                return  # no simple task; or values read off an image / a PDF (perception, not a lookup)
+            if kind is None or (kind == "extraction" and media_exempt(call, text)):
+                return  # no simple task; or open-ended values read off an image / a PDF (perception)
             why = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} prompt"
+            if call.has("tools") and forced_tool_choice(call) is not True:
+                why += " (its tools only look up or check the extracted fields)"
             if callers:
                 why += f" written by its callers ({', '.join(callers[1][:3])}{', ...' if len(callers[1]) > 3 else ''})"
         ratio_in, ratio_out = _ratio(info.input, alt.input), _ratio(info.output, alt.output)
