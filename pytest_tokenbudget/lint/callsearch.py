@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callers import build_word_index
 from pytest_tokenbudget.lint.callnames import find_def, owner_of
+from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -116,7 +117,7 @@ def _in_def(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
 def _imports_name(tree: ast.Module, names: set[str]) -> bool:
     """``from x import Name`` of one of ``names`` (a base class, wherever it is defined)."""
     return bool(names) and any(isinstance(n, ast.ImportFrom) and any(a.name in names for a in n.names)
-                               for n in ast.walk(tree))
+                               for n in statements_of(tree).imports)
 
 
 def _module_names(project: Project, callee_path: str, caller_path: str) -> set[str]:
@@ -127,7 +128,7 @@ def _module_names(project: Project, callee_path: str, caller_path: str) -> set[s
 
 
 def _imports_function(tree: ast.Module, name: str, modules: set[str]) -> bool:
-    for node in ast.walk(tree):
+    for node in statements_of(tree).imports:
         if isinstance(node, ast.ImportFrom):
             mod = (node.module or "").lstrip(".")
             if any(a.name == name for a in node.names) and (
