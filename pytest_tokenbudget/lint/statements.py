@@ -5,12 +5,14 @@ function, and how they re-bind it. Imports and assignments are statements, and a
 sits in the body of the module, of another statement, of an ``except`` handler or of a ``case``;
 walking those (a tenth of a tree's nodes) finds them all, instead of ``ast.walk`` over every
 expression. The walk is breadth-first in field order, like ``ast.walk``, so the nodes come in the
-order ``ast.walk`` gives them. Answers are kept per tree (the project index keeps the trees).
+order ``ast.walk`` gives them. Answers are kept per tree while the tree lives (a weak mapping:
+the cache never keeps a tree alive after the project index drops it).
 """
 
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import dataclass, field
 
 __all__ = ["Statements", "statements_of"]
@@ -24,16 +26,15 @@ class Statements:
     assigns: list[ast.Assign] = field(default_factory=list)
 
 
-_SEEN: dict[int, tuple[ast.AST, Statements]] = {}
-_MAX_TREES = 4096  # the entries are small (lists of a few nodes); the trees are the index's anyway
+_SEEN: weakref.WeakKeyDictionary[ast.AST, Statements] = weakref.WeakKeyDictionary()
 
 
 def statements_of(tree: ast.AST) -> Statements:
     """The ``import`` / ``from ... import`` and ``=`` statements anywhere in ``tree`` (in functions,
     classes, ``if`` / ``try`` / ``with`` blocks ...), in :func:`ast.walk` order."""
-    hit = _SEEN.get(id(tree))
-    if hit is not None and hit[0] is tree:
-        return hit[1]
+    hit = _SEEN.get(tree)
+    if hit is not None:
+        return hit
     out = Statements()
     queue: list[ast.AST] = [tree]
     i = 0
@@ -50,7 +51,5 @@ def statements_of(tree: ast.AST) -> Statements:
             value = getattr(node, name, None)
             if type(value) is list:
                 queue.extend(v for v in value if isinstance(v, _HOLDERS))
-    if len(_SEEN) >= _MAX_TREES:
-        _SEEN.clear()
-    _SEEN[id(tree)] = (tree, out)
+    _SEEN[tree] = out
     return out
