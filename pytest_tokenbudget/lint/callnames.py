@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pytest_tokenbudget.lint.statements import statements_of
+
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
@@ -184,7 +186,7 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
         refs.names.add(head)
         refs.self_only = refs.method
     else:
-        for node in facts_of(tree).imports:
+        for node in statements_of(tree).imports:
             if isinstance(node, ast.ImportFrom):
                 for a in node.names:
                     if a.name in ("*", head) and _is_module(project, _dotted(node), path, callee_path):
@@ -202,7 +204,7 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
 
 def _aliases(tree: ast.Module, refs: Refs) -> None:
     """``fn = f`` re-binds the function; ``x = Cls(...)`` / ``self.x = Cls(...)`` makes an instance."""
-    for node in facts_of(tree).assigns:
+    for node in statements_of(tree).assigns:
         if len(node.targets) != 1:
             continue
         target, value = node.targets[0], node.value
@@ -224,7 +226,7 @@ def resolve_function(project: Project, path: str, tree: ast.Module, func: ast.ex
         local = find_def(tree, func.id)
         if local is not None:
             return path, local, func.id
-        for node in facts_of(tree).imports:
+        for node in statements_of(tree).imports:
             if not isinstance(node, ast.ImportFrom):
                 continue
             for a in node.names:
@@ -243,7 +245,7 @@ def resolve_function(project: Project, path: str, tree: ast.Module, func: ast.ex
                 found = find_def(tree, qual)
                 return (path, found, qual) if found is not None else None
             return None
-        for node in facts_of(tree).imports:
+        for node in statements_of(tree).imports:
             if isinstance(node, ast.Import):
                 dotted = next((a.name for a in node.names if (a.asname or a.name) == func.value.id), None)
             elif isinstance(node, ast.ImportFrom):

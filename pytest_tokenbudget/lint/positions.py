@@ -93,22 +93,11 @@ class Positions:
 
     # ------------------------------------------------------------------ which statement
     def _statement_of(self, node: Any) -> Any:
-        import libcst as cst
-
-        from pytest_tokenbudget.lint.cstwalk import children
-
         holder = self._holder
         found = holder.get(id(node))
         body = self.module.body
         while found is None and self._walked < len(body):
-            stack: list[tuple[Any, Any, Any]] = [(body[self._walked], None, None)]
-            while stack:
-                n, parent, stmt = stack.pop()
-                if isinstance(n, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) and not (
-                        isinstance(parent, cst.If) and parent.orelse is n):  # an elif is not alone
-                    stmt = n
-                holder[id(n)] = stmt
-                stack.extend((c, n, stmt) for c in children(n))
+            _hold(body[self._walked], holder)
             self._walked += 1
             found = holder.get(id(node))
         return found
@@ -155,6 +144,57 @@ class Positions:
         for n, r in found.items():
             known[n] = _range(r, shift)
         return True
+
+
+_KINDS: dict[type, int] = {}  # 1: a statement, 2: an If, 3: another node, 4: a sequence, 0: anything else
+
+
+def _kind(t: type) -> int:
+    import libcst as cst
+
+    k = _KINDS.get(t)
+    if k is None:
+        if issubclass(t, cst.If):
+            k = 2
+        elif issubclass(t, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            k = 1
+        else:
+            k = 3 if issubclass(t, cst.CSTNode) else 4 if issubclass(t, (tuple, list)) else 0
+        _KINDS[t] = k
+    return k
+
+
+def _hold(top: Any, holder: dict[int, Any]) -> None:
+    """``holder[id(n)]`` = the innermost statement holding ``n``, for every node ``n`` of ``top`` (an
+    ``elif`` belongs to its ``if``); depth first, children in libcst's order (:func:`.cstwalk.children`),
+    with the node kinds looked up per class (libcst's node bases are ABCs: ``isinstance`` is slow)."""
+    from pytest_tokenbudget.lint.cstwalk import visit_order
+
+    kinds = _KINDS
+    stack: list[tuple[Any, Any, Any]] = [(top, None, None)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        n, parent, stmt = pop()
+        cls = type(n)
+        k = kinds.get(cls) or _kind(cls)
+        if (k == 1 or k == 2) and not (parent is not None and kinds.get(type(parent)) == 2 and parent.orelse is n):
+            stmt = n
+        holder[id(n)] = stmt
+        for name in visit_order(cls):
+            value = getattr(n, name)
+            vk = kinds.get(type(value))
+            if vk is None:
+                vk = _kind(type(value))
+            if 1 <= vk <= 3:
+                push((value, n, stmt))
+            elif vk == 4:
+                for c in value:
+                    ck = kinds.get(type(c))
+                    if ck is None:
+                        ck = _kind(type(c))
+                    if 1 <= ck <= 3:
+                        push((c, n, stmt))
+
 
 
 def _pair(cst_body: Any, ast_body: list[ast.stmt], out: dict[int, tuple[int, int]]) -> bool:

@@ -467,6 +467,15 @@ class Project:
         except OSError:
             pass
 
+    def close(self) -> None:
+        """Drop what the run read (module texts and trees, per-run caches). The evaluators made over
+        the index sit in reference cycles with it, so without this only a full garbage collection,
+        scanning every tree node the run kept, would free them."""
+        for mod in self.modules.values():
+            if mod is not None:
+                mod.tree, mod.data, mod.names, mod.imports = None, b"", {}, {}
+        self.__dict__.clear()
+
 
 _ACTIVE: list[tuple[Project, str]] = []
 
