@@ -4,7 +4,10 @@
 
 TREE defaults to the running interpreter's site-packages (read in place); ``--real DIR`` adds a
 tree of real LLM code (e.g. the real-world corpus snapshots), measured the same way in the same run:
-site-packages has few candidate files and flatters the engine. Each lint run is a fresh
+site-packages has few candidate files and flatters the engine. A TREE is linted together with
+tests/lint/cases (two paths with no common project: the cross-module search is off, a file-at-a-time
+run); the ``--real`` tree is linted alone, as the project it names, so the project index and the
+search for callers, loops and passed values are on, as when a user lints a repository. Each lint run is a fresh
 `tokenbudget lint` subprocess (so interpreter start-up and imports count), timed by wall clock:
 
   grep   `grep -rl messages.create TREE` (page cache warmed first)
@@ -120,7 +123,7 @@ def main() -> int:
         trees.append(args.real)
     rows = []
     for tree in trees:
-        rows.append((tree.name or str(tree), bench(tree.resolve(), args)))
+        rows.append((tree.name or str(tree), bench(tree.resolve(), args, alone=tree == args.real)))
         print()
     print("| tree | files | MB | grep s | lint cold s | lint warm s | semgrep s | cold / grep | warm / grep "
           "| semgrep / cold | peak RSS cold / warm MB |")
@@ -137,7 +140,7 @@ def _median(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
 
-def bench(tree: Path, args: argparse.Namespace) -> dict[str, float]:
+def bench(tree: Path, args: argparse.Namespace, alone: bool = False) -> dict[str, float]:
     """Rounds of grep, lint cold, lint warm and semgrep, one after the other in each round (so each
     round's ratios compare runs made under the same load); medians over the rounds."""
     tb = str(Path(sys.executable).parent / "tokenbudget")
@@ -150,8 +153,10 @@ def bench(tree: Path, args: argparse.Namespace) -> dict[str, float]:
     subprocess.run(grep, capture_output=True)  # warm the page cache
     grep_hits = len(subprocess.run(grep, capture_output=True, text=True).stdout.split())
     # The tree is linted in place: excludes that would skip it (site-packages, .venv) are turned off.
-    # tests/lint/cases is linted too, so the run includes real call sites and findings.
+    # tests/lint/cases is linted too (unless alone), so the run includes real call sites and findings.
     cases = Path(__file__).resolve().parent.parent / "tests" / "lint" / "cases"
+    extra = [] if alone or not cases.is_dir() else [str(cases)]
+    print("project search: " + ("on (the tree is the project)" if alone else "off (two roots: file at a time)"))
     t: dict[str, list[float]] = {k: [] for k in ("grep", "cold", "warm", "semgrep")}
     rss: dict[str, int] = {"cold": 0, "warm": 0, "semgrep": 0}
     summary = ""
@@ -161,7 +166,7 @@ def bench(tree: Path, args: argparse.Namespace) -> dict[str, float]:
         rule = Path(tmp) / "rule.yml"
         rule.write_text(SEMGREP_RULE)
         sg = None if args.no_semgrep else semgrep_cmd(tree, rule)
-        base = [tb, "lint", "--exit-zero", "--config", str(cfg), str(tree), *([str(cases)] if cases.is_dir() else [])]
+        base = [tb, "lint", "--exit-zero", "--config", str(cfg), str(tree), *extra]
         cache_dir = str(Path(tmp) / "cache")
         timed([*base, "--cache-dir", cache_dir])  # fill the cache
         for _ in range(args.repeat):
