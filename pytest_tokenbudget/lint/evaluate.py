@@ -241,9 +241,8 @@ class Evaluator:
             if out is not None:
                 return out
         q = self.qualname(func) or ""
-        if volatile_call(q):
-            fmt = args[0] if q == "time.strftime" and args else None
-            return Unknown(volatile=volatile_call(q)) if fmt is None or volatile_format(fmt) else UNKNOWN
+        if (vol := volatile_call(q, args)) is not None:  # analysis.volatile: time, uuid, random
+            return Unknown(volatile=vol)
         if q in ("str", "builtins.str") and len(args) == 1 and isinstance(args[0], Unknown):
             return args[0]
         default = call_default(q, node, lambda n: self.expr(n, d))  # os.getenv(NAME, default), Field(default)

@@ -121,3 +121,26 @@ def test_a_list_changed_in_other_ways_is_unknown_not_empty(tmp_path, use):
     root = _project(tmp_path, prompts)
     value, _, _ = Project(root, None).value("app.prompts.build", str(root / "app" / "client.py"), call=True)
     assert not isinstance(value, (str, Text))
+
+
+@pytest.mark.parametrize("stamp, volatile", [
+    ("date.today().isoformat()", False),            # a date: the prefix changes once a day
+    ("datetime.now().date()", False),
+    ("time.strftime('%Y-%m-%d')", False),
+    ("datetime.now().isoformat()", True),           # a timestamp: a new prefix on every call
+    ("time.strftime('%H:%M:%S')", True),
+    ("str(uuid.uuid4())", True),
+])
+def test_only_values_finer_than_a_day_make_the_cached_prompt_volatile(tmp_path, stamp, volatile):
+    prompts = f'''
+    import time, uuid
+    from datetime import date, datetime
+
+
+    def build(team):
+        parts = ["You answer questions about the product."]
+        parts.append(f"Stamp: {{{stamp}}}")
+        return "\\n".join(parts)
+    '''
+    root = _project(tmp_path, prompts)
+    assert bool(_tb104(root)) is volatile

@@ -326,7 +326,7 @@ class Resolver(TextOps):
             return UNKNOWN
         if q in ("os.getenv", "os.environ.get") and len(node.args) >= 2:  # the default reaches the call
             return self.expr(node.args[1].value, scope, depth + 1)
-        if (vol := volatile_call(q)) is not None:  # analysis.volatile: time, uuid, random
+        if (vol := volatile_call(q, [self.expr(a.value, scope, depth + 1) for a in node.args[:1]])) is not None:
             return Unknown(volatile=vol, node=node)
         if q in ("textwrap.dedent", "inspect.cleandoc") and len(node.args) == 1:
             v = self.expr(node.args[0].value, scope, depth + 1)

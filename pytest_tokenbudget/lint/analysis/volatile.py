@@ -6,7 +6,7 @@ evaluators (the libcst resolver for the checked file, the :mod:`ast` evaluator o
 for prompts built in other modules) ask this module which calls produce such a value and what
 survives a method call on one: ``now.strftime("%H:%M")``, ``now.isoformat()`` and ``str(now)``
 stay volatile; ``now.strftime("%d.%m.%Y")`` (a date to the day, stable for a day) does not,
-nor does ``now.year`` or ``now.date()``.
+nor do ``now.date()`` and ``date.today()``: a prefix that changes once a day still hits all day.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ __all__ = ["VOLATILE_EXACT", "VOLATILE_METHODS", "volatile_call", "volatile_meth
 VOLATILE_EXACT = frozenset({
     "time.time", "time.time_ns", "time.monotonic", "time.monotonic_ns", "time.perf_counter",
     "time.perf_counter_ns", "time.strftime", "time.ctime", "time.localtime", "time.gmtime", "time.asctime",
-    "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today", "datetime.date.today",
+    "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today",
     "uuid.uuid1", "uuid.uuid4", "os.urandom", "os.getpid",
 })
 _VOLATILE_MODULES = ("random.", "secrets.")
@@ -35,8 +35,11 @@ _KEEPS = frozenset({"isoformat", "ctime", "timestamp", "time", "timetz", "astime
 VOLATILE_METHODS = _KEEPS | {"strftime"}  # the methods :func:`volatile_method` answers for
 
 
-def volatile_call(qualname: str) -> str | None:
-    """``"datetime.datetime.now()"`` for a call of a per-call value source, else None."""
+def volatile_call(qualname: str, args: list[Any] | None = None) -> str | None:
+    """``"datetime.datetime.now()"`` for a call of a per-call value source, else None (also for
+    ``time.strftime`` with a format to the day, passed in ``args``; ``date.today()`` is a date)."""
+    if qualname == "time.strftime" and args and not volatile_format(args[0]):
+        return None
     if qualname in VOLATILE_EXACT or qualname.startswith(_VOLATILE_MODULES) or (
             qualname.endswith(".strftime") and qualname.startswith(("datetime.", "time."))):
         return f"{qualname}()"
