@@ -73,6 +73,8 @@ def _use(node: ast.Name, parents: dict[int, ast.AST], fn: ast.AST) -> tuple | No
         return False if reads else None
     if isinstance(up, (ast.Subscript, ast.Starred)) and not isinstance(getattr(up, "ctx", None), ast.Load):
         return None
+    if isinstance(up, ast.keyword) or (isinstance(up, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and up.value is node):
+        return None  # passed by keyword, or an alias that may be filled under another name
     if _nested(node, parents, fn):
         return None
     return False

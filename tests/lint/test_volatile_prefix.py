@@ -105,7 +105,8 @@ def test_a_list_filled_by_appends_resolves_to_its_items_in_order(tmp_path):
     assert [p.volatile for p in volatile_parts(value)] == ["datetime.datetime.now()"]
 
 
-@pytest.mark.parametrize("use", ["helper(parts)", "parts.insert(0, 'x')", "parts[0] = 'x'"])
+@pytest.mark.parametrize("use", ["helper(parts)", "helper(xs=parts)", "alias = parts; alias.append('x')",
+                                 "parts.insert(0, 'x')", "parts[0] = 'x'"])
 def test_a_list_changed_in_other_ways_is_unknown_not_empty(tmp_path, use):
     prompts = f'''
     def helper(xs):
