@@ -25,6 +25,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, Text, Unknown, any_entry, choice, dict_get,
                                                      is_complete, static_text)
+from pytest_tokenbudget.lint.analysis.volatile import volatile_call, volatile_format, volatile_method
 from pytest_tokenbudget.lint.config_values import bool_op, call_default
 
 __all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "read_prompt_file", "template_text"]
@@ -176,6 +177,11 @@ class Evaluator:
             v = self.expr(node.value, d)
             if isinstance(v, (str, Text)):
                 return v
+        if isinstance(node, ast.FormattedValue):  # a per-call value stays one in the text (TB104)
+            v = self.expr(node.value, d)
+            spec = self.expr(node.format_spec, d) if node.format_spec is not None else None
+            if isinstance(v, Unknown) and v.volatile and (spec is None or volatile_format(spec)):
+                return v
         return UNKNOWN
 
     def _binop(self, node: ast.BinOp, d: int) -> Any:
@@ -235,6 +241,10 @@ class Evaluator:
             if out is not None:
                 return out
         q = self.qualname(func) or ""
+        if (vol := volatile_call(q, args)) is not None:  # analysis.volatile: time, uuid, random
+            return Unknown(volatile=vol)
+        if q in ("str", "builtins.str") and len(args) == 1 and isinstance(args[0], Unknown):
+            return args[0]
         default = call_default(q, node, lambda n: self.expr(n, d))  # os.getenv(NAME, default), Field(default)
         if default is not None:
             return default
@@ -280,6 +290,9 @@ class Evaluator:
     def _method(self, node: ast.Call, func: ast.Attribute, args: list[Any], d: int) -> Any:
         name = func.attr
         base = self.expr(func.value, d)
+        kept = volatile_method(base, name, args)  # now.strftime("%H:%M"), now.isoformat()
+        if kept is not None:
+            return kept
         if isinstance(base, Handle) and name == "read" and not args:
             return self.read(base)
         if isinstance(base, FilePath):

@@ -34,6 +34,7 @@ from typing import Any, Callable
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, choice
 from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr, own_returns
 from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaEnv
+from pytest_tokenbudget.lint.filled_lists import filled_lists
 from pytest_tokenbudget.lint.source import FileError, read_file
 
 __all__ = ["Project", "activate", "active", "project_root", "searchable_root", "encode", "decode"]
@@ -79,7 +80,7 @@ def searchable_root(root: str, named: bool = False) -> bool:
 # ---------------------------------------------------------------------- value encoding (cache)
 def encode(v: Any) -> Any:
     if isinstance(v, Text):
-        return {"$t": [p if isinstance(p, str) else [encode(o) for o in p.options] or None for p in v.parts]}
+        return {"$t": [p if isinstance(p, str) else {"$u": p.volatile} if p.volatile else [encode(o) for o in p.options] or None for p in v.parts]}
     if isinstance(v, dict):
         enc = {str(k): encode(x) for k, x in v.items()}
         return {"$o": enc} if isinstance(v, OpenDict) else {"$d": enc}
@@ -97,7 +98,7 @@ def decode(v: Any) -> Any:
         return [decode(x) for x in v]
     if isinstance(v, dict):
         if "$t" in v:
-            return Text.join(*(UNKNOWN if p is None else p if isinstance(p, str) else choice([decode(o) for o in p])
+            return Text.join(*(UNKNOWN if p is None else p if isinstance(p, str) else decode(p) if isinstance(p, dict) else choice([decode(o) for o in p])
                                for p in v["$t"]))
         if "$d" in v:
             return {k: decode(x) for k, x in v["$d"].items()}
@@ -390,6 +391,7 @@ class Project:
             elif isinstance(sub, ast.withitem) and isinstance(sub.optional_vars, ast.Name):
                 seen.setdefault(sub.optional_vars.id, []).append(sub.context_expr)
         out: dict[str, Any] = {n: (v[0] if len(v) == 1 and v[0] is not None else UNKNOWN) for n, v in seen.items()}
+        out.update({n: UNKNOWN if v is None else v for n, v in filled_lists(fn, out).items()})  # parts.append(...)
         args = fn.args
         for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
             if a is not None:

@@ -44,7 +44,7 @@ from pytest_tokenbudget.lint.types import CallSite, Report
 
 __all__ = ["ANY_CALLER", "EVERY_CALLER", "Variant", "function_name", "rule_reports", "variants"]
 
-ANY_CALLER = frozenset({"TB101", "TB105", "TB501"})
+ANY_CALLER = frozenset({"TB101", "TB104", "TB105", "TB501"})
 EVERY_CALLER = frozenset({"TB301", "TB302"})
 CACHING_CALLERS = frozenset({"TB102"})
 MAX_VARIANTS = 24

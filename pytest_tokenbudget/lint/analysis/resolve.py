@@ -32,20 +32,11 @@ from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Bindin
                                                      lookup, merged_client, points_local, sets_timeout,
                                                      names_other_host, typed_dict_name)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
+from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, volatile_call, volatile_method
 from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, common_value,
                                                      dict_get, first_volatile, is_complete)
 
 __all__ = ["Resolver"]
-
-# Calls whose result differs on every call: interpolating them into a cached prefix defeats caching.
-_VOLATILE_EXACT = frozenset({
-    "time.time", "time.time_ns", "time.monotonic", "time.monotonic_ns", "time.perf_counter",
-    "time.perf_counter_ns", "time.strftime", "time.ctime", "time.localtime", "time.gmtime", "time.asctime",
-    "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today", "datetime.date.today",
-    "uuid.uuid1", "uuid.uuid4", "os.urandom", "os.getpid",
-})
-
-_VOLATILE_MODULES = ("random.", "secrets.")
 
 _TEXT_METHODS_IDENTITY = frozenset({"strip", "lstrip", "rstrip"})
 
@@ -290,6 +281,9 @@ class Resolver(TextOps):
                 return self._replace(self.expr(func.value, scope, depth + 1), node, scope, depth)
             if method == "get" and 0 < len(node.args) < 3 and isinstance(d := self.expr(func.value, scope, depth), dict):
                 return dict_get(d, [self.expr(a.value, scope, depth + 1) for a in node.args])  # values.choice
+            if method in VOLATILE_METHODS and (kept := volatile_method(self.expr(func.value, scope, depth + 1), method, [
+                    self.expr(a.value, scope, depth + 1) for a in node.args])) is not None:  # now.strftime("%H:%M")
+                return kept
             if method in ("format", "join", *_TEXT_METHODS_IDENTITY, "with_options", "copy"):
                 base = self.expr(func.value, scope, depth + 1)
                 if method == "with_options" or method == "copy":
@@ -332,10 +326,8 @@ class Resolver(TextOps):
             return UNKNOWN
         if q in ("os.getenv", "os.environ.get") and len(node.args) >= 2:  # the default reaches the call
             return self.expr(node.args[1].value, scope, depth + 1)
-        if q in _VOLATILE_EXACT or q.startswith(_VOLATILE_MODULES):
-            return Unknown(volatile=f"{q}()", node=node)
-        if q.endswith(".strftime") and (q.startswith("datetime.") or q.startswith("time.")):
-            return Unknown(volatile=f"{q}()", node=node)
+        if (vol := volatile_call(q, [self.expr(a.value, scope, depth + 1) for a in node.args[:1]])) is not None:
+            return Unknown(volatile=vol, node=node)
         if q in ("textwrap.dedent", "inspect.cleandoc") and len(node.args) == 1:
             v = self.expr(node.args[0].value, scope, depth + 1)
             fn = textwrap.dedent if q == "textwrap.dedent" else inspect.cleandoc

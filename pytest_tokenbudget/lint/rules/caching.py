@@ -17,6 +17,7 @@ from pytest_tokenbudget.lint.types import CallSite, Report
 from pytest_tokenbudget.lint.analysis.bounds import block_leads, most_tokens
 from pytest_tokenbudget.lint.analysis.values import volatile_parts
 from pytest_tokenbudget.lint.rules._util import fmt_int, money, usd
+from pytest_tokenbudget.lint.rules.volatile_prefix import cached_prefix_values
 
 _ANTHROPIC = frozenset({"anthropic"})
 
@@ -377,6 +378,17 @@ class VolatileCachedPrefix(Rule):
                 system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}],
                 messages=[{"role": "user", "content": f"Now: {datetime.datetime.now()}. {q}"}])
         ''',
+        # the date to the day changes once a day: the cached prefix still hits all day
+        '''
+        import anthropic
+        from datetime import datetime
+        client = anthropic.Anthropic()
+        POLICY = "Policy. " * 2000
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=256,
+                system=[{"type": "text", "text": f"{POLICY} Today: {datetime.now().strftime('%d.%m.%Y')}",
+                         "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}])
+        ''',
         # no caching requested at all
         '''
         import anthropic, time
@@ -407,24 +419,23 @@ class VolatileCachedPrefix(Rule):
                 cache_control={"type": "ephemeral"}, system=f"Run {run_id}. Policy...",
                 messages=[{"role": "user", "content": q}])
         ''', message="uuid.uuid4()"),
+        # the time to the minute, formatted: still a new prefix every minute
+        Invalid('''
+        import anthropic
+        from datetime import datetime
+        client = anthropic.Anthropic()
+        POLICY = "Policy. " * 2000
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=256,
+                system=[{"type": "text", "text": f"{POLICY} Now: {datetime.now().strftime('%d.%m.%Y %H:%M')}",
+                         "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}])
+        ''', message="datetime.datetime.now()", line=7),
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
-        blocks = request_blocks(call)
-        marked = blocks.marked
-        if marked:
-            scope_values = [b.value for b in blocks.items[: marked[-1] + 1]]
-        elif blocks.top_level_cache:
-            # automatic caching moves the breakpoint forward each turn: the last message may vary
-            last_msg = max((b.message_index for b in blocks.items if b.message_index is not None), default=None)
-            scope_values = [b.value for b in blocks.items if b.message_index is None or b.message_index != last_msg]
-        else:
+        scope_values = cached_prefix_values(call)
+        if not scope_values:
             return
-        # tools / system resolved to a bare volatile unknown are not in the block list
-        for key in ("tools", "system"):
-            v = call.get(key, None)
-            if v is not None and not isinstance(v, (list, str)):
-                scope_values.append(v)
         seen = set()
         for part in volatile_parts(scope_values):
             if part.volatile in seen:

@@ -1,0 +1,109 @@
+"""Lists a function fills item by item, for the project index (:mod:`.project`).
+
+``parts = []`` followed by ``parts.append(base)``, ``parts.append(f"Now: {datetime.now()}")`` and
+``return "\\n".join(parts)`` is how prompts are commonly assembled. The list's single assignment is
+``[]``; what the function returns is what the appends put in. :func:`filled_lists` gives such a
+local as one list expression of its items in source order: an append that always runs (in the
+function's straight-line body or a ``with``) contributes its value; one under a branch, a loop or a
+``try`` may or may not run, so it becomes a ``*`` item (zero or more unknown items). A list used in
+any other way (passed to a call, another method, an item assignment, a nested function) is not
+modelled: it stays unknown rather than looking empty.
+"""
+
+from __future__ import annotations
+
+import ast
+
+__all__ = ["filled_lists"]
+
+_FILL = frozenset({"append", "extend"})
+_READS = frozenset({"len", "list", "tuple", "sorted", "str", "bool", "any", "all"})
+_CERTAIN = (ast.With, ast.AsyncWith, ast.Expr)
+
+
+def filled_lists(fn: ast.FunctionDef | ast.AsyncFunctionDef, single: dict[str, ast.expr | None]) -> dict[str, object]:
+    """``{name: ast.List}`` for each local list ``fn`` fills with appends (see the module doc);
+    ``{name: None}`` for one it changes in ways not modelled. ``single`` maps each local with one
+    assignment to its value."""
+    lists = {n for n, v in single.items() if isinstance(v, ast.List) and not any(
+        isinstance(e, ast.Starred) for e in v.elts)}
+    if not lists:
+        return {}
+    parents: dict[int, ast.AST] = {}
+    for node in ast.walk(fn):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    items: dict[str, list[tuple[tuple[int, int], list[ast.expr]]]] = {n: [] for n in lists}
+    broken: set[str] = set()
+    for node in ast.walk(fn):
+        if not (isinstance(node, ast.Name) and node.id in lists):
+            continue
+        use = _use(node, parents, fn)
+        if use is None:
+            broken.add(node.id)
+        elif use:
+            items[node.id].append(use)
+    out: dict[str, object] = {}
+    for name in lists:
+        if name in broken:
+            out[name] = None
+        elif items[name]:
+            elts = list(single[name].elts)  # type: ignore[union-attr]
+            for _, add in sorted(items[name], key=lambda t: t[0]):
+                elts.extend(add)
+            out[name] = ast.List(elts=elts, ctx=ast.Load())
+    return out
+
+
+def _use(node: ast.Name, parents: dict[int, ast.AST], fn: ast.AST) -> tuple | None | bool:
+    """How the function uses the list at ``node``: its added items ((position, items)), a plain
+    read (False), or an unmodelled change (None)."""
+    if isinstance(node.ctx, ast.Store):
+        return False  # the single assignment itself
+    up = parents.get(id(node))
+    if isinstance(up, ast.Attribute) and up.value is node:
+        call = parents.get(id(up))
+        if isinstance(call, ast.Call) and call.func is up and up.attr in _FILL and len(call.args) == 1 \
+                and not call.keywords and isinstance(parents.get(id(call)), ast.Expr):
+            return (call.lineno, call.col_offset), _added(up.attr, call.args[0], _always(call, parents, fn))
+        return None if isinstance(call, ast.Call) and call.func is up else False
+    if isinstance(up, ast.Call) and node in up.args:
+        f = up.func
+        reads = (isinstance(f, ast.Name) and f.id in _READS) or (isinstance(f, ast.Attribute) and f.attr == "join")
+        return False if reads else None
+    if isinstance(up, (ast.Subscript, ast.Starred)) and not isinstance(getattr(up, "ctx", None), ast.Load):
+        return None
+    if isinstance(up, ast.keyword) or (isinstance(up, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and up.value is node):
+        return None  # passed by keyword, or an alias that may be filled under another name
+    if _nested(node, parents, fn):
+        return None
+    return False
+
+
+def _added(how: str, arg: ast.expr, always: bool) -> list[ast.expr]:
+    if not always:
+        return [ast.Starred(value=arg, ctx=ast.Load())]
+    if how == "append":
+        return [arg]
+    if isinstance(arg, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in arg.elts):
+        return list(arg.elts)
+    return [ast.Starred(value=arg, ctx=ast.Load())]
+
+
+def _always(node: ast.AST, parents: dict[int, ast.AST], fn: ast.AST) -> bool:
+    """Whether the statement holding ``node`` runs on every pass through ``fn``."""
+    cur = parents.get(id(node))
+    while cur is not None and cur is not fn:
+        if not isinstance(cur, _CERTAIN):
+            return False
+        cur = parents.get(id(cur))
+    return cur is fn
+
+
+def _nested(node: ast.AST, parents: dict[int, ast.AST], fn: ast.AST) -> bool:
+    cur = parents.get(id(node))
+    while cur is not None and cur is not fn:
+        if isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return True
+        cur = parents.get(id(cur))
+    return False
