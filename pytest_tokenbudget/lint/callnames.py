@@ -136,8 +136,17 @@ def _dotted(node: ast.ImportFrom, name: str | None = None) -> str:
     return f"{prefix}{name}" if prefix and set(prefix) == {"."} else f"{prefix}.{name}" if prefix else name
 
 
+def _module_stem(path: str) -> str:
+    """The last component of the module ``path`` holds: ``x`` for ``.../x.py`` and ``.../x/__init__.py``."""
+    base = os.path.splitext(os.path.basename(path))[0]
+    return os.path.basename(os.path.dirname(path)) if base == "__init__" else base
+
+
 def _is_module(project: Project, dotted: str, from_path: str, callee_path: str) -> bool:
     """``dotted`` (seen from ``from_path``) is the module of ``callee_path``."""
+    tail = dotted.rsplit(".", 1)[-1]
+    if tail and tail != _module_stem(callee_path):
+        return False  # every way below names the callee by its own last component: a cheap no first
     found = project._find_module(dotted, from_path)
     if found is not None and not found[1] and same_file(found[0], callee_path):
         return True
