@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callers import build_word_index
 from pytest_tokenbudget.lint.callnames import Refs, facts_of, find_def, owner_of, refs_for, same_file
+from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -108,7 +109,8 @@ def _imported(project: Project, tree: ast.Module, path: str, callee_path: str, n
     if refs is not None:
         return refs
     if any(refs_for(project, tree, path, callee_path, n) is not None for n in names[1:]) or (bases and any(
-            isinstance(n, ast.ImportFrom) and any(a.name in bases for a in n.names) for n in facts_of(tree).imports)):
+            isinstance(n, ast.ImportFrom) and any(a.name in bases for a in n.names)
+            for n in statements_of(tree).imports)):
         return Refs()  # a factory or a base class: a method call is recognised by its name
     return None
 
