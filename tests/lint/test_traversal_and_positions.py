@@ -57,8 +57,9 @@ def _variants() -> list[str]:
     return [TRICKY, TRICKY.replace("\n", "\r\n"), TRICKY.rstrip("\n")]
 
 
-class _Log(cst.CSTVisitor):
-    """Records every hook in order; skips the children of lambdas (``visit_`` returning False)."""
+class _Hooks(cst.CSTVisitor):
+    """Records every hook in order; skips the children of lambdas (``visit_`` returning False).
+    No on_visit override: the cached-dispatch path."""
 
     def __init__(self) -> None:
         self.log: list[tuple[str, int]] = []
@@ -73,26 +74,13 @@ class _Log(cst.CSTVisitor):
     def leave_Call(self, node: cst.Call) -> None:
         self.log.append(("leave Call", id(node)))
 
-    def on_visit(self, node: cst.CSTNode) -> bool:  # every node, through libcst's own dispatch
+
+class _Log(_Hooks):
+    """The same hooks, and every node through libcst's own dispatch (an on_visit override)."""
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
         self.log.append(("node", id(node)))
         return super().on_visit(node)
-
-
-class _Hooks(cst.CSTVisitor):
-    """The same hooks without an on_visit override (the cached-dispatch path)."""
-
-    def __init__(self) -> None:
-        self.log: list[tuple[str, int]] = []
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        self.log.append(("visit Lambda", id(node)))
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.log.append(("visit Name", id(node)))
-
-    def leave_Call(self, node: cst.Call) -> None:
-        self.log.append(("leave Call", id(node)))
 
 
 @pytest.mark.parametrize("visitor_cls", [_Log, _Hooks])
