@@ -13,6 +13,9 @@ cache on every call that sends it; the caching rules bound what every candidate 
   takes the largest (an upper bound: every candidate is below the minimum).
 
 Combinations are capped (:data:`MAX_CANDIDATES`): beyond that, no bound is given.
+
+:func:`clears_minimum` and :func:`short_of_minimum` compare an estimate with a model's minimum
+cacheable length, each with the margin its verdict needs (the estimator's error is one-sided).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import Hole, Text
 
-__all__ = ["MAX_CANDIDATES", "lead_texts", "full_texts"]
+__all__ = ["MAX_CANDIDATES", "block_leads", "clears_minimum", "full_texts", "lead_texts", "most_tokens",
+           "short_of_minimum"]
 
 MAX_CANDIDATES = 32
 
@@ -103,3 +107,28 @@ def most_tokens(blocks: list[Any]) -> int | None:
             return None
         sizes += max(estimate_tokens(t) for t in texts)
     return sizes + (estimate_tokens("\n".join(fixed)) if fixed else 0)
+
+
+def clears_minimum(tokens: int, minimum: int) -> bool:
+    """Whether a prefix estimated at ``tokens`` is at or above a minimum cacheable length of
+    ``minimum`` (the verdict of TB101 / TB105: the prefix *can* be cached).
+
+    The estimator's documented error is one-sided: Claude's tokenizers count about 30% more tokens
+    than tiktoken's cl100k for the same prose, and the 4.7+ tokenizer about 30% more again
+    (:mod:`pytest_tokenbudget.core.tokens`). A cl100k estimate is therefore a lower bound of the
+    count the API applies, and an estimate at the minimum clears it; no margin is needed on this
+    side. The chars/4 fallback errs both ways, so it keeps :data:`~pytest_tokenbudget.core.tokens.SAFETY_MARGIN`.
+    """
+    from pytest_tokenbudget.core.tokens import SAFETY_MARGIN, estimator_name
+
+    margin = 1.0 if estimator_name().startswith("tiktoken") else SAFETY_MARGIN
+    return tokens >= minimum * margin
+
+
+def short_of_minimum(tokens: int, minimum: int) -> bool:
+    """Whether a prefix estimated at ``tokens`` is below ``minimum`` even if Claude counts ~35% more
+    than the estimate (the verdict of TB102: the marker caches nothing): the side of the estimator's
+    error that matters here is the undercount, so :data:`~pytest_tokenbudget.core.tokens.SAFETY_MARGIN` applies."""
+    from pytest_tokenbudget.core.tokens import SAFETY_MARGIN
+
+    return tokens * SAFETY_MARGIN < minimum
