@@ -86,10 +86,26 @@ def block_leads(value: Any) -> tuple[list[str], bool]:
     return lead_texts(value), full_texts(value) is not None
 
 
+def _without_bounded(value: Text) -> tuple[Text, int]:
+    """``value`` with its size-bounded holes (``Hole.most``: a label field) taken out, and the sum
+    of their bounds."""
+    extra = 0
+    parts: list[Any] = []
+    for p in value.parts:
+        if isinstance(p, Hole) and not p.options and p.most is not None:
+            extra += p.most
+            continue
+        if isinstance(p, str) and parts and isinstance(parts[-1], str):
+            parts[-1] += p
+        else:
+            parts.append(p)
+    return Text(tuple(parts)), extra
+
+
 def most_tokens(blocks: list[Any]) -> int | None:
     """The estimated tokens of ``blocks`` (request blocks) for the largest candidate: exact for
-    static blocks, the largest of each block's :func:`full_texts`; None when a block's size is not
-    bounded (per-call text in it)."""
+    static blocks, the largest of each block's :func:`full_texts` plus the bound of each label field
+    in it (``Hole.most``); None when a block's size is not bounded (per-call text in it)."""
     from pytest_tokenbudget.core.tokens import estimate_tokens
 
     fixed: list[str] = []
@@ -102,10 +118,13 @@ def most_tokens(blocks: list[Any]) -> int | None:
             else b.value
         rest = {k: v for k, v in b.value.items() if k not in ("text", "type", "cache_control")} \
             if isinstance(b.value, dict) else {}
+        extra = 0
+        if isinstance(value, Text):
+            value, extra = _without_bounded(value)
         texts = full_texts(value) if isinstance(value, Text) and not rest else None
         if texts is None:
             return None
-        sizes += max(estimate_tokens(t) for t in texts)
+        sizes += max(estimate_tokens(t) for t in texts) + extra
     return sizes + (estimate_tokens("\n".join(fixed)) if fixed else 0)
 
 

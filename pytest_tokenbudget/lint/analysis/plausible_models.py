@@ -106,13 +106,13 @@ class CacheMinimum:
 
 
 def cache_minimum(call: Any, ctx: Any, *, fallback_largest: bool) -> CacheMinimum | None:
-    """The minimum cacheable length for ``call``: its model's; for a model that is not one known id,
+    """The minimum cacheable length for ``call``: its model's; for a model that is not one id,
     the smallest among the models it may use (:func:`smallest_minimum`); else the catalog's largest
     (``fallback_largest``) or smallest known minimum (the conservative side of the rule asking)."""
     info = ctx.model_info(call)
     if info is not None and info.min_cacheable is not None:
         return CacheMinimum(info.min_cacheable, info.id)
-    if info is None:
+    if call.model is None:  # not one id (an id the catalog does not know is still the one sent)
         found = smallest_minimum(call, ctx.catalog, ctx.text)
         if found is not None:
             return CacheMinimum(found[0], found[1], named=True)

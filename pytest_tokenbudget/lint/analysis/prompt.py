@@ -15,7 +15,7 @@ from pytest_tokenbudget.core.tokens import estimate_tokens
 from pytest_tokenbudget.lint.types import CallSite
 from pytest_tokenbudget.lint.analysis.values import OpenDict, Text, Unknown, is_complete, iter_texts
 
-__all__ = ["Block", "Blocks", "request_blocks", "static_prefix", "prefix_tokens", "instruction_text",
+__all__ = ["Block", "Blocks", "caches", "request_blocks", "static_prefix", "prefix_tokens", "instruction_text",
            "final_instruction_text"]
 
 _SKIP_KEYS = frozenset({"cache_control", "type", "role"})
@@ -141,6 +141,21 @@ def request_blocks(call: CallSite, *, opaque_tools: bool = False) -> Blocks:
         if not _content_blocks("messages", m.get("content"), items, index=i, role=role_s):
             return Blocks(items, False, top_level)
     return Blocks(items, not any(b.opaque for b in items), top_level)
+
+
+def caches(blocks: Blocks, wrapper: Blocks | None = None) -> bool:
+    """Whether a request may write the cache. ``wrapper`` is the wrapper's own view of a request
+    whose values a caller gives (:mod:`.callerargs`): where the wrapper sets a marker from a
+    parameter (``**({"cache_control": ...} if cache_system else {})``: a block that may carry one) and
+    this caller's request carries none on any block it shows, the caller switched caching off; the
+    request parts neither view shows (a history) are taken to follow the same switch."""
+    if blocks.marked or blocks.top_level_cache:
+        return True
+    if wrapper is not None and blocks.top_level_cache is False and blocks.items \
+            and any(b.cache_control is None for b in wrapper.items) \
+            and all(b.cache_control is False for b in blocks.items):
+        return False
+    return blocks.may_have_cache_control
 
 
 def static_prefix(blocks: Blocks) -> list[Block]:

@@ -195,7 +195,7 @@ class MissingCacheControl(Rule):
             return
         sections = "+".join(dict.fromkeys(b.section for b in prefix))
         if any(b.opaque for b in blocks.items):
-            sections += ", after tool definitions built at run time and not counted"
+            sections += "; tool definitions built at run time are not counted"
         model = floor.describe(call.model or "the model")
         saving = None
         props: dict[str, object] = {"prefix_tokens": tokens}
