@@ -55,7 +55,10 @@ class MissingCacheControl(Rule):
         "needs no margin on this side; the chars/4 fallback needs the safety margin). Parts of the "
         "request the linter cannot see (a history passed in) are taken to carry no marker only when "
         "no file of the project writes cache_control. A prompt picked among several static texts (a dict "
-        "read with a key known at run time, a helper with several returns) counts by its smallest candidate."
+        "read with a key known at run time, a helper with several returns) counts by its smallest candidate. "
+        "A model chosen at run time (a database row, a setting) is judged by the lowest minimum among the "
+        "models the code names: the marker pays on those calls and costs nothing on the others. Tool "
+        "definitions built at run time are taken to be the same on every call and are not counted."
     )
     KINDS = frozenset({"create", "stream", "parse", "batch"})
     SDKS = _ANTHROPIC
@@ -228,7 +231,9 @@ class CacheBelowMinimum(Rule):
         "is paying 0.1x for input it pays in full. Either grow the cached prefix (move static "
         "instructions or examples before the breakpoint) or drop the marker. Flagged only when the "
         "whole prefix up to the breakpoint is static and falls short by the estimator safety margin (for a "
-        "prompt picked among several static texts: when the largest candidate does)."
+        "prompt picked among several static texts: when the largest candidate does; a field declared as a "
+        "Literal, or with a short one-line label default, counts at its largest). A model chosen at run time "
+        "must fall short of every model the code names."
     )
     SDKS = _ANTHROPIC
     VALID = [

@@ -49,8 +49,9 @@ class StaticAfterDynamic(Rule):
         "before them) change position with every input and are paid in full on every call. Moving "
         "the static part first (into system, or before the document in the same message) makes it a "
         "prefix that cache_control can cache at 0.1x the input price. Flagged when the static text "
-        "after the first dynamic part reaches the model's minimum cacheable length (the cl100k estimate "
-        "runs below Claude's own count, so no margin is added on this side), on calls that can repeat."
+        "after the last per-call part (the run that can move as it is) reaches the model's minimum "
+        "cacheable length (the cl100k estimate runs below Claude's own count, so no margin is added on "
+        "this side), on calls that can repeat."
     )
     KINDS = frozenset({"create", "stream", "parse", "batch"})
     SDKS = _ANTHROPIC
