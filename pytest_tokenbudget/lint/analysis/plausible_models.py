@@ -16,7 +16,9 @@ Where the models come from, first that answers:
 1. the call's model choices (:mod:`.model_sources`: the callers' ids, an if/elif, a table lookup)
    when every choice is a known catalog id;
 2. the Claude model ids the project's code names as string literals (every ``.py`` file of the
-   project, or the file itself when there is no project), read once per run.
+   project but its tests, or the file itself when there is no project), read once per run; a
+   project naming more than :data:`MAX_NAMED_MODELS` catalog models (a price table, a model
+   picker) says nothing about which ones its calls use.
 
 None when neither names a catalog model with a known minimum: the rules then fall back to the
 catalog's extreme (the conservative threshold).
@@ -24,17 +26,22 @@ catalog's extreme (the conservative threshold).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
 
-__all__ = ["CacheMinimum", "cache_minimum", "named_model_ids", "smallest_minimum"]
+__all__ = ["MAX_NAMED_MODELS", "CacheMinimum", "cache_minimum", "named_model_ids", "smallest_minimum"]
 
 # a quoted Claude model id, in any of its spellings (dated, dotted, provider-prefixed, Bedrock, Vertex)
 _ID = re.compile(rb"""["']((?:[A-Za-z]+[./])?(?:[a-z]+\.)?anthropic[./]claude-[A-Za-z0-9.:@_-]+|claude-[A-Za-z0-9.:@_-]+)["']""")
-_MAX_IDS = 200
+# test files name made-up and mocked ids (the caller search leaves the same files out)
+_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$")
+# more catalog models than this named by one project: a price table or a model picker, not the
+# models its calls use (the 118 corpus repositories name at most 8, most of them 1-3)
+MAX_NAMED_MODELS = 8
 
 
 def named_model_ids(text: str = "") -> frozenset[str]:
@@ -56,12 +63,12 @@ def _scan(project: Any) -> frozenset[str]:
 
     found: set[str] = set()
     for path in py_files(project) or ():
+        if _TEST_FILE.search(os.path.relpath(path, project.root).replace(os.sep, "/")):
+            continue
         got = read_file(path)
         if isinstance(got, FileError) or b"claude" not in got[0]:
             continue
         found.update(m.decode("utf-8", "replace") for m in _ID.findall(got[0]))
-        if len(found) > _MAX_IDS:  # a catalog of every model, not the ones the code uses
-            return frozenset()
     return frozenset(found)
 
 
@@ -80,7 +87,8 @@ def smallest_minimum(call: Any, catalog: Catalog, text: str = "") -> tuple[int, 
     may use when ``model=`` is not one id, and the model that has it; None when nothing is named."""
     rows = _rows(catalog, call.model_choices) if call.model_choices else None
     if not rows:
-        rows = [r for r in (catalog.find(m) for m in sorted(named_model_ids(text))) if r is not None]
+        named = {r.id: r for r in (catalog.find(m) for m in sorted(named_model_ids(text))) if r is not None}
+        rows = list(named.values()) if len(named) <= MAX_NAMED_MODELS else []
     known = [r for r in rows if r.min_cacheable is not None]
     if not known:
         return None
