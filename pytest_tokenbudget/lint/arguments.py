@@ -28,7 +28,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_names
 from pytest_tokenbudget.lint.callnames import find_def
 from pytest_tokenbudget.lint.declared_fields import declared_reader
@@ -217,8 +217,7 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
             continue
         ev = project._evaluator(mod, {**local, **up.values})
         if owner is not None:  # a template field from the caller's own Literal / label parameter
-            ev.declared = declared_reader(owner, c.tree, unassigned - {k for k, v in up.values.items()
-                                                                       if not isinstance(v, Unknown)})
+            ev.declared = declared_reader(owner, c.tree, unassigned - set(up.values))  # not what callers pass
         values: dict[str, Any] = {}
         for p, (how, node) in bound.items():
             if how == "expr":

@@ -18,6 +18,7 @@ Only plain reads are bounded: a name that is a parameter of the function reading
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import Any
 
 import libcst as cst
@@ -51,18 +52,19 @@ def _literal_strings(annotation: Any, scope: Scope, depth: int = 0) -> tuple[str
     return None
 
 
-def _bounded(annotation: Any, default: Any, scope: Scope) -> Any:
+def _bounded(annotation: Any, default: Any, scope: Scope, passed: bool = False) -> Any:
     literal = _literal_strings(annotation, scope) if annotation is not None else None
-    bare = annotation is None or (isinstance(annotation, cst.Name) and annotation.value == "str")
+    bare = not passed and (annotation is None or (isinstance(annotation, cst.Name) and annotation.value == "str"))
     value = default.evaluated_value if isinstance(default, cst.SimpleString) else None
     return declared_text(literal, value, bare)
 
 
-def _param(name: str, scope: Scope) -> cst.Param | None:
+def _param(name: str, scope: Scope, passed: Container[tuple[int, str]]) -> tuple[cst.Param, bool] | None:
+    """The parameter ``name`` reads, and whether a caller passes it a value (a key of ``passed``)."""
     found = lookup(name, scope)
     if found is None or [b.kind for b in found[1]] != ["param"] or not isinstance(found[1][0].node, cst.Param):
         return None
-    return found[1][0].node
+    return found[1][0].node, (id(found[0]), name) in passed
 
 
 def _class_field(cls_name: str, attr: str, scope: Scope) -> tuple[Any, Any] | None:
@@ -82,16 +84,21 @@ def _class_field(cls_name: str, attr: str, scope: Scope) -> tuple[Any, Any] | No
     return None
 
 
-def field_value(node: Any, scope: Scope) -> Any:
-    """The bounded value of a template field (see the module docstring), else None."""
+def field_value(node: Any, scope: Scope, passed: Container[tuple[int, str]] = ()) -> Any:
+    """The bounded value of a template field (see the module docstring), else None. A parameter
+    among ``passed`` (``(id(function scope), name)``: a caller gives it a value) keeps only a
+    ``Literal`` bound: its label default is not what that caller sends."""
     try:
         if isinstance(node, cst.Name):
-            param = _param(node.value, scope)
-            if param is None:
+            found_param = _param(node.value, scope, passed)
+            if found_param is None:
                 return None
-            return _bounded(param.annotation.annotation if param.annotation else None, param.default, scope)
+            param, by_caller = found_param
+            return _bounded(param.annotation.annotation if param.annotation else None, param.default, scope,
+                            by_caller)
         if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
-            param = _param(node.value.value, scope)
+            found_param = _param(node.value.value, scope, passed)
+            param = found_param[0] if found_param is not None else None
             ann = param.annotation.annotation if param is not None and param.annotation else None
             if not isinstance(ann, cst.Name):
                 return None

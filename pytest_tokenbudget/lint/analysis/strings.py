@@ -71,14 +71,16 @@ def map_text(t: Text, fn) -> Any:
     return Text.join(*out)
 
 
-def _declared(node: Any, scope: Scope, value: Any) -> str | Text | None:
+def _declared(node: Any, scope: Scope, value: Any, passed: Any = ()) -> str | Text | None:
     """An unknown field whose declaration bounds it (a ``Literal`` or a label default:
-    :mod:`.short_fields`), as a hole with options or a size bound."""
+    :mod:`.short_fields`), as a hole with options or a size bound. ``passed`` holds the
+    ``(id(function scope), parameter)`` keys a caller gives a value (a resolver's ``overrides``):
+    a label default says nothing of what a caller passes instead."""
     if node is None or not isinstance(value, Unknown) or value.volatile:
         return None
     from pytest_tokenbudget.lint.analysis.short_fields import field_value
 
-    found = field_value(node, scope)
+    found = field_value(node, scope, passed)
     return found if isinstance(found, (str, Text)) else None
 
 
@@ -106,7 +108,8 @@ class TextOps:
                         and not isinstance(v, bool):
                     parts.append(str(v))
                 elif isinstance(v, Unknown):
-                    parts.append(_declared(part.expression, scope, v) or Unknown(v.volatile, part.expression))
+                    parts.append(_declared(part.expression, scope, v, getattr(self, "overrides", ()))
+                                 or Unknown(v.volatile, part.expression))
                 elif isinstance(v, Text):
                     parts.append(v)
                 else:
@@ -156,7 +159,7 @@ class TextOps:
                 elif isinstance(value, Text) and simple:
                     out.append(value)
                 else:
-                    bounded = _declared(kw_nodes.get(key), scope, value) if simple else None
+                    bounded = _declared(kw_nodes.get(key), scope, value, getattr(self, "overrides", ())) if simple else None
                     out.append(bounded or (value if isinstance(value, Unknown) else UNKNOWN))
         return Text.join(*out)
 
