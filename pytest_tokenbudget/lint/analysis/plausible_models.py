@@ -52,9 +52,7 @@ def named_model_ids(text: str = "") -> frozenset[str]:
     if act is None or not act[0].searchable:
         return frozenset(m.decode() for m in _ID.findall(text.encode("utf-8", "replace")))
     project = act[0]
-    if "_named_models" not in project.__dict__:
-        project._named_models = _scan(project)
-    return project._named_models
+    return project.remember("_named_models", None, lambda: _scan(project))
 
 
 def _scan(project: Any) -> frozenset[str]:
@@ -69,6 +67,9 @@ def _scan(project: Any) -> frozenset[str]:
         if isinstance(got, FileError) or b"claude" not in got[0]:
             continue
         found.update(m.decode("utf-8", "replace") for m in _ID.findall(got[0]))
+    needles = getattr(project, "needles", None)
+    if needles is not None:  # a warm run re-checks when a new or changed file names a model
+        needles[b"claude"] = False
     return frozenset(found)
 
 
