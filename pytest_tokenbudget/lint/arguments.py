@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_names
 from pytest_tokenbudget.lint.callnames import find_def
+from pytest_tokenbudget.lint.declared_fields import declared_reader
 from pytest_tokenbudget.lint.callsearch import FoundCall, field_class, find_calls
 
 if TYPE_CHECKING:
@@ -209,11 +210,14 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
         upstream = parameter_values(project, c.path, c.owner, used, depth + 1)
         paths.update(p for a in upstream or () for p, _ in a.callers)
     out = []
+    unassigned = {k for k, v in local.items() if v is PARAM}
     local = {k: (UNKNOWN if v is PARAM else v) for k, v in local.items()}
     for up in upstream or [Assignment({}, ())]:
         if not reachable(tests, up.values):
             continue
         ev = project._evaluator(mod, {**local, **up.values})
+        if owner is not None:  # a template field from the caller's own Literal / label parameter
+            ev.declared = declared_reader(owner, c.tree, unassigned - set(up.values))  # not what callers pass
         values: dict[str, Any] = {}
         for p, (how, node) in bound.items():
             if how == "expr":

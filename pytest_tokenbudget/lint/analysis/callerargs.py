@@ -219,10 +219,10 @@ def _variants(site: CallSite) -> list[Variant]:
     return out
 
 
-def _caches(site: CallSite) -> bool:
-    from pytest_tokenbudget.lint.analysis.prompt import request_blocks
+def _caches(site: CallSite, wrapper: CallSite | None = None) -> bool:
+    from pytest_tokenbudget.lint.analysis.prompt import caches, request_blocks
 
-    return request_blocks(site).may_have_cache_control
+    return caches(request_blocks(site), request_blocks(wrapper) if wrapper is not None else None)
 
 
 def rule_reports(rule: Any, site: CallSite, ctx: Any) -> list[Report]:
@@ -235,7 +235,7 @@ def rule_reports(rule: Any, site: CallSite, ctx: Any) -> list[Report]:
     if not vs:
         return base
     if code in CACHING_CALLERS:
-        vs = [v for v in vs if _caches(v.site)]
+        vs = [v for v in vs if _caches(v.site, site)]  # callers switching the wrapper's marker off do not count
         if not vs:
             return []
     results = [(v, list(rule.check(v.site, ctx))) for v in vs]
