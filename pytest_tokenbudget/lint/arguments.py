@@ -217,7 +217,7 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
             continue
         ev = project._evaluator(mod, {**local, **up.values})
         if owner is not None:  # a template field from the caller's own Literal / label parameter
-            ev.declared = declared_reader(owner, c.tree, unassigned - set(up.values))  # not what callers pass
+            ev.declared = declared_reader(owner, c.tree, unassigned, frozenset(up.values))
         values: dict[str, Any] = {}
         for p, (how, node) in bound.items():
             if how == "expr":

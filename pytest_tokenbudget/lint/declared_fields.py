@@ -86,15 +86,19 @@ def _class_field(tree: ast.Module, cls: str, attr: str) -> Any:
     return None
 
 
-def declared_reader(fn: Fn, tree: ast.Module, names: set[str]) -> Callable[[ast.expr], Any]:
+def declared_reader(fn: Fn, tree: ast.Module, names: set[str],
+                    passed: frozenset[str] = frozenset()) -> Callable[[ast.expr], Any]:
     """For a field expression of ``fn``: the declared bound of a parameter among ``names`` (those with
     no value of their own at the call), or of ``param.attr`` for a parameter annotated with a class
-    of ``tree``; None otherwise."""
+    of ``tree``; None otherwise. A parameter in ``passed`` (its own callers give it a value) keeps
+    only a ``Literal`` bound: its label default is not what they send (a class field's default
+    still bounds ``param.attr``, as in :mod:`.analysis.short_fields`)."""
     params = {k: v for k, v in _params(fn).items() if k in names}
 
     def read(node: ast.expr) -> Any:
         if isinstance(node, ast.Name) and node.id in params:
-            return _bounded(*params[node.id], tree)
+            annotation, default = params[node.id]
+            return _bounded(annotation, None if node.id in passed else default, tree)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in params:
             ann = params[node.value.id][0]
             return _class_field(tree, ann.id, node.attr) if isinstance(ann, ast.Name) else None
