@@ -32,7 +32,7 @@ def test_model_ids_kept_in_config_are_judged_exactly_where_marked():
     assert not result.errors
     got = {(relative(f.path, PROJECT), f.line, f.code) for f in result.findings}
     assert got == marked(PROJECT, ("TB302", "TB303"))
-    assert len(got) == 19
+    assert len(got) == 21
 
 
 def test_a_model_from_another_module_names_where_it_is_defined():
@@ -50,8 +50,22 @@ def test_every_value_of_a_mapping_or_of_the_callers_is_named():
     mapped = by_line[("app/helpers.py", line_of(PROJECT, "app/helpers.py", "model=model_name, max_tokens=400,  # TB302"))].message
     assert mapped.startswith("claude-3-sonnet-20240229 (and claude-3-haiku-20240307,")
     callers = by_line[("app/helpers.py", line_of(PROJECT, "app/helpers.py", "model=model, max_tokens=400,  # TB302"))].message
-    assert "claude-3-opus-20240229" in callers and "claude-3-haiku-20240307" in callers
+    # every caller sends a retired id: the finding names one of them and its value
+    assert callers.startswith("claude-3-haiku-20240307 was retired") and "(passed by caller " in callers
+    assert callers.endswith(f"{PROJECT.name}/app/jobs.py:{line_of(PROJECT, 'app/jobs.py', 'forwarded(text')} through "
+                            f"{PROJECT.name}/app/helpers.py:{line_of(PROJECT, 'app/helpers.py', 'return legacy_only(')})")
     assert "claude-sonnet-5-5" not in callers.split(" use ")[0]  # the test module's placeholder is not counted
+
+
+def test_a_retired_default_relied_on_by_one_caller_names_that_caller():
+    by_line = {(relative(f.path, PROJECT), f.line): f for f in _lint().findings}
+    default = by_line[("app/helpers.py", line_of(PROJECT, "app/helpers.py", "model=model, max_tokens=400, system"))]
+    assert default.message.startswith("claude-3-sonnet-20240229 (the default of parameter `model`) was retired")
+    caller = line_of(PROJECT, "app/jobs.py", 'complete("Be brief.", text)')
+    assert default.message.endswith(f"{PROJECT.name}/app/jobs.py:{caller})") and "(passed by caller " in default.message
+    fallback = by_line[("app/calls.py", line_of(PROJECT, "app/calls.py", "return client.messages.create(model=self.model"))]
+    assert fallback.message.startswith("claude-3-5-haiku-20241022 (the fallback when no `model` is passed) was retired")
+    assert fallback.message.endswith(f"{PROJECT.name}/app/calls.py:{line_of(PROJECT, 'app/calls.py', 'Configurable(), ')})")
 
 
 def test_the_legacy_text_completions_call_is_a_claude_call_for_model_rules_only():

@@ -44,8 +44,8 @@ from pytest_tokenbudget.lint.types import CallSite, Report
 
 __all__ = ["ANY_CALLER", "EVERY_CALLER", "Variant", "function_name", "rule_reports", "variants"]
 
-ANY_CALLER = frozenset({"TB101", "TB104", "TB105", "TB501"})
-EVERY_CALLER = frozenset({"TB301", "TB302"})
+ANY_CALLER = frozenset({"TB101", "TB104", "TB105", "TB302", "TB303", "TB501"})
+EVERY_CALLER = frozenset({"TB301"})
 CACHING_CALLERS = frozenset({"TB102"})
 MAX_VARIANTS = 24
 _FIELDS = frozenset({"system", "messages", "model", "tools", "tool_choice", "output_format", "output_config",
@@ -188,6 +188,7 @@ def variants(site: CallSite) -> list[Variant]:
 
 
 def _variants(site: CallSite) -> list[Variant]:
+    from pytest_tokenbudget.lint.analysis.model_sources import rebound_choices
     from pytest_tokenbudget.lint.arguments import parameter_values
     from pytest_tokenbudget.lint.project import active
 
@@ -213,7 +214,9 @@ def _variants(site: CallSite) -> list[Variant]:
         args, is_open = rs.call_kwargs(site.node, site.scope)
         nodes = {**site.arg_nodes, **{k: n for k, (_, n) in args.items()}}
         out.append(Variant(dataclasses.replace(site, args={k: v for k, (v, _) in args.items()}, arg_nodes=nodes,
-                                               open_kwargs=is_open), callers))
+                                               open_kwargs=is_open,
+                                               model_choices=rebound_choices(site, nodes.get("model"), rs)),
+                           callers))
         if len(out) >= MAX_VARIANTS:
             break
     return out

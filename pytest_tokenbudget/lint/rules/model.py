@@ -68,6 +68,13 @@ def ask(q, tier):
 """
 
 
+def default_note(call: CallSite) -> str:
+    """`` (the default of parameter `model`)`` when that is where the call's model comes from."""
+    from pytest_tokenbudget.lint.analysis.model_sources import default_note as note  # libcst: only when checking
+
+    return note(call)
+
+
 def _model_node(call: CallSite) -> Any:
     return call.arg_nodes.get("model")
 
@@ -195,7 +202,8 @@ class RetiredOrDeprecatedModel(Rule):
         parts = [f"{', '.join(others)}, the other values it takes: all retired or deprecated"] if others else []
         parts += [f"{', '.join(unknown)}, not a Claude API id: 404 as well"] if unknown else []
         also = f" (and {'; and '.join(parts)})" if parts else ""
-        name = (info.id if model == info.id else f"{model} ({info.id})") + where + also
+        origin = default_note(call) if len(models) == 1 else ""
+        name = (info.id if model == info.id else f"{model} ({info.id})") + origin + where + also
         text = (lifecycle_sentence(ctx.catalog, info, on=now, platform=platform, name=name) or "") + (
             " (the legacy Text Completions API: move to messages.create)" if call.kind == "completion" else "")
         props.update(related)
@@ -384,7 +392,7 @@ class UnknownModelId(Rule):
             close = ctx.catalog.suggestions(model)  # from the family the spelling names
             hint = f" (closest: {', '.join(close)})" if close else ""
             yield Report(
-                f"unknown model {model!r}: not in the catalog{hint}; the Claude API answers 404 for an unknown id "
+                f"unknown model {model!r}{default_note(call)}: not in the catalog{hint}; the Claude API answers 404 for an unknown id "
                 f"and tokenbudget cannot price it (a new model: add [tool.tokenbudget.models.\"{model}\"])",
                 node=node, properties={"model": model, "suggestions": close},
             )
