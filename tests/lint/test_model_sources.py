@@ -52,8 +52,8 @@ def test_every_value_of_a_mapping_or_of_the_callers_is_named():
     callers = by_line[("app/helpers.py", line_of(PROJECT, "app/helpers.py", "model=model, max_tokens=400,  # TB302"))].message
     # every caller sends a retired id: the finding names one of them and its value
     assert callers.startswith("claude-3-haiku-20240307 was retired") and "(passed by caller " in callers
-    assert callers.endswith(f"{PROJECT.name}/app/jobs.py:{line_of(PROJECT, 'app/jobs.py', 'forwarded(text')} through "
-                            f"{PROJECT.name}/app/helpers.py:{line_of(PROJECT, 'app/helpers.py', 'return legacy_only(')})")
+    assert f"{PROJECT.name}/app/jobs.py:{line_of(PROJECT, 'app/jobs.py', 'forwarded(text')} through " in callers
+    assert callers.endswith(f"{PROJECT.name}/app/helpers.py:{line_of(PROJECT, 'app/helpers.py', 'return legacy_only(')})")
     assert "claude-sonnet-5-5" not in callers.split(" use ")[0]  # the test module's placeholder is not counted
 
 
