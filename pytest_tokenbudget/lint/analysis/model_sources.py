@@ -33,7 +33,7 @@ from pytest_tokenbudget.lint.analysis.callerargs import function_name
 from pytest_tokenbudget.lint.analysis.typed_fields import typed_field
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope, lookup, method_scope
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 
 __all__ = ["default_note", "model_choices", "rebound_choices"]
 
@@ -49,10 +49,12 @@ def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tup
             return None
         fallback = resolver.expr(node.right, scope)
         return tuple(fallback if v is None or v == "" else v for v in choices)
+    if isinstance(node, cst.IfExp):
+        return _conditional_choices(node, scope, resolver, path)
     if isinstance(node, cst.Subscript):
         return _table_choices(node, scope, resolver)
     if isinstance(node, cst.Call):
-        return _table_choices(node, scope, resolver) or _returned_choices(node, path)
+        return _table_choices(node, scope, resolver) or _returned_choices(node, path, scope, resolver)
     if not isinstance(node, cst.Name):
         return None
     found = lookup(node.value, scope)
@@ -65,7 +67,7 @@ def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tup
             return None  # a variant: the caller's value stands (callerargs binds it)
         return _param_choices(bindings[0], where, resolver, path)
     if kinds == ["assign"] and isinstance(bindings[0].node, cst.Call):  # model = get_model_name(tier)
-        return _returned_choices(bindings[0].node, path)
+        return _returned_choices(bindings[0].node, path, where, resolver)
     if kinds.count("assign") >= 1 and set(kinds) <= {"param", "assign"} and kinds.count("param") <= 1 \
             and len(kinds) >= 2:
         return _branch_choices(node.value, bindings, where, resolver, path)
@@ -119,6 +121,41 @@ def _bound(resolver: Resolver, where: Scope, name: str) -> bool:
     return (id(where), name) in getattr(resolver, "overrides", {})
 
 
+def _conditional_choices(node: cst.IfExp, scope: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
+    """``A if test else B`` with a test the linter cannot decide: both branches' values (each branch's
+    own choices when it has several). A branch naming a variable the program never defines, behind
+    ``"NAME" in globals()``, is never taken: the other branch's value is the value."""
+    test = resolver.expr(node.test, scope)
+    if isinstance(test, (bool, int, str, type(None))):
+        return None  # a decided test: the resolver's single value stands
+    dead = _undefined_guard(node.test, scope)
+    out: list[Any] = []
+    for branch in (node.body, node.orelse):
+        if isinstance(branch, cst.Name) and branch.value == dead:
+            continue
+        choices = model_choices(branch, scope, resolver, path)
+        out.extend(choices if choices is not None else (resolver.expr(branch, scope),))
+    return tuple(out)
+
+
+def _undefined_guard(test: Any, scope: Scope) -> str | None:
+    """``NAME`` for a test ``"NAME" in globals()`` (``locals()`` / ``vars()``) where nothing in scope
+    binds ``NAME``."""
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.In) and isinstance(test.left, cst.SimpleString)):
+        return None
+    call = test.comparisons[0].comparator
+    if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and not call.args
+            and call.func.value in ("globals", "locals", "vars")):
+        return None
+    name = test.left.evaluated_value
+    module = scope.module().node
+    star = isinstance(module, cst.Module) and any(
+        isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar)
+        for st in module.body if isinstance(st, cst.SimpleStatementLine) for small in st.body)
+    return name if isinstance(name, str) and not star and lookup(name, scope) is None else None
+
+
 def _table_choices(node: cst.Subscript | cst.Call, scope: Scope, resolver: Resolver) -> tuple[Any, ...] | None:
     """``MODELS[tier]`` / ``MODELS.get(tier, DEFAULT)`` with a key that cannot be pinned: every id
     of the table (and the default) is a value the call may send."""
@@ -139,15 +176,21 @@ def _table_choices(node: cst.Subscript | cst.Call, scope: Scope, resolver: Resol
     return tuple(choices) if all(isinstance(v, str) for v in choices) else None
 
 
-def _returned_choices(call: cst.Call, path: str) -> tuple[Any, ...] | None:
-    """A project helper returning a table lookup with a key it cannot pin: every id of the table."""
+def _returned_choices(call: cst.Call, path: str, scope: Scope, resolver: Resolver) -> tuple[Any, ...] | None:
+    """A project helper returning a table lookup: every id of the table for a key it cannot pin, the
+    entry of the key the call passes when the resolver knows it (a caller's tier)."""
     from pytest_tokenbudget.lint.model_tables import returned_table
     from pytest_tokenbudget.lint.project import active
 
     act = active()
     if act is None:
         return None
-    values = returned_table(act[0], act[1], cst.Module([]).code_for_node(call))
+    args: dict[int | str, Any] = {}
+    for i, a in enumerate(call.args):
+        if a.star:
+            break
+        args[a.keyword.value if a.keyword is not None else i] = resolver.expr(a.value, scope)
+    values = returned_table(act[0], act[1], cst.Module([]).code_for_node(call), args)
     return tuple(values) if values else None
 
 
@@ -186,7 +229,8 @@ def _branch_choices(name: str, bindings: list[Binding], where: Scope, resolver: 
     values: list[Any] = []
     for value in assigns:  # model = get_model_name(tier) in a branch: every id of the helper's table
         got = resolver.expr(value, where)
-        table = _returned_choices(value, path) if isinstance(got, Unknown) and isinstance(value, cst.Call) else None
+        table = _returned_choices(value, path, where, resolver) \
+            if not isinstance(got, str) and isinstance(value, cst.Call) else None
         values.extend(table or (got,))
     param = next((b for b in bindings if b.kind == "param"), None)
     if param is None:
