@@ -236,6 +236,11 @@ def _branch_choices(name: str, bindings: list[Binding], where: Scope, resolver: 
     if param is None:
         return tuple(values)
     fn = where.node if isinstance(where.node, cst.FunctionDef) else None
+    guarded = fn is not None and _none_guarded(fn, name, assigns)
+    if guarded and not _bound(resolver, where, name):
+        per_caller = _guarded_by_caller(name, bindings, where, path)
+        if per_caller is not None:
+            return per_caller
     if _bound(resolver, where, name):
         passed = [resolver.overrides[(id(where), name)]]  # type: ignore[attr-defined]
     elif param.node.default is not None:
@@ -246,9 +251,47 @@ def _branch_choices(name: str, bindings: list[Binding], where: Scope, resolver: 
         passed = [UNKNOWN]  # an untranslated parameter value falls through
     else:
         passed = []
-    if fn is not None and _none_guarded(fn, name, assigns):
+    if guarded:
         passed = [v for v in passed if v is not None]  # `if model is None: model = ...` replaces it
     return tuple(values + passed)
+
+
+class _Bound(Resolver):
+    """The resolver with one caller's values bound to the parameters of a function."""
+
+    def __init__(self, overrides: dict[tuple[int, str], Any]) -> None:
+        super().__init__()
+        self.overrides = overrides
+
+    def _param(self, param: cst.Param, where: Scope, depth: int) -> Any:
+        key = (id(where), param.name.value)
+        return self.overrides[key] if key in self.overrides else super()._param(param, where, depth)
+
+
+def _guarded_by_caller(name: str, bindings: list[Binding], where: Scope, path: str) -> tuple[Any, ...] | None:
+    """``def ask(q, model=None, tier=None): if model is None: model = pick(tier)``: the callers that
+    pass no model send what the assignment gives with their other arguments (``tier="haiku"``); only
+    they are counted when there are any (a caller's own model is its own; it never reaches the
+    assignment), else the models the callers pass. None without project callers."""
+    from pytest_tokenbudget.lint.arguments import parameter_values
+    from pytest_tokenbudget.lint.project import active
+
+    act, function = active(), function_name(where)
+    fn: cst.FunctionDef = where.node
+    if act is None or function is None:
+        return None
+    params = {p.name.value for p in (*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params)}
+    found = parameter_values(act[0], act[1], function, frozenset(params - {where.self_name or "self", "cls"}))
+    if not found:
+        return None
+    relying = [a for a in found if a.values.get(name) is None]
+    if not relying:
+        return tuple(a.values.get(name) for a in found)
+    out: list[Any] = []
+    for a in relying:
+        bound = _Bound({(id(where), p): v for p, v in a.values.items()})
+        out.extend(_branch_choices(name, bindings, where, bound, path) or (UNKNOWN,))
+    return tuple(out)
 
 
 class _MappingVisitor(cst.CSTVisitor):

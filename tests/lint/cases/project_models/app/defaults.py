@@ -1,0 +1,21 @@
+"""Model parameters with a retired default: who relies on the default decides."""
+import anthropic
+
+client = anthropic.Anthropic()
+
+
+def public_default(q, model="claude-3-opus-20240229"):
+    # no caller in the project: the default is what a user of this function sends
+    return client.messages.create(model=model, max_tokens=400,  # TB302
+                                  messages=[{"role": "user", "content": q}])
+
+
+def overridden_default(q, model="claude-3-opus-20240229"):
+    # every caller passes its own current model: the default is never sent
+    return client.messages.create(model=model, max_tokens=400,
+                                  messages=[{"role": "user", "content": q}])
+
+
+def run(q):
+    overridden_default(q, model="claude-sonnet-5-5")
+    return overridden_default(q, "claude-haiku-5-5")
