@@ -1,8 +1,13 @@
 """Where real code keeps its model id: env defaults, settings objects, constants, defaulted
 parameters whose callers pass other ids, if/elif mappings, the legacy Text Completions API, a
-helper returning a table lookup (app/routed_calls.py), a field of a configuration object received
-as an annotated parameter (app/typed_calls.py), a client imported from another module
-(app/imported_calls.py).
+helper returning a table lookup, with a key the call pins or not, and a model assigned only when the
+caller passes none (app/routed_calls.py), a field of a configuration object received as an annotated
+parameter (app/typed_calls.py), a client imported from another module (app/imported_calls.py), a
+conditional expression (app/conditional_calls.py), a retired parameter default (app/defaults.py).
+
+TB302 / TB303 are correctness rules: a retired or unknown id that one caller's path sends fails at
+run time, so a retired default that one caller relies on is reported (naming that caller) even when
+another caller passes a current model; a default every caller overrides is silent.
 
 The project in ``cases/project_models`` marks each expected model-id finding with a trailing
 ``# TB302`` comment; every other call there must stay silent (an env variable without default, a
