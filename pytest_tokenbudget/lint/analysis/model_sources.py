@@ -29,7 +29,6 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis import crossref
-from pytest_tokenbudget.lint.analysis.callerargs import function_name
 from pytest_tokenbudget.lint.analysis.typed_fields import typed_field
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope, lookup, method_scope
@@ -114,6 +113,15 @@ def default_note(call: Any) -> str:
     if default in (None, "") and resolver.expr(fallback, scope) == call.model:
         return f" (the fallback when no `{node.value}` is passed)"
     return ""
+
+
+def function_name(scope: Scope) -> str | None:
+    """``f`` / ``Class.m`` for a module-level function or a method of a module-level class (the names
+    the caller search knows), else None (a nested function)."""
+    parent = scope.parent
+    top = parent is not None and (parent.kind == "module" or (
+        parent.kind == "class" and parent.parent is not None and parent.parent.kind == "module"))
+    return scope.qualname() if top else None
 
 
 def _bound(resolver: Resolver, where: Scope, name: str) -> bool:
