@@ -37,7 +37,7 @@ def test_model_ids_kept_in_config_are_judged_exactly_where_marked():
     assert not result.errors
     got = {(relative(f.path, PROJECT), f.line, f.code) for f in result.findings}
     assert got == marked(PROJECT, ("TB302", "TB303"))
-    assert len(got) == 27
+    assert len(got) == 28
 
 
 def test_a_model_from_another_module_names_where_it_is_defined():
@@ -68,6 +68,11 @@ def test_a_retired_default_relied_on_by_one_caller_names_that_caller():
     assert default.message.startswith("claude-3-sonnet-20240229 (the default of parameter `model`) was retired")
     caller = line_of(PROJECT, "app/jobs.py", 'complete("Be brief.", text)')
     assert default.message.endswith(f"{PROJECT.name}/app/jobs.py:{caller})") and "(passed by caller " in default.message
+    unknown = by_line[("app/defaults.py", line_of(PROJECT, "app/defaults.py", "  # TB303"))]
+    assert unknown.code == "TB303" and "'claude-sonnet-4-7' (the default of parameter `model`)" in unknown.message
+    assert unknown.message.endswith(f"app/defaults.py:{line_of(PROJECT, 'app/defaults.py', '    unknown_default(q)')})")
+    public = by_line[("app/defaults.py", line_of(PROJECT, "app/defaults.py", "  # TB302"))]
+    assert "(the default of parameter `model`)" in public.message and "caller" not in public.message
     fallback = by_line[("app/calls.py", line_of(PROJECT, "app/calls.py", "return client.messages.create(model=self.model"))]
     assert fallback.message.startswith("claude-3-5-haiku-20241022 (the fallback when no `model` is passed) was retired")
     assert fallback.message.endswith(f"{PROJECT.name}/app/calls.py:{line_of(PROJECT, 'app/calls.py', 'Configurable(), ')})")
