@@ -14,9 +14,10 @@ How the variants' results combine, per rule (:func:`rule_reports`), as a cost re
 * ``TB101`` / ``TB105`` / ``TB501`` (a saving any caller's requests would get): reported when the
   request of at least one caller qualifies (a large static prefix each time it sends one; JSON
   asked for by that caller's prompt with no structured output in the request);
-* ``TB301`` / ``TB302`` (a judgement on the model): reported only when *every* caller's request
-  qualifies (every caller sends a premium / retired model); a caller whose value is unknown keeps
-  it silent;
+* ``TB302`` / ``TB303`` (correctness: a retired or unknown id fails at run time): reported when one
+  caller's request sends such an id, passed or left to the wrapper's default, naming that caller;
+* ``TB301`` (a judgement on the model): reported only when *every* caller's request qualifies
+  (every caller sends a premium model); a caller whose value is unknown keeps it silent;
 * ``TB102``: only when every caller that caches has a known prefix below the minimum (callers
   that switch caching off do not count; an unknown size keeps it silent).
 
