@@ -232,7 +232,7 @@ def _param_choices(b: Binding, fn: Scope, resolver: Resolver, path: str) -> tupl
 
 
 def _branch_choices(name: str, bindings: list[Binding], where: Scope, resolver: Resolver,
-                    path: str) -> tuple[Any, ...] | None:
+                    path: str, guarded: bool | None = None) -> tuple[Any, ...] | None:
     assigns = [b.node for b in bindings if b.kind == "assign"]
     values: list[Any] = []
     for value in assigns:  # model = get_model_name(tier) in a branch: every id of the helper's table
@@ -244,11 +244,14 @@ def _branch_choices(name: str, bindings: list[Binding], where: Scope, resolver: 
     if param is None:
         return tuple(values)
     fn = where.node if isinstance(where.node, cst.FunctionDef) else None
-    guarded = fn is not None and _none_guarded(fn, name, assigns)
+    if guarded is None:
+        guarded = fn is not None and _none_guarded(fn, name, assigns)
     if guarded and not _bound(resolver, where, name):
-        per_caller = _guarded_by_caller(name, bindings, where, path)
-        if per_caller is not None:
-            return per_caller
+        cache = where.__dict__.setdefault("guarded_choices", {})  # the same for every variant of the site
+        if name not in cache:
+            cache[name] = _guarded_by_caller(name, bindings, where, path)
+        if cache[name] is not None:
+            return cache[name]
     if _bound(resolver, where, name):
         passed = [resolver.overrides[(id(where), name)]]  # type: ignore[attr-defined]
     elif param.node.default is not None:
@@ -296,9 +299,14 @@ def _guarded_by_caller(name: str, bindings: list[Binding], where: Scope, path: s
     if not relying:
         return tuple(a.values.get(name) for a in found)
     out: list[Any] = []
+    seen: set[str] = set()
     for a in relying:
+        key = repr(sorted(a.values.items()))
+        if key in seen:
+            continue  # many callers pass the same arguments
+        seen.add(key)
         bound = _Bound({(id(where), p): v for p, v in a.values.items()})
-        out.extend(_branch_choices(name, bindings, where, bound, path) or (UNKNOWN,))
+        out.extend(_branch_choices(name, bindings, where, bound, path, guarded=True) or (UNKNOWN,))
     return tuple(out)
 
 
