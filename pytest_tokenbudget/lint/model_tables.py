@@ -5,7 +5,9 @@ another of the project) returns one id of the table per call; with a key the lin
 every id of the table (and the fallback) is a value the request may carry, as for
 ``MODELS[tier]`` written at the call (:mod:`.analysis.model_sources`). :func:`returned_table`
 gives those values when every ``return`` of the helper is such a lookup of a module-level dict of
-strings, else None.
+strings or a constant id (``if kind == "long": return OPUS`` / ``return HAIKU``), else None. A
+``return preferred`` under ``if preferred:`` where ``preferred`` is an environment read with an empty
+default is not taken: with the environment's defaults the helper returns its fallback.
 """
 
 from __future__ import annotations
@@ -35,19 +37,58 @@ def returned_table(project: Any, path: str, call_source: str,
     if found is None:
         return None
     fpath, fn, _ = found
-    returns = [n.value for n in ast.walk(fn) if isinstance(n, ast.Return)]
     mod = project._load(fpath)
-    if not returns or mod is None or any(r is None for r in returns):
+    if mod is None:
         return None
-    ev = project._evaluator(mod, _bound_params(fn, args or {}))
+    ev = project._evaluator(mod, {**_locals(fn), **_bound_params(fn, args or {})})
+    dead = _dead_returns(fn, ev)
+    every = [n for n in ast.walk(fn) if isinstance(n, ast.Return)]
+    returns = [n.value for n in every if id(n) not in dead]
+    if not returns or any(r is None for r in returns):
+        return None
     out: list[Any] = []
+    lookups = 0
     for r in returns:
         values = _lookup(r, ev)
+        lookups += values is not None
+        if values is None:
+            value = ev.expr(r)  # a constant id among the returns (`return "claude-..."`)
+            values = [value] if isinstance(value, str) else None
         if values is None:
             return None
         out.extend(values)
+    if not lookups and len(every) < 2:
+        return None  # one plain return: the index's own value of the call stands
     project._file_dep(fpath)
     return out
+
+
+def _locals(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
+    """The function's names assigned once (``preferred = os.getenv("MODEL", "").strip()``)."""
+    seen: dict[str, list[ast.expr]] = {}
+    for n in ast.walk(fn):
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                if isinstance(t, ast.Name):
+                    seen.setdefault(t.id, []).append(n.value)
+        elif isinstance(n, (ast.AugAssign, ast.AnnAssign, ast.For, ast.With, ast.NamedExpr)):
+            for t in ast.walk(n.target if not isinstance(n, ast.With) else n):
+                if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store):
+                    seen.setdefault(t.id, []).append(n)  # type: ignore[arg-type]
+    return {k: v[0] for k, v in seen.items() if len(v) == 1 and isinstance(v[0], ast.expr)}
+
+
+def _dead_returns(fn: ast.FunctionDef | ast.AsyncFunctionDef, ev: Any) -> set[int]:
+    """``if preferred: return preferred`` where ``preferred`` is an environment variable read whose
+    default is empty: with the environment's defaults the branch is not taken (the env-default
+    reading every model rule uses), so the function returns its fallback."""
+    dead: set[int] = set()
+    for n in ast.walk(fn):
+        if isinstance(n, ast.If) and isinstance(n.test, ast.Name):
+            value = ev.expr(n.test)
+            if value in ("", None) and not isinstance(value, bool):
+                dead.update(id(st) for st in n.body if isinstance(st, ast.Return))
+    return dead
 
 
 def _lookup(node: ast.expr, ev: Any) -> list[Any] | None:
