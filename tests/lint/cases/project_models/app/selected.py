@@ -26,3 +26,9 @@ def pick_mixed(kind):
     if kind == "long":
         return "claude-opus-5-5"
     return "claude-3-haiku-20240307"
+
+
+def chosen_or_default(model=None):
+    if model:  # a parameter: the callers' value, not an environment default
+        return model
+    return "claude-3-haiku-20240307"

@@ -1,7 +1,7 @@
 """Requests whose model comes from a helper with several returns (app/selected.py)."""
 import anthropic
 
-from app.selected import pick, pick_mixed, select_current_id, select_model_id
+from app.selected import chosen_or_default, pick, pick_mixed, select_current_id, select_model_id
 
 client = anthropic.Anthropic()
 
@@ -24,4 +24,9 @@ def every_return_retired(q, kind):
 
 def one_return_current(q, kind):
     return client.messages.create(model=pick_mixed(kind), max_tokens=400,
+                                  messages=[{"role": "user", "content": q}])
+
+
+def caller_chosen(q, model):
+    return client.messages.create(model=chosen_or_default(model), max_tokens=400,  # the caller's model may be current
                                   messages=[{"role": "user", "content": q}])
