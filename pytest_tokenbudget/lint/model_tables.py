@@ -15,7 +15,6 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 from pytest_tokenbudget.lint.callnames import parents_of, resolve_function, tree_of
 
 __all__ = ["returned_table"]
@@ -41,10 +40,9 @@ def returned_table(project: Any, path: str, call_source: str,
     mod = project._load(fpath)
     if mod is None:
         return None
-    params = _params(fn)
-    local = {k: v for k, v in _locals(fn).items() if k not in params}
-    ev = project._evaluator(mod, {**dict.fromkeys(params, UNKNOWN), **local, **_bound_params(fn, args or {})})
-    dead = _dead_returns(fn, ev, set(local))
+    local = project._locals(fn)  # single-assignment locals as ast nodes, parameters unknown
+    ev = project._evaluator(mod, {**local, **_bound_params(fn, args or {})})
+    dead = _dead_returns(fn, ev, {k for k, v in local.items() if isinstance(v, ast.expr)})
     every = [n for n in ast.walk(fn) if isinstance(n, ast.Return)]
     returns = [n.value for n in every if id(n) not in dead]
     if not returns or any(r is None for r in returns):
@@ -64,25 +62,6 @@ def returned_table(project: Any, path: str, call_source: str,
         return None  # one plain return: the index's own value of the call stands
     project._file_dep(fpath)
     return out
-
-
-def _locals(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
-    """The function's names assigned once (``preferred = os.getenv("MODEL", "").strip()``)."""
-    seen: dict[str, list[ast.expr]] = {}
-    for n in ast.walk(fn):
-        if isinstance(n, ast.Assign):
-            for t in n.targets:
-                if isinstance(t, ast.Name):
-                    seen.setdefault(t.id, []).append(n.value)
-                else:  # a, b = ...: not one value each
-                    for u in ast.walk(t):
-                        if isinstance(u, ast.Name):
-                            seen.setdefault(u.id, []).append(n)  # type: ignore[arg-type]
-        elif isinstance(n, (ast.AugAssign, ast.AnnAssign, ast.For, ast.With, ast.NamedExpr)):
-            for t in ast.walk(n.target if not isinstance(n, ast.With) else n):
-                if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store):
-                    seen.setdefault(t.id, []).append(n)  # type: ignore[arg-type]
-    return {k: v[0] for k, v in seen.items() if len(v) == 1 and isinstance(v[0], ast.expr)}
 
 
 def _dead_returns(fn: ast.FunctionDef | ast.AsyncFunctionDef, ev: Any, local: set[str]) -> set[int]:
@@ -131,11 +110,6 @@ def _key(node: ast.expr, ev: Any) -> Any:
         base = _key(node.func.value, ev)
         return _CASE[node.func.attr](base) if isinstance(base, str) else base
     return ev.expr(node)
-
-
-def _params(fn: Any) -> list[str]:
-    a = fn.args
-    return [p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs, *filter(None, (a.vararg, a.kwarg)))]
 
 
 def _bound_params(fn: Any, args: dict[int | str, Any]) -> dict[str, Any]:
