@@ -59,7 +59,8 @@ def test_every_value_of_a_mapping_or_of_the_callers_is_named():
     # every caller sends a retired id: the finding names one of them and its value
     assert callers.startswith("claude-3-haiku-20240307 was retired") and "(passed by caller " in callers
     assert f"{PROJECT.name}/app/jobs.py:{line_of(PROJECT, 'app/jobs.py', 'forwarded(text')} through " in callers
-    assert callers.endswith(f"{PROJECT.name}/app/helpers.py:{line_of(PROJECT, 'app/helpers.py', 'return legacy_only(')})")
+    forwarding = line_of(PROJECT, "app/helpers.py", "return legacy_only(")
+    assert callers.endswith(f"{PROJECT.name}/app/helpers.py:{forwarding})")
     assert "claude-sonnet-5-5" not in callers.split(" use ")[0]  # the test module's placeholder is not counted
 
 
@@ -74,9 +75,11 @@ def test_a_retired_default_relied_on_by_one_caller_names_that_caller():
     assert unknown.message.endswith(f"app/defaults.py:{line_of(PROJECT, 'app/defaults.py', '    unknown_default(q)')})")
     public = by_line[("app/defaults.py", line_of(PROJECT, "app/defaults.py", "  # TB302"))]
     assert "(the default of parameter `model`)" in public.message and "caller" not in public.message
-    fallback = by_line[("app/calls.py", line_of(PROJECT, "app/calls.py", "return client.messages.create(model=self.model"))]
+    request = line_of(PROJECT, "app/calls.py", "return client.messages.create(model=self.model")
+    fallback = by_line[("app/calls.py", request)]
     assert fallback.message.startswith("claude-3-5-haiku-20241022 (the fallback when no `model` is passed) was retired")
-    assert fallback.message.endswith(f"{PROJECT.name}/app/calls.py:{line_of(PROJECT, 'app/calls.py', 'Configurable(), ')})")
+    relying = line_of(PROJECT, "app/calls.py", "Configurable(), ")
+    assert fallback.message.endswith(f"{PROJECT.name}/app/calls.py:{relying})")
 
 
 def test_the_legacy_text_completions_call_is_a_claude_call_for_model_rules_only():

@@ -61,7 +61,8 @@ def _annotated_class(value: Any, scope: Scope, resolver: Resolver) -> str | None
         return None
     param: cst.Param = found[1][0].node
     annotation = _optional_of(param.annotation.annotation) if param.annotation is not None else None
-    if not isinstance(annotation, (cst.Name, cst.Attribute)) or (built is not None and not built.deep_equals(annotation)):
+    if not isinstance(annotation, (cst.Name, cst.Attribute)) or \
+            (built is not None and not built.deep_equals(annotation)):
         return None  # not annotated, or the fallback builds another class than the annotation names
     ref = resolver.expr(annotation, found[0].parent or found[0])
     if isinstance(ref, ImportRef):

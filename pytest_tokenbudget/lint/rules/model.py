@@ -397,7 +397,8 @@ class UnknownModelId(Rule):
             close = ctx.catalog.suggestions(model)  # from the family the spelling names
             hint = f" (closest: {', '.join(close)})" if close else ""
             yield Report(
-                f"unknown model {model!r}{default_note(call)}: not in the catalog{hint}; the Claude API answers 404 for an unknown id "
+                f"unknown model {model!r}{default_note(call)}: not in the catalog{hint}; "
+                f"the Claude API answers 404 for an unknown id "
                 f"and tokenbudget cannot price it (a new model: add [tool.tokenbudget.models.\"{model}\"])",
                 node=node, properties={"model": model, "suggestions": close},
             )

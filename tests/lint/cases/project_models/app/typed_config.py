@@ -59,4 +59,5 @@ def build():
     cli.cli_model = input("model? ")
     loaded = [LoadedSettings(), LoadedSettings.model_validate(load())]
     agent = AgentSettings(model="claude-3-haiku-20240307", max_tokens=800)  # a retired id as well
-    return [MixedConfig(), MixedConfig("claude-sonnet-5-5"), ReviewSettings(), OpenSettings(**load()), cli, loaded, agent]
+    return [MixedConfig(), MixedConfig("claude-sonnet-5-5"), ReviewSettings(), OpenSettings(**load()), cli, loaded,
+            agent]
