@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callers import build_word_index
-from pytest_tokenbudget.lint.callnames import Refs, facts_of, find_def, owner_of, refs_for, same_file
+from pytest_tokenbudget.lint.callnames import Refs, find_def, refs_for, same_file
+from pytest_tokenbudget.lint.callwalk import named_calls
+from pytest_tokenbudget.lint.source import FileError, read_file
 from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["FoundCall", "field_class", "find_calls"]
 
 # tests/ and test/ folders, test_*.py, *_test.py, *_tests.py (unit_tests.py), tests.py, conftest.py
+_FROM_DOT = re.compile(rb"\bfrom[\s\\]+\.+[\s\\]*import")  # from . import f / from .. import *
 _TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$")
 
 
@@ -64,24 +67,27 @@ def find_calls(project: Project, callee_path: str, function: str,
         imported += [s.name for s in callee.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
     if project.word_index is None:
         project.word_index = build_word_index(project.root) if project.searchable else {}
+    needles = _needles(callee_path, bases)
     out: list[FoundCall] = []
     for path in dict.fromkeys([callee_path, *project.word_index.get(name, [])]):
         path = os.path.normpath(path)
         same = same_file(path, callee_path)
         if not same and _TEST_FILE.search(os.path.relpath(path, project.root).replace(os.sep, "/")):
             continue  # tests call with stubs and mocks: not what production sends
+        if not same and not _may_import(project, path, needles):
+            continue  # its text never names the callee's module nor a base class: nothing to parse
         mod = project._load(path)
         if mod is None or mod.parse() is None or mod.tree is None:
             continue
         refs = _imported(project, mod.tree, path, callee_path, imported, bases)
         if refs is None:
             continue
-        facts = facts_of(mod.tree)
-        for node in facts.calls:
-            owner = owner_of(node, facts.parents)
+        words = frozenset({name, *refs.names, *(["cls"] if ctor and same else [])})
+        for found in named_calls(mod.tree, None if path.endswith(".ipynb") else mod.data, words):
+            node, owner = found.call, found.owner
             if (_names(node.func, name, refs, method, same) or (ctor and same and _cls_call(node, owner, name))) \
                     and accepts(node):
-                out.append(FoundCall(path, node, mod.tree, owner, _in_def(node, facts.parents)))
+                out.append(FoundCall(path, node, mod.tree, owner, found.in_function))
     return out
 
 
@@ -94,6 +100,34 @@ def field_class(tree: ast.Module, function: str) -> ast.ClassDef | None:
                                                 and s.name == "__init__" for s in cls.body):
         return None
     return cls if any(isinstance(s, ast.AnnAssign) for s in cls.body) else None
+
+
+def _needles(callee_path: str, bases: set[str]) -> list[bytes | re.Pattern[bytes]] | None:
+    """What a file's bytes must hold to import the callee (see :func:`_imported`): the last
+    component of its module's name (every absolute or relative import of it spells that; a
+    package's ``__init__`` is also reached by ``from . import f``), or a base class's name. None:
+    no cheap test (a name that is not ASCII may be spelt in another encoding)."""
+    base = os.path.splitext(os.path.basename(callee_path))[0]
+    stem = os.path.basename(os.path.dirname(callee_path)) if base == "__init__" else base
+    if not stem.isascii() or not all(b.isascii() for b in bases):
+        return None
+    out: list[bytes | re.Pattern[bytes]] = [stem.encode(), *(b.encode() for b in bases)]
+    return [*out, _FROM_DOT] if base == "__init__" else out
+
+
+def _may_import(project: Project, path: str, needles: list[bytes | re.Pattern[bytes]] | None) -> bool:
+    """Whether the bytes of ``path`` may import the callee (False only when they hold no needle)."""
+    if needles is None or (path.endswith(".ipynb") and _FROM_DOT in needles):
+        return True  # a notebook's JSON may split ``from \\`` / ``. import`` over two strings
+    mod = project.modules.get(path)
+    if mod is not None:
+        data = mod.data
+    else:
+        got = read_file(path)
+        if isinstance(got, FileError):
+            return True  # what the project index makes of it is its own call
+        data = got[0]
+    return any(n in data if isinstance(n, bytes) else n.search(data) for n in needles)
 
 
 def _cls_call(node: ast.Call, owner: str | None, name: str) -> bool:
@@ -121,11 +155,3 @@ def _names(func: ast.expr, name: str, refs: Refs, method: bool, same: bool) -> b
     if not method:
         return refs.refers(func)
     return isinstance(func, ast.Attribute) and func.attr == name and (not same or isinstance(func.value, ast.Name))
-
-
-def _in_def(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
-    while id(node) in parents:
-        node = parents[id(node)]
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            return True
-    return False

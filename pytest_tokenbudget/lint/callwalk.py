@@ -1,0 +1,96 @@
+"""The calls of a file whose function is named by one of a few words, found without a full walk.
+
+A caller search (:mod:`.callsearch`) asks one file at a time for the calls ``f(...)`` /
+``x.f(...)`` of a handful of names (the function, its aliases, ``cls``). Walking the whole
+:mod:`ast` tree and building its parent map for that costs more than the rest of the search
+together on real code (most files hold thousands of nodes and one or two matching calls). Such a
+call's name is written in the file's text, on a line inside the span of the call and of every
+node around it; so the walk goes down only into nodes whose lines hold one of the words (nodes
+without a position, f-string parts and decorated definitions are entered regardless: their
+positions do not bound their children). The walk is breadth first, as :func:`ast.walk`, so the
+calls come in the same order, and it carries the definitions around each node, which answers
+"which function holds this call" without a parent map.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+from collections import deque
+from dataclasses import dataclass
+
+__all__ = ["NamedCall", "named_calls"]
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+@dataclass(frozen=True)
+class NamedCall:
+    call: ast.Call
+    owner: str | None  # ``f`` / ``Class.m`` holding the call (None: module level, lambda, nested)
+    in_function: bool  # inside a function or a lambda
+
+
+def named_calls(tree: ast.Module, data: bytes | None, words: frozenset[str]) -> list[NamedCall]:
+    """The calls in ``tree`` whose ``func`` is ``w`` or ``x.w`` for a ``w`` of ``words``, in
+    :func:`ast.walk` order. ``data``: the text ``tree`` was parsed from (None: walk everything)."""
+    lines = _lines_naming(data, words) if data is not None and all(w.isascii() for w in words) else None
+    if lines is not None and not lines:
+        return []
+    out: list[NamedCall] = []
+    todo: deque[tuple[ast.AST, tuple[ast.AST, ...], bool]] = deque([(tree, (), False)])
+    while todo:
+        node, chain, whole = todo.popleft()
+        if isinstance(node, ast.Call) and _named(node.func, words):
+            out.append(NamedCall(node, _owner(chain), any(not isinstance(n, ast.ClassDef) for n in chain)))
+        inner = chain + (node,) if isinstance(node, (*_DEFS, ast.Lambda)) else chain
+        whole = whole or isinstance(node, ast.JoinedStr)  # f-string parts: positions not to be trusted
+        for child in ast.iter_child_nodes(node):
+            if whole or lines is None or _spans(child, lines):
+                todo.append((child, inner, whole))
+    return out
+
+
+def _named(func: ast.expr, words: frozenset[str]) -> bool:
+    return (isinstance(func, ast.Name) and func.id in words) or (isinstance(func, ast.Attribute)
+                                                                  and func.attr in words)
+
+
+def _owner(chain: tuple[ast.AST, ...]) -> str | None:
+    """As :func:`.callnames.owner_of`: ``f`` or ``Class.m`` of the innermost definitions."""
+    if any(isinstance(n, ast.Lambda) for n in chain):
+        return None
+    defs = [n for n in chain if isinstance(n, _DEFS)][::-1]  # innermost first
+    if not defs or isinstance(defs[0], ast.ClassDef) or len(defs) > 2 \
+            or (len(defs) == 2 and not isinstance(defs[1], ast.ClassDef)):
+        return None
+    return ".".join(n.name for n in reversed(defs))  # type: ignore[attr-defined]
+
+
+def _spans(node: ast.AST, lines: list[int]) -> bool:
+    """Whether ``node``'s lines hold one of the words (True when its position does not bound it)."""
+    start = getattr(node, "lineno", None)
+    end = getattr(node, "end_lineno", None)
+    if start is None or end is None:
+        return True
+    if isinstance(node, _DEFS):  # decorators sit above the ``def`` line
+        start = min([start, *(getattr(d, "lineno", start) for d in node.decorator_list)])
+    i = bisect.bisect_left(lines, start)
+    return i < len(lines) and lines[i] <= end
+
+
+def _lines_naming(data: bytes, words: frozenset[str]) -> list[int]:
+    """The (sorted, 1-based) lines of ``data`` that hold one of ``words`` as an identifier."""
+    if b"\r" in data:  # the parser counts \r\n and a lone \r as one line break each
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    pattern = re.compile(rb"(?<![A-Za-z0-9_])(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words))
+                         + rb")(?![A-Za-z0-9_])")
+    out: list[int] = []
+    line, pos = 1, 0
+    for m in pattern.finditer(data):
+        line += data.count(b"\n", pos, m.start())
+        pos = m.start()
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
