@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 from pytest_tokenbudget.lint.callnames import (Def, Refs, facts_of, find_def, memoised, owner_of, param_of, parents_of,
                                                 refs_for, rel_path, resolve_function, same_file, test_or_live_file,
                                                 tree_of)
+from pytest_tokenbudget.lint.callwalk import Naming, naming
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
                                                in_service_loop, live, mapped, mentions_batching, request_entry)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
@@ -116,10 +117,13 @@ class _Search:
 def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, callee: Def | None,
           handoffs: int) -> list[LoopCaller]:
     """Loops in ``scope`` that call (or map) what ``refs`` names, or that call a function it is passed to."""
-    facts = facts_of(tree)
-    parents = facts.parents
+    if scope is tree:  # the calls naming the function, and their ancestors
+        found = _naming(s.project, path, tree, refs)
+        parents, calls = found.parents, iter(found.calls)
+    else:
+        parents, calls = parents_of(tree), (n for n in ast.walk(scope) if isinstance(n, ast.Call))
     out: list[LoopCaller] = []
-    for node in (facts.calls if scope is tree else (n for n in ast.walk(scope) if isinstance(n, ast.Call))):
+    for node in calls:
         hit: Hit | None
         func = node.func
         if refs.refers(func):
@@ -143,6 +147,17 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
             if found not in out:
                 out.append(found)
     return out
+
+
+def _naming(project: Project, path: str, tree: ast.Module, refs: Refs) -> Naming:
+    """The nodes of ``path`` that may name what ``refs`` names (see :func:`.callwalk.naming`)."""
+    words = frozenset({*refs.names, refs.attr} - {""})
+    memo: dict[tuple[str, frozenset[str]], Naming] = project.__dict__.setdefault("namings", {})
+    if (path, words) not in memo:
+        mod = project._load(path)
+        data = mod.data if mod is not None and mod.tree is tree and not path.endswith(".ipynb") else None
+        memo[(path, words)] = naming(tree, data, words)
+    return memo[(path, words)]
 
 
 def _request_work(s: _Search, path: str, owner: str | None) -> bool:
@@ -242,15 +257,23 @@ def references(project: Project, path: str, function: str,
                web: bool = False) -> Iterator[tuple[str, ast.Module, ast.expr]]:
     """Every expression in the project (test files aside; the web layer's files with ``web``) that
     names ``function`` of ``path``."""
+    for cpath, ctree, node, _ in _references(project, path, function, web):
+        yield cpath, ctree, node
+
+
+def _references(project: Project, path: str, function: str,
+                web: bool = False) -> Iterator[tuple[str, ast.Module, ast.expr, dict[int, ast.AST]]]:
+    """:func:`references`, each with a parent map that holds the expression's ancestors."""
     tree = tree_of(project, path)
     for cpath in _candidates(project, path, function, web):
         ctree = tree if same_file(cpath, path) else tree_of(project, cpath)
         refs = refs_for(project, ctree, cpath, path, function) if ctree is not None else None
         if refs is None:
             continue
-        for node in facts_of(ctree).names:
+        found = _naming(project, cpath, ctree, refs)
+        for node in found.names:
             if refs.refers(node):
-                yield cpath, ctree, node
+                yield cpath, ctree, node, found.parents
 
 
 def serves_request(project: Project, path: str, function: str | None, depth: int = 0,
@@ -271,8 +294,7 @@ def serves_request(project: Project, path: str, function: str | None, depth: int
         return True
     if depth >= _MAX_REQUEST_DEPTH:
         return False
-    for cpath, ctree, node in references(project, path, function, web=True):
-        parents = parents_of(ctree)
+    for cpath, ctree, node, parents in _references(project, path, function, web=True):
         if in_service_loop(node, parents):
             return True  # called once per cycle of a service loop (polling, trading, a game)
         owner = owner_of(node, parents)
@@ -310,8 +332,7 @@ def under_batching(project: Project, path: str, function: str | None, line: int 
         return False
     if any(mentions_batching(d) for d in fn.decorator_list):
         return True
-    for cpath, ctree, node in references(project, path, function):
-        cparents = parents_of(ctree)
+    for cpath, ctree, node, cparents in _references(project, path, function):
         parent = cparents.get(id(node))
         if batching_context(node, cparents) or (
                 isinstance(parent, ast.Call) and node is not parent.func and mentions_batching(parent)):

@@ -20,7 +20,7 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
-__all__ = ["NamedCall", "named_calls"]
+__all__ = ["Naming", "NamedCall", "named_calls", "naming"]
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -50,6 +50,43 @@ def named_calls(tree: ast.Module, data: bytes | None, words: frozenset[str]) -> 
             if whole or lines is None or _spans(child, lines):
                 todo.append((child, inner, whole))
     return out
+
+
+@dataclass
+class Naming:
+    """What one pruned walk of a tree found for a set of words, in :func:`ast.walk` order."""
+
+    calls: list[ast.Call]  # calls whose function, or a direct argument, is ``w`` / ``x.w``
+    names: list[ast.expr]  # every ``w`` / ``x.w`` (Name / Attribute) node
+    parents: dict[int, ast.AST]  # the parent of each child of a visited node: every ancestor of the above
+
+
+def naming(tree: ast.Module, data: bytes | None, words: frozenset[str]) -> Naming:
+    """The nodes of ``tree`` that name one of ``words`` (``data`` as for :func:`named_calls`), with
+    a parent map that is complete inside each function (or module- or class-level statement)
+    holding one, and for their ancestors above it: what a judgement walking up from such a node,
+    or from another node of its function (a loop's iterable), needs."""
+    lines = _lines_naming(data, words) if data is not None and all(w.isascii() for w in words) else None
+    found = Naming([], [], {})
+    if lines is not None and not lines:
+        return found
+    parents = found.parents
+    todo: deque[tuple[ast.AST, bool]] = deque([(tree, False)])
+    while todo:
+        node, whole = todo.popleft()
+        if isinstance(node, (ast.Name, ast.Attribute)) and _named(node, words):
+            found.names.append(node)
+        elif isinstance(node, ast.Call) and (_named(node.func, words) or any(
+                _named(a, words) for a in [*node.args, *(k.value for k in node.keywords)])):
+            found.calls.append(node)
+        whole = whole or isinstance(node, (ast.JoinedStr, ast.FunctionDef, ast.AsyncFunctionDef)) or (
+            isinstance(node, ast.stmt) and not isinstance(node, ast.ClassDef)
+            and isinstance(parents.get(id(node)), (ast.Module, ast.ClassDef)))
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+            if whole or lines is None or _spans(child, lines):
+                todo.append((child, whole))
+    return found
 
 
 def _named(func: ast.expr, words: frozenset[str]) -> bool:
