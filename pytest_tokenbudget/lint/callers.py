@@ -54,12 +54,16 @@ __all__ = ["LoopCaller", "build_word_index", "loop_callers", "references", "serv
 
 _SKIP_DIRS = frozenset({".git", ".venv", "venv", "env", "node_modules", "site-packages", "__pycache__", "build",
                         "dist", ".tox", ".nox", ".mypy_cache", ".tokenbudget_cache"})
-_CALLED = re.compile(rb"\b(\w+)\s*\(")
+# ``\b(\w+)\s*\(`` (a word called), matched on the reversed text where it starts with a literal
+# ``(`` the regex engine skips to fast (5x): each ``(`` gives the whole word before it, as before
+_CALLED_REVERSED = re.compile(rb"\(\s*(\w+)")
 _PASSED = re.compile(rb"[(,=]\s*(?:\w+\.)?(\w+)(?=\s*[,)])")  # g(rows, f), g(fn=f)
 _ALIASED = re.compile(rb"^[ \t]*\w+\s*=\s*(?:\w+\.)?(\w+)[ \t]*$", re.M)  # fn = f
-_IMPORTED = re.compile(rb"\bimport[ \t]+(\(?[\w \t,\\\r\n]+\)?)")  # from m import (f as g, h)
+# from m import (f as g, h); ``\bimport`` checked behind the literal, which the regex engine finds fast
+_IMPORTED = re.compile(rb"import(?<=\bimport)[ \t]+(\(?[\w \t,\\\r\n]+\)?)")
 _WORD = re.compile(rb"\w+")
 _MAPPED = re.compile(rb"(?:map|submit|imap|imap_unordered|starmap|apply_async)\(\s*(?:[\w.]+\.)?(\w+)")
+_MAPPED_ENDS = (b"map(", b"submit(", b"unordered(", b"apply_async(")  # a _MAPPED match holds one of these
 _MAX_FILES = 50_000
 _MAX_DEPTH = 2  # caller levels above the function (helper -> wrapper -> loop)
 _MAX_HANDOFFS = 3  # a function passed on as an argument, function to function
@@ -96,8 +100,11 @@ def build_word_index(root: str) -> dict[str, list[str]]:
             if isinstance(got, FileError) or got[1].st_size > 2 << 20:
                 continue
             data = got[0]
-            words = set(_CALLED.findall(data)) | set(_MAPPED.findall(data)) | set(_PASSED.findall(data)) \
-                | set(_ALIASED.findall(data))
+            words = {w[::-1] for w in _CALLED_REVERSED.findall(data[::-1])}
+            words.update(_PASSED.findall(data))
+            words.update(_ALIASED.findall(data))
+            if any(end in data for end in _MAPPED_ENDS):
+                words.update(_MAPPED.findall(data))
             for names in _IMPORTED.findall(data):
                 words.update(_WORD.findall(names))
             for w in words:
