@@ -49,7 +49,13 @@ def find_calls(project: Project, callee_path: str, function: str,
                accepts: Callable[[ast.Call], bool] = lambda _: True) -> list[FoundCall]:
     """The calls of ``function`` of ``callee_path`` across the project (test files left out): by its
     name where it is imported (a method: ``self.m`` in its file, ``obj.m`` where the class, its module
-    or a base class is imported), kept when ``accepts`` (the caller's signature check) agrees."""
+    or a base class is imported), kept when ``accepts`` (the caller's signature check) agrees. The
+    search is made once per function and run (the values asked of it differ, its callers do not)."""
+    found = project.remember("found_calls", (callee_path, function), lambda: _find_calls(project, callee_path, function))
+    return [c for c in found if accepts(c.call)]
+
+
+def _find_calls(project: Project, callee_path: str, function: str) -> list[FoundCall]:
     callee = project._load(callee_path)
     if callee is None or callee.parse() is None or callee.tree is None or (
             find_def(callee.tree, function) is None and field_class(callee.tree, function) is None):
@@ -85,8 +91,7 @@ def find_calls(project: Project, callee_path: str, function: str,
         words = frozenset({name, *refs.names, *(["cls"] if ctor and same else [])})
         for found in named_calls(mod.tree, None if path.endswith(".ipynb") else mod.data, words):
             node, owner = found.call, found.owner
-            if (_names(node.func, name, refs, method, same) or (ctor and same and _cls_call(node, owner, name))) \
-                    and accepts(node):
+            if _names(node.func, name, refs, method, same) or (ctor and same and _cls_call(node, owner, name)):
                 out.append(FoundCall(path, node, mod.tree, owner, found.in_function))
     return out
 

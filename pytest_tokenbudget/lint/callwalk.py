@@ -52,40 +52,75 @@ def named_calls(tree: ast.Module, data: bytes | None, words: frozenset[str]) -> 
     return out
 
 
+class _Parents(dict):  # type: ignore[type-arg]
+    """id(node) -> parent: filled by the pruned walk, and inside the functions (or module- or
+    class-level statements) the walk entered only when a lookup first misses."""
+
+    def __init__(self, root: ast.AST) -> None:
+        super().__init__()
+        self.root = id(root)  # the tree: the one node that has no parent
+        self.pending: list[ast.AST] = []
+
+    def _expand(self, key: object) -> bool:
+        if not self.pending or key == self.root:
+            return False
+        units, self.pending = self.pending, []
+        for unit in units:
+            for node in ast.walk(unit):
+                for child in ast.iter_child_nodes(node):
+                    dict.__setitem__(self, id(child), node)
+        return dict.__contains__(self, key)
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or self._expand(key)
+
+    def __missing__(self, key: object) -> ast.AST:
+        if self._expand(key):
+            return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+    def get(self, key: object, default: object = None) -> object:
+        return self[key] if key in self else default
+
+
 @dataclass
 class Naming:
     """What one pruned walk of a tree found for a set of words, in :func:`ast.walk` order."""
 
     calls: list[ast.Call]  # calls whose function, or a direct argument, is ``w`` / ``x.w``
     names: list[ast.expr]  # every ``w`` / ``x.w`` (Name / Attribute) node
-    parents: dict[int, ast.AST]  # the parent of each child of a visited node: every ancestor of the above
+    parents: dict[int, ast.AST]  # complete for their ancestors and inside their functions (see naming)
 
 
 def naming(tree: ast.Module, data: bytes | None, words: frozenset[str]) -> Naming:
     """The nodes of ``tree`` that name one of ``words`` (``data`` as for :func:`named_calls`), with
     a parent map that is complete inside each function (or module- or class-level statement)
     holding one, and for their ancestors above it: what a judgement walking up from such a node,
-    or from another node of its function (a loop's iterable), needs."""
+    or from another node of its function (a loop's iterable), needs. The interior of those
+    functions is mapped on the first lookup that needs it (most searches never do)."""
     lines = _lines_naming(data, words) if data is not None and all(w.isascii() for w in words) else None
-    found = Naming([], [], {})
+    parents = _Parents(tree)
+    found = Naming([], [], parents)
     if lines is not None and not lines:
         return found
-    parents = found.parents
-    todo: deque[tuple[ast.AST, bool]] = deque([(tree, False)])
+    todo: deque[tuple[ast.AST, bool, bool]] = deque([(tree, False, False)])
     while todo:
-        node, whole = todo.popleft()
+        node, whole, unit = todo.popleft()
         if isinstance(node, (ast.Name, ast.Attribute)) and _named(node, words):
             found.names.append(node)
         elif isinstance(node, ast.Call) and (_named(node.func, words) or any(
                 _named(a, words) for a in [*node.args, *(k.value for k in node.keywords)])):
             found.calls.append(node)
-        whole = whole or isinstance(node, (ast.JoinedStr, ast.FunctionDef, ast.AsyncFunctionDef)) or (
-            isinstance(node, ast.stmt) and not isinstance(node, ast.ClassDef)
-            and isinstance(parents.get(id(node)), (ast.Module, ast.ClassDef)))
+        whole = whole or isinstance(node, ast.JoinedStr)
+        if not unit and (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or (
+                isinstance(node, ast.stmt) and not isinstance(node, ast.ClassDef)
+                and isinstance(dict.get(parents, id(node)), (ast.Module, ast.ClassDef)))):
+            parents.pending.append(node)
+            unit = True
         for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
+            dict.__setitem__(parents, id(child), node)
             if whole or lines is None or _spans(child, lines):
-                todo.append((child, whole))
+                todo.append((child, whole, unit))
     return found
 
 
