@@ -42,6 +42,7 @@ from pytest_tokenbudget.lint.callnames import (Def, Refs, facts_of, find_def, me
                                                 refs_for, rel_path, resolve_function, same_file, test_or_live_file,
                                                 tree_of)
 from pytest_tokenbudget.lint.callwalk import Naming, naming
+from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
                                                in_service_loop, live, mapped, mentions_batching, request_entry)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
@@ -222,9 +223,8 @@ def loop_callers(project: Project, callee_path: str, function: str, depth: int =
     out: list[LoopCaller] = []
     for path in _candidates(project, callee_path, function):
         same = same_file(path, callee_path)
-        ctree = tree if same else tree_of(project, path)
-        refs = refs_for(project, ctree, path, callee_path, function) if ctree is not None else None
-        if refs is None:
+        ctree, refs = _refs_in(project, path, callee_path, function, tree if same else None)
+        if ctree is None or refs is None:
             continue
         for c in _scan(s, path, ctree, refs, ctree, fn if same else None, 0):
             if c not in out and (same_file(c.path, callee_path) or not test_or_live_file(project, c.path)):
@@ -253,10 +253,20 @@ def _candidates(project: Project, callee_path: str, function: str, web: bool = F
         if p in out or same_file(p, callee_path) or (test_or_live_file(project, p) and not (
                 web and _WEB_LAYER.search(rel_path(project, p)) and not _TEST_FILE.search(rel_path(project, p)))):
             continue  # a test suite or a web layer looping: not production batch work
-        mod = project._load(p)
-        if mod is not None and all(w in mod.data for w in words):
+        data = file_bytes(project, p)  # read, not kept: most are never parsed
+        if data is not None and all(w in data for w in words):
             out.append(p)
     return out
+
+
+def _refs_in(project: Project, path: str, callee_path: str, function: str,
+             own: ast.Module | None) -> tuple[ast.Module | None, Refs | None]:
+    """The tree of candidate ``path`` and how it names ``function`` of ``callee_path`` (``own``:
+    the callee's tree, when ``path`` is its file); (None, None) when it does not import it."""
+    if own is not None:
+        return own, refs_for(project, own, path, callee_path, function)
+    got = importing(project, path, lambda t: refs_for(project, t, path, callee_path, function))
+    return got if got is not None else (None, None)
 
 
 # ------------------------------------------------------------------------------ who runs the loop
@@ -273,9 +283,11 @@ def _references(project: Project, path: str, function: str,
     """:func:`references`, each with a parent map that holds the expression's ancestors."""
     tree = tree_of(project, path)
     for cpath in _candidates(project, path, function, web):
-        ctree = tree if same_file(cpath, path) else tree_of(project, cpath)
-        refs = refs_for(project, ctree, cpath, path, function) if ctree is not None else None
-        if refs is None:
+        same = same_file(cpath, path)
+        if same and tree is None:
+            continue
+        ctree, refs = _refs_in(project, cpath, path, function, tree if same else None)
+        if ctree is None or refs is None:
             continue
         found = _naming(project, cpath, ctree, refs)
         for node in found.names:

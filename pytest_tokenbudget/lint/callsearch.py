@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from pytest_tokenbudget.lint.callers import build_word_index
 from pytest_tokenbudget.lint.callnames import Refs, find_def, refs_for, same_file
 from pytest_tokenbudget.lint.callwalk import named_calls
-from pytest_tokenbudget.lint.source import FileError, read_file
+from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
@@ -82,17 +82,16 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
             continue  # tests call with stubs and mocks: not what production sends
         if not same and not _may_import(project, path, needles):
             continue  # its text never names the callee's module nor a base class: nothing to parse
-        mod = project._load(path)
-        if mod is None or mod.parse() is None or mod.tree is None:
+        got = importing(project, path, lambda t, p=path: _imported(project, t, p, callee_path, imported, bases))
+        if got is None:
             continue
-        refs = _imported(project, mod.tree, path, callee_path, imported, bases)
-        if refs is None:
-            continue
+        tree, refs = got
         words = frozenset({name, *refs.names, *(["cls"] if ctor and same else [])})
-        for found in named_calls(mod.tree, None if path.endswith(".ipynb") else mod.data, words):
+        data = file_bytes(project, path) if not path.endswith(".ipynb") else None
+        for found in named_calls(tree, data, words):
             node, owner = found.call, found.owner
             if _names(node.func, name, refs, method, same) or (ctor and same and _cls_call(node, owner, name)):
-                out.append(FoundCall(path, node, mod.tree, owner, found.in_function))
+                out.append(FoundCall(path, node, tree, owner, found.in_function))
     return out
 
 
@@ -124,14 +123,9 @@ def _may_import(project: Project, path: str, needles: list[bytes | re.Pattern[by
     """Whether the bytes of ``path`` may import the callee (False only when they hold no needle)."""
     if needles is None or (path.endswith(".ipynb") and _FROM_DOT in needles):
         return True  # a notebook's JSON may split ``from \\`` / ``. import`` over two strings
-    mod = project.modules.get(path)
-    if mod is not None:
-        data = mod.data
-    else:
-        got = read_file(path)
-        if isinstance(got, FileError):
-            return True  # what the project index makes of it is its own call
-        data = got[0]
+    data = file_bytes(project, path)
+    if data is None:
+        return True  # what the project index makes of it is its own call
     return any(n in data if isinstance(n, bytes) else n.search(data) for n in needles)
 
 
