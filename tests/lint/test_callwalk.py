@@ -154,3 +154,29 @@ def test_find_calls_across_a_monorepo_of_packages_with_their_own_pyproject(tmp_p
     project = Project(tmp_path)
     found = find_calls(project, str(tmp_path / "packages/core/llmcore/client.py"), "Client.ask")
     assert sorted((c.path.split("/")[-1], c.owner) for c in found) == [("run.py", "main"), ("views.py", "handler")]
+
+
+def test_a_file_that_does_not_import_the_callee_keeps_only_its_imports(tmp_path):
+    from pytest_tokenbudget.lint.importcheck import importing
+
+    _write(tmp_path, {"pyproject.toml": "[project]\nname = 'x'\n",
+                      "app/run.py": "import os\nfrom app.llm import ask\n\ndef go():\n    return ask('x')\n"})
+    project = Project(tmp_path)
+    path = str(tmp_path / "app" / "run.py")
+    asked: list[list[str]] = []
+
+    def imports_of(module: str):
+        def check(tree: ast.Module):
+            names = [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+            asked.append(names)
+            return names if any(module in n for n in names) else None
+        return check
+
+    assert importing(project, path, imports_of("app.other")) is None
+    assert path not in project.modules  # the tree is not kept
+    assert importing(project, path, imports_of("app.other")) is None  # answered from its imports alone
+    assert asked[-1] == ["import os", "from app.llm import ask"]
+    tree, names = importing(project, path, imports_of("app.llm"))
+    assert names == ["import os", "from app.llm import ask"]
+    assert [type(s).__name__ for s in tree.body] == ["Import", "ImportFrom", "FunctionDef"]  # parsed again, whole
+    assert project.modules[path].tree is tree
