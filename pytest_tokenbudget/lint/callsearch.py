@@ -106,27 +106,34 @@ def field_class(tree: ast.Module, function: str) -> ast.ClassDef | None:
     return cls if any(isinstance(s, ast.AnnAssign) for s in cls.body) else None
 
 
-def _needles(callee_path: str, bases: set[str]) -> list[bytes | re.Pattern[bytes]] | None:
+_Needle = tuple[bytes, re.Pattern[bytes]] | re.Pattern[bytes]
+
+
+def _needles(callee_path: str, bases: set[str]) -> list[_Needle] | None:
     """What a file's bytes must hold to import the callee (see :func:`_imported`): the last
-    component of its module's name (every absolute or relative import of it spells that; a
-    package's ``__init__`` is also reached by ``from . import f``), or a base class's name. None:
-    no cheap test (a name that is not ASCII may be spelt in another encoding)."""
+    component of its module's name as a word (every absolute or relative import of it spells
+    that; a package's ``__init__`` is also reached by ``from . import f``), or a base class's
+    name. None: no cheap test (a name that is not ASCII may be spelt in another encoding)."""
     base = os.path.splitext(os.path.basename(callee_path))[0]
     stem = os.path.basename(os.path.dirname(callee_path)) if base == "__init__" else base
     if not stem.isascii() or not all(b.isascii() for b in bases):
         return None
-    out: list[bytes | re.Pattern[bytes]] = [stem.encode(), *(b.encode() for b in bases)]
+    out: list[_Needle] = [(w.encode(), re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(w.encode()) + rb"(?![A-Za-z0-9_])"))
+                          for w in [stem, *sorted(bases)]]
     return [*out, _FROM_DOT] if base == "__init__" else out
 
 
-def _may_import(project: Project, path: str, needles: list[bytes | re.Pattern[bytes]] | None) -> bool:
-    """Whether the bytes of ``path`` may import the callee (False only when they hold no needle)."""
-    if needles is None or (path.endswith(".ipynb") and _FROM_DOT in needles):
+def _may_import(project: Project, path: str, needles: list[_Needle] | None) -> bool:
+    """Whether the bytes of ``path`` may import the callee (False only when they hold no needle;
+    in a notebook's JSON a word may follow an escape such as ``\\n``: there the bytes suffice)."""
+    notebook = path.endswith(".ipynb")
+    if needles is None or (notebook and _FROM_DOT in needles):
         return True  # a notebook's JSON may split ``from \\`` / ``. import`` over two strings
     data = file_bytes(project, path)
     if data is None:
         return True  # what the project index makes of it is its own call
-    return any(n in data if isinstance(n, bytes) else n.search(data) for n in needles)
+    return any(n.search(data) if isinstance(n, re.Pattern) else n[0] in data and (notebook or n[1].search(data))
+               for n in needles)
 
 
 def _cls_call(node: ast.Call, owner: str | None, name: str) -> bool:
