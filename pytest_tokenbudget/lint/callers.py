@@ -241,7 +241,12 @@ def _candidates(project: Project, callee_path: str, function: str, web: bool = F
     """The callee's own file, and the project files (test suites aside) whose bytes name the function
     and its module (and its class, for a method): the only ones worth parsing. The web layer's
     folders (``routes/``, ``views/``) count only with ``web``: a loop there is not batch work, but a
-    route calling the function makes it live work."""
+    route calling the function makes it live work. Listed once per run and function."""
+    return project.remember("loop_candidates", (callee_path, function, web),
+                            lambda: _list_candidates(project, callee_path, function, web))
+
+
+def _list_candidates(project: Project, callee_path: str, function: str, web: bool) -> list[str]:
     if project.word_index is None:
         project.word_index = build_word_index(project.root) if project.searchable else {}
     stem = os.path.splitext(os.path.basename(callee_path))[0]

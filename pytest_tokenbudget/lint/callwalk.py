@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import re
 from collections import deque
 from dataclasses import dataclass
@@ -152,12 +153,17 @@ def _spans(node: ast.AST, lines: list[int]) -> bool:
     return i < len(lines) and lines[i] <= end
 
 
+@functools.lru_cache(maxsize=1024)
+def _pattern(words: frozenset[str]) -> re.Pattern[bytes]:
+    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words))
+                      + rb")(?![A-Za-z0-9_])")
+
+
 def _lines_naming(data: bytes, words: frozenset[str]) -> list[int]:
     """The (sorted, 1-based) lines of ``data`` that hold one of ``words`` as an identifier."""
     if b"\r" in data:  # the parser counts \r\n and a lone \r as one line break each
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    pattern = re.compile(rb"(?<![A-Za-z0-9_])(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words))
-                         + rb")(?![A-Za-z0-9_])")
+    pattern = _pattern(words)
     out: list[int] = []
     line, pos = 1, 0
     for m in pattern.finditer(data):
