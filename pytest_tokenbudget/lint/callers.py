@@ -7,7 +7,8 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
 
 * a word index (identifier -> files that call it, pass it, alias it or import it), built once per
   run from the project's ``.py`` files by a byte regex; then only the files naming the function
-  are parsed (:mod:`ast`);
+  and its module are parsed (:mod:`ast`), only their import statements are kept when they do not
+  import it (:mod:`.importcheck`), and only the functions naming it are mapped (:mod:`.callwalk`);
 * a caller counts when it names the function: imported from the defining module under any alias
   (``from m import f as g``, ``import m as mm; mm.f``, ``from m import *``, imports inside
   functions), re-bound (``fn = f``), ``self.f`` / an instance of the class for a method; called

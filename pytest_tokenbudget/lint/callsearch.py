@@ -7,6 +7,12 @@ files whose text calls the name are parsed) and the import resolution of :mod:`.
 function of its module (a factory: ``get_client().complete(...)``) or a base class of its class is
 imported. The caller's signature check (``accepts``) weeds out same-named methods of other
 classes. Test files are left out: they call with stubs and mocks.
+
+What it costs on a big tree: a candidate whose bytes never spell the callee module's name as a
+word (nor a base class's) cannot import it and is not parsed; one parsed only to learn that it
+does not import it keeps its imports, not its tree (:mod:`.importcheck`); in a file that does,
+only the lines naming the function are walked (:mod:`.callwalk`); the search is made once per
+function and run.
 """
 
 from __future__ import annotations
@@ -51,7 +57,8 @@ def find_calls(project: Project, callee_path: str, function: str,
     name where it is imported (a method: ``self.m`` in its file, ``obj.m`` where the class, its module
     or a base class is imported), kept when ``accepts`` (the caller's signature check) agrees. The
     search is made once per function and run (the values asked of it differ, its callers do not)."""
-    found = project.remember("found_calls", (callee_path, function), lambda: _find_calls(project, callee_path, function))
+    found = project.remember("found_calls", (callee_path, function),
+                             lambda: _find_calls(project, callee_path, function))
     return [c for c in found if accepts(c.call)]
 
 
