@@ -242,9 +242,16 @@ def rule_reports(rule: Any, site: CallSite, ctx: Any) -> list[Report]:
         vs = [v for v in vs if _caches(v.site, site)]  # callers switching the wrapper's marker off do not count
         if not vs:
             return []
-    results = [(v, list(rule.check(v.site, ctx))) for v in vs]
-    firing = [(v, reps) for v, reps in results if reps]
-    if not firing or (code not in ANY_CALLER and len(firing) < len(results)):
+    firing: list[tuple[Variant, list[Report]]] = []
+    for v in vs:  # what decides: the first caller that qualifies (any), or one that does not (every)
+        reps = list(rule.check(v.site, ctx))
+        if reps:
+            firing.append((v, reps))
+            if code in ANY_CALLER:
+                break
+        elif code not in ANY_CALLER:
+            return []
+    if not firing:
         return []
     v, reps = firing[0]
     if base and [r.message for r in base] == [r.message for r in reps]:
