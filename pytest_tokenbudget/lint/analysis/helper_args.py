@@ -132,4 +132,8 @@ def called_with(target: Any, node: Any, value_of: Callable[[Any], Any], local: s
     if (got is _UNDECIDED or got is _NO_RETURN) and len(rets) == 1 and rets[0].value is not None:
         names = {**project._locals(fn), **bound}  # one return (a template, a request dict): filled in
         got = project._evaluator(mod, names).expr(rets[0].value)
-    return value if got is _UNDECIDED or got is _NO_RETURN or isinstance(got, Unknown) else got
+    if got is _UNDECIDED or got is _NO_RETURN or isinstance(got, Unknown):  # load_prompt("core.md"): the file
+        from pytest_tokenbudget.lint.file_loaders import loaded_text
+
+        got = loaded_text(project, mod, fn, bound)
+    return value if got is None or got is _UNDECIDED or got is _NO_RETURN or isinstance(got, Unknown) else got
