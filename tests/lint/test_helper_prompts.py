@@ -97,3 +97,27 @@ def test_dated_id_of_no_snapshot_still_names_its_tier(tmp_path: Path):
     got = _lint(tmp_path, {"opus.py": CLASSIFY.format(model="claude-opus-4-20250805"),
                            "nothing.py": CLASSIFY.format(model="claude-opus-9-20250805")}, "TB301")
     assert got == {("opus.py", 5, "TB301")}
+
+
+HEADLINE = '''
+import anthropic
+client = anthropic.Anthropic()
+def analyze(firm, title):
+    prompt = f"""You are a media analyst. Analyze this press release: {{firm}}: {{title}}
+Return ONLY valid JSON:
+{{{{
+    "entity_type": "one of: fund_launch, leadership_change, partnership, regulatory",
+    "sentiment": "positive, neutral, or negative",
+    "relevance_score": 1-10,
+    "story_opportunity": "a potential article or newsletter angle (or null)"
+}}}}"""
+    return client.messages.create(model="claude-opus-4-6", max_tokens={budget},
+                                  messages=[{{"role": "user", "content": prompt}}])
+'''
+
+
+def test_label_template_under_a_small_budget_is_a_classification(tmp_path: Path):
+    """Bare labels in the template's fields and a 350-token answer: the 'article' a field mentions
+    cannot be written in it. With a 4,000-token budget the same words are real work: silent."""
+    got = _lint(tmp_path, {"small.py": HEADLINE.format(budget=350), "large.py": HEADLINE.format(budget=4000)}, "TB301")
+    assert got == {("small.py", 13, "TB301")}
