@@ -121,3 +121,30 @@ def test_label_template_under_a_small_budget_is_a_classification(tmp_path: Path)
     cannot be written in it. With a 4,000-token budget the same words are real work: silent."""
     got = _lint(tmp_path, {"small.py": HEADLINE.format(budget=350), "large.py": HEADLINE.format(budget=4000)}, "TB301")
     assert got == {("small.py", 13, "TB301")}
+
+
+FLAGS = '''
+import anthropic
+LONG = "Policy clause about refunds, returns and shipping times. " * 300
+class Bot:
+    def __init__(self, cache=False):
+        self.client = anthropic.Anthropic()
+        self.cache = cache
+
+    def ask(self, q):
+        system = [{{"type": "text", "text": LONG, "cache_control": {{"type": "ephemeral"}}}}] if self.cache else LONG
+        return self.client.messages.create(model="claude-sonnet-4-5", max_tokens=256, system=system,
+                                           messages=[{{"role": "user", "content": q}}])
+
+def ask(client, q, cache=False):
+    system = [{{"type": "text", "text": LONG, "cache_control": {{"type": "ephemeral"}}}}] if cache else LONG
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=256, system=system,
+                                  messages=[{{"role": "user", "content": q}}])
+'''
+
+
+def test_a_setting_decides_a_branch_a_per_call_parameter_does_not(tmp_path: Path):
+    """``self.cache`` (the constructor's default False) picks the uncached branch: TB101. The
+    function's own ``cache`` parameter is each caller's choice: both branches stay possible, silent."""
+    got = _lint(tmp_path, {"flags.py": FLAGS.format()}, "TB101")
+    assert got == {("flags.py", 11, "TB101")}
