@@ -19,7 +19,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 
-__all__ = ["UNDECIDED", "built_list", "decided_branch"]
+__all__ = ["built_list"]
 
 _MAX_STATEMENTS = 200
 
@@ -102,18 +102,6 @@ def _key_filter(stmt: Any, name: str) -> bool:
         and isinstance(it.func.value, cst.Name) and it.func.value.value == comp.for_in.target.value
 
 
-class _Names(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.names: list[str] = []
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.append(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # self.flag: the base name only
-        return False
-
-
 class _Finder(cst.CSTVisitor):
     def __init__(self, name: str) -> None:
         self.name, self.found = name, False
@@ -128,25 +116,3 @@ def _mentions(node: Any, name: str) -> bool:
     node.visit(finder)
     return finder.found
 
-
-UNDECIDED = object()  # decided_branch: the test is not a known bool
-
-
-def decided_branch(resolver: Any, node: cst.IfExp, scope: Any, depth: int) -> Any:
-    """``a if flag else b`` where ``flag`` resolves to a bool (``self.enable_cache``, set from a
-    constructor parameter defaulting to True; a module constant): the branch that runs;
-    :data:`UNDECIDED` otherwise. A parameter of the function itself is a per-call choice (its
-    default is one caller's value, not the setting), so a test naming one stays undecided."""
-    from pytest_tokenbudget.lint.analysis.scopes import lookup
-
-    finder = _Names()
-    node.test.visit(finder)
-    for name in finder.names:
-        found = lookup(name, scope)
-        if found is not None and name not in (found[0].self_name, "cls") \
-                and any(b.kind == "param" for b in found[1]):
-            return UNDECIDED
-    test = resolver.expr(node.test, scope, depth + 1)
-    if not isinstance(test, bool):
-        return UNDECIDED
-    return resolver.expr(node.body if test else node.orelse, scope, depth + 1)

@@ -27,7 +27,7 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis import crossref
-from pytest_tokenbudget.lint.analysis.built_lists import UNDECIDED, decided_branch
+from pytest_tokenbudget.lint.analysis.decided import UNDECIDED, decided_branch
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, method_scope,
                                                      lookup, merged_client, points_local, sets_timeout,
