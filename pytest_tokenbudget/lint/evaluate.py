@@ -106,6 +106,7 @@ class Evaluator:
         self.file, self.lookup, self.qualname = file, lookup, qualname
         self.package_dir, self.root, self.deps = package_dir, root, deps
         self.calls: Callable[[str], Any] | None = None  # a project function's return value
+        self.loader: Callable[[str, ast.Call, list[Any], dict[str, Any]], Any] | None = None  # .file_loaders
         self.remember: Callable[[Any, str, int], Any] | None = None  # where a value was defined
         self.attribute: Callable[[str, str], Any] | None = None  # ``name.attr`` of a module-level object
         # a template field's bound from its declaration (a caller's Literal / label parameter: .declared_fields)
@@ -294,6 +295,10 @@ class Evaluator:
             return self.read(args[0])
         if q in ("textwrap.dedent", "inspect.cleandoc") and len(args) == 1 and isinstance(args[0], str):
             return (textwrap.dedent if q == "textwrap.dedent" else inspect.cleandoc)(args[0])
+        if q and self.loader is not None and (node.args or node.keywords):  # load_prompt("core.md")
+            loaded = self.loader(q, node, args, {k.arg: self.expr(k.value, d) for k in node.keywords if k.arg})
+            if loaded is not None:
+                return loaded
         if q and self.calls is not None:
             return self.calls(q)
         return UNKNOWN

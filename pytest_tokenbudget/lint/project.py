@@ -34,6 +34,7 @@ from typing import Any, Callable
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, choice
 from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr, own_returns
 from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaEnv
+from pytest_tokenbudget.lint.file_loaders import loader_call
 from pytest_tokenbudget.lint.filled_lists import filled_lists
 from pytest_tokenbudget.lint.source import FileError, read_file
 
@@ -427,6 +428,7 @@ class Project:
         ev = Evaluator(mod.path, lookup, qualname, lambda pkg: self.package_dir(pkg, mod.path), self.root,
                        self._file_dep)
         ev.calls = lambda q: self._call_value(q, mod)
+        ev.loader = lambda q, node, args, kw: loader_call(self, mod, q, node, args, kw)  # a prompt file by name
         ev.attribute = lambda name, attr: UNKNOWN if name in local else self._attribute(mod, name, attr)
         ev.remember = self._remember
         return ev

@@ -33,15 +33,16 @@ def _has_options(value: Any) -> bool:
     return isinstance(value, Text) and any(isinstance(p, Hole) and p.options for p in value.parts)
 
 
-def _function(target: Any) -> tuple[Any, Any, ast.FunctionDef | ast.AsyncFunctionDef] | None:
-    """(project, module, def) of the module-level project function ``target`` names."""
+def _function(target: Any, local: str | None = None) -> tuple[Any, Any, ast.FunctionDef | ast.AsyncFunctionDef] | None:
+    """(project, module, def) of the module-level project function ``target`` names (``local``:
+    one defined in the file being checked)."""
     from pytest_tokenbudget.lint.project import active
 
     act = active()
     if act is None:
         return None
     project, path = act
-    found = project._find_module(target.qualname, path)
+    found = (path, [local]) if local is not None else project._find_module(target.qualname, path)
     if found is None or len(found[1]) != 1:
         return None
     mod = project._load(found[0])
@@ -65,51 +66,74 @@ def _bind(fn: ast.FunctionDef | ast.AsyncFunctionDef, node: Any, value_of: Calla
         if name is None or (arg.keyword is not None and name not in names and name not in kwonly):
             return {}
         value = value_of(arg.value)
-        if isinstance(value, (str, int, float, bool)) or value is None:
+        if isinstance(value, (str, int, float, bool, Text)) or value is None:  # a template passed in
             out[name] = value
     return out
 
 
-def _run(stmts: list[ast.stmt], ev: Any, steps: list[int]) -> Any:
-    """The value of the ``return`` that runs, _NO_RETURN when none does, _UNDECIDED when unsure."""
+def _run(stmts: list[ast.stmt], ev: Any, steps: list[int], local: dict[str, Any]) -> Any:
+    """The value of the ``return`` that runs, _NO_RETURN when none does, _UNDECIDED when unsure.
+    Straight-line assignments rebind ``local`` in order (``prompt = t.replace(...)`` twice), and a
+    ``with`` block runs its body (``with open(path) as fh: return fh.read()``)."""
     for st in stmts:
         steps[0] += 1
         if steps[0] > _MAX_STEPS:
             return _UNDECIDED
         if isinstance(st, ast.Return):
             return ev.expr(st.value) if st.value is not None else None
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
+            local[st.targets[0].id] = ev.expr(st.value)
+            continue
         if isinstance(st, ast.If):
             test = ev.expr(st.test)
             if not is_complete(test) or isinstance(test, (dict, list)):
                 return _UNDECIDED
-            got = _run(st.body if test else st.orelse, ev, steps)
+            got = _run(st.body if test else st.orelse, ev, steps, local)
+            if got is not _NO_RETURN:
+                return got
+        elif isinstance(st, ast.With):
+            got = _run(st.body, ev, steps, local)
             if got is not _NO_RETURN:
                 return got
         elif any(isinstance(n, ast.Return) for n in ast.walk(st)) and not isinstance(
                 st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return _UNDECIDED  # a return inside a loop, try or with: not followed
+            return _UNDECIDED  # a return inside a loop or try: not followed
+        else:
+            _forget(st, local)
     return _NO_RETURN
 
 
-def called_with(target: Any, node: Any, value_of: Callable[[Any], Any]) -> Any:
-    """The value of the project function ``target`` called as ``node`` (its pinned arguments bound);
-    the index's value (:func:`.crossref.called`) when the arguments decide nothing."""
-    value = crossref.called(target)
+def _forget(st: ast.stmt, local: dict[str, Any]) -> None:
+    """Names a statement not followed (a loop, an augmented assignment) may rebind: unknown after it."""
+    for n in ast.walk(st):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and not isinstance(local.get(n.id), ast.expr):
+            local[n.id] = UNKNOWN
+
+
+def called_with(target: Any, node: Any, value_of: Callable[[Any], Any], local: str | None = None) -> Any:
+    """The value of the project function ``target`` (``local``: a module-level function of the file
+    being checked) called as ``node`` (its pinned arguments bound); the index's value
+    (:func:`.crossref.called`) when the arguments decide nothing."""
+    value = crossref.called(target, local)
     if is_complete(value) or not node.args:
         return value
-    found = _function(target)
+    found = _function(target, local)
     if found is None:
         return value
     project, mod, fn = found
     bound = _bind(fn, node, value_of)
     if not bound:
         return value
-    local = project._locals(fn)
-    local.update(bound)
-    ev = project._evaluator(mod, local)
-    if _has_options(value):  # several returns: the one the arguments select
-        got = _run(fn.body, ev, [0])
-    else:  # one return (a template, a request dict): its parameters filled in
-        rets = own_returns(fn)
-        got = ev.expr(rets[0].value) if len(rets) == 1 and rets[0].value is not None else UNKNOWN
-    return value if got is _UNDECIDED or got is _NO_RETURN or isinstance(got, Unknown) else got
+    rets = own_returns(fn)
+    got = _UNDECIDED
+    if _has_options(value) or len(rets) == 1:  # the return the arguments select, run in order
+        names = {**project._locals(fn), **bound}
+        got = _run(fn.body, project._evaluator(mod, names), [0], names)
+    if (got is _UNDECIDED or got is _NO_RETURN) and len(rets) == 1 and rets[0].value is not None:
+        names = {**project._locals(fn), **bound}  # one return (a template, a request dict): filled in
+        got = project._evaluator(mod, names).expr(rets[0].value)
+    if got is _UNDECIDED or got is _NO_RETURN or isinstance(got, Unknown):  # load_prompt("core.md"): the file
+        from pytest_tokenbudget.lint.file_loaders import loaded_text
+
+        got = loaded_text(project, mod, fn, bound)
+    return value if got is None or got is _UNDECIDED or got is _NO_RETURN or isinstance(got, Unknown) else got

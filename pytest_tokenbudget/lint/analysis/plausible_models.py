@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
+from pytest_tokenbudget.lint.analysis.intended_model import intended_model
 
 __all__ = ["MAX_NAMED_MODELS", "CacheMinimum", "cache_minimum", "named_model_ids", "smallest_minimum"]
 
@@ -118,7 +119,7 @@ def cache_minimum(call: Any, ctx: Any, *, fallback_largest: bool) -> CacheMinimu
     """The minimum cacheable length for ``call``: its model's; for a model that is not one id,
     the smallest among the models it may use (:func:`smallest_minimum`); else the catalog's largest
     (``fallback_largest``) or smallest known minimum (the conservative side of the rule asking)."""
-    info = ctx.model_info(call)
+    info = ctx.model_info(call) or intended_model(ctx.catalog, call.model)  # claude-haiku-4-5-<bad date>
     if info is not None and info.min_cacheable is not None:
         return CacheMinimum(info.min_cacheable, info.id)
     if call.model is None:  # not one id (an id the catalog does not know is still the one sent)

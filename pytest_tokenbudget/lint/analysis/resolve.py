@@ -27,6 +27,7 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis import crossref
+from pytest_tokenbudget.lint.analysis.decided import UNDECIDED, decided_branch
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, method_scope,
                                                      lookup, merged_client, points_local, sets_timeout,
@@ -184,8 +185,10 @@ class Resolver(TextOps):
                 return node.evaluated_value  # int or float
             except Exception:
                 return UNKNOWN
-        if isinstance(node, cst.IfExp):  # A if c else B: what both branches share
-            return common_value(self.expr(node.body, scope, depth + 1), self.expr(node.orelse, scope, depth + 1))
+        if isinstance(node, cst.IfExp):  # A if c else B: the branch a pinned test picks, else what both share
+            picked = decided_branch(self, node, scope, depth)
+            return picked if picked is not UNDECIDED else common_value(
+                self.expr(node.body, scope, depth + 1), self.expr(node.orelse, scope, depth + 1))
         if isinstance(node, cst.Name):
             return self.name(node.value, scope, depth)
         if isinstance(node, (cst.List, cst.Tuple)):
@@ -305,7 +308,7 @@ class Resolver(TextOps):
                 return client
             found = lookup(func.value, scope) if isinstance(func, cst.Name) else None
             if found is not None and found[0].parent is None and [b.kind for b in found[1]] == ["def"]:
-                return crossref.called(None, func.value)  # a helper defined at module level: the project index
+                return self._project_call(None, node, scope, depth, func.value)  # a module-level helper
             return UNKNOWN
         value = self._project_call(target, node, scope, depth)  # crossref.called, the arguments bound
         return value if value is not UNKNOWN else self._library_call(target, node, scope, depth)

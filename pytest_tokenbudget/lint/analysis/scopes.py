@@ -254,6 +254,11 @@ def factory_client(resolver: Any, func: Any, scope: Scope, depth: int) -> Any:
             memo[key] = clients[0]
         elif len(values) == 1 and _is_prompt(values[0]):
             memo[key] = values[0]  # def prompt_template(data): return f"... {data}": its static text
+        elif len(values) == 1 and isinstance(collector.values[0], cst.Name):  # blocks = [...]; .append; return
+            from pytest_tokenbudget.lint.analysis.built_lists import built_list
+
+            memo[key] = built_list(resolver, list(binding.node.body.body), collector.values[0].value,
+                                   binding.scope, depth)
     return memo[key]
 
 

@@ -90,12 +90,12 @@ class TextOps:
     def _expr(self, node: Any, scope: Scope, depth: int) -> Any:  # pragma: no cover - provided by Resolver
         raise NotImplementedError
 
-    def _project_call(self, target: Any, node: cst.Call, scope: Scope, depth: int) -> Any:
-        """A project function's value for this call: its pinned arguments decide its branches (a
-        helper picking one of several prompts: :mod:`.helper_args`)."""
+    def _project_call(self, target: Any, node: cst.Call, scope: Scope, depth: int, local: str | None = None) -> Any:
+        """A project function's value for this call (``local``: one defined in this file): its pinned
+        arguments decide its branches or fill its template (:mod:`.helper_args`)."""
         from pytest_tokenbudget.lint.analysis.helper_args import called_with
 
-        return called_with(target, node, lambda n: self.expr(n, scope, depth + 1))
+        return called_with(target, node, lambda n: self.expr(n, scope, depth + 1), local)
 
     def _fstring(self, node: cst.FormattedString, scope: Scope, depth: int) -> Any:
         parts: list[Any] = []

@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.intent import asks_for_json, forced_tool_choice
+from pytest_tokenbudget.lint.analysis.label_templates import label_fields, without_answer_fields
 from pytest_tokenbudget.lint.analysis.task_fields import checking_tools, named_fields, without_short_fields
 from pytest_tokenbudget.lint.analysis.values import is_complete, static_text
 from pytest_tokenbudget.lint.types import MISSING, CallSite
@@ -189,7 +190,7 @@ def shaped_simple_task(call: CallSite, text: str) -> str | None:
     or None (nothing shows one, or the task is real work: code, prose, reasoning, thinking).
     Answer-template fields bounded to a sentence or three ("summary": 2-3 sentences) are not
     words of real work."""
-    if _HARD.search(without_short_fields(text)) or _thinking_on(call):
+    if _HARD.search(without_short_fields(without_answer_fields(text, call.max_tokens))) or _thinking_on(call):
         return None
     max_tokens = call.max_tokens
     if max_tokens is not None and max_tokens >= _LARGE_OUTPUT and _GENERATE.search(text):
@@ -205,7 +206,7 @@ def shaped_simple_task(call: CallSite, text: str) -> str | None:
         kind = "extraction"
     elif boolean_marks(text):
         kind = "yes/no (true/false per attribute)"
-    elif label_choice(text):
+    elif label_choice(text) or label_fields(text):
         kind = "classification"
     else:
         kind = "extraction" if json_extraction(text) else None

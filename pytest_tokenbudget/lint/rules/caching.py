@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pytest_tokenbudget.core.tokens import estimate_tokens
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.plausible_models import cache_minimum
+from pytest_tokenbudget.lint.analysis.marker_neighbours import no_marker_nearby
 from pytest_tokenbudget.lint.analysis.prompt import Block, Blocks, request_blocks, static_prefix, prefix_tokens
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.types import CallSite, Report
@@ -33,9 +34,10 @@ def _section_node(call: CallSite, blocks: list[Block]):
 def _unseen_parts_unmarked(blocks: Blocks, ctx: RuleContext) -> bool:
     """The request's unresolved parts (a history passed in, a system list built elsewhere) carry no
     ``cache_control``: every part that is seen is unmarked, there is no top-level marker, and no
-    file of the project writes ``cache_control`` at all, so nothing it builds can hold one."""
+    file of the project writes ``cache_control`` at all, or none linked to this file by an import
+    (:mod:`..analysis.marker_neighbours`), so nothing that reaches the request can hold one."""
     return (blocks.top_level_cache is False and all(b.cache_control is False or b.opaque for b in blocks.items)
-            and not ctx.project_mentions("cache_control"))
+            and (not ctx.project_mentions("cache_control") or no_marker_nearby(ctx.path)))
 
 
 @register

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.lint.analysis.intent import forced_tool_choice, prompt_text, simple_task
+from pytest_tokenbudget.lint.analysis.intended_model import intended_model
 from pytest_tokenbudget.lint.analysis.task_shape import media_exempt, shaped_simple_task
 from pytest_tokenbudget.lint.rules.alternatives import cheaper_alternative
 from pytest_tokenbudget.lint.rules._util import saving
@@ -323,7 +324,7 @@ class PremiumModelSimpleTask(Rule):
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
-        info = ctx.model_info(call)
+        info = ctx.model_info(call) or intended_model(ctx.catalog, call.model)  # claude-opus-4-<bad date>
         if info is None or info.tier != "premium":
             return
         alt = cheaper_alternative(ctx.catalog, info)

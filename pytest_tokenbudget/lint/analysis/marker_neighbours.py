@@ -1,0 +1,79 @@
+"""Whether a request's unseen parts could carry a ``cache_control`` marker, module by module.
+
+TB101 stays silent when a part of the request it cannot see (a history kept in a dict, a system
+list built elsewhere) might hold a marker, and it used to take "no file of the project writes
+``cache_control``" as the only proof there is none. A project whose *other* parts cache (a second
+bot, a newer module) then hid every uncached request of this file. :func:`no_marker_nearby` asks
+the narrower question: neither the file being checked nor any project module it imports, nor any
+module that imports it (and so could reach its history), writes ``cache_control``. Values cross
+modules through imports; modules unrelated by import cannot put a marker into this file's
+requests. Byte searches only, memoised per file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from pytest_tokenbudget.lint.source import FileError, read_file
+
+__all__ = ["no_marker_nearby"]
+
+_NEEDLE = b"cache_control"
+_IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w, \t]+)|import[ \t]+([\w., \t]+))", re.M)
+
+
+def _stem(path: str) -> str:
+    base = os.path.splitext(os.path.basename(path))[0]
+    return os.path.basename(os.path.dirname(path)) if base == "__init__" else base
+
+
+def _imported(data: bytes) -> set[str]:
+    """Module (and imported) names of the import statements of ``data``: each dotted part."""
+    out: set[str] = set()
+    for m in _IMPORT.finditer(data):
+        for group in m.groups():
+            for part in re.split(rb"[\s,.]+", group or b""):
+                if part and part not in (b"as",):
+                    out.add(part.decode("ascii", "replace"))
+    return out
+
+
+def _data(path: str) -> bytes | None:
+    got = read_file(path)
+    return None if isinstance(got, FileError) else got[0]
+
+
+def no_marker_nearby(path: str) -> bool:
+    """Neither ``path`` nor a project module linked to it by an import writes ``cache_control``
+    (False when there is no project index to ask, or its files are too many to walk)."""
+    from pytest_tokenbudget.lint.project import active
+    from pytest_tokenbudget.lint.project_text import py_files
+
+    act = active()
+    if act is None:
+        return False
+    project = act[0]
+    memo = project.__dict__.setdefault("_marker_nearby", {})
+    path = os.path.normpath(os.path.abspath(path))
+    if path not in memo:
+        memo[path] = _compute(project, path, py_files(project))
+    return memo[path]
+
+
+def _compute(project: object, path: str, files: list[str] | None) -> bool:
+    own = _data(path)
+    if files is None or own is None or _NEEDLE in own:
+        return False
+    imports = _imported(own)
+    stem = _stem(path)
+    mine = re.compile(rb"^[ \t]*(?:from|import)[ \t]+[^\n]*\b" + re.escape(stem.encode()) + rb"\b", re.M)
+    for other in files:
+        if os.path.normpath(os.path.abspath(other)) == path:
+            continue
+        data = _data(other)
+        if data is None:
+            return False  # unreadable: cannot tell
+        if _NEEDLE in data and (_stem(other) in imports or mine.search(data)):
+            return False
+    return True

@@ -1,0 +1,150 @@
+"""Prompts a request builds through project helpers, and the model a mistyped dated id names.
+
+* TB501: a prompt file read at run time through a local helper (``read_prompt_template(path)``)
+  and filled by straight-line ``.replace`` steps in another helper; a JSON schema text appended as
+  the last system block by a block-builder method. Silent twins: the same helpers with a file that
+  asks for no JSON, and a builder that appends the block inside a loop (not always sent).
+* TB301: ``claude-opus-4-20250805`` (no such snapshot) still names the Opus line: a premium model
+  on a classification. Silent twin: an id whose undated form is unknown too.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from pytest_tokenbudget.lint.api import LintSettings, lint_paths
+
+JSON_ASK = 'Answer ONLY in JSON format with the key "output".\n##Passage:\n<passage>\n'
+PLAIN_ASK = "Write the notes as short bullet points.\n##Passage:\n<passage>\n"
+
+FILE_HELPERS = '''
+import anthropic
+client = anthropic.Anthropic()
+
+def read_prompt_template(file_path):
+    with open(file_path, "r") as file:
+        return file.read()
+
+def create_prompt(passage, template, count):
+    prompt = template.replace("<passage>", passage)
+    prompt = prompt.replace("<count>", str(count))
+    return prompt
+
+def generate(context):
+    template = read_prompt_template("{name}")
+    prompt = create_prompt(context, template, 3)
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=1000,
+                                  messages=[{{"role": "user", "content": prompt}}])
+'''
+
+BUILDER = '''
+import anthropic
+SCHEMA = "Provide your analysis as a valid JSON object: {{\\"score\\": 1-10, \\"reason\\": \\"...\\"}}"
+class Provider:
+    def __init__(self, enable_cache=True):
+        self.client = anthropic.Anthropic()
+        self.enable_cache = enable_cache
+
+    def _system(self):
+        messages = [{{"type": "text", "text": "You are a product analyst."}}]
+        {append}
+        if not self.enable_cache:
+            messages = [{{k: v for k, v in m.items() if v is not None}} for m in messages]
+        return messages
+
+    def analyze(self, product):
+        return self.client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=self._system(),
+                                           messages=[{{"role": "user", "content": product}}])
+'''
+ALWAYS = ('messages.append({"type": "text", "text": SCHEMA, '
+          '"cache_control": {"type": "ephemeral"} if self.enable_cache else None})')
+IN_LOOP = ('for extra in ([] if self.enable_cache else [SCHEMA]):\n'
+           '            messages.append({"type": "text", "text": extra})')
+
+CLASSIFY = '''
+import anthropic
+client = anthropic.Anthropic()
+def label(headline):
+    return client.messages.create(model="{model}", max_tokens=50, messages=[{{"role": "user", "content":
+        f"Classify the sentiment of this headline as positive, negative or neutral: {{headline}}"}}])
+'''
+
+
+def _lint(tmp_path: Path, files: dict[str, str], select: str) -> set[tuple[str, int, str]]:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\n')
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=(select,), cache=False))
+    assert not result.errors
+    return {(Path(f.path).name, f.line, f.code) for f in result.findings}
+
+
+def test_prompt_file_read_through_helpers_asks_for_json(tmp_path: Path):
+    got = _lint(tmp_path, {"notes.py": FILE_HELPERS.format(name="notes_prompt.txt"), "notes_prompt.txt": JSON_ASK,
+                           "plain.py": FILE_HELPERS.format(name="plain_prompt.txt"), "plain_prompt.txt": PLAIN_ASK},
+                "TB501")
+    assert got == {("notes.py", 17, "TB501")}
+
+
+def test_schema_block_appended_by_a_builder_method(tmp_path: Path):
+    got = _lint(tmp_path, {"always.py": textwrap.dedent(BUILDER.format(append=ALWAYS)),
+                           "looped.py": textwrap.dedent(BUILDER.format(append=IN_LOOP))}, "TB501")
+    assert got == {("always.py", 17, "TB501")}
+
+
+def test_dated_id_of_no_snapshot_still_names_its_tier(tmp_path: Path):
+    got = _lint(tmp_path, {"opus.py": CLASSIFY.format(model="claude-opus-4-20250805"),
+                           "nothing.py": CLASSIFY.format(model="claude-opus-9-20250805")}, "TB301")
+    assert got == {("opus.py", 5, "TB301")}
+
+
+HEADLINE = '''
+import anthropic
+client = anthropic.Anthropic()
+def analyze(firm, title):
+    prompt = f"""You are a media analyst. Analyze this press release: {{firm}}: {{title}}
+Return ONLY valid JSON:
+{{{{
+    "entity_type": "one of: fund_launch, leadership_change, partnership, regulatory",
+    "sentiment": "positive, neutral, or negative",
+    "relevance_score": 1-10,
+    "story_opportunity": "a potential article or newsletter angle (or null)"
+}}}}"""
+    return client.messages.create(model="claude-opus-4-6", max_tokens={budget},
+                                  messages=[{{"role": "user", "content": prompt}}])
+'''
+
+
+def test_label_template_under_a_small_budget_is_a_classification(tmp_path: Path):
+    """Bare labels in the template's fields and a 350-token answer: the 'article' a field mentions
+    cannot be written in it. With a 4,000-token budget the same words are real work: silent."""
+    got = _lint(tmp_path, {"small.py": HEADLINE.format(budget=350), "large.py": HEADLINE.format(budget=4000)}, "TB301")
+    assert got == {("small.py", 13, "TB301")}
+
+
+FLAGS = '''
+import anthropic
+LONG = "Policy clause about refunds, returns and shipping times. " * 300
+class Bot:
+    def __init__(self, cache=False):
+        self.client = anthropic.Anthropic()
+        self.cache = cache
+
+    def ask(self, q):
+        system = [{{"type": "text", "text": LONG, "cache_control": {{"type": "ephemeral"}}}}] if self.cache else LONG
+        return self.client.messages.create(model="claude-sonnet-4-5", max_tokens=256, system=system,
+                                           messages=[{{"role": "user", "content": q}}])
+
+def ask(client, q, cache=False):
+    system = [{{"type": "text", "text": LONG, "cache_control": {{"type": "ephemeral"}}}}] if cache else LONG
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=256, system=system,
+                                  messages=[{{"role": "user", "content": q}}])
+'''
+
+
+def test_a_setting_decides_a_branch_a_per_call_parameter_does_not(tmp_path: Path):
+    """``self.cache`` (the constructor's default False) picks the uncached branch: TB101. The
+    function's own ``cache`` parameter is each caller's choice: both branches stay possible, silent."""
+    got = _lint(tmp_path, {"flags.py": FLAGS.format()}, "TB101")
+    assert got == {("flags.py", 11, "TB101")}
