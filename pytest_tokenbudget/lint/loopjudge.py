@@ -229,6 +229,22 @@ def _runs_until_stopped(test: ast.expr) -> bool:
         isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and not test.args)
 
 
+_ALERT = re.compile(r"alert|notif", re.I)
+
+
+def _alerts(body: ast.AST) -> bool:
+    """The loop sends an alert or a notification per item (``send_alert(...)``,
+    ``notify_user(...)``, ``send_email(..., format_alert_email(...))``): the results are meant to
+    act at once, so a batch (minutes to hours later) defeats the loop's purpose."""
+    for n in ast.walk(body):
+        if isinstance(n, ast.Call):
+            f = n.func
+            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+            if _ALERT.search(name):
+                return True
+    return False
+
+
 def _calls_input(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "input"
                for n in ast.walk(node))
@@ -281,6 +297,8 @@ def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> Hit | None:
     body = ast.Module(body=loop.body, type_ignores=[])
     if _calls_input(body):
         return None  # an interactive loop
+    if _alerts(body):
+        return None  # each result raises an alert at once: it cannot wait for a batch
     assigned: set[str] = set()
     for n in ast.walk(body):
         if isinstance(n, ast.Assign) and any(c is call for c in ast.walk(n.value)):

@@ -1,0 +1,16 @@
+"""Two scheduled jobs call the same classifier per item. The watcher raises an alert as soon as an
+item scores high: its results cannot wait for a batch (silent). The nightly report only collects
+the scores and mails one digest after the loop: independent requests that can wait (TB401)."""
+import anthropic
+
+client = anthropic.Anthropic()
+
+
+def score(title):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=20,
+                                  messages=[{"role": "user", "content": f"Rate 1-10: {title}"}])
+
+
+def summarize(title):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=200,  # TB401
+                                  messages=[{"role": "user", "content": f"Summarize: {title}"}])
