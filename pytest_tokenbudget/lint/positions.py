@@ -63,9 +63,10 @@ class Positions:
     """Lazy node -> :class:`~.types.Range` for one libcst module (``text``: the module's source,
     for the :mod:`ast` statement starts; without it every position comes from the whole module)."""
 
-    def __init__(self, module: Any, text: str | None = None) -> None:
+    def __init__(self, module: Any, text: str | None = None, tree: ast.Module | None = None) -> None:
         self.module = module
         self._text = text
+        self._tree = tree  # the text's ast tree when the caller has it (else parsed when first needed)
         self._lines: list[str] | None = None
         self._index: dict[Any, Range] | None = None  # the whole-module fallback
         self._known: dict[Any, Range] = {}
@@ -107,10 +108,12 @@ class Positions:
         if self._starts is None and self._text is not None:
             import warnings
 
+            tree, self._tree = self._tree, None
             try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # invalid escape sequences: not ours to report
-                    tree = ast.parse(self._text)
+                if tree is None:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")  # invalid escape sequences: not ours to report
+                        tree = ast.parse(self._text)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 return None
             starts: dict[int, tuple[int, int]] = {}

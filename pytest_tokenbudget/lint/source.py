@@ -214,7 +214,7 @@ class Source:
 
     path: str
     text: str
-    tree: ast.Module | None  # None once the prefilter and the compile check are done with it
+    tree: ast.Module | None  # kept for the statement positions (:class:`.positions.Positions`)
     cell_of: CellOf | None = None
 
 
@@ -323,13 +323,25 @@ def _compile(text: str, path: str, cell_of: CellOf | None) -> ast.Module | FileE
 
 
 def _max_depth(tree: Any) -> int:
-    """The deepest nesting of an :mod:`ast` tree (iterative: the tree may be too deep to recurse)."""
-    best, stack = 0, [(tree, 1)]
+    """The deepest nesting of an :mod:`ast` tree, counted as :func:`ast.iter_child_nodes` nests
+    (iterative: the tree may be too deep to recurse; fields read directly, without a generator per
+    node, since this walks every node of every candidate file)."""
+    node_type, best = ast.AST, 0
+    stack = [(tree, 1)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, depth = stack.pop()
+        node, depth = pop()
         if depth > best:
             best = depth
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        depth += 1
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, node_type):
+                push((value, depth))
+            elif isinstance(value, list):
+                for child in value:
+                    if isinstance(child, node_type):
+                        push((child, depth))
     return best
 
 
@@ -373,4 +385,4 @@ def parse(source: Source) -> Parsed | FileError:
         return _located(path, f"cannot parse: {msg}", exc.raw_line, exc.raw_column + 1, source.cell_of)
     except Exception as exc:  # libcst raises other errors on odd input (e.g. invalid encodings)
         return FileError(path, "parse", f"cannot parse: {exc}")
-    return Parsed(source, module, Positions(module, source.text))
+    return Parsed(source, module, Positions(module, source.text, source.tree))
