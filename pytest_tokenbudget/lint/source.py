@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_tokenbudget.lint.discover import file_kind
-from pytest_tokenbudget.lint.prefilter import may_contain_calls, tree_may_contain_calls
+from pytest_tokenbudget.lint.prefilter import PREFILTER_NODES, may_contain_calls, nodes_may_contain_calls
 from pytest_tokenbudget.lint.results import FileError
 from pytest_tokenbudget.lint.positions import Positions
 
@@ -279,9 +279,9 @@ def from_text(text: str, path: str, cell_of: CellOf | None = None, *,
     tree = _compile(text, path, cell_of)
     if isinstance(tree, FileError):
         return tree
-    if prefilter and not tree_may_contain_calls(tree):
+    depth, nodes = _depth_and_nodes(tree, PREFILTER_NODES)
+    if prefilter and not nodes_may_contain_calls(nodes):
         return None
-    depth = _max_depth(tree)
     if depth > MAX_NESTING:
         return FileError(path, "parse", f"not analysed: code nested {depth} levels deep (the analyser's limit is "
                                         f"{MAX_NESTING}); split the expression to have this file checked")
@@ -322,17 +322,19 @@ def _compile(text: str, path: str, cell_of: CellOf | None) -> ast.Module | FileE
         return FileError(path, "parse", f"cannot parse: {exc}")
 
 
-def _max_depth(tree: Any) -> int:
-    """The deepest nesting of an :mod:`ast` tree, counted as :func:`ast.iter_child_nodes` nests
-    (iterative: the tree may be too deep to recurse; fields read directly, without a generator per
-    node, since this walks every node of every candidate file)."""
-    node_type, best = ast.AST, 0
+def _depth_and_nodes(tree: Any, kinds: tuple[type, ...]) -> tuple[int, list[Any]]:
+    """The deepest nesting of an :mod:`ast` tree (counted as :func:`ast.iter_child_nodes` nests)
+    and its nodes of ``kinds``, in one walk: iterative (the tree may be too deep to recurse), fields
+    read directly, without a generator per node, since this walks every node of every candidate."""
+    node_type, best, found = ast.AST, 0, []
     stack = [(tree, 1)]
-    pop, push = stack.pop, stack.append
+    pop, push, keep = stack.pop, stack.append, found.append
     while stack:
         node, depth = pop()
         if depth > best:
             best = depth
+        if isinstance(node, kinds):
+            keep(node)
         depth += 1
         for name in node._fields:
             value = getattr(node, name, None)
@@ -342,7 +344,7 @@ def _max_depth(tree: Any) -> int:
                 for child in value:
                     if isinstance(child, node_type):
                         push((child, depth))
-    return best
+    return best, found
 
 
 # --------------------------------------------------------------------------- libcst
