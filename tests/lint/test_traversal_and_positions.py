@@ -132,6 +132,20 @@ def test_statement_positions_are_whole_module_positions(text):
         assert pos(node) == Range(r.start.line, r.start.column + 1, r.end.line, r.end.column + 1), node
 
 
+@pytest.mark.parametrize("text", _variants())
+def test_positions_with_a_holding_statement_hint_are_the_same(text):
+    """``within`` (the definition around a call) is walked first; every node keeps libcst's own
+    range, whether it lies in the hinted statement or elsewhere (a constant at module level)."""
+    module = cst.parse_module(text)
+    want = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    ask, bot = module.body[2], module.body[3]
+    assert isinstance(ask, cst.FunctionDef) and isinstance(bot, cst.ClassDef)
+    for hint in (ask, bot):
+        pos = Positions(module, text)
+        for node, r in want.items():
+            assert pos(node, hint) == Range(r.start.line, r.start.column + 1, r.end.line, r.end.column + 1), node
+
+
 def test_positions_without_the_text_use_the_whole_module():
     module = cst.parse_module("a = 1\nb = f(2)\n")
     call = module.body[1].body[0].value
