@@ -83,7 +83,18 @@ class _Log(_Hooks):
         return super().on_visit(node)
 
 
-@pytest.mark.parametrize("visitor_cls", [_Log, _Hooks])
+class _TriviaHooks(_Hooks):
+    """Hooks on whitespace and punctuation too: the fast walk must then enter them (a visitor with
+    none, like :class:`_Hooks`, is not walked into them)."""
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.log.append(("visit Comment", id(node)))
+
+    def leave_Comma(self, node: cst.Comma) -> None:
+        self.log.append(("leave Comma", id(node)))
+
+
+@pytest.mark.parametrize("visitor_cls", [_Log, _Hooks, _TriviaHooks])
 @pytest.mark.parametrize("text", _variants())
 def test_read_only_traversal_calls_the_same_hooks_in_the_same_order(text, visitor_cls, monkeypatch):
     module = cst.parse_module(text)
