@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import ast
 import os
+from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_names
 from pytest_tokenbudget.lint.callnames import find_def
+from pytest_tokenbudget.lint.declared_fields import declared_reader
 from pytest_tokenbudget.lint.callsearch import FoundCall, field_class, find_calls
 
 if TYPE_CHECKING:
@@ -163,7 +165,7 @@ def _compute(project: Project, callee_path: str, function: str, params: frozense
         return None
     sig = _Signature(fn, bound_self="." in function) if fn is not None else _Signature.of_fields(fields)
     calls = [c for c in find_calls(project, callee_path, function, sig.accepts) if c.call is not None]
-    calls = [c for c in calls if fn is None or not _inside(c, fn)][:MAX_CALLERS]  # recursion is not a caller
+    calls = [c for c in calls if fn is None or not _inside(c, fn, tree)][:MAX_CALLERS]  # recursion is not a caller
     if not calls:
         return None
     default_ev = project._evaluator(callee, {})
@@ -181,8 +183,11 @@ def _compute(project: Project, callee_path: str, function: str, params: frozense
     return out, paths
 
 
-def _inside(c: FoundCall, fn: ast.AST) -> bool:
-    return any(n is c.call for n in ast.walk(fn))
+def _inside(c: FoundCall, fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> bool:
+    """The call is in ``fn`` (of ``tree``): in the same tree, on the lines of ``fn`` and its
+    decorators (no other statement can share a ``def``'s lines)."""
+    start = min([fn.lineno, *(d.lineno for d in fn.decorator_list)])
+    return c.tree is tree and start <= c.call.lineno <= (fn.end_lineno or fn.lineno)
 
 
 def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, Any]], depth: int,
@@ -209,11 +214,14 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
         upstream = parameter_values(project, c.path, c.owner, used, depth + 1)
         paths.update(p for a in upstream or () for p, _ in a.callers)
     out = []
+    unassigned = {k for k, v in local.items() if v is PARAM}
     local = {k: (UNKNOWN if v is PARAM else v) for k, v in local.items()}
     for up in upstream or [Assignment({}, ())]:
         if not reachable(tests, up.values):
             continue
         ev = project._evaluator(mod, {**local, **up.values})
+        if owner is not None:  # a template field from the caller's own Literal / label parameter
+            ev.declared = declared_reader(owner, c.tree, unassigned, frozenset(up.values))
         values: dict[str, Any] = {}
         for p, (how, node) in bound.items():
             if how == "expr":
@@ -250,9 +258,21 @@ def _params_read(exprs: list[ast.expr], local: dict[str, Any]) -> frozenset[str]
 
 def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AST], dict[str, list], set[str]]:
     """A function's parent map, its assignments by name, and the names it mutates (once per function)."""
-    parents = {id(ch): n for n in ast.walk(fn) for ch in ast.iter_child_nodes(n)}
+    parents: dict[int, ast.AST] = {}
     defs: dict[str, list[tuple[ast.AST, ast.expr | None]]] = {}
-    for node in ast.walk(fn):
+    mutated: set[str] = set()
+    todo: deque[ast.AST] = deque([fn])
+    while todo:  # one breadth-first walk (ast.walk's order) for all three
+        node = todo.popleft()
+        for ch in ast.iter_child_nodes(node):
+            parents[id(ch)] = node
+            todo.append(ch)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS \
+                and isinstance(node.func.value, ast.Name):
+            mutated.add(node.func.value.id)
+        elif isinstance(node, (ast.Assign, ast.AugAssign)):
+            mutated.update(t.value.id for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                           if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name))
         if node is not fn and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             defs.setdefault(node.name, []).append((node, None))
         targets: list[ast.expr] = []
@@ -272,11 +292,6 @@ def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AS
             for n in ast.walk(t):
                 if isinstance(n, ast.Name):
                     defs.setdefault(n.id, []).append((node, value if t is n else None))
-    mutated = {n.func.value.id for n in ast.walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-               and n.func.attr in _MUTATORS and isinstance(n.func.value, ast.Name)}
-    mutated |= {t.value.id for n in ast.walk(fn) if isinstance(n, (ast.Assign, ast.AugAssign))
-                for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
-                if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
     return parents, defs, mutated
 
 
@@ -294,7 +309,7 @@ def _locals(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
         if name in mutated:  # x.append(...) / x[k] = v: the assigned literal is not what is sent
             local[name] = UNKNOWN
             continue
-        got = _reaching(found, straight, loops, call.lineno)
+        got = _reaching(found, straight, loops, call.lineno, parents)
         if got is not PARAM or name not in params:
             local[name] = UNKNOWN if got is PARAM else got
     return local, params
@@ -304,7 +319,7 @@ PARAM = object()  # no assignment reaches the call: the parameter's value (or th
 
 
 def _reaching(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int], loops: list[ast.AST],
-              line: int) -> Any:
+              line: int, parents: dict[int, ast.AST]) -> Any:
     """The assigned expression that reaches ``line``; UNKNOWN when it cannot be told; PARAM when none."""
     chosen = max((d for d in found if id(d[0]) in straight), key=lambda d: getattr(d[0], "lineno", 0), default=None)
     start = getattr(chosen[0], "lineno", 0) if chosen is not None else 0
@@ -312,16 +327,22 @@ def _reaching(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int], 
         if chosen is not None and node is chosen[0]:
             continue
         n_line = getattr(node, "lineno", 0)
-        if start <= n_line < line or any(_contains(loop, node) for loop in loops
-                                         if chosen is None or not _contains(loop, chosen[0])):
+        if start <= n_line < line or any(_contains(loop, node, parents) for loop in loops
+                                         if chosen is None or not _contains(loop, chosen[0], parents)):
             return UNKNOWN  # another assignment may run between the reaching one and the call
     if chosen is None:
         return PARAM
     return UNKNOWN if chosen[1] is None else chosen[1]
 
 
-def _contains(outer: ast.AST, node: ast.AST) -> bool:
-    return any(n is node for n in ast.walk(outer))
+def _contains(outer: ast.AST, node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """``node`` is ``outer`` or inside it (walking up the function's parent map)."""
+    x: ast.AST | None = node
+    while x is not None:
+        if x is outer:
+            return True
+        x = parents.get(id(x))
+    return False
 
 
 def _straight_line(call: ast.Call, parents: dict[int, ast.AST], fn: ast.AST) -> set[int]:

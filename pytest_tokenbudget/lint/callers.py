@@ -7,7 +7,8 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
 
 * a word index (identifier -> files that call it, pass it, alias it or import it), built once per
   run from the project's ``.py`` files by a byte regex; then only the files naming the function
-  are parsed (:mod:`ast`);
+  and its module are parsed (:mod:`ast`), only their import statements are kept when they do not
+  import it (:mod:`.importcheck`), and only the functions naming it are mapped (:mod:`.callwalk`);
 * a caller counts when it names the function: imported from the defining module under any alias
   (``from m import f as g``, ``import m as mm; mm.f``, ``from m import *``, imports inside
   functions), re-bound (``fn = f``), ``self.f`` / an instance of the class for a method; called
@@ -41,6 +42,8 @@ from typing import TYPE_CHECKING
 from pytest_tokenbudget.lint.callnames import (Def, Refs, facts_of, find_def, memoised, owner_of, param_of, parents_of,
                                                 refs_for, rel_path, resolve_function, same_file, test_or_live_file,
                                                 tree_of)
+from pytest_tokenbudget.lint.callwalk import Naming, naming
+from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
                                                in_service_loop, live, mapped, mentions_batching, request_entry)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
@@ -53,12 +56,16 @@ __all__ = ["LoopCaller", "build_word_index", "loop_callers", "references", "serv
 
 _SKIP_DIRS = frozenset({".git", ".venv", "venv", "env", "node_modules", "site-packages", "__pycache__", "build",
                         "dist", ".tox", ".nox", ".mypy_cache", ".tokenbudget_cache"})
-_CALLED = re.compile(rb"\b(\w+)\s*\(")
+# ``\b(\w+)\s*\(`` (a word called), matched on the reversed text where it starts with a literal
+# ``(`` the regex engine skips to fast (5x): each ``(`` gives the whole word before it, as before
+_CALLED_REVERSED = re.compile(rb"\(\s*(\w+)")
 _PASSED = re.compile(rb"[(,=]\s*(?:\w+\.)?(\w+)(?=\s*[,)])")  # g(rows, f), g(fn=f)
 _ALIASED = re.compile(rb"^[ \t]*\w+\s*=\s*(?:\w+\.)?(\w+)[ \t]*$", re.M)  # fn = f
-_IMPORTED = re.compile(rb"\bimport[ \t]+(\(?[\w \t,\\\r\n]+\)?)")  # from m import (f as g, h)
+# from m import (f as g, h); ``\bimport`` checked behind the literal, which the regex engine finds fast
+_IMPORTED = re.compile(rb"import(?<=\bimport)[ \t]+(\(?[\w \t,\\\r\n]+\)?)")
 _WORD = re.compile(rb"\w+")
 _MAPPED = re.compile(rb"(?:map|submit|imap|imap_unordered|starmap|apply_async)\(\s*(?:[\w.]+\.)?(\w+)")
+_MAPPED_ENDS = (b"map(", b"submit(", b"unordered(", b"apply_async(")  # a _MAPPED match holds one of these
 _MAX_FILES = 50_000
 _MAX_DEPTH = 2  # caller levels above the function (helper -> wrapper -> loop)
 _MAX_HANDOFFS = 3  # a function passed on as an argument, function to function
@@ -95,8 +102,11 @@ def build_word_index(root: str) -> dict[str, list[str]]:
             if isinstance(got, FileError) or got[1].st_size > 2 << 20:
                 continue
             data = got[0]
-            words = set(_CALLED.findall(data)) | set(_MAPPED.findall(data)) | set(_PASSED.findall(data)) \
-                | set(_ALIASED.findall(data))
+            words = {w[::-1] for w in _CALLED_REVERSED.findall(data[::-1])}
+            words.update(_PASSED.findall(data))
+            words.update(_ALIASED.findall(data))
+            if any(end in data for end in _MAPPED_ENDS):
+                words.update(_MAPPED.findall(data))
             for names in _IMPORTED.findall(data):
                 words.update(_WORD.findall(names))
             for w in words:
@@ -116,10 +126,13 @@ class _Search:
 def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, callee: Def | None,
           handoffs: int) -> list[LoopCaller]:
     """Loops in ``scope`` that call (or map) what ``refs`` names, or that call a function it is passed to."""
-    facts = facts_of(tree)
-    parents = facts.parents
+    if scope is tree:  # the calls naming the function, and their ancestors
+        found = _naming(s.project, path, tree, refs)
+        parents, calls = found.parents, iter(found.calls)
+    else:
+        parents, calls = parents_of(tree), (n for n in ast.walk(scope) if isinstance(n, ast.Call))
     out: list[LoopCaller] = []
-    for node in (facts.calls if scope is tree else (n for n in ast.walk(scope) if isinstance(n, ast.Call))):
+    for node in calls:
         hit: Hit | None
         func = node.func
         if refs.refers(func):
@@ -143,6 +156,17 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
             if found not in out:
                 out.append(found)
     return out
+
+
+def _naming(project: Project, path: str, tree: ast.Module, refs: Refs) -> Naming:
+    """The nodes of ``path`` that may name what ``refs`` names (see :func:`.callwalk.naming`)."""
+    words = frozenset({*refs.names, refs.attr} - {""})
+    memo: dict[tuple[str, frozenset[str]], Naming] = project.__dict__.setdefault("namings", {})
+    if (path, words) not in memo:
+        mod = project._load(path)
+        data = mod.data if mod is not None and mod.tree is tree and not path.endswith(".ipynb") else None
+        memo[(path, words)] = naming(tree, data, words)
+    return memo[(path, words)]
 
 
 def _request_work(s: _Search, path: str, owner: str | None) -> bool:
@@ -200,9 +224,8 @@ def loop_callers(project: Project, callee_path: str, function: str, depth: int =
     out: list[LoopCaller] = []
     for path in _candidates(project, callee_path, function):
         same = same_file(path, callee_path)
-        ctree = tree if same else tree_of(project, path)
-        refs = refs_for(project, ctree, path, callee_path, function) if ctree is not None else None
-        if refs is None:
+        ctree, refs = _refs_in(project, path, callee_path, function, tree if same else None)
+        if ctree is None or refs is None:
             continue
         for c in _scan(s, path, ctree, refs, ctree, fn if same else None, 0):
             if c not in out and (same_file(c.path, callee_path) or not test_or_live_file(project, c.path)):
@@ -219,7 +242,12 @@ def _candidates(project: Project, callee_path: str, function: str, web: bool = F
     """The callee's own file, and the project files (test suites aside) whose bytes name the function
     and its module (and its class, for a method): the only ones worth parsing. The web layer's
     folders (``routes/``, ``views/``) count only with ``web``: a loop there is not batch work, but a
-    route calling the function makes it live work."""
+    route calling the function makes it live work. Listed once per run and function."""
+    return project.remember("loop_candidates", (callee_path, function, web),
+                            lambda: _list_candidates(project, callee_path, function, web))
+
+
+def _list_candidates(project: Project, callee_path: str, function: str, web: bool) -> list[str]:
     if project.word_index is None:
         project.word_index = build_word_index(project.root) if project.searchable else {}
     stem = os.path.splitext(os.path.basename(callee_path))[0]
@@ -231,10 +259,20 @@ def _candidates(project: Project, callee_path: str, function: str, web: bool = F
         if p in out or same_file(p, callee_path) or (test_or_live_file(project, p) and not (
                 web and _WEB_LAYER.search(rel_path(project, p)) and not _TEST_FILE.search(rel_path(project, p)))):
             continue  # a test suite or a web layer looping: not production batch work
-        mod = project._load(p)
-        if mod is not None and all(w in mod.data for w in words):
+        data = file_bytes(project, p)  # read, not kept: most are never parsed
+        if data is not None and all(w in data for w in words):
             out.append(p)
     return out
+
+
+def _refs_in(project: Project, path: str, callee_path: str, function: str,
+             own: ast.Module | None) -> tuple[ast.Module | None, Refs | None]:
+    """The tree of candidate ``path`` and how it names ``function`` of ``callee_path`` (``own``:
+    the callee's tree, when ``path`` is its file); (None, None) when it does not import it."""
+    if own is not None:
+        return own, refs_for(project, own, path, callee_path, function)
+    got = importing(project, path, lambda t: refs_for(project, t, path, callee_path, function))
+    return got if got is not None else (None, None)
 
 
 # ------------------------------------------------------------------------------ who runs the loop
@@ -242,15 +280,25 @@ def references(project: Project, path: str, function: str,
                web: bool = False) -> Iterator[tuple[str, ast.Module, ast.expr]]:
     """Every expression in the project (test files aside; the web layer's files with ``web``) that
     names ``function`` of ``path``."""
+    for cpath, ctree, node, _ in _references(project, path, function, web):
+        yield cpath, ctree, node
+
+
+def _references(project: Project, path: str, function: str,
+                web: bool = False) -> Iterator[tuple[str, ast.Module, ast.expr, dict[int, ast.AST]]]:
+    """:func:`references`, each with a parent map that holds the expression's ancestors."""
     tree = tree_of(project, path)
     for cpath in _candidates(project, path, function, web):
-        ctree = tree if same_file(cpath, path) else tree_of(project, cpath)
-        refs = refs_for(project, ctree, cpath, path, function) if ctree is not None else None
-        if refs is None:
+        same = same_file(cpath, path)
+        if same and tree is None:
             continue
-        for node in facts_of(ctree).names:
+        ctree, refs = _refs_in(project, cpath, path, function, tree if same else None)
+        if ctree is None or refs is None:
+            continue
+        found = _naming(project, cpath, ctree, refs)
+        for node in found.names:
             if refs.refers(node):
-                yield cpath, ctree, node
+                yield cpath, ctree, node, found.parents
 
 
 def serves_request(project: Project, path: str, function: str | None, depth: int = 0,
@@ -271,8 +319,7 @@ def serves_request(project: Project, path: str, function: str | None, depth: int
         return True
     if depth >= _MAX_REQUEST_DEPTH:
         return False
-    for cpath, ctree, node in references(project, path, function, web=True):
-        parents = parents_of(ctree)
+    for cpath, ctree, node, parents in _references(project, path, function, web=True):
         if in_service_loop(node, parents):
             return True  # called once per cycle of a service loop (polling, trading, a game)
         owner = owner_of(node, parents)
@@ -310,8 +357,7 @@ def under_batching(project: Project, path: str, function: str | None, line: int 
         return False
     if any(mentions_batching(d) for d in fn.decorator_list):
         return True
-    for cpath, ctree, node in references(project, path, function):
-        cparents = parents_of(ctree)
+    for cpath, ctree, node, cparents in _references(project, path, function):
         parent = cparents.get(id(node))
         if batching_context(node, cparents) or (
                 isinstance(parent, ast.Call) and node is not parent.func and mentions_batching(parent)):

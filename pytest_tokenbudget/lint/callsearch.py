@@ -7,6 +7,12 @@ files whose text calls the name are parsed) and the import resolution of :mod:`.
 function of its module (a factory: ``get_client().complete(...)``) or a base class of its class is
 imported. The caller's signature check (``accepts``) weeds out same-named methods of other
 classes. Test files are left out: they call with stubs and mocks.
+
+What it costs on a big tree: a candidate whose bytes never spell the callee module's name as a
+word (nor a base class's) cannot import it and is not parsed; one parsed only to learn that it
+does not import it keeps its imports, not its tree (:mod:`.importcheck`); in a file that does,
+only the lines naming the function are walked (:mod:`.callwalk`); the search is made once per
+function and run.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callers import build_word_index
-from pytest_tokenbudget.lint.callnames import Refs, facts_of, find_def, owner_of, refs_for, same_file
+from pytest_tokenbudget.lint.callnames import Refs, find_def, refs_for, same_file
+from pytest_tokenbudget.lint.callwalk import named_calls
+from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
@@ -28,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["FoundCall", "field_class", "find_calls"]
 
 # tests/ and test/ folders, test_*.py, *_test.py, *_tests.py (unit_tests.py), tests.py, conftest.py
+_FROM_DOT = re.compile(rb"\bfrom[\s\\]+\.+[\s\\]*import")  # from . import f / from .. import *
 _TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$")
 
 
@@ -46,7 +55,14 @@ def find_calls(project: Project, callee_path: str, function: str,
                accepts: Callable[[ast.Call], bool] = lambda _: True) -> list[FoundCall]:
     """The calls of ``function`` of ``callee_path`` across the project (test files left out): by its
     name where it is imported (a method: ``self.m`` in its file, ``obj.m`` where the class, its module
-    or a base class is imported), kept when ``accepts`` (the caller's signature check) agrees."""
+    or a base class is imported), kept when ``accepts`` (the caller's signature check) agrees. The
+    search is made once per function and run (the values asked of it differ, its callers do not)."""
+    found = project.remember("found_calls", (callee_path, function),
+                             lambda: _find_calls(project, callee_path, function))
+    return [c for c in found if accepts(c.call)]
+
+
+def _find_calls(project: Project, callee_path: str, function: str) -> list[FoundCall]:
     callee = project._load(callee_path)
     if callee is None or callee.parse() is None or callee.tree is None or (
             find_def(callee.tree, function) is None and field_class(callee.tree, function) is None):
@@ -64,24 +80,25 @@ def find_calls(project: Project, callee_path: str, function: str,
         imported += [s.name for s in callee.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
     if project.word_index is None:
         project.word_index = build_word_index(project.root) if project.searchable else {}
+    needles = _needles(callee_path, bases)
     out: list[FoundCall] = []
     for path in dict.fromkeys([callee_path, *project.word_index.get(name, [])]):
         path = os.path.normpath(path)
         same = same_file(path, callee_path)
         if not same and _TEST_FILE.search(os.path.relpath(path, project.root).replace(os.sep, "/")):
             continue  # tests call with stubs and mocks: not what production sends
-        mod = project._load(path)
-        if mod is None or mod.parse() is None or mod.tree is None:
+        if not same and not _may_import(project, path, needles):
+            continue  # its text never names the callee's module nor a base class: nothing to parse
+        got = importing(project, path, lambda t, p=path: _imported(project, t, p, callee_path, imported, bases))
+        if got is None:
             continue
-        refs = _imported(project, mod.tree, path, callee_path, imported, bases)
-        if refs is None:
-            continue
-        facts = facts_of(mod.tree)
-        for node in facts.calls:
-            owner = owner_of(node, facts.parents)
-            if (_names(node.func, name, refs, method, same) or (ctor and same and _cls_call(node, owner, name))) \
-                    and accepts(node):
-                out.append(FoundCall(path, node, mod.tree, owner, _in_def(node, facts.parents)))
+        tree, refs = got
+        words = frozenset({name, *refs.names, *(["cls"] if ctor and same else [])})
+        data = file_bytes(project, path) if not path.endswith(".ipynb") else None
+        for found in named_calls(tree, data, words):
+            node, owner = found.call, found.owner
+            if _names(node.func, name, refs, method, same) or (ctor and same and _cls_call(node, owner, name)):
+                out.append(FoundCall(path, node, tree, owner, found.in_function))
     return out
 
 
@@ -94,6 +111,36 @@ def field_class(tree: ast.Module, function: str) -> ast.ClassDef | None:
                                                 and s.name == "__init__" for s in cls.body):
         return None
     return cls if any(isinstance(s, ast.AnnAssign) for s in cls.body) else None
+
+
+_Needle = tuple[bytes, re.Pattern[bytes]] | re.Pattern[bytes]
+
+
+def _needles(callee_path: str, bases: set[str]) -> list[_Needle] | None:
+    """What a file's bytes must hold to import the callee (see :func:`_imported`): the last
+    component of its module's name as a word (every absolute or relative import of it spells
+    that; a package's ``__init__`` is also reached by ``from . import f``), or a base class's
+    name. None: no cheap test (a name that is not ASCII may be spelt in another encoding)."""
+    base = os.path.splitext(os.path.basename(callee_path))[0]
+    stem = os.path.basename(os.path.dirname(callee_path)) if base == "__init__" else base
+    if not stem.isascii() or not all(b.isascii() for b in bases):
+        return None
+    out: list[_Needle] = [(w.encode(), re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(w.encode()) + rb"(?![A-Za-z0-9_])"))
+                          for w in [stem, *sorted(bases)]]
+    return [*out, _FROM_DOT] if base == "__init__" else out
+
+
+def _may_import(project: Project, path: str, needles: list[_Needle] | None) -> bool:
+    """Whether the bytes of ``path`` may import the callee (False only when they hold no needle;
+    in a notebook's JSON a word may follow an escape such as ``\\n``: there the bytes suffice)."""
+    notebook = path.endswith(".ipynb")
+    if needles is None or (notebook and _FROM_DOT in needles):
+        return True  # a notebook's JSON may split ``from \\`` / ``. import`` over two strings
+    data = file_bytes(project, path)
+    if data is None:
+        return True  # what the project index makes of it is its own call
+    return any(n.search(data) if isinstance(n, re.Pattern) else n[0] in data and (notebook or n[1].search(data))
+               for n in needles)
 
 
 def _cls_call(node: ast.Call, owner: str | None, name: str) -> bool:
@@ -121,11 +168,3 @@ def _names(func: ast.expr, name: str, refs: Refs, method: bool, same: bool) -> b
     if not method:
         return refs.refers(func)
     return isinstance(func, ast.Attribute) and func.attr == name and (not same or isinstance(func.value, ast.Name))
-
-
-def _in_def(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
-    while id(node) in parents:
-        node = parents[id(node)]
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            return True
-    return False

@@ -108,6 +108,8 @@ class Evaluator:
         self.calls: Callable[[str], Any] | None = None  # a project function's return value
         self.remember: Callable[[Any, str, int], Any] | None = None  # where a value was defined
         self.attribute: Callable[[str, str], Any] | None = None  # ``name.attr`` of a module-level object
+        # a template field's bound from its declaration (a caller's Literal / label parameter: .declared_fields)
+        self.declared: Callable[[ast.expr], Any] | None = None
 
     def expr(self, node: ast.expr | None, depth: int = 0) -> Any:
         if node is None or depth > 30:
@@ -182,7 +184,16 @@ class Evaluator:
             spec = self.expr(node.format_spec, d) if node.format_spec is not None else None
             if isinstance(v, Unknown) and v.volatile and (spec is None or volatile_format(spec)):
                 return v
+            if node.conversion == -1 and spec is None:
+                return self._declared(node.value, v)
         return UNKNOWN
+
+    def _declared(self, node: ast.expr, value: Any) -> Any:
+        """An unknown field's declared bound (:mod:`.declared_fields`), else UNKNOWN."""
+        if self.declared is None or not isinstance(value, Unknown) or value.volatile:
+            return UNKNOWN
+        found = self.declared(node)
+        return found if isinstance(found, (str, Text)) else UNKNOWN
 
     def _binop(self, node: ast.BinOp, d: int) -> Any:
         left, right = self.expr(node.left, d), self.expr(node.right, d)
@@ -326,6 +337,12 @@ class Evaluator:
                     return base.format(**kw)
                 except (KeyError, IndexError, ValueError):
                     pass
+            if name == "format" and isinstance(base, str) and not node.args and self.declared is not None:
+                nodes = {k.arg: k.value for k in node.keywords if k.arg}
+                filled = _format_keywords(base, {k: self._declared(nodes[k], v) if isinstance(v, Unknown) else v
+                                                 for k, v in kw.items()})
+                if filled is not None:
+                    return filled
             return _fields_as_holes(base, name)
         if name == "replace" and len(args) == 2 and isinstance(args[0], str):
             new = args[1]
@@ -359,6 +376,27 @@ def _compare(op: ast.cmpop, left: Any, right: Any) -> Any:
     except TypeError:
         return UNKNOWN
     return UNKNOWN
+
+
+def _format_keywords(template: str, kw: dict[str, Any]) -> Any:
+    """``template.format(**kw)`` with texts spliced in and anything else a hole (a volatile value
+    kept); None when a field is not a plain keyword the call passes."""
+    import string
+
+    parts: list[Any] = []
+    try:
+        for literal, field, spec, conv in string.Formatter().parse(template):
+            parts.append(literal)
+            if field is None:
+                continue
+            if field not in kw or spec or conv:
+                return None
+            v = kw[field]
+            parts.append(str(v) if isinstance(v, int) and not isinstance(v, bool) else
+                         v if isinstance(v, (str, Text, Unknown)) else UNKNOWN)
+    except ValueError:
+        return None
+    return Text.join(*parts)
 
 
 _FIELD = re.compile(r"\{[^{}\n]*\}|\$\{?\w+\}?")

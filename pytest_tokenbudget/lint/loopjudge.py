@@ -39,7 +39,8 @@ from dataclasses import dataclass
 
 __all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "enclosing_loop", "from_parameters", "handful",
            "live", "mapped",
-           "mentions_batching", "reads_message", "request_entry", "in_service_loop"]
+           "mentions_batching", "reads_message", "request_entry", "in_service_loop", "retry_while",
+           "retry_while_source"]
 
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
 _SWEEP_ITER = re.compile(r"models|temperatures|params|parameters|configs\b|settings|providers|variants|engines|"
@@ -98,7 +99,7 @@ def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST 
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and node is not \
                 parents.get(id(call)):
             break
-        if isinstance(node, ast.While) and not _retry_while(node):
+        if isinstance(node, ast.While) and not retry_while(node):
             return None
     return hit
 
@@ -152,7 +153,7 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
         if parent is callee or isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             return None  # recursion, or the edge of the function
         if isinstance(parent, ast.While):
-            if _retry_while(parent):
+            if retry_while(parent):
                 node = parent  # a retry loop inside the per-item loop: look further out
                 continue
             return None
@@ -170,13 +171,34 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
     return None
 
 
-def _retry_while(loop: ast.While) -> bool:
-    """``while attempts < 3`` / ``while not done and retries`` / ``while True: try: ... except``."""
+def retry_while(loop: ast.While) -> bool:
+    """A loop that repeats one request until it succeeds: ``while attempts < 3`` / ``while not done
+    and retries``; ``while True:`` whose body is one ``try`` with handlers; or ``while True:`` whose
+    ``try`` leaves the loop once the request succeeds (a ``return`` / ``break`` in its body or
+    ``else``) beside bookkeeping statements (``attempt += 1``): it only goes round again on an
+    exception. A loop reading ``input()`` is a conversation, never a retry."""
     if RETRY.search(ast.unparse(loop.test)):
         return True
+    if not (isinstance(loop.test, ast.Constant) and loop.test.value is True) or _calls_input(loop):
+        return False
     body = [s for s in loop.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-    return isinstance(loop.test, ast.Constant) and loop.test.value is True and len(body) == 1 \
-        and isinstance(body[0], ast.Try) and bool(body[0].handlers) and not _calls_input(loop)
+    tries = [s for s in body if isinstance(s, ast.Try) and s.handlers]
+    if len(body) == 1 and tries:
+        return True
+    bookkeeping = all(isinstance(s, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Try, ast.Pass)) for s in body)
+    return bookkeeping and len(tries) == 1 and any(
+        isinstance(s, (ast.Return, ast.Break)) for s in [*tries[0].body, *tries[0].orelse])
+
+
+def retry_while_source(code: str) -> bool:
+    """:func:`retry_while` for the source of one ``while`` statement (the rules hold libcst nodes)."""
+    import textwrap
+
+    try:
+        stmt = ast.parse(textwrap.dedent(code)).body[0]
+    except (SyntaxError, IndexError, ValueError):
+        return False
+    return isinstance(stmt, ast.While) and retry_while(stmt)
 
 
 def in_service_loop(node: ast.AST, parents: dict[int, ast.AST]) -> bool:

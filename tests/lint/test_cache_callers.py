@@ -148,3 +148,18 @@ def test_an_answer_shared_between_checks_records_its_lookups_in_each(tmp_path):
     second = record(project)
     assert first is not None and second == first
     assert second["words"] == ["summarize"] and second["needles"] == ["model"]
+
+
+def test_a_new_file_naming_a_model_rechecks_a_call_whose_model_is_chosen_at_run_time(tmp_path):
+    """A call whose model is a run-time value is judged by the models the project names
+    (analysis/plausible_models): a file that names a model with a lower minimum changes the answer."""
+    import shutil
+
+    root = tmp_path / "bot_project"
+    shutil.copytree(Path(__file__).parent / "cases" / "project_runtime_model_4096", root)
+    settings = LintSettings(root=root, select=("TB101",), cache=True)
+    assert [f.code for f in lint_paths([root], settings).findings] == []
+    assert lint_paths([root], settings).cached >= 1
+    (root / "bot" / "picker.py").write_text('FAST = "claude-sonnet-4-6"\n')  # minimum 1,024 tokens
+    after = lint_paths([root], settings)
+    assert [(Path(f.path).name, f.code) for f in after.findings] == [("chat.py", "TB101")]

@@ -44,13 +44,17 @@ def test_finding_names_the_caller_that_wrote_the_value(monkeypatch):
     assert {"path": "app/desk.py", "line": 7, "message": "value passed by this caller"} in \
         forwarded.properties["related"]
     assert forwarded.fix is None  # the wrapper serves other callers: no automatic edit
-    retired = next(f for f in result.findings if f.code == "TB302")
-    assert "every caller sends such a value" in retired.message and "app/jobs.py:32" in retired.message and "app/jobs.py:33" in \
-        retired.message
+    # TB302 is a correctness rule: one caller's retired id fails at run time, and the finding names it
+    retired = next(f for f in result.findings if f.code == "TB302" and f.line == 38)
+    assert retired.message.startswith("claude-3-opus-20240229 was retired")
+    assert retired.message.endswith("(passed by caller app/jobs.py:32)")
+    mixed = next(f for f in result.findings if f.code == "TB302" and f.line == 44)
+    assert mixed.message.startswith("claude-3-opus-20240229 (the default of parameter `model`) was retired")
+    assert mixed.message.endswith("(passed by caller app/jobs.py:37)")  # mixed(question): the default
     result.findings = [retired]
     sarif = json.loads(render("sarif", result, registry()))
     related = sarif["runs"][0]["results"][0]["relatedLocations"]
-    assert [r["physicalLocation"]["region"]["startLine"] for r in related] == [32, 33]
+    assert [r["physicalLocation"]["region"]["startLine"] for r in related] == [32]
 
 
 def _prompts() -> dict[str, str]:

@@ -176,6 +176,10 @@ def test_key_literals_never_reach_findings_outputs_or_cache(tree, capsys):
     ("tokens_of_the_static_prompt_are_re_sent_uncached", "tokens_of_the_static_prompt_are_re_sent_uncached"),
     ("0123456789abcdef0123456789abcdef0123", "0123456789abcdef0123456789abcdef0123"),  # a hash: no upper case
     (["x", {"k": KEY}], ["x", {"k": "[redacted key]"}]),
+    ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "[redacted key]"),  # an AWS secret key: base64 with '/'
+    ("Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXc_VbNm-Q", "[redacted key]"),  # URL-safe
+    ("caller snapshots/87Albert87+telegram-claude-bot/moltbook_agent.py:36",  # a path, not a key
+     "caller snapshots/87Albert87+telegram-claude-bot/moltbook_agent.py:36"),
     (42, 42),
 ])
 def test_redact_secrets(text, redacted):

@@ -1,8 +1,14 @@
 """Where real code keeps its model id: env defaults, settings objects, constants, defaulted
 parameters whose callers pass other ids, if/elif mappings, the legacy Text Completions API, a
-helper returning a table lookup (app/routed_calls.py), a field of a configuration object received
-as an annotated parameter (app/typed_calls.py), a client imported from another module
-(app/imported_calls.py).
+helper returning a table lookup, with a key the call pins or not, and a model assigned only when the
+caller passes none (app/routed_calls.py), a field of a configuration object received as an annotated
+parameter (app/typed_calls.py), a client imported from another module (app/imported_calls.py), a
+conditional expression (app/conditional_calls.py), a retired parameter default (app/defaults.py), a
+helper with several returns or an env-read-else-constant helper (app/selected_calls.py).
+
+TB302 / TB303 are correctness rules: a retired or unknown id that one caller's path sends fails at
+run time, so a retired default that one caller relies on is reported (naming that caller) even when
+another caller passes a current model; a default every caller overrides is silent.
 
 The project in ``cases/project_models`` marks each expected model-id finding with a trailing
 ``# TB302`` comment; every other call there must stay silent (an env variable without default, a
@@ -32,7 +38,7 @@ def test_model_ids_kept_in_config_are_judged_exactly_where_marked():
     assert not result.errors
     got = {(relative(f.path, PROJECT), f.line, f.code) for f in result.findings}
     assert got == marked(PROJECT, ("TB302", "TB303"))
-    assert len(got) == 19
+    assert len(got) == 30
 
 
 def test_a_model_from_another_module_names_where_it_is_defined():
@@ -50,8 +56,30 @@ def test_every_value_of_a_mapping_or_of_the_callers_is_named():
     mapped = by_line[("app/helpers.py", line_of(PROJECT, "app/helpers.py", "model=model_name, max_tokens=400,  # TB302"))].message
     assert mapped.startswith("claude-3-sonnet-20240229 (and claude-3-haiku-20240307,")
     callers = by_line[("app/helpers.py", line_of(PROJECT, "app/helpers.py", "model=model, max_tokens=400,  # TB302"))].message
-    assert "claude-3-opus-20240229" in callers and "claude-3-haiku-20240307" in callers
+    # every caller sends a retired id: the finding names one of them and its value
+    assert callers.startswith("claude-3-haiku-20240307 was retired") and "(passed by caller " in callers
+    assert f"{PROJECT.name}/app/jobs.py:{line_of(PROJECT, 'app/jobs.py', 'forwarded(text')} through " in callers
+    forwarding = line_of(PROJECT, "app/helpers.py", "return legacy_only(")
+    assert callers.endswith(f"{PROJECT.name}/app/helpers.py:{forwarding})")
     assert "claude-sonnet-5-5" not in callers.split(" use ")[0]  # the test module's placeholder is not counted
+
+
+def test_a_retired_default_relied_on_by_one_caller_names_that_caller():
+    by_line = {(relative(f.path, PROJECT), f.line): f for f in _lint().findings}
+    default = by_line[("app/helpers.py", line_of(PROJECT, "app/helpers.py", "model=model, max_tokens=400, system"))]
+    assert default.message.startswith("claude-3-sonnet-20240229 (the default of parameter `model`) was retired")
+    caller = line_of(PROJECT, "app/jobs.py", 'complete("Be brief.", text)')
+    assert default.message.endswith(f"{PROJECT.name}/app/jobs.py:{caller})") and "(passed by caller " in default.message
+    unknown = by_line[("app/defaults.py", line_of(PROJECT, "app/defaults.py", "  # TB303"))]
+    assert unknown.code == "TB303" and "'claude-sonnet-4-7' (the default of parameter `model`)" in unknown.message
+    assert unknown.message.endswith(f"app/defaults.py:{line_of(PROJECT, 'app/defaults.py', '    unknown_default(q)')})")
+    public = by_line[("app/defaults.py", line_of(PROJECT, "app/defaults.py", "  # TB302"))]
+    assert "(the default of parameter `model`)" in public.message and "caller" not in public.message
+    request = line_of(PROJECT, "app/calls.py", "return client.messages.create(model=self.model")
+    fallback = by_line[("app/calls.py", request)]
+    assert fallback.message.startswith("claude-3-5-haiku-20241022 (the fallback when no `model` is passed) was retired")
+    relying = line_of(PROJECT, "app/calls.py", "Configurable(), ")
+    assert fallback.message.endswith(f"{PROJECT.name}/app/calls.py:{relying})")
 
 
 def test_the_legacy_text_completions_call_is_a_claude_call_for_model_rules_only():

@@ -13,6 +13,9 @@ cache on every call that sends it; the caching rules bound what every candidate 
   takes the largest (an upper bound: every candidate is below the minimum).
 
 Combinations are capped (:data:`MAX_CANDIDATES`): beyond that, no bound is given.
+
+:func:`clears_minimum` and :func:`short_of_minimum` compare an estimate with a model's minimum
+cacheable length, each with the margin its verdict needs (the estimator's error is one-sided).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import Hole, Text
 
-__all__ = ["MAX_CANDIDATES", "lead_texts", "full_texts"]
+__all__ = ["MAX_CANDIDATES", "block_leads", "clears_minimum", "full_texts", "lead_texts", "most_tokens",
+           "short_of_minimum"]
 
 MAX_CANDIDATES = 32
 
@@ -82,10 +86,26 @@ def block_leads(value: Any) -> tuple[list[str], bool]:
     return lead_texts(value), full_texts(value) is not None
 
 
+def _without_bounded(value: Text) -> tuple[Text, int]:
+    """``value`` with its size-bounded holes (``Hole.most``: a label field) taken out, and the sum
+    of their bounds."""
+    extra = 0
+    parts: list[Any] = []
+    for p in value.parts:
+        if isinstance(p, Hole) and not p.options and p.most is not None:
+            extra += p.most
+            continue
+        if isinstance(p, str) and parts and isinstance(parts[-1], str):
+            parts[-1] += p
+        else:
+            parts.append(p)
+    return Text(tuple(parts)), extra
+
+
 def most_tokens(blocks: list[Any]) -> int | None:
     """The estimated tokens of ``blocks`` (request blocks) for the largest candidate: exact for
-    static blocks, the largest of each block's :func:`full_texts`; None when a block's size is not
-    bounded (per-call text in it)."""
+    static blocks, the largest of each block's :func:`full_texts` plus the bound of each label field
+    in it (``Hole.most``); None when a block's size is not bounded (per-call text in it)."""
     from pytest_tokenbudget.core.tokens import estimate_tokens
 
     fixed: list[str] = []
@@ -98,8 +118,36 @@ def most_tokens(blocks: list[Any]) -> int | None:
             else b.value
         rest = {k: v for k, v in b.value.items() if k not in ("text", "type", "cache_control")} \
             if isinstance(b.value, dict) else {}
+        extra = 0
+        if isinstance(value, Text):
+            value, extra = _without_bounded(value)
         texts = full_texts(value) if isinstance(value, Text) and not rest else None
         if texts is None:
             return None
-        sizes += max(estimate_tokens(t) for t in texts)
+        sizes += max(estimate_tokens(t) for t in texts) + extra
     return sizes + (estimate_tokens("\n".join(fixed)) if fixed else 0)
+
+
+def clears_minimum(tokens: int, minimum: int) -> bool:
+    """Whether a prefix estimated at ``tokens`` is at or above a minimum cacheable length of
+    ``minimum`` (the verdict of TB101 / TB105: the prefix *can* be cached).
+
+    The estimator's documented error is one-sided: Claude's tokenizers count about 30% more tokens
+    than tiktoken's cl100k for the same prose, and the 4.7+ tokenizer about 30% more again
+    (:mod:`pytest_tokenbudget.core.tokens`). A cl100k estimate is therefore a lower bound of the
+    count the API applies, and an estimate at the minimum clears it; no margin is needed on this
+    side. The chars/4 fallback errs both ways, so it keeps :data:`~pytest_tokenbudget.core.tokens.SAFETY_MARGIN`.
+    """
+    from pytest_tokenbudget.core.tokens import SAFETY_MARGIN, estimator_name
+
+    margin = 1.0 if estimator_name().startswith("tiktoken") else SAFETY_MARGIN
+    return tokens >= minimum * margin
+
+
+def short_of_minimum(tokens: int, minimum: int) -> bool:
+    """Whether a prefix estimated at ``tokens`` is below ``minimum`` even if Claude counts ~35% more
+    than the estimate (the verdict of TB102: the marker caches nothing): the side of the estimator's
+    error that matters here is the undercount, so :data:`~pytest_tokenbudget.core.tokens.SAFETY_MARGIN` applies."""
+    from pytest_tokenbudget.core.tokens import SAFETY_MARGIN
+
+    return tokens * SAFETY_MARGIN < minimum

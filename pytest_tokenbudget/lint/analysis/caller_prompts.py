@@ -34,14 +34,19 @@ def _names(node: cst.CSTNode | None) -> set[str]:
     """Every plain name read inside ``node``."""
     if node is None:
         return set()
-    found: set[str] = set()
+    visitor = _NameVisitor()
+    node.visit(visitor)
+    return visitor.found
 
-    class _V(cst.CSTVisitor):
-        def visit_Name(self, n: cst.Name) -> None:
-            found.add(n.value)
 
-    node.visit(_V())
-    return found
+# The visitors are module-level classes: a class made per call costs its creation and a fresh
+# entry in the fast traversal's per-class tables (:mod:`..cstwalk`) each time.
+class _NameVisitor(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: set[str] = set()
+
+    def visit_Name(self, n: cst.Name) -> None:
+        self.found.add(n.value)
 
 
 def _base_name(target: cst.BaseExpression) -> str | None:
@@ -53,28 +58,31 @@ def _base_name(target: cst.BaseExpression) -> str | None:
 
 def _flows(fn: cst.CSTNode) -> list[tuple[set[str], cst.CSTNode | None]]:
     """(names written, expression read) for each statement of ``fn`` that fills a variable."""
-    out: list[tuple[set[str], cst.CSTNode | None]] = []
+    visitor = _FlowVisitor()
+    fn.visit(visitor)
+    return visitor.out
 
-    class _V(cst.CSTVisitor):
-        def visit_Assign(self, n: cst.Assign) -> None:
-            out.append(({b for t in n.targets if (b := _base_name(t.target))}, n.value))
 
-        def visit_AugAssign(self, n: cst.AugAssign) -> None:
-            out.append(({b} if (b := _base_name(n.target)) else set(), n.value))
+class _FlowVisitor(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.out: list[tuple[set[str], cst.CSTNode | None]] = []
 
-        def visit_AnnAssign(self, n: cst.AnnAssign) -> None:
-            out.append(({b} if (b := _base_name(n.target)) else set(), n.value))
+    def visit_Assign(self, n: cst.Assign) -> None:
+        self.out.append(({b for t in n.targets if (b := _base_name(t.target))}, n.value))
 
-        def visit_For(self, n: cst.For) -> None:
-            out.append((_names(n.target), n.iter))
+    def visit_AugAssign(self, n: cst.AugAssign) -> None:
+        self.out.append(({b} if (b := _base_name(n.target)) else set(), n.value))
 
-        def visit_Call(self, n: cst.Call) -> None:
-            f = n.func
-            if isinstance(f, cst.Attribute) and f.attr.value in _FILLERS and (b := _base_name(f.value)):
-                out.append(({b}, cst.Tuple([cst.Element(a.value) for a in n.args]) if n.args else None))
+    def visit_AnnAssign(self, n: cst.AnnAssign) -> None:
+        self.out.append(({b} if (b := _base_name(n.target)) else set(), n.value))
 
-    fn.visit(_V())
-    return out
+    def visit_For(self, n: cst.For) -> None:
+        self.out.append((_names(n.target), n.iter))
+
+    def visit_Call(self, n: cst.Call) -> None:
+        f = n.func
+        if isinstance(f, cst.Attribute) and f.attr.value in _FILLERS and (b := _base_name(f.value)):
+            self.out.append(({b}, cst.Tuple([cst.Element(a.value) for a in n.args]) if n.args else None))
 
 
 def _request_dict_prompt(body: cst.CSTNode, name: str) -> set[str]:
@@ -120,12 +128,14 @@ def prompt_params(call: CallSite) -> tuple[str, frozenset[str]] | None:
             wanted |= _names(a.value)
         elif a.star == "**" and isinstance(a.value, cst.Name):
             wanted |= _request_dict_prompt(fn.body, a.value.value)
-    flows = _flows(fn.body)
+    flows = scope.__dict__.get("prompt_flows")
+    if flows is None:  # once per function, for all its requests: (names written, names read)
+        flows = scope.__dict__["prompt_flows"] = [(written, _names(read)) for written, read in _flows(fn.body)]
     for _ in range(_MAX_ROUNDS):
         grown = set(wanted)
         for written, read in flows:
             if written & wanted:
-                grown |= _names(read)
+                grown |= read
         if grown == wanted:
             break
         wanted = grown

@@ -14,9 +14,10 @@ How the variants' results combine, per rule (:func:`rule_reports`), as a cost re
 * ``TB101`` / ``TB105`` / ``TB501`` (a saving any caller's requests would get): reported when the
   request of at least one caller qualifies (a large static prefix each time it sends one; JSON
   asked for by that caller's prompt with no structured output in the request);
-* ``TB301`` / ``TB302`` (a judgement on the model): reported only when *every* caller's request
-  qualifies (every caller sends a premium / retired model); a caller whose value is unknown keeps
-  it silent;
+* ``TB302`` / ``TB303`` (correctness: a retired or unknown id fails at run time): reported when one
+  caller's request sends such an id, passed or left to the wrapper's default, naming that caller;
+* ``TB301`` (a judgement on the model): reported only when *every* caller's request qualifies
+  (every caller sends a premium model); a caller whose value is unknown keeps it silent;
 * ``TB102``: only when every caller that caches has a known prefix below the minimum (callers
   that switch caching off do not count; an unknown size keeps it silent).
 
@@ -44,8 +45,8 @@ from pytest_tokenbudget.lint.types import CallSite, Report
 
 __all__ = ["ANY_CALLER", "EVERY_CALLER", "Variant", "function_name", "rule_reports", "variants"]
 
-ANY_CALLER = frozenset({"TB101", "TB104", "TB105", "TB501"})
-EVERY_CALLER = frozenset({"TB301", "TB302"})
+ANY_CALLER = frozenset({"TB101", "TB104", "TB105", "TB302", "TB303", "TB501"})
+EVERY_CALLER = frozenset({"TB301"})
 CACHING_CALLERS = frozenset({"TB102"})
 MAX_VARIANTS = 24
 _FIELDS = frozenset({"system", "messages", "model", "tools", "tool_choice", "output_format", "output_config",
@@ -188,6 +189,7 @@ def variants(site: CallSite) -> list[Variant]:
 
 
 def _variants(site: CallSite) -> list[Variant]:
+    from pytest_tokenbudget.lint.analysis.model_sources import rebound_choices
     from pytest_tokenbudget.lint.arguments import parameter_values
     from pytest_tokenbudget.lint.project import active
 
@@ -213,16 +215,18 @@ def _variants(site: CallSite) -> list[Variant]:
         args, is_open = rs.call_kwargs(site.node, site.scope)
         nodes = {**site.arg_nodes, **{k: n for k, (_, n) in args.items()}}
         out.append(Variant(dataclasses.replace(site, args={k: v for k, (v, _) in args.items()}, arg_nodes=nodes,
-                                               open_kwargs=is_open), callers))
+                                               open_kwargs=is_open,
+                                               model_choices=rebound_choices(site, nodes.get("model"), rs)),
+                           callers))
         if len(out) >= MAX_VARIANTS:
             break
     return out
 
 
-def _caches(site: CallSite) -> bool:
-    from pytest_tokenbudget.lint.analysis.prompt import request_blocks
+def _caches(site: CallSite, wrapper: CallSite | None = None) -> bool:
+    from pytest_tokenbudget.lint.analysis.prompt import caches, request_blocks
 
-    return request_blocks(site).may_have_cache_control
+    return caches(request_blocks(site), request_blocks(wrapper) if wrapper is not None else None)
 
 
 def rule_reports(rule: Any, site: CallSite, ctx: Any) -> list[Report]:
@@ -235,12 +239,19 @@ def rule_reports(rule: Any, site: CallSite, ctx: Any) -> list[Report]:
     if not vs:
         return base
     if code in CACHING_CALLERS:
-        vs = [v for v in vs if _caches(v.site)]
+        vs = [v for v in vs if _caches(v.site, site)]  # callers switching the wrapper's marker off do not count
         if not vs:
             return []
-    results = [(v, list(rule.check(v.site, ctx))) for v in vs]
-    firing = [(v, reps) for v, reps in results if reps]
-    if not firing or (code not in ANY_CALLER and len(firing) < len(results)):
+    firing: list[tuple[Variant, list[Report]]] = []
+    for v in vs:  # what decides: the first caller that qualifies (any), or one that does not (every)
+        reps = list(rule.check(v.site, ctx))
+        if reps:
+            firing.append((v, reps))
+            if code in ANY_CALLER:
+                break
+        elif code not in ANY_CALLER:
+            return []
+    if not firing:
         return []
     v, reps = firing[0]
     if base and [r.message for r in base] == [r.message for r in reps]:

@@ -32,6 +32,7 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.scopes import Scope
+from pytest_tokenbudget.lint.cstwalk import children
 from pytest_tokenbudget.lint.types import CallSite
 
 __all__ = ["caller_texts", "names_in", "parameters_read", "value_text"]
@@ -50,7 +51,7 @@ def names_in(node: Any) -> set[str]:
         if isinstance(n, cst.Name):
             out.add(n.value)
         elif isinstance(n, cst.CSTNode) and not isinstance(n, (cst.Lambda, cst.FunctionDef, cst.ClassDef)):
-            stack.extend(n.children)
+            stack.extend(children(n))
     return out
 
 
@@ -84,7 +85,7 @@ def _flows(fn_node: Any) -> dict[str, set[str]]:
                 and n.func.attr.value in ("append", "extend", "insert", "update"):
             deps.setdefault(n.func.value.value, set()).update(*(names_in(a.value) for a in n.args))
         if isinstance(n, cst.CSTNode):
-            stack.extend(n.children)
+            stack.extend(children(n))
     return deps
 
 

@@ -15,7 +15,7 @@ from pytest_tokenbudget.core.tokens import estimate_tokens
 from pytest_tokenbudget.lint.types import CallSite
 from pytest_tokenbudget.lint.analysis.values import OpenDict, Text, Unknown, is_complete, iter_texts
 
-__all__ = ["Block", "Blocks", "request_blocks", "static_prefix", "prefix_tokens", "instruction_text",
+__all__ = ["Block", "Blocks", "caches", "request_blocks", "static_prefix", "prefix_tokens", "instruction_text",
            "final_instruction_text"]
 
 _SKIP_KEYS = frozenset({"cache_control", "type", "role"})
@@ -31,6 +31,7 @@ class Block:
     cache_control: bool | None  # True: marked; False: definitely not; None: cannot tell
     message_index: int | None = None
     role: str | None = None
+    opaque: bool = False  # tools the linter cannot see (request_blocks(opaque_tools=True))
 
     @property
     def text(self) -> str:
@@ -89,8 +90,26 @@ def _content_blocks(section: str, content: Any, out: list[Block], *, index: int 
     return False
 
 
-def request_blocks(call: CallSite) -> Blocks:
-    """The call's tools, system and messages as an ordered block list."""
+def _tool_blocks(tools: Any, items: list[Block], opaque: bool) -> bool:
+    """Append the tool blocks; False when the tools cannot be listed. With ``opaque``, an unresolved
+    tool list (or ``*more`` in one) is one block the linter cannot see, and the request goes on."""
+    for t in tools if isinstance(tools, list) else [tools]:
+        if isinstance(t, Unknown) or not isinstance(tools, list):
+            if not opaque:
+                return False
+            items.append(Block("tools", t, False, None, opaque=True))
+            continue
+        items.append(Block("tools", t, is_complete(t), _cc(t)))
+    return True
+
+
+def request_blocks(call: CallSite, *, opaque_tools: bool = False) -> Blocks:
+    """The call's tools, system and messages as an ordered block list.
+
+    An unresolved tool list (``tools=get_tools()``) ends the list, unless ``opaque_tools``: then it is
+    one :attr:`Block.opaque` block and the system and messages after it are still listed (TB101
+    takes the tool list to be the same on every call, as tool definitions almost always are).
+    """
     items: list[Block] = []
     top = call.get("cache_control", None)
     top_level: bool | None = None if isinstance(top, Unknown) else (top is not None)
@@ -102,13 +121,8 @@ def request_blocks(call: CallSite) -> Blocks:
     elif isinstance(extra, OpenDict) and top_level is False:
         top_level = None
     tools = call.get("tools", None)
-    if tools is not None:
-        if not isinstance(tools, list):
-            return Blocks(items, False, top_level)
-        for t in tools:
-            if isinstance(t, Unknown):
-                return Blocks(items, False, top_level)
-            items.append(Block("tools", t, is_complete(t), _cc(t)))
+    if tools is not None and not _tool_blocks(tools, items, opaque_tools):
+        return Blocks(items, False, top_level)
     system = call.get("system", None)
     if system is not None and not _content_blocks("system", system, items, index=None, role="system"):
         return Blocks(items, False, top_level)
@@ -126,13 +140,31 @@ def request_blocks(call: CallSite) -> Blocks:
             return Blocks(items, False, top_level)
         if not _content_blocks("messages", m.get("content"), items, index=i, role=role_s):
             return Blocks(items, False, top_level)
-    return Blocks(items, True, top_level)
+    return Blocks(items, not any(b.opaque for b in items), top_level)
+
+
+def caches(blocks: Blocks, wrapper: Blocks | None = None) -> bool:
+    """Whether a request may write the cache. ``wrapper`` is the wrapper's own view of a request
+    whose values a caller gives (:mod:`.callerargs`): where the wrapper sets a marker from a
+    parameter (``**({"cache_control": ...} if cache_system else {})``: a block that may carry one) and
+    this caller's request carries none on any block it shows, the caller switched caching off; the
+    request parts neither view shows (a history) are taken to follow the same switch."""
+    if blocks.marked or blocks.top_level_cache:
+        return True
+    if wrapper is not None and blocks.top_level_cache is False and blocks.items \
+            and any(b.cache_control is None for b in wrapper.items) \
+            and all(b.cache_control is False for b in blocks.items):
+        return False
+    return blocks.may_have_cache_control
 
 
 def static_prefix(blocks: Blocks) -> list[Block]:
-    """The leading blocks that are fully static (identical on every call)."""
+    """The leading blocks that are fully static (identical on every call); an opaque tool block is
+    taken to be the same on every call and left out (its size is not known)."""
     out = []
     for b in blocks.items:
+        if b.opaque:
+            continue
         if not b.complete:
             break
         out.append(b)

@@ -71,6 +71,19 @@ def map_text(t: Text, fn) -> Any:
     return Text.join(*out)
 
 
+def _declared(node: Any, scope: Scope, value: Any, passed: Any = ()) -> str | Text | None:
+    """An unknown field whose declaration bounds it (a ``Literal`` or a label default:
+    :mod:`.short_fields`), as a hole with options or a size bound. ``passed`` holds the
+    ``(id(function scope), parameter)`` keys a caller gives a value (a resolver's ``overrides``):
+    a label default says nothing of what a caller passes instead."""
+    if node is None or not isinstance(value, Unknown) or value.volatile:
+        return None
+    from pytest_tokenbudget.lint.analysis.short_fields import field_value
+
+    found = field_value(node, scope, passed)
+    return found if isinstance(found, (str, Text)) else None
+
+
 class TextOps:
     """The string-building half of the resolver; ``self._expr`` is the resolver's evaluator."""
 
@@ -95,7 +108,8 @@ class TextOps:
                         and not isinstance(v, bool):
                     parts.append(str(v))
                 elif isinstance(v, Unknown):
-                    parts.append(Unknown(v.volatile, part.expression))
+                    parts.append(_declared(part.expression, scope, v, getattr(self, "overrides", ()))
+                                 or Unknown(v.volatile, part.expression))
                 elif isinstance(v, Text):
                     parts.append(v)
                 else:
@@ -105,6 +119,7 @@ class TextOps:
     def _format(self, template: str | Text, node: cst.Call, scope: Scope, depth: int) -> Any:
         pos = [self.expr(a.value, scope, depth + 1) for a in node.args if a.keyword is None and not a.star]
         kw = {a.keyword.value: self.expr(a.value, scope, depth + 1) for a in node.args if a.keyword is not None}
+        kw_nodes = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
         if any(a.star for a in node.args):
             kw_open = True
         else:
@@ -144,7 +159,8 @@ class TextOps:
                 elif isinstance(value, Text) and simple:
                     out.append(value)
                 else:
-                    out.append(value if isinstance(value, Unknown) else UNKNOWN)
+                    bounded = _declared(kw_nodes.get(key), scope, value, getattr(self, "overrides", ())) if simple else None
+                    out.append(bounded or (value if isinstance(value, Unknown) else UNKNOWN))
         return Text.join(*out)
 
     def _join(self, sep: str | Text, node: cst.Call, scope: Scope, depth: int) -> Any:

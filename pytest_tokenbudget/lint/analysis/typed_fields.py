@@ -47,9 +47,13 @@ def _annotated_class(value: Any, scope: Scope, resolver: Resolver) -> str | None
         if fn is None or fn.owner_class is None or value.value.value != fn.self_name:
             return None
         bindings = fn.owner_class.self_attrs.get(value.attr.value, [])
-        if len(bindings) != 1 or bindings[0].kind != "assign" or not isinstance(bindings[0].node, cst.Name):
+        if len(bindings) != 1 or bindings[0].kind != "assign":
             return None
         value, where = bindings[0].node, bindings[0].scope
+    built = None
+    if isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or) \
+            and isinstance(value.right, cst.Call):  # config or Config(): the default is one more construction
+        value, built = value.left, value.right.func
     if not isinstance(value, cst.Name) or where is None:
         return None
     found = lookup(value.value, where)
@@ -57,8 +61,9 @@ def _annotated_class(value: Any, scope: Scope, resolver: Resolver) -> str | None
         return None
     param: cst.Param = found[1][0].node
     annotation = _optional_of(param.annotation.annotation) if param.annotation is not None else None
-    if not isinstance(annotation, (cst.Name, cst.Attribute)):
-        return None
+    if not isinstance(annotation, (cst.Name, cst.Attribute)) or \
+            (built is not None and not built.deep_equals(annotation)):
+        return None  # not annotated, or the fallback builds another class than the annotation names
     ref = resolver.expr(annotation, found[0].parent or found[0])
     if isinstance(ref, ImportRef):
         return ref.qualname

@@ -53,11 +53,14 @@ UNKNOWN = Unknown()
 class Hole:
     """A dynamic part of a :class:`Text`. ``options``, when not empty, are the texts the hole can
     stand for (one of several static prompts picked by a key, a branch or a setting): sizing rules
-    take their smallest (a lower bound) or largest (an upper bound); every other rule sees a hole."""
+    take their smallest (a lower bound) or largest (an upper bound); every other rule sees a hole.
+    ``most``, when set, bounds the hole's size in tokens (a label field such as a theme or a tone:
+    :mod:`.short_fields`): an upper bound only, for the rules that must show a prompt is short."""
 
     volatile: str | None = None
     node: Any = field(default=None, repr=False, compare=False)
     options: tuple[Any, ...] = field(default=(), repr=False)
+    most: int | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

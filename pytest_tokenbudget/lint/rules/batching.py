@@ -45,16 +45,19 @@ def _exits_early(loop_node: Any) -> bool:
 
 
 def _retry_loop(loop: Any) -> bool:
-    """``for attempt in range(3)`` / ``while retries < n``: the loop repeats one request until it succeeds."""
+    """``for attempt in range(3)`` / ``while retries < n`` / ``while True: try: ... return``: the loop
+    repeats one request until it succeeds (:func:`..loopjudge.retry_while`)."""
     import libcst as cst
 
-    from pytest_tokenbudget.lint.loopjudge import RETRY
+    from pytest_tokenbudget.lint.loopjudge import RETRY, retry_while_source
 
     node = loop.node
     if isinstance(node, (cst.For,)):
         head = _code(node.target) + " " + _code(node.iter)
     elif isinstance(node, cst.While):
         head = _code(node.test)
+        if isinstance(node.test, cst.Name) and node.test.value == "True" and not RETRY.search(head):
+            return retry_while_source(cst.Module(body=[]).code_for_node(node))
     else:
         return False
     return bool(RETRY.search(head))
@@ -255,7 +258,10 @@ class LoopCouldBatch(Rule):
         """The function holding the call is called once per item by a loop elsewhere."""
         from pytest_tokenbudget.lint.analysis import crossref
 
-        found = crossref.loop_callers(call.context.function)
+        function = call.context.function or ""
+        while function.endswith(".<lambda>"):  # a lambda handed to a helper (a retry wrapper, an
+            function = function[: -len(".<lambda>")]  # executor) runs once per call of its function
+        found = crossref.loop_callers(function)
         if not found:
             return
         first = found[0]
@@ -264,7 +270,7 @@ class LoopCouldBatch(Rule):
         over = f" over {first.over}" if first.over else ""
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         yield Report(
-            f"independent requests one by one: {call.context.function}() is called per item by a "
+            f"independent requests one by one: {function}() is called per item by a "
             f"{first.kind}{over} at {_where(first)}{more}; the Message Batches API "
             f"(client.messages.batches.create) bills them {pct} less; batch them when the results can wait",
             properties={"saving_percent": f"{discount.normalize():f}", "loop": first.kind,

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pytest_tokenbudget.core.tokens import SAFETY_MARGIN, estimate_tokens
+from pytest_tokenbudget.core.tokens import estimate_tokens
 from pytest_tokenbudget.lint.analysis import crossref
+from pytest_tokenbudget.lint.analysis.plausible_models import cache_minimum
 from pytest_tokenbudget.lint.analysis.prompt import Block, Blocks, request_blocks, static_prefix, prefix_tokens
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.types import CallSite, Report
-from pytest_tokenbudget.lint.analysis.bounds import block_leads, most_tokens
+from pytest_tokenbudget.lint.analysis.bounds import block_leads, clears_minimum, most_tokens, short_of_minimum
 from pytest_tokenbudget.lint.analysis.values import volatile_parts
 from pytest_tokenbudget.lint.rules._util import fmt_int, money, usd
 from pytest_tokenbudget.lint.rules.volatile_prefix import cached_prefix_values
@@ -33,7 +34,7 @@ def _unseen_parts_unmarked(blocks: Blocks, ctx: RuleContext) -> bool:
     """The request's unresolved parts (a history passed in, a system list built elsewhere) carry no
     ``cache_control``: every part that is seen is unmarked, there is no top-level marker, and no
     file of the project writes ``cache_control`` at all, so nothing it builds can hold one."""
-    return (blocks.top_level_cache is False and all(b.cache_control is False for b in blocks.items)
+    return (blocks.top_level_cache is False and all(b.cache_control is False or b.opaque for b in blocks.items)
             and not ctx.project_mentions("cache_control"))
 
 
@@ -50,10 +51,14 @@ class MissingCacheControl(Rule):
         "marking it (top-level cache_control={'type': 'ephemeral'} in SDK 2.x, or a cache_control "
         "block marker on the last static block) saves ~90% of that prefix's input cost per call. "
         "Only calls that can repeat (inside a function, method, loop or a batch comprehension) are "
-        "flagged; the prefix must clear the minimum by the estimator safety margin. Parts of the "
+        "flagged; the prefix estimate must reach the minimum (the cl100k estimate runs below Claude's own count, so it "
+        "needs no margin on this side; the chars/4 fallback needs the safety margin). Parts of the "
         "request the linter cannot see (a history passed in) are taken to carry no marker only when "
         "no file of the project writes cache_control. A prompt picked among several static texts (a dict "
-        "read with a key known at run time, a helper with several returns) counts by its smallest candidate."
+        "read with a key known at run time, a helper with several returns) counts by its smallest candidate. "
+        "A model chosen at run time (a database row, a setting) is judged by the lowest minimum among the "
+        "models the code names: the marker pays on those calls and costs nothing on the others. Tool "
+        "definitions built at run time are taken to be the same on every call and are not counted."
     )
     KINDS = frozenset({"create", "stream", "parse", "batch"})
     SDKS = _ANTHROPIC
@@ -166,32 +171,35 @@ class MissingCacheControl(Rule):
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
         if not (call.context.repeated or call.batch_template):
             return
-        blocks = request_blocks(call)
+        blocks = request_blocks(call, opaque_tools=True)
         if blocks.may_have_cache_control and not _unseen_parts_unmarked(blocks, ctx):
             return
         prefix = static_prefix(blocks)
+        following = next((b for b in blocks.items if not b.opaque and not b.complete), None)
         # the static start of the next block: one per candidate text (analysis.bounds), the smallest counts
-        leads, whole = block_leads(blocks.items[len(prefix)].value) if len(prefix) < len(blocks.items) else ([], False)
+        leads, whole = block_leads(following.value) if following is not None else ([], False)
         if not prefix and not any(leads):
             return
-        info = ctx.model_info(call)
-        minimum = info.min_cacheable if info is not None else None
-        if minimum is None:  # unknown model or unconfirmed minimum: the largest known minimum
-            minimum = ctx.catalog_extreme("min_cacheable", largest=True)
-        if minimum is None:
+        # a model chosen at run time: the lowest minimum of the models the code names (a marker costs
+        # nothing where the prefix is short); none named, or an unconfirmed minimum: the largest known
+        floor = cache_minimum(call, ctx, fallback_largest=True)
+        if floor is None:
             return
+        info, minimum = ctx.model_info(call), floor.tokens
         tokens = prefix_tokens(prefix)
         split = ""
-        if tokens < minimum * SAFETY_MARGIN and any(leads):  # a static start of a block with per-call text after it
+        if not clears_minimum(tokens, minimum) and any(leads):  # a static start of a block with per-call text after it
             tokens = min(estimate_tokens("\n".join([*(b.text for b in prefix), lead])) for lead in leads)
-            prefix = [*prefix, blocks.items[len(prefix)]]
+            prefix = [*prefix, following]
             split = (f" (the {prefix[-1].section} prompt is one of {len(leads)} static texts, each at least this long)"
                      if whole else f" (the {prefix[-1].section} block ends with per-call text: put the static part "
                      "in a block of its own and mark that one)")
-        if tokens < minimum * SAFETY_MARGIN:
+        if not clears_minimum(tokens, minimum):
             return
         sections = "+".join(dict.fromkeys(b.section for b in prefix))
-        model = info.id if info else (call.model or "the model")
+        if any(b.opaque for b in blocks.items):
+            sections += "; tool definitions built at run time are not counted"
+        model = floor.describe(call.model or "the model")
         saving = None
         props: dict[str, object] = {"prefix_tokens": tokens}
         if info is not None and info.input is not None and info.cache_read is not None:
@@ -223,7 +231,9 @@ class CacheBelowMinimum(Rule):
         "is paying 0.1x for input it pays in full. Either grow the cached prefix (move static "
         "instructions or examples before the breakpoint) or drop the marker. Flagged only when the "
         "whole prefix up to the breakpoint is static and falls short by the estimator safety margin (for a "
-        "prompt picked among several static texts: when the largest candidate does)."
+        "prompt picked among several static texts: when the largest candidate does; a field declared as a "
+        "Literal, or with a short one-line label default, counts at its largest). A model chosen at run time "
+        "must fall short of every model the code names."
     )
     SDKS = _ANTHROPIC
     VALID = [
@@ -286,15 +296,12 @@ class CacheBelowMinimum(Rule):
         tokens = most_tokens(upto) if upto else None
         if tokens is None:
             return
-        info = ctx.model_info(call)
-        minimum = info.min_cacheable if info is not None else None
-        if minimum is None:  # unknown: the smallest minimum any model has
-            minimum = ctx.catalog_extreme("min_cacheable", largest=False)
-        if minimum is None:
+        # a model chosen at run time: below the lowest minimum of the models the code names; none
+        # named: below the smallest minimum any model has
+        floor = cache_minimum(call, ctx, fallback_largest=False)
+        if floor is None or not short_of_minimum(tokens, floor.tokens):
             return
-        if tokens * SAFETY_MARGIN >= minimum:
-            return
-        model = info.id if info else "any known model"
+        minimum, model = floor.tokens, floor.describe("any known model")
         yield Report(
             f"cache_control marks a ~{fmt_int(tokens)}-token prefix, below the minimum cacheable length for "
             f"{model} ({fmt_int(minimum)} tokens): the API silently does not cache it and every call pays full "

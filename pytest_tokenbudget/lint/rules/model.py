@@ -68,6 +68,13 @@ def ask(q, tier):
 """
 
 
+def default_note(call: CallSite) -> str:
+    """`` (the default of parameter `model`)`` when that is where the call's model comes from."""
+    from pytest_tokenbudget.lint.analysis.model_sources import default_note as note  # libcst: only when checking
+
+    return note(call)
+
+
 def _model_node(call: CallSite) -> Any:
     return call.arg_nodes.get("model")
 
@@ -83,10 +90,14 @@ class RetiredOrDeprecatedModel(Rule):
         "replacement is cheaper or better for the price. Retirement dates come from the catalog and are "
         "compared with today's date: a deprecated model whose date has passed is reported as retired. "
         "Only calls to the Claude API itself are checked (Bedrock and Google Cloud keep some models longer). "
-        "The model is followed into env defaults, settings objects and constants; when it can take several "
-        "values (callers overriding a default, if/elif branches, a table indexed at run time, a helper "
-        "returning a table lookup, every construction of a configuration object) the rule fires only when "
-        "every value is retired or deprecated, or a Claude id the API does not know (TB303 names those)."
+        "The model is followed into env defaults, settings objects, constants and the project's callers. "
+        "A retired id that one caller's path sends fails at run time, so a wrapper is reported when any "
+        "caller passes such an id or relies on such a default (the finding names the caller), and a "
+        "parameter default no project caller overrides is reported as the default; a default every caller "
+        "overrides is not. When one path can take several values (if/elif branches, a conditional, a table "
+        "indexed at run time, a helper returning a table lookup, every construction of a configuration "
+        "object) the rule fires only when every value is retired or deprecated, or a Claude id the API "
+        "does not know (TB303 names those)."
     )
     severity = "warning"
     precision = "very-high"
@@ -195,7 +206,8 @@ class RetiredOrDeprecatedModel(Rule):
         parts = [f"{', '.join(others)}, the other values it takes: all retired or deprecated"] if others else []
         parts += [f"{', '.join(unknown)}, not a Claude API id: 404 as well"] if unknown else []
         also = f" (and {'; and '.join(parts)})" if parts else ""
-        name = (info.id if model == info.id else f"{model} ({info.id})") + where + also
+        origin = default_note(call) if len(models) == 1 else ""
+        name = (info.id if model == info.id else f"{model} ({info.id})") + origin + where + also
         text = (lifecycle_sentence(ctx.catalog, info, on=now, platform=platform, name=name) or "") + (
             " (the legacy Text Completions API: move to messages.create)" if call.kind == "completion" else "")
         props.update(related)
@@ -296,8 +308,9 @@ class UnknownModelId(Rule):
         "was built and sent (retries included); gateway spellings such as claude-sonnet-4.5 or "
         "anthropic/claude-sonnet-4-5 work on OpenRouter or LiteLLM but not through the Anthropic SDK. "
         "An id outside the catalog also cannot be priced or budgeted. The fix replaces a gateway "
-        "spelling by the real id. When the call can take several values (a table, callers, branches), "
-        "the unknown ones are reported only when no value works (every other one retired or deprecated)."
+        "spelling by the real id. An unknown id one caller passes, or a default one caller relies on, is "
+        "reported with that caller. When one path can take several values (a table, branches), the "
+        "unknown ones are reported only when no value works (every other one retired or deprecated)."
     )
     severity = "warning"
     precision = "high"
@@ -384,7 +397,8 @@ class UnknownModelId(Rule):
             close = ctx.catalog.suggestions(model)  # from the family the spelling names
             hint = f" (closest: {', '.join(close)})" if close else ""
             yield Report(
-                f"unknown model {model!r}: not in the catalog{hint}; the Claude API answers 404 for an unknown id "
+                f"unknown model {model!r}{default_note(call)}: not in the catalog{hint}; "
+                f"the Claude API answers 404 for an unknown id "
                 f"and tokenbudget cannot price it (a new model: add [tool.tokenbudget.models.\"{model}\"])",
                 node=node, properties={"model": model, "suggestions": close},
             )

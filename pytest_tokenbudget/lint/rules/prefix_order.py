@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pytest_tokenbudget.core.tokens import SAFETY_MARGIN
+from pytest_tokenbudget.lint.analysis.bounds import clears_minimum
+from pytest_tokenbudget.lint.analysis.plausible_models import cache_minimum
 from pytest_tokenbudget.lint.analysis.prompt import request_blocks
 from pytest_tokenbudget.lint.rules._util import fmt_int
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
@@ -17,15 +18,17 @@ _ANTHROPIC = frozenset({"anthropic"})
 
 
 def _static_after_hole(value: object) -> str:
-    """The static text that follows the first dynamic hole of a partly known string."""
+    """The static text that follows the last dynamic hole of a partly known string: the one run of
+    static text that could move before the per-call data as it is (static text between two per-call
+    values, such as instructions that quote the current time twice, would have to be rewritten first)."""
     from pytest_tokenbudget.lint.analysis.values import Hole, Text
 
     if not isinstance(value, Text):
         return ""
     parts = list(value.parts)
     # a hole with options is one of several static texts, not per-call data (analysis.bounds)
-    first = next((i for i, p in enumerate(parts) if isinstance(p, Hole) and not p.options), len(parts))
-    return "".join(p for p in parts[first:] if isinstance(p, str))
+    last = max((i for i, p in enumerate(parts) if isinstance(p, Hole) and not p.options), default=len(parts))
+    return "".join(p for p in parts[last:] if isinstance(p, str))
 
 
 def _static_choice(value: object) -> bool:
@@ -46,8 +49,9 @@ class StaticAfterDynamic(Rule):
         "before them) change position with every input and are paid in full on every call. Moving "
         "the static part first (into system, or before the document in the same message) makes it a "
         "prefix that cache_control can cache at 0.1x the input price. Flagged when the static text "
-        "after the first dynamic part clears the model's minimum cacheable length by the estimator "
-        "safety margin, on calls that can repeat."
+        "after the last per-call part (the run that can move as it is) reaches the model's minimum "
+        "cacheable length (the cl100k estimate runs below Claude's own count, so no margin is added on "
+        "this side), on calls that can repeat."
     )
     KINDS = frozenset({"create", "stream", "parse", "batch"})
     SDKS = _ANTHROPIC
@@ -125,13 +129,12 @@ class StaticAfterDynamic(Rule):
         later = [b for b in items[first + 1:] if b.complete and b.section == dyn.section
                  and b.message_index == dyn.message_index]
         text = "\n".join(t for t in [_static_after_hole(dyn.value), *(b.text for b in later)] if t)
-        info = ctx.model_info(call)
-        minimum = (info.min_cacheable if info is not None else None) or ctx.catalog_extreme("min_cacheable",
-                                                                                            largest=True)
-        if not text or minimum is None:
+        floor = cache_minimum(call, ctx, fallback_largest=True)  # as TB101 (analysis.plausible_models)
+        if not text or floor is None:
             return
+        minimum = floor.tokens
         tokens = estimate_tokens(text)
-        if tokens < minimum * SAFETY_MARGIN:
+        if not clears_minimum(tokens, minimum):
             return
         where = "system" if dyn.section == "system" else f"message {(dyn.message_index or 0) + 1}"
         yield Report(

@@ -1,4 +1,5 @@
-"""Requests sent through retry wrappers. A call marked with a TB401 comment is looped over by run.py;
+"""Requests sent through retry wrappers and retry loops (`while True:` whose try leaves on success, a
+lambda handed to a retry helper). A call marked with a TB401 comment is looped over by run.py;
 every retry loop here is a retry, never a batch."""
 import functools
 import time
@@ -79,3 +80,43 @@ def retry_loop_only(doc):
 def memoised(doc):
     return functools.lru_cache()(client.messages.create)(model=MODEL, max_tokens=300,
                                                          messages=[{"role": "user", "content": doc}])
+
+
+def while_true_counted(doc):
+    attempt = 0
+    while True:  # a retry: the try leaves the loop on success, bookkeeping beside it
+        attempt += 1
+        try:
+            return client.messages.create(model=MODEL, max_tokens=300,  # TB401
+                                          messages=[{"role": "user", "content": doc}])
+        except anthropic.RateLimitError:
+            if attempt >= 5:
+                raise
+            time.sleep(2 ** attempt)
+
+
+def while_true_break(doc):
+    while True:
+        try:
+            reply = client.messages.create(model=MODEL, max_tokens=300,  # TB401
+                                           messages=[{"role": "user", "content": doc}])
+            break
+        except anthropic.APIError:
+            time.sleep(3)
+    return reply
+
+
+def through_lambda(doc):
+    return call_with_retry(lambda: client.messages.create(model=MODEL, max_tokens=300,  # TB401
+                                                          messages=[{"role": "user", "content": doc}]))
+
+
+def chat_service(queue):
+    # not a retry: the try never leaves the loop, each cycle serves the next message
+    while True:
+        message = queue.get()
+        try:
+            print(client.messages.create(model=MODEL, max_tokens=300,
+                                         messages=[{"role": "user", "content": message}]))
+        except anthropic.APIError:
+            time.sleep(1)

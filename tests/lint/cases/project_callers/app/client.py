@@ -40,8 +40,8 @@ def legacy(prompt, model):
 
 
 def mixed(prompt, model="claude-3-opus-20240229"):
-    # the callers disagree (one sends a current model): no TB302 on the default alone
-    return client.messages.create(model=model, max_tokens=256,
+    # one caller sends a current model, the other relies on the retired default: its requests fail (TB302 names it)
+    return client.messages.create(model=model, max_tokens=256,  # TB302
                                   messages=[{"role": "user", "content": prompt}])
 
 

@@ -79,7 +79,8 @@ class Configurable:
         self.model = model or DEFAULT_MODELS["anthropic"]
 
     def ask(self, q):
-        return client.messages.create(model=self.model, max_tokens=400,  # callers pass a current model too
+        # Configurable() relies on the retired fallback (another caller passes a current model): TB302
+        return client.messages.create(model=self.model, max_tokens=400,  # TB302
                                       messages=[{"role": "user", "content": q}])
 
 

@@ -8,8 +8,8 @@ CURRENT = "claude-sonnet-5-5"
 client = anthropic.Anthropic()
 
 
-def complete(system, user, model=OLD_SONNET):  # callers also pass CURRENT: not every request fails
-    return client.messages.create(model=model, max_tokens=400, system=system,
+def complete(system, user, model=OLD_SONNET):  # one caller passes CURRENT, the other relies on the retired default
+    return client.messages.create(model=model, max_tokens=400, system=system,  # TB302
                                   messages=[{"role": "user", "content": user}])
 
 

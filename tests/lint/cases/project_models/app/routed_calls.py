@@ -26,3 +26,37 @@ def one_tier_current(q, tier):
 def not_a_table(q, tier):
     return client.messages.create(model=computed_for(tier), max_tokens=400,
                                   messages=[{"role": "user", "content": q}])
+
+
+def pinned_tier(q):
+    model = model_for("haiku")  # the call pins the key: only that entry counts (no TB303 for the opus tier)
+    return client.messages.create(model=model, max_tokens=400,  # TB302
+                                  messages=[{"role": "user", "content": q}])
+
+
+def pinned_current(q):
+    return client.messages.create(model=mixed_for("fast"), max_tokens=400,  # the pinned entry is current
+                                  messages=[{"role": "user", "content": q}])
+
+
+class Synthesizer:
+    def ask(self, q, model=None, tier=None):
+        if model is None:  # the None default never reaches the request
+            model = model_for(tier or "sonnet")
+        return client.messages.create(model=model, max_tokens=400,  # TB302
+                                      messages=[{"role": "user", "content": q}])
+
+    def ask_current(self, q, model=None):
+        if model is None:
+            model = mixed_for("fast")
+        return client.messages.create(model=model, max_tokens=400,  # every path sends a current id
+                                      messages=[{"role": "user", "content": q}])
+
+
+def synthesize(q):
+    s = Synthesizer()
+    s.ask_current(q)
+    s.ask_current(q, model="claude-opus-5-5")
+    s.ask(q, model="claude-sonnet-5-5")  # this caller is fine; the two below rely on retired tiers
+    s.ask(q, tier="haiku")
+    return s.ask(q)

@@ -3,8 +3,8 @@ from typing import Optional
 
 import anthropic
 
-from app.typed_config import (ChatConfig, CliConfig, LoadedSettings, MixedConfig, NeverBuilt, OpenSettings,
-                              ReviewSettings)
+from app.typed_config import (AgentSettings, ChatConfig, CliConfig, LoadedSettings, MixedConfig, NeverBuilt,
+                              OpenSettings, ReviewSettings)
 
 client = anthropic.Anthropic()
 
@@ -47,3 +47,22 @@ def set_later(config: CliConfig, q):  # the field is assigned after construction
 def validated(settings: LoadedSettings, q):  # also built by model_validate from data
     return client.messages.create(model=settings.model, max_tokens=400,
                                   messages=[{"role": "user", "content": q}])
+
+
+class Agent:
+    def __init__(self, config: Optional[AgentSettings] = None):
+        self.config = config or AgentSettings()  # the fallback construction relies on the field's default
+
+    def run(self, q):
+        # every AgentSettings (the fallback, typed_config.build) carries a retired id
+        return client.messages.create(model=self.config.model, max_tokens=self.config.max_tokens,  # TB302
+                                      messages=[{"role": "user", "content": q}])
+
+
+class MixedAgent:
+    def __init__(self, config: Optional[MixedConfig] = None):
+        self.config = config or MixedConfig()
+
+    def run(self, q):  # one MixedConfig construction passes a current model
+        return client.messages.create(model=self.config.model, max_tokens=400,
+                                      messages=[{"role": "user", "content": q}])

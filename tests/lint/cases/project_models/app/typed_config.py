@@ -17,6 +17,12 @@ class ChatConfig:
 
 
 @dataclass
+class AgentSettings:
+    model: str = "claude-3-5-haiku-20241022"
+    max_tokens: int = 400
+
+
+@dataclass
 class MixedConfig:
     model: str = "claude-3-haiku-20240307"
 
@@ -52,4 +58,6 @@ def build():
     cli = CliConfig()
     cli.cli_model = input("model? ")
     loaded = [LoadedSettings(), LoadedSettings.model_validate(load())]
-    return [MixedConfig(), MixedConfig("claude-sonnet-5-5"), ReviewSettings(), OpenSettings(**load()), cli, loaded]
+    agent = AgentSettings(model="claude-3-haiku-20240307", max_tokens=800)  # a retired id as well
+    return [MixedConfig(), MixedConfig("claude-sonnet-5-5"), ReviewSettings(), OpenSettings(**load()), cli, loaded,
+            agent]

@@ -1,0 +1,129 @@
+"""The minimum cacheable length a caching rule compares a prefix with, when the call's model is not one id.
+
+A model read at run time (a database column, a user setting, a router) cannot be pinned, but the
+code still says which models it uses: a ``MODELS = {"sonnet": ..., "haiku": ...}`` table, a
+``DEFAULT_MODEL`` default, the ids its callers pass. The caching rules ask one question of those
+models, and both answers take the *smallest* minimum among them:
+
+* TB101 / TB105 (the prefix can be cached): a ``cache_control`` marker pays on every model whose
+  minimum the prefix reaches and costs nothing on the others (the API silently skips a prefix
+  below the minimum: no write premium, no error), so the advice holds when the prefix clears the
+  smallest minimum of the models the call may use;
+* TB102 (the marker caches nothing): only when the prefix is below every such model's minimum.
+
+Where the models come from, first that answers:
+
+1. the call's model choices (:mod:`.model_sources`: the callers' ids, an if/elif, a table lookup)
+   when every choice is a known catalog id;
+2. the Claude model ids the project's code names as string literals (every ``.py`` file of the
+   project but its tests, or the file itself when there is no project), read once per run; a
+   project naming more than :data:`MAX_NAMED_MODELS` catalog models (a price table, a model
+   picker) says nothing about which ones its calls use.
+
+None when neither names a catalog model with a known minimum: the rules then fall back to the
+catalog's extreme (the conservative threshold).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
+
+__all__ = ["MAX_NAMED_MODELS", "CacheMinimum", "cache_minimum", "named_model_ids", "smallest_minimum"]
+
+# a quoted Claude model id, in any of its spellings (dated, dotted, provider-prefixed, Bedrock, Vertex)
+_ID = re.compile(rb"""["']((?:[A-Za-z]+[./])?(?:[a-z]+\.)?anthropic[./]claude-[A-Za-z0-9.:@_-]+|claude-[A-Za-z0-9.:@_-]+)["']""")
+# test files name made-up and mocked ids (the caller search leaves the same files out)
+_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$")
+# more catalog models than this named by one project: a price table or a model picker, not the
+# models its calls use (the 118 corpus repositories name at most 8, most of them 1-3)
+MAX_NAMED_MODELS = 8
+
+
+def named_model_ids(text: str = "") -> frozenset[str]:
+    """The quoted ``claude-…`` strings of the project's ``.py`` files (of ``text`` without a project)."""
+    from pytest_tokenbudget.lint.project import active
+
+    act = active()
+    if act is None or not act[0].searchable:
+        return frozenset(m.decode() for m in _ID.findall(text.encode("utf-8", "replace")))
+    project = act[0]
+    return project.remember("_named_models", None, lambda: _scan(project))
+
+
+def _scan(project: Any) -> frozenset[str]:
+    from pytest_tokenbudget.lint.project_text import py_files
+    from pytest_tokenbudget.lint.source import FileError, read_file
+
+    found: set[str] = set()
+    for path in py_files(project) or ():
+        if _TEST_FILE.search(os.path.relpath(path, project.root).replace(os.sep, "/")):
+            continue
+        got = read_file(path)
+        if isinstance(got, FileError) or b"claude" not in got[0]:
+            continue
+        found.update(m.decode("utf-8", "replace") for m in _ID.findall(got[0]))
+    needles = getattr(project, "needles", None)
+    if needles is not None:  # a warm run re-checks when a new or changed file names a model
+        needles[b"claude"] = False
+    return frozenset(found)
+
+
+def _rows(catalog: Catalog, ids: Any) -> list[ModelInfo] | None:
+    rows = []
+    for model in ids:
+        row = catalog.find(model) if isinstance(model, str) else None
+        if row is None:
+            return None
+        rows.append(row)
+    return rows
+
+
+def smallest_minimum(call: Any, catalog: Catalog, text: str = "") -> tuple[int, str] | None:
+    """``(minimum, model id)``: the smallest known minimum cacheable length among the models the call
+    may use when ``model=`` is not one id, and the model that has it; None when nothing is named."""
+    rows = _rows(catalog, call.model_choices) if call.model_choices else None
+    if not rows:
+        named = {r.id: r for r in (catalog.find(m) for m in sorted(named_model_ids(text))) if r is not None}
+        rows = list(named.values()) if len(named) <= MAX_NAMED_MODELS else []
+    known = [r for r in rows if r.min_cacheable is not None]
+    if not known:
+        return None
+    best = min(known, key=lambda r: (r.min_cacheable, r.id))
+    return best.min_cacheable, best.id  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class CacheMinimum:
+    """The minimum a rule compares with: ``tokens``, the model it belongs to (``None``: the catalog's
+    extreme) and ``named``: the call's model is not one id, so this is the smallest minimum of the
+    models the code names."""
+
+    tokens: int
+    model: str | None
+    named: bool = False
+
+    def describe(self, fallback: str) -> str:
+        """The model for a message: the id, with why it was chosen when the model is not one id."""
+        if self.model is None:
+            return fallback
+        return f"{self.model}, the lowest of the models this code names" if self.named else self.model
+
+
+def cache_minimum(call: Any, ctx: Any, *, fallback_largest: bool) -> CacheMinimum | None:
+    """The minimum cacheable length for ``call``: its model's; for a model that is not one id,
+    the smallest among the models it may use (:func:`smallest_minimum`); else the catalog's largest
+    (``fallback_largest``) or smallest known minimum (the conservative side of the rule asking)."""
+    info = ctx.model_info(call)
+    if info is not None and info.min_cacheable is not None:
+        return CacheMinimum(info.min_cacheable, info.id)
+    if call.model is None:  # not one id (an id the catalog does not know is still the one sent)
+        found = smallest_minimum(call, ctx.catalog, ctx.text)
+        if found is not None:
+            return CacheMinimum(found[0], found[1], named=True)
+    extreme = ctx.catalog_extreme("min_cacheable", largest=fallback_largest)
+    return None if extreme is None else CacheMinimum(extreme, info.id if info is not None else None)

@@ -1,0 +1,55 @@
+"""Whether a candidate file imports a function, without keeping the trees of the files that do not.
+
+The caller searches (:mod:`.callsearch`, :mod:`.callers`) parse every file the word index names
+and whose bytes spell the callee's module, then ask its import statements whether it reaches the
+function; on a tree of unrelated packages (a monorepo, a folder of checkouts) most answer no, yet
+the project index kept each of their :mod:`ast` trees for the run (a third of its memory on the
+real-code benchmark tree). A file parsed for that question alone, that answers no, is dropped
+from the index again and only its import statements are kept: the next search asks those first,
+and parses the file again only when they may import its function.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from pytest_tokenbudget.lint.source import FileError, read_file
+from pytest_tokenbudget.lint.statements import statements_of
+
+if TYPE_CHECKING:
+    from pytest_tokenbudget.lint.project import Project
+
+__all__ = ["file_bytes", "importing"]
+
+T = TypeVar("T")
+
+
+def importing(project: Project, path: str, check: Callable[[ast.Module], T | None]) -> tuple[ast.Module, T] | None:
+    """The tree of ``path`` and ``check``'s answer on it (how the file names the function), or None
+    when the file cannot be read or parsed or ``check`` says None. ``check`` must read only the
+    file's import statements (:func:`.statements.statements_of`) to decide between None and not."""
+    stubs: dict[str, ast.Module] = project.__dict__.setdefault("import_stubs", {})
+    fresh = path not in project.modules
+    if fresh and path in stubs and check(stubs[path]) is None:
+        return None
+    mod = project._load(path)
+    if mod is None or mod.parse() is None or mod.tree is None:
+        return None
+    got = check(mod.tree)
+    if got is not None:
+        return mod.tree, got
+    if fresh:  # parsed for this question only: keep its imports, not its tree
+        stubs[path] = ast.Module(body=list(statements_of(mod.tree).imports), type_ignores=[])
+        del project.modules[path]
+    return None
+
+
+def file_bytes(project: Project, path: str) -> bytes | None:
+    """The bytes of ``path``, from the project index when it holds the file (without adding it)."""
+    mod = project.modules.get(path)
+    if mod is not None:
+        return mod.data
+    got = read_file(path)
+    return None if isinstance(got, FileError) else got[0]
