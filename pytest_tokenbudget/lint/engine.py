@@ -26,6 +26,7 @@ from pytest_tokenbudget.lint.project import Project, activate, project_root
 from pytest_tokenbudget.lint.results import FileError, FileResult, LintResult
 from pytest_tokenbudget.lint.settings import LintSettings, per_file_ignored, selection_of
 from pytest_tokenbudget.lint.source import Source, display_path, from_text, load, may_hold_calls, read_file
+from pytest_tokenbudget.lint.tree_budget import release_old_trees
 from pytest_tokenbudget.lint.types import Finding
 
 __all__ = ["discover_files", "lint_bytes", "lint_paths", "lint_source"]
@@ -80,6 +81,7 @@ def _check_with_index(source: Source, catalog: Catalog, options: Mapping[str, An
     finally:
         activate(None, "")
     if _PROJECT is not None:
+        release_old_trees(_PROJECT)  # between two checks: the index keeps a bounded set of trees
         data["deps"] = dict(_PROJECT.deps)
         data["index"] = _PROJECT.new_values
         if (asked := record(_PROJECT)) is not None:

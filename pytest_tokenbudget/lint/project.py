@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import itertools
 import json
 import os
 import tempfile
@@ -41,6 +42,7 @@ __all__ = ["Project", "activate", "active", "project_root", "searchable_root", "
 
 MAX_MODULE_BYTES = 2 << 20
 INDEX_FILE = "index.json"
+_USES = itertools.count(1)  # the order modules' trees were last asked for (.tree_budget releases the oldest)
 
 
 def project_root(paths: list[str], fallback: Path) -> Path:
@@ -120,8 +122,10 @@ class _Module:
     tree: ast.Module | None = None
     names: dict[str, list[ast.stmt]] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)
+    used: int = 0
 
     def parse(self) -> ast.Module | None:
+        self.used = next(_USES)
         if self.tree is None:
             try:
                 if self.path.endswith(".ipynb"):  # the notebook's code cells, as the linter reads them
