@@ -92,6 +92,33 @@ def _kind(t: type) -> int:
 
 _KIND: dict[type, int] = {}
 _HOOKS: dict[type, dict[type, tuple[Any, Any, tuple[str, ...]]]] = {}
+_VISITED_KIND: dict[type, dict[type, int]] = {}  # per visitor class: _kind, with the trivia it skips as 0
+
+
+def _trivia() -> frozenset[type]:
+    """Whitespace, comments, operators and brackets: nodes holding only each other (and strings),
+    about two thirds of a module's nodes."""
+    from libcst._nodes import op, whitespace
+
+    found = {c for m in (op, whitespace) for c in vars(m).values()
+             if isinstance(c, type) and issubclass(c, cst.CSTNode) and c.__module__ == m.__name__}
+    found.update((cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket,
+                  cst.LeftCurlyBrace, cst.RightCurlyBrace))
+    return frozenset(found)
+
+
+_TRIVIA = _trivia()
+
+
+def _visited_kinds(visitor_cls: type) -> dict[type, int]:
+    """The kind table of a visitor class: a visitor with no hook on any trivia class is not walked
+    into trivia (none of its hooks could be called there); one with such a hook walks everything."""
+    kinds = _VISITED_KIND.get(visitor_cls)
+    if kinds is None:
+        hooked = any(getattr(visitor_cls, f"{p}_{c.__name__}", None) is not getattr(cst.CSTVisitor, f"{p}_{c.__name__}", None)
+                     for c in _TRIVIA for p in ("visit", "leave"))
+        kinds = _VISITED_KIND[visitor_cls] = {} if hooked else dict.fromkeys(_TRIVIA, 0)
+    return kinds
 
 
 def _hooks(visitor_cls: type, node_cls: type) -> tuple[Any, Any, tuple[str, ...]]:
@@ -113,15 +140,17 @@ def _visit(self: Any, visitor: Any) -> Any:
         table = _HOOKS.get(vcls)
         if table is None:
             table = _HOOKS[vcls] = {}
-        _walk_hooks(self, visitor, vcls, table)
+        _walk_hooks(self, visitor, vcls, table, _visited_kinds(vcls))
     else:
         _walk(self, visitor)
     return self
 
 
-def _walk_hooks(node: Any, visitor: Any, vcls: type, table: dict[type, tuple[Any, Any, tuple[str, ...]]]) -> None:
+def _walk_hooks(node: Any, visitor: Any, vcls: type, table: dict[type, tuple[Any, Any, tuple[str, ...]]],
+                kinds: dict[type, int]) -> None:
     """The traversal for visitors that keep libcst's ``on_visit`` / ``on_leave`` (dispatch to
-    ``visit_<Node>`` / ``leave_<Node>``), with the lookups cached per node class."""
+    ``visit_<Node>`` / ``leave_<Node>``), with the lookups cached per node class (``kinds``: the
+    visitor's :func:`_visited_kinds`, trivia it has no hook for are not entered)."""
     cls = type(node)
     entry = table.get(cls)
     if entry is None:
@@ -130,14 +159,15 @@ def _walk_hooks(node: Any, visitor: Any, vcls: type, table: dict[type, tuple[Any
     if visit_fn is None or visit_fn(visitor, node) is not False:
         for name in order:
             value = getattr(node, name)
-            k = _KIND.get(type(value))
+            k = kinds.get(type(value))
             if k is None:
-                k = _kind(type(value))
+                k = kinds[type(value)] = _kind(type(value))
             if k == 1:
-                _walk_hooks(value, visitor, vcls, table)
+                _walk_hooks(value, visitor, vcls, table, kinds)
             elif k == 2:
                 for child in value:
-                    _walk_hooks(child, visitor, vcls, table)
+                    if kinds.get(type(child), 1):
+                        _walk_hooks(child, visitor, vcls, table, kinds)
     if leave_fn is not None:
         leave_fn(visitor, node)
 

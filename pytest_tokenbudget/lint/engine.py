@@ -26,6 +26,7 @@ from pytest_tokenbudget.lint.project import Project, activate, project_root
 from pytest_tokenbudget.lint.results import FileError, FileResult, LintResult
 from pytest_tokenbudget.lint.settings import LintSettings, per_file_ignored, selection_of
 from pytest_tokenbudget.lint.source import Source, display_path, from_text, load, may_hold_calls, read_file
+from pytest_tokenbudget.lint.tree_budget import release_old_trees
 from pytest_tokenbudget.lint.types import Finding
 
 __all__ = ["discover_files", "lint_bytes", "lint_paths", "lint_source"]
@@ -80,6 +81,7 @@ def _check_with_index(source: Source, catalog: Catalog, options: Mapping[str, An
     finally:
         activate(None, "")
     if _PROJECT is not None:
+        release_old_trees(_PROJECT)  # between two checks: the index keeps a bounded set of trees
         data["deps"] = dict(_PROJECT.deps)
         data["index"] = _PROJECT.new_values
         if (asked := record(_PROJECT)) is not None:
@@ -92,9 +94,9 @@ def _worker_init(catalog: Catalog, options: Mapping[str, Any]) -> None:
     _W_CATALOG, _W_OPTIONS = catalog, options
 
 
-def _worker(source: Source) -> dict[str, Any]:
+def _worker(job: tuple[bytes, str]) -> dict[str, Any] | None:
     assert _W_CATALOG is not None
-    return _check_with_index(source, _W_CATALOG, _W_OPTIONS)
+    return _load_and_check(*job, _W_CATALOG, _W_OPTIONS)
 
 
 def _carries_secret(fr: FileResult) -> bool:
@@ -114,7 +116,7 @@ def discover_files(paths: Iterable[str | Path], settings: LintSettings,
 class _Job:
     path: str  # as given by discovery
     shown: str  # as shown in output
-    source: Source | FileError  # loaded here (one ast parse); checked here or in a worker
+    data: bytes  # loaded (decode, ast prefilter) and checked where it is checked: here or in a worker
     digest: str
     stat: os.stat_result
 
@@ -128,8 +130,8 @@ class _Run:
     todo: list[_Job] = field(default_factory=list)
 
 
-def _collect(run: _Run, files: list[str], cache: Cache | None, options: Mapping[str, Any]) -> None:
-    """Read each file; serve it from the cache, drop it (prefilters), or load it and queue it."""
+def _collect(run: _Run, files: list[str], cache: Cache | None) -> None:
+    """Read each file; serve it from the cache, drop it (byte prefilter), or queue it for a check."""
     result = run.result
     for f in files:
         hit = cache.lookup_stat(f) if cache is not None else None
@@ -152,14 +154,7 @@ def _collect(run: _Run, files: list[str], cache: Cache | None, options: Mapping[
         if cache is not None and _from_cache(run, cache, digest, shown):
             cache.record_stat(f, digest, st)
             continue
-        source = load(data, shown, options)
-        if source is None:  # the ast prefilter: no call the analysis could report
-            if cache is not None:
-                cache.record_stat(f, "clean", st)
-            continue
-        if isinstance(source, Source):
-            source = dataclasses.replace(source, tree=None)  # the workers need the text, not the tree
-        run.todo.append(_Job(f, shown, source, digest, st))
+        run.todo.append(_Job(f, shown, data, digest, st))
 
 
 def _from_cache(run: _Run, cache: Cache, digest: str, shown: str) -> bool:
@@ -177,28 +172,33 @@ def _from_cache(run: _Run, cache: Cache, digest: str, shown: str) -> bool:
     return True
 
 
-def _check_all(todo: list[_Job], settings: LintSettings) -> list[dict[str, Any]]:
-    """Each queued file's result as JSON, checked in processes when there are many."""
+def _check_all(todo: list[_Job], settings: LintSettings) -> list[dict[str, Any] | None]:
+    """Each queued file's result as JSON (None: the :mod:`ast` prefilter dropped it), loaded and
+    checked in processes when there are many: the parent only reads and byte-filters."""
     if not todo:
         return []  # a warm run: the analysis is not even imported
     jobs = settings.jobs or os.cpu_count() or 1
     catalog, options = settings.catalog, dict(settings.options)
-    sources = [j.source for j in todo if isinstance(j.source, Source)]
-    if _PROJECT is not None and _PROJECT.word_index is None and _PROJECT.searchable \
-            and len(sources) >= POOL_MIN_FILES and jobs >= 2:
+    if len(todo) < POOL_MIN_FILES or jobs < 2:
+        return [_load_and_check(j.data, j.shown, catalog, options) for j in todo]
+    if _PROJECT is not None and _PROJECT.word_index is None and _PROJECT.searchable:
         from pytest_tokenbudget.lint.callers import build_word_index
 
         _PROJECT.word_index = build_word_index(_PROJECT.root)  # once, before the workers fork
-    if len(sources) < POOL_MIN_FILES or jobs < 2:
-        checked = [_check_with_index(src, catalog, options) for src in sources]  # type: ignore[arg-type]
-    else:
-        checked = _in_processes(sources, catalog, options, jobs)  # type: ignore[arg-type]
-    results = iter(checked)
-    return [next(results) if isinstance(j.source, Source) else FileResult(j.shown, error=j.source).as_json()
-            for j in todo]
+    return _in_processes([(j.data, j.shown) for j in todo], catalog, options, jobs)
 
 
-def _in_processes(sources: list[Source], catalog: Catalog, options: dict[str, Any], jobs: int) -> list[dict[str, Any]]:
+def _load_and_check(data: bytes, shown: str, catalog: Catalog, options: Mapping[str, Any]) -> dict[str, Any] | None:
+    source = load(data, shown, options)
+    if source is None:  # the ast prefilter: no call the analysis could report
+        return None
+    if isinstance(source, FileError):
+        return FileResult(shown, error=source).as_json()
+    return _check_with_index(source, catalog, options)
+
+
+def _in_processes(todo: list[tuple[bytes, str]], catalog: Catalog, options: dict[str, Any],
+                  jobs: int) -> list[dict[str, Any] | None]:
     import concurrent.futures as cf
     import multiprocessing as mp
 
@@ -210,9 +210,9 @@ def _in_processes(sources: list[Source], catalog: Catalog, options: dict[str, An
     assert findings.check_source and callsites.extract_call_sites
     get_estimator()
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    with cf.ProcessPoolExecutor(max_workers=min(jobs, len(sources)), mp_context=ctx, initializer=_worker_init,
+    with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx, initializer=_worker_init,
                                 initargs=(catalog, options)) as pool:
-        return list(pool.map(_worker, sources, chunksize=max(1, len(sources) // (jobs * 4))))
+        return list(pool.map(_worker, todo, chunksize=max(1, len(todo) // (jobs * 4))))
 
 
 @contextlib.contextmanager
@@ -258,8 +258,12 @@ def _lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResu
     run = _Run(LintResult([], [FileError(display_path(p), "skip", why) for p, why in skipped], files=len(files)))
     if cache is not None:
         run.result.notices.extend(cache.notices)
-    _collect(run, files, cache, settings.options)
+    _collect(run, files, cache)
     for job, data in zip(run.todo, _check_all(run.todo, settings)):
+        if data is None:  # no call the analysis could report
+            if cache is not None:
+                cache.record_stat(job.path, "clean", job.stat)
+            continue
         if cache is not None:
             cache.record_stat(job.path, job.digest, job.stat)
         _PROJECT.merge(data.pop("index", {}))

@@ -131,14 +131,25 @@ def _run_rules(sites: list[Any], ctx: RuleContext) -> list[tuple[Any, Any, Repor
 def _where(positions: Positions, rep: Report, site: Any) -> tuple[Any, int]:
     """The range a report points at (inside its call, else the call itself) and the call's line."""
     node = rep.node if rep.node is not None else site.anchor
+    around = _outer_definition(site.scope)
     try:
-        r = positions(node)
+        r = positions(node, around)
     except KeyError:
-        r = positions(site.anchor)
-    call = positions(site.node)
+        r = positions(site.anchor, around)
+    call = positions(site.node, around)
     if (r.line, r.column) < (call.line, call.column) or (r.end_line, r.end_column) > (call.end_line, call.end_column):
-        r = positions(site.anchor)  # the value was written elsewhere (a constant, a **dict): point at the call
+        r = positions(site.anchor, around)  # the value was written elsewhere (a constant, a **dict): point at the call
     return r, call.line
+
+
+def _outer_definition(scope: Any) -> Any:
+    """The outermost ``def`` / ``class`` statement around a call's scope (None at module level)."""
+    found = None
+    while scope is not None and scope.parent is not None:
+        if scope.kind in ("function", "class") and scope.node is not None:
+            found = scope.node
+        scope = scope.parent
+    return found
 
 
 def _findings(parsed: Parsed, raw: list[tuple[Any, Any, Report]], supp: SuppressionIndex) -> list[Finding]:

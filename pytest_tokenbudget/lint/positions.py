@@ -63,9 +63,10 @@ class Positions:
     """Lazy node -> :class:`~.types.Range` for one libcst module (``text``: the module's source,
     for the :mod:`ast` statement starts; without it every position comes from the whole module)."""
 
-    def __init__(self, module: Any, text: str | None = None) -> None:
+    def __init__(self, module: Any, text: str | None = None, tree: ast.Module | None = None) -> None:
         self.module = module
         self._text = text
+        self._tree = tree  # the text's ast tree when the caller has it (else parsed when first needed)
         self._lines: list[str] | None = None
         self._index: dict[Any, Range] | None = None  # the whole-module fallback
         self._known: dict[Any, Range] = {}
@@ -78,12 +79,14 @@ class Positions:
         """Whether any position has been computed yet."""
         return self._index is not None or bool(self._known)
 
-    def __call__(self, node: Any) -> Range:
+    def __call__(self, node: Any, within: Any = None) -> Range:
+        """``node``'s range; ``within``: a statement that probably holds it (the definition around a
+        call), walked first so that the statements before it need not be (any answer is the same)."""
         hit = self._known.get(node)
         if hit is not None:
             return hit
         if self._index is None:
-            stmt = self._statement_of(node)
+            stmt = self._statement_of(node, within)
             if stmt is not None and self._place(stmt):
                 hit = self._known.get(node)
                 if hit is not None:
@@ -92,9 +95,12 @@ class Positions:
         return self._index[node]
 
     # ------------------------------------------------------------------ which statement
-    def _statement_of(self, node: Any) -> Any:
+    def _statement_of(self, node: Any, within: Any = None) -> Any:
         holder = self._holder
         found = holder.get(id(node))
+        if found is None and within is not None and id(within) not in holder:
+            _hold(within, holder)  # a statement's own walk gives its nodes the same holders as the module's
+            found = holder.get(id(node))
         body = self.module.body
         while found is None and self._walked < len(body):
             _hold(body[self._walked], holder)
@@ -107,10 +113,12 @@ class Positions:
         if self._starts is None and self._text is not None:
             import warnings
 
+            tree, self._tree = self._tree, None
             try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # invalid escape sequences: not ours to report
-                    tree = ast.parse(self._text)
+                if tree is None:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")  # invalid escape sequences: not ours to report
+                        tree = ast.parse(self._text)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 return None
             starts: dict[int, tuple[int, int]] = {}

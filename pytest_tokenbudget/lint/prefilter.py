@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 
-__all__ = ["may_contain_calls", "tree_may_contain_calls"]
+__all__ = ["PREFILTER_NODES", "may_contain_calls", "nodes_may_contain_calls", "tree_may_contain_calls"]
 
 _CALL = re.compile(
     rb"(?:messages|completions|batches)\s*\.\s*(?:with_(?:raw|streaming)_response\s*\.\s*)?"
@@ -34,6 +35,7 @@ def may_contain_calls(data: bytes) -> bool:
 _METHOD_NAMES = frozenset({"create", "stream", "parse", "count_tokens"})
 _ALIASABLE = _METHOD_NAMES | {"messages", "completions", "batches"}
 _SDKS = ("anthropic", "openai")
+PREFILTER_NODES = (ast.Call, ast.Import, ast.ImportFrom, ast.Assign)  # the nodes the ast prefilter reads
 
 
 def _receiver_chain(func: ast.Attribute) -> list[str]:
@@ -57,10 +59,16 @@ def tree_may_contain_calls(tree: ast.AST) -> bool:
     ``openai`` (traced receivers need that import) or passes ``model=``, ``requests=``, ``**``
     or positional arguments (untraced receivers need Anthropic-shaped arguments).
     """
+    return nodes_may_contain_calls(ast.walk(tree))
+
+
+def nodes_may_contain_calls(nodes: Iterable[ast.AST]) -> bool:
+    """:func:`tree_may_contain_calls` on a tree's nodes, in any order (the calls, imports and
+    assignments among them are all it reads: a walk made for something else can collect just those)."""
     sdk_import = False
     aliases: set[str] = set()
     calls = []
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Call):
             calls.append(node)
         elif isinstance(node, ast.Import):

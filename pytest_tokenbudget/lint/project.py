@@ -6,24 +6,23 @@ The index answers "what is ``pkg.prompts.SYSTEM``, seen from ``pkg/runner.py``?"
 
 * the project root is the directory holding ``pyproject.toml`` (else the linted paths' root);
   modules are found under the root, ``root/src`` and beside the importing file (scripts);
-* a module is parsed with :mod:`ast` only when a name is asked of it, and only after a byte
-  search for that name in its text (a module that never mentions the name is not parsed);
+* a module is parsed with :mod:`ast` only when a name is asked of it, after a byte search for that name in
+  its text (a module that never mentions it is not parsed; :mod:`.tree_budget` bounds the trees kept);
 * a module-level name resolves to its single assignment (strings, f-string static parts,
   containers, file reads through :mod:`.evaluate`), an import (followed), a class attribute
   (class body or ``self.x = ...`` in ``__init__``), or, for calls, a function with one ``return``;
-* per-file answers are cached by content hash in the lint cache (``index.json``) with the
-  digests of the files they depend on, so warm runs and pre-commit runs that pass only the changed
-  files resolve without parsing the rest of the project.
+* per-file answers are cached by content hash in the lint cache (``index.json``) with the digests of the
+  files they depend on: warm and pre-commit runs resolve without parsing the rest of the project.
 
-The engine activates a :class:`Project` around each file's check (:func:`activate`); the resolver
-asks :func:`active` and records the files it relied on, which the engine stores with the file's
-cached result (a changed dependency re-checks its dependents).
+The engine activates a :class:`Project` around each file's check (:func:`activate`); the resolver asks
+:func:`active` and records the files it relied on, kept with the file's cached result (a changed one re-checks it).
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import itertools
 import json
 import os
 import tempfile
@@ -40,8 +39,8 @@ from pytest_tokenbudget.lint.source import FileError, read_file
 
 __all__ = ["Project", "activate", "active", "project_root", "searchable_root", "encode", "decode"]
 
-MAX_MODULE_BYTES = 2 << 20
-INDEX_FILE = "index.json"
+MAX_MODULE_BYTES, INDEX_FILE = 2 << 20, "index.json"
+_USES = itertools.count(1)  # the order modules' trees were last asked for (.tree_budget releases the oldest)
 
 
 def project_root(paths: list[str], fallback: Path) -> Path:
@@ -121,8 +120,10 @@ class _Module:
     tree: ast.Module | None = None
     names: dict[str, list[ast.stmt]] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)
+    used: int = 0
 
     def parse(self) -> ast.Module | None:
+        self.used = next(_USES)
         if self.tree is None:
             try:
                 if self.path.endswith(".ipynb"):  # the notebook's code cells, as the linter reads them

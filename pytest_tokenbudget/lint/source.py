@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_tokenbudget.lint.discover import file_kind
-from pytest_tokenbudget.lint.prefilter import may_contain_calls, tree_may_contain_calls
+from pytest_tokenbudget.lint.prefilter import PREFILTER_NODES, may_contain_calls, nodes_may_contain_calls
 from pytest_tokenbudget.lint.results import FileError
 from pytest_tokenbudget.lint.positions import Positions
 
@@ -214,7 +214,7 @@ class Source:
 
     path: str
     text: str
-    tree: ast.Module | None  # None once the prefilter and the compile check are done with it
+    tree: ast.Module | None  # kept for the statement positions (:class:`.positions.Positions`)
     cell_of: CellOf | None = None
 
 
@@ -279,9 +279,9 @@ def from_text(text: str, path: str, cell_of: CellOf | None = None, *,
     tree = _compile(text, path, cell_of)
     if isinstance(tree, FileError):
         return tree
-    if prefilter and not tree_may_contain_calls(tree):
+    depth, nodes = _depth_and_nodes(tree, PREFILTER_NODES)
+    if prefilter and not nodes_may_contain_calls(nodes):
         return None
-    depth = _max_depth(tree)
     if depth > MAX_NESTING:
         return FileError(path, "parse", f"not analysed: code nested {depth} levels deep (the analyser's limit is "
                                         f"{MAX_NESTING}); split the expression to have this file checked")
@@ -322,15 +322,29 @@ def _compile(text: str, path: str, cell_of: CellOf | None) -> ast.Module | FileE
         return FileError(path, "parse", f"cannot parse: {exc}")
 
 
-def _max_depth(tree: Any) -> int:
-    """The deepest nesting of an :mod:`ast` tree (iterative: the tree may be too deep to recurse)."""
-    best, stack = 0, [(tree, 1)]
+def _depth_and_nodes(tree: Any, kinds: tuple[type, ...]) -> tuple[int, list[Any]]:
+    """The deepest nesting of an :mod:`ast` tree (counted as :func:`ast.iter_child_nodes` nests)
+    and its nodes of ``kinds``, in one walk: iterative (the tree may be too deep to recurse), fields
+    read directly, without a generator per node, since this walks every node of every candidate."""
+    node_type, best, found = ast.AST, 0, []
+    stack = [(tree, 1)]
+    pop, push, keep = stack.pop, stack.append, found.append
     while stack:
-        node, depth = stack.pop()
+        node, depth = pop()
         if depth > best:
             best = depth
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return best
+        if isinstance(node, kinds):
+            keep(node)
+        depth += 1
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, node_type):
+                push((value, depth))
+            elif isinstance(value, list):
+                for child in value:
+                    if isinstance(child, node_type):
+                        push((child, depth))
+    return best, found
 
 
 # --------------------------------------------------------------------------- libcst
@@ -373,4 +387,4 @@ def parse(source: Source) -> Parsed | FileError:
         return _located(path, f"cannot parse: {msg}", exc.raw_line, exc.raw_column + 1, source.cell_of)
     except Exception as exc:  # libcst raises other errors on odd input (e.g. invalid encodings)
         return FileError(path, "parse", f"cannot parse: {exc}")
-    return Parsed(source, module, Positions(module, source.text))
+    return Parsed(source, module, Positions(module, source.text, source.tree))

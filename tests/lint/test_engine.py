@@ -114,6 +114,21 @@ def test_process_pool_gives_the_same_findings(tmp_path):
     assert by_code["TB203"] == by_code["TB206"] == 10
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_files_the_ast_prefilter_drops_are_not_candidates_in_workers_either(tmp_path, jobs):
+    """The workers load what the parent only byte-filtered: a file whose text mentions a call but
+    whose code makes none is dropped there, counted nowhere, and remembered as clean by the cache."""
+    for i in range(10):
+        (tmp_path / f"m{i}.py").write_text(HEAD + "\n" * i + CALL + "\n")
+    (tmp_path / "doc.py").write_text('"""Call client.messages.create(model=...) to ask Claude."""\nimport anthropic\n')
+    cold = lint_paths([tmp_path], LintSettings(root=tmp_path, jobs=jobs))
+    assert (cold.candidates, cold.parsed, cold.cached) == (10, 10, 0)
+    assert not any(f.path.endswith("doc.py") for f in cold.all_findings())
+    warm = lint_paths([tmp_path], LintSettings(root=tmp_path, jobs=jobs))
+    assert (warm.candidates, warm.parsed, warm.cached) == (10, 0, 10)
+    assert [f.as_json() for f in warm.findings] == [f.as_json() for f in cold.findings]
+
+
 def test_cache_key_changes_with_rule_options(tmp_path):
     (tmp_path / "a.py").write_text(HEAD + CALL + "\n")
     s1 = LintSettings(root=tmp_path, select=("TB203",))

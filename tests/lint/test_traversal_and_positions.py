@@ -83,7 +83,18 @@ class _Log(_Hooks):
         return super().on_visit(node)
 
 
-@pytest.mark.parametrize("visitor_cls", [_Log, _Hooks])
+class _TriviaHooks(_Hooks):
+    """Hooks on whitespace and punctuation too: the fast walk must then enter them (a visitor with
+    none, like :class:`_Hooks`, is not walked into them)."""
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.log.append(("visit Comment", id(node)))
+
+    def leave_Comma(self, node: cst.Comma) -> None:
+        self.log.append(("leave Comma", id(node)))
+
+
+@pytest.mark.parametrize("visitor_cls", [_Log, _Hooks, _TriviaHooks])
 @pytest.mark.parametrize("text", _variants())
 def test_read_only_traversal_calls_the_same_hooks_in_the_same_order(text, visitor_cls, monkeypatch):
     module = cst.parse_module(text)
@@ -130,6 +141,20 @@ def test_statement_positions_are_whole_module_positions(text):
     pos = Positions(module, text)
     for node, r in want.items():
         assert pos(node) == Range(r.start.line, r.start.column + 1, r.end.line, r.end.column + 1), node
+
+
+@pytest.mark.parametrize("text", _variants())
+def test_positions_with_a_holding_statement_hint_are_the_same(text):
+    """``within`` (the definition around a call) is walked first; every node keeps libcst's own
+    range, whether it lies in the hinted statement or elsewhere (a constant at module level)."""
+    module = cst.parse_module(text)
+    want = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    ask, bot = module.body[2], module.body[3]
+    assert isinstance(ask, cst.FunctionDef) and isinstance(bot, cst.ClassDef)
+    for hint in (ask, bot):
+        pos = Positions(module, text)
+        for node, r in want.items():
+            assert pos(node, hint) == Range(r.start.line, r.start.column + 1, r.end.line, r.end.column + 1), node
 
 
 def test_positions_without_the_text_use_the_whole_module():

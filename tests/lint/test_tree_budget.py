@@ -1,0 +1,61 @@
+"""The project index keeps a bounded set of ast trees between two files' checks."""
+
+from __future__ import annotations
+
+from pytest_tokenbudget.lint.api import LintSettings, lint_paths
+from pytest_tokenbudget.lint.project import Project
+from pytest_tokenbudget.lint.tree_budget import release_old_trees
+
+PROMPTS = 'SYSTEM = "You are a careful assistant. " * 3\nMODEL = "claude-sonnet-4-5"\n'
+
+
+def _project(tmp_path) -> Project:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.py").write_text(PROMPTS + f"NAME = {name!r}\n")
+    return Project(tmp_path)
+
+
+def _answers(project: Project, tmp_path) -> list:
+    runner = str(tmp_path / "runner.py")
+    return [project.value(f"{m}.{n}", runner)[0] for m in ("a", "b", "c") for n in ("SYSTEM", "MODEL", "NAME")]
+
+
+def test_released_trees_are_parsed_again_with_the_same_answers(tmp_path):
+    project = _project(tmp_path)
+    first = _answers(project, tmp_path)
+    parsed = [m for m in project.modules.values() if m is not None and m.tree is not None]
+    assert len(parsed) == 3
+    assert release_old_trees(project, budget=0) == 3
+    assert all(m.tree is None and not m.names for m in parsed)
+    fresh = Project(tmp_path)  # no per-run answer cache: every answer comes from a re-parse
+    fresh.modules = project.modules
+    assert _answers(fresh, tmp_path) == first
+    assert all(m.tree is not None for m in parsed)
+
+
+def test_the_least_recently_asked_trees_go_first_and_held_trees_stay(tmp_path):
+    project = _project(tmp_path)
+    _answers(project, tmp_path)
+    mods = {m.path.rsplit("/", 1)[-1]: m for m in project.modules.values() if m is not None}
+    held = mods["a.py"].tree  # something still holds a's tree (a caller found in it, say)
+    mods["b.py"].parse()  # b asked most recently
+    size = len(mods["b.py"].data)
+    assert release_old_trees(project, budget=2 * size) == 1  # c goes; a is held (and counts); b fits
+    assert mods["c.py"].tree is None
+    assert mods["a.py"].tree is held and mods["b.py"].tree is not None
+    assert release_old_trees(project, budget=10 * size) == 0
+
+
+def test_a_lint_run_gives_the_same_findings_with_every_tree_released(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "prompts.py").write_text('SYSTEM = "Reply in JSON with keys a and b. " * 40\n')
+    for i in range(3):
+        (tmp_path / f"run{i}.py").write_text(
+            "import anthropic\nfrom prompts import SYSTEM\nclient = anthropic.Anthropic()\n"
+            "def go(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=50000,\n"
+            "        system=SYSTEM, messages=[{'role': 'user', 'content': q}])\n")
+    kept = lint_paths([tmp_path], LintSettings(root=tmp_path, cache=False, jobs=1))
+    monkeypatch.setattr(release_old_trees, "__defaults__", (0,))
+    released = lint_paths([tmp_path], LintSettings(root=tmp_path, cache=False, jobs=1))
+    assert kept.findings and [f.as_json() for f in released.findings] == [f.as_json() for f in kept.findings]
