@@ -54,14 +54,14 @@ def no_marker_nearby(path: str) -> bool:
     if act is None:
         return False
     project = act[0]
-    memo = project.__dict__.setdefault("_marker_nearby", {})
     path = os.path.normpath(os.path.abspath(path))
-    if path not in memo:
-        memo[path] = _compute(project, path, py_files(project))
-    return memo[path]
+    return bool(project.remember("_marker_nearby", path, lambda: _compute(project, path, py_files(project))))
 
 
 def _compute(project: object, path: str, files: list[str] | None) -> bool:
+    needles = getattr(project, "needles", None)
+    if needles is not None:  # a warm run re-checks when a new or changed file writes a marker
+        needles[_NEEDLE] = False
     own = _data(path)
     if files is None or own is None or _NEEDLE in own:
         return False
