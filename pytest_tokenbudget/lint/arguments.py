@@ -199,14 +199,15 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
     owner = find_def(c.tree, c.owner) if c.owner else None
     if owner is None and c.in_function:
         return [({p: UNKNOWN for p, (how, _) in bound.items() if how != "default"}, ())]
-    facts = project.__dict__.setdefault("function_facts", {})
-    if owner is not None and id(owner) not in facts:
-        facts[id(owner)] = _facts(owner)
-    local, params = _locals(owner, c.call, facts[id(owner)]) if owner is not None else ({}, set())
+    facts = project.__dict__.setdefault("function_facts", {})  # id -> (node, facts): an id is reused once
+    if owner is not None and (id(owner) not in facts or facts[id(owner)][0] is not owner):  # a tree is freed
+        facts[id(owner)] = (owner, _facts(owner))
+    owner_facts = facts[id(owner)][1] if owner is not None else None
+    local, params = _locals(owner, c.call, owner_facts) if owner is not None else ({}, set())
     exprs = [n for how, n in bound.values() if how == "expr"] + \
             [n for how, d in bound.values() if how == "kwargs" for n in d.values()]
     used = _params_read(exprs, local)
-    tests = branch_tests(c.call, facts[id(owner)][0], owner) if owner is not None else []
+    tests = branch_tests(c.call, owner_facts[0], owner) if owner_facts is not None else []
     if used:  # a router's branch on its own parameters: only the callers taking it reach the call
         used |= tested_names(tests) & params
     upstream: list[Assignment] | None = None
