@@ -182,6 +182,8 @@ class Refs:
         if not isinstance(node, ast.Attribute) or node.attr != self.attr:
             return False
         recv = node.value
+        if isinstance(recv, ast.Call) and isinstance(recv.func, ast.Name) and recv.func.id in self.names:
+            return True  # ``Bot().ask(doc)``: an instance made in place
         if self.self_only:
             return (isinstance(recv, ast.Name) and recv.id in ("self", "cls")) or ast.unparse(recv) in self.receivers
         return isinstance(recv, ast.Name) or (isinstance(recv, ast.Attribute) and isinstance(recv.value, ast.Name))
