@@ -7,7 +7,8 @@ bot, a newer module) then hid every uncached request of this file. :func:`no_mar
 the narrower question: neither the file being checked nor any project module it imports, nor any
 module that imports it (and so could reach its history), writes ``cache_control``. Values cross
 modules through imports; modules unrelated by import cannot put a marker into this file's
-requests. Byte searches only, memoised per file.
+requests. Byte searches only: the files that write a marker are read once per run, and the
+answer is memoised per file.
 """
 
 from __future__ import annotations
@@ -55,25 +56,34 @@ def no_marker_nearby(path: str) -> bool:
         return False
     project = act[0]
     path = os.path.normpath(os.path.abspath(path))
-    return bool(project.remember("_marker_nearby", path, lambda: _compute(project, path, py_files(project))))
+    writers = project.remember("_marker_writers", None, lambda: _writers(project, py_files(project)))
+    return bool(project.remember("_marker_nearby", path, lambda: _compute(path, writers)))
 
 
-def _compute(project: object, path: str, files: list[str] | None) -> bool:
+def _writers(project: object, files: list[str] | None) -> list[tuple[str, str, bytes]] | None:
+    """(path, stem, bytes) of every project file that writes ``cache_control``, read once per run;
+    None when the files cannot all be read (too many to walk, or one unreadable: cannot tell)."""
     needles = getattr(project, "needles", None)
     if needles is not None:  # a warm run re-checks when a new or changed file writes a marker
         needles[_NEEDLE] = False
+    if files is None:
+        return None
+    out = []
+    for other in files:
+        data = _data(other)
+        if data is None:
+            return None
+        if _NEEDLE in data:
+            out.append((os.path.normpath(os.path.abspath(other)), _stem(other), data))
+    return out
+
+
+def _compute(path: str, writers: list[tuple[str, str, bytes]] | None) -> bool:
     own = _data(path)
-    if files is None or own is None or _NEEDLE in own:
+    if writers is None or own is None or _NEEDLE in own:
         return False
     imports = _imported(own)
     stem = _stem(path)
     mine = re.compile(rb"^[ \t]*(?:from|import)[ \t]+[^\n]*\b" + re.escape(stem.encode()) + rb"\b", re.M)
-    for other in files:
-        if os.path.normpath(os.path.abspath(other)) == path:
-            continue
-        data = _data(other)
-        if data is None:
-            return False  # unreadable: cannot tell
-        if _NEEDLE in data and (_stem(other) in imports or mine.search(data)):
-            return False
-    return True
+    return not any(other != path and (other_stem in imports or mine.search(data))
+                   for other, other_stem, data in writers)
