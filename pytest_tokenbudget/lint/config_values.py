@@ -23,8 +23,9 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown
+from pytest_tokenbudget.lint.cli_defaults import option_default
 
-__all__ = ["bool_op", "call_default", "dotted_name", "instance_attr", "instance_class", "own_returns"]
+__all__ = ["bool_op", "call_default", "dotted_name", "instance_attr", "instance_class", "option_default", "own_returns"]
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "environ.get", "getenv"})
 _FIELDS = frozenset({"Field", "pydantic.Field", "pydantic.fields.Field", "dataclasses.field", "field",

@@ -109,6 +109,7 @@ class Evaluator:
         self.loader: Callable[[str, ast.Call, list[Any], dict[str, Any]], Any] | None = None  # .file_loaders
         self.remember: Callable[[Any, str, int], Any] | None = None  # where a value was defined
         self.attribute: Callable[[str, str], Any] | None = None  # ``name.attr`` of a module-level object
+        self.self_attr: Callable[[str], Any] | None = None  # ``self.attr`` in a caller (.self_values)
         # a template field's bound from its declaration (a caller's Literal / label parameter: .declared_fields)
         self.declared: Callable[[ast.expr], Any] | None = None
 
@@ -150,6 +151,8 @@ class Evaluator:
             if base is UNKNOWN and isinstance(node.value, ast.Name) and self.attribute is not None \
                     and node.value.id not in ("self", "cls"):
                 return self.attribute(node.value.id, node.attr)  # settings.MODEL, settings = Settings()
+            if base is UNKNOWN and isinstance(node.value, ast.Name) and node.value.id == "self" and self.self_attr:
+                return self.self_attr(node.attr)  # a caller's self.model: what __init__ stored
             return UNKNOWN
         if isinstance(node, ast.BoolOp):
             return bool_op(node, lambda n: self.expr(n, d), self.qualname)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, choice
-from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr, own_returns
+from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr, option_default, own_returns
 from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaEnv
 from pytest_tokenbudget.lint.file_loaders import loader_call
 from pytest_tokenbudget.lint.filled_lists import filled_lists
@@ -430,7 +430,8 @@ class Project:
                        self._file_dep)
         ev.calls = lambda q: self._call_value(q, mod)
         ev.loader = lambda q, node, args, kw: loader_call(self, mod, q, node, args, kw)  # a prompt file by name
-        ev.attribute = lambda name, attr: UNKNOWN if name in local else self._attribute(mod, name, attr)
+        ev.attribute = lambda name, attr: option_default(mod.tree, local[name], name, attr, ev.expr) \
+            if name in local else self._attribute(mod, name, attr)  # args.model: the option's default
         ev.remember = self._remember
         return ev
 

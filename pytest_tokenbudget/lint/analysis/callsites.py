@@ -27,6 +27,7 @@ import libcst as cst
 from pytest_tokenbudget.lint.analysis.bindings import METHODS, MUTATORS, Candidate, ModuleAnalysis, analyse_module
 from pytest_tokenbudget.lint.analysis.legacy import LEGACY_API, legacy_completion
 from pytest_tokenbudget.lint.analysis.model_sources import model_choices
+from pytest_tokenbudget.lint.analysis.unpacked_model import unpacked_model_choices
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, ClientRef, ImportRef, Scope, iter_name_refs, single_return
 from pytest_tokenbudget.lint.analysis.wrappers import forwarded, wrapped_method
@@ -371,6 +372,8 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
     site = make(args, is_open, kind=kind, anchor=cand.node, streaming=_streaming(api, args, is_open), sdk="anthropic")
     if "model" in args:
         site.model_choices = model_choices(args["model"][1], cand.scope, resolver, path)
+    elif is_open:  # create(**self._build_params()): the "model" entry of the dict built elsewhere
+        site.model_choices = unpacked_model_choices(call, cand.scope, resolver, path)
     return [site]
 
 

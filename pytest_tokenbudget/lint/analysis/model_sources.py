@@ -79,6 +79,8 @@ def rebound_choices(site: Any, node: Any, resolver: Resolver) -> tuple[Any, ...]
     passes (or leaves to the default), not every value of every caller. ``node`` is the variant's
     model expression; one that is not the site's own (the caller's ``**kwargs``) keeps no choices."""
     own = site.arg_nodes.get("model")
+    if own is None and node is None:
+        return site.model_choices  # the "model" entry of a dict built elsewhere (.unpacked_model): as it was
     if own is None or node is not own or site.scope is None:
         return None
     return model_choices(node, site.scope, resolver, site.path)
@@ -194,12 +196,45 @@ def _returned_choices(call: cst.Call, path: str, scope: Scope, resolver: Resolve
     if act is None:
         return None
     args: dict[int | str, Any] = {}
+    spread: tuple[int | str, list[Any]] | None = None
     for i, a in enumerate(call.args):
         if a.star:
             break
-        args[a.keyword.value if a.keyword is not None else i] = resolver.expr(a.value, scope)
-    values = returned_table(act[0], act[1], cst.Module([]).code_for_node(call), args)
-    return tuple(values) if values else None
+        key = a.keyword.value if a.keyword is not None else i
+        args[key] = resolver.expr(a.value, scope)
+        overridden = _overridden_default(a.value, scope, resolver) if spread is None else None
+        if overridden is not None:
+            spread = (key, overridden)
+    source = cst.Module([]).code_for_node(call)
+    if spread is None:
+        values = returned_table(act[0], act[1], source, args)
+        return tuple(values) if values else None
+    out: list[Any] = []  # a key the callers pass: the entries of the default and of every caller's key
+    for key_value in spread[1]:
+        got = returned_table(act[0], act[1], source, {**args, spread[0]: key_value})
+        if not got:
+            return None
+        out.extend(got)
+    return tuple(out)
+
+
+def _overridden_default(node: Any, scope: Scope, resolver: Resolver) -> list[Any] | None:
+    """``tier`` a parameter of a module-level function (or method) with a default that project
+    callers override: the default and every value they pass (``UNKNOWN`` for one that cannot be
+    pinned), else None (the resolver's one value stands)."""
+    if not isinstance(node, cst.Name):
+        return None
+    found = lookup(node.value, scope)
+    if found is None or [b.kind for b in found[1]] != ["param"] or _bound(resolver, found[0], node.value):
+        return None
+    where, (b,) = found
+    function = function_name(where)
+    if b.node.default is None or function is None:
+        return None
+    passed = crossref.passed(function, node.value)
+    if not passed:
+        return None
+    return list(dict.fromkeys([resolver.expr(b.node.default, where.parent or where), *passed]))
 
 
 def _self_attribute(node: cst.Attribute, scope: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
