@@ -226,12 +226,19 @@ def _failing(models: list[Any], catalog: Catalog, now: _dt.date,
     unknown: list[str] = []
     for m in models:
         info = catalog.find(m) if isinstance(m, str) else None
+        if info is not None and platform == "api" and _invented_alias(m, catalog):
+            info = None  # claude-sonnet-4-5-latest: an alias the Claude API never had, a 404 (TB303), not a retirement
         st = info.status(now, platform) if info is not None else None
         if info is not None and st is not None and st.state in ("retired", "deprecated"):
             failing.append((m, info, st))
         elif info is None and isinstance(m, str) and "claude" in m.lower() and platform == "api" and len(models) > 1:
             unknown.append(m)
     return failing, unknown
+
+
+def _invented_alias(model: str, catalog: Catalog) -> bool:
+    """A ``-latest`` alias the Claude API never published (it had them for some Claude 3 models only)."""
+    return model.endswith("-latest") and model not in _api_ids(catalog)
 
 
 def _unknown_among(call: CallSite, ctx: RuleContext, models: list[Any]) -> Iterator[Report]:
@@ -356,11 +363,24 @@ class UnknownModelId(Rule):
             import anthropic
             client = anthropic.Anthropic()
             def ask(q):
-                return client.messages.create(model="claude-sonnet-4.5", max_tokens=512,
+                return client.messages.create(model="claude-sonnet-5.5", max_tokens=512,
                                               messages=[{"role": "user", "content": q}])
             """,
-            message="use 'claude-sonnet-4-5'",
+            message="use 'claude-sonnet-5-5'",
             line=4,
+        ),
+        # a -latest alias the API never published for that model; the model it names is retired too
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def ask(q):
+                return client.messages.create(model="claude-sonnet-4-5-latest", max_tokens=512,
+                                              messages=[{"role": "user", "content": q}])
+            """,
+            message="an alias the Claude API never had: the Claude API answers 404 (not_found_error) for it; use "
+                    "'claude-sonnet-4-5' (itself retired: move to 'claude-sonnet-5-5')",
+            options={"today": "2026-12-01"},
         ),
         Invalid(
             """
@@ -414,9 +434,13 @@ class UnknownModelId(Rule):
         new_node = _replace_string(node, correct)
         if new_node is not None:
             fix = FixSpec(f"replace {model!r} by {correct!r}", ((node, new_node),), "safe")
+        st = info.status(_today(ctx), "api")
+        new = successor(ctx.catalog, info, _today(ctx)) if st is not None and st.state == "retired" else None
+        after = f" (itself retired: move to {new.id!r})" if new is not None else ""
+        what = "an alias the Claude API never had" if _invented_alias(model, ctx.catalog) \
+            else "a gateway or shorthand spelling, not a Claude API id"
         yield Report(
-            f"{model!r} is a gateway or shorthand spelling, not a Claude API id: the Claude API answers 404 "
-            f"(not_found_error) for it; use {correct!r}",
+            f"{model!r} is {what}: the Claude API answers 404 (not_found_error) for it; use {correct!r}{after}",
             node=node, severity="error", fix=fix, properties={"model": model, "suggested_model": correct},
         )
 
