@@ -88,3 +88,29 @@ def test_the_legacy_text_completions_call_is_a_claude_call_for_model_rules_only(
     legacy = [f for f in result.findings if relative(f.path, PROJECT) == "app/helpers.py" and f.line == line]
     assert [f.code for f in legacy] == ["TB302"]
     assert "legacy Text Completions API" in legacy[0].message
+
+
+REGISTRY = Path(__file__).parent / "cases" / "project_registry"
+REGISTRY_CURRENT = Path(__file__).parent / "cases" / "project_registry_current"
+
+
+def _lint_project(root: Path):
+    options = {**DEFAULTS, "today": "2026-12-01"}
+    return lint_paths([root], LintSettings(root=root, select=("TB302", "TB303"), cache=False, options=options))
+
+
+def test_a_model_the_callers_take_from_a_model_registry_is_one_of_its_claude_records():
+    result = _lint_project(REGISTRY)
+    assert not result.errors
+    got = {(relative(f.path, REGISTRY), f.line, f.code) for f in result.findings}
+    assert got == marked(REGISTRY, ("TB302", "TB303")) and len(got) == 4
+    tb303 = next(f for f in result.findings if f.code == "TB303")
+    assert "'claude-opus-4-5-20251124' among the values the call may take (the Claude models of the model " \
+           "registry in " in tb303.message and "app/registry.py" in tb303.message
+    assert "gpt-4o-mini" not in " ".join(f.message for f in result.findings)
+
+
+def test_a_registry_with_one_current_claude_record_keeps_its_wrappers_silent():
+    result = _lint_project(REGISTRY_CURRENT)
+    assert not result.errors
+    assert [(relative(f.path, REGISTRY_CURRENT), f.line, f.code) for f in result.findings] == []

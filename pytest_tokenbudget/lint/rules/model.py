@@ -206,7 +206,7 @@ class RetiredOrDeprecatedModel(Rule):
         parts = [f"{', '.join(others)}, the other values it takes: all retired or deprecated"] if others else []
         parts += [f"{', '.join(unknown)}, not a Claude API id: 404 as well"] if unknown else []
         also = f" (and {'; and '.join(parts)})" if parts else ""
-        origin = default_note(call) if len(models) == 1 else ""
+        origin = _origin(call, models)
         name = (info.id if model == info.id else f"{model} ({info.id})") + origin + where + also
         text = (lifecycle_sentence(ctx.catalog, info, on=now, platform=platform, name=name) or "") + (
             " (the legacy Text Completions API: move to messages.create)" if call.kind == "completion" else "")
@@ -254,7 +254,8 @@ def _unknown_among(call: CallSite, ctx: RuleContext, models: list[Any]) -> Itera
     close = ctx.catalog.suggestions(unknown[0])
     hint = f" (closest: {', '.join(close)})" if close else ""
     rest = ", ".join(m for m in models if m not in unknown)
-    yield Report(f"unknown model {', '.join(map(repr, unknown))} among the values the call may take: not in the "
+    yield Report(f"unknown model {', '.join(map(repr, unknown))} among the values the call may take"
+                 f"{_origin(call, models)}: not in the "
                  f"catalog{hint}; the Claude API answers 404 for an unknown id"
                  + (f", and the other values ({rest}) are retired or deprecated" if rest else ""),
                  node=_model_node(call), properties={"model": unknown[0], "suggestions": close})
@@ -265,7 +266,23 @@ def _possible_models(call: CallSite) -> list[Any]:
     if call.model_choices is not None:
         return list(dict.fromkeys(call.model_choices)) if all(isinstance(m, str) for m in call.model_choices) \
             else [None]
-    return [call.model] if call.model else []
+    if call.model:
+        return [call.model]
+    from pytest_tokenbudget.lint.model_registry import registry_models  # a parameter no caller pins
+
+    found = registry_models(call)
+    return found[1] if found else []
+
+
+def _origin(call: CallSite, models: list[Any]) -> str:
+    """Where the value(s) came from: a parameter's default, or the project's model registry."""
+    if call.model is None and call.model_choices is None and models:
+        from pytest_tokenbudget.lint.model_registry import registry_models
+
+        found = registry_models(call)
+        return f" (the Claude model{'s' if len(models) > 1 else ''} of the model registry in {found[0]}, which the " \
+               f"callers' model comes from)" if found else ""
+    return default_note(call) if len(models) == 1 else ""
 
 
 def _platform(call: CallSite) -> str | None:
@@ -417,7 +434,7 @@ class UnknownModelId(Rule):
             close = ctx.catalog.suggestions(model)  # from the family the spelling names
             hint = f" (closest: {', '.join(close)})" if close else ""
             yield Report(
-                f"unknown model {model!r}{default_note(call)}: not in the catalog{hint}; "
+                f"unknown model {model!r}{_origin(call, models)}: not in the catalog{hint}; "
                 f"the Claude API answers 404 for an unknown id "
                 f"and tokenbudget cannot price it (a new model: add [tool.tokenbudget.models.\"{model}\"])",
                 node=node, properties={"model": model, "suggestions": close},
