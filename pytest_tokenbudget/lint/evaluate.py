@@ -27,6 +27,7 @@ from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, Text, Unknown, any
                                                      is_complete, static_text)
 from pytest_tokenbudget.lint.analysis.volatile import volatile_call, volatile_format, volatile_method
 from pytest_tokenbudget.lint.config_values import bool_op, call_default
+from pytest_tokenbudget.lint.self_values import self_chain
 
 __all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "read_prompt_file", "template_text"]
 
@@ -151,8 +152,8 @@ class Evaluator:
             if base is UNKNOWN and isinstance(node.value, ast.Name) and self.attribute is not None \
                     and node.value.id not in ("self", "cls"):
                 return self.attribute(node.value.id, node.attr)  # settings.MODEL, settings = Settings()
-            if base is UNKNOWN and isinstance(node.value, ast.Name) and node.value.id == "self" and self.self_attr:
-                return self.self_attr(node.attr)  # a caller's self.model: what __init__ stored
+            if base is UNKNOWN and self.self_attr and (chain := self_chain(node)) is not None:
+                return self.self_attr(chain)  # a caller's self.model / self.config.model: what __init__ stored
             return UNKNOWN
         if isinstance(node, ast.BoolOp):
             return bool_op(node, lambda n: self.expr(n, d), self.qualname)

@@ -7,6 +7,11 @@ calling method, where ``self`` is a parameter. When the class sets that attribut
 the class pass for that parameter (its default for those that leave it out).
 :func:`init_attribute` returns that value when every construction in the project gives the same
 string, else UNKNOWN (several values, an unknown one, an attribute set elsewhere).
+
+``self.config.model`` where ``__init__`` stores a configuration object (``self.config = config or
+Config()``, ``config: Config | None`` a parameter; ``self.config = Config(...)``): the value every
+construction of that field class gives the field (:func:`..constructions.field_values`), when they
+all agree.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["init_attribute"]
+__all__ = ["init_attribute", "self_chain"]
 
 
 def init_attribute(project: Project, path: str, tree: ast.Module, owner: str | None, attr: str) -> Any:
@@ -30,6 +35,8 @@ def init_attribute(project: Project, path: str, tree: ast.Module, owner: str | N
     cls = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == owner.split(".")[0]), None)
     if cls is None:
         return UNKNOWN
+    if "." in attr:
+        return _object_field(project, path, tree, cls, *attr.split(".", 1))
     param = _init_param(cls, attr)
     if param is None:
         return UNKNOWN
@@ -43,20 +50,83 @@ def init_attribute(project: Project, path: str, tree: ast.Module, owner: str | N
     return value if isinstance(value, str) else UNKNOWN
 
 
-def _init_param(cls: ast.ClassDef, attr: str) -> str | None:
-    """The ``__init__`` parameter ``self.attr`` is set from, when that is the class's one
-    assignment of the attribute."""
+def self_chain(node: ast.expr) -> str | None:
+    """``"model"`` for ``self.model``, ``"config.model"`` for ``self.config.model``, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute) and len(parts) < 2:
+        parts.insert(0, node.attr)
+        node = node.value
+    return ".".join(parts) if isinstance(node, ast.Name) and node.id == "self" and parts else None
+
+
+def _object_field(project: Project, path: str, tree: ast.Module, cls: ast.ClassDef, attr: str, field: str) -> Any:
+    """``self.attr.field``: the one value the constructions of ``self.attr``'s class give ``field``."""
+    found = _init_assignment(cls, attr)
+    if found is None:
+        return UNKNOWN
+    init, value = found
+    name = _built_class(init, value)
+    if name is None:
+        return UNKNOWN
+    from pytest_tokenbudget.lint.constructions import field_values
+
+    mod = project._load(path)
+    qualname = name if any(isinstance(s, ast.ClassDef) and s.name == name for s in tree.body) else \
+        (mod.imports.get(name) if mod is not None else None)
+    values = set(field_values(project, path, qualname, field) or [UNKNOWN]) if qualname else {UNKNOWN}
+    return values.pop() if len(values) == 1 and isinstance(next(iter(values)), str) else UNKNOWN
+
+
+def _built_class(init: ast.FunctionDef, value: ast.expr) -> str | None:
+    """The class name of ``Config(...)``, ``config or Config()``, or ``config`` annotated
+    ``Config`` / ``Optional[Config]`` / ``Config | None`` (a parameter of ``init``)."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+        return value.func.id
+    built = None
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and len(value.values) == 2:
+        value, fallback = value.values
+        if not (isinstance(fallback, ast.Call) and isinstance(fallback.func, ast.Name)):
+            return None
+        built = fallback.func.id
+    if not isinstance(value, ast.Name):
+        return None
+    arg = next((a for a in (*init.args.args, *init.args.kwonlyargs) if a.arg == value.id), None)
+    note = _optional_of(arg.annotation) if arg is not None and arg.annotation is not None else None
+    named = note.id if isinstance(note, ast.Name) else None
+    return named if built is None or named == built else None
+
+
+def _optional_of(node: ast.expr) -> ast.expr | None:
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Optional":
+        return node.slice
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        sides = [n for n in (node.left, node.right) if not (isinstance(n, ast.Constant) and n.value is None)]
+        return sides[0] if len(sides) == 1 else None
+    return node
+
+
+def _init_assignment(cls: ast.ClassDef, attr: str) -> tuple[ast.FunctionDef, ast.expr] | None:
+    """``__init__`` and the value of ``self.attr = value`` when that is the class's one assignment
+    of the attribute and it sits in ``__init__``."""
     init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
     if init is None:
         return None
     sets = [n for n in ast.walk(cls) if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
             and any(_is_self_attr(t, attr) for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
-    if len(sets) != 1 or not isinstance(sets[0], ast.Assign) or not isinstance(sets[0].value, ast.Name):
+    if len(sets) != 1 or not isinstance(sets[0], ast.Assign) or not any(sets[0] is n for n in ast.walk(init)):
         return None
-    if not any(sets[0] is n for n in ast.walk(init)):
+    return init, sets[0].value
+
+
+def _init_param(cls: ast.ClassDef, attr: str) -> str | None:
+    """The ``__init__`` parameter ``self.attr`` is set from, when that is the class's one
+    assignment of the attribute."""
+    found = _init_assignment(cls, attr)
+    if found is None or not isinstance(found[1], ast.Name):
         return None
+    init, value = found
     params = {a.arg for a in (*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs)}
-    return sets[0].value.id if sets[0].value.id in params else None
+    return value.id if value.id in params else None
 
 
 def _is_self_attr(node: Any, attr: str) -> bool:
