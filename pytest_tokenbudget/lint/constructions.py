@@ -59,8 +59,11 @@ def _set_elsewhere(project: Project, name: str, field: str) -> bool:
     def search() -> bool:
         assigned = re.compile(rb"(?<!\bself)\." + re.escape(field.encode()) + rb"\s*(=(?!=)|\+=)")
         built = re.compile(rb"\b" + re.escape(name.encode()) + _OTHER_BUILDERS)
+        # copies and setattr count in the files that name the class or the field (not a vendored
+        # library's setattr(processor, key, value))
+        about = re.compile(rb"\b(" + re.escape(name.encode()) + rb"|" + re.escape(field.encode()) + rb")\b")
         files = py_files(project)
-        found = files is None or any(_says(p, (assigned, built, _COPIES)) for p in files)
+        found = files is None or any(_says(p, (assigned, built)) or _says(p, (_COPIES,), about) for p in files)
         needles = getattr(project, "needles", None)
         if needles is not None:  # a warm run re-checks when a new file might assign the field
             needles[field.encode()] = found
@@ -69,8 +72,8 @@ def _set_elsewhere(project: Project, name: str, field: str) -> bool:
     return bool(project.remember("_fields_set_elsewhere", (name, field), search))
 
 
-def _says(path: str, patterns: tuple[re.Pattern[bytes], ...]) -> bool:
+def _says(path: str, patterns: tuple[re.Pattern[bytes], ...], about: re.Pattern[bytes] | None = None) -> bool:
     got = read_file(path)
-    if isinstance(got, FileError):
+    if isinstance(got, FileError) or (about is not None and not about.search(got[0])):
         return False
     return any(p.search(got[0]) for p in patterns)
