@@ -9,6 +9,7 @@ the linter cannot follow, ``**kwargs``) makes every rule here silent.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -125,6 +126,14 @@ class RetiredOrDeprecatedModel(Rule):
         client = openai.OpenAI()
         text = client.completions.create(model="claude-2.1", prompt="Say hi", max_tokens=5)
         """,
+        # an id the Claude API never had (from Claude 4 on the family comes first): TB303's 404, not a retirement
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q):
+            return client.messages.create(model="claude-4-sonnet-20250514", max_tokens=512,
+                                          messages=[{"role": "user", "content": q}])
+        """,
         # Bedrock still serves some models the Claude API retired.
         """
         from anthropic import AnthropicBedrock
@@ -226,8 +235,8 @@ def _failing(models: list[Any], catalog: Catalog, now: _dt.date,
     unknown: list[str] = []
     for m in models:
         info = catalog.find(m) if isinstance(m, str) else None
-        if info is not None and platform == "api" and _invented_alias(m, catalog):
-            info = None  # claude-sonnet-4-5-latest: an alias the Claude API never had, a 404 (TB303), not a retirement
+        if info is not None and platform == "api" and _invented_id(m, catalog):
+            info = None  # claude-sonnet-4-5-latest / claude-4-sonnet-...: never an API id, a 404 (TB303), not a retirement
         st = info.status(now, platform) if info is not None else None
         if info is not None and st is not None and st.state in ("retired", "deprecated"):
             failing.append((m, info, st))
@@ -236,9 +245,16 @@ def _failing(models: list[Any], catalog: Catalog, now: _dt.date,
     return failing, unknown
 
 
-def _invented_alias(model: str, catalog: Catalog) -> bool:
-    """A ``-latest`` alias the Claude API never published (it had them for some Claude 3 models only)."""
-    return model.endswith("-latest") and model not in _api_ids(catalog)
+def _invented_id(model: str, catalog: Catalog) -> bool:
+    """A spelling the Claude API never had, though the catalog reads it as a known model: a ``-latest``
+    alias it never published (it had them for some Claude 3 models only), or a Claude 4+ id with the
+    version first (``claude-4-sonnet-20250514``: from Claude 4 on the family comes first)."""
+    if model in _api_ids(catalog):
+        return False
+    return model.endswith("-latest") or _VERSION_FIRST.match(model) is not None
+
+
+_VERSION_FIRST = re.compile(r"claude-(?:[4-9]|\d\d)(?:[.-]\d)?-(?:opus|sonnet|haiku)\b")
 
 
 def _unknown_among(call: CallSite, ctx: RuleContext, models: list[Any]) -> Iterator[Report]:
@@ -395,7 +411,7 @@ class UnknownModelId(Rule):
                 return client.messages.create(model="claude-sonnet-4-5-latest", max_tokens=512,
                                               messages=[{"role": "user", "content": q}])
             """,
-            message="an alias the Claude API never had: the Claude API answers 404 (not_found_error) for it; use "
+            message="an id the Claude API never had: the Claude API answers 404 (not_found_error) for it; use "
                     "'claude-sonnet-4-5' (itself retired: move to 'claude-sonnet-5-5')",
             options={"today": "2026-12-01"},
         ),
@@ -454,7 +470,7 @@ class UnknownModelId(Rule):
         st = info.status(_today(ctx), "api")
         new = successor(ctx.catalog, info, _today(ctx)) if st is not None and st.state == "retired" else None
         after = f" (itself retired: move to {new.id!r})" if new is not None else ""
-        what = "an alias the Claude API never had" if _invented_alias(model, ctx.catalog) \
+        what = "an id the Claude API never had" if _invented_id(model, ctx.catalog) \
             else "a gateway or shorthand spelling, not a Claude API id"
         yield Report(
             f"{model!r} is {what}: the Claude API answers 404 (not_found_error) for it; use {correct!r}{after}",
