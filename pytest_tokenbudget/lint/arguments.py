@@ -222,7 +222,7 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
         if not reachable(tests, up.values):
             continue
         ev = project._evaluator(mod, {**local, **up.values})
-        ev.self_attr = lambda attr: init_attribute(project, c.path, c.tree, c.owner, attr)
+        ev.self_attr = lambda attr: init_attribute(project, c.path, c.tree, c.owner, attr, parameter_values)
         if owner is not None:  # a template field from the caller's own Literal / label parameter
             ev.declared = declared_reader(owner, c.tree, unassigned, frozenset(up.values))
         values: dict[str, Any] = {}

@@ -25,7 +25,7 @@ from typing import Any
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown
 from pytest_tokenbudget.lint.cli_defaults import option_default
 
-__all__ = ["bool_op", "call_default", "dotted_name", "instance_attr", "instance_class", "option_default", "own_returns"]
+__all__ = ["bool_op", "call_default", "dotted_name", "instance_attr", "instance_class", "option_default", "own_returns", "self_chain"]
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "environ.get", "getenv"})
 _FIELDS = frozenset({"Field", "pydantic.Field", "pydantic.fields.Field", "dataclasses.field", "field",
@@ -152,3 +152,12 @@ def instance_attr(project: Any, mod: Any, st: ast.stmt, attr: str) -> tuple[Any,
         return rets[0].value if len(rets) == 1 else None
 
     return instance_class(st, attr, find_class, returned)
+
+
+def self_chain(node: ast.expr) -> str | None:
+    """``"model"`` for ``self.model``, ``"config.model"`` for ``self.config.model``, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute) and len(parts) < 2:
+        parts.insert(0, node.attr)
+        node = node.value
+    return ".".join(parts) if isinstance(node, ast.Name) and node.id == "self" and parts else None

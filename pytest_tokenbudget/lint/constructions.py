@@ -13,9 +13,9 @@ the field after construction (``config.model = args.model``) or builds objects a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pytest_tokenbudget.lint.arguments import parameter_values
 from pytest_tokenbudget.lint.callsearch import field_class
 from pytest_tokenbudget.lint.project_text import py_files
 from pytest_tokenbudget.lint.source import FileError, read_file
@@ -31,11 +31,14 @@ _COPIES = re.compile(rb"dataclasses\.replace\(|from dataclasses import[^\n]*\bre
                      rb"\bsetattr\(")
 
 
-def field_values(project: Project, from_path: str, qualname: str, field: str) -> list[Any] | None:
+def field_values(project: Project, from_path: str, qualname: str, field: str,
+                 values_of: Callable[..., Any]) -> list[Any] | None:
     """The values the project's constructions of the field class ``qualname`` (as ``from_path``
     imports it; a class of that file when undotted) give its ``field``: written by a caller, else
     the field's default (unknown when it has none); None when the class is not such a class of the
-    project, nothing constructs it, or the field may be set another way."""
+    project, nothing constructs it, or the field may be set another way. ``values_of`` is the caller
+    search (:func:`..arguments.parameter_values`), passed in so that the caller search itself can ask
+    this module about ``self.config.model`` without an import cycle."""
     if "." in qualname:
         found = project._find_module(qualname, from_path)
         if found is None or len(found[1]) != 1:
@@ -49,7 +52,7 @@ def field_values(project: Project, from_path: str, qualname: str, field: str) ->
     if _set_elsewhere(project, name, field):
         return None
     project._file_dep(path)
-    found_values = parameter_values(project, path, f"{name}.__init__", frozenset({field}))
+    found_values = values_of(project, path, f"{name}.__init__", frozenset({field}))
     return [a.values[field] for a in found_values] if found_values else None
 
 

@@ -26,8 +26,7 @@ from typing import Any
 from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, Text, Unknown, any_entry, choice, dict_get,
                                                      is_complete, static_text)
 from pytest_tokenbudget.lint.analysis.volatile import volatile_call, volatile_format, volatile_method
-from pytest_tokenbudget.lint.config_values import bool_op, call_default
-from pytest_tokenbudget.lint.self_values import self_chain
+from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_chain
 
 __all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "read_prompt_file", "template_text"]
 

@@ -17,17 +17,19 @@ all agree.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 
-if TYPE_CHECKING:
-    from pytest_tokenbudget.lint.project import Project
+Project = Any  # the project index (not imported: it sits above this module)
+ValuesOf = Callable[..., Any]  # arguments.parameter_values, passed in by the caller search
 
-__all__ = ["init_attribute", "self_chain"]
+__all__ = ["init_attribute"]
 
 
-def init_attribute(project: Project, path: str, tree: ast.Module, owner: str | None, attr: str) -> Any:
+def init_attribute(project: Project, path: str, tree: ast.Module, owner: str | None, attr: str,
+                   values_of: ValuesOf) -> Any:
     """The one value of ``self.attr`` in method ``owner`` (``Class.method``) of the module ``tree``
     at ``path`` (see the module docstring), or UNKNOWN."""
     if not owner or owner.count(".") != 1:
@@ -36,13 +38,11 @@ def init_attribute(project: Project, path: str, tree: ast.Module, owner: str | N
     if cls is None:
         return UNKNOWN
     if "." in attr:
-        return _object_field(project, path, tree, cls, *attr.split(".", 1))
+        return _object_field(project, path, tree, cls, values_of, *attr.split(".", 1))
     param = _init_param(cls, attr)
     if param is None:
         return UNKNOWN
-    from pytest_tokenbudget.lint.arguments import parameter_values
-
-    found = parameter_values(project, path, f"{cls.name}.__init__", frozenset({param}))
+    found = values_of(project, path, f"{cls.name}.__init__", frozenset({param}))
     values = {a.values.get(param, UNKNOWN) for a in found or ()}
     if len(values) != 1:
         return UNKNOWN
@@ -50,16 +50,8 @@ def init_attribute(project: Project, path: str, tree: ast.Module, owner: str | N
     return value if isinstance(value, str) else UNKNOWN
 
 
-def self_chain(node: ast.expr) -> str | None:
-    """``"model"`` for ``self.model``, ``"config.model"`` for ``self.config.model``, else None."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute) and len(parts) < 2:
-        parts.insert(0, node.attr)
-        node = node.value
-    return ".".join(parts) if isinstance(node, ast.Name) and node.id == "self" and parts else None
-
-
-def _object_field(project: Project, path: str, tree: ast.Module, cls: ast.ClassDef, attr: str, field: str) -> Any:
+def _object_field(project: Project, path: str, tree: ast.Module, cls: ast.ClassDef, values_of: ValuesOf,
+                  attr: str, field: str) -> Any:
     """``self.attr.field``: the one value the constructions of ``self.attr``'s class give ``field``."""
     found = _init_assignment(cls, attr)
     if found is None:
@@ -73,7 +65,7 @@ def _object_field(project: Project, path: str, tree: ast.Module, cls: ast.ClassD
     mod = project._load(path)
     qualname = name if any(isinstance(s, ast.ClassDef) and s.name == name for s in tree.body) else \
         (mod.imports.get(name) if mod is not None else None)
-    values = set(field_values(project, path, qualname, field) or [UNKNOWN]) if qualname else {UNKNOWN}
+    values = set(field_values(project, path, qualname, field, values_of) or [UNKNOWN]) if qualname else {UNKNOWN}
     return values.pop() if len(values) == 1 and isinstance(next(iter(values)), str) else UNKNOWN
 
 

@@ -29,13 +29,14 @@ def typed_field(node: cst.Attribute, scope: Scope, resolver: Resolver) -> tuple[
     cls = _annotated_class(node.value, scope, resolver)
     if cls is None:
         return None
+    from pytest_tokenbudget.lint.arguments import parameter_values
     from pytest_tokenbudget.lint.constructions import field_values
     from pytest_tokenbudget.lint.project import active
 
     act = active()
     if act is None:
         return None
-    values = field_values(act[0], act[1], cls, node.attr.value)
+    values = field_values(act[0], act[1], cls, node.attr.value, parameter_values)
     return tuple(values) if values else None
 
 
