@@ -1,22 +1,22 @@
-"""One table of model records: the Claude models this project can send (app/service.py)."""
+"""A catalog class whose records are built by keyword; one Claude record is current."""
 from dataclasses import dataclass
+from typing import ClassVar
 
-ANTHROPIC = "anthropic"
 
-
-@dataclass
-class ModelSpec:
+@dataclass(frozen=True)
+class ModelInfo:
     provider: str
-    api_model: str
-    paid: bool = False
+    model_id: str
+    display_name: str = ""
 
 
-MODELS = {
-    "fast": ModelSpec(ANTHROPIC, "claude-3-haiku-20240307"),  # retired
-    "smart": ModelSpec(ANTHROPIC, "claude-opus-5-5", paid=True),  # current: some tier works
-    "mini": ModelSpec("openai", "gpt-4o-mini"),
-}
+class ModelCatalog:
+    _REGISTRY: ClassVar[dict[str, ModelInfo]] = {
+        "old": ModelInfo(provider="anthropic", model_id="claude-3-haiku-20240307", display_name="Claude 3 Haiku"),
+        "new": ModelInfo(provider="anthropic", model_id="claude-opus-5-5", display_name="Claude Opus 5.5"),
+        "local": ModelInfo(provider="ollama", model_id="llama3.1"),
+    }
 
-
-def resolve(name):
-    return MODELS.get(name, MODELS["mini"])
+    @classmethod
+    def lookup(cls, model_id):
+        return next(info for info in cls._REGISTRY.values() if info.model_id == model_id)
