@@ -25,7 +25,7 @@ from typing import Any
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
 from pytest_tokenbudget.lint.config_values import dotted_name
 
-__all__ = ["env_wrapper_value"]
+__all__ = ["env_wrapper_value", "file_default"]
 
 _GETTERS = frozenset({"os.getenv", "os.environ.get", "environ.get", "getenv"})
 
@@ -99,3 +99,86 @@ def _class_attribute(project: Any, mod: Any, tree: ast.Module, node: ast.Call, a
         if isinstance(target, ast.Name) and target.id == arg.attr and st.value is not None:
             return project._evaluator(mod, {}).expr(st.value)
     return UNKNOWN
+
+
+_LOADS = frozenset({"json.load", "json.loads", "yaml.safe_load", "yaml.load", "yaml.full_load", "tomllib.load",
+                    "tomllib.loads", "toml.load", "toml.loads"})
+_CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".ini", ".cfg")
+_MAX_CONFIG_FILES = 300
+
+
+def file_default(project: Any, mod: Any, q: str, node: ast.Call, args: list[Any]) -> Any:
+    """``data.get("summary_model", cls.summary_model)`` where ``data`` is only ever ``{}`` or a
+    mapping loaded from a file (``yaml.safe_load(f) or {}``, ``json.load(f)``) the linter cannot
+    read: the default, what runs unless the file sets the key; None when a configuration file of the
+    project names the key (it may set it) or ``data`` can be anything else."""
+    tree = mod.parse() if mod is not None else None
+    name = q[:-len(".get")] if q.endswith(".get") else ""
+    if tree is None or not name.isidentifier() or len(node.args) != 2 or node.keywords \
+            or not isinstance(args[0], str):
+        return None
+    scope = _enclosing(tree, node)
+    values = [a.value for a in ast.walk(scope) if isinstance(a, ast.Assign)
+              and any(isinstance(t, ast.Name) and t.id == name for t in a.targets)]
+    values += [a.value for a in ast.walk(scope) if isinstance(a, ast.AnnAssign) and a.value is not None
+               and isinstance(a.target, ast.Name) and a.target.id == name]  # data: dict = {}
+    rebound = any(isinstance(a, (ast.AugAssign, ast.For, ast.withitem, ast.NamedExpr))
+                  and isinstance(getattr(a, "target", getattr(a, "optional_vars", None)), ast.Name)
+                  and getattr(a, "target", getattr(a, "optional_vars", None)).id == name for a in ast.walk(scope))
+    kinds = [_loaded(v, mod) for v in values]
+    if rebound or not values or None in kinds or "load" not in kinds or _key_in_config_files(project, args[0]):
+        return None
+    value = args[1]
+    if isinstance(value, Unknown):
+        value = _class_attribute(project, mod, tree, node, node.args[1])
+    return value if isinstance(value, (str, int, float, bool)) else None
+
+
+def _enclosing(tree: ast.Module, node: ast.AST) -> ast.AST:
+    """The innermost function holding ``node`` (the module when none)."""
+    best: ast.AST = tree
+    for fn in ast.walk(tree):
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(n is node for n in ast.walk(fn)):
+            best = fn  # ast.walk goes outside in: the last match is the innermost
+    return best
+
+
+def _loaded(value: ast.expr, mod: Any) -> str | None:
+    """"empty" for ``{}`` / ``dict()``, "load" for a file load (``load(f) or {}`` too), else None."""
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and len(value.values) == 2 \
+            and _loaded(value.values[1], mod) == "empty":
+        value = value.values[0]
+    if isinstance(value, ast.Dict) and not value.keys:
+        return "empty"
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args:
+        return "empty"
+    if isinstance(value, ast.Call) and dotted_name(value.func, lambda n: mod.imports.get(n, n)) in _LOADS:
+        return "load"
+    return None
+
+
+def _key_in_config_files(project: Any, key: str) -> bool:
+    """Whether a configuration file of the project (YAML, JSON, TOML, INI) names ``key``."""
+    import os
+    import re
+
+    def search() -> bool:
+        pattern = re.compile(rb"(^|[\s{,\"'])" + re.escape(key.encode()) + rb"[\"']?\s*[:=]", re.M)
+        seen = 0
+        for folder, dirs, names in os.walk(project.root):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules", "venv", "site-packages")]
+            for n in names:
+                if not n.endswith(_CONFIG_SUFFIXES):
+                    continue
+                seen += 1
+                if seen > _MAX_CONFIG_FILES:
+                    return True  # too many to read: the file may set it
+                try:
+                    with open(os.path.join(folder, n), "rb") as fh:
+                        if pattern.search(fh.read(200_000)):
+                            return True
+                except OSError:
+                    continue
+        return False
+
+    return bool(project.remember("_config_file_keys", key, search))

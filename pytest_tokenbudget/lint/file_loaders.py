@@ -91,9 +91,11 @@ def loader_call(project: Any, mod: Any, q: str, node: ast.Call, args: list[Any],
     dotted name) called as ``node``; None when ``q`` is no single module-level project function."""
     if not node.args and not node.keywords:
         return None
-    from pytest_tokenbudget.lint.env_helpers import env_wrapper_value  # _env("MODEL", cls.model)
+    from pytest_tokenbudget.lint.env_helpers import env_wrapper_value, file_default  # _env("MODEL", cls.model)
 
     wrapped = env_wrapper_value(project, mod, q, node, args, keywords)
+    if wrapped is None:
+        wrapped = file_default(project, mod, q, node, args)  # data.get("model", cls.model), data = yaml.safe_load(f)
     if wrapped is not None:
         return wrapped
     if "." not in q and q in mod.names:
