@@ -66,7 +66,8 @@ def _set_elsewhere(project: Project, name: str, field: str) -> bool:
         # library's setattr(processor, key, value))
         about = re.compile(rb"\b(" + re.escape(name.encode()) + rb"|" + re.escape(field.encode()) + rb")\b")
         files = py_files(project)
-        found = files is None or any(_says(p, (assigned, built)) or _says(p, (_COPIES,), about) for p in files)
+        found = files is None or any(_says(p, (built,)) or _says(p, (_COPIES,), about)
+                                     or (_says(p, (assigned,)) and not _only_env_overrides(p, field)) for p in files)
         needles = getattr(project, "needles", None)
         if needles is not None:  # a warm run re-checks when a new file might assign the field
             needles[field.encode()] = found
@@ -80,3 +81,29 @@ def _says(path: str, patterns: tuple[re.Pattern[bytes], ...], about: re.Pattern[
     if isinstance(got, FileError) or (about is not None and not about.search(got[0])):
         return False
     return any(p.search(got[0]) for p in patterns)
+
+
+_ENV_READ = re.compile(r"\b(os\.environ|os\.getenv|getenv|environ)\b")
+
+
+def _only_env_overrides(path: str, field: str) -> bool:
+    """Every ``obj.field = ...`` of the file sits under an ``if`` that reads the environment
+    (``if env_model := os.environ.get("MODEL"): config.model = env_model``): with the variables
+    unset, the reading every model rule takes, none of them runs."""
+    import ast
+
+    got = read_file(path)
+    try:
+        tree = ast.parse(got[0]) if not isinstance(got, FileError) else None
+    except (SyntaxError, ValueError):
+        tree = None
+    if tree is None:
+        return False
+    guarded: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and _ENV_READ.search(ast.unparse(node.test)):
+            guarded.update(id(n) for st in node.body for n in ast.walk(st))
+    sets = [n for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AugAssign)) and any(
+        isinstance(t, ast.Attribute) and t.attr == field and not (isinstance(t.value, ast.Name) and t.value.id == "self")
+        for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
+    return bool(sets) and all(id(n) in guarded for n in sets)

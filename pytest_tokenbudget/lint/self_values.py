@@ -57,7 +57,7 @@ def _object_field(project: Project, path: str, tree: ast.Module, cls: ast.ClassD
     if found is None:
         return UNKNOWN
     init, value = found
-    name = _built_class(init, value)
+    name = _built_class(init, value) or _factory_class(project, path, tree, value)
     if name is None:
         return UNKNOWN
     from pytest_tokenbudget.lint.constructions import field_values
@@ -86,6 +86,41 @@ def _built_class(init: ast.FunctionDef, value: ast.expr) -> str | None:
     note = _optional_of(arg.annotation) if arg is not None and arg.annotation is not None else None
     named = note.id if isinstance(note, ast.Name) else None
     return named if built is None or named == built else None
+
+
+def _factory_class(project: Project, path: str, tree: ast.Module, value: ast.expr) -> str | None:
+    """``Config`` for ``Config.load()`` when that classmethod (of a class of this module, or of the
+    project module it is imported from) only ever returns ``cls(...)``."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+            and isinstance(value.func.value, ast.Name)):
+        return None
+    name, method = value.func.value.id, value.func.attr
+    where = tree
+    if not any(isinstance(st, ast.ClassDef) and st.name == name for st in tree.body):
+        mod = project._load(path)
+        dotted = mod.imports.get(name) if mod is not None else None
+        found = project._find_module(dotted, path) if dotted else None
+        other = project._load(found[0]) if found is not None and len(found[1]) == 1 else None
+        where = other.parse() if other is not None else None
+        name = found[1][0] if found is not None and len(found[1]) == 1 else name
+    cls = next((st for st in (where.body if where is not None else []) if isinstance(st, ast.ClassDef)
+                and st.name == name), None)
+    fn = next((st for st in (cls.body if cls is not None else []) if isinstance(st, ast.FunctionDef)
+               and st.name == method and any(isinstance(d, ast.Name) and d.id == "classmethod"
+                                             for d in st.decorator_list)), None)
+    if fn is None or not fn.args.args:
+        return None
+    first = fn.args.args[0].arg
+    built = {n.targets[0].id for n in ast.walk(fn) if isinstance(n, ast.Assign) and len(n.targets) == 1
+             and isinstance(n.targets[0], ast.Name) and _calls(n.value, first)}
+    returns = [n.value for n in ast.walk(fn) if isinstance(n, ast.Return)]
+    ok = returns and all(r is not None and (_calls(r, first) or isinstance(r, ast.Name) and r.id in built)
+                         for r in returns)
+    return value.func.value.id if ok else None
+
+
+def _calls(node: Any, name: str) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
 
 
 def _optional_of(node: ast.expr) -> ast.expr | None:
