@@ -430,8 +430,7 @@ class Project:
                        self._file_dep)
         ev.calls = lambda q: self._call_value(q, mod)
         ev.loader = lambda q, node, args, kw: loader_call(self, mod, q, node, args, kw)  # a prompt file by name
-        ev.attribute = lambda name, attr: option_default(mod.tree, local[name], name, attr, ev.expr) \
-            if name in local else self._attribute(mod, name, attr)  # args.model: the option's default
+        ev.attribute = lambda n, a: option_default(mod.tree, local[n], n, a, ev.expr) if n in local else self._attribute(mod, n, a)
         ev.remember = self._remember
         return ev
 
