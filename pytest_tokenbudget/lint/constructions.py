@@ -66,38 +66,49 @@ def _set_elsewhere(project: Project, name: str, field: str) -> bool:
         # library's setattr(processor, key, value))
         about = re.compile(rb"\b(" + re.escape(name.encode()) + rb"|" + re.escape(field.encode()) + rb")\b")
         files = py_files(project)
-        found = files is None or any(_says(p, (built,)) or _says(p, (_COPIES,), about)
-                                     or (_says(p, (assigned,)) and not _only_env_overrides(p, field)) for p in files)
+        found = files is None or any(_sets(p, name, field, (assigned, built, about)) for p in files)
         needles = getattr(project, "needles", None)
         if needles is not None:  # a warm run re-checks when a new file might assign the field
             needles[field.encode()] = found
+            needles[name.encode()] = found  # a copy / setattr counts in files naming the class
         return found
 
     return bool(project.remember("_fields_set_elsewhere", (name, field), search))
 
 
-def _says(path: str, patterns: tuple[re.Pattern[bytes], ...], about: re.Pattern[bytes] | None = None) -> bool:
+def _sets(path: str, name: str, field: str, patterns: tuple[re.Pattern[bytes], ...]) -> bool:
+    """Whether the file may set the field outside the constructions (one read of the file; the
+    regular expressions only run on files that hold their literal words)."""
     got = read_file(path)
-    if isinstance(got, FileError) or (about is not None and not about.search(got[0])):
+    if isinstance(got, FileError):
         return False
-    return any(p.search(got[0]) for p in patterns)
+    assigned, built, about = patterns
+    data = got[0]
+    name_in, field_in = name.encode() in data, field.encode() in data
+    if name_in and built.search(data):
+        return True
+    if (name_in or field_in) and any(w in data for w in _COPY_WORDS) and _COPIES.search(data) and about.search(data):
+        return True
+    if not field_in or not assigned.search(data):
+        return False
+    return not _only_env_overrides(data, field)
 
 
+_COPY_WORDS = (b"replace", b"model_copy", b".copy(", b"setattr(")
 _ENV_READ = re.compile(r"\b(os\.environ|os\.getenv|getenv|environ)\b")
 
 
-def _only_env_overrides(path: str, field: str) -> bool:
+def _only_env_overrides(data: bytes, field: str) -> bool:
     """Every ``obj.field = ...`` of the file sits under an ``if`` that reads the environment
     (``if env_model := os.environ.get("MODEL"): config.model = env_model``): with the variables
     unset, the reading every model rule takes, none of them runs."""
     import ast
 
-    got = read_file(path)
+    if b"environ" not in data and b"getenv" not in data:
+        return False  # no environment read: no assignment is guarded by one
     try:
-        tree = ast.parse(got[0]) if not isinstance(got, FileError) else None
-    except (SyntaxError, ValueError):
-        tree = None
-    if tree is None:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     guarded: set[int] = set()
     for node in ast.walk(tree):

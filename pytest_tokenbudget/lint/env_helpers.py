@@ -36,7 +36,7 @@ def env_wrapper_value(project: Any, mod: Any, q: str, node: ast.Call, args: list
     tree = mod.parse() if mod is not None else None
     if tree is None or "." in q:
         return None
-    defs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == q]
+    defs = _index(mod, tree)[0].get(q, [])
     if len(defs) != 1:
         return None
     fn = defs[0]
@@ -117,7 +117,7 @@ def file_default(project: Any, mod: Any, q: str, node: ast.Call, args: list[Any]
     if tree is None or not name.isidentifier() or len(node.args) != 2 or node.keywords \
             or not isinstance(args[0], str):
         return None
-    scope = _enclosing(tree, node)
+    scope = _index(mod, tree)[1].get(id(node), tree)
     values = [a.value for a in ast.walk(scope) if isinstance(a, ast.Assign)
               and any(isinstance(t, ast.Name) and t.id == name for t in a.targets)]
     values += [a.value for a in ast.walk(scope) if isinstance(a, ast.AnnAssign) and a.value is not None
@@ -134,13 +134,25 @@ def file_default(project: Any, mod: Any, q: str, node: ast.Call, args: list[Any]
     return value if isinstance(value, (str, int, float, bool)) else None
 
 
-def _enclosing(tree: ast.Module, node: ast.AST) -> ast.AST:
-    """The innermost function holding ``node`` (the module when none)."""
-    best: ast.AST = tree
-    for fn in ast.walk(tree):
-        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(n is node for n in ast.walk(fn)):
-            best = fn  # ast.walk goes outside in: the last match is the innermost
-    return best
+def _index(mod: Any, tree: ast.Module) -> tuple[dict[str, list[ast.AST]], dict[int, ast.AST]]:
+    """The module's functions by name (nested ones too), and each call's innermost enclosing
+    function; built once per parsed tree."""
+    memo = mod.__dict__.get("_env_helpers_index")
+    if memo is not None and memo[0] is tree:
+        return memo[1], memo[2]
+    defs: dict[str, list[ast.AST]] = {}
+    owner: dict[int, ast.AST] = {}
+    stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
+    while stack:
+        node, fn = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            defs.setdefault(node.name, []).append(node)
+            fn = node
+        elif isinstance(node, ast.Call):
+            owner[id(node)] = fn
+        stack.extend((child, fn) for child in ast.iter_child_nodes(node))
+    mod.__dict__["_env_helpers_index"] = (tree, defs, owner)
+    return defs, owner
 
 
 def _loaded(value: ast.expr, mod: Any) -> str | None:
