@@ -7,7 +7,7 @@ finds that default in the module that parses the arguments: the one ``add_argume
 parser naming that destination (``--model`` -> ``model``, ``--max-tokens`` -> ``max_tokens``,
 ``dest=``). Anything that makes the answer unsure leaves it unknown: no ``default=`` (None, or a
 required option), two parsers of the module declaring the destination, ``set_defaults(...)``,
-``parse_known_args`` / ``vars(args)`` rewritten, or ``args.model = ...`` anywhere in the module.
+``parse_known_args`` / ``vars(args)`` rewritten, ``required=True``, or ``args.model = ...`` anywhere in the module.
 """
 
 from __future__ import annotations
@@ -42,8 +42,10 @@ def option_default(tree: ast.Module | None, value: Any, name: str, attr: str,
     if len(defaults) != 1:
         return UNKNOWN
     default = next((k.value for k in defaults[0].keywords if k.arg == "default"), None)
-    if default is None or any(k.arg is None for k in defaults[0].keywords):
-        return UNKNOWN
+    required = next((k.value for k in defaults[0].keywords if k.arg == "required"), None)
+    if default is None or any(k.arg is None for k in defaults[0].keywords) \
+            or not (required is None or isinstance(required, ast.Constant) and required.value is False):
+        return UNKNOWN  # no default, or a required option: the user's value always replaces it
     got = expr(default)
     return got if isinstance(got, str) else UNKNOWN
 

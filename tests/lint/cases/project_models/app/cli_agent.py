@@ -56,3 +56,19 @@ def other():
     other_parser.set_defaults(model="claude-sonnet-5-5")
     opts = other_parser.parse_args()
     ReplacedAgent(opts.model).ask("hi")
+
+
+class RequiredAgent:
+    def __init__(self, model):
+        self.model = model
+
+    def ask(self, q):
+        return client.messages.create(model=self.model, max_tokens=400,  # a required option: always the user's
+                                      messages=[{"role": "user", "content": q}])
+
+
+def required_main():
+    required_parser = argparse.ArgumentParser()
+    required_parser.add_argument("--model", default="claude-3-opus-20240229", required=True)
+    required_opts = required_parser.parse_args()
+    RequiredAgent(required_opts.model).ask("hi")
