@@ -122,8 +122,9 @@ _JSON_ASKS = [
     re.compile(r"\b(?:en|au|em|im|als|como|nel)\s+(?:formato?\s+|format\s+)?json\b|\bformato\s+json\b|"
                r"\b(?:r[ée]ponds?|r[ée]pondez|retourne[rz]?|renvoie[rz]?|fournis|responde[rn]?|responda|devuelve|"
                r"devolver|retorna[r]?|rispondi|restituisci|gib|antworte|liefere)\b[^.\n]{0,50}?\bjson\b", re.I),
-    # Russian: "в формате JSON", "верни JSON-объект"
-    re.compile(r"в\s+формате\s+json|\bверни\w*\b[^.\n]{0,40}?json|json[-\s]?объект", re.I),
+    # Russian: "в формате JSON", "верни JSON-объект", "Ответь ТОЛЬКО валидным JSON", "в виде JSON"
+    re.compile(r"в\s+(?:формате|виде)\s+json|\b(?:верни|ответь|отвечай|выведи|выдай|возвращай)\w*\b[^.\n]{0,40}?json|"
+               r"json[-\s]?объект|\bвалидн\w*\s+json", re.I),
     # Chinese, Japanese, Korean (no word boundaries): "以JSON格式输出", "JSON形式で", "JSON만 반환"
     re.compile(r"json\s*(?:格式|形式|만|으로|형식)|(?:以|用|返回|输出|輸出|回答)\s*json", re.I),
 ]

@@ -111,6 +111,27 @@ def extraer_factura(factura: str) -> dict:
     return json.loads(reply.content[0].text)
 
 
+def классифицировать(запрос: str) -> dict:
+    reply = client.messages.create(  # TB501
+        model="claude-sonnet-5-5",
+        max_tokens=100,
+        system='Ты — классификатор запросов. Ответь ТОЛЬКО валидным JSON без markdown: {"needs_tools": true}',
+        messages=[{"role": "user", "content": запрос}],
+    )
+    return json.loads(reply.content[0].text)
+
+
+def ответить(вопрос: str) -> str:
+    # Not flagged: the prompt says NOT to answer in JSON ("не отвечай в JSON").
+    reply = client.messages.create(
+        model="claude-sonnet-5-5",
+        max_tokens=300,
+        system="Отвечай по-русски, обычным текстом; не отвечай JSON.",
+        messages=[{"role": "user", "content": вопрос}],
+    )
+    return reply.content[0].text
+
+
 def 提取发票(发票: str) -> dict:
     reply = client.messages.create(  # TB501
         model="claude-sonnet-5-5",
