@@ -132,6 +132,28 @@ def ответить(вопрос: str) -> str:
     return reply.content[0].text
 
 
+def 대화_분석(대화: str) -> dict:
+    reply = client.messages.create(  # TB501
+        model="claude-sonnet-5-5",
+        max_tokens=300,
+        system="다음 대화를 분석해주세요. JSON 형태로 응답해주세요.",
+        messages=[{"role": "user", "content": 대화}],
+    )
+    return json.loads(reply.content[0].text)
+
+
+def 데이터_요약(데이터: str) -> str:
+    # Not flagged: "JSON 형태의 데이터" describes the input ("summarise the JSON-form data"), and the
+    # second sentence says not to answer in JSON.
+    reply = client.messages.create(
+        model="claude-sonnet-5-5",
+        max_tokens=300,
+        system="다음 JSON 형태의 데이터를 요약해주세요. JSON 형태로 응답하지 마세요.",
+        messages=[{"role": "user", "content": 데이터}],
+    )
+    return reply.content[0].text
+
+
 def 提取发票(发票: str) -> dict:
     reply = client.messages.create(  # TB501
         model="claude-sonnet-5-5",
