@@ -432,6 +432,7 @@ class Project:
         ev.loader = lambda q, node, args, kw: loader_call(self, mod, q, node, args, kw)  # a prompt file by name
         ev.attribute = lambda name, attr: UNKNOWN if name in local else self._attribute(mod, name, attr)
         ev.remember = self._remember
+        ev.index = (self, mod)  # .volatile_calls: a per-call value through a project function
         return ev
 
     def _attribute(self, mod: _Module, name: str, attr: str) -> Any:
