@@ -348,8 +348,7 @@ class Evaluator:
                     return base.format(**kw)
                 except (KeyError, IndexError, ValueError):
                     pass
-            if name == "format" and isinstance(base, str) and not node.args and (self.declared is not None or any(
-                    isinstance(v, Unknown) and v.volatile for v in kw.values())):  # a per-call value keeps its place
+            if name == "format" and isinstance(base, str) and not node.args:  # {{ }} escapes read as Python does
                 nodes = {k.arg: k.value for k in node.keywords if k.arg}
                 filled = _format_keywords(base, {k: self._declared(nodes[k], v) if isinstance(v, Unknown)
                                                  and not v.volatile else v for k, v in kw.items()})
