@@ -221,3 +221,29 @@ def answer_questions(conversation: str, questions: str) -> dict:
                    "Write the answers in the form of a json dictionary with the question number as key."}],
     )
     return json.loads(reply.content[0].text)
+
+
+def extract_schema_zh(prompt: str, schema) -> dict:
+    # Chinese: "you must reply with a valid JSON object strictly matching this schema", parsed by json.loads
+    system = (
+        "你必须以有效的 JSON 对象回复，严格匹配以下 schema:\n"
+        f"{schema.model_json_schema()}"
+    )
+    reply = client.messages.create(  # TB501
+        model="claude-sonnet-5-5",
+        max_tokens=4096,
+        system=system,
+        messages=[{"role": "user", "content": prompt}],
+    )
+    return json.loads(reply.content[0].text)
+
+
+def describe_file_zh(path: str) -> str:
+    # Not flagged: "explain what this JSON file holds" mentions JSON but asks for prose.
+    reply = client.messages.create(
+        model="claude-sonnet-5-5",
+        max_tokens=1024,
+        system="用中文解释这个 JSON 文件的内容和用途。",
+        messages=[{"role": "user", "content": path}],
+    )
+    return reply.content[0].text
