@@ -8,7 +8,7 @@ and the cached system prompt built from it changes every minute. Two steps close
 only about per-call values so every other value stays what the index computes:
 
 * ``self.helper()`` with no arguments, ``helper`` a method defined once in the module, is the
-  per-call value its returns give (nothing else is taken from it);
+  per-call value its returns give (:mod:`.self_methods`, which also reads a method's prompt text);
 * ``fn(..., x=<per-call value>)`` of a project function is evaluated again with the per-call
   arguments bound to their parameters; the result counts only when the per-call value shows in it
   (a timestamp passed for logging leaves the prompt alone).
@@ -21,8 +21,8 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import Unknown, choice, first_volatile
-from pytest_tokenbudget.lint.config_values import own_returns
+from pytest_tokenbudget.lint.analysis.values import Unknown, first_volatile
+from pytest_tokenbudget.lint.self_methods import returns, self_method
 
 __all__ = ["through"]
 
@@ -33,8 +33,8 @@ def through(index: tuple[Any, Any], q: str, node: ast.Call, args: list[Any], kw:
     """The per-call value ``q(*args, **kw)`` returns (see the module doc), or None."""
     project, mod = index
     parts = q.split(".")
-    if len(parts) == 2 and parts[0] == "self" and not node.args and not node.keywords:
-        return project.remember("volatile_method", (mod.path, parts[1]), lambda: _method(project, mod, parts[1]))
+    if len(parts) == 2 and parts[0] == "self":  # self._now(), self.chunk_prompt(i, n): .self_methods
+        return self_method(project, mod, parts[1], node, args, kw)
     if not any(_volatile(v) for v in [*args, *kw.values()]) or any(isinstance(a, ast.Starred) for a in node.args):
         return None
     found = _function(project, mod, q)
@@ -44,33 +44,12 @@ def through(index: tuple[Any, Any], q: str, node: ast.Call, args: list[Any], kw:
     bound = _bind(fn, args, kw)
     if bound is None:
         return None
-    out = _returns(project, fmod, fn, bound)
+    out = returns(project, fmod, fn, bound)
     return out if first_volatile(out) else None
-
-
-def _returns(project: Any, mod: Any, fn: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[str, Any]) -> Any:
-    """What ``fn`` returns with ``bound`` parameters: a per-call value when every return gives one
-    (``values.choice`` keeps no unknown), else one of the returns."""
-    rets = own_returns(fn)
-    if not rets or any(r.value is None for r in rets):
-        return None
-    ev = project._evaluator(mod, {**project._locals(fn), **bound})
-    values = [ev.expr(r.value) for r in rets]
-    return values[0] if all(_volatile(v) for v in values) else choice(values)
 
 
 def _volatile(v: Any) -> bool:
     return isinstance(v, Unknown) and bool(v.volatile)
-
-
-def _method(project: Any, mod: Any, name: str) -> Any:
-    tree = mod.parse()
-    defs = [st for cls in ast.walk(tree) if isinstance(cls, ast.ClassDef)
-            for st in cls.body if isinstance(st, _FN) and st.name == name]
-    if len(defs) != 1 or len(defs[0].args.args) != 1 or defs[0].args.vararg or defs[0].args.kwonlyargs:
-        return None
-    value = _returns(project, mod, defs[0], {})
-    return value if _volatile(value) else None
 
 
 def _function(project: Any, mod: Any, q: str) -> tuple[Any, ast.FunctionDef | ast.AsyncFunctionDef] | None:

@@ -191,8 +191,11 @@ class JsonWithoutStructure(Rule):
         if prefill(call) is not None or _structured(call) is not False:
             return
         from pytest_tokenbudget.lint.analysis.request_text import asked  # libcst: loaded only when linting
+        from pytest_tokenbudget.lint.analysis.prompt_options import every_option
 
         where = asked(call, asks_for_json)
+        if where is None and every_option(call, asks_for_json):  # each text a prompt helper may return
+            where = ""
         if where is None:
             return
         if call.sdk == "openai":
