@@ -41,7 +41,8 @@ def self_method(project: Any, mod: Any, name: str, node: ast.Call, args: list[An
     _ACTIVE.add(key)
     try:
         if not node.args and not node.keywords:
-            value = project.remember("self_method", key, lambda: returns(project, mod, fn, {}))
+            value, deps = project.remember("self_method", key, lambda: _tracked(project, mod, fn))
+            project.deps.update(deps)  # a check served from the memo depends on the same files
         else:
             value = returns(project, mod, fn, bound)
     finally:
@@ -64,6 +65,16 @@ def _size(value: Any, depth: int = 0) -> int:
         elif getattr(p, "options", None):
             out += min(_size(o, depth + 1) for o in p.options)
     return out
+
+
+def _tracked(project: Any, mod: Any, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[Any, dict[str, str]]:
+    """The method's value and the files (with digests) its evaluation read."""
+    outer, project.deps = project.deps, {mod.path: mod.digest}
+    try:
+        value = returns(project, mod, fn, {})
+    finally:
+        mine, project.deps = project.deps, outer
+    return value, mine
 
 
 def returns(project: Any, mod: Any, fn: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[str, Any]) -> Any:
