@@ -25,7 +25,6 @@ import hashlib
 import itertools
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -35,46 +34,13 @@ from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr, ow
 from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaEnv
 from pytest_tokenbudget.lint.file_loaders import loader_call
 from pytest_tokenbudget.lint.filled_lists import filled_lists
+from pytest_tokenbudget.lint.project_roots import project_root, searchable_root
 from pytest_tokenbudget.lint.source import FileError, read_file
 
 __all__ = ["Project", "activate", "active", "project_root", "searchable_root", "encode", "decode"]
 
 MAX_MODULE_BYTES, INDEX_FILE = 2 << 20, "index.json"
 _USES = itertools.count(1)  # the order modules' trees were last asked for (.tree_budget releases the oldest)
-
-
-def project_root(paths: list[str], fallback: Path) -> Path:
-    """The directory holding ``pyproject.toml`` above the first path, else the paths' common root."""
-    absolute = [os.path.abspath(p) for p in paths] or [str(fallback)]
-    try:
-        common = os.path.commonpath(absolute)
-    except ValueError:
-        return fallback
-    start = Path(common if os.path.isdir(common) else os.path.dirname(common))
-    for d in (start, *start.parents):
-        if (d / "pyproject.toml").is_file() or (d / "setup.py").is_file():
-            return d
-    return start
-
-
-_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", ".gitignore", "requirements.txt", "Pipfile",
-            "tox.ini", "environment.yml")
-
-
-def searchable_root(root: str, named: bool = False) -> bool:
-    """Whether the whole tree under ``root`` may be searched (callers, loops, byte facts): a project
-    (packaging, VCS or requirements marker), a directory the user named, or the working directory
-    the user linted in; never ``/``, the home folder or the temp folder (linting ``/tmp/x.py``)."""
-    root = os.path.abspath(root)
-    home = os.path.expanduser("~")
-    if os.path.dirname(root) == root or root in (home, os.path.abspath(tempfile.gettempdir())):
-        return False
-    if named or any(os.path.exists(os.path.join(root, m)) for m in _MARKERS):
-        return True
-    cwd = os.getcwd()
-    if os.path.dirname(cwd) == cwd or cwd == home:
-        return False
-    return root == cwd or root.startswith(cwd + os.sep)
 
 
 # ---------------------------------------------------------------------- value encoding (cache)
@@ -122,11 +88,14 @@ class _Module:
     imports: dict[str, str] = field(default_factory=dict)
     used: int = 0
 
-    def parse(self) -> ast.Module | None:
+    def parse(self, tree: ast.Module | None = None) -> ast.Module | None:
+        """The module's tree (``tree``: the same bytes' tree, which the linter parsed already)."""
         self.used = next(_USES)
         if self.tree is None:
             try:
-                if self.path.endswith(".ipynb"):  # the notebook's code cells, as the linter reads them
+                if tree is not None:
+                    self.tree = tree
+                elif self.path.endswith(".ipynb"):  # the notebook's code cells, as the linter reads them
                     from pytest_tokenbudget.lint.source import Source, load
 
                     src = load(self.data, self.path, {}, prefilter=False)
@@ -226,6 +195,14 @@ class Project:
             return entry[2]
         mod = self._load(path)
         return mod.digest if mod else None
+
+    def share_tree(self, path: str, data: bytes, tree: ast.Module) -> None:
+        """Adopt the tree the linter parsed from ``path``'s ``data`` (when the index reads the same
+        bytes) instead of parsing the file a second time when a question needs it."""
+        mod = self._load(path)
+        if mod is not None and mod.tree is None and mod.data == data:
+            mod.parse(tree)
+            mod.used = 0  # not asked for yet: the first the tree budget may release
 
     def _load(self, path: str) -> _Module | None:
         if path in self.modules:
