@@ -15,6 +15,7 @@ from typing import Any
 
 from pytest_tokenbudget.core.catalog import Catalog
 from pytest_tokenbudget.core.text import redact
+from pytest_tokenbudget.lint.no_sites import cannot_hold_sites
 from pytest_tokenbudget.lint.results import FileError, FileResult
 from pytest_tokenbudget.lint.rules.base import RuleContext
 from pytest_tokenbudget.lint.rules.registry import registry
@@ -84,6 +85,8 @@ def _with_deep_stack(fn: Callable[[], Any]) -> Any:
 def _check_once(source: Source, catalog: Catalog, options: Mapping[str, Any]) -> FileResult:
     from pytest_tokenbudget.lint.analysis.callsites import extract_call_sites  # libcst: not on warm runs
 
+    if source.tree is not None and cannot_hold_sites(source.tree, source.text, catalog):
+        return with_unused_suppressions(FileResult(source.path), source.text, source.cell_of)  # no libcst parse
     parsed = parse(source)
     if isinstance(parsed, FileError):
         return FileResult(source.path, error=parsed)
