@@ -134,7 +134,7 @@ def _run_rules(sites: list[Any], ctx: RuleContext) -> list[tuple[Any, Any, Repor
 def _where(positions: Positions, rep: Report, site: Any) -> tuple[Any, int]:
     """The range a report points at (inside its call, else the call itself) and the call's line."""
     node = rep.node if rep.node is not None else site.anchor
-    around = _outer_definition(site.scope)
+    around = _definitions(site.scope)
     try:
         r = positions(node, around)
     except KeyError:
@@ -145,14 +145,15 @@ def _where(positions: Positions, rep: Report, site: Any) -> tuple[Any, int]:
     return r, call.line
 
 
-def _outer_definition(scope: Any) -> Any:
-    """The outermost ``def`` / ``class`` statement around a call's scope (None at module level)."""
-    found = None
+def _definitions(scope: Any) -> tuple[Any, ...]:
+    """The ``def`` / ``class`` statements around a call's scope, innermost first (none at module
+    level): a report's node is usually in the innermost, and walking it alone is cheapest."""
+    found = []
     while scope is not None and scope.parent is not None:
         if scope.kind in ("function", "class") and scope.node is not None:
-            found = scope.node
+            found.append(scope.node)
         scope = scope.parent
-    return found
+    return tuple(found)
 
 
 def _findings(parsed: Parsed, raw: list[tuple[Any, Any, Report]], supp: SuppressionIndex) -> list[Finding]:

@@ -81,7 +81,8 @@ class Positions:
 
     def __call__(self, node: Any, within: Any = None) -> Range:
         """``node``'s range; ``within``: a statement that probably holds it (the definition around a
-        call), walked first so that the statements before it need not be (any answer is the same)."""
+        call), or several (innermost first), walked first so that the statements before them need
+        not be (any answer is the same)."""
         hit = self._known.get(node)
         if hit is not None:
             return hit
@@ -98,9 +99,12 @@ class Positions:
     def _statement_of(self, node: Any, within: Any = None) -> Any:
         holder = self._holder
         found = holder.get(id(node))
-        if found is None and within is not None and id(within) not in holder:
-            _hold(within, holder)  # a statement's own walk gives its nodes the same holders as the module's
-            found = holder.get(id(node))
+        for stmt in within if isinstance(within, tuple) else (within,):
+            if found is not None:
+                break
+            if stmt is not None and id(stmt) not in holder:
+                _hold(stmt, holder)  # a statement's own walk gives its nodes the same holders as the module's
+                found = holder.get(id(node))
         body = self.module.body
         while found is None and self._walked < len(body):
             _hold(body[self._walked], holder)

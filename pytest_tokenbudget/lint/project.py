@@ -197,10 +197,14 @@ class Project:
         return mod.digest if mod else None
 
     def share_tree(self, path: str, data: bytes, tree: ast.Module) -> None:
-        """Adopt the tree the linter parsed from ``path``'s ``data`` (when the index reads the same
-        bytes) instead of parsing the file a second time when a question needs it."""
-        mod = self._load(path)
-        if mod is not None and mod.tree is None and mod.data == data:
+        """The tree the linter parsed from ``path``'s ``data`` (the file being checked): the index
+        adopts it, now or when a question first reads the file, instead of parsing the same bytes."""
+        self._shared = (path, data, tree)
+        self._adopt(self.modules.get(path))
+
+    def _adopt(self, mod: _Module | None) -> None:
+        path, data, tree = self.__dict__.get("_shared") or ("", b"", None)
+        if mod is not None and mod.path == path and mod.tree is None and mod.data == data:
             mod.parse(tree)
             mod.used = 0  # not asked for yet: the first the tree budget may release
 
@@ -214,6 +218,7 @@ class Project:
             mod = _Module(path, data, hashlib.blake2b(data, digest_size=16).hexdigest())
             self._stat[path] = [st.st_mtime_ns, st.st_size, mod.digest]
             self.dirty = True
+            self._adopt(mod)
         self.modules[path] = mod
         return mod
 
