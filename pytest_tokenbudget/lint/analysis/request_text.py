@@ -30,6 +30,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.derived_params import names_in, value_text
 from pytest_tokenbudget.lint.analysis.scopes import Scope, lookup
+from pytest_tokenbudget.lint.cstwalk import children
 from pytest_tokenbudget.lint.types import CallSite
 
 __all__ = ["appended_text", "asked", "helper_text", "instruction_text"]
@@ -131,7 +132,7 @@ def _appends_before(fn_node: Any, call_node: Any, lists: set[str]) -> list[tuple
             else:
                 out.append((n.func.value.value, arg))
         if isinstance(n, cst.CSTNode):
-            stack.extend(reversed(n.children))
+            stack.extend(reversed(children(n)))  # libcst's .children rebuilds the node
     return out
 
 
@@ -192,7 +193,7 @@ def _common_return_text(helper: Scope, every: Callable[[str], bool]) -> str:
             returns.append(n.value)
             continue
         if isinstance(n, cst.CSTNode):
-            stack.extend(n.children)
+            stack.extend(children(n))
     if len(returns) < 2 or len(returns) > 8 or not all(
             isinstance(r, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)) for r in returns):
         return ""
