@@ -191,6 +191,7 @@ def _check_all(todo: list[_Job], settings: LintSettings,
     catalog, options = settings.catalog, dict(settings.options)
     if len(todo) < POOL_MIN_FILES or jobs < 2:
         return [_load_and_check(j.data, j.shown, catalog, options) for j in todo]
+    _prepare_workers()  # while the word index is still being built beside this process
     if _PROJECT is not None and _PROJECT.word_index is None and _PROJECT.searchable:
         _PROJECT.word_index = words.result() if words is not None else _build_word_index(_PROJECT.root)
     return _in_processes([(j.data, j.shown) for j in todo], catalog, options, jobs)
@@ -215,18 +216,23 @@ def _load_and_check(data: bytes, shown: str, catalog: Catalog, options: Mapping[
     return _check_with_index(source, catalog, options, data)
 
 
+def _prepare_workers() -> None:
+    """Import the analysis (libcst, the rules) and load the token estimator once, in this process,
+    so that the forked workers share them instead of each loading its own (idempotent)."""
+    from pytest_tokenbudget.core.tokens import get_estimator
+    from pytest_tokenbudget.lint import findings
+    from pytest_tokenbudget.lint.analysis import callsites
+
+    assert findings.check_source and callsites.extract_call_sites
+    get_estimator()
+
+
 def _in_processes(todo: list[tuple[bytes, str]], catalog: Catalog, options: dict[str, Any],
                   jobs: int) -> list[dict[str, Any] | None]:
     import concurrent.futures as cf
     import multiprocessing as mp
 
-    from pytest_tokenbudget.core.tokens import get_estimator
-    from pytest_tokenbudget.lint import findings
-    from pytest_tokenbudget.lint.analysis import callsites
-
-    # Imported (and the estimator loaded) once here, shared by the forked workers.
-    assert findings.check_source and callsites.extract_call_sites
-    get_estimator()
+    _prepare_workers()
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
     with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx, initializer=_worker_init,
                                 initargs=(catalog, options)) as pool:
