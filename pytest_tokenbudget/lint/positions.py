@@ -162,11 +162,18 @@ _KINDS: dict[type, int] = {}  # 1: a statement, 2: an If, 3: another node, 4: a 
 
 
 def _kind(t: type) -> int:
+    """The kind of a node class; whitespace, comments, operators and brackets (two thirds of a
+    module's nodes, holding only each other) are 0, not walked: a report never points at one (if
+    one did, the node would have no holder and the whole-module positions would place it)."""
     import libcst as cst
+
+    from pytest_tokenbudget.lint.cstwalk import TRIVIA
 
     k = _KINDS.get(t)
     if k is None:
-        if issubclass(t, cst.If):
+        if t in TRIVIA:
+            k = 0
+        elif issubclass(t, cst.If):
             k = 2
         elif issubclass(t, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             k = 1
