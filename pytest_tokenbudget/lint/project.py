@@ -87,6 +87,7 @@ class _Module:
     names: dict[str, list[ast.stmt]] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)
     used: int = 0
+    parsed_log: list[_Module] | None = field(default=None, compare=False, repr=False)  # see .tree_budget
 
     def parse(self, tree: ast.Module | None = None) -> ast.Module | None:
         """The module's tree (``tree``: the same bytes' tree, which the linter parsed already)."""
@@ -105,6 +106,8 @@ class _Module:
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 self.tree = ast.Module(body=[], type_ignores=[])
             _collect(self.tree.body, self)
+            if self.parsed_log is not None:
+                self.parsed_log.append(self)
         return self.tree
 
 
@@ -160,6 +163,7 @@ class Project:
         self.bases = [self.root, os.path.join(self.root, "src")]
         self.cache_folder = cache_folder
         self.modules: dict[str, _Module | None] = {}
+        self.parsed_log: list[_Module] = []  # modules given a tree since .tree_budget last looked
         self._stat: dict[str, list[Any]] = {}
         self._values: dict[str, dict[str, Any]] = {}  # digest -> name -> [encoded, path, line, deps]
         self.new_values: dict[str, dict[str, Any]] = {}
@@ -215,7 +219,7 @@ class Project:
         got = read_file(path)  # never blocks on a FIFO or a device; skips what is not a regular file
         if not isinstance(got, FileError) and got[1].st_size <= MAX_MODULE_BYTES:
             data, st = got
-            mod = _Module(path, data, hashlib.blake2b(data, digest_size=16).hexdigest())
+            mod = _Module(path, data, hashlib.blake2b(data, digest_size=16).hexdigest(), parsed_log=self.parsed_log)
             self._stat[path] = [st.st_mtime_ns, st.st_size, mod.digest]
             self.dirty = True
             self._adopt(mod)
