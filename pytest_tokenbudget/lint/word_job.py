@@ -33,7 +33,7 @@ class WordIndexJob:
         process = ctx.Process(target=_run, args=(fn, arg, send), name="tokenbudget-word-index", daemon=True)
         try:
             process.start()
-        except Exception:  # no process to spare (or a daemon may not have children): computed here when asked for
+        except Exception:  # noqa: BLE001 - no process to spare (a daemon may not have children): computed when asked
             receive.close()
             send.close()
             return cls(fn, arg)

@@ -6,7 +6,6 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-
 from pytest_tokenbudget.lint.analysis.intent import asks_for_json, forced_tool_choice, prefill
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.types import MISSING, CallSite, Report
