@@ -44,6 +44,7 @@ from pytest_tokenbudget.lint.callnames import (Def, Refs, facts_of, find_def, me
                                                 tree_of)
 from pytest_tokenbudget.lint.callwalk import Naming, naming
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
+from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
                                                in_service_loop, live, mapped, mentions_batching, request_entry)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
@@ -211,7 +212,16 @@ def _located(project: Project, c: LoopCaller) -> LoopCaller:
 def loop_callers(project: Project, callee_path: str, function: str, depth: int = 0,
                  seen: set[tuple[str, ...]] | None = None) -> list[LoopCaller]:
     """The loops (in any project file) that call ``function`` (``f`` or ``Class.m``) of ``callee_path``,
-    directly, through functions it is passed to, or through up to two plain (loop-free) callers."""
+    directly, through functions it is passed to, or through up to two plain (loop-free) callers.
+    The answer of a search from the function itself is made once per run."""
+    if depth == 0 and seen is None:  # every call site of the function asks the same question
+        return list(remember_with_deps(project, "loop_callers", (callee_path, function),
+                                       lambda: _loop_callers(project, callee_path, function, 0, set())))
+    return _loop_callers(project, callee_path, function, depth, seen)
+
+
+def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
+                  seen: set[tuple[str, ...]] | None) -> list[LoopCaller]:
     s = _Search(project, set() if seen is None else seen)
     key = ("fn", callee_path, function)
     if key in s.seen or depth > _MAX_DEPTH:
@@ -232,7 +242,7 @@ def loop_callers(project: Project, callee_path: str, function: str, depth: int =
                 out.append(c)
     if not out:
         for path, caller in s.plain[:8]:
-            for c in loop_callers(project, path, caller, depth + 1, s.seen):
+            for c in _loop_callers(project, path, caller, depth + 1, s.seen):
                 if c not in out:
                     out.append(c)
     return out
@@ -307,6 +317,14 @@ def serves_request(project: Project, path: str, function: str | None, depth: int
     route, a bot command, a function taking a request object, a handler passing on the request's
     own data (``lambda_handler(event, ...)`` calling ``process(event["items"])``), or a service
     loop (``while True:`` around the call: polling, trading, a game)."""
+    if depth == 0 and seen is None and function is not None:  # asked for each loop and call site
+        return remember_with_deps(project, "serves_request", (path, function),
+                                  lambda: _serves_request(project, path, function, 0, set()))
+    return _serves_request(project, path, function, depth, seen)
+
+
+def _serves_request(project: Project, path: str, function: str | None, depth: int,
+                    seen: set[tuple[str, str]] | None) -> bool:
     seen = set() if seen is None else seen
     if function is None or (path, function) in seen:
         return False
@@ -330,7 +348,7 @@ def serves_request(project: Project, path: str, function: str | None, depth: int
         if HANDLER.search(odef.name) and isinstance(call, ast.Call) and any(
                 from_parameters(odef, a) for a in [*call.args, *(k.value for k in call.keywords)]):
             return True
-        if serves_request(project, cpath, owner, depth + 1, seen):
+        if _serves_request(project, cpath, owner, depth + 1, seen):
             return True
     return False
 

@@ -4,9 +4,11 @@ The caller searches (:mod:`.callsearch`, :mod:`.callers`) parse every file the w
 and whose bytes spell the callee's module, then ask its import statements whether it reaches the
 function; on a tree of unrelated packages (a monorepo, a folder of checkouts) most answer no, yet
 the project index kept each of their :mod:`ast` trees for the run (a third of its memory on the
-real-code benchmark tree). A file parsed for that question alone, that answers no, is dropped
-from the index again and only its import statements are kept: the next search asks those first,
-and parses the file again only when they may import its function.
+real-code benchmark tree). A file not yet in the index is first asked through the import lines of
+its bytes (:mod:`.importscan`), and parsed only when they may import the function. A file parsed
+for that question alone, that answers no, is dropped from the index again and only its import
+statements are kept: the next search asks those first, and parses the file again only when they
+may import its function.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from pytest_tokenbudget.lint.importscan import import_stub
 from pytest_tokenbudget.lint.source import FileError, read_file
 from pytest_tokenbudget.lint.statements import statements_of
 
@@ -30,9 +33,13 @@ def importing(project: Project, path: str, check: Callable[[ast.Module], T | Non
     """The tree of ``path`` and ``check``'s answer on it (how the file names the function), or None
     when the file cannot be read or parsed or ``check`` says None. ``check`` must read only the
     file's import statements (:func:`.statements.statements_of`) to decide between None and not."""
-    stubs: dict[str, ast.Module] = project.__dict__.setdefault("import_stubs", {})
+    stubs: dict[str, ast.Module | None] = project.__dict__.setdefault("import_stubs", {})
     fresh = path not in project.modules
-    if fresh and path in stubs and check(stubs[path]) is None:
+    if fresh and path not in stubs and path.endswith(".py"):  # its import lines first (see .importscan)
+        data = file_bytes(project, path)
+        stubs[path] = import_stub(data) if data is not None else None
+    stub = stubs.get(path) if fresh else None
+    if stub is not None and check(stub) is None:
         return None
     mod = project._load(path)
     if mod is None or mod.parse() is None or mod.tree is None:
