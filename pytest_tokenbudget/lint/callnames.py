@@ -12,6 +12,7 @@ resolution for "does this file reach that function".
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -117,7 +118,15 @@ def owner_of(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
 
 
 def rel_path(project: Project, path: str) -> str:
-    return os.path.relpath(path, project.root).replace(os.sep, "/")
+    root = str(project.root)
+    if os.path.isabs(path) and os.path.isabs(root):  # then no working directory is involved
+        return _rel_abs(path, root)
+    return os.path.relpath(path, root).replace(os.sep, "/")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _rel_abs(path: str, root: str) -> str:
+    return os.path.relpath(path, root).replace(os.sep, "/")
 
 
 def test_or_live_file(project: Project, path: str) -> bool:
@@ -125,7 +134,14 @@ def test_or_live_file(project: Project, path: str) -> bool:
 
 
 def same_file(a: str, b: str) -> bool:
-    return os.path.abspath(a) == os.path.abspath(b)
+    return a == b or _absolute(a) == _absolute(b)
+
+
+def _absolute(path: str) -> str:
+    return _normed(path) if os.path.isabs(path) else os.path.abspath(path)
+
+
+_normed = functools.lru_cache(maxsize=1 << 16)(os.path.normpath)  # abspath of an absolute path
 
 
 # ------------------------------------------------------------------------------ modules and names

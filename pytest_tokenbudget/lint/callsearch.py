@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callers import build_word_index
-from pytest_tokenbudget.lint.callnames import Refs, find_def, refs_for, same_file
+from pytest_tokenbudget.lint.callnames import Refs, find_def, refs_for, rel_path, same_file
 from pytest_tokenbudget.lint.callwalk import named_calls
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.statements import statements_of
@@ -85,7 +85,7 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
     for path in dict.fromkeys([callee_path, *project.word_index.get(name, [])]):
         path = os.path.normpath(path)
         same = same_file(path, callee_path)
-        if not same and _TEST_FILE.search(os.path.relpath(path, project.root).replace(os.sep, "/")):
+        if not same and _TEST_FILE.search(rel_path(project, path)):
             continue  # tests call with stubs and mocks: not what production sends
         if not same and not _may_import(project, path, needles):
             continue  # its text never names the callee's module nor a base class: nothing to parse

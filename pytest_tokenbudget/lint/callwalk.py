@@ -155,8 +155,9 @@ def _spans(node: ast.AST, lines: list[int]) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def _pattern(words: frozenset[str]) -> re.Pattern[bytes]:
-    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words))
-                      + rb")(?![A-Za-z0-9_])")
+    # \b on bytes is the ASCII word boundary: the same matches as look-arounds for [A-Za-z0-9_],
+    # found faster (identifiers start and end with a word character)
+    return re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b")
 
 
 def _lines_naming(data: bytes, words: frozenset[str]) -> list[int]:
