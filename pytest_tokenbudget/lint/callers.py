@@ -35,6 +35,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -60,8 +61,13 @@ _SKIP_DIRS = frozenset({".git", ".venv", "venv", "env", "node_modules", "site-pa
 # ``\b(\w+)\s*\(`` (a word called), matched on the reversed text where it starts with a literal
 # ``(`` the regex engine skips to fast (5x): each ``(`` gives the whole word before it, as before
 _CALLED_REVERSED = re.compile(rb"\(\s*(\w+)")
-_PASSED = re.compile(rb"[(,=]\s*(?:\w+\.)?(\w+)(?=\s*[,)])")  # g(rows, f), g(fn=f)
-_ALIASED = re.compile(rb"^[ \t]*\w+\s*=\s*(?:\w+\.)?(\w+)[ \t]*$", re.M)  # fn = f
+# g(rows, f), g(fn=f); possessive where the language has it (3.11): the same matches (a prefix
+# ``x.`` given back could never be followed by the lookahead) without backtracking through words
+_PASSED = re.compile(rb"[(,=]\s*+(?:\w++\.)?+(\w++)(?=\s*[,)])" if sys.version_info >= (3, 11)
+                     else rb"[(,=]\s*(?:\w+\.)?(\w+)(?=\s*[,)])")
+# fn = f; matched on the text after a newline added in front: a literal ``\n`` to skip to, where
+# ``^`` made the regex engine try every position (the same matches as ``^`` with re.M)
+_ALIASED = re.compile(rb"\n[ \t]*\w+\s*=\s*(?:\w+\.)?(\w+)[ \t]*$", re.M)
 # from m import (f as g, h); ``\bimport`` checked behind the literal, which the regex engine finds fast
 _IMPORTED = re.compile(rb"import(?<=\bimport)[ \t]+(\(?[\w \t,\\\r\n]+\)?)")
 _WORD = re.compile(rb"\w+")
@@ -105,7 +111,7 @@ def build_word_index(root: str) -> dict[str, list[str]]:
             data = got[0]
             words = {w[::-1] for w in _CALLED_REVERSED.findall(data[::-1])}
             words.update(_PASSED.findall(data))
-            words.update(_ALIASED.findall(data))
+            words.update(_ALIASED.findall(b"\n" + data))
             if any(end in data for end in _MAPPED_ENDS):
                 words.update(_MAPPED.findall(data))
             for names in _IMPORTED.findall(data):

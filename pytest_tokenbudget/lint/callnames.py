@@ -152,6 +152,7 @@ def _dotted(node: ast.ImportFrom, name: str | None = None) -> str:
     return f"{prefix}{name}" if prefix and set(prefix) == {"."} else f"{prefix}.{name}" if prefix else name
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _module_stem(path: str) -> str:
     """The last component of the module ``path`` holds: ``x`` for ``.../x.py`` and ``.../x/__init__.py``."""
     base = os.path.splitext(os.path.basename(path))[0]
