@@ -42,16 +42,39 @@ _ROLES = ("user", "system", "developer")
 _MAX_NODES = 20_000
 
 
+# nodes that hold no name below them (whitespace, comments, brackets, punctuation, operators): a
+# third or more of a tree's nodes, never entered when collecting names
+_NAMELESS = (cst.BaseParenthesizableWhitespace, cst.EmptyLine, cst.TrailingWhitespace, cst.Comment, cst.Newline,
+             cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace,
+             cst.RightCurlyBrace, cst.Comma, cst.Dot, cst.Colon, cst.Semicolon, cst.AssignEqual,
+             cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp,
+             cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary)
+_SKIP = (cst.Lambda, cst.FunctionDef, cst.ClassDef)
+_ENTER: dict[type, bool] = {}  # node class -> whether a name may sit below it (per class: no ABC checks)
+
+
+def _enter(cls: type) -> bool:
+    found = _ENTER.get(cls)
+    if found is None:
+        found = _ENTER[cls] = issubclass(cls, cst.CSTNode) and not issubclass(cls, _NAMELESS + _SKIP)
+    return found
+
+
 def names_in(node: Any) -> set[str]:
     """Every name an expression (or statement) reads or writes, nested functions aside."""
+    if type(node) is cst.Name:
+        return {node.value}
     out: set[str] = set()
+    if not isinstance(node, cst.CSTNode) or isinstance(node, _SKIP):
+        return out
     stack = [node]
     while stack:
-        n = stack.pop()
-        if isinstance(n, cst.Name):
-            out.add(n.value)
-        elif isinstance(n, cst.CSTNode) and not isinstance(n, (cst.Lambda, cst.FunctionDef, cst.ClassDef)):
-            stack.extend(children(n))
+        for c in children(stack.pop()):
+            cls = type(c)
+            if cls is cst.Name:
+                out.add(c.value)
+            elif _ENTER.get(cls) or _enter(cls):
+                stack.append(c)
     return out
 
 
