@@ -60,9 +60,22 @@ def facts_of(tree: ast.Module) -> Facts:
     if hit is not None and hit[0] is tree:
         return hit[1]
     f = Facts()
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            f.parents[id(child)] = node
+    parents = f.parents
+    todo: list[ast.AST] = [tree]
+    at = 0
+    while at < len(todo):  # ast.walk's breadth-first order, its iter_child_nodes inline
+        node = todo[at]
+        at += 1
+        for name in node._fields:
+            child = getattr(node, name, None)
+            if isinstance(child, ast.AST):
+                parents[id(child)] = node
+                todo.append(child)
+            elif isinstance(child, list):
+                for item in child:
+                    if isinstance(item, ast.AST):
+                        parents[id(item)] = node
+                        todo.append(item)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             f.imports.append(node)
         elif isinstance(node, ast.Assign):
