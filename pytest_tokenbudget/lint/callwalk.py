@@ -47,9 +47,21 @@ def named_calls(tree: ast.Module, data: bytes | None, words: frozenset[str]) -> 
             out.append(NamedCall(node, _owner(chain), any(not isinstance(n, ast.ClassDef) for n in chain)))
         inner = chain + (node,) if isinstance(node, (*_DEFS, ast.Lambda)) else chain
         whole = whole or isinstance(node, ast.JoinedStr)  # f-string parts: positions not to be trusted
-        for child in ast.iter_child_nodes(node):
+        for child in _children(node):
             if whole or lines is None or _spans(child, lines):
                 todo.append((child, inner, whole))
+    return out
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """:func:`ast.iter_child_nodes` as a list (same nodes, same order), without its generators."""
+    out: list[ast.AST] = []
+    for name in node._fields:
+        child = getattr(node, name, None)
+        if isinstance(child, ast.AST):
+            out.append(child)
+        elif isinstance(child, list):
+            out.extend(item for item in child if isinstance(item, ast.AST))
     return out
 
 
@@ -118,7 +130,7 @@ def naming(tree: ast.Module, data: bytes | None, words: frozenset[str]) -> Namin
                 and isinstance(dict.get(parents, id(node)), (ast.Module, ast.ClassDef)))):
             parents.pending.append(node)
             unit = True
-        for child in ast.iter_child_nodes(node):
+        for child in _children(node):
             dict.__setitem__(parents, id(child), node)
             if whole or lines is None or _spans(child, lines):
                 todo.append((child, whole, unit))
