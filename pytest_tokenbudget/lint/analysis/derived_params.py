@@ -50,6 +50,7 @@ _NAMELESS = (cst.BaseParenthesizableWhitespace, cst.EmptyLine, cst.TrailingWhite
              cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp,
              cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary)
 _SKIP = (cst.Lambda, cst.FunctionDef, cst.ClassDef)
+_NOT_ENTERED = frozenset(_SKIP)  # (final classes: no subclass to miss)
 _ENTER: dict[type, bool] = {}  # node class -> whether a name may sit below it (per class: no ABC checks)
 
 
@@ -57,6 +58,14 @@ def _enter(cls: type) -> bool:
     found = _ENTER.get(cls)
     if found is None:
         found = _ENTER[cls] = issubclass(cls, cst.CSTNode) and not issubclass(cls, _NAMELESS + _SKIP)
+    return found
+
+
+_IS_NODE: dict[type, bool] = {}
+
+
+def _is_node(cls: type) -> bool:
+    found = _IS_NODE[cls] = issubclass(cls, cst.CSTNode)
     return found
 
 
@@ -93,21 +102,22 @@ def _flows(fn_node: Any) -> dict[str, set[str]]:
     while stack and seen < _MAX_NODES:
         n = stack.pop()
         seen += 1
-        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        kind = type(n)  # libcst's node classes are ABCs: exact type tests, not isinstance, per node
+        if kind in _NOT_ENTERED:
             continue
-        if isinstance(n, cst.Assign):
+        if kind is cst.Assign:
             for t in n.targets:
                 add(t.target, n.value)
-        elif isinstance(n, (cst.AnnAssign, cst.AugAssign)) and n.value is not None:
+        elif (kind is cst.AnnAssign or kind is cst.AugAssign) and n.value is not None:
             add(n.target, n.value)
-        elif isinstance(n, cst.For):
+        elif kind is cst.For:
             add(n.target, n.iter)
-        elif isinstance(n, cst.WithItem) and n.asname is not None:
+        elif kind is cst.WithItem and n.asname is not None:
             add(n.asname.name, n.item)
-        elif isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name) \
+        elif kind is cst.Call and type(n.func) is cst.Attribute and type(n.func.value) is cst.Name \
                 and n.func.attr.value in ("append", "extend", "insert", "update"):
             deps.setdefault(n.func.value.value, set()).update(*(names_in(a.value) for a in n.args))
-        if isinstance(n, cst.CSTNode):
+        if _IS_NODE.get(kind) or _is_node(kind):
             stack.extend(children(n))
     return deps
 
