@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.astwalk import child_nodes
 from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_names
 from pytest_tokenbudget.lint.callnames import find_def
 from pytest_tokenbudget.lint.declared_fields import declared_reader
@@ -271,16 +272,9 @@ def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AS
     while at < len(todo):  # one breadth-first walk (ast.walk's order) for all three
         node = todo[at]
         at += 1
-        for name in node._fields:  # ast.iter_child_nodes, inline
-            ch = getattr(node, name, None)
-            if isinstance(ch, ast.AST):
-                parents[id(ch)] = node
-                todo.append(ch)
-            elif isinstance(ch, list):
-                for item in ch:
-                    if isinstance(item, ast.AST):
-                        parents[id(item)] = node
-                        todo.append(item)
+        for ch in child_nodes(node):
+            parents[id(ch)] = node
+            todo.append(ch)
         if type(node) not in _FACT_NODES:
             continue  # (the common case: a name, a constant, an operator)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS \

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pytest_tokenbudget.lint.astwalk import child_nodes
 from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
@@ -63,19 +64,12 @@ def facts_of(tree: ast.Module) -> Facts:
     parents = f.parents
     todo: list[ast.AST] = [tree]
     at = 0
-    while at < len(todo):  # ast.walk's breadth-first order, its iter_child_nodes inline
+    while at < len(todo):  # ast.walk's breadth-first order
         node = todo[at]
         at += 1
-        for name in node._fields:
-            child = getattr(node, name, None)
-            if isinstance(child, ast.AST):
-                parents[id(child)] = node
-                todo.append(child)
-            elif isinstance(child, list):
-                for item in child:
-                    if isinstance(item, ast.AST):
-                        parents[id(item)] = node
-                        todo.append(item)
+        for child in child_nodes(node):
+            parents[id(child)] = node
+            todo.append(child)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             f.imports.append(node)
         elif isinstance(node, ast.Assign):

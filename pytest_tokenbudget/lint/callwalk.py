@@ -21,6 +21,8 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
+from pytest_tokenbudget.lint.astwalk import child_nodes
+
 __all__ = ["Naming", "NamedCall", "named_calls", "naming"]
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -47,22 +49,11 @@ def named_calls(tree: ast.Module, data: bytes | None, words: frozenset[str]) -> 
             out.append(NamedCall(node, _owner(chain), any(not isinstance(n, ast.ClassDef) for n in chain)))
         inner = chain + (node,) if isinstance(node, (*_DEFS, ast.Lambda)) else chain
         whole = whole or isinstance(node, ast.JoinedStr)  # f-string parts: positions not to be trusted
-        for child in _children(node):
+        for child in child_nodes(node):
             if whole or lines is None or _spans(child, lines):
                 todo.append((child, inner, whole))
     return out
 
-
-def _children(node: ast.AST) -> list[ast.AST]:
-    """:func:`ast.iter_child_nodes` as a list (same nodes, same order), without its generators."""
-    out: list[ast.AST] = []
-    for name in node._fields:
-        child = getattr(node, name, None)
-        if isinstance(child, ast.AST):
-            out.append(child)
-        elif isinstance(child, list):
-            out.extend(item for item in child if isinstance(item, ast.AST))
-    return out
 
 
 class _Parents(dict):  # type: ignore[type-arg]
@@ -130,7 +121,7 @@ def naming(tree: ast.Module, data: bytes | None, words: frozenset[str]) -> Namin
                 and isinstance(dict.get(parents, id(node)), (ast.Module, ast.ClassDef)))):
             parents.pending.append(node)
             unit = True
-        for child in _children(node):
+        for child in child_nodes(node):
             dict.__setitem__(parents, id(child), node)
             if whole or lines is None or _spans(child, lines):
                 todo.append((child, whole, unit))
