@@ -54,7 +54,7 @@ def importing(project: Project, path: str, check: Callable[[ast.Module], T | Non
     return None
 
 
-_BYTES_KEPT = 4 << 20  # bytes of recently read files kept per run (the searches re-read a few hot files)
+_BYTES_KEPT = 2 << 20  # bytes of recently read files kept per run (the searches re-read a few hot files)
 
 
 class _Recent(OrderedDict):  # type: ignore[type-arg]
