@@ -163,16 +163,40 @@ def _pattern(words: frozenset[str]) -> re.Pattern[bytes]:
     return re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b")
 
 
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
 def _lines_naming(data: bytes, words: frozenset[str]) -> list[int]:
     """The (sorted, 1-based) lines of ``data`` that hold one of ``words`` as an identifier."""
     if b"\r" in data:  # the parser counts \r\n and a lone \r as one line break each
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    pattern = _pattern(words)
+    if all(w and _WORD_BYTES.issuperset(w.encode()) for w in words):
+        starts = _word_starts(data, words)
+    else:
+        starts = [m.start() for m in _pattern(words).finditer(data)]
     out: list[int] = []
     line, pos = 1, 0
-    for m in pattern.finditer(data):
-        line += data.count(b"\n", pos, m.start())
-        pos = m.start()
+    for start in starts:
+        line += data.count(b"\n", pos, start)
+        pos = start
         if not out or out[-1] != line:
             out.append(line)
+    return out
+
+
+def _word_starts(data: bytes, words: frozenset[str]) -> list[int]:
+    """Where ``_pattern(words)`` matches, for words of word characters only: each occurrence (a
+    bytes search) with no word character on either side. Such a match is a whole identifier-like
+    run, so two words never claim the same place and the sorted starts are the regex's matches."""
+    out: list[int] = []
+    end = len(data)
+    for w in words:
+        word = w.encode()
+        size = len(word)
+        i = data.find(word)
+        while i != -1:
+            if (i == 0 or data[i - 1] not in _WORD_BYTES) and (i + size >= end or data[i + size] not in _WORD_BYTES):
+                out.append(i)
+            i = data.find(word, i + size)
+    out.sort()
     return out
