@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callers import build_word_index
 from pytest_tokenbudget.lint.callnames import Refs, find_def, refs_for, rel_path, same_file
-from pytest_tokenbudget.lint.callwalk import named_calls
+from pytest_tokenbudget.lint.callwalk import has_word, named_calls, word_chars
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.statements import statements_of
 
@@ -139,8 +139,8 @@ def _may_import(project: Project, path: str, needles: list[_Needle] | None) -> b
     data = file_bytes(project, path)
     if data is None:
         return True  # what the project index makes of it is its own call
-    return any(n.search(data) if isinstance(n, re.Pattern) else n[0] in data and (notebook or n[1].search(data))
-               for n in needles)
+    return any(n.search(data) if isinstance(n, re.Pattern) else n[0] in data and (
+        notebook or (has_word(data, n[0]) if word_chars(n[0]) else n[1].search(data) is not None)) for n in needles)
 
 
 def _cls_call(node: ast.Call, owner: str | None, name: str) -> bool:

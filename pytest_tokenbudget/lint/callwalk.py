@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.astwalk import child_nodes
 
-__all__ = ["Naming", "NamedCall", "named_calls", "naming"]
+__all__ = ["Naming", "NamedCall", "has_word", "named_calls", "naming", "word_chars"]
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -170,7 +170,7 @@ def _lines_naming(data: bytes, words: frozenset[str]) -> list[int]:
     """The (sorted, 1-based) lines of ``data`` that hold one of ``words`` as an identifier."""
     if b"\r" in data:  # the parser counts \r\n and a lone \r as one line break each
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    if all(w and _WORD_BYTES.issuperset(w.encode()) for w in words):
+    if all(word_chars(w.encode()) for w in words):
         starts = _word_starts(data, words)
     else:
         starts = [m.start() for m in _pattern(words).finditer(data)]
@@ -182,6 +182,22 @@ def _lines_naming(data: bytes, words: frozenset[str]) -> list[int]:
         if not out or out[-1] != line:
             out.append(line)
     return out
+
+
+def has_word(data: bytes, word: bytes) -> bool:
+    """``word`` (of word characters only) occurs in ``data`` with no word character on either side."""
+    size, end = len(word), len(data)
+    i = data.find(word)
+    while i != -1:
+        if (i == 0 or data[i - 1] not in _WORD_BYTES) and (i + size >= end or data[i + size] not in _WORD_BYTES):
+            return True
+        i = data.find(word, i + size)
+    return False
+
+
+def word_chars(word: bytes) -> bool:
+    """``word`` is made of ASCII word characters only (and is not empty)."""
+    return bool(word) and _WORD_BYTES.issuperset(word)
 
 
 def _word_starts(data: bytes, words: frozenset[str]) -> list[int]:
