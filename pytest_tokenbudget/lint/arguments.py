@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import ast
 import os
-from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.astwalk import child_nodes
 from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_names
 from pytest_tokenbudget.lint.callnames import find_def
 from pytest_tokenbudget.lint.declared_fields import declared_reader
@@ -259,17 +259,26 @@ def _params_read(exprs: list[ast.expr], local: dict[str, Any]) -> frozenset[str]
     return frozenset(out)
 
 
+_FACT_NODES = frozenset({ast.Call, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr,
+                         ast.With, ast.AsyncWith, ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
+                         ast.ClassDef})
+
+
 def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AST], dict[str, list], set[str]]:
     """A function's parent map, its assignments by name, and the names it mutates (once per function)."""
     parents: dict[int, ast.AST] = {}
     defs: dict[str, list[tuple[ast.AST, ast.expr | None]]] = {}
     mutated: set[str] = set()
-    todo: deque[ast.AST] = deque([fn])
-    while todo:  # one breadth-first walk (ast.walk's order) for all three
-        node = todo.popleft()
-        for ch in ast.iter_child_nodes(node):
+    todo: list[ast.AST] = [fn]
+    at = 0
+    while at < len(todo):  # one breadth-first walk (ast.walk's order) for all three
+        node = todo[at]
+        at += 1
+        for ch in child_nodes(node):
             parents[id(ch)] = node
             todo.append(ch)
+        if type(node) not in _FACT_NODES:
+            continue  # (the common case: a name, a constant, an operator)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS \
                 and isinstance(node.func.value, ast.Name):
             mutated.add(node.func.value.id)

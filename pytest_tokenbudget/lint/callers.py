@@ -35,6 +35,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -44,6 +45,7 @@ from pytest_tokenbudget.lint.callnames import (Def, Refs, facts_of, find_def, me
                                                 tree_of)
 from pytest_tokenbudget.lint.callwalk import Naming, naming
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
+from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
                                                in_service_loop, live, mapped, mentions_batching, request_entry)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
@@ -59,8 +61,13 @@ _SKIP_DIRS = frozenset({".git", ".venv", "venv", "env", "node_modules", "site-pa
 # ``\b(\w+)\s*\(`` (a word called), matched on the reversed text where it starts with a literal
 # ``(`` the regex engine skips to fast (5x): each ``(`` gives the whole word before it, as before
 _CALLED_REVERSED = re.compile(rb"\(\s*(\w+)")
-_PASSED = re.compile(rb"[(,=]\s*(?:\w+\.)?(\w+)(?=\s*[,)])")  # g(rows, f), g(fn=f)
-_ALIASED = re.compile(rb"^[ \t]*\w+\s*=\s*(?:\w+\.)?(\w+)[ \t]*$", re.M)  # fn = f
+# g(rows, f), g(fn=f); possessive where the language has it (3.11): the same matches (a prefix
+# ``x.`` given back could never be followed by the lookahead) without backtracking through words
+_PASSED = re.compile(rb"[(,=]\s*+(?:\w++\.)?+(\w++)(?=\s*[,)])" if sys.version_info >= (3, 11)
+                     else rb"[(,=]\s*(?:\w+\.)?(\w+)(?=\s*[,)])")
+# fn = f; matched on the text after a newline added in front: a literal ``\n`` to skip to, where
+# ``^`` made the regex engine try every position (the same matches as ``^`` with re.M)
+_ALIASED = re.compile(rb"\n[ \t]*\w+\s*=\s*(?:\w+\.)?(\w+)[ \t]*$", re.M)
 # from m import (f as g, h); ``\bimport`` checked behind the literal, which the regex engine finds fast
 _IMPORTED = re.compile(rb"import(?<=\bimport)[ \t]+(\(?[\w \t,\\\r\n]+\)?)")
 _WORD = re.compile(rb"\w+")
@@ -104,7 +111,7 @@ def build_word_index(root: str) -> dict[str, list[str]]:
             data = got[0]
             words = {w[::-1] for w in _CALLED_REVERSED.findall(data[::-1])}
             words.update(_PASSED.findall(data))
-            words.update(_ALIASED.findall(data))
+            words.update(_ALIASED.findall(b"\n" + data))
             if any(end in data for end in _MAPPED_ENDS):
                 words.update(_MAPPED.findall(data))
             for names in _IMPORTED.findall(data):
@@ -211,7 +218,16 @@ def _located(project: Project, c: LoopCaller) -> LoopCaller:
 def loop_callers(project: Project, callee_path: str, function: str, depth: int = 0,
                  seen: set[tuple[str, ...]] | None = None) -> list[LoopCaller]:
     """The loops (in any project file) that call ``function`` (``f`` or ``Class.m``) of ``callee_path``,
-    directly, through functions it is passed to, or through up to two plain (loop-free) callers."""
+    directly, through functions it is passed to, or through up to two plain (loop-free) callers.
+    The answer of a search from the function itself is made once per run."""
+    if depth == 0 and seen is None:  # every call site of the function asks the same question
+        return list(remember_with_deps(project, "loop_callers", (callee_path, function),
+                                       lambda: _loop_callers(project, callee_path, function, 0, set())))
+    return _loop_callers(project, callee_path, function, depth, seen)
+
+
+def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
+                  seen: set[tuple[str, ...]] | None) -> list[LoopCaller]:
     s = _Search(project, set() if seen is None else seen)
     key = ("fn", callee_path, function)
     if key in s.seen or depth > _MAX_DEPTH:
@@ -232,7 +248,7 @@ def loop_callers(project: Project, callee_path: str, function: str, depth: int =
                 out.append(c)
     if not out:
         for path, caller in s.plain[:8]:
-            for c in loop_callers(project, path, caller, depth + 1, s.seen):
+            for c in _loop_callers(project, path, caller, depth + 1, s.seen):
                 if c not in out:
                     out.append(c)
     return out
@@ -307,6 +323,14 @@ def serves_request(project: Project, path: str, function: str | None, depth: int
     route, a bot command, a function taking a request object, a handler passing on the request's
     own data (``lambda_handler(event, ...)`` calling ``process(event["items"])``), or a service
     loop (``while True:`` around the call: polling, trading, a game)."""
+    if depth == 0 and seen is None and function is not None:  # asked for each loop and call site
+        return remember_with_deps(project, "serves_request", (path, function),
+                                  lambda: _serves_request(project, path, function, 0, set()))
+    return _serves_request(project, path, function, depth, seen)
+
+
+def _serves_request(project: Project, path: str, function: str | None, depth: int,
+                    seen: set[tuple[str, str]] | None) -> bool:
     seen = set() if seen is None else seen
     if function is None or (path, function) in seen:
         return False
@@ -330,7 +354,7 @@ def serves_request(project: Project, path: str, function: str | None, depth: int
         if HANDLER.search(odef.name) and isinstance(call, ast.Call) and any(
                 from_parameters(odef, a) for a in [*call.args, *(k.value for k in call.keywords)]):
             return True
-        if serves_request(project, cpath, owner, depth + 1, seen):
+        if _serves_request(project, cpath, owner, depth + 1, seen):
             return True
     return False
 

@@ -12,11 +12,13 @@ resolution for "does this file reach that function".
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pytest_tokenbudget.lint.astwalk import child_nodes
 from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
@@ -59,9 +61,15 @@ def facts_of(tree: ast.Module) -> Facts:
     if hit is not None and hit[0] is tree:
         return hit[1]
     f = Facts()
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            f.parents[id(child)] = node
+    parents = f.parents
+    todo: list[ast.AST] = [tree]
+    at = 0
+    while at < len(todo):  # ast.walk's breadth-first order
+        node = todo[at]
+        at += 1
+        for child in child_nodes(node):
+            parents[id(child)] = node
+            todo.append(child)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             f.imports.append(node)
         elif isinstance(node, ast.Assign):
@@ -117,7 +125,15 @@ def owner_of(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
 
 
 def rel_path(project: Project, path: str) -> str:
-    return os.path.relpath(path, project.root).replace(os.sep, "/")
+    root = str(project.root)
+    if os.path.isabs(path) and os.path.isabs(root):  # then no working directory is involved
+        return _rel_abs(path, root)
+    return os.path.relpath(path, root).replace(os.sep, "/")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _rel_abs(path: str, root: str) -> str:
+    return os.path.relpath(path, root).replace(os.sep, "/")
 
 
 def test_or_live_file(project: Project, path: str) -> bool:
@@ -125,7 +141,14 @@ def test_or_live_file(project: Project, path: str) -> bool:
 
 
 def same_file(a: str, b: str) -> bool:
-    return os.path.abspath(a) == os.path.abspath(b)
+    return a == b or _absolute(a) == _absolute(b)
+
+
+def _absolute(path: str) -> str:
+    return _normed(path) if os.path.isabs(path) else os.path.abspath(path)
+
+
+_normed = functools.lru_cache(maxsize=1 << 16)(os.path.normpath)  # abspath of an absolute path
 
 
 # ------------------------------------------------------------------------------ modules and names
@@ -136,6 +159,7 @@ def _dotted(node: ast.ImportFrom, name: str | None = None) -> str:
     return f"{prefix}{name}" if prefix and set(prefix) == {"."} else f"{prefix}.{name}" if prefix else name
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _module_stem(path: str) -> str:
     """The last component of the module ``path`` holds: ``x`` for ``.../x.py`` and ``.../x/__init__.py``."""
     base = os.path.splitext(os.path.basename(path))[0]

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callers import build_word_index
-from pytest_tokenbudget.lint.callnames import Refs, find_def, refs_for, same_file
-from pytest_tokenbudget.lint.callwalk import named_calls
+from pytest_tokenbudget.lint.callnames import Refs, find_def, refs_for, rel_path, same_file
+from pytest_tokenbudget.lint.callwalk import has_word, named_calls, word_chars
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.statements import statements_of
 
@@ -85,7 +85,7 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
     for path in dict.fromkeys([callee_path, *project.word_index.get(name, [])]):
         path = os.path.normpath(path)
         same = same_file(path, callee_path)
-        if not same and _TEST_FILE.search(os.path.relpath(path, project.root).replace(os.sep, "/")):
+        if not same and _TEST_FILE.search(rel_path(project, path)):
             continue  # tests call with stubs and mocks: not what production sends
         if not same and not _may_import(project, path, needles):
             continue  # its text never names the callee's module nor a base class: nothing to parse
@@ -139,8 +139,8 @@ def _may_import(project: Project, path: str, needles: list[_Needle] | None) -> b
     data = file_bytes(project, path)
     if data is None:
         return True  # what the project index makes of it is its own call
-    return any(n.search(data) if isinstance(n, re.Pattern) else n[0] in data and (notebook or n[1].search(data))
-               for n in needles)
+    return any(n.search(data) if isinstance(n, re.Pattern) else n[0] in data and (
+        notebook or (has_word(data, n[0]) if word_chars(n[0]) else n[1].search(data) is not None)) for n in needles)
 
 
 def _cls_call(node: ast.Call, owner: str | None, name: str) -> bool:

@@ -21,7 +21,9 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
-__all__ = ["Naming", "NamedCall", "named_calls", "naming"]
+from pytest_tokenbudget.lint.astwalk import child_nodes
+
+__all__ = ["Naming", "NamedCall", "has_word", "named_calls", "naming", "word_chars"]
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -47,10 +49,11 @@ def named_calls(tree: ast.Module, data: bytes | None, words: frozenset[str]) -> 
             out.append(NamedCall(node, _owner(chain), any(not isinstance(n, ast.ClassDef) for n in chain)))
         inner = chain + (node,) if isinstance(node, (*_DEFS, ast.Lambda)) else chain
         whole = whole or isinstance(node, ast.JoinedStr)  # f-string parts: positions not to be trusted
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if whole or lines is None or _spans(child, lines):
                 todo.append((child, inner, whole))
     return out
+
 
 
 class _Parents(dict):  # type: ignore[type-arg]
@@ -118,7 +121,7 @@ def naming(tree: ast.Module, data: bytes | None, words: frozenset[str]) -> Namin
                 and isinstance(dict.get(parents, id(node)), (ast.Module, ast.ClassDef)))):
             parents.pending.append(node)
             unit = True
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             dict.__setitem__(parents, id(child), node)
             if whole or lines is None or _spans(child, lines):
                 todo.append((child, whole, unit))
@@ -155,20 +158,61 @@ def _spans(node: ast.AST, lines: list[int]) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def _pattern(words: frozenset[str]) -> re.Pattern[bytes]:
-    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words))
-                      + rb")(?![A-Za-z0-9_])")
+    # \b on bytes is the ASCII word boundary: the same matches as look-arounds for [A-Za-z0-9_],
+    # found faster (identifiers start and end with a word character)
+    return re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b")
+
+
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def _lines_naming(data: bytes, words: frozenset[str]) -> list[int]:
     """The (sorted, 1-based) lines of ``data`` that hold one of ``words`` as an identifier."""
     if b"\r" in data:  # the parser counts \r\n and a lone \r as one line break each
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    pattern = _pattern(words)
+    if all(word_chars(w.encode()) for w in words):
+        starts = _word_starts(data, words)
+    else:
+        starts = [m.start() for m in _pattern(words).finditer(data)]
     out: list[int] = []
     line, pos = 1, 0
-    for m in pattern.finditer(data):
-        line += data.count(b"\n", pos, m.start())
-        pos = m.start()
+    for start in starts:
+        line += data.count(b"\n", pos, start)
+        pos = start
         if not out or out[-1] != line:
             out.append(line)
+    return out
+
+
+def has_word(data: bytes, word: bytes) -> bool:
+    """``word`` (of word characters only) occurs in ``data`` with no word character on either side."""
+    size, end = len(word), len(data)
+    i = data.find(word)
+    while i != -1:
+        if (i == 0 or data[i - 1] not in _WORD_BYTES) and (i + size >= end or data[i + size] not in _WORD_BYTES):
+            return True
+        i = data.find(word, i + size)
+    return False
+
+
+def word_chars(word: bytes) -> bool:
+    """``word`` is made of ASCII word characters only (and is not empty)."""
+    return bool(word) and _WORD_BYTES.issuperset(word)
+
+
+def _word_starts(data: bytes, words: frozenset[str]) -> list[int]:
+    """Where ``_pattern(words)`` matches, for words of word characters only: each occurrence (a
+    bytes search) with no word character on either side. Such a match is a whole identifier-like
+    run, so two words never claim the same place and the sorted starts are the regex's matches."""
+    out: list[int] = []
+    end = len(data)
+    for w in words:
+        word = w.encode()
+        size = len(word)
+        i = data.find(word)
+        while i != -1:
+            if (i == 0 or data[i - 1] not in _WORD_BYTES) and (i + size >= end or data[i + size] not in _WORD_BYTES):
+                out.append(i)
+            i = data.find(word, i + size)
+    out.sort()
     return out

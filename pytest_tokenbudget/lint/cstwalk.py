@@ -24,7 +24,7 @@ from typing import Any
 
 import libcst as cst
 
-__all__ = ["children", "install", "installed", "uninstall", "visit_order"]
+__all__ = ["TRIVIA", "children", "install", "installed", "uninstall", "visit_order"]
 
 _OURS: list[tuple[str, ...]] = [("pytest_tokenbudget.",)]  # modules whose visitors walk fast (see install)
 _ORDER: dict[type, tuple[str, ...]] = {}
@@ -107,7 +107,7 @@ def _trivia() -> frozenset[type]:
     return frozenset(found)
 
 
-_TRIVIA = _trivia()
+TRIVIA = _trivia()
 
 
 def _visited_kinds(visitor_cls: type) -> dict[type, int]:
@@ -116,8 +116,8 @@ def _visited_kinds(visitor_cls: type) -> dict[type, int]:
     kinds = _VISITED_KIND.get(visitor_cls)
     if kinds is None:
         hooked = any(getattr(visitor_cls, f"{p}_{c.__name__}", None) is not getattr(cst.CSTVisitor, f"{p}_{c.__name__}", None)
-                     for c in _TRIVIA for p in ("visit", "leave"))
-        kinds = _VISITED_KIND[visitor_cls] = {} if hooked else dict.fromkeys(_TRIVIA, 0)
+                     for c in TRIVIA for p in ("visit", "leave"))
+        kinds = _VISITED_KIND[visitor_cls] = {} if hooked else dict.fromkeys(TRIVIA, 0)
     return kinds
 
 

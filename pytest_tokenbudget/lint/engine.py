@@ -27,6 +27,7 @@ from pytest_tokenbudget.lint.results import FileError, FileResult, LintResult
 from pytest_tokenbudget.lint.settings import LintSettings, per_file_ignored, selection_of
 from pytest_tokenbudget.lint.source import Source, display_path, from_text, load, may_hold_calls, read_file
 from pytest_tokenbudget.lint.tree_budget import release_old_trees
+from pytest_tokenbudget.lint.word_job import WordIndexJob
 from pytest_tokenbudget.lint.types import Finding
 
 __all__ = ["discover_files", "lint_bytes", "lint_paths", "lint_source"]
@@ -68,12 +69,16 @@ _W_OPTIONS: Mapping[str, Any] = {}
 _PROJECT: Project | None = None  # the run's project index (inherited by forked workers)
 
 
-def _check_with_index(source: Source, catalog: Catalog, options: Mapping[str, Any]) -> dict[str, Any]:
+def _check_with_index(source: Source, catalog: Catalog, options: Mapping[str, Any],
+                      raw: bytes | None = None) -> dict[str, Any]:
     """A file's result as JSON, with the project index active: ``deps`` (the other files its
-    resolution relied on, path -> digest) and ``index`` (index entries computed meanwhile)."""
+    resolution relied on, path -> digest) and ``index`` (index entries computed meanwhile).
+    ``raw``: the file's bytes, whose :mod:`ast` tree the index may adopt rather than parse again."""
     from pytest_tokenbudget.lint.findings import check_source
 
     activate(_PROJECT, source.path)
+    if _PROJECT is not None and raw is not None and source.tree is not None:
+        _PROJECT.share_tree(os.path.abspath(source.path), raw, source.tree)
     if isinstance(_PROJECT, TrackedProject):
         _PROJECT.begin()
     try:
@@ -172,20 +177,34 @@ def _from_cache(run: _Run, cache: Cache, digest: str, shown: str) -> bool:
     return True
 
 
-def _check_all(todo: list[_Job], settings: LintSettings) -> list[dict[str, Any] | None]:
+def _check_all(todo: list[_Job], settings: LintSettings,
+               words: WordIndexJob | None = None) -> list[dict[str, Any] | None]:
     """Each queued file's result as JSON (None: the :mod:`ast` prefilter dropped it), loaded and
-    checked in processes when there are many: the parent only reads and byte-filters."""
-    if not todo:
-        return []  # a warm run: the analysis is not even imported
-    jobs = settings.jobs or os.cpu_count() or 1
+    checked in processes when there are many: the parent only reads and byte-filters (``words``:
+    the word index, already being built in a process of its own)."""
+    if len(todo) < POOL_MIN_FILES or _jobs(settings) < 2:
+        if words is not None:
+            words.cancel()  # not needed before the fork: a caller search builds it when it asks
+        if not todo:
+            return []  # a warm run: the analysis is not even imported
+    jobs = _jobs(settings)
     catalog, options = settings.catalog, dict(settings.options)
     if len(todo) < POOL_MIN_FILES or jobs < 2:
         return [_load_and_check(j.data, j.shown, catalog, options) for j in todo]
+    _prepare_workers()  # while the word index is still being built beside this process
     if _PROJECT is not None and _PROJECT.word_index is None and _PROJECT.searchable:
-        from pytest_tokenbudget.lint.callers import build_word_index
-
-        _PROJECT.word_index = build_word_index(_PROJECT.root)  # once, before the workers fork
+        _PROJECT.word_index = words.result() if words is not None else _build_word_index(_PROJECT.root)
     return _in_processes([(j.data, j.shown) for j in todo], catalog, options, jobs)
+
+
+def _jobs(settings: LintSettings) -> int:
+    return settings.jobs or os.cpu_count() or 1
+
+
+def _build_word_index(root: str) -> dict[str, list[str]]:
+    from pytest_tokenbudget.lint.callers import build_word_index
+
+    return build_word_index(root)
 
 
 def _load_and_check(data: bytes, shown: str, catalog: Catalog, options: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -194,7 +213,18 @@ def _load_and_check(data: bytes, shown: str, catalog: Catalog, options: Mapping[
         return None
     if isinstance(source, FileError):
         return FileResult(shown, error=source).as_json()
-    return _check_with_index(source, catalog, options)
+    return _check_with_index(source, catalog, options, data)
+
+
+def _prepare_workers() -> None:
+    """Import the analysis (libcst, the rules) and load the token estimator once, in this process,
+    so that the forked workers share them instead of each loading its own (idempotent)."""
+    from pytest_tokenbudget.core.tokens import get_estimator
+    from pytest_tokenbudget.lint import findings
+    from pytest_tokenbudget.lint.analysis import callsites
+
+    assert findings.check_source and callsites.extract_call_sites
+    get_estimator()
 
 
 def _in_processes(todo: list[tuple[bytes, str]], catalog: Catalog, options: dict[str, Any],
@@ -202,13 +232,7 @@ def _in_processes(todo: list[tuple[bytes, str]], catalog: Catalog, options: dict
     import concurrent.futures as cf
     import multiprocessing as mp
 
-    from pytest_tokenbudget.core.tokens import get_estimator
-    from pytest_tokenbudget.lint import findings
-    from pytest_tokenbudget.lint.analysis import callsites
-
-    # Imported (and the estimator loaded) once here, shared by the forked workers.
-    assert findings.check_source and callsites.extract_call_sites
-    get_estimator()
+    _prepare_workers()
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
     with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx, initializer=_worker_init,
                                 initargs=(catalog, options)) as pool:
@@ -245,21 +269,33 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
         return _lint_paths(paths, settings)
 
 
+def _early_word_index(project: Project, settings: LintSettings, cache: Cache | None) -> WordIndexJob | None:
+    """On a cold run in processes, the word index the workers inherit is built in a process of its
+    own while this one discovers and reads the files (it reads the whole project: the longest step
+    before the fork). A warm run (a cache with results) is not cold: it builds it only if needed."""
+    if _jobs(settings) < 2 or not project.searchable or project.word_index is not None or \
+            (cache is not None and cache.results):
+        return None
+    return WordIndexJob.start(_build_word_index, project.root)
+
+
 def _lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResult:
     settings = settings.with_catalog()
     selection = selection_of(settings)
     skipped: list[tuple[str, str]] = []
-    files = discover_files(paths, settings, skipped)
+    paths = paths if isinstance(paths, (str, Path)) else list(paths)  # read twice: the index's root, discovery
     global _PROJECT
     cache = Cache.open(settings) if settings.cache else None
     named = [str(p) for p in paths] if not isinstance(paths, (str, Path)) else [str(paths)]
     _PROJECT = TrackedProject(project_root(named, settings.root), cache.folder if cache is not None else None,
                        named=any(os.path.isdir(p) for p in named))
+    words = _early_word_index(_PROJECT, settings, cache)
+    files = discover_files(paths, settings, skipped)
     run = _Run(LintResult([], [FileError(display_path(p), "skip", why) for p, why in skipped], files=len(files)))
     if cache is not None:
         run.result.notices.extend(cache.notices)
     _collect(run, files, cache)
-    for job, data in zip(run.todo, _check_all(run.todo, settings)):
+    for job, data in zip(run.todo, _check_all(run.todo, settings, words)):
         if data is None:  # no call the analysis could report
             if cache is not None:
                 cache.record_stat(job.path, "clean", job.stat)

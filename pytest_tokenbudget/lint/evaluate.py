@@ -27,6 +27,7 @@ from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, Text, Unknown, any
                                                      is_complete, static_text)
 from pytest_tokenbudget.lint.analysis.volatile import volatile_call, volatile_format, volatile_method
 from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_chain
+from pytest_tokenbudget.lint.volatile_calls import through
 
 __all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "read_prompt_file", "template_text"]
 
@@ -112,6 +113,7 @@ class Evaluator:
         self.self_attr: Callable[[str], Any] | None = None  # ``self.attr`` in a caller (.self_values)
         # a template field's bound from its declaration (a caller's Literal / label parameter: .declared_fields)
         self.declared: Callable[[ast.expr], Any] | None = None
+        self.index: tuple[Any, Any] | None = None  # (project index, module): per-call values (.volatile_calls)
 
     def expr(self, node: ast.expr | None, depth: int = 0) -> Any:
         if node is None or depth > 30:
@@ -302,6 +304,10 @@ class Evaluator:
             loaded = self.loader(q, node, args, {k.arg: self.expr(k.value, d) for k in node.keywords if k.arg})
             if loaded is not None:
                 return loaded
+        if q and self.index is not None:  # build(now=datetime.now()), self._now(): .volatile_calls
+            kw = {k.arg: self.expr(k.value, d) for k in node.keywords if k.arg}
+            if (out := through(self.index, q, node, args, kw)) is not None:
+                return out
         if q and self.calls is not None:
             return self.calls(q)
         return UNKNOWN
@@ -345,10 +351,10 @@ class Evaluator:
                     return base.format(**kw)
                 except (KeyError, IndexError, ValueError):
                     pass
-            if name == "format" and isinstance(base, str) and not node.args and self.declared is not None:
+            if name == "format" and isinstance(base, str) and not node.args:  # {{ }} escapes read as Python does
                 nodes = {k.arg: k.value for k in node.keywords if k.arg}
-                filled = _format_keywords(base, {k: self._declared(nodes[k], v) if isinstance(v, Unknown) else v
-                                                 for k, v in kw.items()})
+                filled = _format_keywords(base, {k: self._declared(nodes[k], v) if isinstance(v, Unknown)
+                                                 and not v.volatile else v for k, v in kw.items()})
                 if filled is not None:
                     return filled
             return _fields_as_holes(base, name)

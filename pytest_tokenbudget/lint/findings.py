@@ -15,6 +15,7 @@ from typing import Any
 
 from pytest_tokenbudget.core.catalog import Catalog
 from pytest_tokenbudget.core.text import redact
+from pytest_tokenbudget.lint.no_sites import cannot_hold_sites
 from pytest_tokenbudget.lint.results import FileError, FileResult
 from pytest_tokenbudget.lint.rules.base import RuleContext
 from pytest_tokenbudget.lint.rules.registry import registry
@@ -84,6 +85,8 @@ def _with_deep_stack(fn: Callable[[], Any]) -> Any:
 def _check_once(source: Source, catalog: Catalog, options: Mapping[str, Any]) -> FileResult:
     from pytest_tokenbudget.lint.analysis.callsites import extract_call_sites  # libcst: not on warm runs
 
+    if source.tree is not None and cannot_hold_sites(source.tree, source.text, catalog):
+        return with_unused_suppressions(FileResult(source.path), source.text, source.cell_of)  # no libcst parse
     parsed = parse(source)
     if isinstance(parsed, FileError):
         return FileResult(source.path, error=parsed)
@@ -131,7 +134,7 @@ def _run_rules(sites: list[Any], ctx: RuleContext) -> list[tuple[Any, Any, Repor
 def _where(positions: Positions, rep: Report, site: Any) -> tuple[Any, int]:
     """The range a report points at (inside its call, else the call itself) and the call's line."""
     node = rep.node if rep.node is not None else site.anchor
-    around = _outer_definition(site.scope)
+    around = _definitions(site.scope)
     try:
         r = positions(node, around)
     except KeyError:
@@ -142,14 +145,15 @@ def _where(positions: Positions, rep: Report, site: Any) -> tuple[Any, int]:
     return r, call.line
 
 
-def _outer_definition(scope: Any) -> Any:
-    """The outermost ``def`` / ``class`` statement around a call's scope (None at module level)."""
-    found = None
+def _definitions(scope: Any) -> tuple[Any, ...]:
+    """The ``def`` / ``class`` statements around a call's scope, innermost first (none at module
+    level): a report's node is usually in the innermost, and walking it alone is cheapest."""
+    found = []
     while scope is not None and scope.parent is not None:
         if scope.kind in ("function", "class") and scope.node is not None:
-            found = scope.node
+            found.append(scope.node)
         scope = scope.parent
-    return found
+    return tuple(found)
 
 
 def _findings(parsed: Parsed, raw: list[tuple[Any, Any, Report]], supp: SuppressionIndex) -> list[Finding]:

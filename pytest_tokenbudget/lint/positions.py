@@ -81,7 +81,8 @@ class Positions:
 
     def __call__(self, node: Any, within: Any = None) -> Range:
         """``node``'s range; ``within``: a statement that probably holds it (the definition around a
-        call), walked first so that the statements before it need not be (any answer is the same)."""
+        call), or several (innermost first), walked first so that the statements before them need
+        not be (any answer is the same)."""
         hit = self._known.get(node)
         if hit is not None:
             return hit
@@ -98,9 +99,12 @@ class Positions:
     def _statement_of(self, node: Any, within: Any = None) -> Any:
         holder = self._holder
         found = holder.get(id(node))
-        if found is None and within is not None and id(within) not in holder:
-            _hold(within, holder)  # a statement's own walk gives its nodes the same holders as the module's
-            found = holder.get(id(node))
+        for stmt in within if isinstance(within, tuple) else (within,):
+            if found is not None:
+                break
+            if stmt is not None and id(stmt) not in holder:
+                _hold(stmt, holder)  # a statement's own walk gives its nodes the same holders as the module's
+                found = holder.get(id(node))
         body = self.module.body
         while found is None and self._walked < len(body):
             _hold(body[self._walked], holder)
@@ -158,11 +162,18 @@ _KINDS: dict[type, int] = {}  # 1: a statement, 2: an If, 3: another node, 4: a 
 
 
 def _kind(t: type) -> int:
+    """The kind of a node class; whitespace, comments, operators and brackets (two thirds of a
+    module's nodes, holding only each other) are 0, not walked: a report never points at one (if
+    one did, the node would have no holder and the whole-module positions would place it)."""
     import libcst as cst
+
+    from pytest_tokenbudget.lint.cstwalk import TRIVIA
 
     k = _KINDS.get(t)
     if k is None:
-        if issubclass(t, cst.If):
+        if t in TRIVIA:
+            k = 0
+        elif issubclass(t, cst.If):
             k = 2
         elif issubclass(t, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             k = 1

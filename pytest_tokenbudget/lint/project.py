@@ -25,7 +25,6 @@ import hashlib
 import itertools
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -35,46 +34,13 @@ from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr, op
 from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaEnv
 from pytest_tokenbudget.lint.file_loaders import loader_call
 from pytest_tokenbudget.lint.filled_lists import filled_lists
+from pytest_tokenbudget.lint.project_roots import project_root, searchable_root
 from pytest_tokenbudget.lint.source import FileError, read_file
 
 __all__ = ["Project", "activate", "active", "project_root", "searchable_root", "encode", "decode"]
 
 MAX_MODULE_BYTES, INDEX_FILE = 2 << 20, "index.json"
 _USES = itertools.count(1)  # the order modules' trees were last asked for (.tree_budget releases the oldest)
-
-
-def project_root(paths: list[str], fallback: Path) -> Path:
-    """The directory holding ``pyproject.toml`` above the first path, else the paths' common root."""
-    absolute = [os.path.abspath(p) for p in paths] or [str(fallback)]
-    try:
-        common = os.path.commonpath(absolute)
-    except ValueError:
-        return fallback
-    start = Path(common if os.path.isdir(common) else os.path.dirname(common))
-    for d in (start, *start.parents):
-        if (d / "pyproject.toml").is_file() or (d / "setup.py").is_file():
-            return d
-    return start
-
-
-_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", ".gitignore", "requirements.txt", "Pipfile",
-            "tox.ini", "environment.yml")
-
-
-def searchable_root(root: str, named: bool = False) -> bool:
-    """Whether the whole tree under ``root`` may be searched (callers, loops, byte facts): a project
-    (packaging, VCS or requirements marker), a directory the user named, or the working directory
-    the user linted in; never ``/``, the home folder or the temp folder (linting ``/tmp/x.py``)."""
-    root = os.path.abspath(root)
-    home = os.path.expanduser("~")
-    if os.path.dirname(root) == root or root in (home, os.path.abspath(tempfile.gettempdir())):
-        return False
-    if named or any(os.path.exists(os.path.join(root, m)) for m in _MARKERS):
-        return True
-    cwd = os.getcwd()
-    if os.path.dirname(cwd) == cwd or cwd == home:
-        return False
-    return root == cwd or root.startswith(cwd + os.sep)
 
 
 # ---------------------------------------------------------------------- value encoding (cache)
@@ -121,12 +87,16 @@ class _Module:
     names: dict[str, list[ast.stmt]] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)
     used: int = 0
+    parsed_log: list[_Module] | None = field(default=None, compare=False, repr=False)  # see .tree_budget
 
-    def parse(self) -> ast.Module | None:
+    def parse(self, tree: ast.Module | None = None) -> ast.Module | None:
+        """The module's tree (``tree``: the same bytes' tree, which the linter parsed already)."""
         self.used = next(_USES)
         if self.tree is None:
             try:
-                if self.path.endswith(".ipynb"):  # the notebook's code cells, as the linter reads them
+                if tree is not None:
+                    self.tree = tree
+                elif self.path.endswith(".ipynb"):  # the notebook's code cells, as the linter reads them
                     from pytest_tokenbudget.lint.source import Source, load
 
                     src = load(self.data, self.path, {}, prefilter=False)
@@ -136,6 +106,8 @@ class _Module:
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 self.tree = ast.Module(body=[], type_ignores=[])
             _collect(self.tree.body, self)
+            if self.parsed_log is not None:
+                self.parsed_log.append(self)
         return self.tree
 
 
@@ -191,6 +163,7 @@ class Project:
         self.bases = [self.root, os.path.join(self.root, "src")]
         self.cache_folder = cache_folder
         self.modules: dict[str, _Module | None] = {}
+        self.parsed_log: list[_Module] = []  # modules given a tree since .tree_budget last looked
         self._stat: dict[str, list[Any]] = {}
         self._values: dict[str, dict[str, Any]] = {}  # digest -> name -> [encoded, path, line, deps]
         self.new_values: dict[str, dict[str, Any]] = {}
@@ -227,6 +200,18 @@ class Project:
         mod = self._load(path)
         return mod.digest if mod else None
 
+    def share_tree(self, path: str, data: bytes, tree: ast.Module) -> None:
+        """The tree the linter parsed from ``path``'s ``data`` (the file being checked): the index
+        adopts it, now or when a question first reads the file, instead of parsing the same bytes."""
+        self._shared = (path, data, tree)
+        self._adopt(self.modules.get(path))
+
+    def _adopt(self, mod: _Module | None) -> None:
+        path, data, tree = self.__dict__.get("_shared") or ("", b"", None)
+        if mod is not None and mod.path == path and mod.tree is None and mod.data == data:
+            mod.parse(tree)
+            mod.used = 0  # not asked for yet: the first the tree budget may release
+
     def _load(self, path: str) -> _Module | None:
         if path in self.modules:
             return self.modules[path]
@@ -234,9 +219,10 @@ class Project:
         got = read_file(path)  # never blocks on a FIFO or a device; skips what is not a regular file
         if not isinstance(got, FileError) and got[1].st_size <= MAX_MODULE_BYTES:
             data, st = got
-            mod = _Module(path, data, hashlib.blake2b(data, digest_size=16).hexdigest())
+            mod = _Module(path, data, hashlib.blake2b(data, digest_size=16).hexdigest(), parsed_log=self.parsed_log)
             self._stat[path] = [st.st_mtime_ns, st.st_size, mod.digest]
             self.dirty = True
+            self._adopt(mod)
         self.modules[path] = mod
         return mod
 
@@ -432,6 +418,7 @@ class Project:
         ev.loader = lambda q, node, args, kw: loader_call(self, mod, q, node, args, kw)  # a prompt file by name
         ev.attribute = lambda n, a: option_default(mod.tree, local[n], n, a, ev.expr) if n in local else self._attribute(mod, n, a)
         ev.remember = self._remember
+        ev.index = (self, mod)  # .volatile_calls: a per-call value through a project function
         return ev
 
     def _attribute(self, mod: _Module, name: str, attr: str) -> Any:

@@ -24,6 +24,22 @@ TREE_BUDGET_BYTES = 1 << 20  # source bytes whose trees stay parsed between file
 _OWN_REFERENCES = 2  # the module's attribute and getrefcount's own argument
 
 
+def _parsed(project: Any, modules: dict[str, Any], state: dict[str, Any]) -> list[Any]:
+    """The modules holding a tree: the ones found last time plus those the project logged as parsed
+    since (every tree is built by ``_Module.parse``, which logs it), not a scan of every module the
+    run has read (thousands, once per checked file); a scan where the project keeps no log."""
+    log = getattr(project, "parsed_log", None)
+    if log is None or state["parsed"] is None:
+        known = {id(m): m for m in modules.values() if m is not None and m.tree is not None}
+    else:
+        known = state["parsed"]
+        known.update((id(m), m) for m in log if modules.get(m.path) is m)
+    if log is not None:
+        log.clear()
+    state["parsed"] = {k: m for k, m in known.items() if m.tree is not None}
+    return list(state["parsed"].values())
+
+
 def release_old_trees(project: Any, budget: int = TREE_BUDGET_BYTES) -> int:
     """Drop parsed trees, least recently asked first, until the rest come from at most ``budget``
     source bytes (plus what had to be parsed again: a run whose checks keep coming back to
@@ -32,9 +48,9 @@ def release_old_trees(project: Any, budget: int = TREE_BUDGET_BYTES) -> int:
     modules = getattr(project, "modules", None)
     if not modules:
         return 0
-    state = project.__dict__.setdefault("_tree_budget", {"extra": 0, "released": set()})
+    state = project.__dict__.setdefault("_tree_budget", {"extra": 0, "released": set(), "parsed": None})
     released: set[str] = state["released"]
-    parsed = [m for m in modules.values() if m is not None and m.tree is not None]
+    parsed = _parsed(project, modules, state)
     again = [m for m in parsed if m.path in released]
     if again:
         state["extra"] += sum(len(m.data) for m in again)

@@ -39,9 +39,10 @@ def _project(tmp_path: Path, models: list[str], test_models: list[str] = ()) -> 
     return [(Path(f.path).name, f.line) for f in result.findings]
 
 
-def test_estimate_at_the_minimum_clears_it_and_short_needs_the_margin():
-    # cl100k counts below Claude's tokenizers: no margin to clear; the chars/4 fallback errs both ways
-    need = 1024 if estimator_name().startswith("tiktoken") else math.ceil(1024 * 1.35)
+def test_estimate_must_clear_the_minimum_by_a_margin_and_short_needs_the_margin():
+    # cl100k counts below Claude's tokenizers, but within 5% of the minimum is too close to call;
+    # the chars/4 fallback errs both ways
+    need = math.ceil(1024 * 1.05) if estimator_name().startswith("tiktoken") else math.ceil(1024 * 1.35)
     assert clears_minimum(need, 1024) and not clears_minimum(need - 1, 1024)
     assert short_of_minimum(758, 1024) and not short_of_minimum(759, 1024)  # 759 x 1.35 > 1,024
 

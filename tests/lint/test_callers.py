@@ -100,3 +100,46 @@ def test_references_lists_every_place_a_function_is_named_across_modules():
     assert found == {("jobs.py", 29), ("jobs.py", 30)}  # fn = llm.summarize; process_all(docs, fn)
     aliased = {(Path(p).name, node.lineno) for p, _, node in references(project, llm, "classify")}
     assert aliased == {("jobs.py", 21)}  # llm_classify(item), imported under an alias inside the function
+
+
+def _project(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir()
+    (folder / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return folder
+
+
+def test_callers_importing_in_a_block_or_over_several_lines_are_found_and_others_are_not(tmp_path, monkeypatch):
+    root = _project(tmp_path / "p", {
+        "helpers.py": HELPER,
+        # imported inside a function, over several lines with a comment: a caller
+        "batch.py": "def run(items):\n    from helpers import (  # the labeller\n        label,\n    )\n"
+                    "    for item in items:\n        print(label(item))\n",
+        # the word "helpers" in its text and a label() in a loop, but its own label: not a caller
+        "other.py": '"""Uses no helpers."""\n\n\ndef label(x):\n    return x\n\n\nfor row in [1, 2, 3]:\n'
+                    "    label(row)\n",
+    })
+    monkeypatch.chdir(root)
+    found = lint_paths([Path(".")], LintSettings(root=root, select=("TB401",), cache=False))
+    assert [(Path(f.path).name, f.line) for f in found.findings] == [("helpers.py", 7)]
+    assert "label() is called per item by a for loop over items at batch.py:5;" in found.findings[0].message
+
+
+def test_every_call_site_of_a_looped_function_is_reported_with_the_same_loop(tmp_path, monkeypatch):
+    two = HELPER + '''
+
+def label_twice(item):
+    first = client.messages.create(model="claude-sonnet-4-6", max_tokens=64,
+                                   messages=[{"role": "user", "content": item}])
+    return first, client.messages.create(model="claude-sonnet-4-6", max_tokens=64,
+                                         messages=[{"role": "user", "content": item + "!"}])
+'''
+    runner = "from helpers import label_twice\n\n\ndef run(items):\n    for item in items:\n" \
+             "        print(label_twice(item))\n"
+    root = _project(tmp_path / "p", {"helpers.py": two, "runner.py": runner})
+    monkeypatch.chdir(root)
+    found = lint_paths([Path(".")], LintSettings(root=root, select=("TB401",), cache=False))
+    assert [(Path(f.path).name, f.line) for f in found.findings] == [("helpers.py", 12), ("helpers.py", 14)]
+    assert all("label_twice() is called per item by a for loop over items at runner.py:5;" in f.message
+               for f in found.findings)

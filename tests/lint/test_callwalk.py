@@ -180,3 +180,12 @@ def test_a_file_that_does_not_import_the_callee_keeps_only_its_imports(tmp_path)
     assert names == ["import os", "from app.llm import ask"]
     assert [type(s).__name__ for s in tree.body] == ["Import", "ImportFrom", "FunctionDef"]  # parsed again, whole
     assert project.modules[path].tree is tree
+
+
+def test_words_inside_longer_identifiers_do_not_count_and_the_calls_match_a_full_walk():
+    src = "ask_more(1)\nmask(2)\n_ask(3)\nask(4)\nx.ask (5)\ns = 'ask'\nask2(6)\nf(ask)(7)\n\r\nask(8)\n"
+    tree = ast.parse(src)
+    words = frozenset({"ask", "ask2"})
+    pruned = named_calls(tree, src.encode(), words)
+    assert [c.call.lineno for c in pruned] == [4, 5, 7, 10]
+    assert [c.call for c in pruned] == [c.call for c in named_calls(tree, None, words)]

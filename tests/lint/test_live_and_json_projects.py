@@ -20,7 +20,7 @@ CASES = Path(__file__).parent / "cases"
 SELECT = ("TB4", "TB5")
 
 
-@pytest.mark.parametrize("name", ["project_live", "project_json"])
+@pytest.mark.parametrize("name", ["project_live", "project_json", "project_json_methods"])
 def test_project_findings_match_comments(name: str):
     root = CASES / name
     result = lint_paths([root], LintSettings(root=root, select=SELECT, cache=False))

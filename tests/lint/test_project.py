@@ -65,3 +65,21 @@ def test_findings_point_at_where_the_prompt_text_lives(tmp_path):
     related = [r.get("relatedLocations") for r in sarif["runs"][0]["results"]  # 47 / 80: templates rendered in place
                if r["locations"][0]["physicalLocation"]["region"]["startLine"] not in (47, 80)]
     assert all(related) and related[0][0]["physicalLocation"]["region"] == {"startLine": 1}
+
+
+def test_the_index_adopts_the_linters_tree_only_for_the_same_bytes(tmp_path):
+    import ast
+
+    from pytest_tokenbudget.lint.project import Project
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    prompts = tmp_path / "prompts.py"
+    prompts.write_text('SYSTEM = "from the disk"\n')
+    runner = str(tmp_path / "runner.py")
+    other = Project(tmp_path)
+    other.share_tree(str(prompts), b'SYSTEM = "edited since"\n', ast.parse('SYSTEM = "edited since"\n'))
+    assert other.value("prompts.SYSTEM", runner)[0] == "from the disk"  # other bytes: read from the file
+    same = Project(tmp_path)
+    tree = ast.parse('SYSTEM = "the tree handed over"\n')  # the caller vouches it is the tree of these bytes
+    same.share_tree(str(prompts), prompts.read_bytes(), tree)
+    assert same.value("prompts.SYSTEM", runner)[0] == "the tree handed over"

@@ -59,3 +59,17 @@ def test_a_lint_run_gives_the_same_findings_with_every_tree_released(tmp_path, m
     monkeypatch.setattr(release_old_trees, "__defaults__", (0,))
     released = lint_paths([tmp_path], LintSettings(root=tmp_path, cache=False, jobs=1))
     assert kept.findings and [f.as_json() for f in released.findings] == [f.as_json() for f in kept.findings]
+
+
+def test_trees_parsed_after_a_release_are_found_for_the_next_one(tmp_path):
+    """Between two checks only the modules parsed since the last release are looked at (not every
+    module the run has read): a tree parsed after a release must still be released by the next."""
+    project = _project(tmp_path)
+    assert release_old_trees(project, budget=0) == 0  # nothing parsed yet
+    first = _answers(project, tmp_path)
+    assert release_old_trees(project, budget=0) == 3
+    assert release_old_trees(project, budget=0) == 0
+    fresh = Project(tmp_path)
+    fresh.modules = project.modules
+    assert _answers(fresh, tmp_path) == first  # parsed again: found by a project that never logged them
+    assert release_old_trees(fresh, budget=0) == 3

@@ -25,6 +25,7 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.bindings import METHODS, MUTATORS, Candidate, ModuleAnalysis, analyse_module
+from pytest_tokenbudget.lint.analysis.claude_ids import is_claude_like, is_claude_model
 from pytest_tokenbudget.lint.analysis.legacy import LEGACY_API, legacy_completion
 from pytest_tokenbudget.lint.analysis.model_sources import model_choices
 from pytest_tokenbudget.lint.analysis.unpacked_model import unpacked_model_choices
@@ -157,16 +158,6 @@ def _is_receiver_root(node: Any, scope: Scope, resolver: Resolver) -> bool:
 # --------------------------------------------------------------------------- call sites
 def _looks_anthropic(args: dict[str, tuple[Any, Any]]) -> bool:
     return "model" in args and ("messages" in args or "max_tokens" in args)
-
-
-def _is_claude_model(value: Any, catalog: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    from pytest_tokenbudget.core.catalog import normalise_model_id
-
-    if catalog is not None and catalog.find(value) is not None:
-        return True
-    return normalise_model_id(value).startswith("claude")
 
 
 def _streaming(api: str, args: dict[str, tuple[Any, Any]], is_open: bool) -> bool | None:
@@ -362,12 +353,12 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
         return sites
     kind = api.rsplit(".", 1)[-1]
     if is_openai_api:
-        if not _is_claude_model(args.get("model", (UNKNOWN, None))[0], catalog):
+        if not is_claude_model(args.get("model", (UNKNOWN, None))[0], catalog):
             return []
         return [make(args, is_open, kind=kind, anchor=cand.node, streaming=_streaming(api, args, is_open),
                      sdk="openai")]
     if client is None:
-        if not _looks_anthropic(args) or not _is_claude_like(args.get("model", (UNKNOWN, None))[0]):
+        if not _looks_anthropic(args) or not is_claude_like(args.get("model", (UNKNOWN, None))[0]):
             return []
     site = make(args, is_open, kind=kind, anchor=cand.node, streaming=_streaming(api, args, is_open), sdk="anthropic")
     if "model" in args:
@@ -375,17 +366,6 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
     elif is_open:  # create(**self._build_params()): the "model" entry of the dict built elsewhere
         site.model_choices = unpacked_model_choices(call, cand.scope, resolver, path)
     return [site]
-
-
-def _is_claude_like(model: Any) -> bool:
-    """An untraced receiver: a resolved model that is clearly not Claude (gpt-4o) rules it out."""
-    if not isinstance(model, str):
-        return True
-    from pytest_tokenbudget.core.catalog import normalise_model_id
-
-    norm = normalise_model_id(model)
-    return "claude" in norm or not any(norm.startswith(p) for p in ("gpt", "o1", "o3", "o4", "gemini", "llama",
-                                                                     "mistral", "command", "text-", "deepseek"))
 
 
 def _batch_params(node: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> Iterator[tuple[Any, Scope, bool]]:

@@ -42,16 +42,48 @@ _ROLES = ("user", "system", "developer")
 _MAX_NODES = 20_000
 
 
+# nodes that hold no name below them (whitespace, comments, brackets, punctuation, operators): a
+# third or more of a tree's nodes, never entered when collecting names
+_NAMELESS = (cst.BaseParenthesizableWhitespace, cst.EmptyLine, cst.TrailingWhitespace, cst.Comment, cst.Newline,
+             cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace,
+             cst.RightCurlyBrace, cst.Comma, cst.Dot, cst.Colon, cst.Semicolon, cst.AssignEqual,
+             cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp,
+             cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary)
+_SKIP = (cst.Lambda, cst.FunctionDef, cst.ClassDef)
+_NOT_ENTERED = frozenset(_SKIP)  # (final classes: no subclass to miss)
+_ENTER: dict[type, bool] = {}  # node class -> whether a name may sit below it (per class: no ABC checks)
+
+
+def _enter(cls: type) -> bool:
+    found = _ENTER.get(cls)
+    if found is None:
+        found = _ENTER[cls] = issubclass(cls, cst.CSTNode) and not issubclass(cls, _NAMELESS + _SKIP)
+    return found
+
+
+_IS_NODE: dict[type, bool] = {}
+
+
+def _is_node(cls: type) -> bool:
+    found = _IS_NODE[cls] = issubclass(cls, cst.CSTNode)
+    return found
+
+
 def names_in(node: Any) -> set[str]:
     """Every name an expression (or statement) reads or writes, nested functions aside."""
+    if type(node) is cst.Name:
+        return {node.value}
     out: set[str] = set()
+    if not isinstance(node, cst.CSTNode) or isinstance(node, _SKIP):
+        return out
     stack = [node]
     while stack:
-        n = stack.pop()
-        if isinstance(n, cst.Name):
-            out.add(n.value)
-        elif isinstance(n, cst.CSTNode) and not isinstance(n, (cst.Lambda, cst.FunctionDef, cst.ClassDef)):
-            stack.extend(children(n))
+        for c in children(stack.pop()):
+            cls = type(c)
+            if cls is cst.Name:
+                out.add(c.value)
+            elif _ENTER.get(cls) or _enter(cls):
+                stack.append(c)
     return out
 
 
@@ -70,21 +102,22 @@ def _flows(fn_node: Any) -> dict[str, set[str]]:
     while stack and seen < _MAX_NODES:
         n = stack.pop()
         seen += 1
-        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        kind = type(n)  # libcst's node classes are ABCs: exact type tests, not isinstance, per node
+        if kind in _NOT_ENTERED:
             continue
-        if isinstance(n, cst.Assign):
+        if kind is cst.Assign:
             for t in n.targets:
                 add(t.target, n.value)
-        elif isinstance(n, (cst.AnnAssign, cst.AugAssign)) and n.value is not None:
+        elif (kind is cst.AnnAssign or kind is cst.AugAssign) and n.value is not None:
             add(n.target, n.value)
-        elif isinstance(n, cst.For):
+        elif kind is cst.For:
             add(n.target, n.iter)
-        elif isinstance(n, cst.WithItem) and n.asname is not None:
+        elif kind is cst.WithItem and n.asname is not None:
             add(n.asname.name, n.item)
-        elif isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name) \
+        elif kind is cst.Call and type(n.func) is cst.Attribute and type(n.func.value) is cst.Name \
                 and n.func.attr.value in ("append", "extend", "insert", "update"):
             deps.setdefault(n.func.value.value, set()).update(*(names_in(a.value) for a in n.args))
-        if isinstance(n, cst.CSTNode):
+        if _IS_NODE.get(kind) or _is_node(kind):
             stack.extend(children(n))
     return deps
 

@@ -122,10 +122,17 @@ _JSON_ASKS = [
     re.compile(r"\b(?:en|au|em|im|als|como|nel)\s+(?:formato?\s+|format\s+)?json\b|\bformato\s+json\b|"
                r"\b(?:r[ée]ponds?|r[ée]pondez|retourne[rz]?|renvoie[rz]?|fournis|responde[rn]?|responda|devuelve|"
                r"devolver|retorna[r]?|rispondi|restituisci|gib|antworte|liefere)\b[^.\n]{0,50}?\bjson\b", re.I),
-    # Russian: "в формате JSON", "верни JSON-объект"
-    re.compile(r"в\s+формате\s+json|\bверни\w*\b[^.\n]{0,40}?json|json[-\s]?объект", re.I),
+    # Russian: "в формате JSON", "верни JSON-объект", "Ответь ТОЛЬКО валидным JSON", "в виде JSON"
+    re.compile(r"в\s+(?:формате|виде)\s+json|\b(?:верни|ответь|отвечай|выведи|выдай|возвращай)\w*\b[^.\n]{0,40}?json|"
+               r"json[-\s]?объект|\bвалидн\w*\s+json", re.I),
     # Chinese, Japanese, Korean (no word boundaries): "以JSON格式输出", "JSON形式で", "JSON만 반환"
     re.compile(r"json\s*(?:格式|形式|만|으로|형식)|(?:以|用|返回|输出|輸出|回答)\s*json", re.I),
+    # "你必须以有效的 JSON 对象回复" (reply with a valid JSON object), "严格的JSON"
+    re.compile(r"(?:有效|合法|严格|嚴格|纯|純)的?\s*json|json\s*(?:对象|對象|数组|陣列|数據|字符串)?\s*"
+               r"(?:回复|回覆|回答|输出|輸出|返回)", re.I),
+    # Korean "JSON 형태로 응답해주세요" / "JSON 배열 형태로 응답" (answer in JSON form); not "JSON 형태의 데이터"
+    re.compile(r"json\s*(?:배열\s*|객체\s*)?형태로[^.\n]{0,15}?(?:응답|답변|답하|출력|반환|작성|제공)"
+               r"(?!\w*?지\s*(?:마|말|않))", re.I),  # not "응답하지 마세요" (do not answer in JSON)
 ]
 _JSON_NEGATION = re.compile(r"\b(?:not|no|never|without|instead\s+of|rather\s+than|don'?t|do\s+not)\b[^.\n]{0,25}$",
                             re.I)

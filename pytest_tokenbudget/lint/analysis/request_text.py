@@ -30,6 +30,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.derived_params import names_in, value_text
 from pytest_tokenbudget.lint.analysis.scopes import Scope, lookup
+from pytest_tokenbudget.lint.cstwalk import children
 from pytest_tokenbudget.lint.types import CallSite
 
 __all__ = ["appended_text", "asked", "helper_text", "instruction_text"]
@@ -48,12 +49,31 @@ def asked(call: CallSite, test: Callable[[str], bool]) -> str | None:
     from pytest_tokenbudget.lint.analysis.intent import prompt_text
     from pytest_tokenbudget.lint.arguments import shown
 
-    if test(prompt_text(call)) or test(instruction_text(call, test)):
+    if test(prompt_text(call)) or test(_per_request(call, "instruction_text", test, instruction_text)):
         return ""
-    for text, (path, line) in caller_texts(call) if call.scope is not None else ():
+    for text, (path, line) in _per_request(call, "caller_texts", None, caller_texts) if call.scope is not None else ():
         if test(text):
             return f" (the prompt comes from caller {shown(path)}:{line})"
     return None
+
+
+def _per_request(call: CallSite, what: str, test: Any, compute: Callable[..., Any]) -> Any:
+    """``compute(call[, test])`` once per request and test: each variant of a call (a caller's
+    values for its parameters) asks again, and these answers read only the call's scope, its node
+    and the nodes its ``system`` / ``messages`` come from (``derived_params`` reads the same two
+    fields). Kept on the call's scope, so they live as long as the file's analysis."""
+    if call.scope is None:
+        return compute(call) if test is None else compute(call, test)
+    memo = call.scope.__dict__.setdefault(f"request_text.{what}", {})
+    key = (test, call.batch, call.node, *(call.arg_nodes.get(f) for f in _FIELDS))  # nodes: identity, kept alive
+    try:
+        return memo[key]
+    except KeyError:
+        pass
+    except TypeError:  # a value that is not a node (unhashable): not memoised
+        return compute(call) if test is None else compute(call, test)
+    memo[key] = found = compute(call) if test is None else compute(call, test)
+    return found
 
 
 def instruction_text(call: CallSite, every: Callable[[str], bool]) -> str:
@@ -131,7 +151,7 @@ def _appends_before(fn_node: Any, call_node: Any, lists: set[str]) -> list[tuple
             else:
                 out.append((n.func.value.value, arg))
         if isinstance(n, cst.CSTNode):
-            stack.extend(reversed(n.children))
+            stack.extend(reversed(children(n)))  # libcst's .children rebuilds the node
     return out
 
 
@@ -192,7 +212,7 @@ def _common_return_text(helper: Scope, every: Callable[[str], bool]) -> str:
             returns.append(n.value)
             continue
         if isinstance(n, cst.CSTNode):
-            stack.extend(n.children)
+            stack.extend(children(n))
     if len(returns) < 2 or len(returns) > 8 or not all(
             isinstance(r, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)) for r in returns):
         return ""

@@ -28,6 +28,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.decided import UNDECIDED, decided_branch
+from pytest_tokenbudget.lint.analysis.method_helpers import method_call
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, method_scope,
                                                      lookup, merged_client, points_local, sets_timeout,
@@ -309,7 +310,7 @@ class Resolver(TextOps):
             found = lookup(func.value, scope) if isinstance(func, cst.Name) else None
             if found is not None and found[0].parent is None and [b.kind for b in found[1]] == ["def"]:
                 return self._project_call(None, node, scope, depth, func.value)  # a module-level helper
-            return UNKNOWN
+            return method_call(self, node, scope, depth)  # self.helper(x): a one-return method
         value = self._project_call(target, node, scope, depth)  # crossref.called, the arguments bound
         return value if value is not UNKNOWN else self._library_call(target, node, scope, depth)
 

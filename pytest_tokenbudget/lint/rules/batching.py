@@ -30,17 +30,22 @@ def _exits_early(loop_node: Any) -> bool:
     """A ``return``, or a ``break`` of this loop, in a for loop's body (nested functions and classes aside)."""
     import libcst as cst
 
+    from pytest_tokenbudget.lint.cstwalk import children
+
     if not isinstance(loop_node, cst.For):
         return False
+    # exact class tests (libcst's classes are ABCs; these have no subclasses), children without
+    # rebuilding each node (libcst's .children): the same nodes, the same answer
     stack: list[tuple[Any, bool]] = [(loop_node.body, False)]
     while stack:
         node, nested = stack.pop()
-        if isinstance(node, cst.Return) or (isinstance(node, cst.Break) and not nested):
+        kind = type(node)
+        if kind is cst.Return or (kind is cst.Break and not nested):
             return True
-        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+        if kind is cst.FunctionDef or kind is cst.Lambda or kind is cst.ClassDef:
             continue
-        inner = nested or isinstance(node, (cst.For, cst.While))  # a break there leaves the inner loop only
-        stack.extend((child, inner) for child in node.children)
+        inner = nested or kind is cst.For or kind is cst.While  # a break there leaves the inner loop only
+        stack.extend((child, inner) for child in children(node))
     return False
 
 

@@ -21,13 +21,16 @@ def _static_after_hole(value: object) -> str:
     """The static text that follows the last dynamic hole of a partly known string: the one run of
     static text that could move before the per-call data as it is (static text between two per-call
     values, such as instructions that quote the current time twice, would have to be rewritten first)."""
+    from pytest_tokenbudget.lint.analysis.bounds import full_texts
     from pytest_tokenbudget.lint.analysis.values import Hole, Text
 
     if not isinstance(value, Text):
         return ""
     parts = list(value.parts)
-    # a hole with options is one of several static texts, not per-call data (analysis.bounds)
-    last = max((i for i, p in enumerate(parts) if isinstance(p, Hole) and not p.options), default=len(parts))
+    # a hole with options is one of several static texts, not per-call data (analysis.bounds), unless
+    # the options carry per-call data themselves (a helper's returns that each interpolate the state)
+    last = max((i for i, p in enumerate(parts) if isinstance(p, Hole) and (
+        not p.options or full_texts(Text((p,))) is None)), default=len(parts))
     return "".join(p for p in parts[last:] if isinstance(p, str))
 
 
@@ -50,8 +53,8 @@ class StaticAfterDynamic(Rule):
         "the static part first (into system, or before the document in the same message) makes it a "
         "prefix that cache_control can cache at 0.1x the input price. Flagged when the static text "
         "after the last per-call part (the run that can move as it is) reaches the model's minimum "
-        "cacheable length (the cl100k estimate runs below Claude's own count, so no margin is added on "
-        "this side), on calls that can repeat."
+        "cacheable length with 5% to spare (the cl100k estimate runs below Claude's own count, but a text at "
+        "the threshold is too close to call), on calls that can repeat."
     )
     KINDS = frozenset({"create", "stream", "parse", "batch"})
     SDKS = _ANTHROPIC
@@ -121,8 +124,11 @@ class StaticAfterDynamic(Rule):
 
         if not (call.context.repeated or call.batch_template):
             return
-        items = request_blocks(call).items
-        first = next((i for i, b in enumerate(items) if not b.complete and not _static_choice(b.value)), None)
+        # tool definitions built at run time (a registry's schemas) are the same on every call, as TB101
+        # takes them: they do not make the system prompt after them per-call data
+        items = request_blocks(call, opaque_tools=True).items
+        first = next((i for i, b in enumerate(items) if not b.complete and b.section != "tools"
+                      and not _static_choice(b.value)), None)
         if first is None:
             return
         dyn = items[first]

@@ -22,7 +22,8 @@ __all__ = ["MissingStopSequence", "answer_tag"]
 _TAG_RE = re.compile(
     r"(?P<verb>answer|respond|response|reply|output|return|put|place|write|wrap|enclose|give|provide|final|"
     r"format|think|reason|analy[sz]e)[^.\n<]{0,60}?\b(?:inside|in|within|between|into)\s+(?:the\s+|an?\s+)?"
-    r"<(?P<tag>[A-Za-z][\w-]{0,40})>(?:\s*(?:and|</(?P=tag)>)\s*(?:</(?P=tag)>)?)?\s*(?:xml\s+)?tags?\b",
+    r"[`'\"]?<(?P<tag>[A-Za-z][\w-]{0,40})>(?:\s*(?:and|</(?P=tag)>)\s*(?:</(?P=tag)>)?)?[`'\"]?\s*(?:xml\s+)?"
+    r"(?:tags?|block|element)\b",  # "wrap your summary in a `<summary></summary>` block"
     re.I,
 )
 # a tagged section of reasoning: the answer (if any) comes after it

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
-
 
 from pytest_tokenbudget.lint.analysis.intent import asks_for_json, forced_tool_choice, prefill
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.types import MISSING, CallSite, Report
+
+# The same prompt text is asked about for each variant of a call (callers' values) and each call
+# of a shared prompt: the answer depends on the text alone.
+_asks_for_json = functools.lru_cache(maxsize=256)(asks_for_json)
 
 __all__ = ["JsonWithoutStructure", "PrefillWithForcedTool", "PrefillUnsupported"]
 
@@ -191,8 +195,11 @@ class JsonWithoutStructure(Rule):
         if prefill(call) is not None or _structured(call) is not False:
             return
         from pytest_tokenbudget.lint.analysis.request_text import asked  # libcst: loaded only when linting
+        from pytest_tokenbudget.lint.analysis.prompt_options import every_option
 
-        where = asked(call, asks_for_json)
+        where = asked(call, _asks_for_json)
+        if where is None and every_option(call, _asks_for_json):  # each text a prompt helper may return
+            where = ""
         if where is None:
             return
         if call.sdk == "openai":

@@ -1,14 +1,15 @@
 """Static prefixes near claude-sonnet-4-6's minimum cacheable length (1,024 tokens).
 
-The cl100k estimate runs below Claude's own count, so a prefix estimated at or above the minimum
-clears it (TB101, TB105 need no margin on that side); a marker is called useless (TB102) only when
-the prefix stays short even if Claude counts ~35% more than the estimate.
+The cl100k estimate runs below Claude's own count, yet a prefix estimated within 5% of the minimum
+is too close to call: TB101 and TB105 need the estimate 5% above it; a marker is called useless
+(TB102) only when the prefix stays short even if Claude counts ~35% more than the estimate.
 """
 import anthropic
 
 client = anthropic.Anthropic()
 RULE = "Translate every heading, table cell and footnote to English. "
-PAGE_RULES = RULE * 95  # ~1,046 tokens by cl100k: at the minimum already
+PAGE_RULES = RULE * 100  # ~1,101 tokens by cl100k: 7.5% above the minimum
+NEAR_RULES = RULE * 94  # ~1,035 tokens: at the minimum, within 5% of it: too close to call
 SHORT_RULES = RULE * 80  # ~881 tokens: below it
 TINY_RULES = RULE * 50  # ~550 tokens: below it even at +35%
 
@@ -32,6 +33,12 @@ def translate_short_page(png_b64):
 def translate_text(text):
     return client.messages.create(
         model="claude-sonnet-4-6", max_tokens=4096, system=PAGE_RULES,  # TB101
+        messages=[{"role": "user", "content": text}])
+
+
+def translate_near_text(text):
+    return client.messages.create(
+        model="claude-sonnet-4-6", max_tokens=4096, system=NEAR_RULES,
         messages=[{"role": "user", "content": text}])
 
 

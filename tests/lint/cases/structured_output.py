@@ -111,6 +111,49 @@ def extraer_factura(factura: str) -> dict:
     return json.loads(reply.content[0].text)
 
 
+def классифицировать(запрос: str) -> dict:
+    reply = client.messages.create(  # TB501
+        model="claude-sonnet-5-5",
+        max_tokens=100,
+        system='Ты — классификатор запросов. Ответь ТОЛЬКО валидным JSON без markdown: {"needs_tools": true}',
+        messages=[{"role": "user", "content": запрос}],
+    )
+    return json.loads(reply.content[0].text)
+
+
+def ответить(вопрос: str) -> str:
+    # Not flagged: the prompt says NOT to answer in JSON ("не отвечай в JSON").
+    reply = client.messages.create(
+        model="claude-sonnet-5-5",
+        max_tokens=300,
+        system="Отвечай по-русски, обычным текстом; не отвечай JSON.",
+        messages=[{"role": "user", "content": вопрос}],
+    )
+    return reply.content[0].text
+
+
+def 대화_분석(대화: str) -> dict:
+    reply = client.messages.create(  # TB501
+        model="claude-sonnet-5-5",
+        max_tokens=300,
+        system="다음 대화를 분석해주세요. JSON 형태로 응답해주세요.",
+        messages=[{"role": "user", "content": 대화}],
+    )
+    return json.loads(reply.content[0].text)
+
+
+def 데이터_요약(데이터: str) -> str:
+    # Not flagged: "JSON 형태의 데이터" describes the input ("summarise the JSON-form data"), and the
+    # second sentence says not to answer in JSON.
+    reply = client.messages.create(
+        model="claude-sonnet-5-5",
+        max_tokens=300,
+        system="다음 JSON 형태의 데이터를 요약해주세요. JSON 형태로 응답하지 마세요.",
+        messages=[{"role": "user", "content": 데이터}],
+    )
+    return reply.content[0].text
+
+
 def 提取发票(发票: str) -> dict:
     reply = client.messages.create(  # TB501
         model="claude-sonnet-5-5",
@@ -178,3 +221,29 @@ def answer_questions(conversation: str, questions: str) -> dict:
                    "Write the answers in the form of a json dictionary with the question number as key."}],
     )
     return json.loads(reply.content[0].text)
+
+
+def extract_schema_zh(prompt: str, schema) -> dict:
+    # Chinese: "you must reply with a valid JSON object strictly matching this schema", parsed by json.loads
+    system = (
+        "你必须以有效的 JSON 对象回复，严格匹配以下 schema:\n"
+        f"{schema.model_json_schema()}"
+    )
+    reply = client.messages.create(  # TB501
+        model="claude-sonnet-5-5",
+        max_tokens=4096,
+        system=system,
+        messages=[{"role": "user", "content": prompt}],
+    )
+    return json.loads(reply.content[0].text)
+
+
+def describe_file_zh(path: str) -> str:
+    # Not flagged: "explain what this JSON file holds" mentions JSON but asks for prose.
+    reply = client.messages.create(
+        model="claude-sonnet-5-5",
+        max_tokens=1024,
+        system="用中文解释这个 JSON 文件的内容和用途。",
+        messages=[{"role": "user", "content": path}],
+    )
+    return reply.content[0].text

@@ -1,0 +1,94 @@
+"""``self.helper(x)``: a one-``return`` method that wraps what it is given into a request part.
+
+``system=self._cached_system(system_prompt)`` where ``_cached_system`` returns
+``[{"type": "text", "text": system_prompt, "cache_control": {"type": "ephemeral"}}]`` is the
+request's system block list; the caching rules need its marker, and, when the wrapper's callers
+pass the prompt (:mod:`.callerargs` variants), its text. :func:`method_call` evaluates the method's
+single ``return`` in the method's scope with its parameters bound to the call's arguments:
+
+* in a variant (a resolver with ``overrides``), the arguments' values are bound for the time of
+  the evaluation (and forgotten after it: the resolver memoises names per scope);
+* otherwise only a call whose arguments are all plain unknowns is evaluated (the parameters read
+  as unknown, which is what they are); a known argument keeps the call unknown, as before.
+
+Client factories and prompt-returning helpers are :func:`.scopes.factory_client`'s; this runs after it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from pytest_tokenbudget.lint.analysis.scopes import Scope, function_scope
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
+
+__all__ = ["method_call"]
+
+
+def method_call(resolver: Any, node: cst.Call, scope: Scope, depth: int) -> Any:
+    """The value ``self.helper(...)`` returns (see the module doc), else UNKNOWN."""
+    found = _helper(node.func, scope)
+    if found is None or any(a.star for a in node.args):
+        return UNKNOWN
+    helper, returned = found
+    params = _params(helper.node)
+    bound: dict[str, Any] = {}
+    for i, arg in enumerate(node.args):
+        name = arg.keyword.value if arg.keyword is not None else (params[i].name.value if i < len(params) else None)
+        if name is None or name not in {p.name.value for p in params}:
+            return UNKNOWN
+        bound[name] = resolver.expr(arg.value, scope, depth + 1)
+    overrides = getattr(resolver, "overrides", None)
+    if not isinstance(overrides, dict):
+        plain = all(isinstance(v, Unknown) and not v.volatile for v in bound.values())
+        if not plain or any(p.default is not None for p in params):
+            return UNKNOWN
+        return resolver.expr(returned, helper, depth + 1)
+    keys = {(id(helper), p): v for p, v in bound.items()}
+    saved = {k: overrides[k] for k in keys if k in overrides}
+    overrides.update(keys)
+    for k in keys:
+        resolver._memo.pop(k, None)  # the resolver memoises names per scope: this call's values count
+    try:
+        return resolver.expr(returned, helper, depth + 1)
+    finally:
+        for k in keys:
+            overrides.pop(k, None)
+            resolver._memo.pop(k, None)  # the parameter's value was this call's
+        overrides.update(saved)
+
+
+def _helper(func: Any, scope: Scope) -> tuple[Scope, cst.BaseExpression] | None:
+    """(the method's scope, its returned expression) for ``self.name`` naming a method of the
+    caller's class whose body is one ``return <expr>`` (after a docstring)."""
+    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+        return None
+    fn = function_scope(scope)
+    if fn is None or fn.owner_class is None or func.value.value != fn.self_name:
+        return None
+    defs = fn.owner_class.bindings.get(func.attr.value, [])
+    if len(defs) != 1 or defs[0].kind != "def" or defs[0].scope is None \
+            or not isinstance(defs[0].scope.node, cst.FunctionDef):
+        return None
+    body = list(defs[0].scope.node.body.body) if isinstance(defs[0].scope.node.body, cst.IndentedBlock) else []
+    if body and _docstring(body[0]):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
+        return None
+    ret = body[0].body[0]
+    if not isinstance(ret, cst.Return) or ret.value is None:
+        return None
+    return defs[0].scope, ret.value
+
+
+def _docstring(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr) \
+        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+
+
+def _params(fn: cst.FunctionDef) -> list[cst.Param]:
+    """The parameters a call through ``self.`` fills: all of a staticmethod's, else after the first."""
+    params = list(fn.params.posonly_params) + list(fn.params.params)
+    static = any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in fn.decorators)
+    return params if static else params[1:]

@@ -1,0 +1,43 @@
+"""Where a lint run's project is: its root directory, and whether its whole tree may be searched."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["project_root", "searchable_root"]
+
+
+def project_root(paths: list[str], fallback: Path) -> Path:
+    """The directory holding ``pyproject.toml`` above the first path, else the paths' common root."""
+    absolute = [os.path.abspath(p) for p in paths] or [str(fallback)]
+    try:
+        common = os.path.commonpath(absolute)
+    except ValueError:
+        return fallback
+    start = Path(common if os.path.isdir(common) else os.path.dirname(common))
+    for d in (start, *start.parents):
+        if (d / "pyproject.toml").is_file() or (d / "setup.py").is_file():
+            return d
+    return start
+
+
+_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", ".gitignore", "requirements.txt", "Pipfile",
+            "tox.ini", "environment.yml")
+
+
+def searchable_root(root: str, named: bool = False) -> bool:
+    """Whether the whole tree under ``root`` may be searched (callers, loops, byte facts): a project
+    (packaging, VCS or requirements marker), a directory the user named, or the working directory
+    the user linted in; never ``/``, the home folder or the temp folder (linting ``/tmp/x.py``)."""
+    root = os.path.abspath(root)
+    home = os.path.expanduser("~")
+    if os.path.dirname(root) == root or root in (home, os.path.abspath(tempfile.gettempdir())):
+        return False
+    if named or any(os.path.exists(os.path.join(root, m)) for m in _MARKERS):
+        return True
+    cwd = os.getcwd()
+    if os.path.dirname(cwd) == cwd or cwd == home:
+        return False
+    return root == cwd or root.startswith(cwd + os.sep)

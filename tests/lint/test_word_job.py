@@ -1,0 +1,56 @@
+"""The word index built in a process of its own while the run reads its files."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from pytest_tokenbudget.lint.api import LintSettings, lint_paths
+from pytest_tokenbudget.lint.callers import build_word_index
+from pytest_tokenbudget.lint.word_job import WordIndexJob
+
+
+def _boom(arg):
+    raise ValueError(f"cannot index {arg}")
+
+
+def test_the_result_is_what_the_function_returns_in_this_process(tmp_path):
+    (tmp_path / "runner.py").write_text("from helper import ask\nfor row in rows:\n    ask(row)\n")
+    job = WordIndexJob.start(build_word_index, str(tmp_path))
+    assert job.result() == build_word_index(str(tmp_path))
+
+
+def test_a_failure_in_the_process_is_raised_here_by_computing_it_again():
+    job = WordIndexJob.start(_boom, "the root")
+    with pytest.raises(ValueError, match="cannot index the root"):
+        job.result()
+
+
+def test_a_cancelled_job_leaves_no_process_behind():
+    job = WordIndexJob.start(os.getpid, None)
+    job.cancel()
+    job.cancel()  # twice is harmless
+    assert not [c for c in __import__("multiprocessing").active_children() if c.name == "tokenbudget-word-index"]
+
+
+def test_a_cold_pooled_run_with_loops_in_callers_finds_them_as_a_serial_run_does(tmp_path):
+    """The workers inherit the index built beside the file reading: a loop in another module that
+    only the word index leads to is found the same with -j 2 as with -j 1."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "llm.py").write_text(
+        "import anthropic\nclient = anthropic.Anthropic()\n"
+        "def summarise(text):\n"
+        "    return client.messages.create(model='claude-sonnet-4-5', max_tokens=512,\n"
+        "        system='You summarise support tickets in two sentences for the on-call engineer.',\n"
+        "        messages=[{'role': 'user', 'content': text}])\n")
+    (tmp_path / "batch_job.py").write_text(
+        "from llm import summarise\nimport csv\n"
+        "def main(path):\n    for row in csv.reader(open(path)):\n        print(summarise(row[0]))\n")
+    for i in range(8):  # enough candidate files for the process pool
+        (tmp_path / f"other{i}.py").write_text((tmp_path / "llm.py").read_text().replace("summarise", f"f{i}"))
+    serial = lint_paths([tmp_path], LintSettings(root=tmp_path, cache=False, jobs=1))
+    pooled = lint_paths([tmp_path], LintSettings(root=tmp_path, cache=False, jobs=2))
+    assert [f.as_json() for f in pooled.findings] == [f.as_json() for f in serial.findings]
+    loops = [f for f in serial.findings if f.code == "TB401"]
+    assert [(f.path.rsplit("/", 1)[-1], "batch_job.py:4" in f.message) for f in loops] == [("llm.py", True)]
