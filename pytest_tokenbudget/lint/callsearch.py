@@ -28,6 +28,7 @@ from pytest_tokenbudget.lint.callers import build_word_index
 from pytest_tokenbudget.lint.callnames import Refs, find_def, refs_for, rel_path, same_file
 from pytest_tokenbudget.lint.callwalk import has_word, named_calls, word_chars
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
+from pytest_tokenbudget.lint.protocols import protocols_declaring
 from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
         bases = {b.id if isinstance(b, ast.Name) else b.attr for b in cls.bases
                  if isinstance(b, (ast.Name, ast.Attribute))}
         imported += [s.name for s in callee.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        imported += protocols_declaring(callee.tree, name)  # obj typed by a Protocol the class implements
     if project.word_index is None:
         project.word_index = build_word_index(project.root) if project.searchable else {}
     needles = _needles(callee_path, bases)
