@@ -28,6 +28,7 @@ from pytest_tokenbudget.lint.callers import build_word_index
 from pytest_tokenbudget.lint.callnames import Refs, find_def, refs_for, rel_path, same_file
 from pytest_tokenbudget.lint.callwalk import has_word, named_calls, word_chars
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
+from pytest_tokenbudget.lint.injected import injected_calls
 from pytest_tokenbudget.lint.protocols import protocols_declaring
 from pytest_tokenbudget.lint.statements import statements_of
 
@@ -101,6 +102,11 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
             node, owner = found.call, found.owner
             if _names(node.func, name, refs, method, same) or (ctor and same and _cls_call(node, owner, name)):
                 out.append(FoundCall(path, node, tree, owner, found.in_function))
+    if method and cls is not None:  # an instance handed to another class's constructor (.injected)
+        makers = [p for p in dict.fromkeys([callee_path, *project.word_index.get(parts[0], [])])
+                  if same_file(p, callee_path) or not _TEST_FILE.search(rel_path(project, p))]
+        out += [FoundCall(i.path, i.call, i.tree, i.owner, True) for i in injected_calls(project, makers, parts[0], name)
+                if not any(f.call is i.call for f in out)]
     return out
 
 
