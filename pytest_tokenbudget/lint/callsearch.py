@@ -28,6 +28,8 @@ from pytest_tokenbudget.lint.callers import build_word_index
 from pytest_tokenbudget.lint.callnames import Refs, find_def, refs_for, rel_path, same_file
 from pytest_tokenbudget.lint.callwalk import has_word, named_calls, word_chars
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
+from pytest_tokenbudget.lint.injected import injected_calls
+from pytest_tokenbudget.lint.protocols import protocols_declaring
 from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
@@ -78,6 +80,7 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
         bases = {b.id if isinstance(b, ast.Name) else b.attr for b in cls.bases
                  if isinstance(b, (ast.Name, ast.Attribute))}
         imported += [s.name for s in callee.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        imported += protocols_declaring(callee.tree, name)  # obj typed by a Protocol the class implements
     if project.word_index is None:
         project.word_index = build_word_index(project.root) if project.searchable else {}
     needles = _needles(callee_path, bases)
@@ -99,6 +102,11 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
             node, owner = found.call, found.owner
             if _names(node.func, name, refs, method, same) or (ctor and same and _cls_call(node, owner, name)):
                 out.append(FoundCall(path, node, tree, owner, found.in_function))
+    if method and cls is not None:  # an instance handed to another class's constructor (.injected)
+        makers = [p for p in dict.fromkeys([callee_path, *project.word_index.get(parts[0], [])])
+                  if same_file(p, callee_path) or not _TEST_FILE.search(rel_path(project, p))]
+        out += [FoundCall(i.path, i.call, i.tree, i.owner, True) for i in injected_calls(project, makers, parts[0], name)
+                if not any(f.call is i.call for f in out)]
     return out
 
 

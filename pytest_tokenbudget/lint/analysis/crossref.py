@@ -147,16 +147,18 @@ def not_batch_work(function: str | None, line: int) -> bool:
 
 
 def reads_message(function: str | None, line: int) -> bool:
-    """The request on ``line`` of the file being checked is read as a whole message (not a stream)."""
+    """The request on ``line`` of the file being checked is read as a whole message, or is built from
+    a local dict that never gets a ``stream`` key (see :mod:`..requestdict`): not a stream."""
     act = _project()
     if act is None:
         return False
     from pytest_tokenbudget.lint.callnames import find_def, tree_of
     from pytest_tokenbudget.lint.loopjudge import reads_message as reads
+    from pytest_tokenbudget.lint.requestdict import stream_left_out
 
     tree = tree_of(act[0], act[1])
     scope = find_def(tree, function) if tree is not None and function else tree
-    return scope is not None and reads(scope, line)
+    return scope is not None and (reads(scope, line) or stream_left_out(scope, line))
 
 
 def origin(values: list[Any]) -> tuple[str, int] | None:

@@ -1,0 +1,133 @@
+"""Objects handed to another class's constructor: calls of their methods through ``self.attr``.
+
+A client wrapper is often built in one module and injected into a service defined in another::
+
+    claude_client = ClaudeClient(api_key)          # main.py, beside class ClaudeClient
+    analyzer = LLMAnalyzer(claude_client)          # main.py
+
+    class LLMAnalyzer:                              # llm_analyzer.py: never imports ClaudeClient
+        def __init__(self, claude_client):
+            self.claude_client = claude_client
+        async def analyze(self, text):
+            return await self.claude_client.get_response(self._prompt(text))
+
+The service's module never names the wrapper's class (it would import it in a cycle), so the caller
+search by imports (:mod:`.callsearch`) misses ``self.claude_client.get_response(...)``.
+:func:`injected_calls` follows the hand-off: a name bound to ``Cls(...)`` (or ``Cls(...)`` itself)
+passed to a project class's constructor, whose ``__init__`` stores that parameter on ``self``; every
+``self.<attr>.<method>(...)`` in that class is then a call of ``Cls.<method>``. Only the files that
+construct ``Cls`` are read (the word index), and only one hand-off is followed.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, NamedTuple
+
+from pytest_tokenbudget.lint.callnames import tree_of
+
+if TYPE_CHECKING:
+    from pytest_tokenbudget.lint.project import Project
+
+__all__ = ["Injected", "injected_calls"]
+
+
+class Injected(NamedTuple):
+    """A call of the injected object's method: file, call, tree and ``Class.method`` holding it."""
+
+    path: str
+    call: ast.Call
+    tree: ast.Module
+    owner: str
+
+
+def _names_class(func: ast.expr, cls: str) -> bool:
+    return (isinstance(func, ast.Name) and func.id == cls) or (isinstance(func, ast.Attribute) and func.attr == cls)
+
+
+def _instances(tree: ast.Module, cls: str) -> set[str]:
+    """The names the file binds to ``Cls(...)`` anywhere (a module global set in a startup hook too)."""
+    return {t.id for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AnnAssign)) and isinstance(n.value, ast.Call)
+            and _names_class(n.value.func, cls)
+            for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+
+
+def _class_of(project: Project, path: str, tree: ast.Module, func: ast.expr) -> tuple[str, ast.ClassDef] | None:
+    """The project class a constructor call names: defined in ``tree`` or imported by name."""
+    if not isinstance(func, ast.Name):
+        return None
+    local = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == func.id), None)
+    if local is not None:
+        return path, local
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and any((a.asname or a.name) == func.id for a in node.names):
+            name = next(a.name for a in node.names if (a.asname or a.name) == func.id)
+            prefix = "." * node.level + (node.module or "")
+            found = project._find_module(f"{prefix}.{name}" if node.module else f"{prefix}{name}", path)
+            if found is None or found[1] != [name]:
+                return None
+            other = tree_of(project, found[0])
+            cls = next((s for s in other.body if isinstance(s, ast.ClassDef) and s.name == name), None) \
+                if other is not None else None
+            return (found[0], cls) if cls is not None else None
+    return None
+
+
+def _stored_as(cls: ast.ClassDef, call: ast.Call, arg: ast.expr) -> str | None:
+    """The ``self`` attribute ``cls.__init__`` stores the parameter ``arg`` binds (``self.c = c``)."""
+    init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+    if init is None:
+        return None
+    params = [a.arg for a in [*init.args.posonlyargs, *init.args.args]][1:]
+    if arg in call.args:
+        i = call.args.index(arg)
+        param = params[i] if i < len(params) and not any(isinstance(a, ast.Starred) for a in call.args[:i]) else None
+    else:
+        param = next((k.arg for k in call.keywords if k.value is arg), None)
+    if param is None:
+        return None
+    for n in ast.walk(init):
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name) and n.value.id == param:
+            for t in n.targets:
+                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
+                    return t.attr
+    return None
+
+
+def _method_calls(cls: ast.ClassDef, attr: str, method: str) -> list[tuple[ast.Call, str]]:
+    out = []
+    for fn in cls.body:
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for n in ast.walk(fn):
+            f = n.func if isinstance(n, ast.Call) else None
+            if isinstance(f, ast.Attribute) and f.attr == method and isinstance(f.value, ast.Attribute) \
+                    and f.value.attr == attr and isinstance(f.value.value, ast.Name) and f.value.value.id == "self":
+                out.append((n, f"{cls.name}.{fn.name}"))
+    return out
+
+
+def injected_calls(project: Project, files: list[str], cls: str, method: str) -> list[Injected]:
+    """The calls of ``Cls.method`` made through an instance handed to another class's constructor
+    in one of ``files`` (those that construct ``Cls``)."""
+    out: list[Injected] = []
+    seen: set[tuple[str, str, str]] = set()
+    for path in files:
+        tree = tree_of(project, path)
+        if tree is None:
+            continue
+        names = _instances(tree, cls)
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call) and not _names_class(n.func, cls)):
+            for arg in [*call.args, *(k.value for k in call.keywords)]:
+                if not ((isinstance(arg, ast.Name) and arg.id in names)
+                        or (isinstance(arg, ast.Call) and _names_class(arg.func, cls))):
+                    continue
+                target = _class_of(project, path, tree, call.func)
+                attr = _stored_as(target[1], call, arg) if target is not None else None
+                if target is None or attr is None or (target[0], target[1].name, attr) in seen:
+                    continue
+                seen.add((target[0], target[1].name, attr))
+                ttree = tree_of(project, target[0])
+                if ttree is not None:
+                    out.extend(Injected(target[0], c, ttree, owner) for c, owner in _method_calls(target[1], attr, method))
+    return out
