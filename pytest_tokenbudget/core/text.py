@@ -62,8 +62,11 @@ SECRET_PATTERN = re.compile(
     r"|AIza[0-9A-Za-z_-]{30,}|ya29\.[0-9A-Za-z_.-]{16,}"
     r"|(?:ghp|gho|ghs|ghu|github_pat|xox[abpr])_[A-Za-z0-9_]{20,}"
     # generic keys: standard base64 (``+/``) or URL-safe / plain (``-_``), never both: a run mixing
-    # ``/`` with ``-`` or ``_`` is a path (``repos/Acme42+claude-bot/agent_loop``), not a key
-    r"|(?=[A-Za-z0-9+/]*[0-9])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])[A-Za-z0-9+/=]{32,}"
+    # ``/`` with ``-`` or ``_`` is a path (``repos/Acme42+claude-bot/agent_loop``), not a key; nor is
+    # a run holding two words between slashes (``/work/snapshots/Luna74217``, ``/Users/Ann/Documents/``):
+    # random base64 keys almost never do
+    r"|(?![A-Za-z0-9+/=]*/[A-Za-z][a-z]{2,}/(?:[A-Za-z0-9+=]*/)?[A-Za-z][a-z]{2,}/)"
+    r"(?=[A-Za-z0-9+/]*[0-9])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])[A-Za-z0-9+/=]{32,}"
     r"|(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_=-]{32,}"
     r")(?![A-Za-z0-9_-])")
 REDACTED = "[redacted key]"

@@ -180,6 +180,9 @@ def test_key_literals_never_reach_findings_outputs_or_cache(tree, capsys):
     ("Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXc_VbNm-Q", "[redacted key]"),  # URL-safe
     ("caller snapshots/87Albert87+telegram-claude-bot/moltbook_agent.py:36",  # a path, not a key
      "caller snapshots/87Albert87+telegram-claude-bot/moltbook_agent.py:36"),
+    ("passed by /work/scratch/snapshots/Luna74217+claude-chatbot11/backend/llm_analyzer.py:54",  # an absolute path
+     "passed by /work/scratch/snapshots/Luna74217+claude-chatbot11/backend/llm_analyzer.py:54"),
+    ("key=AbCdEfGh12/IjKlMnOp34/QrStUvWx56+YzAbCdEf78", "key=[redacted key]"),  # slashes, but no words between
     (42, 42),
 ])
 def test_redact_secrets(text, redacted):
