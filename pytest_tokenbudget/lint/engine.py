@@ -314,7 +314,7 @@ def _lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResu
         result.call_sites += fr.call_sites
         if fr.error is not None:
             result.errors.append(fr.error)
-        extra = per_file_ignored(settings, Path(shown))
+        extra = per_file_ignored(settings, Path(shown), _PROJECT.root)
         result.findings.extend(f for f in fr.findings if not f.code.startswith("TB") or selection.enabled(f.code, extra))
     result.findings.sort(key=Finding.sort_key)
     if cache is not None:

@@ -160,8 +160,11 @@ def settings_from_config(cfg: Any, **overrides: Any) -> LintSettings:
     return LintSettings(**s)
 
 
-def per_file_ignored(settings: LintSettings, path: Path) -> list[str]:
-    """The codes ``per-file-ignores`` and the ``test-code`` policy switch off for ``path``."""
+def per_file_ignored(settings: LintSettings, path: Path, linted_root: Path | str | None = None) -> list[str]:
+    """The codes ``per-file-ignores`` and the ``test-code`` policy switch off for ``path``.
+
+    ``linted_root``: the root of the tree being linted (the run's project index root), which says
+    whether a file outside the configuration's root sits in a ``tests/`` folder of that tree."""
     inside = True
     try:
         rel = path.absolute().relative_to(settings.root.absolute()).as_posix()
@@ -169,14 +172,26 @@ def per_file_ignored(settings: LintSettings, path: Path) -> list[str]:
         rel, inside = path.as_posix(), False
     codes: list[str] = []
     policy = settings.options.get("test-code", "correctness")
-    # outside the project root only the file's own name says it is a test (not /home/me/tests/...)
-    if policy != "all" and is_test_code(rel if inside else path.name):
+    # outside the configuration's root, the path below the linted tree's root says it is a test
+    # (so the answer does not depend on the working directory); the folders above it never do
+    # (not /home/me/tests/project/...)
+    if policy != "all" and is_test_code(rel if inside else _below(path, linted_root)):
         codes.extend(c for c in known_codes() if policy == "skip" or c not in CORRECTNESS_CODES)
     for pattern, pcodes in settings.per_file_ignores.items():
         if fnmatch.fnmatch(rel, pattern) or ("/" not in pattern and fnmatch.fnmatch(path.name, pattern)) \
                 or fnmatch.fnmatch(rel, pattern.rstrip("/") + "/*"):
             codes.extend(pcodes)
     return codes
+
+
+def _below(path: Path, root: Path | str | None) -> str:
+    """``path`` relative to ``root`` when it lies under it, else its name alone."""
+    if root is not None:
+        try:
+            return path.absolute().relative_to(Path(root).absolute()).as_posix()
+        except ValueError:
+            pass
+    return path.name
 
 
 def selection_of(settings: LintSettings) -> Selection:

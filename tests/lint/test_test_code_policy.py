@@ -78,3 +78,18 @@ def test_config_key_is_checked(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.tokenbudget.lint]\ntest_code = "all"\n')
     with pytest.raises(ConfigError, match="did you mean 'test-code'"):
         load_config(tmp_path)
+
+
+def test_a_tree_linted_from_outside_its_root_keeps_the_policy(tmp_path):
+    """Linting ``other/tree`` from a working directory with its own configuration (the
+    configuration's root is not above the tree): the tree's own ``tests/`` folder still makes test
+    code, and the folders above the named tree (here ``tests/``) never do, whatever the cwd."""
+    tree = tmp_path / "tests" / "tree"
+    for rel in ("app/eval.py", "suite/tests/eval.py"):
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree / rel).write_text(CODE.replace("BASE", ""))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = lint_paths([tree], LintSettings(root=elsewhere, cache=False, options=dict(OPTION_DEFAULTS)))
+    by_file = {(Path(f.path).parent.name, f.code) for f in result.findings}
+    assert by_file == {("app", "TB201"), ("app", "TB401"), ("tests", "TB201")}

@@ -146,7 +146,7 @@ def estimate_paths(paths: Iterable[str], settings: LintSettings, *, calls_per_da
             continue
         file_rules = rules
         if rules:
-            ignored = per_file_ignored(settings, Path(f))
+            ignored = per_file_ignored(settings, Path(f), project.root)
             file_rules = [r for r in rules if not any(r.code.startswith(c) for c in ignored)]
         key = ":".join([hashlib.blake2b(data, digest_size=16).hexdigest(), str(calls_per_day),
                         ",".join(r.code for r in file_rules or ()) if savings else "-"])
