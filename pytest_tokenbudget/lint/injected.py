@@ -22,6 +22,8 @@ construct ``Cls`` are read (the word index), and only one hand-off is followed.
 from __future__ import annotations
 
 import ast
+import itertools
+import weakref
 from typing import TYPE_CHECKING, NamedTuple
 
 from pytest_tokenbudget.lint.callnames import tree_of
@@ -45,11 +47,52 @@ def _names_class(func: ast.expr, cls: str) -> bool:
     return (isinstance(func, ast.Name) and func.id == cls) or (isinstance(func, ast.Attribute) and func.attr == cls)
 
 
-def _instances(tree: ast.Module, cls: str) -> set[str]:
-    """The names the file binds to ``Cls(...)`` anywhere (a module global set in a startup hook too)."""
-    return {t.id for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AnnAssign)) and isinstance(n.value, ast.Call)
-            and _names_class(n.value.func, cls)
-            for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+def _called_name(func: ast.expr) -> str | None:
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+class _Handoffs(NamedTuple):
+    """One walk of a file: the names bound to ``X(...)`` per class name ``X``, and the calls passing
+    an argument per what it is (``("name", n)`` or ``("made", X)`` for ``X(...)`` itself)."""
+
+    instances: dict[str, set[str]]
+    passed: dict[tuple[str, str], list[tuple[int, ast.Call, ast.expr]]]  # in walk order (the int)
+
+
+_HANDOFFS: weakref.WeakKeyDictionary[ast.Module, _Handoffs] = weakref.WeakKeyDictionary()
+
+
+def _handoffs(tree: ast.Module) -> _Handoffs:
+    """The file's :class:`_Handoffs`, walked once per parsed tree (every class asked about reuses it;
+    the entry goes with the tree when the tree budget releases it)."""
+    found = _HANDOFFS.get(tree)
+    if found is not None:
+        return found
+    instances: dict[str, set[str]] = {}
+    passed: dict[tuple[str, str], list[tuple[int, ast.Call, ast.expr]]] = {}
+    order = itertools.count()
+    for n in ast.walk(tree):
+        if isinstance(n, (ast.Assign, ast.AnnAssign)) and isinstance(n.value, ast.Call) \
+                and (made := _called_name(n.value.func)) is not None:
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+            instances.setdefault(made, set()).update(t.id for t in targets if isinstance(t, ast.Name))
+        if isinstance(n, ast.Call):
+            for arg in [*n.args, *(k.value for k in n.keywords)]:
+                key = ("name", arg.id) if isinstance(arg, ast.Name) else \
+                    ("made", name) if isinstance(arg, ast.Call) and (name := _called_name(arg.func)) else None
+                if key is not None:
+                    passed.setdefault(key, []).append((next(order), n, arg))
+    found = _HANDOFFS[tree] = _Handoffs(instances, passed)
+    return found
+
+
+def _handed(tree: ast.Module, cls: str) -> list[tuple[ast.Call, ast.expr]]:
+    """The calls (not ``Cls(...)`` itself) that pass a ``Cls`` instance: a name the file binds to
+    ``Cls(...)`` anywhere (a module global set in a startup hook too) or ``Cls(...)`` in place."""
+    index = _handoffs(tree)
+    keys = [("name", name) for name in index.instances.get(cls, ())] + [("made", cls)]
+    found = sorted(entry for key in keys for entry in index.passed.get(key, ()))  # the file's order
+    return [(call, arg) for _, call, arg in found if not _names_class(call.func, cls)]
 
 
 def _class_of(project: Project, path: str, tree: ast.Module, func: ast.expr) -> tuple[str, ast.ClassDef] | None:
@@ -116,18 +159,13 @@ def injected_calls(project: Project, files: list[str], cls: str, method: str) ->
         tree = tree_of(project, path)
         if tree is None:
             continue
-        names = _instances(tree, cls)
-        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call) and not _names_class(n.func, cls)):
-            for arg in [*call.args, *(k.value for k in call.keywords)]:
-                if not ((isinstance(arg, ast.Name) and arg.id in names)
-                        or (isinstance(arg, ast.Call) and _names_class(arg.func, cls))):
-                    continue
-                target = _class_of(project, path, tree, call.func)
-                attr = _stored_as(target[1], call, arg) if target is not None else None
-                if target is None or attr is None or (target[0], target[1].name, attr) in seen:
-                    continue
-                seen.add((target[0], target[1].name, attr))
-                ttree = tree_of(project, target[0])
-                if ttree is not None:
-                    out.extend(Injected(target[0], c, ttree, owner) for c, owner in _method_calls(target[1], attr, method))
+        for call, arg in _handed(tree, cls):
+            target = _class_of(project, path, tree, call.func)
+            attr = _stored_as(target[1], call, arg) if target is not None else None
+            if target is None or attr is None or (target[0], target[1].name, attr) in seen:
+                continue
+            seen.add((target[0], target[1].name, attr))
+            ttree = tree_of(project, target[0])
+            if ttree is not None:
+                out.extend(Injected(target[0], c, ttree, owner) for c, owner in _method_calls(target[1], attr, method))
     return out
