@@ -10,6 +10,7 @@ claude-opus-4-5: $5 / $6.25 / $10 / $0.50 / $25, min 4,096; batch = 0.5x).
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -404,10 +405,16 @@ def test_cli_json(tmp_path, capsys, monkeypatch):
     assert "savings" not in data
 
 
+def _app_copy(tmp_path: Path) -> Path:
+    """The estimate cases as an application's code: under this repository's ``tests/`` folder they
+    are test code, which gets no cost advice (so no savings) from whatever directory they are linted."""
+    return Path(shutil.copytree(CASES, tmp_path / "app"))
+
+
 def test_cli_markdown_to_file_with_savings(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "cost.md"
-    assert main(["estimate", str(CASES), "--format", "markdown", "--savings", "-o", str(out)]) == 0
+    assert main(["estimate", str(_app_copy(tmp_path)), "--format", "markdown", "--savings", "-o", str(out)]) == 0
     assert capsys.readouterr().out == ""
     md = out.read_text()
     assert md.startswith("## tokenbudget estimate")
@@ -533,7 +540,7 @@ def test_notebook_cells(tmp_path):
 
 def test_cli_json_savings_with_projection(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert main(["estimate", str(CASES), "--format", "json", "--savings"]) == 0
+    assert main(["estimate", str(_app_copy(tmp_path)), "--format", "json", "--savings"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert isinstance(data["savings"], list) and isinstance(data["savings_notes"], list)
     tb204 = [s for s in data["savings"] if s["code"] == "TB204"]
