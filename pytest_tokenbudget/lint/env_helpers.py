@@ -20,6 +20,7 @@ anything else (the caller keeps the index's value).
 from __future__ import annotations
 
 import ast
+import weakref
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
@@ -136,9 +137,10 @@ def file_default(project: Any, mod: Any, q: str, node: ast.Call, args: list[Any]
 
 def _index(mod: Any, tree: ast.Module) -> tuple[dict[str, list[ast.AST]], dict[int, ast.AST]]:
     """The module's functions by name (nested ones too), and each call's innermost enclosing
-    function; built once per parsed tree."""
+    function (module-level calls are left out: their scope is the tree); built once per parsed tree.
+    The memo holds the tree weakly, so the tree budget can still release it."""
     memo = mod.__dict__.get("_env_helpers_index")
-    if memo is not None and memo[0] is tree:
+    if memo is not None and memo[0]() is tree:
         return memo[1], memo[2]
     defs: dict[str, list[ast.AST]] = {}
     owner: dict[int, ast.AST] = {}
@@ -148,10 +150,10 @@ def _index(mod: Any, tree: ast.Module) -> tuple[dict[str, list[ast.AST]], dict[i
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             defs.setdefault(node.name, []).append(node)
             fn = node
-        elif isinstance(node, ast.Call):
+        elif isinstance(node, ast.Call) and fn is not tree:
             owner[id(node)] = fn
         stack.extend((child, fn) for child in ast.iter_child_nodes(node))
-    mod.__dict__["_env_helpers_index"] = (tree, defs, owner)
+    mod.__dict__["_env_helpers_index"] = (weakref.ref(tree), defs, owner)
     return defs, owner
 
 
