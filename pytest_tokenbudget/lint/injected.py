@@ -43,10 +43,6 @@ class Injected(NamedTuple):
     owner: str
 
 
-def _names_class(func: ast.expr, cls: str) -> bool:
-    return (isinstance(func, ast.Name) and func.id == cls) or (isinstance(func, ast.Attribute) and func.attr == cls)
-
-
 def _called_name(func: ast.expr) -> str | None:
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
 
@@ -57,6 +53,7 @@ class _Handoffs(NamedTuple):
 
     instances: dict[str, set[str]]
     passed: dict[tuple[str, str], list[tuple[int, ast.Call, ast.expr]]]  # in walk order (the int)
+    imports: list[ast.ImportFrom]  # in walk order
 
 
 _HANDOFFS: weakref.WeakKeyDictionary[ast.Module, _Handoffs] = weakref.WeakKeyDictionary()
@@ -70,8 +67,11 @@ def _handoffs(tree: ast.Module) -> _Handoffs:
         return found
     instances: dict[str, set[str]] = {}
     passed: dict[tuple[str, str], list[tuple[int, ast.Call, ast.expr]]] = {}
+    imports: list[ast.ImportFrom] = []
     order = itertools.count()
     for n in ast.walk(tree):
+        if isinstance(n, ast.ImportFrom):
+            imports.append(n)
         if isinstance(n, (ast.Assign, ast.AnnAssign)) and isinstance(n.value, ast.Call) \
                 and (made := _called_name(n.value.func)) is not None:
             targets = n.targets if isinstance(n, ast.Assign) else [n.target]
@@ -82,7 +82,7 @@ def _handoffs(tree: ast.Module) -> _Handoffs:
                     ("made", name) if isinstance(arg, ast.Call) and (name := _called_name(arg.func)) else None
                 if key is not None:
                     passed.setdefault(key, []).append((next(order), n, arg))
-    found = _HANDOFFS[tree] = _Handoffs(instances, passed)
+    found = _HANDOFFS[tree] = _Handoffs(instances, passed, imports)
     return found
 
 
@@ -92,7 +92,7 @@ def _handed(tree: ast.Module, cls: str) -> list[tuple[ast.Call, ast.expr]]:
     index = _handoffs(tree)
     keys = [("name", name) for name in index.instances.get(cls, ())] + [("made", cls)]
     found = sorted(entry for key in keys for entry in index.passed.get(key, ()))  # the file's order
-    return [(call, arg) for _, call, arg in found if not _names_class(call.func, cls)]
+    return [(call, arg) for _, call, arg in found if _called_name(call.func) != cls]
 
 
 def _class_of(project: Project, path: str, tree: ast.Module, func: ast.expr) -> tuple[str, ast.ClassDef] | None:
@@ -102,17 +102,18 @@ def _class_of(project: Project, path: str, tree: ast.Module, func: ast.expr) -> 
     local = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == func.id), None)
     if local is not None:
         return path, local
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and any((a.asname or a.name) == func.id for a in node.names):
-            name = next(a.name for a in node.names if (a.asname or a.name) == func.id)
-            prefix = "." * node.level + (node.module or "")
-            found = project._find_module(f"{prefix}.{name}" if node.module else f"{prefix}{name}", path)
-            if found is None or found[1] != [name]:
-                return None
-            other = tree_of(project, found[0])
-            cls = next((s for s in other.body if isinstance(s, ast.ClassDef) and s.name == name), None) \
-                if other is not None else None
-            return (found[0], cls) if cls is not None else None
+    for node in _handoffs(tree).imports:
+        name = next((a.name for a in node.names if (a.asname or a.name) == func.id), None)
+        if name is None:
+            continue
+        prefix = "." * node.level + (node.module or "")
+        found = project._find_module(f"{prefix}.{name}" if node.module else f"{prefix}{name}", path)
+        if found is None or found[1] != [name]:
+            return None
+        other = tree_of(project, found[0])
+        cls = next((s for s in other.body if isinstance(s, ast.ClassDef) and s.name == name), None) \
+            if other is not None else None
+        return (found[0], cls) if cls is not None else None
     return None
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from pytest_tokenbudget.lint.analysis.values import Text, Unknown, choice
 from pytest_tokenbudget.lint.config_values import own_returns
 
-__all__ = ["self_method", "returns"]
+__all__ = ["bind_arguments", "self_method", "returns"]
 
 _FN = (ast.FunctionDef, ast.AsyncFunctionDef)
 PROMPT_MIN_CHARS = 40  # as analysis.scopes.PROMPT_HELPER_MIN_CHARS (not imported: that module loads libcst)
@@ -35,7 +35,7 @@ def self_method(project: Any, mod: Any, name: str, node: ast.Call, args: list[An
     fn = _method(mod, name)
     if fn is None:
         return None
-    bound = _bind(fn, args, kw)
+    bound = bind_arguments(fn, args, kw, method=True)
     if bound is None:
         return None
     _ACTIVE.add(key)
@@ -102,10 +102,13 @@ def _method(mod: Any, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | Non
     return defs[0]
 
 
-def _bind(fn: ast.FunctionDef | ast.AsyncFunctionDef, args: list[Any], kw: dict[str, Any]) -> dict[str, Any] | None:
-    """The arguments by parameter name, ``self`` left out (None when the call does not fit)."""
+def bind_arguments(fn: ast.FunctionDef | ast.AsyncFunctionDef, args: list[Any], kw: dict[str, Any], *,
+                   method: bool) -> dict[str, Any] | None:
+    """The call's evaluated arguments by parameter name (a method's ``self`` left out; keywords the
+    signature does not name are dropped when ``**kwargs`` takes them), or None when the call does
+    not fit the signature (too many positional arguments, an unknown keyword)."""
     a = fn.args
-    positional = [p.arg for p in [*a.posonlyargs, *a.args]][1:]
+    positional = [p.arg for p in [*a.posonlyargs, *a.args]][1 if method else 0:]
     if len(args) > len(positional) and a.vararg is None:
         return None
     named = {p.arg for p in [*a.args, *a.kwonlyargs]}

@@ -22,7 +22,7 @@ import ast
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import Unknown, first_volatile
-from pytest_tokenbudget.lint.self_methods import returns, self_method
+from pytest_tokenbudget.lint.self_methods import bind_arguments, returns, self_method
 
 __all__ = ["through"]
 
@@ -78,15 +78,7 @@ def _function(project: Any, mod: Any, q: str) -> tuple[Any, ast.FunctionDef | as
 
 def _bind(fn: ast.FunctionDef | ast.AsyncFunctionDef, args: list[Any], kw: dict[str, Any]) -> dict[str, Any] | None:
     """The per-call arguments by parameter name (None when the call does not fit the signature)."""
-    a = fn.args
-    positional = [p.arg for p in [*a.posonlyargs, *a.args]]
-    if len(args) > len(positional) and a.vararg is None:
+    bound = bind_arguments(fn, args, kw, method=False)
+    if bound is None:
         return None
-    named = {p.arg for p in [*a.args, *a.kwonlyargs]}
-    out = {p: v for p, v in zip(positional, args) if _volatile(v)}
-    for k, v in kw.items():
-        if k not in named and a.kwarg is None:
-            return None
-        if _volatile(v) and k in named:
-            out[k] = v
-    return out or None
+    return {k: v for k, v in bound.items() if _volatile(v)} or None
