@@ -15,6 +15,7 @@ by its name among the module's classes (defined once, so which class ``self`` is
 from __future__ import annotations
 
 import ast
+import weakref
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import Text, Unknown, choice
@@ -25,6 +26,7 @@ __all__ = ["bind_arguments", "self_method", "returns"]
 _FN = (ast.FunctionDef, ast.AsyncFunctionDef)
 PROMPT_MIN_CHARS = 40  # as analysis.scopes.PROMPT_HELPER_MIN_CHARS (not imported: that module loads libcst)
 _ACTIVE: set[tuple[str, str]] = set()
+_METHODS: weakref.WeakKeyDictionary[ast.Module, dict[str, list[Any]]] = weakref.WeakKeyDictionary()
 
 
 def self_method(project: Any, mod: Any, name: str, node: ast.Call, args: list[Any], kw: dict[str, Any]) -> Any:
@@ -94,12 +96,26 @@ def _method(mod: Any, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | Non
     tree = mod.parse()
     if tree is None:
         return None
-    defs = [st for cls in ast.walk(tree) if isinstance(cls, ast.ClassDef)
-            for st in cls.body if isinstance(st, _FN) and st.name == name]
+    defs = _methods_of(tree).get(name, [])
     if len(defs) != 1 or not defs[0].args.args or any(
             isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in defs[0].decorator_list):
         return None
     return defs[0]
+
+
+def _methods_of(tree: ast.Module) -> dict[str, list[Any]]:
+    """Every method of every class in the tree, by name: walked once per tree, not once per
+    ``self.name(...)`` asked about (a module with many such calls was walked hundreds of times)."""
+    found = _METHODS.get(tree)
+    if found is None:
+        found = {}
+        for cls in ast.walk(tree):
+            if isinstance(cls, ast.ClassDef):
+                for st in cls.body:
+                    if isinstance(st, _FN):
+                        found.setdefault(st.name, []).append(st)
+        _METHODS[tree] = found
+    return found
 
 
 def bind_arguments(fn: ast.FunctionDef | ast.AsyncFunctionDef, args: list[Any], kw: dict[str, Any], *,

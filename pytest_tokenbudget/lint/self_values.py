@@ -17,6 +17,7 @@ all agree.
 from __future__ import annotations
 
 import ast
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,8 @@ Project = Any  # the project index (not imported: it sits above this module)
 ValuesOf = Callable[..., Any]  # arguments.parameter_values, passed in by the caller search
 
 __all__ = ["init_attribute"]
+
+_SELF_SETS: weakref.WeakKeyDictionary[ast.ClassDef, dict[str, list[Any]]] = weakref.WeakKeyDictionary()
 
 
 def init_attribute(project: Project, path: str, tree: ast.Module, owner: str | None, attr: str,
@@ -138,11 +141,26 @@ def _init_assignment(cls: ast.ClassDef, attr: str) -> tuple[ast.FunctionDef, ast
     init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
     if init is None:
         return None
-    sets = [n for n in ast.walk(cls) if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
-            and any(_is_self_attr(t, attr) for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
+    sets = _self_assignments(cls).get(attr, [])
     if len(sets) != 1 or not isinstance(sets[0], ast.Assign) or not any(sets[0] is n for n in ast.walk(init)):
         return None
     return init, sets[0].value
+
+
+def _self_assignments(cls: ast.ClassDef) -> dict[str, list[Any]]:
+    """The class's assignments to ``self.<attr>`` by attribute name: one walk per class, not one
+    per attribute asked about (the caller search asks about many)."""
+    found = _SELF_SETS.get(cls)
+    if found is None:
+        found = {}
+        for n in ast.walk(cls):
+            if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                for attr in dict.fromkeys(t.attr for t in targets if isinstance(t, ast.Attribute)
+                                          and isinstance(t.value, ast.Name) and t.value.id == "self"):
+                    found.setdefault(attr, []).append(n)
+        _SELF_SETS[cls] = found
+    return found
 
 
 def _init_param(cls: ast.ClassDef, attr: str) -> str | None:
@@ -156,6 +174,3 @@ def _init_param(cls: ast.ClassDef, attr: str) -> str | None:
     return value.id if value.id in params else None
 
 
-def _is_self_attr(node: Any, attr: str) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.value, ast.Name) \
-        and node.value.id == "self"
