@@ -49,6 +49,7 @@ from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
                                                in_service_loop, live, mapped, mentions_batching, request_entry)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
+from pytest_tokenbudget.lint.tree_budget import on_release
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -174,6 +175,13 @@ def _naming(project: Project, path: str, tree: ast.Module, refs: Refs) -> Naming
         data = mod.data if mod is not None and mod.tree is tree and not path.endswith(".ipynb") else None
         memo[(path, words)] = naming(tree, data, words)
     return memo[(path, words)]
+
+
+@on_release
+def _forget_namings(project: Project, trees: set[int]) -> None:
+    table = project.__dict__.get("namings", {})
+    for key in [k for k, v in table.items() if getattr(v.parents, "root", None) in trees]:
+        del table[key]
 
 
 def _request_work(s: _Search, path: str, owner: str | None) -> bool:

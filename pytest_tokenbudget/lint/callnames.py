@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import child_nodes
 from pytest_tokenbudget.lint.statements import statements_of
+from pytest_tokenbudget.lint.tree_budget import on_release
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -47,6 +48,12 @@ class Facts:
 
 
 _FACTS: dict[int, tuple[ast.Module, Facts]] = {}
+
+
+@on_release
+def _forget_facts(project: Project, trees: set[int]) -> None:
+    for key in trees & _FACTS.keys():
+        del _FACTS[key]
 
 
 def tree_of(project: Project, path: str) -> ast.Module | None:

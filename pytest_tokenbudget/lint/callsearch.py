@@ -31,6 +31,7 @@ from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.injected import injected_calls
 from pytest_tokenbudget.lint.protocols import protocols_declaring
 from pytest_tokenbudget.lint.statements import statements_of
+from pytest_tokenbudget.lint.tree_budget import on_release
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -108,6 +109,16 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
         out += [FoundCall(i.path, i.call, i.tree, i.owner, True) for i in injected_calls(project, makers, parts[0], name)
                 if not any(f.call is i.call for f in out)]
     return out
+
+
+@on_release
+def _forget_found(project: Project, trees: set[int]) -> None:
+    """Drop the searches that found a call in a tree being released (the next asks again)."""
+    table = project.__dict__.get("found_calls", {})
+    for key, entry in list(table.items()):
+        found = entry[0] if isinstance(entry, tuple) else entry  # a tracking project keeps (value, lookups)
+        if any(id(c.tree) in trees for c in found):
+            del table[key]
 
 
 def field_class(tree: ast.Module, function: str) -> ast.ClassDef | None:

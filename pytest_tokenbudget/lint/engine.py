@@ -236,7 +236,7 @@ def _in_processes(todo: list[tuple[bytes, str]], catalog: Catalog, options: dict
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
     with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx, initializer=_worker_init,
                                 initargs=(catalog, options)) as pool:
-        return list(pool.map(_worker, todo, chunksize=max(1, len(todo) // (jobs * 4))))
+        return list(pool.map(_worker, todo, chunksize=max(1, len(todo) // (jobs * 16))))
 
 
 @contextlib.contextmanager

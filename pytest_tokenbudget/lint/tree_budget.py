@@ -7,21 +7,38 @@ its process peaked at 368 MB with -j 1). :func:`release_old_trees` runs
 between two files' checks (no analysis is under way, so nothing half-uses a module): it drops the
 trees asked for least recently until those kept come from at most ``budget`` bytes of source. A
 dropped module keeps its bytes and digest; the next question re-parses it (:meth:`._Module.parse`
-rebuilds the same tree, and answers are cached by content, not by node). A tree something else
-still holds (a caller found in it, a memoised walk) is left alone: dropping it would free nothing.
-A module parsed again after its release raises the run's budget by its size, so a run that
-keeps returning to the same modules stops releasing them rather than parsing them over and over.
+rebuilds the same tree, and answers are cached by content, not by node). A tree that a run-wide memo
+still holds (the calls a caller search found in it, a memoised walk of it) is released with those
+memo entries: each memo that keeps trees registers a forgetter (:func:`on_release`) that drops its
+entries for the trees being released, and the next question computes them again from the new tree
+(the entries hold answers about a file's content, never about node identity). A tree anything else
+still holds is left alone: dropping it would free nothing. A module parsed again after its release
+raises the run's budget by its size, up to :data:`EXTRA_BUDGET_BYTES`, so a run that keeps returning
+to the same modules releases them less often rather than parsing them over and over, and memory
+stays bounded however many projects a run walks through.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["TREE_BUDGET_BYTES", "release_old_trees"]
+__all__ = ["EXTRA_BUDGET_BYTES", "TREE_BUDGET_BYTES", "on_release", "release_old_trees"]
 
 TREE_BUDGET_BYTES = 1 << 20  # source bytes whose trees stay parsed between files (~40 MB of trees)
+EXTRA_BUDGET_BYTES = 1 << 20  # at most this much more for modules asked for again after a release
 _OWN_REFERENCES = 2  # the module's attribute and getrefcount's own argument
+
+Forgetter = Callable[[Any, "set[int]"], None]  # (project, ids of the trees released) -> None
+_FORGETTERS: list[Forgetter] = []
+
+
+def on_release(forget: Forgetter) -> Forgetter:
+    """Register a memo's forgetter: called with the ids of the trees about to be released, it drops
+    the memo's entries that hold one of them (a decorator; returns ``forget``)."""
+    _FORGETTERS.append(forget)
+    return forget
 
 
 def _parsed(project: Any, modules: dict[str, Any], state: dict[str, Any]) -> list[Any]:
@@ -53,18 +70,29 @@ def release_old_trees(project: Any, budget: int = TREE_BUDGET_BYTES) -> int:
     parsed = _parsed(project, modules, state)
     again = [m for m in parsed if m.path in released]
     if again:
-        state["extra"] += sum(len(m.data) for m in again)
+        state["extra"] = min(EXTRA_BUDGET_BYTES, state["extra"] + sum(len(m.data) for m in again))
         released.difference_update(m.path for m in again)
     budget += state["extra"]
     kept = sum(len(m.data) for m in parsed)
     if kept <= budget:
         return 0
+    order = sorted(parsed, key=lambda m: m.used)
+    held, over = set(), kept
+    for mod in order:  # the trees the release would take, least recently asked first
+        if over <= budget:
+            break
+        over -= len(mod.data)
+        if sys.getrefcount(mod.tree) > _OWN_REFERENCES:
+            held.add(id(mod.tree))
+    if held:
+        for forget in _FORGETTERS:
+            forget(project, held)
     dropped = 0
-    for mod in sorted(parsed, key=lambda m: m.used):
+    for mod in order:
         if kept <= budget:
             break
         if sys.getrefcount(mod.tree) > _OWN_REFERENCES:
-            continue  # held elsewhere (a found caller, a memoised walk): nothing would be freed
+            continue  # held by something no memo lets go of: nothing would be freed
         mod.tree, mod.names, mod.imports = None, {}, {}
         released.add(mod.path)
         kept -= len(mod.data)

@@ -73,3 +73,26 @@ def test_trees_parsed_after_a_release_are_found_for_the_next_one(tmp_path):
     fresh.modules = project.modules
     assert _answers(fresh, tmp_path) == first  # parsed again: found by a project that never logged them
     assert release_old_trees(fresh, budget=0) == 3
+
+
+def test_a_tree_a_caller_search_found_calls_in_is_released_with_that_search(tmp_path):
+    """The memoised searches hold the trees they found calls in; releasing such a tree drops those
+    searches (the next one asks again and finds the same calls), so memory stays bounded."""
+    from pytest_tokenbudget.lint.callsearch import find_calls
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "helper.py").write_text("def ask(q):\n    return q\n")
+    (tmp_path / "runner.py").write_text("from helper import ask\n\nfor q in ['a', 'b']:\n    ask(q)\n")
+    project = Project(tmp_path)
+    callee = str(tmp_path / "helper.py")
+
+    def where() -> list[tuple[str, int]]:
+        return [(c.path.rsplit("/", 1)[-1], c.call.lineno) for c in find_calls(project, callee, "ask")]
+
+    first = where()
+    assert first == [("runner.py", 4)]
+    runner = project.modules[str(tmp_path / "runner.py")]
+    assert runner.tree is not None and project.found_calls
+    assert release_old_trees(project, budget=0) >= 1
+    assert runner.tree is None and not project.found_calls
+    assert where() == first
