@@ -105,7 +105,8 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
                 out.append(FoundCall(path, node, tree, owner, found.in_function))
     if method and cls is not None:  # an instance handed to another class's constructor (.injected)
         makers = [p for p in dict.fromkeys([callee_path, *project.word_index.get(parts[0], [])])
-                  if same_file(p, callee_path) or not _TEST_FILE.search(rel_path(project, p))]
+                  if same_file(p, callee_path) or not _TEST_FILE.search(rel_path(project, p))
+                  and _may_import(project, os.path.normpath(p), needles)]  # it must import the class to make one
         out += [FoundCall(i.path, i.call, i.tree, i.owner, True) for i in injected_calls(project, makers, parts[0], name)
                 if not any(f.call is i.call for f in out)]
     return out
