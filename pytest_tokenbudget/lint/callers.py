@@ -179,6 +179,7 @@ def _naming(project: Project, path: str, tree: ast.Module, refs: Refs) -> Naming
 
 @on_release
 def _forget_namings(project: Project, trees: set[int]) -> None:
+    """Drop the memoised walks of trees being released (their parent maps hold the whole tree)."""
     table = project.__dict__.get("namings", {})
     for key in [k for k, v in table.items() if getattr(v.parents, "root", None) in trees]:
         del table[key]

@@ -172,5 +172,3 @@ def _init_param(cls: ast.ClassDef, attr: str) -> str | None:
     init, value = found
     params = {a.arg for a in (*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs)}
     return value.id if value.id in params else None
-
-
