@@ -101,6 +101,9 @@ class TrackedProject(Project):
             self.needles.setdefault(k, v)
         return value
 
+    def _answer(self, entry: Any) -> Any:
+        return entry[0]  # (answer, the lookups that computed it)
+
     def begin(self) -> None:
         """Start recording for the next file's check."""
         self.words.clear()

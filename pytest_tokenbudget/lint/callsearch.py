@@ -115,11 +115,7 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
 @on_release
 def _forget_found(project: Project, trees: set[int]) -> None:
     """Drop the searches that found a call in a tree being released (the next asks again)."""
-    table = project.__dict__.get("found_calls", {})
-    for key, entry in list(table.items()):
-        found = entry[0] if isinstance(entry, tuple) else entry  # a tracking project keeps (value, lookups)
-        if any(id(c.tree) in trees for c in found):
-            del table[key]
+    project.forget_where("found_calls", lambda found: any(id(c.tree) in trees for c in found))
 
 
 def field_class(tree: ast.Module, function: str) -> ast.ClassDef | None:

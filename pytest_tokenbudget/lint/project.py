@@ -189,6 +189,15 @@ class Project:
             table[key] = compute()
         return table[key]
 
+    def forget_where(self, memo: str, drop: Callable[[Any], bool]) -> None:
+        """Drop the answers of a :meth:`remember` memo that ``drop`` picks (the next ask recomputes)."""
+        table = self.__dict__.get(memo, {})
+        for key in [k for k, entry in table.items() if drop(self._answer(entry))]:
+            del table[key]
+
+    def _answer(self, entry: Any) -> Any:
+        return entry  # a memo entry is the answer itself (a tracking project stores more)
+
     def digest_of(self, path: str) -> str | None:
         try:
             st = os.stat(path)
