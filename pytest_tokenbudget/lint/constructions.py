@@ -66,6 +66,9 @@ def _set_elsewhere(project: Project, name: str, field: str) -> bool:
         # library's setattr(processor, key, value))
         about = re.compile(rb"\b(" + re.escape(name.encode()) + rb"|" + re.escape(field.encode()) + rb")\b")
         files = py_files(project)
+        if files is not None and name.isascii() and field.isascii():
+            marks = _marks(project)  # one read of each file per run, not one per question
+            files = [p for p in files if p in marks and _may_set(marks[p], name.encode(), field.encode())]
         found = files is None or any(_sets(p, name, field, (assigned, built, about)) for p in files)
         needles = getattr(project, "needles", None)
         if needles is not None:  # a warm run re-checks when a new file might assign the field
@@ -74,6 +77,45 @@ def _set_elsewhere(project: Project, name: str, field: str) -> bool:
         return found
 
     return bool(project.remember("_fields_set_elsewhere", (name, field), search))
+
+
+_ASSIGNED_ANY = re.compile(rb"\.(\w+)\s*(?:=(?!=)|\+=)")  # every field the assigned pattern matches (self. too)
+_BUILDER_CALL = re.compile(_OTHER_BUILDERS)
+_COPY_MARKS = (b"model_copy", b".copy(", b"setattr(")  # with dataclasses + replace: what _COPIES needs
+
+
+def _marks(project: Project) -> dict[str, tuple[frozenset[bytes], frozenset[bytes], bool]]:
+    """Per readable project file, what :func:`_sets` needs to say yes: the fields it assigns on an
+    object (``self.`` included), the names it calls a library builder on, and whether it may copy
+    objects. One read of each file per run: a file whose marks name neither the class nor the
+    field (and that cannot copy) is not read again for each (class, field) asked about. Each mark
+    is a cheap superset of what the exact patterns of :func:`_sets` match."""
+    if "_construction_marks" not in project.__dict__:
+        marks = {}
+        for path in py_files(project) or []:
+            got = read_file(path)
+            if not isinstance(got, FileError):
+                data = got[0]
+                copies = b"dataclasses" in data and b"replace" in data or any(w in data for w in _COPY_MARKS)
+                marks[path] = (frozenset(_ASSIGNED_ANY.findall(data)), _built_names(data), copies)
+        project._construction_marks = marks
+    return project._construction_marks
+
+
+def _built_names(data: bytes) -> frozenset[bytes]:
+    """The identifiers right before ``.model_validate(`` and the other builders."""
+    names = set()
+    for m in _BUILDER_CALL.finditer(data):
+        start = m.start()
+        while start and (data[start - 1:start].isalnum() or data[start - 1] == 95):  # 95: "_"
+            start -= 1
+        names.add(data[start:m.start()])
+    return frozenset(names)
+
+
+def _may_set(marks: tuple[frozenset[bytes], frozenset[bytes], bool], name: bytes, field: bytes) -> bool:
+    assigned, built, copies = marks
+    return field in assigned or name in built or copies
 
 
 def _sets(path: str, name: str, field: str, patterns: tuple[re.Pattern[bytes], ...]) -> bool:
