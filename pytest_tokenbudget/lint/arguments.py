@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import os
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -200,10 +201,7 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
     owner = find_def(c.tree, c.owner) if c.owner else None
     if owner is None and c.in_function:
         return [({p: UNKNOWN for p, (how, _) in bound.items() if how != "default"}, ())]
-    facts = project.__dict__.setdefault("function_facts", {})  # id -> (node, facts): an id is reused once
-    if owner is not None and (id(owner) not in facts or facts[id(owner)][0] is not owner):  # a tree is freed
-        facts[id(owner)] = (owner, _facts(owner))
-    owner_facts = facts[id(owner)][1] if owner is not None else None
+    owner_facts = _facts_of(owner, c.tree) if owner is not None else None
     local, params = _locals(owner, c.call, owner_facts) if owner is not None else ({}, set())
     exprs = [n for how, n in bound.values() if how == "expr"] + \
             [n for how, d in bound.values() if how == "kwargs" for n in d.values()]
@@ -262,6 +260,20 @@ def _params_read(exprs: list[ast.expr], local: dict[str, Any]) -> frozenset[str]
 _FACT_NODES = frozenset({ast.Call, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr,
                          ast.With, ast.AsyncWith, ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
                          ast.ClassDef})
+
+
+_FACTS: weakref.WeakKeyDictionary[ast.Module, dict[int, tuple[Any, ...]]] = weakref.WeakKeyDictionary()
+
+
+def _facts_of(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> tuple[Any, ...]:
+    """:func:`_facts` of ``fn`` (of ``tree``), once per function. Keyed weakly by the tree, which
+    the facts never hold: when the tree budget releases the tree, they go with it (a run-wide table
+    kept the function subtrees of released trees: 35 MB on the 132-repository tree)."""
+    table = _FACTS.setdefault(tree, {})
+    got = table.get(id(fn))
+    if got is None:
+        got = table[id(fn)] = _facts(fn)
+    return got
 
 
 def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AST], dict[str, list], set[str]]:

@@ -37,7 +37,7 @@ def env_wrapper_value(project: Any, mod: Any, q: str, node: ast.Call, args: list
     tree = mod.parse() if mod is not None else None
     if tree is None or "." in q:
         return None
-    defs = _index(mod, tree)[0].get(q, [])
+    defs = _index(tree)[0].get(q, [])
     if len(defs) != 1:
         return None
     fn = defs[0]
@@ -118,7 +118,7 @@ def file_default(project: Any, mod: Any, q: str, node: ast.Call, args: list[Any]
     if tree is None or not name.isidentifier() or len(node.args) != 2 or node.keywords \
             or not isinstance(args[0], str):
         return None
-    scope = _index(mod, tree)[1].get(id(node), tree)
+    scope = _index(tree)[1].get(id(node), tree)
     values = [a.value for a in ast.walk(scope) if isinstance(a, ast.Assign)
               and any(isinstance(t, ast.Name) and t.id == name for t in a.targets)]
     values += [a.value for a in ast.walk(scope) if isinstance(a, ast.AnnAssign) and a.value is not None
@@ -135,13 +135,19 @@ def file_default(project: Any, mod: Any, q: str, node: ast.Call, args: list[Any]
     return value if isinstance(value, (str, int, float, bool)) else None
 
 
-def _index(mod: Any, tree: ast.Module) -> tuple[dict[str, list[ast.AST]], dict[int, ast.AST]]:
+_INDEX: weakref.WeakKeyDictionary[ast.Module, tuple[dict[str, list[ast.AST]], dict[int, ast.AST]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _index(tree: ast.Module) -> tuple[dict[str, list[ast.AST]], dict[int, ast.AST]]:
     """The module's functions by name (nested ones too), and each call's innermost enclosing
     function (module-level calls are left out: their scope is the tree); built once per parsed tree.
-    The memo holds the tree weakly, so the tree budget can still release it."""
-    memo = mod.__dict__.get("_env_helpers_index")
-    if memo is not None and memo[0]() is tree:
-        return memo[1], memo[2]
+    Keyed weakly by the tree, whose node the entry never holds: when the tree budget releases the
+    tree, the entry and the function subtrees it holds go with it (held by the module, they
+    outlived the tree: 53 MB on the 132-repository tree)."""
+    memo = _INDEX.get(tree)
+    if memo is not None:
+        return memo
     defs: dict[str, list[ast.AST]] = {}
     owner: dict[int, ast.AST] = {}
     stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
@@ -153,7 +159,7 @@ def _index(mod: Any, tree: ast.Module) -> tuple[dict[str, list[ast.AST]], dict[i
         elif isinstance(node, ast.Call) and fn is not tree:
             owner[id(node)] = fn
         stack.extend((child, fn) for child in ast.iter_child_nodes(node))
-    mod.__dict__["_env_helpers_index"] = (weakref.ref(tree), defs, owner)
+    _INDEX[tree] = defs, owner
     return defs, owner
 
 

@@ -96,3 +96,28 @@ def test_a_tree_a_caller_search_found_calls_in_is_released_with_that_search(tmp_
     assert release_old_trees(project, budget=0) >= 1
     assert runner.tree is None and not project.found_calls
     assert where() == first
+
+
+def test_the_per_tree_indexes_let_go_of_a_released_tree_s_functions(tmp_path):
+    """The indexes built over a tree (the env-helper index, a caller's function facts) hold its
+    function subtrees, never its root: when the budget releases the tree, its functions are freed
+    too (held by the module or the run, they outlived the tree: 88 MB on the real-code tree)."""
+    import gc
+    import weakref
+
+    from pytest_tokenbudget.lint import arguments, env_helpers
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "helpers.py").write_text("import os\n\ndef model(default='claude-sonnet-4-5'):\n"
+                                         "    return os.getenv('MODEL', default)\n")
+    project = Project(tmp_path)
+    mod = project._load(str(tmp_path / "helpers.py"))
+    tree = mod.parse()
+    fn = tree.body[1]
+    assert env_helpers._index(tree)[0]["model"] == [fn]
+    assert arguments._facts_of(fn, tree) is arguments._facts_of(fn, tree)  # once per function
+    gone = weakref.ref(fn)
+    del tree, fn
+    assert release_old_trees(project, budget=0) == 1
+    gc.collect()
+    assert gone() is None
