@@ -150,20 +150,114 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
             hit = enclosing_loop(node, parents, callee)  # one task per iteration of the loop around it
         elif node.args and refs.refers(node.args[0]) and mapped(node) is not None:
             hit = mapped(node)
+        elif not refs.method and node.args and refs.refers(node.args[0]) and _partial(node):
+            for call, around, hit in _partial_uses(node, parents):  # partial(f, ...) mapped or bound
+                _add_hit(s, out, path, tree, call, around, hit)
+            continue
         elif not refs.method and any(refs.refers(a) for a in [*node.args, *(k.value for k in node.keywords)]):
             out.extend(_handed_on(s, path, tree, node, refs, handoffs))
             continue
         else:
             continue
         if hit is None:
+            local = _local_uses(node, parents)
             owner = owner_of(node, parents)
-            if owner and (path, owner) not in s.plain:
+            if not local and owner and (path, owner) not in s.plain:
                 s.plain.append((path, owner))
-        elif not live(node, parents, hit, tree) and not _request_work(s, path, owner_of(node, parents)):
-            found = _located(s.project, LoopCaller(path, hit.line, hit.kind, hit.over))
-            if found not in out:
-                out.append(found)
+            for call, around, hit in local:  # the local helper holding the call, looped over beside it
+                _add_hit(s, out, path, tree, call, around, hit)
+        else:
+            _add_hit(s, out, path, tree, node, parents, hit)
     return out
+
+
+def _add_hit(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, node: ast.Call,
+             parents: dict[int, ast.AST], hit: Hit) -> None:
+    if not live(node, parents, hit, tree) and not _request_work(s, path, owner_of(node, parents)):
+        found = _located(s.project, LoopCaller(path, hit.line, hit.kind, hit.over))
+        if found not in out:
+            out.append(found)
+
+
+def _local_uses(node: ast.AST, parents: dict[int, ast.AST]) -> list[tuple[ast.Call, dict[int, ast.AST], Hit]]:
+    """The loops over the local function holding ``node``: a ``def`` inside a function or inside a
+    module-level block such as ``if __name__ == "__main__":`` (often a retry-decorated ``api``) has
+    no callers elsewhere; the loop calling it sits beside it, after it in its block. Not inside an
+    ``async def``: a local helper gathered there is one task's fan-out, awaited on the spot (a
+    research request's per-source reads), as a sequential loop in async code is live work."""
+    fdef: ast.AST = node
+    while id(fdef) in parents and not isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(fdef, (ast.Lambda, ast.ClassDef)):
+            return []
+        fdef = parents[id(fdef)]
+    holder = parents.get(id(fdef))
+    if not isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)) or holder is None \
+            or isinstance(holder, (ast.Module, ast.ClassDef)):
+        return []  # a module's function or a method: the caller search finds its callers
+    outer: ast.AST = holder
+    while id(outer) in parents and not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        outer = parents[id(outer)]
+    if isinstance(outer, ast.AsyncFunctionDef):
+        return []  # one async task's own fan-out (gather over a local helper): awaited there, live work
+    return _loops_over(fdef, fdef.name, parents)
+
+
+def _partial(call: ast.Call) -> bool:
+    """``functools.partial(f, ...)`` / ``partial(f, ...)``."""
+    func = call.func
+    return (isinstance(func, ast.Name) and func.id == "partial") or (
+        isinstance(func, ast.Attribute) and func.attr == "partial" and isinstance(func.value, ast.Name)
+        and func.value.id == "functools")
+
+
+def _partial_uses(call: ast.Call, parents: dict[int, ast.AST]) -> list[tuple[ast.Call, dict[int, ast.AST], Hit]]:
+    """The loops over ``partial(f, ...)``: mapped where it is made (``pool.map(partial(f, k=v), rows)``)
+    or bound to a name the statements after it loop over (``helper = partial(f, ...)``)."""
+    parent = parents.get(id(call))
+    if isinstance(parent, ast.Call) and parent.args and parent.args[0] is call:
+        hit = _hit_on(parent, call, parents)
+        return [(parent, parents, hit)] if hit is not None else []
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        return _loops_over(parent, parent.targets[0].id, parents)
+    return []
+
+
+def _hit_on(call: ast.Call, fn: ast.expr, parents: dict[int, ast.AST]) -> Hit | None:
+    """The loop that ``call`` runs ``fn`` in: ``fn(x)`` in a loop, ``pool.submit(fn, x)`` in a loop,
+    ``pool.map(fn, rows)``."""
+    if call.func is fn:
+        return enclosing_loop(call, parents, None)
+    if not call.args or call.args[0] is not fn:
+        return None
+    if isinstance(call.func, ast.Attribute) and call.func.attr in ("submit", "apply_async"):
+        return enclosing_loop(call, parents, None)
+    return mapped(call)
+
+
+def _loops_over(stmt: ast.AST, name: str, parents: dict[int, ast.AST]) -> list[tuple[ast.Call, dict[int, ast.AST], Hit]]:
+    """The loops that call, submit or map ``name`` in the statements after ``stmt`` in its block
+    (each with a parent map reaching it); a ``def`` that binds ``name`` again ends the search."""
+    holder = parents.get(id(stmt))
+    block = next((b for _, b in ast.iter_fields(holder) if isinstance(b, list) and any(x is stmt for x in b)), []) \
+        if holder is not None else []
+    if not block:
+        return []
+    at = next(i for i, x in enumerate(block) if x is stmt)
+    around = dict(parents)
+    uses: list[tuple[ast.Call, ast.Name]] = []
+    for st in block[at + 1:]:
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == name:
+            break
+        around[id(st)] = holder
+        for parent in ast.walk(st):
+            for child in ast.iter_child_nodes(parent):
+                around[id(child)] = parent
+                if isinstance(child, ast.Call):
+                    fn = next((f for f in (child.func, *child.args[:1]) if isinstance(f, ast.Name) and f.id == name),
+                              None)
+                    if fn is not None:
+                        uses.append((child, fn))
+    return [(call, around, hit) for call, fn in uses if (hit := _hit_on(call, fn, around)) is not None]
 
 
 def _naming(project: Project, path: str, tree: ast.Module, refs: Refs) -> Naming:

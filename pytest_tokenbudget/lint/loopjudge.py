@@ -82,7 +82,13 @@ def mapped(call: ast.Call) -> Hit | None:
         it = func.value  # a pandas column / frame: apply runs once per row
     else:
         return None
-    return Hit("map", call.lineno, ast.unparse(it)[:40] if it is not None else "", it)
+    return Hit("map", call.lineno, _short(ast.unparse(it)) if it is not None else "", it)
+
+
+def _short(text: str, width: int = 40) -> str:
+    """An iterable's source as findings quote it: at most ``width`` characters, "..."
+    where it was cut (not half an f-string that reads like the whole)."""
+    return text if len(text) <= width else text[:width - 3].rstrip() + "..."
 
 
 def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> Hit | None:
@@ -166,7 +172,7 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
             gen = parent.generators[0]
             if _sweep_or_batched(ast.unparse(gen.target), gen.iter, call):
                 return None
-            return Hit("comprehension", parent.lineno, ast.unparse(gen.iter)[:40], gen.iter)
+            return Hit("comprehension", parent.lineno, _short(ast.unparse(gen.iter)), gen.iter)
         node = parent
     return None
 
@@ -312,7 +318,7 @@ def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> Hit | None:
                 and isinstance(n.func.value, ast.Name) and n.func.value.id in arg_names \
                 and any(isinstance(x, ast.Name) and x.id in assigned for a in n.args for x in ast.walk(a)):
             return None
-    return Hit("for loop", loop.lineno, over[:40], loop.iter)
+    return Hit("for loop", loop.lineno, _short(over), loop.iter)
 
 
 # ------------------------------------------------------------------------------ live or batched
@@ -415,7 +421,9 @@ def _names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
-_MESSAGE_ATTRS = frozenset({"content", "stop_reason", "usage", "choices"})
+# read on a whole message (the pydantic dumps too), never on the SDKs' Stream / AsyncStream objects
+_MESSAGE_ATTRS = frozenset({"content", "stop_reason", "usage", "choices", "model_dump", "model_dump_json", "to_dict",
+                            "to_json"})
 
 
 def reads_message(scope: ast.AST, line: int) -> bool:

@@ -3,8 +3,8 @@
 :func:`may_contain_calls` works on raw bytes, before any parse, in two steps: a substring test (``messages`` / ``completions``: a C ``memmem``, about
 as fast as reading the file), then a regex for the call shapes the extractor can recognise:
 ``<x>.messages.create|stream|parse|count_tokens``, ``batches.create``,
-``chat.completions.create`` (with optional ``with_raw_response.`` and line breaks), and an alias
-assignment of ``<x>.messages`` / ``<x>.messages.create``. A file that fails is never parsed.
+``chat.completions.create`` (with optional ``with_raw_response.`` and line breaks), an alias
+assignment of ``<x>.messages`` / ``<x>.messages.create``, and ``getattr(<x>, <name>).create``. A file that fails is never parsed.
 
 :func:`tree_may_contain_calls` works on the :mod:`ast` tree of the files that pass (the C parser is
 ~10x faster than libcst, and :mod:`.source` needs that tree anyway to check the file compiles).
@@ -23,13 +23,16 @@ _CALL = re.compile(
     rb"(?:create|stream|parse|count_tokens)\b"
 )
 _ALIAS = re.compile(rb"=\s*[\w.()\[\]\"' ,=]*\.\s*messages\s*(?:$|#|\n|\))", re.M)
+# getattr(client, name).create(...): the namespace picked by a string (the name must resolve)
+_GETATTR_CALL = re.compile(rb"getattr\s*\([^()]*\)\s*\.\s*(?:create|stream|parse|count_tokens)\b")
 
 
 def may_contain_calls(data: bytes) -> bool:
     """True if ``data`` (a file's bytes) may contain a Messages / chat-completions call."""
     if b"messages" not in data and b"completions" not in data:
         return False
-    return _CALL.search(data) is not None or _ALIAS.search(data) is not None
+    return _CALL.search(data) is not None or _ALIAS.search(data) is not None or \
+        (b"getattr" in data and _GETATTR_CALL.search(data) is not None)
 
 
 _METHOD_NAMES = frozenset({"create", "stream", "parse", "count_tokens"})
@@ -49,6 +52,12 @@ def _receiver_chain(func: ast.Attribute) -> list[str]:
     if isinstance(cur, ast.Name):
         chain.append(cur.id)
     return chain
+
+
+def _picked_by_getattr(func: ast.Attribute) -> bool:
+    """``getattr(client, name).create``: the namespace is a string the analysis resolves."""
+    v = func.value
+    return isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id == "getattr"
 
 
 def tree_may_contain_calls(tree: ast.AST) -> bool:
@@ -82,7 +91,8 @@ def nodes_may_contain_calls(nodes: Iterable[ast.AST]) -> bool:
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in _METHOD_NAMES:
             chain = _receiver_chain(func)
-            if not (set(chain) & {"messages", "completions", "batches"} or aliases & set(chain)):
+            if not (set(chain) & {"messages", "completions", "batches"} or aliases & set(chain)
+                    or _picked_by_getattr(func)):
                 continue
         elif not (isinstance(func, ast.Name) and func.id in aliases):
             continue

@@ -87,6 +87,16 @@ def _trace(func: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> _Rece
                     and _is_receiver_root(cur, cur_scope, resolver):
                 break
             continue
+        if isinstance(cur, cst.Call) and _getattr_call(cur):  # getattr(client, name).create(...)
+            attr = resolver.expr(cur.args[1].value, cur_scope)
+            if not isinstance(attr, str) or not attr.isidentifier():
+                return None
+            segs.insert(0, attr)
+            cur = cur.args[0].value
+            now = _api_of(segs)
+            if now is not None and _is_receiver_root(cur, cur_scope, resolver):
+                break
+            continue
         if isinstance(cur, cst.Call) and isinstance(cur.func, cst.Attribute) and cur.func.attr.value in ("with_options", "copy"):
             chain_timeout = chain_timeout or any(
                 (a.keyword is not None and a.keyword.value == "timeout") or a.star for a in cur.args)
@@ -127,6 +137,13 @@ def _trace(func: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> _Rece
     if extra and extra[-1] in ("threads", "assistants", "realtime", "conversations", "responses"):
         return _Receiver(name, None, chain_timeout, rejected=True)
     return _Receiver(name, None, chain_timeout)
+
+
+def _getattr_call(node: cst.Call) -> bool:
+    """``getattr(obj, name)`` (a default allowed): the namespace picked by a string, as an eval
+    library does with ``getattr(client, client_function_name).create(...)``; the name must resolve."""
+    return isinstance(node.func, cst.Name) and node.func.value == "getattr" and len(node.args) in (2, 3) \
+        and all(a.keyword is None and not a.star for a in node.args)
 
 
 def _same_client_branch(node: cst.IfExp, scope: Scope, resolver: Resolver) -> Any:
