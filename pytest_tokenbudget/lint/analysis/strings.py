@@ -22,6 +22,14 @@ _SIMPLE_ESCAPES = {"\n": "", "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b
 
 
 def string_value(node: cst.BaseString) -> Any:
+    """The literal's value (UNKNOWN for bytes). A literal with no escape to decode is its text between
+    the quotes; libcst's ``evaluated_value`` runs :func:`ast.literal_eval` (a parse, and a garbage
+    cycle of closures) for each of the ~19,000 literals a run over a large tree reads."""
+    if isinstance(node, cst.SimpleString):
+        prefix = node.prefix.lower()
+        body = node.value[len(node.prefix) + len(node.quote):-len(node.quote)]
+        if "b" not in prefix and "\r" not in body and ("r" in prefix or "\\" not in body):
+            return body
     try:
         v = node.evaluated_value
     except Exception:
