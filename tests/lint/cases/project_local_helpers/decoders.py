@@ -51,3 +51,14 @@ def _first(doc, model):
     client = anthropic.Anthropic()
     return client.messages.create(model=model, max_tokens=300,
                                   messages=[{"role": "user", "content": doc}]).content[0].text
+
+
+def translate_all(docs, model="claude-haiku-4-5"):
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(functools.partial(_translate, model=model), docs))  # made where it is mapped
+
+
+def _translate(doc, model):
+    client = anthropic.Anthropic()
+    return client.messages.create(model=model, max_tokens=300,  # TB401
+                                  messages=[{"role": "user", "content": doc}]).content[0].text
