@@ -144,12 +144,9 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
         hit: Hit | None
         func = node.func
         if refs.refers(func):
-            hit = enclosing_loop(node, parents, callee)
-        elif node.args and refs.refers(node.args[0]) and isinstance(func, ast.Attribute) \
-                and func.attr in ("submit", "apply_async"):
-            hit = enclosing_loop(node, parents, callee)  # one task per iteration of the loop around it
-        elif node.args and refs.refers(node.args[0]) and mapped(node) is not None:
-            hit = mapped(node)
+            hit = _hit_on(node, func, parents, callee)
+        elif node.args and refs.refers(node.args[0]) and (_submits(node) or mapped(node) is not None):
+            hit = _hit_on(node, node.args[0], parents, callee)
         elif not refs.method and node.args and refs.refers(node.args[0]) and _partial(node):
             for call, around, hit in _partial_uses(node, parents):  # partial(f, ...) mapped or bound
                 _add_hit(s, out, path, tree, call, around, hit)
@@ -222,16 +219,19 @@ def _partial_uses(call: ast.Call, parents: dict[int, ast.AST]) -> list[tuple[ast
     return []
 
 
-def _hit_on(call: ast.Call, fn: ast.expr, parents: dict[int, ast.AST]) -> Hit | None:
+def _submits(call: ast.Call) -> bool:
+    """``pool.submit(f, x)`` / ``pool.apply_async(f, ...)``: one task per iteration of the loop around it."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr in ("submit", "apply_async")
+
+
+def _hit_on(call: ast.Call, fn: ast.expr, parents: dict[int, ast.AST], callee: ast.AST | None = None) -> Hit | None:
     """The loop that ``call`` runs ``fn`` in: ``fn(x)`` in a loop, ``pool.submit(fn, x)`` in a loop,
-    ``pool.map(fn, rows)``."""
+    ``pool.map(fn, rows)`` (``callee``: the function searched for, when the call is in its file)."""
     if call.func is fn:
-        return enclosing_loop(call, parents, None)
+        return enclosing_loop(call, parents, callee)
     if not call.args or call.args[0] is not fn:
         return None
-    if isinstance(call.func, ast.Attribute) and call.func.attr in ("submit", "apply_async"):
-        return enclosing_loop(call, parents, None)
-    return mapped(call)
+    return enclosing_loop(call, parents, callee) if _submits(call) else mapped(call)
 
 
 def _loops_over(stmt: ast.AST, name: str, parents: dict[int, ast.AST]) -> list[tuple[ast.Call, dict[int, ast.AST], Hit]]:
