@@ -228,7 +228,7 @@ def test_ci_workflow_runs_ci_run_with_the_tags_on_every_change():
              ".ci/check_dist.py dist", ".ci/smoke_wheel.py dist", "python -m pytest"]
     positions = [next(i for i, line in enumerate(commands) if step in line) for step in steps]
     assert positions == sorted(positions)  # the archives are checked before the long test run
-    assert commands[-1] == "python -m pytest"  # its summary closes the run
+    assert commands[-1] == "python -m pytest -n auto"  # its summary closes the run
 
 
 def test_release_workflow_publishes_a_version_tag_with_trusted_publishing():

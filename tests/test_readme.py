@@ -125,8 +125,8 @@ def test_ini_example_keys_exist(pytester):
 
 def test_quick_start_commands_are_the_ci_commands():
     ci = (ROOT / ".ci" / "run").read_text()
-    assert 'pip install --quiet -e ".[test]"' in ci and "python -m pytest" in ci
-    assert 'pip install -e ".[test]" && pytest\n' in README
+    assert 'pip install --quiet -e ".[test]"' in ci and "\npython -m pytest -n auto\n" in ci
+    assert 'pip install -e ".[test]" && pytest -n auto\n' in README
 
 
 def test_the_estimate_table_of_the_example_is_current(capsys, monkeypatch):
