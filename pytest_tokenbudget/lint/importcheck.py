@@ -4,8 +4,10 @@ The caller searches (:mod:`.callsearch`, :mod:`.callers`) parse every file the w
 and whose bytes spell the callee's module, then ask its import statements whether it reaches the
 function; on a tree of unrelated packages (a monorepo, a folder of checkouts) most answer no, yet
 the project index kept each of their :mod:`ast` trees for the run (a third of its memory on the
-real-code benchmark tree). A file not yet in the index is first asked through the import lines of
-its bytes (:mod:`.importscan`), and parsed only when they may import the function. A file parsed
+real-code benchmark tree). A file whose tree the index does not hold (never parsed, or released by
+:mod:`.tree_budget`) is first asked through the import lines of its bytes (:mod:`.importscan`), and
+parsed only when they may import the function: asking only files never read before parsed 7.2 MB of
+non-importing files again per serial run of the corpus tree, 7% of its time. A file parsed
 for that question alone, that answers no, is dropped from the index again and only its import
 statements are kept: the next search asks those first, and parses the file again only when they
 may import its function.
@@ -36,12 +38,14 @@ def importing(project: Project, path: str, check: Callable[[ast.Module], T | Non
     file's import statements (:func:`.statements.statements_of`) to decide between None and not."""
     stubs: dict[str, ast.Module | None] = project.__dict__.setdefault("import_stubs", {})
     fresh = path not in project.modules
-    if fresh and path not in stubs and path.endswith(".py"):  # its import lines first (see .importscan)
-        data = file_bytes(project, path)
-        stubs[path] = import_stub(data) if data is not None else None
-    stub = stubs.get(path) if fresh else None
-    if stub is not None and check(stub) is None:
-        return None
+    held = project.modules.get(path)
+    if held is None or held.tree is None:  # not parsed, or its tree released: its import lines first
+        if path not in stubs and path.endswith(".py"):  # (see .importscan)
+            data = held.data if held is not None else file_bytes(project, path)
+            stubs[path] = import_stub(data) if data is not None else None
+        stub = stubs.get(path)
+        if stub is not None and check(stub) is None:
+            return None
     mod = project._load(path)
     if mod is None or mod.parse() is None or mod.tree is None:
         return None
