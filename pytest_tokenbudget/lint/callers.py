@@ -11,8 +11,10 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
   import it (:mod:`.importcheck`), and only the functions naming it are mapped (:mod:`.callwalk`);
 * a caller counts when it names the function: imported from the defining module under any alias
   (``from m import f as g``, ``import m as mm; mm.f``, ``from m import *``, imports inside
-  functions), re-bound (``fn = f``), ``self.f`` / an instance of the class for a method; called
-  inside a ``for`` loop or a comprehension, or passed to ``map``/``submit``;
+  functions; through a package that re-exports it: ``from .providers import Summarizer``),
+  re-bound (``fn = f``), ``self.f`` / an instance of the class for a method, or a base class that
+  declares the method (looping over ``provider.generate(row)`` with a ``Provider`` runs the
+  subclass's); called inside a ``for`` loop or a comprehension, or passed to ``map``/``submit``;
 * a function passed as an argument (``run_eval(generate=generate)``, ``process(rows, fn)``) is
   followed into the function that receives it, in any module, through up to three hand-offs, to
   the loop that calls the parameter;
@@ -40,9 +42,9 @@ from dataclasses import dataclass, field
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.callnames import (Def, Refs, facts_of, find_def, memoised, owner_of, param_of, parents_of,
-                                                refs_for, rel_path, resolve_function, same_file, test_or_live_file,
-                                                tree_of)
+from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, exporters, facts_of, find_def, memoised,
+                                                module_stem, owner_of, param_of, parents_of, refs_for, rel_path,
+                                                resolve_function, same_file, test_or_live_file, tree_of)
 from pytest_tokenbudget.lint.callwalk import Naming, naming
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
@@ -349,6 +351,10 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
         for c in _scan(s, path, ctree, refs, ctree, fn if same else None, 0):
             if c not in out and (same_file(c.path, callee_path) or not test_or_live_file(project, c.path)):
                 out.append(c)
+    for base_path, base_method in base_methods(project, callee_path, tree, function):
+        for c in _loop_callers(project, base_path, base_method, depth, s.seen):  # called through the interface
+            if c not in out:
+                out.append(c)
     if not out:
         for path, caller in s.plain[:8]:
             for c in _loop_callers(project, path, caller, depth + 1, s.seen):
@@ -369,9 +375,8 @@ def _candidates(project: Project, callee_path: str, function: str, web: bool = F
 def _list_candidates(project: Project, callee_path: str, function: str, web: bool) -> list[str]:
     if project.word_index is None:
         project.word_index = build_word_index(project.root) if project.searchable else {}
-    stem = os.path.splitext(os.path.basename(callee_path))[0]
-    stem = os.path.basename(os.path.dirname(callee_path)) if stem == "__init__" else stem
-    words = [stem.encode(), *(w.encode() for w in function.split(".")[:-1])]
+    modules = [module_stem(p).encode() for p in [callee_path, *exporters(project, callee_path, function.split(".")[0])]]
+    words = [w.encode() for w in function.split(".")[:-1]]
     out = [callee_path]
     for p in project.word_index.get(function.rsplit(".", 1)[-1], []):
         p = os.path.normpath(p)
@@ -379,10 +384,9 @@ def _list_candidates(project: Project, callee_path: str, function: str, web: boo
                 web and _WEB_LAYER.search(rel_path(project, p)) and not _TEST_FILE.search(rel_path(project, p)))):
             continue  # a test suite or a web layer looping: not production batch work
         data = file_bytes(project, p)  # read, not kept: most are never parsed
-        if data is not None and all(w in data for w in words):
+        if data is not None and any(m in data for m in modules) and all(w in data for w in words):
             out.append(p)
     return out
-
 
 def _refs_in(project: Project, path: str, callee_path: str, function: str,
              own: ast.Module | None) -> tuple[ast.Module | None, Refs | None]:

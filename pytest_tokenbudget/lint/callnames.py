@@ -3,7 +3,9 @@ callers, :mod:`.callers`; the values callers pass, :mod:`.callsearch`): the proj
 resolution for "does this file reach that function".
 
 * :class:`Refs` — the local names, module aliases or method receivers under which a file reaches a
-  function of another (or its own) module, imports anywhere in the file and re-bindings included;
+  function of another (or its own) module, imports anywhere in the file and re-bindings included,
+  and imports through the packages that re-export it (:func:`exporters`);
+* :func:`base_methods` — the interface methods a method implements (a caller holding the base runs it);
 * :func:`resolve_function` — the project function a call names (``g``, ``mod.g``, ``self.g``, a
   ``from m import *`` name), for following a function passed as an argument;
 * small tree helpers (parents, definitions, owners), shared by the search and its callers.
@@ -25,7 +27,7 @@ from pytest_tokenbudget.lint.tree_budget import on_release
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["Def", "Facts", "Refs", "facts_of", "find_def", "memoised", "owner_of", "param_of", "parents_of", "refs_for",
+__all__ = ["Def", "Facts", "Refs", "base_methods", "exporters", "facts_of", "find_def", "module_stem", "memoised", "owner_of", "param_of", "parents_of", "refs_for",
            "rel_path",
            "resolve_function", "same_file", "test_or_live_file", "tree_of"]
 
@@ -167,7 +169,7 @@ def _dotted(node: ast.ImportFrom, name: str | None = None) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _module_stem(path: str) -> str:
+def module_stem(path: str) -> str:
     """The last component of the module ``path`` holds: ``x`` for ``.../x.py`` and ``.../x/__init__.py``."""
     base = os.path.splitext(os.path.basename(path))[0]
     return os.path.basename(os.path.dirname(path)) if base == "__init__" else base
@@ -176,7 +178,7 @@ def _module_stem(path: str) -> str:
 def _is_module(project: Project, dotted: str, from_path: str, callee_path: str) -> bool:
     """``dotted`` (seen from ``from_path``) is the module of ``callee_path``."""
     tail = dotted.rsplit(".", 1)[-1]
-    if tail and tail != _module_stem(callee_path):
+    if tail and tail != module_stem(callee_path):
         return False  # every way below names the callee by its own last component: a cheap no first
     found = project._find_module(dotted, from_path)
     if found is not None and not found[1] and same_file(found[0], callee_path):
@@ -239,9 +241,78 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
                 refs.modules.update(a.asname or a.name for a in node.names if (a.asname or "." not in a.name)
                                     and _is_module(project, a.name, path, callee_path))
         if not refs.names and not refs.modules:
+            ways = exporters(project, callee_path, head)
+            refs.names.update(a.asname or a.name for node in statements_of(tree).imports if ways
+                              and isinstance(node, ast.ImportFrom) for a in node.names
+                              if a.name == head and any(_is_module(project, _dotted(node), path, w) for w in ways))
+        if not refs.names and not refs.modules:
             return None
     _aliases(tree, refs)
     return refs
+
+
+_MAX_EXPORT_LEVELS = 3  # package __init__ files above a module that may re-export its names
+
+
+def exporters(project: Project, callee_path: str, name: str) -> tuple[str, ...]:
+    """The ``__init__.py`` files of the packages above ``callee_path`` that re-export its ``name``
+    (``from .base import Provider`` in ``providers/__init__.py``; the package above importing it
+    from there in turn): ``from pkg.providers import Provider`` reaches the callee's ``Provider``
+    through them. Found once per run and name; only the enclosing packages are read."""
+    return project.remember("exporters", (callee_path, name), lambda: _exporters(project, callee_path, name))
+
+
+def _exporters(project: Project, callee_path: str, name: str) -> tuple[str, ...]:
+    found: list[str] = []
+    folder = os.path.dirname(callee_path)
+    if os.path.basename(callee_path) == "__init__.py":
+        folder = os.path.dirname(folder)
+    for _ in range(_MAX_EXPORT_LEVELS):
+        init = os.path.join(folder, "__init__.py")
+        tree = tree_of(project, init) if os.path.isfile(init) else None
+        if tree is None:
+            break
+        if any(isinstance(node, ast.ImportFrom) and any(a.name == name and a.asname in (None, name) for a in node.names)
+               and any(_is_module(project, _dotted(node), init, src) for src in [callee_path, *found])
+               for node in statements_of(tree).imports):
+            found.append(init)
+        parent = os.path.dirname(folder)
+        if parent == folder or not _absolute(parent).startswith(_absolute(project.root)):
+            break
+        folder = parent
+    return tuple(found)
+
+
+def base_methods(project: Project, path: str, tree: ast.Module, function: str) -> list[tuple[str, str]]:
+    """``(file, "Base.m")`` for each project base class of ``Cls`` (in ``Cls.m``) that declares
+    ``m`` too, abstract or not: a caller holding a ``Base`` (a provider interface) runs ``Cls.m``."""
+    head, _, meth = function.partition(".")
+    cls = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == head), None)
+    if cls is None or not meth or "." in meth:
+        return []
+    out: list[tuple[str, str]] = []
+    for base in cls.bases:
+        found = _class_at(project, path, tree, base) if isinstance(base, ast.Name) else None
+        if found is not None and find_def(found[1], f"{found[2]}.{meth}") is not None:
+            out.append((found[0], f"{found[2]}.{meth}"))
+    return out
+
+
+def _class_at(project: Project, path: str, tree: ast.Module, name: ast.Name) -> tuple[str, ast.Module, str] | None:
+    """The file, tree and name of the project class ``name`` names: defined in ``tree`` or imported."""
+    if any(isinstance(s, ast.ClassDef) and s.name == name.id for s in tree.body):
+        return path, tree, name.id
+    for node in statements_of(tree).imports:
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        real = next((a.name for a in node.names if (a.asname or a.name) == name.id), None)
+        hit = project._find_module(_dotted(node, real), path) if real is not None else None
+        if hit is None or hit[1] != [real]:
+            continue
+        other = tree_of(project, hit[0])
+        if other is not None and any(isinstance(s, ast.ClassDef) and s.name == real for s in other.body):
+            return hit[0], other, real
+    return None
 
 
 def _aliases(tree: ast.Module, refs: Refs) -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callers import build_word_index
-from pytest_tokenbudget.lint.callnames import Refs, find_def, refs_for, rel_path, same_file
+from pytest_tokenbudget.lint.callnames import Refs, exporters, find_def, refs_for, rel_path, same_file
 from pytest_tokenbudget.lint.callwalk import has_word, named_calls, word_chars
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.injected import injected_calls
@@ -85,6 +85,9 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
     if project.word_index is None:
         project.word_index = build_word_index(project.root) if project.searchable else {}
     needles = _needles(callee_path, bases)
+    for way in exporters(project, callee_path, parts[0]):  # from pkg.providers import Provider
+        more = _needles(way, set())
+        needles = None if needles is None or more is None else [*needles, *more]
     out: list[FoundCall] = []
     for path in dict.fromkeys([callee_path, *project.word_index.get(name, [])]):
         path = os.path.normpath(path)
