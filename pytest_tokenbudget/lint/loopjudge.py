@@ -14,7 +14,8 @@ once per item of a collection and the iterations do not depend on each other. No
 * an agent executing the tool calls of the response it just got (``for tc in tool_calls``);
 * interactive loops (``input()``) and loops that stop early (``break``/``return``: searches);
 * live work, where someone waits for the answer: a web route (``@app.post``), a bot command, a
-  sequential loop in ``async`` code, a function called from a service loop (``while True:`` polling,
+  sequential loop in ``async`` code (one that only makes the coroutines and gathers them later is a
+  fan-out, like ``gather(*[ask(r) for r in rows])``), a function called from a service loop (``while True:`` polling,
   trading or game loops); and a request handler (``lambda_handler``, ``handler``)
   **looping over the request's own items** (the iterable derives from the handler's parameters:
   ``for record in event["Records"]``). A handler that loops over data the job collected itself
@@ -341,11 +342,12 @@ def batching_context(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     return False
 
 
-def live(node: ast.AST, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module) -> bool:
+def live(call: ast.Call, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module) -> bool:
     """The loop serves a live request (a route, a bot command, a handler looping over the request's
     own items, a sequential loop in async code), or runs under a library's batching context."""
-    if batching_context(node, parents):
+    if batching_context(call, parents):
         return True
+    node: ast.AST = call
     while id(node) in parents:
         node = parents[id(node)]
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -354,9 +356,31 @@ def live(node: ast.AST, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module)
             return True
         if HANDLER.search(node.name) and (hit.iter_node is None or from_parameters(node, hit.iter_node)):
             return True
-        if isinstance(node, ast.AsyncFunctionDef) and hit.kind == "for loop":
+        if isinstance(node, ast.AsyncFunctionDef) and hit.kind == "for loop" and not _fanned_out(call, parents):
             return True
     return False
+
+
+_SPAWN = frozenset({"append", "create_task", "ensure_future", "start_soon"})
+
+
+def _fanned_out(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
+    """The loop only makes the coroutine and hands it on (``tasks.append(ask(row))``,
+    ``asyncio.create_task(ask(row))``) for a later ``gather``: the requests are the items of a
+    fan-out, like ``gather(*[ask(r) for r in rows])``, not a sequence someone waits through."""
+    parent = parents.get(id(call))
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        name = parent.targets[0].id  # task = ask(row); tasks.append(task)
+        loop = parents.get(id(parent))
+        return isinstance(loop, (ast.For, ast.AsyncFor)) and any(
+            isinstance(n, ast.Call) and _spawns(n) and any(isinstance(a, ast.Name) and a.id == name for a in n.args)
+            for n in ast.walk(loop))
+    return isinstance(parent, ast.Call) and call in parent.args and _spawns(parent)
+
+
+def _spawns(call: ast.Call) -> bool:
+    func = call.func
+    return (func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "") in _SPAWN
 
 
 _REQUEST_PARAM = re.compile(r"^(?:request|req|\w+_request)$")
