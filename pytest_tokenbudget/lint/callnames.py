@@ -283,35 +283,50 @@ def _exporters(project: Project, callee_path: str, name: str) -> tuple[str, ...]
     return tuple(found)
 
 
+_MAX_BASE_LEVELS = 3  # ancestors looked at above a method's class (Claude -> APIProvider -> Provider)
+
+
 def base_methods(project: Project, path: str, tree: ast.Module, function: str) -> list[tuple[str, str]]:
-    """``(file, "Base.m")`` for each project base class of ``Cls`` (in ``Cls.m``) that declares
+    """``(file, "Base.m")`` for each project ancestor class of ``Cls`` (in ``Cls.m``) that declares
     ``m`` too, abstract or not: a caller holding a ``Base`` (a provider interface) runs ``Cls.m``."""
     head, _, meth = function.partition(".")
-    cls = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == head), None)
-    if cls is None or not meth or "." in meth:
+    if not meth or "." in meth:
         return []
     out: list[tuple[str, str]] = []
-    for base in cls.bases:
-        found = _class_at(project, path, tree, base) if isinstance(base, ast.Name) else None
-        if found is not None and find_def(found[1], f"{found[2]}.{meth}") is not None:
-            out.append((found[0], f"{found[2]}.{meth}"))
+    level: list[tuple[str, ast.Module, str]] = [(path, tree, head)]
+    seen = {(path, head)}
+    for _ in range(_MAX_BASE_LEVELS):
+        above: list[tuple[str, ast.Module, str]] = []
+        for file, module, name in level:
+            cls = next((s for s in module.body if isinstance(s, ast.ClassDef) and s.name == name), None)
+            for base in cls.bases if cls is not None else []:
+                found = _class_at(project, file, module, base.id) if isinstance(base, ast.Name) else None
+                if found is None or (found[0], found[2]) in seen:
+                    continue
+                seen.add((found[0], found[2]))
+                above.append(found)
+                if find_def(found[1], f"{found[2]}.{meth}") is not None:
+                    out.append((found[0], f"{found[2]}.{meth}"))
+        level = above
     return out
 
 
-def _class_at(project: Project, path: str, tree: ast.Module, name: ast.Name) -> tuple[str, ast.Module, str] | None:
-    """The file, tree and name of the project class ``name`` names: defined in ``tree`` or imported."""
-    if any(isinstance(s, ast.ClassDef) and s.name == name.id for s in tree.body):
-        return path, tree, name.id
+def _class_at(project: Project, path: str, tree: ast.Module, name: str,
+              hops: int = _MAX_EXPORT_LEVELS) -> tuple[str, ast.Module, str] | None:
+    """The file, tree and name of the project class ``name`` names: defined in ``tree`` or imported
+    (through the packages that re-export it, up to ``hops`` of them)."""
+    if any(isinstance(s, ast.ClassDef) and s.name == name for s in tree.body):
+        return path, tree, name
     for node in statements_of(tree).imports:
         if not isinstance(node, ast.ImportFrom):
             continue
-        real = next((a.name for a in node.names if (a.asname or a.name) == name.id), None)
+        real = next((a.name for a in node.names if (a.asname or a.name) == name), None)
         hit = project._find_module(_dotted(node, real), path) if real is not None else None
-        if hit is None or hit[1] != [real]:
+        if hit is None or hit[1] != [real] or same_file(hit[0], path):
             continue
         other = tree_of(project, hit[0])
-        if other is not None and any(isinstance(s, ast.ClassDef) and s.name == real for s in other.body):
-            return hit[0], other, real
+        if other is not None:
+            return _class_at(project, hit[0], other, real, hops - 1) if hops > 0 else None
     return None
 
 

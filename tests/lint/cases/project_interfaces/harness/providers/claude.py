@@ -1,14 +1,11 @@
 import anthropic
 
-from .base import Provider
+from .api import APIProvider
 
 MODEL = "claude-haiku-4-5"
 
 
-class ClaudeProvider(Provider):
-    def __init__(self) -> None:
-        self.client = anthropic.Anthropic()
-
+class ClaudeProvider(APIProvider):  # Provider's generate, two classes up
     def generate(self, prompt: str) -> str:  # the interface's method: the runner loops over it
         reply = self.client.messages.create(model=MODEL, max_tokens=300,  # TB401
                                             messages=[{"role": "user", "content": prompt}])
