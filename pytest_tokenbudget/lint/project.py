@@ -34,6 +34,7 @@ from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr, op
 from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaEnv
 from pytest_tokenbudget.lint.file_loaders import loader_call
 from pytest_tokenbudget.lint.filled_lists import filled_lists
+from pytest_tokenbudget.lint.newsyntax import parse_source
 from pytest_tokenbudget.lint.project_roots import project_root, searchable_root
 from pytest_tokenbudget.lint.source import FileError, read_file
 
@@ -102,7 +103,7 @@ class _Module:
                     src = load(self.data, self.path, {}, prefilter=False)
                     self.tree = ast.parse(src.text if isinstance(src, Source) else "")
                 else:
-                    self.tree = ast.parse(self.data)
+                    self.tree = parse_source(self.data)  # (Python 3.12 f-strings on older ones too)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 self.tree = ast.Module(body=[], type_ignores=[])
             _collect(self.tree.body, self)

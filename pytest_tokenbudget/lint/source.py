@@ -314,12 +314,23 @@ def _compile(text: str, path: str, cell_of: CellOf | None) -> ast.Module | FileE
             warnings.simplefilter("ignore")  # invalid escape sequences etc. are not ours to report
             return ast.parse(text)
     except SyntaxError as exc:
+        newer = _newer_syntax(text)
+        if newer is not None:
+            return newer
         return _located(path, f"cannot parse: {exc.msg}", exc.lineno or 1, exc.offset or 1, cell_of)
     except (RecursionError, MemoryError):
         return FileError(path, "parse", "cannot parse: too deeply nested for Python's parser (Python cannot "
                                         "compile it either)")
     except ValueError as exc:
         return FileError(path, "parse", f"cannot parse: {exc}")
+
+
+def _newer_syntax(text: str) -> ast.Module | None:
+    """Under Python < 3.12, the tree of a file only the newer f-string syntax kept :mod:`ast` from
+    parsing (see :mod:`.newsyntax`); None otherwise."""
+    from pytest_tokenbudget.lint import newsyntax
+
+    return newsyntax.masked_tree(text) if newsyntax.NEEDS_MASKING else None
 
 
 def _depth_and_nodes(tree: Any, kinds: tuple[type, ...]) -> tuple[int, list[Any]]:
