@@ -580,7 +580,10 @@ def test_estimate_reports_files_it_cannot_analyse_and_goes_on(tmp_path):
     settings = LintSettings(root=tmp_path, cache=False, options={"max-file-size": 1024 * 1024})
     report = estimate_paths([str(tmp_path)], settings)
     errors = dict((Path(p).name, why) for p, why in report.errors)
-    assert "too deeply nested" in errors["deep.py"]
+    # Python <= 3.12 cannot compile a 3,000-term chain; 3.13's parser can, and the analyser's own
+    # depth limit says so instead: either way the file is named with why it was left out
+    assert "too deeply nested" in errors["deep.py"] or errors["deep.py"].startswith(
+        "not analysed: code nested 3008 levels deep (the analyser's limit is 1000)")
     assert errors["big.py"].startswith("not analysed: it is 1.7 MB, over the 1.0 MB limit")
     assert [Path(s.path).name for s in report.sites] == ["ok.py"]
 
