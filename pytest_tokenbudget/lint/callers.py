@@ -17,7 +17,10 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
   subclass's); called inside a ``for`` loop or a comprehension, or passed to ``map``/``submit``;
 * a function passed as an argument (``run_eval(generate=generate)``, ``process(rows, fn)``) is
   followed into the function that receives it, in any module, through up to three hand-offs, to
-  the loop that calls the parameter;
+  the loop that calls the parameter, or to the loop around the hand-off when the receiver only
+  runs it (``[limited(sem, f, x) for x in rows]``, a semaphore or retry wrapper; a wrapper's own
+  callers are not climbed: they pass other functions); the forms a loop runs a function in
+  (``pool.submit``, ``map``, joblib's ``delayed``, ``partial``, a local helper) are :mod:`.runforms`;
 * a caller with no loop is itself looked up (up to two levels: helper -> wrapper -> loop);
 * whether the loop is a batch of independent items is :mod:`.loopjudge`'s call (dependent
   requests, retries, sweeps, interactive and live loops, library batching contexts are not);
@@ -50,6 +53,8 @@ from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
                                                in_service_loop, live, mapped, mentions_batching, request_entry)
+from pytest_tokenbudget.lint.runforms import (delayed_call, hit_on, is_partial, local_uses, partial_uses, runs_param,
+                                               submits)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
 from pytest_tokenbudget.lint.tree_budget import on_release
 
@@ -146,23 +151,28 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
         hit: Hit | None
         func = node.func
         if refs.refers(func):
-            hit = _hit_on(node, func, parents, callee)
-        elif node.args and refs.refers(node.args[0]) and (_submits(node) or mapped(node) is not None):
-            hit = _hit_on(node, node.args[0], parents, callee)
-        elif not refs.method and node.args and refs.refers(node.args[0]) and _partial(node):
-            for call, around, hit in _partial_uses(node, parents):  # partial(f, ...) mapped or bound
+            hit = hit_on(node, func, parents, callee)
+        elif node.args and refs.refers(node.args[0]) and (submits(node) or mapped(node) is not None):
+            hit = hit_on(node, node.args[0], parents, callee)
+        elif node.args and refs.refers(node.args[0]) and (made := delayed_call(node, parents)) is not None:
+            hit = enclosing_loop(made, parents, callee)  # Parallel(...)(delayed(f)(x) for x in rows)
+        elif not refs.method and node.args and refs.refers(node.args[0]) and is_partial(node):
+            for call, around, hit in partial_uses(node, parents):  # partial(f, ...) mapped or bound
                 _add_hit(s, out, path, tree, call, around, hit)
             continue
         elif not refs.method and any(refs.refers(a) for a in [*node.args, *(k.value for k in node.keywords)]):
-            out.extend(_handed_on(s, path, tree, node, refs, handoffs))
+            loops, runs = _handed_on(s, path, tree, node, refs, handoffs)
+            out.extend(loops)
+            if not loops and runs and (hit := enclosing_loop(node, parents, callee)) is not None:
+                _add_hit(s, out, path, tree, node, parents, hit)  # [limited(sem, f, x) for x in rows]
             continue
         else:
             continue
         if hit is None:
-            local = _local_uses(node, parents)
+            local = local_uses(node, parents)
             owner = owner_of(node, parents)
-            if not local and owner and (path, owner) not in s.plain:
-                s.plain.append((path, owner))
+            if not local and owner and (path, owner) not in s.plain and not handoffs:
+                s.plain.append((path, owner))  # (not a wrapper given f: its callers pass other functions)
             for call, around, hit in local:  # the local helper holding the call, looped over beside it
                 _add_hit(s, out, path, tree, call, around, hit)
         else:
@@ -176,90 +186,6 @@ def _add_hit(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, nod
         found = _located(s.project, LoopCaller(path, hit.line, hit.kind, hit.over))
         if found not in out:
             out.append(found)
-
-
-def _local_uses(node: ast.AST, parents: dict[int, ast.AST]) -> list[tuple[ast.Call, dict[int, ast.AST], Hit]]:
-    """The loops over the local function holding ``node``: a ``def`` inside a function or inside a
-    module-level block such as ``if __name__ == "__main__":`` (often a retry-decorated ``api``) has
-    no callers elsewhere; the loop calling it sits beside it, after it in its block. Not inside an
-    ``async def``: a local helper gathered there is one task's fan-out, awaited on the spot (a
-    research request's per-source reads), as a sequential loop in async code is live work."""
-    fdef: ast.AST = node
-    while id(fdef) in parents and not isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        if isinstance(fdef, (ast.Lambda, ast.ClassDef)):
-            return []
-        fdef = parents[id(fdef)]
-    holder = parents.get(id(fdef))
-    if not isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)) or holder is None \
-            or isinstance(holder, (ast.Module, ast.ClassDef)):
-        return []  # a module's function or a method: the caller search finds its callers
-    outer: ast.AST = holder
-    while id(outer) in parents and not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        outer = parents[id(outer)]
-    if isinstance(outer, ast.AsyncFunctionDef):
-        return []  # one async task's own fan-out (gather over a local helper): awaited there, live work
-    return _loops_over(fdef, fdef.name, parents)
-
-
-def _partial(call: ast.Call) -> bool:
-    """``functools.partial(f, ...)`` / ``partial(f, ...)``."""
-    func = call.func
-    return (isinstance(func, ast.Name) and func.id == "partial") or (
-        isinstance(func, ast.Attribute) and func.attr == "partial" and isinstance(func.value, ast.Name)
-        and func.value.id == "functools")
-
-
-def _partial_uses(call: ast.Call, parents: dict[int, ast.AST]) -> list[tuple[ast.Call, dict[int, ast.AST], Hit]]:
-    """The loops over ``partial(f, ...)``: mapped where it is made (``pool.map(partial(f, k=v), rows)``)
-    or bound to a name the statements after it loop over (``helper = partial(f, ...)``)."""
-    parent = parents.get(id(call))
-    if isinstance(parent, ast.Call) and parent.args and parent.args[0] is call:
-        hit = _hit_on(parent, call, parents)
-        return [(parent, parents, hit)] if hit is not None else []
-    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
-        return _loops_over(parent, parent.targets[0].id, parents)
-    return []
-
-
-def _submits(call: ast.Call) -> bool:
-    """``pool.submit(f, x)`` / ``pool.apply_async(f, ...)``: one task per iteration of the loop around it."""
-    return isinstance(call.func, ast.Attribute) and call.func.attr in ("submit", "apply_async")
-
-
-def _hit_on(call: ast.Call, fn: ast.expr, parents: dict[int, ast.AST], callee: ast.AST | None = None) -> Hit | None:
-    """The loop that ``call`` runs ``fn`` in: ``fn(x)`` in a loop, ``pool.submit(fn, x)`` in a loop,
-    ``pool.map(fn, rows)`` (``callee``: the function searched for, when the call is in its file)."""
-    if call.func is fn:
-        return enclosing_loop(call, parents, callee)
-    if not call.args or call.args[0] is not fn:
-        return None
-    return enclosing_loop(call, parents, callee) if _submits(call) else mapped(call)
-
-
-def _loops_over(stmt: ast.AST, name: str, parents: dict[int, ast.AST]) -> list[tuple[ast.Call, dict[int, ast.AST], Hit]]:
-    """The loops that call, submit or map ``name`` in the statements after ``stmt`` in its block
-    (each with a parent map reaching it); a ``def`` that binds ``name`` again ends the search."""
-    holder = parents.get(id(stmt))
-    block = next((b for _, b in ast.iter_fields(holder) if isinstance(b, list) and any(x is stmt for x in b)), []) \
-        if holder is not None else []
-    if not block:
-        return []
-    at = next(i for i, x in enumerate(block) if x is stmt)
-    around = dict(parents)
-    uses: list[tuple[ast.Call, ast.Name]] = []
-    for st in block[at + 1:]:
-        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == name:
-            break
-        around[id(st)] = holder
-        for parent in ast.walk(st):
-            for child in ast.iter_child_nodes(parent):
-                around[id(child)] = parent
-                if isinstance(child, ast.Call):
-                    fn = next((f for f in (child.func, *child.args[:1]) if isinstance(f, ast.Name) and f.id == name),
-                              None)
-                    if fn is not None:
-                        uses.append((child, fn))
-    return [(call, around, hit) for call, fn in uses if (hit := _hit_on(call, fn, around)) is not None]
 
 
 def _naming(project: Project, path: str, tree: ast.Module, refs: Refs) -> Naming:
@@ -289,23 +215,27 @@ def _request_work(s: _Search, path: str, owner: str | None) -> bool:
 
 
 def _handed_on(s: _Search, path: str, tree: ast.Module, call: ast.Call, refs: Refs,
-               handoffs: int) -> list[LoopCaller]:
-    """``g(items, f)`` / ``g(fn=f)``: the loops in ``g`` (any module) that call the parameter."""
+               handoffs: int) -> tuple[list[LoopCaller], bool]:
+    """``g(items, f)`` / ``g(fn=f)``: the loops in ``g`` (any module) that call the parameter, and
+    whether ``g`` runs it at all (then a loop around the call of ``g`` runs ``f`` per item)."""
     if handoffs >= _MAX_HANDOFFS or mentions_batching(call):
-        return []
+        return [], False
     target = resolve_function(s.project, path, tree, call.func, parents_of(tree))
     if target is None:
-        return []
+        return [], False
     tpath, tdef, tqual = target
     param = param_of(tdef, call, refs, "." in tqual)
-    key = ("param", tpath, tqual, param or "")
-    if param is None or key in s.seen or memoised(tdef):
-        return []
+    if param is None or memoised(tdef):
+        return [], False
+    runs = runs_param(tdef, param)
+    key = ("param", tpath, tqual, param)
+    if key in s.seen:
+        return [], runs
     s.seen.add(key)
     ttree = tree_of(s.project, tpath)
     if ttree is None or (not same_file(tpath, path) and test_or_live_file(s.project, tpath)):
-        return []
-    return _scan(s, tpath, ttree, Refs(names={param}, attr=param), tdef, tdef, handoffs + 1)
+        return [], False
+    return _scan(s, tpath, ttree, Refs(names={param}, attr=param), tdef, tdef, handoffs + 1), runs
 
 
 def _located(project: Project, c: LoopCaller) -> LoopCaller:

@@ -1,0 +1,127 @@
+"""How a loop runs a function: the forms :mod:`.callers` recognises around a reference to it.
+
+``f(x)`` called in a loop; ``pool.submit(f, x)`` / ``asyncio.to_thread(f, x)`` in a loop; ``pool.map(f, rows)``, ``df.apply(f)``;
+``functools.partial(f, ...)`` mapped or bound to a name a loop calls; joblib's
+``Parallel(...)(delayed(f)(x) for x in rows)``; and a local ``def`` (often a retry-decorated
+``api``) called by the loop beside it. Each answer is the call that runs the function per item,
+a parent map reaching it, and the loop (:class:`.loopjudge.Hit`); whether that loop is batch work
+is :mod:`.loopjudge`'s call.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from pytest_tokenbudget.lint.loopjudge import Hit, enclosing_loop, mapped
+
+__all__ = ["delayed_call", "hit_on", "is_partial", "local_uses", "loops_over", "partial_uses", "runs_param", "submits"]
+
+Use = tuple[ast.Call, dict[int, ast.AST], Hit]
+
+
+def local_uses(node: ast.AST, parents: dict[int, ast.AST]) -> list[Use]:
+    """The loops over the local function holding ``node``: a ``def`` inside a function or inside a
+    module-level block such as ``if __name__ == "__main__":`` (often a retry-decorated ``api``) has
+    no callers elsewhere; the loop calling it sits beside it, after it in its block. Not inside an
+    ``async def``: a local helper gathered there is one task's fan-out, awaited on the spot (a
+    research request's per-source reads), as a sequential loop in async code is live work."""
+    fdef: ast.AST = node
+    while id(fdef) in parents and not isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(fdef, (ast.Lambda, ast.ClassDef)):
+            return []
+        fdef = parents[id(fdef)]
+    holder = parents.get(id(fdef))
+    if not isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)) or holder is None \
+            or isinstance(holder, (ast.Module, ast.ClassDef)):
+        return []  # a module's function or a method: the caller search finds its callers
+    outer: ast.AST = holder
+    while id(outer) in parents and not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        outer = parents[id(outer)]
+    if isinstance(outer, ast.AsyncFunctionDef):
+        return []  # one async task's own fan-out (gather over a local helper): awaited there, live work
+    return loops_over(fdef, fdef.name, parents)
+
+
+def is_partial(call: ast.Call) -> bool:
+    """``functools.partial(f, ...)`` / ``partial(f, ...)``."""
+    func = call.func
+    return (isinstance(func, ast.Name) and func.id == "partial") or (
+        isinstance(func, ast.Attribute) and func.attr == "partial" and isinstance(func.value, ast.Name)
+        and func.value.id == "functools")
+
+
+def partial_uses(call: ast.Call, parents: dict[int, ast.AST]) -> list[Use]:
+    """The loops over ``partial(f, ...)``: mapped where it is made (``pool.map(partial(f, k=v), rows)``)
+    or bound to a name the statements after it loop over (``helper = partial(f, ...)``)."""
+    parent = parents.get(id(call))
+    if isinstance(parent, ast.Call) and parent.args and parent.args[0] is call:
+        hit = hit_on(parent, call, parents)
+        return [(parent, parents, hit)] if hit is not None else []
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        return loops_over(parent, parent.targets[0].id, parents)
+    return []
+
+
+_RUNS_FIRST_ARG = frozenset({"submit", "apply_async", "to_thread", "run_sync"})
+
+
+def submits(call: ast.Call) -> bool:
+    """``pool.submit(f, x)``, ``pool.apply_async(f, ...)``, ``asyncio.to_thread(f, x)``,
+    ``anyio.to_thread.run_sync(f, x)``: ``f`` runs once per call, one task per iteration of the
+    loop around it (none: the function holding it is a plain caller, looked up in turn)."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr in _RUNS_FIRST_ARG
+
+
+def hit_on(call: ast.Call, fn: ast.expr, parents: dict[int, ast.AST], callee: ast.AST | None = None) -> Hit | None:
+    """The loop that ``call`` runs ``fn`` in: ``fn(x)`` in a loop, ``pool.submit(fn, x)`` in a loop,
+    ``pool.map(fn, rows)`` (``callee``: the function searched for, when the call is in its file)."""
+    if call.func is fn:
+        return enclosing_loop(call, parents, callee)
+    if not call.args or call.args[0] is not fn:
+        return None
+    return enclosing_loop(call, parents, callee) if submits(call) else mapped(call)
+
+
+def loops_over(stmt: ast.AST, name: str, parents: dict[int, ast.AST]) -> list[Use]:
+    """The loops that call, submit or map ``name`` in the statements after ``stmt`` in its block
+    (each with a parent map reaching it); a ``def`` that binds ``name`` again ends the search."""
+    holder = parents.get(id(stmt))
+    block = next((b for _, b in ast.iter_fields(holder) if isinstance(b, list) and any(x is stmt for x in b)), []) \
+        if holder is not None else []
+    if not block:
+        return []
+    at = next(i for i, x in enumerate(block) if x is stmt)
+    around = dict(parents)
+    uses: list[tuple[ast.Call, ast.Name]] = []
+    for st in block[at + 1:]:
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == name:
+            break
+        around[id(st)] = holder
+        for parent in ast.walk(st):
+            for child in ast.iter_child_nodes(parent):
+                around[id(child)] = parent
+                if isinstance(child, ast.Call):
+                    fn = next((f for f in (child.func, *child.args[:1]) if isinstance(f, ast.Name) and f.id == name),
+                              None)
+                    if fn is not None:
+                        uses.append((child, fn))
+    return [(call, around, hit) for call, fn in uses if (hit := hit_on(call, fn, around)) is not None]
+
+
+def delayed_call(call: ast.Call, parents: dict[int, ast.AST]) -> ast.Call | None:
+    """For joblib's ``delayed(f)``, the call it makes (``delayed(f)(x)``, one per item of the
+    generator handed to ``Parallel(...)``); None for any other call."""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    outer = parents.get(id(call))
+    return outer if name == "delayed" and isinstance(outer, ast.Call) and outer.func is call else None
+
+
+def runs_param(fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> bool:
+    """``fn`` runs its parameter ``param``: calls it (``param(x)``, ``await param(x)``) or hands it
+    to a call that runs it once (``asyncio.to_thread(param, x)``): a wrapper such as a semaphore
+    or a retry helper."""
+    return any(isinstance(n, ast.Call) and (
+        (isinstance(n.func, ast.Name) and n.func.id == param)
+        or (submits(n) and n.args and isinstance(n.args[0], ast.Name) and n.args[0].id == param))
+        for n in ast.walk(fn))
