@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hypothesmith
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pytest_tokenbudget.lint.api import lint_source
@@ -25,6 +25,7 @@ KEYS = ["model", "max_tokens", "system", "messages", "tools", "stop_sequences", 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(st.sampled_from(KEYS), exprs, max_size=6), st.booleans(), st.booleans())
+@example({"model": "'text'", "messages": "[{'role': []}]"}, False, False)  # an unhashable role (found by this test)
 def test_any_argument_shape_lints_without_internal_errors(args, in_function, splat):
     parts = [f"{k}={v}" for k, v in args.items()] + (["**kw"] if splat else [])
     call = "client.messages.create(" + ", ".join(parts) + ")"

@@ -36,7 +36,7 @@ def _texts(call: CallSite) -> Iterator[Any]:
     messages = call.get("messages", None)
     if isinstance(messages, (list, tuple)):
         for msg in messages:
-            if isinstance(msg, dict) and msg.get("role") in _ROLES:
+            if isinstance(msg, dict) and isinstance(msg.get("role"), str) and msg["role"] in _ROLES:
                 yield from _content(msg.get("content"))
 
 
