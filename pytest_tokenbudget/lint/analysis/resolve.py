@@ -28,6 +28,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.decided import UNDECIDED, decided_branch
+from pytest_tokenbudget.lint.analysis.inherited import inherited_attribute
 from pytest_tokenbudget.lint.analysis.method_helpers import method_call
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, method_scope,
@@ -259,7 +260,7 @@ class Resolver(TextOps):
                     return UNKNOWN
                 if attr in cls.bindings:
                     return self._bindings_value(cls.bindings[attr], cls, depth + 1)
-                return UNKNOWN
+                return inherited_attribute(self, cls, attr, depth + 1)  # a base class's body
         base = self.expr(base_node, scope, depth + 1)
         if isinstance(base, ImportRef):
             return crossref.imported(base.attr(attr))
