@@ -28,7 +28,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.decided import UNDECIDED, decided_branch
-from pytest_tokenbudget.lint.analysis.inherited import inherited_attribute
+from pytest_tokenbudget.lint.analysis.class_attrs import constructed_default, inherited_attribute
 from pytest_tokenbudget.lint.analysis.method_helpers import method_call
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, method_scope,
@@ -268,7 +268,7 @@ class Resolver(TextOps):
             cls = base.scope
             if attr in cls.bindings and attr not in cls.self_attrs:
                 return self._bindings_value(cls.bindings[attr], cls, depth + 1)
-        return UNKNOWN
+        return constructed_default(self, base_node, attr, scope, depth) if base is UNKNOWN else UNKNOWN
 
     def _replace(self, base: Any, node: cst.Call, scope: Scope, depth: int) -> Any:
         """``base.replace(old, new)``: the static text with ``new`` (a hole when unknown) for ``old``."""

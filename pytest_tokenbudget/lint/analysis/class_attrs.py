@@ -1,0 +1,82 @@
+"""Class attributes a request reads through an object: inherited ones, and a constructed object's defaults.
+
+Eval harnesses and agents keep the prompt on a base class (``class BaseJudge: SYSTEM_PROMPT =
+"..."``, often in another module) and send it from a subclass's method (``system=self.SYSTEM_PROMPT``).
+:func:`inherited_attribute` looks the attribute up in the bases of the method's class, nearest
+first, as Python does for a class attribute: a base defined in this file through its scope (and its
+own bases in turn), an imported one through the project index (``Module.Class.ATTR``). A base that
+sets the attribute on ``self`` (from ``__init__`` arguments, say) keeps it unknown.
+
+Configuration objects are also made in place and read at once (``cfg = JudgeConfig()`` or
+``self.cfg = JudgeConfig()`` in ``__init__``, then ``system=cfg.system_prompt``): a construction
+that leaves the field out (no positional argument, no such keyword, no ``**``) reads the class's
+default (:func:`constructed_default`): a dataclass or pydantic field, a class attribute, or the one
+value ``__init__`` sets (the project index's class attributes for an imported class).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from pytest_tokenbudget.lint.analysis import crossref
+from pytest_tokenbudget.lint.analysis.scopes import ClassRef, ImportRef, Scope, lookup, method_scope
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+
+__all__ = ["constructed_default", "inherited_attribute"]
+
+_MAX_LEVELS = 4  # classes up the bases
+
+
+def inherited_attribute(resolver: Any, cls: Scope, attr: str, depth: int, level: int = 0) -> Any:
+    """The value of ``attr`` that only a base class's body of ``cls`` binds, else UNKNOWN."""
+    if level >= _MAX_LEVELS or not isinstance(cls.node, cst.ClassDef) or cls.parent is None:
+        return UNKNOWN
+    for arg in cls.node.bases:
+        base = resolver.expr(arg.value, cls.parent, depth + 1)
+        if isinstance(base, ImportRef):
+            value = crossref.imported(base.attr(attr))
+        elif isinstance(base, ClassRef) and attr in base.scope.self_attrs:
+            return UNKNOWN
+        elif isinstance(base, ClassRef) and attr in base.scope.bindings:
+            value = resolver._bindings_value(base.scope.bindings[attr], base.scope, depth + 1)
+        elif isinstance(base, ClassRef):
+            value = inherited_attribute(resolver, base.scope, attr, depth + 1, level + 1)
+        else:
+            continue
+        if value is not UNKNOWN:
+            return value
+    return UNKNOWN
+
+
+def constructed_default(resolver: Any, obj: cst.BaseExpression, attr: str, scope: Scope, depth: int) -> Any:
+    """``obj.attr`` where ``obj`` is a local, module or ``self`` attribute assigned once from a
+    project class's construction that leaves ``attr`` to its default; else UNKNOWN."""
+    call, where = _construction(obj, scope)
+    if call is None or where is None or any(a.keyword is None or a.keyword.value == attr for a in call.args):
+        return UNKNOWN  # a positional argument or ** may set the field: the default is not known to hold
+    cls = resolver.expr(call.func, where, depth + 1)
+    if isinstance(cls, ImportRef):
+        return crossref.imported(cls.attr(attr))
+    if not isinstance(cls, ClassRef) or attr in cls.scope.self_attrs:
+        return UNKNOWN
+    if attr in cls.scope.bindings:
+        return resolver._bindings_value(cls.scope.bindings[attr], cls.scope, depth + 1)
+    return inherited_attribute(resolver, cls.scope, attr, depth + 1)
+
+
+def _construction(obj: cst.BaseExpression, scope: Scope) -> tuple[cst.Call | None, Scope | None]:
+    """The call ``obj`` was assigned from, once (``cfg = C()``; ``self.cfg = C()``), and its scope."""
+    if isinstance(obj, cst.Name):
+        found = lookup(obj.value, scope)
+        bindings = found[1] if found is not None else []
+        if len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(bindings[0].node, cst.Call):
+            return bindings[0].node, found[0]  # type: ignore[index]
+    elif isinstance(obj, cst.Attribute) and isinstance(obj.value, cst.Name):
+        fn = method_scope(scope)
+        if fn is not None and fn.owner_class is not None and obj.value.value == fn.self_name:
+            bindings = fn.owner_class.self_attrs.get(obj.attr.value, [])
+            if len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(bindings[0].node, cst.Call):
+                return bindings[0].node, bindings[0].scope or fn
+    return None, None
