@@ -15,7 +15,8 @@ once per item of a collection and the iterations do not depend on each other. No
 * interactive loops (``input()``) and loops that stop early (``break``/``return``: searches);
 * live work, where someone waits for the answer: a web route (``@app.post``), a bot command, a
   sequential loop in ``async`` code (one that only makes the coroutines and gathers them later is a
-  fan-out, like ``gather(*[ask(r) for r in rows])``), a function called from a service loop (``while True:`` polling,
+  fan-out, like ``gather(*[ask(r) for r in rows])``; the coroutine a script runs with
+  ``asyncio.run(main())`` is a batch job), a function called from a service loop (``while True:`` polling,
   trading or game loops); and a request handler (``lambda_handler``, ``handler``)
   **looping over the request's own items** (the iterable derives from the handler's parameters:
   ``for record in event["Records"]``). A handler that loops over data the job collected itself
@@ -356,8 +357,26 @@ def live(call: ast.Call, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module
             return True
         if HANDLER.search(node.name) and (hit.iter_node is None or from_parameters(node, hit.iter_node)):
             return True
-        if isinstance(node, ast.AsyncFunctionDef) and hit.kind == "for loop" and not _fanned_out(call, parents):
+        if isinstance(node, ast.AsyncFunctionDef) and hit.kind == "for loop" and not _fanned_out(call, parents) \
+                and not _script_entry(node, tree):
             return True
+    return False
+
+
+_EVENT_LOOP_RUNS = frozenset({"run", "run_until_complete"})
+
+
+def _script_entry(fn: ast.AsyncFunctionDef, tree: ast.Module) -> bool:
+    """``fn`` is the coroutine a script hands to the event loop (``asyncio.run(main(path))``,
+    ``anyio.run(main)``, ``loop.run_until_complete(main())``): a batch job run from the command
+    line, not a request someone waits on, so its sequential loop is batch work."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _EVENT_LOOP_RUNS \
+                and node.args:
+            arg = node.args[0]
+            target = arg.func if isinstance(arg, ast.Call) else arg
+            if isinstance(target, ast.Name) and target.id == fn.name:
+                return True
     return False
 
 
