@@ -11,6 +11,9 @@ single ``return`` in the method's scope with its parameters bound to the call's 
 * otherwise only a call whose arguments are all plain unknowns is evaluated (the parameters read
   as unknown, which is what they are); a known argument keeps the call unknown, as before.
 
+A ``@property`` (or ``@cached_property``) of one ``return`` read as ``self.system_prompt`` is
+evaluated the same way (:func:`property_value`).
+
 Client factories and prompt-returning helpers are :func:`.scopes.factory_client`'s; this runs after it.
 """
 
@@ -23,7 +26,7 @@ import libcst as cst
 from pytest_tokenbudget.lint.analysis.scopes import Scope, function_scope
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
 
-__all__ = ["method_call"]
+__all__ = ["method_call", "property_value"]
 
 
 def method_call(resolver: Any, node: cst.Call, scope: Scope, depth: int) -> Any:
@@ -57,6 +60,21 @@ def method_call(resolver: Any, node: cst.Call, scope: Scope, depth: int) -> Any:
             overrides.pop(k, None)
             resolver._memo.pop(k, None)  # the parameter's value was this call's
         overrides.update(saved)
+
+
+_PROPERTY = frozenset({"property", "cached_property"})
+
+
+def property_value(resolver: Any, node: cst.Attribute, scope: Scope, depth: int) -> Any:
+    """``self.system_prompt`` naming a ``@property`` / ``@cached_property`` of the caller's class
+    whose body is one ``return <expr>``: that expression's value; else UNKNOWN."""
+    found = _helper(node, scope)
+    if found is None:
+        return UNKNOWN
+    helper, returned = found
+    names = [d.decorator.value if isinstance(d.decorator, cst.Name) else d.decorator.attr.value
+             if isinstance(d.decorator, cst.Attribute) else "" for d in helper.node.decorators]
+    return resolver.expr(returned, helper, depth + 1) if _PROPERTY & set(names) else UNKNOWN
 
 
 def _helper(func: Any, scope: Scope) -> tuple[Scope, cst.BaseExpression] | None:

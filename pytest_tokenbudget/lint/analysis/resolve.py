@@ -29,7 +29,7 @@ import libcst as cst
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.decided import UNDECIDED, decided_branch
 from pytest_tokenbudget.lint.analysis.class_attrs import constructed_default, inherited_attribute
-from pytest_tokenbudget.lint.analysis.method_helpers import method_call
+from pytest_tokenbudget.lint.analysis.method_helpers import method_call, property_value
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, method_scope,
                                                      lookup, merged_client, points_local, sets_timeout,
@@ -258,6 +258,9 @@ class Resolver(TextOps):
                             return UNKNOWN
                         return v
                     return UNKNOWN
+                if attr in cls.bindings and cls.bindings[attr][-1].kind == "def" and \
+                        (prop := property_value(self, node, scope, depth)) is not UNKNOWN:
+                    return prop  # a @property of one return
                 if attr in cls.bindings:
                     return self._bindings_value(cls.bindings[attr], cls, depth + 1)
                 return inherited_attribute(self, cls, attr, depth + 1)  # a base class's body
