@@ -54,7 +54,7 @@ from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
                                                in_service_loop, live, mapped, mentions_batching, request_entry)
 from pytest_tokenbudget.lint.runforms import (delayed_call, hit_on, is_partial, local_uses, partial_uses, runs_param,
-                                               submits)
+                                               submits, thread_target)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
 from pytest_tokenbudget.lint.tree_budget import on_release
 
@@ -156,6 +156,8 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
             hit = hit_on(node, node.args[0], parents, callee)
         elif node.args and refs.refers(node.args[0]) and (made := delayed_call(node, parents)) is not None:
             hit = enclosing_loop(made, parents, callee)  # Parallel(...)(delayed(f)(x) for x in rows)
+        elif (target := thread_target(node)) is not None and refs.refers(target):
+            hit = enclosing_loop(node, parents, callee)  # [Thread(target=f, args=(x,)) for x in rows]
         elif not refs.method and node.args and refs.refers(node.args[0]) and is_partial(node):
             for call, around, hit in partial_uses(node, parents):  # partial(f, ...) mapped or bound
                 _add_hit(s, out, path, tree, call, around, hit)

@@ -2,7 +2,8 @@
 
 ``f(x)`` called in a loop; ``pool.submit(f, x)`` / ``asyncio.to_thread(f, x)`` in a loop; ``pool.map(f, rows)``, ``df.apply(f)``;
 ``functools.partial(f, ...)`` mapped or bound to a name a loop calls; joblib's
-``Parallel(...)(delayed(f)(x) for x in rows)``; and a local ``def`` (often a retry-decorated
+``Parallel(...)(delayed(f)(x) for x in rows)``; ``threading.Thread(target=f, args=(x,))`` (or a
+``multiprocessing.Process``) made in a loop; and a local ``def`` (often a retry-decorated
 ``api``) called by the loop beside it. Each answer is the call that runs the function per item,
 a parent map reaching it, and the loop (:class:`.loopjudge.Hit`); whether that loop is batch work
 is :mod:`.loopjudge`'s call.
@@ -14,7 +15,8 @@ import ast
 
 from pytest_tokenbudget.lint.loopjudge import Hit, enclosing_loop, mapped
 
-__all__ = ["delayed_call", "hit_on", "is_partial", "local_uses", "loops_over", "partial_uses", "runs_param", "submits"]
+__all__ = ["delayed_call", "hit_on", "is_partial", "local_uses", "loops_over", "partial_uses", "runs_param", "submits",
+           "thread_target"]
 
 Use = tuple[ast.Call, dict[int, ast.AST], Hit]
 
@@ -125,3 +127,14 @@ def runs_param(fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> bool:
         (isinstance(n.func, ast.Name) and n.func.id == param)
         or (submits(n) and n.args and isinstance(n.args[0], ast.Name) and n.args[0].id == param))
         for n in ast.walk(fn))
+
+
+_WORKERS = frozenset({"Thread", "Process"})
+
+
+def thread_target(call: ast.Call) -> ast.expr | None:
+    """``f`` of ``threading.Thread(target=f, ...)`` / ``multiprocessing.Process(target=f, ...)``:
+    one run of ``f`` per worker made; None for any other call."""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return next((k.value for k in call.keywords if k.arg == "target"), None) if name in _WORKERS else None
