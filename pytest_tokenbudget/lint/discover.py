@@ -134,6 +134,24 @@ def _dir_id(p: os.DirEntry[str] | Path) -> tuple[int, int]:
     return (st.st_dev, st.st_ino)
 
 
+def _links_back(entry: os.DirEntry[str], ancestors: tuple[str, ...], ids: dict[str, tuple[int, int]]) -> bool:
+    """``entry`` is a symbolic link to one of the folders being walked (a loop). Only a link can
+    close a loop, so only a link's target and its ancestors are stat'ed (once each per run): a
+    tree of plain folders (tens of thousands in some repositories) costs no stat at all."""
+    try:
+        if not entry.is_symlink():
+            return False
+    except OSError:
+        return False
+    target = _dir_id(entry)
+    for folder in ancestors:
+        if folder not in ids:
+            ids[folder] = _dir_id(Path(folder))
+        if ids[folder] == target:
+            return True
+    return False
+
+
 def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] = DEFAULT_EXCLUDE,
              extend_exclude: Iterable[str] = (), respect_gitignore: bool = True,
              force_exclude: bool = False, skipped: list[tuple[str, str]] | None = None) -> Iterator[str]:
@@ -168,8 +186,8 @@ def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] 
                 seen.add(key)
                 yield key
             continue
-        stack: list[tuple[Path, list[GlobSet], frozenset[tuple[int, int]]]] = [
-            (p.absolute(), root_ignores, frozenset({_dir_id(p)}))]
+        ids: dict[str, tuple[int, int]] = {}  # folder -> (device, inode), asked only about a link's ancestors
+        stack: list[tuple[Path, list[GlobSet], tuple[str, ...]]] = [(p.absolute(), root_ignores, (str(p),))]
         while stack:
             folder, ignores, ancestors = stack.pop()
             try:
@@ -190,13 +208,12 @@ def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] 
                 if is_dir:
                     if entry.name in names or (filtering and excluded(os.path.abspath(entry.path), True, ignores)):
                         continue
-                    ident = _dir_id(entry)
-                    if ident in ancestors:
+                    if _links_back(entry, ancestors, ids):
                         if skipped is not None:
                             skipped.append((entry.path, "skipped: symbolic link loop (the directory links back "
                                                         "to a folder that contains it)"))
                         continue
-                    subdirs.append((Path(entry.path), ignores, ancestors | {ident}))
+                    subdirs.append((Path(entry.path), ignores, (*ancestors, entry.path)))
                 elif entry.name.endswith(EXTENSIONS):
                     if entry.name in names or (filtering and excluded(os.path.abspath(entry.path), False, ignores)):
                         continue
