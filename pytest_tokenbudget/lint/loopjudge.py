@@ -39,6 +39,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
+
 __all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "enclosing_loop", "from_parameters", "handful",
            "live", "mapped",
            "mentions_batching", "reads_message", "request_entry", "in_service_loop", "retry_while",
@@ -357,49 +359,10 @@ def live(call: ast.Call, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module
             return True
         if HANDLER.search(node.name) and (hit.iter_node is None or from_parameters(node, hit.iter_node)):
             return True
-        if isinstance(node, ast.AsyncFunctionDef) and hit.kind == "for loop" and not _fanned_out(call, parents) \
-                and not _script_entry(node, tree):
+        if isinstance(node, ast.AsyncFunctionDef) and hit.kind == "for loop" and not fanned_out(call, parents) \
+                and not script_entry(node, tree):
             return True
     return False
-
-
-_EVENT_LOOP_RUNS = frozenset({"run", "run_until_complete"})
-
-
-def _script_entry(fn: ast.AsyncFunctionDef, tree: ast.Module) -> bool:
-    """``fn`` is the coroutine a script hands to the event loop (``asyncio.run(main(path))``,
-    ``anyio.run(main)``, ``loop.run_until_complete(main())``): a batch job run from the command
-    line, not a request someone waits on, so its sequential loop is batch work."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _EVENT_LOOP_RUNS \
-                and node.args:
-            arg = node.args[0]
-            target = arg.func if isinstance(arg, ast.Call) else arg
-            if isinstance(target, ast.Name) and target.id == fn.name:
-                return True
-    return False
-
-
-_SPAWN = frozenset({"append", "create_task", "ensure_future", "start_soon"})
-
-
-def _fanned_out(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
-    """The loop only makes the coroutine and hands it on (``tasks.append(ask(row))``,
-    ``asyncio.create_task(ask(row))``) for a later ``gather``: the requests are the items of a
-    fan-out, like ``gather(*[ask(r) for r in rows])``, not a sequence someone waits through."""
-    parent = parents.get(id(call))
-    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
-        name = parent.targets[0].id  # task = ask(row); tasks.append(task)
-        loop = parents.get(id(parent))
-        return isinstance(loop, (ast.For, ast.AsyncFor)) and any(
-            isinstance(n, ast.Call) and _spawns(n) and any(isinstance(a, ast.Name) and a.id == name for a in n.args)
-            for n in ast.walk(loop))
-    return isinstance(parent, ast.Call) and call in parent.args and _spawns(parent)
-
-
-def _spawns(call: ast.Call) -> bool:
-    func = call.func
-    return (func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "") in _SPAWN
 
 
 _REQUEST_PARAM = re.compile(r"^(?:request|req|\w+_request)$")

@@ -4,9 +4,10 @@ import asyncio
 import json
 import sys
 
-from anthropic import AsyncAnthropic
+from anthropic import Anthropic, AsyncAnthropic
 
 client = AsyncAnthropic()
+blocking = Anthropic()
 MODEL = "claude-sonnet-4-6"
 
 
@@ -22,11 +23,22 @@ async def answer(question):
     return reply.content[0].text
 
 
+def label(text):  # a blocking call collected in a list that is never gathered: not a fan-out
+    return blocking.messages.create(model=MODEL, max_tokens=5, messages=[{"role": "user", "content": text}])
+
+
 async def main(path):
     digests = []
     for doc in json.load(open(path)):
         digests.append(await digest(doc))
     json.dump(digests, open("digests.json", "w"))
+
+
+async def label_each(texts):  # one after another in async code: live work
+    labels = []
+    for text in texts:
+        labels.append(label(text))
+    return labels
 
 
 async def answer_each(questions):  # awaited by whoever asks: live work
