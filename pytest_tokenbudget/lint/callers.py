@@ -20,7 +20,8 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
   the loop that calls the parameter, or to the loop around the hand-off when the receiver only
   runs it (``[limited(sem, f, x) for x in rows]``, a semaphore or retry wrapper; a wrapper's own
   callers are not climbed: they pass other functions); the forms a loop runs a function in
-  (``pool.submit``, ``map``, joblib's ``delayed``, ``partial``, a local helper) are :mod:`.runforms`;
+  (``pool.submit``, ``map``, joblib's ``delayed``, a ``Thread`` target, ``partial``, a local
+  helper) are :mod:`.runforms`;
 * a caller with no loop is itself looked up (up to two levels: helper -> wrapper -> loop);
 * whether the loop is a batch of independent items is :mod:`.loopjudge`'s call (dependent
   requests, retries, sweeps, interactive and live loops, library batching contexts are not);

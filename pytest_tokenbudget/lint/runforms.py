@@ -1,12 +1,12 @@
 """How a loop runs a function: the forms :mod:`.callers` recognises around a reference to it.
 
-``f(x)`` called in a loop; ``pool.submit(f, x)`` / ``asyncio.to_thread(f, x)`` in a loop; ``pool.map(f, rows)``, ``df.apply(f)``;
-``functools.partial(f, ...)`` mapped or bound to a name a loop calls; joblib's
-``Parallel(...)(delayed(f)(x) for x in rows)``; ``threading.Thread(target=f, args=(x,))`` (or a
-``multiprocessing.Process``) made in a loop; and a local ``def`` (often a retry-decorated
-``api``) called by the loop beside it. Each answer is the call that runs the function per item,
-a parent map reaching it, and the loop (:class:`.loopjudge.Hit`); whether that loop is batch work
-is :mod:`.loopjudge`'s call.
+``f(x)`` called in a loop; ``pool.submit(f, x)`` / ``asyncio.to_thread(f, x)`` in a loop;
+``pool.map(f, rows)``, ``df.apply(f)``; ``functools.partial(f, ...)`` mapped or bound to a name a
+loop calls; joblib's ``Parallel(...)(delayed(f)(x) for x in rows)``; ``threading.Thread(target=f,
+args=(x,))`` (or a ``multiprocessing.Process``) made in a loop; and a local ``def`` (often a retry-
+decorated ``api``) called by the loop beside it. Each answer is the call that runs the function per
+item, a parent map reaching it, and the loop (:class:`.loopjudge.Hit`); whether that loop is batch
+work is :mod:`.loopjudge`'s call.
 """
 
 from __future__ import annotations
