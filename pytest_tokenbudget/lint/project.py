@@ -337,6 +337,10 @@ class Project:
             if not isinstance(st, ast.ClassDef):
                 found = instance_attr(self, mod, st, base.split(".", 1)[1])
                 return self._class_attr(found[0], found[1], base.split(".", 1)[1]) if found else (UNKNOWN, 0)
+            if name.endswith("()"):  # Class.method(): what its returns give, its parameters unknown
+                fn = next((s for s in st.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                           and s.name == base.split(".", 1)[1]), None)
+                return (self._function(mod, fn), fn.lineno) if fn is not None else (UNKNOWN, 0)
             return self._class_attr(mod, st, base.split(".", 1)[1])
         if name.endswith("()"):
             if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):

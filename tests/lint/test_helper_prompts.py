@@ -3,7 +3,9 @@
 * TB501: a prompt file read at run time through a local helper (``read_prompt_template(path)``)
   and filled by straight-line ``.replace`` steps in another helper; a JSON schema text appended as
   the last system block by a block-builder method. Silent twins: the same helpers with a file that
-  asks for no JSON, and a builder that appends the block inside a loop (not always sent).
+  asks for no JSON, and a builder that appends the block inside a loop (not always sent); a
+  prompt method with a return per branch asks for JSON when every return does (silent twin: one
+  return that does not).
 * TB301: ``claude-opus-4-20250805`` (no such snapshot) still names the Opus line: a premium model
   on a classification. Silent twin: an id whose undated form is unknown too.
 """
@@ -148,3 +150,39 @@ def test_a_setting_decides_a_branch_a_per_call_parameter_does_not(tmp_path: Path
     function's own ``cache`` parameter is each caller's choice: both branches stay possible, silent."""
     got = _lint(tmp_path, {"flags.py": FLAGS.format()}, "TB101")
     assert got == {("flags.py", 11, "TB101")}
+
+
+TWO_RETURNS = '''
+import anthropic
+
+
+class Insights:
+    def __init__(self):
+        self.client = anthropic.Anthropic()
+
+    def _prompt(self, notes, category=None):
+        focus = {{"growth": "Focus on growth.", "themes": "Focus on themes."}}
+        if category and category in focus:
+            return f"""Analyze these notes.
+{{focus[category]}}
+{{notes}}
+{first}"""
+        return f"""Analyze these notes for every category.
+{{notes}}
+{second}"""
+
+    def generate(self, notes, category=None):
+        prompt = self._prompt(notes, category=category)
+        return self.client.messages.create(model="claude-sonnet-4-6", max_tokens=4096,
+                                           messages=[{{"role": "user", "content": prompt}}])
+'''
+JSON_LINE = "Return ONLY valid JSON (no markdown, no explanation)."
+
+
+def test_a_method_with_several_returns_asks_for_json_when_every_return_does(tmp_path: Path):
+    """``self._prompt(...)`` with a return per branch: each return is a candidate prompt, and the
+    request asks for JSON only when every candidate does."""
+    got = _lint(tmp_path, {"both.py": TWO_RETURNS.format(first=JSON_LINE, second=JSON_LINE),
+                           "one.py": TWO_RETURNS.format(first=JSON_LINE, second="Answer in a short paragraph.")},
+                "TB501")
+    assert got == {("both.py", 22, "TB501")}

@@ -12,7 +12,9 @@ single ``return`` in the method's scope with its parameters bound to the call's 
   as unknown, which is what they are); a known argument keeps the call unknown, as before.
 
 A ``@property`` (or ``@cached_property``) of one ``return`` read as ``self.system_prompt`` is
-evaluated the same way (:func:`property_value`).
+evaluated the same way (:func:`property_value`). A method of a module-level class with more than one
+statement or return (a prompt per branch) is given the project index's value: a choice of its
+returns, its parameters unknown.
 
 Client factories and prompt-returning helpers are :func:`.scopes.factory_client`'s; this runs after it.
 """
@@ -23,6 +25,7 @@ from typing import Any
 
 import libcst as cst
 
+from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.scopes import Scope, function_scope
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
 
@@ -32,6 +35,8 @@ __all__ = ["method_call", "property_value"]
 def method_call(resolver: Any, node: cst.Call, scope: Scope, depth: int) -> Any:
     """The value ``self.helper(...)`` returns (see the module doc), else UNKNOWN."""
     found = _helper(node.func, scope)
+    if found is None and not any(a.star for a in node.args):
+        return _several_returns(node.func, scope)
     if found is None or any(a.star for a in node.args):
         return UNKNOWN
     helper, returned = found
@@ -75,6 +80,20 @@ def property_value(resolver: Any, node: cst.Attribute, scope: Scope, depth: int)
     names = [d.decorator.value if isinstance(d.decorator, cst.Name) else d.decorator.attr.value
              if isinstance(d.decorator, cst.Attribute) else "" for d in helper.node.decorators]
     return resolver.expr(returned, helper, depth + 1) if _PROPERTY & set(names) else UNKNOWN
+
+
+def _several_returns(func: Any, scope: Scope) -> Any:
+    """``self.build(...)`` naming a method of a module-level class with several statements or
+    returns: the project index's value for it (a choice of its returns, its parameters unknown)."""
+    fn = function_scope(scope)
+    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)) or fn is None \
+            or fn.owner_class is None or func.value.value != fn.self_name or fn.owner_class.parent is None \
+            or fn.owner_class.parent.kind != "module":
+        return UNKNOWN
+    defs = fn.owner_class.bindings.get(func.attr.value, [])
+    if len(defs) != 1 or defs[0].kind != "def":
+        return UNKNOWN
+    return crossref.called(None, f"{fn.owner_class.name}.{func.attr.value}")
 
 
 def _helper(func: Any, scope: Scope) -> tuple[Scope, cst.BaseExpression] | None:
