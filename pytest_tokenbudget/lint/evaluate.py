@@ -95,6 +95,7 @@ def read_prompt_file(path: str, deps: Callable[[str], None] | None = None) -> An
 
 _PATH_CTORS = frozenset({"Path", "pathlib.Path", "PurePath", "pathlib.PurePath"})
 _READ_TEXT = frozenset({"read_text", "read"})
+_PARSES = frozenset({"json.loads", "yaml.safe_load", "yaml.load", "yaml.full_load", "tomllib.loads", "toml.loads"})
 
 
 class Evaluator:
@@ -298,6 +299,8 @@ class Evaluator:
         if q in ("json.load", "yaml.safe_load", "yaml.load", "tomllib.load", "toml.load") and args \
                 and isinstance(args[0], Handle):
             return self.read(args[0])
+        if q in _PARSES and args and isinstance(args[0], (dict, list)):
+            return args[0]  # yaml.safe_load(path.read_text()): the data file, read (and parsed) by its suffix
         if q in ("textwrap.dedent", "inspect.cleandoc") and len(args) == 1 and isinstance(args[0], str):
             return (textwrap.dedent if q == "textwrap.dedent" else inspect.cleandoc)(args[0])
         if q and self.loader is not None and (node.args or node.keywords):  # load_prompt("core.md")
