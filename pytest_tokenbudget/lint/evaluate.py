@@ -95,6 +95,7 @@ def read_prompt_file(path: str, deps: Callable[[str], None] | None = None) -> An
 
 _PATH_CTORS = frozenset({"Path", "pathlib.Path", "PurePath", "pathlib.PurePath"})
 _READ_TEXT = frozenset({"read_text", "read"})
+MAX_COMPREHENDED = 200  # items a comprehension over known data may make (few-shot turns, not a corpus)
 _PARSES = frozenset({"json.loads", "yaml.safe_load", "yaml.load", "yaml.full_load", "tomllib.loads", "toml.loads"})
 
 
@@ -135,6 +136,9 @@ class Evaluator:
             return self.lookup(node.id)
         if isinstance(node, (ast.List, ast.Tuple)):
             return [UNKNOWN if isinstance(e, ast.Starred) else self.expr(e, d) for e in node.elts]
+        if isinstance(node, ast.ListComp):  # few-shot turns built from a data file's examples
+            out: list[Any] = []
+            return out if self._comprehend(node.elt, node.generators, d, out) else UNKNOWN
         if isinstance(node, ast.Dict):
             out: dict[Any, Any] = {}
             for k, v in zip(node.keys, node.values):
@@ -240,6 +244,25 @@ class Evaluator:
             if self.root is not None:
                 return FilePath(os.path.normpath(os.path.join(self.root, value)))
         return None
+
+    def _comprehend(self, elt: ast.expr, gens: list[ast.comprehension], d: int, out: list[Any]) -> bool:
+        """``[elt for x in items ...]`` over known lists (no ``if``, names as targets, at most
+        :data:`MAX_COMPREHENDED` items in all): the items, in order; False when any part is unknown."""
+        if not gens:
+            out.append(self.expr(elt, d))
+            return len(out) <= MAX_COMPREHENDED
+        gen, outer = gens[0], self.lookup
+        items = self.expr(gen.iter, d)
+        if gen.ifs or gen.is_async or not isinstance(gen.target, ast.Name) or not isinstance(items, (list, tuple)):
+            return False
+        try:
+            for item in items:
+                self.lookup = lambda n, v=item, var=gen.target.id: v if n == var else outer(n)
+                if not self._comprehend(elt, gens[1:], d, out):
+                    return False
+        finally:
+            self.lookup = outer
+        return True
 
     def read(self, value: Any) -> Any:
         p = self._path(value.path if isinstance(value, Handle) else value)

@@ -44,6 +44,7 @@ __all__ = ["Resolver"]
 _TEXT_METHODS_IDENTITY = frozenset({"strip", "lstrip", "rstrip"})
 
 _MAX_DEPTH = 25
+_FALLBACK_NODES = (cst.Call, cst.BinaryOperation, cst.BooleanOperation, cst.Attribute, cst.ListComp)  # for .evaluate
 
 
 class Resolver(TextOps):
@@ -171,7 +172,7 @@ class Resolver(TextOps):
 
     def _expr(self, node: Any, scope: Scope, depth: int) -> Any:
         value = self._expr1(node, scope, depth)
-        if value is UNKNOWN and isinstance(node, (cst.Call, cst.BinaryOperation, cst.BooleanOperation, cst.Attribute)):
+        if value is UNKNOWN and isinstance(node, _FALLBACK_NODES):
             return crossref.fallback(node, lambda n: self.name(n, scope, depth + 1))
         return value
 
@@ -258,8 +259,7 @@ class Resolver(TextOps):
                             return UNKNOWN
                         return v
                     return UNKNOWN
-                if attr in cls.bindings and cls.bindings[attr][-1].kind == "def" and \
-                        (prop := property_value(self, node, scope, depth)) is not UNKNOWN:
+                if attr in cls.bindings and (prop := property_value(self, node, scope, depth)) is not UNKNOWN:
                     return prop  # a @property of one return
                 if attr in cls.bindings:
                     return self._bindings_value(cls.bindings[attr], cls, depth + 1)
