@@ -8,13 +8,19 @@ function's straight-line body or a ``with``) contributes its value; one under a 
 ``try`` may or may not run, so it becomes a ``*`` item (zero or more unknown items). A list used in
 any other way (passed to a call, another method, an item assignment, a nested function) is not
 modelled: it stays unknown rather than looking empty.
+
+A module-level list the module fills afterwards (``FEWSHOT = []`` then ``FEWSHOT.append(...)`` in a
+loop over examples, or in a function) is not its ``[]``: :func:`filled_later` tells the project
+index to read it as unknown (a few-shot history seen as empty would make a cached prefix look
+below the minimum).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 
-__all__ = ["filled_lists"]
+__all__ = ["filled_later", "filled_lists"]
 
 _FILL = frozenset({"append", "extend"})
 _READS = frozenset({"len", "list", "tuple", "sorted", "str", "bool", "any", "all"})
@@ -107,3 +113,12 @@ def _nested(node: ast.AST, parents: dict[int, ast.AST], fn: ast.AST) -> bool:
             return True
         cur = parents.get(id(cur))
     return False
+
+
+def filled_later(data: bytes, name: str, value: ast.expr) -> bool:
+    """``name``, assigned the list ``value`` at module level, is also extended somewhere in the
+    module's bytes (``name.append(`` / ``extend(`` / ``insert(``, ``name +=``): its value at call
+    time is not that list."""
+    if not isinstance(value, (ast.List, ast.ListComp)) or not name.isidentifier() or not name.isascii():
+        return False
+    return re.search(rb"(?<![\w.])" + name.encode() + rb"\s*(?:\.\s*(?:append|extend|insert)\s*\(|\+=)", data) is not None

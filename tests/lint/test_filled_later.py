@@ -1,0 +1,49 @@
+"""The project index never reads a module-level list the module fills afterwards as its empty start."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+from pytest_tokenbudget.lint.analysis.values import Unknown
+from pytest_tokenbudget.lint.filled_lists import filled_later
+from pytest_tokenbudget.lint.project import Project
+
+SHOTS = textwrap.dedent('''
+    import json
+
+    EXAMPLES = json.load(open("examples.json"))
+    FEWSHOT = []
+    for ex in EXAMPLES:
+        FEWSHOT.append({"role": "user", "content": ex["q"]})
+    EXTRA = []
+
+
+    def register(turn):
+        EXTRA.append(turn)
+
+
+    FIXED = [{"role": "user", "content": "Say hi."}]
+    GROWN = ["a"]
+    GROWN += ["b"]
+    ''')
+
+
+def test_lists_filled_later_are_unknown_and_the_others_are_read(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (tmp_path / "shots.py").write_text(SHOTS)
+    project = Project(tmp_path)
+    caller = str(tmp_path / "run.py")
+    for name in ("FEWSHOT", "EXTRA", "GROWN"):
+        found = project.value(f"shots.{name}", caller)
+        assert found is None or isinstance(found[0], Unknown), name
+    assert project.value("shots.FIXED", caller)[0] == [{"role": "user", "content": "Say hi."}]
+
+
+def test_the_byte_search_names_only_that_list():
+    value = ast.parse("X = []").body[0].value
+    assert filled_later(b"X = []\nX.append(1)\n", "X", value)
+    assert filled_later(b"X = []\nX .extend([1])\n", "X", value)
+    assert not filled_later(b"X = []\nself.X.append(1)\nMAX.append(1)\n", "X", value)
+    assert not filled_later(b"X = {}\nX.append(1)\n", "X", ast.parse("X = {}").body[0].value)  # not a list
