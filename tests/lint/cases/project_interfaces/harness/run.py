@@ -9,10 +9,6 @@ def evaluate(provider: Provider, path: str) -> list[str]:
     answers = []
     for row in rows:  # one request per sample, results stored: a batch
         answers.append(provider.generate(row["question"]))
-    for answer in answers:
-        critic = getattr(provider, "critique", None)  # not on the interface: not followed
-        if critic is not None:
-            critic(answer)
     return answers
 
 

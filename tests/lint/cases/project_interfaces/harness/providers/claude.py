@@ -11,7 +11,7 @@ class ClaudeProvider(APIProvider):  # Provider's generate, two classes up
                                             messages=[{"role": "user", "content": prompt}])
         return reply.content[0].text
 
-    def critique(self, answer: str) -> str:  # not on the interface: a Provider in a loop never runs it
+    def critique(self, answer: str) -> str:  # not on the interface, and nothing calls it per item
         reply = self.client.messages.create(model=MODEL, max_tokens=300,
                                             messages=[{"role": "user", "content": answer}])
         return reply.content[0].text
