@@ -11,16 +11,19 @@ modelled: it stays unknown rather than looking empty.
 
 A module-level list the module fills afterwards (``FEWSHOT = []`` then ``FEWSHOT.append(...)`` in a
 loop over examples, or in a function) is not its ``[]``: :func:`filled_later` tells the project
-index to read it as unknown (a few-shot history seen as empty would make a cached prefix look
-below the minimum).
+index so (a few-shot history seen as empty would make a cached prefix look below the minimum), and
+:func:`module_list` reads it only in the one shape whose items are known: ``X = []`` followed by
+module-level ``for`` loops over known lists whose bodies only append to ``X`` (few-shot turns built
+from a data file), with no other change to ``X`` anywhere in the module; else unknown.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
-__all__ = ["filled_later", "filled_lists"]
+__all__ = ["filled_later", "filled_lists", "module_list"]
 
 _FILL = frozenset({"append", "extend"})
 _READS = frozenset({"len", "list", "tuple", "sorted", "str", "bool", "any", "all"})
@@ -122,3 +125,52 @@ def filled_later(data: bytes, name: str, value: ast.expr) -> bool:
     if not isinstance(value, (ast.List, ast.ListComp)) or not name.isidentifier() or not name.isascii():
         return False
     return re.search(rb"(?<![\w.])" + name.encode() + rb"\s*(?:\.\s*(?:append|extend|insert)\s*\(|\+=)", data) is not None
+
+
+MAX_UNROLLED = 200  # items module-level loops may append (few-shot turns, not a corpus)
+
+
+def module_list(ev: Any, tree: ast.Module | None, name: str, st: ast.stmt) -> tuple[Any, int]:
+    """The value of the module-level list ``name`` (assigned by ``st``) that loops fill, for the
+    project index (see the module doc): ``(items, line)``, or ``(UNKNOWN, 0)``."""
+    from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+
+    start = ev.expr(st.value) if isinstance(st, (ast.Assign, ast.AnnAssign)) and tree is not None else UNKNOWN
+    if not isinstance(start, list) or tree is None:
+        return UNKNOWN, 0
+    looped = [(lp, [_append(s, name) for s in lp.body]) for lp in tree.body
+              if isinstance(lp, ast.For) and not lp.orelse and isinstance(lp.target, ast.Name)]
+    looped = [(lp, calls) for lp, calls in looped if calls and all(calls)]
+    changes = sum(1 for n in ast.walk(tree) if _changes(n, name))
+    if not looped or changes != sum(len(calls) for _, calls in looped):
+        return UNKNOWN, 0  # changed elsewhere too (a function, a branch, extend, +=): not modelled
+    items = list(start)
+    for lp, calls in looped:
+        seq = ev.expr(lp.iter)
+        if not isinstance(seq, (list, tuple)):
+            return UNKNOWN, 0
+        outer, var = ev.lookup, lp.target.id  # type: ignore[attr-defined]
+        try:
+            for item in seq:
+                ev.lookup = lambda n, v=item: v if n == var else outer(n)
+                items += [ev.expr(call.args[0]) for call in calls if call is not None]
+                if len(items) > MAX_UNROLLED:
+                    return UNKNOWN, 0
+        finally:
+            ev.lookup = outer
+    return items, st.lineno
+
+
+def _append(stmt: ast.stmt, name: str) -> ast.Call | None:
+    """``name.append(x)`` as a statement, else None."""
+    call = stmt.value if isinstance(stmt, ast.Expr) else None
+    return call if isinstance(call, ast.Call) and _changes(call, name) and call.func.attr == "append" \
+        and len(call.args) == 1 and not call.keywords else None  # type: ignore[attr-defined]
+
+
+def _changes(node: ast.AST, name: str) -> bool:
+    """``name.append/extend/insert(...)`` or ``name += ...`` anywhere."""
+    if isinstance(node, ast.AugAssign):
+        return isinstance(node.target, ast.Name) and node.target.id == name
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _FILL | {"insert"} \
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == name

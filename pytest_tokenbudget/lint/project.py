@@ -33,7 +33,7 @@ from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unk
 from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr, option_default, own_returns
 from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaEnv
 from pytest_tokenbudget.lint.file_loaders import loader_call
-from pytest_tokenbudget.lint.filled_lists import filled_later, filled_lists
+from pytest_tokenbudget.lint.filled_lists import filled_later, filled_lists, module_list
 from pytest_tokenbudget.lint.newsyntax import parse_source
 from pytest_tokenbudget.lint.project_roots import project_root, searchable_root
 from pytest_tokenbudget.lint.source import FileError, read_file
@@ -346,8 +346,8 @@ class Project:
             if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 return self._function(mod, st), st.lineno
             return UNKNOWN, 0
-        if isinstance(st, (ast.Assign, ast.AnnAssign)) and st.value is not None:  # (a list filled later: unknown)
-            return (UNKNOWN, 0) if filled_later(mod.data, first, st.value) else (ev.expr(st.value), st.lineno)
+        if isinstance(st, (ast.Assign, ast.AnnAssign)) and st.value is not None:  # (a list filled later: see there)
+            return module_list(ev, mod.tree, first, st) if filled_later(mod.data, first, st.value) else (ev.expr(st.value), st.lineno)
         if isinstance(st, (ast.Import, ast.ImportFrom)):
             found = self.value(mod.imports.get(first, first), mod.path)
             return (found[0], found[2]) if found else (UNKNOWN, 0)

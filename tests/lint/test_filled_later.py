@@ -1,4 +1,5 @@
-"""The project index never reads a module-level list the module fills afterwards as its empty start."""
+"""The project index never reads a module-level list the module fills afterwards as its empty start;
+it reads one that module-level loops fill from known data item by item."""
 
 from __future__ import annotations
 
@@ -47,3 +48,25 @@ def test_the_byte_search_names_only_that_list():
     assert filled_later(b"X = []\nX .extend([1])\n", "X", value)
     assert not filled_later(b"X = []\nself.X.append(1)\nMAX.append(1)\n", "X", value)
     assert not filled_later(b"X = {}\nX.append(1)\n", "X", ast.parse("X = {}").body[0].value)  # not a list
+
+
+def test_a_list_module_loops_fill_from_known_data_is_read_item_by_item(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (tmp_path / "shots.py").write_text(textwrap.dedent('''
+        EXAMPLES = [{"q": "2+2?", "a": "4"}, {"q": "3+3?", "a": "6"}]
+        FEWSHOT = []
+        for ex in EXAMPLES:
+            FEWSHOT.append({"role": "user", "content": ex["q"]})
+            FEWSHOT.append({"role": "assistant", "content": ex["a"]})
+        LATER = []
+        for ex in EXAMPLES:
+            LATER.append(ex["q"])
+        LATER.extend(["one more"])
+        '''))
+    project = Project(tmp_path)
+    caller = str(tmp_path / "run.py")
+    assert project.value("shots.FEWSHOT", caller)[0] == [
+        {"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "4"},
+        {"role": "user", "content": "3+3?"}, {"role": "assistant", "content": "6"}]
+    later = project.value("shots.LATER", caller)
+    assert later is None or isinstance(later[0], Unknown)  # also changed outside the loops

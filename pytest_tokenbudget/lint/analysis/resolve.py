@@ -9,7 +9,8 @@ f-strings and ``str.format`` (static parts kept, unknown fields become holes), `
 ``json.dumps(<known>)``, constant subscripts of known dicts and lists.
 
 Names that are mutated (``x.append``, ``x[k] = v``, ``x.update``) stop being fully known: a list
-keeps its known prefix plus one unknown tail item, anything else becomes unknown. Calls of the
+keeps its known prefix plus one unknown tail item, anything else becomes unknown, except a module's
+list its loops fill from known data (:mod:`.mutations`). Calls of the
 time / uuid / random family resolve to an :class:`~.values.Unknown` marked ``volatile``.
 
 Client tracing uses the same machinery: ``anthropic.Anthropic(...)`` resolves to a
@@ -30,6 +31,7 @@ from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.decided import UNDECIDED, decided_branch
 from pytest_tokenbudget.lint.analysis.class_attrs import constructed_default, inherited_attribute
 from pytest_tokenbudget.lint.analysis.method_helpers import method_call, property_value
+from pytest_tokenbudget.lint.analysis.mutations import after_mutation
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, method_scope,
                                                      lookup, merged_client, points_local, sets_timeout,
@@ -79,7 +81,7 @@ class Resolver(TextOps):
         self._active.add(key)
         try:
             value = self._bindings_value(bindings, where, depth)
-            value = self._apply_mutation(value, where.mutated.get(name))
+            value = after_mutation(value, where.mutated.get(name), where.parent is None and name)
         finally:
             self._active.discard(key)
         self._memo[key] = value
@@ -150,15 +152,6 @@ class Resolver(TextOps):
             if cc:
                 return ClientRef(cc[0], cc[1], cc[1].startswith("Async"))
         return None
-
-    def _apply_mutation(self, value: Any, ops: set[str] | None) -> Any:
-        if not ops:
-            return value
-        if isinstance(value, list) and ops <= {"append", "extend"}:
-            return [*value, UNKNOWN]
-        if isinstance(value, (ClientRef, ImportRef, ClassRef)) or (isinstance(value, Text) and ops == {"extend"}):
-            return value  # a text's ``+=`` (the "extend"): its trailing hole is already there
-        return UNKNOWN
 
     # ----------------------------------------------------------------- expressions
     def expr(self, node: Any, scope: Scope, depth: int = 0) -> Any:

@@ -1,0 +1,31 @@
+"""What a name holds once code mutates it (``x.append``, ``x += ...``, ``x[k] = v``, ``x.update``).
+
+A mutated name stops being fully known: a list that is appended to keeps its known items and gains
+an unknown tail, a client or class reference is unaffected, a text extended with ``+=`` already
+ends in a hole; anything else becomes unknown. One exception is read exactly: a module-level list
+that module-level loops fill from known data (few-shot turns built from a data file), which the
+project index unrolls (:func:`..filled_lists.module_list`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_tokenbudget.lint.analysis import crossref
+from pytest_tokenbudget.lint.analysis.scopes import ClassRef, ClientRef, ImportRef
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text
+
+__all__ = ["after_mutation"]
+
+
+def after_mutation(value: Any, ops: set[str] | None, module_name: str | bool) -> Any:
+    """``value`` as the mutations ``ops`` leave it (``module_name``: the name, when it is bound at
+    module level, else False)."""
+    if not ops:
+        return value
+    if isinstance(value, list) and ops <= {"append", "extend"}:
+        filled = crossref.module_value(module_name) if module_name else UNKNOWN
+        return filled if isinstance(filled, list) else [*value, UNKNOWN]
+    if isinstance(value, (ClientRef, ImportRef, ClassRef)) or (isinstance(value, Text) and ops == {"extend"}):
+        return value  # a text's ``+=`` (the "extend"): its trailing hole is already there
+    return UNKNOWN
