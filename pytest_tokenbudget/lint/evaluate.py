@@ -253,7 +253,8 @@ class Evaluator:
             return len(out) <= MAX_COMPREHENDED
         gen, outer = gens[0], self.lookup
         items = self.expr(gen.iter, d)
-        if gen.ifs or gen.is_async or not isinstance(gen.target, ast.Name) or not isinstance(items, (list, tuple)):
+        if gen.ifs or gen.is_async or not isinstance(gen.target, ast.Name) or not isinstance(items, (list, tuple)) \
+                or any(isinstance(v, Unknown) for v in items):  # an unknown item may stand for any number of them
             return False
         try:
             for item in items:

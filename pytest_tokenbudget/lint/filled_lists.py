@@ -133,7 +133,7 @@ MAX_UNROLLED = 200  # items module-level loops may append (few-shot turns, not a
 def module_list(ev: Any, tree: ast.Module | None, name: str, st: ast.stmt) -> tuple[Any, int]:
     """The value of the module-level list ``name`` (assigned by ``st``) that loops fill, for the
     project index (see the module doc): ``(items, line)``, or ``(UNKNOWN, 0)``."""
-    from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+    from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
 
     start = ev.expr(st.value) if isinstance(st, (ast.Assign, ast.AnnAssign)) and tree is not None else UNKNOWN
     if not isinstance(start, list) or tree is None:
@@ -147,7 +147,7 @@ def module_list(ev: Any, tree: ast.Module | None, name: str, st: ast.stmt) -> tu
     items = list(start)
     for lp, calls in looped:
         seq = ev.expr(lp.iter)
-        if not isinstance(seq, (list, tuple)):
+        if not isinstance(seq, (list, tuple)) or any(isinstance(v, Unknown) for v in seq):  # (maybe any number)
             return UNKNOWN, 0
         outer, var = ev.lookup, lp.target.id  # type: ignore[attr-defined]
         try:

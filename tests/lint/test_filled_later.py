@@ -70,3 +70,26 @@ def test_a_list_module_loops_fill_from_known_data_is_read_item_by_item(tmp_path:
         {"role": "user", "content": "3+3?"}, {"role": "assistant", "content": "6"}]
     later = project.value("shots.LATER", caller)
     assert later is None or isinstance(later[0], Unknown)  # also changed outside the loops
+
+
+def test_a_comprehension_over_a_list_of_unknown_length_is_unknown(tmp_path: Path):
+    """An unknown item may stand for any number of items (a helper's list filled in a loop): a
+    comprehension over it is not one item per unknown."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (tmp_path / "pages.py").write_text(textwrap.dedent('''
+        def pages(doc):
+            out = []
+            for page in doc:
+                out.append(page)
+            return out
+
+
+        PAGES = pages(open("doc.txt"))
+        BLOCKS = [{"type": "text", "text": p} for p in PAGES]
+        KNOWN = [{"type": "text", "text": p} for p in ["a", "b"]]
+        '''))
+    project = Project(tmp_path)
+    caller = str(tmp_path / "run.py")
+    blocks = project.value("pages.BLOCKS", caller)
+    assert blocks is None or isinstance(blocks[0], Unknown)
+    assert project.value("pages.KNOWN", caller)[0] == [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]
