@@ -54,8 +54,8 @@ from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
                                                in_service_loop, live, mapped, mentions_batching, request_entry)
-from pytest_tokenbudget.lint.runforms import (delayed_call, hit_on, is_partial, local_uses, partial_uses, runs_param,
-                                               submits, thread_target)
+from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
+                                               partial_uses, runs_param, submits, thread_target)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
 from pytest_tokenbudget.lint.tree_budget import on_release
 
@@ -173,8 +173,12 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
             continue
         if hit is None:
             local = local_uses(node, parents)
+            handed: list[LoopCaller] = []
+            if not local:  # the local helper handed to a function that maps it: map_with_progress(fn, rows)
+                handed, local = _local_handed_on(s, path, tree, node, callee, handoffs, parents)
+                out += [c for c in handed if c not in out]
             owner = owner_of(node, parents)
-            if not local and owner and (path, owner) not in s.plain and not handoffs:
+            if not local and not handed and owner and (path, owner) not in s.plain and not handoffs:
                 s.plain.append((path, owner))  # (not a wrapper given f: its callers pass other functions)
             for call, around, hit in local:  # the local helper holding the call, looped over beside it
                 _add_hit(s, out, path, tree, call, around, hit)
@@ -193,7 +197,8 @@ def _add_hit(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, nod
 
 def _naming(project: Project, path: str, tree: ast.Module, refs: Refs) -> Naming:
     """The nodes of ``path`` that may name what ``refs`` names (see :func:`.callwalk.naming`)."""
-    words = frozenset({*refs.names, refs.attr} - {""})
+    called = {r.rpartition(".")[2] for r in refs.receivers} if refs.attr == "__call__" else set()  # sampler(x)
+    words = frozenset({*refs.names, refs.attr, *called} - {""})
     memo: dict[tuple[str, frozenset[str]], Naming] = project.__dict__.setdefault("namings", {})
     if (path, words) not in memo:
         mod = project._load(path)
@@ -215,6 +220,22 @@ def _request_work(s: _Search, path: str, owner: str | None) -> bool:
     if key not in s.memo:
         s.memo[key] = serves_request(s.project, path, owner)
     return s.memo[key]
+
+
+def _local_handed_on(s: _Search, path: str, tree: ast.Module, node: ast.Call, callee: Def | None,
+                     handoffs: int, parents: dict[int, ast.AST]) -> tuple[list[LoopCaller], list[Use]]:
+    """For a call inside a local helper handed to another function (``map_with_progress(fn, rows)``):
+    the loops that function runs it in, and the calls of a function that runs it once (a retry
+    wrapper) with the loop around them."""
+    name, calls = local_handoffs(node, parents)
+    loops: list[LoopCaller] = []
+    uses: list[Use] = []
+    for call, around in calls:
+        found, runs = _handed_on(s, path, tree, call, Refs(names={name}, attr=name), handoffs)
+        loops += [c for c in found if c not in loops]
+        if not found and runs and (hit := enclosing_loop(call, around, callee)) is not None:
+            uses.append((call, around, hit))
+    return loops, uses
 
 
 def _handed_on(s: _Search, path: str, tree: ast.Module, call: ast.Call, refs: Refs,
@@ -276,7 +297,10 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
     if fn is None or memoised(fn):
         return []
     out: list[LoopCaller] = []
-    for path in _candidates(project, callee_path, function):
+    outer = _outer_function(tree, function) if tree is not None else None
+    if outer is not None:  # a def inside a function (a retry-wrapped ``_call``): called there, nowhere else
+        out += _scan(s, callee_path, tree, Refs(names={fn.name}), outer, fn, 0)
+    for path in _candidates(project, callee_path, function) if outer is None else ():
         same = same_file(path, callee_path)
         ctree, refs = _refs_in(project, path, callee_path, function, tree if same else None)
         if ctree is None or refs is None:
@@ -284,7 +308,7 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
         for c in _scan(s, path, ctree, refs, ctree, fn if same else None, 0):
             if c not in out and (same_file(c.path, callee_path) or not test_or_live_file(project, c.path)):
                 out.append(c)
-    for base_path, base_method in base_methods(project, callee_path, tree, function):
+    for base_path, base_method in base_methods(project, callee_path, tree, function) if outer is None else ():
         for c in _loop_callers(project, base_path, base_method, depth, s.seen):  # called through the interface
             if c not in out:
                 out.append(c)
@@ -294,6 +318,13 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
                 if c not in out:
                     out.append(c)
     return out
+
+
+def _outer_function(tree: ast.Module, function: str) -> Def | None:
+    """The function ``function`` is defined in (``f`` for ``f.inner``, ``C.m`` for ``C.m.inner``),
+    or None for a module's function or a method."""
+    head, _, _ = function.rpartition(".")
+    return find_def(tree, head) if head else None
 
 
 def _candidates(project: Project, callee_path: str, function: str, web: bool = False) -> list[str]:
@@ -311,7 +342,9 @@ def _list_candidates(project: Project, callee_path: str, function: str, web: boo
     modules = [module_stem(p).encode() for p in [callee_path, *exporters(project, callee_path, function.split(".")[0])]]
     words = [w.encode() for w in function.split(".")[:-1]]
     out = [callee_path]
-    for p in project.word_index.get(function.rsplit(".", 1)[-1], []):
+    parts = function.split(".")
+    called = parts[-2] if parts[-1] == "__call__" and len(parts) > 1 else parts[-1]  # an instance called: by its class
+    for p in project.word_index.get(called, []):
         p = os.path.normpath(p)
         if p in out or same_file(p, callee_path) or (test_or_live_file(project, p) and not (
                 web and _WEB_LAYER.search(rel_path(project, p)) and not _TEST_FILE.search(rel_path(project, p)))):

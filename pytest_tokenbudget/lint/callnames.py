@@ -212,6 +212,8 @@ class Refs:
             return (isinstance(node, ast.Name) and node.id in self.names) or (
                 isinstance(node, ast.Attribute) and node.attr == self.attr and isinstance(node.value, ast.Name)
                 and node.value.id in self.modules)
+        if self.attr == "__call__":  # ``sampler(msgs)``: an instance called, made here or typed by the class
+            return isinstance(node, (ast.Name, ast.Attribute)) and ast.unparse(node) in self.receivers
         if not isinstance(node, ast.Attribute) or node.attr != self.attr:
             return False
         recv = node.value
@@ -248,6 +250,8 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
         if not refs.names and not refs.modules:
             return None
     _aliases(tree, refs)
+    if meth == "__call__":
+        refs.receivers.update(_typed_names(tree, refs, head))
     return refs
 
 
@@ -343,6 +347,27 @@ def _aliases(tree: ast.Module, refs: Refs) -> None:
                 or (isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name)
                     and value.func.value.id in refs.modules)):
             refs.receivers.add(ast.unparse(target))
+
+
+def _typed_names(tree: ast.Module, refs: Refs, cls: str) -> set[str]:
+    """Parameters and variables annotated with the class ``refs`` names (``sampler: SamplerBase``,
+    ``Optional[...]`` and ``"..."`` forms too): the instances a ``__call__`` is reached through."""
+    def names_class(ann: ast.expr | None) -> bool:
+        for n in ast.walk(ann) if ann is not None else ():
+            if isinstance(n, ast.Name) and n.id in refs.names or isinstance(n, ast.Attribute) and isinstance(
+                    n.value, ast.Name) and n.value.id in refs.modules and n.attr == cls:
+                return True
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.strip() in refs.names:
+                return True
+        return False
+
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and names_class(node.annotation):
+            out.add(node.arg)
+        elif isinstance(node, ast.AnnAssign) and names_class(node.annotation):
+            out.add(ast.unparse(node.target))
+    return out
 
 
 # ------------------------------------------------------------------------------ functions called

@@ -15,8 +15,8 @@ import ast
 
 from pytest_tokenbudget.lint.loopjudge import Hit, enclosing_loop, mapped
 
-__all__ = ["delayed_call", "hit_on", "is_partial", "local_uses", "loops_over", "partial_uses", "runs_param", "submits",
-           "thread_target"]
+__all__ = ["delayed_call", "hit_on", "is_partial", "local_handoffs", "local_uses", "loops_over", "partial_uses",
+           "runs_param", "submits", "thread_target"]
 
 Use = tuple[ast.Call, dict[int, ast.AST], Hit]
 
@@ -27,21 +27,45 @@ def local_uses(node: ast.AST, parents: dict[int, ast.AST]) -> list[Use]:
     no callers elsewhere; the loop calling it sits beside it, after it in its block. Not inside an
     ``async def``: a local helper gathered there is one task's fan-out, awaited on the spot (a
     research request's per-source reads), as a sequential loop in async code is live work."""
+    fdef = _local_def(node, parents)
+    return loops_over(fdef, fdef.name, parents) if fdef is not None else []
+
+
+def local_handoffs(node: ast.AST, parents: dict[int, ast.AST]) -> tuple[str, list[tuple[ast.Call, dict[int, ast.AST]]]]:
+    """The local function holding ``node`` and the calls after it that hand it to another function
+    as an argument without running or mapping it in place (``map_with_progress(fn, rows)``: whether
+    that function loops over it is the caller search's question), each with a parent map reaching it."""
+    fdef = _local_def(node, parents)
+    if fdef is None:
+        return "", []
+    name = fdef.name
+    out = []
+    for call, around in _calls_after(fdef, name, parents):
+        passed = [a for a in [*call.args, *(k.value for k in call.keywords)] if isinstance(a, ast.Name) and a.id == name]
+        if passed and not (isinstance(call.func, ast.Name) and call.func.id == name) \
+                and hit_on(call, passed[0], around) is None:
+            out.append((call, around))
+    return name, out
+
+
+def _local_def(node: ast.AST, parents: dict[int, ast.AST]) -> ast.FunctionDef | None:
+    """The local ``def`` holding ``node`` (in a function, or in a module-level block), not one in an
+    ``async def``; None for a module's function or a method."""
     fdef: ast.AST = node
     while id(fdef) in parents and not isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)):
         if isinstance(fdef, (ast.Lambda, ast.ClassDef)):
-            return []
+            return None
         fdef = parents[id(fdef)]
     holder = parents.get(id(fdef))
     if not isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)) or holder is None \
             or isinstance(holder, (ast.Module, ast.ClassDef)):
-        return []  # a module's function or a method: the caller search finds its callers
+        return None  # a module's function or a method: the caller search finds its callers
     outer: ast.AST = holder
     while id(outer) in parents and not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
         outer = parents[id(outer)]
     if isinstance(outer, ast.AsyncFunctionDef):
-        return []  # one async task's own fan-out (gather over a local helper): awaited there, live work
-    return loops_over(fdef, fdef.name, parents)
+        return None  # one async task's own fan-out (gather over a local helper): awaited there, live work
+    return fdef  # type: ignore[return-value]
 
 
 def is_partial(call: ast.Call) -> bool:
@@ -87,6 +111,17 @@ def hit_on(call: ast.Call, fn: ast.expr, parents: dict[int, ast.AST], callee: as
 def loops_over(stmt: ast.AST, name: str, parents: dict[int, ast.AST]) -> list[Use]:
     """The loops that call, submit or map ``name`` in the statements after ``stmt`` in its block
     (each with a parent map reaching it); a ``def`` that binds ``name`` again ends the search."""
+    uses = []
+    for call, around in _calls_after(stmt, name, parents):
+        fn = next((f for f in (call.func, *call.args[:1]) if isinstance(f, ast.Name) and f.id == name), None)
+        if fn is not None and (hit := hit_on(call, fn, around)) is not None:
+            uses.append((call, around, hit))
+    return uses
+
+
+def _calls_after(stmt: ast.AST, name: str, parents: dict[int, ast.AST]) -> list[tuple[ast.Call, dict[int, ast.AST]]]:
+    """The calls in the statements after ``stmt`` in its block, up to a ``def`` binding ``name``
+    again, with one parent map reaching them all."""
     holder = parents.get(id(stmt))
     block = next((b for _, b in ast.iter_fields(holder) if isinstance(b, list) and any(x is stmt for x in b)), []) \
         if holder is not None else []
@@ -94,7 +129,7 @@ def loops_over(stmt: ast.AST, name: str, parents: dict[int, ast.AST]) -> list[Us
         return []
     at = next(i for i, x in enumerate(block) if x is stmt)
     around = dict(parents)
-    uses: list[tuple[ast.Call, ast.Name]] = []
+    calls: list[ast.Call] = []
     for st in block[at + 1:]:
         if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == name:
             break
@@ -103,11 +138,8 @@ def loops_over(stmt: ast.AST, name: str, parents: dict[int, ast.AST]) -> list[Us
             for child in ast.iter_child_nodes(parent):
                 around[id(child)] = parent
                 if isinstance(child, ast.Call):
-                    fn = next((f for f in (child.func, *child.args[:1]) if isinstance(f, ast.Name) and f.id == name),
-                              None)
-                    if fn is not None:
-                        uses.append((child, fn))
-    return [(call, around, hit) for call, fn in uses if (hit := hit_on(call, fn, around)) is not None]
+                    calls.append(child)
+    return [(c, around) for c in calls]
 
 
 def delayed_call(call: ast.Call, parents: dict[int, ast.AST]) -> ast.Call | None:

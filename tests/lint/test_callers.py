@@ -143,3 +143,21 @@ def label_twice(item):
     assert [(Path(f.path).name, f.line) for f in found.findings] == [("helpers.py", 12), ("helpers.py", 14)]
     assert all("label_twice() is called per item by a for loop over items at runner.py:5;" in f.message
                for f in found.findings)
+
+
+HARNESS = Path(__file__).parent / "cases" / "project_eval_harness"
+
+
+def test_an_instance_called_per_item_is_named_as_an_instance_and_the_map_is_where_the_loop_is():
+    result = lint_paths([HARNESS], LintSettings(root=HARNESS, select=("TB401",), cache=False))
+    [f] = [f for f in result.findings if f.path.endswith("claude.py")]
+    assert "a ClaudeSampler instance is called per item by a map over xs at " in f.message
+    assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith(os.path.join("simple", "common.py") + ":7")
+
+
+def test_a_function_defined_inside_another_is_followed_to_the_loop_over_its_outer_function():
+    result = lint_paths([HARNESS], LintSettings(root=HARNESS, select=("TB401",), cache=False))
+    [f] = [f for f in result.findings if f.path.endswith("harness_lm.py")]
+    assert f.line == 15
+    assert "claude_chat.messages() is called per item by a for loop over requests at " in f.message
+    assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("harness_lm.py:40")

@@ -275,7 +275,7 @@ class LoopCouldBatch(Rule):
         over = f" over {first.over}" if first.over else ""
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         yield Report(
-            f"independent requests one by one: {function}() is called per item by a "
+            f"independent requests one by one: {_callee(function)} called per item by a "
             f"{first.kind}{over} at {_where(first)}{more}; the Message Batches API "
             f"(client.messages.batches.create) bills them {pct} less; batch them when the results can wait",
             properties={"saving_percent": f"{discount.normalize():f}", "loop": first.kind,
@@ -283,6 +283,13 @@ class LoopCouldBatch(Rule):
                         **saving("TB401", call, ctx)},
         )
 
+
+
+def _callee(function: str) -> str:
+    """``summarize() is`` / ``a ClaudeSampler instance is`` (its ``__call__``), as a finding names it."""
+    if function.endswith(".__call__"):
+        return f"a {function[: -len('.__call__')].rsplit('.', 1)[-1]} instance is"
+    return f"{function}() is"
 
 
 def _shown(path: str) -> str:
