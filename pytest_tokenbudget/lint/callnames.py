@@ -367,6 +367,11 @@ def _typed_names(tree: ast.Module, refs: Refs, cls: str) -> set[str]:
             out.add(node.arg)
         elif isinstance(node, ast.AnnAssign) and names_class(node.annotation):
             out.add(ast.unparse(node.target))
+            if isinstance(node.target, ast.Name):  # a class-level field: self.llm(...) in its methods
+                out.add(f"self.{node.target.id}")
+    for node in statements_of(tree).assigns:  # self.llm = llm, the parameter typed by the class
+        if len(node.targets) == 1 and isinstance(node.value, ast.Name) and node.value.id in out:
+            out.add(ast.unparse(node.targets[0]))
     return out
 
 

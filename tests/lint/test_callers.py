@@ -161,3 +161,38 @@ def test_a_function_defined_inside_another_is_followed_to_the_loop_over_its_oute
     assert f.line == 15
     assert "claude_chat.messages() is called per item by a for loop over requests at " in f.message
     assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("harness_lm.py:40")
+
+
+def test_an_instance_kept_in_a_typed_attribute_is_followed_through_its_call(tmp_path: Path):
+    (tmp_path / "llm.py").write_text('''import anthropic
+
+
+class Labeler:
+    def __init__(self) -> None:
+        self.client = anthropic.Anthropic()
+
+    def __call__(self, text: str) -> str:
+        reply = self.client.messages.create(model="claude-sonnet-4-6", max_tokens=1024,
+                                            messages=[{"role": "user", "content": text}])
+        return reply.content[0].text
+''')
+    (tmp_path / "relabel.py").write_text('''from concurrent.futures import ThreadPoolExecutor
+
+from llm import Labeler
+
+
+class Relabeler:
+    def __init__(self, llm: Labeler) -> None:
+        self.llm = llm
+
+    def one(self, row: str) -> str:
+        return self.llm(row)
+
+    def run(self, rows: list[str]) -> list[str]:
+        with ThreadPoolExecutor(4) as pool:
+            return list(pool.map(self.one, rows))
+''')
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    [f] = result.findings
+    assert f.path.endswith("llm.py") and f.line == 9
+    assert "a Labeler instance is called per item by a map over rows at " in f.message
