@@ -107,6 +107,10 @@ def test_tb301_real_work_is_not_a_simple_task(prompt):
     ("Extract key insights from the meeting and return them as JSON.", 3000, False),
     ("Generate twenty tweets, each tagged 'funny', 'serious' or 'sad'.", 8000, False),
     ("Extract the dates with a regex and return JSON.", 3000, False),
+    # a definition's words are not the task: the task is still a label
+    ("Classify the marker by its metadiscursive function: interactive or interactional.", 1000, True),
+    ("Classify the claim as internal or external; external claims report world phenomena.", 1000, True),
+    ("Classify the tickets, then generate a detailed report of the trends.", 4000, False),
 ])
 def test_tb301_shapes_of_simple_tasks_and_real_work(prompt, max_tokens, flagged):
     found = lint(f'''

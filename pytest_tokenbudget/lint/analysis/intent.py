@@ -192,6 +192,10 @@ _SHORT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"(word|label|title|number|category|score|rating)\b(?!\s+(?:and|with|followed))", "a single {0}"),
         (r"\b(?:just|only)\s+(?:respond|reply|answer)\s+with\s+the\s+(result|title|label|number|category)\b"
          r"(?!\s+(?:and|with|followed|of\s+(?:your|the)\s+analysis))", "a single {0}"),
+        # 'Please output "RELIGIOUS" if so and "SECULAR" if not', 'Print "YES" if it is ... and "NO" if not'
+        (r"\b(?:output|print|return|say|write|respond\s+with|reply\s+with|answer\s+with)\s+[\"'`]\w{2,20}[\"'`]\s+if\b"
+         r"[^.\n]{0,120}?\b(?:and|or|otherwise|else)\b[^.\n]{0,40}?[\"'`]\w{2,20}[\"'`](?:\s+if\b|\s*[.,;]|\s*$)",
+         "a single label"),
         # "If yes then just return 1 else return 0", "output 1 or 0"
         (r"\breturn\s+[\"'`]?1[\"'`]?[^.\n]{0,25}\b(?:else|otherwise)\b[^.\n]{0,10}\breturn\s+[\"'`]?0\b"
          r"|\b(?:return|output|respond\s+with|answer\s+with|reply\s+with)\s+(?:only\s+)?[\"'`]?1[\"'`]?\s+or\s+[\"'`]?0\b",
@@ -259,9 +263,12 @@ _SIMPLE_TASKS: list[tuple[str, re.Pattern[str]]] = [
         r"|\b(?:answer|respond|reply)\s+with\s+(?:only\s+)?(?:one|a\s+single)\s+(?:word|number|label)\b", re.I)),
 ]
 # Prompts that ask for real work: a premium model may be the right choice even if a keyword matched.
-_HEAVY = re.compile(r"\b(?:essay|report|analy[sz]e|analysis|explain|reason(?:ing)?\s+step|step[- ]by[- ]step|"
-                    r"write\s+(?:a|an|the)\s+\w+|proof|code|regex|script|program|function|python|bash|sql|"
-                    r"implement|refactor|debug)\b", re.I)
+# "report" and "function" count as the task asked for ("write a report", "generate a detailed
+# report"), not as words of a definition ("to report world phenomena", "its metadiscursive function").
+_HEAVY = re.compile(r"\b(?:essay|analy[sz]e|analysis|explain|reason(?:ing)?\s+step|step[- ]by[- ]step|"
+                    r"write\s+(?:a|an|the)\s+\w+|(?:generate|produce|create|prepare|draft|compose)\s+(?:a|an|the)\s+"
+                    r"(?:\w+\s+){0,2}(?:report|function)|(?:python|javascript|helper|utility)\s+function|"
+                    r"proof|code|regex|script|program|python|bash|sql|implement|refactor|debug)\b", re.I)
 
 
 def simple_task(text: str) -> str | None:

@@ -339,6 +339,14 @@ class MaxTokensShortAnswer(Rule):
             return client.messages.create(model="claude-haiku-4-5", max_tokens=1000, messages=[
                 {"role": "user", "content": f"Suggest a title for this post. Only output the title.\\n{text}"}])
         ''', message="a single title"),
+        # quoted labels to choose from, each with its condition
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def religious(speech):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=512, messages=[
+                {"role": "user", "content": 'Please output "RELIGIOUS" if so and "SECULAR" if not. ' + speech}])
+        ''', message="a single label"),
         Invalid('''
         import anthropic
         client = anthropic.Anthropic()
