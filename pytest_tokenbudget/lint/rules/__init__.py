@@ -1,7 +1,8 @@
 """The lint rules: one module per family, one small class per rule.
 
 Families: ``caching`` (TB1xx), ``output`` (TB2xx), ``model`` (TB3xx), ``batching`` (TB4xx),
-``structure`` (TB5xx) and ``hygiene`` (TB9xx); TB301 has its own module, ``premium``. :mod:`.registry` imports them; :mod:`.base` holds
+``structure`` (TB5xx) and ``hygiene`` (TB9xx); TB301 has its own module, ``premium``, and TB206
+``streaming``. :mod:`.registry` imports them; :mod:`.base` holds
 the rule class, :mod:`.options` the option defaults.
 
 How to add a rule

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pytest_tokenbudget.lint.rules import (  # noqa: F401  (importing a family registers its rules)
-    batching, caching, hygiene, model, output, prefix_order, premium, stop_sequences, structure)
+    batching, caching, hygiene, model, output, prefix_order, premium, stop_sequences, streaming, structure)
 from pytest_tokenbudget.lint.rules.base import Rule, registered
 
 __all__ = ["registry", "get_rule", "known_codes"]
