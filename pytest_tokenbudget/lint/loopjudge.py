@@ -117,9 +117,12 @@ def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST 
 def _small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
     """The loop runs over a handful of items at most: ``rows[:5]``, or a name whose every assignment
     in the enclosing function is a literal of at most :data:`HANDFUL` items (``keys = [a, b] if both
-    else [a]``) — a batch saves little and its results come back later."""
+    else [a]``) or a fetch capped as low (``get_mentions(max_results=5)``) — a batch saves little and
+    its results come back later."""
     if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and it.args:
         it = it.args[0]
+    if _capped(it):
+        return True
     if _fields_of_one(it):
         return True
     if isinstance(it, ast.Subscript) and isinstance(it.slice, ast.Slice) and it.slice.lower is None \
@@ -133,8 +136,20 @@ def _small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
     values = [n.value for n in ast.walk(scope) if isinstance(n, ast.Assign)
               and any(isinstance(t, ast.Name) and t.id == it.id for t in n.targets)]
     literals = [b for v in values for b in ((v.body, v.orelse) if isinstance(v, ast.IfExp) else (v,))]
-    return bool(literals) and all(isinstance(v, (ast.List, ast.Tuple, ast.Set)) and len(v.elts) <= HANDFUL
+    return bool(literals) and all(_capped(v) or isinstance(v, (ast.List, ast.Tuple, ast.Set)) and len(v.elts) <= HANDFUL
                                   and not any(isinstance(e, ast.Starred) for e in v.elts) for v in literals)
+
+
+_LIMITS = frozenset({"max_results", "limit", "top_k", "k", "n", "count", "max_items", "num_results", "page_size",
+                     "max_count", "first", "last"})
+
+
+def _capped(value: ast.expr | None) -> bool:
+    """``fetch_mentions(max_results=5)``: a fetch of at most a handful of items, by a limit the call
+    spells out (a bot's tick over new mentions, the top few search hits)."""
+    return isinstance(value, ast.Call) and any(
+        k.arg in _LIMITS and isinstance(k.value, ast.Constant) and type(k.value.value) is int
+        and 0 < k.value.value <= HANDFUL for k in value.keywords)
 
 
 _COLLECTION = re.compile(r"(?:s|list|dict|map|index|table|data|set|queue|cache|db|store|registry|lookup)$", re.I)

@@ -56,3 +56,12 @@ def backfill(videos):
     while start < len(videos):
         backfill_page(videos[start:start + 50])
         start += 50
+
+
+def reply_to_mentions(client):
+    # a bot's tick: at most five new mentions, each answered at once
+    mentions = client.get_mentions(max_results=5)
+    for mention in mentions:
+        story(mention)
+    for post in client.search(query="claude", limit=3):
+        story(post)
