@@ -113,6 +113,7 @@ class Evaluator:
         self.remember: Callable[[Any, str, int], Any] | None = None  # where a value was defined
         self.attribute: Callable[[str, str], Any] | None = None  # ``name.attr`` of a module-level object
         self.self_attr: Callable[[str], Any] | None = None  # ``self.attr`` in a caller (.self_values)
+        self.self_class: Callable[[str], str | None] | None = None  # the class of a caller's ``self.attr``
         # a template field's bound from its declaration (a caller's Literal / label parameter: .declared_fields)
         self.declared: Callable[[ast.expr], Any] | None = None
         self.index: tuple[Any, Any] | None = None  # (project index, module): per-call values (.volatile_calls)
@@ -282,6 +283,9 @@ class Evaluator:
             out = self._method(node, func, args, d)
             if out is not None:
                 return out
+            cls = self._instance_class(func.value)
+            if cls is not None and self.calls is not None:  # ToolRunner().schemas(), self.tools.schemas()
+                return self.calls(f"{cls}.{func.attr}")
         q = self.qualname(func) or ""
         if (vol := volatile_call(q, args)) is not None:  # analysis.volatile: time, uuid, random
             return Unknown(volatile=vol)
@@ -338,6 +342,19 @@ class Evaluator:
         if q and self.calls is not None:
             return self.calls(q)
         return UNKNOWN
+
+    def _instance_class(self, value: ast.expr) -> str | None:
+        """The qualified class of an instance a method is called on: made in place (``Cls(...)``),
+        or a caller's ``self.attr`` that ``__init__`` set from ``Cls(...)`` or a parameter typed
+        ``Cls`` (:attr:`self_class`)."""
+        if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
+            q = self.qualname(value.func)
+            return q if q and q.rsplit(".", 1)[-1][:1].isupper() else None  # a class, by its spelling
+        if self.self_class is not None and isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) \
+                and value.value.id == "self":
+            name = self.self_class(value.attr)
+            return self.qualname(ast.Name(name)) if name else None
+        return None
 
     def _method(self, node: ast.Call, func: ast.Attribute, args: list[Any], d: int) -> Any:
         name = func.attr

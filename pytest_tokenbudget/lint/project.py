@@ -443,10 +443,10 @@ class Project:
         return found[0] if found else UNKNOWN
 
     def _call_value(self, q: str, mod: _Module) -> Any:
-        if "." not in q and q in mod.names:
-            found = self._name(mod.path, q + "()")
-        else:
-            found = self.value(q, mod.path, call=True)
+        head, _, rest = q.partition(".")  # f() or Class.method() of this module, else an imported name
+        here = head in mod.names and (not rest or "." not in rest and any(isinstance(st, ast.ClassDef)
+                                                                          for st in mod.names[head]))
+        found = self._name(mod.path, q + "()") if here else self.value(q, mod.path, call=True)
         return found[0] if found else UNKNOWN
 
     def _file_dep(self, path: str) -> None:

@@ -26,7 +26,7 @@ from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 Project = Any  # the project index (not imported: it sits above this module)
 ValuesOf = Callable[..., Any]  # arguments.parameter_values, passed in by the caller search
 
-__all__ = ["init_attribute"]
+__all__ = ["attribute_class", "init_attribute"]
 
 _SELF_SETS: weakref.WeakKeyDictionary[ast.ClassDef, dict[str, list[Any]]] = weakref.WeakKeyDictionary()
 
@@ -51,6 +51,16 @@ def init_attribute(project: Project, path: str, tree: ast.Module, owner: str | N
         return UNKNOWN
     (value,) = values
     return value if isinstance(value, str) else UNKNOWN
+
+
+def attribute_class(tree: ast.Module, owner: str | None, attr: str) -> str | None:
+    """The class name ``self.attr`` holds in method ``owner`` when ``__init__`` sets it once, from
+    ``Cls(...)`` or from a parameter annotated ``Cls`` (``self.tools = tools``, ``tools: ToolRunner``)."""
+    if not owner or owner.count(".") != 1:
+        return None
+    cls = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == owner.split(".")[0]), None)
+    found = _init_assignment(cls, attr) if cls is not None else None
+    return _built_class(*found) if found is not None else None
 
 
 def _object_field(project: Project, path: str, tree: ast.Module, cls: ast.ClassDef, values_of: ValuesOf,

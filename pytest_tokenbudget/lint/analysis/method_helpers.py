@@ -26,7 +26,7 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis import crossref
-from pytest_tokenbudget.lint.analysis.scopes import Scope, function_scope
+from pytest_tokenbudget.lint.analysis.scopes import ClassRef, ImportRef, Scope, function_scope
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
 
 __all__ = ["method_call", "property_value"]
@@ -36,7 +36,8 @@ def method_call(resolver: Any, node: cst.Call, scope: Scope, depth: int) -> Any:
     """The value ``self.helper(...)`` returns (see the module doc), else UNKNOWN."""
     found = _helper(node.func, scope)
     if found is None and not any(a.star for a in node.args):
-        return _several_returns(node.func, scope)
+        made = _instance_method(resolver, node.func, scope, depth)
+        return made if made is not UNKNOWN else _several_returns(node.func, scope)
     if found is None or any(a.star for a in node.args):
         return UNKNOWN
     helper, returned = found
@@ -94,6 +95,40 @@ def _several_returns(func: Any, scope: Scope) -> Any:
     if len(defs) != 1 or defs[0].kind != "def":
         return UNKNOWN
     return crossref.called(None, f"{fn.owner_class.name}.{func.attr.value}")
+
+
+def _instance_method(resolver: Any, func: Any, scope: Scope, depth: int) -> Any:
+    """``ToolRunner().schemas()`` / ``self.tools.schemas()``: a method of a project class called on
+    an instance whose class is known (made in place, or an attribute set once from a construction
+    or from a parameter annotated with the class): the project index's value for it (a choice of
+    its returns, its parameters and ``self`` unknown)."""
+    if not isinstance(func, cst.Attribute):
+        return UNKNOWN
+    cls = _instance_class(resolver, func.value, scope, depth)
+    if isinstance(cls, ImportRef):
+        return crossref.called(cls.attr(func.attr.value))
+    if isinstance(cls, ClassRef) and cls.scope.parent is not None and cls.scope.parent.kind == "module":
+        return crossref.called(None, f"{cls.scope.name}.{func.attr.value}")
+    return UNKNOWN
+
+
+def _instance_class(resolver: Any, value: Any, scope: Scope, depth: int) -> Any:
+    if isinstance(value, cst.Call):
+        return resolver.expr(value.func, scope, depth + 1)
+    fn = function_scope(scope)
+    if not (isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name) and fn is not None
+            and fn.owner_class is not None and value.value.value == fn.self_name):
+        return UNKNOWN
+    sets = fn.owner_class.self_attrs.get(value.attr.value, [])
+    if len(sets) != 1 or sets[0].kind != "assign" or sets[0].scope is None:
+        return UNKNOWN
+    where, node = sets[0].scope, sets[0].node
+    if isinstance(node, cst.Call):  # self.tools = ToolRunner(...)
+        return resolver.expr(node.func, where, depth + 1)
+    params = where.bindings.get(node.value, []) if isinstance(node, cst.Name) else []
+    if len(params) == 1 and params[0].kind == "param" and params[0].node.annotation is not None:
+        return resolver.expr(params[0].node.annotation.annotation, where, depth + 1)  # tools: ToolRunner
+    return UNKNOWN
 
 
 def _helper(func: Any, scope: Scope) -> tuple[Scope, cst.BaseExpression] | None:

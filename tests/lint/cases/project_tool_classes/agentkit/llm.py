@@ -1,0 +1,25 @@
+from typing import Any, Protocol
+
+import anthropic
+
+from .tools import ToolRunner
+
+
+class Provider(Protocol):
+    def complete(self, messages: list, tools: list, system: str) -> Any: ...
+
+
+class ClaudeProvider:
+    """The agent's provider: its callers pass the tools of the runner they hold."""
+
+    def __init__(self) -> None:
+        self.client = anthropic.Anthropic()
+
+    def complete(self, messages: list, tools: list, system: str) -> Any:
+        return self.client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, system=system,  # TB101
+                                           messages=messages, tools=tools)
+
+    def one_shot(self, task: str) -> Any:
+        return self.client.messages.create(model="claude-sonnet-4-6", max_tokens=4096,
+                                           tools=ToolRunner().schemas(),  # TB101
+                                           messages=[{"role": "user", "content": task}])
