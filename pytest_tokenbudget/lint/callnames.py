@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Def", "Facts", "Refs", "base_methods", "exporters", "facts_of", "find_def", "memoised", "module_stem",
            "owner_of", "param_of", "parents_of", "refs_for", "rel_path", "resolve_function", "same_file",
-           "test_or_live_file", "tree_of"]
+           "test_file", "test_or_live_file", "tree_of"]
 
 Def = ast.FunctionDef | ast.AsyncFunctionDef
 # test suites, and the web layer's folders (a loop there answers a request); other live code is
@@ -146,7 +146,27 @@ def _rel_abs(path: str, root: str) -> str:
 
 
 def test_or_live_file(project: Project, path: str) -> bool:
-    return bool(_TEST_OR_LIVE.search(rel_path(project, path)))
+    rel = rel_path(project, path)
+    return bool(_TEST_OR_LIVE.search(rel)) and (bool(_LIVE_OR_TEST_DIR.search(rel)) or _holds_tests(project, path))
+
+
+def test_file(project: Project, path: str) -> bool:
+    """A test suite's file: in a ``tests/`` folder, a ``conftest.py``, or named like a test module
+    (``test_*.py``, ``*_test.py``) and holding tests. A ``test_runner.py`` whose ``TestRunner`` the
+    application imports, with no test in it, is production code."""
+    rel = rel_path(project, path)
+    return bool(_TEST_NAME.search(rel)) and (bool(_LIVE_OR_TEST_DIR.search(rel)) or _holds_tests(project, path))
+
+
+_TEST_NAME = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$")
+_LIVE_OR_TEST_DIR = re.compile(r"(^|/)(tests?|testing|routes|views|endpoints)/|(^|/)conftest\.py$")
+_TEST_MARKS = (b"def test", b"pytest", b"unittest")
+
+
+def _holds_tests(project: Project, path: str) -> bool:
+    mod = project._load(path)
+    data = mod.data if mod is not None else b""
+    return not data or any(m in data for m in _TEST_MARKS)
 
 
 def same_file(a: str, b: str) -> bool:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callers import build_word_index
-from pytest_tokenbudget.lint.callnames import Refs, exporters, find_def, refs_for, rel_path, same_file
+from pytest_tokenbudget.lint.callnames import Refs, exporters, find_def, refs_for, same_file, test_file
 from pytest_tokenbudget.lint.callwalk import has_word, named_calls, word_chars
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.injected import injected_calls
@@ -40,7 +40,6 @@ __all__ = ["FoundCall", "field_class", "find_calls"]
 
 # tests/ and test/ folders, test_*.py, *_test.py, *_tests.py (unit_tests.py), tests.py, conftest.py
 _FROM_DOT = re.compile(rb"\bfrom[\s\\]+\.+[\s\\]*import")  # from . import f / from .. import *
-_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$")
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
     for path in dict.fromkeys([callee_path, *project.word_index.get(name, [])]):
         path = os.path.normpath(path)
         same = same_file(path, callee_path)
-        if not same and _TEST_FILE.search(rel_path(project, path)):
+        if not same and test_file(project, path):
             continue  # tests call with stubs and mocks: not what production sends
         if not same and not _may_import(project, path, needles):
             continue  # its text never names the callee's module nor a base class: nothing to parse
@@ -108,7 +107,7 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
                 out.append(FoundCall(path, node, tree, owner, found.in_function))
     if method and cls is not None:  # an instance handed to another class's constructor (.injected)
         makers = [p for p in dict.fromkeys([callee_path, *project.word_index.get(parts[0], [])])
-                  if same_file(p, callee_path) or not _TEST_FILE.search(rel_path(project, p))
+                  if same_file(p, callee_path) or not test_file(project, p)
                   and _may_import(project, os.path.normpath(p), needles)]  # it must import the class to make one
         out += [FoundCall(i.path, i.call, i.tree, i.owner, True) for i in injected_calls(project, makers, parts[0], name)
                 if not any(f.call is i.call for f in out)]

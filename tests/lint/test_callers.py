@@ -196,3 +196,32 @@ class Relabeler:
     [f] = result.findings
     assert f.path.endswith("llm.py") and f.line == 9
     assert "a Labeler instance is called per item by a map over rows at " in f.message
+
+
+def test_a_module_named_like_a_test_but_holding_no_test_is_searched_for_loops(tmp_path: Path):
+    (tmp_path / "helpers.py").write_text(HELPER)
+    (tmp_path / "test_runner.py").write_text('''from helpers import label
+
+
+class TestRunner:  # the application's prompt runner, imported by app.py: no test in it
+    def run(self, items):
+        for item in items:
+            print(label(item))
+''')
+    (tmp_path / "app.py").write_text("from test_runner import TestRunner\n\nTestRunner().run(['a', 'b'])\n")
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    [f] = result.findings
+    assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("test_runner.py:6")
+
+
+def test_a_test_module_that_loops_over_a_helper_is_still_left_out(tmp_path: Path):
+    (tmp_path / "helpers.py").write_text(HELPER)
+    (tmp_path / "test_labels.py").write_text('''from helpers import label
+
+
+def test_every_label():
+    for item in ["a", "b", "c", "d", "e", "f"]:
+        assert label(item)
+''')
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    assert result.findings == []
