@@ -332,12 +332,32 @@ def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> Hit | None:
                  if isinstance(n, ast.Name)}
     if assigned & arg_names:
         return None  # the request reads the previous response
+    arg_names, assigned = _fed_names(body, call, arg_names, assigned)
     for n in ast.walk(body):  # history.append(response): a conversation
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "extend") \
                 and isinstance(n.func.value, ast.Name) and n.func.value.id in arg_names \
                 and any(isinstance(x, ast.Name) and x.id in assigned for a in n.args for x in ast.walk(a)):
             return None
     return Hit("for loop", loop.lineno, _short(over), loop.iter)
+
+
+def _fed_names(body: ast.Module, call: ast.Call, args: set[str], replies: set[str]) -> tuple[set[str], set[str]]:
+    """The names the request is built from, through the loop's assignments (``payload =
+    prepare(question, history)``), and the names holding a reply, through stores into them
+    (``question["answer"] = reply``): a history the reply is appended to, read by the next request,
+    makes the loop a conversation however the request is assembled."""
+    assigns = [n for n in ast.walk(body) if isinstance(n, ast.Assign)]
+    for _ in range(3):
+        for n in assigns:
+            targets = {t.id for t in n.targets if isinstance(t, ast.Name)}
+            read = {x.id for x in ast.walk(n.value) if isinstance(x, ast.Name)}
+            if targets & args:
+                args = args | read
+            stored = {t.value.id for t in n.targets if isinstance(t, (ast.Subscript, ast.Attribute))
+                      and isinstance(t.value, ast.Name)}
+            if read & replies or any(c is call for c in ast.walk(n.value)):
+                replies = replies | stored | targets
+    return args, replies
 
 
 # ------------------------------------------------------------------------------ live or batched

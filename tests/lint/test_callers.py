@@ -225,3 +225,30 @@ def test_every_label():
 ''')
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
     assert result.findings == []
+
+
+def test_a_loop_whose_items_carry_earlier_replies_into_the_next_request_is_a_conversation(tmp_path: Path):
+    (tmp_path / "helpers.py").write_text(HELPER)
+    (tmp_path / "exam.py").write_text('''from helpers import label
+
+
+def prepare(question, history):
+    return "\\n".join([*(h["text"] + h["answer"] for h in history), question["text"]])
+
+
+def sit_exam(questions):
+    history = []
+    for question in questions:
+        payload = prepare(question, history)
+        question["answer"] = label(payload)
+        history.append(question)  # the next question is asked after this one's answer
+
+
+def grade_each(questions):
+    for question in questions:
+        payload = prepare(question, [])
+        question["answer"] = label(payload)
+''')
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    [f] = result.findings
+    assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("exam.py:17")
