@@ -348,16 +348,31 @@ def _reaching(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int], 
     """The assigned expression that reaches ``line``; UNKNOWN when it cannot be told; PARAM when none."""
     chosen = max((d for d in found if id(d[0]) in straight), key=lambda d: getattr(d[0], "lineno", 0), default=None)
     start = getattr(chosen[0], "lineno", 0) if chosen is not None else 0
-    for node, _ in found:
+    branches: list[ast.expr | None] = []
+    for node, value in found:
         if chosen is not None and node is chosen[0]:
             continue
         n_line = getattr(node, "lineno", 0)
-        if start <= n_line < line or any(_contains(loop, node, parents) for loop in loops
-                                         if chosen is None or not _contains(loop, chosen[0], parents)):
+        if any(_contains(loop, node, parents) for loop in loops
+               if chosen is None or not _contains(loop, chosen[0], parents)):
             return UNKNOWN  # another assignment may run between the reaching one and the call
+        if start <= n_line < line:
+            branches.append(value)
     if chosen is None:
-        return PARAM
+        return UNKNOWN if branches else PARAM
+    if branches:  # model = "a"; if x: model = "b" elif y: model = "c": one of them reaches the call
+        return _one_of([chosen[1], *branches])
     return UNKNOWN if chosen[1] is None else chosen[1]
+
+
+def _one_of(values: list[ast.expr | None]) -> Any:
+    """``a if _ else b if _ else c``: the evaluator's choice of the candidate values."""
+    if any(v is None for v in values):
+        return UNKNOWN
+    out = values[-1]
+    for v in reversed(values[:-1]):
+        out = ast.copy_location(ast.IfExp(test=ast.Constant(None), body=v, orelse=out), v)  # type: ignore[arg-type]
+    return out
 
 
 def _contains(outer: ast.AST, node: ast.AST, parents: dict[int, ast.AST]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, spelled_out
 from pytest_tokenbudget.lint.api import LintSettings, lint_paths
 from pytest_tokenbudget.lint.arguments import parameter_values
 from pytest_tokenbudget.lint.engine import lint_source
@@ -83,7 +83,7 @@ def test_parameter_values_follow_forwarding_and_keep_unknowns():
     assert [(Path(p).name, line) for p, line in forwarded.callers] == [("client.py", 20), ("desk.py", 7)]
     runtime, either = parameter_values(project, client, "unknown", frozenset({"system"}))
     assert runtime.values["system"] is UNKNOWN  # loader(): read at run time
-    assert either.values["system"] is UNKNOWN  # two assignments may reach the call
+    assert sorted(spelled_out(either.values["system"])) == sorted([_prompts()["POLICY"], _prompts()["SHORT"]])  # either
     (reply,) = parameter_values(project, client, "Desk.reply", frozenset({"question"}))
     assert reply.values["question"] is UNKNOWN  # desk_reply's own parameter, and nothing calls desk_reply
     assert parameter_values(project, str(PROJECT / "app" / "desk.py"), "policy_answer", frozenset({"question"})) is None
@@ -107,3 +107,38 @@ def test_a_caller_local_built_from_its_own_parameter_follows_that_parameter_up()
     themed = [a for a in found if len(a.callers) == 2]
     assert [a.values["system"] for a in themed] == ["You are the billing desk. Reply with JSON only."]
     assert [Path(p).name for p, _ in themed[0].callers] == ["jobs.py", "jobs.py"]
+
+
+CLAUDE_MODEL = '''import anthropic
+
+
+class ClaudeModel:
+    def __init__(self, model_name: str):
+        self.client = anthropic.Anthropic()
+        self.model = model_name
+
+    def predict(self, text: str):
+        return self.client.messages.create(model=self.model, max_tokens=1024,
+                                           messages=[{"role": "user", "content": text}])
+'''
+CHOOSER = '''from claude import ClaudeModel
+
+
+def make(name: str) -> ClaudeModel:
+    model_string = "claude-3-sonnet-20240229"
+    if name == "sonnet-3-5":
+        model_string = "claude-3-5-sonnet-20241022"
+    elif name == "latest":
+        model_string = "{latest}"
+    return ClaudeModel(model_name=model_string)
+'''
+
+
+def test_a_caller_choosing_among_ids_in_branches_is_judged_on_every_id(tmp_path: Path):
+    (tmp_path / "claude.py").write_text(CLAUDE_MODEL)
+    (tmp_path / "run.py").write_text(CHOOSER.format(latest="claude-3-7-sonnet-20250219"))
+    found = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False)).findings
+    assert [(f.line, f.code) for f in found] == [(10, "TB302")]
+    assert "passed by caller run.py:10" in found[0].message.replace(str(tmp_path) + "/", "")
+    (tmp_path / "run.py").write_text(CHOOSER.format(latest="claude-sonnet-4-6"))  # one current id: a working choice
+    assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False)).findings == []

@@ -40,7 +40,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import ClientRef, Scope, lookup
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Unknown
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Unknown, spelled_out
 from pytest_tokenbudget.lint.types import CallSite, Report
 
 __all__ = ["ANY_CALLER", "EVERY_CALLER", "Variant", "function_name", "rule_reports", "variants"]
@@ -244,7 +244,8 @@ def rule_reports(rule: Any, site: CallSite, ctx: Any) -> list[Report]:
             return []
     firing: list[tuple[Variant, list[Report]]] = []
     for v in vs:  # what decides: the first caller that qualifies (any), or one that does not (every)
-        reps = list(rule.check(v.site, ctx))
+        each = [list(rule.check(one.site, ctx)) for one in _each_model(v)]
+        reps = each[0] if all(each) else []  # a caller's choice of ids qualifies when every id does
         if reps:
             firing.append((v, reps))
             if code in ANY_CALLER:
@@ -258,6 +259,15 @@ def rule_reports(rule: Any, site: CallSite, ctx: Any) -> list[Report]:
         return base  # the finding does not depend on what the callers pass
     chains = [v.callers for v, _ in (firing if code not in ANY_CALLER else firing[:1])]
     return [_with_callers(r, chains, every=code not in ANY_CALLER) for r in reps]
+
+
+def _each_model(v: Variant) -> list[Variant]:
+    """A caller's choice of model ids (``model = "a"``, then ``if x: model = "b"``) as one variant
+    per id (the rules judge each id the caller may send), else ``[v]``."""
+    ids = spelled_out(v.site.args.get("model"))
+    if len(ids) < 2:
+        return [v]
+    return [dataclasses.replace(v, site=dataclasses.replace(v.site, args={**v.site.args, "model": m})) for m in ids]
 
 
 def _with_callers(rep: Report, chains: list[tuple[tuple[str, int], ...]], every: bool) -> Report:

@@ -32,7 +32,7 @@ from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.typed_fields import typed_field
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope, lookup, method_scope
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, spelled_out
 
 __all__ = ["default_note", "model_choices", "rebound_choices"]
 
@@ -231,7 +231,7 @@ def _overridden_default(node: Any, scope: Scope, resolver: Resolver) -> list[Any
     function = function_name(where)
     if b.node.default is None or function is None:
         return None
-    passed = crossref.passed(function, node.value)
+    passed = _passed(function, node.value)
     if not passed:
         return None
     return list(dict.fromkeys([resolver.expr(b.node.default, where.parent or where), *passed]))
@@ -254,12 +254,18 @@ def _self_attribute(node: cst.Attribute, scope: Scope, resolver: Resolver, path:
     return model_choices(value, bindings[0].scope, resolver, path)
 
 
+def _passed(function: str, param: str) -> list[Any]:
+    """What the callers pass for ``param``, a caller's choice of ids (``model = "a"``, then ``if x:
+    model = "b"``) counted as each id."""
+    return [one for v in crossref.passed(function, param) for one in spelled_out(v)]
+
+
 def _param_choices(b: Binding, fn: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
     param: cst.Param = b.node
     function = function_name(fn)
     if param.default is None or not isinstance(fn.node, cst.FunctionDef) or function is None:
         return None  # no default: the value comes from the callers (not this module's concern)
-    passed = crossref.passed(function, param.name.value)  # __init__: the constructor calls Cls(model=...)
+    passed = _passed(function, param.name.value)  # __init__: the constructor calls Cls(model=...)
     if not passed:
         return None  # no caller passes it: the default is the value
     default = resolver.expr(param.default, fn.parent or fn)
@@ -288,11 +294,11 @@ def _branch_choices(name: str, bindings: list[Binding], where: Scope, resolver: 
         if cache[name] is not None:
             return cache[name]
     if _bound(resolver, where, name):
-        passed = [resolver.overrides[(id(where), name)]]  # type: ignore[attr-defined]
+        passed = spelled_out(resolver.overrides[(id(where), name)])  # type: ignore[attr-defined]
     elif param.node.default is not None:
         function = function_name(where)
         passed = [resolver.expr(param.node.default, where.parent or where)]
-        passed += crossref.passed(function, name) if fn is not None and function is not None else []
+        passed += _passed(function, name) if fn is not None and function is not None else []
     elif fn is None or _mapped_assignments(fn, name) != len(assigns):
         passed = [UNKNOWN]  # an untranslated parameter value falls through
     else:

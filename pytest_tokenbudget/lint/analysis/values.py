@@ -156,7 +156,7 @@ def choice(values: list[Any]) -> Any:
     leading and trailing static text around one hole whose ``options`` are the differing middles (so
     every rule sees what every candidate says, and the caching rules can bound each candidate's size);
     else UNKNOWN."""
-    values = list(values)
+    values = [one for v in values for one in spelled_out(v)]  # a choice among choices: one of them all
     if not values or any(isinstance(v, Unknown) for v in values):
         return UNKNOWN
     if all(type(v) is type(values[0]) and v == values[0] for v in values[1:]):
@@ -172,6 +172,17 @@ def choice(values: list[Any]) -> Any:
     unique = tuple(dict.fromkeys(rest))
     hole = Hole(options=unique if len(unique) <= MAX_OPTIONS else ())
     return Text.join(head, Text((hole,)), tail)
+
+
+def spelled_out(value: Any) -> list[Any]:
+    """The whole strings a :func:`choice` of strings stands for (``claude-3-{5,7}-sonnet`` ->
+    both ids), else ``[value]``: a model rule judges each candidate id, not their common parts."""
+    if not isinstance(value, Text) or len(value.holes) != 1 or not value.holes[0].options \
+            or not all(isinstance(o, str) for o in value.holes[0].options):
+        return [value]
+    at = next(i for i, p in enumerate(value.parts) if isinstance(p, Hole))
+    head, tail = "".join(value.parts[:at]), "".join(value.parts[at + 1:])  # type: ignore[arg-type]
+    return [head + o + tail for o in value.holes[0].options]
 
 
 def any_entry(base: Any, key: Any, default: list[Any] | tuple[Any, ...] = ()) -> Any:
