@@ -382,8 +382,9 @@ def batching_context(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
 
 def live(call: ast.Call, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module) -> bool:
     """The loop serves a live request (a route, a bot command, a handler looping over the request's
-    own items, a sequential loop in async code), or runs under a library's batching context."""
-    if batching_context(call, parents):
+    own items, a sequential loop in async code, a Streamlit or Gradio app whose user waits on the
+    page), or runs under a library's batching context."""
+    if batching_context(call, parents) or _imports_any(tree, _UI_APPS):
         return True
     node: ast.AST = call
     while id(node) in parents:
@@ -400,6 +401,7 @@ def live(call: ast.Call, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module
     return False
 
 
+_UI_APPS = frozenset({"streamlit", "gradio"})
 _REQUEST_PARAM = re.compile(r"^(?:request|req|\w+_request)$")
 _REQUEST_TYPE = re.compile(r"(?:Request|HttpRequest|WebSocket)$")
 _RESPONSE_TYPE = re.compile(r"Response$")

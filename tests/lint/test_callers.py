@@ -252,3 +252,23 @@ def grade_each(questions):
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
     [f] = result.findings
     assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("exam.py:17")
+
+
+def test_a_loop_in_a_streamlit_app_is_live_work(tmp_path: Path):
+    (tmp_path / "helpers.py").write_text(HELPER)
+    app = '''import streamlit as st
+
+from helpers import label
+
+
+def label_all(texts):
+    return [label(t) for t in texts]
+
+
+if st.button("Label"):  # the user waits on the page for every answer
+    st.write(label_all(st.session_state["texts"]))
+'''
+    (tmp_path / "app.py").write_text(app)
+    assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings == []
+    (tmp_path / "app.py").write_text(app.replace("import streamlit as st\n", "import offline_ui as st\n"))
+    assert len(lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings) == 1
