@@ -55,7 +55,7 @@ from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
                                                in_service_loop, live, mapped, mentions_batching, request_entry)
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
-                                               partial_uses, runs_param, submits, thread_target)
+                                               partial_uses, runs_param, submits, table_uses, thread_target)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
 from pytest_tokenbudget.lint.tree_budget import on_release
 
@@ -148,6 +148,11 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
     else:
         parents, calls = parents_of(tree), (n for n in ast.walk(scope) if isinstance(n, ast.Call))
     out: list[LoopCaller] = []
+    if scope is tree:  # models = {"claude": classify}: the loops over the table
+        for name in found.names:
+            if refs.refers(name):
+                for call, around, hit in table_uses(name, parents):
+                    _add_hit(s, out, path, tree, call, around, hit)
     for node in calls:
         hit: Hit | None
         func = node.func
@@ -172,7 +177,7 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
         else:
             continue
         if hit is None:
-            local = local_uses(node, parents)
+            local = local_uses(node, parents) or table_uses(node, parents)  # (a lambda in a dispatch table)
             handed: list[LoopCaller] = []
             if not local:  # the local helper handed to a function that maps it: map_with_progress(fn, rows)
                 handed, local = _local_handed_on(s, path, tree, node, callee, handoffs, parents)

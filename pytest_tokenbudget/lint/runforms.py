@@ -16,7 +16,7 @@ import ast
 from pytest_tokenbudget.lint.loopjudge import Hit, enclosing_loop, mapped
 
 __all__ = ["delayed_call", "hit_on", "is_partial", "local_handoffs", "local_uses", "loops_over", "partial_uses",
-           "runs_param", "submits", "thread_target"]
+           "runs_param", "submits", "table_uses", "thread_target"]
 
 Use = tuple[ast.Call, dict[int, ast.AST], Hit]
 
@@ -170,3 +170,42 @@ def thread_target(call: ast.Call) -> ast.expr | None:
     func = call.func
     name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
     return next((k.value for k in call.keywords if k.arg == "target"), None) if name in _WORKERS else None
+
+
+def table_uses(node: ast.AST, parents: dict[int, ast.AST]) -> list[Use]:
+    """The loops over a dispatch table holding the function: ``models = {"claude": classify}`` (or
+    ``"claude": lambda x: classify(client, x)``) and later ``for name, fn in models.items(): for row
+    in rows: fn(row)``: each ``fn(...)`` call in a loop over the table runs the function per item."""
+    entry: ast.AST = node
+    while id(entry) in parents and not isinstance(parents[id(entry)], ast.Dict):
+        entry = parents[id(entry)]
+        if not isinstance(entry, (ast.Lambda, ast.Call, ast.Name, ast.Attribute)):
+            return []  # only the function itself, or a lambda calling it, is a table's value
+    table = parents.get(id(entry))
+    assign = parents.get(id(table)) if table is not None else None
+    if not isinstance(table, ast.Dict) or not any(v is entry for v in table.values) \
+            or not isinstance(assign, ast.Assign) or len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name):
+        return []
+    name = assign.targets[0].id
+    uses: list[Use] = []
+    for call, around in _calls_after(assign, name, parents):
+        fn = call.func
+        loop = _table_loop(fn, name, around) if isinstance(fn, ast.Name) else None
+        hit = enclosing_loop(call, around, None) if loop is not None else None
+        if hit is not None and hit.iter_node is not loop.iter:  # (the table's own loop: a sweep over its entries)
+            uses.append((call, around, hit))
+    return uses
+
+
+def _table_loop(fn: ast.Name, table: str, parents: dict[int, ast.AST]) -> ast.For | None:
+    """The ``for`` around ``fn`` that binds it from ``table.items()`` / ``table.values()``."""
+    node: ast.AST = fn
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.iter, ast.Call) \
+                and isinstance(node.iter.func, ast.Attribute) and node.iter.func.attr in ("items", "values") \
+                and isinstance(node.iter.func.value, ast.Name) and node.iter.func.value.id == table:
+            target = node.target
+            bound = target.elts[-1] if isinstance(target, ast.Tuple) and node.iter.func.attr == "items" else target
+            return node if isinstance(bound, ast.Name) and bound.id == fn.id else None
+    return None

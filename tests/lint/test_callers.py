@@ -272,3 +272,31 @@ if st.button("Label"):  # the user waits on the page for every answer
     assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings == []
     (tmp_path / "app.py").write_text(app.replace("import streamlit as st\n", "import offline_ui as st\n"))
     assert len(lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings) == 1
+
+
+def test_a_function_in_a_dispatch_table_is_followed_to_the_loops_over_the_table(tmp_path: Path):
+    (tmp_path / "helpers.py").write_text(HELPER + '''
+
+def describe(client, item):
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64,
+                                  messages=[{"role": "user", "content": item}])
+
+
+def greet(item):
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64,
+                                  messages=[{"role": "user", "content": item}])
+''')
+    (tmp_path / "bench.py").write_text('''from helpers import client, describe, greet, label
+
+models = {"claude": label, "claude-described": lambda item: describe(client, item)}
+for name, classify in models.items():
+    for row in open("rows.txt"):  # every row of the benchmark, for every entry of the table
+        print(name, classify(row))
+
+greeters = {"claude": greet}
+for name, fn in greeters.items():  # one call per entry of the table: a sweep, not a batch
+    print(fn("hello"))
+''')
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    assert sorted(f.line for f in result.findings) == [7, 12]  # label() and describe(), not greet()
+    assert all(f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("bench.py:5") for f in result.findings)
