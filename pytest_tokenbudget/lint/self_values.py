@@ -6,7 +6,8 @@ calling method, where ``self`` is a parameter. When the class sets that attribut
 ``__init__``, straight from one of its parameters, the attribute holds what the constructions of
 the class pass for that parameter (its default for those that leave it out).
 :func:`init_attribute` returns that value when every construction in the project gives the same
-string, else UNKNOWN (several values, an unknown one, an attribute set elsewhere).
+string (a :func:`choice` when they give several strings), else UNKNOWN (an unknown one, an attribute
+set elsewhere).
 
 ``self.config.model`` where ``__init__`` stores a configuration object (``self.config = config or
 Config()``, ``config: Config | None`` a parameter; ``self.config = Config(...)``): the value every
@@ -21,7 +22,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, choice
 
 Project = Any  # the project index (not imported: it sits above this module)
 ValuesOf = Callable[..., Any]  # arguments.parameter_values, passed in by the caller search
@@ -46,11 +47,10 @@ def init_attribute(project: Project, path: str, tree: ast.Module, owner: str | N
     if param is None:
         return UNKNOWN
     found = values_of(project, path, f"{cls.name}.__init__", frozenset({param}))
-    values = {a.values.get(param, UNKNOWN) for a in found or ()}
-    if len(values) != 1:
+    values = list(dict.fromkeys(a.values.get(param, UNKNOWN) for a in found or ()))
+    if not values or not all(isinstance(v, str) for v in values):
         return UNKNOWN
-    (value,) = values
-    return value if isinstance(value, str) else UNKNOWN
+    return values[0] if len(values) == 1 else choice(values)  # the constructions disagree: one of theirs
 
 
 def attribute_class(tree: ast.Module, owner: str | None, attr: str) -> str | None:

@@ -142,3 +142,36 @@ def test_a_caller_choosing_among_ids_in_branches_is_judged_on_every_id(tmp_path:
     assert "passed by caller run.py:10" in found[0].message.replace(str(tmp_path) + "/", "")
     (tmp_path / "run.py").write_text(CHOOSER.format(latest="claude-sonnet-4-6"))  # one current id: a working choice
     assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False)).findings == []
+
+
+def test_an_attribute_the_constructions_set_to_different_prompts_is_one_of_them(tmp_path: Path):
+    rules = " ".join(f"Rule {i}: cite the passage, name the section and state the clause number you rely on."
+                     for i in range(90))  # ~2,000 tokens shared by both prompts
+    (tmp_path / "prompts.py").write_text(f'BASE = "You review contracts. {rules}"\n'
+                                         'STRICT = BASE + " Be strict."\nLENIENT = BASE + " Be lenient."\n')
+    (tmp_path / "llm.py").write_text('''import anthropic
+
+client = anthropic.Anthropic()
+
+
+def complete(system, text):
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, system=system,
+                                  messages=[{"role": "user", "content": text}])
+''')
+    (tmp_path / "agent.py").write_text('''from llm import complete
+from prompts import LENIENT, STRICT
+
+
+class Reviewer:
+    def __init__(self, system_prompt):
+        self.system_prompt = system_prompt
+
+    def review(self, text):
+        return complete(self.system_prompt, text)
+
+
+strict = Reviewer(STRICT)
+lenient = Reviewer(system_prompt=LENIENT)
+''')
+    found = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False)).findings
+    assert [(Path(f.path).name, f.code) for f in found] == [("llm.py", "TB101")]
