@@ -306,7 +306,9 @@ def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AS
             targets, value = node.targets, node.value
         elif isinstance(node, ast.AnnAssign):
             targets, value = [node.target], node.value
-        elif isinstance(node, (ast.AugAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            targets, value = _entry_of(node)
+        elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
             targets = [node.target]
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
@@ -316,8 +318,23 @@ def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AS
         for t in targets:
             for n in ast.walk(t):
                 if isinstance(n, ast.Name):
-                    defs.setdefault(n.id, []).append((node, value if t is n else None))
+                    defs.setdefault(n.id, []).append((node, value if t is n and (value is None or not isinstance(
+                        node, (ast.For, ast.AsyncFor)) or t is targets[-1]) else None))
     return parents, defs, mutated
+
+
+def _entry_of(loop: ast.For | ast.AsyncFor) -> tuple[list[ast.expr], ast.expr | None]:
+    """A loop's targets, and for ``for k, v in table.items()`` / ``for v in table.values()`` the
+    value ``v`` takes: ``table[<any key>]``, which the evaluator reads as one of the table's values."""
+    it, target = loop.iter, loop.target
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args and (
+            (it.func.attr == "items" and isinstance(target, ast.Tuple) and len(target.elts) == 2)
+            or (it.func.attr == "values" and isinstance(target, ast.Name))):
+        entry = target.elts[1] if isinstance(target, ast.Tuple) else target
+        any_key = ast.Subscript(value=it.func.value, slice=ast.Name(id="\0any key", ctx=ast.Load()), ctx=ast.Load())
+        return ([target.elts[0], entry] if isinstance(target, ast.Tuple) else [entry]), \
+            (ast.copy_location(any_key, entry) if isinstance(entry, ast.Name) else None)
+    return [target], None
 
 
 def _locals(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
@@ -346,6 +363,8 @@ PARAM = object()  # no assignment reaches the call: the parameter's value (or th
 def _reaching(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int], loops: list[ast.AST],
               line: int, parents: dict[int, ast.AST]) -> Any:
     """The assigned expression that reaches ``line``; UNKNOWN when it cannot be told; PARAM when none."""
+    if len(found) == 1 and isinstance(found[0][0], (ast.For, ast.AsyncFor)) and any(found[0][0] is lp for lp in loops):
+        return UNKNOWN if found[0][1] is None else found[0][1]  # the loop's own variable, as the loop sets it
     chosen = max((d for d in found if id(d[0]) in straight), key=lambda d: getattr(d[0], "lineno", 0), default=None)
     start = getattr(chosen[0], "lineno", 0) if chosen is not None else 0
     branches: list[ast.expr | None] = []

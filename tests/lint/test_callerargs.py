@@ -175,3 +175,23 @@ lenient = Reviewer(system_prompt=LENIENT)
 ''')
     found = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False)).findings
     assert [(Path(f.path).name, f.code) for f in found] == [("llm.py", "TB101")]
+
+
+def test_a_loop_over_a_table_passes_one_of_its_values(tmp_path: Path):
+    (tmp_path / "claude.py").write_text(CLAUDE_MODEL)
+    runner = '''from claude import ClaudeModel
+
+MODELS = {{"sonnet": "claude-3-5-sonnet-20241022", "haiku": "{haiku}"}}
+
+
+def main(rows):
+    for name, model_id in MODELS.items():
+        model = ClaudeModel(model_name=model_id)
+        for row in rows:
+            model.predict(row)
+'''
+    (tmp_path / "run.py").write_text(runner.format(haiku="claude-3-haiku-20240307"))
+    found = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False)).findings
+    assert [(Path(f.path).name, f.line) for f in found] == [("claude.py", 10)]
+    (tmp_path / "run.py").write_text(runner.format(haiku="claude-haiku-4-5"))  # not every id is retired
+    assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False)).findings == []
