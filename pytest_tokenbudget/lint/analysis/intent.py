@@ -196,6 +196,9 @@ _SHORT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:output|print|return|say|write|respond\s+with|reply\s+with|answer\s+with)\s+[\"'`]\w{2,20}[\"'`]\s+if\b"
          r"[^.\n]{0,120}?\b(?:and|or|otherwise|else)\b[^.\n]{0,40}?[\"'`]\w{2,20}[\"'`](?:\s+if\b|\s*[.,;]|\s*$)",
          "a single label"),
+        # "select one out of the two types (0 and 1) ... without any explanation"
+        (r"\b(?:select|choose|pick)\s+(?:only\s+)?one\s+(?:out\s+)?of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+"
+         r"(?:types|labels|categories|classes|options)\b(?![^.\n]*\b(?:explain|justify|because|reason))", "a single label"),
         # "If yes then just return 1 else return 0", "output 1 or 0"
         (r"\breturn\s+[\"'`]?1[\"'`]?[^.\n]{0,25}\b(?:else|otherwise)\b[^.\n]{0,10}\breturn\s+[\"'`]?0\b"
          r"|\b(?:return|output|respond\s+with|answer\s+with|reply\s+with)\s+(?:only\s+)?[\"'`]?1[\"'`]?\s+or\s+[\"'`]?0\b",

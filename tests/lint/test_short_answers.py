@@ -1,0 +1,28 @@
+"""The phrasings that ask for a short answer (TB204) and the ones that ask for more, from real prompts."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_tokenbudget.lint.analysis.intent import short_answer_kind
+
+
+@pytest.mark.parametrize(("prompt", "kind"), [
+    ('Please output "RELIGIOUS" if so and "SECULAR" if not. Do not explain your answer.', "a single label"),
+    ('Print "YES" if it is a bill about religion and "NO" if it is not.', "a single label"),
+    ("Please select one out of the two types (0 and 1) for the relation, without any explanation.", "a single label"),
+    ("Pick one of the four categories: billing, shipping, returns or other.", "a single label"),
+    ("Answer with yes or no.", "a yes/no answer"),
+])
+def test_short_answer_phrasings(prompt, kind):
+    assert short_answer_kind(prompt) == kind
+
+
+@pytest.mark.parametrize("prompt", [
+    'Return "error" if the file is missing and continue with the next file otherwise.',
+    "Choose one of the three options and explain why it fits the customer best.",
+    "Select one of the two drafts and rewrite it in a friendlier tone.",
+    "Write a short story about a lighthouse keeper.",
+])
+def test_longer_answers_are_not_short(prompt):
+    assert short_answer_kind(prompt) is None
