@@ -66,6 +66,19 @@ def test_lookalikes_have_no_call_sites():
     assert result.call_sites == 0 and result.findings == []
 
 
+def test_other_providers_behind_the_anthropic_sdk_are_not_claude_calls():
+    result = lint_paths([CASES / "compatible_hosts.py"], LintSettings(root=CASES, cache=False))
+    assert result.call_sites == 0 and result.findings == []
+
+
+def test_a_gateway_read_from_the_environment_may_reach_claude(tmp_path: Path):
+    src = (CASES / "compatible_hosts.py").read_text().replace('DEFAULT_BASE_URL = "https://api.deepseek.com/anthropic"',
+                                                               'DEFAULT_BASE_URL = None')
+    (tmp_path / "gateway.py").write_text(src)
+    result = lint_paths([tmp_path / "gateway.py"], LintSettings(root=tmp_path, cache=False))
+    assert result.call_sites == 1  # run_turn's; kimi's is still another provider's
+
+
 def test_corpus_is_not_trivially_empty():
     total = sum(len(_expected(p)) for p in CASES.iterdir())
     assert total >= 15

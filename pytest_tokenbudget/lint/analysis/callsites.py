@@ -30,7 +30,8 @@ from pytest_tokenbudget.lint.analysis.legacy import LEGACY_API, legacy_completio
 from pytest_tokenbudget.lint.analysis.model_sources import model_choices
 from pytest_tokenbudget.lint.analysis.unpacked_model import unpacked_model_choices
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
-from pytest_tokenbudget.lint.analysis.scopes import Binding, ClientRef, ImportRef, Scope, iter_name_refs, single_return
+from pytest_tokenbudget.lint.analysis.scopes import (Binding, ClientRef, ImportRef, Scope, foreign_host, iter_name_refs,
+                                                 single_return)
 from pytest_tokenbudget.lint.analysis.wrappers import forwarded, wrapped_method
 from pytest_tokenbudget.lint.types import CallContext, CallSite, ClientInfo, LoopInfo, Range
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
@@ -286,6 +287,16 @@ def extract_call_sites(module: cst.Module | ModuleAnalysis, *, path: str = "", c
     return _without_provider_switch_branches(out)
 
 
+def _configured_elsewhere(scope: Any) -> bool:
+    """The module sets another provider's Anthropic-compatible endpoint as its base URL
+    (``DEFAULT_BASE_URL = "https://api.deepseek.com/anthropic"``) and never names the Claude API:
+    the clients it is handed (``client: anthropic.Anthropic``) are made for that endpoint."""
+    texts = [b.node.evaluated_value for bs in scope.module().bindings.values() for b in bs
+             if b.kind == "assign" and isinstance(b.node, cst.SimpleString)]
+    urls = [t for t in texts if isinstance(t, str) and "/anthropic" in t]
+    return foreign_host("anthropic", urls) and not any("anthropic.com" in t for t in texts if isinstance(t, str))
+
+
 def _without_provider_switch_branches(sites: list[CallSite]) -> list[CallSite]:
     """Drop the OpenAI branches of a provider switch: an ``OpenAI()`` sending to OpenAI's own host (no
     ``base_url``) or a literal other one (OpenRouter, a proxy) a model setting that the same file also
@@ -323,8 +334,9 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
     # instructor over an Anthropic client: chat.completions.create and messages.create both run Claude
     via_instructor = client is not None and client.wrapper == "instructor" and client.sdk == "anthropic"
     if client is not None and not via_instructor:
-        if (client.sdk == "openai") != is_openai_api:
-            return []
+        if (client.sdk == "openai") != is_openai_api or (client.sdk == "anthropic" and (
+                client.other_host or _configured_elsewhere(cand.scope))):
+            return []  # (an Anthropic client sent to DeepSeek / Kimi ...: their models, not Claude)
     if via_instructor and is_openai_api:
         is_openai_api = False
     args, is_open = resolver.call_kwargs(call, cand.scope)

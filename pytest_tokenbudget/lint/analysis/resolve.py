@@ -35,7 +35,7 @@ from pytest_tokenbudget.lint.analysis.mutations import after_mutation
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, method_scope,
                                                      lookup, merged_client, points_local, sets_timeout,
-                                                     names_other_host, typed_dict_name)
+                                                     names_other_host, typed_dict_name, foreign_host)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
 from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, volatile_call, volatile_method
 from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, common_value,
@@ -319,7 +319,9 @@ class Resolver(TextOps):
         if cc is not None:
             return ClientRef(cc[0], cc[1], cc[1].startswith("Async"), sets_timeout(node), points_local(node),
                              claude_api=base_url_has(node, "api.anthropic.com"),
-                             other_host=names_other_host(cc[1], node))
+                             other_host=names_other_host(cc[1], node) or foreign_host(cc[0], [
+                                 self.expr(a.value, scope, depth + 1) for a in node.args if a.keyword is not None
+                                 and a.keyword.value == "base_url"]))
         if q in INSTRUCTOR_WRAPPERS and node.args:  # instructor.from_anthropic(anthropic.Anthropic()) ...
             base = self.expr(node.args[0].value, scope, depth + 1)
             if isinstance(base, ClientRef):

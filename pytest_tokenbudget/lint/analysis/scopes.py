@@ -12,7 +12,7 @@ import libcst as cst
 
 __all__ = ["ANTHROPIC_CLIENTS", "OPENAI_CLIENTS", "Binding", "ClassRef", "ClientRef", "ImportRef", "Scope",
            "method_scope", "client_class", "iter_name_refs", "lookup", "INSTRUCTOR_WRAPPERS", "base_url_has", "points_local",
-           "names_other_host",
+           "names_other_host", "foreign_host",
            "merged_client", "factory_client", "single_return", "function_scope"]
 
 ANTHROPIC_CLIENTS = frozenset({
@@ -175,6 +175,18 @@ def names_other_host(variant: str, node: cst.Call) -> bool:
     if not urls:
         return True
     return isinstance(urls[0], cst.SimpleString) and "anthropic.com" not in urls[0].value
+
+
+# providers that serve their own models behind an Anthropic-compatible endpoint (not Claude)
+_NOT_CLAUDE_HOSTS = re.compile(r"deepseek\.com|moonshot\.(?:cn|ai)|minimaxi?\.(?:com|io|chat)|bigmodel\.cn|"
+                               r"(?:^|[/.])z\.ai\b|dashscope|aliyuncs\.com|volces\.com|siliconflow", re.I)
+
+
+def foreign_host(sdk: str, base_urls: list[Any]) -> bool:
+    """``anthropic.Anthropic(base_url=...)`` resolved to another provider's Anthropic-compatible
+    endpoint (DeepSeek, Kimi, MiniMax, GLM ...): its calls run that provider's models, not Claude.
+    A gateway or a URL read at run time may well reach Claude: False."""
+    return sdk == "anthropic" and any(isinstance(u, str) and _NOT_CLAUDE_HOSTS.search(u) for u in base_urls)
 
 
 def points_local(node: cst.Call) -> bool:
