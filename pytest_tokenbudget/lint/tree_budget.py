@@ -30,10 +30,11 @@ __all__ = ["EXTRA_BUDGET_BYTES", "TREE_BUDGET_BYTES", "on_release", "release_old
 # much more for modules asked for again after a release. On the 136-repository corpus tree, 768 KiB +
 # 256 KiB instead of 1 MiB + 1 MiB parses 21.1 MB instead of 17.4 MB (+0.9 s of a 40 s serial run)
 # and peaks 29 MB lower (326 -> 297 MB serial): the memory target is under 300 MB per process. On the
-# 179-repository tree (139 MB), 384 KiB + 128 KiB peaks at 299 MB instead of 316 MB (2 workers), in the
-# same wall time (10.6 s against 10.3-10.5 s), with the same findings.
-TREE_BUDGET_BYTES = 384 << 10
-EXTRA_BUDGET_BYTES = 128 << 10
+# 179-repository tree (139 MB), 256 KiB + 64 KiB peaks at 294-296 MB instead of 316 MB (2 workers;
+# 384 + 128 KiB: 299 MB) in the same wall time (10.4-10.7 s), with the same findings: what is left is
+# mostly the largest file's own libcst tree.
+TREE_BUDGET_BYTES = 256 << 10
+EXTRA_BUDGET_BYTES = 64 << 10
 _OWN_REFERENCES = 2  # the module's attribute and getrefcount's own argument
 
 Forgetter = Callable[[Any, "set[int]"], None]  # (project, ids of the trees released) -> None
