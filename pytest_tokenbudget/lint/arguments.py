@@ -295,9 +295,9 @@ def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AS
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS \
                 and isinstance(node.func.value, ast.Name):
             mutated.add(node.func.value.id)
-        elif isinstance(node, (ast.Assign, ast.AugAssign)):
+        elif isinstance(node, (ast.Assign, ast.AugAssign)):  # x[k] = v, cfg.system_prompt = build(): changed
             mutated.update(t.value.id for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
-                           if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name))
+                           if isinstance(t, (ast.Subscript, ast.Attribute)) and isinstance(t.value, ast.Name))
         if node is not fn and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             defs.setdefault(node.name, []).append((node, None))
         targets: list[ast.expr] = []

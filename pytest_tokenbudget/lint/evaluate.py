@@ -23,10 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, Text, Unknown, any_entry, choice, dict_get,
+from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, choice, dict_get,
                                                      is_complete, static_text)
 from pytest_tokenbudget.lint.analysis.volatile import volatile_call, volatile_format, volatile_method
 from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_chain
+from pytest_tokenbudget.lint.field_objects import built_fields
 from pytest_tokenbudget.lint.volatile_calls import through
 
 __all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "read_prompt_file", "template_text"]
@@ -156,6 +157,8 @@ class Evaluator:
                 if node.attr == "parent":
                     return FilePath(os.path.dirname(base.path))
                 return UNKNOWN
+            if isinstance(base, dict) and not isinstance(base, OpenDict):
+                return base.get(node.attr, UNKNOWN)  # t.name of a built ToolDef: .field_objects
             if base is UNKNOWN and isinstance(node.value, ast.Name) and self.attribute is not None \
                     and node.value.id not in ("self", "cls"):
                 return self.attribute(node.value.id, node.attr)  # settings.MODEL, settings = Settings()
@@ -339,6 +342,8 @@ class Evaluator:
             kw = {k.arg: self.expr(k.value, d) for k in node.keywords if k.arg}
             if (out := through(self.index, q, node, args, kw)) is not None:
                 return out
+            if (fields := built_fields(self.index, q, node, args, kw)) is not None:
+                return fields  # ToolDef(name=..., ...): .field_objects
         if q and self.calls is not None:
             return self.calls(q)
         return UNKNOWN

@@ -53,6 +53,13 @@ def _volatile(v: Any) -> bool:
 
 
 def _function(project: Any, mod: Any, q: str) -> tuple[Any, ast.FunctionDef | ast.AsyncFunctionDef] | None:
+    found = module_statement(project, mod, q)
+    return found if found is not None and isinstance(found[1], _FN) else None  # type: ignore[return-value]
+
+
+def module_statement(project: Any, mod: Any, q: str) -> tuple[Any, ast.stmt] | None:
+    """The module and the one statement binding ``q`` (``f``, ``pkg.mod.f``, or a name this module
+    imports from another), or None; the module becomes a dependency of the finding."""
     if "." not in q:
         path, name = mod.path, q
     else:
@@ -69,11 +76,9 @@ def _function(project: Any, mod: Any, q: str) -> tuple[Any, ast.FunctionDef | as
     if len(stmts) != 1:
         return None
     st = stmts[0]
-    if isinstance(st, _FN):
-        return fmod, st
     if isinstance(st, ast.ImportFrom) and fmod is mod and "." not in q and name in fmod.imports:
-        return _function(project, fmod, fmod.imports[name])  # from .prompts import build_prompt
-    return None
+        return module_statement(project, fmod, fmod.imports[name])  # from .prompts import build_prompt
+    return fmod, st
 
 
 def _bind(fn: ast.FunctionDef | ast.AsyncFunctionDef, args: list[Any], kw: dict[str, Any]) -> dict[str, Any] | None:

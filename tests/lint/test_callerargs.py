@@ -195,3 +195,35 @@ def main(rows):
     assert [(Path(f.path).name, f.line) for f in found] == [("claude.py", 10)]
     (tmp_path / "run.py").write_text(runner.format(haiku="claude-haiku-4-5"))  # not every id is retired
     assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False)).findings == []
+
+
+def test_a_dataclass_built_by_the_caller_passes_its_fields_unless_the_caller_changes_them(tmp_path: Path):
+    (tmp_path / "llm.py").write_text('''from dataclasses import dataclass
+
+import anthropic
+
+client = anthropic.Anthropic()
+
+
+@dataclass
+class Config:
+    model: str
+    max_tokens: int = 1024
+
+
+def complete(config: Config, text: str):
+    return client.messages.create(model=config.model, max_tokens=config.max_tokens,
+                                  messages=[{"role": "user", "content": text}])
+''')
+    caller = '''from llm import Config, complete
+
+
+def run(text):
+    config = Config(model="claude-3-haiku-20240307"){change}
+    return complete(config, text)
+'''
+    (tmp_path / "run.py").write_text(caller.format(change=""))
+    found = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False)).findings
+    assert [(Path(f.path).name, f.line) for f in found] == [("llm.py", 15)]
+    (tmp_path / "run.py").write_text(caller.format(change='\n    config.model = "claude-sonnet-4-6"'))
+    assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False)).findings == []

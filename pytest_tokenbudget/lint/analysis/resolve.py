@@ -264,6 +264,8 @@ class Resolver(TextOps):
             cls = base.scope
             if attr in cls.bindings and attr not in cls.self_attrs:
                 return self._bindings_value(cls.bindings[attr], cls, depth + 1)
+        if isinstance(base, dict) and not isinstance(base, OpenDict):
+            return base.get(attr, UNKNOWN)  # config.system_prompt of a caller's Config(...): .field_objects
         return constructed_default(self, base_node, attr, scope, depth) if base is UNKNOWN else UNKNOWN
 
     def _replace(self, base: Any, node: cst.Call, scope: Scope, depth: int) -> Any:

@@ -23,3 +23,13 @@ class ClaudeProvider:
         return self.client.messages.create(model="claude-sonnet-4-6", max_tokens=4096,
                                            tools=ToolRunner().schemas(),  # TB101
                                            messages=[{"role": "user", "content": task}])
+
+
+def with_tool_defs(task: str) -> Any:
+    from .tooldefs import ALL_TOOLS
+
+    client = anthropic.Anthropic()
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=4096,
+                                  tools=[{"name": t.name, "description": t.description,  # TB101
+                                          "input_schema": t.input_schema} for t in ALL_TOOLS],
+                                  messages=[{"role": "user", "content": task}])
