@@ -202,7 +202,7 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
     if owner is None and c.in_function:
         return [({p: UNKNOWN for p, (how, _) in bound.items() if how != "default"}, ())]
     owner_facts = _facts_of(owner, c.tree) if owner is not None else None
-    local, params = _locals(owner, c.call, owner_facts) if owner is not None else ({}, set())
+    local, params = _locals(owner, c.call, owner_facts) if owner is not None else (_script_names(c), set())
     exprs = [n for how, n in bound.values() if how == "expr"] + \
             [n for how, d in bound.values() if how == "kwargs" for n in d.values()]
     used = _params_read(exprs, local)
@@ -358,6 +358,26 @@ def _locals(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
 
 
 PARAM = object()  # no assignment reaches the call: the parameter's value (or the module's name)
+
+
+def _script_names(c: FoundCall) -> dict[str, Any]:
+    """For a call at module level (a script, a notebook's cell): each name a top-level ``=`` binds
+    before the call, as the last such assignment (the statements run in order), or unknown when a
+    nested statement before the call may bind it again. Names it never binds are the module's."""
+    out: dict[str, Any] = {}
+    for st in c.tree.body:
+        if getattr(st, "end_lineno", st.lineno) >= c.call.lineno:
+            break
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
+            out[st.targets[0].id] = st.value
+            continue
+        for n in ast.walk(st):  # an if / for / with / def binding it, rows.append(...), rows[0] = ...
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in out:
+                out[n.id] = UNKNOWN
+            elif isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.value, ast.Name) and n.value.id in out \
+                    and (isinstance(n.ctx, ast.Store) or isinstance(n, ast.Attribute) and n.attr in _MUTATORS):
+                out[n.value.id] = UNKNOWN
+    return out
 
 
 def _reaching(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int], loops: list[ast.AST],

@@ -52,7 +52,7 @@ from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, exporter
 from pytest_tokenbudget.lint.callwalk import Naming, naming
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
-from pytest_tokenbudget.lint.loopjudge import (HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
+from pytest_tokenbudget.lint.loopjudge import (HANDFUL, HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
                                                in_service_loop, live, mapped, mentions_batching, request_entry)
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
                                                partial_uses, runs_param, submits, table_uses, thread_target)
@@ -194,10 +194,36 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
 
 def _add_hit(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, node: ast.Call,
              parents: dict[int, ast.AST], hit: Hit) -> None:
-    if not live(node, parents, hit, tree) and not _request_work(s, path, owner_of(node, parents)):
+    if not live(node, parents, hit, tree) and not _request_work(s, path, owner_of(node, parents)) \
+            and not _handful_passed(s, path, node, parents, hit):
         found = _located(s.project, LoopCaller(path, hit.line, hit.kind, hit.over))
         if found not in out:
             out.append(found)
+
+
+def _handful_passed(s: _Search, path: str, node: ast.Call, parents: dict[int, ast.AST], hit: Hit) -> bool:
+    """The loop runs over a parameter that every project caller, a script's or a notebook's own
+    top-level code, fills with a handful (``pipeline(tweets)``, three hand-picked examples): a
+    demonstration, not batch work."""
+    fn: ast.AST = node
+    while id(fn) in parents and not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        fn = parents[id(fn)]
+    it, owner = hit.iter_node, owner_of(node, parents)
+    if not isinstance(it, ast.Name) or not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or owner is None \
+            or it.id not in {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}:
+        return False
+    values_of = s.project.__dict__.get("parameter_values")  # set by .analysis.crossref (a layer above)
+    found = (values_of(s.project, path, owner, frozenset({it.id})) or []) if values_of is not None else []
+    return bool(found) and all(isinstance(v := a.values.get(it.id), (list, tuple)) and len(v) <= HANDFUL
+                               and _at_top_level(s.project, *a.callers[0]) for a in found)
+
+
+def _at_top_level(project: Project, path: str, line: int) -> bool:
+    """Line ``line`` of ``path`` is module-level code (a script's or a notebook's own run, not a
+    function that a program calls with data of its own)."""
+    tree = tree_of(project, path)
+    return tree is not None and not any(isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                                        and st.lineno <= line <= (st.end_lineno or st.lineno) for st in tree.body)
 
 
 def _naming(project: Project, path: str, tree: ast.Module, refs: Refs) -> Naming:

@@ -208,7 +208,8 @@ class TestRunner:  # the application's prompt runner, imported by app.py: no tes
         for item in items:
             print(label(item))
 ''')
-    (tmp_path / "app.py").write_text("from test_runner import TestRunner\n\nTestRunner().run(['a', 'b'])\n")
+    (tmp_path / "app.py").write_text("from test_runner import TestRunner\n\n"
+                                     "TestRunner().run(open('rows.txt').read().splitlines())\n")
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
     [f] = result.findings
     assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("test_runner.py:6")
@@ -300,3 +301,30 @@ for name, fn in greeters.items():  # one call per entry of the table: a sweep, n
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
     assert sorted(f.line for f in result.findings) == [7, 12]  # label() and describe(), not greet()
     assert all(f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("bench.py:5") for f in result.findings)
+
+
+def test_a_script_passing_a_handful_of_hand_picked_items_is_not_batch_work(tmp_path: Path):
+    (tmp_path / "helpers.py").write_text(HELPER)
+    script = '''from helpers import label
+
+
+def label_all(texts):
+    for text in texts:
+        print(label(text))
+
+
+def main(path):
+    label_all(open(path).read().splitlines())  # a program's own data: batch work
+
+
+{top}
+'''
+    (tmp_path / "demo.py").write_text(script.format(top='TWEETS = ["so good", "meh", "awful"]\nlabel_all(TWEETS)'))
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    assert len(result.findings) == 1  # main's caller still counts
+    (tmp_path / "demo.py").write_text(script.replace("    label_all(open(path).read().splitlines())  # a program's own data: batch work\n", "    pass\n").format(
+        top='TWEETS = ["so good", "meh", "awful"]\nlabel_all(TWEETS)'))
+    assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings == []
+    (tmp_path / "demo.py").write_text(script.replace("    label_all(open(path).read().splitlines())  # a program's own data: batch work\n", "    pass\n").format(
+        top='TWEETS = [str(i) for i in range(500)]\nlabel_all(TWEETS)'))
+    assert len(lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings) == 1

@@ -103,9 +103,11 @@ def loop_callers(function: str | None) -> list[Any]:
     act = _project()
     if act is None or not function:
         return []
+    from pytest_tokenbudget.lint.arguments import parameter_values
     from pytest_tokenbudget.lint.callers import loop_callers as find
 
     project, path = act
+    project.__dict__.setdefault("parameter_values", parameter_values)  # what a caller passes for a loop's list
     found = find(project, path, function)
     for c in found:
         d = project.digest_of(c.path)
