@@ -11,12 +11,11 @@ The index answers "what is ``pkg.prompts.SYSTEM``, seen from ``pkg/runner.py``?"
 * a module-level name resolves to its single assignment (strings, f-string static parts,
   containers, file reads through :mod:`.evaluate`), an import (followed), a class attribute
   (class body or ``self.x = ...`` in ``__init__``), or, for calls, a function with one ``return``;
-* per-file answers are cached by content hash in the lint cache (``index.json``) with the digests of the
-  files they depend on: warm and pre-commit runs resolve without parsing the rest of the project.
+* per-file answers are cached by content hash in the lint cache (``index.json``) with the digests of the files
+  they depend on: warm and pre-commit runs resolve without parsing the rest of the project.
 
-The engine activates a :class:`Project` around each file's check (:func:`activate`); the resolver asks
-:func:`active` and records the files it relied on, kept with the file's cached result (a changed one re-checks it).
-"""
+The engine activates a :class:`Project` around each file's check (:func:`activate`); the resolver asks :func:`active`
+and records the files it relied on, kept with the file's cached result (a changed one re-checks it)."""
 
 from __future__ import annotations
 
@@ -35,7 +34,7 @@ from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaE
 from pytest_tokenbudget.lint.file_loaders import loader_call
 from pytest_tokenbudget.lint.filled_lists import filled_later, filled_lists, module_list
 from pytest_tokenbudget.lint.newsyntax import parse_source
-from pytest_tokenbudget.lint.project_roots import project_root, searchable_root
+from pytest_tokenbudget.lint.project_roots import project_root, script_folders, searchable_root
 from pytest_tokenbudget.lint.source import FileError, read_file
 
 __all__ = ["Project", "activate", "active", "project_root", "searchable_root", "encode", "decode"]
@@ -145,15 +144,6 @@ def _collect(body: list[ast.stmt], mod: _Module) -> None:
                     mod.names.setdefault(item.optional_vars.id, []).append(st)
 
 
-def _ancestors(folder: str, root: str) -> list[str]:
-    """``folder`` and its parents up to (not including) ``root``: where a script's imports start."""
-    out = [folder]
-    while folder.startswith(root + os.sep) and os.path.dirname(folder) != root:
-        folder = os.path.dirname(folder)
-        out.append(folder)
-    return out
-
-
 # ---------------------------------------------------------------------- the project
 class Project:
     """The index of one project (one lint run)."""
@@ -252,7 +242,7 @@ class Project:
                 base = os.path.dirname(base)
             bases = [base]
         else:  # the root, root/src, then the importing file's folder and its parents (backend/app/...)
-            bases = [*self.bases, *_ancestors(os.path.dirname(from_file), self.root)]
+            bases = [*self.bases, *script_folders(os.path.dirname(from_file), self.root)]
         for n in range(len(parts), 0, -1):
             for b in bases:
                 stem = os.path.join(b, *parts[:n])
@@ -404,7 +394,10 @@ class Project:
         rets = own_returns(fn)  # several returns: one of their values (analysis.values.choice)
         if not rets or any(r.value is None for r in rets):
             return UNKNOWN
-        ev = self._evaluator(mod, self._locals(fn))
+        inner = _Module(mod.path, b"", mod.digest)  # def prompt(): from .texts import SYSTEM; return SYSTEM
+        _collect(fn.body, inner)
+        local = {n: (f[0] if (f := self.value(q, mod.path)) else UNKNOWN) for n, q in inner.imports.items()}
+        ev = self._evaluator(mod, {**local, **self._locals(fn)})
         return choice([ev.expr(r.value) for r in rets])
 
     def _evaluator(self, mod: _Module, local: dict[str, Any]) -> Evaluator:

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["project_root", "searchable_root"]
+__all__ = ["project_root", "script_folders", "searchable_root"]
 
 
 def project_root(paths: list[str], fallback: Path) -> Path:
@@ -41,3 +41,12 @@ def searchable_root(root: str, named: bool = False) -> bool:
     if os.path.dirname(cwd) == cwd or cwd == home:
         return False
     return root == cwd or root.startswith(cwd + os.sep)
+
+
+def script_folders(folder: str, root: str) -> list[str]:
+    """``folder`` and its parents up to (not including) ``root``: where a script's imports start."""
+    out = [folder]
+    while folder.startswith(root + os.sep) and os.path.dirname(folder) != root:
+        folder = os.path.dirname(folder)
+        out.append(folder)
+    return out

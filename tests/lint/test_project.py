@@ -83,3 +83,21 @@ def test_the_index_adopts_the_linters_tree_only_for_the_same_bytes(tmp_path):
     tree = ast.parse('SYSTEM = "the tree handed over"\n')  # the caller vouches it is the tree of these bytes
     same.share_tree(str(prompts), prompts.read_bytes(), tree)
     assert same.value("prompts.SYSTEM", runner)[0] == "the tree handed over"
+
+
+def test_a_helper_that_imports_its_prompt_inside_its_body_returns_that_prompt(tmp_path):
+    root = tmp_path / "proj"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "p"\n')
+    (root / "pkg" / "__init__.py").write_text("")
+    rules = " ".join(f"Rule {i}: cite the passage, name the section and state the clause number." for i in range(90))
+    (root / "pkg" / "texts.py").write_text(f'SYSTEM = "You review contracts. {rules}"\n')
+    (root / "pkg" / "registry.py").write_text(
+        "def system_prompt() -> str:\n    from .texts import SYSTEM  # imported here: no cycle at import time\n\n"
+        "    return SYSTEM\n")
+    (root / "pkg" / "llm.py").write_text(
+        "import anthropic\n\nfrom .registry import system_prompt\n\nclient = anthropic.Anthropic()\n\n\n"
+        "def review(text):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=1024,\n"
+        "                                  system=system_prompt(), messages=[{'role': 'user', 'content': text}])\n")
+    result = lint_paths([root], LintSettings(root=root, select=("TB101",), cache=False))
+    assert [(Path(f.path).name, f.line) for f in result.findings] == [("llm.py", 10)]  # the system= line
