@@ -113,6 +113,7 @@ class ModelInfo:
     batch_max_output: int | None = None
     context_window: int | None = None
     min_cacheable: int | None = None
+    tool_prompt_tokens: int | None = None  # the tool-use system prompt the API adds when tools are sent
     prefill: bool | None = None
     released: _dt.date | None = None
     successor: str | None = None

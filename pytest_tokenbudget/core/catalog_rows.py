@@ -215,6 +215,7 @@ _ROW_KEYS: dict[str, tuple[str, Any]] = {
     "batch-max-output": ("batch_max_output", _count),
     "context-window": ("context_window", _count),
     "min-cacheable": ("min_cacheable", _count),
+    "tool-prompt-tokens": ("tool_prompt_tokens", _count),
     "prefill": ("prefill", _bool),
     "released": ("released", _date),
     "successor": ("successor", _text),

@@ -8,15 +8,18 @@ designated with cache_control", so rules about caching reason over this block se
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pytest_tokenbudget.core.tokens import estimate_tokens
 from pytest_tokenbudget.lint.types import CallSite
-from pytest_tokenbudget.lint.analysis.values import OpenDict, Text, Unknown, is_complete, iter_texts
+from pytest_tokenbudget.lint.analysis.values import (OpenDict, Text, Unknown, is_complete, iter_texts, static_text,
+                                                     volatile_parts)
 
 __all__ = ["Block", "Blocks", "caches", "request_blocks", "static_prefix", "prefix_tokens", "instruction_text",
-           "final_instruction_text"]
+           "final_instruction_text", "tool_json"]
 
 _SKIP_KEYS = frozenset({"cache_control", "type", "role"})
 
@@ -35,7 +38,29 @@ class Block:
 
     @property
     def text(self) -> str:
+        """What the model reads of the block: a tool definition as its JSON (keys, types and all:
+        the API renders tools as JSON schema), any other block as its text."""
+        if self.section == "tools" and isinstance(self.value, dict):
+            return tool_json(self.value)
         return "".join(iter_texts(self.value, skip_keys=_SKIP_KEYS))
+
+
+def _static(value: Any) -> Any:
+    """``value`` with only what is known: a text's static parts; an unknown value is null."""
+    if isinstance(value, (str, Text)):
+        return static_text(value)
+    if isinstance(value, dict):
+        return {str(k): _static(v) for k, v in value.items() if k != "cache_control"}
+    if isinstance(value, (list, tuple)):
+        return [_static(v) for v in value if not isinstance(v, Unknown)]
+    if isinstance(value, Unknown) or not isinstance(value, (int, float, bool)) and value is not None:
+        return None
+    return value
+
+
+def tool_json(tool: dict[Any, Any]) -> str:
+    """A tool definition as the JSON the API renders into the prompt (static parts only)."""
+    return json.dumps(_static(tool), ensure_ascii=False)
 
 
 @dataclass
@@ -159,21 +184,29 @@ def caches(blocks: Blocks, wrapper: Blocks | None = None) -> bool:
 
 
 def static_prefix(blocks: Blocks) -> list[Block]:
-    """The leading blocks that are fully static (identical on every call); an opaque tool block is
-    taken to be the same on every call and left out (its size is not known)."""
+    """The leading blocks that are fully static (identical on every call). Tool definitions are
+    taken to be the same on every call, as they almost always are (built once, with a setting or
+    two filled in): an opaque tool block is left out (its size is not known), and a tool with a
+    run-time value inside (``"default": self.timeout``) counts by its static parts, unless the
+    value changes on every call (the time, a uuid)."""
     out = []
     for b in blocks.items:
         if b.opaque:
             continue
-        if not b.complete:
+        if not b.complete and not (b.section == "tools" and not any(volatile_parts(b.value))):
             break
         out.append(b)
     return out
 
 
-def prefix_tokens(blocks: list[Block]) -> int:
-    """Estimated tokens of the blocks' text (tiktoken cl100k offline, else chars/4)."""
-    return estimate_tokens("\n".join(b.text for b in blocks)) if blocks else 0
+def prefix_tokens(blocks: Sequence[Block], tool_prompt: int | None = None) -> int:
+    """Estimated tokens of the blocks' text (tiktoken cl100k offline, else chars/4), plus
+    ``tool_prompt`` when the blocks hold a tool: the tool-use system prompt the API adds to every
+    request that sends tools (the model's ``tool-prompt-tokens`` in the catalog)."""
+    if not blocks:
+        return 0
+    extra = tool_prompt if tool_prompt and any(b.section == "tools" for b in blocks) else 0
+    return extra + estimate_tokens("\n".join(b.text for b in blocks))
 
 
 def instruction_text(call: CallSite) -> str:

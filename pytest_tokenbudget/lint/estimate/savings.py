@@ -99,10 +99,10 @@ def _caching(call: CallSite, info: ModelInfo, kw: Mapping[str, Any], catalog: Ca
         return None
     blocks = request_blocks(call)
     prefix = static_prefix(blocks)
-    tokens = prefix_tokens(prefix)
+    tokens = prefix_tokens(prefix, info.tool_prompt_tokens)
     if not tokens or (info.min_cacheable is not None and tokens < info.min_cacheable):
         return None
-    total = max(prefix_tokens(blocks.items), tokens)
+    total = max(prefix_tokens(blocks.items, info.tool_prompt_tokens), tokens)
     plain = _price_or_none(info.id, Usage(input_tokens=total), kw, catalog)
     cached = _price_or_none(info.id, Usage(input_tokens=total - tokens, cache_read_tokens=tokens), kw, catalog)
     write = _price_or_none(info.id, Usage(input_tokens=total - tokens, cache_write_5m_tokens=tokens), kw, catalog)

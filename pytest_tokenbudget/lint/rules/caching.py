@@ -40,6 +40,12 @@ def _unseen_parts_unmarked(blocks: Blocks, ctx: RuleContext) -> bool:
             and (not ctx.project_mentions("cache_control") or no_marker_nearby(ctx.path)))
 
 
+def _tool_prompt(ctx: RuleContext, model: str | None) -> int:
+    """The tokens of the tool-use system prompt the API adds for ``model`` (0 when not published)."""
+    row = ctx.catalog.find(model) if model else None
+    return (row.tool_prompt_tokens or 0) if row is not None else 0
+
+
 @register
 class MissingCacheControl(Rule):
     code = "TB101"
@@ -61,7 +67,11 @@ class MissingCacheControl(Rule):
         "read with a key known at run time, a helper with several returns) counts by its smallest candidate. "
         "A model chosen at run time (a database row, a setting) is judged by the lowest minimum among the "
         "models the code names: the marker pays on those calls and costs nothing on the others. Tool "
-        "definitions built at run time are taken to be the same on every call and are not counted."
+        "definitions are taken to be the same on every call: those built at run time are not counted, a "
+        "tool with a run-time setting inside counts by its static parts, and a tool counts as its JSON "
+        "(names, types and all). A request that sends tools also carries the tool-use system prompt the "
+        "API adds (264-675 tokens depending on the model, the catalog's tool-prompt-tokens), which "
+        "counts towards the prefix."
     )
     KINDS = frozenset({"create", "stream", "parse", "batch"})
     SDKS = _ANTHROPIC
@@ -189,10 +199,12 @@ class MissingCacheControl(Rule):
         if floor is None:
             return
         info, minimum = ctx.model_info(call), floor.tokens
-        tokens = prefix_tokens(prefix)
+        tool_prompt = _tool_prompt(ctx, floor.model)
+        tokens = prefix_tokens(prefix, tool_prompt)
         split = ""
         if not clears_minimum(tokens, minimum) and any(leads):  # a static start of a block with per-call text after it
             tokens = min(estimate_tokens("\n".join([*(b.text for b in prefix), lead])) for lead in leads)
+            tokens += tool_prompt if any(b.section == "tools" for b in prefix) else 0
             prefix = [*prefix, following]
             split = (f" (the {prefix[-1].section} prompt is one of {len(leads)} static texts, each at least this long)"
                      if whole else f" (the {prefix[-1].section} block ends with per-call text: put the static part "
@@ -200,6 +212,8 @@ class MissingCacheControl(Rule):
         if not clears_minimum(tokens, minimum):
             return
         sections = "+".join(dict.fromkeys(b.section for b in prefix))
+        if tool_prompt and "tools" in sections:
+            sections += f", with the {fmt_int(tool_prompt)}-token tool-use system prompt the API adds"
         if any(b.opaque for b in blocks.items):
             sections += "; tool definitions built at run time are not counted"
         model = floor.describe(call.model or "the model")
@@ -302,6 +316,8 @@ class CacheBelowMinimum(Rule):
         # a model chosen at run time: below the lowest minimum of the models the code names; none
         # named: below the smallest minimum any model has
         floor = cache_minimum(call, ctx, fallback_largest=False)
+        if floor is not None and any(b.section == "tools" for b in upto):
+            tokens += _tool_prompt(ctx, floor.model)  # the tool-use system prompt is part of the prefix
         if floor is None or not short_of_minimum(tokens, floor.tokens):
             return
         minimum, model = floor.tokens, floor.describe("any known model")

@@ -1,0 +1,118 @@
+"""A request that sends tools: its cached prefix is the tools' JSON plus the tool-use system prompt
+the API adds for the model (the catalog's ``tool-prompt-tokens``), for TB101, TB102 and the
+estimate alike (analysis.prompt)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from pytest_tokenbudget.core.catalog import shipped_catalog
+from pytest_tokenbudget.core.tokens import estimate_tokens
+from pytest_tokenbudget.lint.analysis.prompt import Block, prefix_tokens, tool_json
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, iter_texts
+from pytest_tokenbudget.lint.api import estimate_source, lint_source
+
+CAT = shipped_catalog()
+
+
+def _tool(i: int) -> dict:
+    return {"name": f"tool_{i}", "description": f"Look up record kind {i} in the archive and return it.",
+            "input_schema": {"type": "object", "properties": {
+                "record_id": {"type": "string", "description": "The identifier of the record."},
+                "include_history": {"type": "boolean", "default": False},
+                "max_items": {"type": "integer", "minimum": 1, "maximum": 100}},
+                "required": ["record_id"]}}
+
+
+TOOLS = [_tool(i) for i in range(9)]
+TOOLS_TOKENS = estimate_tokens("\n".join(tool_json(t) for t in TOOLS))
+
+
+def _agent(model: str) -> str:
+    return textwrap.dedent(f'''\
+        import anthropic
+        client = anthropic.Anthropic()
+        TOOLS = {TOOLS!r}
+
+        def turn(history):
+            return client.messages.create(model="{model}", max_tokens=1024, tools=TOOLS, messages=history)
+    ''')
+
+
+def test_a_tool_counts_as_its_json_keys_and_types_included():
+    tool = _tool(0)
+    block = Block("tools", tool, True, False)
+    assert block.text == tool_json(tool)
+    assert '"properties"' in block.text and '"record_id"' in block.text and '"boolean"' in block.text
+    # the string values alone (what a text block counts) miss most of a schema
+    assert estimate_tokens(block.text) > 2 * estimate_tokens("".join(iter_texts(tool)))
+
+
+def test_a_tool_with_a_run_time_setting_renders_its_static_parts():
+    tool = {"name": "run", "description": Text(("Run a command (timeout ", "s).")),
+            "input_schema": {"type": "object", "properties": {"timeout": {"type": "integer", "default": UNKNOWN}}}}
+    assert tool_json(tool) == ('{"name": "run", "description": "Run a command (timeout s).", "input_schema": '
+                               '{"type": "object", "properties": {"timeout": {"type": "integer", "default": null}}}}')
+
+
+def test_the_tool_prompt_counts_only_when_tools_are_sent():
+    tools = [Block("tools", t, True, False) for t in TOOLS[:2]]
+    system = [Block("system", "Be brief.", True, False)]
+    assert prefix_tokens(tools + system, 496) == prefix_tokens(tools + system) + 496
+    assert prefix_tokens(system, 496) == prefix_tokens(system)
+
+
+def test_tool_prompt_takes_a_tools_prefix_over_the_minimum():
+    # the tools alone are short of Sonnet 4.5's 1,024 (with the 5% margin); the 496-token tool prompt is not
+    assert TOOLS_TOKENS < 1024 * 1.05 <= TOOLS_TOKENS + 496
+    (finding,) = lint_source(_agent("claude-sonnet-4-5"), select=["TB101"])
+    assert finding.properties["prefix_tokens"] == TOOLS_TOKENS + 496
+    assert "with the 496-token tool-use system prompt the API adds" in finding.message
+
+
+def test_a_model_without_a_published_tool_prompt_counts_none():
+    assert CAT.find("claude-3-7-sonnet-20250219").tool_prompt_tokens is None
+    assert lint_source(_agent("claude-3-7-sonnet-20250219"), select=["TB101"]) == []
+
+
+def test_a_run_time_setting_inside_a_tool_does_not_end_the_prefix():
+    source = textwrap.dedent(f'''\
+        import anthropic
+
+        class Agent:
+            def __init__(self, timeout: int):
+                self.client = anthropic.Anthropic()
+                self.timeout = timeout
+
+            def turn(self, history):
+                tools = {TOOLS!r} + [{{"name": "shell", "description": "Run a shell command.",
+                    "input_schema": {{"type": "object", "properties": {{
+                        "command": {{"type": "string"}}, "timeout": {{"type": "integer", "default": self.timeout}}}}}}}}]
+                return self.client.messages.create(model="claude-sonnet-4-5", max_tokens=1024, tools=tools,
+                                                   messages=history)
+    ''')
+    (finding,) = lint_source(source, select=["TB101"])
+    assert finding.properties["prefix_tokens"] > TOOLS_TOKENS + 496
+
+
+def test_a_cached_tools_prefix_that_the_tool_prompt_lifts_over_the_minimum_is_not_tb102():
+    marked = [*TOOLS[:5], {**TOOLS[5], "cache_control": {"type": "ephemeral"}}]
+    tokens = estimate_tokens("\n".join(tool_json(t) for t in marked))
+    assert tokens * 1.35 < 1024 <= (tokens + 496) * 1.35  # short of the minimum only without the tool prompt
+
+    def agent(model: str) -> str:
+        return _agent(model).replace(repr(TOOLS), repr(marked))
+
+    assert lint_source(agent("claude-sonnet-4-5"), select=["TB102"]) == []
+    (below,) = lint_source(agent("claude-3-7-sonnet-20250219"), select=["TB102"])
+    assert "below the minimum cacheable length" in below.message
+
+
+def test_the_estimate_counts_the_tool_prompt_of_the_model():
+    (known,) = estimate_source(_agent("claude-sonnet-4-5"), path="t.py", catalog=CAT)
+    assert known.input_tokens == TOOLS_TOKENS + 496
+    assert any("tool-use system prompt the API adds for claude-sonnet-4-5 (496 tokens) is counted" in n
+               for n in known.notes)
+    (unpublished,) = estimate_source(_agent("claude-3-7-sonnet-20250219"), path="t.py", catalog=CAT)
+    assert unpublished.input_tokens == TOOLS_TOKENS
+    assert any("tool-use system prompt" in u and "not counted" in u for u in unpublished.unknowns)
