@@ -385,6 +385,8 @@ class Evaluator:
             return self._text_method(base, name, node, args)
         if isinstance(base, dict) and name == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
             return dict_get(base, args)
+        if isinstance(base, dict) and not isinstance(base, OpenDict) and name in ("values", "keys") and not args:
+            return list(getattr(base, name)())  # for t in REGISTRY.values(): a registry .decorated read
         return None
 
     def _text_method(self, base: str | Text, name: str, node: ast.Call, args: list[Any]) -> Any:

@@ -120,9 +120,16 @@ def _nested(node: ast.AST, parents: dict[int, ast.AST], fn: ast.AST) -> bool:
 
 def filled_later(data: bytes, name: str, value: ast.expr) -> bool:
     """``name``, assigned the list ``value`` at module level, is also extended somewhere in the
-    module's bytes (``name.append(`` / ``extend(`` / ``insert(``, ``name +=``): its value at call
-    time is not that list."""
-    if not isinstance(value, (ast.List, ast.ListComp)) or not name.isidentifier() or not name.isascii():
+    module's bytes (``name.append(`` / ``extend(`` / ``insert(``, ``name +=``), or, assigned a
+    dict, given items (``name[key] =``, ``name.update(`` / ``setdefault(``): its value at call
+    time is not that list or dict."""
+    if not name.isidentifier() or not name.isascii():
+        return False
+    if isinstance(value, ast.Dict) or isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
+            and value.func.id == "dict":
+        return re.search(rb"(?<![\w.])" + name.encode() + rb"\s*(?:\[[^\]\n]*\]\s*=(?!=)|\.\s*(?:update|setdefault)\s*\()",
+                         data) is not None
+    if not isinstance(value, (ast.List, ast.ListComp)):
         return False
     return re.search(rb"(?<![\w.])" + name.encode() + rb"\s*(?:\.\s*(?:append|extend|insert)\s*\(|\+=)", data) is not None
 

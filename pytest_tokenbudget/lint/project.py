@@ -28,53 +28,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, choice
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, choice
 from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr, option_default, own_returns
-from pytest_tokenbudget.lint.evaluate import Evaluator, FilePath, Handle, JinjaEnv
+from pytest_tokenbudget.lint.decorated import decorated_registry
+from pytest_tokenbudget.lint.evaluate import Evaluator
 from pytest_tokenbudget.lint.file_loaders import loader_call
+from pytest_tokenbudget.lint.index_codec import decode, encode
 from pytest_tokenbudget.lint.filled_lists import filled_later, filled_lists, module_list
 from pytest_tokenbudget.lint.newsyntax import parse_source
 from pytest_tokenbudget.lint.project_roots import project_root, script_folders, searchable_root
 from pytest_tokenbudget.lint.source import FileError, read_file
 
-__all__ = ["Project", "activate", "active", "project_root", "searchable_root", "encode", "decode"]
+__all__ = ["Project", "activate", "active", "project_root", "searchable_root"]
 
 MAX_MODULE_BYTES, INDEX_FILE = 2 << 20, "index.json"
 _USES = itertools.count(1)  # the order modules' trees were last asked for (.tree_budget releases the oldest)
-
-
-# ---------------------------------------------------------------------- value encoding (cache)
-def encode(v: Any) -> Any:
-    if isinstance(v, Text):
-        return {"$t": [p if isinstance(p, str) else {"$u": p.volatile} if p.volatile else [encode(o) for o in p.options] or None for p in v.parts]}
-    if isinstance(v, dict):
-        enc = {str(k): encode(x) for k, x in v.items()}
-        return {"$o": enc} if isinstance(v, OpenDict) else {"$d": enc}
-    if isinstance(v, (list, tuple)):
-        return [encode(x) for x in v]
-    if v is None or isinstance(v, (str, int, float, bool)):
-        return v
-    if isinstance(v, (FilePath, Handle, JinjaEnv)):
-        return {"$p": [type(v).__name__, getattr(v, "path", None) or getattr(v, "folder", None)]}
-    return {"$u": v.volatile if isinstance(v, Unknown) else None}
-
-
-def decode(v: Any) -> Any:
-    if isinstance(v, list):
-        return [decode(x) for x in v]
-    if isinstance(v, dict):
-        if "$t" in v:
-            return Text.join(*(UNKNOWN if p is None else p if isinstance(p, str) else decode(p) if isinstance(p, dict) else choice([decode(o) for o in p])
-                               for p in v["$t"]))
-        if "$d" in v:
-            return {k: decode(x) for k, x in v["$d"].items()}
-        if "$o" in v:
-            return OpenDict({k: decode(x) for k, x in v["$o"].items()})
-        if "$p" in v:
-            kind, where = v["$p"]
-            return {"FilePath": FilePath, "Handle": Handle, "JinjaEnv": JinjaEnv}[kind](where)
-        return Unknown(volatile=v.get("$u")) if v.get("$u") else UNKNOWN
-    return v
 
 
 # ---------------------------------------------------------------------- one module
@@ -158,6 +126,8 @@ class Project:
         self._stat: dict[str, list[Any]] = {}
         self._values: dict[str, dict[str, Any]] = {}  # digest -> name -> [encoded, path, line, deps]
         self.new_values: dict[str, dict[str, Any]] = {}
+        self._run_values: dict[str, dict[str, Any]] = {}  # answers not kept across runs (.decorated)
+        self.unstored = False  # the answer being computed must not be kept across runs
         self.deps: dict[str, str] = {}  # files the current file's resolution relied on (path -> digest)
         self.origins: dict[int, tuple[str, int, Any]] = {}  # id(value) -> where it was defined
         self._active: set[tuple[str, str]] = set()
@@ -249,9 +219,9 @@ class Project:
                 for cand in (stem + ".py", os.path.join(stem, "__init__.py")):
                     if os.path.isfile(cand):
                         return os.path.normpath(cand), parts[n:]
-        if level and not parts:
+        if level:  # from . import X: the package itself (X defined in its __init__.py)
             init = os.path.join(bases[0], "__init__.py")
-            return (init, []) if os.path.isfile(init) else None
+            return (init, parts) if os.path.isfile(init) else None
         return None
 
     def package_dir(self, dotted: str, from_file: str) -> str | None:
@@ -275,8 +245,10 @@ class Project:
         digest = self.digest_of(path)
         if digest is None:
             return None
-        cached = self._values.get(digest, {}).get(name)
+        run = self._run_values.get(digest, {}).get(name)
+        cached = run or self._values.get(digest, {}).get(name)
         if cached is not None and all(self.digest_of(p) == d for p, d in cached[3].items()):
+            self.unstored = self.unstored or run is not None
             self.deps[path] = digest
             self.deps.update(cached[3])
             return self._remember(decode(cached[0]), path, cached[2])
@@ -288,16 +260,21 @@ class Project:
             return None
         self._active.add(key)
         outer_deps, self.deps = self.deps, {}
+        outer_unstored, self.unstored = self.unstored, False
         try:
             value, line = self._compute(mod, name)
         finally:
             self._active.discard(key)
             mine, self.deps = self.deps, outer_deps
+            unstored, self.unstored = self.unstored, outer_unstored or self.unstored
         mine.pop(path, None)
         entry = [encode(value), path, line, mine]
-        self._values.setdefault(digest, {})[name] = entry
-        self.new_values.setdefault(digest, {})[name] = entry
-        self.dirty = True
+        if not unstored:  # (else this run's answer only: it depends on files it cannot list)
+            self._values.setdefault(digest, {})[name] = entry
+            self.new_values.setdefault(digest, {})[name] = entry
+            self.dirty = True
+        else:
+            self._run_values.setdefault(digest, {})[name] = entry
         self.deps[path] = digest
         self.deps.update(mine)
         return self._remember(value, path, line)
@@ -337,7 +314,11 @@ class Project:
                 return self._function(mod, st), st.lineno
             return UNKNOWN, 0
         if isinstance(st, (ast.Assign, ast.AnnAssign)) and st.value is not None:  # (a list filled later: see there)
-            return module_list(ev, mod.tree, first, st) if filled_later(mod.data, first, st.value) else (ev.expr(st.value), st.lineno)
+            if not filled_later(mod.data, first, st.value):
+                return ev.expr(st.value), st.lineno
+            if (registry := decorated_registry(self, mod, first)) is not None:  # @tool(...) fills it
+                return registry, st.lineno
+            return module_list(ev, mod.tree, first, st) if isinstance(st.value, (ast.List, ast.ListComp)) else (UNKNOWN, 0)
         if isinstance(st, (ast.Import, ast.ImportFrom)):
             found = self.value(mod.imports.get(first, first), mod.path)
             return (found[0], found[2]) if found else (UNKNOWN, 0)

@@ -1,0 +1,44 @@
+"""How the project index keeps a resolved value in its cache file (``index.json``): JSON, with
+texts, open dicts, unknowns and file handles tagged (``$t``, ``$o``, ``$u``, ``$p``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, choice
+from pytest_tokenbudget.lint.evaluate import FilePath, Handle, JinjaEnv
+
+__all__ = ["decode", "encode"]
+
+
+def encode(v: Any) -> Any:
+    if isinstance(v, Text):
+        return {"$t": [p if isinstance(p, str) else {"$u": p.volatile} if p.volatile else [encode(o) for o in p.options] or None for p in v.parts]}
+    if isinstance(v, dict):
+        enc = {str(k): encode(x) for k, x in v.items()}
+        return {"$o": enc} if isinstance(v, OpenDict) else {"$d": enc}
+    if isinstance(v, (list, tuple)):
+        return [encode(x) for x in v]
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    if isinstance(v, (FilePath, Handle, JinjaEnv)):
+        return {"$p": [type(v).__name__, getattr(v, "path", None) or getattr(v, "folder", None)]}
+    return {"$u": v.volatile if isinstance(v, Unknown) else None}
+
+
+def decode(v: Any) -> Any:
+    if isinstance(v, list):
+        return [decode(x) for x in v]
+    if isinstance(v, dict):
+        if "$t" in v:
+            return Text.join(*(UNKNOWN if p is None else p if isinstance(p, str) else decode(p) if isinstance(p, dict) else choice([decode(o) for o in p])
+                               for p in v["$t"]))
+        if "$d" in v:
+            return {k: decode(x) for k, x in v["$d"].items()}
+        if "$o" in v:
+            return OpenDict({k: decode(x) for k, x in v["$o"].items()})
+        if "$p" in v:
+            kind, where = v["$p"]
+            return {"FilePath": FilePath, "Handle": Handle, "JinjaEnv": JinjaEnv}[kind](where)
+        return Unknown(volatile=v.get("$u")) if v.get("$u") else UNKNOWN
+    return v
