@@ -52,8 +52,9 @@ from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, exporter
 from pytest_tokenbudget.lint.callwalk import Naming, naming
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
-from pytest_tokenbudget.lint.loopjudge import (HANDFUL, HANDLER, Hit, batching_context, enclosing_loop, from_parameters,
-                                               in_service_loop, live, mapped, mentions_batching, request_entry)
+from pytest_tokenbudget.lint.loopjudge import (HANDFUL, HANDLER, Hit, batching_context, conversation_turn, enclosing_loop,
+                                               from_parameters, in_service_loop, live, mapped, mentions_batching,
+                                               request_entry)
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
                                                partial_uses, runs_param, submits, table_uses, thread_target)
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
@@ -183,7 +184,8 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
                 handed, local = _local_handed_on(s, path, tree, node, callee, handoffs, parents)
                 out += [c for c in handed if c not in out]
             owner = owner_of(node, parents)
-            if not local and not handed and owner and (path, owner) not in s.plain and not handoffs:
+            if not local and not handed and owner and (path, owner) not in s.plain and not handoffs \
+                    and not conversation_turn(node, parents, callee):  # (a turn: the conversation is the unit)
                 s.plain.append((path, owner))  # (not a wrapper given f: its callers pass other functions)
             for call, around, hit in local:  # the local helper holding the call, looped over beside it
                 _add_hit(s, out, path, tree, call, around, hit)

@@ -43,7 +43,7 @@ from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
 
 __all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "enclosing_loop", "from_parameters", "handful",
            "live", "mapped",
-           "mentions_batching", "reads_message", "request_entry", "in_service_loop", "retry_while",
+           "mentions_batching", "conversation_turn", "request_entry", "in_service_loop", "retry_while",
            "retry_while_source"]
 
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
@@ -324,6 +324,12 @@ def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> Hit | None:
         return None  # an interactive loop
     if _alerts(body):
         return None  # each result raises an alert at once: it cannot wait for a batch
+    return None if _dependent(body, call) else Hit("for loop", loop.lineno, _short(over), loop.iter)
+
+
+def _dependent(body: ast.Module, call: ast.Call) -> bool:
+    """The loop's next request reads this one's reply: the reply is an argument, or it is appended
+    to a history the request is built from (a conversation)."""
     assigned: set[str] = set()
     for n in ast.walk(body):
         if isinstance(n, ast.Assign) and any(c is call for c in ast.walk(n.value)):
@@ -331,14 +337,28 @@ def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> Hit | None:
     arg_names = {n.id for a in [*call.args, *(k.value for k in call.keywords)] for n in ast.walk(a)
                  if isinstance(n, ast.Name)}
     if assigned & arg_names:
-        return None  # the request reads the previous response
+        return True  # the request reads the previous response
     arg_names, assigned = _fed_names(body, call, arg_names, assigned)
-    for n in ast.walk(body):  # history.append(response): a conversation
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "extend") \
-                and isinstance(n.func.value, ast.Name) and n.func.value.id in arg_names \
-                and any(isinstance(x, ast.Name) and x.id in assigned for a in n.args for x in ast.walk(a)):
-            return None
-    return Hit("for loop", loop.lineno, _short(over), loop.iter)
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "extend")
+               and isinstance(n.func.value, ast.Name) and n.func.value.id in arg_names
+               and any(isinstance(x, ast.Name) and x.id in assigned for a in n.args for x in ast.walk(a))
+               for n in ast.walk(body))  # history.append(response): a conversation
+
+
+def conversation_turn(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> bool:
+    """``call`` is one turn of a conversation in its function: inside a ``while`` loop that is not a
+    retry (an agent or chat loop), or a ``for`` loop whose next request reads this one's reply
+    (``for _turn in range(max_turns)`` appending each reply). Its requests depend on each other, so
+    a loop over whole conversations further up is not a batch: each turn waits on the last."""
+    node: ast.AST = call
+    while id(node) in parents and (node := parents[id(node)]) is not callee:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(node, ast.While) and not retry_while(node):
+            return True
+        if isinstance(node, (ast.For, ast.AsyncFor)) and _dependent(ast.Module(body=node.body, type_ignores=[]), call):
+            return True
+    return False
 
 
 def _fed_names(body: ast.Module, call: ast.Call, args: set[str], replies: set[str]) -> tuple[set[str], set[str]]:
@@ -462,33 +482,3 @@ def from_parameters(fn: ast.FunctionDef | ast.AsyncFunctionDef, it: ast.expr) ->
 
 def _names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-
-
-# read on a whole message (the pydantic dumps too), never on the SDKs' Stream / AsyncStream objects
-_MESSAGE_ATTRS = frozenset({"content", "stop_reason", "usage", "choices", "model_dump", "model_dump_json", "to_dict",
-                            "to_json"})
-
-
-def reads_message(scope: ast.AST, line: int) -> bool:
-    """The result of the request on ``line`` is read as a complete message (``r.content[0].text``,
-    ``r.usage``), so the request does not stream, even where ``**kwargs`` hide its arguments."""
-    names: set[str] = set()
-    calls: list[ast.Call] = []
-    for node in ast.walk(scope):
-        if isinstance(node, ast.Call) and node.lineno <= line <= (node.end_lineno or node.lineno) \
-                and isinstance(node.func, ast.Attribute) and node.func.attr == "create":
-            calls.append(node)
-    if not calls:
-        return False
-    for node in ast.walk(scope):
-        if isinstance(node, ast.Attribute) and node.attr in _MESSAGE_ATTRS:
-            inner = node.value.value if isinstance(node.value, ast.Await) else node.value
-            if any(inner is c for c in calls):
-                return True  # client.messages.create(...).content
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            value = node.value.value if isinstance(node.value, ast.Await) else node.value
-            if any(value is c for c in calls):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                names.update(t.id for t in targets if isinstance(t, ast.Name))
-    return any(isinstance(n, ast.Attribute) and n.attr in _MESSAGE_ATTRS and isinstance(n.value, ast.Name)
-               and n.value.id in names for n in ast.walk(scope))

@@ -13,7 +13,7 @@ request never streams: its reply is one whole message, whatever the caller does 
 use of the dict (passed to another function, ``params.update(...)``, ``params[key] = ...`` with a
 computed key, ``**other`` merged into it) keeps the answer unknown.
 
-Works on :mod:`ast` trees (the project index's parse), like :func:`.loopjudge.reads_message`.
+Works on :mod:`ast` trees (the project index's parse), like :func:`.message_reads.reads_message`.
 """
 
 from __future__ import annotations

@@ -328,3 +328,51 @@ def main(path):
     (tmp_path / "demo.py").write_text(script.replace("    label_all(open(path).read().splitlines())  # a program's own data: batch work\n", "    pass\n").format(
         top='TWEETS = [str(i) for i in range(500)]\nlabel_all(TWEETS)'))
     assert len(lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings) == 1
+
+
+AGENT_CLIENT = '''import anthropic
+
+
+class HarnessClient:
+    def __init__(self):
+        self._client = anthropic.Anthropic()
+
+    def create_message(self, *, messages, tools):
+        return self._client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, messages=messages,
+                                            tools=tools)
+'''
+AGENT_RUNNER = '''from client import HarnessClient
+
+
+def run_case(case, client: HarnessClient, tools):
+    messages = [{"role": "user", "content": case["prompt"]}]
+    for _turn in range(6):
+        msg = client.create_message(messages=messages, tools=tools)
+        messages.append({"role": "assistant", "content": msg.content})
+        if msg.stop_reason != "tool_use":
+            return msg
+'''
+AGENT_CLI = '''from client import HarnessClient
+from runner import run_case
+
+
+def main(cases, tools):
+    client = HarnessClient()
+    return [run_case(case, client, tools) for case in cases]
+'''
+
+
+def test_a_loop_over_whole_conversations_is_not_a_batch(tmp_path: Path):
+    # each case is a tool-use conversation: every turn waits on the last, so the cases cannot
+    # wait for a Message Batch however independent they are of each other
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'harness'\n")
+    (tmp_path / "client.py").write_text(AGENT_CLIENT)
+    (tmp_path / "runner.py").write_text(AGENT_RUNNER)
+    (tmp_path / "cli.py").write_text(AGENT_CLI)
+    assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings == []
+    # one request per case, no conversation: the loop over the cases is batch work
+    (tmp_path / "runner.py").write_text("from client import HarnessClient\n\n\n"
+                                        "def run_case(case, client: HarnessClient, tools):\n"
+                                        "    return client.create_message(messages=[case], tools=tools)\n")
+    (finding,) = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings
+    assert finding.path.endswith("client.py") and "comprehension over cases" in finding.message

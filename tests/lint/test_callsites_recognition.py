@@ -190,3 +190,31 @@ def test_openai_client_still_counts_when_it_could_reach_claude():
     claude_api = PROVIDER_SWITCH.replace('api_key=os.environ["OPENAI_API_KEY"]', 'base_url="https://api.anthropic.com/v1/"')
     for src in (with_gateway, claude_api, written_at_call, own_setting):
         assert [s.client.sdk for s in sites(src)] == ["anthropic", "openai"], src
+
+
+def test_a_client_handed_in_or_made_by_default_is_that_sdk_s_client():
+    # HarnessClient(client=None): ``client or anthropic.Anthropic()``, a stub injected by the tests;
+    # the request built as a dict with an item added under a condition still counts
+    (s,) = sites("""
+        import anthropic
+        from typing import Any
+        class HarnessClient:
+            def __init__(self, client: anthropic.Anthropic | None = None) -> None:
+                self._client = client or anthropic.Anthropic()
+            def create_message(self, *, model: str, messages: list, system: str | None = None):
+                kwargs: dict[str, Any] = {"model": model, "max_tokens": 4096, "messages": messages}
+                if system is not None:
+                    kwargs["system"] = system
+                return self._client.messages.create(**kwargs)
+    """)
+    assert s.client.traced and s.client.sdk == "anthropic" and s.client.variant == "Anthropic"
+
+
+def test_a_default_client_does_not_hide_another_sdk_handed_in():
+    (s,) = sites("""
+        import anthropic, openai
+        def ask(q, client: openai.OpenAI = openai.OpenAI()):
+            c = client or anthropic.Anthropic()
+            return c.messages.create(model="claude-haiku-4-5", max_tokens=10, messages=q)
+    """)
+    assert not s.client.traced  # (a Claude-shaped request all the same: the call site stays)

@@ -155,7 +155,7 @@ def reads_message(function: str | None, line: int) -> bool:
     if act is None:
         return False
     from pytest_tokenbudget.lint.callnames import find_def, tree_of
-    from pytest_tokenbudget.lint.loopjudge import reads_message as reads
+    from pytest_tokenbudget.lint.message_reads import reads_message as reads
     from pytest_tokenbudget.lint.requestdict import stream_left_out
 
     tree = tree_of(act[0], act[1])

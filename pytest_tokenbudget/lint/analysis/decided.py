@@ -16,7 +16,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.scopes import lookup
 
-__all__ = ["UNDECIDED", "decided_branch"]
+__all__ = ["UNDECIDED", "decided_branch", "default_client"]
 
 
 UNDECIDED = object()  # decided_branch: the test is not a known bool
@@ -50,3 +50,19 @@ class _Names(cst.CSTVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         node.value.visit(self)  # self.flag: the base name only
         return False
+
+
+def default_client(resolver: Any, node: cst.BooleanOperation, scope: Any, depth: int) -> Any:
+    """``client or anthropic.Anthropic()``: a client handed in (a stub in tests), else a new one.
+    The default says which SDK the code uses, so the value is that client, unless what is handed
+    in is known to be another SDK's client; anything else is ``UNKNOWN``."""
+    from pytest_tokenbudget.lint.analysis.scopes import ClientRef
+    from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+
+    if not isinstance(node.operator, cst.Or):
+        return UNKNOWN
+    default = resolver.expr(node.right, scope, depth + 1)
+    if not isinstance(default, ClientRef):
+        return UNKNOWN
+    given = resolver.expr(node.left, scope, depth + 1)
+    return UNKNOWN if isinstance(given, ClientRef) and given.sdk != default.sdk else default

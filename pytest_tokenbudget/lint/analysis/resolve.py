@@ -28,7 +28,7 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis import crossref
-from pytest_tokenbudget.lint.analysis.decided import UNDECIDED, decided_branch
+from pytest_tokenbudget.lint.analysis.decided import UNDECIDED, decided_branch, default_client
 from pytest_tokenbudget.lint.analysis.class_attrs import constructed_default, inherited_attribute
 from pytest_tokenbudget.lint.analysis.method_helpers import method_call, property_value
 from pytest_tokenbudget.lint.analysis.mutations import after_mutation
@@ -214,6 +214,8 @@ class Resolver(TextOps):
             return self._subscript(node, scope, depth)
         if isinstance(node, cst.Await):
             return self.expr(node.expression, scope, depth + 1)
+        if isinstance(node, cst.BooleanOperation):  # client or anthropic.Anthropic()
+            return default_client(self, node, scope, depth)
         return UNKNOWN
 
     def _dict(self, node: cst.Dict, scope: Scope, depth: int) -> Any:
