@@ -40,7 +40,7 @@ from pytest_tokenbudget.lint.analysis.claude_ids import is_claude_like, is_claud
 __all__ = ["cannot_hold_sites"]
 
 _NAMES_A_SITE_NEEDS = re.compile(r"anthropic|claude", re.IGNORECASE)
-_METHODS = frozenset({"create", "stream", "parse", "count_tokens"})  # as .analysis.bindings.METHODS
+_METHODS = frozenset({"create", "stream", "parse", "count_tokens", "tool_runner"})  # as .analysis.bindings.METHODS
 _OPENAI_METHODS = frozenset({"create", "parse", "stream"})
 _API_ATTRIBUTES = frozenset({"messages", "batches", "completions"})
 

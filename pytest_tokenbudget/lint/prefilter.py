@@ -2,7 +2,7 @@
 
 :func:`may_contain_calls` works on raw bytes, before any parse, in two steps: a substring test (``messages`` / ``completions``: a C ``memmem``, about
 as fast as reading the file), then a regex for the call shapes the extractor can recognise:
-``<x>.messages.create|stream|parse|count_tokens``, ``batches.create``,
+``<x>.messages.create|stream|parse|count_tokens|tool_runner``, ``batches.create``,
 ``chat.completions.create`` (with optional ``with_raw_response.`` and line breaks), an alias
 assignment of ``<x>.messages`` / ``<x>.messages.create``, and ``getattr(<x>, <name>).create``. A file that fails is never parsed.
 
@@ -20,11 +20,11 @@ __all__ = ["PREFILTER_NODES", "may_contain_calls", "nodes_may_contain_calls", "t
 
 _CALL = re.compile(
     rb"(?:messages|completions|batches)\s*\.\s*(?:with_(?:raw|streaming)_response\s*\.\s*)?"
-    rb"(?:create|stream|parse|count_tokens)\b"
+    rb"(?:create|stream|parse|count_tokens|tool_runner)\b"
 )
 _ALIAS = re.compile(rb"=\s*[\w.()\[\]\"' ,=]*\.\s*messages\s*(?:$|#|\n|\))", re.M)
 # getattr(client, name).create(...): the namespace picked by a string (the name must resolve)
-_GETATTR_CALL = re.compile(rb"getattr\s*\([^()]*\)\s*\.\s*(?:create|stream|parse|count_tokens)\b")
+_GETATTR_CALL = re.compile(rb"getattr\s*\([^()]*\)\s*\.\s*(?:create|stream|parse|count_tokens|tool_runner)\b")
 
 
 def may_contain_calls(data: bytes) -> bool:
@@ -35,7 +35,7 @@ def may_contain_calls(data: bytes) -> bool:
         (b"getattr" in data and _GETATTR_CALL.search(data) is not None)
 
 
-_METHOD_NAMES = frozenset({"create", "stream", "parse", "count_tokens"})
+_METHOD_NAMES = frozenset({"create", "stream", "parse", "count_tokens", "tool_runner"})
 _ALIASABLE = _METHOD_NAMES | {"messages", "completions", "batches"}
 _SDKS = ("anthropic", "openai")
 PREFILTER_NODES = (ast.Call, ast.Import, ast.ImportFrom, ast.Assign)  # the nodes the ast prefilter reads

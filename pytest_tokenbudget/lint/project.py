@@ -38,6 +38,7 @@ from pytest_tokenbudget.lint.filled_lists import filled_later, filled_lists, mod
 from pytest_tokenbudget.lint.newsyntax import parse_source
 from pytest_tokenbudget.lint.project_roots import project_root, script_folders, searchable_root
 from pytest_tokenbudget.lint.source import FileError, read_file
+from pytest_tokenbudget.lint.tool_functions import indexed_function_tool
 
 __all__ = ["Project", "activate", "active", "project_root", "searchable_root"]
 
@@ -326,6 +327,8 @@ class Project:
             for item in st.items:
                 if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == first:
                     return ev.expr(item.context_expr), st.lineno
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):  # @beta_tool def f(...): its tool definition
+            return indexed_function_tool(st, lambda n: dotted_name(n, lambda x: mod.imports.get(x, x)), ev.expr), st.lineno
         return UNKNOWN, 0
 
     def _class_attr(self, mod: _Module, cls: ast.ClassDef, attr: str) -> tuple[Any, int]:

@@ -15,7 +15,7 @@ from pytest_tokenbudget.lint.analysis.wrappers import forwarded, wrapped_method
 
 __all__ = ["METHODS", "MUTATORS", "Candidate", "ModuleAnalysis", "ScopeBuilder", "analyse_module", "dotted"]
 
-METHODS = frozenset({"create", "stream", "parse", "count_tokens"})
+METHODS = frozenset({"create", "stream", "parse", "count_tokens", "tool_runner"})  # tool_runner: the SDK's agent loop
 
 MUTATORS = {"append": "append", "extend": "extend", "insert": "insert", "update": "update",
              "setdefault": "update", "pop": "pop", "clear": "clear", "remove": "pop", "sort": "sort",

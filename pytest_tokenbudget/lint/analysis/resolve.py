@@ -29,6 +29,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.decided import UNDECIDED, decided_branch, default_client
+from pytest_tokenbudget.lint.analysis.function_tools import function_tool
 from pytest_tokenbudget.lint.analysis.class_attrs import constructed_default, inherited_attribute
 from pytest_tokenbudget.lint.analysis.method_helpers import method_call, property_value
 from pytest_tokenbudget.lint.analysis.mutations import after_mutation
@@ -109,8 +110,8 @@ class Resolver(TextOps):
         elif b.kind == "with":
             v = self.expr(b.node, where, depth + 1)
             value = v if isinstance(v, ClientRef) or type(v).__name__ == "Handle" else UNKNOWN
-        else:
-            value = UNKNOWN
+        else:  # a @beta_tool function is the tool definition the SDK sends for it
+            value = function_tool(self, b.node, where) if b.kind == "def" else UNKNOWN
         if augs:
             if isinstance(value, (str, Text)):
                 return Text.join(value, UNKNOWN)

@@ -24,7 +24,7 @@ import libcst as cst
 
 __all__ = ["forwarded", "wrapped_method"]
 
-_API_METHODS = frozenset({"create", "stream", "parse", "count_tokens"})
+_API_METHODS = frozenset({"create", "stream", "parse", "count_tokens", "tool_runner"})
 _RETRY = re.compile(r"retr(?:y|ies|ying)|backoff|on_exception|on_predicate", re.I)
 
 

@@ -22,6 +22,8 @@ from pytest_tokenbudget.lint.rules._util import fmt_int, money, usd
 from pytest_tokenbudget.lint.rules.volatile_prefix import cached_prefix_values
 
 _ANTHROPIC = frozenset({"anthropic"})
+# every request kind, and the SDK's tool runner (one call, a request per turn of its tool loop)
+_REQUESTS = frozenset({"create", "stream", "parse", "batch", "tool_runner"})
 
 
 def _section_node(call: CallSite, blocks: list[Block]):
@@ -73,7 +75,7 @@ class MissingCacheControl(Rule):
         "API adds (264-675 tokens depending on the model, the catalog's tool-prompt-tokens), which "
         "counts towards the prefix."
     )
-    KINDS = frozenset({"create", "stream", "parse", "batch"})
+    KINDS = _REQUESTS
     SDKS = _ANTHROPIC
     VALID = [
         # cached with a block marker
@@ -182,8 +184,8 @@ class MissingCacheControl(Rule):
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
-        if not (call.context.repeated or call.batch_template):
-            return
+        if not (call.context.repeated or call.batch_template or call.kind == "tool_runner"):
+            return  # (a tool runner repeats its request on every turn of its loop)
         blocks = request_blocks(call, opaque_tools=True)
         if blocks.may_have_cache_control and not _unseen_parts_unmarked(blocks, ctx):
             return
@@ -252,6 +254,7 @@ class CacheBelowMinimum(Rule):
         "Literal, or with a short one-line label default, counts at its largest). A model chosen at run time "
         "must fall short of every model the code names."
     )
+    KINDS = _REQUESTS
     SDKS = _ANTHROPIC
     VALID = [
         '''
@@ -343,6 +346,7 @@ class TooManyBreakpoints(Rule):
     )
     severity = "error"
     precision = "very-high"
+    KINDS = _REQUESTS
     SDKS = _ANTHROPIC
     VALID = [
         '''
@@ -392,6 +396,7 @@ class VolatileCachedPrefix(Rule):
         "than not caching. Move the value after the last breakpoint (e.g. into the final user message), "
         "or make it stable (the date instead of the time)."
     )
+    KINDS = _REQUESTS
     SDKS = _ANTHROPIC
     VALID = [
         # the volatile value sits in the last (uncached) user message

@@ -105,7 +105,7 @@ class RetiredOrDeprecatedModel(Rule):
     severity = "warning"
     precision = "very-high"
     SDKS = frozenset({"anthropic", "openai"})
-    KINDS = frozenset({"create", "stream", "parse", "batch", "completion"})  # + the legacy Text Completions API
+    KINDS = frozenset({"create", "stream", "parse", "batch", "completion", "tool_runner"})  # + legacy completions
     VALID = [
         """
         import anthropic
@@ -357,7 +357,7 @@ class UnknownModelId(Rule):
     severity = "warning"
     precision = "high"
     SDKS = frozenset({"anthropic", "openai"})
-    KINDS = frozenset({"create", "stream", "parse", "batch", "completion"})  # + the legacy Text Completions API
+    KINDS = frozenset({"create", "stream", "parse", "batch", "completion", "tool_runner"})  # + legacy completions
     VALID = [
         """
         import anthropic

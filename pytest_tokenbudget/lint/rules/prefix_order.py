@@ -56,7 +56,7 @@ class StaticAfterDynamic(Rule):
         "cacheable length with 5% to spare (the cl100k estimate runs below Claude's own count, but a text at "
         "the threshold is too close to call), on calls that can repeat."
     )
-    KINDS = frozenset({"create", "stream", "parse", "batch"})
+    KINDS = frozenset({"create", "stream", "parse", "batch", "tool_runner"})
     SDKS = _ANTHROPIC
     VALID = [
         # the static instructions come first: a cacheable prefix
