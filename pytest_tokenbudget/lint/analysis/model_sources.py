@@ -41,12 +41,13 @@ def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tup
     if isinstance(node, cst.Attribute):
         own = _self_attribute(node, scope, resolver, path) if isinstance(node.value, cst.Name) else None
         return own if own is not None else typed_field(node, scope, resolver)
-    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or) \
-            and isinstance(node.left, cst.Name):  # model or DEFAULT_MODEL: the callers' model, else the fallback
-        choices = model_choices(node.left, scope, resolver, path)
-        if choices is None:
-            return None
+    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
         fallback = resolver.expr(node.right, scope)
+        if not isinstance(node.left, cst.Name):  # row.model or DEFAULT: a value read at run time, else the
+            return (fallback,) if isinstance(fallback, str) else None  # fallback (read like getenv's default)
+        choices = model_choices(node.left, scope, resolver, path)  # model or DEFAULT_MODEL: the callers' model,
+        if choices is None:  # else the fallback
+            return None
         return tuple(fallback if v is None or v == "" else v for v in choices)
     if isinstance(node, cst.IfExp):
         return _conditional_choices(node, scope, resolver, path)
@@ -67,6 +68,8 @@ def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tup
         return _param_choices(bindings[0], where, resolver, path)
     if kinds == ["assign"] and isinstance(bindings[0].node, cst.Call):  # model = get_model_name(tier)
         return _returned_choices(bindings[0].node, path, where, resolver)
+    if kinds == ["assign"] and isinstance(bindings[0].node, cst.BooleanOperation):  # model = row.model or DEFAULT
+        return model_choices(bindings[0].node, where, resolver, path)
     if kinds.count("assign") >= 1 and set(kinds) <= {"param", "assign"} and kinds.count("param") <= 1 \
             and len(kinds) >= 2:
         return _branch_choices(node.value, bindings, where, resolver, path)
@@ -91,8 +94,16 @@ def default_note(call: Any) -> str:
     fallback of ``model or DEFAULT`` / ``self.model = model or DEFAULT``), the value a caller that
     passes none sends; else ``""``."""
     node, scope = call.arg_nodes.get("model"), call.scope
-    if scope is None or not isinstance(call.model, str):
+    model = call.model if isinstance(call.model, str) else \
+        call.model_choices[0] if call.model_choices and len(set(call.model_choices)) == 1 else None
+    if scope is None or not isinstance(model, str):
         return ""
+    if isinstance(node, cst.Name) and (found := lookup(node.value, scope)) is not None and len(found[1]) == 1 \
+            and isinstance(found[1][0].node, cst.BooleanOperation):  # model = row.model or DEFAULT
+        node, scope = found[1][0].node, found[0]
+    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or) \
+            and not isinstance(node.left, cst.Name) and Resolver().expr(node.right, scope) == model:
+        return f" (the fallback when `{cst.Module(body=[]).code_for_node(node.left)}` is empty)"
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):  # self.model set in __init__
         fn = method_scope(scope)
         if fn is None or fn.owner_class is None or node.value.value != fn.self_name:
@@ -111,8 +122,8 @@ def default_note(call: Any) -> str:
     resolver = Resolver()
     default = resolver.expr(b.node.default, where.parent or where)
     if fallback is None:
-        return f" (the default of parameter `{node.value}`)" if default == call.model else ""
-    if default in (None, "") and resolver.expr(fallback, scope) == call.model:
+        return f" (the default of parameter `{node.value}`)" if default == model else ""
+    if default in (None, "") and resolver.expr(fallback, scope) == model:
         return f" (the fallback when no `{node.value}` is passed)"
     return ""
 

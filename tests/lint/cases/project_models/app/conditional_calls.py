@@ -29,3 +29,15 @@ def one_current(q, big):
 
 
 LOCAL_MODEL = "claude-haiku-5-5"
+
+
+def per_ticket(ticket, q):
+    # a value read at run time, else the fallback (as a getenv default): the fallback fails when used
+    model = ticket.variant_model or FALLBACK_MODEL
+    return client.messages.create(model=model, max_tokens=400,  # TB302
+                                  messages=[{"role": "user", "content": q}])
+
+
+def per_ticket_current(ticket, q):
+    return client.messages.create(model=ticket.variant_model or CURRENT_MODEL, max_tokens=400,
+                                  messages=[{"role": "user", "content": q}])
