@@ -35,7 +35,7 @@ from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_nam
 from pytest_tokenbudget.lint.callnames import find_def
 from pytest_tokenbudget.lint.declared_fields import declared_reader
 from pytest_tokenbudget.lint.callsearch import FoundCall, field_class, find_calls
-from pytest_tokenbudget.lint.self_values import attribute_class, init_attribute
+from pytest_tokenbudget.lint.self_values import attribute_class, init_attribute, parameter_class
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -222,6 +222,7 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
         ev = project._evaluator(mod, {**local, **up.values})
         ev.self_attr = lambda attr: init_attribute(project, c.path, c.tree, c.owner, attr, parameter_values)
         ev.self_class = lambda attr: attribute_class(c.tree, c.owner, attr)
+        ev.param_class = lambda name: parameter_class(owner, name) if name in unassigned else None
         if owner is not None:  # a template field from the caller's own Literal / label parameter
             ev.declared = declared_reader(owner, c.tree, unassigned, frozenset(up.values))
         values: dict[str, Any] = {}

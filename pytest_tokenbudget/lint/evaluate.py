@@ -115,6 +115,7 @@ class Evaluator:
         self.attribute: Callable[[str, str], Any] | None = None  # ``name.attr`` of a module-level object
         self.self_attr: Callable[[str], Any] | None = None  # ``self.attr`` in a caller (.self_values)
         self.self_class: Callable[[str], str | None] | None = None  # the class of a caller's ``self.attr``
+        self.param_class: Callable[[str], str | None] | None = None  # the class a caller's parameter is typed
         # a template field's bound from its declaration (a caller's Literal / label parameter: .declared_fields)
         self.declared: Callable[[ast.expr], Any] | None = None
         self.index: tuple[Any, Any] | None = None  # (project index, module): per-call values (.volatile_calls)
@@ -359,6 +360,8 @@ class Evaluator:
                 and value.value.id == "self":
             name = self.self_class(value.attr)
             return self.qualname(ast.Name(name)) if name else None
+        if self.param_class is not None and isinstance(value, ast.Name) and (name := self.param_class(value.id)):
+            return self.qualname(ast.parse(name, mode="eval").body)  # target: Target; target.tools()
         return None
 
     def _method(self, node: ast.Call, func: ast.Attribute, args: list[Any], d: int) -> Any:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import ast
 
-__all__ = ["protocols_declaring"]
+__all__ = ["is_protocol", "protocols_declaring"]
 
 
-def _is_protocol(cls: ast.ClassDef) -> bool:
+def is_protocol(cls: ast.ClassDef) -> bool:
     for b in cls.bases:
         head = b.value if isinstance(b, ast.Subscript) else b  # Protocol[T]
         if (isinstance(head, ast.Name) and head.id == "Protocol") or (
@@ -25,5 +25,5 @@ def _is_protocol(cls: ast.ClassDef) -> bool:
 
 def protocols_declaring(tree: ast.Module, method: str) -> list[str]:
     """The module-level Protocol classes of ``tree`` that declare ``method``."""
-    return [s.name for s in tree.body if isinstance(s, ast.ClassDef) and _is_protocol(s)
+    return [s.name for s in tree.body if isinstance(s, ast.ClassDef) and is_protocol(s)
             and any(isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name == method for f in s.body)]

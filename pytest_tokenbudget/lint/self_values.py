@@ -27,7 +27,7 @@ from pytest_tokenbudget.lint.analysis.values import UNKNOWN, choice
 Project = Any  # the project index (not imported: it sits above this module)
 ValuesOf = Callable[..., Any]  # arguments.parameter_values, passed in by the caller search
 
-__all__ = ["attribute_class", "init_attribute"]
+__all__ = ["attribute_class", "init_attribute", "parameter_class"]
 
 _SELF_SETS: weakref.WeakKeyDictionary[ast.ClassDef, dict[str, list[Any]]] = weakref.WeakKeyDictionary()
 
@@ -143,6 +143,16 @@ def _optional_of(node: ast.expr) -> ast.expr | None:
         sides = [n for n in (node.left, node.right) if not (isinstance(n, ast.Constant) and n.value is None)]
         return sides[0] if len(sides) == 1 else None
     return node
+
+
+def parameter_class(fn: ast.FunctionDef | ast.AsyncFunctionDef | None, name: str) -> str | None:
+    """The class a parameter of ``fn`` is annotated with (``target: Target``, ``Optional[Target]``,
+    ``Target | None``, ``mod.Target``), as written."""
+    a = fn.args if fn is not None else None
+    arg = next((p for p in (*a.posonlyargs, *a.args, *a.kwonlyargs) if p.arg == name), None) if a else None
+    note = _optional_of(arg.annotation) if arg is not None and arg.annotation is not None else None
+    spelled = ast.unparse(note) if isinstance(note, (ast.Name, ast.Attribute)) else None
+    return spelled if spelled and spelled.rsplit(".", 1)[-1][:1].isupper() else None
 
 
 def _init_assignment(cls: ast.ClassDef, attr: str) -> tuple[ast.FunctionDef, ast.expr] | None:
