@@ -157,7 +157,8 @@ class Evaluator:
             if isinstance(base, FilePath):
                 if node.attr == "parent":
                     return FilePath(os.path.dirname(base.path))
-                return UNKNOWN
+                up = [cur := base.path] + [cur := os.path.dirname(cur) for _ in range(8)]  # .parents[1]
+                return [FilePath(p) for p in up[1:]] if node.attr == "parents" else UNKNOWN
             if isinstance(base, dict) and not isinstance(base, OpenDict):
                 return base.get(node.attr, UNKNOWN)  # t.name of a built ToolDef: .field_objects
             if base is UNKNOWN and isinstance(node.value, ast.Name) and self.attribute is not None \
@@ -270,6 +271,14 @@ class Evaluator:
             self.lookup = outer
         return True
 
+    def _call_join(self, args: list[Any]) -> Any:
+        """``os.path.join(a, b, ...)`` / ``Path(a, b, ...)`` of known parts, else unknown."""
+        if not all(isinstance(a, (str, FilePath)) for a in args):
+            return UNKNOWN
+        first = self._path(args[0]) if isinstance(args[0], FilePath) else args[0]
+        parts = [a.path if isinstance(a, FilePath) else a for a in [first, *args[1:]]]
+        return FilePath(os.path.normpath(os.path.join(*parts)))  # type: ignore[arg-type]
+
     def read(self, value: Any) -> Any:
         p = self._path(value.path if isinstance(value, Handle) else value)
         if p is None:
@@ -298,17 +307,15 @@ class Evaluator:
         default = call_default(q, node, lambda n: self.expr(n, d))  # os.getenv(NAME, default), Field(default)
         if default is not None:
             return default
-        if q in _PATH_CTORS and args:
-            return self._path(args[0]) if len(args) == 1 else UNKNOWN
+        if q in _PATH_CTORS and args:  # Path(a) / Path(folder, "prompts", "system.md")
+            return self._path(args[0]) if len(args) == 1 else self._call_join(args)
         if q in ("open", "builtins.open", "io.open", "codecs.open") and args:
             p = self._path(args[0])
             mode = args[1] if len(args) > 1 else "r"
-            return Handle(p.path) if p is not None and isinstance(mode, str) and "r" in mode and "b" not in mode \
-                else UNKNOWN
-        if q in ("os.path.join",) and args and all(isinstance(a, (str, FilePath)) for a in args):
-            first = self._path(args[0]) if isinstance(args[0], FilePath) else args[0]
-            parts = [a.path if isinstance(a, FilePath) else a for a in [first, *args[1:]]]
-            return FilePath(os.path.normpath(os.path.join(*parts)))  # type: ignore[arg-type]
+            return Handle(p.path) if p is not None and isinstance(mode, str) and "r" in mode \
+                else UNKNOWN  # ("rb": tomllib.load(f), f.read().decode(): the same text)
+        if q in ("os.path.join",) and args:
+            return self._call_join(args)
         if q in ("os.path.dirname", "os.path.abspath", "os.path.realpath") and len(args) == 1:
             p = args[0]
             if isinstance(p, FilePath):
@@ -317,7 +324,8 @@ class Evaluator:
         if q.endswith("resources.files") and len(args) == 1 and isinstance(args[0], str):
             folder = self.package_dir(args[0])
             return FilePath(folder) if folder else UNKNOWN
-        if q == "pkgutil.get_data" and len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        if q in ("pkgutil.get_data", "importlib.resources.read_text") and len(args) == 2 \
+                and isinstance(args[0], str) and isinstance(args[1], str):
             folder = self.package_dir(args[0])
             return self.read(FilePath(os.path.join(folder, args[1]))) if folder else UNKNOWN
         if q.endswith("FileSystemLoader") and args:
@@ -377,6 +385,9 @@ class Evaluator:
                 return self.read(base)
             if name == "joinpath" and args and all(isinstance(a, str) for a in args):
                 return FilePath(os.path.normpath(os.path.join(base.path, *args)))
+            if name in ("with_name", "with_suffix") and len(args) == 1 and isinstance(args[0], str):
+                return FilePath(os.path.join(os.path.dirname(base.path), args[0]) if name == "with_name"
+                                else os.path.splitext(base.path)[0] + args[0])
             if name in ("resolve", "absolute"):
                 return base
             if name == "open" and (not args or args[0] == "r"):
