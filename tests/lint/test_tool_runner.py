@@ -91,6 +91,14 @@ def test_the_runner_repeats_its_request_so_a_large_prefix_is_tb101_even_in_a_scr
     assert "tools+system" in finding.message and "497-token tool-use system prompt" in finding.message
 
 
+def test_a_runner_asked_for_json_without_structured_output_is_tb501():
+    # the runner's last reply is an ordinary message: a JSON object asked in words is not enforced
+    source = TOOLS.replace("model=MODEL", 'model="claude-sonnet-4-6"').replace(
+        '"You are the support agent of a bank. Check balances before any transfer. " * 80',
+        '"Check the balances, then reply with a SINGLE JSON object with keys ok and balance, no prose."')
+    assert [f.code for f in lint_source(source, select=["TB501"])] == ["TB501"]
+
+
 def test_model_rules_apply_and_a_loop_of_runs_is_not_a_batch():
     source = TOOLS.replace("model=MODEL", 'model="claude-sonnet-4-20250514"').replace(
         "def answer(question: str) -> str:", "def answer_all(questions):\n    for question in questions:\n        answer(question)\n\n\ndef answer(question: str) -> str:")

@@ -68,7 +68,7 @@ class JsonWithoutStructure(Rule):
     )
     severity = "warning"
     precision = "medium"
-    KINDS = frozenset({"create", "stream", "parse", "batch"})
+    KINDS = frozenset({"create", "stream", "parse", "batch", "tool_runner"})  # (the runner's final reply)
     VALID = [
         # Structured outputs.
         """
