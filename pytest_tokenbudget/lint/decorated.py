@@ -32,17 +32,16 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 from pytest_tokenbudget.lint.config_values import dotted_name
+from pytest_tokenbudget.lint.project_roots import in_tests
 
 __all__ = ["decorated_registry"]
 
 MAX_ENTRIES = 200  # decorations read into one registry (a tool set, not a plugin ecosystem)
-_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
 
 
 @dataclass(frozen=True)
@@ -138,9 +137,8 @@ def _decorations(index: Any, mod: Any, factory: _Factory) -> list[tuple[Any, ast
     out: list[tuple[Any, ast.Call]] = []
     name = factory.fn.name
     for path in sorted({os.path.normpath(p) for p in _files(index, name)} | {mod.path}):
-        rel = os.path.relpath(path, index.root).replace(os.sep, "/")
         other = index._load(path) if path != mod.path else mod
-        if other is None or _TEST_FILE.search(rel) or other.parse() is None:
+        if other is None or in_tests(path, index.root) or other.parse() is None:
             continue
         for st in other.tree.body:
             for deco in getattr(st, "decorator_list", ()):

@@ -13,15 +13,13 @@ the byte search for the method's ``def`` is recorded for warm runs.
 from __future__ import annotations
 
 import ast
-import os
-import re
 from typing import Any
 
+from pytest_tokenbudget.lint.project_roots import in_tests
 from pytest_tokenbudget.lint.protocols import is_protocol
 
 __all__ = ["is_stub", "single_implementation"]
 
-_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
 MAX_FILES = 200  # files that define the method's name: more is a common name, not an interface
 
 
@@ -53,7 +51,7 @@ def single_implementation(index: Any, cls: ast.ClassDef, method: str) -> tuple[A
     if not mentions(index, needle):
         return None
     files = [p for p in py_files(index) or () if not isinstance(got := read_file(p), FileError) and needle in got[0]
-             and not _TEST_FILE.search(os.path.relpath(p, index.root).replace(os.sep, "/"))]
+             and not in_tests(p, index.root)]
     found = []
     for path in files[:MAX_FILES + 1]:
         mod = index._load(path)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
-__all__ = ["project_root", "script_folders", "searchable_root"]
+__all__ = ["in_tests", "project_root", "script_folders", "searchable_root"]
+
+_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
 
 
 def project_root(paths: list[str], fallback: Path) -> Path:
@@ -50,3 +53,9 @@ def script_folders(folder: str, root: str) -> list[str]:
         folder = os.path.dirname(folder)
         out.append(folder)
     return out
+
+
+def in_tests(path: str, root: str) -> bool:
+    """``path`` is test code of the project at ``root`` (under ``tests/``, ``test_*.py``, ``conftest.py``):
+    what it registers or implements never reaches a production request."""
+    return _TEST_FILE.search(os.path.relpath(path, root).replace(os.sep, "/")) is not None
