@@ -63,7 +63,8 @@ def _picked_by_getattr(func: ast.Attribute) -> bool:
 def tree_may_contain_calls(tree: ast.AST) -> bool:
     """A sound superset of what :func:`.analysis.callsites.extract_call_sites` can report.
 
-    A call of ``<...>.create|stream|parse|count_tokens`` through a ``messages`` / ``completions``
+    A call of ``<...>.create|stream|parse|count_tokens`` (or one handed to a retry helper or a thread:
+    ``asyncio.to_thread(client.messages.create, ...)``) through a ``messages`` / ``completions``
     / ``batches`` attribute or an alias, that either sits in a file importing ``anthropic`` /
     ``openai`` (traced receivers need that import) or passes ``model=``, ``requests=``, ``**``
     or positional arguments (untraced receivers need Anthropic-shaped arguments).
@@ -89,6 +90,9 @@ def nodes_may_contain_calls(nodes: Iterable[ast.AST]) -> bool:
                 aliases.update(t.id for t in node.targets if isinstance(t, ast.Name))
     for call in calls:
         func = call.func
+        handed = next((a for a in call.args[:2] if isinstance(a, ast.Attribute) and a.attr in _METHOD_NAMES), None)
+        if handed is not None and not (isinstance(func, ast.Attribute) and func.attr in _METHOD_NAMES):
+            func = handed  # call_with_retry(client.messages.create, ...), asyncio.to_thread(...): the method handed on
         if isinstance(func, ast.Attribute) and func.attr in _METHOD_NAMES:
             chain = _receiver_chain(func)
             if not (set(chain) & {"messages", "completions", "batches"} or aliases & set(chain)

@@ -31,3 +31,37 @@ def test_a_wrapped_method_keeps_the_request_arguments():
     assert all(s.get("max_tokens") == 300 and not s.open_kwargs for s in sites)
     helper = [s for s in sites if s.context.function in ("through_helper", "through_retrying", "wrapped_method")]
     assert len(helper) == 3 and all("messages" in s.args and "model" in s.args for s in helper)
+
+
+THREADED = '''
+import asyncio
+import functools
+
+import anthropic
+
+client = anthropic.Anthropic()
+
+
+async def to_thread(text):
+    return await asyncio.to_thread(client.messages.create, model="claude-3-opus-20240229", max_tokens=150,
+                                   messages=[{"role": "user", "content": text}])
+
+
+async def in_executor(text):
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, functools.partial(
+        client.messages.create, model="claude-3-opus-20240229", max_tokens=150,
+        messages=[{"role": "user", "content": text}]))
+'''
+
+
+def test_a_method_handed_to_a_thread_is_a_request_with_its_arguments(tmp_path):
+    # the sync client in async code: asyncio.to_thread(f, **kw), run_in_executor(None, partial(f, **kw))
+    import libcst as cst
+
+    sites = extract_call_sites(cst.parse_module(THREADED))
+    assert [s.context.function for s in sites] == ["to_thread", "in_executor"]
+    assert all(s.client.traced and s.model == "claude-3-opus-20240229" and s.get("max_tokens") == 150 for s in sites)
+    (tmp_path / "threaded.py").write_text(THREADED)  # the prefilters keep the file (no .create(...) call in it)
+    result = lint_paths([tmp_path / "threaded.py"], LintSettings(root=tmp_path, select=("TB302",), cache=False))
+    assert [f.line for f in result.findings] == [11, 18]  # the model= lines

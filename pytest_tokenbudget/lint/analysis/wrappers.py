@@ -26,6 +26,7 @@ __all__ = ["forwarded", "wrapped_method"]
 
 _API_METHODS = frozenset({"create", "stream", "parse", "count_tokens", "tool_runner"})
 _RETRY = re.compile(r"retr(?:y|ies|ying)|backoff|on_exception|on_predicate", re.I)
+_THREAD = frozenset({"to_thread", "run_sync"})  # asyncio.to_thread(f, **kw), anyio.to_thread.run_sync(f, ...)
 
 
 def _last_name(func: Any) -> str | None:
@@ -57,13 +58,26 @@ def wrapped_method(node: Any) -> Any | None:
     return None
 
 
+def _partial(arg: cst.Arg) -> cst.Call | None:
+    """``functools.partial(client.messages.create, model=...)`` as an argument, else None."""
+    v = arg.value
+    return v if isinstance(v, cst.Call) and _last_name(v.func) == "partial" and v.args \
+        and _method(v.args[0]) is not None else None
+
+
 def forwarded(node: cst.Call) -> tuple[Any, cst.Call] | None:
     """(the method expression, a call holding the request's arguments) when ``node`` sends a request
     through a retry wrapper: ``backoff.on_exception(...)(client.messages.create)(model=...)`` or
-    ``call_with_retry(client.messages.create, model=..., ...)``; else None."""
+    ``call_with_retry(client.messages.create, model=..., ...)``; or runs it in a thread:
+    ``asyncio.to_thread(client.messages.create, model=...)``, ``loop.run_in_executor(None,
+    partial(client.messages.create, model=...))``; else None."""
     inner = wrapped_method(node.func)
     if inner is not None:
         return inner, node
+    if _last_name(node.func) == "run_in_executor" and len(node.args) == 2 and (bound := _partial(node.args[1])):
+        return bound.args[0].value, bound.with_changes(args=bound.args[1:])
+    if len(node.args) >= 1 and _last_name(node.func) in _THREAD and _method(node.args[0]) is not None:
+        return node.args[0].value, node.with_changes(args=node.args[1:])
     if len(node.args) >= 2 and _retrying(node.func):
         method = _method(node.args[0])
         if method is not None:
