@@ -218,3 +218,21 @@ def test_a_default_client_does_not_hide_another_sdk_handed_in():
             return c.messages.create(model="claude-haiku-4-5", max_tokens=10, messages=q)
     """)
     assert not s.client.traced  # (a Claude-shaped request all the same: the call site stays)
+
+
+def test_batch_requests_appended_in_a_loop_are_each_a_request():
+    found = sites("""
+        import anthropic
+        from anthropic.types.messages.batch_create_params import Request
+        from anthropic.types.message_create_params import MessageCreateParamsNonStreaming
+        client = anthropic.Anthropic()
+        def submit(terms):
+            requests = []
+            for i, term in enumerate(terms):
+                requests.append(Request(custom_id=f"term-{i}", params=MessageCreateParamsNonStreaming(
+                    model="claude-haiku-4-5", max_tokens=200,
+                    messages=[{"role": "user", "content": term}])))
+            return client.messages.batches.create(requests=requests).id
+    """)
+    (s,) = found
+    assert s.kind == "batch" and s.batch_template and s.model == "claude-haiku-4-5" and s.get("max_tokens") == 200

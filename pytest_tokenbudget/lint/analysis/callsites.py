@@ -406,7 +406,13 @@ def _batch_params(node: Any, scope: Scope, resolver: Resolver, depth: int = 0) -
         if found is None:
             return
         where, bindings = found
-        if len(bindings) == 1 and bindings[0].kind == "assign":
+        if len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(bindings[0].node, cst.List) \
+                and not bindings[0].node.elements and where.mutated.get(node.value) == {"append"}:
+            for item in _appended(where.node, node.value):  # requests = []; requests.append(Request(...)) per item
+                p = _params_of_request(item, where, resolver)
+                if p is not None:
+                    yield p[0], p[1], True
+        elif len(bindings) == 1 and bindings[0].kind == "assign":
             yield from _batch_params(bindings[0].node, where, resolver, depth + 1)
         return
     if isinstance(node, (cst.List, cst.Tuple)):
@@ -420,6 +426,19 @@ def _batch_params(node: Any, scope: Scope, resolver: Resolver, depth: int = 0) -
         p = _params_of_request(node.elt, scope, resolver)
         if p is not None:
             yield p[0], (_comp_scope_for(node, scope) if p[1] is scope else p[1]), True
+
+
+def _appended(root: Any, name: str) -> Iterator[Any]:
+    """The values ``name.append(value)`` adds anywhere under ``root`` (a function's body)."""
+    from pytest_tokenbudget.lint.cstwalk import children
+
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "append" \
+                and isinstance(node.func.value, cst.Name) and node.func.value.value == name and len(node.args) == 1:
+            yield node.args[0].value
+        stack.extend(reversed(children(node)))
 
 
 def _params_constructor(func: Any) -> bool:
