@@ -172,9 +172,9 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
         elif not refs.method and any(refs.refers(a) for a in [*node.args, *(k.value for k in node.keywords)]):
             loops, runs = _handed_on(s, path, tree, node, refs, handoffs)
             out.extend(loops)
-            if not loops and runs and (hit := enclosing_loop(node, parents, callee)) is not None:
-                _add_hit(s, out, path, tree, node, parents, hit)  # [limited(sem, f, x) for x in rows]
-            continue
+            if loops or not runs:
+                continue  # (a receiver that only runs f, e.g. a retry helper: the hand-off is a call of f)
+            hit = enclosing_loop(node, parents, callee)  # [limited(sem, f, x) for x in rows]
         else:
             continue
         if hit is None:

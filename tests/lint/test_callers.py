@@ -376,3 +376,21 @@ def test_a_loop_over_whole_conversations_is_not_a_batch(tmp_path: Path):
                                         "    return client.create_message(messages=[case], tools=tools)\n")
     (finding,) = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings
     assert finding.path.endswith("client.py") and "comprehension over cases" in finding.message
+
+
+def test_a_local_request_handed_to_a_retry_helper_is_called_once_per_call_of_its_function(tmp_path: Path):
+    # def classify(x): def _make_request(): ...create...; return retry_with_backoff(_make_request)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'tweets'\n")
+    (tmp_path / "util.py").write_text("import time\n\n\ndef retry_with_backoff(fn, retries=3):\n"
+                                      "    for attempt in range(retries):\n        try:\n            return fn()\n"
+                                      "        except Exception:\n            time.sleep(2 ** attempt)\n")
+    (tmp_path / "classifier.py").write_text(
+        "import anthropic\nfrom util import retry_with_backoff\n\nclient = anthropic.Anthropic()\n\n\n"
+        "def classify(text):\n    def _make_request():\n"
+        "        return client.messages.create(model='claude-haiku-4-5', max_tokens=100,\n"
+        "                                      messages=[{'role': 'user', 'content': text}])\n"
+        "    return retry_with_backoff(_make_request)\n")
+    (tmp_path / "run.py").write_text("import json\nfrom classifier import classify\n\n\ndef main(path):\n"
+                                     "    for tweet in json.load(open(path)):\n        print(classify(tweet['text']))\n")
+    (finding,) = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings
+    assert finding.path.endswith("classifier.py") and "run.py:6" in finding.message
