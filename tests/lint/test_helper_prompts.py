@@ -186,3 +186,43 @@ def test_a_method_with_several_returns_asks_for_json_when_every_return_does(tmp_
                            "one.py": TWO_RETURNS.format(first=JSON_LINE, second="Answer in a short paragraph.")},
                 "TB501")
     assert got == {("both.py", 22, "TB501")}
+
+
+UNPACKED = '''
+import anthropic
+from app.prompts import build_prompt
+
+client = anthropic.Anthropic()
+
+
+def label(article):
+    system_msg, user_msg = build_prompt(article)
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system_msg,
+                                  messages=[{"role": "user", "content": user_msg}])
+
+
+def label_three(article):
+    system_msg, user_msg = build_prompt(article)[0], "x"
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system_msg,
+                                  messages=[{"role": "user", "content": user_msg}])
+
+
+def label_mismatched(article):
+    system_msg, user_msg, extra = build_prompt(article)
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system_msg,
+                                  messages=[{"role": "user", "content": user_msg}])
+'''
+
+
+def test_a_prompt_builder_returning_system_and_user_is_unpacked(tmp_path: Path):
+    # system_msg, user_msg = build_prompt(x): each name is its item of the returned pair; a count that
+    # does not match the pair cannot be told apart and stays unknown
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'labeller'\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    system = "You are a meticulous credit analyst labelling news for default risk. " * 120
+    (tmp_path / "app" / "prompts.py").write_text(
+        f'SYSTEM = """{system}"""\n\n\ndef build_prompt(article):\n    return SYSTEM, f"Label: {{article}}"\n')
+    (tmp_path / "app" / "label.py").write_text(UNPACKED)
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False))
+    assert sorted(f.line for f in result.findings) == [10, 17]  # the system= lines of label and label_three

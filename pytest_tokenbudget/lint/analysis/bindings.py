@@ -155,8 +155,10 @@ class ScopeBuilder(cst.CSTVisitor):
         if isinstance(target, cst.Name):  # ``global x`` first: the assignment binds the module's x
             (self.scope.module() if target.value in self.scope.globals_ else self.scope).bind(target.value, binding)
         elif isinstance(target, (cst.Tuple, cst.List)):
-            for el in target.elements:
-                self._bind_target(el.value, Binding("other"))
+            whole = binding.kind == "assign" and not any(isinstance(el, cst.StarredElement) for el in target.elements)
+            for i, el in enumerate(target.elements):  # system, user = build_prompt(x): each its item of the value
+                item = Binding("item", binding.node, index=(i, len(target.elements))) if whole else Binding("other")
+                self._bind_target(el.value, item if isinstance(el.value, cst.Name) else Binding("other"))
         elif isinstance(target, cst.StarredElement):
             self._bind_target(target.value, Binding("other"))
         elif isinstance(target, cst.Attribute):

@@ -40,12 +40,11 @@ from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Bindin
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
 from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, volatile_call, volatile_method
 from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, common_value,
-                                                     dict_get, first_volatile, is_complete)
+                                                     dict_get, first_volatile, is_complete, unpacked)
 
 __all__ = ["Resolver"]
 
 _TEXT_METHODS_IDENTITY = frozenset({"strip", "lstrip", "rstrip"})
-
 _MAX_DEPTH = 25
 _FALLBACK_NODES = (cst.Call, cst.BinaryOperation, cst.BooleanOperation, cst.Attribute, cst.ListComp)  # for .evaluate
 
@@ -99,8 +98,8 @@ class Resolver(TextOps):
                 return merged_client(values)  # self.client = None ... = anthropic.Anthropic(): the client
             return UNKNOWN
         b = plain[0]
-        if b.kind == "assign":
-            value = self.expr(b.node, where, depth + 1)
+        if b.kind in ("assign", "item"):  # (item: one name of system, user = build(x))
+            value = unpacked(self.expr(b.node, where, depth + 1), b.index)
         elif b.kind == "import":
             value = crossref.imported(b.ref)
         elif b.kind == "param":

@@ -79,13 +79,15 @@ class Binding:
     kind: ``assign`` (node = the value expression), ``aug`` (``+=``, node = the value),
     ``import`` (ref = ImportRef), ``param`` (node = the libcst Param), ``def`` (function),
     ``class`` (scope = its ClassScope), ``with`` (node = the context manager expression),
-    ``other`` (loop targets, unpacking, except, walrus ...: unknown).
+    ``item`` (``system, user = build(x)``: node = the unpacked value, index = (position, count)),
+    ``other`` (loop targets, starred unpacking, except, walrus ...: unknown).
     """
 
     kind: str
     node: Any = None
     ref: ImportRef | None = None
     scope: Scope | None = None
+    index: tuple[int, int] | None = None
 
 @dataclass(eq=False)
 class Scope:

@@ -24,7 +24,7 @@ from typing import Any
 
 __all__ = ["UNKNOWN", "Unknown", "Text", "OpenDict", "Hole", "is_known", "static_text", "iter_texts",
            "volatile_parts", "is_complete", "common_value", "choice",
-           "any_entry", "dict_get"]
+           "any_entry", "dict_get", "unpacked"]
 
 MAX_OPTIONS = 16  # more candidate texts than this: a plain hole
 
@@ -249,3 +249,14 @@ def first_volatile(v: Any) -> str | None:
     for part in volatile_parts(v):
         return part.volatile
     return None
+
+
+def unpacked(value: Any, index: tuple[int, int] | None) -> Any:
+    """``value`` itself (``index`` None), or its item ``index[0]`` when unpacked into ``index[1]``
+    names (``system, user = build(x)``): the value must then be a sequence of exactly that length
+    (else the items cannot be told apart: unknown)."""
+    if index is None:
+        return value
+    if not isinstance(value, (list, tuple)) or len(value) != index[1]:
+        return UNKNOWN
+    return value[index[0]]
