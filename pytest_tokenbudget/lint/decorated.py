@@ -123,13 +123,9 @@ def _files(index: Any, word: str) -> list[str]:
     """The project's files that call ``word`` (the word index, recorded for warm runs)."""
     if index.word_index is not None:
         return list(index.word_index.get(word, []))
-    from pytest_tokenbudget.lint.project_text import mentions, py_files
-    from pytest_tokenbudget.lint.source import FileError, read_file
+    from pytest_tokenbudget.lint.project_text import files_saying
 
-    needle = f"{word}(".encode()
-    if not mentions(index, needle):
-        return []
-    return [p for p in py_files(index) or () if not isinstance(got := read_file(p), FileError) and needle in got[0]]
+    return files_saying(index, f"{word}(".encode())
 
 
 def _decorations(index: Any, mod: Any, factory: _Factory) -> list[tuple[Any, ast.Call]]:
@@ -169,9 +165,9 @@ def decorated_registry(index: Any, mod: Any, name: str) -> Any:
     index.unstored = True  # it depends on files that do not import it: recomputed on every run
     keyed: dict[Any, Any] = {}
     items: list[Any] = []
+    defaults = index._evaluator(mod, {})  # the factory's defaults, read where it is declared
     for where, deco in _decorations(index, mod, factory)[: MAX_ENTRIES + 1]:
-        arg_ev, def_ev = index._evaluator(where, {}), index._evaluator(mod, {})
-        bound = _bound(factory.fn, deco, arg_ev.expr, def_ev.expr)
+        bound = _bound(factory.fn, deco, index._evaluator(where, {}).expr, defaults.expr)
         if bound is None:
             return UNKNOWN
         local = {**index._locals(factory.fn), **bound, **{p.arg: UNKNOWN for p in factory.inner.args.args}}

@@ -43,15 +43,10 @@ def single_implementation(index: Any, cls: ast.ClassDef, method: str) -> tuple[A
     protocol = is_protocol(cls)
     if not protocol and not _abstract(cls):
         return None
-    from pytest_tokenbudget.lint.project_text import mentions, py_files
-    from pytest_tokenbudget.lint.source import FileError, read_file
+    from pytest_tokenbudget.lint.project_text import files_saying
 
-    needle = f"def {method}(".encode()
     index.unstored = True
-    if not mentions(index, needle):
-        return None
-    files = [p for p in py_files(index) or () if not isinstance(got := read_file(p), FileError) and needle in got[0]
-             and not in_tests(p, index.root)]
+    files = [p for p in files_saying(index, f"def {method}(".encode()) if not in_tests(p, index.root)]
     found = []
     for path in files[:MAX_FILES + 1]:
         mod = index._load(path)

@@ -13,7 +13,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.source import FileError, read_file
 
-__all__ = ["py_files", "mentions"]
+__all__ = ["py_files", "mentions", "files_saying"]
 
 _MAX_FILES = 20_000
 _MAX_BYTES = 2 << 20
@@ -44,6 +44,18 @@ def mentions(project: Any, needle: bytes) -> bool:
     if needle not in memo:
         files = py_files(project)
         memo[needle] = files is None or any(_contains(path, needle) for path in files)
+    return memo[needle]
+
+
+def files_saying(project: Any, needle: bytes) -> list[str]:
+    """The project's ``.py`` files whose bytes contain ``needle`` (a definition's ``def name(``, a
+    decorator's ``name(``), listed once per run; the search is recorded like :func:`mentions` (a warm
+    run re-checks a file that asked when a file saying it appears or changes)."""
+    if not mentions(project, needle):  # (asked every time: that is what records the search)
+        return []
+    memo = project.__dict__.setdefault("_saying", {})
+    if needle not in memo:
+        memo[needle] = [p for p in py_files(project) or () if _contains(p, needle)]
     return memo[needle]
 
 
