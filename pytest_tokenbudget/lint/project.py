@@ -253,7 +253,7 @@ class Project:
             self.unstored = self.unstored or run is not None
             self.deps[path] = digest
             self.deps.update(cached[3])
-            return self._remember(decode(cached[0]), path, cached[2])
+            return self._remember(decode(cached[0]), cached[1], cached[2])
         key = (path, name)
         if key in self._active:
             return None
@@ -264,13 +264,14 @@ class Project:
         outer_deps, self.deps = self.deps, {}
         outer_unstored, self.unstored = self.unstored, False
         try:
-            value, line = self._compute(mod, name)
+            value, line, *source = self._compute(mod, name)
         finally:
             self._active.discard(key)
             mine, self.deps = self.deps, outer_deps
             unstored, self.unstored = self.unstored, outer_unstored or self.unstored
         mine.pop(path, None)
-        entry = [encode(value), path, line, mine]
+        where = source[0] if source else path  # an imported name: defined in the module it comes from
+        entry = [encode(value), where, line, mine]
         if not unstored:  # (else this run's answer only: it depends on files it cannot list)
             self._values.setdefault(digest, {})[name] = entry
             self.new_values.setdefault(digest, {})[name] = entry
@@ -279,7 +280,7 @@ class Project:
             self._run_values.setdefault(digest, {})[name] = entry
         self.deps[path] = digest
         self.deps.update(mine)
-        return self._remember(value, path, line)
+        return self._remember(value, where, line)
 
     def _remember(self, value: Any, path: str, line: int) -> tuple[Any, str, int]:
         if isinstance(value, (str, Text, dict, list)) and line:
@@ -291,7 +292,7 @@ class Project:
         hit = self.origins.get(id(value))
         return (hit[0], hit[1]) if hit is not None and hit[2] is value else None
 
-    def _compute(self, mod: _Module, name: str) -> tuple[Any, int]:
+    def _compute(self, mod: _Module, name: str) -> tuple[Any, int] | tuple[Any, int, str]:
         base = name[:-2] if name.endswith("()") else name
         first = base.split(".")[0]
         if first.encode() not in mod.data:  # the byte search: no mention, no parse
@@ -325,7 +326,7 @@ class Project:
             return module_list(ev, mod.tree, first, st) if isinstance(st.value, (ast.List, ast.ListComp)) else (UNKNOWN, 0)
         if isinstance(st, (ast.Import, ast.ImportFrom)):
             found = self.value(mod.imports.get(first, first), mod.path)
-            return (found[0], found[2]) if found else (UNKNOWN, 0)
+            return (found[0], found[2], found[1]) if found else (UNKNOWN, 0)
         if isinstance(st, ast.With):
             for item in st.items:
                 if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == first:

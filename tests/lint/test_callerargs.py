@@ -44,6 +44,12 @@ def test_finding_names_the_caller_that_wrote_the_value(monkeypatch):
     assert {"path": "app/desk.py", "line": 7, "message": "value passed by this caller"} in \
         forwarded.properties["related"]
     assert forwarded.fix is None  # the wrapper serves other callers: no automatic edit
+    # the prompt is named where it is written (app/prompts.py), not where a caller imports it
+    assert "(prompt defined at app/prompts.py:3)" in forwarded.message
+    direct = next(f for f in result.findings if f.code == "TB101" and f.line == 10)
+    assert "(prompt defined at app/prompts.py:3) (passed by caller app/jobs.py:8)" in direct.message
+    on_self = next(f for f in result.findings if f.code == "TB101" and f.line == 71)
+    assert on_self.message.endswith("(passed by caller app/jobs.py:55)")  # one place, named once
     # TB302 is a correctness rule: one caller's retired id fails at run time, and the finding names it
     retired = next(f for f in result.findings if f.code == "TB302" and f.line == 38)
     assert retired.message.startswith("claude-3-opus-20240229 was retired")

@@ -281,7 +281,8 @@ def _with_callers(rep: Report, chains: list[tuple[tuple[str, int], ...]], every:
         suffix = f" (every caller sends such a value: {', '.join(origins[:3])}{', ...' if len(origins) > 3 else ''})"
     else:
         chain = chains[0]
-        suffix = f" (passed by caller {at(chain[-1])}" + (f" through {at(chain[0])})" if len(chain) > 1 else ")")
+        through = at(chain[0]) if len(chain) > 1 and at(chain[0]) != at(chain[-1]) else None
+        suffix = f" (passed by caller {at(chain[-1])}" + (f" through {through})" if through else ")")
     if not every and f"caller {at(chains[0][-1])}" in rep.message:
         suffix = ""  # the rule already named this caller ("the prompt comes from caller x.py:12")
     props = dict(rep.properties or {})
