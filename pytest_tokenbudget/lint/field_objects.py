@@ -3,11 +3,13 @@ by its fields, built in place, read as the dict of its fields.
 
 Agents keep their tool definitions as dataclass instances, one per module, and turn them into the
 request's dicts with a comprehension (``[{"name": t.name, ...} for t in tools]``). The evaluator reads
-such a construction as ``{field: value}``: keywords, positionals in field order, and the class's
-literal defaults (a construction without arguments, or leaving out a field whose default is not a
-literal, is left to the index's reading of the class: a settings object). ``t.name`` on that dict is the field (:mod:`.evaluate`). Only a dataclass, an attrs
-class, a pydantic model or a ``NamedTuple`` is read this way, and only without an ``__init__`` of its
-own: such a class stores what it is given; any other class may store anything.
+such a construction as ``{field: value}``: keywords, positionals in field order, and for a field left
+out its default, evaluated in the class's module: a configuration object built with its defaults
+(``Classifier(Config())``, ``system_prompt: str = SYSTEM_PROMPT``) carries the prompt. ``t.name``
+on that dict is the field (:mod:`.evaluate`). Only a dataclass, an attrs class, a pydantic model or
+a ``NamedTuple`` is read this way (not a pydantic ``BaseSettings``: the environment may override its
+defaults), and only without an ``__init__`` of its own: such a class stores what it is given; any
+other class may store anything.
 """
 
 from __future__ import annotations
@@ -25,14 +27,16 @@ _FIELD_BASES = frozenset({"BaseModel", "NamedTuple"})
 
 def built_fields(index: tuple[Any, Any], q: str, node: ast.Call, args: list[Any], kw: dict[str, Any]) -> dict | None:
     """The fields of ``q(*args, **kw)`` when ``q`` names such a class of the project, else None
-    (only a capitalised name is looked up: a class, by its spelling)."""
-    if not q.rsplit(".", 1)[-1][:1].isupper() or not (node.args or node.keywords) \
+    (only a capitalised name is looked up: a class, by its spelling). A field left out holds its
+    default, evaluated in the class's module (``system_prompt: str = SYSTEM_PROMPT``)."""
+    if not q.rsplit(".", 1)[-1][:1].isupper() \
             or any(isinstance(a, ast.Starred) for a in node.args) \
             or any(k.arg is None for k in node.keywords):
-        return None  # Settings(): a settings object, whose fields the index reads from their defaults
-    cls = _field_class(*index, q)
-    if cls is None:
         return None
+    found = _field_class(*index, q)
+    if found is None:
+        return None
+    fmod, cls = found
     fields = [(s.target.id, s.value) for s in cls.body if isinstance(s, ast.AnnAssign)
               and isinstance(s.target, ast.Name) and "ClassVar" not in ast.unparse(s.annotation)]
     if len(args) > len(fields) or any(k not in dict(fields) for k in kw):
@@ -43,11 +47,24 @@ def built_fields(index: tuple[Any, Any], q: str, node: ast.Call, args: list[Any]
             out[name] = kw[name]
         elif value is not None or len(out) < len(args):
             out[name] = value
-        elif default is None or isinstance(default, ast.Constant) or _factory(default):
-            out[name] = default.value if isinstance(default, ast.Constant) else UNKNOWN
         else:
-            return None  # a default the index evaluates in its own module (Field(default=...), os.getenv)
+            out[name] = _default(index[0], fmod, default)
     return out
+
+
+def _default(project: Any, fmod: Any, default: ast.expr | None) -> Any:
+    """A left-out field's value: its literal, or its default expression evaluated where the class is
+    written (``Field(default=X)`` / ``field(default=X)``: X); a factory or no default: unknown."""
+    if default is None or _factory(default):
+        return UNKNOWN
+    if isinstance(default, ast.Call):  # Field("x"), field(default="x"), Field(default=X, description=...)
+        default = default.args[0] if default.args else next(
+            (k.value for k in default.keywords if k.arg == "default"), None)
+        if default is None:
+            return UNKNOWN
+    if isinstance(default, ast.Constant):
+        return default.value
+    return project._evaluator(fmod, {}).expr(default)
 
 
 def _factory(default: ast.expr) -> bool:
@@ -55,7 +72,7 @@ def _factory(default: ast.expr) -> bool:
     return isinstance(default, ast.Call) and any(k.arg == "default_factory" for k in default.keywords)
 
 
-def _field_class(project: Any, mod: Any, q: str) -> ast.ClassDef | None:
+def _field_class(project: Any, mod: Any, q: str) -> tuple[Any, ast.ClassDef] | None:
     found = module_statement(project, mod, q)
     cls = found[1] if found is not None and isinstance(found[1], ast.ClassDef) else None
     if cls is None or any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init__"
@@ -65,4 +82,4 @@ def _field_class(project: Any, mod: Any, q: str) -> ast.ClassDef | None:
                     for d in cls.decorator_list)
     based = any((b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else "") in _FIELD_BASES
                 for b in cls.bases)
-    return cls if decorated or based else None
+    return (found[0], cls) if decorated or based else None  # type: ignore[index]

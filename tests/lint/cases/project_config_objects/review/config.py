@@ -1,0 +1,18 @@
+"""Configuration objects that carry the prompt as a field default (``Reviewer(ReviewConfig())``)."""
+from dataclasses import dataclass, field
+
+from pydantic_settings import BaseSettings
+
+from review.prompts import RUBRIC
+
+
+@dataclass
+class ReviewConfig:
+    model: str = "claude-sonnet-4-6"
+    system_prompt: str = RUBRIC  # a default that is a constant of another module
+    labels: list = field(default_factory=list)
+
+
+class EnvConfig(BaseSettings):  # the environment may override any default: unknown, silent
+    model: str = "claude-sonnet-4-6"
+    system_prompt: str = RUBRIC
