@@ -41,7 +41,6 @@ from __future__ import annotations
 import ast
 import os
 import re
-import sys
 from dataclasses import dataclass, field
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -51,39 +50,23 @@ from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, exporter
                                                 resolve_function, same_file, test_or_live_file, tree_of)
 from pytest_tokenbudget.lint.callwalk import Naming, naming
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
+from pytest_tokenbudget.lint.injected import injected_calls
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.loopjudge import (HANDFUL, HANDLER, Hit, batching_context, conversation_turn, enclosing_loop,
                                                from_parameters, in_service_loop, live, mapped, mentions_batching,
                                                request_entry)
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
                                                partial_uses, runs_param, submits, table_uses, thread_target)
-from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
+from pytest_tokenbudget.lint.source import NotebookError, notebook_source
+from pytest_tokenbudget.lint.word_index import build_word_index
 from pytest_tokenbudget.lint.tree_budget import on_release
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["LoopCaller", "build_word_index", "loop_callers", "references", "serves_request",
+__all__ = ["LoopCaller", "loop_callers", "references", "serves_request",
            "under_batching"]
 
-_SKIP_DIRS = frozenset({".git", ".venv", "venv", "env", "node_modules", "site-packages", "__pycache__", "build",
-                        "dist", ".tox", ".nox", ".mypy_cache", ".tokenbudget_cache"})
-# ``\b(\w+)\s*\(`` (a word called), matched on the reversed text where it starts with a literal
-# ``(`` the regex engine skips to fast (5x): each ``(`` gives the whole word before it, as before
-_CALLED_REVERSED = re.compile(rb"\(\s*(\w+)")
-# g(rows, f), g(fn=f); possessive where the language has it (3.11): the same matches (a prefix
-# ``x.`` given back could never be followed by the lookahead) without backtracking through words
-_PASSED = re.compile(rb"[(,=]\s*+(?:\w++\.)?+(\w++)(?=\s*[,)])" if sys.version_info >= (3, 11)
-                     else rb"[(,=]\s*(?:\w+\.)?(\w+)(?=\s*[,)])")
-# fn = f; matched on the text after a newline added in front: a literal ``\n`` to skip to, where
-# ``^`` made the regex engine try every position (the same matches as ``^`` with re.M)
-_ALIASED = re.compile(rb"\n[ \t]*\w+\s*=\s*(?:\w+\.)?(\w+)[ \t]*$", re.M)
-# from m import (f as g, h); ``\bimport`` checked behind the literal, which the regex engine finds fast
-_IMPORTED = re.compile(rb"import(?<=\bimport)[ \t]+(\(?[\w \t,\\\r\n]+\)?)")
-_WORD = re.compile(rb"\w+")
-_MAPPED = re.compile(rb"(?:map|submit|imap|imap_unordered|starmap|apply_async)\(\s*(?:[\w.]+\.)?(\w+)")
-_MAPPED_ENDS = (b"map(", b"submit(", b"unordered(", b"apply_async(")  # a _MAPPED match holds one of these
-_MAX_FILES = 50_000
 _MAX_DEPTH = 2  # caller levels above the function (helper -> wrapper -> loop)
 _MAX_HANDOFFS = 3  # a function passed on as an argument, function to function
 _MAX_REQUEST_DEPTH = 4  # callers walked up to find a request handler
@@ -99,36 +82,6 @@ class LoopCaller:
     kind: str  # "for loop" / "comprehension" / "map"
     over: str  # the iterable's source text (short)
     cell: int | None = None  # the notebook code cell holding the loop
-
-
-# ------------------------------------------------------------------------------ the word index
-def build_word_index(root: str) -> dict[str, list[str]]:
-    """identifier -> the project's ``.py`` files that call it, pass it, re-bind it or import it."""
-    index: dict[str, list[str]] = {}
-    n = 0
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
-        for name in files:
-            if not name.endswith((".py", ".ipynb")):
-                continue
-            n += 1
-            if n > _MAX_FILES:
-                return index
-            path = os.path.join(folder, name)
-            got = read_file(path)  # never blocks on a FIFO or a device; skips what is not a regular file
-            if isinstance(got, FileError) or got[1].st_size > 2 << 20:
-                continue
-            data = got[0]
-            words = {w[::-1] for w in _CALLED_REVERSED.findall(data[::-1])}
-            words.update(_PASSED.findall(data))
-            words.update(_ALIASED.findall(b"\n" + data))
-            if any(end in data for end in _MAPPED_ENDS):
-                words.update(_MAPPED.findall(data))
-            for names in _IMPORTED.findall(data):
-                words.update(_WORD.findall(names))
-            for w in words:
-                index.setdefault(w.decode("ascii", "replace"), []).append(path)
-    return index
 
 
 # ------------------------------------------------------------------------------ the search
@@ -341,6 +294,10 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
         for c in _scan(s, path, ctree, refs, ctree, fn if same else None, 0):
             if c not in out and (same_file(c.path, callee_path) or not test_or_live_file(project, c.path)):
                 out.append(c)
+    for path, ctree, scope, refs in _injected(project, callee_path, function) if outer is None else ():
+        for c in _scan(s, path, ctree, refs, scope, None, 0):  # an instance handed to a function or a service
+            if c not in out and not test_or_live_file(project, c.path):
+                out.append(c)
     for base_path, base_method in base_methods(project, callee_path, tree, function) if outer is None else ():
         for c in _loop_callers(project, base_path, base_method, depth, s.seen):  # called through the interface
             if c not in out:
@@ -351,6 +308,26 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
                 if c not in out:
                     out.append(c)
     return out
+
+
+def _injected(project: Project, callee_path: str, function: str) -> list[tuple[str, ast.Module, Def, Refs]]:
+    """For ``Cls.m``: the functions an instance of ``Cls`` is handed to (``evaluate(LLM(), rows)``,
+    ``Service(llm)``) with how they call ``m`` on it (``llm.m(...)``, ``self.llm.m(...)``), from
+    the files that construct ``Cls`` (:mod:`.injected`)."""
+    cls, _, method = function.rpartition(".")
+    if not cls or "." in cls or method.startswith("__"):
+        return []
+    stem = module_stem(callee_path).encode()
+    makers = [callee_path, *(os.path.normpath(p) for p in (project.word_index or {}).get(cls, [])
+                             if not test_or_live_file(project, p) and stem in (file_bytes(project, p) or b""))]
+    scopes: dict[tuple[str, str], tuple[str, ast.Module, Def, Refs]] = {}
+    for inj in injected_calls(project, list(dict.fromkeys(makers)), cls, method):
+        scope = find_def(inj.tree, inj.owner)
+        if scope is not None and isinstance(inj.call.func, ast.Attribute):
+            _, _, _, refs = scopes.setdefault((inj.path, inj.owner), (inj.path, inj.tree, scope, Refs(
+                attr=method, method=True, self_only=True)))
+            refs.receivers.add(ast.unparse(inj.call.func.value))
+    return list(scopes.values())
 
 
 def _outer_function(tree: ast.Module, function: str) -> Def | None:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.callers import build_word_index
+from pytest_tokenbudget.lint.word_index import build_word_index
 from pytest_tokenbudget.lint.callnames import Refs, exporters, find_def, refs_for, same_file, test_file
 from pytest_tokenbudget.lint.callwalk import has_word, named_calls, word_chars
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing

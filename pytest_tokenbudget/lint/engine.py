@@ -202,7 +202,7 @@ def _jobs(settings: LintSettings) -> int:
 
 
 def _build_word_index(root: str) -> dict[str, list[str]]:
-    from pytest_tokenbudget.lint.callers import build_word_index
+    from pytest_tokenbudget.lint.word_index import build_word_index
 
     return build_word_index(root)
 

@@ -1,4 +1,4 @@
-"""Objects handed to another class's constructor: calls of their methods through ``self.attr``.
+"""Objects handed to another class's constructor or to a function: calls of their methods there.
 
 A client wrapper is often built in one module and injected into a service defined in another::
 
@@ -16,7 +16,9 @@ search by imports (:mod:`.callsearch`) misses ``self.claude_client.get_response(
 :func:`injected_calls` follows the hand-off: a name bound to ``Cls(...)`` (or ``Cls(...)`` itself)
 passed to a project class's constructor, whose ``__init__`` stores that parameter on ``self``; every
 ``self.<attr>.<method>(...)`` in that class is then a call of ``Cls.<method>``. Only the files that
-construct ``Cls`` are read (the word index), and only one hand-off is followed.
+construct ``Cls`` are read (the word index), and only one hand-off is followed. An instance handed
+to a module-level function (``evaluate(LLM(), samples)``, the eval harness's shape) is followed the
+same way: ``llm.complete(...)`` on the parameter it binds, unless the function rebinds that name.
 """
 
 from __future__ import annotations
@@ -95,11 +97,14 @@ def _handed(tree: ast.Module, cls: str) -> list[tuple[ast.Call, ast.expr]]:
     return [(call, arg) for _, call, arg in found if _called_name(call.func) != cls]
 
 
-def _class_of(project: Project, path: str, tree: ast.Module, func: ast.expr) -> tuple[str, ast.ClassDef] | None:
-    """The project class a constructor call names: defined in ``tree`` or imported by name."""
+_Def = ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def _defined(project: Project, path: str, tree: ast.Module, func: ast.expr) -> tuple[str, _Def] | None:
+    """The module-level project class or function a call names: defined in ``tree`` or imported by name."""
     if not isinstance(func, ast.Name):
         return None
-    local = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == func.id), None)
+    local = next((s for s in tree.body if isinstance(s, _DEFS) and s.name == func.id), None)
     if local is not None:
         return path, local
     for node in _handoffs(tree).imports:
@@ -111,24 +116,30 @@ def _class_of(project: Project, path: str, tree: ast.Module, func: ast.expr) -> 
         if found is None or found[1] != [name]:
             return None
         other = tree_of(project, found[0])
-        cls = next((s for s in other.body if isinstance(s, ast.ClassDef) and s.name == name), None) \
+        made = next((s for s in other.body if isinstance(s, _DEFS) and s.name == name), None) \
             if other is not None else None
-        return (found[0], cls) if cls is not None else None
+        return (found[0], made) if made is not None else None
     return None
+
+
+_DEFS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _bound_param(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, arg: ast.expr,
+                 skip_self: bool) -> str | None:
+    """The parameter of ``fn`` that ``arg`` of ``call`` binds (positionally or by keyword)."""
+    params = [a.arg for a in [*fn.args.posonlyargs, *fn.args.args]][1 if skip_self else 0:]
+    if arg in call.args:
+        i = call.args.index(arg)
+        return params[i] if i < len(params) and not any(isinstance(a, ast.Starred) for a in call.args[:i]) else None
+    return next((k.arg for k in call.keywords if k.value is arg), None)
 
 
 def _stored_as(cls: ast.ClassDef, call: ast.Call, arg: ast.expr) -> str | None:
     """The ``self`` attribute ``cls.__init__`` stores the parameter ``arg`` binds (``self.c = c``)."""
     init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
-    if init is None:
-        return None
-    params = [a.arg for a in [*init.args.posonlyargs, *init.args.args]][1:]
-    if arg in call.args:
-        i = call.args.index(arg)
-        param = params[i] if i < len(params) and not any(isinstance(a, ast.Starred) for a in call.args[:i]) else None
-    else:
-        param = next((k.arg for k in call.keywords if k.value is arg), None)
-    if param is None:
+    param = _bound_param(init, call, arg, skip_self=True) if init is not None else None
+    if init is None or param is None:
         return None
     for n in ast.walk(init):
         if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name) and n.value.id == param:
@@ -151,9 +162,20 @@ def _method_calls(cls: ast.ClassDef, attr: str, method: str) -> list[tuple[ast.C
     return out
 
 
+def _param_calls(fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str, method: str) -> list[ast.Call]:
+    """``param.method(...)`` in ``fn`` (not in a nested function, where the name may be another)."""
+    if any(isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.With)) and any(
+            isinstance(t, ast.Name) and t.id == param for t in ast.walk(n) if isinstance(t, ast.Name)
+            and isinstance(t.ctx, ast.Store)) for n in ast.walk(fn)):
+        return []  # the name is rebound: not only the object handed in
+    return [n for n in ast.walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            and n.func.attr == method and isinstance(n.func.value, ast.Name) and n.func.value.id == param]
+
+
 def injected_calls(project: Project, files: list[str], cls: str, method: str) -> list[Injected]:
     """The calls of ``Cls.method`` made through an instance handed to another class's constructor
-    in one of ``files`` (those that construct ``Cls``)."""
+    (``self.attr.method(...)``) or to a module-level function (``evaluate(LLM(), samples)``:
+    ``llm.method(...)`` on its parameter) in one of ``files`` (those that construct ``Cls``)."""
     out: list[Injected] = []
     seen: set[tuple[str, str, str]] = set()
     for path in files:
@@ -161,12 +183,20 @@ def injected_calls(project: Project, files: list[str], cls: str, method: str) ->
         if tree is None:
             continue
         for call, arg in _handed(tree, cls):
-            target = _class_of(project, path, tree, call.func)
-            attr = _stored_as(target[1], call, arg) if target is not None else None
-            if target is None or attr is None or (target[0], target[1].name, attr) in seen:
+            target = _defined(project, path, tree, call.func)
+            if target is None:
                 continue
-            seen.add((target[0], target[1].name, attr))
-            ttree = tree_of(project, target[0])
+            where, made = target
+            if isinstance(made, ast.ClassDef):
+                attr = _stored_as(made, call, arg)
+                found = [] if attr is None else _method_calls(made, attr, method)
+            else:
+                attr = _bound_param(made, call, arg, skip_self=False)
+                found = [] if attr is None else [(c, made.name) for c in _param_calls(made, attr, method)]
+            if attr is None or (where, made.name, attr) in seen:
+                continue
+            seen.add((where, made.name, attr))
+            ttree = tree_of(project, where)
             if ttree is not None:
-                out.extend(Injected(target[0], c, ttree, owner) for c, owner in _method_calls(target[1], attr, method))
+                out.extend(Injected(where, c, ttree, owner) for c, owner in found)
     return out

@@ -1,6 +1,6 @@
 """A computation started in a forked process of its own, whose result the run collects later.
 
-A cold run in processes needs the project's word index (:func:`.callers.build_word_index`) before
+A cold run in processes needs the project's word index (:func:`.word_index.build_word_index`) before
 its workers fork, so that they inherit it; building it means reading every module of the project,
 the longest serial step of the run. :class:`WordIndexJob` builds it on the second core while the
 run discovers and reads the files it lints, and hands it back pickled through a pipe (a dict of

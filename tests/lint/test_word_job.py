@@ -7,7 +7,7 @@ import os
 import pytest
 
 from pytest_tokenbudget.lint.api import LintSettings, lint_paths
-from pytest_tokenbudget.lint.callers import build_word_index
+from pytest_tokenbudget.lint.word_index import build_word_index
 from pytest_tokenbudget.lint.word_job import WordIndexJob
 
 

@@ -1,0 +1,62 @@
+"""The project's word index: identifier -> the ``.py`` files that call it, pass it, re-bind it or
+import it, built by one byte scan of the tree (no parse) before any caller search. The searches of
+:mod:`.callers` and :mod:`.callsearch` parse only the files it names for a function.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+from pytest_tokenbudget.lint.source import FileError, read_file
+
+__all__ = ["build_word_index"]
+
+_SKIP_DIRS = frozenset({".git", ".venv", "venv", "env", "node_modules", "site-packages", "__pycache__", "build",
+                        "dist", ".tox", ".nox", ".mypy_cache", ".tokenbudget_cache"})
+# ``\b(\w+)\s*\(`` (a word called), matched on the reversed text where it starts with a literal
+# ``(`` the regex engine skips to fast (5x): each ``(`` gives the whole word before it, as before
+_CALLED_REVERSED = re.compile(rb"\(\s*(\w+)")
+# g(rows, f), g(fn=f); possessive where the language has it (3.11): the same matches (a prefix
+# ``x.`` given back could never be followed by the lookahead) without backtracking through words
+_PASSED = re.compile(rb"[(,=]\s*+(?:\w++\.)?+(\w++)(?=\s*[,)])" if sys.version_info >= (3, 11)
+                     else rb"[(,=]\s*(?:\w+\.)?(\w+)(?=\s*[,)])")
+# fn = f; matched on the text after a newline added in front: a literal ``\n`` to skip to, where
+# ``^`` made the regex engine try every position (the same matches as ``^`` with re.M)
+_ALIASED = re.compile(rb"\n[ \t]*\w+\s*=\s*(?:\w+\.)?(\w+)[ \t]*$", re.M)
+# from m import (f as g, h); ``\bimport`` checked behind the literal, which the regex engine finds fast
+_IMPORTED = re.compile(rb"import(?<=\bimport)[ \t]+(\(?[\w \t,\\\r\n]+\)?)")
+_WORD = re.compile(rb"\w+")
+_MAPPED = re.compile(rb"(?:map|submit|imap|imap_unordered|starmap|apply_async)\(\s*(?:[\w.]+\.)?(\w+)")
+_MAPPED_ENDS = (b"map(", b"submit(", b"unordered(", b"apply_async(")  # a _MAPPED match holds one of these
+_MAX_FILES = 50_000
+
+
+def build_word_index(root: str) -> dict[str, list[str]]:
+    """identifier -> the project's ``.py`` files that call it, pass it, re-bind it or import it."""
+    index: dict[str, list[str]] = {}
+    n = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
+        for name in files:
+            if not name.endswith((".py", ".ipynb")):
+                continue
+            n += 1
+            if n > _MAX_FILES:
+                return index
+            path = os.path.join(folder, name)
+            got = read_file(path)  # never blocks on a FIFO or a device; skips what is not a regular file
+            if isinstance(got, FileError) or got[1].st_size > 2 << 20:
+                continue
+            data = got[0]
+            words = {w[::-1] for w in _CALLED_REVERSED.findall(data[::-1])}
+            words.update(_PASSED.findall(data))
+            words.update(_ALIASED.findall(b"\n" + data))
+            if any(end in data for end in _MAPPED_ENDS):
+                words.update(_MAPPED.findall(data))
+            for names in _IMPORTED.findall(data):
+                words.update(_WORD.findall(names))
+            for w in words:
+                index.setdefault(w.decode("ascii", "replace"), []).append(path)
+    return index
