@@ -123,11 +123,24 @@ def test_mutated_list_keeps_its_known_prefix():
     assert msgs[0] == {"role": "user", "content": "first"} and isinstance(msgs[-1], Unknown)
 
 
-def test_mutated_dict_is_unknown():
+def test_request_dict_set_by_key_is_read_with_its_keys():
     s = one(HEAD + textwrap.dedent("""\
-        def f():
+        def f(tools=None):
             params = {"model": "m", "messages": []}
             params["max_tokens"] = 5
+            if tools:
+                params["system"] = "Use the tools."
+            return client.messages.create(**params)
+    """))
+    assert not s.open_kwargs and s.max_tokens == 5 and s.get("system") == "Use the tools."
+
+
+@pytest.mark.parametrize("mutation", ['params[key] = 5', 'params.update(extra)', 'params.pop("model")'])
+def test_request_dict_mutated_otherwise_is_unknown(mutation):
+    s = one(HEAD + textwrap.dedent(f"""\
+        def f(key, extra):
+            params = {{"model": "m", "messages": []}}
+            {mutation}
             return client.messages.create(**params)
     """))
     assert s.open_kwargs and s.max_tokens is None

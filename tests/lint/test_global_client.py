@@ -19,10 +19,10 @@ GETTER = textwrap.dedent('''
             _client = anthropic.Anthropic()
         return _client
 
-    def ask(q, model="claude-sonnet-4-5"):
+    def ask(q, model):  # no model id in sight: only the client says this is a Claude call
         client = _get_client()
         kwargs = dict(model=model, max_tokens=64, messages=[{"role": "user", "content": q}])
-        kwargs["system"] = "Be brief."
+        kwargs.update(system="Be brief.")  # an update: the request stays opaque
         return client.messages.create(**kwargs)
     ''')
 

@@ -98,50 +98,7 @@ class _ParamResolver(Resolver):
                     if isinstance(value, dict):
                         return {k: (v, node) for k, v in value.items()}, isinstance(value, OpenDict)
                     return None
-                if b.kind == "assign" and where.mutated.get(node.value) == {"setitem"}:
-                    return self._set_items(node.value, b.node, where, depth)
         return super().dict_items(node, scope, depth)
-
-    def _set_items(self, name: str, value: Any, where: Scope, depth: int) -> tuple[dict, bool] | None:
-        """``kw = {...}; kw["system"] = system`` (perhaps under an ``if``) before ``create(**kw)``."""
-        base = super().dict_items(value, where, depth + 1)
-        if base is None or where.node is None:
-            return None
-        items, is_open = dict(base[0]), base[1]
-        found = where.__dict__.setdefault("subscript_assigns", {})
-        if name not in found:
-            found[name] = list(_subscript_assigns(where.node, name))
-        for target, val in found[name]:
-            key = self.expr(target, where, depth + 1)
-            if not isinstance(key, str):
-                return items, True
-            items[key] = (self.expr(val, where, depth + 1), val)
-        return items, is_open
-
-
-class _SubscriptAssigns(cst.CSTVisitor):
-    def __init__(self, name: str) -> None:
-        self.name, self.found = name, []  # type: ignore[var-annotated]
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for t in node.targets:
-            sub = t.target
-            if isinstance(sub, cst.Subscript) and isinstance(sub.value, cst.Name) and sub.value.value == self.name \
-                    and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
-                self.found.append((sub.slice[0].slice.value, node.value))
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-
-def _subscript_assigns(fn: Any, name: str) -> Iterator[tuple[Any, Any]]:
-    """(key node, value node) of every ``name[key] = value`` in a function."""
-    visitor = _SubscriptAssigns(name)
-    fn.body.visit(visitor)
-    yield from visitor.found
 
 
 def function_name(scope: Scope) -> str | None:

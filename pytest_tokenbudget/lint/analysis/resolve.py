@@ -8,10 +8,10 @@ f-strings and ``str.format`` (static parts kept, unknown fields become holes), `
 ``textwrap.dedent`` / ``inspect.cleandoc`` / ``.strip()``, ``sep.join([...])``,
 ``json.dumps(<known>)``, constant subscripts of known dicts and lists.
 
-Names that are mutated (``x.append``, ``x[k] = v``, ``x.update``) stop being fully known: a list
-keeps its known prefix plus one unknown tail item, anything else becomes unknown, except a module's
-list its loops fill from known data (:mod:`.mutations`). Calls of the
-time / uuid / random family resolve to an :class:`~.values.Unknown` marked ``volatile``.
+Names that are mutated (``x.append``, ``x.update``) stop being fully known: a list keeps its known
+prefix plus one unknown tail item, a request dict set by key is read with its keys (:mod:`.request_items`),
+anything else becomes unknown, except a module's list its loops fill from known data (:mod:`.mutations`).
+Calls of the time / uuid / random family resolve to an :class:`~.values.Unknown` marked ``volatile``.
 
 Client tracing uses the same machinery: ``anthropic.Anthropic(...)`` resolves to a
 :class:`ClientRef`; names, ``self.attr`` and annotated parameters follow it.
@@ -33,6 +33,7 @@ from pytest_tokenbudget.lint.analysis.function_tools import function_tool
 from pytest_tokenbudget.lint.analysis.class_attrs import constructed_default, inherited_attribute
 from pytest_tokenbudget.lint.analysis.method_helpers import method_call, property_value
 from pytest_tokenbudget.lint.analysis.mutations import after_mutation
+from pytest_tokenbudget.lint.analysis.request_items import set_items
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, method_scope,
                                                      lookup, merged_client, points_local, sets_timeout,
@@ -433,10 +434,8 @@ class Resolver(TextOps):
 
     # ----------------------------------------------------------------- helpers for callsites
     def dict_items(self, node: Any, scope: Scope, depth: int = 0) -> tuple[dict[str, tuple[Any, Any]], bool] | None:
-        """A dict expression as ``{key: (value, value_node)}`` plus an "open" flag, or None.
-
-        Follows names bound once to a dict literal / ``dict(...)`` call; ``**`` inside merges.
-        """
+        """A dict expression as ``{key: (value, value_node)}`` plus an "open" flag, or None. Follows
+        names bound once to a dict literal / ``dict(...)`` call (then set by key); ``**`` merges."""
         if depth > _MAX_DEPTH:
             return None
         if isinstance(node, cst.Name):
@@ -444,8 +443,10 @@ class Resolver(TextOps):
             if found is None:
                 return None
             where, bindings = found
-            if len(bindings) != 1 or bindings[0].kind != "assign" or where.mutated.get(node.value):
+            if len(bindings) != 1 or bindings[0].kind != "assign" or where.mutated.get(node.value, {"setitem"}) != {"setitem"}:
                 return None
+            if where.mutated.get(node.value):  # params["system"] = SYSTEM before create(**params)
+                return set_items(self, node.value, bindings[0].node, where, depth)
             return self.dict_items(bindings[0].node, where, depth + 1)
         if isinstance(node, cst.Dict):
             out: dict[str, tuple[Any, Any]] = {}
