@@ -66,8 +66,11 @@ def template_text(text: str, *, jinja: bool) -> Any:
     return Text.join(*parts)
 
 
-def read_prompt_file(path: str, deps: Callable[[str], None] | None = None) -> Any:
-    """A prompt file's value: its text (templates with holes) or its data (JSON / YAML / TOML)."""
+def read_prompt_file(path: str, deps: Callable[[str], None] | None = None, template: bool = False) -> Any:
+    """A prompt file's value: its text or its data (JSON / YAML / TOML). Its text is a template (Jinja
+    tags as holes) when it is one by its extension (``.j2``) or loaded as one (``template``, a Jinja
+    ``get_template``); text read plainly is sent as written, ``{{...}}`` included (a prompt that
+    shows a template syntax): ``Template(text)`` / ``.format`` / ``.render`` make its holes."""
     try:
         if not os.path.isfile(path) or os.path.getsize(path) > MAX_PROMPT_FILE:
             return UNKNOWN
@@ -91,7 +94,7 @@ def read_prompt_file(path: str, deps: Callable[[str], None] | None = None) -> An
             return yaml.safe_load(text)
     except Exception:
         return UNKNOWN
-    return template_text(text, jinja=ext in (".j2", ".jinja", ".jinja2") or "{{" in text or "{%" in text)
+    return template_text(text, jinja=template or ext in (".j2", ".jinja", ".jinja2"))
 
 
 _PATH_CTORS = frozenset({"Path", "pathlib.Path", "PurePath", "pathlib.PurePath"})
@@ -279,11 +282,11 @@ class Evaluator:
         parts = [a.path if isinstance(a, FilePath) else a for a in [first, *args[1:]]]
         return FilePath(os.path.normpath(os.path.join(*parts)))  # type: ignore[arg-type]
 
-    def read(self, value: Any) -> Any:
+    def read(self, value: Any, template: bool = False) -> Any:
         p = self._path(value.path if isinstance(value, Handle) else value)
         if p is None:
             return UNKNOWN
-        out = read_prompt_file(p.path, self.deps)
+        out = read_prompt_file(p.path, self.deps, template)
         if self.remember is not None and out is not UNKNOWN:
             for v in [out, *(out.values() if isinstance(out, dict) else ())]:
                 self.remember(v, p.path, 1)
@@ -394,7 +397,7 @@ class Evaluator:
                 return Handle(base.path)
             return UNKNOWN
         if isinstance(base, JinjaEnv) and name == "get_template" and len(args) == 1 and isinstance(args[0], str):
-            return self.read(FilePath(os.path.join(base.folder, args[0]))) if base.folder else UNKNOWN
+            return self.read(FilePath(os.path.join(base.folder, args[0])), template=True) if base.folder else UNKNOWN
         if isinstance(base, (str, Text)):
             return self._text_method(base, name, node, args)
         if isinstance(base, dict) and name == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
