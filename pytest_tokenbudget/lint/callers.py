@@ -56,7 +56,8 @@ from pytest_tokenbudget.lint.loopjudge import (HANDFUL, HANDLER, Hit, batching_c
                                                from_parameters, in_service_loop, live, mapped, mentions_batching,
                                                request_entry)
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
-                                               partial_uses, runs_param, submits, table_uses, thread_target)
+                                               partial_uses, runs_param, submits, table_lookups, table_uses,
+                                               thread_target)
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
 from pytest_tokenbudget.lint.word_index import build_word_index
 from pytest_tokenbudget.lint.tree_budget import on_release
@@ -107,6 +108,11 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
             if refs.refers(name):
                 for call, around, hit in table_uses(name, parents):
                     _add_hit(s, out, path, tree, call, around, hit)
+                for call, around in table_lookups(name, parents):  # DISPATCH[model](prompt): a call of it
+                    if (hit := enclosing_loop(call, around, callee)) is not None:
+                        _add_hit(s, out, path, tree, call, around, hit)
+                    elif (owner := owner_of(call, around)) and (path, owner) not in s.plain and not handoffs:
+                        s.plain.append((path, owner))
     for node in calls:
         hit: Hit | None
         func = node.func

@@ -7,7 +7,8 @@ once per item of a collection and the iterations do not depend on each other. No
   name the previous response was assigned to);
 * retries: ``for attempt in range(3)``, ``while retries < n``, ``while True: try: ...`` — a retry
   loop *inside* a per-item loop is looked through, the per-item loop outside it still counts;
-* sweeps over models or parameters (``for model in MODELS``, ``for t in [0.0, 0.5]``), a fixed
+* sweeps over models or parameters (``for model in MODELS``, ``for t in [0.0, 0.5]``; a sweep inside
+  a per-item loop is looked through, like a retry: each item and setting is its own request), a fixed
   handful of literal cases (``for key in ("demo_a", "demo_b")``: up to five constants, also through a
   local name, or ``rows[:5]``), the fields of one record (``pitch.items()``), sweeps over kinds of thing (``task_types``, ``modes``), and loops
   over chunks the helper already sends in one request (``batch``/``chunk`` arguments, slices);
@@ -183,12 +184,16 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
                 continue
             return None
         if isinstance(parent, (ast.For, ast.AsyncFor)) and node is not parent.iter:
-            if RETRY.search(ast.unparse(parent.target)) or RETRY.search(ast.unparse(parent.iter)):
-                node = parent
-                continue
+            if RETRY.search(ast.unparse(parent.target)) or RETRY.search(ast.unparse(parent.iter)) or (
+                    _sweep(ast.unparse(parent.target), parent.iter) and not _exits(parent.body)):
+                node = parent  # a retry loop, or a sweep over models / variants: a per-item loop outside
+                continue       # it still makes one independent request per item and setting
             return _judge_for(parent, call)
         if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             gen = parent.generators[0]
+            if _sweep(ast.unparse(gen.target), gen.iter) and not _batched(call):
+                node = parent
+                continue
             if _sweep_or_batched(ast.unparse(gen.target), gen.iter, call):
                 return None
             return Hit("comprehension", parent.lineno, _short(ast.unparse(gen.iter)), gen.iter)
@@ -276,15 +281,20 @@ def _calls_input(node: ast.AST) -> bool:
 
 
 def _sweep_or_batched(target: str, it: ast.expr, call: ast.Call) -> bool:
-    """A sweep over models / parameters, or a loop over chunks the helper sends in one request
-    (an argument named ``batch``/``chunk``, or a slice ``items[i:i + n]``)."""
-    over = ast.unparse(it)
-    if _SWEEP.search(target) or _SWEEP_ITER.search(over):
-        return True
-    for a in [*call.args, *(k.value for k in call.keywords)]:
-        if _BATCHED.search(ast.unparse(a)) or (isinstance(a, ast.Subscript) and isinstance(a.slice, ast.Slice)):
-            return True
-    return handful(it)
+    """A sweep over models / parameters, or a loop over chunks the helper sends in one request."""
+    return _sweep(target, it) or _batched(call)
+
+
+def _sweep(target: str, it: ast.expr) -> bool:
+    """A sweep over models / parameters / variants, or a fixed handful of literal cases."""
+    return bool(_SWEEP.search(target) or _SWEEP_ITER.search(ast.unparse(it))) or handful(it)
+
+
+def _batched(call: ast.Call) -> bool:
+    """The call sends several items at once: an argument named ``batch``/``chunk``, or a slice
+    ``items[i:i + n]``."""
+    return any(_BATCHED.search(ast.unparse(a)) or (isinstance(a, ast.Subscript) and isinstance(a.slice, ast.Slice))
+               for a in [*call.args, *(k.value for k in call.keywords)])
 
 
 HANDFUL = 5

@@ -176,17 +176,10 @@ def table_uses(node: ast.AST, parents: dict[int, ast.AST]) -> list[Use]:
     """The loops over a dispatch table holding the function: ``models = {"claude": classify}`` (or
     ``"claude": lambda x: classify(client, x)``) and later ``for name, fn in models.items(): for row
     in rows: fn(row)``: each ``fn(...)`` call in a loop over the table runs the function per item."""
-    entry: ast.AST = node
-    while id(entry) in parents and not isinstance(parents[id(entry)], ast.Dict):
-        entry = parents[id(entry)]
-        if not isinstance(entry, (ast.Lambda, ast.Call, ast.Name, ast.Attribute)):
-            return []  # only the function itself, or a lambda calling it, is a table's value
-    table = parents.get(id(entry))
-    assign = parents.get(id(table)) if table is not None else None
-    if not isinstance(table, ast.Dict) or not any(v is entry for v in table.values) \
-            or not isinstance(assign, ast.Assign) or len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name):
+    found = _table_of(node, parents)
+    if found is None:
         return []
-    name = assign.targets[0].id
+    name, assign = found
     uses: list[Use] = []
     for call, around in _calls_after(assign, name, parents):
         fn = call.func
@@ -195,6 +188,54 @@ def table_uses(node: ast.AST, parents: dict[int, ast.AST]) -> list[Use]:
         if hit is not None and hit.iter_node is not loop.iter:  # (the table's own loop: a sweep over its entries)
             uses.append((call, around, hit))
     return uses
+
+
+def _table_of(node: ast.AST, parents: dict[int, ast.AST]) -> tuple[str, ast.Assign | ast.AnnAssign] | None:
+    """The name and assignment (``DISPATCH: dict[str, Callable] = {...}`` too) of the dispatch table
+    ``node`` is a value of (``node`` itself, or a lambda calling it), or None."""
+    entry: ast.AST = node
+    while id(entry) in parents and not isinstance(parents[id(entry)], ast.Dict):
+        entry = parents[id(entry)]
+        if not isinstance(entry, (ast.Lambda, ast.Call, ast.Name, ast.Attribute)):
+            return None  # only the function itself, or a lambda calling it, is a table's value
+    table = parents.get(id(entry))
+    assign = parents.get(id(table)) if table is not None else None
+    targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target] if isinstance(assign, ast.AnnAssign) else []
+    if not isinstance(table, ast.Dict) or not any(v is entry for v in table.values) \
+            or len(targets) != 1 or not isinstance(targets[0], ast.Name):
+        return None
+    return targets[0].id, assign  # type: ignore[return-value]
+
+
+def table_lookups(node: ast.AST, parents: dict[int, ast.AST]) -> list[tuple[ast.Call, dict[int, ast.AST]]]:
+    """The calls of a dispatch table's entry picked by key, each one call of the function it may
+    pick: ``DISPATCH[model](prompt)``, or ``fn = DISPATCH.get(model); fn(prompt)`` in one function."""
+    found = _table_of(node, parents)
+    if found is None:
+        return []
+    name, assign = found
+    out = []
+    for call, around in _calls_after(assign, name, parents):
+        f = call.func
+        if _picked(f, name):
+            out.append((call, around))
+        elif isinstance(f, ast.Name):
+            scope: ast.AST = call
+            while id(scope) in around and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                scope = around[id(scope)]
+            if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                    isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+                    and a.targets[0].id == f.id and _picked(a.value, name) for a in ast.walk(scope)):
+                out.append((call, around))
+    return out
+
+
+def _picked(node: ast.expr, table: str) -> bool:
+    """``table[key]`` or ``table.get(key, ...)``."""
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.value, ast.Name) and node.value.id == table
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == table
 
 
 def _table_loop(fn: ast.Name, table: str, parents: dict[int, ast.AST]) -> ast.For | None:
