@@ -50,6 +50,7 @@ from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, exporter
                                                 resolve_function, same_file, test_or_live_file, tree_of)
 from pytest_tokenbudget.lint.callwalk import Naming, naming
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
+from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_calls
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.loopjudge import (HANDFUL, HANDLER, Hit, batching_context, conversation_turn, enclosing_loop,
@@ -109,10 +110,7 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
                 for call, around, hit in table_uses(name, parents):
                     _add_hit(s, out, path, tree, call, around, hit)
                 for call, around in table_lookups(name, parents):  # DISPATCH[model](prompt): a call of it
-                    if (hit := enclosing_loop(call, around, callee)) is not None:
-                        _add_hit(s, out, path, tree, call, around, hit)
-                    elif (owner := owner_of(call, around)) and (path, owner) not in s.plain and not handoffs:
-                        s.plain.append((path, owner))
+                    _call_of(s, out, path, tree, call, around, handoffs)
     for node in calls:
         hit: Hit | None
         func = node.func
@@ -127,6 +125,10 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
         elif not refs.method and node.args and refs.refers(node.args[0]) and is_partial(node):
             for call, around, hit in partial_uses(node, parents):  # partial(f, ...) mapped or bound
                 _add_hit(s, out, path, tree, call, around, hit)
+            continue
+        elif not refs.method and registers_node(node) and refs.refers(node.args[-1]):
+            for run in graph_runs(s.project, path, tree, node, parents):  # each run of the graph calls the node
+                _call_of(s, out, run.path, run.tree, run.call, run.parents, handoffs)
             continue
         elif not refs.method and any(refs.refers(a) for a in [*node.args, *(k.value for k in node.keywords)]):
             loops, runs = _handed_on(s, path, tree, node, refs, handoffs)
@@ -151,6 +153,16 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
         else:
             _add_hit(s, out, path, tree, node, parents, hit)
     return out
+
+
+def _call_of(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, call: ast.Call,
+             parents: dict[int, ast.AST], handoffs: int) -> None:
+    """A call that runs the function without naming it (a table's entry by key, a graph run): its
+    loop, or else its function's callers, climbed like a plain caller's."""
+    if (hit := enclosing_loop(call, parents, None)) is not None:
+        _add_hit(s, out, path, tree, call, parents, hit)
+    elif (owner := owner_of(call, parents)) and (path, owner) not in s.plain and not handoffs:
+        s.plain.append((path, owner))
 
 
 def _add_hit(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, node: ast.Call,
