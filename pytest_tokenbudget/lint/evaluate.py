@@ -6,10 +6,8 @@ used only on the way to a file's text: :class:`FilePath` (``Path(__file__).paren
 :class:`Handle` (``open(p)``) and :class:`JinjaEnv` (``Environment(loader=FileSystemLoader(d))``).
 
 Names are looked up through a callback (the index's module constants, or the libcst resolver's
-scopes), so the same code serves both. A prompt file's text counts statically: Jinja / ``{name}``
-placeholders become holes; JSON / YAML / TOML files load as data (indexed by constant keys). A path
-that cannot be pinned stays unknown.
-"""
+scopes), so the same code serves both. A prompt file counts as its text (a template's fields are
+holes), JSON / YAML / TOML files as data; a path that cannot be pinned stays unknown."""
 
 from __future__ import annotations
 
@@ -26,6 +24,7 @@ from typing import Any
 from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, choice, dict_get,
                                                      is_complete, static_text)
 from pytest_tokenbudget.lint.analysis.volatile import volatile_call, volatile_format, volatile_method
+from pytest_tokenbudget.lint.comprehend import comprehend, spliced
 from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_chain
 from pytest_tokenbudget.lint.field_objects import built_fields
 from pytest_tokenbudget.lint.volatile_calls import through
@@ -99,7 +98,6 @@ def read_prompt_file(path: str, deps: Callable[[str], None] | None = None, templ
 
 _PATH_CTORS = frozenset({"Path", "pathlib.Path", "PurePath", "pathlib.PurePath"})
 _READ_TEXT = frozenset({"read_text", "read"})
-MAX_COMPREHENDED = 200  # items a comprehension over known data may make (few-shot turns, not a corpus)
 _PARSES = frozenset({"json.loads", "yaml.safe_load", "yaml.load", "yaml.full_load", "tomllib.loads", "toml.loads"})
 
 
@@ -141,10 +139,10 @@ class Evaluator:
                 return FilePath(self.file)
             return self.lookup(node.id)
         if isinstance(node, (ast.List, ast.Tuple)):
-            return [UNKNOWN if isinstance(e, ast.Starred) else self.expr(e, d) for e in node.elts]
+            return [v for e in node.elts for v in (spliced(self, e.value, d) if isinstance(e, ast.Starred) else [self.expr(e, d)])]
         if isinstance(node, ast.ListComp):  # few-shot turns built from a data file's examples
             out: list[Any] = []
-            return out if self._comprehend(node.elt, node.generators, d, out) else UNKNOWN
+            return out if comprehend(self, node.elt, node.generators, d, out) else UNKNOWN
         if isinstance(node, ast.Dict):
             out: dict[Any, Any] = {}
             for k, v in zip(node.keys, node.values):
@@ -253,26 +251,6 @@ class Evaluator:
             if self.root is not None:
                 return FilePath(os.path.normpath(os.path.join(self.root, value)))
         return None
-
-    def _comprehend(self, elt: ast.expr, gens: list[ast.comprehension], d: int, out: list[Any]) -> bool:
-        """``[elt for x in items ...]`` over known lists (no ``if``, names as targets, at most
-        :data:`MAX_COMPREHENDED` items in all): the items, in order; False when any part is unknown."""
-        if not gens:
-            out.append(self.expr(elt, d))
-            return len(out) <= MAX_COMPREHENDED
-        gen, outer = gens[0], self.lookup
-        items = self.expr(gen.iter, d)
-        if gen.ifs or gen.is_async or not isinstance(gen.target, ast.Name) or not isinstance(items, (list, tuple)) \
-                or any(isinstance(v, Unknown) for v in items):  # an unknown item may stand for any number of them
-            return False
-        try:
-            for item in items:
-                self.lookup = lambda n, v=item, var=gen.target.id: v if n == var else outer(n)
-                if not self._comprehend(elt, gens[1:], d, out):
-                    return False
-        finally:
-            self.lookup = outer
-        return True
 
     def _call_join(self, args: list[Any]) -> Any:
         """``os.path.join(a, b, ...)`` / ``Path(a, b, ...)`` of known parts, else unknown."""

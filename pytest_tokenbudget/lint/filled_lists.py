@@ -4,8 +4,10 @@
 ``return "\\n".join(parts)`` is how prompts are commonly assembled. The list's single assignment is
 ``[]``; what the function returns is what the appends put in. :func:`filled_lists` gives such a
 local as one list expression of its items in source order: an append that always runs (in the
-function's straight-line body or a ``with``) contributes its value; one under a branch, a loop or a
-``try`` may or may not run, so it becomes a ``*`` item (zero or more unknown items). A list used in
+function's straight-line body or a ``with``) contributes its value; a ``for`` loop there whose body
+only appends to the list contributes one item per append and pass, in order (few-shot turns from a
+list of examples: known when the examples are); an append under a branch or a ``try`` may or may not
+run, so it becomes a ``*`` item (zero or more unknown items). A list used in
 any other way (passed to a call, another method, an item assignment, a nested function) is not
 modelled: it stays unknown rather than looking empty.
 
@@ -74,6 +76,8 @@ def _use(node: ast.Name, parents: dict[int, ast.AST], fn: ast.AST) -> tuple | No
         call = parents.get(id(up))
         if isinstance(call, ast.Call) and call.func is up and up.attr in _FILL and len(call.args) == 1 \
                 and not call.keywords and isinstance(parents.get(id(call)), ast.Expr):
+            if (loop := _fill_loop(call, parents, fn, node.id)) is not None:  # few-shot turns appended in a loop
+                return ((loop.lineno, loop.col_offset), [_unrolled(loop)]) if loop.body[0] is parents[id(call)] else False
             return (call.lineno, call.col_offset), _added(up.attr, call.args[0], _always(call, parents, fn))
         return None if isinstance(call, ast.Call) and call.func is up else False
     if isinstance(up, ast.Call) and node in up.args:
@@ -87,6 +91,31 @@ def _use(node: ast.Name, parents: dict[int, ast.AST], fn: ast.AST) -> tuple | No
     if _nested(node, parents, fn):
         return None
     return False
+
+
+def _fill_loop(call: ast.Call, parents: dict[int, ast.AST], fn: ast.AST, name: str) -> ast.For | None:
+    """The ``for`` loop that always runs (in the function's straight-line body) and whose body only
+    appends to ``name`` (``for q, a in EXAMPLES: msgs.append(user(q)); msgs.append(assistant(a))``)
+    holding ``call``; None otherwise."""
+    loop = parents.get(id(parents.get(id(call))))
+    if not isinstance(loop, ast.For) or loop.orelse or not _always(loop, parents, fn):
+        return None
+    for st in loop.body:
+        c = st.value if isinstance(st, ast.Expr) else None
+        if not (isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "append"
+                and isinstance(c.func.value, ast.Name) and c.func.value.id == name and len(c.args) == 1 and not c.keywords):
+            return None
+    return loop
+
+
+def _unrolled(loop: ast.For) -> ast.expr:
+    """The loop's appends as one comprehension over its iterable, in order: ``*[v for q, a in
+    EXAMPLES for v in (user(q), assistant(a))]`` (known when the iterable is; else any number of
+    unknown items)."""
+    args = [st.value.args[0] for st in loop.body]  # type: ignore[attr-defined]
+    inner = ast.comprehension(target=ast.Name("_item", ast.Store()), iter=ast.Tuple(args, ast.Load()), ifs=[], is_async=0)
+    outer = ast.comprehension(target=loop.target, iter=loop.iter, ifs=[], is_async=0)
+    return ast.Starred(ast.ListComp(ast.Name("_item", ast.Load()), [outer, inner]), ast.Load())
 
 
 def _added(how: str, arg: ast.expr, always: bool) -> list[ast.expr]:
