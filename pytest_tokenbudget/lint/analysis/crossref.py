@@ -163,6 +163,28 @@ def reads_message(function: str | None, line: int) -> bool:
     return scope is not None and (reads(scope, line) or stream_left_out(scope, line))
 
 
+def callers_leave_stream_out(function: str | None, line: int) -> bool:
+    """The request on ``line`` passes the function's ``**kwargs`` on (``def with_backoff(**kwargs):
+    return client.messages.create(**kwargs)``), and every caller the project has passes keywords
+    that are all spelled out and hold no ``stream=True``: the request does not stream."""
+    act = _project()
+    if act is None or not function:
+        return False
+    from pytest_tokenbudget.lint.arguments import parameter_values
+    from pytest_tokenbudget.lint.callnames import find_def, tree_of
+
+    project, path = act
+    tree = tree_of(project, path)
+    fn = find_def(tree, function) if tree is not None else None
+    kwarg = fn.args.kwarg.arg if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and fn.args.kwarg else None
+    if kwarg is None or not any(isinstance(n, ast.Call) and n.lineno <= line <= (n.end_lineno or n.lineno) and any(
+            k.arg is None and isinstance(k.value, ast.Name) and k.value.id == kwarg for k in n.keywords)
+            for n in ast.walk(fn)):
+        return False
+    found = parameter_values(project, path, function, frozenset({kwarg}))
+    return bool(found) and all(type(v := a.values.get(kwarg)) is dict and v.get("stream", False) is False for a in found)
+
+
 def origin(values: list[Any]) -> tuple[str, int] | None:
     """Where the first of ``values`` that came from another module or a prompt file is defined."""
     act = _project()

@@ -86,12 +86,14 @@ def _handful(loop: Any) -> bool:
 
 
 def _not_streamed(call: CallSite) -> bool:
-    """``stream`` unknown (hidden in ``**kwargs``) but the result is read as a whole message."""
+    """``stream`` unknown (hidden in ``**kwargs``) but the result is read as a whole message, or
+    every caller passes keywords that leave ``stream`` out."""
     from pytest_tokenbudget.lint.analysis import crossref
 
     line = _line(call)
-    return call.streaming is None and call.kind == "create" and line is not None \
-        and crossref.reads_message(call.context.function, line)
+    return call.streaming is None and call.kind == "create" and line is not None and (
+        crossref.reads_message(call.context.function, line)
+        or crossref.callers_leave_stream_out(call.context.function, line))
 
 
 def _not_batch_work(call: CallSite) -> bool:
