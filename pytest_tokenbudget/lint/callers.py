@@ -46,7 +46,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, exporters, facts_of, find_def, memoised,
-                                                module_stem, owner_of, param_of, parents_of, refs_for, rel_path,
+                                                module_stem, outer_owner, owner_of, param_of, parents_of, refs_for, rel_path,
                                                 resolve_function, same_file, test_or_live_file, tree_of)
 from pytest_tokenbudget.lint.callwalk import Naming, naming
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
@@ -69,7 +69,7 @@ if TYPE_CHECKING:
 __all__ = ["LoopCaller", "loop_callers", "references", "serves_request",
            "under_batching"]
 
-_MAX_DEPTH = 2  # caller levels above the function (helper -> wrapper -> loop)
+_MAX_DEPTH = 3  # caller levels above the function (helper -> wrapper -> runner -> loop)
 _MAX_HANDOFFS = 3  # a function passed on as an argument, function to function
 _MAX_REQUEST_DEPTH = 4  # callers walked up to find a request handler
 # the web layer's folders (a route there answers a request) and test files (which never make code live)
@@ -447,7 +447,7 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
     for cpath, ctree, node, parents in _references(project, path, function, web=True):
         if in_service_loop(node, parents):
             return True  # called once per cycle of a service loop (polling, trading, a game)
-        owner = owner_of(node, parents)
+        owner = owner_of(node, parents) or outer_owner(node, parents)  # (a nested def handed to a thread)
         odef = find_def(ctree, owner) if owner else None
         if odef is None or odef is fn:
             continue

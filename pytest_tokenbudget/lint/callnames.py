@@ -133,6 +133,24 @@ def owner_of(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
     return ".".join(n.name for n in reversed(chain))  # type: ignore[attr-defined]
 
 
+def outer_owner(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
+    """``f`` / ``Class.m`` of the module-level function or method that holds ``node``, through any
+    nested functions and lambdas (``def _work(): ...`` handed to a thread inside ``f``)."""
+    chain = [n for n in _ancestors(node, parents) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    while chain and not (len(chain) == 1 and not isinstance(chain[-1], ast.ClassDef) or len(chain) == 2
+                         and isinstance(chain[-1], ast.ClassDef) and not isinstance(chain[-2], ast.ClassDef)):
+        chain.pop(0)
+    return ".".join(n.name for n in reversed(chain)) if chain else None  # type: ignore[attr-defined]
+
+
+def _ancestors(node: ast.AST, parents: dict[int, ast.AST]) -> list[ast.AST]:
+    out = []
+    while id(node) in parents:
+        node = parents[id(node)]
+        out.append(node)
+    return out
+
+
 def rel_path(project: Project, path: str) -> str:
     root = str(project.root)
     if os.path.isabs(path) and os.path.isabs(root):  # then no working directory is involved

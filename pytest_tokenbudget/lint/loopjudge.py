@@ -13,7 +13,9 @@ once per item of a collection and the iterations do not depend on each other. No
   local name, or ``rows[:5]``), the fields of one record (``pitch.items()``), sweeps over kinds of thing (``task_types``, ``modes``), and loops
   over chunks the helper already sends in one request (``batch``/``chunk`` arguments, slices);
 * an agent executing the tool calls of the response it just got (``for tc in tool_calls``);
-* interactive loops (``input()``) and loops that stop early (``break``/``return``: searches);
+* interactive loops (``input()``), loops that stop early on what they compute (``break``/``return``:
+  searches; not ``except KeyboardInterrupt: break`` nor a run-wide ``if test_mode: break``), and one
+  identical request repeated (``for i in range(n)`` whose index never reaches it: timing, sampling);
 * live work, where someone waits for the answer: a web route (``@app.post``), a bot command, a
   sequential loop in ``async`` code (one that only makes the coroutines and gathers them later is a
   fan-out, like ``gather(*[ask(r) for r in rows])``; the coroutine a script runs with
@@ -29,10 +31,8 @@ Live work is recognised from what the code shows: a route, a handler, a request 
 loop, async code, or a caller chain up to one of them (routes in the web layer's ``routes/`` /
 ``views/`` folders included, see :func:`.callers.serves_request`). A loop that nothing in the project
 calls, in a real-time application (a poker assistant's ``batch_analyse(players)`` between hands),
-is still reported: the code holds no sign of when it runs (its own docstring may even call it
-batch work), and silencing every uncalled loop of a project with a service loop would drop the
-library-style ``summarise_all(docs)`` helpers that are the rule's main catch.
-"""
+is still reported: the code holds no sign of when it runs, and silencing every uncalled loop of a
+project with a service loop would drop the ``summarise_all(docs)`` helpers that are the rule's main catch."""
 
 from __future__ import annotations
 
@@ -41,11 +41,11 @@ import re
 from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
+from pytest_tokenbudget.lint.loopbody import exits, repeats
 
-__all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "enclosing_loop", "from_parameters", "handful",
-           "live", "mapped",
-           "mentions_batching", "conversation_turn", "request_entry", "in_service_loop", "retry_while",
-           "retry_while_source"]
+__all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "conversation_turn", "enclosing_loop",
+           "from_parameters", "handful", "in_service_loop", "live", "mapped", "mentions_batching", "request_entry",
+           "retry_while", "retry_while_source"]
 
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
 _SWEEP_ITER = re.compile(r"models|temperatures|params|parameters|configs\b|settings|providers|variants|engines|"
@@ -146,10 +146,10 @@ _LIMITS = frozenset({"max_results", "limit", "top_k", "k", "n", "count", "max_it
 
 
 def _capped(value: ast.expr | None) -> bool:
-    """``fetch_mentions(max_results=5)``: a fetch of at most a handful of items, by a limit the call
-    spells out (a bot's tick over new mentions, the top few search hits)."""
+    """``fetch_mentions(max_results=5)``, ``select(tweets, max_daily=2)``: at most a handful of items,
+    by a limit the call spells out (a bot's tick over new mentions, the top few search hits)."""
     return isinstance(value, ast.Call) and any(
-        k.arg in _LIMITS and isinstance(k.value, ast.Constant) and type(k.value.value) is int
+        (k.arg in _LIMITS or (k.arg or "").startswith("max_")) and isinstance(k.value, ast.Constant) and type(k.value.value) is int
         and 0 < k.value.value <= HANDFUL for k in value.keywords)
 
 
@@ -185,9 +185,9 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
             return None
         if isinstance(parent, (ast.For, ast.AsyncFor)) and node is not parent.iter:
             if RETRY.search(ast.unparse(parent.target)) or RETRY.search(ast.unparse(parent.iter)) or (
-                    _sweep(ast.unparse(parent.target), parent.iter) and not _exits(parent.body)):
-                node = parent  # a retry loop, or a sweep over models / variants: a per-item loop outside
-                continue       # it still makes one independent request per item and setting
+                    _sweep(ast.unparse(parent.target), parent.iter) and not exits(parent)) or repeats(parent, call):
+                node = parent  # a retry loop, a sweep over models / variants, n identical runs: a per-item
+                continue       # loop outside it still makes one independent request per item and setting
             return _judge_for(parent, call)
         if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             gen = parent.generators[0]
@@ -311,23 +311,9 @@ def handful(it: ast.expr) -> bool:
                                          for v in values)
 
 
-def _exits(body: list[ast.stmt]) -> bool:
-    """A ``return``, or a ``break`` of this loop (not of a nested one), in a loop body."""
-    stack: list[tuple[ast.AST, bool]] = [(s, False) for s in body]
-    while stack:
-        node, nested = stack.pop()
-        if isinstance(node, ast.Return) or (isinstance(node, ast.Break) and not nested):
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        inner = nested or isinstance(node, (ast.For, ast.AsyncFor, ast.While))
-        stack.extend((c, inner) for c in ast.iter_child_nodes(node))
-    return False
-
-
 def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> Hit | None:
     target, over = ast.unparse(loop.target), ast.unparse(loop.iter)
-    if _sweep_or_batched(target, loop.iter, call) or _exits(loop.body):
+    if _sweep_or_batched(target, loop.iter, call) or exits(loop):
         return None
     body = ast.Module(body=loop.body, type_ignores=[])
     if _calls_input(body):

@@ -394,3 +394,12 @@ def test_a_local_request_handed_to_a_retry_helper_is_called_once_per_call_of_its
                                      "    for tweet in json.load(open(path)):\n        print(classify(tweet['text']))\n")
     (finding,) = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings
     assert finding.path.endswith("classifier.py") and "run.py:6" in finding.message
+
+
+def test_a_majority_vote_inside_a_per_case_loop_three_callers_up_names_the_per_case_loop():
+    loops = Path(__file__).parent / "cases" / "project_loops"
+    result = lint_paths([loops / "app" / "runs.py"], LintSettings(root=loops, select=("TB401",), cache=False))
+    [f] = result.findings  # judge() only: the timed ping() runs and the search in first_match() are not batches
+    assert f.line == 12
+    assert "judge() is called per item by a for loop over json.load(open(path)) at " in f.message
+    assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith(os.path.join("app", "runs.py") + ":30")

@@ -1,0 +1,58 @@
+"""Loops that are not per-item work by themselves, and per-item loops they sit in."""
+import json
+import time
+
+import anthropic
+
+client = anthropic.Anthropic()
+MODEL = "claude-haiku-4-5"
+
+
+def judge(prompt):
+    return client.messages.create(model=MODEL, max_tokens=50,  # TB401
+                                  messages=[{"role": "user", "content": prompt}])
+
+
+def majority(prompt, passes=3):
+    votes = []
+    for _ in range(passes):  # the same request three times (a majority vote): looked through
+        votes.append(judge(prompt).content[0].text)
+    return max(set(votes), key=votes.count)
+
+
+def grade(case):
+    return majority(f"Grade this answer from 1 to 5: {case}")
+
+
+def grade_all(path, first_only=False):
+    """Three callers above the request: grade_all -> grade -> majority -> judge."""
+    out = []
+    for case in json.load(open(path)):
+        try:
+            out.append(grade(case))
+        except KeyboardInterrupt:  # an abort, not a search that stops when it finds something
+            break
+        if first_only:  # a run-wide switch
+            break
+    return out
+
+
+def ping(prompt):
+    return client.messages.create(model=MODEL, max_tokens=50, messages=[{"role": "user", "content": prompt}])
+
+
+def time_model(prompt, runs=50):
+    timings = []
+    for i in range(runs):  # one identical request, timed: no collection of items
+        start = time.perf_counter()
+        ping(prompt)
+        timings.append((i, time.perf_counter() - start))
+    return timings
+
+
+def first_match(questions):
+    for q in questions:
+        reply = ping(q)
+        if "yes" in reply.content[0].text:  # a search: stops at the first hit
+            return q
+    return None
