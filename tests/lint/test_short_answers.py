@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_tokenbudget.lint.analysis.intent import short_answer_kind
+from pytest_tokenbudget.lint.analysis.intent import asks_for_json, short_answer_kind
 
 
 @pytest.mark.parametrize(("prompt", "kind"), [
@@ -26,3 +26,13 @@ def test_short_answer_phrasings(prompt, kind):
 ])
 def test_longer_answers_are_not_short(prompt):
     assert short_answer_kind(prompt) is None
+
+
+@pytest.mark.parametrize(("prompt", "asks"), [
+    # data fenced between <<< and >>> lines, then the instruction: the fence ends the quote
+    ("Judge the reply below.\n<<<\nThe capital is Paris.\n>>>\n\nReturn ONLY the JSON object.", True),
+    ("Judge the reply below.\n> As JSON, the order is {\"id\": 3}\nAnswer in one sentence.", False),  # a quoted line
+    ("<document>Please send the report as JSON by Friday.</document>\nSummarise the document.", False),
+])
+def test_json_asked_after_quoted_input_counts_and_inside_it_does_not(prompt, asks):
+    assert asks_for_json(prompt) is asks

@@ -144,7 +144,7 @@ _JSON_NEGATION_OTHER = re.compile(r"(?:\bne\b|\bn'|\bpas\b|\bsin\b|\bsem\b|\bnic
 
 # pasted / quoted input inside the prompt: an XML-delimited block (<document>...</document>) or a
 # quoted line; a "JSON" inside it is data, not an instruction
-_INPUT_BLOCK = re.compile(r"<([A-Za-z][\w-]{0,40})>(?:(?!<\1>).){20,}?</\1>|^\s*>.*$", re.S | re.M)
+_INPUT_BLOCK = re.compile(r"<([A-Za-z][\w-]{0,40})>(?:(?!<\1>).){20,}?</\1>|^[ \t]*>[^\n]*$", re.S | re.M)  # (a quote: one line)
 _INPUT_TAG_WORDS = re.compile(r"doc|text|article|email|mail|message|input|content|context|data|transcript|"
                               r"review|ticket|page|post|comment|report|source|paper|file|query|question", re.I)
 
