@@ -233,3 +233,36 @@ def run(text):
     assert [(Path(f.path).name, f.line) for f in found] == [("llm.py", 15)]
     (tmp_path / "run.py").write_text(caller.format(change='\n    config.model = "claude-sonnet-4-6"'))
     assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False)).findings == []
+
+
+SHORT_WRAPPER = '''import anthropic
+
+client = anthropic.Anthropic()
+
+
+def collect(prompt, max_tokens=500):
+    reply = client.messages.create(model="claude-haiku-4-5", max_tokens=max_tokens,
+                                   messages=[{"role": "user", "content": prompt}])
+    return reply.content[0].text
+'''
+SCORER = '''from llm import collect
+
+SCORE = "Rate the essay from 1 to 10. Respond only with a number and strictly nothing else."
+
+
+def score(essay):
+    return collect(f"{SCORE}\\n\\n{essay}")
+'''
+
+
+def test_a_short_answer_cap_is_judged_by_every_caller_of_a_shared_wrapper(tmp_path):
+    (tmp_path / "llm.py").write_text(SHORT_WRAPPER)
+    (tmp_path / "scorer.py").write_text(SCORER)
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB204",), cache=False))
+    [f] = result.findings  # the only caller asks for a number: the wrapper's 500 tokens are too many
+    assert f.path.endswith("llm.py") and f.line == 7 and "single number" in f.message
+    assert f.message.endswith("scorer.py:7)") and "(every caller sends such a value: " in f.message
+    (tmp_path / "writer.py").write_text("from llm import collect\n\n\ndef draft(topic):\n"
+                                        "    return collect(f'Write an essay about {topic}.')\n")
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB204",), cache=False))
+    assert result.findings == []  # another caller needs the room: the cap is not the wrapper's mistake

@@ -16,8 +16,9 @@ How the variants' results combine, per rule (:func:`rule_reports`), as a cost re
   asked for by that caller's prompt with no structured output in the request);
 * ``TB302`` / ``TB303`` (correctness: a retired or unknown id fails at run time): reported when one
   caller's request sends such an id, passed or left to the wrapper's default, naming that caller;
-* ``TB301`` (a judgement on the model): reported only when *every* caller's request qualifies
-  (every caller sends a premium model); a caller whose value is unknown keeps it silent;
+* ``TB301`` (a judgement on the model) and ``TB204`` (the wrapper's answer cap): reported only when
+  *every* caller's request qualifies (every caller sends a premium model; asks for a short answer
+  under the cap); a caller whose value is unknown keeps it silent;
 * ``TB102``: only when every caller that caches has a known prefix below the minimum (callers
   that switch caching off do not count; an unknown size keeps it silent).
 
@@ -46,7 +47,7 @@ from pytest_tokenbudget.lint.types import CallSite, Report
 __all__ = ["ANY_CALLER", "EVERY_CALLER", "Variant", "function_name", "rule_reports", "variants"]
 
 ANY_CALLER = frozenset({"TB101", "TB104", "TB105", "TB302", "TB303", "TB501"})
-EVERY_CALLER = frozenset({"TB301"})
+EVERY_CALLER = frozenset({"TB204", "TB301"})
 CACHING_CALLERS = frozenset({"TB102"})
 MAX_VARIANTS = 24
 _FIELDS = frozenset({"system", "messages", "model", "tools", "tool_choice", "output_format", "output_config",
