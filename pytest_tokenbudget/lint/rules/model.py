@@ -237,8 +237,9 @@ def _failing(models: list[Any], catalog: Catalog, now: _dt.date,
     unknown: list[str] = []
     for m in models:
         info = catalog.find(m) if isinstance(m, str) else None
-        if info is not None and platform == "api" and _invented_id(m, catalog):
-            info = None  # claude-sonnet-4-5-latest / claude-4-sonnet-...: never an API id, a 404 (TB303), not a retirement
+        if info is not None and platform == "api" and (_invented_id(m, catalog) or m not in _api_ids(catalog)):
+            info = None  # claude-sonnet-4-5-latest / claude-3-7-sonnet: never an API id, a 404 (TB303, which
+            # names the model's retirement too), not a retirement
         st = info.status(now, platform) if info is not None else None
         if info is not None and st is not None and st.state in ("retired", "deprecated"):
             failing.append((m, info, st))

@@ -44,7 +44,7 @@ def legacy_answer(question: str) -> str:
 
 def fallback_answer(question: str) -> str:
     reply = client.messages.create(
-        model=FALLBACK,  # TB302 TB303
+        model=FALLBACK,  # one finding, not two: its message names the retirement too  # TB303
         max_tokens=800,
         messages=[{"role": "user", "content": question}],
     )
