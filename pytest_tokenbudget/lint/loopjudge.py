@@ -44,7 +44,7 @@ from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
 from pytest_tokenbudget.lint.loopbody import exits, repeats
 
 __all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "conversation_turn", "enclosing_loop",
-           "from_parameters", "handful", "in_service_loop", "live", "mapped", "mentions_batching", "request_entry",
+           "from_parameters", "handful", "in_service_loop", "is_sweep", "live", "mapped", "mentions_batching", "request_entry",
            "retry_while", "retry_while_source"]
 
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
@@ -185,13 +185,13 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
             return None
         if isinstance(parent, (ast.For, ast.AsyncFor)) and node is not parent.iter:
             if RETRY.search(ast.unparse(parent.target)) or RETRY.search(ast.unparse(parent.iter)) or (
-                    _sweep(ast.unparse(parent.target), parent.iter) and not exits(parent)) or repeats(parent, call):
+                    is_sweep(ast.unparse(parent.target), parent.iter) and not exits(parent)) or repeats(parent, call):
                 node = parent  # a retry loop, a sweep over models / variants, n identical runs: a per-item
                 continue       # loop outside it still makes one independent request per item and setting
             return _judge_for(parent, call)
         if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             gen = parent.generators[0]
-            if _sweep(ast.unparse(gen.target), gen.iter) and not _batched(call):
+            if is_sweep(ast.unparse(gen.target), gen.iter) and not _batched(call):
                 node = parent
                 continue
             if _sweep_or_batched(ast.unparse(gen.target), gen.iter, call):
@@ -282,10 +282,10 @@ def _calls_input(node: ast.AST) -> bool:
 
 def _sweep_or_batched(target: str, it: ast.expr, call: ast.Call) -> bool:
     """A sweep over models / parameters, or a loop over chunks the helper sends in one request."""
-    return _sweep(target, it) or _batched(call)
+    return is_sweep(target, it) or _batched(call)
 
 
-def _sweep(target: str, it: ast.expr) -> bool:
+def is_sweep(target: str, it: ast.expr) -> bool:
     """A sweep over models / parameters / variants, or a fixed handful of literal cases."""
     return bool(_SWEEP.search(target) or _SWEEP_ITER.search(ast.unparse(it))) or handful(it)
 

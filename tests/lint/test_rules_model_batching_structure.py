@@ -331,10 +331,34 @@ def test_tb401_for_loop_over_a_collection():
     for item in items:
         client.messages.count_tokens(model="claude-sonnet-5-5", messages=[{"role": "user", "content": item}])
     ''',
+    # one identical request, timed n times: no collection of items
+    """
+    for run in range(50):
+        start = time.perf_counter()
+        client.messages.create(model="claude-sonnet-5-5", max_tokens=100, messages=[{"role": "user", "content": "Hi"}])
+        print(run, time.perf_counter() - start)
+    """,
+    # a sweep over a setting, with one fixed prompt
+    """
+    for temperature in temperatures:
+        client.messages.create(model="claude-sonnet-5-5", max_tokens=100, temperature=temperature,
+                               messages=[{"role": "user", "content": "Name a colour."}])
+    """,
 ])
 def test_tb401_not_flagged(body):
     found = lint_source(_loop(body), settings=_settings(), select=["TB401"])
     assert found == [], [f.message for f in found]
+
+
+def test_tb401_names_the_per_item_loop_around_a_sweep_or_repeated_runs():
+    [f] = lint_source(_loop("""
+        for item in items:
+            for temperature in (0.0, 1.0):
+                for _ in range(3):
+                    client.messages.create(model="claude-sonnet-5-5", max_tokens=100, temperature=temperature,
+                                           messages=[{"role": "user", "content": item}])
+        """), settings=_settings(), select=["TB401"])
+    assert "one by one in a for loop over items:" in f.message
 
 
 def test_tb401_bedrock_client_is_not_told_about_message_batches():
@@ -354,7 +378,8 @@ def test_tb401_async_for_and_nested_loops():
                                              messages=[{"role": "user", "content": variant}])
         ''', header="async def run(items):").replace("anthropic.Anthropic()", "anthropic.AsyncAnthropic()")
     [f] = lint_source(src, settings=_settings(), select=["TB401"])
-    assert "for loop over (item, item.upper())" in f.message
+    # the inner loop runs over variants of one item (a sweep): the per-item loop is the outer one
+    assert "one by one in an async for loop over items:" in f.message
 
 
 # ------------------------------------------------------------------------------ TB501

@@ -68,6 +68,45 @@ def _retry_loop(loop: Any) -> bool:
     return bool(RETRY.search(head))
 
 
+def _repeats(loop: Any, call: CallSite) -> bool:
+    """``for i in range(n)`` whose index never reaches the request (:func:`..loopbody.repeats`)."""
+    import ast
+    import textwrap
+
+    import libcst as cst
+
+    from pytest_tokenbudget.lint.loopbody import repeats
+
+    if not (isinstance(loop.node, cst.For) and _code(loop.node.iter).startswith("range(")):
+        return False
+    code = cst.Module(body=[])
+    try:
+        tree = ast.parse(textwrap.dedent(code.code_for_node(loop.node)))
+        request = ast.parse("(" + code.code_for_node(call.node) + ")", mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return False
+    return isinstance(request, ast.Call) and isinstance(tree.body[0], ast.For) and repeats(tree.body[0], request)
+
+
+def _sweep(loop: Any) -> bool:
+    """A ``for`` loop (or comprehension) over models, settings or variants (:func:`..loopjudge.is_sweep`)."""
+    import ast
+
+    import libcst as cst
+
+    from pytest_tokenbudget.lint.loopjudge import is_sweep
+
+    head = loop.node.for_in if isinstance(loop.node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)) \
+        else loop.node if isinstance(loop.node, cst.For) else None
+    if head is None:
+        return False
+    try:
+        it = ast.parse("(" + _code(head.iter) + ")", mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return False
+    return is_sweep(_code(head.target), it)
+
+
 def _handful(loop: Any) -> bool:
     """A literal handful of constants (``for key in ("a", "b")``) or a sweep over numbers / model ids."""
     import ast
@@ -233,7 +272,10 @@ class LoopCouldBatch(Rule):
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
         if call.batch or not is_first_party(call) or not (call.streaming is False or _not_streamed(call)):
             return
-        loops = [lp for lp in call.context.loops if not _retry_loop(lp)]  # a retry loop is not a batch
+        # a retry loop, or one identical request repeated (timing runs), is not a batch: look further out
+        loops = [lp for lp in call.context.loops if not _retry_loop(lp) and not _repeats(lp, call)]
+        while loops and _sweep(loops[-1]) and not _exits_early(loops[-1].node):
+            loops.pop()  # a sweep over models / settings: a per-item loop outside it still counts
         if not loops and call.context.function and not call.batch_template:
             yield from self._in_callers(call, ctx)
             return
@@ -254,7 +296,7 @@ class LoopCouldBatch(Rule):
             price = (f" ({info.id}: input {format_usd(info.input)} -> {format_usd(info.input * m)}, output "
                      f"{format_usd(info.output)} -> {format_usd(info.output * m)} per MTok)")
         yield Report(
-            f"independent requests one by one in a {where}: the Message Batches API "
+            f"independent requests one by one in {'an' if where.startswith('async') else 'a'} {where}: the Message Batches API "
             f"(client.messages.batches.create) bills them {pct} less{price}; batch them when the results "
             f"can wait",
             properties={"saving_percent": f"{discount.normalize():f}", "loop": loop.kind,
