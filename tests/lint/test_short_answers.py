@@ -13,6 +13,9 @@ from pytest_tokenbudget.lint.analysis.intent import asks_for_json, short_answer_
     ("Please select one out of the two types (0 and 1) for the relation, without any explanation.", "a single label"),
     ("Pick one of the four categories: billing, shipping, returns or other.", "a single label"),
     ("Answer with yes or no.", "a yes/no answer"),
+    ("What colour is the most magical elephant? Only respond with the colour.", "a single colour"),
+    ("Reply with just the country.", "a single country"),
+    ("Answer with the language only.", "a single language"),
 ])
 def test_short_answer_phrasings(prompt, kind):
     assert short_answer_kind(prompt) == kind
@@ -23,6 +26,8 @@ def test_short_answer_phrasings(prompt, kind):
     "Choose one of the three options and explain why it fits the customer best.",
     "Select one of the two drafts and rewrite it in a friendlier tone.",
     "Write a short story about a lighthouse keeper.",
+    "Only respond with the summary.",
+    "Respond with the country only if you are sure, otherwise explain your doubts.",
 ])
 def test_longer_answers_are_not_short(prompt):
     assert short_answer_kind(prompt) is None

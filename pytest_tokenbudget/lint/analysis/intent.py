@@ -172,6 +172,9 @@ def asks_for_json(text: str) -> bool:
 
 
 # --------------------------------------------------------------------------- short answers (TB204)
+# what a one-word or one-value answer names ("the colour", "the country"): not "the summary" or "the answer"
+_ONE_THING = (r"colou?r|country|city|capital|language|letter|option|choice|grade|verdict|emotion|sentiment|label|"
+              r"number|category|class|score|rating|word|year|date|animal|fruit|day|month|team|winner")
 _SHORT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, re.I), what) for p, what in (
         (r"\b(?:answer|respond|reply)(?:\s+(?:only|just))?(?:\s+with)?(?:\s+(?:only|just))?(?:\s+(?:a\s+)?single)?\s+"
@@ -192,6 +195,10 @@ _SHORT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"(word|label|title|number|category|score|rating)\b(?!\s+(?:and|with|followed))", "a single {0}"),
         (r"\b(?:just|only)\s+(?:respond|reply|answer)\s+with\s+the\s+(result|title|label|number|category)\b"
          r"(?!\s+(?:and|with|followed|of\s+(?:your|the)\s+analysis))", "a single {0}"),
+        # "Only respond with the colour.", "Reply with just the country.", "Answer with the language only."
+        (r"\b(?:(?:only|just)\s+(?:respond|reply|answer)\s+with\s+the\s+(" + _ONE_THING + r")(?:\s+name)?\s*[.!]"
+         r"|(?:respond|reply|answer)\s+with\s+(?:only|just)\s+the\s+(" + _ONE_THING + r")(?:\s+name)?\s*[.!]"
+         r"|(?:respond|reply|answer)\s+with\s+the\s+(" + _ONE_THING + r")(?:\s+name)?\s+only\b(?!\s+(?:if|when)))", "a single {0}"),
         # 'Please output "RELIGIOUS" if so and "SECULAR" if not', 'Print "YES" if it is ... and "NO" if not'
         (r"\b(?:output|print|return|say|write|respond\s+with|reply\s+with|answer\s+with)\s+[\"'`]\w{2,20}[\"'`]\s+if\b"
          r"[^.\n]{0,120}?\b(?:and|or|otherwise|else)\b[^.\n]{0,40}?[\"'`]\w{2,20}[\"'`](?:\s+if\b|\s*[.,;]|\s*$)",
