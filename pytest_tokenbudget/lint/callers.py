@@ -51,7 +51,7 @@ from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, exporter
 from pytest_tokenbudget.lint.callwalk import Naming, naming
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
-from pytest_tokenbudget.lint.injected import injected_calls
+from pytest_tokenbudget.lint.injected import injected_scopes
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.loopjudge import (HANDFUL, HANDLER, Hit, batching_context, conversation_turn, enclosing_loop,
                                                from_parameters, in_service_loop, live, mapped, mentions_batching,
@@ -125,6 +125,10 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
         elif not refs.method and node.args and refs.refers(node.args[0]) and is_partial(node):
             for call, around, hit in partial_uses(node, parents):  # partial(f, ...) mapped or bound
                 _add_hit(s, out, path, tree, call, around, hit)
+            up = parents.get(id(node))
+            up = parents.get(id(up)) if isinstance(up, ast.keyword) else up
+            if isinstance(up, ast.Call) and up.func is not node:  # run(model=partial(f, ...)): handed on
+                out.extend(c for c in _handed_on(s, path, tree, up, _Node(node), handoffs)[0] if c not in out)
             continue
         elif not refs.method and registers_node(node) and refs.refers(node.args[-1]):
             for run in graph_runs(s.project, path, tree, node, parents):  # each run of the graph calls the node
@@ -242,6 +246,20 @@ def _local_handed_on(s: _Search, path: str, tree: ast.Module, node: ast.Call, ca
     return loops, uses
 
 
+@dataclass
+class _Node(Refs):
+    """Refers to one expression only (a ``partial(f, ...)`` handed on as an argument)."""
+
+    node: ast.AST | None = None
+
+    def __init__(self, node: ast.AST) -> None:
+        super().__init__()
+        self.node = node
+
+    def refers(self, node: ast.expr) -> bool:
+        return node is self.node
+
+
 def _handed_on(s: _Search, path: str, tree: ast.Module, call: ast.Call, refs: Refs,
                handoffs: int) -> tuple[list[LoopCaller], bool]:
     """``g(items, f)`` / ``g(fn=f)``: the loops in ``g`` (any module) that call the parameter, and
@@ -312,7 +330,7 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
         for c in _scan(s, path, ctree, refs, ctree, fn if same else None, 0):
             if c not in out and (same_file(c.path, callee_path) or not test_or_live_file(project, c.path)):
                 out.append(c)
-    for path, ctree, scope, refs in _injected(project, callee_path, function) if outer is None else ():
+    for path, ctree, scope, refs in injected_scopes(project, callee_path, function) if outer is None else ():
         for c in _scan(s, path, ctree, refs, scope, None, 0):  # an instance handed to a function or a service
             if c not in out and not test_or_live_file(project, c.path):
                 out.append(c)
@@ -326,26 +344,6 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
                 if c not in out:
                     out.append(c)
     return out
-
-
-def _injected(project: Project, callee_path: str, function: str) -> list[tuple[str, ast.Module, Def, Refs]]:
-    """For ``Cls.m``: the functions an instance of ``Cls`` is handed to (``evaluate(LLM(), rows)``,
-    ``Service(llm)``) with how they call ``m`` on it (``llm.m(...)``, ``self.llm.m(...)``), from
-    the files that construct ``Cls`` (:mod:`.injected`)."""
-    cls, _, method = function.rpartition(".")
-    if not cls or "." in cls or method.startswith("__"):
-        return []
-    stem = module_stem(callee_path).encode()
-    makers = [callee_path, *(os.path.normpath(p) for p in (project.word_index or {}).get(cls, [])
-                             if not test_or_live_file(project, p) and stem in (file_bytes(project, p) or b""))]
-    scopes: dict[tuple[str, str], tuple[str, ast.Module, Def, Refs]] = {}
-    for inj in injected_calls(project, list(dict.fromkeys(makers)), cls, method):
-        scope = find_def(inj.tree, inj.owner)
-        if scope is not None and isinstance(inj.call.func, ast.Attribute):
-            _, _, _, refs = scopes.setdefault((inj.path, inj.owner), (inj.path, inj.tree, scope, Refs(
-                attr=method, method=True, self_only=True)))
-            refs.receivers.add(ast.unparse(inj.call.func.value))
-    return list(scopes.values())
 
 
 def _outer_function(tree: ast.Module, function: str) -> Def | None:

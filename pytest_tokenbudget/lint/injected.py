@@ -24,16 +24,18 @@ same way: ``llm.complete(...)`` on the parameter it binds, unless the function r
 from __future__ import annotations
 
 import ast
+import os
 import itertools
 import weakref
 from typing import TYPE_CHECKING, NamedTuple
 
-from pytest_tokenbudget.lint.callnames import tree_of
+from pytest_tokenbudget.lint.callnames import Def, Refs, find_def, module_stem, test_or_live_file, tree_of
+from pytest_tokenbudget.lint.importcheck import file_bytes
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["Injected", "injected_calls"]
+__all__ = ["Injected", "injected_calls", "injected_scopes"]
 
 
 class Injected(NamedTuple):
@@ -200,3 +202,23 @@ def injected_calls(project: Project, files: list[str], cls: str, method: str) ->
             if ttree is not None:
                 out.extend(Injected(where, c, ttree, owner) for c, owner in found)
     return out
+
+
+def injected_scopes(project: Project, callee_path: str, function: str) -> list[tuple[str, ast.Module, Def, Refs]]:
+    """For ``Cls.m``: the functions an instance of ``Cls`` is handed to (``evaluate(LLM(), rows)``,
+    ``Service(llm)``) with how they call ``m`` on it (``llm.m(...)``, ``self.llm.m(...)``), from
+    the files that construct ``Cls``: the scopes the loop search (:mod:`.callers`) scans."""
+    cls, _, method = function.rpartition(".")
+    if not cls or "." in cls or method.startswith("__"):
+        return []
+    stem = module_stem(callee_path).encode()
+    makers = [callee_path, *(os.path.normpath(p) for p in (project.word_index or {}).get(cls, [])
+                             if not test_or_live_file(project, p) and stem in (file_bytes(project, p) or b""))]
+    scopes: dict[tuple[str, str], tuple[str, ast.Module, Def, Refs]] = {}
+    for inj in injected_calls(project, list(dict.fromkeys(makers)), cls, method):
+        scope = find_def(inj.tree, inj.owner)
+        if scope is not None and isinstance(inj.call.func, ast.Attribute):
+            _, _, _, refs = scopes.setdefault((inj.path, inj.owner), (inj.path, inj.tree, scope, Refs(
+                attr=method, method=True, self_only=True)))
+            refs.receivers.add(ast.unparse(inj.call.func.value))
+    return list(scopes.values())
