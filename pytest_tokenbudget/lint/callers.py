@@ -135,7 +135,10 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
                 _call_of(s, out, run.path, run.tree, run.call, run.parents, handoffs)
             continue
         elif not refs.method and any(refs.refers(a) for a in [*node.args, *(k.value for k in node.keywords)]):
-            loops, runs = _handed_on(s, path, tree, node, refs, handoffs)
+            receiver = node  # pool.submit(g, f, x): g(f, x) runs in the pool
+            if submits(node) and node.args and not isinstance(node.args[0], ast.Starred):
+                receiver = ast.Call(func=node.args[0], args=node.args[1:], keywords=node.keywords)
+            loops, runs = _handed_on(s, path, tree, receiver, refs, handoffs)
             out.extend(loops)
             if loops or not runs:
                 continue  # (a receiver that only runs f, e.g. a retry helper: the hand-off is a call of f)
