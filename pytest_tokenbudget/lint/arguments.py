@@ -199,8 +199,9 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
     if mod is None:
         return []
     owner = find_def(c.tree, c.owner) if c.owner else None
-    if owner is None and c.in_function:
-        return [({p: UNKNOWN for p, (how, _) in bound.items() if how != "default"}, ())]
+    if owner is None and c.in_function:  # (a nested function: values unknown, but ``**kwargs`` keys are known)
+        return [({p: {k: UNKNOWN for k in node} if how == "kwargs" else UNKNOWN
+                  for p, (how, node) in bound.items() if how != "default"}, ())]
     owner_facts = _facts_of(owner, c.tree) if owner is not None else None
     local, params = _locals(owner, c.call, owner_facts) if owner is not None else (_script_names(c), set())
     exprs = [n for how, n in bound.values() if how == "expr"] + \

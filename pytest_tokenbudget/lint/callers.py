@@ -22,59 +22,48 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
   callers are not climbed: they pass other functions); the forms a loop runs a function in
   (``pool.submit``, ``map``, joblib's ``delayed``, a ``Thread`` target, ``partial``, a local
   helper) are :mod:`.runforms`;
-* a caller with no loop is itself looked up (up to two levels: helper -> wrapper -> loop);
+* a caller with no loop is itself looked up (up to three levels: helper -> wrapper -> runner -> loop);
 * whether the loop is a batch of independent items is :mod:`.loopjudge`'s call (dependent
   requests, retries, sweeps, interactive and live loops, library batching contexts are not);
   a function memoised by a cache decorator is never reported (repeats are free).
 
-:func:`references` lists every expression in the project that names a function (its call sites
-and hand-offs). :func:`under_batching` and :func:`serves_request` answer, for a loop in the function
-itself or in a caller, whether the work is already batched by a library (``async with batchify():
-await main()``) or is live work someone waits for (reached from a route or a request handler). The
-web layer's folders (``routes/``, ``views/``, ``endpoints/``) are skipped when looking for batch
-loops but searched when looking for who runs a function: a route there calling a service method
-(``extractor.extract_facts(...)``, ``PitchAgent(...).questions()``) makes its loops per-request work.
+Where a function is named (candidate files, imports, references) is :mod:`.callrefs`; whether the
+work is already batched by a library or is live work someone waits for (a route, a request handler,
+a service loop up the callers) is :mod:`.livework`. The web layer's folders (``routes/``, ``views/``,
+``endpoints/``) are skipped when looking for batch loops but searched when looking for who runs a
+function. Calls that run a function without naming it: a dispatch table's entry picked by key
+(:mod:`.runforms`), a LangGraph node (:mod:`.graph_nodes`), an instance handed to another function
+(:mod:`.injected`), the closure a factory returns (``df.progress_apply(make_labeler(model))``).
 """
 
 from __future__ import annotations
 
 import ast
-import os
-import re
 from dataclasses import dataclass, field
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, exporters, facts_of, find_def, memoised,
-                                                module_stem, outer_owner, owner_of, param_of, parents_of, refs_for, rel_path,
-                                                resolve_function, same_file, test_or_live_file, tree_of)
-from pytest_tokenbudget.lint.callwalk import Naming, naming
-from pytest_tokenbudget.lint.importcheck import file_bytes, importing
+from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, find_def, memoised, closure_owner, owner_of,
+                                                param_of, parents_of, resolve_function, same_file, test_or_live_file,
+                                                tree_of)
+from pytest_tokenbudget.lint.callrefs import candidates, naming_of, refs_in
 from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
-from pytest_tokenbudget.lint.runmemo import remember_with_deps
-from pytest_tokenbudget.lint.loopjudge import (HANDFUL, HANDLER, Hit, batching_context, conversation_turn, enclosing_loop,
-                                               from_parameters, in_service_loop, live, mapped, mentions_batching,
-                                               request_entry)
+from pytest_tokenbudget.lint.livework import serves_request
+from pytest_tokenbudget.lint.loopjudge import (HANDFUL, Hit, conversation_turn, enclosing_loop, live, mapped,
+                                               mentions_batching)
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
                                                partial_uses, runs_param, submits, table_lookups, table_uses,
                                                thread_target)
+from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
-from pytest_tokenbudget.lint.word_index import build_word_index
-from pytest_tokenbudget.lint.tree_budget import on_release
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["LoopCaller", "loop_callers", "references", "serves_request",
-           "under_batching"]
+__all__ = ["LoopCaller", "loop_callers"]
 
 _MAX_DEPTH = 3  # caller levels above the function (helper -> wrapper -> runner -> loop)
 _MAX_HANDOFFS = 3  # a function passed on as an argument, function to function
-_MAX_REQUEST_DEPTH = 4  # callers walked up to find a request handler
-# the web layer's folders (a route there answers a request) and test files (which never make code live)
-_WEB_LAYER = re.compile(r"(^|/)(routes|views|endpoints)/")
-_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
 
 
 @dataclass(frozen=True)
@@ -99,7 +88,7 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
           handoffs: int) -> list[LoopCaller]:
     """Loops in ``scope`` that call (or map) what ``refs`` names, or that call a function it is passed to."""
     if scope is tree:  # the calls naming the function, and their ancestors
-        found = _naming(s.project, path, tree, refs)
+        found = naming_of(s.project, path, tree, refs)
         parents, calls = found.parents, iter(found.calls)
     else:
         parents, calls = parents_of(tree), (n for n in ast.walk(scope) if isinstance(n, ast.Call))
@@ -151,7 +140,7 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
             if not local:  # the local helper handed to a function that maps it: map_with_progress(fn, rows)
                 handed, local = _local_handed_on(s, path, tree, node, callee, handoffs, parents)
                 out += [c for c in handed if c not in out]
-            owner = owner_of(node, parents)
+            owner = owner_of(node, parents) or closure_owner(node, parents)  # (make_labeler.label)
             if not local and not handed and owner and (path, owner) not in s.plain and not handoffs \
                     and not conversation_turn(node, parents, callee):  # (a turn: the conversation is the unit)
                 s.plain.append((path, owner))  # (not a wrapper given f: its callers pass other functions)
@@ -204,26 +193,6 @@ def _at_top_level(project: Project, path: str, line: int) -> bool:
     tree = tree_of(project, path)
     return tree is not None and not any(isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
                                         and st.lineno <= line <= (st.end_lineno or st.lineno) for st in tree.body)
-
-
-def _naming(project: Project, path: str, tree: ast.Module, refs: Refs) -> Naming:
-    """The nodes of ``path`` that may name what ``refs`` names (see :func:`.callwalk.naming`)."""
-    called = {r.rpartition(".")[2] for r in refs.receivers} if refs.attr == "__call__" else set()  # sampler(x)
-    words = frozenset({*refs.names, refs.attr, *called} - {""})
-    memo: dict[tuple[str, frozenset[str]], Naming] = project.__dict__.setdefault("namings", {})
-    if (path, words) not in memo:
-        mod = project._load(path)
-        data = mod.data if mod is not None and mod.tree is tree and not path.endswith(".ipynb") else None
-        memo[(path, words)] = naming(tree, data, words)
-    return memo[(path, words)]
-
-
-@on_release
-def _forget_namings(project: Project, trees: set[int]) -> None:
-    """Drop the memoised walks of trees being released (their parent maps hold the whole tree)."""
-    table = project.__dict__.get("namings", {})
-    for key in [k for k, v in table.items() if getattr(v.parents, "root", None) in trees]:
-        del table[key]
 
 
 def _request_work(s: _Search, path: str, owner: str | None) -> bool:
@@ -302,7 +271,7 @@ def _located(project: Project, c: LoopCaller) -> LoopCaller:
 def loop_callers(project: Project, callee_path: str, function: str, depth: int = 0,
                  seen: set[tuple[str, ...]] | None = None) -> list[LoopCaller]:
     """The loops (in any project file) that call ``function`` (``f`` or ``Class.m``) of ``callee_path``,
-    directly, through functions it is passed to, or through up to two plain (loop-free) callers.
+    directly, through functions it is passed to, or through up to three plain (loop-free) callers.
     The answer of a search from the function itself is made once per run."""
     if depth == 0 and seen is None:  # every call site of the function asks the same question
         return list(remember_with_deps(project, "loop_callers", (callee_path, function),
@@ -325,9 +294,11 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
     outer = _outer_function(tree, function) if tree is not None else None
     if outer is not None:  # a def inside a function (a retry-wrapped ``_call``): called there, nowhere else
         out += _scan(s, callee_path, tree, Refs(names={fn.name}), outer, fn, 0)
-    for path in _candidates(project, callee_path, function) if outer is None else ():
+        if "." not in function.rsplit(".", 1)[0] and _returns(outer, fn.name):  # a factory hands it out
+            out += [c for c in _made_by(s, callee_path, tree, function.rsplit(".", 1)[0]) if c not in out]
+    for path in candidates(project, callee_path, function) if outer is None else ():
         same = same_file(path, callee_path)
-        ctree, refs = _refs_in(project, path, callee_path, function, tree if same else None)
+        ctree, refs = refs_in(project, path, callee_path, function, tree if same else None)
         if ctree is None or refs is None:
             continue
         for c in _scan(s, path, ctree, refs, ctree, fn if same else None, 0):
@@ -349,6 +320,26 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
     return out
 
 
+def _returns(fn: Def, name: str) -> bool:
+    return any(isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id == name for n in ast.walk(fn))
+
+
+def _made_by(s: _Search, callee_path: str, tree: ast.Module, factory: str) -> list[LoopCaller]:
+    """The loops that run the closure a factory returns: ``df.progress_apply(make_labeler(model))``,
+    ``labeler = make_labeler(model)`` then a loop calling ``labeler`` (as for ``partial(f, ...)``)."""
+    out: list[LoopCaller] = []
+    for path in candidates(s.project, callee_path, factory):
+        ctree, refs = refs_in(s.project, path, callee_path, factory, tree if same_file(path, callee_path) else None)
+        if ctree is None or refs is None:
+            continue
+        found = naming_of(s.project, path, ctree, refs)
+        for node in found.calls:
+            if refs.refers(node.func):
+                for call, around, hit in partial_uses(node, found.parents):
+                    _add_hit(s, out, path, ctree, call, around, hit)
+    return out
+
+
 def _outer_function(tree: ast.Module, function: str) -> Def | None:
     """The function ``function`` is defined in (``f`` for ``f.inner``, ``C.m`` for ``C.m.inner``),
     or None for a module's function or a method."""
@@ -356,139 +347,3 @@ def _outer_function(tree: ast.Module, function: str) -> Def | None:
     return find_def(tree, head) if head else None
 
 
-def _candidates(project: Project, callee_path: str, function: str, web: bool = False) -> list[str]:
-    """The callee's own file, and the project files (test suites aside) whose bytes name the function
-    and its module (and its class, for a method): the only ones worth parsing. The web layer's
-    folders (``routes/``, ``views/``) count only with ``web``: a loop there is not batch work, but a
-    route calling the function makes it live work. Listed once per run and function."""
-    return project.remember("loop_candidates", (callee_path, function, web),
-                            lambda: _list_candidates(project, callee_path, function, web))
-
-
-def _list_candidates(project: Project, callee_path: str, function: str, web: bool) -> list[str]:
-    if project.word_index is None:
-        project.word_index = build_word_index(project.root) if project.searchable else {}
-    modules = [module_stem(p).encode() for p in [callee_path, *exporters(project, callee_path, function.split(".")[0])]]
-    words = [w.encode() for w in function.split(".")[:-1]]
-    out = [callee_path]
-    parts = function.split(".")
-    called = parts[-2] if parts[-1] == "__call__" and len(parts) > 1 else parts[-1]  # an instance called: by its class
-    for p in project.word_index.get(called, []):
-        p = os.path.normpath(p)
-        if p in out or same_file(p, callee_path) or (test_or_live_file(project, p) and not (
-                web and _WEB_LAYER.search(rel_path(project, p)) and not _TEST_FILE.search(rel_path(project, p)))):
-            continue  # a test suite or a web layer looping: not production batch work
-        data = file_bytes(project, p)  # read, not kept: most are never parsed
-        if data is not None and any(m in data for m in modules) and all(w in data for w in words):
-            out.append(p)
-    return out
-
-def _refs_in(project: Project, path: str, callee_path: str, function: str,
-             own: ast.Module | None) -> tuple[ast.Module | None, Refs | None]:
-    """The tree of candidate ``path`` and how it names ``function`` of ``callee_path`` (``own``:
-    the callee's tree, when ``path`` is its file); (None, None) when it does not import it."""
-    if own is not None:
-        return own, refs_for(project, own, path, callee_path, function)
-    got = importing(project, path, lambda t: refs_for(project, t, path, callee_path, function))
-    return got if got is not None else (None, None)
-
-
-# ------------------------------------------------------------------------------ who runs the loop
-def references(project: Project, path: str, function: str,
-               web: bool = False) -> Iterator[tuple[str, ast.Module, ast.expr]]:
-    """Every expression in the project (test files aside; the web layer's files with ``web``) that
-    names ``function`` of ``path``."""
-    for cpath, ctree, node, _ in _references(project, path, function, web):
-        yield cpath, ctree, node
-
-
-def _references(project: Project, path: str, function: str,
-                web: bool = False) -> Iterator[tuple[str, ast.Module, ast.expr, dict[int, ast.AST]]]:
-    """:func:`references`, each with a parent map that holds the expression's ancestors."""
-    tree = tree_of(project, path)
-    for cpath in _candidates(project, path, function, web):
-        same = same_file(cpath, path)
-        if same and tree is None:
-            continue
-        ctree, refs = _refs_in(project, cpath, path, function, tree if same else None)
-        if ctree is None or refs is None:
-            continue
-        found = _naming(project, cpath, ctree, refs)
-        for node in found.names:
-            if refs.refers(node):
-                yield cpath, ctree, node, found.parents
-
-
-def serves_request(project: Project, path: str, function: str | None, depth: int = 0,
-                   seen: set[tuple[str, str]] | None = None) -> bool:
-    """``function`` of ``path`` does live work: it is, or is called (up to four levels up) by, a web
-    route, a bot command, a function taking a request object, a handler passing on the request's
-    own data (``lambda_handler(event, ...)`` calling ``process(event["items"])``), or a service
-    loop (``while True:`` around the call: polling, trading, a game)."""
-    if depth == 0 and seen is None and function is not None:  # asked for each loop and call site
-        return remember_with_deps(project, "serves_request", (path, function),
-                                  lambda: _serves_request(project, path, function, 0, set()))
-    return _serves_request(project, path, function, depth, seen)
-
-
-def _serves_request(project: Project, path: str, function: str | None, depth: int,
-                    seen: set[tuple[str, str]] | None) -> bool:
-    seen = set() if seen is None else seen
-    if function is None or (path, function) in seen:
-        return False
-    seen.add((path, function))
-    tree = tree_of(project, path)
-    fn = find_def(tree, function) if tree is not None else None
-    if fn is None:
-        return False
-    if request_entry(fn, tree):
-        return True
-    if depth >= _MAX_REQUEST_DEPTH:
-        return False
-    for cpath, ctree, node, parents in _references(project, path, function, web=True):
-        if in_service_loop(node, parents):
-            return True  # called once per cycle of a service loop (polling, trading, a game)
-        owner = owner_of(node, parents) or outer_owner(node, parents)  # (a nested def handed to a thread)
-        odef = find_def(ctree, owner) if owner else None
-        if odef is None or odef is fn:
-            continue
-        call = parents.get(id(node))
-        if HANDLER.search(odef.name) and isinstance(call, ast.Call) and any(
-                from_parameters(odef, a) for a in [*call.args, *(k.value for k in call.keywords)]):
-            return True
-        if _serves_request(project, cpath, owner, depth + 1, seen):
-            return True
-    return False
-
-
-# ------------------------------------------------------------------------------ batching contexts
-def under_batching(project: Project, path: str, function: str | None, line: int | None = None,
-                   depth: int = 0, seen: set[tuple[str, str]] | None = None) -> bool:
-    """The code at ``line`` of ``function`` (module level when None) runs under a library's batching
-    context: inside ``with batchify():``, a function decorated by one, or a function some caller
-    (up to three levels up) runs inside such a context or hands to a batching wrapper
-    (``batchify(main)``)."""
-    seen = set() if seen is None else seen
-    tree = tree_of(project, path)
-    if tree is None or (path, function or "") in seen or depth > 3:
-        return False
-    seen.add((path, function or ""))
-    parents = parents_of(tree)
-    if line is not None:
-        for node in facts_of(tree).calls:
-            if node.lineno == line and batching_context(node, parents):
-                return True
-    fn = find_def(tree, function) if function else None
-    if fn is None or function is None:
-        return False
-    if any(mentions_batching(d) for d in fn.decorator_list):
-        return True
-    for cpath, ctree, node, cparents in _references(project, path, function):
-        parent = cparents.get(id(node))
-        if batching_context(node, cparents) or (
-                isinstance(parent, ast.Call) and node is not parent.func and mentions_batching(parent)):
-            return True
-        owner = owner_of(node, cparents)
-        if owner and owner != function and under_batching(project, cpath, owner, None, depth + 1, seen):
-            return True
-    return False

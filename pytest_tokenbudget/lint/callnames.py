@@ -143,6 +143,21 @@ def outer_owner(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
     return ".".join(n.name for n in reversed(chain)) if chain else None  # type: ignore[attr-defined]
 
 
+def closure_owner(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
+    """``f.inner`` for ``node`` in a function ``inner`` that a module-level function ``f`` defines
+    and returns (a closure a factory hands out: ``def make_labeler(m): def label(t): ...; return
+    label``), else None."""
+    chain = [n for n in _ancestors(node, parents) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                                                     ast.Lambda))]
+    if len(chain) != 2 or not all(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in chain) \
+            or not isinstance(parents.get(id(chain[1])), ast.Module):
+        return None
+    inner, outer = chain[0].name, chain[1].name  # type: ignore[union-attr]
+    returned = any(isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id == inner
+                   for n in ast.walk(chain[1]))
+    return f"{outer}.{inner}" if returned else None
+
+
 def _ancestors(node: ast.AST, parents: dict[int, ast.AST]) -> list[ast.AST]:
     out = []
     while id(node) in parents:

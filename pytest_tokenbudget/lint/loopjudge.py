@@ -29,7 +29,7 @@ once per item of a collection and the iterations do not depend on each other. No
 
 Live work is recognised from what the code shows: a route, a handler, a request object, a service
 loop, async code, or a caller chain up to one of them (routes in the web layer's ``routes/`` /
-``views/`` folders included, see :func:`.callers.serves_request`). A loop that nothing in the project
+``views/`` folders included, see :func:`.livework.serves_request`). A loop that nothing in the project
 calls, in a real-time application (a poker assistant's ``batch_analyse(players)`` between hands),
 is still reported: the code holds no sign of when it runs, and silencing every uncalled loop of a
 project with a service loop would drop the ``summarise_all(docs)`` helpers that are the rule's main catch."""

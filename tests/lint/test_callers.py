@@ -91,7 +91,7 @@ def test_a_folder_of_scripts_outside_the_working_directory_is_not_walked(tmp_pat
 
 
 def test_references_lists_every_place_a_function_is_named_across_modules():
-    from pytest_tokenbudget.lint.callers import references
+    from pytest_tokenbudget.lint.callrefs import references
     from pytest_tokenbudget.lint.project import Project
 
     project = Project(FLOW)

@@ -143,7 +143,7 @@ def not_batch_work(function: str | None, line: int) -> bool:
     act = _project()
     if act is None:
         return False
-    from pytest_tokenbudget.lint.callers import serves_request, under_batching
+    from pytest_tokenbudget.lint.livework import serves_request, under_batching
 
     return under_batching(act[0], act[1], function, line) or serves_request(act[0], act[1], function)
 

@@ -1,0 +1,96 @@
+"""Who runs a function: live work someone waits for (a route, a bot command, a request handler, a
+service loop, up the callers), or work a library already batches (``with batchify():``). Asked by
+TB401 for a loop found in the function itself or in a caller (:mod:`.callers`).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from pytest_tokenbudget.lint.callnames import facts_of, find_def, outer_owner, owner_of, parents_of, tree_of
+from pytest_tokenbudget.lint.callrefs import references_with_parents
+from pytest_tokenbudget.lint.loopjudge import (HANDLER, batching_context, from_parameters, in_service_loop,
+                                               mentions_batching, request_entry)
+from pytest_tokenbudget.lint.runmemo import remember_with_deps
+
+if TYPE_CHECKING:
+    from pytest_tokenbudget.lint.project import Project
+
+__all__ = ["serves_request", "under_batching"]
+
+_MAX_REQUEST_DEPTH = 4  # callers walked up to find a request handler
+
+
+def serves_request(project: Project, path: str, function: str | None, depth: int = 0,
+                   seen: set[tuple[str, str]] | None = None) -> bool:
+    """``function`` of ``path`` does live work: it is, or is called (up to four levels up) by, a web
+    route, a bot command, a function taking a request object, a handler passing on the request's
+    own data (``lambda_handler(event, ...)`` calling ``process(event["items"])``), or a service
+    loop (``while True:`` around the call: polling, trading, a game)."""
+    if depth == 0 and seen is None and function is not None:  # asked for each loop and call site
+        return remember_with_deps(project, "serves_request", (path, function),
+                                  lambda: _serves_request(project, path, function, 0, set()))
+    return _serves_request(project, path, function, depth, seen)
+
+
+def _serves_request(project: Project, path: str, function: str | None, depth: int,
+                    seen: set[tuple[str, str]] | None) -> bool:
+    seen = set() if seen is None else seen
+    if function is None or (path, function) in seen:
+        return False
+    seen.add((path, function))
+    tree = tree_of(project, path)
+    fn = find_def(tree, function) if tree is not None else None
+    if fn is None:
+        return False
+    if request_entry(fn, tree):
+        return True
+    if depth >= _MAX_REQUEST_DEPTH:
+        return False
+    for cpath, ctree, node, parents in references_with_parents(project, path, function, web=True):
+        if in_service_loop(node, parents):
+            return True  # called once per cycle of a service loop (polling, trading, a game)
+        owner = owner_of(node, parents) or outer_owner(node, parents)  # (a nested def handed to a thread)
+        odef = find_def(ctree, owner) if owner else None
+        if odef is None or odef is fn:
+            continue
+        call = parents.get(id(node))
+        if HANDLER.search(odef.name) and isinstance(call, ast.Call) and any(
+                from_parameters(odef, a) for a in [*call.args, *(k.value for k in call.keywords)]):
+            return True
+        if _serves_request(project, cpath, owner, depth + 1, seen):
+            return True
+    return False
+
+
+def under_batching(project: Project, path: str, function: str | None, line: int | None = None,
+                   depth: int = 0, seen: set[tuple[str, str]] | None = None) -> bool:
+    """The code at ``line`` of ``function`` (module level when None) runs under a library's batching
+    context: inside ``with batchify():``, a function decorated by one, or a function some caller
+    (up to three levels up) runs inside such a context or hands to a batching wrapper
+    (``batchify(main)``)."""
+    seen = set() if seen is None else seen
+    tree = tree_of(project, path)
+    if tree is None or (path, function or "") in seen or depth > 3:
+        return False
+    seen.add((path, function or ""))
+    parents = parents_of(tree)
+    if line is not None:
+        for node in facts_of(tree).calls:
+            if node.lineno == line and batching_context(node, parents):
+                return True
+    fn = find_def(tree, function) if function else None
+    if fn is None or function is None:
+        return False
+    if any(mentions_batching(d) for d in fn.decorator_list):
+        return True
+    for cpath, ctree, node, cparents in references_with_parents(project, path, function):
+        parent = cparents.get(id(node))
+        if batching_context(node, cparents) or (
+                isinstance(parent, ast.Call) and node is not parent.func and mentions_batching(parent)):
+            return True
+        owner = owner_of(node, cparents)
+        if owner and owner != function and under_batching(project, cpath, owner, None, depth + 1, seen):
+            return True
+    return False
