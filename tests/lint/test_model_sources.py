@@ -114,3 +114,26 @@ def test_a_registry_with_one_current_claude_record_keeps_its_wrappers_silent():
     result = _lint_project(REGISTRY_CURRENT)
     assert not result.errors
     assert [(relative(f.path, REGISTRY_CURRENT), f.line, f.code) for f in result.findings] == []
+
+
+FALLBACKS = '''import anthropic
+
+client = anthropic.Anthropic()
+
+
+def ask(prompt):
+    for model in {ids}:  # a fallback chain: each id is sent in turn until one answers
+        try:
+            return client.messages.create(model=model, max_tokens=100, messages=[{{"role": "user", "content": prompt}}])
+        except anthropic.APIError:
+            continue
+'''
+
+
+def test_a_loop_over_literal_model_ids_sends_each_of_them(tmp_path: Path):
+    (tmp_path / "retired.py").write_text(FALLBACKS.format(ids='["claude-3-7-sonnet-20250219", "claude-3-5-sonnet-20241022"]'))
+    (tmp_path / "current.py").write_text(FALLBACKS.format(ids='("claude-3-5-sonnet-20241022", "claude-sonnet-4-6")'))
+    (tmp_path / "docs.py").write_text(FALLBACKS.format(ids='["a report", "claude notes"]'))  # not ids: unknown
+    result = _lint_project(tmp_path)
+    assert [(Path(f.path).name, f.code) for f in result.findings] == [("retired.py", "TB302")]
+    assert "(and claude-3-5-sonnet-20241022, the other values it takes: all retired" in result.findings[0].message

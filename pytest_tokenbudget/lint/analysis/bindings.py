@@ -133,7 +133,7 @@ class ScopeBuilder(cst.CSTVisitor):
     # ----------------------------------------------------------------- loops
     def visit_For(self, node: cst.For) -> bool:
         node.iter.visit(self)
-        self._bind_target(node.target, Binding("other"))
+        self._bind_target(node.target, Binding("loop", node.iter) if isinstance(node.target, cst.Name) else Binding("other"))
         self.loops.append(("async for" if node.asynchronous else "for", node, node.iter))
         node.body.visit(self)
         self.loops.pop()

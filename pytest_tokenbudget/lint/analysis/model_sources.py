@@ -32,7 +32,7 @@ from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.typed_fields import typed_field
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope, lookup, method_scope
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, spelled_out
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, loop_ids, spelled_out
 
 __all__ = ["default_note", "model_choices", "rebound_choices"]
 
@@ -66,6 +66,9 @@ def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tup
         if _bound(resolver, where, node.value):
             return None  # a variant: the caller's value stands (callerargs binds it)
         return _param_choices(bindings[0], where, resolver, path)
+    if kinds == ["loop"]:  # for m in ["claude-a", "claude-b"]: a fallback chain, each id sent in turn
+        ids = spelled_out(loop_ids(resolver.expr(bindings[0].node, where)))
+        return tuple(ids) if ids and all(isinstance(i, str) for i in ids) else None
     if kinds == ["assign"] and isinstance(bindings[0].node, cst.Call):  # model = get_model_name(tier)
         return _returned_choices(bindings[0].node, path, where, resolver)
     if kinds == ["assign"] and isinstance(bindings[0].node, cst.BooleanOperation):  # model = row.model or DEFAULT

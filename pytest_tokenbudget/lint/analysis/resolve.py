@@ -13,9 +13,7 @@ prefix plus one unknown tail item, a request dict set by key is read with its ke
 anything else becomes unknown, except a module's list its loops fill from known data (:mod:`.mutations`).
 Calls of the time / uuid / random family resolve to an :class:`~.values.Unknown` marked ``volatile``.
 
-Client tracing uses the same machinery: ``anthropic.Anthropic(...)`` resolves to a
-:class:`ClientRef`; names, ``self.attr`` and annotated parameters follow it.
-"""
+Client tracing uses the same machinery: ``anthropic.Anthropic(...)`` resolves to a :class:`ClientRef`."""
 
 from __future__ import annotations
 
@@ -41,7 +39,7 @@ from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Bindin
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
 from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, volatile_call, volatile_method
 from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, common_value,
-                                                     dict_get, first_volatile, is_complete, unpacked)
+                                                     dict_get, first_volatile, is_complete, loop_ids, unpacked)
 
 __all__ = ["Resolver"]
 
@@ -110,6 +108,8 @@ class Resolver(TextOps):
         elif b.kind == "with":
             v = self.expr(b.node, where, depth + 1)
             value = v if isinstance(v, ClientRef) or type(v).__name__ == "Handle" else UNKNOWN
+        elif b.kind == "loop":  # for m in ("claude-a", "claude-b"): one of the ids; any other loop: unknown
+            value = loop_ids(self.expr(b.node, where, depth + 1))
         else:  # a @beta_tool function is the tool definition the SDK sends for it
             value = function_tool(self, b.node, where) if b.kind == "def" else UNKNOWN
         if augs:

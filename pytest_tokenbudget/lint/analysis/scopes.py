@@ -80,7 +80,8 @@ class Binding:
     ``import`` (ref = ImportRef), ``param`` (node = the libcst Param), ``def`` (function),
     ``class`` (scope = its ClassScope), ``with`` (node = the context manager expression),
     ``item`` (``system, user = build(x)``: node = the unpacked value, index = (position, count)),
-    ``other`` (loop targets, starred unpacking, except, walrus ...: unknown).
+    ``loop`` (``for m in items``: node = the iterable), ``other`` (other loop targets, starred
+    unpacking, except, walrus ...: unknown).
     """
 
     kind: str

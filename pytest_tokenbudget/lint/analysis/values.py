@@ -260,3 +260,12 @@ def unpacked(value: Any, index: tuple[int, int] | None) -> Any:
     if not isinstance(value, (list, tuple)) or len(value) != index[1]:
         return UNKNOWN
     return value[index[0]]
+
+
+def loop_ids(items: Any) -> Any:
+    """What ``m`` holds in ``for m in ["claude-a", "claude-b"]`` (a fallback chain of model ids): one
+    of them. A loop over anything else (documents, labels) stays unknown: each pass sends another."""
+    if isinstance(items, (list, tuple)) and 0 < len(items) <= MAX_OPTIONS and all(
+            isinstance(v, str) and "claude" in v.lower() and not any(c.isspace() for c in v) for v in items):
+        return choice(list(items))
+    return UNKNOWN
