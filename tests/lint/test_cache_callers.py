@@ -157,9 +157,27 @@ def test_a_new_file_naming_a_model_rechecks_a_call_whose_model_is_chosen_at_run_
 
     root = tmp_path / "bot_project"
     shutil.copytree(Path(__file__).parent / "cases" / "project_runtime_model_4096", root)
+    config = root / "bot" / "config.py"  # the modules chat.py imports name no model: the project's names count
+    config.write_text(config.read_text().replace('os.getenv("DEFAULT_MODEL", "claude-haiku-4-5")', 'os.environ["MODEL"]')
+                      .replace('MODELS = {"opus": "claude-opus-4-6", "haiku": "claude-haiku-4-5"}', ""))
+    (root / "bot" / "opus.py").write_text('MODEL = "claude-opus-4-6"\n')  # minimum 4,096 tokens
     settings = LintSettings(root=root, select=("TB101",), cache=True)
     assert [f.code for f in lint_paths([root], settings).findings] == []
     assert lint_paths([root], settings).cached >= 1
     (root / "bot" / "picker.py").write_text('FAST = "claude-sonnet-4-6"\n')  # minimum 1,024 tokens
     after = lint_paths([root], settings)
     assert [(Path(f.path).name, f.code) for f in after.findings] == [("chat.py", "TB101")]
+
+
+def test_a_demo_script_naming_another_model_says_nothing_about_a_call_whose_modules_name_theirs(tmp_path):
+    """The models named in the call's file and the modules it imports (bot/config.py: Haiku 4.5 and
+    Opus 4.6, 4,096 tokens) come before the rest of the project: a one-off script naming Sonnet 4.6
+    (1,024) does not make the ~2,800-token prompt a TB101."""
+    import shutil
+
+    root = tmp_path / "bot_project"
+    shutil.copytree(Path(__file__).parent / "cases" / "project_runtime_model_4096", root)
+    (root / "demo.py").write_text('import anthropic\\n\\nanthropic.Anthropic().messages.create(\\n'
+                                  '    model="claude-sonnet-4-6", max_tokens=50, messages=[{"role": "user", "content": "hi"}])\\n')
+    settings = LintSettings(root=root, select=("TB101",), cache=False)
+    assert lint_paths([root], settings).findings == []

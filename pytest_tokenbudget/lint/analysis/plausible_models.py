@@ -15,7 +15,9 @@ Where the models come from, first that answers:
 
 1. the call's model choices (:mod:`.model_sources`: the callers' ids, an if/elif, a table lookup)
    when every choice is a known catalog id;
-2. the Claude model ids the project's code names as string literals (every ``.py`` file of the
+2. the Claude model ids named as string literals in the call's own file and the project modules it
+   imports (its settings, its prompts);
+3. the Claude model ids the project's code names as string literals (every ``.py`` file of the
    project but its tests, or the file itself when there is no project), read once per run; a
    project naming more than :data:`MAX_NAMED_MODELS` catalog models (a price table, a model
    picker) says nothing about which ones its calls use.
@@ -74,6 +76,27 @@ def _scan(project: Any) -> frozenset[str]:
     return frozenset(found)
 
 
+def _named_near(path: str) -> frozenset[str]:
+    """The ids named in the call's own file and the project modules it imports: the code that sets
+    up this call (its settings module, its prompts), before the rest of the project (a demo script
+    naming another model says nothing about this call)."""
+    from pytest_tokenbudget.lint.importcheck import file_bytes
+    from pytest_tokenbudget.lint.project import active
+
+    act = active()
+    if act is None or not act[0].searchable or not path:
+        return frozenset()
+    project = act[0]
+    mod = project._load(os.path.abspath(path))
+    if mod is None:
+        return frozenset()
+    files = {mod.path} | {found[0] for q in set(mod.imports.values())
+                          if (found := project._find_module(q, mod.path)) is not None}
+    for f in files:
+        project._file_dep(f)  # the call's result depends on what they name (a warm run re-checks it)
+    return frozenset(m.decode("utf-8", "replace") for f in sorted(files) for m in _ID.findall(file_bytes(project, f) or b""))
+
+
 def _rows(catalog: Catalog, ids: Any) -> list[ModelInfo] | None:
     rows = []
     for model in ids:
@@ -88,9 +111,11 @@ def smallest_minimum(call: Any, catalog: Catalog, text: str = "") -> tuple[int, 
     """``(minimum, model id)``: the smallest known minimum cacheable length among the models the call
     may use when ``model=`` is not one id, and the model that has it; None when nothing is named."""
     rows = _rows(catalog, call.model_choices) if call.model_choices else None
-    if not rows:
-        named = {r.id: r for r in (catalog.find(m) for m in sorted(named_model_ids(text))) if r is not None}
+    for ids in ([] if rows else [_named_near(getattr(call, "path", "")), named_model_ids(text)]):
+        named = {r.id: r for r in (catalog.find(m) for m in sorted(ids)) if r is not None}
         rows = list(named.values()) if len(named) <= MAX_NAMED_MODELS else []
+        if rows:
+            break
     known = [r for r in rows if r.min_cacheable is not None]
     if not known:
         return None
