@@ -180,9 +180,12 @@ class Evaluator:
             return any_entry(base, key)
         if isinstance(node, ast.Compare) and len(node.ops) == 1:  # language == "he": a helper's branch test
             return _compare(node.ops[0], self.expr(node.left, d), self.expr(node.comparators[0], d))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        if isinstance(node, ast.UnaryOp):  # not flag; -0.25 in a tool's JSON schema
             v = self.expr(node.operand, d)
-            return not v if is_complete(v) else UNKNOWN
+            if isinstance(node.op, ast.Not):
+                return not v if is_complete(v) else UNKNOWN
+            numeric = isinstance(v, (int, float)) and not isinstance(v, bool)
+            return (-v if isinstance(node.op, ast.USub) else v) if numeric and isinstance(node.op, (ast.USub, ast.UAdd)) else UNKNOWN
         if isinstance(node, ast.IfExp):  # what both branches share (the libcst resolver does the same)
             return choice([self.expr(node.body, d), self.expr(node.orelse, d)])
         if isinstance(node, ast.Call):

@@ -116,3 +116,36 @@ def test_the_estimate_counts_the_tool_prompt_of_the_model():
     (unpublished,) = estimate_source(_agent("claude-3-7-sonnet-20250219"), path="t.py", catalog=CAT)
     assert unpublished.input_tokens == TOOLS_TOKENS
     assert any("tool-use system prompt" in u and "not counted" in u for u in unpublished.unknowns)
+
+
+def test_a_tool_schema_with_a_negative_bound_in_another_module_has_a_known_size(tmp_path):
+    """``"minimum": -0.25`` (a unary minus) in a cached tool list imported from another module: the
+    tools are fully known, so a marker on a prefix below Haiku 4.5's 4,096 tokens is TB102 (the
+    number was unknown, which left the prefix's size open and the rule silent)."""
+    from pathlib import Path
+
+    from pytest_tokenbudget.lint.api import LintSettings, lint_paths
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'sheet'\n")
+    (tmp_path / "tools.py").write_text(textwrap.dedent('''
+        TOOLS = [{
+            "name": "set_tempo",
+            "description": "Set the tempo change of the piece, as a fraction of the written tempo.",
+            "input_schema": {"type": "object", "properties": {
+                "change": {"type": "number", "minimum": -0.25, "maximum": 0.25}}, "required": ["change"]},
+            "cache_control": {"type": "ephemeral"},
+        }]
+    '''))
+    (tmp_path / "interpret.py").write_text(textwrap.dedent('''
+        import anthropic
+        from tools import TOOLS
+
+        client = anthropic.Anthropic()
+
+
+        def interpret(score):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=500, tools=TOOLS,
+                                          messages=[{"role": "user", "content": score}])
+    '''))
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB102",), cache=False))
+    assert [(Path(f.path).name, f.code) for f in result.findings] == [("interpret.py", "TB102")]
