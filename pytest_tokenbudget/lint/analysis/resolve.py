@@ -94,7 +94,7 @@ class Resolver(TextOps):
                 values = [self.expr(b.node, where, depth + 1) for b in plain]
                 if all(is_complete(v) for v in values) and all(v == values[0] for v in values):
                     return values[0]
-                return merged_client(values)  # self.client = None ... = anthropic.Anthropic(): the client
+                return merged_client(values, where.kind == "module")  # a client, or one of the texts
             return UNKNOWN
         b = plain[0]
         if b.kind in ("assign", "item"):  # (item: one name of system, user = build(x))

@@ -205,16 +205,20 @@ def points_local(node: cst.Call) -> bool:
 PROMPT_HELPER_MIN_CHARS = 40  # a helper's returned text counts as a prompt from this length
 
 
-def merged_client(values: list[Any]) -> Any:
-    """One SDK client among several assignments of a name or ``self.x`` whose other values are
-    ``None`` or unknown (``self.client = None`` / ``= make_client()`` / ``= anthropic.Anthropic()``):
-    that client; else unknown."""
-    from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
+def merged_client(values: list[Any], module_level: bool = False) -> Any:
+    """The value of a name assigned several times: one SDK client whose other values are ``None`` or
+    unknown (``self.client = None`` / ``= make_client()`` / ``= anthropic.Anthropic()``); texts: one
+    of them (:func:`..values.choice`: their common static parts), a module's placeholder (``KB = ''``
+    then ``KB = f.read()`` at import) aside; else unknown."""
+    from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown, choice
 
     clients = [v for v in values if isinstance(v, ClientRef)]
     if clients and all(c == clients[0] for c in clients) and \
             all(isinstance(v, (ClientRef, Unknown)) or v is None for v in values):
         return clients[0]
+    texts = [v for v in values if not (module_level and (v is None or v == ""))]
+    if texts and all(isinstance(v, (str, Text)) for v in texts):
+        return texts[0] if len(texts) == 1 else choice(texts)
     return UNKNOWN
 
 
