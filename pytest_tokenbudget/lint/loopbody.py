@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 
-__all__ = ["exits", "repeats"]
+__all__ = ["exits", "filled_with_few", "repeats"]
 
 
 def exits(loop: ast.For | ast.AsyncFor) -> bool:
@@ -33,8 +33,9 @@ def exits(loop: ast.For | ast.AsyncFor) -> bool:
 
 
 def repeats(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
-    """``for i in range(n)`` whose index (nor anything the body derives from it) never reaches the call."""
-    if not (isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"):
+    """``for i in range(n)`` (``tqdm(range(n))``, ``trange(n)``) whose index (nor anything the body
+    derives from it) never reaches the call."""
+    if not _counts(loop.iter):
         return False
     derived = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
     for st in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
@@ -47,3 +48,54 @@ def repeats(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
 
 def _names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _counts(it: ast.expr) -> bool:
+    """``range(n)``, or a progress bar over it (``tqdm(range(n))``, ``trange(n)``)."""
+    if not isinstance(it, ast.Call):
+        return False
+    name = it.func.id if isinstance(it.func, ast.Name) else it.func.attr if isinstance(it.func, ast.Attribute) else ""
+    return name in ("range", "trange") or (name == "tqdm" and bool(it.args) and _counts(it.args[0]))
+
+
+def filled_with_few(scope: ast.AST, name: str, parents: dict[int, ast.AST], most: int) -> bool:
+    """The list ``name = []`` of ``scope`` gets at most ``most`` items: every ``name.append(...)``
+    runs once, or inside ``for _ in range(k)`` loops of small constant ``k`` (a literal, or a module
+    constant: ``POSTS_PER_PERSONA = 2``); an ``extend`` or any unbounded loop: not few."""
+    module: ast.AST = scope
+    while id(module) in parents:
+        module = parents[id(module)]
+    made = next((n for n in ast.walk(scope) if isinstance(n, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id == name for t in n.targets)), None)
+    around: set[int] = set()  # the loops around ``name = []`` itself: the list is new on each pass
+    while made is not None and id(made) in parents:
+        made = parents[id(made)]
+        around.add(id(made))
+    total = 0
+    for n in ast.walk(scope):
+        if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+                and n.func.value.id == name and n.func.attr in ("append", "extend", "insert")):
+            continue
+        if n.func.attr != "append":
+            return False
+        times, up = 1, parents.get(id(n))
+        while up is not None and up is not scope and id(up) not in around:
+            if isinstance(up, (ast.For, ast.AsyncFor, ast.While, ast.comprehension)):
+                bound = _range_bound(up.iter, module) if isinstance(up, ast.For) else None
+                if bound is None:
+                    return False
+                times *= bound
+            up = parents.get(id(up))
+        total += times
+    return 0 < total <= most
+
+
+def _range_bound(it: ast.expr, module: ast.AST) -> int | None:
+    """``k`` of ``range(k)`` when it is an int literal or a module-level constant, else None."""
+    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range" and len(it.args) == 1):
+        return None
+    arg = it.args[0]
+    if isinstance(arg, ast.Name) and isinstance(module, ast.Module):
+        arg = next((st.value for st in module.body if isinstance(st, ast.Assign) and len(st.targets) == 1
+                    and isinstance(st.targets[0], ast.Name) and st.targets[0].id == arg.id), arg)
+    return arg.value if isinstance(arg, ast.Constant) and type(arg.value) is int else None

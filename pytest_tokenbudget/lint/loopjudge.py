@@ -10,8 +10,9 @@ once per item of a collection and the iterations do not depend on each other. No
 * sweeps over models or parameters (``for model in MODELS``, ``for t in [0.0, 0.5]``; a sweep inside
   a per-item loop is looked through, like a retry: each item and setting is its own request), a fixed
   handful of literal cases (``for key in ("demo_a", "demo_b")``: up to five constants, also through a
-  local name, or ``rows[:5]``), the fields of one record (``pitch.items()``), sweeps over kinds of thing (``task_types``, ``modes``), and loops
-  over chunks the helper already sends in one request (``batch``/``chunk`` arguments, slices);
+  local name, or ``rows[:5]``), the fields of one record (``pitch.items()``), sweeps over kinds of
+  thing (``task_types``, ``modes``). A loop over chunks (ten emails per request) still sends one
+  independent request per chunk: it counts;
 * an agent executing the tool calls of the response it just got (``for tc in tool_calls``);
 * interactive loops (``input()``), loops that stop early on what they compute (``break``/``return``:
   searches; not ``except KeyboardInterrupt: break`` nor a run-wide ``if test_mode: break``), and one
@@ -41,7 +42,7 @@ import re
 from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
-from pytest_tokenbudget.lint.loopbody import exits, repeats
+from pytest_tokenbudget.lint.loopbody import exits, filled_with_few, repeats
 
 __all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "conversation_turn", "enclosing_loop",
            "from_parameters", "handful", "in_service_loop", "is_sweep", "live", "mapped", "mentions_batching", "request_entry",
@@ -50,7 +51,6 @@ __all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "conversati
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
 _SWEEP_ITER = re.compile(r"models|temperatures|params|parameters|configs\b|settings|providers|variants|engines|"
                          r"types\b|kinds\b|modes\b|plans\b", re.I)
-_BATCHED = re.compile(r"batch|chunk", re.I)  # the helper already sends several items per request
 # an agent executing the tool calls of the response it just got: the results feed its next turn
 _AGENT_STEPS = re.compile(r"\btool_?(?:calls?|uses?|use_blocks|requests)\b", re.I)
 RETRY = re.compile(r"retr|attempt|tries|trial|backoff", re.I)
@@ -137,6 +137,8 @@ def _small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
     values = [n.value for n in ast.walk(scope) if isinstance(n, ast.Assign)
               and any(isinstance(t, ast.Name) and t.id == it.id for t in n.targets)]
     literals = [b for v in values for b in ((v.body, v.orelse) if isinstance(v, ast.IfExp) else (v,))]
+    if [v for v in literals if isinstance(v, ast.List) and not v.elts]:  # [] filled later: by how many appends
+        return len(literals) == 1 and filled_with_few(scope, it.id, parents, HANDFUL)
     return bool(literals) and all(_capped(v) or isinstance(v, (ast.List, ast.Tuple, ast.Set)) and len(v.elts) <= HANDFUL
                                   and not any(isinstance(e, ast.Starred) for e in v.elts) for v in literals)
 
@@ -191,11 +193,9 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
             return _judge_for(parent, call)
         if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             gen = parent.generators[0]
-            if is_sweep(ast.unparse(gen.target), gen.iter) and not _batched(call):
+            if is_sweep(ast.unparse(gen.target), gen.iter):
                 node = parent
                 continue
-            if _sweep_or_batched(ast.unparse(gen.target), gen.iter, call):
-                return None
             return Hit("comprehension", parent.lineno, _short(ast.unparse(gen.iter)), gen.iter)
         node = parent
     return None
@@ -280,21 +280,9 @@ def _calls_input(node: ast.AST) -> bool:
                for n in ast.walk(node))
 
 
-def _sweep_or_batched(target: str, it: ast.expr, call: ast.Call) -> bool:
-    """A sweep over models / parameters, or a loop over chunks the helper sends in one request."""
-    return is_sweep(target, it) or _batched(call)
-
-
 def is_sweep(target: str, it: ast.expr) -> bool:
     """A sweep over models / parameters / variants, or a fixed handful of literal cases."""
     return bool(_SWEEP.search(target) or _SWEEP_ITER.search(ast.unparse(it))) or handful(it)
-
-
-def _batched(call: ast.Call) -> bool:
-    """The call sends several items at once: an argument named ``batch``/``chunk``, or a slice
-    ``items[i:i + n]``."""
-    return any(_BATCHED.search(ast.unparse(a)) or (isinstance(a, ast.Subscript) and isinstance(a.slice, ast.Slice))
-               for a in [*call.args, *(k.value for k in call.keywords)])
 
 
 HANDFUL = 5
@@ -313,7 +301,7 @@ def handful(it: ast.expr) -> bool:
 
 def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> Hit | None:
     target, over = ast.unparse(loop.target), ast.unparse(loop.iter)
-    if _sweep_or_batched(target, loop.iter, call) or exits(loop):
+    if is_sweep(target, loop.iter) or exits(loop):
         return None
     body = ast.Module(body=loop.body, type_ignores=[])
     if _calls_input(body):

@@ -403,3 +403,43 @@ def test_a_majority_vote_inside_a_per_case_loop_three_callers_up_names_the_per_c
     assert f.line == 12
     assert "judge() is called per item by a for loop over json.load(open(path)) at " in f.message
     assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith(os.path.join("app", "runs.py") + ":30")
+
+
+LABELLER = '''import anthropic
+
+client = anthropic.Anthropic()
+
+
+def label(page):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=50,
+                                  messages=[{"role": "user", "content": page}])
+'''
+COLLECTED = '''import os
+
+from labeller import label
+
+PASSES = 2
+
+
+def label_folder(folder):
+    tasks = []
+    for name in os.listdir(folder):  # filled from the folder: as many as it holds
+        tasks.append(open(os.path.join(folder, name)).read())
+    return [label(t) for t in tasks]
+
+
+def try_twice(page):
+    tries = []
+    for _ in range(PASSES):  # two items at most: a handful
+        tries.append(page)
+    return [label(t) for t in tries]
+'''
+
+
+def test_a_list_started_empty_counts_the_appends_that_fill_it(tmp_path: Path):
+    (tmp_path / "labeller.py").write_text(LABELLER)
+    (tmp_path / "collect.py").write_text(COLLECTED)
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    [f] = result.findings
+    assert f.path.endswith("labeller.py") and "comprehension over tasks at " in f.message
+    assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("collect.py:12")

@@ -361,6 +361,35 @@ def test_tb401_names_the_per_item_loop_around_a_sweep_or_repeated_runs():
     assert "one by one in a for loop over items:" in f.message
 
 
+@pytest.mark.parametrize(("body", "where"), [
+    # a keyword named like the reply (.format(response=...)) is not the reply fed back
+    ("""
+    for item in items:
+        response = client.messages.create(model="claude-sonnet-5-5", max_tokens=100,
+                                          messages=[{"role": "user", "content": TEMPLATE.format(response=item)}])
+        print(response)
+    """, "for loop over items:"),
+    # the reply stored into the loop's own item: the next pass has a new item
+    ("""
+    for instance in items:
+        prompt = "Rate this summary: " + instance["source"]
+        reply = client.messages.create(model="claude-sonnet-5-5", max_tokens=100,
+                                       messages=[{"role": "user", "content": prompt}])
+        instance["reply"] = reply.content[0].text
+    """, "for loop over items:"),
+    # n samples of one request under a progress bar, per item: the item loop is named
+    ("""
+    for doc in items:
+        for _ in tqdm.tqdm(range(5)):
+            client.messages.create(model="claude-sonnet-5-5", max_tokens=100,
+                                   messages=[{"role": "user", "content": doc}])
+    """, "for loop over items:"),
+])
+def test_tb401_per_item_loops_that_only_look_dependent(body, where):
+    [f] = lint_source(_loop(body), settings=_settings(), select=["TB401"])
+    assert f"one by one in a {where}" in f.message
+
+
 def test_tb401_bedrock_client_is_not_told_about_message_batches():
     src = _loop('''
         for item in items:

@@ -252,12 +252,14 @@ def _feeds_back(loop_node: Any, result_names: set[str], read_names: set[str]) ->
     collector = _FlowCollector()
     loop_node.body.visit(collector)
     derived = set(result_names)
+    # the loop's item is the next pass's new item: a reply stored into it feeds nothing forward
+    rebound = set(iter_name_refs(loop_node.target)) if isinstance(loop_node, cst.For) else set()
     changed = True
     while changed:
         changed = False
         for targets, reads in collector.flows:
-            if reads & derived and not targets <= derived:
-                derived |= targets
+            if reads & derived and not (targets - rebound) <= derived:
+                derived |= targets - rebound
                 changed = True
     return bool(derived & read_names)
 

@@ -149,12 +149,17 @@ def lookup(name: str, scope: Scope) -> tuple[Scope, list[Binding]] | None:
     return None
 
 def iter_name_refs(node: Any) -> Iterator[str]:
-    """Every ``Name`` read inside an expression (for loop feed-back analysis)."""
+    """Every ``Name`` read inside an expression (for loop feed-back analysis): not a keyword's name
+    (``.format(response=text)``) nor an attribute's (``row.response``)."""
     stack = [node]
     while stack:
         n = stack.pop()
         if isinstance(n, cst.Name):
             yield n.value
+        elif isinstance(n, cst.Arg):
+            stack.append(n.value)
+        elif isinstance(n, cst.Attribute):
+            stack.append(n.value)
         elif isinstance(n, cst.CSTNode):
             stack.extend(n.children)
 

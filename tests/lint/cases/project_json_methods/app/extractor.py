@@ -1,5 +1,6 @@
 """The prompt is built by methods of the caller's class: a chunk header plus one of two extraction
-prompts (both ask for JSON), or plus one of two note prompts (only one asks for JSON)."""
+prompts (both ask for JSON), or plus one of two note prompts (only one asks for JSON). Nothing shows
+a caller waiting on the chunks (no route, no handler): one independent request per chunk (TB401)."""
 import json
 
 import anthropic
@@ -36,7 +37,7 @@ Format the output as JSON with this structure: {"results": [{"marker": "...", "v
         return results
 
     def _extract_chunk(self, prompt, pdf_b64):
-        response = self.client.messages.create(  # TB501
+        response = self.client.messages.create(  # TB401 TB501
             model="claude-sonnet-4-6",
             max_tokens=4096,
             messages=[{"role": "user", "content": [
@@ -47,7 +48,7 @@ Format the output as JSON with this structure: {"results": [{"marker": "...", "v
         return json.loads(response.content[0].text)
 
     def _describe_chunk(self, prompt, pdf_b64):
-        response = self.client.messages.create(
+        response = self.client.messages.create(  # TB401
             model="claude-sonnet-4-6",
             max_tokens=4096,
             messages=[{"role": "user", "content": [

@@ -86,4 +86,4 @@ def grade(row):
 
 
 def grade_chunk(rows):
-    return client.messages.create(model=MODEL, max_tokens=512, messages=[{"role": "user", "content": str(rows)}])
+    return client.messages.create(model=MODEL, max_tokens=512, messages=[{"role": "user", "content": str(rows)}])  # TB401

@@ -57,7 +57,7 @@ def evaluate(rows, predict):
 
 def score_all(rows, chunks):
     evaluate(rows, llm.grade)
-    for chunk in chunks:  # chunks of items, one request each: already batched
+    for chunk in chunks:  # chunks of items, one independent request each: a batch of chunks (TB401)
         llm.grade_chunk(chunk)
     for temperature in [0.0, 0.5, 1.0]:  # a parameter sweep
         llm.grade_chunk(temperature)
