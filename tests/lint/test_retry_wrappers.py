@@ -5,6 +5,7 @@ project in ``cases/project_retry`` marks each expected TB401 with a trailing com
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 from pytest_tokenbudget.lint.api import LintSettings, extract_call_sites, lint_paths
@@ -65,3 +66,25 @@ def test_a_method_handed_to_a_thread_is_a_request_with_its_arguments(tmp_path):
     (tmp_path / "threaded.py").write_text(THREADED)  # the prefilters keep the file (no .create(...) call in it)
     result = lint_paths([tmp_path / "threaded.py"], LintSettings(root=tmp_path, select=("TB302",), cache=False))
     assert [f.line for f in result.findings] == [11, 18]  # the model= lines
+
+
+def test_a_request_run_in_a_thread_keeps_its_findings_when_its_callers_are_read(tmp_path):
+    """The callers' variants of ``asyncio.to_thread(client.messages.create, ...)`` are read from the
+    request's own keywords (the positional method made them look open, and TB501 was dropped)."""
+    (tmp_path / "labeller.py").write_text(textwrap.dedent('''
+        import asyncio
+
+        import anthropic
+
+        client = anthropic.Anthropic()
+
+
+        async def label_page(page_text):
+            return await asyncio.to_thread(
+                client.messages.create, model="claude-haiku-4-5", max_tokens=300,
+                messages=[{"role": "user", "content": f"Return ONLY a JSON object with the page's label.\\n\\n{page_text}"}])
+    '''))
+    (tmp_path / "run.py").write_text("import asyncio\n\nfrom labeller import label_page\n\n\n"
+                                     "async def main(pages):\n    return await asyncio.gather(*[label_page(p) for p in pages])\n")
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False))
+    assert [(Path(f.path).name, f.code) for f in result.findings] == [("labeller.py", "TB501")]

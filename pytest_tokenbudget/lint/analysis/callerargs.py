@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import dataclasses
 import weakref
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import product
 from typing import Any
@@ -42,6 +41,7 @@ import libcst as cst
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import ClientRef, Scope, lookup
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Unknown, spelled_out
+from pytest_tokenbudget.lint.analysis.wrappers import forwarded
 from pytest_tokenbudget.lint.types import CallSite, Report
 
 __all__ = ["ANY_CALLER", "EVERY_CALLER", "Variant", "function_name", "rule_reports", "variants"]
@@ -166,11 +166,13 @@ def _variants(site: CallSite) -> list[Variant]:
     if not groups:
         return []
     out: list[Variant] = []
+    sent = forwarded(site.node) if isinstance(site.node, cst.Call) else None
+    request = sent[1] if sent is not None else site.node  # asyncio.to_thread(client.messages.create, ...): its keywords
     for combo in product(*groups):
         overrides = {k: v for binding, _ in combo for k, v in binding.items()}
         callers = tuple(c for _, via in combo for c in via)
         rs = _ParamResolver(site.scope.module(), overrides)
-        args, is_open = rs.call_kwargs(site.node, site.scope)
+        args, is_open = rs.call_kwargs(request, site.scope)
         nodes = {**site.arg_nodes, **{k: n for k, (_, n) in args.items()}}
         out.append(Variant(dataclasses.replace(site, args={k: v for k, (v, _) in args.items()}, arg_nodes=nodes,
                                                open_kwargs=is_open,
