@@ -236,3 +236,19 @@ def test_batch_requests_appended_in_a_loop_are_each_a_request():
     """)
     (s,) = found
     assert s.kind == "batch" and s.batch_template and s.model == "claude-haiku-4-5" and s.get("max_tokens") == 200
+
+
+def test_a_batch_request_bound_to_a_name_before_it_is_appended_is_a_request():
+    (s,) = sites("""
+        import anthropic
+        from anthropic.types.messages.batch_create_params import Request
+        client = anthropic.Anthropic()
+        def submit(terms):
+            requests = []
+            for i, term in enumerate(terms):
+                req = Request(custom_id=f"term-{i}", params={
+                    "model": "claude-haiku-4-5", "messages": [{"role": "user", "content": term}]})
+                requests.append(req)
+            return client.messages.batches.create(requests=requests)
+    """)
+    assert s.kind == "batch" and s.model == "claude-haiku-4-5" and "max_tokens" not in s.args  # (TB201)

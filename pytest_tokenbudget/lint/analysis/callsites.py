@@ -411,6 +411,9 @@ def _batch_params(node: Any, scope: Scope, resolver: Resolver, depth: int = 0) -
         if len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(bindings[0].node, cst.List) \
                 and not bindings[0].node.elements and where.mutated.get(node.value) == {"append"}:
             for item in _appended(where.node, node.value):  # requests = []; requests.append(Request(...)) per item
+                bound = resolver.lookup(item.value, where) if isinstance(item, cst.Name) else None
+                if bound is not None and len(bound[1]) == 1 and bound[1][0].kind == "assign":
+                    item = bound[1][0].node  # req = Request(...); requests.append(req)
                 p = _params_of_request(item, where, resolver)
                 if p is not None:
                     yield p[0], p[1], True
