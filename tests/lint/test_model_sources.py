@@ -137,3 +137,25 @@ def test_a_loop_over_literal_model_ids_sends_each_of_them(tmp_path: Path):
     result = _lint_project(tmp_path)
     assert [(Path(f.path).name, f.code) for f in result.findings] == [("retired.py", "TB302")]
     assert "(and claude-3-5-sonnet-20241022, the other values it takes: all retired" in result.findings[0].message
+
+
+ARGS = '''import argparse
+
+import anthropic
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default="claude-3-haiku-20240307")
+    parser.add_argument("--judge", required=True)
+    args = parser.parse_args()
+    client = anthropic.Anthropic()
+    client.messages.create(model=args.model, max_tokens=10, messages=[{"role": "user", "content": "hi"}])
+    client.messages.create(model=args.judge, max_tokens=10, messages=[{"role": "user", "content": "hi"}])
+'''
+
+
+def test_a_command_line_default_read_at_the_request_is_the_model_sent(tmp_path: Path):
+    (tmp_path / "score.py").write_text(ARGS)
+    result = _lint_project(tmp_path)
+    assert [(f.line, f.code) for f in result.findings] == [(12, "TB302")]  # --judge is required: any id

@@ -52,7 +52,10 @@ def inherited_attribute(resolver: Any, cls: Scope, attr: str, depth: int, level:
 
 def constructed_default(resolver: Any, obj: cst.BaseExpression, attr: str, scope: Scope, depth: int) -> Any:
     """``obj.attr`` where ``obj`` is a local, module or ``self`` attribute assigned once from a
-    project class's construction that leaves ``attr`` to its default; else UNKNOWN."""
+    project class's construction that leaves ``attr`` to its default, or from ``parser.parse_args()``
+    (the option's default: ``args.model``); else UNKNOWN."""
+    if (option := crossref.cli_option(obj, attr)) is not UNKNOWN:
+        return option
     call, where = _construction(obj, scope)
     if call is None or where is None or any(a.keyword is None or a.keyword.value == attr for a in call.args):
         return UNKNOWN  # a positional argument or ** may set the field: the default is not known to hold

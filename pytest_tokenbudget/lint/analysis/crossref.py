@@ -185,6 +185,27 @@ def callers_leave_stream_out(function: str | None, line: int) -> bool:
     return bool(found) and all(type(v := a.values.get(kwarg)) is dict and v.get("stream", False) is False for a in found)
 
 
+def cli_option(base: Any, attr: str) -> Any:
+    """``args.model`` where the file's one ``args = parser.parse_args()`` binds ``args``: the option's
+    default (:mod:`..cli_defaults`: unknown when required, set elsewhere or declared twice)."""
+    act = _project()
+    if act is None or type(base).__name__ != "Name":
+        return UNKNOWN
+    from pytest_tokenbudget.lint.callnames import tree_of
+    from pytest_tokenbudget.lint.cli_defaults import option_default
+
+    project, path = act
+    mod = project._load(path)
+    if mod is None or b"parse_args" not in mod.data:  # the byte search first: most files parse no options
+        return UNKNOWN
+    tree = tree_of(project, path)
+    values = [n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id == base.value for t in n.targets)] if tree is not None else []
+    if len(values) != 1 or mod is None:
+        return UNKNOWN
+    return option_default(tree, values[0], base.value, attr, project._evaluator(mod, {}).expr)
+
+
 def origin(values: list[Any]) -> tuple[str, int] | None:
     """Where the first of ``values`` that came from another module or a prompt file is defined."""
     act = _project()
