@@ -159,3 +159,28 @@ def test_a_command_line_default_read_at_the_request_is_the_model_sent(tmp_path: 
     (tmp_path / "score.py").write_text(ARGS)
     result = _lint_project(tmp_path)
     assert [(f.line, f.code) for f in result.findings] == [(12, "TB302")]  # --judge is required: any id
+
+
+def test_a_configuration_made_when_none_is_passed_gives_its_default_model(tmp_path: Path):
+    """``self.config = config or CollectorConfig()``: the construction is the fallback, read like
+    ``row.model or "claude-..."``; its field's default is the model sent."""
+    (tmp_path / "config.py").write_text('from pydantic_settings import BaseSettings\n\n\n'
+                                        'class CollectorConfig(BaseSettings):\n'
+                                        '    anthropic_model: str = "claude-3-5-sonnet-20241022"\n')
+    (tmp_path / "client.py").write_text('''import anthropic
+
+from config import CollectorConfig
+
+
+class ClaudeClient:
+    def __init__(self, config=None):
+        self.config = config or CollectorConfig()
+        self.client = anthropic.Anthropic()
+        self.model = self.config.anthropic_model
+
+    def generate(self, prompt):
+        return self.client.messages.create(model=self.model, max_tokens=100,
+                                           messages=[{"role": "user", "content": prompt}])
+''')
+    result = _lint_project(tmp_path)
+    assert [(Path(f.path).name, f.line, f.code) for f in result.findings] == [("client.py", 13, "TB302")]

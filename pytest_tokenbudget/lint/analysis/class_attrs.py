@@ -70,16 +70,25 @@ def constructed_default(resolver: Any, obj: cst.BaseExpression, attr: str, scope
 
 
 def _construction(obj: cst.BaseExpression, scope: Scope) -> tuple[cst.Call | None, Scope | None]:
-    """The call ``obj`` was assigned from, once (``cfg = C()``; ``self.cfg = C()``), and its scope."""
+    """The call ``obj`` was assigned from, once (``cfg = C()``; ``self.cfg = C()``; the fallback of
+    ``self.cfg = cfg or C()``, read like ``row.model or "claude-..."``), and its scope."""
     if isinstance(obj, cst.Name):
         found = lookup(obj.value, scope)
         bindings = found[1] if found is not None else []
-        if len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(bindings[0].node, cst.Call):
-            return bindings[0].node, found[0]  # type: ignore[index]
+        if len(bindings) == 1 and bindings[0].kind == "assign" and (call := _made(bindings[0].node)) is not None:
+            return call, found[0]  # type: ignore[index]
     elif isinstance(obj, cst.Attribute) and isinstance(obj.value, cst.Name):
         fn = method_scope(scope)
         if fn is not None and fn.owner_class is not None and obj.value.value == fn.self_name:
             bindings = fn.owner_class.self_attrs.get(obj.attr.value, [])
-            if len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(bindings[0].node, cst.Call):
-                return bindings[0].node, bindings[0].scope or fn
+            if len(bindings) == 1 and bindings[0].kind == "assign" and (call := _made(bindings[0].node)) is not None:
+                return call, bindings[0].scope or fn
     return None, None
+
+
+def _made(value: Any) -> cst.Call | None:
+    """``C()``, or the ``C()`` of ``cfg or C()``."""
+    if isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or) \
+            and isinstance(value.left, cst.Name) and isinstance(value.right, cst.Call):
+        return value.right
+    return value if isinstance(value, cst.Call) else None
