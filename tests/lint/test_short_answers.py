@@ -16,6 +16,7 @@ from pytest_tokenbudget.lint.analysis.intent import asks_for_json, short_answer_
     ("What colour is the most magical elephant? Only respond with the colour.", "a single colour"),
     ("Reply with just the country.", "a single country"),
     ("Answer with the language only.", "a single language"),
+    ("Output EXACTLY ONE category name from the list above.", "a single category"),
 ])
 def test_short_answer_phrasings(prompt, kind):
     assert short_answer_kind(prompt) == kind
@@ -27,6 +28,7 @@ def test_short_answer_phrasings(prompt, kind):
     "Select one of the two drafts and rewrite it in a friendlier tone.",
     "Write a short story about a lighthouse keeper.",
     "Only respond with the summary.",
+    "Output one category and a short explanation of why it fits.",
     "Respond with the country only if you are sure, otherwise explain your doubts.",
 ])
 def test_longer_answers_are_not_short(prompt):

@@ -185,6 +185,11 @@ _SHORT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:respond|reply|answer)\s+(?:in|with)\s+(?:a\s+|exactly\s+)?(?:single|one)\s+(word|number|label)\b",
          "a single {0}"),
         (r"\b(?:one|single)[- ]word\s+(?:answer|response|reply)\b", "a one-word answer"),
+        # "Output EXACTLY ONE category name", "return exactly one label"
+        (r"\b(?:output|return|respond\s+with|reply\s+with|answer\s+with|give)\s+(?:only\s+)?(?:exactly\s+)?"
+         r"(?:one|a\s+single)\s+(category|label|class|word|number|option|letter)(?:\s+name)?\b"
+         r"(?![^.\n]*\b(?:explanation|explain|reason|reasoning|justification|justify|why)\b)",
+         "a single {0}"),
         (r"\bonly\s+(?:output|return|print)\s+(?:the\s+)?(label|category|number|score|word|sentiment|title)\b",
          "a single {0}"),
         # "Reply only with 1 word", "answer just with one number"
