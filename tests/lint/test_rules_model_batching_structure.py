@@ -384,6 +384,17 @@ def test_tb401_names_the_per_item_loop_around_a_sweep_or_repeated_runs():
             client.messages.create(model="claude-sonnet-5-5", max_tokens=100,
                                    messages=[{"role": "user", "content": doc}])
     """, "for loop over items:"),
+    # an abort on Ctrl-C and a run-wide test switch are not searches that stop at a hit
+    ("""
+    for item in items:
+        try:
+            client.messages.create(model="claude-sonnet-5-5", max_tokens=100,
+                                   messages=[{"role": "user", "content": item}])
+        except KeyboardInterrupt:
+            break
+        if first_only:
+            break
+    """, "for loop over items:"),
 ])
 def test_tb401_per_item_loops_that_only_look_dependent(body, where):
     [f] = lint_source(_loop(body), settings=_settings(), select=["TB401"])

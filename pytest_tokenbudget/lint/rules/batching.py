@@ -27,26 +27,22 @@ def _contains(tree: Any, target: Any) -> bool:
 
 
 def _exits_early(loop_node: Any) -> bool:
-    """A ``return``, or a ``break`` of this loop, in a for loop's body (nested functions and classes aside)."""
+    """A for loop that ends a search: a ``return`` or ``break`` on what it computes, not an abort in an
+    ``except`` handler nor a run-wide switch (:func:`..loopbody.exits`, the caller search's reading)."""
+    import ast
+    import textwrap
+
     import libcst as cst
 
-    from pytest_tokenbudget.lint.cstwalk import children
+    from pytest_tokenbudget.lint.loopbody import exits
 
     if not isinstance(loop_node, cst.For):
         return False
-    # exact class tests (libcst's classes are ABCs; these have no subclasses), children without
-    # rebuilding each node (libcst's .children): the same nodes, the same answer
-    stack: list[tuple[Any, bool]] = [(loop_node.body, False)]
-    while stack:
-        node, nested = stack.pop()
-        kind = type(node)
-        if kind is cst.Return or (kind is cst.Break and not nested):
-            return True
-        if kind is cst.FunctionDef or kind is cst.Lambda or kind is cst.ClassDef:
-            continue
-        inner = nested or kind is cst.For or kind is cst.While  # a break there leaves the inner loop only
-        stack.extend((child, inner) for child in children(node))
-    return False
+    try:
+        tree = ast.parse(textwrap.dedent(cst.Module(body=[]).code_for_node(loop_node)))
+    except (SyntaxError, ValueError, RecursionError):
+        return True  # (cannot tell: as before, a loop that may stop early is not reported)
+    return isinstance(tree.body[0], ast.For) and exits(tree.body[0])
 
 
 def _retry_loop(loop: Any) -> bool:
