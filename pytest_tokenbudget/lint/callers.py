@@ -218,11 +218,8 @@ def _local_handed_on(s: _Search, path: str, tree: ast.Module, node: ast.Call, ca
     return loops, uses
 
 
-@dataclass
 class _Node(Refs):
     """Refers to one expression only (a ``partial(f, ...)`` handed on as an argument)."""
-
-    node: ast.AST | None = None
 
     def __init__(self, node: ast.AST) -> None:
         super().__init__()

@@ -26,7 +26,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, NamedTuple
 
-from pytest_tokenbudget.lint.callnames import owner_of, parents_of
+from pytest_tokenbudget.lint.callnames import find_def, owner_of, parents_of
+from pytest_tokenbudget.lint.callsearch import find_calls
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -59,15 +60,11 @@ def graph_runs(project: Project, path: str, tree: ast.Module, add_node: ast.Call
     builder = owner_of(add_node, parents)
     scope: ast.AST = tree
     if builder is not None:
-        from pytest_tokenbudget.lint.callnames import find_def
-
         scope = find_def(tree, builder) or tree
     compiled = _compiled_names(scope, graph.id)
     full = parents_of(tree)  # (``parents`` may map only the functions that name the node)
     runs = [GraphRun(path, tree, c, full) for c in _runs_on(scope, compiled)]
     if builder is not None and "." not in builder and _returns_compiled(scope, graph.id, compiled):
-        from pytest_tokenbudget.lint.callsearch import find_calls
-
         for found in find_calls(project, path, builder):
             around = parents_of(found.tree)
             runs += [GraphRun(found.path, found.tree, c, around) for c in _runs_of_built(found.call, around)]

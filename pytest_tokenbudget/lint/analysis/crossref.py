@@ -201,7 +201,7 @@ def cli_option(base: Any, attr: str) -> Any:
     tree = tree_of(project, path)
     values = [n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and any(
         isinstance(t, ast.Name) and t.id == base.value for t in n.targets)] if tree is not None else []
-    if len(values) != 1 or mod is None:
+    if len(values) != 1:
         return UNKNOWN
     return option_default(tree, values[0], base.value, attr, project._evaluator(mod, {}).expr)
 

@@ -87,14 +87,20 @@ def _named_near(path: str) -> frozenset[str]:
     if act is None or not act[0].searchable or not path:
         return frozenset()
     project = act[0]
-    mod = project._load(os.path.abspath(path))
-    if mod is None:
-        return frozenset()
-    files = {mod.path} | {found[0] for q in set(mod.imports.values())
-                          if (found := project._find_module(q, mod.path)) is not None}
+
+    def scan() -> tuple[frozenset[str], frozenset[str]]:  # once per file and run: every call site asks
+        mod = project._load(os.path.abspath(path))
+        if mod is None:
+            return frozenset(), frozenset()
+        files = {mod.path} | {found[0] for q in set(mod.imports.values())
+                              if (found := project._find_module(q, mod.path)) is not None}
+        return frozenset(files), frozenset(m.decode("utf-8", "replace") for f in sorted(files)
+                                           for m in _ID.findall(file_bytes(project, f) or b""))
+
+    files, ids = project.remember("_named_near", os.path.abspath(path), scan)
     for f in files:
         project._file_dep(f)  # the call's result depends on what they name (a warm run re-checks it)
-    return frozenset(m.decode("utf-8", "replace") for f in sorted(files) for m in _ID.findall(file_bytes(project, f) or b""))
+    return ids
 
 
 def _rows(catalog: Catalog, ids: Any) -> list[ModelInfo] | None:

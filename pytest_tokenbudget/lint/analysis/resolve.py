@@ -34,7 +34,7 @@ from pytest_tokenbudget.lint.analysis.mutations import after_mutation
 from pytest_tokenbudget.lint.analysis.request_items import set_items
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, method_scope,
-                                                     lookup, merged_client, points_local, sets_timeout,
+                                                     lookup, merged_value, points_local, sets_timeout,
                                                      names_other_host, typed_dict_name, foreign_host)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
 from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, volatile_call, volatile_method
@@ -94,7 +94,7 @@ class Resolver(TextOps):
                 values = [self.expr(b.node, where, depth + 1) for b in plain]
                 if all(is_complete(v) for v in values) and all(v == values[0] for v in values):
                     return values[0]
-                return merged_client(values, where.kind == "module")  # a client, or one of the texts
+                return merged_value(values, where.kind == "module")  # a client, or one of the texts
             return UNKNOWN
         b = plain[0]
         if b.kind in ("assign", "item"):  # (item: one name of system, user = build(x))

@@ -13,7 +13,7 @@ import libcst as cst
 __all__ = ["ANTHROPIC_CLIENTS", "OPENAI_CLIENTS", "Binding", "ClassRef", "ClientRef", "ImportRef", "Scope",
            "method_scope", "client_class", "iter_name_refs", "lookup", "INSTRUCTOR_WRAPPERS", "base_url_has", "points_local",
            "names_other_host", "foreign_host",
-           "merged_client", "factory_client", "single_return", "function_scope"]
+           "merged_value", "factory_client", "single_return", "function_scope"]
 
 ANTHROPIC_CLIENTS = frozenset({
     "Anthropic", "AsyncAnthropic", "AnthropicBedrock", "AsyncAnthropicBedrock", "AnthropicVertex",
@@ -210,7 +210,7 @@ def points_local(node: cst.Call) -> bool:
 PROMPT_HELPER_MIN_CHARS = 40  # a helper's returned text counts as a prompt from this length
 
 
-def merged_client(values: list[Any], module_level: bool = False) -> Any:
+def merged_value(values: list[Any], module_level: bool = False) -> Any:
     """The value of a name assigned several times: one SDK client whose other values are ``None`` or
     unknown (``self.client = None`` / ``= make_client()`` / ``= anthropic.Anthropic()``); texts: one
     of them (:func:`..values.choice`: their common static parts), a module's placeholder (``KB = ''``

@@ -26,11 +26,26 @@ def _contains(tree: Any, target: Any) -> bool:
     return any(_contains(child, target) for child in getattr(tree, "children", ()))
 
 
+def _ast_of(node: Any, expression: bool = False) -> Any:
+    """A libcst node as the :mod:`ast` node its code parses to (a statement, or an ``expression``),
+    for the loop judgements the caller search makes on :mod:`ast` (:mod:`..loopbody`,
+    :mod:`..loopjudge`); None when it does not parse."""
+    import ast
+    import textwrap
+
+    import libcst as cst
+
+    code = cst.Module(body=[]).code_for_node(node)
+    try:
+        return ast.parse("(" + code + ")", mode="eval").body if expression else ast.parse(textwrap.dedent(code)).body[0]
+    except (SyntaxError, ValueError, RecursionError, IndexError):
+        return None
+
+
 def _exits_early(loop_node: Any) -> bool:
     """A for loop that ends a search: a ``return`` or ``break`` on what it computes, not an abort in an
     ``except`` handler nor a run-wide switch (:func:`..loopbody.exits`, the caller search's reading)."""
     import ast
-    import textwrap
 
     import libcst as cst
 
@@ -38,11 +53,8 @@ def _exits_early(loop_node: Any) -> bool:
 
     if not isinstance(loop_node, cst.For):
         return False
-    try:
-        tree = ast.parse(textwrap.dedent(cst.Module(body=[]).code_for_node(loop_node)))
-    except (SyntaxError, ValueError, RecursionError):
-        return True  # (cannot tell: as before, a loop that may stop early is not reported)
-    return isinstance(tree.body[0], ast.For) and exits(tree.body[0])
+    tree = _ast_of(loop_node)
+    return tree is None or isinstance(tree, ast.For) and exits(tree)  # (unparsable: may stop early)
 
 
 def _retry_loop(loop: Any) -> bool:
@@ -67,7 +79,6 @@ def _retry_loop(loop: Any) -> bool:
 def _repeats(loop: Any, call: CallSite) -> bool:
     """``for i in range(n)`` whose index never reaches the request (:func:`..loopbody.repeats`)."""
     import ast
-    import textwrap
 
     import libcst as cst
 
@@ -75,49 +86,28 @@ def _repeats(loop: Any, call: CallSite) -> bool:
 
     if not (isinstance(loop.node, cst.For) and "range(" in _code(loop.node.iter)):  # (tqdm(range(n)) too)
         return False
-    code = cst.Module(body=[])
-    try:
-        tree = ast.parse(textwrap.dedent(code.code_for_node(loop.node)))
-        request = ast.parse("(" + code.code_for_node(call.node) + ")", mode="eval").body
-    except (SyntaxError, ValueError, RecursionError):
-        return False
-    return isinstance(request, ast.Call) and isinstance(tree.body[0], ast.For) and repeats(tree.body[0], request)
+    tree, request = _ast_of(loop.node), _ast_of(call.node, expression=True)
+    return isinstance(request, ast.Call) and isinstance(tree, ast.For) and repeats(tree, request)
 
 
 def _sweep(loop: Any) -> bool:
     """A ``for`` loop (or comprehension) over models, settings or variants (:func:`..loopjudge.is_sweep`)."""
-    import ast
-
     import libcst as cst
 
     from pytest_tokenbudget.lint.loopjudge import is_sweep
 
     head = loop.node.for_in if isinstance(loop.node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)) \
         else loop.node if isinstance(loop.node, cst.For) else None
-    if head is None:
-        return False
-    try:
-        it = ast.parse("(" + _code(head.iter) + ")", mode="eval").body
-    except (SyntaxError, ValueError, RecursionError):
-        return False
-    return is_sweep(_code(head.target), it)
+    it = _ast_of(head.iter, expression=True) if head is not None else None
+    return it is not None and is_sweep(_code(head.target), it)
 
 
 def _handful(loop: Any) -> bool:
     """A literal handful of constants (``for key in ("a", "b")``) or a sweep over numbers / model ids."""
-    import ast
-
-    import libcst as cst
-
     from pytest_tokenbudget.lint.loopjudge import handful
 
-    if loop.iter_node is None:
-        return False
-    try:
-        tree = ast.parse("(" + cst.Module(body=[]).code_for_node(loop.iter_node) + ")", mode="eval")
-    except (SyntaxError, ValueError, RecursionError):
-        return False
-    return handful(tree.body)
+    it = _ast_of(loop.iter_node, expression=True) if loop.iter_node is not None else None
+    return it is not None and handful(it)
 
 
 def _not_streamed(call: CallSite) -> bool:
