@@ -27,6 +27,7 @@ from pytest_tokenbudget.lint.analysis.volatile import volatile_call, volatile_fo
 from pytest_tokenbudget.lint.comprehend import comprehend, spliced
 from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_chain
 from pytest_tokenbudget.lint.field_objects import built_fields
+from pytest_tokenbudget.lint.model_schema import model_schema
 from pytest_tokenbudget.lint.volatile_calls import through
 
 __all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "read_prompt_file", "template_text"]
@@ -120,6 +121,7 @@ class Evaluator:
         # a template field's bound from its declaration (a caller's Literal / label parameter: .declared_fields)
         self.declared: Callable[[ast.expr], Any] | None = None
         self.index: tuple[Any, Any] | None = None  # (project index, module): per-call values (.volatile_calls)
+        self.project: Any = None  # the project index: a pydantic model's schema (.model_schema)
 
     def expr(self, node: ast.expr | None, depth: int = 0) -> Any:
         if node is None or depth > 30:
@@ -280,6 +282,10 @@ class Evaluator:
             out = self._method(node, func, args, d)
             if out is not None:
                 return out
+            if func.attr == "model_json_schema" and not node.args and self.project is not None \
+                    and (model := self.qualname(func.value)) \
+                    and (read := model_schema(self.project, self.file, model)) is not None:
+                return self.remember(*read)[0] if self.remember else read[0]  # a tool's input_schema
             cls = self._instance_class(func.value)
             if cls is not None and self.calls is not None:  # ToolRunner().schemas(), self.tools.schemas()
                 return self.calls(f"{cls}.{func.attr}")

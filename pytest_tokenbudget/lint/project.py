@@ -414,6 +414,7 @@ class Project:
         ev.attribute = lambda n, a: option_default(mod.tree, local[n], n, a, ev.expr) if n in local else self._attribute(mod, n, a)
         ev.remember = self._remember
         ev.index = (self, mod)  # .volatile_calls: a per-call value through a project function
+        ev.project = self
         return ev
 
     def _attribute(self, mod: _Module, name: str, attr: str) -> Any:

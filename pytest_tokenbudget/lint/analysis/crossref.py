@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
@@ -89,6 +89,7 @@ def fallback(node: Any, name: Callable[[str], Any]) -> Any:
                    project._file_dep)
     ev.remember = project._remember
     ev.attribute = lambda n, attr: _module_attribute(project, path, n, attr)
+    ev.project = project
     return ev.expr(tree.body)
 
 
@@ -212,10 +213,21 @@ def origin(values: list[Any]) -> tuple[str, int] | None:
     if act is None:
         return None
     for v in values:
-        where = act[0].origin(v)
-        if where is not None and where[0] != act[1]:
-            return where
+        for part in _parts(v):
+            where = act[0].origin(part)
+            if where is not None and where[0] != act[1]:
+                return where
     return None
+
+
+def _parts(value: Any, depth: int = 0) -> Iterator[Any]:
+    """``value`` and the lists and dicts inside it, outermost first (a tool's ``input_schema``
+    written in another module, inside the call's own list of tools)."""
+    yield value
+    if depth < 3 and isinstance(value, (list, dict)):
+        for item in value.values() if isinstance(value, dict) else value:
+            if isinstance(item, (list, dict)):
+                yield from _parts(item, depth + 1)
 
 
 def related(values: list[Any], what: str) -> tuple[str, dict[str, Any]]:
