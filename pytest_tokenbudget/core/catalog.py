@@ -114,6 +114,7 @@ class ModelInfo:
     context_window: int | None = None
     min_cacheable: int | None = None
     tool_prompt_tokens: int | None = None  # the tool-use system prompt the API adds when tools are sent
+    tool_prompt_forced: int | None = None  # the same when tool_choice forces a tool (any / tool)
     prefill: bool | None = None
     released: _dt.date | None = None
     successor: str | None = None
@@ -124,6 +125,11 @@ class ModelInfo:
     notes: str = ""
     origin: str = "shipped"
     period: str = "current"  # which price period these fields hold ("current" or "until YYYY-MM-DD")
+
+    def tool_prompt(self, forced: bool) -> int | None:
+        """The tool-use system prompt's tokens: the larger forced size when ``tool_choice`` is
+        ``any`` or ``tool`` and it is published, else the auto/none size (None: not published)."""
+        return self.tool_prompt_forced if forced and self.tool_prompt_forced is not None else self.tool_prompt_tokens
 
     def price_of(self, key: str) -> Decimal | None:
         """The per-MTok price for a kebab-case price key (``"cache-write-5m"`` ...)."""

@@ -216,6 +216,7 @@ _ROW_KEYS: dict[str, tuple[str, Any]] = {
     "context-window": ("context_window", _count),
     "min-cacheable": ("min_cacheable", _count),
     "tool-prompt-tokens": ("tool_prompt_tokens", _count),
+    "tool-prompt-tokens-forced": ("tool_prompt_forced", _count),
     "prefill": ("prefill", _bool),
     "released": ("released", _date),
     "successor": ("successor", _text),

@@ -101,7 +101,7 @@ class LintSettings:
         h.update(_estimator_key().encode())
         cat = self.catalog
         if cat is not None:
-            h.update(repr(sorted((m.id, m.min_cacheable, m.tool_prompt_tokens, m.max_output, m.batch_max_output, str(m.input),
+            h.update(repr(sorted((m.id, m.min_cacheable, m.tool_prompt_tokens, m.tool_prompt_forced, m.max_output, m.batch_max_output, str(m.input),
                                   str(m.output), str(m.cache_read), m.family, m.generation, m.tier)
                                  for m in cat)).encode())
         h.update(",".join(known_codes()).encode())

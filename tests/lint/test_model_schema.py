@@ -173,4 +173,4 @@ def test_the_finding_names_the_model_whose_schema_is_the_tool(monkeypatch):
     (finding,) = result.findings
     assert finding.message.endswith("(prompt defined at app/schemas.py:42)")
     assert {"path": "app/schemas.py", "line": 42, "message": "prompt defined here"} in finding.properties["related"]
-    assert "~1,762 tokens of static prompt (tools+system" in finding.message
+    assert "~1,854 tokens of static prompt (tools+system, with the 589-token tool-use system prompt" in finding.message

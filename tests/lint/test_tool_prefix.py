@@ -149,3 +149,24 @@ def test_a_tool_schema_with_a_negative_bound_in_another_module_has_a_known_size(
     '''))
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB102",), cache=False))
     assert [(Path(f.path).name, f.code) for f in result.findings] == [("interpret.py", "TB102")]
+
+
+def _forcing(model: str, choice: str) -> str:
+    return _agent(model).replace("tools=TOOLS,", f"tools=TOOLS, tool_choice={choice},")
+
+
+def test_a_forced_tool_choice_adds_the_larger_tool_prompt():
+    # the pricing page's two columns: auto/none 496 and any/tool 588 tokens on Sonnet 4.5
+    assert (CAT.find("claude-sonnet-4-5").tool_prompt(False), CAT.find("claude-sonnet-4-5").tool_prompt(True)) == (496, 588)
+    for choice, extra in [('{"type": "auto"}', 496), ('{"type": "none"}', 496), ('{"type": "any"}', 588),
+                          ('{"type": "tool", "name": "tool_0"}', 588)]:
+        (finding,) = lint_source(_forcing("claude-sonnet-4-5", choice), select=["TB101"])
+        assert finding.properties["prefix_tokens"] == TOOLS_TOKENS + extra, choice
+        assert f"with the {extra}-token tool-use system prompt the API adds" in finding.message
+    (forced,) = estimate_source(_forcing("claude-sonnet-4-5", '{"type": "any"}'), path="t.py", catalog=CAT)
+    assert forced.input_tokens == TOOLS_TOKENS + 588
+
+
+def test_a_forced_tool_choice_without_a_published_size_uses_the_auto_size():
+    info = CAT.find("claude-3-haiku-20240307")
+    assert (info.tool_prompt_tokens, info.tool_prompt_forced, info.tool_prompt(True)) == (264, None, 264)

@@ -209,6 +209,13 @@ def prefix_tokens(blocks: Sequence[Block], tool_prompt: int | None = None) -> in
     return extra + estimate_tokens("\n".join(b.text for b in blocks))
 
 
+def forces_tool(call: CallSite) -> bool:
+    """``tool_choice`` forces a tool (``{"type": "any"}`` / ``{"type": "tool", ...}``): the API then adds
+    a larger tool-use system prompt (the catalog's ``tool-prompt-tokens-forced``)."""
+    choice = call.get("tool_choice", None)
+    return isinstance(choice, dict) and choice.get("type") in ("any", "tool")
+
+
 def instruction_text(call: CallSite) -> str:
     """The static text of the system prompt and the user / system messages (what asks the model)."""
     parts: list[str] = []

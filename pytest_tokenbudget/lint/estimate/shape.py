@@ -8,7 +8,7 @@ from typing import Any
 
 from pytest_tokenbudget.core.catalog import ModelInfo
 from pytest_tokenbudget.core.text import plural
-from pytest_tokenbudget.lint.analysis.prompt import Block, prefix_tokens, request_blocks
+from pytest_tokenbudget.lint.analysis.prompt import Block, forces_tool, prefix_tokens, request_blocks
 from pytest_tokenbudget.lint.analysis.values import OpenDict, Text, Unknown, volatile_parts
 from pytest_tokenbudget.lint.types import CallSite
 
@@ -95,7 +95,7 @@ def prompt_shape(call: CallSite, info: ModelInfo | None) -> PromptShape:
     """Static input tokens of ``call`` and how caching splits them in the best and worst case."""
     blocks = request_blocks(call)
     items = blocks.items
-    tool_prompt = info.tool_prompt_tokens if info is not None else None  # added when tools are sent
+    tool_prompt = info.tool_prompt(forces_tool(call)) if info is not None else None  # added when tools are sent
     total = prefix_tokens(items, tool_prompt)
     unknowns = _section_unknowns(call)
     unknowns += _media_unknowns(items)

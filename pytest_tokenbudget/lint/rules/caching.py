@@ -13,7 +13,7 @@ from pytest_tokenbudget.core.tokens import estimate_tokens
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.plausible_models import cache_minimum
 from pytest_tokenbudget.lint.analysis.marker_neighbours import no_marker_nearby
-from pytest_tokenbudget.lint.analysis.prompt import Block, Blocks, request_blocks, static_prefix, prefix_tokens
+from pytest_tokenbudget.lint.analysis.prompt import Block, Blocks, forces_tool, request_blocks, static_prefix, prefix_tokens
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.types import CallSite, Report
 from pytest_tokenbudget.lint.analysis.bounds import block_leads, clears_minimum, most_tokens, short_of_minimum
@@ -42,10 +42,11 @@ def _unseen_parts_unmarked(blocks: Blocks, ctx: RuleContext) -> bool:
             and (not ctx.project_mentions("cache_control") or no_marker_nearby(ctx.path)))
 
 
-def _tool_prompt(ctx: RuleContext, model: str | None) -> int:
-    """The tokens of the tool-use system prompt the API adds for ``model`` (0 when not published)."""
+def _tool_prompt(ctx: RuleContext, model: str | None, call: CallSite) -> int:
+    """The tokens of the tool-use system prompt the API adds for ``model`` (0 when not published):
+    larger when the call forces a tool."""
     row = ctx.catalog.find(model) if model else None
-    return (row.tool_prompt_tokens or 0) if row is not None else 0
+    return (row.tool_prompt(forces_tool(call)) or 0) if row is not None else 0
 
 
 @register
@@ -72,8 +73,8 @@ class MissingCacheControl(Rule):
         "definitions are taken to be the same on every call: those built at run time are not counted, a "
         "tool with a run-time setting inside counts by its static parts, and a tool counts as its JSON "
         "(names, types and all). A request that sends tools also carries the tool-use system prompt the "
-        "API adds (264-675 tokens depending on the model, the catalog's tool-prompt-tokens), which "
-        "counts towards the prefix."
+        "API adds (264-675 tokens depending on the model, the catalog's tool-prompt-tokens; up to 804 when "
+        "tool_choice forces a tool, tool-prompt-tokens-forced), which counts towards the prefix."
     )
     KINDS = _REQUESTS
     SDKS = _ANTHROPIC
@@ -201,7 +202,7 @@ class MissingCacheControl(Rule):
         if floor is None:
             return
         info, minimum = ctx.model_info(call), floor.tokens
-        tool_prompt = _tool_prompt(ctx, floor.model)
+        tool_prompt = _tool_prompt(ctx, floor.model, call)
         tokens = prefix_tokens(prefix, tool_prompt)
         split = ""
         if not clears_minimum(tokens, minimum) and any(leads):  # a static start of a block with per-call text after it
@@ -320,7 +321,7 @@ class CacheBelowMinimum(Rule):
         # named: below the smallest minimum any model has
         floor = cache_minimum(call, ctx, fallback_largest=False)
         if floor is not None and any(b.section == "tools" for b in upto):
-            tokens += _tool_prompt(ctx, floor.model)  # the tool-use system prompt is part of the prefix
+            tokens += _tool_prompt(ctx, floor.model, call)  # the tool-use system prompt is part of the prefix
         if floor is None or not short_of_minimum(tokens, floor.tokens):
             return
         minimum, model = floor.tokens, floor.describe("any known model")
