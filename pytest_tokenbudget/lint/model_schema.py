@@ -48,9 +48,10 @@ def model_schema(project: Any, path: str, q: str) -> tuple[dict[str, Any], str, 
     found = reader.model(mod, q)
     if found is None:
         return None
-    schema = reader.defs.pop(found)
+    schema = reader.defs.pop(found, None)
     where = _class(project, mod, q)
-    assert where is not None  # read just now
+    if schema is None or where is None:
+        return None
     return ({"$defs": dict(sorted(reader.defs.items())), **schema} if reader.defs else schema,
             where[0].path, where[1].lineno)
 
