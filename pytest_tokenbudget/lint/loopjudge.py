@@ -409,12 +409,16 @@ _UI_APPS = frozenset({"streamlit", "gradio"})
 _REQUEST_PARAM = re.compile(r"^(?:request|req|\w+_request)$")
 _REQUEST_TYPE = re.compile(r"(?:Request|HttpRequest|WebSocket)$")
 _RESPONSE_TYPE = re.compile(r"Response$")
+_HTTP_METHOD = re.compile(r"^do_(?:GET|POST|PUT|PATCH|DELETE|HEAD)$")  # BaseHTTPRequestHandler's protocol
 
 
 def request_entry(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> bool:
     """``fn`` answers a live request: a web route or a bot command (a click / typer command is a CLI
-    run: batch work), or it takes a request object (``request``, ``x: FooRequest``) or returns a
-    response (``-> FooResponse``)."""
+    run: batch work), a ``do_GET`` / ``do_POST`` method of an ``http.server`` handler (Vercel's
+    Python functions are one), or it takes a request object (``request``, ``x: FooRequest``) or
+    returns a response (``-> FooResponse``)."""
+    if _HTTP_METHOD.match(fn.name):
+        return True
     decos = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in fn.decorator_list]
     cli = any(d.endswith(".command") for d in decos) and _imports_any(tree, _CLI)
     if any(_ROUTE.search(d) and not (cli and d.endswith(".command")) for d in decos):
