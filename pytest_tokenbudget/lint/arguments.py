@@ -33,6 +33,7 @@ from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 from pytest_tokenbudget.lint.astwalk import child_nodes
 from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_names
 from pytest_tokenbudget.lint.callnames import find_def
+from pytest_tokenbudget.lint.cli_defaults import command_defaults
 from pytest_tokenbudget.lint.declared_fields import declared_reader
 from pytest_tokenbudget.lint.callsearch import FoundCall, field_class, find_calls
 from pytest_tokenbudget.lint.self_values import attribute_class, init_attribute, parameter_class
@@ -214,6 +215,8 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
     if used and owner is not None and depth < MAX_DEPTH and c.owner is not None:
         upstream = parameter_values(project, c.path, c.owner, used, depth + 1)
         paths.update(p for a in upstream or () for p, _ in a.callers)
+    if upstream is None and owner is not None:  # no caller: a CLI command's options hold their defaults
+        local.update((k, v) for k, v in command_defaults(owner, c.tree).items() if local.get(k) is PARAM)
     out = []
     unassigned = {k for k, v in local.items() if v is PARAM}
     local = {k: (UNKNOWN if v is PARAM else v) for k, v in local.items()}

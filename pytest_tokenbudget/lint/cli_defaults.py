@@ -8,6 +8,11 @@ parser naming that destination (``--model`` -> ``model``, ``--max-tokens`` -> ``
 ``dest=``). Anything that makes the answer unsure leaves it unknown: no ``default=`` (None, or a
 required option), two parsers of the module declaring the destination, ``set_defaults(...)``,
 ``parse_known_args`` / ``vars(args)`` rewritten, ``required=True``, or ``args.model = ...`` anywhere in the module.
+
+A click command receives its options as parameters: ``@click.option("--model", default="claude-...")``
+over ``def summarize(model)`` is the same default, read by :func:`command_defaults` for the values a
+command passes on (``_summarize(model)``); a typer ``typer.Option("claude-...")`` default is a field
+declaration (:mod:`.config_values`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 
-__all__ = ["option_default"]
+__all__ = ["command_defaults", "option_default"]
 
 
 def option_default(tree: ast.Module | None, value: Any, name: str, attr: str,
@@ -72,3 +77,64 @@ def _dest(call: ast.Call) -> str | None:
     long = [n for n in names if n.startswith("--")]
     chosen = long[0][2:] if long else names[0].lstrip("-")
     return chosen.replace("-", "_") or None
+
+
+def command_defaults(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> dict[str, ast.expr]:
+    """parameter -> its default as a command-line option: the ``default=`` of the click option that
+    fills it (``@click.option(...)``, or ``@option`` imported from click; an option that is required, a
+    flag, repeated or without a default is left out), or a typer parameter's default
+    (``model: str = typer.Option("claude-...")``, ``model: Annotated[str, typer.Option()] = "claude-..."``)."""
+    out = _typer_defaults(fn)
+    for deco in fn.decorator_list:
+        if not (isinstance(deco, ast.Call) and _is_click_option(deco.func, tree)):
+            continue
+        keywords = {k.arg: k.value for k in deco.keywords if k.arg}
+        if "default" not in keywords or any(k.arg is None for k in deco.keywords) or any(
+                isinstance(keywords.get(k), ast.Constant) and keywords[k].value is True  # type: ignore[union-attr]
+                for k in ("required", "is_flag", "multiple", "count")):
+            continue
+        name = _click_name(deco)
+        if name is not None:
+            out[name] = keywords["default"]
+    return out
+
+
+def _typer_defaults(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
+    a = fn.args
+    positional = [*a.posonlyargs, *a.args]
+    pairs = [*zip(positional[len(positional) - len(a.defaults):], a.defaults),
+             *((p, d) for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None)]
+    out: dict[str, ast.expr] = {}
+    for param, default in pairs:
+        declared = [default, param.annotation]
+        if any(isinstance(n, ast.Call) and ast.unparse(n.func) in _TYPER for d in declared if d is not None
+               for n in ast.walk(d)):
+            out[param.arg] = default  # typer.Option(X): a field declaration the evaluator reads
+    return out
+
+
+_TYPER = frozenset({"typer.Option", "typer.Argument", "Option", "Argument"})
+
+
+def _is_click_option(func: ast.expr, tree: ast.Module) -> bool:
+    if isinstance(func, ast.Attribute) and func.attr == "option" and isinstance(func.value, ast.Name):
+        return func.value.id == "click" or any(isinstance(n, ast.Import) and any(a.name == "click" and a.asname == func.value.id
+                                                                                 for a in n.names) for n in tree.body)
+    return isinstance(func, ast.Name) and func.id == "option" and any(
+        isinstance(n, ast.ImportFrom) and n.module == "click" and any(a.name == "option" and not a.asname for a in n.names)
+        for n in tree.body)
+
+
+def _click_name(deco: ast.Call) -> str | None:
+    """The parameter a click option fills, as click names it: a name without dashes among its
+    declarations, else the first ``--`` one, else the first ``-`` one (``--max-tokens`` ->
+    ``max_tokens``; ``--save/--no-save`` -> ``save``)."""
+    names = [a.value for a in deco.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    if not names or len(names) != len(deco.args):
+        return None
+    bare = [n for n in names if not n.startswith("-")]
+    if bare:
+        return bare[0] if bare[0].isidentifier() else None
+    spelled = sorted((n.split("/")[0] for n in names), key=lambda n: -(len(n) - len(n.lstrip("-"))))[0]
+    name = spelled.lstrip("-").replace("-", "_").lower()
+    return name if name.isidentifier() else None

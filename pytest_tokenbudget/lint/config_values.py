@@ -29,7 +29,8 @@ __all__ = ["bool_op", "call_default", "dotted_name", "instance_attr", "instance_
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "environ.get", "getenv"})
 _FIELDS = frozenset({"Field", "pydantic.Field", "pydantic.fields.Field", "dataclasses.field", "field",
-                     "attr.ib", "attrs.field", "sqlmodel.Field"})
+                     "attr.ib", "attrs.field", "sqlmodel.Field",
+                     "typer.Option", "typer.Argument"})  # a typer command's parameter default
 
 
 def call_default(q: str, node: ast.Call, expr: Callable[[ast.expr], Any]) -> Any:
@@ -39,7 +40,7 @@ def call_default(q: str, node: ast.Call, expr: Callable[[ast.expr], Any]) -> Any
         return expr(default) if default is not None else UNKNOWN
     if q in _FIELDS:
         default = _keyword(node, "default")
-        if default is None and node.args and q.endswith("Field"):  # pydantic: Field(default, ...)
+        if default is None and node.args and q.endswith(("Field", "Option", "Argument")):  # Field(default, ...)
             default = node.args[0]
         if default is None or isinstance(default, ast.Constant) and default.value is Ellipsis:
             return UNKNOWN  # required, or default_factory: not a constant
