@@ -32,6 +32,13 @@ DEEP_RECURSION_LIMIT = 100_000
 
 def check_source(source: Source, catalog: Catalog, options: Mapping[str, Any]) -> FileResult:
     """Parse ``source`` and check it: findings (suppressions applied, TB900 added) or a diagnostic."""
+    result = _checked(source, catalog, options)
+    if source.broken_cells and result.error is None:  # a notebook's cells that do not parse, left out
+        result.findings[:0] = [e.as_finding() for e in source.broken_cells]
+    return result
+
+
+def _checked(source: Source, catalog: Catalog, options: Mapping[str, Any]) -> FileResult:
     path = source.path
     try:
         return _check_once(source, catalog, options)

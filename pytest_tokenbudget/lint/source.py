@@ -11,10 +11,13 @@ joined in order (so an import in cell 1 traces a client used in cell 5). IPython
 (``%magic``, ``!shell``, ``?help``) become comments so that line numbers stay put; ``%time stmt``
 keeps its statement, ``x = !cmd`` becomes ``x = None``, and the body of a non-Python cell magic
 (``%%bash``, ``%%html`` ...) is blanked, so one such cell does not make the notebook unparsable.
+A code cell that still does not parse on its own (a lesson's illustrative JSON, a typo) is left
+out and reported (E999 at its cell and line); the notebook's other cells are linted.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import ast
 import json
 import os
@@ -44,6 +47,7 @@ class NotebookError(ValueError):
 class NotebookSource:
     code: str
     line_map: tuple[tuple[int, int], ...]  # module line (1-based) - 1 -> (cell number, line in cell)
+    broken: tuple[tuple[int, int, int, str], ...] = ()  # (cell, line, column, message) of cells left out
 
     def locate(self, line: int) -> tuple[int, int]:
         """(1-based code cell number, line within the cell) of a module line."""
@@ -93,6 +97,7 @@ def notebook_source(data: bytes) -> NotebookSource:
         raise ForeignNotebook(language)
     lines: list[str] = []
     line_map: list[tuple[int, int]] = []
+    broken: list[tuple[int, int, int, str]] = []
     cell_no = 0
     for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -109,6 +114,7 @@ def notebook_source(data: bytes) -> NotebookSource:
         first = cell_lines[0].lstrip()
         foreign = first.startswith("%%") and first[2:].split(" ", 1)[0].strip() not in _PYTHON_CELL_MAGICS
         continued: str | None = None  # indent of a magic / shell line continued with a backslash
+        start = len(lines)
         for i, line in enumerate(cell_lines):
             stripped = line.lstrip()
             indent = line[: len(line) - len(stripped)]
@@ -131,7 +137,33 @@ def notebook_source(data: bytes) -> NotebookSource:
             continued = indent if magic and not foreign and stripped.endswith("\\") else None
             lines.append(line)
             line_map.append((cell_no, i + 1))
-    return NotebookSource("\n".join(lines) + "\n", tuple(line_map))
+        error = _cell_error("\n".join(lines[start:]))
+        if error is not None:  # illustrative non-code in a code cell: left out, the other cells are linted
+            lines[start:] = ["pass  # a code cell Python cannot parse"] + [""] * (len(lines) - start - 1)
+            broken.append((cell_no, *error))
+    return NotebookSource("\n".join(lines) + "\n", tuple(line_map), tuple(broken))
+
+
+def _cell_error(code: str) -> tuple[int, int, str] | None:
+    """(line, column, Python's message) when one cell's code does not parse on its own (each cell
+    runs alone in Jupyter); None when it parses, or when only the newer f-string syntax of Python
+    3.12 stops this interpreter (the whole notebook then goes through :mod:`.newsyntax`)."""
+    import warnings
+
+    nul = code.find("\0")
+    if nul >= 0:
+        return code.count("\n", 0, nul) + 1, nul - code.rfind("\n", 0, nul), "the cell contains a NUL byte"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(code)
+        return None
+    except SyntaxError as exc:
+        if _newer_syntax(code) is not None:
+            return None
+        return exc.lineno or 1, exc.offset or 1, exc.msg
+    except (RecursionError, MemoryError, ValueError):
+        return None  # the whole notebook's compile check reports it
 
 
 # --------------------------------------------------------------------------- reading
@@ -216,6 +248,7 @@ class Source:
     text: str
     tree: ast.Module | None  # kept for the statement positions (:class:`.positions.Positions`)
     cell_of: CellOf | None = None
+    broken_cells: tuple[FileError, ...] = ()  # a notebook's code cells that do not parse (left out)
 
 
 def _mb(n: int) -> str:
@@ -260,6 +293,12 @@ def load(data: bytes, path: str, options: Mapping[str, Any], *, prefilter: bool 
             return FileError(path, "parse", f"cannot parse notebook: {exc}")
         text, cell_of, prefilter = nb.code, nb.locate, False
         too_big = _too_big(len(text.encode()), path, limit, "its code cells are")
+        if too_big is None and nb.broken:
+            loaded = from_text(text, path, cell_of, prefilter=prefilter)
+            return dataclasses.replace(loaded, broken_cells=tuple(
+                FileError(path, "parse", f"cannot parse code cell {cell}: {msg}; the notebook's other cells are linted",
+                          line, column, cell) for cell, line, column, msg in nb.broken)) \
+                if isinstance(loaded, Source) else loaded
     else:
         too_big = _too_big(len(data), path, limit, "it is")
         if too_big is None:

@@ -118,9 +118,10 @@ CASES: list[tuple[str, Callable[[Path], None], str | None, int]] = [
      "src/deep.ipynb:1:1: E999 cannot parse notebook: broken JSON: maximum recursion depth", 1),
     ("notebook-syntax-error-in-cell", _write("cellerr.ipynb", _nb([{"cell_type": "code", "source": CALL},
                                                                  {"cell_type": "code", "source": "x = (\n"}])),
-     "src/cellerr.ipynb:cell 2:1:5: E999 cannot parse: '(' was never closed", 1),
+     "src/cellerr.ipynb:cell 2:1:5: E999 cannot parse code cell 2: '(' was never closed; the notebook's other "
+     "cells are linted", 1),
     ("notebook-null-byte-in-cell", _write("nulcell.ipynb", _nb([{"cell_type": "code", "source": "x = '\x00'\n" + CALL}])),
-     "src/nulcell.ipynb:cell 1:1:6: E999 cannot parse: the file contains a NUL byte", 1),
+     "src/nulcell.ipynb:cell 1:1:6: E999 cannot parse code cell 1: the cell contains a NUL byte", 1),
     ("notebook-with-cell-magics", _write("magics.ipynb", _nb([
         {"cell_type": "code", "source": "%%bash\necho hi\nfor f in *; do ls $f; done\n"},
         {"cell_type": "code", "source": CALL.replace("client.messages", "%time r = client.messages") + "files = !ls\n"},

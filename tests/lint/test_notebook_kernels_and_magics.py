@@ -50,3 +50,21 @@ def test_every_magic_form_parses(tmp_path):
     result = _lint(tmp_path, cells, {"kernelspec": {"language": "python"}})
     assert not result.errors
     assert [(f.code, f.cell, f.line) for f in result.findings] == [("TB302", 6, 3)]
+
+
+def test_a_cell_that_does_not_parse_is_reported_and_the_other_cells_are_linted(tmp_path):
+    example = '{\n  "name": “get_weather”,\n  "input_schema": {}\n}'  # a lesson's JSON with smart quotes
+    result = _lint(tmp_path, ["import anthropic\nclient = anthropic.Anthropic()", example,
+                              "def f(x):\nreturn x", "r = client.messages.create(model='claude-3-haiku-20240307', "
+                              "max_tokens=10, messages=[])"])
+    assert not result.errors
+    by_code = sorted((f.code, f.cell, f.line) for f in result.findings)
+    assert by_code == [("E999", 2, 2), ("E999", 3, 2), ("TB302", 4, 1)]
+    broken = [f for f in result.findings if f.code == "E999"]
+    assert all("the notebook's other cells are linted" in f.message and f.severity == "error" for f in broken)
+    assert "cannot parse code cell 3: expected an indented block" in broken[1].message
+
+
+def test_a_notebook_whose_cells_all_parse_has_no_e999(tmp_path):
+    result = _lint(tmp_path, ["import anthropic\nclient = anthropic.Anthropic()", "x = {'a': 1}", CALL.split("\n")[-1]])
+    assert not result.errors and [f.code for f in result.findings] == ["TB302"]
