@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, choice, dict_get,
-                                                     is_complete, static_text)
+                                                     is_complete, setting_fallback, static_text)
 from pytest_tokenbudget.lint.analysis.volatile import volatile_call, volatile_format, volatile_method
 from pytest_tokenbudget.lint.comprehend import comprehend, spliced
 from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_chain
@@ -389,6 +389,9 @@ class Evaluator:
             return self._text_method(base, name, node, args)
         if isinstance(base, dict) and name == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
             return dict_get(base, args)
+        if base is UNKNOWN and name == "get" and len(args) == 2 and len(node.args) == 2 and not node.keywords \
+                and (fallback := setting_fallback(*args)) is not None:
+            return fallback  # cfg.get("CLAUDE_MODEL", "claude-..."): a run-time setting's fallback
         if isinstance(base, dict) and not isinstance(base, OpenDict) and name in ("values", "keys") and not args:
             return list(getattr(base, name)())  # for t in REGISTRY.values(): a registry .decorated read
         return None

@@ -6,7 +6,7 @@ function parameters to their default, class attributes (``self.X`` / ``Class.X``
 and dict variables, ``dict(...)``, ``+`` of strings and of numbers, ``*``/``//`` of numbers,
 f-strings and ``str.format`` (static parts kept, unknown fields become holes), ``%`` formatting,
 ``textwrap.dedent`` / ``inspect.cleandoc`` / ``.strip()``, ``sep.join([...])``,
-``json.dumps(<known>)``, constant subscripts of known dicts and lists.
+``json.dumps(<known>)``, constant subscripts of known dicts and lists, a model setting's fallback.
 
 Names that are mutated (``x.append``, ``x.update``) stop being fully known: a list keeps its known
 prefix plus one unknown tail item, a request dict set by key is read with its keys (:mod:`.request_items`),
@@ -38,13 +38,13 @@ from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Bindin
                                                      names_other_host, typed_dict_name, foreign_host)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
 from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, volatile_call, volatile_method
-from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, common_value,
-                                                     dict_get, first_volatile, is_complete, loop_ids, unpacked)
+from pytest_tokenbudget.lint.analysis.values import (NOT_A_MAPPING, UNKNOWN, OpenDict, Text, Unknown, any_entry,
+                                                     common_value, first_volatile, is_complete, loop_ids, mapping_get,
+                                                     unpacked)
 
 __all__ = ["Resolver"]
 
-_TEXT_METHODS_IDENTITY = frozenset({"strip", "lstrip", "rstrip"})
-_MAX_DEPTH = 25
+_TEXT_METHODS_IDENTITY, _MAX_DEPTH = frozenset({"strip", "lstrip", "rstrip"}), 25
 _FALLBACK_NODES = (cst.Call, cst.BinaryOperation, cst.BooleanOperation, cst.Attribute, cst.ListComp)  # for .evaluate
 
 
@@ -285,8 +285,9 @@ class Resolver(TextOps):
             method = func.attr.value
             if method == "replace" and len(node.args) == 2:  # prompt templates: .replace("{{x}}", x) chains
                 return self._replace(self.expr(func.value, scope, depth + 1), node, scope, depth)
-            if method == "get" and 0 < len(node.args) < 3 and isinstance(d := self.expr(func.value, scope, depth), dict):
-                return dict_get(d, [self.expr(a.value, scope, depth + 1) for a in node.args])  # values.choice
+            if method == "get" and 0 < len(node.args) < 3 and (got := mapping_get(self.expr(func.value, scope, depth), [
+                    self.expr(a.value, scope, depth + 1) for a in node.args])) is not NOT_A_MAPPING:
+                return got  # a known dict's entry (values.choice), cfg.get("MODEL", "claude-...")'s fallback
             if method in VOLATILE_METHODS and (kept := volatile_method(self.expr(func.value, scope, depth + 1), method, [
                     self.expr(a.value, scope, depth + 1) for a in node.args])) is not None:  # now.strftime("%H:%M")
                 return kept
@@ -317,8 +318,7 @@ class Resolver(TextOps):
         return value if value is not UNKNOWN else self._library_call(target, node, scope, depth)
 
     def _library_call(self, target: ImportRef, node: cst.Call, scope: Scope, depth: int) -> Any:
-        """A call of an imported name: SDK clients and wrappers, env defaults, volatile values,
-        text helpers, ``dict(...)``, ``str(...)``, ``json.dumps(...)``."""
+        """An imported name's call: clients, env defaults, volatile values, text helpers, ``dict()``, ``json.dumps``."""
         q = target.qualname
         cc = client_class(target)
         if cc is not None:

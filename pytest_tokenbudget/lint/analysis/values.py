@@ -24,7 +24,7 @@ from typing import Any
 
 __all__ = ["UNKNOWN", "Unknown", "Text", "OpenDict", "Hole", "is_known", "static_text", "iter_texts",
            "volatile_parts", "is_complete", "common_value", "choice",
-           "any_entry", "dict_get", "unpacked"]
+           "any_entry", "dict_get", "mapping_get", "NOT_A_MAPPING", "setting_fallback", "unpacked"]
 
 MAX_OPTIONS = 16  # more candidate texts than this: a plain hole
 
@@ -200,6 +200,28 @@ def dict_get(base: dict, args: list[Any]) -> Any:
     if isinstance(key, (str, int)):
         return base[key] if key in base else UNKNOWN
     return any_entry(base, key, args[1:2] if len(args) == 2 else [None])
+
+
+NOT_A_MAPPING = object()  # what :func:`mapping_get` gives for a ``.get`` it cannot read
+
+
+def mapping_get(base: Any, args: list[Any]) -> Any:
+    """``base.get(*args)``: a known dict's entry (:func:`dict_get`), or a run-time model setting's
+    fallback (:func:`setting_fallback`); :data:`NOT_A_MAPPING` otherwise."""
+    if isinstance(base, dict):
+        return dict_get(base, args)
+    fallback = setting_fallback(*args) if base is UNKNOWN and len(args) == 2 else None
+    return NOT_A_MAPPING if fallback is None else fallback
+
+
+def setting_fallback(key: Any, default: Any) -> Any:
+    """``settings.get("CLAUDE_MODEL", "claude-...")`` on a mapping only known at run time (a config
+    file's dict, ``app.config``, a request body): the model it falls back to, judged like an
+    ``os.getenv`` default; None for any other key or default (only a model setting is read this
+    way: a prompt or a size read from a cache or a response is no setting)."""
+    if isinstance(key, str) and "model" in key.lower() and isinstance(default, str) and default.strip():
+        return default
+    return None
 
 
 def static_text(value: Any) -> str:
