@@ -22,7 +22,7 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown
+from pytest_tokenbudget.lint.analysis.values import MAX_OPTIONS, UNKNOWN, Text, Unknown, choice
 from pytest_tokenbudget.lint.cli_defaults import option_default
 
 __all__ = ["bool_op", "call_default", "dotted_name", "instance_attr", "instance_class", "option_default", "own_returns", "self_chain"]
@@ -31,10 +31,12 @@ _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"
 _FIELDS = frozenset({"Field", "pydantic.Field", "pydantic.fields.Field", "dataclasses.field", "field",
                      "attr.ib", "attrs.field", "sqlmodel.Field",
                      "typer.Option", "typer.Argument"})  # a typer command's parameter default
+_PICKERS = frozenset(f"streamlit.{where}{widget}" for where in ("", "sidebar.") for widget in ("selectbox", "radio"))
 
 
 def call_default(q: str, node: ast.Call, expr: Callable[[ast.expr], Any]) -> Any:
-    """The value an env getter or a field declaration stands for, or None when ``q`` is neither."""
+    """The value an env getter, a field declaration or a Streamlit picker (one of its options) stands
+    for, or None when ``q`` is none of them."""
     if q in _ENV_GETTERS:
         default = node.args[1] if len(node.args) >= 2 else _keyword(node, "default")
         return expr(default) if default is not None else UNKNOWN
@@ -45,6 +47,11 @@ def call_default(q: str, node: ast.Call, expr: Callable[[ast.expr], Any]) -> Any
         if default is None or isinstance(default, ast.Constant) and default.value is Ellipsis:
             return UNKNOWN  # required, or default_factory: not a constant
         return expr(default)
+    if q in _PICKERS:  # model = st.selectbox("Model", ["claude-a", "claude-b"]): one of its options
+        options = node.args[1] if len(node.args) >= 2 else _keyword(node, "options")
+        got = expr(options) if options is not None else UNKNOWN
+        ok = isinstance(got, (list, tuple)) and 0 < len(got) <= MAX_OPTIONS and all(isinstance(o, str) for o in got)
+        return choice(list(got)) if ok else UNKNOWN
     return None
 
 
