@@ -263,8 +263,9 @@ class Refs:
     def refers(self, node: ast.expr) -> bool:
         if not self.method:
             return (isinstance(node, ast.Name) and node.id in self.names) or (
-                isinstance(node, ast.Attribute) and node.attr == self.attr and isinstance(node.value, ast.Name)
-                and node.value.id in self.modules)
+                isinstance(node, ast.Attribute) and node.attr == self.attr and (
+                    node.value.id in self.modules if isinstance(node.value, ast.Name)
+                    else isinstance(node.value, ast.Attribute) and ast.unparse(node.value) in self.modules))
         if self.attr == "__call__":  # ``sampler(msgs)``: an instance called, made here or typed by the class
             return isinstance(node, (ast.Name, ast.Attribute)) and ast.unparse(node) in self.receivers
         if not isinstance(node, ast.Attribute) or node.attr != self.attr:
@@ -292,9 +293,8 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
                         refs.names.add(head if a.name == "*" else a.asname or a.name)
                     elif a.name != "*" and _is_module(project, _dotted(node, a.name), path, callee_path):
                         refs.modules.add(a.asname or a.name)
-            elif isinstance(node, ast.Import):
-                refs.modules.update(a.asname or a.name for a in node.names if (a.asname or "." not in a.name)
-                                    and _is_module(project, a.name, path, callee_path))
+            elif isinstance(node, ast.Import):  # import pkg.mod: called as pkg.mod.f(...)
+                refs.modules.update(a.asname or a.name for a in node.names if _is_module(project, a.name, path, callee_path))
         if not refs.names and not refs.modules:
             ways = exporters(project, callee_path, head)
             refs.names.update(a.asname or a.name for node in statements_of(tree).imports if ways

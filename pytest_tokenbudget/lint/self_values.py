@@ -22,7 +22,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, choice
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, choice
 
 Project = Any  # the project index (not imported: it sits above this module)
 ValuesOf = Callable[..., Any]  # arguments.parameter_values, passed in by the caller search
@@ -43,11 +43,15 @@ def init_attribute(project: Project, path: str, tree: ast.Module, owner: str | N
         return UNKNOWN
     if "." in attr:
         return _object_field(project, path, tree, cls, values_of, *attr.split(".", 1))
-    param = _init_param(cls, attr)
+    param, field = _init_param(cls, attr)
     if param is None:
         return UNKNOWN
     found = values_of(project, path, f"{cls.name}.__init__", frozenset({param}))
-    values = list(dict.fromkeys(a.values.get(param, UNKNOWN) for a in found or ()))
+    given = [a.values.get(param, UNKNOWN) for a in found or ()]
+    if field is not None:  # self.model = config.model: the field of what the constructions pass
+        given = [v.get(field, UNKNOWN) if isinstance(v, dict) and not isinstance(v, OpenDict) else UNKNOWN
+                 for v in given]
+    values = list(dict.fromkeys(given))
     if not values or not all(isinstance(v, str) for v in values):
         return UNKNOWN
     return values[0] if len(values) == 1 else choice(values)  # the constructions disagree: one of theirs
@@ -183,12 +187,16 @@ def _self_assignments(cls: ast.ClassDef) -> dict[str, list[Any]]:
     return found
 
 
-def _init_param(cls: ast.ClassDef, attr: str) -> str | None:
+def _init_param(cls: ast.ClassDef, attr: str) -> tuple[str | None, str | None]:
     """The ``__init__`` parameter ``self.attr`` is set from, when that is the class's one
-    assignment of the attribute."""
+    assignment of the attribute, and the field read from it (``self.model = config.model``: ``model``;
+    ``self.model = model``: None)."""
     found = _init_assignment(cls, attr)
-    if found is None or not isinstance(found[1], ast.Name):
-        return None
-    init, value = found
-    params = {a.arg for a in (*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs)}
-    return value.id if value.id in params else None
+    value = found[1] if found is not None else None
+    field = None
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+        value, field = value.value, value.attr
+    if found is None or not isinstance(value, ast.Name):
+        return None, None
+    params = {a.arg for a in (*found[0].args.posonlyargs, *found[0].args.args, *found[0].args.kwonlyargs)}
+    return (value.id, field) if value.id in params and value.id != "self" else (None, None)
