@@ -259,6 +259,7 @@ class Refs:
     method: bool = False
     self_only: bool = False  # a method in its own file: self.m / cls.m / an instance made here
     receivers: set[str] = field(default_factory=set)
+    imported_modules: set[str] = field(default_factory=set)  # names ``import x`` binds: never an instance
 
     def refers(self, node: ast.expr) -> bool:
         if not self.method:
@@ -275,6 +276,8 @@ class Refs:
             return True  # ``Bot().ask(doc)``: an instance made in place
         if self.self_only:
             return (isinstance(recv, ast.Name) and recv.id in ("self", "cls")) or ast.unparse(recv) in self.receivers
+        if isinstance(recv, ast.Name) and recv.id in self.imported_modules:
+            return False  # asyncio.run(...) is not Summarizer.run
         return isinstance(recv, ast.Name) or (isinstance(recv, ast.Attribute) and isinstance(recv.value, ast.Name))
 
 
@@ -302,6 +305,8 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
                               if a.name == head and any(_is_module(project, _dotted(node), path, w) for w in ways))
         if not refs.names and not refs.modules:
             return None
+        refs.imported_modules = {(a.asname or a.name).split(".")[0] for node in statements_of(tree).imports
+                                 if isinstance(node, ast.Import) for a in node.names} - refs.modules
     _aliases(tree, refs)
     if meth == "__call__":
         refs.receivers.update(_typed_names(tree, refs, head))

@@ -185,4 +185,5 @@ def _names(func: ast.expr, name: str, refs: Refs, method: bool, same: bool) -> b
     a method: ``obj.m`` (in its own file on a name: ``self.m``, ``client.m``)."""
     if not method:
         return refs.refers(func)
-    return isinstance(func, ast.Attribute) and func.attr == name and (not same or isinstance(func.value, ast.Name))
+    return isinstance(func, ast.Attribute) and func.attr == name and (not same or isinstance(func.value, ast.Name)) \
+        and not (isinstance(func.value, ast.Name) and func.value.id in refs.imported_modules)  # not asyncio.run
