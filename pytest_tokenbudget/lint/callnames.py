@@ -6,8 +6,7 @@ resolution for "does this file reach that function".
   function of another (or its own) module, imports anywhere in the file and re-bindings included,
   and imports through the packages that re-export it (:func:`exporters`);
 * :func:`base_methods` — the interface methods a method implements (a caller holding the base runs it);
-* :func:`resolve_function` — the project function a call names (``g``, ``mod.g``, ``self.g``, a
-  ``from m import *`` name), for following a function passed as an argument;
+* :func:`resolve_function` — the project function a call names (``g``, ``mod.g``, ``self.g``), to follow it on;
 * small tree helpers (parents, definitions, owners), shared by the search and its callers.
 """
 
@@ -294,6 +293,9 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
                 for a in node.names:
                     if a.name in ("*", head) and _is_module(project, _dotted(node), path, callee_path):
                         refs.names.add(head if a.name == "*" else a.asname or a.name)
+                    elif a.name == head and any(_is_module(project, _dotted(node), path, w) for w in exporters(
+                            project, callee_path, head)):  # the package re-exports the function, not its module
+                        refs.names.add(a.asname or a.name)
                     elif a.name != "*" and _is_module(project, _dotted(node, a.name), path, callee_path):
                         refs.modules.add(a.asname or a.name)
             elif isinstance(node, ast.Import):  # import pkg.mod: called as pkg.mod.f(...)
@@ -305,8 +307,8 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
                               if a.name == head and any(_is_module(project, _dotted(node), path, w) for w in ways))
         if not refs.names and not refs.modules:
             return None
-        refs.imported_modules = {(a.asname or a.name).split(".")[0] for node in statements_of(tree).imports
-                                 if isinstance(node, ast.Import) for a in node.names} - refs.modules
+        refs.imported_modules = {(a.asname or a.name).split(".")[0] for n in statements_of(tree).imports
+                                 if isinstance(n, ast.Import) for a in n.names} - refs.modules
     _aliases(tree, refs)
     if meth == "__call__":
         refs.receivers.update(_typed_names(tree, refs, head))
