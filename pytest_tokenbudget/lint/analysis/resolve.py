@@ -31,6 +31,7 @@ from pytest_tokenbudget.lint.analysis.function_tools import function_tool
 from pytest_tokenbudget.lint.analysis.class_attrs import constructed_default, inherited_attribute
 from pytest_tokenbudget.lint.analysis.method_helpers import method_call, property_value
 from pytest_tokenbudget.lint.analysis.mutations import after_mutation
+from pytest_tokenbudget.lint.analysis.rebinding import rebound
 from pytest_tokenbudget.lint.analysis.request_items import set_items
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, method_scope,
@@ -45,6 +46,7 @@ from pytest_tokenbudget.lint.analysis.values import (NOT_A_MAPPING, UNKNOWN, Ope
 __all__ = ["Resolver"]
 
 _TEXT_METHODS_IDENTITY, _MAX_DEPTH = frozenset({"strip", "lstrip", "rstrip"}), 25
+_CONSTANTS = {"True": True, "False": False, "None": None}
 _FALLBACK_NODES = (cst.Call, cst.BinaryOperation, cst.BooleanOperation, cst.Attribute, cst.ListComp)  # for .evaluate
 
 
@@ -62,12 +64,8 @@ class Resolver(TextOps):
     def name(self, name: str, scope: Scope, depth: int = 0) -> Any:
         found = lookup(name, scope)
         if found is None:
-            if name == "True":
-                return True
-            if name == "False":
-                return False
-            if name == "None":
-                return None
+            if name in _CONSTANTS:
+                return _CONSTANTS[name]
             if name in ("dict", "str", "list", "int", "len", "sorted", "tuple"):
                 return ImportRef(f"builtins.{name}")
             return UNKNOWN
@@ -79,7 +77,7 @@ class Resolver(TextOps):
             return UNKNOWN
         self._active.add(key)
         try:
-            value = self._bindings_value(bindings, where, depth)
+            value = rebound(self, name, bindings, where, depth)  # (a prompt = prompt.replace(...) chain folded)
             value = after_mutation(value, where.mutated.get(name), where.parent is None and name)
         finally:
             self._active.discard(key)

@@ -1,0 +1,47 @@
+"""A text built up by re-assigning its own name: ``prompt = TEMPLATE.replace("{posts}", posts)`` then
+``prompt = prompt.replace("{topic}", topic)``.
+
+The resolver gives a name one value per scope; a name assigned twice is one of its values, and a
+value that reads the name itself cannot be evaluated that way (a cycle), so such a prompt was
+unknown and its instructions ("return JSON") unseen. :func:`rebound` folds the chain instead, in
+the order it is written: the first assignment's text, then each later one evaluated with the name
+holding the text before it. Only a plain chain is folded: two or more plain assignments, the first
+not reading the name and every later one reading it, and a first value that is text; a chain inside
+a branch is read as if every step ran (the static parts are what the rules read).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope
+from pytest_tokenbudget.lint.analysis.values import Text
+
+__all__ = ["rebound"]
+
+
+def rebound(resolver: Any, name: str, bindings: list[Binding], where: Scope, depth: int) -> Any:
+    """The value of ``name`` from ``bindings``: the folded chain when they form one, else what the
+    resolver makes of them (:meth:`.Resolver._bindings_value`)."""
+    if len(bindings) < 2 or any(b.kind != "assign" for b in bindings) or _reads(bindings[0].node, name) \
+            or not all(_reads(b.node, name) for b in bindings[1:]):
+        return resolver._bindings_value(bindings, where, depth)
+    value = resolver.expr(bindings[0].node, where, depth + 1)
+    if not isinstance(value, (str, Text)):
+        return resolver._bindings_value(bindings, where, depth)
+    key = (id(where), name)
+    try:
+        for b in bindings[1:]:
+            resolver._memo[key] = value  # the name, as the previous step left it
+            value = resolver.expr(b.node, where, depth + 1)
+    finally:
+        resolver._memo.pop(key, None)
+    return value
+
+
+def _reads(node: Any, name: str) -> bool:
+    if isinstance(node, cst.Name):
+        return node.value == name
+    return isinstance(node, cst.CSTNode) and any(_reads(child, name) for child in node.children)

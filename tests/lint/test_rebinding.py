@@ -1,0 +1,59 @@
+"""A prompt built by re-assigning its own name (``prompt = prompt.replace(...)``) is read step by step
+(:mod:`pytest_tokenbudget.lint.analysis.rebinding`), so its instructions and its static prefix count."""
+
+from __future__ import annotations
+
+import textwrap
+
+from pytest_tokenbudget.lint.api import lint_source
+
+HEAD = textwrap.dedent('''\
+    import json
+
+    import anthropic
+
+    client = anthropic.Anthropic()
+    TEMPLATE = """Classify these posts about {topic}.
+
+    Posts:
+    {posts_json}
+
+    Return a JSON object {"labels": [...]} with one label per post."""
+''')
+
+
+def _classify(body: str) -> str:
+    steps = "".join(f"    {line}\n" for line in body.splitlines())
+    return (HEAD + "\n\ndef classify(posts, topic):\n" + steps
+            + '    r = client.messages.create(model="claude-sonnet-4-6", max_tokens=2000,\n'
+            + '                               messages=[{"role": "user", "content": prompt}])\n'
+            + "    return json.loads(r.content[0].text)\n")
+
+
+def test_a_template_filled_in_two_reassignments_keeps_its_json_instruction():
+    body = 'prompt = TEMPLATE.replace("{posts_json}", json.dumps(posts))\nprompt = prompt.replace("{topic}", topic)'
+    (finding,) = lint_source(_classify(body), select=["TB501"])
+    assert "asks for JSON" in finding.message
+
+
+def test_a_name_reassigned_to_unrelated_texts_is_not_folded():
+    body = 'prompt = json.dumps(posts)\nprompt = f"{topic}: {posts}"'  # neither asks for JSON
+    assert lint_source(_classify(body), select=["TB501"]) == []
+
+
+def test_a_static_system_prompt_with_a_date_filled_in_afterwards_counts_up_to_the_date():
+    source = textwrap.dedent('''\
+        import anthropic
+
+        client = anthropic.Anthropic()
+        RULES = "Follow the house style guide in every answer. " * 300
+
+
+        def answer(question, today):
+            system = RULES + "Today is {date}."
+            system = system.replace("{date}", today)
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, system=system,
+                                          messages=[{"role": "user", "content": question}])
+    ''')
+    (finding,) = lint_source(source, select=["TB101"])
+    assert finding.code == "TB101" and "static prompt (system)" in finding.message
