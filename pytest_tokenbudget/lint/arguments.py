@@ -448,6 +448,7 @@ def _straight_line(call: ast.Call, parents: dict[int, ast.AST], fn: ast.AST) -> 
 
 
 _EXITS = (ast.Raise, ast.Return, ast.Continue, ast.Break)
+_TRIES = tuple(getattr(ast, n) for n in ("Try", "TryStar") if hasattr(ast, n))
 
 
 def _always_runs(stmt: ast.stmt, out: set[int]) -> None:
@@ -459,6 +460,10 @@ def _always_runs(stmt: ast.stmt, out: set[int]) -> None:
             if leaves and isinstance(leaves[-1], _EXITS):
                 for s in runs:
                     _always_runs(s, out)
+    if isinstance(stmt, _TRIES):  # try: x = load() / except ...: raise: past it, the body ran
+        leave = all(h.body and isinstance(h.body[-1], _EXITS) for h in stmt.handlers)
+        for s in [*(stmt.body + stmt.orelse if leave else []), *stmt.finalbody]:
+            _always_runs(s, out)
 
 
 def _loop_ancestors(call: ast.Call, parents: dict[int, ast.AST]) -> list[ast.AST]:

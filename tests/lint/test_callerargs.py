@@ -266,3 +266,35 @@ def test_a_short_answer_cap_is_judged_by_every_caller_of_a_shared_wrapper(tmp_pa
                                         "    return collect(f'Write an essay about {topic}.')\n")
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB204",), cache=False))
     assert result.findings == []  # another caller needs the room: the cap is not the wrapper's mistake
+
+
+def test_a_value_assigned_in_a_try_whose_handlers_leave_reaches_the_call(tmp_path: Path):
+    (tmp_path / "llm.py").write_text('''import anthropic
+
+client = anthropic.Anthropic()
+
+
+def complete(model, text):
+    return client.messages.create(model=model, max_tokens=1024,
+                                  messages=[{"role": "user", "content": text}])
+''')
+    runner = '''import sys
+
+from llm import complete
+
+
+def run(texts, settings):
+    try:
+        model = settings["model"] if settings else "claude-3-haiku-20240307"
+        model = "claude-3-haiku-20240307"
+    except KeyError as exc:
+        print(exc)
+        {handler_end}
+    for text in texts:
+        complete(model, text)
+'''
+    (tmp_path / "run.py").write_text(runner.format(handler_end="sys.exit(1)\n        raise SystemExit(1)"))
+    found = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False)).findings
+    assert [(f.path.rsplit("/", 1)[-1], f.line, f.code) for f in found] == [("llm.py", 7, "TB302")]
+    (tmp_path / "run.py").write_text(runner.format(handler_end="model = None"))  # the handler's value may reach it
+    assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False)).findings == []
