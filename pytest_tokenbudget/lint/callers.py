@@ -52,8 +52,8 @@ from pytest_tokenbudget.lint.livework import serves_request
 from pytest_tokenbudget.lint.loopjudge import (HANDFUL, Hit, conversation_turn, enclosing_loop, live, mapped,
                                                mentions_batching)
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
-                                               partial_uses, runs_param, submits, table_lookups, table_uses,
-                                               thread_target)
+                                               partial_uses, runs_in_executor, runs_param, submits, table_lookups,
+                                               table_uses, thread_target)
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
 
@@ -107,6 +107,8 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
             hit = hit_on(node, func, parents, callee)
         elif node.args and refs.refers(node.args[0]) and (submits(node) or mapped(node) is not None):
             hit = hit_on(node, node.args[0], parents, callee)
+        elif len(node.args) >= 2 and refs.refers(node.args[1]) and runs_in_executor(node):
+            hit = enclosing_loop(node, parents, callee)  # loop.run_in_executor(None, f): one run of f
         elif node.args and refs.refers(node.args[0]) and (made := delayed_call(node, parents)) is not None:
             hit = enclosing_loop(made, parents, callee)  # Parallel(...)(delayed(f)(x) for x in rows)
         elif (target := thread_target(node)) is not None and refs.refers(target):

@@ -16,7 +16,7 @@ import ast
 from pytest_tokenbudget.lint.loopjudge import Hit, enclosing_loop, mapped
 
 __all__ = ["delayed_call", "hit_on", "is_partial", "local_handoffs", "local_uses", "loops_over", "partial_uses",
-           "runs_param", "submits", "table_uses", "thread_target"]
+           "runs_in_executor", "runs_param", "submits", "table_uses", "thread_target"]
 
 Use = tuple[ast.Call, dict[int, ast.AST], Hit]
 
@@ -96,6 +96,12 @@ def submits(call: ast.Call) -> bool:
     ``anyio.to_thread.run_sync(f, x)``: ``f`` runs once per call, one task per iteration of the
     loop around it (none: the function holding it is a plain caller, looked up in turn)."""
     return isinstance(call.func, ast.Attribute) and call.func.attr in _RUNS_FIRST_ARG
+
+
+def runs_in_executor(call: ast.Call) -> bool:
+    """``loop.run_in_executor(executor, f, x)``: ``f`` (the second argument) runs once per call, like
+    ``pool.submit(f, x)``."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "run_in_executor"
 
 
 def hit_on(call: ast.Call, fn: ast.expr, parents: dict[int, ast.AST], callee: ast.AST | None = None) -> Hit | None:
