@@ -323,10 +323,12 @@ def _dependent(body: ast.Module, call: ast.Call) -> bool:
     if assigned & arg_names:
         return True  # the request reads the previous response
     arg_names, assigned = _fed_names(body, call, arg_names, assigned)
+    fresh = {t.id for n in ast.walk(body) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)
+             and not any(isinstance(x, ast.Name) and x.id == t.id for x in ast.walk(n.value))}  # tags = []: per item
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "extend")
-               and isinstance(n.func.value, ast.Name) and n.func.value.id in arg_names
+               and isinstance(n.func.value, ast.Name) and n.func.value.id in arg_names - fresh
                and any(isinstance(x, ast.Name) and x.id in assigned for a in n.args for x in ast.walk(a))
-               for n in ast.walk(body))  # history.append(response): a conversation
+               for n in ast.walk(body))  # history.append(response): a conversation (a history kept across items)
 
 
 def conversation_turn(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> bool:
