@@ -83,8 +83,9 @@ def command_defaults(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Modul
     """parameter -> its default as a command-line option: the ``default=`` of the click option that
     fills it (``@click.option(...)``, or ``@option`` imported from click; an option that is required, a
     flag, repeated or without a default is left out), or a typer parameter's default
-    (``model: str = typer.Option("claude-...")``, ``model: Annotated[str, typer.Option()] = "claude-..."``)."""
-    out = _typer_defaults(fn)
+    (``model: str = typer.Option("claude-...")``, ``model: Annotated[str, typer.Option()] = "claude-..."``), or
+    what a FastAPI dependency gives a route (``settings: Settings = Depends(get_settings)``: ``get_settings()``)."""
+    out = _framework_defaults(fn)
     for deco in fn.decorator_list:
         if not (isinstance(deco, ast.Call) and _is_click_option(deco.func, tree)):
             continue
@@ -99,7 +100,7 @@ def command_defaults(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Modul
     return out
 
 
-def _typer_defaults(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
+def _framework_defaults(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
     a = fn.args
     positional = [*a.posonlyargs, *a.args]
     pairs = [*zip(positional[len(positional) - len(a.defaults):], a.defaults),
@@ -109,11 +110,11 @@ def _typer_defaults(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast
         declared = [default, param.annotation]
         if any(isinstance(n, ast.Call) and ast.unparse(n.func) in _TYPER for d in declared if d is not None
                for n in ast.walk(d)):
-            out[param.arg] = default  # typer.Option(X): a field declaration the evaluator reads
+            out[param.arg] = default  # typer.Option(X), Depends(get_settings): the evaluator reads them
     return out
 
 
-_TYPER = frozenset({"typer.Option", "typer.Argument", "Option", "Argument"})
+_TYPER = frozenset({"typer.Option", "typer.Argument", "Option", "Argument", "fastapi.Depends", "Depends"})
 
 
 def _is_click_option(func: ast.expr, tree: ast.Module) -> bool:

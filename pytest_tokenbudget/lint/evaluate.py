@@ -294,6 +294,8 @@ class Evaluator:
             return Unknown(volatile=vol)
         if q in ("str", "builtins.str") and len(args) == 1 and isinstance(args[0], Unknown):
             return args[0]
+        if q in ("fastapi.Depends", "Depends") and len(node.args) == 1 and not node.keywords:
+            return self.expr(ast.Call(func=node.args[0], args=[], keywords=[]), d)  # FastAPI calls f for us
         default = call_default(q, node, lambda n: self.expr(n, d))  # os.getenv(NAME, default), Field(default)
         if default is not None:
             return default
