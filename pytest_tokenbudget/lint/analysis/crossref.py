@@ -63,9 +63,8 @@ def module_value(name: str) -> Any:
     return found[0] if found else UNKNOWN
 
 
-def fallback(node: Any, name: Callable[[str], Any], self_attr: Callable[[str], Any] | None = None) -> Any:
-    """``node`` evaluated by the ast evaluator (prompt files, path arithmetic, templates); ``name`` and
-    ``self_attr`` (``self.model`` -> ``"model"``) give what the file's own resolver knows."""
+def fallback(node: Any, name: Callable[[str], Any]) -> Any:
+    """``node`` evaluated by the ast evaluator (prompt files, path arithmetic, templates)."""
     act = _project()
     if act is None:
         return UNKNOWN
@@ -91,7 +90,6 @@ def fallback(node: Any, name: Callable[[str], Any], self_attr: Callable[[str], A
     ev.remember = project._remember
     ev.attribute = lambda n, attr: _module_attribute(project, path, n, attr)
     ev.project = project
-    ev.self_attr = self_attr  # model_name or self.default_model
     return ev.expr(tree.body)
 
 

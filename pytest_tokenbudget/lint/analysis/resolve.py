@@ -165,8 +165,7 @@ class Resolver(TextOps):
     def _expr(self, node: Any, scope: Scope, depth: int) -> Any:
         value = self._expr1(node, scope, depth)
         if value is UNKNOWN and isinstance(node, _FALLBACK_NODES):
-            return crossref.fallback(node, lambda n: self.name(n, scope, depth + 1),  # (self.x: this resolver's)
-                                     lambda chain: self.expr(cst.parse_expression(f"self.{chain}"), scope, depth + 1))
+            return crossref.fallback(node, lambda n: self.name(n, scope, depth + 1))
         return value
 
     def _expr1(self, node: Any, scope: Scope, depth: int) -> Any:
