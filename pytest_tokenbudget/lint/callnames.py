@@ -6,7 +6,7 @@ resolution for "does this file reach that function".
   function of another (or its own) module, imports anywhere in the file and re-bindings included,
   and imports through the packages that re-export it (:func:`exporters`);
 * :func:`base_methods` — the interface methods a method implements (a caller holding the base runs it);
-* :func:`resolve_function` — the project function a call names (``g``, ``mod.g``, ``self.g``), to follow it on;
+* :func:`resolve_function` — the project function a call names (``g``, ``mod.g``, ``self.g``, star-imported);
 * small tree helpers (parents, definitions, owners), shared by the search and its callers.
 """
 
