@@ -12,7 +12,8 @@ required option), two parsers of the module declaring the destination, ``set_def
 A click command receives its options as parameters: ``@click.option("--model", default="claude-...")``
 over ``def summarize(model)`` is the same default, read by :func:`command_defaults` for the values a
 command passes on (``_summarize(model)``); a typer ``typer.Option("claude-...")`` default is a field
-declaration (:mod:`.config_values`).
+declaration (:mod:`.config_values`), and a FastAPI route's ``Depends(get_settings)`` parameter holds
+``get_settings()`` (:mod:`.evaluate`).
 """
 
 from __future__ import annotations
@@ -108,13 +109,13 @@ def _framework_defaults(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str,
     out: dict[str, ast.expr] = {}
     for param, default in pairs:
         declared = [default, param.annotation]
-        if any(isinstance(n, ast.Call) and ast.unparse(n.func) in _TYPER for d in declared if d is not None
+        if any(isinstance(n, ast.Call) and ast.unparse(n.func) in _FILLED_BY_FRAMEWORK for d in declared if d is not None
                for n in ast.walk(d)):
             out[param.arg] = default  # typer.Option(X), Depends(get_settings): the evaluator reads them
     return out
 
 
-_TYPER = frozenset({"typer.Option", "typer.Argument", "Option", "Argument", "fastapi.Depends", "Depends"})
+_FILLED_BY_FRAMEWORK = frozenset({"typer.Option", "typer.Argument", "Option", "Argument", "fastapi.Depends", "Depends"})
 
 
 def _is_click_option(func: ast.expr, tree: ast.Module) -> bool:

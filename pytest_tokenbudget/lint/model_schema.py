@@ -49,11 +49,9 @@ def model_schema(project: Any, path: str, q: str) -> tuple[dict[str, Any], str, 
     if found is None:
         return None
     schema = reader.defs.pop(found, None)
-    where = _class(project, mod, q)
-    if schema is None or where is None:
+    if schema is None or reader.top is None:
         return None
-    return ({"$defs": dict(sorted(reader.defs.items())), **schema} if reader.defs else schema,
-            where[0].path, where[1].lineno)
+    return ({"$defs": dict(sorted(reader.defs.items())), **schema} if reader.defs else schema, *reader.top)
 
 
 class _Reader:
@@ -62,6 +60,7 @@ class _Reader:
         self.defs: dict[str, dict[str, Any]] = {}
         self.reading: set[str] = set()
         self.forbid: dict[str, bool] = {}  # a model whose config says extra="forbid"
+        self.top: tuple[str, int] | None = None  # (path, line) of the first model read: the one asked for
 
     def model(self, mod: Any, q: str) -> str | None:
         """Reads the model ``q`` into :attr:`defs`: its name, or None if it is not one."""
@@ -69,6 +68,8 @@ class _Reader:
         if found is None or not self._is_model(*found):
             return None
         fmod, cls = found
+        if self.top is None:
+            self.top = (fmod.path, cls.lineno)  # where the model asked for is written
         if cls.name in self.defs or cls.name in self.reading:
             return cls.name
         if len(self.defs) + len(self.reading) >= _MAX_MODELS:

@@ -47,7 +47,6 @@ class NotebookError(ValueError):
 class NotebookSource:
     code: str
     line_map: tuple[tuple[int, int], ...]  # module line (1-based) - 1 -> (cell number, line in cell)
-    broken: tuple[tuple[int, int, int, str], ...] = ()  # (cell, line, column, message) of cells left out
 
     def locate(self, line: int) -> tuple[int, int]:
         """(1-based code cell number, line within the cell) of a module line."""
@@ -97,7 +96,6 @@ def notebook_source(data: bytes) -> NotebookSource:
         raise ForeignNotebook(language)
     lines: list[str] = []
     line_map: list[tuple[int, int]] = []
-    broken: list[tuple[int, int, int, str]] = []
     cell_no = 0
     for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -114,7 +112,6 @@ def notebook_source(data: bytes) -> NotebookSource:
         first = cell_lines[0].lstrip()
         foreign = first.startswith("%%") and first[2:].split(" ", 1)[0].strip() not in _PYTHON_CELL_MAGICS
         continued: str | None = None  # indent of a magic / shell line continued with a backslash
-        start = len(lines)
         for i, line in enumerate(cell_lines):
             stripped = line.lstrip()
             indent = line[: len(line) - len(stripped)]
@@ -137,11 +134,25 @@ def notebook_source(data: bytes) -> NotebookSource:
             continued = indent if magic and not foreign and stripped.endswith("\\") else None
             lines.append(line)
             line_map.append((cell_no, i + 1))
-        error = _cell_error("\n".join(lines[start:]))
+    return NotebookSource("\n".join(lines) + "\n", tuple(line_map))
+
+
+def _without_broken_cells(nb: NotebookSource) -> tuple[str, list[tuple[int, int, int, str]]]:
+    """The notebook's code with each code cell that does not parse on its own blanked (line numbers
+    kept), and (cell, line, column, message) for each; asked only when the whole notebook does not
+    parse, so a healthy notebook is parsed once."""
+    lines = nb.code.split("\n")
+    cells: dict[int, list[int]] = {}
+    for i, (cell, _) in enumerate(nb.line_map):
+        cells.setdefault(cell, []).append(i)
+    broken: list[tuple[int, int, int, str]] = []
+    for cell, rows in cells.items():
+        error = _cell_error("\n".join(lines[i] for i in rows))
         if error is not None:  # illustrative non-code in a code cell: left out, the other cells are linted
-            lines[start:] = ["pass  # a code cell Python cannot parse"] + [""] * (len(lines) - start - 1)
-            broken.append((cell_no, *error))
-    return NotebookSource("\n".join(lines) + "\n", tuple(line_map), tuple(broken))
+            for n, i in enumerate(rows):
+                lines[i] = "pass  # a code cell Python cannot parse" if n == 0 else ""
+            broken.append((cell, *error))
+    return "\n".join(lines), broken
 
 
 def _cell_error(code: str) -> tuple[int, int, str] | None:
@@ -293,12 +304,16 @@ def load(data: bytes, path: str, options: Mapping[str, Any], *, prefilter: bool 
             return FileError(path, "parse", f"cannot parse notebook: {exc}")
         text, cell_of, prefilter = nb.code, nb.locate, False
         too_big = _too_big(len(text.encode()), path, limit, "its code cells are")
-        if too_big is None and nb.broken:
+        if too_big is None:
+            loaded = from_text(text, path, cell_of, prefilter=prefilter)
+            if not (isinstance(loaded, FileError) and loaded.kind == "parse" and loaded.cell is not None):
+                return loaded
+            text, broken = _without_broken_cells(nb)
             loaded = from_text(text, path, cell_of, prefilter=prefilter)
             return dataclasses.replace(loaded, broken_cells=tuple(
                 FileError(path, "parse", f"cannot parse code cell {cell}: {msg}; the notebook's other cells are linted",
-                          line, column, cell) for cell, line, column, msg in nb.broken)) \
-                if isinstance(loaded, Source) else loaded
+                          line, column, cell) for cell, line, column, msg in broken)) \
+                if isinstance(loaded, Source) and broken else loaded
     else:
         too_big = _too_big(len(data), path, limit, "it is")
         if too_big is None:
