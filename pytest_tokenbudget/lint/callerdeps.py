@@ -59,12 +59,13 @@ class _Recording(dict):  # type: ignore[type-arg]
 class TrackedProject(Project):
     """The project index, noting the project-wide questions each file's check asks."""
 
-    def __init__(self, root: Path, cache_folder: Path | None = None, *, named: bool = False) -> None:
+    def __init__(self, root: Path, cache_folder: Path | None = None, *, named: bool = False,
+                 store: Project | None = None) -> None:
         self.started = time.time_ns()
         self.words: dict[str, Any] = {}  # word index lookups of the file being checked
         self.needles: dict[bytes, Any] = {}  # byte searches (project_text.mentions)
         self._index: _Recording | None = None
-        super().__init__(root, cache_folder, named=named)
+        super().__init__(root, cache_folder, named=named, store=store)
         self._mentions = _Recording({}, self.needles)
         self._walk: tuple[dict[str, int], dict[str, int]] | None = None
         self._recent: list[tuple[int, str]] = []
@@ -116,7 +117,8 @@ class TrackedProject(Project):
             files: dict[str, int] = {}
             folders: dict[str, int] = {}
             for folder, dirs, names in os.walk(self.root):
-                dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
+                dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")
+                           and os.path.join(folder, d) not in self.nested]
                 try:
                     st = os.stat(folder)
                     folders[folder] = max(st.st_mtime_ns, st.st_ctime_ns)

@@ -60,7 +60,7 @@ def candidates(project: Project, callee_path: str, function: str, web: bool = Fa
 
 def _list_candidates(project: Project, callee_path: str, function: str, web: bool) -> list[str]:
     if project.word_index is None:
-        project.word_index = build_word_index(project.root) if project.searchable else {}
+        project.word_index = build_word_index(project.root, project.nested) if project.searchable else {}
     modules = [module_stem(p).encode() for p in [callee_path, *exporters(project, callee_path, function.split(".")[0])]]
     words = [w.encode() for w in function.split(".")[:-1]]
     out = [callee_path]

@@ -82,7 +82,7 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
         imported += [s.name for s in callee.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
         imported += protocols_declaring(callee.tree, name)  # obj typed by a Protocol the class implements
     if project.word_index is None:
-        project.word_index = build_word_index(project.root) if project.searchable else {}
+        project.word_index = build_word_index(project.root, project.nested) if project.searchable else {}
     needles = _needles(callee_path, bases)
     for way in exporters(project, callee_path, parts[0]):  # from pkg.providers import Provider
         more = _needles(way, set())

@@ -23,6 +23,7 @@ from pytest_tokenbudget.lint.cache import Cache
 from pytest_tokenbudget.lint.callerdeps import TrackedProject, record, stale
 from pytest_tokenbudget.lint.discover import DEFAULT_EXCLUDE, discover
 from pytest_tokenbudget.lint.project import Project, activate, project_root
+from pytest_tokenbudget.lint.project_set import ProjectSet
 from pytest_tokenbudget.lint.results import FileError, FileResult, LintResult
 from pytest_tokenbudget.lint.settings import LintSettings, per_file_ignored, selection_of
 from pytest_tokenbudget.lint.source import Source, display_path, from_text, load, may_hold_calls, read_file
@@ -66,7 +67,8 @@ def lint_bytes(data: bytes, path: str, catalog: Catalog, options: Mapping[str, A
 
 _W_CATALOG: Catalog | None = None
 _W_OPTIONS: Mapping[str, Any] = {}
-_PROJECT: Project | None = None  # the run's project index (inherited by forked workers)
+_PROJECTS: ProjectSet | None = None  # the run's project indexes (inherited by forked workers)
+_LAST: list[Project] = []  # the index of the file checked last in this process
 
 
 def _check_with_index(source: Source, catalog: Catalog, options: Mapping[str, Any],
@@ -76,20 +78,24 @@ def _check_with_index(source: Source, catalog: Catalog, options: Mapping[str, An
     ``raw``: the file's bytes, whose :mod:`ast` tree the index may adopt rather than parse again."""
     from pytest_tokenbudget.lint.findings import check_source
 
-    activate(_PROJECT, source.path)
-    if _PROJECT is not None and raw is not None and source.tree is not None:
-        _PROJECT.share_tree(os.path.abspath(source.path), raw, source.tree)
-    if isinstance(_PROJECT, TrackedProject):
-        _PROJECT.begin()
+    project = _PROJECTS.for_path(source.path) if _PROJECTS is not None else None
+    if _LAST and _LAST[0] is not project and _PROJECTS is not None:  # on to another project
+        _PROJECTS.leave(_LAST.pop())
+    activate(project, source.path)
+    if project is not None and raw is not None and source.tree is not None:
+        project.share_tree(os.path.abspath(source.path), raw, source.tree)
+    if isinstance(project, TrackedProject):
+        project.begin()
     try:
         data = check_source(source, catalog, options).as_json()
     finally:
         activate(None, "")
-    if _PROJECT is not None:
-        release_old_trees(_PROJECT)  # between two checks: the index keeps a bounded set of trees
-        data["deps"] = dict(_PROJECT.deps)
-        data["index"] = _PROJECT.new_values
-        if (asked := record(_PROJECT)) is not None:
+    if project is not None:
+        _LAST[:] = [project]
+        release_old_trees(project)  # between two checks: the index keeps a bounded set of trees
+        data["deps"] = dict(project.deps)
+        data["index"] = project.new_values
+        if (asked := record(project)) is not None:
             data["callers"] = asked  # the project-wide questions it asked (a new caller re-checks it)
     return data
 
@@ -142,7 +148,7 @@ def _collect(run: _Run, files: list[str], cache: Cache | None) -> None:
         hit = cache.lookup_stat(f) if cache is not None else None
         if hit == "clean":  # unchanged since the last run, and it had no candidate call
             continue
-        if hit is not None and _from_cache(run, cache, hit, display_path(f)):  # type: ignore[arg-type]
+        if hit is not None and _from_cache(run, cache, hit, f):  # type: ignore[arg-type]
             continue
         read = read_file(f)
         if isinstance(read, FileError):
@@ -156,18 +162,20 @@ def _collect(run: _Run, files: list[str], cache: Cache | None) -> None:
             continue
         shown = display_path(f)
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        if cache is not None and _from_cache(run, cache, digest, shown):
+        if cache is not None and _from_cache(run, cache, digest, f):
             cache.record_stat(f, digest, st)
             continue
         run.todo.append(_Job(f, shown, data, digest, st))
 
 
-def _from_cache(run: _Run, cache: Cache, digest: str, shown: str) -> bool:
+def _from_cache(run: _Run, cache: Cache, digest: str, path: str) -> bool:
     deps = cache.results.get(digest, {}).get("deps") or {}
-    if _PROJECT is not None and any(_PROJECT.digest_of(p) != d for p, d in deps.items()):
+    project = _PROJECTS.for_path(path) if _PROJECTS is not None else None
+    if project is not None and any(project.digest_of(p) != d for p, d in deps.items()):
         return False  # a prompt or helper it resolved through has changed: check it again
-    if stale(_PROJECT, cache.results.get(digest, {})):
+    if stale(project, cache.results.get(digest, {})):
         return False  # a caller appeared, changed or went
+    shown = display_path(path)
     cached = cache.result(digest, shown)
     if cached is None:
         return False
@@ -192,8 +200,8 @@ def _check_all(todo: list[_Job], settings: LintSettings,
     if len(todo) < POOL_MIN_FILES or jobs < 2:
         return [_load_and_check(j.data, j.shown, catalog, options) for j in todo]
     _prepare_workers()  # while the word index is still being built beside this process
-    if _PROJECT is not None and _PROJECT.word_index is None and _PROJECT.searchable:
-        _PROJECT.word_index = words.result() if words is not None else _build_word_index(_PROJECT.root)
+    if _PROJECTS is not None and _PROJECTS.top.word_index is None and _PROJECTS.top.searchable:
+        _PROJECTS.set_word_index(words.result() if words is not None else _build_word_index(_PROJECTS.root))
     return _in_processes([(j.data, j.shown) for j in todo], catalog, options, jobs)
 
 
@@ -269,11 +277,11 @@ def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResul
         return _lint_paths(paths, settings)
 
 
-def _early_word_index(project: Project, settings: LintSettings, cache: Cache | None) -> WordIndexJob | None:
+def _early_word_index(project: ProjectSet, settings: LintSettings, cache: Cache | None) -> WordIndexJob | None:
     """On a cold run in processes, the word index the workers inherit is built in a process of its
     own while this one discovers and reads the files (it reads the whole project: the longest step
     before the fork). A warm run (a cache with results) is not cold: it builds it only if needed."""
-    if _jobs(settings) < 2 or not project.searchable or project.word_index is not None or \
+    if _jobs(settings) < 2 or not project.top.searchable or project.top.word_index is not None or \
             (cache is not None and cache.results):
         return None
     return WordIndexJob.start(_build_word_index, project.root)
@@ -284,13 +292,14 @@ def _lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResu
     selection = selection_of(settings)
     skipped: list[tuple[str, str]] = []
     paths = paths if isinstance(paths, (str, Path)) else list(paths)  # read twice: the index's root, discovery
-    global _PROJECT
+    global _PROJECTS
     cache = Cache.open(settings) if settings.cache else None
     named = [str(p) for p in paths] if not isinstance(paths, (str, Path)) else [str(paths)]
-    _PROJECT = TrackedProject(project_root(named, settings.root), cache.folder if cache is not None else None,
-                       named=any(os.path.isdir(p) for p in named))
-    words = _early_word_index(_PROJECT, settings, cache)
+    _PROJECTS = ProjectSet(project_root(named, settings.root), cache.folder if cache is not None else None,
+                           named=any(os.path.isdir(p) for p in named))
+    words = _early_word_index(_PROJECTS, settings, cache)
     files = discover_files(paths, settings, skipped)
+    _PROJECTS.prepare(files)  # every index a file belongs to, made before workers fork
     run = _Run(LintResult([], [FileError(display_path(p), "skip", why) for p, why in skipped], files=len(files)))
     if cache is not None:
         run.result.notices.extend(cache.notices)
@@ -302,7 +311,7 @@ def _lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResu
             continue
         if cache is not None:
             cache.record_stat(job.path, job.digest, job.stat)
-        _PROJECT.merge(data.pop("index", {}))
+        _PROJECTS.top.merge(data.pop("index", {}))  # (one store for every index of the run)
         fr = FileResult.from_json(job.shown, data)
         run.result.candidates += 1
         run.result.parsed += 1
@@ -314,12 +323,13 @@ def _lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResu
         result.call_sites += fr.call_sites
         if fr.error is not None:
             result.errors.append(fr.error)
-        extra = per_file_ignored(settings, Path(shown), _PROJECT.root)
+        extra = per_file_ignored(settings, Path(shown), _PROJECTS.root)
         result.findings.extend(f for f in fr.findings if not f.code.startswith("TB") or selection.enabled(f.code, extra))
     result.findings.sort(key=Finding.sort_key)
     if cache is not None:
         cache.save()
-    _PROJECT.save()
-    _PROJECT.close()
-    _PROJECT = None
+    _PROJECTS.save()
+    _PROJECTS.close()
+    _PROJECTS = None
+    _LAST.clear()
     return result

@@ -118,8 +118,11 @@ def _collect(body: list[ast.stmt], mod: _Module) -> None:
 class Project:
     """The index of one project (one lint run)."""
 
-    def __init__(self, root: Path, cache_folder: Path | None = None, *, named: bool = False) -> None:
+    def __init__(self, root: Path, cache_folder: Path | None = None, *, named: bool = False,
+                 store: Project | None = None) -> None:
+        """``store``: an index whose per-file answers this one shares (:mod:`.project_set`)."""
         self.root = str(root)
+        self.nested: tuple[str, ...] = ()  # project folders under the root indexed apart (.project_set)
         self.searchable = searchable_root(self.root, named)
         self.bases = [self.root, os.path.join(self.root, "src")]
         self.cache_folder = cache_folder
@@ -136,7 +139,9 @@ class Project:
         self._found: dict[tuple[str, str], tuple[str, list[str]] | None] = {}
         self.word_index: dict[str, list[str]] | None = None  # see .callers
         self.dirty = False
-        if cache_folder is not None:
+        if store is not None:
+            self._stat, self._values = store._stat, store._values
+        elif cache_folder is not None:
             try:
                 data = json.loads((cache_folder / INDEX_FILE).read_text(encoding="utf-8"))
                 self._stat, self._values = dict(data["stat"]), dict(data["values"])

@@ -7,7 +7,7 @@ import re
 import tempfile
 from pathlib import Path
 
-__all__ = ["in_tests", "project_root", "script_folders", "searchable_root"]
+__all__ = ["in_tests", "is_project_folder", "project_root", "script_folders", "searchable_root"]
 
 _TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
 
@@ -30,6 +30,11 @@ _MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", ".gitignore", "re
             "tox.ini", "environment.yml")
 
 
+def is_project_folder(folder: str) -> bool:
+    """Whether ``folder`` holds a packaging, VCS or requirements marker: a project's own root."""
+    return any(os.path.exists(os.path.join(folder, m)) for m in _MARKERS)
+
+
 def searchable_root(root: str, named: bool = False) -> bool:
     """Whether the whole tree under ``root`` may be searched (callers, loops, byte facts): a project
     (packaging, VCS or requirements marker), a directory the user named, or the working directory
@@ -38,7 +43,7 @@ def searchable_root(root: str, named: bool = False) -> bool:
     home = os.path.expanduser("~")
     if os.path.dirname(root) == root or root in (home, os.path.abspath(tempfile.gettempdir())):
         return False
-    if named or any(os.path.exists(os.path.join(root, m)) for m in _MARKERS):
+    if named or is_project_folder(root):
         return True
     cwd = os.getcwd()
     if os.path.dirname(cwd) == cwd or cwd == home:

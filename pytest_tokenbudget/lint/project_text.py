@@ -29,7 +29,8 @@ def py_files(project: Any) -> list[str] | None:
             return None
         files: list[str] | None = []
         for folder, dirs, names in os.walk(project.root):
-            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")
+                             and os.path.join(folder, d) not in project.nested)
             files.extend(os.path.normpath(os.path.join(folder, n)) for n in sorted(names) if n.endswith(".py"))
             if len(files) > _MAX_FILES:
                 files = None

@@ -33,12 +33,13 @@ _MAPPED_ENDS = (b"map(", b"submit(", b"unordered(", b"apply_async(")  # a _MAPPE
 _MAX_FILES = 50_000
 
 
-def build_word_index(root: str) -> dict[str, list[str]]:
-    """identifier -> the project's ``.py`` files that call it, pass it, re-bind it or import it."""
+def build_word_index(root: str, nested: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """identifier -> the project's ``.py`` files that call it, pass it, re-bind it or import it
+    (``nested``: folders under ``root`` to leave out, projects indexed apart)."""
     index: dict[str, list[str]] = {}
     n = 0
     for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and os.path.join(folder, d) not in nested]
         for name in files:
             if not name.endswith((".py", ".ipynb")):
                 continue

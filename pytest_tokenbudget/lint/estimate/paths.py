@@ -16,9 +16,9 @@ from pytest_tokenbudget.lint.engine import discover_files
 from pytest_tokenbudget.lint.estimate.report import EstimateReport, SiteSaving
 from pytest_tokenbudget.lint.estimate.savings import SAVING_CODES, saving_for
 from pytest_tokenbudget.lint.estimate.sites import SiteEstimate, calls_per_day_comment, estimate_call
-from pytest_tokenbudget.lint.callerdeps import TrackedProject
 from pytest_tokenbudget.lint.estimate.filecache import EstimateCache
 from pytest_tokenbudget.lint.project import activate, project_root
+from pytest_tokenbudget.lint.project_set import ProjectSet
 from pytest_tokenbudget.lint.results import FileError
 from pytest_tokenbudget.lint.rules.base import RuleContext
 from pytest_tokenbudget.lint.rules.registry import registry
@@ -133,9 +133,11 @@ def estimate_paths(paths: Iterable[str], settings: LintSettings, *, calls_per_da
     # set as a class attribute is resolved exactly as `tokenbudget lint` resolves it. Its on-disk
     # cache is lint's (same folder, same content-hash keys); per-file estimates are kept beside it.
     folder = prepared_folder(settings)
-    project = TrackedProject(project_root(paths, settings.root), folder, named=any(os.path.isdir(p) for p in paths))
+    projects = ProjectSet(project_root(paths, settings.root), folder, named=any(os.path.isdir(p) for p in paths))
     cache = EstimateCache(folder, settings.fingerprint())
-    for f in discover_files(paths, settings):
+    files = discover_files(paths, settings)
+    projects.prepare(files)
+    for f in files:
         shown = display_path(str(f))
         read = read_file(str(f))  # FIFOs, devices and link loops are diagnosed, never read
         if isinstance(read, FileError):
@@ -146,10 +148,11 @@ def estimate_paths(paths: Iterable[str], settings: LintSettings, *, calls_per_da
             continue
         file_rules = rules
         if rules:
-            ignored = per_file_ignored(settings, Path(f), project.root)
+            ignored = per_file_ignored(settings, Path(f), projects.root)
             file_rules = [r for r in rules if not any(r.code.startswith(c) for c in ignored)]
         key = ":".join([hashlib.blake2b(data, digest_size=16).hexdigest(), str(calls_per_day),
                         ",".join(r.code for r in file_rules or ()) if savings else "-"])
+        project = projects.for_path(str(f))
         hit = cache.get(key, shown, project)
         if hit is None:
             activate(project, shown)
@@ -165,7 +168,7 @@ def estimate_paths(paths: Iterable[str], settings: LintSettings, *, calls_per_da
         sites.extend(hit[0])
         found.extend(hit[1])
     cache.save()
-    project.save()
+    projects.save()
     return EstimateReport(sites, estimator_name(), errors, calls_per_day,  # no encoding load when all is cached
                           found if savings else None, notes)
 

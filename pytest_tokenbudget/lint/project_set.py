@@ -1,0 +1,106 @@
+"""The run's project indexes: one for a project, one per project for a folder of projects.
+
+``tokenbudget lint ~/src`` (or ``lint repo-a repo-b``) names a folder that is not a project itself
+(no packaging, VCS or requirements marker) holding several that are. Each of those is indexed on
+its own: a function in ``repo-a`` is never called from ``repo-b``, ``from config import MODEL`` in
+one never means the other's ``config.py``, and a caller search reads one repository's files, not
+every file under the folder. A project inside a project stays part of it (a monorepo's packages
+import each other), so only the outermost marked folders below an unmarked root are split off; the
+files outside them share the root's index, which skips the split-off folders in its own walks.
+
+All the indexes keep their per-file answers in one store (content digests are global) and one
+``index.json``, owned by the root's index.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pytest_tokenbudget.lint.callerdeps import TrackedProject
+from pytest_tokenbudget.lint.project_roots import is_project_folder
+from pytest_tokenbudget.lint.tree_budget import release_old_trees
+
+__all__ = ["ProjectSet", "split_word_index"]
+
+
+class ProjectSet:
+    """The index of the folder a run lints, and of each project folder it holds (see module docs)."""
+
+    def __init__(self, root: Path, cache_folder: Path | None = None, *, named: bool = False) -> None:
+        self.top = TrackedProject(root, cache_folder, named=named)
+        self._split = self.top.searchable and not is_project_folder(self.top.root)
+        self._owner: dict[str, str] = {}  # folder -> root of the index it belongs to
+        self.projects: dict[str, TrackedProject] = {self.top.root: self.top}
+
+    @property
+    def root(self) -> str:
+        return self.top.root
+
+    def for_path(self, path: str) -> TrackedProject:
+        """The index ``path`` (a file) belongs to."""
+        if not self._split:
+            return self.top
+        root = self._root_of(os.path.dirname(os.path.abspath(path)))
+        project = self.projects.get(root)
+        if project is None:
+            project = TrackedProject(Path(root), named=True, store=self.top)
+            self.projects[root] = project
+            if root not in self.top.nested:
+                self.top.nested = (*self.top.nested, root)
+        return project
+
+    def prepare(self, paths: list[str]) -> None:
+        """Create the index of every project folder ``paths`` fall in before workers fork (they
+        inherit them, and the root's index knows which folders to skip)."""
+        for p in paths:
+            self.for_path(p)
+
+    def _root_of(self, folder: str) -> str:
+        """The outermost project folder between the root and ``folder`` (the root if none)."""
+        if folder in self._owner:
+            return self._owner[folder]
+        parent = os.path.dirname(folder)
+        if folder == self.top.root or not folder.startswith(self.top.root + os.sep) or parent == folder:
+            owner = self.top.root
+        else:
+            above = self._root_of(parent)
+            owner = above if above != self.top.root or not is_project_folder(folder) else folder
+        self._owner[folder] = owner
+        return owner
+
+    def leave(self, project: TrackedProject) -> None:
+        """The run moved on from ``project`` (files come folder by folder, so seldom back): drop what it
+        read; a file of it met later gets a fresh index. The root's index keeps its store."""
+        if project is self.top:
+            release_old_trees(project, 0)
+        elif self.projects.get(project.root) is project:
+            self.top.dirty = self.top.dirty or project.dirty  # (the store it wrote to is the root's)
+            del self.projects[project.root]
+            project.close()
+
+    def set_word_index(self, index: dict[str, list[str]]) -> None:
+        """Hand each index its part of the word index built over the whole root."""
+        for root, part in split_word_index(index, self._root_of, self.projects).items():
+            self.projects[root].word_index = part
+
+    def save(self) -> None:
+        self.top.dirty = any(p.dirty for p in self.projects.values())
+        self.top.save()  # (the store every index shares)
+
+    def close(self) -> None:
+        for project in self.projects.values():
+            project.close()
+
+
+def split_word_index(index: dict[str, list[str]], root_of, projects) -> dict[str, dict[str, list[str]]]:  # type: ignore[no-untyped-def]
+    """``index`` (word -> files under the root) cut into one index per project root in ``projects``."""
+    parts: dict[str, dict[str, list[str]]] = {root: {} for root in projects}
+    owner: dict[str, str] = {}
+    for word, files in index.items():
+        for f in files:
+            folder = os.path.dirname(os.path.abspath(f))
+            root = owner.get(folder) or owner.setdefault(folder, root_of(folder))
+            if root in parts:
+                parts[root].setdefault(word, []).append(f)
+    return parts
