@@ -37,7 +37,7 @@ from pytest_tokenbudget.lint.implementations import is_stub, single_implementati
 from pytest_tokenbudget.lint.index_codec import decode, encode
 from pytest_tokenbudget.lint.filled_lists import filled_later, filled_lists, module_list
 from pytest_tokenbudget.lint.newsyntax import parse_source
-from pytest_tokenbudget.lint.project_roots import project_root, script_folders, searchable_root
+from pytest_tokenbudget.lint.project_roots import inner_project, project_root, script_folders, searchable_root
 from pytest_tokenbudget.lint.source import FileError, read_file
 from pytest_tokenbudget.lint.tool_functions import indexed_function_tool
 
@@ -137,6 +137,7 @@ class Project:
         self.origins: dict[int, tuple[str, int, Any]] = {}  # id(value) -> where it was defined
         self._active: set[tuple[str, str]] = set()
         self._found: dict[tuple[str, str], tuple[str, list[str]] | None] = {}
+        self._inner: dict[str, str | None] = {}  # folder -> the project folder inside the root it is in
         self.word_index: dict[str, list[str]] | None = None  # see .callers
         self.dirty = False
         if store is not None:
@@ -218,8 +219,13 @@ class Project:
             for _ in range(level - 1):
                 base = os.path.dirname(base)
             bases = [base]
-        else:  # the root, root/src, then the importing file's folder and its parents (backend/app/...)
-            bases = [*self.bases, *script_folders(os.path.dirname(from_file), self.root)]
+        else:  # the root, root/src, then the importing file's folder and its parents (backend/app/...);
+            folder = os.path.dirname(from_file)  # a project folder inside the root first (its own src/)
+            if folder not in self._inner:
+                self._inner[folder] = inner_project(folder, self.root)
+            inner = self._inner[folder]
+            bases = [*([inner, os.path.join(inner, "src")] if inner else []), *self.bases,
+                     *script_folders(folder, self.root)]
         for n in range(len(parts), 0, -1):
             for b in bases:
                 stem = os.path.join(b, *parts[:n])

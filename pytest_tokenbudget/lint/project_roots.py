@@ -7,7 +7,7 @@ import re
 import tempfile
 from pathlib import Path
 
-__all__ = ["in_tests", "is_project_folder", "project_root", "script_folders", "searchable_root"]
+__all__ = ["in_tests", "inner_project", "is_project_folder", "project_root", "script_folders", "searchable_root"]
 
 _TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
 
@@ -58,6 +58,16 @@ def script_folders(folder: str, root: str) -> list[str]:
         folder = os.path.dirname(folder)
         out.append(folder)
     return out
+
+
+def inner_project(folder: str, root: str) -> str | None:
+    """The nearest folder from ``folder`` up to (not including) ``root`` that is a project of its own
+    (a copy of an app kept inside a repository, with its own requirements): its scripts run from
+    there, so its ``src.prompts`` is its own, not the root's."""
+    for f in script_folders(folder, root):
+        if f != root and f.startswith(root + os.sep) and is_project_folder(f):
+            return f
+    return None
 
 
 def in_tests(path: str, root: str) -> bool:

@@ -101,3 +101,20 @@ def test_a_helper_that_imports_its_prompt_inside_its_body_returns_that_prompt(tm
         "                                  system=system_prompt(), messages=[{'role': 'user', 'content': text}])\n")
     result = lint_paths([root], LintSettings(root=root, select=("TB101",), cache=False))
     assert [(Path(f.path).name, f.line) for f in result.findings] == [("llm.py", 10)]  # the system= line
+
+
+def test_a_copy_of_an_app_kept_inside_the_repository_imports_its_own_modules(tmp_path):
+    from pytest_tokenbudget.lint.project import Project
+
+    # the root's app and a reference copy with its own requirements both have src/prompts.py
+    for folder, text in (("", "the root's prompt"), ("reference_copy", "the copy's prompt")):
+        (tmp_path / folder / "src").mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / "requirements.txt").write_text("anthropic\n")
+        (tmp_path / folder / "src" / "prompts.py").write_text(f'SYSTEM = "{text}"\n')
+    project = Project(tmp_path)
+    assert project.value("src.prompts.SYSTEM", str(tmp_path / "reference_copy" / "src" / "run.py"))[0] == \
+        "the copy's prompt"
+    assert project.value("src.prompts.SYSTEM", str(tmp_path / "src" / "run.py"))[0] == "the root's prompt"
+    # a package folder without a project marker of its own still resolves from the root
+    (tmp_path / "tools").mkdir()
+    assert project.value("src.prompts.SYSTEM", str(tmp_path / "tools" / "run.py"))[0] == "the root's prompt"
