@@ -49,7 +49,7 @@ from pytest_tokenbudget.lint.callrefs import candidates, naming_of, refs_in
 from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
 from pytest_tokenbudget.lint.livework import serves_request
-from pytest_tokenbudget.lint.loopjudge import (HANDFUL, Hit, conversation_turn, enclosing_loop, live, mapped,
+from pytest_tokenbudget.lint.loopjudge import (WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped,
                                                mentions_batching)
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
                                                partial_uses, runs_in_executor, runs_param, submits, table_lookups,
@@ -185,7 +185,7 @@ def _handful_passed(s: _Search, path: str, node: ast.Call, parents: dict[int, as
         return False
     values_of = s.project.__dict__.get("parameter_values")  # set by .analysis.crossref (a layer above)
     found = (values_of(s.project, path, owner, frozenset({it.id})) or []) if values_of is not None else []
-    return bool(found) and all(isinstance(v := a.values.get(it.id), (list, tuple)) and len(v) <= HANDFUL
+    return bool(found) and all(isinstance(v := a.values.get(it.id), (list, tuple)) and len(v) <= WRITTEN_OUT
                                and _at_top_level(s.project, *a.callers[0]) for a in found)
 
 

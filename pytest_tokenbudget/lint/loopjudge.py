@@ -9,8 +9,9 @@ once per item of a collection and the iterations do not depend on each other. No
   loop *inside* a per-item loop is looked through, the per-item loop outside it still counts;
 * sweeps over models or parameters (``for model in MODELS``, ``for t in [0.0, 0.5]``; a sweep inside
   a per-item loop is looked through, like a retry: each item and setting is its own request), a fixed
-  handful of literal cases (``for key in ("demo_a", "demo_b")``: up to five constants, also through a
-  local name, or ``rows[:5]``), the fields of one record (``pitch.items()``), sweeps over kinds of
+  handful of cases written out in the code (``for key in ("demo_a", "demo_b")``, ten hand-written probe
+  questions in a module constant: a literal list of at most :data:`WRITTEN_OUT` items, also through a
+  name; a batch of ten saves little), ``rows[:5]``, the fields of one record (``pitch.items()``), sweeps over kinds of
   thing (``task_types``, ``modes``). A loop over chunks (ten emails per request) still sends one
   independent request per chunk: it counts;
 * an agent executing the tool calls of the response it just got (``for tc in tool_calls``);
@@ -44,7 +45,7 @@ from dataclasses import dataclass
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
 from pytest_tokenbudget.lint.loopbody import exits, filled_with_few, repeats
 
-__all__ = ["HANDFUL", "HANDLER", "Hit", "RETRY", "batching_context", "conversation_turn", "enclosing_loop",
+__all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "batching_context", "conversation_turn", "enclosing_loop",
            "from_parameters", "handful", "in_service_loop", "is_sweep", "live", "mapped", "mentions_batching", "request_entry",
            "retry_while", "retry_while_source"]
 
@@ -117,8 +118,8 @@ def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST 
 
 def _small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
     """The loop runs over a handful of items at most: ``rows[:5]``, or a name whose every assignment
-    in the enclosing function is a literal of at most :data:`HANDFUL` items (``keys = [a, b] if both
-    else [a]``) or a fetch capped as low (``get_mentions(max_results=5)``) — a batch saves little and
+    in the enclosing function (else the module) is a literal of at most :data:`WRITTEN_OUT` items
+    (``keys = [a, b] if both else [a]``, ``PROBES = [{...}, ...]``) or a fetch capped as low (``get_mentions(max_results=5)``) — a batch saves little and
     its results come back later."""
     if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and it.args:
         it = it.args[0]
@@ -136,10 +137,16 @@ def _small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
         scope = parents[id(scope)]
     values = [n.value for n in ast.walk(scope) if isinstance(n, ast.Assign)
               and any(isinstance(t, ast.Name) and t.id == it.id for t in n.targets)]
+    if not values and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):  # a module constant
+        module: ast.AST = scope
+        while id(module) in parents:
+            module = parents[id(module)]
+        values = [st.value for st in getattr(module, "body", []) if isinstance(st, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == it.id for t in st.targets)]
     literals = [b for v in values for b in ((v.body, v.orelse) if isinstance(v, ast.IfExp) else (v,))]
     if [v for v in literals if isinstance(v, ast.List) and not v.elts]:  # [] filled later: by how many appends
         return len(literals) == 1 and filled_with_few(scope, it.id, parents, HANDFUL)
-    return bool(literals) and all(_capped(v) or isinstance(v, (ast.List, ast.Tuple, ast.Set)) and len(v.elts) <= HANDFUL
+    return bool(literals) and all(_capped(v) or isinstance(v, (ast.List, ast.Tuple, ast.Set)) and len(v.elts) <= WRITTEN_OUT
                                   and not any(isinstance(e, ast.Starred) for e in v.elts) for v in literals)
 
 
@@ -285,17 +292,18 @@ def is_sweep(target: str, it: ast.expr) -> bool:
     return bool(_SWEEP.search(target) or _SWEEP_ITER.search(ast.unparse(it))) or handful(it)
 
 
-HANDFUL = 5
+HANDFUL = 5  # rows[:5], max_results=5, five appends: a cap on data the program reads
+WRITTEN_OUT = 10  # a list written out by hand in the code (its items, not a cap on data)
 
 
 def handful(it: ast.expr) -> bool:
     """A literal list of constants: a sweep over numbers or model ids, or a fixed handful of cases
-    (``for key in ("demo_a", "demo_b")``) — not a collection of data worth a batch."""
+    (``for key in ("demo_a", "demo_b")``, at most :data:`WRITTEN_OUT`) — not data worth a batch."""
     if not isinstance(it, (ast.List, ast.Tuple, ast.Set)) or not it.elts \
             or not all(isinstance(e, ast.Constant) for e in it.elts):
         return False
     values = [e.value for e in it.elts if isinstance(e, ast.Constant)]
-    return len(values) <= HANDFUL or all(isinstance(v, (int, float)) or str(v).startswith(("claude", "gpt"))
+    return len(values) <= WRITTEN_OUT or all(isinstance(v, (int, float)) or str(v).startswith(("claude", "gpt"))
                                          for v in values)
 
 

@@ -51,7 +51,7 @@ def test_a_loop_in_a_later_notebook_cell_is_reported_at_its_line_within_the_cell
     code = lambda src: {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],  # noqa: E731
                         "source": src.splitlines(keepends=True)}
     cells = [code(HELPER), {"cell_type": "markdown", "metadata": {}, "source": ["# Evaluate\n"]},
-             code("items = ['a', 'b', 'c', 'd', 'e', 'f']\n"),
+             code("items = " + repr([f"item {i}" for i in range(12)]) + "\n"),  # (more than a handful)
              code("results = []\nfor item in items:\n    results.append(label(item))\n")]
     nb = tmp_path / "eval.ipynb"
     nb.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
@@ -443,3 +443,41 @@ def test_a_list_started_empty_counts_the_appends_that_fill_it(tmp_path: Path):
     [f] = result.findings
     assert f.path.endswith("labeller.py") and "comprehension over tasks at " in f.message
     assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("collect.py:12")
+
+
+def _probes(n: int) -> str:
+    items = ",\n".join(f'    {{"question": "Probe {i}: what does section {i} say?", "expect": "s{i}"}}' for i in range(n))
+    return f'''from helpers import label
+
+PROBES = [
+{items},
+]
+
+
+def main():
+    for probe in PROBES:
+        print(label(probe["question"]))
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+def test_ten_hand_written_cases_are_a_handful_and_eleven_are_not(tmp_path: Path):
+    # a list written out in the code is small by nature: batching ten requests saves little
+    (tmp_path / "helpers.py").write_text(HELPER)
+    settings = LintSettings(root=tmp_path, select=("TB401",), cache=False)
+    (tmp_path / "grade_probes.py").write_text(_probes(10))
+    assert lint_paths([tmp_path], settings).findings == []
+    (tmp_path / "grade_probes.py").write_text(_probes(11))
+    [f] = lint_paths([tmp_path], settings).findings
+    assert "for loop over PROBES at " in f.message
+    # constants inline: eight topics written out; the same for a script's own list handed to a function
+    (tmp_path / "grade_probes.py").write_text(
+        "from helpers import label\n\nfor topic in ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']:\n    print(label(topic))\n")
+    assert lint_paths([tmp_path], settings).findings == []
+    (tmp_path / "grade_probes.py").write_text(
+        "from helpers import label\n\n\ndef label_all(topics):\n    for t in topics:\n        print(label(t))\n\n\n"
+        "label_all(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'])\n")
+    assert lint_paths([tmp_path], settings).findings == []

@@ -10,4 +10,5 @@ async def main(channels):
 
 
 if __name__ == "__main__":
-    asyncio.run(main(["general", "random", "support", "sales", "ops", "dev", "design"]))
+    asyncio.run(main(["general", "random", "support", "sales", "ops", "dev", "design", "infra", "legal",
+                      "finance", "hiring", "events"]))
