@@ -63,8 +63,28 @@ def module_value(name: str) -> Any:
     return found[0] if found else UNKNOWN
 
 
-def fallback(node: Any, name: Callable[[str], Any]) -> Any:
-    """``node`` evaluated by the ast evaluator (prompt files, path arithmetic, templates)."""
+def self_chains(resolver: Any, scope: Any, depth: int) -> Callable[[str], Any]:
+    """``self.<chain>`` as ``resolver`` reads it in ``scope``, once per scope and chain: a fresh node
+    each time would escape the resolver's memo, and ``self.m = cfg.get(k, self.m)`` asks it again
+    while it is being answered (unknown then, not an endless descent)."""
+    import libcst as cst
+
+    def read(chain: str) -> Any:
+        key = (id(scope), "self." + chain)
+        if key not in resolver._memo and key not in resolver._active:
+            resolver._active.add(key)
+            try:
+                resolver._memo[key] = resolver.expr(cst.parse_expression(f"self.{chain}"), scope, depth)
+            finally:
+                resolver._active.discard(key)
+        return resolver._memo.get(key, UNKNOWN)
+
+    return read
+
+
+def fallback(node: Any, name: Callable[[str], Any], self_attr: Callable[[str], Any] | None = None) -> Any:
+    """``node`` evaluated by the ast evaluator (prompt files, path arithmetic, templates); ``name`` and
+    ``self_attr`` (``self.model`` -> ``"model"``) give what the file's own resolver knows."""
     act = _project()
     if act is None:
         return UNKNOWN
@@ -90,6 +110,7 @@ def fallback(node: Any, name: Callable[[str], Any]) -> Any:
     ev.remember = project._remember
     ev.attribute = lambda n, attr: _module_attribute(project, path, n, attr)
     ev.project = project
+    ev.self_attr = self_attr  # model_name or self.default_model
     return ev.expr(tree.body)
 
 

@@ -34,9 +34,9 @@ from pytest_tokenbudget.lint.analysis.mutations import after_mutation
 from pytest_tokenbudget.lint.analysis.rebinding import rebound
 from pytest_tokenbudget.lint.analysis.request_items import set_items
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
-                                                     base_url_has, client_class, factory_client, method_scope,
-                                                     lookup, merged_value, points_local, sets_timeout,
-                                                     names_other_host, typed_dict_name, foreign_host)
+                                                     base_url_has, client_class, factory_client, method_scope, lookup,
+                                                     merged_value, points_local, sets_timeout, names_other_host,
+                                                     typed_dict_name, foreign_host)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
 from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, volatile_call, volatile_method
 from pytest_tokenbudget.lint.analysis.values import (NOT_A_MAPPING, UNKNOWN, OpenDict, Text, Unknown, any_entry,
@@ -165,7 +165,8 @@ class Resolver(TextOps):
     def _expr(self, node: Any, scope: Scope, depth: int) -> Any:
         value = self._expr1(node, scope, depth)
         if value is UNKNOWN and isinstance(node, _FALLBACK_NODES):
-            return crossref.fallback(node, lambda n: self.name(n, scope, depth + 1))
+            return crossref.fallback(node, lambda n: self.name(n, scope, depth + 1),  # (self.x: this resolver's)
+                                     crossref.self_chains(self, scope, depth + 1))
         return value
 
     def _expr1(self, node: Any, scope: Scope, depth: int) -> Any:
