@@ -126,13 +126,17 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
                 _call_of(s, out, run.path, run.tree, run.call, run.parents, handoffs)
             continue
         elif not refs.method and any(refs.refers(a) for a in [*node.args, *(k.value for k in node.keywords)]):
-            receiver = node  # pool.submit(g, f, x): g(f, x) runs in the pool
-            if submits(node) and node.args and not isinstance(node.args[0], ast.Starred):
+            receiver = node  # pool.submit(g, f, x): g(f, x) runs in the pool; partial(g, fn=f): g(fn=f) later
+            if (submits(node) or is_partial(node)) and node.args and not isinstance(node.args[0], ast.Starred):
                 receiver = ast.Call(func=node.args[0], args=node.args[1:], keywords=node.keywords)
             loops, runs = _handed_on(s, path, tree, receiver, refs, handoffs)
             out.extend(loops)
             if loops or not runs:
                 continue  # (a receiver that only runs f, e.g. a retry helper: the hand-off is a call of f)
+            if is_partial(node):  # pool.map(partial(process, judge=f), rows): each run of g runs f
+                for call, around, hit in partial_uses(node, parents):
+                    _add_hit(s, out, path, tree, call, around, hit)
+                continue
             hit = enclosing_loop(node, parents, callee)  # [limited(sem, f, x) for x in rows]
         else:
             continue

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import child_nodes
+from pytest_tokenbudget.lint.receivers import factories, typed_names
 from pytest_tokenbudget.lint.statements import statements_of
 from pytest_tokenbudget.lint.tree_budget import on_release
 
@@ -311,7 +312,7 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
                                  if isinstance(n, ast.Import) for a in n.names} - refs.modules
     _aliases(tree, refs)
     if meth == "__call__":
-        refs.receivers.update(_typed_names(tree, refs, head))
+        refs.receivers.update(typed_names(tree, refs, head))
     return refs
 
 
@@ -395,7 +396,9 @@ def _class_at(project: Project, path: str, tree: ast.Module, name: str,
 
 
 def _aliases(tree: ast.Module, refs: Refs) -> None:
-    """``fn = f`` re-binds the function; ``x = Cls(...)`` / ``self.x = Cls(...)`` makes an instance."""
+    """``fn = f`` re-binds the function; ``x = Cls(...)`` / ``self.x = Cls(...)`` makes an instance, and so
+    does ``x = make(...)`` of a module function that returns one (``get_backend(name)``)."""
+    makers = refs.names | factories(tree, refs.names) if refs.method and refs.self_only else refs.names
     for node in statements_of(tree).assigns:
         if len(node.targets) != 1:
             continue
@@ -403,36 +406,10 @@ def _aliases(tree: ast.Module, refs: Refs) -> None:
         if not refs.method and isinstance(target, ast.Name) and refs.refers(value):
             refs.names.add(target.id)
         elif refs.method and isinstance(value, ast.Call) and (
-                (isinstance(value.func, ast.Name) and value.func.id in refs.names)
+                (isinstance(value.func, ast.Name) and value.func.id in makers)
                 or (isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name)
                     and value.func.value.id in refs.modules)):
             refs.receivers.add(ast.unparse(target))
-
-
-def _typed_names(tree: ast.Module, refs: Refs, cls: str) -> set[str]:
-    """Parameters and variables annotated with the class ``refs`` names (``sampler: SamplerBase``,
-    ``Optional[...]`` and ``"..."`` forms too): the instances a ``__call__`` is reached through."""
-    def names_class(ann: ast.expr | None) -> bool:
-        for n in ast.walk(ann) if ann is not None else ():
-            if isinstance(n, ast.Name) and n.id in refs.names or isinstance(n, ast.Attribute) and isinstance(
-                    n.value, ast.Name) and n.value.id in refs.modules and n.attr == cls:
-                return True
-            if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.strip() in refs.names:
-                return True
-        return False
-
-    out = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.arg) and names_class(node.annotation):
-            out.add(node.arg)
-        elif isinstance(node, ast.AnnAssign) and names_class(node.annotation):
-            out.add(ast.unparse(node.target))
-            if isinstance(node.target, ast.Name):  # a class-level field: self.llm(...) in its methods
-                out.add(f"self.{node.target.id}")
-    for node in statements_of(tree).assigns:  # self.llm = llm, the parameter typed by the class
-        if len(node.targets) == 1 and isinstance(node.value, ast.Name) and node.value.id in out:
-            out.add(ast.unparse(node.targets[0]))
-    return out
 
 
 # ------------------------------------------------------------------------------ functions called

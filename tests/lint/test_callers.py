@@ -481,3 +481,79 @@ def test_ten_hand_written_cases_are_a_handful_and_eleven_are_not(tmp_path: Path)
         "from helpers import label\n\n\ndef label_all(topics):\n    for t in topics:\n        print(label(t))\n\n\n"
         "label_all(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'])\n")
     assert lint_paths([tmp_path], settings).findings == []
+
+
+BACKENDS = '''import anthropic
+
+
+class Backend:
+    def generate(self, prompt):
+        raise NotImplementedError
+
+
+class ClaudeBackend(Backend):
+    def __init__(self, model):
+        self.client = anthropic.Anthropic()
+        self.model = model
+
+    def generate(self, prompt):
+        return self.client.messages.create(model=self.model, max_tokens=100,
+                                           messages=[{"role": "user", "content": prompt}])
+
+
+class EchoBackend(Backend):
+    def generate(self, prompt):
+        return prompt
+
+
+def get_backend(name):
+    if name.startswith("claude"):
+        return ClaudeBackend(name)
+    return EchoBackend()
+
+
+def run(model, questions):
+    backend = {made}
+    for q in questions:
+        print(backend.generate(q))
+'''
+
+
+def test_an_instance_a_factory_of_the_same_module_returns_is_followed_to_its_loop(tmp_path: Path):
+    # a benchmark runner picks its backend by name, then asks it once per question
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'bench'\n")
+    settings = LintSettings(root=tmp_path, select=("TB401",), cache=False)
+    (tmp_path / "runner.py").write_text(BACKENDS.replace("{made}", "get_backend(model)"))
+    [f] = lint_paths([tmp_path], settings).findings
+    assert f.line == 15 and "ClaudeBackend.generate() is called per item by a for loop over questions" in f.message
+    (tmp_path / "runner.py").write_text(BACKENDS.replace("{made}", "EchoBackend()"))  # never the Claude class
+    assert lint_paths([tmp_path], settings).findings == []
+
+
+def test_a_function_bound_into_a_mapped_partial_by_keyword_runs_per_item(tmp_path: Path):
+    # pool.map(partial(process_record, evaluate_fn=judge), records): each record's run calls the judge
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'judge'\n")
+    (tmp_path / "helpers.py").write_text(HELPER)
+    (tmp_path / "judge.py").write_text('''from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
+from helpers import label
+
+
+def process_record(record, evaluate_fn):
+    return {"id": record["id"], "grade": evaluate_fn(record["text"])}
+
+
+def describe(record, evaluate_fn):
+    return evaluate_fn  # handed on, never run: no request per record
+
+
+def main(records):
+    with ThreadPoolExecutor(8) as pool:
+        graded = list(pool.map(partial(process_record, evaluate_fn=label), records))
+        names = list(pool.map(partial(describe, evaluate_fn=label), records))
+    return graded, names
+''')
+    [f] = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings
+    assert "label() is called per item by a map over records at " in f.message
+    assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("judge.py:17")

@@ -1,0 +1,47 @@
+"""Names that hold an instance of a project class in one file, beyond ``x = Cls(...)`` (which
+:func:`.callnames.refs_for` reads itself): parameters and variables annotated with the class, and
+what a module function that returns one hands out. A caller search reaches a method through them
+(``sampler(msgs)``; ``backend = get_backend(name)`` then ``backend.generate(q)`` per question)."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from pytest_tokenbudget.lint.statements import statements_of
+
+__all__ = ["factories", "typed_names"]
+
+
+def factories(tree: ast.Module, classes: set[str]) -> set[str]:
+    """The module's functions with a ``return Cls(...)`` of one of ``classes`` (a factory choosing a
+    backend by name: an instance of the class is one of the things it returns)."""
+    return {st.name for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+        isinstance(n, ast.Return) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)
+        and n.value.func.id in classes for n in ast.walk(st))}
+
+
+def typed_names(tree: ast.Module, refs: Any, cls: str) -> set[str]:
+    """Parameters and variables annotated with the class ``refs`` names (``sampler: SamplerBase``,
+    ``Optional[...]`` and ``"..."`` forms too): the instances a ``__call__`` is reached through."""
+    def names_class(ann: ast.expr | None) -> bool:
+        for n in ast.walk(ann) if ann is not None else ():
+            if isinstance(n, ast.Name) and n.id in refs.names or isinstance(n, ast.Attribute) and isinstance(
+                    n.value, ast.Name) and n.value.id in refs.modules and n.attr == cls:
+                return True
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.strip() in refs.names:
+                return True
+        return False
+
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and names_class(node.annotation):
+            out.add(node.arg)
+        elif isinstance(node, ast.AnnAssign) and names_class(node.annotation):
+            out.add(ast.unparse(node.target))
+            if isinstance(node.target, ast.Name):  # a class-level field: self.llm(...) in its methods
+                out.add(f"self.{node.target.id}")
+    for node in statements_of(tree).assigns:  # self.llm = llm, the parameter typed by the class
+        if len(node.targets) == 1 and isinstance(node.value, ast.Name) and node.value.id in out:
+            out.add(ast.unparse(node.targets[0]))
+    return out
