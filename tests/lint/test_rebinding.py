@@ -57,3 +57,20 @@ def test_a_static_system_prompt_with_a_date_filled_in_afterwards_counts_up_to_th
     ''')
     (finding,) = lint_source(source, select=["TB101"])
     assert finding.code == "TB101" and "static prompt (system)" in finding.message
+
+
+def test_a_parameter_default_stripped_of_a_provider_prefix_keeps_its_model():
+    # git-bob: the model setting may say "anthropic:claude-..."; the default itself is a retired id
+    src = textwrap.dedent('''\
+        import anthropic
+
+
+        def prompt_anthropic(message, model="claude-3-5-sonnet-20241022"):
+            model = model.replace("anthropic:", "")
+            model = model.replace("claude:", "")
+            return anthropic.Anthropic().messages.create(model=model, max_tokens=512,
+                                                         messages=[{"role": "user", "content": message}])
+    ''')
+    (finding,) = lint_source(src, select=["TB302"])
+    assert "claude-3-5-sonnet-20241022 was retired" in finding.message
+    assert lint_source(src.replace("claude-3-5-sonnet-20241022", "claude-sonnet-5-5"), select=["TB302", "TB303"]) == []

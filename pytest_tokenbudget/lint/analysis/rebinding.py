@@ -4,10 +4,12 @@
 The resolver gives a name one value per scope; a name assigned twice is one of its values, and a
 value that reads the name itself cannot be evaluated that way (a cycle), so such a prompt was
 unknown and its instructions ("return JSON") unseen. :func:`rebound` folds the chain instead, in
-the order it is written: the first assignment's text, then each later one evaluated with the name
-holding the text before it. Only a plain chain is folded: two or more plain assignments, the first
-not reading the name and every later one reading it, and a first value that is text; a chain inside
-a branch is read as if every step ran (the static parts are what the rules read).
+the order it is written: the first assignment's text (or a parameter's: ``model =
+model.replace("anthropic:", "")`` on a literal default or what callers pass), then each later one
+evaluated with the name holding the text before it. Only a plain chain is folded: a parameter or a
+plain assignment not reading the name, then plain assignments that each read it, and a first value
+that is text; a chain inside a branch is read as if every step ran (the static parts are what the
+rules read).
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ __all__ = ["rebound"]
 def rebound(resolver: Any, name: str, bindings: list[Binding], where: Scope, depth: int) -> Any:
     """The value of ``name`` from ``bindings``: the folded chain when they form one, else what the
     resolver makes of them (:meth:`.Resolver._bindings_value`)."""
-    if len(bindings) < 2 or any(b.kind != "assign" for b in bindings) or _reads(bindings[0].node, name) \
-            or not all(_reads(b.node, name) for b in bindings[1:]):
+    first = bindings[0]
+    if len(bindings) < 2 or first.kind not in ("assign", "param") or any(b.kind != "assign" for b in bindings[1:]) \
+            or first.kind == "assign" and _reads(first.node, name) or not all(_reads(b.node, name) for b in bindings[1:]):
         return resolver._bindings_value(bindings, where, depth)
-    value = resolver.expr(bindings[0].node, where, depth + 1)
+    value = resolver.expr(first.node, where, depth + 1) if first.kind == "assign" else \
+        resolver._param(first.node, where, depth)  # model = model.replace("anthropic:", ""): its default
     if not isinstance(value, (str, Text)):
         return resolver._bindings_value(bindings, where, depth)
     key = (id(where), name)
