@@ -166,7 +166,8 @@ def _compute(project: Project, callee_path: str, function: str, params: frozense
     fields = field_class(tree, function) if fn is None and tree is not None else None
     if (fn is None and fields is None) or callee is None:
         return None
-    sig = _Signature(fn, bound_self="." in function) if fn is not None else _Signature.of_fields(fields)
+    method = "." in function and find_def(tree, function.rpartition(".")[0]) is None  # (f.inner: a nested def)
+    sig = _Signature(fn, bound_self=method) if fn is not None else _Signature.of_fields(fields)
     calls = [c for c in find_calls(project, callee_path, function, sig.accepts) if c.call is not None]
     calls = [c for c in calls if fn is None or not _inside(c, fn, tree)][:MAX_CALLERS]  # recursion is not a caller
     if not calls:

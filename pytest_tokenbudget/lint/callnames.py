@@ -16,6 +16,7 @@ import ast
 import functools
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -98,15 +99,25 @@ def parents_of(tree: ast.Module) -> dict[int, ast.AST]:
 
 
 def find_def(tree: ast.Module, function: str) -> Def | None:
+    """``f``, ``Class.m``, or a def nested in one (``f.inner``; inside its ``try`` / ``if`` / ``with`` too)."""
     body: list[ast.stmt] = tree.body
     found: ast.stmt | None = None
     for p in function.split("."):
-        found = next((s for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                      and s.name == p), None)
+        inside = isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef))
+        found = next((s for s in (_block_defs(body) if inside else body) if isinstance(
+            s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and s.name == p), None)
         if found is None:
             return None
         body = found.body
     return found if isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+
+
+def _block_defs(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    for st in body:
+        yield st
+        if isinstance(st, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)):
+            for block in (st.body, st.orelse, getattr(st, "finalbody", []), *(h.body for h in getattr(st, "handlers", []))):
+                yield from _block_defs(block)
 
 
 def memoised(fn: Def) -> bool:

@@ -69,6 +69,10 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
     if callee is None or callee.parse() is None or callee.tree is None or (
             find_def(callee.tree, function) is None and field_class(callee.tree, function) is None):
         return []
+    head, _, inner = function.rpartition(".")
+    if head and (outer := find_def(callee.tree, head)) is not None:  # a def nested in f (or C.m): called there
+        return [FoundCall(callee_path, n, callee.tree, head, True) for n in ast.walk(outer) if isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Name) and n.func.id == inner]
     parts = function.split(".")
     ctor = parts[-1] == "__init__"
     method = len(parts) > 1 and not ctor

@@ -298,3 +298,42 @@ def run(texts, settings):
     assert [(f.path.rsplit("/", 1)[-1], f.line, f.code) for f in found] == [("llm.py", 7, "TB302")]
     (tmp_path / "run.py").write_text(runner.format(handler_end="model = None"))  # the handler's value may reach it
     assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False)).findings == []
+
+
+NESTED = '''import anthropic
+
+
+class DigestService:
+    def __init__(self):
+        self.client = anthropic.Anthropic()
+
+    def summarize(self, data):
+        try:
+            def call_claude(prompt):
+                message = self.client.messages.create(model="claude-sonnet-4-6", max_tokens=1500,
+                                                      messages=[{"role": "user", "content": prompt}])
+                return message.content[0].text
+
+            prompt = ("Extract the locations. Respond with only the raw JSON object, no code fences. "
+                      f"Here is the context: {data}")
+            return call_claude(prompt)
+        except Exception:
+            return None
+
+
+def names(data):
+    def call_claude(prompt):
+        return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=1500,
+                                                     messages=[{"role": "user", "content": prompt}])
+
+    return call_claude(f"List the names in: {data}")
+'''
+
+
+def test_a_def_nested_in_a_function_is_judged_with_what_that_function_passes_it(tmp_path):
+    # Daily-Digest: a local call_claude(prompt) helper (inside a try) gets a JSON-asking prompt from its method
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'digest'\n")
+    (tmp_path / "svc.py").write_text(NESTED)
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False))
+    [f] = result.findings  # the second helper's prompt does not ask for JSON
+    assert f.line == 11 and f.message.endswith("svc.py:17)") and "(passed by caller " in f.message

@@ -103,7 +103,8 @@ class _ParamResolver(Resolver):
 
 
 def function_name(scope: Scope) -> str | None:
-    """``f`` / ``Class.m`` for a module-level function or a method of a module-level class."""
+    """``f`` / ``Class.m`` for a module-level function or a method of a module-level class, and
+    ``f.inner`` / ``Class.m.inner`` for a def nested in one (its callers are in that function)."""
     parent = scope.parent
     if parent is None:
         return None
@@ -111,6 +112,9 @@ def function_name(scope: Scope) -> str | None:
         return scope.name
     if parent.kind == "class" and parent.parent is not None and parent.parent.kind == "module":
         return f"{parent.name}.{scope.name}"
+    if parent.kind == "function" and scope.kind == "function" and (outer := function_name(parent)) is not None \
+            and outer.count(".") == (parent.parent is not None and parent.parent.kind == "class"):
+        return f"{outer}.{scope.name}"
     return None
 
 
@@ -212,13 +216,21 @@ def rule_reports(rule: Any, site: CallSite, ctx: Any) -> list[Report]:
                 break
         elif code not in ANY_CALLER:
             return []
-    if not firing:
-        return []
+    if not firing:  # a nested def's own reading of its function's calls (.unpacked_model) still stands
+        return base if code in ANY_CALLER and _nested(site) else []
     v, reps = firing[0]
     if base and [r.message for r in base] == [r.message for r in reps]:
         return base  # the finding does not depend on what the callers pass
     chains = [v.callers for v, _ in (firing if code not in ANY_CALLER else firing[:1])]
     return [_with_callers(r, chains, every=code not in ANY_CALLER) for r in reps]
+
+
+def _nested(site: CallSite) -> bool:
+    """The request is made in a def nested in another function."""
+    s = site.scope
+    while s is not None and s.kind not in ("function", "lambda"):
+        s = s.parent
+    return s is not None and s.parent is not None and s.parent.kind in ("function", "lambda")
 
 
 def _each_model(v: Variant) -> list[Variant]:
