@@ -96,3 +96,27 @@ def test_a_prompt_picked_among_whole_static_texts_gets_the_cached_block_fix():
     assert [f.code for f in found] == ["TB101"] and "one of 2 static texts" in found[0].message
     fixed = apply_fixes(src, found).source
     assert 'system=[{"type": "text", "text": PROMPTS[kind], "cache_control": {"type": "ephemeral"}}]' in fixed
+
+
+def test_a_file_block_made_by_a_helper_with_a_return_per_kind_is_per_call_data(tmp_path):
+    # oxy-hazop: _file_block() returns an image or a document block; a large static prompt follows it (TB105)
+    rules = " ".join(f"Rule {i}: identify every valve, pump, line and instrument tag and its service." for i in range(90))
+    src = f'''import anthropic
+
+PROMPT = """Extract HAZOP items. {rules}"""
+
+
+def _file_block(data, media_type):
+    if media_type.startswith("image/"):
+        return {{"type": "image", "source": {{"type": "base64", "media_type": media_type, "data": data}}}}
+    return {{"type": "document", "source": {{"type": "base64", "media_type": media_type, "data": data}}}}
+
+
+def extract(file_b64, media_type="image/png"):
+    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[
+        {{"role": "user", "content": [_file_block(file_b64, media_type), {{"type": "text", "text": PROMPT}}]}}])
+'''
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'hazop'\n")
+    (tmp_path / "svc.py").write_text(src)
+    (finding,) = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB105",), cache=False)).findings
+    assert finding.line == 13 and "static text in message 1 come after per-call data" in finding.message

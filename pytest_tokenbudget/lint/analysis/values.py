@@ -155,12 +155,15 @@ def choice(values: list[Any]) -> Any:
     branches of ``a if c else b``): the value itself when they are all equal; for texts, their common
     leading and trailing static text around one hole whose ``options`` are the differing middles (so
     every rule sees what every candidate says, and the caching rules can bound each candidate's size);
-    else UNKNOWN."""
+    for content blocks with the same keys (an image or a document block), the choice of each key's
+    values (not for records: a registry's entries stay for .model_registry to read); else UNKNOWN."""
     values = [one for v in values for one in spelled_out(v)]  # a choice among choices: one of them all
     if not values or any(isinstance(v, Unknown) for v in values):
         return UNKNOWN
     if all(type(v) is type(values[0]) and v == values[0] for v in values[1:]):
         return values[0]
+    if all(type(v) is dict and v.keys() == values[0].keys() and isinstance(v.get("type"), str) for v in values):
+        return {k: choice([v[k] for v in values]) for k in values[0]}  # content blocks of one shape: key by key
     if not all(isinstance(v, (str, Text)) for v in values):
         return UNKNOWN
     head = os.path.commonprefix([_lead(v) for v in values])
