@@ -184,3 +184,25 @@ class ClaudeClient:
 ''')
     result = _lint_project(tmp_path)
     assert [(Path(f.path).name, f.line, f.code) for f in result.findings] == [("client.py", 13, "TB302")]
+
+
+NICKNAMES = '''import anthropic
+
+NICKNAMES = {"sonnet-35": "claude-3-5-sonnet-20240620", "haiku-45": "claude-haiku-4-5"}
+
+
+def ask(prompt, model="sonnet-35"):
+    if model in NICKNAMES:
+        model = NICKNAMES[model]
+    return anthropic.Anthropic().messages.create(model=model, max_tokens=100,
+                                                 messages=[{"role": "user", "content": prompt}])
+'''
+
+
+def test_a_nickname_looked_up_through_the_parameter_itself_is_the_id_it_maps_to():
+    # icl-w2s: model = model_nicknames[model]; the default nickname maps to a retired id
+    from pytest_tokenbudget.lint.api import lint_source
+
+    (finding,) = lint_source(NICKNAMES, select=["TB302", "TB303"])
+    assert finding.code == "TB302" and "claude-3-5-sonnet-20240620 was retired" in finding.message
+    assert lint_source(NICKNAMES.replace('model="sonnet-35"', 'model="haiku-45"'), select=["TB302", "TB303"]) == []

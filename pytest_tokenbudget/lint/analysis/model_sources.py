@@ -31,6 +31,7 @@ import libcst as cst
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.typed_fields import typed_field
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
+from pytest_tokenbudget.lint.analysis.rebinding import reads
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope, lookup, method_scope
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, loop_ids, spelled_out
 
@@ -290,7 +291,10 @@ def _branch_choices(name: str, bindings: list[Binding], where: Scope, resolver: 
                     path: str, guarded: bool | None = None) -> tuple[Any, ...] | None:
     assigns = [b.node for b in bindings if b.kind == "assign"]
     values: list[Any] = []
+    lookups = [v for v in assigns if reads(v, name)]  # model = NICKNAMES[model]: applied to what is passed
     for value in assigns:  # model = get_model_name(tier) in a branch: every id of the helper's table
+        if value in lookups:
+            continue
         got = resolver.expr(value, where)
         table = _returned_choices(value, path, where, resolver) \
             if not isinstance(got, str) and isinstance(value, cst.Call) else None
@@ -319,7 +323,25 @@ def _branch_choices(name: str, bindings: list[Binding], where: Scope, resolver: 
         passed = []
     if guarded:
         passed = [v for v in passed if v is not None]  # `if model is None: model = ...` replaces it
+    if lookups:  # each value passed, through the lookup (a nickname the table knows becomes its id)
+        passed = [_looked_up(resolver, where, name, lookups, v) for v in passed]
     return tuple(values + passed)
+
+
+def _looked_up(resolver: Resolver, where: Scope, name: str, lookups: list[Any], value: Any) -> Any:
+    """``value`` of ``name`` after ``name = TABLE[name]`` (the first lookup that gives a text; else
+    ``value`` itself: ``if model in TABLE`` left it as it was)."""
+    key = (id(where), name)
+    for node in lookups:
+        resolver._memo[key] = value
+        try:
+            got = resolver.expr(node, where)
+        finally:
+            resolver._memo.pop(key, None)
+        if isinstance(got, str):
+            return got
+    return value
+
 
 
 class _Bound(Resolver):

@@ -21,7 +21,7 @@ import libcst as cst
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope
 from pytest_tokenbudget.lint.analysis.values import Text
 
-__all__ = ["rebound"]
+__all__ = ["reads", "rebound"]
 
 
 def rebound(resolver: Any, name: str, bindings: list[Binding], where: Scope, depth: int) -> Any:
@@ -29,7 +29,7 @@ def rebound(resolver: Any, name: str, bindings: list[Binding], where: Scope, dep
     resolver makes of them (:meth:`.Resolver._bindings_value`)."""
     first = bindings[0]
     if len(bindings) < 2 or first.kind not in ("assign", "param") or any(b.kind != "assign" for b in bindings[1:]) \
-            or first.kind == "assign" and _reads(first.node, name) or not all(_reads(b.node, name) for b in bindings[1:]):
+            or first.kind == "assign" and reads(first.node, name) or not all(reads(b.node, name) for b in bindings[1:]):
         return resolver._bindings_value(bindings, where, depth)
     value = resolver.expr(first.node, where, depth + 1) if first.kind == "assign" else \
         resolver._param(first.node, where, depth)  # model = model.replace("anthropic:", ""): its default
@@ -45,7 +45,8 @@ def rebound(resolver: Any, name: str, bindings: list[Binding], where: Scope, dep
     return value
 
 
-def _reads(node: Any, name: str) -> bool:
+def reads(node: Any, name: str) -> bool:
+    """``node`` reads the name ``name`` somewhere inside it."""
     if isinstance(node, cst.Name):
         return node.value == name
-    return isinstance(node, cst.CSTNode) and any(_reads(child, name) for child in node.children)
+    return isinstance(node, cst.CSTNode) and any(reads(child, name) for child in node.children)
