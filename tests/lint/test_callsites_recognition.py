@@ -65,6 +65,16 @@ def test_old_prompt_caching_namespace():
     assert s.api == "beta.prompt_caching.messages.create" and s.kind == "create"
 
 
+def test_old_tool_use_beta_namespace():
+    # the spring-2024 tool-use beta: client.beta.tools.messages.create(...) (DannyMac180/claude-3-tools)
+    (s,) = sites("""
+        import anthropic
+        client = anthropic.Anthropic()
+        client.beta.tools.messages.create(model="claude-3-opus-20240229", max_tokens=1024, tools=[], messages=[])
+    """)
+    assert s.api == "beta.tools.messages.create" and s.kind == "create" and s.client.traced
+
+
 def test_instructor_over_anthropic_runs_claude_in_both_shapes():
     found = sites("""
         import anthropic, instructor

@@ -48,8 +48,8 @@ def _api_of(segs: list[str]) -> tuple[str, int] | None:
             return "beta.messages.batches.create", 4
         return "messages.batches.create", 3
     if len(segs) >= 2 and segs[-2] == "messages" and segs[-1] in METHODS:
-        if len(segs) >= 4 and segs[-4:-2] == ["beta", "prompt_caching"]:  # the old prompt-caching beta
-            return f"beta.prompt_caching.messages.{segs[-1]}", 4
+        if len(segs) >= 4 and segs[-4:-2] in (["beta", "prompt_caching"], ["beta", "tools"]):  # the 2024 betas
+            return f"beta.{segs[-3]}.messages.{segs[-1]}", 4
         if len(segs) >= 3 and segs[-3] == "beta":
             return f"beta.messages.{segs[-1]}", 3
         return f"messages.{segs[-1]}", 2
@@ -153,7 +153,7 @@ def _same_client_branch(node: cst.IfExp, scope: Scope, resolver: Resolver) -> An
     roots = []
     for branch in (node.body, node.orelse):
         cur = branch
-        while isinstance(cur, cst.Attribute) and cur.attr.value in ("messages", "beta", "prompt_caching"):
+        while isinstance(cur, cst.Attribute) and cur.attr.value in ("messages", "beta", "prompt_caching", "tools"):
             cur = cur.value
         if cur is branch:
             return None
