@@ -118,3 +118,25 @@ def test_a_copy_of_an_app_kept_inside_the_repository_imports_its_own_modules(tmp
     # a package folder without a project marker of its own still resolves from the root
     (tmp_path / "tools").mkdir()
     assert project.value("src.prompts.SYSTEM", str(tmp_path / "tools" / "run.py"))[0] == "the root's prompt"
+
+
+def test_a_prompt_file_read_in_a_try_is_sent_not_the_fallback_of_its_missing_file_handler(tmp_path):
+    # AlvLeoAI: try: agent_prompt = load_prompt("analyst") / except FileNotFoundError: a one-line fallback
+    root = tmp_path / "proj"
+    (root / "prompts").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "p"\n')
+    rules = " ".join(f"Rule {i}: cite the filing, name the section and state the figure exactly." for i in range(90))
+    (root / "prompts" / "analyst.md").write_text(f"You analyse annual reports. {rules}\n")
+    (root / "loader.py").write_text(
+        "from pathlib import Path\n\nPROMPTS = Path(__file__).parent / 'prompts'\n\n\n"
+        "def load_prompt(name):\n    return (PROMPTS / f'{name}.md').read_text()\n")
+    app = ("import anthropic\n\nfrom loader import load_prompt\n\nclient = anthropic.Anthropic()\n\n\n"
+           "def analyse(report):\n    try:\n        prompt = load_prompt('analyst')\n"
+           "    except {error}:\n        prompt = 'You analyse annual reports.'\n"
+           "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, system=prompt,\n"
+           "                                  messages=[{{'role': 'user', 'content': report}}])\n")
+    settings = LintSettings(root=root, select=("TB101",), cache=False)
+    (root / "app.py").write_text(app.format(error="FileNotFoundError"))
+    assert [(Path(f.path).name, f.line) for f in lint_paths([root], settings).findings] == [("app.py", 13)]
+    (root / "app.py").write_text(app.format(error="KeyError"))  # not a missing file: either text may be sent
+    assert lint_paths([root], settings).findings == []

@@ -20,6 +20,18 @@ METHODS = frozenset({"create", "stream", "parse", "count_tokens", "tool_runner"}
 MUTATORS = {"append": "append", "extend": "extend", "insert": "insert", "update": "update",
              "setdefault": "update", "pop": "pop", "clear": "clear", "remove": "pop", "sort": "sort",
              "reverse": "sort"}
+_FILE_ERRORS = frozenset({"FileNotFoundError", "OSError", "IOError", "PermissionError"})
+
+
+def _names_in(node: Any) -> Iterator[cst.Name]:
+    """The names an ``except`` clause's type spells (``(FileNotFoundError, OSError)``, ``errors.X``)."""
+    if isinstance(node, cst.Name):
+        yield node
+    elif isinstance(node, cst.Attribute):
+        yield node.attr
+    elif isinstance(node, cst.Tuple):
+        for el in node.elements:
+            yield from _names_in(el.value)
 
 
 @dataclass
@@ -44,6 +56,7 @@ class ScopeBuilder(cst.CSTVisitor):
         self.alias_names: set[str] = set()
         self.forwarded: list[Candidate] = []  # requests sent through a retry helper (see .wrappers)
         self.awaited: set[int] = set()
+        self.missing_file: list[bool] = []  # per enclosing except handler: does it catch a missing file?
 
     # ----------------------------------------------------------------- scopes
     def _push(self, scope: Scope) -> None:
@@ -193,8 +206,9 @@ class ScopeBuilder(cst.CSTVisitor):
                 fn.owner_class.self_attrs.setdefault(target.attr.value, []).append(Binding("other", scope=fn))
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        fallback = bool(self.missing_file and self.missing_file[-1])
         for t in node.targets:
-            self._bind_target(t.target, Binding("assign", node.value))
+            self._bind_target(t.target, Binding("assign", node.value, missing_file=fallback))
             if isinstance(t.target, cst.Name) and (isinstance(node.value, cst.Attribute) and node.value.attr.value
                                                    in METHODS | {"messages", "completions", "batches"}
                                                    or wrapped_method(node.value) is not None):
@@ -257,6 +271,11 @@ class ScopeBuilder(cst.CSTVisitor):
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.name is not None:
             self._bind_target(node.name.name, Binding("other"))
+        names = {n.value for n in _names_in(node.type)} if node.type is not None else set()
+        self.missing_file.append(bool(names & _FILE_ERRORS))
+
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
+        self.missing_file.pop()
 
     def visit_Del(self, node: cst.Del) -> None:
         if isinstance(node.target, cst.Name):

@@ -21,7 +21,7 @@ import libcst as cst
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope
 from pytest_tokenbudget.lint.analysis.values import Text
 
-__all__ = ["reads", "rebound"]
+__all__ = ["reads", "rebound", "without_fallbacks"]
 
 
 def rebound(resolver: Any, name: str, bindings: list[Binding], where: Scope, depth: int) -> Any:
@@ -50,3 +50,17 @@ def reads(node: Any, name: str) -> bool:
     if isinstance(node, cst.Name):
         return node.value == name
     return isinstance(node, cst.CSTNode) and any(reads(child, name) for child in node.children)
+
+
+def without_fallbacks(resolver: Any, bindings: list[Binding], where: Scope, depth: int) -> list[Binding]:
+    """``bindings`` less the fallbacks of a missing file (``try: p = load_prompt("x")`` / ``except
+    FileNotFoundError: p = "You are ..."``) when another binding reads a text the project holds:
+    the file is there, so the handler never runs and the text read is what every call sends."""
+    fallbacks = [b for b in bindings if b.missing_file]
+    if not fallbacks or len(fallbacks) == len(bindings):
+        return bindings
+    rest = [b for b in bindings if not b.missing_file]
+    read = [resolver.expr(b.node, where, depth + 1) for b in rest if b.kind == "assign"]
+    return rest if read and all(v if isinstance(v, str) else isinstance(v, Text) and v.static() for v in read) \
+        else bindings
+

@@ -31,7 +31,7 @@ from pytest_tokenbudget.lint.analysis.function_tools import function_tool
 from pytest_tokenbudget.lint.analysis.class_attrs import constructed_default, inherited_attribute
 from pytest_tokenbudget.lint.analysis.method_helpers import method_call, property_value
 from pytest_tokenbudget.lint.analysis.mutations import after_mutation
-from pytest_tokenbudget.lint.analysis.rebinding import rebound
+from pytest_tokenbudget.lint.analysis.rebinding import rebound, without_fallbacks
 from pytest_tokenbudget.lint.analysis.request_items import set_items
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      base_url_has, client_class, factory_client, method_scope, lookup,
@@ -85,7 +85,7 @@ class Resolver(TextOps):
         return value
 
     def _bindings_value(self, bindings: list[Binding], where: Scope, depth: int) -> Any:
-        plain = [b for b in bindings if b.kind != "aug"]
+        plain = without_fallbacks(self, [b for b in bindings if b.kind != "aug"], where, depth)
         augs = [b for b in bindings if b.kind == "aug"]
         if len(plain) != 1:
             if plain and all(b.kind == "assign" for b in plain) and not augs:

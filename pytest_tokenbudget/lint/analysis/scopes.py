@@ -89,6 +89,7 @@ class Binding:
     ref: ImportRef | None = None
     scope: Scope | None = None
     index: tuple[int, int] | None = None
+    missing_file: bool = False  # made in an ``except FileNotFoundError`` (or OSError) handler: a fallback
 
 @dataclass(eq=False)
 class Scope:
