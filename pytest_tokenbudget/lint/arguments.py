@@ -33,7 +33,7 @@ from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 from pytest_tokenbudget.lint.astwalk import child_nodes
 from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_names
 from pytest_tokenbudget.lint.callnames import find_def
-from pytest_tokenbudget.lint.cli_defaults import command_defaults
+from pytest_tokenbudget.lint.cli_defaults import command_defaults, parses_args
 from pytest_tokenbudget.lint.declared_fields import declared_reader
 from pytest_tokenbudget.lint.callsearch import FoundCall, field_class, find_calls
 from pytest_tokenbudget.lint.self_values import attribute_class, init_attribute, parameter_class
@@ -322,11 +322,12 @@ def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AS
             for a in node.names:
                 defs.setdefault((a.asname or a.name).split(".")[0], []).append((node, None))
         for t in targets:
-            for n in ast.walk(t):
+            for n in ast.walk(t) if not isinstance(t, (ast.Attribute, ast.Subscript)) else ():  # (x.a = v: a mutation)
                 if isinstance(n, ast.Name):
                     defs.setdefault(n.id, []).append((node, value if t is n and (value is None or not isinstance(
                         node, (ast.For, ast.AsyncFor)) or t is targets[-1]) else None))
-    return parents, defs, mutated
+    parsed = {n for n, found in defs.items() if len(found) == 1 and parses_args(found[0][1])}
+    return parents, defs, mutated - parsed  # args.model = ...: read (or refused) by .cli_defaults itself
 
 
 def _entry_of(loop: ast.For | ast.AsyncFor) -> tuple[list[ast.expr], ast.expr | None]:

@@ -22,21 +22,23 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, choice
 
-__all__ = ["command_defaults", "option_default"]
+__all__ = ["command_defaults", "option_default", "parses_args"]
 
 
 def option_default(tree: ast.Module | None, value: Any, name: str, attr: str,
                    expr: Callable[[ast.expr], Any]) -> Any:
     """The default of option ``attr`` when the local ``name`` is bound to ``value``, a
     ``<parser>.parse_args(...)`` call of the module ``tree``; UNKNOWN otherwise."""
-    if tree is None or not _parse_args_call(value):
+    if tree is None or not parses_args(value):
         return UNKNOWN
     parser = value.func.value.id
     defaults = []
+    filled = _filled_when_unset(tree, name, attr)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(_is_attr(t, name, attr) for t in node.targets):
+        if isinstance(node, ast.Assign) and any(_is_attr(t, name, attr) for t in node.targets) \
+                and filled is None:
             return UNKNOWN  # args.model = ... after parsing
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == parser):
@@ -48,6 +50,12 @@ def option_default(tree: ast.Module | None, value: Any, name: str, attr: str,
     if len(defaults) != 1:
         return UNKNOWN
     default = next((k.value for k in defaults[0].keywords if k.arg == "default"), None)
+    if filled is not None:  # no default, filled after parsing: what those assignments give (the Claude
+        unset = default is None or isinstance(default, ast.Constant) and default.value is None  # ids of a
+        got = [expr(v) for v in filled]  # provider switch: the others go to other providers' clients)
+        if not unset or not got or not all(isinstance(g, str) for g in got):
+            return UNKNOWN
+        return choice([g for g in got if "claude" in g] or got)
     required = next((k.value for k in defaults[0].keywords if k.arg == "required"), None)
     if default is None or any(k.arg is None for k in defaults[0].keywords) \
             or not (required is None or isinstance(required, ast.Constant) and required.value is False):
@@ -56,7 +64,29 @@ def option_default(tree: ast.Module | None, value: Any, name: str, attr: str,
     return got if isinstance(got, str) else UNKNOWN
 
 
-def _parse_args_call(value: Any) -> bool:
+def _filled_when_unset(tree: ast.Module, name: str, attr: str) -> list[ast.expr] | None:
+    """The values of ``args.model = ...`` when every such assignment sits under ``if not args.model:``
+    (or ``if args.model is None:``): the option filled after parsing when the user gave none. None
+    when there is no such assignment or one is not guarded that way."""
+    def unset(test: ast.expr) -> bool:
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return _is_attr(test.operand, name, attr)
+        return isinstance(test, ast.Compare) and _is_attr(test.left, name, attr) and len(test.ops) == 1 \
+            and isinstance(test.ops[0], ast.Is) and isinstance(test.comparators[0], ast.Constant) \
+            and test.comparators[0].value is None
+
+    def assigns(nodes: list[ast.AST]) -> list[ast.Assign]:
+        return [n for top in nodes for n in ast.walk(top) if isinstance(n, ast.Assign)
+                and any(_is_attr(t, name, attr) for t in n.targets)]
+
+    everywhere = assigns([tree])
+    guarded = assigns([st for n in ast.walk(tree) if isinstance(n, ast.If) and unset(n.test) for st in n.body])
+    if not everywhere or {id(a) for a in everywhere} != {id(a) for a in guarded}:
+        return None
+    return [a.value for a in everywhere]
+
+
+def parses_args(value: Any) -> bool:
     return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
         and value.func.attr == "parse_args" and isinstance(value.func.value, ast.Name)
 

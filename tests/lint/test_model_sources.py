@@ -206,3 +206,40 @@ def test_a_nickname_looked_up_through_the_parameter_itself_is_the_id_it_maps_to(
     (finding,) = lint_source(NICKNAMES, select=["TB302", "TB303"])
     assert finding.code == "TB302" and "claude-3-5-sonnet-20240620 was retired" in finding.message
     assert lint_source(NICKNAMES.replace('model="sonnet-35"', 'model="haiku-45"'), select=["TB302", "TB303"]) == []
+
+
+FILLED_AFTER_PARSING = '''import argparse
+
+import anthropic
+
+
+def summarize(text, model):
+    return anthropic.Anthropic().messages.create(model=model, max_tokens=500,
+                                                 messages=[{"role": "user", "content": text}])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--provider", default="anthropic")
+    parser.add_argument("--model")
+    args = parser.parse_args()
+    if not args.model:
+        if args.provider == "anthropic":
+            args.model = "claude-sonnet-4-20250514"
+        elif args.provider == "ollama":
+            args.model = "llama3.1"
+    {after}
+    print(summarize(open("doc.txt").read(), args.model))
+'''
+
+
+def test_an_option_filled_after_parsing_when_unset_is_the_model_it_is_filled_with(tmp_path):
+    # summarize-documents: no --model default; `if not args.model:` picks one per provider after parsing
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'cli'\n")
+    settings = LintSettings(root=tmp_path, select=("TB302", "TB303"), cache=False)
+    (tmp_path / "cli.py").write_text(FILLED_AFTER_PARSING.replace("{after}", "pass"))
+    [f] = lint_paths([tmp_path], settings).findings
+    assert f.code == "TB302" and "claude-sonnet-4-20250514" in f.message and "llama" not in f.message
+    # set again outside the guard: the user's or the code's value, not knowable
+    (tmp_path / "cli.py").write_text(FILLED_AFTER_PARSING.replace("{after}", "args.model = pick_model()"))
+    assert lint_paths([tmp_path], settings).findings == []
