@@ -15,6 +15,7 @@ All the indexes keep their per-file answers in one store (content digests are gl
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pytest_tokenbudget.lint.callerdeps import TrackedProject
@@ -93,8 +94,10 @@ class ProjectSet:
             project.close()
 
 
-def split_word_index(index: dict[str, list[str]], root_of, projects) -> dict[str, dict[str, list[str]]]:  # type: ignore[no-untyped-def]
-    """``index`` (word -> files under the root) cut into one index per project root in ``projects``."""
+def split_word_index(index: dict[str, list[str]], root_of: Callable[[str], str],
+                     projects: Iterable[str]) -> dict[str, dict[str, list[str]]]:
+    """``index`` (word -> files under the root) cut into one index per project root in ``projects``
+    (``root_of``: a folder's project root)."""
     parts: dict[str, dict[str, list[str]]] = {root: {} for root in projects}
     owner: dict[str, str] = {}
     for word, files in index.items():
