@@ -43,3 +43,13 @@ def test_longer_answers_are_not_short(prompt):
 ])
 def test_json_asked_after_quoted_input_counts_and_inside_it_does_not(prompt, asks):
     assert asks_for_json(prompt) is asks
+
+
+@pytest.mark.parametrize(("prompt", "asks"), [
+    ("请阅读以下新闻。只输出一个 JSON 对象，不要其他文字。", True),  # output only one JSON object (LCLx)
+    ("请以JSON格式输出结果。", True),
+    ("这是一个 JSON 文件的内容，请用一句话总结。", False),  # "this is a JSON file's content; sum it up in a sentence"
+])
+def test_a_json_request_in_chinese_with_a_measure_word_counts(prompt, asks):
+    assert asks_for_json(prompt) is asks
+
