@@ -34,12 +34,11 @@ def option_default(tree: ast.Module | None, value: Any, name: str, attr: str,
     if tree is None or not parses_args(value):
         return UNKNOWN
     parser = value.func.value.id
-    defaults = []
-    filled = _filled_when_unset(tree, name, attr)
+    defaults, sets = [], []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(_is_attr(t, name, attr) for t in node.targets) \
-                and filled is None:
-            return UNKNOWN  # args.model = ... after parsing
+        if isinstance(node, ast.Assign) and any(_is_attr(t, name, attr) for t in node.targets):
+            sets.append(node)  # args.model = ... after parsing
+            continue
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == parser):
             continue
@@ -47,8 +46,9 @@ def option_default(tree: ast.Module | None, value: Any, name: str, attr: str,
             return UNKNOWN
         if node.func.attr == "add_argument" and _dest(node) == attr:
             defaults.append(node)
-    if len(defaults) != 1:
-        return UNKNOWN
+    filled = _filled_when_unset(tree, sets, name, attr) if sets else None
+    if len(defaults) != 1 or sets and filled is None:
+        return UNKNOWN  # (set after parsing, not only when the user gave none: unknown)
     default = next((k.value for k in defaults[0].keywords if k.arg == "default"), None)
     if filled is not None:  # no default, filled after parsing: what those assignments give (the Claude
         unset = default is None or isinstance(default, ast.Constant) and default.value is None  # ids of a
@@ -64,10 +64,10 @@ def option_default(tree: ast.Module | None, value: Any, name: str, attr: str,
     return got if isinstance(got, str) else UNKNOWN
 
 
-def _filled_when_unset(tree: ast.Module, name: str, attr: str) -> list[ast.expr] | None:
-    """The values of ``args.model = ...`` when every such assignment sits under ``if not args.model:``
-    (or ``if args.model is None:``): the option filled after parsing when the user gave none. None
-    when there is no such assignment or one is not guarded that way."""
+def _filled_when_unset(tree: ast.Module, sets: list[ast.Assign], name: str, attr: str) -> list[ast.expr] | None:
+    """The values of the assignments ``sets`` (``args.model = ...``) when every one sits under ``if not
+    args.model:`` (or ``if args.model is None:``): the option filled after parsing when the user gave
+    none. None when one is not guarded that way."""
     def unset(test: ast.expr) -> bool:
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             return _is_attr(test.operand, name, attr)
@@ -75,15 +75,9 @@ def _filled_when_unset(tree: ast.Module, name: str, attr: str) -> list[ast.expr]
             and isinstance(test.ops[0], ast.Is) and isinstance(test.comparators[0], ast.Constant) \
             and test.comparators[0].value is None
 
-    def assigns(nodes: list[ast.AST]) -> list[ast.Assign]:
-        return [n for top in nodes for n in ast.walk(top) if isinstance(n, ast.Assign)
-                and any(_is_attr(t, name, attr) for t in n.targets)]
-
-    everywhere = assigns([tree])
-    guarded = assigns([st for n in ast.walk(tree) if isinstance(n, ast.If) and unset(n.test) for st in n.body])
-    if not everywhere or {id(a) for a in everywhere} != {id(a) for a in guarded}:
-        return None
-    return [a.value for a in everywhere]
+    guarded = {id(n) for g in ast.walk(tree) if isinstance(g, ast.If) and unset(g.test)
+               for st in g.body for n in ast.walk(st)}
+    return [a.value for a in sets] if all(id(a) in guarded for a in sets) else None
 
 
 def parses_args(value: Any) -> bool:

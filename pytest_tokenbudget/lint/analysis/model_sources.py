@@ -31,7 +31,7 @@ import libcst as cst
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.typed_fields import typed_field
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
-from pytest_tokenbudget.lint.analysis.rebinding import reads
+from pytest_tokenbudget.lint.analysis.rebinding import evaluated_as, reads
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope, lookup, method_scope
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, loop_ids, spelled_out
 
@@ -331,17 +331,11 @@ def _branch_choices(name: str, bindings: list[Binding], where: Scope, resolver: 
 def _looked_up(resolver: Resolver, where: Scope, name: str, lookups: list[Any], value: Any) -> Any:
     """``value`` of ``name`` after ``name = TABLE[name]`` (the first lookup that gives a text; else
     ``value`` itself: ``if model in TABLE`` left it as it was)."""
-    key = (id(where), name)
     for node in lookups:
-        resolver._memo[key] = value
-        try:
-            got = resolver.expr(node, where)
-        finally:
-            resolver._memo.pop(key, None)
+        got = evaluated_as(resolver, where, name, value, node)
         if isinstance(got, str):
             return got
     return value
-
 
 
 class _Bound(Resolver):

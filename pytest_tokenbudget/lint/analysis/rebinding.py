@@ -21,7 +21,7 @@ import libcst as cst
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope
 from pytest_tokenbudget.lint.analysis.values import Text
 
-__all__ = ["reads", "rebound", "without_fallbacks"]
+__all__ = ["evaluated_as", "reads", "rebound", "without_fallbacks"]
 
 
 def rebound(resolver: Any, name: str, bindings: list[Binding], where: Scope, depth: int) -> Any:
@@ -35,14 +35,19 @@ def rebound(resolver: Any, name: str, bindings: list[Binding], where: Scope, dep
         resolver._param(first.node, where, depth)  # model = model.replace("anthropic:", ""): its default
     if not isinstance(value, (str, Text)):
         return resolver._bindings_value(bindings, where, depth)
+    for b in bindings[1:]:  # each step with the name as the previous step left it
+        value = evaluated_as(resolver, where, name, value, b.node, depth + 1)
+    return value
+
+
+def evaluated_as(resolver: Any, where: Scope, name: str, value: Any, node: Any, depth: int = 0) -> Any:
+    """``node`` evaluated in ``where`` with ``name`` holding ``value`` (for that evaluation only)."""
     key = (id(where), name)
+    resolver._memo[key] = value
     try:
-        for b in bindings[1:]:
-            resolver._memo[key] = value  # the name, as the previous step left it
-            value = resolver.expr(b.node, where, depth + 1)
+        return resolver.expr(node, where, depth)
     finally:
         resolver._memo.pop(key, None)
-    return value
 
 
 def reads(node: Any, name: str) -> bool:
