@@ -14,6 +14,7 @@ import datetime as _dt
 import difflib
 import functools
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,7 +23,7 @@ from typing import Any
 
 from pytest_tokenbudget.core.catalog_rows import (
     FAST_MODES, PERIOD_KEYS, PLATFORMS, PRICE_KEYS, ROW_KEYS, TIERS, CatalogError, Period, Platform, PromptTier,
-    parse_row,
+    parse_row, tool_counts,
 )
 from pytest_tokenbudget.core.model_ids import canonical, family_hint, id_candidates, normalise_model_id
 from pytest_tokenbudget.core.toml import load_toml_bytes
@@ -36,6 +37,7 @@ __all__ = [
 LIFECYCLES = ("active", "legacy", "deprecated", "retired", "available", "unknown")
 PLATFORM_NAMES = {"api": "the Claude API", "bedrock": "Amazon Bedrock", "vertex": "Google Cloud Vertex AI"}
 _ATTR = {k: k.replace("-", "_") for k in (*PRICE_KEYS, "fast-input", "fast-output")}
+_TOOL_DATE = re.compile(r"_\d{8}$")  # bash_20250124 -> bash
 
 
 def today() -> _dt.date:
@@ -115,6 +117,7 @@ class ModelInfo:
     min_cacheable: int | None = None
     tool_prompt_tokens: int | None = None  # the tool-use system prompt the API adds when tools are sent
     tool_prompt_forced: int | None = None  # the same when tool_choice forces a tool (any / tool)
+    defined_tools: Mapping[str, int] = field(default_factory=dict)  # Anthropic-defined tool -> its definition's tokens
     prefill: bool | None = None
     released: _dt.date | None = None
     successor: str | None = None
@@ -130,6 +133,11 @@ class ModelInfo:
         """The tool-use system prompt's tokens: the larger forced size when ``tool_choice`` is
         ``any`` or ``tool`` and it is published, else the auto/none size (None: not published)."""
         return self.tool_prompt_forced if forced and self.tool_prompt_forced is not None else self.tool_prompt_tokens
+
+    def defined_tool_tokens(self, tool_type: str) -> int:
+        """The tokens the API adds for an Anthropic-defined tool (``bash_20250124``, ``text_editor_20250728``):
+        the request sends a stub, the API the tool's own definition. 0 when not known."""
+        return self.defined_tools.get(_TOOL_DATE.sub("", tool_type), 0)
 
     def price_of(self, key: str) -> Decimal | None:
         """The per-MTok price for a kebab-case price key (``"cache-write-5m"`` ...)."""
@@ -203,7 +211,8 @@ class Catalog:
 
     def __init__(self, models: Iterable[ModelInfo], *, web_search_per_request: Decimal,
                  batch_multiplier: Decimal, cache_multipliers: Mapping[str, Decimal],
-                 checked: _dt.date | None = None, sources: tuple[str, ...] = ()) -> None:
+                 checked: _dt.date | None = None, sources: tuple[str, ...] = (),
+                 defined_tools: Mapping[str, int] | None = None) -> None:
         self._models: dict[str, ModelInfo] = {}
         self._index: dict[str, str] = {}
         for m in models:
@@ -220,6 +229,7 @@ class Catalog:
         self.cache_multipliers = dict(cache_multipliers)
         self.checked = checked
         self.sources = sources
+        self.defined_tools = dict(defined_tools or {})  # the defaults a new row starts from
         self._found: dict[str, ModelInfo | None] = {}  # find() memo: the catalog never changes
 
     def __iter__(self) -> Iterator[ModelInfo]:
@@ -308,6 +318,8 @@ class Catalog:
             fields.pop("id", None)
             existing = self.find(key)
             if existing is not None:
+                if "defined_tools" in fields:  # a partial table adds to the row's, as the shipped rows do
+                    fields["defined_tools"] = {**existing.defined_tools, **fields["defined_tools"]}
                 row = dataclasses.replace(existing, **fields, origin=where)
                 # An override of a price confirms it (and replaces the history of that price).
                 given = {k for k in raw if k in PERIOD_KEYS}
@@ -323,11 +335,12 @@ class Catalog:
                 fields.setdefault("cache_write_5m", fields["input"] * self.cache_multipliers["cache-write-5m"])
                 fields.setdefault("cache_write_1h", fields["input"] * self.cache_multipliers["cache-write-1h"])
                 fields.setdefault("cache_read", fields["input"] * self.cache_multipliers["cache-read"])
+                fields["defined_tools"] = {**self.defined_tools, **fields.get("defined_tools", {})}
                 row = ModelInfo(id=normalise_model_id(key), origin=where, **fields)
             models[row.id] = row
         return Catalog(models.values(), web_search_per_request=self.web_search_per_request,
                        batch_multiplier=self.batch_multiplier, cache_multipliers=self.cache_multipliers,
-                       checked=self.checked, sources=(*self.sources, where))
+                       checked=self.checked, sources=(*self.sources, where), defined_tools=self.defined_tools)
 
 
 def _check_links(models: Iterable[ModelInfo], where: str) -> None:
@@ -343,8 +356,11 @@ def shipped_catalog() -> Catalog:
     where = "pytest_tokenbudget/core/models.toml"
     data = load_toml_bytes(resources.files(__package__).joinpath("models.toml").read_bytes(), where=where)
     meta = data["catalog"]
-    rows = [ModelInfo(**parse_row(r, where=f"models.toml row {i + 1} ({r.get('id')})"))
-            for i, r in enumerate(data["model"])]
+    defined = tool_counts(meta["defined-tool-tokens"])
+    rows = []
+    for i, r in enumerate(data["model"]):
+        fields = parse_row(r, where=f"models.toml row {i + 1} ({r.get('id')})")
+        rows.append(ModelInfo(**{**fields, "defined_tools": {**defined, **fields.get("defined_tools", {})}}))
     _check_links(rows, where)
     return Catalog(
         rows,
@@ -357,4 +373,5 @@ def shipped_catalog() -> Catalog:
         },
         checked=meta["checked"],
         sources=("shipped models.toml",),
+        defined_tools=defined,
     )

@@ -88,6 +88,13 @@ def _count(v: Any) -> int:
     return v
 
 
+def tool_counts(v: Any) -> Mapping[str, int]:
+    """A table of Anthropic-defined tool names (the type without its date) to token counts."""
+    if not isinstance(v, Mapping) or not all(isinstance(k, str) for k in v):
+        raise TypeError("a table of tool names to token counts, e.g. { bash = 244, text_editor = 700 }")
+    return {k: _count(n) for k, n in v.items()}
+
+
 def _text(v: Any) -> str:
     if not isinstance(v, str):
         raise TypeError("a string")
@@ -217,6 +224,7 @@ _ROW_KEYS: dict[str, tuple[str, Any]] = {
     "min-cacheable": ("min_cacheable", _count),
     "tool-prompt-tokens": ("tool_prompt_tokens", _count),
     "tool-prompt-tokens-forced": ("tool_prompt_forced", _count),
+    "defined-tool-tokens": ("defined_tools", tool_counts),
     "prefill": ("prefill", _bool),
     "released": ("released", _date),
     "successor": ("successor", _text),

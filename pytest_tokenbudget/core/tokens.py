@@ -121,7 +121,8 @@ def estimate_tokens(text: str) -> int:
 #   pre-flight section for the corpus measurement); the byte bound alone is proven.
 # - Media: an image is at most IMAGE_TOKENS (Claude resizes images to a bounded pixel count); a
 #   base64 document counts its base64 length. A tool list adds the tool-use system prompt
-#   (TOOLS_SYSTEM_TOKENS); each message adds MESSAGE_FRAMING role tokens.
+#   (TOOLS_SYSTEM_TOKENS) and, for each Anthropic-defined tool (a bash or computer-use stub), the
+#   largest definition size any catalog row publishes; each message adds MESSAGE_FRAMING role tokens.
 INPUT_MARGIN = 2
 IMAGE_TOKENS = 6400
 TOOLS_SYSTEM_TOKENS = 1000
@@ -214,4 +215,17 @@ def estimate_request_tokens(body: dict[str, Any]) -> int:
         total += MESSAGE_FRAMING * len(messages)
     if body.get("tools") or body.get("functions"):
         total += TOOLS_SYSTEM_TOKENS
+    tools = body.get("tools")
+    if isinstance(tools, list):
+        total += sum(_defined_tool_bound(t["type"]) for t in tools
+                     if isinstance(t, dict) and isinstance(t.get("type"), str))
     return total
+
+
+@functools.lru_cache(maxsize=64)
+def _defined_tool_bound(tool_type: str) -> int:
+    """The most tokens any shipped model adds for the Anthropic-defined tool ``tool_type`` (its own
+    definition, which the request does not carry); 0 for a tool the request defines itself."""
+    from pytest_tokenbudget.core.catalog import shipped_catalog  # the catalog loads on first use only
+
+    return max((m.defined_tool_tokens(tool_type) for m in shipped_catalog()), default=0)

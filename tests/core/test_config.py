@@ -63,6 +63,16 @@ def test_override_adds_a_new_model_with_default_cache_multipliers(tmp_path):
     assert (row.cache_write_5m, row.cache_write_1h, row.cache_read) == (Decimal("2.50"), Decimal(4), Decimal("0.2"))
 
 
+def test_override_of_a_defined_tool_size_keeps_the_other_tools(tmp_path):
+    write(tmp_path, '[tool.tokenbudget.models."claude-opus-4-7"]\ndefined-tool-tokens = { text_editor = 720 }\n'
+                    '[tool.tokenbudget.models."claude-internal-7"]\ninput = 2\noutput = 8\n')
+    catalog = load_config(tmp_path).catalog
+    opus = catalog.lookup("claude-opus-4-7")
+    assert (opus.defined_tool_tokens("text_editor_20250728"), opus.defined_tool_tokens("bash_20250124")) == (720, 325)
+    # a model added by the user starts from the catalog's defaults
+    assert catalog.lookup("claude-internal-7").defined_tool_tokens("bash_20250124") == 244
+
+
 def test_override_prices_a_model_without_a_published_price(tmp_path):
     write(tmp_path, '[tool.tokenbudget.models."claude-mythos-preview"]\ninput = 20\noutput = 100\n'
                     'cache-read = 2\ncache-write-5m = 25\ncache-write-1h = 40\n')
@@ -77,6 +87,8 @@ def test_override_prices_a_model_without_a_published_price(tmp_path):
     ('[tool.tokenbudget.models."claude-sonnet-4-5"]\ninput = "3"\n', "input = '3' is not valid: expected a number"),
     ('[tool.tokenbudget.models."claude-sonnet-4-5"]\nmax-output = 1.5\n', "max-output"),
     ('[tool.tokenbudget.models."claude-new"]\ninput = 3\n', "needs at least output"),
+    ('[tool.tokenbudget.models."claude-sonnet-4-5"]\ndefined-tool-tokens = 700\n',
+     "defined-tool-tokens = 700 is not valid: expected a table of tool names to token counts"),
     ('[tool.tokenbudget.models]\n"claude-x" = 3\n', "must be a table of prices"),
     ("[tool.tokenbudget]\nunknown_model = 'warn'\n", "unknown key 'unknown_model' in [tool.tokenbudget] (did you mean 'unknown-model'?)"),
     ("[tool.tokenbudget]\nunknown-model = 'ignore'\n", "expected 'error' or 'warn'"),

@@ -8,7 +8,7 @@ import textwrap
 
 from pytest_tokenbudget.core.catalog import shipped_catalog
 from pytest_tokenbudget.core.tokens import estimate_tokens
-from pytest_tokenbudget.lint.analysis.prompt import Block, prefix_tokens, tool_json
+from pytest_tokenbudget.lint.analysis.prompt import Block, ToolOverhead, prefix_tokens, tool_json
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, iter_texts
 from pytest_tokenbudget.lint.api import estimate_source, lint_source
 
@@ -58,8 +58,8 @@ def test_a_tool_with_a_run_time_setting_renders_its_static_parts():
 def test_the_tool_prompt_counts_only_when_tools_are_sent():
     tools = [Block("tools", t, True, False) for t in TOOLS[:2]]
     system = [Block("system", "Be brief.", True, False)]
-    assert prefix_tokens(tools + system, 496) == prefix_tokens(tools + system) + 496
-    assert prefix_tokens(system, 496) == prefix_tokens(system)
+    assert prefix_tokens(tools + system, ToolOverhead(496)) == prefix_tokens(tools + system) + 496
+    assert prefix_tokens(system, ToolOverhead(496)) == prefix_tokens(system)
 
 
 def test_tool_prompt_takes_a_tools_prefix_over_the_minimum():
@@ -71,8 +71,8 @@ def test_tool_prompt_takes_a_tools_prefix_over_the_minimum():
 
 
 def test_a_model_without_a_published_tool_prompt_counts_none():
-    assert CAT.find("claude-3-7-sonnet-20250219").tool_prompt_tokens is None
-    assert lint_source(_agent("claude-3-7-sonnet-20250219"), select=["TB101"]) == []
+    assert CAT.find("claude-3-5-sonnet-20241022").tool_prompt_tokens is None
+    assert lint_source(_agent("claude-3-5-sonnet-20241022"), select=["TB101"]) == []
 
 
 def test_a_run_time_setting_inside_a_tool_does_not_end_the_prefix():
@@ -104,7 +104,7 @@ def test_a_cached_tools_prefix_that_the_tool_prompt_lifts_over_the_minimum_is_no
         return _agent(model).replace(repr(TOOLS), repr(marked))
 
     assert lint_source(agent("claude-sonnet-4-5"), select=["TB102"]) == []
-    (below,) = lint_source(agent("claude-3-7-sonnet-20250219"), select=["TB102"])
+    (below,) = lint_source(agent("claude-3-5-sonnet-20241022"), select=["TB102"])
     assert "below the minimum cacheable length" in below.message
 
 
@@ -113,7 +113,7 @@ def test_the_estimate_counts_the_tool_prompt_of_the_model():
     assert known.input_tokens == TOOLS_TOKENS + 496
     assert any("tool-use system prompt the API adds for claude-sonnet-4-5 (496 tokens) is counted" in n
                for n in known.notes)
-    (unpublished,) = estimate_source(_agent("claude-3-7-sonnet-20250219"), path="t.py", catalog=CAT)
+    (unpublished,) = estimate_source(_agent("claude-3-5-sonnet-20241022"), path="t.py", catalog=CAT)
     assert unpublished.input_tokens == TOOLS_TOKENS
     assert any("tool-use system prompt" in u and "not counted" in u for u in unpublished.unknowns)
 
@@ -170,3 +170,53 @@ def test_a_forced_tool_choice_adds_the_larger_tool_prompt():
 def test_a_forced_tool_choice_without_a_published_size_uses_the_auto_size():
     info = CAT.find("claude-3-haiku-20240307")
     assert (info.tool_prompt_tokens, info.tool_prompt_forced, info.tool_prompt(True)) == (264, None, 264)
+
+
+# ---- Anthropic-defined tools: the request sends a stub, the API adds the tool's own definition
+
+EDITOR_AGENT = textwrap.dedent('''\
+    import anthropic
+    client = anthropic.Anthropic()
+    SYSTEM = "You edit the user's files carefully and explain each change in one sentence. " * 16
+
+    def turn(model, history):
+        return client.messages.create(model=model, max_tokens=4096, system=SYSTEM, messages=history,
+                                      tools=[{"type": "text_editor_20250728", "name": "str_replace_based_edit_tool"}])
+
+    turn("claude-sonnet-4-5", [])
+''')
+
+
+def test_a_defined_tool_counts_its_own_definition_towards_the_prefix():
+    stub = Block("tools", {"type": "text_editor_20250728", "name": "str_replace_based_edit_tool"}, True, False)
+    system = Block("system", "Be brief.", True, False)
+    sonnet = ToolOverhead(496, CAT.find("claude-sonnet-4-5"))
+    assert prefix_tokens([stub, system], sonnet) == prefix_tokens([stub, system]) + 496 + 700
+    assert prefix_tokens([system], sonnet) == prefix_tokens([system])  # no tools, nothing added
+    # the stub alone plus the system prompt are far below Sonnet 4.5's 1,024; the 700-token definition is not
+    (finding,) = lint_source(EDITOR_AGENT, select=["TB101"])
+    assert finding.properties["prefix_tokens"] == prefix_tokens([stub, Block("system", _system(), True, False)]) + 1196
+    assert ("with the 496-token tool-use system prompt and the text_editor_20250728 tool's 700-token definition "
+            "the API adds") in finding.message
+
+
+def test_the_bash_tool_definition_depends_on_the_model():
+    # [PRICING] "Specific tool pricing": +325 on Opus 4.7 and later, +244 on Opus 4.6, Sonnet 4.6 and earlier
+    assert CAT.find("claude-opus-4-7").defined_tool_tokens("bash_20250124") == 325
+    assert CAT.find("claude-sonnet-4-6").defined_tool_tokens("bash_20250124") == 244
+    assert CAT.find("claude-sonnet-4-6").defined_tool_tokens("text_editor_20250124") == 700
+    assert CAT.find("claude-sonnet-5").defined_tool_tokens("computer_toolset_20260801") == 4590
+    # a tool the request defines itself, and a server tool, add nothing of their own
+    assert CAT.find("claude-sonnet-4-6").defined_tool_tokens("custom") == 0
+    assert CAT.find("claude-sonnet-4-6").defined_tool_tokens("web_search_20250305") == 0
+
+
+def test_the_estimate_names_the_defined_tool_it_counted():
+    (site,) = estimate_source(EDITOR_AGENT.replace("model=model", 'model="claude-opus-4-7"'), path="t.py", catalog=CAT)
+    assert any("the text_editor_20250728 tool's own definition the API adds for claude-opus-4-7 (700 tokens) "
+               "is counted" in n for n in site.notes)
+
+
+def _system() -> str:
+    return "You edit the user's files carefully and explain each change in one sentence. " * 16
+

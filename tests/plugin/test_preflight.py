@@ -72,6 +72,17 @@ def test_web_search_is_reserved_at_max_uses_times_the_fee():
     assert worst_usd(unbounded) >= bill + (UNBOUNDED_TOOL_USES - 5) * CATALOG.web_search_per_request
 
 
+def test_an_anthropic_defined_tool_reserves_the_definition_the_api_adds():
+    """A computer-use stub is a few bytes in the request, but the API adds its ~4,500-token definition:
+    the bound takes the largest size any catalog row publishes (Sonnet 5's 4,590)."""
+    plain = {"model": "claude-sonnet-5", "max_tokens": 1024, "messages": [{"role": "user", "content": "Open it."}]}
+    stub = {"type": "computer_toolset_20260801", "name": "computer"}
+    own = {"type": "custom", "name": "computer"}  # the same bytes, a tool the request defines itself
+    assert estimate_request_tokens({**plain, "tools": [stub]}) >= estimate_request_tokens({**plain, "tools": [own]}) + 4590
+    assert estimate_request_tokens({**plain, "tools": [{"type": "bash_20250124", "name": "computer"}]}) \
+        >= estimate_request_tokens({**plain, "tools": [own]}) + 325
+
+
 def test_chinese_prompt_is_not_under_estimated():
     body = {"max_tokens": 10, "messages": user(CHINESE)}
     bill = price(HAIKU, Usage(input_tokens=math.ceil(len(CHINESE) * 1.5), output_tokens=10)).total_usd

@@ -11,15 +11,18 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_tokenbudget.core.tokens import estimate_tokens
 from pytest_tokenbudget.lint.types import CallSite
 from pytest_tokenbudget.lint.analysis.values import (OpenDict, Text, Unknown, is_complete, iter_texts, static_text,
                                                      volatile_parts)
 
+if TYPE_CHECKING:
+    from pytest_tokenbudget.core.catalog import ModelInfo
+
 __all__ = ["Block", "Blocks", "caches", "request_blocks", "static_prefix", "prefix_tokens", "instruction_text",
-           "final_instruction_text", "tool_json"]
+           "final_instruction_text", "tool_json", "ToolOverhead", "tool_overhead"]
 
 _SKIP_KEYS = frozenset({"cache_control", "type", "role"})
 
@@ -199,13 +202,57 @@ def static_prefix(blocks: Blocks) -> list[Block]:
     return out
 
 
-def prefix_tokens(blocks: Sequence[Block], tool_prompt: int | None = None) -> int:
-    """Estimated tokens of the blocks' text (tiktoken cl100k offline, else chars/4), plus
-    ``tool_prompt`` when the blocks hold a tool: the tool-use system prompt the API adds to every
-    request that sends tools (the model's ``tool-prompt-tokens`` in the catalog)."""
+@dataclass(frozen=True)
+class ToolOverhead:
+    """What the API adds to a request that sends tools, beyond their JSON: the tool-use system prompt
+    (``system``, None when the model's is not published) and, for each Anthropic-defined tool
+    (``{"type": "text_editor_20250124", "name": ...}``, a stub), the tool's own definition."""
+
+    system: int | None = None
+    model: ModelInfo | None = None
+
+    def tokens(self, blocks: Sequence[Block]) -> int:
+        """The tokens added to ``blocks`` (0 when they hold no tool)."""
+        if not any(b.section == "tools" for b in blocks):
+            return 0
+        return (self.system or 0) + sum(n for _, n in self.defined(blocks))
+
+    def defined(self, blocks: Sequence[Block]) -> list[tuple[str, int]]:
+        """The Anthropic-defined tools among ``blocks`` whose definition size is known, with that size."""
+        if self.model is None:
+            return []
+        found = []
+        for b in blocks:
+            kind = b.value.get("type") if b.section == "tools" and isinstance(b.value, dict) else None
+            if isinstance(kind, str) and (n := self.model.defined_tool_tokens(kind)):
+                found.append((kind, n))
+        return found
+
+    def describe(self, blocks: Sequence[Block]) -> str:
+        """``"the 346-token tool-use system prompt and the text_editor_20250124 tool's 700-token
+        definition"``: what :meth:`tokens` counted, for a message (empty when nothing)."""
+        if not any(b.section == "tools" for b in blocks):
+            return ""
+        parts = [f"the {self.system:,}-token tool-use system prompt"] if self.system else []
+        parts += [f"the {kind} tool's {n:,}-token definition" for kind, n in self.defined(blocks)]
+        return " and ".join(parts)
+
+
+def tool_overhead(info: ModelInfo | None, call: CallSite) -> ToolOverhead:
+    """The tool overhead of ``call`` on the model ``info`` (the forced tool-use prompt when
+    ``tool_choice`` forces a tool)."""
+    if info is None:
+        return ToolOverhead()
+    return ToolOverhead(info.tool_prompt(forces_tool(call)), info)
+
+
+def prefix_tokens(blocks: Sequence[Block], overhead: ToolOverhead | None = None) -> int:
+    """Estimated tokens of the blocks' text (tiktoken cl100k offline, else chars/4), plus what the
+    API adds when the blocks hold a tool (``overhead``: the tool-use system prompt, the definitions
+    of Anthropic-defined tools)."""
     if not blocks:
         return 0
-    extra = tool_prompt if tool_prompt and any(b.section == "tools" for b in blocks) else 0
+    extra = overhead.tokens(blocks) if overhead is not None else 0
     return extra + estimate_tokens("\n".join(b.text for b in blocks))
 
 

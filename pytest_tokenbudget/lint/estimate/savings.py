@@ -23,7 +23,7 @@ from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
 from pytest_tokenbudget.core.cost import PricingError, money_str, price
 from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.core.usage import Usage
-from pytest_tokenbudget.lint.analysis.prompt import forces_tool, prefix_tokens, request_blocks, static_prefix
+from pytest_tokenbudget.lint.analysis.prompt import prefix_tokens, request_blocks, static_prefix, tool_overhead
 from pytest_tokenbudget.lint.estimate.sites import SiteEstimate, estimate_call, model_of, modifiers
 from pytest_tokenbudget.lint.rules.alternatives import cheaper_alternative
 from pytest_tokenbudget.lint.rules.options import DEFAULTS
@@ -99,11 +99,11 @@ def _caching(call: CallSite, info: ModelInfo, kw: Mapping[str, Any], catalog: Ca
         return None
     blocks = request_blocks(call)
     prefix = static_prefix(blocks)
-    tool_prompt = info.tool_prompt(forces_tool(call))
-    tokens = prefix_tokens(prefix, tool_prompt)
+    overhead = tool_overhead(info, call)
+    tokens = prefix_tokens(prefix, overhead)
     if not tokens or (info.min_cacheable is not None and tokens < info.min_cacheable):
         return None
-    total = max(prefix_tokens(blocks.items, tool_prompt), tokens)
+    total = max(prefix_tokens(blocks.items, overhead), tokens)
     plain = _price_or_none(info.id, Usage(input_tokens=total), kw, catalog)
     cached = _price_or_none(info.id, Usage(input_tokens=total - tokens, cache_read_tokens=tokens), kw, catalog)
     write = _price_or_none(info.id, Usage(input_tokens=total - tokens, cache_write_5m_tokens=tokens), kw, catalog)

@@ -8,7 +8,7 @@ from typing import Any
 
 from pytest_tokenbudget.core.catalog import ModelInfo
 from pytest_tokenbudget.core.text import plural
-from pytest_tokenbudget.lint.analysis.prompt import Block, forces_tool, prefix_tokens, request_blocks
+from pytest_tokenbudget.lint.analysis.prompt import Block, prefix_tokens, request_blocks, tool_overhead
 from pytest_tokenbudget.lint.analysis.values import OpenDict, Text, Unknown, volatile_parts
 from pytest_tokenbudget.lint.types import CallSite
 
@@ -95,18 +95,20 @@ def prompt_shape(call: CallSite, info: ModelInfo | None) -> PromptShape:
     """Static input tokens of ``call`` and how caching splits them in the best and worst case."""
     blocks = request_blocks(call)
     items = blocks.items
-    tool_prompt = info.tool_prompt(forces_tool(call)) if info is not None else None  # added when tools are sent
-    total = prefix_tokens(items, tool_prompt)
+    overhead = tool_overhead(info, call)  # added when tools are sent
+    total = prefix_tokens(items, overhead)
     unknowns = _section_unknowns(call)
     unknowns += _media_unknowns(items)
     notes: list[str] = []
     tools = call.get("tools", None)
     if isinstance(tools, list) and tools:
-        if tool_prompt is None or not any(b.section == "tools" for b in items):
+        if overhead.system is None or not any(b.section == "tools" for b in items):
             unknowns.append("tools: the tool-use system prompt the API adds (hundreds of tokens) is not counted")
         else:
-            notes.append(f"the tool-use system prompt the API adds for {info.id} ({tool_prompt:,} tokens) "  # type: ignore[union-attr]
+            notes.append(f"the tool-use system prompt the API adds for {info.id} ({overhead.system:,} tokens) "  # type: ignore[union-attr]
                          "is counted")
+        notes += [f"the {kind} tool's own definition the API adds for {info.id} ({n:,} tokens) is counted"  # type: ignore[union-attr]
+                  for kind, n in overhead.defined(items)]
         if any(isinstance(t, dict) and isinstance(t.get("type"), str) and t["type"].startswith("web_search")
                for t in tools):
             notes.append("web search is billed on top: $10 per 1,000 searches (not in these figures)")
@@ -142,7 +144,7 @@ def prompt_shape(call: CallSite, info: ModelInfo | None) -> PromptShape:
         notes.append("more than 4 cache breakpoints: the API rejects the request (TB103)")
     last = max(i for i, _ in marks)
     prefix_items = items[: last + 1]
-    cached = prefix_tokens(prefix_items, tool_prompt)
+    cached = prefix_tokens(prefix_items, overhead)
     prefix_static = all(b.complete for b in prefix_items)
     minimum = info.min_cacheable if info is not None else None
     if info is not None and minimum is None:
@@ -158,12 +160,12 @@ def prompt_shape(call: CallSite, info: ModelInfo | None) -> PromptShape:
                           None)
     readable = [i for i, _ in marks if first_volatile is None or i < first_volatile]
     read_upto = max(readable) if readable else None
-    read = prefix_tokens(items[: read_upto + 1], tool_prompt) if read_upto is not None else 0
+    read = prefix_tokens(items[: read_upto + 1], overhead) if read_upto is not None else 0
     if first_volatile is not None:
         notes.append("a value that changes on every call sits in the cached prefix: it is re-written, "
                      "never read, after it (TB104)")
     hour_marks = [i for i, ttl in marks if ttl == "1h"]
-    hour_tokens = prefix_tokens(items[: max(hour_marks) + 1], tool_prompt) if hour_marks else 0
+    hour_tokens = prefix_tokens(items[: max(hour_marks) + 1], overhead) if hour_marks else 0
     write_best = cached - read
     hour_best = max(hour_tokens - read, 0) if write_best else 0
     return PromptShape(**base, notes=tuple(notes), read_best=read, write1h_best=hour_best,

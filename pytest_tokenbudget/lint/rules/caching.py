@@ -13,7 +13,8 @@ from pytest_tokenbudget.core.tokens import estimate_tokens
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.plausible_models import cache_minimum
 from pytest_tokenbudget.lint.analysis.marker_neighbours import no_marker_nearby
-from pytest_tokenbudget.lint.analysis.prompt import Block, Blocks, forces_tool, request_blocks, static_prefix, prefix_tokens
+from pytest_tokenbudget.lint.analysis.prompt import (Block, Blocks, ToolOverhead, prefix_tokens, request_blocks,
+                                                     static_prefix, tool_overhead)
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.types import CallSite, Report
 from pytest_tokenbudget.lint.analysis.bounds import block_leads, clears_minimum, most_tokens, short_of_minimum
@@ -42,11 +43,10 @@ def _unseen_parts_unmarked(blocks: Blocks, ctx: RuleContext) -> bool:
             and (not ctx.project_mentions("cache_control") or no_marker_nearby(ctx.path)))
 
 
-def _tool_prompt(ctx: RuleContext, model: str | None, call: CallSite) -> int:
-    """The tokens of the tool-use system prompt the API adds for ``model`` (0 when not published):
-    larger when the call forces a tool."""
-    row = ctx.catalog.find(model) if model else None
-    return (row.tool_prompt(forces_tool(call)) or 0) if row is not None else 0
+def _tool_overhead(ctx: RuleContext, model: str | None, call: CallSite) -> ToolOverhead:
+    """What the API adds for ``model`` when the call sends tools: the tool-use system prompt (larger
+    when the call forces a tool) and the definitions of Anthropic-defined tools (none when unknown)."""
+    return tool_overhead(ctx.catalog.find(model) if model else None, call)
 
 
 @register
@@ -202,12 +202,12 @@ class MissingCacheControl(Rule):
         if floor is None:
             return
         info, minimum = ctx.model_info(call), floor.tokens
-        tool_prompt = _tool_prompt(ctx, floor.model, call)
-        tokens = prefix_tokens(prefix, tool_prompt)
+        overhead = _tool_overhead(ctx, floor.model, call)
+        tokens = prefix_tokens(prefix, overhead)
         split = ""
         if not clears_minimum(tokens, minimum) and any(leads):  # a static start of a block with per-call text after it
             tokens = min(estimate_tokens("\n".join([*(b.text for b in prefix), lead])) for lead in leads)
-            tokens += tool_prompt if any(b.section == "tools" for b in prefix) else 0
+            tokens += overhead.tokens(prefix)
             prefix = [*prefix, following]
             split = (f" (the {prefix[-1].section} prompt is one of {len(leads)} static texts, each at least this long)"
                      if whole else f" (the {prefix[-1].section} block ends with per-call text: put the static part "
@@ -215,8 +215,8 @@ class MissingCacheControl(Rule):
         if not clears_minimum(tokens, minimum):
             return
         sections = "+".join(dict.fromkeys(b.section for b in prefix))
-        if tool_prompt and "tools" in sections:
-            sections += f", with the {fmt_int(tool_prompt)}-token tool-use system prompt the API adds"
+        if overhead.describe(prefix):
+            sections += f", with {overhead.describe(prefix)} the API adds"
         if any(b.opaque for b in blocks.items):
             sections += "; tool definitions built at run time are not counted"
         model = floor.describe(call.model or "the model")
@@ -320,8 +320,8 @@ class CacheBelowMinimum(Rule):
         # a model chosen at run time: below the lowest minimum of the models the code names; none
         # named: below the smallest minimum any model has
         floor = cache_minimum(call, ctx, fallback_largest=False)
-        if floor is not None and any(b.section == "tools" for b in upto):
-            tokens += _tool_prompt(ctx, floor.model, call)  # the tool-use system prompt is part of the prefix
+        if floor is not None:
+            tokens += _tool_overhead(ctx, floor.model, call).tokens(upto)  # what the API adds is part of the prefix
         if floor is None or not short_of_minimum(tokens, floor.tokens):
             return
         minimum, model = floor.tokens, floor.describe("any known model")
