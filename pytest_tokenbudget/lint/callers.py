@@ -24,7 +24,8 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
   helper) are :mod:`.runforms`;
 * a caller with no loop is itself looked up (up to three levels: helper -> wrapper -> runner -> loop);
 * whether the loop is a batch of independent items is :mod:`.loopjudge`'s call (dependent
-  requests, retries, sweeps, interactive and live loops, library batching contexts are not);
+  requests, retries, sweeps, interactive and live loops, library batching contexts are not, nor
+  the opt-in per-item path of a command whose default sends the same work as a batch);
   a function memoised by a cache decorator is never reported (repeats are free).
 
 Where a function is named (candidate files, imports, references) is :mod:`.callrefs`; whether the
@@ -48,7 +49,7 @@ from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, find_def
 from pytest_tokenbudget.lint.callrefs import candidates, naming_of, refs_in
 from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
-from pytest_tokenbudget.lint.livework import serves_request
+from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
 from pytest_tokenbudget.lint.loopjudge import (WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped,
                                                mentions_batching)
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
@@ -169,8 +170,9 @@ def _call_of(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, cal
 
 def _add_hit(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, node: ast.Call,
              parents: dict[int, ast.AST], hit: Hit) -> None:
-    if not live(node, parents, hit, tree) and not _request_work(s, path, owner_of(node, parents)) \
-            and not _handful_passed(s, path, node, parents, hit):
+    owner = owner_of(node, parents)
+    if not live(node, parents, hit, tree) and not _request_work(s, path, owner) \
+            and not _handful_passed(s, path, node, parents, hit) and not batch_alternative(s.project, path, owner):
         found = _located(s.project, LoopCaller(path, hit.line, hit.kind, hit.over))
         if found not in out:
             out.append(found)

@@ -1,6 +1,7 @@
 """Who runs a function: live work someone waits for (a route, a bot command, a request handler, a
-service loop, up the callers), or work a library already batches (``with batchify():``). Asked by
-TB401 for a loop found in the function itself or in a caller (:mod:`.callers`).
+service loop, up the callers), work a library already batches (``with batchify():``), or the opt-in
+path beside one that sends the same work to the Batch API. Asked by TB401 for a loop found in the
+function itself or in a caller (:mod:`.callers`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pytest_tokenbudget.lint.runmemo import remember_with_deps
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["serves_request", "under_batching"]
+__all__ = ["batch_alternative", "serves_request", "under_batching"]
 
 _MAX_REQUEST_DEPTH = 4  # callers walked up to find a request handler
 
@@ -61,6 +62,32 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
             return True
         if _serves_request(project, cpath, owner, depth + 1, seen):
             return True
+    return False
+
+
+def batch_alternative(project: Project, path: str, function: str | None) -> bool:
+    """Every call of ``function`` is one arm of an ``if`` whose other arm sends the same work as a
+    batch (``if sync: _classify_sync(terms) else: _classify_batch(terms)``): the per-item loop is
+    the opt-in path beside the Batch API, not a missed batch."""
+    if function is None:
+        return False
+    calls = 0
+    for _, _, node, parents in references_with_parents(project, path, function):
+        calls += 1
+        if not _other_arm_batches(node, parents):
+            return False
+    return calls > 0
+
+
+def _other_arm_batches(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    child = node
+    while id(child) in parents and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        parent = parents[id(child)]
+        if isinstance(parent, ast.If) and parent.orelse:
+            other = parent.orelse if child in parent.body else parent.body if child in parent.orelse else []
+            if any(isinstance(n, ast.Call) and mentions_batching(n) for st in other for n in ast.walk(st)):
+                return True
+        child = parent
     return False
 
 

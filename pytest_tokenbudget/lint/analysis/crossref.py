@@ -160,14 +160,16 @@ def project_mentions(needle: bytes) -> bool | None:
 
 
 def not_batch_work(function: str | None, line: int) -> bool:
-    """The code at ``line`` of the file being checked runs under a library's batching context, or
-    serves a live request (a route, a handler, a function taking a request, or their callees)."""
+    """The code at ``line`` of the file being checked runs under a library's batching context, serves
+    a live request (a route, a handler, a function taking a request, or their callees), or is the
+    opt-in path beside one that sends the same work as a batch."""
     act = _project()
     if act is None:
         return False
-    from pytest_tokenbudget.lint.livework import serves_request, under_batching
+    from pytest_tokenbudget.lint.livework import batch_alternative, serves_request, under_batching
 
-    return under_batching(act[0], act[1], function, line) or serves_request(act[0], act[1], function)
+    return (under_batching(act[0], act[1], function, line) or serves_request(act[0], act[1], function)
+            or batch_alternative(act[0], act[1], function))
 
 
 def reads_message(function: str | None, line: int) -> bool:

@@ -1,0 +1,32 @@
+import sys
+
+from terms.client import classify_term, submit_batch, tag_term
+
+
+def _classify_sync(terms):
+    return [classify_term(t).content[0].text for t in terms]
+
+
+def _classify_batch(terms):
+    return submit_batch(terms).id
+
+
+def _tag_all(terms):
+    return [tag_term(t).content[0].text for t in terms]
+
+
+def extract(terms, sync=False):
+    if sync:
+        results = _classify_sync(terms)
+    else:
+        results = _classify_batch(terms)
+    print(results)
+
+
+def tag(terms):
+    print(_tag_all(terms))
+
+
+if __name__ == "__main__":
+    words = sys.argv[2:]
+    extract(words, sync="--sync" in sys.argv) if sys.argv[1] == "extract" else tag(words)
