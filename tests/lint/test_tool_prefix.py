@@ -220,3 +220,10 @@ def test_the_estimate_names_the_defined_tool_it_counted():
 def _system() -> str:
     return "You edit the user's files carefully and explain each change in one sentence. " * 16
 
+
+
+def test_a_defined_tool_of_unknown_size_makes_the_estimate_a_lower_bound():
+    source = EDITOR_AGENT.replace("text_editor_20250728", "memory_20250818").replace("model=model", 'model="claude-sonnet-4-5"')
+    (site,) = estimate_source(source, path="t.py", catalog=CAT)
+    assert site.input_lower_bound
+    assert "tools: the definition the API adds for memory_20250818 is not counted" in site.unknowns

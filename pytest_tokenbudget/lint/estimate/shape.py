@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +17,8 @@ from pytest_tokenbudget.lint.types import CallSite
 __all__ = ["PromptShape", "prompt_shape"]
 
 _MEDIA_TYPES = frozenset({"image", "document", "file", "image_url", "input_audio", "container_upload"})
+
+_DATED_TOOL = re.compile(r"_\d{8}$")  # an Anthropic-defined or server tool's type (bash_20250124, web_search_20250305)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class PromptShape:
     @property
     def uncached_worst(self) -> int:
         return max(self.total - self.write5_worst - self.write1h_worst, 0)
+
 
 def _dynamic_parts(value: Any, counts: dict[str, int]) -> None:
     """Count the unresolved pieces of ``value``: f-string holes, unknown values, open dicts."""
@@ -109,6 +114,10 @@ def prompt_shape(call: CallSite, info: ModelInfo | None) -> PromptShape:
                          "is counted")
         notes += [f"the {kind} tool's own definition the API adds for {info.id} ({n:,} tokens) is counted"  # type: ignore[union-attr]
                   for kind, n in overhead.defined(items)]
+        counted = {kind for kind, _ in overhead.defined(items)}
+        unknowns += [f"tools: the definition the API adds for {t['type']} is not counted" for t in tools
+                     if isinstance(t, dict) and isinstance(t.get("type"), str) and _DATED_TOOL.search(t["type"])
+                     and t["type"] not in counted]
         if any(isinstance(t, dict) and isinstance(t.get("type"), str) and t["type"].startswith("web_search")
                for t in tools):
             notes.append("web search is billed on top: $10 per 1,000 searches (not in these figures)")
