@@ -10,7 +10,7 @@ from typing import Any
 
 from pytest_tokenbudget.core.catalog import ModelInfo
 from pytest_tokenbudget.core.text import plural
-from pytest_tokenbudget.lint.analysis.prompt import Block, prefix_tokens, request_blocks, tool_overhead
+from pytest_tokenbudget.lint.analysis.prompt import Block, ToolOverhead, prefix_tokens, request_blocks, tool_overhead
 from pytest_tokenbudget.lint.analysis.values import OpenDict, Text, Unknown, volatile_parts
 from pytest_tokenbudget.lint.types import CallSite
 
@@ -105,22 +105,9 @@ def prompt_shape(call: CallSite, info: ModelInfo | None) -> PromptShape:
     unknowns = _section_unknowns(call)
     unknowns += _media_unknowns(items)
     notes: list[str] = []
-    tools = call.get("tools", None)
-    if isinstance(tools, list) and tools:
-        if overhead.system is None or not any(b.section == "tools" for b in items):
-            unknowns.append("tools: the tool-use system prompt the API adds (hundreds of tokens) is not counted")
-        else:
-            notes.append(f"the tool-use system prompt the API adds for {info.id} ({overhead.system:,} tokens) "  # type: ignore[union-attr]
-                         "is counted")
-        notes += [f"the {kind} tool's own definition the API adds for {info.id} ({n:,} tokens) is counted"  # type: ignore[union-attr]
-                  for kind, n in overhead.defined(items)]
-        counted = {kind for kind, _ in overhead.defined(items)}
-        unknowns += [f"tools: the definition the API adds for {t['type']} is not counted" for t in tools
-                     if isinstance(t, dict) and isinstance(t.get("type"), str) and _DATED_TOOL.search(t["type"])
-                     and t["type"] not in counted]
-        if any(isinstance(t, dict) and isinstance(t.get("type"), str) and t["type"].startswith("web_search")
-               for t in tools):
-            notes.append("web search is billed on top: $10 per 1,000 searches (not in these figures)")
+    tool_unknowns, tool_notes = _tool_notes(call.get("tools", None), items, overhead, info)
+    unknowns += tool_unknowns
+    notes += tool_notes
     lower = bool(unknowns) or not blocks.complete
     if not blocks.complete and not unknowns:
         unknowns.append("part of the prompt could not be resolved")
@@ -180,3 +167,27 @@ def prompt_shape(call: CallSite, info: ModelInfo | None) -> PromptShape:
     return PromptShape(**base, notes=tuple(notes), read_best=read, write1h_best=hour_best,
                    write5_best=write_best - hour_best, write1h_worst=hour_tokens,
                    write5_worst=cached - hour_tokens)
+
+
+def _tool_notes(tools: Any, items: Sequence[Block], overhead: ToolOverhead,
+                info: ModelInfo | None) -> tuple[list[str], list[str]]:
+    """What the estimate counted for the tools the request sends, and what it could not count."""
+    unknowns: list[str] = []
+    notes: list[str] = []
+    if not isinstance(tools, list) or not tools:
+        return unknowns, notes
+    if overhead.system is None or not any(b.section == "tools" for b in items):
+        unknowns.append("tools: the tool-use system prompt the API adds (hundreds of tokens) is not counted")
+    else:
+        notes.append(f"the tool-use system prompt the API adds for {info.id} ({overhead.system:,} tokens) "  # type: ignore[union-attr]
+                     "is counted")
+    counted = overhead.defined(items)
+    notes += [f"the {kind} tool's own definition the API adds for {info.id} ({n:,} tokens) is counted"  # type: ignore[union-attr]
+              for kind, n in counted]
+    unknowns += [f"tools: the definition the API adds for {t['type']} is not counted" for t in tools
+                 if isinstance(t, dict) and isinstance(t.get("type"), str) and _DATED_TOOL.search(t["type"])
+                 and t["type"] not in {kind for kind, _ in counted}]
+    if any(isinstance(t, dict) and isinstance(t.get("type"), str) and t["type"].startswith("web_search")
+           for t in tools):
+        notes.append("web search is billed on top: $10 per 1,000 searches (not in these figures)")
+    return unknowns, notes
