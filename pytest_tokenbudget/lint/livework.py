@@ -66,9 +66,10 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
 
 
 def batch_alternative(project: Project, path: str, function: str | None) -> bool:
-    """Every call of ``function`` is one arm of an ``if`` whose other arm sends the same work as a
-    batch (``if sync: _classify_sync(terms) else: _classify_batch(terms)``): the per-item loop is
-    the opt-in path beside the Batch API, not a missed batch."""
+    """Every call of ``function`` is the ``if`` arm taken on a condition whose ``else`` sends the
+    same work as a batch (``if sync: _classify_sync(terms) else: _classify_batch(terms)``): the
+    per-item loop is the opt-in path beside a default batch, not a missed batch. Batching that is
+    itself the opt-in (``if args.batch: ... else: run_each(rows)``) leaves the default per item."""
     if function is None:
         return False
     calls = 0
@@ -83,10 +84,9 @@ def _other_arm_batches(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     child = node
     while id(child) in parents and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
         parent = parents[id(child)]
-        if isinstance(parent, ast.If) and parent.orelse:
-            other = parent.orelse if child in parent.body else parent.body if child in parent.orelse else []
-            if any(isinstance(n, ast.Call) and mentions_batching(n) for st in other for n in ast.walk(st)):
-                return True
+        if isinstance(parent, ast.If) and child in parent.body and any(
+                isinstance(n, ast.Call) and mentions_batching(n) for st in parent.orelse for n in ast.walk(st)):
+            return True
         child = parent
     return False
 

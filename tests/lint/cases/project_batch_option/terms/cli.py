@@ -23,10 +23,16 @@ def extract(terms, sync=False):
     print(results)
 
 
-def tag(terms):
-    print(_tag_all(terms))
+def tag(terms, batch=False):
+    if batch:
+        print(_classify_batch(terms))
+    else:
+        print(_tag_all(terms))
 
 
 if __name__ == "__main__":
     words = sys.argv[2:]
-    extract(words, sync="--sync" in sys.argv) if sys.argv[1] == "extract" else tag(words)
+    if sys.argv[1] == "extract":
+        extract(words, sync="--sync" in sys.argv)
+    else:
+        tag(words, batch="--batch" in sys.argv)

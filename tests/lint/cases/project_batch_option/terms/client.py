@@ -1,7 +1,7 @@
 """Two commands classify glossary terms one request at a time. `extract` does so only with --sync:
 its default sends the same terms as one Message Batch, so the per-term loop is the opt-in path a
-user picks to wait for the answers (silent; after notno/corpora). `tag` has no batch path: its
-per-term loop is a batch candidate (TB401)."""
+user picks to wait for the answers (silent; after notno/corpora). `tag` batches only when asked
+(`--batch`): its default is the per-term loop, a batch candidate (TB401; after calvinmcelvain/ai-irpd)."""
 import anthropic
 
 client = anthropic.Anthropic()
