@@ -86,8 +86,8 @@ def _collect(body: list[ast.stmt], mod: _Module) -> None:
         if isinstance(st, (ast.Assign, ast.AnnAssign)):
             targets = st.targets if isinstance(st, ast.Assign) else [st.target]
             for t in targets:
-                if isinstance(t, ast.Name):
-                    mod.names.setdefault(t.id, []).append(st)
+                if isinstance(t, ast.Name) and not (isinstance(st.value, ast.Name) and st.value.id == t.id):
+                    mod.names.setdefault(t.id, []).append(st)  # (``query = query`` changes nothing)
         elif isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             mod.names.setdefault(st.name, []).append(st)
         elif isinstance(st, ast.Import):

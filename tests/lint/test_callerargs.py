@@ -183,6 +183,54 @@ lenient = Reviewer(system_prompt=LENIENT)
     assert [(Path(f.path).name, f.code) for f in found] == [("llm.py", "TB101")]
 
 
+def test_a_prompt_given_to_a_setter_is_read_through_a_constant_set_to_itself(tmp_path: Path):
+    """bigbases/C4_Analysis: ``claude.add_role(role_prompt)`` stores a persona read from a file and
+    formatted with a module constant; the script's ``__main__`` block says ``query = query``, which
+    changes nothing and must not make the constant unknown (it cut the prompt at its first hole)."""
+    rules = " ".join(f"Rule {i}: quote the sentence, name the stance and state why it is biased." for i in range(90))
+    (tmp_path / "role.txt").write_text(f"You annotate news articles about {{topic}}. {rules}")
+    (tmp_path / "claude_request.py").write_text('''import anthropic
+
+
+class Claude:
+    def __init__(self, model):
+        self.model = model
+        self.client = anthropic.Anthropic()
+
+    def add_role(self, role):
+        self.role = role
+
+    def run(self, prompt):
+        return self.client.messages.create(model=self.model, max_tokens=1024, system=self.role,
+                                           messages=[{"role": "user", "content": prompt}])
+''')
+    (tmp_path / "annotate.py").write_text('''import os
+
+from claude_request import Claude
+
+query = "Environment protection"
+
+
+def role_prompt(query):
+    with open(os.path.join(os.path.dirname(__file__), "role.txt")) as f:
+        return f.read().format(topic=query)
+
+
+def annotate(texts):
+    claude = Claude("claude-sonnet-4-5")
+    claude.add_role(role_prompt(query))
+    return [claude.run(t) for t in texts]
+
+
+if __name__ == "__main__":
+    query = query
+    annotate(["one", "two"])
+''')
+    found = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False)).findings
+    assert [(Path(f.path).name, f.code) for f in found] == [("claude_request.py", "TB101")]
+    assert found[0].properties["prefix_tokens"] > 1024
+
+
 def test_a_loop_over_a_table_passes_one_of_its_values(tmp_path: Path):
     (tmp_path / "claude.py").write_text(CLAUDE_MODEL)
     runner = '''from claude import ClaudeModel
