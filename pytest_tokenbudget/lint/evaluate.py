@@ -189,7 +189,10 @@ class Evaluator:
             numeric = isinstance(v, (int, float)) and not isinstance(v, bool)
             return (-v if isinstance(node.op, ast.USub) else v) if numeric and isinstance(node.op, (ast.USub, ast.UAdd)) else UNKNOWN
         if isinstance(node, ast.IfExp):  # what both branches share (the libcst resolver does the same)
-            return choice([self.expr(node.body, d), self.expr(node.orelse, d)])
+            body = self.expr(node.body, d)
+            if _exists_test(node.test) and isinstance(body, (str, Text)) and body:
+                return body  # ``p.read_text() if p.exists() else ""``: the file was read, so it exists
+            return choice([body, self.expr(node.orelse, d)])
         if isinstance(node, ast.Call):
             return self._call(node, d)
         if isinstance(node, ast.Await):
@@ -488,3 +491,9 @@ def _fields_as_holes(base: str | Text, how: str) -> Any:
         pos = m.end()
     parts.append(text[pos:])
     return Text.join(*parts)
+
+
+def _exists_test(test: ast.expr) -> bool:
+    """``path.exists()``, ``path.is_file()``, ``os.path.exists(path)`` / ``os.path.isfile(path)``."""
+    return isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) \
+        and test.func.attr in ("exists", "is_file", "isfile")

@@ -140,3 +140,26 @@ def test_a_prompt_file_read_in_a_try_is_sent_not_the_fallback_of_its_missing_fil
     assert [(Path(f.path).name, f.line) for f in lint_paths([root], settings).findings] == [("app.py", 13)]
     (root / "app.py").write_text(app.format(error="KeyError"))  # not a missing file: either text may be sent
     assert lint_paths([root], settings).findings == []
+
+
+def test_a_prompt_file_read_under_its_own_existence_test_is_the_file(tmp_path):
+    # AlvLeoAI: skill = skill_path.read_text() if skill_path.exists() else "", returned as a pair and
+    # unpacked by the caller: the file is in the project, so the text is what is sent
+    root = tmp_path / "proj"
+    (root / "skills").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "p"\n')
+    rules = " ".join(f"Rule {i}: compute the indicator from closing prices and state the period used." for i in range(90))
+    (root / "skills" / "SKILL.md").write_text(f"Technical analysis skill. {rules}\n")
+    loader = ("from pathlib import Path\n\n\ndef load_skill():\n    path = Path('skills/SKILL.md')\n"
+              "    skill = path.read_text() if path.{test}() else ''\n    return skill, 'No references.'\n")
+    (root / "analyst.py").write_text(
+        "import anthropic\n\nfrom loader import load_skill\n\nclient = anthropic.Anthropic()\n\n\n"
+        "def analyse(data):\n    skill, refs = load_skill()\n    system = f'You are a price analyst.\\n\\n{skill}\\n\\n{refs}'\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=2048, system=system,\n"
+        "                                  messages=[{'role': 'user', 'content': data}])\n")
+    settings = LintSettings(root=root, select=("TB101",), cache=False)
+    for test in ("exists", "is_file"):
+        (root / "loader.py").write_text(loader.format(test=test))
+        assert [(Path(f.path).name, f.code) for f in lint_paths([root], settings).findings] == [("analyst.py", "TB101")]
+    (root / "loader.py").write_text(loader.format(test="is_dir"))  # not the file's own existence test
+    assert lint_paths([root], settings).findings == []

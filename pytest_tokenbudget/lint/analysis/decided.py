@@ -4,7 +4,8 @@ The resolver keeps what both branches of a conditional expression share, which f
 ``{"cache_control": {...}} if self.enable_cache else None`` is nothing: the marker went unseen.
 When the test resolves to a bool from a setting (an instance attribute set from the constructor's
 default, a module constant), :func:`decided_branch` gives the branch that runs, as settings'
-defaults count everywhere else in the linter. A parameter of the function itself is a per-call
+defaults count everywhere else in the linter. A prompt file read under an existence test
+(``path.read_text() if path.exists() else ""``) is the text the linter read: the file exists. A parameter of the function itself is a per-call
 choice (its default is one caller's value, not the setting), so a test naming one stays undecided.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.scopes import lookup
+from pytest_tokenbudget.lint.analysis.values import Text
 
 __all__ = ["UNDECIDED", "decided_branch", "default_client"]
 
@@ -27,6 +29,8 @@ def decided_branch(resolver: Any, node: cst.IfExp, scope: Any, depth: int) -> An
     constructor parameter defaulting to True; a module constant): the branch that runs;
     :data:`UNDECIDED` otherwise. A parameter of the function itself is a per-call choice (its
     default is one caller's value, not the setting), so a test naming one stays undecided."""
+    if _exists_test(node.test) and isinstance(read := resolver.expr(node.body, scope, depth + 1), (str, Text)) and read:
+        return read  # ``p.read_text() if p.exists() else ""``: the linter read the file, so it exists
     finder = _Names()
     node.test.visit(finder)
     for name in finder.names:
@@ -38,6 +42,14 @@ def decided_branch(resolver: Any, node: cst.IfExp, scope: Any, depth: int) -> An
     if not isinstance(test, bool):
         return UNDECIDED
     return resolver.expr(node.body if test else node.orelse, scope, depth + 1)
+
+
+_EXISTS = frozenset({"exists", "is_file", "isfile"})
+
+
+def _exists_test(test: cst.BaseExpression) -> bool:
+    """``path.exists()``, ``path.is_file()``, ``os.path.exists(path)`` / ``os.path.isfile(path)``."""
+    return isinstance(test, cst.Call) and isinstance(test.func, cst.Attribute) and test.func.attr.value in _EXISTS
 
 
 class _Names(cst.CSTVisitor):
