@@ -325,7 +325,7 @@ def _dependent(body: ast.Module, call: ast.Call) -> bool:
     assigned: set[str] = set()
     for n in ast.walk(body):
         if isinstance(n, ast.Assign) and any(c is call for c in ast.walk(n.value)):
-            assigned.update(t.id for t in n.targets if isinstance(t, ast.Name))
+            assigned.update(name for t in n.targets for name in _target_names(t))  # (reply, usage = ask(...))
     arg_names = {n.id for a in [*call.args, *(k.value for k in call.keywords)] for n in ast.walk(a)
                  if isinstance(n, ast.Name)}
     if assigned & arg_names:
@@ -363,7 +363,7 @@ def _fed_names(body: ast.Module, call: ast.Call, args: set[str], replies: set[st
     assigns = [n for n in ast.walk(body) if isinstance(n, ast.Assign)]
     for _ in range(3):
         for n in assigns:
-            targets = {t.id for t in n.targets if isinstance(t, ast.Name)}
+            targets = {name for t in n.targets for name in _target_names(t)}
             read = {x.id for x in ast.walk(n.value) if isinstance(x, ast.Name)}
             if targets & args:
                 args = args | read
@@ -372,6 +372,17 @@ def _fed_names(body: ast.Module, call: ast.Call, args: set[str], replies: set[st
             if read & replies or any(c is call for c in ast.walk(n.value)):
                 replies = replies | stored | targets
     return args, replies
+
+
+def _target_names(target: ast.expr) -> list[str]:
+    """The names an assignment target binds: ``x``, and each name of ``a, (b, *c)``."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for el in target.elts for name in _target_names(el)]
+    return []
 
 
 # ------------------------------------------------------------------------------ live or batched

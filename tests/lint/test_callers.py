@@ -255,6 +255,36 @@ def grade_each(questions):
     assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("exam.py:17")
 
 
+def test_a_reply_unpacked_with_its_usage_and_summarised_into_the_next_input_is_a_chain(tmp_path: Path):
+    """Zell0ss/claude-redditor writes a podcast block by block: ``data, usage = ask(...)`` and each
+    block's input carries the summaries of the blocks before it: dependent requests, not a batch."""
+    (tmp_path / "helpers.py").write_text(HELPER.replace("    return client.messages.create(",
+                                                        "    reply = client.messages.create(")
+                                         + "    return reply.content[0].text, reply.usage\n")
+    (tmp_path / "script.py").write_text('''import json
+
+from helpers import label
+
+
+def write_blocks(topics):
+    summaries = []
+    for topic in topics:
+        data, usage = label(json.dumps({"topic": topic, "previous": summaries.copy()}))
+        summaries.append(f"{topic}: {data}")
+
+
+def write_each(topics):
+    blocks = []
+    for topic in topics:
+        data, usage = label(json.dumps({"topic": topic}))
+        blocks.append(data)
+    return blocks
+''')
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    [f] = result.findings
+    assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("script.py:15")
+
+
 def test_a_loop_in_a_streamlit_app_is_live_work(tmp_path: Path):
     (tmp_path / "helpers.py").write_text(HELPER)
     app = '''import streamlit as st
