@@ -20,10 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.astwalk import child_nodes
+from pytest_tokenbudget.lint.astwalk import Facts, facts_of
 from pytest_tokenbudget.lint.receivers import factories, typed_names
 from pytest_tokenbudget.lint.statements import statements_of
-from pytest_tokenbudget.lint.tree_budget import on_release
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -39,59 +38,11 @@ _TEST_OR_LIVE = re.compile(r"(^|/)(tests?|testing|routes|views|endpoints)/|(^|/)
                            r"conftest)\.py$")
 
 
-@dataclass
-class Facts:
-    """One walk of a tree: parents, and the nodes the caller search looks at."""
-
-    parents: dict[int, ast.AST] = field(default_factory=dict)
-    imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
-    assigns: list[ast.Assign] = field(default_factory=list)
-    calls: list[ast.Call] = field(default_factory=list)
-    names: list[ast.expr] = field(default_factory=list)  # Name and Attribute nodes
-
-
-_FACTS: dict[int, tuple[ast.Module, Facts]] = {}
-
-
-@on_release
-def _forget_facts(project: Project, trees: set[int]) -> None:
-    for key in trees & _FACTS.keys():
-        del _FACTS[key]
-
-
 def tree_of(project: Project, path: str) -> ast.Module | None:
     mod = project._load(path)
     if mod is None or mod.parse() is None:
         return None
     return mod.tree
-
-
-def facts_of(tree: ast.Module) -> Facts:
-    hit = _FACTS.get(id(tree))
-    if hit is not None and hit[0] is tree:
-        return hit[1]
-    f = Facts()
-    parents = f.parents
-    todo: list[ast.AST] = [tree]
-    at = 0
-    while at < len(todo):  # ast.walk's breadth-first order
-        node = todo[at]
-        at += 1
-        for child in child_nodes(node):
-            parents[id(child)] = node
-            todo.append(child)
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            f.imports.append(node)
-        elif isinstance(node, ast.Assign):
-            f.assigns.append(node)
-        elif isinstance(node, ast.Call):
-            f.calls.append(node)
-        elif isinstance(node, (ast.Name, ast.Attribute)):
-            f.names.append(node)
-    if len(_FACTS) > 256:
-        _FACTS.clear()
-    _FACTS[id(tree)] = (tree, f)
-    return f
 
 
 def parents_of(tree: ast.Module) -> dict[int, ast.AST]:

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, choice
+from pytest_tokenbudget.lint.astwalk import facts_of
 
 __all__ = ["command_defaults", "option_default", "parses_args"]
 
@@ -34,11 +35,10 @@ def option_default(tree: ast.Module | None, value: Any, name: str, attr: str,
     if tree is None or not parses_args(value):
         return UNKNOWN
     parser = value.func.value.id
-    defaults, sets = [], []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(_is_attr(t, name, attr) for t in node.targets):
-            sets.append(node)  # args.model = ... after parsing
-            continue
+    facts = facts_of(tree)  # the tree's one walk, shared
+    sets = [a for a in facts.assigns if any(_is_attr(t, name, attr) for t in a.targets)]  # args.model = ...
+    defaults = []
+    for node in facts.calls:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == parser):
             continue

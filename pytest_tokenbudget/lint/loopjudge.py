@@ -43,6 +43,7 @@ import re
 from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
+from pytest_tokenbudget.lint.astwalk import facts_of
 from pytest_tokenbudget.lint.loopbody import exits, filled_with_few, repeats
 
 __all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "batching_context", "conversation_turn", "enclosing_loop",
@@ -456,7 +457,7 @@ def request_entry(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) 
 
 
 def _imports_any(tree: ast.Module, modules: frozenset[str]) -> bool:
-    for n in ast.walk(tree):
+    for n in facts_of(tree).imports:  # the tree's one walk, shared
         if isinstance(n, ast.Import) and any(a.name.split(".")[0] in modules for a in n.names):
             return True
         if isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] in modules:
