@@ -1,13 +1,15 @@
-"""What a ``for`` loop's body says about its passes (for :mod:`.loopjudge`): whether it ends a
-search (a ``break`` or ``return`` on what it computed) and whether its passes send one identical
-request (``for i in range(n)`` whose index never reaches the call: timing or sampling runs).
+"""What a ``for`` loop says about its passes (for :mod:`.loopjudge`): whether it ends a search (a
+``break`` or ``return`` on what it computed), whether its passes send one identical request
+(``for i in range(n)`` whose index never reaches the call: timing or sampling runs), and whether it
+goes through one reply's blocks (``for block in response.content:``: the next turn of a tool
+conversation, not items).
 """
 
 from __future__ import annotations
 
 import ast
 
-__all__ = ["exits", "filled_with_few", "repeats"]
+__all__ = ["exits", "filled_with_few", "over_a_reply", "repeats"]
 
 
 def exits(loop: ast.For | ast.AsyncFor) -> bool:
@@ -99,3 +101,24 @@ def _range_bound(it: ast.expr, module: ast.AST) -> int | None:
         arg = next((st.value for st in module.body if isinstance(st, ast.Assign) and len(st.targets) == 1
                     and isinstance(st.targets[0], ast.Name) and st.targets[0].id == arg.id), arg)
     return arg.value if isinstance(arg, ast.Constant) and type(arg.value) is int else None
+
+
+_REPLY_PARTS = frozenset({"content", "tool_calls", "choices"})  # as analysis.reply_loops (which loads libcst)
+
+
+def over_a_reply(loop: ast.For | ast.AsyncFor, parents: dict[int, ast.AST]) -> bool:
+    """``for block in response.content:`` where the function assigned ``response`` from an SDK request:
+    the loop goes through one reply's blocks, a request in it is that conversation's next turn."""
+    base: ast.AST = loop.iter
+    while isinstance(base, (ast.Attribute, ast.Subscript)):
+        if isinstance(base, ast.Attribute) and base.attr in _REPLY_PARTS and isinstance(base.value, ast.Name):
+            name = base.value.id
+            fn: ast.AST = loop
+            while id(fn) in parents and not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                fn = parents[id(fn)]
+            return any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
+                       and isinstance(v := (n.value.value if isinstance(n.value, ast.Await) else n.value), ast.Call)
+                       and isinstance(v.func, ast.Attribute) and v.func.attr in ("create", "parse")
+                       for n in ast.walk(fn))
+        base = base.value
+    return False

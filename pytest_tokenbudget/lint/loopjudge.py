@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
 from pytest_tokenbudget.lint.astwalk import facts_of
-from pytest_tokenbudget.lint.loopbody import exits, filled_with_few, repeats
+from pytest_tokenbudget.lint.loopbody import exits, filled_with_few, over_a_reply, repeats
 
 __all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "batching_context", "conversation_turn", "enclosing_loop",
            "from_parameters", "handful", "in_service_loop", "is_sweep", "live", "mapped", "mentions_batching", "request_entry",
@@ -198,7 +198,7 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
                     is_sweep(ast.unparse(parent.target), parent.iter) and not exits(parent)) or repeats(parent, call):
                 node = parent  # a retry loop, a sweep over models / variants, n identical runs: a per-item
                 continue       # loop outside it still makes one independent request per item and setting
-            return _judge_for(parent, call)
+            return None if over_a_reply(parent, parents) else _judge_for(parent, call)
         if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             gen = parent.generators[0]
             if is_sweep(ast.unparse(gen.target), gen.iter):

@@ -285,6 +285,28 @@ def write_each(topics):
     assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("script.py:15")
 
 
+def test_a_loop_over_one_replys_blocks_is_not_a_loop_over_items(tmp_path: Path):
+    (tmp_path / "helpers.py").write_text(HELPER)
+    (tmp_path / "agent.py").write_text('''import anthropic
+
+from helpers import label
+
+client = anthropic.Anthropic()
+
+
+def run_tools(question, tools):
+    response = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, tools=tools,
+                                      messages=[{"role": "user", "content": question}])
+    for block in response.content:  # each tool call of this reply, answered in turn
+        if block.type == "tool_use":
+            label(str(block.input))
+''')
+    assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings == []
+    (tmp_path / "agent.py").write_text((tmp_path / "agent.py").read_text().replace("response.content", "question.parts"))
+    [f] = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings
+    assert "for loop over question.parts at" in f.message
+
+
 def test_a_loop_in_a_streamlit_app_is_live_work(tmp_path: Path):
     (tmp_path / "helpers.py").write_text(HELPER)
     app = '''import streamlit as st

@@ -130,6 +130,14 @@ def _not_batch_work(call: CallSite) -> bool:
     return line is not None and crossref.not_batch_work(call.context.function, line)
 
 
+def _over_a_reply(loop: Any, call: CallSite) -> bool:
+    """The loop goes through one reply's blocks (``for block in response.content:``): a request in it
+    is that conversation's next turn, not an item of a batch."""
+    from pytest_tokenbudget.lint.analysis.reply_loops import over_a_reply
+
+    return over_a_reply(loop.iter_node, call.scope)
+
+
 def _line(call: CallSite) -> int | None:
     try:
         return call.line
@@ -268,7 +276,8 @@ class LoopCouldBatch(Rule):
         if not loops or any(lp.kind == "while" or lp.feeds_back for lp in loops):
             return
         loop = loops[-1]
-        if _contains(loop.iter_node, call.node) or _exits_early(loop.node) or _handful(loop) or _not_batch_work(call):
+        if _contains(loop.iter_node, call.node) or _exits_early(loop.node) or _handful(loop) or _not_batch_work(call) \
+                or _over_a_reply(loop, call):
             return
         discount = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
         pct = f"{discount.normalize():f}%"

@@ -83,3 +83,23 @@ def already_batched(items: list[str]):
                                               "messages": [{"role": "user", "content": item}]}}
         for i, item in enumerate(items)
     ])
+
+
+def tool_turn(question: str, tools: list[dict]):
+    # Not flagged: the loop goes through one reply's blocks; the request in it sends the tool result
+    # back, the next turn of that conversation (meetrais/claude-advanced-tool-use).
+    messages = [{"role": "user", "content": question}]
+    response = client.messages.create(model=MODEL, max_tokens=1024, tools=tools, messages=messages)
+    for block in response.content:
+        if block.type == "tool_use":
+            followup = [{"role": "assistant", "content": response.content},
+                        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": block.id,
+                                                      "content": "done"}]}]
+            final = client.messages.create(model=MODEL, max_tokens=1024, tools=tools, messages=messages + followup)
+            print(final.content[0].text)
+
+
+def summarise_sections(report):
+    for section in report.content:
+        client.messages.create(model=MODEL, max_tokens=300,  # TB401
+                               messages=[{"role": "user", "content": section}])
