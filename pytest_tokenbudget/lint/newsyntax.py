@@ -5,8 +5,8 @@ own quotes (``f"{text.replace('\\n', ' ')}"``, ``f"{row["name"]}"``). The older 
 :mod:`ast` cannot parse such a file, so a run under them reported valid code as E999 and lost its
 call sites (two corpus files, one with a ``messages.create``). libcst parses the new syntax on any
 interpreter, so where :mod:`ast` fails and libcst does not, the tree the prefilter and the project
-index need comes from the same text with each outermost f-string replaced, character for
-character, by ``(ƒ ... )``: a name nothing binds, so the index reads the f-string as unknown
+index need comes from the same text with each outermost f-string in the newer syntax (every
+f-string, if that is not enough) replaced, character for character, by ``(ƒ ... )``: a name nothing binds, so the index reads the f-string as unknown
 (never as a short constant a rule could measure), and every other node keeps its line and column.
 The rules themselves run on libcst's tree of the real text. libcst is imported only when a parse
 fails (a warm run never imports it).
@@ -66,12 +66,32 @@ def masked_tree(text: str) -> ast.Module | None:
     if not found:
         return None  # the error is not an f-string's
     spans = [((r.start.line, r.start.column), (r.end.line, r.end.column)) for r in map(positions.__getitem__, found)]
+    new_only = [sp for sp in spans if not _parses_alone(_slice(text, sp))]  # the f-strings in the newer syntax
+    for masked in (new_only, spans):  # those alone (the others keep their text), else every f-string
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # invalid escape sequences: not ours to report
+                return ast.parse(_mask(text, masked))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+    return None
+
+
+def _slice(text: str, span: tuple[tuple[int, int], tuple[int, int]]) -> str:
+    (l1, c1), (l2, c2) = span
+    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+    return text[starts[l1 - 1] + c1: starts[l2 - 1] + c2]
+
+
+def _parses_alone(fstring: str) -> bool:
+    """The running interpreter parses this f-string by itself (it is not in the newer syntax)."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escape sequences: not ours to report
-            return ast.parse(_mask(text, spans))
+            warnings.simplefilter("ignore")
+            ast.parse(f"({fstring}\n)", mode="eval")
+        return True
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+        return False
 
 
 def _mask(text: str, spans: list[tuple[tuple[int, int], tuple[int, int]]]) -> str:

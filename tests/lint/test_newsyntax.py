@@ -43,7 +43,7 @@ def test_columns_after_a_masked_f_string_count_the_same_bytes():
     pair = tree.body[1].value
     twelve, empty, end = pair.elts[1], pair.elts[2], pair.elts[4]
     assert twelve.value == 12 and twelve.col_offset == len(line[:line.index("12")].encode())
-    assert isinstance(empty, ast.Constant) and empty.value == ""  # f"" is the empty string
+    assert isinstance(empty, ast.JoinedStr) and empty.values == []  # f"" parses here: not masked
     assert end.value == "end" and end.lineno == 5 and end.col_offset == len('{ROW["a"]}\n""", '.split("\n")[-1])
 
 
@@ -80,3 +80,18 @@ def test_the_index_reads_a_module_in_the_new_syntax(tmp_path):
     found, errors = _lint(tmp_path)
     assert not errors
     assert found == {("ask.py", 8, "TB302")}
+
+
+def test_only_the_f_strings_in_the_new_syntax_are_masked():
+    """lxndrbukin/Task-Manager-CLI: one f-string nests the f-string's own quotes, the prompt beside it
+    is plain 3.11 syntax; masking every f-string hid the prompt's JSON request (TB501) too."""
+    text = textwrap.dedent('''
+        CONFIG = {"ai": {"provider": "anthropic"}}
+        LABEL = f"{CONFIG["ai"]["provider"]}"
+        PROMPT = f"Return ONLY valid JSON with the fields {', '.join(['title', 'due'])}."
+        ''')
+    tree = masked_tree(text)
+    assert tree is not None
+    label, prompt = (n.value for n in tree.body[1:])
+    assert isinstance(label, ast.Name) and label.id == "ƒ"
+    assert isinstance(prompt, ast.JoinedStr) and prompt.values[0].value.startswith("Return ONLY valid JSON")
