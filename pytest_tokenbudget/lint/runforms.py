@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 
+from pytest_tokenbudget.lint.asyncwork import script_entry
 from pytest_tokenbudget.lint.loopjudge import Hit, enclosing_loop, mapped
 
 __all__ = ["delayed_call", "hit_on", "is_partial", "local_handoffs", "local_uses", "loops_over", "partial_uses",
@@ -26,7 +27,8 @@ def local_uses(node: ast.AST, parents: dict[int, ast.AST]) -> list[Use]:
     module-level block such as ``if __name__ == "__main__":`` (often a retry-decorated ``api``) has
     no callers elsewhere; the loop calling it sits beside it, after it in its block. Not inside an
     ``async def``: a local helper gathered there is one task's fan-out, awaited on the spot (a
-    research request's per-source reads), as a sequential loop in async code is live work."""
+    research request's per-source reads), as a sequential loop in async code is live work, unless
+    that ``async def`` is the coroutine its script runs (``asyncio.run(run_parallel(rows))``)."""
     fdef = _local_def(node, parents)
     return loops_over(fdef, fdef.name, parents) if fdef is not None else []
 
@@ -63,9 +65,18 @@ def _local_def(node: ast.AST, parents: dict[int, ast.AST]) -> ast.FunctionDef | 
     outer: ast.AST = holder
     while id(outer) in parents and not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
         outer = parents[id(outer)]
-    if isinstance(outer, ast.AsyncFunctionDef):
+    if isinstance(outer, ast.AsyncFunctionDef) and not _script_coroutine(outer, parents):
         return None  # one async task's own fan-out (gather over a local helper): awaited there, live work
     return fdef  # type: ignore[return-value]
+
+
+def _script_coroutine(fn: ast.AsyncFunctionDef, parents: dict[int, ast.AST]) -> bool:
+    """``fn`` is the coroutine its script hands to the event loop (``asyncio.run(run_parallel(rows))``):
+    a batch job, so the fan-out over its local helper is the job's items."""
+    root: ast.AST = fn
+    while id(root) in parents:
+        root = parents[id(root)]
+    return isinstance(root, ast.Module) and script_entry(fn, root)
 
 
 def is_partial(call: ast.Call) -> bool:

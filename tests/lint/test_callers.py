@@ -307,6 +307,38 @@ def run_tools(question, tools):
     assert "for loop over question.parts at" in f.message
 
 
+def test_a_local_helper_fanned_out_by_a_scripts_coroutine_is_batch_work(tmp_path: Path):
+    """antikas/investment-data-patterns-code: ``async def process_one`` inside ``run_parallel``,
+    launched per report by ``create_task``; ``run_parallel`` is what ``asyncio.run`` runs from
+    ``main``: a batch job's items (a local helper gathered inside a request's coroutine is not)."""
+    (tmp_path / "helpers.py").write_text(HELPER.replace("def label(item):", "async def label(item):").replace(
+        "anthropic.Anthropic()", "anthropic.AsyncAnthropic()").replace("return client", "return await client"))
+    job = '''import asyncio
+
+from helpers import label
+
+
+async def run_parallel(reports):
+    semaphore = asyncio.Semaphore(5)
+
+    async def process_one(report):
+        async with semaphore:
+            return await label(report["text"])
+
+    tasks = [asyncio.create_task(process_one(report)) for report in reports]
+    return await asyncio.gather(*tasks)
+'''
+    (tmp_path / "job.py").write_text(job)
+    assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings == []
+    (tmp_path / "job.py").write_text(job + '''
+
+def main():
+    asyncio.run(run_parallel([{"text": "q1 report"}, {"text": "q2 report"}] * 50))
+''')
+    [f] = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings
+    assert "comprehension over reports at" in f.message and f.message.split(" at ", 1)[1].startswith(str(tmp_path))
+
+
 def test_a_loop_in_a_streamlit_app_is_live_work(tmp_path: Path):
     (tmp_path / "helpers.py").write_text(HELPER)
     app = '''import streamlit as st
