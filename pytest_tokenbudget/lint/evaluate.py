@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, choice, dict_get,
+from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, choice, dict_get, sliced,
                                                      is_complete, setting_fallback, static_text)
 from pytest_tokenbudget.lint.analysis.volatile import volatile_call, volatile_format, volatile_method
 from pytest_tokenbudget.lint.comprehend import comprehend, spliced
@@ -174,10 +174,11 @@ class Evaluator:
             return bool_op(node, lambda n: self.expr(n, d), self.qualname)
         if isinstance(node, ast.Subscript):
             base = self.expr(node.value, d)
+            if isinstance(part := node.slice, ast.Slice):  # TOOLS[:3]: a known list's items
+                return sliced(base, [None if b is None else self.expr(b, d) for b in (part.lower, part.upper, part.step)])
             key = self.expr(node.slice, d)
-            if isinstance(base, dict) and isinstance(key, (str, int)) and key in base:
-                return base[key]
-            if isinstance(base, list) and isinstance(key, int) and -len(base) <= key < len(base):
+            if isinstance(base, dict) and isinstance(key, (str, int)) and key in base \
+                    or isinstance(base, list) and isinstance(key, int) and -len(base) <= key < len(base):
                 return base[key]
             return any_entry(base, key)
         if isinstance(node, ast.Compare) and len(node.ops) == 1:  # language == "he": a helper's branch test

@@ -227,3 +227,15 @@ def test_a_defined_tool_of_unknown_size_makes_the_estimate_a_lower_bound():
     (site,) = estimate_source(source, path="t.py", catalog=CAT)
     assert site.input_lower_bound
     assert "tools: the definition the API adds for memory_20250818 is not counted" in site.unknowns
+
+
+def test_a_slice_of_a_known_tool_list_is_those_tools(tmp_path):
+    # That1Drifter/edgar-pipeline: TOOLS_STRICT = TOOLS[:3] + [EXTRACT_STRICT], in another module
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "p"\n')
+    (tmp_path / "definitions.py").write_text(f"TOOLS = {TOOLS + [_tool(99)]!r}\nFIRST = TOOLS[:9]\n")
+    (tmp_path / "agent.py").write_text(_agent("claude-sonnet-4-5").replace(f"TOOLS = {TOOLS!r}", "from definitions import FIRST")
+                                       .replace("tools=TOOLS", "tools=FIRST[0:]"))
+    from pytest_tokenbudget.lint.api import LintSettings, lint_paths
+
+    (finding,) = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False)).findings
+    assert finding.properties["prefix_tokens"] == TOOLS_TOKENS + 496

@@ -6,7 +6,7 @@ function parameters to their default, class attributes (``self.X`` / ``Class.X``
 and dict variables, ``dict(...)``, ``+`` of strings and of numbers, ``*``/``//`` of numbers,
 f-strings and ``str.format`` (static parts kept, unknown fields become holes), ``%`` formatting,
 ``textwrap.dedent`` / ``inspect.cleandoc`` / ``.strip()``, ``sep.join([...])``,
-``json.dumps(<known>)``, constant subscripts of known dicts and lists, a model setting's fallback.
+``json.dumps(<known>)``, constant subscripts and slices of known dicts and lists, a model setting's fallback.
 
 Names that are mutated (``x.append``, ``x.update``) stop being fully known: a list keeps its known
 prefix plus one unknown tail item, a request dict set by key is read with its keys (:mod:`.request_items`),
@@ -41,7 +41,7 @@ from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_
 from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, volatile_call, volatile_method
 from pytest_tokenbudget.lint.analysis.values import (NOT_A_MAPPING, UNKNOWN, OpenDict, Text, Unknown, any_entry,
                                                      common_value, first_volatile, is_complete, loop_ids, mapping_get,
-                                                     unpacked)
+                                                     sliced, unpacked)
 
 __all__ = ["Resolver"]
 
@@ -131,12 +131,8 @@ class Resolver(TextOps):
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
             return self._annotation_client(node.left, scope, depth) or self._annotation_client(node.right, scope, depth)
         if isinstance(node, cst.Subscript):  # Optional[Anthropic]
-            for el in node.slice:
-                if isinstance(el.slice, cst.Index):
-                    found = self._annotation_client(el.slice.value, scope, depth)
-                    if found:
-                        return found
-            return None
+            return next((found for el in node.slice if isinstance(el.slice, cst.Index)
+                         and (found := self._annotation_client(el.slice.value, scope, depth))), None)
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
             text = string_value(node)
             if isinstance(text, str):
@@ -417,7 +413,11 @@ class Resolver(TextOps):
         return UNKNOWN
 
     def _subscript(self, node: cst.Subscript, scope: Scope, depth: int) -> Any:
-        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        part = node.slice[0].slice if len(node.slice) == 1 else None
+        if isinstance(part, cst.Slice):  # TOOLS[:3]: a known list's items
+            return sliced(self.expr(node.value, scope, depth + 1), [None if b is None else self.expr(b, scope, depth + 1)
+                                                                    for b in (part.lower, part.upper, part.step)])
+        if not isinstance(part, cst.Index):
             return UNKNOWN
         base = self.expr(node.value, scope, depth + 1)
         key = self.expr(node.slice[0].slice.value, scope, depth + 1)

@@ -24,7 +24,7 @@ from typing import Any
 
 __all__ = ["UNKNOWN", "Unknown", "Text", "OpenDict", "Hole", "is_known", "static_text", "iter_texts",
            "volatile_parts", "is_complete", "common_value", "choice",
-           "any_entry", "dict_get", "mapping_get", "NOT_A_MAPPING", "setting_fallback", "unpacked"]
+           "any_entry", "dict_get", "mapping_get", "NOT_A_MAPPING", "setting_fallback", "sliced", "unpacked"]
 
 MAX_OPTIONS = 16  # more candidate texts than this: a plain hole
 
@@ -175,6 +175,17 @@ def choice(values: list[Any]) -> Any:
     unique = tuple(dict.fromkeys(rest))
     hole = Hole(options=unique if len(unique) <= MAX_OPTIONS else ())
     return Text.join(head, Text((hole,)), tail)
+
+
+def sliced(base: Any, bounds: list[Any]) -> Any:
+    """``base[lower:upper:step]`` for a known list, tuple or string and whole-number bounds (None for
+    a bound left out); UNKNOWN otherwise (``TOOLS[:3] + [STRICT_TOOL]`` is a known tool list)."""
+    if not isinstance(base, (list, tuple, str)) or not all(b is None or type(b) is int for b in bounds):
+        return UNKNOWN
+    try:
+        return base[slice(*bounds)]
+    except ValueError:  # a zero step
+        return UNKNOWN
 
 
 def spelled_out(value: Any) -> list[Any]:
