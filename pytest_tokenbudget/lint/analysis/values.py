@@ -127,9 +127,13 @@ def is_complete(value: Any) -> bool:
 def common_value(a: Any, b: Any) -> Any:
     """What two possible values (``a if c else b``) certainly share: the value itself when equal;
     for two texts, their common leading and trailing text around a hole (a rule reading the
-    instructions sees what every branch says, a prefix rule what every branch starts with)."""
+    instructions sees what every branch says, a prefix rule what every branch starts with); for two
+    lists, the items both start with and an unknown tail."""
     if type(a) is type(b) and not isinstance(a, Unknown) and a == b:
         return a
+    if type(a) is list and type(b) is list:  # TOOLS_STRICT if strict else TOOLS: the items both start with
+        n = next((i for i, (x, y) in enumerate(zip(a, b)) if type(x) is not type(y) or x != y), min(len(a), len(b)))
+        return [*a[:n], UNKNOWN] if n else UNKNOWN  # then an unknown tail, as for a list filled later
     if not (isinstance(a, str) and isinstance(b, str)):
         return UNKNOWN
     return choice([a, b])
