@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, choice, dict_get, sliced,
-                                                     is_complete, setting_fallback, static_text)
+from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, choice, dict_get,
+                                                     is_complete, setting_fallback, sliced, static_text)
 from pytest_tokenbudget.lint.analysis.volatile import volatile_call, volatile_format, volatile_method
 from pytest_tokenbudget.lint.comprehend import comprehend, spliced
 from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_chain

@@ -6,8 +6,9 @@ own quotes (``f"{text.replace('\\n', ' ')}"``, ``f"{row["name"]}"``). The older 
 call sites (two corpus files, one with a ``messages.create``). libcst parses the new syntax on any
 interpreter, so where :mod:`ast` fails and libcst does not, the tree the prefilter and the project
 index need comes from the same text with each outermost f-string in the newer syntax (every
-f-string, if that is not enough) replaced, character for character, by ``(ƒ ... )``: a name nothing binds, so the index reads the f-string as unknown
-(never as a short constant a rule could measure), and every other node keeps its line and column.
+f-string, if that is not enough) replaced, character for character, by ``(ƒ ... )``: a name
+nothing binds, so the index reads the f-string as unknown (never as a short constant a rule could
+measure), and every other node keeps its line and column.
 The rules themselves run on libcst's tree of the real text. libcst is imported only when a parse
 fails (a warm run never imports it).
 """

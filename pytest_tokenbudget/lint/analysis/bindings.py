@@ -207,8 +207,9 @@ class ScopeBuilder(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         fallback = bool(self.missing_file and self.missing_file[-1])
-        if len(node.targets) == 1 and isinstance(node.value, cst.Name) and isinstance(node.targets[0].target, cst.Name) \
-                and node.targets[0].target.value == node.value.value and self.scope.kind == "module":
+        target = node.targets[0].target if len(node.targets) == 1 else None
+        if isinstance(node.value, cst.Name) and isinstance(target, cst.Name) and target.value == node.value.value \
+                and self.scope.kind == "module":
             return  # ``query = query`` at module level changes nothing
         for t in node.targets:
             self._bind_target(t.target, Binding("assign", node.value, missing_file=fallback))

@@ -5,8 +5,9 @@ The resolver keeps what both branches of a conditional expression share, which f
 When the test resolves to a bool from a setting (an instance attribute set from the constructor's
 default, a module constant), :func:`decided_branch` gives the branch that runs, as settings'
 defaults count everywhere else in the linter. A prompt file read under an existence test
-(``path.read_text() if path.exists() else ""``) is the text the linter read: the file exists. A parameter of the function itself is a per-call
-choice (its default is one caller's value, not the setting), so a test naming one stays undecided.
+(``path.read_text() if path.exists() else ""``) is the text the linter read: the file exists. A
+parameter of the function itself is a per-call choice (its default is one caller's value, not the
+setting), so a test naming one stays undecided.
 """
 
 from __future__ import annotations
