@@ -1,12 +1,13 @@
 """Who runs a function: live work someone waits for (a route, a bot command, a request handler, a
-service loop, up the callers), work a library already batches (``with batchify():``), or the opt-in
-path beside one that sends the same work to the Batch API. Asked by TB401 for a loop found in the
+service loop, up the callers), work a library already batches (``with batchify():``), the opt-in
+path beside one that sends the same work to the Batch API, or a fallback run only when something failed. Asked by TB401 for a loop found in the
 function itself or in a caller (:mod:`.callers`).
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callnames import facts_of, find_def, outer_owner, owner_of, parents_of, tree_of
@@ -18,7 +19,7 @@ from pytest_tokenbudget.lint.runmemo import remember_with_deps
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["batch_alternative", "serves_request", "under_batching"]
+__all__ = ["batch_alternative", "fallback_only", "serves_request", "under_batching"]
 
 _MAX_REQUEST_DEPTH = 4  # callers walked up to find a request handler
 
@@ -70,14 +71,39 @@ def batch_alternative(project: Project, path: str, function: str | None) -> bool
     same work as a batch (``if sync: _classify_sync(terms) else: _classify_batch(terms)``): the
     per-item loop is the opt-in path beside a default batch, not a missed batch. Batching that is
     itself the opt-in (``if args.batch: ... else: run_each(rows)``) leaves the default per item."""
+    return _every_call(project, path, function, "batch_alternative", _other_arm_batches)
+
+
+def fallback_only(project: Project, path: str, function: str | None) -> bool:
+    """Every call of ``function`` is made in an ``except`` handler (``except Exception: return
+    self._anthropic_fallback(prompt)``): a request sent only when another way failed, not per-item
+    work to batch."""
+    return _every_call(project, path, function, "fallback_only", _in_handler)
+
+
+def _every_call(project: Project, path: str, function: str | None, memo: str,
+                test: Callable[[ast.AST, dict[int, ast.AST]], bool]) -> bool:
+    """``test`` holds for every reference to ``function`` in the project (and there is one), once
+    per run; the files holding them are what a cached result depends on."""
     if function is None:
         return False
-    calls = 0
-    for _, _, node, parents in references_with_parents(project, path, function):
-        calls += 1
-        if not _other_arm_batches(node, parents):
-            return False
-    return calls > 0
+
+    def compute() -> bool:
+        found = list(references_with_parents(project, path, function))
+        for cpath in {c for c, _, _, _ in found}:
+            if (digest := project.digest_of(cpath)) is not None:
+                project.deps[cpath] = digest
+        return bool(found) and all(test(node, parents) for _, _, node, parents in found)
+
+    return remember_with_deps(project, memo, (path, function), compute)
+
+
+def _in_handler(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    while id(node) in parents and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        node = parents[id(node)]
+        if isinstance(node, ast.ExceptHandler):
+            return True
+    return False
 
 
 def _other_arm_batches(node: ast.AST, parents: dict[int, ast.AST]) -> bool:

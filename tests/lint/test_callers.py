@@ -339,6 +339,34 @@ def main():
     assert "comprehension over reports at" in f.message and f.message.split(" at ", 1)[1].startswith(str(tmp_path))
 
 
+def test_a_request_made_only_in_an_except_handler_is_a_fallback_not_batch_work(tmp_path: Path):
+    """SIslamMun/Generator: a chunk pipeline calls the Claude Agent SDK, and the paid API only when that
+    fails (``except Exception: return self._api_fallback(prompt)``): not a per-item request to batch."""
+    (tmp_path / "helpers.py").write_text(HELPER)
+    pipeline = '''from helpers import label
+
+
+def run_agent(chunk):
+    raise RuntimeError("the local agent is not installed")
+
+
+def answer(chunk):
+    try:
+        return run_agent(chunk)
+    except Exception:
+        return label(chunk)
+
+
+def run(chunks):
+    return [answer(c) for c in chunks]
+'''
+    (tmp_path / "pipeline.py").write_text(pipeline)
+    assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings == []
+    (tmp_path / "pipeline.py").write_text(pipeline.replace("        return run_agent(chunk)\n", "        return label(chunk)\n"))
+    [f] = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings
+    assert "comprehension over chunks at" in f.message
+
+
 def test_a_loop_in_a_streamlit_app_is_live_work(tmp_path: Path):
     (tmp_path / "helpers.py").write_text(HELPER)
     app = '''import streamlit as st

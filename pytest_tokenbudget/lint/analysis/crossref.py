@@ -121,9 +121,14 @@ def _module_attribute(project: Any, path: str, name: str, attr: str) -> Any:
 
 
 def loop_callers(function: str | None) -> list[Any]:
-    """The loops elsewhere in the project that call ``function`` of the file being checked."""
+    """The loops elsewhere in the project that call ``function`` of the file being checked (none for
+    a fallback only an ``except`` runs: it is not called per item)."""
     act = _project()
     if act is None or not function:
+        return []
+    from pytest_tokenbudget.lint.livework import fallback_only
+
+    if fallback_only(act[0], act[1], function):
         return []
     from pytest_tokenbudget.lint.arguments import parameter_values
     from pytest_tokenbudget.lint.callers import loop_callers as find
@@ -161,15 +166,15 @@ def project_mentions(needle: bytes) -> bool | None:
 
 def not_batch_work(function: str | None, line: int) -> bool:
     """The code at ``line`` of the file being checked runs under a library's batching context, serves
-    a live request (a route, a handler, a function taking a request, or their callees), or is the
-    opt-in path beside one that sends the same work as a batch."""
+    a live request (a route, a handler, a function taking a request, or their callees), is the
+    opt-in path beside one that sends the same work as a batch, or a fallback only an ``except`` runs."""
     act = _project()
     if act is None:
         return False
-    from pytest_tokenbudget.lint.livework import batch_alternative, serves_request, under_batching
+    from pytest_tokenbudget.lint.livework import batch_alternative, fallback_only, serves_request, under_batching
 
     return (under_batching(act[0], act[1], function, line) or serves_request(act[0], act[1], function)
-            or batch_alternative(act[0], act[1], function))
+            or batch_alternative(act[0], act[1], function) or fallback_only(act[0], act[1], function))
 
 
 def reads_message(function: str | None, line: int) -> bool:
