@@ -30,14 +30,14 @@ from pytest_tokenbudget.core.toml import load_toml_bytes
 
 __all__ = [
     "Catalog", "CatalogError", "FAST_MODES", "LIFECYCLES", "ModelInfo", "PLATFORMS", "PRICE_KEYS", "Platform",
-    "PromptTier", "ROW_KEYS", "Status", "TIERS", "UnknownModelError", "normalise_model_id", "shipped_catalog",
-    "today",
+    "PromptTier", "ROW_KEYS", "Status", "TIERS", "TOOL_DATE", "UnknownModelError", "normalise_model_id",
+    "shipped_catalog", "today",
 ]
 
 LIFECYCLES = ("active", "legacy", "deprecated", "retired", "available", "unknown")
 PLATFORM_NAMES = {"api": "the Claude API", "bedrock": "Amazon Bedrock", "vertex": "Google Cloud Vertex AI"}
 _ATTR = {k: k.replace("-", "_") for k in (*PRICE_KEYS, "fast-input", "fast-output")}
-_TOOL_DATE = re.compile(r"_\d{8}$")  # bash_20250124 -> bash
+TOOL_DATE = re.compile(r"_\d{8}$")  # an Anthropic-defined or server tool's version: bash_20250124 -> bash
 
 
 def today() -> _dt.date:
@@ -137,7 +137,7 @@ class ModelInfo:
     def defined_tool_tokens(self, tool_type: str) -> int:
         """The tokens the API adds for an Anthropic-defined tool (``bash_20250124``, ``text_editor_20250728``):
         the request sends a stub, the API the tool's own definition. 0 when not known."""
-        return self.defined_tools.get(_TOOL_DATE.sub("", tool_type), 0)
+        return self.defined_tools.get(TOOL_DATE.sub("", tool_type), 0)
 
     def price_of(self, key: str) -> Decimal | None:
         """The per-MTok price for a kebab-case price key (``"cache-write-5m"`` ...)."""

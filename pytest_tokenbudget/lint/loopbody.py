@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-__all__ = ["exits", "filled_with_few", "over_a_reply", "repeats"]
+__all__ = ["REPLY_PARTS", "REQUEST_METHODS", "exits", "filled_with_few", "over_a_reply", "repeats"]
 
 
 def exits(loop: ast.For | ast.AsyncFor) -> bool:
@@ -103,7 +103,8 @@ def _range_bound(it: ast.expr, module: ast.AST) -> int | None:
     return arg.value if isinstance(arg, ast.Constant) and type(arg.value) is int else None
 
 
-_REPLY_PARTS = frozenset({"content", "tool_calls", "choices"})  # as analysis.reply_loops (which loads libcst)
+REPLY_PARTS = frozenset({"content", "tool_calls", "choices"})  # a reply's parts a loop can go through
+REQUEST_METHODS = frozenset({"create", "parse"})  # the SDK calls that make a reply
 
 
 def over_a_reply(loop: ast.For | ast.AsyncFor, parents: dict[int, ast.AST]) -> bool:
@@ -111,14 +112,14 @@ def over_a_reply(loop: ast.For | ast.AsyncFor, parents: dict[int, ast.AST]) -> b
     the loop goes through one reply's blocks, a request in it is that conversation's next turn."""
     base: ast.AST = loop.iter
     while isinstance(base, (ast.Attribute, ast.Subscript)):
-        if isinstance(base, ast.Attribute) and base.attr in _REPLY_PARTS and isinstance(base.value, ast.Name):
+        if isinstance(base, ast.Attribute) and base.attr in REPLY_PARTS and isinstance(base.value, ast.Name):
             name = base.value.id
             fn: ast.AST = loop
             while id(fn) in parents and not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 fn = parents[id(fn)]
             return any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
                        and isinstance(v := (n.value.value if isinstance(n.value, ast.Await) else n.value), ast.Call)
-                       and isinstance(v.func, ast.Attribute) and v.func.attr in ("create", "parse")
+                       and isinstance(v.func, ast.Attribute) and v.func.attr in REQUEST_METHODS
                        for n in ast.walk(fn))
         base = base.value
     return False

@@ -67,20 +67,25 @@ def masked_tree(text: str) -> ast.Module | None:
     if not found:
         return None  # the error is not an f-string's
     spans = [((r.start.line, r.start.column), (r.end.line, r.end.column)) for r in map(positions.__getitem__, found)]
-    new_only = [sp for sp in spans if not _parses_alone(_slice(text, sp))]  # the f-strings in the newer syntax
+    starts = _line_starts(text)
+    new_only = [sp for sp in spans if not _parses_alone(_slice(text, starts, sp))]  # those in the newer syntax
     for masked in (new_only, spans):  # those alone (the others keep their text), else every f-string
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # invalid escape sequences: not ours to report
-                return ast.parse(_mask(text, masked))
+                return ast.parse(_mask(text, starts, masked))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
     return None
 
 
-def _slice(text: str, span: tuple[tuple[int, int], tuple[int, int]]) -> str:
+def _line_starts(text: str) -> list[int]:
+    """The offset of each line of ``text`` (Python's line breaks only: no \\f)."""
+    return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+
+def _slice(text: str, starts: list[int], span: tuple[tuple[int, int], tuple[int, int]]) -> str:
     (l1, c1), (l2, c2) = span
-    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
     return text[starts[l1 - 1] + c1: starts[l2 - 1] + c2]
 
 
@@ -95,11 +100,10 @@ def _parses_alone(fstring: str) -> bool:
         return False
 
 
-def _mask(text: str, spans: list[tuple[tuple[int, int], tuple[int, int]]]) -> str:
+def _mask(text: str, starts: list[int], spans: list[tuple[tuple[int, int], tuple[int, int]]]) -> str:
     """``text`` with each span ((line, column) to (line, column), lines from 1, the end exclusive)
     replaced by ``(ƒ`` + blanks + ``)`` of the same UTF-8 length line by line (:mod:`ast` columns
     count bytes), its line breaks kept; ``f""`` by ``""`` and a blank."""
-    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]  # Python's line breaks only (no \f)
     out: list[str] = []
     at = 0
     for (l1, c1), (l2, c2) in sorted(spans):

@@ -120,13 +120,19 @@ def test_a_copy_of_an_app_kept_inside_the_repository_imports_its_own_modules(tmp
     assert project.value("src.prompts.SYSTEM", str(tmp_path / "tools" / "run.py"))[0] == "the root's prompt"
 
 
+def _project_with_prompt(tmp_path: Path, file: str, text: str) -> Path:
+    """A project folder holding ``file``: ``text`` and ninety rules after it (~2,000 tokens)."""
+    root = tmp_path / "proj"
+    (root / file).parent.mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "p"\n')
+    rules = " ".join(f"Rule {i}: cite the source, name the section and state the figure exactly." for i in range(90))
+    (root / file).write_text(f"{text} {rules}\n")
+    return root
+
+
 def test_a_prompt_file_read_in_a_try_is_sent_not_the_fallback_of_its_missing_file_handler(tmp_path):
     # AlvLeoAI: try: agent_prompt = load_prompt("analyst") / except FileNotFoundError: a one-line fallback
-    root = tmp_path / "proj"
-    (root / "prompts").mkdir(parents=True)
-    (root / "pyproject.toml").write_text('[project]\nname = "p"\n')
-    rules = " ".join(f"Rule {i}: cite the filing, name the section and state the figure exactly." for i in range(90))
-    (root / "prompts" / "analyst.md").write_text(f"You analyse annual reports. {rules}\n")
+    root = _project_with_prompt(tmp_path, "prompts/analyst.md", "You analyse annual reports.")
     (root / "loader.py").write_text(
         "from pathlib import Path\n\nPROMPTS = Path(__file__).parent / 'prompts'\n\n\n"
         "def load_prompt(name):\n    return (PROMPTS / f'{name}.md').read_text()\n")
@@ -145,11 +151,7 @@ def test_a_prompt_file_read_in_a_try_is_sent_not_the_fallback_of_its_missing_fil
 def test_a_prompt_file_read_under_its_own_existence_test_is_the_file(tmp_path):
     # AlvLeoAI: skill = skill_path.read_text() if skill_path.exists() else "", returned as a pair and
     # unpacked by the caller: the file is in the project, so the text is what is sent
-    root = tmp_path / "proj"
-    (root / "skills").mkdir(parents=True)
-    (root / "pyproject.toml").write_text('[project]\nname = "p"\n')
-    rules = " ".join(f"Rule {i}: compute the indicator from closing prices and state the period used." for i in range(90))
-    (root / "skills" / "SKILL.md").write_text(f"Technical analysis skill. {rules}\n")
+    root = _project_with_prompt(tmp_path, "skills/SKILL.md", "Technical analysis skill.")
     loader = ("from pathlib import Path\n\n\ndef load_skill():\n    path = Path('skills/SKILL.md')\n"
               "    skill = path.read_text() if path.{test}() else ''\n    return skill, 'No references.'\n")
     (root / "analyst.py").write_text(

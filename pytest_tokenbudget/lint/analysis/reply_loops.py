@@ -15,11 +15,10 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.scopes import Scope, lookup
+from pytest_tokenbudget.lint.loopbody import REPLY_PARTS, REQUEST_METHODS
 
-__all__ = ["REPLY_PARTS", "REQUEST_METHODS", "over_a_reply"]
+__all__ = ["over_a_reply"]
 
-REPLY_PARTS = frozenset({"content", "tool_calls", "choices"})
-REQUEST_METHODS = frozenset({"create", "parse"})
 
 
 def over_a_reply(iterable: Any, scope: Scope | None) -> bool:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_tokenbudget.core.catalog import ModelInfo
+from pytest_tokenbudget.core.catalog import TOOL_DATE, ModelInfo
 from pytest_tokenbudget.core.text import plural
 from pytest_tokenbudget.lint.analysis.prompt import Block, ToolOverhead, prefix_tokens, request_blocks, tool_overhead
 from pytest_tokenbudget.lint.analysis.values import OpenDict, Text, Unknown, volatile_parts
@@ -17,8 +15,6 @@ from pytest_tokenbudget.lint.types import CallSite
 __all__ = ["PromptShape", "prompt_shape"]
 
 _MEDIA_TYPES = frozenset({"image", "document", "file", "image_url", "input_audio", "container_upload"})
-
-_DATED_TOOL = re.compile(r"_\d{8}$")  # an Anthropic-defined or server tool's type (bash_20250124, web_search_20250305)
 
 
 @dataclass(frozen=True)
@@ -185,7 +181,7 @@ def _tool_notes(tools: Any, items: Sequence[Block], overhead: ToolOverhead,
     notes += [f"the {kind} tool's own definition the API adds for {info.id} ({n:,} tokens) is counted"  # type: ignore[union-attr]
               for kind, n in counted]
     unknowns += [f"tools: the definition the API adds for {t['type']} is not counted" for t in tools
-                 if isinstance(t, dict) and isinstance(t.get("type"), str) and _DATED_TOOL.search(t["type"])
+                 if isinstance(t, dict) and isinstance(t.get("type"), str) and TOOL_DATE.search(t["type"])
                  and t["type"] not in {kind for kind, _ in counted}]
     if any(isinstance(t, dict) and isinstance(t.get("type"), str) and t["type"].startswith("web_search")
            for t in tools):
