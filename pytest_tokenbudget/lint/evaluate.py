@@ -18,7 +18,6 @@ import os
 import re
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, choice, dict_get,
@@ -27,27 +26,13 @@ from pytest_tokenbudget.lint.analysis.volatile import volatile_call, volatile_fo
 from pytest_tokenbudget.lint.comprehend import comprehend, spliced
 from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_chain
 from pytest_tokenbudget.lint.field_objects import built_fields
+from pytest_tokenbudget.lint.file_values import FilePath, Handle, JinjaEnv, ModuleFile, loaded_module
 from pytest_tokenbudget.lint.model_schema import model_schema
 from pytest_tokenbudget.lint.volatile_calls import through
 
-__all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "read_prompt_file", "template_text"]
+__all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "ModuleFile", "read_prompt_file", "template_text"]
 
 MAX_PROMPT_FILE = 1 << 20  # bytes: a larger "prompt" is data, not a prompt
-
-
-@dataclass(frozen=True)
-class FilePath:
-    path: str
-
-
-@dataclass(frozen=True)
-class Handle:
-    path: str
-
-
-@dataclass(frozen=True)
-class JinjaEnv:
-    folder: str | None
 
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -164,6 +149,9 @@ class Evaluator:
                 return [FilePath(p) for p in up[1:]] if node.attr == "parents" else UNKNOWN
             if isinstance(base, dict) and not isinstance(base, OpenDict):
                 return base.get(node.attr, UNKNOWN)  # t.name of a built ToolDef: .field_objects
+            if isinstance(base, ModuleFile):  # module.TOOLS of a module loaded by its path: that file's TOOLS
+                found = self.project._name(base.path, node.attr) if self.project is not None else None
+                return found[0] if found else UNKNOWN
             if base is UNKNOWN and isinstance(node.value, ast.Name) and self.attribute is not None \
                     and node.value.id not in ("self", "cls"):
                 return self.attribute(node.value.id, node.attr)  # settings.MODEL, settings = Settings()
@@ -303,6 +291,8 @@ class Evaluator:
         default = call_default(q, node, lambda n: self.expr(n, d))  # os.getenv(NAME, default), Field(default)
         if default is not None:
             return default
+        if (module := loaded_module(q, args, self._path)) is not None:
+            return module
         if q in _PATH_CTORS and args:  # Path(a) / Path(folder, "prompts", "system.md")
             return self._path(args[0]) if len(args) == 1 else self._call_join(args)
         if q in ("open", "builtins.open", "io.open", "codecs.open") and args:

@@ -18,7 +18,9 @@ The project index evaluates a call of a project function without its arguments, 
 evaluates each ``return`` under each value a reassigned local may hold (``path``: the first or the
 second spelling); the first return that reads a file that exists in the project is the value: the
 fallback only runs when the file is missing, and it is not. No file read: None (the caller keeps
-the index's value).
+the index's value). A helper that loads a Python file as a module by its path
+(``load_module_from_file(path, name)``: ``spec_from_file_location`` + ``module_from_spec``) is
+read the same way: its value is that module (:class:`.file_values.ModuleFile`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import Text
 from pytest_tokenbudget.lint.config_values import own_returns
+from pytest_tokenbudget.lint.file_values import FilePath, ModuleFile
 
 __all__ = ["loaded_text", "loader_call"]
 
@@ -39,8 +42,9 @@ _MAX_VALUES = 4  # spellings tried per local
 def loaded_text(project: Any, mod: Any, fn: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[str, Any]) -> Any:
     """The text the file loader ``fn`` of module ``mod`` returns with its parameters ``bound``
     (pinned argument values), or None when no return reads an existing file."""
-    if not bound or not any(isinstance(n, ast.Name) and n.id == "open" or isinstance(n, ast.Attribute)
-                            and n.attr == "read_text" for n in ast.walk(fn)):
+    if not bound or not any(isinstance(n, ast.Name) and n.id in ("open", "module_from_spec")
+                            or isinstance(n, ast.Attribute) and n.attr in ("read_text", "module_from_spec")
+                            for n in ast.walk(fn)):
         return None
     options = _reassigned(fn)
     names = list(options)[:_MAX_NAMES]
@@ -59,8 +63,8 @@ def loaded_text(project: Any, mod: Any, fn: ast.FunctionDef | ast.AsyncFunctionD
         for ret in own_returns(fn):
             reads.clear()
             value = ev.expr(ret.value) if ret.value is not None else None
-            if reads and isinstance(value, (str, Text)) and value:
-                return value
+            if reads and isinstance(value, (str, Text)) and value or isinstance(value, ModuleFile):
+                return value  # (a module loaded by its path: .file_values)
     return None
 
 
@@ -72,7 +76,7 @@ def _bind(fn: ast.FunctionDef | ast.AsyncFunctionDef, node: ast.Call, args: list
     names = [a.arg for a in [*fn.args.posonlyargs, *fn.args.args]]
     out: dict[str, Any] = {}
     for name, value in [*zip(names, args), *keywords.items()]:
-        if isinstance(value, (str, Text, int, float, bool)):
+        if isinstance(value, (str, Text, int, float, bool, FilePath)):
             out[name] = value
     return out
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, choice
-from pytest_tokenbudget.lint.evaluate import FilePath, Handle, JinjaEnv
+from pytest_tokenbudget.lint.file_values import FilePath, Handle, JinjaEnv, ModuleFile
 
 __all__ = ["decode", "encode"]
 
@@ -21,7 +21,7 @@ def encode(v: Any) -> Any:
         return [encode(x) for x in v]
     if v is None or isinstance(v, (str, int, float, bool)):
         return v
-    if isinstance(v, (FilePath, Handle, JinjaEnv)):
+    if isinstance(v, (FilePath, Handle, JinjaEnv, ModuleFile)):
         return {"$p": [type(v).__name__, getattr(v, "path", None) or getattr(v, "folder", None)]}
     return {"$u": v.volatile if isinstance(v, Unknown) else None}
 
@@ -39,6 +39,6 @@ def decode(v: Any) -> Any:
             return OpenDict({k: decode(x) for k, x in v["$o"].items()})
         if "$p" in v:
             kind, where = v["$p"]
-            return {"FilePath": FilePath, "Handle": Handle, "JinjaEnv": JinjaEnv}[kind](where)
+            return {"FilePath": FilePath, "Handle": Handle, "JinjaEnv": JinjaEnv, "ModuleFile": ModuleFile}[kind](where)
         return Unknown(volatile=v.get("$u")) if v.get("$u") else UNKNOWN
     return v

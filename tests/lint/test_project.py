@@ -165,3 +165,17 @@ def test_a_prompt_file_read_under_its_own_existence_test_is_the_file(tmp_path):
         assert [(Path(f.path).name, f.code) for f in lint_paths([root], settings).findings] == [("analyst.py", "TB101")]
     (root / "loader.py").write_text(loader.format(test="is_dir"))  # not the file's own existence test
     assert lint_paths([root], settings).findings == []
+
+
+def test_a_module_loaded_by_its_file_path_resolves_like_an_import(tmp_path):
+    """importlib.util.spec_from_file_location + module_from_spec (inline or in a helper, in a
+    function or at import): module.TOOL_LIBRARY is the loaded file's list; a warm run follows it."""
+    root = tmp_path / "proj"
+    shutil.copytree(PROJECT.parent / "project_module_files", root)
+    settings = LintSettings(root=root, select=("TB101",), cache=True, cache_dir=tmp_path / "cache")
+    cold = lint_paths([root], settings)
+    found = {(f.path.rsplit("/", 1)[-1], f.line): f for f in cold.findings}
+    assert set(found) == {("compare.py", 23), ("compare.py", 36), ("module_level.py", 20)}
+    assert all(f.message.endswith("all_tools.py:18)") and "(prompt defined at " in f.message for f in found.values())
+    (root / "tools_library.json").write_text('{"tools": [{"name": "noop", "input_schema": {"type": "object"}}]}')
+    assert not lint_paths([root], settings).findings  # the library shrank: every reader follows it

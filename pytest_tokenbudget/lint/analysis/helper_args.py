@@ -21,6 +21,7 @@ from typing import Any
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Hole, Text, Unknown, is_complete
 from pytest_tokenbudget.lint.config_values import own_returns
+from pytest_tokenbudget.lint.file_values import FilePath
 
 __all__ = ["called_with"]
 
@@ -66,7 +67,7 @@ def _bind(fn: ast.FunctionDef | ast.AsyncFunctionDef, node: Any, value_of: Calla
         if name is None or (arg.keyword is not None and name not in names and name not in kwonly):
             return {}
         value = value_of(arg.value)
-        if isinstance(value, (str, int, float, bool, Text)) or value is None:  # a template passed in
+        if isinstance(value, (str, int, float, bool, Text, FilePath)) or value is None:  # a template, a path
             out[name] = value
     return out
 

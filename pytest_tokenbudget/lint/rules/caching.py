@@ -227,7 +227,9 @@ class MissingCacheControl(Rule):
             props["saving_usd_per_call"] = money(tokens, info.input - info.cache_read)
         cost = f"; caching saves ~{saving} per call after the first" if saving else \
             "; cached reads cost 0.1x the input price"
-        where, extra = crossref.related([b.value for b in prefix], "prompt")
+        # a tool list loaded elsewhere is known by its container (its blocks are the tools inside it)
+        tools = [call.get("tools", None)] if any(b.section == "tools" for b in prefix) else []
+        where, extra = crossref.related([*tools, *(b.value for b in prefix)], "prompt")
         props.update(extra)
         yield Report(
             f"~{fmt_int(tokens)} tokens of static prompt ({sections}) are re-sent uncached on every call "
