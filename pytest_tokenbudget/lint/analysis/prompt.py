@@ -125,7 +125,9 @@ def _tool_blocks(tools: Any, items: list[Block], opaque: bool) -> bool:
         if isinstance(t, Unknown) or not isinstance(tools, list):
             if not opaque:
                 return False
-            items.append(Block("tools", t, False, None, opaque=True))
+            marks = {_cc(one) for one in _smallest_tools(t, every=True)}  # one of several known lists
+            items.append(Block("tools", t, False, (None if None in marks else True in marks) if marks else None,
+                               opaque=True))
             continue
         items.append(Block("tools", t, is_complete(t), _cc(t)))
     return True
@@ -168,7 +170,7 @@ def request_blocks(call: CallSite, *, opaque_tools: bool = False) -> Blocks:
             return Blocks(items, False, top_level)
         if not _content_blocks("messages", m.get("content"), items, index=i, role=role_s):
             return Blocks(items, False, top_level)
-    return Blocks(items, not any(b.opaque for b in items), top_level)
+    return Blocks(items, not any(b.opaque and b.cache_control is None for b in items), top_level)
 
 
 def caches(blocks: Blocks, wrapper: Blocks | None = None) -> bool:
@@ -194,12 +196,26 @@ def static_prefix(blocks: Blocks) -> list[Block]:
     value changes on every call (the time, a uuid)."""
     out = []
     for b in blocks.items:
-        if b.opaque:
+        if b.opaque:  # one of several known tool lists: the smallest counts (a lower bound)
+            out.extend(Block("tools", t, is_complete(t), _cc(t)) for t in _smallest_tools(b.value))
             continue
         if not b.complete and not (b.section == "tools" and not any(volatile_parts(b.value))):
             break
         out.append(b)
     return out
+
+
+def _smallest_tools(value: Any, every: bool = False) -> tuple[Any, ...]:
+    """The smallest option of a tool list's :class:`.values.Alternatives` tail (``every``: the tools
+    of all its options), when every option is a list of tool definitions (counted by their static
+    parts, as a tool with a setting inside is); ``()`` for any other unknown."""
+    options = [o for o in getattr(value, "options", ())
+               if all(isinstance(t, dict) and not any(volatile_parts(t)) for t in o)]
+    if len(options) < len(getattr(value, "options", ())) or not options:
+        return ()
+    if every:
+        return tuple(t for o in options for t in o)
+    return min(options, key=lambda o: sum(len(tool_json(t)) for t in o))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["UNKNOWN", "Unknown", "Text", "OpenDict", "Hole", "is_known", "static_text", "iter_texts",
+__all__ = ["UNKNOWN", "Unknown", "Alternatives", "Text", "OpenDict", "Hole", "is_known", "static_text", "iter_texts",
            "volatile_parts", "is_complete", "common_value", "choice",
            "any_entry", "dict_get", "mapping_get", "NOT_A_MAPPING", "setting_fallback", "sliced", "unpacked"]
 
@@ -47,6 +47,16 @@ class Unknown:
 
 
 UNKNOWN = Unknown()
+
+
+@dataclass(frozen=True, eq=False)
+class Alternatives(Unknown):
+    """The unknown tail of a list picked between known lists (``TOOLS_STRICT if strict else TOOLS``:
+    the tools after those both start with), one of ``options``. Every rule sees an unknown; the
+    caching rule's lower bound may count the smallest option (:func:`.prompt.static_prefix`), as
+    it counts the smallest of several static texts."""
+
+    options: tuple[tuple[Any, ...], ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -128,12 +138,12 @@ def common_value(a: Any, b: Any) -> Any:
     """What two possible values (``a if c else b``) certainly share: the value itself when equal;
     for two texts, their common leading and trailing text around a hole (a rule reading the
     instructions sees what every branch says, a prefix rule what every branch starts with); for two
-    lists, the items both start with and an unknown tail."""
+    lists, the items both start with and an unknown tail that is one of their differing tails."""
     if type(a) is type(b) and not isinstance(a, Unknown) and a == b:
         return a
     if type(a) is list and type(b) is list:  # TOOLS_STRICT if strict else TOOLS: the items both start with
         n = next((i for i, (x, y) in enumerate(zip(a, b)) if type(x) is not type(y) or x != y), min(len(a), len(b)))
-        return [*a[:n], UNKNOWN] if n else UNKNOWN  # then an unknown tail, as for a list filled later
+        return [*a[:n], Alternatives(options=(tuple(a[n:]), tuple(b[n:])))] if n else UNKNOWN
     if not (isinstance(a, str) and isinstance(b, str)):
         return UNKNOWN
     return choice([a, b])

@@ -217,8 +217,10 @@ class MissingCacheControl(Rule):
         sections = "+".join(dict.fromkeys(b.section for b in prefix))
         if overhead.describe(prefix):
             sections += f", with {overhead.describe(prefix)} the API adds"
-        if any(b.opaque for b in blocks.items):
+        if any(b.opaque and b.cache_control is None for b in blocks.items):
             sections += "; tool definitions built at run time are not counted"
+        elif any(b.opaque for b in blocks.items):
+            sections += "; of the tool lists the code picks between, the smallest counts"
         model = floor.describe(call.model or "the model")
         saving = None
         props: dict[str, object] = {"prefix_tokens": tokens}
