@@ -122,7 +122,8 @@ def _module_attribute(project: Any, path: str, name: str, attr: str) -> Any:
 
 def loop_callers(function: str | None) -> list[Any]:
     """The loops elsewhere in the project that call ``function`` of the file being checked (none for
-    a fallback only an ``except`` runs: it is not called per item)."""
+    a fallback only an ``except`` runs: it is not called per item; a loop in a function nothing
+    calls does not count: :mod:`..uncalled`)."""
     act = _project()
     if act is None or not function:
         return []
@@ -135,7 +136,9 @@ def loop_callers(function: str | None) -> list[Any]:
 
     project, path = act
     project.__dict__.setdefault("parameter_values", parameter_values)  # what a caller passes for a loop's list
-    found = find(project, path, function)
+    from pytest_tokenbudget.lint.uncalled import in_uncalled_function
+
+    found = [c for c in find(project, path, function) if not in_uncalled_function(project, c.path, c.line, c.cell)]
     for c in found:
         d = project.digest_of(c.path)
         if d is not None:

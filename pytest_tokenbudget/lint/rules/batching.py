@@ -172,7 +172,9 @@ class LoopCouldBatch(Rule):
         "(searches), sweeps over models or parameters, a literal handful of cases, interactive "
         "input, streaming calls, memoised functions, test code, live work (a web route, a bot "
         "command, a handler looping over the request's own items, or anything they call) and loops "
-        "run under a batching library's context (with batchify(): ...). A scheduled job or a CLI "
+        "run under a batching library's context (with batchify(): ...), and a caller's loop in dead "
+        "code (a function nothing names, in a module the project imports for its other names). "
+        "A scheduled job or a CLI "
         "command looping over data it collected itself is batch work."
     )
     severity = "warning"

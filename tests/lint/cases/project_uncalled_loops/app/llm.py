@@ -1,0 +1,26 @@
+"""One request per call; which of them run per item depends on who loops over them."""
+
+import anthropic
+
+client = anthropic.Anthropic()
+
+
+def classify(email):
+    # only a dead helper in app/helpers.py loops over it
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=20,
+                                  messages=[{"role": "user", "content": f"Spam or not? {email}"}])
+
+
+def summarize(doc):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=300,  # TB401
+                                  messages=[{"role": "user", "content": f"Summarize: {doc}"}])
+
+
+def tag(row):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=30,  # TB401
+                                  messages=[{"role": "user", "content": f"Tags for: {row}"}])
+
+
+def translate(text):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=400,  # TB401
+                                  messages=[{"role": "user", "content": f"In French: {text}"}])

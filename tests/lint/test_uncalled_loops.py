@@ -1,0 +1,39 @@
+"""TB401 and loops in functions nothing calls (lint/uncalled.py): dead code is no per-item work."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pytest_tokenbudget.lint.api import LintSettings, lint_paths
+
+CASE = Path(__file__).parent / "cases" / "project_uncalled_loops"
+
+
+def _flagged(root: Path, settings: LintSettings) -> set[str]:
+    """The functions of app/llm.py whose request TB401 flags."""
+    lines = {f.line for f in lint_paths([root], settings).findings if f.code == "TB401"}
+    text = (root / "app" / "llm.py").read_text().splitlines()
+    return {next(t.split("def ")[1].split("(")[0] for t in reversed(text[:n]) if t.startswith("def ")) for n in lines}
+
+
+def test_a_loop_counts_again_once_a_file_calls_its_function(tmp_path):
+    root = Path(shutil.copytree(CASE, tmp_path / "proj"))
+    settings = LintSettings(root=root, select=("TB401",), cache=True, cache_dir=tmp_path / "cache")
+    assert _flagged(root, settings) == {"summarize", "tag", "translate"}
+    (root / "app" / "inbox.py").write_text("from app.helpers import classify_all\n\n\ndef sweep(box):\n"
+                                           "    return classify_all(box.unread())\n")
+    assert _flagged(root, settings) == {"summarize", "tag", "translate", "classify"}  # the warm run sees the new caller
+
+
+def test_an_entry_point_or_a_notebook_naming_the_function_is_a_caller(tmp_path):
+    root = Path(shutil.copytree(CASE, tmp_path / "proj"))
+    settings = LintSettings(root=root, select=("TB401",), cache=False)
+    (root / "pyproject.toml").write_text('[project]\nname = "p"\n\n[project.scripts]\n'
+                                         'classify = "app.helpers:classify_all"\n')
+    assert "classify" in _flagged(root, settings)
+    root = Path(shutil.copytree(CASE, tmp_path / "nb" / "proj"))
+    (root / "run.ipynb").write_text('{"cells": [{"cell_type": "code", "metadata": {}, "source": '
+                                    '["from app.helpers import classify_all\\n"]}], "metadata": {}, '
+                                    '"nbformat": 4, "nbformat_minor": 5}')
+    assert "classify" in _flagged(root, settings.__class__(root=root, select=("TB401",), cache=False))
