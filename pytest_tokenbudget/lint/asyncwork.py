@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 
+from pytest_tokenbudget.lint.astwalk import facts_of
+
 __all__ = ["fanned_out", "script_entry"]
 
 
@@ -21,9 +23,8 @@ def script_entry(fn: ast.AsyncFunctionDef, tree: ast.Module) -> bool:
     """``fn`` is the coroutine a script hands to the event loop (``asyncio.run(main(path))``,
     ``anyio.run(main)``, ``loop.run_until_complete(main())``): a batch job run from the command
     line, not a request someone waits on, so its sequential loop is batch work."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _EVENT_LOOP_RUNS \
-                and node.args:
+    for node in facts_of(tree).calls:  # (the file's calls, listed once per tree: asked per async def)
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _EVENT_LOOP_RUNS and node.args:
             arg = node.args[0]
             target = arg.func if isinstance(arg, ast.Call) else arg
             if isinstance(target, ast.Name) and target.id == fn.name:
