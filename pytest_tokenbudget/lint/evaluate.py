@@ -1,9 +1,10 @@
 """A small evaluator over :mod:`ast` expressions, for the project index and prompt files.
 
 It turns an expression into the values of :mod:`.analysis.values` (``str``, numbers, containers,
-:class:`~.analysis.values.Text`, :data:`~.analysis.values.UNKNOWN`) plus three path-like values
-used only on the way to a file's text: :class:`FilePath` (``Path(__file__).parent / "prompts"``),
-:class:`Handle` (``open(p)``) and :class:`JinjaEnv` (``Environment(loader=FileSystemLoader(d))``).
+:class:`~.analysis.values.Text`, :data:`~.analysis.values.UNKNOWN`) plus the path-like values of
+:mod:`.file_values`, used only on the way to a file's content: :class:`FilePath`
+(``Path(__file__).parent / "prompts"``), :class:`Handle` (``open(p)``), :class:`JinjaEnv`
+(``Environment(loader=FileSystemLoader(d))``) and :class:`ModuleFile` (a module loaded by its path).
 
 Names are looked up through a callback (the index's module constants, or the libcst resolver's
 scopes), so the same code serves both. A prompt file counts as its text (a template's fields are

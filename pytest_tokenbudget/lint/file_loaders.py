@@ -41,7 +41,7 @@ _MAX_VALUES = 4  # spellings tried per local
 
 def loaded_text(project: Any, mod: Any, fn: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[str, Any]) -> Any:
     """The text the file loader ``fn`` of module ``mod`` returns with its parameters ``bound``
-    (pinned argument values), or None when no return reads an existing file."""
+    (pinned argument values), or None when no return reads an existing file or loads a module."""
     if not bound or not any(isinstance(n, ast.Name) and n.id in ("open", "module_from_spec")
                             or isinstance(n, ast.Attribute) and n.attr in ("read_text", "module_from_spec")
                             for n in ast.walk(fn)):

@@ -12,9 +12,9 @@ reaches the module for its other names), and the function's name is said nowhere
 ``def``: no other ``.py`` file or notebook contains the name, its own file says it once, and
 ``pyproject.toml`` / ``setup.cfg`` do not name it (an entry point). A module nothing imports (a
 runner script, a library's public module) keeps its loops: its functions may be what a user runs
-or calls. A decorated function (a route,
-a command, a task: a framework calls it), ``main``, and methods (called through ``self`` or an
-interface) are never taken as uncalled. A loop in a notebook cell or at module level is run as it is.
+or calls. A decorated function (a route, a command, a task: a framework calls it), ``main``, and
+methods (called through ``self`` or an interface) are never taken as uncalled, nor is anything in a
+project with more notebooks than are read. A loop in a notebook cell or at module level is run as it is.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ def in_uncalled_function(project: Any, path: str, line: int, cell: int | None) -
     got = read_file(path)
     if isinstance(got, FileError) or len(re.findall(rb"\b" + re.escape(name) + rb"\b", got[0])) != 1:
         return False
-    return _imported_elsewhere(project, path) and not any(name in data for data in _other_texts(project))
+    others = _other_texts(project)
+    return others is not None and _imported_elsewhere(project, path) and not any(name in t for t in others)
 
 
 def _imported_elsewhere(project: Any, path: str) -> bool:
@@ -66,8 +67,8 @@ def _imported_elsewhere(project: Any, path: str) -> bool:
     return False
 
 
-def _other_texts(project: Any) -> list[bytes]:
-    """The project's entry-point files and notebooks, read once per run."""
+def _other_texts(project: Any) -> list[bytes] | None:
+    """The project's entry-point files and notebooks, read once per run (None: too many notebooks)."""
     if "_entry_texts" not in project.__dict__:
         paths = [os.path.join(project.root, n) for n in _ENTRY_FILES]
         for folder, dirs, names in os.walk(project.root):
@@ -75,6 +76,6 @@ def _other_texts(project: Any) -> list[bytes]:
             paths += [os.path.join(folder, n) for n in names if n.endswith(".ipynb")]
             if len(paths) > _MAX_NOTEBOOKS:
                 break
-        texts = [got[0] for p in paths if os.path.isfile(p) and not isinstance(got := read_file(p), FileError)]
-        project._entry_texts = texts
+        project._entry_texts = None if len(paths) > _MAX_NOTEBOOKS else [
+            got[0] for p in paths if os.path.isfile(p) and not isinstance(got := read_file(p), FileError)]
     return project._entry_texts
