@@ -358,14 +358,15 @@ def _class_at(project: Project, path: str, tree: ast.Module, name: str,
 
 
 def _aliases(tree: ast.Module, refs: Refs) -> None:
-    """``fn = f`` re-binds the function; ``x = Cls(...)`` / ``self.x = Cls(...)`` makes an instance, and so
+    """``fn = f`` (or ``fn = f if c else g``) re-binds the function; ``x = Cls(...)`` / ``self.x = Cls(...)`` makes an instance, and so
     does ``x = make(...)`` of a module function that returns one (``get_backend(name)``)."""
     makers = refs.names | factories(tree, refs.names) if refs.method and refs.self_only else refs.names
     for node in statements_of(tree).assigns:
         if len(node.targets) != 1:
             continue
         target, value = node.targets[0], node.value
-        if not refs.method and isinstance(target, ast.Name) and refs.refers(value):
+        if not refs.method and isinstance(target, ast.Name) and (refs.refers(value) or isinstance(value, ast.IfExp) and (
+                refs.refers(value.body) or refs.refers(value.orelse))):  # api_call = call_openai if x else call_claude
             refs.names.add(target.id)
         elif refs.method and isinstance(value, ast.Call) and (
                 (isinstance(value.func, ast.Name) and value.func.id in makers)

@@ -669,3 +669,19 @@ def main(records):
     [f] = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False)).findings
     assert "label() is called per item by a map over records at " in f.message
     assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith("judge.py:17")
+
+
+def test_a_function_picked_by_a_conditional_expression_and_submitted_per_item_is_looped(tmp_path, monkeypatch):
+    # brockwebb/federal-survey-concept-mapper: api_call = call_openai if model == 'openai' else call_claude
+    root = _project(tmp_path / "p", {
+        "helpers.py": HELPER,
+        "batch.py": "from concurrent.futures import ThreadPoolExecutor\n\nfrom helpers import label\n\n\n"
+                    "def other(item):\n    return item\n\n\ndef run(items, provider):\n"
+                    "    fn = other if provider == 'other' else label\n"
+                    "    with ThreadPoolExecutor() as pool:\n"
+                    "        return [pool.submit(fn, item) for item in items]\n",
+    })
+    monkeypatch.chdir(root)
+    found = lint_paths([Path(".")], LintSettings(root=root, select=("TB401",), cache=False))
+    assert [(Path(f.path).name, f.line) for f in found.findings] == [("helpers.py", 7)]
+    assert "label() is called per item by a comprehension over items at batch.py:13;" in found.findings[0].message
