@@ -56,6 +56,7 @@ from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_part
                                                partial_uses, runs_in_executor, runs_param, submits, table_lookups,
                                                table_uses, thread_target)
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
+from pytest_tokenbudget.lint.script_jobs import awaited_by_script
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
 
 if TYPE_CHECKING:
@@ -142,7 +143,8 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
         else:
             continue
         if hit is None:
-            local = local_uses(node, parents) or table_uses(node, parents)  # (a lambda in a dispatch table)
+            local = local_uses(node, parents, lambda fn: awaited_by_script(s.project, path, fn, tree)) \
+                or table_uses(node, parents)  # (a lambda in a dispatch table)
             handed: list[LoopCaller] = []
             if not local:  # the local helper handed to a function that maps it: map_with_progress(fn, rows)
                 handed, local = _local_handed_on(s, path, tree, node, callee, handoffs, parents)
@@ -171,7 +173,8 @@ def _call_of(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, cal
 def _add_hit(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, node: ast.Call,
              parents: dict[int, ast.AST], hit: Hit) -> None:
     owner = owner_of(node, parents)
-    if not live(node, parents, hit, tree) and not _request_work(s, path, owner) \
+    if not live(node, parents, hit, tree, lambda fn: awaited_by_script(s.project, path, fn, tree)) \
+            and not _request_work(s, path, owner) \
             and not _handful_passed(s, path, node, parents, hit) and not batch_alternative(s.project, path, owner):
         found = _located(s.project, LoopCaller(path, hit.line, hit.kind, hit.over))
         if found not in out:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
@@ -406,10 +407,12 @@ def batching_context(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     return False
 
 
-def live(call: ast.Call, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module) -> bool:
+def live(call: ast.Call, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module,
+         script_job: Callable[[ast.AsyncFunctionDef], bool] | None = None) -> bool:
     """The loop serves a live request (a route, a bot command, a handler looping over the request's
-    own items, a sequential loop in async code, a Streamlit or Gradio app whose user waits on the
-    page), or runs under a library's batching context."""
+    own items, a sequential loop in async code that is no script's job (``script_job``:
+    :mod:`.script_jobs`), a Streamlit or Gradio app whose user waits on the page), or runs under a
+    library's batching context."""
     if batching_context(call, parents) or _imports_any(tree, _UI_APPS):
         return True
     node: ast.AST = call
@@ -422,7 +425,7 @@ def live(call: ast.Call, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module
         if HANDLER.search(node.name) and (hit.iter_node is None or from_parameters(node, hit.iter_node)):
             return True
         if isinstance(node, ast.AsyncFunctionDef) and hit.kind == "for loop" and not fanned_out(call, parents) \
-                and not script_entry(node, tree):
+                and not script_entry(node, tree) and not (script_job is not None and script_job(node)):
             return True
     return False
 

@@ -12,6 +12,7 @@ work is :mod:`.loopjudge`'s call.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from pytest_tokenbudget.lint.asyncwork import script_entry
 from pytest_tokenbudget.lint.loopjudge import Hit, enclosing_loop, mapped
@@ -22,14 +23,16 @@ __all__ = ["delayed_call", "hit_on", "is_partial", "local_handoffs", "local_uses
 Use = tuple[ast.Call, dict[int, ast.AST], Hit]
 
 
-def local_uses(node: ast.AST, parents: dict[int, ast.AST]) -> list[Use]:
+def local_uses(node: ast.AST, parents: dict[int, ast.AST],
+               script_job: Callable[[ast.AsyncFunctionDef], bool] | None = None) -> list[Use]:
     """The loops over the local function holding ``node``: a ``def`` inside a function or inside a
     module-level block such as ``if __name__ == "__main__":`` (often a retry-decorated ``api``) has
     no callers elsewhere; the loop calling it sits beside it, after it in its block. Not inside an
     ``async def``: a local helper gathered there is one task's fan-out, awaited on the spot (a
     research request's per-source reads), as a sequential loop in async code is live work, unless
-    that ``async def`` is the coroutine its script runs (``asyncio.run(run_parallel(rows))``)."""
-    fdef = _local_def(node, parents)
+    that ``async def`` is the coroutine its script runs (``asyncio.run(run_parallel(rows))``) or a
+    stage that coroutine awaits (``script_job``: :mod:`.script_jobs`)."""
+    fdef = _local_def(node, parents, script_job)
     return loops_over(fdef, fdef.name, parents) if fdef is not None else []
 
 
@@ -50,7 +53,8 @@ def local_handoffs(node: ast.AST, parents: dict[int, ast.AST]) -> tuple[str, lis
     return name, out
 
 
-def _local_def(node: ast.AST, parents: dict[int, ast.AST]) -> ast.FunctionDef | None:
+def _local_def(node: ast.AST, parents: dict[int, ast.AST],
+               script_job: Callable[[ast.AsyncFunctionDef], bool] | None = None) -> ast.FunctionDef | None:
     """The local ``def`` holding ``node`` (in a function, or in a module-level block), not one in an
     ``async def``; None for a module's function or a method."""
     fdef: ast.AST = node
@@ -65,7 +69,8 @@ def _local_def(node: ast.AST, parents: dict[int, ast.AST]) -> ast.FunctionDef | 
     outer: ast.AST = holder
     while id(outer) in parents and not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
         outer = parents[id(outer)]
-    if isinstance(outer, ast.AsyncFunctionDef) and not _script_coroutine(outer, parents):
+    if isinstance(outer, ast.AsyncFunctionDef) and not _script_coroutine(outer, parents) \
+            and not (script_job is not None and script_job(outer)):
         return None  # one async task's own fan-out (gather over a local helper): awaited there, live work
     return fdef  # type: ignore[return-value]
 

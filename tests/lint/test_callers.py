@@ -685,3 +685,60 @@ def test_a_function_picked_by_a_conditional_expression_and_submitted_per_item_is
     found = lint_paths([Path(".")], LintSettings(root=root, select=("TB401",), cache=False))
     assert [(Path(f.path).name, f.line) for f in found.findings] == [("helpers.py", 7)]
     assert "label() is called per item by a comprehension over items at batch.py:13;" in found.findings[0].message
+
+
+ASYNC_HELPER = '''import anthropic
+
+client = anthropic.AsyncAnthropic()
+
+
+async def label(item):
+    return await client.messages.create(model="claude-sonnet-4-6", max_tokens=64,
+                                        messages=[{"role": "user", "content": item}])
+'''
+STAGES = '''import asyncio
+
+from helpers import label
+
+
+async def label_all(items):
+    out = []
+    for item in items:
+        out.append(await label(item))
+    return out
+'''
+
+
+def test_an_async_stage_awaited_only_by_a_scripts_coroutine_is_batch_work(tmp_path, monkeypatch):
+    # henrique-lego/salience: asyncio.run(_run_pipeline(...)) awaits classify_bookmarks() in another module
+    root = _project(tmp_path / "p", {
+        "helpers.py": ASYNC_HELPER, "stages.py": STAGES,
+        "cli.py": "import asyncio\nimport sys\n\nfrom stages import label_all\n\n\nasync def pipeline(path):\n"
+                  "    return await label_all(open(path).read().splitlines())\n\n\n"
+                  "if __name__ == '__main__':\n    asyncio.run(pipeline(sys.argv[1]))\n",
+    })
+    monkeypatch.chdir(root)
+    found = lint_paths([Path(".")], LintSettings(root=root, select=("TB401",), cache=False))
+    assert [(Path(f.path).name, f.line) for f in found.findings] == [("helpers.py", 7)]
+    assert "label() is called per item by a for loop over items at stages.py:8;" in found.findings[0].message
+    (root / "api.py").write_text("from fastapi import FastAPI\n\nfrom stages import label_all\n\napp = FastAPI()\n\n\n"
+                                 "@app.post('/label')\nasync def route(items: list[str]):\n"
+                                 "    return await label_all(items)\n")
+    served = lint_paths([Path(".")], LintSettings(root=root, select=("TB401",), cache=False))
+    assert served.findings == []  # the same stage serves a web route too: someone awaits each answer
+
+
+def test_a_gather_over_a_local_helper_in_a_stage_of_a_scripts_coroutine_is_batch_work(tmp_path, monkeypatch):
+    # henrique-lego/salience: evaluate_all() gathers a semaphore-limited local helper, awaited by the script's coroutine
+    stage = ("import asyncio\n\nfrom helpers import label\n\n\nasync def label_all(items):\n"
+             "    sem = asyncio.Semaphore(4)\n\n    async def one(item):\n        async with sem:\n"
+             "            return await label(item)\n\n    return await asyncio.gather(*[one(i) for i in items])\n")
+    root = _project(tmp_path / "p", {
+        "helpers.py": ASYNC_HELPER, "stages.py": stage,
+        "cli.py": "import asyncio\n\nfrom stages import label_all\n\n\nasync def pipeline(rows):\n"
+                  "    return await label_all(rows)\n\n\ndef main():\n    asyncio.run(pipeline(['a', 'b']))\n",
+    })
+    monkeypatch.chdir(root)
+    found = lint_paths([Path(".")], LintSettings(root=root, select=("TB401",), cache=False))
+    assert [(Path(f.path).name, f.line) for f in found.findings] == [("helpers.py", 7)]
+    assert "called per item by a comprehension over items at stages.py:13;" in found.findings[0].message

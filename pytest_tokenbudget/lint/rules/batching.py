@@ -174,8 +174,8 @@ class LoopCouldBatch(Rule):
         "command, a handler looping over the request's own items, or anything they call) and loops "
         "run under a batching library's context (with batchify(): ...), and a caller's loop in dead "
         "code (a function nothing names, in a module the project imports for its other names). "
-        "A scheduled job or a CLI "
-        "command looping over data it collected itself is batch work."
+        "A scheduled job, a CLI command or a script's asyncio.run coroutine (and the async stages only it "
+        "awaits) looping over data it collected itself is batch work."
     )
     severity = "warning"
     precision = "high"

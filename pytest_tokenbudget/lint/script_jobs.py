@@ -1,0 +1,68 @@
+"""Coroutines a command-line run awaits: batch work, though written as ``async`` (TB401).
+
+:mod:`.loopjudge` reads a sequential loop in an ``async def`` as live work (someone awaits each
+answer), except in the coroutine a script hands to the event loop (``asyncio.run(main())``:
+:func:`.asyncwork.script_entry`). Pipelines split that coroutine into stages in other modules:
+henrique-lego/salience's typer command runs ``asyncio.run(_run_pipeline(...))``, which awaits
+``classify_bookmarks(...)`` in ``classify.py``, whose loop sends one request per chunk of
+bookmarks. Such a stage is the script's job too. :func:`awaited_by_script` holds for an ``async
+def`` every project reference of which is made inside a script's coroutine, or inside another
+coroutine that holds this (up to three levels up). A coroutine that also serves a route, a bot or
+anything else stays live work.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from pytest_tokenbudget.lint.asyncwork import script_entry
+from pytest_tokenbudget.lint.callnames import owner_of
+from pytest_tokenbudget.lint.callrefs import references_with_parents
+from pytest_tokenbudget.lint.runmemo import remember_with_deps
+
+if TYPE_CHECKING:
+    from pytest_tokenbudget.lint.project import Project
+
+__all__ = ["awaited_by_script"]
+
+_MAX_DEPTH = 3
+
+
+def awaited_by_script(project: Project, path: str, fn: ast.AsyncFunctionDef, tree: ast.Module) -> bool:
+    """``fn`` (a module-level ``async def`` or a method of a module-level class in ``tree``, the
+    file at ``path``) runs only as part of a script's coroutine."""
+    name = _qualified(fn, tree)
+    if name is None:
+        return False
+    return remember_with_deps(project, "awaited_by_script", (path, name),
+                              lambda: _awaited(project, path, name, 0, set()))
+
+
+def _qualified(fn: ast.AsyncFunctionDef, tree: ast.Module) -> str | None:
+    if fn in tree.body:
+        return fn.name
+    cls = next((c for c in tree.body if isinstance(c, ast.ClassDef) and fn in c.body), None)
+    return f"{cls.name}.{fn.name}" if cls is not None else None
+
+
+def _awaited(project: Project, path: str, function: str, depth: int, seen: set[tuple[str, str]]) -> bool:
+    if depth > _MAX_DEPTH or (path, function) in seen:
+        return False
+    seen.add((path, function))
+    found = list(references_with_parents(project, path, function))
+    for cpath in {c for c, _, _, _ in found}:
+        if (digest := project.digest_of(cpath)) is not None:
+            project.deps[cpath] = digest
+    if not found:
+        return False
+    for cpath, ctree, node, parents in found:
+        owner = owner_of(node, parents)
+        outer: ast.AST = node
+        while id(outer) in parents and not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            outer = parents[id(outer)]
+        if not isinstance(outer, ast.AsyncFunctionDef) or owner is None:
+            return False  # made in sync code or at module level: not this rule's shape
+        if not script_entry(outer, ctree) and not _awaited(project, cpath, owner, depth + 1, seen):
+            return False
+    return True
