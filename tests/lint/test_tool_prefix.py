@@ -251,3 +251,5 @@ def test_a_choice_between_two_tool_lists_counts_the_shared_tools_and_the_smaller
     (finding,) = lint_source(source, select=["TB101"])
     assert finding.properties["prefix_tokens"] == estimate_tokens("\n".join(tool_json(t) for t in strict)) + 496
     assert "of the tool lists the code picks between, the smallest counts" in finding.message
+    (site,) = estimate_source(source, path="t.py", catalog=CAT)  # the estimate's lower bound counts it too
+    assert site.input_lower_bound and site.input_tokens >= finding.properties["prefix_tokens"]

@@ -118,10 +118,14 @@ def _content_blocks(section: str, content: Any, out: list[Block], *, index: int 
     return False
 
 
-def _tool_blocks(tools: Any, items: list[Block], opaque: bool) -> bool:
+def _tool_blocks(tools: Any, items: list[Block], opaque: bool, smallest: bool = False) -> bool:
     """Append the tool blocks; False when the tools cannot be listed. With ``opaque``, an unresolved
-    tool list (or ``*more`` in one) is one block the linter cannot see, and the request goes on."""
+    tool list (or ``*more`` in one) is one block the linter cannot see, and the request goes on.
+    With ``smallest``, one of several known lists counts as the smallest of them (a lower bound)."""
     for t in tools if isinstance(tools, list) else [tools]:
+        if smallest and isinstance(tools, list) and (least := _smallest_tools(t)):
+            items.extend(Block("tools", one, is_complete(one), _cc(one)) for one in least)
+            continue
         if isinstance(t, Unknown) or not isinstance(tools, list):
             if not opaque:
                 return False
@@ -133,12 +137,14 @@ def _tool_blocks(tools: Any, items: list[Block], opaque: bool) -> bool:
     return True
 
 
-def request_blocks(call: CallSite, *, opaque_tools: bool = False) -> Blocks:
+def request_blocks(call: CallSite, *, opaque_tools: bool = False, smallest_tools: bool = False) -> Blocks:
     """The call's tools, system and messages as an ordered block list.
 
     An unresolved tool list (``tools=get_tools()``) ends the list, unless ``opaque_tools``: then it is
     one :attr:`Block.opaque` block and the system and messages after it are still listed (TB101
     takes the tool list to be the same on every call, as tool definitions almost always are).
+    ``smallest_tools``: a tool list picked between known lists lists the smallest (the estimate's
+    lower bound).
     """
     items: list[Block] = []
     top = call.get("cache_control", None)
@@ -151,7 +157,7 @@ def request_blocks(call: CallSite, *, opaque_tools: bool = False) -> Blocks:
     elif isinstance(extra, OpenDict) and top_level is False:
         top_level = None
     tools = call.get("tools", None)
-    if tools is not None and not _tool_blocks(tools, items, opaque_tools):
+    if tools is not None and not _tool_blocks(tools, items, opaque_tools, smallest_tools):
         return Blocks(items, False, top_level)
     system = call.get("system", None)
     if system is not None and not _content_blocks("system", system, items, index=None, role="system"):

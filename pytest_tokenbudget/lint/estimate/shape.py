@@ -94,7 +94,7 @@ def _ttl(value: Any) -> tuple[str, bool]:
 
 def prompt_shape(call: CallSite, info: ModelInfo | None) -> PromptShape:
     """Static input tokens of ``call`` and how caching splits them in the best and worst case."""
-    blocks = request_blocks(call)
+    blocks = request_blocks(call, smallest_tools=True)  # one of several tool lists: the smallest (a lower bound)
     items = blocks.items
     overhead = tool_overhead(info, call)  # added when tools are sent
     total = prefix_tokens(items, overhead)
