@@ -10,8 +10,9 @@ project index (module constants, ``prompts.py`` imports, prompt files, f-string 
 * an argument by keyword or by position (``self`` skipped for methods and constructors), the
   parameter's default when the caller leaves it out, the caller's extra keywords for ``**kwargs``;
   anything spread with ``*``/``**`` is unknown;
-* a name local to the calling function is the assignment that reaches the call (the last one in
-  the straight-line code before it; unknown when another one may run in between);
+* a name local to the calling function is the assignment that reaches the call (:mod:`.reaching`:
+  the last one in the straight-line code before it, one of several when a branch may re-assign it,
+  plus what ``+=`` adds; unknown when another one may run in between);
 * an argument built from the caller's own parameters is followed to *its* callers, up to two
   levels (``_call_api(system, ...)`` forwarding to ``_call_claude(system, ...)``); when the call
   sits in a branch on those parameters (a router: ``if task_type in (...)``), only the callers
@@ -35,6 +36,7 @@ from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_nam
 from pytest_tokenbudget.lint.callnames import find_def
 from pytest_tokenbudget.lint.cli_defaults import command_defaults, parses_args
 from pytest_tokenbudget.lint.declared_fields import declared_reader
+from pytest_tokenbudget.lint.reaching import PARAM, loop_ancestors, reaching, straight_line, with_additions
 from pytest_tokenbudget.lint.callsearch import FoundCall, field_class, find_calls
 from pytest_tokenbudget.lint.self_values import attribute_class, init_attribute, parameter_class
 
@@ -242,7 +244,6 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
     return out
 
 
-_BLOCKS = ("body", "orelse", "finalbody")
 _MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "clear", "remove", "popitem"})
 
 
@@ -349,8 +350,8 @@ def _locals(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
     """The calling function's names as the call sees them: the assignment that reaches the call
     (an ast node, evaluated lazily), else unknown; and its parameter names."""
     parents, defs, mutated = facts
-    straight = _straight_line(call, parents, fn)
-    loops = _loop_ancestors(call, parents)
+    straight = straight_line(call, parents, fn)
+    loops = loop_ancestors(call, parents)
     a = fn.args
     params = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if p is not None}
     local: dict[str, Any] = {p: PARAM for p in params}
@@ -358,13 +359,10 @@ def _locals(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
         if name in mutated:  # x.append(...) / x[k] = v: the assigned literal is not what is sent
             local[name] = UNKNOWN
             continue
-        got = _reaching(found, straight, loops, call.lineno, parents)
+        got = reaching(with_additions(found, straight, call.lineno), straight, loops, call.lineno, parents)
         if got is not PARAM or name not in params:
             local[name] = UNKNOWN if got is PARAM else got
     return local, params
-
-
-PARAM = object()  # no assignment reaches the call: the parameter's value (or the module's name)
 
 
 def _script_names(c: FoundCall) -> dict[str, Any]:
@@ -384,97 +382,6 @@ def _script_names(c: FoundCall) -> dict[str, Any]:
             elif isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.value, ast.Name) and n.value.id in out \
                     and (isinstance(n.ctx, ast.Store) or isinstance(n, ast.Attribute) and n.attr in _MUTATORS):
                 out[n.value.id] = UNKNOWN
-    return out
-
-
-def _reaching(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int], loops: list[ast.AST],
-              line: int, parents: dict[int, ast.AST]) -> Any:
-    """The assigned expression that reaches ``line``; UNKNOWN when it cannot be told; PARAM when none."""
-    if len(found) == 1 and isinstance(found[0][0], (ast.For, ast.AsyncFor)) and any(found[0][0] is lp for lp in loops):
-        return UNKNOWN if found[0][1] is None else found[0][1]  # the loop's own variable, as the loop sets it
-    chosen = max((d for d in found if id(d[0]) in straight), key=lambda d: getattr(d[0], "lineno", 0), default=None)
-    start = getattr(chosen[0], "lineno", 0) if chosen is not None else 0
-    branches: list[ast.expr | None] = []
-    for node, value in found:
-        if chosen is not None and node is chosen[0]:
-            continue
-        n_line = getattr(node, "lineno", 0)
-        if any(_contains(loop, node, parents) for loop in loops
-               if chosen is None or not _contains(loop, chosen[0], parents)):
-            return UNKNOWN  # another assignment may run between the reaching one and the call
-        if start <= n_line < line:
-            branches.append(value)
-    if chosen is None:
-        return UNKNOWN if branches else PARAM
-    if branches:  # model = "a"; if x: model = "b" elif y: model = "c": one of them reaches the call
-        return _one_of([chosen[1], *branches])
-    return UNKNOWN if chosen[1] is None else chosen[1]
-
-
-def _one_of(values: list[ast.expr | None]) -> Any:
-    """``a if _ else b if _ else c``: the evaluator's choice of the candidate values."""
-    if any(v is None for v in values):
-        return UNKNOWN
-    out = values[-1]
-    for v in reversed(values[:-1]):
-        out = ast.copy_location(ast.IfExp(test=ast.Constant(None), body=v, orelse=out), v)  # type: ignore[arg-type]
-    return out
-
-
-def _contains(outer: ast.AST, node: ast.AST, parents: dict[int, ast.AST]) -> bool:
-    """``node`` is ``outer`` or inside it (walking up the function's parent map)."""
-    x: ast.AST | None = node
-    while x is not None:
-        if x is outer:
-            return True
-        x = parents.get(id(x))
-    return False
-
-
-def _straight_line(call: ast.Call, parents: dict[int, ast.AST], fn: ast.AST) -> set[int]:
-    """The statements that always run before the call: the earlier siblings of each statement on the
-    way from the call up to the function body."""
-    out: set[int] = set()
-    node: ast.AST = call
-    while id(node) in parents and node is not fn:
-        parent = parents[id(node)]
-        for field in _BLOCKS:
-            block = getattr(parent, field, None)
-            if isinstance(block, list) and any(s is node for s in block):
-                for s in block:
-                    if s is node:
-                        break
-                    _always_runs(s, out)
-        node = parent
-    return out
-
-
-_EXITS = (ast.Raise, ast.Return, ast.Continue, ast.Break)
-_TRIES = tuple(getattr(ast, n) for n in ("Try", "TryStar") if hasattr(ast, n))
-
-
-def _always_runs(stmt: ast.stmt, out: set[int]) -> None:
-    """Add ``stmt`` and, for an ``if`` whose other branch always leaves (``raise``/``return`` ...),
-    the statements of the branch that runs on."""
-    out.add(id(stmt))
-    if isinstance(stmt, ast.If):
-        for runs, leaves in ((stmt.orelse, stmt.body), (stmt.body, stmt.orelse)):
-            if leaves and isinstance(leaves[-1], _EXITS):
-                for s in runs:
-                    _always_runs(s, out)
-    if isinstance(stmt, _TRIES):  # try: x = load() / except ...: raise: past it, the body ran
-        leave = all(h.body and isinstance(h.body[-1], _EXITS) for h in stmt.handlers)
-        for s in [*(stmt.body + stmt.orelse if leave else []), *stmt.finalbody]:
-            _always_runs(s, out)
-
-
-def _loop_ancestors(call: ast.Call, parents: dict[int, ast.AST]) -> list[ast.AST]:
-    out = []
-    node: ast.AST = call
-    while id(node) in parents:
-        node = parents[id(node)]
-        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            out.append(node)
     return out
 
 

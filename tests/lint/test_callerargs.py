@@ -385,3 +385,18 @@ def test_a_def_nested_in_a_function_is_judged_with_what_that_function_passes_it(
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False))
     [f] = result.findings  # the second helper's prompt does not ask for JSON
     assert f.line == 11 and f.message.endswith("svc.py:17)") and "(passed by caller " in f.message
+
+
+
+def test_a_prompt_extended_by_plus_equals_keeps_its_always_sent_start(tmp_path):
+    # dadashvespek/Janus: prompt = f"...wrapped in ```json```..."; if text: prompt += f"...{text}"; ask(prompt)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "client.py").write_text("def ask(prompt):\n    return prompt\n")
+    (tmp_path / "jobs.py").write_text(
+        "from client import ask\n\n\ndef rate(url, sample):\n    prompt = f'Rate {url}. Answer as JSON.'\n"
+        "    if sample:\n        prompt += f' Sample: {sample}'\n    return ask(prompt)\n\n\n"
+        "def straight(url):\n    prompt = 'Rate this. '\n    prompt += 'Answer as JSON.'\n    return ask(prompt)\n")
+    found = parameter_values(Project(tmp_path), str(tmp_path / "client.py"), "ask", frozenset({"prompt"}))
+    sometimes, always = (a.values["prompt"] for a in found)
+    assert [p if isinstance(p, str) else "?" for p in sometimes.parts] == ["Rate ", "?", ". Answer as JSON.", "?"]
+    assert always == "Rate this. Answer as JSON."

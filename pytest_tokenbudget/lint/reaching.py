@@ -1,0 +1,131 @@
+"""Which assignment of a caller's local reaches a call (:mod:`.arguments` evaluates what it assigns).
+
+``model = "a"`` then ``if x: model = "b"``: one of both; ``prompt += f"..."``: the prompt so far plus
+that text; an assignment inside a loop around the call: unknown; none: the parameter's own value
+(:data:`PARAM`). Statements that always run before the call (:func:`straight_line`) decide which
+assignment is the one that reaches it.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+
+__all__ = ["PARAM", "loop_ancestors", "reaching", "straight_line", "with_additions"]
+
+PARAM = object()  # no assignment reaches the call: the parameter's value (or the module's name)
+_BLOCKS = ("body", "orelse", "finalbody")
+
+
+def reaching(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int], loops: list[ast.AST],
+              line: int, parents: dict[int, ast.AST]) -> Any:
+    """The assigned expression that reaches ``line``; UNKNOWN when it cannot be told; PARAM when none."""
+    if len(found) == 1 and isinstance(found[0][0], (ast.For, ast.AsyncFor)) and any(found[0][0] is lp for lp in loops):
+        return UNKNOWN if found[0][1] is None else found[0][1]  # the loop's own variable, as the loop sets it
+    chosen = max((d for d in found if id(d[0]) in straight), key=lambda d: getattr(d[0], "lineno", 0), default=None)
+    start = getattr(chosen[0], "lineno", 0) if chosen is not None else 0
+    branches: list[ast.expr | None] = []
+    for node, value in found:
+        if chosen is not None and node is chosen[0]:
+            continue
+        n_line = getattr(node, "lineno", 0)
+        if any(_contains(loop, node, parents) for loop in loops
+               if chosen is None or not _contains(loop, chosen[0], parents)):
+            return UNKNOWN  # another assignment may run between the reaching one and the call
+        if start <= n_line < line:
+            branches.append(value)
+    if chosen is None:
+        return UNKNOWN if branches else PARAM
+    if branches:  # model = "a"; if x: model = "b" elif y: model = "c": one of them reaches the call
+        return _one_of([chosen[1], *branches])
+    return UNKNOWN if chosen[1] is None else chosen[1]
+
+
+def with_additions(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int],
+                    line: int) -> list[tuple[ast.AST, ast.expr | None]]:
+    """``prompt += f"..."`` as ``prompt + f"..."`` of the assignment that always runs before it; under an
+    ``if`` (Janus), that assignment followed by unknown text. Other augmented assignments: unknown."""
+    if not any(isinstance(d, ast.AugAssign) for d, _ in found):
+        return found
+    out: list[tuple[ast.AST, ast.expr | None]] = []
+    last = -1  # the latest assignment that always runs (its index in out)
+    for node, value in sorted(found, key=lambda d: getattr(d[0], "lineno", 0)):
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and last >= 0 \
+                and (base := out[last][1]) is not None and node.lineno < line:
+            if id(node) not in straight:  # added only sometimes: what reaches the call starts with the base
+                out[last] = (out[last][0], ast.BinOp(left=base, op=ast.Add(), right=ast.Name(id="\0more", ctx=ast.Load())))
+                continue
+            value = ast.copy_location(ast.BinOp(left=base, op=ast.Add(), right=node.value), node)
+        if id(node) in straight:
+            last = len(out)
+        out.append((node, value))
+    return out
+
+
+def _one_of(values: list[ast.expr | None]) -> Any:
+    """``a if _ else b if _ else c``: the evaluator's choice of the candidate values."""
+    if any(v is None for v in values):
+        return UNKNOWN
+    out = values[-1]
+    for v in reversed(values[:-1]):
+        out = ast.copy_location(ast.IfExp(test=ast.Constant(None), body=v, orelse=out), v)  # type: ignore[arg-type]
+    return out
+
+
+def _contains(outer: ast.AST, node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """``node`` is ``outer`` or inside it (walking up the function's parent map)."""
+    x: ast.AST | None = node
+    while x is not None:
+        if x is outer:
+            return True
+        x = parents.get(id(x))
+    return False
+
+
+def straight_line(call: ast.Call, parents: dict[int, ast.AST], fn: ast.AST) -> set[int]:
+    """The statements that always run before the call: the earlier siblings of each statement on the
+    way from the call up to the function body."""
+    out: set[int] = set()
+    node: ast.AST = call
+    while id(node) in parents and node is not fn:
+        parent = parents[id(node)]
+        for field in _BLOCKS:
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and any(s is node for s in block):
+                for s in block:
+                    if s is node:
+                        break
+                    _always_runs(s, out)
+        node = parent
+    return out
+
+
+_EXITS = (ast.Raise, ast.Return, ast.Continue, ast.Break)
+_TRIES = tuple(getattr(ast, n) for n in ("Try", "TryStar") if hasattr(ast, n))
+
+
+def _always_runs(stmt: ast.stmt, out: set[int]) -> None:
+    """Add ``stmt`` and, for an ``if`` whose other branch always leaves (``raise``/``return`` ...),
+    the statements of the branch that runs on."""
+    out.add(id(stmt))
+    if isinstance(stmt, ast.If):
+        for runs, leaves in ((stmt.orelse, stmt.body), (stmt.body, stmt.orelse)):
+            if leaves and isinstance(leaves[-1], _EXITS):
+                for s in runs:
+                    _always_runs(s, out)
+    if isinstance(stmt, _TRIES):  # try: x = load() / except ...: raise: past it, the body ran
+        leave = all(h.body and isinstance(h.body[-1], _EXITS) for h in stmt.handlers)
+        for s in [*(stmt.body + stmt.orelse if leave else []), *stmt.finalbody]:
+            _always_runs(s, out)
+
+
+def loop_ancestors(call: ast.Call, parents: dict[int, ast.AST]) -> list[ast.AST]:
+    out = []
+    node: ast.AST = call
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            out.append(node)
+    return out
