@@ -22,7 +22,7 @@ from pytest_tokenbudget.lint.word_index import build_word_index
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["candidates", "naming_of", "references", "references_with_parents", "refs_in"]
+__all__ = ["candidates", "naming_of", "recorded_references", "references", "references_with_parents", "refs_in"]
 
 # the web layer's folders (a route there answers a request) and test files (which never make code live)
 _WEB_LAYER = re.compile(r"(^|/)(routes|views|endpoints)/")
@@ -109,3 +109,14 @@ def references_with_parents(project: Project, path: str, function: str,
         for node in found.names:
             if refs.refers(node):
                 yield cpath, ctree, node, found.parents
+
+
+def recorded_references(project: Project, path: str,
+                        function: str) -> list[tuple[str, ast.Module, ast.expr, dict[int, ast.AST]]]:
+    """:func:`references_with_parents`, listed, with the files holding them recorded as what a cached
+    answer about them depends on (a warm run asks again when one of them changes)."""
+    found = list(references_with_parents(project, path, function))
+    for cpath in {c for c, _, _, _ in found}:
+        if (digest := project.digest_of(cpath)) is not None:
+            project.deps[cpath] = digest
+    return found

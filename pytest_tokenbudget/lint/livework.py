@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callnames import facts_of, find_def, outer_owner, owner_of, parents_of, tree_of
-from pytest_tokenbudget.lint.callrefs import references_with_parents
+from pytest_tokenbudget.lint.callrefs import recorded_references, references_with_parents
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, batching_context, from_parameters, in_service_loop,
                                                mentions_batching, request_entry)
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
@@ -89,10 +89,7 @@ def _every_call(project: Project, path: str, function: str | None, memo: str,
         return False
 
     def compute() -> bool:
-        found = list(references_with_parents(project, path, function))
-        for cpath in {c for c, _, _, _ in found}:
-            if (digest := project.digest_of(cpath)) is not None:
-                project.deps[cpath] = digest
+        found = recorded_references(project, path, function)
         return bool(found) and all(test(node, parents) for _, _, node, parents in found)
 
     return remember_with_deps(project, memo, (path, function), compute)

@@ -1,4 +1,4 @@
-"""Byte-level facts about the whole project: its ``.py`` files and whether any of them says a word.
+"""Byte-level facts about the whole project: its ``.py`` files (and notebooks) and whether any says a word.
 
 A rule that must stay silent when a value it cannot see *might* carry something (an unresolved
 message history that might hold a ``cache_control`` marker) can ask whether the project mentions
@@ -13,7 +13,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.source import FileError, read_file
 
-__all__ = ["py_files", "mentions", "files_saying"]
+__all__ = ["py_files", "notebooks", "mentions", "files_saying"]
 
 _MAX_FILES = 20_000
 _MAX_BYTES = 2 << 20
@@ -26,17 +26,27 @@ def py_files(project: Any) -> list[str] | None:
     if "_py_files" not in project.__dict__:
         if not project.searchable:
             project._py_files = None  # a lone file in a scratch folder: the folder is not a project
+            project._notebooks = None
             return None
         files: list[str] | None = []
+        books: list[str] | None = []
         for folder, dirs, names in os.walk(project.root):
             dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")
                              and os.path.join(folder, d) not in project.nested)
             files.extend(os.path.normpath(os.path.join(folder, n)) for n in sorted(names) if n.endswith(".py"))
+            books.extend(os.path.normpath(os.path.join(folder, n)) for n in sorted(names) if n.endswith(".ipynb"))
             if len(files) > _MAX_FILES:
-                files = None
+                files = books = None
                 break
-        project._py_files = files
+        project._py_files, project._notebooks = files, books
     return project._py_files
+
+
+def notebooks(project: Any) -> list[str] | None:
+    """The project's notebooks, found by the same walk as :func:`py_files` (``None`` when it is not
+    searchable or too large to walk)."""
+    py_files(project)
+    return project.__dict__.get("_notebooks")
 
 
 def mentions(project: Any, needle: bytes) -> bool:

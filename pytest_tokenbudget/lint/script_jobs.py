@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.asyncwork import script_entry
 from pytest_tokenbudget.lint.callnames import owner_of
-from pytest_tokenbudget.lint.callrefs import references_with_parents
+from pytest_tokenbudget.lint.callrefs import recorded_references
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 
 if TYPE_CHECKING:
@@ -50,10 +50,7 @@ def _awaited(project: Project, path: str, function: str, depth: int, seen: set[t
     if depth > _MAX_DEPTH or (path, function) in seen:
         return False
     seen.add((path, function))
-    found = list(references_with_parents(project, path, function))
-    for cpath in {c for c, _, _, _ in found}:
-        if (digest := project.digest_of(cpath)) is not None:
-            project.deps[cpath] = digest
+    found = recorded_references(project, path, function)
     if not found:
         return False
     for cpath, ctree, node, parents in found:

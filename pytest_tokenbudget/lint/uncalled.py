@@ -25,7 +25,8 @@ import re
 from typing import Any
 
 from pytest_tokenbudget.lint.callnames import tree_of
-from pytest_tokenbudget.lint.project_text import files_saying
+from pytest_tokenbudget.lint.importcheck import file_bytes
+from pytest_tokenbudget.lint.project_text import files_saying, notebooks
 from pytest_tokenbudget.lint.source import FileError, read_file
 
 __all__ = ["in_uncalled_function"]
@@ -46,8 +47,8 @@ def in_uncalled_function(project: Any, path: str, line: int, cell: int | None) -
     name = fn.name.encode()
     if [os.path.normpath(p) for p in files_saying(project, name)] != [os.path.normpath(path)]:
         return False  # (no project file list: a lone file says nothing about its callers)
-    got = read_file(path)
-    if isinstance(got, FileError) or len(re.findall(rb"\b" + re.escape(name) + rb"\b", got[0])) != 1:
+    data = file_bytes(project, path)
+    if data is None or len(re.findall(rb"\b" + re.escape(name) + rb"\b", data)) != 1:
         return False
     others = _other_texts(project)
     return others is not None and _imported_elsewhere(project, path) and not any(name in t for t in others)
@@ -60,22 +61,16 @@ def _imported_elsewhere(project: Any, path: str) -> bool:
         return False
     said = re.compile(rb"\bfrom\s+\.*(?:\w+\.)*" + re.escape(base.encode()) + rb"\s+import\b|\bimport\s+(?:\w+\.)*"
                       + re.escape(base.encode()) + rb"\b")
-    for other in files_saying(project, base.encode()):
-        got = read_file(other) if os.path.normpath(other) != os.path.normpath(path) else None
-        if got is not None and not isinstance(got, FileError) and said.search(got[0]):
-            return True
-    return False
+    return any(said.search(data) for other in files_saying(project, base.encode())
+               if os.path.normpath(other) != os.path.normpath(path) and (data := file_bytes(project, other)))
 
 
 def _other_texts(project: Any) -> list[bytes] | None:
     """The project's entry-point files and notebooks, read once per run (None: too many notebooks)."""
     if "_entry_texts" not in project.__dict__:
-        paths = [os.path.join(project.root, n) for n in _ENTRY_FILES]
-        for folder, dirs, names in os.walk(project.root):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules", "site-packages", "venv")]
-            paths += [os.path.join(folder, n) for n in names if n.endswith(".ipynb")]
-            if len(paths) > _MAX_NOTEBOOKS:
-                break
-        project._entry_texts = None if len(paths) > _MAX_NOTEBOOKS else [
+        books = notebooks(project)
+        paths = None if books is None or len(books) > _MAX_NOTEBOOKS else \
+            [*(os.path.join(project.root, n) for n in _ENTRY_FILES), *books]
+        project._entry_texts = None if paths is None else [
             got[0] for p in paths if os.path.isfile(p) and not isinstance(got := read_file(p), FileError)]
     return project._entry_texts

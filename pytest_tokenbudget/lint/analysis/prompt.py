@@ -129,7 +129,7 @@ def _tool_blocks(tools: Any, items: list[Block], opaque: bool, smallest: bool = 
         if isinstance(t, Unknown) or not isinstance(tools, list):
             if not opaque:
                 return False
-            marks = {_cc(one) for one in _smallest_tools(t, every=True)}  # one of several known lists
+            marks = {_cc(one) for o in _tool_options(t) for one in o}  # one of several known lists
             items.append(Block("tools", t, False, (None if None in marks else True in marks) if marks else None,
                                opaque=True))
             continue
@@ -211,17 +211,16 @@ def static_prefix(blocks: Blocks) -> list[Block]:
     return out
 
 
-def _smallest_tools(value: Any, every: bool = False) -> tuple[Any, ...]:
-    """The smallest option of a tool list's :class:`.values.Alternatives` tail (``every``: the tools
-    of all its options), when every option is a list of tool definitions (counted by their static
-    parts, as a tool with a setting inside is); ``()`` for any other unknown."""
-    options = [o for o in getattr(value, "options", ())
-               if all(isinstance(t, dict) and not any(volatile_parts(t)) for t in o)]
-    if len(options) < len(getattr(value, "options", ())) or not options:
-        return ()
-    if every:
-        return tuple(t for o in options for t in o)
-    return min(options, key=lambda o: sum(len(tool_json(t)) for t in o))
+def _tool_options(value: Any) -> list[tuple[Any, ...]]:
+    """The options of a tool list's :class:`.values.Alternatives` tail when every option is a list of
+    tool definitions (counted by their static parts, as a tool with a setting inside is); else []."""
+    options = list(getattr(value, "options", ()))
+    return options if all(isinstance(t, dict) and not any(volatile_parts(t)) for o in options for t in o) else []
+
+
+def _smallest_tools(value: Any) -> tuple[Any, ...]:
+    """The smallest of :func:`_tool_options` (``()`` for any other unknown)."""
+    return min(_tool_options(value), key=lambda o: sum(len(tool_json(t)) for t in o), default=())
 
 
 @dataclass(frozen=True)
