@@ -25,7 +25,8 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
 * a caller with no loop is itself looked up (up to three levels: helper -> wrapper -> runner -> loop);
 * whether the loop is a batch of independent items is :mod:`.loopjudge`'s call (dependent
   requests, retries, sweeps, interactive and live loops, library batching contexts are not, nor
-  the opt-in per-item path of a command whose default sends the same work as a batch);
+  the opt-in per-item path of a command whose default sends the same work as a batch); a call
+  whose latency the caller keeps per call (a latency benchmark) is not followed up;
   a function memoised by a cache decorator is never reported (repeats are free).
 
 Where a function is named (candidate files, imports, references) is :mod:`.callrefs`; whether the
@@ -50,6 +51,7 @@ from pytest_tokenbudget.lint.callrefs import candidates, naming_of, refs_in
 from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
 from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
+from pytest_tokenbudget.lint.loopbody import latency_kept
 from pytest_tokenbudget.lint.loopjudge import (WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped,
                                                mentions_batching)
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
@@ -105,6 +107,8 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
     for node in calls:
         hit: Hit | None
         func = node.func
+        if refs.refers(func) and latency_kept(node, parents):
+            continue  # each call's latency is what this code measures: a batch cannot give it
         if refs.refers(func):
             hit = hit_on(node, func, parents, callee)
         elif node.args and refs.refers(node.args[0]) and (submits(node) or mapped(node) is not None):

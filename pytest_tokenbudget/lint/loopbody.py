@@ -2,14 +2,15 @@
 ``break`` or ``return`` on what it computed), whether its passes send one identical request
 (``for i in range(n)`` whose index never reaches the call: timing or sampling runs), and whether it
 goes through one reply's blocks (``for block in response.content:``: the next turn of a tool
-conversation, not items).
+conversation, not items), and whether each request's latency is what the pass measures.
 """
 
 from __future__ import annotations
 
 import ast
 
-__all__ = ["REPLY_PARTS", "REQUEST_METHODS", "exits", "filled_with_few", "over_a_reply", "repeats"]
+__all__ = ["REPLY_PARTS", "REQUEST_METHODS", "exits", "filled_with_few", "latency_kept", "over_a_reply", "picked_few",
+           "repeats"]
 
 
 def exits(loop: ast.For | ast.AsyncFor) -> bool:
@@ -18,6 +19,7 @@ def exits(loop: ast.For | ast.AsyncFor) -> bool:
     ``if`` that tests nothing the loop computes (``if test_first_row: break``, a run-wide switch)."""
     made = {n.id for st in loop.body for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     made |= {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    made |= _updated(loop.body)  # progress.done += 1: ``if should_stop(progress): break`` reads what passes made
     stack: list[tuple[ast.AST, bool]] = [(s, False) for s in loop.body]
     while stack:
         node, nested = stack.pop()
@@ -34,6 +36,20 @@ def exits(loop: ast.For | ast.AsyncFor) -> bool:
     return False
 
 
+def _updated(body: list[ast.stmt]) -> set[str]:
+    """Objects whose fields the statements set (``progress.processed += 1``; not ``self``: a flag
+    on the instance may be a run-wide switch)."""
+    out: set[str] = set()
+    for n in (n for st in body for n in ast.walk(st)):
+        if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store):
+            base = n.value
+            while isinstance(base, (ast.Attribute, ast.Subscript)):
+                base = base.value
+            if isinstance(base, ast.Name) and base.id not in ("self", "cls"):
+                out.add(base.id)
+    return out
+
+
 def repeats(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
     """``for i in range(n)`` (``tqdm(range(n))``, ``trange(n)``) whose index (nor anything the body
     derives from it) never reaches the call."""
@@ -45,6 +61,8 @@ def repeats(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
                 and _names(st.value) & derived:
             targets = st.targets if isinstance(st, ast.Assign) else [st.target]
             derived |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        elif isinstance(st, (ast.For, ast.AsyncFor, ast.comprehension)) and _names(st.iter) & derived:
+            derived |= _names(st.target)  # for article in articles[i:i + 10]: a chunk of the items
     return not _names(call) & derived
 
 
@@ -122,4 +140,77 @@ def over_a_reply(loop: ast.For | ast.AsyncFor, parents: dict[int, ast.AST]) -> b
                        and isinstance(v.func, ast.Attribute) and v.func.attr in REQUEST_METHODS
                        for n in ast.walk(fn))
         base = base.value
+    return False
+
+
+_CLOCKS = frozenset({"time", "perf_counter", "monotonic", "time_ns", "perf_counter_ns", "monotonic_ns", "now", "utcnow"})
+_KEEPS = frozenset({"append", "extend", "insert", "add", "put", "put_nowait"})
+
+
+def _clock(node: ast.AST) -> bool:
+    """``time.perf_counter()``, ``time()``, ``datetime.now()``: a read of the clock."""
+    if not isinstance(node, ast.Call) or node.args:
+        return False
+    f = node.func
+    return (f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else "") in _CLOCKS
+
+
+def latency_kept(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
+    """The clock is read before ``call`` and after it, and the difference is kept per call
+    (``latencies.append(time.time() - start)``, through a name or a record): the request's latency
+    is what the pass measures (a latency benchmark's P50/P95), which a Message Batch cannot give. A
+    difference only logged or summed into a total (``elapsed += ...``) is bookkeeping: not this."""
+    scope: ast.AST = call
+    while id(scope) in parents and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        scope = parents[id(scope)]
+    starts = {t.id for n in ast.walk(scope) if isinstance(n, ast.Assign) and _clock(n.value)
+              and n.lineno <= call.lineno for t in n.targets if isinstance(t, ast.Name)}
+    if not starts:
+        return False
+    after = getattr(call, "end_lineno", call.lineno) or call.lineno
+    clocks = starts | {t.id for n in ast.walk(scope) if isinstance(n, ast.Assign) and _clock(n.value)
+                       for t in n.targets if isinstance(t, ast.Name)}
+
+    def read(n: ast.AST) -> bool:
+        return _clock(n) or isinstance(n, ast.Name) and n.id in clocks
+
+    elapsed = [n for n in ast.walk(scope) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub)
+               and n.lineno >= after and isinstance(n.right, ast.Name) and n.right.id in starts and read(n.left)]
+    if not elapsed:
+        return False
+    marks = {id(n) for n in elapsed}
+    held = {t.id for n in ast.walk(scope) if isinstance(n, ast.Assign) and any(id(x) in marks for x in ast.walk(n.value))
+            for t in n.targets if isinstance(t, ast.Name)}
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _KEEPS
+               and n.lineno >= after and any(id(x) in marks or isinstance(x, ast.Name) and x.id in held
+                                             for a in [*n.args, *(k.value for k in n.keywords)] for x in ast.walk(a))
+               for n in ast.walk(scope))
+
+
+_STR_METHODS = frozenset({"lower", "upper", "strip", "casefold", "title"})
+
+
+def picked_few(loop: ast.For | ast.AsyncFor, call: ast.Call, parents: dict[int, ast.AST], most: int) -> bool:
+    """``call`` runs only for items that are one of at most ``most`` values written in the code:
+    ``for name, text in sections.items(): if name.lower() in ("skills", "projects"): ...``. The test
+    is on the item itself (the loop's first target, maybe lower-cased), not on a field of it
+    (``if doc.lang in ("en", "fr")`` picks many documents)."""
+    first = loop.target.elts[0] if isinstance(loop.target, ast.Tuple) and loop.target.elts else loop.target
+    if not isinstance(first, ast.Name):
+        return False
+
+    def the_item(e: ast.expr) -> bool:
+        while isinstance(e, ast.Call) and not e.args and isinstance(e.func, ast.Attribute) and e.func.attr in _STR_METHODS:
+            e = e.func.value
+        return isinstance(e, ast.Name) and e.id == first.id
+
+    child: ast.AST = call
+    while id(child) in parents and child is not loop:
+        up = parents[id(child)]
+        if isinstance(up, ast.If) and child in up.body and isinstance(t := up.test, ast.Compare) and len(t.ops) == 1 \
+                and isinstance(t.ops[0], ast.In) and the_item(t.left) \
+                and isinstance(c := t.comparators[0], (ast.List, ast.Tuple, ast.Set)) \
+                and 0 < len(c.elts) <= most and all(isinstance(e, ast.Constant) for e in c.elts):
+            return True
+        child = up
     return False

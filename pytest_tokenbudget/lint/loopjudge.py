@@ -11,12 +11,16 @@ once per item of a collection and the iterations do not depend on each other. No
   a per-item loop is looked through, like a retry: each item and setting is its own request), a fixed
   handful of cases written out in the code (``for key in ("demo_a", "demo_b")``, ten hand-written probe
   questions in a module constant: a literal list of at most :data:`WRITTEN_OUT` items, also through a
-  name; a batch of ten saves little), ``rows[:5]``, the fields of one record (``pitch.items()``), sweeps over kinds of
+  name; a batch of ten saves little), ``rows[:5]``, a fetch capped low (also by a command's ``limit``
+  option defaulting to 5: :mod:`.loopsize`), the fields of one record (``pitch.items()``), the items the
+  code names (``if name.lower() in ("skills", "projects")``), sweeps over kinds of
   thing (``task_types``, ``modes``). A loop over chunks (ten emails per request) still sends one
   independent request per chunk: it counts;
 * an agent executing the tool calls of the response it just got (``for tc in tool_calls``);
 * interactive loops (``input()``), loops that stop early on what they compute (``break``/``return``:
-  searches; not ``except KeyboardInterrupt: break`` nor a run-wide ``if test_mode: break``), and one
+  searches; not ``except KeyboardInterrupt: break`` nor a run-wide ``if test_mode: break``), and loops
+  inside one (chunks screened until enough are in), a latency benchmark (each request's latency kept:
+  :func:`.loopbody.latency_kept`, checked by :mod:`.callers` at each call on the way), and one
   identical request repeated (``for i in range(n)`` whose index never reaches it: timing, sampling);
 * live work, where someone waits for the answer: a web route (``@app.post``), a bot command, a
   sequential loop in ``async`` code (one that only makes the coroutines and gathers them later is a
@@ -45,7 +49,8 @@ from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
 from pytest_tokenbudget.lint.astwalk import facts_of
-from pytest_tokenbudget.lint.loopbody import exits, filled_with_few, over_a_reply, repeats
+from pytest_tokenbudget.lint.loopbody import exits, over_a_reply, picked_few, repeats
+from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, small
 
 __all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "batching_context", "conversation_turn", "enclosing_loop",
            "from_parameters", "handful", "in_service_loop", "is_sweep", "live", "mapped", "mentions_batching", "request_entry",
@@ -102,10 +107,12 @@ def _short(text: str, width: int = 40) -> str:
 def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> Hit | None:
     """The per-item loop around ``call`` inside its function (retry loops looked through), or None;
     None too when that loop runs inside a ``while`` loop (an agent turn, a polling worker, a chat):
-    the items are one step of an ongoing cycle, not a batch that can wait."""
+    the items are one step of an ongoing cycle, not a batch that can wait; or inside a ``for`` loop
+    that stops early on what it computed (chunks screened until a threshold is met: each chunk's
+    results are needed before the next is sent)."""
     hit = _innermost(call, parents, callee)
     if hit is not None and hit.iter_node is not None and (
-            _small(hit.iter_node, parents) or _AGENT_STEPS.search(ast.unparse(hit.iter_node))):
+            small(hit.iter_node, parents) or _AGENT_STEPS.search(ast.unparse(hit.iter_node))):
         return None
     node: ast.AST = call
     while hit is not None and id(node) in parents:
@@ -115,67 +122,10 @@ def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST 
             break
         if isinstance(node, ast.While) and not retry_while(node):
             return None
+        if isinstance(node, (ast.For, ast.AsyncFor)) and node.lineno != hit.line and exits(node) \
+                and not RETRY.search(ast.unparse(node.target)):
+            return None
     return hit
-
-
-def _small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
-    """The loop runs over a handful of items at most: ``rows[:5]``, or a name whose every assignment
-    in the enclosing function (else the module) is a literal of at most :data:`WRITTEN_OUT` items
-    (``keys = [a, b] if both else [a]``, ``PROBES = [{...}, ...]``) or a fetch capped as low (``get_mentions(max_results=5)``) — a batch saves little and
-    its results come back later."""
-    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and it.args:
-        it = it.args[0]
-    if _capped(it):
-        return True
-    if _fields_of_one(it):
-        return True
-    if isinstance(it, ast.Subscript) and isinstance(it.slice, ast.Slice) and it.slice.lower is None \
-            and isinstance(it.slice.upper, ast.Constant) and isinstance(it.slice.upper.value, int):
-        return 0 < it.slice.upper.value <= HANDFUL
-    if not isinstance(it, ast.Name):
-        return False
-    scope: ast.AST = it
-    while id(scope) in parents and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        scope = parents[id(scope)]
-    values = [n.value for n in ast.walk(scope) if isinstance(n, ast.Assign)
-              and any(isinstance(t, ast.Name) and t.id == it.id for t in n.targets)]
-    if not values and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):  # a module constant
-        module: ast.AST = scope
-        while id(module) in parents:
-            module = parents[id(module)]
-        values = [st.value for st in getattr(module, "body", []) if isinstance(st, ast.Assign)
-                  and any(isinstance(t, ast.Name) and t.id == it.id for t in st.targets)]
-    literals = [b for v in values for b in ((v.body, v.orelse) if isinstance(v, ast.IfExp) else (v,))]
-    if [v for v in literals if isinstance(v, ast.List) and not v.elts]:  # [] filled later: by how many appends
-        return len(literals) == 1 and filled_with_few(scope, it.id, parents, HANDFUL)
-    return bool(literals) and all(_capped(v) or isinstance(v, (ast.List, ast.Tuple, ast.Set)) and len(v.elts) <= WRITTEN_OUT
-                                  and not any(isinstance(e, ast.Starred) for e in v.elts) for v in literals)
-
-
-_LIMITS = frozenset({"max_results", "limit", "top_k", "k", "n", "count", "max_items", "num_results", "page_size",
-                     "max_count", "first", "last"})
-
-
-def _capped(value: ast.expr | None) -> bool:
-    """``fetch_mentions(max_results=5)``, ``select(tweets, max_daily=2)``: at most a handful of items,
-    by a limit the call spells out (a bot's tick over new mentions, the top few search hits)."""
-    return isinstance(value, ast.Call) and any(
-        (k.arg in _LIMITS or (k.arg or "").startswith("max_")) and isinstance(k.value, ast.Constant) and type(k.value.value) is int
-        and 0 < k.value.value <= HANDFUL for k in value.keywords)
-
-
-_COLLECTION = re.compile(r"(?:s|list|dict|map|index|table|data|set|queue|cache|db|store|registry|lookup)$", re.I)
-
-
-def _fields_of_one(it: ast.expr) -> bool:
-    """``for name, section in pitch.items()``: the fields of one record (a singular name), not a
-    collection of items (``documents.items()``, ``by_id.values()`` keep counting)."""
-    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args
-            and it.func.attr in ("items", "keys", "values")):
-        return False
-    base = it.func.value
-    name = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else None
-    return name is not None and not _COLLECTION.search(name.rstrip("_"))
 
 
 def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> Hit | None:
@@ -199,7 +149,7 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
                     is_sweep(ast.unparse(parent.target), parent.iter) and not exits(parent)) or repeats(parent, call):
                 node = parent  # a retry loop, a sweep over models / variants, n identical runs: a per-item
                 continue       # loop outside it still makes one independent request per item and setting
-            return None if over_a_reply(parent, parents) else _judge_for(parent, call)
+            return None if over_a_reply(parent, parents) else _judge_for(parent, call, parents)
         if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             gen = parent.generators[0]
             if is_sweep(ast.unparse(gen.target), gen.iter):
@@ -294,22 +244,7 @@ def is_sweep(target: str, it: ast.expr) -> bool:
     return bool(_SWEEP.search(target) or _SWEEP_ITER.search(ast.unparse(it))) or handful(it)
 
 
-HANDFUL = 5  # rows[:5], max_results=5, five appends: a cap on data the program reads
-WRITTEN_OUT = 10  # a list written out by hand in the code (its items, not a cap on data)
-
-
-def handful(it: ast.expr) -> bool:
-    """A literal list of constants: a sweep over numbers or model ids, or a fixed handful of cases
-    (``for key in ("demo_a", "demo_b")``, at most :data:`WRITTEN_OUT`) — not data worth a batch."""
-    if not isinstance(it, (ast.List, ast.Tuple, ast.Set)) or not it.elts \
-            or not all(isinstance(e, ast.Constant) for e in it.elts):
-        return False
-    values = [e.value for e in it.elts if isinstance(e, ast.Constant)]
-    return len(values) <= WRITTEN_OUT or all(isinstance(v, (int, float)) or str(v).startswith(("claude", "gpt"))
-                                         for v in values)
-
-
-def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> Hit | None:
+def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call, parents: dict[int, ast.AST]) -> Hit | None:
     target, over = ast.unparse(loop.target), ast.unparse(loop.iter)
     if is_sweep(target, loop.iter) or exits(loop):
         return None
@@ -318,6 +253,8 @@ def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call) -> Hit | None:
         return None  # an interactive loop
     if _alerts(body):
         return None  # each result raises an alert at once: it cannot wait for a batch
+    if picked_few(loop, call, parents, WRITTEN_OUT):
+        return None  # only the items named in the code (three sections of one resume)
     return None if _dependent(body, call) else Hit("for loop", loop.lineno, _short(over), loop.iter)
 
 

@@ -90,6 +90,23 @@ def _repeats(loop: Any, call: CallSite) -> bool:
     return isinstance(request, ast.Call) and isinstance(tree, ast.For) and repeats(tree, request)
 
 
+def _measured_or_picked(loop: Any, call: CallSite) -> bool:
+    """Each pass keeps the request's latency (a latency benchmark), or the request is made only for
+    the few items the code names (:func:`..loopbody.latency_kept`, :func:`..loopbody.picked_few`)."""
+    import ast
+
+    from pytest_tokenbudget.lint.loopbody import latency_kept, picked_few
+    from pytest_tokenbudget.lint.loopjudge import WRITTEN_OUT
+
+    tree, request = _ast_of(loop.node), _ast_of(call.node, expression=True)
+    if not isinstance(tree, (ast.For, ast.AsyncFor)) or request is None:
+        return False
+    shape = ast.dump(request)
+    parents = {id(c): p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
+    return any(isinstance(n, ast.Call) and ast.dump(n) == shape
+               and (latency_kept(n, parents) or picked_few(tree, n, parents, WRITTEN_OUT)) for n in ast.walk(tree))
+
+
 def _sweep(loop: Any) -> bool:
     """A ``for`` loop (or comprehension) over models, settings or variants (:func:`..loopjudge.is_sweep`)."""
     import libcst as cst
@@ -169,8 +186,9 @@ class LoopCouldBatch(Rule):
         "within an hour), batching halves the cost. The loop may be in a caller in another module, "
         "reached through wrappers or a function passed as an argument; the finding names it. Not "
         "flagged: agent loops and conversations, while loops, retries, loops that stop early "
-        "(searches), sweeps over models or parameters, a literal handful of cases, interactive "
-        "input, streaming calls, memoised functions, test code, live work (a web route, a bot "
+        "(searches) or run inside one that does, sweeps over models or parameters, a literal handful of "
+        "cases (or only the items the code names), interactive input, streaming calls, memoised "
+        "functions, latency benchmarks (each request's latency kept), test code, live work (a web route, a bot "
         "command, a handler looping over the request's own items, or anything they call) and loops "
         "run under a batching library's context (with batchify(): ...), and a caller's loop in dead "
         "code (a function nothing names, in a module the project imports for its other names). "
@@ -278,9 +296,9 @@ class LoopCouldBatch(Rule):
         if not loops or any(lp.kind == "while" or lp.feeds_back for lp in loops):
             return
         loop = loops[-1]
-        if _contains(loop.iter_node, call.node) or _exits_early(loop.node) or _handful(loop) or _not_batch_work(call) \
-                or _over_a_reply(loop, call):
-            return
+        if _contains(loop.iter_node, call.node) or any(_exits_early(lp.node) for lp in loops) or _handful(loop) \
+                or _not_batch_work(call) or _over_a_reply(loop, call) or _measured_or_picked(loop, call):
+            return  # (any loop around it that stops early: chunks screened until a threshold is met)
         discount = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
         pct = f"{discount.normalize():f}%"
         kind = "comprehension" if loop.kind == "comprehension" else f"{loop.kind} loop"

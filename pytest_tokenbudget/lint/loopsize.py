@@ -1,0 +1,121 @@
+"""How many items a loop goes over, read from the code (for :mod:`.loopjudge`): a handful written
+out (``for key in ("a", "b")``, ten probe questions in a constant), a slice or a fetch capped low
+(``rows[:5]``, ``get_mentions(max_results=5)``, a command's ``--limit`` defaulting to 5), or the
+fields of one record (``pitch.items()``). A batch of so few saves little and its results come back
+later: such loops are not TB401's.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from pytest_tokenbudget.lint.loopbody import filled_with_few
+
+__all__ = ["HANDFUL", "WRITTEN_OUT", "handful", "small"]
+
+HANDFUL = 5  # rows[:5], max_results=5, five appends: a cap on data the program reads
+WRITTEN_OUT = 10  # a list written out by hand in the code (its items, not a cap on data)
+
+
+def handful(it: ast.expr) -> bool:
+    """A literal list of constants: a sweep over numbers or model ids, or a fixed handful of cases
+    (``for key in ("demo_a", "demo_b")``, at most :data:`WRITTEN_OUT`) — not data worth a batch."""
+    if not isinstance(it, (ast.List, ast.Tuple, ast.Set)) or not it.elts \
+            or not all(isinstance(e, ast.Constant) for e in it.elts):
+        return False
+    values = [e.value for e in it.elts if isinstance(e, ast.Constant)]
+    return len(values) <= WRITTEN_OUT or all(isinstance(v, (int, float)) or str(v).startswith(("claude", "gpt"))
+                                         for v in values)
+
+
+
+def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
+    """The loop runs over a handful of items at most: ``rows[:5]``, or a name whose every assignment
+    in the enclosing function (else the module) is a literal of at most :data:`WRITTEN_OUT` items
+    (``keys = [a, b] if both else [a]``, ``PROBES = [{...}, ...]``) or a fetch capped as low (``get_mentions(max_results=5)``) — a batch saves little and
+    its results come back later."""
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and it.args:
+        it = it.args[0]
+    functions = _functions_around(it, parents)
+    if _capped(it, functions):
+        return True
+    if _fields_of_one(it):
+        return True
+    if isinstance(it, ast.Subscript) and isinstance(it.slice, ast.Slice) and it.slice.lower is None \
+            and isinstance(it.slice.upper, ast.Constant) and isinstance(it.slice.upper.value, int):
+        return 0 < it.slice.upper.value <= HANDFUL
+    if not isinstance(it, ast.Name):
+        return False
+    root: ast.AST = it
+    while id(root) in parents:
+        root = parents[id(root)]
+    scope: ast.AST = root
+    values: list[ast.expr] = []
+    for scope in functions or [root]:  # the innermost function assigning it (a closure reads its outer's)
+        values = [n.value for n in ast.walk(scope) if isinstance(n, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == it.id for t in n.targets)]
+        if values:
+            break
+    if not values and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):  # a module constant
+        module: ast.AST = scope
+        while id(module) in parents:
+            module = parents[id(module)]
+        values = [st.value for st in getattr(module, "body", []) if isinstance(st, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == it.id for t in st.targets)]
+    literals = [b for v in values for b in ((v.body, v.orelse) if isinstance(v, ast.IfExp) else (v,))]
+    if [v for v in literals if isinstance(v, ast.List) and not v.elts]:  # [] filled later: by how many appends
+        return len(literals) == 1 and filled_with_few(scope, it.id, parents, HANDFUL)
+    return bool(literals) and all(_capped(v, functions) or isinstance(v, (ast.List, ast.Tuple, ast.Set)) and len(v.elts) <= WRITTEN_OUT
+                                  and not any(isinstance(e, ast.Starred) for e in v.elts) for v in literals)
+
+
+_LIMITS = frozenset({"max_results", "limit", "top_k", "k", "n", "count", "max_items", "num_results", "page_size",
+                     "max_count", "first", "last"})
+
+
+def _capped(value: ast.expr | None, functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = ()) -> bool:
+    """``fetch_mentions(max_results=5)``, ``select(tweets, max_daily=2)``: at most a handful of items,
+    by a limit the call spells out (a bot's tick over new mentions, the top few search hits), or by a
+    parameter of the enclosing ``functions`` that defaults to one (a command's ``--limit`` option,
+    ``limit: int = 5``: what the command fetches unless told otherwise)."""
+    def cap(k: ast.keyword) -> object:
+        if isinstance(k.value, ast.Constant) and (k.arg in _LIMITS or (k.arg or "").startswith("max_")):
+            return k.value.value
+        if isinstance(k.value, ast.Name) and k.arg in _LIMITS:  # (not max_tokens=max_tokens, max_retries=...)
+            return next((d for fn in functions if (d := _default_of(fn, k.value.id)) is not None), None)
+        return None
+
+    return isinstance(value, ast.Call) and any(type(n := cap(k)) is int and 0 < n <= HANDFUL for k in value.keywords)
+
+
+def _functions_around(node: ast.AST, parents: dict[int, ast.AST]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The functions ``node`` is in, innermost first."""
+    out = []
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out.append(node)
+    return out
+
+
+def _default_of(fn: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> object:
+    """The constant default of ``fn``'s parameter ``name`` (None: no such parameter or default)."""
+    a = fn.args
+    positional = [*a.posonlyargs, *a.args]
+    pairs = [*zip(positional[len(positional) - len(a.defaults):], a.defaults), *zip(a.kwonlyargs, a.kw_defaults)]
+    return next((d.value for p, d in pairs if p.arg == name and isinstance(d, ast.Constant)), None)
+
+
+_COLLECTION = re.compile(r"(?:s|list|dict|map|index|table|data|set|queue|cache|db|store|registry|lookup)$", re.I)
+
+
+def _fields_of_one(it: ast.expr) -> bool:
+    """``for name, section in pitch.items()``: the fields of one record (a singular name), not a
+    collection of items (``documents.items()``, ``by_id.values()`` keep counting)."""
+    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args
+            and it.func.attr in ("items", "keys", "values")):
+        return False
+    base = it.func.value
+    name = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else None
+    return name is not None and not _COLLECTION.search(name.rstrip("_"))

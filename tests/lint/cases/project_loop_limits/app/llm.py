@@ -1,0 +1,73 @@
+"""One request per function; whether each is batch work depends on the loop that calls it."""
+
+import time
+
+import anthropic
+
+client = anthropic.Anthropic()
+
+
+def answer_timed(question):
+    # tasks.py keeps each request's latency: a latency benchmark, not batch work
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=200,
+                                  messages=[{"role": "user", "content": question}])
+
+
+def answer_summed(question):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=200,  # TB401
+                                  messages=[{"role": "user", "content": question}])
+
+
+def label_message(message):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=50,
+                                  messages=[{"role": "user", "content": f"Label: {message}"}])
+
+
+def label_export(message):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=50,  # TB401
+                                  messages=[{"role": "user", "content": f"Label: {message}"}])
+
+
+def screen(article):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=100,
+                                  messages=[{"role": "user", "content": f"Include? {article}"}])
+
+
+def screen_all(article):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=100,  # TB401
+                                  messages=[{"role": "user", "content": f"Include? {article}"}])
+
+
+def rewrite_section(text):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=800,
+                                  messages=[{"role": "user", "content": f"Rewrite: {text}"}])
+
+
+def translate_doc(text):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=800,  # TB401
+                                  messages=[{"role": "user", "content": f"In English: {text}"}])
+
+
+def timed_in_place(questions, latencies):
+    for q in questions:  # the loop is here: each request's latency is the measurement
+        start = time.perf_counter()
+        client.messages.create(model="claude-haiku-4-5", max_tokens=200,
+                               messages=[{"role": "user", "content": q}])
+        latencies.append(time.perf_counter() - start)
+
+
+def picked_in_place(sections):
+    for name, text in sections.items():  # only the three sections the code names
+        if name.lower() in ("skills", "projects", "experience"):
+            client.messages.create(model="claude-haiku-4-5", max_tokens=800,
+                                   messages=[{"role": "user", "content": f"Rewrite: {text}"}])
+
+
+def chunks_until_enough(articles, state):
+    for i in range(0, len(articles), 10):  # stops once enough are included: each chunk is needed first
+        for article in articles[i:i + 10]:
+            client.messages.create(model="claude-haiku-4-5", max_tokens=100,
+                                   messages=[{"role": "user", "content": f"Include? {article}"}])
+        state.screened += 10
+        if state.screened >= state.target:
+            break
