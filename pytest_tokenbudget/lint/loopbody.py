@@ -160,11 +160,15 @@ def latency_kept(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
     (``latencies.append(time.time() - start)``, through a name or a record): the request's latency
     is what the pass measures (a latency benchmark's P50/P95), which a Message Batch cannot give. A
     difference only logged or summed into a total (``elapsed += ...``) is bookkeeping: not this."""
+    starts: set[str] = set()
     scope: ast.AST = call
     while id(scope) in parents and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        scope = parents[id(scope)]
-    starts = {t.id for n in ast.walk(scope) if isinstance(n, ast.Assign) and _clock(n.value)
-              and n.lineno <= call.lineno for t in n.targets if isinstance(t, ast.Name)}
+        up = parents[id(scope)]
+        for block in (getattr(up, f, None) for f in ("body", "orelse", "finalbody")):
+            if isinstance(block, list) and scope in block:  # ``start = clock()`` said just before (a cheap look
+                starts |= {t.id for st in block[:block.index(scope)] if isinstance(st, ast.Assign)  # first:
+                           and _clock(st.value) for t in st.targets if isinstance(t, ast.Name)}  # no walk)
+        scope = up
     if not starts:
         return False
     after = getattr(call, "end_lineno", call.lineno) or call.lineno

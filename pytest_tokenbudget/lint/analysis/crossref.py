@@ -223,6 +223,7 @@ def cli_option(base: Any, attr: str) -> Any:
     act = _project()
     if act is None or type(base).__name__ != "Name":
         return UNKNOWN
+    from pytest_tokenbudget.lint.astwalk import facts_of
     from pytest_tokenbudget.lint.callnames import tree_of
     from pytest_tokenbudget.lint.cli_defaults import option_default
 
@@ -231,7 +232,7 @@ def cli_option(base: Any, attr: str) -> Any:
     if mod is None or b"parse_args" not in mod.data:  # the byte search first: most files parse no options
         return UNKNOWN
     tree = tree_of(project, path)
-    values = [n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and any(
+    values = [n.value for n in facts_of(tree).assigns if any(
         isinstance(t, ast.Name) and t.id == base.value for t in n.targets)] if tree is not None else []
     if len(values) != 1:
         return UNKNOWN
