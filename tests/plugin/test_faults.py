@@ -269,8 +269,10 @@ def _check_record(mode: str, fault: str, c: dict[str, Any]) -> None:
         assert "DecodingError" in error or "decompress" in error
         if stream:  # an event stream (by its content-type) that could not be decoded
             assert c["status"] == 200 and {"streamed", "incomplete", "usage unknown"} <= flags
-        else:  # httpx decodes the body inside send(): the response is lost after it was billed
-            assert c["status"] is None and {"no response", "usage unknown"} <= flags
+        elif c["status"] is None:  # httpx decoded the body inside send(): lost after it was billed
+            assert {"no response", "usage unknown"} <= flags
+        else:  # the SDK decodes after send() (anthropic 2.17 on httpx2 2.16): the 200 was seen, the body not
+            assert c["status"] == 200 and "usage unknown" in flags and not c["complete"] and c["usage"] is None
     else:  # pragma: no cover - a new fault: add its expectations
         pytest.fail(f"no expectations for fault {fault!r}")
 
@@ -311,7 +313,12 @@ def test_fault_matrix_run_as_a_whole(matrix: Matrix) -> None:
     assert f"live: {n} calls" in out and "(incomplete: a lower bound)" in out
     jsonschema.validate(matrix.report, _schema(), cls=jsonschema.Draft202012Validator)  # faults included
     lost = sum(1 for t in matrix.report["tests"] for c in t["calls"] if c["status"] is None)
-    assert lost == 13 and f"; {lost} lost after sending may have been billed: see usage unknown)" in out
+    # lost after sending: every reset, a stall before the headers (not streamed), and a garbled gzip body
+    # when the SDK decodes it inside send() (httpx; anthropic 2.17 on httpx2 decodes after: its 200 is kept)
+    always = [(m, f) for m, f in MATRIX if f == "reset" or f == "stall" and "stream" not in m]
+    garbled = [(m, f) for m, f in MATRIX if f == "gzip-garbage" and "stream" not in m]
+    assert len(always) <= lost <= len(always) + len(garbled)
+    assert f"; {lost} lost after sending may have been billed: see usage unknown)" in out
     # the include_usage hint names only streams that ran to their end without usage, not faulted ones
     assert "(1 OpenAI stream(s) without stream_options" in out
 
