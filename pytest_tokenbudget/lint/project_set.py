@@ -78,6 +78,7 @@ class ProjectSet:
         elif self.projects.get(project.root) is project:
             self.top.dirty = self.top.dirty or project.dirty  # (the store it wrote to is the root's)
             del self.projects[project.root]
+            release_old_trees(project, 0)  # the run-wide memos let go of its trees (else they keep them)
             project.close()
 
     def set_word_index(self, index: dict[str, list[str]]) -> None:

@@ -121,3 +121,29 @@ def test_the_per_tree_indexes_let_go_of_a_released_tree_s_functions(tmp_path):
     assert release_old_trees(project, budget=0) == 1
     gc.collect()
     assert gone() is None
+
+
+def test_leaving_a_project_of_a_folder_frees_the_trees_the_run_wide_memos_held(tmp_path):
+    """Linting a folder of projects, the run moves on from each project: the per-tree memos (a tree's
+    shared walk, here) must let go of its trees then, or every project's trees stay alive until the
+    run ends (on 200 corpus repositories, -j 1: 278 MB peak, 188 MB with them freed)."""
+    import gc
+    import weakref
+
+    from pytest_tokenbudget.lint.astwalk import facts_of
+    from pytest_tokenbudget.lint.project_set import ProjectSet
+
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pyproject.toml").write_text(f"[project]\nname = '{name}'\n")
+        (tmp_path / name / "prompts.py").write_text(PROMPTS)
+    projects = ProjectSet(tmp_path, named=True)
+    first = projects.for_path(str(tmp_path / "one" / "prompts.py"))
+    assert first is not projects.top and first is not projects.for_path(str(tmp_path / "two" / "prompts.py"))
+    tree = first._load(str(tmp_path / "one" / "prompts.py")).parse()
+    assert facts_of(tree).assigns  # the shared walk now holds the tree
+    gone = weakref.ref(tree)
+    del tree
+    projects.leave(first)
+    gc.collect()
+    assert gone() is None
