@@ -52,6 +52,7 @@ from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
 from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
 from pytest_tokenbudget.lint.loopbody import latency_kept
+from pytest_tokenbudget.lint.protocols import protocol_methods
 from pytest_tokenbudget.lint.loopjudge import (WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped,
                                                mentions_batching)
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
@@ -320,7 +321,9 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
         for c in _scan(s, path, ctree, refs, scope, None, 0):  # an instance handed to a function or a service
             if c not in out and not test_or_live_file(project, c.path):
                 out.append(c)
-    for base_path, base_method in base_methods(project, callee_path, tree, function) if outer is None else ():
+    interfaces = [*base_methods(project, callee_path, tree, function),  # declared bases, structural Protocols
+                  *protocol_methods(project, callee_path, tree, function)] if outer is None and tree is not None else []
+    for base_path, base_method in interfaces:
         for c in _loop_callers(project, base_path, base_method, depth, s.seen):  # called through the interface
             if c not in out:
                 out.append(c)

@@ -29,7 +29,7 @@ from pytest_tokenbudget.lint.callnames import Refs, exporters, find_def, refs_fo
 from pytest_tokenbudget.lint.callwalk import has_word, named_calls, word_chars
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.injected import injected_calls
-from pytest_tokenbudget.lint.protocols import protocols_declaring
+from pytest_tokenbudget.lint.protocols import imported_protocols, protocols_declaring
 from pytest_tokenbudget.lint.statements import statements_of
 from pytest_tokenbudget.lint.tree_budget import on_release
 
@@ -85,6 +85,7 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
                  if isinstance(b, (ast.Name, ast.Attribute))}
         imported += [s.name for s in callee.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
         imported += protocols_declaring(callee.tree, name)  # obj typed by a Protocol the class implements
+        bases |= {n for _, n in imported_protocols(project, callee.tree, callee_path, name)}  # (its interface module's)
     if project.word_index is None:
         project.word_index = build_word_index(project.root, project.nested) if project.searchable else {}
     needles = _needles(callee_path, bases)

@@ -5,7 +5,8 @@ once per item of a collection and the iterations do not depend on each other. No
 
 * dependent requests: the loop feeds the result back (``history.append(r)``, the request reads a
   name the previous response was assigned to);
-* retries: ``for attempt in range(3)``, ``while retries < n``, ``while True: try: ...`` — a retry
+* retries: ``for attempt in range(3)``, ``while retries < n``, ``while True: try: ...``, ``while not done:
+  try: ...; done = True`` — a retry
   loop *inside* a per-item loop is looked through, the per-item loop outside it still counts;
 * sweeps over models or parameters (``for model in MODELS``, ``for t in [0.0, 0.5]``; a sweep inside
   a per-item loop is looked through, like a retry: each item and setting is its own request), a fixed
@@ -152,7 +153,8 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
             return None if over_a_reply(parent, parents) else _judge_for(parent, call, parents)
         if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             gen = parent.generators[0]
-            if is_sweep(ast.unparse(gen.target), gen.iter):
+            if node is gen and any(n is call for n in ast.walk(gen.iter)) or is_sweep(ast.unparse(gen.target), gen.iter):
+                node = parent  # (the first iterable is evaluated once, before the items: not per item)
                 node = parent
                 continue
             return Hit("comprehension", parent.lineno, _short(ast.unparse(gen.iter)), gen.iter)
@@ -165,9 +167,17 @@ def retry_while(loop: ast.While) -> bool:
     and retries``; ``while True:`` whose body is one ``try`` with handlers; or ``while True:`` whose
     ``try`` leaves the loop once the request succeeds (a ``return`` / ``break`` in its body or
     ``else``) beside bookkeeping statements (``attempt += 1``): it only goes round again on an
-    exception. A loop reading ``input()`` is a conversation, never a retry."""
+    exception; ``while not done:`` around one ``try`` whose success sets ``done = True``. A loop reading
+    ``input()`` is a conversation, never a retry."""
     if RETRY.search(ast.unparse(loop.test)):
         return True
+    if isinstance(t := loop.test, ast.UnaryOp) and isinstance(t.op, ast.Not) and isinstance(t.operand, ast.Name):
+        flag = t.operand.id
+        body = [s for s in loop.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        return len(body) == 1 and isinstance(body[0], ast.Try) and bool(body[0].handlers) and any(
+            isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) and s.value.value is True
+            and any(isinstance(x, ast.Name) and x.id == flag for x in s.targets)
+            for s in [*body[0].body, *body[0].orelse]) and not _calls_input(loop)
     if not (isinstance(loop.test, ast.Constant) and loop.test.value is True) or _calls_input(loop):
         return False
     body = [s for s in loop.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]

@@ -31,12 +31,18 @@ def handful(it: ast.expr) -> bool:
 
 
 def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
-    """The loop runs over a handful of items at most: ``rows[:5]``, or a name whose every assignment
-    in the enclosing function (else the module) is a literal of at most :data:`WRITTEN_OUT` items
-    (``keys = [a, b] if both else [a]``, ``PROBES = [{...}, ...]``) or a fetch capped as low (``get_mentions(max_results=5)``) — a batch saves little and
-    its results come back later."""
-    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and it.args:
+    """The loop runs over a handful of items at most: ``rows[:5]``, ``range(5)`` (``tqdm(range(5))``),
+    or a name whose every assignment in the enclosing function (else the module) is a literal of at
+    most :data:`WRITTEN_OUT` items (``keys = [a, b] if both else [a]``, ``PROBES = [{...}, ...]``) or a
+    fetch capped as low (``get_mentions(max_results=5)``) — a batch saves little and its results
+    come back later."""
+    while isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "tqdm") \
+            and it.args:
         it = it.args[0]
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range" and not it.keywords \
+            and 1 <= len(it.args) <= 2 and all(isinstance(a, ast.Constant) and type(a.value) is int for a in it.args):
+        bounds = [a.value for a in it.args if isinstance(a, ast.Constant)]
+        return 0 < bounds[-1] - (bounds[0] if len(bounds) == 2 else 0) <= HANDFUL
     functions = _functions_around(it, parents)
     if _capped(it, functions):
         return True

@@ -4,14 +4,18 @@
 in one module: an agent holding ``provider: Provider`` calls ``self.provider.complete(...)``, and
 that is a call of ``AnthropicProvider.complete`` although the class never lists ``Provider`` among
 its bases. :func:`protocols_declaring` names the module's Protocol classes that declare a method, so
-the caller search (:mod:`.callsearch`) treats importing one of them like importing a base class.
+the caller search (:mod:`.callsearch`) treats importing one of them like importing a base class;
+:func:`imported_protocols` finds them in the modules the class's own module imports from
+(``from .base import LLMResponse`` beside ``class LLMClient(Protocol)`` in ``base.py``: a provider
+package's interface module).
 """
 
 from __future__ import annotations
 
 import ast
+from typing import Any
 
-__all__ = ["is_protocol", "protocols_declaring"]
+__all__ = ["imported_protocols", "is_protocol", "protocol_methods", "protocols_declaring"]
 
 
 def is_protocol(cls: ast.ClassDef) -> bool:
@@ -27,3 +31,31 @@ def protocols_declaring(tree: ast.Module, method: str) -> list[str]:
     """The module-level Protocol classes of ``tree`` that declare ``method``."""
     return [s.name for s in tree.body if isinstance(s, ast.ClassDef) and is_protocol(s)
             and any(isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name == method for f in s.body)]
+
+
+def imported_protocols(project: Any, tree: ast.Module, path: str, method: str) -> list[tuple[str, str]]:
+    """``(file, name)`` of the Protocol classes declaring ``method`` in the project modules ``tree``
+    (the module at ``path``) imports names from with ``from X import ...``."""
+    out: list[tuple[str, str]] = []
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        found = project._find_module("." * node.level + (node.module or ""), path)
+        if found is None or found[1]:  # (found[1]: the attribute path left over, not a module)
+            continue
+        mod = project._load(found[0])
+        if mod is not None and mod.parse() is not None and mod.tree is not None:
+            out += [(found[0], n) for n in protocols_declaring(mod.tree, method) if (found[0], n) not in out]
+    return out
+
+
+def protocol_methods(project: Any, path: str, tree: ast.Module, function: str) -> list[tuple[str, str]]:
+    """``(file, "Proto.m")`` for the Protocols a class's method ``Cls.m`` may be called through:
+    those of its own module and of the modules it imports from that declare ``m`` (a caller holding
+    ``client: LLMClient`` runs ``AnthropicClient.generate``)."""
+    head, _, meth = function.partition(".")
+    if not meth or "." in meth or not any(isinstance(s, ast.ClassDef) and s.name == head and not is_protocol(s)
+                                          for s in tree.body):
+        return []
+    own = [(path, f"{n}.{meth}") for n in protocols_declaring(tree, meth)]
+    return own + [(f, f"{n}.{meth}") for f, n in imported_protocols(project, tree, path, meth)]

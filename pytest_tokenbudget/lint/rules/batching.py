@@ -69,7 +69,8 @@ def _retry_loop(loop: Any) -> bool:
         head = _code(node.target) + " " + _code(node.iter)
     elif isinstance(node, cst.While):
         head = _code(node.test)
-        if isinstance(node.test, cst.Name) and node.test.value == "True" and not RETRY.search(head):
+        if (isinstance(node.test, cst.Name) and node.test.value == "True" or isinstance(node.test, cst.UnaryOperation)) \
+                and not RETRY.search(head):  # while True: try ... / while not done: try ... done = True
             return retry_while_source(cst.Module(body=[]).code_for_node(node))
     else:
         return False

@@ -71,3 +71,26 @@ def chunks_until_enough(articles, state):
         state.screened += 10
         if state.screened >= state.target:
             break
+
+
+def judge_until_done(sentence):
+    done = False
+    while not done:  # a retry: one request until it succeeds (the loop per sentence is in probes.py)
+        try:
+            reply = client.messages.create(model="claude-haiku-4-5", max_tokens=300,  # TB401
+                                           messages=[{"role": "user", "content": f"Judge: {sentence}"}])
+            done = True
+        except anthropic.APIError:
+            time.sleep(5)
+    return reply
+
+
+def judge_first_few(sentence):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=300,
+                                  messages=[{"role": "user", "content": f"Judge: {sentence}"}])
+
+
+def plan(task):
+    reply = client.messages.create(model="claude-haiku-4-5", max_tokens=300,
+                                   messages=[{"role": "user", "content": f"Steps for: {task}"}])
+    return reply.content[0].text.splitlines()

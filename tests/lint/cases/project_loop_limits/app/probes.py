@@ -1,0 +1,18 @@
+"""A judge run over every sentence, and a smoke run over the first five."""
+
+from tqdm import tqdm
+
+from app.llm import judge_first_few, judge_until_done, plan
+
+
+def judge_all(sentences):
+    return [judge_until_done(s) for s in sentences]
+
+
+def smoke(sentences):
+    for j in tqdm(range(5)):  # five sentences: a check by hand, not a batch
+        print(judge_first_few(sentences[j]))
+
+
+def steps_of(task):
+    return [step.strip() for step in plan(task)]  # plan() runs once, before the items

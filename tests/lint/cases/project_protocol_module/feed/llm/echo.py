@@ -1,0 +1,3 @@
+class EchoClient:
+    def generate(self, prompt: str, system: str) -> str:
+        return prompt
