@@ -153,8 +153,8 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
             return None if over_a_reply(parent, parents) else _judge_for(parent, call, parents)
         if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             gen = parent.generators[0]
-            if node is gen and any(n is call for n in ast.walk(gen.iter)) or is_sweep(ast.unparse(gen.target), gen.iter):
-                node = parent  # (the first iterable is evaluated once, before the items: not per item)
+            in_first_iterable = node is gen and any(n is call for n in ast.walk(gen.iter))  # (evaluated once,
+            if in_first_iterable or is_sweep(ast.unparse(gen.target), gen.iter):            # before the items)
                 node = parent
                 continue
             return Hit("comprehension", parent.lineno, _short(ast.unparse(gen.iter)), gen.iter)

@@ -1,6 +1,6 @@
 """How many items a loop goes over, read from the code (for :mod:`.loopjudge`): a handful written
-out (``for key in ("a", "b")``, ten probe questions in a constant), a slice or a fetch capped low
-(``rows[:5]``, ``get_mentions(max_results=5)``, a command's ``--limit`` defaulting to 5), or the
+out (``for key in ("a", "b")``, ten probe questions in a constant), a slice, a range or a fetch capped
+low (``rows[:5]``, ``range(5)``, ``get_mentions(max_results=5)``, a command's ``--limit`` defaulting to 5), or the
 fields of one record (``pitch.items()``). A batch of so few saves little and its results come back
 later: such loops are not TB401's.
 """
