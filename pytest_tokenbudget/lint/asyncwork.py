@@ -13,7 +13,7 @@ import ast
 
 from pytest_tokenbudget.lint.astwalk import facts_of
 
-__all__ = ["fanned_out", "script_entry"]
+__all__ = ["fanned_out", "handed_to_event_loop", "script_entry"]
 
 
 _EVENT_LOOP_RUNS = frozenset({"run", "run_until_complete"})
@@ -30,6 +30,15 @@ def script_entry(fn: ast.AsyncFunctionDef, tree: ast.Module) -> bool:
             if isinstance(target, ast.Name) and target.id == fn.name:
                 return True
     return False
+
+
+def handed_to_event_loop(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:
+    """``ref`` (a name of a coroutine function) is called right inside ``asyncio.run(...)`` /
+    ``loop.run_until_complete(...)``: ``asyncio.run(ref(...))``."""
+    call = parents.get(id(ref))
+    runner = parents.get(id(call)) if isinstance(call, ast.Call) and call.func is ref else None
+    return isinstance(runner, ast.Call) and bool(runner.args) and runner.args[0] is call \
+        and isinstance(runner.func, ast.Attribute) and runner.func.attr in _EVENT_LOOP_RUNS
 
 
 _SPAWN = frozenset({"create_task", "ensure_future", "start_soon"})  # each takes a coroutine: a task

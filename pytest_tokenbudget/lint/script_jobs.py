@@ -7,7 +7,8 @@ henrique-lego/salience's typer command runs ``asyncio.run(_run_pipeline(...))``,
 ``classify_bookmarks(...)`` in ``classify.py``, whose loop sends one request per chunk of
 bookmarks. Such a stage is the script's job too. :func:`awaited_by_script` holds for an ``async
 def`` every project reference of which is made inside a script's coroutine, or inside another
-coroutine that holds this (up to three levels up). A coroutine that also serves a route, a bot or
+coroutine that holds this (up to three levels up), or hands it to the event loop itself
+(``asyncio.run(run_evals(...))`` in a command of another module: alvarocanoo/claude-docs-rag). A coroutine that also serves a route, a bot or
 anything else stays live work.
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.asyncwork import script_entry
+from pytest_tokenbudget.lint.asyncwork import handed_to_event_loop, script_entry
 from pytest_tokenbudget.lint.callnames import owner_of
 from pytest_tokenbudget.lint.callrefs import recorded_references
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
@@ -54,6 +55,8 @@ def _awaited(project: Project, path: str, function: str, depth: int, seen: set[t
     if not found:
         return False
     for cpath, ctree, node, parents in found:
+        if handed_to_event_loop(node, parents):
+            continue  # asyncio.run(run_evals(...)) in a command of another module: this is the script's coroutine
         owner = owner_of(node, parents)
         outer: ast.AST = node
         while id(outer) in parents and not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -25,3 +25,13 @@ def export(limit: int = 5000, max_retries: int = 3):
             print(label_export(message))
 
     run()
+
+
+def eval_cmd(path: str = "golden.jsonl"):
+    import asyncio
+    import json
+
+    from app.evals import run_evals
+
+    items = [json.loads(line) for line in open(path)]
+    print(asyncio.run(run_evals(items)))

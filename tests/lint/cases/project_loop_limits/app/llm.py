@@ -94,3 +94,16 @@ def plan(task):
     reply = client.messages.create(model="claude-haiku-4-5", max_tokens=300,
                                    messages=[{"role": "user", "content": f"Steps for: {task}"}])
     return reply.content[0].text.splitlines()
+
+
+aclient = anthropic.AsyncAnthropic()
+
+
+async def answer_eval(question):
+    return await aclient.messages.create(model="claude-haiku-4-5", max_tokens=300,  # TB401
+                                         messages=[{"role": "user", "content": question}])
+
+
+async def answer_live(question):
+    return await aclient.messages.create(model="claude-haiku-4-5", max_tokens=300,
+                                         messages=[{"role": "user", "content": question}])
