@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
-from pytest_tokenbudget.lint.astwalk import child_nodes
+from pytest_tokenbudget.lint.astwalk import child_nodes, param_defaults
 from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_names
 from pytest_tokenbudget.lint.callnames import find_def
 from pytest_tokenbudget.lint.cli_defaults import command_defaults, parses_args
@@ -66,8 +66,7 @@ class _Signature:
     def __init__(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, bound_self: bool) -> None:
         a = fn.args
         positional = [*a.posonlyargs, *a.args]
-        defaults = dict(zip([p.arg for p in positional][len(positional) - len(a.defaults):], a.defaults))
-        defaults.update({p.arg: d for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None})
+        defaults = param_defaults(fn)
         self.positional = [p.arg for p in positional][1 if bound_self and positional else 0:]
         self.keywords = {p.arg for p in [*a.args, *a.kwonlyargs]}
         self.defaults = defaults

@@ -16,7 +16,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.tree_budget import on_release
 
-__all__ = ["Facts", "child_nodes", "facts_of"]
+__all__ = ["Facts", "child_nodes", "facts_of", "param_defaults"]
 
 
 def child_nodes(node: ast.AST) -> list[ast.AST]:
@@ -83,3 +83,12 @@ def facts_of(tree: ast.Module) -> Facts:
         _FACTS.clear()
     _FACTS[id(tree)] = (tree, f)
     return f
+
+
+def param_defaults(fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> dict[str, ast.expr]:
+    """``fn``'s parameters that have a default, by name, with the default's expression."""
+    a = fn.args
+    positional = [*a.posonlyargs, *a.args]
+    out = dict(zip([p.arg for p in positional][len(positional) - len(a.defaults):], a.defaults))
+    out.update({p.arg: d for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None})
+    return out

@@ -24,7 +24,7 @@ def script_entry(fn: ast.AsyncFunctionDef, tree: ast.Module) -> bool:
     ``anyio.run(main)``, ``loop.run_until_complete(main())``): a batch job run from the command
     line, not a request someone waits on, so its sequential loop is batch work."""
     for node in facts_of(tree).calls:  # (the file's calls, listed once per tree: asked per async def)
-        if isinstance(node.func, ast.Attribute) and node.func.attr in _EVENT_LOOP_RUNS and node.args:
+        if _runs_event_loop(node):
             arg = node.args[0]
             target = arg.func if isinstance(arg, ast.Call) else arg
             if isinstance(target, ast.Name) and target.id == fn.name:
@@ -37,8 +37,12 @@ def handed_to_event_loop(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:
     ``loop.run_until_complete(...)``: ``asyncio.run(ref(...))``."""
     call = parents.get(id(ref))
     runner = parents.get(id(call)) if isinstance(call, ast.Call) and call.func is ref else None
-    return isinstance(runner, ast.Call) and bool(runner.args) and runner.args[0] is call \
-        and isinstance(runner.func, ast.Attribute) and runner.func.attr in _EVENT_LOOP_RUNS
+    return isinstance(runner, ast.Call) and _runs_event_loop(runner) and runner.args[0] is call
+
+
+def _runs_event_loop(call: ast.Call) -> bool:
+    """``asyncio.run(x)``, ``loop.run_until_complete(x)``, ``anyio.run(x)``: hands ``x`` to an event loop."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr in _EVENT_LOOP_RUNS and bool(call.args)
 
 
 _SPAWN = frozenset({"create_task", "ensure_future", "start_soon"})  # each takes a coroutine: a task

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.astwalk import param_defaults
 from pytest_tokenbudget.lint.config_values import dotted_name
 from pytest_tokenbudget.lint.project_roots import in_tests
 
@@ -111,8 +112,7 @@ def _bound(fn: ast.FunctionDef, call: ast.Call, arg_value: Any, default_value: A
             out[k.arg] = arg_value(k.value)  # type: ignore[index]
         elif a.kwarg is None:
             return None  # a keyword the factory does not take: not this factory's call
-    defaults = dict(zip([p.arg for p in positional][len(positional) - len(a.defaults):], a.defaults))
-    defaults.update({p.arg: d for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None})
+    defaults = param_defaults(fn)
     for p in [*positional, *a.kwonlyargs]:
         if p.arg not in out:
             out[p.arg] = default_value(defaults[p.arg]) if p.arg in defaults else UNKNOWN

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
+from pytest_tokenbudget.lint.astwalk import param_defaults
 from pytest_tokenbudget.lint.loopbody import filled_with_few
 
 __all__ = ["HANDFUL", "WRITTEN_OUT", "handful", "small"]
@@ -64,10 +65,7 @@ def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
         if values:
             break
     if not values and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):  # a module constant
-        module: ast.AST = scope
-        while id(module) in parents:
-            module = parents[id(module)]
-        values = [st.value for st in getattr(module, "body", []) if isinstance(st, ast.Assign)
+        values = [st.value for st in getattr(root, "body", []) if isinstance(st, ast.Assign)
                   and any(isinstance(t, ast.Name) and t.id == it.id for t in st.targets)]
     literals = [b for v in values for b in ((v.body, v.orelse) if isinstance(v, ast.IfExp) else (v,))]
     if [v for v in literals if isinstance(v, ast.List) and not v.elts]:  # [] filled later: by how many appends
@@ -107,10 +105,8 @@ def _functions_around(node: ast.AST, parents: dict[int, ast.AST]) -> list[ast.Fu
 
 def _default_of(fn: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> object:
     """The constant default of ``fn``'s parameter ``name`` (None: no such parameter or default)."""
-    a = fn.args
-    positional = [*a.posonlyargs, *a.args]
-    pairs = [*zip(positional[len(positional) - len(a.defaults):], a.defaults), *zip(a.kwonlyargs, a.kw_defaults)]
-    return next((d.value for p, d in pairs if p.arg == name and isinstance(d, ast.Constant)), None)
+    d = param_defaults(fn).get(name)
+    return d.value if isinstance(d, ast.Constant) else None
 
 
 _COLLECTION = re.compile(r"(?:s|list|dict|map|index|table|data|set|queue|cache|db|store|registry|lookup)$", re.I)

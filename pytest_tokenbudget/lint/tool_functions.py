@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.astwalk import param_defaults
 
 __all__ = ["DECORATORS", "annotation_schema", "definition", "indexed_function_tool"]
 
@@ -109,8 +110,7 @@ def indexed_function_tool(fn: ast.FunctionDef | ast.AsyncFunctionDef, qualname: 
     given = {k.arg: evaluate(k.value) for k in deco.keywords if k.arg} if isinstance(deco, ast.Call) else {}
     a = fn.args
     positional = [*a.posonlyargs, *a.args]
-    defaults = dict(zip([p.arg for p in positional][len(positional) - len(a.defaults):], a.defaults))
-    defaults.update({p.arg: d for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None})
+    defaults = param_defaults(fn)
     params = [(p.arg, p.arg not in defaults, evaluate(defaults[p.arg]) if p.arg in defaults else None,
                _schema(p.annotation)) for p in [*positional, *a.kwonlyargs] if p.arg not in ("self", "cls")]
     return definition(fn.name, ast.get_docstring(fn) or "", given, params)

@@ -97,7 +97,7 @@ def _measured_or_picked(loop: Any, call: CallSite) -> bool:
     import ast
 
     from pytest_tokenbudget.lint.loopbody import latency_kept, picked_few
-    from pytest_tokenbudget.lint.loopjudge import WRITTEN_OUT
+    from pytest_tokenbudget.lint.loopsize import WRITTEN_OUT
 
     tree, request = _ast_of(loop.node), _ast_of(call.node, expression=True)
     if not isinstance(tree, (ast.For, ast.AsyncFor)) or request is None:
