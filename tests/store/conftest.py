@@ -51,3 +51,12 @@ def terminate(admin_url: str, run_id: str) -> int:
         rows = c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
                          (f"pytest-tokenbudget {run_id}"[:63],)).fetchall()
     return len(rows)
+
+
+def row_once_created(conn: psycopg.Connection, sql: str, params: tuple) -> tuple | None:
+    """The first row of ``sql``, or None while a shard starting up has not yet created the store's tables
+    (the database is shared; a poll can run before the shard's first connection creates them)."""
+    try:
+        return conn.execute(sql, params).fetchone()
+    except psycopg.errors.UndefinedTable:
+        return None

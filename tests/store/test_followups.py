@@ -12,7 +12,7 @@ import pytest
 from pytest_tokenbudget.plugin.ledger.storebase import parse_lease
 from pytest_tokenbudget.plugin.ledger.store import open_store
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, row_once_created
 from .test_shards import CAP, SPEND, _report, _shard, _shard_here, project, server  # noqa: F401 - fixtures
 
 
@@ -73,11 +73,8 @@ def test_the_lease_option_reaches_the_reservations(project, server, pg_url, run_
     seen = None
     with psycopg.connect(pg_url, autocommit=True) as c:
         while proc.poll() is None and seen is None:
-            try:
-                row = c.execute("SELECT extract(epoch FROM lease_until - created) FROM tokenbudget_reservations "
-                                "WHERE run_id=%s", (run_id,)).fetchone()
-            except psycopg.errors.UndefinedTable:  # the shard has not created the tables yet
-                continue
+            row = row_once_created(c, "SELECT extract(epoch FROM lease_until - created) FROM tokenbudget_reservations "
+                                   "WHERE run_id=%s", (run_id,))
             seen = row[0] if row else None
     out = proc.communicate(timeout=120)[0]
     assert proc.returncode == 0, out

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import psycopg
 import pytest
-from .conftest import PASSWORD, terminate
+from .conftest import PASSWORD, row_once_created, terminate
 
 from pytest_tokenbudget.plugin.ledger.store import open_store
 from pytest_tokenbudget.testing.server import FakeLLMServer
@@ -149,8 +149,8 @@ def test_a_killed_shard_stays_charged_and_is_named(project, server, pg_url, run_
     proc = _shard(project, pg_url, run_id, "doomed", "-n", "2", "--dist", "loadfile")
     deadline = time.monotonic() + 120
     with psycopg.connect(pg_url, autocommit=True) as c:
-        while not c.execute("SELECT 1 FROM tokenbudget_reservations WHERE run_id=%s AND nodeid LIKE %s",
-                            (run_id, "%test_hangs")).fetchone():
+        while not row_once_created(c, "SELECT 1 FROM tokenbudget_reservations WHERE run_id=%s AND nodeid LIKE %s",
+                                   (run_id, "%test_hangs")):
             assert time.monotonic() < deadline and proc.poll() is None, "the call never got in flight"
             time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGKILL)
