@@ -60,6 +60,7 @@ from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_part
                                                table_uses, thread_target)
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.script_jobs import awaited_by_script
+from pytest_tokenbudget.lint.turns import Turns, conversation_turns
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ class _Search:
     seen: set[tuple[str, ...]] = field(default_factory=set)
     plain: list[tuple[str, str]] = field(default_factory=list)  # callers with no loop: (path, function)
     memo: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    turns: Turns | None = None  # the function is a turn of the conversation its object keeps (.turns)
 
 
 def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, callee: Def | None,
@@ -108,6 +110,8 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
     for node in calls:
         hit: Hit | None
         func = node.func
+        if s.turns is not None and refs.refers(func) and s.turns(node, parents):
+            continue  # one of the object's turns: the conversation, not the call, is the unit
         if refs.refers(func) and latency_kept(node, parents):
             continue  # each call's latency is what this code measures: a batch cannot give it
         if refs.refers(func):
@@ -293,7 +297,7 @@ def loop_callers(project: Project, callee_path: str, function: str, depth: int =
 
 
 def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
-                  seen: set[tuple[str, ...]] | None) -> list[LoopCaller]:
+                  seen: set[tuple[str, ...]] | None, turns: Turns | None = None) -> list[LoopCaller]:
     s = _Search(project, set() if seen is None else seen)
     key = ("fn", callee_path, function)
     if key in s.seen or depth > _MAX_DEPTH:
@@ -303,6 +307,7 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
     fn = find_def(tree, function) if tree is not None else None
     if fn is None or memoised(fn):
         return []
+    s.turns = turns or conversation_turns(project, callee_path, tree, function, fn)
     out: list[LoopCaller] = []
     outer = _outer_function(tree, function) if tree is not None else None
     if outer is not None:  # a def inside a function (a retry-wrapped ``_call``): called there, nowhere else
@@ -324,7 +329,7 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
     interfaces = [*base_methods(project, callee_path, tree, function),  # declared bases, structural Protocols
                   *protocol_methods(project, callee_path, tree, function)] if outer is None and tree is not None else []
     for base_path, base_method in interfaces:
-        for c in _loop_callers(project, base_path, base_method, depth, s.seen):  # called through the interface
+        for c in _loop_callers(project, base_path, base_method, depth, s.seen, s.turns):  # through the interface
             if c not in out:
                 out.append(c)
     if not out:
