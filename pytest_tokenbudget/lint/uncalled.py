@@ -13,8 +13,10 @@ reaches the module for its other names), and the function's name is said nowhere
 ``pyproject.toml`` / ``setup.cfg`` do not name it (an entry point). A module nothing imports (a
 runner script, a library's public module) keeps its loops: its functions may be what a user runs
 or calls. A decorated function (a route, a command, a task: a framework calls it), ``main``, and
-methods (called through ``self`` or an interface) are never taken as uncalled, nor is anything in a
-project with more notebooks than are read. A loop in a notebook cell or at module level is run as it is.
+public methods (called through an interface, or by a user of the class) are never taken as uncalled,
+nor is anything in a project with more notebooks than are read. A private method (``_collect``)
+whose name no file says but its own ``def`` is uncalled wherever its module is (pdf2tasks'
+``Orchestrator._extract_task_contexts``: its per-task loop never runs). A loop in a notebook cell or at module level is run as it is.
 """
 
 from __future__ import annotations
@@ -40,9 +42,10 @@ def in_uncalled_function(project: Any, path: str, line: int, cell: int | None) -
     if cell is not None or path.endswith(".ipynb"):
         return False
     tree = tree_of(project, path)
-    fn = next((st for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
-               and st.lineno <= line <= (st.end_lineno or st.lineno)), None) if tree is not None else None
-    if fn is None or fn.decorator_list or fn.name == "main":
+    fn = _def_at(tree.body, line) if tree is not None else None
+    method = fn is None and tree is not None and (cls := _def_at(tree.body, line, ast.ClassDef)) is not None \
+        and (fn := _def_at(cls.body, line)) is not None
+    if fn is None or fn.decorator_list or fn.name == "main" or method and not _private(fn.name):
         return False
     name = fn.name.encode()
     if [os.path.normpath(p) for p in files_saying(project, name)] != [os.path.normpath(path)]:
@@ -51,7 +54,16 @@ def in_uncalled_function(project: Any, path: str, line: int, cell: int | None) -
     if data is None or len(re.findall(rb"\b" + re.escape(name) + rb"\b", data)) != 1:
         return False
     others = _other_texts(project)
-    return others is not None and _imported_elsewhere(project, path) and not any(name in t for t in others)
+    return others is not None and (method or _imported_elsewhere(project, path)) and not any(name in t for t in others)
+
+
+def _def_at(body: list[ast.stmt], line: int, kind: type | tuple[type, ...] = (ast.FunctionDef, ast.AsyncFunctionDef)) -> Any:
+    return next((st for st in body if isinstance(st, kind) and st.lineno <= line <= (st.end_lineno or st.lineno)), None)
+
+
+def _private(name: str) -> bool:
+    """``_helper``: only its class calls it, through ``self`` (which says the name)."""
+    return name.startswith("_") and not name.endswith("__")
 
 
 def _imported_elsewhere(project: Any, path: str) -> bool:

@@ -24,3 +24,14 @@ def tag(row):
 def translate(text):
     return client.messages.create(model="claude-haiku-4-5", max_tokens=400,  # TB401
                                   messages=[{"role": "user", "content": f"In French: {text}"}])
+
+
+def outline(doc):
+    # only a private method nothing calls loops over it (app/helpers.py)
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=300,
+                                  messages=[{"role": "user", "content": f"Outline: {doc}"}])
+
+
+def headline(doc):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=30,  # TB401
+                                  messages=[{"role": "user", "content": f"A headline for: {doc}"}])
