@@ -52,6 +52,7 @@ def conversation_turns(project: Project, path: str, tree: ast.Module, function: 
 
 
 def _keeps(method: Method, fn: Def) -> bool:
+    """A reply of ``fn`` goes into a ``self`` attribute its request reads (see the module's docstring)."""
     if not fn.args.args:
         return False
     me = fn.args.args[0].arg
@@ -178,7 +179,7 @@ def _passed(m: Def, call: ast.Call, names: set[str]) -> set[str]:
 def _state_read(method: Method, fn: Def, me: str, request: ast.expr) -> tuple[set[str], bool]:
     """The ``self`` attributes the request reads (through the locals it is built from and zero-argument
     ``self`` methods of the class), and whether it calls such a method whose body is not here."""
-    sources = _sources(fn, _names(request) | {"__request__"}, request)
+    sources = _sources(fn, _names(request), request)
     read: set[str] = set()
     unresolved = False
     for expr in sources:
@@ -201,8 +202,6 @@ def _sources(fn: Def, names: set[str], request: ast.expr) -> list[ast.expr]:
     """The request's arguments and the values of the locals they read (``messages = self._format()``)."""
     out: list[ast.expr] = [*request.args, *(k.value for k in request.keywords)] if isinstance(request, ast.Call) \
         else [request]
-    if isinstance(request, ast.Call) and isinstance(request.func, ast.Attribute):
-        out.append(request.func.value)  # (self.history read by the receiver, rare)
     for n in _body(fn):
         if isinstance(n, ast.Assign) and any(_names(t) & names for t in n.targets):
             out.append(n.value)
