@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import Facts, facts_of
-from pytest_tokenbudget.lint.receivers import factories, typed_names
+from pytest_tokenbudget.lint.receivers import factories, imported_factories, typed_names
 from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
@@ -268,6 +268,8 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
             refs.names.update(a.asname or a.name for node in statements_of(tree).imports if ways
                               and isinstance(node, ast.ImportFrom) for a in node.names
                               if a.name == head and any(_is_module(project, _dotted(node), path, w) for w in ways))
+        if not refs.names and not refs.modules and refs.method:  # adapter = create_adapter(...): a factory elsewhere
+            refs.names.update(imported_factories(project, tree, path, head))
         if not refs.names and not refs.modules:
             return None
         refs.imported_modules = {(a.asname or a.name).split(".")[0] for n in statements_of(tree).imports

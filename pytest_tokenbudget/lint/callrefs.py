@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from pytest_tokenbudget.lint.callnames import Refs, exporters, module_stem, refs_for, rel_path, same_file, \
     test_or_live_file, tree_of
 from pytest_tokenbudget.lint.callwalk import Naming, naming
+from pytest_tokenbudget.lint.factory_modules import factory_words
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.tree_budget import on_release
 from pytest_tokenbudget.lint.word_index import build_word_index
@@ -66,13 +67,15 @@ def _list_candidates(project: Project, callee_path: str, function: str, web: boo
     out = [callee_path]
     parts = function.split(".")
     called = parts[-2] if parts[-1] == "__call__" and len(parts) > 1 else parts[-1]  # an instance called: by its class
+    made = factory_words(project, callee_path, parts[0]) if len(parts) == 2 else []  # adapter = create_adapter(...)
     for p in project.word_index.get(called, []):
         p = os.path.normpath(p)
         if p in out or same_file(p, callee_path) or (test_or_live_file(project, p) and not (
                 web and _WEB_LAYER.search(rel_path(project, p)) and not _TEST_FILE.search(rel_path(project, p)))):
             continue  # a test suite or a web layer looping: not production batch work
         data = file_bytes(project, p)  # read, not kept: most are never parsed
-        if data is not None and any(m in data for m in modules) and all(w in data for w in words):
+        if data is not None and (any(m in data for m in modules) and all(w in data for w in words)
+                                 or any(m in data and f in data for m, f in made)):
             out.append(p)
     return out
 

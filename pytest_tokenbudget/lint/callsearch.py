@@ -27,9 +27,11 @@ from typing import TYPE_CHECKING
 from pytest_tokenbudget.lint.word_index import build_word_index
 from pytest_tokenbudget.lint.callnames import Refs, exporters, find_def, refs_for, same_file, test_file
 from pytest_tokenbudget.lint.callwalk import has_word, named_calls, word_chars
+from pytest_tokenbudget.lint.factory_modules import factory_files, factory_functions
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.injected import injected_calls
 from pytest_tokenbudget.lint.protocols import imported_protocols, protocols_declaring
+from pytest_tokenbudget.lint.receivers import imported_factories
 from pytest_tokenbudget.lint.statements import statements_of
 from pytest_tokenbudget.lint.tree_budget import on_release
 
@@ -89,7 +91,10 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
     if project.word_index is None:
         project.word_index = build_word_index(project.root, project.nested) if project.searchable else {}
     needles = _needles(callee_path, bases)
-    for way in exporters(project, callee_path, parts[0]):  # from pkg.providers import Provider
+    made = factory_functions(project, callee_path, parts[0]) if method and cls is not None else ()
+    ways = [*exporters(project, callee_path, parts[0]),  # Provider re-exported, or a factory's module
+            *(factory_files(project, callee_path, parts[0]) if made else ())]
+    for way in ways:  # (or from .adapters.factory import create_adapter: a factory module's)
         more = _needles(way, set())
         needles = None if needles is None or more is None else [*needles, *more]
     out: list[FoundCall] = []
@@ -100,7 +105,8 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
             continue  # tests call with stubs and mocks: not what production sends
         if not same and not _may_import(project, path, needles):
             continue  # its text never names the callee's module nor a base class: nothing to parse
-        got = importing(project, path, lambda t, p=path: _imported(project, t, p, callee_path, imported, bases))
+        got = importing(project, path, lambda t, p=path: _imported(project, t, p, callee_path, imported, bases,
+                                                                  bool(made)))
         if got is None:
             continue
         tree, refs = got
@@ -172,15 +178,17 @@ def _cls_call(node: ast.Call, owner: str | None, name: str) -> bool:
 
 
 def _imported(project: Project, tree: ast.Module, path: str, callee_path: str, names: list[str],
-              bases: set[str]) -> Refs | None:
+              bases: set[str], factories_elsewhere: bool = False) -> Refs | None:
     """How ``path`` names the function or its class (the first of ``names``); None when it imports
-    none of ``names`` from the callee's module nor one of ``bases`` from anywhere."""
+    none of ``names`` from the callee's module, nor one of ``bases`` from anywhere, nor a factory of
+    the class from another module (``factories_elsewhere``: there are some)."""
     refs = refs_for(project, tree, path, callee_path, names[0])
     if refs is not None:
         return refs
     if any(refs_for(project, tree, path, callee_path, n) is not None for n in names[1:]) or (bases and any(
             isinstance(n, ast.ImportFrom) and any(a.name in bases for a in n.names)
-            for n in statements_of(tree).imports)):
+            for n in statements_of(tree).imports)) or (
+            factories_elsewhere and imported_factories(project, tree, path, names[0])):
         return Refs()  # a factory or a base class: a method call is recognised by its name
     return None
 

@@ -1,0 +1,61 @@
+"""The project functions, in modules other than a class's own, that hand out its instances.
+
+Provider-switching code makes its client in a factory module (``adapters/factory.py``:
+``def create_adapter(provider) -> ModelAdapter: ... return AnthropicAdapter(model_name)``) and the
+callers import only the factory: ``adapter = create_adapter(...)`` then ``adapter.generate(...)``
+per item. Such a caller spells neither the class nor its module, so the caller searches
+(:mod:`.callsearch` for the values passed, :mod:`.callrefs` for the loops) would never parse it.
+:func:`factory_functions` lists the factories (a module-level function with ``return Cls(...)``,
+found through the word index's callers of ``Cls``); the searches then also read the files that
+name a factory's module and the factory, and :func:`.receivers.imported_factories` makes the
+variable it fills a receiver of the class's methods.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from pytest_tokenbudget.lint.callnames import exporters, module_stem, same_file, test_file, tree_of
+from pytest_tokenbudget.lint.receivers import factories
+from pytest_tokenbudget.lint.word_index import build_word_index
+
+if TYPE_CHECKING:
+    from pytest_tokenbudget.lint.project import Project
+
+__all__ = ["factory_files", "factory_functions", "factory_words"]
+
+_MAX_FACTORY_FILES = 20  # a class made in more files than this is a value type, not a client
+
+
+def factory_functions(project: Project, callee_path: str, cls: str) -> tuple[tuple[str, str], ...]:
+    """``(path, function)`` for each module-level function of another (non-test) project file that
+    returns ``cls(...)``. Listed once per run and class."""
+    return project.remember("factory_functions", (callee_path, cls), lambda: _find(project, callee_path, cls))
+
+
+def factory_files(project: Project, callee_path: str, cls: str) -> list[str]:
+    """The factories' modules and the packages that re-export a factory (``adapters/__init__.py``)."""
+    made = factory_functions(project, callee_path, cls)
+    return list(dict.fromkeys([*(p for p, _ in made), *(w for p, fn in made for w in exporters(project, p, fn))]))
+
+
+def factory_words(project: Project, callee_path: str, cls: str) -> list[tuple[bytes, bytes]]:
+    """``(module stem, function name)`` of each factory, by its module or a package re-exporting it:
+    what a caller's bytes spell when it imports one."""
+    return [(module_stem(w).encode(), fn.encode()) for p, fn in factory_functions(project, callee_path, cls)
+            for w in [p, *exporters(project, p, fn)]]
+
+
+def _find(project: Project, callee_path: str, cls: str) -> tuple[tuple[str, str], ...]:
+    if project.word_index is None:
+        project.word_index = build_word_index(project.root, project.nested) if project.searchable else {}
+    makers = [os.path.normpath(p) for p in project.word_index.get(cls, [])]
+    out: list[tuple[str, str]] = []
+    for path in makers[:_MAX_FACTORY_FILES] if len(makers) <= _MAX_FACTORY_FILES else ():
+        if same_file(path, callee_path) or test_file(project, path) or path.endswith(".ipynb"):
+            continue
+        tree = tree_of(project, path)
+        if tree is not None:
+            out += [(path, fn) for fn in sorted(factories(tree, {cls}))]
+    return tuple(out)
