@@ -60,8 +60,8 @@ from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_part
                                                table_uses, thread_target)
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.script_jobs import awaited_by_script
-from pytest_tokenbudget.lint.turns import Turns, conversation_turns
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
+from pytest_tokenbudget.lint.turns import Turns, conversation_turns
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project

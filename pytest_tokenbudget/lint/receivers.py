@@ -37,7 +37,8 @@ def imported_factories(project: Any, tree: ast.Module, path: str, cls: str) -> s
             if local not in made:
                 continue
             found = _function_at(project, "." * node.level + (node.module or "") + "." + a.name, path)
-            if found is not None and (_names_class(found[1].returns, cls) or found[1].name in factories(found[0], {cls})):
+            if found is not None and (_names_class(found[1].returns, cls)
+                                      or found[1].name in factories(found[0], {cls})):
                 out.add(local)
     return out
 
@@ -51,19 +52,21 @@ def _function_at(project: Any, dotted: str, path: str, hops: int = 3) -> tuple[a
     tree = mod.parse() if mod is not None else None
     if tree is None:
         return None
-    fn = next((st for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == name), None)
+    fn = next((st for st in tree.body
+               if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == name), None)
     if fn is not None:
         return tree, fn
     for node in statements_of(tree).imports if hops else ():
-        if isinstance(node, ast.ImportFrom) and any((a.asname or a.name) == name and a.name == name for a in node.names):
+        if isinstance(node, ast.ImportFrom) and any(a.name == name and a.asname in (None, name) for a in node.names):
             return _function_at(project, "." * node.level + (node.module or "") + "." + name, hit[0], hops - 1)
     return None
 
 
 def _names_class(ann: ast.expr | None, cls: str) -> bool:
     """``-> Cls``, ``-> Optional[Cls]``, ``-> "Cls"``, ``-> mod.Cls``."""
-    return ann is not None and any(isinstance(n, ast.Name) and n.id == cls or isinstance(n, ast.Attribute) and n.attr == cls
-                                   or isinstance(n, ast.Constant) and n.value == cls for n in ast.walk(ann))
+    return ann is not None and any(isinstance(n, ast.Name) and n.id == cls or isinstance(n, ast.Attribute)
+                                   and n.attr == cls or isinstance(n, ast.Constant) and n.value == cls
+                                   for n in ast.walk(ann))
 
 
 def typed_names(tree: ast.Module, refs: Any, cls: str) -> set[str]:

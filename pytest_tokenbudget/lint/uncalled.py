@@ -16,7 +16,8 @@ or calls. A decorated function (a route, a command, a task: a framework calls it
 public methods (called through an interface, or by a user of the class) are never taken as uncalled,
 nor is anything in a project with more notebooks than are read. A private method (``_collect``)
 whose name no file says but its own ``def`` is uncalled wherever its module is (pdf2tasks'
-``Orchestrator._extract_task_contexts``: its per-task loop never runs). A loop in a notebook cell or at module level is run as it is.
+``Orchestrator._extract_task_contexts``: its per-task loop never runs). A loop in a notebook cell or
+at module level is run as it is.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ _MAX_NOTEBOOKS = 2_000
 
 
 def in_uncalled_function(project: Any, path: str, line: int, cell: int | None) -> bool:
-    """The loop at ``path:line`` is in a module-level function the project never names."""
+    """The loop at ``path:line`` is in a module-level function (or a private method) the project never names."""
     if cell is not None or path.endswith(".ipynb"):
         return False
     tree = tree_of(project, path)
@@ -57,8 +58,13 @@ def in_uncalled_function(project: Any, path: str, line: int, cell: int | None) -
     return others is not None and (method or _imported_elsewhere(project, path)) and not any(name in t for t in others)
 
 
-def _def_at(body: list[ast.stmt], line: int, kind: type | tuple[type, ...] = (ast.FunctionDef, ast.AsyncFunctionDef)) -> Any:
-    return next((st for st in body if isinstance(st, kind) and st.lineno <= line <= (st.end_lineno or st.lineno)), None)
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _def_at(body: list[ast.stmt], line: int, kind: type | tuple[type, ...] = _DEFS) -> Any:
+    """The statement of ``body`` of type ``kind`` whose lines hold ``line``."""
+    return next((st for st in body if isinstance(st, kind) and st.lineno <= line <= (st.end_lineno or st.lineno)),
+                None)
 
 
 def _private(name: str) -> bool:
