@@ -229,17 +229,20 @@ def _runs_until_stopped(test: ast.expr) -> bool:
 
 
 _ALERT = re.compile(r"alert|notif", re.I)
+# an alert written down for later (a CRM task, a row, a log line), not one sent: create_alert_task(...)
+_RECORDED = re.compile(r"^_*(?:create|add|save|store|insert|record|log|write|update|upsert|mark)_", re.I)
 
 
 def _alerts(body: ast.AST) -> bool:
     """The loop sends an alert or a notification per item (``send_alert(...)``,
     ``notify_user(...)``, ``send_email(..., format_alert_email(...))``): the results are meant to
-    act at once, so a batch (minutes to hours later) defeats the loop's purpose."""
+    act at once, so a batch (minutes to hours later) defeats the loop's purpose. An alert only
+    recorded (``create_alert_task(contact, score)`` in a CRM, read by a person later) is no such act."""
     for n in ast.walk(body):
         if isinstance(n, ast.Call):
             f = n.func
             name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
-            if _ALERT.search(name):
+            if _ALERT.search(name) and not _RECORDED.search(name):
                 return True
     return False
 

@@ -1,5 +1,5 @@
-from watch.llm import score, summarize
-from watch.mail import send_alert, send_email
+from watch.llm import rate_prospect, score, summarize
+from watch.mail import create_alert_task, send_alert, send_email
 
 
 def watch_feed(items):
@@ -14,3 +14,10 @@ def nightly_report(items):
     for item in items:
         lines.append(summarize(item["title"]).content[0].text)
     send_email("Nightly report", "\n".join(lines))
+
+
+def score_contacts(contacts):
+    for name in contacts:
+        reply = rate_prospect(name)
+        if int(reply.content[0].text) >= 80:
+            create_alert_task(name, reply.content[0].text)  # a task in the CRM: read later, not sent

@@ -1,6 +1,7 @@
 """Two scheduled jobs call the same classifier per item. The watcher raises an alert as soon as an
 item scores high: its results cannot wait for a batch (silent). The nightly report only collects
-the scores and mails one digest after the loop: independent requests that can wait (TB401)."""
+the scores and mails one digest after the loop: independent requests that can wait (TB401). The
+prospect scorer only records an alert task in the CRM for a person to read later: it can wait too."""
 import anthropic
 
 client = anthropic.Anthropic()
@@ -14,3 +15,8 @@ def score(title):
 def summarize(title):
     return client.messages.create(model="claude-haiku-4-5", max_tokens=200,  # TB401
                                   messages=[{"role": "user", "content": f"Summarize: {title}"}])
+
+
+def rate_prospect(name):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=20,  # TB401
+                                  messages=[{"role": "user", "content": f"Wealth score 0-100: {name}"}])

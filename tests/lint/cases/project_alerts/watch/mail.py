@@ -4,3 +4,7 @@ def send_alert(text):
 
 def send_email(subject, body):
     print(subject, body)
+
+
+def create_alert_task(name, score):
+    print("TASK", name, score)
