@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import Facts, facts_of
-from pytest_tokenbudget.lint.receivers import factories, imported_factories, typed_names
+from pytest_tokenbudget.lint.receivers import factories, helper_params, imported_factories, typed_names
 from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
@@ -250,6 +250,8 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
     if same_file(path, callee_path):
         refs.names.add(head)
         refs.self_only = refs.method
+        if refs.method:  # def run(extractor, chunk): extractor.extract_chunk(chunk) beside the class
+            refs.receivers.update(helper_params(tree, head))
     else:
         for node in statements_of(tree).imports:
             if isinstance(node, ast.ImportFrom):

@@ -11,7 +11,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.statements import statements_of
 
-__all__ = ["factories", "imported_factories", "typed_names"]
+__all__ = ["factories", "helper_params", "imported_factories", "typed_names"]
 
 
 def factories(tree: ast.Module, classes: set[str]) -> set[str]:
@@ -67,6 +67,15 @@ def _names_class(ann: ast.expr | None, cls: str) -> bool:
     return ann is not None and any(isinstance(n, ast.Name) and n.id == cls or isinstance(n, ast.Attribute)
                                    and n.attr == cls or isinstance(n, ast.Constant) and n.value == cls
                                    for n in ast.walk(ann))
+
+
+def helper_params(tree: ast.Module, cls: str) -> set[str]:
+    """The parameters of the module-level functions of the class's own file that are untyped or typed
+    with the class: a helper beside the class takes the instance (``def extract_chunk_multi(extractor,
+    chunk): extractor.extract_chunk(chunk)``), as a file importing the class may call it on any name."""
+    return {a.arg for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
+            for a in [*st.args.posonlyargs, *st.args.args, *st.args.kwonlyargs]
+            if a.annotation is None or _names_class(a.annotation, cls)}
 
 
 def typed_names(tree: ast.Module, refs: Any, cls: str) -> set[str]:

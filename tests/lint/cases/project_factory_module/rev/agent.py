@@ -1,6 +1,7 @@
 """The reviewer: a tool loop per proto file (a conversation, not batch work), and a per-file description job."""
 
 from .adapters import create_adapter
+from .adapters.anthropic_adapter import summarize_with
 from .prompts import EVENT_SYSTEM_PROMPT, SYSTEM_PROMPT
 from .tool_definitions import TOOL_DECLARATIONS
 
@@ -19,3 +20,8 @@ def review(proto, focus, provider=None, model_name=None):
 def describe_all(protos):
     adapter = create_adapter()
     return [adapter.describe(p) for p in protos]
+
+
+def summarize_all(protos):
+    adapter = create_adapter()
+    return [summarize_with(adapter, p) for p in protos]

@@ -19,5 +19,14 @@ class AnthropicAdapter(LLMAdapter):
         return self.client.messages.create(model=self.model_name, max_tokens=300,  # TB401
                                            messages=[{"role": "user", "content": f"Describe: {text}"}])
 
+    def summarize(self, text: str):
+        return self.client.messages.create(model=self.model_name, max_tokens=200,  # TB401
+                                           messages=[{"role": "user", "content": f"Summarize: {text}"}])
+
     def _convert_tools(self, tools):
         return [{"name": t.name, "description": t.description, "input_schema": t.parameters} for t in tools]
+
+
+def summarize_with(adapter, text):
+    """A helper beside the class, handed the instance: the loop that calls it is per item."""
+    return adapter.summarize(text)
