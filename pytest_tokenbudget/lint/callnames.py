@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import Facts, facts_of
-from pytest_tokenbudget.lint.receivers import factories, helper_params, imported_factories, typed_names
+from pytest_tokenbudget.lint.receivers import factories, helper_params, names_class, typed_names
 from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["Def", "Facts", "Refs", "base_methods", "exporters", "facts_of", "find_def", "memoised", "module_stem",
+__all__ = ["Def", "Facts", "Refs", "base_methods", "exporters", "facts_of", "find_def", "imported_factories", "memoised",
+           "module_stem",
            "owner_of", "param_of", "parents_of", "refs_for", "rel_path", "resolve_function", "same_file",
            "test_file", "test_or_live_file", "tree_of"]
 
@@ -342,11 +343,14 @@ def base_methods(project: Project, path: str, tree: ast.Module, function: str) -
     return out
 
 
-def _class_at(project: Project, path: str, tree: ast.Module, name: str,
-              hops: int = _MAX_EXPORT_LEVELS) -> tuple[str, ast.Module, str] | None:
-    """The file, tree and name of the project class ``name`` names: defined in ``tree`` or imported
-    (through the packages that re-export it, up to ``hops`` of them)."""
-    if any(isinstance(s, ast.ClassDef) and s.name == name for s in tree.body):
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _class_at(project: Project, path: str, tree: ast.Module, name: str, hops: int = _MAX_EXPORT_LEVELS,
+              kinds: tuple[type, ...] = (ast.ClassDef,)) -> tuple[str, ast.Module, str] | None:
+    """The file, tree and name of the project class (or, with ``kinds``, function) ``name`` names:
+    defined in ``tree`` or imported (through the packages that re-export it, up to ``hops`` of them)."""
+    if any(isinstance(s, kinds) and s.name == name for s in tree.body):
         return path, tree, name
     for node in statements_of(tree).imports:
         if not isinstance(node, ast.ImportFrom):
@@ -357,8 +361,25 @@ def _class_at(project: Project, path: str, tree: ast.Module, name: str,
             continue
         other = tree_of(project, hit[0])
         if other is not None:
-            return _class_at(project, hit[0], other, real, hops - 1) if hops > 0 else None
+            return _class_at(project, hit[0], other, real, hops - 1, kinds) if hops > 0 else None
     return None
+
+
+def imported_factories(project: Project, tree: ast.Module, path: str, cls: str) -> set[str]:
+    """The functions ``tree`` imports and calls into a variable (``adapter = create_adapter(...)``)
+    that hand out an instance of the class named ``cls``: annotated to return it (``-> ModelAdapter``,
+    an interface) or returning ``cls(...)`` in their own module (``adapters/factory.py``, maybe
+    re-exported by its package)."""
+    made = {n.value.func.id for n in statements_of(tree).assigns
+            if isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)}
+    out: set[str] = set()
+    for name in made & {a.asname or a.name for n in statements_of(tree).imports if isinstance(n, ast.ImportFrom)
+                        for a in n.names}:
+        found = _class_at(project, path, tree, name, kinds=_DEFS)
+        fn = find_def(found[1], found[2]) if found is not None and not same_file(found[0], path) else None
+        if fn is not None and (names_class(fn.returns, cls) or fn.name in factories(found[1], {cls})):
+            out.add(name)
+    return out
 
 
 def _aliases(tree: ast.Module, refs: Refs) -> None:

@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.word_index import build_word_index
-from pytest_tokenbudget.lint.callnames import Refs, exporters, find_def, refs_for, same_file, test_file
+from pytest_tokenbudget.lint.callnames import Refs, exporters, find_def, imported_factories, refs_for, same_file, \
+    test_file
 from pytest_tokenbudget.lint.callwalk import has_word, named_calls, word_chars
 from pytest_tokenbudget.lint.factory_modules import factory_files, factory_functions
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.injected import injected_calls
 from pytest_tokenbudget.lint.protocols import imported_protocols, protocols_declaring
-from pytest_tokenbudget.lint.receivers import imported_factories
 from pytest_tokenbudget.lint.statements import statements_of
 from pytest_tokenbudget.lint.tree_budget import on_release
 

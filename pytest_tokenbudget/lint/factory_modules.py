@@ -7,7 +7,7 @@ per item. Such a caller spells neither the class nor its module, so the caller s
 (:mod:`.callsearch` for the values passed, :mod:`.callrefs` for the loops) would never parse it.
 :func:`factory_functions` lists the factories (a module-level function with ``return Cls(...)``,
 found through the word index's callers of ``Cls``); the searches then also read the files that
-name a factory's module and the factory, and :func:`.receivers.imported_factories` makes the
+name a factory's module and the factory, and :func:`.callnames.imported_factories` makes the
 variable it fills a receiver of the class's methods.
 """
 
@@ -52,7 +52,7 @@ def _find(project: Project, callee_path: str, cls: str) -> tuple[tuple[str, str]
         project.word_index = build_word_index(project.root, project.nested) if project.searchable else {}
     makers = [os.path.normpath(p) for p in project.word_index.get(cls, [])]
     out: list[tuple[str, str]] = []
-    for path in makers[:_MAX_FACTORY_FILES] if len(makers) <= _MAX_FACTORY_FILES else ():
+    for path in makers if len(makers) <= _MAX_FACTORY_FILES else ():
         if same_file(path, callee_path) or test_file(project, path) or path.endswith(".ipynb"):
             continue
         tree = tree_of(project, path)

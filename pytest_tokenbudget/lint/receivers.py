@@ -2,7 +2,7 @@
 :func:`.callnames.refs_for` reads itself): parameters and variables annotated with the class, and
 what a module function that returns one hands out. A caller search reaches a method through them
 (``sampler(msgs)``; ``backend = get_backend(name)`` then ``backend.generate(q)`` per question), also
-when the factory is imported from another module (:func:`imported_factories`)."""
+when the factory is imported from another module (:func:`.callnames.imported_factories`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.statements import statements_of
 
-__all__ = ["factories", "helper_params", "imported_factories", "typed_names"]
+__all__ = ["factories", "helper_params", "names_class", "typed_names"]
 
 
 def factories(tree: ast.Module, classes: set[str]) -> set[str]:
@@ -22,47 +22,7 @@ def factories(tree: ast.Module, classes: set[str]) -> set[str]:
         and n.value.func.id in classes for n in ast.walk(st))}
 
 
-def imported_factories(project: Any, tree: ast.Module, path: str, cls: str) -> set[str]:
-    """The functions ``tree`` imports and calls into a variable (``adapter = create_adapter(...)``)
-    that hand out an instance of the class named ``cls``: annotated to return it (``-> ModelAdapter``,
-    an interface) or returning ``cls(...)`` in their own module (``adapters/factory.py``)."""
-    made = {n.value.func.id for n in statements_of(tree).assigns
-            if isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)}
-    out: set[str] = set()
-    for node in statements_of(tree).imports:
-        if not isinstance(node, ast.ImportFrom):
-            continue
-        for a in node.names:
-            local = a.asname or a.name
-            if local not in made:
-                continue
-            found = _function_at(project, "." * node.level + (node.module or "") + "." + a.name, path)
-            if found is not None and (_names_class(found[1].returns, cls)
-                                      or found[1].name in factories(found[0], {cls})):
-                out.add(local)
-    return out
-
-
-def _function_at(project: Any, dotted: str, path: str, hops: int = 3) -> tuple[ast.Module, ast.AST] | None:
-    """The module tree and ``def`` that ``dotted`` (imported from ``path``) names, through the packages
-    re-exporting it (``from .adapters import create_adapter``, re-exported from ``.factory``)."""
-    name = dotted.rpartition(".")[2]
-    hit = project._find_module(dotted, path)
-    mod = project._load(hit[0]) if hit is not None and hit[1] == [name] else None
-    tree = mod.parse() if mod is not None else None
-    if tree is None:
-        return None
-    fn = next((st for st in tree.body
-               if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == name), None)
-    if fn is not None:
-        return tree, fn
-    for node in statements_of(tree).imports if hops else ():
-        if isinstance(node, ast.ImportFrom) and any(a.name == name and a.asname in (None, name) for a in node.names):
-            return _function_at(project, "." * node.level + (node.module or "") + "." + name, hit[0], hops - 1)
-    return None
-
-
-def _names_class(ann: ast.expr | None, cls: str) -> bool:
+def names_class(ann: ast.expr | None, cls: str) -> bool:
     """``-> Cls``, ``-> Optional[Cls]``, ``-> "Cls"``, ``-> mod.Cls``."""
     return ann is not None and any(isinstance(n, ast.Name) and n.id == cls or isinstance(n, ast.Attribute)
                                    and n.attr == cls or isinstance(n, ast.Constant) and n.value == cls
@@ -75,13 +35,13 @@ def helper_params(tree: ast.Module, cls: str) -> set[str]:
     chunk): extractor.extract_chunk(chunk)``), as a file importing the class may call it on any name."""
     return {a.arg for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
             for a in [*st.args.posonlyargs, *st.args.args, *st.args.kwonlyargs]
-            if a.annotation is None or _names_class(a.annotation, cls)}
+            if a.annotation is None or names_class(a.annotation, cls)}
 
 
 def typed_names(tree: ast.Module, refs: Any, cls: str) -> set[str]:
     """Parameters and variables annotated with the class ``refs`` names (``sampler: SamplerBase``,
     ``Optional[...]`` and ``"..."`` forms too): the instances a ``__call__`` is reached through."""
-    def names_class(ann: ast.expr | None) -> bool:
+    def annotated_with(ann: ast.expr | None) -> bool:
         for n in ast.walk(ann) if ann is not None else ():
             if isinstance(n, ast.Name) and n.id in refs.names or isinstance(n, ast.Attribute) and isinstance(
                     n.value, ast.Name) and n.value.id in refs.modules and n.attr == cls:
@@ -92,9 +52,9 @@ def typed_names(tree: ast.Module, refs: Any, cls: str) -> set[str]:
 
     out = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.arg) and names_class(node.annotation):
+        if isinstance(node, ast.arg) and annotated_with(node.annotation):
             out.add(node.arg)
-        elif isinstance(node, ast.AnnAssign) and names_class(node.annotation):
+        elif isinstance(node, ast.AnnAssign) and annotated_with(node.annotation):
             out.add(ast.unparse(node.target))
             if isinstance(node.target, ast.Name):  # a class-level field: self.llm(...) in its methods
                 out.add(f"self.{node.target.id}")

@@ -1,3 +1,4 @@
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 
@@ -8,6 +9,7 @@ class ToolDeclaration:
     parameters: dict
 
 
-class LLMAdapter:
+class LLMAdapter(ABC):
+    @abstractmethod
     def generate(self, messages, tools, system_prompt):
-        raise NotImplementedError
+        ...
