@@ -62,21 +62,37 @@ SECRET_PATTERN = re.compile(
     r"|AIza[0-9A-Za-z_-]{30,}|ya29\.[0-9A-Za-z_.-]{16,}"
     r"|(?:ghp|gho|ghs|ghu|github_pat|xox[abpr])_[A-Za-z0-9_]{20,}"
     # generic keys: standard base64 (``+/``) or URL-safe / plain (``-_``), never both: a run mixing
-    # ``/`` with ``-`` or ``_`` is a path (``repos/Acme42+claude-bot/agent_loop``), not a key; nor is
-    # a run holding two words between slashes (``/work/snapshots/Luna74217``, ``/Users/Ann/Documents/``):
-    # random base64 keys almost never do
-    r"|(?![A-Za-z0-9+/=]*/[A-Za-z][a-z]{2,}/(?:[A-Za-z0-9+=]*/)?[A-Za-z][a-z]{2,}/)"
-    r"(?=[A-Za-z0-9+/]*[0-9])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])[A-Za-z0-9+/=]{32,}"
+    # ``/`` with ``-`` or ``_`` is a path (``repos/Acme42+claude-bot/agent_loop``), not a key; a
+    # base64-shaped run inside a path is told apart by :func:`_unless_path`
+    r"|(?=[A-Za-z0-9+/]*[0-9])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])[A-Za-z0-9+/=]{32,}"
     r"|(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_=-]{32,}"
     r")(?![A-Za-z0-9_-])")
 REDACTED = "[redacted key]"
+_TOKEN_END = re.compile(r"[\s\"'()<>\[\]{},;`]")
+_PATH_PART = re.compile(r"[A-Za-z][a-z]{2,}|[\w.+-]+\.[A-Za-z]{1,5}(?::\d+)*")  # a word, a file name
+
+
+def _unless_path(m: re.Match[str]) -> str:
+    """The replacement for a secret-shaped match: the match itself when it is base64-shaped (a ``/``
+    or ``+`` in it) and the path it sits in has a plain word or a file name between its slashes
+    (``/work/snapshots/Capadonna1982+PokerAssistant/bluff_detector.py:644``); random base64 keys
+    almost never do (``wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY``)."""
+    found, text = m.group(0), m.string
+    if not ("/" in found or "+" in found) or found[:6].lower() == "bearer":
+        return REDACTED
+    start = max((e.end() for e in _TOKEN_END.finditer(text, 0, m.start())), default=0)
+    stop = _TOKEN_END.search(text, m.end())
+    token = text[start:stop.start() if stop else len(text)]
+    if "/" in token and any(_PATH_PART.fullmatch(part) for part in token.split("/")):
+        return found
+    return REDACTED
 
 
 def redact(value: Any) -> Any:
     """``value`` with secret-shaped substrings replaced by ``[redacted key]``: strings, and strings
     inside lists, tuples and dict values (keys too when they are strings); anything else unchanged."""
     if isinstance(value, str):
-        return SECRET_PATTERN.sub(REDACTED, value) if len(value) >= 16 else value
+        return SECRET_PATTERN.sub(_unless_path, value) if len(value) >= 16 else value
     if isinstance(value, (list, tuple)):
         return type(value)(redact(v) for v in value)
     if isinstance(value, dict):

@@ -182,6 +182,10 @@ def test_key_literals_never_reach_findings_outputs_or_cache(tree, capsys):
      "caller snapshots/87Albert87+telegram-claude-bot/moltbook_agent.py:36"),
     ("passed by /work/scratch/snapshots/Luna74217+claude-chatbot11/backend/llm_analyzer.py:54",  # an absolute path
      "passed by /work/scratch/snapshots/Luna74217+claude-chatbot11/backend/llm_analyzer.py:54"),
+    ("loop at /work/scratch/snapshots/Capadonna1982+PokerAssistant/bluff_detector.py:644",  # the run left
+     "loop at /work/scratch/snapshots/Capadonna1982+PokerAssistant/bluff_detector.py:644"),  # after 'work/'
+    ("loop at snapshots/abhijitcgatechiitg+PayrollLLMExtractor2/src/main.py:75",  # one word, then the repo
+     "loop at snapshots/abhijitcgatechiitg+PayrollLLMExtractor2/src/main.py:75"),
     ("key=AbCdEfGh12/IjKlMnOp34/QrStUvWx56+YzAbCdEf78", "key=[redacted key]"),  # slashes, but no words between
     (42, 42),
 ])
