@@ -57,7 +57,10 @@ def _keeps(method: Method, fn: Def) -> bool:
         return False
     me = fn.args.args[0].arg
     params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args[1:], *fn.args.kwonlyargs]}
-    for names, value in _assigned_calls(fn):
+    replies = _assigned_calls(fn)
+    if not replies or not _written(method, fn, me, {n for names, _ in replies for n in names}, _DEPTH):
+        return False  # (one walk for the common case: no reply of any call goes into a history)
+    for names, value in replies:
         history = _written(method, fn, me, names, _DEPTH)
         if not history:
             continue
