@@ -14,6 +14,7 @@ from pytest_tokenbudget.lint.callnames import facts_of, find_def, outer_owner, o
 from pytest_tokenbudget.lint.callrefs import recorded_references, references_with_parents
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, batching_context, from_parameters, in_service_loop,
                                                mentions_batching, request_entry)
+from pytest_tokenbudget.lint.project_roots import github_action
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 
 if TYPE_CHECKING:
@@ -29,7 +30,10 @@ def serves_request(project: Project, path: str, function: str | None, depth: int
     """``function`` of ``path`` does live work: it is, or is called (up to four levels up) by, a web
     route, a bot command, a function taking a request object, a handler passing on the request's
     own data (``lambda_handler(event, ...)`` calling ``process(event["items"])``), or a service
-    loop (``while True:`` around the call: polling, trading, a game)."""
+    loop (``while True:`` around the call: polling, trading, a game); and all of a GitHub Action's code
+    (:func:`.project_roots.github_action`)."""
+    if project.remember("github_action", project.root, lambda: github_action(project.root)):
+        return True
     if depth == 0 and seen is None and function is not None:  # asked for each loop and call site
         return remember_with_deps(project, "serves_request", (path, function),
                                   lambda: _serves_request(project, path, function, 0, set()))

@@ -7,7 +7,8 @@ import re
 import tempfile
 from pathlib import Path
 
-__all__ = ["in_tests", "inner_project", "is_project_folder", "project_root", "script_folders", "searchable_root"]
+__all__ = ["github_action", "in_tests", "inner_project", "is_project_folder", "project_root", "script_folders",
+           "searchable_root"]
 
 _TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$")
 
@@ -24,6 +25,23 @@ def project_root(paths: list[str], fallback: Path) -> Path:
         if (d / "pyproject.toml").is_file() or (d / "setup.py").is_file():
             return d
     return start
+
+
+_RUNS = re.compile(r"^runs\s*:", re.M)
+
+
+def github_action(root: str) -> bool:
+    """``root`` is a GitHub Action: its ``action.yml`` (or ``action.yaml``) has a ``runs:`` key. Its
+    code runs as a step of a workflow job that an event started (a pull request waiting for its
+    review) and that GitHub stops after six hours, so its requests are live work, not a batch."""
+    for name in ("action.yml", "action.yaml"):
+        try:
+            with open(os.path.join(root, name), encoding="utf-8", errors="replace") as fh:
+                if _RUNS.search(fh.read(65536)):
+                    return True
+        except OSError:
+            continue
+    return False
 
 
 _MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", ".gitignore", "requirements.txt", "Pipfile",

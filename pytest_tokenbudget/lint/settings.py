@@ -12,6 +12,7 @@ from typing import Any
 
 from pytest_tokenbudget.core.catalog import Catalog
 from pytest_tokenbudget.core.errors import UserError
+from pytest_tokenbudget.lint.project_roots import github_action
 from pytest_tokenbudget.lint.rules.options import DEFAULTS as RULE_DEFAULTS
 from pytest_tokenbudget.lint.rules.registry import known_codes
 
@@ -92,8 +93,8 @@ class LintSettings:
     catalog: Catalog | None = None
 
     def fingerprint(self) -> str:
-        """What cached per-file results depend on: rule options, catalog rows, estimator, version
-        and the installed rules."""
+        """What cached per-file results depend on: rule options, catalog rows, estimator, version,
+        the installed rules, and whether the root is a GitHub Action."""
         from pytest_tokenbudget.core.version import __version__
         h = hashlib.blake2b(digest_size=12)
         h.update(__version__.encode())
@@ -105,6 +106,8 @@ class LintSettings:
                                   str(m.output), str(m.cache_read), m.family, m.generation, m.tier)
                                  for m in cat)).encode())
         h.update(",".join(known_codes()).encode())
+        if github_action(str(self.root)):  # TB401 reads all of an Action's code as live work
+            h.update(b"github-action")
         return h.hexdigest()
 
     def with_catalog(self) -> LintSettings:

@@ -58,3 +58,43 @@ def test_a_caller_named_by_the_rule_is_not_named_again(tmp_path):
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False))
     (finding,) = result.findings
     assert finding.message.count("score.py:7") == 1, finding.message
+
+
+_REVIEWER = (
+    "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
+    "def review_file(patch):\n"
+    "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=1024,\n"
+    "                                  messages=[{'role': 'user', 'content': f'Review this diff:\\n{patch}'}])\n\n\n"
+    "def review_pull_request(patches):\n"
+    "    return [review_file(p).content[0].text for p in patches]\n")
+
+
+@pytest.mark.parametrize(("metadata", "reported"), [
+    (None, True),  # a script: the per-file requests can wait for a batch
+    (("action.yml", "name: Review\nruns:\n  using: docker\n  image: Dockerfile\n"), False),
+    (("action.yaml", "name: Review\nruns:\n  using: composite\n  steps:\n    - run: python review.py\n"), False),
+    (("action.yml", "name: not an action's metadata\non: [push]\n"), True),  # no runs: key
+])
+def test_a_github_action_is_live_work(tmp_path, metadata, reported):
+    """A repository that is a GitHub Action (``action.yml`` with ``runs:`` at its root) runs as a step
+    of a workflow job that an event started (a pull request waits for its review) and that GitHub
+    stops after six hours: its per-item requests cannot wait for a batch."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'review'\n")
+    (tmp_path / "review.py").write_text(_REVIEWER)
+    if metadata is not None:
+        (tmp_path / metadata[0]).write_text(metadata[1])
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    assert [(f.code, f.line) for f in result.findings] == ([("TB401", 7)] if reported else [])
+
+
+def test_an_action_metadata_file_added_later_is_seen_by_a_warm_run(tmp_path):
+    """The cached results of unchanged files do not keep a TB401 that the new action.yml silences."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'review'\n")
+    (tmp_path / "review.py").write_text(  # the loop in the request's own function: a result kept as it is
+        "import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef review_pull_request(patches):\n"
+        "    return [client.messages.create(model='claude-sonnet-4-6', max_tokens=1024,\n"
+        "                                   messages=[{'role': 'user', 'content': p}]) for p in patches]\n")
+    settings = LintSettings(root=tmp_path, select=("TB401",), cache=True, cache_dir=tmp_path / ".cache")
+    assert [f.code for f in lint_paths([tmp_path], settings).findings] == ["TB401"]
+    (tmp_path / "action.yml").write_text("runs:\n  using: docker\n  image: Dockerfile\n")
+    assert lint_paths([tmp_path], settings).findings == []
