@@ -23,6 +23,7 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
   (``pool.submit``, ``map``, joblib's ``delayed``, a ``Thread`` target, ``partial``, a local
   helper) are :mod:`.runforms`;
 * a caller with no loop is itself looked up (up to three levels: helper -> wrapper -> runner -> loop);
+  a loop in dead code (:mod:`.uncalled`) is passed over as if it were not there;
 * whether the loop is a batch of independent items is :mod:`.loopjudge`'s call (dependent
   requests, retries, sweeps, interactive and live loops, library batching contexts are not, nor
   the opt-in per-item path of a command whose default sends the same work as a batch); a call
@@ -62,6 +63,7 @@ from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.script_jobs import awaited_by_script
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
 from pytest_tokenbudget.lint.turns import Turns, conversation_turns
+from pytest_tokenbudget.lint.uncalled import in_uncalled_function
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -181,6 +183,8 @@ def _call_of(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, cal
 
 def _add_hit(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, node: ast.Call,
              parents: dict[int, ast.AST], hit: Hit) -> None:
+    if in_uncalled_function(s.project, path, hit.line, None):
+        return  # dead code: the search goes on to the callers, as when no loop is found
     owner = owner_of(node, parents)
     if not live(node, parents, hit, tree, lambda fn: awaited_by_script(s.project, path, fn, tree)) \
             and not _request_work(s, path, owner) \

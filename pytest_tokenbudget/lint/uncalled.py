@@ -12,9 +12,12 @@ reaches the module for its other names), and the function's name is said nowhere
 ``def``: no other ``.py`` file or notebook contains the name, its own file says it once, and
 ``pyproject.toml`` / ``setup.cfg`` do not name it (an entry point). A module nothing imports (a
 runner script, a library's public module) keeps its loops: its functions may be what a user runs
-or calls. A decorated function (a route, a command, a task: a framework calls it), ``main``, and
-public methods (called through an interface, or by a user of the class) are never taken as uncalled,
-nor is anything in a project with more notebooks than are read. A private method (``_collect``)
+or calls. A decorated function (a route, a command, a task: a framework calls it), ``main``, dunder
+methods and the methods of a class with bases (a framework's subclass: Django calls ``handle``) are
+never taken as uncalled, nor is anything in a project with more notebooks than are read. A public
+method of a plain class is uncalled when no file says its name and the project's own code (not a
+package's ``__init__``, which re-exports a library's class for its users) imports its module
+(PokerAssistant's ``ClaudePatternAnalyser.batch_analyse``: main.py imports the module for its engine). A private method (``_collect``)
 whose name no file says but its own ``def`` is uncalled wherever its module is (pdf2tasks'
 ``Orchestrator._extract_task_contexts``: its per-task loop never runs). A loop in a notebook cell or
 at module level is run as it is.
@@ -44,10 +47,11 @@ def in_uncalled_function(project: Any, path: str, line: int, cell: int | None) -
         return False
     tree = tree_of(project, path)
     fn = _def_at(tree.body, line) if tree is not None else None
-    method = fn is None and tree is not None and (cls := _def_at(tree.body, line, ast.ClassDef)) is not None \
-        and (fn := _def_at(cls.body, line)) is not None
-    if fn is None or fn.decorator_list or fn.name == "main" or method and not _private(fn.name):
-        return False
+    cls = _def_at(tree.body, line, ast.ClassDef) if fn is None and tree is not None else None
+    method = cls is not None and (fn := _def_at(cls.body, line)) is not None
+    if fn is None or fn.decorator_list or fn.name == "main" or fn.name.startswith("__") or \
+            method and not _private(fn.name) and cls.bases:
+        return False  # (a framework's subclass: the framework calls its methods by name)
     name = fn.name.encode()
     if [os.path.normpath(p) for p in files_saying(project, name)] != [os.path.normpath(path)]:
         return False  # (no project file list: a lone file says nothing about its callers)
@@ -55,7 +59,9 @@ def in_uncalled_function(project: Any, path: str, line: int, cell: int | None) -
     if data is None or len(re.findall(rb"\b" + re.escape(name) + rb"\b", data)) != 1:
         return False
     others = _other_texts(project)
-    return others is not None and (method or _imported_elsewhere(project, path)) and not any(name in t for t in others)
+    public_method = method and not _private(fn.name)
+    return others is not None and (method and not public_method or _imported_elsewhere(project, path, public_method)) \
+        and not any(name in t for t in others)
 
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -72,15 +78,21 @@ def _private(name: str) -> bool:
     return name.startswith("_") and not name.endswith("__")
 
 
-def _imported_elsewhere(project: Any, path: str) -> bool:
-    """Another project file imports from the module at ``path`` (``from x.mod import a``, ``import x.mod``)."""
+def _imported_elsewhere(project: Any, path: str, by_code: bool = False) -> bool:
+    """Another project file imports from the module at ``path`` (``from x.mod import a``, ``import x.mod``);
+    ``by_code``: a file that is not a package's ``__init__`` (which re-exports a library's names)."""
     base = os.path.splitext(os.path.basename(path))[0]
     if base == "__init__":
         return False
     said = re.compile(rb"\bfrom\s+\.*(?:\w+\.)*" + re.escape(base.encode()) + rb"\s+import\b|\bimport\s+(?:\w+\.)*"
                       + re.escape(base.encode()) + rb"\b")
     return any(said.search(data) for other in files_saying(project, base.encode())
-               if os.path.normpath(other) != os.path.normpath(path) and (data := file_bytes(project, other)))
+               if os.path.normpath(other) != os.path.normpath(path) and not (by_code and _is_init(other))
+               and (data := file_bytes(project, other)))
+
+
+def _is_init(path: str) -> bool:
+    return os.path.basename(path) == "__init__.py"
 
 
 def _other_texts(project: Any) -> list[bytes] | None:

@@ -20,13 +20,13 @@ def _flagged(root: Path, settings: LintSettings) -> set[str]:
 def test_a_loop_counts_again_once_a_file_calls_its_function(tmp_path):
     root = Path(shutil.copytree(CASE, tmp_path / "proj"))
     settings = LintSettings(root=root, select=("TB401",), cache=True, cache_dir=tmp_path / "cache")
-    assert _flagged(root, settings) == {"summarize", "tag", "translate", "headline"}
+    assert _flagged(root, settings) == {"summarize", "tag", "translate", "headline", "brief"}
     (root / "app" / "inbox.py").write_text("from app.helpers import classify_all\n\n\ndef sweep(box):\n"
                                            "    return classify_all(box.unread())\n")
-    assert _flagged(root, settings) == {"summarize", "tag", "translate", "headline", "classify"}  # the warm run sees it
+    assert _flagged(root, settings) == {"summarize", "tag", "translate", "headline", "brief", "classify"}  # warm
     (root / "app" / "outlines.py").write_text("from app.helpers import Digest\n\n\ndef all_outlines(docs):\n"
                                               "    return Digest()._outline_all(docs)\n")  # the private method called
-    assert _flagged(root, settings) == {"summarize", "tag", "translate", "headline", "classify", "outline"}
+    assert _flagged(root, settings) == {"summarize", "tag", "translate", "headline", "brief", "classify", "outline"}
 
 
 def test_an_entry_point_or_a_notebook_naming_the_function_is_a_caller(tmp_path):
@@ -40,3 +40,22 @@ def test_an_entry_point_or_a_notebook_naming_the_function_is_a_caller(tmp_path):
                                     '["from app.helpers import classify_all\\n"]}], "metadata": {}, '
                                     '"nbformat": 4, "nbformat_minor": 5}')
     assert "classify" in _flagged(root, settings.__class__(root=root, select=("TB401",), cache=False))
+
+
+def test_a_public_method_nothing_names_is_dead_only_in_a_module_the_code_imports(tmp_path):
+    root = Path(shutil.copytree(CASE, tmp_path / "proj"))
+    settings = LintSettings(root=root, select=("TB401",), cache=False)
+    assert "condense" not in _flagged(root, settings)
+    # a library: only the package's __init__ imports the module (to re-export the class for its users)
+    (root / "app" / "jobs.py").unlink()
+    (root / "app" / "__init__.py").write_text("from app.helpers import Summarizer, normalise\n")
+    assert "condense" in _flagged(root, settings)
+
+
+def test_a_dead_loop_does_not_end_the_search_for_a_live_one_further_up(tmp_path):
+    """condense() is looped over directly only by a dead method; a plain caller's loop still counts."""
+    root = Path(shutil.copytree(CASE, tmp_path / "proj"))
+    with (root / "app" / "jobs.py").open("a") as fh:
+        fh.write("\n\nfrom app.llm import condense\n\n\ndef condensed(doc):\n    return condense(doc)\n\n\n"
+                 "def weekly(docs):\n    return [condensed(d) for d in docs]\n")
+    assert "condense" in _flagged(root, LintSettings(root=root, select=("TB401",), cache=False))

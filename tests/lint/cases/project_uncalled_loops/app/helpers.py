@@ -1,6 +1,8 @@
 """Helpers the jobs use; the loop below is dead code (no file calls it), so it is no batch work."""
 
-from app.llm import classify, headline, outline
+from django.core.management.base import BaseCommand
+
+from app.llm import brief, classify, condense, headline, outline
 
 
 def normalise(text):
@@ -25,3 +27,15 @@ class Digest:
     def _outline_all(self, docs):
         # private and named nowhere else: dead code
         return [outline(d) for d in docs]
+
+
+class Summarizer:
+    def condense_all(self, docs):
+        # public, but no file names it and the project imports this module for its other names: dead
+        return [condense(d) for d in docs]
+
+
+class Command(BaseCommand):
+    def handle(self, *docs):
+        # a framework's subclass: Django calls handle() by name, so its loop runs
+        return [brief(d) for d in docs]

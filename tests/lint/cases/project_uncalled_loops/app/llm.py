@@ -35,3 +35,14 @@ def outline(doc):
 def headline(doc):
     return client.messages.create(model="claude-haiku-4-5", max_tokens=30,  # TB401
                                   messages=[{"role": "user", "content": f"A headline for: {doc}"}])
+
+
+def condense(doc):
+    # only a public method nothing names loops over it (in app/helpers.py)
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=300,
+                                  messages=[{"role": "user", "content": f"Condense: {doc}"}])
+
+
+def brief(doc):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=300,  # TB401
+                                  messages=[{"role": "user", "content": f"Brief: {doc}"}])
