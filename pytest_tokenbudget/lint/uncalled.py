@@ -33,7 +33,7 @@ from typing import Any
 from pytest_tokenbudget.lint.callnames import tree_of
 from pytest_tokenbudget.lint.importcheck import file_bytes
 from pytest_tokenbudget.lint.project_text import files_saying, notebooks
-from pytest_tokenbudget.lint.source import FileError, read_file
+from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
 
 __all__ = ["in_uncalled_function"]
 
@@ -58,10 +58,9 @@ def in_uncalled_function(project: Any, path: str, line: int, cell: int | None) -
     data = file_bytes(project, path)
     if data is None or len(re.findall(rb"\b" + re.escape(name) + rb"\b", data)) != 1:
         return False
-    others = _other_texts(project)
     public_method = method and not _private(fn.name)
-    return others is not None and (method and not public_method or _imported_elsewhere(project, path, public_method)) \
-        and not any(name in t for t in others)
+    return (method and not public_method or _imported_elsewhere(project, path, public_method)) \
+        and (said := _other_words(project)) is not None and name not in said
 
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -95,12 +94,26 @@ def _is_init(path: str) -> bool:
     return os.path.basename(path) == "__init__.py"
 
 
-def _other_texts(project: Any) -> list[bytes] | None:
-    """The project's entry-point files and notebooks, read once per run (None: too many notebooks)."""
-    if "_entry_texts" not in project.__dict__:
+def _other_words(project: Any) -> frozenset[bytes] | None:
+    """The identifiers that the project's entry-point files and its notebooks' code cells say, read
+    once per run (None: too many notebooks). Kept as words, not texts: a notebook's outputs (images
+    in base64) would cost a project's worth of memory for nothing."""
+    if "_entry_words" not in project.__dict__:
         books = notebooks(project)
-        paths = None if books is None or len(books) > _MAX_NOTEBOOKS else \
-            [*(os.path.join(project.root, n) for n in _ENTRY_FILES), *books]
-        project._entry_texts = None if paths is None else [
-            got[0] for p in paths if os.path.isfile(p) and not isinstance(got := read_file(p), FileError)]
-    return project._entry_texts
+        words: set[bytes] | None = None if books is None or len(books) > _MAX_NOTEBOOKS else set()
+        for p in [*(os.path.join(project.root, n) for n in _ENTRY_FILES), *(books or ())] if words is not None else ():
+            got = read_file(p) if os.path.isfile(p) else None
+            if got is None or isinstance(got, FileError):
+                continue
+            data = got[0]
+            if p.endswith(".ipynb"):
+                try:
+                    data = notebook_source(data).code.encode()
+                except NotebookError:
+                    pass  # (a broken notebook: every word of it)
+            words.update(_WORD.findall(data))
+        project._entry_words = None if words is None else frozenset(words)
+    return project._entry_words
+
+
+_WORD = re.compile(rb"[A-Za-z_]\w{0,127}")
