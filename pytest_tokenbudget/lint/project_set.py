@@ -82,7 +82,11 @@ class ProjectSet:
             project.close()
 
     def set_word_index(self, index: dict[str, list[str]]) -> None:
-        """Hand each index its part of the word index built over the whole root."""
+        """Hand each index its part of the word index built over the whole root (all of it to the root's
+        index when the root is a project: a project folder inside it is part of it, not split off)."""
+        if not self._split:
+            self.top.word_index = index
+            return
         for root, part in split_word_index(index, self._root_of, self.projects).items():
             self.projects[root].word_index = part
 

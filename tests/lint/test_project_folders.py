@@ -64,6 +64,18 @@ def test_processes_see_the_same_projects_as_one_process(tmp_path):
     assert serial == _found(tmp_path, jobs=2) == {("b/helpers.py", 7, "TB401")}
 
 
+def test_processes_keep_a_project_folder_inside_a_project_in_its_index(tmp_path):
+    # the root is a project and scripts/ has a requirements.txt of its own: one index, also in the
+    # pool, whose word index must not drop the words of the inner folder's files (it did: they were
+    # handed to an index for scripts/ that a project not split never makes)
+    files = {"requirements.txt": "anthropic\n", "scripts/requirements.txt": "anthropic\n",
+             "scripts/helpers.py": HELPER, "scripts/main.py": LOOP}
+    for n in range(8):
+        files[f"scripts/tool{n}.py"] = HELPER.replace("def label", f"def tool{n}")
+    _write(tmp_path, files)
+    assert _found(tmp_path, jobs=1) == _found(tmp_path, jobs=2) == {("scripts/helpers.py", 7, "TB401")}
+
+
 def test_a_warm_run_sees_a_new_caller_in_the_same_repository(tmp_path):
     _write(tmp_path, {"a/.gitignore": "", "a/helpers.py": HELPER, "a/app.py": ONCE,
                       "b/.gitignore": "", "b/main.py": LOOP})
