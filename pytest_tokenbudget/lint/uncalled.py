@@ -9,18 +9,18 @@ such a loop, and neither does the batching rule.
 A module-level function counts as uncalled when the project uses its module but not it: another
 file imports from the module (``from .classifier_ai import classify_with_ai``: the author's code
 reaches the module for its other names), and the function's name is said nowhere but its own
-``def``: no other ``.py`` file or notebook contains the name, its own file says it once, and
+``def``: no other ``.py`` file or notebook's code contains the name, its own file says it once, and
 ``pyproject.toml`` / ``setup.cfg`` do not name it (an entry point). A module nothing imports (a
 runner script, a library's public module) keeps its loops: its functions may be what a user runs
 or calls. A decorated function (a route, a command, a task: a framework calls it), ``main``, dunder
-methods and the methods of a class with bases (a framework's subclass: Django calls ``handle``) are
-never taken as uncalled, nor is anything in a project with more notebooks than are read. A public
+methods and the public methods of a class with bases (a framework's subclass: Django calls ``handle``)
+are never taken as uncalled, nor is anything in a project with more notebooks than are read. A public
 method of a plain class is uncalled when no file says its name and the project's own code (not a
 package's ``__init__``, which re-exports a library's class for its users) imports its module
-(PokerAssistant's ``ClaudePatternAnalyser.batch_analyse``: main.py imports the module for its engine). A private method (``_collect``)
-whose name no file says but its own ``def`` is uncalled wherever its module is (pdf2tasks'
-``Orchestrator._extract_task_contexts``: its per-task loop never runs). A loop in a notebook cell or
-at module level is run as it is.
+(PokerAssistant's ``ClaudePatternAnalyser.batch_analyse``: main.py imports the module for its
+engine). A private method (``_collect``) whose name no file says but its own ``def`` is uncalled
+wherever its module is (pdf2tasks' ``Orchestrator._extract_task_contexts``: its per-task loop never
+runs). A loop in a notebook cell or at module level is run as it is.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def in_uncalled_function(project: Any, path: str, line: int, cell: int | None) -
     fn = _def_at(tree.body, line) if tree is not None else None
     cls = _def_at(tree.body, line, ast.ClassDef) if fn is None and tree is not None else None
     method = cls is not None and (fn := _def_at(cls.body, line)) is not None
-    if fn is None or fn.decorator_list or fn.name == "main" or fn.name.startswith("__") or \
+    if fn is None or fn.decorator_list or fn.name == "main" or _dunder(fn.name) or \
             method and not _private(fn.name) and cls.bases:
         return False  # (a framework's subclass: the framework calls its methods by name)
     name = fn.name.encode()
@@ -70,6 +70,11 @@ def _def_at(body: list[ast.stmt], line: int, kind: type | tuple[type, ...] = _DE
     """The statement of ``body`` of type ``kind`` whose lines hold ``line``."""
     return next((st for st in body if isinstance(st, kind) and st.lineno <= line <= (st.end_lineno or st.lineno)),
                 None)
+
+
+def _dunder(name: str) -> bool:
+    """``__call__``, ``__iter__``: Python calls it, by no name a file says."""
+    return name.startswith("__") and name.endswith("__")
 
 
 def _private(name: str) -> bool:

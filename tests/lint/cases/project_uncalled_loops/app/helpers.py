@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from app.llm import brief, classify, condense, headline, outline
+from app.llm import abstract, brief, classify, condense, headline, outline
 
 
 def normalise(text):
@@ -27,6 +27,10 @@ class Digest:
     def _outline_all(self, docs):
         # private and named nowhere else: dead code
         return [outline(d) for d in docs]
+
+    def __abstract_all(self, docs):
+        # name-mangled private, named nowhere else: dead code too
+        return [abstract(d) for d in docs]
 
 
 class Summarizer:

@@ -46,3 +46,9 @@ def condense(doc):
 def brief(doc):
     return client.messages.create(model="claude-haiku-4-5", max_tokens=300,  # TB401
                                   messages=[{"role": "user", "content": f"Brief: {doc}"}])
+
+
+def abstract(doc):
+    # only a name-mangled private method nothing calls loops over it (in app/helpers.py)
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=300,
+                                  messages=[{"role": "user", "content": f"Abstract: {doc}"}])
