@@ -28,9 +28,8 @@ if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
 __all__ = ["Def", "Facts", "Refs", "base_methods", "exporters", "facts_of", "find_def", "imported_factories", "memoised",
-           "module_stem",
-           "owner_of", "param_of", "parents_of", "refs_for", "rel_path", "resolve_function", "same_file",
-           "test_file", "test_or_live_file", "tree_of"]
+           "module_stem", "owner_of", "param_of", "parents_of", "refs_for", "rel_path", "resolve_function",
+           "same_file", "test_file", "test_or_live_file", "tree_of"]
 
 Def = ast.FunctionDef | ast.AsyncFunctionDef
 # test suites, and the web layer's folders (a loop there answers a request); other live code is

@@ -18,7 +18,7 @@ from pytest_tokenbudget.lint.callwalk import Naming, naming
 from pytest_tokenbudget.lint.factory_modules import factory_words
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.tree_budget import on_release
-from pytest_tokenbudget.lint.word_index import build_word_index
+from pytest_tokenbudget.lint.word_index import project_words
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -60,15 +60,13 @@ def candidates(project: Project, callee_path: str, function: str, web: bool = Fa
 
 
 def _list_candidates(project: Project, callee_path: str, function: str, web: bool) -> list[str]:
-    if project.word_index is None:
-        project.word_index = build_word_index(project.root, project.nested) if project.searchable else {}
     modules = [module_stem(p).encode() for p in [callee_path, *exporters(project, callee_path, function.split(".")[0])]]
     words = [w.encode() for w in function.split(".")[:-1]]
     out = [callee_path]
     parts = function.split(".")
     called = parts[-2] if parts[-1] == "__call__" and len(parts) > 1 else parts[-1]  # an instance called: by its class
     made = factory_words(project, callee_path, parts[0]) if len(parts) == 2 else []  # adapter = create_adapter(...)
-    for p in project.word_index.get(called, []):
+    for p in project_words(project).get(called, []):
         p = os.path.normpath(p)
         if p in out or same_file(p, callee_path) or (test_or_live_file(project, p) and not (
                 web and _WEB_LAYER.search(rel_path(project, p)) and not _TEST_FILE.search(rel_path(project, p)))):

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.word_index import build_word_index
+from pytest_tokenbudget.lint.word_index import project_words
 from pytest_tokenbudget.lint.callnames import Refs, exporters, find_def, imported_factories, refs_for, same_file, \
     test_file
 from pytest_tokenbudget.lint.callwalk import has_word, named_calls, word_chars
@@ -88,8 +88,7 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
         imported += [s.name for s in callee.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
         imported += protocols_declaring(callee.tree, name)  # obj typed by a Protocol the class implements
         bases |= {n for _, n in imported_protocols(project, callee.tree, callee_path, name)}  # (its interface module's)
-    if project.word_index is None:
-        project.word_index = build_word_index(project.root, project.nested) if project.searchable else {}
+    index = project_words(project)
     needles = _needles(callee_path, bases)
     made = factory_functions(project, callee_path, parts[0]) if method and cls is not None else ()
     ways = [*exporters(project, callee_path, parts[0]),  # Provider re-exported, or a factory's module
@@ -98,7 +97,7 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
         more = _needles(way, set())
         needles = None if needles is None or more is None else [*needles, *more]
     out: list[FoundCall] = []
-    for path in dict.fromkeys([callee_path, *project.word_index.get(name, [])]):
+    for path in dict.fromkeys([callee_path, *index.get(name, [])]):
         path = os.path.normpath(path)
         same = same_file(path, callee_path)
         if not same and test_file(project, path):
@@ -117,7 +116,7 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
             if _names(node.func, name, refs, method, same) or (ctor and same and _cls_call(node, owner, name)):
                 out.append(FoundCall(path, node, tree, owner, found.in_function))
     if method and cls is not None:  # an instance handed to another class's constructor (.injected)
-        makers = [p for p in dict.fromkeys([callee_path, *project.word_index.get(parts[0], [])])
+        makers = [p for p in dict.fromkeys([callee_path, *index.get(parts[0], [])])
                   if same_file(p, callee_path) or not test_file(project, p)
                   and _may_import(project, os.path.normpath(p), needles)]  # it must import the class to make one
         out += [FoundCall(i.path, i.call, i.tree, i.owner, True) for i in injected_calls(project, makers, parts[0], name)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callnames import exporters, module_stem, same_file, test_file, tree_of
 from pytest_tokenbudget.lint.receivers import factories
-from pytest_tokenbudget.lint.word_index import build_word_index
+from pytest_tokenbudget.lint.word_index import project_words
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -48,9 +48,7 @@ def factory_words(project: Project, callee_path: str, cls: str) -> list[tuple[by
 
 
 def _find(project: Project, callee_path: str, cls: str) -> tuple[tuple[str, str], ...]:
-    if project.word_index is None:
-        project.word_index = build_word_index(project.root, project.nested) if project.searchable else {}
-    makers = [os.path.normpath(p) for p in project.word_index.get(cls, [])]
+    makers = [os.path.normpath(p) for p in project_words(project).get(cls, [])]
     out: list[tuple[str, str]] = []
     for path in makers if len(makers) <= _MAX_FACTORY_FILES else ():
         if same_file(path, callee_path) or test_file(project, path) or path.endswith(".ipynb"):

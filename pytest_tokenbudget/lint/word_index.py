@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 import re
 import sys
+from typing import Any
 
 from pytest_tokenbudget.lint.source import FileError, read_file
 
-__all__ = ["build_word_index"]
+__all__ = ["build_word_index", "project_words"]
 
 _SKIP_DIRS = frozenset({".git", ".venv", "venv", "env", "node_modules", "site-packages", "__pycache__", "build",
                         "dist", ".tox", ".nox", ".mypy_cache", ".tokenbudget_cache"})
@@ -31,6 +32,14 @@ _WORD = re.compile(rb"\w+")
 _MAPPED = re.compile(rb"(?:map|submit|imap|imap_unordered|starmap|apply_async)\(\s*(?:[\w.]+\.)?(\w+)")
 _MAPPED_ENDS = (b"map(", b"submit(", b"unordered(", b"apply_async(")  # a _MAPPED match holds one of these
 _MAX_FILES = 50_000
+
+
+def project_words(project: Any) -> dict[str, list[str]]:
+    """The project's word index, built on first use (empty for a tree that may not be searched); a
+    run in processes hands it to the workers ready-made (:mod:`.project_set`)."""
+    if project.word_index is None:
+        project.word_index = build_word_index(project.root, project.nested) if project.searchable else {}
+    return project.word_index
 
 
 def build_word_index(root: str, nested: tuple[str, ...] = ()) -> dict[str, list[str]]:

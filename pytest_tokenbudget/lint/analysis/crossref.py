@@ -136,9 +136,7 @@ def loop_callers(function: str | None) -> list[Any]:
 
     project, path = act
     project.__dict__.setdefault("parameter_values", parameter_values)  # what a caller passes for a loop's list
-    from pytest_tokenbudget.lint.uncalled import in_uncalled_function
-
-    found = [c for c in find(project, path, function) if not in_uncalled_function(project, c.path, c.line, c.cell)]
+    found = find(project, path, function)  # (loops in dead code are passed over by the search itself)
     for c in found:
         d = project.digest_of(c.path)
         if d is not None:
