@@ -1,13 +1,16 @@
-"""The one class of the project that implements an interface's method, for the project index.
+"""The classes of the project that implement an interface's method, for the project index.
 
 A harness holds ``target: Target`` (a ``Protocol`` or an abstract base class) and calls
-``target.tool_definitions()``; the interface's method is a stub (``...``), so what the request
-sends is what the implementation returns. :func:`single_implementation` finds it when the project
-has exactly one: a module-level class (test files left out) that defines the method with a body,
-and, for an abstract base class, names the interface among its bases. With two or more the call
-could reach any of them, so the value stays unknown. The answer depends on files the interface's
-module does not import, so the index does not persist it (:attr:`.project.Project.unstored`) and
-the byte search for the method's ``def`` is recorded for warm runs.
+``target.tool_definitions()``; an agent's base class sends ``system=self.system_prompt`` where
+``system_prompt`` is an abstract property. The interface's member is a stub (``...``), so what the
+request sends is what an implementation returns. :func:`implementations` finds them: module-level
+classes (test files left out) that define the member with a body and, for an abstract base class,
+name the interface among their bases. A ``Protocol`` names no implementer, so only a project with
+exactly one counts (two unrelated classes may share a method's name); an abstract base class's
+subclasses are all candidates, and the value is one of theirs (:func:`.values.choice`: a caching
+rule counts the smallest prompt). The answer depends on files the interface's module does not
+import, so the index does not persist it (:attr:`.project.Project.unstored`) and the byte search
+for the member's ``def`` is recorded for warm runs.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from typing import Any
 from pytest_tokenbudget.lint.project_roots import in_tests
 from pytest_tokenbudget.lint.protocols import is_protocol
 
-__all__ = ["is_stub", "single_implementation"]
+__all__ = ["implementations", "is_stub"]
 
 MAX_FILES = 200  # files that define the method's name: more is a common name, not an interface
+MAX_IMPLEMENTATIONS = 16  # subclasses of one base: more and the value is a plain unknown (values.MAX_OPTIONS)
 
 
 def is_stub(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -38,17 +42,20 @@ def _abstract(cls: ast.ClassDef) -> bool:
     return any(ast.unparse(b).rsplit(".", 1)[-1] in ("ABC", "ABCMeta") for b in [*cls.bases, *(k.value for k in cls.keywords)])
 
 
-def single_implementation(index: Any, cls: ast.ClassDef, method: str) -> tuple[Any, ast.FunctionDef] | None:
-    """``(module, def)`` of the one project class implementing ``cls.method``, else None."""
+def implementations(index: Any, cls: ast.ClassDef, method: str) -> list[tuple[Any, ast.FunctionDef]]:
+    """``(module, def)`` of each project class implementing ``cls.method`` (see the module doc);
+    empty when the call could reach a class the project does not show."""
     protocol = is_protocol(cls)
     if not protocol and not _abstract(cls):
-        return None
+        return []
     from pytest_tokenbudget.lint.project_text import files_saying
 
     index.unstored = True
     files = [p for p in files_saying(index, f"def {method}(".encode()) if not in_tests(p, index.root)]
+    if len(files) > MAX_FILES:
+        return []
     found = []
-    for path in files[:MAX_FILES + 1]:
+    for path in files:
         mod = index._load(path)
         for st in (mod.parse() or ast.Module(body=[])).body if mod is not None else ():
             if not isinstance(st, ast.ClassDef) or st.name == cls.name or is_protocol(st):
@@ -59,7 +66,8 @@ def single_implementation(index: Any, cls: ast.ClassDef, method: str) -> tuple[A
                        and f.name == method and not is_stub(f)), None)
             if fn is not None:
                 found.append((mod, fn))
-    if len(found) != 1 or len(files) > MAX_FILES:
-        return None
-    index.deps[found[0][0].path] = found[0][0].digest
-    return found[0]
+    if (protocol and len(found) != 1) or len(found) > MAX_IMPLEMENTATIONS:
+        return []
+    for mod, _fn in found:
+        index.deps[mod.path] = mod.digest
+    return found

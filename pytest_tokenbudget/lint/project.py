@@ -33,7 +33,7 @@ from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr, op
 from pytest_tokenbudget.lint.decorated import decorated_registry
 from pytest_tokenbudget.lint.evaluate import Evaluator
 from pytest_tokenbudget.lint.file_loaders import loader_call
-from pytest_tokenbudget.lint.implementations import is_stub, single_implementation
+from pytest_tokenbudget.lint.implementations import implementations, is_stub
 from pytest_tokenbudget.lint.index_codec import decode, encode
 from pytest_tokenbudget.lint.filled_lists import filled_later, filled_lists, module_list
 from pytest_tokenbudget.lint.newsyntax import parse_source
@@ -321,8 +321,10 @@ class Project:
             if name.endswith("()"):  # Class.method(): what its returns give, its parameters unknown
                 fn = next((s for s in st.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
                            and s.name == base.split(".", 1)[1]), None)
-                if fn is not None and is_stub(fn) and (impl := single_implementation(self, st, fn.name)):
-                    mod, fn = impl  # an interface's stub: the project's one implementation
+                if fn is not None and is_stub(fn) and (impls := implementations(self, st, fn.name)):
+                    if len(impls) == 1:  # an interface's stub: the project's one implementation
+                        return self._function(impls[0][0], impls[0][1]), impls[0][1].lineno, impls[0][0].path
+                    return choice([self._function(m, f) for m, f in impls]), fn.lineno  # one subclass's
                 return (self._function(mod, fn), fn.lineno) if fn is not None else (UNKNOWN, 0)
             return self._class_attr(mod, st, base.split(".", 1)[1])
         if name.endswith("()"):

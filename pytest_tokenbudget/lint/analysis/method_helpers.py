@@ -12,9 +12,10 @@ single ``return`` in the method's scope with its parameters bound to the call's 
   as unknown, which is what they are); a known argument keeps the call unknown, as before.
 
 A ``@property`` (or ``@cached_property``) of one ``return`` read as ``self.system_prompt`` is
-evaluated the same way (:func:`property_value`). A method of a module-level class with more than one
-statement or return (a prompt per branch) is given the project index's value: a choice of its
-returns, its parameters unknown.
+evaluated the same way (:func:`property_value`). A method or property of a module-level class with
+more than one statement or return (a prompt per branch), or an abstract one that subclasses
+implement (:mod:`..implementations`), is given the project index's value: a choice of its returns
+(of its implementations' returns), its parameters unknown.
 
 Client factories and prompt-returning helpers are :func:`.scopes.factory_client`'s; this runs after it.
 """
@@ -72,15 +73,24 @@ _PROPERTY = frozenset({"property", "cached_property"})
 
 
 def property_value(resolver: Any, node: cst.Attribute, scope: Scope, depth: int) -> Any:
-    """``self.system_prompt`` naming a ``@property`` / ``@cached_property`` of the caller's class
-    whose body is one ``return <expr>``: that expression's value; else UNKNOWN."""
+    """``self.system_prompt`` naming a ``@property`` / ``@cached_property`` of the caller's class:
+    for a body of one ``return <expr>``, that expression's value in the caller's variant; for any
+    other body (several returns, or an abstract property's stub that subclasses implement), the
+    project index's value (:func:`_several_returns`); else UNKNOWN."""
+    fn = function_scope(scope)
+    owner = fn.owner_class if fn is not None else None
+    defs = owner.bindings.get(node.attr.value, []) if owner is not None else []
+    if len(defs) != 1 or defs[0].kind != "def" or not isinstance(getattr(defs[0].scope, "node", None), cst.FunctionDef):
+        return UNKNOWN
+    names = {d.decorator.value if isinstance(d.decorator, cst.Name) else d.decorator.attr.value
+             if isinstance(d.decorator, cst.Attribute) else "" for d in defs[0].scope.node.decorators}
+    if not _PROPERTY & names:
+        return UNKNOWN
     found = _helper(node, scope)
     if found is None:
-        return UNKNOWN
+        return _several_returns(node, scope)
     helper, returned = found
-    names = [d.decorator.value if isinstance(d.decorator, cst.Name) else d.decorator.attr.value
-             if isinstance(d.decorator, cst.Attribute) else "" for d in helper.node.decorators]
-    return resolver.expr(returned, helper, depth + 1) if _PROPERTY & set(names) else UNKNOWN
+    return resolver.expr(returned, helper, depth + 1)
 
 
 def _several_returns(func: Any, scope: Scope) -> Any:
