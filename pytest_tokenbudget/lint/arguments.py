@@ -38,7 +38,8 @@ from pytest_tokenbudget.lint.cli_defaults import command_defaults, parses_args
 from pytest_tokenbudget.lint.declared_fields import declared_reader
 from pytest_tokenbudget.lint.reaching import PARAM, loop_ancestors, reaching, straight_line, with_additions
 from pytest_tokenbudget.lint.callsearch import FoundCall, field_class, find_calls
-from pytest_tokenbudget.lint.self_values import attribute_class, init_attribute, parameter_class
+from pytest_tokenbudget.lint.self_values import (attribute_class, init_attribute, parameter_class, parameter_field,
+                                                  returned_field)
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -221,6 +222,7 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
         local.update((k, v) for k, v in command_defaults(owner, c.tree).items() if local.get(k) is PARAM)
     out = []
     unassigned = {k for k, v in local.items() if v is PARAM}
+    nodes = dict(local)  # the assignments reaching the call (settings = get_settings())
     local = {k: (UNKNOWN if v is PARAM else v) for k, v in local.items()}
     for up in upstream or [Assignment({}, ())]:
         if not reachable(tests, up.values):
@@ -229,6 +231,8 @@ def _caller_values(project: Project, c: FoundCall, bound: dict[str, tuple[str, A
         ev.self_attr = lambda attr: init_attribute(project, c.path, c.tree, c.owner, attr, parameter_values)
         ev.self_class = lambda attr: attribute_class(c.tree, c.owner, attr)
         ev.param_class = lambda name: parameter_class(owner, name) if name in unassigned else None
+        ev.param_field = lambda name, attr: parameter_field(project, c.path, c.tree, owner, name, attr, parameter_values) \
+            if name in unassigned else returned_field(project, c.path, c.tree, nodes.get(name), attr, parameter_values)
         if owner is not None:  # a template field from the caller's own Literal / label parameter
             ev.declared = declared_reader(owner, c.tree, unassigned, frozenset(up.values))
         values: dict[str, Any] = {}

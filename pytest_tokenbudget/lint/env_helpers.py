@@ -10,10 +10,12 @@ Settings code often names its variables through a small function::
 
 The linter reads ``os.environ.get(NAME, default)`` as its default (what runs while the variable is
 unset: :mod:`.config_values`); through such a wrapper the default is the argument the call gives
-the wrapper's ``default`` parameter (its own default when the call leaves it out). ``cls.field`` /
+the wrapper's ``default`` parameter (its own default when the call leaves it out). The wrapper may
+also read first and fall back after (``value = os.getenv(name, "").strip(); return value or
+default``): an unset variable reads as empty, and the default is what runs. ``cls.field`` /
 ``Config.field`` as that argument is the class attribute's declared value. :func:`env_wrapper_value`
 gives that value for a call of a function (module-level, or nested in a function of the module,
-when its name is defined once) whose body is a single ``return`` of an environment read; None for
+when its name is defined once) whose body returns an environment read or its fallback; None for
 anything else (the caller keeps the index's value).
 """
 
@@ -29,6 +31,7 @@ from pytest_tokenbudget.lint.config_values import dotted_name
 __all__ = ["env_wrapper_value", "file_default"]
 
 _GETTERS = frozenset({"os.getenv", "os.environ.get", "environ.get", "getenv"})
+_TEXT_METHODS = frozenset({"strip", "lower", "upper", "rstrip", "lstrip"})
 
 
 def env_wrapper_value(project: Any, mod: Any, q: str, node: ast.Call, args: list[Any],
@@ -51,16 +54,37 @@ def env_wrapper_value(project: Any, mod: Any, q: str, node: ast.Call, args: list
 
 
 def _default_param(fn: ast.FunctionDef | ast.AsyncFunctionDef, mod: Any) -> str | None:
-    """The parameter ``fn``'s one ``return os.environ.get(..., param)`` falls back to."""
+    """The parameter ``fn`` falls back to when the variable is unset: its one ``return
+    os.environ.get(..., param)``, or ``return <read> or param`` where the read is an environment read
+    (``os.getenv(name, "").strip()``), inline or through one local assigned once just before."""
     body = [st for st in fn.body if not (isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant))]
-    if len(body) != 1 or not isinstance(body[0], ast.Return) or not isinstance(body[0].value, ast.Call):
-        return None
-    call = body[0].value
-    if dotted_name(call.func, lambda n: mod.imports.get(n, n)) not in _GETTERS or call.keywords or len(call.args) != 2:
-        return None
-    default = call.args[1]
     params = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
-    return default.id if isinstance(default, ast.Name) and default.id in params else None
+    if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
+        return None
+    returned = body[-1].value
+    if len(body) == 1 and isinstance(returned, ast.Call) and _env_read(returned, mod) and len(returned.args) == 2:
+        default = returned.args[1]  # return os.environ.get(name, default)
+        return default.id if isinstance(default, ast.Name) and default.id in params else None
+    if not (isinstance(returned, ast.BoolOp) and isinstance(returned.op, ast.Or) and len(returned.values) == 2):
+        return None
+    read, default = returned.values
+    if len(body) == 2:  # value = os.getenv(name, "").strip(); return value or default
+        st = body[0]
+        if not (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
+                and isinstance(read, ast.Name) and read.id == st.targets[0].id):
+            return None
+        read = st.value
+    elif len(body) != 1:
+        return None
+    return default.id if isinstance(default, ast.Name) and default.id in params and _env_read(read, mod) else None
+
+
+def _env_read(node: ast.expr, mod: Any) -> bool:
+    """``os.environ.get(...)`` / ``os.getenv(...)``, bare or under text methods (``.strip()``)."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _TEXT_METHODS:
+        node = node.func.value
+    return isinstance(node, ast.Call) and not node.keywords and 1 <= len(node.args) <= 2 \
+        and dotted_name(node.func, lambda n: mod.imports.get(n, n)) in _GETTERS
 
 
 def _bound(fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str, node: ast.Call, args: list[Any],

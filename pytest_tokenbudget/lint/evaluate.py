@@ -104,6 +104,7 @@ class Evaluator:
         self.self_attr: Callable[[str], Any] | None = None  # ``self.attr`` in a caller (.self_values)
         self.self_class: Callable[[str], str | None] | None = None  # the class of a caller's ``self.attr``
         self.param_class: Callable[[str], str | None] | None = None  # the class a caller's parameter is typed
+        self.param_field: Callable[[str, str], Any] | None = None  # ``settings.model``, ``settings: Settings``
         # a template field's bound from its declaration (a caller's Literal / label parameter: .declared_fields)
         self.declared: Callable[[ast.expr], Any] | None = None
         self.index: tuple[Any, Any] | None = None  # (project index, module): per-call values (.volatile_calls)
@@ -153,9 +154,11 @@ class Evaluator:
             if isinstance(base, ModuleFile):  # module.TOOLS of a module loaded by its path: that file's TOOLS
                 found = self.project._name(base.path, node.attr) if self.project is not None else None
                 return found[0] if found else UNKNOWN
-            if base is UNKNOWN and isinstance(node.value, ast.Name) and self.attribute is not None \
-                    and node.value.id not in ("self", "cls"):
-                return self.attribute(node.value.id, node.attr)  # settings.MODEL, settings = Settings()
+            if base is UNKNOWN and isinstance(node.value, ast.Name) and node.value.id not in ("self", "cls"):
+                got = self.attribute(node.value.id, node.attr) if self.attribute is not None else UNKNOWN
+                if got is UNKNOWN and self.param_field is not None:  # a caller's settings: Settings parameter
+                    got = self.param_field(node.value.id, node.attr)
+                return got  # settings.MODEL, settings = Settings()
             if base is UNKNOWN and self.self_attr and (chain := self_chain(node)) is not None:
                 return self.self_attr(chain)  # a caller's self.model / self.config.model: what __init__ stored
             return UNKNOWN

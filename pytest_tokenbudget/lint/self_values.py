@@ -12,7 +12,9 @@ set elsewhere).
 ``self.config.model`` where ``__init__`` stores a configuration object (``self.config = config or
 Config()``, ``config: Config | None`` a parameter; ``self.config = Config(...)``): the value every
 construction of that field class gives the field (:func:`..constructions.field_values`), when they
-all agree.
+all agree. So does a caller's ``settings.model`` where ``settings: Settings`` is its parameter
+(:func:`parameter_field`) or ``settings = get_settings()``, a function annotated ``-> Settings``
+(:func:`returned_field`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, choice
 Project = Any  # the project index (not imported: it sits above this module)
 ValuesOf = Callable[..., Any]  # arguments.parameter_values, passed in by the caller search
 
-__all__ = ["attribute_class", "init_attribute", "parameter_class"]
+__all__ = ["attribute_class", "init_attribute", "parameter_class", "parameter_field", "returned_field"]
 
 _SELF_SETS: weakref.WeakKeyDictionary[ast.ClassDef, dict[str, list[Any]]] = weakref.WeakKeyDictionary()
 
@@ -147,6 +149,56 @@ def _optional_of(node: ast.expr) -> ast.expr | None:
         sides = [n for n in (node.left, node.right) if not (isinstance(n, ast.Constant) and n.value is None)]
         return sides[0] if len(sides) == 1 else None
     return node
+
+
+def parameter_field(project: Project, path: str, tree: ast.Module, fn: ast.FunctionDef | ast.AsyncFunctionDef | None,
+                    name: str, field: str, values_of: ValuesOf) -> Any:
+    """``settings.claude_model`` where ``settings`` is a parameter of ``fn`` annotated with a field
+    class of the project (``settings: Settings``, a dataclass or pydantic model): the one value (or
+    the :func:`choice` of the strings) its constructions give ``field``; else UNKNOWN."""
+    spelled = parameter_class(fn, name)
+    return _class_field(project, path, tree, spelled, field, values_of) if spelled else UNKNOWN
+
+
+def returned_field(project: Project, path: str, tree: ast.Module, value: Any, field: str, values_of: ValuesOf) -> Any:
+    """``settings.claude_model`` where ``settings = get_settings()`` and that project function is
+    annotated to return a field class (``-> Settings``): what its constructions give ``field``, as
+    for a parameter (a factory with a branch per mode returns one of several objects of the class)."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute))):
+        return UNKNOWN
+    spelled = ast.unparse(value.func)
+    where, fn = path, next((s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                            and s.name == spelled), None)
+    if fn is None:
+        mod = project._load(path)
+        first, _, rest = spelled.partition(".")
+        dotted = mod.imports.get(first) if mod is not None else None
+        found = project._find_module(f"{dotted}.{rest}" if rest else dotted, path) if dotted else None
+        other = project._load(found[0]) if found is not None and len(found[1]) == 1 else None
+        where = found[0] if found is not None else path
+        fn = next((s for s in (other.parse() or ast.Module(body=[])).body if isinstance(
+            s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == found[1][0]), None) if other else None
+        tree = other.tree if other is not None and fn is not None else tree
+    note = _optional_of(fn.returns) if fn is not None and fn.returns is not None else None
+    if not isinstance(note, (ast.Name, ast.Attribute)):
+        return UNKNOWN
+    return _class_field(project, where, tree, ast.unparse(note), field, values_of)
+
+
+def _class_field(project: Project, path: str, tree: ast.Module, spelled: str, field: str, values_of: ValuesOf) -> Any:
+    """What the constructions of the class ``spelled`` (as module ``path`` names it) give ``field``."""
+    from pytest_tokenbudget.lint.constructions import field_values
+
+    mod = project._load(path)
+    first, _, rest = spelled.partition(".")
+    local = any(isinstance(s, ast.ClassDef) and s.name == spelled for s in tree.body)
+    imported = mod.imports.get(first) if mod is not None else None
+    qualname = spelled if local else (f"{imported}.{rest}" if rest else imported) if imported else None
+    values = list(dict.fromkeys(field_values(project, path, qualname, field, values_of) or [UNKNOWN])) \
+        if qualname else [UNKNOWN]
+    if not all(isinstance(v, str) for v in values):
+        return UNKNOWN
+    return values[0] if len(values) == 1 else choice(values)
 
 
 def parameter_class(fn: ast.FunctionDef | ast.AsyncFunctionDef | None, name: str) -> str | None:

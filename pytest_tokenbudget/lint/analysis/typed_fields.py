@@ -8,7 +8,9 @@ project (``Config(claude_model=...)``, ``cls(claude_model=os.getenv("MODEL", "cl
 ``from_env`` classmethod); what those constructions give the field (the field's default when they
 leave it out) is every value the request can carry. :func:`typed_field` returns those values
 (:func:`..constructions.field_values`), or None when the object's class cannot be told, is not such a
-class, or is never constructed in the project.
+class, or is never constructed in the project. A method of the field class itself reads its own
+fields the same way (``self.model`` in ``ClaudeService.send_message``, a dataclass built by its
+callers with ``ClaudeService(model=settings.claude_model)``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ def typed_field(node: cst.Attribute, scope: Scope, resolver: Resolver) -> tuple[
 def _annotated_class(value: Any, scope: Scope, resolver: Resolver) -> str | None:
     """The class ``value`` is annotated with, as a dotted import name or a class of this file."""
     where: Scope | None = scope
+    if isinstance(value, cst.Name) and (own := _own_class(value, scope)) is not None:
+        return own  # self.model in a method of the field class itself
     if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name):  # self.config
         fn = method_scope(scope)
         if fn is None or fn.owner_class is None or value.value.value != fn.self_name:
@@ -71,6 +75,17 @@ def _annotated_class(value: Any, scope: Scope, resolver: Resolver) -> str | None
     if isinstance(ref, ClassRef) and ref.scope.parent is not None and ref.scope.parent.kind == "module":
         return ref.scope.name
     return None
+
+
+def _own_class(value: cst.Name, scope: Scope) -> str | None:
+    """The name of the module-level class whose method reads ``self`` (``value``), when it sets no
+    attributes on ``self``: a dataclass's ``self.model`` is what its constructions give the field."""
+    fn = method_scope(scope)
+    cls = fn.owner_class if fn is not None else None
+    if cls is None or value.value != fn.self_name or cls.self_attrs or cls.parent is None \
+            or cls.parent.kind != "module":
+        return None
+    return cls.name
 
 
 def _optional_of(node: Any) -> Any:
