@@ -26,8 +26,11 @@ _PASSED = re.compile(rb"[(,=]\s*+(?:\w++\.)?+(\w++)(?=\s*[,)])" if sys.version_i
 # fn = f; matched on the text after a newline added in front: a literal ``\n`` to skip to, where
 # ``^`` made the regex engine try every position (the same matches as ``^`` with re.M)
 _ALIASED = re.compile(rb"\n[ \t]*\w+\s*=\s*(?:\w+\.)?(\w+)[ \t]*$", re.M)
-# from m import (f as g, h); ``\bimport`` checked behind the literal, which the regex engine finds fast
-_IMPORTED = re.compile(rb"import(?<=\bimport)[ \t]+(\(?[\w \t,\\\r\n]+\)?)")
+# from m import (f as g, h); ``\bimport`` checked behind the literal, which the regex engine finds fast;
+# a parenthesised list up to its ``)``, comments included (``from m import (  # noqa: E402``); a
+# plain list to the end of its line (backslash continuations joined), so that it never swallows the
+# next import statement
+_IMPORTED = re.compile(rb"import(?<=\bimport)[ \t]+(\([^)]*\)|(?:[\w \t,]|\\\r?\n)+)")
 _WORD = re.compile(rb"\w+")
 _MAPPED = re.compile(rb"(?:map|submit|imap|imap_unordered|starmap|apply_async)\(\s*(?:[\w.]+\.)?(\w+)")
 _MAPPED_ENDS = (b"map(", b"submit(", b"unordered(", b"apply_async(")  # a _MAPPED match holds one of these
