@@ -29,6 +29,7 @@ from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_ch
 from pytest_tokenbudget.lint.field_objects import built_fields
 from pytest_tokenbudget.lint.file_values import FilePath, Handle, JinjaEnv, ModuleFile, loaded_module
 from pytest_tokenbudget.lint.model_schema import model_schema
+from pytest_tokenbudget.lint.reaching import exists_test
 from pytest_tokenbudget.lint.volatile_calls import through
 
 __all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "ModuleFile", "read_prompt_file", "template_text"]
@@ -183,7 +184,7 @@ class Evaluator:
             return (-v if isinstance(node.op, ast.USub) else v) if numeric and isinstance(node.op, (ast.USub, ast.UAdd)) else UNKNOWN
         if isinstance(node, ast.IfExp):  # what both branches share (the libcst resolver does the same)
             body = self.expr(node.body, d)
-            if _exists_test(node.test) and isinstance(body, (str, Text)) and body:
+            if exists_test(node.test) and isinstance(body, (str, Text, dict)) and body:
                 return body  # ``p.read_text() if p.exists() else ""``: the file was read, so it exists
             return choice([body, self.expr(node.orelse, d)])
         if isinstance(node, ast.Call):
@@ -487,8 +488,3 @@ def _fields_as_holes(base: str | Text, how: str) -> Any:
     parts.append(text[pos:])
     return Text.join(*parts)
 
-
-def _exists_test(test: ast.expr) -> bool:
-    """``path.exists()``, ``path.is_file()``, ``os.path.exists(path)`` / ``os.path.isfile(path)``."""
-    return isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) \
-        and test.func.attr in ("exists", "is_file", "isfile")

@@ -1,6 +1,7 @@
 """Which assignment of a caller's local reaches a call (:mod:`.arguments` evaluates what it assigns).
 
-``model = "a"`` then ``if x: model = "b"``: one of both; ``prompt += f"..."``: the prompt so far plus
+``model = "a"`` then ``if x: model = "b"``: one of both (``cfg = {}`` then ``if path.exists(): cfg =
+yaml.safe_load(...)``: the file, when the linter can read it); ``prompt += f"..."``: the prompt so far plus
 that text; an assignment inside a loop around the call: unknown; none: the parameter's own value
 (:data:`PARAM`). Statements that always run before the call (:func:`straight_line`) decide which
 assignment is the one that reaches it.
@@ -13,7 +14,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 
-__all__ = ["PARAM", "loop_ancestors", "reaching", "straight_line", "with_additions"]
+__all__ = ["PARAM", "exists_test", "loop_ancestors", "reaching", "straight_line", "with_additions"]
 
 PARAM = object()  # no assignment reaches the call: the parameter's value (or the module's name)
 _BLOCKS = ("body", "orelse", "finalbody")
@@ -38,9 +39,32 @@ def reaching(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int], l
             branches.append(value)
     if chosen is None:
         return UNKNOWN if branches else PARAM
+    guarded = _read_if_exists([(node, value) for node, value in found if value in branches], parents)
+    if guarded is not None and chosen[1] is not None:  # cfg = {}; if path.exists(): cfg = yaml.safe_load(...)
+        return ast.copy_location(ast.IfExp(test=guarded[0], body=guarded[1], orelse=chosen[1]), guarded[1])
     if branches:  # model = "a"; if x: model = "b" elif y: model = "c": one of them reaches the call
         return _one_of([chosen[1], *branches])
     return UNKNOWN if chosen[1] is None else chosen[1]
+
+
+def _read_if_exists(branches: list[tuple[ast.AST, ast.expr | None]],
+                    parents: dict[int, ast.AST]) -> tuple[ast.expr, ast.expr] | None:
+    """``(test, value)`` when the one other assignment sits straight in an ``if path.exists():`` body
+    (a configuration read when its file is there, a default before it): the evaluator reads it as
+    ``value if path.exists() else default`` and takes the file when the linter could read it."""
+    if len(branches) != 1 or branches[0][1] is None:
+        return None
+    node, value = branches[0]
+    test = parents.get(id(node))
+    if not (isinstance(test, ast.If) and any(st is node for st in test.body) and exists_test(test.test)):
+        return None
+    return test.test, value
+
+
+def exists_test(test: ast.expr) -> bool:
+    """``path.exists()``, ``path.is_file()``, ``os.path.exists(path)`` / ``os.path.isfile(path)``."""
+    return isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) \
+        and test.func.attr in ("exists", "is_file", "isfile")
 
 
 def with_additions(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int],

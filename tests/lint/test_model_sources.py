@@ -6,7 +6,8 @@ parameter (app/typed_calls.py), a client imported from another module (app/impor
 conditional expression (app/conditional_calls.py), a retired parameter default (app/defaults.py), a
 helper with several returns or an env-read-else-constant helper (app/selected_calls.py), a
 dataclass reading its own fields, built from a settings object that is a typed parameter or the
-result of a factory annotated to return it (app/field_service.py, app/field_bridge.py).
+result of a factory annotated to return it (app/field_service.py, app/field_bridge.py), and a YAML
+file read only when it exists, over the dataclass's default (app/yaml_settings.py, app/yaml_client.py).
 
 TB302 / TB303 are correctness rules: a retired or unknown id that one caller's path sends fails at
 run time, so a retired default that one caller relies on is reported (naming that caller) even when
@@ -40,7 +41,7 @@ def test_model_ids_kept_in_config_are_judged_exactly_where_marked():
     assert not result.errors
     got = {(relative(f.path, PROJECT), f.line, f.code) for f in result.findings}
     assert got == marked(PROJECT, ("TB302", "TB303"))
-    assert len(got) == 51
+    assert len(got) == 52
 
 
 def test_a_model_from_another_module_names_where_it_is_defined():
