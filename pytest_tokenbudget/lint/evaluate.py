@@ -487,4 +487,3 @@ def _fields_as_holes(base: str | Text, how: str) -> Any:
         pos = m.end()
     parts.append(text[pos:])
     return Text.join(*parts)
-
