@@ -81,9 +81,7 @@ def _object_field(project: Project, path: str, tree: ast.Module, cls: ast.ClassD
         return UNKNOWN
     from pytest_tokenbudget.lint.constructions import field_values
 
-    mod = project._load(path)
-    qualname = name if any(isinstance(s, ast.ClassDef) and s.name == name for s in tree.body) else \
-        (mod.imports.get(name) if mod is not None else None)
+    qualname = _class_qualname(project, path, tree, name)
     values = set(field_values(project, path, qualname, field, values_of) or [UNKNOWN]) if qualname else {UNKNOWN}
     return values.pop() if len(values) == 1 and isinstance(next(iter(values)), str) else UNKNOWN
 
@@ -114,16 +112,8 @@ def _factory_class(project: Project, path: str, tree: ast.Module, value: ast.exp
             and isinstance(value.func.value, ast.Name)):
         return None
     name, method = value.func.value.id, value.func.attr
-    where = tree
-    if not any(isinstance(st, ast.ClassDef) and st.name == name for st in tree.body):
-        mod = project._load(path)
-        dotted = mod.imports.get(name) if mod is not None else None
-        found = project._find_module(dotted, path) if dotted else None
-        other = project._load(found[0]) if found is not None and len(found[1]) == 1 else None
-        where = other.parse() if other is not None else None
-        name = found[1][0] if found is not None and len(found[1]) == 1 else name
-    cls = next((st for st in (where.body if where is not None else []) if isinstance(st, ast.ClassDef)
-                and st.name == name), None)
+    found = _defined(project, path, tree, name, (ast.ClassDef,))
+    cls = found[2] if found is not None else None
     fn = next((st for st in (cls.body if cls is not None else []) if isinstance(st, ast.FunctionDef)
                and st.name == method and any(isinstance(d, ast.Name) and d.id == "classmethod"
                                              for d in st.decorator_list)), None)
@@ -166,39 +156,52 @@ def returned_field(project: Project, path: str, tree: ast.Module, value: Any, fi
     for a parameter (a factory with a branch per mode returns one of several objects of the class)."""
     if not (isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute))):
         return UNKNOWN
-    spelled = ast.unparse(value.func)
-    where, fn = path, next((s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
-                            and s.name == spelled), None)
-    if fn is None:
-        mod = project._load(path)
-        first, _, rest = spelled.partition(".")
-        dotted = mod.imports.get(first) if mod is not None else None
-        found = project._find_module(f"{dotted}.{rest}" if rest else dotted, path) if dotted else None
-        other = project._load(found[0]) if found is not None and len(found[1]) == 1 else None
-        where = found[0] if found is not None else path
-        fn = next((s for s in (other.parse() or ast.Module(body=[])).body if isinstance(
-            s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == found[1][0]), None) if other else None
-        tree = other.tree if other is not None and fn is not None else tree
-    note = _optional_of(fn.returns) if fn is not None and fn.returns is not None else None
-    if not isinstance(note, (ast.Name, ast.Attribute)):
+    found = _defined(project, path, tree, ast.unparse(value.func), (ast.FunctionDef, ast.AsyncFunctionDef))
+    note = _optional_of(found[2].returns) if found is not None and found[2].returns is not None else None
+    if found is None or not isinstance(note, (ast.Name, ast.Attribute)):
         return UNKNOWN
-    return _class_field(project, where, tree, ast.unparse(note), field, values_of)
+    return _class_field(project, found[0], found[1], ast.unparse(note), field, values_of)
 
 
 def _class_field(project: Project, path: str, tree: ast.Module, spelled: str, field: str, values_of: ValuesOf) -> Any:
     """What the constructions of the class ``spelled`` (as module ``path`` names it) give ``field``."""
     from pytest_tokenbudget.lint.constructions import field_values
 
-    mod = project._load(path)
-    first, _, rest = spelled.partition(".")
-    local = any(isinstance(s, ast.ClassDef) and s.name == spelled for s in tree.body)
-    imported = mod.imports.get(first) if mod is not None else None
-    qualname = spelled if local else (f"{imported}.{rest}" if rest else imported) if imported else None
+    qualname = _class_qualname(project, path, tree, spelled)
     values = list(dict.fromkeys(field_values(project, path, qualname, field, values_of) or [UNKNOWN])) \
         if qualname else [UNKNOWN]
     if not all(isinstance(v, str) for v in values):
         return UNKNOWN
     return values[0] if len(values) == 1 else choice(values)
+
+
+def _class_qualname(project: Project, path: str, tree: ast.Module, spelled: str) -> str | None:
+    """The class ``spelled`` as :func:`..constructions.field_values` names it from module ``path``:
+    undotted for a class of that module, else the dotted name it is imported by."""
+    if any(isinstance(s, ast.ClassDef) and s.name == spelled for s in tree.body):
+        return spelled
+    mod = project._load(path)
+    first, _, rest = spelled.partition(".")
+    imported = mod.imports.get(first) if mod is not None else None
+    return (f"{imported}.{rest}" if rest else imported) if imported else None
+
+
+def _defined(project: Project, path: str, tree: ast.Module, spelled: str,
+             kinds: tuple[type, ...]) -> tuple[str, ast.Module, Any] | None:
+    """``(module path, its tree, the definition)`` of the top-level class or function ``spelled``
+    names in the module at ``path`` (``tree``): its own, else the project module it is imported from."""
+    own = next((s for s in tree.body if isinstance(s, kinds) and s.name == spelled), None)
+    if own is not None:
+        return path, tree, own
+    mod = project._load(path)
+    first, _, rest = spelled.partition(".")
+    dotted = mod.imports.get(first) if mod is not None else None
+    found = project._find_module(f"{dotted}.{rest}" if rest else dotted, path) if dotted else None
+    if found is None or len(found[1]) != 1 or (other := project._load(found[0])) is None \
+            or (where := other.parse()) is None:
+        return None
+    node = next((s for s in where.body if isinstance(s, kinds) and s.name == found[1][0]), None)
+    return (found[0], where, node) if node is not None else None
 
 
 def parameter_class(fn: ast.FunctionDef | ast.AsyncFunctionDef | None, name: str) -> str | None:

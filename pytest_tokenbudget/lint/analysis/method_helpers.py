@@ -77,20 +77,15 @@ def property_value(resolver: Any, node: cst.Attribute, scope: Scope, depth: int)
     for a body of one ``return <expr>``, that expression's value in the caller's variant; for any
     other body (several returns, or an abstract property's stub that subclasses implement), the
     project index's value (:func:`_several_returns`); else UNKNOWN."""
-    fn = function_scope(scope)
-    owner = fn.owner_class if fn is not None else None
-    defs = owner.bindings.get(node.attr.value, []) if owner is not None else []
-    if len(defs) != 1 or defs[0].kind != "def" or not isinstance(getattr(defs[0].scope, "node", None), cst.FunctionDef):
+    method = _own_method(node, scope)
+    if method is None:
         return UNKNOWN
     names = {d.decorator.value if isinstance(d.decorator, cst.Name) else d.decorator.attr.value
-             if isinstance(d.decorator, cst.Attribute) else "" for d in defs[0].scope.node.decorators}
+             if isinstance(d.decorator, cst.Attribute) else "" for d in method.node.decorators}
     if not _PROPERTY & names:
         return UNKNOWN
-    found = _helper(node, scope)
-    if found is None:
-        return _several_returns(node, scope)
-    helper, returned = found
-    return resolver.expr(returned, helper, depth + 1)
+    returned = _one_return(method)
+    return resolver.expr(returned, method, depth + 1) if returned is not None else _several_returns(node, scope)
 
 
 def _several_returns(func: Any, scope: Scope) -> Any:
@@ -144,6 +139,13 @@ def _instance_class(resolver: Any, value: Any, scope: Scope, depth: int) -> Any:
 def _helper(func: Any, scope: Scope) -> tuple[Scope, cst.BaseExpression] | None:
     """(the method's scope, its returned expression) for ``self.name`` naming a method of the
     caller's class whose body is one ``return <expr>`` (after a docstring)."""
+    method = _own_method(func, scope)
+    returned = _one_return(method) if method is not None else None
+    return (method, returned) if method is not None and returned is not None else None
+
+
+def _own_method(func: Any, scope: Scope) -> Scope | None:
+    """The scope of the method ``self.name`` names: a ``def`` of the caller's class, bound once."""
     if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
         return None
     fn = function_scope(scope)
@@ -153,15 +155,18 @@ def _helper(func: Any, scope: Scope) -> tuple[Scope, cst.BaseExpression] | None:
     if len(defs) != 1 or defs[0].kind != "def" or defs[0].scope is None \
             or not isinstance(defs[0].scope.node, cst.FunctionDef):
         return None
-    body = list(defs[0].scope.node.body.body) if isinstance(defs[0].scope.node.body, cst.IndentedBlock) else []
+    return defs[0].scope
+
+
+def _one_return(method: Scope) -> cst.BaseExpression | None:
+    """The expression of a body that is one ``return <expr>`` (after a docstring), else None."""
+    body = list(method.node.body.body) if isinstance(method.node.body, cst.IndentedBlock) else []
     if body and _docstring(body[0]):
         body = body[1:]
     if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
         return None
     ret = body[0].body[0]
-    if not isinstance(ret, cst.Return) or ret.value is None:
-        return None
-    return defs[0].scope, ret.value
+    return ret.value if isinstance(ret, cst.Return) else None
 
 
 def _docstring(stmt: cst.BaseStatement) -> bool:
