@@ -33,6 +33,7 @@ from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.injected import injected_calls
 from pytest_tokenbudget.lint.protocols import imported_protocols, protocols_declaring
 from pytest_tokenbudget.lint.statements import statements_of
+from pytest_tokenbudget.lint.subclass_inits import defines_init, inherits_init, subclasses_of, super_init_calls
 from pytest_tokenbudget.lint.tree_budget import on_release
 
 if TYPE_CHECKING:
@@ -69,7 +70,8 @@ def find_calls(project: Project, callee_path: str, function: str,
 def _find_calls(project: Project, callee_path: str, function: str) -> list[FoundCall]:
     callee = project._load(callee_path)
     if callee is None or callee.parse() is None or callee.tree is None or (
-            find_def(callee.tree, function) is None and field_class(callee.tree, function) is None):
+            find_def(callee.tree, function) is None and field_class(callee.tree, function) is None
+            and not inherits_init(callee.tree, function)):
         return []
     head, _, inner = function.rpartition(".")
     if head and (outer := find_def(callee.tree, head)) is not None:  # a def nested in f (or C.m): called there
@@ -115,12 +117,31 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
             node, owner = found.call, found.owner
             if _names(node.func, name, refs, method, same) or (ctor and same and _cls_call(node, owner, name)):
                 out.append(FoundCall(path, node, tree, owner, found.in_function))
+        if ctor and cls is not None:
+            out += _through_subclasses(project, path, tree, refs)
     if method and cls is not None:  # an instance handed to another class's constructor (.injected)
         makers = [p for p in dict.fromkeys([callee_path, *index.get(parts[0], [])])
                   if same_file(p, callee_path) or not test_file(project, p)
                   and _may_import(project, os.path.normpath(p), needles)]  # it must import the class to make one
         out += [FoundCall(i.path, i.call, i.tree, i.owner, True) for i in injected_calls(project, makers, parts[0], name)
                 if not any(f.call is i.call for f in out)]
+    return out
+
+
+def _through_subclasses(project: Project, path: str, tree: ast.Module, refs: Refs) -> list[FoundCall]:
+    """The base's constructor run by the subclasses ``path`` defines: their ``super().__init__(...)``
+    calls, and the constructions of those that inherit ``__init__`` (:mod:`.subclass_inits`)."""
+    out: list[FoundCall] = []
+    busy: set[tuple[str, str]] = project.__dict__.setdefault("subclass_search_busy", set())
+    for sub in subclasses_of(tree, refs.refers):
+        out += [FoundCall(path, n, tree, f"{sub.name}.__init__", True) for n in super_init_calls(sub)]
+        key = (path, sub.name)
+        if defines_init(sub) is None and key not in busy:
+            busy.add(key)
+            try:
+                out += find_calls(project, path, f"{sub.name}.__init__")
+            finally:
+                busy.discard(key)
     return out
 
 

@@ -400,3 +400,24 @@ def test_a_prompt_extended_by_plus_equals_keeps_its_always_sent_start(tmp_path):
     sometimes, always = (a.values["prompt"] for a in found)
     assert [p if isinstance(p, str) else "?" for p in sometimes.parts] == ["Rate ", "?", ". Answer as JSON.", "?"]
     assert always == "Rate this. Answer as JSON."
+
+
+def test_constructor_calls_through_subclasses_give_the_base_its_prompt(monkeypatch):
+    """cases/project_super_init: ``super().__init__(system=...)`` in a subclass (and the construction
+    of a subclass that inherits ``__init__``) is a call of the base's constructor."""
+    project = Path(__file__).parent / "cases" / "project_super_init"
+    base = str(project / "agents" / "base.py")
+    found = parameter_values(Project(project, named=True), base, "Agent.__init__", frozenset({"system"}))
+    origins = sorted((Path(a.callers[-1][0]).name, a.callers[-1][1], a.values["system"][:9]) for a in found or ())
+    assert origins == [("planner.py", 10, "Break the"), ("team.py", 7, "Flag ever"), ("team.py", 17, "List each")]
+
+
+def test_a_finding_names_each_function_s_caller_apart(monkeypatch):
+    """``run``'s caller and the constructor call that set ``self.system`` are two paths, not one
+    chain: the message names both, neither "through" the other."""
+    project = Path(__file__).parent / "cases" / "project_super_init"
+    monkeypatch.chdir(project)
+    result = lint_paths([project], LintSettings(root=project, select=("TB101",), cache=False))
+    on_run = next(f for f in result.findings if f.line == 13)
+    assert on_run.message.endswith("(prompt defined at agents/prompts.py:3) "
+                                   "(passed by callers agents/team.py:7 and agents/planner.py:10)")

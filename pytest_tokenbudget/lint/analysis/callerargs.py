@@ -60,6 +60,9 @@ class Variant:
 
     site: CallSite
     callers: tuple[tuple[str, int], ...]  # (path, line) of the calls on the way, the one writing the value last
+    # the same calls, one chain per function whose parameters the call reads (``run``'s caller, and
+    # the constructor call that set ``self.system``): independent paths, not one chain
+    paths: tuple[tuple[tuple[str, int], ...], ...] = ()
 
 
 class _ParamResolver(Resolver):
@@ -175,13 +178,14 @@ def _variants(site: CallSite) -> list[Variant]:
     for combo in product(*groups):
         overrides = {k: v for binding, _ in combo for k, v in binding.items()}
         callers = tuple(c for _, via in combo for c in via)
+        paths = tuple(via for _, via in combo if via)
         rs = _ParamResolver(site.scope.module(), overrides)
         args, is_open = rs.call_kwargs(request, site.scope)
         nodes = {**site.arg_nodes, **{k: n for k, (_, n) in args.items()}}
         out.append(Variant(dataclasses.replace(site, args={k: v for k, (v, _) in args.items()}, arg_nodes=nodes,
                                                open_kwargs=is_open,
                                                model_choices=rebound_choices(site, nodes.get("model"), rs)),
-                           callers))
+                           callers, paths))
         if len(out) >= MAX_VARIANTS:
             break
     return out
@@ -221,7 +225,7 @@ def rule_reports(rule: Any, site: CallSite, ctx: Any) -> list[Report]:
     v, reps = firing[0]
     if base and [r.message for r in base] == [r.message for r in reps]:
         return base  # the finding does not depend on what the callers pass
-    chains = [v.callers for v, _ in (firing if code not in ANY_CALLER else firing[:1])]
+    chains = [c for v, _ in (firing if code not in ANY_CALLER else firing[:1]) for c in v.paths or (v.callers,)]
     return [_with_callers(r, chains, every=code not in ANY_CALLER) for r in reps]
 
 
@@ -243,20 +247,25 @@ def _each_model(v: Variant) -> list[Variant]:
 
 
 def _with_callers(rep: Report, chains: list[tuple[tuple[str, int], ...]], every: bool) -> Report:
+    """``rep`` naming the callers whose values it rests on: with ``every``, each chain a caller's;
+    else the chains of one variant (one per function whose parameters the call reads)."""
     from pytest_tokenbudget.lint.arguments import shown
 
     def at(c: tuple[str, int]) -> str:
         return f"{shown(c[0])}:{c[1]}"
 
+    def one(chain: tuple[tuple[str, int], ...]) -> str:
+        through = at(chain[0]) if len(chain) > 1 and at(chain[0]) != at(chain[-1]) else None
+        return at(chain[-1]) + (f" through {through}" if through else "")
+
     if every:
         origins = list(dict.fromkeys(at(ch[-1]) for ch in chains if ch))
         suffix = f" (every caller sends such a value: {', '.join(origins[:3])}{', ...' if len(origins) > 3 else ''})"
     else:
-        chain = chains[0]
-        through = at(chain[0]) if len(chain) > 1 and at(chain[0]) != at(chain[-1]) else None
-        suffix = f" (passed by caller {at(chain[-1])}" + (f" through {through})" if through else ")")
-    if not every and f"caller {at(chains[0][-1])}" in rep.message:
-        suffix = ""  # the rule already named this caller ("the prompt comes from caller x.py:12")
+        named = list(dict.fromkeys(one(ch) for ch in chains if ch and f"caller {at(ch[-1])}" not in rep.message))
+        suffix = ""  # (a caller the rule already named: "the prompt comes from caller x.py:12")
+        if named:
+            suffix = f" (passed by caller{'s' if len(named) > 1 else ''} {' and '.join(named)})"
     props = dict(rep.properties or {})
     related = list(props.get("related", []))
     seen = list(dict.fromkeys(c for ch in chains for c in ch))
