@@ -4,7 +4,7 @@ It turns an expression into the values of :mod:`.analysis.values` (``str``, numb
 :class:`~.analysis.values.Text`, :data:`~.analysis.values.UNKNOWN`) plus the path-like values of
 :mod:`.file_values`, used only on the way to a file's content: :class:`FilePath`
 (``Path(__file__).parent / "prompts"``), :class:`Handle` (``open(p)``), :class:`JinjaEnv`
-(``Environment(loader=FileSystemLoader(d))``) and :class:`ModuleFile` (a module loaded by its path).
+(``Environment(loader=FileSystemLoader(d))``, or a ``PackageLoader``) and :class:`ModuleFile` (a module loaded by its path).
 
 Names are looked up through a callback (the index's module constants, or the libcst resolver's
 scopes), so the same code serves both. A prompt file counts as its text (a template's fields are
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, choice, dict_get,
-                                                     is_complete, setting_fallback, sliced, static_text)
+                                                     enum_value, is_complete, setting_fallback, sliced, static_text)
 from pytest_tokenbudget.lint.analysis.volatile import volatile_call, volatile_format, volatile_method
 from pytest_tokenbudget.lint.comprehend import comprehend, spliced
 from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_chain
@@ -145,6 +145,8 @@ class Evaluator:
             return self._binop(node, d)
         if isinstance(node, ast.Attribute):
             base = self.expr(node.value, d)
+            if enum_value(node.attr, isinstance(node.value, ast.Attribute), base):
+                return base  # Model.SONNET.value: an Enum member's
             if isinstance(base, FilePath):
                 if node.attr == "parent":
                     return FilePath(os.path.dirname(base.path))
@@ -322,6 +324,11 @@ class Evaluator:
         if q.endswith("FileSystemLoader") and args:
             p = self._path(args[0])
             return FilePath(p.path) if p is not None else UNKNOWN
+        if q.endswith("PackageLoader") and args and isinstance(args[0], str):  # (package, folder="templates")
+            sub = args[1] if len(args) > 1 else next((self.expr(k.value, d) for k in node.keywords
+                                                      if k.arg == "package_path"), "templates")
+            folder = self.package_dir(args[0]) if isinstance(sub, str) else None
+            return FilePath(os.path.join(folder, sub)) if folder else UNKNOWN
         if q.endswith("Environment"):
             loader = next((self.expr(k.value, d) for k in node.keywords if k.arg == "loader"), None)
             return JinjaEnv(loader.path if isinstance(loader, FilePath) else None)

@@ -25,7 +25,7 @@ def test_a_run_on_one_changed_file_still_resolves_through_the_rest_of_the_projec
     whole = lint_paths([root], LintSettings(root=root, select=("TB101",), cache=False))
     one = lint_paths([root / "pkg" / "runner.py"], LintSettings(root=root, select=("TB101",), cache=False))
     # 47 / 80: the static guidelines of review.j2 lead a block that ends with the document
-    assert _tb101_lines(one) == _tb101_lines(whole) == {18, 23, 28, 33, 40, 47, 60, 73, 80}
+    assert _tb101_lines(one) == _tb101_lines(whole) == {18, 23, 28, 33, 40, 47, 60, 73, 80, 97}
 
 
 def test_warm_run_rechecks_a_file_when_a_prompt_it_resolved_through_changes(tmp_path):
@@ -39,10 +39,10 @@ def test_warm_run_rechecks_a_file_when_a_prompt_it_resolved_through_changes(tmp_
     prompts.write_text('SYSTEM = "Be brief."\n\ndef build():\n    return "Rules: " + "clause. " * 1500\n')
     changed = lint_paths([root], settings)
     assert changed.parsed == 1
-    assert _tb101_lines(changed) == {28, 33, 40, 47, 60, 80}  # SYSTEM users (18, 23, 73) are silent now
+    assert _tb101_lines(changed) == {28, 33, 40, 47, 60, 80, 97}  # SYSTEM users (18, 23, 73) are silent now
     (root / "pkg" / "prompts" / "system.md").write_text("Short.")
     again = lint_paths([root], settings)
-    assert _tb101_lines(again) == {33, 47, 60, 80}  # the Markdown file's readers follow it too
+    assert _tb101_lines(again) == {33, 47, 60, 80, 97}  # the Markdown file's readers follow it too
 
 
 def test_findings_point_at_where_the_prompt_text_lives(tmp_path):

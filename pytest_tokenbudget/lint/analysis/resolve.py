@@ -40,8 +40,8 @@ from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Bindin
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
 from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, volatile_call, volatile_method
 from pytest_tokenbudget.lint.analysis.values import (NOT_A_MAPPING, UNKNOWN, OpenDict, Text, Unknown, any_entry,
-                                                     common_value, first_volatile, is_complete, loop_ids, mapping_get,
-                                                     sliced, unpacked)
+                                                     common_value, enum_value, first_volatile, is_complete, loop_ids,
+                                                     mapping_get, sliced, unpacked)
 
 __all__ = ["Resolver"]
 
@@ -256,8 +256,8 @@ class Resolver(TextOps):
                     return self._bindings_value(cls.bindings[attr], cls, depth + 1)
                 return inherited_attribute(self, cls, attr, depth + 1)  # a base class's body
         base = self.expr(base_node, scope, depth + 1)
-        if isinstance(base, ImportRef):
-            return crossref.imported(base.attr(attr))
+        if isinstance(base, ImportRef) or enum_value(attr, isinstance(base_node, cst.Attribute), base):
+            return crossref.imported(base.attr(attr)) if isinstance(base, ImportRef) else base  # (Model.SONNET.value)
         if isinstance(base, ClassRef):
             cls = base.scope
             if attr in cls.bindings and attr not in cls.self_attrs:

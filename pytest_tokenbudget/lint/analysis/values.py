@@ -24,7 +24,8 @@ from typing import Any
 
 __all__ = ["UNKNOWN", "Unknown", "Alternatives", "Text", "OpenDict", "Hole", "is_known", "static_text", "iter_texts",
            "volatile_parts", "is_complete", "common_value", "choice",
-           "any_entry", "dict_get", "mapping_get", "NOT_A_MAPPING", "setting_fallback", "sliced", "unpacked"]
+           "any_entry", "dict_get", "mapping_get", "NOT_A_MAPPING", "setting_fallback", "sliced", "unpacked",
+           "enum_value"]
 
 MAX_OPTIONS = 16  # more candidate texts than this: a plain hole
 
@@ -250,6 +251,13 @@ def setting_fallback(key: Any, default: Any) -> Any:
     if isinstance(key, str) and "model" in key.lower() and isinstance(default, str) and default.strip():
         return default
     return None
+
+
+def enum_value(attr: str, of_attribute: bool, base: Any) -> bool:
+    """``Model.SONNET.value`` (``attr`` "value" of an attribute, ``of_attribute``) whose ``Model.SONNET``
+    is a text or a number: a text has no ``.value``, so ``Model`` is an Enum and this is its member's
+    own value (``base``)."""
+    return attr == "value" and of_attribute and isinstance(base, (str, int)) and not isinstance(base, bool)
 
 
 def static_text(value: Any) -> str:

@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 
 import anthropic
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment, FileSystemLoader, PackageLoader
 
 from .prompts import SYSTEM, build
 from . import prompts
@@ -86,3 +86,13 @@ def k(essay):
     return client.messages.create(model=MODEL, max_tokens=512,
                                   messages=[{"role": "user", "content": [{"type": "text", "text": essay},  # TB105
                                                                          {"type": "text", "text": SYSTEM}]}])
+
+
+packaged = Environment(loader=PackageLoader("pkg", "prompts"))  # the folder inside the installed package
+
+
+def m(q, doc):
+    # the same template found through the package: a PackageLoader's folder is pinned too
+    sysp = packaged.get_template("review.j2").render(doc=doc)
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=sysp,  # TB101
+                                  messages=[{"role": "user", "content": q}])
