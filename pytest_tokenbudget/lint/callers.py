@@ -53,6 +53,7 @@ from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
 from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
 from pytest_tokenbudget.lint.loopbody import latency_kept
+from pytest_tokenbudget.lint.loopguards import guard_params, one_item_flag
 from pytest_tokenbudget.lint.loopjudge import (WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped,
                                                mentions_batching)
 from pytest_tokenbudget.lint.protocols import protocol_methods
@@ -91,6 +92,9 @@ class _Search:
     plain: list[tuple[str, str]] = field(default_factory=list)  # callers with no loop: (path, function)
     memo: dict[tuple[str, ...], bool] = field(default_factory=dict)
     turns: Turns | None = None  # the function is a turn of the conversation its object keeps (.turns)
+    callee: Def | None = None  # the function whose callers are searched
+    guarded: frozenset[str] = frozenset()  # its parameters that flag the call below it (.loopguards)
+    guards: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # the same, per plain caller
 
 
 def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, callee: Def | None,
@@ -164,6 +168,7 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
             if not local and not handed and owner and (path, owner) not in s.plain and not handoffs \
                     and not conversation_turn(node, parents, callee):  # (a turn: the conversation is the unit)
                 s.plain.append((path, owner))  # (not a wrapper given f: its callers pass other functions)
+                s.guards[(path, owner)] = guard_params(node, parents)
             for call, around, hit in local:  # the local helper holding the call, looped over beside it
                 _add_hit(s, out, path, tree, call, around, hit)
         else:
@@ -188,7 +193,8 @@ def _add_hit(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, nod
     owner = owner_of(node, parents)
     if not live(node, parents, hit, tree, lambda fn: awaited_by_script(s.project, path, fn, tree)) \
             and not _request_work(s, path, owner) \
-            and not _handful_passed(s, path, node, parents, hit) and not batch_alternative(s.project, path, owner):
+            and not _handful_passed(s, path, node, parents, hit) and not batch_alternative(s.project, path, owner) \
+            and not one_item_flag(node, parents, s.guarded, s.callee):  # (the request for one item of the loop)
         found = _located(s.project, LoopCaller(path, hit.line, hit.kind, hit.over))
         if found not in out:
             out.append(found)
@@ -290,19 +296,22 @@ def _located(project: Project, c: LoopCaller) -> LoopCaller:
 
 
 def loop_callers(project: Project, callee_path: str, function: str, depth: int = 0,
-                 seen: set[tuple[str, ...]] | None = None) -> list[LoopCaller]:
+                 seen: set[tuple[str, ...]] | None = None, guarded: frozenset[str] = frozenset()) -> list[LoopCaller]:
     """The loops (in any project file) that call ``function`` (``f`` or ``Class.m``) of ``callee_path``,
-    directly, through functions it is passed to, or through up to three plain (loop-free) callers.
-    The answer of a search from the function itself is made once per run."""
+    directly, through functions it is passed to, or through up to three plain (loop-free) callers;
+    ``guarded``: its parameters an ``if`` tests before the request (a loop passing one of them as
+    "this is the item" makes the request for one item: :mod:`.loopguards`). The answer of a search
+    from the function itself is made once per run."""
     if depth == 0 and seen is None:  # every call site of the function asks the same question
-        return list(remember_with_deps(project, "loop_callers", (callee_path, function),
-                                       lambda: _loop_callers(project, callee_path, function, 0, set())))
-    return _loop_callers(project, callee_path, function, depth, seen)
+        return list(remember_with_deps(project, "loop_callers", (callee_path, function, guarded), lambda: _loop_callers(
+            project, callee_path, function, 0, set(), guarded=guarded)))
+    return _loop_callers(project, callee_path, function, depth, seen, guarded=guarded)
 
 
 def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
-                  seen: set[tuple[str, ...]] | None, turns: Turns | None = None) -> list[LoopCaller]:
-    s = _Search(project, set() if seen is None else seen)
+                  seen: set[tuple[str, ...]] | None, turns: Turns | None = None,
+                  guarded: frozenset[str] = frozenset()) -> list[LoopCaller]:
+    s = _Search(project, set() if seen is None else seen, guarded=guarded)
     key = ("fn", callee_path, function)
     if key in s.seen or depth > _MAX_DEPTH:
         return []
@@ -312,6 +321,7 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
     if fn is None or memoised(fn):
         return []
     s.turns = turns or conversation_turns(project, callee_path, tree, function, fn)
+    s.callee = fn
     out: list[LoopCaller] = []
     outer = _outer_function(tree, function) if tree is not None else None
     if outer is not None:  # a def inside a function (a retry-wrapped ``_call``): called there, nowhere else
@@ -338,7 +348,8 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
                 out.append(c)
     if not out:
         for path, caller in s.plain[:8]:
-            for c in _loop_callers(project, path, caller, depth + 1, s.seen):
+            guards = s.guards.get((path, caller), frozenset())
+            for c in _loop_callers(project, path, caller, depth + 1, s.seen, guarded=guards):
                 if c not in out:
                     out.append(c)
     return out

@@ -195,10 +195,11 @@ _STR_METHODS = frozenset({"lower", "upper", "strip", "casefold", "title"})
 
 
 def picked_few(loop: ast.For | ast.AsyncFor, call: ast.Call, parents: dict[int, ast.AST], most: int) -> bool:
-    """``call`` runs only for items that are one of at most ``most`` values written in the code:
-    ``for name, text in sections.items(): if name.lower() in ("skills", "projects"): ...``. The test
-    is on the item itself (the loop's first target, maybe lower-cased), not on a field of it
-    (``if doc.lang in ("en", "fr")`` picks many documents)."""
+    """``call`` runs only for items that are one of at most ``most`` values written in the code
+    (``for name, text in sections.items(): if name.lower() in ("skills", "projects"): ...``) or the
+    one equal to a value (``if arxiv_id == must_see_id``). The test is on the item itself (the
+    loop's first target, maybe lower-cased), not on a field of it (``if doc.lang in ("en", "fr")``
+    picks many documents)."""
     first = loop.target.elts[0] if isinstance(loop.target, ast.Tuple) and loop.target.elts else loop.target
     if not isinstance(first, ast.Name):
         return False
@@ -208,13 +209,22 @@ def picked_few(loop: ast.For | ast.AsyncFor, call: ast.Call, parents: dict[int, 
             e = e.func.value
         return isinstance(e, ast.Name) and e.id == first.id
 
+    def picks(t: ast.expr) -> bool:  # (one conjunct of an ``and`` is enough)
+        if isinstance(t, ast.BoolOp) and isinstance(t.op, ast.And):
+            return any(picks(v) for v in t.values)
+        if not isinstance(t, ast.Compare) or len(t.ops) != 1:
+            return False
+        left, right = t.left, t.comparators[0]
+        if isinstance(t.ops[0], (ast.Eq, ast.Is)):  # ``if arxiv_id == must_see_id``: the one item equal to it
+            return any(the_item(a) and first.id not in {n.id for n in ast.walk(b) if isinstance(n, ast.Name)}
+                       for a, b in ((left, right), (right, left)))
+        return isinstance(t.ops[0], ast.In) and the_item(left) and isinstance(right, (ast.List, ast.Tuple, ast.Set)) \
+            and 0 < len(right.elts) <= most and all(isinstance(e, ast.Constant) for e in right.elts)
+
     child: ast.AST = call
     while id(child) in parents and child is not loop:
         up = parents[id(child)]
-        if isinstance(up, ast.If) and child in up.body and isinstance(t := up.test, ast.Compare) and len(t.ops) == 1 \
-                and isinstance(t.ops[0], ast.In) and the_item(t.left) \
-                and isinstance(c := t.comparators[0], (ast.List, ast.Tuple, ast.Set)) \
-                and 0 < len(c.elts) <= most and all(isinstance(e, ast.Constant) for e in c.elts):
+        if isinstance(up, ast.If) and child in up.body and picks(up.test):
             return True
         child = up
     return False

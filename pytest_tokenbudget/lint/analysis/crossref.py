@@ -120,10 +120,11 @@ def _module_attribute(project: Any, path: str, name: str, attr: str) -> Any:
     return found[0] if found else UNKNOWN
 
 
-def loop_callers(function: str | None) -> list[Any]:
+def loop_callers(function: str | None, line: int | None = None) -> list[Any]:
     """The loops elsewhere in the project that call ``function`` of the file being checked (none for
     a fallback only an ``except`` runs: it is not called per item; a loop in a function nothing
-    calls does not count: :mod:`..uncalled`)."""
+    calls does not count: :mod:`..uncalled`; nor one that flags the request on ``line`` for one of
+    its items: :mod:`..loopguards`)."""
     act = _project()
     if act is None or not function:
         return []
@@ -136,12 +137,21 @@ def loop_callers(function: str | None) -> list[Any]:
 
     project, path = act
     project.__dict__.setdefault("parameter_values", parameter_values)  # what a caller passes for a loop's list
-    found = find(project, path, function)  # (loops in dead code are passed over by the search itself)
+    found = find(project, path, function, guarded=_guards(project, path, function, line))  # (dead code: passed over)
     for c in found:
         d = project.digest_of(c.path)
         if d is not None:
             project.deps[c.path] = d
     return found
+
+
+def _guards(project: Any, path: str, function: str, line: int | None) -> frozenset[str]:
+    from pytest_tokenbudget.lint.callnames import find_def, tree_of
+    from pytest_tokenbudget.lint.loopguards import call_guards
+
+    tree = tree_of(project, path) if line is not None and not path.endswith(".ipynb") else None
+    fn = find_def(tree, function) if tree is not None else None
+    return call_guards(fn, line) if fn is not None and line is not None else frozenset()
 
 
 def passed(function: str, param: str) -> list[Any]:

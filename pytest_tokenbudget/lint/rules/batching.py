@@ -327,7 +327,7 @@ class LoopCouldBatch(Rule):
         function = call.context.function or ""
         while function.endswith(".<lambda>"):  # a lambda handed to a helper (a retry wrapper, an
             function = function[: -len(".<lambda>")]  # executor) runs once per call of its function
-        found = crossref.loop_callers(function)
+        found = crossref.loop_callers(function, call.line)
         if not found:
             return
         first = found[0]

@@ -1,0 +1,96 @@
+"""A call a loop makes for one item only, through a flag its caller computes per item (TB401).
+
+``for arxiv_id in top_ids: summarize_paper(arxiv_id, is_must_see=(arxiv_id == must_see_id))``, and
+in ``summarize_paper``: ``if is_must_see and generate_podcast: generate_podcast_fn(...)``. The loop
+runs ``summarize_paper`` per item, but the podcast request only for the one item equal to
+``must_see_id``: not a batch. :func:`guard_params` names the parameters a function tests before the
+call (``if flag`` / ``if flag and ...``); :func:`one_item_flag` tells whether a loop's call of that
+function passes one of them as an equality with the loop's item, written in place or through a name
+assigned in the loop (``is_must_see = arxiv_id == must_see_id``). The same test written in the loop
+itself (``if arxiv_id == must_see_id: ask(...)``) is :func:`.loopbody.picked_few`'s.
+"""
+
+from __future__ import annotations
+
+import ast
+
+__all__ = ["call_guards", "guard_params", "one_item_flag"]
+
+_Def = ast.FunctionDef | ast.AsyncFunctionDef
+_LOOPS = (ast.For, ast.AsyncFor)
+
+
+def guard_params(call: ast.AST, parents: dict[int, ast.AST]) -> frozenset[str]:
+    """The parameters of the function holding ``call`` that an ``if`` around it tests as a plain
+    flag (the call in the ``if``'s body; one conjunct of an ``and`` is enough)."""
+    tested: set[str] = set()
+    child, up = call, parents.get(id(call))
+    while up is not None and not isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(up, ast.If) and child in up.body:
+            tested |= _flags(up.test)
+        child, up = up, parents.get(id(up))
+    if not isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return frozenset()
+    a = up.args
+    return frozenset(tested & {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]})
+
+
+def call_guards(fn: _Def, line: int) -> frozenset[str]:
+    """:func:`guard_params` of the call starting on ``line`` of ``fn`` (a request the rule checks)."""
+    parents = {id(c): n for n in ast.walk(fn) for c in ast.iter_child_nodes(n)}
+    call = next((n for n in ast.walk(fn) if isinstance(n, ast.Call) and n.lineno == line), None)
+    return guard_params(call, parents) if call is not None else frozenset()
+
+
+def _flags(test: ast.expr) -> set[str]:
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return {n for v in test.values for n in _flags(v)}
+    return {test.id} if isinstance(test, ast.Name) else set()
+
+
+def one_item_flag(call: ast.Call, parents: dict[int, ast.AST], params: frozenset[str], callee: _Def | None) -> bool:
+    """``call`` (in a loop) passes for one of ``params`` of ``callee`` a test that the loop's item
+    equals a value the item does not decide."""
+    if not params:
+        return False
+    loop = _loop_of(call, parents)
+    if loop is None:
+        return False
+    items = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    for given in _passed(call, params, callee):
+        if isinstance(given, ast.Name):  # a flag the loop body computes: the assignment in the loop
+            given = next((st.value for st in ast.walk(loop) if isinstance(st, ast.Assign) and len(st.targets) == 1
+                          and isinstance(st.targets[0], ast.Name) and st.targets[0].id == given.id), None)
+        if given is not None and _equals_item(given, items):
+            return True
+    return False
+
+
+def _loop_of(node: ast.AST, parents: dict[int, ast.AST]) -> ast.For | ast.AsyncFor | None:
+    up = parents.get(id(node))
+    while up is not None and not isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(up, _LOOPS):
+            return up
+        up = parents.get(id(up))
+    return None
+
+
+def _passed(call: ast.Call, params: frozenset[str], callee: _Def | None) -> list[ast.expr]:
+    out = [k.value for k in call.keywords if k.arg in params]
+    if callee is not None and not any(isinstance(x, ast.Starred) for x in call.args):
+        names = [p.arg for p in [*callee.args.posonlyargs, *callee.args.args]]
+        names = names[1:] if names and names[0] in ("self", "cls") else names
+        out += [x for name, x in zip(names, call.args) if name in params]
+    return out
+
+
+def _equals_item(test: ast.expr, items: set[str]) -> bool:
+    """``item == value`` / ``value == item`` (``is`` too), ``value`` not read from the item."""
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], (ast.Eq, ast.Is)):
+        return False
+
+    def names(e: ast.expr) -> set[str]:
+        return {n.id for n in ast.walk(e) if isinstance(n, ast.Name)}
+
+    return any(isinstance(a, ast.Name) and a.id in items and not names(b) & items
+               for a, b in ((test.left, test.comparators[0]), (test.comparators[0], test.left)))
