@@ -9,6 +9,7 @@ from typing import Any
 
 import libcst as cst
 
+from pytest_tokenbudget.lint.analysis.rebinding import unset_test
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, ImportRef, Scope, lookup
 from pytest_tokenbudget.lint.analysis.wrappers import forwarded, wrapped_method
@@ -57,6 +58,7 @@ class ScopeBuilder(cst.CSTVisitor):
         self.forwarded: list[Candidate] = []  # requests sent through a retry helper (see .wrappers)
         self.awaited: set[int] = set()
         self.missing_file: list[bool] = []  # per enclosing except handler: does it catch a missing file?
+        self.if_unset: set[int] = set()  # the ``x = D`` of ``if x is None: x = D`` (see Binding.if_unset)
 
     # ----------------------------------------------------------------- scopes
     def _push(self, scope: Scope) -> None:
@@ -205,6 +207,14 @@ class ScopeBuilder(cst.CSTVisitor):
                     and target.value.value == fn.self_name:
                 fn.owner_class.self_attrs.setdefault(target.attr.value, []).append(Binding("other", scope=fn))
 
+    def visit_If(self, node: cst.If) -> None:
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
+        line = body[0] if len(body) == 1 and isinstance(body[0], cst.SimpleStatementLine) else None
+        assign = line.body[0] if line is not None and len(line.body) == 1 else None
+        if isinstance(assign, cst.Assign) and len(assign.targets) == 1 \
+                and isinstance(t := assign.targets[0].target, cst.Name) and unset_test(node.test) == t.value:
+            self.if_unset.add(id(assign))
+
     def visit_Assign(self, node: cst.Assign) -> None:
         fallback = bool(self.missing_file and self.missing_file[-1])
         target = node.targets[0].target if len(node.targets) == 1 else None
@@ -212,7 +222,8 @@ class ScopeBuilder(cst.CSTVisitor):
                 and self.scope.kind == "module":
             return  # ``query = query`` at module level changes nothing
         for t in node.targets:
-            self._bind_target(t.target, Binding("assign", node.value, missing_file=fallback))
+            self._bind_target(t.target, Binding("assign", node.value, missing_file=fallback,
+                                                if_unset=id(node) in self.if_unset))
             if isinstance(t.target, cst.Name) and (isinstance(node.value, cst.Attribute) and node.value.attr.value
                                                    in METHODS | {"messages", "completions", "batches"}
                                                    or wrapped_method(node.value) is not None):

@@ -9,7 +9,8 @@ model.replace("anthropic:", "")`` on a literal default or what callers pass), th
 evaluated with the name holding the text before it. Only a plain chain is folded: a parameter or a
 plain assignment not reading the name, then plain assignments that each read it, and a first value
 that is text; a chain inside a branch is read as if every step ran (the static parts are what the
-rules read).
+rules read). A parameter filled in when unset (``def f(model=None): if model is None: model =
+DEFAULT``) is what the caller passes, or the filler when that is None.
 """
 
 from __future__ import annotations
@@ -21,13 +22,16 @@ import libcst as cst
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope
 from pytest_tokenbudget.lint.analysis.values import Text
 
-__all__ = ["evaluated_as", "reads", "rebound", "without_fallbacks"]
+__all__ = ["evaluated_as", "reads", "rebound", "unset_test", "without_fallbacks"]
 
 
 def rebound(resolver: Any, name: str, bindings: list[Binding], where: Scope, depth: int) -> Any:
     """The value of ``name`` from ``bindings``: the folded chain when they form one, else what the
     resolver makes of them (:meth:`.Resolver._bindings_value`)."""
     first = bindings[0]
+    if len(bindings) == 2 and first.kind == "param" and bindings[1].if_unset:  # def f(model=None): if model is None:
+        value = resolver._param(first.node, where, depth)  # model = DEFAULT_MODEL
+        return resolver.expr(bindings[1].node, where, depth + 1) if value is None or value == "" else value
     if len(bindings) < 2 or first.kind not in ("assign", "param") or any(b.kind != "assign" for b in bindings[1:]) \
             or first.kind == "assign" and reads(first.node, name) or not all(reads(b.node, name) for b in bindings[1:]):
         return resolver._bindings_value(bindings, where, depth)
@@ -55,6 +59,17 @@ def reads(node: Any, name: str) -> bool:
     if isinstance(node, cst.Name):
         return node.value == name
     return isinstance(node, cst.CSTNode) and any(reads(child, name) for child in node.children)
+
+
+def unset_test(test: Any) -> str | None:
+    """The name ``test`` asks is unset: ``x is None``, ``x == None``, ``not x``."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return test.expression.value if isinstance(test.expression, cst.Name) else None
+    if isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name) and len(test.comparisons) == 1:
+        c = test.comparisons[0]
+        none = isinstance(c.comparator, cst.Name) and c.comparator.value == "None"
+        return test.left.value if none and isinstance(c.operator, (cst.Is, cst.Equal)) else None
+    return None
 
 
 def without_fallbacks(resolver: Any, bindings: list[Binding], where: Scope, depth: int) -> list[Binding]:

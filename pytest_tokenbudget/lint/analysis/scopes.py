@@ -90,6 +90,7 @@ class Binding:
     scope: Scope | None = None
     index: tuple[int, int] | None = None
     missing_file: bool = False  # made in an ``except FileNotFoundError`` (or OSError) handler: a fallback
+    if_unset: bool = False  # ``if x is None: x = D`` (or ``== None``, ``not x``): the value when x is unset
 
 @dataclass(eq=False)
 class Scope:
