@@ -88,3 +88,30 @@ def test_a_request_run_in_a_thread_keeps_its_findings_when_its_callers_are_read(
                                      "async def main(pages):\n    return await asyncio.gather(*[label_page(p) for p in pages])\n")
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False))
     assert [(Path(f.path).name, f.code) for f in result.findings] == [("labeller.py", "TB501")]
+
+
+def test_a_partial_of_create_called_by_name_is_a_request_with_both_sets_of_arguments(tmp_path):
+    """``create = functools.partial(client.messages.create, model=..., system=...)`` then
+    ``create(messages=...)``: the request sends the partial's keywords and the call's."""
+    import libcst as cst
+
+    source = textwrap.dedent('''
+        import functools
+
+        import anthropic
+
+        client = anthropic.Anthropic()
+        RULES = "Answer as the style guide says. " * 300
+        create = functools.partial(client.messages.create, model="claude-3-5-sonnet-20240620", system=RULES)
+
+
+        def review(doc):
+            return create(max_tokens=400, messages=[{"role": "user", "content": doc}])
+    ''')
+    sites = extract_call_sites(cst.parse_module(source))
+    assert [s.context.function for s in sites] == ["review"]
+    assert sites[0].model == "claude-3-5-sonnet-20240620" and sites[0].get("max_tokens") == 400
+    assert "system" in sites[0].args and "messages" in sites[0].args
+    (tmp_path / "review.py").write_text(source)
+    result = lint_paths([tmp_path / "review.py"], LintSettings(root=tmp_path, select=("TB101", "TB302"), cache=False))
+    assert sorted(f.code for f in result.findings) == ["TB101", "TB302"]

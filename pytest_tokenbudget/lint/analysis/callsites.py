@@ -32,7 +32,7 @@ from pytest_tokenbudget.lint.analysis.unpacked_model import unpacked_model_choic
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import (Binding, ClientRef, ImportRef, Scope, foreign_host, iter_name_refs,
                                                  single_return)
-from pytest_tokenbudget.lint.analysis.wrappers import forwarded, wrapped_method
+from pytest_tokenbudget.lint.analysis.wrappers import forwarded, partial_alias, wrapped_method
 from pytest_tokenbudget.lint.types import CallContext, CallSite, ClientInfo, LoopInfo, Range
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
 
@@ -324,7 +324,7 @@ def _setting_name(node: Any) -> str | None:
 
 def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
                ranges: Callable[[Any], Range] | None, via: tuple[Any, Any] | None = None) -> list[CallSite]:
-    method, call = via or (cand.node.func, cand.node)  # via: a retry wrapper's (method, its arguments)
+    method, call = via or partial_alias(cand.node, cand.scope, resolver) or (cand.node.func, cand.node)  # (a wrapper's)
     rec = _trace(method, cand.scope, resolver)
     if rec is None or rec.rejected:
         return []

@@ -22,7 +22,7 @@ from typing import Any
 
 import libcst as cst
 
-__all__ = ["forwarded", "wrapped_method"]
+__all__ = ["forwarded", "partial_alias", "wrapped_method"]
 
 _API_METHODS = frozenset({"create", "stream", "parse", "count_tokens", "tool_runner"})
 _RETRY = re.compile(r"retr(?:y|ies|ying)|backoff|on_exception|on_predicate", re.I)
@@ -52,10 +52,24 @@ def _method(arg: cst.Arg) -> Any | None:
 
 
 def wrapped_method(node: Any) -> Any | None:
-    """``retry(...)(client.messages.create)``: the wrapped method expression, else None."""
+    """``retry(...)(client.messages.create)`` or ``functools.partial(client.messages.create, ...)``:
+    the wrapped method expression, else None."""
     if isinstance(node, cst.Call) and len(node.args) == 1 and _retrying(node.func):
         return _method(node.args[0])
+    if isinstance(node, cst.Call) and node.args and _last_name(node.func) == "partial":
+        return _method(node.args[0])
     return None
+
+
+def partial_alias(node: cst.Call, scope: Any, resolver: Any) -> tuple[Any, cst.Call] | None:
+    """``create(messages=...)`` where ``create = partial(client.messages.create, model=..., system=...)``:
+    (the alias, a call holding the request's arguments: the partial's, then the call's), else None."""
+    found = resolver.lookup(node.func.value, scope) if isinstance(node.func, cst.Name) else None
+    bound = found[1][0].node if found is not None and len(found[1]) == 1 and found[1][0].kind == "assign" else None
+    if not isinstance(bound, cst.Call) or _last_name(bound.func) != "partial" or not bound.args \
+            or _method(bound.args[0]) is None:
+        return None
+    return node.func, node.with_changes(args=[*bound.args[1:], *node.args])
 
 
 def _partial(arg: cst.Arg) -> cst.Call | None:
