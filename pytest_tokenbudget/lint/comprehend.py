@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown, is_complete, static_text
 
 __all__ = ["MAX_COMPREHENDED", "comprehend", "spliced"]
 
@@ -23,10 +23,21 @@ def spliced(ev: Any, node: ast.expr, d: int) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [UNKNOWN]
 
 
-def comprehend(ev: Any, elt: ast.expr, gens: list[ast.comprehension], d: int, out: list[Any]) -> bool:
-    """``[elt for x in items ...]`` over known lists (no ``if``; targets: names, or ``q, a`` pairs; at
+def _truth(value: Any) -> bool | None:
+    """Whether an ``if`` keeps an item: a known value's truth; a text with static words is non-empty;
+    None when it cannot be told."""
+    if isinstance(value, Text):
+        return True if static_text(value).strip() else None
+    return bool(value) if is_complete(value) else None
+
+
+def comprehend(ev: Any, elt: ast.expr, gens: list[ast.comprehension], d: int, out: list[Any],
+               holes: bool = False) -> bool:
+    """``[elt for x in items if test]`` (or a generator: ``"\\n".join(p for p in parts if p)``) over
+    known lists (targets: names, or ``q, a`` pairs; an ``if`` whose truth is known for each item; at
     most :data:`MAX_COMPREHENDED` items in all), evaluated by ``ev``: the items appended to ``out``
-    in order; False when any part is unknown."""
+    in order; False when any part is unknown. With ``holes`` (a generator whose items ``join``
+    makes into a text) an unknown item of a list of single values gives a hole instead."""
     if not gens:
         out.append(ev.expr(elt, d))
         return len(out) <= MAX_COMPREHENDED
@@ -34,15 +45,21 @@ def comprehend(ev: Any, elt: ast.expr, gens: list[ast.comprehension], d: int, ou
     items = ev.expr(gen.iter, d)
     pair = isinstance(gen.target, ast.Tuple)  # ``for q, a in pairs``: each item a pair of known length
     names = [e.id if isinstance(e, ast.Name) else "" for e in gen.target.elts] if pair else [getattr(gen.target, "id", "")]
-    if gen.ifs or gen.is_async or not all(names) or not isinstance(items, (list, tuple)) or any(
-            isinstance(v, Unknown) or pair and not (isinstance(v, (list, tuple)) and len(v) == len(names))
-            for v in items):  # an unknown item may stand for any number of them
-        return False
+    if gen.is_async or not all(names) or not isinstance(items, (list, tuple)) or any(
+            (pair or not holes) and isinstance(v, Unknown)
+            or pair and not (isinstance(v, (list, tuple)) and len(v) == len(names)) for v in items):
+        return False  # an unknown item may stand for any number of them
     try:
         for item in items:
+            if isinstance(item, Unknown):  # (with ``holes``: the text a generator gives ``join``)
+                out.append(UNKNOWN)
+                continue
             bound = dict(zip(names, item)) if pair else {names[0]: item}
             ev.lookup = lambda n, b=bound: b[n] if n in b else outer(n)
-            if not comprehend(ev, elt, gens[1:], d, out):
+            kept = [_truth(ev.expr(test, d)) for test in gen.ifs]  # ``if p``: a filter on the item
+            if None in kept:
+                return False
+            if all(kept) and not comprehend(ev, elt, gens[1:], d, out):
                 return False
     finally:
         ev.lookup = outer

@@ -130,9 +130,10 @@ class Evaluator:
             return self.lookup(node.id)
         if isinstance(node, (ast.List, ast.Tuple)):
             return [v for e in node.elts for v in (spliced(self, e.value, d) if isinstance(e, ast.Starred) else [self.expr(e, d)])]
-        if isinstance(node, ast.ListComp):  # few-shot turns built from a data file's examples
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):  # few-shot turns made from a data file's examples
             out: list[Any] = []
-            return out if comprehend(self, node.elt, node.generators, d, out) else UNKNOWN
+            made = comprehend(self, node.elt, node.generators, d, out, holes=isinstance(node, ast.GeneratorExp))
+            return out if made else UNKNOWN
         if isinstance(node, ast.Dict):
             out: dict[Any, Any] = {}
             for k, v in zip(node.keys, node.values):
