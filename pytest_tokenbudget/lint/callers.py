@@ -111,6 +111,8 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
             if refs.refers(name):
                 for call, around, hit in table_uses(name, parents):
                     _add_hit(s, out, path, tree, call, around, hit)
+                if (picker := _returned_by(name, parents)) is not None and not handoffs:
+                    out += [c for c in _made_by(s, path, tree, picker) if c not in out]  # checker = pick(case)
                 for call, around in table_lookups(name, parents):  # DISPATCH[model](prompt): a call of it
                     _call_of(s, out, path, tree, call, around, handoffs)
     for node in calls:
@@ -353,6 +355,19 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
                 if c not in out:
                     out.append(c)
     return out
+
+
+def _returned_by(name: ast.AST, parents: dict[int, ast.AST]) -> str | None:
+    """The module-level function that returns the function ``name`` refers to (``return
+    check_complaints`` in a picker's branch): its callers' ``fn = pick(case)`` then ``fn(x)`` in a
+    loop run it per item."""
+    up = parents.get(id(name))
+    if not isinstance(up, ast.Return):
+        return None
+    while up is not None and not isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        up = parents.get(id(up))
+    return up.name if isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef)) and isinstance(
+        parents.get(id(up)), ast.Module) else None
 
 
 def _returns(fn: Def, name: str) -> bool:
