@@ -30,6 +30,7 @@ __all__ = ["filled_later", "filled_lists", "module_list"]
 _FILL = frozenset({"append", "extend"})
 _READS = frozenset({"len", "list", "tuple", "sorted", "str", "bool", "any", "all"})
 _CERTAIN = (ast.With, ast.AsyncWith, ast.Expr)
+_REQUESTS = frozenset({"create", "stream", "parse", "count_tokens"})
 
 
 def filled_lists(fn: ast.FunctionDef | ast.AsyncFunctionDef, single: dict[str, ast.expr | None]) -> dict[str, object]:
@@ -46,6 +47,7 @@ def filled_lists(fn: ast.FunctionDef | ast.AsyncFunctionDef, single: dict[str, a
             parents[id(child)] = node
     items: dict[str, list[tuple[tuple[int, int], list[ast.expr]]]] = {n: [] for n in lists}
     broken: set[str] = set()
+    sent: dict[str, tuple[int, int]] = {}  # the first request sending the list
     for node in ast.walk(fn):
         if not (isinstance(node, ast.Name) and node.id in lists):
             continue
@@ -54,6 +56,9 @@ def filled_lists(fn: ast.FunctionDef | ast.AsyncFunctionDef, single: dict[str, a
             broken.add(node.id)
         elif use:
             items[node.id].append(use)
+        elif isinstance(up := parents.get(id(node)), ast.keyword) and _request(parents.get(id(up))):
+            sent[node.id] = min(sent.get(node.id, (node.lineno, node.col_offset)), (node.lineno, node.col_offset))
+    broken |= {n for n, at in sent.items() if any(pos > at for pos, _ in items[n])}  # (a conversation)
     out: dict[str, object] = {}
     for name in lists:
         if name in broken:
@@ -86,11 +91,18 @@ def _use(node: ast.Name, parents: dict[int, ast.AST], fn: ast.AST) -> tuple | No
         return False if reads else None
     if isinstance(up, (ast.Subscript, ast.Starred)) and not isinstance(getattr(up, "ctx", None), ast.Load):
         return None
+    if isinstance(up, ast.keyword) and _request(parents.get(id(up))):
+        return False  # messages=messages in the request: sent, not filled (unless appended to after it)
     if isinstance(up, ast.keyword) or (isinstance(up, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and up.value is node):
         return None  # passed by keyword, or an alias that may be filled under another name
     if _nested(node, parents, fn):
         return None
     return False
+
+
+def _request(call: ast.AST | None) -> bool:
+    """``client.messages.create(...)`` / ``.stream(...)`` / ``.parse(...)``: an SDK request reads the list."""
+    return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in _REQUESTS
 
 
 def _fill_loop(call: ast.Call, parents: dict[int, ast.AST], fn: ast.AST, name: str) -> ast.For | None:

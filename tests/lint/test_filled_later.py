@@ -93,3 +93,31 @@ def test_a_comprehension_over_a_list_of_unknown_length_is_unknown(tmp_path: Path
     blocks = project.value("pages.BLOCKS", caller)
     assert blocks is None or isinstance(blocks[0], Unknown)
     assert project.value("pages.KNOWN", caller)[0] == [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]
+
+
+def test_a_request_reads_a_local_list_but_a_conversation_grown_after_it_is_not_one_list():
+    """``messages`` filled before the request it is sent in is that list; appended to after a request
+    (the reply, then the next turn) it is a conversation, not modelled."""
+    from pytest_tokenbudget.lint.filled_lists import filled_lists
+
+    tree = ast.parse(textwrap.dedent('''
+        def ask(client, q):
+            messages = []
+            for ex in EXAMPLES:
+                messages.append(ex)
+            messages.append(q)
+            return client.messages.create(model="m", max_tokens=5, messages=messages)
+
+
+        def chat(client, q):
+            messages = [q]
+            reply = client.messages.create(model="m", max_tokens=5, messages=messages)
+            messages.append(reply)
+            return client.messages.create(model="m", max_tokens=5, messages=messages)
+    '''))
+    ask, chat = tree.body
+    single = {"messages": ast.List(elts=[], ctx=ast.Load())}
+    filled = filled_lists(ask, single)["messages"]
+    assert isinstance(filled, ast.List) and [type(e).__name__ for e in filled.elts] == ["Starred", "Name"]
+    single = {"messages": chat.body[0].value}
+    assert filled_lists(chat, single) == {"messages": None}

@@ -63,6 +63,22 @@ def module_value(name: str) -> Any:
     return found[0] if found else UNKNOWN
 
 
+def filled_local(function: str, name: str) -> Any:
+    """A list ``function`` of the file being checked fills by appends (``messages = []`` then few-shot
+    turns appended in a loop over examples), as the index evaluates it (:mod:`..filled_lists`)."""
+    act = _project()
+    mod = act[0]._load(act[1]) if act is not None else None
+    tree = mod.parse() if mod is not None else None
+    from pytest_tokenbudget.lint.callnames import find_def
+
+    fn = find_def(tree, function) if tree is not None else None
+    if fn is None:
+        return UNKNOWN
+    local = act[0]._locals(fn)
+    value = local.get(name)
+    return act[0]._evaluator(mod, local).expr(value) if isinstance(value, ast.expr) else UNKNOWN
+
+
 def self_chains(resolver: Any, scope: Any, depth: int) -> Callable[[str], Any]:
     """``self.<chain>`` as ``resolver`` reads it in ``scope``, once per scope and chain: a fresh node
     each time would escape the resolver's memo, and ``self.m = cfg.get(k, self.m)`` asks it again

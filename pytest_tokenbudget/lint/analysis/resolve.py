@@ -78,7 +78,8 @@ class Resolver(TextOps):
         self._active.add(key)
         try:
             value = rebound(self, name, bindings, where, depth)  # (a prompt = prompt.replace(...) chain folded)
-            value = after_mutation(value, where.mutated.get(name), where.parent is None and name)
+            value = after_mutation(value, where.mutated.get(name), where.parent is None and name,
+                                   (where.qualname(), name) if where.kind == "function" else None)
         finally:
             self._active.discard(key)
         self._memo[key] = value

@@ -55,3 +55,22 @@ def build_some_turns(ticket, label):
 
 def triage_some(ticket, label):
     return client.messages.create(model="claude-sonnet-4-6", max_tokens=5, messages=build_some_turns(ticket, label))
+
+
+def triage_inline(ticket):
+    messages = []
+    for ex in EXAMPLES:  # the same loop in the requesting function itself
+        messages.append({"role": "user", "content": ex["ticket"]})
+        messages.append({"role": "assistant", "content": ex["label"]})
+    messages.append({"role": "user", "content": ticket})
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=5, messages=messages)  # TB101
+
+
+def triage_picked(ticket, label):
+    messages = []
+    for ex in EXAMPLES:
+        if ex["label"] == label:  # picked per call: not a static prefix
+            messages.append({"role": "user", "content": ex["ticket"]})
+    messages.append({"role": "user", "content": ticket})
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=5, messages=messages)
+
