@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 
+from pytest_tokenbudget.lint.loopguards import equals_item
+
 __all__ = ["REPLY_PARTS", "REQUEST_METHODS", "exits", "filled_with_few", "latency_kept", "over_a_reply", "picked_few",
            "repeats"]
 
@@ -216,8 +218,7 @@ def picked_few(loop: ast.For | ast.AsyncFor, call: ast.Call, parents: dict[int, 
             return False
         left, right = t.left, t.comparators[0]
         if isinstance(t.ops[0], (ast.Eq, ast.Is)):  # ``if arxiv_id == must_see_id``: the one item equal to it
-            return any(the_item(a) and first.id not in {n.id for n in ast.walk(b) if isinstance(n, ast.Name)}
-                       for a, b in ((left, right), (right, left)))
+            return equals_item(t, the_item, {first.id})
         return isinstance(t.ops[0], ast.In) and the_item(left) and isinstance(right, (ast.List, ast.Tuple, ast.Set)) \
             and 0 < len(right.elts) <= most and all(isinstance(e, ast.Constant) for e in right.elts)
 

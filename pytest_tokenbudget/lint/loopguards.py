@@ -13,8 +13,9 @@ itself (``if arxiv_id == must_see_id: ask(...)``) is :func:`.loopbody.picked_few
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
-__all__ = ["call_guards", "guard_params", "one_item_flag"]
+__all__ = ["call_guards", "equals_item", "guard_params", "one_item_flag"]
 
 _Def = ast.FunctionDef | ast.AsyncFunctionDef
 _LOOPS = (ast.For, ast.AsyncFor)
@@ -61,7 +62,7 @@ def one_item_flag(call: ast.Call, parents: dict[int, ast.AST], params: frozenset
         if isinstance(given, ast.Name):  # a flag the loop body computes: the assignment in the loop
             given = next((st.value for st in ast.walk(loop) if isinstance(st, ast.Assign) and len(st.targets) == 1
                           and isinstance(st.targets[0], ast.Name) and st.targets[0].id == given.id), None)
-        if given is not None and _equals_item(given, items):
+        if given is not None and equals_item(given, lambda e: isinstance(e, ast.Name) and e.id in items, items):
             return True
     return False
 
@@ -84,13 +85,14 @@ def _passed(call: ast.Call, params: frozenset[str], callee: _Def | None) -> list
     return out
 
 
-def _equals_item(test: ast.expr, items: set[str]) -> bool:
-    """``item == value`` / ``value == item`` (``is`` too), ``value`` not read from the item."""
+def equals_item(test: ast.expr, is_item: Callable[[ast.expr], bool], items: set[str]) -> bool:
+    """``item == value`` / ``value == item`` (``is`` too): one side the loop's item (``is_item``: maybe
+    ``item.lower()``), the other not read from ``items``, the loop's target names."""
     if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], (ast.Eq, ast.Is)):
         return False
 
     def names(e: ast.expr) -> set[str]:
         return {n.id for n in ast.walk(e) if isinstance(n, ast.Name)}
 
-    return any(isinstance(a, ast.Name) and a.id in items and not names(b) & items
-               for a, b in ((test.left, test.comparators[0]), (test.comparators[0], test.left)))
+    return any(is_item(a) and not names(b) & items for a, b in ((test.left, test.comparators[0]),
+                                                                (test.comparators[0], test.left)))

@@ -59,10 +59,15 @@ class Variant:
     """The call site as one path of callers makes it."""
 
     site: CallSite
-    callers: tuple[tuple[str, int], ...]  # (path, line) of the calls on the way, the one writing the value last
-    # the same calls, one chain per function whose parameters the call reads (``run``'s caller, and
-    # the constructor call that set ``self.system``): independent paths, not one chain
+    # (path, line) of the calls on the way, the one writing the value last: one chain per function
+    # whose parameters the call reads (``run``'s caller, and the constructor call that set
+    # ``self.system``): independent paths, not one chain
     paths: tuple[tuple[tuple[str, int], ...], ...] = ()
+
+    @property
+    def callers(self) -> tuple[tuple[str, int], ...]:
+        """Every call on the way, path after path."""
+        return tuple(c for p in self.paths for c in p)
 
 
 class _ParamResolver(Resolver):
@@ -177,7 +182,6 @@ def _variants(site: CallSite) -> list[Variant]:
     request = sent[1] if sent is not None else site.node  # asyncio.to_thread(client.messages.create, ...): its keywords
     for combo in product(*groups):
         overrides = {k: v for binding, _ in combo for k, v in binding.items()}
-        callers = tuple(c for _, via in combo for c in via)
         paths = tuple(via for _, via in combo if via)
         rs = _ParamResolver(site.scope.module(), overrides)
         args, is_open = rs.call_kwargs(request, site.scope)
@@ -185,7 +189,7 @@ def _variants(site: CallSite) -> list[Variant]:
         out.append(Variant(dataclasses.replace(site, args={k: v for k, (v, _) in args.items()}, arg_nodes=nodes,
                                                open_kwargs=is_open,
                                                model_choices=rebound_choices(site, nodes.get("model"), rs)),
-                           callers, paths))
+                           paths))
         if len(out) >= MAX_VARIANTS:
             break
     return out
@@ -225,7 +229,7 @@ def rule_reports(rule: Any, site: CallSite, ctx: Any) -> list[Report]:
     v, reps = firing[0]
     if base and [r.message for r in base] == [r.message for r in reps]:
         return base  # the finding does not depend on what the callers pass
-    chains = [c for v, _ in (firing if code not in ANY_CALLER else firing[:1]) for c in v.paths or (v.callers,)]
+    chains = [c for v, _ in (firing if code not in ANY_CALLER else firing[:1]) for c in v.paths or ((),)]
     return [_with_callers(r, chains, every=code not in ANY_CALLER) for r in reps]
 
 

@@ -56,25 +56,23 @@ def wrapped_method(node: Any) -> Any | None:
     the wrapped method expression, else None."""
     if isinstance(node, cst.Call) and len(node.args) == 1 and _retrying(node.func):
         return _method(node.args[0])
-    if isinstance(node, cst.Call) and node.args and _last_name(node.func) == "partial":
-        return _method(node.args[0])
-    return None
+    bound = _partial_of(node)
+    return bound.args[0].value if bound is not None else None
 
 
 def partial_alias(node: cst.Call, scope: Any, resolver: Any) -> tuple[Any, cst.Call] | None:
     """``create(messages=...)`` where ``create = partial(client.messages.create, model=..., system=...)``:
     (the alias, a call holding the request's arguments: the partial's, then the call's), else None."""
     found = resolver.lookup(node.func.value, scope) if isinstance(node.func, cst.Name) else None
-    bound = found[1][0].node if found is not None and len(found[1]) == 1 and found[1][0].kind == "assign" else None
-    if not isinstance(bound, cst.Call) or _last_name(bound.func) != "partial" or not bound.args \
-            or _method(bound.args[0]) is None:
+    bound = _partial_of(found[1][0].node) if found is not None and len(found[1]) == 1 \
+        and found[1][0].kind == "assign" else None
+    if bound is None:
         return None
     return node.func, node.with_changes(args=[*bound.args[1:], *node.args])
 
 
-def _partial(arg: cst.Arg) -> cst.Call | None:
-    """``functools.partial(client.messages.create, model=...)`` as an argument, else None."""
-    v = arg.value
+def _partial_of(v: Any) -> cst.Call | None:
+    """``functools.partial(client.messages.create, model=...)``, else None."""
     return v if isinstance(v, cst.Call) and _last_name(v.func) == "partial" and v.args \
         and _method(v.args[0]) is not None else None
 
@@ -88,7 +86,8 @@ def forwarded(node: cst.Call) -> tuple[Any, cst.Call] | None:
     inner = wrapped_method(node.func)
     if inner is not None:
         return inner, node
-    if _last_name(node.func) == "run_in_executor" and len(node.args) == 2 and (bound := _partial(node.args[1])):
+    bound = _partial_of(node.args[1].value) if len(node.args) == 2 else None
+    if _last_name(node.func) == "run_in_executor" and bound is not None:
         return bound.args[0].value, bound.with_changes(args=bound.args[1:])
     if len(node.args) >= 1 and _last_name(node.func) in _THREAD and _method(node.args[0]) is not None:
         return node.args[0].value, node.with_changes(args=node.args[1:])
