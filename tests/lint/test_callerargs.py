@@ -421,3 +421,35 @@ def test_a_finding_names_each_function_s_caller_apart(monkeypatch):
     on_run = next(f for f in result.findings if f.line == 13)
     assert on_run.message.endswith("(prompt defined at agents/prompts.py:3) "
                                    "(passed by callers agents/team.py:7 and agents/planner.py:10)")
+
+
+ROW_LABELLER = '''import anthropic
+
+client = anthropic.Anthropic()
+GUIDE = "Label the row as billing, bug or other. " * 200
+
+
+def build(system, row, model):
+    return [{"role": "system", "content": system.strip()}, {"role": "user", "content": f"{model}: {row}"}]
+
+
+def label(row, system, model):
+    messages = build(system, row, model)
+    return client.messages.create(model=model, max_tokens=64, system=messages[0]["content"],
+                                  messages=[messages[1]])
+
+
+def main(rows):
+    for row in rows:
+        label(row, GUIDE, "claude-sonnet-4-5")
+'''
+
+
+def test_a_caller_whose_values_pass_through_a_helper_is_named_once(tmp_path):
+    # ainotator: the prompt and the model reach the request through the caller and through a message
+    # builder the wrapper calls with them: one caller, named once, not "x:19 and x:19 through x:11"
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'rows'\n")
+    (tmp_path / "rows.py").write_text(ROW_LABELLER)
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False))
+    [f] = result.findings
+    assert f.message.count("passed by") == 1 and f.message.count("rows.py:19") == 1, f.message

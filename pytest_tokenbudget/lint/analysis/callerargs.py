@@ -266,7 +266,11 @@ def _with_callers(rep: Report, chains: list[tuple[tuple[str, int], ...]], every:
         origins = list(dict.fromkeys(at(ch[-1]) for ch in chains if ch))
         suffix = f" (every caller sends such a value: {', '.join(origins[:3])}{', ...' if len(origins) > 3 else ''})"
     else:
-        named = list(dict.fromkeys(one(ch) for ch in chains if ch and f"caller {at(ch[-1])}" not in rep.message))
+        first: dict[str, tuple[tuple[str, int], ...]] = {}
+        for ch in chains:  # one per caller, its first chain (a variant reading two functions' parameters)
+            if ch:
+                first.setdefault(at(ch[-1]), ch)
+        named = [one(ch) for origin, ch in first.items() if f"caller {origin}" not in rep.message]
         suffix = ""  # (a caller the rule already named: "the prompt comes from caller x.py:12")
         if named:
             suffix = f" (passed by caller{'s' if len(named) > 1 else ''} {' and '.join(named)})"
