@@ -292,8 +292,8 @@ class Evaluator:
         q = self.qualname(func) or ""
         if (vol := volatile_call(q, args)) is not None:  # analysis.volatile: time, uuid, random
             return Unknown(volatile=vol)
-        if q in ("str", "builtins.str") and len(args) == 1 and isinstance(args[0], Unknown):
-            return args[0]
+        if q in ("str", "builtins.str", "os.fspath") and len(args) == 1 and isinstance(args[0], (Unknown, FilePath)):
+            return args[0]  # (a path made a string is still that path: Path(os.getenv(NAME, str(default))))
         if q in ("fastapi.Depends", "Depends") and len(node.args) == 1 and not node.keywords:
             return self.expr(ast.Call(func=node.args[0], args=[], keywords=[]), d)  # FastAPI calls f for us
         default = call_default(q, node, lambda n: self.expr(n, d))  # os.getenv(NAME, default), Field(default)

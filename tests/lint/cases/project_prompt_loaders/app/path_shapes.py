@@ -12,6 +12,8 @@ FROM_ROOT = (ROOT / "app" / "prompts" / "core.md").read_text(encoding="utf-8")
 SIBLING = Path(__file__).with_name("prompts").joinpath("core.md").read_text()
 JOINED = Path(os.path.dirname(__file__), "prompts", "core.md").read_text()
 PACKAGED = importlib.resources.read_text("app.prompts", "core.md")
+# an environment variable may name another file; its default, made a string first, is this one
+OVERRIDABLE = Path(os.environ.get("CORE_PROMPT", str(ROOT / "app" / "prompts" / "core.md")))
 with open(Path(__file__).parent / "prompts" / "settings.toml", "rb") as fh:
     SETTINGS = tomllib.load(fh)
 
@@ -40,3 +42,9 @@ def from_settings(q):
     return client.messages.create(model="claude-sonnet-4-5", max_tokens=512,
                                   system=SETTINGS["support"]["system"],  # TB101
                                   messages=[{"role": "user", "content": q}])
+
+
+def overridable(q):  # the file the default names (a deployment may point elsewhere)
+    text = OVERRIDABLE.read_text(encoding="utf-8")
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512,
+                                  messages=[{"role": "user", "content": text + "\n\n" + q}])  # TB101
