@@ -21,7 +21,8 @@ answers:
 1. the call's model choices (:mod:`.model_sources`: the callers' ids, an if/elif, a table lookup)
    when every choice is a known catalog id;
 2. the Claude model ids named as string literals in the call's own file and the project modules it
-   imports (its settings, its prompts);
+   imports (its settings, its prompts), and those the call's own file names bare (the usage text of
+   a script: ``python run.py --model claude-sonnet-4-20250514``);
 3. the Claude model ids the project's code names as string literals (every ``.py`` file of the
    project but its tests, or the file itself when there is no project), read once per run; a
    project naming more than :data:`MAX_NAMED_MODELS` catalog models (a price table, a model
@@ -39,12 +40,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
+from pytest_tokenbudget.lint.analysis.claude_ids import is_claude_like
 from pytest_tokenbudget.lint.analysis.intended_model import intended_model
 
 __all__ = ["MAX_NAMED_MODELS", "CacheMinimum", "cache_minimum", "named_model_ids", "plausible_minimum"]
 
 # a quoted Claude model id, in any of its spellings (dated, dotted, provider-prefixed, Bedrock, Vertex)
 _ID = re.compile(rb"""["']((?:[A-Za-z]+[./])?(?:[a-z]+\.)?anthropic[./]claude-[A-Za-z0-9.:@_-]+|claude-[A-Za-z0-9.:@_-]+)["']""")
+# an id written bare in the call's own file: its usage text (``--model claude-sonnet-4-20250514``), a comment
+_BARE_ID = re.compile(rb"(?<![\w.-])(claude-[a-z0-9]+(?:[.-][a-z0-9]+)*)(?![\w.-]*[\w])")
 # test files name made-up and mocked ids (the caller search leaves the same files out)
 _TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$")
 # more catalog models than this named by one project: a price table or a model picker, not the
@@ -99,8 +103,9 @@ def _named_near(path: str) -> frozenset[str]:
             return frozenset(), frozenset()
         files = {mod.path} | {found[0] for q in set(mod.imports.values())
                               if (found := project._find_module(q, mod.path)) is not None}
-        return frozenset(files), frozenset(m.decode("utf-8", "replace") for f in sorted(files)
-                                           for m in _ID.findall(file_bytes(project, f) or b""))
+        named = {m for f in sorted(files) for m in _ID.findall(file_bytes(project, f) or b"")}
+        named.update(_BARE_ID.findall(file_bytes(project, mod.path) or b""))
+        return frozenset(files), frozenset(m.decode("utf-8", "replace") for m in named)
 
     files, ids = project.remember("_named_near", os.path.abspath(path), scan)
     for f in files:
@@ -166,7 +171,9 @@ def cache_minimum(call: Any, ctx: Any, *, fallback_largest: bool) -> CacheMinimu
     info = ctx.model_info(call) or intended_model(ctx.catalog, call.model)  # claude-haiku-4-5-<bad date>
     if info is not None and info.min_cacheable is not None:
         return CacheMinimum(info.min_cacheable, info.id)
-    if call.model is None:  # not one id (an id the catalog does not know is still the one sent)
+    # not one id (an id the catalog does not know is still the one sent), or another vendor's id, which a
+    # provider switch sends to its own client: ``--model`` defaulting to gpt-4o never reaches this call
+    if call.model is None or not is_claude_like(call.model):
         found = plausible_minimum(call, ctx.catalog, ctx.text, every=fallback_largest)
         if found is not None:
             return CacheMinimum(found[0], found[1], named=True, highest=fallback_largest and found[2])
