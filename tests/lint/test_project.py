@@ -143,9 +143,13 @@ def test_a_prompt_file_read_in_a_try_is_sent_not_the_fallback_of_its_missing_fil
            "                                  messages=[{{'role': 'user', 'content': report}}])\n")
     settings = LintSettings(root=root, select=("TB101",), cache=False)
     (root / "app.py").write_text(app.format(error="FileNotFoundError"))
-    assert [(Path(f.path).name, f.line) for f in lint_paths([root], settings).findings] == [("app.py", 13)]
+    found = lint_paths([root], settings).findings
+    assert [(Path(f.path).name, f.line) for f in found] == [("app.py", 13)]
+    assert "static texts" not in found[0].message  # the file's text is what is sent
     (root / "app.py").write_text(app.format(error="KeyError"))  # not a missing file: either text may be sent
-    assert lint_paths([root], settings).findings == []
+    found = lint_paths([root], settings).findings
+    assert [(Path(f.path).name, f.line) for f in found] == [("app.py", 13)]
+    assert "one of 2 static texts, the longest this long" in found[0].message
 
 
 def test_a_prompt_file_read_under_its_own_existence_test_is_the_file(tmp_path):
@@ -162,9 +166,13 @@ def test_a_prompt_file_read_under_its_own_existence_test_is_the_file(tmp_path):
     settings = LintSettings(root=root, select=("TB101",), cache=False)
     for test in ("exists", "is_file"):
         (root / "loader.py").write_text(loader.format(test=test))
-        assert [(Path(f.path).name, f.code) for f in lint_paths([root], settings).findings] == [("analyst.py", "TB101")]
+        found = lint_paths([root], settings).findings
+        assert [(Path(f.path).name, f.code) for f in found] == [("analyst.py", "TB101")]
+        assert "static texts" not in found[0].message
     (root / "loader.py").write_text(loader.format(test="is_dir"))  # not the file's own existence test
-    assert lint_paths([root], settings).findings == []
+    found = lint_paths([root], settings).findings  # the file's text or '': the longest counts
+    assert [(Path(f.path).name, f.code) for f in found] == [("analyst.py", "TB101")]
+    assert "one of 2 static texts" in found[0].message
 
 
 def test_a_module_loaded_by_its_file_path_resolves_like_an_import(tmp_path):

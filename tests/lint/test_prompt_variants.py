@@ -3,11 +3,12 @@
 The project in ``cases/project_variants`` marks each expected finding with a trailing ``# TBxxx``
 comment; every other call there must stay silent. What it covers:
 
-* TB101 counts the smallest candidate of a system prompt read from a dict with a key known only at
+* TB101 counts the longest candidate of a system prompt read from a dict with a key known only at
   run time (``PERSONAS.get(persona, default)``, ``PERSONAS[persona]``) or returned by a helper with
-  several ``return`` branches: the common prefix of the dict's entries survives ``system += notes``;
-  a dict or helper with one short candidate stays silent (no lower bound above the minimum), unless
-  the argument is pinned (a setting's default) and decides which ``return`` runs; a template helper
+  several ``return`` branches, as it counts the longest prompt several callers pass: the calls that
+  send it pay it in full, and a marker on a shorter one costs nothing. The common prefix of the
+  dict's entries survives ``system += notes``; a dict or helper with one short candidate is still a
+  finding, unless the argument is pinned (a setting's default) to the short one; a template helper
   called with a pinned argument is the filled-in text (with a per-call argument the static handbook
   after it is TB105);
 * TB102 counts the largest candidate of a marked block: every candidate below the minimum is a
@@ -40,15 +41,19 @@ def test_findings_are_exactly_the_marked_calls():
     assert not result.errors
     got = {(relative(f.path, PROJECT), f.line, f.code) for f in result.findings}
     assert got == marked(PROJECT)
-    assert len(got) == 10
+    assert len(got) == 12
 
 
-def test_a_prompt_picked_among_static_texts_is_sized_by_its_smallest_candidate():
+def test_a_prompt_picked_among_static_texts_is_sized_by_its_longest_candidate():
     by_line = {(relative(f.path, PROJECT), f.line): f for f in _lint().findings}
     helper = by_line[("app/bot.py", line_of(PROJECT, "app/bot.py", "system=system_for(language)"))]
-    assert "one of 2 static texts, each at least this long" in helper.message
-    # the English and German prompts differ in size: the smaller one is what is claimed
-    assert helper.properties["prefix_tokens"] < 1500
+    assert "one of 2 static texts, the longest this long" in helper.message
+    # the English and German prompts differ in size: the larger one (German) is what is claimed
+    english = by_line[("app/bot.py", line_of(PROJECT, "app/bot.py", "system=greeting_for(settings.bot_language)"))]
+    assert helper.properties["prefix_tokens"] == english.properties["prefix_tokens"]
+    # one short candidate does not hide the long one
+    greeting = by_line[("app/bot.py", line_of(PROJECT, "app/bot.py", "system=greeting_for(language)"))]
+    assert greeting.properties["prefix_tokens"] == english.properties["prefix_tokens"]
     keyed = by_line[("app/bot.py", line_of(PROJECT, "app/bot.py", "system=PERSONAS[persona]"))]
     assert "one of 3 static texts" in keyed.message
     # after ``system += live_notes`` only the personas' common start is static

@@ -4,11 +4,11 @@ A system prompt read from a dict with a key known only at run time (``PROMPTS.ge
 returned by a helper with several ``return`` branches (``get_system_prompt(language)``) or chosen by
 ``a if c else b`` resolves to a :class:`~.values.Text` whose hole carries ``options`` (see
 :func:`~.values.choice`). Each candidate is itself static, so each one is a prefix the API can
-cache on every call that sends it; the caching rules bound what every candidate sends:
+cache on every call that sends it; the caching rules bound what the candidates send:
 
 * :func:`lead_texts` — the static text each candidate starts with (its part before the first hole
-  that has no options): TB101 takes the smallest (a lower bound: every candidate is at least this
-  large);
+  that has no options): TB101 takes the longest (the calls that send it re-send that much uncached,
+  as when one of several callers passes a long prompt; a marker on a shorter one costs nothing);
 * :func:`full_texts` — every candidate's whole text, when no hole is left without options: TB102
   takes the largest (an upper bound: every candidate is below the minimum).
 

@@ -64,16 +64,16 @@ class MissingCacheControl(Rule):
         "Only calls that can repeat (inside a function, method, loop or a batch comprehension) are "
         "flagged; the prefix estimate must clear the minimum by 5% (the cl100k estimate runs below Claude's own "
         "count, but a prefix at the threshold is too close to call and saves the least; the chars/4 fallback "
-        "needs the safety margin). Parts of the "
-        "request the linter cannot see (a history passed in) are taken to carry no marker only when "
-        "no file of the project writes cache_control. A prompt picked among several static texts (a dict "
-        "read with a key known at run time, a helper with several returns) counts by its smallest candidate. "
+        "needs the safety margin). Parts of the request the linter cannot see (a history passed in) are "
+        "taken to carry no marker only when no file of the project writes cache_control. A prompt picked "
+        "among several static texts (a dict read with a key known at run time, a helper with several returns, "
+        "an if/else) counts by its longest candidate, as a prompt that several callers pass does: the calls "
+        "sending it pay in full, and a marker on a shorter one costs nothing. "
         "A model picked among ids the call's code spells out (an if/elif router, the callers' ids, a "
         "table it reads) is judged by the highest minimum among them, so that the finding holds for every "
         "request; a model read at run time with no such choices (a database row, a setting) by the lowest "
         "minimum among the models the code names: the marker pays on those calls and costs nothing on the "
-        "others. Tool "
-        "definitions are taken to be the same on every call: those built at run time are not counted, a "
+        "others. Tool definitions are taken to be the same on every call: those built at run time are not counted, a "
         "tool with a run-time setting inside counts by its static parts, and a tool counts as its JSON "
         "(names, types and all). A request that sends tools also carries the tool-use system prompt the "
         "API adds (264-675 tokens depending on the model, the catalog's tool-prompt-tokens; up to 804 when "
@@ -195,7 +195,7 @@ class MissingCacheControl(Rule):
             return
         prefix = static_prefix(blocks)
         following = next((b for b in blocks.items if not b.opaque and not b.complete), None)
-        # the static start of the next block: one per candidate text (analysis.bounds), the smallest counts
+        # the static start of the next block: one per candidate text (analysis.bounds), the longest counts
         leads, whole = block_leads(following.value) if following is not None else ([], False)
         if not prefix and not any(leads):
             return
@@ -210,10 +210,11 @@ class MissingCacheControl(Rule):
         tokens = prefix_tokens(prefix, overhead)
         split = ""
         if not clears_minimum(tokens, minimum) and any(leads):  # a static start of a block with per-call text after it
-            tokens = min(estimate_tokens("\n".join([*(b.text for b in prefix), lead])) for lead in leads)
+            tokens = max(estimate_tokens("\n".join([*(b.text for b in prefix), lead])) for lead in leads)
             tokens += overhead.tokens(prefix)
             prefix = [*prefix, following]
-            split = (f" (the {prefix[-1].section} prompt is one of {len(leads)} static texts, each at least this long)"
+            split = (f" (the {prefix[-1].section} prompt is one of {len(leads)} static texts, the longest this long: "
+                     "the calls sending it pay in full, a marker on a shorter one costs nothing)"
                      if whole else f" (the {prefix[-1].section} block ends with per-call text: put the static part "
                      "in a block of its own and mark that one)")
         if not clears_minimum(tokens, minimum):

@@ -30,13 +30,13 @@ class BaseAgent(ABC):
     def persona(self) -> str:
         """A method, not a property: the same lookup."""
 
-    def run(self, task: str) -> str:  # every subclass's prompt is long: the smallest still clears 1,024
+    def run(self, task: str) -> str:  # every subclass's prompt is long
         reply = self.client.messages.create(model=self.model, max_tokens=800, system=self.system_prompt,  # TB101
                                             messages=[{"role": "user", "content": task}])
         return reply.content[0].text
 
-    def chat(self, task: str) -> str:  # one subclass's persona is a sentence: below the minimum, silent
-        reply = self.client.messages.create(model=self.model, max_tokens=800, system=self.persona(),
+    def chat(self, task: str) -> str:  # one subclass's persona is a sentence, the other's is long
+        reply = self.client.messages.create(model=self.model, max_tokens=800, system=self.persona(),  # TB101
                                             messages=[{"role": "user", "content": task}])
         return reply.content[0].text
 

@@ -46,8 +46,8 @@ def mixed(prompt, model="claude-3-opus-20240229"):
 
 
 def unknown(system, prompt):
-    # the only caller passes a prompt read at run time: nothing to say
-    return client.messages.create(model=MODEL, max_tokens=256, system=system,
+    # one caller passes a prompt read at run time (nothing to say), the other POLICY or SHORT: POLICY is re-sent
+    return client.messages.create(model=MODEL, max_tokens=256, system=system,  # TB101
                                   messages=[{"role": "user", "content": prompt}])
 
 

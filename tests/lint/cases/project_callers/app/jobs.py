@@ -62,7 +62,7 @@ def via_module(question):
 def either(question, short):
     system = POLICY
     if short:
-        system = SHORT  # either may reach the call: a choice of the two, neither large nor asking for JSON
+        system = SHORT  # either may reach the call: the long POLICY uncached (TB101), neither asks for JSON
     return unknown(system, question)
 
 

@@ -9,7 +9,7 @@ class Agent:
         self.model = model
         self.client = anthropic.Anthropic()
 
-    def run(self, task: str) -> str:  # every subclass hands up a long prompt: the smallest clears 1,024
+    def run(self, task: str) -> str:  # every subclass hands up a long prompt
         reply = self.client.messages.create(model=self.model, max_tokens=800, system=self.system,  # TB101
                                             messages=[{"role": "user", "content": task}])
         return reply.content[0].text

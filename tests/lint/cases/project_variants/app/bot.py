@@ -31,13 +31,13 @@ def desk(kind, question):  # TB105 stays silent: the role line is one of two sta
                                   messages=[{"role": "user", "content": question}])
 
 
-def styled(style, question):  # one candidate is short: no lower bound above the minimum
-    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=STYLES.get(style),
+def styled(style, question):  # one candidate is short; the calls sending the handbook pay it in full
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=STYLES[style],  # TB101
                                   messages=[{"role": "user", "content": question}])
 
 
-def greet(language, question):  # one of the helper's returns is short
-    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=greeting_for(language),
+def greet(language, question):  # one of the helper's returns is short, the German one is not
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=greeting_for(language),  # TB101
                                   messages=[{"role": "user", "content": question}])
 
 
