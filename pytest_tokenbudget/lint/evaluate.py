@@ -151,6 +151,8 @@ class Evaluator:
             if isinstance(base, FilePath):
                 if node.attr == "parent":
                     return FilePath(os.path.dirname(base.path))
+                if (part := base.part(node.attr)) is not None:
+                    return part
                 up = [cur := base.path] + [cur := os.path.dirname(cur) for _ in range(8)]  # .parents[1]
                 return [FilePath(p) for p in up[1:]] if node.attr == "parents" else UNKNOWN
             if isinstance(base, dict) and not isinstance(base, OpenDict):

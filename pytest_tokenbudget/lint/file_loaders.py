@@ -63,8 +63,8 @@ def loaded_text(project: Any, mod: Any, fn: ast.FunctionDef | ast.AsyncFunctionD
         for ret in own_returns(fn):
             reads.clear()
             value = ev.expr(ret.value) if ret.value is not None else None
-            if reads and isinstance(value, (str, Text)) and value or isinstance(value, ModuleFile):
-                return value  # (a module loaded by its path: .file_values)
+            if reads and isinstance(value, (str, Text, dict, list)) and value or isinstance(value, ModuleFile):
+                return value  # (a JSON / YAML data file: load_tool("search"); a module loaded by its path)
     return None
 
 

@@ -24,6 +24,11 @@ _FROM_SPEC = "importlib.util.module_from_spec"
 class FilePath:
     path: str
 
+    def part(self, attr: str) -> str | None:
+        """``p.name`` / ``p.stem`` / ``p.suffix`` (a file a loop over a folder binds: ``tools[f.stem]``)."""
+        name = os.path.basename(self.path)
+        return {"name": name, "stem": os.path.splitext(name)[0], "suffix": os.path.splitext(name)[1]}.get(attr)
+
 
 @dataclass(frozen=True)
 class Handle:

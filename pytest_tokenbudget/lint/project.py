@@ -36,6 +36,7 @@ from pytest_tokenbudget.lint.file_loaders import loader_call
 from pytest_tokenbudget.lint.implementations import implementations, is_stub
 from pytest_tokenbudget.lint.index_codec import decode, encode
 from pytest_tokenbudget.lint.filled_lists import filled_later, filled_lists, module_list
+from pytest_tokenbudget.lint.globbed import LISTING, globbed_dicts, listing_digest
 from pytest_tokenbudget.lint.newsyntax import parse_source
 from pytest_tokenbudget.lint.project_roots import inner_project, project_root, script_folders, searchable_root
 from pytest_tokenbudget.lint.source import FileError, read_file
@@ -149,7 +150,6 @@ class Project:
             except (OSError, ValueError, KeyError, TypeError):
                 pass
 
-    # ------------------------------------------------------------------ files
     def remember(self, memo: str, key: Any, compute: Callable[[], Any]) -> Any:
         """A project-wide answer computed once per run and shared by every file's check
         (``callerdeps.TrackedProject`` also replays the lookups it made into each later check)."""
@@ -168,6 +168,8 @@ class Project:
         return entry  # a memo entry is the answer itself (a tracking project stores more)
 
     def digest_of(self, path: str) -> str | None:
+        if path.startswith(LISTING):  # a folder's listing (.globbed)
+            return listing_digest(path)
         try:
             st = os.stat(path)
         except OSError:
@@ -398,7 +400,10 @@ class Project:
         inner = _Module(mod.path, b"", mod.digest)  # def prompt(): from .texts import SYSTEM; return SYSTEM
         _collect(fn.body, inner)
         local = {n: (f[0] if (f := self.value(q, mod.path)) else UNKNOWN) for n, q in inner.imports.items()}
-        ev = self._evaluator(mod, {**local, **self._locals(fn)})
+        local.update(self._locals(fn))
+        filled = globbed_dicts(fn, local, self.root, lambda env, node: self._evaluator(mod, env).expr(node), self.deps)
+        self.unstored = self.unstored or bool(filled)  # (.globbed: the value rests on a folder's listing)
+        ev = self._evaluator(mod, {**local, **filled})
         return choice([ev.expr(r.value) for r in rets])
 
     def _evaluator(self, mod: _Module, local: dict[str, Any]) -> Evaluator:
