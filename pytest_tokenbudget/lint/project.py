@@ -36,7 +36,7 @@ from pytest_tokenbudget.lint.file_loaders import loader_call
 from pytest_tokenbudget.lint.implementations import implementations, is_stub
 from pytest_tokenbudget.lint.index_codec import decode, encode
 from pytest_tokenbudget.lint.filled_lists import filled_later, filled_lists, module_list
-from pytest_tokenbudget.lint.globbed import LISTING, globbed_dicts, listing_digest
+from pytest_tokenbudget.lint.folder_values import LISTING, folder_answer, listing_digest
 from pytest_tokenbudget.lint.newsyntax import parse_source
 from pytest_tokenbudget.lint.project_roots import inner_project, project_root, script_folders, searchable_root
 from pytest_tokenbudget.lint.source import FileError, read_file
@@ -168,7 +168,7 @@ class Project:
         return entry  # a memo entry is the answer itself (a tracking project stores more)
 
     def digest_of(self, path: str) -> str | None:
-        if path.startswith(LISTING):  # a folder's listing (.globbed)
+        if path.startswith(LISTING):  # a folder's listing (.folder_values)
             return listing_digest(path)
         try:
             st = os.stat(path)
@@ -401,10 +401,9 @@ class Project:
         _collect(fn.body, inner)
         local = {n: (f[0] if (f := self.value(q, mod.path)) else UNKNOWN) for n, q in inner.imports.items()}
         local.update(self._locals(fn))
-        filled = globbed_dicts(fn, local, self.root, lambda env, node: self._evaluator(mod, env).expr(node), self.deps)
-        self.unstored = self.unstored or bool(filled)  # (.globbed: the value rests on a folder's listing)
+        filled, first = folder_answer(self, mod, fn, local)  # tools from a folder's files, a path that exists
         ev = self._evaluator(mod, {**local, **filled})
-        return choice([ev.expr(r.value) for r in rets])
+        return first if first is not None else choice([ev.expr(r.value) for r in rets])
 
     def _evaluator(self, mod: _Module, local: dict[str, Any]) -> Evaluator:
         done: dict[str, Any] = {}

@@ -114,7 +114,19 @@ def _instance_method(resolver: Any, func: Any, scope: Scope, depth: int) -> Any:
         return crossref.called(cls.attr(func.attr.value))
     if isinstance(cls, ClassRef) and cls.scope.parent is not None and cls.scope.parent.kind == "module":
         return crossref.called(None, f"{cls.scope.name}.{func.attr.value}")
+    if _plain_parameter(func.value, scope):  # registry.get_system_prompt(): the one class defining it
+        from pytest_tokenbudget.lint.duck_methods import duck_method
+
+        return duck_method(func.attr.value)
     return UNKNOWN
+
+
+def _plain_parameter(value: Any, scope: Scope) -> bool:
+    """``value`` names a parameter of the enclosing function that has no annotation."""
+    fn = function_scope(scope)
+    found = fn.bindings.get(value.value, []) if fn is not None and isinstance(value, cst.Name) else []
+    return len(found) == 1 and found[0].kind == "param" and found[0].node.annotation is None \
+        and value.value not in (fn.self_name, "cls")
 
 
 def _instance_class(resolver: Any, value: Any, scope: Scope, depth: int) -> Any:

@@ -56,28 +56,27 @@ class MissingCacheControl(Rule):
     name = "missing-cache-control"
     summary = "A large static prompt prefix is sent on every call without cache_control."
     rationale = (
-        "Prompt caching bills a cached prefix at 0.1x the input price on every read (after a 1.25x "
-        "write). A static system prompt / tool list / few-shot prefix at or above the model's minimum "
-        "cacheable length that is re-sent from a function or a loop is paid in full every time: "
-        "marking it (top-level cache_control={'type': 'ephemeral'} in SDK 2.x, or a cache_control "
-        "block marker on the last static block) saves ~90% of that prefix's input cost per call. "
-        "Only calls that can repeat (inside a function, method, loop or a batch comprehension) are "
-        "flagged; the prefix estimate must clear the minimum by 5% (the cl100k estimate runs below Claude's own "
-        "count, but a prefix at the threshold is too close to call and saves the least; the chars/4 fallback "
-        "needs the safety margin). Parts of the request the linter cannot see (a history passed in) are "
-        "taken to carry no marker only when no file of the project writes cache_control. A prompt picked "
-        "among several static texts (a dict read with a key known at run time, a helper with several returns, "
-        "an if/else) counts by its longest candidate, as a prompt that several callers pass does: the calls "
-        "sending it pay in full, and a marker on a shorter one costs nothing. "
-        "A model picked among ids the call's code spells out (an if/elif router, the callers' ids, a "
-        "table it reads) is judged by the highest minimum among them, so that the finding holds for every "
-        "request; a model read at run time with no such choices (a database row, a setting) by the lowest "
-        "minimum among the models the code names: the marker pays on those calls and costs nothing on the "
-        "others. Tool definitions are taken to be the same on every call: those built at run time are not counted, a "
-        "tool with a run-time setting inside counts by its static parts, and a tool counts as its JSON "
-        "(names, types and all). A request that sends tools also carries the tool-use system prompt the "
-        "API adds (264-675 tokens depending on the model, the catalog's tool-prompt-tokens; up to 804 when "
-        "tool_choice forces a tool, tool-prompt-tokens-forced), which counts towards the prefix."
+        "Prompt caching bills a cached prefix at 0.1x the input price on every read (after a 1.25x write). A static"
+        " system prompt / tool list / few-shot prefix at or above the model's minimum cacheable length that is "
+        "re-sent from a function or a loop is paid in full every time: marking it (top-level cache_control={'type':"
+        " 'ephemeral'} in SDK 2.x, or a cache_control block marker on the last static block) saves ~90% of that "
+        "prefix's input cost per call. Only calls that can repeat (inside a function, method, loop or a batch "
+        "comprehension) are flagged; the prefix estimate must clear the minimum by 5% (the cl100k estimate runs "
+        "below Claude's own count, but a prefix at the threshold is too close to call and saves the least; the "
+        "chars/4 fallback needs the safety margin). Parts of the request the linter cannot see (a history passed "
+        "in) are taken to carry no marker only when no file of the project writes cache_control. A prompt picked "
+        "among several static texts (a dict read with a key known at run time, a helper with several returns, an "
+        "if/else) counts by its longest candidate, as a prompt that several callers pass does: the calls sending it"
+        " pay in full, and a marker on a shorter one costs nothing. A model picked among ids the call's code spells"
+        " out (an if/elif router, the callers' ids, a table it reads) is judged by the highest minimum among them, "
+        "so that the finding holds for every request; a model read at run time with no such choices (a database "
+        "row, a setting) by the lowest minimum among the models the code names: the marker pays on those calls and "
+        "costs nothing on the others. Tool definitions are taken to be the same on every call: those built at run "
+        "time are not counted, a tool with a run-time setting inside counts by its static parts, and a tool counts "
+        "as its JSON (names, types and all). A request that sends tools, even tools built at run time, also carries"
+        " the tool-use system prompt the API adds (264-675 tokens depending on the model, the catalog's "
+        "tool-prompt-tokens; up to 804 when tool_choice forces a tool, tool-prompt-tokens-forced), which counts "
+        "towards the prefix."
     )
     KINDS = _REQUESTS
     SDKS = _ANTHROPIC
@@ -207,11 +206,12 @@ class MissingCacheControl(Rule):
             return
         info, minimum = ctx.model_info(call), floor.tokens
         overhead = _tool_overhead(ctx, floor.model, call)
-        tokens = prefix_tokens(prefix, overhead)
+        sent = [b for b in blocks.items if b.section == "tools" and b.opaque][:1]  # (their tool-use prompt counts)
+        tokens = prefix_tokens(prefix) + overhead.tokens([*sent, *prefix])
         split = ""
         if not clears_minimum(tokens, minimum) and any(leads):  # a static start of a block with per-call text after it
             tokens = max(estimate_tokens("\n".join([*(b.text for b in prefix), lead])) for lead in leads)
-            tokens += overhead.tokens(prefix)
+            tokens += overhead.tokens([*sent, *prefix])
             prefix = [*prefix, following]
             split = (f" (the {prefix[-1].section} prompt is one of {len(leads)} static texts, the longest this long: "
                      "the calls sending it pay in full, a marker on a shorter one costs nothing)"
@@ -220,8 +220,8 @@ class MissingCacheControl(Rule):
         if not clears_minimum(tokens, minimum):
             return
         sections = "+".join(dict.fromkeys(b.section for b in prefix))
-        if overhead.describe(prefix):
-            sections += f", with {overhead.describe(prefix)} the API adds"
+        if overhead.describe([*sent, *prefix]):
+            sections += f", with {overhead.describe([*sent, *prefix])} the API adds"
         if any(b.opaque and b.cache_control is None for b in blocks.items):
             sections += "; tool definitions built at run time are not counted"
         elif any(b.opaque for b in blocks.items):

@@ -1,4 +1,5 @@
-"""A dict a function fills from the files of a project folder, for the project index.
+"""Values that rest on what a project folder holds, for the project index: a dict a function fills
+from a folder's files, and the first of several candidate paths that exists.
 
 Tool definitions and prompt sets kept one per file are often loaded by a loop over their folder::
 
@@ -17,6 +18,17 @@ written by nothing but that loop counts, and only when every key is a known text
 (a filter, a second write, a method that changes the dict) leaves the function's usual value. The
 answer depends on a folder's listing, not on a file's text, so the index does not keep it across
 runs (:attr:`.project.Project.unstored`): a file added to the folder is seen on the next run.
+
+A helper that looks for its prompts folder in several places returns the first that exists::
+
+    def prompts_dir():
+        for p in [SRC.parent / "prompts", SRC / "prompts"]:
+            if p.exists():
+                return p
+        return SRC.parent / "prompts"            # (created when neither exists)
+
+:func:`first_existing` gives that path: the fallback after the loop runs only when no candidate
+exists, and one does. :func:`folder_answer` is what the index asks of a function.
 """
 
 from __future__ import annotations
@@ -31,7 +43,7 @@ from typing import Any
 from pytest_tokenbudget.lint.analysis.values import Unknown
 from pytest_tokenbudget.lint.file_values import FilePath
 
-__all__ = ["LISTING", "MAX_FILES", "globbed_dicts", "listing_digest"]
+__all__ = ["LISTING", "MAX_FILES", "first_existing", "folder_answer", "globbed_dicts", "listing_digest"]
 
 LISTING = "glob:"  # a dependency on a folder's listing, not a file (.project.Project.digest_of)
 MAX_FILES = 64  # files of one folder: more is a data set, not a set of prompts or tools
@@ -125,3 +137,46 @@ def globbed_dicts(fn: ast.FunctionDef | ast.AsyncFunctionDef, local: dict[str, A
             if filled and not all(isinstance(v, Unknown) for v in filled.values()):
                 out[name] = filled
     return out
+
+
+_EXISTS = frozenset({"exists", "is_dir", "is_file", "isdir", "isfile"})
+
+
+def _tests_existence(test: ast.expr, name: str) -> bool:
+    """``p.exists()`` / ``p.is_dir()`` / ``os.path.exists(p)`` (and ``isdir`` / ``isfile``) of ``name``."""
+    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr in _EXISTS):
+        return False
+    subject = test.args[0] if len(test.args) == 1 else test.func.value
+    return isinstance(subject, ast.Name) and subject.id == name
+
+
+def first_existing(fn: ast.FunctionDef | ast.AsyncFunctionDef, evaluate: Callable[[ast.expr], Any]) -> Any:
+    """The first candidate that exists of ``for p in CANDIDATES: if p.exists(): return p`` in ``fn``,
+    as a :class:`FilePath`; None when ``fn`` has no such loop or no candidate exists."""
+    for loop in ast.walk(fn):
+        if not (isinstance(loop, ast.For) and isinstance(loop.target, ast.Name)):
+            continue
+        name = loop.target.id
+        if not any(isinstance(st, ast.If) and _tests_existence(st.test, name) and any(
+                isinstance(r, ast.Return) and isinstance(r.value, ast.Name) and r.value.id == name for r in st.body)
+                for st in loop.body):
+            continue
+        candidates = evaluate(loop.iter)
+        for c in candidates if isinstance(candidates, (list, tuple)) else ():
+            if isinstance(c, FilePath) and os.path.exists(c.path):
+                return c
+    return None
+
+
+def folder_answer(project: Any, mod: Any, fn: ast.FunctionDef | ast.AsyncFunctionDef,
+                  local: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], Any]:
+    """What the folders of the project say about ``fn`` (its locals ``local``, ast nodes or values):
+    the local dicts it fills from a folder's files, and its value when it returns the first of
+    several candidate paths that exists (else None). Either makes the index's answer one of this
+    run only (a folder may gain files or folders before the next)."""
+    filled = globbed_dicts(fn, local, project.root, lambda env, node: project._evaluator(mod, env).expr(node),
+                           project.deps)
+    first = first_existing(fn, project._evaluator(mod, {**local, **filled}).expr) \
+        if any(isinstance(n, ast.For) for n in ast.walk(fn)) else None
+    project.unstored = project.unstored or bool(filled) or first is not None
+    return filled, first

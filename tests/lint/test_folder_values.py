@@ -1,4 +1,4 @@
-"""A dict a function fills from the files of a folder (lint/globbed.py): each file the loop's
+"""A dict a function fills from the files of a folder (lint/folder_values.py): each file the loop's
 pattern matches is one item, a warm run sees a file added to the folder, and a dict the function
 changes in any other way is not claimed."""
 
@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from pytest_tokenbudget.lint.api import LintSettings, lint_paths
-from pytest_tokenbudget.lint.globbed import globbed_dicts
+from pytest_tokenbudget.lint.folder_values import globbed_dicts
 
 LOADER = '''import json
 from pathlib import Path
