@@ -13,6 +13,7 @@ from pytest_tokenbudget.core.catalog import Catalog
 from pytest_tokenbudget.core.tokens import estimator_name
 from pytest_tokenbudget.lint.cache import prepared_folder
 from pytest_tokenbudget.lint.engine import discover_files
+from pytest_tokenbudget.lint.estimate.callers import over_callers
 from pytest_tokenbudget.lint.estimate.report import EstimateReport, SiteSaving
 from pytest_tokenbudget.lint.estimate.savings import SAVING_CODES, saving_for
 from pytest_tokenbudget.lint.estimate.sites import SiteEstimate, calls_per_day_comment, estimate_call
@@ -62,8 +63,9 @@ def estimate_module(parsed: Parsed, *, catalog: Catalog, calls_per_day: int | No
         line, cell = anchor.line, None
         if source.cell_of is not None:
             cell, line = source.cell_of(anchor.line)
-        est = estimate_call(call, catalog, line=line, column=anchor.column, cell=cell,
-                            calls_per_day=n if n is not None else calls_per_day, calls_per_day_source=src)
+        labels = {"line": line, "column": anchor.column, "cell": cell,
+                  "calls_per_day": n if n is not None else calls_per_day, "calls_per_day_source": src}
+        est = _priced_by_callers(estimate_call(call, catalog, **labels), call, catalog, labels)
         sites.append(est)
         for ss in savings_for_site(est, catalog, options or {}, rules or ()):
             node = ss.node if ss.node is not None else call.anchor
@@ -75,6 +77,16 @@ def estimate_module(parsed: Parsed, *, catalog: Catalog, calls_per_day: int | No
                 continue
             savings.append(ss)
     return _FileEstimate(sites, savings)
+
+
+def _priced_by_callers(est: SiteEstimate, call: Any, catalog: Catalog, labels: dict[str, Any]) -> SiteEstimate:
+    """``est`` priced from what the wrapper's callers pass (:mod:`.callers`), when the project shows them."""
+    from pytest_tokenbudget.lint.analysis.callerargs import variants
+    from pytest_tokenbudget.lint.arguments import shown
+
+    each = [(estimate_call(v.site, catalog, **labels), f"{shown(v.paths[0][-1][0])}:{v.paths[0][-1][1]}")
+            for v in variants(call) if v.paths and v.paths[0]]
+    return over_callers(est, each) if each else est
 
 
 def estimate_source(text: str, *, path: str = "<string>", catalog: Catalog, calls_per_day: int | None = None,
