@@ -21,8 +21,8 @@ from pytest_tokenbudget.lint.analysis.values import (OpenDict, Text, Unknown, is
 if TYPE_CHECKING:
     from pytest_tokenbudget.core.catalog import ModelInfo
 
-__all__ = ["Block", "Blocks", "caches", "request_blocks", "static_prefix", "prefix_tokens", "instruction_text",
-           "final_instruction_text", "tool_json", "ToolOverhead", "tool_overhead"]
+__all__ = ["Block", "Blocks", "caches", "request_blocks", "sends_tools", "static_prefix", "prefix_tokens",
+           "instruction_text", "final_instruction_text", "tool_json", "ToolOverhead", "tool_overhead"]
 
 _SKIP_KEYS = frozenset({"cache_control", "type", "role"})
 
@@ -257,6 +257,17 @@ class ToolOverhead:
         parts = [f"the {self.system:,}-token tool-use system prompt"] if self.system else []
         parts += [f"the {kind} tool's {n:,}-token definition" for kind, n in self.defined(blocks)]
         return " and ".join(parts)
+
+
+def sends_tools(call: CallSite) -> bool:
+    """``tools=`` written in the call itself, not chosen by a condition (``tools if tools else NOT_GIVEN``,
+    a key set under an ``if``): tools built at run time are then surely sent, and with them the
+    tool-use system prompt the API adds."""
+    import libcst as cst
+
+    node = call.arg_nodes.get("tools")
+    return isinstance(call.node, cst.Call) and not isinstance(node, cst.IfExp) and any(
+        a.keyword is not None and a.keyword.value == "tools" for a in call.node.args)
 
 
 def tool_overhead(info: ModelInfo | None, call: CallSite) -> ToolOverhead:

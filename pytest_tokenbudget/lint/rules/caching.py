@@ -14,7 +14,7 @@ from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.plausible_models import cache_minimum
 from pytest_tokenbudget.lint.analysis.marker_neighbours import no_marker_nearby
 from pytest_tokenbudget.lint.analysis.prompt import (Block, Blocks, ToolOverhead, prefix_tokens, request_blocks,
-                                                     static_prefix, tool_overhead)
+                                                     sends_tools, static_prefix, tool_overhead)
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
 from pytest_tokenbudget.lint.types import CallSite, Report
 from pytest_tokenbudget.lint.analysis.bounds import block_leads, clears_minimum, most_tokens, short_of_minimum
@@ -206,7 +206,7 @@ class MissingCacheControl(Rule):
             return
         info, minimum = ctx.model_info(call), floor.tokens
         overhead = _tool_overhead(ctx, floor.model, call)
-        sent = [b for b in blocks.items if b.section == "tools" and b.opaque][:1]  # (their tool-use prompt counts)
+        sent = [b for b in blocks.items if b.section == "tools" and b.opaque][:1] if sends_tools(call) else []
         tokens = prefix_tokens(prefix) + overhead.tokens([*sent, *prefix])
         split = ""
         if not clears_minimum(tokens, minimum) and any(leads):  # a static start of a block with per-call text after it

@@ -22,3 +22,9 @@ def review_without_tools(registry, question):  # the same prompt alone is below 
 def described(thing, question):  # describe() is two classes' method: nothing to say
     return client.messages.create(model="claude-sonnet-4-5", max_tokens=1024, system=thing.describe(),
                                   messages=[{"role": "user", "content": question}])
+
+
+def review_maybe_tools(registry, question, tools):  # the tools may not be sent: their tool-use prompt is not sure
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=1024, system=registry.review_prompt(),
+                                  tools=tools if tools else anthropic.NOT_GIVEN,
+                                  messages=[{"role": "user", "content": question}])
