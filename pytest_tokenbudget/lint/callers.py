@@ -28,7 +28,8 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
   requests, retries, sweeps, interactive and live loops, library batching contexts are not, nor
   the opt-in per-item path of a command whose default sends the same work as a batch); a call
   whose latency the caller keeps per call (a latency benchmark) is not followed up;
-  a function memoised by a cache decorator is never reported (repeats are free).
+  a function memoised by a cache decorator, or one that returns early on a cache hit, is never
+  reported (repeats are free).
 
 Where a function is named (candidate files, imports, references) is :mod:`.callrefs`; whether the
 work is already batched by a library or is live work someone waits for (a route, a request handler,

@@ -189,7 +189,7 @@ class LoopCouldBatch(Rule):
         "flagged: agent loops and conversations, while loops, retries, loops that stop early "
         "(searches) or run inside one that does, sweeps over models or parameters, a literal handful of "
         "cases (or only the items the code names), interactive input, streaming calls, memoised "
-        "functions, latency benchmarks (each request's latency kept), test code, live work (a web route, a bot "
+        "functions (a cache decorator, or a cache looked up first), latency benchmarks (each request's latency kept), test code, live work (a web route, a bot "
         "command, a handler looping over the request's own items, or anything they call; a GitHub Action's "
         "code, whose job waits for its results and stops after six hours) and loops "
         "run under a batching library's context (with batchify(): ...), and a caller's loop in dead "
