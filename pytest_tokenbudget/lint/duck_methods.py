@@ -39,8 +39,8 @@ def _owner(project: Any, method: str) -> tuple[str, str] | None:
     for path in files:
         mod = project._load(path)
         tree = mod.parse() if mod is not None else None
-        defs += [(path, n, tree) for n in ast.walk(tree) if tree is not None
-                 and isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == method]
+        defs += [(path, n, tree) for n in (ast.walk(tree) if tree is not None else ())
+                 if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == method]
     if len(defs) != 1:
         return None  # two definitions (two classes, a class and a function): not one answer
     path, fn, tree = defs[0]

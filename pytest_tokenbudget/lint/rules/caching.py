@@ -73,10 +73,10 @@ class MissingCacheControl(Rule):
         "row, a setting) by the lowest minimum among the models the code names: the marker pays on those calls and "
         "costs nothing on the others. Tool definitions are taken to be the same on every call: those built at run "
         "time are not counted, a tool with a run-time setting inside counts by its static parts, and a tool counts "
-        "as its JSON (names, types and all). A request that sends tools, even tools built at run time, also carries"
-        " the tool-use system prompt the API adds (264-675 tokens depending on the model, the catalog's "
-        "tool-prompt-tokens; up to 804 when tool_choice forces a tool, tool-prompt-tokens-forced), which counts "
-        "towards the prefix."
+        "as its JSON (names, types and all). A request that sends tools (built at run time too, when tools= is not "
+        "conditional) carries the tool-use system prompt the API adds (264-675 tokens depending on the model, the "
+        "catalog's tool-prompt-tokens; up to 804 when tool_choice forces a tool, tool-prompt-tokens-forced), which "
+        "counts towards the prefix."
     )
     KINDS = _REQUESTS
     SDKS = _ANTHROPIC
