@@ -7,8 +7,8 @@ ask one question of those models:
 
 * TB101 / TB105 (the prefix is re-sent uncached on every call): when the call's own choices are
   known (every id it may send), the *largest* minimum among them, so that the finding holds for
-  every request, as a prompt picked among several texts counts by its smallest
-  (:mod:`.bounds`) and the model-id rules fire only when every id qualifies. A Discord bot routing
+  every request, as the model-id rules fire only when every id qualifies (a prompt picked among
+  several texts is the other way round: its longest counts, :mod:`.bounds`). A Discord bot routing
   each message to Haiku 4.5, Sonnet or Opus 4.6 whose 1,700-token tools clear only Sonnet's 1,024
   is not flagged (held-out labels, session 19: two false alarms, no true positive lost);
 * TB102 (the marker caches nothing): only when the prefix is below every such model's minimum,
