@@ -54,6 +54,7 @@ from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
 from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
 from pytest_tokenbudget.lint.loopbody import latency_kept
+from pytest_tokenbudget.lint.loopcuts import cut_to_a_handful
 from pytest_tokenbudget.lint.loopguards import guard_params, one_item_flag
 from pytest_tokenbudget.lint.loopjudge import (WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped,
                                                mentions_batching)
@@ -196,7 +197,8 @@ def _add_hit(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, nod
     owner = owner_of(node, parents)
     if not live(node, parents, hit, tree, lambda fn: awaited_by_script(s.project, path, fn, tree)) \
             and not _request_work(s, path, owner) \
-            and not _handful_passed(s, path, node, parents, hit) and not batch_alternative(s.project, path, owner) \
+            and not _handful_passed(s, path, node, parents, hit) and not _cut_short(s, path, node, parents, hit) \
+            and not batch_alternative(s.project, path, owner) \
             and not one_item_flag(node, parents, s.guarded, s.callee):  # (the request for one item of the loop)
         found = _located(s.project, LoopCaller(path, hit.line, hit.kind, hit.over))
         if found not in out:
@@ -218,6 +220,24 @@ def _handful_passed(s: _Search, path: str, node: ast.Call, parents: dict[int, as
     found = (values_of(s.project, path, owner, frozenset({it.id})) or []) if values_of is not None else []
     return bool(found) and all(isinstance(v := a.values.get(it.id), (list, tuple)) and len(v) <= WRITTEN_OUT
                                and _at_top_level(s.project, *a.callers[0]) for a in found)
+
+
+def _cut_short(s: _Search, path: str, node: ast.Call, parents: dict[int, ast.AST], hit: Hit) -> bool:
+    """The loop's collection is cut to a handful on the path that runs (``x = x[:limit] if limit else
+    x[:1]``, no caller passing a limit: :mod:`.loopcuts`)."""
+    loop: ast.AST = node
+    while id(loop) in parents and not (isinstance(loop, (ast.For, ast.AsyncFor)) and loop.lineno == hit.line):
+        loop = parents[id(loop)]
+    owner = owner_of(node, parents)
+    values_of = s.project.__dict__.get("parameter_values")  # set by .analysis.crossref (a layer above)
+    if not isinstance(loop, (ast.For, ast.AsyncFor)) or owner is None or values_of is None:
+        return False
+
+    def values(param: str) -> list[object] | None:
+        found = values_of(s.project, path, owner, frozenset({param}))
+        return [a.values.get(param) for a in found] if found else None
+
+    return cut_to_a_handful(loop, parents, values)
 
 
 def _at_top_level(project: Project, path: str, line: int) -> bool:
