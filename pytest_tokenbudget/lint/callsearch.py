@@ -115,7 +115,8 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
         data = file_bytes(project, path) if not path.endswith(".ipynb") else None
         for found in named_calls(tree, data, words):
             node, owner = found.call, found.owner
-            if _names(node.func, name, refs, method, same) or (ctor and same and _cls_call(node, owner, name)):
+            if _names(node.func, name, refs, method, same, parts[0]) \
+                    or (ctor and same and _cls_call(node, owner, name)):
                 out.append(FoundCall(path, node, tree, owner, found.in_function))
         if ctor and cls is not None:
             out += _through_subclasses(project, path, tree, refs)
@@ -213,10 +214,14 @@ def _imported(project: Project, tree: ast.Module, path: str, callee_path: str, n
     return None
 
 
-def _names(func: ast.expr, name: str, refs: Refs, method: bool, same: bool) -> bool:
+def _names(func: ast.expr, name: str, refs: Refs, method: bool, same: bool, cls: str = "") -> bool:
     """The call's ``func`` names the function: ``f`` / ``mod.f`` / ``Cls`` as the file imports it;
-    a method: ``obj.m`` (in its own file on a name: ``self.m``, ``client.m``)."""
+    a method: ``obj.m`` (in its own file on a name, ``self.m``, ``client.m``, or on an instance of
+    the class made in place, ``Desk().ask(...)``)."""
     if not method:
         return refs.refers(func)
-    return isinstance(func, ast.Attribute) and func.attr == name and (not same or isinstance(func.value, ast.Name)) \
-        and not (isinstance(func.value, ast.Name) and func.value.id in refs.imported_modules)  # not asyncio.run
+    recv = func.value if isinstance(func, ast.Attribute) else None
+    made_here = isinstance(recv, ast.Call) and isinstance(recv.func, ast.Name) and recv.func.id == cls
+    return isinstance(func, ast.Attribute) and func.attr == name and (not same or isinstance(recv, ast.Name)
+                                                                      or made_here) \
+        and not (isinstance(recv, ast.Name) and recv.id in refs.imported_modules)  # not asyncio.run

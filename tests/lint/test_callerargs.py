@@ -453,3 +453,16 @@ def test_a_caller_whose_values_pass_through_a_helper_is_named_once(tmp_path):
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False))
     [f] = result.findings
     assert f.message.count("passed by") == 1 and f.message.count("rows.py:19") == 1, f.message
+
+
+def test_a_method_called_on_an_instance_made_in_place_has_that_caller(tmp_path):
+    # Desk().ask(POLICY, q) in the class's own file: the prompt comes from that call
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'desk'\n")
+    (tmp_path / "desk.py").write_text(
+        "import anthropic\n\nclient = anthropic.Anthropic()\nPOLICY = 'Policy clause. ' * 500\n\n\n"
+        "class Desk:\n    def ask(self, system, q):\n"
+        "        return client.messages.create(model='claude-sonnet-4-5', max_tokens=100, system=system,\n"
+        "                                      messages=[{'role': 'user', 'content': q}])\n\n\n"
+        "def run(q):\n    return Desk().ask(POLICY, q)\n")
+    [f] = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False)).findings
+    assert f.message.endswith("desk.py:14)") and "(passed by caller " in f.message

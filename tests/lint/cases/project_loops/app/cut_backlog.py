@@ -37,6 +37,6 @@ class Processor:
 
 
 def nightly():
+    Processor().process()  # an instance made in place: a caller all the same
     processor = Processor()
-    processor.process()
     processor.digest(limit=200)  # the caller asks for 200: a batch
