@@ -12,7 +12,7 @@ returns, its parameters and ``self`` unknown). A name defined twice (two classes
 function), a dunder, or a name defined more than :data:`MAX_FILES` files deep is not guessed. The
 answer rests on files the checked module does not import, so the index does not keep it across
 runs (:attr:`.project.Project.unstored`) and the byte search for the ``def`` is recorded for
-warm runs (:func:`.project_text.files_saying`).
+warm runs (:func:`.project_text.files_defining`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import ast
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
-from pytest_tokenbudget.lint.project_roots import in_tests
 
 __all__ = ["MAX_FILES", "duck_method"]
 
@@ -30,9 +29,9 @@ MAX_FILES = 4  # files defining the name: more is a common name (run, get), not 
 
 def _owner(project: Any, method: str) -> tuple[str, str] | None:
     """``(path, class name)`` of the single project class defining ``method``, else None."""
-    from pytest_tokenbudget.lint.project_text import files_saying
+    from pytest_tokenbudget.lint.project_text import files_defining
 
-    files = [p for p in files_saying(project, f"def {method}(".encode()) if not in_tests(p, project.root)]
+    files = files_defining(project, method)
     if not files or len(files) > MAX_FILES:
         return None
     defs: list[tuple[str, ast.AST, ast.Module]] = []

@@ -96,14 +96,20 @@ def listing_digest(key: str) -> str | None:
     return None if files is None else hashlib.blake2b("\n".join(files).encode(), digest_size=16).hexdigest()
 
 
+def _loops(fn: ast.AST) -> list[ast.For]:
+    """The ``for NAME in ...`` loops of ``fn``."""
+    return [n for n in ast.walk(fn) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)]
+
+
 def globbed_dicts(fn: ast.FunctionDef | ast.AsyncFunctionDef, local: dict[str, Any], root: str,
-                  evaluate: Evaluate, deps: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
+                  evaluate: Evaluate, deps: dict[str, str] | None = None,
+                  loops: list[ast.For] | None = None) -> dict[str, dict[str, Any]]:
     """``{name: dict}`` for each empty local dict ``fn`` fills by a loop over a folder's files;
     ``evaluate(env, expr)`` evaluates ``expr`` with the locals ``env`` (ast nodes or values). Each
-    folder listed is recorded in ``deps``."""
+    folder listed is recorded in ``deps``; ``loops``: ``fn``'s loops, when the caller has them."""
     out: dict[str, dict[str, Any]] = {}
-    for loop in ast.walk(fn):
-        if not (isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and not loop.orelse):
+    for loop in _loops(fn) if loops is None else loops:
+        if loop.orelse:
             continue
         listing = _listing(loop.iter)
         plain = [st for st in loop.body if isinstance(st, ast.Assign) and len(st.targets) == 1
@@ -150,13 +156,11 @@ def _tests_existence(test: ast.expr, name: str) -> bool:
     return isinstance(subject, ast.Name) and subject.id == name
 
 
-def first_existing(fn: ast.FunctionDef | ast.AsyncFunctionDef, evaluate: Callable[[ast.expr], Any]) -> Any:
-    """The first candidate that exists of ``for p in CANDIDATES: if p.exists(): return p`` in ``fn``,
-    as a :class:`FilePath`; None when ``fn`` has no such loop or no candidate exists."""
-    for loop in ast.walk(fn):
-        if not (isinstance(loop, ast.For) and isinstance(loop.target, ast.Name)):
-            continue
-        name = loop.target.id
+def first_existing(loops: list[ast.For], evaluate: Callable[[ast.expr], Any]) -> Any:
+    """The first candidate that exists of ``for p in CANDIDATES: if p.exists(): return p`` among a
+    function's ``loops``, as a :class:`FilePath`; None when there is no such loop or no candidate exists."""
+    for loop in loops:
+        name = loop.target.id  # type: ignore[union-attr]
         if not any(isinstance(st, ast.If) and _tests_existence(st.test, name) and any(
                 isinstance(r, ast.Return) and isinstance(r.value, ast.Name) and r.value.id == name for r in st.body)
                 for st in loop.body):
@@ -169,14 +173,16 @@ def first_existing(fn: ast.FunctionDef | ast.AsyncFunctionDef, evaluate: Callabl
 
 
 def folder_answer(project: Any, mod: Any, fn: ast.FunctionDef | ast.AsyncFunctionDef,
-                  local: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], Any]:
-    """What the folders of the project say about ``fn`` (its locals ``local``, ast nodes or values):
-    the local dicts it fills from a folder's files, and its value when it returns the first of
-    several candidate paths that exists (else None). Either makes the index's answer one of this
-    run only (a folder may gain files or folders before the next)."""
+                  local: dict[str, Any]) -> tuple[Any, Any]:
+    """The evaluator of ``fn``'s returns (its locals ``local``, ast nodes or values, with the dicts it
+    fills from a folder's files), and ``fn``'s value when it returns the first of several candidate
+    paths that exists (else None). Either folder answer makes the index's answer one of this run
+    only (a folder may gain files or folders before the next). A function without a loop costs one
+    walk of its tree."""
+    loops = _loops(fn)
     filled = globbed_dicts(fn, local, project.root, lambda env, node: project._evaluator(mod, env).expr(node),
-                           project.deps)
-    first = first_existing(fn, project._evaluator(mod, {**local, **filled}).expr) \
-        if any(isinstance(n, ast.For) for n in ast.walk(fn)) else None
+                           project.deps, loops) if loops else {}
+    ev = project._evaluator(mod, {**local, **filled})
+    first = first_existing(loops, ev.expr) if loops else None
     project.unstored = project.unstored or bool(filled) or first is not None
-    return filled, first
+    return ev, first

@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from pytest_tokenbudget.lint.project_roots import in_tests
 from pytest_tokenbudget.lint.protocols import is_protocol
 
 __all__ = ["implementations", "is_stub"]
@@ -48,10 +47,10 @@ def implementations(index: Any, cls: ast.ClassDef, method: str) -> list[tuple[An
     protocol = is_protocol(cls)
     if not protocol and not _abstract(cls):
         return []
-    from pytest_tokenbudget.lint.project_text import files_saying
+    from pytest_tokenbudget.lint.project_text import files_defining
 
     index.unstored = True
-    files = [p for p in files_saying(index, f"def {method}(".encode()) if not in_tests(p, index.root)]
+    files = files_defining(index, method)
     if len(files) > MAX_FILES:
         return []
     found = []

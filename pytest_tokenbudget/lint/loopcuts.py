@@ -84,9 +84,9 @@ def cut_to_a_handful(loop: ast.For | ast.AsyncFor, parents: dict[int, ast.AST], 
     while isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "tqdm") \
             and it.args:
         it = it.args[0]
-    block = next((getattr(parents.get(id(loop)), f) for f in ("body", "orelse", "finalbody")
-                  if isinstance(getattr(parents.get(id(loop)), f, None), list)
-                  and loop in getattr(parents.get(id(loop)), f)), None)
+    parent = parents.get(id(loop))
+    block = next((b for f in ("body", "orelse", "finalbody")
+                  if isinstance(b := getattr(parent, f, None), list) and loop in b), None)
     cuts = _reaching(block, block.index(loop), it.id) if isinstance(it, ast.Name) and block else None
     if not cuts:
         return False

@@ -401,8 +401,7 @@ class Project:
         _collect(fn.body, inner)
         local = {n: (f[0] if (f := self.value(q, mod.path)) else UNKNOWN) for n, q in inner.imports.items()}
         local.update(self._locals(fn))
-        filled, first = folder_answer(self, mod, fn, local)  # tools from a folder's files, a path that exists
-        ev = self._evaluator(mod, {**local, **filled})
+        ev, first = folder_answer(self, mod, fn, local)  # tools from a folder's files, a path that exists
         return first if first is not None else choice([ev.expr(r.value) for r in rets])
 
     def _evaluator(self, mod: _Module, local: dict[str, Any]) -> Evaluator:

@@ -13,7 +13,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.source import FileError, read_file
 
-__all__ = ["py_files", "notebooks", "mentions", "files_saying"]
+__all__ = ["py_files", "notebooks", "mentions", "files_defining", "files_saying"]
 
 _MAX_FILES = 20_000
 _MAX_BYTES = 2 << 20
@@ -68,6 +68,13 @@ def files_saying(project: Any, needle: bytes) -> list[str]:
     if needle not in memo:
         memo[needle] = [p for p in py_files(project) or () if _contains(p, needle)]
     return memo[needle]
+
+
+def files_defining(project: Any, name: str) -> list[str]:
+    """The project's non-test ``.py`` files that say ``def name(`` (:func:`files_saying`)."""
+    from pytest_tokenbudget.lint.project_roots import in_tests
+
+    return [p for p in files_saying(project, f"def {name}(".encode()) if not in_tests(p, project.root)]
 
 
 def _contains(path: str, needle: bytes) -> bool:
