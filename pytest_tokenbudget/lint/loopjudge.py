@@ -361,8 +361,8 @@ def live(call: ast.Call, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module
          script_job: Callable[[ast.AsyncFunctionDef], bool] | None = None) -> bool:
     """The loop serves a live request (a route, a bot command, a handler looping over the request's
     own items, a sequential loop in async code that is no script's job (``script_job``:
-    :mod:`.script_jobs`), a Streamlit or Gradio app whose user waits on the page), or runs under a
-    library's batching context."""
+    :mod:`.script_jobs`), a Streamlit or Gradio page or a desktop window (Qt, Tk) whose user waits for
+    the answers), or runs under a library's batching context."""
     if batching_context(call, parents) or _imports_any(tree, _UI_APPS):
         return True
     node: ast.AST = call
@@ -380,7 +380,9 @@ def live(call: ast.Call, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module
     return False
 
 
-_UI_APPS = frozenset({"streamlit", "gradio"})
+# apps whose user sits at the page or window while each answer comes back: web UIs and desktop toolkits
+_UI_APPS = frozenset({"streamlit", "gradio", "chainlit", "nicegui", "PyQt5", "PyQt6", "PySide2", "PySide6", "tkinter",
+                      "customtkinter", "wx", "kivy", "flet", "textual"})
 _REQUEST_PARAM = re.compile(r"^(?:request|req|\w+_request)$")
 _REQUEST_TYPE = re.compile(r"(?:Request|HttpRequest|WebSocket)$")
 _RESPONSE_TYPE = re.compile(r"Response$")
