@@ -183,13 +183,15 @@ class LoopCouldBatch(Rule):
         "The Message Batches API (client.messages.batches.create) bills every request at 50% of the standard price,"
         " input and output, and the discount stacks with prompt caching. A for loop or comprehension that sends one"
         " independent request per item (the response is not fed back into the next request) is exactly a batch: "
-        "when the results can wait (most batches finish within an hour), batching halves the cost. The loop may be "
+        "when the results can wait (most batches finish within an hour), batching halves the cost; structured output"
+        " (messages.parse) too, with the same params. The loop may be "
         "in a caller in another module, reached through wrappers or a function passed as an argument; the finding "
         "names it. Not flagged: agent loops and conversations, while loops, retries, loops that stop early "
         "(searches) or run inside one that does, sweeps over models or parameters, a literal handful of cases (or "
         "only the items the code names), interactive input, streaming calls, memoised functions (a cache decorator,"
         " or a cache looked up first), latency benchmarks (each request's latency kept), test code, live work (a "
-        "web route, a bot command, a handler looping over the request's own items, or anything they call; a GitHub "
+        "web route, a bot command, a handler looping over the request's own items, a Streamlit page or a desktop "
+        "window the user waits on, or anything they call; a GitHub "
         "Action's code, whose job waits for its results and stops after six hours) and loops run under a batching "
         "library's context (with batchify(): ...), and a caller's loop in dead code (a function nothing names, in a"
         " module the project imports for its other names). A scheduled job, a CLI command or a script's asyncio.run"
@@ -197,7 +199,7 @@ class LoopCouldBatch(Rule):
     )
     severity = "warning"
     precision = "high"
-    KINDS = frozenset({"create"})
+    KINDS = frozenset({"create", "parse"})  # messages.parse: structured output, batchable with the same params
     SDKS = frozenset({"anthropic"})
     VALID = [
         # An agent loop: each response goes back into the conversation.
@@ -284,7 +286,8 @@ class LoopCouldBatch(Rule):
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
-        if call.batch or not is_first_party(call) or not (call.streaming is False or _not_streamed(call)):
+        if call.batch or not is_first_party(call) or not (call.streaming is False or call.kind == "parse"
+                                                          or _not_streamed(call)):  # (parse never streams)
             return
         # a retry loop, or one identical request repeated (timing runs), is not a batch: look further out
         loops = [lp for lp in call.context.loops if not _retry_loop(lp) and not _repeats(lp, call)]

@@ -2,6 +2,7 @@
 import asyncio
 
 import anthropic
+from pydantic import BaseModel
 
 client = anthropic.Anthropic()
 aclient = anthropic.AsyncAnthropic()
@@ -103,3 +104,22 @@ def summarise_sections(report):
     for section in report.content:
         client.messages.create(model=MODEL, max_tokens=300,  # TB401
                                messages=[{"role": "user", "content": section}])
+
+
+class Invoice(BaseModel):
+    vendor: str
+    total: float
+
+
+def extract_invoices(pages: list[str]) -> list[Invoice]:
+    # Structured output (messages.parse) is a plain request too: the Batch API takes the same params
+    return [client.messages.parse(model=MODEL, max_tokens=500, output_format=Invoice,  # TB401
+                                  messages=[{"role": "user", "content": f"Extract the invoice:\n{p}"}]).parsed_output
+            for p in pages]
+
+
+def watch_invoices(inbox):
+    while True:  # a service loop: each invoice is handled as it arrives
+        page = inbox.get()
+        print(client.messages.parse(model=MODEL, max_tokens=500, output_format=Invoice,
+                                    messages=[{"role": "user", "content": page}]).parsed_output)
