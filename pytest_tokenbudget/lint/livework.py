@@ -57,6 +57,8 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
     for cpath, ctree, node, parents in references_with_parents(project, path, function, web=True):
         if in_service_loop(node, parents):
             return True  # called once per cycle of a service loop (polling, trading, a game)
+        if _in_background(node, parents):
+            continue  # a route starting the job in the background answers at once: nobody waits on it
         owner = owner_of(node, parents) or outer_owner(node, parents)  # (a nested def handed to a thread)
         odef = find_def(ctree, owner) if owner else None
         if odef is None or odef is fn:
@@ -68,6 +70,19 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
         if _serves_request(project, cpath, owner, depth + 1, seen):
             return True
     return False
+
+
+def _in_background(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """``node`` (a function's name) is handed to a background runner: ``threading.Thread(target=f,
+    ...)`` or ``background_tasks.add_task(f, ...)`` (FastAPI / Starlette run it after the response)."""
+    call = parents.get(id(node))
+    if isinstance(call, ast.keyword) and call.arg == "target":
+        call = parents.get(id(call))
+        func = call.func if isinstance(call, ast.Call) else None
+        return (isinstance(func, ast.Attribute) and func.attr == "Thread") or (
+            isinstance(func, ast.Name) and func.id == "Thread")
+    return isinstance(call, ast.Call) and bool(call.args) and call.args[0] is node \
+        and isinstance(call.func, ast.Attribute) and call.func.attr == "add_task"
 
 
 def batch_alternative(project: Project, path: str, function: str | None) -> bool:

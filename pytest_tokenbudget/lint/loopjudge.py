@@ -30,7 +30,10 @@ once per item of a collection and the iterations do not depend on each other. No
   trading or game loops); and a request handler (``lambda_handler``, ``handler``)
   **looping over the request's own items** (the iterable derives from the handler's parameters:
   ``for record in event["Records"]``). A handler that loops over data the job collected itself
-  (new articles fetched by a scheduled ingestion, rows read from a database) is batch work;
+  (new articles fetched by a scheduled ingestion, rows read from a database) is batch work, and so is
+  a job a route only starts: a route that takes nothing from the request (``def send_digest():``
+  running every user's digest) or hands the job to a background thread and answers at once
+  (:func:`.livework.serves_request`);
 * work already batched by a library: the loop runs inside ``with batchify():`` (any context whose
   callable's name says *batch*).
 
@@ -391,15 +394,15 @@ _HTTP_METHOD = re.compile(r"^do_(?:GET|POST|PUT|PATCH|DELETE|HEAD)$")  # BaseHTT
 
 def request_entry(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> bool:
     """``fn`` answers a live request: a web route or a bot command (a click / typer command is a CLI
-    run: batch work), a ``do_GET`` / ``do_POST`` method of an ``http.server`` handler (Vercel's
-    Python functions are one), or it takes a request object (``request``, ``x: FooRequest``) or
-    returns a response (``-> FooResponse``)."""
+    run: batch work; a route with no parameters triggers a job: :func:`_job_trigger`), a ``do_GET`` /
+    ``do_POST`` method of an ``http.server`` handler (Vercel's Python functions are one), or it takes
+    a request object (``request``, ``x: FooRequest``) or returns a response (``-> FooResponse``)."""
     if _HTTP_METHOD.match(fn.name):
         return True
     decos = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in fn.decorator_list]
     cli = any(d.endswith(".command") for d in decos) and _imports_any(tree, _CLI)
     if any(_ROUTE.search(d) and not (cli and d.endswith(".command")) for d in decos):
-        return True
+        return not _job_trigger(fn)
     a = fn.args
     for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
         ann = p.annotation
@@ -409,6 +412,19 @@ def request_entry(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) 
     ret = fn.returns
     rname = ret.attr if isinstance(ret, ast.Attribute) else ret.id if isinstance(ret, ast.Name) else ""
     return bool(_RESPONSE_TYPE.search(rname))
+
+
+_REQUEST_GLOBALS = frozenset({"request", "session", "websocket"})  # Flask / Quart read the request from these
+
+
+def _job_trigger(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A route that takes nothing from the request (``@app.post("/send-digest") def send_digest():``,
+    no parameter and no Flask ``request`` / ``session`` read): it starts a job over data the job
+    collects itself (every user's digest), the work a scheduler runs too; nobody waits on it for an
+    answer about their own request."""
+    a = fn.args
+    return not (a.posonlyargs or a.args or a.kwonlyargs or a.vararg or a.kwarg) and not any(
+        isinstance(n, ast.Name) and n.id in _REQUEST_GLOBALS for n in ast.walk(fn))
 
 
 def _imports_any(tree: ast.Module, modules: frozenset[str]) -> bool:
