@@ -120,12 +120,19 @@ def _sweep(loop: Any) -> bool:
     return it is not None and is_sweep(_code(head.target), it)
 
 
-def _handful(loop: Any) -> bool:
-    """A literal handful of constants (``for key in ("a", "b")``) or a sweep over numbers / model ids."""
+def _handful(loop: Any, call: CallSite) -> bool:
+    """A literal handful of constants (``for key in ("a", "b")``) or a sweep over numbers / model ids,
+    written in the loop or assigned to the name it goes over (``levels = ["low", "medium", "high"]``)."""
+    import libcst as cst
+
+    from pytest_tokenbudget.lint.analysis.scopes import lookup
     from pytest_tokenbudget.lint.loopjudge import handful
 
-    it = _ast_of(loop.iter_node, expression=True) if loop.iter_node is not None else None
-    return it is not None and handful(it)
+    node = loop.iter_node
+    found = lookup(node.value, call.scope) if isinstance(node, cst.Name) and call.scope is not None else None
+    values = [b.node for b in found[1]] if found and all(b.kind == "assign" for b in found[1]) else [node]
+    trees = [_ast_of(v, expression=True) if v is not None else None for v in values]
+    return bool(trees) and all(t is not None and handful(t) for t in trees)
 
 
 def _not_streamed(call: CallSite) -> bool:
@@ -299,7 +306,7 @@ class LoopCouldBatch(Rule):
         if not loops or any(lp.kind == "while" or lp.feeds_back for lp in loops):
             return
         loop = loops[-1]
-        if _contains(loop.iter_node, call.node) or any(_exits_early(lp.node) for lp in loops) or _handful(loop) \
+        if _contains(loop.iter_node, call.node) or any(_exits_early(lp.node) for lp in loops) or _handful(loop, call) \
                 or _not_batch_work(call) or _over_a_reply(loop, call) or _measured_or_picked(loop, call):
             return  # (any loop around it that stops early: chunks screened until a threshold is met)
         discount = (Decimal(1) - ctx.catalog.batch_multiplier) * 100

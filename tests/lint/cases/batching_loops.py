@@ -123,3 +123,18 @@ def watch_invoices(inbox):
         page = inbox.get()
         print(client.messages.parse(model=MODEL, max_tokens=500, output_format=Invoice,
                                     messages=[{"role": "user", "content": page}]).parsed_output)
+
+
+def compare_effort(question: str):
+    # Not flagged: three settings named in the code, the same question at each (a sweep, not items)
+    levels = ["low", "medium", "high"]
+    for level in levels:
+        client.messages.create(model=MODEL, max_tokens=4096, output_config={"effort": level},
+                               messages=[{"role": "user", "content": question}])
+
+
+def answer_questions(path: str):
+    questions = open(path).read().splitlines()
+    for q in questions:
+        client.messages.create(model=MODEL, max_tokens=300,  # TB401
+                               messages=[{"role": "user", "content": q}])
