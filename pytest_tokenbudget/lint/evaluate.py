@@ -13,11 +13,9 @@ holes), JSON / YAML / TOML files as data; a path that cannot be pinned stays unk
 from __future__ import annotations
 
 import ast
-import inspect
 import json
 import os
 import re
-import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +28,7 @@ from pytest_tokenbudget.lint.field_objects import built_fields
 from pytest_tokenbudget.lint.file_values import FilePath, Handle, JinjaEnv, ModuleFile, loaded_module
 from pytest_tokenbudget.lint.model_schema import model_schema
 from pytest_tokenbudget.lint.reaching import exists_test
+from pytest_tokenbudget.lint.text_calls import TEXT_CALLS, text_of_call
 from pytest_tokenbudget.lint.volatile_calls import through
 
 __all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "ModuleFile", "read_prompt_file", "template_text"]
@@ -342,8 +341,8 @@ class Evaluator:
             return self.read(args[0])
         if q in _PARSES and args and isinstance(args[0], (dict, list)):
             return args[0]  # yaml.safe_load(path.read_text()): the data file, read (and parsed) by its suffix
-        if q in ("textwrap.dedent", "inspect.cleandoc") and len(args) == 1 and isinstance(args[0], str):
-            return (textwrap.dedent if q == "textwrap.dedent" else inspect.cleandoc)(args[0])
+        if q in TEXT_CALLS and (text := text_of_call(q, args, node.keywords, lambda n: self.expr(n, d))) is not None:
+            return text  # textwrap.dedent(...), json.dumps(example_labels)
         if q and self.loader is not None and (node.args or node.keywords):  # load_prompt("core.md")
             loaded = self.loader(q, node, args, {k.arg: self.expr(k.value, d) for k in node.keywords if k.arg})
             if loaded is not None:
