@@ -18,9 +18,12 @@ __all__ = ["REPLY_PARTS", "REQUEST_METHODS", "exits", "filled_with_few", "latenc
 def exits(loop: ast.For | ast.AsyncFor) -> bool:
     """A ``return``, or a ``break`` of this loop (not of a nested one), that ends a search: not one
     in an ``except`` handler (``except KeyboardInterrupt: break``, an abort), nor one under an
-    ``if`` that tests nothing the loop computes (``if test_first_row: break``, a run-wide switch)."""
+    ``if`` that tests nothing the loop computes (``if test_first_row: break``, a run-wide switch) but
+    a count of passes (``if max_images and processed >= max_images: break`` with ``processed += 1``
+    on every pass: a cap on the items, not a search)."""
     made = {n.id for st in loop.body for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     made |= {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    made -= _pass_counts(loop.body)
     made |= _updated(loop.body)  # progress.done += 1: ``if should_stop(progress): break`` reads what passes made
     stack: list[tuple[ast.AST, bool]] = [(s, False) for s in loop.body]
     while stack:
@@ -36,6 +39,18 @@ def exits(loop: ast.For | ast.AsyncFor) -> bool:
         inner = nested or isinstance(node, (ast.For, ast.AsyncFor, ast.While))
         stack.extend((c, inner) for c in ast.iter_child_nodes(node))
     return False
+
+
+def _pass_counts(body: list[ast.stmt]) -> set[str]:
+    """Names the loop only ever sets by a ``name += 1`` among its own statements (every pass, not
+    under a condition: ``found += 1`` after a hit counts hits, a search)."""
+    stores: dict[str, list[ast.AST]] = {}
+    for n in (n for st in body for n in ast.walk(st)):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            stores.setdefault(n.id, []).append(n)
+    counted = {st.target.id: st.target for st in body if isinstance(st, ast.AugAssign) and isinstance(st.op, ast.Add)
+               and isinstance(st.target, ast.Name) and isinstance(st.value, ast.Constant)}
+    return {name for name, target in counted.items() if stores.get(name) == [target]}
 
 
 def _updated(body: list[ast.stmt]) -> set[str]:
