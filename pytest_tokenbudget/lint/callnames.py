@@ -377,19 +377,23 @@ def _class_at(project: Project, path: str, tree: ast.Module, name: str, hops: in
     return None
 
 
-def imported_factories(project: Project, tree: ast.Module, path: str, cls: str) -> set[str]:
+def imported_factories(project: Project, tree: ast.Module, path: str, cls: str,
+                       bases: frozenset[str] = frozenset(), imports_only: bool = False) -> set[str]:
     """The functions ``tree`` imports and calls into a variable (``adapter = create_adapter(...)``)
     that hand out an instance of the class named ``cls``: annotated to return it (``-> ModelAdapter``,
-    an interface) or returning ``cls(...)`` in their own module (``adapters/factory.py``, maybe
-    re-exported by its package)."""
-    made = {n.value.func.id for n in statements_of(tree).assigns
-            if isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)}
+    an interface) or one of its project ``bases``, or returning ``cls(...)`` in their own module
+    (``adapters/factory.py``, maybe re-exported by its package). With ``imports_only`` every such
+    function it imports (the question :func:`.importcheck.importing` asks of a file's import lines)."""
+    imported = {a.asname or a.name for n in statements_of(tree).imports if isinstance(n, ast.ImportFrom)
+                for a in n.names}
+    made = imported if imports_only else {n.value.func.id for n in statements_of(tree).assigns
+                                          if isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)}
     out: set[str] = set()
-    for name in made & {a.asname or a.name for n in statements_of(tree).imports if isinstance(n, ast.ImportFrom)
-                        for a in n.names}:
+    for name in made & imported:
         found = _class_at(project, path, tree, name, kinds=_DEFS)
         fn = find_def(found[1], found[2]) if found is not None and not same_file(found[0], path) else None
-        if fn is not None and (names_class(fn.returns, cls) or fn.name in factories(found[1], {cls})):
+        if fn is not None and (any(names_class(fn.returns, c) for c in (cls, *bases))
+                               or fn.name in factories(found[1], {cls})):
             out.add(name)
     return out
 

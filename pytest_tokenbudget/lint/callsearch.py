@@ -28,7 +28,7 @@ from pytest_tokenbudget.lint.word_index import project_words
 from pytest_tokenbudget.lint.callnames import Refs, exporters, find_def, imported_factories, refs_for, same_file, \
     test_file
 from pytest_tokenbudget.lint.callwalk import has_word, named_calls, word_chars
-from pytest_tokenbudget.lint.factory_modules import factory_files, factory_functions
+from pytest_tokenbudget.lint.factory_modules import factory_files, factory_functions, project_bases
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.injected import injected_calls
 from pytest_tokenbudget.lint.protocols import imported_protocols, protocols_declaring
@@ -99,6 +99,7 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
         more = _needles(way, set())
         needles = None if needles is None or more is None else [*needles, *more]
     out: list[FoundCall] = []
+    later: list[FoundCall] = []  # matched by the method's name alone (a base class, a factory): after the rest
     for path in dict.fromkeys([callee_path, *index.get(name, [])]):
         path = os.path.normpath(path)
         same = same_file(path, callee_path)
@@ -117,9 +118,10 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
             node, owner = found.call, found.owner
             if _names(node.func, name, refs, method, same, parts[0]) \
                     or (ctor and same and _cls_call(node, owner, name)):
-                out.append(FoundCall(path, node, tree, owner, found.in_function))
+                (later if refs == Refs() else out).append(FoundCall(path, node, tree, owner, found.in_function))
         if ctor and cls is not None:
             out += _through_subclasses(project, path, tree, refs)
+    out += later  # (the searches follow a dozen callers per function: the surest first)
     if method and cls is not None:  # an instance handed to another class's constructor (.injected)
         makers = [p for p in dict.fromkeys([callee_path, *index.get(parts[0], [])])
                   if same_file(p, callee_path) or not test_file(project, p)
@@ -209,7 +211,8 @@ def _imported(project: Project, tree: ast.Module, path: str, callee_path: str, n
     if any(refs_for(project, tree, path, callee_path, n) is not None for n in names[1:]) or (bases and any(
             isinstance(n, ast.ImportFrom) and any(a.name in bases for a in n.names)
             for n in statements_of(tree).imports)) or (
-            factories_elsewhere and imported_factories(project, tree, path, names[0])):
+            factories_elsewhere and imported_factories(project, tree, path, names[0], project_bases(
+                project, callee_path, names[0]), imports_only=True)):
         return Refs()  # a factory or a base class: a method call is recognised by its name
     return None
 

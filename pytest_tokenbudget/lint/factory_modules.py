@@ -6,24 +6,27 @@ callers import only the factory: ``adapter = create_adapter(...)`` then ``adapte
 per item. Such a caller spells neither the class nor its module, so the caller searches
 (:mod:`.callsearch` for the values passed, :mod:`.callrefs` for the loops) would never parse it.
 :func:`factory_functions` lists the factories (a module-level function with ``return Cls(...)``,
-found through the word index's callers of ``Cls``); the searches then also read the files that
-name a factory's module and the factory, and :func:`.callnames.imported_factories` makes the
-variable it fills a receiver of the class's methods.
+found through the word index's callers of ``Cls``), or one annotated to return the class or a base
+class the project defines (``-> VisionProvider``, in a module that names the class: it picks it from a
+registry); the searches then also read the files that name a factory's module and the factory, and
+:func:`.callnames.imported_factories` makes the variable it fills a receiver of the class's methods.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callnames import exporters, module_stem, same_file, test_file, tree_of
-from pytest_tokenbudget.lint.receivers import factories
+from pytest_tokenbudget.lint.project_text import files_saying
+from pytest_tokenbudget.lint.receivers import annotated_factories, factories
 from pytest_tokenbudget.lint.word_index import project_words
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["factory_files", "factory_functions", "factory_words"]
+__all__ = ["factory_files", "factory_functions", "factory_words", "project_bases"]
 
 _MAX_FACTORY_FILES = 20  # a class made in more files than this is a value type, not a client
 
@@ -47,13 +50,29 @@ def factory_words(project: Project, callee_path: str, cls: str) -> list[tuple[by
             for w in [p, *exporters(project, p, fn)]]
 
 
+def project_bases(project: Project, callee_path: str, cls: str) -> frozenset[str]:
+    """The base classes of ``cls`` that the project itself defines (``class VisionProvider:``, not
+    ``BaseModel`` or ``ABC``): a function annotated to return one may hand out ``cls``."""
+    return project.remember("project_bases", (callee_path, cls), lambda: _bases(project, callee_path, cls))
+
+
+def _bases(project: Project, callee_path: str, cls: str) -> frozenset[str]:
+    tree = tree_of(project, callee_path)
+    node = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == cls), None) if tree else None
+    names = {b.id if isinstance(b, ast.Name) else b.attr for b in node.bases
+             if isinstance(b, (ast.Name, ast.Attribute))} if node is not None else set()
+    return frozenset(b for b in names if files_saying(project, f"class {b}(".encode())
+                     or files_saying(project, f"class {b}:".encode()))
+
+
 def _find(project: Project, callee_path: str, cls: str) -> tuple[tuple[str, str], ...]:
     makers = [os.path.normpath(p) for p in project_words(project).get(cls, [])]
+    kinds = {cls, *project_bases(project, callee_path, cls)}
     out: list[tuple[str, str]] = []
     for path in makers if len(makers) <= _MAX_FACTORY_FILES else ():
         if same_file(path, callee_path) or test_file(project, path) or path.endswith(".ipynb"):
             continue
         tree = tree_of(project, path)
         if tree is not None:
-            out += [(path, fn) for fn in sorted(factories(tree, {cls}))]
+            out += [(path, fn) for fn in sorted(factories(tree, {cls}) | annotated_factories(tree, kinds))]
     return tuple(out)

@@ -11,7 +11,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.statements import statements_of
 
-__all__ = ["factories", "helper_params", "names_class", "typed_names"]
+__all__ = ["annotated_factories", "factories", "helper_params", "names_class", "typed_names"]
 
 
 def factories(tree: ast.Module, classes: set[str]) -> set[str]:
@@ -20,6 +20,13 @@ def factories(tree: ast.Module, classes: set[str]) -> set[str]:
     return {st.name for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
         isinstance(n, ast.Return) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)
         and n.value.func.id in classes for n in ast.walk(st))}
+
+
+def annotated_factories(tree: ast.Module, classes: set[str]) -> set[str]:
+    """The module's functions annotated to return one of ``classes`` (``def create_provider(name) ->
+    VisionProvider:`` picking a subclass from a registry: what it returns is one of them)."""
+    return {st.name for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and any(names_class(st.returns, c) for c in classes)}
 
 
 def names_class(ann: ast.expr | None, cls: str) -> bool:
