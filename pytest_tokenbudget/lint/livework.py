@@ -74,15 +74,29 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
 
 def _in_background(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     """``node`` (a function's name) is handed to a background runner: ``threading.Thread(target=f,
-    ...)`` or ``background_tasks.add_task(f, ...)`` (FastAPI / Starlette run it after the response)."""
+    ...)`` that the function starting it never joins, or ``background_tasks.add_task(f, ...)``
+    (FastAPI / Starlette run it after the response)."""
     call = parents.get(id(node))
     if isinstance(call, ast.keyword) and call.arg == "target":
         call = parents.get(id(call))
         func = call.func if isinstance(call, ast.Call) else None
-        return (isinstance(func, ast.Attribute) and func.attr == "Thread") or (
-            isinstance(func, ast.Name) and func.id == "Thread")
+        return ((isinstance(func, ast.Attribute) and func.attr == "Thread") or (
+            isinstance(func, ast.Name) and func.id == "Thread")) and not _joined(call, parents)
     return isinstance(call, ast.Call) and bool(call.args) and call.args[0] is node \
         and isinstance(call.func, ast.Attribute) and call.func.attr == "add_task"
+
+
+def _joined(thread: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """``t = Thread(...)`` whose ``t.join()`` the enclosing function calls: it waits for the work."""
+    assign = parents.get(id(thread))
+    if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0], ast.Name)):
+        return False
+    fn: ast.AST = assign
+    while id(fn) in parents and not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        fn = parents[id(fn)]
+    name = assign.targets[0].id
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "join"
+               and isinstance(n.func.value, ast.Name) and n.func.value.id == name for n in ast.walk(fn))
 
 
 def batch_alternative(project: Project, path: str, function: str | None) -> bool:

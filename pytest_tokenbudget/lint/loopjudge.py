@@ -402,7 +402,7 @@ def request_entry(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) 
     decos = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in fn.decorator_list]
     cli = any(d.endswith(".command") for d in decos) and _imports_any(tree, _CLI)
     if any(_ROUTE.search(d) and not (cli and d.endswith(".command")) for d in decos):
-        return not _job_trigger(fn)
+        return not _job_trigger(fn, tree)
     a = fn.args
     for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
         ann = p.annotation
@@ -417,14 +417,18 @@ def request_entry(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) 
 _REQUEST_GLOBALS = frozenset({"request", "session", "websocket"})  # Flask / Quart read the request from these
 
 
-def _job_trigger(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def _job_trigger(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> bool:
     """A route that takes nothing from the request (``@app.post("/send-digest") def send_digest():``,
-    no parameter and no Flask ``request`` / ``session`` read): it starts a job over data the job
-    collects itself (every user's digest), the work a scheduler runs too; nobody waits on it for an
-    answer about their own request."""
+    no parameter and no Flask ``request`` / ``session`` read, also as ``flask.request`` or an alias):
+    it starts a job over data the job collects itself (every user's digest), the work a scheduler
+    runs too; nobody waits on it for an answer about their own request."""
     a = fn.args
-    return not (a.posonlyargs or a.args or a.kwonlyargs or a.vararg or a.kwarg) and not any(
-        isinstance(n, ast.Name) and n.id in _REQUEST_GLOBALS for n in ast.walk(fn))
+    if a.posonlyargs or a.args or a.kwonlyargs or a.vararg or a.kwarg:
+        return False
+    names = _REQUEST_GLOBALS | {al.asname for n in facts_of(tree).imports if isinstance(n, ast.ImportFrom)
+                                for al in n.names if al.name in _REQUEST_GLOBALS and al.asname}
+    return not any(isinstance(n, ast.Name) and n.id in names or isinstance(n, ast.Attribute)
+                   and n.attr in _REQUEST_GLOBALS and isinstance(n.value, ast.Name) for n in ast.walk(fn))
 
 
 def _imports_any(tree: ast.Module, modules: frozenset[str]) -> bool:

@@ -16,3 +16,13 @@ def run_research(track):
 def categorise(rows):
     return [client.messages.create(model="claude-sonnet-5-5", max_tokens=100,
                                    messages=[{"role": "user", "content": f"Category of: {r}"}]) for r in rows]
+
+
+def summarise_rows(rows):
+    return [client.messages.create(model="claude-sonnet-5-5", max_tokens=100,
+                                   messages=[{"role": "user", "content": f"Summarise: {r}"}]) for r in rows]
+
+
+def tag_rows(rows):
+    return [client.messages.create(model="claude-sonnet-5-5", max_tokens=20,
+                                   messages=[{"role": "user", "content": f"Tag: {r}"}]) for r in rows]
