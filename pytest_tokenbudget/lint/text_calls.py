@@ -24,11 +24,11 @@ _JSON_KEYWORDS = frozenset({"indent", "ensure_ascii", "sort_keys", "separators"}
 def text_of_call(q: str, args: list[Any], keyword_nodes: list[ast.keyword], value_of: Callable[[ast.expr], Any]) -> Any:
     """The text ``q(*args, **keywords)`` returns (``value_of`` evaluates a keyword's value), UNKNOWN
     when its input is not known, None when ``q`` is none of these calls."""
-    keywords = {k.arg: value_of(k.value) for k in keyword_nodes}
     if q in ("textwrap.dedent", "inspect.cleandoc") and len(args) == 1 and isinstance(args[0], str):
         return (textwrap.dedent if q == "textwrap.dedent" else inspect.cleandoc)(args[0])
     if q != "json.dumps" or len(args) != 1:
         return None
+    keywords = {k.arg: value_of(k.value) for k in keyword_nodes}  # (evaluated only for json.dumps)
     if not is_complete(args[0]) or not set(keywords) <= _JSON_KEYWORDS \
             or not all(isinstance(v, (int, str, bool, tuple, list)) or v is None for v in keywords.values()):
         return UNKNOWN  # (default=str, cls=...: the text depends on code the linter does not run)
