@@ -30,8 +30,8 @@ from pytest_tokenbudget.lint.analysis.legacy import LEGACY_API, legacy_completio
 from pytest_tokenbudget.lint.analysis.model_sources import model_choices
 from pytest_tokenbudget.lint.analysis.unpacked_model import unpacked_model_choices
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
-from pytest_tokenbudget.lint.analysis.scopes import (Binding, ClientRef, ImportRef, Scope, foreign_host, iter_name_refs,
-                                                 single_return)
+from pytest_tokenbudget.lint.analysis.scopes import (Binding, ClientRef, ImportRef, Scope, foreign_host, function_scope,
+                                                 iter_name_refs, single_return)
 from pytest_tokenbudget.lint.analysis.wrappers import forwarded, partial_alias, wrapped_method
 from pytest_tokenbudget.lint.types import CallContext, CallSite, ClientInfo, LoopInfo, Range
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
@@ -345,7 +345,7 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
     is_async = client.is_async if client is not None else (cand.awaited or _in_async_function(cand.scope))
     has_timeout = rec.chain_timeout or (client.has_timeout if client is not None else True)
     fn_qual = cand.scope.qualname()
-    fn_scope = _enclosing_function(cand.scope)
+    fn_scope = function_scope(cand.scope)
     cls = fn_scope.owner_class.name if fn_scope is not None and fn_scope.owner_class is not None else None
 
     def make(site_args: dict[str, tuple[Any, Any]], site_open: bool, *, kind: str, anchor: Any,
@@ -400,7 +400,7 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
 
 
 def _batch_params(node: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> Iterator[tuple[Any, Scope, bool]]:
-    """The ``params`` expressions of a batch's ``requests`` (literal list, comprehension, name)."""
+    """The ``params`` expressions of a batch's ``requests`` (literal list, comprehension, name, helper call)."""
     if node is None or depth > 8:
         return
     if isinstance(node, cst.Name):
@@ -431,6 +431,11 @@ def _batch_params(node: Any, scope: Scope, resolver: Resolver, depth: int = 0) -
         p = _params_of_request(node.elt, scope, resolver)
         if p is not None:
             yield p[0], (_comp_scope_for(node, scope) if p[1] is scope else p[1]), True
+        return
+    if isinstance(node, cst.Call):  # requests=build_requests(items): the list a same-module helper returns
+        helper = single_return(node.func, scope)
+        if helper is not None:
+            yield from _batch_params(helper[0], helper[1], resolver, depth + 1)
 
 
 def _appended(root: Any, name: str) -> Iterator[Any]:
@@ -483,15 +488,8 @@ def _params_of_request(node: Any, scope: Scope, resolver: Resolver, depth: int =
     return None
 
 
-def _enclosing_function(scope: Scope) -> Scope | None:
-    s: Scope | None = scope
-    while s is not None and s.kind not in ("function", "lambda"):
-        s = s.parent
-    return s
-
-
 def _in_async_function(scope: Scope) -> bool:
-    fn = _enclosing_function(scope)
+    fn = function_scope(scope)
     return bool(fn and fn.is_async)
 
 

@@ -34,3 +34,16 @@ def notes(doc: str, sections: list[str]) -> str:  # parts only known at run time
                                    system="\n".join(s for s in sections if s),
                                    messages=[{"role": "user", "content": doc}])
     return reply.content[0].text
+
+
+def _review_requests(docs: list[str]) -> list[dict]:
+    requests = []
+    for i, doc in enumerate(docs):
+        requests.append({"custom_id": f"doc-{i}", "params": {  # TB101
+            "model": "claude-sonnet-4-6", "max_tokens": 500, "system": system_prompt(True),
+            "messages": [{"role": "user", "content": doc}]}})
+    return requests
+
+
+def review_overnight(docs: list[str]) -> str:  # each request of a batch a helper builds is a call site
+    return client.messages.batches.create(requests=_review_requests(docs)).id
