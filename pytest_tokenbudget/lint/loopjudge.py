@@ -57,7 +57,7 @@ from pytest_tokenbudget.lint.loopbody import exits, over_a_reply, picked_few, re
 from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, small
 
 __all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "batching_context", "conversation_turn", "enclosing_loop",
-           "from_parameters", "handful", "in_service_loop", "is_sweep", "live", "mapped", "mentions_batching", "request_entry",
+           "fallback_chain", "from_parameters", "handful", "in_service_loop", "is_sweep", "live", "mapped", "mentions_batching", "request_entry",
            "retry_while", "retry_while_source"]
 
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
@@ -127,7 +127,7 @@ def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST 
         if isinstance(node, ast.While) and not retry_while(node):
             return None
         if isinstance(node, (ast.For, ast.AsyncFor)) and node.lineno != hit.line and exits(node) \
-                and not RETRY.search(ast.unparse(node.target)):
+                and not RETRY.search(ast.unparse(node.target)) and not fallback_chain(node, call):
             return None
     return hit
 
@@ -150,7 +150,8 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
             return None
         if isinstance(parent, (ast.For, ast.AsyncFor)) and node is not parent.iter:
             if RETRY.search(ast.unparse(parent.target)) or RETRY.search(ast.unparse(parent.iter)) or (
-                    is_sweep(ast.unparse(parent.target), parent.iter) and not exits(parent)) or repeats(parent, call):
+                    is_sweep(ast.unparse(parent.target), parent.iter) and not exits(parent)) or repeats(parent, call) \
+                    or fallback_chain(parent, call):
                 node = parent  # a retry loop, a sweep over models / variants, n identical runs: a per-item
                 continue       # loop outside it still makes one independent request per item and setting
             return None if over_a_reply(parent, parents) else _judge_for(parent, call, parents)
@@ -253,6 +254,18 @@ def _alerts(body: ast.AST) -> bool:
 def _calls_input(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "input"
                for n in ast.walk(node))
+
+
+def fallback_chain(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
+    """``for model in MODELS: try: return ask(model) except APIError: continue``: alternatives tried
+    until one answers (the request and a ``return``/``break`` in one ``try``), so one request per item
+    in the end: a retry, looked through like one."""
+    if not is_sweep(ast.unparse(loop.target), loop.iter):
+        return False
+    shape = ast.dump(call)
+    return any(isinstance(st, ast.Try) and any(isinstance(n, (ast.Return, ast.Break)) for n in ast.walk(st.body[-1]))
+               and any(n is call or isinstance(n, ast.Call) and ast.dump(n) == shape for b in st.body for n in ast.walk(b))
+               for st in loop.body)
 
 
 def is_sweep(target: str, it: ast.expr) -> bool:

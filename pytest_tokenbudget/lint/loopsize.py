@@ -109,12 +109,14 @@ def _default_of(fn: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> object
     return d.value if isinstance(d, ast.Constant) else None
 
 
-_COLLECTION = re.compile(r"(?:s|list|dict|map|index|table|data|set|queue|cache|db|store|registry|lookup)$", re.I)
+_COLLECTION = re.compile(r"(?:s|list|dict|map|index|table|data|set|queue|cache|db|store|registry|lookup)$"
+                         r"|(?:^|_)(?:by|per)_", re.I)  # (tweets_by_category, rows_per_user: items grouped)
 
 
 def _fields_of_one(it: ast.expr) -> bool:
     """``for name, section in pitch.items()``: the fields of one record (a singular name), not a
-    collection of items (``documents.items()``, ``by_id.values()`` keep counting)."""
+    collection of items (``documents.items()``, ``by_id.values()``, ``tweets_by_category.items()`` keep
+    counting)."""
     if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args
             and it.func.attr in ("items", "keys", "values")):
         return False

@@ -77,6 +77,16 @@ def _retry_loop(loop: Any) -> bool:
     return bool(RETRY.search(head))
 
 
+def _fallback(loop: Any, call: CallSite) -> bool:
+    """Models tried in turn until one answers (:func:`..loopjudge.fallback_chain`): a retry."""
+    import ast
+
+    from pytest_tokenbudget.lint.loopjudge import fallback_chain
+
+    tree, request = _ast_of(loop.node), _ast_of(call.node, expression=True)
+    return isinstance(tree, (ast.For, ast.AsyncFor)) and isinstance(request, ast.Call) and fallback_chain(tree, request)
+
+
 def _repeats(loop: Any, call: CallSite) -> bool:
     """``for i in range(n)`` whose index never reaches the request (:func:`..loopbody.repeats`)."""
     import ast
@@ -297,7 +307,8 @@ class LoopCouldBatch(Rule):
                                                           or _not_streamed(call)):  # (parse never streams)
             return
         # a retry loop, or one identical request repeated (timing runs), is not a batch: look further out
-        loops = [lp for lp in call.context.loops if not _retry_loop(lp) and not _repeats(lp, call)]
+        loops = [lp for lp in call.context.loops if not _retry_loop(lp) and not _repeats(lp, call)
+                 and not _fallback(lp, call)]
         while loops and _sweep(loops[-1]) and not _exits_early(loops[-1].node):
             loops.pop()  # a sweep over models / settings: a per-item loop outside it still counts
         if not loops and call.context.function and not call.batch_template:
