@@ -336,9 +336,9 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
     # instructor over an Anthropic client: chat.completions.create and messages.create both run Claude
     via_instructor = client is not None and client.wrapper == "instructor" and client.sdk == "anthropic"
     if client is not None and not via_instructor:
-        if (client.sdk == "openai") != is_openai_api or (client.sdk == "anthropic" and (
+        if (client.sdk == "openai") != is_openai_api or client.reseller or (client.sdk == "anthropic" and (
                 client.other_host or _configured_elsewhere(cand.scope))):
-            return []  # (an Anthropic client sent to DeepSeek / Kimi ...: their models, not Claude)
+            return []  # (an Anthropic client sent to DeepSeek / Kimi ...: their models, not Claude; OpenRouter's API)
     if via_instructor and is_openai_api:
         is_openai_api = False
     args, is_open = resolver.call_kwargs(call, cand.scope)

@@ -16,7 +16,7 @@ from typing import Any
 
 import libcst as cst
 
-from pytest_tokenbudget.lint.analysis.scopes import (ClientRef, ImportRef, base_url_has, client_class, points_local,
+from pytest_tokenbudget.lint.analysis.scopes import (ClientRef, ImportRef, client_class, host_flags, points_local,
                                                      sets_timeout)
 from pytest_tokenbudget.lint.config_values import dotted_name
 
@@ -48,4 +48,4 @@ def imported_client(project: Any, qualname: str, from_path: str) -> ClientRef | 
         return None
     project._file_dep(path)
     return ClientRef(cc[0], cc[1], cc[1].startswith("Async"), sets_timeout(node), points_local(node),
-                     claude_api=base_url_has(node, "api.anthropic.com"))
+                     **host_flags(node))

@@ -34,7 +34,7 @@ from pytest_tokenbudget.lint.analysis.mutations import after_mutation
 from pytest_tokenbudget.lint.analysis.rebinding import rebound, without_fallbacks
 from pytest_tokenbudget.lint.analysis.request_items import set_items
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
-                                                     base_url_has, client_class, factory_client, method_scope, lookup,
+                                                     host_flags, client_class, factory_client, method_scope, lookup,
                                                      merged_value, points_local, sets_timeout, names_other_host,
                                                      typed_dict_name, foreign_host)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
@@ -319,7 +319,7 @@ class Resolver(TextOps):
         cc = client_class(target)
         if cc is not None:
             return ClientRef(cc[0], cc[1], cc[1].startswith("Async"), sets_timeout(node), points_local(node),
-                             claude_api=base_url_has(node, "api.anthropic.com"),
+                             **host_flags(node),
                              other_host=names_other_host(cc[1], node) or foreign_host(cc[0], [
                                  self.expr(a.value, scope, depth + 1) for a in node.args if a.keyword is not None
                                  and a.keyword.value == "base_url"]))

@@ -12,7 +12,7 @@ import libcst as cst
 
 __all__ = ["ANTHROPIC_CLIENTS", "OPENAI_CLIENTS", "Binding", "ClassRef", "ClientRef", "ImportRef", "Scope",
            "method_scope", "client_class", "iter_name_refs", "lookup", "INSTRUCTOR_WRAPPERS", "base_url_has", "points_local",
-           "names_other_host", "foreign_host",
+           "host_flags", "names_other_host", "foreign_host",
            "merged_value", "factory_client", "single_return", "function_scope"]
 
 ANTHROPIC_CLIENTS = frozenset({
@@ -57,6 +57,7 @@ class ClientRef:
     wrapper: str | None = None  # "instructor": patched by instructor.from_anthropic / patch (response_model=)
     claude_api: bool = False  # an OpenAI client whose base_url is the Claude API (api.anthropic.com)
     other_host: bool = False  # OpenAI()/AsyncOpenAI() sending to api.openai.com or a literal non-Anthropic base_url
+    reseller: bool = False  # base_url= openrouter.ai: OpenRouter's API and bill (its slugs, no Batch API), not Claude's
 
 @dataclass(frozen=True, eq=False)
 class ClassRef:
@@ -173,6 +174,11 @@ INSTRUCTOR_WRAPPERS = frozenset({"instructor.from_anthropic", "instructor.from_o
 def base_url_has(node: cst.Call, host: str) -> bool:
     return any(a.keyword is not None and a.keyword.value == "base_url" and isinstance(a.value, cst.SimpleString)
                and host in a.value.value for a in node.args)
+
+
+def host_flags(node: cst.Call) -> dict[str, bool]:
+    """The :class:`ClientRef` flags a literal ``base_url`` of the client's construction sets."""
+    return {"claude_api": base_url_has(node, "api.anthropic.com"), "reseller": base_url_has(node, "openrouter.ai")}
 
 
 def names_other_host(variant: str, node: cst.Call) -> bool:
