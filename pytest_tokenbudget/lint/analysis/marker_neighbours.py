@@ -9,16 +9,22 @@ module that imports it (and so could reach its history), writes ``cache_control`
 modules through imports; modules unrelated by import cannot put a marker into this file's
 requests. Byte searches only: the files that write a marker are read once per run, and the
 answer is memoised per file.
+
+A message content the resolver cannot follow (a block list grown by appends, then marked in place:
+``content[-1] = {**content[-1], "cache_control": ...}``) is taken to be the user's text, unmarked
+(:func:`..prompt.request_blocks`), except where the function building the request writes
+``cache_control`` itself (:func:`marked_where_built`): then the marker is most likely in that list.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from typing import Any
 
 from pytest_tokenbudget.lint.source import FileError, read_file
 
-__all__ = ["no_marker_nearby"]
+__all__ = ["marked_where_built", "no_marker_nearby"]
 
 _NEEDLE = b"cache_control"
 _IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w, \t]+)|import[ \t]+([\w., \t]+))", re.M)
@@ -87,3 +93,48 @@ def _compute(path: str, writers: list[tuple[str, str, bytes]] | None) -> bool:
     mine = re.compile(rb"^[ \t]*(?:from|import)[ \t]+[^\n]*\b" + re.escape(stem.encode()) + rb"\b", re.M)
     return not any(other != path and (other_stem in imports or mine.search(data))
                    for other, other_stem, data in writers)
+
+
+def marked_where_built(call: Any, blocks: Any) -> bool:
+    """A message content of ``call`` is unresolved and the function holding the call writes
+    ``cache_control``, itself or through a same-module helper it calls (``shared =
+    _with_breakpoint(content)``): a marker set on a block list it builds, so the request may well be
+    cached."""
+    import libcst as cst
+
+    from pytest_tokenbudget.lint.analysis.scopes import function_scope, lookup
+    from pytest_tokenbudget.lint.analysis.values import Unknown
+
+    if not any(b.section == "messages" and isinstance(b.value, Unknown) for b in blocks.items):
+        return False
+    fn = function_scope(call.scope) if call.scope is not None else None
+    node = getattr(fn, "node", None)
+    if not isinstance(node, cst.CSTNode):
+        return False
+    helpers = [b.node for name in _called_names(node) if (found := lookup(name, fn)) is not None
+               for b in found[1] if b.kind == "def" and isinstance(b.node, cst.CSTNode) and b.node is not node]
+    return any(_marks_a_list(n) for n in [node, *helpers])
+
+
+def _called_names(node: Any) -> set[str]:
+    """The plain names ``node`` calls (``helper(x)``)."""
+    import libcst as cst
+    import libcst.matchers as m
+
+    return {c.func.value for c in m.findall(node, m.Call(func=m.Name())) if isinstance(c, cst.Call)
+            and isinstance(c.func, cst.Name)}
+
+
+def _marks_a_list(node: Any) -> bool:
+    """``node`` writes ``cache_control`` into an item of a list (``blocks[-1] = {**blocks[-1],
+    "cache_control": ...}``, ``blocks[-1]["cache_control"] = ...``) or adds a marked block to one
+    (``blocks.append({..., "cache_control": ...})``); not a marker in a request it spells out."""
+    import libcst as cst
+    import libcst.matchers as m
+
+    code = cst.Module(body=[]).code_for_node
+    if _NEEDLE.decode() not in code(node):
+        return False
+    item = m.Assign(targets=[m.AssignTarget(target=m.Subscript())])  # blocks[-1] = {..., "cache_control": ...}
+    added = m.Call(func=m.Attribute(attr=m.Name("append") | m.Name("insert") | m.Name("extend")))
+    return any(_NEEDLE.decode() in code(n) for n in [*m.findall(node, item), *m.findall(node, added)])

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pytest_tokenbudget.core.tokens import estimate_tokens
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.plausible_models import cache_minimum
-from pytest_tokenbudget.lint.analysis.marker_neighbours import no_marker_nearby
+from pytest_tokenbudget.lint.analysis.marker_neighbours import marked_where_built, no_marker_nearby
 from pytest_tokenbudget.lint.analysis.prompt import (Block, Blocks, ToolOverhead, prefix_tokens, request_blocks,
                                                      sends_tools, static_prefix, tool_overhead)
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
@@ -217,8 +217,8 @@ class MissingCacheControl(Rule):
                      "the calls sending it pay in full, a marker on a shorter one costs nothing)"
                      if whole else f" (the {prefix[-1].section} block ends with per-call text: put the static part "
                      "in a block of its own and mark that one)")
-        if not clears_minimum(tokens, minimum):
-            return
+        if not clears_minimum(tokens, minimum) or marked_where_built(call, blocks):
+            return  # (a marker the function sets on a block list it builds: likely cached)
         sections = "+".join(dict.fromkeys(b.section for b in prefix))
         if overhead.describe([*sent, *prefix]):
             sections += f", with {overhead.describe([*sent, *prefix])} the API adds"
