@@ -21,9 +21,13 @@ WRITTEN_OUT = 10  # a list written out by hand in the code (its items, not a cap
 
 def handful(it: ast.expr) -> bool:
     """A literal list of constants: a sweep over numbers or model ids, or a fixed handful of cases
-    (``for key in ("demo_a", "demo_b")``, at most :data:`WRITTEN_OUT`) — not data worth a batch."""
-    if not isinstance(it, (ast.List, ast.Tuple, ast.Set)) or not it.elts \
-            or not all(isinstance(e, ast.Constant) for e in it.elts):
+    (``for key in ("demo_a", "demo_b")``, ``for mode, pdf in [("text", False), ("pdf", True)]``, at
+    most :data:`WRITTEN_OUT`) — not data worth a batch."""
+    if not isinstance(it, (ast.List, ast.Tuple, ast.Set)) or not it.elts:
+        return False
+    if all(isinstance(e, ast.Tuple) and e.elts and all(isinstance(x, ast.Constant) for x in e.elts) for e in it.elts):
+        return len(it.elts) <= WRITTEN_OUT  # (cases of a few settings each)
+    if not all(isinstance(e, ast.Constant) for e in it.elts):
         return False
     values = [e.value for e in it.elts if isinstance(e, ast.Constant)]
     return len(values) <= WRITTEN_OUT or all(isinstance(v, (int, float)) or str(v).startswith(("claude", "gpt"))

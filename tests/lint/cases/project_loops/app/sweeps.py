@@ -27,3 +27,15 @@ def run_grid(samples, models):
 
 def compare_models(sample, models):
     return [compare(sample, "terse", model) for model in models]
+
+
+def render(doc, mode, with_pdf):
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, system=VARIANTS["reasoned"],
+                                  messages=[{"role": "user", "content": f"{mode} ({with_pdf}): {doc}"}])
+
+
+def compare_modes(doc):
+    out = []
+    for mode, with_pdf in [("text", False), ("pdf", True)]:  # two cases written out: a comparison, silent
+        out.append(render(doc, mode, with_pdf))
+    return out
