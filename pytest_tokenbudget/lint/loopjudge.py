@@ -57,8 +57,8 @@ from pytest_tokenbudget.lint.loopbody import exits, over_a_reply, picked_few, re
 from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, small
 
 __all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "batching_context", "conversation_turn", "enclosing_loop",
-           "fallback_chain", "from_parameters", "handful", "in_service_loop", "is_sweep", "live", "mapped", "mentions_batching", "request_entry",
-           "retry_while", "retry_while_source"]
+           "fallback_chain", "from_parameters", "handful", "in_service_loop", "is_sweep", "live", "mapped",
+           "mentions_batching", "request_entry", "retry_while", "retry_while_source"]
 
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
 _SWEEP_ITER = re.compile(r"models|temperatures|params|parameters|configs\b|settings|providers|variants|engines|"
@@ -263,9 +263,12 @@ def fallback_chain(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
     if not is_sweep(ast.unparse(loop.target), loop.iter):
         return False
     shape = ast.dump(call)
-    return any(isinstance(st, ast.Try) and any(isinstance(n, (ast.Return, ast.Break)) for n in ast.walk(st.body[-1]))
-               and any(n is call or isinstance(n, ast.Call) and ast.dump(n) == shape for b in st.body for n in ast.walk(b))
-               for st in loop.body)
+
+    def holds(block: list[ast.stmt]) -> bool:
+        return any(n is call or isinstance(n, ast.Call) and ast.dump(n) == shape for b in block for n in ast.walk(b))
+
+    return any(isinstance(st, ast.Try) and holds(st.body)
+               and any(isinstance(n, (ast.Return, ast.Break)) for n in ast.walk(st.body[-1])) for st in loop.body)
 
 
 def is_sweep(target: str, it: ast.expr) -> bool:

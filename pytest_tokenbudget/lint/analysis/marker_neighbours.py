@@ -12,8 +12,9 @@ answer is memoised per file.
 
 A message content the resolver cannot follow (a block list grown by appends, then marked in place:
 ``content[-1] = {**content[-1], "cache_control": ...}``) is taken to be the user's text, unmarked
-(:func:`..prompt.request_blocks`), except where the function building the request writes
-``cache_control`` itself (:func:`marked_where_built`): then the marker is most likely in that list.
+(:func:`..prompt.request_blocks`), except where the function building the request marks a block
+list, itself or through a same-module helper it calls (an item assigned or a block appended with
+``cache_control`` in it: :func:`marked_where_built`): then the marker is most likely in that list.
 """
 
 from __future__ import annotations
@@ -96,10 +97,9 @@ def _compute(path: str, writers: list[tuple[str, str, bytes]] | None) -> bool:
 
 
 def marked_where_built(call: Any, blocks: Any) -> bool:
-    """A message content of ``call`` is unresolved and the function holding the call writes
-    ``cache_control``, itself or through a same-module helper it calls (``shared =
-    _with_breakpoint(content)``): a marker set on a block list it builds, so the request may well be
-    cached."""
+    """A message content of ``call`` is unresolved and the function holding the call marks a block
+    list, itself or through a same-module helper it calls (``shared = _with_breakpoint(content)``):
+    the request may well be cached."""
     import libcst as cst
 
     from pytest_tokenbudget.lint.analysis.scopes import function_scope, lookup

@@ -112,7 +112,8 @@ def _content_blocks(section: str, content: Any, out: list[Block], *, index: int 
         return True
     if isinstance(content, Unknown) and section == "messages":
         # An unresolved message content is taken to be the user's text (no marker). Documented
-        # assumption: a content block list built elsewhere with cache_control is not seen.
+        # assumption: a content block list built elsewhere with cache_control is not seen (TB101 asks
+        # whether the function building the request marks a list: ..marker_neighbours.marked_where_built).
         out.append(Block(section, content, False, False, index, role))
         return True
     return False
