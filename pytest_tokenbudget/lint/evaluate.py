@@ -305,8 +305,7 @@ class Evaluator:
         if q in _PATH_CTORS and args:  # Path(a) / Path(folder, "prompts", "system.md")
             return self._path(args[0]) if len(args) == 1 else self._call_join(args)
         if q in ("open", "builtins.open", "io.open", "codecs.open") and args:
-            p = self._path(args[0])
-            mode = args[1] if len(args) > 1 else "r"
+            p, mode = self._path(args[0]), (args[1] if len(args) > 1 else "r")
             return Handle(p.path) if p is not None and isinstance(mode, str) and "r" in mode \
                 else UNKNOWN  # ("rb": tomllib.load(f), f.read().decode(): the same text)
         if q in ("os.path.join",) and args:
@@ -341,7 +340,8 @@ class Evaluator:
             return self.read(args[0])
         if q in _PARSES and args and isinstance(args[0], (dict, list)):
             return args[0]  # yaml.safe_load(path.read_text()): the data file, read (and parsed) by its suffix
-        if q in TEXT_CALLS and (text := text_of_call(q, args, node.keywords, lambda n: self.expr(n, d))) is not None:
+        named = [(k.arg, k.value) for k in node.keywords]
+        if q in TEXT_CALLS and (text := text_of_call(q, args, named, lambda n: self.expr(n, d))) is not None:
             return text  # textwrap.dedent(...), json.dumps(example_labels)
         if q and self.loader is not None and (node.args or node.keywords):  # load_prompt("core.md")
             loaded = self.loader(q, node, args, {k.arg: self.expr(k.value, d) for k in node.keywords if k.arg})

@@ -40,9 +40,13 @@ HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
     ("f'{CONST}!'", "constant text!"),
     ("'%s!' % CONST", "constant text!"),
     ("str(4)", "4"),
+    ("json.dumps(PROMPTS)", '{"short": "Be brief."}'),  # json.dumps formats as its keywords ask
+    ("json.dumps(PROMPTS, indent=2, default=str)", '{\n  "short": "Be brief."\n}'),
+    ("json.dumps(PROMPTS, cls=Encoder)", UNKNOWN),  # (an encoder the linter does not run)
 ])
 def test_resolution_of_system_values(expr, expected):
     src = HEAD + textwrap.dedent(f"""\
+        import json
         import textwrap
         CONST = "constant text"
         PROMPTS = {{"short": "Be brief."}}

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import json
 import textwrap
 from typing import Any
 
@@ -38,6 +37,7 @@ from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Bindin
                                                      merged_value, points_local, sets_timeout, names_other_host,
                                                      typed_dict_name, foreign_host)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
+from pytest_tokenbudget.lint.text_calls import text_of_call
 from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, volatile_call, volatile_method
 from pytest_tokenbudget.lint.analysis.values import (NOT_A_MAPPING, UNKNOWN, OpenDict, Text, Unknown, any_entry,
                                                      common_value, enum_value, first_volatile, is_complete, loop_ids,
@@ -347,14 +347,13 @@ class Resolver(TextOps):
             if isinstance(v, (str, int)) and not isinstance(v, bool):
                 return str(v)
             return v if isinstance(v, (Unknown, Text)) else UNKNOWN
-        if q == "json.dumps" and node.args:
+        if q == "json.dumps" and node.args:  # with its formatting keywords, as the project evaluator reads it
             v = self.expr(node.args[0].value, scope, depth + 1)
-            if is_complete(v):
-                try:
-                    return json.dumps(v)
-                except (TypeError, ValueError):
-                    return UNKNOWN
-            return Unknown(volatile=first_volatile(v))
+            if not is_complete(v):
+                return Unknown(volatile=first_volatile(v))
+            rest = [(a.keyword.value if a.keyword else None, a.value) for a in node.args[1:]]  # (None: *a, **kw)
+            return text_of_call(q, [v], rest, lambda n: self.expr(n, scope, depth + 1)) if not node.args[0].star \
+                else UNKNOWN
         return UNKNOWN
 
     def _dict_call(self, node: cst.Call, scope: Scope, depth: int) -> Any:

@@ -1,5 +1,6 @@
 """Few-shot replies written as ``json.dumps`` of label objects: the JSON text is the static prefix,
-formatted as the keywords ask; with ``default=`` the text depends on code the linter does not run."""
+formatted as the keywords ask (``default=`` is never called on such a value); with ``cls=`` the text
+depends on code the linter does not run."""
 import json
 
 import anthropic
@@ -36,10 +37,24 @@ def build(ticket):
     return turns
 
 
-def classify_custom(ticket):  # default=str: the linter does not run it, the prefix ends at the first reply
+class LabelEncoder(json.JSONEncoder):
+    def encode(self, o):
+        return super().encode({"labels": o})
+
+
+def classify_custom(ticket):  # cls=LabelEncoder: the linter does not run it, the prefix ends at the first reply
+    turns = []
+    for text, labels in EXAMPLES:
+        turns.append({"role": "user", "content": text})
+        turns.append({"role": "assistant", "content": json.dumps(labels, cls=LabelEncoder)})
+    turns.append({"role": "user", "content": ticket})
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=200, messages=turns)
+
+
+def classify_with_default(ticket):  # default=str is never called on these labels: the JSON as written
     turns = []
     for text, labels in EXAMPLES:
         turns.append({"role": "user", "content": text})
         turns.append({"role": "assistant", "content": json.dumps(labels, default=str)})
     turns.append({"role": "user", "content": ticket})
-    return client.messages.create(model="claude-sonnet-4-6", max_tokens=200, messages=turns)
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=200, messages=turns)  # TB101
