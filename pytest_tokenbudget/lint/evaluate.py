@@ -340,7 +340,7 @@ class Evaluator:
             return self.read(args[0])
         if q in _PARSES and args and isinstance(args[0], (dict, list)):
             return args[0]  # yaml.safe_load(path.read_text()): the data file, read (and parsed) by its suffix
-        named = [(k.arg, k.value) for k in node.keywords]
+        named = [(k.arg, k.value) for k in node.keywords] if q in TEXT_CALLS else []
         if q in TEXT_CALLS and (text := text_of_call(q, args, named, lambda n: self.expr(n, d))) is not None:
             return text  # textwrap.dedent(...), json.dumps(example_labels)
         if q and self.loader is not None and (node.args or node.keywords):  # load_prompt("core.md")

@@ -262,10 +262,10 @@ def fallback_chain(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
     in the end: a retry, looked through like one."""
     if not is_sweep(ast.unparse(loop.target), loop.iter):
         return False
-    shape = ast.dump(call)
-
-    def holds(block: list[ast.stmt]) -> bool:
-        return any(n is call or isinstance(n, ast.Call) and ast.dump(n) == shape for b in block for n in ast.walk(b))
+    def holds(block: list[ast.stmt]) -> bool:  # the node itself (a caller's loop), or the same code parsed apart
+        nodes = [n for b in block for n in ast.walk(b)]
+        return any(n is call for n in nodes) or any(
+            isinstance(n, ast.Call) and ast.dump(n) == shape for shape in [ast.dump(call)] for n in nodes)
 
     return any(isinstance(st, ast.Try) and holds(st.body)
                and any(isinstance(n, (ast.Return, ast.Break)) for n in ast.walk(st.body[-1])) for st in loop.body)

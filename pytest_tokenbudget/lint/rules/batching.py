@@ -78,11 +78,17 @@ def _retry_loop(loop: Any) -> bool:
 
 
 def _fallback(loop: Any, call: CallSite) -> bool:
-    """Models tried in turn until one answers (:func:`..loopjudge.fallback_chain`): a retry."""
+    """Models tried in turn until one answers (:func:`..loopjudge.fallback_chain`): a retry. Only a
+    sweep whose body holds a ``try`` is parsed (asked for every loop around every call)."""
     import ast
+
+    import libcst as cst
 
     from pytest_tokenbudget.lint.loopjudge import fallback_chain
 
+    body = getattr(loop.node.body, "body", ()) if isinstance(loop.node, cst.For) else ()
+    if not (any(isinstance(st, cst.Try) for st in body) and _sweep(loop)):
+        return False
     tree, request = _ast_of(loop.node), _ast_of(call.node, expression=True)
     return isinstance(tree, (ast.For, ast.AsyncFor)) and isinstance(request, ast.Call) and fallback_chain(tree, request)
 
