@@ -22,7 +22,9 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
   callers are not climbed: they pass other functions); the forms a loop runs a function in
   (``pool.submit``, ``map``, joblib's ``delayed``, a ``Thread`` target, ``partial``, a local
   helper) are :mod:`.runforms`;
-* a caller with no loop is itself looked up (up to three levels: helper -> wrapper -> runner -> loop);
+* a caller with no loop is itself looked up (up to three levels: helper -> wrapper -> runner -> loop),
+  also when the call sits in a local ``def`` its function runs in place (``def make_request(): ...``
+  then ``return self._retry(make_request)``, a retry helper inherited from a base class);
   a loop in dead code (:mod:`.uncalled`) is passed over as if it were not there;
 * whether the loop is a batch of independent items is :mod:`.loopjudge`'s call (dependent
   requests, retries, sweeps, interactive and live loops, library batching contexts are not, nor
@@ -60,8 +62,8 @@ from pytest_tokenbudget.lint.loopjudge import (WRITTEN_OUT, Hit, conversation_tu
                                                mentions_batching)
 from pytest_tokenbudget.lint.protocols import protocol_methods
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
-                                               partial_uses, runs_in_executor, runs_param, submits, table_lookups,
-                                               table_uses, thread_target)
+                                               partial_uses, run_in_place, runs_in_executor, runs_param, submits,
+                                               table_lookups, table_uses, thread_target)
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.script_jobs import awaited_by_script
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
@@ -168,7 +170,8 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
             if not local:  # the local helper handed to a function that maps it: map_with_progress(fn, rows)
                 handed, local = _local_handed_on(s, path, tree, node, callee, handoffs, parents)
                 out += [c for c in handed if c not in out]
-            owner = owner_of(node, parents) or closure_owner(node, parents)  # (make_labeler.label)
+            owner = owner_of(node, parents) or closure_owner(node, parents) or (  # (make_labeler.label)
+                None if local or handed else _in_place_owner(node, parents))  # (return self._retry(make_request))
             if not local and not handed and owner and (path, owner) not in s.plain and not handoffs \
                     and not conversation_turn(node, parents, callee):  # (a turn: the conversation is the unit)
                 s.plain.append((path, owner))  # (not a wrapper given f: its callers pass other functions)
@@ -178,6 +181,13 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
         else:
             _add_hit(s, out, path, tree, node, parents, hit)
     return out
+
+
+def _in_place_owner(node: ast.Call, parents: dict[int, ast.AST]) -> str | None:
+    """The function whose local ``def`` holds ``node`` and runs it in place (:func:`.runforms.run_in_place`):
+    its callers hold the loop."""
+    fdef = run_in_place(node, parents)
+    return owner_of(fdef, parents) if fdef is not None else None
 
 
 def _call_of(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, call: ast.Call,

@@ -420,7 +420,8 @@ def _aliases(tree: ast.Module, refs: Refs) -> None:
 def resolve_function(project: Project, path: str, tree: ast.Module, func: ast.expr,
                      parents: dict[int, ast.AST]) -> tuple[str, Def, str] | None:
     """The project function a call's ``func`` names: ``g`` (defined here or imported, ``*`` too),
-    ``mod.g`` (an imported module), ``self.g`` (a method of the enclosing class)."""
+    ``mod.g`` (an imported module), ``self.g`` (a method of the enclosing class or one it inherits
+    from a project base class)."""
     if isinstance(func, ast.Name):
         local = find_def(tree, func.id)
         if local is not None:
@@ -442,7 +443,12 @@ def resolve_function(project: Project, path: str, tree: ast.Module, func: ast.ex
             if isinstance(node, ast.ClassDef):
                 qual = f"{node.name}.{func.attr}"
                 found = find_def(tree, qual)
-                return (path, found, qual) if found is not None else None
+                if found is not None:
+                    return path, found, qual
+                for base_path, base_qual in base_methods(project, path, tree, qual)[:1]:  # inherited: self._retry(f)
+                    base_tree = tree_of(project, base_path)
+                    base_def = find_def(base_tree, base_qual) if base_tree is not None else None
+                    return (base_path, base_def, base_qual) if base_def is not None else None
             return None
         for node in statements_of(tree).imports:
             if isinstance(node, ast.Import):

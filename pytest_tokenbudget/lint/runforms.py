@@ -18,7 +18,7 @@ from pytest_tokenbudget.lint.asyncwork import script_entry
 from pytest_tokenbudget.lint.loopjudge import Hit, enclosing_loop, mapped
 
 __all__ = ["delayed_call", "hit_on", "is_partial", "local_handoffs", "local_uses", "loops_over", "partial_uses",
-           "runs_in_executor", "runs_param", "submits", "table_uses", "thread_target"]
+           "run_in_place", "runs_in_executor", "runs_param", "submits", "table_uses", "thread_target"]
 
 Use = tuple[ast.Call, dict[int, ast.AST], Hit]
 
@@ -51,6 +51,25 @@ def local_handoffs(node: ast.AST, parents: dict[int, ast.AST]) -> tuple[str, lis
                 and hit_on(call, passed[0], around) is None:
             out.append((call, around))
     return name, out
+
+
+def run_in_place(node: ast.AST, parents: dict[int, ast.AST]) -> ast.FunctionDef | None:
+    """The local ``def`` holding ``node`` when the function around it runs it there: called after it
+    (``return make_request()``) or handed to another function (``return self._retry(make_request)``,
+    a retry helper, maybe inherited from a base class the search cannot resolve). The request is then
+    one per call of the outer function, whose own callers hold the loop (the caller search climbs
+    from it when no loop turned up around the local ``def``). None for a ``def`` in a module-level
+    block (a script's ``__main__``: no callers) or one the function never uses."""
+    fdef = _local_def(node, parents)
+    if fdef is None:
+        return None
+    outer = parents.get(id(fdef))
+    while outer is not None and not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        outer = parents.get(id(outer))
+    used = any(isinstance(call.func, ast.Name) and call.func.id == fdef.name or any(
+        isinstance(a, ast.Name) and a.id == fdef.name for a in [*call.args, *(k.value for k in call.keywords)])
+        for call, _ in _calls_after(fdef, fdef.name, parents))
+    return fdef if used and isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
 
 
 def _local_def(node: ast.AST, parents: dict[int, ast.AST],
