@@ -20,7 +20,8 @@ def exits(loop: ast.For | ast.AsyncFor) -> bool:
     in an ``except`` handler (``except KeyboardInterrupt: break``, an abort), nor one under an
     ``if`` that tests nothing the loop computes (``if test_first_row: break``, a run-wide switch) but
     a count of passes (``if max_images and processed >= max_images: break`` with ``processed += 1``
-    on every pass: a cap on the items, not a search)."""
+    on every pass: a cap on the items, not a search), nor an abort when a pass got nothing
+    (``if not tasks: return``: :func:`_aborts`)."""
     made = {n.id for st in loop.body for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     made |= {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
     made -= _pass_counts(loop.body)
@@ -32,13 +33,31 @@ def exits(loop: ast.For | ast.AsyncFor) -> bool:
             return True
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ExceptHandler)):
             continue
-        if isinstance(node, ast.If) and not any(isinstance(n, ast.Name) and n.id in made for n in ast.walk(node.test)) \
-                and all(isinstance(st, (ast.Break, ast.Expr, ast.Assign, ast.AugAssign)) for st in node.body):
+        if isinstance(node, ast.If) and (_aborts(node) or not any(
+                isinstance(n, ast.Name) and n.id in made for n in ast.walk(node.test))
+                and all(isinstance(st, (ast.Break, ast.Expr, ast.Assign, ast.AugAssign)) for st in node.body)):
             stack.extend((c, nested) for c in node.orelse)
             continue
         inner = nested or isinstance(node, (ast.For, ast.AsyncFor, ast.While))
         stack.extend((c, inner) for c in ast.iter_child_nodes(node))
     return False
+
+
+def _aborts(node: ast.If) -> bool:
+    """``if not tasks: log.warning(...); return``: the run gives up when a pass got nothing (an empty
+    or missing reply), error handling rather than a search: when all goes well every item is sent.
+    The test is ``not x`` / ``x is None`` / ``len(x) == 0`` and the body only logs, then leaves
+    without a value."""
+    test = node.test
+    empty = (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name)) or (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant)
+        and (isinstance(test.ops[0], ast.Is) and test.comparators[0].value is None and isinstance(test.left, ast.Name)
+             or isinstance(test.ops[0], ast.Eq) and test.comparators[0].value == 0 and isinstance(test.left, ast.Call)
+             and isinstance(test.left.func, ast.Name) and test.left.func.id == "len"))
+    *logs, last = node.body
+    leaves = isinstance(last, ast.Break) or isinstance(last, ast.Return) and (
+        last.value is None or isinstance(last.value, ast.Constant) and last.value.value is None)
+    return empty and leaves and all(isinstance(st, ast.Expr) for st in logs)
 
 
 def _pass_counts(body: list[ast.stmt]) -> set[str]:

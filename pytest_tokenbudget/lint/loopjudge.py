@@ -19,7 +19,8 @@ once per item of a collection and the iterations do not depend on each other. No
   independent request per chunk: it counts;
 * an agent executing the tool calls of the response it just got (``for tc in tool_calls``);
 * interactive loops (``input()``), loops that stop early on what they compute (``break``/``return``:
-  searches; not ``except KeyboardInterrupt: break`` nor a run-wide ``if test_mode: break``), and loops
+  searches; not ``except KeyboardInterrupt: break``, a run-wide ``if test_mode: break`` nor giving up
+  on an empty reply, ``if not tasks: return``), and loops
   inside one (chunks screened until enough are in), a latency benchmark (each request's latency kept:
   :func:`.loopbody.latency_kept`, checked by :mod:`.callers` at each call on the way), and one
   identical request repeated (``for i in range(n)`` whose index never reaches it: timing, sampling);

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 from pathlib import Path
 
+import pytest
+
 from pytest_tokenbudget.lint.api import LintSettings, lint_paths
 from pytest_tokenbudget.lint.formats import as_json
+from pytest_tokenbudget.lint.loopbody import exits
 from pytest_tokenbudget.lint.rules.registry import registry
 
 FLOW = Path(__file__).parent / "cases" / "project_loops_flow"
@@ -511,10 +515,25 @@ def test_a_local_request_handed_to_a_retry_helper_is_called_once_per_call_of_its
 def test_a_majority_vote_inside_a_per_case_loop_three_callers_up_names_the_per_case_loop():
     loops = Path(__file__).parent / "cases" / "project_loops"
     result = lint_paths([loops / "app" / "runs.py"], LintSettings(root=loops, select=("TB401",), cache=False))
-    [f] = result.findings  # judge() only: the timed ping() runs and the search in first_match() are not batches
-    assert f.line == 12
+    found = {f.line: f for f in result.findings}  # not the timed ping() runs nor the search in first_match()
+    assert sorted(found) == [12, 41]  # judge(), and extract_tasks() whose loop only gives up on an empty reply
+    f = found[12]
     assert "judge() is called per item by a for loop over json.load(open(path)) at " in f.message
     assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith(os.path.join("app", "runs.py") + ":30")
+
+
+@pytest.mark.parametrize(("guard", "search"), [
+    ("if not tasks:\n        print('nothing extracted')\n        return", False),
+    ("if tasks is None:\n        break", False),
+    ("if len(tasks) == 0:\n        return None", False),
+    ("if tasks:\n        return tasks", True),  # stops at the first page with tasks: a search
+    ("if not tasks:\n        return page", True),  # returns the page it found: a search for it
+    ("if not tasks:\n        found = page\n        break", True),
+])
+def test_a_loop_that_gives_up_on_an_empty_reply_is_not_a_search(guard: str, search: bool):
+    loop = ast.parse(f"for page in pages:\n    tasks = extract(page)\n    {guard}\n").body[0]
+    assert isinstance(loop, ast.For)
+    assert exits(loop) is search
 
 
 LABELLER = '''import anthropic

@@ -37,6 +37,20 @@ def grade_all(path, first_only=False):
     return out
 
 
+def extract_tasks(page):
+    return client.messages.create(model=MODEL, max_tokens=500,  # TB401
+                                  messages=[{"role": "user", "content": f"List the tasks in:\n{page}"}])
+
+
+def extract_all(pages):
+    for page in pages:
+        tasks = extract_tasks(page)
+        if not tasks:  # the run gives up on an empty reply: error handling, not a search
+            print("No tasks extracted. Stop.")
+            return
+        print(tasks)
+
+
 def ping(prompt):
     return client.messages.create(model=MODEL, max_tokens=50, messages=[{"role": "user", "content": prompt}])
 
