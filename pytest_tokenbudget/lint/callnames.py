@@ -386,14 +386,23 @@ def imported_factories(project: Project, tree: ast.Module, path: str, cls: str,
     function it imports (the question :func:`.importcheck.importing` asks of a file's import lines)."""
     imported = {a.asname or a.name for n in statements_of(tree).imports if isinstance(n, ast.ImportFrom)
                 for a in n.names}
-    made = imported if imports_only else {n.value.func.id for n in statements_of(tree).assigns
-                                          if isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)}
+    made = {ast.unparse(n.value.func) for n in statements_of(tree).assigns if isinstance(n.value, ast.Call) and (
+        isinstance(n.value.func, ast.Name) or isinstance(f := n.value.func, ast.Attribute) and isinstance(
+            f.value, ast.Name))}  # adapter = create_adapter(...); self.client = ClientFactory.create_client(...)
     out: set[str] = set()
-    for name in made & imported:
-        found = _class_at(project, path, tree, name, kinds=_DEFS)
-        fn = find_def(found[1], found[2]) if found is not None and not same_file(found[0], path) else None
-        if fn is not None and (any(names_class(fn.returns, c) for c in (cls, *bases))
-                               or fn.name in factories(found[1], {cls})):
+    for name in imported if imports_only else {m for m in made if m.split(".")[0] in imported}:
+        head, _, meth = name.partition(".")
+        found = _class_at(project, path, tree, head, kinds=_DEFS + (ast.ClassDef,))
+        if found is None or same_file(found[0], path):
+            continue
+        made_there = factories(found[1], {cls})
+        if not meth and find_def(found[1], found[2]) is None:  # an imported class: one of its methods a factory
+            if imports_only and any(q.startswith(f"{found[2]}.") for q in made_there):
+                out.add(name)
+            continue
+        qual = f"{found[2]}.{meth}" if meth else found[2]
+        fn = find_def(found[1], qual)
+        if fn is not None and (any(names_class(fn.returns, c) for c in (cls, *bases)) or qual in made_there):
             out.add(name)
     return out
 
@@ -412,7 +421,7 @@ def _aliases(tree: ast.Module, refs: Refs) -> None:
         elif refs.method and isinstance(value, ast.Call) and (
                 (isinstance(value.func, ast.Name) and value.func.id in makers)
                 or (isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name)
-                    and value.func.value.id in refs.modules)):
+                    and (value.func.value.id in refs.modules or ast.unparse(value.func) in makers))):
             refs.receivers.add(ast.unparse(target))
 
 

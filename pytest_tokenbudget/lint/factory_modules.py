@@ -5,8 +5,9 @@ Provider-switching code makes its client in a factory module (``adapters/factory
 callers import only the factory: ``adapter = create_adapter(...)`` then ``adapter.generate(...)``
 per item. Such a caller spells neither the class nor its module, so the caller searches
 (:mod:`.callsearch` for the values passed, :mod:`.callrefs` for the loops) would never parse it.
-:func:`factory_functions` lists the factories (a module-level function with ``return Cls(...)``,
-found through the word index's callers of ``Cls``), or one annotated to return the class or a base
+:func:`factory_functions` lists the factories (a module-level function with ``return Cls(...)``, or
+a method of a factory class, ``ClientFactory.create_client``, found through the word index's callers
+of ``Cls``), or one annotated to return the class or a base
 class the project defines (``-> VisionProvider``, in a module that names the class: it picks it from a
 registry); the searches then also read the files that name a factory's module and the factory, and
 :func:`.callnames.imported_factories` makes the variable it fills a receiver of the class's methods.
@@ -32,22 +33,23 @@ _MAX_FACTORY_FILES = 20  # a class made in more files than this is a value type,
 
 
 def factory_functions(project: Project, callee_path: str, cls: str) -> tuple[tuple[str, str], ...]:
-    """``(path, function)`` for each module-level function of another (non-test) project file that
-    returns ``cls(...)``. Listed once per run and class."""
+    """``(path, function)`` for each module-level function (or ``Factory.method`` of a module-level
+    class) of another (non-test) project file that returns ``cls(...)``. Listed once per run and class."""
     return project.remember("factory_functions", (callee_path, cls), lambda: _find(project, callee_path, cls))
 
 
 def factory_files(project: Project, callee_path: str, cls: str) -> list[str]:
     """The factories' modules and the packages that re-export a factory (``adapters/__init__.py``)."""
     made = factory_functions(project, callee_path, cls)
-    return list(dict.fromkeys([*(p for p, _ in made), *(w for p, fn in made for w in exporters(project, p, fn))]))
+    return list(dict.fromkeys([*(p for p, _ in made), *(w for p, fn in made
+                                                        for w in exporters(project, p, fn.split(".")[0]))]))
 
 
 def factory_words(project: Project, callee_path: str, cls: str) -> list[tuple[bytes, bytes]]:
     """``(module stem, function name)`` of each factory, by its module or a package re-exporting it:
     what a caller's bytes spell when it imports one."""
     return [(module_stem(w).encode(), fn.encode()) for p, fn in factory_functions(project, callee_path, cls)
-            for w in [p, *exporters(project, p, fn)]]
+            for w in [p, *exporters(project, p, fn.split(".")[0])]]
 
 
 def project_bases(project: Project, callee_path: str, cls: str) -> frozenset[str]:

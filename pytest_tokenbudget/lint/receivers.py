@@ -16,10 +16,16 @@ __all__ = ["annotated_factories", "factories", "helper_params", "names_class", "
 
 def factories(tree: ast.Module, classes: set[str]) -> set[str]:
     """The module's functions with a ``return Cls(...)`` of one of ``classes`` (a factory choosing a
-    backend by name: an instance of the class is one of the things it returns)."""
-    return {st.name for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-        isinstance(n, ast.Return) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)
-        and n.value.func.id in classes for n in ast.walk(st))}
+    backend by name: an instance of the class is one of the things it returns), and the methods of
+    its classes that do so, as ``Factory.create`` (``ClientFactory.create_client(provider)``, a
+    static method picking the client)."""
+    def makes(fn: ast.AST) -> bool:
+        return any(isinstance(n, ast.Return) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)
+                   and n.value.func.id in classes for n in ast.walk(fn))
+
+    out = {st.name for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and makes(st)}
+    return out | {f"{st.name}.{m.name}" for st in tree.body if isinstance(st, ast.ClassDef) and st.name not in classes
+                  for m in st.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and makes(m)}
 
 
 def annotated_factories(tree: ast.Module, classes: set[str]) -> set[str]:

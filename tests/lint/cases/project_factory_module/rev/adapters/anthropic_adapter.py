@@ -23,6 +23,10 @@ class AnthropicAdapter(LLMAdapter):
         return self.client.messages.create(model=self.model_name, max_tokens=200,  # TB401
                                            messages=[{"role": "user", "content": f"Summarize: {text}"}])
 
+    def extract(self, chunk: str):
+        return self.client.messages.create(model=self.model_name, max_tokens=500,  # TB401
+                                           messages=[{"role": "user", "content": f"Extract the figures: {chunk}"}])
+
     def _convert_tools(self, tools):
         return [{"name": t.name, "description": t.description, "input_schema": t.parameters} for t in tools]
 
