@@ -174,7 +174,7 @@ def _compute(project: Project, callee_path: str, function: str, params: frozense
     calls = [c for c in calls if fn is None or not _inside(c, fn, tree)][:MAX_CALLERS]  # recursion is not a caller
     if not calls:
         return None
-    default_ev = project._evaluator(callee, {})
+    default_ev = project._evaluator(callee, _class_names(tree, function) if method else {})
     out: list[Assignment] = []
     paths = {c.path for c in calls}
     for c in calls:
@@ -187,6 +187,15 @@ def _compute(project: Project, callee_path: str, function: str, params: frozense
             if len(out) >= MAX_ASSIGNMENTS:
                 return out, paths
     return out, paths
+
+
+def _class_names(tree: ast.Module, method: str) -> dict[str, ast.expr]:
+    """The names a method's parameter defaults may read from its class body (``model: str =
+    DEFAULT_MODEL`` under ``DEFAULT_MODEL = "claude-..."``: defaults are evaluated in the class scope)."""
+    cls = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == method.split(".")[0]), None)
+    return {t.id: st.value for st in cls.body if isinstance(st, (ast.Assign, ast.AnnAssign)) and st.value is not None
+            for t in (st.targets if isinstance(st, ast.Assign) else [st.target])
+            if isinstance(t, ast.Name)} if cls is not None else {}
 
 
 def _inside(c: FoundCall, fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> bool:

@@ -27,3 +27,21 @@ def run(q):
     unknown_default(q, model="claude-sonnet-5-5")
     unknown_default(q)
     return overridden_default(q, "claude-haiku-5-5")
+
+
+class ContractAnalyzer:
+    """A parameter default naming a class constant: defaults are evaluated in the class body."""
+
+    DEFAULT_MODEL = "claude-sonnet-4-20250514"
+
+    def __init__(self, api_key=None, model: str = DEFAULT_MODEL):
+        self.client = anthropic.Anthropic(api_key=api_key)
+        self.model = model
+
+    def analyze(self, text):
+        return self.client.messages.create(model=self.model, max_tokens=400,  # TB302
+                                           messages=[{"role": "user", "content": text}])
+
+
+def analyze_contract(text, api_key):
+    return ContractAnalyzer(api_key=api_key).analyze(text)
