@@ -3,6 +3,9 @@ many), serve unchanged files from the cache, and apply selection and per-file ig
 
 The per-file pipeline is :func:`lint_bytes`: bytes -> :func:`.source.load` (decode, prefilters,
 compile check) -> :func:`.findings.check_source` (libcst parse, call sites, rules, suppressions).
+In a pool the parent reads and byte-filters every file, then drops the queued files' bytes before it
+forks: each worker reads its files again (from the page cache), so no worker starts with all of them
+(on the 565-repository corpus tree the largest process peaks ~22 MB lower, 275-280 MB instead of 300).
 """
 
 from __future__ import annotations
@@ -105,9 +108,20 @@ def _worker_init(catalog: Catalog, options: Mapping[str, Any]) -> None:
     _W_CATALOG, _W_OPTIONS = catalog, options
 
 
-def _worker(job: tuple[bytes, str]) -> dict[str, Any] | None:
+def _worker(job: tuple[str, str, str]) -> dict[str, Any] | None:
+    """Check one queued file, read here (the parent dropped its bytes before forking: every worker
+    would otherwise start with all of them). A file changed since the parent read it is checked as
+    it is now, and its result says so (``"changed"``: not cached under the parent's digest)."""
     assert _W_CATALOG is not None
-    return _load_and_check(*job, _W_CATALOG, _W_OPTIONS)
+    path, shown, digest = job
+    read = read_file(path)
+    if isinstance(read, FileError):
+        return FileResult(shown, error=read).as_json()
+    data = read[0]
+    out = _load_and_check(data, shown, _W_CATALOG, _W_OPTIONS)
+    if out is not None and hashlib.blake2b(data, digest_size=16).hexdigest() != digest:
+        out["changed"] = True
+    return out
 
 
 def _carries_secret(fr: FileResult) -> bool:
@@ -127,7 +141,7 @@ def discover_files(paths: Iterable[str | Path], settings: LintSettings,
 class _Job:
     path: str  # as given by discovery
     shown: str  # as shown in output
-    data: bytes  # loaded (decode, ast prefilter) and checked where it is checked: here or in a worker
+    data: bytes  # loaded (decode, ast prefilter) and checked here; emptied before a pool forks
     digest: str
     stat: os.stat_result
 
@@ -202,7 +216,9 @@ def _check_all(todo: list[_Job], settings: LintSettings,
     _prepare_workers()  # while the word index is still being built beside this process
     if _PROJECTS is not None and _PROJECTS.top.word_index is None and _PROJECTS.top.searchable:
         _PROJECTS.set_word_index(words.result() if words is not None else _build_word_index(_PROJECTS.root))
-    return _in_processes([(j.data, j.shown) for j in todo], catalog, options, jobs)
+    for job in todo:
+        job.data = b""  # (read again by the worker that checks it, from the page cache)
+    return _in_processes([(j.path, j.shown, j.digest) for j in todo], catalog, options, jobs)
 
 
 def _jobs(settings: LintSettings) -> int:
@@ -235,7 +251,7 @@ def _prepare_workers() -> None:
     get_estimator()
 
 
-def _in_processes(todo: list[tuple[bytes, str]], catalog: Catalog, options: dict[str, Any],
+def _in_processes(todo: list[tuple[str, str, str]], catalog: Catalog, options: dict[str, Any],
                   jobs: int) -> list[dict[str, Any] | None]:
     import concurrent.futures as cf
     import multiprocessing as mp
@@ -309,14 +325,15 @@ def _lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResu
             if cache is not None:
                 cache.record_stat(job.path, "clean", job.stat)
             continue
-        if cache is not None:
+        changed = data.pop("changed", False)  # (since it was read here: its digest is not this result's)
+        if cache is not None and not changed:
             cache.record_stat(job.path, job.digest, job.stat)
         _PROJECTS.top.merge(data.pop("index", {}))  # (one store for every index of the run)
         fr = FileResult.from_json(job.shown, data)
         run.result.candidates += 1
         run.result.parsed += 1
         run.results[job.shown] = fr
-        if cache is not None and not _carries_secret(fr):
+        if cache is not None and not changed and not _carries_secret(fr):
             cache.store(job.digest, data)
     result = run.result
     for shown, fr in sorted(run.results.items()):

@@ -129,6 +129,49 @@ def test_files_the_ast_prefilter_drops_are_not_candidates_in_workers_either(tmp_
     assert [f.as_json() for f in warm.findings] == [f.as_json() for f in cold.findings]
 
 
+def test_a_file_changed_after_the_parent_read_it_is_checked_as_it_is_now_and_not_cached(tmp_path, monkeypatch):
+    """Workers read the queued files themselves (the parent drops their bytes before it forks): a file
+    edited in between is checked as it is now, and that result is not stored under the digest of
+    what the parent read (restoring the old text must bring back the old findings)."""
+    from pytest_tokenbudget.lint import engine
+
+    for i in range(10):
+        (tmp_path / f"m{i}.py").write_text(HEAD + "\n" * i + CALL + "\n")
+    old = (tmp_path / "m0.py").read_text()
+    edited = HEAD + CALL.replace("max_tokens=50000", "max_tokens=500") + "\n"  # TB203 and TB206 gone
+    real = engine._in_processes
+
+    def edit_then_check(todo, *args):
+        (tmp_path / "m0.py").write_text(edited)
+        return real(todo, *args)
+
+    monkeypatch.setattr(engine, "_in_processes", edit_then_check)
+    cold = lint_paths([tmp_path], LintSettings(root=tmp_path, jobs=2, select=("TB2",)))
+    assert not [f for f in cold.findings if f.path.endswith("m0.py")]
+    assert len([f for f in cold.findings if f.path.endswith("m1.py")]) == 2
+    monkeypatch.setattr(engine, "_in_processes", real)
+    (tmp_path / "m0.py").write_text(old)
+    warm = lint_paths([tmp_path], LintSettings(root=tmp_path, jobs=2, select=("TB2",)))
+    assert sorted(f.code for f in warm.findings if f.path.endswith("m0.py")) == ["TB203", "TB206"]
+    assert warm.cached == 9
+
+
+def test_a_queued_file_gone_before_its_worker_reads_it_is_an_error_not_silence(tmp_path, monkeypatch):
+    from pytest_tokenbudget.lint import engine
+
+    for i in range(10):
+        (tmp_path / f"m{i}.py").write_text(HEAD + "\n" * i + CALL + "\n")
+    real = engine._in_processes
+
+    def delete_then_check(todo, *args):
+        (tmp_path / "m3.py").unlink()
+        return real(todo, *args)
+
+    monkeypatch.setattr(engine, "_in_processes", delete_then_check)
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, cache=False, jobs=2))
+    assert [(e.kind, Path(e.path).name) for e in result.errors] == [("read", "m3.py")]
+
+
 def test_cache_key_changes_with_rule_options(tmp_path):
     (tmp_path / "a.py").write_text(HEAD + CALL + "\n")
     s1 = LintSettings(root=tmp_path, select=("TB203",))
