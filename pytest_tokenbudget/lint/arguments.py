@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
-from pytest_tokenbudget.lint.astwalk import child_nodes, param_defaults
+from pytest_tokenbudget.lint.astwalk import child_nodes, param_defaults, walk
 from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_names
 from pytest_tokenbudget.lint.callnames import find_def
 from pytest_tokenbudget.lint.cli_defaults import command_defaults, parses_args
@@ -266,7 +266,7 @@ def _params_read(exprs: list[ast.expr], local: dict[str, Any]) -> frozenset[str]
     seen: set[str] = set()
     stack = list(exprs)
     while stack:
-        for n in ast.walk(stack.pop()):
+        for n in walk(stack.pop()):
             if isinstance(n, ast.Name) and n.id not in seen:
                 seen.add(n.id)
                 v = local.get(n.id)
@@ -335,7 +335,7 @@ def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AS
             for a in node.names:
                 defs.setdefault((a.asname or a.name).split(".")[0], []).append((node, None))
         for t in targets:
-            for n in ast.walk(t) if not isinstance(t, (ast.Attribute, ast.Subscript)) else ():  # (x.a = v: a mutation)
+            for n in walk(t) if not isinstance(t, (ast.Attribute, ast.Subscript)) else ():  # (x.a = v: a mutation)
                 if isinstance(n, ast.Name):
                     defs.setdefault(n.id, []).append((node, value if t is n and (value is None or not isinstance(
                         node, (ast.For, ast.AsyncFor)) or t is targets[-1]) else None))
@@ -388,7 +388,7 @@ def _script_names(c: FoundCall) -> dict[str, Any]:
         if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
             out[st.targets[0].id] = st.value
             continue
-        for n in ast.walk(st):  # an if / for / with / def binding it, rows.append(...), rows[0] = ...
+        for n in walk(st):  # an if / for / with / def binding it, rows.append(...), rows[0] = ...
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in out:
                 out[n.id] = UNKNOWN
             elif isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.value, ast.Name) and n.value.id in out \

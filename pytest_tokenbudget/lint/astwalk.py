@@ -11,12 +11,14 @@ questions about it need (parents, imports, assignments, calls, names) until the 
 from __future__ import annotations
 
 import ast
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_tokenbudget.lint.tree_budget import on_release
 
-__all__ = ["Facts", "child_nodes", "facts_of", "param_defaults"]
+__all__ = ["Facts", "child_nodes", "facts_of", "param_defaults", "walk"]
 
 
 def child_nodes(node: ast.AST) -> list[ast.AST]:
@@ -35,6 +37,26 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
 
 
 _AST = ast.AST
+
+
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """:func:`ast.walk`: the same nodes in the same breadth-first order, with the children read
+    straight from the fields (no generator per node for ``iter_child_nodes`` and ``iter_fields``).
+    The analyses walk functions and trees millions of times a run: a cold run of the corpus tree is
+    ~12% faster with it (benchmarks/lint_speed.py --real)."""
+    todo = deque((node,))
+    popleft, append = todo.popleft, todo.append
+    while todo:
+        node = popleft()
+        for name in node._fields:  # (child_nodes inlined: a call per node would cost what this saves)
+            child = getattr(node, name, None)
+            if isinstance(child, list):
+                for item in child:
+                    if isinstance(item, _AST):
+                        append(item)
+            elif isinstance(child, _AST):
+                append(child)
+        yield node
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 
-from pytest_tokenbudget.lint.astwalk import facts_of
+from pytest_tokenbudget.lint.astwalk import facts_of, walk
 
 __all__ = ["fanned_out", "handed_to_event_loop", "script_entry"]
 
@@ -60,7 +60,7 @@ def fanned_out(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
         loop = parents.get(id(parent))
         return isinstance(loop, (ast.For, ast.AsyncFor)) and any(
             isinstance(n, ast.Call) and any(isinstance(a, ast.Name) and a.id == name for a in n.args)
-            and _hands_on(n, parents) for n in ast.walk(loop))
+            and _hands_on(n, parents) for n in walk(loop))
     return isinstance(parent, ast.Call) and call in parent.args and _hands_on(parent, parents)
 
 
@@ -78,7 +78,7 @@ def _hands_on(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
     tasks = func.value.id
     return any(isinstance(n, ast.Call) and _called(n) in _AWAIT_ALL and any(
         isinstance(a.value if isinstance(a, ast.Starred) else a, ast.Name)
-        and (a.value if isinstance(a, ast.Starred) else a).id == tasks for a in n.args) for n in ast.walk(fn))
+        and (a.value if isinstance(a, ast.Starred) else a).id == tasks for a in n.args) for n in walk(fn))
 
 
 def _called(call: ast.Call) -> str:

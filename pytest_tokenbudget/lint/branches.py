@@ -23,6 +23,8 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from pytest_tokenbudget.lint.astwalk import walk
+
 __all__ = ["branch_tests", "reachable", "tested_names"]
 
 Test = tuple[ast.expr, bool]
@@ -50,7 +52,7 @@ def tested_names(tests: list[Test]) -> set[str]:
     """The plain names the decidable tests compare with constants."""
     out: set[str] = set()
     for test, _ in tests:
-        for n in ast.walk(test):
+        for n in walk(test):
             if isinstance(n, ast.Compare) and isinstance(n.left, ast.Name) and _constants(n.comparators[0]):
                 out.add(n.left.id)
     return out

@@ -48,6 +48,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, find_def, memoised, closure_owner, owner_of,
                                                 param_of, parents_of, resolve_function, same_file, test_or_live_file,
                                                 tree_of)
@@ -108,7 +109,7 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
         found = naming_of(s.project, path, tree, refs)
         parents, calls = found.parents, iter(found.calls)
     else:
-        parents, calls = parents_of(tree), (n for n in ast.walk(scope) if isinstance(n, ast.Call))
+        parents, calls = parents_of(tree), (n for n in walk(scope) if isinstance(n, ast.Call))
     out: list[LoopCaller] = []
     if scope is tree:  # models = {"claude": classify}: the loops over the table
         for name in found.names:
@@ -402,7 +403,7 @@ def _returned_by(name: ast.AST, parents: dict[int, ast.AST]) -> str | None:
 
 
 def _returns(fn: Def, name: str) -> bool:
-    return any(isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id == name for n in ast.walk(fn))
+    return any(isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id == name for n in walk(fn))
 
 
 def _made_by(s: _Search, callee_path: str, tree: ast.Module, factory: str) -> list[LoopCaller]:

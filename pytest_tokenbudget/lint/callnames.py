@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.astwalk import Facts, facts_of
+from pytest_tokenbudget.lint.astwalk import Facts, facts_of, walk
 from pytest_tokenbudget.lint.receivers import factories, helper_params, names_class, typed_names
 from pytest_tokenbudget.lint.statements import statements_of
 
@@ -82,14 +82,14 @@ def memoised(fn: Def) -> bool:
     looked_up = {t.id for st in fn.body if isinstance(st, ast.Assign) and _says_cache(st.value)
                  for t in st.targets if isinstance(t, ast.Name)}
     return any(isinstance(st, ast.If) and isinstance(st.body[-1], ast.Return) and (
-        _says_cache(st.test) or any(isinstance(n, ast.Name) and n.id in looked_up for n in ast.walk(st.test)))
+        _says_cache(st.test) or any(isinstance(n, ast.Name) and n.id in looked_up for n in walk(st.test)))
         for st in fn.body)
 
 
 def _says_cache(node: ast.AST) -> bool:
     """An expression that reads a cache by name (``self._cache_get(k)``, ``k in CACHE``, ``cache_path.exists()``)."""
     return any(isinstance(n, ast.Name) and "cache" in n.id.lower() or isinstance(n, ast.Attribute)
-               and "cache" in n.attr.lower() for n in ast.walk(node))
+               and "cache" in n.attr.lower() for n in walk(node))
 
 
 def owner_of(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
@@ -129,7 +129,7 @@ def closure_owner(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
         return None
     inner, outer = chain[0].name, chain[1].name  # type: ignore[union-attr]
     returned = any(isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id == inner
-                   for n in ast.walk(chain[1]))
+                   for n in walk(chain[1]))
     return f"{outer}.{inner}" if returned else None
 
 

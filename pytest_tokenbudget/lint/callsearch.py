@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.word_index import project_words
 from pytest_tokenbudget.lint.callnames import Refs, exporters, find_def, imported_factories, refs_for, same_file, \
     test_file
@@ -75,7 +76,7 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
         return []
     head, _, inner = function.rpartition(".")
     if head and (outer := find_def(callee.tree, head)) is not None:  # a def nested in f (or C.m): called there
-        return [FoundCall(callee_path, n, callee.tree, head, True) for n in ast.walk(outer) if isinstance(n, ast.Call)
+        return [FoundCall(callee_path, n, callee.tree, head, True) for n in walk(outer) if isinstance(n, ast.Call)
                 and isinstance(n.func, ast.Name) and n.func.id == inner]
     parts = function.split(".")
     ctor = parts[-1] == "__init__"

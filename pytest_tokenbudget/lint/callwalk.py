@@ -21,7 +21,7 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
-from pytest_tokenbudget.lint.astwalk import child_nodes
+from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 
 __all__ = ["Naming", "NamedCall", "has_word", "named_calls", "naming", "word_chars"]
 
@@ -70,7 +70,7 @@ class _Parents(dict):  # type: ignore[type-arg]
             return False
         units, self.pending = self.pending, []
         for unit in units:
-            for node in ast.walk(unit):
+            for node in walk(unit):
                 for child in ast.iter_child_nodes(node):
                     dict.__setitem__(self, id(child), node)
         return dict.__contains__(self, key)

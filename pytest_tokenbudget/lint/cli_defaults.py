@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, choice
-from pytest_tokenbudget.lint.astwalk import facts_of
+from pytest_tokenbudget.lint.astwalk import facts_of, walk
 
 __all__ = ["command_defaults", "option_default", "parses_args"]
 
@@ -75,8 +75,8 @@ def _filled_when_unset(tree: ast.Module, sets: list[ast.Assign], name: str, attr
             and isinstance(test.ops[0], ast.Is) and isinstance(test.comparators[0], ast.Constant) \
             and test.comparators[0].value is None
 
-    guarded = {id(n) for g in ast.walk(tree) if isinstance(g, ast.If) and unset(g.test)
-               for st in g.body for n in ast.walk(st)}
+    guarded = {id(n) for g in walk(tree) if isinstance(g, ast.If) and unset(g.test)
+               for st in g.body for n in walk(st)}
     return [a.value for a in sets] if all(id(a) in guarded for a in sets) else None
 
 
@@ -134,7 +134,7 @@ def _framework_defaults(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str,
     for param, default in pairs:
         declared = [default, param.annotation]
         if any(isinstance(n, ast.Call) and ast.unparse(n.func) in _FILLED_BY_FRAMEWORK for d in declared if d is not None
-               for n in ast.walk(d)):
+               for n in walk(d)):
             out[param.arg] = default  # typer.Option(X), Depends(get_settings): the evaluator reads them
     return out
 

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import MAX_OPTIONS, UNKNOWN, Text, Unknown, choice
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.cli_defaults import option_default
 
 __all__ = ["bool_op", "call_default", "dotted_name", "instance_attr", "instance_class", "option_default", "own_returns", "self_chain"]
@@ -156,7 +157,7 @@ def instance_attr(project: Any, mod: Any, st: ast.stmt, attr: str) -> tuple[Any,
 
     def returned(func: ast.expr) -> ast.expr | None:
         fn = _single(mod, func.id, (ast.FunctionDef, ast.AsyncFunctionDef)) if isinstance(func, ast.Name) else None
-        rets = [n for n in ast.walk(fn) if isinstance(n, ast.Return)] if fn is not None else []
+        rets = [n for n in walk(fn) if isinstance(n, ast.Return)] if fn is not None else []
         return rets[0].value if len(rets) == 1 else None
 
     return instance_class(st, attr, find_class, returned)

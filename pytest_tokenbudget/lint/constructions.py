@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.callsearch import field_class
 from pytest_tokenbudget.lint.project_text import py_files
 from pytest_tokenbudget.lint.source import FileError, read_file
@@ -153,10 +154,10 @@ def _only_env_overrides(data: bytes, field: str) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     guarded: set[int] = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.If) and _ENV_READ.search(ast.unparse(node.test)):
-            guarded.update(id(n) for st in node.body for n in ast.walk(st))
-    sets = [n for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AugAssign)) and any(
+            guarded.update(id(n) for st in node.body for n in walk(st))
+    sets = [n for n in walk(tree) if isinstance(n, (ast.Assign, ast.AugAssign)) and any(
         isinstance(t, ast.Attribute) and t.attr == field and not (isinstance(t.value, ast.Name) and t.value.id == "self")
         for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
     return bool(sets) and all(id(n) in guarded for n in sets)

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
-from pytest_tokenbudget.lint.astwalk import param_defaults
+from pytest_tokenbudget.lint.astwalk import param_defaults, walk
 from pytest_tokenbudget.lint.config_values import dotted_name
 from pytest_tokenbudget.lint.project_roots import in_tests
 
@@ -68,7 +68,7 @@ def _write(st: ast.stmt, name: str) -> tuple[ast.expr | None, ast.expr] | None:
 def _writes(tree: ast.Module, name: str) -> int:
     """Statements anywhere in the module that change ``name`` (item stores, deletes, mutating calls)."""
     n = 0
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name \
                 and isinstance(node.ctx, (ast.Store, ast.Del)):
             n += 1

@@ -21,6 +21,7 @@ import ast
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.astwalk import walk
 
 __all__ = ["MAX_FILES", "duck_method"]
 
@@ -38,7 +39,7 @@ def _owner(project: Any, method: str) -> tuple[str, str] | None:
     for path in files:
         mod = project._load(path)
         tree = mod.parse() if mod is not None else None
-        defs += [(path, n, tree) for n in (ast.walk(tree) if tree is not None else ())
+        defs += [(path, n, tree) for n in (walk(tree) if tree is not None else ())
                  if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == method]
     if len(defs) != 1:
         return None  # two definitions (two classes, a class and a function): not one answer

@@ -26,6 +26,7 @@ import weakref
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.config_values import dotted_name
 
 __all__ = ["env_wrapper_value", "file_default"]
@@ -113,7 +114,7 @@ def _class_attribute(project: Any, mod: Any, tree: ast.Module, node: ast.Call, a
     owner = arg.value.id
     classes = [c for c in tree.body if isinstance(c, ast.ClassDef)]
     if owner == "cls":
-        found = [c for c in classes if any(n is node for n in ast.walk(c))]
+        found = [c for c in classes if any(n is node for n in walk(c))]
     else:
         found = [c for c in classes if c.name == owner]
     if len(found) != 1:
@@ -143,13 +144,13 @@ def file_default(project: Any, mod: Any, q: str, node: ast.Call, args: list[Any]
             or not isinstance(args[0], str):
         return None
     scope = _index(tree)[1].get(id(node), tree)
-    values = [a.value for a in ast.walk(scope) if isinstance(a, ast.Assign)
+    values = [a.value for a in walk(scope) if isinstance(a, ast.Assign)
               and any(isinstance(t, ast.Name) and t.id == name for t in a.targets)]
-    values += [a.value for a in ast.walk(scope) if isinstance(a, ast.AnnAssign) and a.value is not None
+    values += [a.value for a in walk(scope) if isinstance(a, ast.AnnAssign) and a.value is not None
                and isinstance(a.target, ast.Name) and a.target.id == name]  # data: dict = {}
     rebound = any(isinstance(a, (ast.AugAssign, ast.For, ast.withitem, ast.NamedExpr))
                   and isinstance(getattr(a, "target", getattr(a, "optional_vars", None)), ast.Name)
-                  and getattr(a, "target", getattr(a, "optional_vars", None)).id == name for a in ast.walk(scope))
+                  and getattr(a, "target", getattr(a, "optional_vars", None)).id == name for a in walk(scope))
     kinds = [_loaded(v, mod) for v in values]
     if rebound or not values or None in kinds or "load" not in kinds or _key_in_config_files(project, args[0]):
         return None

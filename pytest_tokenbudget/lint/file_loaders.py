@@ -30,6 +30,7 @@ import itertools
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import Text
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.config_values import own_returns
 from pytest_tokenbudget.lint.file_values import FilePath, ModuleFile
 
@@ -44,7 +45,7 @@ def loaded_text(project: Any, mod: Any, fn: ast.FunctionDef | ast.AsyncFunctionD
     (pinned argument values), or None when no return reads an existing file or loads a module."""
     if not bound or not any(isinstance(n, ast.Name) and n.id in ("open", "module_from_spec")
                             or isinstance(n, ast.Attribute) and n.attr in ("read_text", "module_from_spec")
-                            for n in ast.walk(fn)):
+                            for n in walk(fn)):
         return None
     options = _reassigned(fn)
     names = list(options)[:_MAX_NAMES]
@@ -84,7 +85,7 @@ def _bind(fn: ast.FunctionDef | ast.AsyncFunctionDef, node: ast.Call, args: list
 def _reassigned(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[ast.expr]]:
     """Locals assigned more than once (plain ``name = value``), with each assigned expression."""
     seen: dict[str, list[ast.expr]] = {}
-    for sub in ast.walk(fn):
+    for sub in walk(fn):
         if isinstance(sub, ast.Assign) and len(sub.targets) == 1 and isinstance(sub.targets[0], ast.Name):
             seen.setdefault(sub.targets[0].id, []).append(sub.value)
     return {n: v for n, v in seen.items() if len(v) > 1}

@@ -25,6 +25,8 @@ import ast
 import re
 from typing import Any
 
+from pytest_tokenbudget.lint.astwalk import walk
+
 __all__ = ["filled_later", "filled_lists", "module_list"]
 
 _FILL = frozenset({"append", "extend"})
@@ -42,13 +44,13 @@ def filled_lists(fn: ast.FunctionDef | ast.AsyncFunctionDef, single: dict[str, a
     if not lists:
         return {}
     parents: dict[int, ast.AST] = {}
-    for node in ast.walk(fn):
+    for node in walk(fn):
         for child in ast.iter_child_nodes(node):
             parents[id(child)] = node
     items: dict[str, list[tuple[tuple[int, int], list[ast.expr]]]] = {n: [] for n in lists}
     broken: set[str] = set()
     sent: dict[str, tuple[int, int]] = {}  # the first request sending the list
-    for node in ast.walk(fn):
+    for node in walk(fn):
         if not (isinstance(node, ast.Name) and node.id in lists):
             continue
         use = _use(node, parents, fn)
@@ -189,7 +191,7 @@ def module_list(ev: Any, tree: ast.Module | None, name: str, st: ast.stmt) -> tu
     looped = [(lp, [_append(s, name) for s in lp.body]) for lp in tree.body
               if isinstance(lp, ast.For) and not lp.orelse and isinstance(lp.target, ast.Name)]
     looped = [(lp, calls) for lp, calls in looped if calls and all(calls)]
-    changes = sum(1 for n in ast.walk(tree) if _changes(n, name))
+    changes = sum(1 for n in walk(tree) if _changes(n, name))
     if not looped or changes != sum(len(calls) for _, calls in looped):
         return UNKNOWN, 0  # changed elsewhere too (a function, a branch, extend, +=): not modelled
     items = list(start)

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import Unknown
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.file_values import FilePath
 
 __all__ = ["LISTING", "MAX_FILES", "first_existing", "folder_answer", "globbed_dicts", "listing_digest"]
@@ -69,7 +70,7 @@ def _listing(it: ast.expr) -> tuple[ast.expr, str] | None:
 
 def _written_only_here(fn: ast.AST, name: str, store: ast.Subscript) -> bool:
     """``name`` is changed by nothing but ``store`` (its one ``name = {}`` aside)."""
-    for node in ast.walk(fn):
+    for node in walk(fn):
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name \
                 and not isinstance(node.ctx, ast.Load) and node is not store:
             return False
@@ -98,7 +99,7 @@ def listing_digest(key: str) -> str | None:
 
 def _loops(fn: ast.AST) -> list[ast.For]:
     """The ``for NAME in ...`` loops of ``fn``."""
-    return [n for n in ast.walk(fn) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)]
+    return [n for n in walk(fn) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)]
 
 
 def globbed_dicts(fn: ast.FunctionDef | ast.AsyncFunctionDef, local: dict[str, Any], root: str,

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, NamedTuple
 
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.callnames import find_def, owner_of, parents_of
 from pytest_tokenbudget.lint.callsearch import find_calls
 
@@ -73,7 +74,7 @@ def graph_runs(project: Project, path: str, tree: ast.Module, add_node: ast.Call
 
 def _compiled_names(scope: ast.AST, graph: str) -> set[str]:
     """Names bound to ``graph.compile(...)`` in ``scope``."""
-    return {t.id for n in ast.walk(scope) if isinstance(n, ast.Assign) and _compiles(n.value, graph)
+    return {t.id for n in walk(scope) if isinstance(n, ast.Assign) and _compiles(n.value, graph)
             for t in n.targets if isinstance(t, ast.Name)}
 
 
@@ -84,12 +85,12 @@ def _compiles(node: ast.AST | None, graph: str) -> bool:
 
 def _returns_compiled(fn: ast.AST, graph: str, compiled: set[str]) -> bool:
     return any(isinstance(n, ast.Return) and (_compiles(n.value, graph) or isinstance(n.value, ast.Name)
-                                               and n.value.id in compiled) for n in ast.walk(fn))
+                                               and n.value.id in compiled) for n in walk(fn))
 
 
 def _runs_on(scope: ast.AST, names: set[str]) -> list[ast.Call]:
     """``name.invoke(...)`` and the like in ``scope``, for ``name`` in ``names``."""
-    return [n for n in ast.walk(scope) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+    return [n for n in walk(scope) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
             and n.func.attr in _RUNS and isinstance(n.func.value, ast.Name) and n.func.value.id in names]
 
 

@@ -29,6 +29,7 @@ import itertools
 import weakref
 from typing import TYPE_CHECKING, NamedTuple
 
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.callnames import Def, Refs, find_def, module_stem, test_or_live_file, tree_of
 from pytest_tokenbudget.lint.importcheck import file_bytes
 
@@ -73,7 +74,7 @@ def _handoffs(tree: ast.Module) -> _Handoffs:
     passed: dict[tuple[str, str], list[tuple[int, ast.Call, ast.expr]]] = {}
     imports: list[ast.ImportFrom] = []
     order = itertools.count()
-    for n in ast.walk(tree):
+    for n in walk(tree):
         if isinstance(n, ast.ImportFrom):
             imports.append(n)
         if isinstance(n, (ast.Assign, ast.AnnAssign)) and isinstance(n.value, ast.Call) \
@@ -143,7 +144,7 @@ def _stored_as(cls: ast.ClassDef, call: ast.Call, arg: ast.expr) -> str | None:
     param = _bound_param(init, call, arg, skip_self=True) if init is not None else None
     if init is None or param is None:
         return None
-    for n in ast.walk(init):
+    for n in walk(init):
         if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name) and n.value.id == param:
             for t in n.targets:
                 if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
@@ -156,7 +157,7 @@ def _method_calls(cls: ast.ClassDef, attr: str, method: str) -> list[tuple[ast.C
     for fn in cls.body:
         if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        for n in ast.walk(fn):
+        for n in walk(fn):
             f = n.func if isinstance(n, ast.Call) else None
             if isinstance(f, ast.Attribute) and f.attr == method and isinstance(f.value, ast.Attribute) \
                     and f.value.attr == attr and isinstance(f.value.value, ast.Name) and f.value.value.id == "self":
@@ -167,10 +168,10 @@ def _method_calls(cls: ast.ClassDef, attr: str, method: str) -> list[tuple[ast.C
 def _param_calls(fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str, method: str) -> list[ast.Call]:
     """``param.method(...)`` in ``fn`` (not in a nested function, where the name may be another)."""
     if any(isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.With)) and any(
-            isinstance(t, ast.Name) and t.id == param for t in ast.walk(n) if isinstance(t, ast.Name)
-            and isinstance(t.ctx, ast.Store)) for n in ast.walk(fn)):
+            isinstance(t, ast.Name) and t.id == param for t in walk(n) if isinstance(t, ast.Name)
+            and isinstance(t.ctx, ast.Store)) for n in walk(fn)):
         return []  # the name is rebound: not only the object handed in
-    return [n for n in ast.walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+    return [n for n in walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
             and n.func.attr == method and isinstance(n.func.value, ast.Name) and n.func.value.id == param]
 
 

@@ -10,6 +10,7 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.callnames import facts_of, find_def, outer_owner, owner_of, parents_of, tree_of
 from pytest_tokenbudget.lint.callrefs import recorded_references, references_with_parents
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, batching_context, from_parameters, in_service_loop,
@@ -96,7 +97,7 @@ def _joined(thread: ast.AST, parents: dict[int, ast.AST]) -> bool:
         fn = parents[id(fn)]
     name = assign.targets[0].id
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "join"
-               and isinstance(n.func.value, ast.Name) and n.func.value.id == name for n in ast.walk(fn))
+               and isinstance(n.func.value, ast.Name) and n.func.value.id == name for n in walk(fn))
 
 
 def batch_alternative(project: Project, path: str, function: str | None) -> bool:
@@ -141,7 +142,7 @@ def _other_arm_batches(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     while id(child) in parents and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
         parent = parents[id(child)]
         if isinstance(parent, ast.If) and child in parent.body and any(
-                isinstance(n, ast.Call) and mentions_batching(n) for st in parent.orelse for n in ast.walk(st)):
+                isinstance(n, ast.Call) and mentions_batching(n) for st in parent.orelse for n in walk(st)):
             return True
         child = parent
     return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.loopguards import equals_item
 
 __all__ = ["REPLY_PARTS", "REQUEST_METHODS", "exits", "filled_with_few", "latency_kept", "over_a_reply", "picked_few",
@@ -22,8 +23,8 @@ def exits(loop: ast.For | ast.AsyncFor) -> bool:
     a count of passes (``if max_images and processed >= max_images: break`` with ``processed += 1``
     on every pass: a cap on the items, not a search), nor an abort when a pass got nothing
     (``if not tasks: return``: :func:`_aborts`)."""
-    made = {n.id for st in loop.body for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    made |= {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    made = {n.id for st in loop.body for n in walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    made |= {n.id for n in walk(loop.target) if isinstance(n, ast.Name)}
     made -= _pass_counts(loop.body)
     made |= _updated(loop.body)  # progress.done += 1: ``if should_stop(progress): break`` reads what passes made
     stack: list[tuple[ast.AST, bool]] = [(s, False) for s in loop.body]
@@ -34,7 +35,7 @@ def exits(loop: ast.For | ast.AsyncFor) -> bool:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ExceptHandler)):
             continue
         if isinstance(node, ast.If) and (_aborts(node) or not any(
-                isinstance(n, ast.Name) and n.id in made for n in ast.walk(node.test))
+                isinstance(n, ast.Name) and n.id in made for n in walk(node.test))
                 and all(isinstance(st, (ast.Break, ast.Expr, ast.Assign, ast.AugAssign)) for st in node.body)):
             stack.extend((c, nested) for c in node.orelse)
             continue
@@ -64,7 +65,7 @@ def _pass_counts(body: list[ast.stmt]) -> set[str]:
     """Names the loop only ever sets by a ``name += 1`` among its own statements (every pass, not
     under a condition: ``found += 1`` after a hit counts hits, a search)."""
     stores: dict[str, list[ast.AST]] = {}
-    for n in (n for st in body for n in ast.walk(st)):
+    for n in (n for st in body for n in walk(st)):
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
             stores.setdefault(n.id, []).append(n)
     counted = {st.target.id: st.target for st in body if isinstance(st, ast.AugAssign) and isinstance(st.op, ast.Add)
@@ -76,7 +77,7 @@ def _updated(body: list[ast.stmt]) -> set[str]:
     """Objects whose fields the statements set (``progress.processed += 1``; not ``self``: a flag
     on the instance may be a run-wide switch)."""
     out: set[str] = set()
-    for n in (n for st in body for n in ast.walk(st)):
+    for n in (n for st in body for n in walk(st)):
         if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store):
             base = n.value
             while isinstance(base, (ast.Attribute, ast.Subscript)):
@@ -91,19 +92,19 @@ def repeats(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
     derives from it) never reaches the call."""
     if not _counts(loop.iter):
         return False
-    derived = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
-    for st in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+    derived = {n.id for n in walk(loop.target) if isinstance(n, ast.Name)}
+    for st in walk(ast.Module(body=loop.body, type_ignores=[])):
         if isinstance(st, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and st.value is not None \
                 and _names(st.value) & derived:
             targets = st.targets if isinstance(st, ast.Assign) else [st.target]
-            derived |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            derived |= {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
         elif isinstance(st, (ast.For, ast.AsyncFor, ast.comprehension)) and _names(st.iter) & derived:
             derived |= _names(st.target)  # for article in articles[i:i + 10]: a chunk of the items
     return not _names(call) & derived
 
 
 def _names(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {n.id for n in walk(node) if isinstance(n, ast.Name)}
 
 
 def _counts(it: ast.expr) -> bool:
@@ -121,14 +122,14 @@ def filled_with_few(scope: ast.AST, name: str, parents: dict[int, ast.AST], most
     module: ast.AST = scope
     while id(module) in parents:
         module = parents[id(module)]
-    made = next((n for n in ast.walk(scope) if isinstance(n, ast.Assign) and any(
+    made = next((n for n in walk(scope) if isinstance(n, ast.Assign) and any(
         isinstance(t, ast.Name) and t.id == name for t in n.targets)), None)
     around: set[int] = set()  # the loops around ``name = []`` itself: the list is new on each pass
     while made is not None and id(made) in parents:
         made = parents[id(made)]
         around.add(id(made))
     total = 0
-    for n in ast.walk(scope):
+    for n in walk(scope):
         if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
                 and n.func.value.id == name and n.func.attr in ("append", "extend", "insert")):
             continue
@@ -174,7 +175,7 @@ def over_a_reply(loop: ast.For | ast.AsyncFor, parents: dict[int, ast.AST]) -> b
             return any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
                        and isinstance(v := (n.value.value if isinstance(n.value, ast.Await) else n.value), ast.Call)
                        and isinstance(v.func, ast.Attribute) and v.func.attr in REQUEST_METHODS
-                       for n in ast.walk(fn))
+                       for n in walk(fn))
         base = base.value
     return False
 
@@ -208,23 +209,23 @@ def latency_kept(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
     if not starts:
         return False
     after = getattr(call, "end_lineno", call.lineno) or call.lineno
-    clocks = starts | {t.id for n in ast.walk(scope) if isinstance(n, ast.Assign) and _clock(n.value)
+    clocks = starts | {t.id for n in walk(scope) if isinstance(n, ast.Assign) and _clock(n.value)
                        for t in n.targets if isinstance(t, ast.Name)}
 
     def read(n: ast.AST) -> bool:
         return _clock(n) or isinstance(n, ast.Name) and n.id in clocks
 
-    elapsed = [n for n in ast.walk(scope) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub)
+    elapsed = [n for n in walk(scope) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub)
                and n.lineno >= after and isinstance(n.right, ast.Name) and n.right.id in starts and read(n.left)]
     if not elapsed:
         return False
     marks = {id(n) for n in elapsed}
-    held = {t.id for n in ast.walk(scope) if isinstance(n, ast.Assign) and any(id(x) in marks for x in ast.walk(n.value))
+    held = {t.id for n in walk(scope) if isinstance(n, ast.Assign) and any(id(x) in marks for x in walk(n.value))
             for t in n.targets if isinstance(t, ast.Name)}
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _KEEPS
                and n.lineno >= after and any(id(x) in marks or isinstance(x, ast.Name) and x.id in held
-                                             for a in [*n.args, *(k.value for k in n.keywords)] for x in ast.walk(a))
-               for n in ast.walk(scope))
+                                             for a in [*n.args, *(k.value for k in n.keywords)] for x in walk(a))
+               for n in walk(scope))
 
 
 _STR_METHODS = frozenset({"lower", "upper", "strip", "casefold", "title"})

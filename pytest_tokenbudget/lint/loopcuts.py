@@ -25,6 +25,7 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.loopsize import HANDFUL
 
 __all__ = ["cut_to_a_handful"]
@@ -68,7 +69,7 @@ def _reaching(block: list[ast.stmt], index: int, name: str) -> list[Cut] | None:
                 return None
             guard = st.test.id if isinstance(st.test, ast.Name) else None
             return [(body, guard), (orelse, None)]  # type: ignore[list-item]
-        if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(st)):
+        if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in walk(st)):
             return None
     return None
 

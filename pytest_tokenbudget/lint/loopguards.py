@@ -15,6 +15,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from pytest_tokenbudget.lint.astwalk import walk
+
 __all__ = ["call_guards", "equals_item", "guard_params", "one_item_flag"]
 
 _Def = ast.FunctionDef | ast.AsyncFunctionDef
@@ -38,8 +40,8 @@ def guard_params(call: ast.AST, parents: dict[int, ast.AST]) -> frozenset[str]:
 
 def call_guards(fn: _Def, line: int) -> frozenset[str]:
     """:func:`guard_params` of the call starting on ``line`` of ``fn`` (a request the rule checks)."""
-    parents = {id(c): n for n in ast.walk(fn) for c in ast.iter_child_nodes(n)}
-    call = next((n for n in ast.walk(fn) if isinstance(n, ast.Call) and n.lineno == line), None)
+    parents = {id(c): n for n in walk(fn) for c in ast.iter_child_nodes(n)}
+    call = next((n for n in walk(fn) if isinstance(n, ast.Call) and n.lineno == line), None)
     return guard_params(call, parents) if call is not None else frozenset()
 
 
@@ -57,10 +59,10 @@ def one_item_flag(call: ast.Call, parents: dict[int, ast.AST], params: frozenset
     loop = _loop_of(call, parents)
     if loop is None:
         return False
-    items = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    items = {n.id for n in walk(loop.target) if isinstance(n, ast.Name)}
     for given in _passed(call, params, callee):
         if isinstance(given, ast.Name):  # a flag the loop body computes: the assignment in the loop
-            given = next((st.value for st in ast.walk(loop) if isinstance(st, ast.Assign) and len(st.targets) == 1
+            given = next((st.value for st in walk(loop) if isinstance(st, ast.Assign) and len(st.targets) == 1
                           and isinstance(st.targets[0], ast.Name) and st.targets[0].id == given.id), None)
         if given is not None and equals_item(given, lambda e: isinstance(e, ast.Name) and e.id in items, items):
             return True
@@ -92,7 +94,7 @@ def equals_item(test: ast.expr, is_item: Callable[[ast.expr], bool], items: set[
         return False
 
     def names(e: ast.expr) -> set[str]:
-        return {n.id for n in ast.walk(e) if isinstance(n, ast.Name)}
+        return {n.id for n in walk(e) if isinstance(n, ast.Name)}
 
     return any(is_item(a) and not names(b) & items for a, b in ((test.left, test.comparators[0]),
                                                                 (test.comparators[0], test.left)))

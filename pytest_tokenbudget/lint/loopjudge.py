@@ -52,8 +52,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pytest_tokenbudget.lint.astwalk import facts_of, walk
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
-from pytest_tokenbudget.lint.astwalk import facts_of
 from pytest_tokenbudget.lint.loopbody import exits, over_a_reply, picked_few, repeats
 from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, small
 
@@ -158,7 +158,7 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
             return None if over_a_reply(parent, parents) else _judge_for(parent, call, parents)
         if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             gen = parent.generators[0]
-            in_first_iterable = node is gen and any(n is call for n in ast.walk(gen.iter))  # (evaluated once,
+            in_first_iterable = node is gen and any(n is call for n in walk(gen.iter))  # (evaluated once,
             if in_first_iterable or is_sweep(ast.unparse(gen.target), gen.iter):            # before the items)
                 node = parent
                 continue
@@ -243,7 +243,7 @@ def _alerts(body: ast.AST) -> bool:
     ``notify_user(...)``, ``send_email(..., format_alert_email(...))``): the results are meant to
     act at once, so a batch (minutes to hours later) defeats the loop's purpose. An alert only
     recorded (``create_alert_task(contact, score)`` in a CRM, read by a person later) is no such act."""
-    for n in ast.walk(body):
+    for n in walk(body):
         if isinstance(n, ast.Call):
             f = n.func
             name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
@@ -254,7 +254,7 @@ def _alerts(body: ast.AST) -> bool:
 
 def _calls_input(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "input"
-               for n in ast.walk(node))
+               for n in walk(node))
 
 
 def fallback_chain(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
@@ -264,12 +264,12 @@ def fallback_chain(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
     if not is_sweep(ast.unparse(loop.target), loop.iter):
         return False
     def holds(block: list[ast.stmt]) -> bool:  # the node itself (a caller's loop), or the same code parsed apart
-        nodes = [n for b in block for n in ast.walk(b)]
+        nodes = [n for b in block for n in walk(b)]
         return any(n is call for n in nodes) or any(
             isinstance(n, ast.Call) and ast.dump(n) == shape for shape in [ast.dump(call)] for n in nodes)
 
     return any(isinstance(st, ast.Try) and holds(st.body)
-               and any(isinstance(n, (ast.Return, ast.Break)) for n in ast.walk(st.body[-1])) for st in loop.body)
+               and any(isinstance(n, (ast.Return, ast.Break)) for n in walk(st.body[-1])) for st in loop.body)
 
 
 def is_sweep(target: str, it: ast.expr) -> bool:
@@ -295,20 +295,20 @@ def _dependent(body: ast.Module, call: ast.Call) -> bool:
     """The loop's next request reads this one's reply: the reply is an argument, or it is appended
     to a history the request is built from (a conversation)."""
     assigned: set[str] = set()
-    for n in ast.walk(body):
-        if isinstance(n, ast.Assign) and any(c is call for c in ast.walk(n.value)):
+    for n in walk(body):
+        if isinstance(n, ast.Assign) and any(c is call for c in walk(n.value)):
             assigned.update(name for t in n.targets for name in _target_names(t))  # (reply, usage = ask(...))
-    arg_names = {n.id for a in [*call.args, *(k.value for k in call.keywords)] for n in ast.walk(a)
+    arg_names = {n.id for a in [*call.args, *(k.value for k in call.keywords)] for n in walk(a)
                  if isinstance(n, ast.Name)}
     if assigned & arg_names:
         return True  # the request reads the previous response
     arg_names, assigned = _fed_names(body, call, arg_names, assigned)
-    fresh = {t.id for n in ast.walk(body) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)
-             and not any(isinstance(x, ast.Name) and x.id == t.id for x in ast.walk(n.value))}  # tags = []: per item
+    fresh = {t.id for n in walk(body) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)
+             and not any(isinstance(x, ast.Name) and x.id == t.id for x in walk(n.value))}  # tags = []: per item
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "extend")
                and isinstance(n.func.value, ast.Name) and n.func.value.id in arg_names - fresh
-               and any(isinstance(x, ast.Name) and x.id in assigned for a in n.args for x in ast.walk(a))
-               for n in ast.walk(body))  # history.append(response): a conversation (a history kept across items)
+               and any(isinstance(x, ast.Name) and x.id in assigned for a in n.args for x in walk(a))
+               for n in walk(body))  # history.append(response): a conversation (a history kept across items)
 
 
 def conversation_turn(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> bool:
@@ -332,16 +332,16 @@ def _fed_names(body: ast.Module, call: ast.Call, args: set[str], replies: set[st
     prepare(question, history)``), and the names holding a reply, through stores into them
     (``question["answer"] = reply``): a history the reply is appended to, read by the next request,
     makes the loop a conversation however the request is assembled."""
-    assigns = [n for n in ast.walk(body) if isinstance(n, ast.Assign)]
+    assigns = [n for n in walk(body) if isinstance(n, ast.Assign)]
     for _ in range(3):
         for n in assigns:
             targets = {name for t in n.targets for name in _target_names(t)}
-            read = {x.id for x in ast.walk(n.value) if isinstance(x, ast.Name)}
+            read = {x.id for x in walk(n.value) if isinstance(x, ast.Name)}
             if targets & args:
                 args = args | read
             stored = {t.value.id for t in n.targets if isinstance(t, (ast.Subscript, ast.Attribute))
                       and isinstance(t.value, ast.Name)}
-            if read & replies or any(c is call for c in ast.walk(n.value)):
+            if read & replies or any(c is call for c in walk(n.value)):
                 replies = replies | stored | targets
     return args, replies
 
@@ -445,7 +445,7 @@ def _job_trigger(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -
     names = _REQUEST_GLOBALS | {al.asname for n in facts_of(tree).imports if isinstance(n, ast.ImportFrom)
                                 for al in n.names if al.name in _REQUEST_GLOBALS and al.asname}
     return not any(isinstance(n, ast.Name) and n.id in names or isinstance(n, ast.Attribute)
-                   and n.attr in _REQUEST_GLOBALS and isinstance(n.value, ast.Name) for n in ast.walk(fn))
+                   and n.attr in _REQUEST_GLOBALS and isinstance(n.value, ast.Name) for n in walk(fn))
 
 
 def _imports_any(tree: ast.Module, modules: frozenset[str]) -> bool:
@@ -463,7 +463,7 @@ def from_parameters(fn: ast.FunctionDef | ast.AsyncFunctionDef, it: ast.expr) ->
     tainted = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs] if p.arg not in _NOT_REQUEST}
     tainted |= {p.arg for p in (a.vararg, a.kwarg) if p is not None}
     pairs: list[tuple[ast.AST, ast.AST]] = []
-    for n in ast.walk(fn):
+    for n in walk(fn):
         if isinstance(n, ast.Assign):
             pairs.extend((t, n.value) for t in n.targets)
         elif isinstance(n, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)) and n.value is not None:
@@ -483,4 +483,4 @@ def from_parameters(fn: ast.FunctionDef | ast.AsyncFunctionDef, it: ast.expr) ->
 
 
 def _names(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {n.id for n in walk(node) if isinstance(n, ast.Name)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
-from pytest_tokenbudget.lint.astwalk import param_defaults
+from pytest_tokenbudget.lint.astwalk import param_defaults, walk
 from pytest_tokenbudget.lint.loopbody import filled_with_few
 
 __all__ = ["HANDFUL", "WRITTEN_OUT", "handful", "small"]
@@ -64,7 +64,7 @@ def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
     scope: ast.AST = root
     values: list[ast.expr] = []
     for scope in functions or [root]:  # the innermost function assigning it (a closure reads its outer's)
-        values = [n.value for n in ast.walk(scope) if isinstance(n, ast.Assign)
+        values = [n.value for n in walk(scope) if isinstance(n, ast.Assign)
                   and any(isinstance(t, ast.Name) and t.id == it.id for t in n.targets)]
         if values:
             break

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 
+from pytest_tokenbudget.lint.astwalk import walk
+
 __all__ = ["reads_message"]
 
 
@@ -19,13 +21,13 @@ def reads_message(scope: ast.AST, line: int) -> bool:
     ``r.usage``), so the request does not stream, even where ``**kwargs`` hide its arguments."""
     names: set[str] = set()
     calls: list[ast.Call] = []
-    for node in ast.walk(scope):
+    for node in walk(scope):
         if isinstance(node, ast.Call) and node.lineno <= line <= (node.end_lineno or node.lineno) \
                 and isinstance(node.func, ast.Attribute) and node.func.attr == "create":
             calls.append(node)
     if not calls:
         return False
-    for node in ast.walk(scope):
+    for node in walk(scope):
         if isinstance(node, ast.Attribute) and node.attr in _MESSAGE_ATTRS:
             inner = node.value.value if isinstance(node.value, ast.Await) else node.value
             if any(inner is c for c in calls):
@@ -36,4 +38,4 @@ def reads_message(scope: ast.AST, line: int) -> bool:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 names.update(t.id for t in targets if isinstance(t, ast.Name))
     return any(isinstance(n, ast.Attribute) and n.attr in _MESSAGE_ATTRS and isinstance(n.value, ast.Name)
-               and n.value.id in names for n in ast.walk(scope))
+               and n.value.id in names for n in walk(scope))

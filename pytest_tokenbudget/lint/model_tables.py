@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.callnames import parents_of, resolve_function, tree_of
 
 __all__ = ["returned_table"]
@@ -43,7 +44,7 @@ def returned_table(project: Any, path: str, call_source: str,
     local = project._locals(fn)  # single-assignment locals as ast nodes, parameters unknown
     ev = project._evaluator(mod, {**local, **_bound_params(fn, args or {})})
     dead = _dead_returns(fn, ev, {k for k, v in local.items() if isinstance(v, ast.expr)})
-    every = [n for n in ast.walk(fn) if isinstance(n, ast.Return)]
+    every = [n for n in walk(fn) if isinstance(n, ast.Return)]
     returns = [n.value for n in every if id(n) not in dead]
     if not returns or any(r is None for r in returns):
         return None
@@ -69,7 +70,7 @@ def _dead_returns(fn: ast.FunctionDef | ast.AsyncFunctionDef, ev: Any, local: se
     default is empty: with the environment's defaults the branch is not taken (the env-default
     reading every model rule uses), so the function returns its fallback."""
     dead: set[int] = set()
-    for n in ast.walk(fn):
+    for n in walk(fn):
         if isinstance(n, ast.If) and isinstance(n.test, ast.Name) and n.test.id in local:  # not a parameter
             value = ev.expr(n.test)
             if value in ("", None) and not isinstance(value, bool):

@@ -36,6 +36,7 @@ import re
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.claude_ids import is_claude_like, is_claude_model
+from pytest_tokenbudget.lint.astwalk import walk
 
 __all__ = ["cannot_hold_sites"]
 
@@ -50,7 +51,7 @@ def cannot_hold_sites(tree: ast.Module, text: str, catalog: Any) -> bool:
     if "completions" not in text or _NAMES_A_SITE_NEEDS.search(text):
         return False
     seen = False
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Attribute) and func.attr in _METHODS:

@@ -16,6 +16,8 @@ import ast
 import re
 from collections.abc import Iterable
 
+from pytest_tokenbudget.lint.astwalk import walk
+
 __all__ = ["PREFILTER_NODES", "may_contain_calls", "nodes_may_contain_calls", "tree_may_contain_calls"]
 
 _CALL = re.compile(
@@ -69,7 +71,7 @@ def tree_may_contain_calls(tree: ast.AST) -> bool:
     ``openai`` (traced receivers need that import) or passes ``model=``, ``requests=``, ``**``
     or positional arguments (untraced receivers need Anthropic-shaped arguments).
     """
-    return nodes_may_contain_calls(ast.walk(tree))
+    return nodes_may_contain_calls(walk(tree))
 
 
 def nodes_may_contain_calls(nodes: Iterable[ast.AST]) -> bool:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, choice
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.config_values import dotted_name, instance_attr, option_default, own_returns
 from pytest_tokenbudget.lint.decorated import decorated_registry
 from pytest_tokenbudget.lint.evaluate import Evaluator
@@ -359,7 +360,7 @@ class Project:
                     found.append((st.value, st.lineno, {}))
             elif isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == "__init__":
                 local = self._locals(st)
-                for sub in ast.walk(st):
+                for sub in walk(st):
                     if isinstance(sub, ast.Assign) and any(
                             isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name)
                             and t.value.id == "self" for t in sub.targets):
@@ -372,7 +373,7 @@ class Project:
     def _locals(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, Any]:
         """A function's single-assignment locals (ast nodes), parameters as unknown."""
         seen: dict[str, list[ast.expr]] = {}
-        for sub in ast.walk(fn):
+        for sub in walk(fn):
             if isinstance(sub, ast.Assign):
                 for t in sub.targets:
                     if isinstance(t, ast.Name):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.statements import statements_of
 
 __all__ = ["annotated_factories", "factories", "helper_params", "names_class", "typed_names"]
@@ -21,7 +22,7 @@ def factories(tree: ast.Module, classes: set[str]) -> set[str]:
     static method picking the client)."""
     def makes(fn: ast.AST) -> bool:
         return any(isinstance(n, ast.Return) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)
-                   and n.value.func.id in classes for n in ast.walk(fn))
+                   and n.value.func.id in classes for n in walk(fn))
 
     out = {st.name for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and makes(st)}
     return out | {f"{st.name}.{m.name}" for st in tree.body if isinstance(st, ast.ClassDef) and st.name not in classes
@@ -39,7 +40,7 @@ def names_class(ann: ast.expr | None, cls: str) -> bool:
     """``-> Cls``, ``-> Optional[Cls]``, ``-> "Cls"``, ``-> mod.Cls``."""
     return ann is not None and any(isinstance(n, ast.Name) and n.id == cls or isinstance(n, ast.Attribute)
                                    and n.attr == cls or isinstance(n, ast.Constant) and n.value == cls
-                                   for n in ast.walk(ann))
+                                   for n in walk(ann))
 
 
 def helper_params(tree: ast.Module, cls: str) -> set[str]:
@@ -55,7 +56,7 @@ def typed_names(tree: ast.Module, refs: Any, cls: str) -> set[str]:
     """Parameters and variables annotated with the class ``refs`` names (``sampler: SamplerBase``,
     ``Optional[...]`` and ``"..."`` forms too): the instances a ``__call__`` is reached through."""
     def annotated_with(ann: ast.expr | None) -> bool:
-        for n in ast.walk(ann) if ann is not None else ():
+        for n in walk(ann) if ann is not None else ():
             if isinstance(n, ast.Name) and n.id in refs.names or isinstance(n, ast.Attribute) and isinstance(
                     n.value, ast.Name) and n.value.id in refs.modules and n.attr == cls:
                 return True
@@ -64,7 +65,7 @@ def typed_names(tree: ast.Module, refs: Any, cls: str) -> set[str]:
         return False
 
     out = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.arg) and annotated_with(node.annotation):
             out.add(node.arg)
         elif isinstance(node, ast.AnnAssign) and annotated_with(node.annotation):

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import ast
 
+from pytest_tokenbudget.lint.astwalk import walk
+
 __all__ = ["stream_left_out"]
 
 _READS = frozenset({"get", "copy", "keys", "items", "values", "__contains__"})
@@ -28,7 +30,7 @@ _READS = frozenset({"get", "copy", "keys", "items", "values", "__contains__"})
 def stream_left_out(scope: ast.AST, line: int) -> bool:
     """The ``create`` request on ``line`` of ``scope`` passes ``**name`` dicts only (besides plain
     keywords other than ``stream``), each built in ``scope`` from constant keys without ``stream``."""
-    calls = [n for n in ast.walk(scope) if isinstance(n, ast.Call) and n.lineno <= line <= (n.end_lineno or n.lineno)
+    calls = [n for n in walk(scope) if isinstance(n, ast.Call) and n.lineno <= line <= (n.end_lineno or n.lineno)
              and isinstance(n.func, ast.Attribute) and n.func.attr == "create"]
     if len(calls) != 1:
         return False
@@ -37,13 +39,13 @@ def stream_left_out(scope: ast.AST, line: int) -> bool:
     if not unpacked or any(isinstance(a, ast.Starred) for a in call.args) \
             or any(k.arg == "stream" for k in call.keywords):
         return False
-    parents = {id(c): p for p in ast.walk(scope) for c in ast.iter_child_nodes(p)}
+    parents = {id(c): p for p in walk(scope) for c in ast.iter_child_nodes(p)}
     return all(isinstance(u, ast.Name) and _built_without_stream(scope, u, parents) for u in unpacked)
 
 
 def _built_without_stream(scope: ast.AST, name: ast.Name, parents: dict[int, ast.AST]) -> bool:
     built = 0
-    for n in ast.walk(scope):
+    for n in walk(scope):
         if not (isinstance(n, ast.Name) and n.id == name.id) or n is name:
             continue
         parent = parents.get(id(n))

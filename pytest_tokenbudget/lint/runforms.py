@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.asyncwork import script_entry
 from pytest_tokenbudget.lint.loopjudge import Hit, enclosing_loop, mapped
 
@@ -175,7 +176,7 @@ def _calls_after(stmt: ast.AST, name: str, parents: dict[int, ast.AST]) -> list[
         if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == name:
             break
         around[id(st)] = holder
-        for parent in ast.walk(st):
+        for parent in walk(st):
             for child in ast.iter_child_nodes(parent):
                 around[id(child)] = parent
                 if isinstance(child, ast.Call):
@@ -199,7 +200,7 @@ def runs_param(fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> bool:
     return any(isinstance(n, ast.Call) and (
         (isinstance(n.func, ast.Name) and n.func.id == param)
         or (submits(n) and n.args and isinstance(n.args[0], ast.Name) and n.args[0].id == param))
-        for n in ast.walk(fn))
+        for n in walk(fn))
 
 
 _WORKERS = frozenset({"Thread", "Process"})
@@ -266,7 +267,7 @@ def table_lookups(node: ast.AST, parents: dict[int, ast.AST]) -> list[tuple[ast.
                 scope = around[id(scope)]
             if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
                     isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
-                    and a.targets[0].id == f.id and _picked(a.value, name) for a in ast.walk(scope)):
+                    and a.targets[0].id == f.id and _picked(a.value, name) for a in walk(scope)):
                 out.append((call, around))
     return out
 

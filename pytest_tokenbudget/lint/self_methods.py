@@ -19,6 +19,7 @@ import weakref
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import Text, Unknown, choice
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.config_values import own_returns
 
 __all__ = ["bind_arguments", "self_method", "returns"]
@@ -109,7 +110,7 @@ def _methods_of(tree: ast.Module) -> dict[str, list[Any]]:
     found = _METHODS.get(tree)
     if found is None:
         found = {}
-        for cls in ast.walk(tree):
+        for cls in walk(tree):
             if isinstance(cls, ast.ClassDef):
                 for st in cls.body:
                     if isinstance(st, _FN):

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, choice
+from pytest_tokenbudget.lint.astwalk import walk
 
 Project = Any  # the project index (not imported: it sits above this module)
 ValuesOf = Callable[..., Any]  # arguments.parameter_values, passed in by the caller search
@@ -120,9 +121,9 @@ def _factory_class(project: Project, path: str, tree: ast.Module, value: ast.exp
     if fn is None or not fn.args.args:
         return None
     first = fn.args.args[0].arg
-    built = {n.targets[0].id for n in ast.walk(fn) if isinstance(n, ast.Assign) and len(n.targets) == 1
+    built = {n.targets[0].id for n in walk(fn) if isinstance(n, ast.Assign) and len(n.targets) == 1
              and isinstance(n.targets[0], ast.Name) and _calls(n.value, first)}
-    returns = [n.value for n in ast.walk(fn) if isinstance(n, ast.Return)]
+    returns = [n.value for n in walk(fn) if isinstance(n, ast.Return)]
     ok = returns and all(r is not None and (_calls(r, first) or isinstance(r, ast.Name) and r.id in built)
                          for r in returns)
     return value.func.value.id if ok else None
@@ -221,7 +222,7 @@ def _init_assignment(cls: ast.ClassDef, attr: str) -> tuple[ast.FunctionDef, ast
     if init is None:
         return None
     sets = _self_assignments(cls).get(attr, [])
-    if len(sets) != 1 or not isinstance(sets[0], ast.Assign) or not any(sets[0] is n for n in ast.walk(init)):
+    if len(sets) != 1 or not isinstance(sets[0], ast.Assign) or not any(sets[0] is n for n in walk(init)):
         return None
     return init, sets[0].value
 
@@ -232,7 +233,7 @@ def _self_assignments(cls: ast.ClassDef) -> dict[str, list[Any]]:
     found = _SELF_SETS.get(cls)
     if found is None:
         found = {}
-        for n in ast.walk(cls):
+        for n in walk(cls):
             if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
                 targets = n.targets if isinstance(n, ast.Assign) else [n.target]
                 for attr in dict.fromkeys(t.attr for t in targets if isinstance(t, ast.Attribute)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from pytest_tokenbudget.lint.astwalk import walk
+
 __all__ = ["defines_init", "inherits_init", "subclasses_of", "super_init_calls"]
 
 
@@ -43,7 +45,7 @@ def super_init_calls(cls: ast.ClassDef) -> list[ast.Call]:
     init = defines_init(cls)
     if init is None or len(cls.bases) != 1:
         return []
-    return [n for n in ast.walk(init) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+    return [n for n in walk(init) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
             and n.func.attr == "__init__" and _is_super(n.func.value, cls.name)]
 
 

@@ -22,6 +22,7 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.callnames import Def, base_methods, find_def, tree_of
 
 if TYPE_CHECKING:
@@ -84,14 +85,14 @@ def another_turn(call: ast.Call, parents: dict[int, ast.AST], is_turn: Callable[
         if loop is None and isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp,
                                               ast.GeneratorExp, ast.DictComp)):
             loop = node
-    turns = [c for c in ast.walk(node) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+    turns = [c for c in walk(node) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
              and ast.dump(c.func.value) == receiver and (c.func.attr == call.func.attr or is_turn(c.func.attr))]
     if len(turns) > 1:
         return True
     if loop is None or not isinstance(call.func.value, ast.Name):
         return False
     name = call.func.value.id
-    return not any(isinstance(t, ast.Name) and t.id == name and isinstance(t.ctx, ast.Store) for t in ast.walk(loop))
+    return not any(isinstance(t, ast.Name) and t.id == name and isinstance(t.ctx, ast.Store) for t in walk(loop))
 
 
 def _methods(project: Project, path: str, tree: ast.Module, cls: str) -> Method:
@@ -121,7 +122,7 @@ def _body(fn: Def) -> list[ast.AST]:
 
 
 def _names(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {n.id for n in walk(node) if isinstance(n, ast.Name)}
 
 
 def _assigned_calls(fn: Def) -> list[tuple[set[str], ast.expr]]:
@@ -186,18 +187,18 @@ def _state_read(method: Method, fn: Def, me: str, request: ast.expr) -> tuple[se
     read: set[str] = set()
     unresolved = False
     for expr in sources:
-        for n in ast.walk(expr):
+        for n in walk(expr):
             if (attr := _self_attr(n, me)) is None:
                 continue
             read.add(attr)
-            call = next((c for c in ast.walk(expr) if isinstance(c, ast.Call) and c.func is n), None)
+            call = next((c for c in walk(expr) if isinstance(c, ast.Call) and c.func is n), None)
             if call is None or call.args or call.keywords:
                 continue
             m = method(attr)
             if m is None or _abstract(m) or not m.args.args:
                 unresolved = True  # (declared here, written by each subclass)
             else:
-                read |= {a for x in ast.walk(m) if (a := _self_attr(x, m.args.args[0].arg))}
+                read |= {a for x in walk(m) if (a := _self_attr(x, m.args.args[0].arg))}
     return read, unresolved
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.astwalk import walk
 
 __all__ = ["imported", "called", "fallback", "module_value", "loop_callers", "not_batch_work", "reads_message",
            "passed", "project_mentions"]
@@ -235,7 +236,7 @@ def callers_leave_stream_out(function: str | None, line: int) -> bool:
     kwarg = fn.args.kwarg.arg if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and fn.args.kwarg else None
     if kwarg is None or not any(isinstance(n, ast.Call) and n.lineno <= line <= (n.end_lineno or n.lineno) and any(
             k.arg is None and isinstance(k.value, ast.Name) and k.value.id == kwarg for k in n.keywords)
-            for n in ast.walk(fn)):
+            for n in walk(fn)):
         return False
     found = parameter_values(project, path, function, frozenset({kwarg}))
     return bool(found) and all(type(v := a.values.get(kwarg)) is dict and v.get("stream", False) is False for a in found)

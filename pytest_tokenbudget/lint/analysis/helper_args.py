@@ -20,6 +20,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Hole, Text, Unknown, is_complete
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.config_values import own_returns
 from pytest_tokenbudget.lint.file_values import FilePath
 
@@ -96,7 +97,7 @@ def _run(stmts: list[ast.stmt], ev: Any, steps: list[int], local: dict[str, Any]
             got = _run(st.body, ev, steps, local)
             if got is not _NO_RETURN:
                 return got
-        elif any(isinstance(n, ast.Return) for n in ast.walk(st)) and not isinstance(
+        elif any(isinstance(n, ast.Return) for n in walk(st)) and not isinstance(
                 st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return _UNDECIDED  # a return inside a loop or try: not followed
         else:
@@ -106,7 +107,7 @@ def _run(stmts: list[ast.stmt], ev: Any, steps: list[int], local: dict[str, Any]
 
 def _forget(st: ast.stmt, local: dict[str, Any]) -> None:
     """Names a statement not followed (a loop, an augmented assignment) may rebind: unknown after it."""
-    for n in ast.walk(st):
+    for n in walk(st):
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and not isinstance(local.get(n.id), ast.expr):
             local[n.id] = UNKNOWN
 
