@@ -115,8 +115,8 @@ def _worker(job: tuple[str, str, str]) -> dict[str, Any] | None:
     assert _W_CATALOG is not None
     path, shown, digest = job
     read = read_file(path)
-    if isinstance(read, FileError):
-        return FileResult(shown, error=read).as_json()
+    if isinstance(read, FileError):  # gone or unreadable since: not what the parent's digest names
+        return {**FileResult(shown, error=read).as_json(), "changed": True}
     data = read[0]
     out = _load_and_check(data, shown, _W_CATALOG, _W_OPTIONS)
     if out is not None and hashlib.blake2b(data, digest_size=16).hexdigest() != digest:

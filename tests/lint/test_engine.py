@@ -168,8 +168,12 @@ def test_a_queued_file_gone_before_its_worker_reads_it_is_an_error_not_silence(t
         return real(todo, *args)
 
     monkeypatch.setattr(engine, "_in_processes", delete_then_check)
-    result = lint_paths([tmp_path], LintSettings(root=tmp_path, cache=False, jobs=2))
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, jobs=2))
     assert [(e.kind, Path(e.path).name) for e in result.errors] == [("read", "m3.py")]
+    monkeypatch.setattr(engine, "_in_processes", real)
+    (tmp_path / "m3.py").write_text(HEAD + "\n" * 3 + CALL + "\n")  # back as it was: checked, not the error
+    again = lint_paths([tmp_path], LintSettings(root=tmp_path, jobs=2, select=("TB2",)))
+    assert not again.errors and sorted(f.code for f in again.findings if f.path.endswith("m3.py")) == ["TB203", "TB206"]
 
 
 def test_cache_key_changes_with_rule_options(tmp_path):
