@@ -4,11 +4,11 @@ helper returning a table lookup, with a key the call pins or not, and a model as
 caller passes none (app/routed_calls.py), a field of a configuration object received as an annotated
 parameter (app/typed_calls.py), a client imported from another module (app/imported_calls.py), a
 conditional expression (app/conditional_calls.py), a retired parameter default, also one naming a
-class constant (app/defaults.py), a
-helper with several returns or an env-read-else-constant helper (app/selected_calls.py), a
-dataclass reading its own fields, built from a settings object that is a typed parameter or the
-result of a factory annotated to return it (app/field_service.py, app/field_bridge.py), and a YAML
-file read only when it exists, over the dataclass's default (app/yaml_settings.py, app/yaml_client.py).
+class constant (app/defaults.py), a helper with several returns or an env-read-else-constant helper
+(app/selected_calls.py), a dataclass reading its own fields, built from a settings object that is a
+typed parameter or the result of a factory annotated to return it (app/field_service.py,
+app/field_bridge.py), and a YAML file read only when it exists, over the dataclass's default
+(app/yaml_settings.py, app/yaml_client.py).
 
 TB302 / TB303 are correctness rules: a retired or unknown id that one caller's path sends fails at
 run time, so a retired default that one caller relies on is reported (naming that caller) even when

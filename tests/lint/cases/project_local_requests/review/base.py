@@ -1,7 +1,8 @@
 import time
+from abc import ABC, abstractmethod
 
 
-class Reviewer:
+class Reviewer(ABC):
     max_retries = 3
 
     def _retry(self, func, *args, **kwargs):
@@ -12,8 +13,9 @@ class Reviewer:
                 time.sleep(2 ** attempt)
         raise RuntimeError("no answer")
 
+    @abstractmethod
     def scan(self, section):
-        raise NotImplementedError
+        """One section's review (each provider's subclass sends its own request)."""
 
     def review_document(self, sections):
         findings = []
