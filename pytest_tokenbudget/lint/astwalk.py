@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,19 +24,8 @@ __all__ = ["Facts", "child_nodes", "facts_of", "param_defaults", "walk"]
 def child_nodes(node: ast.AST) -> list[ast.AST]:
     """``list(ast.iter_child_nodes(node))``."""
     out: list[ast.AST] = []
-    append = out.append
-    for name in node._fields:
-        child = getattr(node, name, None)
-        if isinstance(child, list):
-            for item in child:
-                if isinstance(item, _AST):
-                    append(item)
-        elif isinstance(child, _AST):
-            append(child)
+    _add_children(node, out.append)
     return out
-
-
-_AST = ast.AST
 
 
 def walk(node: ast.AST) -> Iterator[ast.AST]:
@@ -48,15 +37,23 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
     popleft, append = todo.popleft, todo.append
     while todo:
         node = popleft()
-        for name in node._fields:  # (child_nodes inlined: a call per node would cost what this saves)
-            child = getattr(node, name, None)
-            if isinstance(child, list):
-                for item in child:
-                    if isinstance(item, _AST):
-                        append(item)
-            elif isinstance(child, _AST):
-                append(child)
+        _add_children(node, append)
         yield node
+
+
+def _add_children(node: ast.AST, append: Callable[[ast.AST], None]) -> None:
+    """``append`` each child of ``node`` in :func:`ast.iter_child_nodes`' order."""
+    for name in node._fields:
+        child = getattr(node, name, None)
+        if isinstance(child, list):
+            for item in child:
+                if isinstance(item, _AST):
+                    append(item)
+        elif isinstance(child, _AST):
+            append(child)
+
+
+_AST = ast.AST
 
 
 @dataclass

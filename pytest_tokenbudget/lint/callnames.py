@@ -454,10 +454,12 @@ def resolve_function(project: Project, path: str, tree: ast.Module, func: ast.ex
                 found = find_def(tree, qual)
                 if found is not None:
                     return path, found, qual
-                for base_path, base_qual in base_methods(project, path, tree, qual)[:1]:  # inherited: self._retry(f)
-                    base_tree = tree_of(project, base_path)
-                    base_def = find_def(base_tree, base_qual) if base_tree is not None else None
-                    return (base_path, base_def, base_qual) if base_def is not None else None
+                base = next(iter(base_methods(project, path, tree, qual)), None)  # inherited: self._retry(f)
+                if base is None:
+                    return None
+                base_tree = tree_of(project, base[0])
+                base_def = find_def(base_tree, base[1]) if base_tree is not None else None
+                return (base[0], base_def, base[1]) if base_def is not None else None
             return None
         for node in statements_of(tree).imports:
             if isinstance(node, ast.Import):

@@ -119,9 +119,14 @@ def _worker(job: tuple[str, str, str]) -> dict[str, Any] | None:
         return {**FileResult(shown, error=read).as_json(), "changed": True}
     data = read[0]
     out = _load_and_check(data, shown, _W_CATALOG, _W_OPTIONS)
-    if out is not None and hashlib.blake2b(data, digest_size=16).hexdigest() != digest:
+    if out is not None and _digest(data) != digest:
         out["changed"] = True
     return out
+
+
+def _digest(data: bytes) -> str:
+    """A file's content hash: the cache's key, and how a worker sees that a file changed since it was read."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _carries_secret(fr: FileResult) -> bool:
@@ -175,7 +180,7 @@ def _collect(run: _Run, files: list[str], cache: Cache | None) -> None:
                 cache.record_stat(f, "clean", st)
             continue
         shown = display_path(f)
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        digest = _digest(data)
         if cache is not None and _from_cache(run, cache, digest, f):
             cache.record_stat(f, digest, st)
             continue

@@ -49,16 +49,23 @@ def _aborts(node: ast.If) -> bool:
     or missing reply), error handling rather than a search: when all goes well every item is sent.
     The test is ``not x`` / ``x is None`` / ``len(x) == 0`` and the body only logs, then leaves
     without a value."""
-    test = node.test
-    empty = (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name)) or (
-        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant)
-        and (isinstance(test.ops[0], ast.Is) and test.comparators[0].value is None and isinstance(test.left, ast.Name)
-             or isinstance(test.ops[0], ast.Eq) and test.comparators[0].value == 0 and isinstance(test.left, ast.Call)
-             and isinstance(test.left.func, ast.Name) and test.left.func.id == "len"))
     *logs, last = node.body
     leaves = isinstance(last, ast.Break) or isinstance(last, ast.Return) and (
         last.value is None or isinstance(last.value, ast.Constant) and last.value.value is None)
-    return empty and leaves and all(isinstance(st, ast.Expr) for st in logs)
+    return _tests_empty(node.test) and leaves and all(isinstance(st, ast.Expr) for st in logs)
+
+
+def _tests_empty(test: ast.expr) -> bool:
+    """``not x``, ``x is None`` or ``len(x) == 0``."""
+    if isinstance(test, ast.UnaryOp):
+        return isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name)
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant)):
+        return False
+    op, left, value = test.ops[0], test.left, test.comparators[0].value
+    if isinstance(op, ast.Is):
+        return value is None and isinstance(left, ast.Name)
+    return isinstance(op, ast.Eq) and value == 0 and isinstance(left, ast.Call) and isinstance(left.func, ast.Name) \
+        and left.func.id == "len"
 
 
 def _pass_counts(body: list[ast.stmt]) -> set[str]:
