@@ -22,7 +22,7 @@ __all__ = ["Facts", "child_nodes", "facts_of", "param_defaults", "walk"]
 
 
 def child_nodes(node: ast.AST) -> list[ast.AST]:
-    """``list(ast.iter_child_nodes(node))``."""
+    """``list(ast.iter_child_nodes(node))`` without the leaf singletons (see :func:`walk`)."""
     out: list[ast.AST] = []
     _add_children(node, out.append)
     return out
@@ -30,9 +30,13 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
 
 def walk(node: ast.AST) -> Iterator[ast.AST]:
     """:func:`ast.walk`: the same nodes in the same breadth-first order, with the children read
-    straight from the fields (no generator per node for ``iter_child_nodes`` and ``iter_fields``).
-    The analyses walk functions and trees millions of times a run: a cold run of the corpus tree is
-    ~12% faster with it (benchmarks/lint_speed.py --real)."""
+    straight from the fields (no generator per node for ``iter_child_nodes`` and ``iter_fields``),
+    except the leaf singletons CPython's parser shares across a tree: the ``ctx`` of a name
+    (``Load``, ``Store``) and the operators (``+``, ``==``, ``and``), which the analyses read off
+    their parent (``node.op``), never by walking (about a fifth of the nodes; they have no children,
+    so the order of the rest is unchanged). The analyses walk functions and trees millions of times
+    a run: a cold run of the corpus tree is ~12% faster than with :func:`ast.walk`
+    (benchmarks/lint_speed.py --real)."""
     todo = deque((node,))
     popleft, append = todo.popleft, todo.append
     while todo:
@@ -42,8 +46,12 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
 
 
 def _add_children(node: ast.AST, append: Callable[[ast.AST], None]) -> None:
-    """``append`` each child of ``node`` in :func:`ast.iter_child_nodes`' order."""
-    for name in node._fields:
+    """``append`` each child of ``node`` in :func:`ast.iter_child_nodes`' order (leaf singletons aside)."""
+    cls = type(node)
+    names = _CHILD_FIELDS.get(cls)
+    if names is None:
+        names = _CHILD_FIELDS[cls] = _child_fields(cls)
+    for name in names:
         child = getattr(node, name, None)
         if isinstance(child, list):
             for item in child:
@@ -54,6 +62,26 @@ def _add_children(node: ast.AST, append: Callable[[ast.AST], None]) -> None:
 
 
 _AST = ast.AST
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})  # Load/Store/Del, operators and comparators: shared leaves
+_SCALAR_FIELDS = {  # fields that hold names, numbers or constants, never a node
+    "Name": ("id",), "Attribute": ("attr",), "FunctionDef": ("name", "type_comment"),
+    "AsyncFunctionDef": ("name", "type_comment"), "ClassDef": ("name",), "ImportFrom": ("module", "level"),
+    "alias": ("name", "asname"), "arg": ("arg", "type_comment"), "keyword": ("arg",), "ExceptHandler": ("name",),
+    "Global": ("names",), "Nonlocal": ("names",), "Constant": ("value", "kind"), "FormattedValue": ("conversion",),
+    "AnnAssign": ("simple",), "comprehension": ("is_async",), "Assign": ("type_comment",),
+    "For": ("type_comment",), "AsyncFor": ("type_comment",), "With": ("type_comment",),
+    "AsyncWith": ("type_comment",), "MatchAs": ("name",), "MatchStar": ("name",), "MatchMapping": ("rest",),
+    "MatchClass": ("kwd_attrs",), "MatchSingleton": ("value",), "TypeIgnore": ("lineno", "tag"),
+}
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of ``cls`` that may hold a child node other than a leaf singleton (any class not
+    listed, a newer Python's or a subclass, keeps all its fields but ``ctx`` and the operators)."""
+    scalar = next((names for c in cls.__mro__ for names in [_SCALAR_FIELDS.get(c.__name__)]
+                   if names is not None and getattr(ast, c.__name__, None) is c), ())
+    return tuple(f for f in getattr(cls, "_fields", ()) if f not in _LEAF_FIELDS and f not in scalar)
 
 
 @dataclass

@@ -411,6 +411,7 @@ def _aliases(tree: ast.Module, refs: Refs) -> None:
     """``fn = f`` (or ``fn = f if c else g``) re-binds the function; ``x = Cls(...)`` / ``self.x = Cls(...)`` makes an instance, and so
     does ``x = make(...)`` of a module function that returns one (``get_backend(name)``)."""
     makers = refs.names | factories(tree, refs.names) if refs.method and refs.self_only else refs.names
+    dotted_tails = {m.rpartition(".")[2] for m in makers if "." in m}  # (Factory.create: unparse only those)
     for node in statements_of(tree).assigns:
         if len(node.targets) != 1:
             continue
@@ -421,7 +422,8 @@ def _aliases(tree: ast.Module, refs: Refs) -> None:
         elif refs.method and isinstance(value, ast.Call) and (
                 (isinstance(value.func, ast.Name) and value.func.id in makers)
                 or (isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name)
-                    and (value.func.value.id in refs.modules or ast.unparse(value.func) in makers))):
+                    and (value.func.value.id in refs.modules
+                         or value.func.attr in dotted_tails and ast.unparse(value.func) in makers))):
             refs.receivers.add(ast.unparse(target))
 
 

@@ -144,13 +144,7 @@ def file_default(project: Any, mod: Any, q: str, node: ast.Call, args: list[Any]
             or not isinstance(args[0], str):
         return None
     scope = _index(tree)[1].get(id(node), tree)
-    values = [a.value for a in walk(scope) if isinstance(a, ast.Assign)
-              and any(isinstance(t, ast.Name) and t.id == name for t in a.targets)]
-    values += [a.value for a in walk(scope) if isinstance(a, ast.AnnAssign) and a.value is not None
-               and isinstance(a.target, ast.Name) and a.target.id == name]  # data: dict = {}
-    rebound = any(isinstance(a, (ast.AugAssign, ast.For, ast.withitem, ast.NamedExpr))
-                  and isinstance(getattr(a, "target", getattr(a, "optional_vars", None)), ast.Name)
-                  and getattr(a, "target", getattr(a, "optional_vars", None)).id == name for a in walk(scope))
+    values, rebound = _bindings(scope, name)
     kinds = [_loaded(v, mod) for v in values]
     if rebound or not values or None in kinds or "load" not in kinds or _key_in_config_files(project, args[0]):
         return None
@@ -158,6 +152,24 @@ def file_default(project: Any, mod: Any, q: str, node: ast.Call, args: list[Any]
     if isinstance(value, Unknown):
         value = _class_attribute(project, mod, tree, node, node.args[1])
     return value if isinstance(value, (str, int, float, bool)) else None
+
+
+def _bindings(scope: ast.AST, name: str) -> tuple[list[ast.expr], bool]:
+    """The values ``scope`` assigns to ``name`` (``data = ...``, ``data: dict = {}``), and whether it
+    also rebinds it otherwise (``+=``, a loop or ``with`` target, ``:=``): one walk of the scope."""
+    values: list[ast.expr] = []
+    rebound = False
+    for a in walk(scope):
+        if isinstance(a, ast.Assign):
+            if any(isinstance(t, ast.Name) and t.id == name for t in a.targets):
+                values.append(a.value)
+        elif isinstance(a, ast.AnnAssign):
+            if a.value is not None and isinstance(a.target, ast.Name) and a.target.id == name:
+                values.append(a.value)
+        elif isinstance(a, (ast.AugAssign, ast.For, ast.withitem, ast.NamedExpr)):
+            target = getattr(a, "target", getattr(a, "optional_vars", None))
+            rebound = rebound or isinstance(target, ast.Name) and target.id == name
+    return values, rebound
 
 
 _INDEX: weakref.WeakKeyDictionary[ast.Module, tuple[dict[str, list[ast.AST]], dict[int, ast.AST]]] = \

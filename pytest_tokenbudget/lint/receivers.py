@@ -7,6 +7,7 @@ when the factory is imported from another module (:func:`.callnames.imported_fac
 from __future__ import annotations
 
 import ast
+import weakref
 from typing import Any
 
 from pytest_tokenbudget.lint.astwalk import walk
@@ -20,13 +21,34 @@ def factories(tree: ast.Module, classes: set[str]) -> set[str]:
     backend by name: an instance of the class is one of the things it returns), and the methods of
     its classes that do so, as ``Factory.create`` (``ClientFactory.create_client(provider)``, a
     static method picking the client)."""
-    def makes(fn: ast.AST) -> bool:
-        return any(isinstance(n, ast.Return) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)
-                   and n.value.func.id in classes for n in walk(fn))
+    return {fn for fn, made in _returned(tree).items()  # (not a method of one of the classes itself)
+            if not made.isdisjoint(classes) and ("." not in fn or fn.partition(".")[0] not in classes)}
 
-    out = {st.name for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and makes(st)}
-    return out | {f"{st.name}.{m.name}" for st in tree.body if isinstance(st, ast.ClassDef) and st.name not in classes
-                  for m in st.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and makes(m)}
+
+_RETURNED: weakref.WeakKeyDictionary[ast.Module, dict[str, frozenset[str]]] = weakref.WeakKeyDictionary()
+
+
+def _returned(tree: ast.Module) -> dict[str, frozenset[str]]:
+    """The names ``Cls`` of every ``return Cls(...)`` in each module-level function and each method
+    of a module-level class (``Factory.create``): one walk per parsed tree, asked for class after
+    class by the caller searches (the entry goes with the tree when the tree budget releases it)."""
+    found = _RETURNED.get(tree)
+    if found is not None:
+        return found
+
+    def made(fn: ast.AST) -> frozenset[str]:
+        return frozenset(n.value.func.id for n in walk(fn) if isinstance(n, ast.Return) and isinstance(
+            n.value, ast.Call) and isinstance(n.value.func, ast.Name))
+
+    out: dict[str, frozenset[str]] = {}
+    for st in tree.body:
+        defs = [(st.name, st)] if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) else \
+            [(f"{st.name}.{m.name}", m) for m in st.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))] \
+            if isinstance(st, ast.ClassDef) else []
+        for name, fn in defs:  # (a name defined twice: what either definition returns)
+            out[name] = out.get(name, frozenset()) | made(fn)
+    _RETURNED[tree] = out
+    return out
 
 
 def annotated_factories(tree: ast.Module, classes: set[str]) -> set[str]:
