@@ -71,7 +71,7 @@ class _Parents(dict):  # type: ignore[type-arg]
         units, self.pending = self.pending, []
         for unit in units:
             for node in walk(unit):
-                for child in ast.iter_child_nodes(node):
+                for child in child_nodes(node):
                     dict.__setitem__(self, id(child), node)
         return dict.__contains__(self, key)
 

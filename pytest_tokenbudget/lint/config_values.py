@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import MAX_OPTIONS, UNKNOWN, Text, Unknown, choice
-from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.cli_defaults import option_default
 
 __all__ = ["bool_op", "call_default", "dotted_name", "instance_attr", "instance_class", "option_default", "own_returns", "self_chain"]
@@ -107,13 +107,13 @@ def instance_class(st: ast.stmt, attr: str,
 def own_returns(fn: ast.AST) -> list[ast.Return]:
     """The ``return`` statements of function ``fn``, not those of functions or classes defined inside it."""
     out: list[ast.Return] = []
-    stack = list(ast.iter_child_nodes(fn))
+    stack = list(child_nodes(fn))
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Return):
             out.append(node)
         elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
     return out
 
 

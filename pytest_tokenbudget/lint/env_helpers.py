@@ -26,7 +26,7 @@ import weakref
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
-from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.config_values import dotted_name
 
 __all__ = ["env_wrapper_value", "file_default"]
@@ -195,7 +195,7 @@ def _index(tree: ast.Module) -> tuple[dict[str, list[ast.AST]], dict[int, ast.AS
             fn = node
         elif isinstance(node, ast.Call) and fn is not tree:
             owner[id(node)] = fn
-        stack.extend((child, fn) for child in ast.iter_child_nodes(node))
+        stack.extend((child, fn) for child in child_nodes(node))
     _INDEX[tree] = defs, owner
     return defs, owner
 

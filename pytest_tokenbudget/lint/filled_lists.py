@@ -25,7 +25,7 @@ import ast
 import re
 from typing import Any
 
-from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 
 __all__ = ["filled_later", "filled_lists", "module_list"]
 
@@ -45,7 +45,7 @@ def filled_lists(fn: ast.FunctionDef | ast.AsyncFunctionDef, single: dict[str, a
         return {}
     parents: dict[int, ast.AST] = {}
     for node in walk(fn):
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             parents[id(child)] = node
     items: dict[str, list[tuple[tuple[int, int], list[ast.expr]]]] = {n: [] for n in lists}
     broken: set[str] = set()

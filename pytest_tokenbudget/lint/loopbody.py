@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.loopguards import equals_item
 
 __all__ = ["REPLY_PARTS", "REQUEST_METHODS", "exits", "filled_with_few", "latency_kept", "over_a_reply", "picked_few",
@@ -40,7 +40,7 @@ def exits(loop: ast.For | ast.AsyncFor) -> bool:
             stack.extend((c, nested) for c in node.orelse)
             continue
         inner = nested or isinstance(node, (ast.For, ast.AsyncFor, ast.While))
-        stack.extend((c, inner) for c in ast.iter_child_nodes(node))
+        stack.extend((c, inner) for c in child_nodes(node))
     return False
 
 

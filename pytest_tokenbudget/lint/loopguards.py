@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 
 __all__ = ["call_guards", "equals_item", "guard_params", "one_item_flag"]
 
@@ -40,7 +40,7 @@ def guard_params(call: ast.AST, parents: dict[int, ast.AST]) -> frozenset[str]:
 
 def call_guards(fn: _Def, line: int) -> frozenset[str]:
     """:func:`guard_params` of the call starting on ``line`` of ``fn`` (a request the rule checks)."""
-    parents = {id(c): n for n in walk(fn) for c in ast.iter_child_nodes(n)}
+    parents = {id(c): n for n in walk(fn) for c in child_nodes(n)}
     call = next((n for n in walk(fn) if isinstance(n, ast.Call) and n.lineno == line), None)
     return guard_params(call, parents) if call is not None else frozenset()
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ast
 
-from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 
 __all__ = ["stream_left_out"]
 
@@ -39,7 +39,7 @@ def stream_left_out(scope: ast.AST, line: int) -> bool:
     if not unpacked or any(isinstance(a, ast.Starred) for a in call.args) \
             or any(k.arg == "stream" for k in call.keywords):
         return False
-    parents = {id(c): p for p in walk(scope) for c in ast.iter_child_nodes(p)}
+    parents = {id(c): p for p in walk(scope) for c in child_nodes(p)}
     return all(isinstance(u, ast.Name) and _built_without_stream(scope, u, parents) for u in unpacked)
 
 

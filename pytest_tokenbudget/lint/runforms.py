@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.asyncwork import script_entry
 from pytest_tokenbudget.lint.loopjudge import Hit, enclosing_loop, mapped
 
@@ -177,7 +177,7 @@ def _calls_after(stmt: ast.AST, name: str, parents: dict[int, ast.AST]) -> list[
             break
         around[id(st)] = holder
         for parent in walk(st):
-            for child in ast.iter_child_nodes(parent):
+            for child in child_nodes(parent):
                 around[id(child)] = parent
                 if isinstance(child, ast.Call):
                     calls.append(child)

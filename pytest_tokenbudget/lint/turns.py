@@ -22,7 +22,7 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.callnames import Def, base_methods, find_def, tree_of
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def _body(fn: Def) -> list[ast.AST]:
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue
         out.append(n)
-        todo.extend(ast.iter_child_nodes(n))
+        todo.extend(child_nodes(n))
     return out
 
 

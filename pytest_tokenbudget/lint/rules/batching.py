@@ -9,7 +9,7 @@ from typing import Any
 
 from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.lint.analysis.intent import is_first_party
-from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.rules._util import saving
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.types import CallSite, Report
@@ -120,7 +120,7 @@ def _measured_or_picked(loop: Any, call: CallSite) -> bool:
     if not isinstance(tree, (ast.For, ast.AsyncFor)) or request is None:
         return False
     shape = ast.dump(request)
-    parents = {id(c): p for p in walk(tree) for c in ast.iter_child_nodes(p)}
+    parents = {id(c): p for p in walk(tree) for c in child_nodes(p)}
     return any(isinstance(n, ast.Call) and ast.dump(n) == shape
                and (latency_kept(n, parents) or picked_few(tree, n, parents, WRITTEN_OUT)) for n in walk(tree))
 
