@@ -220,7 +220,7 @@ def _check_all(todo: list[_Job], settings: LintSettings,
         return [_load_and_check(j.data, j.shown, catalog, options) for j in todo]
     _prepare_workers()  # while the word index is still being built beside this process
     if _PROJECTS is not None and _PROJECTS.top.word_index is None and _PROJECTS.top.searchable:
-        _PROJECTS.set_word_index(words.result() if words is not None else _build_word_index(_PROJECTS.root))
+        _PROJECTS.set_word_index(words.result() if words is not None else _PROJECTS.word_index_parts())
     for job in todo:
         job.data = b""  # (read again by the worker that checks it, from the page cache)
     return _in_processes([(j.path, j.shown, j.digest) for j in todo], catalog, options, jobs)
@@ -228,12 +228,6 @@ def _check_all(todo: list[_Job], settings: LintSettings,
 
 def _jobs(settings: LintSettings) -> int:
     return settings.jobs or os.cpu_count() or 1
-
-
-def _build_word_index(root: str) -> dict[str, list[str]]:
-    from pytest_tokenbudget.lint.word_index import build_word_index
-
-    return build_word_index(root)
 
 
 def _load_and_check(data: bytes, shown: str, catalog: Catalog, options: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -305,7 +299,7 @@ def _early_word_index(project: ProjectSet, settings: LintSettings, cache: Cache 
     if _jobs(settings) < 2 or not project.top.searchable or project.top.word_index is not None or \
             (cache is not None and cache.results):
         return None
-    return WordIndexJob.start(_build_word_index, project.root)
+    return WordIndexJob.start(ProjectSet.word_index_parts, project)
 
 
 def _lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResult:

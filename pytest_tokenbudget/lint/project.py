@@ -24,6 +24,7 @@ import hashlib
 import itertools
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -140,7 +141,7 @@ class Project:
         self._active: set[tuple[str, str]] = set()
         self._found: dict[tuple[str, str], tuple[str, list[str]] | None] = {}
         self._inner: dict[str, str | None] = {}  # folder -> the project folder inside the root it is in
-        self.word_index: dict[str, list[str]] | None = None  # see .callers
+        self.word_index: dict[str, Sequence[str]] | None = None  # see .callers
         self.dirty = False
         if store is not None:
             self._stat, self._values = store._stat, store._values

@@ -54,3 +54,27 @@ def test_a_cold_pooled_run_with_loops_in_callers_finds_them_as_a_serial_run_does
     assert [f.as_json() for f in pooled.findings] == [f.as_json() for f in serial.findings]
     loops = [f for f in serial.findings if f.code == "TB401"]
     assert [(f.path.rsplit("/", 1)[-1], "batch_job.py:4" in f.message) for f in loops] == [("llm.py", True)]
+
+
+def test_a_folder_of_projects_gets_the_word_index_cut_per_project_by_the_job(tmp_path):
+    """The job sends back each project's part (the parent never holds the whole index beside them);
+    a project no other file's words reach gets an empty part, not a search of its own later."""
+    from pytest_tokenbudget.lint.project_set import ProjectSet
+
+    for name in ("shop", "blog", "quiet"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "requirements.txt").write_text("anthropic\n")
+    (tmp_path / "shop" / "run.py").write_text("from llm import summarise\nfor r in rows:\n    summarise(r)\n")
+    (tmp_path / "blog" / "run.py").write_text("from llm import summarise\nsummarise(post)\n")
+    (tmp_path / "loose.py").write_text("summarise(x)\n")  # outside every project: the root's part
+    projects = ProjectSet(tmp_path, named=True)
+    files = [str(p) for p in sorted(tmp_path.rglob("*.py"))]
+    projects.prepare(files + [str(tmp_path / "quiet" / "main.py")])
+    parts = WordIndexJob.start(ProjectSet.word_index_parts, projects).result()
+    assert parts == projects.word_index_parts()  # the same computed in the job as here
+    assert parts[str(tmp_path / "shop")]["summarise"] == (str(tmp_path / "shop" / "run.py"),)
+    assert parts[str(tmp_path / "blog")]["summarise"] == (str(tmp_path / "blog" / "run.py"),)
+    assert parts[str(tmp_path)]["summarise"] == (str(tmp_path / "loose.py"),)
+    projects.set_word_index(parts)
+    assert projects.projects[str(tmp_path / "shop")].word_index["summarise"] == (str(tmp_path / "shop" / "run.py"),)
+    assert projects.projects[str(tmp_path / "quiet")].word_index == {}
