@@ -281,9 +281,15 @@ def _is_json(data: bytes) -> bool:
     return True
 
 
+_APPLEDOUBLE = b"\x00\x05\x16\x07"  # the magic number of macOS's "._name" metadata sidecar files
+
+
 def may_hold_calls(data: bytes, path: str) -> bool:
     """The byte prefilter for one file (a notebook's JSON escapes line breaks; a broken notebook
-    goes on, to be reported)."""
+    goes on, to be reported). The AppleDouble ``._name.ipynb`` / ``._name.py`` sidecar that macOS
+    leaves beside a file on other disks and in zips' ``__MACOSX`` folders is metadata, never code."""
+    if data.startswith(_APPLEDOUBLE):
+        return False
     if path.endswith(".ipynb"):
         return may_contain_calls(data.replace(b"\\n", b"\n")) or not _is_json(data)
     return may_contain_calls(data)

@@ -108,6 +108,10 @@ CASES: list[tuple[str, Callable[[Path], None], str | None, int]] = [
      "src/nested_args.py:3:", 1),
     ("notebook-broken-json", _write("broken.ipynb", '{"cells": [{"cell_type": "code", "source": ["client.messages.create('),
      "src/broken.ipynb:1:1: E999 cannot parse notebook: broken JSON: Unterminated string", 1),
+    # macOS keeps a file's metadata in an AppleDouble "._" sibling (copied to other disks, in zips'
+    # __MACOSX folders): binary, named like the notebook, never code
+    ("appledouble-sidecar-of-a-notebook", _write("._agent.ipynb", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        "
+                                                 + b"\x00" * 20 + b"ATTR com.apple.lastuseddate#PS"), None, 0),
     ("notebook-not-a-notebook", _write("list.ipynb", b'["messages.create"]'),
      "src/list.ipynb:1:1: E999 cannot parse notebook: not a notebook: no 'cells' list", 1),
     ("notebook-cells-null", _write("null.ipynb", json.dumps({"cells": None, "metadata": {"note": CALL}})),
