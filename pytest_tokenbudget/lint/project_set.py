@@ -15,14 +15,13 @@ All the indexes keep their per-file answers in one store (content digests are gl
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from pytest_tokenbudget.lint.callerdeps import TrackedProject
 from pytest_tokenbudget.lint.project_roots import is_project_folder
 from pytest_tokenbudget.lint.tree_budget import release_old_trees
 
-__all__ = ["ProjectSet", "split_word_index"]
+__all__ = ["ProjectSet"]
 
 
 class ProjectSet:
@@ -87,10 +86,10 @@ class ProjectSet:
         and receives only this: cut in the run's own process, the whole index and its parts (lists,
         with room to grow) were both alive there when the workers forked and inherited them. On the
         576-repository corpus tree the parent forks at 158 MB instead of 201."""
-        from pytest_tokenbudget.lint.word_index import build_word_index
+        from pytest_tokenbudget.lint.word_index import build_word_index, build_word_index_parts
 
-        index = build_word_index(self.top.root)
-        parts = split_word_index(index, self._root_of) if self._split else {self.top.root: index}
+        root = self.top.root
+        parts = build_word_index_parts(root, self._root_of) if self._split else {root: build_word_index(root)}
         return {root: {word: tuple(files) for word, files in part.items()} for root, part in parts.items()}
 
     def set_word_index(self, parts: dict[str, dict[str, tuple[str, ...]]]) -> None:
@@ -106,16 +105,3 @@ class ProjectSet:
     def close(self) -> None:
         for project in self.projects.values():
             project.close()
-
-
-def split_word_index(index: dict[str, list[str]], root_of: Callable[[str], str]) -> dict[str, dict[str, list[str]]]:
-    """``index`` (word -> files under the root) cut into one index per project root (``root_of``: a
-    folder's project root), in the same order of files per word."""
-    parts: dict[str, dict[str, list[str]]] = {}
-    owner: dict[str, str] = {}
-    for word, files in index.items():
-        for f in files:
-            folder = os.path.dirname(os.path.abspath(f))
-            root = owner.get(folder) or owner.setdefault(folder, root_of(folder))
-            parts.setdefault(root, {}).setdefault(word, []).append(f)
-    return parts

@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pytest_tokenbudget.lint.source import FileError, read_file
 
-__all__ = ["build_word_index", "project_words"]
+__all__ = ["build_word_index", "build_word_index_parts", "project_words"]
 
 _SKIP_DIRS = frozenset({".git", ".venv", "venv", "env", "node_modules", "site-packages", "__pycache__", "build",
                         "dist", ".tox", ".nox", ".mypy_cache", ".tokenbudget_cache"})
@@ -49,6 +50,30 @@ def build_word_index(root: str, nested: tuple[str, ...] = ()) -> dict[str, list[
     """identifier -> the project's ``.py`` files that call it, pass it, re-bind it or import it
     (``nested``: folders under ``root`` to leave out, projects indexed apart)."""
     index: dict[str, list[str]] = {}
+    for path, words in _words_by_file(root, nested):
+        for w in words:
+            index.setdefault(w, []).append(path)
+    return index
+
+
+def build_word_index_parts(root: str, root_of: Callable[[str], str]) -> dict[str, dict[str, list[str]]]:
+    """:func:`build_word_index` of a folder of projects, cut per project root as it is built
+    (``root_of``: a folder's project root): each part as the project's own index would list it, in
+    the same order, without building the whole index first and cutting it after (1.6 s of the 7 s
+    the corpus tree's index takes)."""
+    parts: dict[str, dict[str, list[str]]] = {}
+    owner: dict[str, str] = {}
+    for path, words in _words_by_file(root, ()):
+        folder = os.path.dirname(os.path.abspath(path))
+        project = owner.get(folder) or owner.setdefault(folder, root_of(folder))
+        part = parts.setdefault(project, {})
+        for w in words:
+            part.setdefault(w, []).append(path)
+    return parts
+
+
+def _words_by_file(root: str, nested: tuple[str, ...]) -> Iterator[tuple[str, list[str]]]:
+    """Each indexed file under ``root`` (walk order) with the words it calls, passes, re-binds or imports."""
     n = 0
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and os.path.join(folder, d) not in nested]
@@ -57,7 +82,7 @@ def build_word_index(root: str, nested: tuple[str, ...] = ()) -> dict[str, list[
                 continue
             n += 1
             if n > _MAX_FILES:
-                return index
+                return
             path = os.path.join(folder, name)
             got = read_file(path)  # never blocks on a FIFO or a device; skips what is not a regular file
             if isinstance(got, FileError) or got[1].st_size > 2 << 20:
@@ -70,6 +95,4 @@ def build_word_index(root: str, nested: tuple[str, ...] = ()) -> dict[str, list[
                 words.update(_MAPPED.findall(data))
             for names in _IMPORTED.findall(data):
                 words.update(_WORD.findall(names))
-            for w in words:
-                index.setdefault(w.decode("ascii", "replace"), []).append(path)
-    return index
+            yield path, [w.decode("ascii", "replace") for w in words]

@@ -78,3 +78,24 @@ def test_a_folder_of_projects_gets_the_word_index_cut_per_project_by_the_job(tmp
     projects.set_word_index(parts)
     assert projects.projects[str(tmp_path / "shop")].word_index["summarise"] == (str(tmp_path / "shop" / "run.py"),)
     assert projects.projects[str(tmp_path / "quiet")].word_index == {}
+
+
+def test_the_parts_built_per_project_are_the_whole_index_cut_by_project_in_the_same_order(tmp_path):
+    from pytest_tokenbudget.lint.project_set import ProjectSet
+    from pytest_tokenbudget.lint.word_index import build_word_index_parts
+
+    for name in ("a", "b"):
+        (tmp_path / name / "pkg").mkdir(parents=True)
+        (tmp_path / name / "setup.py").write_text("")
+        for i in range(3):
+            (tmp_path / name / "pkg" / f"m{i}.py").write_text(f"from x import ask\nask({i})\nrun(ask, rows)\n")
+    (tmp_path / "top.py").write_text("ask(1)\n")
+    projects = ProjectSet(tmp_path, named=True)
+    parts = build_word_index_parts(str(tmp_path), projects._root_of)
+    whole = build_word_index(str(tmp_path))
+    roots = {str(tmp_path / "a"), str(tmp_path / "b"), str(tmp_path)}
+    assert set(parts) == roots
+    for root in roots:
+        mine = {w: [f for f in files if projects._root_of(os.path.dirname(f)) == root] for w, files in whole.items()}
+        assert parts[root] == {w: files for w, files in mine.items() if files}
+    assert len(parts[str(tmp_path / "a")]["ask"]) == 3 and parts[str(tmp_path)]["ask"] == [str(tmp_path / "top.py")]
