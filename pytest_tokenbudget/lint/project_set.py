@@ -81,11 +81,11 @@ class ProjectSet:
             project.close()
 
     def word_index_parts(self) -> dict[str, dict[str, tuple[str, ...]]]:
-        """The word index over the whole root, cut per project root (one part, the root's, when the
-        root is a project), each word's files a tuple. A cold run computes it in a process of its own
-        and receives only this: cut in the run's own process, the whole index and its parts (lists,
-        with room to grow) were both alive there when the workers forked and inherited them. On the
-        576-repository corpus tree the parent forks at 158 MB instead of 201."""
+        """The word index of the whole root, one part per project root (one part, the root's, when
+        the root is a project), each word's files a tuple. A cold run computes it in a process of its
+        own and receives only this: when the run's own process cut the whole index itself, both were
+        alive there as the workers forked and inherited them. On the 576-repository corpus tree the
+        parent forks at 158 MB instead of 201."""
         from pytest_tokenbudget.lint.word_index import build_word_index, build_word_index_parts
 
         root = self.top.root
