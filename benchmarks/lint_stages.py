@@ -9,8 +9,9 @@ run's own garbage-collector settings) into the stages every file pays, then the 
   read       read every file and apply the byte prefilter (``messages.create``-like shapes)
   load       decode, :mod:`ast` parse and the ast prefilter of the files the bytes let through
   libcst     the libcst parse of the files the ast prefilter let through (the candidates)
-  analysis   the rest of a full ``lint_paths`` run: call sites, the project index, the caller
-             searches and the rules (the run's total minus the stages above, which it repeats)
+  analysis   the rest of a full ``lint_paths`` run: call sites, the project index, the word index
+             (built here in the run's one process; beside it in a pooled run), the caller searches
+             and the rules (the run's total minus the stages above, which it repeats)
 
 It prints CPU seconds per stage, and the best wall time the first four allow on ``--jobs`` cores
 (discover and read run in the parent; load and libcst split across the workers), beside one
