@@ -63,7 +63,8 @@ def build_word_index_parts(root: str, root_of: Callable[[str], str]) -> dict[str
     the corpus tree's index takes)."""
     parts: dict[str, dict[str, list[str]]] = {}
     for path, words in _words_by_file(root, ()):
-        part = parts.setdefault(root_of(os.path.dirname(os.path.abspath(path))), {})  # (root_of memoises)
+        folder = os.path.dirname(os.path.abspath(path))
+        part = parts.setdefault(root_of(folder), {})  # (root_of memoises its answer per folder)
         for w in words:
             part.setdefault(w, []).append(path)
     return parts
