@@ -84,6 +84,9 @@ def notebook_language(doc: Any) -> str | None:
 
 
 def notebook_source(data: bytes) -> NotebookSource:
+    if not data.strip():  # (json's "Expecting value: line 1 column 1 (char 0)" says neither what nor how)
+        raise NotebookError("the file is empty, and a notebook is JSON with a 'cells' list (Jupyter cannot "
+                            "open it either): delete it, or save it again from the editor")
     try:
         doc = json.loads(data)
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError

@@ -108,6 +108,9 @@ CASES: list[tuple[str, Callable[[Path], None], str | None, int]] = [
      "src/nested_args.py:3:", 1),
     ("notebook-broken-json", _write("broken.ipynb", '{"cells": [{"cell_type": "code", "source": ["client.messages.create('),
      "src/broken.ipynb:1:1: E999 cannot parse notebook: broken JSON: Unterminated string", 1),
+    ("notebook-empty-file", _write("untitled.ipynb", b""),
+     "src/untitled.ipynb:1:1: E999 cannot parse notebook: the file is empty, and a notebook is JSON with a 'cells' "
+     "list (Jupyter cannot open it either): delete it, or save it again from the editor", 1),
     # macOS keeps a file's metadata in an AppleDouble "._" sibling (copied to other disks, in zips'
     # __MACOSX folders): binary, named like the notebook, never code
     ("appledouble-sidecar-of-a-notebook", _write("._agent.ipynb", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        "
