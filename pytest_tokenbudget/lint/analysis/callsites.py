@@ -26,6 +26,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.bindings import METHODS, MUTATORS, Candidate, ModuleAnalysis, analyse_module
 from pytest_tokenbudget.lint.analysis.claude_ids import is_claude_like, is_claude_model
+from pytest_tokenbudget.lint.analysis.facades import project_facade
 from pytest_tokenbudget.lint.analysis.legacy import LEGACY_API, legacy_completion
 from pytest_tokenbudget.lint.analysis.model_sources import model_choices
 from pytest_tokenbudget.lint.analysis.unpacked_model import unpacked_model_choices
@@ -135,7 +136,8 @@ def _trace(func: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> _Rece
     if isinstance(root, ImportRef):
         # anthropic.resources... or a module-level function: never a client call
         return _Receiver(name, None, chain_timeout, rejected=True)
-    if extra and extra[-1] in ("threads", "assistants", "realtime", "conversations", "responses"):
+    if extra and extra[-1] in ("threads", "assistants", "realtime", "conversations", "responses") \
+            or project_facade(cur, cur_scope, resolver, segs[-1]):  # (a project class shaped like the SDK)
         return _Receiver(name, None, chain_timeout, rejected=True)
     return _Receiver(name, None, chain_timeout)
 
