@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import walk
-from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, find_def, memoised, closure_owner, owner_of,
+from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, find_def, closure_owner, owner_of,
                                                 param_of, parents_of, resolve_function, same_file, test_or_live_file,
                                                 tree_of)
 from pytest_tokenbudget.lint.callrefs import candidates, naming_of, refs_in
@@ -61,6 +61,7 @@ from pytest_tokenbudget.lint.loopcuts import cut_to_a_handful
 from pytest_tokenbudget.lint.loopguards import guard_params, one_item_flag
 from pytest_tokenbudget.lint.loopjudge import (WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped,
                                                mentions_batching)
+from pytest_tokenbudget.lint.memoised import memoised
 from pytest_tokenbudget.lint.protocols import protocol_methods
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
                                                partial_uses, run_in_place, runs_in_executor, runs_param, submits,
@@ -304,7 +305,7 @@ def _handed_on(s: _Search, path: str, tree: ast.Module, call: ast.Call, refs: Re
         return [], False
     tpath, tdef, tqual = target
     param = param_of(tdef, call, refs, "." in tqual)
-    if param is None or memoised(tdef):
+    if param is None or memoised(tdef, tree_of(s.project, tpath)):
         return [], False
     runs = runs_param(tdef, param)
     key = ("param", tpath, tqual, param)
@@ -352,7 +353,7 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
     s.seen.add(key)
     tree = tree_of(project, callee_path)
     fn = find_def(tree, function) if tree is not None else None
-    if fn is None or memoised(fn):
+    if fn is None or memoised(fn, tree):
         return []
     s.turns = turns or conversation_turns(project, callee_path, tree, function, fn)
     s.callee = fn

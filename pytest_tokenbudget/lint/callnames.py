@@ -27,7 +27,7 @@ from pytest_tokenbudget.lint.statements import statements_of
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["Def", "Facts", "Refs", "base_methods", "exporters", "facts_of", "find_def", "imported_factories", "memoised",
+__all__ = ["Def", "Facts", "Refs", "base_methods", "exporters", "facts_of", "find_def", "imported_factories",
            "module_stem", "owner_of", "param_of", "parents_of", "refs_for", "rel_path", "resolve_function",
            "same_file", "test_file", "test_or_live_file", "tree_of"]
 
@@ -69,27 +69,6 @@ def _block_defs(body: list[ast.stmt]) -> Iterator[ast.stmt]:
         if isinstance(st, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)):
             for block in (st.body, st.orelse, getattr(st, "finalbody", []), *(h.body for h in getattr(st, "handlers", []))):
                 yield from _block_defs(block)
-
-
-def memoised(fn: Def) -> bool:
-    """A function whose answers are kept: a cache decorator (``@lru_cache``, ``@memoize``), or a body
-    that returns early on a cache hit (``if key in self._cache: return ...``; ``cached =
-    self._cache_get(key)`` then ``if cached is not None: return ...``): a repeat costs nothing."""
-    for d in fn.decorator_list:
-        text = ast.unparse(d.func if isinstance(d, ast.Call) else d).lower()
-        if "cache" in text or "memo" in text:
-            return True
-    looked_up = {t.id for st in fn.body if isinstance(st, ast.Assign) and _says_cache(st.value)
-                 for t in st.targets if isinstance(t, ast.Name)}
-    return any(isinstance(st, ast.If) and isinstance(st.body[-1], ast.Return) and (
-        _says_cache(st.test) or any(isinstance(n, ast.Name) and n.id in looked_up for n in walk(st.test)))
-        for st in fn.body)
-
-
-def _says_cache(node: ast.AST) -> bool:
-    """An expression that reads a cache by name (``self._cache_get(k)``, ``k in CACHE``, ``cache_path.exists()``)."""
-    return any(isinstance(n, ast.Name) and "cache" in n.id.lower() or isinstance(n, ast.Attribute)
-               and "cache" in n.attr.lower() for n in walk(node))
 
 
 def owner_of(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:

@@ -214,7 +214,7 @@ class LoopCouldBatch(Rule):
         "loops that stop early "
         "(searches) or run inside one that does, sweeps over models or parameters, a literal handful of cases (or "
         "only the items the code names), interactive input, streaming calls, memoised functions (a cache decorator,"
-        " or a cache looked up first), latency benchmarks (each request's latency kept), test code, live work (a "
+        " or an in-memory cache looked up first; a cache on disk only lets a rerun resume), latency benchmarks (each request's latency kept), test code, live work (a "
         "web route, a bot command, a handler looping over the request's own items, a Streamlit page or a desktop "
         "window the user waits on, or anything they call; a GitHub "
         "Action's code, whose job waits for its results and stops after six hours) and loops run under a batching "

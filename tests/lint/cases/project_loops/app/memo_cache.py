@@ -1,5 +1,6 @@
 """Requests kept in a cache the function looks up first: a repeat costs nothing, so a loop over
-them is not batching advice (as with @lru_cache). An early return that is not a cache hit changes nothing."""
+them is not batching advice (as with @lru_cache). An early return that is not a cache hit changes nothing,
+and nor does a cache on disk: it lets a rerun resume, but the first run still sends every item."""
 import json
 from pathlib import Path
 
@@ -22,9 +23,11 @@ class Summariser:
         return reply
 
 
+_MEMO = {}
+
+
 def _cache_get(key):
-    path = CACHE_DIR / f"{key}.json"
-    return json.loads(path.read_text()) if path.exists() else None
+    return _MEMO.get(key)
 
 
 def label(key, text):
@@ -32,6 +35,27 @@ def label(key, text):
     if cached is not None:
         return cached
     return client.messages.create(model=MODEL, max_tokens=300, messages=[{"role": "user", "content": text}])
+
+
+def _stored(key):
+    path = CACHE_DIR / f"{key}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def classify(key, text):
+    cached = _stored(key)  # a checkpoint on disk: a rerun skips what is done
+    if cached is not None:
+        return cached
+    return client.messages.create(model=MODEL, max_tokens=300,  # TB401
+                                  messages=[{"role": "user", "content": f"Classify: {text}"}])
+
+
+def extract(key, text):
+    path = CACHE_DIR / f"{key}.extract.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    return client.messages.create(model=MODEL, max_tokens=300,  # TB401
+                                  messages=[{"role": "user", "content": f"Extract: {text}"}])
 
 
 def tag(text):
@@ -46,4 +70,6 @@ def run(rows):
     summaries = [summariser.summarise(text) for _, text in rows]
     labels = [label(key, text) for key, text in rows]
     tags = [tag(text) for _, text in rows]
-    return summaries, labels, tags
+    classes = [classify(key, text) for key, text in rows]
+    extracts = [extract(key, text) for key, text in rows]
+    return summaries, labels, tags, classes, extracts
