@@ -23,7 +23,8 @@ once per item of a collection and the iterations do not depend on each other. No
   on an empty reply, ``if not tasks: return``), and loops
   inside one (chunks screened until enough are in), a latency benchmark (each request's latency kept:
   :func:`.loopbody.latency_kept`, checked by :mod:`.callers` at each call on the way), and one
-  identical request repeated (``for i in range(n)`` whose index never reaches it: timing, sampling);
+  identical request repeated (``for i in range(n)`` whose index never reaches it: timing, sampling; not
+  one that sends each reply back, ``for _ in range(5)`` around a tool conversation: a conversation);
 * live work, where someone waits for the answer: a web route (``@app.post``), a bot command, a
   sequential loop in ``async`` code (one that only makes the coroutines and gathers them later is a
   fan-out, like ``gather(*[ask(r) for r in rows])``; the coroutine a script runs with

@@ -214,7 +214,8 @@ class LoopCouldBatch(Rule):
         "loops that stop early "
         "(searches) or run inside one that does, sweeps over models or parameters, a literal handful of cases (or "
         "only the items the code names), interactive input, streaming calls, memoised functions (a cache decorator,"
-        " or an in-memory cache looked up first; a cache on disk only lets a rerun resume), latency benchmarks (each request's latency kept), test code, live work (a "
+        " or an in-memory cache looked up first; a cache on disk only lets a rerun resume), latency benchmarks"
+        " (each request's latency kept), test code, live work (a "
         "web route, a bot command, a handler looping over the request's own items, a Streamlit page or a desktop "
         "window the user waits on, or anything they call; a GitHub "
         "Action's code, whose job waits for its results and stops after six hours) and loops run under a batching "
@@ -315,8 +316,9 @@ class LoopCouldBatch(Rule):
                                                           or _not_streamed(call)):  # (parse never streams)
             return
         # a retry loop, or one identical request repeated (timing runs), is not a batch: look further out
-        loops = [lp for lp in call.context.loops if not _retry_loop(lp) and not _repeats(lp, call)
-                 and not _fallback(lp, call)]
+        # (``for _ in range(5)`` that sends each reply back is a bounded tool loop: a conversation)
+        loops = [lp for lp in call.context.loops if not _retry_loop(lp)
+                 and not (_repeats(lp, call) and not lp.feeds_back) and not _fallback(lp, call)]
         while loops and _sweep(loops[-1]) and not _exits_early(loops[-1].node):
             loops.pop()  # a sweep over models / settings: a per-item loop outside it still counts
         if not loops and call.context.function and not call.batch_template:

@@ -70,3 +70,28 @@ def first_match(questions):
         if "yes" in reply.content[0].text:  # a search: stops at the first hit
             return q
     return None
+
+
+TOOLS = [{"name": "fetch_page", "description": "Fetch a web page",
+          "input_schema": {"type": "object", "properties": {"url": {"type": "string"}}}}]
+
+
+def fetch(url):
+    return f"<html>{url}</html>"
+
+
+def links_of(url):
+    messages = [{"role": "user", "content": f"Find the job links on {url}"}]
+    for _ in range(5):  # at most five turns of a tool conversation: each reply goes back in
+        response = client.messages.create(model=MODEL, max_tokens=1024, tools=TOOLS, messages=messages)
+        if response.stop_reason != "tool_use":
+            return response.content[0].text
+        block = next(b for b in response.content if b.type == "tool_use")
+        messages.append({"role": "assistant", "content": response.content})
+        messages.append({"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": block.id, "content": fetch(block.input["url"])}]})
+    return None
+
+
+def scan(sources):
+    return [links_of(s) for s in sources]  # one conversation per source: not one request per item
