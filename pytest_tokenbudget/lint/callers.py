@@ -65,7 +65,7 @@ from pytest_tokenbudget.lint.memoised import memoised
 from pytest_tokenbudget.lint.protocols import protocol_methods
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
                                                partial_uses, run_in_place, runs_in_executor, runs_param, submits,
-                                               table_lookups, table_uses, thread_target)
+                                               table_loops, table_lookups, table_uses, thread_target)
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.script_jobs import awaited_by_script
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
@@ -115,12 +115,7 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
     if scope is tree:  # models = {"claude": classify}: the loops over the table
         for name in found.names:
             if refs.refers(name):
-                for call, around, hit in table_uses(name, parents):
-                    _add_hit(s, out, path, tree, call, around, hit)
-                if (picker := _returned_by(name, parents)) is not None and not handoffs:
-                    out += [c for c in _made_by(s, path, tree, picker) if c not in out]  # checker = pick(case)
-                for call, around in table_lookups(name, parents):  # DISPATCH[model](prompt): a call of it
-                    _call_of(s, out, path, tree, call, around, handoffs)
+                _named(s, out, path, tree, name, parents, callee, handoffs)
     for node in calls:
         hit: Hit | None
         func = node.func
@@ -258,6 +253,21 @@ def _at_top_level(project: Project, path: str, line: int) -> bool:
     tree = tree_of(project, path)
     return tree is not None and not any(isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
                                         and st.lineno <= line <= (st.end_lineno or st.lineno) for st in tree.body)
+
+
+def _named(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, name: ast.AST,
+           parents: dict[int, ast.AST], callee: Def | None, handoffs: int) -> None:
+    """The uses of a bare reference to the function (not a call of it): a dispatch table's entry, a
+    picker's return value, an item of a list of (label, function) pairs."""
+    for call, around, hit in table_uses(name, parents):
+        _add_hit(s, out, path, tree, call, around, hit)
+    if (picker := _returned_by(name, parents)) is not None and not handoffs:
+        out += [c for c in _made_by(s, path, tree, picker) if c not in out]  # checker = pick(case)
+    for call, around in table_lookups(name, parents):  # DISPATCH[model](prompt): a call of it
+        _call_of(s, out, path, tree, call, around, handoffs)
+    for loop, bound in table_loops(name, parents):  # for label, fn in MODELS: run(fn, rows)
+        out += [c for c in _scan(s, path, tree, Refs(names={bound}), loop, callee, handoffs)
+                if c not in out and not (same_file(c.path, path) and c.line == loop.lineno)]  # (the sweep)
 
 
 def _request_work(s: _Search, path: str, owner: str | None) -> bool:

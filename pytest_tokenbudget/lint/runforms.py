@@ -19,7 +19,7 @@ from pytest_tokenbudget.lint.asyncwork import script_entry
 from pytest_tokenbudget.lint.loopjudge import Hit, enclosing_loop, mapped
 
 __all__ = ["delayed_call", "hit_on", "is_partial", "local_handoffs", "local_uses", "loops_over", "partial_uses",
-           "run_in_place", "runs_in_executor", "runs_param", "submits", "table_uses", "thread_target"]
+           "run_in_place", "runs_in_executor", "runs_param", "submits", "table_loops", "table_uses", "thread_target"]
 
 Use = tuple[ast.Call, dict[int, ast.AST], Hit]
 
@@ -247,6 +247,35 @@ def _table_of(node: ast.AST, parents: dict[int, ast.AST]) -> tuple[str, ast.Assi
             or len(targets) != 1 or not isinstance(targets[0], ast.Name):
         return None
     return targets[0].id, assign  # type: ignore[return-value]
+
+
+def table_loops(node: ast.AST, parents: dict[int, ast.AST]) -> list[tuple[ast.AST, str]]:
+    """``MODELS = [("claude", ask_claude), ("gpt", ask_gpt)]`` and, after it in its block, ``for name,
+    fn in MODELS:`` (or a comprehension over it): each such loop, with the name it binds the function
+    to (the same place in the tuple). What the loop does with that name (calls it per row, hands it
+    to a runner that loops) is a use of the function; the loop over the table is a sweep over it."""
+    entry, place = parents.get(id(node)), None
+    if isinstance(entry, ast.Tuple):
+        place = next((i for i, e in enumerate(entry.elts) if e is node), None)
+    table = parents.get(id(entry)) if entry is not None else None
+    assign = parents.get(id(table)) if table is not None else None
+    if place is None or not isinstance(table, (ast.List, ast.Tuple)) or not isinstance(assign, ast.Assign) \
+            or len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name):
+        return []
+    name = assign.targets[0].id
+    out: list[tuple[ast.AST, str]] = []
+    holder = parents.get(id(assign))
+    block = next((b for _, b in ast.iter_fields(holder) if isinstance(b, list) and any(x is assign for x in b)),
+                 []) if holder is not None else []
+    later = block[next(i for i, x in enumerate(block) if x is assign) + 1:] if block else []
+    for n in (n for st in later for n in walk(st)):
+        loop = n if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)) else None
+        target = loop.target if loop is not None else None
+        if loop is not None and isinstance(loop.iter, ast.Name) and loop.iter.id == name \
+                and isinstance(target, ast.Tuple) and place < len(target.elts) \
+                and isinstance(bound := target.elts[place], ast.Name):
+            out.append((n if not isinstance(n, ast.comprehension) else parents.get(id(n), n), bound.id))
+    return out
 
 
 def table_lookups(node: ast.AST, parents: dict[int, ast.AST]) -> list[tuple[ast.Call, dict[int, ast.AST]]]:

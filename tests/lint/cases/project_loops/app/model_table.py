@@ -1,0 +1,39 @@
+"""Functions kept in a list of (label, function) pairs. The loop over the list is a sweep over models;
+a runner it hands each function to may loop over the rows."""
+from concurrent.futures import ThreadPoolExecutor
+
+import anthropic
+
+client = anthropic.Anthropic()
+
+
+def ask_local(prompt):
+    return {"text": prompt.upper()}
+
+
+def ask_claude(prompt):
+    reply = client.messages.create(model="claude-haiku-4-5", max_tokens=200,  # TB401
+                                   system="Code the speaker turn with the codebook's labels.",
+                                   messages=[{"role": "user", "content": prompt}])
+    return {"text": reply.content[0].text}
+
+
+def run_model(label, fn, rows):
+    return [fn(f"Code this speaker turn: {row}") for row in rows]
+
+
+def run_all(rows):
+    models = [("claude", ask_claude), ("local", ask_local)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {pool.submit(run_model, label, fn, rows): label for label, fn in models}
+    return {futures[f]: f.result() for f in futures}
+
+
+def ask_claude_once(prompt):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=200,
+                                  messages=[{"role": "user", "content": prompt}])
+
+
+def compare(prompt):
+    judges = [("claude", ask_claude_once), ("local", ask_local)]
+    return {label: fn(prompt) for label, fn in judges}  # one prompt to each model: a sweep, not items
