@@ -103,6 +103,29 @@ def test_look_alikes_stay_silent():
     """) == []
 
 
+def test_a_factory_that_returns_none_without_a_key_still_makes_the_client():
+    # credibility-index: the client or None; a request made only with **kwargs is recognised by its receiver
+    (s,) = sites("""
+        import os
+        from typing import Optional
+        import anthropic
+        class Analyzer:
+            def __init__(self):
+                self.client = self._init_client()
+            def _init_client(self) -> Optional[anthropic.Anthropic]:
+                key = os.getenv("ANTHROPIC_API_KEY")
+                if not key:
+                    return None
+                try:
+                    return anthropic.Anthropic(api_key=key)
+                except Exception:
+                    return
+            def send(self, **kwargs):
+                return self.client.messages.create(**kwargs)
+    """)
+    assert s.client.traced and s.client.variant == "Anthropic"
+
+
 def test_factory_with_different_clients_is_untraced():
     (s,) = sites("""
         import anthropic, openai

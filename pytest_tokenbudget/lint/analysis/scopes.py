@@ -254,8 +254,9 @@ class _Returns(cst.CSTVisitor):
 
 def factory_client(resolver: Any, func: Any, scope: Scope, depth: int) -> Any:
     """What a same-module helper returns: ``get_client()`` or ``self._client()`` whose every
-    ``return`` is the same SDK client (``return anthropic.Anthropic()`` / ``return self.client``),
-    or the prompt text of a helper with one ``return`` (arguments are holes)."""
+    ``return`` is the same SDK client (``return anthropic.Anthropic()`` / ``return self.client``; a
+    ``return None`` when no key is set makes no client, and no request), or the prompt text of a
+    helper with one ``return`` (arguments are holes)."""
     from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 
     if depth > 20:
@@ -282,7 +283,8 @@ def factory_client(resolver: Any, func: Any, scope: Scope, depth: int) -> Any:
             stmt.visit(collector)
         values = [resolver.expr(v, binding.scope, depth + 1) if v is not None else None for v in collector.values]
         clients = [v for v in values if isinstance(v, ClientRef)]
-        if clients and len(clients) == len(values) and all(c == clients[0] for c in clients):
+        made = [v for v in values if v is not None] if clients else values  # (return None: no key, no client)
+        if clients and len(clients) == len(made) and all(c == clients[0] for c in clients):
             memo[key] = clients[0]
         elif len(values) == 1 and _is_prompt(values[0]):
             memo[key] = values[0]  # def prompt_template(data): return f"... {data}": its static text
