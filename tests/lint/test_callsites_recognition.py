@@ -126,6 +126,21 @@ def test_a_factory_that_returns_none_without_a_key_still_makes_the_client():
     assert s.client.traced and s.client.variant == "Anthropic"
 
 
+def test_a_client_rebound_to_its_instructor_patch_is_the_patched_client():
+    # wpatipon-jaist/LLMs4OL: client = Anthropic(...); client = instructor.from_anthropic(client)
+    (s,) = sites("""
+        import asyncio
+        import instructor
+        from anthropic import Anthropic
+        client = Anthropic()
+        client = instructor.from_anthropic(client)
+        async def one(item, Model):
+            return await asyncio.to_thread(client.chat.completions.create, model="claude-sonnet-4-5",
+                                           response_model=Model, messages=item, max_tokens=300)
+    """)
+    assert s.client.traced and s.client.variant == "Anthropic" and s.args["model"] == "claude-sonnet-4-5"
+
+
 def test_factory_with_different_clients_is_untraced():
     (s,) = sites("""
         import anthropic, openai

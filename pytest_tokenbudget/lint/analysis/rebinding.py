@@ -6,7 +6,8 @@ value that reads the name itself cannot be evaluated that way (a cycle), so such
 unknown and its instructions ("return JSON") unseen. :func:`rebound` folds the chain instead, in
 the order it is written: the first assignment's text (or a parameter's: ``model =
 model.replace("anthropic:", "")`` on a literal default or what callers pass), then each later one
-evaluated with the name holding the text before it. Only a plain chain is folded: a parameter or a
+evaluated with the name holding the text before it. A client is folded the same way: ``client =
+Anthropic()`` then ``client = instructor.from_anthropic(client)`` is the patched client. Only a plain chain is folded: a parameter or a
 plain assignment not reading the name, then plain assignments that each read it, and a first value
 that is text; a chain inside a branch is read as if every step ran (the static parts are what the
 rules read). A parameter filled in when unset (``def f(model=None): if model is None: model =
@@ -19,7 +20,7 @@ from typing import Any
 
 import libcst as cst
 
-from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope
+from pytest_tokenbudget.lint.analysis.scopes import Binding, ClientRef, Scope
 from pytest_tokenbudget.lint.analysis.values import Text
 
 __all__ = ["evaluated_as", "reads", "rebound", "unset_test", "without_fallbacks"]
@@ -37,7 +38,7 @@ def rebound(resolver: Any, name: str, bindings: list[Binding], where: Scope, dep
         return resolver._bindings_value(bindings, where, depth)
     value = resolver.expr(first.node, where, depth + 1) if first.kind == "assign" else \
         resolver._param(first.node, where, depth)  # model = model.replace("anthropic:", ""): its default
-    if not isinstance(value, (str, Text)):
+    if not isinstance(value, (str, Text, ClientRef)):  # (client = instructor.from_anthropic(client): a client)
         return resolver._bindings_value(bindings, where, depth)
     for b in bindings[1:]:  # each step with the name as the previous step left it
         value = evaluated_as(resolver, where, name, value, b.node, depth + 1)
