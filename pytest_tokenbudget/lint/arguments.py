@@ -178,7 +178,7 @@ def _compute(project: Project, callee_path: str, function: str, params: frozense
     out: list[Assignment] = []
     paths = {c.path for c in calls}
     for c in calls:
-        bound = {p: sig.bind(c.call, p) for p in params}
+        bound = {p: sig.bind(c.sent, p) for p in params}
         omitted = frozenset(p for p, (how, _) in bound.items() if how == "default")
         for values, via in _caller_values(project, c, bound, depth, paths):
             for p in omitted:

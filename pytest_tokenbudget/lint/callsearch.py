@@ -28,7 +28,7 @@ from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.word_index import project_words
 from pytest_tokenbudget.lint.callnames import Refs, exporters, find_def, imported_factories, refs_for, same_file, \
     test_file
-from pytest_tokenbudget.lint.callwalk import has_word, named_calls, word_chars
+from pytest_tokenbudget.lint.callwalk import NamedCall, has_word, named_calls, word_chars
 from pytest_tokenbudget.lint.factory_modules import factory_files, factory_functions, project_bases
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.injected import injected_calls
@@ -55,6 +55,12 @@ class FoundCall:
     tree: ast.Module
     owner: str | None  # ``f`` / ``Class.m`` of the function holding the call (None: module level or nested)
     in_function: bool = False  # inside a function or lambda (a nested one when ``owner`` is None)
+    handed: ast.Call | None = None  # ``pool.submit(f, a, b)``: the call ``f`` gets, ``f(a, b)`` (see _runs)
+
+    @property
+    def sent(self) -> ast.Call:
+        """The call as the function receives it: its arguments are what it is passed."""
+        return self.handed or self.call
 
 
 def find_calls(project: Project, callee_path: str, function: str,
@@ -65,7 +71,7 @@ def find_calls(project: Project, callee_path: str, function: str,
     search is made once per function and run (the values asked of it differ, its callers do not)."""
     found = project.remember("found_calls", (callee_path, function),
                              lambda: _find_calls(project, callee_path, function))
-    return [c for c in found if accepts(c.call)]
+    return [c for c in found if accepts(c.sent)]
 
 
 def _find_calls(project: Project, callee_path: str, function: str) -> list[FoundCall]:
@@ -120,6 +126,9 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
             if _names(node.func, name, refs, method, same, parts[0]) \
                     or (ctor and same and _cls_call(node, owner, name)):
                 (later if refs == Refs() else out).append(FoundCall(path, node, tree, owner, found.in_function))
+        for found, handed in _runs(tree, data) if not ctor else ():  # pool.submit(f, a, b): f(a, b) in a worker
+            if _names(handed.func, name, refs, method, same, parts[0]):  # (after the direct calls)
+                later.append(FoundCall(path, found.call, tree, found.owner, found.in_function, handed))
         if ctor and cls is not None:
             out += _through_subclasses(project, path, tree, refs)
     out += later  # (the searches follow a dozen callers per function: the surest first)
@@ -129,6 +138,23 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
                   and _may_import(project, os.path.normpath(p), needles)]  # it must import the class to make one
         out += [FoundCall(i.path, i.call, i.tree, i.owner, True) for i in injected_calls(project, makers, parts[0], name)
                 if not any(f.call is i.call for f in out)]
+    return out
+
+
+_RUNNERS = {"submit": 0, "to_thread": 0, "run_sync": 0, "run_in_executor": 1}  # where the function goes
+
+
+def _runs(tree: ast.Module, data: bytes | None) -> list[tuple[NamedCall, ast.Call]]:
+    """``pool.submit(f, a, b)``, ``asyncio.to_thread(f, a)``, ``loop.run_in_executor(None, f, a)``:
+    each such call, with the call it makes of the function (``f(a, b)``, located at the runner's)."""
+    out = []
+    for found in named_calls(tree, data, frozenset(_RUNNERS)):
+        node = found.call
+        at = _RUNNERS.get(node.func.attr) if isinstance(node.func, ast.Attribute) else None
+        if at is None or len(node.args) <= at or any(isinstance(a, ast.Starred) for a in node.args[:at + 1]):
+            continue
+        handed = ast.Call(func=node.args[at], args=node.args[at + 1:], keywords=node.keywords)
+        out.append((found, ast.copy_location(handed, node)))
     return out
 
 

@@ -466,3 +466,13 @@ def test_a_method_called_on_an_instance_made_in_place_has_that_caller(tmp_path):
         "def run(q):\n    return Desk().ask(POLICY, q)\n")
     [f] = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False)).findings
     assert f.message.endswith("desk.py:14)") and "(passed by caller " in f.message
+
+
+def test_every_callers_value_comes_early_in_the_variants():
+    # the plain product pairs the first group's first value with every value of the last group before
+    # it reaches the first group's second value: with many callers, the first MAX_VARIANTS never did
+    from pytest_tokenbudget.lint.analysis.callerargs import _combinations
+
+    combos = list(_combinations([["a", "b"], [1, 2, 3]]))
+    assert combos[:3] == [("a", 1), ("b", 2), ("a", 3)]
+    assert sorted(combos) == sorted((x, n) for x in "ab" for n in (1, 2, 3))

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import product
 from typing import Any
@@ -180,7 +181,7 @@ def _variants(site: CallSite) -> list[Variant]:
     out: list[Variant] = []
     sent = forwarded(site.node) if isinstance(site.node, cst.Call) else None
     request = sent[1] if sent is not None else site.node  # asyncio.to_thread(client.messages.create, ...): its keywords
-    for combo in product(*groups):
+    for combo in _combinations(groups):
         overrides = {k: v for binding, _ in combo for k, v in binding.items()}
         paths = tuple(via for _, via in combo if via)
         rs = _ParamResolver(site.scope.module(), overrides)
@@ -193,6 +194,19 @@ def _variants(site: CallSite) -> list[Variant]:
         if len(out) >= MAX_VARIANTS:
             break
     return out
+
+
+def _combinations(groups: list[list[Any]]) -> Iterator[tuple[Any, ...]]:
+    """The product of ``groups``, each entry of each group in one of the first combinations: the
+    first :data:`MAX_VARIANTS` of the plain product would hold only the first callers of the first
+    groups when a later group has many (a caller's retired model never looked at)."""
+    first = list(dict.fromkeys(tuple(i % len(g) for g in groups) for i in range(max(len(g) for g in groups))))
+    for at in first:
+        yield tuple(g[i] for g, i in zip(groups, at))
+    seen = set(first)
+    for at in product(*(range(len(g)) for g in groups)):  # (lazily: the caller stops at MAX_VARIANTS)
+        if at not in seen:
+            yield tuple(g[i] for g, i in zip(groups, at))
 
 
 def _caches(site: CallSite, wrapper: CallSite | None = None) -> bool:
