@@ -209,6 +209,10 @@ _SHORT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:output|print|return|say|write|respond\s+with|reply\s+with|answer\s+with)\s+[\"'`]\w{2,20}[\"'`]\s+if\b"
          r"[^.\n]{0,120}?\b(?:and|or|otherwise|else)\b[^.\n]{0,40}?[\"'`]\w{2,20}[\"'`](?:\s+if\b|\s*[.,;]|\s*$)",
          "a single label"),
+        # "Respond with ONLY: Technical Issue, Billing Issue, or General Inquiry" (the options, then nothing)
+        (r"\b(?:respond|reply|answer|output|return)\s+(?:with\s+)?(?:only|just)(?:\s+one\s+of(?:\s+the\s+following)?)?"
+         r"\s*:\s*(?:[\"'`]?[\w-]+(?:[ \t][\w-]+){0,2}[\"'`]?\s*,\s*)+(?:or\s+)[\"'`]?[\w-]+(?:[ \t][\w-]+){0,2}[\"'`]?"
+         r"\s*\.?\s*$", "a single label"),
         # "select one out of the two types (0 and 1) ... without any explanation"
         (r"\b(?:select|choose|pick)\s+(?:only\s+)?one\s+(?:out\s+)?of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+"
          r"(?:types|labels|categories|classes|options)\b(?![^.\n]*\b(?:explain|justify|because|reason))", "a single label"),

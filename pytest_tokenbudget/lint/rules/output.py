@@ -263,6 +263,15 @@ class MaxTokensShortAnswer(Rule):
             return client.messages.create(model="claude-haiku-4-5", max_tokens=5,
                 system="Answer yes or no.", messages=[{"role": "user", "content": text}])
         ''',
+        # the options, then more to write: a label with its reason is not a short answer
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def route(ticket):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=1024, messages=[{"role": "user",
+                "content": f"Classify: {ticket}\\n\\nRespond with ONLY: Technical Issue, Billing Issue, or "
+                           "General Inquiry. Then explain your choice."}])
+        ''',
         # thinking needs room
         '''
         import anthropic
@@ -385,6 +394,15 @@ class MaxTokensShortAnswer(Rule):
         def label(ticket):
             return client.messages.create(model="claude-sonnet-4-5", max_tokens=2048, messages=[
                 {"role": "user", "content": f"Classify the ticket into {LABELS}. Respond with only the label.\\n{ticket}"}])
+        ''', message="a single label"),
+        # the options written out after "only:", and nothing after them
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        def route(ticket):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=1024, messages=[{"role": "user",
+                "content": f"Classify: {ticket}\\n\\nRespond with ONLY: Technical Issue, Billing Issue, or "
+                           "General Inquiry"}])
         ''', message="a single label"),
     ]
 
