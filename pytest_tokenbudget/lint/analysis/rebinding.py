@@ -7,11 +7,12 @@ unknown and its instructions ("return JSON") unseen. :func:`rebound` folds the c
 the order it is written: the first assignment's text (or a parameter's: ``model =
 model.replace("anthropic:", "")`` on a literal default or what callers pass), then each later one
 evaluated with the name holding the text before it. A client is folded the same way: ``client =
-Anthropic()`` then ``client = instructor.from_anthropic(client)`` is the patched client. Only a plain chain is folded: a parameter or a
-plain assignment not reading the name, then plain assignments that each read it, and a first value
-that is text; a chain inside a branch is read as if every step ran (the static parts are what the
-rules read). A parameter filled in when unset (``def f(model=None): if model is None: model =
-DEFAULT``) is what the caller passes, or the filler when that is None.
+Anthropic()`` then ``client = instructor.from_anthropic(client)`` is the patched client. Only a
+plain chain is folded: a parameter or a plain assignment not reading the name, then plain
+assignments that each read it, and a first value that is text or a client; a chain inside a
+branch is read as if every step ran (the static parts are what the rules read). A parameter filled
+in when unset (``def f(model=None): if model is None: model = DEFAULT``) is what the caller passes,
+or the filler when that is None.
 """
 
 from __future__ import annotations
