@@ -51,6 +51,7 @@ def init_attribute(project: Project, path: str, tree: ast.Module, owner: str | N
         return UNKNOWN
     found = values_of(project, path, f"{cls.name}.__init__", frozenset({param}))
     given = [a.values.get(param, UNKNOWN) for a in found or ()]
+    given = [v if v else UNKNOWN for v in given]  # (None or "": a fallback after ``or``, or no value)
     if field is not None:  # self.model = config.model: the field of what the constructions pass
         given = [v.get(field, UNKNOWN) if isinstance(v, dict) and not isinstance(v, OpenDict) else UNKNOWN
                  for v in given]
@@ -246,10 +247,13 @@ def _self_assignments(cls: ast.ClassDef) -> dict[str, list[Any]]:
 def _init_param(cls: ast.ClassDef, attr: str) -> tuple[str | None, str | None]:
     """The ``__init__`` parameter ``self.attr`` is set from, when that is the class's one
     assignment of the attribute, and the field read from it (``self.model = config.model``: ``model``;
-    ``self.model = model``: None)."""
+    ``self.model = model``: None). ``self.model = model or config.MODEL`` counts as ``model``: what a
+    construction passes, when it passes a value (a falsy one is left unknown)."""
     found = _init_assignment(cls, attr)
     value = found[1] if found is not None else None
     field = None
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):  # self.model = model or config.MODEL:
+        value = value.values[0]  # the parameter when a construction gives a value (checked in init_attribute)
     if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
         value, field = value.value, value.attr
     if found is None or not isinstance(value, ast.Name):

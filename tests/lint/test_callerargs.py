@@ -476,3 +476,25 @@ def test_every_callers_value_comes_early_in_the_variants():
     combos = list(_combinations([["a", "b"], [1, 2, 3]]))
     assert combos[:3] == [("a", 1), ("b", 2), ("a", 3)]
     assert sorted(combos) == sorted((x, n) for x in "ab" for n in (1, 2, 3))
+
+
+def test_an_attribute_set_from_a_parameter_or_a_fallback_holds_what_the_constructions_pass(tmp_path):
+    # MidwestJohn/energy-agent-claude: self.model = model or config.CLAUDE_MODEL, the model handed on
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\n')
+    (tmp_path / "cu.py").write_text(
+        "import anthropic\n\n\n"
+        "class Analyzer:\n"
+        "    def __init__(self, api_key, model='claude-sonnet-4-6'):\n"
+        "        self.client = anthropic.Anthropic(api_key=api_key)\n"
+        "        self.model = model\n\n"
+        "    def analyze(self, prompt):\n"
+        "        return self.client.messages.create(model=self.model, max_tokens=400,\n"
+        "                                           messages=[{'role': 'user', 'content': prompt}])\n\n\n"
+        "class Client:\n"
+        "    def __init__(self, api_key=None, model='claude-3-5-sonnet-20241022'):\n"
+        "        self.model = model or DEFAULT_MODEL\n"
+        "        self.analyzer = Analyzer(api_key, self.model)\n")
+    (tmp_path / "app.py").write_text("from cu import Client\n\n\ndef make(key):\n    return Client(api_key=key)\n")
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False))
+    assert [(Path(f.path).name, f.line, f.code) for f in result.findings] == [("cu.py", 10, "TB302")]
+    assert "claude-3-5-sonnet-20241022" in result.findings[0].message
