@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ from pytest_tokenbudget.lint.factory_modules import factory_files, factory_funct
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 from pytest_tokenbudget.lint.injected import injected_calls
 from pytest_tokenbudget.lint.protocols import imported_protocols, protocols_declaring
+from pytest_tokenbudget.lint.runforms import RUNNERS, handed_call
 from pytest_tokenbudget.lint.statements import statements_of
 from pytest_tokenbudget.lint.subclass_inits import defines_init, inherits_init, subclasses_of, super_init_calls
 from pytest_tokenbudget.lint.tree_budget import on_release
@@ -141,21 +143,17 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
     return out
 
 
-_RUNNERS = {"submit": 0, "to_thread": 0, "run_sync": 0, "run_in_executor": 1}  # where the function goes
+_RUNS: weakref.WeakKeyDictionary[ast.Module, list[tuple[NamedCall, ast.Call]]] = weakref.WeakKeyDictionary()
 
 
 def _runs(tree: ast.Module, data: bytes | None) -> list[tuple[NamedCall, ast.Call]]:
-    """``pool.submit(f, a, b)``, ``asyncio.to_thread(f, a)``, ``loop.run_in_executor(None, f, a)``:
-    each such call, with the call it makes of the function (``f(a, b)``, located at the runner's)."""
-    out = []
-    for found in named_calls(tree, data, frozenset(_RUNNERS)):
-        node = found.call
-        at = _RUNNERS.get(node.func.attr) if isinstance(node.func, ast.Attribute) else None
-        if at is None or len(node.args) <= at or any(isinstance(a, ast.Starred) for a in node.args[:at + 1]):
-            continue
-        handed = ast.Call(func=node.args[at], args=node.args[at + 1:], keywords=node.keywords)
-        out.append((found, ast.copy_location(handed, node)))
-    return out
+    """The calls in ``tree`` that run a function they are handed (``pool.submit(f, a, b)``), each with
+    the call it makes of it (:func:`.runforms.handed_call`), found once per tree: every search for a
+    function of the project asks the same file."""
+    if tree not in _RUNS:
+        _RUNS[tree] = [(found, handed) for found in named_calls(tree, data, RUNNERS)
+                       if (handed := handed_call(found.call)) is not None]
+    return _RUNS[tree]
 
 
 def _through_subclasses(project: Project, path: str, tree: ast.Module, refs: Refs) -> list[FoundCall]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from pytest_tokenbudget.lint.astwalk import walk
 
-__all__ = ["PREFILTER_NODES", "may_contain_calls", "nodes_may_contain_calls", "tree_may_contain_calls"]
+__all__ = ["PREFILTER_NODES", "imports_sdk", "may_contain_calls", "nodes_may_contain_calls", "tree_may_contain_calls"]
 
 _CALL = re.compile(
     rb"(?:messages|completions|batches)\s*\.\s*(?:with_(?:raw|streaming)_response\s*\.\s*)?"
@@ -41,6 +41,13 @@ _METHOD_NAMES = frozenset({"create", "stream", "parse", "count_tokens", "tool_ru
 _ALIASABLE = _METHOD_NAMES | {"messages", "completions", "batches"}
 _SDKS = ("anthropic", "openai")
 PREFILTER_NODES = (ast.Call, ast.Import, ast.ImportFrom, ast.Assign)  # the nodes the ast prefilter reads
+
+
+def imports_sdk(node: ast.AST) -> bool:
+    """``import anthropic`` / ``from openai import OpenAI`` (not a relative import of a project module)."""
+    if isinstance(node, ast.Import):
+        return any(a.name.split(".")[0] in _SDKS for a in node.names)
+    return isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] in _SDKS
 
 
 def _receiver_chain(func: ast.Attribute) -> list[str]:
@@ -83,10 +90,8 @@ def nodes_may_contain_calls(nodes: Iterable[ast.AST]) -> bool:
     for node in nodes:
         if isinstance(node, ast.Call):
             calls.append(node)
-        elif isinstance(node, ast.Import):
-            sdk_import = sdk_import or any(a.name.split(".")[0] in _SDKS for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            sdk_import = sdk_import or (node.level == 0 and (node.module or "").split(".")[0] in _SDKS)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            sdk_import = sdk_import or imports_sdk(node)
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute):
             if node.value.attr in _ALIASABLE:
                 aliases.update(t.id for t in node.targets if isinstance(t, ast.Name))

@@ -18,8 +18,9 @@ from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.asyncwork import script_entry
 from pytest_tokenbudget.lint.loopjudge import Hit, enclosing_loop, mapped
 
-__all__ = ["delayed_call", "hit_on", "is_partial", "local_handoffs", "local_uses", "loops_over", "partial_uses",
-           "run_in_place", "runs_in_executor", "runs_param", "submits", "table_loops", "table_uses", "thread_target"]
+__all__ = ["RUNNERS", "delayed_call", "handed_call", "hit_on", "is_partial", "local_handoffs", "local_uses",
+           "loops_over", "partial_uses", "run_in_place", "runs_in_executor", "runs_param", "submits", "table_loops",
+           "table_uses", "thread_target"]
 
 Use = tuple[ast.Call, dict[int, ast.AST], Hit]
 
@@ -134,6 +135,20 @@ def submits(call: ast.Call) -> bool:
     return isinstance(call.func, ast.Attribute) and call.func.attr in _RUNS_FIRST_ARG
 
 
+RUNNERS = _RUNS_FIRST_ARG | {"run_in_executor"}  # the methods that run a function they are handed
+
+
+def handed_call(call: ast.Call) -> ast.Call | None:
+    """``pool.submit(f, a, b)``, ``asyncio.to_thread(f, a)``, ``loop.run_in_executor(None, f, a)``: the
+    call the runner makes of ``f`` (``f(a, b)``, located at the runner's call), else None (also for
+    ``apply_async(f, args)``, whose arguments come as one tuple)."""
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else None
+    at = 1 if name == "run_in_executor" else 0 if name in _RUNS_FIRST_ARG - {"apply_async"} else None
+    if at is None or len(call.args) <= at or any(isinstance(a, ast.Starred) for a in call.args[:at + 1]):
+        return None
+    return ast.copy_location(ast.Call(func=call.args[at], args=call.args[at + 1:], keywords=call.keywords), call)
+
+
 def runs_in_executor(call: ast.Call) -> bool:
     """``loop.run_in_executor(executor, f, x)``: ``f`` (the second argument) runs once per call, like
     ``pool.submit(f, x)``."""
@@ -164,15 +179,12 @@ def loops_over(stmt: ast.AST, name: str, parents: dict[int, ast.AST]) -> list[Us
 def _calls_after(stmt: ast.AST, name: str, parents: dict[int, ast.AST]) -> list[tuple[ast.Call, dict[int, ast.AST]]]:
     """The calls in the statements after ``stmt`` in its block, up to a ``def`` binding ``name``
     again, with one parent map reaching them all."""
-    holder = parents.get(id(stmt))
-    block = next((b for _, b in ast.iter_fields(holder) if isinstance(b, list) and any(x is stmt for x in b)), []) \
-        if holder is not None else []
-    if not block:
+    holder, later = _later_statements(stmt, parents)
+    if holder is None:
         return []
-    at = next(i for i, x in enumerate(block) if x is stmt)
     around = dict(parents)
     calls: list[ast.Call] = []
-    for st in block[at + 1:]:
+    for st in later:
         if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == name:
             break
         around[id(st)] = holder
@@ -182,6 +194,16 @@ def _calls_after(stmt: ast.AST, name: str, parents: dict[int, ast.AST]) -> list[
                 if isinstance(child, ast.Call):
                     calls.append(child)
     return [(c, around) for c in calls]
+
+
+def _later_statements(stmt: ast.AST, parents: dict[int, ast.AST]) -> tuple[ast.AST | None, list[ast.stmt]]:
+    """The node whose block holds ``stmt``, and the statements after it in that block."""
+    holder = parents.get(id(stmt))
+    block = next((b for _, b in ast.iter_fields(holder) if isinstance(b, list) and any(x is stmt for x in b)), []) \
+        if holder is not None else []
+    if not block:
+        return None, []
+    return holder, block[next(i for i, x in enumerate(block) if x is stmt) + 1:]
 
 
 def delayed_call(call: ast.Call, parents: dict[int, ast.AST]) -> ast.Call | None:
@@ -264,10 +286,7 @@ def table_loops(node: ast.AST, parents: dict[int, ast.AST]) -> list[tuple[ast.AS
         return []
     name = assign.targets[0].id
     out: list[tuple[ast.AST, str]] = []
-    holder = parents.get(id(assign))
-    block = next((b for _, b in ast.iter_fields(holder) if isinstance(b, list) and any(x is assign for x in b)),
-                 []) if holder is not None else []
-    later = block[next(i for i, x in enumerate(block) if x is assign) + 1:] if block else []
+    _, later = _later_statements(assign, parents)
     for n in (n for st in later for n in walk(st)):
         loop = n if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)) else None
         target = loop.target if loop is not None else None

@@ -380,10 +380,7 @@ def names(data):
 
 def test_a_def_nested_in_a_function_is_judged_with_what_that_function_passes_it(tmp_path):
     # Daily-Digest: a local call_claude(prompt) helper (inside a try) gets a JSON-asking prompt from its method
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'digest'\n")
-    (tmp_path / "svc.py").write_text(NESTED)
-    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False))
-    [f] = result.findings  # the second helper's prompt does not ask for JSON
+    [f] = _lint_project(tmp_path, {"svc.py": NESTED}, "TB501")  # the second helper's prompt does not ask for JSON
     assert f.line == 11 and f.message.endswith("svc.py:17)") and "(passed by caller " in f.message
 
 
@@ -448,23 +445,18 @@ def main(rows):
 def test_a_caller_whose_values_pass_through_a_helper_is_named_once(tmp_path):
     # ainotator: the prompt and the model reach the request through the caller and through a message
     # builder the wrapper calls with them: one caller, named once, not "x:19 and x:19 through x:11"
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'rows'\n")
-    (tmp_path / "rows.py").write_text(ROW_LABELLER)
-    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False))
-    [f] = result.findings
+    [f] = _lint_project(tmp_path, {"rows.py": ROW_LABELLER}, "TB101")
     assert f.message.count("passed by") == 1 and f.message.count("rows.py:19") == 1, f.message
 
 
 def test_a_method_called_on_an_instance_made_in_place_has_that_caller(tmp_path):
     # Desk().ask(POLICY, q) in the class's own file: the prompt comes from that call
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'desk'\n")
-    (tmp_path / "desk.py").write_text(
+    [f] = _lint_project(tmp_path, {"desk.py": (
         "import anthropic\n\nclient = anthropic.Anthropic()\nPOLICY = 'Policy clause. ' * 500\n\n\n"
         "class Desk:\n    def ask(self, system, q):\n"
         "        return client.messages.create(model='claude-sonnet-4-5', max_tokens=100, system=system,\n"
         "                                      messages=[{'role': 'user', 'content': q}])\n\n\n"
-        "def run(q):\n    return Desk().ask(POLICY, q)\n")
-    [f] = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False)).findings
+        "def run(q):\n    return Desk().ask(POLICY, q)\n")}, "TB101")
     assert f.message.endswith("desk.py:14)") and "(passed by caller " in f.message
 
 
@@ -480,8 +472,8 @@ def test_every_callers_value_comes_early_in_the_variants():
 
 def test_an_attribute_set_from_a_parameter_or_a_fallback_holds_what_the_constructions_pass(tmp_path):
     # MidwestJohn/energy-agent-claude: self.model = model or config.CLAUDE_MODEL, the model handed on
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\n')
-    (tmp_path / "cu.py").write_text(
+    app = "from cu import Client\n\n\ndef make(key):\n    return Client(api_key=key)\n"
+    findings = _lint_project(tmp_path, {"app.py": app, "cu.py": (
         "import anthropic\n\n\n"
         "class Analyzer:\n"
         "    def __init__(self, api_key, model='claude-sonnet-4-6'):\n"
@@ -493,8 +485,14 @@ def test_an_attribute_set_from_a_parameter_or_a_fallback_holds_what_the_construc
         "class Client:\n"
         "    def __init__(self, api_key=None, model='claude-3-5-sonnet-20241022'):\n"
         "        self.model = model or DEFAULT_MODEL\n"
-        "        self.analyzer = Analyzer(api_key, self.model)\n")
-    (tmp_path / "app.py").write_text("from cu import Client\n\n\ndef make(key):\n    return Client(api_key=key)\n")
-    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False))
-    assert [(Path(f.path).name, f.line, f.code) for f in result.findings] == [("cu.py", 10, "TB302")]
-    assert "claude-3-5-sonnet-20241022" in result.findings[0].message
+        "        self.analyzer = Analyzer(api_key, self.model)\n")}, "TB302")
+    assert [(Path(f.path).name, f.line, f.code) for f in findings] == [("cu.py", 10, "TB302")]
+    assert "claude-3-5-sonnet-20241022" in findings[0].message
+
+
+def _lint_project(root: Path, files: dict[str, str], rule: str) -> list:
+    """The findings of ``rule`` on a project of ``files`` written into ``root``."""
+    (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    for name, text in files.items():
+        (root / name).write_text(text)
+    return lint_paths([root], LintSettings(root=root, select=(rule,), cache=False)).findings

@@ -21,11 +21,9 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.scopes import ClassRef, ImportRef, Scope
 from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.prefilter import imports_sdk
 
 __all__ = ["project_facade"]
-
-_SDKS = frozenset({"anthropic", "openai"})
-
 
 def project_facade(receiver: Any, scope: Scope, resolver: Any, method: str) -> bool:
     """``receiver`` (the name a request-shaped call is made on) holds an instance of a project class
@@ -40,7 +38,7 @@ def project_facade(receiver: Any, scope: Scope, resolver: Any, method: str) -> b
     if not isinstance(made, cst.Call):
         return False
     cls = resolver.expr(made.func, where)
-    if isinstance(cls, ImportRef) and cls.root not in _SDKS:
+    if isinstance(cls, ImportRef) and cls.root not in ("anthropic", "openai"):
         return _facade_module(cls.qualname, method)
     if isinstance(cls, ClassRef) and cls.scope.name:
         return _facade_module(None, method, cls.scope.name)
@@ -70,14 +68,5 @@ def _facade_module(dotted: str | None, method: str, local_class: str | None = No
     if digest is not None:
         project.deps[path] = digest  # (a cached answer for the calling file rests on this one)
     classes = [n for n in walk(tree) if isinstance(n, ast.ClassDef)]
-    return any(c.name == name for c in classes) and not _imports_sdk(tree) and any(
+    return any(c.name == name for c in classes) and not any(imports_sdk(n) for n in walk(tree)) and any(
         isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name == method for c in classes for f in c.body)
-
-
-def _imports_sdk(tree: ast.Module) -> bool:
-    for n in walk(tree):
-        if isinstance(n, ast.Import) and any(a.name.split(".")[0] in _SDKS for a in n.names):
-            return True
-        if isinstance(n, ast.ImportFrom) and not n.level and (n.module or "").split(".")[0] in _SDKS:
-            return True
-    return False
