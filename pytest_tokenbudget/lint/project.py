@@ -38,6 +38,7 @@ from pytest_tokenbudget.lint.file_loaders import loader_call
 from pytest_tokenbudget.lint.implementations import implementations, is_stub
 from pytest_tokenbudget.lint.index_codec import decode, encode
 from pytest_tokenbudget.lint.filled_lists import filled_later, filled_lists, module_list
+from pytest_tokenbudget.lint.folded_locals import folded_chains
 from pytest_tokenbudget.lint.folder_values import LISTING, folder_answer, listing_digest
 from pytest_tokenbudget.lint.newsyntax import parse_source
 from pytest_tokenbudget.lint.project_roots import inner_project, project_root, script_folders, searchable_root
@@ -372,7 +373,7 @@ class Project:
         return self._evaluator(mod, local).expr(node), line
 
     def _locals(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, Any]:
-        """A function's single-assignment locals (ast nodes), parameters as unknown."""
+        """A function's single-assignment locals and folded chains (ast nodes), parameters unknown."""
         seen: dict[str, list[ast.expr]] = {}
         for sub in walk(fn):
             if isinstance(sub, ast.Assign):
@@ -388,6 +389,7 @@ class Project:
             elif isinstance(sub, ast.withitem) and isinstance(sub.optional_vars, ast.Name):
                 seen.setdefault(sub.optional_vars.id, []).append(sub.context_expr)
         out: dict[str, Any] = {n: (v[0] if len(v) == 1 and v[0] is not None else UNKNOWN) for n, v in seen.items()}
+        out.update(folded_chains(fn, {n for n, v in seen.items() if len(v) > 1}))  # prompt = f"{prompt}..."
         out.update({n: UNKNOWN if v is None else v for n, v in filled_lists(fn, out).items()})  # parts.append(...)
         args = fn.args
         for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
@@ -490,9 +492,7 @@ def activate(project: Project | None, path: str) -> None:
     """Make ``project`` the index the resolver consults while ``path`` is checked (None: off)."""
     _ACTIVE.clear()
     if project is not None:
-        project.deps = {}
-        project.new_values = {}
-        project.origins = {}
+        project.deps, project.new_values, project.origins = {}, {}, {}
         _ACTIVE.append((project, os.path.abspath(path)))
 
 

@@ -74,3 +74,43 @@ def test_a_parameter_default_stripped_of_a_provider_prefix_keeps_its_model():
     (finding,) = lint_source(src, select=["TB302"])
     assert "claude-3-5-sonnet-20241022 was retired" in finding.message
     assert lint_source(src.replace("claude-3-5-sonnet-20241022", "claude-sonnet-5-5"), select=["TB302", "TB303"]) == []
+
+
+# ------------------------------------------------ the project index's side (lint.folded_locals)
+def _folded(source: str) -> dict[str, str]:
+    import ast
+
+    from pytest_tokenbudget.lint.folded_locals import folded_chains
+
+    fn = ast.parse(textwrap.dedent(source)).body[0]
+    assert isinstance(fn, ast.FunctionDef)
+    return {n: ast.unparse(v) for n, v in folded_chains(fn, {"prompt"}).items()}
+
+
+def test_a_helper_growing_its_prompt_under_branches_folds_in_source_order():
+    assert _folded('''
+        def build(extra):
+            prompt = BASE
+            if NOTES:
+                prompt = f"{prompt}\\n{NOTES}"
+            prompt += "\\nTail"
+            return prompt
+    ''') == {"prompt": "f'{BASE}\\n{NOTES}' + '\\nTail'"}
+
+
+def test_a_chain_broken_by_a_loop_target_or_an_unrelated_reassignment_is_not_folded():
+    loop = '''
+        def build(items):
+            prompt = BASE
+            for prompt in items:
+                pass
+            prompt = prompt + "x"
+            return prompt
+    '''
+    restart = '''
+        def build(items):
+            prompt = BASE
+            prompt = OTHER
+            return prompt
+    '''
+    assert _folded(loop) == {} and _folded(restart) == {}

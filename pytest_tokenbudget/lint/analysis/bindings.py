@@ -21,6 +21,20 @@ METHODS = frozenset({"create", "stream", "parse", "count_tokens", "tool_runner"}
 MUTATORS = {"append": "append", "extend": "extend", "insert": "insert", "update": "update",
              "setdefault": "update", "pop": "pop", "clear": "clear", "remove": "pop", "sort": "sort",
              "reverse": "sort"}
+
+
+def _popped_key(node: cst.Call) -> str | None:
+    """``"pop:model"`` for ``x.pop("model")`` / ``x.pop("model", None)``: a dict losing one known key
+    (``kwargs.pop("model", None) or DEFAULT`` in a model-fallback wrapper), which
+    :func:`.mutations.after_mutation` removes instead of forgetting the whole dict."""
+    f = node.func
+    if isinstance(f, cst.Attribute) and f.attr.value == "pop" and 1 <= len(node.args) <= 2 \
+            and node.args[0].keyword is None and not node.args[0].star \
+            and isinstance(node.args[0].value, cst.SimpleString):
+        return "pop:" + node.args[0].value.evaluated_value
+    return None
+
+
 _FILE_ERRORS = frozenset({"FileNotFoundError", "OSError", "IOError", "PermissionError"})
 
 
@@ -313,7 +327,7 @@ class ScopeBuilder(cst.CSTVisitor):
             if name in METHODS:
                 self.candidates.append(self._candidate(node))
             elif name in MUTATORS:
-                self._mutate(func.value, MUTATORS[name])
+                self._mutate(func.value, _popped_key(node) or MUTATORS[name])
         elif isinstance(func, cst.Name):
             self.alias_calls.append(self._candidate(node))
         if forwarded(node) is not None:  # call_with_retry(client.messages.create, ...)

@@ -9,7 +9,7 @@ may be an alias). After the pass, each candidate's receiver is traced:
   ``create = client.messages.create``): the API path decides (an OpenAI client has no
   ``messages.create``; ``client.beta.threads.messages.create`` is not a Messages call);
 * or nowhere (a parameter, a helper's result): then the call must have Anthropic-shaped
-  arguments, ``model=`` with ``messages=`` or ``max_tokens=`` (Twilio's
+  arguments, ``model=`` with ``messages=``, ``max_tokens=`` or ``**kwargs`` (Twilio's
   ``client.messages.create(body=..., to=...)`` does not).
 
 OpenAI-style ``chat.completions.create`` counts only with a resolved Claude model. Each request
@@ -176,8 +176,10 @@ def _is_receiver_root(node: Any, scope: Scope, resolver: Resolver) -> bool:
 
 
 # --------------------------------------------------------------------------- call sites
-def _looks_anthropic(args: dict[str, tuple[Any, Any]]) -> bool:
-    return "model" in args and ("messages" in args or "max_tokens" in args)
+def _looks_anthropic(args: dict[str, tuple[Any, Any]], is_open: bool = False) -> bool:
+    """``model=`` with ``messages=`` or ``max_tokens=``, or with ``**kwargs`` holding the rest (a
+    model-fallback helper: ``client.messages.create(model=name, **kwargs)``)."""
+    return "model" in args and ("messages" in args or "max_tokens" in args or is_open)
 
 
 def _streaming(api: str, args: dict[str, tuple[Any, Any]], is_open: bool) -> bool | None:
@@ -391,7 +393,7 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
         return [make(args, is_open, kind=kind, anchor=cand.node, streaming=_streaming(api, args, is_open),
                      sdk="openai")]
     if client is None:
-        if not _looks_anthropic(args) or not is_claude_like(args.get("model", (UNKNOWN, None))[0]):
+        if not _looks_anthropic(args, is_open) or not is_claude_like(args.get("model", (UNKNOWN, None))[0]):
             return []
     site = make(args, is_open, kind=kind, anchor=cand.node, streaming=_streaming(api, args, is_open), sdk="anthropic")
     if "model" in args:

@@ -1,7 +1,7 @@
 """What a name holds once code mutates it (``x.append``, ``x += ...``, ``x[k] = v``, ``x.update``).
 
 A mutated name stops being fully known: a list that is appended to keeps its known items and gains
-an unknown tail, a client or class reference is unaffected, a text extended with ``+=`` already
+an unknown tail, a dict that only loses keys by ``pop("key")`` keeps the others, a client or class reference is unaffected, a text extended with ``+=`` already
 ends in a hole; anything else becomes unknown. Two exceptions are read exactly, as the project index
 unrolls them: a module-level list that module-level loops fill from known data (few-shot turns built
 from a data file: :func:`..filled_lists.module_list`), and a function's local list filled by appends
@@ -29,6 +29,9 @@ def after_mutation(value: Any, ops: set[str] | None, module_name: str | bool,
         filled = crossref.module_value(module_name) if module_name else \
             crossref.filled_local(*local) if local is not None else UNKNOWN
         return filled if isinstance(filled, list) else [*value, UNKNOWN]
+    if isinstance(value, dict) and all(op.startswith("pop:") for op in ops):  # kwargs.pop("model", None)
+        popped = {op[4:] for op in ops}
+        return type(value)((k, v) for k, v in value.items() if k not in popped)
     if isinstance(value, (ClientRef, ImportRef, ClassRef)) or (isinstance(value, Text) and ops == {"extend"}):
         return value  # a text's ``+=`` (the "extend"): its trailing hole is already there
     return UNKNOWN
