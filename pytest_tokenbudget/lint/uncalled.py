@@ -9,7 +9,8 @@ such a loop, and neither does the batching rule.
 A module-level function counts as uncalled when the project uses its module but not it: another
 file imports from the module (``from .classifier_ai import classify_with_ai``: the author's code
 reaches the module for its other names), and the function's name is said nowhere but its own
-``def``: no other ``.py`` file or notebook's code contains the name, its own file says it once, and
+``def``: no other ``.py`` file or notebook's code contains the name (a file that does not parse
+runs nothing: it calls nothing), its own file says it once, and
 ``pyproject.toml`` / ``setup.cfg`` do not name it (an entry point). A module nothing imports (a
 runner script, a library's public module) keeps its loops: its functions may be what a user runs
 or calls. A decorated function (a route, a command, a task: a framework calls it), ``main``, dunder
@@ -53,7 +54,8 @@ def in_uncalled_function(project: Any, path: str, line: int, cell: int | None) -
             method and not _private(fn.name) and cls.bases:
         return False  # (a framework's subclass: the framework calls its methods by name)
     name = fn.name.encode()
-    if [os.path.normpath(p) for p in files_saying(project, name)] != [os.path.normpath(path)]:
+    if [os.path.normpath(p) for p in files_saying(project, name) if p == path or not _runs_nothing(project, p)] \
+            != [os.path.normpath(path)]:
         return False  # (no project file list: a lone file says nothing about its callers)
     data = file_bytes(project, path)
     if data is None or len(re.findall(rb"\b" + re.escape(name) + rb"\b", data)) != 1:
@@ -70,6 +72,14 @@ def _def_at(body: list[ast.stmt], line: int, kind: type | tuple[type, ...] = _DE
     """The statement of ``body`` of type ``kind`` whose lines hold ``line``."""
     return next((st for st in body if isinstance(st, kind) and st.lineno <= line <= (st.end_lineno or st.lineno)),
                 None)
+
+
+def _runs_nothing(project: Any, path: str) -> bool:
+    """A ``.py`` file with no statement to run: it does not parse (virtual-interview-generator's
+    ``main.py``, a ``try:`` left without ``except``, is the only caller of a per-prompt loop), or it
+    holds only comments. What it says is no call."""
+    tree = tree_of(project, path) if path.endswith(".py") else None
+    return tree is not None and not tree.body
 
 
 def _dunder(name: str) -> bool:

@@ -59,3 +59,14 @@ def test_a_dead_loop_does_not_end_the_search_for_a_live_one_further_up(tmp_path)
         fh.write("\n\nfrom app.llm import condense\n\n\ndef condensed(doc):\n    return condense(doc)\n\n\n"
                  "def weekly(docs):\n    return [condensed(d) for d in docs]\n")
     assert "condense" in _flagged(root, LintSettings(root=root, select=("TB401",), cache=False))
+
+
+def test_a_file_that_does_not_parse_is_no_caller(tmp_path):
+    """A `try:` left without `except` breaks the only file naming classify_all: that code never runs."""
+    root = Path(shutil.copytree(CASE, tmp_path / "proj"))
+    settings = LintSettings(root=root, select=("TB401",), cache=False)
+    call = "from app.helpers import classify_all\n\n\ndef sweep(box):\n    return classify_all(box.unread())\n"
+    (root / "app" / "inbox.py").write_text(call.replace("    return", "    try:\n        return") + "\nx = 1\n")
+    assert "classify" not in _flagged(root, settings)
+    (root / "app" / "inbox.py").write_text(call)
+    assert "classify" in _flagged(root, settings)
