@@ -33,6 +33,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.callnames import tree_of
 from pytest_tokenbudget.lint.importcheck import file_bytes
+from pytest_tokenbudget.lint.newsyntax import parse_source
 from pytest_tokenbudget.lint.project_text import files_saying, notebooks
 from pytest_tokenbudget.lint.source import FileError, NotebookError, notebook_source, read_file
 
@@ -54,8 +55,9 @@ def in_uncalled_function(project: Any, path: str, line: int, cell: int | None) -
             method and not _private(fn.name) and cls.bases:
         return False  # (a framework's subclass: the framework calls its methods by name)
     name = fn.name.encode()
-    if [os.path.normpath(p) for p in files_saying(project, name) if p == path or not _runs_nothing(project, p)] \
-            != [os.path.normpath(path)]:
+    saying = [os.path.normpath(p) for p in files_saying(project, name)]
+    if os.path.normpath(path) not in saying or any(p != os.path.normpath(path) and not _runs_nothing(project, p)
+                                                   for p in saying):
         return False  # (no project file list: a lone file says nothing about its callers)
     data = file_bytes(project, path)
     if data is None or len(re.findall(rb"\b" + re.escape(name) + rb"\b", data)) != 1:
@@ -77,9 +79,17 @@ def _def_at(body: list[ast.stmt], line: int, kind: type | tuple[type, ...] = _DE
 def _runs_nothing(project: Any, path: str) -> bool:
     """A ``.py`` file with no statement to run: it does not parse (virtual-interview-generator's
     ``main.py``, a ``try:`` left without ``except``, is the only caller of a per-prompt loop), or it
-    holds only comments. What it says is no call."""
-    tree = tree_of(project, path) if path.endswith(".py") else None
-    return tree is not None and not tree.body
+    holds only comments. What it says is no call. Parsed once per run and not kept (the answer is)."""
+    memo: dict[str, bool] = project.__dict__.setdefault("_runs_nothing", {})
+    if path not in memo:
+        data = file_bytes(project, path) if path.endswith(".py") else None
+        try:
+            memo[path] = data is not None and not parse_source(data).body
+        except SyntaxError:
+            memo[path] = True
+        except (ValueError, RecursionError, MemoryError):  # (a null byte, a deep file: not a sign it is dead)
+            memo[path] = False
+    return memo[path]
 
 
 def _dunder(name: str) -> bool:
