@@ -40,8 +40,9 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
-from pytest_tokenbudget.lint.analysis.scopes import ClientRef, Scope, lookup
+from pytest_tokenbudget.lint.analysis.scopes import ClientRef, Scope, function_scope, lookup
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Unknown, spelled_out
+from pytest_tokenbudget.lint.analysis.variant_paths import compared, guards, negated, reachable
 from pytest_tokenbudget.lint.analysis.wrappers import forwarded
 from pytest_tokenbudget.lint.types import CallSite, Report
 
@@ -91,6 +92,10 @@ class _ParamResolver(Resolver):
         return self.overrides.get(key, base)
 
     def _expr1(self, node: Any, scope: Scope, depth: int) -> Any:
+        if isinstance(node, cst.Comparison):  # use_stream = max_tokens > 2048: known once the caller's value is
+            return compared(self, node, scope, depth)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            return negated(self, node, scope, depth)
         if isinstance(node, cst.IfExp):
             test = self.expr(node.test, scope, depth + 1)
             if isinstance(test, Unknown) or not isinstance(test, (bool, int, str, type(None))):
@@ -128,13 +133,16 @@ def function_name(scope: Scope) -> str | None:
 
 
 def _read_params(site: CallSite) -> dict[int, tuple[Scope, set[str]]]:
-    """The parameters (by function scope) the request fields that rules judge read."""
+    """The parameters (by function scope) the request fields that rules judge read, and the tests of
+    the ``if`` statements around the request (which callers reach it: :mod:`.variant_paths`)."""
     rec = _ParamResolver(site.scope.module())
     for a in site.node.args:
         if a.star or (a.keyword is not None and a.keyword.value in _FIELDS):
             if a.star == "**":
                 rec.dict_items(a.value, site.scope)
             rec.expr(a.value, site.scope)
+    for test, _ in _guards(site):
+        rec.expr(test, site.scope)
     out: dict[int, tuple[Scope, set[str]]] = {}
     for where, name in rec.read.values():
         if name not in (where.self_name, "cls"):
@@ -185,6 +193,8 @@ def _variants(site: CallSite) -> list[Variant]:
         overrides = {k: v for binding, _ in combo for k, v in binding.items()}
         paths = tuple(via for _, via in combo if via)
         rs = _ParamResolver(site.scope.module(), overrides)
+        if not reachable(rs, site.scope, _guards(site)):
+            continue  # this caller's values take the other branch
         args, is_open = rs.call_kwargs(request, site.scope)
         nodes = {**site.arg_nodes, **{k: n for k, (_, n) in args.items()}}
         out.append(Variant(dataclasses.replace(site, args={k: v for k, (v, _) in args.items()}, arg_nodes=nodes,
@@ -194,6 +204,11 @@ def _variants(site: CallSite) -> list[Variant]:
         if len(out) >= MAX_VARIANTS:
             break
     return out
+
+
+def _guards(site: CallSite) -> list[tuple[Any, bool]]:
+    fn = function_scope(site.scope)
+    return guards(fn.node, site.node) if fn is not None and fn.kind == "function" else []
 
 
 def _combinations(groups: list[list[Any]]) -> Iterator[tuple[Any, ...]]:
