@@ -4,6 +4,7 @@ whose request cannot be priced makes the worst case a lower bound and is named."
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from pytest_tokenbudget.core.catalog import shipped_catalog
@@ -96,3 +97,16 @@ def test_a_warm_estimate_follows_a_caller_that_changed(tmp_path: Path):
     (root / "desk.py").write_text("from client import SHORT, ask\n\n\ndef desk(q):\n    return ask(SHORT, q)\n")
     [second] = estimate_paths([str(root)], settings, calls_per_day=None).sites  # client.py did not change
     assert second.worst.usd < first.worst.usd and second.input_tokens < first.input_tokens
+
+
+def test_unpriced_callers_still_size_the_input():
+    """A model-fallback wrapper picks the model at run time: no caller's request has a price, but the
+    largest caller's prompt is what the site sends (a lower bound), not the wrapper's ~0."""
+    own = SiteEstimate(path="a.py", line=3, column=0, api="messages.create", function="ask", batch=False,
+                       model=None, model_id=None, input_tokens=0, input_lower_bound=True, cached_tokens=0,
+                       max_tokens=300, best=Figure(None, False, "model unknown"), worst=Figure(None, False, "x"))
+    small = dataclasses.replace(own, input_tokens=40, unknowns=("model is not resolved",))
+    large = dataclasses.replace(own, input_tokens=5_200, unknowns=("model is not resolved",))
+    got = over_callers(own, [(small, "b.py:9"), (large, "c.py:12")])
+    assert (got.input_tokens, got.input_lower_bound, got.worst.usd, got.line) == (5_200, True, None, 3)
+    assert any(n.startswith("input from what its caller passes (c.py:12)") for n in got.notes)

@@ -11,7 +11,8 @@ prompts cost: seen alone, its system prompt is a parameter and its input a lower
 * the **best case** is the cheapest caller's;
 * a note names the callers the figures come from.
 
-No caller in sight, or none whose request can be priced: the site's own view stands.
+No caller in sight: the site's own view stands. Callers none of whose requests can be priced (the
+model picked at run time): the site's input is the largest caller's, still unpriced.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def over_callers(own: SiteEstimate, each: Sequence[tuple[SiteEstimate, str]]) ->
     """``own`` (the site seen alone) priced from its callers' variants ``each``: (estimate, caller)."""
     priced = [(e, who) for e, who in each if e.worst.usd is not None and e.best.usd is not None]
     if not priced:
-        return own
+        return _sized_by_callers(own, each)
     dear, _ = max(priced, key=lambda p: p[0].worst.usd)  # type: ignore[arg-type, return-value]
     cheap, _ = min(priced, key=lambda p: p[0].best.usd)  # type: ignore[arg-type, return-value]
     missing = [(e, who) for e, who in each if e.worst.usd is None or e.best.usd is None]
@@ -47,3 +48,16 @@ def over_callers(own: SiteEstimate, each: Sequence[tuple[SiteEstimate, str]]) ->
         calls_per_day=own.calls_per_day, calls_per_day_source=own.calls_per_day_source, call=own.call,
         best=cheap.best, best_usage=cheap.best_usage, worst=worst,
         unknowns=tuple(dict.fromkeys(unknowns)), notes=tuple(dict.fromkeys([*dear.notes, note])))
+
+
+def _sized_by_callers(own: SiteEstimate, each: Sequence[tuple[SiteEstimate, str]]) -> SiteEstimate:
+    """No caller's request can be priced (a model the code picks at run time), but a caller's prompt
+    is known: the site's input is the largest caller's (still a lower bound), not the ~0 of the
+    wrapper's parameters, so the size of what it sends shows."""
+    big, who = max(each, key=lambda p: p[0].input_tokens)
+    if big.input_tokens <= own.input_tokens:
+        return own
+    note = f"input from what its caller passes ({who}); not priced: {big.worst.why or 'the model is not known'}"
+    return dataclasses.replace(own, input_tokens=big.input_tokens, input_lower_bound=True,
+                               unknowns=tuple(dict.fromkeys(big.unknowns)), notes=tuple(dict.fromkeys([*own.notes, note])))
+
