@@ -56,11 +56,10 @@ from pytest_tokenbudget.lint.callrefs import candidates, naming_of, refs_in
 from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
 from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
-from pytest_tokenbudget.lint.loopbody import latency_kept
+from pytest_tokenbudget.lint.loopbody import latency_kept, mentions_batching
 from pytest_tokenbudget.lint.loopcuts import cut_to_a_handful
 from pytest_tokenbudget.lint.loopguards import guard_params, one_item_flag
-from pytest_tokenbudget.lint.loopjudge import (WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped,
-                                               mentions_batching)
+from pytest_tokenbudget.lint.loopjudge import WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped
 from pytest_tokenbudget.lint.memoised import memoised
 from pytest_tokenbudget.lint.protocols import protocol_methods
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,

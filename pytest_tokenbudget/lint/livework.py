@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.callnames import facts_of, find_def, outer_owner, owner_of, parents_of, tree_of
 from pytest_tokenbudget.lint.callrefs import recorded_references, references_with_parents
-from pytest_tokenbudget.lint.loopjudge import (HANDLER, batching_context, from_parameters, in_service_loop,
-                                               mentions_batching, request_entry)
+from pytest_tokenbudget.lint.loopbody import batching_context, mentions_batching
+from pytest_tokenbudget.lint.loopjudge import HANDLER, from_parameters, in_service_loop, request_entry
 from pytest_tokenbudget.lint.project_roots import github_action
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 

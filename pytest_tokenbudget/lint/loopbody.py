@@ -8,12 +8,13 @@ conversation, not items), and whether each request's latency is what the pass me
 from __future__ import annotations
 
 import ast
+import re
 
 from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.loopguards import equals_item
 
-__all__ = ["REPLY_PARTS", "REQUEST_METHODS", "exits", "filled_with_few", "latency_kept", "over_a_reply", "picked_few",
-           "repeats"]
+__all__ = ["REPLY_PARTS", "REQUEST_METHODS", "batching_context", "exits", "filled_with_few", "latency_kept",
+           "mentions_batching", "over_a_reply", "picked_few", "repeats"]
 
 
 def exits(loop: ast.For | ast.AsyncFor) -> bool:
@@ -270,4 +271,26 @@ def picked_few(loop: ast.For | ast.AsyncFor, call: ast.Call, parents: dict[int, 
         if isinstance(up, ast.If) and child in up.body and picks(up.test):
             return True
         child = up
+    return False
+
+
+_BATCH_NAME = re.compile(r"batch", re.I)
+
+
+def mentions_batching(expr: ast.expr) -> bool:
+    """``batchify()``, ``client.batch(...)``, ``@batched``: the callable's own name says *batch*."""
+    target = expr.func if isinstance(expr, ast.Call) else expr
+    name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+    return bool(_BATCH_NAME.search(name))
+
+
+def batching_context(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """``node`` runs inside ``with batchify():`` or a function decorated by a batching wrapper."""
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(mentions_batching(i.context_expr) for i in node.items):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                mentions_batching(d) for d in node.decorator_list):
+            return True
     return False

@@ -12,7 +12,8 @@ once per item of a collection and the iterations do not depend on each other. No
   a per-item loop is looked through, like a retry: each item and setting is its own request), a fixed
   handful of cases written out in the code (``for key in ("demo_a", "demo_b")``, ten hand-written probe
   questions in a module constant: a literal list of at most :data:`WRITTEN_OUT` items, also through a
-  name; a batch of ten saves little), ``rows[:5]``, a fetch capped low (also by a command's ``limit``
+  name; a batch of ten saves little; but handfuls nested in one another count when their product
+  passes ten: 5 categories x 6 domains), ``rows[:5]``, a fetch capped low (also by a command's ``limit``
   option defaulting to 5: :mod:`.loopsize`), the fields of one record (``pitch.items()``), the items the
   code names (``if name.lower() in ("skills", "projects")``), sweeps over kinds of
   thing (``task_types``, ``modes``). A loop over chunks (ten emails per request) still sends one
@@ -49,14 +50,15 @@ project with a service loop would drop the ``summarise_all(docs)`` helpers that 
 from __future__ import annotations
 
 import ast
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
-from pytest_tokenbudget.lint.loopbody import exits, over_a_reply, picked_few, repeats
-from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, small
+from pytest_tokenbudget.lint.loopbody import batching_context, exits, over_a_reply, picked_few, repeats
+from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, known_size, small
 
 __all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "batching_context", "conversation_turn", "enclosing_loop",
            "fallback_chain", "from_parameters", "handful", "in_service_loop", "is_sweep", "live", "mapped",
@@ -72,7 +74,6 @@ _ROUTE = re.compile(r"\.(route|get|post|put|patch|delete|websocket|on_event|mess
 HANDLER = re.compile(r"handler|lambda", re.I)
 _CLI = frozenset({"click", "typer"})
 _NOT_REQUEST = frozenset({"self", "cls", "context"})
-_BATCH_NAME = re.compile(r"batch", re.I)
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,10 @@ def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST 
     that stops early on what it computed (chunks screened until a threshold is met: each chunk's
     results are needed before the next is sent)."""
     hit = _innermost(call, parents, callee)
-    if hit is not None and hit.iter_node is not None and (
-            small(hit.iter_node, parents) or _AGENT_STEPS.search(ast.unparse(hit.iter_node))):
+    if hit is not None and hit.iter_node is not None and _AGENT_STEPS.search(ast.unparse(hit.iter_node)):
         return None
+    if hit is not None and hit.iter_node is not None and small(hit.iter_node, parents):
+        hit = _around_few(call, hit, parents, callee)
     node: ast.AST = call
     while hit is not None and id(node) in parents:
         node = parents[id(node)]
@@ -134,8 +136,30 @@ def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST 
     return hit
 
 
-def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> Hit | None:
-    node: ast.AST = call
+def _around_few(call: ast.Call, few: Hit, parents: dict[int, ast.AST], callee: ast.AST | None) -> Hit | None:
+    """The loop ``call`` is sent from goes over a handful (``few``). Inside other handfuls (an enclosing
+    loop of the function, or the comprehension's other ``for`` clauses), the product counts: ``for c in
+    CATEGORIES: for d in DOMAINS:``, 5 x 6 requests, is a batch; 2 x 3 is a sweep. A handful inside a
+    loop over items of unknown number stays silent (7 personas x 2 posts of a dry run): None."""
+    inner: ast.AST | None = call
+    while inner is not None and not (isinstance(inner, (*_COMPS, ast.For, ast.AsyncFor, ast.Call))
+                                     and inner is not call and inner.lineno == few.line):
+        inner = parents.get(id(inner))
+    if isinstance(inner, _COMPS) and len(inner.generators) > 1:
+        sizes = [known_size(g.iter, parents) for g in inner.generators]
+        return few if None not in sizes and math.prod(sizes) > WRITTEN_OUT else None  # type: ignore[arg-type]
+    outer = _innermost(call, parents, callee, start=inner) if inner is not None else None
+    sizes = [known_size(few.iter_node, parents), known_size(outer.iter_node, parents) if outer else None]
+    return outer if None not in sizes and math.prod(sizes) > WRITTEN_OUT else None  # type: ignore[arg-type]
+
+
+_COMPS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None,
+               start: ast.AST | None = None) -> Hit | None:
+    """The loop nearest ``call`` (looking out from ``start``, by default the call itself)."""
+    node: ast.AST = call if start is None else start
     while id(node) in parents:
         parent = parents[id(node)]
         if isinstance(parent, ast.Lambda):  # map(lambda r: f(r), rows), df.apply(lambda row: f(row), axis=1)
@@ -157,12 +181,14 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
                 node = parent  # a retry loop, a sweep over models / variants, n identical runs: a per-item
                 continue       # loop outside it still makes one independent request per item and setting
             return None if over_a_reply(parent, parents) else _judge_for(parent, call, parents)
-        if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            gen = parent.generators[0]
-            in_first_iterable = node is gen and any(n is call for n in walk(gen.iter))  # (evaluated once,
-            if in_first_iterable or is_sweep(ast.unparse(gen.target), gen.iter):            # before the items)
+        if isinstance(parent, _COMPS):
+            first = parent.generators[0]
+            in_first_iterable = node is first and any(n is call for n in walk(first.iter))  # (evaluated once,
+            gens = [g for g in parent.generators if not is_sweep(ast.unparse(g.target), g.iter)]  # before the items)
+            if in_first_iterable or not gens:
                 node = parent
                 continue
+            gen = next((g for g in gens if not small(g.iter, parents)), gens[0])  # (for r in RUBRICS for d in docs)
             return Hit("comprehension", parent.lineno, _short(ast.unparse(gen.iter)), gen.iter)
         node = parent
     return None
@@ -359,25 +385,6 @@ def _target_names(target: ast.expr) -> list[str]:
 
 
 # ------------------------------------------------------------------------------ live or batched
-def mentions_batching(expr: ast.expr) -> bool:
-    """``batchify()``, ``client.batch(...)``, ``@batched``: the callable's own name says *batch*."""
-    target = expr.func if isinstance(expr, ast.Call) else expr
-    name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
-    return bool(_BATCH_NAME.search(name))
-
-
-def batching_context(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
-    """``node`` runs inside ``with batchify():`` or a function decorated by a batching wrapper."""
-    while id(node) in parents:
-        node = parents[id(node)]
-        if isinstance(node, (ast.With, ast.AsyncWith)) and any(mentions_batching(i.context_expr) for i in node.items):
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-                mentions_batching(d) for d in node.decorator_list):
-            return True
-    return False
-
-
 def live(call: ast.Call, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module,
          script_job: Callable[[ast.AsyncFunctionDef], bool] | None = None) -> bool:
     """The loop serves a live request (a route, a bot command, a handler looping over the request's

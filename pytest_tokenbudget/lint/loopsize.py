@@ -13,7 +13,7 @@ import re
 from pytest_tokenbudget.lint.astwalk import param_defaults, walk
 from pytest_tokenbudget.lint.loopbody import filled_with_few
 
-__all__ = ["HANDFUL", "WRITTEN_OUT", "handful", "small"]
+__all__ = ["HANDFUL", "WRITTEN_OUT", "handful", "known_size", "small"]
 
 HANDFUL = 5  # rows[:5], max_results=5, five appends: a cap on data the program reads
 WRITTEN_OUT = 10  # a list written out by hand in the code (its items, not a cap on data)
@@ -76,6 +76,32 @@ def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
         return len(literals) == 1 and filled_with_few(scope, it.id, parents, HANDFUL)
     return bool(literals) and all(_capped(v, functions) or isinstance(v, (ast.List, ast.Tuple, ast.Set)) and len(v.elts) <= WRITTEN_OUT
                                   and not any(isinstance(e, ast.Starred) for e in v.elts) for v in literals)
+
+
+def known_size(it: ast.expr | None, parents: dict[int, ast.AST]) -> int | None:
+    """How many items a loop over ``it`` goes over, when the code writes them out: a literal list,
+    tuple or set, ``range`` of literals, or a name whose single assignment (in the function, else the
+    module) is one of those; None otherwise."""
+    while isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "tqdm") and it.args:
+        it = it.args[0]
+    if isinstance(it, ast.Name):
+        scopes = [*_functions_around(it, parents)]
+        root: ast.AST = it
+        while id(root) in parents:
+            root = parents[id(root)]
+        for scope in [*scopes, root]:
+            values = [n.value for n in (walk(scope) if scope is not root else getattr(root, "body", []))
+                      if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == it.id for t in n.targets)]
+            if values:
+                it = values[0] if len(values) == 1 else None
+                break
+    if isinstance(it, (ast.List, ast.Tuple, ast.Set)) and not any(isinstance(e, ast.Starred) for e in it.elts):
+        return len(it.elts)
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range" and 1 <= len(it.args) <= 2 \
+            and all(isinstance(a, ast.Constant) and type(a.value) is int for a in it.args):
+        bounds = [a.value for a in it.args if isinstance(a, ast.Constant)]
+        return max(0, bounds[-1] - (bounds[0] if len(bounds) == 2 else 0))
+    return None
 
 
 _LIMITS = frozenset({"max_results", "limit", "top_k", "k", "n", "count", "max_items", "num_results", "page_size",
