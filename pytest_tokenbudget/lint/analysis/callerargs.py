@@ -132,22 +132,29 @@ def function_name(scope: Scope) -> str | None:
     return None
 
 
-def _read_params(site: CallSite) -> dict[int, tuple[Scope, set[str]]]:
+def _read_params(site: CallSite) -> tuple[dict[int, tuple[Scope, set[str]]], list[tuple[Any, bool]]]:
     """The parameters (by function scope) the request fields that rules judge read, and the tests of
-    the ``if`` statements around the request (which callers reach it: :mod:`.variant_paths`)."""
+    the ``if`` statements around the request that read one of them too (which callers reach it:
+    :mod:`.variant_paths`), with the parameters those tests read. A test on other parameters only
+    (``if not api_key: raise``) is left out: asking every caller for them costs more than it tells."""
     rec = _ParamResolver(site.scope.module())
     for a in site.node.args:
         if a.star or (a.keyword is not None and a.keyword.value in _FIELDS):
             if a.star == "**":
                 rec.dict_items(a.value, site.scope)
             rec.expr(a.value, site.scope)
-    for test, _ in _guards(site):
-        rec.expr(test, site.scope)
+    tests = []
+    for test, truth in _guards(site) if rec.read else ():
+        one = _ParamResolver(site.scope.module())
+        one.expr(test, site.scope)
+        if one.read.keys() & rec.read.keys():  # (a test on a field's parameter: `max_tokens > 2048`)
+            tests.append((test, truth))
+            rec.read.update(one.read)
     out: dict[int, tuple[Scope, set[str]]] = {}
     for where, name in rec.read.values():
         if name not in (where.self_name, "cls"):
             out.setdefault(id(where), (where, set()))[1].add(name)
-    return out
+    return out, tests
 
 
 _CACHE: weakref.WeakKeyDictionary[CallSite, list[Variant]] = weakref.WeakKeyDictionary()
@@ -177,7 +184,8 @@ def _variants(site: CallSite) -> list[Variant]:
         return []
     project, path = act
     groups: list[list[tuple[dict[tuple[int, str], Any], tuple[tuple[str, int], ...]]]] = []
-    for where, names in _read_params(site).values():
+    read, tests = _read_params(site)
+    for where, names in read.values():
         function = function_name(where)
         if function is None:
             continue
@@ -193,7 +201,7 @@ def _variants(site: CallSite) -> list[Variant]:
         overrides = {k: v for binding, _ in combo for k, v in binding.items()}
         paths = tuple(via for _, via in combo if via)
         rs = _ParamResolver(site.scope.module(), overrides)
-        if not reachable(rs, site.scope, _guards(site)):
+        if not reachable(rs, site.scope, tests):
             continue  # this caller's values take the other branch
         args, is_open = rs.call_kwargs(request, site.scope)
         nodes = {**site.arg_nodes, **{k: n for k, (_, n) in args.items()}}

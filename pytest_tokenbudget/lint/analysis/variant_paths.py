@@ -22,6 +22,7 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
+from pytest_tokenbudget.lint.cstwalk import children
 
 __all__ = ["compared", "guards", "negated", "reachable"]
 
@@ -62,7 +63,7 @@ def _path_to(node: Any, target: Any, depth: int) -> list[Any] | None:
         return [node]
     if depth > _MAX_DEPTH or depth and isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
         return None
-    for child in node.children:
+    for child in children(node):
         found = _path_to(child, target, depth + 1)
         if found is not None:
             return [node, *found]
