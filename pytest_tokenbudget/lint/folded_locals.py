@@ -18,7 +18,7 @@ import copy
 
 from pytest_tokenbudget.lint.astwalk import walk
 
-__all__ = ["folded_chains"]
+__all__ = ["folded_chains", "grows"]
 
 _MAX_STEPS = 8
 
@@ -50,6 +50,13 @@ def folded_chains(fn: ast.FunctionDef | ast.AsyncFunctionDef, names: set[str]) -
             value = _Substitute(name, value).visit(copy.deepcopy(step))
         out[name] = value
     return out
+
+
+def grows(name: str, values: list[ast.expr | None]) -> bool:
+    """A cheap first look, on the values a name is assigned (the index's list of them): some value
+    reads the name itself (``x = f"{x}..."``, and ``x += ...``, which the index lists as its value
+    twice). Only such names are worth :func:`folded_chains`' walk of the function."""
+    return any(v is not None and (values.count(v) > 1 or _reads(v, name)) for v in values)
 
 
 def _bindings(node: ast.AST) -> list[tuple[ast.AST, ast.stmt | None]]:

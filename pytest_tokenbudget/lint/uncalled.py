@@ -81,6 +81,9 @@ def _runs_nothing(project: Any, path: str) -> bool:
     ``main.py``, a ``try:`` left without ``except``, is the only caller of a per-prompt loop), or it
     holds only comments. What it says is no call. Parsed once per run and not kept (the answer is)."""
     memo: dict[str, bool] = project.__dict__.setdefault("_runs_nothing", {})
+    mod = project.modules.get(path) if path.endswith(".py") else None
+    if path not in memo and mod is not None and mod.tree is not None and mod.tree.body:
+        memo[path] = False  # parsed already by a search, with statements: it runs
     if path not in memo:
         data = file_bytes(project, path) if path.endswith(".py") else None
         try:
