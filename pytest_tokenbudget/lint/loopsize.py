@@ -82,7 +82,8 @@ def known_size(it: ast.expr | None, parents: dict[int, ast.AST]) -> int | None:
     """How many items a loop over ``it`` goes over, when the code writes them out: a literal list,
     tuple or set, ``range`` of literals, or a name whose single assignment (in the function, else the
     module) is one of those; None otherwise."""
-    while isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "tqdm") and it.args:
+    while isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "tqdm") \
+            and it.args:
         it = it.args[0]
     if isinstance(it, ast.Name):
         scopes = [*_functions_around(it, parents)]
@@ -91,7 +92,8 @@ def known_size(it: ast.expr | None, parents: dict[int, ast.AST]) -> int | None:
             root = parents[id(root)]
         for scope in [*scopes, root]:
             values = [n.value for n in (walk(scope) if scope is not root else getattr(root, "body", []))
-                      if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == it.id for t in n.targets)]
+                      if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == it.id
+                                                           for t in n.targets)]
             if values:
                 it = values[0] if len(values) == 1 else None
                 break

@@ -1,8 +1,9 @@
 """What a name holds once code mutates it (``x.append``, ``x += ...``, ``x[k] = v``, ``x.update``).
 
 A mutated name stops being fully known: a list that is appended to keeps its known items and gains
-an unknown tail, a dict that only loses keys by ``pop("key")`` keeps the others, a client or class reference is unaffected, a text extended with ``+=`` already
-ends in a hole; anything else becomes unknown. Two exceptions are read exactly, as the project index
+an unknown tail, a dict that only loses keys by ``pop("key")`` keeps the others, a client or class
+reference is unaffected, a text extended with ``+=`` already ends in a hole; anything else becomes
+unknown. Two exceptions are read exactly, as the project index
 unrolls them: a module-level list that module-level loops fill from known data (few-shot turns built
 from a data file: :func:`..filled_lists.module_list`), and a function's local list filled by appends
 before the request (``messages = []``, then a loop over the examples: :func:`..filled_lists.filled_lists`).

@@ -59,5 +59,5 @@ def _sized_by_callers(own: SiteEstimate, each: Sequence[tuple[SiteEstimate, str]
         return own
     note = f"input from what its caller passes ({who}); not priced: {big.worst.why or 'the model is not known'}"
     return dataclasses.replace(own, input_tokens=big.input_tokens, input_lower_bound=True,
-                               unknowns=tuple(dict.fromkeys(big.unknowns)), notes=tuple(dict.fromkeys([*own.notes, note])))
-
+                               unknowns=tuple(dict.fromkeys(big.unknowns)),
+                               notes=tuple(dict.fromkeys([*own.notes, note])))
