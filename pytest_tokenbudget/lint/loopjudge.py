@@ -139,18 +139,20 @@ def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST 
 def _around_few(call: ast.Call, few: Hit, parents: dict[int, ast.AST], callee: ast.AST | None) -> Hit | None:
     """The loop ``call`` is sent from goes over a handful (``few``). Inside other handfuls (an enclosing
     loop of the function, or the comprehension's other ``for`` clauses), the product counts: ``for c in
-    CATEGORIES: for d in DOMAINS:``, 5 x 6 requests, is a batch; 2 x 3 is a sweep. A handful inside a
-    loop over items of unknown number stays silent (7 personas x 2 posts of a dry run): None."""
+    CATEGORIES: for d in DOMAINS:``, 5 x 6 requests, is a batch (the hit says so); 2 x 3 is a sweep. A
+    handful inside a loop over items of unknown number stays silent (7 personas x 2 posts of a dry run)."""
     inner: ast.AST | None = call
     while inner is not None and not (isinstance(inner, (*_COMPS, ast.For, ast.AsyncFor, ast.Call))
                                      and inner is not call and inner.lineno == few.line):
         inner = parents.get(id(inner))
-    if isinstance(inner, _COMPS) and len(inner.generators) > 1:
-        sizes = [known_size(g.iter, parents) for g in inner.generators]
-        return few if None not in sizes and math.prod(sizes) > WRITTEN_OUT else None  # type: ignore[arg-type]
-    outer = _innermost(call, parents, callee, start=inner) if inner is not None else None
-    sizes = [known_size(few.iter_node, parents), known_size(outer.iter_node, parents) if outer else None]
-    return outer if None not in sizes and math.prod(sizes) > WRITTEN_OUT else None  # type: ignore[arg-type]
+    outer = few if isinstance(inner, _COMPS) and len(inner.generators) > 1 else \
+        _innermost(call, parents, callee, start=inner) if inner is not None else None
+    its = [g.iter for g in inner.generators] if outer is few else [outer.iter_node, few.iter_node] if outer else []
+    sizes = [known_size(i, parents) for i in its]
+    if outer is None or None in its or None in sizes or math.prod(sizes) <= WRITTEN_OUT:  # type: ignore[arg-type]
+        return None
+    over = " x ".join(_short(ast.unparse(i), 24) for i in its) + f" ({math.prod(sizes)} requests)"  # type: ignore
+    return Hit(outer.kind, outer.line, over, outer.iter_node)
 
 
 _COMPS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)

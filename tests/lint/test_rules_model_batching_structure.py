@@ -278,6 +278,20 @@ def test_tb401_for_loop_over_a_collection():
     assert f.properties["saving_percent"] == "50"
 
 
+def test_tb401_nested_handfuls_say_what_they_multiply_to():
+    header = 'KINDS = ["a", "b", "c", "d", "e"]\nTONES = ("x", "y", "z", "w", "v", "u")\ndef run():'
+    body = '''
+        for kind in KINDS:
+            for tone in TONES:
+                client.messages.create(model="claude-haiku-5-5", max_tokens=100,
+                                       messages=[{"role": "user", "content": kind + tone}])
+        '''
+    [f] = lint_source(_loop(body, header), settings=_settings(), select=["TB401"])
+    assert "one by one in nested for loops over KINDS x TONES (30 requests):" in f.message
+    small = _loop(body.replace("for tone in TONES", 'for tone in ("x", "y")'), header)  # 5 x 2: a sweep
+    assert lint_source(small, settings=_settings(), select=["TB401"]) == []
+
+
 @pytest.mark.parametrize("body", [
     # the response feeds the next request
     '''

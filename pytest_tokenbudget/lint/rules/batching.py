@@ -152,6 +152,39 @@ def _handful(loop: Any, call: CallSite) -> bool:
     return bool(trees) and all(t is not None and handful(t) for t in trees)
 
 
+def _handfuls_product(loops: list[Any], call: CallSite) -> str | None:
+    """``KINDS x TONES (30 requests)`` when every loop around the call goes over a written-out handful
+    and their sizes multiply past :data:`..loopsize.WRITTEN_OUT` (5 kinds x 6 tones is a batch, 2 x 3 a
+    sweep); None otherwise (a handful alone, or inside a loop over items of unknown number)."""
+    import math
+
+    from pytest_tokenbudget.lint.loopsize import WRITTEN_OUT
+
+    sizes = [_written_size(lp, call) for lp in loops]
+    if len(loops) < 2 or None in sizes or math.prod(sizes) <= WRITTEN_OUT:  # type: ignore[arg-type]
+        return None
+    names = " x ".join(_code(lp.iter_node)[:24] for lp in loops if lp.iter_node is not None)
+    return f"{names} ({math.prod(sizes)} requests)"  # type: ignore[arg-type]
+
+
+def _written_size(loop: Any, call: CallSite) -> int | None:
+    """How many items ``loop`` goes over when the code writes them out, in the loop or in the single
+    assignment of the name it goes over (through ``enumerate`` / ``tqdm``)."""
+    import libcst as cst
+
+    from pytest_tokenbudget.lint.analysis.scopes import lookup
+    from pytest_tokenbudget.lint.loopsize import known_size
+
+    node = loop.iter_node
+    while isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in ("enumerate", "tqdm") \
+            and node.args:
+        node = node.args[0].value
+    found = lookup(node.value, call.scope) if isinstance(node, cst.Name) and call.scope is not None else None
+    values = [b.node for b in found[1]] if found and all(b.kind == "assign" for b in found[1]) else [node]
+    tree = _ast_of(values[0], expression=True) if len(values) == 1 and values[0] is not None else None
+    return known_size(tree, {}) if tree is not None else None
+
+
 def _not_streamed(call: CallSite) -> bool:
     """``stream`` unknown (hidden in ``**kwargs``) but the result is read as a whole message, or
     every caller passes keywords that leave ``stream`` out."""
@@ -327,7 +360,8 @@ class LoopCouldBatch(Rule):
         if not loops or any(lp.kind == "while" or lp.feeds_back for lp in loops):
             return
         loop = loops[-1]
-        if _contains(loop.iter_node, call.node) or any(_exits_early(lp.node) for lp in loops) or _handful(loop, call) \
+        product = _handfuls_product(loops, call) if _handful(loop, call) else ""  # (None: a handful alone)
+        if _contains(loop.iter_node, call.node) or any(_exits_early(lp.node) for lp in loops) or product is None \
                 or _not_batch_work(call) or _over_a_reply(loop, call) or _measured_or_picked(loop, call):
             return  # (any loop around it that stops early: chunks screened until a threshold is met)
         discount = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
@@ -335,6 +369,7 @@ class LoopCouldBatch(Rule):
         kind = "comprehension" if loop.kind == "comprehension" else f"{loop.kind} loop"
         over = _code(loop.iter_node) if loop.iter_node is not None else ""
         where = f"{kind} over {over}" if over else kind
+        where = f"nested {kind}s over {product}" if product else f"{'an' if where.startswith('async') else 'a'} {where}"
         price = ""
         info = ctx.model_info(call)
         if info is not None and info.input is not None and info.output is not None:
@@ -342,7 +377,7 @@ class LoopCouldBatch(Rule):
             price = (f" ({info.id}: input {format_usd(info.input)} -> {format_usd(info.input * m)}, output "
                      f"{format_usd(info.output)} -> {format_usd(info.output * m)} per MTok)")
         yield Report(
-            f"independent requests one by one in {'an' if where.startswith('async') else 'a'} {where}: the Message Batches API "
+            f"independent requests one by one in {where}: the Message Batches API "
             f"(client.messages.batches.create) bills them {pct} less{price}; batch them when the results "
             f"can wait",
             properties={"saving_percent": f"{discount.normalize():f}", "loop": loop.kind,
