@@ -50,7 +50,6 @@ project with a service loop would drop the ``summarise_all(docs)`` helpers that 
 from __future__ import annotations
 
 import ast
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,7 +57,7 @@ from dataclasses import dataclass
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
 from pytest_tokenbudget.lint.loopbody import batching_context, exits, over_a_reply, picked_few, repeats
-from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, known_size, small
+from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, known_size, nested_product, small
 
 __all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "conversation_turn", "enclosing_loop",
            "fallback_chain", "from_parameters", "handful", "in_service_loop", "is_sweep", "live", "mapped",
@@ -148,11 +147,8 @@ def _around_few(call: ast.Call, few: Hit, parents: dict[int, ast.AST], callee: a
     outer = few if isinstance(inner, _COMPS) and len(inner.generators) > 1 else \
         _innermost(call, parents, callee, start=inner) if inner is not None else None
     its = [g.iter for g in inner.generators] if outer is few else [outer.iter_node, few.iter_node] if outer else []
-    sizes = [known_size(i, parents) for i in its]
-    if outer is None or None in its or None in sizes or math.prod(sizes) <= WRITTEN_OUT:  # type: ignore[arg-type]
-        return None
-    over = " x ".join(_short(ast.unparse(i), 24) for i in its) + f" ({math.prod(sizes)} requests)"  # type: ignore
-    return Hit(outer.kind, outer.line, over, outer.iter_node)
+    over = nested_product([ast.unparse(i) for i in its if i is not None], [known_size(i, parents) for i in its])
+    return Hit(outer.kind, outer.line, over, outer.iter_node) if outer is not None and over is not None else None
 
 
 _COMPS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)

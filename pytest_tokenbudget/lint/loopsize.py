@@ -8,12 +8,13 @@ later: such loops are not TB401's.
 from __future__ import annotations
 
 import ast
+import math
 import re
 
 from pytest_tokenbudget.lint.astwalk import param_defaults, walk
 from pytest_tokenbudget.lint.loopbody import filled_with_few
 
-__all__ = ["HANDFUL", "WRITTEN_OUT", "handful", "known_size", "small"]
+__all__ = ["HANDFUL", "WRITTEN_OUT", "handful", "known_size", "nested_product", "small"]
 
 HANDFUL = 5  # rows[:5], max_results=5, five appends: a cap on data the program reads
 WRITTEN_OUT = 10  # a list written out by hand in the code (its items, not a cap on data)
@@ -58,19 +59,7 @@ def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
         return 0 < it.slice.upper.value <= HANDFUL
     if not isinstance(it, ast.Name):
         return False
-    root: ast.AST = it
-    while id(root) in parents:
-        root = parents[id(root)]
-    scope: ast.AST = root
-    values: list[ast.expr] = []
-    for scope in functions or [root]:  # the innermost function assigning it (a closure reads its outer's)
-        values = [n.value for n in walk(scope) if isinstance(n, ast.Assign)
-                  and any(isinstance(t, ast.Name) and t.id == it.id for t in n.targets)]
-        if values:
-            break
-    if not values and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):  # a module constant
-        values = [st.value for st in getattr(root, "body", []) if isinstance(st, ast.Assign)
-                  and any(isinstance(t, ast.Name) and t.id == it.id for t in st.targets)]
+    scope, values = _assigned(it, parents, functions)
     literals = [b for v in values for b in ((v.body, v.orelse) if isinstance(v, ast.IfExp) else (v,))]
     if [v for v in literals if isinstance(v, ast.List) and not v.elts]:  # [] filled later: by how many appends
         return len(literals) == 1 and filled_with_few(scope, it.id, parents, HANDFUL)
@@ -86,17 +75,8 @@ def known_size(it: ast.expr | None, parents: dict[int, ast.AST]) -> int | None:
             and it.args:
         it = it.args[0]
     if isinstance(it, ast.Name):
-        scopes = [*_functions_around(it, parents)]
-        root: ast.AST = it
-        while id(root) in parents:
-            root = parents[id(root)]
-        for scope in [*scopes, root]:
-            values = [n.value for n in (walk(scope) if scope is not root else getattr(root, "body", []))
-                      if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == it.id
-                                                           for t in n.targets)]
-            if values:
-                it = values[0] if len(values) == 1 else None
-                break
+        values = _assigned(it, parents, _functions_around(it, parents))[1]
+        it = values[0] if len(values) == 1 else None
     if isinstance(it, (ast.List, ast.Tuple, ast.Set)) and not any(isinstance(e, ast.Starred) for e in it.elts):
         return len(it.elts)
     if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range" and 1 <= len(it.args) <= 2 \
@@ -104,6 +84,36 @@ def known_size(it: ast.expr | None, parents: dict[int, ast.AST]) -> int | None:
         bounds = [a.value for a in it.args if isinstance(a, ast.Constant)]
         return max(0, bounds[-1] - (bounds[0] if len(bounds) == 2 else 0))
     return None
+
+
+def nested_product(labels: list[str], sizes: list[int | None]) -> str | None:
+    """``KINDS x TONES (30 requests)`` for nested loops over handfuls whose written-out ``sizes``
+    multiply past :data:`WRITTEN_OUT` (5 kinds x 6 tones is a batch; 2 x 3 a sweep); else None."""
+    known = [n for n in sizes if n is not None]
+    if len(sizes) < 2 or len(known) < len(sizes) or math.prod(known) <= WRITTEN_OUT:
+        return None
+    return " x ".join(label if len(label) <= 24 else label[:21] + "..." for label in labels) \
+        + f" ({math.prod(known)} requests)"
+
+
+def _assigned(it: ast.Name, parents: dict[int, ast.AST],
+              functions: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> tuple[ast.AST, list[ast.expr]]:
+    """(the scope, the values) of the assignments of ``it``: in the innermost enclosing function that
+    assigns it (a closure reads its outer's), else the module's own statements."""
+    root: ast.AST = it
+    while id(root) in parents:
+        root = parents[id(root)]
+    scope: ast.AST = root
+    values: list[ast.expr] = []
+    for scope in functions or [root]:
+        values = [n.value for n in walk(scope) if isinstance(n, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == it.id for t in n.targets)]
+        if values:
+            break
+    if not values and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):  # a module constant
+        values = [st.value for st in getattr(root, "body", []) if isinstance(st, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == it.id for t in st.targets)]
+    return scope, values
 
 
 _LIMITS = frozenset({"max_results", "limit", "top_k", "k", "n", "count", "max_items", "num_results", "page_size",

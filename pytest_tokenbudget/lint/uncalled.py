@@ -55,9 +55,8 @@ def in_uncalled_function(project: Any, path: str, line: int, cell: int | None) -
             method and not _private(fn.name) and cls.bases:
         return False  # (a framework's subclass: the framework calls its methods by name)
     name = fn.name.encode()
-    saying = [os.path.normpath(p) for p in files_saying(project, name)]
-    if os.path.normpath(path) not in saying or any(p != os.path.normpath(path) and not _runs_nothing(project, p)
-                                                   for p in saying):
+    here, saying = os.path.normpath(path), [os.path.normpath(p) for p in files_saying(project, name)]
+    if here not in saying or any(p != here and not _runs_nothing(project, p) for p in saying):
         return False  # (no project file list: a lone file says nothing about its callers)
     data = file_bytes(project, path)
     if data is None or len(re.findall(rb"\b" + re.escape(name) + rb"\b", data)) != 1:

@@ -140,49 +140,41 @@ def _sweep(loop: Any) -> bool:
 def _handful(loop: Any, call: CallSite) -> bool:
     """A literal handful of constants (``for key in ("a", "b")``) or a sweep over numbers / model ids,
     written in the loop or assigned to the name it goes over (``levels = ["low", "medium", "high"]``)."""
-    import libcst as cst
-
-    from pytest_tokenbudget.lint.analysis.scopes import lookup
     from pytest_tokenbudget.lint.loopjudge import handful
 
-    node = loop.iter_node
-    found = lookup(node.value, call.scope) if isinstance(node, cst.Name) and call.scope is not None else None
-    values = [b.node for b in found[1]] if found and all(b.kind == "assign" for b in found[1]) else [node]
-    trees = [_ast_of(v, expression=True) if v is not None else None for v in values]
+    trees = _written(loop.iter_node, call)
     return bool(trees) and all(t is not None and handful(t) for t in trees)
 
 
 def _handfuls_product(loops: list[Any], call: CallSite) -> str | None:
     """``KINDS x TONES (30 requests)`` when every loop around the call goes over a written-out handful
-    and their sizes multiply past :data:`..loopsize.WRITTEN_OUT` (5 kinds x 6 tones is a batch, 2 x 3 a
-    sweep); None otherwise (a handful alone, or inside a loop over items of unknown number)."""
-    import math
+    and their sizes multiply past ten (:func:`..loopsize.nested_product`); None otherwise (a handful
+    alone, or inside a loop over items of unknown number)."""
+    import libcst as cst
 
-    from pytest_tokenbudget.lint.loopsize import WRITTEN_OUT
+    from pytest_tokenbudget.lint.loopsize import known_size, nested_product
 
-    sizes = [_written_size(lp, call) for lp in loops]
-    if len(loops) < 2 or None in sizes or math.prod(sizes) <= WRITTEN_OUT:  # type: ignore[arg-type]
-        return None
-    names = " x ".join(_code(lp.iter_node)[:24] for lp in loops if lp.iter_node is not None)
-    return f"{names} ({math.prod(sizes)} requests)"  # type: ignore[arg-type]
+    def size(node: Any) -> int | None:
+        while isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.args \
+                and node.func.value in ("enumerate", "tqdm"):
+            node = node.args[0].value
+        trees = _written(node, call)
+        return known_size(trees[0], {}) if len(trees) == 1 and trees[0] is not None else None
+
+    return nested_product([_code(lp.iter_node) if lp.iter_node is not None else "" for lp in loops],
+                          [size(lp.iter_node) for lp in loops])
 
 
-def _written_size(loop: Any, call: CallSite) -> int | None:
-    """How many items ``loop`` goes over when the code writes them out, in the loop or in the single
-    assignment of the name it goes over (through ``enumerate`` / ``tqdm``)."""
+def _written(node: Any, call: CallSite) -> list[Any]:
+    """The :mod:`ast` trees of what a loop goes over: ``node`` itself, or the values of the name's
+    assignments when it is a name assigned only by plain assignments (None for one that cannot be read)."""
     import libcst as cst
 
     from pytest_tokenbudget.lint.analysis.scopes import lookup
-    from pytest_tokenbudget.lint.loopsize import known_size
 
-    node = loop.iter_node
-    while isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in ("enumerate", "tqdm") \
-            and node.args:
-        node = node.args[0].value
     found = lookup(node.value, call.scope) if isinstance(node, cst.Name) and call.scope is not None else None
     values = [b.node for b in found[1]] if found and all(b.kind == "assign" for b in found[1]) else [node]
-    tree = _ast_of(values[0], expression=True) if len(values) == 1 and values[0] is not None else None
-    return known_size(tree, {}) if tree is not None else None
+    return [_ast_of(v, expression=True) if v is not None else None for v in values]
 
 
 def _not_streamed(call: CallSite) -> bool:
