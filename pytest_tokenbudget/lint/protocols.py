@@ -7,15 +7,18 @@ its bases. :func:`protocols_declaring` names the module's Protocol classes that 
 the caller search (:mod:`.callsearch`) treats importing one of them like importing a base class;
 :func:`imported_protocols` finds them in the modules the class's own module imports from
 (``from .base import LLMResponse`` beside ``class LLMClient(Protocol)`` in ``base.py``: a provider
-package's interface module).
+package's interface module), and :func:`sibling_protocols` those of the modules beside it that the class
+matches structurally (``llm/protocol.py``'s ``LLMClient.complete`` beside ``llm/claude.py``'s
+``ClaudeClient``, which imports nothing from it: the scorer holding ``llm: LLMClient`` runs it).
 """
 
 from __future__ import annotations
 
 import ast
+import os
 from typing import Any
 
-__all__ = ["imported_protocols", "is_protocol", "protocol_methods", "protocols_declaring"]
+__all__ = ["imported_protocols", "is_protocol", "protocol_methods", "protocols_declaring", "sibling_protocols"]
 
 
 def is_protocol(cls: ast.ClassDef) -> bool:
@@ -58,4 +61,34 @@ def protocol_methods(project: Any, path: str, tree: ast.Module, function: str) -
                                           for s in tree.body):
         return []
     own = [(path, f"{n}.{meth}") for n in protocols_declaring(tree, meth)]
-    return own + [(f, f"{n}.{meth}") for f, n in imported_protocols(project, tree, path, meth)]
+    found = own + [(f, f"{n}.{meth}") for f, n in imported_protocols(project, tree, path, meth)]
+    cls = next(s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == head)
+    return found + [(f, f"{n}.{meth}") for f, n in sibling_protocols(project, path, cls, meth)
+                    if (f, f"{n}.{meth}") not in found]
+
+
+def _methods(cls: ast.ClassDef) -> set[str]:
+    return {f.name for f in cls.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def sibling_protocols(project: Any, path: str, cls: ast.ClassDef, method: str) -> list[tuple[str, str]]:
+    """``(file, name)`` of the Protocol classes in the other modules of ``path``'s folder that declare
+    ``method`` and whose every method ``cls`` defines (it implements them without importing them).
+    Only modules whose bytes name ``Protocol`` and the method are parsed."""
+    folder, own = os.path.dirname(path), _methods(cls)
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".py"))
+    except OSError:
+        return []
+    out: list[tuple[str, str]] = []
+    needle = method.encode()
+    for name in names:
+        other = os.path.join(folder, name)
+        if os.path.normpath(other) == os.path.normpath(path):
+            continue
+        mod = project._load(other)
+        if mod is None or b"Protocol" not in mod.data or needle not in mod.data or mod.parse() is None:
+            continue
+        out += [(other, s.name) for s in mod.tree.body if isinstance(s, ast.ClassDef) and is_protocol(s)
+                and method in _methods(s) and _methods(s) <= own]
+    return out
