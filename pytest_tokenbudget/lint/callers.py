@@ -56,7 +56,7 @@ from pytest_tokenbudget.lint.callrefs import candidates, naming_of, refs_in
 from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
 from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
-from pytest_tokenbudget.lint.loopbody import latency_kept, mentions_batching
+from pytest_tokenbudget.lint.loopbody import latency_kept, mentions_batching, returned_latency
 from pytest_tokenbudget.lint.loopcuts import cut_to_a_handful
 from pytest_tokenbudget.lint.loopguards import guard_params, one_item_flag
 from pytest_tokenbudget.lint.loopjudge import WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped
@@ -98,6 +98,7 @@ class _Search:
     memo: dict[tuple[str, ...], bool] = field(default_factory=dict)
     turns: Turns | None = None  # the function is a turn of the conversation its object keeps (.turns)
     callee: Def | None = None  # the function whose callers are searched
+    timed: int | None = None  # the item of its returned tuple that is its request's latency (.loopbody)
     guarded: frozenset[str] = frozenset()  # its parameters that flag the call below it (.loopguards)
     guards: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # the same, per plain caller
 
@@ -120,7 +121,8 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
         func = node.func
         if s.turns is not None and refs.refers(func) and s.turns(node, parents):
             continue  # one of the object's turns: the conversation, not the call, is the unit
-        if refs.refers(func) and latency_kept(node, parents):
+        if refs.refers(func) and (latency_kept(node, parents) or s.timed is not None and latency_kept(
+                node, parents, s.timed)):
             continue  # each call's latency is what this code measures: a batch cannot give it
         if refs.refers(func):
             hit = hit_on(node, func, parents, callee)
@@ -365,7 +367,7 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
     if fn is None or memoised(fn, tree):
         return []
     s.turns = turns or conversation_turns(project, callee_path, tree, function, fn)
-    s.callee = fn
+    s.callee, s.timed = fn, returned_latency(fn)
     out: list[LoopCaller] = []
     outer = _outer_function(tree, function) if tree is not None else None
     if outer is not None:  # a def inside a function (a retry-wrapped ``_call``): called there, nowhere else

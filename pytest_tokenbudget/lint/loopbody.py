@@ -14,7 +14,7 @@ from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.loopguards import equals_item
 
 __all__ = ["REPLY_PARTS", "REQUEST_METHODS", "batching_context", "exits", "filled_with_few", "latency_kept",
-           "mentions_batching", "over_a_reply", "picked_few", "repeats"]
+           "mentions_batching", "over_a_reply", "picked_few", "repeats", "returned_latency"]
 
 
 def exits(loop: ast.For | ast.AsyncFor) -> bool:
@@ -200,31 +200,45 @@ def _clock(node: ast.AST) -> bool:
     return (f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else "") in _CLOCKS
 
 
-def latency_kept(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
+def latency_kept(call: ast.Call, parents: dict[int, ast.AST], slot: int | None = None) -> bool:
     """The clock is read before ``call`` and after it, and the difference is kept per call
     (``latencies.append(time.time() - start)``, through a name or a record): the request's latency
     is what the pass measures (a latency benchmark's P50/P95), which a Message Batch cannot give. A
-    difference only logged or summed into a total (``elapsed += ...``) is bookkeeping: not this."""
-    starts: set[str] = set()
+    difference only logged or summed into a total (``elapsed += ...``) is bookkeeping: not this.
+    ``slot``: the called function measures its request itself and returns the latency as that item
+    of a tuple (:func:`returned_latency`); the name unpacked from it is kept per call."""
     scope: ast.AST = call
+    starts: set[str] = set()
     while id(scope) in parents and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
         up = parents[id(scope)]
-        for block in (getattr(up, f, None) for f in ("body", "orelse", "finalbody")):
-            if isinstance(block, list) and scope in block:  # ``start = clock()`` said just before (a cheap look
-                starts |= {t.id for st in block[:block.index(scope)] if isinstance(st, ast.Assign)  # first:
-                           and _clock(st.value) for t in st.targets if isinstance(t, ast.Name)}  # no walk)
+        if slot is None:  # ``start = clock()`` said just before (a cheap look first: no walk)
+            for block in (getattr(up, f, None) for f in ("body", "orelse", "finalbody")):
+                if isinstance(block, list) and scope in block:
+                    starts |= {t.id for st in block[:block.index(scope)] if isinstance(st, ast.Assign)
+                               and _clock(st.value) for t in st.targets if isinstance(t, ast.Name)}
+        elif isinstance(up, ast.Assign) and up.value is scope and len(up.targets) == 1:
+            target = up.targets[0]  # ``data, raw, elapsed = analyze_image(...)``
+            if isinstance(target, ast.Tuple) and slot < len(target.elts) and isinstance(target.elts[slot], ast.Name):
+                starts = {target.elts[slot].id}
         scope = up
     if not starts:
         return False
     after = getattr(call, "end_lineno", call.lineno) or call.lineno
-    clocks = starts | {t.id for n in walk(scope) if isinstance(n, ast.Assign) and _clock(n.value)
-                       for t in n.targets if isinstance(t, ast.Name)}
+    if slot is None:
+        clocks = starts | {t.id for n in walk(scope) if isinstance(n, ast.Assign) and _clock(n.value)
+                           for t in n.targets if isinstance(t, ast.Name)}
+        elapsed = [n for n in walk(scope) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub)
+                   and n.lineno >= after and isinstance(n.right, ast.Name) and n.right.id in starts
+                   and (_clock(n.left) or isinstance(n.left, ast.Name) and n.left.id in clocks)]
+    else:
+        elapsed = [n for n in walk(scope) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                   and n.id in starts and n.lineno >= after]
+    return _kept_per_call(scope, elapsed, after)
 
-    def read(n: ast.AST) -> bool:
-        return _clock(n) or isinstance(n, ast.Name) and n.id in clocks
 
-    elapsed = [n for n in walk(scope) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub)
-               and n.lineno >= after and isinstance(n.right, ast.Name) and n.right.id in starts and read(n.left)]
+def _kept_per_call(scope: ast.AST, elapsed: list[ast.AST], after: int) -> bool:
+    """One of the ``elapsed`` expressions, or a name assigned from one, goes into a collection
+    (``append``, ``put`` ...) after line ``after``."""
     if not elapsed:
         return False
     marks = {id(n) for n in elapsed}
@@ -234,6 +248,31 @@ def latency_kept(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
                and n.lineno >= after and any(id(x) in marks or isinstance(x, ast.Name) and x.id in held
                                              for a in [*n.args, *(k.value for k in n.keywords)] for x in walk(a))
                for n in walk(scope))
+
+
+def returned_latency(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:
+    """The item of the tuple ``fn`` returns that is the latency of a request it makes
+    (``t0 = time.time()``; ``client.messages.create(...)``; ``return data, raw, time.time() - t0``,
+    or through a name): a benchmark's helper timing its own request."""
+    starts = {t.id for n in walk(fn) if isinstance(n, ast.Assign) and _clock(n.value)
+              for t in n.targets if isinstance(t, ast.Name)}
+    if not starts:
+        return None
+
+    def elapsed(e: ast.AST) -> bool:
+        return isinstance(e, ast.BinOp) and isinstance(e.op, ast.Sub) and isinstance(e.right, ast.Name) \
+            and e.right.id in starts and (_clock(e.left) or isinstance(e.left, ast.Name) and e.left.id in starts)
+
+    names = {t.id for n in walk(fn) if isinstance(n, ast.Assign) and elapsed(n.value)
+             for t in n.targets if isinstance(t, ast.Name)}
+    requests = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in REQUEST_METHODS
+                   for n in walk(fn))
+    for n in walk(fn) if requests else ():
+        if isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple):
+            for i, e in enumerate(n.value.elts):
+                if elapsed(e) or isinstance(e, ast.Name) and e.id in names:
+                    return i
+    return None
 
 
 _STR_METHODS = frozenset({"lower", "upper", "strip", "casefold", "title"})

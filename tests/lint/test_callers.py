@@ -522,6 +522,14 @@ def test_a_majority_vote_inside_a_per_case_loop_three_callers_up_names_the_per_c
     assert f.message.split(" at ", 1)[1].split(";", 1)[0].endswith(os.path.join("app", "runs.py") + ":30")
 
 
+def test_a_helper_timing_its_own_request_is_not_batched_where_the_caller_keeps_each_latency():
+    loops = Path(__file__).parent / "cases" / "project_loops"
+    result = lint_paths([loops / "app" / "timed.py"], LintSettings(root=loops, select=("TB401",), cache=False))
+    (finding,) = result.findings  # describe() returns (text, seconds): benchmark() keeps the seconds per image
+    assert finding.message.split(" at ", 1)[1].split(";", 1)[0].endswith(os.path.join("app", "timed.py") + ":28")
+    assert "(and 1 more)" not in finding.message  # captions() drops them: its loop alone is named
+
+
 @pytest.mark.parametrize(("guard", "search"), [
     ("if not tasks:\n        print('nothing extracted')\n        return", False),
     ("if tasks is None:\n        break", False),
