@@ -18,7 +18,7 @@ from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 from pytest_tokenbudget.lint.astwalk import walk
 
 __all__ = ["imported", "called", "fallback", "module_value", "loop_callers", "not_batch_work", "reads_message",
-           "passed", "project_mentions"]
+           "passed", "project_mentions", "sent_once"]
 
 
 def _project():
@@ -190,6 +190,17 @@ def project_mentions(needle: bytes) -> bool | None:
     from pytest_tokenbudget.lint.project_text import mentions
 
     return mentions(act[0], needle)
+
+
+def sent_once(function: str | None) -> bool:
+    """``function`` of the file being checked is a script's helper its main block calls once per
+    process (:mod:`..once_per_run`): its request is not repeated."""
+    act = _project()
+    if act is None:
+        return False
+    from pytest_tokenbudget.lint.once_per_run import runs_once
+
+    return runs_once(act[0], act[1], function)
 
 
 def not_batch_work(function: str | None, line: int) -> bool:

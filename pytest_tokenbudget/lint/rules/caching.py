@@ -23,8 +23,7 @@ from pytest_tokenbudget.lint.rules._util import fmt_int, money, usd
 from pytest_tokenbudget.lint.rules.volatile_prefix import cached_prefix_values
 
 _ANTHROPIC = frozenset({"anthropic"})
-# every request kind, and the SDK's tool runner (one call, a request per turn of its tool loop)
-_REQUESTS = frozenset({"create", "stream", "parse", "batch", "tool_runner"})
+_REQUESTS = frozenset({"create", "stream", "parse", "batch", "tool_runner"})  # (a runner: a request per turn)
 
 
 def _section_node(call: CallSite, blocks: list[Block]):
@@ -56,27 +55,27 @@ class MissingCacheControl(Rule):
     name = "missing-cache-control"
     summary = "A large static prompt prefix is sent on every call without cache_control."
     rationale = (
-        "Prompt caching bills a cached prefix at 0.1x the input price on every read (after a 1.25x write). A static"
-        " system prompt / tool list / few-shot prefix at or above the model's minimum cacheable length that is "
-        "re-sent from a function or a loop is paid in full every time: marking it (top-level cache_control={'type':"
-        " 'ephemeral'} in SDK 2.x, or a cache_control block marker on the last static block) saves ~90% of that "
+        "Prompt caching bills a cached prefix at 0.1x the input price on every read (after a 1.25x write). A static "
+        "system prompt / tool list / few-shot prefix at or above the model's minimum cacheable length that is "
+        "re-sent from a function or a loop is paid in full every time: marking it (top-level cache_control={'type': "
+        "'ephemeral'} in SDK 2.x, or a cache_control block marker on the last static block) saves ~90% of that "
         "prefix's input cost per call. Only calls that can repeat (inside a function, method, loop or a batch "
-        "comprehension) are flagged; the prefix estimate must clear the minimum by 5% (the cl100k estimate runs "
-        "below Claude's own count, but a prefix at the threshold is too close to call and saves the least; the "
-        "chars/4 fallback needs the safety margin). Parts of the request the linter cannot see (a history passed "
-        "in) are taken to carry no marker only when no file of the project writes cache_control. A prompt picked "
-        "among several static texts (a dict read with a key known at run time, a helper with several returns, an "
-        "if/else) counts by its longest candidate, as a prompt that several callers pass does: the calls sending it"
-        " pay in full, and a marker on a shorter one costs nothing. A model picked among ids the call's code spells"
-        " out (an if/elif router, the callers' ids, a table it reads) is judged by the highest minimum among them, "
-        "so that the finding holds for every request; a model read at run time with no such choices (a database "
-        "row, a setting) by the lowest minimum among the models the code names: the marker pays on those calls and "
-        "costs nothing on the others. Tool definitions are taken to be the same on every call: those built at run "
-        "time are not counted, a tool with a run-time setting inside counts by its static parts, and a tool counts "
-        "as its JSON (names, types and all). A request that sends tools (built at run time too, when tools= is not "
-        "conditional) carries the tool-use system prompt the API adds (264-675 tokens depending on the model, the "
-        "catalog's tool-prompt-tokens; up to 804 when tool_choice forces a tool, tool-prompt-tokens-forced), which "
-        "counts towards the prefix."
+        "comprehension; not a script's helper its main block calls once) are flagged; the prefix estimate must clear "
+        "the minimum by 5% (the cl100k estimate runs below Claude's own count, but a prefix at the threshold is too "
+        "close to call and saves the least; the chars/4 fallback needs the safety margin). Parts of the request the "
+        "linter cannot see (a history passed in) are taken to carry no marker only when no file of the project "
+        "writes cache_control. A prompt picked among several static texts (a dict read with a key known at run time, "
+        "a helper with several returns, an if/else) counts by its longest candidate, as a prompt that several "
+        "callers pass does: the calls sending it pay in full, and a marker on a shorter one costs nothing. A model "
+        "picked among ids the call's code spells out (an if/elif router, the callers' ids, a table it reads) is "
+        "judged by the highest minimum among them, so that the finding holds for every request; a model read at run "
+        "time with no such choices (a database row, a setting) by the lowest minimum among the models the code "
+        "names: the marker pays on those calls and costs nothing on the others. Tool definitions are taken to be the "
+        "same on every call: those built at run time are not counted, a tool with a run-time setting inside counts "
+        "by its static parts, and a tool counts as its JSON (names, types and all). A request that sends tools "
+        "(built at run time too, when tools= is not conditional) carries the tool-use system prompt the API adds "
+        "(264-675 tokens depending on the model, the catalog's tool-prompt-tokens; up to 804 when tool_choice forces "
+        "a tool, tool-prompt-tokens-forced), which counts towards the prefix."
     )
     KINDS = _REQUESTS
     SDKS = _ANTHROPIC
@@ -187,8 +186,9 @@ class MissingCacheControl(Rule):
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
-        if not (call.context.repeated or call.batch_template or call.kind == "tool_runner"):
-            return  # (a tool runner repeats its request on every turn of its loop)
+        looped = call.context.in_loop or call.batch_template or call.kind == "tool_runner"  # (a runner: every turn)
+        if not (looped or call.context.in_function) or not looped and crossref.sent_once(call.context.function):
+            return  # sent once per process: module-level code, or a script's helper its main block calls once
         blocks = request_blocks(call, opaque_tools=True)
         if blocks.may_have_cache_control and not _unseen_parts_unmarked(blocks, ctx):
             return

@@ -1,0 +1,76 @@
+"""A function a script runs once per process: its request's prefix is never sent twice (TB101).
+
+tychase/prevostgo's ``claude_helper.py`` reads a context file into the prompt, then its main block
+asks one question: ``get_claude_help()`` is called once, under ``if __name__ == "__main__":``. The
+prefix goes out once per run, and a cache written by one run has expired long before the next
+one; a cost reviewer does not count a single-shot script as a caching candidate, and neither does
+TB101.
+
+A module-level function runs once per process when no other project file may call it (none that
+calls, passes or imports its name, by the word index, also says its module's name, but a copy of the
+script defining its own), its own file's
+code names it once, in a call (not handed to anything), and that call is module-level code
+outside any loop (a script's main block), or sits outside any loop in a function that itself runs
+once per process (``main()`` called once by the main block; up to three levels). A decorated
+function (a framework calls it), a file that imports Streamlit (which re-runs the module's code on
+every interaction) and a notebook (cells are re-run) never count, nor does anything in a project
+whose files cannot be listed.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from typing import Any
+
+from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.callnames import parents_of, tree_of
+from pytest_tokenbudget.lint.importcheck import file_bytes
+from pytest_tokenbudget.lint.word_index import project_words
+
+__all__ = ["runs_once"]
+
+_MAX_LEVELS = 3
+_REPEATS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda,
+            ast.ClassDef)
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def runs_once(project: Any, path: str, function: str | None, level: int = 0) -> bool:
+    """``function`` (a module-level function of ``path``) is called once per process (module docs)."""
+    if not function or "." in function or level > _MAX_LEVELS or path.endswith(".ipynb"):
+        return False
+    if not project.searchable:
+        return False  # a lone file: who else calls it cannot be known
+    name, here = function.encode(), os.path.normpath(path)
+    stem = re.compile(rb"\b" + re.escape(os.path.splitext(os.path.basename(path))[0].encode()) + rb"\b")
+    naming = [os.path.normpath(p) for p in project_words(project).get(function, [])]
+    if any(p != here and _calls_another(project, p, stem, name) for p in naming):
+        return False
+    data = file_bytes(project, path)
+    if data is None or b"streamlit" in data:
+        return False
+    tree = tree_of(project, path)
+    fn = next((s for s in tree.body if isinstance(s, _DEFS) and s.name == function), None) if tree else None
+    names = [n for n in walk(tree) if isinstance(n, ast.Name) and n.id == function] if fn is not None else []
+    calls = [n for n in walk(tree) if isinstance(n, ast.Call) and n.func in names] if len(names) == 1 else []
+    if len(calls) != 1 or fn.decorator_list:  # (said once, as a call: not handed to anything)
+        return False
+    parents, node = parents_of(tree), calls[0]
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, _REPEATS):
+            return False
+        if isinstance(node, _DEFS):  # called once in a function: once per process if that function is
+            return node in tree.body and runs_once(project, path, node.name, level + 1)
+    return True
+
+
+def _calls_another(project: Any, path: str, stem: re.Pattern[bytes], name: bytes) -> bool:
+    """``path`` (which calls, passes or imports the name) may call the function: it says its
+    module's name too (it may import it) and defines no function of that name itself (a copy of the
+    script calls its own)."""
+    data = file_bytes(project, path)
+    return data is None or stem.search(data) is not None and re.search(
+        rb"^(?:async\s+)?def\s+" + re.escape(name) + rb"\s*\(", data, re.M) is None
