@@ -59,7 +59,8 @@ from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
 from pytest_tokenbudget.lint.loopbody import latency_kept, mentions_batching, returned_latency
 from pytest_tokenbudget.lint.loopcuts import cut_to_a_handful
 from pytest_tokenbudget.lint.loopguards import guard_params, one_item_flag
-from pytest_tokenbudget.lint.loopjudge import WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped
+from pytest_tokenbudget.lint.loopjudge import (WRITTEN_OUT, Hit, asks_a_person, conversation_turn, enclosing_loop, live,
+                                               mapped)
 from pytest_tokenbudget.lint.memoised import memoised
 from pytest_tokenbudget.lint.protocols import protocol_methods
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
@@ -394,11 +395,19 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
                 out.append(c)
     if not out:
         for path, caller in s.plain[:8]:
+            if _interactive(project, path, caller):
+                continue  # each call waits on a person's answer (``input("Apply? [y/N]")``): not batch work
             guards = s.guards.get((path, caller), frozenset())
             for c in _loop_callers(project, path, caller, depth + 1, s.seen, guarded=guards):
                 if c not in out:
                     out.append(c)
     return out
+
+
+def _interactive(project: Project, path: str, function: str) -> bool:
+    tree = tree_of(project, path)
+    fn = find_def(tree, function) if tree is not None else None
+    return fn is not None and asks_a_person(fn)
 
 
 def _returned_by(name: ast.AST, parents: dict[int, ast.AST]) -> str | None:

@@ -59,7 +59,7 @@ from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
 from pytest_tokenbudget.lint.loopbody import batching_context, exits, over_a_reply, picked_few, repeats
 from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, known_size, nested_product, small
 
-__all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "conversation_turn", "enclosing_loop",
+__all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "asks_a_person", "conversation_turn", "enclosing_loop",
            "fallback_chain", "from_parameters", "handful", "in_service_loop", "is_sweep", "live", "mapped",
            "request_entry", "retry_while", "retry_while_source"]
 
@@ -275,6 +275,12 @@ def _alerts(body: ast.AST) -> bool:
             if _ALERT.search(name) and not _RECORDED.search(name):
                 return True
     return False
+
+
+def asks_a_person(node: ast.AST) -> bool:
+    """``node`` calls ``input()``: each pass waits on someone's answer (an interactive loop, or a
+    per-item step that asks "Apply? [y/N]" after the request), so nothing in it can wait for a batch."""
+    return _calls_input(node)
 
 
 def _calls_input(node: ast.AST) -> bool:

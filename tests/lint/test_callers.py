@@ -769,3 +769,11 @@ def test_a_gather_over_a_local_helper_in_a_stage_of_a_scripts_coroutine_is_batch
     found = lint_paths([Path(".")], LintSettings(root=root, select=("TB401",), cache=False))
     assert [(Path(f.path).name, f.line) for f in found.findings] == [("helpers.py", 7)]
     assert "called per item by a comprehension over items at stages.py:13;" in found.findings[0].message
+
+
+def test_a_loop_whose_per_item_step_asks_a_person_is_not_named_as_a_batch():
+    loops = Path(__file__).parent / "cases" / "project_loops"
+    result = lint_paths([loops / "app" / "approve.py"], LintSettings(root=loops, select=("TB401",), cache=False))
+    (finding,) = result.findings  # review_gap() asks "Apply? [y/N]" after each draft: review_all() is interactive
+    assert finding.message.split(" at ", 1)[1].split(";", 1)[0].endswith(os.path.join("app", "approve.py") + ":30")
+    assert "(and 1 more)" not in finding.message
