@@ -263,7 +263,8 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
                               and isinstance(node, ast.ImportFrom) for a in node.names
                               if a.name == head and any(_is_module(project, _dotted(node), path, w) for w in ways))
         if not refs.names and not refs.modules and refs.method:  # adapter = create_adapter(...): a factory elsewhere
-            refs.names.update(imported_factories(project, tree, path, head))
+            stub = all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)  # (.importcheck's import
+            refs.names.update(imported_factories(project, tree, path, head, imports_only=stub))  # lines: no assigns)
         if not refs.names and not refs.modules:
             return None
         refs.imported_modules = {(a.asname or a.name).split(".")[0] for n in statements_of(tree).imports

@@ -1,4 +1,4 @@
-"""The project functions, in modules other than a class's own, that hand out its instances.
+"""The project functions, in a class's own module or another, that hand out its instances.
 
 Provider-switching code makes its client in a factory module (``adapters/factory.py``:
 ``def create_adapter(provider) -> ModelAdapter: ... return AnthropicAdapter(model_name)``) and the
@@ -19,7 +19,7 @@ import ast
 import os
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.callnames import exporters, module_stem, same_file, test_file, tree_of
+from pytest_tokenbudget.lint.callnames import exporters, module_stem, test_file, tree_of
 from pytest_tokenbudget.lint.project_text import files_saying
 from pytest_tokenbudget.lint.receivers import annotated_factories, factories
 from pytest_tokenbudget.lint.word_index import project_words
@@ -72,8 +72,8 @@ def _find(project: Project, callee_path: str, cls: str) -> tuple[tuple[str, str]
     kinds = {cls, *project_bases(project, callee_path, cls)}
     out: list[tuple[str, str]] = []
     for path in makers if len(makers) <= _MAX_FACTORY_FILES else ():
-        if same_file(path, callee_path) or test_file(project, path) or path.endswith(".ipynb"):
-            continue
+        if test_file(project, path) or path.endswith(".ipynb"):
+            continue  # (the class's own module too: ``@lru_cache def get_router() -> Router`` beside it)
         tree = tree_of(project, path)
         if tree is not None:
             out += [(path, fn) for fn in sorted(factories(tree, {cls}) | annotated_factories(tree, kinds))]

@@ -777,3 +777,23 @@ def test_a_loop_whose_per_item_step_asks_a_person_is_not_named_as_a_batch():
     (finding,) = result.findings  # review_gap() asks "Apply? [y/N]" after each draft: review_all() is interactive
     assert finding.message.split(" at ", 1)[1].split(";", 1)[0].endswith(os.path.join("app", "approve.py") + ":30")
     assert "(and 1 more)" not in finding.message
+
+
+def test_a_loop_over_what_a_reexported_factory_hands_out_is_found_when_only_the_callee_is_linted():
+    loops = Path(__file__).parent / "cases" / "project_loops"
+    result = lint_paths([loops / "app" / "routed" / "router.py"],
+                        LintSettings(root=loops, select=("TB401",), cache=False))
+    (finding,) = result.findings  # catalog.py was never parsed before its import lines were asked
+    assert finding.message.split(" at ", 1)[1].split(";", 1)[0].endswith(os.path.join("app", "catalog.py") + ":7")
+
+
+def test_a_file_first_read_for_its_import_lines_still_names_the_factory_it_imports():
+    from pytest_tokenbudget.lint.callrefs import refs_in
+    from pytest_tokenbudget.lint.project import Project
+
+    loops = Path(__file__).parent / "cases" / "project_loops"
+    project = Project(loops, named=True)  # fresh: catalog.py is judged by its import lines before any parse
+    app = str((loops / "app").resolve())
+    _, refs = refs_in(project, os.path.join(app, "catalog.py"), os.path.join(app, "routed", "router.py"),
+                      "Router.ask", None)
+    assert refs is not None and "router" in refs.receivers  # router = get_router(): a Router

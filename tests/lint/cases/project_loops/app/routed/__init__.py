@@ -1,0 +1,3 @@
+from .router import Router, get_router
+
+__all__ = ["Router", "get_router"]
