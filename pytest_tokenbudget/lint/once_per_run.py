@@ -7,14 +7,15 @@ one; a cost reviewer does not count a single-shot script as a caching candidate,
 TB101.
 
 A module-level function runs once per process when no other project file may call it (none that
-calls, passes or imports its name, by the word index, also says its module's name, but a copy of the
-script defining its own), its own file's
-code names it once, in a call (not handed to anything), and that call is module-level code
-outside any loop (a script's main block), or sits outside any loop in a function that itself runs
-once per process (``main()`` called once by the main block; up to three levels). A decorated
-function (a framework calls it), a file that imports Streamlit (which re-runs the module's code on
-every interaction) and a notebook (cells are re-run) never count, nor does anything in a project
-whose files cannot be listed.
+calls, passes or imports its name, by the word index, also says its module's name, but a copy of
+the script defining its own), its own file's code names it once, in a call (not handed to
+anything), and that call is module-level code outside any loop (a script's main block), or sits
+outside any loop in a function that itself runs once per process (``main()`` called once by the
+main block; up to three levels) or in what one command-line invocation runs once (a Django
+management command's ``handle``, a click / typer command: natea/world-cup-watch-parties'
+``extractwithclaude``). A decorated function (a framework calls it), a file that imports Streamlit
+(which re-runs the module's code on every interaction) and a notebook (cells are re-run) never
+count, nor does anything in a project whose files cannot be listed.
 """
 
 from __future__ import annotations
@@ -63,8 +64,24 @@ def runs_once(project: Any, path: str, function: str | None, level: int = 0) -> 
         if isinstance(node, _REPEATS):
             return False
         if isinstance(node, _DEFS):  # called once in a function: once per process if that function is
-            return node in tree.body and runs_once(project, path, node.name, level + 1)
+            return _command(node, tree) or node in tree.body and runs_once(project, path, node.name, level + 1)
     return True
+
+
+_CLI = frozenset({"click", "typer"})
+
+
+def _command(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> bool:
+    """``fn`` is what one command-line invocation runs once: a Django management command's
+    ``handle`` (``class Command(BaseCommand)``), or a click / typer command."""
+    if fn.name == "handle":
+        cls = next((c for c in tree.body if isinstance(c, ast.ClassDef) and fn in c.body), None)
+        bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in cls.bases} if cls else set()
+        return "BaseCommand" in bases
+    imported = {(a.name if isinstance(s, ast.Import) else s.module or "").split(".")[0]
+                for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
+    return fn in tree.body and bool(_CLI & imported) and any(
+        ast.unparse(d.func if isinstance(d, ast.Call) else d).endswith("command") for d in fn.decorator_list)
 
 
 def _calls_another(project: Any, path: str, stem: re.Pattern[bytes], name: bytes) -> bool:
