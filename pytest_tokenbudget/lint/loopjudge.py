@@ -207,8 +207,8 @@ def retry_while(loop: ast.While) -> bool:
         return len(body) == 1 and isinstance(body[0], ast.Try) and bool(body[0].handlers) and any(
             isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) and s.value.value is True
             and any(isinstance(x, ast.Name) and x.id == flag for x in s.targets)
-            for s in [*body[0].body, *body[0].orelse]) and not _calls_input(loop)
-    if not (isinstance(loop.test, ast.Constant) and loop.test.value is True) or _calls_input(loop):
+            for s in [*body[0].body, *body[0].orelse]) and not asks_a_person(loop)
+    if not (isinstance(loop.test, ast.Constant) and loop.test.value is True) or asks_a_person(loop):
         return False
     body = [s for s in loop.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
     tries = [s for s in body if isinstance(s, ast.Try) and s.handlers]
@@ -280,10 +280,6 @@ def _alerts(body: ast.AST) -> bool:
 def asks_a_person(node: ast.AST) -> bool:
     """``node`` calls ``input()``: each pass waits on someone's answer (an interactive loop, or a
     per-item step that asks "Apply? [y/N]" after the request), so nothing in it can wait for a batch."""
-    return _calls_input(node)
-
-
-def _calls_input(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "input"
                for n in walk(node))
 
@@ -313,7 +309,7 @@ def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call, parents: dict[int, 
     if is_sweep(target, loop.iter) or exits(loop):
         return None
     body = ast.Module(body=loop.body, type_ignores=[])
-    if _calls_input(body):
+    if asks_a_person(body):
         return None  # an interactive loop
     if _alerts(body):
         return None  # each result raises an alert at once: it cannot wait for a batch

@@ -18,6 +18,8 @@ import ast
 import os
 from typing import Any
 
+from pytest_tokenbudget.lint.source import FileError, read_file
+
 __all__ = ["imported_protocols", "is_protocol", "protocol_methods", "protocols_declaring", "sibling_protocols"]
 
 
@@ -86,8 +88,12 @@ def sibling_protocols(project: Any, path: str, cls: ast.ClassDef, method: str) -
         other = os.path.join(folder, name)
         if os.path.normpath(other) == os.path.normpath(path):
             continue
+        held = project.modules.get(other)  # (else read, not kept in the index unless it holds a Protocol)
+        got = (held.data, None) if held is not None else read_file(other)
+        if isinstance(got, FileError) or b"Protocol" not in got[0] or needle not in got[0]:
+            continue
         mod = project._load(other)
-        if mod is None or b"Protocol" not in mod.data or needle not in mod.data or mod.parse() is None:
+        if mod is None or mod.parse() is None:
             continue
         out += [(other, s.name) for s in mod.tree.body if isinstance(s, ast.ClassDef) and is_protocol(s)
                 and method in _methods(s) and _methods(s) <= own]
