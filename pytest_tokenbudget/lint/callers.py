@@ -58,7 +58,7 @@ from pytest_tokenbudget.lint.injected import injected_scopes
 from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
 from pytest_tokenbudget.lint.loopbody import latency_kept, mentions_batching, returned_latency
 from pytest_tokenbudget.lint.loopcuts import cut_to_a_handful
-from pytest_tokenbudget.lint.loopguards import guard_params, one_item_flag
+from pytest_tokenbudget.lint.loopguards import Need, guard_params, literal_needs, one_item_flag, passes_other_branch
 from pytest_tokenbudget.lint.loopjudge import (WRITTEN_OUT, Hit, asks_a_person, conversation_turn, enclosing_loop, live,
                                                mapped)
 from pytest_tokenbudget.lint.memoised import memoised
@@ -102,6 +102,8 @@ class _Search:
     timed: int | None = None  # the item of its returned tuple that is its request's latency (.loopbody)
     guarded: frozenset[str] = frozenset()  # its parameters that flag the call below it (.loopguards)
     guards: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # the same, per plain caller
+    needs: tuple[Need, ...] = ()  # constants its parameters must (not) equal for the request to run (.loopguards)
+    branches: dict[tuple[str, str], tuple[Need, ...]] = field(default_factory=dict)  # the same, per plain caller
 
 
 def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, callee: Def | None,
@@ -175,6 +177,7 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
                     and not conversation_turn(node, parents, callee):  # (a turn: the conversation is the unit)
                 s.plain.append((path, owner))  # (not a wrapper given f: its callers pass other functions)
                 s.guards[(path, owner)] = guard_params(node, parents)
+                s.branches[(path, owner)] = literal_needs(node, parents)
             for call, around, hit in local:  # the local helper holding the call, looped over beside it
                 _add_hit(s, out, path, tree, call, around, hit)
         else:
@@ -208,7 +211,8 @@ def _add_hit(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, nod
             and not _request_work(s, path, owner) \
             and not _handful_passed(s, path, node, parents, hit) and not _cut_short(s, path, node, parents, hit) \
             and not batch_alternative(s.project, path, owner) \
-            and not one_item_flag(node, parents, s.guarded, s.callee):  # (the request for one item of the loop)
+            and not one_item_flag(node, parents, s.guarded, s.callee) \
+            and not passes_other_branch(node, s.needs, s.callee):  # (the request for one item; another branch)
         found = _located(s.project, LoopCaller(path, hit.line, hit.kind, hit.over))
         if found not in out:
             out.append(found)
@@ -357,8 +361,8 @@ def loop_callers(project: Project, callee_path: str, function: str, depth: int =
 
 def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
                   seen: set[tuple[str, ...]] | None, turns: Turns | None = None,
-                  guarded: frozenset[str] = frozenset()) -> list[LoopCaller]:
-    s = _Search(project, set() if seen is None else seen, guarded=guarded)
+                  guarded: frozenset[str] = frozenset(), needs: tuple[Need, ...] = ()) -> list[LoopCaller]:
+    s = _Search(project, set() if seen is None else seen, guarded=guarded, needs=needs)
     key = ("fn", callee_path, function)
     if key in s.seen or depth > _MAX_DEPTH:
         return []
@@ -398,7 +402,8 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
             if _interactive(project, path, caller):
                 continue  # each call waits on a person's answer (``input("Apply? [y/N]")``): not batch work
             guards = s.guards.get((path, caller), frozenset())
-            for c in _loop_callers(project, path, caller, depth + 1, s.seen, guarded=guards):
+            for c in _loop_callers(project, path, caller, depth + 1, s.seen, guarded=guards,
+                                   needs=s.branches.get((path, caller), ())):
                 if c not in out:
                     out.append(c)
     return out

@@ -8,6 +8,12 @@ call (``if flag`` / ``if flag and ...``); :func:`one_item_flag` tells whether a 
 function passes one of them as an equality with the loop's item, written in place or through a name
 assigned in the loop (``is_must_see = arxiv_id == must_see_id``). The same test written in the loop
 itself (``if arxiv_id == must_see_id: ask(...)``) is :func:`.loopbody.picked_few`'s.
+
+A dispatching wrapper picks its call by a parameter compared with a constant (UNIS-Product-Selection's
+router: ``if task == "vision": return provider.vision(...)``, then ``return provider.chat(...)``).
+:func:`literal_needs` lists those tests with the truth the call needs; :func:`passes_other_branch` tells
+whether a loop's call of the wrapper passes constants that make one of them false (``router.call(
+task="vision", ...)`` never reaches ``chat``).
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from collections.abc import Callable
 
 from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 
-__all__ = ["call_guards", "equals_item", "guard_params", "one_item_flag"]
+__all__ = ["call_guards", "equals_item", "guard_params", "literal_needs", "one_item_flag", "passes_other_branch"]
 
 _Def = ast.FunctionDef | ast.AsyncFunctionDef
 _LOOPS = (ast.For, ast.AsyncFor)
@@ -98,3 +104,52 @@ def equals_item(test: ast.expr, is_item: Callable[[ast.expr], bool], items: set[
 
     return any(is_item(a) and not names(b) & items for a, b in ((test.left, test.comparators[0]),
                                                                 (test.comparators[0], test.left)))
+
+
+Need = tuple[str, tuple[object, ...], bool]  # (parameter, the constants it is compared with, the truth needed)
+
+
+def literal_needs(call: ast.AST, parents: dict[int, ast.AST]) -> tuple[Need, ...]:
+    """The tests ``param == CONST`` / ``!=`` / ``in (CONST, ...)`` / ``not in`` on the holding function's
+    parameters that decide whether ``call`` runs: an ``if`` around it (its body or its ``else``), or an
+    ``if`` before it whose body returns or raises (the call runs when that one is not taken)."""
+    out: list[Need] = []
+    child, up = call, parents.get(id(call))
+    while up is not None and not isinstance(up, ast.Lambda):
+        if isinstance(up, ast.If) and child is not up.test:
+            out += _compared(up.test, child in up.body)
+        for block in (getattr(up, f, None) for f in ("body", "orelse")):
+            if isinstance(block, list) and child in block:
+                out += [n for st in block[:block.index(child)] if isinstance(st, ast.If) and not st.orelse
+                        and isinstance(st.body[-1], (ast.Return, ast.Raise)) for n in _compared(st.test, False)]
+        if isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            break
+        child, up = up, parents.get(id(up))
+    if not isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return ()
+    params = {p.arg for p in [*up.args.posonlyargs, *up.args.args, *up.args.kwonlyargs]}
+    return tuple(n for n in out if n[0] in params)
+
+
+def _compared(test: ast.expr, truth: bool) -> list[Need]:
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name)):
+        return []
+    op, right = test.ops[0], test.comparators[0]
+    if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant):
+        values: tuple[object, ...] = (right.value,)
+    elif isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List, ast.Set)) \
+            and all(isinstance(e, ast.Constant) for e in right.elts):
+        values = tuple(e.value for e in right.elts)  # type: ignore[attr-defined]
+    else:
+        return []
+    return [(test.left.id, values, truth if isinstance(op, (ast.Eq, ast.In)) else not truth)]
+
+
+def passes_other_branch(call: ast.Call, needs: tuple[Need, ...], callee: _Def | None) -> bool:
+    """``call`` (of the wrapper) passes a constant for a parameter of ``needs`` that makes its test go
+    the other way: the wrapper's call below never runs for it."""
+    for param, values, truth in needs:
+        given = _passed(call, frozenset({param}), callee)
+        if given and isinstance(given[0], ast.Constant) and (given[0].value in values) is not truth:
+            return True
+    return False

@@ -797,3 +797,24 @@ def test_a_file_first_read_for_its_import_lines_still_names_the_factory_it_impor
     _, refs = refs_in(project, os.path.join(app, "catalog.py"), os.path.join(app, "routed", "router.py"),
                       "Router.ask", None)
     assert refs is not None and "router" in refs.receivers  # router = get_router(): a Router
+
+
+def test_a_loop_calling_a_router_with_a_constant_task_reaches_only_that_branch():
+    loops = Path(__file__).parent / "cases" / "project_loops"
+    result = lint_paths([loops / "app" / "task_router.py"], LintSettings(root=loops, select=("TB401",), cache=False))
+    (finding,) = result.findings  # the vision request; the chat one sits behind `if task == "vision": return`
+    assert "Provider.vision() is called per item" in finding.message
+
+
+@pytest.mark.parametrize(("helper", "whole"), [
+    ("def _wrap(self, resp):\n        return resp.content[0].text", True),
+    ("def _wrap(self, resp):\n        return [e for e in resp]", False),  # iterated: may be a stream's events
+])
+def test_a_reply_handed_to_a_helper_of_its_class_is_read_whole_only_when_the_helper_reads_it_so(helper, whole):
+    from pytest_tokenbudget.lint.message_reads import reads_message
+
+    tree = ast.parse(f"class P:\n    def ask(self, **kw):\n        resp = self.c.messages.create(**kw)\n"
+                     f"        return self._wrap(resp)\n\n    {helper}\n")
+    ask = tree.body[0].body[0]
+    assert reads_message(ask, 3, tree) is whole
+    assert reads_message(ask, 3) is False  # without the module, the helper cannot be seen

@@ -228,7 +228,7 @@ def reads_message(function: str | None, line: int) -> bool:
 
     tree = tree_of(act[0], act[1])
     scope = find_def(tree, function) if tree is not None and function else tree
-    return scope is not None and (reads(scope, line) or stream_left_out(scope, line))
+    return scope is not None and (reads(scope, line, tree) or stream_left_out(scope, line))
 
 
 def callers_leave_stream_out(function: str | None, line: int) -> bool:
