@@ -59,9 +59,9 @@ from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
 from pytest_tokenbudget.lint.loopbody import batching_context, exits, over_a_reply, picked_few, repeats
 from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, known_size, nested_product, small
 
-__all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "asks_a_person", "conversation_turn", "enclosing_loop",
-           "fallback_chain", "from_parameters", "handful", "in_service_loop", "is_sweep", "live", "mapped",
-           "request_entry", "retry_while", "retry_while_source"]
+__all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "asks_a_person", "cli_command", "conversation_turn",
+           "enclosing_loop", "fallback_chain", "from_parameters", "handful", "in_service_loop", "is_sweep", "live",
+           "mapped", "request_entry", "retry_while", "retry_while_source"]
 
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
 _SWEEP_ITER = re.compile(r"models|temperatures|params|parameters|configs\b|settings|providers|variants|engines|"
@@ -425,7 +425,7 @@ def request_entry(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) 
     if _HTTP_METHOD.match(fn.name):
         return True
     decos = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in fn.decorator_list]
-    cli = any(d.endswith(".command") for d in decos) and _imports_any(tree, _CLI)
+    cli = cli_command(fn, tree)
     if any(_ROUTE.search(d) and not (cli and d.endswith(".command")) for d in decos):
         return not _job_trigger(fn, tree)
     a = fn.args
@@ -454,6 +454,12 @@ def _job_trigger(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -
                                 for al in n.names if al.name in _REQUEST_GLOBALS and al.asname}
     return not any(isinstance(n, ast.Name) and n.id in names or isinstance(n, ast.Attribute)
                    and n.attr in _REQUEST_GLOBALS and isinstance(n.value, ast.Name) for n in walk(fn))
+
+
+def cli_command(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> bool:
+    """``fn`` is a click / typer command (``@app.command()`` in a file importing them): one CLI run."""
+    return any(ast.unparse(d.func if isinstance(d, ast.Call) else d).endswith(".command")
+               for d in fn.decorator_list) and _imports_any(tree, _CLI)
 
 
 def _imports_any(tree: ast.Module, modules: frozenset[str]) -> bool:

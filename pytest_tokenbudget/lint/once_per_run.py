@@ -28,6 +28,7 @@ from typing import Any
 from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.callnames import parents_of, tree_of
 from pytest_tokenbudget.lint.importcheck import file_bytes
+from pytest_tokenbudget.lint.loopjudge import cli_command
 from pytest_tokenbudget.lint.word_index import project_words
 
 __all__ = ["runs_once"]
@@ -55,10 +56,12 @@ def runs_once(project: Any, path: str, function: str | None, level: int = 0) -> 
     tree = tree_of(project, path)
     fn = next((s for s in tree.body if isinstance(s, _DEFS) and s.name == function), None) if tree else None
     names = [n for n in walk(tree) if isinstance(n, ast.Name) and n.id == function] if fn is not None else []
-    calls = [n for n in walk(tree) if isinstance(n, ast.Call) and n.func in names] if len(names) == 1 else []
-    if len(calls) != 1 or fn.decorator_list:  # (said once, as a call: not handed to anything)
+    if len(names) != 1 or fn.decorator_list:
         return False
-    parents, node = parents_of(tree), calls[0]
+    parents = parents_of(tree)
+    node = parents.get(id(names[0]))
+    if not (isinstance(node, ast.Call) and node.func is names[0]):
+        return False  # (said once, but not as a call: handed to something)
     while id(node) in parents:
         node = parents[id(node)]
         if isinstance(node, _REPEATS):
@@ -68,9 +71,6 @@ def runs_once(project: Any, path: str, function: str | None, level: int = 0) -> 
     return True
 
 
-_CLI = frozenset({"click", "typer"})
-
-
 def _command(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> bool:
     """``fn`` is what one command-line invocation runs once: a Django management command's
     ``handle`` (``class Command(BaseCommand)``), or a click / typer command."""
@@ -78,10 +78,7 @@ def _command(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> bo
         cls = next((c for c in tree.body if isinstance(c, ast.ClassDef) and fn in c.body), None)
         bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in cls.bases} if cls else set()
         return "BaseCommand" in bases
-    imported = {(a.name if isinstance(s, ast.Import) else s.module or "").split(".")[0]
-                for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
-    return fn in tree.body and bool(_CLI & imported) and any(
-        ast.unparse(d.func if isinstance(d, ast.Call) else d).endswith("command") for d in fn.decorator_list)
+    return fn in tree.body and cli_command(fn, tree)
 
 
 def _calls_another(project: Any, path: str, stem: re.Pattern[bytes], name: bytes) -> bool:
