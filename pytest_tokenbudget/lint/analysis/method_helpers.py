@@ -30,7 +30,7 @@ from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.scopes import ClassRef, ImportRef, Scope, function_scope
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
 
-__all__ = ["method_call", "property_value"]
+__all__ = ["method_call", "own_method", "property_value"]
 
 
 def method_call(resolver: Any, node: cst.Call, scope: Scope, depth: int) -> Any:
@@ -77,7 +77,7 @@ def property_value(resolver: Any, node: cst.Attribute, scope: Scope, depth: int)
     for a body of one ``return <expr>``, that expression's value in the caller's variant; for any
     other body (several returns, or an abstract property's stub that subclasses implement), the
     project index's value (:func:`_several_returns`); else UNKNOWN."""
-    method = _own_method(node, scope)
+    method = own_method(node, scope)
     if method is None:
         return UNKNOWN
     names = {d.decorator.value if isinstance(d.decorator, cst.Name) else d.decorator.attr.value
@@ -151,12 +151,12 @@ def _instance_class(resolver: Any, value: Any, scope: Scope, depth: int) -> Any:
 def _helper(func: Any, scope: Scope) -> tuple[Scope, cst.BaseExpression] | None:
     """(the method's scope, its returned expression) for ``self.name`` naming a method of the
     caller's class whose body is one ``return <expr>`` (after a docstring)."""
-    method = _own_method(func, scope)
+    method = own_method(func, scope)
     returned = _one_return(method) if method is not None else None
     return (method, returned) if method is not None and returned is not None else None
 
 
-def _own_method(func: Any, scope: Scope) -> Scope | None:
+def own_method(func: Any, scope: Scope) -> Scope | None:
     """The scope of the method ``self.name`` names: a ``def`` of the caller's class, bound once."""
     if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
         return None

@@ -4,16 +4,33 @@ Wrappers often start from a dict of the fixed fields and set the rest by key, so
 (``if tools: params["tools"] = tools``). When the dict's only mutations are such item assignments
 (:attr:`..scopes.Scope.mutated` says ``{"setitem"}``), each constant key counts as set, with the value
 it is given (a key set twice: the last assignment in the text); a computed key leaves the dict open.
+
+A helper's returns are request items too: a request written ``create(model=..., system=SYSTEM_BLOCKS, **self._thinking_kwargs())``, where the
+helper returns ``{}`` on one branch and ``{"thinking": {...}}`` on another, can add nothing but
+``thinking``: the request is not open (the caching rules may weigh its marked prefix, a rule may
+still say ``cache_control`` is missing). A key only some returns name reads as unknown (it may be
+absent); a key every return names with the same value keeps it. The helper is a method of the
+caller's class called on ``self`` or a function of the caller's module, each of whose ``return``
+statements is a dict the resolver reads (a literal, ``dict(...)``, a local dict set by key); its
+parameters read as unknown. Anything else (an imported helper, a return of another kind, a
+generator) leaves the request open, as before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import reduce
 from typing import Any
 
 import libcst as cst
 
-__all__ = ["set_items"]
+from pytest_tokenbudget.lint.analysis.method_helpers import own_method
+from pytest_tokenbudget.lint.analysis.scopes import Scope, lookup
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, common_value
+
+__all__ = ["returned_items", "set_items"]
+
+Items = tuple[dict[str, tuple[Any, Any]], bool]
 
 
 def set_items(resolver: Any, name: str, value: Any, where: Any, depth: int) -> tuple[dict, bool] | None:
@@ -57,3 +74,49 @@ def _subscript_assigns(fn: Any, name: str) -> Iterator[tuple[Any, Any]]:
     visitor = _SubscriptAssigns(name)
     fn.body.visit(visitor)
     yield from visitor.found
+
+
+
+def returned_items(resolver: Any, node: cst.Call, scope: Scope, depth: int) -> Items | None:
+    """The ``{key: (value, node)}`` items and the "open" flag of what ``node`` returns, or None."""
+    helper = own_method(node.func, scope) or _module_function(node.func, scope)
+    returns = _returns(helper.node) if helper is not None and helper.node.asynchronous is None else None
+    if not returns:
+        return None
+    each = [resolver.dict_items(r, helper, depth + 1) for r in returns]
+    if any(items is None for items in each):
+        return None
+    known = [items for items, _ in each]  # type: ignore[misc]
+    out: dict[str, tuple[Any, Any]] = {}
+    for key in dict.fromkeys(k for items in known for k in items):
+        pairs = [items[key] for items in known if key in items]
+        value = reduce(common_value, [v for v, _ in pairs]) if len(pairs) == len(known) else UNKNOWN
+        out[key] = (value, pairs[0][1])
+    return out, any(is_open for _, is_open in each)  # type: ignore[misc]
+
+
+def _module_function(func: Any, scope: Scope) -> Scope | None:
+    """The scope of a ``def`` bound once at the top of the caller's module that ``func`` names."""
+    found = lookup(func.value, scope) if isinstance(func, cst.Name) else None
+    if found is None or found[0].parent is not None or len(found[1]) != 1 or found[1][0].kind != "def":
+        return None
+    fn = found[1][0].scope
+    return fn if fn is not None and isinstance(fn.node, cst.FunctionDef) else None
+
+
+def _returns(fn: cst.FunctionDef) -> list[cst.BaseExpression] | None:
+    """The expressions of ``fn``'s own ``return`` statements (not a nested def's), or None when one
+    returns nothing or ``fn`` is a generator (an ``async def`` is not looked at)."""
+    out: list[cst.BaseExpression] = []
+    todo: list[cst.CSTNode] = [fn.body]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(n, cst.Yield) or isinstance(n, cst.Return) and n.value is None:
+            return None
+        if isinstance(n, cst.Return):
+            out.append(n.value)  # type: ignore[arg-type]
+        else:
+            todo.extend(reversed(n.children))  # (in source order)
+    return out

@@ -31,7 +31,7 @@ from pytest_tokenbudget.lint.analysis.class_attrs import constructed_default, in
 from pytest_tokenbudget.lint.analysis.method_helpers import method_call, property_value
 from pytest_tokenbudget.lint.analysis.mutations import after_mutation
 from pytest_tokenbudget.lint.analysis.rebinding import rebound, without_fallbacks
-from pytest_tokenbudget.lint.analysis.request_items import set_items
+from pytest_tokenbudget.lint.analysis.request_items import returned_items, set_items
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      host_flags, client_class, factory_client, method_scope, lookup,
                                                      merged_value, points_local, sets_timeout, names_other_host,
@@ -467,6 +467,7 @@ class Resolver(TextOps):
             if isinstance(node.func, cst.Name) and typed_dict_name(ImportRef(node.func.value)) \
                     and not isinstance(target, ClassRef):
                 return self.call_kwargs(node, scope, depth + 1)
+            return returned_items(self, node, scope, depth)  # **self._thinking_kwargs(): its returns' keys
         return None
 
     def _merge_unpacked(self, out: dict[str, tuple[Any, Any]], node: Any, scope: Scope, depth: int) -> bool:
