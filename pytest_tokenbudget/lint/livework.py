@@ -138,14 +138,27 @@ def _in_handler(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
 
 
 def _other_arm_batches(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """``node`` is in the ``if`` arm whose ``else`` batches, or in an arm that returns early
+    (``if not client.supports_batch(): return await self._each(records)``) before code that batches."""
     child = node
     while id(child) in parents and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
         parent = parents[id(child)]
-        if isinstance(parent, ast.If) and child in parent.body and any(
-                isinstance(n, ast.Call) and mentions_batching(n) for st in parent.orelse for n in walk(st)):
+        if isinstance(parent, ast.If) and child in parent.body and (_batches(parent.orelse) or (
+                parent.body and isinstance(parent.body[-1], ast.Return) and _batches(_after(parent, parents)))):
             return True
         child = parent
     return False
+
+
+def _batches(statements: list[ast.stmt]) -> bool:
+    return any(isinstance(n, ast.Call) and mentions_batching(n) for st in statements for n in walk(st))
+
+
+def _after(stmt: ast.stmt, parents: dict[int, ast.AST]) -> list[ast.stmt]:
+    """The statements that follow ``stmt`` in its block."""
+    block = next((b for b in (getattr(parents.get(id(stmt)), f, None) for f in ("body", "orelse", "finalbody"))
+                  if isinstance(b, list) and any(s is stmt for s in b)), [])
+    return block[next(i for i, s in enumerate(block) if s is stmt) + 1:] if block else []
 
 
 def under_batching(project: Project, path: str, function: str | None, line: int | None = None,
