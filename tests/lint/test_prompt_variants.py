@@ -10,7 +10,9 @@ comment; every other call there must stay silent. What it covers:
   dict's entries survives ``system += notes``; a dict or helper with one short candidate is still a
   finding, unless the argument is pinned (a setting's default) to the short one; a template helper
   called with a pinned argument is the filled-in text (with a per-call argument the static handbook
-  after it is TB105);
+  after it is TB105); a prompt and a model picked by the same ``a if test else b`` test are judged
+  as the pairs that are sent (the long rubric with Haiku 4.5's 4,096 minimum is silent, with Sonnet's
+  1,024 a finding), not the longest prompt against the lowest minimum;
 * TB102 counts the largest candidate of a marked block: every candidate below the minimum is a
   finding; one candidate above it, or per-call text in the block, keeps it silent;
 * TB301 reads the task from what the callers of a wrapper pass when the wrapper rebuilds the
@@ -41,7 +43,7 @@ def test_findings_are_exactly_the_marked_calls():
     assert not result.errors
     got = {(relative(f.path, PROJECT), f.line, f.code) for f in result.findings}
     assert got == marked(PROJECT)
-    assert len(got) == 12
+    assert len(got) == 13
 
 
 def test_a_prompt_picked_among_static_texts_is_sized_by_its_longest_candidate():

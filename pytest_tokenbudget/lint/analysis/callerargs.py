@@ -82,6 +82,7 @@ class _ParamResolver(Resolver):
         self.__dict__["_factory_memo"] = module.__dict__.setdefault("factory_memo", {})
         self.overrides = overrides or {}
         self.read: dict[tuple[int, str], tuple[Scope, str]] = {}
+        self.open_tests: dict[str, set[int]] = {}  # an undecided ``a if test else b``'s test -> its IfExps
 
     def _param(self, param: cst.Param, where: Scope, depth: int) -> Any:
         base = super()._param(param, where, depth)
@@ -98,6 +99,10 @@ class _ParamResolver(Resolver):
             return negated(self, node, scope, depth)
         if isinstance(node, cst.IfExp):
             test = self.expr(node.test, scope, depth + 1)
+            if isinstance(test, Unknown):  # decided by a variant (_shared_tests), else unknown
+                code = _code(node.test)
+                self.open_tests.setdefault(code, set()).add(id(node))
+                test = self.overrides.get((0, code), test)
             if isinstance(test, Unknown) or not isinstance(test, (bool, int, str, type(None))):
                 return UNKNOWN
             return self.expr(node.body if test else node.orelse, scope, depth + 1)
@@ -130,6 +135,24 @@ def function_name(scope: Scope) -> str | None:
             and outer.count(".") == (parent.parent is not None and parent.parent.kind == "class"):
         return f"{outer}.{scope.name}"
     return None
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _shared_tests(site: CallSite) -> list[list[tuple[dict[tuple[int, str], Any], tuple]]]:
+    """One group of two variants (the test true, the test false) per undecided test that two of the
+    request's ``a if test else b`` share: ``system = BINARY if kind == "binary" else LIKERT`` and
+    ``model = "claude-haiku-4-5" if kind == "binary" else "claude-sonnet-4-5"`` pick a prompt and a
+    model together, and the rules judge the pairs that are sent, not the longest prompt with the
+    model of the lowest cache minimum."""
+    rec = _ParamResolver(site.scope.module())
+    for a in site.node.args:
+        if a.keyword is not None and a.keyword.value in _FIELDS:
+            rec.expr(a.value, site.scope)
+    shared = [code for code, nodes in rec.open_tests.items() if len(nodes) > 1][:2]
+    return [[({(0, code): True}, ()), ({(0, code): False}, ())] for code in shared]
 
 
 def _read_params(site: CallSite) -> tuple[dict[int, tuple[Scope, set[str]]], list[tuple[Any, bool]]]:
@@ -192,6 +215,7 @@ def _variants(site: CallSite) -> list[Variant]:
         found = parameter_values(project, path, function, frozenset(names))
         if found:
             groups.append([({(id(where), p): v for p, v in a.values.items()}, a.callers) for a in found])
+    groups += _shared_tests(site) if isinstance(site.node, cst.Call) else []
     if not groups:
         return []
     out: list[Variant] = []
