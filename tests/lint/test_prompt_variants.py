@@ -63,6 +63,15 @@ def test_a_prompt_picked_among_static_texts_is_sized_by_its_longest_candidate():
     assert "ends with per-call text" in appended.message
 
 
+def test_a_model_picked_with_the_prompt_is_still_judged_as_a_choice_of_ids():
+    """The pairs decide TB101; a retired id is TB302 only when every id the call may send is
+    retired (the reviewer's rule for a choice), so the Sonnet 4.5 / Haiku 4.5 pair stays silent."""
+    result = lint_paths([PROJECT], LintSettings(root=PROJECT, select=("TB302",), cache=False))
+    retired = {relative(f.path, PROJECT) for f in result.findings}
+    assert "app/bot.py" in retired  # (a literal claude-sonnet-4-5: retired on 2026-11-30)
+    assert "app/grading.py" not in retired
+
+
 def test_a_helper_called_with_a_settings_default_returns_the_branch_that_runs():
     by_line = {(relative(f.path, PROJECT), f.line): f for f in _lint().findings}
     configured = by_line[("app/bot.py", line_of(PROJECT, "app/bot.py", "greeting_for(settings.bot_language)"))]

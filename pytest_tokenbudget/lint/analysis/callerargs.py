@@ -52,6 +52,7 @@ ANY_CALLER = frozenset({"TB101", "TB104", "TB105", "TB302", "TB303", "TB501"})
 EVERY_CALLER = frozenset({"TB204", "TB301"})
 CACHING_CALLERS = frozenset({"TB102"})
 MAX_VARIANTS = 24
+Group = list[tuple[dict[tuple[int, str], Any], tuple[tuple[str, int], ...]]]  # one entry per caller (or side)
 _FIELDS = frozenset({"system", "messages", "model", "tools", "tool_choice", "output_format", "output_config",
                      "response_format", "response_model", "cache_control", "extra_body", "max_tokens"})
 
@@ -141,7 +142,7 @@ def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
 
-def _shared_tests(site: CallSite) -> list[list[tuple[dict[tuple[int, str], Any], tuple]]]:
+def _shared_tests(site: CallSite) -> list[Group]:
     """One group of two variants (the test true, the test false) per undecided test that two of the
     request's ``a if test else b`` share: ``system = BINARY if kind == "binary" else LIKERT`` and
     ``model = "claude-haiku-4-5" if kind == "binary" else "claude-sonnet-4-5"`` pick a prompt and a
@@ -180,24 +181,29 @@ def _read_params(site: CallSite) -> tuple[dict[int, tuple[Scope, set[str]]], lis
     return out, tests
 
 
-_CACHE: weakref.WeakKeyDictionary[CallSite, list[Variant]] = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[CallSite, dict[bool, list[Variant]]] = weakref.WeakKeyDictionary()
+_GROUPS: weakref.WeakKeyDictionary[CallSite, tuple[list[Group], list[tuple[Any, bool]], list[Group]]] = \
+    weakref.WeakKeyDictionary()
+MODEL_ALONE = frozenset({"TB302", "TB303"})  # judge the id alone: a choice among ids is the reviewer's choice rule
 
 
-def variants(site: CallSite) -> list[Variant]:
-    """The call site once per path of callers that give its parameters values ([] when none)."""
-    if site in _CACHE:
-        return _CACHE[site]
+def variants(site: CallSite, paired: bool = True) -> list[Variant]:
+    """The call site once per path of callers that give its parameters values ([] when none); with
+    ``paired``, also once per side of a test its conditional expressions share (:func:`_shared_tests`)."""
+    memo = _CACHE.setdefault(site, {})
+    if paired in memo:
+        return memo[paired]
     try:
-        out = _variants(site)
+        out = _variants(site, paired)
     except RecursionError:
         raise  # deep code: the file is checked again with a deep stack
     except Exception:  # the callers' code is not this file's: it must not cost this file its findings
         out = []
-    _CACHE[site] = out
+    memo[paired] = out
     return out
 
 
-def _variants(site: CallSite) -> list[Variant]:
+def _variants(site: CallSite, paired: bool) -> list[Variant]:
     from pytest_tokenbudget.lint.analysis.model_sources import rebound_choices
     from pytest_tokenbudget.lint.arguments import parameter_values
     from pytest_tokenbudget.lint.project import active
@@ -206,16 +212,19 @@ def _variants(site: CallSite) -> list[Variant]:
     if act is None or site.scope is None or site.batch or not site.context.in_function:
         return []
     project, path = act
-    groups: list[list[tuple[dict[tuple[int, str], Any], tuple[tuple[str, int], ...]]]] = []
-    read, tests = _read_params(site)
-    for where, names in read.values():
-        function = function_name(where)
-        if function is None:
-            continue
-        found = parameter_values(project, path, function, frozenset(names))
-        if found:
-            groups.append([({(id(where), p): v for p, v in a.values.items()}, a.callers) for a in found])
-    groups += _shared_tests(site) if isinstance(site.node, cst.Call) else []
+    if site not in _GROUPS:  # read once per site: the resolvers share the module's memo of factory
+        groups: list[Group] = []  # values, and a second reading would miss the parameters read under it
+        read, tests = _read_params(site)
+        for where, names in read.values():
+            function = function_name(where)
+            if function is None:
+                continue
+            found = parameter_values(project, path, function, frozenset(names))
+            if found:
+                groups.append([({(id(where), p): v for p, v in a.values.items()}, a.callers) for a in found])
+        _GROUPS[site] = groups, tests, _shared_tests(site) if isinstance(site.node, cst.Call) else []
+    callers, tests, shared = _GROUPS[site]
+    groups = callers + shared if paired else callers
     if not groups:
         return []
     out: list[Variant] = []
@@ -268,7 +277,7 @@ def rule_reports(rule: Any, site: CallSite, ctx: Any) -> list[Report]:
     code = rule.code
     if code not in ANY_CALLER | EVERY_CALLER | CACHING_CALLERS:
         return base
-    vs = variants(site)
+    vs = variants(site, paired=code not in MODEL_ALONE)
     if not vs:
         return base
     if code in CACHING_CALLERS:
