@@ -18,20 +18,25 @@ _ANTHROPIC = frozenset({"anthropic"})
 
 
 def _static_after_hole(value: object) -> str:
-    """The static text that follows the last dynamic hole of a partly known string: the one run of
-    static text that could move before the per-call data as it is (static text between two per-call
-    values, such as instructions that quote the current time twice, would have to be rewritten first)."""
+    """The longest run of static text after the first per-call hole of a partly known string: a run
+    that moves before the per-call data as a whole (a template that asks its ``{question}`` first and
+    then states ten thousand characters of rules before the ``{examples}``, or a document followed by
+    the instructions). Runs are not added up: static text split by per-call values would have to be
+    rewritten, not moved."""
     from pytest_tokenbudget.lint.analysis.bounds import full_texts
     from pytest_tokenbudget.lint.analysis.values import Hole, Text
 
     if not isinstance(value, Text):
         return ""
-    parts = list(value.parts)
-    # a hole with options is one of several static texts, not per-call data (analysis.bounds), unless
-    # the options carry per-call data themselves (a helper's returns that each interpolate the state)
-    last = max((i for i, p in enumerate(parts) if isinstance(p, Hole) and (
-        not p.options or full_texts(Text((p,))) is None)), default=len(parts))
-    return "".join(p for p in parts[last:] if isinstance(p, str))
+    runs: list[str] = []
+    for p in value.parts:
+        # a hole with options is one of several static texts, not per-call data (analysis.bounds), unless
+        # the options carry per-call data themselves (a helper's returns that each interpolate the state)
+        if isinstance(p, Hole) and (not p.options or full_texts(Text((p,))) is None):
+            runs.append("")
+        elif runs and isinstance(p, str):
+            runs[-1] += p
+    return max(runs, key=len, default="")
 
 
 def _static_choice(value: object) -> bool:
@@ -107,6 +112,15 @@ class StaticAfterDynamic(Rule):
                 messages=[{"role": "user", "content": [
                     {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": page_png_b64}},
                     {"type": "text", "text": RULES}]}])
+        ''', message="after per-call data"),
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        TEMPLATE = ("Question: {question}\\n" + "Cite the source of every claim you make. " * 150
+                    + "\\nExamples:\\n{examples}")
+        def answer(question, examples):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=[
+                {"role": "user", "content": TEMPLATE.format(question=question, examples=examples)}])
         ''', message="after per-call data"),
         Invalid('''
         import anthropic
