@@ -13,7 +13,8 @@ A dispatching wrapper picks its call by a parameter compared with a constant (UN
 router: ``if task == "vision": return provider.vision(...)``, then ``return provider.chat(...)``).
 :func:`literal_needs` lists those tests with the truth the call needs; :func:`passes_other_branch` tells
 whether a loop's call of the wrapper passes constants that make one of them false (``router.call(
-task="vision", ...)`` never reaches ``chat``).
+task="vision", ...)`` never reaches ``chat``), a bare flag's test (``if use_llm:``) included, and a
+flag the call leaves at a false default.
 """
 
 from __future__ import annotations
@@ -132,6 +133,10 @@ def literal_needs(call: ast.AST, parents: dict[int, ast.AST]) -> tuple[Need, ...
 
 
 def _compared(test: ast.expr, truth: bool) -> list[Need]:
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _compared(test.operand, not truth)
+    if isinstance(test, ast.Name):  # ``if use_llm:``: the call needs the flag's truth
+        return [(test.id, _FALSY, not truth)]
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name)):
         return []
     op, right = test.ops[0], test.comparators[0]
@@ -147,9 +152,28 @@ def _compared(test: ast.expr, truth: bool) -> list[Need]:
 
 def passes_other_branch(call: ast.Call, needs: tuple[Need, ...], callee: _Def | None) -> bool:
     """``call`` (of the wrapper) passes a constant for a parameter of ``needs`` that makes its test go
-    the other way: the wrapper's call below never runs for it."""
+    the other way, or leaves out one whose constant default does (``build_explanation(song, reasons)``
+    with ``use_llm=False`` by default, before ``if use_llm: return ask(...)``): the wrapper's call below
+    never runs for it."""
     for param, values, truth in needs:
-        given = _passed(call, frozenset({param}), callee)
+        given = _passed(call, frozenset({param}), callee) or _default(call, param, callee)
         if given and isinstance(given[0], ast.Constant) and (given[0].value in values) is not truth:
             return True
     return False
+
+
+_FALSY = (False, None, 0, "")  # the constants a bare ``if flag:`` reads as false
+
+
+def _default(call: ast.Call, param: str, callee: _Def | None) -> list[ast.expr]:
+    """The default ``callee`` gives ``param`` when ``call``, a plain call of it by name, leaves it out
+    and passes no ``*args`` / ``**kwargs`` that might hold it."""
+    name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
+    if callee is None or name != callee.name or any(isinstance(a, ast.Starred) for a in call.args) \
+            or any(k.arg is None for k in call.keywords):
+        return []
+    a = callee.args
+    positional = [*a.posonlyargs, *a.args]
+    defaults = dict(zip([p.arg for p in positional[len(positional) - len(a.defaults):]], a.defaults))
+    defaults.update((p.arg, d) for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None)
+    return [defaults[param]] if param in defaults else []

@@ -806,6 +806,15 @@ def test_a_loop_calling_a_router_with_a_constant_task_reaches_only_that_branch()
     assert "Provider.vision() is called per item" in finding.message
 
 
+def test_a_loop_leaving_a_flag_at_its_false_default_never_reaches_the_request():
+    loops = Path(__file__).parent / "cases" / "project_loops"
+    result = lint_paths([loops / "app" / "flagged.py"], LintSettings(root=loops, select=("TB401",), cache=False))
+    (finding,) = result.findings
+    # only the export loop passes use_llm=True: the catalogue's default and the review's False never ask
+    assert "comprehension over rows at " in finding.message and "flagged.py:26;" in finding.message
+    assert "more)" not in finding.message
+
+
 @pytest.mark.parametrize(("helper", "whole"), [
     ("def _wrap(self, resp):\n        return resp.content[0].text", True),
     ("def _wrap(self, resp):\n        return [e for e in resp]", False),  # iterated: may be a stream's events
