@@ -5,15 +5,15 @@ Wrappers often start from a dict of the fixed fields and set the rest by key, so
 (:attr:`..scopes.Scope.mutated` says ``{"setitem"}``), each constant key counts as set, with the value
 it is given (a key set twice: the last assignment in the text); a computed key leaves the dict open.
 
-A helper's returns are request items too: a request written ``create(model=..., system=SYSTEM_BLOCKS, **self._thinking_kwargs())``, where the
-helper returns ``{}`` on one branch and ``{"thinking": {...}}`` on another, can add nothing but
-``thinking``: the request is not open (the caching rules may weigh its marked prefix, a rule may
-still say ``cache_control`` is missing). A key only some returns name reads as unknown (it may be
-absent); a key every return names with the same value keeps it. The helper is a method of the
-caller's class called on ``self`` or a function of the caller's module, each of whose ``return``
-statements is a dict the resolver reads (a literal, ``dict(...)``, a local dict set by key); its
-parameters read as unknown. Anything else (an imported helper, a return of another kind, a
-generator) leaves the request open, as before.
+A helper's returns are request items too: a request written ``create(model=..., system=BLOCKS,
+**self._thinking_kwargs())``, where the helper returns ``{}`` on one branch and ``{"thinking": {...}}``
+on another, can add nothing but ``thinking``: the request is not open (the caching rules may weigh
+its marked prefix, a rule may still say ``cache_control`` is missing). A key only some returns name
+reads as unknown (it may be absent); a key every return names with the same value keeps it. The
+helper is a method of the caller's class called on ``self`` or a function of the caller's module,
+each of whose ``return`` statements is a dict the resolver reads (a literal, ``dict(...)``, a local
+dict set by key); its parameters read as unknown. Anything else (an imported helper, a return of
+another kind, a generator) leaves the request open, as before.
 """
 
 from __future__ import annotations
@@ -76,23 +76,25 @@ def _subscript_assigns(fn: Any, name: str) -> Iterator[tuple[Any, Any]]:
     yield from visitor.found
 
 
-
 def returned_items(resolver: Any, node: cst.Call, scope: Scope, depth: int) -> Items | None:
     """The ``{key: (value, node)}`` items and the "open" flag of what ``node`` returns, or None."""
     helper = own_method(node.func, scope) or _module_function(node.func, scope)
     returns = _returns(helper.node) if helper is not None and helper.node.asynchronous is None else None
     if not returns:
         return None
-    each = [resolver.dict_items(r, helper, depth + 1) for r in returns]
-    if any(items is None for items in each):
-        return None
-    known = [items for items, _ in each]  # type: ignore[misc]
+    each: list[Items] = []
+    for r in returns:
+        items = resolver.dict_items(r, helper, depth + 1)
+        if items is None:
+            return None
+        each.append(items)
+    known = [items for items, _ in each]
     out: dict[str, tuple[Any, Any]] = {}
     for key in dict.fromkeys(k for items in known for k in items):
         pairs = [items[key] for items in known if key in items]
         value = reduce(common_value, [v for v, _ in pairs]) if len(pairs) == len(known) else UNKNOWN
         out[key] = (value, pairs[0][1])
-    return out, any(is_open for _, is_open in each)  # type: ignore[misc]
+    return out, any(is_open for _, is_open in each)
 
 
 def _module_function(func: Any, scope: Scope) -> Scope | None:
