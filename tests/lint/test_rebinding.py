@@ -114,3 +114,26 @@ def test_a_chain_broken_by_a_loop_target_or_an_unrelated_reassignment_is_not_fol
             return prompt
     '''
     assert _folded(loop) == {} and _folded(restart) == {}
+
+
+def _appending(body: str) -> str:
+    steps = "".join(f"    {line}\n" for line in body.splitlines())
+    return ("import anthropic\n\nclient = anthropic.Anthropic()\n\n\nclass Grader:\n"
+            "    def __init__(self, path):\n        self.rubric = open(path).read()\n\n"
+            "    def grade(self, essay, strict=False):\n" + "".join(f"    {line}" for line in steps.splitlines(True))
+            + '        return client.messages.create(model="claude-sonnet-4-6", max_tokens=2000, system=system,\n'
+            + '                                      messages=[{"role": "user", "content": essay}])\n')
+
+
+def test_text_appended_with_plus_equals_at_the_top_of_the_function_is_read_after_an_unknown_start():
+    """``system = self.rubric`` (read from a file at run time) then ``system += "...JSON..."``: only a
+    string takes ``+= "..."``, so the request's system prompt ends with the JSON instruction."""
+    body = 'system = self.rubric\nsystem += "\\n\\nYour response MUST be a valid JSON object with a score."'
+    (finding,) = lint_source(_appending(body), select=["TB501"])
+    assert "asks for JSON" in finding.message
+
+
+def test_text_appended_under_a_branch_or_in_a_loop_stays_unknown():
+    for body in ('system = self.rubric\nif strict:\n    system += "\\nReturn only a JSON object."',
+                 'system = self.rubric\nfor _ in range(2):\n    system += "\\nReturn only a JSON object."'):
+        assert lint_source(_appending(body), select=["TB501"]) == []

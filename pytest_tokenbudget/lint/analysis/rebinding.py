@@ -13,6 +13,11 @@ assignments that each read it, and a first value that is text or a client; a cha
 branch is read as if every step ran (the static parts are what the rules read). A parameter filled
 in when unset (``def f(model=None): if model is None: model = DEFAULT``) is what the caller passes,
 or the filler when that is None.
+
+A text extended in place (``system = self.system_prompt`` then ``system += "\n\nReply with a JSON
+object: ..."``) is :func:`appended`: each ``+=`` written at the top of the function (or module) joins
+its text as written; one under a branch, a loop or a ``try``, or of unknown text, is a hole (as before:
+the static parts ahead of it are what the prefix rules weigh).
 """
 
 from __future__ import annotations
@@ -22,9 +27,9 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.scopes import Binding, ClientRef, Scope
-from pytest_tokenbudget.lint.analysis.values import Text
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text
 
-__all__ = ["evaluated_as", "reads", "rebound", "unset_test", "without_fallbacks"]
+__all__ = ["appended", "evaluated_as", "reads", "rebound", "unset_test", "without_fallbacks"]
 
 
 def rebound(resolver: Any, name: str, bindings: list[Binding], where: Scope, depth: int) -> Any:
@@ -86,3 +91,24 @@ def without_fallbacks(resolver: Any, bindings: list[Binding], where: Scope, dept
     return rest if read and all(v if isinstance(v, str) else isinstance(v, Text) and v.static() for v in read) \
         else bindings
 
+
+def appended(resolver: Any, value: Any, augs: list[Binding], where: Scope, depth: int) -> Any:
+    """``value`` (the name's one plain binding) extended by its ``+=`` bindings ``augs`` (see the
+    module doc). A ``value`` not known as text that text is appended to is text all the same (only a
+    string takes ``+= "..."``): a hole, then what is appended (``system = self.prompt_from_file``
+    then ``system += "Reply in JSON"``); UNKNOWN when nothing shows the name holds text."""
+    top = _top_level_appends(where)
+    more = [resolver.expr(b.node, where, depth + 1) if id(b.node) in top else UNKNOWN for b in augs]
+    if not isinstance(value, (str, Text)) and not any(isinstance(m, (str, Text)) for m in more):
+        return UNKNOWN
+    return Text.join(value if isinstance(value, (str, Text)) else UNKNOWN,
+                     *(m if isinstance(m, (str, Text)) else UNKNOWN for m in more))
+
+
+def _top_level_appends(where: Scope) -> set[int]:
+    """The ``id`` of the value of each ``x += value`` statement directly in ``where``'s body."""
+    node = where.node
+    body = node.body.body if isinstance(node, cst.FunctionDef) and isinstance(node.body, cst.IndentedBlock) \
+        else node.body if isinstance(node, cst.Module) else []
+    return {id(s.value) for st in body if isinstance(st, cst.SimpleStatementLine)
+            for s in st.body if isinstance(s, cst.AugAssign) and isinstance(s.operator, cst.AddAssign)}

@@ -30,7 +30,7 @@ from pytest_tokenbudget.lint.analysis.function_tools import function_tool
 from pytest_tokenbudget.lint.analysis.class_attrs import constructed_default, inherited_attribute
 from pytest_tokenbudget.lint.analysis.method_helpers import method_call, property_value
 from pytest_tokenbudget.lint.analysis.mutations import after_mutation
-from pytest_tokenbudget.lint.analysis.rebinding import rebound, without_fallbacks
+from pytest_tokenbudget.lint.analysis.rebinding import appended, rebound, without_fallbacks
 from pytest_tokenbudget.lint.analysis.request_items import returned_items, set_items
 from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
                                                      host_flags, client_class, factory_client, method_scope, lookup,
@@ -111,11 +111,7 @@ class Resolver(TextOps):
             value = loop_ids(self.expr(b.node, where, depth + 1))
         else:  # a @beta_tool function is the tool definition the SDK sends for it
             value = function_tool(self, b.node, where) if b.kind == "def" else UNKNOWN
-        if augs:
-            if isinstance(value, (str, Text)):
-                return Text.join(value, UNKNOWN)
-            return UNKNOWN
-        return value
+        return appended(self, value, augs, where, depth) if augs else value  # prompt += "Reply in JSON."
 
     def _param(self, param: cst.Param, where: Scope, depth: int) -> Any:
         # An annotation naming an SDK client traces the client; otherwise the default value.
