@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from pytest_tokenbudget.lint.api import lint_source
+from pytest_tokenbudget.lint.api import LintSettings, lint_paths, lint_source
 
 HEAD = textwrap.dedent('''\
     import json
@@ -133,7 +133,52 @@ def test_text_appended_with_plus_equals_at_the_top_of_the_function_is_read_after
     assert "asks for JSON" in finding.message
 
 
-def test_text_appended_under_a_branch_or_in_a_loop_stays_unknown():
+def test_text_appended_under_an_undecided_branch_or_in_a_loop_stays_unknown():
     for body in ('system = self.rubric\nif strict:\n    system += "\\nReturn only a JSON object."',
                  'system = self.rubric\nfor _ in range(2):\n    system += "\\nReturn only a JSON object."'):
         assert lint_source(_appending(body), select=["TB501"]) == []
+
+
+def test_a_static_text_extended_with_plus_equals_is_the_whole_text():
+    source = textwrap.dedent('''\
+        import anthropic
+
+        client = anthropic.Anthropic()
+        BASE = "You are an analyst of sales data."
+
+
+        def ask(question):
+            system = BASE
+            system += " Return only a JSON object with the keys answer and confidence."
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, system=system,
+                                          messages=[{"role": "user", "content": question}])
+    ''')
+    (finding,) = lint_source(source, select=["TB501"])
+    assert "asks for JSON" in finding.message
+
+
+def test_text_appended_under_a_test_counts_for_the_caller_whose_values_take_that_branch(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\n')
+    (tmp_path / "ask.py").write_text(textwrap.dedent('''\
+        import anthropic
+
+        client = anthropic.Anthropic()
+        BASE = "You are an analyst of sales data."
+
+
+        def ask(question, fmt="text"):
+            system = BASE
+            if fmt == "json":
+                system += " Return only a JSON object with the keys answer and confidence."
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, system=system,
+                                          messages=[{"role": "user", "content": question}])
+
+
+        def main():
+            print(ask("How did March go?", fmt="json"))
+    '''))
+    (finding,) = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False)).findings
+    assert "passed by caller" in finding.message and "ask.py:16" in finding.message
+    # with only the default "text" passed, the JSON instruction is never sent
+    (tmp_path / "ask.py").write_text((tmp_path / "ask.py").read_text().replace(', fmt="json"', ""))
+    assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False)).findings == []

@@ -33,6 +33,6 @@ def after_mutation(value: Any, ops: set[str] | None, module_name: str | bool,
     if isinstance(value, dict) and all(op.startswith("pop:") for op in ops):  # kwargs.pop("model", None)
         popped = {op[4:] for op in ops}
         return type(value)((k, v) for k, v in value.items() if k not in popped)
-    if isinstance(value, (ClientRef, ImportRef, ClassRef)) or (isinstance(value, Text) and ops == {"extend"}):
-        return value  # a text's ``+=`` (the "extend"): its trailing hole is already there
+    if isinstance(value, (ClientRef, ImportRef, ClassRef)) or (isinstance(value, (str, Text)) and ops == {"extend"}):
+        return value  # a text's ``+=`` (the "extend"): already appended, or a hole (.rebinding.appended)
     return UNKNOWN

@@ -16,8 +16,10 @@ or the filler when that is None.
 
 A text extended in place (``system = self.system_prompt`` then ``system += "\n\nReply with a JSON
 object: ..."``) is :func:`appended`: each ``+=`` written at the top of the function (or module) joins
-its text as written; one under a branch, a loop or a ``try``, or of unknown text, is a hole (as before:
-the static parts ahead of it are what the prefix rules weigh).
+its text as written. One under ``if fmt == "json":`` joins it when a caller's values decide the test
+(:mod:`.callerargs` variants: that caller's request has it, another's does not), and is a hole
+otherwise; one in a loop or a ``try``, or of unknown text, is a hole (as before: the static parts
+ahead of it are what the prefix rules weigh).
 """
 
 from __future__ import annotations
@@ -97,18 +99,58 @@ def appended(resolver: Any, value: Any, augs: list[Binding], where: Scope, depth
     module doc). A ``value`` not known as text that text is appended to is text all the same (only a
     string takes ``+= "..."``): a hole, then what is appended (``system = self.prompt_from_file``
     then ``system += "Reply in JSON"``); UNKNOWN when nothing shows the name holds text."""
-    top = _top_level_appends(where)
-    more = [resolver.expr(b.node, where, depth + 1) if id(b.node) in top else UNKNOWN for b in augs]
+    top, guarded = _appends(where)
+    decides = isinstance(getattr(resolver, "overrides", None), dict)  # one caller's values (.callerargs)
+    more: list[Any] = []
+    for b in augs:
+        runs = True if id(b.node) in top else _holds(resolver, guarded[id(b.node)], where, depth) \
+            if decides and id(b.node) in guarded else None
+        if runs is not False:  # (an append this caller's values skip adds nothing)
+            more.append(resolver.expr(b.node, where, depth + 1) if runs else UNKNOWN)
     if not isinstance(value, (str, Text)) and not any(isinstance(m, (str, Text)) for m in more):
         return UNKNOWN
     return Text.join(value if isinstance(value, (str, Text)) else UNKNOWN,
                      *(m if isinstance(m, (str, Text)) else UNKNOWN for m in more))
 
 
-def _top_level_appends(where: Scope) -> set[int]:
-    """The ``id`` of the value of each ``x += value`` statement directly in ``where``'s body."""
+Guards = list[tuple[Any, bool]]  # the ``if`` tests around a statement and the truth each needs
+
+
+def _appends(where: Scope) -> tuple[set[int], dict[int, Guards]]:
+    """The ``id`` of the value of each ``x += value`` directly in ``where``'s body, and of each one
+    inside ``if`` / ``elif`` / ``else`` blocks there (no loop, ``try`` or ``with`` on the way) with
+    the tests that decide it."""
     node = where.node
     body = node.body.body if isinstance(node, cst.FunctionDef) and isinstance(node.body, cst.IndentedBlock) \
         else node.body if isinstance(node, cst.Module) else []
-    return {id(s.value) for st in body if isinstance(st, cst.SimpleStatementLine)
-            for s in st.body if isinstance(s, cst.AugAssign) and isinstance(s.operator, cst.AddAssign)}
+    top: set[int] = set()
+    guarded: dict[int, Guards] = {}
+
+    def visit(statements: Any, guards: Guards) -> None:
+        for st in statements:
+            if isinstance(st, cst.SimpleStatementLine):
+                for s in st.body:
+                    if isinstance(s, cst.AugAssign) and isinstance(s.operator, cst.AddAssign):
+                        (guarded.__setitem__(id(s.value), guards) if guards else top.add(id(s.value)))
+            elif isinstance(st, cst.If):
+                visit(st.body.body, [*guards, (st.test, True)])
+                other = st.orelse
+                if isinstance(other, cst.If):
+                    visit([other], [*guards, (st.test, False)])
+                elif isinstance(other, cst.Else):
+                    visit(other.body.body, [*guards, (st.test, False)])
+
+    visit(body, [])
+    return top, guarded
+
+
+def _holds(resolver: Any, guards: Guards, where: Scope, depth: int) -> bool | None:
+    """Whether the tests ``guards`` all go the needed way with the resolver's values; None when one
+    of them is not known."""
+    for test, truth in guards:
+        v = resolver.expr(test, where, depth + 1)
+        if not isinstance(v, (bool, int, str, type(None))):
+            return None
+        if bool(v) is not truth:
+            return False
+    return True
