@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from pytest_tokenbudget.lint.api import LintSettings, lint_paths, lint_source
 
 HEAD = textwrap.dedent('''\
@@ -157,7 +159,11 @@ def test_a_static_text_extended_with_plus_equals_is_the_whole_text():
     assert "asks for JSON" in finding.message
 
 
-def test_text_appended_under_a_test_counts_for_the_caller_whose_values_take_that_branch(tmp_path):
+@pytest.mark.parametrize("guarded", [
+    'if fmt == "json":\n        system += " Return only a JSON object with the keys answer and confidence."',
+    'if fmt == "json": system += " Return only a JSON object with the keys answer and confidence."\n',
+])
+def test_text_appended_under_a_test_counts_for_the_caller_whose_values_take_that_branch(tmp_path, guarded):
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\n')
     (tmp_path / "ask.py").write_text(textwrap.dedent('''\
         import anthropic
@@ -168,17 +174,17 @@ def test_text_appended_under_a_test_counts_for_the_caller_whose_values_take_that
 
         def ask(question, fmt="text"):
             system = BASE
-            if fmt == "json":
-                system += " Return only a JSON object with the keys answer and confidence."
+            GUARDED
             return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, system=system,
                                           messages=[{"role": "user", "content": question}])
 
 
         def main():
             print(ask("How did March go?", fmt="json"))
-    '''))
+    ''').replace("GUARDED", guarded))
     (finding,) = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False)).findings
-    assert "passed by caller" in finding.message and "ask.py:16" in finding.message
+    caller = next(i for i, line in enumerate((tmp_path / "ask.py").read_text().splitlines(), 1) if "print(ask(" in line)
+    assert "passed by caller" in finding.message and f"ask.py:{caller})" in finding.message
     # with only the default "text" passed, the JSON instruction is never sent
     (tmp_path / "ask.py").write_text((tmp_path / "ask.py").read_text().replace(', fmt="json"', ""))
     assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False)).findings == []

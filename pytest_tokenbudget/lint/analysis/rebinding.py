@@ -128,20 +128,29 @@ def _appends(where: Scope) -> tuple[set[int], dict[int, Guards]]:
 
     def visit(statements: Any, guards: Guards) -> None:
         for st in statements:
-            if isinstance(st, cst.SimpleStatementLine):
+            if isinstance(st, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
                 for s in st.body:
-                    if isinstance(s, cst.AugAssign) and isinstance(s.operator, cst.AddAssign):
-                        (guarded.__setitem__(id(s.value), guards) if guards else top.add(id(s.value)))
+                    if not (isinstance(s, cst.AugAssign) and isinstance(s.operator, cst.AddAssign)):
+                        continue
+                    if guards:
+                        guarded[id(s.value)] = guards
+                    else:
+                        top.add(id(s.value))
             elif isinstance(st, cst.If):
-                visit(st.body.body, [*guards, (st.test, True)])
+                visit(_block(st.body), [*guards, (st.test, True)])
                 other = st.orelse
                 if isinstance(other, cst.If):
                     visit([other], [*guards, (st.test, False)])
                 elif isinstance(other, cst.Else):
-                    visit(other.body.body, [*guards, (st.test, False)])
+                    visit(_block(other.body), [*guards, (st.test, False)])
 
     visit(body, [])
     return top, guarded
+
+
+def _block(body: Any) -> list[Any]:
+    """The statements of an indented block, or a one-line suite (``if x: y += "..."``) as one."""
+    return list(body.body) if isinstance(body, cst.IndentedBlock) else [body]
 
 
 def _holds(resolver: Any, guards: Guards, where: Scope, depth: int) -> bool | None:
