@@ -18,7 +18,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.tree_budget import on_release
 
-__all__ = ["Facts", "child_nodes", "facts_of", "param_defaults", "walk"]
+__all__ = ["Facts", "block_of", "child_nodes", "facts_of", "param_defaults", "walk"]
 
 
 def child_nodes(node: ast.AST) -> list[ast.AST]:
@@ -26,6 +26,19 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
     out: list[ast.AST] = []
     _add_children(node, out.append)
     return out
+
+
+def block_of(stmt: ast.AST, parents: dict[int, ast.AST]) -> tuple[list[ast.stmt], int] | None:
+    """The statement list holding ``stmt`` (its parent's body, ``else`` or ``finally``) and its index
+    there; None for a statement in none of those (a handler's, a ``match`` case's)."""
+    up = parents.get(id(stmt))
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(up, field, None)
+        if isinstance(block, list):
+            at = next((i for i, s in enumerate(block) if s is stmt), None)
+            if at is not None:
+                return block, at
+    return None
 
 
 def walk(node: ast.AST) -> Iterator[ast.AST]:

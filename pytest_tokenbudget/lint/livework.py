@@ -10,7 +10,7 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.astwalk import block_of, walk
 from pytest_tokenbudget.lint.callnames import facts_of, find_def, outer_owner, owner_of, parents_of, tree_of
 from pytest_tokenbudget.lint.callrefs import recorded_references, references_with_parents
 from pytest_tokenbudget.lint.loopbody import batching_context, mentions_batching
@@ -156,9 +156,8 @@ def _batches(statements: list[ast.stmt]) -> bool:
 
 def _after(stmt: ast.stmt, parents: dict[int, ast.AST]) -> list[ast.stmt]:
     """The statements that follow ``stmt`` in its block."""
-    block = next((b for b in (getattr(parents.get(id(stmt)), f, None) for f in ("body", "orelse", "finalbody"))
-                  if isinstance(b, list) and any(s is stmt for s in b)), [])
-    return block[next(i for i, s in enumerate(block) if s is stmt) + 1:] if block else []
+    found = block_of(stmt, parents)
+    return found[0][found[1] + 1:] if found else []
 
 
 def under_batching(project: Project, path: str, function: str | None, line: int | None = None,

@@ -25,7 +25,7 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
-from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.astwalk import block_of, walk
 from pytest_tokenbudget.lint.loopsize import HANDFUL
 
 __all__ = ["cut_to_a_handful"]
@@ -85,10 +85,8 @@ def cut_to_a_handful(loop: ast.For | ast.AsyncFor, parents: dict[int, ast.AST], 
     while isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "tqdm") \
             and it.args:
         it = it.args[0]
-    parent = parents.get(id(loop))
-    block = next((b for f in ("body", "orelse", "finalbody")
-                  if isinstance(b := getattr(parent, f, None), list) and loop in b), None)
-    cuts = _reaching(block, block.index(loop), it.id) if isinstance(it, ast.Name) and block else None
+    found = block_of(loop, parents)
+    cuts = _reaching(found[0], found[1], it.id) if isinstance(it, ast.Name) and found else None
     if not cuts:
         return False
     for bound, guard in cuts:

@@ -100,7 +100,7 @@ class _ParamResolver(Resolver):
             return negated(self, node, scope, depth)
         if isinstance(node, cst.IfExp):
             test = self.expr(node.test, scope, depth + 1)
-            if isinstance(test, Unknown):  # decided by a variant (_shared_tests), else unknown
+            if isinstance(test, Unknown):  # decided by a variant (_sides), else unknown
                 code = _code(node.test)
                 self.open_tests.setdefault(code, set()).add(id(node))
                 test = self.overrides.get((0, code), test)
@@ -142,25 +142,22 @@ def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
 
-def _shared_tests(site: CallSite) -> list[Group]:
+def _sides(shared: list[str]) -> list[Group]:
     """One group of two variants (the test true, the test false) per undecided test that two of the
-    request's ``a if test else b`` share: ``system = BINARY if kind == "binary" else LIKERT`` and
-    ``model = "claude-haiku-4-5" if kind == "binary" else "claude-sonnet-4-5"`` pick a prompt and a
-    model together, and the rules judge the pairs that are sent, not the longest prompt with the
-    model of the lowest cache minimum."""
-    rec = _ParamResolver(site.scope.module())
-    for a in site.node.args:
-        if a.keyword is not None and a.keyword.value in _FIELDS:
-            rec.expr(a.value, site.scope)
-    shared = [code for code, nodes in rec.open_tests.items() if len(nodes) > 1][:2]
+    request's ``a if test else b`` share (:func:`_read_params`): ``system = BINARY if kind == "binary"
+    else LIKERT`` and ``model = "claude-haiku-4-5" if kind == "binary" else "claude-sonnet-4-5"`` pick
+    a prompt and a model together, and the rules judge the pairs that are sent, not the longest prompt
+    with the model of the lowest cache minimum."""
     return [[({(0, code): True}, ()), ({(0, code): False}, ())] for code in shared]
 
 
-def _read_params(site: CallSite) -> tuple[dict[int, tuple[Scope, set[str]]], list[tuple[Any, bool]]]:
+def _read_params(site: CallSite) -> tuple[dict[int, tuple[Scope, set[str]]], list[tuple[Any, bool]], list[str]]:
     """The parameters (by function scope) the request fields that rules judge read, and the tests of
     the ``if`` statements around the request that read one of them too (which callers reach it:
     :mod:`.variant_paths`), with the parameters those tests read. A test on other parameters only
-    (``if not api_key: raise``) is left out: asking every caller for them costs more than it tells."""
+    (``if not api_key: raise``) is left out: asking every caller for them costs more than it tells.
+    Last, the undecided tests (at most two) that two of the fields' conditional expressions share
+    (:func:`_sides`), from the same reading."""
     rec = _ParamResolver(site.scope.module())
     for a in site.node.args:
         if a.star or (a.keyword is not None and a.keyword.value in _FIELDS):
@@ -178,7 +175,7 @@ def _read_params(site: CallSite) -> tuple[dict[int, tuple[Scope, set[str]]], lis
     for where, name in rec.read.values():
         if name not in (where.self_name, "cls"):
             out.setdefault(id(where), (where, set()))[1].add(name)
-    return out, tests
+    return out, tests, [code for code, nodes in rec.open_tests.items() if len(nodes) > 1][:2]
 
 
 _CACHE: weakref.WeakKeyDictionary[CallSite, dict[bool, list[Variant]]] = weakref.WeakKeyDictionary()
@@ -189,7 +186,7 @@ MODEL_ALONE = frozenset({"TB302", "TB303"})  # judge the id alone: a choice amon
 
 def variants(site: CallSite, paired: bool = True) -> list[Variant]:
     """The call site once per path of callers that give its parameters values ([] when none); with
-    ``paired``, also once per side of a test its conditional expressions share (:func:`_shared_tests`)."""
+    ``paired``, also once per side of a test its conditional expressions share (:func:`_sides`)."""
     memo = _CACHE.setdefault(site, {})
     if paired in memo:
         return memo[paired]
@@ -214,7 +211,7 @@ def _variants(site: CallSite, paired: bool) -> list[Variant]:
     project, path = act
     if site not in _GROUPS:  # read once per site: the resolvers share the module's memo of factory
         groups: list[Group] = []  # values, and a second reading would miss the parameters read under it
-        read, tests = _read_params(site)
+        read, tests, shared = _read_params(site)
         for where, names in read.values():
             function = function_name(where)
             if function is None:
@@ -222,7 +219,7 @@ def _variants(site: CallSite, paired: bool) -> list[Variant]:
             found = parameter_values(project, path, function, frozenset(names))
             if found:
                 groups.append([({(id(where), p): v for p, v in a.values.items()}, a.callers) for a in found])
-        _GROUPS[site] = groups, tests, _shared_tests(site) if isinstance(site.node, cst.Call) else []
+        _GROUPS[site] = groups, tests, _sides(shared)
     callers, tests, shared = _GROUPS[site]
     groups = callers + shared if paired else callers
     if not groups:
