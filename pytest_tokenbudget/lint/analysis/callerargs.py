@@ -190,6 +190,9 @@ def variants(site: CallSite, paired: bool = True) -> list[Variant]:
     memo = _CACHE.setdefault(site, {})
     if paired in memo:
         return memo[paired]
+    read = _GROUPS.get(site)
+    if read is not None and not read[2] and (not paired) in memo:
+        return memo[not paired]  # no test two fields share: the paired variants are the unpaired ones
     try:
         out = _variants(site, paired)
     except RecursionError:
