@@ -67,7 +67,8 @@ def _block_defs(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     for st in body:
         yield st
         if isinstance(st, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)):
-            for block in (st.body, st.orelse, getattr(st, "finalbody", []), *(h.body for h in getattr(st, "handlers", []))):
+            for block in (st.body, getattr(st, "orelse", []), getattr(st, "finalbody", []),  # (``with`` has no else)
+                          *(h.body for h in getattr(st, "handlers", []))):
                 yield from _block_defs(block)
 
 

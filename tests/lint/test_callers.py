@@ -827,3 +827,25 @@ def test_a_reply_handed_to_a_helper_of_its_class_is_read_whole_only_when_the_hel
     ask = tree.body[0].body[0]
     assert reads_message(ask, 3, tree) is whole
     assert reads_message(ask, 3) is False  # without the module, the helper cannot be seen
+
+
+def test_a_request_in_a_def_nested_after_a_with_block_is_searched_without_an_internal_error(tmp_path):
+    """The nested def is looked up through its function's blocks: a ``with`` has no ``else``."""
+    (tmp_path / "app.py").write_text('''import anthropic
+
+
+def create_app(app):
+    with open("settings.txt") as f:
+        settings = f.read()
+
+    @app.route("/test")
+    def test_key():
+        client = anthropic.Anthropic()
+        return client.messages.create(model="claude-haiku-4-5", max_tokens=20,
+                                      messages=[{"role": "user", "content": settings}])
+
+    return app
+''')
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, cache=False))
+    assert [f.message for f in result.findings if "internal error" in f.message] == []
+    assert [f.code for f in result.findings if f.code == "TB401"] == []  # one request per route call: no loop
