@@ -6,7 +6,8 @@ is built from that history, so two calls on one object are two turns of one conv
 waiting on the last. A loop over whole conversations is not a batch (the policy of
 :func:`.loopjudge.conversation_turn`), so TB401 does not look for loops above a call of such a method
 that is one of several turns (:func:`another_turn`): the function calls it again on the same object,
-or calls it in a loop on an object made outside that loop. One call on an object made for the item
+calls it in a loop on an object made outside that loop, or calls it on an object its own instance
+holds (``self.llm.chat(prompt)`` in an agent: every call of the agent is the next turn). One call on an object made for the item
 (``bot = Bot(); bot.ask(doc)`` per document) is still an independent request.
 
 The history is an attribute of ``self`` the reply is appended to (directly, or through ``self``
@@ -72,11 +73,15 @@ def _keeps(method: Method, fn: Def) -> bool:
 
 
 def another_turn(call: ast.Call, parents: dict[int, ast.AST], is_turn: Callable[[str], bool]) -> bool:
-    """``obj.turn(x)`` is not the object's only turn: its function makes another turn on ``obj``
-    (``is_turn``: the method names that are turns), or the innermost loop around the call reuses an
-    ``obj`` made outside it."""
+    """``obj.turn(x)`` is not the object's only turn: ``obj`` is an attribute of ``self`` (an agent's
+    model client, kept for the agent's life), its function makes another turn on ``obj`` (``is_turn``:
+    the method names that are turns), or the innermost loop around the call reuses an ``obj`` made
+    outside it."""
     if not isinstance(call.func, ast.Attribute):
         return False
+    held = call.func.value
+    if isinstance(held, ast.Attribute) and isinstance(held.value, ast.Name) and held.value.id == "self":
+        return True  # self.llm.chat(x): an object its owner keeps across calls, whose history grows with each
     receiver = ast.dump(call.func.value)
     node: ast.AST = call
     loop: ast.AST | None = None
