@@ -70,6 +70,7 @@ from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.script_jobs import awaited_by_script
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
 from pytest_tokenbudget.lint.turns import Turns, conversation_turns
+from pytest_tokenbudget.lint.unmade import never_made
 from pytest_tokenbudget.lint.uncalled import in_uncalled_function
 
 if TYPE_CHECKING:
@@ -392,7 +393,8 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
             if c not in out and not test_or_live_file(project, c.path):
                 out.append(c)
     interfaces = [*base_methods(project, callee_path, tree, function),  # declared bases, structural Protocols
-                  *protocol_methods(project, callee_path, tree, function)] if outer is None and tree is not None else []
+                  *protocol_methods(project, callee_path, tree, function)] if outer is None and tree is not None \
+        and not never_made(project, callee_path, tree, function.partition(".")[0]) else []  # (a subclass nothing makes)
     for base_path, base_method in interfaces:
         for c in _loop_callers(project, base_path, base_method, depth, s.seen, s.turns):  # through the interface
             if c not in out:

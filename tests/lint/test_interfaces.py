@@ -32,12 +32,14 @@ from {run_import} import Provider
 def run(provider: Provider, rows):
     answers = [provider.generate(r) for r in rows]
     for row in rows:
-        provider.rename(row)  # not on the interface: the loop never reaches Claude.rename through it
+        provider.rename(row)  # not on the interface: the loop never reaches the subclass's rename
     return answers
 '''
 
+FACTORY = "from .claude import Claude\n\n\ndef default_provider():\n    return Claude()\n"
 
-def _project(tmp_path: Path, base_import: str, run_import: str) -> Path:
+
+def _project(tmp_path: Path, base_import: str, run_import: str, factory: str | None = FACTORY) -> Path:
     files = {
         "pyproject.toml": '[project]\nname = "kit"\n',
         "kit/__init__.py": "from .providers import Provider\n",
@@ -45,6 +47,7 @@ def _project(tmp_path: Path, base_import: str, run_import: str) -> Path:
         "kit/providers/base.py": "class Provider:\n    def generate(self, prompt):\n        raise NotImplementedError\n",
         "kit/claude.py": CLAUDE.format(base_import=base_import),
         "kit/run.py": RUN.format(run_import=run_import),
+        **({"kit/factory.py": factory} if factory is not None else {}),
     }
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -85,3 +88,28 @@ def test_without_the_base_the_loop_is_not_claudes(tmp_path):
     (root / "kit/claude.py").write_text((root / "kit/claude.py").read_text().replace("class Claude(Provider)",
                                                                                      "class Claude"))
     assert _tb401(root) == set()
+
+
+def test_a_subclass_nothing_names_is_never_made_so_the_interface_loop_never_runs_it(tmp_path):
+    root = _project(tmp_path, "kit.providers", "kit.providers", factory=None)
+    assert _tb401(root) == set()  # a Claude provider written beside the one the code makes
+
+
+def test_a_subclass_named_only_in_a_registry_dict_is_made_through_it(tmp_path):
+    root = _project(tmp_path, "kit.providers", "kit.providers",
+                    factory="from .claude import Claude as C\n\nPROVIDERS = {'claude': C}\n")
+    assert _tb401(root) == {("claude.py", 8)}
+
+
+def test_a_decorated_or_self_registering_subclass_counts_as_made(tmp_path):
+    root = _project(tmp_path, "kit.providers", "kit.providers", factory=None)
+    claude = root / "kit/claude.py"
+    claude.write_text("from kit.registry import register\n" + claude.read_text().replace(
+        "class Claude(", "@register\nclass Claude("))
+    (root / "kit/registry.py").write_text("def register(cls):\n    return cls\n")
+    assert _tb401(root) == {("claude.py", 10)}
+    claude.write_text(claude.read_text().replace("@register\n", ""))
+    (root / "kit/providers/base.py").write_text(
+        "class Provider:\n    def generate(self, prompt):\n        raise NotImplementedError\n\n"
+        "    def __init_subclass__(cls, **kw):\n        REGISTRY.append(cls)\n\n\nREGISTRY = []\n")
+    assert _tb401(root) == {("claude.py", 9)}
