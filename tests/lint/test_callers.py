@@ -849,3 +849,38 @@ def create_app(app):
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, cache=False))
     assert [f.message for f in result.findings if "internal error" in f.message] == []
     assert [f.code for f in result.findings if f.code == "TB401"] == []  # one request per route call: no loop
+
+
+
+
+CHECKER = '''import anthropic
+
+PROMPT = "Hi"
+
+
+def ping(model_id{param}):
+    return anthropic.Anthropic().messages.create(model=model_id, max_tokens=10,
+                                                 messages=[{{"role": "user", "content": PROMPT{added}}}])
+'''
+CHECKS = '''import yaml
+
+from checker import ping
+
+
+def check_all(paths):
+    for path in paths:  # one definition file per model
+        data = yaml.safe_load(open(path))
+        print(ping(data["api_identifier"]{note}))
+'''
+
+
+@pytest.mark.parametrize("param, added, note, flagged", [
+    ("", "", "", False),  # the same "Hi" to every configured model: a health check
+    (', note=""', " + note", ', note=data["question"]', True),  # the default is not what the loop sends
+])
+def test_a_callers_loop_that_only_changes_the_model_of_a_fixed_prompt_is_a_sweep(tmp_path, param, added, note,
+                                                                                   flagged):
+    (tmp_path / "checker.py").write_text(CHECKER.format(param=param, added=added))
+    (tmp_path / "checks.py").write_text(CHECKS.format(note=note))
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    assert bool(_tb401(result)) is flagged

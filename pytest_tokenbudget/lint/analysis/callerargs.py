@@ -46,7 +46,7 @@ from pytest_tokenbudget.lint.analysis.variant_paths import compared, guards, neg
 from pytest_tokenbudget.lint.analysis.wrappers import forwarded
 from pytest_tokenbudget.lint.types import CallSite, Report
 
-__all__ = ["ANY_CALLER", "EVERY_CALLER", "Variant", "function_name", "rule_reports", "variants"]
+__all__ = ["ANY_CALLER", "EVERY_CALLER", "Variant", "function_name", "reads_parameters", "rule_reports", "variants"]
 
 ANY_CALLER = frozenset({"TB101", "TB104", "TB105", "TB302", "TB303", "TB501"})
 EVERY_CALLER = frozenset({"TB204", "TB301"})
@@ -149,6 +149,18 @@ def _sides(shared: list[str]) -> list[Group]:
     a prompt and a model together, and the rules judge the pairs that are sent, not the longest prompt
     with the model of the lowest cache minimum."""
     return [[({(0, code): True}, ()), ({(0, code): False}, ())] for code in shared]
+
+
+def reads_parameters(site: CallSite, fields: frozenset[str]) -> bool:
+    """Whether the request's ``fields`` read a parameter of a function (at any depth of their
+    resolution: a default such as ``note=""`` stands for what callers pass) or ``self``."""
+    rec = _ParamResolver(site.scope.module()) if site.scope is not None else None
+    for a in site.node.args if isinstance(site.node, cst.Call) else ():
+        if a.keyword is not None and a.keyword.value in fields:
+            if rec is None or "self" in _code(a.value):
+                return True
+            rec.expr(a.value, site.scope)
+    return rec is None or bool(rec.read)
 
 
 def _read_params(site: CallSite) -> tuple[dict[int, tuple[Scope, set[str]]], list[tuple[Any, bool]], list[str]]:

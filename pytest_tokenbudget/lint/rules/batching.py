@@ -205,6 +205,21 @@ def _over_a_reply(loop: Any, call: CallSite) -> bool:
     return over_a_reply(loop.iter_node, call.scope)
 
 
+def _same_prompt(call: CallSite) -> bool:
+    """The request's messages (and system prompt and tools) are fully static: whatever a caller's loop
+    passes reaches only the model or a setting (``verify_model(model_id)`` per configured model with
+    "Hi"), so its passes are not items of work."""
+    from pytest_tokenbudget.lint.analysis.callerargs import reads_parameters
+    from pytest_tokenbudget.lint.analysis.values import is_complete
+
+    prompt = [call.args[k] for k in _PROMPT_FIELDS if k in call.args]
+    return "messages" in call.args and not call.open_kwargs and all(is_complete(v) for v in prompt) \
+        and not reads_parameters(call, _PROMPT_FIELDS)
+
+
+_PROMPT_FIELDS = frozenset({"messages", "system", "tools", "prompt"})
+
+
 def _line(call: CallSite) -> int | None:
     try:
         return call.line
@@ -237,10 +252,12 @@ class LoopCouldBatch(Rule):
         "in a caller in another module, reached through wrappers or a function passed as an argument; the finding "
         "names it. Not flagged: agent loops and conversations, while loops, retries (and model fallback chains), "
         "loops that stop early "
-        "(searches) or run inside one that does, sweeps over models or parameters, a literal handful of cases (or "
+        "(searches) or run inside one that does, sweeps over models or parameters (a caller's loop around a request"
+        " whose prompt is fixed changes only those), a literal handful of cases (or "
         "only the items the code names), interactive input, streaming calls, memoised functions (a cache decorator,"
         " or an in-memory cache looked up first; a cache on disk only lets a rerun resume), latency benchmarks"
-        " (each request's latency kept), test code, live work (a "
+        " (each request's latency kept), test code, conversations an object keeps (an agent's self.llm.chat(...)),"
+        " live work (a "
         "web route, a bot command, a handler looping over the request's own items, a Streamlit page or a desktop "
         "window the user waits on, or anything they call; a GitHub "
         "Action's code, whose job waits for its results and stops after six hours) and loops run under a batching "
@@ -380,6 +397,8 @@ class LoopCouldBatch(Rule):
         """The function holding the call is called once per item by a loop elsewhere."""
         from pytest_tokenbudget.lint.analysis import crossref
 
+        if _same_prompt(call):
+            return  # a caller's loop only changes the model or a setting: a sweep, or one request repeated
         function = call.context.function or ""
         while function.endswith(".<lambda>"):  # a lambda handed to a helper (a retry wrapper, an
             function = function[: -len(".<lambda>")]  # executor) runs once per call of its function
