@@ -99,7 +99,8 @@ def _check_once(source: Source, catalog: Catalog, options: Mapping[str, Any]) ->
         return FileResult(source.path, error=parsed)
     sites = extract_call_sites(parsed.module, path=source.path, catalog=catalog, ranges=parsed.positions)
     result = FileResult(source.path, call_sites=len(sites))
-    raw = _run_rules(sites, RuleContext(catalog=catalog, options=options, path=source.path, text=source.text)) if sites else []
+    raw = _run_rules(sites, RuleContext(catalog=catalog, options=options, path=source.path,
+                                        text=parsed.source.text)) if sites else []
     if raw:
         supp = SuppressionIndex(source.text)
         result.findings = _findings(parsed, raw, supp)
@@ -183,7 +184,7 @@ def _findings(parsed: Parsed, raw: list[tuple[Any, Any, Report]], supp: Suppress
         line_text = lines[r.line - 1] if r.line - 1 < len(lines) else ""
         occ_key = (rule.code, " ".join(line_text.split()))
         occurrences[occ_key] = occurrences.get(occ_key, 0) + 1
-        fix = _fix(rep.fix, positions, parsed.module) if rep.fix is not None else None
+        fix = _fix(rep.fix, positions, parsed.module) if rep.fix is not None and not parsed.retabbed else None
         line, end_line, cell = r.line, r.end_line, None
         if source.cell_of is not None:
             cell, line = source.cell_of(r.line)

@@ -429,6 +429,7 @@ class Parsed:
     source: Source
     module: Any
     positions: Positions
+    retabbed: bool = False  # parsed with the tabs of its indentation expanded: columns there moved, no fixes
 
 
 _VALIDATE: Any = None  # libcst's own CSTNode.__post_init__, kept by the first parse
@@ -457,8 +458,33 @@ def parse(source: Source) -> Parsed | FileError:
         finally:
             cst.CSTNode.__post_init__ = _VALIDATE  # type: ignore[method-assign]
     except cst.ParserSyntaxError as exc:
+        retabbed = _retabbed(source)
+        if retabbed is not None:
+            return retabbed
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid syntax"
         return _located(path, f"cannot parse: {msg}", exc.raw_line, exc.raw_column + 1, source.cell_of)
     except Exception as exc:  # libcst raises other errors on odd input (e.g. invalid encodings)
         return FileError(path, "parse", f"cannot parse: {exc}")
     return Parsed(source, module, Positions(module, source.text, source.tree))
+
+
+_INDENT = re.compile(r"^[ \t]*\t[ \t]*", re.M)
+
+
+def _retabbed(source: Source) -> Parsed | None:
+    """A file Python compiles whose indentation mixes tabs and spaces (``"  \\tx"`` under eight spaces:
+    Python counts a tab to the next multiple of eight) but libcst's tokenizer rejects ("no matching
+    outer block for dedent"): parsed again with those tabs expanded, lines unchanged. Its findings
+    keep their lines; columns on such lines count the expanded tabs, and fixes are left out."""
+    import libcst as cst
+
+    if source.tree is None or "\t" not in source.text:
+        return None
+    text = _INDENT.sub(lambda m: m.group(0).expandtabs(8), source.text)
+    try:
+        module = cst.parse_module(text)
+        tree = ast.parse(text)
+    except (cst.ParserSyntaxError, SyntaxError, ValueError):
+        return None
+    moved = dataclasses.replace(source, text=text, tree=tree)
+    return Parsed(moved, module, Positions(module, text, tree), retabbed=True)

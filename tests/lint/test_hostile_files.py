@@ -336,3 +336,23 @@ def test_estimate_shares_decoding_and_discovery_safely(tree, capsys):
     out = capsys.readouterr().out
     assert rc == 0 and "src/good.py:3" in out
     assert "src/klingon.py: cannot decode: unknown encoding: klingon" in out and "pipe.py" not in out
+
+
+MIXED_INDENT = ("import anthropic\nclient = anthropic.Anthropic()\n\n\ndef encode(path):\n"
+                "  \twith open(path) as f:\n            return f.read()\n\n\n"  # a tab to column 8, then 12 spaces
+                "def ask(q):\n    return client.messages.create(model='claude-sonnet-5-5', max_tokens=500, messages=[\n"
+                "        {'role': 'user', 'content': f'Put the answer inside <answer></answer> tags.\\n{q}'}])\n")
+
+
+def test_indentation_python_reads_with_tabs_as_eight_columns_is_analysed_without_fixes():
+    """Found in round 30's held-out repositories: Python compiles ``"  \\t"`` then twelve spaces as one
+    block (a tab advances to column 8); libcst's tokenizer rejected it (E999), losing the file's
+    findings. It is parsed again with those tabs expanded: same lines, and no fix (columns moved)."""
+    from pytest_tokenbudget.lint.api import lint_source
+
+    compile(MIXED_INDENT, "mixed.py", "exec")  # valid Python
+    findings = lint_source(MIXED_INDENT)
+    assert ("TB205", 11) in {(f.code, f.line) for f in findings}
+    assert not [f for f in findings if f.code == "E999"] and all(f.fix is None for f in findings)
+    spaced = lint_source(MIXED_INDENT.replace("  \t", "        "))
+    assert any(f.code == "TB205" and f.fix is not None for f in spaced)  # the same call, fixable when spaced
