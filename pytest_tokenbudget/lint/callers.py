@@ -56,7 +56,7 @@ from pytest_tokenbudget.lint.callrefs import candidates, naming_of, refs_in
 from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
 from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
-from pytest_tokenbudget.lint.loopbody import latency_kept, mentions_batching, returned_latency
+from pytest_tokenbudget.lint.loopbody import acts_at_once, latency_kept, mentions_batching, returned_latency
 from pytest_tokenbudget.lint.loopcuts import cut_to_a_handful
 from pytest_tokenbudget.lint.loopguards import Need, guard_params, literal_needs, one_item_flag, passes_other_branch
 from pytest_tokenbudget.lint.loopjudge import (WRITTEN_OUT, Hit, asks_a_person, conversation_turn, enclosing_loop, live,
@@ -175,7 +175,8 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
             owner = owner_of(node, parents) or closure_owner(node, parents) or (  # (make_labeler.label)
                 None if local or handed else _in_place_owner(node, parents))  # (return self._retry(make_request))
             if not local and not handed and owner and (path, owner) not in s.plain and not handoffs \
-                    and not conversation_turn(node, parents, callee):  # (a turn: the conversation is the unit)
+                    and not conversation_turn(node, parents, callee) \
+                    and not acts_at_once(node, parents):  # (a turn, or alerts per pass: not batch work further up)
                 s.plain.append((path, owner))  # (not a wrapper given f: its callers pass other functions)
                 s.guards[(path, owner)] = guard_params(node, parents)
                 s.branches[(path, owner)] = literal_needs(node, parents)

@@ -13,8 +13,42 @@ import re
 from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.loopguards import equals_item
 
-__all__ = ["REPLY_PARTS", "REQUEST_METHODS", "batching_context", "exits", "filled_with_few", "latency_kept",
-           "mentions_batching", "over_a_reply", "picked_few", "repeats", "returned_latency"]
+__all__ = ["REPLY_PARTS", "REQUEST_METHODS", "acts_at_once", "alerts", "batching_context", "exits", "filled_with_few",
+           "latency_kept", "mentions_batching", "over_a_reply", "picked_few", "repeats", "returned_latency"]
+
+
+_ALERT = re.compile(r"alert|notif", re.I)
+# an alert written down for later (a CRM task, a row, a log line), not one sent: create_alert_task(...)
+_RECORDED = re.compile(r"^_*(?:create|add|save|store|insert|record|log|write|update|upsert|mark)_", re.I)
+
+
+def alerts(body: ast.AST) -> bool:
+    """The loop sends an alert or a notification per item (``send_alert(...)``,
+    ``notify_user(...)``, ``send_email(..., format_alert_email(...))``): the results are meant to
+    act at once, so a batch (minutes to hours later) defeats the loop's purpose. An alert only
+    recorded (``create_alert_task(contact, score)`` in a CRM, read by a person later) is no such act."""
+    for n in walk(body):
+        if isinstance(n, ast.Call):
+            f = n.func
+            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+            if _ALERT.search(name) and not _RECORDED.search(name):
+                return True
+    return False
+
+
+def acts_at_once(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
+    """``call`` runs in a ``for`` loop of its function whose passes each send an alert (:func:`alerts`)
+    or ask a person: that loop is the per-item loop, and it is not batch work, so neither is a loop
+    over its function's calls further up (each user's new messages analysed and sent on at once)."""
+    node: ast.AST = call
+    while id(node) in parents and not isinstance(node := parents[id(node)], (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                             ast.Lambda, ast.ClassDef)):
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            body = ast.Module(body=node.body, type_ignores=[])
+            if alerts(body) or any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "input"
+                                   for n in walk(body)):
+                return True
+    return False
 
 
 def exits(loop: ast.For | ast.AsyncFor) -> bool:

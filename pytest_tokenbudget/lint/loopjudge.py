@@ -56,7 +56,7 @@ from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
-from pytest_tokenbudget.lint.loopbody import batching_context, exits, over_a_reply, picked_few, repeats
+from pytest_tokenbudget.lint.loopbody import alerts, batching_context, exits, over_a_reply, picked_few, repeats
 from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, known_size, nested_product, small
 
 __all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "asks_a_person", "cli_command", "conversation_turn",
@@ -258,25 +258,6 @@ def _runs_until_stopped(test: ast.expr) -> bool:
         isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and not test.args)
 
 
-_ALERT = re.compile(r"alert|notif", re.I)
-# an alert written down for later (a CRM task, a row, a log line), not one sent: create_alert_task(...)
-_RECORDED = re.compile(r"^_*(?:create|add|save|store|insert|record|log|write|update|upsert|mark)_", re.I)
-
-
-def _alerts(body: ast.AST) -> bool:
-    """The loop sends an alert or a notification per item (``send_alert(...)``,
-    ``notify_user(...)``, ``send_email(..., format_alert_email(...))``): the results are meant to
-    act at once, so a batch (minutes to hours later) defeats the loop's purpose. An alert only
-    recorded (``create_alert_task(contact, score)`` in a CRM, read by a person later) is no such act."""
-    for n in walk(body):
-        if isinstance(n, ast.Call):
-            f = n.func
-            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
-            if _ALERT.search(name) and not _RECORDED.search(name):
-                return True
-    return False
-
-
 def asks_a_person(node: ast.AST) -> bool:
     """``node`` calls ``input()``: each pass waits on someone's answer (an interactive loop, or a
     per-item step that asks "Apply? [y/N]" after the request), so nothing in it can wait for a batch."""
@@ -311,7 +292,7 @@ def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call, parents: dict[int, 
     body = ast.Module(body=loop.body, type_ignores=[])
     if asks_a_person(body):
         return None  # an interactive loop
-    if _alerts(body):
+    if alerts(body):
         return None  # each result raises an alert at once: it cannot wait for a batch
     if picked_few(loop, call, parents, WRITTEN_OUT):
         return None  # only the items named in the code (three sections of one resume)

@@ -8,3 +8,7 @@ def send_email(subject, body):
 
 def create_alert_task(name, score):
     print("TASK", name, score)
+
+
+def notify_owner(user, text):
+    print("NOTIFY", user, text)
