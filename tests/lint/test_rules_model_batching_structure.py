@@ -236,6 +236,22 @@ def test_tb303_bedrock_and_vertex_forms_on_their_clients():
             ''', "TB303") == [], model
 
 
+def test_tb303_leaves_ids_unknown_to_the_catalog_to_the_cloud_clients():
+    """Bedrock and Vertex have their own ids (not the Claude API's 404): also when the client class is an
+    optional import whose ``except ImportError`` fallback binds it to None."""
+    for head in ("from anthropic import AnthropicVertex",
+                 "try:\n    from anthropic import AnthropicVertex\nexcept ImportError:\n    AnthropicVertex = None"):
+        assert lint(head + '''
+class Provider:
+    def __init__(self):
+        self.client = AnthropicVertex(project_id="p", region="us-east5")
+
+    def ask(self, q):
+        return self.client.messages.create(model="claude-sonnet-4-5-v2@20241022", max_tokens=200,
+                                           messages=[{"role": "user", "content": q}])
+''', "TB303") == [], head
+
+
 # ------------------------------------------------------------------------------ precision: unknown model
 @pytest.mark.parametrize("model_expr", ["model", "os.environ['MODEL']", "settings.model", "MODELS[tier]"])
 def test_unresolved_model_keeps_model_rules_silent(model_expr):

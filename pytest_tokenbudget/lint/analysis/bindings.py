@@ -35,7 +35,10 @@ def _popped_key(node: cst.Call) -> str | None:
     return None
 
 
-_FILE_ERRORS = frozenset({"FileNotFoundError", "OSError", "IOError", "PermissionError"})
+# a handler's binding is a fallback for a missing file, or for an optional package (``except ImportError:
+# AnthropicVertex = None``): where the file or package is there, the handler never runs
+_FILE_ERRORS = frozenset({"FileNotFoundError", "OSError", "IOError", "PermissionError", "ImportError",
+                          "ModuleNotFoundError"})
 
 
 def _names_in(node: Any) -> Iterator[cst.Name]:

@@ -84,11 +84,14 @@ def unset_test(test: Any) -> str | None:
 def without_fallbacks(resolver: Any, bindings: list[Binding], where: Scope, depth: int) -> list[Binding]:
     """``bindings`` less the fallbacks of a missing file (``try: p = load_prompt("x")`` / ``except
     FileNotFoundError: p = "You are ..."``) when another binding reads a text the project holds:
-    the file is there, so the handler never runs and the text read is what every call sends."""
+    the file is there, so the handler never runs and the text read is what every call sends; and
+    less those of a missing package when the others import it (the code runs with it installed)."""
     fallbacks = [b for b in bindings if b.missing_file]
     if not fallbacks or len(fallbacks) == len(bindings):
         return bindings
     rest = [b for b in bindings if not b.missing_file]
+    if all(b.kind == "import" for b in rest):
+        return rest  # try: from anthropic import AnthropicVertex / except ImportError: AnthropicVertex = None
     read = [resolver.expr(b.node, where, depth + 1) for b in rest if b.kind == "assign"]
     return rest if read and all(v if isinstance(v, str) else isinstance(v, Text) and v.static() for v in read) \
         else bindings

@@ -90,7 +90,7 @@ class Binding:
     ref: ImportRef | None = None
     scope: Scope | None = None
     index: tuple[int, int] | None = None
-    missing_file: bool = False  # made in an ``except FileNotFoundError`` (or OSError) handler: a fallback
+    missing_file: bool = False  # made in an ``except FileNotFoundError`` (OSError, ImportError) handler: a fallback
     if_unset: bool = False  # ``if x is None: x = D`` (or ``== None``, ``not x``): the value when x is unset
 
 @dataclass(eq=False)

@@ -448,8 +448,8 @@ class UnknownModelId(Rule):
         info = ctx.catalog.find(model)
         node = _model_node(call)
         if info is None:
-            if "claude" not in model.lower():
-                return  # a proxy alias or another vendor's model: not ours to judge
+            if "claude" not in model.lower() or _platform(call) in ("bedrock", "vertex"):
+                return  # a proxy alias or another vendor's model, or a cloud's id: not the Claude API's to refuse
             close = ctx.catalog.suggestions(model)  # from the family the spelling names
             hint = f" (closest: {', '.join(close)})" if close else ""
             yield Report(
