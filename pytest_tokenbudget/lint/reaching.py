@@ -38,13 +38,50 @@ def reaching(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int], l
         if start <= n_line < line:
             branches.append(value)
     if chosen is None:
-        return UNKNOWN if branches else PARAM
+        if not branches:
+            return PARAM
+        arms = _every_arm(found, straight, line, parents)
+        return UNKNOWN if arms is None else _one_of(arms)
     guarded = _read_if_exists([(node, value) for node, value in found if value in branches], parents)
     if guarded is not None and chosen[1] is not None:  # cfg = {}; if path.exists(): cfg = yaml.safe_load(...)
         return ast.copy_location(ast.IfExp(test=guarded[0], body=guarded[1], orelse=chosen[1]), guarded[1])
     if branches:  # model = "a"; if x: model = "b" elif y: model = "c": one of them reaches the call
         return _one_of([chosen[1], *branches])
     return UNKNOWN if chosen[1] is None else chosen[1]
+
+
+def _every_arm(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int], line: int,
+               parents: dict[int, ast.AST]) -> list[ast.expr | None] | None:
+    """The values of an ``if`` / ``elif`` / ``else`` that always runs before the call and whose every
+    arm assigns the name (or leaves: ``raise``): ``if x: m = "a" elif y: m = "b" else: m = "c"``, one
+    of them reaches the call; None when some path leaves the name unassigned."""
+    values = {id(node): value for node, value in found}
+    ifs: dict[int, ast.If] = {}
+    for node, _ in found:
+        up = parents.get(id(node))
+        while up is not None:
+            if isinstance(up, ast.If) and id(up) in straight and up.lineno < line:
+                ifs[id(up)] = up
+            up = parents.get(id(up))
+    return next((got for st in sorted(ifs.values(), key=lambda i: -i.lineno)
+                 if (got := _if_values(st, values)) is not None), None)
+
+
+def _arm_values(arm: list[ast.stmt], values: dict[int, ast.expr | None]) -> list[ast.expr | None] | None:
+    got: list[ast.expr | None] | None = None
+    for st in arm:
+        if id(st) in values:
+            got = [values[id(st)]]
+        elif isinstance(st, ast.If) and (inner := _if_values(st, values)) is not None:
+            got = inner
+    if got is None and arm and isinstance(arm[-1], _EXITS):
+        return []  # the arm leaves: the call sees none of its values
+    return got
+
+
+def _if_values(st: ast.If, values: dict[int, ast.expr | None]) -> list[ast.expr | None] | None:
+    body, orelse = _arm_values(st.body, values), _arm_values(st.orelse, values)
+    return None if body is None or orelse is None or not body + orelse else body + orelse
 
 
 def _read_if_exists(branches: list[tuple[ast.AST, ast.expr | None]],

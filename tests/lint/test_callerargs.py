@@ -150,6 +150,31 @@ def test_a_caller_choosing_among_ids_in_branches_is_judged_on_every_id(tmp_path:
     assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False)).findings == []
 
 
+ARMS = '''from claude import ClaudeModel
+
+
+def make(name: str) -> ClaudeModel:
+    if name == "sonnet":
+        model_string = "claude-3-sonnet-20240229"
+    elif name == "opus":
+        model_string = "claude-3-opus-20240229"
+    {last}
+    return ClaudeModel(model_name=model_string)
+'''
+
+
+def test_a_caller_assigning_the_id_in_every_arm_of_an_if_chain_is_judged_on_every_id(tmp_path: Path):
+    """No assignment before the ``if``: every arm (``else`` too, or an arm that raises) sets it."""
+    (tmp_path / "claude.py").write_text(CLAUDE_MODEL)
+    for last, found in (('else:\n        model_string = "claude-3-haiku-20240307"', [(10, "TB302")]),
+                        ('else:\n        raise ValueError(name)', [(10, "TB302")]),
+                        ('else:\n        model_string = "claude-haiku-4-5"', []),  # one current id: a working choice
+                        ("", [])):  # no else: the name may be unset, nothing is known
+        (tmp_path / "run.py").write_text(ARMS.format(last=last))
+        got = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=False)).findings
+        assert [(f.line, f.code) for f in got] == found, last
+
+
 def test_an_attribute_the_constructions_set_to_different_prompts_is_one_of_them(tmp_path: Path):
     rules = " ".join(f"Rule {i}: cite the passage, name the section and state the clause number you rely on."
                      for i in range(90))  # ~2,000 tokens shared by both prompts
