@@ -53,3 +53,14 @@ def test_json_asked_after_quoted_input_counts_and_inside_it_does_not(prompt, ask
 def test_a_json_request_in_chinese_with_a_measure_word_counts(prompt, asks):
     assert asks_for_json(prompt) is asks
 
+
+
+@pytest.mark.parametrize(("prompt", "asks"), [
+    ('Return datasets in this EXACT format:\n[{"name": "..."}]\n- NO text before or after the JSON array', True),
+    ("List the items. Nothing outside the JSON object, please.", True),
+    ("Give me just the JSON array of ids.", True),
+    ("Describe the schema in prose; no need to explain anything before the example.", False),
+    ("Do not answer in JSON: write two sentences.", False),
+])
+def test_json_alone_asked_by_what_must_not_surround_it(prompt, asks):
+    assert asks_for_json(prompt) is asks

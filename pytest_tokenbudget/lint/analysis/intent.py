@@ -159,10 +159,18 @@ def _instructions_only(text: str) -> str:
     return _INPUT_BLOCK.sub(drop, text)
 
 
+# "NO text before or after the JSON array", "nothing outside the JSON object", "return only the JSON
+# array": the negation is about what surrounds the JSON, so it is an ask for JSON alone
+_JSON_ALONE = re.compile(r"\b(?:no|nothing|without)\b[^.\n]{0,30}?\b(?:before|after|outside|around)\b[^.\n]{0,20}?"
+                         r"\bjson\b|\b(?:only|just)\s+(?:the\s+|a\s+|one\s+)?json\s+(?:array|object|list)\b", re.I)
+
+
 def asks_for_json(text: str) -> bool:
     """True when the instructions in ``text`` ask for the answer as JSON (and do not say *not*
     JSON); a "JSON" inside pasted input (a <document> block, a quoted line) does not count."""
     text = _instructions_only(text)
+    if _JSON_ALONE.search(text):
+        return True
     for pattern in _JSON_ASKS:
         for m in pattern.finditer(text):
             json_at = text.lower().rfind("json", m.start(), m.end())
