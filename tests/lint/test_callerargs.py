@@ -521,3 +521,30 @@ def _lint_project(root: Path, files: dict[str, str], rule: str) -> list:
     for name, text in files.items():
         (root / name).write_text(text)
     return lint_paths([root], LintSettings(root=root, select=(rule,), cache=False)).findings
+
+
+def test_a_prompt_from_the_callers_that_wants_the_answer_in_tags_asks_for_its_stop_sequence(tmp_path: Path):
+    """TB205 reads the callers' prompts like TB501 does: the wrapper takes a ready prompt."""
+    (tmp_path / "claude_service.py").write_text('''import anthropic
+
+client = anthropic.Anthropic()
+
+
+def generate(prompt):
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=2000,
+                                  messages=[{"role": "user", "content": prompt}])
+''')
+    (tmp_path / "questions.py").write_text('''from claude_service import generate
+
+PROMPT = """Read the excerpt and write one question about it.
+<excerpt>{}</excerpt>
+Provide the final output as a JSON object in <json_format> wrapper."""
+
+
+def ask(part):
+    return generate(PROMPT.format(part))
+''')
+    found = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB205",), cache=False)).findings
+    assert [(f.line, f.code) for f in found] == [(7, "TB205")]
+    assert "<json_format>" in found[0].message and "passed by caller questions.py:9" in found[0].message.replace(
+        str(tmp_path) + "/", "")

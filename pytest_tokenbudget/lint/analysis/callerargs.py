@@ -48,7 +48,7 @@ from pytest_tokenbudget.lint.types import CallSite, Report
 
 __all__ = ["ANY_CALLER", "EVERY_CALLER", "Variant", "function_name", "reads_parameters", "rule_reports", "variants"]
 
-ANY_CALLER = frozenset({"TB101", "TB104", "TB105", "TB302", "TB303", "TB501"})
+ANY_CALLER = frozenset({"TB101", "TB104", "TB105", "TB205", "TB302", "TB303", "TB501"})
 EVERY_CALLER = frozenset({"TB204", "TB301"})
 CACHING_CALLERS = frozenset({"TB102"})
 MAX_VARIANTS = 24

@@ -23,7 +23,7 @@ _TAG_RE = re.compile(
     r"(?P<verb>answer|respond|response|reply|output|return|put|place|write|wrap|enclose|give|provide|final|"
     r"format|think|reason|analy[sz]e)[^.\n<]{0,60}?\b(?:inside|in|within|between|into)\s+(?:the\s+|an?\s+)?"
     r"[`'\"]?<(?P<tag>[A-Za-z][\w-]{0,40})>(?:\s*(?:and|</(?P=tag)>)\s*(?:</(?P=tag)>)?)?[`'\"]?\s*(?:xml\s+)?"
-    r"(?:tags?|block|element)\b",  # "wrap your summary in a `<summary></summary>` block"
+    r"(?:tags?|block|element|wrapper)\b",  # "wrap your summary in a `<summary></summary>` block"
     re.I,
 )
 # a tagged section of reasoning: the answer (if any) comes after it
@@ -39,7 +39,7 @@ _MORE_AFTER = re.compile(r"^[^.\n]{0,20}(?:,?\s*(?:then|followed\s+by|and\s+then
                          r"next|before\s+(?:writing|giving|providing)))", re.I)
 
 _ANSWER_VERBS = frozenset({"answer", "respond", "reply", "return", "output", "give", "provide"})
-_OTHER_SECTION = re.compile(r"<(?!/)[A-Za-z][\w-]*>\s*(?:</[\w-]+>\s*)?(?:xml\s+)?tags?\b", re.I)
+_OTHER_SECTION = re.compile(r"<(?!/)[A-Za-z][\w-]*>\s*(?:</[\w-]+>\s*)?(?:xml\s+)?(?:tags?|wrapper)\b", re.I)
 
 
 def answer_tag(text: str) -> str | None:
@@ -84,7 +84,8 @@ class MissingStopSequence(Rule):
         "When the answer is wrapped in <answer>...</answer>, everything the model writes after the "
         "closing tag (commentary, a summary, a sign-off) is billed output you throw away. "
         "stop_sequences=['</answer>'] ends the response right there (the API reports the matched "
-        "stop_sequence, so parsing stays easy). Stop sequences configured beside the values a call "
+        "stop_sequence, so parsing stays easy). A prompt the callers pass to a wrapper is read from them. "
+        "Stop sequences configured beside the values a call "
         "reads (settings.stop_sequences next to settings.model, a config dict's 'stop_sequences', a "
         "config module's STOP_SEQUENCES) but passed to no call are reported too, naming where they are "
         "defined. Strict mode (require-stop-sequences = true) flags every call without stop_sequences."
