@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.word_index import project_words
-from pytest_tokenbudget.lint.callnames import Refs, exporters, find_def, imported_factories, refs_for, same_file, \
-    test_file
+from pytest_tokenbudget.lint.callnames import Refs, base_methods, exporters, find_def, imported_factories, refs_for, \
+    same_file, test_file, tree_of
 from pytest_tokenbudget.lint.callwalk import NamedCall, has_word, named_calls, word_chars
 from pytest_tokenbudget.lint.factory_modules import factory_files, factory_functions, project_bases
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
@@ -134,12 +134,36 @@ def _find_calls(project: Project, callee_path: str, function: str) -> list[Found
         if ctor and cls is not None:
             out += _through_subclasses(project, path, tree, refs)
     out += later  # (the searches follow a dozen callers per function: the surest first)
+    if method and cls is not None:  # Base.complete_json's self.complete(...): run on the subclass too
+        out += [c for c in _inherited_self_calls(project, callee_path, callee.tree, cls, name)
+                if not any(f.call is c.call for f in out)]
     if method and cls is not None:  # an instance handed to another class's constructor (.injected)
         makers = [p for p in dict.fromkeys([callee_path, *index.get(parts[0], [])])
                   if same_file(p, callee_path) or not test_file(project, p)
                   and _may_import(project, os.path.normpath(p), needles)]  # it must import the class to make one
         out += [FoundCall(i.path, i.call, i.tree, i.owner, True) for i in injected_calls(project, makers, parts[0], name)
                 if not any(f.call is i.call for f in out)]
+    return out
+
+
+def _inherited_self_calls(project: Project, path: str, tree: ast.Module, cls: ast.ClassDef,
+                          name: str) -> list[FoundCall]:
+    """``self.name(...)`` in the methods ``cls`` inherits from a project base class that declares
+    ``name`` (a template method: ``LLMClient.complete_json`` calls the abstract ``self.complete``
+    with a JSON instruction appended): on an instance of ``cls`` those calls run ``cls.name``."""
+    own = {s.name for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    out: list[FoundCall] = []
+    for base_path, base_method in base_methods(project, path, tree, f"{cls.name}.{name}"):
+        base_tree = tree_of(project, base_path)
+        base = next((s for s in base_tree.body if isinstance(s, ast.ClassDef)
+                     and s.name == base_method.split(".")[0]), None) if base_tree is not None else None
+        for fn in base.body if base is not None else ():
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or fn.name in own or not fn.args.args:
+                continue
+            me = fn.args.args[0].arg
+            out += [FoundCall(base_path, n, base_tree, f"{base.name}.{fn.name}", True) for n in walk(fn)
+                    if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == name
+                    and isinstance(n.func.value, ast.Name) and n.func.value.id == me]
     return out
 
 

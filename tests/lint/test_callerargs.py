@@ -548,3 +548,33 @@ def ask(part):
     assert [(f.line, f.code) for f in found] == [(7, "TB205")]
     assert "<json_format>" in found[0].message and "passed by caller questions.py:9" in found[0].message.replace(
         str(tmp_path) + "/", "")
+
+
+def test_a_base_class_method_calling_the_abstract_request_method_is_one_of_its_callers(tmp_path: Path):
+    """A template method: ``LLMClient.complete_json`` appends a JSON instruction and calls
+    ``self.complete``, which the Claude subclass implements (and inherits complete_json)."""
+    (tmp_path / "base.py").write_text('''from abc import ABC, abstractmethod
+
+
+class LLMClient(ABC):
+    @abstractmethod
+    def complete(self, prompt, max_tokens=2000): ...
+
+    def complete_json(self, prompt):
+        return self.complete(prompt + "\\n\\nOnly return valid JSON, no explanation.", max_tokens=300)
+''')
+    (tmp_path / "claude.py").write_text('''import anthropic
+from base import LLMClient
+
+
+class ClaudeClient(LLMClient):
+    def complete(self, prompt, max_tokens=2000):
+        return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=max_tokens,
+                                                     messages=[{"role": "user", "content": prompt}])
+''')
+    found = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False)).findings
+    assert [(f.line, f.code) for f in found] == [(7, "TB501")]
+    assert "passed by caller base.py:9" in found[0].message.replace(str(tmp_path) + "/", "")
+    claude = (tmp_path / "claude.py").read_text()
+    (tmp_path / "claude.py").write_text(claude + "\n    def complete_json(self, prompt):\n        return prompt\n")
+    assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False)).findings == []
