@@ -474,8 +474,9 @@ _INDENT = re.compile(r"^[ \t]*\t[ \t]*", re.M)
 def _retabbed(source: Source) -> Parsed | None:
     """A file Python compiles whose indentation mixes tabs and spaces (``"  \\tx"`` under eight spaces:
     Python counts a tab to the next multiple of eight) but libcst's tokenizer rejects ("no matching
-    outer block for dedent"): parsed again with those tabs expanded, lines unchanged. Its findings
-    keep their lines; columns on such lines count the expanded tabs, and fixes are left out."""
+    outer block for dedent"): parsed again with those tabs expanded, lines unchanged (a string line's
+    leading tabs too: a prompt's length barely moves). Its findings keep their lines; columns on such
+    lines count the expanded tabs, and fixes are left out."""
     import libcst as cst
 
     if source.tree is None or "\t" not in source.text:

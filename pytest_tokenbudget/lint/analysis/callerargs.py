@@ -31,6 +31,7 @@ client.py:20"; "every caller sends such a value: ...") and list them as related 
 from __future__ import annotations
 
 import dataclasses
+import re
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -151,13 +152,16 @@ def _sides(shared: list[str]) -> list[Group]:
     return [[({(0, code): True}, ()), ({(0, code): False}, ())] for code in shared]
 
 
+_SELF = re.compile(r"\bself\b")
+
+
 def reads_parameters(site: CallSite, fields: frozenset[str]) -> bool:
     """Whether the request's ``fields`` read a parameter of a function (at any depth of their
     resolution: a default such as ``note=""`` stands for what callers pass) or ``self``."""
     rec = _ParamResolver(site.scope.module()) if site.scope is not None else None
     for a in site.node.args if isinstance(site.node, cst.Call) else ():
         if a.keyword is not None and a.keyword.value in fields:
-            if rec is None or "self" in _code(a.value):
+            if rec is None or _SELF.search(_code(a.value)):
                 return True
             rec.expr(a.value, site.scope)
     return rec is None or bool(rec.read)
