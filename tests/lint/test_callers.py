@@ -851,8 +851,6 @@ def create_app(app):
     assert [f.code for f in result.findings if f.code == "TB401"] == []  # one request per route call: no loop
 
 
-
-
 CHECKER = '''import anthropic
 
 PROMPT = "Hi"

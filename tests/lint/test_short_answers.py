@@ -54,7 +54,6 @@ def test_a_json_request_in_chinese_with_a_measure_word_counts(prompt, asks):
     assert asks_for_json(prompt) is asks
 
 
-
 @pytest.mark.parametrize(("prompt", "asks"), [
     ('Return datasets in this EXACT format:\n[{"name": "..."}]\n- NO text before or after the JSON array', True),
     ("List the items. Nothing outside the JSON object, please.", True),
