@@ -262,7 +262,8 @@ class LoopCouldBatch(Rule):
         "window the user waits on, or anything they call; a GitHub "
         "Action's code, whose job waits for its results and stops after six hours) and loops run under a batching "
         "library's context (with batchify(): ...), and a caller's loop in dead code (a function nothing names, in a"
-        " module the project imports for its other names). A scheduled job, a CLI command or a script's asyncio.run"
+        " module the project imports for its other names), or reached only through an interface by a subclass no file"
+        " names. A scheduled job, a CLI command or a script's asyncio.run"
         " coroutine (and the async stages only it awaits) looping over data it collected itself is batch work."
     )
     severity = "warning"
