@@ -56,11 +56,11 @@ from pytest_tokenbudget.lint.callrefs import candidates, naming_of, refs_in
 from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
 from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
-from pytest_tokenbudget.lint.loopbody import acts_at_once, latency_kept, mentions_batching, returned_latency
+from pytest_tokenbudget.lint.loopbody import (acts_at_once, asks_a_person, latency_kept, mentions_batching,
+                                              returned_latency)
 from pytest_tokenbudget.lint.loopcuts import cut_to_a_handful
 from pytest_tokenbudget.lint.loopguards import Need, guard_params, literal_needs, one_item_flag, passes_other_branch
-from pytest_tokenbudget.lint.loopjudge import (WRITTEN_OUT, Hit, asks_a_person, conversation_turn, enclosing_loop, live,
-                                               mapped)
+from pytest_tokenbudget.lint.loopjudge import WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped
 from pytest_tokenbudget.lint.memoised import memoised
 from pytest_tokenbudget.lint.protocols import protocol_methods
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,

@@ -13,8 +13,9 @@ import re
 from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.loopguards import equals_item
 
-__all__ = ["REPLY_PARTS", "REQUEST_METHODS", "acts_at_once", "alerts", "batching_context", "exits", "filled_with_few",
-           "latency_kept", "mentions_batching", "over_a_reply", "picked_few", "repeats", "returned_latency"]
+__all__ = ["REPLY_PARTS", "REQUEST_METHODS", "acts_at_once", "alerts", "asks_a_person", "batching_context", "exits",
+           "filled_with_few", "latency_kept", "mentions_batching", "over_a_reply", "picked_few", "repeats",
+           "returned_latency"]
 
 
 _ALERT = re.compile(r"alert|notif", re.I)
@@ -45,10 +46,16 @@ def acts_at_once(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
                                                                              ast.Lambda, ast.ClassDef)):
         if isinstance(node, (ast.For, ast.AsyncFor)):
             body = ast.Module(body=node.body, type_ignores=[])
-            if alerts(body) or any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "input"
-                                   for n in walk(body)):
+            if alerts(body) or asks_a_person(body):
                 return True
     return False
+
+
+def asks_a_person(node: ast.AST) -> bool:
+    """``node`` calls ``input()``: each pass waits on someone's answer (an interactive loop, or a
+    per-item step that asks "Apply? [y/N]" after the request), so nothing in it can wait for a batch."""
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "input"
+               for n in walk(node))
 
 
 def exits(loop: ast.For | ast.AsyncFor) -> bool:

@@ -56,10 +56,11 @@ from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
-from pytest_tokenbudget.lint.loopbody import alerts, batching_context, exits, over_a_reply, picked_few, repeats
+from pytest_tokenbudget.lint.loopbody import alerts, asks_a_person, batching_context, exits, over_a_reply, picked_few, \
+    repeats
 from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, known_size, nested_product, small
 
-__all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "asks_a_person", "cli_command", "conversation_turn",
+__all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "cli_command", "conversation_turn",
            "enclosing_loop", "fallback_chain", "from_parameters", "handful", "in_service_loop", "is_sweep", "live",
            "mapped", "request_entry", "retry_while", "retry_while_source"]
 
@@ -256,13 +257,6 @@ def _runs_until_stopped(test: ast.expr) -> bool:
         return bool(test.value)
     return isinstance(test, (ast.Name, ast.Attribute)) or (
         isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and not test.args)
-
-
-def asks_a_person(node: ast.AST) -> bool:
-    """``node`` calls ``input()``: each pass waits on someone's answer (an interactive loop, or a
-    per-item step that asks "Apply? [y/N]" after the request), so nothing in it can wait for a batch."""
-    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "input"
-               for n in walk(node))
 
 
 def fallback_chain(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:

@@ -37,7 +37,7 @@ def _popped_key(node: cst.Call) -> str | None:
 
 # a handler's binding is a fallback for a missing file, or for an optional package (``except ImportError:
 # AnthropicVertex = None``): where the file or package is there, the handler never runs
-_FILE_ERRORS = frozenset({"FileNotFoundError", "OSError", "IOError", "PermissionError", "ImportError",
+_MISSING_ERRORS = frozenset({"FileNotFoundError", "OSError", "IOError", "PermissionError", "ImportError",
                           "ModuleNotFoundError"})
 
 
@@ -304,7 +304,7 @@ class ScopeBuilder(cst.CSTVisitor):
         if node.name is not None:
             self._bind_target(node.name.name, Binding("other"))
         names = {n.value for n in _names_in(node.type)} if node.type is not None else set()
-        self.missing_file.append(bool(names & _FILE_ERRORS))
+        self.missing_file.append(bool(names & _MISSING_ERRORS))
 
     def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
         self.missing_file.pop()
