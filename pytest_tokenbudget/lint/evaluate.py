@@ -19,8 +19,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, choice, dict_get,
-                                                     enum_value, is_complete, setting_fallback, sliced, static_text)
+from pytest_tokenbudget.lint.analysis.values import (UNKNOWN, OpenDict, Text, Unknown, any_entry, choice,
+                                                     container_text, dict_get, enum_value, is_complete,
+                                                     setting_fallback, sliced, static_text)
 from pytest_tokenbudget.lint.analysis.volatile import volatile_call, volatile_format, volatile_method
 from pytest_tokenbudget.lint.comprehend import comprehend, spliced
 from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_chain
@@ -208,8 +209,9 @@ class Evaluator:
             spec = self.expr(node.format_spec, d) if node.format_spec is not None else None
             if isinstance(v, Unknown) and v.volatile and (spec is None or volatile_format(spec)):
                 return v
-            if node.conversion == -1 and spec is None:
-                return self._declared(node.value, v)
+            if node.conversion in (-1, 114, 115) and spec is None and (shown := container_text(v)) is not None:
+                return shown  # a known schema or list of labels: str() as Python shows it ('r', 's' alike)
+            return self._declared(node.value, v) if node.conversion == -1 and spec is None else UNKNOWN
         return UNKNOWN
 
     def _declared(self, node: ast.expr, value: Any) -> Any:

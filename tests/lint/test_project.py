@@ -25,7 +25,7 @@ def test_a_run_on_one_changed_file_still_resolves_through_the_rest_of_the_projec
     whole = lint_paths([root], LintSettings(root=root, select=("TB101",), cache=False))
     one = lint_paths([root / "pkg" / "runner.py"], LintSettings(root=root, select=("TB101",), cache=False))
     # 47 / 80: the static guidelines of review.j2 lead a block that ends with the document
-    assert _tb101_lines(one) == _tb101_lines(whole) == {18, 23, 28, 33, 40, 47, 60, 73, 80, 97}
+    assert _tb101_lines(one) == _tb101_lines(whole) == {18, 23, 28, 33, 40, 47, 60, 73, 80, 97, 106, 112}
 
 
 def test_warm_run_rechecks_a_file_when_a_prompt_it_resolved_through_changes(tmp_path):
@@ -39,10 +39,11 @@ def test_warm_run_rechecks_a_file_when_a_prompt_it_resolved_through_changes(tmp_
     prompts.write_text('SYSTEM = "Be brief."\n\ndef build():\n    return "Rules: " + "clause. " * 1500\n')
     changed = lint_paths([root], settings)
     assert changed.parsed == 1
-    assert _tb101_lines(changed) == {28, 33, 40, 47, 60, 80, 97}  # SYSTEM users (18, 23, 73) are silent now
+    # SYSTEM's users (18, 23, 73) and GUIDE's (106) are silent now
+    assert _tb101_lines(changed) == {28, 33, 40, 47, 60, 80, 97, 112}
     (root / "pkg" / "prompts" / "system.md").write_text("Short.")
     again = lint_paths([root], settings)
-    assert _tb101_lines(again) == {33, 47, 60, 80, 97}  # the Markdown file's readers follow it too
+    assert _tb101_lines(again) == {33, 47, 60, 80, 97, 112}  # the Markdown file's readers follow it too
 
 
 def test_findings_point_at_where_the_prompt_text_lives(tmp_path):
@@ -63,7 +64,7 @@ def test_findings_point_at_where_the_prompt_text_lives(tmp_path):
         rows[33]["related"][0]["path"].endswith("pkg/prompts.py") and rows[33]["related"][0]["line"] == 3
     sarif = json.loads(render("sarif", result, registry()))
     related = [r.get("relatedLocations") for r in sarif["runs"][0]["results"]  # 47 / 80: templates rendered in place
-               if r["locations"][0]["physicalLocation"]["region"]["startLine"] not in (47, 80)]
+               if r["locations"][0]["physicalLocation"]["region"]["startLine"] not in (47, 80, 112)]  # 112: in the call
     assert all(related) and related[0][0]["physicalLocation"]["region"] == {"startLine": 1}
 
 

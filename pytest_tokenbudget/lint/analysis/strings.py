@@ -10,7 +10,7 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.scopes import Scope
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Hole, Text, Unknown
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Hole, Text, Unknown, container_text
 
 __all__ = ["TextOps", "map_text", "replace_text", "string_value"]
 
@@ -120,6 +120,9 @@ class TextOps:
                                  or Unknown(v.volatile, part.expression))
                 elif isinstance(v, Text):
                     parts.append(v)
+                elif part.format_spec is None and part.conversion in (None, "s", "r") \
+                        and (shown := container_text(v)) is not None:
+                    parts.append(shown)
                 else:
                     parts.append(Unknown(None, part.expression))
         return Text.join(*parts) if parts else ""

@@ -25,7 +25,7 @@ from typing import Any
 __all__ = ["UNKNOWN", "Unknown", "Alternatives", "Text", "OpenDict", "Hole", "is_known", "static_text", "iter_texts",
            "volatile_parts", "is_complete", "common_value", "choice",
            "any_entry", "dict_get", "mapping_get", "NOT_A_MAPPING", "setting_fallback", "sliced", "unpacked",
-           "enum_value"]
+           "enum_value", "container_text"]
 
 MAX_OPTIONS = 16  # more candidate texts than this: a plain hole
 
@@ -327,3 +327,23 @@ def loop_ids(items: Any) -> Any:
             isinstance(v, str) and "claude" in v.lower() and not any(c.isspace() for c in v) for v in items):
         return choice(list(items))
     return UNKNOWN
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def container_text(value: Any, depth: int = 0) -> str | None:
+    """``str(value)`` of a dict or list whose every key and item is known (a schema or a list of
+    labels interpolated into a prompt: ``f"Reply in this format: {SCHEMA}"``), else None. A tuple
+    resolves to a list, so it shows in brackets: the same length as Python's parentheses."""
+    def plain(v: Any, level: int) -> bool:
+        if isinstance(v, _SCALARS):
+            return True
+        if level > 8 or isinstance(v, OpenDict) or not isinstance(v, (dict, list)):
+            return False
+        items = v.items() if isinstance(v, dict) else enumerate(v)
+        return all(plain(k, level + 1) and plain(i, level + 1) for k, i in items)
+
+    if not isinstance(value, (dict, list)) or not plain(value, depth):
+        return None
+    return str(value)

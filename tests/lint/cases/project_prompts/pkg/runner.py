@@ -96,3 +96,18 @@ def m(q, doc):
     sysp = packaged.get_template("review.j2").render(doc=doc)
     return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=sysp,  # TB101
                                   messages=[{"role": "user", "content": q}])
+
+
+LABELS = ["billing", "outage", "refund", "other"]
+
+
+def n(q):
+    # a dict from another module and a list from this one, shown in the prompt with str(): static
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=prompts.GUIDE,  # TB101
+                                  messages=[{"role": "user", "content": q}])
+
+
+def o(q):
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=512,
+                                  system=f"Pick one of {LABELS!r}. " + "Read the whole ticket first. " * 300,  # TB101
+                                  messages=[{"role": "user", "content": q}])
