@@ -77,3 +77,17 @@ def test_protocols_declaring_a_method():
     """))
     assert protocols_declaring(tree, "complete") == ["Provider", "Generic"]
     assert protocols_declaring(tree, "summarise") == []
+
+
+def test_a_format_set_one_level_down_in_the_request_dict_is_structured_output():
+    # params["output_config"]["format"] = ...: the request is structured (no TB501); an effort set
+    # the same way leaves the JSON the prompt asks for unconstrained
+    from pathlib import Path
+
+    from pytest_tokenbudget.lint.api import LintSettings, lint_paths
+
+    root = Path(__file__).parent / "cases" / "project_request_dicts"
+    result = lint_paths([root], LintSettings(root=root, select=("TB501",), cache=False))
+    api = (root / "evals" / "api.py").read_text().splitlines()
+    assert [(f.path.rsplit("/", 1)[-1], api[f.line - 1].strip()) for f in result.findings] == [
+        ("api.py", "return client.messages.create(**params)  # TB501")]

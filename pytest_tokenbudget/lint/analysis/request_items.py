@@ -43,12 +43,24 @@ def set_items(resolver: Any, name: str, value: Any, where: Any, depth: int) -> t
     found = where.__dict__.setdefault("subscript_assigns", {})
     if name not in found:
         found[name] = list(_subscript_assigns(where.node, name))
-    for target, val in found[name]:
-        key = resolver.expr(target, where, depth + 1)
-        if not isinstance(key, str):
+    for keys, val in found[name]:
+        path = [resolver.expr(k, where, depth + 1) for k in keys]
+        if not isinstance(path[0], str):
             return items, True
-        items[key] = (resolver.expr(val, where, depth + 1), val)
+        value = resolver.expr(val, where, depth + 1)
+        if len(path) > 1:
+            value = _set_in(items.get(path[0], (UNKNOWN,))[0], path[1:], value)
+        items[path[0]] = (value, val)
     return items, is_open
+
+
+def _set_in(base: Any, path: list[Any], value: Any) -> Any:
+    """``base`` with ``base[k1][k2]... = value`` applied (``kwargs["output_config"]["format"] = ...``):
+    a copy of the known dicts on the way, or unknown where a dict or a key is not known."""
+    if not isinstance(base, dict) or getattr(base, "open", False) or not isinstance(path[0], str):
+        return UNKNOWN
+    inner = value if len(path) == 1 else _set_in(base.get(path[0], UNKNOWN), path[1:], value)
+    return {**base, path[0]: inner}
 
 
 class _SubscriptAssigns(cst.CSTVisitor):
@@ -57,10 +69,13 @@ class _SubscriptAssigns(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for t in node.targets:
+            keys: list[Any] = []
             sub = t.target
-            if isinstance(sub, cst.Subscript) and isinstance(sub.value, cst.Name) and sub.value.value == self.name \
-                    and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
-                self.found.append((sub.slice[0].slice.value, node.value))
+            while isinstance(sub, cst.Subscript) and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
+                keys.insert(0, sub.slice[0].slice.value)  # params["output_config"]["format"]: two keys
+                sub = sub.value
+            if keys and isinstance(sub, cst.Name) and sub.value == self.name:
+                self.found.append((keys, node.value))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
@@ -70,7 +85,8 @@ class _SubscriptAssigns(cst.CSTVisitor):
 
 
 def _subscript_assigns(fn: Any, name: str) -> Iterator[tuple[Any, Any]]:
-    """(key node, value node) of every ``name[key] = value`` in a function (not in nested ones)."""
+    """(key nodes, value node) of every ``name[key] = value`` (or ``name[k1][k2] = value``) in a
+    function (not in nested ones)."""
     visitor = _SubscriptAssigns(name)
     fn.body.visit(visitor)
     yield from visitor.found

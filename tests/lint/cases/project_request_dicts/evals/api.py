@@ -31,3 +31,22 @@ def chat_maybe_streamed(messages, stream=False):
 
 def text_of(message):
     return message.content[0].text
+
+
+def judge(verdict_prompt, schema=None):
+    # the format is set one level down, under the key the dict already has: a structured reply
+    params = {"model": "claude-sonnet-4-6", "max_tokens": 1000, "output_config": {"effort": "low"},
+              "system": "Reply with a JSON object {\"verdict\": \"yes\" or \"no\"}.",
+              "messages": [{"role": "user", "content": verdict_prompt}]}
+    if schema is not None:
+        params["output_config"]["format"] = {"type": "json_schema", "schema": schema}
+    return client.messages.create(**params)
+
+
+def judge_low_effort(verdict_prompt):
+    # only the effort is set one level down: the JSON asked for is still unconstrained
+    params = {"model": "claude-sonnet-4-6", "max_tokens": 1000, "output_config": {},
+              "system": "Reply with a JSON object {\"verdict\": \"yes\" or \"no\"}.",
+              "messages": [{"role": "user", "content": verdict_prompt}]}
+    params["output_config"]["effort"] = "low"
+    return client.messages.create(**params)  # TB501
