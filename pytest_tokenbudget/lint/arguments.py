@@ -335,12 +335,24 @@ def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AS
             for a in node.names:
                 defs.setdefault((a.asname or a.name).split(".")[0], []).append((node, None))
         for t in targets:
+            items = _unpacked(t, value) if isinstance(node, ast.Assign) else {}
             for n in walk(t) if not isinstance(t, (ast.Attribute, ast.Subscript)) else ():  # (x.a = v: a mutation)
                 if isinstance(n, ast.Name):
-                    defs.setdefault(n.id, []).append((node, value if t is n and (value is None or not isinstance(
-                        node, (ast.For, ast.AsyncFor)) or t is targets[-1]) else None))
+                    defs.setdefault(n.id, []).append((node, items.get(id(n)) if t is not n else value if (
+                        value is None or not isinstance(node, (ast.For, ast.AsyncFor)) or t is targets[-1]) else None))
     parsed = {n for n, found in defs.items() if len(found) == 1 and parses_args(found[0][1])}
     return parents, defs, mutated - parsed  # args.model = ...: read (or refused) by .cli_defaults itself
+
+
+def _unpacked(target: ast.expr, value: ast.expr | None) -> dict[int, ast.expr]:
+    """``system, user = prepare_prompt(doc)``: each plain name of the target tuple takes the value's
+    item at its place (``prepare_prompt(doc)[0]``, which the evaluator reads from the helper's
+    returned tuple); nothing for a starred or nested target, whose places cannot be counted."""
+    if value is None or not isinstance(target, (ast.Tuple, ast.List)) or \
+            not all(isinstance(e, ast.Name) for e in target.elts):
+        return {}
+    return {id(e): ast.copy_location(ast.Subscript(value=value, slice=ast.Constant(i), ctx=ast.Load()), e)
+            for i, e in enumerate(target.elts)}
 
 
 def _entry_of(loop: ast.For | ast.AsyncFor) -> tuple[list[ast.expr], ast.expr | None]:

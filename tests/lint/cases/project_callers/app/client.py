@@ -78,3 +78,9 @@ def build(prompt, system=None):
     if system is not None:
         kwargs["system"] = system
     return client.messages.create(**kwargs)  # TB501
+
+
+def judge(system, prompt):
+    # jobs.py unpacks both prompts from a helper that returns them as a pair: the system asks for JSON
+    return client.messages.create(model=MODEL, max_tokens=256, system=system,  # TB501
+                                  messages=[{"role": "user", "content": prompt}])

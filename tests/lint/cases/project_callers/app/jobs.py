@@ -79,3 +79,14 @@ def themed(question, theme="billing"):
 
 def billing(question):
     return themed(question)  # the theme comes from here: the default
+
+
+def judge_prompts(claim):
+    return "You check claims. Reply with a JSON object {\"supported\": true or false}.", f"Claim: {claim}"
+
+
+def check_claim(claim):
+    from app.client import judge
+
+    system, prompt = judge_prompts(claim)
+    return judge(system, prompt)
