@@ -63,3 +63,14 @@ def test_a_json_request_in_chinese_with_a_measure_word_counts(prompt, asks):
 ])
 def test_json_alone_asked_by_what_must_not_surround_it(prompt, asks):
     assert asks_for_json(prompt) is asks
+
+
+@pytest.mark.parametrize(("prompt", "asks"), [
+    ("Analyse the job market data below, which is presented in JSON format. Write a report.", False),
+    ("The records are given as JSON. Summarise them in prose.", False),
+    ("The data is provided in JSON. Return your answer in JSON.", True),  # said of the input, then asked
+    ("Your answer must be formatted as JSON.", True),  # "be formatted": an instruction, not a description
+    ("Make sure the response is in JSON format.", True),
+])
+def test_json_said_of_the_input_is_not_an_ask_for_it(prompt, asks):
+    assert asks_for_json(prompt) is asks

@@ -165,9 +165,17 @@ _JSON_ALONE = re.compile(r"\b(?:no|nothing|without)\b[^.\n]{0,30}?\b(?:before|af
                          r"\bjson\b|\b(?:only|just)\s+(?:the\s+|a\s+|one\s+)?json\s+(?:array|object|list)\b", re.I)
 
 
+# "the data below, which is presented in JSON format", "the records are given as JSON": the input
+# described (is / are), not the answer asked for ("the answer must be formatted as JSON")
+_JSON_DESCRIBED = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:presented|provided|given|supplied|formatted|"
+                             r"encoded|stored|written|shown|attached|structured)\s+(?:to\s+you\s+)?(?:in|as)\s+"
+                             r"(?:an?\s+)?json\b[^.\n]*$", re.I)
+
+
 def asks_for_json(text: str) -> bool:
     """True when the instructions in ``text`` ask for the answer as JSON (and do not say *not*
-    JSON); a "JSON" inside pasted input (a <document> block, a quoted line) does not count."""
+    JSON); a "JSON" inside pasted input (a <document> block, a quoted line) or said of the input
+    ("the data, which is presented in JSON") does not count."""
     text = _instructions_only(text)
     if _JSON_ALONE.search(text):
         return True
@@ -175,7 +183,8 @@ def asks_for_json(text: str) -> bool:
         for m in pattern.finditer(text):
             json_at = text.lower().rfind("json", m.start(), m.end())
             before = text[max(0, m.start() - 30):json_at]
-            if not (_JSON_NEGATION.search(before) or _JSON_NEGATION_OTHER.search(before)):
+            if not (_JSON_NEGATION.search(before) or _JSON_NEGATION_OTHER.search(before)
+                    or _JSON_DESCRIBED.search(text, max(0, m.start() - 40), json_at + 4)):
                 return True
     return False
 
