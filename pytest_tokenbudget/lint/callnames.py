@@ -50,13 +50,20 @@ def parents_of(tree: ast.Module) -> dict[int, ast.AST]:
 
 
 def find_def(tree: ast.Module, function: str) -> Def | None:
-    """``f``, ``Class.m``, or a def nested in one (``f.inner``; inside its ``try`` / ``if`` / ``with`` too)."""
+    """``f``, ``Class.m``, or a def nested in one (``f.inner``; inside its ``try`` / ``if`` / ``with`` too).
+    A module-level name is looked for among the module's own statements first, then inside its
+    blocks (``if __name__ == "__main__":`` defining ``async def main()``), where it must be defined
+    once: branches that each define their own ``api`` do not say which one a caller means."""
     body: list[ast.stmt] = tree.body
     found: ast.stmt | None = None
-    for p in function.split("."):
+    for i, p in enumerate(function.split(".")):
         inside = isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef))
         found = next((s for s in (_block_defs(body) if inside else body) if isinstance(
             s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and s.name == p), None)
+        if found is None and i == 0:
+            defs = [s for s in _block_defs(body)
+                    if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == p]
+            found = defs[0] if len(defs) == 1 else None
         if found is None:
             return None
         body = found.body

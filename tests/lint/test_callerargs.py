@@ -578,3 +578,35 @@ class ClaudeClient(LLMClient):
     claude = (tmp_path / "claude.py").read_text()
     (tmp_path / "claude.py").write_text(claude + "\n    def complete_json(self, prompt):\n        return prompt\n")
     assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False)).findings == []
+
+
+MAIN_BLOCK = '''import asyncio
+from anthropic import AsyncAnthropic
+
+
+async def claude_async(model_name, params, messages):
+    client = AsyncAnthropic()
+    response = await client.messages.create(messages=messages[1:], model=model_name,
+                                            system=messages[0]["content"], **params)
+    return response.content[0].text
+
+
+async def llm_async(model_name, params_, messages):
+    return await claude_async(model_name, params_.copy(), messages)
+
+
+if __name__ == "__main__":
+    model_name = "claude-3-5-sonnet-20240620"
+    params = {"max_tokens": 256}
+    messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]
+
+    async def main():
+        print(await llm_async(model_name, params, messages))
+    asyncio.run(main())
+'''
+
+
+def test_a_caller_defined_in_the_main_block_passes_what_that_block_assigns(tmp_path):
+    # kenoharada/llm-api-utils: ``async def main()`` under ``if __name__ == "__main__":`` is a caller like any other
+    [f] = _lint_project(tmp_path, {"utils.py": MAIN_BLOCK}, "TB302")
+    assert f.line == 7 and "claude-3-5-sonnet-20240620" in f.message and "utils.py:22 through " in f.message
