@@ -73,8 +73,8 @@ def _lean_encoding(name: str) -> Any:
     """The encoding ``name``, built apart from tiktoken's registry so that its Python copy of the
     100,000 merge ranks can be let go: encoding runs on the Rust copy, and tiktoken reads the Python
     one only to pickle the encoding, which this module never does. That is 16 MB less in a lint
-    run's process, and so in every worker it forks. The registry's own instance (if a test uses
-    it) is left as it is."""
+    run's process, and so in every worker it forks. The registry's own instance, which the code
+    under test may use, is left as it is."""
     import tiktoken
     from tiktoken import registry
 

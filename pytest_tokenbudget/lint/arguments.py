@@ -337,9 +337,13 @@ def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AS
         for t in targets:
             items = _unpacked(t, value) if isinstance(node, ast.Assign) else {}
             for n in walk(t) if not isinstance(t, (ast.Attribute, ast.Subscript)) else ():  # (x.a = v: a mutation)
-                if isinstance(n, ast.Name):
-                    defs.setdefault(n.id, []).append((node, items.get(id(n)) if t is not n else value if (
-                        value is None or not isinstance(node, (ast.For, ast.AsyncFor)) or t is targets[-1]) else None))
+                if not isinstance(n, ast.Name):
+                    continue
+                if t is n:
+                    whole = value is None or not isinstance(node, (ast.For, ast.AsyncFor)) or t is targets[-1]
+                    defs.setdefault(n.id, []).append((node, value if whole else None))
+                else:  # a name inside an unpacking target: its item of the value, when it can be counted
+                    defs.setdefault(n.id, []).append((node, items.get(id(n))))
     parsed = {n for n, found in defs.items() if len(found) == 1 and parses_args(found[0][1])}
     return parents, defs, mutated - parsed  # args.model = ...: read (or refused) by .cli_defaults itself
 

@@ -332,7 +332,7 @@ def loop_ids(items: Any) -> Any:
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def container_text(value: Any, depth: int = 0) -> str | None:
+def container_text(value: Any) -> str | None:
     """``str(value)`` of a dict or list whose every key and item is known (a schema or a list of
     labels interpolated into a prompt: ``f"Reply in this format: {SCHEMA}"``), else None. A tuple
     resolves to a list, so it shows in brackets: the same length as Python's parentheses."""
@@ -344,6 +344,6 @@ def container_text(value: Any, depth: int = 0) -> str | None:
         items = v.items() if isinstance(v, dict) else enumerate(v)
         return all(plain(k, level + 1) and plain(i, level + 1) for k, i in items)
 
-    if not isinstance(value, (dict, list)) or not plain(value, depth):
+    if not isinstance(value, (dict, list)) or not plain(value, 0):
         return None
     return str(value)
