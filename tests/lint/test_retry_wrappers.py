@@ -20,7 +20,7 @@ def _marked() -> set[int]:
 
 def test_requests_through_retry_wrappers_are_batched_where_a_caller_loops():
     result = lint_paths([PROJECT], LintSettings(root=PROJECT, select=("TB401",), cache=False))
-    assert {f.line for f in result.findings} == _marked() and len(_marked()) == 10
+    assert {f.line for f in result.findings} == _marked() and len(_marked()) == 11
     assert all(Path(f.path).name == "llm.py" and "run.py:5" in f.message for f in result.findings)
 
 
@@ -28,7 +28,7 @@ def test_a_wrapped_method_keeps_the_request_arguments():
     import libcst as cst
 
     sites = extract_call_sites(cst.parse_module((PROJECT / "llm.py").read_text()))
-    assert len(sites) == 12  # the lru_cache'd method is a memoised call, not a retry wrapper
+    assert len(sites) == 14  # the lru_cache'd method is a memoised call, not a retry wrapper
     assert all(s.get("max_tokens") == 300 and not s.open_kwargs for s in sites)
     helper = [s for s in sites if s.context.function in ("through_helper", "through_retrying", "wrapped_method")]
     assert len(helper) == 3 and all("messages" in s.args and "model" in s.args for s in helper)

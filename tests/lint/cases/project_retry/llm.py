@@ -120,3 +120,11 @@ def chat_service(queue):
                                          messages=[{"role": "user", "content": message}]))
         except anthropic.APIError:
             time.sleep(1)
+
+
+def with_fallback_request(doc):
+    # the handler re-sends the request that failed: the loop's finding is the try's request's alone
+    try:
+        return client.messages.create(model=MODEL, max_tokens=300, messages=[{"role": "user", "content": doc}])  # TB401
+    except anthropic.APIStatusError:
+        return client.messages.create(model=MODEL, max_tokens=300, messages=[{"role": "user", "content": doc}])
