@@ -27,6 +27,26 @@ def _contains(tree: Any, target: Any) -> bool:
     return any(_contains(child, target) for child in getattr(tree, "children", ()))
 
 
+def _resent(loop: Any, call: CallSite) -> bool:
+    """The request is made in an ``except`` handler, inside ``loop``, of a ``try`` whose body makes
+    a request too: it re-sends the item's failed request, whose own finding already covers the loop
+    (the same reading as :func:`..livework.resent_in_handler` for a loop in a caller)."""
+    import libcst as cst
+
+    def tries(node: Any) -> Iterator[Any]:
+        if isinstance(node, cst.Try):
+            yield node
+        for child in getattr(node, "children", ()):
+            yield from tries(child)
+
+    def requests(node: Any) -> bool:
+        func = node.func if isinstance(node, cst.Call) else None
+        return isinstance(func, cst.Attribute) and func.attr.value in ("create", "parse") or any(
+            requests(child) for child in getattr(node, "children", ()))
+
+    return any(any(_contains(h, call.node) for h in t.handlers) and requests(t.body) for t in tries(loop.node))
+
+
 def _ast_of(node: Any, expression: bool = False) -> Any:
     """A libcst node as the :mod:`ast` node its code parses to (a statement, or an ``expression``),
     for the loop judgements the caller search makes on :mod:`ast` (:mod:`..loopbody`,
@@ -352,6 +372,26 @@ class LoopCouldBatch(Rule):
             """,
             message="comprehension over items",
         ),
+        Invalid(  # the handler re-sends the item's failed request: one finding, on the try's request
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def summarise(docs):
+                out = []
+                for doc in docs:
+                    try:
+                        r = client.messages.create(model="claude-sonnet-5-5", max_tokens=1024,
+                                                   messages=[{"role": "user", "content": doc}])
+                    except anthropic.APIStatusError:
+                        r = client.messages.create(model="claude-sonnet-5-5", max_tokens=1024,
+                                                   messages=[{"role": "user", "content": doc}])
+                    out.append(r.content[0].text)
+                return out
+            """,
+            message="for loop over docs",
+            line=7,
+            count=1,
+        ),
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
@@ -367,7 +407,7 @@ class LoopCouldBatch(Rule):
         if not loops and call.context.function and not call.batch_template:
             yield from self._in_callers(call, ctx)
             return
-        if not loops or any(lp.kind == "while" or lp.feeds_back for lp in loops):
+        if not loops or any(lp.kind == "while" or lp.feeds_back for lp in loops) or _resent(loops[-1], call):
             return
         loop = loops[-1]
         product = _handfuls_product(loops, call) if _handful(loop, call) else ""  # (None: a handful alone)
