@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any, Callable
 
@@ -33,36 +33,12 @@ _SKIP_DIRS = frozenset({"node_modules", "site-packages", "__pycache__", "build",
 _MAX_FILES = 300  # candidate files listed per result; more: any folder change re-checks it
 
 
-class _Recording(dict):  # type: ignore[type-arg]
-    """A dict that notes the keys asked of it (the word index; the byte-search memo)."""
+class _Recording(MutableMapping):  # type: ignore[type-arg]
+    """A view of a dict (the word index; the byte-search memo) that notes the keys asked of it, in
+    ``asked``, without copying it: a copy of each project's word index was 13 MB of the corpus
+    tree's 683 indexes, held by the run's process as its workers fork (and so by each of them)."""
 
     def __init__(self, data: dict[Any, Any], asked: dict[Any, Any]) -> None:
-        super().__init__(data)
-        self.asked = asked
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        value = super().get(key, default)
-        self.asked.setdefault(key, value)
-        return value
-
-    def __getitem__(self, key: Any) -> Any:
-        value = super().__getitem__(key)
-        self.asked.setdefault(key, value)
-        return value
-
-    def __contains__(self, key: object) -> bool:
-        found = super().__contains__(key)
-        if found:
-            self.asked.setdefault(key, super().__getitem__(key))
-        return found
-
-
-class _RecordingView(Mapping):  # type: ignore[type-arg]
-    """A read-only view of the word index that notes the keys asked of it, as :class:`_Recording`
-    does, without copying it: a copy per project was 13 MB of the corpus tree's 683 indexes, held
-    by the run's process as its workers fork (and so by each of them)."""
-
-    def __init__(self, data: Mapping[Any, Any], asked: dict[Any, Any]) -> None:
         self._data, self.asked = data, asked
 
     def get(self, key: Any, default: Any = None) -> Any:
@@ -81,6 +57,12 @@ class _RecordingView(Mapping):  # type: ignore[type-arg]
             self.asked.setdefault(key, self._data[key])
         return found
 
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._data[key] = value
+
+    def __delitem__(self, key: Any) -> None:
+        del self._data[key]
+
     def __iter__(self) -> Iterator[Any]:
         return iter(self._data)
 
@@ -96,7 +78,7 @@ class TrackedProject(Project):
         self.started = time.time_ns()
         self.words: dict[str, Any] = {}  # word index lookups of the file being checked
         self.needles: dict[bytes, Any] = {}  # byte searches (project_text.mentions)
-        self._index: _RecordingView | None = None
+        self._index: _Recording | None = None
         super().__init__(root, cache_folder, named=named, store=store)
         self._mentions = _Recording({}, self.needles)
         self._walk: tuple[dict[str, int], dict[str, int]] | None = None
@@ -109,8 +91,8 @@ class TrackedProject(Project):
         return self._index
 
     @word_index.setter
-    def word_index(self, value: Mapping[str, Sequence[str]] | None) -> None:
-        self._index = None if value is None else _RecordingView(value, self.words)
+    def word_index(self, value: dict[str, Sequence[str]] | None) -> None:
+        self._index = None if value is None else _Recording(value, self.words)
 
     def remember(self, memo: str, key: Any, compute: Callable[[], Any]) -> Any:
         """Like :meth:`Project.remember`, and a later check served from the memo records the same

@@ -210,7 +210,7 @@ class Evaluator:
             if isinstance(v, Unknown) and v.volatile and (spec is None or volatile_format(spec)):
                 return v
             if node.conversion in (-1, 114, 115) and spec is None and (shown := container_text(v)) is not None:
-                return shown  # a known schema or list of labels: str() as Python shows it ('r', 's' alike)
+                return shown  # a known schema or list of labels, as str() shows it (114, 115: !r, !s alike)
             return self._declared(node.value, v) if node.conversion == -1 and spec is None else UNKNOWN
         return UNKNOWN
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from pytest_tokenbudget.lint.astwalk import block_of, walk
 from pytest_tokenbudget.lint.callnames import facts_of, find_def, outer_owner, owner_of, parents_of, tree_of
 from pytest_tokenbudget.lint.callrefs import recorded_references, references_with_parents
-from pytest_tokenbudget.lint.loopbody import REQUEST_METHODS, batching_context, mentions_batching
+from pytest_tokenbudget.lint.loopbody import batching_context, mentions_batching
 from pytest_tokenbudget.lint.loopjudge import HANDLER, from_parameters, in_service_loop, request_entry
 from pytest_tokenbudget.lint.project_roots import github_action
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
@@ -21,7 +21,7 @@ from pytest_tokenbudget.lint.runmemo import remember_with_deps
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["batch_alternative", "fallback_only", "resent_in_handler", "serves_request", "under_batching"]
+__all__ = ["batch_alternative", "fallback_only", "serves_request", "under_batching"]
 
 _MAX_REQUEST_DEPTH = 4  # callers walked up to find a request handler
 
@@ -127,27 +127,6 @@ def _every_call(project: Project, path: str, function: str | None, memo: str,
         return bool(found) and all(test(node, parents) for _, _, node, parents in found)
 
     return remember_with_deps(project, memo, (path, function), compute)
-
-
-def resent_in_handler(project: Project, path: str, function: str | None, line: int) -> bool:
-    """The request on ``line`` is made in an ``except`` handler of ``function`` whose ``try`` makes a
-    request too (``try: create(...) except APIError: create(...)  # last resort``): it re-sends what
-    failed, so the finding about a per-item loop belongs to the request in the ``try``."""
-    tree = tree_of(project, path) if function and not path.endswith(".ipynb") else None
-    fn = find_def(tree, function) if tree is not None and function else None
-    if fn is None:
-        return False
-    parents = parents_of(tree)
-    here = next((n for n in walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-                 and n.func.attr in REQUEST_METHODS and n.lineno <= line <= (n.end_lineno or n.lineno)), None)
-    node: ast.AST | None = here
-    while node is not None and node is not fn:
-        up = parents.get(id(node))
-        if isinstance(node, ast.ExceptHandler) and isinstance(up, ast.Try):
-            return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in REQUEST_METHODS
-                       for st in up.body for n in walk(st))
-        node = up
-    return False
 
 
 def _in_handler(node: ast.AST, parents: dict[int, ast.AST]) -> bool:

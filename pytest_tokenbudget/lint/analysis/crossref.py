@@ -139,17 +139,15 @@ def _module_attribute(project: Any, path: str, name: str, attr: str) -> Any:
 
 def loop_callers(function: str | None, line: int | None = None) -> list[Any]:
     """The loops elsewhere in the project that call ``function`` of the file being checked (none for
-    a fallback only an ``except`` runs, or for the request on ``line`` when an ``except`` of its
-    function re-sends a failed one: neither is sent per item; a loop in a function nothing
+    a fallback only an ``except`` runs: it is not called per item; a loop in a function nothing
     calls does not count: :mod:`..uncalled`; nor one that flags the request on ``line`` for one of
     its items: :mod:`..loopguards`)."""
     act = _project()
     if act is None or not function:
         return []
-    from pytest_tokenbudget.lint.livework import fallback_only, resent_in_handler
+    from pytest_tokenbudget.lint.livework import fallback_only
 
-    if fallback_only(act[0], act[1], function) or (
-            line is not None and resent_in_handler(act[0], act[1], function, line)):
+    if fallback_only(act[0], act[1], function):
         return []
     from pytest_tokenbudget.lint.arguments import parameter_values
     from pytest_tokenbudget.lint.callers import loop_callers as find

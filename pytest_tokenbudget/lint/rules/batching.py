@@ -27,11 +27,18 @@ def _contains(tree: Any, target: Any) -> bool:
     return any(_contains(child, target) for child in getattr(tree, "children", ()))
 
 
-def _resent(loop: Any, call: CallSite) -> bool:
-    """The request is made in an ``except`` handler, inside ``loop``, of a ``try`` whose body makes
-    a request too: it re-sends the item's failed request, whose own finding already covers the loop
-    (the same reading as :func:`..livework.resent_in_handler` for a loop in a caller)."""
+def _resent(call: CallSite) -> bool:
+    """The request is made in an ``except`` handler of a ``try`` (in the same function) whose body
+    makes a request too (``try: create(...) except APIStatusError: create(...)  # last resort``): it
+    re-sends the failed request, whose own finding already covers the loop, in the function or in
+    a caller."""
     import libcst as cst
+
+    from pytest_tokenbudget.lint.analysis.scopes import function_scope
+
+    fn = function_scope(call.scope) if call.scope is not None else None
+    if fn is None or fn.node is None:
+        return False
 
     def tries(node: Any) -> Iterator[Any]:
         if isinstance(node, cst.Try):
@@ -44,7 +51,7 @@ def _resent(loop: Any, call: CallSite) -> bool:
         return isinstance(func, cst.Attribute) and func.attr.value in ("create", "parse") or any(
             requests(child) for child in getattr(node, "children", ()))
 
-    return any(any(_contains(h, call.node) for h in t.handlers) and requests(t.body) for t in tries(loop.node))
+    return any(any(_contains(h, call.node) for h in t.handlers) and requests(t.body) for t in tries(fn.node))
 
 
 def _ast_of(node: Any, expression: bool = False) -> Any:
@@ -398,6 +405,8 @@ class LoopCouldBatch(Rule):
         if call.batch or not is_first_party(call) or not (call.streaming is False or call.kind == "parse"
                                                           or _not_streamed(call)):  # (parse never streams)
             return
+        if _resent(call):
+            return  # a last-resort re-send: the try's request carries the finding
         # a retry loop, or one identical request repeated (timing runs), is not a batch: look further out
         # (``for _ in range(5)`` that sends each reply back is a bounded tool loop: a conversation)
         loops = [lp for lp in call.context.loops if not _retry_loop(lp)
@@ -407,7 +416,7 @@ class LoopCouldBatch(Rule):
         if not loops and call.context.function and not call.batch_template:
             yield from self._in_callers(call, ctx)
             return
-        if not loops or any(lp.kind == "while" or lp.feeds_back for lp in loops) or _resent(loops[-1], call):
+        if not loops or any(lp.kind == "while" or lp.feeds_back for lp in loops):
             return
         loop = loops[-1]
         product = _handfuls_product(loops, call) if _handful(loop, call) else ""  # (None: a handful alone)
