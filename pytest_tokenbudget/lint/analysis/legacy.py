@@ -2,9 +2,9 @@
 
 Anthropic's pre-Messages endpoint (``/v1/complete``, ``HUMAN_PROMPT``/``AI_PROMPT`` prompts,
 ``max_tokens_to_sample``) only ever served models that are retired now, so such a call is a
-Claude request whose model-id rules (TB302 / TB303) matter; the cost rules, written for the
-Messages API's parameters, do not look at it (its :attr:`~.types.CallSite.kind` is
-``"completion"``, outside their ``KINDS``).
+Claude request whose model-id rules (TB302 / TB303) matter, and TB401: a loop of them is a batch
+once moved to the Messages API. The other cost rules, written for the Messages API's parameters, do
+not look at it (its :attr:`~.types.CallSite.kind` is ``"completion"``, outside their ``KINDS``).
 
 A call counts when its receiver is traced to an Anthropic client, or, untraced, when it has the
 legacy shape: ``prompt=`` plus ``max_tokens_to_sample=`` and a Claude-looking ``model=``. The same
@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.bindings import Candidate
+from pytest_tokenbudget.lint.analysis.model_sources import model_choices
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import ClientRef
 from pytest_tokenbudget.lint.types import CallContext, CallSite, ClientInfo, Range
@@ -41,7 +42,12 @@ def legacy_completion(cand: Candidate, client: ClientRef | None, resolver: Resol
                       is_async=client.is_async if client else cand.awaited, has_timeout=True,
                       local=bool(client and client.local))
     streaming = args.get("stream", (False, None))[0]
-    return [CallSite(api=LEGACY_API, kind=LEGACY_KIND, client=info, args={k: v for k, (v, _) in args.items()},
+    site = CallSite(api=LEGACY_API, kind=LEGACY_KIND, client=info, args={k: v for k, (v, _) in args.items()},
                      node=cand.node, arg_nodes={k: n for k, (_, n) in args.items()}, open_kwargs=is_open,
                      is_async=bool(info.is_async), streaming=streaming if isinstance(streaming, bool) else None,
-                     context=CallContext(function=cand.scope.qualname()), path=path, _ranges=ranges)]
+                     context=CallContext(function=cand.scope.qualname()), path=path, _ranges=ranges)
+    choices = model_choices(args["model"][1], cand.scope, resolver, path) if "model" in args else None
+    if choices and all(isinstance(m, str) for m in choices):  # MODEL set by each branch of `if args.version`:
+        site.model_choices = choices  # every id it may send (a value read at run time is a legacy id too: the
+    return [site]  # endpoint serves no other, so the resolved default is judged as before)
+

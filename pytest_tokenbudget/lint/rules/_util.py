@@ -55,3 +55,8 @@ def saving(code: str, call: Any, ctx: Any, **options: Any) -> dict[str, Any]:
     from pytest_tokenbudget.lint.estimate.savings import saving_properties
 
     return saving_properties(code, call, ctx, **options)
+
+
+def moved_first(call: Any) -> str:
+    """What advice on a legacy Text Completions request adds: Message Batches take Messages requests only."""
+    return " (after moving this legacy completions.create to messages.create)" if call.kind == "completion" else ""

@@ -10,7 +10,7 @@ from typing import Any
 from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.lint.analysis.intent import is_first_party
 from pytest_tokenbudget.lint.astwalk import child_nodes, walk
-from pytest_tokenbudget.lint.rules._util import saving
+from pytest_tokenbudget.lint.rules._util import moved_first, saving
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.types import CallSite, Report
 
@@ -295,7 +295,7 @@ class LoopCouldBatch(Rule):
     )
     severity = "warning"
     precision = "high"
-    KINDS = frozenset({"create", "parse"})  # messages.parse: structured output, batchable with the same params
+    KINDS = frozenset({"create", "parse", "completion"})  # (parse: the same params; a legacy completion: moved)
     SDKS = frozenset({"anthropic"})
     VALID = [
         # An agent loop: each response goes back into the conversation.
@@ -438,7 +438,7 @@ class LoopCouldBatch(Rule):
         yield Report(
             f"independent requests one by one in {where}: the Message Batches API "
             f"(client.messages.batches.create) bills them {pct} less{price}; batch them when the results "
-            f"can wait",
+            f"can wait{moved_first(call)}",
             properties={"saving_percent": f"{discount.normalize():f}", "loop": loop.kind,
                         **saving("TB401", call, ctx)},
         )
@@ -463,7 +463,8 @@ class LoopCouldBatch(Rule):
         yield Report(
             f"independent requests one by one: {_callee(function)} called per item by a "
             f"{first.kind}{over} at {_where(first)}{more}; the Message Batches API "
-            f"(client.messages.batches.create) bills them {pct} less; batch them when the results can wait",
+            f"(client.messages.batches.create) bills them {pct} less; batch them when the results can wait"
+            f"{moved_first(call)}",
             properties={"saving_percent": f"{discount.normalize():f}", "loop": first.kind,
                         "related": [_related(c) for c in found],
                         **saving("TB401", call, ctx)},
