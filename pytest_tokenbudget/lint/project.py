@@ -42,6 +42,7 @@ from pytest_tokenbudget.lint.folded_locals import folded_chains, grows
 from pytest_tokenbudget.lint.folder_values import LISTING, folder_answer, listing_digest
 from pytest_tokenbudget.lint.newsyntax import parse_source
 from pytest_tokenbudget.lint.project_roots import inner_project, project_root, script_folders, searchable_root
+from pytest_tokenbudget.lint.reexports import reexported
 from pytest_tokenbudget.lint.source import FileError, read_file
 from pytest_tokenbudget.lint.tool_functions import indexed_function_tool
 
@@ -255,9 +256,8 @@ class Project:
         found = self._find_module(dotted, from_file)
         if found is None or not found[1] or len(found[1]) > 2:
             return None
-        path, rest = found
-        name = ".".join(rest) + ("()" if call else "")
-        return self._name(path, name)
+        path, rest = reexported(self, *found)
+        return self._name(path, ".".join(rest) + ("()" if call else ""))
 
     def _name(self, path: str, name: str) -> tuple[Any, str, int] | None:
         digest = self.digest_of(path)
@@ -319,6 +319,9 @@ class Project:
             return UNKNOWN, 0
         st = stmts[0]
         ev = self._evaluator(mod, {})
+        if isinstance(st, (ast.Import, ast.ImportFrom)) and ("." in base or base == name):  # followed (obj.attr: an
+            found = self.value(mod.imports.get(first, first) + base[len(first):], mod.path, base != name)  # __init__
+            return (found[0], found[2], found[1]) if found else (UNKNOWN, 0)  # re-exporting a settings object too)
         if "." in base:  # Class.attr, or obj.attr of a module-level obj = Class() (a settings object)
             if not isinstance(st, ast.ClassDef):
                 found = instance_attr(self, mod, st, base.split(".", 1)[1])
@@ -342,9 +345,6 @@ class Project:
             if (registry := decorated_registry(self, mod, first)) is not None:  # @tool(...) fills it
                 return registry, st.lineno
             return module_list(ev, mod.tree, first, st) if isinstance(st.value, (ast.List, ast.ListComp)) else (UNKNOWN, 0)
-        if isinstance(st, (ast.Import, ast.ImportFrom)):
-            found = self.value(mod.imports.get(first, first), mod.path)
-            return (found[0], found[2], found[1]) if found else (UNKNOWN, 0)
         if isinstance(st, ast.With):
             for item in st.items:
                 if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == first:
