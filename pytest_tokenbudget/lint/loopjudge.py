@@ -4,7 +4,8 @@ Works on :mod:`ast` trees (the project index's parse). A loop is a batch candida
 once per item of a collection and the iterations do not depend on each other. Not a batch:
 
 * dependent requests: the loop feeds the result back (``history.append(r)``, the request reads a
-  name the previous response was assigned to);
+  name the previous response was assigned to, or one assigned from it after the request:
+  ``prev_tail = tail(blocks)``); a loop further out, over such chains, is not a batch either;
 * retries: ``for attempt in range(3)``, ``while retries < n``, ``while True: try: ...``, ``while not done:
   try: ...; done = True`` — a retry
   loop *inside* a per-item loop is looked through, the per-item loop outside it still counts;
@@ -307,10 +308,34 @@ def _dependent(body: ast.Module, call: ast.Call) -> bool:
     arg_names, assigned = _fed_names(body, call, arg_names, assigned)
     fresh = {t.id for n in walk(body) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)
              and not any(isinstance(x, ast.Name) and x.id == t.id for x in walk(n.value))}  # tags = []: per item
+    if _carried(body, call, fresh):
+        return True  # prev_tail = tail(blocks) after it, read by the next request
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "extend")
                and isinstance(n.func.value, ast.Name) and n.func.value.id in arg_names - fresh
                and any(isinstance(x, ast.Name) and x.id in assigned for a in n.args for x in walk(a))
                for n in walk(body))  # history.append(response): a conversation (a history kept across items)
+
+
+def _carried(body: ast.Module, call: ast.Call, fresh: set[str]) -> bool:
+    """A name assigned after the request from its reply (``prev_tail = tail(blocks)``, ``blocks =
+    blocks + new``) is read by the next pass's request, directly or through assignments before it,
+    and no assignment before the request starts it afresh (``text = load(doc)``: this item's)."""
+    assigns = [n for n in walk(body) if isinstance(n, ast.Assign)]
+    end = call.end_lineno or call.lineno
+    before, after = [n for n in assigns if n.lineno < call.lineno], [n for n in assigns if n.lineno > end]
+    read = {x.id for a in [*call.args, *(k.value for k in call.keywords)] for x in walk(a) if isinstance(x, ast.Name)}
+    replies = {name for n in assigns if any(c is call for c in walk(n.value)) for t in n.targets
+               for name in _target_names(t)}
+    for _ in range(3):
+        for n in before:
+            if {name for t in n.targets for name in _target_names(t)} & read:
+                read |= {x.id for x in walk(n.value) if isinstance(x, ast.Name)}
+        for n in after:
+            if any(isinstance(x, ast.Name) and x.id in replies for x in walk(n.value)):
+                replies |= {name for t in n.targets for name in _target_names(t)}
+    carried = {name for n in after for t in n.targets for name in _target_names(t)} & replies
+    reset = {t.id for n in before for t in n.targets if isinstance(t, ast.Name) and t.id in fresh}
+    return bool((carried & read) - reset)
 
 
 def conversation_turn(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> bool:

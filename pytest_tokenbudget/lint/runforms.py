@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.asyncwork import script_entry
-from pytest_tokenbudget.lint.loopjudge import Hit, enclosing_loop, mapped
+from pytest_tokenbudget.lint.loopjudge import Hit, conversation_turn, enclosing_loop, mapped
 
 __all__ = ["RUNNERS", "delayed_call", "handed_call", "hit_on", "is_partial", "local_handoffs", "local_uses",
            "loops_over", "partial_uses", "run_in_place", "runs_in_executor", "runs_param", "submits", "table_loops",
@@ -68,10 +68,27 @@ def run_in_place(node: ast.AST, parents: dict[int, ast.AST]) -> ast.FunctionDef 
     outer = parents.get(id(fdef))
     while outer is not None and not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
         outer = parents.get(id(outer))
+    after = _calls_after(fdef, fdef.name, parents)
     used = any(isinstance(call.func, ast.Name) and call.func.id == fdef.name or any(
         isinstance(a, ast.Name) and a.id == fdef.name for a in [*call.args, *(k.value for k in call.keywords)])
-        for call, _ in _calls_after(fdef, fdef.name, parents))
-    return fdef if used and isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+        for call, _ in after)
+    return fdef if used and isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+        and not _chained(fdef, after, parents) else None
+
+
+def _chained(fdef: ast.FunctionDef | ast.AsyncFunctionDef, after: list[tuple[ast.Call, dict[int, ast.AST]]],
+             parents: dict[int, ast.AST]) -> bool:
+    """The function runs the local ``def`` as turns of a chain: it calls it (or another local ``def``
+    that calls it) in a loop whose next request reads this one's reply (``prev_tail = tail(blocks)``).
+    Each call of the function is then a chain of dependent requests, not one request."""
+    names = {fdef.name}
+    defs = [d for st in _later_statements(fdef, parents)[1] for d in walk(st)
+            if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    for _ in range(2):  # (_extract_sequential, defined after _call_extractor, calls it)
+        names |= {d.name for d in defs if any(isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+                                              and c.func.id in names for c in walk(d))}
+    return any(isinstance(call.func, ast.Name) and call.func.id in names and conversation_turn(call, around, None)
+               for call, around in after)
 
 
 def _local_def(node: ast.AST, parents: dict[int, ast.AST],
