@@ -3,9 +3,8 @@
 Works on :mod:`ast` trees (the project index's parse). A loop is a batch candidate when it runs
 once per item of a collection and the iterations do not depend on each other. Not a batch:
 
-* dependent requests: the loop feeds the result back (``history.append(r)``, the request reads a
-  name the previous response was assigned to, or one assigned from it after the request:
-  ``prev_tail = tail(blocks)``); a loop further out, over such chains, is not a batch either;
+* dependent requests: the loop feeds the result back (``history.append(r)``, the request reads the
+  reply's name or ``prev_tail = tail(blocks)`` set after it); nor is a loop further out, over chains;
 * retries: ``for attempt in range(3)``, ``while retries < n``, ``while True: try: ...``, ``while not done:
   try: ...; done = True`` — a retry
   loop *inside* a per-item loop is looked through, the per-item loop outside it still counts;
@@ -58,7 +57,7 @@ from dataclasses import dataclass
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
 from pytest_tokenbudget.lint.loopbody import alerts, asks_a_person, batching_context, exits, over_a_reply, picked_few, \
-    repeats
+    repeats, starts_jobs
 from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, known_size, nested_product, small
 
 __all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "cli_command", "conversation_turn",
@@ -236,13 +235,13 @@ def in_service_loop(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     """``node`` (a call of the function holding a per-item loop) runs inside a ``while`` loop of its
     own function that is not a retry counter: a polling service, a trading or game loop, a chat.
     Each cycle uses its results at once (the next trade, the next hand), so they cannot wait for a
-    batch. ``while True: try: ... except`` counts here: around a whole job it is the service."""
+    batch. ``while True: try: ... except`` counts; a scheduler starting whole jobs (:func:`starts_jobs`) not."""
     while id(node) in parents:
         node = parents[id(node)]
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             return False
         if isinstance(node, ast.While) and _runs_until_stopped(node.test):
-            return True
+            return not starts_jobs(node)
     return False
 
 
