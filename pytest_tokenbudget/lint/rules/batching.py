@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-
 from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.lint.analysis.intent import is_first_party
 from pytest_tokenbudget.lint.astwalk import child_nodes, walk
@@ -87,7 +86,8 @@ def _exits_early(loop_node: Any) -> bool:
 
 def _retry_loop(loop: Any) -> bool:
     """``for attempt in range(3)`` / ``while retries < n`` / ``while True: try: ... return``: the loop
-    repeats one request until it succeeds (:func:`..loopjudge.retry_while`)."""
+    repeats one request until it succeeds (:func:`..loopjudge.retry_while`); so does ``for v in range(2)``
+    leaving once an answer parses (a stricter prompt next), unless it sends each reply back (tool turns)."""
     import libcst as cst
 
     from pytest_tokenbudget.lint.loopjudge import RETRY, retry_while_source
@@ -102,7 +102,8 @@ def _retry_loop(loop: Any) -> bool:
             return retry_while_source(cst.Module(body=[]).code_for_node(node))
     else:
         return False
-    return bool(RETRY.search(head))
+    return bool(RETRY.search(head)) or isinstance(node, cst.For) and not loop.feeds_back and _code(
+        node.iter).replace(" ", "") in {f"range({k})" for k in range(1, 6)} and _exits_early(node)
 
 
 def _fallback(loop: Any, call: CallSite) -> bool:
