@@ -319,9 +319,9 @@ class Project:
             return UNKNOWN, 0
         st = stmts[0]
         ev = self._evaluator(mod, {})
-        if isinstance(st, (ast.Import, ast.ImportFrom)) and ("." in base or base == name):  # followed (obj.attr: an
-            found = self.value(mod.imports.get(first, first) + base[len(first):], mod.path, base != name)  # __init__
-            return (found[0], found[2], found[1]) if found else (UNKNOWN, 0)  # re-exporting a settings object too)
+        if isinstance(st, (ast.Import, ast.ImportFrom)) and ("." in base or base == name):  # followed (obj.attr too)
+            found = self.value(mod.imports.get(first, first) + base[len(first):], mod.path, base != name)
+            return (found[0], found[2], found[1]) if found else (UNKNOWN, 0)
         if "." in base:  # Class.attr, or obj.attr of a module-level obj = Class() (a settings object)
             if not isinstance(st, ast.ClassDef):
                 found = instance_attr(self, mod, st, base.split(".", 1)[1])

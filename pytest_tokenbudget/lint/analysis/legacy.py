@@ -47,7 +47,6 @@ def legacy_completion(cand: Candidate, client: ClientRef | None, resolver: Resol
                      is_async=bool(info.is_async), streaming=streaming if isinstance(streaming, bool) else None,
                      context=CallContext(function=cand.scope.qualname()), path=path, _ranges=ranges)
     choices = model_choices(args["model"][1], cand.scope, resolver, path) if "model" in args else None
-    if choices and all(isinstance(m, str) for m in choices):  # MODEL set by each branch of `if args.version`:
-        site.model_choices = choices  # every id it may send (a value read at run time is a legacy id too: the
-    return [site]  # endpoint serves no other, so the resolved default is judged as before)
-
+    if choices and all(isinstance(m, str) for m in choices):
+        site.model_choices = choices  # MODEL set by each branch of `if args.version == ...`: every id it may send
+    return [site]  # (a value read at run time keeps the resolved default: the endpoint serves only legacy ids)
