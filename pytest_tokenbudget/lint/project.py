@@ -110,7 +110,7 @@ def _collect(body: list[ast.stmt], mod: _Module) -> None:
         elif isinstance(st, ast.If):
             _collect(st.body, mod)
             _collect(st.orelse, mod)
-        elif isinstance(st, ast.Try):
+        elif isinstance(st, (ast.Try, ast.For, ast.AsyncFor, ast.While)):  # (a script's loop: its body's names)
             _collect(st.body, mod)
         elif isinstance(st, ast.With):
             _collect(st.body, mod)
