@@ -13,7 +13,7 @@ import ast
 
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
 
-__all__ = ["fanned_out", "handed_to_event_loop", "script_entry"]
+__all__ = ["fanned_out", "handed_to_event_loop", "script_entry", "starts_jobs"]
 
 
 _EVENT_LOOP_RUNS = frozenset({"run", "run_until_complete"})
@@ -30,6 +30,19 @@ def script_entry(fn: ast.AsyncFunctionDef, tree: ast.Module) -> bool:
             if isinstance(target, ast.Name) and target.id == fn.name:
                 return True
     return False
+
+
+def starts_jobs(loop: ast.While) -> bool:
+    """``while True: asyncio.run(run_full(cfg)); time.sleep(interval)``: a scheduler that starts a
+    whole job (a script's own event loop) each cycle: the job's items are batch work, not a service's.
+    Only ``asyncio`` / ``anyio`` / ``trio`` ``.run``: any ``x.run(y)`` (:func:`_runs_event_loop`) would
+    take ``subprocess.run(cmd)`` for one."""
+    return any(isinstance(n, ast.Call) and n.args and isinstance(f := n.func, ast.Attribute) and f.attr == "run"
+               and isinstance(f.value, ast.Name) and f.value.id in _EVENT_LOOP_MODULES
+               for n in walk(ast.Module(body=loop.body, type_ignores=[])))
+
+
+_EVENT_LOOP_MODULES = frozenset({"asyncio", "anyio", "trio"})
 
 
 def handed_to_event_loop(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:

@@ -15,7 +15,7 @@ from pytest_tokenbudget.lint.loopguards import equals_item
 
 __all__ = ["REPLY_PARTS", "REQUEST_METHODS", "acts_at_once", "alerts", "asks_a_person", "batching_context", "exits",
            "filled_with_few", "latency_kept", "mentions_batching", "over_a_reply", "picked_few", "repeats",
-           "returned_latency", "starts_jobs"]
+           "returned_latency"]
 
 
 _ALERT = re.compile(r"alert|notif", re.I)
@@ -375,9 +375,3 @@ def batching_context(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
             return True
     return False
 
-
-def starts_jobs(loop: ast.While) -> bool:
-    """``while True: asyncio.run(run_full(cfg)); time.sleep(interval)``: a scheduler that starts a
-    whole job (a script's own event loop) each cycle: the job's items are batch work, not a service's."""
-    return any(isinstance(n, ast.Call) and ast.unparse(n.func) in ("asyncio.run", "anyio.run", "trio.run") and n.args
-               for n in walk(ast.Module(body=loop.body, type_ignores=[])))

@@ -55,9 +55,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
-from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry
+from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry, starts_jobs
 from pytest_tokenbudget.lint.loopbody import alerts, asks_a_person, batching_context, exits, over_a_reply, picked_few, \
-    repeats, starts_jobs
+    repeats
 from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, known_size, nested_product, small
 
 __all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "cli_command", "conversation_turn",
@@ -235,7 +235,8 @@ def in_service_loop(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     """``node`` (a call of the function holding a per-item loop) runs inside a ``while`` loop of its
     own function that is not a retry counter: a polling service, a trading or game loop, a chat.
     Each cycle uses its results at once (the next trade, the next hand), so they cannot wait for a
-    batch. ``while True: try: ... except`` counts; a scheduler starting whole jobs (:func:`starts_jobs`) not."""
+    batch. ``while True: try: ... except`` counts; a scheduler starting whole jobs does not
+    (:func:`.asyncwork.starts_jobs`)."""
     while id(node) in parents:
         node = parents[id(node)]
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):

@@ -16,6 +16,7 @@ from pytest_tokenbudget.lint.types import CallSite, Report
 __all__ = ["LoopCouldBatch"]
 
 _ITER_SHOWN = 40
+_FEW_TRIES = frozenset(f"range({k})" for k in range(1, 6))  # a few passes at one answer (a retry)
 
 
 def _contains(tree: Any, target: Any) -> bool:
@@ -93,17 +94,17 @@ def _retry_loop(loop: Any) -> bool:
     from pytest_tokenbudget.lint.loopjudge import RETRY, retry_while_source
 
     node = loop.node
-    if isinstance(node, (cst.For,)):
-        head = _code(node.target) + " " + _code(node.iter)
-    elif isinstance(node, cst.While):
+    if isinstance(node, cst.For):
+        it = _code(node.iter)
+        return bool(RETRY.search(_code(node.target) + " " + it)) or not loop.feeds_back \
+            and it.replace(" ", "") in _FEW_TRIES and _exits_early(node)
+    if isinstance(node, cst.While):
         head = _code(node.test)
         if (isinstance(node.test, cst.Name) and node.test.value == "True" or isinstance(node.test, cst.UnaryOperation)) \
                 and not RETRY.search(head):  # while True: try ... / while not done: try ... done = True
             return retry_while_source(cst.Module(body=[]).code_for_node(node))
-    else:
-        return False
-    return bool(RETRY.search(head)) or isinstance(node, cst.For) and not loop.feeds_back and _code(
-        node.iter).replace(" ", "") in {f"range({k})" for k in range(1, 6)} and _exits_early(node)
+        return bool(RETRY.search(head))
+    return False
 
 
 def _fallback(loop: Any, call: CallSite) -> bool:
