@@ -39,8 +39,9 @@ def handful(it: ast.expr) -> bool:
 def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
     """The loop runs over a handful of items at most: ``rows[:5]``, ``range(5)`` (``tqdm(range(5))``),
     or a name whose every assignment in the enclosing function (else the module) is a literal of at
-    most :data:`WRITTEN_OUT` items (``keys = [a, b] if both else [a]``, ``PROBES = [{...}, ...]``) or a
-    fetch capped as low (``get_mentions(max_results=5)``) — a batch saves little and its results
+    most :data:`WRITTEN_OUT` items (``keys = [a, b] if both else [a]``, ``PROBES = [{...}, ...]``), the
+    first few of something (``top5 = sorted(papers, key=score)[:5]``) or a fetch capped as low
+    (``get_mentions(max_results=5)``) — a batch saves little and its results
     come back later."""
     while isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "tqdm") \
             and it.args:
@@ -54,17 +55,24 @@ def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
         return True
     if _fields_of_one(it):
         return True
-    if isinstance(it, ast.Subscript) and isinstance(it.slice, ast.Slice) and it.slice.lower is None \
-            and isinstance(it.slice.upper, ast.Constant) and isinstance(it.slice.upper.value, int):
-        return 0 < it.slice.upper.value <= HANDFUL
+    if isinstance(it, ast.Subscript):
+        return _first_few(it)
     if not isinstance(it, ast.Name):
         return False
     scope, values = _assigned(it, parents, functions)
     literals = [b for v in values for b in ((v.body, v.orelse) if isinstance(v, ast.IfExp) else (v,))]
     if [v for v in literals if isinstance(v, ast.List) and not v.elts]:  # [] filled later: by how many appends
         return len(literals) == 1 and filled_with_few(scope, it.id, parents, HANDFUL)
-    return bool(literals) and all(_capped(v, functions) or isinstance(v, (ast.List, ast.Tuple, ast.Set)) and len(v.elts) <= WRITTEN_OUT
+    return bool(literals) and all(_capped(v, functions) or _first_few(v)
+                                  or isinstance(v, (ast.List, ast.Tuple, ast.Set)) and len(v.elts) <= WRITTEN_OUT
                                   and not any(isinstance(e, ast.Starred) for e in v.elts) for v in literals)
+
+
+def _first_few(value: ast.expr) -> bool:
+    """``rows[:5]``, ``sorted(papers, key=score)[:5]``: the first handful of something."""
+    return isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice) and value.slice.lower is None \
+        and isinstance(value.slice.upper, ast.Constant) and type(value.slice.upper.value) is int \
+        and 0 < value.slice.upper.value <= HANDFUL
 
 
 def known_size(it: ast.expr | None, parents: dict[int, ast.AST]) -> int | None:

@@ -107,3 +107,13 @@ async def answer_eval(question):
 async def answer_live(question):
     return await aclient.messages.create(model="claude-haiku-4-5", max_tokens=300,
                                          messages=[{"role": "user", "content": question}])
+
+
+def summarize_pick(paper):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=500,
+                                  messages=[{"role": "user", "content": f"Summarize: {paper['abstract']}"}])
+
+
+def summarize_shortlist(paper):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=500,  # TB401
+                                  messages=[{"role": "user", "content": f"Summarize: {paper['abstract']}"}])
