@@ -58,10 +58,10 @@ from pytest_tokenbudget.lint.astwalk import facts_of, walk
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry, starts_jobs
 from pytest_tokenbudget.lint.loopbody import alerts, asks_a_person, batching_context, exits, over_a_reply, picked_few, \
     repeats
-from pytest_tokenbudget.lint.loopsize import HANDFUL, WRITTEN_OUT, handful, known_size, nested_product, small
+from pytest_tokenbudget.lint.loopsize import WRITTEN_OUT, handful, known_size, nested_product, small
 
-__all__ = ["HANDFUL", "HANDLER", "WRITTEN_OUT", "Hit", "RETRY", "cli_command", "conversation_turn",
-           "enclosing_loop", "fallback_chain", "from_parameters", "handful", "in_service_loop", "is_sweep", "live",
+__all__ = ["HANDLER", "UI_APPS", "WRITTEN_OUT", "Hit", "RETRY", "cli_command", "conversation_turn", "enclosing_loop",
+           "fallback_chain", "from_parameters", "handful", "imports_any", "in_service_loop", "is_sweep", "live",
            "mapped", "request_entry", "retry_while", "retry_while_source"]
 
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
@@ -391,7 +391,7 @@ def live(call: ast.Call, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module
     own items, a sequential loop in async code that is no script's job (``script_job``:
     :mod:`.script_jobs`), a Streamlit or Gradio page or a desktop window (Qt, Tk) whose user waits for
     the answers), or runs under a library's batching context."""
-    if batching_context(call, parents) or _imports_any(tree, _UI_APPS):
+    if batching_context(call, parents) or imports_any(tree, UI_APPS):
         return True
     node: ast.AST = call
     while id(node) in parents:
@@ -409,7 +409,7 @@ def live(call: ast.Call, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module
 
 
 # apps whose user sits at the page or window while each answer comes back: web UIs and desktop toolkits
-_UI_APPS = frozenset({"streamlit", "gradio", "chainlit", "nicegui", "PyQt5", "PyQt6", "PySide2", "PySide6", "tkinter",
+UI_APPS = frozenset({"streamlit", "gradio", "chainlit", "nicegui", "PyQt5", "PyQt6", "PySide2", "PySide6", "tkinter",
                       "customtkinter", "wx", "kivy", "flet", "textual"})
 _REQUEST_PARAM = re.compile(r"^(?:request|req|\w+_request)$")
 _REQUEST_TYPE = re.compile(r"(?:Request|HttpRequest|WebSocket)$")
@@ -459,10 +459,10 @@ def _job_trigger(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -
 def cli_command(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> bool:
     """``fn`` is a click / typer command (``@app.command()`` in a file importing them): one CLI run."""
     return any(ast.unparse(d.func if isinstance(d, ast.Call) else d).endswith(".command")
-               for d in fn.decorator_list) and _imports_any(tree, _CLI)
+               for d in fn.decorator_list) and imports_any(tree, _CLI)
 
 
-def _imports_any(tree: ast.Module, modules: frozenset[str]) -> bool:
+def imports_any(tree: ast.Module, modules: frozenset[str]) -> bool:
     for n in facts_of(tree).imports:  # the tree's one walk, shared
         if isinstance(n, ast.Import) and any(a.name.split(".")[0] in modules for a in n.names):
             return True

@@ -205,14 +205,19 @@ def sent_once(function: str | None) -> bool:
 
 def not_batch_work(function: str | None, line: int) -> bool:
     """The code at ``line`` of the file being checked runs under a library's batching context, serves
-    a live request (a route, a handler, a function taking a request, or their callees), is the
-    opt-in path beside one that sends the same work as a batch, or a fallback only an ``except`` runs."""
+    a live request (a route, a handler, a function taking a request, or their callees; a Streamlit
+    page or a desktop window, as for a caller's loop), is the opt-in path beside one that sends the
+    same work as a batch, or a fallback only an ``except`` runs."""
     act = _project()
     if act is None:
         return False
+    from pytest_tokenbudget.lint.callnames import tree_of
     from pytest_tokenbudget.lint.livework import batch_alternative, fallback_only, serves_request, under_batching
+    from pytest_tokenbudget.lint.loopjudge import UI_APPS, imports_any
 
+    tree = tree_of(act[0], act[1])
     return (under_batching(act[0], act[1], function, line) or serves_request(act[0], act[1], function)
+            or (tree is not None and imports_any(tree, UI_APPS))
             or batch_alternative(act[0], act[1], function) or fallback_only(act[0], act[1], function))
 
 
