@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -219,6 +220,32 @@ def not_batch_work(function: str | None, line: int) -> bool:
     return (under_batching(act[0], act[1], function, line) or serves_request(act[0], act[1], function)
             or (tree is not None and imports_any(tree, UI_APPS))
             or batch_alternative(act[0], act[1], function) or fallback_only(act[0], act[1], function))
+
+
+def resent_request(function: str | None, line: int, text: str) -> bool:
+    """The request on ``line`` of the file being checked (``text``, read apart when no project is
+    indexed: :func:`..engine.lint_source`) re-sends an earlier one of its function: in the handler of
+    its failure, or when its reply falls short (:mod:`..resends`)."""
+    from pytest_tokenbudget.lint.astwalk import facts_of
+    from pytest_tokenbudget.lint.callnames import find_def, tree_of
+    from pytest_tokenbudget.lint.resends import resent
+
+    act = _project()
+    tree = tree_of(act[0], act[1]) if act is not None else _parsed(text)
+    fn = find_def(tree, function) if tree is not None and function else None
+    if tree is None or fn is None:
+        return False
+    parents = facts_of(tree).parents
+    return any(resent(fn, call, parents) for call in facts_of(tree).calls if call.lineno == line
+               and isinstance(call.func, ast.Attribute) and call.func.attr in ("create", "parse"))
+
+
+@functools.lru_cache(maxsize=2)
+def _parsed(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
 
 
 def reads_message(function: str | None, line: int) -> bool:

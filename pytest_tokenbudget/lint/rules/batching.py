@@ -27,31 +27,13 @@ def _contains(tree: Any, target: Any) -> bool:
     return any(_contains(child, target) for child in getattr(tree, "children", ()))
 
 
-def _resent(call: CallSite) -> bool:
-    """The request is made in an ``except`` handler of a ``try`` (in the same function) whose body
-    makes a request too (``try: create(...) except APIStatusError: create(...)  # last resort``): it
-    re-sends the failed request, whose own finding already covers the loop, in the function or in
-    a caller."""
-    import libcst as cst
+def _resent(call: CallSite, ctx: RuleContext) -> bool:
+    """A re-send of an earlier request of the function, after its failure or on its reply
+    (:mod:`...resends`): that request's own finding covers the loop, in the function or a caller."""
+    from pytest_tokenbudget.lint.analysis import crossref
 
-    from pytest_tokenbudget.lint.analysis.scopes import function_scope
-
-    fn = function_scope(call.scope) if call.scope is not None else None
-    if fn is None or fn.node is None:
-        return False
-
-    def tries(node: Any) -> Iterator[Any]:
-        if isinstance(node, cst.Try):
-            yield node
-        for child in getattr(node, "children", ()):
-            yield from tries(child)
-
-    def requests(node: Any) -> bool:
-        func = node.func if isinstance(node, cst.Call) else None
-        return isinstance(func, cst.Attribute) and func.attr.value in ("create", "parse") or any(
-            requests(child) for child in getattr(node, "children", ()))
-
-    return any(any(_contains(h, call.node) for h in t.handlers) and requests(t.body) for t in tries(fn.node))
+    line = _line(call)
+    return line is not None and crossref.resent_request(call.context.function, line, ctx.text)
 
 
 def _ast_of(node: Any, expression: bool = False) -> Any:
@@ -406,8 +388,8 @@ class LoopCouldBatch(Rule):
         if call.batch or not is_first_party(call) or not (call.streaming is False or call.kind == "parse"
                                                           or _not_streamed(call)):  # (parse never streams)
             return
-        if _resent(call):
-            return  # a last-resort re-send: the try's request carries the finding
+        if _resent(call, ctx):
+            return  # a last-resort re-send, or a correction of a reply: the first request carries the finding
         # a retry loop, or one identical request repeated (timing runs), is not a batch: look further out
         # (``for _ in range(5)`` that sends each reply back is a bounded tool loop: a conversation)
         loops = [lp for lp in call.context.loops if not _retry_loop(lp)
