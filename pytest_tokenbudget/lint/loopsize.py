@@ -41,8 +41,7 @@ def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
     or a name whose every assignment in the enclosing function (else the module) is a literal of at
     most :data:`WRITTEN_OUT` items (``keys = [a, b] if both else [a]``, ``PROBES = [{...}, ...]``), the
     first few of something (``top5 = sorted(papers, key=score)[:5]``) or a fetch capped as low
-    (``get_mentions(max_results=5)``) — a batch saves little and its results
-    come back later."""
+    (``get_mentions(max_results=5)``) — a batch saves little and its results come back later."""
     while isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "tqdm") \
             and it.args:
         it = it.args[0]
