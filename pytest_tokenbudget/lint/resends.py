@@ -18,14 +18,12 @@ from __future__ import annotations
 import ast
 
 from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.callnames import Def
 from pytest_tokenbudget.lint.loopbody import REQUEST_METHODS
 
 __all__ = ["resent"]
 
-_Fn = ast.FunctionDef | ast.AsyncFunctionDef
-
-
-def resent(fn: _Fn, call: ast.Call, parents: dict[int, ast.AST]) -> bool:
+def resent(fn: Def, call: ast.Call, parents: dict[int, ast.AST]) -> bool:
     """``call`` (a request in ``fn``) re-sends an earlier one: in a handler of its failure, or in an
     ``if`` on its reply."""
     node: ast.AST = call
@@ -38,7 +36,7 @@ def resent(fn: _Fn, call: ast.Call, parents: dict[int, ast.AST]) -> bool:
     return False
 
 
-def _reads_reply(fn: _Fn, test: ast.If, call: ast.Call) -> bool:
+def _reads_reply(fn: Def, test: ast.If, call: ast.Call) -> bool:
     before = [n for n in walk(fn) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None
               and n.lineno < test.lineno]
     replies = {name for n in before if _requests(n.value, like=call) for name in _targets(n)}

@@ -235,8 +235,8 @@ def resent_request(function: str | None, line: int, text: str) -> bool:
     fn = find_def(tree, function) if tree is not None and function else None
     if tree is None or fn is None:
         return False
-    parents = facts_of(tree).parents
-    return any(resent(fn, call, parents) for call in facts_of(tree).calls if call.lineno == line
+    facts = facts_of(tree)
+    return any(resent(fn, call, facts.parents) for call in facts.calls if call.lineno == line
                and isinstance(call.func, ast.Attribute) and call.func.attr in ("create", "parse"))
 
 
