@@ -13,6 +13,9 @@ from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, iter_texts
 from pytest_tokenbudget.lint.api import estimate_source, lint_source
 
 CAT = shipped_catalog()
+# a model the project adds itself ([tool.tokenbudget.models]): no published tool-use system prompt
+UNPUBLISHED = "claude-sonnet-in-house"
+CAT_PLUS = CAT.with_overrides({UNPUBLISHED: {"input": 3, "output": 15, "min-cacheable": 1024}}, where="test")
 
 
 def _tool(i: int) -> dict:
@@ -26,6 +29,14 @@ def _tool(i: int) -> dict:
 
 TOOLS = [_tool(i) for i in range(9)]
 TOOLS_TOKENS = estimate_tokens("\n".join(tool_json(t) for t in TOOLS))
+
+
+def _with(catalog):
+    from pathlib import Path
+
+    from pytest_tokenbudget.lint.api import LintSettings
+
+    return LintSettings(root=Path.cwd(), catalog=catalog)
 
 
 def _agent(model: str) -> str:
@@ -71,8 +82,8 @@ def test_tool_prompt_takes_a_tools_prefix_over_the_minimum():
 
 
 def test_a_model_without_a_published_tool_prompt_counts_none():
-    assert CAT.find("claude-3-5-sonnet-20241022").tool_prompt_tokens is None
-    assert lint_source(_agent("claude-3-5-sonnet-20241022"), select=["TB101"]) == []
+    assert CAT_PLUS.find(UNPUBLISHED).tool_prompt_tokens is None
+    assert lint_source(_agent(UNPUBLISHED), select=["TB101"], settings=_with(CAT_PLUS)) == []
 
 
 def test_a_run_time_setting_inside_a_tool_does_not_end_the_prefix():
@@ -104,7 +115,7 @@ def test_a_cached_tools_prefix_that_the_tool_prompt_lifts_over_the_minimum_is_no
         return _agent(model).replace(repr(TOOLS), repr(marked))
 
     assert lint_source(agent("claude-sonnet-4-5"), select=["TB102"]) == []
-    (below,) = lint_source(agent("claude-3-5-sonnet-20241022"), select=["TB102"])
+    (below,) = lint_source(agent(UNPUBLISHED), select=["TB102"], settings=_with(CAT_PLUS))
     assert "below the minimum cacheable length" in below.message
 
 
@@ -113,7 +124,9 @@ def test_the_estimate_counts_the_tool_prompt_of_the_model():
     assert known.input_tokens == TOOLS_TOKENS + 496
     assert any("tool-use system prompt the API adds for claude-sonnet-4-5 (496 tokens) is counted" in n
                for n in known.notes)
-    (unpublished,) = estimate_source(_agent("claude-3-5-sonnet-20241022"), path="t.py", catalog=CAT)
+    (retired,) = estimate_source(_agent("claude-3-5-sonnet-20241022"), path="t.py", catalog=CAT)
+    assert retired.input_tokens == TOOLS_TOKENS + 346  # the 2025 table's Claude 3.5 Sonnet (Oct) row
+    (unpublished,) = estimate_source(_agent(UNPUBLISHED), path="t.py", catalog=CAT_PLUS)
     assert unpublished.input_tokens == TOOLS_TOKENS
     assert any("tool-use system prompt" in u and "not counted" in u for u in unpublished.unknowns)
 
