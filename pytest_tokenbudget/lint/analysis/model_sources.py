@@ -33,6 +33,7 @@ from pytest_tokenbudget.lint.analysis.typed_fields import typed_field
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.rebinding import evaluated_as, reads
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope, lookup, method_scope
+from pytest_tokenbudget.lint.analysis.self_choices import every_assignment
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, loop_ids, spelled_out
 
 __all__ = ["default_note", "model_choices", "rebound_choices"]
@@ -258,6 +259,8 @@ def _self_attribute(node: cst.Attribute, scope: Scope, resolver: Resolver, path:
     if fn is None or fn.owner_class is None or node.value.value != fn.self_name:
         return None
     bindings = fn.owner_class.self_attrs.get(node.attr.value, [])
+    if len(bindings) > 1:
+        return every_assignment(bindings, resolver)
     if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].scope is None \
             or not isinstance(bindings[0].node, (cst.Name, cst.BooleanOperation)):
         return None
