@@ -9,7 +9,8 @@ class constant (app/defaults.py), a helper with several returns or an env-read-e
 typed parameter or the result of a factory annotated to return it (app/field_service.py,
 app/field_bridge.py), and a YAML file read only when it exists, over the dataclass's default
 (app/yaml_settings.py, app/yaml_client.py), and ``self.model`` switched by a method only to an id of a
-written-out set (app/switchable.py).
+written-out set (app/switchable.py), and a subclass with no __init__ of its own reading the configuration its
+base stored (app/inherited_config.py).
 
 TB302 / TB303 are correctness rules: a retired or unknown id that one caller's path sends fails at
 run time, so a retired default that one caller relies on is reported (naming that caller) even when
@@ -43,7 +44,7 @@ def test_model_ids_kept_in_config_are_judged_exactly_where_marked():
     assert not result.errors
     got = {(relative(f.path, PROJECT), f.line, f.code) for f in result.findings}
     assert got == marked(PROJECT, ("TB302", "TB303"))
-    assert len(got) == 64
+    assert len(got) == 66
 
 
 def test_a_model_from_another_module_names_where_it_is_defined():
