@@ -12,6 +12,7 @@ the field after construction (``config.model = args.model``) or builds objects a
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from pytest_tokenbudget.lint.source import FileError, read_file
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["field_values"]
+__all__ = ["field_values", "set_on_instances"]
 
 _OTHER_BUILDERS = (rb"\.(model_validate\w*|parse_obj|parse_raw|parse_file|model_construct|construct|from_dict|"
                    rb"from_json)\(")
@@ -78,6 +79,43 @@ def _set_elsewhere(project: Project, name: str, field: str) -> bool:
         return found
 
     return bool(project.remember("_fields_set_elsewhere", (name, field), search))
+
+
+def set_on_instances(project: Project, name: str, field: str) -> bool:
+    """A project file assigns ``field`` on an object it built from the class ``name`` (``generator =
+    CommitGenerator()``, then ``generator.model = args.model``): what the class's own methods store
+    is not the whole story."""
+    def search() -> bool:
+        files = py_files(project)
+        if files is None:
+            return True
+        marks = _marks(project)  # (a file assigning no .field anywhere is not read again)
+        found = any(_built_and_set(project, p, name, field) for p in files
+                    if p in marks and field.encode() in marks[p][0])
+        needles = getattr(project, "needles", None)
+        if needles is not None:  # a warm run re-checks when a new file might assign it
+            needles[field.encode()] = found
+            needles[name.encode()] = found
+        return found
+
+    return bool(project.remember("_set_on_instances", (name, field), search))
+
+
+def _built_and_set(project: Project, path: str, name: str, field: str) -> bool:
+    mod = project._load(path)
+    if mod is None or name.encode() not in mod.data or mod.parse() is None:
+        return False
+    built: set[str] = set()  # names assigned a construction of the class: gen = Name(...) / mod.Name(...)
+    set_on: set[str] = set()  # names whose .field the file assigns
+    for n in walk(mod.tree):
+        if isinstance(n, ast.Assign):
+            func = n.value.func if isinstance(n.value, ast.Call) else None
+            made = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if made == name:
+                built.update(t.id for t in n.targets if isinstance(t, ast.Name))
+            set_on.update(t.value.id for t in n.targets if isinstance(t, ast.Attribute) and t.attr == field
+                          and isinstance(t.value, ast.Name) and t.value.id != "self")
+    return bool(built & set_on)
 
 
 _ASSIGNED_ANY = re.compile(rb"\.(\w+)\s*(?:=(?!=)|\+=)")  # every field the assigned pattern matches (self. too)

@@ -249,3 +249,14 @@ def test_an_option_filled_after_parsing_when_unset_is_the_model_it_is_filled_wit
     # set again outside the guard: the user's or the code's value, not knowable
     (tmp_path / "cli.py").write_text(FILLED_AFTER_PARSING.replace("{after}", "args.model = pick_model()"))
     assert lint_paths([tmp_path], settings).findings == []
+
+
+def test_a_model_the_project_sets_on_an_instance_is_not_the_class_default():
+    """``generator = CommitMessageGenerator(); generator.model = args.model`` (app/commit_cli.py): the
+    retired id __init__ stores is only a fallback the command line always replaces; a class whose
+    instances nobody assigns keeps its own id (cases/project_instance_models)."""
+    project = Path(__file__).parent / "cases" / "project_instance_models"
+    options = {**DEFAULTS, "today": "2026-12-01"}
+    result = lint_paths([project], LintSettings(root=project, select=("TB302",), cache=False, options=options))
+    got = {(relative(f.path, project), f.line, f.code) for f in result.findings}
+    assert got == marked(project, ("TB302",)) == {("app/commit_messages.py", 21, "TB302")}

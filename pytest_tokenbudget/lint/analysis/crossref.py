@@ -248,6 +248,17 @@ def _parsed(text: str) -> ast.Module | None:
         return None
 
 
+def set_on_instances(class_name: str, attr: str) -> bool:
+    """Some file of the project that names the class (of the file being checked) assigns
+    ``<obj>.attr`` from outside its methods (:func:`..constructions.set_on_instances`)."""
+    act = _project()
+    if act is None:
+        return False
+    from pytest_tokenbudget.lint.constructions import set_on_instances as search
+
+    return search(act[0], class_name, attr)
+
+
 def reads_message(function: str | None, line: int) -> bool:
     """The request on ``line`` of the file being checked is read as a whole message, or is built from
     a local dict that never gets a ``stream`` key (see :mod:`..requestdict`): not a stream."""

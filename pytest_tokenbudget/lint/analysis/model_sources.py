@@ -41,6 +41,8 @@ __all__ = ["default_note", "model_choices", "rebound_choices"]
 
 def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
     if isinstance(node, cst.Attribute):
+        if _set_from_outside(node, scope):
+            return (UNKNOWN,)  # generator = Generator(); generator.model = args.model: not the class's own value
         own = _self_attribute(node, scope, resolver, path) if isinstance(node.value, cst.Name) else None
         return own if own is not None else typed_field(node, scope, resolver)
     if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
@@ -251,6 +253,14 @@ def _overridden_default(node: Any, scope: Scope, resolver: Resolver) -> list[Any
     if not passed:
         return None
     return list(dict.fromkeys([resolver.expr(b.node.default, where.parent or where), *passed]))
+
+
+def _set_from_outside(node: cst.Attribute, scope: Scope) -> bool:
+    """``self.attr`` of a class whose instances the project also assigns ``attr`` on."""
+    fn = method_scope(scope)
+    return isinstance(node.value, cst.Name) and fn is not None and fn.owner_class is not None \
+        and node.value.value == fn.self_name and bool(fn.owner_class.name) \
+        and crossref.set_on_instances(fn.owner_class.name, node.attr.value)
 
 
 def _self_attribute(node: cst.Attribute, scope: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
