@@ -74,9 +74,26 @@ def test_other_providers_behind_the_anthropic_sdk_are_not_claude_calls():
 def test_a_gateway_read_from_the_environment_may_reach_claude(tmp_path: Path):
     src = (CASES / "compatible_hosts.py").read_text().replace('DEFAULT_BASE_URL = "https://api.deepseek.com/anthropic"',
                                                                'DEFAULT_BASE_URL = None')
-    (tmp_path / "gateway.py").write_text(src)
+    (tmp_path / "gateway.py").write_text(src.replace('model="deepseek-chat"', 'model="claude-sonnet-4-5"'))
     result = lint_paths([tmp_path / "gateway.py"], LintSettings(root=tmp_path, cache=False))
     assert result.call_sites == 1  # run_turn's; kimi's is still another provider's
+
+
+def test_another_vendors_model_through_an_unknown_base_url_is_not_a_claude_call(tmp_path: Path):
+    """The base URL comes from the environment, but the model the request sends is MiniMax's: the
+    Claude API would refuse it, so the endpoint is MiniMax's, and no rule is about Claude's bill."""
+    src = ("import os\nimport anthropic\n\nMODEL = os.getenv('DIGEST_MODEL', 'MiniMax-M2.7-highspeed')\n\n"
+           "def summarize(items):\n"
+           "    client = anthropic.Anthropic(base_url=os.environ['LLM_BASE_URL'])\n"
+           "    for item in items:\n"
+           "        client.messages.create(model=MODEL, max_tokens=100,\n"
+           "            messages=[{'role': 'user', 'content': item + ' Reply in JSON.'}])\n")
+    (tmp_path / "digest.py").write_text(src)
+    result = lint_paths([tmp_path / "digest.py"], LintSettings(root=tmp_path, cache=False))
+    assert (result.call_sites, result.findings) == (0, [])
+    (tmp_path / "digest.py").write_text(src.replace("MiniMax-M2.7-highspeed", "claude-haiku-4-5"))
+    result = lint_paths([tmp_path / "digest.py"], LintSettings(root=tmp_path, cache=False))
+    assert result.call_sites == 1 and {f.code for f in result.findings} == {"TB401", "TB501"}
 
 
 def test_corpus_is_not_trivially_empty():

@@ -25,7 +25,7 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.bindings import METHODS, MUTATORS, Candidate, ModuleAnalysis, analyse_module
-from pytest_tokenbudget.lint.analysis.claude_ids import is_claude_like, is_claude_model
+from pytest_tokenbudget.lint.analysis.claude_ids import is_claude_like, is_claude_model, other_vendors_only
 from pytest_tokenbudget.lint.analysis.facades import project_facade
 from pytest_tokenbudget.lint.analysis.legacy import LEGACY_API, legacy_completion
 from pytest_tokenbudget.lint.analysis.model_sources import model_choices
@@ -400,7 +400,7 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
         site.model_choices = model_choices(args["model"][1], cand.scope, resolver, path)
     elif is_open:  # create(**self._build_params()): the "model" entry of the dict built elsewhere
         site.model_choices = unpacked_model_choices(call, cand.scope, resolver, path)
-    return [site]
+    return [] if other_vendors_only(site.model_choices or (site.model,)) else [site]  # (DeepSeek's endpoint)
 
 
 def _batch_params(node: Any, scope: Scope, resolver: Resolver, depth: int = 0) -> Iterator[tuple[Any, Scope, bool]]:

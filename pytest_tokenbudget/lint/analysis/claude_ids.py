@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["OTHER_VENDORS", "is_claude_like", "is_claude_model"]
+__all__ = ["OTHER_VENDORS", "is_claude_like", "is_claude_model", "other_vendors_only"]
 
-OTHER_VENDORS = ("gpt", "o1", "o3", "o4", "gemini", "llama", "mistral", "command", "text-", "deepseek")
+OTHER_VENDORS = ("gpt", "o1", "o3", "o4", "gemini", "gemma", "llama", "mistral", "mixtral", "command", "text-",
+                 "deepseek", "qwen", "glm", "kimi", "moonshot", "minimax", "grok", "doubao")
 
 
 def is_claude_model(value: Any, catalog: Any) -> bool:
@@ -31,3 +32,10 @@ def is_claude_like(model: Any) -> bool:
 
     norm = normalise_model_id(model)
     return "claude" in norm or not any(norm.startswith(p) for p in OTHER_VENDORS)
+
+
+def other_vendors_only(models: Any) -> bool:
+    """Every model an Anthropic-SDK request may send is plainly another vendor's (``deepseek-chat``,
+    ``MiniMax-M2``): the Claude API would refuse it, so the client's base URL (set in the
+    environment or a config file) is that vendor's Anthropic-compatible endpoint, not Claude's."""
+    return bool(models) and all(isinstance(m, str) and not is_claude_like(m) for m in models)
