@@ -322,12 +322,22 @@ def simple_task(text: str) -> str | None:
 def is_first_party(call: CallSite) -> bool:
     """The call goes to the Claude API itself (Anthropic SDK, not a Bedrock / Vertex / Foundry client).
 
-    An untraced receiver counts as first party: its arguments were Anthropic-shaped.
+    An untraced receiver counts as first party (its arguments were Anthropic-shaped) unless it is
+    sent a Bedrock id (``us.anthropic.claude-opus-4-6-v1``): the Claude API would refuse that id, so
+    the client a factory in another module returns is the ``AnthropicBedrock`` it can make.
     """
     if call.sdk != "anthropic":
         return False
     variant = call.client.variant or ""
-    return not any(cloud in variant for cloud in ("Bedrock", "Vertex", "Foundry", "AWS", "GoogleCloud"))
+    return not any(cloud in variant for cloud in ("Bedrock", "Vertex", "Foundry", "AWS", "GoogleCloud")) \
+        and not sent_to_bedrock(call)
+
+
+def sent_to_bedrock(call: CallSite) -> bool:
+    """An untraced receiver sent a Bedrock model id: a Bedrock client built where the linter cannot see."""
+    from pytest_tokenbudget.core.model_ids import bedrock_prefix
+
+    return not call.client.traced and isinstance(call.model, str) and bedrock_prefix(call.model) is not None
 
 
 def texts(value: Any) -> str:

@@ -18,7 +18,7 @@ from pytest_tokenbudget.core.catalog import Catalog, ModelInfo
 from pytest_tokenbudget.core.lifecycle import lifecycle_sentence
 from pytest_tokenbudget.core.model_ids import canonical, id_candidates
 from pytest_tokenbudget.lint.analysis import crossref
-from pytest_tokenbudget.lint.analysis.intent import is_first_party
+from pytest_tokenbudget.lint.analysis.intent import is_first_party, sent_to_bedrock
 from pytest_tokenbudget.lint.rules.alternatives import cheaper_alternative
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.rules.premium import PremiumModelSimpleTask
@@ -311,7 +311,7 @@ def _platform(call: CallSite) -> str | None:
     if call.sdk != "anthropic":
         return "api" if call.client.claude_api else None
     variant = call.client.variant or ""
-    if "Bedrock" in variant:
+    if "Bedrock" in variant or sent_to_bedrock(call):
         return "bedrock"
     if "Vertex" in variant:
         return "vertex"

@@ -1,0 +1,13 @@
+"""A client factory that returns AnthropicBedrock when AWS credentials are set, else the Claude API
+client. Its callers in digest.py are sent Bedrock ids: the Bedrock branch is the one they run."""
+import os
+
+import anthropic
+
+
+def make_client(config: dict) -> anthropic.Anthropic:
+    if os.environ.get("AWS_ACCESS_KEY_ID"):
+        from anthropic import AnthropicBedrock
+
+        return AnthropicBedrock(aws_region=os.environ.get("AWS_REGION", "us-west-2"))
+    return anthropic.Anthropic(timeout=config.get("timeout", 300))
