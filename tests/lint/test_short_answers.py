@@ -74,3 +74,15 @@ def test_json_alone_asked_by_what_must_not_surround_it(prompt, asks):
 ])
 def test_json_said_of_the_input_is_not_an_ask_for_it(prompt, asks):
     assert asks_for_json(prompt) is asks
+
+
+@pytest.mark.parametrize(("prompt", "asks"), [
+    ("The response MUST be a JSON object with two keys: 'subject' and 'body_html'.", True),  # crust-c
+    ("Response should be a json string of the following structure: {...}", True),  # curio
+    ("Your output should be in valid JSON.", True),
+    ("Write the e-mail below.\n\nYour JSON response:", True),  # a prompt that ends by opening the answer
+    ("The response should not be JSON; write a paragraph.", False),
+    ("Each response must be polite. The JSON below lists the customers.", False),
+])
+def test_json_asked_of_the_response_it_must_be(prompt, asks):
+    assert asks_for_json(prompt) is asks

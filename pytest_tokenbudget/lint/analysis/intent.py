@@ -117,6 +117,11 @@ _JSON_ASKS = [
     re.compile(r"\b(?:write|give|return|output|provide|answer|respond|reply|list)\b[^.\n]{0,60}?"
                r"\bin\s+the\s+(?:form|format|shape)\s+of\s+(?:an?\s+)?(?:valid\s+)?json\b", re.I),
     re.compile(r"\bjson\s+only\b|\bonly\s+(?:valid\s+)?json\b|\bvalid\s+json\b", re.I),
+    # "The response MUST be a JSON object with two keys", "Your output should be in JSON", a prompt
+    # ending "Your JSON response:"
+    re.compile(r"\b(?:response|reply|answer|output)\s+(?:must|should|shall|has\s+to|needs\s+to)\s+be\s+"
+               r"(?:(?:a|an|in|only|one|strictly|valid|single|well-formed|formatted\s+as)\s+){0,3}json\b|"
+               r"\byour\s+json\s+(?:response|answer|output|reply)\s*:\s*$", re.I),
     # French, Spanish, Portuguese, Italian, German: "Réponds UNIQUEMENT en JSON", "au format JSON",
     # "devuelve un objeto JSON", "em formato JSON", "im JSON-Format", "gib ... als JSON zurück"
     re.compile(r"\b(?:en|au|em|im|als|como|nel)\s+(?:formato?\s+|format\s+)?json\b|\bformato\s+json\b|"
