@@ -1,8 +1,9 @@
 """How many items a loop goes over, read from the code (for :mod:`.loopjudge`): a handful written
-out (``for key in ("a", "b")``, ten probe questions in a constant), a slice, a range or a fetch capped
-low (``rows[:5]``, ``range(5)``, ``get_mentions(max_results=5)``, a command's ``--limit`` defaulting to 5), or the
-fields of one record (``pitch.items()``). A batch of so few saves little and its results come back
-later: such loops are not TB401's.
+out (``for key in ("a", "b")``, ten probe questions in a constant, here or in the project module it
+is imported from), a slice, a range or a fetch capped low (``rows[:5]``, ``range(5)``,
+``get_mentions(max_results=5)``, a command's ``--limit`` defaulting to 5), or the fields of one
+record (``pitch.items()``). A batch of so few saves little and its results come back later: such
+loops are not TB401's.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import ast
 import math
 import re
 
-from pytest_tokenbudget.lint.astwalk import param_defaults, walk
+from pytest_tokenbudget.lint.astwalk import facts_of, param_defaults, walk
 from pytest_tokenbudget.lint.loopbody import filled_with_few
 
 __all__ = ["HANDFUL", "WRITTEN_OUT", "handful", "known_size", "nested_product", "small"]
@@ -106,21 +107,57 @@ def nested_product(labels: list[str], sizes: list[int | None]) -> str | None:
 def _assigned(it: ast.Name, parents: dict[int, ast.AST],
               functions: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> tuple[ast.AST, list[ast.expr]]:
     """(the scope, the values) of the assignments of ``it``: in the innermost enclosing function that
-    assigns it (a closure reads its outer's), else the module's own statements."""
+    assigns it (a closure reads its outer's), else the module's own statements, else the module-level
+    assignments of the project module it is imported from (``from templates.sections import
+    SECTIONS``: eight sections written out there)."""
     root: ast.AST = it
     while id(root) in parents:
         root = parents[id(root)]
     scope: ast.AST = root
     values: list[ast.expr] = []
     for scope in functions or [root]:
-        values = [n.value for n in walk(scope) if isinstance(n, ast.Assign)
-                  and any(isinstance(t, ast.Name) and t.id == it.id for t in n.targets)]
+        values = [v for n in walk(scope) for v in _values_of(n, it.id)]
         if values:
             break
     if not values and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):  # a module constant
-        values = [st.value for st in getattr(root, "body", []) if isinstance(st, ast.Assign)
-                  and any(isinstance(t, ast.Name) and t.id == it.id for t in st.targets)]
+        values = [v for st in getattr(root, "body", []) for v in _values_of(st, it.id)]
+    if not values and isinstance(root, ast.Module):
+        other = _imported_from(it.id, root)
+        if other is not None:
+            scope, values = other, [v for st in other.body for v in _values_of(st, it.id)]
     return scope, values
+
+
+def _values_of(node: ast.AST, name: str) -> list[ast.expr]:
+    """The value ``node`` assigns to ``name`` (``NAME = [...]``, ``NAME: list[X] = [...]``), if any."""
+    if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+        return [node.value]
+    if isinstance(node, ast.AnnAssign) and node.value is not None and isinstance(node.target, ast.Name) \
+            and node.target.id == name:
+        return [node.value]
+    return []
+
+
+def _imported_from(name: str, tree: ast.Module) -> ast.Module | None:
+    """The tree of the project module ``tree`` imports ``name`` from (``from x import NAME``, at the
+    top or in a function), when the lint run has a project index; None otherwise."""
+    from pytest_tokenbudget.lint.callnames import tree_of
+    from pytest_tokenbudget.lint.project import active
+
+    imp = next((n for n in facts_of(tree).imports if isinstance(n, ast.ImportFrom)
+                and any((a.asname or a.name) == name for a in n.names)), None)
+    act = active()
+    if imp is None or act is None:
+        return None
+    project, path = act
+    if imp.level:  # relative to the importing file, which need not be the one being checked
+        path = next((p for p, m in project.modules.items() if m is not None and m.tree is tree), None)
+        if path is None:
+            return None
+    real = next(a.name for a in imp.names if (a.asname or a.name) == name)
+    dotted = "." * imp.level + (f"{imp.module}.{real}" if imp.module else real)
+    found = project._find_module(dotted, path)
+    return tree_of(project, found[0]) if found is not None and found[1] == [real] else None
 
 
 _LIMITS = frozenset({"max_results", "limit", "top_k", "k", "n", "count", "max_items", "num_results", "page_size",

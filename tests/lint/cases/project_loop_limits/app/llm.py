@@ -117,3 +117,13 @@ def summarize_pick(paper):
 def summarize_shortlist(paper):
     return client.messages.create(model="claude-haiku-4-5", max_tokens=500,  # TB401
                                   messages=[{"role": "user", "content": f"Summarize: {paper['abstract']}"}])
+
+
+def write_section(section):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=2000,
+                                  messages=[{"role": "user", "content": f"Write the {section['title']} section."}])
+
+
+def profile_client(record):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=800,  # TB401
+                                  messages=[{"role": "user", "content": f"Profile this client: {record}"}])
