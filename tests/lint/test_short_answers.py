@@ -86,3 +86,12 @@ def test_json_said_of_the_input_is_not_an_ask_for_it(prompt, asks):
 ])
 def test_json_asked_of_the_response_it_must_be(prompt, asks):
     assert asks_for_json(prompt) is asks
+
+
+@pytest.mark.parametrize(("prompt", "asks"), [
+    ("Retorne JSON seguindo este schema: {...}. Retorne APENAS o JSON.", True),  # oncoia (Portuguese)
+    ("Devuelva solo JSON con las claves nombre y fecha.", True),  # Spanish, formal imperative
+    ("Não retorne JSON: escreva um parágrafo.", False),
+])
+def test_json_asked_with_the_formal_imperative_in_portuguese_and_spanish(prompt, asks):
+    assert asks_for_json(prompt) is asks
