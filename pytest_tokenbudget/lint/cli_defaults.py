@@ -1,4 +1,5 @@
-"""The default of a command-line option: ``args.model`` where ``args = parser.parse_args()``.
+"""The default of a command-line option: ``args.model`` where ``args = parser.parse_args()`` (or a
+module helper's ``return parser.parse_args()``).
 
 ``parser.add_argument("-m", "--model", default="claude-...")`` then ``Agent(model=args.model)``:
 unless the user types ``--model``, the request carries the default, the same reading the model
@@ -31,7 +32,9 @@ __all__ = ["command_defaults", "option_default", "parses_args"]
 def option_default(tree: ast.Module | None, value: Any, name: str, attr: str,
                    expr: Callable[[ast.expr], Any]) -> Any:
     """The default of option ``attr`` when the local ``name`` is bound to ``value``, a
-    ``<parser>.parse_args(...)`` call of the module ``tree``; UNKNOWN otherwise."""
+    ``<parser>.parse_args(...)`` call of the module ``tree`` (or of its helper ``parse_args()`` that
+    returns one); UNKNOWN otherwise."""
+    value = _helper_parse(tree, value) if tree is not None else value
     if tree is None or not parses_args(value):
         return UNKNOWN
     parser = value.func.value.id
@@ -78,6 +81,16 @@ def _filled_when_unset(tree: ast.Module, sets: list[ast.Assign], name: str, attr
     guarded = {id(n) for g in walk(tree) if isinstance(g, ast.If) and unset(g.test)
                for st in g.body for n in walk(st)}
     return [a.value for a in sets] if all(id(a) in guarded for a in sets) else None
+
+
+def _helper_parse(tree: ast.Module, value: Any) -> Any:
+    """``args = parse_args()`` where the module's ``def parse_args(): ...; return p.parse_args()``:
+    that ``p.parse_args()`` (the helper's one ``return``); else ``value``."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and not value.args and not value.keywords):
+        return value
+    fn = next((s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == value.func.id), None)
+    returns = [n for n in walk(fn) if isinstance(n, ast.Return)] if fn is not None else []
+    return returns[0].value if len(returns) == 1 and parses_args(returns[0].value) else value
 
 
 def parses_args(value: Any) -> bool:

@@ -167,6 +167,40 @@ def test_a_command_line_default_read_at_the_request_is_the_model_sent(tmp_path: 
     assert [(f.line, f.code) for f in result.findings] == [(12, "TB302")]  # --judge is required: any id
 
 
+HELPER_ARGS = '''import argparse
+
+import anthropic
+
+
+class Client:
+    def __init__(self, model="claude-haiku-4-5"):
+        self.model = model
+
+    def call(self, text):
+        return anthropic.Anthropic().messages.create(model=self.model, max_tokens=100,
+                                                     messages=[{"role": "user", "content": text}])
+
+
+def parse_args():
+    p = argparse.ArgumentParser()
+    p.add_argument("--model", default="claude-sonnet-4-20250514")
+    return p.parse_args()
+
+
+def main():
+    args = parse_args()
+    Client(model=args.model).call("hi")
+'''
+
+
+def test_a_command_line_default_parsed_by_a_helper_is_the_model_sent(tmp_path: Path):
+    # pipeline-scaffold: `args = parse_args()`, a module helper ending `return p.parse_args()`
+    (tmp_path / "pipeline.py").write_text(HELPER_ARGS)
+    result = _lint_project(tmp_path)
+    assert [(f.line, f.code) for f in result.findings] == [(11, "TB302")]
+    assert "claude-sonnet-4-20250514" in result.findings[0].message
+
+
 def test_a_configuration_made_when_none_is_passed_gives_its_default_model(tmp_path: Path):
     """``self.config = config or CollectorConfig()``: the construction is the fallback, read like
     ``row.model or "claude-..."``; its field's default is the model sent."""
