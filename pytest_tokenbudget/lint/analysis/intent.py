@@ -126,9 +126,13 @@ _JSON_ASKS = [
     # "devuelve un objeto JSON", "em formato JSON", "im JSON-Format", "gib ... als JSON zurück"
     re.compile(r"\b(?:en|au|em|im|als|como|nel)\s+(?:formato?\s+|format\s+)?json\b|\bformato\s+json\b|"
                r"\b(?:r[ée]ponds?|r[ée]pondez|retourne[rz]?|renvoie[rz]?|fournis|responde[rn]?|responda|devuelve|"
-               r"devolver|devuelva|retorna[r]?|retorne|rispondi|restituisci|gib|antworte|liefere)\b[^.\n]{0,50}?\bjson\b", re.I),
+               r"devolver|devuelva|retorna[r]?|retorne|rispondi|restituisci|gib|antworte|liefere)\b"
+               r"[^.\n]{0,50}?\bjson\b", re.I),
     # Russian: "в формате JSON", "верни JSON-объект", "Ответь ТОЛЬКО валидным JSON", "в виде JSON"
-    re.compile(r"в\s+(?:формате|виде)\s+json|\b(?:верни|ответь|отвечай|выведи|выдай|возвращай)\w*\b[^.\n]{0,40}?json|"
+    # "Ответ только JSON" (the answer only JSON), "ФОРМАТ ОТВЕТА (JSON): {...}"
+    re.compile(r"в\s+(?:формате|виде)\s+json|\bтолько\s+(?:в\s+)?(?:валидн\w*\s+)?json|"
+               r"формат\w*\s+ответа[^.\n]{0,20}?json|"
+               r"\b(?:верни|ответь|отвечай|выведи|выдай|возвращай)\w*\b[^.\n]{0,40}?json|"
                r"json[-\s]?объект|\bвалидн\w*\s+json", re.I),
     # Chinese, Japanese, Korean (no word boundaries): "以JSON格式输出", "JSON形式で", "JSON만 반환"
     # "只输出一个 JSON 对象" (output only one JSON object): a measure word may come between
@@ -144,7 +148,8 @@ _JSON_NEGATION = re.compile(r"\b(?:not|no|never|without|instead\s+of|rather\s+th
                             re.I)
 # the same in the other languages asked in: "ne réponds pas en JSON", "sin JSON", "não retorne JSON",
 # "nicht als JSON", "не в формате JSON", "不要输出json", "JSONで出力しない"
-_JSON_NEGATION_OTHER = re.compile(r"(?:\bne\b|\bn'|\bpas\b|\bsin\b|\bsem\b|\bn[ãa]o\b|\bnicht\b|\bkein\w*|\bне\b|\bбез\b|"
+_JSON_NEGATION_OTHER = re.compile(r"(?:\bne\b|\bn'|\bpas\b|\bsin\b|\bsem\b|\bn[ãa]o\b|\bnicht\b|\bkein\w*|"
+                                  r"\bне\b|\bбез\b|"
                                   r"不要|不|别|別|勿|禁止|않|말)[^.。\n]{0,25}$", re.I)
 
 
