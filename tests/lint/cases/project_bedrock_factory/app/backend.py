@@ -1,5 +1,6 @@
 """A client factory that returns AnthropicBedrock when AWS credentials are set, else the Claude API
-client. Its callers in digest.py are sent Bedrock ids: the Bedrock branch is the one they run."""
+client. A caller in digest.py that sends a Bedrock id runs the Bedrock branch; one that sends a
+Claude API id runs the other."""
 import os
 
 import anthropic
