@@ -104,3 +104,13 @@ def test_json_asked_with_the_formal_imperative_in_portuguese_and_spanish(prompt,
 ])
 def test_json_asked_in_russian_as_only_json_or_as_the_answer_format(prompt, asks):
     assert asks_for_json(prompt) is asks
+
+
+@pytest.mark.parametrize(("prompt", "asks"), [
+    ("JSON exacto: {...}\nSolo JSON válido, sin texto adicional.", True),  # p2c (Spanish: "only valid JSON")
+    ("출력 형식(JSON): {\"elements\": []}", True),  # electrical-engineer-ai (Korean: "output format (JSON)")
+    ("El archivo contiene JSON válido de los clientes. Resume en prosa.", False),  # said of the input
+    ("출력 형식: 표", False),  # "output format: a table"
+])
+def test_json_asked_as_only_json_in_spanish_or_as_the_output_format_in_korean(prompt, asks):
+    assert asks_for_json(prompt) is asks

@@ -128,6 +128,8 @@ _JSON_ASKS = [
                r"\b(?:r[ée]ponds?|r[ée]pondez|retourne[rz]?|renvoie[rz]?|fournis|responde[rn]?|responda|devuelve|"
                r"devolver|devuelva|retorna[r]?|retorne|rispondi|restituisci|gib|antworte|liefere)\b"
                r"[^.\n]{0,50}?\bjson\b", re.I),
+    # "Solo JSON válido, sin texto adicional", "Retorne APENAS o JSON"
+    re.compile(r"\b(?:solo|sólo|apenas|somente|solamente)\s+(?:(?:un|el|o|um)\s+)?json\b", re.I),
     # Russian: "в формате JSON", "верни JSON-объект", "Ответь ТОЛЬКО валидным JSON", "в виде JSON"
     # "Ответ только JSON" (the answer only JSON), "ФОРМАТ ОТВЕТА (JSON): {...}"
     re.compile(r"в\s+(?:формате|виде)\s+json|\bтолько\s+(?:в\s+)?(?:валидн\w*\s+)?json|"
@@ -140,6 +142,8 @@ _JSON_ASKS = [
     # "你必须以有效的 JSON 对象回复" (reply with a valid JSON object), "严格的JSON"
     re.compile(r"(?:有效|合法|严格|嚴格|纯|純)的?\s*json|json\s*(?:对象|對象|数组|陣列|数據|字符串)?\s*"
                r"(?:回复|回覆|回答|输出|輸出|返回)", re.I),
+    # Korean "출력 형식(JSON):" / "응답 형식: JSON" (output / answer format)
+    re.compile(r"(?:출력|응답|답변)\s*형식\s*[(:]?\s*json", re.I),
     # Korean "JSON 형태로 응답해주세요" / "JSON 배열 형태로 응답" (answer in JSON form); not "JSON 형태의 데이터"
     re.compile(r"json\s*(?:배열\s*|객체\s*)?형태로[^.\n]{0,15}?(?:응답|답변|답하|출력|반환|작성|제공)"
                r"(?!\w*?지\s*(?:마|말|않))", re.I),  # not "응답하지 마세요" (do not answer in JSON)
