@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.astwalk import facts_of, walk
 from pytest_tokenbudget.lint.callsearch import field_class
 from pytest_tokenbudget.lint.project_text import py_files
 from pytest_tokenbudget.lint.source import FileError, read_file
@@ -107,14 +107,13 @@ def _built_and_set(project: Project, path: str, name: str, field: str) -> bool:
         return False
     built: set[str] = set()  # names assigned a construction of the class: gen = Name(...) / mod.Name(...)
     set_on: set[str] = set()  # names whose .field the file assigns
-    for n in walk(mod.tree):
-        if isinstance(n, ast.Assign):
-            func = n.value.func if isinstance(n.value, ast.Call) else None
-            made = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-            if made == name:
-                built.update(t.id for t in n.targets if isinstance(t, ast.Name))
-            set_on.update(t.value.id for t in n.targets if isinstance(t, ast.Attribute) and t.attr == field
-                          and isinstance(t.value, ast.Name) and t.value.id != "self")
+    for n in facts_of(mod.tree).assigns:  # the tree's one walk, shared
+        func = n.value.func if isinstance(n.value, ast.Call) else None
+        made = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        if made == name:
+            built.update(t.id for t in n.targets if isinstance(t, ast.Name))
+        set_on.update(t.value.id for t in n.targets if isinstance(t, ast.Attribute) and t.attr == field
+                      and isinstance(t.value, ast.Name) and t.value.id != "self")
     return bool(built & set_on)
 
 

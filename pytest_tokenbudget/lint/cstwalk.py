@@ -24,7 +24,7 @@ from typing import Any
 
 import libcst as cst
 
-__all__ = ["TRIVIA", "children", "install", "installed", "uninstall", "visit_order"]
+__all__ = ["TRIVIA", "children", "contains", "install", "installed", "uninstall", "visit_order"]
 
 _OURS: list[tuple[str, ...]] = [("pytest_tokenbudget.",)]  # modules whose visitors walk fast (see install)
 _ORDER: dict[type, tuple[str, ...]] = {}
@@ -59,6 +59,11 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
         elif isinstance(value, (tuple, list)):
             out.extend(c for c in value if isinstance(c, cst.CSTNode))
     return out
+
+
+def contains(tree: Any, target: Any) -> bool:
+    """``target`` is ``tree`` or one of its descendants (by identity; a node that is not libcst's has none)."""
+    return tree is target or isinstance(tree, cst.CSTNode) and any(contains(c, target) for c in children(tree))
 
 
 def _plain(visitor_cls: type) -> bool:

@@ -228,6 +228,7 @@ def resent_request(function: str | None, line: int, text: str) -> bool:
     its failure, or when its reply falls short (:mod:`..resends`)."""
     from pytest_tokenbudget.lint.astwalk import facts_of
     from pytest_tokenbudget.lint.callnames import find_def, tree_of
+    from pytest_tokenbudget.lint.loopbody import REQUEST_METHODS
     from pytest_tokenbudget.lint.resends import resent
 
     act = _project()
@@ -237,7 +238,7 @@ def resent_request(function: str | None, line: int, text: str) -> bool:
         return False
     facts = facts_of(tree)
     return any(resent(fn, call, facts.parents) for call in facts.calls if call.lineno == line
-               and isinstance(call.func, ast.Attribute) and call.func.attr in ("create", "parse"))
+               and isinstance(call.func, ast.Attribute) and call.func.attr in REQUEST_METHODS)
 
 
 @functools.lru_cache(maxsize=2)

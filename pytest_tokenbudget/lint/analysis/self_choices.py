@@ -15,7 +15,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope, lookup
-from pytest_tokenbudget.lint.cstwalk import children
+from pytest_tokenbudget.lint.cstwalk import contains
 
 __all__ = ["every_assignment"]
 
@@ -73,9 +73,6 @@ class _MembershipGuard(cst.CSTVisitor):
         test = node.test
         if isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name) \
                 and test.left.value == self.value.value and len(test.comparisons) == 1 \
-                and isinstance(test.comparisons[0].operator, cst.In) and _holds(node.body, self.value):
+                and isinstance(test.comparisons[0].operator, cst.In) and contains(node.body, self.value):
             self.collection = test.comparisons[0].comparator
 
-
-def _holds(tree: cst.CSTNode, target: cst.CSTNode) -> bool:
-    return tree is target or any(_holds(c, target) for c in children(tree))

@@ -19,14 +19,6 @@ _ITER_SHOWN = 40
 _FEW_TRIES = frozenset(f"range({k})" for k in range(1, 6))  # a few passes at one answer (a retry)
 
 
-def _contains(tree: Any, target: Any) -> bool:
-    if tree is None:
-        return False
-    if tree is target:
-        return True
-    return any(_contains(child, target) for child in getattr(tree, "children", ()))
-
-
 def _resent(call: CallSite, ctx: RuleContext) -> bool:
     """A re-send of an earlier request of the function, after its failure or on its reply
     (:mod:`...resends`): that request's own finding covers the loop, in the function or a caller."""
@@ -401,9 +393,11 @@ class LoopCouldBatch(Rule):
             return
         if not loops or any(lp.kind == "while" or lp.feeds_back for lp in loops):
             return
+        from pytest_tokenbudget.lint.cstwalk import contains  # (libcst: loaded only when linting)
+
         loop = loops[-1]
         product = _handfuls_product(loops, call) if _handful(loop, call) else ""  # (None: a handful alone)
-        if _contains(loop.iter_node, call.node) or any(_exits_early(lp.node) for lp in loops) or product is None \
+        if contains(loop.iter_node, call.node) or any(_exits_early(lp.node) for lp in loops) or product is None \
                 or _not_batch_work(call) or _over_a_reply(loop, call) or _measured_or_picked(loop, call):
             return  # (any loop around it that stops early: chunks screened until a threshold is met)
         discount = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
