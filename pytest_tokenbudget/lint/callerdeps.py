@@ -79,6 +79,7 @@ class TrackedProject(Project):
         self.words: dict[str, Any] = {}  # word index lookups of the file being checked
         self.needles: dict[bytes, Any] = {}  # byte searches (project_text.mentions)
         self._index: _Recording | None = None
+        self.word_source: Callable[[], dict[str, Sequence[str]]] | None = None  # see .word_shelf
         super().__init__(root, cache_folder, named=named, store=store)
         self._mentions = _Recording({}, self.needles)
         self._walk: tuple[dict[str, int], dict[str, int]] | None = None
@@ -88,7 +89,15 @@ class TrackedProject(Project):
 
     @property  # type: ignore[override]
     def word_index(self) -> Mapping[str, Sequence[str]] | None:
+        if self._index is None and self.word_source is not None:  # read from the run's shelf when first asked
+            source, self.word_source = self.word_source, None
+            self.word_index = source()
         return self._index
+
+    @property
+    def has_word_index(self) -> bool:
+        """Whether the word index is here or known where to read (asked without reading it)."""
+        return self._index is not None or self.word_source is not None
 
     @word_index.setter
     def word_index(self, value: dict[str, Sequence[str]] | None) -> None:

@@ -219,8 +219,8 @@ def _check_all(todo: list[_Job], settings: LintSettings,
     if len(todo) < POOL_MIN_FILES or jobs < 2:
         return [_load_and_check(j.data, j.shown, catalog, options) for j in todo]
     _prepare_workers()  # while the word index is still being built beside this process
-    if _PROJECTS is not None and _PROJECTS.top.word_index is None and _PROJECTS.top.searchable:
-        _PROJECTS.set_word_index(words.result() if words is not None else _PROJECTS.word_index_parts())
+    if _PROJECTS is not None and _PROJECTS.wants_word_index:  # each worker reads its projects' parts
+        _PROJECTS.set_word_shelf(words.result() if words is not None else _PROJECTS.shelve_word_index())
     for job in todo:
         job.data = b""  # (read again by the worker that checks it, from the page cache)
     return _in_processes([(j.path, j.shown, j.digest) for j in todo], catalog, options, jobs)
@@ -288,18 +288,26 @@ def _few_collections() -> Iterator[None]:
 
 def lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResult:
     """Lint files and directories. Selection, per-file ignores and suppressions are applied."""
-    with _few_collections():
-        return _lint_paths(paths, settings)
+    global _PROJECTS
+    try:
+        with _few_collections():
+            return _lint_paths(paths, settings)
+    finally:
+        if _PROJECTS is not None:  # a run cut short: its word index file goes too
+            _PROJECTS.close()
+            _PROJECTS = None
+            _LAST.clear()
 
 
 def _early_word_index(project: ProjectSet, settings: LintSettings, cache: Cache | None) -> WordIndexJob | None:
-    """On a cold run in processes, the word index the workers inherit is built in a process of its
-    own while this one discovers and reads the files (it reads the whole project: the longest step
-    before the fork). A warm run (a cache with results) is not cold: it builds it only if needed."""
-    if _jobs(settings) < 2 or not project.top.searchable or project.top.word_index is not None or \
-            (cache is not None and cache.results):
+    """On a cold run in processes, the word index the workers read is built in a process of its own
+    while this one discovers and reads the files (it reads the whole project: the longest step
+    before the fork), and kept in a file (:mod:`.word_shelf`). A warm run (a cache with results) is
+    not cold: it builds it only if needed."""
+    if _jobs(settings) < 2 or not project.wants_word_index or (cache is not None and cache.results):
         return None
-    return WordIndexJob.start(ProjectSet.word_index_parts, project)
+    project.reserve_shelf()  # (made here: the job only fills it)
+    return WordIndexJob.start(ProjectSet.shelve_word_index, project)
 
 
 def _lint_paths(paths: Iterable[str | Path], settings: LintSettings) -> LintResult:

@@ -14,12 +14,14 @@ All the indexes keep their per-file answers in one store (content digests are gl
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
 from pytest_tokenbudget.lint.callerdeps import TrackedProject
 from pytest_tokenbudget.lint.project_roots import is_project_folder
 from pytest_tokenbudget.lint.tree_budget import release_old_trees
+from pytest_tokenbudget.lint.word_shelf import WordShelf, reserve
 
 __all__ = ["ProjectSet"]
 
@@ -32,6 +34,8 @@ class ProjectSet:
         self._split = self.top.searchable and not is_project_folder(self.top.root)
         self._owner: dict[str, str] = {}  # folder -> root of the index it belongs to
         self.projects: dict[str, TrackedProject] = {self.top.root: self.top}
+        self.shelf_path: str | None = None  # the file a pooled run keeps the word index in
+        self._shelf: WordShelf | None = None
 
     @property
     def root(self) -> str:
@@ -45,6 +49,8 @@ class ProjectSet:
         project = self.projects.get(root)
         if project is None:
             project = TrackedProject(Path(root), named=True, store=self.top)
+            if self._shelf is not None:  # (met again after the run left it: its part is still there)
+                project.word_source = functools.partial(self._shelf.part, root)
             self.projects[root] = project
             if root not in self.top.nested:
                 self.top.nested = (*self.top.nested, root)
@@ -82,14 +88,12 @@ class ProjectSet:
 
     def word_index_parts(self) -> dict[str, dict[str, tuple[str, ...]]]:
         """The word index of the whole root, one part per project root (one part, the root's, when
-        the root is a project), each word's files a tuple. A cold run computes it in a process of its
-        own and receives only this: when the run's own process cut the whole index itself, both were
-        alive there as the workers forked and inherited them. On the 576-repository corpus tree the
-        parent forks at 158 MB instead of 201.
+        the root is a project), each word's files a tuple, cut per project as it is built (never the
+        whole index first).
 
-        Equal words and equal tuples of files are one object each (pickled once, so received as
-        one): on the 701-repository tree, 228,000 words instead of 503,000 and one ``(path,)``
-        per file for the 323,000 words only one file names."""
+        Equal words and equal tuples of files are one object each: on the 701-repository tree,
+        228,000 words instead of 503,000 and one ``(path,)`` per file for the 323,000 words only
+        one file names."""
         from pytest_tokenbudget.lint.word_index import build_word_index, build_word_index_parts
 
         root = self.top.root
@@ -99,6 +103,28 @@ class ProjectSet:
         return {root: {words.setdefault(word, word): files_of.setdefault(files, files)
                        for word, files in ((w, tuple(f)) for w, f in part.items())}
                 for root, part in parts.items()}
+
+    def reserve_shelf(self) -> str:
+        """The file :meth:`shelve_word_index` writes to, made here (removed by :meth:`close`)."""
+        if self.shelf_path is None:
+            self.shelf_path = reserve()
+        return self.shelf_path
+
+    def shelve_word_index(self) -> WordShelf:
+        """:meth:`word_index_parts` written to the run's shelf file (:mod:`.word_shelf`): what a
+        cold pooled run computes in a process of its own while it reads the files."""
+        return WordShelf.write(self.word_index_parts(), self.reserve_shelf())
+
+    @property
+    def wants_word_index(self) -> bool:
+        """Whether the workers of a pooled run are still to be given the word index."""
+        return self.top.searchable and self._shelf is None and not self.top.has_word_index
+
+    def set_word_shelf(self, shelf: WordShelf) -> None:
+        """Let each index read its part from ``shelf`` when first asked (none is read here)."""
+        self._shelf = shelf
+        for root, project in self.projects.items():
+            project.word_source = functools.partial(shelf.part, root)
 
     def set_word_index(self, parts: dict[str, dict[str, tuple[str, ...]]]) -> None:
         """Hand each index its part of :meth:`word_index_parts` (an empty one: no file of that project
@@ -113,3 +139,5 @@ class ProjectSet:
     def close(self) -> None:
         for project in self.projects.values():
             project.close()
+        if self.shelf_path is not None:
+            WordShelf(self.shelf_path).remove()

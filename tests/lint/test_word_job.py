@@ -119,3 +119,80 @@ def test_the_job_sends_each_word_and_each_list_of_files_once_however_many_projec
     assert word_in_a is word_in_b
     assert a["summarise"] == (str(tmp_path / "a" / "run.py"),) and a["summarise"] is a["classify"]
     assert b["summarise"] is b["classify"] and a["summarise"] is not b["summarise"]
+
+
+def test_the_job_shelves_each_projects_part_and_an_index_reads_only_its_own_when_first_asked(tmp_path):
+    """The run's process (and so every worker it forks) holds none of the parts: each index reads
+    its own from the shelf file on its first question, and an index made again after the run left
+    its project reads it there too."""
+    from pytest_tokenbudget.lint.project_set import ProjectSet
+
+    for name in ("shop", "blog"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "requirements.txt").write_text("anthropic\n")
+        (tmp_path / name / "run.py").write_text("from llm import summarise\nfor r in rows:\n    summarise(r)\n")
+    projects = ProjectSet(tmp_path, named=True)
+    projects.prepare([str(p) for p in sorted(tmp_path.rglob("*.py"))])
+    assert projects.wants_word_index
+    projects.reserve_shelf()
+    shelf = WordIndexJob.start(ProjectSet.shelve_word_index, projects).result()
+    projects.set_word_shelf(shelf)
+    assert not projects.wants_word_index
+    shop, blog = projects.projects[str(tmp_path / "shop")], projects.projects[str(tmp_path / "blog")]
+    assert shop.has_word_index and shop._index is None and blog._index is None  # nothing read yet
+    assert shop.word_index["summarise"] == (str(tmp_path / "shop" / "run.py"),)
+    assert blog._index is None
+    projects.leave(shop)
+    again = projects.for_path(str(tmp_path / "shop" / "run.py"))
+    assert again is not shop and again.word_index["summarise"] == (str(tmp_path / "shop" / "run.py"),)
+    path = projects.shelf_path
+    assert os.path.exists(path)
+    projects.close()
+    assert not os.path.exists(path)
+
+
+def test_a_shelf_part_cut_short_is_an_error_not_an_empty_index(tmp_path):
+    from pytest_tokenbudget.lint.word_shelf import WordShelf
+
+    shelf = WordShelf.write({"/repo": {"ask": ("/repo/a.py",)}, "/other": {}}, str(tmp_path / "words"))
+    assert shelf.part("/repo") == {"ask": ("/repo/a.py",)}
+    assert shelf.part("/other") == {} and shelf.part("/nowhere") == {}
+    (tmp_path / "words").write_bytes((tmp_path / "words").read_bytes()[:10])
+    with pytest.raises(OSError, match="cut short"):
+        shelf.part("/repo")
+
+
+def test_a_pooled_run_leaves_no_word_index_file_behind_even_when_it_fails(tmp_path, monkeypatch):
+    import tempfile
+
+    from pytest_tokenbudget.lint import engine
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    for i in range(8):
+        (tmp_path / "proj" / f"m{i}.py").write_text(
+            f"import anthropic\ndef f{i}(t):\n    return anthropic.Anthropic().messages.create("
+            "model='claude-sonnet-4-5', max_tokens=64, messages=[{'role': 'user', 'content': t}])\n")
+    settings = LintSettings(root=tmp_path / "proj", cache=False, jobs=2)
+    during: list[list[str]] = []
+    pool = engine._in_processes
+
+    def watched(*args, **kwargs):
+        during.append([p.name for p in (tmp_path / "tmp").iterdir()])
+        return pool(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_in_processes", watched)
+    assert lint_paths([tmp_path / "proj"], settings).call_sites == 8
+    assert [[n.startswith("tokenbudget-words-") for n in names] for names in during] == [[True]]
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+    def broken(*args, **kwargs):
+        assert list((tmp_path / "tmp").iterdir())
+        raise RuntimeError("the pool broke")
+
+    monkeypatch.setattr(engine, "_in_processes", broken)
+    with pytest.raises(RuntimeError, match="the pool broke"):
+        lint_paths([tmp_path / "proj"], settings)
+    assert list((tmp_path / "tmp").iterdir()) == []
