@@ -114,3 +114,14 @@ def test_json_asked_in_russian_as_only_json_or_as_the_answer_format(prompt, asks
 ])
 def test_json_asked_as_only_json_in_spanish_or_as_the_output_format_in_korean(prompt, asks):
     assert asks_for_json(prompt) is asks
+
+
+@pytest.mark.parametrize(("prompt", "asks"), [
+    ("Analisis kontrak ini. Hanya kembalikan JSON tanpa teks lain.", True),  # clausia-ai (Indonesian)
+    ("Kembalikan JSON dengan format: {\"findings\": []}", True),  # "return JSON in the format"
+    ("Berikan jawaban dalam JSON.", True),  # "give the answer in JSON"
+    ("Jangan kembalikan JSON, tulis satu paragraf.", False),  # "do not return JSON"
+    ("Data berikut berupa file JSON. Ringkas isinya.", False),  # "the data below is a JSON file"
+])
+def test_json_asked_in_indonesian(prompt, asks):
+    assert asks_for_json(prompt) is asks

@@ -130,6 +130,10 @@ _JSON_ASKS = [
                r"[^.\n]{0,50}?\bjson\b", re.I),
     # "Solo JSON válido, sin texto adicional", "Retorne APENAS o JSON"
     re.compile(r"\b(?:solo|sólo|apenas|somente|solamente)\s+(?:(?:un|el|o|um)\s+)?json\b", re.I),
+    # Indonesian / Malay: "Hanya kembalikan JSON tanpa teks lain", "Kembalikan JSON dengan format:",
+    # "Berikan jawaban dalam JSON", "hanya JSON yang valid"
+    re.compile(r"\b(?:kembalikan|berikan|balas(?:lah)?|jawab(?:lah)?|keluarkan|hasilkan|kirimkan)\b[^.\n]{0,50}?"
+               r"\bjson\b|\bdalam\s+(?:bentuk\s+|format\s+)?json\b|\bhanya\s+json\b", re.I),
     # Russian: "в формате JSON", "верни JSON-объект", "Ответь ТОЛЬКО валидным JSON", "в виде JSON"
     # "Ответ только JSON" (the answer only JSON), "ФОРМАТ ОТВЕТА (JSON): {...}"
     re.compile(r"в\s+(?:формате|виде)\s+json|\bтолько\s+(?:в\s+)?(?:валидн\w*\s+)?json|"
@@ -153,7 +157,7 @@ _JSON_NEGATION = re.compile(r"\b(?:not|no|never|without|instead\s+of|rather\s+th
 # the same in the other languages asked in: "ne réponds pas en JSON", "sin JSON", "não retorne JSON",
 # "nicht als JSON", "не в формате JSON", "不要输出json", "JSONで出力しない"
 _JSON_NEGATION_OTHER = re.compile(r"(?:\bne\b|\bn'|\bpas\b|\bsin\b|\bsem\b|\bn[ãa]o\b|\bnicht\b|\bkein\w*|"
-                                  r"\bне\b|\bбез\b|"
+                                  r"\bне\b|\bбез\b|\bjangan\b|\btidak\b|\btanpa\b|"
                                   r"不要|不|别|別|勿|禁止|않|말)[^.。\n]{0,25}$", re.I)
 
 
