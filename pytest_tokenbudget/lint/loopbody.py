@@ -61,7 +61,8 @@ def asks_a_person(node: ast.AST) -> bool:
 def exits(loop: ast.For | ast.AsyncFor) -> bool:
     """A ``return``, or a ``break`` of this loop (not of a nested one), that ends a search: not one
     in an ``except`` handler (``except KeyboardInterrupt: break``, an abort), nor one under an
-    ``if`` that tests nothing the loop computes (``if test_first_row: break``, a run-wide switch) but
+    ``if`` that tests nothing the loop computes (``if test_first_row: break``, a run-wide switch; ``if
+    stop_flag.is_set(): return``, a stop signal, when it returns nothing a pass made) but
     a count of passes (``if max_images and processed >= max_images: break`` with ``processed += 1``
     on every pass: a cap on the items, not a search), nor an abort when a pass got nothing
     (``if not tasks: return``: :func:`_aborts`)."""
@@ -78,7 +79,8 @@ def exits(loop: ast.For | ast.AsyncFor) -> bool:
             continue
         if isinstance(node, ast.If) and (_aborts(node) or not any(
                 isinstance(n, ast.Name) and n.id in made for n in walk(node.test))
-                and all(isinstance(st, (ast.Break, ast.Expr, ast.Assign, ast.AugAssign)) for st in node.body)):
+                and all(isinstance(st, (ast.Break, ast.Expr, ast.Assign, ast.AugAssign)) or isinstance(st, ast.Return)
+                        and not any(isinstance(n, ast.Name) and n.id in made for n in walk(st)) for st in node.body)):
             stack.extend((c, nested) for c in node.orelse)
             continue
         inner = nested or isinstance(node, (ast.For, ast.AsyncFor, ast.While))

@@ -544,6 +544,17 @@ def test_a_loop_that_gives_up_on_an_empty_reply_is_not_a_search(guard: str, sear
     assert exits(loop) is search
 
 
+@pytest.mark.parametrize(("guard", "search"), [
+    ("if stop_flag and stop_flag.is_set():\n        log.info('stopping')\n        return", False),  # PGL-Clean
+    ("if stop_flag.is_set():\n        return results", False),  # what it collected so far
+    ("if deadline_passed():\n        return reply", True),  # hands back a pass's reply: not a plain stop
+])
+def test_a_stop_signal_that_returns_nothing_a_pass_made_is_not_a_search(guard: str, search: bool):
+    loop = ast.parse(f"for page in pages:\n    {guard}\n    reply = extract(page)\n    results.append(reply)\n").body[0]
+    assert isinstance(loop, ast.For)
+    assert exits(loop) is search
+
+
 LABELLER = '''import anthropic
 
 client = anthropic.Anthropic()
