@@ -59,17 +59,17 @@ from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry, starts_j
 from pytest_tokenbudget.lint.loopbody import alerts, asks_a_person, batching_context, exits, over_a_reply, picked_few, \
     repeats
 from pytest_tokenbudget.lint.loopsize import WRITTEN_OUT, handful, known_size, nested_product, small
+from pytest_tokenbudget.lint.retries import RETRY, retry_while
 
-__all__ = ["HANDLER", "UI_APPS", "WRITTEN_OUT", "Hit", "RETRY", "cli_command", "conversation_turn", "enclosing_loop",
+__all__ = ["HANDLER", "UI_APPS", "WRITTEN_OUT", "Hit", "cli_command", "conversation_turn", "enclosing_loop",
            "fallback_chain", "from_parameters", "handful", "imports_any", "in_service_loop", "is_sweep", "live",
-           "mapped", "request_entry", "retry_while", "retry_while_source"]
+           "mapped", "request_entry"]
 
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
 _SWEEP_ITER = re.compile(r"models|temperatures|params|parameters|configs\b|settings|providers|variants|engines|"
                          r"types\b|kinds\b|modes\b|plans\b", re.I)
 # an agent executing the tool calls of the response it just got: the results feed its next turn
 _AGENT_STEPS = re.compile(r"\btool_?(?:calls?|uses?|use_blocks|requests)\b", re.I)
-RETRY = re.compile(r"retr|attempt|tries|trial|backoff", re.I)
 _ROUTE = re.compile(r"\.(route|get|post|put|patch|delete|websocket|on_event|message|event|command)$|handler", re.I)
 HANDLER = re.compile(r"handler|lambda", re.I)
 _CLI = frozenset({"click", "typer"})
@@ -191,44 +191,6 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
             return Hit("comprehension", parent.lineno, _short(ast.unparse(gen.iter)), gen.iter)
         node = parent
     return None
-
-
-def retry_while(loop: ast.While) -> bool:
-    """A loop that repeats one request until it succeeds: ``while attempts < 3`` / ``while not done
-    and retries``; ``while True:`` whose body is one ``try`` with handlers; or ``while True:`` whose
-    ``try`` leaves the loop once the request succeeds (a ``return`` / ``break`` in its body or
-    ``else``) beside bookkeeping statements (``attempt += 1``): it only goes round again on an
-    exception; ``while not done:`` around one ``try`` whose success sets ``done = True``. A loop reading
-    ``input()`` is a conversation, never a retry."""
-    if RETRY.search(ast.unparse(loop.test)):
-        return True
-    if isinstance(t := loop.test, ast.UnaryOp) and isinstance(t.op, ast.Not) and isinstance(t.operand, ast.Name):
-        flag = t.operand.id
-        body = [s for s in loop.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-        return len(body) == 1 and isinstance(body[0], ast.Try) and bool(body[0].handlers) and any(
-            isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) and s.value.value is True
-            and any(isinstance(x, ast.Name) and x.id == flag for x in s.targets)
-            for s in [*body[0].body, *body[0].orelse]) and not asks_a_person(loop)
-    if not (isinstance(loop.test, ast.Constant) and loop.test.value is True) or asks_a_person(loop):
-        return False
-    body = [s for s in loop.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-    tries = [s for s in body if isinstance(s, ast.Try) and s.handlers]
-    if len(body) == 1 and tries:
-        return True
-    bookkeeping = all(isinstance(s, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Try, ast.Pass)) for s in body)
-    return bookkeeping and len(tries) == 1 and any(
-        isinstance(s, (ast.Return, ast.Break)) for s in [*tries[0].body, *tries[0].orelse])
-
-
-def retry_while_source(code: str) -> bool:
-    """:func:`retry_while` for the source of one ``while`` statement (the rules hold libcst nodes)."""
-    import textwrap
-
-    try:
-        stmt = ast.parse(textwrap.dedent(code)).body[0]
-    except (SyntaxError, IndexError, ValueError):
-        return False
-    return isinstance(stmt, ast.While) and retry_while(stmt)
 
 
 def in_service_loop(node: ast.AST, parents: dict[int, ast.AST]) -> bool:

@@ -60,12 +60,13 @@ def _exits_early(loop_node: Any) -> bool:
 
 
 def _retry_loop(loop: Any) -> bool:
-    """``for attempt in range(3)`` / ``while retries < n`` / ``while True: try: ... return``: the loop
+    """``for attempt in range(3)`` / ``while retries < n`` / ``while True: try: ... return`` / ``while
+    count < cap: try: ... break``: the loop
     repeats one request until it succeeds (:func:`..loopjudge.retry_while`); so does ``for v in range(2)``
     leaving once an answer parses (a stricter prompt next), unless it sends each reply back (tool turns)."""
     import libcst as cst
 
-    from pytest_tokenbudget.lint.loopjudge import RETRY, retry_while_source
+    from pytest_tokenbudget.lint.retries import RETRY, retry_while_source
 
     node = loop.node
     if isinstance(node, cst.For):
@@ -74,8 +75,9 @@ def _retry_loop(loop: Any) -> bool:
             and it.replace(" ", "") in _FEW_TRIES and _exits_early(node)
     if isinstance(node, cst.While):
         head = _code(node.test)
-        if (isinstance(node.test, cst.Name) and node.test.value == "True" or isinstance(node.test, cst.UnaryOperation)) \
-                and not RETRY.search(head):  # while True: try ... / while not done: try ... done = True
+        if (isinstance(node.test, cst.Name) and node.test.value == "True" or isinstance(node.test, cst.UnaryOperation)
+                or isinstance(node.test, cst.Comparison)) and not RETRY.search(head):
+            # while True: try ... / while not done: try ... done = True / while count < cap: try ... break
             return retry_while_source(cst.Module(body=[]).code_for_node(node))
         return bool(RETRY.search(head))
     return False

@@ -127,3 +127,16 @@ def write_section(section):
 def profile_client(record):
     return client.messages.create(model="claude-haiku-4-5", max_tokens=800,  # TB401
                                   messages=[{"role": "user", "content": f"Profile this client: {record}"}])
+
+
+def judge_with_capped_tries(sentence):
+    count, run_cap = 0, 5
+    while count < run_cap:  # a retry counted up to a cap (gadfly): the loop per sentence is in probes.py
+        try:
+            reply = client.messages.create(model="claude-haiku-4-5", max_tokens=300,  # TB401
+                                           messages=[{"role": "user", "content": f"Judge: {sentence}"}])
+            break
+        except anthropic.RateLimitError:
+            count += 1
+            time.sleep(2 ** count)
+    return reply

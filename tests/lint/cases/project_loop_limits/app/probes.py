@@ -2,11 +2,15 @@
 
 from tqdm import tqdm
 
-from app.llm import judge_first_few, judge_until_done, plan
+from app.llm import judge_first_few, judge_until_done, judge_with_capped_tries, plan
 
 
 def judge_all(sentences):
     return [judge_until_done(s) for s in sentences]
+
+
+def judge_each(sentences):
+    return [judge_with_capped_tries(s) for s in sentences]
 
 
 def smoke(sentences):

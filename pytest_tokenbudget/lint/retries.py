@@ -1,0 +1,65 @@
+"""Loops that repeat one request until it succeeds: a retry is one request per item in the end, so
+TB401 looks through it to the per-item loop outside (if any), and never counts it as the items."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.loopbody import asks_a_person
+
+__all__ = ["RETRY", "retry_while", "retry_while_source"]
+
+RETRY = re.compile(r"retr|attempt|tries|trial|backoff", re.I)
+
+
+def retry_while(loop: ast.While) -> bool:
+    """A loop that repeats one request until it succeeds: ``while attempts < 3`` / ``while not done
+    and retries``; ``while True:`` whose body is one ``try`` with handlers; or ``while True:`` whose
+    ``try`` leaves the loop once the request succeeds (a ``return`` / ``break`` in its body or
+    ``else``) beside bookkeeping statements (``attempt += 1``): it only goes round again on an
+    exception; the same under ``while count < run_cap:`` counting its goes; ``while not done:``
+    around one ``try`` whose success sets ``done = True``. A loop reading ``input()`` is a
+    conversation, never a retry."""
+    if RETRY.search(ast.unparse(loop.test)):
+        return True
+    if isinstance(t := loop.test, ast.UnaryOp) and isinstance(t.op, ast.Not) and isinstance(t.operand, ast.Name):
+        flag = t.operand.id
+        body = [s for s in loop.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        return len(body) == 1 and isinstance(body[0], ast.Try) and bool(body[0].handlers) and any(
+            isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) and s.value.value is True
+            and any(isinstance(x, ast.Name) and x.id == flag for x in s.targets)
+            for s in [*body[0].body, *body[0].orelse]) and not asks_a_person(loop)
+    if not (isinstance(loop.test, ast.Constant) and loop.test.value is True or _counts_up_to_a_cap(loop)) \
+            or asks_a_person(loop):
+        return False
+    body = [s for s in loop.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    tries = [s for s in body if isinstance(s, ast.Try) and s.handlers]
+    if len(body) == 1 and tries:
+        return True
+    bookkeeping = all(isinstance(s, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Try, ast.Pass)) for s in body)
+    return bookkeeping and len(tries) == 1 and any(
+        isinstance(s, (ast.Return, ast.Break)) for s in [*tries[0].body, *tries[0].orelse])
+
+
+def _counts_up_to_a_cap(loop: ast.While) -> bool:
+    """``while count < run_cap:`` whose body adds to ``count`` (in a handler too): a capped number of
+    goes, a retry when its ``try`` leaves the loop on success (see :func:`retry_while`)."""
+    test = loop.test
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Lt, ast.LtE))
+            and isinstance(test.left, ast.Name)):
+        return False
+    return any(isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add) and isinstance(n.target, ast.Name)
+               and n.target.id == test.left.id for st in loop.body for n in walk(st))
+
+
+def retry_while_source(code: str) -> bool:
+    """:func:`retry_while` for the source of one ``while`` statement (the rules hold libcst nodes)."""
+    import textwrap
+
+    try:
+        stmt = ast.parse(textwrap.dedent(code)).body[0]
+    except (SyntaxError, IndexError, ValueError):
+        return False
+    return isinstance(stmt, ast.While) and retry_while(stmt)
