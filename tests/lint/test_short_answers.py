@@ -125,3 +125,13 @@ def test_json_asked_as_only_json_in_spanish_or_as_the_output_format_in_korean(pr
 ])
 def test_json_asked_in_indonesian(prompt, asks):
     assert asks_for_json(prompt) is asks
+
+
+@pytest.mark.parametrize(("prompt", "asks"), [
+    ("議事録を要約してください。JSON で出力してください。 keys: title, points", True),  # Automatic-minutes-creation
+    ("結果はJSONで返してください。", True),  # "return the result in JSON"
+    ("JSONで受け取ったデータを要約してください。", False),  # "summarise the data received as JSON"
+    ("JSONで出力しないでください。文章で答えてください。", False),  # "do not output JSON"
+])
+def test_json_asked_in_japanese_with_de(prompt, asks):
+    assert asks_for_json(prompt) is asks
