@@ -59,7 +59,8 @@ from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
 from pytest_tokenbudget.lint.loopbody import (acts_at_once, asks_a_person, latency_kept, mentions_batching,
                                               returned_latency)
 from pytest_tokenbudget.lint.loopcuts import cut_to_a_handful
-from pytest_tokenbudget.lint.loopguards import Need, guard_params, literal_needs, one_item_flag, passes_other_branch
+from pytest_tokenbudget.lint.loopguards import Need, guard_params, literal_needs, one_item_flag, passes_other_branch, \
+    receiver_needs
 from pytest_tokenbudget.lint.loopjudge import WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped
 from pytest_tokenbudget.lint.memoised import memoised
 from pytest_tokenbudget.lint.protocols import protocol_methods
@@ -105,6 +106,7 @@ class _Search:
     guards: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # the same, per plain caller
     needs: tuple[Need, ...] = ()  # constants its parameters must (not) equal for the request to run (.loopguards)
     branches: dict[tuple[str, str], tuple[Need, ...]] = field(default_factory=dict)  # the same, per plain caller
+    impl: str | None = None  # the class whose method an interface search came from (.loopguards.Instance)
 
 
 def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, callee: Def | None,
@@ -176,10 +178,11 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
                 None if local or handed else _in_place_owner(node, parents))  # (return self._retry(make_request))
             if not local and not handed and owner and (path, owner) not in s.plain and not handoffs \
                     and not conversation_turn(node, parents, callee) \
-                    and not acts_at_once(node, parents):  # (a turn, or alerts per pass: not batch work further up)
-                s.plain.append((path, owner))  # (not a wrapper given f: its callers pass other functions)
+                    and not acts_at_once(node, parents) \
+                    and not passes_other_branch(node, s.needs, s.callee):  # (a turn, alerts per pass, another
+                s.plain.append((path, owner))  # branch: not batch work further up; not a wrapper given f)
                 s.guards[(path, owner)] = guard_params(node, parents)
-                s.branches[(path, owner)] = literal_needs(node, parents)
+                s.branches[(path, owner)] = literal_needs(node, parents) + receiver_needs(node, parents, s.impl)
             for call, around, hit in local:  # the local helper holding the call, looped over beside it
                 _add_hit(s, out, path, tree, call, around, hit)
         else:
@@ -363,8 +366,9 @@ def loop_callers(project: Project, callee_path: str, function: str, depth: int =
 
 def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
                   seen: set[tuple[str, ...]] | None, turns: Turns | None = None,
-                  guarded: frozenset[str] = frozenset(), needs: tuple[Need, ...] = ()) -> list[LoopCaller]:
-    s = _Search(project, set() if seen is None else seen, guarded=guarded, needs=needs)
+                  guarded: frozenset[str] = frozenset(), needs: tuple[Need, ...] = (),
+                  impl: str | None = None) -> list[LoopCaller]:
+    s = _Search(project, set() if seen is None else seen, guarded=guarded, needs=needs, impl=impl)
     key = ("fn", callee_path, function)
     if key in s.seen or depth > _MAX_DEPTH:
         return []
@@ -397,7 +401,8 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
                   *protocol_methods(project, callee_path, tree, function)] if outer is None and tree is not None \
         and not never_made(project, callee_path, tree, function.partition(".")[0]) else []  # (a subclass nothing makes)
     for base_path, base_method in interfaces:
-        for c in _loop_callers(project, base_path, base_method, depth, s.seen, s.turns):  # through the interface
+        for c in _loop_callers(project, base_path, base_method, depth, s.seen, s.turns,  # through the interface
+                               impl=function.partition(".")[0]):
             if c not in out:
                 out.append(c)
     if not out:

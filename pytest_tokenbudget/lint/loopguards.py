@@ -15,16 +15,24 @@ router: ``if task == "vision": return provider.vision(...)``, then ``return prov
 whether a loop's call of the wrapper passes constants that make one of them false (``router.call(
 task="vision", ...)`` never reaches ``chat``), a bare flag's test (``if use_llm:``) included, and a
 flag the call leaves at a false default.
+
+A search that came to an interface's method from one implementation (``AnthropicProvider.classify``,
+through ``provider.classify(...)`` with ``provider: LLMProvider``) needs ``provider`` to hold that
+implementation: :func:`receiver_needs` says so as an :class:`Instance` need, and a caller passing a
+construction of another class (``classify(text, MockProvider())``, an eval run on the mock) takes the
+other branch.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 
-__all__ = ["call_guards", "equals_item", "guard_params", "literal_needs", "one_item_flag", "passes_other_branch"]
+__all__ = ["Instance", "call_guards", "equals_item", "guard_params", "literal_needs", "one_item_flag",
+           "passes_other_branch", "receiver_needs"]
 
 _Def = ast.FunctionDef | ast.AsyncFunctionDef
 _LOOPS = (ast.For, ast.AsyncFor)
@@ -132,6 +140,28 @@ def literal_needs(call: ast.AST, parents: dict[int, ast.AST]) -> tuple[Need, ...
     return tuple(n for n in out if n[0] in params)
 
 
+@dataclass(frozen=True)
+class Instance:
+    """A need that a parameter hold an instance of the project class ``cls`` (see the module doc)."""
+
+    cls: str
+
+
+def receiver_needs(call: ast.Call, parents: dict[int, ast.AST], cls: str | None) -> tuple[Need, ...]:
+    """``param.method(...)`` with ``param`` a parameter of the function holding ``call``: the request
+    below runs only when ``param`` holds an instance of ``cls`` (None: no such need)."""
+    func = call.func
+    if cls is None or not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+        return ()
+    up = parents.get(id(call))
+    while up is not None and not isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        up = parents.get(id(up))
+    if not isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return ()
+    params = {p.arg for p in [*up.args.posonlyargs, *up.args.args, *up.args.kwonlyargs]}
+    return ((func.value.id, (Instance(cls),), True),) if func.value.id in params else ()
+
+
 def _compared(test: ast.expr, truth: bool) -> list[Need]:
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         return _compared(test.operand, not truth)
@@ -157,9 +187,25 @@ def passes_other_branch(call: ast.Call, needs: tuple[Need, ...], callee: _Def | 
     never runs for it."""
     for param, values, truth in needs:
         given = _passed(call, frozenset({param}), callee) or _default(call, param, callee)
-        if given and isinstance(given[0], ast.Constant) and (given[0].value in values) is not truth:
+        if not given:
+            continue
+        wanted = {v.cls for v in values if isinstance(v, Instance)}
+        if wanted:  # ``classify(text, MockProvider())``: another class's method answers
+            name = _built_class(given[0])
+            if name is not None and name not in wanted:
+                return True
+        elif isinstance(given[0], ast.Constant) and (given[0].value in values) is not truth:
             return True
     return False
+
+
+def _built_class(expr: ast.expr) -> str | None:
+    """The capitalised name ``expr`` constructs (``MockProvider()``, ``mocks.MockProvider()``)."""
+    if not isinstance(expr, ast.Call):
+        return None
+    func = expr.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return name if name[:1].isupper() else None
 
 
 _FALSY = (False, None, 0, "")  # the constants a bare ``if flag:`` reads as false
