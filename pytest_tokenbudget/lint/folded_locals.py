@@ -9,6 +9,10 @@ chain the libcst resolver folds (:mod:`.analysis.rebinding`), read the same way 
 branch as if it ran: the static parts are what the rules read). Only a plain chain is folded: one
 assignment not reading the name, then assignments that read it or ``+=``; any other binding (a loop
 target, a ``with``, a tuple target) leaves the name unknown.
+
+``if "{TEXT}" in template: body = template.replace(...)`` / ``else: body = template + tail``, then
+``return body``: a local assigned once in each arm of an ``if`` / ``elif`` / ``else`` holds one of
+those values (:func:`branch_arms`), as ``x = a if c else b`` would.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import copy
 
 from pytest_tokenbudget.lint.astwalk import walk
 
-__all__ = ["folded_chains", "grows"]
+__all__ = ["branch_arms", "folded_chains", "folded_locals", "grows"]
 
 _MAX_STEPS = 8
 
@@ -50,6 +54,60 @@ def folded_chains(fn: ast.FunctionDef | ast.AsyncFunctionDef, names: set[str]) -
             value = _Substitute(name, value).visit(copy.deepcopy(step))
         out[name] = value
     return out
+
+
+def folded_locals(fn: ast.FunctionDef | ast.AsyncFunctionDef, several: dict[str, list[ast.expr | None]]
+                  ) -> dict[str, ast.expr]:
+    """The locals of ``fn`` bound more than once (``several``: name -> the values the index saw)
+    that fold into one expression: a chain (:func:`folded_chains`) or the arms of an ``if``
+    (:func:`branch_arms`)."""
+    out = folded_chains(fn, {n for n, v in several.items() if grows(n, v)})
+    arms = {n for n, v in several.items() if n not in out and None not in v}
+    return {**out, **branch_arms(fn, arms)} if arms else out
+
+
+def branch_arms(fn: ast.FunctionDef | ast.AsyncFunctionDef, names: set[str]) -> dict[str, ast.expr]:
+    """``{name: a if ... else b}`` for each of ``names`` whose every binding in ``fn`` is a plain
+    assignment, one in each arm of one ``if`` / ``elif`` / ``else`` (see the module doc)."""
+    binds: dict[str, list[ast.stmt]] = {n: [] for n in names}
+    spoilt: set[str] = set()
+    ifs: list[ast.If] = []
+    for node in walk(fn):
+        if isinstance(node, ast.If):
+            ifs.append(node)
+        for target, step in _bindings(node):
+            if isinstance(target, ast.Name) and target.id in binds and isinstance(step, ast.Assign):
+                binds[target.id].append(step)
+            else:
+                spoilt.update(n.id for n in walk(target) if isinstance(n, ast.Name))
+    out: dict[str, ast.expr] = {}
+    for name, found in binds.items():
+        if name in spoilt or len(found) < 2:
+            continue
+        for top in ifs:
+            picked = _one_per_arm(top, found)
+            if picked is not None:
+                value = picked[-1].value
+                for st in reversed(picked[:-1]):
+                    value = ast.IfExp(test=ast.Constant(None), body=st.value, orelse=value)  # (a choice)
+                out[name] = value
+                break
+    return out
+
+
+def _one_per_arm(top: ast.If, found: list[ast.stmt]) -> list[ast.Assign] | None:
+    """The assignments of ``found``, one a statement of each arm of ``top``'s chain, the last an
+    ``else``; None when they are not all there exactly so."""
+    arms: list[list[ast.stmt]] = []
+    node = top
+    while len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
+        arms.append(node.body)
+        node = node.orelse[0]
+    arms += [node.body, node.orelse]
+    picked = [[st for st in arm if any(st is f for f in found)] for arm in arms]
+    if any(len(p) != 1 for p in picked) or sum(len(p) for p in picked) != len(found):
+        return None
+    return [p[0] for p in picked]  # type: ignore[misc]
 
 
 def grows(name: str, values: list[ast.expr | None]) -> bool:

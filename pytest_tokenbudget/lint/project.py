@@ -38,7 +38,7 @@ from pytest_tokenbudget.lint.file_loaders import loader_call
 from pytest_tokenbudget.lint.implementations import implementations, is_stub
 from pytest_tokenbudget.lint.index_codec import decode, encode
 from pytest_tokenbudget.lint.filled_lists import filled_later, filled_lists, module_list
-from pytest_tokenbudget.lint.folded_locals import folded_chains, grows
+from pytest_tokenbudget.lint.folded_locals import folded_locals
 from pytest_tokenbudget.lint.folder_values import LISTING, folder_answer, listing_digest
 from pytest_tokenbudget.lint.newsyntax import parse_source
 from pytest_tokenbudget.lint.project_roots import inner_project, project_root, script_folders, searchable_root
@@ -389,7 +389,7 @@ class Project:
             elif isinstance(sub, ast.withitem) and isinstance(sub.optional_vars, ast.Name):
                 seen.setdefault(sub.optional_vars.id, []).append(sub.context_expr)
         out: dict[str, Any] = {n: (v[0] if len(v) == 1 and v[0] is not None else UNKNOWN) for n, v in seen.items()}
-        out.update(folded_chains(fn, {n for n, v in seen.items() if len(v) > 1 and grows(n, v)}))  # prompt += ...
+        out.update(folded_locals(fn, {n: v for n, v in seen.items() if len(v) > 1}))  # prompt += ..., if/else arms
         out.update({n: UNKNOWN if v is None else v for n, v in filled_lists(fn, out).items()})  # parts.append(...)
         args = fn.args
         for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
