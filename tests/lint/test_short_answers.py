@@ -71,6 +71,8 @@ def test_json_alone_asked_by_what_must_not_surround_it(prompt, asks):
     ("The data is provided in JSON. Return your answer in JSON.", True),  # said of the input, then asked
     ("Your answer must be formatted as JSON.", True),  # "be formatted": an instruction, not a description
     ("Make sure the response is in JSON format.", True),
+    ("Your task is to review structured JSON data from a webpage. Use Markdown headings.", False),  # devbret
+    ("Structure your response as a JSON object.", True),
 ])
 def test_json_said_of_the_input_is_not_an_ask_for_it(prompt, asks):
     assert asks_for_json(prompt) is asks

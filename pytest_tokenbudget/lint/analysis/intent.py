@@ -110,8 +110,9 @@ def _typed_tool_choice(node: Any) -> bool | None:
 # --------------------------------------------------------------------------- JSON asks
 _JSON_ASKS = [
     # "Respond in JSON", "return a JSON object", "output only valid JSON", "formatted as JSON"
-    re.compile(r"\b(?:respond|reply|answer|return|output|format(?:ted)?|give|produce|provide|generate|emit|"
-               r"structure[d]?)\b[^.\n]{0,50}?\bjson\b", re.I),
+    # (not "structured": "review structured JSON data" describes the input; "structured as JSON" is below)
+    re.compile(r"\b(?:respond|reply|answer|return|output|format(?:ted)?|give|produce|provide|generate|emit)\b"
+               r"[^.\n]{0,50}?\bjson\b", re.I),
     re.compile(r"\b(?:in|as)\s+(?:a\s+)?(?:valid\s+|strict\s+|raw\s+|pure\s+)?json\b", re.I),
     # "write the answers in the form of a json dictionary"
     re.compile(r"\b(?:write|give|return|output|provide|answer|respond|reply|list)\b[^.\n]{0,60}?"
