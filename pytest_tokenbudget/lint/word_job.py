@@ -1,12 +1,12 @@
 """A computation started in a forked process of its own, whose result the run collects later.
 
-A cold run in processes needs the project's word index (:func:`.word_index.build_word_index`) before
-its workers fork, so that they inherit it; building it means reading every module of the project,
-the longest serial step of the run. :class:`WordIndexJob` builds it on the second core while the
-run discovers and reads the files it lints, and hands it back pickled through a pipe (a dict of
-identifiers to paths: a few MB at most, a few hundredths of a second to pickle). Where no fork is
-available, or the process cannot start, the result is computed in this process when it is asked
-for, so the answer never depends on how it was computed.
+A cold run in processes needs the project's word index (:func:`.word_index.build_word_index`) ready
+before its workers fork; building it means reading every module of the project, the longest serial
+step of the run. :class:`WordIndexJob` builds it on the second core while the run discovers and
+reads the files it lints. The run's job writes the index to a file, one part per project
+(:mod:`.word_shelf`), and hands back only where each part lies, pickled through a pipe. Where no
+fork is available, or the process cannot start, the result is computed in this process when it is
+asked for, so the answer never depends on how it was computed.
 """
 
 from __future__ import annotations

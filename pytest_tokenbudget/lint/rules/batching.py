@@ -60,10 +60,10 @@ def _exits_early(loop_node: Any) -> bool:
 
 
 def _retry_loop(loop: Any) -> bool:
-    """``for attempt in range(3)`` / ``while retries < n`` / ``while True: try: ... return`` / ``while
-    count < cap: try: ... break``: the loop
-    repeats one request until it succeeds (:func:`..loopjudge.retry_while`); so does ``for v in range(2)``
-    leaving once an answer parses (a stricter prompt next), unless it sends each reply back (tool turns)."""
+    """``for attempt in range(3)`` / ``while retries < n`` / ``while True: try: ... return`` /
+    ``while count < cap: try: ... break``: the loop repeats one request until it succeeds
+    (:func:`..retries.retry_while`); so does ``for v in range(2)`` leaving once an answer parses (a
+    stricter prompt next), unless it sends each reply back (tool turns)."""
     import libcst as cst
 
     from pytest_tokenbudget.lint.retries import RETRY, retry_while_source
