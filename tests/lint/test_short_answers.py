@@ -137,3 +137,13 @@ def test_json_asked_in_indonesian(prompt, asks):
 ])
 def test_json_asked_in_japanese_with_de(prompt, asks):
     assert asks_for_json(prompt) is asks
+
+
+@pytest.mark.parametrize(("prompt", "asks"), [
+    ("## 出力（JSONのみ）\n{\"needed\": false}", True),  # AutoAnalytics: "output (JSON only)"
+    ("JSON のみを返してください。", True),  # "return JSON only"
+    ("JSONのみで答えないでください。", False),  # "do not answer in JSON only"
+    ("只回傳 JSON 物件：{\"title\": \"...\"}", True),  # spanish-listening: "return only a JSON object"
+])
+def test_json_only_in_japanese_and_return_in_traditional_chinese(prompt, asks):
+    assert asks_for_json(prompt) is asks

@@ -144,8 +144,10 @@ _JSON_ASKS = [
     # Chinese, Japanese, Korean (no word boundaries): "以JSON格式输出", "JSON形式で", "JSON만 반환"
     # "只输出一个 JSON 对象" (output only one JSON object): a measure word may come between
     # Japanese "JSON で出力してください" (output in JSON), "JSONで返して" (return it in JSON)
-    re.compile(r"json\s*で\s*(?:出力|返|回答|答え|応答|記述)(?!\S{0,3}?(?:しない|しないで|禁止))|"
-               r"json\s*(?:格式|形式|만|으로|형식)|(?:以|用|返回|输出|輸出|回答)\s*(?:一个|一個|一份|个|個)?\s*json", re.I),
+    # "（JSONのみ）" / "JSON のみを返してください" (JSON only); "只回傳 JSON 物件" (return only a JSON object)
+    re.compile(r"json\s*で\s*(?:出力|返|回答|答え|応答|記述)(?!\S{0,3}?(?:しない|しないで|禁止))|json\s*のみ(?!\S{0,6}?(?:ないで|しない|禁止))|"
+               r"json\s*(?:格式|形式|만|으로|형식)|(?:以|用|返回|回傳|输出|輸出|回答)\s*(?:一个|一個|一份|个|個)?\s*json",
+               re.I),
     # "你必须以有效的 JSON 对象回复" (reply with a valid JSON object), "严格的JSON"
     re.compile(r"(?:有效|合法|严格|嚴格|纯|純)的?\s*json|json\s*(?:对象|對象|数组|陣列|数據|字符串)?\s*"
                r"(?:回复|回覆|回答|输出|輸出|返回)", re.I),
