@@ -126,12 +126,6 @@ class ProjectSet:
         for root, project in self.projects.items():
             project.word_source = functools.partial(shelf.part, root)
 
-    def set_word_index(self, parts: dict[str, dict[str, tuple[str, ...]]]) -> None:
-        """Hand each index its part of :meth:`word_index_parts` (an empty one: no file of that project
-        calls, passes or imports any name)."""
-        for root, project in self.projects.items():
-            project.word_index = parts.get(root, {})
-
     def save(self) -> None:
         self.top.dirty = any(p.dirty for p in self.projects.values())
         self.top.save()  # (the store every index shares)

@@ -134,16 +134,10 @@ def test_json_asked_in_indonesian(prompt, asks):
     ("結果はJSONで返してください。", True),  # "return the result in JSON"
     ("JSONで受け取ったデータを要約してください。", False),  # "summarise the data received as JSON"
     ("JSONで出力しないでください。文章で答えてください。", False),  # "do not output JSON"
-])
-def test_json_asked_in_japanese_with_de(prompt, asks):
-    assert asks_for_json(prompt) is asks
-
-
-@pytest.mark.parametrize(("prompt", "asks"), [
     ("## 出力（JSONのみ）\n{\"needed\": false}", True),  # AutoAnalytics: "output (JSON only)"
     ("JSON のみを返してください。", True),  # "return JSON only"
     ("JSONのみで答えないでください。", False),  # "do not answer in JSON only"
     ("只回傳 JSON 物件：{\"title\": \"...\"}", True),  # spanish-listening: "return only a JSON object"
 ])
-def test_json_only_in_japanese_and_return_in_traditional_chinese(prompt, asks):
+def test_json_asked_in_japanese_and_in_traditional_chinese(prompt, asks):
     assert asks_for_json(prompt) is asks

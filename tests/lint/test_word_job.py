@@ -75,9 +75,10 @@ def test_a_folder_of_projects_gets_the_word_index_cut_per_project_by_the_job(tmp
     assert parts[str(tmp_path / "shop")]["summarise"] == (str(tmp_path / "shop" / "run.py"),)
     assert parts[str(tmp_path / "blog")]["summarise"] == (str(tmp_path / "blog" / "run.py"),)
     assert parts[str(tmp_path)]["summarise"] == (str(tmp_path / "loose.py"),)
-    projects.set_word_index(parts)
+    projects.set_word_shelf(projects.shelve_word_index())  # each index reads its part from the run's file
     assert projects.projects[str(tmp_path / "shop")].word_index["summarise"] == (str(tmp_path / "shop" / "run.py"),)
     assert projects.projects[str(tmp_path / "quiet")].word_index == {}
+    projects.close()  # (removes the run's word index file)
 
 
 def test_the_parts_built_per_project_are_the_whole_index_cut_by_project_in_the_same_order(tmp_path):
