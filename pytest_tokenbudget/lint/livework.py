@@ -11,10 +11,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import block_of, walk
-from pytest_tokenbudget.lint.callnames import facts_of, find_def, outer_owner, owner_of, parents_of, tree_of
+from pytest_tokenbudget.lint.callnames import facts_of, find_def, outer_owner, owner_of, parents_of, same_file, tree_of
 from pytest_tokenbudget.lint.callrefs import recorded_references, references_with_parents
 from pytest_tokenbudget.lint.loopbody import batching_context, mentions_batching
-from pytest_tokenbudget.lint.loopjudge import HANDLER, from_parameters, in_service_loop, request_entry
+from pytest_tokenbudget.lint.loopjudge import HANDLER, UI_APPS, from_parameters, imports_any, in_service_loop, \
+    request_entry
 from pytest_tokenbudget.lint.project_roots import github_action
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 
@@ -36,8 +37,8 @@ def serves_request(project: Project, path: str, function: str | None, depth: int
     if project.remember("github_action", project.root, lambda: github_action(project.root)):
         return True
     if depth == 0 and seen is None and function is not None:  # asked for each loop and call site
-        return remember_with_deps(project, "serves_request", (path, function),
-                                  lambda: _serves_request(project, path, function, 0, set()))
+        return remember_with_deps(project, "serves_request", (path, function), lambda: _serves_request(
+            project, path, function, 0, set()) or _ui_only(project, path, function, 0, set()))
     return _serves_request(project, path, function, depth, seen)
 
 
@@ -69,6 +70,38 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
                 from_parameters(odef, a) for a in [*call.args, *(k.value for k in call.keywords)]):
             return True
         if _serves_request(project, cpath, owner, depth + 1, seen):
+            return True
+    return False
+
+
+def _ui_only(project: Project, path: str, function: str, depth: int, seen: set[tuple[str, str]]) -> bool:
+    """Every use of ``function`` is in a UI app's code (a module importing Streamlit, Gradio or a
+    desktop toolkit) or in a function only such code calls, up to four levels up: its loops run
+    while the user sits at the page, like a loop in the page itself (:func:`.loopjudge.live`).
+    A function an offline script also calls is not: that run can wait for a batch (the module's own
+    ``if __name__ == "__main__":`` try-out on a sample aside)."""
+    if (path, function) in seen or depth > _MAX_REQUEST_DEPTH:
+        return False
+    seen.add((path, function))
+    used = False
+    for cpath, ctree, node, parents in recorded_references(project, path, function):
+        if same_file(cpath, path) and _main_block(node, parents):
+            continue
+        owner = owner_of(node, parents) or outer_owner(node, parents)
+        if not imports_any(ctree, UI_APPS) and owner is None and not isinstance(parents.get(id(node)), ast.Call):
+            continue  # a package's re-export or an alias, not a run
+        if not imports_any(ctree, UI_APPS) and (owner is None or (cpath, owner) == (path, function)
+                                                or not _ui_only(project, cpath, owner, depth + 1, seen)):
+            return False
+        used = True
+    return used
+
+
+def _main_block(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, ast.If) and isinstance(t := node.test, ast.Compare) and isinstance(t.left, ast.Name) \
+                and t.left.id == "__name__" and isinstance(parents.get(id(node)), ast.Module):
             return True
     return False
 

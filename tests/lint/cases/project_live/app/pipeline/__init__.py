@@ -1,0 +1,3 @@
+from app.pipeline.steps import run_pipeline
+
+__all__ = ["run_pipeline"]
