@@ -79,13 +79,13 @@ def _ui_only(project: Project, path: str, function: str, depth: int, seen: set[t
     desktop toolkit) or in a function only such code calls, up to four levels up: its loops run
     while the user sits at the page, like a loop in the page itself (:func:`.loopjudge.live`).
     A function an offline script also calls is not: that run can wait for a batch (the module's own
-    ``if __name__ == "__main__":`` try-out on a sample aside)."""
+    try-out on a sample aside: :func:`_try_out`)."""
     if (path, function) in seen or depth > _MAX_REQUEST_DEPTH:
         return False
     seen.add((path, function))
     used = False
     for cpath, ctree, node, parents in recorded_references(project, path, function):
-        if same_file(cpath, path) and _main_block(node, parents):
+        if same_file(cpath, path) and _try_out(node, parents):
             continue
         owner = owner_of(node, parents) or outer_owner(node, parents)
         if not imports_any(ctree, UI_APPS) and owner is None and not isinstance(parents.get(id(node)), ast.Call):
@@ -97,13 +97,28 @@ def _ui_only(project: Project, path: str, function: str, depth: int, seen: set[t
     return used
 
 
-def _main_block(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
-    while id(node) in parents:
-        node = parents[id(node)]
-        if isinstance(node, ast.If) and isinstance(t := node.test, ast.Compare) and isinstance(t.left, ast.Name) \
-                and t.left.id == "__name__" and isinstance(parents.get(id(node)), ast.Module):
-            return True
-    return False
+def _try_out(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """``node`` is called in a module's ``if __name__ == "__main__":`` block on a written-out sample
+    (``pdf.extraction(pdf_path="./input/report.pdf")``, ``analyze(test_change)`` with ``test_change``
+    a literal there), not a command-line run over the user's data (``main(args.papers_dir)``)."""
+    call = parents.get(id(node))
+    if not isinstance(call, ast.Call) or call.func is not node:
+        return False
+    guard: ast.AST = call
+    while id(guard) in parents and not (isinstance(guard, ast.If) and isinstance(parents.get(id(guard)), ast.Module)):
+        guard = parents[id(guard)]
+    test = guard.test if isinstance(guard, ast.If) else None
+    if not (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"):
+        return False
+    written = {t.id for st in guard.body if isinstance(st, ast.Assign) and isinstance(st.value, ast.Constant)
+               for t in st.targets if isinstance(t, ast.Name)}
+    return all(isinstance(a, ast.Name) and a.id in written or _written_out(a)
+               for a in [*call.args, *(k.value for k in call.keywords)])
+
+
+def _written_out(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) or isinstance(node, (ast.List, ast.Tuple)) and all(
+        isinstance(e, ast.Constant) for e in node.elts)
 
 
 def _in_background(node: ast.AST, parents: dict[int, ast.AST]) -> bool:

@@ -15,3 +15,14 @@ class ReviewWorker(QThread):
     def run(self):
         self.done.emit([review_clause(c) for c in self.contract.clauses])
         self.done.emit([check_term(t) for t in self.contract.terms])
+
+
+class ReportWorker(QThread):
+    def __init__(self, paths):
+        super().__init__()
+        self.paths = paths
+
+    def run(self):
+        from app.jobs.report_cli import report_all
+
+        report_all(self.paths)
