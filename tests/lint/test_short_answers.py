@@ -103,6 +103,8 @@ def test_json_asked_with_the_formal_imperative_in_portuguese_and_spanish(prompt,
     ("Ответ только JSON.", True),  # oura-telegram-reports: "the answer: only JSON"
     ('ФОРМАТ ОТВЕТА (JSON): {"severity": "low"}', True),  # "ANSWER FORMAT (JSON)"
     ("Это содержимое файла JSON. Кратко перескажи его.", False),  # "this is a JSON file's content; retell it"
+    # ardena-group-bot: "hand over all the data as a dictionary (JSON) with no extra text"
+    ("Отдай все данные в виде словаря (JSON) без лишнего текста", True),
 ])
 def test_json_asked_in_russian_as_only_json_or_as_the_answer_format(prompt, asks):
     assert asks_for_json(prompt) is asks

@@ -45,12 +45,15 @@ def _text_of(value: Any) -> str:
 
 
 def prompt_text(call: CallSite) -> str:
-    """System prompt plus every user / system message of ``call``, static parts only."""
+    """System prompt plus every user / system message of ``call``, static parts only, and an
+    assistant turn that opens the conversation (commentlint sends its instructions that way; an
+    example answer follows the user turn it answers)."""
     parts = [_text_of(call.get("system", None))]
     messages = call.get("messages", None)
     if isinstance(messages, (list, tuple)):
-        for msg in messages:
-            if isinstance(msg, dict) and msg.get("role") in _ROLES_READ:
+        for i, msg in enumerate(messages):
+            if isinstance(msg, dict) and (msg.get("role") in _ROLES_READ
+                                          or i == 0 and len(messages) > 1 and msg.get("role") == "assistant"):
                 parts.append(_text_of(msg.get("content")))
     return "\n".join(p for p in parts if p)
 
@@ -139,7 +142,7 @@ _JSON_ASKS = [
     # "Ответ только JSON" (the answer only JSON), "ФОРМАТ ОТВЕТА (JSON): {...}"
     re.compile(r"в\s+(?:формате|виде)\s+json|\bтолько\s+(?:в\s+)?(?:валидн\w*\s+)?json|"
                r"формат\w*\s+ответа[^.\n]{0,20}?json|"
-               r"\b(?:верни|ответь|отвечай|выведи|выдай|возвращай)\w*\b[^.\n]{0,40}?json|"
+               r"\b(?:верни|ответь|отвечай|выведи|выдай|отдай|возвращай)\w*\b[^.\n]{0,40}?json|"
                r"json[-\s]?объект|\bвалидн\w*\s+json", re.I),
     # Chinese, Japanese, Korean (no word boundaries): "以JSON格式输出", "JSON形式で", "JSON만 반환"
     # "只输出一个 JSON 对象" (output only one JSON object): a measure word may come between

@@ -178,6 +178,18 @@ class JsonWithoutStructure(Rule):
             """,
             message="output_config",
         ),
+        # the instructions sent as an opening assistant turn (commentlint), the code in the user turn
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def check(code):
+                return client.messages.create(model="claude-sonnet-5-5", max_tokens=1024, messages=[
+                    {"role": "assistant", "content": "List the stale comments. Only output valid JSON."},
+                    {"role": "user", "content": code}])
+            """,
+            message="output_config",
+        ),
         # instructor-patched client used without a response_model
         Invalid(
             """
