@@ -42,7 +42,8 @@ def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
     or a name whose every assignment in the enclosing function (else the module) is a literal of at
     most :data:`WRITTEN_OUT` items (``keys = [a, b] if both else [a]``, ``PROBES = [{...}, ...]``), the
     first few of something (``top5 = sorted(papers, key=score)[:5]``) or a fetch capped as low
-    (``get_mentions(max_results=5)``) — a batch saves little and its results come back later."""
+    (``get_mentions(max_results=5)``), or such a literal itself — a batch saves little and its
+    results come back later."""
     while isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "tqdm") \
             and it.args:
         it = it.args[0]
@@ -57,15 +58,21 @@ def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
         return True
     if isinstance(it, ast.Subscript):
         return _first_few(it)
+    if _written_list(it):  # for kind, names in [("team", teams), ("stadium", stadiums)]: three requests
+        return True
     if not isinstance(it, ast.Name):
         return False
     scope, values = _assigned(it, parents, functions)
     literals = [b for v in values for b in ((v.body, v.orelse) if isinstance(v, ast.IfExp) else (v,))]
     if [v for v in literals if isinstance(v, ast.List) and not v.elts]:  # [] filled later: by how many appends
         return len(literals) == 1 and filled_with_few(scope, it.id, parents, HANDFUL)
-    return bool(literals) and all(_capped(v, functions) or _first_few(v)
-                                  or isinstance(v, (ast.List, ast.Tuple, ast.Set)) and len(v.elts) <= WRITTEN_OUT
-                                  and not any(isinstance(e, ast.Starred) for e in v.elts) for v in literals)
+    return bool(literals) and all(_capped(v, functions) or _first_few(v) or _written_list(v) for v in literals)
+
+
+def _written_list(value: ast.expr) -> bool:
+    """A list, tuple or set written out with at most :data:`WRITTEN_OUT` items (none unpacked)."""
+    return isinstance(value, (ast.List, ast.Tuple, ast.Set)) and len(value.elts) <= WRITTEN_OUT \
+        and not any(isinstance(e, ast.Starred) for e in value.elts)
 
 
 def _first_few(value: ast.expr) -> bool:

@@ -631,6 +631,16 @@ def test_ten_hand_written_cases_are_a_handful_and_eleven_are_not(tmp_path: Path)
         "from helpers import label\n\n\ndef label_all(topics):\n    for t in topics:\n        print(label(t))\n\n\n"
         "label_all(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'])\n")
     assert lint_paths([tmp_path], settings).findings == []
+    # robo_bordero: three (kind, names) pairs written inline, each sending one request for a whole list
+    (tmp_path / "grade_probes.py").write_text(
+        "from helpers import label\n\n\ndef refresh(teams, stadiums, cups):\n"
+        "    for kind, names in [('team', teams), ('stadium', stadiums), ('cup', cups)]:\n"
+        "        print(label(f'{kind}: {names}'))\n")
+    assert lint_paths([tmp_path], settings).findings == []
+    (tmp_path / "grade_probes.py").write_text(  # unpacked: as many as the data holds
+        "from helpers import label\n\n\ndef refresh(teams, stadiums):\n"
+        "    for name in [*teams, *stadiums]:\n        print(label(name))\n")
+    assert len(lint_paths([tmp_path], settings).findings) == 1
 
 
 BACKENDS = '''import anthropic
