@@ -1,5 +1,6 @@
 """TB104 across modules: a prompt helper elsewhere in the project that stamps the time into a
-system prompt a wrapper caches, built the common way (a list of parts filled by appends and joined).
+system prompt a wrapper caches, built the common way (a list of parts filled by appends and joined);
+and today's date, which changes once a day, so the text around it is one cacheable prefix.
 
 Driven through the public entry point (``lint_paths``) on small projects written to tmp_path, plus
 the project index's public ``Project.value`` for what a filled list resolves to.
@@ -145,3 +146,34 @@ def test_only_values_finer_than_a_day_make_the_cached_prompt_volatile(tmp_path, 
     '''
     root = _project(tmp_path, prompts)
     assert bool(_tb104(root)) is volatile
+
+
+RULES = " ".join(f"Rule {i}: answer the traveller's question about station {i} politely." for i in range(300))
+
+
+@pytest.mark.parametrize("stamp", ["{date.today().isoformat()}", "{date.today()}", "{datetime.now():%Y-%m-%d}",
+                                   "{time.strftime('%d.%m.%Y')}"])
+@pytest.mark.parametrize("where", ["here", "prompts module"])
+def test_rules_after_today_s_date_are_one_cached_prefix_not_static_after_dynamic(tmp_path, stamp, where):
+    # taiwan-travel-ai: "今天的日期是 {date.today().isoformat()}" then ~3,000 tokens of rules, resent by a
+    # tool loop: the prefix is the same all day, so it is TB101's (cache it), not TB105's (move it)
+    prompt = f'f"Today is {stamp}.\\n{RULES}"'
+    head = "import time\nfrom datetime import date, datetime\n"
+    if where == "here":
+        body = f"{head}SYSTEM = {prompt}\n"
+    else:
+        (tmp_path / "prompts.py").write_text(f"{head}\n\ndef system():\n    return {prompt}\n")
+        body = "from prompts import system\nSYSTEM = system()\n"
+    (tmp_path / "agent.py").write_text(body + textwrap.dedent('''
+        import anthropic
+
+        client = anthropic.Anthropic()
+
+
+        def turn(messages):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM,
+                                          messages=messages)
+        '''))
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101", "TB104", "TB105"), cache=False))
+    [finding] = result.findings
+    assert finding.code == "TB101" and "system" in finding.message

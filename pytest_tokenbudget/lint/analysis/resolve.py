@@ -38,8 +38,8 @@ from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Bindin
                                                      typed_dict_name, foreign_host)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
 from pytest_tokenbudget.lint.text_calls import text_of_call
-from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, volatile_call, volatile_method
-from pytest_tokenbudget.lint.analysis.values import (NOT_A_MAPPING, UNKNOWN, OpenDict, Text, Unknown, any_entry,
+from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, daily_call, volatile_call, volatile_method
+from pytest_tokenbudget.lint.analysis.values import (DAILY, NOT_A_MAPPING, UNKNOWN, OpenDict, Text, Unknown, any_entry,
                                                      common_value, enum_value, first_volatile, is_complete, loop_ids,
                                                      mapping_get, sliced, unpacked)
 
@@ -328,6 +328,8 @@ class Resolver(TextOps):
             return self.expr(node.args[1].value, scope, depth + 1)
         if (vol := volatile_call(q, [self.expr(a.value, scope, depth + 1) for a in node.args[:1]])) is not None:
             return Unknown(volatile=vol, node=node)
+        if daily_call(q, [self.expr(a.value, scope, depth + 1) for a in node.args[:1]]):
+            return DAILY
         if q in ("textwrap.dedent", "inspect.cleandoc") and len(node.args) == 1:
             v = self.expr(node.args[0].value, scope, depth + 1)
             fn = textwrap.dedent if q == "textwrap.dedent" else inspect.cleandoc

@@ -10,7 +10,8 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.scopes import Scope
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Hole, Text, Unknown, container_text
+from pytest_tokenbudget.lint.analysis.values import DAILY, UNKNOWN, Daily, Hole, Text, Unknown, container_text
+from pytest_tokenbudget.lint.analysis.volatile import volatile_format
 
 __all__ = ["TextOps", "map_text", "replace_text", "string_value"]
 
@@ -35,6 +36,12 @@ def string_value(node: cst.BaseString) -> Any:
     except Exception:
         return UNKNOWN
     return v if isinstance(v, str) else UNKNOWN
+
+def _to_the_day(spec: Any) -> bool:
+    """An f-string format spec that prints a date to the day (``{now:%Y-%m-%d}``)."""
+    return bool(spec) and all(isinstance(p, cst.FormattedStringText) for p in spec) \
+        and not volatile_format("".join(p.value for p in spec))
+
 
 def _fstring_text(raw: str, prefix: str) -> str:
     """The value of one static part of an f-string, as Python evaluates it: ``{{`` / ``}}`` are
@@ -115,6 +122,8 @@ class TextOps:
                 if part.conversion is None and part.format_spec is None and isinstance(v, (str, int)) \
                         and not isinstance(v, bool):
                     parts.append(str(v))
+                elif isinstance(v, Daily) or isinstance(v, Unknown) and v.volatile and _to_the_day(part.format_spec):
+                    parts.append(DAILY)  # f"{today}", f"{now:%Y-%m-%d}": the same all day
                 elif isinstance(v, Unknown):
                     parts.append(_declared(part.expression, scope, v, getattr(self, "overrides", ()))
                                  or Unknown(v.volatile, part.expression))

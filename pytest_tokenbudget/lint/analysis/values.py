@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["UNKNOWN", "Unknown", "Alternatives", "Text", "OpenDict", "Hole", "is_known", "static_text", "iter_texts",
+__all__ = ["UNKNOWN", "Unknown", "DAILY", "DAY_TEXT", "Daily", "Alternatives", "Text", "OpenDict", "Hole", "is_known", "static_text", "iter_texts",
            "volatile_parts", "is_complete", "common_value", "choice",
            "any_entry", "dict_get", "mapping_get", "NOT_A_MAPPING", "setting_fallback", "sliced", "unpacked",
            "enum_value", "container_text"]
@@ -48,6 +48,17 @@ class Unknown:
 
 
 UNKNOWN = Unknown()
+
+
+@dataclass(frozen=True, eq=False)
+class Daily(Unknown):
+    """Today's date (``date.today()``, ``now.strftime("%Y-%m-%d")``): the same on every call of a
+    day, so a prompt holding it still caches all day. Joined into a text as :data:`DAY_TEXT`, a
+    date-sized stand-in, so the rules read the text around it as one static prefix."""
+
+
+DAILY = Daily()
+DAY_TEXT = "2026-01-01"
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,6 +109,8 @@ class Text:
                 parts.append(it)
             elif isinstance(it, Text):
                 parts.extend(it.parts)
+            elif isinstance(it, Daily):
+                parts.append(DAY_TEXT)
             elif isinstance(it, Unknown):
                 parts.append(Hole(it.volatile, it.node))
             else:

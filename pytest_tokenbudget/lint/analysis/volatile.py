@@ -6,7 +6,8 @@ evaluators (the libcst resolver for the checked file, the :mod:`ast` evaluator o
 for prompts built in other modules) ask this module which calls produce such a value and what
 survives a method call on one: ``now.strftime("%H:%M")``, ``now.isoformat()`` and ``str(now)``
 stay volatile; ``now.strftime("%d.%m.%Y")`` (a date to the day, stable for a day) does not,
-nor do ``now.date()`` and ``date.today()``: a prefix that changes once a day still hits all day.
+nor do ``now.date()`` and ``date.today()``: a prefix that changes once a day still hits all day
+(they are :data:`.values.DAILY`, a date the text around it caches with).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Unknown
+from pytest_tokenbudget.lint.analysis.values import DAILY, UNKNOWN, Daily, Unknown
 
-__all__ = ["VOLATILE_EXACT", "VOLATILE_METHODS", "volatile_call", "volatile_method", "volatile_format"]
+__all__ = ["VOLATILE_EXACT", "VOLATILE_METHODS", "daily_call", "volatile_call", "volatile_method", "volatile_format"]
 
 VOLATILE_EXACT = frozenset({
     "time.time", "time.time_ns", "time.monotonic", "time.monotonic_ns", "time.perf_counter",
@@ -32,7 +33,8 @@ _SUB_DAY = re.compile(r"%[-#]?[HIMSfpXcrRTs]")
 _KEEPS = frozenset({"isoformat", "ctime", "timestamp", "time", "timetz", "astimezone", "replace", "hex",
                     "__str__", "format", "upper", "lower", "strip"})
 
-VOLATILE_METHODS = _KEEPS | {"strftime"}  # the methods :func:`volatile_method` answers for
+VOLATILE_METHODS = _KEEPS | {"strftime", "date"}  # the methods :func:`volatile_method` answers for
+_TODAY = frozenset({"datetime.date.today"})
 
 
 def volatile_call(qualname: str, args: list[Any] | None = None) -> str | None:
@@ -46,6 +48,11 @@ def volatile_call(qualname: str, args: list[Any] | None = None) -> str | None:
     return None
 
 
+def daily_call(qualname: str, args: list[Any] | None = None) -> bool:
+    """A call whose value is today's date: ``date.today()``, ``time.strftime("%Y-%m-%d")``."""
+    return qualname in _TODAY or qualname == "time.strftime" and bool(args) and not volatile_format(args[0])
+
+
 def volatile_format(spec: Any) -> bool:
     """Whether a strftime format keeps a per-call value volatile: it prints a time of day (or it
     cannot be read); a format to the day (``%d.%m.%Y``) changes once a day and caches well."""
@@ -53,10 +60,13 @@ def volatile_format(spec: Any) -> bool:
 
 
 def volatile_method(base: Any, name: str, args: list[Any]) -> Any:
-    """``base.name(*args)`` for a volatile ``base``: still volatile, or UNKNOWN when the result is
-    stable (a date to the day); None when ``base`` is not volatile."""
+    """``base.name(*args)`` for a volatile ``base``: still volatile, :data:`.values.DAILY` when the
+    result is a date to the day, UNKNOWN for any other part; today's date for a :class:`.values.Daily`
+    ``base`` (``today.isoformat()``); None when ``base`` is neither."""
+    if isinstance(base, Daily):
+        return base if name in VOLATILE_METHODS else None  # today.isoformat(), today.strftime("%d %B")
     if not (isinstance(base, Unknown) and base.volatile):
         return None
     if name == "strftime":
-        return base if args and volatile_format(args[0]) else UNKNOWN
-    return base if name in _KEEPS else UNKNOWN
+        return base if args and volatile_format(args[0]) else DAILY
+    return base if name in _KEEPS else DAILY if name == "date" else UNKNOWN

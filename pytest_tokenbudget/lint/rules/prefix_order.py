@@ -59,7 +59,8 @@ class StaticAfterDynamic(Rule):
         "prefix that cache_control can cache at 0.1x the input price. Flagged when the static text "
         "after the last per-call part (the run that can move as it is) reaches the model's minimum "
         "cacheable length with 5% to spare (the cl100k estimate runs below Claude's own count, but a text at "
-        "the threshold is too close to call), on calls that can repeat."
+        "the threshold is too close to call), on calls that can repeat. Today's date is not per-call data: "
+        "a prefix holding it is the same all day and caches (TB101 counts the text around it)."
     )
     KINDS = frozenset({"create", "stream", "parse", "batch", "tool_runner"})
     SDKS = _ANTHROPIC
