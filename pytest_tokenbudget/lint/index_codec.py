@@ -1,11 +1,11 @@
 """How the project index keeps a resolved value in its cache file (``index.json``): JSON, with
-texts, open dicts, unknowns and file handles tagged (``$t``, ``$o``, ``$u``, ``$p``)."""
+texts, open dicts, unknowns, today's date and file handles tagged (``$t``, ``$o``, ``$u``, ``$day``, ``$p``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, Text, Unknown, choice
+from pytest_tokenbudget.lint.analysis.values import DAILY, UNKNOWN, Daily, OpenDict, Text, Unknown, choice
 from pytest_tokenbudget.lint.file_values import FilePath, Handle, JinjaEnv, ModuleFile
 
 __all__ = ["decode", "encode"]
@@ -23,6 +23,8 @@ def encode(v: Any) -> Any:
         return v
     if isinstance(v, (FilePath, Handle, JinjaEnv, ModuleFile)):
         return {"$p": [type(v).__name__, getattr(v, "path", None) or getattr(v, "folder", None)]}
+    if isinstance(v, Daily):
+        return {"$day": True}
     return {"$u": v.volatile if isinstance(v, Unknown) else None}
 
 
@@ -37,6 +39,8 @@ def decode(v: Any) -> Any:
             return {k: decode(x) for k, x in v["$d"].items()}
         if "$o" in v:
             return OpenDict({k: decode(x) for k, x in v["$o"].items()})
+        if "$day" in v:
+            return DAILY
         if "$p" in v:
             kind, where = v["$p"]
             return {"FilePath": FilePath, "Handle": Handle, "JinjaEnv": JinjaEnv, "ModuleFile": ModuleFile}[kind](where)

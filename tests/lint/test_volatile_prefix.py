@@ -177,3 +177,26 @@ def test_rules_after_today_s_date_are_one_cached_prefix_not_static_after_dynamic
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101", "TB104", "TB105"), cache=False))
     [finding] = result.findings
     assert finding.code == "TB101" and "system" in finding.message
+
+
+def test_today_s_date_kept_in_another_module_reads_the_same_from_the_index_cache(tmp_path):
+    # the project index stores TODAY in its cache file: a warm run (agent.py edited, prompts.py
+    # read back from the cache) must still see a date, not an unknown hole splitting the prefix
+    (tmp_path / "prompts.py").write_text(f"from datetime import date\n\nTODAY = date.today()\nRULES = {RULES!r}\n")
+    agent = textwrap.dedent('''
+        import anthropic
+        from prompts import RULES, TODAY
+
+        client = anthropic.Anthropic()
+
+
+        def turn(messages):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=512,
+                                          system=f"Today is {TODAY}.\\n{RULES}", messages=messages)
+        ''')
+    (tmp_path / "agent.py").write_text(agent)
+    settings = LintSettings(root=tmp_path, select=("TB101", "TB105"), cache_dir=tmp_path / ".cache")
+    cold = [(f.code, f.line) for f in lint_paths([tmp_path], settings).findings]
+    (tmp_path / "agent.py").write_text(agent + "\n# edited\n")
+    warm = [(f.code, f.line) for f in lint_paths([tmp_path], settings).findings]
+    assert cold == warm == [("TB101", 10)]
