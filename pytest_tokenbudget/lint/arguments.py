@@ -329,8 +329,12 @@ def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AS
             targets, value = _entry_of(node)
         elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
             targets = [node.target]
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
+        elif isinstance(node, (ast.With, ast.AsyncWith)):  # with open(path) as f: f is the file (f.read())
+            for i in node.items:
+                if isinstance(i.optional_vars, ast.Name):
+                    defs.setdefault(i.optional_vars.id, []).append((node, _opened(i.context_expr)))
+            targets = [i.optional_vars for i in node.items if i.optional_vars is not None
+                       and not isinstance(i.optional_vars, ast.Name)]
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for a in node.names:
                 defs.setdefault((a.asname or a.name).split(".")[0], []).append((node, None))
@@ -346,6 +350,15 @@ def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AS
                     defs.setdefault(n.id, []).append((node, items.get(id(n))))
     parsed = {n for n, found in defs.items() if len(found) == 1 and parses_args(found[0][1])}
     return parents, defs, mutated - parsed  # args.model = ...: read (or refused) by .cli_defaults itself
+
+
+def _opened(expr: ast.expr) -> ast.expr | None:
+    """The file a ``with`` statement opens (``open(path)``, ``path.open()``, ``io.open``): what its
+    ``as`` name is bound to; None (unknown) for any other context manager, whose ``__enter__``
+    may return anything."""
+    func = expr.func if isinstance(expr, ast.Call) else None
+    named = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return expr if named == "open" else None
 
 
 def _unpacked(target: ast.expr, value: ast.expr | None) -> dict[int, ast.expr]:

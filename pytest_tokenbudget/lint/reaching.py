@@ -169,13 +169,16 @@ _TRIES = tuple(getattr(ast, n) for n in ("Try", "TryStar") if hasattr(ast, n))
 
 def _always_runs(stmt: ast.stmt, out: set[int]) -> None:
     """Add ``stmt`` and, for an ``if`` whose other branch always leaves (``raise``/``return`` ...),
-    the statements of the branch that runs on."""
+    the statements of the branch that runs on; a ``with`` block's body (it runs, or nothing after it does)."""
     out.add(id(stmt))
     if isinstance(stmt, ast.If):
         for runs, leaves in ((stmt.orelse, stmt.body), (stmt.body, stmt.orelse)):
             if leaves and isinstance(leaves[-1], _EXITS):
                 for s in runs:
                     _always_runs(s, out)
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):  # with open(path) as f: system = f.read()
+        for s in stmt.body:
+            _always_runs(s, out)
     if isinstance(stmt, _TRIES):  # try: x = load() / except ...: raise: past it, the body ran
         leave = all(h.body and isinstance(h.body[-1], _EXITS) for h in stmt.handlers)
         for s in [*(stmt.body + stmt.orelse if leave else []), *stmt.finalbody]:

@@ -610,3 +610,37 @@ def test_a_caller_defined_in_the_main_block_passes_what_that_block_assigns(tmp_p
     # kenoharada/llm-api-utils: ``async def main()`` under ``if __name__ == "__main__":`` is a caller like any other
     [f] = _lint_project(tmp_path, {"utils.py": MAIN_BLOCK}, "TB302")
     assert f.line == 7 and "claude-3-5-sonnet-20240620" in f.message and "utils.py:22 through " in f.message
+
+
+def test_a_prompt_file_read_in_a_with_block_by_the_caller_reaches_the_wrapper(tmp_path: Path):
+    # satayun-auto: process_single reads prompts/00_master_prompt.txt with `with open(...) as f:` and hands
+    # the text down to the request; `f` is the opened file and the with body always runs before the call
+    (tmp_path / "prompts").mkdir()
+    (tmp_path / "prompts" / "system.txt").write_text("Follow the house rules. " * 800)
+    (tmp_path / "llm.py").write_text('''import anthropic
+
+client = anthropic.Anthropic()
+
+
+def chapter(system, topic):
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, system=system,
+                                  messages=[{"role": "user", "content": topic}])
+''')
+    (tmp_path / "run.py").write_text('''import os
+
+from llm import chapter
+
+
+def run(topics):
+    path = os.path.join(os.path.dirname(__file__), "prompts", "system.txt")
+    with open(path, "r", encoding="utf-8") as f:
+        system = f.read()
+    return [chapter(system, t) for t in topics]
+''')
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False))
+    [finding] = result.findings
+    assert Path(finding.path).name == "llm.py" and "run.py:10" in finding.message
+    # another context manager's `as` name is not what it opens: unknown, so silent
+    (tmp_path / "run.py").write_text((tmp_path / "run.py").read_text().replace(
+        'with open(path, "r", encoding="utf-8") as f:', "with lock_and_open(path) as f:"))
+    assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False)).findings == []
