@@ -14,8 +14,9 @@ Claude request. :func:`branch_tests` lists the ``if`` tests on the way from a ca
 function (with the truth value the call needs: ``elif`` means the earlier tests were false), and
 :func:`reachable` tells whether one caller's values can take that way: False only when a test over
 the function's parameters is decided by a known constant (``x == "a"``, ``x in ("a", "b")``,
-``x != ...``, ``not in``, ``not``, ``and`` / ``or`` of those) and goes the other way; anything it
-cannot decide counts as reachable.
+``x != ...``, ``not in``, ``not``, ``and`` / ``or`` of those; a router by the id's spelling:
+``model.startswith("anthropic/")``, ``"claude" in model.lower()``) and goes the other way; anything
+it cannot decide counts as reachable.
 """
 
 from __future__ import annotations
@@ -55,7 +56,37 @@ def tested_names(tests: list[Test]) -> set[str]:
         for n in walk(test):
             if isinstance(n, ast.Compare) and isinstance(n.left, ast.Name) and _constants(n.comparators[0]):
                 out.add(n.left.id)
+            elif (spelled := _spelling_test(n)) is not None:
+                out.add(spelled[0])
     return out
+
+
+_SPELLING = frozenset({"startswith", "endswith"})
+
+
+def _text_name(node: ast.expr) -> tuple[str, bool] | None:
+    """``x`` or ``x.lower()`` / ``x.casefold()``: the parameter's name, and whether it is lowered."""
+    if isinstance(node, ast.Name):
+        return node.id, False
+    if isinstance(node, ast.Call) and not node.args and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in ("lower", "casefold") and isinstance(node.func.value, ast.Name):
+        return node.func.value.id, True
+    return None
+
+
+def _spelling_test(node: ast.AST) -> tuple[str, bool, str, tuple[str, ...]] | None:
+    """``x.startswith(("a", "b"))`` / ``x.endswith("a")`` / ``"a" in x`` (also on ``x.lower()``):
+    (name, lowered, how, constants)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _SPELLING \
+            and len(node.args) == 1 and not node.keywords and (named := _text_name(node.func.value)) is not None:
+        consts = _constants(node.args[0])
+        if consts and all(isinstance(c, str) for c in consts):
+            return named[0], named[1], node.func.attr, tuple(consts)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) \
+            and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) \
+            and (named := _text_name(node.comparators[0])) is not None:
+        return named[0], named[1], "in" if isinstance(node.ops[0], ast.In) else "not in", (node.left.value,)
+    return None
 
 
 def reachable(tests: list[Test], values: dict[str, Any]) -> bool:
@@ -97,6 +128,15 @@ def _decide(test: ast.expr, values: dict[str, Any]) -> bool | None:
         if isinstance(test.op, ast.And):
             return False if False in parts else None if None in parts else True
         return True if True in parts else None if None in parts else False
+    if (spelled := _spelling_test(test)) is not None:
+        name, lowered, how, consts = spelled
+        value = _plain(values.get(name)) if name in values else None
+        if not isinstance(value, str):
+            return None
+        value = value.lower() if lowered else value
+        if how in ("in", "not in"):
+            return (consts[0] in value) is (how == "in")
+        return value.startswith(consts) if how == "startswith" else value.endswith(consts)
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name)):
         return None
     consts = _constants(test.comparators[0])

@@ -44,3 +44,37 @@ def test_conditional_expression_branch():
     tests = _tests(7)
     assert reachable(tests, {"task": "b"})
     assert not reachable(tests, {"task": "a"})
+
+
+SPELLING_ROUTER = '''
+def get_response(model, prompt):
+    if model.startswith("openai/"):
+        return openai_response(prompt)
+    elif model.startswith(("anthropic/", "claude")):
+        return anthropic_response(prompt)
+    if "claude" in model.lower() and not model.endswith("-preview"):
+        return claude(prompt)
+'''
+
+
+def _spelling_tests(target: str):
+    tree = ast.parse(SPELLING_ROUTER)
+    fn = tree.body[0]
+    parents = {id(c): n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+    call = next(n for n in ast.walk(fn) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == target)
+    return branch_tests(call, parents, fn)
+
+
+def test_a_router_by_the_id_s_spelling_is_decided_by_a_caller_s_constant():
+    # pelican-arena: gen_prompts passes "openai/gpt-5-...": its JSON prompt never reaches the Anthropic branch
+    tests = _spelling_tests("anthropic_response")
+    assert compared_names(tests) == {"model"}
+    assert not reachable(tests, {"model": "openai/gpt-5-2025-08-07"})
+    assert not reachable(tests, {"model": "google/gemini-2.5-pro"})
+    assert reachable(tests, {"model": "anthropic/claude-haiku-4-5"})
+    assert reachable(tests, {"model": "claude-sonnet-4-6"})
+    assert reachable(tests, {"model": object()})  # unknown: reachable
+    lowered = _spelling_tests("claude")
+    assert reachable(lowered, {"model": "Claude-Sonnet-4-6"})
+    assert not reachable(lowered, {"model": "gpt-4o"})
+    assert not reachable(lowered, {"model": "claude-x-preview"})
