@@ -26,7 +26,7 @@ from pytest_tokenbudget.lint.analysis.volatile import daily_call, volatile_call,
 from pytest_tokenbudget.lint.comprehend import comprehend, spliced
 from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_chain
 from pytest_tokenbudget.lint.field_objects import built_fields
-from pytest_tokenbudget.lint.file_values import FilePath, Handle, JinjaEnv, ModuleFile, loaded_module
+from pytest_tokenbudget.lint.file_values import FilePath, Handle, JinjaEnv, ModuleFile, loaded_module, there
 from pytest_tokenbudget.lint.model_schema import model_schema
 from pytest_tokenbudget.lint.reaching import exists_test
 from pytest_tokenbudget.lint.text_calls import TEXT_CALLS, text_of_call
@@ -189,7 +189,7 @@ class Evaluator:
             return (-v if isinstance(node.op, ast.USub) else v) if numeric and isinstance(node.op, (ast.USub, ast.UAdd)) else UNKNOWN
         if isinstance(node, ast.IfExp):  # what both branches share (the libcst resolver does the same)
             body = self.expr(node.body, d)
-            if exists_test(node.test) and isinstance(body, (str, Text, dict)) and body:
+            if exists_test(node.test) and there(body):
                 return body  # ``p.read_text() if p.exists() else ""``: the file was read, so it exists
             return choice([body, self.expr(node.orelse, d)])
         if isinstance(node, ast.Call):

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FilePath", "Handle", "JinjaEnv", "ModuleFile", "loaded_module"]
+from pytest_tokenbudget.lint.analysis.values import Text
+
+__all__ = ["FilePath", "Handle", "JinjaEnv", "ModuleFile", "loaded_module", "there"]
 
 _SPEC = "importlib.util.spec_from_file_location"
 _FROM_SPEC = "importlib.util.module_from_spec"
@@ -56,3 +58,11 @@ def loaded_module(q: str, args: list[Any], as_path: Callable[[Any], FilePath | N
     if q == _FROM_SPEC and len(args) == 1 and isinstance(args[0], ModuleFile):
         return args[0]
     return None
+
+
+def there(value: Any) -> bool:
+    """What an ``exists()`` test guards holds: text the linter read from the file (so the file is
+    there), or a path to a file that is there (``p = A; if not os.path.exists(p): p = B``: A)."""
+    if isinstance(value, FilePath):
+        return os.path.isfile(value.path)
+    return isinstance(value, (str, Text, dict)) and bool(value)

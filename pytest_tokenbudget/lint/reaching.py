@@ -10,6 +10,7 @@ assignment is the one that reaches it.
 from __future__ import annotations
 
 import ast
+import copy
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
@@ -44,7 +45,9 @@ def reaching(found: list[tuple[ast.AST, ast.expr | None]], straight: set[int], l
         return UNKNOWN if arms is None else _one_of(arms)
     guarded = _read_if_exists([(node, value) for node, value in found if value in branches], parents)
     if guarded is not None and chosen[1] is not None:  # cfg = {}; if path.exists(): cfg = yaml.safe_load(...)
-        return ast.copy_location(ast.IfExp(test=guarded[0], body=guarded[1], orelse=chosen[1]), guarded[1])
+        test, value, missing = guarded  # (p = A; if not os.path.exists(p): p = B: A when it is there)
+        body, orelse = (chosen[1], value) if missing else (value, chosen[1])
+        return ast.copy_location(ast.IfExp(test=test, body=body, orelse=orelse), value)
     if branches:  # model = "a"; if x: model = "b" elif y: model = "c": one of them reaches the call
         return _one_of([chosen[1], *branches])
     return UNKNOWN if chosen[1] is None else chosen[1]
@@ -85,17 +88,40 @@ def _if_values(st: ast.If, values: dict[int, ast.expr | None]) -> list[ast.expr 
 
 
 def _read_if_exists(branches: list[tuple[ast.AST, ast.expr | None]],
-                    parents: dict[int, ast.AST]) -> tuple[ast.expr, ast.expr] | None:
-    """``(test, value)`` when the one other assignment sits straight in an ``if path.exists():`` body
-    (a configuration read when its file is there, a default before it): the evaluator reads it as
-    ``value if path.exists() else default`` and takes the file when the linter could read it."""
+                    parents: dict[int, ast.AST]) -> tuple[ast.expr, ast.expr, bool] | None:
+    """``(test, value, missing)`` when the one other assignment sits straight in an ``if
+    path.exists():`` body (a configuration read when its file is there, a default before it: the
+    evaluator reads it as ``value if path.exists() else default`` and takes the file when the linter
+    could read it), or in an ``if not path.exists():`` body (``missing``: a fallback path for a file
+    that is not there, read as ``default if path.exists() else value``)."""
     if len(branches) != 1 or branches[0][1] is None:
         return None
     node, value = branches[0]
     test = parents.get(id(node))
-    if not (isinstance(test, ast.If) and any(st is node for st in test.body) and exists_test(test.test)):
+    while isinstance(test, (ast.With, ast.AsyncWith)):  # if path.exists(): with open(path) as f: x = f.read()
+        value = _opened_in(value, test)
+        node, test = test, parents.get(id(test))
+    if not (isinstance(test, ast.If) and any(st is node for st in test.body)):
         return None
-    return test.test, value
+    if exists_test(test.test):
+        return test.test, value, False
+    negated = test.test.operand if isinstance(test.test, ast.UnaryOp) and isinstance(test.test.op, ast.Not) else None
+    return (negated, value, True) if negated is not None and exists_test(negated) else None
+
+
+def _opened_in(value: ast.expr, block: ast.With | ast.AsyncWith) -> ast.expr:
+    """``value`` with the names the ``with`` binds to ``open(...)`` replaced by that call
+    (``f.read()`` under ``with open(path) as f:`` is ``open(path).read()``): read where the block
+    is conditional, ``f`` itself is not bound at the call."""
+    opened = {i.optional_vars.id: i.context_expr for i in block.items if isinstance(i.optional_vars, ast.Name)
+              and isinstance(i.context_expr, ast.Call) and (getattr(i.context_expr.func, "id", None) == "open"
+                                                            or getattr(i.context_expr.func, "attr", None) == "open")}
+
+    class _Swap(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            return opened.get(node.id, node)
+
+    return _Swap().visit(copy.deepcopy(value)) if opened else value
 
 
 def exists_test(test: ast.expr) -> bool:

@@ -644,3 +644,22 @@ def run(topics):
     (tmp_path / "run.py").write_text((tmp_path / "run.py").read_text().replace(
         'with open(path, "r", encoding="utf-8") as f:', "with lock_and_open(path) as f:"))
     assert lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False)).findings == []
+
+
+def test_a_prompt_path_with_a_fallback_for_a_missing_file_reads_the_file_that_is_there(tmp_path: Path):
+    # satayun-auto: `p = A; if not os.path.exists(p): p = B` then `with open(p) as f`; A is in the repository
+    test_a_prompt_file_read_in_a_with_block_by_the_caller_reaches_the_wrapper(tmp_path)
+    run = (tmp_path / "run.py").read_text().replace("with lock_and_open(path) as f:", "with open(path) as f:")
+    fallback = '''    if not os.path.exists(path):
+        path = os.path.join(os.path.dirname(__file__), "prompts", "system_old.txt")
+'''
+    at = run.index("    with open(path)")
+    (tmp_path / "run.py").write_text(run[:at] + fallback + run[at:])
+    [finding] = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False)).findings
+    assert "run.py:12" in finding.message
+    # the same when the read sits under the test of its own file: `if os.path.exists(p): with open(p) ...`
+    (tmp_path / "run.py").write_text(run[:at] + "    system = None\n    if os.path.exists(path):\n"
+                                     + run[at:].replace("    with open(path) as f:\n        system",
+                                                        "        with open(path) as f:\n            system"))
+    [finding] = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False)).findings
+    assert "run.py:12" in finding.message
