@@ -328,8 +328,9 @@ _SIMPLE_TASKS: list[tuple[str, re.Pattern[str]]] = [
 # Prompts that ask for real work: a premium model may be the right choice even if a keyword matched.
 # "report" and "function" count as the task asked for ("write a report", "generate a detailed
 # report"), not as words of a definition ("to report world phenomena", "its metadiscursive function").
-_HEAVY = re.compile(r"\b(?:essay|analy[sz]e|analysis|explain|reason(?:ing)?\s+step|step[- ]by[- ]step|"
-                    r"write\s+(?:a|an|the)\s+\w+|(?:generate|produce|create|prepare|draft|compose)\s+(?:a|an|the)\s+"
+_HEAVY = re.compile(r"\b(?:essay|analy[sz]e|analysis|synthesi[sz]e|synthesis|explain|reason(?:ing)?\s+step|"
+                    r"step[- ]by[- ]step|write\s+(?:a|an|the)\s+\w+|"
+                    r"(?:generate|produce|create|prepare|draft|compose)\s+(?:a|an|the)\s+"
                     r"(?:\w+\s+){0,2}(?:report|function)|(?:python|javascript|helper|utility)\s+function|"
                     r"proof|code|regex|script|program|python|bash|sql|implement|refactor|debug)\b", re.I)
 

@@ -68,6 +68,16 @@ class PremiumModelSimpleTask(Rule):
                 model="claude-opus-5-5", max_tokens=8000,
                 messages=[{"role": "user", "content": "Review this diff and explain each bug:\\n" + diff}])
         """,
+        # Synthesis that also extracts its action items: real work (forge's CEO briefing).
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        def brief(plans):
+            return client.messages.create(
+                model="claude-opus-4-6", max_tokens=8000,
+                messages=[{"role": "user", "content": "Synthesize these plans into one briefing. "
+                           "Extract all action items.\\n" + plans}])
+        """,
         # The cheap model for a label: what the rule asks for.
         """
         import anthropic
