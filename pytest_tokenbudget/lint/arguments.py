@@ -36,7 +36,8 @@ from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_nam
 from pytest_tokenbudget.lint.callnames import find_def
 from pytest_tokenbudget.lint.cli_defaults import command_defaults, parses_args
 from pytest_tokenbudget.lint.declared_fields import declared_reader
-from pytest_tokenbudget.lint.reaching import PARAM, loop_ancestors, reaching, straight_line, with_additions
+from pytest_tokenbudget.lint.reaching import PARAM, loop_ancestors, opens_a_file, reaching, straight_line, \
+    with_additions
 from pytest_tokenbudget.lint.callsearch import FoundCall, field_class, find_calls
 from pytest_tokenbudget.lint.self_values import (attribute_class, init_attribute, parameter_class, parameter_field,
                                                   returned_field)
@@ -332,7 +333,8 @@ def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AS
         elif isinstance(node, (ast.With, ast.AsyncWith)):  # with open(path) as f: f is the file (f.read())
             for i in node.items:
                 if isinstance(i.optional_vars, ast.Name):
-                    defs.setdefault(i.optional_vars.id, []).append((node, _opened(i.context_expr)))
+                    defs.setdefault(i.optional_vars.id, []).append(
+                        (node, i.context_expr if opens_a_file(i.context_expr) else None))
             targets = [i.optional_vars for i in node.items if i.optional_vars is not None
                        and not isinstance(i.optional_vars, ast.Name)]
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -350,15 +352,6 @@ def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AS
                     defs.setdefault(n.id, []).append((node, items.get(id(n))))
     parsed = {n for n, found in defs.items() if len(found) == 1 and parses_args(found[0][1])}
     return parents, defs, mutated - parsed  # args.model = ...: read (or refused) by .cli_defaults itself
-
-
-def _opened(expr: ast.expr) -> ast.expr | None:
-    """The file a ``with`` statement opens (``open(path)``, ``path.open()``, ``io.open``): what its
-    ``as`` name is bound to; None (unknown) for any other context manager, whose ``__enter__``
-    may return anything."""
-    func = expr.func if isinstance(expr, ast.Call) else None
-    named = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-    return expr if named == "open" else None
 
 
 def _unpacked(target: ast.expr, value: ast.expr | None) -> dict[int, ast.expr]:

@@ -87,12 +87,13 @@ def _ui_only(project: Project, path: str, function: str, depth: int, seen: set[t
     for cpath, ctree, node, parents in recorded_references(project, path, function):
         if same_file(cpath, path) and _try_out(node, parents):
             continue
-        owner = owner_of(node, parents) or outer_owner(node, parents)
-        if not imports_any(ctree, UI_APPS) and owner is None and not isinstance(parents.get(id(node)), ast.Call):
-            continue  # a package's re-export or an alias, not a run
-        if not imports_any(ctree, UI_APPS) and (owner is None or (cpath, owner) == (path, function)
-                                                or not _ui_only(project, cpath, owner, depth + 1, seen)):
-            return False
+        if not imports_any(ctree, UI_APPS):
+            owner = owner_of(node, parents) or outer_owner(node, parents)
+            if owner is None and not isinstance(parents.get(id(node)), ast.Call):
+                continue  # a package's re-export or an alias, not a run
+            if owner is None or (cpath, owner) == (path, function) \
+                    or not _ui_only(project, cpath, owner, depth + 1, seen):
+                return False
         used = True
     return used
 
@@ -117,6 +118,7 @@ def _try_out(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
 
 
 def _written_out(node: ast.expr) -> bool:
+    """A constant, or a list / tuple of constants."""
     return isinstance(node, ast.Constant) or isinstance(node, (ast.List, ast.Tuple)) and all(
         isinstance(e, ast.Constant) for e in node.elts)
 

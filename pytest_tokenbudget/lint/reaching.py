@@ -15,7 +15,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 
-__all__ = ["PARAM", "exists_test", "loop_ancestors", "reaching", "straight_line", "with_additions"]
+__all__ = ["PARAM", "exists_test", "loop_ancestors", "opens_a_file", "reaching", "straight_line", "with_additions"]
 
 PARAM = object()  # no assignment reaches the call: the parameter's value (or the module's name)
 _BLOCKS = ("body", "orelse", "finalbody")
@@ -113,15 +113,21 @@ def _opened_in(value: ast.expr, block: ast.With | ast.AsyncWith) -> ast.expr:
     """``value`` with the names the ``with`` binds to ``open(...)`` replaced by that call
     (``f.read()`` under ``with open(path) as f:`` is ``open(path).read()``): read where the block
     is conditional, ``f`` itself is not bound at the call."""
-    opened = {i.optional_vars.id: i.context_expr for i in block.items if isinstance(i.optional_vars, ast.Name)
-              and isinstance(i.context_expr, ast.Call) and (getattr(i.context_expr.func, "id", None) == "open"
-                                                            or getattr(i.context_expr.func, "attr", None) == "open")}
+    opened = {i.optional_vars.id: i.context_expr for i in block.items
+              if isinstance(i.optional_vars, ast.Name) and opens_a_file(i.context_expr)}
 
     class _Swap(ast.NodeTransformer):
         def visit_Name(self, node: ast.Name) -> ast.AST:
             return opened.get(node.id, node)
 
     return _Swap().visit(copy.deepcopy(value)) if opened else value
+
+
+def opens_a_file(expr: ast.expr) -> bool:
+    """``open(path)``, ``path.open()``, ``io.open(path)``: a ``with`` statement's ``as`` name is the file
+    (any other context manager's ``__enter__`` may return anything)."""
+    func = expr.func if isinstance(expr, ast.Call) else None
+    return (func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "") == "open"
 
 
 def exists_test(test: ast.expr) -> bool:
