@@ -37,6 +37,7 @@ def string_value(node: cst.BaseString) -> Any:
         return UNKNOWN
     return v if isinstance(v, str) else UNKNOWN
 
+
 def _to_the_day(spec: Any) -> bool:
     """An f-string format spec that prints a date to the day (``{now:%Y-%m-%d}``)."""
     return bool(spec) and all(isinstance(p, cst.FormattedStringText) for p in spec) \
