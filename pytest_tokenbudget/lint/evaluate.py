@@ -19,10 +19,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import (DAILY, UNKNOWN, Daily, OpenDict, Text, Unknown, any_entry, choice,
+from pytest_tokenbudget.lint.analysis.values import (DAILY, UNKNOWN, OpenDict, Text, Unknown, any_entry, choice,
                                                      container_text, dict_get, enum_value, is_complete,
                                                      setting_fallback, sliced, static_text)
-from pytest_tokenbudget.lint.analysis.volatile import daily_call, volatile_call, volatile_format, volatile_method
+from pytest_tokenbudget.lint.analysis.volatile import daily_call, formatted_field, volatile_call, volatile_method
 from pytest_tokenbudget.lint.comprehend import comprehend, spliced
 from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_chain
 from pytest_tokenbudget.lint.field_objects import built_fields
@@ -207,8 +207,8 @@ class Evaluator:
         if isinstance(node, ast.FormattedValue):  # a per-call value stays one in the text (TB104)
             v = self.expr(node.value, d)
             spec = self.expr(node.format_spec, d) if node.format_spec is not None else None
-            if isinstance(v, Unknown) and (v.volatile or isinstance(v, Daily)):  # f"{now:%Y-%m-%d}": today's date
-                return v if v.volatile and (spec is None or volatile_format(spec)) else DAILY
+            if (kept := formatted_field(v, spec)) is not None:  # f"{now:%H:%M}"; f"{now:%Y-%m-%d}": today's date
+                return kept
             if node.conversion in (-1, 114, 115) and spec is None and (shown := container_text(v)) is not None:
                 return shown  # a known schema or list of labels, as str() shows it (114, 115: !r, !s alike)
             return self._declared(node.value, v) if node.conversion == -1 and spec is None else UNKNOWN

@@ -326,9 +326,10 @@ class Resolver(TextOps):
             return UNKNOWN
         if q in ("os.getenv", "os.environ.get") and len(node.args) >= 2:  # the default reaches the call
             return self.expr(node.args[1].value, scope, depth + 1)
-        if (vol := volatile_call(q, [self.expr(a.value, scope, depth + 1) for a in node.args[:1]])) is not None:
+        first = [self.expr(a.value, scope, depth + 1) for a in node.args[:1]]  # time.strftime's format
+        if (vol := volatile_call(q, first)) is not None:
             return Unknown(volatile=vol, node=node)
-        if daily_call(q, [self.expr(a.value, scope, depth + 1) for a in node.args[:1]]):
+        if daily_call(q, first):
             return DAILY
         if q in ("textwrap.dedent", "inspect.cleandoc") and len(node.args) == 1:
             v = self.expr(node.args[0].value, scope, depth + 1)

@@ -10,8 +10,8 @@ from typing import Any
 import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.scopes import Scope
-from pytest_tokenbudget.lint.analysis.values import DAILY, UNKNOWN, Daily, Hole, Text, Unknown, container_text
-from pytest_tokenbudget.lint.analysis.volatile import volatile_format
+from pytest_tokenbudget.lint.analysis.values import DAILY, UNKNOWN, Hole, Text, Unknown, container_text
+from pytest_tokenbudget.lint.analysis.volatile import formatted_field
 
 __all__ = ["TextOps", "map_text", "replace_text", "string_value"]
 
@@ -38,10 +38,11 @@ def string_value(node: cst.BaseString) -> Any:
     return v if isinstance(v, str) else UNKNOWN
 
 
-def _to_the_day(spec: Any) -> bool:
-    """An f-string format spec that prints a date to the day (``{now:%Y-%m-%d}``)."""
-    return bool(spec) and all(isinstance(p, cst.FormattedStringText) for p in spec) \
-        and not volatile_format("".join(p.value for p in spec))
+def _spec_text(spec: Any) -> Any:
+    """An f-string field's format spec as text (None when it has none, UNKNOWN when it has fields)."""
+    if not spec:
+        return None
+    return "".join(p.value for p in spec) if all(isinstance(p, cst.FormattedStringText) for p in spec) else UNKNOWN
 
 
 def _fstring_text(raw: str, prefix: str) -> str:
@@ -123,7 +124,7 @@ class TextOps:
                 if part.conversion is None and part.format_spec is None and isinstance(v, (str, int)) \
                         and not isinstance(v, bool):
                     parts.append(str(v))
-                elif isinstance(v, Daily) or isinstance(v, Unknown) and v.volatile and _to_the_day(part.format_spec):
+                elif formatted_field(v, _spec_text(part.format_spec)) is DAILY:
                     parts.append(DAILY)  # f"{today}", f"{now:%Y-%m-%d}": the same all day
                 elif isinstance(v, Unknown):
                     parts.append(_declared(part.expression, scope, v, getattr(self, "overrides", ()))

@@ -17,7 +17,8 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import DAILY, UNKNOWN, Daily, Unknown
 
-__all__ = ["VOLATILE_EXACT", "VOLATILE_METHODS", "daily_call", "volatile_call", "volatile_method", "volatile_format"]
+__all__ = ["VOLATILE_EXACT", "VOLATILE_METHODS", "daily_call", "formatted_field", "volatile_call", "volatile_method",
+           "volatile_format"]
 
 VOLATILE_EXACT = frozenset({
     "time.time", "time.time_ns", "time.monotonic", "time.monotonic_ns", "time.perf_counter",
@@ -57,6 +58,17 @@ def volatile_format(spec: Any) -> bool:
     """Whether a strftime format keeps a per-call value volatile: it prints a time of day (or it
     cannot be read); a format to the day (``%d.%m.%Y``) changes once a day and caches well."""
     return not isinstance(spec, str) or bool(_SUB_DAY.search(spec))
+
+
+def formatted_field(value: Any, spec: Any = None) -> Any:
+    """An f-string field ``{value:spec}`` (``spec`` None when it has none) of a per-call or a daily
+    value: still per-call when it prints a time of day, :data:`.values.DAILY` when a date to the day
+    (``{now:%Y-%m-%d}``, ``{today}``); None for any other value. Both evaluators ask it."""
+    if isinstance(value, Daily):
+        return DAILY
+    if isinstance(value, Unknown) and value.volatile:
+        return value if spec is None or volatile_format(spec) else DAILY
+    return None
 
 
 def volatile_method(base: Any, name: str, args: list[Any]) -> Any:
