@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from pytest_tokenbudget.lint.project import Project
+from pytest_tokenbudget.lint.project_walk import walk_project
 from pytest_tokenbudget.lint.source import FileError, read_file
 
 __all__ = ["TrackedProject", "record", "stale"]
 
-_SKIP_DIRS = frozenset({"node_modules", "site-packages", "__pycache__", "build", "dist", "venv", "env"})
 _MAX_FILES = 300  # candidate files listed per result; more: any folder change re-checks it
 
 
@@ -139,9 +139,7 @@ class TrackedProject(Project):
         if self._walk is None:
             files: dict[str, int] = {}
             folders: dict[str, int] = {}
-            for folder, dirs, names in os.walk(self.root):
-                dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")
-                           and os.path.join(folder, d) not in self.nested]
+            for folder, names in walk_project(self.root, self.nested):
                 try:
                     st = os.stat(folder)
                     folders[folder] = max(st.st_mtime_ns, st.st_ctime_ns)

@@ -219,12 +219,12 @@ def _key_in_config_files(project: Any, key: str) -> bool:
     import os
     import re
 
+    from pytest_tokenbudget.lint.project_walk import walk_project
+
     def search() -> bool:
         pattern = re.compile(rb"(^|[\s{,\"'])" + re.escape(key.encode()) + rb"[\"']?\s*[:=]", re.M)
         seen = 0
-        for folder, dirs, names in os.walk(project.root):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules", "venv", "site-packages")
-                       and os.path.join(folder, d) not in project.nested]
+        for folder, names in walk_project(project.root, project.nested):
             for n in names:
                 if not n.endswith(_CONFIG_SUFFIXES):
                     continue

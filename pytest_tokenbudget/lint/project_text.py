@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from pytest_tokenbudget.lint.project_walk import walk_project
 from pytest_tokenbudget.lint.source import FileError, read_file
 
 __all__ = ["py_files", "notebooks", "mentions", "files_defining", "files_saying"]
 
 _MAX_FILES = 20_000
 _MAX_BYTES = 2 << 20
-_SKIP_DIRS = frozenset({"node_modules", "site-packages", "__pycache__", "build", "dist", "venv", "env"})
 
 
 def py_files(project: Any) -> list[str] | None:
@@ -30,11 +30,9 @@ def py_files(project: Any) -> list[str] | None:
             return None
         files: list[str] | None = []
         books: list[str] | None = []
-        for folder, dirs, names in os.walk(project.root):
-            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")
-                             and os.path.join(folder, d) not in project.nested)
-            files.extend(os.path.normpath(os.path.join(folder, n)) for n in sorted(names) if n.endswith(".py"))
-            books.extend(os.path.normpath(os.path.join(folder, n)) for n in sorted(names) if n.endswith(".ipynb"))
+        for folder, names in walk_project(project.root, project.nested):
+            files.extend(os.path.normpath(os.path.join(folder, n)) for n in names if n.endswith(".py"))
+            books.extend(os.path.normpath(os.path.join(folder, n)) for n in names if n.endswith(".ipynb"))
             if len(files) > _MAX_FILES:
                 files = books = None
                 break

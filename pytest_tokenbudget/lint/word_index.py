@@ -11,12 +11,11 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from pytest_tokenbudget.lint.project_walk import walk_project
 from pytest_tokenbudget.lint.source import FileError, read_file
 
 __all__ = ["build_word_index", "build_word_index_parts", "project_words"]
 
-_SKIP_DIRS = frozenset({".git", ".venv", "venv", "env", "node_modules", "site-packages", "__pycache__", "build",
-                        "dist", ".tox", ".nox", ".mypy_cache", ".tokenbudget_cache"})
 # ``\b(\w+)\s*\(`` (a word called), matched on the reversed text where it starts with a literal
 # ``(`` the regex engine skips to fast (5x): each ``(`` gives the whole word before it, as before
 _CALLED_REVERSED = re.compile(rb"\(\s*(\w+)")
@@ -73,8 +72,7 @@ def build_word_index_parts(root: str, root_of: Callable[[str], str]) -> dict[str
 def _words_by_file(root: str, nested: tuple[str, ...]) -> Iterator[tuple[str, list[str]]]:
     """Each indexed file under ``root`` (walk order) with the words it calls, passes, re-binds or imports."""
     n = 0
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and os.path.join(folder, d) not in nested]
+    for folder, files in walk_project(root, nested):
         for name in files:
             if not name.endswith((".py", ".ipynb")):
                 continue

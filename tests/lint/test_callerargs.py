@@ -8,6 +8,7 @@ families here, not only the TB1/TB2/TB4 of test_corpus), and no other line any.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, spelled_out
@@ -434,15 +435,23 @@ def test_constructor_calls_through_subclasses_give_the_base_its_prompt(monkeypat
     assert origins == [("planner.py", 10, "Break the"), ("team.py", 7, "Flag ever"), ("team.py", 17, "List each")]
 
 
-def test_a_finding_names_each_function_s_caller_apart(monkeypatch):
+def test_a_finding_names_each_function_s_caller_apart(tmp_path, monkeypatch):
     """``run``'s caller and the constructor call that set ``self.system`` are two paths, not one
     chain: the message names both, neither "through" the other."""
-    project = Path(__file__).parent / "cases" / "project_super_init"
-    monkeypatch.chdir(project)
-    result = lint_paths([project], LintSettings(root=project, select=("TB101",), cache=False))
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "agents").mkdir()
+    (tmp_path / "agents" / "__init__.py").write_text("")
+    shutil.copy(Path(__file__).parent / "cases" / "project_super_init" / "agents" / "base.py", tmp_path / "agents")
+    (tmp_path / "agents" / "prompts.py").write_text(
+        "RULES = 'Flag every unchecked claim and rate its evidence from A to E. ' * 120\n")
+    (tmp_path / "agents" / "jobs.py").write_text(
+        "from .base import Agent\nfrom .prompts import RULES\n\nreviewer = Agent(RULES)\n\n\n"
+        "def review(draft: str) -> str:\n    return reviewer.run(draft)\n")
+    monkeypatch.chdir(tmp_path)
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False))
     on_run = next(f for f in result.findings if f.line == 13)
-    assert on_run.message.endswith("(prompt defined at agents/prompts.py:3) "
-                                   "(passed by callers agents/team.py:7 and agents/planner.py:10)")
+    assert on_run.message.endswith("(prompt defined at agents/prompts.py:1) "
+                                   "(passed by callers agents/jobs.py:4 and agents/jobs.py:8)")
 
 
 ROW_LABELLER = '''import anthropic
