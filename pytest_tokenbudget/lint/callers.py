@@ -14,7 +14,7 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
   functions; through a package that re-exports it: ``from .providers import Summarizer``),
   re-bound (``fn = f``), ``self.f`` / an instance of the class for a method, or a base class that
   declares the method (looping over ``provider.generate(row)`` with a ``Provider`` runs the
-  subclass's); called inside a ``for`` loop or a comprehension, or passed to ``map``/``submit``;
+  subclass's), or a subclass that inherits it (:mod:`.subclasses`); called inside a ``for`` loop or a comprehension, or passed to ``map``/``submit``;
 * a function passed as an argument (``run_eval(generate=generate)``, ``process(rows, fn)``) is
   followed into the function that receives it, in any module, through up to three hand-offs, to
   the loop that calls the parameter, or to the loop around the hand-off when the receiver only
@@ -70,6 +70,7 @@ from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_part
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.script_jobs import awaited_by_script
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
+from pytest_tokenbudget.lint.subclasses import inheriting_methods
 from pytest_tokenbudget.lint.turns import Turns, conversation_turns
 from pytest_tokenbudget.lint.unmade import never_made
 from pytest_tokenbudget.lint.uncalled import in_uncalled_function
@@ -367,15 +368,15 @@ def loop_callers(project: Project, callee_path: str, function: str, depth: int =
 def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
                   seen: set[tuple[str, ...]] | None, turns: Turns | None = None,
                   guarded: frozenset[str] = frozenset(), needs: tuple[Need, ...] = (),
-                  impl: str | None = None) -> list[LoopCaller]:
+                  impl: str | None = None, inherited: Def | None = None) -> list[LoopCaller]:
     s = _Search(project, set() if seen is None else seen, guarded=guarded, needs=needs, impl=impl)
     key = ("fn", callee_path, function)
     if key in s.seen or depth > _MAX_DEPTH:
         return []
     s.seen.add(key)
     tree = tree_of(project, callee_path)
-    fn = find_def(tree, function) if tree is not None else None
-    if fn is None or memoised(fn, tree):
+    fn = inherited or (find_def(tree, function) if tree is not None else None)  # (``inherited``: a subclass's)
+    if fn is None or inherited is None and memoised(fn, tree):
         return []
     s.turns = turns or conversation_turns(project, callee_path, tree, function, fn)
     s.callee, s.timed = fn, returned_latency(fn)
@@ -403,6 +404,13 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
     for base_path, base_method in interfaces:
         for c in _loop_callers(project, base_path, base_method, depth, s.seen, s.turns,  # through the interface
                                impl=function.partition(".")[0]):
+            if c not in out:
+                out.append(c)
+    # reviewer = Reviewer(); reviewer.run(d) runs the base's request. Only for the method that holds the
+    # request: further up the callers, a base's method may dispatch to another subclass's.
+    heirs = inheriting_methods(project, callee_path, function) if outer is None and depth == 0 and impl is None else ()
+    for sub_path, sub_method in heirs:
+        for c in _loop_callers(project, sub_path, sub_method, depth, s.seen, s.turns, inherited=fn):
             if c not in out:
                 out.append(c)
     if not out:

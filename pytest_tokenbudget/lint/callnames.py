@@ -27,9 +27,9 @@ from pytest_tokenbudget.lint.statements import statements_of
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["Def", "Facts", "Refs", "base_methods", "exporters", "facts_of", "find_def", "imported_factories",
-           "module_stem", "owner_of", "param_of", "parents_of", "refs_for", "rel_path", "resolve_function",
-           "same_file", "test_file", "test_or_live_file", "tree_of"]
+__all__ = ["Def", "Facts", "Refs", "base_methods", "class_at", "exporters", "facts_of", "find_def",
+           "imported_factories", "module_stem", "owner_of", "param_of", "parents_of", "refs_for", "rel_path",
+           "resolve_function", "same_file", "test_file", "test_or_live_file", "tree_of"]
 
 Def = ast.FunctionDef | ast.AsyncFunctionDef
 # test suites, and the web layer's folders (a loop there answers a request); other live code is
@@ -332,7 +332,7 @@ def base_methods(project: Project, path: str, tree: ast.Module, function: str) -
         for file, module, name in level:
             cls = next((s for s in module.body if isinstance(s, ast.ClassDef) and s.name == name), None)
             for base in cls.bases if cls is not None else []:
-                found = _class_at(project, file, module, base.id) if isinstance(base, ast.Name) else None
+                found = class_at(project, file, module, base.id) if isinstance(base, ast.Name) else None
                 if found is None or (found[0], found[2]) in seen:
                     continue
                 seen.add((found[0], found[2]))
@@ -346,7 +346,7 @@ def base_methods(project: Project, path: str, tree: ast.Module, function: str) -
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def _class_at(project: Project, path: str, tree: ast.Module, name: str, hops: int = _MAX_EXPORT_LEVELS,
+def class_at(project: Project, path: str, tree: ast.Module, name: str, hops: int = _MAX_EXPORT_LEVELS,
               kinds: tuple[type, ...] = (ast.ClassDef,)) -> tuple[str, ast.Module, str] | None:
     """The file, tree and name of the project class (or, with ``kinds``, function) ``name`` names:
     defined in ``tree`` or imported (through the packages that re-export it, up to ``hops`` of them)."""
@@ -361,7 +361,7 @@ def _class_at(project: Project, path: str, tree: ast.Module, name: str, hops: in
             continue
         other = tree_of(project, hit[0])
         if other is not None:
-            return _class_at(project, hit[0], other, real, hops - 1, kinds) if hops > 0 else None
+            return class_at(project, hit[0], other, real, hops - 1, kinds) if hops > 0 else None
     return None
 
 
@@ -380,7 +380,7 @@ def imported_factories(project: Project, tree: ast.Module, path: str, cls: str,
     out: set[str] = set()
     for name in imported if imports_only else {m for m in made if m.split(".")[0] in imported}:
         head, _, meth = name.partition(".")
-        found = _class_at(project, path, tree, head, kinds=_DEFS + (ast.ClassDef,))
+        found = class_at(project, path, tree, head, kinds=_DEFS + (ast.ClassDef,))
         if found is None or same_file(found[0], path):
             continue
         made_there = factories(found[1], {cls})

@@ -903,3 +903,30 @@ def test_a_callers_loop_that_only_changes_the_model_of_a_fixed_prompt_is_a_sweep
     (tmp_path / "checks.py").write_text(CHECKS.format(note=note))
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
     assert bool(_tb401(result)) is flagged
+
+
+AGENT = '''import anthropic
+
+
+class Agent:
+    def run(self, task):
+        return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300,
+                                                     messages=[{"role": "user", "content": task}])
+'''
+
+
+@pytest.mark.parametrize(("subclass", "found"), [
+    ("class Reviewer(Agent):\n    pass\n", True),  # inherits run: each review is the base's request
+    ("class Reviewer(Agent):\n    def run(self, task):\n        return task.upper()\n", False),  # its own run
+])
+def test_a_loop_over_a_subclass_instance_runs_the_inherited_method(tmp_path, subclass, found):
+    """The runner names only the subclass and its module, never ``Agent`` or ``agent.py``."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "agent.py").write_text(AGENT)
+    (tmp_path / "reviewer.py").write_text("from agent import Agent\n\n\n" + subclass)
+    (tmp_path / "runner.py").write_text(
+        "from reviewer import Reviewer\n\n\ndef review_all(drafts):\n    r = Reviewer()\n"
+        "    for d in drafts:\n        print(r.run(d))\n")
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    assert [(os.path.basename(f.path), f.line, "runner.py:6;" in f.message) for f in result.findings] == (
+        [("agent.py", 6, True)] if found else [])

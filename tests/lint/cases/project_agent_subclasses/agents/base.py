@@ -31,7 +31,7 @@ class BaseAgent(ABC):
         """A method, not a property: the same lookup."""
 
     def run(self, task: str) -> str:  # every subclass's prompt is long
-        reply = self.client.messages.create(model=self.model, max_tokens=800, system=self.system_prompt,  # TB101
+        reply = self.client.messages.create(model=self.model, max_tokens=800, system=self.system_prompt,  # TB101 TB401
                                             messages=[{"role": "user", "content": task}])
         return reply.content[0].text
 
