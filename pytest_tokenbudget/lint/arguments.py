@@ -36,8 +36,8 @@ from pytest_tokenbudget.lint.branches import branch_tests, reachable, tested_nam
 from pytest_tokenbudget.lint.callnames import find_def
 from pytest_tokenbudget.lint.cli_defaults import command_defaults, parses_args
 from pytest_tokenbudget.lint.declared_fields import declared_reader
-from pytest_tokenbudget.lint.reaching import PARAM, loop_ancestors, opens_a_file, reaching, straight_line, \
-    with_additions
+from pytest_tokenbudget.lint.reaching import PARAM, also_written, loop_ancestors, opens_a_file, reaching, \
+    straight_line, with_additions
 from pytest_tokenbudget.lint.callsearch import FoundCall, field_class, find_calls
 from pytest_tokenbudget.lint.self_values import (attribute_class, init_attribute, parameter_class, parameter_field,
                                                   returned_field)
@@ -176,18 +176,24 @@ def _compute(project: Project, callee_path: str, function: str, params: frozense
     if not calls:
         return None
     default_ev = project._evaluator(callee, _class_names(tree, function) if method else {})
-    out: list[Assignment] = []
+    each: list[list[Assignment]] = []  # per call: one for each of its callers' values
     paths = {c.path for c in calls}
     for c in calls:
         bound = {p: sig.bind(c.sent, p) for p in params}
         omitted = frozenset(p for p, (how, _) in bound.items() if how == "default")
+        each.append([])
         for values, via in _caller_values(project, c, bound, depth, paths):
             for p in omitted:
                 values[p] = default_ev.expr(bound[p][1])
-            out.append(Assignment(values, ((c.path, c.call.lineno), *via), omitted))
-            if len(out) >= MAX_ASSIGNMENTS:
-                return out, paths
-    return out, paths
+            each[-1].append(Assignment(values, ((c.path, c.call.lineno), *via), omitted))
+    return _first_of_each(each)[:MAX_ASSIGNMENTS], paths
+
+
+def _first_of_each(each: list[list[Assignment]]) -> list[Assignment]:
+    """The calls' assignments taken in turn, so that each call keeps one within the cap before any
+    keeps a second: a call forwarding its callers' values would otherwise fill the cap with them and
+    leave out a later call's prompt (which call comes first is only the order files are read in)."""
+    return [a[i] for i in range(max(map(len, each), default=0)) for a in each if i < len(a)]
 
 
 def _class_names(tree: ast.Module, method: str) -> dict[str, ast.expr]:
@@ -334,7 +340,8 @@ def _facts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[dict[int, ast.AS
             for i in node.items:
                 if isinstance(i.optional_vars, ast.Name):
                     defs.setdefault(i.optional_vars.id, []).append(
-                        (node, i.context_expr if opens_a_file(i.context_expr) else None))
+                        (node, i.context_expr if opens_a_file(i.context_expr)
+                         and not also_written(fn, i.context_expr) else None))
             targets = [i.optional_vars for i in node.items if i.optional_vars is not None
                        and not isinstance(i.optional_vars, ast.Name)]
         elif isinstance(node, (ast.Import, ast.ImportFrom)):

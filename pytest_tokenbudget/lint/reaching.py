@@ -15,7 +15,8 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 
-__all__ = ["PARAM", "exists_test", "loop_ancestors", "opens_a_file", "reaching", "straight_line", "with_additions"]
+__all__ = ["PARAM", "also_written", "exists_test", "loop_ancestors", "opens_a_file", "reaching", "straight_line",
+           "with_additions"]
 
 PARAM = object()  # no assignment reaches the call: the parameter's value (or the module's name)
 _BLOCKS = ("body", "orelse", "finalbody")
@@ -128,6 +129,19 @@ def opens_a_file(expr: ast.expr) -> bool:
     (any other context manager's ``__enter__`` may return anything)."""
     func = expr.func if isinstance(expr, ast.Call) else None
     return (func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "") == "open"
+
+
+def also_written(fn: ast.AST, opened: ast.expr) -> bool:
+    """``fn`` opens the file ``opened`` reads for writing too (``open(path, "a")``, the same path
+    spelled the same way): its text is what the code wrote last, not a prompt file (a document the
+    script continues, an agent's notes)."""
+    path = ast.dump(opened.args[0]) if isinstance(opened, ast.Call) and opened.args else None
+    for call in (n for n in ast.walk(fn) if path is not None and isinstance(n, ast.Call) and opens_a_file(n)):
+        mode = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "mode"), None)
+        if call.args and ast.dump(call.args[0]) == path and isinstance(mode, ast.Constant) \
+                and isinstance(mode.value, str) and any(c in mode.value for c in "wax+"):
+            return True
+    return False
 
 
 def exists_test(test: ast.expr) -> bool:

@@ -11,6 +11,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, spelled_out
 from pytest_tokenbudget.lint.api import LintSettings, lint_paths
 from pytest_tokenbudget.lint.arguments import parameter_values
@@ -672,3 +674,40 @@ def test_a_prompt_path_with_a_fallback_for_a_missing_file_reads_the_file_that_is
                                                         "        with open(path) as f:\n            system"))
     [finding] = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False)).findings
     assert "run.py:12" in finding.message
+
+
+@pytest.mark.parametrize(("then", "cached"), [
+    ("", True),  # a prompt file the script only reads: its text is static
+    ("    with open(path, 'a', encoding='utf-8') as f:\n        f.write(more)\n", False),  # a document it continues
+])
+def test_a_file_the_caller_also_writes_is_not_a_static_prompt(tmp_path, then, cached):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "doc.md").write_text("The requirements baseline, clause after clause. " * 700)
+    (tmp_path / "client.py").write_text(
+        "import anthropic\n\n\ndef chat(text):\n"
+        "    return anthropic.Anthropic().messages.create(model='claude-sonnet-4-5', max_tokens=4000,\n"
+        "        messages=[{'role': 'user', 'content': text}]).content[0].text\n")
+    (tmp_path / "extend.py").write_text(
+        "from client import chat\n\n\ndef extend(path):\n    with open(path, encoding='utf-8') as f:\n"
+        "        doc = f.read()\n    more = chat(doc + '\\n\\nContinue the document.')\n" + then
+        + "\n\nextend('doc.md')\n")
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False))
+    assert [f.path.rsplit("/", 1)[-1] for f in result.findings] == (["client.py"] if cached else [])
+
+
+def test_each_caller_keeps_a_variant_when_another_forwards_many_values(tmp_path):
+    """``a.py`` forwards what 24 callers of its own pass; ``b.py`` alone asks for JSON. The
+    values are taken call by call in turn, so ``b.py``'s prompt is within the cap whatever the order
+    the files are read in."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "client.py").write_text(
+        "import anthropic\n\n\ndef ask(prompt):\n"
+        "    return anthropic.Anthropic().messages.create(model='claude-sonnet-4-5', max_tokens=400,\n"
+        "        messages=[{'role': 'user', 'content': prompt}])\n")
+    (tmp_path / "a.py").write_text(
+        "from client import ask\n\n\ndef kind(prompt):\n    return ask(prompt)\n\n\ndef blunt(prompt):\n"
+        "    return ask(prompt)\n\n\n" + "".join(f"kind('Say something kind about {i}.')\nblunt('Be blunt about {i}.')\n"
+                                              for i in range(12)))
+    (tmp_path / "b.py").write_text("from client import ask\n\nask('List three colours. Answer in JSON.')\n")
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB501",), cache=False))
+    assert [(f.path.rsplit("/", 1)[-1], "b.py:3" in f.message) for f in result.findings] == [("client.py", True)]
