@@ -418,7 +418,8 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
             if _interactive(project, path, caller):
                 continue  # each call waits on a person's answer (``input("Apply? [y/N]")``): not batch work
             guards = s.guards.get((path, caller), frozenset())
-            for c in _loop_callers(project, path, caller, depth + 1, s.seen, guarded=guards,
+            up = depth if outer is not None and caller == function.rpartition(".")[0] else depth + 1  # (a local
+            for c in _loop_callers(project, path, caller, up, s.seen, guarded=guards,  # def run in place: a level)
                                    needs=s.branches.get((path, caller), ())):
                 if c not in out:
                     out.append(c)

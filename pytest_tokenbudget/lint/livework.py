@@ -7,6 +7,7 @@ function itself or in a caller (:mod:`.callers`).
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from pytest_tokenbudget.lint.loopbody import batching_context, mentions_batching
 from pytest_tokenbudget.lint.loopjudge import HANDLER, UI_APPS, from_parameters, imports_any, in_service_loop, \
     request_entry
 from pytest_tokenbudget.lint.project_roots import github_action
+from pytest_tokenbudget.lint.project_text import files_saying
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 
 if TYPE_CHECKING:
@@ -80,7 +82,7 @@ def _ui_only(project: Project, path: str, function: str, depth: int, seen: set[t
     while the user sits at the page, like a loop in the page itself (:func:`.loopjudge.live`).
     A function an offline script also calls is not: that run can wait for a batch (the module's own
     try-out on a sample aside: :func:`_try_out`)."""
-    if (path, function) in seen or depth > _MAX_REQUEST_DEPTH:
+    if (path, function) in seen or depth > _MAX_REQUEST_DEPTH or "." not in function and _run_by_name(project, path):
         return False
     seen.add((path, function))
     used = False
@@ -96,6 +98,22 @@ def _ui_only(project: Project, path: str, function: str, depth: int, seen: set[t
                 return False
         used = True
     return used
+
+
+def _run_by_name(project: Project, path: str) -> bool:
+    """A project file other than UI code spells the dotted name of ``path``'s module in a string: a
+    runner importing its jobs by name (``WORKFLOWS = {"emails": "workflows.process_emails"}`` then
+    ``__import__(WORKFLOWS[name]).run()``, a scheduler's task path), which no reference search sees."""
+    rel = os.path.relpath(path, project.root)
+    dotted = rel[:-3].replace(os.sep, ".").removesuffix(".__init__") if rel.endswith(".py") else ""
+    if "." not in dotted or dotted.startswith("."):
+        return False  # (a top-level module's one-word name says too little)
+    for quoted in (f'"{dotted}"', f"'{dotted}'"):
+        for other in files_saying(project, quoted.encode()):
+            tree = tree_of(project, other)
+            if tree is not None and not same_file(other, path) and not imports_any(tree, UI_APPS):
+                return True
+    return False
 
 
 def _try_out(node: ast.AST, parents: dict[int, ast.AST]) -> bool:

@@ -930,3 +930,52 @@ def test_a_loop_over_a_subclass_instance_runs_the_inherited_method(tmp_path, sub
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
     assert [(os.path.basename(f.path), f.line, "runner.py:6;" in f.message) for f in result.findings] == (
         [("agent.py", 6, True)] if found else [])
+
+
+RETRIED = '''import anthropic
+
+
+def retry(fn):
+    return fn()
+
+
+def ask(text):
+    def _call():
+        return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300,
+                                                     messages=[{"role": "user", "content": text}])
+    return retry(_call)
+'''
+
+
+def test_a_local_def_run_in_place_is_not_a_level_of_callers(tmp_path):
+    """wesleybhansen/coaching-system: the loop is four functions above ``ask``, whose request sits in
+    a local ``_call`` handed to a retry helper: ``_call`` is part of ``ask``, not a caller level."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "client.py").write_text(RETRIED)
+    (tmp_path / "steps.py").write_text(
+        "from client import ask\n\n\ndef draft(e):\n    return ask(e)\n\n\ndef evaluate(e):\n    return draft(e)\n\n\n"
+        "def process(e):\n    return evaluate(e)\n")
+    (tmp_path / "job.py").write_text("from steps import process\n\n\ndef run(emails):\n    for e in emails:\n"
+                                     "        process(e)\n")
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    assert [(os.path.basename(f.path), "job.py:5;" in f.message) for f in result.findings] == [("client.py", True)]
+
+
+@pytest.mark.parametrize(("runner", "found"), [
+    ("", False),  # only the dashboard page runs the job: the user waits at the page
+    ("JOBS = {'nightly': 'jobs.nightly'}\n\nif __name__ == '__main__':\n"
+     "    __import__(JOBS['nightly'], fromlist=['run']).run()\n", True),  # a runner imports it by name: offline
+])
+def test_a_job_a_runner_imports_by_name_is_not_ui_code_alone(tmp_path, runner, found):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "client.py").write_text(HELPER)
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "jobs" / "__init__.py").write_text("")
+    (tmp_path / "jobs" / "nightly.py").write_text("from client import label\n\n\ndef run(items):\n"
+                                                  "    for item in items:\n        label(item)\n")
+    (tmp_path / "page.py").write_text("import streamlit as st\nfrom jobs import nightly\n\n"
+                                      "if st.button('Run now'):\n    nightly.run(st.session_state.items)\n")
+    if runner:
+        (tmp_path / "run_job.py").write_text(runner)
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if found else [])
