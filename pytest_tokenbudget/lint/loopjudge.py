@@ -253,16 +253,19 @@ def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call, parents: dict[int, 
         return None  # each result raises an alert at once: it cannot wait for a batch
     if picked_few(loop, call, parents, WRITTEN_OUT):
         return None  # only the items named in the code (three sections of one resume)
-    return None if _dependent(body, call) else Hit("for loop", loop.lineno, _short(over), loop.iter)
+    return None if _dependent(loop, call) else Hit("for loop", loop.lineno, _short(over), loop.iter)
 
 
-def _dependent(body: ast.Module, call: ast.Call) -> bool:
+def _dependent(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
     """The loop's next request reads this one's reply: the reply is an argument, or it is appended
-    to a history the request is built from (a conversation)."""
+    to a history the request is built from (a conversation). A reply stored in the loop's own
+    variable (``item = classify(item)``) is not: the loop binds the next item to it."""
+    body = ast.Module(body=loop.body, type_ignores=[])
     assigned: set[str] = set()
     for n in walk(body):
         if isinstance(n, ast.Assign) and any(c is call for c in walk(n.value)):
             assigned.update(name for t in n.targets for name in _target_names(t))  # (reply, usage = ask(...))
+    assigned -= set(_target_names(loop.target))
     arg_names = {n.id for a in [*call.args, *(k.value for k in call.keywords)] for n in walk(a)
                  if isinstance(n, ast.Name)}
     if assigned & arg_names:
@@ -311,7 +314,7 @@ def conversation_turn(call: ast.Call, parents: dict[int, ast.AST], callee: ast.A
             return False
         if isinstance(node, ast.While) and not retry_while(node):
             return True
-        if isinstance(node, (ast.For, ast.AsyncFor)) and _dependent(ast.Module(body=node.body, type_ignores=[]), call):
+        if isinstance(node, (ast.For, ast.AsyncFor)) and _dependent(node, call):
             return True
     return False
 

@@ -979,3 +979,18 @@ def test_a_job_a_runner_imports_by_name_is_not_ui_code_alone(tmp_path, runner, f
         (tmp_path / "run_job.py").write_text(runner)
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
     assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if found else [])
+
+
+def test_a_reply_stored_in_the_loop_variable_does_not_make_the_loop_a_conversation(tmp_path):
+    """SimonMakdesi/Investing-agent: ``for item in new_items: item = classify(item)`` over a handful of
+    new stories per ticker, run per ticker further up. The reply replaces the loop's own variable,
+    which the loop binds to the next story: the stories are independent, so the search climbs on."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "client.py").write_text(HELPER)
+    (tmp_path / "news.py").write_text("from client import label\n\n\ndef label_news(stories):\n"
+                                      "    for story in stories[:5]:\n        story = label(story)\n"
+                                      "        print(story)\n")
+    (tmp_path / "job.py").write_text("from news import label_news\n\n\ndef main(path):\n    for line in open(path):\n"
+                                     "        label_news(line.split('|'))\n")
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    assert [(os.path.basename(f.path), "job.py:5;" in f.message) for f in result.findings] == [("client.py", True)]
