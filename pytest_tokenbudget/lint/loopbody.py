@@ -14,8 +14,8 @@ from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.loopguards import equals_item
 
 __all__ = ["REPLY_PARTS", "REQUEST_METHODS", "acts_at_once", "alerts", "asks_a_person", "batching_context", "exits",
-           "filled_with_few", "latency_kept", "mentions_batching", "over_a_reply", "picked_few", "repeats",
-           "returned_latency"]
+           "filled_with_few", "grown_on_reply", "latency_kept", "mentions_batching", "over_a_reply", "picked_few",
+           "repeats", "returned_latency"]
 
 
 _ALERT = re.compile(r"alert|notif", re.I)
@@ -377,3 +377,40 @@ def batching_context(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
             return True
     return False
 
+
+
+_GROWS = frozenset({"append", "extend", "add", "insert", "update", "setdefault"})
+_LEAVES = (ast.Continue, ast.Break, ast.Return, ast.Raise)
+
+
+def grown_on_reply(loop: ast.For | ast.AsyncFor, call: ast.Call, read: set[str], replies: set[str]) -> bool:
+    """A collection the request reads (``read``) grows after it only when its reply says so: ``if
+    dup_id: continue`` then ``stories.append(row)`` (a dedupe against what was kept so far), ``if not
+    approved: continue`` then ``topics[label] = ...``. The next request sees what this one decided,
+    so the requests cannot be sent together."""
+    parents = {id(c): n for n in walk(loop) for c in child_nodes(n)}
+    end = call.end_lineno or call.lineno
+
+    def on_reply(test: ast.expr) -> bool:
+        return any(isinstance(x, ast.Name) and x.id in replies for x in walk(test))
+
+    def decided(node: ast.AST) -> bool:
+        while node is not loop and id(node) in parents:
+            up = parents[id(node)]
+            if isinstance(up, ast.If) and on_reply(up.test):
+                return True
+            for block in (getattr(up, f, None) for f in ("body", "orelse", "finalbody")):
+                if isinstance(block, list) and node in block and any(
+                        isinstance(st, ast.If) and on_reply(st.test) and st.body and isinstance(st.body[-1], _LEAVES)
+                        for st in block[:block.index(node)]):
+                    return True
+            node = up
+        return False
+
+    for n in walk(loop):
+        grown = n.func.value if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) \
+            and n.func.attr in _GROWS else n.targets[0].value if isinstance(n, ast.Assign) \
+            and isinstance(n.targets[0], ast.Subscript) else None
+        if isinstance(grown, ast.Name) and grown.id in read and n.lineno > end and decided(n):
+            return True
+    return False

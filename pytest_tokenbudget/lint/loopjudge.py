@@ -56,8 +56,8 @@ from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry, starts_jobs
-from pytest_tokenbudget.lint.loopbody import alerts, asks_a_person, batching_context, exits, over_a_reply, picked_few, \
-    repeats
+from pytest_tokenbudget.lint.loopbody import alerts, asks_a_person, batching_context, exits, grown_on_reply, \
+    over_a_reply, picked_few, repeats
 from pytest_tokenbudget.lint.loopsize import WRITTEN_OUT, handful, known_size, nested_product, small
 from pytest_tokenbudget.lint.retries import RETRY, retry_while
 
@@ -258,19 +258,23 @@ def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call, parents: dict[int, 
 
 def _dependent(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
     """The loop's next request reads this one's reply: the reply is an argument, or it is appended
-    to a history the request is built from (a conversation). A reply stored in the loop's own
-    variable (``item = classify(item)``) is not: the loop binds the next item to it."""
+    to a history the request is built from (a conversation). A reply stored in a name the next pass
+    binds afresh before its request is not: the loop's own variable (``item = classify(item)``), or
+    a name the body sets first from this item (``finding = make(d)``, then ``finding = enhance(finding)``)."""
     body = ast.Module(body=loop.body, type_ignores=[])
     assigned: set[str] = set()
     for n in walk(body):
         if isinstance(n, ast.Assign) and any(c is call for c in walk(n.value)):
             assigned.update(name for t in n.targets for name in _target_names(t))  # (reply, usage = ask(...))
-    assigned -= set(_target_names(loop.target))
+    replies = set(assigned)
+    assigned -= {*_target_names(loop.target), *_set_first(loop, call)}
     arg_names = {n.id for a in [*call.args, *(k.value for k in call.keywords)] for n in walk(a)
                  if isinstance(n, ast.Name)}
     if assigned & arg_names:
         return True  # the request reads the previous response
     arg_names, assigned = _fed_names(body, call, arg_names, assigned)
+    if grown_on_reply(loop, call, arg_names, replies):
+        return True  # stories.append(row) unless the reply found a duplicate: the next request reads it
     fresh = {t.id for n in walk(body) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)
              and not any(isinstance(x, ast.Name) and x.id == t.id for x in walk(n.value))}  # tags = []: per item
     if _carried(body, call, fresh):
@@ -279,6 +283,14 @@ def _dependent(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
                and isinstance(n.func.value, ast.Name) and n.func.value.id in arg_names - fresh
                and any(isinstance(x, ast.Name) and x.id in assigned for a in n.args for x in walk(a))
                for n in walk(body))  # history.append(response): a conversation (a history kept across items)
+
+
+def _set_first(loop: ast.For | ast.AsyncFor, call: ast.Call) -> set[str]:
+    """The names a statement of the loop's body sets before the request, unconditionally and not
+    from their own value (``finding = make(d)``; not ``history = history + [reply]``)."""
+    return {name for st in loop.body if isinstance(st, ast.Assign) and (st.end_lineno or st.lineno) < call.lineno
+            for t in st.targets for name in _target_names(t)
+            if not any(isinstance(x, ast.Name) and x.id == name for x in walk(st.value))}
 
 
 def _carried(body: ast.Module, call: ast.Call, fresh: set[str]) -> bool:

@@ -60,6 +60,8 @@ def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
         return _first_few(it)
     if _written_list(it):  # for kind, names in [("team", teams), ("stadium", stadiums)]: three requests
         return True
+    if isinstance(it, ast.Attribute) and isinstance(it.value, ast.Name) and it.value.id == "self":
+        return _written_attribute(it.attr, it, parents)
     if not isinstance(it, ast.Name):
         return False
     scope, values = _assigned(it, parents, functions)
@@ -73,6 +75,31 @@ def _written_list(value: ast.expr) -> bool:
     """A list, tuple or set written out with at most :data:`WRITTEN_OUT` items (none unpacked)."""
     return isinstance(value, (ast.List, ast.Tuple, ast.Set)) and len(value.elts) <= WRITTEN_OUT \
         and not any(isinstance(e, ast.Starred) for e in value.elts)
+
+
+def _written_attribute(attr: str, node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """``self.<attr>`` is only ever set, in its class, to a list written out with a handful of items
+    and never grown (``self.agents = [TechnicalAgent(), MomentumAgent(), MeanReversionAgent()]``)."""
+    cls = node
+    while id(cls) in parents and not isinstance(cls, ast.ClassDef):
+        cls = parents[id(cls)]
+    if not isinstance(cls, ast.ClassDef):
+        return False
+    values: list[ast.expr] = []
+    for n in walk(cls):
+        if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            for t in n.targets if isinstance(n, ast.Assign) else [n.target]:
+                if _self_attr(t, attr):
+                    values.append(ast.Constant(None) if isinstance(n, ast.AugAssign) or n.value is None else n.value)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and _self_attr(n.func.value, attr) \
+                and n.func.attr in ("append", "extend", "insert", "add", "update"):
+            return False
+    return bool(values) and all(_written_list(v) for v in values)
+
+
+def _self_attr(node: ast.AST, attr: str) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.value, ast.Name) \
+        and node.value.id == "self"
 
 
 def _first_few(value: ast.expr) -> bool:

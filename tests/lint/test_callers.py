@@ -994,3 +994,38 @@ def test_a_reply_stored_in_the_loop_variable_does_not_make_the_loop_a_conversati
                                      "        label_news(line.split('|'))\n")
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
     assert [(os.path.basename(f.path), "job.py:5;" in f.message) for f in result.findings] == [("client.py", True)]
+
+
+@pytest.mark.parametrize(("job", "found"), [
+    # each finding is first made from its own detection; the reply then replaces it: independent
+    ("def run(detections):\n    for d in detections:\n        finding = {'text': d}\n"
+     "        finding = label(finding['text'])\n        print(finding)\n", True),
+    # flock-crime-tracker: a story is kept only when the reply finds no duplicate, and the next
+    # request compares against the stories kept so far
+    ("def run(rows, stories):\n    for row in rows:\n        dup = label(f'{stories} {row}')\n        if dup:\n"
+     "            continue\n        stories.append(row)\n", False),
+    # review-analysis-workflow: a topic joins the list the next validation reads only when approved
+    ("def run(items, topics):\n    for item in items:\n        if item['is_new']:\n"
+     "            approved = label(f'{list(topics.values())} {item}')\n            if not approved:\n"
+     "                continue\n            topics[item['topic']] = item\n", False),
+])
+def test_a_caller_loop_whose_next_request_reads_what_this_reply_decided(tmp_path, job, found):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "client.py").write_text(HELPER)
+    (tmp_path / "job.py").write_text("from client import label\n\n\n" + job)
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if found else [])
+
+
+@pytest.mark.parametrize(("init", "found"), [
+    ("self.agents = ['technical', 'momentum', 'mean reversion']", False),  # Turje/TradeBots: three, written out
+    ("self.agents = agents", True),  # as many as the caller hands over
+])
+def test_a_caller_loop_over_an_attribute_set_to_a_written_out_handful(tmp_path, init, found):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "client.py").write_text(HELPER)
+    (tmp_path / "runner.py").write_text(
+        f"from client import label\n\n\nclass Runner:\n    def __init__(self, agents=None):\n        {init}\n\n"
+        "    def run(self, market):\n        return [label(f'{a}: {market}') for a in self.agents]\n")
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if found else [])

@@ -647,3 +647,29 @@ def test_rule_modules_do_not_import_libcst_at_import_time():
             "pytest_tokenbudget.lint.suppressions; print('libcst' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+
+@pytest.mark.parametrize(("body", "batched"), [
+    # what the next request reads grows only when this reply allows it: a dedupe against what was kept
+    ('''
+    kept = []
+    for item in items:
+        r = client.messages.create(model="claude-sonnet-5-5", max_tokens=100,
+                                   messages=[{"role": "user", "content": f"{kept} {item}"}])
+        if "duplicate" in r.content[0].text:
+            continue
+        kept.append(item)
+    ''', False),
+    ('''
+    kept = []
+    for item in items:
+        r = client.messages.create(model="claude-sonnet-5-5", max_tokens=100,
+                                   messages=[{"role": "user", "content": f"{kept} {item}"}])
+        print(r)
+        kept.append(item)
+    ''', True),  # grown whatever the reply says: the requests can be written out beforehand
+])
+def test_tb401_a_collection_grown_on_the_reply_s_say_so(body, batched):
+    found = lint_source(_loop(body), settings=_settings(), select=["TB401"])
+    assert [f.code for f in found] == (["TB401"] if batched else [])

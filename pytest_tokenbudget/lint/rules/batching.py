@@ -115,10 +115,11 @@ def _repeats(loop: Any, call: CallSite) -> bool:
 
 def _measured_or_picked(loop: Any, call: CallSite) -> bool:
     """Each pass keeps the request's latency (a latency benchmark), or the request is made only for
-    the few items the code names (:func:`..loopbody.latency_kept`, :func:`..loopbody.picked_few`)."""
+    the few items the code names (:func:`..loopbody.latency_kept`, :func:`..loopbody.picked_few`), or
+    what the next request reads grows on this reply's say-so (:func:`..loopbody.grown_on_reply`)."""
     import ast
 
-    from pytest_tokenbudget.lint.loopbody import latency_kept, picked_few
+    from pytest_tokenbudget.lint.loopbody import grown_on_reply, latency_kept, picked_few
     from pytest_tokenbudget.lint.loopsize import WRITTEN_OUT
 
     tree, request = _ast_of(loop.node), _ast_of(call.node, expression=True)
@@ -126,8 +127,15 @@ def _measured_or_picked(loop: Any, call: CallSite) -> bool:
         return False
     shape = ast.dump(request)
     parents = {id(c): p for p in walk(tree) for c in child_nodes(p)}
-    return any(isinstance(n, ast.Call) and ast.dump(n) == shape
-               and (latency_kept(n, parents) or picked_few(tree, n, parents, WRITTEN_OUT)) for n in walk(tree))
+    for n in walk(tree):
+        if isinstance(n, ast.Call) and ast.dump(n) == shape:
+            st = parents.get(id(n))
+            replies = {t.id for t in st.targets if isinstance(t, ast.Name)} if isinstance(st, ast.Assign) else set()
+            read = {x.id for a in [*n.args, *(k.value for k in n.keywords)] for x in walk(a) if isinstance(x, ast.Name)}
+            if latency_kept(n, parents) or picked_few(tree, n, parents, WRITTEN_OUT) \
+                    or grown_on_reply(tree, n, read, replies):
+                return True
+    return False
 
 
 def _sweep(loop: Any) -> bool:
