@@ -688,9 +688,9 @@ def test_a_file_the_caller_also_writes_is_not_a_static_prompt(tmp_path, then, ca
         "    return anthropic.Anthropic().messages.create(model='claude-sonnet-4-5', max_tokens=4000,\n"
         "        messages=[{'role': 'user', 'content': text}]).content[0].text\n")
     (tmp_path / "extend.py").write_text(
-        "from client import chat\n\n\ndef extend(path):\n    with open(path, encoding='utf-8') as f:\n"
-        "        doc = f.read()\n    more = chat(doc + '\\n\\nContinue the document.')\n" + then
-        + "\n\nextend('doc.md')\n")
+        "from client import chat\n\n\ndef extend(path, note):\n    with open(path, encoding='utf-8') as f:\n"
+        "        doc = f.read()\n    more = chat(doc + '\\n\\nContinue the document: ' + note)\n" + then
+        + "\n\nfor note in open('notes.txt').read().splitlines():\n    extend('doc.md', note)\n")
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False))
     assert [f.path.rsplit("/", 1)[-1] for f in result.findings] == (["client.py"] if cached else [])
 
