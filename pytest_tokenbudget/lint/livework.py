@@ -59,7 +59,7 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
     if depth >= _MAX_REQUEST_DEPTH:
         return False
     for cpath, ctree, node, parents in references_with_parents(project, path, function, web=True):
-        if in_service_loop(node, parents):
+        if in_service_loop(node, parents) or _handed_to_a_service_loop(project, node, parents):
             return True  # called once per cycle of a service loop (polling, trading, a game)
         if _in_background(node, parents):
             continue  # a route starting the job in the background answers at once: nobody waits on it
@@ -74,6 +74,41 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
         if _serves_request(project, cpath, owner, depth + 1, seen):
             return True
     return False
+
+
+def _handed_to_a_service_loop(project: Project, node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """``node`` is handed to a project function that calls it once per cycle of its service loop:
+    ``imap_service.monitor(process_emails_callback)``, whose ``while True:`` polls the inbox and
+    calls ``callback(emails)`` with each fetch (a parameter that no other project def of the same
+    name handles otherwise)."""
+    call = parents.get(id(node))
+    if not isinstance(call, ast.Call) or call.func is node or node not in call.args:
+        return False
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id \
+        if isinstance(call.func, ast.Name) else None
+    if name is None:
+        return False
+    at = call.args.index(node)
+    defs = [(d, parents_of(t)) for other in files_saying(project, f"def {name}(".encode())
+            if (t := tree_of(project, other)) is not None
+            for d in walk(t) if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)) and d.name == name]
+    return bool(defs) and all(_cycles_through(d, up, at + (isinstance(call.func, ast.Attribute) and _is_method(d)))
+                              for d, up in defs)
+
+
+def _is_method(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    params = fn.args.posonlyargs + fn.args.args
+    return bool(params) and params[0].arg in ("self", "cls")
+
+
+def _cycles_through(fn: ast.FunctionDef | ast.AsyncFunctionDef, parents: dict[int, ast.AST], at: int) -> bool:
+    """``fn``'s positional parameter ``at`` is called inside a service loop of ``fn``."""
+    params = fn.args.posonlyargs + fn.args.args
+    if at >= len(params):
+        return False
+    param = params[at].arg
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == param
+               and in_service_loop(n, parents) for n in walk(fn))
 
 
 def _ui_only(project: Project, path: str, function: str, depth: int, seen: set[tuple[str, str]]) -> bool:

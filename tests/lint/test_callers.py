@@ -1029,3 +1029,21 @@ def test_a_caller_loop_over_an_attribute_set_to_a_written_out_handful(tmp_path, 
         "    def run(self, market):\n        return [label(f'{a}: {market}') for a in self.agents]\n")
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
     assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if found else [])
+
+
+@pytest.mark.parametrize(("service", "found"), [
+    # torbikua/tlx-mail-verify: the callback runs on every poll of the inbox, each verdict mailed back at once
+    ("    def monitor(self, callback):\n        while True:\n            callback(self.fetch())\n"
+     "            time.sleep(30)\n", False),
+    ("    def monitor(self, callback):\n        callback(self.fetch())\n", True),  # one fetch, one run: a batch job
+])
+def test_a_function_handed_to_a_service_loop_is_live_work(tmp_path, service, found):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "client.py").write_text(HELPER)
+    (tmp_path / "inbox.py").write_text("import time\n\n\nclass Inbox:\n    def fetch(self):\n        return []\n\n"
+                                       + service)
+    (tmp_path / "main.py").write_text(
+        "from client import label\nfrom inbox import Inbox\n\n\ndef on_mail(emails):\n    for e in emails:\n"
+        "        label(e)\n\n\nif __name__ == '__main__':\n    Inbox().monitor(on_mail)\n")
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if found else [])
