@@ -87,6 +87,24 @@ def test_instructor_over_anthropic_runs_claude_in_both_shapes():
     assert all(s.has("response_model") for s in found)
 
 
+def test_instructor_over_a_client_handed_in_is_still_claude():
+    # halfprice06/bookmarker: DocumentTranscriber(model_client, provider) patches whatever it is given;
+    # instructor.from_anthropic accepts only Anthropic's clients, instructor.patch any
+    found = sites("""
+        import instructor
+        class Transcriber:
+            def __init__(self, model_client, provider="anthropic"):
+                self.claude = instructor.from_anthropic(model_client)
+                self.other = instructor.patch(model_client)
+            def page(self, text, Model):
+                self.claude.chat.completions.create(model="claude-sonnet-4-6", max_tokens=800, messages=[],
+                                                    response_model=Model)
+                self.other.chat.completions.create(model="gpt-4o", max_tokens=800, messages=[], response_model=Model)
+    """)
+    assert [(s.sdk, s.client.wrapper, s.args["model"]) for s in found] == [
+        ("anthropic", "instructor", "claude-sonnet-4-6")]
+
+
 def test_look_alikes_stay_silent():
     assert sites("""
         import instructor, openai
