@@ -238,8 +238,10 @@ def fallback_chain(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
 
 
 def is_sweep(target: str, it: ast.expr) -> bool:
-    """A sweep over models / parameters / variants, or a fixed handful of literal cases."""
-    return bool(_SWEEP.search(target) or _SWEEP_ITER.search(ast.unparse(it))) or handful(it)
+    """A sweep over models / parameters / variants, or a fixed handful of literal cases. Of an
+    attribute only its own name counts: ``config.models`` is a sweep, ``settings.tickers`` is not."""
+    over = it.attr if isinstance(it, ast.Attribute) else ast.unparse(it)
+    return bool(_SWEEP.search(target) or _SWEEP_ITER.search(over)) or handful(it)
 
 
 def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call, parents: dict[int, ast.AST]) -> Hit | None:

@@ -9,7 +9,9 @@ bookmarks. Such a stage is the script's job too. :func:`awaited_by_script` holds
 def`` every project reference of which is made inside a script's coroutine, or inside another
 coroutine that holds this (up to three levels up), or hands it to the event loop itself
 (``asyncio.run(run_evals(...))`` in a command of another module: alvarocanoo/claude-docs-rag). A coroutine that also serves a route, a bot or
-anything else stays live work.
+anything else stays live work. So does a coroutine handed to a scheduler as a job
+(``scheduler.add_job(_refresh_sentiment_job, "interval", minutes=30)``, ``schedule.every().hour.do(job)``:
+vel190704/stock-analytics): nobody awaits its answers, it stores them.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def _awaited(project: Project, path: str, function: str, depth: int, seen: set[t
     if not found:
         return False
     for cpath, ctree, node, parents in found:
-        if handed_to_event_loop(node, parents):
+        if handed_to_event_loop(node, parents) or _scheduled(node, parents):
             continue  # asyncio.run(run_evals(...)) in a command of another module: this is the script's coroutine
         owner = owner_of(node, parents)
         outer: ast.AST = node
@@ -66,3 +68,16 @@ def _awaited(project: Project, path: str, function: str, depth: int, seen: set[t
         if not script_entry(outer, ctree) and not _awaited(project, cpath, owner, depth + 1, seen):
             return False
     return True
+
+
+_JOB_REGISTRATIONS = frozenset({"add_job", "do"})  # APScheduler's scheduler.add_job(fn, ...), schedule's .do(fn)
+
+
+def _scheduled(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:
+    """``ref`` is the job handed to a scheduler: ``scheduler.add_job(ref, ...)`` (or ``func=ref``),
+    ``schedule.every(10).minutes.do(ref)``."""
+    call = parents.get(id(ref))
+    kw = call if isinstance(call, ast.keyword) and call.arg == "func" else None
+    call = parents.get(id(kw)) if kw is not None else call
+    return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+        and call.func.attr in _JOB_REGISTRATIONS and (kw is not None or bool(call.args) and call.args[0] is ref)

@@ -1047,3 +1047,29 @@ def test_a_function_handed_to_a_service_loop_is_live_work(tmp_path, service, fou
         "        label(e)\n\n\nif __name__ == '__main__':\n    Inbox().monitor(on_mail)\n")
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
     assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if found else [])
+
+
+def test_a_loop_over_an_attribute_of_a_settings_object_is_not_a_sweep(tmp_path):
+    """``for ticker in settings.tickers``: the items are tickers, not settings (``config.models`` is a sweep)."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "client.py").write_text(HELPER)
+    (tmp_path / "job.py").write_text("from client import label\nfrom config import settings\n\n\ndef run():\n"
+                                     "    for ticker in settings.tickers:\n        label(ticker)\n\n\n"
+                                     "def compare():\n    for model in settings.models:\n        label(model)\n")
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    assert [(os.path.basename(f.path), "job.py:6;" in f.message) for f in result.findings] == [("client.py", True)]
+
+
+@pytest.mark.parametrize(("started", "found"), [
+    # vel190704/stock-analytics: APScheduler runs the coroutine every 30 minutes; its scores are only stored
+    ("def start(scheduler):\n    scheduler.add_job(refresh, 'interval', minutes=30)\n", True),
+    ("async def on_request(request):\n    await refresh(request.tickers)\n", False),  # someone waits on it
+])
+def test_a_coroutine_handed_to_a_scheduler_is_batch_work(tmp_path, started, found):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "client.py").write_text(HELPER.replace("def label(", "async def label("))
+    (tmp_path / "jobs.py").write_text("from client import label\n\n\nasync def refresh(tickers):\n"
+                                      "    for t in tickers:\n        await label(t)\n")
+    (tmp_path / "app.py").write_text("from jobs import refresh\n\n\n" + started)
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if found else [])
