@@ -323,9 +323,8 @@ class Resolver(TextOps):
             base = self.expr(node.args[0].value, scope, depth + 1)
             if isinstance(base, ClientRef):
                 return dataclasses.replace(base, wrapper="instructor")
-            if q == "instructor.from_anthropic":  # (a client handed in: from_anthropic takes only Anthropic's)
-                return ClientRef("anthropic", "Anthropic", False, wrapper="instructor")
-            return UNKNOWN
+            anthropic_only = q == "instructor.from_anthropic"  # (takes only Anthropic's clients: one handed in too)
+            return ClientRef("anthropic", "Anthropic", False, wrapper="instructor") if anthropic_only else UNKNOWN
         if q in ("os.getenv", "os.environ.get") and len(node.args) >= 2:  # the default reaches the call
             return self.expr(node.args[1].value, scope, depth + 1)
         first = [self.expr(a.value, scope, depth + 1) for a in node.args[:1]]  # time.strftime's format
