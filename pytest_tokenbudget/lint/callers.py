@@ -14,7 +14,8 @@ another module (``for doc in tqdm(docs): summarize(doc)``, a comprehension over 
   functions; through a package that re-exports it: ``from .providers import Summarizer``),
   re-bound (``fn = f``), ``self.f`` / an instance of the class for a method, or a base class that
   declares the method (looping over ``provider.generate(row)`` with a ``Provider`` runs the
-  subclass's), or a subclass that inherits it (:mod:`.subclasses`); called inside a ``for`` loop or a comprehension, or passed to ``map``/``submit``;
+  subclass's), or a subclass that inherits it (:mod:`.subclasses`); called inside a ``for`` loop
+  or a comprehension, or passed to ``map``/``submit``;
 * a function passed as an argument (``run_eval(generate=generate)``, ``process(rows, fn)``) is
   followed into the function that receives it, in any module, through up to three hand-offs, to
   the loop that calls the parameter, or to the loop around the hand-off when the receiver only
@@ -418,8 +419,9 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
             if _interactive(project, path, caller):
                 continue  # each call waits on a person's answer (``input("Apply? [y/N]")``): not batch work
             guards = s.guards.get((path, caller), frozenset())
-            up = depth if outer is not None and caller == function.rpartition(".")[0] else depth + 1  # (a local
-            for c in _loop_callers(project, path, caller, up, s.seen, guarded=guards,  # def run in place: a level)
+            # a local def run in place (a retry helper's ``_call``) is part of its function: not a level up
+            up = depth if outer is not None and caller == function.rpartition(".")[0] else depth + 1
+            for c in _loop_callers(project, path, caller, up, s.seen, guarded=guards,
                                    needs=s.branches.get((path, caller), ())):
                 if c not in out:
                     out.append(c)

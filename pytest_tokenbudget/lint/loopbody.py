@@ -378,7 +378,6 @@ def batching_context(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     return False
 
 
-
 _GROWS = frozenset({"append", "extend", "add", "insert", "update", "setdefault"})
 _LEAVES = (ast.Continue, ast.Break, ast.Return, ast.Raise)
 
