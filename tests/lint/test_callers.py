@@ -110,8 +110,15 @@ def _project(folder: Path, files: dict[str, str]) -> Path:
     folder.mkdir()
     (folder / "pyproject.toml").write_text("[project]\nname = 'p'\n")
     for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text)
     return folder
+
+
+def _loops(tmp_path: Path, files: dict[str, str]):
+    """The TB401 lint result of a project made of ``files`` (:func:`_project`)."""
+    root = _project(tmp_path / "p", files)
+    return lint_paths([root], LintSettings(root=root, select=("TB401",), cache=False))
 
 
 def test_callers_importing_in_a_block_or_over_several_lines_are_found_and_others_are_not(tmp_path, monkeypatch):
@@ -921,13 +928,12 @@ class Agent:
 ])
 def test_a_loop_over_a_subclass_instance_runs_the_inherited_method(tmp_path, subclass, found):
     """The runner names only the subclass and its module, never ``Agent`` or ``agent.py``."""
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
-    (tmp_path / "agent.py").write_text(AGENT)
-    (tmp_path / "reviewer.py").write_text("from agent import Agent\n\n\n" + subclass)
-    (tmp_path / "runner.py").write_text(
-        "from reviewer import Reviewer\n\n\ndef review_all(drafts):\n    r = Reviewer()\n"
-        "    for d in drafts:\n        print(r.run(d))\n")
-    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    result = _loops(tmp_path, {
+        "agent.py": AGENT,
+        "reviewer.py": "from agent import Agent\n\n\n" + subclass,
+        "runner.py": "from reviewer import Reviewer\n\n\ndef review_all(drafts):\n    r = Reviewer()\n"
+                     "    for d in drafts:\n        print(r.run(d))\n",
+    })
     assert [(os.path.basename(f.path), f.line, "runner.py:6;" in f.message) for f in result.findings] == (
         [("agent.py", 6, True)] if found else [])
 
@@ -950,14 +956,13 @@ def ask(text):
 def test_a_local_def_run_in_place_is_not_a_level_of_callers(tmp_path):
     """wesleybhansen/coaching-system: the loop is four functions above ``ask``, whose request sits in
     a local ``_call`` handed to a retry helper: ``_call`` is part of ``ask``, not a caller level."""
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
-    (tmp_path / "client.py").write_text(RETRIED)
-    (tmp_path / "steps.py").write_text(
-        "from client import ask\n\n\ndef draft(e):\n    return ask(e)\n\n\ndef evaluate(e):\n    return draft(e)\n\n\n"
-        "def process(e):\n    return evaluate(e)\n")
-    (tmp_path / "job.py").write_text("from steps import process\n\n\ndef run(emails):\n    for e in emails:\n"
-                                     "        process(e)\n")
-    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    result = _loops(tmp_path, {
+        "client.py": RETRIED,
+        "steps.py": "from client import ask\n\n\ndef draft(e):\n    return ask(e)\n\n\n"
+                    "def evaluate(e):\n    return draft(e)\n\n\ndef process(e):\n    return evaluate(e)\n",
+        "job.py": "from steps import process\n\n\ndef run(emails):\n    for e in emails:\n"
+                  "        process(e)\n",
+    })
     assert [(os.path.basename(f.path), "job.py:5;" in f.message) for f in result.findings] == [("client.py", True)]
 
 
@@ -967,17 +972,15 @@ def test_a_local_def_run_in_place_is_not_a_level_of_callers(tmp_path):
      "    __import__(JOBS['nightly'], fromlist=['run']).run()\n", True),  # a runner imports it by name: offline
 ])
 def test_a_job_a_runner_imports_by_name_is_not_ui_code_alone(tmp_path, runner, found):
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
-    (tmp_path / "client.py").write_text(HELPER)
-    (tmp_path / "jobs").mkdir()
-    (tmp_path / "jobs" / "__init__.py").write_text("")
-    (tmp_path / "jobs" / "nightly.py").write_text("from client import label\n\n\ndef run(items):\n"
-                                                  "    for item in items:\n        label(item)\n")
-    (tmp_path / "page.py").write_text("import streamlit as st\nfrom jobs import nightly\n\n"
-                                      "if st.button('Run now'):\n    nightly.run(st.session_state.items)\n")
-    if runner:
-        (tmp_path / "run_job.py").write_text(runner)
-    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    files = {
+        "client.py": HELPER,
+        "jobs/__init__.py": "",
+        "jobs/nightly.py": "from client import label\n\n\ndef run(items):\n"
+                           "    for item in items:\n        label(item)\n",
+        "page.py": "import streamlit as st\nfrom jobs import nightly\n\n"
+                   "if st.button('Run now'):\n    nightly.run(st.session_state.items)\n",
+    }
+    result = _loops(tmp_path, {**files, **({"run_job.py": runner} if runner else {})})
     assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if found else [])
 
 
@@ -985,14 +988,14 @@ def test_a_reply_stored_in_the_loop_variable_does_not_make_the_loop_a_conversati
     """SimonMakdesi/Investing-agent: ``for item in new_items: item = classify(item)`` over a handful of
     new stories per ticker, run per ticker further up. The reply replaces the loop's own variable,
     which the loop binds to the next story: the stories are independent, so the search climbs on."""
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
-    (tmp_path / "client.py").write_text(HELPER)
-    (tmp_path / "news.py").write_text("from client import label\n\n\ndef label_news(stories):\n"
-                                      "    for story in stories[:5]:\n        story = label(story)\n"
-                                      "        print(story)\n")
-    (tmp_path / "job.py").write_text("from news import label_news\n\n\ndef main(path):\n    for line in open(path):\n"
-                                     "        label_news(line.split('|'))\n")
-    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    result = _loops(tmp_path, {
+        "client.py": HELPER,
+        "news.py": "from client import label\n\n\ndef label_news(stories):\n"
+                   "    for story in stories[:5]:\n        story = label(story)\n"
+                   "        print(story)\n",
+        "job.py": "from news import label_news\n\n\ndef main(path):\n    for line in open(path):\n"
+                  "        label_news(line.split('|'))\n",
+    })
     assert [(os.path.basename(f.path), "job.py:5;" in f.message) for f in result.findings] == [("client.py", True)]
 
 
@@ -1010,10 +1013,10 @@ def test_a_reply_stored_in_the_loop_variable_does_not_make_the_loop_a_conversati
      "                continue\n            topics[item['topic']] = item\n", False),
 ])
 def test_a_caller_loop_whose_next_request_reads_what_this_reply_decided(tmp_path, job, found):
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
-    (tmp_path / "client.py").write_text(HELPER)
-    (tmp_path / "job.py").write_text("from client import label\n\n\n" + job)
-    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    result = _loops(tmp_path, {
+        "client.py": HELPER,
+        "job.py": "from client import label\n\n\n" + job,
+    })
     assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if found else [])
 
 
@@ -1022,12 +1025,12 @@ def test_a_caller_loop_whose_next_request_reads_what_this_reply_decided(tmp_path
     ("self.agents = agents", True),  # as many as the caller hands over
 ])
 def test_a_caller_loop_over_an_attribute_set_to_a_written_out_handful(tmp_path, init, found):
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
-    (tmp_path / "client.py").write_text(HELPER)
-    (tmp_path / "runner.py").write_text(
-        f"from client import label\n\n\nclass Runner:\n    def __init__(self, agents=None):\n        {init}\n\n"
-        "    def run(self, market):\n        return [label(f'{a}: {market}') for a in self.agents]\n")
-    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    result = _loops(tmp_path, {
+        "client.py": HELPER,
+        "runner.py": f"from client import label\n\n\nclass Runner:\n    def __init__(self, agents=None):\n"
+                     f"        {init}\n\n"
+                     "    def run(self, market):\n        return [label(f'{a}: {market}') for a in self.agents]\n",
+    })
     assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if found else [])
 
 
@@ -1038,25 +1041,24 @@ def test_a_caller_loop_over_an_attribute_set_to_a_written_out_handful(tmp_path, 
     ("    def monitor(self, callback):\n        callback(self.fetch())\n", True),  # one fetch, one run: a batch job
 ])
 def test_a_function_handed_to_a_service_loop_is_live_work(tmp_path, service, found):
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
-    (tmp_path / "client.py").write_text(HELPER)
-    (tmp_path / "inbox.py").write_text("import time\n\n\nclass Inbox:\n    def fetch(self):\n        return []\n\n"
-                                       + service)
-    (tmp_path / "main.py").write_text(
-        "from client import label\nfrom inbox import Inbox\n\n\ndef on_mail(emails):\n    for e in emails:\n"
-        "        label(e)\n\n\nif __name__ == '__main__':\n    Inbox().monitor(on_mail)\n")
-    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    result = _loops(tmp_path, {
+        "client.py": HELPER,
+        "inbox.py": "import time\n\n\nclass Inbox:\n    def fetch(self):\n        return []\n\n"
+                    + service,
+        "main.py": "from client import label\nfrom inbox import Inbox\n\n\ndef on_mail(emails):\n    for e in emails:\n"
+                   "        label(e)\n\n\nif __name__ == '__main__':\n    Inbox().monitor(on_mail)\n",
+    })
     assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if found else [])
 
 
 def test_a_loop_over_an_attribute_of_a_settings_object_is_not_a_sweep(tmp_path):
     """``for ticker in settings.tickers``: the items are tickers, not settings (``config.models`` is a sweep)."""
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
-    (tmp_path / "client.py").write_text(HELPER)
-    (tmp_path / "job.py").write_text("from client import label\nfrom config import settings\n\n\ndef run():\n"
-                                     "    for ticker in settings.tickers:\n        label(ticker)\n\n\n"
-                                     "def compare():\n    for model in settings.models:\n        label(model)\n")
-    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    result = _loops(tmp_path, {
+        "client.py": HELPER,
+        "job.py": "from client import label\nfrom config import settings\n\n\ndef run():\n"
+                  "    for ticker in settings.tickers:\n        label(ticker)\n\n\n"
+                  "def compare():\n    for model in settings.models:\n        label(model)\n",
+    })
     assert [(os.path.basename(f.path), "job.py:6;" in f.message) for f in result.findings] == [("client.py", True)]
 
 
@@ -1066,10 +1068,10 @@ def test_a_loop_over_an_attribute_of_a_settings_object_is_not_a_sweep(tmp_path):
     ("async def on_request(request):\n    await refresh(request.tickers)\n", False),  # someone waits on it
 ])
 def test_a_coroutine_handed_to_a_scheduler_is_batch_work(tmp_path, started, found):
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
-    (tmp_path / "client.py").write_text(HELPER.replace("def label(", "async def label("))
-    (tmp_path / "jobs.py").write_text("from client import label\n\n\nasync def refresh(tickers):\n"
-                                      "    for t in tickers:\n        await label(t)\n")
-    (tmp_path / "app.py").write_text("from jobs import refresh\n\n\n" + started)
-    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB401",), cache=False))
+    result = _loops(tmp_path, {
+        "client.py": HELPER.replace("def label(", "async def label("),
+        "jobs.py": "from client import label\n\n\nasync def refresh(tickers):\n"
+                   "    for t in tickers:\n        await label(t)\n",
+        "app.py": "from jobs import refresh\n\n\n" + started,
+    })
     assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if found else [])
