@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from collections import deque
 from collections.abc import Callable, Iterator
+from itertools import chain
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +51,24 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
     so the order of the rest is unchanged). The analyses walk functions and trees millions of times
     a run: a cold run of the corpus tree was ~12% faster with this walk than with :func:`ast.walk`
     (benchmarks/lint_speed.py --real), and skipping the leaves took another ~10% off the analysis's
-    CPU (benchmarks/lint_stages.py)."""
+    CPU (benchmarks/lint_stages.py).
+
+    A module, class or function is walked again and again (by each question asked of it), so the
+    nodes below it are listed once and kept on the node itself: they go with the tree when the
+    project index releases it, and hold no reference back to the node (the release counts a tree's
+    references). Nothing rewrites a parsed tree in place (rewrites work on copies of expressions),
+    so the list stays true."""
+    if type(node) in _LISTED:
+        below = node.__dict__.get(_BELOW)
+        if below is None:
+            below = list(_walk(node))
+            del below[0]
+            setattr(node, _BELOW, below)
+        return chain((node,), below)
+    return _walk(node)
+
+
+def _walk(node: ast.AST) -> Iterator[ast.AST]:
     todo = deque((node,))
     popleft, append = todo.popleft, todo.append
     while todo:
@@ -76,6 +94,8 @@ def _add_children(node: ast.AST, append: Callable[[ast.AST], None]) -> None:
 
 
 _AST = ast.AST
+_LISTED = frozenset({ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef})  # walked over and over
+_BELOW = "_tokenbudget_walk"  # the attribute holding such a node's walk, itself left out
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops"})  # Load/Store/Del, operators and comparators: shared leaves
 _SCALAR_FIELDS = {  # fields that hold names, numbers or constants, never a node
     "Name": ("id",), "Attribute": ("attr",), "FunctionDef": ("name", "type_comment"),

@@ -55,6 +55,19 @@ def test_walk_is_ast_walk_without_the_shared_leaves(tree: ast.Module) -> None:
     assert all(a is b for a, b in zip(got, expected))
 
 
+@pytest.mark.parametrize("tree", _trees()[:3])
+def test_a_module_class_or_function_walked_again_gives_the_same_nodes(tree: ast.Module) -> None:
+    """The second walk of a module, class or function is the list kept from the first."""
+    roots = [n for n in ast.walk(tree) if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef,
+                                                         ast.AsyncFunctionDef))]
+    assert len(roots) >= 2
+    for root in roots:
+        expected = [n for n in ast.walk(root) if not isinstance(n, SHARED)]
+        for _ in range(2):
+            got = list(walk(root))
+            assert len(got) == len(expected) and all(a is b for a, b in zip(got, expected)), ast.dump(root)[:80]
+
+
 def test_the_walk_skips_every_shared_leaf_and_keeps_every_other_kind_of_node() -> None:
     tree = ast.parse(SOURCE)
     kinds = {type(n) for n in walk(tree)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.api import LintSettings, lint_paths
 from pytest_tokenbudget.lint.project import Project
 from pytest_tokenbudget.lint.tree_budget import release_old_trees
@@ -116,6 +117,7 @@ def test_the_per_tree_indexes_let_go_of_a_released_tree_s_functions(tmp_path):
     fn = tree.body[1]
     assert env_helpers._index(tree)[0]["model"] == [fn]
     assert arguments._facts_of(fn, tree) is arguments._facts_of(fn, tree)  # once per function
+    assert list(walk(tree)) and list(walk(fn))  # the walks kept on the nodes hold nothing back
     gone = weakref.ref(fn)
     del tree, fn
     assert release_old_trees(project, budget=0) == 1

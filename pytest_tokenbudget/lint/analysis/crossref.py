@@ -107,11 +107,8 @@ def fallback(node: Any, name: Callable[[str], Any], self_attr: Callable[[str], A
     if act is None:
         return UNKNOWN
     project, path = act
-    import libcst as cst  # the analysis has it loaded already; rule modules must not import it
-
-    try:
-        tree = ast.parse("(" + cst.Module(body=[]).code_for_node(node) + ")", mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _as_ast(node, path)
+    if tree is None:
         return UNKNOWN
     from pytest_tokenbudget.lint.config_values import dotted_name
     from pytest_tokenbudget.lint.evaluate import Evaluator
@@ -130,6 +127,29 @@ def fallback(node: Any, name: Callable[[str], Any], self_attr: Callable[[str], A
     ev.project = project
     ev.self_attr = self_attr  # model_name or self.default_model
     return ev.expr(tree.body)
+
+
+_AS_AST: dict[str, Any] = {"path": None}  # the checked file's nodes already turned into ast: id -> (node, tree)
+
+
+def _as_ast(node: Any, path: str) -> ast.Expression | None:
+    """``node``'s code parsed by :mod:`ast` (None: it does not parse alone). The resolvers of a file
+    ask again for the same node (each caller's variant, each rule), so the file's answers are kept
+    until the next file's: half the asks on the corpus tree were repeats."""
+    import libcst as cst  # the analysis has it loaded already; rule modules must not import it
+
+    if _AS_AST["path"] != path:
+        _AS_AST.clear()
+        _AS_AST["path"] = path
+    hit = _AS_AST.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    try:
+        tree = ast.parse("(" + cst.Module(body=[]).code_for_node(node) + ")", mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None
+    _AS_AST[id(node)] = (node, tree)
+    return tree
 
 
 def _module_attribute(project: Any, path: str, name: str, attr: str) -> Any:
