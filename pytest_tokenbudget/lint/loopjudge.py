@@ -61,9 +61,9 @@ from pytest_tokenbudget.lint.loopbody import alerts, asks_a_person, batching_con
 from pytest_tokenbudget.lint.loopsize import WRITTEN_OUT, handful, known_size, nested_product, small
 from pytest_tokenbudget.lint.retries import RETRY, retry_while
 
-__all__ = ["HANDLER", "UI_APPS", "WRITTEN_OUT", "Hit", "cli_command", "conversation_turn", "enclosing_loop",
-           "fallback_chain", "from_parameters", "handful", "imports_any", "in_service_loop", "is_sweep", "live",
-           "mapped", "request_entry"]
+__all__ = ["APPLY_METHODS", "HANDLER", "MAP_FUNCTIONS", "MAP_METHODS", "UI_APPS", "WRITTEN_OUT", "Hit",
+           "cli_command", "conversation_turn", "enclosing_loop", "fallback_chain", "from_parameters", "handful",
+           "imports_any", "in_service_loop", "is_sweep", "live", "mapped", "request_entry"]
 
 _SWEEP = re.compile(r"model|temp|param|config|setting|provider|max_tokens|top_p|engine|variant|llm", re.I)
 _SWEEP_ITER = re.compile(r"models|temperatures|params|parameters|configs\b|settings|providers|variants|engines|"
@@ -87,17 +87,21 @@ class Hit:
     iter_node: ast.expr | None = None
 
 
-_MAP_METHODS = frozenset({"map", "imap", "imap_unordered", "starmap", "map_async"})
-_APPLY_METHODS = frozenset({"apply", "progress_apply", "parallel_apply", "swifter_apply"})
+MAP_METHODS = frozenset({"map", "imap", "imap_unordered", "starmap", "map_async"})
+# functions that call their first argument once per item of the second, on a pool: tqdm's
+# ``thread_map(f, rows)`` / ``process_map``, p_tqdm's ``p_map(f, rows)`` and its kin
+MAP_FUNCTIONS = frozenset({"map", "thread_map", "process_map", "p_map", "p_imap", "p_umap", "p_uimap"})
+APPLY_METHODS = frozenset({"apply", "progress_apply", "parallel_apply", "swifter_apply"})
 _FRAME = re.compile(r"df|frame|series|data|rows|column", re.I)
 
 
 def mapped(call: ast.Call) -> Hit | None:
     """``pool.map(f, rows)``, ``map(f, rows)``, ``df["text"].apply(f)``: one call of ``f`` per item."""
     func = call.func
-    if (isinstance(func, ast.Name) and func.id == "map") or (isinstance(func, ast.Attribute) and func.attr in _MAP_METHODS):
+    if (isinstance(func, ast.Name) and func.id in MAP_FUNCTIONS) or (
+            isinstance(func, ast.Attribute) and func.attr in MAP_METHODS | MAP_FUNCTIONS):
         it = call.args[1] if len(call.args) > 1 else func.value if isinstance(func, ast.Attribute) else None
-    elif isinstance(func, ast.Attribute) and func.attr in _APPLY_METHODS and (
+    elif isinstance(func, ast.Attribute) and func.attr in APPLY_METHODS and (
             isinstance(func.value, ast.Subscript) or _FRAME.search(ast.unparse(func.value))):
         it = func.value  # a pandas column / frame: apply runs once per row
     else:

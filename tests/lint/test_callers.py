@@ -1075,3 +1075,16 @@ def test_a_coroutine_handed_to_a_scheduler_is_batch_work(tmp_path, started, foun
         "app.py": "from jobs import refresh\n\n\n" + started,
     })
     assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if found else [])
+
+
+def test_tqdm_s_thread_map_and_p_tqdm_s_p_map_run_the_function_they_are_given_per_item(tmp_path):
+    # thread_map(label, rows) / process_map / p_map: a pool's map behind a progress bar
+    found = _loops(tmp_path, {
+        "helpers.py": HELPER,
+        "batch.py": "from p_tqdm import p_map\nfrom tqdm.contrib.concurrent import thread_map\n\n"
+                    "from helpers import label\n\n\n"
+                    "def run(items):\n    return thread_map(label, items, max_workers=8)\n\n\n"
+                    "def run_all(docs):\n    return p_map(label, docs)\n",
+    }).findings
+    [f] = found
+    assert "label() is called per item by a map over items at " in f.message and "(and 1 more)" in f.message

@@ -13,6 +13,7 @@ from pytest_tokenbudget.lint.analysis.rebinding import unset_test
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.scopes import Binding, ImportRef, Scope, lookup
 from pytest_tokenbudget.lint.analysis.wrappers import forwarded, wrapped_method
+from pytest_tokenbudget.lint.loopjudge import APPLY_METHODS, MAP_FUNCTIONS, MAP_METHODS
 
 __all__ = ["METHODS", "MUTATORS", "Candidate", "ModuleAnalysis", "ScopeBuilder", "analyse_module", "dotted"]
 
@@ -76,6 +77,7 @@ class ScopeBuilder(cst.CSTVisitor):
         self.awaited: set[int] = set()
         self.missing_file: list[bool] = []  # per enclosing except handler: does it catch a missing file?
         self.if_unset: set[int] = set()  # the ``x = D`` of ``if x is None: x = D`` (see Binding.if_unset)
+        self.mapped: dict[int, tuple[cst.Call, Any]] = {}  # id(lambda) -> the map running it and its items
 
     # ----------------------------------------------------------------- scopes
     def _push(self, scope: Scope) -> None:
@@ -108,11 +110,15 @@ class ScopeBuilder(cst.CSTVisitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         fn = Scope("lambda", self.scope, "<lambda>", node)
-        return self._visit_body(fn, node)
+        return self._visit_body(fn, node, self.mapped.pop(id(node), None))
 
-    def _visit_body(self, fn: Scope, node: cst.FunctionDef | cst.Lambda) -> bool:
-        """Visit a function's or lambda's body in its own scope, its parameters bound."""
+    def _visit_body(self, fn: Scope, node: cst.FunctionDef | cst.Lambda, per_item: Any = None) -> bool:
+        """Visit a function's or lambda's body in its own scope, its parameters bound (``per_item``:
+        the map a lambda is handed to, ``map(lambda r: ..., rows)``: the loop its body runs in, inside
+        the loops around the map, as a comprehension's)."""
         self._push(fn)
+        if per_item is not None:
+            self.loops = [*self.loop_stack_per_scope[-1], ("map", *per_item)]
         for p in _all_params(node.params):
             fn.bind(p.name.value, Binding("param", p))
         node.body.visit(self)
@@ -335,10 +341,28 @@ class ScopeBuilder(cst.CSTVisitor):
             self.alias_calls.append(self._candidate(node))
         if forwarded(node) is not None:  # call_with_retry(client.messages.create, ...)
             self.forwarded.append(self._candidate(node))
+        mapped = _maps_a_lambda(node)
+        if mapped is not None:
+            self.mapped[id(node.args[0].value)] = (node, mapped)
 
     def _candidate(self, node: cst.Call) -> Candidate:
         return Candidate(node, self.scope, tuple(self.loops), self.statements[-1] if self.statements else None,
                           id(node) in self.awaited)
+
+def _maps_a_lambda(call: cst.Call) -> Any:
+    """The items of ``map(lambda r: ..., rows)``, ``pool.map(lambda r: ..., rows)``, ``thread_map``
+    and ``df["text"].apply(lambda t: ...)``: a call that runs the lambda it is given once per item
+    (the ast reading of the same shapes: :func:`..loopjudge.mapped`); None for any other call."""
+    func, args = call.func, call.args
+    if not args or not isinstance(args[0].value, cst.Lambda) or args[0].keyword is not None:
+        return None
+    name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
+    if isinstance(func, cst.Attribute) and name in APPLY_METHODS:
+        return func.value
+    if name in MAP_FUNCTIONS or isinstance(func, cst.Attribute) and name in MAP_METHODS:
+        return args[1].value if len(args) > 1 else None
+    return None
+
 
 def _all_params(params: cst.Parameters) -> Iterator[cst.Param]:
     yield from params.posonly_params

@@ -203,9 +203,9 @@ def _loop_infos(cand: Candidate, arg_value_nodes: list[Any]) -> tuple[LoopInfo, 
         targets = set()
         if kind in ("for", "async for"):
             targets = set(iter_name_refs(node.target))
-        # a comprehension's result exists only after its last iteration: it cannot feed back
+        # a comprehension's (or a map's) result exists only after its last iteration: it cannot feed back
         feeds = (_feeds_back(node, result_names, read_names - targets)
-                 if result_names and kind != "comprehension" else False)
+                 if result_names and kind not in ("comprehension", "map") else False)
         out.append(LoopInfo(kind, node, feeds, iter_node))
     return tuple(out)
 

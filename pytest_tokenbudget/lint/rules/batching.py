@@ -144,6 +144,9 @@ def _sweep(loop: Any) -> bool:
 
     from pytest_tokenbudget.lint.loopjudge import is_sweep
 
+    if loop.kind == "map":  # map(lambda model: ..., MODELS): the lambda's parameters are the target
+        it = _ast_of(loop.iter_node, expression=True)
+        return it is not None and is_sweep(_code(loop.node.args[0].value.params), it)
     head = loop.node.for_in if isinstance(loop.node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)) \
         else loop.node if isinstance(loop.node, cst.For) else None
     it = _ast_of(head.iter, expression=True) if head is not None else None
@@ -412,7 +415,7 @@ class LoopCouldBatch(Rule):
             return  # (any loop around it that stops early: chunks screened until a threshold is met)
         discount = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
         pct = f"{discount.normalize():f}%"
-        kind = "comprehension" if loop.kind == "comprehension" else f"{loop.kind} loop"
+        kind = loop.kind if loop.kind in ("comprehension", "map") else f"{loop.kind} loop"
         over = _code(loop.iter_node) if loop.iter_node is not None else ""
         where = f"{kind} over {over}" if over else kind
         where = f"nested {kind}s over {product}" if product else f"{'an' if where.startswith('async') else 'a'} {where}"

@@ -138,3 +138,29 @@ def answer_questions(path: str):
     for q in questions:
         client.messages.create(model=MODEL, max_tokens=300,  # TB401
                                messages=[{"role": "user", "content": q}])
+
+
+def label_rows(rows: list[str]) -> list:
+    # a lambda handed to map (builtin, a pool's, tqdm's thread_map) runs once per item, as a loop body
+    return list(map(lambda row: client.messages.create(model=MODEL, max_tokens=50,  # TB401
+                                                       messages=[{"role": "user", "content": row}]), rows))
+
+
+def label_frame(df):
+    df["label"] = df["text"].apply(lambda text: client.messages.create(  # TB401
+        model=MODEL, max_tokens=50, messages=[{"role": "user", "content": text}]))
+    return df
+
+
+def compare_models(question: str) -> list:
+    # Not flagged: a map over models is a sweep, the same question to each
+    return list(map(lambda model: client.messages.create(model=model, max_tokens=300,
+                                                         messages=[{"role": "user", "content": question}]),
+                    ["claude-haiku-5-5", "claude-sonnet-5-5"]))
+
+
+def serve_forever(queue):
+    while True:  # a service loop: each batch of the queue is handled as it arrives, mapped or not
+        rows = queue.get()
+        print(list(map(lambda row: client.messages.create(model=MODEL, max_tokens=50,
+                                                          messages=[{"role": "user", "content": row}]), rows)))
