@@ -142,13 +142,15 @@ def partial_uses(call: ast.Call, parents: dict[int, ast.AST]) -> list[Use]:
     return []
 
 
-_RUNS_FIRST_ARG = frozenset({"submit", "apply_async", "to_thread", "run_sync"})
+# the methods that run the function handed to them first (start_soon: anyio's and trio's task groups)
+_RUNS_FIRST_ARG = frozenset({"submit", "apply_async", "to_thread", "run_sync", "start_soon"})
 
 
 def submits(call: ast.Call) -> bool:
     """``pool.submit(f, x)``, ``pool.apply_async(f, ...)``, ``asyncio.to_thread(f, x)``,
-    ``anyio.to_thread.run_sync(f, x)``: ``f`` runs once per call, one task per iteration of the
-    loop around it (none: the function holding it is a plain caller, looked up in turn)."""
+    ``anyio.to_thread.run_sync(f, x)``, ``task_group.start_soon(f, x)``: ``f`` runs once per call,
+    one task per iteration of the loop around it (none: the function holding it is a plain caller,
+    looked up in turn)."""
     return isinstance(call.func, ast.Attribute) and call.func.attr in _RUNS_FIRST_ARG
 
 

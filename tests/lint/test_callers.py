@@ -1088,3 +1088,16 @@ def test_tqdm_s_thread_map_and_p_tqdm_s_p_map_run_the_function_they_are_given_pe
     }).findings
     [f] = found
     assert "label() is called per item by a map over items at " in f.message and "(and 1 more)" in f.message
+
+
+def test_a_task_group_s_start_soon_runs_the_function_it_is_given_once_per_call(tmp_path):
+    # anyio / trio: tg.start_soon(label, row) per row of the coroutine a script runs
+    found = _loops(tmp_path, {
+        "helpers.py": ASYNC_HELPER,
+        "batch.py": "import sys\n\nimport anyio\n\nfrom helpers import label\n\n\nasync def run(rows):\n"
+                    "    async with anyio.create_task_group() as tg:\n        for row in rows:\n"
+                    "            tg.start_soon(label, row)\n\n\nif __name__ == '__main__':\n"
+                    "    anyio.run(run, open(sys.argv[1]).read().splitlines())\n",
+    }).findings
+    [f] = found
+    assert "label() is called per item by a for loop over rows at " in f.message
