@@ -69,6 +69,8 @@ def _bases(project: Project, callee_path: str, cls: str) -> frozenset[str]:
 
 def _find(project: Project, callee_path: str, cls: str) -> tuple[tuple[str, str], ...]:
     makers = [os.path.normpath(p) for p in project_words(project).get(cls, [])]
+    if os.path.normpath(callee_path) not in makers:  # a registry beside the class: {"a": Cls} names no call
+        makers.append(os.path.normpath(callee_path))
     kinds = {cls, *project_bases(project, callee_path, cls)}
     out: list[tuple[str, str]] = []
     for path in makers if len(makers) <= _MAX_FACTORY_FILES else ():

@@ -30,15 +30,25 @@ _RETURNED: weakref.WeakKeyDictionary[ast.Module, dict[str, frozenset[str]]] = we
 
 def _returned(tree: ast.Module) -> dict[str, frozenset[str]]:
     """The names ``Cls`` of every ``return Cls(...)`` in each module-level function and each method
-    of a module-level class (``Factory.create``): one walk per parsed tree, asked for class after
+    of a module-level class (``Factory.create``), and of every class a ``return PROVIDERS[name](...)``
+    may make from a registry of the module (:func:`_class_tables`): one walk per parsed tree, asked for class after
     class by the caller searches (the entry goes with the tree when the tree budget releases it)."""
     found = _RETURNED.get(tree)
     if found is not None:
         return found
 
+    tables = _class_tables(tree)
+
     def made(fn: ast.AST) -> frozenset[str]:
-        return frozenset(n.value.func.id for n in walk(fn) if isinstance(n, ast.Return) and isinstance(
-            n.value, ast.Call) and isinstance(n.value.func, ast.Name))
+        picked = {a.targets[0].id: a.value for a in walk(fn) if isinstance(a, ast.Assign) and len(a.targets) == 1
+                  and isinstance(a.targets[0], ast.Name) and _table_of(a.value, tables) is not None}
+        out: set[str] = set()
+        for n in walk(fn):
+            if isinstance(n, ast.Return) and isinstance(n.value, ast.Call):
+                func = n.value.func
+                func = picked.get(func.id, func) if isinstance(func, ast.Name) else func
+                out |= {func.id} if isinstance(func, ast.Name) else _table_of(func, tables) or set()
+        return frozenset(out)
 
     out: dict[str, frozenset[str]] = {}
     for st in tree.body:
@@ -49,6 +59,29 @@ def _returned(tree: ast.Module) -> dict[str, frozenset[str]]:
             out[name] = out.get(name, frozenset()) | made(fn)
     _RETURNED[tree] = out
     return out
+
+
+def _class_tables(tree: ast.Module) -> dict[str, frozenset[str]]:
+    """The module's registries of classes by name (``PROVIDERS = {"anthropic": AnthropicProvider,
+    ...}``): each dict whose values are all plain names, with those names."""
+    out = {}
+    for st in tree.body:
+        target = st.targets[0] if isinstance(st, ast.Assign) and len(st.targets) == 1 else \
+            st.target if isinstance(st, ast.AnnAssign) else None
+        if isinstance(target, ast.Name) and isinstance(st.value, ast.Dict) and st.value.values \
+                and all(isinstance(v, ast.Name) for v in st.value.values):
+            out[target.id] = frozenset(v.id for v in st.value.values)  # type: ignore[union-attr]
+    return out
+
+
+def _table_of(expr: ast.expr, tables: dict[str, frozenset[str]]) -> frozenset[str] | None:
+    """The classes of the registry ``expr`` picks from (``PROVIDERS[name]``, ``PROVIDERS.get(name)``)."""
+    if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name):
+        return tables.get(expr.value.id)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" \
+            and isinstance(expr.func.value, ast.Name):
+        return tables.get(expr.func.value.id)
+    return None
 
 
 def annotated_factories(tree: ast.Module, classes: set[str]) -> set[str]:

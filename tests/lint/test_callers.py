@@ -1101,3 +1101,54 @@ def test_a_task_group_s_start_soon_runs_the_function_it_is_given_once_per_call(t
     }).findings
     [f] = found
     assert "label() is called per item by a for loop over rows at " in f.message
+
+
+REGISTRY_PROVIDER = '''import anthropic
+
+
+class ClaudeProvider:
+    def __init__(self):
+        self.client = anthropic.Anthropic()
+
+    def complete(self, prompt):
+        return self.client.messages.create(model="claude-sonnet-4-6", max_tokens=300,
+                                           messages=[{"role": "user", "content": prompt}])
+
+
+class EchoProvider:
+    def complete(self, prompt):
+        return prompt
+'''
+REGISTRY_RUN = '''import json
+import sys
+
+from registry import get_provider
+
+
+def main():
+    provider = get_provider(sys.argv[1])
+    for line in open(sys.argv[2]):
+        print(provider.complete(json.loads(line)["text"]))
+'''
+
+
+@pytest.mark.parametrize("registry", [
+    # a registry module importing the classes, picking with .get into a local
+    "from providers import ClaudeProvider, EchoProvider\n\n"
+    "REGISTRY = {'claude': ClaudeProvider, 'echo': EchoProvider}\n\n\n"
+    "def get_provider(name):\n    cls = REGISTRY.get(name)\n    if cls is None:\n        raise ValueError(name)\n"
+    "    return cls()\n",
+    # the registry beside the classes, subscripted and called in the return
+    None,
+])
+def test_an_instance_a_factory_makes_from_a_registry_of_classes_is_a_receiver(tmp_path, registry):
+    # get_provider(name) -> PROVIDERS[name](): the variable it fills may hold the Claude class
+    files = {"providers.py": REGISTRY_PROVIDER, "run.py": REGISTRY_RUN}
+    if registry is None:
+        files["providers.py"] += ("\n\nPROVIDERS = {'claude': ClaudeProvider, 'echo': EchoProvider}\n\n\n"
+                                  "def get_provider(name):\n    return PROVIDERS[name]()\n")
+        files["run.py"] = REGISTRY_RUN.replace("from registry import", "from providers import")
+    else:
+        files["registry.py"] = registry
+    [f] = _loops(tmp_path, files).findings
+    assert "ClaudeProvider.complete() is called per item by a for loop over open(sys.argv[2]) at " in f.message
