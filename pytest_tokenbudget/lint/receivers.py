@@ -31,8 +31,9 @@ _RETURNED: weakref.WeakKeyDictionary[ast.Module, dict[str, frozenset[str]]] = we
 def _returned(tree: ast.Module) -> dict[str, frozenset[str]]:
     """The names ``Cls`` of every ``return Cls(...)`` in each module-level function and each method
     of a module-level class (``Factory.create``), and of every class a ``return PROVIDERS[name](...)``
-    may make from a registry of the module (:func:`_class_tables`): one walk per parsed tree, asked for class after
-    class by the caller searches (the entry goes with the tree when the tree budget releases it)."""
+    may make from a registry of the module (:func:`_class_tables`): one walk per parsed tree, asked
+    for class after class by the caller searches (the entry goes with the tree when the tree budget
+    releases it)."""
     found = _RETURNED.get(tree)
     if found is not None:
         return found

@@ -349,6 +349,7 @@ class ScopeBuilder(cst.CSTVisitor):
         return Candidate(node, self.scope, tuple(self.loops), self.statements[-1] if self.statements else None,
                           id(node) in self.awaited)
 
+
 def _maps_a_lambda(call: cst.Call) -> Any:
     """The items of ``map(lambda r: ..., rows)``, ``pool.map(lambda r: ..., rows)``, ``thread_map``
     and ``df["text"].apply(lambda t: ...)``: a call that runs the lambda it is given once per item
