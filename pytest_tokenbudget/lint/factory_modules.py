@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.callnames import exporters, module_stem, test_file, tree_of
 from pytest_tokenbudget.lint.project_text import files_saying
-from pytest_tokenbudget.lint.receivers import annotated_factories, factories
+from pytest_tokenbudget.lint.receivers import annotated_factories, factories, registry_factories
 from pytest_tokenbudget.lint.word_index import project_words
 
 if TYPE_CHECKING:
@@ -79,4 +79,17 @@ def _find(project: Project, callee_path: str, cls: str) -> tuple[tuple[str, str]
         tree = tree_of(project, path)
         if tree is not None:
             out += [(path, fn) for fn in sorted(factories(tree, {cls}) | annotated_factories(tree, kinds))]
+    for name in _decorators(project, callee_path, cls):  # @register("claude"): a registry's factories
+        for path in files_saying(project, f"def {name}(".encode())[:_MAX_FACTORY_FILES]:
+            tree = tree_of(project, path) if not test_file(project, path) else None
+            if tree is not None:
+                out += [(path, fn) for fn in sorted(registry_factories(tree, name, cls)) if (path, fn) not in out]
     return tuple(out)
+
+
+def _decorators(project: Project, callee_path: str, cls: str) -> list[str]:
+    """The names of the decorators on ``class cls`` (``@register("claude")``, ``@registry.add``)."""
+    tree = tree_of(project, callee_path)
+    node = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == cls), None) if tree else None
+    calls = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list] if node is not None else []
+    return [d.id if isinstance(d, ast.Name) else d.attr for d in calls if isinstance(d, (ast.Name, ast.Attribute))]

@@ -39,27 +39,29 @@ def _returned(tree: ast.Module) -> dict[str, frozenset[str]]:
         return found
 
     tables = _class_tables(tree)
-
-    def made(fn: ast.AST) -> frozenset[str]:
-        picked = {a.targets[0].id: a.value for a in walk(fn) if isinstance(a, ast.Assign) and len(a.targets) == 1
-                  and isinstance(a.targets[0], ast.Name) and _table_of(a.value, tables) is not None}
-        out: set[str] = set()
-        for n in walk(fn):
-            if isinstance(n, ast.Return) and isinstance(n.value, ast.Call):
-                func = n.value.func
-                func = picked.get(func.id, func) if isinstance(func, ast.Name) else func
-                out |= {func.id} if isinstance(func, ast.Name) else _table_of(func, tables) or set()
-        return frozenset(out)
-
     out: dict[str, frozenset[str]] = {}
     for st in tree.body:
         defs = [(st.name, st)] if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) else \
             [(f"{st.name}.{m.name}", m) for m in st.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))] \
             if isinstance(st, ast.ClassDef) else []
         for name, fn in defs:  # (a name defined twice: what either definition returns)
-            out[name] = out.get(name, frozenset()) | made(fn)
+            out[name] = out.get(name, frozenset()) | _made(fn, tables)
     _RETURNED[tree] = out
     return out
+
+
+def _made(fn: ast.AST, tables: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The classes ``fn`` returns an instance of: ``return Cls(...)``, or one picked from a registry
+    of ``tables`` (``return PROVIDERS[name](...)``, ``cls = PROVIDERS.get(name); return cls()``)."""
+    picked = {a.targets[0].id: a.value for a in walk(fn) if isinstance(a, ast.Assign) and len(a.targets) == 1
+              and isinstance(a.targets[0], ast.Name) and _table_of(a.value, tables) is not None}
+    out: set[str] = set()
+    for n in walk(fn):
+        if isinstance(n, ast.Return) and isinstance(n.value, ast.Call):
+            func = n.value.func
+            func = picked.get(func.id, func) if isinstance(func, ast.Name) else func
+            out |= {func.id} if isinstance(func, ast.Name) else _table_of(func, tables) or set()
+    return frozenset(out)
 
 
 def _class_tables(tree: ast.Module) -> dict[str, frozenset[str]]:
@@ -83,6 +85,22 @@ def _table_of(expr: ast.expr, tables: dict[str, frozenset[str]]) -> frozenset[st
             and isinstance(expr.func.value, ast.Name):
         return tables.get(expr.func.value.id)
     return None
+
+
+def registry_factories(tree: ast.Module, decorator: str, cls: str) -> set[str]:
+    """The module's functions that make an instance from a registry its class decorator ``decorator``
+    fills (``@register("claude") class ClaudeProvider``, ``def register(name): def deco(c):
+    REGISTRY[name] = c``; then ``def get_provider(name): return REGISTRY[name]()``): each may hand
+    out ``cls``, which that decorator registers."""
+    deco = next((st for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 and st.name == decorator), None)
+    filled = {t.value.id for n in walk(deco) if isinstance(n, ast.Assign) for t in n.targets
+              if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)} if deco is not None else set()
+    if not filled:
+        return set()
+    tables = {name: frozenset({cls}) for name in filled}
+    return {st.name for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and st is not deco and cls in _made(st, tables)}
 
 
 def annotated_factories(tree: ast.Module, classes: set[str]) -> set[str]:

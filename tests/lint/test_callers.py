@@ -1152,3 +1152,19 @@ def test_an_instance_a_factory_makes_from_a_registry_of_classes_is_a_receiver(tm
         files["registry.py"] = registry
     [f] = _loops(tmp_path, files).findings
     assert "ClaudeProvider.complete() is called per item by a for loop over open(sys.argv[2]) at " in f.message
+
+
+def test_an_instance_a_factory_makes_from_a_registry_a_class_decorator_fills_is_a_receiver(tmp_path):
+    # @register("claude") class ClaudeProvider; get_provider(name) -> REGISTRY[name](): lm-eval-style registries
+    registry = ("REGISTRY = {}\n\n\ndef register(name):\n    def deco(cls):\n        REGISTRY[name] = cls\n"
+                "        return cls\n    return deco\n\n\ndef get_provider(name):\n    return REGISTRY[name]()\n")
+    provider = REGISTRY_PROVIDER.replace("import anthropic\n", "import anthropic\n\nfrom registry import register\n")
+    # (the runner imports the provider's module: that import is what registers it)
+    run = REGISTRY_RUN.replace("from registry import", "import providers  # noqa: F401\nfrom registry import")
+    files = {"registry.py": registry, "run.py": run,
+             "providers.py": provider.replace("class ClaudeProvider:", "@register('claude')\nclass ClaudeProvider:")}
+    [f] = _loops(tmp_path, files).findings
+    assert "ClaudeProvider.complete() is called per item by a for loop over open(sys.argv[2]) at " in f.message
+    files["providers.py"] = provider  # not registered: nothing hands it out
+    (tmp_path / "plain").mkdir()
+    assert _loops(tmp_path / "plain", files).findings == []
