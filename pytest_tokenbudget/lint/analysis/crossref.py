@@ -132,23 +132,33 @@ def fallback(node: Any, name: Callable[[str], Any], self_attr: Callable[[str], A
 _AS_AST: dict[str, Any] = {"path": None}  # the checked file's nodes already turned into ast: id -> (node, tree)
 
 
-def _as_ast(node: Any, path: str) -> ast.Expression | None:
+def expression_ast(node: Any) -> ast.expr | None:
+    """The :mod:`ast` expression a libcst expression of the checked file parses to (None: it does not
+    parse alone), for the rules that judge loops and requests on :mod:`ast` (:mod:`..rules.batching`)."""
+    act = _project()
+    tree = _as_ast(node, act[1] if act is not None else None)
+    return tree.body if tree is not None else None
+
+
+def _as_ast(node: Any, path: str | None) -> ast.Expression | None:
     """``node``'s code parsed by :mod:`ast` (None: it does not parse alone). The resolvers of a file
     ask again for the same node (each caller's variant, each rule), so the file's answers are kept
-    until the next file's: half the asks on the corpus tree were repeats."""
+    until the next file's: half the asks on the corpus tree were repeats (none kept without a
+    project: the next file could not be told apart)."""
     import libcst as cst  # the analysis has it loaded already; rule modules must not import it
 
-    if _AS_AST["path"] != path:
+    if path is not None and _AS_AST["path"] != path:
         _AS_AST.clear()
         _AS_AST["path"] = path
-    hit = _AS_AST.get(id(node))
+    hit = _AS_AST.get(id(node)) if path is not None else None
     if hit is not None and hit[0] is node:
         return hit[1]
     try:
         tree = ast.parse("(" + cst.Module(body=[]).code_for_node(node) + ")", mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         tree = None
-    _AS_AST[id(node)] = (node, tree)
+    if path is not None:
+        _AS_AST[id(node)] = (node, tree)
     return tree
 
 

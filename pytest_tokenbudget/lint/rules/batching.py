@@ -29,17 +29,21 @@ def _resent(call: CallSite, ctx: RuleContext) -> bool:
 
 
 def _ast_of(node: Any, expression: bool = False) -> Any:
-    """A libcst node as the :mod:`ast` node its code parses to (a statement, or an ``expression``),
-    for the loop judgements the caller search makes on :mod:`ast` (:mod:`..loopbody`,
-    :mod:`..loopjudge`); None when it does not parse."""
+    """A libcst node as the :mod:`ast` node its code parses to (a statement, or an ``expression``:
+    :func:`..analysis.crossref.expression_ast`, which the resolvers share), for the loop judgements
+    the caller search makes on :mod:`ast` (:mod:`..loopbody`, :mod:`..loopjudge`); None when it does
+    not parse."""
     import ast
     import textwrap
 
     import libcst as cst
 
-    code = cst.Module(body=[]).code_for_node(node)
+    from pytest_tokenbudget.lint.analysis.crossref import expression_ast
+
+    if expression:
+        return expression_ast(node)
     try:
-        return ast.parse("(" + code + ")", mode="eval").body if expression else ast.parse(textwrap.dedent(code)).body[0]
+        return ast.parse(textwrap.dedent(cst.Module(body=[]).code_for_node(node))).body[0]
     except (SyntaxError, ValueError, RecursionError, IndexError):
         return None
 
