@@ -24,7 +24,12 @@ WRITTEN_OUT = 10  # a list written out by hand in the code (its items, not a cap
 def handful(it: ast.expr) -> bool:
     """A literal list of constants: a sweep over numbers or model ids, or a fixed handful of cases
     (``for key in ("demo_a", "demo_b")``, ``for mode, pdf in [("text", False), ("pdf", True)]``, at
-    most :data:`WRITTEN_OUT`) — not data worth a batch."""
+    most :data:`WRITTEN_OUT`; a dict of as many constant keys, ``{"fixed": "Fixed chunks", ...}``) —
+    not data worth a batch."""
+    if isinstance(it, ast.Dict):
+        return 0 < len(it.keys) <= WRITTEN_OUT and all(isinstance(k, ast.Constant) for k in it.keys) and all(
+            isinstance(v, ast.Constant) or isinstance(v, ast.Tuple) and all(isinstance(x, ast.Constant) for x in v.elts)
+            for v in it.values)
     if not isinstance(it, (ast.List, ast.Tuple, ast.Set)) or not it.elts:
         return False
     if all(isinstance(e, ast.Tuple) and e.elts and all(isinstance(x, ast.Constant) for x in e.elts) for e in it.elts):
@@ -56,6 +61,7 @@ def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
         return True
     if _fields_of_one(it):
         return True
+    it = _dict_viewed(it)
     if isinstance(it, ast.Subscript):
         return _first_few(it)
     if _written_list(it):  # for kind, names in [("team", teams), ("stadium", stadiums)]: three requests
@@ -72,9 +78,21 @@ def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
 
 
 def _written_list(value: ast.expr) -> bool:
-    """A list, tuple or set written out with at most :data:`WRITTEN_OUT` items (none unpacked)."""
+    """A list, tuple or set written out with at most :data:`WRITTEN_OUT` items (none unpacked), or a
+    dict with at most as many keys (``strategies = {"fixed": ..., "semantic": ...}``: one per case)."""
+    if isinstance(value, ast.Dict):
+        return 0 < len(value.keys) <= WRITTEN_OUT and None not in value.keys
     return isinstance(value, (ast.List, ast.Tuple, ast.Set)) and len(value.elts) <= WRITTEN_OUT \
         and not any(isinstance(e, ast.Starred) for e in value.elts)
+
+
+def _dict_viewed(it: ast.expr) -> ast.expr:
+    """The dict a loop goes over: ``strategies`` of ``strategies.items()`` (``.keys()``, ``.values()``),
+    else ``it`` itself."""
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args and not it.keywords \
+            and it.func.attr in ("items", "keys", "values"):
+        return it.func.value
+    return it
 
 
 def _written_attribute(attr: str, node: ast.AST, parents: dict[int, ast.AST]) -> bool:
@@ -111,16 +129,19 @@ def _first_few(value: ast.expr) -> bool:
 
 def known_size(it: ast.expr | None, parents: dict[int, ast.AST]) -> int | None:
     """How many items a loop over ``it`` goes over, when the code writes them out: a literal list,
-    tuple or set, ``range`` of literals, or a name whose single assignment (in the function, else the
+    tuple, set or dict (or its ``.items()``), ``range`` of literals, or a name whose single assignment (in the function, else the
     module) is one of those; None otherwise."""
     while isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "tqdm") \
             and it.args:
         it = it.args[0]
+    it = _dict_viewed(it) if it is not None else None
     if isinstance(it, ast.Name):
         values = _assigned(it, parents, _functions_around(it, parents))[1]
         it = values[0] if len(values) == 1 else None
     if isinstance(it, (ast.List, ast.Tuple, ast.Set)) and not any(isinstance(e, ast.Starred) for e in it.elts):
         return len(it.elts)
+    if isinstance(it, ast.Dict) and None not in it.keys:
+        return len(it.keys)
     if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range" and 1 <= len(it.args) <= 2 \
             and all(isinstance(a, ast.Constant) and type(a.value) is int for a in it.args):
         bounds = [a.value for a in it.args if isinstance(a, ast.Constant)]

@@ -187,11 +187,15 @@ def _handfuls_product(loops: list[Any], call: CallSite) -> str | None:
 
 def _written(node: Any, call: CallSite) -> list[Any]:
     """The :mod:`ast` trees of what a loop goes over: ``node`` itself, or the values of the name's
-    assignments when it is a name assigned only by plain assignments (None for one that cannot be read)."""
+    assignments when it is a name assigned only by plain assignments (None for one that cannot be read);
+    for ``strategies.items()`` (``.keys()``, ``.values()``), those of the dict ``strategies``."""
     import libcst as cst
 
     from pytest_tokenbudget.lint.analysis.scopes import lookup
 
+    if isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute) \
+            and node.func.attr.value in ("items", "keys", "values"):
+        node = node.func.value
     found = lookup(node.value, call.scope) if isinstance(node, cst.Name) and call.scope is not None else None
     values = [b.node for b in found[1]] if found and all(b.kind == "assign" for b in found[1]) else [node]
     return [_ast_of(v, expression=True) if v is not None else None for v in values]

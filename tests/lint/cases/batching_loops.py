@@ -133,6 +133,14 @@ def compare_effort(question: str):
                                messages=[{"role": "user", "content": question}])
 
 
+def compare_strategies(question: str):
+    # Not flagged: a dict of three strategies written out in the code, one request each (a sweep)
+    strategies = {"fixed": "Fixed chunks", "semantic": "Semantic chunks", "hierarchical": "Parent/child"}
+    for key, name in strategies.items():
+        client.messages.create(model=MODEL, max_tokens=300, system=name,
+                               messages=[{"role": "user", "content": f"{key}: {question}"}])
+
+
 def answer_questions(path: str):
     questions = open(path).read().splitlines()
     for q in questions:
