@@ -154,11 +154,11 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
             for run in graph_runs(s.project, path, tree, node, parents):  # each run of the graph calls the node
                 _call_of(s, out, run.path, run.tree, run.call, run.parents, handoffs)
             continue
-        elif not refs.method and any(refs.refers(a) for a in [*node.args, *(k.value for k in node.keywords)]):
+        elif (handed := _handed_arg(refs, node)) is not None:
             receiver = node  # pool.submit(g, f, x): g(f, x) runs in the pool; partial(g, fn=f): g(fn=f) later
             if (submits(node) or is_partial(node)) and node.args and not isinstance(node.args[0], ast.Starred):
                 receiver = ast.Call(func=node.args[0], args=node.args[1:], keywords=node.keywords)
-            loops, runs = _handed_on(s, path, tree, receiver, refs, handoffs)
+            loops, runs = _handed_on(s, path, tree, receiver, _Node(handed) if refs.method else refs, handoffs)
             out.extend(loops)
             if loops or not runs:
                 continue  # (a receiver that only runs f, e.g. a retry helper: the hand-off is a call of f)
@@ -190,6 +190,20 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
         else:
             _add_hit(s, out, path, tree, node, parents, hit)
     return out
+
+
+def _handed_arg(refs: Refs, call: ast.Call) -> ast.expr | None:
+    """The argument of ``call`` that hands the function on: the function itself, or for a method, a
+    bound method of an instance this file makes (``ai = AiClient()`` then ``label(df, classifier=ai.call)``)
+    or of ``self`` beside it (not through a pool's ``submit`` or ``partial``: those run the method itself)."""
+    args = [*call.args, *(k.value for k in call.keywords)]
+    if not refs.method:
+        return next((a for a in args if refs.refers(a)), None)
+    if submits(call) or is_partial(call):
+        return None
+    return next((a for a in args if isinstance(a, ast.Attribute) and a.attr == refs.attr and refs.refers(a) and (
+        ast.unparse(a.value) in refs.receivers
+        or refs.self_only and isinstance(a.value, ast.Name) and a.value.id in ("self", "cls"))), None)
 
 
 def _in_place_owner(node: ast.Call, parents: dict[int, ast.AST]) -> str | None:

@@ -278,7 +278,7 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
         refs.imported_modules = {(a.asname or a.name).split(".")[0] for n in statements_of(tree).imports
                                  if isinstance(n, ast.Import) for a in n.names} - refs.modules
     _aliases(tree, refs)
-    if meth == "__call__":
+    if meth == "__call__" or refs.self_only:  # (elsewhere any ``x.m`` / ``x.y.m`` counts for a method)
         refs.receivers.update(typed_names(tree, refs, head))
     return refs
 
@@ -464,15 +464,22 @@ def resolve_function(project: Project, path: str, tree: ast.Module, func: ast.ex
     return None
 
 
-def _def_at(project: Project, dotted: str, from_path: str) -> tuple[str, Def, str] | None:
-    """The function ``pkg.mod.f`` names: ``f`` defined in the module file of ``pkg.mod``."""
+def _def_at(project: Project, dotted: str, from_path: str, hops: int = 0) -> tuple[str, Def, str] | None:
+    """The function ``pkg.mod.f`` names: ``f`` defined in the module file of ``pkg.mod``, or in the
+    module that file imports it from (``from .svc import f`` in ``pkg/__init__.py``; a few hops)."""
     found = project._find_module(dotted, from_path)
     if found is None or len(found[1]) != 1:
         return None
     file, (name,) = found
     tree = tree_of(project, file)
     fn = find_def(tree, name) if tree is not None else None
-    return (file, fn, name) if fn is not None else None
+    if fn is not None:
+        return file, fn, name
+    if tree is None or hops >= _MAX_EXPORT_LEVELS:
+        return None
+    source = next(((node, a.name) for node in statements_of(tree).imports if isinstance(node, ast.ImportFrom)
+                   for a in node.names if a.name != "*" and (a.asname or a.name) == name), None)
+    return _def_at(project, _dotted(source[0], source[1]), file, hops + 1) if source is not None else None
 
 
 def param_of(fn: Def, call: ast.Call, refs: Refs, method: bool) -> str | None:

@@ -127,8 +127,9 @@ def helper_params(tree: ast.Module, cls: str) -> set[str]:
 
 
 def typed_names(tree: ast.Module, refs: Any, cls: str) -> set[str]:
-    """Parameters and variables annotated with the class ``refs`` names (``sampler: SamplerBase``,
-    ``Optional[...]`` and ``"..."`` forms too): the instances a ``__call__`` is reached through."""
+    """Parameters, variables and properties annotated with the class ``refs`` names (``sampler:
+    SamplerBase``, ``Optional[...]`` and ``"..."`` forms too): the instances a ``__call__``, or a
+    method beside its class, is reached through."""
     def annotated_with(ann: ast.expr | None) -> bool:
         for n in walk(ann) if ann is not None else ():
             if isinstance(n, ast.Name) and n.id in refs.names or isinstance(n, ast.Attribute) and isinstance(
@@ -146,6 +147,9 @@ def typed_names(tree: ast.Module, refs: Any, cls: str) -> set[str]:
             out.add(ast.unparse(node.target))
             if isinstance(node.target, ast.Name):  # a class-level field: self.llm(...) in its methods
                 out.add(f"self.{node.target.id}")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and annotated_with(node.returns) \
+                and any(isinstance(d, ast.Name) and d.id in ("property", "cached_property") for d in node.decorator_list):
+            out.add(f"self.{node.name}")  # @property def client(self) -> ClaudeClient: self.client.ask(q)
     for node in statements_of(tree).assigns:  # self.llm = llm, the parameter typed by the class
         if len(node.targets) == 1 and isinstance(node.value, ast.Name) and node.value.id in out:
             out.add(ast.unparse(node.targets[0]))

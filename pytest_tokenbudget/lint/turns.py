@@ -50,7 +50,7 @@ def conversation_turns(project: Project, path: str, tree: ast.Module, function: 
     if not _keeps(method, fn):
         return None
     return lambda call, parents: another_turn(call, parents, lambda name: (m := method(name)) is not None
-                                              and (m is fn or _keeps(method, m)))
+                                              and (m is fn or _keeps(method, m)), lambda name: _empties(method(name)))
 
 
 def _keeps(method: Method, fn: Def) -> bool:
@@ -72,17 +72,17 @@ def _keeps(method: Method, fn: Def) -> bool:
     return False
 
 
-def another_turn(call: ast.Call, parents: dict[int, ast.AST], is_turn: Callable[[str], bool]) -> bool:
+def another_turn(call: ast.Call, parents: dict[int, ast.AST], is_turn: Callable[[str], bool],
+                 resets: Callable[[str], bool] = lambda name: False) -> bool:
     """``obj.turn(x)`` is not the object's only turn: ``obj`` is an attribute of ``self`` (an agent's
     model client, kept for the agent's life), its function makes another turn on ``obj`` (``is_turn``:
     the method names that are turns), or the innermost loop around the call reuses an ``obj`` made
-    outside it."""
+    outside it — unless the function empties the history just before (``self.client.reset()`` then
+    ``self.client.ask(q)``; ``resets``: the method names that empty it): a new conversation per call."""
     if not isinstance(call.func, ast.Attribute):
         return False
     held = call.func.value
-    if isinstance(held, ast.Attribute) and isinstance(held.value, ast.Name) and held.value.id == "self":
-        return True  # self.llm.chat(x): an object its owner keeps across calls, whose history grows with each
-    receiver = ast.dump(call.func.value)
+    receiver = ast.dump(held)
     node: ast.AST = call
     loop: ast.AST | None = None
     while id(node) in parents and not isinstance(node := parents[id(node)], (ast.FunctionDef, ast.AsyncFunctionDef,
@@ -90,14 +90,36 @@ def another_turn(call: ast.Call, parents: dict[int, ast.AST], is_turn: Callable[
         if loop is None and isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp,
                                               ast.GeneratorExp, ast.DictComp)):
             loop = node
-    turns = [c for c in walk(node) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
-             and ast.dump(c.func.value) == receiver and (c.func.attr == call.func.attr or is_turn(c.func.attr))]
+    on_it = [c for c in walk(node) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+             and ast.dump(c.func.value) == receiver]
+    turns = [c for c in on_it if c.func.attr == call.func.attr or is_turn(c.func.attr)]
     if len(turns) > 1:
         return True
-    if loop is None or not isinstance(call.func.value, ast.Name):
+    before = [c for c in on_it if (c.lineno, c.col_offset) < (call.lineno, call.col_offset)]
+    if before and resets(max(before, key=lambda c: (c.lineno, c.col_offset)).func.attr):
+        return False  # (the last thing done to the object before this turn empties its history)
+    if isinstance(held, ast.Attribute) and isinstance(held.value, ast.Name) and held.value.id == "self":
+        return True  # self.llm.chat(x): an object its owner keeps across calls, whose history grows with each
+    if loop is None or not isinstance(held, ast.Name):
         return False
-    name = call.func.value.id
+    name = held.id
     return not any(isinstance(t, ast.Name) and t.id == name and isinstance(t.ctx, ast.Store) for t in walk(loop))
+
+
+def _empties(m: Def | None) -> bool:
+    """The method empties a list on ``self`` (``self.messages = []``, ``self.history.clear()``): a call
+    of it starts a new conversation."""
+    if m is None or not m.args.args or m.name == "__init__":
+        return False
+    me = m.args.args[0].arg
+    for n in _body(m):
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.List) and not n.value.elts \
+                and any(_self_attr(t, me) for t in n.targets):
+            return True
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "clear" \
+                and _self_attr(n.func.value, me):
+            return True
+    return False
 
 
 def _methods(project: Project, path: str, tree: ast.Module, cls: str) -> Method:

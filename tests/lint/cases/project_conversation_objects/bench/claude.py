@@ -66,3 +66,65 @@ class Summarizer:
                                           messages=[{"role": "user", "content": doc}])
         self.summaries.append(out.content[0].text)
         return out.content[0].text
+
+
+class Grader:
+    """Keeps a history, but the agent below empties it before each answer: every grade stands alone."""
+
+    def __init__(self):
+        self.client = anthropic.Anthropic()
+        self.messages: list[dict] = []
+
+    def reset(self) -> None:
+        self.messages = []
+
+    def grade(self, answer: str) -> str:
+        self.messages.append({"role": "user", "content": answer})
+        out = self.client.messages.create(model="claude-sonnet-4-5", max_tokens=200,  # TB401
+                                          messages=self.messages)
+        self.messages.append({"role": "assistant", "content": out.content})
+        return out.content[0].text
+
+
+class GradingAgent:
+    """Holds one Grader for its life (a property typed with the class) and starts it afresh per answer."""
+
+    def __init__(self, grader: Grader):
+        self.__grader = grader
+
+    @property
+    def grader(self) -> Grader:
+        return self.__grader
+
+    def grade_one(self, answer: str) -> str:
+        self.grader.reset()
+        return self.grader.grade(answer)
+
+    def grade_all(self, answers: list[str]) -> list[str]:
+        return [self.grade_one(a) for a in answers]
+
+
+class Coach:
+    """The same shape, but its agent never empties the history: each advice is the next turn."""
+
+    def __init__(self):
+        self.client = anthropic.Anthropic()
+        self.messages: list[dict] = []
+
+    def advise(self, move: str) -> str:
+        self.messages.append({"role": "user", "content": move})
+        out = self.client.messages.create(model="claude-sonnet-4-5", max_tokens=200, messages=self.messages)
+        self.messages.append({"role": "assistant", "content": out.content})
+        return out.content[0].text
+
+
+class CoachingAgent:
+    def __init__(self, coach: Coach):
+        self.__coach = coach
+
+    @property
+    def coach(self) -> Coach:
+        return self.__coach
+
+    def review(self, moves: list[str]) -> list[str]:
+        return [self.coach.advise(m) for m in moves]

@@ -1,0 +1,16 @@
+"""Runners that take the model call as an argument, so that any provider can be plugged in."""
+
+
+def label_rows(df, classifier) -> list[str]:
+    labels = []
+    for _, row in df.iterrows():
+        labels.append(classifier([{"role": "user", "content": row["text"]}]))
+    return labels
+
+
+def map_docs(docs: list[str], fn) -> list[str]:
+    return [fn(d) for d in docs]
+
+
+def check_one(text: str, fn) -> str:
+    return fn(text)
