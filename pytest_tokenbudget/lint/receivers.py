@@ -130,8 +130,8 @@ def typed_names(tree: ast.Module, refs: Any, cls: str) -> set[str]:
     """Parameters, variables and properties annotated with the class ``refs`` names (``sampler:
     SamplerBase``, ``Optional[...]`` and ``"..."`` forms too): the instances a ``__call__``, or a
     method beside its class, is reached through."""
-    def annotated_with(ann: ast.expr | None) -> bool:
-        for n in walk(ann) if ann is not None else ():
+    def annotated_with(ann: ast.expr) -> bool:
+        for n in walk(ann):
             if isinstance(n, ast.Name) and n.id in refs.names or isinstance(n, ast.Attribute) and isinstance(
                     n.value, ast.Name) and n.value.id in refs.modules and n.attr == cls:
                 return True
@@ -139,18 +139,33 @@ def typed_names(tree: ast.Module, refs: Any, cls: str) -> set[str]:
                 return True
         return False
 
-    out = set()
-    for node in walk(tree):
-        if isinstance(node, ast.arg) and annotated_with(node.annotation):
-            out.add(node.arg)
-        elif isinstance(node, ast.AnnAssign) and annotated_with(node.annotation):
-            out.add(ast.unparse(node.target))
-            if isinstance(node.target, ast.Name):  # a class-level field: self.llm(...) in its methods
-                out.add(f"self.{node.target.id}")
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and annotated_with(node.returns) \
-                and any(isinstance(d, ast.Name) and d.id in ("property", "cached_property") for d in node.decorator_list):
-            out.add(f"self.{node.name}")  # @property def client(self) -> ClaudeClient: self.client.ask(q)
+    out = {name for ann, name in _annotated(tree) if annotated_with(ann)}
     for node in statements_of(tree).assigns:  # self.llm = llm, the parameter typed by the class
         if len(node.targets) == 1 and isinstance(node.value, ast.Name) and node.value.id in out:
             out.add(ast.unparse(node.targets[0]))
+    return out
+
+
+_ANNOTATED: weakref.WeakKeyDictionary[ast.Module, list[tuple[ast.expr, str]]] = weakref.WeakKeyDictionary()
+
+
+def _annotated(tree: ast.Module) -> list[tuple[ast.expr, str]]:
+    """(annotation, the name it types) for each annotated parameter, variable (a class-level field
+    also as ``self.<field>``) and property (``self.<property>``) of the module: one walk per tree,
+    asked for class after class."""
+    found = _ANNOTATED.get(tree)
+    if found is not None:
+        return found
+    out: list[tuple[ast.expr, str]] = []
+    for node in walk(tree):
+        if isinstance(node, ast.arg) and node.annotation is not None:
+            out.append((node.annotation, node.arg))
+        elif isinstance(node, ast.AnnAssign):
+            out.append((node.annotation, ast.unparse(node.target)))
+            if isinstance(node.target, ast.Name):  # a class-level field: self.llm(...) in its methods
+                out.append((node.annotation, f"self.{node.target.id}"))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None \
+                and any(isinstance(d, ast.Name) and d.id in ("property", "cached_property") for d in node.decorator_list):
+            out.append((node.returns, f"self.{node.name}"))  # @property def client(self) -> ClaudeClient
+    _ANNOTATED[tree] = out
     return out
