@@ -65,9 +65,9 @@ from pytest_tokenbudget.lint.loopguards import Need, guard_params, literal_needs
 from pytest_tokenbudget.lint.loopjudge import WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped
 from pytest_tokenbudget.lint.memoised import memoised
 from pytest_tokenbudget.lint.protocols import protocol_methods
-from pytest_tokenbudget.lint.runforms import (Use, delayed_call, hit_on, is_partial, local_handoffs, local_uses,
-                                               partial_uses, run_in_place, runs_in_executor, runs_param, submits,
-                                               table_loops, table_lookups, table_uses, thread_target)
+from pytest_tokenbudget.lint.runforms import (Use, delayed_call, handed_lambda, hit_on, is_partial, local_handoffs,
+                                               local_uses, partial_uses, run_in_place, runs_in_executor, runs_param,
+                                               submits, table_loops, table_lookups, table_uses, thread_target)
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.script_jobs import awaited_by_script
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
@@ -310,10 +310,13 @@ def _local_handed_on(s: _Search, path: str, tree: ast.Module, node: ast.Call, ca
     the loops that function runs it in, and the calls of a function that runs it once (a retry
     wrapper) with the loop around them."""
     name, calls = local_handoffs(node, parents)
+    handed = [(call, around, Refs(names={name}, attr=name)) for call, around in calls]
+    if not handed and (lam := handed_lambda(node, parents)) is not None:  # run(fn=lambda x: f(MODEL, x))
+        handed = [(lam[1], parents, _Node(lam[0]))]
     loops: list[LoopCaller] = []
     uses: list[Use] = []
-    for call, around in calls:
-        found, runs = _handed_on(s, path, tree, call, Refs(names={name}, attr=name), handoffs)
+    for call, around, refs in handed:
+        found, runs = _handed_on(s, path, tree, call, refs, handoffs)
         loops += [c for c in found if c not in loops]
         if not found and runs and (hit := enclosing_loop(call, around, callee)) is not None:
             uses.append((call, around, hit))

@@ -18,7 +18,7 @@ from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.asyncwork import script_entry
 from pytest_tokenbudget.lint.loopjudge import Hit, conversation_turn, enclosing_loop, mapped
 
-__all__ = ["RUNNERS", "delayed_call", "handed_call", "hit_on", "is_partial", "local_handoffs", "local_uses",
+__all__ = ["RUNNERS", "delayed_call", "handed_call", "handed_lambda", "hit_on", "is_partial", "local_handoffs", "local_uses",
            "loops_over", "partial_uses", "run_in_place", "runs_in_executor", "runs_param", "submits", "table_loops",
            "table_uses", "thread_target"]
 
@@ -53,6 +53,24 @@ def local_handoffs(node: ast.AST, parents: dict[int, ast.AST]) -> tuple[str, lis
                 and hit_on(call, passed[0], around) is None:
             out.append((call, around))
     return name, out
+
+
+def handed_lambda(node: ast.AST, parents: dict[int, ast.AST]) -> tuple[ast.Lambda, ast.Call] | None:
+    """The lambda holding ``node`` and the call it is an argument of, when that call hands it on
+    (``process_articles(api_call_func=lambda text, sp: call_llm_api(MODEL, text, sp))``: whether the
+    receiver runs it per item is the caller search's question); None when the call maps it in place
+    (``map(lambda r: f(r), rows)``, :func:`..loopjudge.mapped`) or ``node`` is in no lambda."""
+    lam: ast.AST = node
+    while id(lam) in parents and not isinstance(lam, ast.Lambda):
+        if isinstance(lam, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return None
+        lam = parents[id(lam)]
+    up = parents.get(id(lam))
+    call = parents.get(id(up)) if isinstance(up, ast.keyword) else up
+    if not isinstance(lam, ast.Lambda) or not isinstance(call, ast.Call) or call.func is lam \
+            or call.args and call.args[0] is lam and mapped(call) is not None:
+        return None
+    return lam, call
 
 
 def run_in_place(node: ast.AST, parents: dict[int, ast.AST]) -> ast.FunctionDef | None:

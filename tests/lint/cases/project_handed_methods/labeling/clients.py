@@ -24,3 +24,17 @@ def summarize(doc: str) -> str:
     out = anthropic.Anthropic().messages.create(model="claude-haiku-4-5", max_tokens=200,  # TB401
                                                 messages=[{"role": "user", "content": doc}])
     return out.content[0].text
+
+
+def ask(model: str, text: str) -> str:
+    # wrapped in a lambda handed to run_all, which passes it on to the helper its loop calls
+    out = anthropic.Anthropic().messages.create(model=model, max_tokens=200,  # TB401
+                                                messages=[{"role": "user", "content": text}])
+    return out.content[0].text
+
+
+def ask_once(text: str) -> str:
+    # wrapped in a lambda handed to check_one, which calls it once: one request
+    out = anthropic.Anthropic().messages.create(model="claude-haiku-4-5", max_tokens=200,
+                                                messages=[{"role": "user", "content": text}])
+    return out.content[0].text

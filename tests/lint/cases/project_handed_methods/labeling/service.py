@@ -14,3 +14,11 @@ def map_docs(docs: list[str], fn) -> list[str]:
 
 def check_one(text: str, fn) -> str:
     return fn(text)
+
+
+def run_all(docs: list[str], api_call) -> list[str]:
+    return [_handle(d, api_call) for d in docs]
+
+
+def _handle(doc: str, fn) -> str:
+    return fn(doc.strip())
