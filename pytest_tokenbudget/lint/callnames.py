@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import Facts, facts_of, walk
-from pytest_tokenbudget.lint.receivers import factories, helper_params, names_class, typed_names
+from pytest_tokenbudget.lint.receivers import annotated_factories, factories, helper_params, names_class, typed_names
 from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
@@ -277,6 +277,8 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
             return None
         refs.imported_modules = {(a.asname or a.name).split(".")[0] for n in statements_of(tree).imports
                                  if isinstance(n, ast.Import) for a in n.names} - refs.modules
+    if refs.method:  # _get_llm().generate(q): a module function made or annotated to return the class
+        refs.names |= factories(tree, set(refs.names)) | annotated_factories(tree, set(refs.names))
     _aliases(tree, refs)
     if meth == "__call__" or refs.self_only:  # (elsewhere any ``x.m`` / ``x.y.m`` counts for a method)
         refs.receivers.update(typed_names(tree, refs, head))

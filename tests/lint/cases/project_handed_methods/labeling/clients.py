@@ -12,6 +12,12 @@ class AiClient:
         out = self.client.messages.create(model=model, max_tokens=20, messages=messages)  # TB401
         return out.content[0].text
 
+    def grade(self, answer: str) -> str:
+        # reached only through judge.py's lazy getter: _get_client().grade(a) per answer
+        out = self.client.messages.create(model="claude-haiku-4-5", max_tokens=20,  # TB401
+                                          messages=[{"role": "user", "content": f"Grade: {answer}"}])
+        return out.content[0].text
+
     def quick_call(self, text: str) -> str:
         # handed the same way to a function that calls it once: one request
         out = self.client.messages.create(model="claude-haiku-4-5", max_tokens=20,

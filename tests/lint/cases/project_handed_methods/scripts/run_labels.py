@@ -11,3 +11,7 @@ print(check_one("smoke test", ai.quick_call))
 print(map_docs(open("docs.txt").read().split("\n\n"), summarize))
 print(run_all(open("docs.txt").read().split("\n\n"), api_call=lambda text: ask("claude-haiku-4-5", text)))
 print(check_one("smoke test", lambda text: ask_once(text)))
+
+from labeling.judge import judge_all  # noqa: E402
+
+print(judge_all(open("answers.txt").read().splitlines()))
