@@ -129,8 +129,8 @@ def _first_few(value: ast.expr) -> bool:
 
 def known_size(it: ast.expr | None, parents: dict[int, ast.AST]) -> int | None:
     """How many items a loop over ``it`` goes over, when the code writes them out: a literal list,
-    tuple, set or dict (or its ``.items()``), ``range`` of literals, or a name whose single assignment (in the function, else the
-    module) is one of those; None otherwise."""
+    tuple, set or dict (or its ``.items()``), ``range`` of literals, or a name whose single assignment
+    (in the function, else the module) is one of those; None otherwise."""
     while isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "tqdm") \
             and it.args:
         it = it.args[0]

@@ -164,8 +164,8 @@ def _annotated(tree: ast.Module) -> list[tuple[ast.expr, str]]:
             out.append((node.annotation, ast.unparse(node.target)))
             if isinstance(node.target, ast.Name):  # a class-level field: self.llm(...) in its methods
                 out.append((node.annotation, f"self.{node.target.id}"))
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None \
-                and any(isinstance(d, ast.Name) and d.id in ("property", "cached_property") for d in node.decorator_list):
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None and any(
+                isinstance(d, ast.Name) and d.id in ("property", "cached_property") for d in node.decorator_list):
             out.append((node.returns, f"self.{node.name}"))  # @property def client(self) -> ClaudeClient
     _ANNOTATED[tree] = out
     return out

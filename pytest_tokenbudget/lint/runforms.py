@@ -18,9 +18,9 @@ from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.asyncwork import script_entry
 from pytest_tokenbudget.lint.loopjudge import Hit, conversation_turn, enclosing_loop, mapped
 
-__all__ = ["RUNNERS", "delayed_call", "handed_call", "handed_lambda", "hit_on", "is_partial", "local_handoffs", "local_uses",
-           "loops_over", "partial_uses", "run_in_place", "runs_in_executor", "runs_param", "submits", "table_loops",
-           "table_uses", "thread_target"]
+__all__ = ["RUNNERS", "delayed_call", "handed_call", "handed_lambda", "hit_on", "is_partial", "local_handoffs",
+           "local_uses", "loops_over", "partial_uses", "run_in_place", "runs_in_executor", "runs_param", "submits",
+           "table_loops", "table_uses", "thread_target"]
 
 Use = tuple[ast.Call, dict[int, ast.AST], Hit]
 
