@@ -29,7 +29,7 @@ from pytest_tokenbudget.lint.field_objects import built_fields
 from pytest_tokenbudget.lint.file_values import FilePath, Handle, JinjaEnv, ModuleFile, loaded_module, there
 from pytest_tokenbudget.lint.model_schema import model_schema
 from pytest_tokenbudget.lint.reaching import exists_test
-from pytest_tokenbudget.lint.text_calls import TEXT_CALLS, text_of_call
+from pytest_tokenbudget.lint.text_calls import TEXT_CALLS, front_matter, text_of_call
 from pytest_tokenbudget.lint.volatile_calls import through
 
 __all__ = ["Evaluator", "FilePath", "Handle", "JinjaEnv", "ModuleFile", "read_prompt_file", "template_text"]
@@ -337,9 +337,9 @@ class Evaluator:
             return JinjaEnv(loader.path if isinstance(loader, FilePath) else None)
         if q.endswith("Template") and len(args) == 1 and isinstance(args[0], (str, Text)):
             return template_text(args[0], jinja=True) if isinstance(args[0], str) else args[0]
-        if q in ("json.load", "yaml.safe_load", "yaml.load", "tomllib.load", "toml.load") and args \
-                and isinstance(args[0], Handle):
-            return self.read(args[0])
+        if q in ("json.load", "yaml.safe_load", "yaml.load", "tomllib.load", "toml.load", "frontmatter.load") and args \
+                and isinstance(args[0], (Handle, FilePath) if q == "frontmatter.load" else Handle):  # (a SKILL.md)
+            return self.read(args[0]) if q != "frontmatter.load" else front_matter(self.read(args[0]))
         if q in _PARSES and args and isinstance(args[0], (dict, list)):
             return args[0]  # yaml.safe_load(path.read_text()): the data file, read (and parsed) by its suffix
         named = [(k.arg, k.value) for k in node.keywords] if q in TEXT_CALLS else []

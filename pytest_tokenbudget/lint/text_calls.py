@@ -14,7 +14,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, is_complete
 
-__all__ = ["TEXT_CALLS", "text_of_call"]
+__all__ = ["TEXT_CALLS", "front_matter", "text_of_call"]
 
 TEXT_CALLS = frozenset({"textwrap.dedent", "inspect.cleandoc", "json.dumps"})
 
@@ -41,3 +41,18 @@ def text_of_call(q: str, args: list[Any], keyword_nodes: list[tuple[str | None, 
         return json.dumps(args[0], **{k: tuple(v) if isinstance(v, list) else v for k, v in keywords.items() if k})
     except (TypeError, ValueError):
         return UNKNOWN
+
+
+def front_matter(text: Any) -> Any:
+    """What python-frontmatter's ``load`` returns for a file's ``text``, as far as a prompt reads it:
+    ``post.content`` is the body after the ``---`` YAML header (a skill file's ``SKILL.md``), and the
+    header's keys are ``post[...]`` (not read here). UNKNOWN for a text not fully known."""
+    if not isinstance(text, str):
+        return UNKNOWN
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
+        if end is not None:
+            text = "\n".join(lines[end + 1:])
+    return {"content": text.strip("\n")}
+
