@@ -400,7 +400,7 @@ def imported_factories(project: Project, tree: ast.Module, path: str, cls: str,
 def _aliases(tree: ast.Module, refs: Refs) -> None:
     """``fn = f`` (or ``fn = f if c else g``) re-binds the function; ``x = Cls(...)`` / ``self.x = Cls(...)`` makes an instance, and so
     does ``x = make(...)`` of a module function that returns one (``get_backend(name)``)."""
-    makers = refs.names | factories(tree, refs.names) if refs.method and refs.self_only else refs.names
+    makers = refs.names  # (for a method, refs_for has added the file's factories of the class)
     dotted_tails = {m.rpartition(".")[2] for m in makers if "." in m}  # (Factory.create: unparse only those)
     for node in statements_of(tree).assigns:
         if len(node.targets) != 1:
@@ -466,22 +466,17 @@ def resolve_function(project: Project, path: str, tree: ast.Module, func: ast.ex
     return None
 
 
-def _def_at(project: Project, dotted: str, from_path: str, hops: int = 0) -> tuple[str, Def, str] | None:
+def _def_at(project: Project, dotted: str, from_path: str) -> tuple[str, Def, str] | None:
     """The function ``pkg.mod.f`` names: ``f`` defined in the module file of ``pkg.mod``, or in the
-    module that file imports it from (``from .svc import f`` in ``pkg/__init__.py``; a few hops)."""
+    module that file imports it from (``from .svc import f`` in ``pkg/__init__.py``: :func:`class_at`)."""
     found = project._find_module(dotted, from_path)
     if found is None or len(found[1]) != 1:
         return None
     file, (name,) = found
     tree = tree_of(project, file)
-    fn = find_def(tree, name) if tree is not None else None
-    if fn is not None:
-        return file, fn, name
-    if tree is None or hops >= _MAX_EXPORT_LEVELS:
-        return None
-    source = next(((node, a.name) for node in statements_of(tree).imports if isinstance(node, ast.ImportFrom)
-                   for a in node.names if a.name != "*" and (a.asname or a.name) == name), None)
-    return _def_at(project, _dotted(source[0], source[1]), file, hops + 1) if source is not None else None
+    at = class_at(project, file, tree, name, kinds=_DEFS) if tree is not None else None
+    fn = find_def(at[1], at[2]) if at is not None else None
+    return (at[0], fn, at[2]) if at is not None and fn is not None else None
 
 
 def param_of(fn: Def, call: ast.Call, refs: Refs, method: bool) -> str | None:

@@ -86,7 +86,7 @@ def _written_list(value: ast.expr) -> bool:
         and not any(isinstance(e, ast.Starred) for e in value.elts)
 
 
-def _dict_viewed(it: ast.expr) -> ast.expr:
+def _dict_viewed(it: ast.expr | None) -> ast.expr | None:
     """The dict a loop goes over: ``strategies`` of ``strategies.items()`` (``.keys()``, ``.values()``),
     else ``it`` itself."""
     if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args and not it.keywords \
@@ -134,7 +134,7 @@ def known_size(it: ast.expr | None, parents: dict[int, ast.AST]) -> int | None:
     while isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "tqdm") \
             and it.args:
         it = it.args[0]
-    it = _dict_viewed(it) if it is not None else None
+    it = _dict_viewed(it)
     if isinstance(it, ast.Name):
         values = _assigned(it, parents, _functions_around(it, parents))[1]
         it = values[0] if len(values) == 1 else None
