@@ -1,7 +1,9 @@
 """File discovery: paths -> the ``.py`` / ``.ipynb`` files to lint.
 
 Directories are walked with :func:`os.scandir`. Skipped: the default excludes (as ruff: VCS and
-tool directories, virtualenvs, ``site-packages`` below the given root, build output), the
+tool directories, virtualenvs, ``site-packages`` below the given root, build output; unlike ruff, a
+``build``/``dist`` folder that is a package, with an ``__init__.py``, is source: ``pipeline/build/``
+imported as ``pipeline.build``), the
 ``exclude`` / ``extend-exclude`` globs of ``[tool.tokenbudget.lint]`` (gitignore-style, relative
 to the project root), and whatever ``.gitignore`` files in the walked tree ignore. Files named
 explicitly on the command line are always linted unless ``force_exclude`` is set (pre-commit).
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 
-__all__ = ["DEFAULT_EXCLUDE", "GlobSet", "discover", "file_kind"]
+__all__ = ["BUILD_OUTPUT", "DEFAULT_EXCLUDE", "GlobSet", "discover", "file_kind", "is_package"]
 
 DEFAULT_EXCLUDE = (
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",
@@ -25,6 +27,12 @@ DEFAULT_EXCLUDE = (
     "venv", ".tokenbudget_cache",
 )
 EXTENSIONS = (".py", ".pyi", ".ipynb")
+BUILD_OUTPUT = frozenset({"build", "dist", "_build"})  # default excludes a package of that name is not
+
+
+def is_package(folder: str) -> bool:
+    """``folder`` holds an ``__init__.py``: build output never does at its top (``build/lib/...``)."""
+    return os.path.isfile(os.path.join(folder, "__init__.py"))
 
 
 class GlobSet:
@@ -161,12 +169,15 @@ def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] 
     it is not entered, and ``(path, reason)`` is appended to ``skipped`` when a list is given.
     """
     names = {e for e in (*exclude, *extend_exclude) if "/" not in e and not any(ch in e for ch in "*?[!")}
+    # (only the defaults yield to a package: a name the user excludes is excluded)
+    sources = BUILD_OUTPUT - set(extend_exclude) if tuple(exclude) == DEFAULT_EXCLUDE else frozenset()
     globs = GlobSet([e for e in (*exclude, *extend_exclude) if e not in names], root)
     root_ignores = [g for g in (_gitignore(root),) if g] if respect_gitignore else []
     seen: set[str] = set()
 
     def excluded(p: Path | str, is_dir: bool, ignores: list[GlobSet]) -> bool:
-        if os.path.basename(p) in names:
+        name = os.path.basename(p)
+        if name in names and not (is_dir and name in sources and is_package(os.fspath(p))):
             return True
         if globs and globs.matches(p if os.path.isabs(p) else Path(p).resolve(), is_dir):
             return True
@@ -206,7 +217,8 @@ def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] 
                 except OSError:  # e.g. a symbolic link loop: the engine reports it as a file it cannot read
                     is_dir = False
                 if is_dir:
-                    if entry.name in names or (filtering and excluded(os.path.abspath(entry.path), True, ignores)):
+                    if excluded(os.path.abspath(entry.path), True, ignores) if filtering else (
+                            entry.name in names and not (entry.name in sources and is_package(entry.path))):
                         continue
                     if _links_back(entry, ancestors, ids):
                         if skipped is not None:

@@ -4,15 +4,18 @@ searches' file list, the warm-run check of what changed, the configuration-file 
 It sees the tree as file discovery (:mod:`.discover`) does, so that a file the run lints is also a
 file its searches read: folders reached through a symbolic link are walked (a monorepo that links a
 shared package in, a folder of projects made of links), except a link that leads back to a folder
-on the way down (a loop). Left out: hidden folders, virtual environments, build output, caches, and
-``nested`` (project folders indexed apart, :mod:`.project_set`). Names come sorted, so a search reads
-files in the same order on every file system and so names the same caller first.
+on the way down (a loop). Left out: hidden folders, virtual environments, build output (not a package
+named ``build``), caches, and ``nested`` (project folders indexed apart, :mod:`.project_set`). Names
+come sorted, so a search reads files in the same order on every file system and so names the same
+caller first.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+
+from pytest_tokenbudget.lint.discover import BUILD_OUTPUT, is_package
 
 __all__ = ["SKIP_DIRS", "walk_project"]
 
@@ -39,8 +42,8 @@ def walk_project(root: str, nested: tuple[str, ...] | frozenset[str] = ()) -> It
                 continue
             if not is_dir:
                 files.append(entry.name)
-            elif not (entry.name in SKIP_DIRS or entry.name.startswith(".") or entry.path in nested
-                      or _links_back(entry, ancestors, ids)):
+            elif not ((entry.name in SKIP_DIRS and not (entry.name in BUILD_OUTPUT and is_package(entry.path)))
+                      or entry.name.startswith(".") or entry.path in nested or _links_back(entry, ancestors, ids)):
                 below.append(entry.path)
         yield folder, files
         stack.extend((path, (*ancestors, path)) for path in reversed(below))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from pytest_tokenbudget.lint.api import LintSettings, lint_paths
+from pytest_tokenbudget.lint.discover import discover
 from pytest_tokenbudget.lint.project_walk import walk_project
 from pytest_tokenbudget.lint.word_index import build_word_index
 
@@ -60,3 +61,26 @@ def test_a_folder_of_linked_projects_gets_the_same_findings_serial_and_pooled(tm
     assert pooled == serial
     loops = [f for f in runs[1].findings if f.code == "TB401"]
     assert [(os.path.basename(f.path), "batch_job.py:4" in f.message) for f in loops] == [("llm.py", True)]
+
+
+def test_a_package_named_build_is_source_and_build_output_is_not(tmp_path):
+    """``pipeline/build/`` with an ``__init__.py`` is imported as ``pipeline.build``: its calls are
+    linted and its loops seen by the searches; a setuptools ``build/lib/`` copy is left out, and a
+    ``build`` the user excludes is not linted."""
+    (tmp_path / "llm.py").write_text(CALLEE)
+    for folder in ("pipeline/build", "build/lib/pipeline/build"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "__init__.py").write_text("")
+        (tmp_path / folder / "publisher.py").write_text(RUNNER)
+    (tmp_path / "pipeline" / "__init__.py").write_text("")
+    walked = {os.path.relpath(folder, tmp_path) for folder, _ in walk_project(str(tmp_path))}
+    assert walked == {".", "pipeline", os.path.join("pipeline", "build")}
+    found = lint_paths([tmp_path], LintSettings(root=tmp_path, cache=False, jobs=1)).findings
+    loops = [f for f in found if f.code == "TB401"]
+    assert [os.path.relpath(f.path, tmp_path) for f in loops] == ["llm.py"]
+    assert os.path.join("pipeline", "build", "publisher.py") + ":4" in loops[0].message
+    linted = {os.path.relpath(p, tmp_path) for p in discover([tmp_path], root=tmp_path)}
+    assert os.path.join("pipeline", "build", "publisher.py") in linted
+    assert not any(p.startswith("build") for p in linted)
+    mine = {os.path.relpath(p, tmp_path) for p in discover([tmp_path], root=tmp_path, extend_exclude=("build",))}
+    assert mine == {"llm.py", os.path.join("pipeline", "__init__.py")}
