@@ -9,7 +9,8 @@ values; anything that cannot be pinned stays :data:`~.analysis.values.UNKNOWN`:
 
 * ``os.getenv(NAME, default)`` / ``os.environ.get(NAME, default)`` -> the default (no default: unknown);
 * ``pydantic.Field(default)`` / ``Field(default=...)`` / ``dataclasses.field(default=...)`` -> the
-  default (``default_factory`` and required fields: unknown);
+  default; ``Field(default_factory=Section)`` -> ``Section()`` (a nested section of the settings;
+  other factories and required fields: unknown);
 * ``a or b`` -> the first operand that is not known to be falsy (``None or X`` -> ``X``), unknown as
   soon as an operand before it is unknown; ``os.getenv(NAME) or X`` -> ``X`` (the variable unset);
 * ``obj.ATTR`` where ``obj = SomeClass()`` (or ``obj = get_settings()`` returning ``SomeClass()``)
@@ -26,7 +27,8 @@ from pytest_tokenbudget.lint.analysis.values import MAX_OPTIONS, UNKNOWN, Text, 
 from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.cli_defaults import option_default
 
-__all__ = ["bool_op", "call_default", "dotted_name", "instance_attr", "instance_class", "option_default", "own_returns", "self_chain"]
+__all__ = ["bool_op", "call_default", "dotted_name", "instance_attr", "instance_class",
+           "option_default", "own_returns", "self_chain"]
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "environ.get", "getenv"})
 _FIELDS = frozenset({"Field", "pydantic.Field", "pydantic.fields.Field", "dataclasses.field", "field",
@@ -45,8 +47,10 @@ def call_default(q: str, node: ast.Call, expr: Callable[[ast.expr], Any]) -> Any
         default = _keyword(node, "default")
         if default is None and node.args and q.endswith(("Field", "Option", "Argument")):  # Field(default, ...)
             default = node.args[0]
+        if default is None and (made := _factory_construction(node)) is not None:
+            return expr(made)  # Field(default_factory=ClaudeConfig): a nested section of the settings
         if default is None or isinstance(default, ast.Constant) and default.value is Ellipsis:
-            return UNKNOWN  # required, or default_factory: not a constant
+            return UNKNOWN  # required, or a factory of a fresh container (dict, list)
         return expr(default)
     if q in _PICKERS:  # model = st.selectbox("Model", ["claude-a", "claude-b"]): one of its options
         options = node.args[1] if len(node.args) >= 2 else _keyword(node, "options")
@@ -54,6 +58,18 @@ def call_default(q: str, node: ast.Call, expr: Callable[[ast.expr], Any]) -> Any
         ok = isinstance(got, (list, tuple)) and 0 < len(got) <= MAX_OPTIONS and all(isinstance(o, str) for o in got)
         return choice(list(got)) if ok else UNKNOWN
     return None
+
+
+def _factory_construction(field_call: ast.expr) -> ast.Call | None:
+    """``Section()`` for ``Field(default_factory=Section)`` (or ``default_factory=lambda: Section(x=1)``):
+    a factory that builds a class, by its capitalised spelling; None for ``dict``, ``list`` and the rest."""
+    factory = _keyword(field_call, "default_factory") if isinstance(field_call, ast.Call) else None
+    if factory is None:
+        return None
+    made = factory.body if isinstance(factory, ast.Lambda) else ast.Call(func=factory, args=[], keywords=[])
+    name = made.func.id if isinstance(made, ast.Call) and isinstance(made.func, ast.Name) else \
+        made.func.attr if isinstance(made, ast.Call) and isinstance(made.func, ast.Attribute) else ""
+    return made if name[:1].isupper() else None  # type: ignore[return-value]
 
 
 def _keyword(node: ast.Call, name: str) -> ast.expr | None:

@@ -6,10 +6,12 @@ request's dicts with a comprehension (``[{"name": t.name, ...} for t in tools]``
 such a construction as ``{field: value}``: keywords, positionals in field order, and for a field left
 out its default, evaluated in the class's module: a configuration object built with its defaults
 (``Classifier(Config())``, ``system_prompt: str = SYSTEM_PROMPT``) carries the prompt. ``t.name``
-on that dict is the field (:mod:`.evaluate`). Only a dataclass, an attrs class, a pydantic model or
-a ``NamedTuple`` is read this way (not a pydantic ``BaseSettings``: the environment may override its
-defaults), and only without an ``__init__`` of its own: such a class stores what it is given; any
-other class may store anything.
+on that dict is the field (:mod:`.evaluate`). Only a dataclass, an attrs class, a pydantic model, a
+pydantic ``BaseSettings`` (its defaults are what runs when the environment sets nothing, as an
+``os.getenv`` default is) or a ``NamedTuple`` is read this way, and only without an ``__init__`` of
+its own: such a class stores what it is given; any other class may store anything. A field made by
+a factory that is a class of the project (``Field(default_factory=ClaudeConfig)``, a nested settings
+section) holds that class built with its defaults.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pytest_tokenbudget.lint.volatile_calls import module_statement
 
 __all__ = ["built_fields"]
 
-_FIELD_BASES = frozenset({"BaseModel", "NamedTuple"})
+_FIELD_BASES = frozenset({"BaseModel", "BaseSettings", "NamedTuple"})
 
 
 def built_fields(index: tuple[Any, Any], q: str, node: ast.Call, args: list[Any], kw: dict[str, Any]) -> dict | None:
@@ -37,39 +39,31 @@ def built_fields(index: tuple[Any, Any], q: str, node: ast.Call, args: list[Any]
     if found is None:
         return None
     fmod, cls = found
-    fields = [(s.target.id, s.value) for s in cls.body if isinstance(s, ast.AnnAssign)
+    fields = [(s.target.id, s.value, s.lineno) for s in cls.body if isinstance(s, ast.AnnAssign)
               and isinstance(s.target, ast.Name) and "ClassVar" not in ast.unparse(s.annotation)]
-    if len(args) > len(fields) or any(k not in dict(fields) for k in kw):
+    if len(args) > len(fields) or any(k not in {f[0] for f in fields} for k in kw):
         return None
     out: dict[str, Any] = {}
-    for (name, default), value in zip(fields, [*args, *[None] * (len(fields) - len(args))]):
+    for (name, default, line), value in zip(fields, [*args, *[None] * (len(fields) - len(args))]):
         if name in kw:
             out[name] = kw[name]
         elif value is not None or len(out) < len(args):
             out[name] = value
-        else:
-            out[name] = _default(index[0], fmod, default)
+        else:  # (where the default is written: a finding names it, "stop sequences defined at config.py:11")
+            out[name] = index[0]._remember(_default(index[0], fmod, default), fmod.path, line)[0]
     return out
 
 
 def _default(project: Any, fmod: Any, default: ast.expr | None) -> Any:
-    """A left-out field's value: its literal, or its default expression evaluated where the class is
-    written (``Field(default=X)`` / ``field(default=X)``: X); a factory or no default: unknown."""
-    if default is None or _factory(default):
+    """A left-out field's value: its default expression evaluated where the class is written, which
+    reads ``Field(default=X)`` / ``field(default=X)`` as X, ``Field(default_factory=Section)`` as
+    ``Section()`` (a nested section of the settings) and ``os.getenv(NAME, X)`` as X
+    (:func:`~.config_values.call_default`); a fresh container or no default: unknown."""
+    if default is None:
         return UNKNOWN
-    if isinstance(default, ast.Call):  # Field("x"), field(default="x"), Field(default=X, description=...)
-        default = default.args[0] if default.args else next(
-            (k.value for k in default.keywords if k.arg == "default"), None)
-        if default is None:
-            return UNKNOWN
     if isinstance(default, ast.Constant):
         return default.value
     return project._evaluator(fmod, {}).expr(default)
-
-
-def _factory(default: ast.expr) -> bool:
-    """``field(default_factory=dict)``: a fresh container per instance, nothing to read."""
-    return isinstance(default, ast.Call) and any(k.arg == "default_factory" for k in default.keywords)
 
 
 def _field_class(project: Any, mod: Any, q: str) -> tuple[Any, ast.ClassDef] | None:

@@ -294,3 +294,87 @@ def test_a_model_the_project_sets_on_an_instance_is_not_the_class_default():
     result = lint_paths([project], LintSettings(root=project, select=("TB302",), cache=False, options=options))
     got = {(relative(f.path, project), f.line, f.code) for f in result.findings}
     assert got == marked(project, ("TB302",)) == {("app/commit_messages.py", 21, "TB302")}
+
+
+NESTED_SETTINGS = '''from functools import lru_cache
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings
+
+
+class ClaudeConfig(BaseModel):
+    model: str = Field(default="claude-sonnet-4-5-20250929", description="Claude model name")
+    max_tokens: int = Field(default=4096, ge=1)
+
+
+class Settings(BaseSettings):
+    claude: ClaudeConfig = Field(default_factory=ClaudeConfig)
+    fallback: ClaudeConfig = Field(default_factory=lambda: ClaudeConfig(model="claude-haiku-4-5"))
+    extra: dict = Field(default_factory=dict)
+
+
+@lru_cache()
+def get_settings() -> Settings:
+    return Settings()
+'''
+
+
+def test_a_nested_section_of_the_settings_gives_its_default_model(tmp_path: Path):
+    """test-ocr-models: ``settings = get_settings()`` (imported, cached) in the function, and
+    ``settings.claude.model`` a field of a section the settings build with ``default_factory``:
+    the section's default is the model sent when the environment sets nothing, as an
+    ``os.getenv`` default is. A section built with another model sends that one."""
+    (tmp_path / "config.py").write_text(NESTED_SETTINGS)
+    (tmp_path / "ocr.py").write_text('''from anthropic import Anthropic
+
+from config import get_settings
+
+
+def transcribe(page):
+    settings = get_settings()
+    return Anthropic().messages.create(model=settings.claude.model, max_tokens=settings.claude.max_tokens,
+                                       messages=[{"role": "user", "content": page}])
+
+
+def retry(page):
+    settings = get_settings()
+    return Anthropic().messages.create(model=settings.fallback.model, max_tokens=100,
+                                       messages=[{"role": "user", "content": page}])
+''')
+    result = _lint_project(tmp_path)
+    assert [(Path(f.path).name, f.line, f.code) for f in result.findings] == [("ocr.py", 8, "TB302")]
+    assert "claude-sonnet-4-5-20250929" in result.findings[0].message
+    assert "config.py:8) was retired" in result.findings[0].message  # (model defined at .../config.py:8)
+
+
+def test_a_settings_field_whose_default_is_an_env_default_gives_that_default(tmp_path: Path):
+    """Claude-API-Teacher-Agents: ``CLAUDE_MODEL: str = os.getenv("CLAUDE_MODEL", "claude-...")`` in
+    a ``BaseSettings``; the field holds the getter's default, not the variable's name."""
+    (tmp_path / "config.py").write_text('''import os
+
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    CLAUDE_MODEL: str = os.getenv("CLAUDE_MODEL", "claude-3-7-sonnet-20250219")
+
+
+settings = Settings()
+''')
+    (tmp_path / "client.py").write_text('''import anthropic
+
+from config import settings
+
+
+class ClaudeClient:
+    def __init__(self, model=None):
+        self.model = model or settings.CLAUDE_MODEL
+        self.client = anthropic.AsyncAnthropic()
+
+    async def send(self, message):
+        return await self.client.messages.create(model=self.model, max_tokens=100,
+                                                 messages=[{"role": "user", "content": message}])
+''')
+    result = _lint_project(tmp_path)
+    assert [(Path(f.path).name, f.line, f.code) for f in result.findings] == [("client.py", 12, "TB302")]
+    assert "claude-3-7-sonnet-20250219" in result.findings[0].message

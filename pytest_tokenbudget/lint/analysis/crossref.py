@@ -41,6 +41,15 @@ def imported(ref: Any) -> Any:
     return found[0]
 
 
+def imported_member(found: Any, attr: str) -> tuple[Any] | None:
+    """``(value,)`` of ``name.attr`` when ``found`` (a lookup's scope and bindings) binds ``name`` by
+    one import and the project knows ``module.name.attr`` (where it is written too), else None."""
+    if found is None or len(found[1]) != 1 or found[1][0].kind != "import":
+        return None
+    via = imported(found[1][0].ref.attr(attr))
+    return (via,) if via is not UNKNOWN and type(via).__name__ != "ImportRef" else None
+
+
 def called(ref: Any, local: str | None = None) -> Any:
     """The value a project function returns (``ref``: an imported one; ``local``: one of this file)."""
     act = _project()

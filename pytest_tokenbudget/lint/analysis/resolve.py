@@ -252,6 +252,8 @@ class Resolver(TextOps):
                 if attr in cls.bindings:
                     return self._bindings_value(cls.bindings[attr], cls, depth + 1)
                 return inherited_attribute(self, cls, attr, depth + 1)  # a base class's body
+        if isinstance(base_node, cst.Name) and (via := crossref.imported_member(lookup(base_node.value, scope), attr)):
+            return via[0]  # settings.model, settings imported: its own lookup knows where the field is written
         base = self.expr(base_node, scope, depth + 1)
         if isinstance(base, ImportRef) or enum_value(attr, isinstance(base_node, cst.Attribute), base):
             return crossref.imported(base.attr(attr)) if isinstance(base, ImportRef) else base  # (Model.SONNET.value)
@@ -489,12 +491,6 @@ class Resolver(TextOps):
                 is_open = self._merge_unpacked(out, a.value, scope, depth) or is_open
             elif a.star == "*":
                 is_open = True
-            else:
-                # a positional argument where the SDK takes keywords only: the dict(...) form
-                inner = self.dict_items(a.value, scope, depth + 1)
-                if inner is None:
-                    is_open = True
-                else:
-                    out.update(inner[0])
-                    is_open = is_open or inner[1]
+            else:  # a positional argument where the SDK takes keywords only: the dict(...) form
+                is_open = self._merge_unpacked(out, a.value, scope, depth) or is_open
         return out, is_open

@@ -13,6 +13,6 @@ class ReviewConfig:
     labels: list = field(default_factory=list)
 
 
-class EnvConfig(BaseSettings):  # the environment may override any default: unknown, silent
+class EnvConfig(BaseSettings):  # the defaults are what runs when the environment sets nothing
     model: str = "claude-sonnet-4-6"
     system_prompt: str = RUBRIC

@@ -22,5 +22,5 @@ class EnvReviewer:
 
     def review(self, diff):
         return self.client.messages.create(model=self.config.model, max_tokens=800,
-                                           system=self.config.system_prompt,
+                                           system=self.config.system_prompt,  # TB101
                                            messages=[{"role": "user", "content": diff}])
