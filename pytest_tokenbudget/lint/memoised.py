@@ -38,10 +38,25 @@ def memoised(fn: Def, tree: ast.Module | None = None) -> bool:
                 if isinstance(t, ast.Name)]
     looked_up = {name for name, value in assigned if _says_cache(value)}
     stored = {name for name, value in assigned if on_disk(value)}
+    handed = _handed_checkpoints(fn)
     return any(isinstance(st, ast.If) and isinstance(st.body[-1], ast.Return) and not on_disk(st.test)
-               and not any(isinstance(n, ast.Name) and n.id in stored for n in walk(st.test)) and (
+               and not any(isinstance(n, ast.Name) and n.id in stored | handed for n in walk(st.test)) and (
         _says_cache(st.test) or any(isinstance(n, ast.Name) and n.id in looked_up for n in walk(st.test)))
         for st in fn.body)
+
+
+def _handed_checkpoints(fn: Def) -> set[str]:
+    """Parameters named as a cache that ``fn`` only reads (``if item_id in cache: return cache[item_id]``):
+    the caller's record of what is done, loaded from a previous run's output (hackernews_jobs'
+    ``cache = load_cache(output_file)``), not a memo of repeats, which its function also fills."""
+    a = fn.args
+    params = {p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs) if "cache" in p.arg.lower()}
+    filled = {t.value.id for n in walk(fn) if isinstance(n, (ast.Assign, ast.AugAssign))
+              for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+              if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
+    filled |= {n.func.value.id for n in walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+               and isinstance(n.func.value, ast.Name) and n.func.attr in ("update", "setdefault", "set", "put", "add")}
+    return params - filled
 
 
 _DISK = frozenset({"exists", "is_file", "isfile", "read_text", "read_bytes", "open", "load", "execute", "fetchone"})

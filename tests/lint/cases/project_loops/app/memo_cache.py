@@ -1,6 +1,7 @@
 """Requests kept in a cache the function looks up first: a repeat costs nothing, so a loop over
 them is not batching advice (as with @lru_cache). An early return that is not a cache hit changes nothing,
-and nor does a cache on disk: it lets a rerun resume, but the first run still sends every item."""
+and nor does a cache on disk: it lets a rerun resume, but the first run still sends every item. Nor does
+a cache the caller hands in and the function only reads: the record of a previous run's output."""
 import json
 from pathlib import Path
 
@@ -58,6 +59,21 @@ def extract(key, text):
                                   messages=[{"role": "user", "content": f"Extract: {text}"}])
 
 
+def grade(item, cache):
+    if item["id"] in cache:  # what an earlier run finished (the caller loads it from its output file)
+        return cache[item["id"]]
+    return client.messages.create(model=MODEL, max_tokens=300,  # TB401
+                                  messages=[{"role": "user", "content": f"Grade: {item['text']}"}])
+
+
+def remember(item, cache):
+    if item["id"] in cache:  # a memo the function fills: a repeat is free
+        return cache[item["id"]]
+    cache[item["id"]] = client.messages.create(model=MODEL, max_tokens=300,
+                                               messages=[{"role": "user", "content": f"Note: {item['text']}"}])
+    return cache[item["id"]]
+
+
 def tag(text):
     if not text:  # an empty item: not a cache
         return None
@@ -72,4 +88,7 @@ def run(rows):
     tags = [tag(text) for _, text in rows]
     classes = [classify(key, text) for key, text in rows]
     extracts = [extract(key, text) for key, text in rows]
-    return summaries, labels, tags, classes, extracts
+    done = json.loads(Path("grades.json").read_text())
+    grades = [grade({"id": key, "text": text}, done) for key, text in rows]
+    notes = [remember({"id": key, "text": text}, done) for key, text in rows]
+    return summaries, labels, tags, classes, extracts, grades, notes
