@@ -243,8 +243,10 @@ def fallback_chain(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
 
 def is_sweep(target: str, it: ast.expr) -> bool:
     """A sweep over models / parameters / variants, or a fixed handful of literal cases. Of an
-    attribute only its own name counts: ``config.models`` is a sweep, ``settings.tickers`` is not."""
-    over = it.attr if isinstance(it, ast.Attribute) else ast.unparse(it)
+    attribute only its own name counts: ``config.models`` is a sweep, ``settings.tickers`` is not; of
+    a call, not its keywords (``tqdm(rows, desc=f"Running {args.models}")`` labels a loop over rows)."""
+    shown = ast.Call(func=it.func, args=it.args, keywords=[]) if isinstance(it, ast.Call) else it
+    over = it.attr if isinstance(it, ast.Attribute) else ast.unparse(shown)
     return bool(_SWEEP.search(target) or _SWEEP_ITER.search(over)) or handful(it)
 
 

@@ -160,6 +160,16 @@ def label_frame(df):
     return df
 
 
+def post_edit(rows: list, args) -> list:
+    from tqdm import tqdm
+
+    out = []
+    for row in tqdm(rows, desc=f"Running {args.models}"):  # the label names the model, the loop is over rows
+        out.append(client.messages.create(  # TB401
+            model=MODEL, max_tokens=300, messages=[{"role": "user", "content": row}]))
+    return out
+
+
 def compare_models(question: str) -> list:
     # Not flagged: a map over models is a sweep, the same question to each
     return list(map(lambda model: client.messages.create(model=model, max_tokens=300,
