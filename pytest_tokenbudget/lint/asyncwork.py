@@ -13,7 +13,7 @@ import ast
 
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
 
-__all__ = ["fanned_out", "handed_to_event_loop", "script_entry", "starts_jobs"]
+__all__ = ["fanned_out", "handed_to_event_loop", "let_go", "script_entry", "starts_jobs"]
 
 
 _EVENT_LOOP_RUNS = frozenset({"run", "run_until_complete"})
@@ -59,6 +59,16 @@ def _runs_event_loop(call: ast.Call) -> bool:
 
 
 _SPAWN = frozenset({"create_task", "ensure_future", "start_soon"})  # each takes a coroutine: a task
+
+
+def let_go(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:
+    """``asyncio.create_task(ref(...))`` as a statement of its own (a route's "start the run in the
+    background"): the task is let go and nobody awaits its answers. (A task kept in a name or a list
+    is awaited later: a fan-out, :func:`fanned_out`.)"""
+    call = parents.get(id(ref))
+    spawn = parents.get(id(call)) if isinstance(call, ast.Call) and call.func is ref else None
+    return isinstance(spawn, ast.Call) and _called(spawn) in _SPAWN and spawn.args[:1] == [call] \
+        and isinstance(parents.get(id(spawn)), ast.Expr)
 _AWAIT_ALL = frozenset({"gather", "wait", "as_completed"})
 
 

@@ -69,7 +69,7 @@ from pytest_tokenbudget.lint.runforms import (Use, delayed_call, handed_lambda, 
                                                local_uses, partial_uses, run_in_place, runs_in_executor, runs_param,
                                                submits, table_loops, table_lookups, table_uses, thread_target)
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
-from pytest_tokenbudget.lint.script_jobs import awaited_by_script
+from pytest_tokenbudget.lint.script_jobs import awaited_by_script, job_coroutine
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
 from pytest_tokenbudget.lint.subclasses import inheriting_methods
 from pytest_tokenbudget.lint.turns import Turns, conversation_turns
@@ -229,7 +229,7 @@ def _add_hit(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, nod
         return  # dead code: the search goes on to the callers, as when no loop is found
     owner = owner_of(node, parents)
     if not live(node, parents, hit, tree, lambda fn: awaited_by_script(s.project, path, fn, tree)) \
-            and not _request_work(s, path, owner) \
+            and not (_request_work(s, path, owner) and not job_coroutine(s.project, path, tree, node, parents)) \
             and not _handful_passed(s, path, node, parents, hit) and not _cut_short(s, path, node, parents, hit) \
             and not batch_alternative(s.project, path, owner) \
             and not one_item_flag(node, parents, s.guarded, s.callee) \

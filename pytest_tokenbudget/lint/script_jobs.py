@@ -9,9 +9,12 @@ bookmarks. Such a stage is the script's job too. :func:`awaited_by_script` holds
 def`` every project reference of which is made inside a script's coroutine, or inside another
 coroutine that holds this (up to three levels up), or hands it to the event loop itself
 (``asyncio.run(run_evals(...))`` in a command of another module: alvarocanoo/claude-docs-rag). A coroutine that also serves a route, a bot or
-anything else stays live work. So does a coroutine handed to a scheduler as a job
+anything else stays live work. A coroutine handed to a scheduler as a job
 (``scheduler.add_job(_refresh_sentiment_job, "interval", minutes=30)``, ``schedule.every().hour.do(job)``:
-vel190704/stock-analytics): nobody awaits its answers, it stores them.
+vel190704/stock-analytics) or let go as a background task (``asyncio.create_task(run(run_id))`` as a
+statement, ``background_tasks.add_task(run, ...)``: zapply's manual run) is a job as a script's
+coroutine is: nobody awaits its answers, it stores them. A coroutine that awaits itself again (a
+retry) is judged by its other callers.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.asyncwork import handed_to_event_loop, script_entry
+from pytest_tokenbudget.lint.asyncwork import handed_to_event_loop, let_go, script_entry
 from pytest_tokenbudget.lint.callnames import owner_of
 from pytest_tokenbudget.lint.callrefs import recorded_references
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
@@ -27,19 +30,41 @@ from pytest_tokenbudget.lint.runmemo import remember_with_deps
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["awaited_by_script"]
+__all__ = ["awaited_by_script", "job_coroutine"]
 
-_MAX_DEPTH = 3
+_MAX_DEPTH = 4
 
 
 def awaited_by_script(project: Project, path: str, fn: ast.AsyncFunctionDef, tree: ast.Module) -> bool:
     """``fn`` (a module-level ``async def`` or a method of a module-level class in ``tree``, the
-    file at ``path``) runs only as part of a script's coroutine."""
+    file at ``path``) runs only as part of a script's coroutine or a scheduled job, on at least one
+    path (a task a route lets go is part of such a job, not a job of its own: a course a user asked
+    for, generated in the background, is still that user's request)."""
+    return bool(_starts(project, path, fn, tree))
+
+
+def job_coroutine(project: Project, path: str, tree: ast.Module, node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """The coroutine holding ``node`` is a scheduler's job (:func:`awaited_by_script`, started by
+    ``add_job``), which a route may also start in the background (zapply's nightly run, also run by
+    hand): its loop is batch work, not the request's. (A script's ``asyncio.run(main())`` may run a
+    bot or a service: its requests stay theirs.)"""
+    fn: ast.AST = node
+    while id(fn) in parents and not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        fn = parents[id(fn)]
+    return isinstance(fn, ast.AsyncFunctionDef) and "scheduler" in _starts(project, path, fn, tree)
+
+
+def _starts(project: Project, path: str, fn: ast.AsyncFunctionDef, tree: ast.Module) -> frozenset[str]:
+    """What starts ``fn``'s job ("script", "scheduler"), or nothing when it is not a job's coroutine."""
     name = _qualified(fn, tree)
     if name is None:
-        return False
-    return remember_with_deps(project, "awaited_by_script", (path, name),
-                              lambda: _awaited(project, path, name, 0, set()))
+        return frozenset()
+
+    def found() -> frozenset[str]:
+        roots: list[str] = []
+        return frozenset(roots) if _awaited(project, path, name, 0, set(), roots) else frozenset()
+
+    return remember_with_deps(project, "job_starts", (path, name), found)
 
 
 def _qualified(fn: ast.AsyncFunctionDef, tree: ast.Module) -> str | None:
@@ -49,7 +74,10 @@ def _qualified(fn: ast.AsyncFunctionDef, tree: ast.Module) -> str | None:
     return f"{cls.name}.{fn.name}" if cls is not None else None
 
 
-def _awaited(project: Project, path: str, function: str, depth: int, seen: set[tuple[str, str]]) -> bool:
+def _awaited(project: Project, path: str, function: str, depth: int, seen: set[tuple[str, str]],
+             roots: list[str]) -> bool:
+    """Every reference to ``function`` is a script's or a scheduler's start of it, a task let go, or
+    an await inside a coroutine that holds this; ``roots`` gets what starts it: "script" or "scheduler"."""
     if depth > _MAX_DEPTH or (path, function) in seen:
         return False
     seen.add((path, function))
@@ -58,14 +86,21 @@ def _awaited(project: Project, path: str, function: str, depth: int, seen: set[t
         return False
     for cpath, ctree, node, parents in found:
         if handed_to_event_loop(node, parents) or _scheduled(node, parents):
-            continue  # asyncio.run(run_evals(...)) in a command of another module: this is the script's coroutine
+            roots.append("scheduler" if _scheduled(node, parents) else "script")  # (asyncio.run(run_evals(...))
+            continue  # in a command of another module: the script's coroutine)
+        if _detached(node, parents):
+            continue  # started in the background by whoever asked: a job only if a script or a scheduler runs it
         owner = owner_of(node, parents)
         outer: ast.AST = node
         while id(outer) in parents and not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
             outer = parents[id(outer)]
         if not isinstance(outer, ast.AsyncFunctionDef) or owner is None:
             return False  # made in sync code or at module level: not this rule's shape
-        if not script_entry(outer, ctree) and not _awaited(project, cpath, owner, depth + 1, seen):
+        if (cpath, owner) == (path, function):
+            continue  # it awaits itself again (a retry after a dropped connection): its other callers decide
+        if script_entry(outer, ctree):
+            roots.append("script")
+        elif not _awaited(project, cpath, owner, depth + 1, seen, roots):
             return False
     return True
 
@@ -81,3 +116,12 @@ def _scheduled(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:
     call = parents.get(id(kw)) if kw is not None else call
     return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
         and call.func.attr in _JOB_REGISTRATIONS and (kw is not None or bool(call.args) and call.args[0] is ref)
+
+
+
+def _detached(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:
+    """``ref`` is started as a task nobody awaits (:func:`.asyncwork.let_go`), or handed to
+    ``background_tasks.add_task(ref, ...)`` (run after the response)."""
+    call = parents.get(id(ref))
+    return let_go(ref, parents) or isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+        and call.func.attr == "add_task" and call.args[:1] == [ref]
