@@ -18,9 +18,10 @@ import ast
 import weakref
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import Text, Unknown, choice
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown, choice
 from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.config_values import own_returns
+from pytest_tokenbudget.lint.init_attrs import static_attribute
 
 __all__ = ["bind_arguments", "self_method", "returns"]
 
@@ -87,6 +88,10 @@ def returns(project: Any, mod: Any, fn: ast.FunctionDef | ast.AsyncFunctionDef, 
     if not rets or any(r.value is None for r in rets):
         return None
     ev = project._evaluator(mod, {**project._locals(fn), **bound})
+    tree = mod.parse()
+    cls = next((c for c in walk(tree) if isinstance(c, ast.ClassDef) and fn in c.body), None) if tree else None
+    if cls is not None:  # self.prompt_dir, set once in __init__ from a static path
+        ev.self_attr = lambda chain: static_attribute(project, mod, cls, chain) if "." not in chain else UNKNOWN
     values = [ev.expr(r.value) for r in rets]
     if all(isinstance(v, Unknown) and v.volatile for v in values):
         return values[0]

@@ -20,20 +20,17 @@ all agree. So does a caller's ``settings.model`` where ``settings: Settings`` is
 from __future__ import annotations
 
 import ast
-import weakref
 from collections.abc import Callable
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenDict, choice
 from pytest_tokenbudget.lint.astwalk import walk
+from pytest_tokenbudget.lint.init_attrs import init_assignment
 
 Project = Any  # the project index (not imported: it sits above this module)
 ValuesOf = Callable[..., Any]  # arguments.parameter_values, passed in by the caller search
 
 __all__ = ["attribute_class", "init_attribute", "parameter_class", "parameter_field", "returned_field"]
-
-_SELF_SETS: weakref.WeakKeyDictionary[ast.ClassDef, dict[str, list[Any]]] = weakref.WeakKeyDictionary()
-
 
 def init_attribute(project: Project, path: str, tree: ast.Module, owner: str | None, attr: str,
                    values_of: ValuesOf) -> Any:
@@ -67,14 +64,14 @@ def attribute_class(tree: ast.Module, owner: str | None, attr: str) -> str | Non
     if not owner or owner.count(".") != 1:
         return None
     cls = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == owner.split(".")[0]), None)
-    found = _init_assignment(cls, attr) if cls is not None else None
+    found = init_assignment(cls, attr) if cls is not None else None
     return _built_class(*found) if found is not None else None
 
 
 def _object_field(project: Project, path: str, tree: ast.Module, cls: ast.ClassDef, values_of: ValuesOf,
                   attr: str, field: str) -> Any:
     """``self.attr.field``: the one value the constructions of ``self.attr``'s class give ``field``."""
-    found = _init_assignment(cls, attr)
+    found = init_assignment(cls, attr)
     if found is None:
         return UNKNOWN
     init, value = found
@@ -216,40 +213,12 @@ def parameter_class(fn: ast.FunctionDef | ast.AsyncFunctionDef | None, name: str
     return spelled if spelled and spelled.rsplit(".", 1)[-1][:1].isupper() else None
 
 
-def _init_assignment(cls: ast.ClassDef, attr: str) -> tuple[ast.FunctionDef, ast.expr] | None:
-    """``__init__`` and the value of ``self.attr = value`` when that is the class's one assignment
-    of the attribute and it sits in ``__init__``."""
-    init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
-    if init is None:
-        return None
-    sets = _self_assignments(cls).get(attr, [])
-    if len(sets) != 1 or not isinstance(sets[0], ast.Assign) or not any(sets[0] is n for n in walk(init)):
-        return None
-    return init, sets[0].value
-
-
-def _self_assignments(cls: ast.ClassDef) -> dict[str, list[Any]]:
-    """The class's assignments to ``self.<attr>`` by attribute name: one walk per class, not one
-    per attribute asked about (the caller search asks about many)."""
-    found = _SELF_SETS.get(cls)
-    if found is None:
-        found = {}
-        for n in walk(cls):
-            if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
-                for attr in dict.fromkeys(t.attr for t in targets if isinstance(t, ast.Attribute)
-                                          and isinstance(t.value, ast.Name) and t.value.id == "self"):
-                    found.setdefault(attr, []).append(n)
-        _SELF_SETS[cls] = found
-    return found
-
-
 def _init_param(cls: ast.ClassDef, attr: str) -> tuple[str | None, str | None]:
     """The ``__init__`` parameter ``self.attr`` is set from, when that is the class's one
     assignment of the attribute, and the field read from it (``self.model = config.model``: ``model``;
     ``self.model = model``: None). ``self.model = model or config.MODEL`` counts as ``model``: what a
     construction passes, when it passes a value (a falsy one is left unknown)."""
-    found = _init_assignment(cls, attr)
+    found = init_assignment(cls, attr)
     value = found[1] if found is not None else None
     field = None
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):  # self.model = model or config.MODEL:

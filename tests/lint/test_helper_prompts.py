@@ -226,3 +226,67 @@ def test_a_prompt_builder_returning_system_and_user_is_unpacked(tmp_path: Path):
     (tmp_path / "app" / "label.py").write_text(UNPACKED)
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False))
     assert sorted(f.line for f in result.findings) == [10, 17]  # the system= lines of label and label_three
+
+
+LOADER_METHOD = '''import json
+from pathlib import Path
+
+import anthropic
+
+
+class Analyzer:
+    def __init__(self, provider="claude"):
+        self.provider = provider
+        self.prompt_dir = Path(__file__).parent / "prompts"
+        self.client = anthropic.Anthropic()
+
+    def _load_prompt(self, name):
+        path = self.prompt_dir / f"{name}.txt"
+        if not path.exists():
+            raise FileNotFoundError(path)
+        return path.read_text(encoding="utf-8").strip()
+
+    def _call_claude(self, system_prompt, text):
+        response = self.client.messages.create(model="claude-haiku-4-5", max_tokens=2048, system=system_prompt,
+                                               messages=[{"role": "user", "content": text}])
+        return response.content[0].text
+
+    def extract(self, text):
+        raw = self._call_claude(self._load_prompt("PROMPT_NAME"), text)
+        return json.loads(raw[raw.find("{"):raw.rfind("}") + 1])
+
+    def extract_here(self, text):
+        response = self.client.messages.create(model="claude-haiku-4-5", max_tokens=2048,
+                                               system=self._load_prompt("PROMPT_NAME"),
+                                               messages=[{"role": "user", "content": text}])
+        return json.loads(response.content[0].text)
+'''
+
+
+def test_a_prompt_loader_method_reads_the_folder_init_sets(tmp_path: Path):
+    """ai-document-analyzer: ``self._load_prompt("extract")`` reads ``self.prompt_dir / "extract.txt"``,
+    the folder ``__init__`` sets from ``__file__`` (no parameter enters it), after a local name and a
+    guard that raises; the prompt asks for a JSON object (in German). Passed through a wrapper's
+    parameter or straight to the call. Silent twin: the same loader on a file that asks for notes."""
+    (tmp_path / "prompts").mkdir()
+    (tmp_path / "prompts" / "extract.txt").write_text("Extrahiere die Daten. Gib das Ergebnis als JSON-Objekt "
+                                                      'zurück: {"datum": "2024-03-15", "betrag": null}\n')
+    (tmp_path / "prompts" / "notes.txt").write_text(PLAIN_ASK)
+    got = _lint(tmp_path, {"extract.py": LOADER_METHOD.replace("PROMPT_NAME", "extract"),
+                           "notes.py": LOADER_METHOD.replace("PROMPT_NAME", "notes")}, "TB501")
+    assert got == {("extract.py", 20, "TB501"), ("extract.py", 29, "TB501")}
+
+
+def test_a_prompt_loader_method_with_a_local_and_a_guard_gives_the_prefix_size(tmp_path: Path):
+    """The same loader straight in the request (``system=self._load_prompt("core")``): a body of a
+    local name, a guard that raises and one return is read with the argument bound, so the ~1,200
+    tokens of the file are a static prefix (TB101 on Sonnet 4.6). Silent twin: a short file."""
+    (tmp_path / "prompts").mkdir()
+    rule = "Check each clause of the contract for risk, cite the section number and quote the words.\n"
+    (tmp_path / "prompts" / "core.txt").write_text(rule * 60)
+    (tmp_path / "prompts" / "short.txt").write_text(rule)
+    head, tail = LOADER_METHOD.split("    def _call_claude")[0], LOADER_METHOD.split("    def extract_here")[1]
+    loader = (head + "    def extract_here" + tail).replace("claude-haiku-4-5", "claude-sonnet-4-6")
+    got = _lint(tmp_path, {"core.py": loader.replace("PROMPT_NAME", "core"),
+                           "short.py": loader.replace("PROMPT_NAME", "short")}, "TB101")
+    assert got == {("core.py", 21, "TB101")}

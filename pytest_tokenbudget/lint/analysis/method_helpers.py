@@ -58,14 +58,16 @@ def method_call(resolver: Any, node: cst.Call, scope: Scope, depth: int) -> Any:
     keys = {(id(helper), p): v for p, v in bound.items()}
     saved = {k: overrides[k] for k in keys if k in overrides}
     overrides.update(keys)
-    for k in keys:
+    names = [(id(helper), n) for n in helper.bindings]  # (its locals too: path = folder / f"{name}.txt")
+    for k in names:
         resolver._memo.pop(k, None)  # the resolver memoises names per scope: this call's values count
     try:
         return resolver.expr(returned, helper, depth + 1)
     finally:
         for k in keys:
             overrides.pop(k, None)
-            resolver._memo.pop(k, None)  # the parameter's value was this call's
+        for k in names:
+            resolver._memo.pop(k, None)  # the parameter's value, and what came of it, were this call's
         overrides.update(saved)
 
 
@@ -171,14 +173,30 @@ def own_method(func: Any, scope: Scope) -> Scope | None:
 
 
 def _one_return(method: Scope) -> cst.BaseExpression | None:
-    """The expression of a body that is one ``return <expr>`` (after a docstring), else None."""
+    """The expression of a body that is one ``return <expr>`` (after a docstring), maybe after local
+    names set once and guards that only raise (``path = self.prompt_dir / f"{name}.txt"``; ``if not
+    path.exists(): raise ...``; ``return path.read_text()``), else None."""
     body = list(method.node.body.body) if isinstance(method.node.body, cst.IndentedBlock) else []
     if body and _docstring(body[0]):
         body = body[1:]
-    if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
+    if not body or not all(_local_or_guard(st) for st in body[:-1]) or not isinstance(body[-1], cst.SimpleStatementLine) \
+            or len(body[-1].body) != 1:
         return None
-    ret = body[0].body[0]
+    ret = body[-1].body[0]
     return ret.value if isinstance(ret, cst.Return) else None
+
+
+def _local_or_guard(stmt: cst.BaseStatement) -> bool:
+    """``name = <expr>``, or ``if <test>: raise ...`` with no other branch."""
+    if isinstance(stmt, cst.If):
+        block = stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else []
+        return stmt.orelse is None and bool(block) and all(
+            isinstance(b, cst.SimpleStatementLine) and all(isinstance(x, cst.Raise) for x in b.body) for b in block)
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return False
+    one = stmt.body[0]
+    return isinstance(one, cst.Assign) and len(one.targets) == 1 and isinstance(one.targets[0].target, cst.Name) \
+        or isinstance(one, cst.AnnAssign) and one.value is not None and isinstance(one.target, cst.Name)
 
 
 def _docstring(stmt: cst.BaseStatement) -> bool:
