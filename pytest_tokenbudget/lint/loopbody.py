@@ -58,17 +58,18 @@ def asks_a_person(node: ast.AST) -> bool:
                for n in walk(node))
 
 
-def exits(loop: ast.For | ast.AsyncFor) -> bool:
+def exits(loop: ast.For | ast.AsyncFor, request_line: int | None = None) -> bool:
     """A ``return``, or a ``break`` of this loop (not of a nested one), that ends a search: not one
     in an ``except`` handler (``except KeyboardInterrupt: break``, an abort), nor one under an
     ``if`` that tests nothing the loop computes (``if test_first_row: break``, a run-wide switch; ``if
     stop_flag.is_set(): return``, a stop signal, when it returns nothing a pass made) but
     a count of passes (``if max_images and processed >= max_images: break`` with ``processed += 1``
-    on every pass: a cap on the items, not a search), nor an abort when a pass got nothing
+    on every pass: a cap on the items, not a search; or ``total_calls += 1`` above ``request_line``,
+    the request's, in a nested loop: a cap on the requests sent), nor an abort when a pass got nothing
     (``if not tasks: return``: :func:`_aborts`)."""
     made = {n.id for st in loop.body for n in walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     made |= {n.id for n in walk(loop.target) if isinstance(n, ast.Name)}
-    made -= _pass_counts(loop.body)
+    made -= _pass_counts(loop.body) | _request_counts(loop.body, request_line)
     made |= _updated(loop.body)  # progress.done += 1: ``if should_stop(progress): break`` reads what passes made
     stack: list[tuple[ast.AST, bool]] = [(s, False) for s in loop.body]
     while stack:
@@ -122,6 +123,23 @@ def _pass_counts(body: list[ast.stmt]) -> set[str]:
     counted = {st.target.id: st.target for st in body if isinstance(st, ast.AugAssign) and isinstance(st.op, ast.Add)
                and isinstance(st.target, ast.Name) and isinstance(st.value, ast.Constant)}
     return {name for name, target in counted.items() if stores.get(name) == [target]}
+
+
+def _request_counts(body: list[ast.stmt], request_line: int | None) -> set[str]:
+    """Names only ever set by ``name += 1`` above ``request_line`` (``total_calls += 1``, then the
+    request): a count of the requests sent, whatever the nesting; one counted after the request
+    may count what its reply found (a search)."""
+    if request_line is None:
+        return set()
+    stores: dict[str, list[ast.AST]] = {}
+    counted: dict[str, list[ast.AST]] = {}
+    for n in (n for st in body for n in walk(st)):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            stores.setdefault(n.id, []).append(n)
+        if isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add) and isinstance(n.target, ast.Name) \
+                and isinstance(n.value, ast.Constant) and n.lineno < request_line:
+            counted.setdefault(n.target.id, []).append(n.target)
+    return {name for name, targets in counted.items() if stores.get(name) == targets}
 
 
 def _updated(body: list[ast.stmt]) -> set[str]:

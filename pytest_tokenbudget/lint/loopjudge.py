@@ -134,7 +134,7 @@ def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST 
             break
         if isinstance(node, ast.While) and not retry_while(node):
             return None
-        if isinstance(node, (ast.For, ast.AsyncFor)) and node.lineno != hit.line and exits(node) \
+        if isinstance(node, (ast.For, ast.AsyncFor)) and node.lineno != hit.line and exits(node, call.lineno) \
                 and not RETRY.search(ast.unparse(node.target)) and not fallback_chain(node, call):
             return None
     return hit
@@ -179,7 +179,8 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
             return None
         if isinstance(parent, (ast.For, ast.AsyncFor)) and node is not parent.iter:
             if RETRY.search(ast.unparse(parent.target)) or RETRY.search(ast.unparse(parent.iter)) or (
-                    is_sweep(ast.unparse(parent.target), parent.iter) and not exits(parent)) or repeats(parent, call) \
+                    is_sweep(ast.unparse(parent.target), parent.iter) and not exits(parent, call.lineno)) \
+                    or repeats(parent, call) \
                     or fallback_chain(parent, call):
                 node = parent  # a retry loop, a sweep over models / variants, n identical runs: a per-item
                 continue       # loop outside it still makes one independent request per item and setting
@@ -252,7 +253,7 @@ def is_sweep(target: str, it: ast.expr) -> bool:
 
 def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call, parents: dict[int, ast.AST]) -> Hit | None:
     target, over = ast.unparse(loop.target), ast.unparse(loop.iter)
-    if is_sweep(target, loop.iter) or exits(loop):
+    if is_sweep(target, loop.iter) or exits(loop, call.lineno):
         return None
     body = ast.Module(body=loop.body, type_ignores=[])
     if asks_a_person(body):

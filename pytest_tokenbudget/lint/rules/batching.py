@@ -48,9 +48,10 @@ def _ast_of(node: Any, expression: bool = False) -> Any:
         return None
 
 
-def _exits_early(loop_node: Any) -> bool:
+def _exits_early(loop_node: Any, call: CallSite | None = None) -> bool:
     """A for loop that ends a search: a ``return`` or ``break`` on what it computes, not an abort in an
-    ``except`` handler nor a run-wide switch (:func:`..loopbody.exits`, the caller search's reading)."""
+    ``except`` handler nor a run-wide switch nor a cap on the requests ``call`` sends
+    (:func:`..loopbody.exits`, the caller search's reading)."""
     import ast
 
     import libcst as cst
@@ -60,7 +61,8 @@ def _exits_early(loop_node: Any) -> bool:
     if not isinstance(loop_node, cst.For):
         return False
     tree = _ast_of(loop_node)
-    return tree is None or isinstance(tree, ast.For) and exits(tree)  # (unparsable: may stop early)
+    at = call.range(call.node).line - call.range(loop_node).line + 1 if call is not None and _line(call) else None
+    return tree is None or isinstance(tree, ast.For) and exits(tree, at)  # (unparsable: may stop early)
 
 
 def _retry_loop(loop: Any) -> bool:
@@ -418,7 +420,7 @@ class LoopCouldBatch(Rule):
 
         loop = loops[-1]
         product = _handfuls_product(loops, call) if _handful(loop, call) else ""  # (None: a handful alone)
-        if contains(loop.iter_node, call.node) or any(_exits_early(lp.node) for lp in loops) or product is None \
+        if contains(loop.iter_node, call.node) or any(_exits_early(lp.node, call) for lp in loops) or product is None \
                 or _not_batch_work(call) or _over_a_reply(loop, call) or _measured_or_picked(loop, call):
             return  # (any loop around it that stops early: chunks screened until a threshold is met)
         discount = (Decimal(1) - ctx.catalog.batch_multiplier) * 100

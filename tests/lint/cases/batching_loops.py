@@ -170,6 +170,33 @@ def post_edit(rows: list, args) -> list:
     return out
 
 
+def grade_all(rows: list, dimensions: list, limit: int = 0) -> list:
+    graded = []
+    total_calls = 0
+    for row in rows:
+        if limit and total_calls >= limit:
+            break  # a cap on the requests sent (counted before each one), not a search
+        for dimension in dimensions:
+            total_calls += 1
+            graded.append(client.messages.create(  # TB401
+                model=MODEL, max_tokens=5, messages=[{"role": "user", "content": f"{dimension}? {row}"}]))
+    return graded
+
+
+def first_hits(rows: list, wanted: int = 3) -> list:
+    hits, found = [], 0
+    for row in rows:
+        if found >= wanted:
+            break  # enough answers found: a search, counted after each reply
+        for question in ("Is it urgent?", "Is it a refund?"):
+            reply = client.messages.create(model=MODEL, max_tokens=5,
+                                           messages=[{"role": "user", "content": f"{question} {row}"}])
+            if "yes" in reply.content[0].text.lower():
+                found += 1
+                hits.append(row)
+    return hits
+
+
 def compare_models(question: str) -> list:
     # Not flagged: a map over models is a sweep, the same question to each
     return list(map(lambda model: client.messages.create(model=model, max_tokens=300,
