@@ -57,8 +57,8 @@ from pytest_tokenbudget.lint.callrefs import candidates, naming_of, refs_in
 from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
 from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
-from pytest_tokenbudget.lint.loopbody import (acts_at_once, asks_a_person, latency_kept, mentions_batching,
-                                              returned_latency)
+from pytest_tokenbudget.lint.loopbody import (acts_at_once, asks_a_person, confirms_each, latency_kept,
+                                              mentions_batching, returned_latency)
 from pytest_tokenbudget.lint.loopcuts import cut_to_a_handful
 from pytest_tokenbudget.lint.loopguards import Need, guard_params, literal_needs, one_item_flag, passes_other_branch, \
     receiver_needs
@@ -394,8 +394,8 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
     s.seen.add(key)
     tree = tree_of(project, callee_path)
     fn = inherited or (find_def(tree, function) if tree is not None else None)  # (``inherited``: a subclass's)
-    if fn is None or inherited is None and memoised(fn, tree):
-        return []
+    if fn is None or inherited is None and (memoised(fn, tree) or confirms_each(fn, tree)):
+        return []  # (a repeat is free; a person confirms each request)
     s.turns = turns or conversation_turns(project, callee_path, tree, function, fn)
     s.callee, s.timed = fn, returned_latency(fn)
     out: list[LoopCaller] = []

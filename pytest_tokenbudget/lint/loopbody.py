@@ -13,9 +13,9 @@ import re
 from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.loopguards import equals_item
 
-__all__ = ["REPLY_PARTS", "REQUEST_METHODS", "acts_at_once", "alerts", "asks_a_person", "batching_context", "exits",
-           "filled_with_few", "grown_on_reply", "latency_kept", "mentions_batching", "over_a_reply", "picked_few",
-           "repeats", "returned_latency"]
+__all__ = ["REPLY_PARTS", "REQUEST_METHODS", "acts_at_once", "alerts", "asks_a_person", "batching_context",
+           "confirms_each", "exits", "filled_with_few", "grown_on_reply", "latency_kept", "mentions_batching",
+           "over_a_reply", "picked_few", "repeats", "returned_latency"]
 
 
 _ALERT = re.compile(r"alert|notif", re.I)
@@ -56,6 +56,19 @@ def asks_a_person(node: ast.AST) -> bool:
     per-item step that asks "Apply? [y/N]" after the request), so nothing in it can wait for a batch."""
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "input"
                for n in walk(node))
+
+
+def confirms_each(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> bool:
+    """``fn`` asks a person before its request (``input("Proceed? [y/N]")``), itself or through a
+    helper of its module it calls (``self._require_confirmation(...)``): every call waits on someone,
+    so no loop over it is batch work (whisperlog's cost confirmation)."""
+    if asks_a_person(fn):
+        return True
+    called = {n.func.attr if isinstance(n.func, ast.Attribute) else n.func.id for n in walk(fn)
+              if isinstance(n, ast.Call) and isinstance(n.func, (ast.Attribute, ast.Name))}
+    helpers = [d for d in walk(tree) if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)) and d.name in called
+               and d is not fn]
+    return any(asks_a_person(d) for d in helpers)
 
 
 def exits(loop: ast.For | ast.AsyncFor, request_line: int | None = None) -> bool:
