@@ -213,8 +213,8 @@ def batch_alternative(project: Project, path: str, function: str | None) -> bool
 
 def fallback_only(project: Project, path: str, function: str | None) -> bool:
     """Every call of ``function`` is made in an ``except`` handler (``except Exception: return
-    self._anthropic_fallback(prompt)``): a request sent only when another way failed, not per-item
-    work to batch."""
+    self._anthropic_fallback(prompt)``) or a loop's ``else`` (a batch that timed out): a request sent
+    only when another way failed, not per-item work to batch."""
     return _every_call(project, path, function, "fallback_only", _in_handler)
 
 
@@ -233,9 +233,12 @@ def _every_call(project: Project, path: str, function: str | None, memo: str,
 
 
 def _in_handler(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """In an ``except`` handler, or in the ``else`` of a loop that ran out without ``break`` (``while
+    waited < TIMEOUT: ... poll the batch ... else: return summarize_sequential(...)``): a way out."""
     while id(node) in parents and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        node = parents[id(node)]
-        if isinstance(node, ast.ExceptHandler):
+        child, node = node, parents[id(node)]
+        if isinstance(node, ast.ExceptHandler) or isinstance(node, (ast.While, ast.For, ast.AsyncFor)) \
+                and child in node.orelse:
             return True
     return False
 
