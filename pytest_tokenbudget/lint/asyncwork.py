@@ -59,6 +59,7 @@ def _runs_event_loop(call: ast.Call) -> bool:
 
 
 _SPAWN = frozenset({"create_task", "ensure_future", "start_soon"})  # each takes a coroutine: a task
+_AWAIT_ALL = frozenset({"gather", "wait", "as_completed"})
 
 
 def let_go(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:
@@ -69,7 +70,6 @@ def let_go(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:
     spawn = parents.get(id(call)) if isinstance(call, ast.Call) and call.func is ref else None
     return isinstance(spawn, ast.Call) and _called(spawn) in _SPAWN and spawn.args[:1] == [call] \
         and isinstance(parents.get(id(spawn)), ast.Expr)
-_AWAIT_ALL = frozenset({"gather", "wait", "as_completed"})
 
 
 def fanned_out(call: ast.Call, parents: dict[int, ast.AST]) -> bool:

@@ -7,7 +7,7 @@ henrique-lego/salience's typer command runs ``asyncio.run(_run_pipeline(...))``,
 ``classify_bookmarks(...)`` in ``classify.py``, whose loop sends one request per chunk of
 bookmarks. Such a stage is the script's job too. :func:`awaited_by_script` holds for an ``async
 def`` every project reference of which is made inside a script's coroutine, or inside another
-coroutine that holds this (up to three levels up), or hands it to the event loop itself
+coroutine that holds this (up to four levels up), or hands it to the event loop itself
 (``asyncio.run(run_evals(...))`` in a command of another module: alvarocanoo/claude-docs-rag). A coroutine that also serves a route, a bot or
 anything else stays live work. A coroutine handed to a scheduler as a job
 (``scheduler.add_job(_refresh_sentiment_job, "interval", minutes=30)``, ``schedule.every().hour.do(job)``:
@@ -116,7 +116,6 @@ def _scheduled(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:
     call = parents.get(id(kw)) if kw is not None else call
     return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
         and call.func.attr in _JOB_REGISTRATIONS and (kw is not None or bool(call.args) and call.args[0] is ref)
-
 
 
 def _detached(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:

@@ -89,8 +89,8 @@ def returns(project: Any, mod: Any, fn: ast.FunctionDef | ast.AsyncFunctionDef, 
         return None
     ev = project._evaluator(mod, {**project._locals(fn), **bound})
     tree = mod.parse()
-    cls = next((c for c in walk(tree) if isinstance(c, ast.ClassDef) and fn in c.body), None) if tree else None
-    if cls is not None:  # self.prompt_dir, set once in __init__ from a static path
+    cls = next((c for c in tree.body if isinstance(c, ast.ClassDef) and fn in c.body), None) if tree else None
+    if cls is not None:  # self.prompt_dir, set once in a module-level class's __init__ from a static path
         ev.self_attr = lambda chain: static_attribute(project, mod, cls, chain) if "." not in chain else UNKNOWN
     values = [ev.expr(r.value) for r in rets]
     if all(isinstance(v, Unknown) and v.volatile for v in values):

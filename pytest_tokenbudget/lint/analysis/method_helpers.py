@@ -179,8 +179,8 @@ def _one_return(method: Scope) -> cst.BaseExpression | None:
     body = list(method.node.body.body) if isinstance(method.node.body, cst.IndentedBlock) else []
     if body and _docstring(body[0]):
         body = body[1:]
-    if not body or not all(_local_or_guard(st) for st in body[:-1]) or not isinstance(body[-1], cst.SimpleStatementLine) \
-            or len(body[-1].body) != 1:
+    if not body or not all(_local_or_guard(st) for st in body[:-1]) \
+            or not isinstance(body[-1], cst.SimpleStatementLine) or len(body[-1].body) != 1:
         return None
     ret = body[-1].body[0]
     return ret.value if isinstance(ret, cst.Return) else None
