@@ -13,7 +13,7 @@ import ast
 
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
 
-__all__ = ["fanned_out", "handed_to_event_loop", "let_go", "script_entry", "starts_jobs"]
+__all__ = ["after_response", "fanned_out", "handed_to_event_loop", "let_go", "script_entry", "starts_jobs"]
 
 
 _EVENT_LOOP_RUNS = frozenset({"run", "run_until_complete"})
@@ -70,6 +70,13 @@ def let_go(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:
     spawn = parents.get(id(call)) if isinstance(call, ast.Call) and call.func is ref else None
     return isinstance(spawn, ast.Call) and _called(spawn) in _SPAWN and spawn.args[:1] == [call] \
         and isinstance(parents.get(id(spawn)), ast.Expr)
+
+
+def after_response(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:
+    """``background_tasks.add_task(ref, ...)``: FastAPI / Starlette run ``ref`` after the response."""
+    call = parents.get(id(ref))
+    return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "add_task" \
+        and call.args[:1] == [ref]
 
 
 def fanned_out(call: ast.Call, parents: dict[int, ast.AST]) -> bool:

@@ -160,6 +160,11 @@ def _links_back(entry: os.DirEntry[str], ancestors: tuple[str, ...], ids: dict[s
     return False
 
 
+def _named_out(name: str, path: str, is_dir: bool, names: set[str], sources: frozenset[str]) -> bool:
+    """An excluded name (``.venv``, ``build``); a default build-output name (``sources``) yields to a package."""
+    return name in names and not (is_dir and name in sources and is_package(path))
+
+
 def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] = DEFAULT_EXCLUDE,
              extend_exclude: Iterable[str] = (), respect_gitignore: bool = True,
              force_exclude: bool = False, skipped: list[tuple[str, str]] | None = None) -> Iterator[str]:
@@ -176,8 +181,7 @@ def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] 
     seen: set[str] = set()
 
     def excluded(p: Path | str, is_dir: bool, ignores: list[GlobSet]) -> bool:
-        name = os.path.basename(p)
-        if name in names and not (is_dir and name in sources and is_package(os.fspath(p))):
+        if _named_out(os.path.basename(p), os.fspath(p), is_dir, names, sources):
             return True
         if globs and globs.matches(p if os.path.isabs(p) else Path(p).resolve(), is_dir):
             return True
@@ -217,8 +221,8 @@ def discover(paths: Iterable[str | Path], *, root: Path, exclude: Iterable[str] 
                 except OSError:  # e.g. a symbolic link loop: the engine reports it as a file it cannot read
                     is_dir = False
                 if is_dir:
-                    if excluded(os.path.abspath(entry.path), True, ignores) if filtering else (
-                            entry.name in names and not (entry.name in sources and is_package(entry.path))):
+                    if _named_out(entry.name, entry.path, True, names, sources) or (
+                            filtering and excluded(os.path.abspath(entry.path), True, ignores)):
                         continue
                     if _links_back(entry, ancestors, ids):
                         if skipped is not None:

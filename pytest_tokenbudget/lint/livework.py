@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import block_of, walk
+from pytest_tokenbudget.lint.asyncwork import after_response
 from pytest_tokenbudget.lint.callnames import facts_of, find_def, outer_owner, owner_of, parents_of, same_file, tree_of
 from pytest_tokenbudget.lint.callrefs import recorded_references, references_with_parents
 from pytest_tokenbudget.lint.loopbody import batching_context, mentions_batching
@@ -186,8 +187,7 @@ def _in_background(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
         func = call.func if isinstance(call, ast.Call) else None
         return ((isinstance(func, ast.Attribute) and func.attr == "Thread") or (
             isinstance(func, ast.Name) and func.id == "Thread")) and not _joined(call, parents)
-    return isinstance(call, ast.Call) and bool(call.args) and call.args[0] is node \
-        and isinstance(call.func, ast.Attribute) and call.func.attr == "add_task"
+    return after_response(node, parents)
 
 
 def _joined(thread: ast.AST, parents: dict[int, ast.AST]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
-from pytest_tokenbudget.lint.astwalk import child_nodes, walk
+from pytest_tokenbudget.lint.astwalk import child_nodes, facts_of, walk
 from pytest_tokenbudget.lint.loopguards import equals_item
 
 __all__ = ["REPLY_PARTS", "REQUEST_METHODS", "acts_at_once", "alerts", "asks_a_person", "batching_context",
@@ -61,14 +61,23 @@ def asks_a_person(node: ast.AST) -> bool:
 def confirms_each(fn: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> bool:
     """``fn`` asks a person before its request (``input("Proceed? [y/N]")``), itself or through a
     helper of its module it calls (``self._require_confirmation(...)``): every call waits on someone,
-    so no loop over it is batch work (whisperlog's cost confirmation)."""
-    if asks_a_person(fn):
-        return True
-    called = {n.func.attr if isinstance(n.func, ast.Attribute) else n.func.id for n in walk(fn)
-              if isinstance(n, ast.Call) and isinstance(n.func, (ast.Attribute, ast.Name))}
-    helpers = [d for d in walk(tree) if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)) and d.name in called
-               and d is not fn]
-    return any(asks_a_person(d) for d in helpers)
+    so no loop over it is batch work (whisperlog's cost confirmation). Read from the module's calls,
+    listed once per tree (:func:`.astwalk.facts_of`): a module without ``input()`` costs nothing more."""
+    facts = facts_of(tree)
+    asking: set[str] = set()
+    for call in facts.calls:
+        if isinstance(call.func, ast.Name) and call.func.id == "input":
+            node: ast.AST | None = call
+            owners: set[str] = set()  # (every def around it: a helper that asks inside a def of its own)
+            while node is not None and node is not fn:
+                node = facts.parents.get(id(node))
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    owners.add(node.name)
+            if node is fn:
+                return True  # (its own input(), or one in a def inside it)
+            asking |= owners
+    return bool(asking) and any(isinstance(n, ast.Call) and (n.func.attr if isinstance(n.func, ast.Attribute) else
+                                                             getattr(n.func, "id", None)) in asking for n in walk(fn))
 
 
 def exits(loop: ast.For | ast.AsyncFor, request_line: int | None = None) -> bool:
@@ -82,7 +91,7 @@ def exits(loop: ast.For | ast.AsyncFor, request_line: int | None = None) -> bool
     (``if not tasks: return``: :func:`_aborts`)."""
     made = {n.id for st in loop.body for n in walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     made |= {n.id for n in walk(loop.target) if isinstance(n, ast.Name)}
-    made -= _pass_counts(loop.body) | _request_counts(loop.body, request_line)
+    made -= _pass_counts(loop.body, request_line)
     made |= _updated(loop.body)  # progress.done += 1: ``if should_stop(progress): break`` reads what passes made
     stack: list[tuple[ast.AST, bool]] = [(s, False) for s in loop.body]
     while stack:
@@ -126,33 +135,26 @@ def _tests_empty(test: ast.expr) -> bool:
         and left.func.id == "len"
 
 
-def _pass_counts(body: list[ast.stmt]) -> set[str]:
-    """Names the loop only ever sets by a ``name += 1`` among its own statements (every pass, not
-    under a condition: ``found += 1`` after a hit counts hits, a search)."""
+def _pass_counts(body: list[ast.stmt], request_line: int | None = None) -> set[str]:
+    """Names only ever set by ``name += 1``: among the loop's own statements (every pass, not under a
+    condition: ``found += 1`` after a hit counts hits, a search), or, given ``request_line``, anywhere
+    above the request (``total_calls += 1``, then the request, in a nested loop: a count of the
+    requests sent; one counted after the request may count what its reply found)."""
     stores: dict[str, list[ast.AST]] = {}
+    above: dict[str, list[ast.AST]] = {}
     for n in (n for st in body for n in walk(st)):
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
             stores.setdefault(n.id, []).append(n)
-    counted = {st.target.id: st.target for st in body if isinstance(st, ast.AugAssign) and isinstance(st.op, ast.Add)
-               and isinstance(st.target, ast.Name) and isinstance(st.value, ast.Constant)}
-    return {name for name, target in counted.items() if stores.get(name) == [target]}
+        elif request_line is not None and _plus_one(n) and n.lineno < request_line:
+            above.setdefault(n.target.id, []).append(n.target)
+    every_pass = {st.target.id: [st.target] for st in body if _plus_one(st)}
+    return {name for counted in (every_pass, above) for name, targets in counted.items() if stores.get(name) == targets}
 
 
-def _request_counts(body: list[ast.stmt], request_line: int | None) -> set[str]:
-    """Names only ever set by ``name += 1`` above ``request_line`` (``total_calls += 1``, then the
-    request): a count of the requests sent, whatever the nesting; one counted after the request
-    may count what its reply found (a search)."""
-    if request_line is None:
-        return set()
-    stores: dict[str, list[ast.AST]] = {}
-    counted: dict[str, list[ast.AST]] = {}
-    for n in (n for st in body for n in walk(st)):
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
-            stores.setdefault(n.id, []).append(n)
-        if isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add) and isinstance(n.target, ast.Name) \
-                and isinstance(n.value, ast.Constant) and n.lineno < request_line:
-            counted.setdefault(n.target.id, []).append(n.target)
-    return {name for name, targets in counted.items() if stores.get(name) == targets}
+def _plus_one(node: ast.AST) -> bool:
+    """``name += <constant>``."""
+    return isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name) \
+        and isinstance(node.value, ast.Constant)
 
 
 def _updated(body: list[ast.stmt]) -> set[str]:

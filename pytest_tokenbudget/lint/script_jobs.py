@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.asyncwork import handed_to_event_loop, let_go, script_entry
+from pytest_tokenbudget.lint.asyncwork import after_response, handed_to_event_loop, let_go, script_entry
 from pytest_tokenbudget.lint.callnames import owner_of
 from pytest_tokenbudget.lint.callrefs import recorded_references
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
@@ -88,7 +88,7 @@ def _awaited(project: Project, path: str, function: str, depth: int, seen: set[t
         if handed_to_event_loop(node, parents) or _scheduled(node, parents):
             roots.append("scheduler" if _scheduled(node, parents) else "script")  # (asyncio.run(run_evals(...))
             continue  # in a command of another module: the script's coroutine)
-        if _detached(node, parents):
+        if let_go(node, parents) or after_response(node, parents):
             continue  # started in the background by whoever asked: a job only if a script or a scheduler runs it
         owner = owner_of(node, parents)
         outer: ast.AST = node
@@ -116,11 +116,3 @@ def _scheduled(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:
     call = parents.get(id(kw)) if kw is not None else call
     return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
         and call.func.attr in _JOB_REGISTRATIONS and (kw is not None or bool(call.args) and call.args[0] is ref)
-
-
-def _detached(ref: ast.expr, parents: dict[int, ast.AST]) -> bool:
-    """``ref`` is started as a task nobody awaits (:func:`.asyncwork.let_go`), or handed to
-    ``background_tasks.add_task(ref, ...)`` (run after the response)."""
-    call = parents.get(id(ref))
-    return let_go(ref, parents) or isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
-        and call.func.attr == "add_task" and call.args[:1] == [ref]
