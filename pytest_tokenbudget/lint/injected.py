@@ -30,8 +30,9 @@ import weakref
 from typing import TYPE_CHECKING, NamedTuple
 
 from pytest_tokenbudget.lint.astwalk import walk
-from pytest_tokenbudget.lint.callnames import Def, Refs, find_def, module_stem, test_or_live_file, tree_of
-from pytest_tokenbudget.lint.importcheck import file_bytes
+from pytest_tokenbudget.lint.callnames import (Def, Refs, find_def, module_stem, refs_for, same_file, test_or_live_file,
+                                               tree_of)
+from pytest_tokenbudget.lint.importcheck import file_bytes, importing
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -205,6 +206,13 @@ def injected_calls(project: Project, files: list[str], cls: str, method: str) ->
     return out
 
 
+def _imports_class(project: Project, path: str, callee_path: str, cls: str) -> bool:
+    """Whether ``path`` makes the callee's ``cls`` (imports it from that module), not a namesake: a
+    course's chapter folders each keep their own ``chat_helper.py`` with its own ``ChatHelper``."""
+    return same_file(path, callee_path) or importing(
+        project, path, lambda t: refs_for(project, t, path, callee_path, cls)) is not None
+
+
 def injected_scopes(project: Project, callee_path: str, function: str) -> list[tuple[str, ast.Module, Def, Refs]]:
     """For ``Cls.m``: the functions an instance of ``Cls`` is handed to (``evaluate(LLM(), rows)``,
     ``Service(llm)``) with how they call ``m`` on it (``llm.m(...)``, ``self.llm.m(...)``), from
@@ -214,7 +222,8 @@ def injected_scopes(project: Project, callee_path: str, function: str) -> list[t
         return []
     stem = module_stem(callee_path).encode()
     makers = [callee_path, *(os.path.normpath(p) for p in (project.word_index or {}).get(cls, [])
-                             if not test_or_live_file(project, p) and stem in (file_bytes(project, p) or b""))]
+                             if not test_or_live_file(project, p) and stem in (file_bytes(project, p) or b"")
+                             and _imports_class(project, os.path.normpath(p), callee_path, cls))]
     scopes: dict[tuple[str, str], tuple[str, ast.Module, Def, Refs]] = {}
     for inj in injected_calls(project, list(dict.fromkeys(makers)), cls, method):
         scope = find_def(inj.tree, inj.owner)
