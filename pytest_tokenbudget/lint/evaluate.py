@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.values import (DAILY, UNKNOWN, OpenDict, Text, Unknown, any_entry, choice,
-                                                     container_text, dict_get, enum_value, is_complete,
+                                                     container_text, data_rows, dict_get, enum_value, is_complete,
                                                      setting_fallback, sliced, static_text)
 from pytest_tokenbudget.lint.analysis.volatile import daily_call, formatted_field, volatile_call, volatile_method
 from pytest_tokenbudget.lint.comprehend import comprehend, spliced
@@ -70,7 +70,7 @@ def read_prompt_file(path: str, deps: Callable[[str], None] | None = None, templ
     ext = os.path.splitext(path)[1].lower()
     try:
         if ext == ".json":
-            return json.loads(text)
+            return data_rows(json.loads(text))
         if ext == ".toml":
             import tomllib
 
@@ -78,7 +78,7 @@ def read_prompt_file(path: str, deps: Callable[[str], None] | None = None, templ
         if ext in (".yaml", ".yml"):
             import yaml  # type: ignore[import-untyped]
 
-            return yaml.safe_load(text)
+            return data_rows(yaml.safe_load(text))
     except Exception:
         return UNKNOWN
     return template_text(text, jinja=template or ext in (".j2", ".jinja", ".jinja2"))

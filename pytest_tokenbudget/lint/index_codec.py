@@ -1,11 +1,12 @@
 """How the project index keeps a resolved value in its cache file (``index.json``): JSON, with
-texts, open dicts, unknowns, today's date and file handles tagged (``$t``, ``$o``, ``$u``, ``$day``, ``$p``)."""
+texts, open dicts, a data file's rows, unknowns, today's date and file handles tagged (``$t``, ``$o``,
+``$rows``, ``$u``, ``$day``, ``$p``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import DAILY, UNKNOWN, Daily, OpenDict, Text, Unknown, choice
+from pytest_tokenbudget.lint.analysis.values import DAILY, UNKNOWN, Daily, DataRows, OpenDict, Text, Unknown, choice
 from pytest_tokenbudget.lint.file_values import FilePath, Handle, JinjaEnv, ModuleFile
 
 __all__ = ["decode", "encode"]
@@ -17,6 +18,8 @@ def encode(v: Any) -> Any:
     if isinstance(v, dict):
         enc = {str(k): encode(x) for k, x in v.items()}
         return {"$o": enc} if isinstance(v, OpenDict) else {"$d": enc}
+    if isinstance(v, DataRows):
+        return {"$rows": [encode(x) for x in v]}
     if isinstance(v, (list, tuple)):
         return [encode(x) for x in v]
     if v is None or isinstance(v, (str, int, float, bool)):
@@ -39,6 +42,8 @@ def decode(v: Any) -> Any:
             return {k: decode(x) for k, x in v["$d"].items()}
         if "$o" in v:
             return OpenDict({k: decode(x) for k, x in v["$o"].items()})
+        if "$rows" in v:
+            return DataRows(decode(x) for x in v["$rows"])
         if "$day" in v:
             return DAILY
         if "$p" in v:

@@ -3,10 +3,13 @@ other modules, values callers pass) is re-checked when a caller file appears, ch
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
+from pytest_tokenbudget.lint.analysis.values import DataRows
 from pytest_tokenbudget.lint.api import LintSettings, lint_paths
+from pytest_tokenbudget.lint.index_codec import decode, encode
 
 LLM = '''import anthropic
 
@@ -181,3 +184,28 @@ def test_a_demo_script_naming_another_model_says_nothing_about_a_call_whose_modu
                                   '    model="claude-sonnet-4-6", max_tokens=50, messages=[{"role": "user", "content": "hi"}])\\n')
     settings = LintSettings(root=root, select=("TB101",), cache=False)
     assert lint_paths([root], settings).findings == []
+
+
+EVAL = '''import json
+
+from llm import summarize
+
+
+def run_eval(dataset):
+    return [summarize(case) for case in dataset]
+
+
+with open("dataset.json") as fh:
+    dataset = json.load(fh)
+print(run_eval(dataset))
+'''
+
+
+def test_the_rows_of_a_data_file_stay_a_dataset_through_the_index_cache(tmp_path):
+    root = _project(tmp_path)
+    (root / "dataset.json").write_text('["first case", "second case", "third case"]')
+    (root / "run_eval.py").write_text(EVAL)
+    assert _tb401(lint_paths([root], _settings(root))) == [("llm.py", 7)]  # three rows of a file: not a handful
+    (root / "llm.py").write_text(LLM + "\n# edited\n")  # re-checked; run_eval.py's values come from the cache
+    assert _tb401(lint_paths([root], _settings(root))) == [("llm.py", 7)]
+    assert isinstance(decode(json.loads(json.dumps(encode(DataRows(["a", "b"]))))), DataRows)
