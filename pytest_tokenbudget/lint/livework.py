@@ -16,8 +16,8 @@ from pytest_tokenbudget.lint.asyncwork import after_response
 from pytest_tokenbudget.lint.callnames import facts_of, find_def, outer_owner, owner_of, parents_of, same_file, tree_of
 from pytest_tokenbudget.lint.callrefs import recorded_references, references_with_parents
 from pytest_tokenbudget.lint.loopbody import batching_context, mentions_batching
-from pytest_tokenbudget.lint.loopjudge import HANDLER, UI_APPS, from_parameters, imports_any, in_service_loop, \
-    request_entry
+from pytest_tokenbudget.lint.loopjudge import (HANDLER, UI_APPS, cli_command, from_parameters, imports_any,
+                                               in_service_loop, request_entry)
 from pytest_tokenbudget.lint.project_roots import github_action
 from pytest_tokenbudget.lint.project_text import files_saying
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
@@ -40,13 +40,25 @@ def serves_request(project: Project, path: str, function: str | None, depth: int
     if project.remember("github_action", project.root, lambda: github_action(project.root)):
         return True
     if depth == 0 and seen is None and function is not None:  # asked for each loop and call site
-        return remember_with_deps(project, "serves_request", (path, function), lambda: _serves_request(
-            project, path, function, 0, set()) or _ui_only(project, path, function, 0, set()))
+        return remember_with_deps(project, "serves_request", (path, function), lambda: _live(
+            project, path, function) or _ui_only(project, path, function, 0, set()))
     return _serves_request(project, path, function, depth, seen)
 
 
+def _live(project: Project, path: str, function: str) -> bool:
+    """Live by a route or a handler up the callers, unless a command-line script also runs the
+    function (:func:`_offline_run`): the API answers one user while the script's run over the data
+    can wait for a batch (focus_groups' pricing survey, run by ``/api/wtp`` and by ``wtp_analysis.py``).
+    A service loop up the callers stays live work whoever starts the service."""
+    if not _serves_request(project, path, function, 0, set()):
+        return False
+    return not _offline_run(project, path, function, 0, set()) or _serves_request(
+        project, path, function, 0, set(), routes=False)
+
+
 def _serves_request(project: Project, path: str, function: str | None, depth: int,
-                    seen: set[tuple[str, str]] | None) -> bool:
+                    seen: set[tuple[str, str]] | None, routes: bool = True) -> bool:
+    """``routes``: routes, handlers and request objects count (else only service loops do)."""
     seen = set() if seen is None else seen
     if function is None or (path, function) in seen:
         return False
@@ -55,7 +67,7 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
     fn = find_def(tree, function) if tree is not None else None
     if fn is None:
         return False
-    if request_entry(fn, tree):
+    if routes and request_entry(fn, tree):
         return True
     if depth >= _MAX_REQUEST_DEPTH:
         return False
@@ -69,10 +81,31 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
         if odef is None or odef is fn:
             continue
         call = parents.get(id(node))
-        if HANDLER.search(odef.name) and isinstance(call, ast.Call) and any(
+        if routes and HANDLER.search(odef.name) and isinstance(call, ast.Call) and any(
                 from_parameters(odef, a) for a in [*call.args, *(k.value for k in call.keywords)]):
             return True
-        if _serves_request(project, cpath, owner, depth + 1, seen):
+        if _serves_request(project, cpath, owner, depth + 1, seen, routes):
+            return True
+    return False
+
+
+def _offline_run(project: Project, path: str, function: str, depth: int, seen: set[tuple[str, str]]) -> bool:
+    """A command-line run reaches ``function`` (up to four levels up): a script's top-level code
+    calls it (``asyncio.run(main())``, ``main()`` under ``__main__``; not a module's try-out on a
+    written-out sample, :func:`_try_out`), or a click / typer command does; UI code aside."""
+    if (path, function) in seen or depth > _MAX_REQUEST_DEPTH:
+        return False
+    seen.add((path, function))
+    for cpath, ctree, node, parents in recorded_references(project, path, function):
+        call = parents.get(id(node))
+        if not isinstance(call, ast.Call) or call.func is not node or imports_any(ctree, UI_APPS) \
+                or (same_file(cpath, path) and _try_out(node, parents)):
+            continue  # (a reference that is not a call: a route table, a re-export)
+        owner = owner_of(node, parents) or outer_owner(node, parents)
+        odef = find_def(ctree, owner) if owner else None
+        if owner is None or (odef is not None and cli_command(odef, ctree)):
+            return True
+        if (cpath, owner) != (path, function) and _offline_run(project, cpath, owner, depth + 1, seen):
             return True
     return False
 

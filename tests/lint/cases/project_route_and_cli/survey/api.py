@@ -1,0 +1,15 @@
+from fastapi import FastAPI
+
+from survey.personas import price_survey, quick_poll
+
+app = FastAPI()
+
+
+@app.post("/survey")
+def survey(body: dict):
+    return price_survey(body["cards"], body["product"])
+
+
+@app.post("/poll")
+def poll(body: dict):
+    return quick_poll(body["cards"], body["question"])
