@@ -5,7 +5,8 @@
   the last system block by a block-builder method. Silent twins: the same helpers with a file that
   asks for no JSON, and a builder that appends the block inside a loop (not always sent); a
   prompt method with a return per branch asks for JSON when every return does (silent twin: one
-  return that does not).
+  return that does not); a prompt loader called without arguments reads the file its parameter's
+  default names (silent twin: called with another version).
 * TB301: ``claude-opus-4-20250805`` (no such snapshot) still names the Opus line: a premium model
   on a classification. Silent twin: an id whose undated form is unknown too.
 """
@@ -290,3 +291,43 @@ def test_a_prompt_loader_method_with_a_local_and_a_guard_gives_the_prefix_size(t
     got = _lint(tmp_path, {"core.py": loader.replace("PROMPT_NAME", "core"),
                            "short.py": loader.replace("PROMPT_NAME", "short")}, "TB101")
     assert got == {("core.py", 21, "TB101")}
+
+
+DEFAULT_LOADER = '''
+from pathlib import Path
+
+PROMPTS_DIR = Path(__file__).parent / "prompts"
+VERSION = "analyst_v2"
+
+
+def load_system_prompt(version: str = VERSION) -> str:
+    path = PROMPTS_DIR / f"{version}.txt"
+    if not path.exists():
+        raise FileNotFoundError(path)
+    return path.read_text(encoding="utf-8")
+'''
+DEFAULT_CALLER = '''
+import anthropic
+
+from builder import load_system_prompt
+
+client = anthropic.Anthropic()
+
+
+def analyze(report):
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, system=load_system_prompt(ARG),
+                                  messages=[{"role": "user", "content": report}])
+'''
+
+
+def test_a_prompt_loader_called_without_arguments_reads_the_file_its_default_names(tmp_path: Path):
+    """TSI: ``load_system_prompt()`` builds the path from its parameter's default (``"analyst_v2"``),
+    the one file such a call reads; that prompt asks for a JSON block. Silent twin: the same loader
+    called with another version, whose file asks for prose."""
+    (tmp_path / "prompts").mkdir()
+    (tmp_path / "prompts" / "analyst_v2.txt").write_text("Produce un bloque JSON con esta estructura: "
+                                                         '{"tactics": [], "confidence": 0}\n')
+    (tmp_path / "prompts" / "prose_v1.txt").write_text(PLAIN_ASK)
+    got = _lint(tmp_path, {"builder.py": DEFAULT_LOADER, "default.py": DEFAULT_CALLER.replace("ARG", ""),
+                           "other.py": DEFAULT_CALLER.replace("ARG", '"prose_v1"')}, "TB501")
+    assert got == {("default.py", 10, "TB501")}

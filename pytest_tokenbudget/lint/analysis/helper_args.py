@@ -73,6 +73,23 @@ def _bind(fn: ast.FunctionDef | ast.AsyncFunctionDef, node: Any, value_of: Calla
     return out
 
 
+def _defaults_left(fn: ast.FunctionDef | ast.AsyncFunctionDef, node: Any, ev: Any) -> dict[str, Any]:
+    """The pinned defaults of the parameters ``node`` leaves out: ``load_system_prompt()`` reads
+    ``f"{version}.txt"`` with ``version="mitre_analyst_v2"``, the one file the call can read."""
+    if any(arg.star for arg in node.args):
+        return {}
+    params = [*fn.args.posonlyargs, *fn.args.args]
+    given = {arg.keyword.value for arg in node.args if arg.keyword is not None} | \
+        {p.arg for p in params[:sum(1 for arg in node.args if arg.keyword is None)]}
+    pairs = [*zip(params[len(params) - len(fn.args.defaults):], fn.args.defaults),
+             *((p, d) for p, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None)]
+    out: dict[str, Any] = {}
+    for param, default in pairs:
+        if param.arg not in given and isinstance(value := ev.expr(default), (str, int, float, bool, Text, FilePath)):
+            out[param.arg] = value
+    return out
+
+
 def _run(stmts: list[ast.stmt], ev: Any, steps: list[int], local: dict[str, Any]) -> Any:
     """The value of the ``return`` that runs, _NO_RETURN when none does, _UNDECIDED when unsure.
     Straight-line assignments rebind ``local`` in order (``prompt = t.replace(...)`` twice), and a
@@ -114,16 +131,17 @@ def _forget(st: ast.stmt, local: dict[str, Any]) -> None:
 
 def called_with(target: Any, node: Any, value_of: Callable[[Any], Any], local: str | None = None) -> Any:
     """The value of the project function ``target`` (``local``: a module-level function of the file
-    being checked) called as ``node`` (its pinned arguments bound); the index's value
+    being checked) called as ``node`` (its pinned arguments bound, and the defaults of those it
+    leaves out); the index's value
     (:func:`.crossref.called`) when the arguments decide nothing."""
     value = crossref.called(target, local)
-    if is_complete(value) or not node.args:
+    if is_complete(value):
         return value
     found = _function(target, local)
     if found is None:
         return value
     project, mod, fn = found
-    bound = _bind(fn, node, value_of)
+    bound = {**_defaults_left(fn, node, project._evaluator(mod, {})), **_bind(fn, node, value_of)}
     if not bound:
         return value
     rets = own_returns(fn)
