@@ -47,16 +47,16 @@ def answer_tag(text: str) -> str | None:
 
     The last tagged section the prompt asks for counts. None when it is a reasoning section, when
     what it wraps is not the answer (code, JSON followed by files), when more output must follow it,
-    or when the tag only delimits input.
+    when another section than a reasoning one is asked for before it, or when the tag only delimits input.
     """
-    last = None
-    for m in _TAG_RE.finditer(text):
-        if _INPUT.search(text[max(0, m.start("tag") - 60):m.start("tag") - 1]):
-            continue  # "the document is provided in <doc> tags"
-        last = m
-    if last is None:
+    asked = [m for m in _TAG_RE.finditer(text)  # (not "the document is provided in <doc> tags")
+             if not _INPUT.search(text[max(0, m.start("tag") - 60):m.start("tag") - 1])]
+    if not asked:
         return None
+    last = asked[-1]
     tag, span = last.group("tag"), last.group(0)
+    if any(m.group("tag") != tag and not _REASONING.search(m.group(0)) for m in asked[:-1]):
+        return None  # "the translation in <translation> tags ... a note in <note> tags after it": two sections
     if _REASONING.search(tag) or (_REASONING.match(last.group("verb")) and not _ANSWER_WORDS.search(span)):
         return None
     if not _ANSWER_WORDS.search(span) and last.group("verb").lower() not in _ANSWER_VERBS:
@@ -144,6 +144,15 @@ class MissingStopSequence(Rule):
             return client.messages.create(model="claude-sonnet-4-5", max_tokens=2048, messages=[{"role": "user",
                 "content": f"Write the summary inside <summary> tags and the open questions in <questions> tags.\\n{doc}"}])
         ''',
+        # the answer's section, then an optional note in a section of its own: two sections asked
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def translate(text):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=1000, messages=[{"role": "user",
+                "content": f"Provide your translation within <translation> tags. If a phrase is ambiguous, you can "
+                           f"provide a brief explanation within <note> tags after your translation.\\n{text}"}])
+        ''',
         # an input delimiter, not the answer's tag
         '''
         import anthropic
@@ -207,6 +216,16 @@ class MissingStopSequence(Rule):
             return client.messages.create(model="claude-haiku-4-5", max_tokens=500, system=PROMPT,
                 messages=[{"role": "user", "content": ticket}])
         ''', message="stop_sequences=['</intent>']"),
+        # a section that holds the reasoning (named by what it holds, not by its tag), then the answer's
+        Invalid('''
+        import anthropic
+        client = anthropic.Anthropic()
+        PROMPT = """Wrap your reasoning process in <question_development> tags.
+        Then provide the final output as a JSON object in a <json_format> wrapper."""
+        def ask(excerpt):
+            return client.messages.create(model="claude-haiku-4-5", max_tokens=2000, system=PROMPT,
+                messages=[{"role": "user", "content": excerpt}])
+        ''', message="stop_sequences=['</json_format>']"),
         Invalid('''
         import anthropic
         client = anthropic.Anthropic()
