@@ -49,6 +49,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pytest_tokenbudget.lint.analysis.values import DataRows
 from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, find_def, closure_owner, owner_of,
                                                 param_of, parents_of, resolve_function, same_file, test_or_live_file,
@@ -57,7 +58,6 @@ from pytest_tokenbudget.lint.callrefs import candidates, naming_of, refs_in
 from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
 from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
-from pytest_tokenbudget.lint.analysis.values import DataRows
 from pytest_tokenbudget.lint.loopbody import (acts_at_once, asks_a_person, confirms_each, latency_kept,
                                               mentions_batching, returned_latency)
 from pytest_tokenbudget.lint.loopcuts import cut_to_a_handful
@@ -254,7 +254,8 @@ def _handful_passed(s: _Search, path: str, node: ast.Call, parents: dict[int, as
     values_of = s.project.__dict__.get("parameter_values")  # set by .analysis.crossref (a layer above)
     found = (values_of(s.project, path, owner, frozenset({it.id})) or []) if values_of is not None else []
     return bool(found) and all(isinstance(v := a.values.get(it.id), (list, tuple)) and len(v) <= WRITTEN_OUT
-                               and not isinstance(v, DataRows) and _at_top_level(s.project, *a.callers[0]) for a in found)
+                               and not isinstance(v, DataRows) and _at_top_level(s.project, *a.callers[0])
+                               for a in found)
 
 
 def _cut_short(s: _Search, path: str, node: ast.Call, parents: dict[int, ast.AST], hit: Hit) -> bool:

@@ -73,16 +73,17 @@ def _bind(fn: ast.FunctionDef | ast.AsyncFunctionDef, node: Any, value_of: Calla
     return out
 
 
-def _defaults_left(fn: ast.FunctionDef | ast.AsyncFunctionDef, node: Any, ev: Any) -> dict[str, Any]:
+def _defaults_left(fn: ast.FunctionDef | ast.AsyncFunctionDef, node: Any, project: Any, mod: Any) -> dict[str, Any]:
     """The pinned defaults of the parameters ``node`` leaves out: ``load_system_prompt()`` reads
     ``f"{version}.txt"`` with ``version="mitre_analyst_v2"``, the one file the call can read."""
-    if any(arg.star for arg in node.args):
-        return {}
     params = [*fn.args.posonlyargs, *fn.args.args]
-    given = {arg.keyword.value for arg in node.args if arg.keyword is not None} | \
-        {p.arg for p in params[:sum(1 for arg in node.args if arg.keyword is None)]}
     pairs = [*zip(params[len(params) - len(fn.args.defaults):], fn.args.defaults),
              *((p, d) for p, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None)]
+    if not pairs or any(arg.star for arg in node.args):
+        return {}
+    given = {arg.keyword.value for arg in node.args if arg.keyword is not None} | \
+        {p.arg for p in params[:sum(1 for arg in node.args if arg.keyword is None)]}
+    ev = project._evaluator(mod, {})
     out: dict[str, Any] = {}
     for param, default in pairs:
         if param.arg not in given and isinstance(value := ev.expr(default), (str, int, float, bool, Text, FilePath)):
@@ -141,7 +142,7 @@ def called_with(target: Any, node: Any, value_of: Callable[[Any], Any], local: s
     if found is None:
         return value
     project, mod, fn = found
-    bound = {**_defaults_left(fn, node, project._evaluator(mod, {})), **_bind(fn, node, value_of)}
+    bound = {**_defaults_left(fn, node, project, mod), **_bind(fn, node, value_of)}
     if not bound:
         return value
     rets = own_returns(fn)
