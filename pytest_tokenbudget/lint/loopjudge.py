@@ -180,7 +180,7 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
         if isinstance(parent, (ast.For, ast.AsyncFor)) and node is not parent.iter:
             if RETRY.search(ast.unparse(parent.target)) or RETRY.search(ast.unparse(parent.iter)) or (
                     is_sweep(ast.unparse(parent.target), parent.iter) and not exits(parent, call.lineno)) \
-                    or repeats(parent, call) \
+                    or repeats(parent, call) or _runs_bound(parent, call) \
                     or fallback_chain(parent, call):
                 node = parent  # a retry loop, a sweep over models / variants, n identical runs: a per-item
                 continue       # loop outside it still makes one independent request per item and setting
@@ -357,6 +357,12 @@ def _fed_names(body: ast.Module, call: ast.Call, args: set[str], replies: set[st
             if read & replies or any(c is call for c in walk(n.value)):
                 replies = replies | stored | targets
     return args, replies
+
+
+def _runs_bound(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
+    """``for label, fn in [("gpt", ask_gpt), ("claude", ask_claude)]: fn(problem)``: a loop over the
+    functions to run, a sweep over variants; a per-item loop outside it makes the items."""
+    return isinstance(call.func, ast.Name) and call.func.id in _target_names(loop.target)
 
 
 def _target_names(target: ast.expr) -> list[str]:

@@ -312,12 +312,19 @@ def table_loops(node: ast.AST, parents: dict[int, ast.AST]) -> list[tuple[ast.AS
     """``MODELS = [("claude", ask_claude), ("gpt", ask_gpt)]`` and, after it in its block, ``for name,
     fn in MODELS:`` (or a comprehension over it): each such loop, with the name it binds the function
     to (the same place in the tuple). What the loop does with that name (calls it per row, hands it
-    to a runner that loops) is a use of the function; the loop over the table is a sweep over it."""
+    to a runner that loops) is a use of the function; the loop over the table is a sweep over it. The
+    table may be written in the loop itself (``for name, fn in [("gpt", ask_gpt), ("claude", ask_claude)]``)."""
     entry, place = parents.get(id(node)), None
     if isinstance(entry, ast.Tuple):
         place = next((i for i, e in enumerate(entry.elts) if e is node), None)
     table = parents.get(id(entry)) if entry is not None else None
     assign = parents.get(id(table)) if table is not None else None
+    if place is not None and isinstance(table, (ast.List, ast.Tuple)) and isinstance(
+            assign, (ast.For, ast.AsyncFor, ast.comprehension)) and assign.iter is table:  # written in the loop
+        target = assign.target
+        bound = target.elts[place] if isinstance(target, ast.Tuple) and place < len(target.elts) else None
+        return [(assign if not isinstance(assign, ast.comprehension) else parents.get(id(assign), assign), bound.id)] \
+            if isinstance(bound, ast.Name) else []
     if place is None or not isinstance(table, (ast.List, ast.Tuple)) or not isinstance(assign, ast.Assign) \
             or len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name):
         return []

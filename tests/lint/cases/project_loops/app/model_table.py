@@ -1,5 +1,5 @@
 """Functions kept in a list of (label, function) pairs. The loop over the list is a sweep over models;
-a runner it hands each function to may loop over the rows."""
+a runner it hands each function to may loop over the rows. The list may be written in the loop itself."""
 from concurrent.futures import ThreadPoolExecutor
 
 import anthropic
@@ -37,3 +37,27 @@ def ask_claude_once(prompt):
 def compare(prompt):
     judges = [("claude", ask_claude_once), ("local", ask_local)]
     return {label: fn(prompt) for label, fn in judges}  # one prompt to each model: a sweep, not items
+
+
+def ask_claude_per_problem(problem):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=200,  # TB401
+                                  messages=[{"role": "user", "content": f"Solve step by step: {problem}"}])
+
+
+def ask_claude_per_setting(prompt):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=200,
+                                  messages=[{"role": "user", "content": prompt}])
+
+
+def run_experiment(problems):
+    # the table written in the loop itself, inside a per-problem loop: each problem is an item
+    answers = []
+    for problem in problems:
+        for label, fn in [("local", ask_local), ("claude", ask_claude_per_problem)]:
+            answers.append((label, fn(problem)))
+    return answers
+
+
+def try_settings(prompt):
+    # the same table loop with no per-item loop around it: one prompt to each model, a sweep
+    return [fn(prompt) for label, fn in [("local", ask_local), ("claude", ask_claude_per_setting)]]
