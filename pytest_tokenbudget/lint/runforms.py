@@ -318,27 +318,29 @@ def table_loops(node: ast.AST, parents: dict[int, ast.AST]) -> list[tuple[ast.AS
     if isinstance(entry, ast.Tuple):
         place = next((i for i, e in enumerate(entry.elts) if e is node), None)
     table = parents.get(id(entry)) if entry is not None else None
-    assign = parents.get(id(table)) if table is not None else None
-    if place is not None and isinstance(table, (ast.List, ast.Tuple)) and isinstance(
-            assign, (ast.For, ast.AsyncFor, ast.comprehension)) and assign.iter is table:  # written in the loop
-        target = assign.target
-        bound = target.elts[place] if isinstance(target, ast.Tuple) and place < len(target.elts) else None
-        return [(assign if not isinstance(assign, ast.comprehension) else parents.get(id(assign), assign), bound.id)] \
-            if isinstance(bound, ast.Name) else []
-    if place is None or not isinstance(table, (ast.List, ast.Tuple)) or not isinstance(assign, ast.Assign) \
-            or len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name):
+    holder = parents.get(id(table)) if table is not None else None  # the assignment, or the loop itself
+    if place is None or not isinstance(table, (ast.List, ast.Tuple)):
         return []
-    name = assign.targets[0].id
-    out: list[tuple[ast.AST, str]] = []
-    _, later = _later_statements(assign, parents)
-    for n in (n for st in later for n in walk(st)):
-        loop = n if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)) else None
-        target = loop.target if loop is not None else None
-        if loop is not None and isinstance(loop.iter, ast.Name) and loop.iter.id == name \
-                and isinstance(target, ast.Tuple) and place < len(target.elts) \
-                and isinstance(bound := target.elts[place], ast.Name):
-            out.append((n if not isinstance(n, ast.comprehension) else parents.get(id(n), n), bound.id))
-    return out
+    if isinstance(holder, (ast.For, ast.AsyncFor, ast.comprehension)) and holder.iter is table:
+        return [found] if (found := _bound_at(holder, place, parents)) else []
+    if not isinstance(holder, ast.Assign) or len(holder.targets) != 1 or not isinstance(holder.targets[0], ast.Name):
+        return []
+    name = holder.targets[0].id
+    _, later = _later_statements(holder, parents)
+    loops = (n for st in later for n in walk(st) if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension))
+             and isinstance(n.iter, ast.Name) and n.iter.id == name)
+    return [found for loop in loops if (found := _bound_at(loop, place, parents))]
+
+
+def _bound_at(loop: ast.For | ast.AsyncFor | ast.comprehension, place: int,
+              parents: dict[int, ast.AST]) -> tuple[ast.AST, str] | None:
+    """The loop (a comprehension's expression for its ``for`` clause) and the name its tuple target
+    binds at ``place``: ``fn`` of ``for label, fn in MODELS`` for place 1."""
+    target = loop.target
+    bound = target.elts[place] if isinstance(target, ast.Tuple) and place < len(target.elts) else None
+    if not isinstance(bound, ast.Name):
+        return None
+    return (parents.get(id(loop), loop) if isinstance(loop, ast.comprehension) else loop), bound.id
 
 
 def table_lookups(node: ast.AST, parents: dict[int, ast.AST]) -> list[tuple[ast.Call, dict[int, ast.AST]]]:
