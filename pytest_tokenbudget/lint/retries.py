@@ -20,17 +20,15 @@ def retry_while(loop: ast.While) -> bool:
     ``try`` leaves the loop once the request succeeds (a ``return`` / ``break`` in its body or
     ``else``) beside bookkeeping statements (``attempt += 1``): it only goes round again on an
     exception; the same under ``while count < run_cap:`` counting its goes; ``while not done:``
-    around one ``try`` whose success sets ``done = True``. A loop reading ``input()`` is a
-    conversation, never a retry."""
+    around one ``try`` whose success sets ``done = True`` or binds ``done`` from the request
+    (``response, usage = ask(prompt)``). A loop reading ``input()`` is a conversation, never a retry."""
     if RETRY.search(ast.unparse(loop.test)):
         return True
     if isinstance(t := loop.test, ast.UnaryOp) and isinstance(t.op, ast.Not) and isinstance(t.operand, ast.Name):
         flag = t.operand.id
         body = [s for s in loop.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
         return len(body) == 1 and isinstance(body[0], ast.Try) and bool(body[0].handlers) and any(
-            isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) and s.value.value is True
-            and any(isinstance(x, ast.Name) and x.id == flag for x in s.targets)
-            for s in [*body[0].body, *body[0].orelse]) and not asks_a_person(loop)
+            _sets_flag(s, flag) for s in [*body[0].body, *body[0].orelse]) and not asks_a_person(loop)
     if not (isinstance(loop.test, ast.Constant) and loop.test.value is True or _counts_up_to_a_cap(loop)) \
             or asks_a_person(loop):
         return False
@@ -41,6 +39,17 @@ def retry_while(loop: ast.While) -> bool:
     bookkeeping = all(isinstance(s, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Try, ast.Pass)) for s in body)
     return bookkeeping and len(tries) == 1 and any(
         isinstance(s, (ast.Return, ast.Break)) for s in [*tries[0].body, *tries[0].orelse])
+
+
+def _sets_flag(stmt: ast.stmt, flag: str) -> bool:
+    """``done = True``, or ``flag`` bound from a call's result (``response, usage = ask(prompt)``):
+    the statement the ``try`` reaches only when the request succeeded."""
+    if not isinstance(stmt, ast.Assign):
+        return False
+    binds = any(isinstance(x, ast.Name) and x.id == flag for t in stmt.targets
+                for x in (t.elts if isinstance(t, ast.Tuple) else [t]))
+    return binds and (isinstance(stmt.value, ast.Constant) and stmt.value.value is True
+                      or isinstance(stmt.value, (ast.Call, ast.Await)))
 
 
 def _counts_up_to_a_cap(loop: ast.While) -> bool:

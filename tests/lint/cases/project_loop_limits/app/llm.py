@@ -85,6 +85,22 @@ def judge_until_done(sentence):
     return reply
 
 
+def grade(sentence):
+    reply = client.messages.create(model="claude-haiku-4-5", max_tokens=300,  # TB401
+                                   messages=[{"role": "user", "content": f"Grade: {sentence}"}])
+    return reply.content[0].text, reply.usage
+
+
+def grade_until_answered(sentence):
+    grade_text = None
+    while not grade_text:  # a retry: it goes round again only when grade() raised
+        try:
+            grade_text, usage = grade(sentence)
+        except anthropic.APIError:
+            time.sleep(5)
+    return grade_text
+
+
 def judge_first_few(sentence):
     return client.messages.create(model="claude-haiku-4-5", max_tokens=300,
                                   messages=[{"role": "user", "content": f"Judge: {sentence}"}])

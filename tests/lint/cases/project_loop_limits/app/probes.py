@@ -1,8 +1,10 @@
 """A judge run over every sentence, and a smoke run over the first five."""
 
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
 from tqdm import tqdm
 
-from app.llm import judge_first_few, judge_until_done, judge_with_capped_tries, plan
+from app.llm import grade_until_answered, judge_first_few, judge_until_done, judge_with_capped_tries, plan
 
 
 def judge_all(sentences):
@@ -11,6 +13,12 @@ def judge_all(sentences):
 
 def judge_each(sentences):
     return [judge_with_capped_tries(s) for s in sentences]
+
+
+def grade_all(sentences):
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        futures = {pool.submit(grade_until_answered, s): s for s in sentences}
+        return [f.result() for f in as_completed(futures)]
 
 
 def smoke(sentences):
