@@ -388,8 +388,8 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
         return sites
     kind = api.rsplit(".", 1)[-1]
     if is_openai_api:
-        if not is_claude_model(args.get("model", (UNKNOWN, None))[0], catalog):
-            return []
+        if not (client and client.claude_api) and not is_claude_model(args.get("model", (UNKNOWN, None))[0], catalog):
+            return []  # (the Claude API's OpenAI-compatible endpoint serves only Claude's models)
         return [make(args, is_open, kind=kind, anchor=cand.node, streaming=_streaming(api, args, is_open),
                      sdk="openai")]
     if client is None:

@@ -316,11 +316,13 @@ class Resolver(TextOps):
         q = target.qualname
         cc = client_class(target)
         if cc is not None:
+            urls = [self.expr(a.value, scope, depth + 1) for a in node.args
+                    if a.keyword is not None and a.keyword.value == "base_url"]
+            flags = host_flags(node)  # (a literal base_url; a resolved one: OpenAI(base_url=self.BASE_URL))
+            flags["claude_api"] = flags["claude_api"] or any(isinstance(u, str) and "api.anthropic.com" in u
+                                                             for u in urls)
             return ClientRef(cc[0], cc[1], cc[1].startswith("Async"), sets_timeout(node), points_local(node),
-                             **host_flags(node),
-                             other_host=names_other_host(cc[1], node) or foreign_host(cc[0], [
-                                 self.expr(a.value, scope, depth + 1) for a in node.args if a.keyword is not None
-                                 and a.keyword.value == "base_url"]))
+                             **flags, other_host=names_other_host(cc[1], node) or foreign_host(cc[0], urls))
         if q in INSTRUCTOR_WRAPPERS and node.args:  # instructor.from_anthropic(anthropic.Anthropic()) ...
             base = self.expr(node.args[0].value, scope, depth + 1)
             if isinstance(base, ClientRef):

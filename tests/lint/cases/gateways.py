@@ -17,3 +17,17 @@ def label_via_openrouter(review: str):
 def label_via_claude(review: str):
     return claude.chat.completions.create(model="claude-sonnet-4-6",  # TB201
                                           messages=[{"role": "user", "content": review}])
+
+
+class ClaudeCompat:
+    """The OpenAI SDK sent to the Claude API through a class constant: every model it runs is Claude's."""
+
+    BASE_URL = "https://api.anthropic.com/v1/"
+
+    def __init__(self, model: str, base_url: str | None = None):
+        self.model = model
+        self.client = OpenAI(api_key=os.environ["ANTHROPIC_API_KEY"], base_url=base_url or self.BASE_URL)
+
+    def label(self, review: str):
+        return self.client.chat.completions.create(model=self.model,  # TB201
+                                                   messages=[{"role": "user", "content": review}])
