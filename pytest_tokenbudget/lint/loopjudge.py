@@ -282,7 +282,7 @@ def _dependent(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
     if assigned & arg_names:
         return True  # the request reads the previous response
     arg_names, assigned = _fed_names(body, call, arg_names, assigned)
-    if grown_on_reply(loop, call, arg_names, replies):
+    if grown_on_reply(loop, call, arg_names - _this_item(loop, call), replies):
         return True  # stories.append(row) unless the reply found a duplicate: the next request reads it
     fresh = {t.id for n in walk(body) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)
              and not any(isinstance(x, ast.Name) and x.id == t.id for x in walk(n.value))}  # tags = []: per item
@@ -292,6 +292,14 @@ def _dependent(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
                and isinstance(n.func.value, ast.Name) and n.func.value.id in arg_names - fresh
                and any(isinstance(x, ast.Name) and x.id in assigned for a in n.args for x in walk(a))
                for n in walk(body))  # history.append(response): a conversation (a history kept across items)
+
+
+def _this_item(loop: ast.For | ast.AsyncFor, call: ast.Call) -> set[str]:
+    """The loop's item: its own names and those the body binds first from them (``cand =
+    candidates[idx]``). Filling it (``cand["verdict"] = parsed``) is no collection the next pass reads."""
+    own = set(_target_names(loop.target))
+    return own | {name for st in loop.body if isinstance(st, ast.Assign) and st.lineno < call.lineno and own & {
+        x.id for x in walk(st.value) if isinstance(x, ast.Name)} for t in st.targets for name in _target_names(t)}
 
 
 def _set_first(loop: ast.For | ast.AsyncFor, call: ast.Call) -> set[str]:
