@@ -44,3 +44,40 @@ def test_a_helper_in_another_module_that_the_script_runs_once(tmp_path, main, se
     (tmp_path / "main.py").write_text("from engine import generate\n\n\n" + main)
     result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False))
     assert [os.path.basename(f.path) for f in result.findings] == (["client.py"] if sent_again else [])
+
+
+SCRIPT = '''import json
+import sys
+
+import anthropic
+
+RULES = "Tailor the resume bullets to the job description; keep every claim on the resume. " * 90
+
+
+def main():
+    client = anthropic.Anthropic()
+    job = open(sys.argv[1]).read()
+    for {loop}:
+        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=800,
+                                       messages=[{{"role": "user", "content": RULES + job}}])
+        try:
+            return json.loads(reply.content[0].text)
+        except json.JSONDecodeError:
+            continue
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+@pytest.mark.parametrize(("loop", "sent_again"), [
+    # jittania/job-search-agents: one job per run, asked again only when the reply did not parse
+    ("attempt in range(2)", False),
+    ("part in job.split('---')", True),  # every part of the job sends the same instructions again
+])
+def test_a_retry_loop_around_the_request_of_a_script_run_once_is_no_repeat(tmp_path, loop, sent_again):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "tailor.py").write_text(SCRIPT.format(loop=loop))
+    result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB101",), cache=False))
+    assert [f.code for f in result.findings] == (["TB101"] if sent_again else [])

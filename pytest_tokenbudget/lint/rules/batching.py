@@ -13,7 +13,7 @@ from pytest_tokenbudget.lint.rules._util import moved_first, saving
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.types import CallSite, Report
 
-__all__ = ["LoopCouldBatch"]
+__all__ = ["LoopCouldBatch", "retry_loop"]
 
 _ITER_SHOWN = 40
 _FEW_TRIES = frozenset(f"range({k})" for k in range(1, 6))  # a few passes at one answer (a retry)
@@ -65,7 +65,7 @@ def _exits_early(loop_node: Any, call: CallSite | None = None) -> bool:
     return tree is None or isinstance(tree, ast.For) and exits(tree, at)  # (unparsable: may stop early)
 
 
-def _retry_loop(loop: Any) -> bool:
+def retry_loop(loop: Any) -> bool:
     """``for attempt in range(3)`` / ``while retries < n`` / ``while True: try: ... return`` /
     ``while count < cap: try: ... break``: the loop repeats one request until it succeeds
     (:func:`..retries.retry_while`); so does ``for v in range(2)`` leaving once an answer parses (a
@@ -407,7 +407,7 @@ class LoopCouldBatch(Rule):
             return  # a last-resort re-send, or a correction of a reply: the first request carries the finding
         # a retry loop, or one identical request repeated (timing runs), is not a batch: look further out
         # (``for _ in range(5)`` that sends each reply back is a bounded tool loop: a conversation)
-        loops = [lp for lp in call.context.loops if not _retry_loop(lp)
+        loops = [lp for lp in call.context.loops if not retry_loop(lp)
                  and not (_repeats(lp, call) and not lp.feeds_back) and not _fallback(lp, call)]
         while loops and _sweep(loops[-1]) and not _exits_early(loops[-1].node):
             loops.pop()  # a sweep over models / settings: a per-item loop outside it still counts

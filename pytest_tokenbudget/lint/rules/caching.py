@@ -16,6 +16,7 @@ from pytest_tokenbudget.lint.analysis.marker_neighbours import marked_where_buil
 from pytest_tokenbudget.lint.analysis.prompt import (Block, Blocks, ToolOverhead, prefix_tokens, request_blocks,
                                                      sends_tools, static_prefix, tool_overhead)
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, Valid, register
+from pytest_tokenbudget.lint.rules.batching import retry_loop
 from pytest_tokenbudget.lint.types import CallSite, Report
 from pytest_tokenbudget.lint.analysis.bounds import block_leads, clears_minimum, most_tokens, short_of_minimum
 from pytest_tokenbudget.lint.analysis.values import volatile_parts
@@ -186,9 +187,9 @@ class MissingCacheControl(Rule):
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
-        looped = call.context.in_loop or call.batch_template or call.kind == "tool_runner"  # (a runner: every turn)
+        looped = any(not retry_loop(x) for x in call.context.loops) or call.batch_template or call.kind == "tool_runner"
         if not (looped or call.context.in_function) or not looped and crossref.sent_once(call.context.function):
-            return  # sent once per process: module-level code, or a script's helper its main block calls once
+            return  # sent once per process (module-level code, a script's helper run once; a retry resends on failure)
         blocks = request_blocks(call, opaque_tools=True)
         if blocks.may_have_cache_control and not _unseen_parts_unmarked(blocks, ctx):
             return
@@ -338,8 +339,7 @@ class CacheBelowMinimum(Rule):
             f"cache_control marks a ~{fmt_int(tokens)}-token prefix, below the minimum cacheable length for "
             f"{model} ({fmt_int(minimum)} tokens): the API silently does not cache it and every call pays full "
             "input price. Move more static content before the breakpoint or remove the marker",
-            node=node,
-            properties={"prefix_tokens": tokens, "min_cacheable": minimum},
+            node=node, properties={"prefix_tokens": tokens, "min_cacheable": minimum},
         )
 
 
