@@ -38,6 +38,9 @@ _INPUT = re.compile(r"\b(?:is|are|provided|given|found|shown|contained|listed|in
 _MORE_AFTER = re.compile(r"^[^.\n]{0,20}(?:,?\s*(?:then|followed\s+by|and\s+then|after\s+(?:that|this|which)|"
                          r"next|before\s+(?:writing|giving|providing)))", re.I)
 
+# "(in <summary> tags)": a tagged section named on its own
+_IN_SECTION = re.compile(r"\b(?:in|inside|within)\s+(?:the\s+|an?\s+)?[`'\"]?<(?P<tag>[A-Za-z][\w-]{0,40})>[`'\"]?\s*"
+                         r"(?:xml\s+)?tags?\b", re.I)
 _ANSWER_VERBS = frozenset({"answer", "respond", "reply", "return", "output", "give", "provide"})
 _OTHER_SECTION = re.compile(r"<(?!/)[A-Za-z][\w-]*>\s*(?:</[\w-]+>\s*)?(?:xml\s+)?(?:tags?|wrapper)\b", re.I)
 
@@ -55,7 +58,8 @@ def answer_tag(text: str) -> str | None:
         return None
     last = asked[-1]
     tag, span = last.group("tag"), last.group(0)
-    if any(m.group("tag") != tag and not _REASONING.search(m.group(0)) for m in asked[:-1]):
+    if any(m.group("tag") != tag and not _REASONING.search(m.group(0)) for m in asked[:-1]) or _section_before(
+            text[:last.start()], tag):
         return None  # "the translation in <translation> tags ... a note in <note> tags after it": two sections
     if _REASONING.search(tag) or (_REASONING.match(last.group("verb")) and not _ANSWER_WORDS.search(span)):
         return None
@@ -65,6 +69,17 @@ def answer_tag(text: str) -> str | None:
     if _MORE_AFTER.search(after) or _OTHER_SECTION.search(after):
         return None  # more output follows, or several tagged sections are asked for
     return tag
+
+
+def _section_before(head: str, tag: str) -> bool:
+    """An earlier output section named without a verb the ask pattern knows: "1. Summarize the
+    abstract (In <summary> tags.) 2. List the topics (In <categories> tags.)"; not a reasoning
+    section, nor an input delimiter ("the essay is in <essay> tags")."""
+    def other(m: re.Match[str]) -> bool:
+        said = re.split(r"[.\n]", head[max(0, m.start() - 60):m.start()])[-1]  # (this sentence's words before it)
+        return m.group("tag") != tag and not _REASONING.search(said + m.group(0)) and not _INPUT.search(said)
+
+    return any(other(m) for m in _IN_SECTION.finditer(head))
 
 
 def _forced_structure(call: CallSite) -> bool:
@@ -152,6 +167,15 @@ class MissingStopSequence(Rule):
             return client.messages.create(model="claude-sonnet-4-5", max_tokens=1000, messages=[{"role": "user",
                 "content": f"Provide your translation within <translation> tags. If a phrase is ambiguous, you can "
                            f"provide a brief explanation within <note> tags after your translation.\\n{text}"}])
+        ''',
+        # two numbered sections, the first named only by its tags: no single answer tag
+        '''
+        import anthropic
+        client = anthropic.Anthropic()
+        def digest(transcript):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=2048, messages=[{"role": "user",
+                "content": f"<transcript>{transcript}</transcript>\\n1. Summarize the interview as a journalist "
+                           "(In <summary> tags.)\\n2. Output the topics as a python list (In <categories> tags.)"}])
         ''',
         # an input delimiter, not the answer's tag
         '''
