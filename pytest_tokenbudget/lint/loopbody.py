@@ -145,16 +145,22 @@ def _pass_counts(body: list[ast.stmt], request_line: int | None = None) -> set[s
     for n in (n for st in body for n in walk(st)):
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
             stores.setdefault(n.id, []).append(n)
-        elif request_line is not None and _plus_one(n) and n.lineno < request_line:
-            above.setdefault(n.target.id, []).append(n.target)
-    every_pass = {st.target.id: [st.target] for st in body if _plus_one(st)}
+        elif request_line is not None and (counted := _plus_one(n)) is not None and n.lineno < request_line:
+            above.setdefault(counted.id, []).append(counted)
+    every_pass = {counted.id: [counted] for st in body if (counted := _plus_one(st)) is not None}
     return {name for counted in (every_pass, above) for name, targets in counted.items() if stores.get(name) == targets}
 
 
-def _plus_one(node: ast.AST) -> bool:
-    """``name += <constant>``."""
-    return isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name) \
-        and isinstance(node.value, ast.Constant)
+def _plus_one(node: ast.AST) -> ast.Name | None:
+    """The counter of ``name += <constant>`` or ``name = name + <constant>``."""
+    if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name) \
+            and isinstance(node.value, ast.Constant):
+        return node.target
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(t := node.targets[0], ast.Name) \
+            and isinstance(v := node.value, ast.BinOp) and isinstance(v.op, ast.Add) \
+            and isinstance(v.right, ast.Constant) and isinstance(v.left, ast.Name) and v.left.id == t.id:
+        return t
+    return None
 
 
 def _updated(body: list[ast.stmt]) -> set[str]:

@@ -197,6 +197,38 @@ def first_hits(rows: list, wanted: int = 3) -> list:
     return hits
 
 
+def score_first(df, total_runs: int = 100) -> None:
+    count = 0
+    for _, row in df.iterrows():
+        count = count + 1  # every pass counted: `count > total_runs` caps the rows, it ends no search
+        if count > total_runs:
+            break
+        reply = client.messages.create(model=MODEL, max_tokens=100,  # TB401
+                                       messages=[{"role": "user", "content": row["abstract"]}])
+        print(reply.content[0].text)
+
+
+def until_two_hits(rows: list) -> list:
+    hits = 0
+    for row in rows:
+        if hits > 1:
+            break  # enough answers: a search, counted after each reply that says yes
+        reply = client.messages.create(model=MODEL, max_tokens=5, messages=[{"role": "user", "content": row}])
+        if "yes" in reply.content[0].text.lower():
+            hits = hits + 1
+    return hits
+
+
+def translate_units(units: list, size: int = 20) -> None:
+    for start in range(0, len(units), size):
+        chunk = units[start:start + size]
+        texts = [text for _, text in chunk]  # (this `text` is the comprehension's, not the loop's below)
+        reply = client.messages.create(model=MODEL, max_tokens=2000,  # TB401
+                                       messages=[{"role": "user", "content": "\n".join(texts)}])
+        for (unit, text), line in zip(chunk, reply.content[0].text.splitlines()):
+            unit.target = line
+
+
 def compare_models(question: str) -> list:
     # Not flagged: a map over models is a sweep, the same question to each
     return list(map(lambda model: client.messages.create(model=model, max_tokens=300,
