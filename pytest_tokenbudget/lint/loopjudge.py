@@ -3,7 +3,7 @@
 Works on :mod:`ast` trees (the project index's parse). A loop is a batch candidate when it runs
 once per item of a collection and the iterations do not depend on each other. Not a batch:
 
-* dependent requests: the loop feeds the result back (``history.append(r)``, the request reads the
+* dependent requests (:mod:`.loopflow`): the loop feeds the result back (``history.append(r)``, the request reads the
   reply's name or ``prev_tail = tail(blocks)`` set after it); nor is a loop further out, over chains;
 * retries: ``for attempt in range(3)``, ``while retries < n``, ``while True: try: ...``, ``while not done:
   try: ...; done = True`` — a retry
@@ -56,8 +56,9 @@ from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry, starts_jobs
-from pytest_tokenbudget.lint.loopbody import alerts, asks_a_person, batching_context, exits, grown_on_reply, \
-    over_a_reply, picked_few, repeats
+from pytest_tokenbudget.lint.loopbody import alerts, asks_a_person, batching_context, exits, over_a_reply, picked_few, \
+    repeats
+from pytest_tokenbudget.lint.loopflow import dependent, target_names
 from pytest_tokenbudget.lint.loopsize import WRITTEN_OUT, handful, known_size, nested_product, small
 from pytest_tokenbudget.lint.retries import RETRY, retry_while
 
@@ -262,74 +263,7 @@ def _judge_for(loop: ast.For | ast.AsyncFor, call: ast.Call, parents: dict[int, 
         return None  # each result raises an alert at once: it cannot wait for a batch
     if picked_few(loop, call, parents, WRITTEN_OUT):
         return None  # only the items named in the code (three sections of one resume)
-    return None if _dependent(loop, call) else Hit("for loop", loop.lineno, _short(over), loop.iter)
-
-
-def _dependent(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
-    """The loop's next request reads this one's reply: the reply is an argument, or it is appended
-    to a history the request is built from (a conversation). A reply stored in a name the next pass
-    binds afresh before its request is not: the loop's own variable (``item = classify(item)``), or
-    a name the body sets first from this item (``finding = make(d)``, then ``finding = enhance(finding)``)."""
-    body = ast.Module(body=loop.body, type_ignores=[])
-    assigned: set[str] = set()
-    for n in walk(body):
-        if isinstance(n, ast.Assign) and any(c is call for c in walk(n.value)):
-            assigned.update(name for t in n.targets for name in _target_names(t))  # (reply, usage = ask(...))
-    replies = set(assigned)
-    assigned -= {*_target_names(loop.target), *_set_first(loop, call)}
-    arg_names = {n.id for a in [*call.args, *(k.value for k in call.keywords)] for n in walk(a)
-                 if isinstance(n, ast.Name)}
-    if assigned & arg_names:
-        return True  # the request reads the previous response
-    arg_names, assigned = _fed_names(body, call, arg_names, assigned)
-    if grown_on_reply(loop, call, arg_names - _this_item(loop, call), replies):
-        return True  # stories.append(row) unless the reply found a duplicate: the next request reads it
-    fresh = {t.id for n in walk(body) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)
-             and not any(isinstance(x, ast.Name) and x.id == t.id for x in walk(n.value))}  # tags = []: per item
-    if _carried(body, call, fresh):
-        return True  # prev_tail = tail(blocks) after it, read by the next request
-    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "extend")
-               and isinstance(n.func.value, ast.Name) and n.func.value.id in arg_names - fresh
-               and any(isinstance(x, ast.Name) and x.id in assigned for a in n.args for x in walk(a))
-               for n in walk(body))  # history.append(response): a conversation (a history kept across items)
-
-
-def _this_item(loop: ast.For | ast.AsyncFor, call: ast.Call) -> set[str]:
-    """The loop's item: its own names and those the body binds first from them (``cand =
-    candidates[idx]``). Filling it (``cand["verdict"] = parsed``) is no collection the next pass reads."""
-    own = set(_target_names(loop.target))
-    return own | {name for st in loop.body if isinstance(st, ast.Assign) and st.lineno < call.lineno and own & {
-        x.id for x in walk(st.value) if isinstance(x, ast.Name)} for t in st.targets for name in _target_names(t)}
-
-
-def _set_first(loop: ast.For | ast.AsyncFor, call: ast.Call) -> set[str]:
-    """The names a statement of the loop's body sets before the request, unconditionally and not
-    from their own value (``finding = make(d)``; not ``history = history + [reply]``)."""
-    return {name for st in loop.body if isinstance(st, ast.Assign) and (st.end_lineno or st.lineno) < call.lineno
-            for t in st.targets for name in _target_names(t)
-            if not any(isinstance(x, ast.Name) and x.id == name for x in walk(st.value))}
-
-
-def _carried(body: ast.Module, call: ast.Call, fresh: set[str]) -> bool:
-    """A name assigned after the request from its reply (``prev_tail = tail(blocks)``, ``blocks =
-    blocks + new``) is read by the next pass's request, directly or through assignments before it,
-    and no assignment before the request starts it afresh (``text = load(doc)``: this item's)."""
-    assigns = [n for n in walk(body) if isinstance(n, ast.Assign)]
-    end = call.end_lineno or call.lineno
-    before, after = [n for n in assigns if n.lineno < call.lineno], [n for n in assigns if n.lineno > end]
-    read = {x.id for a in [*call.args, *(k.value for k in call.keywords)] for x in walk(a) if isinstance(x, ast.Name)}
-    replies = {name for n in assigns if any(c is call for c in walk(n.value)) for t in n.targets
-               for name in _target_names(t)}
-    for _ in range(3):
-        for n in before:
-            if {name for t in n.targets for name in _target_names(t)} & read:
-                read |= {x.id for x in walk(n.value) if isinstance(x, ast.Name)}
-        for n in after:
-            if any(isinstance(x, ast.Name) and x.id in replies for x in walk(n.value)):
-                replies |= {name for t in n.targets for name in _target_names(t)}
-    carried = {name for n in after for t in n.targets for name in _target_names(t)} & replies
-    reset = {t.id for n in before for t in n.targets if isinstance(t, ast.Name) and t.id in fresh}
-    return bool((carried & read) - reset)
+    return None if dependent(loop, call) else Hit("for loop", loop.lineno, _short(over), loop.iter)
 
 
 def conversation_turn(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None) -> bool:
@@ -343,45 +277,15 @@ def conversation_turn(call: ast.Call, parents: dict[int, ast.AST], callee: ast.A
             return False
         if isinstance(node, ast.While) and not retry_while(node):
             return True
-        if isinstance(node, (ast.For, ast.AsyncFor)) and _dependent(node, call):
+        if isinstance(node, (ast.For, ast.AsyncFor)) and dependent(node, call):
             return True
     return False
-
-
-def _fed_names(body: ast.Module, call: ast.Call, args: set[str], replies: set[str]) -> tuple[set[str], set[str]]:
-    """The names the request is built from, through the loop's assignments (``payload =
-    prepare(question, history)``), and the names holding a reply, through stores into them
-    (``question["answer"] = reply``): a history the reply is appended to, read by the next request,
-    makes the loop a conversation however the request is assembled."""
-    assigns = [n for n in walk(body) if isinstance(n, ast.Assign)]
-    for _ in range(3):
-        for n in assigns:
-            targets = {name for t in n.targets for name in _target_names(t)}
-            read = {x.id for x in walk(n.value) if isinstance(x, ast.Name)}
-            if targets & args:
-                args = args | read
-            stored = {t.value.id for t in n.targets if isinstance(t, (ast.Subscript, ast.Attribute))
-                      and isinstance(t.value, ast.Name)}
-            if read & replies or any(c is call for c in walk(n.value)):
-                replies = replies | stored | targets
-    return args, replies
 
 
 def _runs_bound(loop: ast.For | ast.AsyncFor, call: ast.Call) -> bool:
     """``for label, fn in [("gpt", ask_gpt), ("claude", ask_claude)]: fn(problem)``: a loop over the
     functions to run, a sweep over variants; a per-item loop outside it makes the items."""
-    return isinstance(call.func, ast.Name) and call.func.id in _target_names(loop.target)
-
-
-def _target_names(target: ast.expr) -> list[str]:
-    """The names an assignment target binds: ``x``, and each name of ``a, (b, *c)``."""
-    if isinstance(target, ast.Name):
-        return [target.id]
-    if isinstance(target, ast.Starred):
-        return _target_names(target.value)
-    if isinstance(target, (ast.Tuple, ast.List)):
-        return [name for el in target.elts for name in _target_names(el)]
-    return []
+    return isinstance(call.func, ast.Name) and call.func.id in target_names(loop.target)
 
 
 # ------------------------------------------------------------------------------ live or batched
