@@ -57,12 +57,12 @@ from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, find_def
 from pytest_tokenbudget.lint.callrefs import candidates, naming_of, refs_in
 from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
-from pytest_tokenbudget.lint.livework import batch_alternative, serves_request
+from pytest_tokenbudget.lint.livework import batch_alternative, opt_in_arm, serves_request
 from pytest_tokenbudget.lint.loopbody import (acts_at_once, asks_a_person, confirms_each, latency_kept,
                                               mentions_batching, returned_latency)
 from pytest_tokenbudget.lint.loopcuts import cut_to_a_handful
-from pytest_tokenbudget.lint.loopguards import Need, guard_params, literal_needs, one_item_flag, passes_other_branch, \
-    receiver_needs
+from pytest_tokenbudget.lint.loopguards import Need, dispatched_per_item, forwarded_needs, guard_params, \
+    literal_needs, one_item_flag, passes_other_branch, receiver_needs
 from pytest_tokenbudget.lint.loopjudge import WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped
 from pytest_tokenbudget.lint.memoised import memoised
 from pytest_tokenbudget.lint.protocols import protocol_methods
@@ -185,7 +185,8 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
                     and not passes_other_branch(node, s.needs, s.callee):  # (a turn, alerts per pass, another
                 s.plain.append((path, owner))  # branch: not batch work further up; not a wrapper given f)
                 s.guards[(path, owner)] = guard_params(node, parents)
-                s.branches[(path, owner)] = literal_needs(node, parents) + receiver_needs(node, parents, s.impl)
+                s.branches[(path, owner)] = literal_needs(node, parents) + receiver_needs(node, parents, s.impl) \
+                    + forwarded_needs(node, parents, s.needs, s.callee)  # (a dispatcher's test, one level up)
             for call, around, hit in local:  # the local helper holding the call, looped over beside it
                 _add_hit(s, out, path, tree, call, around, hit)
         else:
@@ -232,9 +233,10 @@ def _add_hit(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, nod
     if not live(node, parents, hit, tree, lambda fn: awaited_by_script(s.project, path, fn, tree)) \
             and not (_request_work(s, path, owner) and not job_coroutine(s.project, path, tree, node, parents)) \
             and not _handful_passed(s, path, node, parents, hit) and not _cut_short(s, path, node, parents, hit) \
-            and not batch_alternative(s.project, path, owner) \
+            and not batch_alternative(s.project, path, owner) and not opt_in_arm(node, parents) \
             and not one_item_flag(node, parents, s.guarded, s.callee) \
-            and not passes_other_branch(node, s.needs, s.callee):  # (the request for one item; another branch)
+            and not passes_other_branch(node, s.needs, s.callee) \
+            and not dispatched_per_item(node, parents, s.needs, s.callee):  # (one item's request; another branch)
         found = _located(s.project, LoopCaller(path, hit.line, hit.kind, hit.over))
         if found not in out:
             out.append(found)

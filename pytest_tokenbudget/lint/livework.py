@@ -15,6 +15,7 @@ from pytest_tokenbudget.lint.astwalk import block_of, walk
 from pytest_tokenbudget.lint.asyncwork import after_response
 from pytest_tokenbudget.lint.callnames import facts_of, find_def, outer_owner, owner_of, parents_of, same_file, tree_of
 from pytest_tokenbudget.lint.callrefs import recorded_references, references_with_parents
+from pytest_tokenbudget.lint.cli_defaults import option_default
 from pytest_tokenbudget.lint.loopbody import batching_context, mentions_batching
 from pytest_tokenbudget.lint.loopjudge import (HANDLER, UI_APPS, cli_command, from_parameters, imports_any,
                                                in_service_loop, request_entry)
@@ -25,7 +26,7 @@ from pytest_tokenbudget.lint.runmemo import remember_with_deps
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["batch_alternative", "fallback_only", "serves_request", "under_batching"]
+__all__ = ["batch_alternative", "fallback_only", "opt_in_arm", "serves_request", "under_batching"]
 
 _MAX_REQUEST_DEPTH = 4  # callers walked up to find a request handler
 
@@ -241,7 +242,7 @@ def batch_alternative(project: Project, path: str, function: str | None) -> bool
     same work as a batch (``if sync: _classify_sync(terms) else: _classify_batch(terms)``): the
     per-item loop is the opt-in path beside a default batch, not a missed batch. Batching that is
     itself the opt-in (``if args.batch: ... else: run_each(rows)``) leaves the default per item."""
-    return _every_call(project, path, function, "batch_alternative", _other_arm_batches)
+    return _every_call(project, path, function, "batch_alternative", opt_in_arm)
 
 
 def fallback_only(project: Project, path: str, function: str | None) -> bool:
@@ -276,17 +277,42 @@ def _in_handler(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     return False
 
 
-def _other_arm_batches(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+def opt_in_arm(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     """``node`` is in the ``if`` arm whose ``else`` batches, or in an arm that returns early
-    (``if not client.supports_batch(): return await self._each(records)``) before code that batches."""
+    (``if not client.supports_batch(): return await self._each(records)``) before code that batches,
+    or in the ``else`` of an ``if args.method == "batches":`` that batches when the option's default
+    is that value (``--method``, default ``"batches"``): the one-by-one arm is the user's opt-out."""
     child = node
     while id(child) in parents and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
         parent = parents[id(child)]
         if isinstance(parent, ast.If) and child in parent.body and (_batches(parent.orelse) or (
                 parent.body and isinstance(parent.body[-1], ast.Return) and _batches(_after(parent, parents)))):
             return True
+        if isinstance(parent, ast.If) and child in parent.orelse and _batches(parent.body) \
+                and _default_holds(parent.test, parents):
+            return True
         child = parent
     return False
+
+
+def _default_holds(test: ast.expr, parents: dict[int, ast.AST]) -> bool:
+    """``args.method == "batches"`` where ``args = parser.parse_args()`` in the function and the
+    option's default is ``"batches"``: the test holds unless the user says otherwise."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
+            and isinstance(opt := test.left, ast.Attribute) and isinstance(opt.value, ast.Name)
+            and isinstance(wanted := test.comparators[0], ast.Constant)):
+        return False
+    node: ast.AST = test
+    while id(node) in parents and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        node = parents[id(node)]
+    tree = node
+    while id(tree) in parents:
+        tree = parents[id(tree)]
+    bound = [a.value for a in walk(node) if isinstance(a, ast.Assign) and len(a.targets) == 1
+             and isinstance(a.targets[0], ast.Name) and a.targets[0].id == opt.value.id]
+    default = option_default(tree, bound[0], opt.value.id, opt.attr,
+                             lambda e: e.value if isinstance(e, ast.Constant) else None) if len(bound) == 1 else None
+    return isinstance(tree, ast.Module) and default is not None and default == wanted.value
 
 
 def _batches(statements: list[ast.stmt]) -> bool:

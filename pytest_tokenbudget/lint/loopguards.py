@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 
-__all__ = ["Instance", "call_guards", "equals_item", "guard_params", "literal_needs", "one_item_flag",
-           "passes_other_branch", "receiver_needs"]
+__all__ = ["Instance", "call_guards", "dispatched_per_item", "equals_item", "forwarded_needs", "guard_params",
+           "literal_needs", "one_item_flag", "passes_other_branch", "receiver_needs"]
 
 _Def = ast.FunctionDef | ast.AsyncFunctionDef
 _LOOPS = (ast.For, ast.AsyncFor)
@@ -136,8 +136,15 @@ def literal_needs(call: ast.AST, parents: dict[int, ast.AST]) -> tuple[Need, ...
         child, up = up, parents.get(id(up))
     if not isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return ()
-    params = {p.arg for p in [*up.args.posonlyargs, *up.args.args, *up.args.kwonlyargs]}
+    params = {p.arg for p in [*up.args.posonlyargs, *up.args.args, *up.args.kwonlyargs]} - _rebound(up)
     return tuple(n for n in out if n[0] in params)
+
+
+def _rebound(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """The names ``fn`` assigns (``provider = provider or settings.llm_provider``): a test on one
+    reads that value, not the argument a caller passes."""
+    return {t.id for n in walk(fn) if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr))
+            for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
 
 
 @dataclass(frozen=True)
@@ -197,6 +204,43 @@ def passes_other_branch(call: ast.Call, needs: tuple[Need, ...], callee: _Def | 
         elif isinstance(given[0], ast.Constant) and (given[0].value in values) is not truth:
             return True
     return False
+
+
+def dispatched_per_item(call: ast.Call, parents: dict[int, ast.AST], needs: tuple[Need, ...],
+                        callee: _Def | None) -> bool:
+    """``call`` passes the loop's own item for a parameter the request needs equal to a constant
+    (``for ai_name in team: query(ai_name, prompt)`` before ``if ai_name == "claude": ...``): only the
+    items equal to it reach the request, a dispatch over providers, not per-item work."""
+    wanted = frozenset(p for p, values, truth in needs if truth and values
+                       and not any(isinstance(v, Instance) for v in values))
+    node: ast.AST = call
+    items: set[str] = set()
+    while wanted and not items and id(node) in parents and not isinstance(node, (ast.FunctionDef,
+                                                                                  ast.AsyncFunctionDef)):
+        node = parents[id(node)]
+        targets = [node.target] if isinstance(node, (ast.For, ast.AsyncFor)) else [
+            g.target for g in getattr(node, "generators", [])]
+        items = {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
+    return any(isinstance(x, ast.Name) and x.id in items for x in _passed(call, wanted, callee))
+
+
+def forwarded_needs(call: ast.Call, parents: dict[int, ast.AST], needs: tuple[Need, ...],
+                    callee: _Def | None) -> tuple[Need, ...]:
+    """The equality ``needs`` of the function ``call`` runs, on the parameters of the function
+    holding ``call`` that it passes on (``_timed(ai_name, ...)`` calling ``_impl(ai_name, ...)``,
+    which asks ``if ai_name == "claude"``): the same test decides, one level up."""
+    up: ast.AST | None = parents.get(id(call))
+    while up is not None and not isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        up = parents.get(id(up))
+    if not isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return ()
+    own = {p.arg for p in [*up.args.posonlyargs, *up.args.args, *up.args.kwonlyargs]} - _rebound(up)
+    out = []
+    for param, values, truth in needs:
+        given = _passed(call, frozenset({param}), callee)
+        if truth and len(given) == 1 and isinstance(given[0], ast.Name) and given[0].id in own:
+            out.append((given[0].id, values, truth))
+    return tuple(out)
 
 
 def _built_class(expr: ast.expr) -> str | None:

@@ -1168,3 +1168,14 @@ def test_an_instance_a_factory_makes_from_a_registry_a_class_decorator_fills_is_
     files["providers.py"] = provider  # not registered: nothing hands it out
     (tmp_path / "plain").mkdir()
     assert _loops(tmp_path / "plain", files).findings == []
+
+
+def test_a_loop_over_a_team_that_dispatches_on_the_member_is_no_loop_over_items(monkeypatch):
+    # project_provider_dispatch: `for ai_name in team` reaches the Claude request only where
+    # ai_name == "claude" (tested two calls down, through a timeout wrapper passing the name on);
+    # the per-document loop passing "claude" itself is the one loop the finding names
+    root = Path(__file__).parent / "cases" / "project_provider_dispatch"
+    monkeypatch.chdir(root)
+    result = lint_paths([root], LintSettings(root=root, select=("TB401",), cache=False))
+    [f] = [f for f in result.findings if f.path.endswith("orchestrator.py")]
+    assert [(os.path.basename(r["path"]), r["line"]) for r in f.properties["related"]] == [("orchestrator.py", 38)]
