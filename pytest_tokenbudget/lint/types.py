@@ -167,6 +167,7 @@ class CallSite:
     model_choices: tuple[Any, ...] | None = None
     _ranges: Callable[[Any], Range] | None = field(default=None, repr=False)
     scope: Any = field(default=None, repr=False)  # the analysis scope of the call (callers' values)
+    at: Any = field(default=None, repr=False)  # its place in the scope, for the assignment that reaches it
 
     def __post_init__(self) -> None:
         if self.anchor is None:

@@ -21,7 +21,7 @@ from pytest_tokenbudget.lint.rules.model import cheaper_alternative, successor
 
 FAMILIES = ("TB3", "TB4", "TB5")
 CASES = Path(__file__).parent / "cases"
-CASE_FILES = ("model_choice.py", "batching_loops.py", "structured_output.py")
+CASE_FILES = ("model_choice.py", "batching_loops.py", "structured_output.py", "reassigned_names.py")
 EXPECT = re.compile(r"#\s*(TB\d{3}(?:\s+TB\d{3})*)\s*$")
 
 

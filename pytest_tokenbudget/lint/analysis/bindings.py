@@ -3,6 +3,7 @@ attributes, loops) and the calls that could be API requests (:mod:`.callsites` t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,7 @@ import libcst as cst
 
 from pytest_tokenbudget.lint.analysis.rebinding import unset_test
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
-from pytest_tokenbudget.lint.analysis.scopes import Binding, ImportRef, Scope, lookup
+from pytest_tokenbudget.lint.analysis.scopes import Binding, ImportRef, Position, Scope, lookup
 from pytest_tokenbudget.lint.analysis.wrappers import forwarded, wrapped_method
 from pytest_tokenbudget.lint.loopjudge import APPLY_METHODS, MAP_FUNCTIONS, MAP_METHODS
 
@@ -60,6 +61,7 @@ class Candidate:
     loops: tuple[tuple[str, Any, Any], ...]  # (kind, loop node, iter node)
     statement: Any
     awaited: bool
+    at: Position | None = None
 
 class ScopeBuilder(cst.CSTVisitor):
     """Builds scopes and collects candidate calls in one pass."""
@@ -70,6 +72,8 @@ class ScopeBuilder(cst.CSTVisitor):
         self.loops: list[tuple[str, Any, Any]] = []
         self.loop_stack_per_scope: list[list[tuple[str, Any, Any]]] = []
         self.statements: list[Any] = []
+        self.blocks: list[int] = []  # the IndentedBlocks around the visit (for .scopes.Position)
+        self.ticks = 0
         self.candidates: list[Candidate] = []
         self.alias_calls: list[Candidate] = []
         self.alias_names: set[str] = set()
@@ -189,8 +193,19 @@ class ScopeBuilder(cst.CSTVisitor):
         return False
 
     # ----------------------------------------------------------------- bindings
+    def _position(self) -> Position:
+        self.ticks += 1
+        return Position(self.ticks, tuple(self.blocks), tuple(id(loop[1]) for loop in self.loops))
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.blocks.append(id(node))
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self.blocks.pop()
+
     def _bind_target(self, target: Any, binding: Binding) -> None:
         if isinstance(target, cst.Name):  # ``global x`` first: the assignment binds the module's x
+            binding = dataclasses.replace(binding, at=self._position())
             (self.scope.module() if target.value in self.scope.globals_ else self.scope).bind(target.value, binding)
         elif isinstance(target, (cst.Tuple, cst.List)):
             whole = binding.kind == "assign" and not any(isinstance(el, cst.StarredElement) for el in target.elements)
@@ -347,7 +362,7 @@ class ScopeBuilder(cst.CSTVisitor):
 
     def _candidate(self, node: cst.Call) -> Candidate:
         return Candidate(node, self.scope, tuple(self.loops), self.statements[-1] if self.statements else None,
-                          id(node) in self.awaited)
+                          id(node) in self.awaited, self._position())
 
 
 def _maps_a_lambda(call: cst.Call) -> Any:

@@ -252,7 +252,7 @@ def _variants(site: CallSite, paired: bool) -> list[Variant]:
         rs = _ParamResolver(site.scope.module(), overrides)
         if not reachable(rs, site.scope, tests):
             continue  # this caller's values take the other branch
-        args, is_open = rs.call_kwargs(request, site.scope)
+        args, is_open = rs.call_kwargs(request, site.scope, at=site.at)
         nodes = {**site.arg_nodes, **{k: n for k, (_, n) in args.items()}}
         out.append(Variant(dataclasses.replace(site, args={k: v for k, (v, _) in args.items()}, arg_nodes=nodes,
                                                open_kwargs=is_open,

@@ -345,7 +345,7 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
             return []  # (an Anthropic client sent to DeepSeek / Kimi ...: their models, not Claude; OpenRouter's API)
     if via_instructor and is_openai_api:
         is_openai_api = False
-    args, is_open = resolver.call_kwargs(call, cand.scope)
+    args, is_open = resolver.call_kwargs(call, cand.scope, at=cand.at)
     is_async = client.is_async if client is not None else (cand.awaited or _in_async_function(cand.scope))
     has_timeout = rec.chain_timeout or (client.has_timeout if client is not None else True)
     fn_qual = cand.scope.qualname()
@@ -366,7 +366,7 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
                         node=cand.node, anchor=anchor, arg_nodes={k: n for k, (_, n) in site_args.items()},
                         open_kwargs=site_open, is_async=is_async, streaming=streaming, batch=batch,
                         batch_index=index, batch_template=template, context=ctx, path=path, _ranges=ranges,
-                        scope=cand.scope)
+                        scope=cand.scope, at=cand.at)
 
     if api.endswith("batches.create"):
         if client is None and "requests" not in args:
@@ -397,7 +397,7 @@ def _sites_for(cand: Candidate, resolver: Resolver, catalog: Any, path: str,
             return []
     site = make(args, is_open, kind=kind, anchor=cand.node, streaming=_streaming(api, args, is_open), sdk="anthropic")
     if "model" in args:
-        site.model_choices = model_choices(args["model"][1], cand.scope, resolver, path)
+        site.model_choices = model_choices(args["model"][1], cand.scope, resolver, path, at=cand.at)
     elif is_open:  # create(**self._build_params()): the "model" entry of the dict built elsewhere
         site.model_choices = unpacked_model_choices(call, cand.scope, resolver, path)
     return [] if other_vendors_only(site.model_choices or (site.model,)) else [site]  # (DeepSeek's endpoint)

@@ -32,14 +32,16 @@ from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.typed_fields import typed_field
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.rebinding import evaluated_as, reads
-from pytest_tokenbudget.lint.analysis.scopes import Binding, Scope, lookup, method_scope
+from pytest_tokenbudget.lint.analysis.reaching import reaching
+from pytest_tokenbudget.lint.analysis.scopes import Binding, Position, Scope, lookup, method_scope
 from pytest_tokenbudget.lint.analysis.self_choices import every_assignment
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, loop_ids, spelled_out
 
 __all__ = ["default_note", "model_choices", "rebound_choices"]
 
 
-def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tuple[Any, ...] | None:
+def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str,
+                  at: Position | None = None) -> tuple[Any, ...] | None:
     if isinstance(node, cst.Attribute):
         if _set_from_outside(node, scope):
             return (UNKNOWN,)  # generator = Generator(); generator.model = args.model: not the class's own value
@@ -65,6 +67,8 @@ def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str) -> tup
     if found is None:
         return None
     where, bindings = found
+    if at is not None and where is scope and (reached := reaching(bindings, at)) is not None:
+        return model_choices(reached.node, where, resolver, path) or (resolver.expr(reached.node, where),)
     kinds = [b.kind for b in bindings]
     if kinds == ["param"]:
         if _bound(resolver, where, node.value):
@@ -93,7 +97,7 @@ def rebound_choices(site: Any, node: Any, resolver: Resolver) -> tuple[Any, ...]
         return site.model_choices  # the "model" entry of a dict built elsewhere (.unpacked_model): as it was
     if own is None or node is not own or site.scope is None:
         return None
-    return model_choices(node, site.scope, resolver, site.path)
+    return model_choices(node, site.scope, resolver, site.path, at=site.at)
 
 
 def default_note(call: Any) -> str:

@@ -18,8 +18,6 @@ Client tracing uses the same machinery: ``anthropic.Anthropic(...)`` resolves to
 from __future__ import annotations
 
 import dataclasses
-import inspect
-import textwrap
 from typing import Any
 
 import libcst as cst
@@ -30,18 +28,18 @@ from pytest_tokenbudget.lint.analysis.function_tools import function_tool
 from pytest_tokenbudget.lint.analysis.class_attrs import constructed_default, inherited_attribute
 from pytest_tokenbudget.lint.analysis.method_helpers import method_call, property_value
 from pytest_tokenbudget.lint.analysis.mutations import after_mutation
+from pytest_tokenbudget.lint.analysis.library_calls import library_call
+from pytest_tokenbudget.lint.analysis.reaching import NOT_REACHED, reached_value
 from pytest_tokenbudget.lint.analysis.rebinding import appended, rebound, without_fallbacks
 from pytest_tokenbudget.lint.analysis.request_items import returned_items, set_items
-from pytest_tokenbudget.lint.analysis.scopes import (INSTRUCTOR_WRAPPERS, Binding, ClassRef, ClientRef, ImportRef, Scope,
-                                                     host_flags, client_class, factory_client, method_scope, lookup,
-                                                     merged_value, points_local, sets_timeout, names_other_host,
-                                                     typed_dict_name, foreign_host)
-from pytest_tokenbudget.lint.analysis.strings import TextOps, map_text, replace_text, string_value
-from pytest_tokenbudget.lint.text_calls import text_of_call
-from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, daily_call, volatile_call, volatile_method
-from pytest_tokenbudget.lint.analysis.values import (DAILY, NOT_A_MAPPING, UNKNOWN, OpenDict, Text, Unknown, any_entry,
-                                                     common_value, enum_value, first_volatile, is_complete, loop_ids,
-                                                     mapping_get, sliced, unpacked)
+from pytest_tokenbudget.lint.analysis.scopes import (Binding, ClassRef, ClientRef, ImportRef, Position, Scope,
+                                                     client_class, factory_client, method_scope, lookup, merged_value,
+                                                     sets_timeout, typed_dict_name)
+from pytest_tokenbudget.lint.analysis.strings import TextOps, replace_text, string_value
+from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, volatile_method
+from pytest_tokenbudget.lint.analysis.values import (NOT_A_MAPPING, UNKNOWN, OpenDict, Text, Unknown, any_entry,
+                                                     common_value, enum_value, is_complete, loop_ids, mapping_get,
+                                                     sliced, unpacked)
 
 __all__ = ["Resolver"]
 
@@ -56,6 +54,7 @@ class Resolver(TextOps):
     def __init__(self) -> None:
         self._memo: dict[tuple[int, str], Any] = {}
         self._active: set[tuple[int, str]] = set()
+        self._use: tuple[Scope, Position] | None = None  # the request whose arguments are read (.reaching)
 
     # ----------------------------------------------------------------- names
     def lookup(self, name: str, scope: Scope) -> tuple[Scope, list[Binding]] | None:
@@ -70,6 +69,9 @@ class Resolver(TextOps):
                 return ImportRef(f"builtins.{name}")
             return UNKNOWN
         where, bindings = found
+        if self._use is not None and not where.mutated.get(name) and depth <= _MAX_DEPTH \
+                and (reached := reached_value(self, where, bindings, depth)) is not NOT_REACHED:
+            return reached
         key = (id(where), name)
         if key in self._memo:
             return self._memo[key]
@@ -309,69 +311,7 @@ class Resolver(TextOps):
                 return self._project_call(None, node, scope, depth, func.value)  # a module-level helper
             return method_call(self, node, scope, depth)  # self.helper(x): a one-return method
         value = self._project_call(target, node, scope, depth)  # crossref.called, the arguments bound
-        return value if value is not UNKNOWN else self._library_call(target, node, scope, depth)
-
-    def _library_call(self, target: ImportRef, node: cst.Call, scope: Scope, depth: int) -> Any:
-        """An imported name's call: clients, env defaults, volatile values, text helpers, ``dict()``, ``json.dumps``."""
-        q = target.qualname
-        cc = client_class(target)
-        if cc is not None:
-            urls = [self.expr(a.value, scope, depth + 1) for a in node.args
-                    if a.keyword is not None and a.keyword.value == "base_url"]
-            flags = host_flags(node)  # (a literal base_url; a resolved one: OpenAI(base_url=self.BASE_URL))
-            flags["claude_api"] = flags["claude_api"] or any(isinstance(u, str) and "api.anthropic.com" in u
-                                                             for u in urls)
-            return ClientRef(cc[0], cc[1], cc[1].startswith("Async"), sets_timeout(node), points_local(node),
-                             **flags, other_host=names_other_host(cc[1], node) or foreign_host(cc[0], urls))
-        if q in INSTRUCTOR_WRAPPERS and node.args:  # instructor.from_anthropic(anthropic.Anthropic()) ...
-            base = self.expr(node.args[0].value, scope, depth + 1)
-            if isinstance(base, ClientRef):
-                return dataclasses.replace(base, wrapper="instructor")
-            anthropic_only = q == "instructor.from_anthropic"  # (takes only Anthropic's clients: one handed in too)
-            return ClientRef("anthropic", "Anthropic", False, wrapper="instructor") if anthropic_only else UNKNOWN
-        if q in ("os.getenv", "os.environ.get") and len(node.args) >= 2:  # the default reaches the call
-            return self.expr(node.args[1].value, scope, depth + 1)
-        first = [self.expr(a.value, scope, depth + 1) for a in node.args[:1]]  # time.strftime's format
-        if (vol := volatile_call(q, first)) is not None:
-            return Unknown(volatile=vol, node=node)
-        if daily_call(q, first):
-            return DAILY
-        if q in ("textwrap.dedent", "inspect.cleandoc") and len(node.args) == 1:
-            v = self.expr(node.args[0].value, scope, depth + 1)
-            fn = textwrap.dedent if q == "textwrap.dedent" else inspect.cleandoc
-            if isinstance(v, str):
-                return fn(v)
-            if isinstance(v, Text):
-                return map_text(v, fn)
-            return v if isinstance(v, Unknown) else UNKNOWN
-        if q == "builtins.dict":
-            return self._dict_call(node, scope, depth)
-        if q == "builtins.str" and len(node.args) == 1:
-            v = self.expr(node.args[0].value, scope, depth + 1)
-            if isinstance(v, (str, int)) and not isinstance(v, bool):
-                return str(v)
-            return v if isinstance(v, (Unknown, Text)) else UNKNOWN
-        if q == "json.dumps" and node.args:  # with its formatting keywords, as the project evaluator reads it
-            v = self.expr(node.args[0].value, scope, depth + 1)
-            if not is_complete(v):
-                return Unknown(volatile=first_volatile(v))
-            rest = [(a.keyword.value if a.keyword else None, a.value) for a in node.args[1:]]  # (None: *a, **kw)
-            return text_of_call(q, [v], rest, lambda n: self.expr(n, scope, depth + 1)) if not node.args[0].star \
-                else UNKNOWN
-        return UNKNOWN
-
-    def _dict_call(self, node: cst.Call, scope: Scope, depth: int) -> Any:
-        out: dict[str, Any] = {}
-        is_open = False
-        for i, a in enumerate(node.args):
-            if a.keyword is not None:
-                out[a.keyword.value] = self.expr(a.value, scope, depth + 1)
-            elif i == 0 and a.star == "" and isinstance(inner := self.expr(a.value, scope, depth + 1), dict):
-                out.update(inner)
-                is_open = isinstance(inner, OpenDict)
-            else:
-                is_open = True
-        return OpenDict(out) if is_open else out
+        return value if value is not UNKNOWN else library_call(self, target, node, scope, depth)
 
     def _binop(self, node: cst.BinaryOperation, scope: Scope, depth: int) -> Any:
         op = node.operator
@@ -482,8 +422,19 @@ class Resolver(TextOps):
         out.update(inner[0])
         return inner[1]
 
-    def call_kwargs(self, node: cst.Call, scope: Scope, depth: int = 0) -> tuple[dict[str, tuple[Any, Any]], bool]:
-        """A call's keyword arguments as ``{name: (value, node)}`` and whether ``*``/``**`` leave it open."""
+    def call_kwargs(self, node: cst.Call, scope: Scope, depth: int = 0,
+                    at: Position | None = None) -> tuple[dict[str, tuple[Any, Any]], bool]:
+        """A call's keyword arguments as ``{name: (value, node)}`` and whether ``*``/``**`` leave it
+        open; ``at``: the request's place, where a name assigned several times reads the assignment
+        that reaches it (:mod:`.reaching`)."""
+        outer = self._use
+        self._use = (scope, at) if at is not None else outer
+        try:
+            return self._call_kwargs(node, scope, depth)
+        finally:
+            self._use = outer
+
+    def _call_kwargs(self, node: cst.Call, scope: Scope, depth: int) -> tuple[dict[str, tuple[Any, Any]], bool]:
         out: dict[str, tuple[Any, Any]] = {}
         is_open = False
         for a in node.args:

@@ -10,7 +10,7 @@ from typing import Any
 
 import libcst as cst
 
-__all__ = ["ANTHROPIC_CLIENTS", "OPENAI_CLIENTS", "Binding", "ClassRef", "ClientRef", "ImportRef", "Scope",
+__all__ = ["ANTHROPIC_CLIENTS", "OPENAI_CLIENTS", "Binding", "ClassRef", "ClientRef", "ImportRef", "Position", "Scope",
            "method_scope", "client_class", "iter_name_refs", "lookup", "INSTRUCTOR_WRAPPERS", "base_url_has", "points_local",
            "host_flags", "names_other_host", "foreign_host",
            "merged_value", "factory_client", "single_return", "function_scope"]
@@ -73,6 +73,16 @@ def client_class(ref: ImportRef) -> tuple[str, str] | None:
         return "openai", ref.last
     return None
 
+@dataclass(frozen=True)
+class Position:
+    """A statement's place in source order: its visit order, the blocks that enclose it (ids of
+    libcst ``IndentedBlock`` nodes, outermost first) and the loops around it (ids of their nodes)."""
+
+    order: int
+    blocks: tuple[int, ...]
+    loops: tuple[int, ...]
+
+
 @dataclass(frozen=True, eq=False)
 class Binding:
     """One way a name gets a value in a scope.
@@ -92,6 +102,7 @@ class Binding:
     index: tuple[int, int] | None = None
     missing_file: bool = False  # made in an ``except FileNotFoundError`` (OSError, ImportError) handler: a fallback
     if_unset: bool = False  # ``if x is None: x = D`` (or ``== None``, ``not x``): the value when x is unset
+    at: Position | None = None  # where the binding stands, for the one that reaches a request (.reaching)
 
 @dataclass(eq=False)
 class Scope:
