@@ -78,12 +78,15 @@ class Resolver(TextOps):
         if key in self._active or depth > _MAX_DEPTH:
             return UNKNOWN
         self._active.add(key)
+        use = self._use  # (a name bound once reads the names in its value from its own place: the memo holds)
+        self._use = (where, bindings[0].at) if len(bindings) == 1 and bindings[0].at is not None else None
         try:
             value = rebound(self, name, bindings, where, depth)  # (a prompt = prompt.replace(...) chain folded)
             value = after_mutation(value, where.mutated.get(name), where.parent is None and name,
                                    (where.qualname(), name) if where.kind == "function" else None)
         finally:
             self._active.discard(key)
+            self._use = use
         self._memo[key] = value
         return value
 

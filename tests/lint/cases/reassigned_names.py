@@ -57,3 +57,12 @@ def with_fallback(text):
             return client.messages.create(model=model, max_tokens=100, messages=[{"role": "user", "content": text}])
         except anthropic.NotFoundError:
             model = "claude-sonnet-4-6"  # the second try sends this one
+
+
+def label_after_rename(doc):
+    prompt = f"Label this document. Respond with JSON only.\n{doc}"
+    request = prompt + "\nKeys: label, confidence."
+    prompt = f"Summarize: {doc}"  # reassigned after `request` was built from the first one
+    reply = client.messages.create(model="claude-haiku-4-5", max_tokens=100,  # TB501
+                                   messages=[{"role": "user", "content": request}])
+    return json.loads(reply.content[0].text), prompt
