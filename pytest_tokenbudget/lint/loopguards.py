@@ -213,15 +213,19 @@ def dispatched_per_item(call: ast.Call, parents: dict[int, ast.AST], needs: tupl
     items equal to it reach the request, a dispatch over providers, not per-item work."""
     wanted = frozenset(p for p, values, truth in needs if truth and values
                        and not any(isinstance(v, Instance) for v in values))
-    node: ast.AST = call
-    items: set[str] = set()
-    while wanted and not items and id(node) in parents and not isinstance(node, (ast.FunctionDef,
-                                                                                  ast.AsyncFunctionDef)):
+    items = _loop_items(call, parents) if wanted else set()
+    return any(isinstance(x, ast.Name) and x.id in items for x in _passed(call, wanted, callee))
+
+
+def _loop_items(node: ast.AST, parents: dict[int, ast.AST]) -> set[str]:
+    """The names the nearest loop or comprehension around ``node`` in its function binds."""
+    while id(node) in parents and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         node = parents[id(node)]
         targets = [node.target] if isinstance(node, (ast.For, ast.AsyncFor)) else [
             g.target for g in getattr(node, "generators", [])]
-        items = {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
-    return any(isinstance(x, ast.Name) and x.id in items for x in _passed(call, wanted, callee))
+        if targets:
+            return {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
+    return set()
 
 
 def forwarded_needs(call: ast.Call, parents: dict[int, ast.AST], needs: tuple[Need, ...],
