@@ -96,7 +96,7 @@ class ScopeBuilder(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         fn = Scope("function", self.scope, node.name.value, node, is_async=node.asynchronous is not None)
-        self.scope.bind(node.name.value, Binding("def", node, scope=fn))  # scope: its returns (factories)
+        self.scope.bind(node.name.value, Binding("def", node, scope=fn, at=self._position()))  # scope: its returns
         for dec in node.decorators:
             dec.visit(self)
         if self.scope.kind == "class":

@@ -32,7 +32,7 @@ from pytest_tokenbudget.lint.analysis import crossref
 from pytest_tokenbudget.lint.analysis.typed_fields import typed_field
 from pytest_tokenbudget.lint.analysis.resolve import Resolver
 from pytest_tokenbudget.lint.analysis.rebinding import evaluated_as, reads
-from pytest_tokenbudget.lint.analysis.reaching import reaching
+from pytest_tokenbudget.lint.analysis.reaching import reaching_from
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Position, Scope, lookup, method_scope
 from pytest_tokenbudget.lint.analysis.self_choices import every_assignment
 from pytest_tokenbudget.lint.analysis.values import UNKNOWN, loop_ids, spelled_out
@@ -67,7 +67,7 @@ def model_choices(node: Any, scope: Scope, resolver: Resolver, path: str,
     if found is None:
         return None
     where, bindings = found
-    if at is not None and where is scope and (reached := reaching(bindings, at)) is not None:
+    if at is not None and (reached := reaching_from(scope, at, where, bindings)) is not None:
         return model_choices(reached.node, where, resolver, path) or (resolver.expr(reached.node, where),)
     kinds = [b.kind for b in bindings]
     if kinds == ["param"]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Position
 
-__all__ = ["NOT_REACHED", "reached_value", "reaching"]
+__all__ = ["NOT_REACHED", "reached_value", "reaching", "reaching_from"]
 
 NOT_REACHED = object()
 
@@ -25,15 +25,46 @@ NOT_REACHED = object()
 def reached_value(resolver: Any, where: Any, bindings: Sequence[Binding], depth: int) -> Any:
     """The value of the assignment that reaches the request the resolver is reading the arguments
     of (``resolver._use``: its scope and position), read from that assignment's own place; else
-    NOT_REACHED (another scope, a mutated name, no single reaching assignment)."""
+    NOT_REACHED (another scope, a mutated name, no single reaching assignment). A request in a def
+    nested in ``where`` (``def call_anthropic(prompt)`` made in the branch that sets ``model_name``)
+    reads at that def's place, when no assignment after it on its own path can change the name."""
     use = resolver._use
-    if use is None or where is not use[0] or (b := reaching(bindings, use[1])) is None:
+    if use is None or (b := reaching_from(use[0], use[1], where, bindings)) is None:
         return NOT_REACHED
     resolver._use = (where, b.at)
     try:
         return resolver.expr(b.node, where, depth + 1)
     finally:
         resolver._use = use
+
+
+def reaching_from(scope: Any, at: Position | None, where: Any, bindings: Sequence[Binding]) -> Binding | None:
+    """:func:`reaching` for a request at ``at`` in ``scope`` reading a name of ``where``: the same
+    scope (a comprehension in it included), or one enclosing the def that holds the request."""
+    if at is not None and not _transparent(scope, where):
+        at = _closure_place(scope, where, bindings)
+    return None if at is None else reaching(bindings, at)
+
+
+def _transparent(scope: Any, where: Any) -> bool:
+    """``scope`` is ``where``, or a comprehension in it (its loop runs where it stands)."""
+    while scope is not where and scope is not None and scope.kind == "comprehension":
+        scope = scope.parent
+    return scope is where
+
+
+def _closure_place(scope: Any, where: Any, bindings: Sequence[Binding]) -> Position | None:
+    """The place of the def, nested in ``where``, that holds ``scope``; None when there is none or an
+    assignment of the name after it stands on its own path (the closure reads the name when called)."""
+    while scope is not None and scope.parent is not where:
+        scope = scope.parent
+    made = [b for b in where.bindings.get(scope.name, []) if b.kind == "def" and b.node is scope.node] \
+        if scope is not None and scope.kind == "function" else []
+    at = made[0].at if len(made) == 1 else None
+    if at is None or any(b.at is None or b.at.order > at.order and at.blocks[:len(b.at.blocks)] == b.at.blocks
+                         for b in bindings):
+        return None
+    return at
 
 
 def reaching(bindings: Sequence[Binding], use: Position) -> Binding | None:

@@ -66,3 +66,17 @@ def label_after_rename(doc):
     reply = client.messages.create(model="claude-haiku-4-5", max_tokens=100,  # TB501
                                    messages=[{"role": "user", "content": request}])
     return json.loads(reply.content[0].text), prompt
+
+
+def make_caller(provider):
+    if provider == "anthropic":
+        model_name = "claude-3-opus-20240229"
+
+        def call_anthropic(prompt):  # reads model_name as this branch set it (after cmb1705/LITRIS)
+            return client.messages.create(model=model_name, max_tokens=100,  # TB302
+                                          messages=[{"role": "user", "content": prompt}])
+        return call_anthropic
+    elif provider == "local":
+        model_name = "claude-sonnet-4-6"
+        return lambda prompt: f"{model_name} would answer {prompt}"
+    raise ValueError(provider)
