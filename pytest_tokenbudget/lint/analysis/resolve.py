@@ -1,7 +1,8 @@
 """Argument resolution: an expression -> a value or "unknown" (see :mod:`.values`).
 
 What resolves: literals (numbers with ``_``, strings, implicit concatenation, bytes excluded),
-names bound once in the enclosing function / module (or bound several times to the same value),
+names bound once in the enclosing function / module (or bound several times to the same value; at a
+request, the assignment that reaches it: :mod:`.reaching`),
 function parameters to their default, class attributes (``self.X`` / ``Class.X``), ``**{...}``
 and dict variables, ``dict(...)``, ``+`` of strings and of numbers, ``*``/``//`` of numbers,
 f-strings and ``str.format`` (static parts kept, unknown fields become holes), ``%`` formatting,
