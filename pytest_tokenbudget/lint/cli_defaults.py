@@ -6,8 +6,9 @@ unless the user types ``--model``, the request carries the default, the same rea
 rules give ``os.getenv("MODEL", "claude-...")`` (:mod:`.config_values`). :func:`option_default`
 finds that default in the module that parses the arguments: the one ``add_argument`` call of the
 parser naming that destination (``--model`` -> ``model``, ``--max-tokens`` -> ``max_tokens``,
-``dest=``). Anything that makes the answer unsure leaves it unknown: no ``default=`` (None, or a
-required option), two parsers of the module declaring the destination, ``set_defaults(...)``,
+``dest=``); an option declared without ``default=`` (and no ``action=``, ``nargs`` or ``const``) holds
+None, argparse's own default, so ``args.model or "claude-..."`` is that fallback. Anything that makes the
+answer unsure leaves it unknown: a required option, two parsers of the module declaring the destination, ``set_defaults(...)``,
 ``parse_known_args`` / ``vars(args)`` rewritten, ``required=True``, or ``args.model = ...`` anywhere in the module.
 
 A click command receives its options as parameters: ``@click.option("--model", default="claude-...")``
@@ -60,11 +61,19 @@ def option_default(tree: ast.Module | None, value: Any, name: str, attr: str,
             return UNKNOWN
         return choice([g for g in got if "claude" in g] or got)
     required = next((k.value for k in defaults[0].keywords if k.arg == "required"), None)
-    if default is None or any(k.arg is None for k in defaults[0].keywords) \
+    if any(k.arg is None for k in defaults[0].keywords) \
             or not (required is None or isinstance(required, ast.Constant) and required.value is False):
-        return UNKNOWN  # no default, or a required option: the user's value always replaces it
+        return UNKNOWN  # a required option: the user's value always replaces it
+    if default is None or isinstance(default, ast.Constant) and default.value is None:
+        return None if _plain(defaults[0]) else UNKNOWN  # None, which `args.model or "claude-..."` replaces
     got = expr(default)
     return got if isinstance(got, str) else UNKNOWN
+
+
+def _plain(add: ast.Call) -> bool:
+    """An ``add_argument`` whose value is None when the option is not given: no ``action=`` (a flag
+    defaults to False, ``append`` / ``count`` to their own), ``nargs`` or ``const``."""
+    return not any(k.arg in ("action", "nargs", "const") for k in add.keywords)
 
 
 def _filled_when_unset(tree: ast.Module, sets: list[ast.Assign], name: str, attr: str) -> list[ast.expr] | None:
