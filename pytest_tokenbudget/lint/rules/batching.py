@@ -106,17 +106,17 @@ def _fallback(loop: Any, call: CallSite) -> bool:
 
 
 def _repeats(loop: Any, call: CallSite) -> bool:
-    """``for i in range(n)`` whose index never reaches the request (:func:`..loopbody.repeats`)."""
+    """``for i in range(n)`` whose index never reaches the request (:func:`..fresh_values.repeats_here`)."""
     import ast
 
     import libcst as cst
 
-    from pytest_tokenbudget.lint.loopbody import repeats
+    from pytest_tokenbudget.lint.fresh_values import repeats_here
 
     if not (isinstance(loop.node, cst.For) and "range(" in _code(loop.node.iter)):  # (tqdm(range(n)) too)
         return False
     tree, request = _ast_of(loop.node), _ast_of(call.node, expression=True)
-    return isinstance(request, ast.Call) and isinstance(tree, ast.For) and repeats(tree, request)
+    return isinstance(request, ast.Call) and isinstance(tree, ast.For) and repeats_here(tree, request)
 
 
 def _measured_or_picked(loop: Any, call: CallSite) -> bool:
