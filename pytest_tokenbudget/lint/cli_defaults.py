@@ -8,8 +8,9 @@ finds that default in the module that parses the arguments: the one ``add_argume
 parser naming that destination (``--model`` -> ``model``, ``--max-tokens`` -> ``max_tokens``,
 ``dest=``); an option declared without ``default=`` (and no ``action=``, ``nargs`` or ``const``) holds
 None, argparse's own default, so ``args.model or "claude-..."`` is that fallback. Anything that makes the
-answer unsure leaves it unknown: a required option, two parsers of the module declaring the destination, ``set_defaults(...)``,
-``parse_known_args`` / ``vars(args)`` rewritten, ``required=True``, or ``args.model = ...`` anywhere in the module.
+answer unsure leaves it unknown: a required option (``required=True``), two parsers of the module
+declaring the destination, ``set_defaults(...)``, ``parse_known_args`` / ``vars(args)`` rewritten, or
+``args.model = ...`` anywhere in the module.
 
 A click command receives its options as parameters: ``@click.option("--model", default="claude-...")``
 over ``def summarize(model)`` is the same default, read by :func:`command_defaults` for the values a

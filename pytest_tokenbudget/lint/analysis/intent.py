@@ -322,7 +322,7 @@ _SIMPLE_TASKS: list[tuple[str, re.Pattern[str]]] = [
     ("rating", re.compile(r"\b(?:rate|score|grade)\b[^.\n]{0,40}\b(?:on\s+a\s+scale|from\s+1\s+to|1\s*-\s*(?:5|10)\b|"
                           r"out\s+of\s+(?:5|10))", re.I)),
     ("extraction", re.compile(
-        r"\bextract\s+(?:the|all|every|each|any)\b|\bextract\s*:|\bpull\s+out\s+the\b"
+        r"\bextract\s+(?:the|all|every|each|any|a\s+list\s+of)\b|\bextract\s*:|\bpull\s+out\s+the\b"
         r"|\b(?:answer|respond|reply)\s+with\s+(?:only\s+)?(?:one|a\s+single)\s+(?:word|number|label)\b", re.I)),
 ]
 # Prompts that ask for real work: a premium model may be the right choice even if a keyword matched.

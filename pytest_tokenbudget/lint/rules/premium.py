@@ -331,6 +331,17 @@ class PremiumModelSimpleTask(Rule):
             """,
             message="use claude-haiku-5-5",
         ),
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            SYSTEM = "Extract a list of the people, places and products the sentence names, one per line."
+            def entities(sentence):
+                return client.messages.create(model="claude-opus-5-5", max_tokens=1000, system=SYSTEM,
+                    messages=[{"role": "user", "content": sentence}])
+            """,
+            message="for an extraction prompt",
+        ),
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
