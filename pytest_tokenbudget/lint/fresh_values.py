@@ -4,7 +4,7 @@
 questions when ``construct_prompt`` (in this module or another) builds its return value from random
 draws: thirty independent items, not one identical request sent thirty times (a timing or sampling
 run, :func:`.loopbody.repeats`). A function is fresh when a value it returns derives from a random
-draw (:func:`.loopbody.draws`) or from a call of another fresh function, followed two functions deep;
+draw (:func:`.draws.draws`) or from a call of another fresh function, followed two functions deep;
 a draw that never reaches the return (a retry's jitter) does not count.
 """
 
@@ -16,7 +16,8 @@ from typing import Any
 
 from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.callnames import resolve_function, tree_of
-from pytest_tokenbudget.lint.loopbody import draws, repeats
+from pytest_tokenbudget.lint.draws import drawn_names, draws
+from pytest_tokenbudget.lint.loopbody import repeats
 from pytest_tokenbudget.lint.project import active
 
 __all__ = ["repeats_here"]
@@ -56,20 +57,7 @@ def _fresh(project: Any, path: str, tree: ast.Module, depth: int, seen: dict[int
 
 def _returns_drawn(fn: ast.AST, fresh: Callable[[ast.Call], bool]) -> bool:
     """A ``return`` of ``fn`` gives a draw, or a name the function derives from one."""
-    def drawn(node: ast.AST) -> bool:
-        return any(isinstance(n, ast.Name) and n.id in derived or isinstance(n, ast.Call) and fresh(n)
-                   for n in walk(node))
-
-    derived: set[str] = set()
-    assigns = [n for n in walk(fn) if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and n.value is not None]
-    appends = [n for n in walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-               and n.func.attr in ("append", "extend") and isinstance(n.func.value, ast.Name)]
-    for _ in range(3):  # (a few passes: assignments need not come in source order through the walk)
-        for a in assigns:
-            if drawn(a.value):
-                targets = a.targets if isinstance(a, ast.Assign) else [a.target]
-                derived |= {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
-        for c in appends:  # messages.append({"role": "user", "content": question}): the list holds the draw
-            if any(drawn(x) for x in c.args):
-                derived.add(c.func.value.id)
-    return any(isinstance(n, ast.Return) and n.value is not None and drawn(n.value) for n in walk(fn))
+    derived = drawn_names(fn, fresh)
+    return any(isinstance(n, ast.Return) and n.value is not None and any(
+        isinstance(m, ast.Name) and m.id in derived or isinstance(m, ast.Call) and fresh(m) for m in walk(n.value))
+        for n in walk(fn))

@@ -12,10 +12,11 @@ import re
 from collections.abc import Callable
 
 from pytest_tokenbudget.lint.astwalk import child_nodes, facts_of, walk
+from pytest_tokenbudget.lint.draws import drawn, draws
 from pytest_tokenbudget.lint.loopguards import equals_item
 
 __all__ = ["REPLY_PARTS", "REQUEST_METHODS", "acts_at_once", "alerts", "asks_a_person", "batching_context",
-           "confirms_each", "draws", "exits", "filled_with_few", "grown_on_reply", "latency_kept", "mentions_batching",
+           "confirms_each", "exits", "filled_with_few", "grown_on_reply", "latency_kept", "mentions_batching",
            "over_a_reply", "picked_few", "repeats", "returned_latency"]
 
 
@@ -178,29 +179,16 @@ def _updated(body: list[ast.stmt]) -> set[str]:
     return out
 
 
-_RANDOM = re.compile(r"random|(?:^|\.)(?:randint|randrange|choices?|sample|shuffle|uniform)$", re.I)
-
-
-def draws(call: ast.Call) -> bool:
-    """``call`` draws at random: ``random.choice(xs)``, ``np.random.randint(9)``,
-    ``self.rng_source.get_random_words(3)``, ``sample(rows, 5)``."""
-    return bool(_RANDOM.search(ast.unparse(call.func)))
-
-
-def _drawn(node: ast.AST, fresh: Callable[[ast.Call], bool]) -> bool:
-    return any(isinstance(n, ast.Call) and fresh(n) for n in walk(node))
-
-
 def repeats(loop: ast.For | ast.AsyncFor, call: ast.Call, fresh: Callable[[ast.Call], bool] = draws) -> bool:
     """``for i in range(n)`` (``tqdm(range(n))``, ``trange(n)``) whose index (nor anything the body
     derives from it) never reaches the call, nor a value the body draws afresh on each pass (``fresh``:
     by default a random draw, ``question = random.choice(QUESTIONS)``; the caller may know more)."""
-    if not _counts(loop.iter) or _drawn(call, fresh):
+    if not _counts(loop.iter) or drawn(call, fresh):
         return False
     derived = {n.id for n in walk(loop.target) if isinstance(n, ast.Name)}
     for st in walk(ast.Module(body=loop.body, type_ignores=[])):
         if isinstance(st, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and st.value is not None \
-                and (_names(st.value) & derived or _drawn(st.value, fresh)):
+                and (_names(st.value) & derived or drawn(st.value, fresh)):
             targets = st.targets if isinstance(st, ast.Assign) else [st.target]
             derived |= {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
         elif isinstance(st, (ast.For, ast.AsyncFor, ast.comprehension)) and _names(st.iter) & derived:

@@ -56,6 +56,7 @@ from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry, starts_jobs
+from pytest_tokenbudget.lint.draws import draws, feeds_draw
 from pytest_tokenbudget.lint.loopbody import alerts, asks_a_person, batching_context, exits, over_a_reply, picked_few, \
     repeats
 from pytest_tokenbudget.lint.loopflow import dependent, target_names
@@ -160,6 +161,13 @@ def _around_few(call: ast.Call, few: Hit, parents: dict[int, ast.AST], callee: a
 _COMPS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
+def _fresh(call: ast.Call, callee: ast.AST | None) -> Callable[[ast.Call], bool]:
+    """A random draw, or ``call`` itself when its function builds what it sends from one (a topic it
+    picks at random): each pass of a counted loop around it is then a new item (:func:`.draws.feeds_draw`)."""
+    fed = callee is not None and feeds_draw(callee)
+    return lambda c: draws(c) or fed and c is call
+
+
 def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | None,
                start: ast.AST | None = None) -> Hit | None:
     """The loop nearest ``call`` (looking out from ``start``, by default the call itself)."""
@@ -181,7 +189,7 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
         if isinstance(parent, (ast.For, ast.AsyncFor)) and node is not parent.iter:
             if RETRY.search(ast.unparse(parent.target)) or RETRY.search(ast.unparse(parent.iter)) or (
                     is_sweep(ast.unparse(parent.target), parent.iter) and not exits(parent, call.lineno)) \
-                    or repeats(parent, call) or _runs_bound(parent, call) \
+                    or repeats(parent, call, _fresh(call, callee)) or _runs_bound(parent, call) \
                     or fallback_chain(parent, call):
                 node = parent  # a retry loop, a sweep over models / variants, n identical runs: a per-item
                 continue       # loop outside it still makes one independent request per item and setting

@@ -45,3 +45,27 @@ def stories(runs=5):
     for _ in range(runs):  # the same story prompt five times (sampling)
         out.append(client.messages.create(model=MODEL, max_tokens=400, messages=problems.story_prompt()))
     return out
+
+
+def essay_on_some_topic():
+    topic = random.choice(TOPICS)
+    return client.messages.create(model=MODEL, max_tokens=800,  # TB401
+                                  messages=[{"role": "user", "content": f"Write about {topic}."}])
+
+
+def essay_set(count=10):
+    out = []
+    for _ in range(count):  # the function picks a new topic on each call
+        out.append(essay_on_some_topic())
+    return out
+
+
+def paced_ping(prompt):
+    delay = random.uniform(0.1, 0.5)
+    time.sleep(delay)  # the draw only paces the request
+    return client.messages.create(model=MODEL, max_tokens=50, messages=[{"role": "user", "content": prompt}])
+
+
+def ping_five(prompt):
+    for _ in range(5):
+        paced_ping(prompt)
