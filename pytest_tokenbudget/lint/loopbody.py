@@ -102,7 +102,7 @@ def exits(loop: ast.For | ast.AsyncFor, request_line: int | None = None) -> bool
             return True
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ExceptHandler)):
             continue
-        if isinstance(node, ast.If) and (_aborts(node) or not any(
+        if isinstance(node, ast.If) and (_aborts(node) or _optional_cap(node.test, made) or not any(
                 isinstance(n, ast.Name) and n.id in made for n in walk(node.test))
                 and all(isinstance(st, (ast.Break, ast.Expr, ast.Assign, ast.AugAssign)) or isinstance(st, ast.Return)
                         and not any(isinstance(n, ast.Name) and n.id in made for n in walk(st)) for st in node.body)):
@@ -111,6 +111,21 @@ def exits(loop: ast.For | ast.AsyncFor, request_line: int | None = None) -> bool
         inner = nested or isinstance(node, (ast.For, ast.AsyncFor, ast.While))
         stack.extend((c, inner) for c in child_nodes(node))
     return False
+
+
+def _optional_cap(test: ast.expr, made: set[str]) -> bool:
+    """``if limit is not None and stats.translated >= limit:`` (or ``if limit and ...``): a cap the run
+    sets only when the user gives one (``limit`` is no value of the loop's): off by default, every item
+    is sent, so the ``break`` under it ends no search."""
+    if not (isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) and len(test.values) == 2):
+        return False
+    guard, bound = test.values
+    if isinstance(guard, ast.Compare) and len(guard.ops) == 1 and isinstance(guard.ops[0], ast.IsNot) \
+            and isinstance(guard.comparators[0], ast.Constant) and guard.comparators[0].value is None:
+        guard = guard.left
+    return isinstance(guard, ast.Name) and guard.id not in made and isinstance(bound, ast.Compare) \
+        and len(bound.ops) == 1 and isinstance(bound.ops[0], (ast.GtE, ast.Gt)) \
+        and isinstance(limit := bound.comparators[0], ast.Name) and limit.id == guard.id
 
 
 def _aborts(node: ast.If) -> bool:
