@@ -62,7 +62,7 @@ def _starts(project: Project, path: str, fn: ast.AsyncFunctionDef, tree: ast.Mod
 
     def found() -> frozenset[str]:
         roots: list[str] = []
-        return frozenset(roots) if _awaited(project, path, name, 0, set(), roots) else frozenset()
+        return frozenset(roots) if _awaited(project, path, name, 0, {}, roots) else frozenset()
 
     return remember_with_deps(project, "job_starts", (path, name), found)
 
@@ -74,13 +74,24 @@ def _qualified(fn: ast.AsyncFunctionDef, tree: ast.Module) -> str | None:
     return f"{cls.name}.{fn.name}" if cls is not None else None
 
 
-def _awaited(project: Project, path: str, function: str, depth: int, seen: set[tuple[str, str]],
+def _awaited(project: Project, path: str, function: str, depth: int, seen: dict[tuple[str, str], bool],
              roots: list[str]) -> bool:
     """Every reference to ``function`` is a script's or a scheduler's start of it, a task let go, or
-    an await inside a coroutine that holds this; ``roots`` gets what starts it: "script" or "scheduler"."""
-    if depth > _MAX_DEPTH or (path, function) in seen:
+    an await inside a coroutine that holds this; ``roots`` gets what starts it: "script" or "scheduler".
+    ``seen`` keeps each coroutine's answer: one met again on another path (``update_docstrings``
+    awaits both the per-file stage and the per-folder one that awaits it too) gives it again; one met
+    again inside its own search (a cycle through other coroutines) gives False."""
+    if depth > _MAX_DEPTH:
         return False
-    seen.add((path, function))
+    if (path, function) in seen:
+        return seen[(path, function)]
+    seen[(path, function)] = False
+    seen[(path, function)] = answer = _awaited_by(project, path, function, depth, seen, roots)
+    return answer
+
+
+def _awaited_by(project: Project, path: str, function: str, depth: int, seen: dict[tuple[str, str], bool],
+                roots: list[str]) -> bool:
     found = recorded_references(project, path, function)
     if not found:
         return False
