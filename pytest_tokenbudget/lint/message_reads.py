@@ -20,7 +20,7 @@ _MESSAGE_ATTRS = frozenset({"content", "stop_reason", "usage", "choices", "model
 
 def reads_message(scope: ast.AST, line: int, tree: ast.Module | None = None) -> bool:
     """The result of the request on ``line`` is read as a complete message (``r.content[0].text``,
-    ``r.usage``), so the request does not stream, even where ``**kwargs`` hide its arguments.
+    ``r.usage``, ``getattr(r, "usage", None)``), so the request does not stream, even where ``**kwargs`` hide its arguments.
     ``tree``: the module holding ``scope``, where a helper the result is handed to is looked up."""
     names: set[str] = set()
     calls: list[ast.Call] = []
@@ -45,8 +45,15 @@ def reads_message(scope: ast.AST, line: int, tree: ast.Module | None = None) -> 
 
 
 def _reads(scope: ast.AST, names: set[str]) -> bool:
+    """``r.content`` on one of ``names``, or ``getattr(r, "content", [])`` (a provider that tolerates odd replies)."""
     return any(isinstance(n, ast.Attribute) and n.attr in _MESSAGE_ATTRS and isinstance(n.value, ast.Name)
-               and n.value.id in names for n in walk(scope))
+               and n.value.id in names or _got(n, names) for n in walk(scope))
+
+
+def _got(node: ast.AST, names: set[str]) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+        and len(node.args) >= 2 and isinstance(node.args[0], ast.Name) and node.args[0].id in names \
+        and isinstance(attr := node.args[1], ast.Constant) and attr.value in _MESSAGE_ATTRS
 
 
 def _helper_reads(tree: ast.Module, scope: ast.AST, call: ast.Call, names: set[str]) -> bool:
