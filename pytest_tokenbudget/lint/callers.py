@@ -66,9 +66,10 @@ from pytest_tokenbudget.lint.loopguards import Need, dispatched_per_item, forwar
 from pytest_tokenbudget.lint.loopjudge import WRITTEN_OUT, Hit, conversation_turn, enclosing_loop, live, mapped
 from pytest_tokenbudget.lint.memoised import memoised
 from pytest_tokenbudget.lint.protocols import protocol_methods
-from pytest_tokenbudget.lint.runforms import (Use, delayed_call, handed_lambda, hit_on, is_partial, local_handoffs,
-                                               local_uses, partial_uses, run_in_place, runs_in_executor, runs_param,
-                                               submits, table_loops, table_lookups, table_uses, thread_target)
+from pytest_tokenbudget.lint.runforms import (Use, delayed_call, guarded_run, handed_lambda, hit_on, is_partial,
+                                               local_handoffs, local_uses, partial_uses, run_in_place, runs_in_executor,
+                                               runs_param, submits, table_loops, table_lookups, table_uses,
+                                               thread_target)
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.script_jobs import awaited_by_script, job_coroutine
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
@@ -345,8 +346,8 @@ def _handed_on(s: _Search, path: str, tree: ast.Module, call: ast.Call, refs: Re
     if handoffs >= _MAX_HANDOFFS or mentions_batching(call):
         return [], False
     target = resolve_function(s.project, path, tree, call.func, parents_of(tree))
-    if target is None:
-        return [], False
+    if target is None:  # self.breaker.call(self._request, ...): a runner the search cannot open
+        return [], guarded_run(call, refs.refers)
     tpath, tdef, tqual = target
     param = param_of(tdef, call, refs, "." in tqual)
     if param is None or memoised(tdef, tree_of(s.project, tpath)):

@@ -18,9 +18,9 @@ from pytest_tokenbudget.lint.astwalk import child_nodes, walk
 from pytest_tokenbudget.lint.asyncwork import script_entry
 from pytest_tokenbudget.lint.loopjudge import Hit, conversation_turn, enclosing_loop, mapped
 
-__all__ = ["RUNNERS", "delayed_call", "handed_call", "handed_lambda", "hit_on", "is_partial", "local_handoffs",
-           "local_uses", "loops_over", "partial_uses", "run_in_place", "runs_in_executor", "runs_param", "submits",
-           "table_loops", "table_uses", "thread_target"]
+__all__ = ["RUNNERS", "delayed_call", "guarded_run", "handed_call", "handed_lambda", "hit_on", "is_partial",
+           "local_handoffs", "local_uses", "loops_over", "partial_uses", "run_in_place", "runs_in_executor",
+           "runs_param", "submits", "table_loops", "table_uses", "thread_target"]
 
 Use = tuple[ast.Call, dict[int, ast.AST], Hit]
 
@@ -173,6 +173,15 @@ def submits(call: ast.Call) -> bool:
 
 
 RUNNERS = _RUNS_FIRST_ARG | {"run_in_executor"}  # the methods that run a function they are handed
+_GUARDS = frozenset({"call", "run", "execute", "invoke"})  # a circuit breaker's or a retrier's entry point
+
+
+def guarded_run(call: ast.Call, refers: Callable[[ast.expr], bool]) -> bool:
+    """``self.circuit_breaker.call(self._request, prompt=p)``, ``retrier.run(fetch, url)``: a method of
+    an object the search cannot open, named for running what it is handed, whose first argument is
+    the function (``refers``): it runs it once, in place, as a retry helper does."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr in _GUARDS and bool(call.args) \
+        and not isinstance(call.args[0], ast.Starred) and refers(call.args[0])
 
 
 def handed_call(call: ast.Call) -> ast.Call | None:
