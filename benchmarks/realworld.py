@@ -19,13 +19,18 @@ The corpus lives in ``benchmarks/realworld/``:
 
 Usage (by hand, never in CI; it needs git and network or local mirrors)::
 
-    python benchmarks/realworld.py fetch SNAPSHOTS_DIR [--mirror-root /work/.mirror]
-    python benchmarks/realworld.py SNAPSHOTS_DIR [--tokenbudget CMD] [--json OUT] [--tags T1,T2]
+    python benchmarks/realworld.py fetch SNAPSHOTS_DIR [--mirror-root /work/.mirror] [--mirrored-only]
+    python benchmarks/realworld.py SNAPSHOTS_DIR [--tokenbudget CMD] [--json OUT] [--tags T1,T2 | --tags cross-module]
 
 ``fetch`` materialises each pinned repository at its commit into ``SNAPSHOTS_DIR/owner+name/``:
 from a local bare mirror ``MIRROR_ROOT/owner+name/repo`` when there is one (``git archive``; a
 mirror that lacks some large blobs is exported file by file, skipping what is absent), otherwise
-by ``git clone`` from GitHub and a checkout of the commit.
+by ``git clone`` from GitHub and a checkout of the commit. With ``--mirrored-only`` the pins that
+have no local mirror are skipped (a partial corpus, e.g. a sample fetched by hand, scores as it is:
+the scoring run counts only the repositories whose snapshot is present).
+
+``--tags cross-module`` scores the sites of issue 15 (a prompt, tools or a loop that lives in
+another module, file or caller): the tags in ``CROSS_MODULE_TAGS``.
 
 The scoring run lints each snapshot as a user would (the whole tree:
 ``tokenbudget lint --format json --no-cache --exit-zero .`` run inside the snapshot), matches the
@@ -57,6 +62,11 @@ import tarfile
 import time
 from collections import defaultdict
 from pathlib import Path
+
+# The sites whose prompt, tools or per-item loop lives somewhere other than the call (issue 15).
+CROSS_MODULE_TAGS = frozenset({"prompt-in-other-module", "prompt-file", "prompt-helper-fn", "tools-in-other-module",
+                               "loop-in-caller", "loop-in-other-module"})
+TAG_PRESETS = {"cross-module": CROSS_MODULE_TAGS}
 
 try:
     import tomllib
@@ -140,19 +150,22 @@ def _export_from_mirror(git_dir: Path, commit: str, dest: Path) -> None:
         print(f"  ({missing} blobs absent from the mirror, skipped)", file=sys.stderr)
 
 
-def fetch(snapshots: Path, mirror_root: Path) -> int:
+def fetch(snapshots: Path, mirror_root: Path, mirrored_only: bool = False) -> int:
     snapshots.mkdir(parents=True, exist_ok=True)
-    failures = 0
+    failures = skipped = 0
     for repo, info in sorted(load_repos().items()):
         commit = info["commit"]
         dest = snapshot_dir(snapshots, repo)
         stamp = dest / ".realworld-commit"
         if stamp.exists() and stamp.read_text().strip() == commit:
             continue
+        mirror = snapshot_dir(mirror_root, repo) / "repo"
+        if mirrored_only and not mirror.is_dir():
+            skipped += 1
+            continue
         if dest.exists():
             shutil.rmtree(dest)
         dest.mkdir(parents=True)
-        mirror = snapshot_dir(mirror_root, repo) / "repo"
         print(f"{repo} @ {commit[:12]}", file=sys.stderr)
         try:
             if mirror.is_dir() and subprocess.run(["git", "--git-dir", str(mirror), "cat-file", "-e", commit],
@@ -168,6 +181,8 @@ def fetch(snapshots: Path, mirror_root: Path) -> int:
             failures += 1
             continue
         stamp.write_text(commit + "\n")
+    if skipped:
+        print(f"{skipped} pinned repositories have no mirror under {mirror_root}: skipped", file=sys.stderr)
     return 1 if failures else 0
 
 
@@ -304,16 +319,20 @@ def evaluate(snapshots: Path, cmd: list[str], json_out: Path | None, tags: froze
     repos = load_repos()
     findings_by_repo: dict[str, list[dict]] = {}
     total = 0.0
+    missing = 0
     for repo in sorted(repos):
         snap = snapshot_dir(snapshots, repo)
         if not snap.is_dir():
-            print(f"missing snapshot {snap} (run: realworld.py fetch {snapshots})", file=sys.stderr)
+            missing += 1
             continue
         findings, elapsed, err = run_lint(cmd, snap)
         total += elapsed
         if err:
             print(f"{repo}: {err}", file=sys.stderr)
         findings_by_repo[repo] = findings
+    if missing:
+        print(f"{missing} of {len(repos)} pinned snapshots are missing under {snapshots}: scored without them "
+              f"(run: realworld.py fetch {snapshots})", file=sys.stderr)
     scored = [s for s in labels if s["repo"] in findings_by_repo]
     result = score(scored, findings_by_repo, tags)
     print(f"lint time over {len(findings_by_repo)} snapshots: {total:.1f} s\n")
@@ -333,15 +352,18 @@ def main(argv: list[str] | None = None) -> int:
         p = argparse.ArgumentParser(prog="realworld.py fetch", description="materialise the pinned snapshots")
         p.add_argument("snapshots", type=Path)
         p.add_argument("--mirror-root", type=Path, default=Path("/work/.mirror"))
+        p.add_argument("--mirrored-only", action="store_true", help="skip the pins that have no local mirror")
         a = p.parse_args(argv[1:])
-        return fetch(a.snapshots, a.mirror_root)
+        return fetch(a.snapshots, a.mirror_root, a.mirrored_only)
     p = argparse.ArgumentParser(prog="realworld.py", description=__doc__.split("\n")[0])
     p.add_argument("snapshots", type=Path)
     p.add_argument("--tokenbudget", default="tokenbudget", help="command that runs tokenbudget (default: tokenbudget)")
     p.add_argument("--json", type=Path, help="also write the figures and every FP/FN as JSON here")
-    p.add_argument("--tags", default="", help="comma-separated: score only the sites carrying one of these tags")
+    p.add_argument("--tags", default="", help="comma-separated: score only the sites carrying one of these tags "
+                                              "(cross-module: the sites of issue 15)")
     a = p.parse_args(argv)
     tags = frozenset(t.strip() for t in a.tags.split(",") if t.strip())
+    tags = frozenset().union(*(TAG_PRESETS.get(t, {t}) for t in tags))
     return evaluate(a.snapshots.resolve(), shlex.split(a.tokenbudget), a.json, tags)
 
 
