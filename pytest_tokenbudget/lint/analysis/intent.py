@@ -22,6 +22,8 @@ __all__ = [
     "asks_for_json",
     "simple_task",
     "is_first_party",
+    "sent_to_claude_api",
+    "batches_api",
     "short_answer_kind",
     "reasoning_first",
     "label_from_shape",
@@ -358,6 +360,21 @@ def is_first_party(call: CallSite) -> bool:
     variant = call.client.variant or ""
     return not any(cloud in variant for cloud in ("Bedrock", "Vertex", "Foundry", "AWS", "GoogleCloud")) \
         and not sent_to_bedrock(call)
+
+
+def sent_to_claude_api(call: CallSite) -> bool:
+    """The Claude API's own endpoint, whose Message Batches take the same requests: the Anthropic SDK
+    (:func:`is_first_party`), or the OpenAI SDK pointed at it (the same account batches them through
+    the Anthropic SDK); not a gateway the code does not name, nor a cloud platform."""
+    return is_first_party(call) or call.sdk == "openai" and call.client.claude_api
+
+
+def batches_api(call: CallSite) -> str:
+    """How a finding names the Message Batches API for ``call``'s client."""
+    if call.sdk == "openai":
+        return ("the Message Batches API (the anthropic SDK's client.messages.batches.create: the OpenAI-compatible "
+                "endpoint has none)")
+    return "the Message Batches API (client.messages.batches.create)"
 
 
 def sent_to_bedrock(call: CallSite) -> bool:

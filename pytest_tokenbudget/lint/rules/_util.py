@@ -1,4 +1,4 @@
-"""Small helpers shared by rule families (token prices, model facts)."""
+"""Small helpers shared by rule families (token prices, model facts, where a finding points)."""
 
 from __future__ import annotations
 
@@ -60,3 +60,24 @@ def saving(code: str, call: Any, ctx: Any, **options: Any) -> dict[str, Any]:
 def moved_first(call: Any) -> str:
     """What advice on a legacy Text Completions request adds: Message Batches take Messages requests only."""
     return " (after moving this legacy completions.create to messages.create)" if call.kind == "completion" else ""
+
+
+def _shown(path: str) -> str:
+    import os
+
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def loop_site(c: Any) -> str:
+    """``runner.py:12``, or ``eval.ipynb:cell 4:2`` (the line within its cell) for a notebook."""
+    cell = getattr(c, "cell", None)
+    return f"{_shown(c.path)}:cell {cell}:{c.line}" if cell is not None else f"{_shown(c.path)}:{c.line}"
+
+
+def related_loop(c: Any) -> dict[str, Any]:
+    """A loop in a caller as a finding's ``related`` location."""
+    out: dict[str, Any] = {"path": _shown(c.path), "line": c.line, "message": "loop here"}
+    if getattr(c, "cell", None) is not None:
+        out["cell"] = c.cell
+    return out

@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from pytest_tokenbudget.core.money import format_usd
-from pytest_tokenbudget.lint.analysis.intent import is_first_party
+from pytest_tokenbudget.lint.analysis.intent import batches_api, sent_to_claude_api
 from pytest_tokenbudget.lint.astwalk import child_nodes, walk
-from pytest_tokenbudget.lint.rules._util import moved_first, saving
+from pytest_tokenbudget.lint.rules._util import loop_site, moved_first, related_loop, saving
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.types import CallSite, Report
 
@@ -271,30 +271,31 @@ class LoopCouldBatch(Rule):
     summary = "Independent, non-streaming requests made one by one in a loop over a collection."
     rationale = (
         "The Message Batches API (client.messages.batches.create) bills every request at 50% of the standard price, "
-        "input and output, and the discount stacks with prompt caching. A for loop or comprehension that sends one "
-        "independent request per item (the response is not fed back into the next request) is exactly a batch: when "
-        "the results can wait (most batches finish within an hour), batching halves the cost; structured output "
-        "(messages.parse) too, with the same params, and legacy completions once moved. The loop may be in a caller "
-        "in another module, reached through wrappers or a function passed as an argument; the finding names it. Not "
-        "flagged: agent loops, conversations and chains (each request reads the last reply), while loops, retries (a "
-        "stricter prompt when an answer fails to parse, and model fallback chains), loops that stop early (searches) "
-        "or run inside one that does, sweeps over models or parameters (a caller's loop around a request whose prompt"
-        " is fixed changes only those), a literal handful of cases (or only the items the code names), interactive "
-        "input, streaming calls, memoised functions (a cache decorator, or an in-memory cache looked up first; a "
-        "cache on disk only lets a rerun resume), latency benchmarks (each request's latency kept), test code, "
-        "conversations an object keeps (an agent's self.llm.chat(...)), live work (a web route, a bot command, a "
+        "input and output, and the discount stacks with prompt caching (requests the OpenAI SDK sends to the Claude API"
+        " too: they batch through the anthropic SDK; a gateway or a cloud platform does not count). A for loop or "
+        "comprehension that sends one independent request per item (the response is not fed back into the next request)"
+        " is exactly a batch: when the results can wait (most batches finish within an hour), batching halves the cost;"
+        " structured output (messages.parse) too, with the same params, and legacy completions once moved. The loop may"
+        " be in a caller in another module, reached through wrappers or a function passed as an argument; the finding "
+        "names it. Not flagged: agent loops, conversations and chains (each request reads the last reply), while loops,"
+        " retries (a stricter prompt when an answer fails to parse, and model fallback chains), loops that stop early "
+        "(searches) or run inside one that does, sweeps over models or parameters (a caller's loop around a request "
+        "whose prompt is fixed changes only those), a literal handful of cases (or only the items the code names), "
+        "interactive input, streaming calls, memoised functions (a cache decorator, or an in-memory cache looked up "
+        "first; a cache on disk only lets a rerun resume), latency benchmarks (each request's latency kept), test code,"
+        " conversations an object keeps (an agent's self.llm.chat(...)), live work (a web route, a bot command, a "
         "handler looping over the request's own items, a Streamlit page or a desktop window the user waits on, or "
         "anything they call; a GitHub Action's code, whose job waits for its results and stops after six hours) and "
         "loops run under a batching library's context (with batchify(): ...), and a caller's loop in dead code (a "
         "function nothing names, in a module the project imports for its other names), or reached only through an "
-        "interface by a subclass no file names. A scheduled job (a scheduler's while loop starting whole runs too), a"
-        " CLI command or a script's asyncio.run coroutine (and the async stages only it awaits) looping over data it "
+        "interface by a subclass no file names. A scheduled job (a scheduler's while loop starting whole runs too), a "
+        "CLI command or a script's asyncio.run coroutine (and the async stages only it awaits) looping over data it "
         "collected itself is batch work."
     )
     severity = "warning"
     precision = "high"
     KINDS = frozenset({"create", "parse", "completion"})  # (parse: the same params; a legacy completion: moved)
-    SDKS = frozenset({"anthropic"})
+    SDKS = frozenset({"anthropic", "openai"})  # (the OpenAI SDK only where it is sent to the Claude API)
     VALID = [
         # An agent loop: each response goes back into the conversation.
         """
@@ -350,6 +351,15 @@ class LoopCouldBatch(Rule):
                 print(client.messages.create(model="claude-sonnet-5-5", max_tokens=1024,
                                              messages=[{"role": "user", "content": question}]))
         """,
+        # Claude through a gateway the code does not name (a proxy may not reach the Message Batches API).
+        """
+        import os
+        from openai import OpenAI
+        client = OpenAI(base_url=os.environ["LLM_GATEWAY_URL"])
+        def label_all(posts):
+            return [client.chat.completions.create(model="claude-haiku-4-5", max_tokens=5,
+                                                   messages=[{"role": "user", "content": p}]) for p in posts]
+        """,
     ]
     INVALID = [
         Invalid(
@@ -377,6 +387,16 @@ class LoopCouldBatch(Rule):
             """,
             message="comprehension over items",
         ),
+        Invalid(  # the OpenAI SDK sent to the Claude API: the same requests batch through the anthropic SDK
+            """
+            from openai import OpenAI
+            client = OpenAI(base_url="https://api.anthropic.com/v1/")
+            def grade(answers):
+                return [client.chat.completions.create(model="claude-haiku-4-5", max_tokens=300,
+                                                       messages=[{"role": "user", "content": a}]) for a in answers]
+            """,
+            message="the anthropic SDK's client.messages.batches.create",
+        ),
         Invalid(  # the handler re-sends the item's failed request: one finding, on the try's request
             """
             import anthropic
@@ -400,7 +420,7 @@ class LoopCouldBatch(Rule):
     ]
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
-        if call.batch or not is_first_party(call) or not (call.streaming is False or call.kind == "parse"
+        if call.batch or not sent_to_claude_api(call) or not (call.streaming is False or call.kind == "parse"
                                                           or _not_streamed(call)):  # (parse never streams)
             return
         if _resent(call, ctx):
@@ -436,9 +456,8 @@ class LoopCouldBatch(Rule):
             price = (f" ({info.id}: input {format_usd(info.input)} -> {format_usd(info.input * m)}, output "
                      f"{format_usd(info.output)} -> {format_usd(info.output * m)} per MTok)")
         yield Report(
-            f"independent requests one by one in {where}: the Message Batches API "
-            f"(client.messages.batches.create) bills them {pct} less{price}; batch them when the results "
-            f"can wait{moved_first(call)}",
+            f"independent requests one by one in {where}: {batches_api(call)} bills them {pct} less{price}; "
+            f"batch them when the results can wait{moved_first(call)}",
             properties={"saving_percent": f"{discount.normalize():f}", "loop": loop.kind,
                         **saving("TB401", call, ctx)},
         )
@@ -462,14 +481,12 @@ class LoopCouldBatch(Rule):
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         yield Report(
             f"independent requests one by one: {_callee(function)} called per item by a "
-            f"{first.kind}{over} at {_where(first)}{more}; the Message Batches API "
-            f"(client.messages.batches.create) bills them {pct} less; batch them when the results can wait"
-            f"{moved_first(call)}",
+            f"{first.kind}{over} at {loop_site(first)}{more}; {batches_api(call)} bills them {pct} less; "
+            f"batch them when the results can wait{moved_first(call)}",
             properties={"saving_percent": f"{discount.normalize():f}", "loop": first.kind,
-                        "related": [_related(c) for c in found],
+                        "related": [related_loop(c) for c in found],
                         **saving("TB401", call, ctx)},
         )
-
 
 
 def _callee(function: str) -> str:
@@ -477,23 +494,3 @@ def _callee(function: str) -> str:
     if function.endswith(".__call__"):
         return f"a {function[: -len('.__call__')].rsplit('.', 1)[-1]} instance is"
     return f"{function}() is"
-
-
-def _shown(path: str) -> str:
-    import os
-
-    rel = os.path.relpath(path)
-    return path if rel.startswith("..") else rel
-
-
-def _where(c: Any) -> str:
-    """``runner.py:12``, or ``eval.ipynb:cell 4:2`` (the line within its cell) for a notebook."""
-    cell = getattr(c, "cell", None)
-    return f"{_shown(c.path)}:cell {cell}:{c.line}" if cell is not None else f"{_shown(c.path)}:{c.line}"
-
-
-def _related(c: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"path": _shown(c.path), "line": c.line, "message": "loop here"}
-    if getattr(c, "cell", None) is not None:
-        out["cell"] = c.cell
-    return out
