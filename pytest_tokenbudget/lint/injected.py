@@ -18,7 +18,10 @@ passed to a project class's constructor, whose ``__init__`` stores that paramete
 ``self.<attr>.<method>(...)`` in that class is then a call of ``Cls.<method>``. Only the files that
 construct ``Cls`` are read (the word index), and only one hand-off is followed. An instance handed
 to a module-level function (``evaluate(LLM(), samples)``, the eval harness's shape) is followed the
-same way: ``llm.complete(...)`` on the parameter it binds, unless the function rebinds that name.
+same way: ``llm.complete(...)`` on the parameter it binds, unless the function rebinds that name, and
+through one more function it hands the parameter on to (``score_jobs(jobs, provider)`` calling
+``score_one(provider, job)``). A name bound to a factory of the class (``provider =
+get_provider(name)``, a module-level function returning ``Cls(...)``) is an instance too.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.callnames import (Def, Refs, find_def, module_stem, refs_for, same_file, test_or_live_file,
                                                tree_of)
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
+from pytest_tokenbudget.lint.receivers import factories
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -92,13 +96,15 @@ def _handoffs(tree: ast.Module) -> _Handoffs:
     return found
 
 
-def _handed(tree: ast.Module, cls: str) -> list[tuple[ast.Call, ast.expr]]:
+def _handed(tree: ast.Module, makers: frozenset[str]) -> list[tuple[ast.Call, ast.expr]]:
     """The calls (not ``Cls(...)`` itself) that pass a ``Cls`` instance: a name the file binds to
-    ``Cls(...)`` anywhere (a module global set in a startup hook too) or ``Cls(...)`` in place."""
+    ``Cls(...)`` (or to a factory's call, ``makers``) anywhere (a module global set in a startup hook
+    too) or such a call in place."""
     index = _handoffs(tree)
-    keys = [("name", name) for name in index.instances.get(cls, ())] + [("made", cls)]
+    keys = [("name", name) for m in sorted(makers) for name in index.instances.get(m, ())] \
+        + [("made", m) for m in sorted(makers)]
     found = sorted(entry for key in keys for entry in index.passed.get(key, ()))  # the file's order
-    return [(call, arg) for _, call, arg in found if _called_name(call.func) != cls]
+    return [(call, arg) for _, call, arg in found if _called_name(call.func) not in makers]
 
 
 _Def = ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
@@ -166,43 +172,92 @@ def _method_calls(cls: ast.ClassDef, attr: str, method: str) -> list[tuple[ast.C
     return out
 
 
+def _rebinds(fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> bool:
+    return any(isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.With)) and any(
+        isinstance(t, ast.Name) and t.id == param for t in walk(n) if isinstance(t, ast.Name)
+        and isinstance(t.ctx, ast.Store)) for n in walk(fn))
+
+
 def _param_calls(fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str, method: str) -> list[ast.Call]:
     """``param.method(...)`` in ``fn`` (not in a nested function, where the name may be another)."""
-    if any(isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.With)) and any(
-            isinstance(t, ast.Name) and t.id == param for t in walk(n) if isinstance(t, ast.Name)
-            and isinstance(t.ctx, ast.Store)) for n in walk(fn)):
+    if _rebinds(fn, param):
         return []  # the name is rebound: not only the object handed in
     return [n for n in walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
             and n.func.attr == method and isinstance(n.func.value, ast.Name) and n.func.value.id == param]
 
 
+def _factory_users(project: Project, files: list[str], cls: str) -> tuple[frozenset[str], list[str]]:
+    """The module-level factories of ``cls`` among ``files`` (``def get_provider(name): ... return
+    AnthropicProvider(model)``) and the files that import one of them from there: what the search
+    reads besides the files that construct the class."""
+    made_by: dict[str, str] = {}
+    for path in files:
+        tree = tree_of(project, path)
+        for fn in factories(tree, {cls}) if tree is not None else ():
+            if "." not in fn:
+                made_by.setdefault(fn, os.path.normpath(path))
+    users: list[str] = []
+    for fn, home in made_by.items():
+        for p in (project.word_index or {}).get(fn, []):
+            p = os.path.normpath(p)
+            tree = tree_of(project, p) if p != home and not test_or_live_file(project, p) else None
+            found = _defined(project, p, tree, ast.Name(id=fn)) if tree is not None else None
+            if found is not None and os.path.normpath(found[0]) == home:
+                users.append(p)
+    return frozenset(made_by), users
+
+
+def _handed_on(project: Project, where: str, fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str,
+               method: str) -> list[tuple[str, ast.Call, str]]:
+    """``param.method(...)`` in ``fn``, else in the module-level function ``fn`` hands ``param`` on to
+    (``score_one(provider, job)``): (file, call, owner)."""
+    found = _param_calls(fn, param, method)
+    if found or _rebinds(fn, param):
+        return [(where, c, fn.name) for c in found]
+    tree = tree_of(project, where)
+    out: list[tuple[str, ast.Call, str]] = []
+    for n in walk(fn) if tree is not None else ():
+        arg = next((a for a in [*n.args, *(k.value for k in n.keywords)] if isinstance(a, ast.Name)
+                    and a.id == param), None) if isinstance(n, ast.Call) else None
+        target = _defined(project, where, tree, n.func) if arg is not None else None
+        if target is None or isinstance(target[1], ast.ClassDef) or target[1] is fn:
+            continue
+        nxt = _bound_param(target[1], n, arg, skip_self=False)
+        out += [] if nxt is None else [(target[0], c, target[1].name) for c in _param_calls(target[1], nxt, method)]
+    return out
+
+
 def injected_calls(project: Project, files: list[str], cls: str, method: str) -> list[Injected]:
     """The calls of ``Cls.method`` made through an instance handed to another class's constructor
     (``self.attr.method(...)``) or to a module-level function (``evaluate(LLM(), samples)``:
-    ``llm.method(...)`` on its parameter) in one of ``files`` (those that construct ``Cls``)."""
+    ``llm.method(...)`` on its parameter, or in the function it hands it on to) in one of ``files``
+    (those that construct ``Cls``) or in a file that gets one from a factory of the class."""
     out: list[Injected] = []
     seen: set[tuple[str, str, str]] = set()
-    for path in files:
+    made_by, users = _factory_users(project, files, cls)
+    makers = frozenset({cls}) | made_by
+    for path in dict.fromkeys([*files, *users]):
         tree = tree_of(project, path)
         if tree is None:
             continue
-        for call, arg in _handed(tree, cls):
+        for call, arg in _handed(tree, makers):
             target = _defined(project, path, tree, call.func)
             if target is None:
                 continue
             where, made = target
             if isinstance(made, ast.ClassDef):
                 attr = _stored_as(made, call, arg)
-                found = [] if attr is None else _method_calls(made, attr, method)
+                found = [] if attr is None else [(where, c, owner) for c, owner in _method_calls(made, attr, method)]
             else:
                 attr = _bound_param(made, call, arg, skip_self=False)
-                found = [] if attr is None else [(c, made.name) for c in _param_calls(made, attr, method)]
+                found = [] if attr is None else _handed_on(project, where, made, attr, method)
             if attr is None or (where, made.name, attr) in seen:
                 continue
             seen.add((where, made.name, attr))
-            ttree = tree_of(project, where)
-            if ttree is not None:
-                out.extend(Injected(where, c, ttree, owner) for c, owner in found)
+            for at, c, owner in found:
+                ttree = tree_of(project, at)
+                if ttree is not None:
+                    out.append(Injected(at, c, ttree, owner))
     return out
 
 

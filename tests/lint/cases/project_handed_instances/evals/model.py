@@ -14,3 +14,8 @@ class Model:
     def chat(self, history):
         reply = self.client.messages.create(model=self.name, max_tokens=300, messages=history)
         return reply.content[0].text
+
+    def grade(self, answer):
+        reply = self.client.messages.create(model=self.name, max_tokens=5,  # TB401
+                                            messages=[{"role": "user", "content": f"Correct? yes or no: {answer}"}])
+        return reply.content[0].text
