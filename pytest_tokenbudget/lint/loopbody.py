@@ -90,7 +90,8 @@ def exits(loop: ast.For | ast.AsyncFor, request_line: int | None = None) -> bool
     a count of passes (``if max_images and processed >= max_images: break`` with ``processed += 1``
     on every pass: a cap on the items, not a search; or ``total_calls += 1`` above ``request_line``,
     the request's, in a nested loop: a cap on the requests sent), nor an abort when a pass got nothing
-    (``if not tasks: return``: :func:`_aborts`)."""
+    (``if not tasks: return``) or a reply that did not finish (``if r.stop_reason != "end_turn":
+    break``: :func:`_aborts`)."""
     made = {n.id for st in loop.body for n in walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     made |= {n.id for n in walk(loop.target) if isinstance(n, ast.Name)}
     made -= _pass_counts(loop.body, request_line)
@@ -130,13 +131,28 @@ def _optional_cap(test: ast.expr, made: set[str]) -> bool:
 
 def _aborts(node: ast.If) -> bool:
     """``if not tasks: log.warning(...); return``: the run gives up when a pass got nothing (an empty
-    or missing reply), error handling rather than a search: when all goes well every item is sent.
-    The test is ``not x`` / ``x is None`` / ``len(x) == 0`` and the body only logs, then leaves
-    without a value."""
+    or missing reply) or a cut-off one, error handling rather than a search: when all goes well every
+    item is sent. The test is ``not x`` / ``x is None`` / ``len(x) == 0`` or a stop reason other than
+    a normal end, and the body only logs, then leaves without a value."""
     *logs, last = node.body
     leaves = isinstance(last, ast.Break) or isinstance(last, ast.Return) and (
         last.value is None or isinstance(last.value, ast.Constant) and last.value.value is None)
-    return _tests_empty(node.test) and leaves and all(isinstance(st, ast.Expr) for st in logs)
+    return (_tests_empty(node.test) or _tests_failed_reply(node.test)) and leaves \
+        and all(isinstance(st, ast.Expr) for st in logs)
+
+
+_FINISHED = frozenset({"end_turn", "stop"})  # a reply that ended normally (Claude's, the OpenAI SDK's)
+_FAILED = frozenset({"max_tokens", "refusal", "length", "content_filter"})  # a cut-off or refused reply
+
+
+def _tests_failed_reply(test: ast.expr) -> bool:
+    """``r.stop_reason != "end_turn"`` / ``r.stop_reason == "max_tokens"`` (``finish_reason`` too):
+    the run stops on a reply that did not finish, as on an error; when all goes well every item is sent."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Attribute)
+            and test.left.attr in ("stop_reason", "finish_reason") and isinstance(test.comparators[0], ast.Constant)):
+        return False
+    value, op = test.comparators[0].value, test.ops[0]
+    return isinstance(op, ast.NotEq) and value in _FINISHED or isinstance(op, ast.Eq) and value in _FAILED
 
 
 def _tests_empty(test: ast.expr) -> bool:
