@@ -56,7 +56,8 @@ def in_uncalled_function(project: Any, path: str, line: int, cell: int | None) -
         return False  # (a framework's subclass: the framework calls its methods by name)
     name = fn.name.encode()
     here, saying = os.path.normpath(path), [os.path.normpath(p) for p in files_saying(project, name)]
-    if here not in saying or any(p != here and not _runs_nothing(project, p) for p in saying):
+    if here not in saying or any(p != here and not _runs_nothing(project, p) and not _only_imports(project, p, name)
+                                 for p in saying):
         return False  # (no project file list: a lone file says nothing about its callers)
     data = file_bytes(project, path)
     if data is None or len(re.findall(rb"\b" + re.escape(name) + rb"\b", data)) != 1:
@@ -92,6 +93,21 @@ def _runs_nothing(project: Any, path: str) -> bool:
         except (ValueError, RecursionError, MemoryError):  # (a null byte, a deep file: not a sign it is dead)
             memo[path] = False
     return memo[path]
+
+
+def _only_imports(project: Any, path: str, name: bytes) -> bool:
+    """The ``.py`` file names the function once, in an import that keeps its name (``from
+    agents.supervisor import run_analysis, run_portfolio_analysis``) and never uses it: an import
+    left over, not a call. A package's ``__init__`` and a module with ``__all__`` re-export names."""
+    if _is_init(path) or not path.endswith(".py"):
+        return False
+    data = file_bytes(project, path)
+    if data is None or b"__all__" in data or len(re.findall(rb"\b" + re.escape(name) + rb"\b", data)) != 1:
+        return False
+    tree = tree_of(project, path)
+    text = name.decode()
+    return tree is not None and any(isinstance(n, ast.ImportFrom) and any(a.name == text and a.asname is None
+                                                                          for a in n.names) for n in ast.walk(tree))
 
 
 def _dunder(name: str) -> bool:

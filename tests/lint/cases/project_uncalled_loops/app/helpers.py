@@ -2,11 +2,21 @@
 
 from django.core.management.base import BaseCommand
 
-from app.llm import abstract, brief, classify, condense, headline, outline
+from app.llm import abstract, brief, classify, condense, grade, headline, outline, score
 
 
 def normalise(text):
     return " ".join(text.split())
+
+
+def grade_all(items):
+    # imported by app/jobs.py, which never calls it: dead code
+    return [grade(i) for i in items]
+
+
+def score_all(items):
+    # imported under another name by app/jobs.py, which calls it by that name
+    return [score(i) for i in items]
 
 
 def classify_all(emails):

@@ -4,13 +4,15 @@ import sys
 
 import typer
 
-from app.helpers import normalise
+from app.helpers import grade_all, normalise
+from app.helpers import score_all as scores
 from app.llm import summarize, tag
 
 cli = typer.Typer()
 
 
 def nightly(docs):
+    scores(docs)
     return [summarize(normalise(d)) for d in docs]
 
 

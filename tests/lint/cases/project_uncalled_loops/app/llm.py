@@ -52,3 +52,14 @@ def abstract(doc):
     # only a name-mangled private method nothing calls loops over it (in app/helpers.py)
     return client.messages.create(model="claude-haiku-4-5", max_tokens=300,
                                   messages=[{"role": "user", "content": f"Abstract: {doc}"}])
+
+
+def grade(item):
+    # only a helper app/jobs.py imports and never calls loops over it (app/helpers.py)
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=20,
+                                  messages=[{"role": "user", "content": f"Grade 1-5: {item}"}])
+
+
+def score(item):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=20,  # TB401
+                                  messages=[{"role": "user", "content": f"Score 1-5: {item}"}])
