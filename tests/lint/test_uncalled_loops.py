@@ -20,13 +20,19 @@ def _flagged(root: Path, settings: LintSettings) -> set[str]:
 def test_a_loop_counts_again_once_a_file_calls_its_function(tmp_path):
     root = Path(shutil.copytree(CASE, tmp_path / "proj"))
     settings = LintSettings(root=root, select=("TB401",), cache=True, cache_dir=tmp_path / "cache")
-    assert _flagged(root, settings) == {"summarize", "tag", "translate", "headline", "brief"}
+    assert _flagged(root, settings) == {"summarize", "tag", "translate", "headline", "brief", "score"}
     (root / "app" / "inbox.py").write_text("from app.helpers import classify_all\n\n\ndef sweep(box):\n"
                                            "    return classify_all(box.unread())\n")
-    assert _flagged(root, settings) == {"summarize", "tag", "translate", "headline", "brief", "classify"}  # warm
+    assert _flagged(root, settings) == {"summarize", "tag", "translate", "headline", "brief", "score",
+                                        "classify"}  # warm
+    with (root / "app" / "jobs.py").open("a") as fh:  # the import that was only an import is used now
+        fh.write("\n\ndef graded(items):\n    return grade_all(items)\n")
+    assert _flagged(root, settings) == {"summarize", "tag", "translate", "headline", "brief", "score",
+                                        "classify", "grade"}
     (root / "app" / "outlines.py").write_text("from app.helpers import Digest\n\n\ndef all_outlines(docs):\n"
                                               "    return Digest()._outline_all(docs)\n")  # the private method called
-    assert _flagged(root, settings) == {"summarize", "tag", "translate", "headline", "brief", "classify", "outline"}
+    assert _flagged(root, settings) == {"summarize", "tag", "translate", "headline", "brief", "score",
+                                        "classify", "grade", "outline"}
 
 
 def test_an_entry_point_or_a_notebook_naming_the_function_is_a_caller(tmp_path):
