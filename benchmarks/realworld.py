@@ -19,6 +19,7 @@ The corpus lives in ``benchmarks/realworld/``:
 
 Usage (by hand, never in CI; it needs git and network or local mirrors)::
 
+    python benchmarks/realworld.py repos [--tags cross-module] [--sample N --seed S]
     python benchmarks/realworld.py fetch SNAPSHOTS_DIR [--mirror-root /work/.mirror] [--mirrored-only]
     python benchmarks/realworld.py SNAPSHOTS_DIR [--tokenbudget CMD] [--json OUT] [--tags T1,T2 | --tags cross-module]
 
@@ -27,7 +28,8 @@ from a local bare mirror ``MIRROR_ROOT/owner+name/repo`` when there is one (``gi
 mirror that lacks some large blobs is exported file by file, skipping what is absent), otherwise
 by ``git clone`` from GitHub and a checkout of the commit. With ``--mirrored-only`` the pins that
 have no local mirror are skipped (a partial corpus, e.g. a sample fetched by hand, scores as it is:
-the scoring run counts only the repositories whose snapshot is present).
+the scoring run counts only the repositories whose snapshot is present). ``repos`` lists the pinned
+repositories to fetch, or a seeded random sample of them.
 
 ``--tags cross-module`` scores the sites of issue 15 (a prompt, tools or a loop that lives in
 another module, file or caller): the tags in ``CROSS_MODULE_TAGS``.
@@ -348,6 +350,14 @@ def evaluate(snapshots: Path, cmd: list[str], json_out: Path | None, tags: froze
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "repos":
+        p = argparse.ArgumentParser(prog="realworld.py repos", description="list the pinned repositories (to fetch)")
+        p.add_argument("--tags", default="", help="only those with a site carrying one of these tags (or cross-module)")
+        p.add_argument("--sample", type=int, default=0, metavar="N", help="a seeded random sample of N of them")
+        p.add_argument("--seed", type=int, default=43)
+        a = p.parse_args(argv[1:])
+        print("\n".join(pinned_repos(_tags(a.tags), a.sample, a.seed)))
+        return 0
     if argv and argv[0] == "fetch":
         p = argparse.ArgumentParser(prog="realworld.py fetch", description="materialise the pinned snapshots")
         p.add_argument("snapshots", type=Path)
@@ -362,9 +372,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tags", default="", help="comma-separated: score only the sites carrying one of these tags "
                                               "(cross-module: the sites of issue 15)")
     a = p.parse_args(argv)
-    tags = frozenset(t.strip() for t in a.tags.split(",") if t.strip())
-    tags = frozenset().union(*(TAG_PRESETS.get(t, {t}) for t in tags))
-    return evaluate(a.snapshots.resolve(), shlex.split(a.tokenbudget), a.json, tags)
+    return evaluate(a.snapshots.resolve(), shlex.split(a.tokenbudget), a.json, _tags(a.tags))
+
+
+def _tags(spec: str) -> frozenset[str]:
+    """``--tags a,b`` with the presets (``cross-module``) expanded."""
+    tags = frozenset(t.strip() for t in spec.split(",") if t.strip())
+    return frozenset().union(*(TAG_PRESETS.get(t, {t}) for t in tags))
+
+
+def pinned_repos(tags: frozenset[str] = frozenset(), sample: int = 0, seed: int = 43) -> list[str]:
+    """The pinned repositories (holding a site tagged with one of ``tags``), sorted; with ``sample``,
+    a seeded random sample of that many: a partial corpus a session can fetch (session 43 scored
+    ``repos --tags cross-module --sample 300`` after the snapshots were lost)."""
+    import random
+
+    repos = sorted({s["repo"] for s in load_labels() if not tags or tags & set(s.get("tags", []))})
+    return sorted(random.Random(seed).sample(repos, sample)) if 0 < sample < len(repos) else repos
 
 
 if __name__ == "__main__":

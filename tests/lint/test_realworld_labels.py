@@ -50,3 +50,26 @@ def test_positions_are_lines_of_the_call_and_notebook_sites_name_their_cell():
     assert [_site(s) for s in LABELS if not 1 <= s["line"] <= s["end_line"]] == []
     assert [_site(s) for s in LABELS if s["path"].endswith(".ipynb") != bool(s.get("cell"))] == []
     assert [_site(s) for s in LABELS if not isinstance(s["tags"], list)] == []
+
+
+def _realworld_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("realworld_script", CORPUS.parent / "realworld.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_issue_subset_names_tags_the_labels_carry_and_a_sample_is_a_seeded_subset():
+    """``--tags cross-module`` (the issue-15 subset) must not silently shrink to nothing through a
+    misspelt tag, and ``repos --sample N`` must list the same repositories on every run."""
+    rw = _realworld_script()
+    carried = {t for s in LABELS for t in s.get("tags", [])}
+    assert rw.CROSS_MODULE_TAGS - carried == set()
+    assert rw._tags("cross-module, few-shot-turns") == rw.CROSS_MODULE_TAGS | {"few-shot-turns"}
+    every = rw.pinned_repos(rw.CROSS_MODULE_TAGS)
+    sample = rw.pinned_repos(rw.CROSS_MODULE_TAGS, 30, seed=7)
+    assert len(sample) == 30 and set(sample) < set(every) and sample == sorted(sample)
+    again, other = rw.pinned_repos(rw.CROSS_MODULE_TAGS, 30, seed=7), rw.pinned_repos(rw.CROSS_MODULE_TAGS, 30, seed=8)
+    assert again == sample != other
