@@ -19,7 +19,7 @@ The corpus lives in ``benchmarks/realworld/``:
 
 Usage (by hand, never in CI; it needs git and network or local mirrors)::
 
-    python benchmarks/realworld.py repos [--tags cross-module] [--sample N --seed S]
+    python benchmarks/realworld.py repos [--tags cross-module] [--sample N --seed S] [--heaviest M]
     python benchmarks/realworld.py fetch SNAPSHOTS_DIR [--mirror-root /work/.mirror] [--mirrored-only]
     python benchmarks/realworld.py SNAPSHOTS_DIR [--tokenbudget CMD] [--json OUT] [--tags T1,T2 | --tags cross-module]
 
@@ -355,8 +355,10 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--tags", default="", help="only those with a site carrying one of these tags (or cross-module)")
         p.add_argument("--sample", type=int, default=0, metavar="N", help="a seeded random sample of N of them")
         p.add_argument("--seed", type=int, default=43)
+        p.add_argument("--heaviest", type=int, default=0, metavar="M",
+                       help="and the M others that expect the most TB101 / TB401 findings on those sites")
         a = p.parse_args(argv[1:])
-        print("\n".join(pinned_repos(_tags(a.tags), a.sample, a.seed)))
+        print("\n".join(pinned_repos(_tags(a.tags), a.sample, a.seed, a.heaviest)))
         return 0
     if argv and argv[0] == "fetch":
         p = argparse.ArgumentParser(prog="realworld.py fetch", description="materialise the pinned snapshots")
@@ -381,14 +383,23 @@ def _tags(spec: str) -> frozenset[str]:
     return frozenset().union(*(TAG_PRESETS.get(t, {t}) for t in tags))
 
 
-def pinned_repos(tags: frozenset[str] = frozenset(), sample: int = 0, seed: int = 43) -> list[str]:
+def pinned_repos(tags: frozenset[str] = frozenset(), sample: int = 0, seed: int = 43, heaviest: int = 0) -> list[str]:
     """The pinned repositories (holding a site tagged with one of ``tags``), sorted; with ``sample``,
-    a seeded random sample of that many: a partial corpus a session can fetch (session 43 scored
-    ``repos --tags cross-module --sample 300`` after the snapshots were lost)."""
+    a seeded random sample of that many, and with ``heaviest`` also that many of the others that
+    expect the most TB101 / TB401 findings on those sites: a partial corpus a session can fetch
+    (session 43 scored ``repos --tags cross-module --sample 300 --heaviest 195`` after the snapshots
+    were lost)."""
     import random
 
-    repos = sorted({s["repo"] for s in load_labels() if not tags or tags & set(s.get("tags", []))})
-    return sorted(random.Random(seed).sample(repos, sample)) if 0 < sample < len(repos) else repos
+    labels = [s for s in load_labels() if not tags or tags & set(s.get("tags", []))]
+    repos = sorted({s["repo"] for s in labels})
+    chosen = sorted(random.Random(seed).sample(repos, sample)) if 0 < sample < len(repos) else repos
+    weight: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for s in labels:
+        found, sites = weight[s["repo"]]
+        weight[s["repo"]] = (found + len({"TB101", "TB401"} & set(s["expected"])), sites + 1)
+    rest = sorted(set(repos) - set(chosen), key=lambda r: (-weight[r][0], -weight[r][1], r))
+    return sorted(chosen + rest[:heaviest]) if heaviest else chosen
 
 
 if __name__ == "__main__":

@@ -73,3 +73,5 @@ def test_the_issue_subset_names_tags_the_labels_carry_and_a_sample_is_a_seeded_s
     assert len(sample) == 30 and set(sample) < set(every) and sample == sorted(sample)
     again, other = rw.pinned_repos(rw.CROSS_MODULE_TAGS, 30, seed=7), rw.pinned_repos(rw.CROSS_MODULE_TAGS, 30, seed=8)
     assert again == sample != other
+    more = rw.pinned_repos(rw.CROSS_MODULE_TAGS, 30, seed=7, heaviest=20)
+    assert len(more) == 50 and set(sample) < set(more) <= set(every)
