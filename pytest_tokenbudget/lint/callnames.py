@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import Facts, facts_of, walk
-from pytest_tokenbudget.lint.receivers import annotated_factories, factories, helper_params, names_class, typed_names
+from pytest_tokenbudget.lint.receivers import (annotated_factories, factories, helper_params, names_class, self_aliases,
+                                               typed_names)
 from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
@@ -251,7 +252,7 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
         refs.names.add(head)
         refs.self_only = refs.method
         if refs.method:  # def run(extractor, chunk): extractor.extract_chunk(chunk) beside the class
-            refs.receivers.update(helper_params(tree, head))
+            refs.receivers.update(helper_params(tree, head) | self_aliases(tree, head))
     else:
         for node in statements_of(tree).imports:
             if isinstance(node, ast.ImportFrom):

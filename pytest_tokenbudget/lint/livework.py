@@ -77,6 +77,8 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
             return True  # called once per cycle of a service loop (polling, trading, a game)
         if _in_background(node, parents):
             continue  # a route starting the job in the background answers at once: nobody waits on it
+        if routes and (inner := _innermost_def(node, parents)) is not None and request_entry(inner, ctree):
+            return True  # the do_POST of an http.server handler class made inside a method
         owner = owner_of(node, parents) or outer_owner(node, parents)  # (a nested def handed to a thread)
         odef = find_def(ctree, owner) if owner else None
         if odef is None or odef is fn:
@@ -88,6 +90,13 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
         if _serves_request(project, cpath, owner, depth + 1, seen, routes):
             return True
     return False
+
+
+def _innermost_def(node: ast.AST, parents: dict[int, ast.AST]) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    while (node := parents.get(id(node))) is not None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return node
+    return None
 
 
 def _offline_run(project: Project, path: str, function: str, depth: int, seen: set[tuple[str, str]]) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.statements import statements_of
 
-__all__ = ["annotated_factories", "factories", "helper_params", "names_class", "typed_names"]
+__all__ = ["annotated_factories", "factories", "helper_params", "names_class", "self_aliases", "typed_names"]
 
 
 def factories(tree: ast.Module, classes: set[str]) -> set[str]:
@@ -124,6 +124,15 @@ def helper_params(tree: ast.Module, cls: str) -> set[str]:
     return {a.arg for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
             for a in [*st.args.posonlyargs, *st.args.args, *st.args.kwonlyargs]
             if a.annotation is None or names_class(a.annotation, cls)}
+
+
+def self_aliases(tree: ast.Module, cls: str) -> set[str]:
+    """Names a method of the module-level class ``cls`` binds to ``self`` (``transport = self``): a
+    nested handler class or function calls the instance's methods through them
+    (``transport._on_payload(body)`` in the ``do_POST`` of an ``http.server`` handler made in ``run``)."""
+    return {t.id for st in tree.body if isinstance(st, ast.ClassDef) and st.name == cls for n in walk(st)
+            if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name) and n.value.id == "self"
+            for t in n.targets if isinstance(t, ast.Name)}
 
 
 def typed_names(tree: ast.Module, refs: Any, cls: str) -> set[str]:
