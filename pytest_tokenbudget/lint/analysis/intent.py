@@ -23,7 +23,6 @@ __all__ = [
     "simple_task",
     "is_first_party",
     "sent_to_claude_api",
-    "batches_api",
     "short_answer_kind",
     "reasoning_first",
     "label_from_shape",
@@ -367,14 +366,6 @@ def sent_to_claude_api(call: CallSite) -> bool:
     (:func:`is_first_party`), or the OpenAI SDK pointed at it (the same account batches them through
     the Anthropic SDK); not a gateway the code does not name, nor a cloud platform."""
     return is_first_party(call) or call.sdk == "openai" and call.client.claude_api
-
-
-def batches_api(call: CallSite) -> str:
-    """How a finding names the Message Batches API for ``call``'s client."""
-    if call.sdk == "openai":
-        return ("the Message Batches API (the anthropic SDK's client.messages.batches.create: the OpenAI-compatible "
-                "endpoint has none)")
-    return "the Message Batches API (client.messages.batches.create)"
 
 
 def sent_to_bedrock(call: CallSite) -> bool:

@@ -62,6 +62,15 @@ def moved_first(call: Any) -> str:
     return " (after moving this legacy completions.create to messages.create)" if call.kind == "completion" else ""
 
 
+def batches_api(call: Any) -> str:
+    """How a finding names the Message Batches API for ``call``'s client (the OpenAI SDK sent to the
+    Claude API batches through the anthropic SDK)."""
+    if call.sdk == "openai":
+        return ("the Message Batches API (the anthropic SDK's client.messages.batches.create: the OpenAI-compatible "
+                "endpoint has none)")
+    return "the Message Batches API (client.messages.batches.create)"
+
+
 def _shown(path: str) -> str:
     import os
 

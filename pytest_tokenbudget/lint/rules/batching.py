@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from pytest_tokenbudget.core.money import format_usd
-from pytest_tokenbudget.lint.analysis.intent import batches_api, sent_to_claude_api
+from pytest_tokenbudget.lint.analysis.intent import sent_to_claude_api
 from pytest_tokenbudget.lint.astwalk import child_nodes, walk
-from pytest_tokenbudget.lint.rules._util import loop_site, moved_first, related_loop, saving
+from pytest_tokenbudget.lint.rules._util import batches_api, loop_site, moved_first, related_loop, saving
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.types import CallSite, Report
 
