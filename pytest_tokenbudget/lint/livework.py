@@ -22,6 +22,7 @@ from pytest_tokenbudget.lint.loopjudge import (HANDLER, UI_APPS, cli_command, fr
 from pytest_tokenbudget.lint.project_roots import github_action
 from pytest_tokenbudget.lint.project_text import files_saying
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
+from pytest_tokenbudget.lint.subclasses import inheriting_methods
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
@@ -165,7 +166,7 @@ def _ui_only(project: Project, path: str, function: str, depth: int, seen: set[t
         return False
     seen.add((path, function))
     used = False
-    for cpath, ctree, node, parents in recorded_references(project, path, function):
+    for cpath, ctree, node, parents in _references_through_heirs(project, path, function):
         if same_file(cpath, path) and _try_out(node, parents):
             continue
         if not imports_any(ctree, UI_APPS):
@@ -177,6 +178,18 @@ def _ui_only(project: Project, path: str, function: str, depth: int, seen: set[t
                 return False
         used = True
     return used
+
+
+def _references_through_heirs(project: Project, path: str,
+                              function: str) -> list[tuple[str, ast.Module, ast.expr, dict[int, ast.AST]]]:
+    """The references to ``function`` and, for a method, to it as each project subclass inherits it:
+    ``processor = ClaudeProcessor(key)`` (one of several ``BaseProcessor`` subclasses a window picks)
+    then ``processor.process_images(pages)`` runs ``BaseProcessor.process_images``."""
+    found = recorded_references(project, path, function)
+    for sub_path, sub_method in inheriting_methods(project, path, function):
+        known = {id(node) for _, _, node, _ in found}
+        found += [r for r in recorded_references(project, sub_path, sub_method) if id(r[2]) not in known]
+    return found
 
 
 def _run_by_name(project: Project, path: str) -> bool:
