@@ -322,7 +322,8 @@ def live(call: ast.Call, parents: dict[int, ast.AST], hit: Hit, tree: ast.Module
 
 # apps whose user sits at the page or window while each answer comes back: web UIs and desktop toolkits
 UI_APPS = frozenset({"streamlit", "gradio", "chainlit", "nicegui", "PyQt5", "PyQt6", "PySide2", "PySide6", "tkinter",
-                     "customtkinter", "wx", "kivy", "flet", "textual"})
+                     "customtkinter", "wx", "kivy", "flet", "textual", "toga", "dearpygui",
+                     "rumps", "pystray"})  # (a macOS menu bar app, a tray icon)
 _REQUEST_PARAM = re.compile(r"^(?:request|req|\w+_request)$")
 _REQUEST_TYPE = re.compile(r"(?:Request|HttpRequest|WebSocket)$")
 _RESPONSE_TYPE = re.compile(r"Response$")
