@@ -63,7 +63,7 @@ def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
         return True
     it = _dict_viewed(it)
     if isinstance(it, ast.Subscript):
-        return _first_few(it)
+        return _first_few(it, parents)
     if _written_list(it):  # for kind, names in [("team", teams), ("stadium", stadiums)]: three requests
         return True
     if isinstance(it, ast.Attribute) and isinstance(it.value, ast.Name) and it.value.id == "self":
@@ -74,7 +74,8 @@ def small(it: ast.expr | None, parents: dict[int, ast.AST]) -> bool:
     literals = [b for v in values for b in ((v.body, v.orelse) if isinstance(v, ast.IfExp) else (v,))]
     if [v for v in literals if isinstance(v, ast.List) and not v.elts]:  # [] filled later: by how many appends
         return len(literals) == 1 and filled_with_few(scope, it.id, parents, HANDFUL)
-    return bool(literals) and all(_capped(v, functions) or _first_few(v) or _written_list(v) for v in literals)
+    return bool(literals) and all(_capped(v, functions) or _first_few(v, parents) or _written_list(v)
+                                  for v in literals)
 
 
 def _written_list(value: ast.expr) -> bool:
@@ -98,10 +99,8 @@ def _dict_viewed(it: ast.expr | None) -> ast.expr | None:
 def _written_attribute(attr: str, node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     """``self.<attr>`` is only ever set, in its class, to a list written out with a handful of items
     and never grown (``self.agents = [TechnicalAgent(), MomentumAgent(), MeanReversionAgent()]``)."""
-    cls = node
-    while id(cls) in parents and not isinstance(cls, ast.ClassDef):
-        cls = parents[id(cls)]
-    if not isinstance(cls, ast.ClassDef):
+    cls = _class_of(node, parents)
+    if cls is None:
         return False
     values: list[ast.expr] = []
     for n in walk(cls):
@@ -120,11 +119,45 @@ def _self_attr(node: ast.AST, attr: str) -> bool:
         and node.value.id == "self"
 
 
-def _first_few(value: ast.expr) -> bool:
-    """``rows[:5]``, ``sorted(papers, key=score)[:5]``: the first handful of something."""
-    return isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice) and value.slice.lower is None \
-        and isinstance(value.slice.upper, ast.Constant) and type(value.slice.upper.value) is int \
-        and 0 < value.slice.upper.value <= HANDFUL
+def _first_few(value: ast.expr, parents: dict[int, ast.AST] | None = None) -> bool:
+    """``rows[:5]``, ``sorted(papers, key=score)[:5]``: the first handful of something; with ``parents``,
+    also a cap the code names (``images[:MAX_IMAGES]``, ``images[:self.max_images]``: :func:`_cap`)."""
+    if not (isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice) and value.slice.lower is None):
+        return False
+    upper = value.slice.upper
+    n = upper.value if isinstance(upper, ast.Constant) else _cap(upper, parents) if parents is not None else None
+    return type(n) is int and 0 < n <= HANDFUL
+
+
+def _cap(upper: ast.expr | None, parents: dict[int, ast.AST]) -> object:
+    """The constant a slice's bound names: a module constant (``MAX_IMAGES = 5``), a parameter's default
+    in the enclosing functions, or a ``self.`` attribute every assignment in the class sets to one of
+    those (``self.max_images = max_images`` with ``max_images: int = 5`` in ``__init__``); None otherwise."""
+    functions = _functions_around(upper, parents) if upper is not None else []
+    if isinstance(upper, ast.Name):
+        found = next((d for fn in functions if (d := _default_of(fn, upper.id)) is not None), None)
+        if found is not None:
+            return found
+        values = _assigned(upper, parents, [])[1]
+        return values[0].value if len(values) == 1 and isinstance(values[0], ast.Constant) else None
+    if not (isinstance(upper, ast.Attribute) and isinstance(upper.value, ast.Name) and upper.value.id == "self"):
+        return None
+    cls = _class_of(upper, parents)
+    caps = set()
+    for fn in (n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))) if cls else ():
+        for n in walk(fn):
+            if isinstance(n, ast.Assign) and any(_self_attr(t, upper.attr) for t in n.targets):
+                v = n.value
+                caps.add(v.value if isinstance(v, ast.Constant) else _default_of(fn, v.id) if isinstance(
+                    v, ast.Name) else None)
+    return caps.pop() if len(caps) == 1 else None
+
+
+def _class_of(node: ast.AST, parents: dict[int, ast.AST]) -> ast.ClassDef | None:
+    """The class whose code holds ``node``."""
+    while id(node) in parents and not isinstance(node, ast.ClassDef):
+        node = parents[id(node)]
+    return node if isinstance(node, ast.ClassDef) else None
 
 
 def known_size(it: ast.expr | None, parents: dict[int, ast.AST]) -> int | None:
