@@ -10,7 +10,7 @@ run); the ``--real`` tree is linted alone, as the project it names, so the proje
 search for callers, loops and passed values are on, as when a user lints a repository. Each lint run is a fresh
 `tokenbudget lint` subprocess (so interpreter start-up and imports count), timed by wall clock:
 
-  grep   `grep -rl messages.create TREE` (page cache warmed first)
+  grep   `grep -rl messages.create TREE [tests/lint/cases]` (page cache warmed first)
   cold   `tokenbudget lint --no-cache` (prefilter + parse candidates + rules, no cache)
   warm   the same with a cache directory, run once to fill it, then timed
 
@@ -101,12 +101,12 @@ SEMGREP_RULE = """rules:
 """
 
 
-def semgrep_cmd(tree: Path, rule: Path) -> list[str] | None:
+def semgrep_cmd(tree: Path, rule: Path, extra: list[str] | None = None) -> list[str] | None:
     exe = shutil.which("semgrep") or str(Path(sys.executable).parent / "semgrep")
     if not Path(exe).exists():
         return None
     return [exe, "--config", str(rule), "--metrics=off", "--quiet", "--disable-version-check", "--no-git-ignore",
-            "--max-target-bytes", "0", str(tree)]
+            "--max-target-bytes", "0", str(tree), *(extra or [])]
 
 
 def main() -> int:
@@ -145,17 +145,18 @@ def bench(tree: Path, args: argparse.Namespace, alone: bool = False) -> dict[str
     round's ratios compare runs made under the same load); medians over the rounds."""
     tb = str(Path(sys.executable).parent / "tokenbudget")
     tb = tb if Path(tb).exists() else shutil.which("tokenbudget") or "tokenbudget"
-    n, size = tree_stats(tree)
-    mb = size / 1e6
-    print(f"tree: {tree}\nfiles: {n} (.py/.pyi/.ipynb), {mb:.1f} MB; cpus: {os.cpu_count()}; "
-          f"load average: {os.getloadavg()[0]:.1f}")
-    grep = ["grep", "-rl", "messages.create", str(tree)]
-    subprocess.run(grep, capture_output=True)  # warm the page cache
-    grep_hits = len(subprocess.run(grep, capture_output=True, text=True).stdout.split())
     # The tree is linted in place: excludes that would skip it (site-packages, .venv) are turned off.
-    # tests/lint/cases is linted too (unless alone), so the run includes real call sites and findings.
+    # tests/lint/cases is linted too (unless alone), so the run includes real call sites and findings;
+    # grep and semgrep read the same paths, so every ratio compares the same input.
     cases = Path(__file__).resolve().parent.parent / "tests" / "lint" / "cases"
     extra = [] if alone or not cases.is_dir() else [str(cases)]
+    n, size = map(sum, zip(*(tree_stats(Path(p)) for p in [tree, *extra])))
+    mb = size / 1e6
+    print(f"tree: {tree}{' + tests/lint/cases' if extra else ''}\nfiles: {n} (.py/.pyi/.ipynb), {mb:.1f} MB; "
+          f"cpus: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f}")
+    grep = ["grep", "-rl", "messages.create", str(tree), *extra]
+    subprocess.run(grep, capture_output=True)  # warm the page cache
+    grep_hits = len(subprocess.run(grep, capture_output=True, text=True).stdout.split())
     print("project search: " + ("on (the tree is the project)" if alone else "off (two roots: file at a time)"))
     t: dict[str, list[float]] = {k: [] for k in ("grep", "cold", "warm", "semgrep")}
     rss: dict[str, int] = {"cold": 0, "warm": 0, "semgrep": 0}
@@ -165,7 +166,7 @@ def bench(tree: Path, args: argparse.Namespace, alone: bool = False) -> dict[str
         cfg.write_text("[tool.tokenbudget.lint]\nexclude = ['__pycache__', '.git']\n")
         rule = Path(tmp) / "rule.yml"
         rule.write_text(SEMGREP_RULE)
-        sg = None if args.no_semgrep else semgrep_cmd(tree, rule)
+        sg = None if args.no_semgrep else semgrep_cmd(tree, rule, extra)
         base = [tb, "lint", "--exit-zero", "--config", str(cfg), str(tree), *extra]
         cache_dir = str(Path(tmp) / "cache")
         timed([*base, "--cache-dir", cache_dir])  # fill the cache
