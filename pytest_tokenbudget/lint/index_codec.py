@@ -1,6 +1,7 @@
 """How the project index keeps a resolved value in its cache file (``index.json``): JSON, with
 texts, open dicts, a data file's rows, unknowns, today's date and file handles tagged (``$t``, ``$o``,
-``$rows``, ``$u``, ``$day``, ``$p``)."""
+``$rows``, ``$u``, ``$day``, ``$p``); and where the parts of a value were defined (a settings object's
+fields), so that a value read back names them as the freshly computed one did."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from pytest_tokenbudget.lint.analysis.values import DAILY, UNKNOWN, Daily, DataRows, OpenDict, Text, Unknown, choice
 from pytest_tokenbudget.lint.file_values import FilePath, Handle, JinjaEnv, ModuleFile
 
-__all__ = ["decode", "encode"]
+__all__ = ["decode", "encode", "part_origins", "read_back"]
 
 
 def encode(v: Any) -> Any:
@@ -51,3 +52,39 @@ def decode(v: Any) -> Any:
             return {"FilePath": FilePath, "Handle": Handle, "JinjaEnv": JinjaEnv, "ModuleFile": ModuleFile}[kind](where)
         return Unknown(volatile=v.get("$u")) if v.get("$u") else UNKNOWN
     return v
+
+
+def part_origins(value: Any, origin: Any, depth: int = 0, at: tuple[Any, ...] = ()) -> list[list[Any]]:
+    """``[address, path, line]`` for each part below ``value`` (a dict's values, a list's items, three
+    levels down) that ``origin`` (:meth:`.project.Project.origin`) knows where it was defined; the
+    address is the keys and indices that lead to it (:func:`part_at`)."""
+    if depth >= 3 or not isinstance(value, (dict, list)):
+        return []
+    out: list[list[Any]] = []
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        where = origin(item)
+        if where is not None:
+            out.append([[*at, key], where[0], where[1]])
+        out += part_origins(item, origin, depth + 1, (*at, key))
+    return out
+
+
+def part_at(value: Any, address: list[Any]) -> Any:
+    """The part of ``value`` the keys and indices of ``address`` lead to (None: not there)."""
+    for key in address:
+        if isinstance(value, dict) and key in value or isinstance(value, list) and isinstance(key, int) \
+                and 0 <= key < len(value):
+            value = value[key]
+        else:
+            return None
+    return value
+
+
+def read_back(entry: list[Any], remember: Any) -> Any:
+    """The value of an index entry (``[encoded, path, line, deps, part origins]``), with ``remember(part,
+    path, line)`` called for each part whose origin the entry kept (an entry of an older cache has none)."""
+    value = decode(entry[0])
+    for address, path, line in entry[4] if len(entry) > 4 else ():
+        if (part := part_at(value, address)) is not None:
+            remember(part, path, line)
+    return value

@@ -36,7 +36,7 @@ from pytest_tokenbudget.lint.decorated import decorated_registry
 from pytest_tokenbudget.lint.evaluate import Evaluator
 from pytest_tokenbudget.lint.file_loaders import loader_call
 from pytest_tokenbudget.lint.implementations import implementations, is_stub
-from pytest_tokenbudget.lint.index_codec import decode, encode
+from pytest_tokenbudget.lint.index_codec import encode, part_origins, read_back
 from pytest_tokenbudget.lint.filled_lists import filled_later, filled_lists, module_list
 from pytest_tokenbudget.lint.folded_locals import folded_locals
 from pytest_tokenbudget.lint.folder_values import LISTING, folder_answer, listing_digest
@@ -134,7 +134,7 @@ class Project:
         self.modules: dict[str, _Module | None] = {}
         self.parsed_log: list[_Module] = []  # modules given a tree since .tree_budget last looked
         self._stat: dict[str, list[Any]] = {}
-        self._values: dict[str, dict[str, Any]] = {}  # digest -> name -> [encoded, path, line, deps]
+        self._values: dict[str, dict[str, Any]] = {}  # digest -> name -> [encoded, path, line, deps, origins]
         self.new_values: dict[str, dict[str, Any]] = {}
         self._run_values: dict[str, dict[str, Any]] = {}  # answers not kept across runs (.decorated)
         self.unstored = False  # the answer being computed must not be kept across runs
@@ -269,7 +269,7 @@ class Project:
             self.unstored = self.unstored or run is not None
             self.deps[path] = digest
             self.deps.update(cached[3])
-            return self._remember(decode(cached[0]), cached[1], cached[2])
+            return self._remember(read_back(cached, self._remember), cached[1], cached[2])
         key = (path, name)
         if key in self._active:
             return None
@@ -287,7 +287,7 @@ class Project:
             unstored, self.unstored = self.unstored, outer_unstored or self.unstored
         mine.pop(path, None)
         where = source[0] if source else path  # an imported name: defined in the module it comes from
-        entry = [encode(value), where, line, mine]
+        entry = [encode(value), where, line, mine, part_origins(value, self.origin)]
         if not unstored:  # (else this run's answer only: it depends on files it cannot list)
             self._values.setdefault(digest, {})[name] = entry
             self.new_values.setdefault(digest, {})[name] = entry

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -188,3 +189,48 @@ def test_a_module_loaded_by_its_file_path_resolves_like_an_import(tmp_path):
     assert all(f.message.endswith("all_tools.py:18)") and "(prompt defined at " in f.message for f in found.values())
     (root / "tools_library.json").write_text('{"tools": [{"name": "noop", "input_schema": {"type": "object"}}]}')
     assert not lint_paths([root], settings).findings  # the library shrank: every reader follows it
+
+
+SETTINGS = '''from functools import lru_cache
+
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    labeling_model: str = "claude-sonnet-4-5"
+    rewrite_model: str = "claude-sonnet-4-5"
+
+
+@lru_cache
+def get_settings():
+    return Settings()
+'''
+USER = '''import anthropic
+
+from app.config import get_settings
+
+client = anthropic.Anthropic()
+
+
+def run(text):
+    return client.messages.create(model=get_settings().{field}, max_tokens=300,
+                                  messages=[{{"role": "user", "content": text}}])
+'''
+
+
+def test_each_file_names_where_its_field_of_a_shared_settings_object_is_defined(tmp_path):
+    # The index keeps get_settings()'s answer for the run (and in its cache); a file that read it back
+    # used to lose where its fields are written, so only the first file checked named its model's line.
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "config.py").write_text(SETTINGS)
+    (app / "labeler.py").write_text(USER.format(field="labeling_model"))
+    (app / "rewriter.py").write_text(USER.format(field="rewrite_model"))
+    expected = {"labeler.py": "app/config.py:7)", "rewriter.py": "app/config.py:8)"}  # (shown from the cwd)
+    for cache in (False, True, True):  # cold, then a warm run reading the index back from its cache
+        result = lint_paths([tmp_path], LintSettings(root=tmp_path, select=("TB302",), cache=cache, jobs=1))
+        found = {Path(f.path).name: f.message for f in result.findings}
+        assert found.keys() == expected.keys()
+        for name, origin in expected.items():
+            assert re.search(r"\(model defined at \S*" + re.escape(origin), found[name]), found[name]
