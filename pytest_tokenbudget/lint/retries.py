@@ -11,7 +11,9 @@ from pytest_tokenbudget.lint.loopbody import asks_a_person
 
 __all__ = ["RETRY", "retry_while", "retry_while_source"]
 
-RETRY = re.compile(r"retr|attempt|tries|trial|backoff", re.I)
+# A word of a name (snake_case or camelCase) that starts with one of these: max_retries, retryCount, n_attempts,
+# tries_left, trial, backoff; not inside another word (entries, countries, industries) nor retrieve / retrieval.
+RETRY = re.compile(r"(?-i:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(?:retr(?!iev)|attempt|tries|trial|backoff)", re.I)
 
 
 def retry_while(loop: ast.While) -> bool:
