@@ -62,6 +62,8 @@ def part_origins(value: Any, origin: Any, depth: int = 0, at: tuple[Any, ...] = 
         return []
     out: list[list[Any]] = []
     for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        if isinstance(value, dict) and not isinstance(key, str):
+            continue  # (the cache keeps a dict's keys as strings: another key could not be found again)
         where = origin(item)
         if where is not None:
             out.append([[*at, key], where[0], where[1]])
