@@ -25,6 +25,7 @@ from pytest_tokenbudget.core.text import SECRET_PATTERN
 from pytest_tokenbudget.lint.cache import Cache
 from pytest_tokenbudget.lint.callerdeps import TrackedProject, record, stale
 from pytest_tokenbudget.lint.discover import DEFAULT_EXCLUDE, discover
+from pytest_tokenbudget.lint.heap import HeapKeeper
 from pytest_tokenbudget.lint.project import Project, activate, project_root
 from pytest_tokenbudget.lint.project_set import ProjectSet
 from pytest_tokenbudget.lint.results import FileError, FileResult, LintResult
@@ -72,6 +73,7 @@ _W_CATALOG: Catalog | None = None
 _W_OPTIONS: Mapping[str, Any] = {}
 _PROJECTS: ProjectSet | None = None  # the run's project indexes (inherited by forked workers)
 _LAST: list[Project] = []  # the index of the file checked last in this process
+_HEAP: HeapKeeper | None = None  # gives back what a check freed, in a run's worker or serial loop
 
 
 def _check_with_index(source: Source, catalog: Catalog, options: Mapping[str, Any],
@@ -104,8 +106,8 @@ def _check_with_index(source: Source, catalog: Catalog, options: Mapping[str, An
 
 
 def _worker_init(catalog: Catalog, options: Mapping[str, Any]) -> None:
-    global _W_CATALOG, _W_OPTIONS
-    _W_CATALOG, _W_OPTIONS = catalog, options
+    global _W_CATALOG, _W_OPTIONS, _HEAP
+    _W_CATALOG, _W_OPTIONS, _HEAP = catalog, options, HeapKeeper()
 
 
 def _worker(job: tuple[str, str, str]) -> dict[str, Any] | None:
@@ -217,13 +219,22 @@ def _check_all(todo: list[_Job], settings: LintSettings,
     jobs = _jobs(settings)
     catalog, options = settings.catalog, dict(settings.options)
     if len(todo) < POOL_MIN_FILES or jobs < 2:
-        return [_load_and_check(j.data, j.shown, catalog, options) for j in todo]
+        return _in_this_process(todo, catalog, options)
     _prepare_workers()  # while the word index is still being built beside this process
     if _PROJECTS is not None and _PROJECTS.wants_word_index:  # each worker reads its projects' parts
         _PROJECTS.set_word_shelf(words.result() if words is not None else _PROJECTS.shelve_word_index())
     for job in todo:
         job.data = b""  # (read again by the worker that checks it, from the page cache)
     return _in_processes([(j.path, j.shown, j.digest) for j in todo], catalog, options, jobs)
+
+
+def _in_this_process(todo: list[_Job], catalog: Catalog, options: dict[str, Any]) -> list[dict[str, Any] | None]:
+    global _HEAP
+    _HEAP = HeapKeeper()
+    try:
+        return [_load_and_check(j.data, j.shown, catalog, options) for j in todo]
+    finally:
+        _HEAP = None
 
 
 def _jobs(settings: LintSettings) -> int:
@@ -236,7 +247,10 @@ def _load_and_check(data: bytes, shown: str, catalog: Catalog, options: Mapping[
         return None
     if isinstance(source, FileError):
         return FileResult(shown, error=source).as_json()
-    return _check_with_index(source, catalog, options, data)
+    checked = _check_with_index(source, catalog, options, data)
+    if _HEAP is not None:
+        _HEAP.after_check()
+    return checked
 
 
 def _prepare_workers() -> None:

@@ -90,24 +90,28 @@ def _with_deep_stack(fn: Callable[[], Any]) -> Any:
 
 
 def _check_once(source: Source, catalog: Catalog, options: Mapping[str, Any]) -> FileResult:
-    from pytest_tokenbudget.lint.analysis.callsites import extract_call_sites  # libcst: not on warm runs
+    from pytest_tokenbudget.lint.analysis.callsites import analyse_module, extract_call_sites  # (libcst)
 
     if source.tree is not None and cannot_hold_sites(source.tree, source.text, catalog):
         return with_unused_suppressions(FileResult(source.path), source.text, source.cell_of)  # no libcst parse
     parsed = parse(source)
     if isinstance(parsed, FileError):
         return FileResult(source.path, error=parsed)
-    sites = extract_call_sites(parsed.module, path=source.path, catalog=catalog, ranges=parsed.positions)
-    result = FileResult(source.path, call_sites=len(sites))
-    raw = _run_rules(sites, RuleContext(catalog=catalog, options=options, path=source.path,
-                                        text=parsed.source.text)) if sites else []
-    if raw:
-        supp = SuppressionIndex(source.text)
-        result.findings = _findings(parsed, raw, supp)
-        result.suppressions = [
-            {"line": s.line, "codes": sorted(s.codes) if s.codes is not None else None, "kind": s.kind,
-             "used": sorted(s.used)} for s in supp.by_line.values()
-        ]
+    analysis = analyse_module(parsed.module)
+    try:
+        sites = extract_call_sites(analysis, path=source.path, catalog=catalog, ranges=parsed.positions)
+        result = FileResult(source.path, call_sites=len(sites))
+        raw = _run_rules(sites, RuleContext(catalog=catalog, options=options, path=source.path,
+                                            text=parsed.source.text)) if sites else []
+        if raw:
+            supp = SuppressionIndex(source.text)
+            result.findings = _findings(parsed, raw, supp)
+            result.suppressions = [
+                {"line": s.line, "codes": sorted(s.codes) if s.codes is not None else None, "kind": s.kind,
+                 "used": sorted(s.used)} for s in supp.by_line.values()
+            ]
+    finally:
+        analysis.release()  # the findings are text now: the scopes (and the tree they hold) can go
     return with_unused_suppressions(result, source.text, source.cell_of)
 
 

@@ -405,6 +405,19 @@ class ModuleAnalysis:
     builder: ScopeBuilder
     resolver: Resolver
 
+    def release(self) -> None:
+        """Break the scope tree's reference cycles (a scope's ``def``/``class`` binding holds the inner
+        scope, which names it as its parent and owner), once nothing will read them again: the tree
+        and the libcst nodes its bindings hold are then freed when the check drops them, not at a
+        collection of the middle generation, which a run makes rarely (``engine._few_collections``)
+        and which found a 280 KB module's 107,000 nodes still alive after its check."""
+        stack = [self.builder.module_scope]
+        while stack:
+            scope = stack.pop()
+            for bindings in (*scope.bindings.values(), *scope.self_attrs.values()):
+                stack.extend(b.scope for b in bindings if b.scope is not None and b.scope is not scope)
+            scope.bindings, scope.self_attrs, scope.parent, scope.owner_class = {}, {}, None, None
+
 def analyse_module(module: cst.Module) -> ModuleAnalysis:
     builder = ScopeBuilder()
     module.visit(builder)
