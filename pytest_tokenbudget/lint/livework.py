@@ -211,7 +211,8 @@ def _run_by_name(project: Project, path: str) -> bool:
 def _try_out(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     """``node`` is called in a module's ``if __name__ == "__main__":`` block on a written-out sample
     (``pdf.extraction(pdf_path="./input/report.pdf")``, ``analyze(test_change)`` with ``test_change``
-    a literal there), not a command-line run over the user's data (``main(args.papers_dir)``)."""
+    a literal there), not a command-line run over the user's data (``main(args.papers_dir)``, or
+    ``main()`` reading its own arguments: a call given no sample is the script's run)."""
     call = parents.get(id(node))
     if not isinstance(call, ast.Call) or call.func is not node:
         return False
@@ -223,7 +224,7 @@ def _try_out(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
         return False
     written = {t.id for st in guard.body if isinstance(st, ast.Assign) and isinstance(st.value, ast.Constant)
                for t in st.targets if isinstance(t, ast.Name)}
-    return all(isinstance(a, ast.Name) and a.id in written or _written_out(a)
+    return bool(call.args or call.keywords) and all(isinstance(a, ast.Name) and a.id in written or _written_out(a)
                for a in [*call.args, *(k.value for k in call.keywords)])
 
 

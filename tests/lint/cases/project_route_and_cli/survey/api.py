@@ -1,6 +1,6 @@
 from fastapi import FastAPI
 
-from survey.personas import price_survey, quick_poll
+from survey.personas import grade_essays, price_survey, quick_poll
 
 app = FastAPI()
 
@@ -13,3 +13,8 @@ def survey(body: dict):
 @app.post("/poll")
 def poll(body: dict):
     return quick_poll(body["cards"], body["question"])
+
+
+@app.post("/grade")
+def grade(body: dict):
+    return grade_essays(body["cards"], body["essays"])

@@ -35,5 +35,16 @@ def screen_posts(cards, posts):
     return answers
 
 
+def grade_essays(cards, essays):
+    # the API grades one class while the teacher waits, and grade_cli.py's main() (called with no
+    # arguments: it reads its own) grades a folder: the command-line run can wait for a batch
+    grades = []
+    for essay in essays:
+        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024,  # TB401
+                                       system=cards[0], messages=[{"role": "user", "content": essay}])
+        grades.append(reply.content[0].text)
+    return grades
+
+
 if __name__ == "__main__":
     print(quick_poll(["You are a student."], "Would you pay $5?"))
