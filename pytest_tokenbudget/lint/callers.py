@@ -49,7 +49,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pytest_tokenbudget.lint.analysis.values import DataRows
+from pytest_tokenbudget.lint.analysis.values import DataRows, OpenList
 from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, find_def, closure_owner, owner_of,
                                                 param_of, parents_of, resolve_function, same_file, test_or_live_file,
@@ -246,7 +246,8 @@ def _add_hit(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, nod
 def _handful_passed(s: _Search, path: str, node: ast.Call, parents: dict[int, ast.AST], hit: Hit) -> bool:
     """The loop runs over a parameter that every project caller, a script's or a notebook's own
     top-level code, fills with a handful (``pipeline(tweets)``, three hand-picked examples): a
-    demonstration, not batch work. The rows of a data file are a dataset, not a handful (:class:`DataRows`)."""
+    demonstration, not batch work. The rows of a data file are a dataset, not a handful (:class:`DataRows`),
+    nor is a list filled by a loop (:class:`OpenList`: its length is only a lower bound)."""
     fn: ast.AST = node
     while id(fn) in parents and not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
         fn = parents[id(fn)]
@@ -257,7 +258,7 @@ def _handful_passed(s: _Search, path: str, node: ast.Call, parents: dict[int, as
     values_of = s.project.__dict__.get("parameter_values")  # set by .analysis.crossref (a layer above)
     found = (values_of(s.project, path, owner, frozenset({it.id})) or []) if values_of is not None else []
     return bool(found) and all(isinstance(v := a.values.get(it.id), (list, tuple)) and len(v) <= WRITTEN_OUT
-                               and not isinstance(v, DataRows) and _at_top_level(s.project, *a.callers[0])
+                               and not isinstance(v, (DataRows, OpenList)) and _at_top_level(s.project, *a.callers[0])
                                for a in found)
 
 

@@ -10,17 +10,30 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown, is_complete, static_text
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN, OpenList, Text, Unknown, is_complete, static_text
 
-__all__ = ["MAX_COMPREHENDED", "comprehend", "spliced"]
+__all__ = ["MAX_COMPREHENDED", "comprehend", "listed"]
 
 MAX_COMPREHENDED = 200  # items a comprehension over known data may make (few-shot turns, not a corpus)
 
 
-def spliced(ev: Any, node: ast.expr, d: int) -> list[Any]:
-    """The items ``*node`` adds to a list: a known list's, else one unknown standing for any number."""
-    value = ev.expr(node, d)
-    return list(value) if isinstance(value, (list, tuple)) else [UNKNOWN]
+def listed(ev: Any, elts: list[ast.expr], d: int) -> list[Any]:
+    """A list or tuple display's items; ``*known`` adds a known list's items, ``*other`` one unknown
+    standing for any number of items, which makes the whole an :class:`OpenList`."""
+    items: list[Any] = []
+    is_open = False
+    for e in elts:
+        if not isinstance(e, ast.Starred):
+            items.append(ev.expr(e, d))
+            continue
+        value = ev.expr(e.value, d)
+        if isinstance(value, (list, tuple)):
+            items.extend(value)
+            is_open = is_open or isinstance(value, OpenList)
+        else:
+            items.append(UNKNOWN)
+            is_open = True
+    return OpenList(items) if is_open else items
 
 
 def _truth(value: Any) -> bool | None:

@@ -19,11 +19,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import (DAILY, UNKNOWN, OpenDict, Text, Unknown, any_entry, choice,
+from pytest_tokenbudget.lint.analysis.values import (DAILY, UNKNOWN, OpenDict, OpenList, Text, Unknown, any_entry, choice,
                                                      container_text, data_rows, dict_get, enum_value, is_complete,
                                                      setting_fallback, sliced, static_text)
 from pytest_tokenbudget.lint.analysis.volatile import daily_call, formatted_field, volatile_call, volatile_method
-from pytest_tokenbudget.lint.comprehend import comprehend, spliced
+from pytest_tokenbudget.lint.comprehend import comprehend, listed
 from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_chain
 from pytest_tokenbudget.lint.field_objects import built_fields
 from pytest_tokenbudget.lint.file_values import FilePath, Handle, JinjaEnv, ModuleFile, loaded_module, there
@@ -129,7 +129,7 @@ class Evaluator:
                 return FilePath(self.file)
             return self.lookup(node.id)
         if isinstance(node, (ast.List, ast.Tuple)):
-            return [v for e in node.elts for v in (spliced(self, e.value, d) if isinstance(e, ast.Starred) else [self.expr(e, d)])]
+            return listed(self, node.elts, d)
         if isinstance(node, (ast.ListComp, ast.GeneratorExp)):  # few-shot turns made from a data file's examples
             out: list[Any] = []
             made = comprehend(self, node.elt, node.generators, d, out, holes=isinstance(node, ast.GeneratorExp))
@@ -230,7 +230,7 @@ class Evaluator:
                     and (isinstance(left, (str, Text)) or isinstance(right, (str, Text))):
                 return Text.join(left, right)
             if isinstance(left, list) and isinstance(right, list):
-                return left + right
+                return (OpenList if isinstance(left, OpenList) or isinstance(right, OpenList) else list)(left + right)
         if isinstance(node.op, ast.Mod) and isinstance(left, (str, Text)):
             if isinstance(left, str) and is_complete(right) and not isinstance(right, dict):
                 return left % (tuple(right) if isinstance(right, list) else right)

@@ -1,13 +1,14 @@
 """How the project index keeps a resolved value in its cache file (``index.json``): JSON, with
-texts, open dicts, a data file's rows, unknowns, today's date and file handles tagged (``$t``, ``$o``,
-``$rows``, ``$u``, ``$day``, ``$p``); and where the parts of a value were defined (a settings object's
+texts, open dicts and lists, a data file's rows, unknowns, today's date and file handles tagged (``$t``, ``$o``,
+``$ol``, ``$rows``, ``$u``, ``$day``, ``$p``); and where the parts of a value were defined (a settings object's
 fields), so that a value read back names them as the freshly computed one did."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import DAILY, UNKNOWN, Daily, DataRows, OpenDict, Text, Unknown, choice
+from pytest_tokenbudget.lint.analysis.values import (DAILY, UNKNOWN, Daily, DataRows, OpenDict, OpenList, Text, Unknown,
+                                                    choice)
 from pytest_tokenbudget.lint.file_values import FilePath, Handle, JinjaEnv, ModuleFile
 
 __all__ = ["decode", "encode", "part_origins", "read_back"]
@@ -21,6 +22,8 @@ def encode(v: Any) -> Any:
         return {"$o": enc} if isinstance(v, OpenDict) else {"$d": enc}
     if isinstance(v, DataRows):
         return {"$rows": [encode(x) for x in v]}
+    if isinstance(v, OpenList):
+        return {"$ol": [encode(x) for x in v]}
     if isinstance(v, (list, tuple)):
         return [encode(x) for x in v]
     if v is None or isinstance(v, (str, int, float, bool)):
@@ -45,6 +48,8 @@ def decode(v: Any) -> Any:
             return OpenDict({k: decode(x) for k, x in v["$o"].items()})
         if "$rows" in v:
             return DataRows(decode(x) for x in v["$rows"])
+        if "$ol" in v:
+            return OpenList(decode(x) for x in v["$ol"])
         if "$day" in v:
             return DAILY
         if "$p" in v:

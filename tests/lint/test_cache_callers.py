@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from pytest_tokenbudget.lint.analysis.values import DataRows
+from pytest_tokenbudget.lint.analysis.values import DataRows, OpenList
 from pytest_tokenbudget.lint.api import LintSettings, lint_paths
 from pytest_tokenbudget.lint.index_codec import decode, encode
 
@@ -209,3 +209,38 @@ def test_the_rows_of_a_data_file_stay_a_dataset_through_the_index_cache(tmp_path
     (root / "llm.py").write_text(LLM + "\n# edited\n")  # re-checked; run_eval.py's values come from the cache
     assert _tb401(lint_paths([root], _settings(root))) == [("llm.py", 7)]
     assert isinstance(decode(json.loads(json.dumps(encode(DataRows(["a", "b"]))))), DataRows)
+
+
+SCRAPED = '''import requests
+
+from llm import summarize
+
+
+def fetch(pages):
+    docs = []
+    for page in pages:
+        try:
+            docs.append(requests.get(page).text)
+        except requests.RequestException:
+            docs.append("")
+    return docs
+
+
+def summarize_all(docs):
+    return [summarize(doc) for doc in docs]
+
+
+if __name__ == "__main__":
+    print(summarize_all(fetch(["https://a.example", "https://b.example"])))
+'''
+
+
+def test_a_list_filled_in_a_loop_is_no_handful_cold_or_through_the_index_cache(tmp_path):
+    # two appends in a loop over two pages read as a list of at least two items, not a list of two:
+    # a value read back from the cache must stay open too
+    root = _project(tmp_path)
+    (root / "scrape.py").write_text(SCRAPED)
+    assert _tb401(lint_paths([root], _settings(root))) == [("llm.py", 7)]
+    (root / "llm.py").write_text(LLM + "\n# edited\n")  # re-checked; scrape.py's values come from the cache
+    assert _tb401(lint_paths([root], _settings(root))) == [("llm.py", 7)]
+    assert type(decode(json.loads(json.dumps(encode(OpenList(["a"])))))) is OpenList

@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["UNKNOWN", "Unknown", "DAILY", "DAY_TEXT", "Daily", "Alternatives", "Text", "OpenDict", "DataRows", "Hole",
+__all__ = ["UNKNOWN", "Unknown", "DAILY", "DAY_TEXT", "Daily", "Alternatives", "Text", "OpenDict", "OpenList", "DataRows", "Hole",
            "data_rows", "is_known", "static_text", "iter_texts",
            "volatile_parts", "is_complete", "common_value", "choice",
            "any_entry", "dict_get", "mapping_get", "NOT_A_MAPPING", "setting_fallback", "sliced", "unpacked",
@@ -133,6 +133,12 @@ class OpenDict(dict):
     open = True
 
 
+class OpenList(list):
+    """A list that may hold more items than it lists: a ``*`` of something unresolved went into it
+    (``[*found]``, or appends a loop or a branch makes: :mod:`..filled_lists`). Its length is a lower
+    bound, so it is never a handful written out (three scraped pages of jobs are not three jobs)."""
+
+
 class DataRows(list):
     """The list a data file holds (``dataset.json``): a dataset, however few rows it has today. A
     loop over three cases written out in the code is a demonstration; over the three rows of a
@@ -151,7 +157,7 @@ def is_known(value: Any) -> bool:
 
 def is_complete(value: Any) -> bool:
     """True when ``value`` holds no unknown part at any depth (a closed, fully static value)."""
-    if isinstance(value, (Unknown, Text, OpenDict)):
+    if isinstance(value, (Unknown, Text, OpenDict, OpenList)):
         return False
     if isinstance(value, dict):
         return all(is_complete(v) for v in value.values())
