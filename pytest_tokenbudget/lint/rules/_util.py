@@ -90,3 +90,15 @@ def related_loop(c: Any) -> dict[str, Any]:
     if getattr(c, "cell", None) is not None:
         out["cell"] = c.cell
     return out
+
+
+def shown_code(node: Any, width: int = 40) -> str:
+    """A libcst node's code on one line, cut to ``width`` characters (what a loop goes over, in a message)."""
+    import libcst as cst
+
+    try:
+        text = cst.Module(body=[]).code_for_node(node)
+    except Exception:  # pragma: no cover - odd nodes
+        return ""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."

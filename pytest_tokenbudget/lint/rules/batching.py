@@ -9,13 +9,12 @@ from typing import Any
 from pytest_tokenbudget.core.money import format_usd
 from pytest_tokenbudget.lint.analysis.intent import sent_to_claude_api
 from pytest_tokenbudget.lint.astwalk import child_nodes, walk
-from pytest_tokenbudget.lint.rules._util import batches_api, loop_site, moved_first, related_loop, saving
+from pytest_tokenbudget.lint.rules._util import batches_api, loop_site, moved_first, related_loop, saving, shown_code
 from pytest_tokenbudget.lint.rules.base import Invalid, Rule, RuleContext, register
 from pytest_tokenbudget.lint.types import CallSite, Report
 
 __all__ = ["LoopCouldBatch", "retry_loop"]
 
-_ITER_SHOWN = 40
 _FEW_TRIES = frozenset(f"range({k})" for k in range(1, 6))  # a few passes at one answer (a retry)
 
 
@@ -76,11 +75,11 @@ def retry_loop(loop: Any) -> bool:
 
     node = loop.node
     if isinstance(node, cst.For):
-        it = _code(node.iter)
-        return bool(RETRY.search(_code(node.target) + " " + it)) or not loop.feeds_back \
+        it = shown_code(node.iter)
+        return bool(RETRY.search(shown_code(node.target) + " " + it)) or not loop.feeds_back \
             and it.replace(" ", "") in _FEW_TRIES and _exits_early(node)
     if isinstance(node, cst.While):
-        head = _code(node.test)
+        head = shown_code(node.test)
         if (isinstance(node.test, cst.Name) and node.test.value == "True" or isinstance(node.test, cst.UnaryOperation)
                 or isinstance(node.test, cst.Comparison)) and not RETRY.search(head):
             # while True: try ... / while not done: try ... done = True / while count < cap: try ... break
@@ -113,7 +112,7 @@ def _repeats(loop: Any, call: CallSite) -> bool:
 
     from pytest_tokenbudget.lint.fresh_values import repeats_here
 
-    if not (isinstance(loop.node, cst.For) and "range(" in _code(loop.node.iter)):  # (tqdm(range(n)) too)
+    if not (isinstance(loop.node, cst.For) and "range(" in shown_code(loop.node.iter)):  # (tqdm(range(n)) too)
         return False
     tree, request = _ast_of(loop.node), _ast_of(call.node, expression=True)
     return isinstance(request, ast.Call) and isinstance(tree, ast.For) and repeats_here(tree, request)
@@ -152,11 +151,11 @@ def _sweep(loop: Any) -> bool:
 
     if loop.kind == "map":  # map(lambda model: ..., MODELS): the lambda's parameters are the target
         it = _ast_of(loop.iter_node, expression=True)
-        return it is not None and is_sweep(_code(loop.node.args[0].value.params), it)
+        return it is not None and is_sweep(shown_code(loop.node.args[0].value.params), it)
     head = loop.node.for_in if isinstance(loop.node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)) \
         else loop.node if isinstance(loop.node, cst.For) else None
     it = _ast_of(head.iter, expression=True) if head is not None else None
-    return it is not None and is_sweep(_code(head.target), it)
+    return it is not None and is_sweep(shown_code(head.target), it)
 
 
 def _handful(loop: Any, call: CallSite) -> bool:
@@ -183,7 +182,7 @@ def _handfuls_product(loops: list[Any], call: CallSite) -> str | None:
         trees = _written(node, call)
         return known_size(trees[0], {}) if len(trees) == 1 and trees[0] is not None else None
 
-    return nested_product([_code(lp.iter_node) if lp.iter_node is not None else "" for lp in loops],
+    return nested_product([shown_code(lp.iter_node) if lp.iter_node is not None else "" for lp in loops],
                           [size(lp.iter_node) for lp in loops])
 
 
@@ -254,17 +253,6 @@ def _line(call: CallSite) -> int | None:
         return call.line
     except RuntimeError:  # a CallSite built without positions
         return None
-
-
-def _code(node: Any) -> str:
-    import libcst as cst
-
-    try:
-        text = cst.Module(body=[]).code_for_node(node)
-    except Exception:  # pragma: no cover - odd nodes
-        return ""
-    text = " ".join(text.split())
-    return text if len(text) <= _ITER_SHOWN else text[: _ITER_SHOWN - 3] + "..."
 
 
 @register
@@ -444,13 +432,16 @@ class LoopCouldBatch(Rule):
 
         loop = loops[-1]
         product = _handfuls_product(loops, call) if _handful(loop, call) else ""  # (None: a handful alone)
+        if product is None and all(_handful(lp, call) for lp in loops) and call.context.function:
+            yield from self._in_callers(call, ctx)  # a handful per call of a function a caller runs per item
+            return
         if contains(loop.iter_node, call.node) or any(_exits_early(lp.node, call) for lp in loops) or product is None \
                 or _not_batch_work(call) or _over_a_reply(loop, call) or _measured_or_picked(loop, call):
             return  # (any loop around it that stops early: chunks screened until a threshold is met)
         discount = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
         pct = f"{discount.normalize():f}%"
         kind = loop.kind if loop.kind in ("comprehension", "map") else f"{loop.kind} loop"
-        over = _code(loop.iter_node) if loop.iter_node is not None else ""
+        over = shown_code(loop.iter_node) if loop.iter_node is not None else ""
         where = f"{kind} over {over}" if over else kind
         where = f"nested {kind}s over {product}" if product else f"{'an' if where.startswith('async') else 'a'} {where}"
         price = ""
