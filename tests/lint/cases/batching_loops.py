@@ -99,6 +99,28 @@ def shown_reports(topics: list[str], show) -> None:
             stream.get_final_message()
 
 
+def drain_queue(fetch_pending, mark_done) -> None:
+    # pages through a work queue: each pass fetches the next rows, the last pass's being marked done
+    for _ in range(20):
+        rows = fetch_pending(limit=15)
+        if not rows:
+            break
+        reply = client.messages.create(model=MODEL, max_tokens=2000,  # TB401
+                                       messages=[{"role": "user", "content": f"Classify each:\n{rows}"}])
+        mark_done(rows, reply.content[0].text)
+
+
+def sample_answers(question: str, settings) -> list[str]:
+    # Not flagged: the same request five times (a sampling run), whatever the body reads first
+    out = []
+    for _ in range(5):
+        temperature = settings.get("temperature")
+        reply = client.messages.create(model=MODEL, max_tokens=200, temperature=temperature,
+                                       messages=[{"role": "user", "content": question}])
+        out.append(reply.content[0].text)
+    return out
+
+
 def first_match(candidates: list[str]):
     # Not flagged: stops at the first hit.
     for c in candidates:
