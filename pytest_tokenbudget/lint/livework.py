@@ -291,11 +291,20 @@ def _every_call(project: Project, path: str, function: str | None, memo: str,
 
 def _in_handler(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     """In an ``except`` handler, or in the ``else`` of a loop that ran out without ``break`` (``while
-    waited < TIMEOUT: ... poll the batch ... else: return summarize_sequential(...)``): a way out."""
+    waited < TIMEOUT: ... poll the batch ... else: return summarize_sequential(...)``): a way out.
+    Not a handler that goes over the items itself (``except ValueError: return await gather(*[one(t)
+    for t in texts])``: a chunk's request failing over to one request per item is per-item work),
+    unless what failed was a Message Batch: then sending one by one is the way out of it."""
+    looped = False
     while id(node) in parents and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         child, node = node, parents[id(node)]
-        if isinstance(node, ast.ExceptHandler) or isinstance(node, (ast.While, ast.For, ast.AsyncFor)) \
-                and child in node.orelse:
+        looped = looped or isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)) \
+            or isinstance(node, (ast.For, ast.AsyncFor)) and child in node.body
+        if isinstance(node, ast.ExceptHandler):
+            tried = parents.get(id(node))
+            return not looped or isinstance(tried, ast.Try) and any(
+                isinstance(n, ast.Attribute) and n.attr == "batches" for st in tried.body for n in walk(st))
+        if isinstance(node, (ast.While, ast.For, ast.AsyncFor)) and child in node.orelse:
             return True
     return False
 
