@@ -69,7 +69,7 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
     fn = find_def(tree, function) if tree is not None else None
     if fn is None:
         return False
-    if routes and request_entry(fn, tree):
+    if routes and request_entry(fn, tree) and not _only_in_background(project, path, function):
         return True
     if depth >= _MAX_REQUEST_DEPTH:
         return False
@@ -78,7 +78,8 @@ def _serves_request(project: Project, path: str, function: str | None, depth: in
             return True  # called once per cycle of a service loop (polling, trading, a game)
         if _in_background(node, parents):
             continue  # a route starting the job in the background answers at once: nobody waits on it
-        if routes and (inner := _innermost_def(node, parents)) is not None and request_entry(inner, ctree):
+        if routes and (inner := _innermost_def(node, parents)) is not None and request_entry(inner, ctree) \
+                and not _only_in_background(project, cpath, owner_of(node, parents)):
             return True  # the do_POST of an http.server handler class made inside a method
         owner = owner_of(node, parents) or outer_owner(node, parents)  # (a nested def handed to a thread)
         odef = find_def(ctree, owner) if owner else None
@@ -98,6 +99,16 @@ def _innermost_def(node: ast.AST, parents: dict[int, ast.AST]) -> ast.FunctionDe
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return node
     return None
+
+
+def _only_in_background(project: Project, path: str, function: str | None) -> bool:
+    """Every reference to ``function`` starts it in the background (:func:`_in_background`): a job a
+    route hands the request's body to (``def run_job(req: AnalyzeRequest)`` as a ``Thread`` target)
+    and answers at once. Taking a request object does not make it live work: nobody waits on it."""
+    if function is None:
+        return False
+    refs = list(references_with_parents(project, path, function, web=True))
+    return bool(refs) and all(_in_background(node, parents) for _, _, node, parents in refs)
 
 
 def _offline_run(project: Project, path: str, function: str, depth: int, seen: set[tuple[str, str]]) -> bool:
@@ -211,8 +222,7 @@ def _run_by_name(project: Project, path: str) -> bool:
 def _try_out(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     """``node`` is called in a module's ``if __name__ == "__main__":`` block on a written-out sample
     (``pdf.extraction(pdf_path="./input/report.pdf")``, ``analyze(test_change)`` with ``test_change``
-    a literal there), not a command-line run over the user's data (``main(args.papers_dir)``, or
-    ``main()`` reading its own arguments: a call given no sample is the script's run)."""
+    a literal there), not a command-line run over the user's data (``main(args.papers_dir)``)."""
     call = parents.get(id(node))
     if not isinstance(call, ast.Call) or call.func is not node:
         return False
@@ -224,7 +234,7 @@ def _try_out(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
         return False
     written = {t.id for st in guard.body if isinstance(st, ast.Assign) and isinstance(st.value, ast.Constant)
                for t in st.targets if isinstance(t, ast.Name)}
-    return bool(call.args or call.keywords) and all(isinstance(a, ast.Name) and a.id in written or _written_out(a)
+    return all(isinstance(a, ast.Name) and a.id in written or _written_out(a)
                for a in [*call.args, *(k.value for k in call.keywords)])
 
 

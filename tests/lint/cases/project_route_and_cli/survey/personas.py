@@ -36,8 +36,8 @@ def screen_posts(cards, posts):
 
 
 def grade_essays(cards, essays):
-    # the API grades one class while the teacher waits, and grade_cli.py's main() (called with no
-    # arguments: it reads its own) grades a folder: the command-line run can wait for a batch
+    # the /grade route only starts the grading in a background thread and answers at once: nobody
+    # waits on the answers, so the loop can wait for a batch
     grades = []
     for essay in essays:
         reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024,  # TB401
