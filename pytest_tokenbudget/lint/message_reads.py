@@ -2,8 +2,6 @@
 (TB206 and the streaming checks of :mod:`.analysis.crossref`), even where ``**kwargs`` hide its
 arguments: read in place, or by a helper of the same file it is handed to (``return
 self._wrap_response(resp, model)`` whose ``resp.content`` builds the provider's own reply object).
-And whether a ``messages.stream(...)`` is only waited on for its final message (TB401: such a
-stream shows nobody anything as it arrives).
 """
 
 from __future__ import annotations
@@ -12,7 +10,7 @@ import ast
 
 from pytest_tokenbudget.lint.astwalk import walk
 
-__all__ = ["reads_message", "stream_read_whole"]
+__all__ = ["reads_message"]
 
 
 # read on a whole message (the pydantic dumps too), never on the SDKs' Stream / AsyncStream objects
@@ -75,34 +73,3 @@ def _helper_reads(tree: ast.Module, scope: ast.AST, call: ast.Call, names: set[s
     fn = next((d for d in defs if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)) and d.name == name), None)
     params = fn.args.posonlyargs + fn.args.args if fn is not None else []
     return fn is not None and fn is not scope and at < len(params) and _reads(fn, {params[at].arg})
-
-
-# what a stream's holder calls to wait for the whole reply (the SDK's MessageStream helpers)
-_WHOLE_READS = frozenset({"get_final_message", "get_final_text", "until_done"})
-
-
-def stream_read_whole(scope: ast.AST, line: int) -> bool:
-    """``with client.messages.stream(...) as s:`` (the call on ``line``) whose body uses ``s`` only to
-    wait for the whole reply: ``s.get_final_message()``, ``get_final_text()``, ``until_done()``, or a
-    ``for _ in s: pass`` draining the events first. Such a stream (often there to lift the SDK's
-    time limit on long requests) is read as one reply, like a plain request; ``s.text_stream`` or any
-    other use shows the text as it arrives."""
-    for node in walk(scope):
-        if not isinstance(node, (ast.With, ast.AsyncWith)):
-            continue
-        for item in node.items:
-            c = item.context_expr
-            if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "stream" \
-                    and c.lineno <= line <= (c.end_lineno or c.lineno):
-                return isinstance(item.optional_vars, ast.Name) and _waited_on(node.body, item.optional_vars.id)
-    return False
-
-
-def _waited_on(body: list[ast.stmt], name: str) -> bool:
-    parents = {id(child): parent for st in body for parent in walk(st) for child in ast.iter_child_nodes(parent)}
-    uses = [n for st in body for n in walk(st) if isinstance(n, ast.Name) and n.id == name]
-    waits = [n for n in uses if isinstance(up := parents.get(id(n)), ast.Attribute) and up.attr in _WHOLE_READS
-             and isinstance(call := parents.get(id(up)), ast.Call) and call.func is up]
-    drains = [n for n in uses if isinstance(loop := parents.get(id(n)), (ast.For, ast.AsyncFor)) and loop.iter is n
-              and all(isinstance(st, (ast.Pass, ast.Continue)) for st in loop.body)]
-    return bool(waits) and len(waits) + len(drains) == len(uses)

@@ -314,18 +314,6 @@ def reads_message(function: str | None, line: int) -> bool:
     return scope is not None and (reads(scope, line, tree) or stream_left_out(scope, line))
 
 
-def stream_read_whole(function: str | None, line: int, text: str) -> bool:
-    """The ``messages.stream(...)`` on ``line`` of the file being checked (``text``, read apart when
-    no project is indexed) is only waited on for its final message (:func:`..message_reads.stream_read_whole`)."""
-    from pytest_tokenbudget.lint.callnames import find_def, tree_of
-    from pytest_tokenbudget.lint.message_reads import stream_read_whole as read_whole
-
-    act = _project()
-    tree = tree_of(act[0], act[1]) if act is not None else _parsed(text)
-    scope = find_def(tree, function) if tree is not None and function else tree
-    return scope is not None and read_whole(scope, line)
-
-
 def callers_leave_stream_out(function: str | None, line: int) -> bool:
     """The request on ``line`` passes the function's ``**kwargs`` on (``def with_backoff(**kwargs):
     return client.messages.create(**kwargs)``), and every caller the project has passes keywords

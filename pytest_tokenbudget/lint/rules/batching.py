@@ -202,15 +202,12 @@ def _written(node: Any, call: CallSite) -> list[Any]:
     return [_ast_of(v, expression=True) if v is not None else None for v in values]
 
 
-def _not_streamed(call: CallSite, ctx: RuleContext) -> bool:
+def _not_streamed(call: CallSite) -> bool:
     """``stream`` unknown (hidden in ``**kwargs``) but the result is read as a whole message, or
-    every caller passes keywords that leave ``stream`` out; or ``messages.stream(...)`` only waited
-    on for its final message."""
+    every caller passes keywords that leave ``stream`` out."""
     from pytest_tokenbudget.lint.analysis import crossref
 
     line = _line(call)
-    if call.kind == "stream":
-        return line is not None and crossref.stream_read_whole(call.context.function, line, ctx.text)
     return call.streaming is None and call.kind == "create" and line is not None and (
         crossref.reads_message(call.context.function, line)
         or crossref.callers_leave_stream_out(call.context.function, line))
@@ -261,32 +258,31 @@ class LoopCouldBatch(Rule):
     name = "loop-could-batch"
     summary = "Independent, non-streaming requests made one by one in a loop over a collection."
     rationale = (
-        'The Message Batches API (client.messages.batches.create) bills every request at 50% of the standard price, '
-        'input and output, and the discount stacks with prompt caching (requests the OpenAI SDK sends to the Claude API'
-        ' too: they batch through the anthropic SDK; a gateway or a cloud platform does not count). A for loop or '
-        'comprehension that sends one independent request per item (the response is not fed back into the next request)'
-        ' is exactly a batch: when the results can wait (most batches finish within an hour), batching halves the cost;'
-        ' structured output (messages.parse) too, with the same params, and legacy completions once moved. The loop may'
-        ' be in a caller in another module, reached through wrappers or a function passed as an argument; the finding '
-        'names it. Not flagged: agent loops, conversations and chains (each request reads the last reply), while loops,'
-        ' retries (a stricter prompt when an answer fails to parse, and model fallback chains), loops that stop early '
+        "The Message Batches API (client.messages.batches.create) bills every request at 50% of the standard price, "
+        "input and output, and the discount stacks with prompt caching (requests the OpenAI SDK sends to the Claude API"
+        " too: they batch through the anthropic SDK; a gateway or a cloud platform does not count). A for loop or "
+        "comprehension that sends one independent request per item (the response is not fed back into the next request)"
+        " is exactly a batch: when the results can wait (most batches finish within an hour), batching halves the cost;"
+        " structured output (messages.parse) too, with the same params, and legacy completions once moved. The loop may"
+        " be in a caller in another module, reached through wrappers or a function passed as an argument; the finding "
+        "names it. Not flagged: agent loops, conversations and chains (each request reads the last reply), while loops,"
+        " retries (a stricter prompt when an answer fails to parse, and model fallback chains), loops that stop early "
         "(searches) or run inside one that does, sweeps over models or parameters (a caller's loop around a request "
-        'whose prompt is fixed changes only those), a literal handful of cases (or only the items the code names), '
-        'interactive input, streaming calls (not a stream only waited on for its final message), memoised functions (a '
-        'cache decorator, or an in-memory cache looked up first; a cache on disk only lets a rerun resume), latency '
-        "benchmarks (each request's latency kept), test code, conversations an object keeps (an agent's "
-        "self.llm.chat(...)), live work (a web route, a bot command, a handler looping over the request's own items, a "
-        "Streamlit page or a desktop window the user waits on, or anything they call; a GitHub Action's code, whose job"
-        " waits for its results and stops after six hours) and loops run under a batching library's context (with "
-        "batchify(): ...), and a caller's loop in dead code (a function nothing names, in a module the project imports "
-        'for its other names), or reached only through an interface by a subclass no file names. A scheduled job (a '
-        "scheduler's while loop starting whole runs too), a CLI command or a script's asyncio.run coroutine (and the "
-        'async stages only it awaits) looping over data it collected itself is batch work.'
+        "whose prompt is fixed changes only those), a literal handful of cases (or only the items the code names), "
+        "interactive input, streaming calls, memoised functions (a cache decorator, or an in-memory cache looked up "
+        "first; a cache on disk only lets a rerun resume), latency benchmarks (each request's latency kept), test code,"
+        " conversations an object keeps (an agent's self.llm.chat(...)), live work (a web route, a bot command, a "
+        "handler looping over the request's own items, a Streamlit page or a desktop window the user waits on, or "
+        "anything they call; a GitHub Action's code, whose job waits for its results and stops after six hours) and "
+        "loops run under a batching library's context (with batchify(): ...), and a caller's loop in dead code (a "
+        "function nothing names, in a module the project imports for its other names), or reached only through an "
+        "interface by a subclass no file names. A scheduled job (a scheduler's while loop starting whole runs too), a "
+        "CLI command or a script's asyncio.run coroutine (and the async stages only it awaits) looping over data it "
+        "collected itself is batch work."
     )
     severity = "warning"
     precision = "high"
-    KINDS = frozenset({"create", "parse", "completion", "stream"})  # (parse: the same params; a legacy completion:
-    # moved; a stream only when read as one reply)
+    KINDS = frozenset({"create", "parse", "completion"})  # (parse: the same params; a legacy completion: moved)
     SDKS = frozenset({"anthropic", "openai"})  # (the OpenAI SDK only where it is sent to the Claude API)
     VALID = [
         # An agent loop: each response goes back into the conversation.
@@ -413,7 +409,7 @@ class LoopCouldBatch(Rule):
 
     def check(self, call: CallSite, ctx: RuleContext) -> Iterator[Report]:
         if call.batch or not sent_to_claude_api(call) or not (call.streaming is False or call.kind == "parse"
-                                                          or _not_streamed(call, ctx)):  # (parse never streams)
+                                                          or _not_streamed(call)):  # (parse never streams)
             return
         if _resent(call, ctx):
             return  # a last-resort re-send, or a correction of a reply: the first request carries the finding

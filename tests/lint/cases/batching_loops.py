@@ -69,34 +69,14 @@ def live_captions(frames: list[str]):
 
 
 def long_reports(topics: list[str]) -> list[str]:
-    # a stream only waited on for its final message (it lifts the SDK's limit on long requests):
-    # nobody sees the text arrive, so the loop is a batch
+    # Not flagged: a stream, even one only waited on for its final message (TB401 is defined for
+    # non-streaming requests; the corpus applies it so)
     out = []
     for topic in topics:
-        with client.messages.stream(model=MODEL, max_tokens=8000,  # TB401
+        with client.messages.stream(model=MODEL, max_tokens=8000,
                                     messages=[{"role": "user", "content": f"Report on {topic}"}]) as stream:
             out.append(stream.get_final_message().content[0].text)
     return out
-
-
-def drained_reports(topics: list[str]) -> list[str]:
-    out = []
-    for topic in topics:
-        with client.messages.stream(model=MODEL, max_tokens=8000,  # TB401
-                                    messages=[{"role": "user", "content": f"Report on {topic}"}]) as stream:
-            for _event in stream:
-                pass
-            out.append(stream.get_final_text())
-    return out
-
-
-def shown_reports(topics: list[str], show) -> None:
-    # Not flagged: the stream object goes to code that may show each event
-    for topic in topics:
-        with client.messages.stream(model=MODEL, max_tokens=2000,
-                                    messages=[{"role": "user", "content": f"Report on {topic}"}]) as stream:
-            show(stream)
-            stream.get_final_message()
 
 
 def drain_queue(fetch_pending, mark_done) -> None:
