@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from pytest_tokenbudget.lint.astwalk import child_nodes, facts_of, walk
+from pytest_tokenbudget.lint.drains import drained
 from pytest_tokenbudget.lint.draws import drawn, draws
 from pytest_tokenbudget.lint.loopguards import equals_item
 
@@ -217,7 +218,7 @@ def repeats(loop: ast.For | ast.AsyncFor, call: ast.Call, fresh: Callable[[ast.C
     the next page of a queue it drains (``events = fetch(limit=15)``, ``if not events: break``)."""
     if not _counts(loop.iter) or drawn(call, fresh):
         return False
-    derived = {n.id for n in walk(loop.target) if isinstance(n, ast.Name)} | _drained(loop)
+    derived = {n.id for n in walk(loop.target) if isinstance(n, ast.Name)} | drained(loop)
     for st in walk(ast.Module(body=loop.body, type_ignores=[])):
         if isinstance(st, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and st.value is not None \
                 and (_names(st.value) & derived or drawn(st.value, fresh)):
@@ -226,16 +227,6 @@ def repeats(loop: ast.For | ast.AsyncFor, call: ast.Call, fresh: Callable[[ast.C
         elif isinstance(st, (ast.For, ast.AsyncFor, ast.comprehension)) and _names(st.iter) & derived:
             derived |= _names(st.target)  # for article in articles[i:i + 10]: a chunk of the items
     return not _names(call) & derived
-
-
-def _drained(loop: ast.For | ast.AsyncFor) -> set[str]:
-    """Names the loop's body sets from a call and stops on when empty (``if not rows: break``): each
-    pass fetches new work, the previous pass having taken its own."""
-    fetched = {t.id for st in loop.body if isinstance(st, ast.Assign) and isinstance(st.value, (ast.Call, ast.Await))
-               for t in st.targets if isinstance(t, ast.Name)}
-    return {st.test.operand.id for st in loop.body if isinstance(st, ast.If) and isinstance(st.test, ast.UnaryOp)
-            and isinstance(st.test.op, ast.Not) and isinstance(st.test.operand, ast.Name)
-            and st.test.operand.id in fetched and isinstance(st.body[-1], (ast.Break, ast.Return))}
 
 
 def _names(node: ast.AST) -> set[str]:

@@ -90,6 +90,21 @@ def drain_queue(fetch_pending, mark_done) -> None:
         mark_done(rows, reply.content[0].text)
 
 
+def repair(path: str, check, max_iters: int = 5) -> None:
+    # Not flagged: a repair loop, stopping when the check of the file finds nothing; each pass sends
+    # the problems the last reply left in the file (no page of new work: the check takes no size)
+    for _ in range(max_iters):
+        errors = check(path)
+        if not errors:
+            break
+        with open(path) as fh:
+            code = fh.read()
+        reply = client.messages.create(model=MODEL, max_tokens=4000,
+                                       messages=[{"role": "user", "content": f"Fix {errors} in:\n{code}"}])
+        with open(path, "w") as fh:
+            fh.write(reply.content[0].text)
+
+
 def sample_answers(question: str, settings) -> list[str]:
     # Not flagged: the same request five times (a sampling run), whatever the body reads first
     out = []

@@ -1,0 +1,34 @@
+"""A counted loop that drains a queue: each pass fetches the next page of work.
+
+``for _ in range(max_batches): events = fetch_unprocessed(limit=15); if not events: break;
+classify(events)`` never passes its index to the request, yet each pass sends new items: the last
+pass's were marked done. :func:`.loopbody.repeats` counts such a page as made by the loop, so the
+loop is per-item work (TB401), not one identical request repeated (a sampling or timing run).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+__all__ = ["drained"]
+
+
+def drained(loop: ast.For | ast.AsyncFor) -> set[str]:
+    """Names the loop's body sets from a fetch of a page of work (a call given a size: ``limit=``,
+    ``batch_size=``, ``page_size=``, ``max_results=``) and stops on when empty (``if not rows:
+    break``): each pass fetches new work, the previous pass having taken its own. (A repair loop's
+    ``errors = check(out)`` is no page: its passes read the last reply's results.)"""
+    fetched = {t.id for st in loop.body if isinstance(st, ast.Assign) and _page_fetch(st.value)
+               for t in st.targets if isinstance(t, ast.Name)}
+    return {st.test.operand.id for st in loop.body if isinstance(st, ast.If) and isinstance(st.test, ast.UnaryOp)
+            and isinstance(st.test.op, ast.Not) and isinstance(st.test.operand, ast.Name)
+            and st.test.operand.id in fetched and isinstance(st.body[-1], (ast.Break, ast.Return))}
+
+
+_PAGE_SIZE = re.compile(r"limit|size|batch|page|count|^max_|^top_?[nk]?$|^[nk]$")
+
+
+def _page_fetch(value: ast.expr) -> bool:
+    call = value.value if isinstance(value, ast.Await) else value
+    return isinstance(call, ast.Call) and any(k.arg is not None and _PAGE_SIZE.search(k.arg) for k in call.keywords)
