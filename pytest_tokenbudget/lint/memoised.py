@@ -22,13 +22,21 @@ def memoised(fn: Def, tree: ast.Module | None = None) -> bool:
     """A function whose answers are kept: a cache decorator (``@lru_cache``, ``@memoize``), or a body
     that returns early on a cache hit (``if key in self._cache: return ...``; ``cached =
     self._cache_get(key)`` then ``if cached is not None: return ...``): a repeat costs nothing. Not a
-    cache on disk or in a database (:func:`_on_disk`, also through a helper of ``tree``, the module)."""
+    cache on disk or in a database (:func:`_on_disk`, also through a helper of ``tree``, the module, or
+    a method of one of its classes: ``self.cache.get(...)`` whose ``get`` runs an SQL query)."""
     helpers = {st.name: st for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))} \
         if tree is not None else {}
+    methods: dict[str, list[Def]] = {}  # (the module's classes: ``self.cache.get(...)`` of an SQLite-backed cache)
+    for cls in (st for st in tree.body if isinstance(st, ast.ClassDef)) if tree is not None else ():
+        for m in cls.body:
+            if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                methods.setdefault(m.name, []).append(m)
 
     def on_disk(node: ast.AST) -> bool:
-        return _on_disk(node) or any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in helpers
-                                     and _on_disk(helpers[n.func.id]) for n in walk(node))
+        return _on_disk(node) or any(isinstance(n, ast.Call) and (
+            isinstance(n.func, ast.Name) and n.func.id in helpers and _on_disk(helpers[n.func.id])
+            or isinstance(n.func, ast.Attribute) and any(_on_disk(m) for m in methods.get(n.func.attr, ())))
+            for n in walk(node))
 
     for d in fn.decorator_list:
         text = ast.unparse(d.func if isinstance(d, ast.Call) else d).lower()

@@ -3,6 +3,7 @@ them is not batching advice (as with @lru_cache). An early return that is not a 
 and nor does a cache on disk: it lets a rerun resume, but the first run still sends every item. Nor does
 a cache the caller hands in and the function only reads: the record of a previous run's output."""
 import json
+import sqlite3
 from pathlib import Path
 
 from anthropic import Anthropic
@@ -81,6 +82,29 @@ def tag(text):
                                   messages=[{"role": "user", "content": text}])
 
 
+class AnswerStore:
+    """Answers kept in SQLite: a checkpoint across runs, like the files above."""
+
+    def __init__(self, path):
+        self.conn = sqlite3.connect(path)
+
+    def get(self, key):
+        row = self.conn.execute("SELECT answer FROM answers WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+
+class Translator:
+    def __init__(self):
+        self.cache = AnswerStore("answers.db")
+
+    def translate(self, key, text):
+        cached = self.cache.get(key)  # the store's get runs an SQL query: a rerun resumes, no more
+        if cached is not None:
+            return cached
+        return client.messages.create(model=MODEL, max_tokens=300,  # TB401
+                                      messages=[{"role": "user", "content": f"Translate: {text}"}])
+
+
 def run(rows):
     summariser = Summariser()
     summaries = [summariser.summarise(text) for _, text in rows]
@@ -91,4 +115,6 @@ def run(rows):
     done = json.loads(Path("grades.json").read_text())
     grades = [grade({"id": key, "text": text}, done) for key, text in rows]
     notes = [remember({"id": key, "text": text}, done) for key, text in rows]
-    return summaries, labels, tags, classes, extracts, grades, notes
+    translator = Translator()
+    translations = [translator.translate(key, text) for key, text in rows]
+    return summaries, labels, tags, classes, extracts, grades, notes, translations
