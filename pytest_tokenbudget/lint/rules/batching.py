@@ -428,7 +428,8 @@ class LoopCouldBatch(Rule):
 
         loop = loops[-1]
         product = _handfuls_product(loops, call) if _handful(loop, call) else ""  # (None: a handful alone)
-        if product is None and all(_handful(lp, call) for lp in loops) and call.context.function:
+        if product is None and all(_handful(lp, call) for lp in loops) and call.context.function \
+                and not call.batch_template and not any(_exits_early(lp.node, call) for lp in loops):
             yield from self._in_callers(call, ctx)  # a handful per call of a function a caller runs per item
             return
         if contains(loop.iter_node, call.node) or any(_exits_early(lp.node, call) for lp in loops) or product is None \

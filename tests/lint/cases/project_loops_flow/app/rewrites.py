@@ -31,3 +31,19 @@ def contrast(essay):
 
 def show(path):
     print(contrast(open(path).read()))
+
+
+def first_fluent(essay):
+    # tries the grades in turn until a reply reads well: a search, each request waiting on the last
+    # one's answer, so a caller's loop over essays is no batch either
+    grades = ["A", "B"]
+    for grade in grades:
+        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1000,
+                                       messages=[{"role": "user", "content": f"Rewrite at grade {grade}:\n{essay}"}])
+        if "fluent" in reply.content[0].text:
+            return reply.content[0].text
+    return None
+
+
+def fluent_folder(folder):
+    return [first_fluent(open(os.path.join(folder, name)).read()) for name in os.listdir(folder)]
