@@ -19,9 +19,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.values import (DAILY, UNKNOWN, OpenDict, OpenList, Text, Unknown, any_entry, choice,
-                                                     container_text, data_rows, dict_get, enum_value, is_complete,
-                                                     setting_fallback, sliced, static_text)
+from pytest_tokenbudget.lint.analysis.values import (DAILY, UNKNOWN, OpenDict, OpenList, Text, Unknown, any_entry,
+                                                     choice, container_text, data_rows, dict_get, enum_value,
+                                                     is_complete, setting_fallback, sliced, static_text)
 from pytest_tokenbudget.lint.analysis.volatile import daily_call, formatted_field, volatile_call, volatile_method
 from pytest_tokenbudget.lint.comprehend import comprehend, listed
 from pytest_tokenbudget.lint.config_values import bool_op, call_default, self_chain

@@ -22,8 +22,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["UNKNOWN", "Unknown", "DAILY", "DAY_TEXT", "Daily", "Alternatives", "Text", "OpenDict", "OpenList", "DataRows", "Hole",
-           "data_rows", "is_known", "static_text", "iter_texts",
+__all__ = ["UNKNOWN", "Unknown", "DAILY", "DAY_TEXT", "Daily", "Alternatives", "Text", "OpenDict", "OpenList",
+           "DataRows", "Hole", "data_rows", "is_known", "static_text", "iter_texts",
            "volatile_parts", "is_complete", "common_value", "choice",
            "any_entry", "dict_get", "mapping_get", "NOT_A_MAPPING", "setting_fallback", "sliced", "unpacked",
            "enum_value", "container_text"]
