@@ -112,11 +112,11 @@ def references_with_parents(project: Project, path: str, function: str,
                 yield cpath, ctree, node, found.parents
 
 
-def recorded_references(project: Project, path: str,
-                        function: str) -> list[tuple[str, ast.Module, ast.expr, dict[int, ast.AST]]]:
+def recorded_references(project: Project, path: str, function: str,
+                        web: bool = False) -> list[tuple[str, ast.Module, ast.expr, dict[int, ast.AST]]]:
     """:func:`references_with_parents`, listed, with the files holding them recorded as what a cached
     answer about them depends on (a warm run asks again when one of them changes)."""
-    found = list(references_with_parents(project, path, function))
+    found = list(references_with_parents(project, path, function, web))
     for cpath in {c for c, _, _, _ in found}:
         if (digest := project.digest_of(cpath)) is not None:
             project.deps[cpath] = digest

@@ -105,10 +105,7 @@ def _only_in_background(project: Project, path: str, function: str | None) -> bo
     """Every reference to ``function`` starts it in the background (:func:`_in_background`): a job a
     route hands the request's body to (``def run_job(req: AnalyzeRequest)`` as a ``Thread`` target)
     and answers at once. Taking a request object does not make it live work: nobody waits on it."""
-    if function is None:
-        return False
-    refs = list(references_with_parents(project, path, function, web=True))
-    return bool(refs) and all(_in_background(node, parents) for _, _, node, parents in refs)
+    return _every_call(project, path, function, "only_in_background", _in_background, web=True)
 
 
 def _offline_run(project: Project, path: str, function: str, depth: int, seen: set[tuple[str, str]]) -> bool:
@@ -286,14 +283,15 @@ def fallback_only(project: Project, path: str, function: str | None) -> bool:
 
 
 def _every_call(project: Project, path: str, function: str | None, memo: str,
-                test: Callable[[ast.AST, dict[int, ast.AST]], bool]) -> bool:
-    """``test`` holds for every reference to ``function`` in the project (and there is one), once
-    per run; the files holding them are what a cached result depends on."""
+                test: Callable[[ast.AST, dict[int, ast.AST]], bool], web: bool = False) -> bool:
+    """``test`` holds for every reference to ``function`` in the project (and there is one; ``web``:
+    the web layer's files searched too), once per run; the files holding them are what a cached
+    result depends on."""
     if function is None:
         return False
 
     def compute() -> bool:
-        found = recorded_references(project, path, function)
+        found = recorded_references(project, path, function, web)
         return bool(found) and all(test(node, parents) for _, _, node, parents in found)
 
     return remember_with_deps(project, memo, (path, function), compute)
