@@ -56,6 +56,7 @@ from dataclasses import dataclass
 
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
 from pytest_tokenbudget.lint.asyncwork import fanned_out, script_entry, starts_jobs
+from pytest_tokenbudget.lint.drains import pages
 from pytest_tokenbudget.lint.draws import draws, feeds_draw
 from pytest_tokenbudget.lint.loopbody import alerts, asks_a_person, batching_context, exits, over_a_reply, picked_few, \
     repeats
@@ -134,7 +135,7 @@ def enclosing_loop(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST 
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and node is not \
                 parents.get(id(call)):
             break
-        if isinstance(node, ast.While) and not retry_while(node):
+        if isinstance(node, ast.While) and not retry_while(node) and pages(node) is None:
             return None
         if isinstance(node, (ast.For, ast.AsyncFor)) and node.lineno != hit.line and exits(node, call.lineno) \
                 and not RETRY.search(ast.unparse(node.target)) and not fallback_chain(node, call):
@@ -185,7 +186,8 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
             if retry_while(parent):
                 node = parent  # a retry loop inside the per-item loop: look further out
                 continue
-            return None
+            fetch = pages(parent)  # a queue drained page by page: one request per page of work
+            return None if fetch is None else Hit("while loop", parent.lineno, f"pages of {_short(ast.unparse(fetch.func))}")
         if isinstance(parent, (ast.For, ast.AsyncFor)) and node is not parent.iter:
             if RETRY.search(ast.unparse(parent.target)) or RETRY.search(ast.unparse(parent.iter)) or (
                     is_sweep(ast.unparse(parent.target), parent.iter) and not exits(parent, call.lineno)) \
@@ -217,7 +219,7 @@ def in_service_loop(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
         node = parents[id(node)]
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             return False
-        if isinstance(node, ast.While) and _runs_until_stopped(node.test):
+        if isinstance(node, ast.While) and _runs_until_stopped(node.test) and pages(node) is None:
             return not starts_jobs(node)
     return False
 
@@ -283,8 +285,8 @@ def conversation_turn(call: ast.Call, parents: dict[int, ast.AST], callee: ast.A
     while id(node) in parents and (node := parents[id(node)]) is not callee:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             return False
-        if isinstance(node, ast.While) and not retry_while(node):
-            return True
+        if isinstance(node, ast.While) and not retry_while(node) and pages(node) is None:
+            return True  # (a queue drained page by page is no conversation: each page is new work)
         if isinstance(node, (ast.For, ast.AsyncFor)) and dependent(node, call):
             return True
     return False

@@ -158,6 +158,17 @@ def _sweep(loop: Any) -> bool:
     return it is not None and is_sweep(shown_code(head.target), it)
 
 
+def _pages(loop: Any) -> str | None:
+    """``pages of queue.pending`` for a ``while`` loop that drains a queue (:func:`..drains.pages`)."""
+    import ast
+
+    from pytest_tokenbudget.lint.drains import pages
+
+    tree = _ast_of(loop.node) if loop.kind == "while" else None
+    fetch = pages(tree) if isinstance(tree, ast.While) else None
+    return None if fetch is None else f"pages of {ast.unparse(fetch.func)}"
+
+
 def _handful(loop: Any, call: CallSite) -> bool:
     """A literal handful of constants (``for key in ("a", "b")``) or a sweep over numbers / model ids,
     written in the loop or assigned to the name it goes over (``levels = ["low", "medium", "high"]``)."""
@@ -422,8 +433,8 @@ class LoopCouldBatch(Rule):
         if not loops and call.context.function and not call.batch_template:
             yield from self._in_callers(call, ctx)
             return
-        if not loops or any(lp.kind == "while" or lp.feeds_back for lp in loops):
-            return
+        if not loops or any(lp.kind == "while" and _pages(lp) is None or lp.feeds_back for lp in loops):
+            return  # (a while loop draining a queue page by page goes over items: :mod:`..drains`)
         from pytest_tokenbudget.lint.cstwalk import contains  # (libcst: loaded only when linting)
 
         loop = loops[-1]
@@ -438,7 +449,7 @@ class LoopCouldBatch(Rule):
         discount = (Decimal(1) - ctx.catalog.batch_multiplier) * 100
         pct = f"{discount.normalize():f}%"
         kind = loop.kind if loop.kind in ("comprehension", "map") else f"{loop.kind} loop"
-        over = shown_code(loop.iter_node) if loop.iter_node is not None else ""
+        over = shown_code(loop.iter_node) if loop.iter_node is not None else _pages(loop) or ""
         where = f"{kind} over {over}" if over else kind
         where = f"nested {kind}s over {product}" if product else f"{'an' if where.startswith('async') else 'a'} {where}"
         price = ""

@@ -1,5 +1,6 @@
 """Loops around calls: nightly jobs that could batch, and agent / chat / streaming loops that cannot."""
 import asyncio
+import time
 
 import anthropic
 from pydantic import BaseModel
@@ -289,3 +290,26 @@ def serve_forever(queue):
         rows = queue.get()
         print(list(map(lambda row: client.messages.create(model=MODEL, max_tokens=50,
                                                           messages=[{"role": "user", "content": row}]), rows)))
+
+
+def drain_sheet(sheet) -> None:
+    # a while loop paging through a work queue until it is empty: per-item work
+    while True:
+        rows = sheet.pending(page_size=25)
+        if not rows:
+            break
+        reply = client.messages.create(model=MODEL, max_tokens=2000,  # TB401
+                                       messages=[{"role": "user", "content": f"Categorise each:\n{rows}"}])
+        sheet.write(rows, reply.content[0].text)
+
+
+def watch_inbox(inbox) -> None:
+    # Not flagged: a service loop that waits when the inbox is empty (each mail answered as it comes)
+    while True:
+        mails = inbox.fetch(limit=10)
+        if not mails:
+            time.sleep(30)
+            continue
+        reply = client.messages.create(model=MODEL, max_tokens=500,
+                                       messages=[{"role": "user", "content": f"Triage:\n{mails}"}])
+        inbox.reply(mails, reply.content[0].text)
