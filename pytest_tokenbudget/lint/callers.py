@@ -67,9 +67,9 @@ from pytest_tokenbudget.lint.loopjudge import WRITTEN_OUT, Hit, conversation_tur
 from pytest_tokenbudget.lint.memoised import memoised
 from pytest_tokenbudget.lint.protocols import protocol_methods
 from pytest_tokenbudget.lint.runforms import (Use, delayed_call, guarded_run, handed_lambda, hit_on, is_partial,
-                                               local_handoffs, local_uses, partial_uses, run_in_place, runs_in_executor,
-                                               runs_param, submits, table_loops, table_lookups, table_uses,
-                                               thread_target)
+                                               local_handoffs, local_uses, partial_uses, returned_by, returns_name,
+                                               run_in_place, runs_in_executor, runs_param, submits, table_loops,
+                                               table_lookups, table_uses, thread_target, wrapper_calls)
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.script_jobs import awaited_by_script, job_coroutine
 from pytest_tokenbudget.lint.source import NotebookError, notebook_source
@@ -294,7 +294,7 @@ def _named(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, name:
     picker's return value, an item of a list of (label, function) pairs."""
     for call, around, hit in table_uses(name, parents):
         _add_hit(s, out, path, tree, call, around, hit)
-    if (picker := _returned_by(name, parents)) is not None and not handoffs:
+    if (picker := returned_by(name, parents)) is not None and not handoffs:
         out += [c for c in _made_by(s, path, tree, picker) if c not in out]  # checker = pick(case)
     for call, around in table_lookups(name, parents):  # DISPATCH[model](prompt): a call of it
         _call_of(s, out, path, tree, call, around, handoffs)
@@ -348,7 +348,10 @@ def _handed_on(s: _Search, path: str, tree: ast.Module, call: ast.Call, refs: Re
         return [], False
     target = resolve_function(s.project, path, tree, call.func, parents_of(tree))
     if target is None:  # self.breaker.call(self._request, ...): a runner the search cannot open
-        return [], guarded_run(call, refs.refers)
+        out: list[LoopCaller] = []
+        for use in wrapper_calls(call, parents := parents_of(tree)):  # self._ask = retry(...)(self._ask_once)
+            _call_of(s, out, path, tree, use, parents, handoffs)
+        return out, guarded_run(call, refs.refers)
     tpath, tdef, tqual = target
     param = param_of(tdef, call, refs, "." in tqual)
     if param is None or memoised(tdef, tree_of(s.project, tpath)):
@@ -408,7 +411,7 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
     outer = _outer_function(tree, function) if tree is not None else None
     if outer is not None:  # a def inside a function (a retry-wrapped ``_call``): called there, nowhere else
         out += _scan(s, callee_path, tree, Refs(names={fn.name}), outer, fn, 0)
-        if "." not in function.rsplit(".", 1)[0] and _returns(outer, fn.name):  # a factory hands it out
+        if "." not in function.rsplit(".", 1)[0] and returns_name(outer, fn.name):  # a factory hands it out
             out += [c for c in _made_by(s, callee_path, tree, function.rsplit(".", 1)[0]) if c not in out]
     for path in candidates(project, callee_path, function) if outer is None else ():
         same = same_file(path, callee_path)
@@ -452,26 +455,8 @@ def _loop_callers(project: Project, callee_path: str, function: str, depth: int,
 
 
 def _interactive(project: Project, path: str, function: str) -> bool:
-    tree = tree_of(project, path)
-    fn = find_def(tree, function) if tree is not None else None
+    fn = find_def(tree, function) if (tree := tree_of(project, path)) is not None else None
     return fn is not None and asks_a_person(fn)
-
-
-def _returned_by(name: ast.AST, parents: dict[int, ast.AST]) -> str | None:
-    """The module-level function that returns the function ``name`` refers to (``return
-    check_complaints`` in a picker's branch): its callers' ``fn = pick(case)`` then ``fn(x)`` in a
-    loop run it per item."""
-    up = parents.get(id(name))
-    if not isinstance(up, ast.Return):
-        return None
-    while up is not None and not isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-        up = parents.get(id(up))
-    return up.name if isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef)) and isinstance(
-        parents.get(id(up)), ast.Module) else None
-
-
-def _returns(fn: Def, name: str) -> bool:
-    return any(isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id == name for n in walk(fn))
 
 
 def _made_by(s: _Search, callee_path: str, tree: ast.Module, factory: str) -> list[LoopCaller]:

@@ -187,7 +187,8 @@ def _innermost(call: ast.Call, parents: dict[int, ast.AST], callee: ast.AST | No
                 node = parent  # a retry loop inside the per-item loop: look further out
                 continue
             fetch = pages(parent)  # a queue drained page by page: one request per page of work
-            return None if fetch is None else Hit("while loop", parent.lineno, f"pages of {_short(ast.unparse(fetch.func))}")
+            return None if fetch is None else Hit("while loop", parent.lineno,
+                                                  f"pages of {_short(ast.unparse(fetch.func))}")
         if isinstance(parent, (ast.For, ast.AsyncFor)) and node is not parent.iter:
             if RETRY.search(ast.unparse(parent.target)) or RETRY.search(ast.unparse(parent.iter)) or (
                     is_sweep(ast.unparse(parent.target), parent.iter) and not exits(parent, call.lineno)) \

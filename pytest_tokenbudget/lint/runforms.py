@@ -20,7 +20,7 @@ from pytest_tokenbudget.lint.loopjudge import Hit, conversation_turn, enclosing_
 
 __all__ = ["RUNNERS", "delayed_call", "guarded_run", "handed_call", "handed_lambda", "hit_on", "is_partial",
            "local_handoffs", "local_uses", "loops_over", "partial_uses", "run_in_place", "runs_in_executor",
-           "runs_param", "submits", "table_loops", "table_uses", "thread_target"]
+           "returned_by", "returns_name", "runs_param", "submits", "table_loops", "table_uses", "thread_target", "wrapper_calls"]
 
 Use = tuple[ast.Call, dict[int, ast.AST], Hit]
 
@@ -182,6 +182,26 @@ def guarded_run(call: ast.Call, refers: Callable[[ast.expr], bool]) -> bool:
     the function (``refers``): it runs it once, in place, as a retry helper does."""
     return isinstance(call.func, ast.Attribute) and call.func.attr in _GUARDS and bool(call.args) \
         and not isinstance(call.args[0], ast.Starred) and refers(call.args[0])
+
+
+def wrapper_calls(call: ast.Call, parents: dict[int, ast.AST]) -> list[ast.Call]:
+    """``self._ask = retry(stop=...)(self._ask_once)`` (a decorator applied by hand, its result kept on
+    the instance or in a name): the calls of ``self._ask(...)`` in the file, each a run of the
+    function. Not a cache's wrapper (``lru_cache(...)(f)``: a repeat is free) nor one given more."""
+    target = parents.get(id(call))
+    wrapper = call.func.func if isinstance(call.func, ast.Call) else call.func
+    shown = ast.unparse(wrapper)
+    if len(call.args) != 1 or call.keywords or "cache" in shown.lower() or "memo" in shown.lower() \
+            or not isinstance(target, ast.Assign) or len(target.targets) != 1:
+        return []
+    name = ast.unparse(target.targets[0])
+    if not isinstance(target.targets[0], (ast.Name, ast.Attribute)):
+        return []
+    module: ast.AST = call
+    while id(module) in parents:
+        module = parents[id(module)]
+    return [n for n in walk(module) if isinstance(n, ast.Call) and n is not call
+            and isinstance(n.func, (ast.Name, ast.Attribute)) and ast.unparse(n.func) == name]
 
 
 def handed_call(call: ast.Call) -> ast.Call | None:
@@ -395,3 +415,21 @@ def _table_loop(fn: ast.Name, table: str, parents: dict[int, ast.AST]) -> ast.Fo
             bound = target.elts[-1] if isinstance(target, ast.Tuple) and node.iter.func.attr == "items" else target
             return node if isinstance(bound, ast.Name) and bound.id == fn.id else None
     return None
+
+
+def returned_by(name: ast.AST, parents: dict[int, ast.AST]) -> str | None:
+    """The module-level function that returns the function ``name`` refers to (``return
+    check_complaints`` in a picker's branch): its callers' ``fn = pick(case)`` then ``fn(x)`` in a
+    loop run it per item."""
+    up = parents.get(id(name))
+    if not isinstance(up, ast.Return):
+        return None
+    while up is not None and not isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        up = parents.get(id(up))
+    return up.name if isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef)) and isinstance(
+        parents.get(id(up)), ast.Module) else None
+
+
+def returns_name(fn: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """``fn`` hands out its local function ``name`` (``return label``): a factory of closures."""
+    return any(isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id == name for n in walk(fn))
