@@ -19,8 +19,8 @@ from pytest_tokenbudget.lint.asyncwork import script_entry
 from pytest_tokenbudget.lint.loopjudge import Hit, conversation_turn, enclosing_loop, mapped
 
 __all__ = ["RUNNERS", "delayed_call", "guarded_run", "handed_call", "handed_lambda", "hit_on", "is_partial",
-           "local_handoffs", "local_uses", "loops_over", "partial_uses", "run_in_place", "runs_in_executor",
-           "returned_by", "returns_name", "runs_param", "submits", "table_loops", "table_uses", "thread_target", "wrapper_calls"]
+           "local_handoffs", "local_uses", "loops_over", "partial_uses", "returned_by", "returns_name", "run_in_place",
+           "runs_in_executor", "runs_param", "submits", "table_loops", "table_uses", "thread_target", "wrapper_calls"]
 
 Use = tuple[ast.Call, dict[int, ast.AST], Hit]
 
@@ -339,10 +339,13 @@ def _table_of(node: ast.AST, parents: dict[int, ast.AST]) -> tuple[str, ast.Assi
 
 def table_loops(node: ast.AST, parents: dict[int, ast.AST]) -> list[tuple[ast.AST, str]]:
     """``MODELS = [("claude", ask_claude), ("gpt", ask_gpt)]`` and, after it in its block, ``for name,
-    fn in MODELS:`` (or a comprehension over it): each such loop, with the name it binds the function
-    to (the same place in the tuple). What the loop does with that name (calls it per row, hands it
-    to a runner that loops) is a use of the function; the loop over the table is a sweep over it. The
-    table may be written in the loop itself (``for name, fn in [("gpt", ask_gpt), ("claude", ask_claude)]``)."""
+    fn in MODELS:`` (or a comprehension over it; for a dict, ``for name, fn in MODELS.items():``): each
+    such loop, with the name it binds the function to (the same place in the tuple). What the loop
+    does with that name (calls it per row, hands it to a runner that loops) is a use of the function;
+    the loop over the table is a sweep over it. The table may be written in the loop itself (``for
+    name, fn in [("gpt", ask_gpt), ("claude", ask_claude)]``)."""
+    if (keyed := _table_of(node, parents)) is not None:  # models = {"claude": ask_claude}
+        return _keyed_loops(*keyed, parents)
     entry, place = parents.get(id(node)), None
     if isinstance(entry, ast.Tuple):
         place = next((i for i, e in enumerate(entry.elts) if e is node), None)
@@ -359,6 +362,23 @@ def table_loops(node: ast.AST, parents: dict[int, ast.AST]) -> list[tuple[ast.AS
     loops = (n for st in later for n in walk(st) if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension))
              and isinstance(n.iter, ast.Name) and n.iter.id == name)
     return [found for loop in loops if (found := _bound_at(loop, place, parents))]
+
+
+def _keyed_loops(name: str, assign: ast.AST, parents: dict[int, ast.AST]) -> list[tuple[ast.AST, str]]:
+    """The loops after a dispatch table's assignment over its entries, ``for key, fn in
+    table.items():`` or ``for fn in table.values():``, each with the name bound to the function."""
+    _, later = _later_statements(assign, parents)
+    out = []
+    for loop in (n for st in later for n in walk(st) if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension))):
+        it = loop.iter
+        if not (isinstance(it, ast.Call) and not it.args and isinstance(it.func, ast.Attribute)
+                and isinstance(it.func.value, ast.Name) and it.func.value.id == name):
+            continue
+        if it.func.attr == "items" and (found := _bound_at(loop, 1, parents)) is not None:
+            out.append(found)
+        elif it.func.attr == "values" and isinstance(loop.target, ast.Name):
+            out.append(((parents.get(id(loop), loop) if isinstance(loop, ast.comprehension) else loop), loop.target.id))
+    return out
 
 
 def _bound_at(loop: ast.For | ast.AsyncFor | ast.comprehension, place: int,

@@ -61,3 +61,25 @@ def run_experiment(problems):
 def try_settings(prompt):
     # the same table loop with no per-item loop around it: one prompt to each model, a sweep
     return [fn(prompt) for label, fn in [("local", ask_local), ("claude", ask_claude_per_setting)]]
+
+
+def ask_claude_per_tweet(tweet):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=200,  # TB401
+                                  messages=[{"role": "user", "content": f"Is this tweet an ad? {tweet}"}])
+
+
+def ask_claude_keyed(prompt):
+    return client.messages.create(model="claude-haiku-4-5", max_tokens=200,
+                                  messages=[{"role": "user", "content": prompt}])
+
+
+def label_tweets(tweets):
+    # a dict table: each function handed, with the tweets, to the runner that loops over them
+    models = {"claude": ask_claude_per_tweet, "local": ask_local}
+    return {name: run_model(name, fn, tweets) for name, fn in models.items()}
+
+
+def poll_models(prompt):
+    # the same dict table with no per-item loop: one prompt to each model, a sweep
+    models = {"claude": ask_claude_keyed, "local": ask_local}
+    return [fn(prompt) for fn in models.values()]
