@@ -370,9 +370,10 @@ def class_at(project: Project, path: str, tree: ast.Module, name: str, hops: int
 
 def imported_factories(project: Project, tree: ast.Module, path: str, cls: str,
                        bases: frozenset[str] = frozenset(), imports_only: bool = False) -> set[str]:
-    """The functions ``tree`` imports and calls into a variable (``adapter = create_adapter(...)``)
-    that hand out an instance of the class named ``cls``: annotated to return it (``-> ModelAdapter``,
-    an interface) or one of its project ``bases``, or returning ``cls(...)`` in their own module
+    """The functions ``tree`` imports and calls into a variable (``adapter = create_adapter(...)``), or
+    calls a method on at once (``build_grader(spec).grade(case)``), that hand out an instance of the
+    class named ``cls``: annotated to return it (``-> ModelAdapter``, an interface) or one of its
+    project ``bases``, or returning ``cls(...)`` in their own module
     (``adapters/factory.py``, maybe re-exported by its package). With ``imports_only`` every such
     function it imports (the question :func:`.importcheck.importing` asks of a file's import lines)."""
     imported = {a.asname or a.name for n in statements_of(tree).imports if isinstance(n, ast.ImportFrom)
@@ -380,6 +381,8 @@ def imported_factories(project: Project, tree: ast.Module, path: str, cls: str,
     made = {ast.unparse(n.value.func) for n in statements_of(tree).assigns if isinstance(n.value, ast.Call) and (
         isinstance(n.value.func, ast.Name) or isinstance(f := n.value.func, ast.Attribute) and isinstance(
             f.value, ast.Name))}  # adapter = create_adapter(...); self.client = ClientFactory.create_client(...)
+    made |= {n.func.value.func.id for n in facts_of(tree).calls if isinstance(n.func, ast.Attribute) and isinstance(
+        n.func.value, ast.Call) and isinstance(n.func.value.func, ast.Name)}  # build_grader(spec).grade(case)
     out: set[str] = set()
     for name in imported if imports_only else {m for m in made if m.split(".")[0] in imported}:
         head, _, meth = name.partition(".")
