@@ -51,9 +51,8 @@ from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.analysis.values import DataRows, OpenList
 from pytest_tokenbudget.lint.astwalk import walk
-from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, closure_owner, find_def, outer_owner,
-                                                owner_of, param_of, parents_of, resolve_function, same_file,
-                                                test_or_live_file, tree_of)
+from pytest_tokenbudget.lint.callnames import (Def, Refs, base_methods, closure_owner, find_def, owner_of, param_of,
+                                                parents_of, resolve_function, same_file, test_or_live_file, tree_of)
 from pytest_tokenbudget.lint.callrefs import candidates, naming_of, refs_in
 from pytest_tokenbudget.lint.graph_nodes import graph_runs, registers_node
 from pytest_tokenbudget.lint.injected import injected_scopes
@@ -213,8 +212,9 @@ def _in_place_owner(node: ast.Call, parents: dict[int, ast.AST]) -> str | None:
     """The function whose local ``def`` holds ``node`` and runs it in place (:func:`.runforms.run_in_place`),
     or whose lambda holding it goes to a function that runs it once (``_retry(lambda: self._call(p))``:
     asked when no loop turned up in that function nor around the call): its callers hold the loop."""
-    if (fdef := run_in_place(node, parents)) is None:
-        return outer_owner(node, parents) if handed_lambda(node, parents) is not None else None
+    if (fdef := run_in_place(node, parents)) is None:  # (a lambda in a closure: the closure's own name)
+        lam = handed_lambda(node, parents)
+        return (owner_of(lam[0], parents) or closure_owner(lam[0], parents)) if lam is not None else None
     return owner_of(fdef, parents)
 
 

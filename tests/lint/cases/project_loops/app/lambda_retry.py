@@ -29,3 +29,20 @@ class Judge:
 def judge_all(pairs):
     judge = Judge()
     return [judge.compare(a, b) for a, b in pairs]
+
+
+def ask_command(name, text):
+    return client.messages.create(model=MODEL, max_tokens=200,
+                                  messages=[{"role": "user", "content": f"/{name} {text}"}])
+
+
+def make_command(name):
+    def handler(text):  # answers one chat message when it comes
+        return _retry_transient(lambda: ask_command(name, text))
+    return handler
+
+
+def register(bot, names):
+    # a loop making one handler per command: no request is sent here (the handlers run per message)
+    for name in names:
+        bot.add_handler(name, make_command(name))
