@@ -179,14 +179,8 @@ def _scan(s: _Search, path: str, tree: ast.Module, refs: Refs, scope: ast.AST, c
                 out += [c for c in handed if c not in out]
             owner = owner_of(node, parents) or closure_owner(node, parents) or (  # (make_labeler.label)
                 None if local or handed else _in_place_owner(node, parents))  # (return self._retry(make_request))
-            if not local and not handed and owner and (path, owner) not in s.plain and not handoffs \
-                    and not conversation_turn(node, parents, callee) \
-                    and not acts_at_once(node, parents) \
-                    and not passes_other_branch(node, s.needs, s.callee):  # (a turn, alerts per pass, another
-                s.plain.append((path, owner))  # branch: not batch work further up; not a wrapper given f)
-                s.guards[(path, owner)] = guard_params(node, parents)
-                s.branches[(path, owner)] = literal_needs(node, parents) + receiver_needs(node, parents, s.impl) \
-                    + forwarded_needs(node, parents, s.needs, s.callee)  # (a dispatcher's test, one level up)
+            if not local and not handed and owner and not handoffs:  # (not a wrapper given f)
+                _plain_caller(s, path, owner, node, parents, callee)
             for call, around, hit in local:  # the local helper holding the call, looped over beside it
                 _add_hit(s, out, path, tree, call, around, hit)
         else:
@@ -216,6 +210,26 @@ def _in_place_owner(node: ast.Call, parents: dict[int, ast.AST]) -> str | None:
         lam = handed_lambda(node, parents)
         return (owner_of(lam[0], parents) or closure_owner(lam[0], parents)) if lam is not None else None
     return owner_of(fdef, parents)
+
+
+def _plain_caller(s: _Search, path: str, owner: str, node: ast.Call, parents: dict[int, ast.AST],
+                  callee: Def | None) -> None:
+    """``owner`` calls the function with no loop around the call: its callers are searched next, under
+    the tests that let this call run (:mod:`.loopguards`); not for a conversation's turn, a pass that
+    alerts at once, nor a call another branch takes. A second call in ``owner`` under other tests
+    (``if override: f(...) else: f(...)``) keeps the tests both share: either way reaches the request."""
+    if conversation_turn(node, parents, callee) or acts_at_once(node, parents) \
+            or passes_other_branch(node, s.needs, s.callee):
+        return
+    key, guards = (path, owner), guard_params(node, parents)
+    needs = literal_needs(node, parents) + receiver_needs(node, parents, s.impl) \
+        + forwarded_needs(node, parents, s.needs, s.callee)  # (a dispatcher's test, one level up)
+    if key in s.plain:
+        s.guards[key] = s.guards.get(key, frozenset()) & guards
+        s.branches[key] = tuple(n for n in s.branches.get(key, ()) if n in needs)
+        return
+    s.plain.append(key)
+    s.guards[key], s.branches[key] = guards, needs
 
 
 def _call_of(s: _Search, out: list[LoopCaller], path: str, tree: ast.Module, call: ast.Call,
