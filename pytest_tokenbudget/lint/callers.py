@@ -365,7 +365,7 @@ def _handed_on(s: _Search, path: str, tree: ast.Module, call: ast.Call, refs: Re
     target = resolve_function(s.project, path, tree, call.func, parents_of(tree))
     if target is None:  # self.breaker.call(self._request, ...): a runner the search cannot open
         out: list[LoopCaller] = []
-        for use in wrapper_calls(call, parents := parents_of(tree)):  # self._ask = retry(...)(self._ask_once)
+        for use in wrapper_calls(call, parents := parents_of(tree), tree):  # self._ask = retry(...)(self._ask_once)
             _call_of(s, out, path, tree, use, parents, handoffs)
         return out, guarded_run(call, refs.refers)
     tpath, tdef, tqual = target

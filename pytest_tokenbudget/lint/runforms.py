@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from pytest_tokenbudget.lint.astwalk import child_nodes, walk
+from pytest_tokenbudget.lint.astwalk import child_nodes, facts_of, walk
 from pytest_tokenbudget.lint.asyncwork import script_entry
 from pytest_tokenbudget.lint.loopjudge import Hit, conversation_turn, enclosing_loop, mapped
 
@@ -184,24 +184,20 @@ def guarded_run(call: ast.Call, refers: Callable[[ast.expr], bool]) -> bool:
         and not isinstance(call.args[0], ast.Starred) and refers(call.args[0])
 
 
-def wrapper_calls(call: ast.Call, parents: dict[int, ast.AST]) -> list[ast.Call]:
+def wrapper_calls(call: ast.Call, parents: dict[int, ast.AST], tree: ast.Module) -> list[ast.Call]:
     """``self._ask = retry(stop=...)(self._ask_once)`` (a decorator applied by hand, its result kept on
-    the instance or in a name): the calls of ``self._ask(...)`` in the file, each a run of the
+    the instance or in a name): the calls of ``self._ask(...)`` in ``tree``, each a run of the
     function. Not a cache's wrapper (``lru_cache(...)(f)``: a repeat is free) nor one given more."""
     target = parents.get(id(call))
-    wrapper = call.func.func if isinstance(call.func, ast.Call) else call.func
-    shown = ast.unparse(wrapper)
-    if len(call.args) != 1 or call.keywords or "cache" in shown.lower() or "memo" in shown.lower() \
-            or not isinstance(target, ast.Assign) or len(target.targets) != 1:
+    wrapper = ast.unparse(call.func.func if isinstance(call.func, ast.Call) else call.func).lower()
+    if len(call.args) != 1 or call.keywords or "cache" in wrapper or "memo" in wrapper \
+            or not isinstance(target, ast.Assign) or len(target.targets) != 1 \
+            or not isinstance(kept := target.targets[0], (ast.Name, ast.Attribute)):
         return []
-    name = ast.unparse(target.targets[0])
-    if not isinstance(target.targets[0], (ast.Name, ast.Attribute)):
-        return []
-    module: ast.AST = call
-    while id(module) in parents:
-        module = parents[id(module)]
-    return [n for n in walk(module) if isinstance(n, ast.Call) and n is not call
-            and isinstance(n.func, (ast.Name, ast.Attribute)) and ast.unparse(n.func) == name]
+    name, last = ast.unparse(kept), kept.id if isinstance(kept, ast.Name) else kept.attr
+    return [n for n in facts_of(tree).calls if n is not call  # (the file's calls, listed once per tree)
+            and (n.func.id if isinstance(n.func, ast.Name) else n.func.attr if isinstance(n.func, ast.Attribute)
+                 else None) == last and ast.unparse(n.func) == name]
 
 
 def handed_call(call: ast.Call) -> ast.Call | None:
