@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import Facts, facts_of, walk
+from pytest_tokenbudget.lint.plugins import plugin_refs
 from pytest_tokenbudget.lint.receivers import (annotated_factories, factories, helper_params, names_class, self_aliases,
                                                typed_names)
 from pytest_tokenbudget.lint.statements import statements_of
@@ -271,6 +272,8 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
             refs.names.update(a.asname or a.name for node in statements_of(tree).imports if ways
                               and isinstance(node, ast.ImportFrom) for a in node.names
                               if a.name == head and any(_is_module(project, _dotted(node), path, w) for w in ways))
+        if not refs.names and not refs.modules and not refs.method:  # llm = import_module(f"llms.{provider}")
+            plugin_refs(project, tree, path, callee_path, head, refs.modules, refs.names)
         if not refs.names and not refs.modules and refs.method:  # adapter = create_adapter(...): a factory elsewhere
             stub = all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)  # (.importcheck's import
             refs.names.update(imported_factories(project, tree, path, head, imports_only=stub))  # lines: no assigns)

@@ -17,6 +17,7 @@ from pytest_tokenbudget.lint.callnames import Refs, exporters, module_stem, refs
 from pytest_tokenbudget.lint.callwalk import Naming, naming
 from pytest_tokenbudget.lint.factory_modules import factory_words
 from pytest_tokenbudget.lint.importcheck import file_bytes, importing
+from pytest_tokenbudget.lint.plugins import loading_files, plugin_function
 from pytest_tokenbudget.lint.tree_budget import on_release
 from pytest_tokenbudget.lint.word_index import project_words
 
@@ -62,7 +63,8 @@ def candidates(project: Project, callee_path: str, function: str, web: bool = Fa
 def _list_candidates(project: Project, callee_path: str, function: str, web: bool) -> list[str]:
     modules = [module_stem(p).encode() for p in [callee_path, *exporters(project, callee_path, function.split(".")[0])]]
     words = [w.encode() for w in function.split(".")[:-1]]
-    out = [callee_path]
+    out = [callee_path, *(p for p in loading_files(project, callee_path) if not same_file(p, callee_path))]
+    plugin = plugin_function(project, callee_path, function)  # (a parameter may hold the module: no name check)
     parts = function.split(".")
     called = parts[-2] if parts[-1] == "__call__" and len(parts) > 1 else parts[-1]  # an instance called: by its class
     made = factory_words(project, callee_path, parts[0]) if len(parts) == 2 else []  # adapter = create_adapter(...)
@@ -72,7 +74,7 @@ def _list_candidates(project: Project, callee_path: str, function: str, web: boo
                 web and _WEB_LAYER.search(rel_path(project, p)) and not _TEST_FILE.search(rel_path(project, p)))):
             continue  # a test suite or a web layer looping: not production batch work
         data = file_bytes(project, p)  # read, not kept: most are never parsed
-        if data is not None and (any(m in data for m in modules) and all(w in data for w in words)
+        if data is not None and (plugin or any(m in data for m in modules) and all(w in data for w in words)
                                  or any(m in data and f in data for m, f in made)):
             out.append(p)
     return out
