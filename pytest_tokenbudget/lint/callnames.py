@@ -272,7 +272,7 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
             refs.names.update(a.asname or a.name for node in statements_of(tree).imports if ways
                               and isinstance(node, ast.ImportFrom) for a in node.names
                               if a.name == head and any(_is_module(project, _dotted(node), path, w) for w in ways))
-        if not refs.names and not refs.modules and not refs.method:  # llm = import_module(f"llms.{provider}")
+        if not refs.method:  # llm = import_module(f"llms.{provider}"), or a module handed on as a parameter
             plugin_refs(project, tree, path, callee_path, head, refs.modules, refs.names)
         if not refs.names and not refs.modules and refs.method:  # adapter = create_adapter(...): a factory elsewhere
             stub = all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)  # (.importcheck's import

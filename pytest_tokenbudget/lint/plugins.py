@@ -11,10 +11,10 @@ a pattern whose constant parts are as written, a module-level string constant by
 other part one name (``f"llms.{provider}"`` may load ``llms.claude``). A pattern with no constant
 part loads anything, and is not followed.
 
-A module picked this way is often handed on as a parameter (``process_file(job, llm_module)`` calls
-``llm_module.correct_text(...)``). When two or more modules the same pattern loads define the
-function (interchangeable providers), a function's parameter that it is called on counts as the
-module: :func:`param_receivers`.
+A module picked this way, or put in a table of modules (``{"claude": claude, "qwen": qwen}``), is
+often handed on as a parameter: ``process_file(job, llm_module)`` calls ``llm_module.correct_text(...)``.
+When a sibling module defines the same function (interchangeable providers), a parameter the
+function is called on counts as the module (:func:`plugin_function`, :func:`param_receivers`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
 from pytest_tokenbudget.lint.project_roots import in_tests
-from pytest_tokenbudget.lint.project_text import files_defining
+from pytest_tokenbudget.lint.source import FileError, read_file
 from pytest_tokenbudget.lint.word_index import project_words
 
 if TYPE_CHECKING:
@@ -174,19 +174,55 @@ def loading_files(project: Project, callee_path: str) -> list[str]:
 
 
 def plugin_function(project: Project, callee_path: str, function: str) -> bool:
-    """``function`` of ``callee_path`` is one of two or more module-level functions of that name in
-    modules one load pattern may pick: an interface a module handed on as a parameter answers."""
+    """``function`` is a module-level function of ``callee_path`` that a sibling module defines too,
+    and the module is picked at run time (a load that may pick it) or handed around as a value
+    (``{"claude": claude}``, ``run(claude)``): an interface, whose module a parameter may hold."""
     def compute() -> bool:
-        tails = _tails(project, callee_path)
-        patterns = {ld.pattern for loads in project_loads(project).values() for ld in loads
-                    if ld.attr is None and ld.loads(tails)}
-        if not patterns or "." in function:
+        if "." in function or not _siblings_define(callee_path, function):
             return False
-        defining = [p for p in files_defining(project, function) if (t := _tree(project, p)) is not None
-                    and any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == function for s in t.body)]
-        return any(sum(any(re.fullmatch(pat, x) for x in _tails(project, p)) for p in defining) >= 2 for pat in patterns)
+        tails = _tails(project, callee_path)
+        return any(ld.attr is None and ld.loads(tails) for loads in project_loads(project).values() for ld in loads) \
+            or _used_as_value(project, callee_path)
 
     return project.remember("plugin_function", (callee_path, function), compute)
+
+
+def _siblings_define(callee_path: str, function: str) -> bool:
+    """Another ``.py`` file of the callee's folder defines ``function`` at module level (a byte check)."""
+    folder, own = os.path.split(callee_path)
+    defined = re.compile(rb"^(?:async[ \t]+)?def[ \t]+" + re.escape(function.encode()) + rb"[ \t]*\(", re.M)
+    try:
+        names = sorted(n for n in os.listdir(folder or ".") if n.endswith(".py") and n != own)
+    except OSError:
+        return False
+    for name in names[:_MAX_SIBLINGS]:
+        got = read_file(os.path.join(folder, name))
+        if not isinstance(got, FileError) and defined.search(got[0]):
+            return True
+    return False
+
+
+_MAX_SIBLINGS = 64  # modules of one folder read for the check: a provider folder is small
+
+
+def _used_as_value(project: Project, callee_path: str) -> bool:
+    """A project file imports the callee's module from its package (``from src.models import
+    claude``) and uses it as a value: in a display, as an argument, or assigned."""
+    stem = os.path.splitext(os.path.basename(callee_path))[0]
+    package = os.path.basename(os.path.dirname(callee_path))
+    for path in project_words(project).get(stem, ()):
+        if in_tests(path, str(project.root)) or (tree := _tree(project, path)) is None:
+            continue
+        facts = facts_of(tree)
+        bound = {a.asname or a.name for node in facts.imports if isinstance(node, ast.ImportFrom)
+                 and (node.module or "").rpartition(".")[2] in (package, "") for a in node.names if a.name == stem}
+        for name in facts.names:
+            if isinstance(name, ast.Name) and name.id in bound and isinstance(name.ctx, ast.Load):
+                up = facts.parents.get(id(name))
+                if isinstance(up, (ast.Dict, ast.List, ast.Tuple, ast.Set, ast.keyword, ast.Assign)) or (
+                        isinstance(up, ast.Call) and name in up.args):
+                    return True
+    return False
 
 
 def param_receivers(tree: ast.Module, function: str) -> set[str]:
@@ -215,7 +251,9 @@ def plugin_refs(project: Project, tree: ast.Module, path: str, callee_path: str,
     for ld in project_loads(project).get(os.path.normpath(path), ()):
         if ld.loads(tails) and ld.attr in (None, function):
             (modules if ld.attr is None else names).add(ld.target)
-    if modules or names or not plugin_function(project, callee_path, function):
+    if not plugin_function(project, callee_path, function):
         return
-    stub = all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
-    modules.update({""} if stub else param_receivers(tree, function))
+    if not all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body):
+        modules.update(param_receivers(tree, function))
+    elif not modules and not names:
+        modules.add("")  # (the file's import lines alone: its parameters are not in them)

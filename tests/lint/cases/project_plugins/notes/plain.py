@@ -1,0 +1,5 @@
+"""A title without a model."""
+
+
+def title(note):
+    return note.split("\n", 1)[0]
