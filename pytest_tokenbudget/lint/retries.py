@@ -9,7 +9,7 @@ import re
 from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.loopbody import asks_a_person
 
-__all__ = ["RETRY", "retry_while", "retry_while_source"]
+__all__ = ["RETRY", "regenerates", "retry_while", "retry_while_source"]
 
 # A word of a name (snake_case or camelCase) that starts with one of these: max_retries, retryCount, n_attempts,
 # tries_left, trial, backoff; not inside another word (entries, countries, industries) nor retrieve / retrieval.
@@ -74,3 +74,21 @@ def retry_while_source(code: str) -> bool:
     except (SyntaxError, IndexError, ValueError):
         return False
     return isinstance(stmt, ast.While) and retry_while(stmt)
+
+
+def regenerates(loop: ast.While, request: ast.Call) -> bool:
+    """``while True:`` that sends the same request until a reply passes a check (``if
+    complete_response(story): break``): nothing the request reads is bound in the loop, and the loop
+    is left by a ``break`` or ``return``. Like a retry, it ends with one accepted reply per item."""
+    if not (isinstance(loop.test, ast.Constant) and loop.test.value is True) or asks_a_person(loop):
+        return False
+    bound: set[str] = set()
+    leaves = False
+    for n in walk(ast.Module(body=loop.body, type_ignores=[])):
+        leaves = leaves or isinstance(n, (ast.Break, ast.Return))
+        targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(
+            n, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)) else [
+            i.optional_vars for i in n.items if i.optional_vars is not None] if isinstance(
+            n, (ast.With, ast.AsyncWith)) else []
+        bound.update(x.id for t in targets for x in walk(t) if isinstance(x, ast.Name))  # (messages[0] = ...: messages)
+    return leaves and not bound & {x.id for x in walk(request) if isinstance(x, ast.Name)}

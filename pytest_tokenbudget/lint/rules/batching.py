@@ -29,9 +29,8 @@ def _resent(call: CallSite, ctx: RuleContext) -> bool:
 
 def _ast_of(node: Any, expression: bool = False) -> Any:
     """A libcst node as the :mod:`ast` node its code parses to (a statement, or an ``expression``:
-    :func:`..analysis.crossref.expression_ast`, which the resolvers share), for the loop judgements
-    the caller search makes on :mod:`ast` (:mod:`..loopbody`, :mod:`..loopjudge`); None when it does
-    not parse."""
+    :func:`..analysis.crossref.expression_ast`), for the loop judgements made on :mod:`ast`; None
+    when it does not parse."""
     import ast
     import textwrap
 
@@ -49,17 +48,14 @@ def _ast_of(node: Any, expression: bool = False) -> Any:
 
 def _exits_early(loop_node: Any, call: CallSite | None = None) -> bool:
     """A for loop that ends a search: a ``return`` or ``break`` on what it computes, not an abort in an
-    ``except`` handler nor a run-wide switch nor a cap on the requests ``call`` sends
-    (:func:`..loopbody.exits`, the caller search's reading)."""
+    ``except`` handler nor a run-wide switch nor a cap on the requests sent (:func:`..loopbody.exits`)."""
     import ast
 
     import libcst as cst
 
     from pytest_tokenbudget.lint.loopbody import exits
 
-    if not isinstance(loop_node, cst.For):
-        return False
-    tree = _ast_of(loop_node)
+    tree = _ast_of(loop_node) if isinstance(loop_node, cst.For) else False
     at = call.range(call.node).line - call.range(loop_node).line + 1 if call is not None and _line(call) else None
     return tree is None or isinstance(tree, ast.For) and exits(tree, at)  # (unparsable: may stop early)
 
@@ -105,17 +101,21 @@ def _fallback(loop: Any, call: CallSite) -> bool:
 
 
 def _repeats(loop: Any, call: CallSite) -> bool:
-    """``for i in range(n)`` whose index never reaches the request (:func:`..fresh_values.repeats_here`)."""
+    """``for i in range(n)`` whose index never reaches the request (:func:`..fresh_values.repeats_here`),
+    or ``while True:`` re-sending it until a reply passes (:func:`..retries.regenerates`)."""
     import ast
 
     import libcst as cst
 
     from pytest_tokenbudget.lint.fresh_values import repeats_here
+    from pytest_tokenbudget.lint.retries import regenerates
 
-    if not (isinstance(loop.node, cst.For) and "range(" in shown_code(loop.node.iter)):  # (tqdm(range(n)) too)
+    if not isinstance(loop.node, cst.While) and not (isinstance(loop.node, cst.For) and "range(" in shown_code(
+            loop.node.iter)):  # (tqdm(range(n)) too)
         return False
     tree, request = _ast_of(loop.node), _ast_of(call.node, expression=True)
-    return isinstance(request, ast.Call) and isinstance(tree, ast.For) and repeats_here(tree, request)
+    return isinstance(request, ast.Call) and (isinstance(tree, ast.For) and repeats_here(tree, request)
+                                              or isinstance(tree, ast.While) and regenerates(tree, request))
 
 
 def _measured_or_picked(loop: Any, call: CallSite) -> bool:

@@ -313,3 +313,29 @@ def watch_inbox(inbox) -> None:
         reply = client.messages.create(model=MODEL, max_tokens=500,
                                        messages=[{"role": "user", "content": f"Triage:\n{mails}"}])
         inbox.reply(mails, reply.content[0].text)
+
+
+def write_stories(prompts: list[str]) -> list[str]:
+    # the same request again until the story is complete, inside a loop over prompts: one story per
+    # prompt in the end, so the prompts are the batch (the inner loop is a retry)
+    stories = []
+    for prompt in prompts:
+        while True:
+            reply = client.messages.create(model=MODEL, max_tokens=1500,  # TB401
+                                           messages=[{"role": "user", "content": prompt}])
+            story = reply.content[0].text
+            if story.rstrip().endswith("."):
+                break
+        stories.append(story)
+    return stories
+
+
+def write_chapters(outline: str, count: int) -> list[str]:
+    # Not flagged: each pass asks for the next chapter after the ones written so far (a chain)
+    chapters: list[str] = []
+    while True:
+        reply = client.messages.create(model=MODEL, max_tokens=1500, messages=[
+            {"role": "user", "content": f"{outline}\n\nSo far:\n{chapters}\n\nWrite the next chapter."}])
+        chapters = [*chapters, reply.content[0].text]
+        if len(chapters) >= count:
+            return chapters
