@@ -3,8 +3,7 @@ callers, :mod:`.callers`; the values callers pass, :mod:`.callsearch`): the proj
 resolution for "does this file reach that function".
 
 * :class:`Refs` — the local names, module aliases or method receivers under which a file reaches a
-  function of another (or its own) module, imports anywhere in the file and re-bindings included,
-  and imports through the packages that re-export it (:func:`exporters`);
+  function (imports anywhere in the file, re-bindings, re-exports: :func:`exporters`);
 * :func:`base_methods` — the interface methods a method implements (a caller holding the base runs it);
 * :func:`resolve_function` — the project function a call names (``g``, ``mod.g``, ``self.g``, star-imported);
 * small tree helpers (parents, definitions, owners), shared by the search and its callers.
@@ -22,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import Facts, facts_of, walk
 from pytest_tokenbudget.lint.plugins import plugin_refs
-from pytest_tokenbudget.lint.receivers import (annotated_factories, factories, helper_params, names_class, self_aliases,
-                                               typed_names)
+from pytest_tokenbudget.lint.receivers import (annotated_factories, factories, helper_params, lazy_getters, names_class,
+                                               self_aliases, typed_names)
 from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
@@ -236,8 +235,9 @@ class Refs:
         if not isinstance(node, ast.Attribute) or node.attr != self.attr:
             return False
         recv = node.value
-        if isinstance(recv, ast.Call) and isinstance(recv.func, ast.Name) and recv.func.id in self.names:
-            return True  # ``Bot().ask(doc)``: an instance made in place
+        if isinstance(recv, ast.Call) and isinstance(recv.func, (ast.Name, ast.Attribute)) \
+                and ast.unparse(recv.func) in self.names:  # ``Bot().ask(doc)``: an instance made in place,
+            return True  # or handed out by a lazy getter (``self._get_bot().ask(doc)``)
         if self.self_only:
             return (isinstance(recv, ast.Name) and recv.id in ("self", "cls")) or ast.unparse(recv) in self.receivers
         if isinstance(recv, ast.Name) and recv.id in self.imported_modules:
@@ -294,9 +294,8 @@ _MAX_EXPORT_LEVELS = 3  # package __init__ files above a module that may re-expo
 
 def exporters(project: Project, callee_path: str, name: str) -> tuple[str, ...]:
     """The ``__init__.py`` files of the packages above ``callee_path`` that re-export its ``name``
-    (``from .base import Provider`` in ``providers/__init__.py``; the package above importing it
-    from there in turn): ``from pkg.providers import Provider`` reaches the callee's ``Provider``
-    through them. Found once per run and name; only the enclosing packages are read."""
+    (``from .base import Provider`` in ``providers/__init__.py``, and the package above in turn),
+    through which ``from pkg.providers import Provider`` reaches it; once per run and name."""
     return project.remember("exporters", (callee_path, name), lambda: _exporters(project, callee_path, name))
 
 
@@ -405,8 +404,9 @@ def imported_factories(project: Project, tree: ast.Module, path: str, cls: str,
 
 
 def _aliases(tree: ast.Module, refs: Refs) -> None:
-    """``fn = f`` (or ``fn = f if c else g``) re-binds the function; ``x = Cls(...)`` / ``self.x = Cls(...)`` makes an instance, and so
-    does ``x = make(...)`` of a module function that returns one (``get_backend(name)``)."""
+    """``fn = f`` (or ``fn = f if c else g``) re-binds the function; ``x = Cls(...)`` / ``self.x = Cls(...)`` makes an
+    instance, and so does ``x = make(...)`` of a module function that returns one (``get_backend(name)``); a method
+    handing back such a ``self.x`` is a lazy getter of it."""
     makers = refs.names  # (for a method, refs_for has added the file's factories of the class)
     dotted_tails = {m.rpartition(".")[2] for m in makers if "." in m}  # (Factory.create: unparse only those)
     for node in statements_of(tree).assigns:
@@ -422,6 +422,7 @@ def _aliases(tree: ast.Module, refs: Refs) -> None:
                     and (value.func.value.id in refs.modules
                          or value.func.attr in dotted_tails and ast.unparse(value.func) in makers))):
             refs.receivers.add(ast.unparse(target))
+    refs.names |= lazy_getters(tree, refs.receivers) if refs.method and refs.receivers else set()
 
 
 # ------------------------------------------------------------------------------ functions called

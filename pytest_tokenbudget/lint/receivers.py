@@ -13,16 +13,23 @@ from typing import Any
 from pytest_tokenbudget.lint.astwalk import walk
 from pytest_tokenbudget.lint.statements import statements_of
 
-__all__ = ["annotated_factories", "factories", "helper_params", "names_class", "self_aliases", "typed_names"]
+__all__ = ["annotated_factories", "factories", "helper_params", "lazy_getters", "names_class", "self_aliases",
+           "typed_names"]
 
 
 def factories(tree: ast.Module, classes: set[str]) -> set[str]:
     """The module's functions with a ``return Cls(...)`` of one of ``classes`` (a factory choosing a
     backend by name: an instance of the class is one of the things it returns), and the methods of
     its classes that do so, as ``Factory.create`` (``ClientFactory.create_client(provider)``, a
-    static method picking the client)."""
-    return {fn for fn, made in _returned(tree).items()  # (not a method of one of the classes itself)
-            if not made.isdisjoint(classes) and ("." not in fn or fn.partition(".")[0] not in classes)}
+    static method picking the client), and the module's functions returning what one of those
+    returns (``get_provider()`` returning ``_build_provider(...)``)."""
+    returned = _returned(tree)
+    found = {fn for fn, made in returned.items()  # (not a method of one of the classes itself)
+             if not made.isdisjoint(classes) and ("." not in fn or fn.partition(".")[0] not in classes)}
+    while more := {fn for fn, made in returned.items()
+                   if "." not in fn and fn not in found and not made.isdisjoint(found)}:
+        found |= more
+    return found
 
 
 _RETURNED: weakref.WeakKeyDictionary[ast.Module, dict[str, frozenset[str]]] = weakref.WeakKeyDictionary()
@@ -177,4 +184,17 @@ def _annotated(tree: ast.Module) -> list[tuple[ast.expr, str]]:
                 isinstance(d, ast.Name) and d.id in ("property", "cached_property") for d in node.decorator_list):
             out.append((node.returns, f"self.{node.name}"))  # @property def client(self) -> ClaudeClient
     _ANNOTATED[tree] = out
+    return out
+
+
+def lazy_getters(tree: ast.Module, receivers: set[str]) -> set[str]:
+    """``self.m`` for each method of the module's classes whose every ``return`` hands back one of
+    ``receivers`` (``self._provider``, made by ``self._provider = get_provider()``): the lazy getter
+    ``def _get_provider(self): if self._provider is None: ...; return self._provider``."""
+    out = set()
+    for cls in (st for st in tree.body if isinstance(st, ast.ClassDef)):
+        for fn in (m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            returned = [n.value for n in walk(fn) if isinstance(n, ast.Return) and n.value is not None]
+            if returned and all(ast.unparse(v) in receivers for v in returned):
+                out.add(f"self.{fn.name}")
     return out
