@@ -19,10 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pytest_tokenbudget.lint.aliases import aliases, operands
 from pytest_tokenbudget.lint.astwalk import Facts, facts_of, walk
 from pytest_tokenbudget.lint.plugins import plugin_refs
-from pytest_tokenbudget.lint.receivers import (annotated_factories, factories, helper_params, lazy_getters, names_class,
-                                               self_aliases, typed_names)
+from pytest_tokenbudget.lint.receivers import (annotated_factories, factories, helper_params, names_class, self_aliases,
+                                               typed_names)
 from pytest_tokenbudget.lint.statements import statements_of
 
 if TYPE_CHECKING:
@@ -283,7 +284,7 @@ def refs_for(project: Project, tree: ast.Module, path: str, callee_path: str, fu
                                  if isinstance(n, ast.Import) for a in n.names} - refs.modules
     if refs.method:  # _get_llm().generate(q): a module function made or annotated to return the class
         refs.names |= factories(tree, set(refs.names)) | annotated_factories(tree, set(refs.names))
-    _aliases(tree, refs)
+    aliases(tree, refs)
     if meth == "__call__" or refs.self_only:  # (elsewhere any ``x.m`` / ``x.y.m`` counts for a method)
         refs.receivers.update(typed_names(tree, refs, head))
     return refs
@@ -380,9 +381,10 @@ def imported_factories(project: Project, tree: ast.Module, path: str, cls: str,
     function it imports (the question :func:`.importcheck.importing` asks of a file's import lines)."""
     imported = {a.asname or a.name for n in statements_of(tree).imports if isinstance(n, ast.ImportFrom)
                 for a in n.names}
-    made = {ast.unparse(n.value.func) for n in statements_of(tree).assigns if isinstance(n.value, ast.Call) and (
-        isinstance(n.value.func, ast.Name) or isinstance(f := n.value.func, ast.Attribute) and isinstance(
-            f.value, ast.Name))}  # adapter = create_adapter(...); self.client = ClientFactory.create_client(...)
+    made = {ast.unparse(v.func) for n in statements_of(tree).assigns for v in operands(n.value)  # llm or make_llm()
+            if isinstance(v, ast.Call) and (isinstance(v.func, ast.Name) or isinstance(f := v.func, ast.Attribute)
+                                            and isinstance(f.value, ast.Name))}
+    # adapter = create_adapter(...); self.client = ClientFactory.create_client(...)
     made |= {n.func.value.func.id for n in facts_of(tree).calls if isinstance(n.func, ast.Attribute) and isinstance(
         n.func.value, ast.Call) and isinstance(n.func.value.func, ast.Name)}  # build_grader(spec).grade(case)
     out: set[str] = set()
@@ -401,28 +403,6 @@ def imported_factories(project: Project, tree: ast.Module, path: str, cls: str,
         if fn is not None and (any(names_class(fn.returns, c) for c in (cls, *bases)) or qual in made_there):
             out.add(name)
     return out
-
-
-def _aliases(tree: ast.Module, refs: Refs) -> None:
-    """``fn = f`` (or ``fn = f if c else g``) re-binds the function; ``x = Cls(...)`` / ``self.x = Cls(...)`` makes an
-    instance, and so does ``x = make(...)`` of a module function that returns one (``get_backend(name)``); a method
-    handing back such a ``self.x`` is a lazy getter of it."""
-    makers = refs.names  # (for a method, refs_for has added the file's factories of the class)
-    dotted_tails = {m.rpartition(".")[2] for m in makers if "." in m}  # (Factory.create: unparse only those)
-    for node in statements_of(tree).assigns:
-        if len(node.targets) != 1:
-            continue
-        target, value = node.targets[0], node.value
-        if not refs.method and isinstance(target, ast.Name) and (refs.refers(value) or isinstance(value, ast.IfExp) and (
-                refs.refers(value.body) or refs.refers(value.orelse))):  # api_call = call_openai if x else call_claude
-            refs.names.add(target.id)
-        elif refs.method and isinstance(value, ast.Call) and (
-                (isinstance(value.func, ast.Name) and value.func.id in makers)
-                or (isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name)
-                    and (value.func.value.id in refs.modules
-                         or value.func.attr in dotted_tails and ast.unparse(value.func) in makers))):
-            refs.receivers.add(ast.unparse(target))
-    refs.names |= lazy_getters(tree, refs.receivers) if refs.method and refs.receivers else set()
 
 
 # ------------------------------------------------------------------------------ functions called

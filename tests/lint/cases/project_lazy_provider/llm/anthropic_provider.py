@@ -20,3 +20,10 @@ class AnthropicProvider:
         reply = self.client.messages.create(model=self.model, max_tokens=300,  # TB401
                                             messages=[{"role": "user", "content": f"Relation in: {text}"}])
         return reply.content[0].text
+
+    def caption(self, image_url: str) -> str:
+        # pipeline/captions.py: self.provider = provider or get_provider(), then
+        # self.provider.caption(...) for every image run.py lists
+        reply = self.client.messages.create(model=self.model, max_tokens=200, messages=[  # TB401
+            {"role": "user", "content": [{"type": "image", "source": {"type": "url", "url": image_url}}]}])
+        return reply.content[0].text
