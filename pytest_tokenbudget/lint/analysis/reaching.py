@@ -7,7 +7,8 @@ in the Claude branch and ``model_used = "gpt-4"`` in the OpenAI one give "one of
 request, only the assignment that reaches it counts: the latest one before it in a block that
 encloses it (:func:`reaching`). Anything that makes that unsure keeps the scope-wide reading: an
 assignment in a branch between it and the request (``if cond: model = B``), one after the request
-inside a loop around both (the next pass reads it), or an assignment that is not a plain ``=``.
+inside a loop around both (the next pass reads it), or an assignment that is not a plain ``=`` (a
+``with open(p) as f:`` counts as one: a module that opens many files as ``f`` reads each where it is).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pytest_tokenbudget.lint.analysis.scopes import Binding, Position
+from pytest_tokenbudget.lint.analysis.values import UNKNOWN
 
 __all__ = ["NOT_REACHED", "reached_value", "reaching", "reaching_from"]
 
@@ -33,9 +35,10 @@ def reached_value(resolver: Any, where: Any, bindings: Sequence[Binding], depth:
         return NOT_REACHED
     resolver._use = (where, b.at)
     try:
-        return resolver.expr(b.node, where, depth + 1)
+        value = resolver.expr(b.node, where, depth + 1)
     finally:
         resolver._use = use
+    return value if b.kind != "with" or type(value).__name__ in ("Handle", "ClientRef") else UNKNOWN
 
 
 def reaching_from(scope: Any, at: Position | None, where: Any, bindings: Sequence[Binding]) -> Binding | None:
@@ -70,7 +73,7 @@ def _closure_place(scope: Any, where: Any, bindings: Sequence[Binding]) -> Posit
 def reaching(bindings: Sequence[Binding], use: Position) -> Binding | None:
     """The plain assignment of ``bindings`` (one name's, in one scope) that reaches ``use``; None
     when there are fewer than two or which one reaches is not certain (module doc)."""
-    if len(bindings) < 2 or any(b.kind != "assign" or b.at is None for b in bindings):
+    if len(bindings) < 2 or any(b.kind not in ("assign", "with") or b.at is None for b in bindings):
         return None
     before = [b for b in bindings if b.at.order < use.order]  # type: ignore[union-attr]
     enclosing = [b for b in before if use.blocks[:len(b.at.blocks)] == b.at.blocks]  # type: ignore[union-attr]

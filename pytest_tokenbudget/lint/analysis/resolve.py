@@ -96,7 +96,7 @@ class Resolver(TextOps):
         augs = [b for b in bindings if b.kind == "aug"]
         if len(plain) != 1:
             if plain and all(b.kind == "assign" for b in plain) and not augs:
-                values = [self.expr(b.node, where, depth + 1) for b in plain]
+                values = [self._from_its_place(b, where, depth) for b in plain]
                 if all(is_complete(v) for v in values) and all(v == values[0] for v in values):
                     return values[0]
                 return merged_value(values, where.kind == "module")  # a client, or one of the texts
@@ -118,6 +118,16 @@ class Resolver(TextOps):
         else:  # a @beta_tool function is the tool definition the SDK sends for it
             value = function_tool(self, b.node, where) if b.kind == "def" else UNKNOWN
         return appended(self, value, augs, where, depth) if augs else value  # prompt += "Reply in JSON."
+
+    def _from_its_place(self, binding: Binding, where: Scope, depth: int) -> Any:
+        """One of a name's assigned values, its own names read as they stand there (``with open(p) as
+        f: prompt = f.read()`` reads the ``f`` of that ``with``, however often the module rebinds ``f``)."""
+        use = self._use
+        self._use = (where, binding.at) if binding.at is not None else None
+        try:
+            return self.expr(binding.node, where, depth + 1)
+        finally:
+            self._use = use
 
     def _param(self, param: cst.Param, where: Scope, depth: int) -> Any:
         # An annotation naming an SDK client traces the client; otherwise the default value.

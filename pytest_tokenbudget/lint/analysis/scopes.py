@@ -232,15 +232,16 @@ PROMPT_HELPER_MIN_CHARS = 40  # a helper's returned text counts as a prompt from
 def merged_value(values: list[Any], module_level: bool = False) -> Any:
     """The value of a name assigned several times: one SDK client whose other values are ``None`` or
     unknown (``self.client = None`` / ``= make_client()`` / ``= anthropic.Anthropic()``); texts: one
-    of them (:func:`..values.choice`: their common static parts), a module's placeholder (``KB = ''``
-    then ``KB = f.read()`` at import) aside; else unknown."""
+    of them (:func:`..values.choice`: their common static parts), a placeholder aside: a module's
+    (``KB = ''`` then ``KB = f.read()`` at import) or a ``None`` (``prompt = None``, then ``prompt =
+    f.read()`` when the file exists: what a call sends when it sends one); else unknown."""
     from pytest_tokenbudget.lint.analysis.values import UNKNOWN, Text, Unknown, choice
 
     clients = [v for v in values if isinstance(v, ClientRef)]
     if clients and all(c == clients[0] for c in clients) and \
             all(isinstance(v, (ClientRef, Unknown)) or v is None for v in values):
         return clients[0]
-    texts = [v for v in values if not (module_level and (v is None or v == ""))]
+    texts = [v for v in values if not (v is None or module_level and v == "")]
     if texts and all(isinstance(v, (str, Text)) for v in texts):
         return texts[0] if len(texts) == 1 else choice(texts)
     return UNKNOWN
