@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
 from pytest_tokenbudget.lint.project_roots import in_tests
+from pytest_tokenbudget.lint.runmemo import remember_with_deps
 from pytest_tokenbudget.lint.source import FileError, read_file
 from pytest_tokenbudget.lint.word_index import project_words
 
@@ -178,31 +179,38 @@ def plugin_function(project: Project, callee_path: str, function: str) -> bool:
     and the module is picked at run time (a load that may pick it) or handed around as a value
     (``{"claude": claude}``, ``run(claude)``): an interface, whose module a parameter may hold."""
     def compute() -> bool:
-        if "." in function or not _siblings_define(callee_path, function):
+        folder, own = os.path.split(callee_path)
+        defined = project.remember("plugin_folder_defs", folder, lambda: _folder_defs(folder))
+        siblings = [os.path.join(folder, n) for n, names in defined.items() if n != own and function in names]
+        if "." in function or not siblings:
             return False
+        for path in siblings:  # (a warm run asks again when a sibling changes)
+            if (digest := project.digest_of(path)) is not None:
+                project.deps[path] = digest
         tails = _tails(project, callee_path)
         return any(ld.attr is None and ld.loads(tails) for loads in project_loads(project).values() for ld in loads) \
             or _used_as_value(project, callee_path)
 
-    return project.remember("plugin_function", (callee_path, function), compute)
+    return remember_with_deps(project, "plugin_function", (callee_path, function), compute)
 
 
-def _siblings_define(callee_path: str, function: str) -> bool:
-    """Another ``.py`` file of the callee's folder defines ``function`` at module level (a byte check)."""
-    folder, own = os.path.split(callee_path)
-    defined = re.compile(rb"^(?:async[ \t]+)?def[ \t]+" + re.escape(function.encode()) + rb"[ \t]*\(", re.M)
+def _folder_defs(folder: str) -> dict[str, frozenset[str]]:
+    """file name -> the functions it defines at module level, for the ``.py`` files of ``folder`` (a
+    byte scan, once per folder and run; a provider folder is small, so a large one is not read)."""
     try:
-        names = sorted(n for n in os.listdir(folder or ".") if n.endswith(".py") and n != own)
+        names = sorted(n for n in os.listdir(folder or ".") if n.endswith(".py"))
     except OSError:
-        return False
-    for name in names[:_MAX_SIBLINGS]:
+        return {}
+    out = {}
+    for name in names if len(names) <= _MAX_SIBLINGS else ():
         got = read_file(os.path.join(folder, name))
-        if not isinstance(got, FileError) and defined.search(got[0]):
-            return True
-    return False
+        if not isinstance(got, FileError):
+            out[name] = frozenset(w.decode("ascii", "replace") for w in _MODULE_DEF.findall(got[0]))
+    return out
 
 
-_MAX_SIBLINGS = 64  # modules of one folder read for the check: a provider folder is small
+_MAX_SIBLINGS = 64
+_MODULE_DEF = re.compile(rb"^(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.M)
 
 
 def _used_as_value(project: Project, callee_path: str) -> bool:
