@@ -78,8 +78,9 @@ def retry_while_source(code: str) -> bool:
 
 def regenerates(loop: ast.While, request: ast.Call) -> bool:
     """``while True:`` that sends the same request until a reply passes a check (``if
-    complete_response(story): break``): nothing the request reads is bound in the loop, and the loop
-    is left by a ``break`` or ``return``. Like a retry, it ends with one accepted reply per item."""
+    complete_response(story): break``): nothing the request reads is bound or grown in the loop
+    (``messages.append(reply)`` makes it a conversation), and the loop is left by a ``break`` or
+    ``return``. Like a retry, it ends with one accepted reply per item."""
     if not (isinstance(loop.test, ast.Constant) and loop.test.value is True) or asks_a_person(loop):
         return False
     bound: set[str] = set()
@@ -90,5 +91,10 @@ def regenerates(loop: ast.While, request: ast.Call) -> bool:
             n, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)) else [
             i.optional_vars for i in n.items if i.optional_vars is not None] if isinstance(
             n, (ast.With, ast.AsyncWith)) else []
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _GROWS:
+            targets = [n.func.value]  # messages.append(reply): the next pass sends more (a conversation)
         bound.update(x.id for t in targets for x in walk(t) if isinstance(x, ast.Name))  # (messages[0] = ...: messages)
     return leaves and not bound & {x.id for x in walk(request) if isinstance(x, ast.Name)}
+
+
+_GROWS = frozenset({"append", "extend", "insert", "update", "setdefault", "add", "pop", "remove", "clear"})
