@@ -353,7 +353,10 @@ def unpacked(value: Any, index: tuple[int, int] | None) -> Any:
 
 def loop_ids(items: Any) -> Any:
     """What ``m`` holds in ``for m in ["claude-a", "claude-b"]`` (a fallback chain of model ids): one
-    of them. A loop over anything else (documents, labels) stays unknown: each pass sends another."""
+    of them; in ``for level in ["C"]`` (a list cut down to one text), that text. A loop over anything
+    else (documents, labels) stays unknown: each pass sends another."""
+    if isinstance(items, (list, tuple)) and len(items) == 1 and isinstance(items[0], (str, Text)):
+        return items[0]
     if isinstance(items, (list, tuple)) and 0 < len(items) <= MAX_OPTIONS and all(
             isinstance(v, str) and "claude" in v.lower() and not any(c.isspace() for c in v) for v in items):
         return choice(list(items))
