@@ -20,6 +20,7 @@ function is called on counts as the module (:func:`plugin_function`, :func:`para
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -163,7 +164,13 @@ def _tree(project: Project, path: str) -> ast.Module | None:
 
 
 def _tails(project: Project, path: str) -> tuple[str, ...]:
-    rel = os.path.relpath(path, project.root).replace(os.sep, "/")
+    return _dotted_tails(path, str(project.root))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _dotted_tails(path: str, root: str) -> tuple[str, ...]:
+    """``("pkg.llms.claude", "llms.claude", "claude")`` for ``root/pkg/llms/claude.py``."""
+    rel = os.path.relpath(path, root).replace(os.sep, "/")
     parts = [p for p in rel.removesuffix(".py").split("/") if p != "__init__"]
     return tuple(".".join(parts[i:]) for i in range(len(parts)))
 

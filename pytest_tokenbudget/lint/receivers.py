@@ -191,10 +191,23 @@ def lazy_getters(tree: ast.Module, receivers: set[str]) -> set[str]:
     """``self.m`` for each method of the module's classes whose every ``return`` hands back one of
     ``receivers`` (``self._provider``, made by ``self._provider = get_provider()``): the lazy getter
     ``def _get_provider(self): if self._provider is None: ...; return self._provider``."""
-    out = set()
-    for cls in (st for st in tree.body if isinstance(st, ast.ClassDef)):
-        for fn in (m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))):
-            returned = [n.value for n in walk(fn) if isinstance(n, ast.Return) and n.value is not None]
-            if returned and all(ast.unparse(v) in receivers for v in returned):
-                out.add(f"self.{fn.name}")
-    return out
+    return {m for m, returned in _self_returns(tree).items() if returned <= receivers}
+
+
+_SELF_RETURNS: weakref.WeakKeyDictionary[ast.Module, dict[str, frozenset[str]]] = weakref.WeakKeyDictionary()
+
+
+def _self_returns(tree: ast.Module) -> dict[str, frozenset[str]]:
+    """``self.m`` -> the ``self.x`` its every ``return`` hands back, for the methods of the module's
+    classes that return only attributes of ``self`` (one walk per tree, asked per search)."""
+    found = _SELF_RETURNS.get(tree)
+    if found is None:
+        found = {}
+        for cls in (st for st in tree.body if isinstance(st, ast.ClassDef)):
+            for fn in (m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))):
+                returned = [n.value for n in walk(fn) if isinstance(n, ast.Return) and n.value is not None]
+                if returned and all(isinstance(v, ast.Attribute) and isinstance(v.value, ast.Name)
+                                    and v.value.id == "self" for v in returned):
+                    found[f"self.{fn.name}"] = frozenset(ast.unparse(v) for v in returned)
+        _SELF_RETURNS[tree] = found
+    return found
