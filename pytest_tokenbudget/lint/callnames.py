@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.aliases import aliases, operands
 from pytest_tokenbudget.lint.astwalk import Facts, facts_of, walk
-from pytest_tokenbudget.lint.plugins import plugin_refs
+from pytest_tokenbudget.lint.plugins import module_tails, plugin_refs
 from pytest_tokenbudget.lint.receivers import (annotated_factories, factories, helper_params, names_class, self_aliases,
                                                typed_names)
 from pytest_tokenbudget.lint.statements import statements_of
@@ -206,9 +206,7 @@ def _is_module(project: Project, dotted: str, from_path: str, callee_path: str) 
             return True
     if found is not None:
         return False
-    stem = os.path.splitext(rel_path(project, callee_path))[0].replace("/", ".")
-    parts = [p for p in stem.split(".") if p != "__init__"]
-    tails = {".".join(parts[i:]) for i in range(len(parts))}
+    tails = module_tails(project, callee_path)
     mod = dotted.lstrip(".")
     return bool(mod) and (mod in tails or any(t.endswith("." + mod) or mod.endswith("." + t) for t in tails))
 

@@ -27,15 +27,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_tokenbudget.lint.astwalk import facts_of, walk
+from pytest_tokenbudget.lint.importcheck import file_bytes
 from pytest_tokenbudget.lint.project_roots import in_tests
 from pytest_tokenbudget.lint.runmemo import remember_with_deps
-from pytest_tokenbudget.lint.source import FileError, read_file
 from pytest_tokenbudget.lint.word_index import project_words
 
 if TYPE_CHECKING:
     from pytest_tokenbudget.lint.project import Project
 
-__all__ = ["Load", "loading_files", "loads_of", "param_receivers", "plugin_function", "plugin_refs"]
+__all__ = ["Load", "loading_files", "loads_of", "module_tails", "param_receivers", "plugin_function", "plugin_refs"]
 
 _IMPORTERS = frozenset({"import_module", "importlib.import_module", "__import__"})
 
@@ -163,21 +163,22 @@ def _tree(project: Project, path: str) -> ast.Module | None:
     return mod.tree if mod is not None and mod.parse() is not None else None
 
 
-def _tails(project: Project, path: str) -> tuple[str, ...]:
+def module_tails(project: Project, path: str) -> tuple[str, ...]:
+    """The dotted names a module may be imported by, longest first: ``("pkg.llms.claude",
+    "llms.claude", "claude")`` for ``root/pkg/llms/claude.py`` (``__init__`` left out)."""
     return _dotted_tails(path, str(project.root))
 
 
 @functools.lru_cache(maxsize=1 << 12)
 def _dotted_tails(path: str, root: str) -> tuple[str, ...]:
-    """``("pkg.llms.claude", "llms.claude", "claude")`` for ``root/pkg/llms/claude.py``."""
-    rel = os.path.relpath(path, root).replace(os.sep, "/")
-    parts = [p for p in rel.removesuffix(".py").split("/") if p != "__init__"]
+    stem = os.path.splitext(os.path.relpath(path, root).replace(os.sep, "/"))[0].replace("/", ".")
+    parts = [p for p in stem.split(".") if p != "__init__"]
     return tuple(".".join(parts[i:]) for i in range(len(parts)))
 
 
 def loading_files(project: Project, callee_path: str) -> list[str]:
     """The files holding a load that may pick the module of ``callee_path``."""
-    tails = _tails(project, callee_path)
+    tails = module_tails(project, callee_path)
     return [p for p, loads in project_loads(project).items() if any(ld.loads(tails) for ld in loads)]
 
 
@@ -187,21 +188,23 @@ def plugin_function(project: Project, callee_path: str, function: str) -> bool:
     (``{"claude": claude}``, ``run(claude)``): an interface, whose module a parameter may hold."""
     def compute() -> bool:
         folder, own = os.path.split(callee_path)
-        defined = project.remember("plugin_folder_defs", folder, lambda: _folder_defs(folder))
+        defined = project.remember("plugin_folder_defs", folder, lambda: _folder_defs(project, folder))
         siblings = [os.path.join(folder, n) for n, names in defined.items() if n != own and function in names]
-        if "." in function or not siblings:
+        if not siblings:
             return False
         for path in siblings:  # (a warm run asks again when a sibling changes)
             if (digest := project.digest_of(path)) is not None:
                 project.deps[path] = digest
-        tails = _tails(project, callee_path)
+        tails = module_tails(project, callee_path)
         return any(ld.attr is None and ld.loads(tails) for loads in project_loads(project).values() for ld in loads) \
             or _used_as_value(project, callee_path)
 
+    if "." in function:  # (a method: its module is not what a parameter holds)
+        return False
     return remember_with_deps(project, "plugin_function", (callee_path, function), compute)
 
 
-def _folder_defs(folder: str) -> dict[str, frozenset[str]]:
+def _folder_defs(project: Project, folder: str) -> dict[str, frozenset[str]]:
     """file name -> the functions it defines at module level, for the ``.py`` files of ``folder`` (a
     byte scan, once per folder and run; a provider folder is small, so a large one is not read)."""
     try:
@@ -210,9 +213,9 @@ def _folder_defs(folder: str) -> dict[str, frozenset[str]]:
         return {}
     out = {}
     for name in names if len(names) <= _MAX_SIBLINGS else ():
-        got = read_file(os.path.join(folder, name))
-        if not isinstance(got, FileError):
-            out[name] = frozenset(w.decode("ascii", "replace") for w in _MODULE_DEF.findall(got[0]))
+        data = file_bytes(project, os.path.join(folder, name))
+        if data is not None:
+            out[name] = frozenset(w.decode("ascii", "replace") for w in _MODULE_DEF.findall(data))
     return out
 
 
@@ -262,7 +265,7 @@ def plugin_refs(project: Project, tree: ast.Module, path: str, callee_path: str,
     """Add to ``modules`` / ``names`` how ``path`` reaches ``function`` of ``callee_path`` through run-time
     loads (its own, or a parameter it calls the function on). On the import lines alone (the file's
     stub, see :mod:`.importcheck`) a parameter cannot be seen: a placeholder keeps the file asked."""
-    tails = _tails(project, callee_path)
+    tails = module_tails(project, callee_path)
     for ld in project_loads(project).get(os.path.normpath(path), ()):
         if ld.loads(tails) and ld.attr in (None, function):
             (modules if ld.attr is None else names).add(ld.target)

@@ -83,18 +83,24 @@ def regenerates(loop: ast.While, request: ast.Call) -> bool:
     ``return``. Like a retry, it ends with one accepted reply per item."""
     if not (isinstance(loop.test, ast.Constant) and loop.test.value is True) or asks_a_person(loop):
         return False
-    bound: set[str] = set()
-    leaves = False
-    for n in walk(ast.Module(body=loop.body, type_ignores=[])):
-        leaves = leaves or isinstance(n, (ast.Break, ast.Return))
-        targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(
-            n, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)) else [
-            i.optional_vars for i in n.items if i.optional_vars is not None] if isinstance(
-            n, (ast.With, ast.AsyncWith)) else []
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _GROWS:
-            targets = [n.func.value]  # messages.append(reply): the next pass sends more (a conversation)
-        bound.update(x.id for t in targets for x in walk(t) if isinstance(x, ast.Name))  # (messages[0] = ...: messages)
-    return leaves and not bound & {x.id for x in walk(request) if isinstance(x, ast.Name)}
+    body = list(walk(ast.Module(body=loop.body, type_ignores=[])))
+    changed = {x.id for n in body for t in _changes(n) for x in walk(t) if isinstance(x, ast.Name)}
+    return any(isinstance(n, (ast.Break, ast.Return)) for n in body) \
+        and not changed & {x.id for x in walk(request) if isinstance(x, ast.Name)}
+
+
+def _changes(node: ast.AST) -> list[ast.expr]:
+    """What ``node`` rebinds or changes in place: assignment, loop and ``with`` targets (``messages[0] =
+    ...`` changes ``messages``), and the receiver of a growing call (``messages.append(reply)``)."""
+    if isinstance(node, ast.Assign):
+        return node.targets
+    if isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
+        return [node.target]
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return [i.optional_vars for i in node.items if i.optional_vars is not None]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _GROWS:
+        return [node.func.value]
+    return []
 
 
 _GROWS = frozenset({"append", "extend", "insert", "update", "setdefault", "add", "pop", "remove", "clear"})

@@ -16,8 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pytest_tokenbudget.lint.analysis.scopes import Binding, Position
-from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+from pytest_tokenbudget.lint.analysis.scopes import Binding, Position, entered
 
 __all__ = ["NOT_REACHED", "reached_value", "reaching", "reaching_from"]
 
@@ -38,7 +37,7 @@ def reached_value(resolver: Any, where: Any, bindings: Sequence[Binding], depth:
         value = resolver.expr(b.node, where, depth + 1)
     finally:
         resolver._use = use
-    return value if b.kind != "with" or type(value).__name__ in ("Handle", "ClientRef") else UNKNOWN
+    return entered(value) if b.kind == "with" else value
 
 
 def reaching_from(scope: Any, at: Position | None, where: Any, bindings: Sequence[Binding]) -> Binding | None:

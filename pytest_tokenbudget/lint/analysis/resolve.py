@@ -34,7 +34,8 @@ from pytest_tokenbudget.lint.analysis.reaching import NOT_REACHED, reached_value
 from pytest_tokenbudget.lint.analysis.rebinding import appended, rebound, without_fallbacks
 from pytest_tokenbudget.lint.analysis.request_items import returned_items, set_items
 from pytest_tokenbudget.lint.analysis.scopes import (Binding, ClassRef, ClientRef, ImportRef, Position, Scope,
-                                                     client_class, factory_client, method_scope, lookup, merged_value,
+                                                     client_class, entered, factory_client, method_scope, lookup,
+                                                     merged_value,
                                                      sets_timeout, typed_dict_name)
 from pytest_tokenbudget.lint.analysis.strings import TextOps, replace_text, string_value
 from pytest_tokenbudget.lint.analysis.volatile import VOLATILE_METHODS, volatile_method
@@ -111,8 +112,7 @@ class Resolver(TextOps):
         elif b.kind == "class":
             value = ClassRef(b.scope) if b.scope is not None else UNKNOWN
         elif b.kind == "with":
-            v = self.expr(b.node, where, depth + 1)
-            value = v if isinstance(v, ClientRef) or type(v).__name__ == "Handle" else UNKNOWN
+            value = entered(self.expr(b.node, where, depth + 1))
         elif b.kind == "loop":  # for m in ("claude-a", "claude-b"): one of the ids; any other loop: unknown
             value = loop_ids(self.expr(b.node, where, depth + 1))
         else:  # a @beta_tool function is the tool definition the SDK sends for it

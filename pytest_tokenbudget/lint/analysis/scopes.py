@@ -45,6 +45,14 @@ class ImportRef:
     def last(self) -> str:
         return self.qualname.rsplit(".", 1)[-1]
 
+def entered(value: Any) -> Any:
+    """What ``with X as f`` binds ``f`` to, from ``X``'s value: the SDK client or the open file it is
+    (``Anthropic()``, ``open(path)``: their ``__enter__`` returns themselves); anything else unknown."""
+    from pytest_tokenbudget.lint.analysis.values import UNKNOWN
+
+    return value if isinstance(value, ClientRef) or type(value).__name__ == "Handle" else UNKNOWN
+
+
 @dataclass(frozen=True)
 class ClientRef:
     """An instance of an Anthropic or OpenAI SDK client."""

@@ -19,8 +19,8 @@ _FEW_TRIES = frozenset(f"range({k})" for k in range(1, 6))  # a few passes at on
 
 
 def _resent(call: CallSite, ctx: RuleContext) -> bool:
-    """A re-send of an earlier request of the function, after its failure or on its reply
-    (:mod:`...resends`): that request's own finding covers the loop, in the function or a caller."""
+    """A re-send of an earlier request of the function, after its failure or on its reply (:mod:`...resends`):
+    that request's own finding covers the loop, in the function or a caller."""
     from pytest_tokenbudget.lint.analysis import crossref
 
     line = _line(call)
@@ -55,7 +55,9 @@ def _exits_early(loop_node: Any, call: CallSite | None = None) -> bool:
 
     from pytest_tokenbudget.lint.loopbody import exits
 
-    tree = _ast_of(loop_node) if isinstance(loop_node, cst.For) else False
+    if not isinstance(loop_node, cst.For):
+        return False
+    tree = _ast_of(loop_node)
     at = call.range(call.node).line - call.range(loop_node).line + 1 if call is not None and _line(call) else None
     return tree is None or isinstance(tree, ast.For) and exits(tree, at)  # (unparsable: may stop early)
 
@@ -77,8 +79,7 @@ def retry_loop(loop: Any) -> bool:
     if isinstance(node, cst.While):
         head = shown_code(node.test)
         if (isinstance(node.test, cst.Name) and node.test.value == "True" or isinstance(node.test, cst.UnaryOperation)
-                or isinstance(node.test, cst.Comparison)) and not RETRY.search(head):
-            # while True: try ... / while not done: try ... done = True / while count < cap: try ... break
+                or isinstance(node.test, cst.Comparison)) and not RETRY.search(head):  # (the shapes above)
             return retry_while_source(cst.Module(body=[]).code_for_node(node))
         return bool(RETRY.search(head))
     return False
@@ -179,9 +180,9 @@ def _handful(loop: Any, call: CallSite) -> bool:
 
 
 def _handfuls_product(loops: list[Any], call: CallSite) -> str | None:
-    """``KINDS x TONES (30 requests)`` when every loop around the call goes over a written-out handful
-    and their sizes multiply past ten (:func:`..loopsize.nested_product`); None otherwise (a handful
-    alone, or inside a loop over items of unknown number)."""
+    """``KINDS x TONES (30 requests)`` when every loop around the call goes over a written-out handful and
+    their sizes multiply past ten (:func:`..loopsize.nested_product`); None otherwise (a handful alone, or
+    inside a loop over items of unknown number)."""
     import libcst as cst
 
     from pytest_tokenbudget.lint.loopsize import known_size, nested_product
@@ -234,8 +235,7 @@ def _not_batch_work(call: CallSite) -> bool:
 
 
 def _over_a_reply(loop: Any, call: CallSite) -> bool:
-    """The loop goes through one reply's blocks (``for block in response.content:``): a request in it
-    is that conversation's next turn, not an item of a batch."""
+    """The loop goes over one reply's blocks (``for block in response.content:``): the conversation's next turn."""
     from pytest_tokenbudget.lint.analysis.reply_loops import over_a_reply
 
     return over_a_reply(loop.iter_node, call.scope)
